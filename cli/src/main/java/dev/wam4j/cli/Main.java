@@ -1,0 +1,31 @@
+package dev.wam4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code wam4j} command. {@code System.exit} is called here and nowhere else. */
+@Command(
+    name = "wam4j",
+    mixinStandardHelpOptions = true,
+    version = "wam4j 0.1.0",
+    description = "World Action Models on the JVM.",
+    subcommands = {SimCommand.class})
+public final class Main {
+
+  /** Builds the command line used by {@link #main} and by tests. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          // Bad input reaches the user as one clear line, not a stack trace.
+          cmd.getErr().println("wam4j: " + ex.getMessage());
+          if (Boolean.getBoolean("wam4j.debug")) ex.printStackTrace(cmd.getErr());
+          return 2;
+        });
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

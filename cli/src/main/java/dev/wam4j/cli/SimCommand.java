@@ -1,0 +1,11 @@
+package dev.wam4j.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code wam4j sim ...}: simulator tools (replay, render-check, bench). */
+@Command(
+    name = "sim",
+    mixinStandardHelpOptions = true,
+    description = "Simulator tools: replay recorded demonstrations, check the renderer, benchmark.",
+    subcommands = {})
+final class SimCommand {}
