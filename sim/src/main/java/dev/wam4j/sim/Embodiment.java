@@ -41,7 +41,7 @@ public sealed interface Embodiment permits Embodiment.RobotPusher, Embodiment.Hu
     }
 
     public static HumanHand standard() {
-      return new HumanHand(22.0);
+      return new HumanHand(18.0);
     }
 
     @Override
