@@ -1,0 +1,61 @@
+package dev.wam4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wam4j.data.pusht.RenderFidelity;
+import dev.wam4j.data.zarr.ReplayBuffer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code wam4j sim render-check}: renders every recorded PushT state and compares with the recorded frames. */
+@Command(
+    name = "render-check",
+    mixinStandardHelpOptions = true,
+    description = "Render every recorded state of a PushT replay buffer and report the mean absolute pixel error (0-255) against its recorded frames.")
+public final class RenderCheckCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--zarr", paramLabel = "PATH", description = "Replay buffer (default: ../shared/data/pusht_cchi_v7_replay.zarr from the project root).")
+  Path zarr;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Option(names = "--episodes", paramLabel = "N", description = "Check only the first N episodes.")
+  Integer episodes;
+
+  @Override
+  public Integer call() throws Exception {
+    Path store = zarr != null ? zarr
+        : Path.of(System.getProperty("wam4j.root", ".")).resolve("../shared/data/pusht_cchi_v7_replay.zarr").normalize();
+    if (episodes != null && episodes < 1) throw new IllegalArgumentException("--episodes must be >= 1, got " + episodes);
+    RenderFidelity.Report r = RenderFidelity.check(ReplayBuffer.open(store), episodes == null ? 0 : episodes);
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      ObjectMapper m = new ObjectMapper();
+      ObjectNode root = m.createObjectNode();
+      root.put("mean_abs_pixel_error", r.meanAbsPixelError());
+      root.put("frames", r.frames());
+      ArrayNode eps = root.putArray("episodes");
+      for (RenderFidelity.EpisodeError e : r.episodes()) {
+        eps.addObject().put("episode", e.episode()).put("mean_abs_pixel_error", e.meanAbsPixelError());
+      }
+      root.put("render_frames_per_second", r.renderFramesPerSecond());
+      out.println(m.writeValueAsString(root));
+    } else {
+      out.printf("store: %s%n", store);
+      out.printf("mean_abs_pixel_error: %.4f (0-255 scale, %d frames, %d episodes)%n", r.meanAbsPixelError(), r.frames(), r.episodes().size());
+      out.printf("render_frames_per_second: %.0f%n", r.renderFramesPerSecond());
+      out.println("episode  frames  mean_abs_pixel_error");
+      for (RenderFidelity.EpisodeError e : r.episodes()) out.printf("%7d  %6d  %.4f%n", e.episode(), e.frames(), e.meanAbsPixelError());
+    }
+    out.flush();
+    return 0;
+  }
+}

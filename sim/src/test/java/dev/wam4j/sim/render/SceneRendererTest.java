@@ -1,0 +1,72 @@
+package dev.wam4j.sim.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SceneRendererTest {
+  static int[] pixel(byte[] img, int w, int x, int y) {
+    int i = (y * w + x) * 3;
+    return new int[] {img[i] & 0xff, img[i + 1] & 0xff, img[i + 2] & 0xff};
+  }
+
+  static int[] rgb(Rgb c) {
+    return new int[] {c.r(), c.g(), c.b()};
+  }
+
+  @Test
+  void blockGoalAgentAndBackgroundColoursAppearWhereTheyAre() {
+    RenderStyle st = RenderStyle.pushtReference();
+    for (Sampling s : Sampling.values()) {
+      SceneRenderer r = new SceneRenderer(SceneLook.pushtReference(), Camera.identity(), 96, 96, s);
+      byte[] img = new byte[r.frameBytes()];
+      r.render(100, 420, 0, 256, 330, 0, img, 0);
+      // stem interior at world (256, 400) -> pixel (48, 75)
+      assertThat(pixel(img, 96, 48, 75)).as("%s block", s).containsExactly(rgb(st.blockFill()));
+      // goal crossbar middle at world (256 + 21, 256 + 21 + 10) -> pixel (52, 53)
+      assertThat(pixel(img, 96, 52, 53)).as("%s goal", s).containsExactly(rgb(st.goal()));
+      assertThat(pixel(img, 96, 80, 20)).as("%s background", s).containsExactly(255, 255, 255);
+      // agent centre at (100, 420) -> pixel (18.75, 78.75): inner disc
+      int[] a = pixel(img, 96, 18, 78);
+      assertThat(a[2]).as("%s agent", s).isGreaterThan(200);
+      assertThat(a[0]).isLessThan(100);
+    }
+  }
+
+  @Test
+  void blockMovesWithItsPose() {
+    SceneRenderer r = SceneRenderer.pushtObservation();
+    byte[] img = new byte[r.frameBytes()];
+    // rotated by pi: the stem now extends upwards from the origin
+    r.render(60, 60, 0, 300, 450, Math.PI, img, 0);
+    int[] stem = pixel(img, 96, 56, 69); // world (300, 370)
+    assertThat(stem).containsExactly(142, 163, 183);
+  }
+
+  @Test
+  void handLookDrawsSkinLargerThanTheRobot() {
+    SceneLook hand = SceneLook.pushtReference().withAgent(AgentLook.Hand.defaultLook());
+    SceneRenderer r = new SceneRenderer(hand, Camera.identity(), 128, 128, Sampling.SUPERSAMPLED);
+    byte[] img = new byte[r.frameBytes()];
+    r.render(400, 100, 0, 150, 380, 0, img, 0);
+    Rgb skin = AgentLook.Hand.defaultLook().skin();
+    assertThat(pixel(img, 128, 100, 25)).containsExactly(rgb(skin)); // palm centre (400, 100)
+    assertThat(pixel(img, 128, 108, 25)).containsExactly(rgb(skin)); // a finger, 32 units along +x
+  }
+
+  @Test
+  void cameraZoomMagnifiesTheScene() {
+    SceneRenderer r = new SceneRenderer(SceneLook.pushtReference(), new Camera(192, 192, 4), 64, 64, Sampling.SUPERSAMPLED);
+    byte[] img = new byte[r.frameBytes()];
+    // the view is world [192, 320]^2; the goal centre (256, 256) sits in the middle of it
+    r.render(0, 0, 0, 0, 0, 0, img, 0);
+    assertThat(pixel(img, 64, 32, 34)).containsExactly(rgb(RenderStyle.pushtReference().goal()));
+  }
+
+  @Test
+  void frameThatDoesNotFitIsRejected() {
+    SceneRenderer r = SceneRenderer.pushtObservation();
+    assertThatThrownBy(() -> r.render(0, 0, 0, 0, 0, 0, new byte[100], 0)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+}
