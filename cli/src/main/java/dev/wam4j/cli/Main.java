@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "wam4j 0.1.0",
     description = "World Action Models on the JVM.",
-    subcommands = {SimCommand.class})
+    subcommands = {DemoCommand.class, SimCommand.class})
 public final class Main {
 
   /** Builds the command line used by {@link #main} and by tests. */
