@@ -1,0 +1,67 @@
+package dev.wam4j.cli;
+
+import dev.wam4j.sim.Embodiment;
+import dev.wam4j.sim.expert.ExpertEvaluation;
+import dev.wam4j.sim.scene.Scene;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code wam4j sim expert}: success rate of the scripted expert from legacy resets. */
+@Command(name = "expert", mixinStandardHelpOptions = true,
+    description = "Run the scripted PushT expert from legacy resets and report its success rate.")
+final class ExpertCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--embodiment", description = "robot, hand or both (default: ${DEFAULT-VALUE}).", defaultValue = "both")
+  String embodiment;
+
+  @Option(names = "--seeds", description = "Seeds A..B, inclusive (default: ${DEFAULT-VALUE}).", defaultValue = "0..99")
+  String seeds;
+
+  @Option(names = "--json", description = "Print JSON with the per-seed list.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    SeedRange range = SeedRange.parse(seeds);
+    List<Embodiment> which = switch (embodiment) {
+      case "both" -> List.of(Embodiment.RobotPusher.reference(), Embodiment.HumanHand.standard());
+      default -> List.of(Embodiment.parse(embodiment));
+    };
+    PrintWriter out = spec.commandLine().getOut();
+    List<Map<String, Object>> results = new ArrayList<>();
+    for (Embodiment e : which) {
+      long t0 = System.nanoTime();
+      List<ExpertEvaluation.Episode> eps = ExpertEvaluation.run(Scene.pushT(), e, range.first(), range.count());
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      long ok = eps.stream().filter(ExpertEvaluation.Episode::success).count();
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("embodiment", e.id());
+      r.put("seeds", range.first() + ".." + range.last());
+      r.put("episodes", eps.size());
+      r.put("success_rate", ExpertEvaluation.successRate(eps));
+      r.put("mean_max_coverage", eps.stream().mapToDouble(ExpertEvaluation.Episode::maxCoverage).average().orElse(0));
+      r.put("mean_steps_of_successes", eps.stream().filter(ExpertEvaluation.Episode::success).mapToInt(ExpertEvaluation.Episode::steps).average().orElse(0));
+      r.put("failed_seeds", eps.stream().filter(x -> !x.success()).map(ExpertEvaluation.Episode::seed).toList());
+      r.put("seconds", seconds);
+      if (json) r.put("per_seed", eps);
+      results.add(r);
+      if (!json) {
+        out.printf("%-5s seeds %s: success %.1f%% (%d/%d), mean max coverage %.3f, failed %s%n", e.id(), r.get("seeds"),
+            100 * ExpertEvaluation.successRate(eps), ok, eps.size(), (double) r.get("mean_max_coverage"), r.get("failed_seeds"));
+        out.flush();
+      }
+    }
+    if (json) out.println(Json.write(Map.of("experts", results)));
+    out.flush();
+    return 0;
+  }
+}
