@@ -306,7 +306,7 @@ public final class World {
 
   /** Adds a static segment (a wall) of the given radius; returns its shape index. */
   public int addStaticSegment(double ax, double ay, double bx, double by, double radiusUnits, double frictionCoef) {
-    requireFinite("segment", ax, ay, bx, by, radiusUnits);
+    requireFinite("segment", ax, ay, bx, by, radiusUnits, 0, 0);
     if (ax == bx && ay == by) throw new IllegalArgumentException("degenerate segment: both ends at (" + ax + ", " + ay + ")");
     int s = newShape(SEGMENT, 0, radiusUnits, frictionCoef, 0.0);
     double dx = bx - ax, dy = by - ay;
@@ -332,7 +332,7 @@ public final class World {
    * with {@link #setVelocity}; walls do not stop it. Returns its body index.
    */
   public int addAgent(double radiusUnits, double x, double y, double frictionCoef) {
-    requireFinite("agent", radiusUnits, x, y);
+    requireFinite("agent", radiusUnits, x, y, 0, 0, 0, 0);
     if (!(radiusUnits > 0)) throw new IllegalArgumentException("agent radius must be > 0, got " + radiusUnits);
     int body = newBody(KINEMATIC, 0.0, 0.0);
     setPosition(body, x, y);
@@ -391,9 +391,11 @@ public final class World {
     return s;
   }
 
-  private static void requireFinite(String what, double... values) {
-    for (double v : values) {
-      if (!Double.isFinite(v)) throw new IllegalArgumentException(what + ": value " + v + " is not finite");
+  /** Checks up to seven values without allocating (resets rebuild the world). */
+  private static void requireFinite(String what, double a, double b, double c, double d, double e, double f, double g) {
+    if (!(Double.isFinite(a) && Double.isFinite(b) && Double.isFinite(c) && Double.isFinite(d)
+        && Double.isFinite(e) && Double.isFinite(f) && Double.isFinite(g))) {
+      throw new IllegalArgumentException(what + ": values must be finite, got " + a + ", " + b + ", " + c + ", " + d + ", " + e + ", " + f + ", " + g);
     }
   }
 

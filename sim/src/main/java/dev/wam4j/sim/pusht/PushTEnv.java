@@ -128,8 +128,10 @@ public final class PushTEnv implements Environment {
    * (rotating about the centre of gravity, so the origin moves), then one physics step.
    */
   public void setState(double agentX, double agentY, double blockX, double blockY, double blockAngle) {
-    for (double v : new double[] {agentX, agentY, blockX, blockY, blockAngle}) {
-      if (!Double.isFinite(v)) throw new IllegalArgumentException("state value " + v + " is not finite");
+    if (!(Double.isFinite(agentX) && Double.isFinite(agentY) && Double.isFinite(blockX) && Double.isFinite(blockY)
+        && Double.isFinite(blockAngle))) {
+      throw new IllegalArgumentException("state values must be finite, got [" + agentX + ", " + agentY + ", "
+          + blockX + ", " + blockY + ", " + blockAngle + "]");
     }
     build();
     world.setPosition(agent, agentX, agentY);

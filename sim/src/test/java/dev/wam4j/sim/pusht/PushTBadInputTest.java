@@ -21,7 +21,7 @@ class PushTBadInputTest {
   @Test
   void nonFiniteStatesAreRejected() {
     PushTEnv env = PushTEnv.reference();
-    assertThatThrownBy(() -> env.setState(1, 2, Double.NaN, 4, 5)).hasMessageContaining("not finite");
+    assertThatThrownBy(() -> env.setState(1, 2, Double.NaN, 4, 5)).hasMessageContaining("must be finite").hasMessageContaining("NaN");
   }
 
   @Test
