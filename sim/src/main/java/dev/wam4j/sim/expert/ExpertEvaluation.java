@@ -50,15 +50,19 @@ public final class ExpertEvaluation {
     return episodes.stream().filter(Episode::success).count() / (double) episodes.size();
   }
 
-  /** Usage: {@code ExpertEvaluation [robot|hand|both] [firstSeed] [count]}; prints a per-seed table. */
+  /**
+   * Usage: {@code ExpertEvaluation [robot|hand|both] [firstSeed] [count] [builtinScene]} (defaults:
+   * both, 0, 100, pusht); prints the success rate and the failed seeds with their max coverage.
+   */
   public static void main(String[] args) {
     String which = args.length > 0 ? args[0] : "both";
     long first = args.length > 1 ? Long.parseLong(args[1]) : 0;
     int count = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+    Scene scene = dev.wam4j.sim.scene.Scenes.builtin(args.length > 3 ? args[3] : "pusht");
     PrintStream out = System.out;
     for (Embodiment e : List.of(Embodiment.RobotPusher.reference(), Embodiment.HumanHand.standard())) {
       if (!which.equals("both") && !which.equals(e.id())) continue;
-      List<Episode> eps = run(Scene.pushT(), e, first, count);
+      List<Episode> eps = run(scene, e, first, count);
       StringBuilder failed = new StringBuilder();
       double steps = 0;
       for (Episode ep : eps) {
@@ -66,8 +70,8 @@ public final class ExpertEvaluation {
         else steps += ep.steps();
       }
       long ok = eps.stream().filter(Episode::success).count();
-      out.printf("%s seeds %d..%d: success %.1f%% (%d/%d), mean steps of successes %.1f%n",
-          e.id(), first, first + count - 1, 100 * successRate(eps), ok, eps.size(), ok == 0 ? 0 : steps / ok);
+      out.printf("%s %s seeds %d..%d: success %.1f%% (%d/%d), mean steps of successes %.1f%n",
+          scene.name(), e.id(), first, first + count - 1, 100 * successRate(eps), ok, eps.size(), ok == 0 ? 0 : steps / ok);
       out.println("  failed:" + failed);
     }
   }

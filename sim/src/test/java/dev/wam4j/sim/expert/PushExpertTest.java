@@ -23,6 +23,14 @@ class PushExpertTest {
   }
 
   @Test
+  void expertAlsoSolvesTheLAndICousinScenes() {
+    for (String name : List.of("cousin_l", "cousin_i")) {
+      List<ExpertEvaluation.Episode> eps = ExpertEvaluation.run(dev.wam4j.sim.scene.Scenes.builtin(name), Embodiment.RobotPusher.reference(), 0, 4);
+      assertThat(eps).allSatisfy(e -> assertThat(e.success()).as("%s seed %d (max coverage %.3f)", name, e.seed(), e.maxCoverage()).isTrue());
+    }
+  }
+
+  @Test
   void expertIsDeterministicGivenTheSeed() {
     List<ExpertEvaluation.Episode> a = ExpertEvaluation.run(Scene.pushT(), Embodiment.RobotPusher.reference(), 42, 2);
     List<ExpertEvaluation.Episode> b = ExpertEvaluation.run(Scene.pushT(), Embodiment.RobotPusher.reference(), 42, 2);
