@@ -3,6 +3,8 @@ package dev.wam4j.cli;
 import dev.wam4j.sim.Embodiment;
 import dev.wam4j.sim.expert.ExpertEvaluation;
 import dev.wam4j.sim.scene.Scene;
+import dev.wam4j.sim.scene.SceneFile;
+import dev.wam4j.sim.scene.Scenes;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,24 +28,29 @@ final class ExpertCommand implements Callable<Integer> {
   @Option(names = "--seeds", description = "Seeds A..B, inclusive (default: ${DEFAULT-VALUE}).", defaultValue = "0..99")
   String seeds;
 
+  @Option(names = "--scene", description = "Scene file (JSON) or built-in name: pusht, cousin_l, cousin_i, cousin_plus (default: ${DEFAULT-VALUE}).", defaultValue = "pusht")
+  String scene;
+
   @Option(names = "--json", description = "Print JSON with the per-seed list.")
   boolean json;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     SeedRange range = SeedRange.parse(seeds);
     List<Embodiment> which = switch (embodiment) {
       case "both" -> List.of(Embodiment.RobotPusher.reference(), Embodiment.HumanHand.standard());
       default -> List.of(Embodiment.parse(embodiment));
     };
+    Scene sceneToRun = Scenes.names().contains(scene) ? Scenes.builtin(scene) : SceneFile.load(java.nio.file.Path.of(scene)).scene();
     PrintWriter out = spec.commandLine().getOut();
     List<Map<String, Object>> results = new ArrayList<>();
     for (Embodiment e : which) {
       long t0 = System.nanoTime();
-      List<ExpertEvaluation.Episode> eps = ExpertEvaluation.run(Scene.pushT(), e, range.first(), range.count());
+      List<ExpertEvaluation.Episode> eps = ExpertEvaluation.run(sceneToRun, e, range.first(), range.count());
       double seconds = (System.nanoTime() - t0) / 1e9;
       long ok = eps.stream().filter(ExpertEvaluation.Episode::success).count();
       Map<String, Object> r = new LinkedHashMap<>();
+      r.put("scene", sceneToRun.name());
       r.put("embodiment", e.id());
       r.put("seeds", range.first() + ".." + range.last());
       r.put("episodes", eps.size());
@@ -55,7 +62,7 @@ final class ExpertCommand implements Callable<Integer> {
       if (json) r.put("per_seed", eps);
       results.add(r);
       if (!json) {
-        out.printf("%-5s seeds %s: success %.1f%% (%d/%d), mean max coverage %.3f, failed %s%n", e.id(), r.get("seeds"),
+        out.printf("%s %-5s seeds %s: success %.1f%% (%d/%d), mean max coverage %.3f, failed %s%n", sceneToRun.name(), e.id(), r.get("seeds"),
             100 * ExpertEvaluation.successRate(eps), ok, eps.size(), (double) r.get("mean_max_coverage"), r.get("failed_seeds"));
         out.flush();
       }
