@@ -123,4 +123,10 @@ class SceneFileTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("scan-0042.json: objects[0]: object 'tee': mass must be > 0");
   }
+
+  @Test
+  void aMissingFileIsNamed(@TempDir Path dir) {
+    Path file = dir.resolve("no-such-scene.json");
+    assertThatThrownBy(() -> SceneFile.load(file)).hasMessageContaining("no-such-scene.json");
+  }
 }
