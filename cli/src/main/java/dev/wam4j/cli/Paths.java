@@ -12,6 +12,6 @@ final class Paths {
 
   /** The real PushT demonstrations (Diffusion Policy zarr replay buffer). */
   static Path defaultPushTZarr() {
-    return root().resolve("../shared/data/pusht_cchi_v7_replay.zarr").normalize();
+    return dev.wam4j.data.SharedData.pushTZarr();
   }
 }

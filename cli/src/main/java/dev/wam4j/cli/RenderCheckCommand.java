@@ -32,8 +32,7 @@ public final class RenderCheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path store = zarr != null ? zarr
-        : Path.of(System.getProperty("wam4j.root", ".")).resolve("../shared/data/pusht_cchi_v7_replay.zarr").normalize();
+    Path store = zarr != null ? zarr : Paths.defaultPushTZarr();
     if (episodes != null && episodes < 1) throw new IllegalArgumentException("--episodes must be >= 1, got " + episodes);
     RenderFidelity.Report r = RenderFidelity.check(ReplayBuffer.open(store), episodes == null ? 0 : episodes);
     PrintWriter out = spec.commandLine().getOut();

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The physics against the 206 real human demonstrations (about two seconds). */
 class DemonstrationReplayTest {
   private static final Path ZARR =
-      Path.of(System.getProperty("wam4j.root", ".")).resolve("../shared/data/pusht_cchi_v7_replay.zarr");
+      dev.wam4j.data.SharedData.pushTZarr();
 
   @Test
   void everyRecordedStateIsReproducedExactlyAtFloat32AndTheSameSevenEpisodesSucceed() throws Exception {

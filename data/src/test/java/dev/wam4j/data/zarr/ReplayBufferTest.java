@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class ReplayBufferTest {
   static final Path STORE =
-      Path.of(System.getProperty("wam4j.root", ".")).resolve("../shared/data/pusht_cchi_v7_replay.zarr");
+      dev.wam4j.data.SharedData.pushTZarr();
 
   @Test
   void pushtStoreHas206EpisodesAnd25650Frames() throws Exception {
