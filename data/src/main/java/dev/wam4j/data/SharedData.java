@@ -10,7 +10,7 @@ import java.util.List;
  * root), wherever the checkout is: the system property {@code wam4j.shared} or the environment
  * variable {@code WAM4J_SHARED} (a folder holding {@code data/}), else the nearest ancestor of the
  * project root (system property {@code wam4j.root}, default the working directory) with a
- * {@code shared/data} folder.
+ * {@code shared/data} folder, else this workplace's machine-wide copy {@code /work/shared/data}.
  */
 public final class SharedData {
   private SharedData() {}
@@ -30,6 +30,9 @@ public final class SharedData {
       if (Files.isDirectory(p)) return p;
       tried.add(p);
     }
+    Path machineWide = Path.of("/work/shared/data");
+    if (Files.isDirectory(machineWide)) return machineWide;
+    tried.add(machineWide);
     throw new IllegalStateException("shared data not found; looked in " + tried
         + " (set -Dwam4j.shared=DIR or WAM4J_SHARED to the folder that holds data/)");
   }
