@@ -1,0 +1,79 @@
+package dev.wam4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Every command of the README, run at tiny sizes through the real command line. */
+class CommandSmokeTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cl = Main.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    return cl.execute(args);
+  }
+
+  private JsonNode json() throws Exception {
+    return new ObjectMapper().readTree(out.toString());
+  }
+
+  @Test
+  void replayJsonHasTheRequiredKeysAndIsExact() throws Exception {
+    assertThat(run("sim", "replay", "--episodes", "3", "--json")).isZero();
+    JsonNode n = json();
+    for (String key : new String[] {"episodes", "replay_success_rate", "position_error_final_median", "position_error_max",
+        "angle_error_final_median", "float32_exact_fraction", "per_episode"}) {
+      assertThat(n.has(key)).as(key).isTrue();
+    }
+    assertThat(n.get("episodes").asInt()).isEqualTo(3);
+    assertThat(n.get("float32_exact_fraction").asDouble()).isEqualTo(1.0);
+    assertThat(n.get("per_episode")).hasSize(3);
+  }
+
+  @Test
+  void benchJsonHasTheRequiredKeys() throws Exception {
+    assertThat(run("sim", "bench", "--json", "--envs", "4", "--threads", "2", "--seconds", "0.2", "--warmup", "0.1", "--render")).isZero();
+    JsonNode n = json();
+    assertThat(n.get("env_steps_per_second").asDouble()).isPositive();
+    assertThat(n.get("threads").asInt()).isEqualTo(2);
+    assertThat(n.get("envs").asInt()).isEqualTo(4);
+    assertThat(n.get("render").asBoolean()).isTrue();
+  }
+
+  @Test
+  void expertSolvesAFewSeeds() throws Exception {
+    assertThat(run("sim", "expert", "--seeds", "0..2", "--embodiment", "robot", "--json")).isZero();
+    JsonNode e = json().get("experts").get(0);
+    assertThat(e.get("episodes").asInt()).isEqualTo(3);
+    assertThat(e.get("success_rate").asDouble()).isEqualTo(1.0);
+  }
+
+  @Test
+  void badArgumentsGiveOneClearLineAndExitCode2() {
+    assertThat(run("sim", "expert", "--seeds", "nine")).isEqualTo(2);
+    assertThat(err.toString()).contains("--seeds").contains("nine");
+    assertThat(run("sim", "expert", "--scene", "/no/such/scene.json")).isEqualTo(2);
+    assertThat(err.toString()).contains("scene.json");
+  }
+
+  @Test
+  void demoWritesAVideoAndASummary(@TempDir Path dir) throws Exception {
+    assertThat(run("demo", "--out", dir.toString(), "--size", "96")).isZero();
+    assertThat(Files.size(dir.resolve("pusht-expert.mp4"))).isPositive();
+    JsonNode summary = new ObjectMapper().readTree(dir.resolve("demo.json").toFile());
+    assertThat(summary.get("replay_float32_exact_fraction").asDouble()).isEqualTo(1.0);
+    assertThat(summary.get("expert_episodes")).hasSize(2);
+    assertThat(out.toString()).contains("pusht-expert.mp4");
+  }
+}
