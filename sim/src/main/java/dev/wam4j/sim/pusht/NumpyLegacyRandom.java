@@ -17,9 +17,16 @@ public final class NumpyLegacyRandom {
 
   /** Same as {@code numpy.random.RandomState(seed)}; seed in [0, 2^32). */
   public NumpyLegacyRandom(long seed) {
+    seed(seed);
+  }
+
+  /** Re-seeds in place, as {@code RandomState.seed(seed)}; allocates nothing. */
+  public void seed(long seed) {
     if (seed < 0 || seed > 0xFFFF_FFFFL) {
       throw new IllegalArgumentException("seed must be in [0, 2^32), got " + seed);
     }
+    hasGauss = false;
+    gauss = 0;
     mt[0] = (int) seed;
     for (int i = 1; i < N; i++) {
       mt[i] = 1812433253 * (mt[i - 1] ^ (mt[i - 1] >>> 30)) + i;

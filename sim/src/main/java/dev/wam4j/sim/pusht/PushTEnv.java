@@ -33,6 +33,8 @@ public final class PushTEnv implements Environment {
   private final double dt;
   private final int substeps;
 
+  private final NumpyLegacyRandom resetRandom = new NumpyLegacyRandom(0);
+  private final double[] resetDraw = new double[5];
   private int agent;
   private int block;
   private int steps;
@@ -110,17 +112,24 @@ public final class PushTEnv implements Environment {
    */
   @Override
   public void reset(long seed) {
-    double[] s = legacyResetDraw(seed);
-    setState(s[0], s[1], s[2], s[3], s[4]);
+    legacyResetDraw(resetRandom, seed, resetDraw);
+    setState(resetDraw[0], resetDraw[1], resetDraw[2], resetDraw[3], resetDraw[4]);
   }
 
   /** The five legacy reset draws of {@code seed}: agent x, y, block x, y, angle. */
   public static double[] legacyResetDraw(long seed) {
-    NumpyLegacyRandom rs = new NumpyLegacyRandom(seed);
-    double ax = rs.randint(50, 450), ay = rs.randint(50, 450);
-    double bx = rs.randint(100, 400), by = rs.randint(100, 400);
-    double angle = rs.randn() * 2 * Math.PI - Math.PI;
-    return new double[] {ax, ay, bx, by, angle};
+    double[] out = new double[5];
+    legacyResetDraw(new NumpyLegacyRandom(seed), seed, out);
+    return out;
+  }
+
+  private static void legacyResetDraw(NumpyLegacyRandom rs, long seed, double[] out) {
+    rs.seed(seed);
+    out[0] = rs.randint(50, 450);
+    out[1] = rs.randint(50, 450);
+    out[2] = rs.randint(100, 400);
+    out[3] = rs.randint(100, 400);
+    out[4] = rs.randn() * 2 * Math.PI - Math.PI;
   }
 
   /**
