@@ -54,6 +54,10 @@ final class ReferenceCanvas extends Canvas {
   private final int[] px = new int[16];
   private final int[] py = new int[16];
   private final int[] xs = new int[16];
+  private final int[] edgeX = new int[16];
+  private final int[] edgeY = new int[16];
+  private final int[] edgeDx = new int[16];
+  private final int[] edgeDy = new int[16];
   private final int[] clip = new int[4];
 
   ReferenceCanvas(int width, int height) {
@@ -196,10 +200,28 @@ final class ReferenceCanvas extends Canvas {
     if (c1 > c2) return;
     int row = slot * gw;
     for (int c = c1; c <= c2; c++) grid[row + c] = rgb;
+    touch(slot, c1, c2);
+  }
+
+  /** Records that grid row {@code slot}, columns c1..c2, changed since the last restore. */
+  private void touch(int slot, int c1, int c2) {
     if (c1 < dirtyLo[slot]) dirtyLo[slot] = c1;
     if (c2 > dirtyHi[slot]) dirtyHi[slot] = c2;
     if (slot < dirtyTop) dirtyTop = slot;
     if (slot > dirtyBottom) dirtyBottom = slot;
+  }
+
+  /** Fills canvas pixels y1..y2 (inclusive, y1 <= y2) of column x: span(y, x, x) for each y. */
+  private void column(int x, int y1, int y2, int rgb) {
+    if (x < 0 || x >= SIZE) return;
+    int c = colFirst[x];
+    if (c != colLast[x]) return; // a column the resize never reads
+    for (int y = Math.max(y1, 0), end = Math.min(y2, SIZE - 1); y <= end; y++) {
+      int slot = rowSlot[y];
+      if (slot < 0) continue;
+      grid[slot * gw + c] = rgb;
+      touch(slot, c, c);
+    }
   }
 
   private static boolean inside(int x, int y) {
@@ -224,30 +246,32 @@ final class ReferenceCanvas extends Canvas {
       span(miny, minx, maxx, rgb);
       return;
     }
+    // the non-horizontal edges, top end first, in the order pygame visits them
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      int ip = i == 0 ? n - 1 : i - 1;
+      if (vy[ip] < vy[i]) {
+        edgeX[m] = vx[ip];
+        edgeY[m] = vy[ip];
+        edgeDx[m] = vx[i] - vx[ip];
+        edgeDy[m++] = vy[i] - vy[ip];
+      } else if (vy[ip] > vy[i]) {
+        edgeX[m] = vx[i];
+        edgeY[m] = vy[i];
+        edgeDx[m] = vx[ip] - vx[i];
+        edgeDy[m++] = vy[ip] - vy[i];
+      }
+    }
     int yStart = Math.max(miny, 0);
     int yEnd = Math.min(maxy, SIZE - 1);
     for (int y = yStart; y <= yEnd; y++) {
       if (rowSlot[y] < 0) continue; // rows the resize never reads
       int k = 0;
-      for (int i = 0; i < n; i++) {
-        int ip = i == 0 ? n - 1 : i - 1;
-        int y1 = vy[ip];
-        int y2 = vy[i];
-        int x1;
-        int x2;
-        if (y1 < y2) {
-          x1 = vx[ip];
-          x2 = vx[i];
-        } else if (y1 > y2) {
-          y2 = vy[ip];
-          y1 = vy[i];
-          x2 = vx[ip];
-          x1 = vx[i];
-        } else {
-          continue;
-        }
+      for (int e = 0; e < m; e++) {
+        int y1 = edgeY[e];
+        int y2 = y1 + edgeDy[e];
         if ((y >= y1 && y < y2) || (y == maxy && y2 == maxy)) {
-          xs[k++] = (y - y1) * (x2 - x1) / (y2 - y1) + x1; // C division truncates like Java's
+          xs[k++] = (y - y1) * edgeDx[e] / edgeDy[e] + edgeX[e]; // C division truncates like Java's
         }
       }
       for (int i = 1; i < k; i++) { // insertion sort: a handful of values
@@ -328,7 +352,7 @@ final class ReferenceCanvas extends Canvas {
     }
     while (sign(x1 - x2, sx) != sx || sign(y1 - y2, sy) != sy) {
       if (xinc) span(y1, lt, rb, rgb);
-      else for (int y = lt; y <= rb; y++) span(y, x1, x1, rgb);
+      else column(x1, lt, rb, rgb);
       int e2 = err;
       if (e2 > -dx) {
         err -= dy;
@@ -365,7 +389,7 @@ final class ReferenceCanvas extends Canvas {
       span(y1, lt, rb, rgb);
     } else {
       while (x1 != endX && (inside(x1, lt) || inside(x1, rb))) {
-        for (int y = lt; y <= rb; y++) span(y, x1, x1, rgb);
+        column(x1, lt, rb, rgb);
         int e2 = err;
         if (e2 > -dx) {
           err -= dy;
@@ -378,7 +402,7 @@ final class ReferenceCanvas extends Canvas {
           rb += sy;
         }
       }
-      for (int y = lt; y <= rb; y++) span(y, x1, x1, rgb);
+      column(x1, lt, rb, rgb);
     }
   }
 
