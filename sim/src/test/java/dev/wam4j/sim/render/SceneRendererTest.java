@@ -10,6 +10,7 @@ import dev.wam4j.sim.scene.Pose;
 import dev.wam4j.sim.scene.Scene;
 import dev.wam4j.sim.scene.SceneObject;
 import dev.wam4j.sim.scene.Wall;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +96,20 @@ class SceneRendererTest {
       assertThat(pixel(img, 64, 48, 16)).as("%s block at (384, 128)", s).containsExactly(rgb(st.blockFill()));
       assertThat(pixel(img, 64, 31, 40)).as("%s wall at x = 256", s).containsExactly(rgb(st.wall()));
       assertThat(pixel(img, 64, 4, 4)).as("%s no reference walls", s).containsExactly(rgb(st.background()));
+    }
+  }
+
+  @Test
+  void renderingAFrameAllocatesNothing() {
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    for (Sampling s : Sampling.values()) {
+      SceneRenderer r = new SceneRenderer(SceneLook.pushtReference(), Camera.identity(), 96, 96, s);
+      byte[] img = new byte[r.frameBytes()];
+      for (int i = 0; i < 200; i++) r.render(100 + i, 420, 0, 256, 330, 0.01 * i, img, 0);
+      long before = threads.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 200; i++) r.render(100 + i, 420, 0, 256, 330, 0.01 * i, img, 0);
+      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      assertThat(allocated).as("%s bytes allocated by 200 frames", s).isZero();
     }
   }
 }
