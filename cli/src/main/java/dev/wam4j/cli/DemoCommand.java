@@ -99,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
     env.reset(seed);
     PushExpert expert = PushExpert.of(env);
     expert.reset();
-    SceneLook look = SceneLook.pushtReference();
+    SceneLook look = SceneLook.of(scene);
     if (embodiment instanceof Embodiment.HumanHand) look = look.withAgent(AgentLook.Hand.defaultLook());
     SceneRenderer renderer = new SceneRenderer(look, Camera.identity(), side, side, Sampling.SUPERSAMPLED);
     byte[] frame = new byte[renderer.frameBytes()];

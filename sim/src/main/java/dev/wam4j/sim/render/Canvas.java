@@ -39,14 +39,27 @@ abstract sealed class Canvas permits ReferenceCanvas, SupersampledCanvas {
     Arrays.fill(grid, rgb);
   }
 
-  /** Remembers the current samples as the base that {@link #restore} brings back. */
-  final void save() {
+  /**
+   * Stamps the overlay on the current samples and remembers them as the base that {@link #restore}
+   * brings back. With the overlay in the base, a cell that no primitive touched already shows what
+   * {@link #drawOverlay} would stamp, which lets a subclass restore and resolve only touched cells.
+   */
+  void save() {
+    drawOverlay();
     System.arraycopy(grid, 0, base, 0, grid.length);
   }
 
-  /** Brings back the samples saved by {@link #save}. */
-  final void restore() {
+  /**
+   * Brings back the samples saved by {@link #save}. Between a restore and the next one only the
+   * primitives and {@link #drawOverlay} may change samples.
+   */
+  void restore() {
     System.arraycopy(base, 0, grid, 0, grid.length);
+  }
+
+  /** Copies the saved samples {@code [from, from + n)} back into the grid. */
+  final void restore(int from, int n) {
+    System.arraycopy(base, from, grid, from, n);
   }
 
   /**

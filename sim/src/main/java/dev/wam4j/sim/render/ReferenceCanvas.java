@@ -1,5 +1,7 @@
 package dev.wam4j.sim.render;
 
+import java.util.Arrays;
+
 /**
  * Emulates the reference pipeline: pygame 2 rasterisation on a 512 x 512 canvas, then OpenCV's
  * fixed-point {@code INTER_LINEAR} resize to the output size.
@@ -8,6 +10,11 @@ package dev.wam4j.sim.render;
  * that grid of canvas pixels is kept: every primitive is turned into the horizontal spans pygame
  * would fill, and each span writes the grid cells it covers. The result is the same as drawing the
  * whole canvas, at a fraction of the work.
+ *
+ * <p>Per frame only the moving shapes change, so the canvas keeps the resized frame of the saved
+ * background and, per grid row, the range of columns the spans of this frame touched: a frame is
+ * the background frame with just the output pixels whose taps read a touched cell recomputed, and
+ * the next frame puts back just those cells.
  */
 final class ReferenceCanvas extends Canvas {
   static final int SIZE = 512;
@@ -30,12 +37,27 @@ final class ReferenceCanvas extends Canvas {
   private final int[] yTap1;
   private final int[] yW0;
   private final int[] yW1;
-  private final int[] hRow0;
-  private final int[] hRow1;
+  // per grid row, the touched columns since the last restore; lo > hi when none
+  private final int[] dirtyLo;
+  private final int[] dirtyHi;
+  private int dirtyTop;
+  private int dirtyBottom;
+  // per grid column / row: the first output index whose second tap is at or past it, and the last
+  // output index whose first tap is at or before it (the taps ascend), so that the outputs reading
+  // grid cells lo..hi are xFrom[lo]..xTo[hi]
+  private final int[] xFrom;
+  private final int[] xTo;
+  private final int[] yFrom;
+  private final int[] yTo;
+  private final byte[] background; // the saved samples, resized
   // scratch for primitives, sized for the largest polygon we draw
   private final int[] px = new int[16];
   private final int[] py = new int[16];
   private final int[] xs = new int[16];
+  private final int[] edgeX = new int[16];
+  private final int[] edgeY = new int[16];
+  private final int[] edgeDx = new int[16];
+  private final int[] edgeDy = new int[16];
   private final int[] clip = new int[4];
 
   ReferenceCanvas(int width, int height) {
@@ -65,8 +87,59 @@ final class ReferenceCanvas extends Canvas {
       if (colSlot[x] >= 0) prev = colSlot[x];
       colLast[x] = prev;
     }
-    hRow0 = new int[width * 3];
-    hRow1 = new int[width * 3];
+    dirtyLo = new int[gh];
+    dirtyHi = new int[gh];
+    markClean();
+    xFrom = new int[gw];
+    xTo = new int[gw];
+    reach(xTap0, xTap1, xFrom, xTo);
+    yFrom = new int[gh];
+    yTo = new int[gh];
+    reach(yTap0, yTap1, yFrom, yTo);
+    background = new byte[width * height * 3];
+  }
+
+  /** Fills the {@link #xFrom}/{@link #xTo} style lookups of one axis. */
+  private static void reach(int[] t0, int[] t1, int[] from, int[] to) {
+    int d = 0;
+    for (int g = 0; g < from.length; g++) {
+      while (t1[d] < g) d++;
+      from[g] = d;
+    }
+    d = t0.length - 1;
+    for (int g = to.length - 1; g >= 0; g--) {
+      while (t0[d] > g) d--;
+      to[g] = d;
+    }
+  }
+
+  private void markClean() {
+    Arrays.fill(dirtyLo, gw);
+    Arrays.fill(dirtyHi, -1);
+    dirtyTop = gh;
+    dirtyBottom = -1;
+  }
+
+  @Override
+  void save() {
+    super.save();
+    markClean();
+    for (int y = 0; y < height; y++) blendRow(y, 0, width - 1, background, 0);
+  }
+
+  @Override
+  void restore() {
+    for (int slot = dirtyTop; slot <= dirtyBottom; slot++) {
+      int lo = dirtyLo[slot];
+      int hi = dirtyHi[slot];
+      if (lo <= hi) {
+        restore(slot * gw + lo, hi - lo + 1);
+        dirtyLo[slot] = gw;
+        dirtyHi[slot] = -1;
+      }
+    }
+    dirtyTop = gh;
+    dirtyBottom = -1;
   }
 
   /** Number of distinct canvas rows or columns the resize to {@code dsize} reads. */
@@ -124,8 +197,31 @@ final class ReferenceCanvas extends Canvas {
     if (x2 < 0 || x1 >= SIZE) return;
     int c1 = colFirst[Math.max(x1, 0)];
     int c2 = colLast[Math.min(x2, SIZE - 1)];
+    if (c1 > c2) return;
     int row = slot * gw;
     for (int c = c1; c <= c2; c++) grid[row + c] = rgb;
+    touch(slot, c1, c2);
+  }
+
+  /** Records that grid row {@code slot}, columns c1..c2, changed since the last restore. */
+  private void touch(int slot, int c1, int c2) {
+    if (c1 < dirtyLo[slot]) dirtyLo[slot] = c1;
+    if (c2 > dirtyHi[slot]) dirtyHi[slot] = c2;
+    if (slot < dirtyTop) dirtyTop = slot;
+    if (slot > dirtyBottom) dirtyBottom = slot;
+  }
+
+  /** Fills canvas pixels y1..y2 (inclusive, y1 <= y2) of column x: span(y, x, x) for each y. */
+  private void column(int x, int y1, int y2, int rgb) {
+    if (x < 0 || x >= SIZE) return;
+    int c = colFirst[x];
+    if (c != colLast[x]) return; // a column the resize never reads
+    for (int y = Math.max(y1, 0), end = Math.min(y2, SIZE - 1); y <= end; y++) {
+      int slot = rowSlot[y];
+      if (slot < 0) continue;
+      grid[slot * gw + c] = rgb;
+      touch(slot, c, c);
+    }
   }
 
   private static boolean inside(int x, int y) {
@@ -150,30 +246,32 @@ final class ReferenceCanvas extends Canvas {
       span(miny, minx, maxx, rgb);
       return;
     }
+    // the non-horizontal edges, top end first, in the order pygame visits them
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      int ip = i == 0 ? n - 1 : i - 1;
+      if (vy[ip] < vy[i]) {
+        edgeX[m] = vx[ip];
+        edgeY[m] = vy[ip];
+        edgeDx[m] = vx[i] - vx[ip];
+        edgeDy[m++] = vy[i] - vy[ip];
+      } else if (vy[ip] > vy[i]) {
+        edgeX[m] = vx[i];
+        edgeY[m] = vy[i];
+        edgeDx[m] = vx[ip] - vx[i];
+        edgeDy[m++] = vy[ip] - vy[i];
+      }
+    }
     int yStart = Math.max(miny, 0);
     int yEnd = Math.min(maxy, SIZE - 1);
     for (int y = yStart; y <= yEnd; y++) {
       if (rowSlot[y] < 0) continue; // rows the resize never reads
       int k = 0;
-      for (int i = 0; i < n; i++) {
-        int ip = i == 0 ? n - 1 : i - 1;
-        int y1 = vy[ip];
-        int y2 = vy[i];
-        int x1;
-        int x2;
-        if (y1 < y2) {
-          x1 = vx[ip];
-          x2 = vx[i];
-        } else if (y1 > y2) {
-          y2 = vy[ip];
-          y1 = vy[i];
-          x2 = vx[ip];
-          x1 = vx[i];
-        } else {
-          continue;
-        }
+      for (int e = 0; e < m; e++) {
+        int y1 = edgeY[e];
+        int y2 = y1 + edgeDy[e];
         if ((y >= y1 && y < y2) || (y == maxy && y2 == maxy)) {
-          xs[k++] = (y - y1) * (x2 - x1) / (y2 - y1) + x1; // C division truncates like Java's
+          xs[k++] = (y - y1) * edgeDx[e] / edgeDy[e] + edgeX[e]; // C division truncates like Java's
         }
       }
       for (int i = 1; i < k; i++) { // insertion sort: a handful of values
@@ -254,7 +352,7 @@ final class ReferenceCanvas extends Canvas {
     }
     while (sign(x1 - x2, sx) != sx || sign(y1 - y2, sy) != sy) {
       if (xinc) span(y1, lt, rb, rgb);
-      else for (int y = lt; y <= rb; y++) span(y, x1, x1, rgb);
+      else column(x1, lt, rb, rgb);
       int e2 = err;
       if (e2 > -dx) {
         err -= dy;
@@ -291,7 +389,7 @@ final class ReferenceCanvas extends Canvas {
       span(y1, lt, rb, rgb);
     } else {
       while (x1 != endX && (inside(x1, lt) || inside(x1, rb))) {
-        for (int y = lt; y <= rb; y++) span(y, x1, x1, rgb);
+        column(x1, lt, rb, rgb);
         int e2 = err;
         if (e2 > -dx) {
           err -= dy;
@@ -304,7 +402,7 @@ final class ReferenceCanvas extends Canvas {
           rb += sy;
         }
       }
-      for (int y = lt; y <= rb; y++) span(y, x1, x1, rgb);
+      column(x1, lt, rb, rgb);
     }
   }
 
@@ -413,34 +511,53 @@ final class ReferenceCanvas extends Canvas {
     circle(pyRound(cx), pyRound(cy), pyRound(r), rgb);
   }
 
-  /** OpenCV's fixed-point bilinear resize of the sampled grid (its SIMD rounding). */
+  /**
+   * OpenCV's fixed-point bilinear resize of the sampled grid (its SIMD rounding): the background
+   * frame, with the output pixels that read a cell touched since the last restore recomputed.
+   */
   @Override
   void resolve(byte[] out, int offset) {
-    int o = offset;
-    for (int y = 0; y < height; y++) {
-      horizontal(yTap0[y], hRow0);
-      horizontal(yTap1[y], hRow1);
-      int b0 = yW0[y];
-      int b1 = yW1[y];
-      for (int i = 0; i < width * 3; i++) {
-        // OpenCV's vectorised vertical pass: pre-shift by 4, 16-bit high multiply, round by 2 bits
-        // (its plain (sum + 2^21) >> 22 agrees less often with the recorded frames)
-        int v = ((b0 * (hRow0[i] >> 4)) >> 16) + ((b1 * (hRow1[i] >> 4)) >> 16) + 2 >> 2;
-        out[o++] = (byte) (v < 0 ? 0 : Math.min(v, 255));
-      }
+    System.arraycopy(background, 0, out, offset, background.length);
+    if (dirtyTop > dirtyBottom) return;
+    int yEnd = yTo[dirtyBottom];
+    for (int y = yFrom[dirtyTop]; y <= yEnd; y++) {
+      int t0 = yTap0[y];
+      int t1 = yTap1[y];
+      int lo = Math.min(dirtyLo[t0], dirtyLo[t1]);
+      int hi = Math.max(dirtyHi[t0], dirtyHi[t1]);
+      if (lo <= hi) blendRow(y, xFrom[lo], xTo[hi], out, offset);
     }
   }
 
-  private void horizontal(int slot, int[] dst) {
-    int row = slot * gw;
-    for (int x = 0, i = 0; x < width; x++, i += 3) {
-      int c0 = grid[row + xTap0[x]];
-      int c1 = grid[row + xTap1[x]];
+  /** Resizes output pixels x0..x1 of output row y into {@code out}. */
+  private void blendRow(int y, int x0, int x1, byte[] out, int offset) {
+    int r0 = yTap0[y] * gw;
+    int r1 = yTap1[y] * gw;
+    int b0 = yW0[y];
+    int b1 = yW1[y];
+    int o = offset + (y * width + x0) * 3;
+    for (int x = x0; x <= x1; x++) {
+      int ta = xTap0[x];
+      int tb = xTap1[x];
       int a0 = xW0[x];
       int a1 = xW1[x];
-      dst[i] = (c0 >>> 16) * a0 + (c1 >>> 16) * a1;
-      dst[i + 1] = (c0 >>> 8 & 0xff) * a0 + (c1 >>> 8 & 0xff) * a1;
-      dst[i + 2] = (c0 & 0xff) * a0 + (c1 & 0xff) * a1;
+      int p = grid[r0 + ta];
+      int q = grid[r0 + tb];
+      int u = grid[r1 + ta];
+      int v = grid[r1 + tb];
+      out[o++] = blend((p >>> 16) * a0 + (q >>> 16) * a1, (u >>> 16) * a0 + (v >>> 16) * a1, b0, b1);
+      out[o++] = blend((p >>> 8 & 0xff) * a0 + (q >>> 8 & 0xff) * a1, (u >>> 8 & 0xff) * a0 + (v >>> 8 & 0xff) * a1, b0, b1);
+      out[o++] = blend((p & 0xff) * a0 + (q & 0xff) * a1, (u & 0xff) * a0 + (v & 0xff) * a1, b0, b1);
     }
+  }
+
+  /**
+   * The vertical pass on two horizontally interpolated values: OpenCV's vectorised form, pre-shift
+   * by 4, 16-bit high multiply, round by 2 bits (its plain (sum + 2^21) >> 22 agrees less often
+   * with the recorded frames).
+   */
+  private static byte blend(int h0, int h1, int b0, int b1) {
+    int v = ((b0 * (h0 >> 4)) >> 16) + ((b1 * (h1 >> 4)) >> 16) + 2 >> 2;
+    return (byte) (v < 0 ? 0 : Math.min(v, 255));
   }
 }

@@ -1,5 +1,8 @@
 package dev.wam4j.sim.render;
 
+import dev.wam4j.sim.scene.ConvexPart;
+import dev.wam4j.sim.scene.Pose;
+import dev.wam4j.sim.scene.Wall;
 import java.util.List;
 
 /**
@@ -15,7 +18,9 @@ public final class SceneRenderer {
   private final int width;
   private final int height;
   private final Canvas canvas;
-  private final double[][] parts; // body-local vertices per block part
+  // body-local vertices per block part, in ConvexPart's canonical order: the reference fills and
+  // outlines its polygons in that (convex-hull) order, and which vertex comes first shows in frames
+  private final double[][] parts;
   private final double[] world; // scratch: one part in canvas coordinates
   private final int blockFill;
   private final int blockEdge;
@@ -41,7 +46,7 @@ public final class SceneRenderer {
     parts = new double[ps.size()][];
     int maxVerts = 4;
     for (int i = 0; i < parts.length; i++) {
-      parts[i] = ps.get(i).vertices();
+      parts[i] = ps.get(i).xy();
       maxVerts = Math.max(maxVerts, ps.get(i).size());
     }
     if (sampling == Sampling.REFERENCE && maxVerts > 15) {
@@ -52,7 +57,7 @@ public final class SceneRenderer {
     blockFill = style.blockFill().packed();
     blockEdge = style.blockEdge().packed();
     // the walls are drawn last (over the agent, as in the reference) and never move
-    if (scene.walls()) canvas.captureOverlay(this::drawWalls);
+    if (!scene.walls().isEmpty()) canvas.captureOverlay(this::drawWalls);
     // the goal never moves: draw it once under everything else
     canvas.clear(style.background().packed());
     Pose g = scene.goal();
@@ -180,12 +185,9 @@ public final class SceneRenderer {
   }
 
   private void drawWalls() {
-    double r = scene.style().wallRadius() * camera.zoom();
     int rgb = scene.style().wall().packed();
-    // the reference's four static segments, in its order and direction
-    canvas.fatSegment(cx(5), cy(506), cx(5), cy(5), r, rgb);
-    canvas.fatSegment(cx(5), cy(5), cx(506), cy(5), r, rgb);
-    canvas.fatSegment(cx(506), cy(5), cx(506), cy(506), r, rgb);
-    canvas.fatSegment(cx(5), cy(506), cx(506), cy(506), r, rgb);
+    for (Wall w : scene.walls()) {
+      canvas.fatSegment(cx(w.ax()), cy(w.ay()), cx(w.bx()), cy(w.by()), w.radius() * camera.zoom(), rgb);
+    }
   }
 }

@@ -3,6 +3,15 @@ package dev.wam4j.sim.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wam4j.sim.scene.ConvexPart;
+import dev.wam4j.sim.scene.Goal;
+import dev.wam4j.sim.scene.Physics;
+import dev.wam4j.sim.scene.Pose;
+import dev.wam4j.sim.scene.Scene;
+import dev.wam4j.sim.scene.SceneObject;
+import dev.wam4j.sim.scene.Wall;
+import java.lang.management.ManagementFactory;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SceneRendererTest {
@@ -68,5 +77,39 @@ class SceneRendererTest {
   void frameThatDoesNotFitIsRejected() {
     SceneRenderer r = SceneRenderer.pushtObservation();
     assertThatThrownBy(() -> r.render(0, 0, 0, 0, 0, 0, new byte[100], 0)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
+  void sceneLookOfASceneDrawsItsGoalObjectGoalPoseAndWalls() {
+    SceneObject square = SceneObject.uniform("square", List.of(ConvexPart.box(-40, -40, 40, 40)), 1, 0, 0, new Pose(100, 100, 0));
+    SceneObject pebble = SceneObject.uniform("pebble", List.of(ConvexPart.box(-5, -5, 5, 5)), 1, 0, 0, new Pose(50, 50, 0));
+    Scene cousin = new Scene("cousin", 512, 512, List.of(new Wall(256, 0, 256, 512, 8)), new Pose(400, 400, 0),
+        List.of(pebble, square), new Goal(1, new Pose(128, 384, 0), 0.9), Physics.pushT());
+    SceneLook look = SceneLook.of(cousin);
+    assertThat(look.blockParts()).isEqualTo(square.parts());
+    RenderStyle st = look.style();
+    for (Sampling s : Sampling.values()) {
+      SceneRenderer r = new SceneRenderer(look, Camera.identity(), 64, 64, s);
+      byte[] img = new byte[r.frameBytes()];
+      r.render(480, 40, 0, 384, 128, 0.3, img, 0);
+      assertThat(pixel(img, 64, 16, 48)).as("%s goal at (128, 384)", s).containsExactly(rgb(st.goal()));
+      assertThat(pixel(img, 64, 48, 16)).as("%s block at (384, 128)", s).containsExactly(rgb(st.blockFill()));
+      assertThat(pixel(img, 64, 31, 40)).as("%s wall at x = 256", s).containsExactly(rgb(st.wall()));
+      assertThat(pixel(img, 64, 4, 4)).as("%s no reference walls", s).containsExactly(rgb(st.background()));
+    }
+  }
+
+  @Test
+  void renderingAFrameAllocatesNothing() {
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    for (Sampling s : Sampling.values()) {
+      SceneRenderer r = new SceneRenderer(SceneLook.pushtReference(), Camera.identity(), 96, 96, s);
+      byte[] img = new byte[r.frameBytes()];
+      for (int i = 0; i < 200; i++) r.render(100 + i, 420, 0, 256, 330, 0.01 * i, img, 0);
+      long before = threads.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 200; i++) r.render(100 + i, 420, 0, 256, 330, 0.01 * i, img, 0);
+      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+      assertThat(allocated).as("%s bytes allocated by 200 frames", s).isZero();
+    }
   }
 }
