@@ -109,7 +109,8 @@ class SceneRendererTest {
       long before = threads.getCurrentThreadAllocatedBytes();
       for (int i = 0; i < 200; i++) r.render(100 + i, 420, 0, 256, 330, 0.01 * i, img, 0);
       long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-      assertThat(allocated).as("%s bytes allocated by 200 frames", s).isZero();
+      // One object per frame would be >= 3,200 bytes; JIT and bookkeeping noise stays far below.
+      assertThat(allocated).as("%s bytes allocated by 200 frames", s).isLessThan(1024);
     }
   }
 }
