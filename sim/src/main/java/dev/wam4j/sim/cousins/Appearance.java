@@ -1,5 +1,8 @@
 package dev.wam4j.sim.cousins;
 
+import dev.wam4j.sim.render.RenderStyle;
+import dev.wam4j.sim.render.Rgb;
+
 /**
  * How a cousin looks: colours of the scene (the fields of the renderer's style) and the camera.
  *
@@ -17,6 +20,12 @@ public record Appearance(Rgb background, Rgb goal, Rgb block, Rgb blockEdge, Rgb
     }
   }
 
+  /** The renderer's style: these colours with the reference stroke widths. */
+  public RenderStyle renderStyle() {
+    RenderStyle ref = RenderStyle.pushtReference();
+    return new RenderStyle(background, goal, block, blockEdge, ref.blockEdgeRadius(), wall);
+  }
+
   /** The reference PushT look (specs/pusht.md) seen by the reference camera. */
   public static Appearance reference() {
     return new Appearance(new Rgb(255, 255, 255), new Rgb(144, 238, 144), new Rgb(142, 163, 183),
@@ -24,11 +33,11 @@ public record Appearance(Rgb background, Rgb goal, Rgb block, Rgb blockEdge, Rgb
   }
 
   /**
-   * A camera perturbation applied to the rendered image, about its centre: first zoom, then
-   * rotation, then the shift.
+   * A camera perturbation of the reference view: zoom about the centre, shift, then rotate about
+   * the centre ({@link dev.wam4j.sim.render.Camera#perturbed}).
    *
-   * @param dx horizontal shift in output pixels (positive: scene moves right)
-   * @param dy vertical shift in output pixels (positive: scene moves down)
+   * @param dx horizontal shift in world units, 512 = the frame width (positive: scene moves right)
+   * @param dy vertical shift in world units (positive: scene moves down)
    * @param rotation image rotation in radians (positive: clockwise on screen, y down)
    * @param zoom scale factor (1: reference; above 1 zooms in)
    */
@@ -38,6 +47,13 @@ public record Appearance(Rgb background, Rgb goal, Rgb block, Rgb blockEdge, Rgb
         throw new IllegalArgumentException("camera offset must be finite, got (" + dx + ", " + dy + ", " + rotation + ")");
       }
       if (!(zoom > 0 && Double.isFinite(zoom))) throw new IllegalArgumentException("camera zoom must be > 0, got " + zoom);
+    }
+
+    /** The renderer's camera for this perturbation. */
+    public dev.wam4j.sim.render.Camera toRender() {
+      return dx == 0 && dy == 0 && rotation == 0 && zoom == 1
+          ? dev.wam4j.sim.render.Camera.identity()
+          : dev.wam4j.sim.render.Camera.perturbed(dx, dy, rotation, zoom);
     }
 
     /** The reference view: no shift, no rotation, zoom 1. */

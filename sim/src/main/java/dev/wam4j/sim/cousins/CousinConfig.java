@@ -1,5 +1,6 @@
 package dev.wam4j.sim.cousins;
 
+import dev.wam4j.sim.render.Rgb;
 import dev.wam4j.sim.scene.JsonFields;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +39,8 @@ import java.util.Set;
  * @param block block fill colour
  * @param blockEdge block edge colour
  * @param wall wall colour
- * @param cameraDx camera shift x, output pixels
- * @param cameraDy camera shift y, output pixels
+ * @param cameraDx camera shift x, world units (512 = frame width)
+ * @param cameraDy camera shift y, world units
  * @param cameraRotation camera rotation, radians
  * @param cameraZoom camera zoom factor
  */

@@ -1,5 +1,6 @@
 package dev.wam4j.sim.cousins;
 
+import dev.wam4j.sim.render.Rgb;
 import dev.wam4j.sim.cousins.CousinConfig.ColourRange;
 import dev.wam4j.sim.cousins.CousinConfig.Range;
 import dev.wam4j.sim.scene.ConvexPart;

@@ -15,6 +15,8 @@ import java.util.List;
 public final class SceneRenderer {
   private final SceneLook scene;
   private final Camera camera;
+  private final double rotCos;
+  private final double rotSin;
   private final int width;
   private final int height;
   private final Canvas canvas;
@@ -36,6 +38,8 @@ public final class SceneRenderer {
     }
     this.scene = scene;
     this.camera = camera;
+    this.rotCos = Math.cos(camera.rotation());
+    this.rotSin = Math.sin(camera.rotation());
     this.width = width;
     this.height = height;
     this.canvas = switch (sampling) {
@@ -133,26 +137,35 @@ public final class SceneRenderer {
     for (int i = 0; i < n; i++) {
       double lx = local[2 * i];
       double ly = local[2 * i + 1];
-      world[2 * i] = cx(x + c * lx - s * ly);
-      world[2 * i + 1] = cy(y + s * lx + c * ly);
+      double wx = x + c * lx - s * ly, wy = y + s * lx + c * ly;
+      world[2 * i] = cx(wx, wy);
+      world[2 * i + 1] = cy(wx, wy);
     }
     return n;
   }
 
-  private double cx(double x) {
-    return (x - camera.x()) * camera.zoom();
+  /** Canvas x of world point (x, y); without rotation exactly {@code (x - camera.x) * zoom}. */
+  private double cx(double x, double y) {
+    double qx = (x - camera.x()) * camera.zoom();
+    if (rotCos == 1.0 && rotSin == 0.0) return qx;
+    double qy = (y - camera.y()) * camera.zoom();
+    return 256 + rotCos * (qx - 256) - rotSin * (qy - 256);
   }
 
-  private double cy(double y) {
-    return (y - camera.y()) * camera.zoom();
+  /** Canvas y of world point (x, y). */
+  private double cy(double x, double y) {
+    double qy = (y - camera.y()) * camera.zoom();
+    if (rotCos == 1.0 && rotSin == 0.0) return qy;
+    double qx = (x - camera.x()) * camera.zoom();
+    return 256 + rotSin * (qx - 256) + rotCos * (qy - 256);
   }
 
   private void drawAgent(double x, double y, double angle) {
     double z = camera.zoom();
     switch (scene.agent()) {
       case AgentLook.Robot r -> {
-        canvas.disc(cx(x), cy(y), r.radius() * z, r.outer().packed());
-        if (r.innerRadius() > 0) canvas.disc(cx(x), cy(y), r.innerRadius() * z, r.inner().packed());
+        canvas.disc(cx(x, y), cy(x, y), r.radius() * z, r.outer().packed());
+        if (r.innerRadius() > 0) canvas.disc(cx(x, y), cy(x, y), r.innerRadius() * z, r.inner().packed());
       }
       case AgentLook.Hand h -> {
         // outline pass, then skin pass slightly thinner: a drawn-hand look without strokes
@@ -179,15 +192,15 @@ public final class SceneRenderer {
       double by = y + Math.sin(a) * base;
       double tx = x + Math.cos(a) * len;
       double ty = y + Math.sin(a) * len;
-      canvas.fatSegment(cx(bx), cy(by), cx(tx), cy(ty), (h.fingerRadius() + grow) * z, rgb);
+      canvas.fatSegment(cx(bx, by), cy(bx, by), cx(tx, ty), cy(tx, ty), (h.fingerRadius() + grow) * z, rgb);
     }
-    canvas.disc(cx(x), cy(y), (h.palmRadius() + grow) * z, rgb);
+    canvas.disc(cx(x, y), cy(x, y), (h.palmRadius() + grow) * z, rgb);
   }
 
   private void drawWalls() {
     int rgb = scene.style().wall().packed();
     for (Wall w : scene.walls()) {
-      canvas.fatSegment(cx(w.ax()), cy(w.ay()), cx(w.bx()), cy(w.by()), w.radius() * camera.zoom(), rgb);
+      canvas.fatSegment(cx(w.ax(), w.ay()), cy(w.ax(), w.ay()), cx(w.bx(), w.by()), cy(w.bx(), w.by()), w.radius() * camera.zoom(), rgb);
     }
   }
 }

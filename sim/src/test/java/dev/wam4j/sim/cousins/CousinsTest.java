@@ -1,5 +1,6 @@
 package dev.wam4j.sim.cousins;
 
+import dev.wam4j.sim.render.Rgb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -75,7 +76,7 @@ class CousinsTest {
       {"mass": [0, 1]}                             | : mass: must be > 0
       {"goal": {"z": 1}}                           | goal.z: unknown field
       {"colours": {"block": [1, 2]}}               | colours.block: expected [r, g, b]
-      {"colours": {"wall": [1, 2, 300]}}           | colours.wall: colour channels must be in [0, 255]
+      {"colours": {"wall": [1, 2, 300]}}           | colours.wall: colour (1, 2, 300) has a channel outside 0..255
       {"camera": {"zoom": "big"}}                  | camera.zoom: expected a number, got a string
       {"shapes": ["T", "T"]}                       | : shapes: duplicate shape family
       """)
