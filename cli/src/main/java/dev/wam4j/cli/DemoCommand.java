@@ -77,10 +77,18 @@ final class DemoCommand implements Callable<Integer> {
       writer.finish();
     }
     summary.put("expert_episodes", episodes);
+
+    Path gallery = out.resolve("cousins.png");
+    List<Map<String, Object>> cousins = CousinGallery.write(dev.wam4j.sim.cousins.CousinConfig.builtin("wide"), 0, 8, 160, gallery);
+    long solved = cousins.stream().filter(c -> (Boolean) c.get("expert_success")).count();
+    o.printf("3. digital cousins (built-in 'wide' config, seeds 0..7): shapes %s, expert solved %d/8; gallery %s%n",
+        cousins.stream().map(c -> (String) c.get("shape")).toList(), solved, gallery);
+    o.flush();
+    summary.put("cousins", cousins);
     summary.put("video", video.toString());
     Path json = out.resolve("demo.json");
     Files.writeString(json, Json.write(summary));
-    o.printf("3. video: %s%n   summary: %s%n", video, json);
+    o.printf("4. video: %s%n   summary: %s%n", video, json);
     o.flush();
     return 0;
   }

@@ -75,5 +75,15 @@ class CommandSmokeTest {
     assertThat(summary.get("replay_float32_exact_fraction").asDouble()).isEqualTo(1.0);
     assertThat(summary.get("expert_episodes")).hasSize(2);
     assertThat(out.toString()).contains("pusht-expert.mp4");
+    assertThat(Files.size(dir.resolve("cousins.png"))).isPositive();
+  }
+
+  @Test
+  void cousinsWritesAGalleryAndEchoesItsConfig(@TempDir Path dir) throws Exception {
+    assertThat(run("sim", "cousins", "--seeds", "3..4", "--size", "32", "--out", dir.toString(), "--json")).isZero();
+    JsonNode n = json();
+    assertThat(n.get("cousins")).hasSize(2);
+    assertThat(n.get("config_values").get("shapes")).isNotEmpty();
+    assertThat(javax.imageio.ImageIO.read(dir.resolve("cousins.png").toFile()).getWidth()).isEqualTo(64);
   }
 }

@@ -73,6 +73,17 @@ public record CousinConfig(
         Range.fixed(0), Range.fixed(0), Range.fixed(0), Range.fixed(1));
   }
 
+  /** A config shipped with wam4j: {@code wide} randomises every dimension moderately. */
+  public static CousinConfig builtin(String name) {
+    String resource = "/dev/wam4j/sim/cousins/" + name + ".json";
+    try (var in = CousinConfig.class.getResourceAsStream(resource)) {
+      if (in == null) throw new IllegalArgumentException("no built-in cousin config '" + name + "' (available: wide)");
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name + ".json");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read built-in cousin config " + resource, e);
+    }
+  }
+
   /** Reads a config file; errors name the file and the field. */
   public static CousinConfig load(Path file) throws IOException {
     return parse(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString());
