@@ -20,7 +20,8 @@ final class NarrowPhase {
   private final World w;
 
   // Minkowski point pool: a (on shape 1), b (on shape 2), ab = b - a, id = packed support indices.
-  private static final int POOL = 256;
+  // GJK adds at most 2 + 31 points and EPA at most 30 more (both capped at 30 iterations).
+  private static final int POOL = 80;
   private final double[] ax = new double[POOL];
   private final double[] ay = new double[POOL];
   private final double[] bx = new double[POOL];

@@ -1,7 +1,8 @@
 package dev.wam4j.sim.vector;
 
 import dev.wam4j.sim.pusht.PushTEnv;
-import java.util.concurrent.Phaser;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 
 /**
@@ -34,9 +35,13 @@ public final class VectorEnv implements AutoCloseable {
   private final byte[] frames;
   private final long[] episodeCount;
   private final int threads;
+  /** Helper threads; the caller's thread steps the first share itself. */
   private final Thread[] workers;
-  private final Phaser phaser;
+  /** Bumped by the caller to start a step; helpers spin briefly, then park, waiting for it. */
+  private volatile long generation;
+  private final AtomicInteger pending = new AtomicInteger();
   private volatile boolean running = true;
+  private static final int SPINS_BEFORE_PARK = 20_000;
   private volatile Throwable failure;
   private long baseSeed;
   private long totalSteps;
@@ -70,16 +75,10 @@ public final class VectorEnv implements AutoCloseable {
       this.frameBytes = 0;
       frames = null;
     }
-    if (this.threads > 1) {
-      phaser = new Phaser(this.threads + 1);
-      workers = new Thread[this.threads];
-      for (int t = 0; t < this.threads; t++) {
-        int worker = t;
-        workers[t] = Thread.ofPlatform().daemon().name("wam4j-vector-" + t).start(() -> workerLoop(worker));
-      }
-    } else {
-      phaser = null;
-      workers = new Thread[0];
+    workers = new Thread[this.threads - 1];
+    for (int t = 1; t < this.threads; t++) {
+      int worker = t;
+      workers[t - 1] = Thread.ofPlatform().daemon().name("wam4j-vector-" + t).start(() -> workerLoop(worker));
     }
   }
 
@@ -114,29 +113,54 @@ public final class VectorEnv implements AutoCloseable {
 
   /** Steps every instance with {@link #actions()}; throws if any action is not finite. */
   public void step() {
-    if (threads == 1) {
-      stepRange(0, 0, envs.length);
-    } else {
-      phaser.arriveAndAwaitAdvance(); // start
-      phaser.arriveAndAwaitAdvance(); // done
-      Throwable f = failure;
-      if (f != null) throw new IllegalStateException("vector env worker failed: " + f.getMessage(), f);
+    if (!running) throw new IllegalStateException("vector env is closed");
+    if (threads > 1) {
+      pending.set(threads - 1);
+      generation++;
+      for (Thread w : workers) LockSupport.unpark(w);
+    }
+    RuntimeException own = null;
+    try {
+      stepRange(0, 0, shareEnd(0));
+    } catch (RuntimeException e) {
+      own = e;
+    }
+    // Wait for the helpers even if our share failed, so no one is mid-step when we return.
+    for (int spins = 0; pending.get() != 0; spins++) {
+      if (spins < SPINS_BEFORE_PARK) Thread.onSpinWait();
+      else Thread.yield();
+    }
+    if (own != null) throw own;
+    Throwable f = failure;
+    if (f != null) {
+      failure = null;
+      throw new IllegalStateException("vector env worker failed: " + f.getMessage(), f);
     }
     totalSteps += envs.length;
   }
 
+  private int shareEnd(int worker) {
+    return (int) ((long) envs.length * (worker + 1) / threads);
+  }
+
   private void workerLoop(int worker) {
-    int n = envs.length;
-    int from = (int) ((long) n * worker / threads), to = (int) ((long) n * (worker + 1) / threads);
+    int from = shareEnd(worker - 1), to = shareEnd(worker);
+    long seen = 0;
     while (true) {
-      phaser.arriveAndAwaitAdvance();
+      for (int spins = 0; generation == seen; spins++) {
+        if (!running) return;
+        if (spins < SPINS_BEFORE_PARK) Thread.onSpinWait();
+        else LockSupport.park(this);
+      }
+      seen = generation;
       if (!running) return;
       try {
         stepRange(worker, from, to);
       } catch (Throwable t) {
         failure = t;
+      } finally {
+        pending.decrementAndGet();
       }
-      phaser.arriveAndAwaitAdvance();
     }
   }
 
@@ -206,9 +230,9 @@ public final class VectorEnv implements AutoCloseable {
 
   @Override
   public void close() {
-    if (phaser != null && running) {
+    if (running) {
       running = false;
-      phaser.arriveAndDeregister();
+      for (Thread t : workers) LockSupport.unpark(t);
       for (Thread t : workers) {
         try {
           t.join(1000);
