@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
       result.put("java", Runtime.version().toString());
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(Json.write(result));
+        out.println(Json.result(result, spec));
       } else {
         out.printf("%,.0f env steps/s  (%d envs, %d threads, render %s, %d steps in %.1f s)%n",
             sps, envs, vec.threads(), render, steps, elapsed);

@@ -53,10 +53,10 @@ final class CousinsCommand implements Callable<Integer> {
     result.put("expert_success_rate", rows.stream().filter(r -> (Boolean) r.get("expert_success")).count() / (double) rows.size());
     result.put("gallery", png.toString());
     result.put("cousins", rows);
-    Files.writeString(out.resolve("cousins.json"), Json.write(result));
+    Json.writeFile(out.resolve("cousins.json"), Json.result(result, spec));
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
-      o.println(Json.write(result));
+      o.println(Json.result(result, spec));
     } else {
       for (Map<String, Object> r : rows) {
         o.printf("seed %-4s %-6s mass %.2f friction %.2f  expert %s (max coverage %.3f)%n", r.get("seed"), r.get("shape"),

@@ -87,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
     summary.put("cousins", cousins);
     summary.put("video", video.toString());
     Path json = out.resolve("demo.json");
-    Files.writeString(json, Json.write(summary));
+    Json.writeFile(json, Json.result(summary, spec));
     o.printf("4. video: %s%n   summary: %s%n", video, json);
     o.flush();
     return 0;

@@ -67,7 +67,7 @@ final class ExpertCommand implements Callable<Integer> {
         out.flush();
       }
     }
-    if (json) out.println(Json.write(Map.of("experts", results)));
+    if (json) out.println(Json.result(Map.of("experts", results), spec));
     out.flush();
     return 0;
   }

@@ -3,8 +3,20 @@ package dev.wam4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** The JSON writer every command uses: snake_case keys, indented. */
+/**
+ * The JSON every command writes: snake_case keys, indented, and a {@code provenance} block (wam4j
+ * version, git commit, Java, OS, time, the command line) so that one file tells what produced it.
+ */
 final class Json {
   static final ObjectMapper MAPPER = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -17,6 +29,40 @@ final class Json {
       return MAPPER.writeValueAsString(value);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code value}'s fields followed by {@code provenance}. */
+  static String result(Object value, CommandSpec spec) {
+    ObjectNode node = MAPPER.valueToTree(value);
+    ObjectNode p = node.putObject("provenance");
+    p.put("wam4j_version", Main.VERSION);
+    p.put("git_commit", System.getProperty("wam4j.commit", "unknown"));
+    p.put("java", Runtime.version().toString());
+    p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    p.put("cpus", Runtime.getRuntime().availableProcessors());
+    p.put("created_utc", Instant.now().toString());
+    List<String> args = spec.commandLine().getParseResult() == null ? List.of()
+        : rootArgs(spec);
+    p.putPOJO("command", args);
+    return write(node);
+  }
+
+  private static List<String> rootArgs(CommandSpec spec) {
+    var root = spec.root().commandLine().getParseResult();
+    return root == null ? List.of() : root.originalArgs();
+  }
+
+  /** Writes text atomically: a temp file in the same folder, then a rename. */
+  static void writeFile(Path file, String text) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
+    try {
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
     }
   }
 }

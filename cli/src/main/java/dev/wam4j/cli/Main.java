@@ -7,10 +7,13 @@ import picocli.CommandLine.Command;
 @Command(
     name = "wam4j",
     mixinStandardHelpOptions = true,
-    version = "wam4j 0.1.0",
+    version = "wam4j " + Main.VERSION,
     description = "World Action Models on the JVM.",
     subcommands = {DemoCommand.class, SimCommand.class})
 public final class Main {
+  /** The version every output carries in its provenance. */
+  static final String VERSION = "0.1.0";
+
 
   /** Builds the command line used by {@link #main} and by tests. */
   public static CommandLine commandLine() {

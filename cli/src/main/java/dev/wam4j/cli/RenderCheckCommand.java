@@ -1,6 +1,5 @@
 package dev.wam4j.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wam4j.data.pusht.RenderFidelity;
@@ -37,8 +36,7 @@ public final class RenderCheckCommand implements Callable<Integer> {
     RenderFidelity.Report r = RenderFidelity.check(ReplayBuffer.open(store), episodes == null ? 0 : episodes);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      ObjectMapper m = new ObjectMapper();
-      ObjectNode root = m.createObjectNode();
+      ObjectNode root = Json.MAPPER.createObjectNode();
       root.put("mean_abs_pixel_error", r.meanAbsPixelError());
       root.put("frames", r.frames());
       ArrayNode eps = root.putArray("episodes");
@@ -46,7 +44,7 @@ public final class RenderCheckCommand implements Callable<Integer> {
         eps.addObject().put("episode", e.episode()).put("mean_abs_pixel_error", e.meanAbsPixelError());
       }
       root.put("render_frames_per_second", r.renderFramesPerSecond());
-      out.println(m.writeValueAsString(root));
+      out.println(Json.result(root, spec));
     } else {
       out.printf("store: %s%n", store);
       out.printf("mean_abs_pixel_error: %.4f (0-255 scale, %d frames, %d episodes)%n", r.meanAbsPixelError(), r.frames(), r.episodes().size());

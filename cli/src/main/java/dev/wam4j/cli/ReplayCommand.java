@@ -38,7 +38,7 @@ final class ReplayCommand implements Callable<Integer> {
     ReplayReport report = DemonstrationReplay.run(buffer, episodes, e -> progress.update(e + 1));
     progress.done();
     if (json) {
-      out.println(Json.write(report));
+      out.println(Json.result(report, spec));
     } else {
       out.printf("episodes                      %d (%d recorded states)%n", report.episodes(), report.frames());
       out.printf("float32_exact_fraction        %.6f%n", report.float32ExactFraction());
