@@ -1,0 +1,7 @@
+/**
+ * PushT, faithful to the reference environment (specs/pusht.md): {@link
+ * dev.wam4j.sim.pusht.PushTEnv} (legacy seeded reset, legacy set-state, 10 substeps per action,
+ * reward, coverage, success, 300-step limit), {@link dev.wam4j.sim.pusht.NumpyLegacyRandom}
+ * (numpy's legacy {@code RandomState}, bit for bit) and {@link dev.wam4j.sim.pusht.Coverage}.
+ */
+package dev.wam4j.sim.pusht;
