@@ -80,8 +80,10 @@ public final class PushTEnv implements Environment {
   private void build() {
     world.clear();
     world.setDamping(scene.physics().damping());
-    for (Wall w : scene.walls()) world.addStaticSegment(w.ax(), w.ay(), w.bx(), w.by(), w.radius(), 0.0);
-    agent = world.addAgent(embodiment.radius(), scene.agentStart().x(), scene.agentStart().y(), 0.0);
+    // The engine multiplies the two surfaces' friction coefficients; walls and agent carry 1 so
+    // that an object's own coefficient is the effective one (the reference's 0 stays exactly 0).
+    for (Wall w : scene.walls()) world.addStaticSegment(w.ax(), w.ay(), w.bx(), w.by(), w.radius(), 1.0);
+    agent = world.addAgent(embodiment.radius(), scene.agentStart().x(), scene.agentStart().y(), 1.0);
     int goalIndex = scene.goal().object();
     for (int i = 0; i < scene.objects().size(); i++) {
       SceneObject o = scene.objects().get(i);

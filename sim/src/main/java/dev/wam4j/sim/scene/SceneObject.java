@@ -10,7 +10,7 @@ import java.util.List;
  *     crossbar twice, a quirk kept for fidelity)
  * @param cogX centre of gravity, local x (reference T: 0)
  * @param cogY centre of gravity, local y (reference T: 45, the plain mean of the two part centres)
- * @param friction Coulomb friction coefficient of its surfaces (reference 0)
+ * @param friction Coulomb friction coefficient between the object and the agent or walls (reference 0)
  * @param elasticity restitution of its surfaces (reference 0)
  * @param start the pose at which the world is built, before any reset sets the state
  */

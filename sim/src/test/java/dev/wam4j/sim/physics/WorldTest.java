@@ -98,4 +98,25 @@ class WorldTest {
     assertThatThrownBy(() -> w.addDynamicBody(1, 1, 0, 0, Double.NaN, 0, 0)).hasMessageContaining("finite");
     assertThatThrownBy(() -> w.setDamping(2)).hasMessageContaining("damping");
   }
+
+  @Test
+  void frictionDragsTheBoxAlongATangentialPush() {
+    double[] drift = new double[2];
+    for (int k = 0; k < 2; k++) {
+      World w = new World(4, 8);
+      w.setDamping(0);
+      w.addAgent(15, 166, 190, 1.0);
+      int box = w.addDynamicBody(1, 800, 0, 0, 200, 200, 0);
+      w.addConvexPart(box, BOX, k == 0 ? 0.0 : 0.8, 0);
+      // Press into the left face while sliding down along it.
+      for (int i = 0; i < 20; i++) {
+        w.setVelocity(1, 20, 60);
+        w.step(DT);
+      }
+      drift[k] = w.positionY(box) - 200;
+    }
+    // Without friction only the slight tilt of the pushed face moves the box along it.
+    assertThat(Math.abs(drift[0])).isLessThan(0.5);
+    assertThat(drift[1]).isGreaterThan(Math.abs(drift[0]) + 2.0);
+  }
 }
