@@ -20,7 +20,7 @@ import java.util.Set;
  * <pre>{@code
  * { "shapes": ["T", "L", "I", "plus"], "scale": [0.8, 1.2],
  *   "goal": {"x": [200, 300], "y": [200, 300], "angle": [-3.14, 3.14]},
- *   "friction": [0, 0.3], "mass": [0.5, 2],
+ *   "friction": [0, 0.3], "mass": [0.5, 2], "inertia": [0.7, 1.4],
  *   "colours": {"background": ..., "goal": ..., "block": ..., "block_edge": ..., "wall": ...},
  *   "camera": {"dx": [-4, 4], "dy": [-4, 4], "rotation": [-0.05, 0.05], "zoom": [0.95, 1.05]} }
  * }</pre>
@@ -33,7 +33,11 @@ import java.util.Set;
  * @param goalY goal origin y, world units
  * @param goalAngle goal angle, radians
  * @param friction friction coefficient of the block
- * @param mass block mass (the moment scales with it)
+ * @param mass block mass (the moment scales with it). Pushed quasi-statically by a kinematic agent
+ *     against static walls, a body's motion does not depend on its mass alone (every impulse scales
+ *     with it); mass matters once scenes hold several dynamic bodies or damping is non-zero
+ * @param inertia factor on the moment of inertia, independent of the mass: how readily the block
+ *     turns rather than slides under an off-centre push
  * @param background background colour
  * @param goal goal colour
  * @param block block fill colour
@@ -46,19 +50,20 @@ import java.util.Set;
  */
 public record CousinConfig(
     List<ShapeFamily> shapes, Range scale, Range goalX, Range goalY, Range goalAngle, Range friction, Range mass,
-    ColourRange background, ColourRange goal, ColourRange block, ColourRange blockEdge, ColourRange wall,
+    Range inertia, ColourRange background, ColourRange goal, ColourRange block, ColourRange blockEdge, ColourRange wall,
     Range cameraDx, Range cameraDy, Range cameraRotation, Range cameraZoom) {
 
   public CousinConfig {
     if (shapes == null || shapes.isEmpty()) throw new IllegalArgumentException("shapes: need at least one shape family");
     if (Set.copyOf(shapes).size() != shapes.size()) throw new IllegalArgumentException("shapes: duplicate shape family in " + shapes);
     shapes = List.copyOf(shapes);
-    for (Object o : new Object[] {scale, goalX, goalY, goalAngle, friction, mass, background, goal, block, blockEdge, wall,
+    for (Object o : new Object[] {scale, goalX, goalY, goalAngle, friction, mass, inertia, background, goal, block, blockEdge, wall,
         cameraDx, cameraDy, cameraRotation, cameraZoom}) {
       if (o == null) throw new IllegalArgumentException("cousin config: every range is required");
     }
     if (!(scale.min() > 0)) throw new IllegalArgumentException("scale: must be > 0, got " + scale);
     if (!(mass.min() > 0)) throw new IllegalArgumentException("mass: must be > 0, got " + mass);
+    if (!(inertia.min() > 0)) throw new IllegalArgumentException("inertia: must be > 0, got " + inertia);
     if (!(friction.min() >= 0)) throw new IllegalArgumentException("friction: must be >= 0, got " + friction);
     if (!(cameraZoom.min() > 0)) throw new IllegalArgumentException("camera.zoom: must be > 0, got " + cameraZoom);
   }
@@ -67,7 +72,7 @@ public record CousinConfig(
   public static CousinConfig reference() {
     Appearance a = Appearance.reference();
     return new CousinConfig(List.of(ShapeFamily.T), Range.fixed(1), Range.fixed(256), Range.fixed(256),
-        Range.fixed(Math.PI / 4), Range.fixed(0), Range.fixed(1),
+        Range.fixed(Math.PI / 4), Range.fixed(0), Range.fixed(1), Range.fixed(1),
         ColourRange.fixed(a.background()), ColourRange.fixed(a.goal()), ColourRange.fixed(a.block()),
         ColourRange.fixed(a.blockEdge()), ColourRange.fixed(a.wall()),
         Range.fixed(0), Range.fixed(0), Range.fixed(0), Range.fixed(1));
@@ -92,7 +97,7 @@ public record CousinConfig(
   /** Parses config JSON; {@code sourceName} names it in error messages. */
   public static CousinConfig parse(String json, String sourceName) {
     CousinConfig r = reference();
-    JsonFields root = JsonFields.parse(json, sourceName).object(Set.of("shapes", "scale", "goal", "friction", "mass", "colours", "camera"));
+    JsonFields root = JsonFields.parse(json, sourceName).object(Set.of("shapes", "scale", "goal", "friction", "mass", "inertia", "colours", "camera"));
     List<ShapeFamily> shapes = r.shapes();
     if (root.has("shapes")) {
       shapes = new ArrayList<>();
@@ -111,6 +116,7 @@ public record CousinConfig(
     }
     Range friction = range(root, "friction", r.friction());
     Range mass = range(root, "mass", r.mass());
+    Range inertia = range(root, "inertia", r.inertia());
     ColourRange bg = r.background(), goal = r.goal(), block = r.block(), edge = r.blockEdge(), wall = r.wall();
     if (root.has("colours")) {
       JsonFields c = root.get("colours").object(Set.of("background", "goal", "block", "block_edge", "wall"));
@@ -129,9 +135,9 @@ public record CousinConfig(
       zoom = range(c, "zoom", zoom);
     }
     List<ShapeFamily> fs = shapes;
-    Range fscale = scale, fgx = gx, fgy = gy, fga = ga, ffr = friction, fm = mass, fdx = dx, fdy = dy, frot = rot, fzoom = zoom;
+    Range fscale = scale, fgx = gx, fgy = gy, fga = ga, ffr = friction, fm = mass, fin = inertia, fdx = dx, fdy = dy, frot = rot, fzoom = zoom;
     ColourRange fbg = bg, fgoal = goal, fblock = block, fedge = edge, fwall = wall;
-    return root.build(() -> new CousinConfig(fs, fscale, fgx, fgy, fga, ffr, fm, fbg, fgoal, fblock, fedge, fwall, fdx, fdy, frot, fzoom));
+    return root.build(() -> new CousinConfig(fs, fscale, fgx, fgy, fga, ffr, fm, fin, fbg, fgoal, fblock, fedge, fwall, fdx, fdy, frot, fzoom));
   }
 
   private static Range range(JsonFields parent, String name, Range fallback) {

@@ -31,6 +31,7 @@ public final class Cousins {
     Pose goal = new Pose(draw(rng, config.goalX()), draw(rng, config.goalY()), draw(rng, config.goalAngle()));
     double friction = draw(rng, config.friction());
     double mass = draw(rng, config.mass());
+    double inertia = draw(rng, config.inertia());
     Rgb bg = draw(rng, config.background()), goalColour = draw(rng, config.goal()), block = draw(rng, config.block());
     Rgb edge = draw(rng, config.blockEdge()), wall = draw(rng, config.wall());
     Appearance.Camera camera = new Appearance.Camera(draw(rng, config.cameraDx()), draw(rng, config.cameraDy()),
@@ -39,10 +40,12 @@ public final class Cousins {
     Scene ref = Scene.pushT();
     SceneObject refBlock = ref.goalObject();
     List<ConvexPart> parts = family.parts(scale);
-    SceneObject object = family == ShapeFamily.T
+    SceneObject shaped = family == ShapeFamily.T
         ? new SceneObject(family.objectName(), parts, mass, refBlock.moment() * mass * scale * scale,
             refBlock.cogX() * scale, refBlock.cogY() * scale, friction, 0.0, refBlock.start())
         : SceneObject.uniform(family.objectName(), parts, mass, friction, 0.0, refBlock.start());
+    SceneObject object = inertia == 1.0 ? shaped : new SceneObject(shaped.name(), shaped.parts(), shaped.mass(),
+        shaped.moment() * inertia, shaped.cogX(), shaped.cogY(), shaped.friction(), shaped.elasticity(), shaped.start());
     String name = family == ShapeFamily.T ? ref.name() : ref.name() + "_" + family.id().toLowerCase(java.util.Locale.ROOT);
     Scene scene = new Scene(name, ref.width(), ref.height(), ref.walls(), ref.agentStart(), List.of(object),
         new Goal(0, goal, ref.goal().successCoverage()), ref.physics());
