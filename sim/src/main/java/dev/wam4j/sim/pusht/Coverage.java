@@ -1,5 +1,6 @@
 package dev.wam4j.sim.pusht;
 
+import dev.wam4j.sim.scene.ConvexClip;
 import dev.wam4j.sim.scene.ConvexPart;
 import dev.wam4j.sim.scene.Pose;
 import java.util.List;
@@ -35,9 +36,8 @@ public final class Coverage {
       area += parts.get(i).area();
     }
     goalArea = area;
-    int cap = 2 * (2 * maxVerts + 8);
-    bufA = new double[cap * 2];
-    bufB = new double[cap * 2];
+    bufA = new double[ConvexClip.scratchSize(maxVerts)];
+    bufB = new double[ConvexClip.scratchSize(maxVerts)];
     place(goal.x(), goal.y(), goal.angle(), goalWorld);
   }
 
@@ -62,51 +62,7 @@ public final class Coverage {
     return inter / goalArea;
   }
 
-  /** Area of convex subject ∩ convex clipper, both counter-clockwise in y-up terms (positive area). */
   private double clipArea(double[] subject, double[] clipper) {
-    double[] in = bufA, out = bufB;
-    int n = subject.length / 2;
-    System.arraycopy(subject, 0, in, 0, subject.length);
-    int nc = clipper.length / 2;
-    for (int e = 0; e < nc && n > 0; e++) {
-      double ax = clipper[2 * e], ay = clipper[2 * e + 1];
-      double bx = clipper[2 * ((e + 1) % nc)], by = clipper[2 * ((e + 1) % nc) + 1];
-      int m = 0;
-      for (int j = 0; j < n; j++) {
-        double px = in[2 * j], py = in[2 * j + 1];
-        int k = (j + 1) % n;
-        double qx = in[2 * k], qy = in[2 * k + 1];
-        // Inside = left of the directed edge a->b (non-negative cross product).
-        double sp = (bx - ax) * (py - ay) - (by - ay) * (px - ax);
-        double sq = (bx - ax) * (qy - ay) - (by - ay) * (qx - ax);
-        if (sq >= 0) {
-          if (sp < 0) {
-            double t = sp / (sp - sq);
-            out[2 * m] = px + t * (qx - px);
-            out[2 * m + 1] = py + t * (qy - py);
-            m++;
-          }
-          out[2 * m] = qx;
-          out[2 * m + 1] = qy;
-          m++;
-        } else if (sp >= 0) {
-          double t = sp / (sp - sq);
-          out[2 * m] = px + t * (qx - px);
-          out[2 * m + 1] = py + t * (qy - py);
-          m++;
-        }
-      }
-      double[] tmp = in;
-      in = out;
-      out = tmp;
-      n = m;
-    }
-    if (n < 3) return 0.0;
-    double s = 0;
-    for (int i = 0; i < n; i++) {
-      int j = (i + 1) % n;
-      s += in[2 * i] * in[2 * j + 1] - in[2 * j] * in[2 * i + 1];
-    }
-    return Math.abs(0.5 * s);
+    return ConvexClip.area(subject, clipper, bufA, bufB);
   }
 }

@@ -41,6 +41,19 @@ public final class ConvexPart {
             + " (" + flat[2 * j] + ", " + flat[2 * j + 1] + ")");
       }
     }
+    // Left turns alone also admit stars (a pentagram turns through 4 pi): the edge directions of
+    // a simple convex polygon turn through exactly 2 pi.
+    double turning = 0;
+    for (int i = 0; i < n; i++) {
+      int j = (i + 1) % n, k = (i + 2) % n;
+      double ux = flat[2 * j] - flat[2 * i], uy = flat[2 * j + 1] - flat[2 * i + 1];
+      double vx = flat[2 * k] - flat[2 * j], vy = flat[2 * k + 1] - flat[2 * j + 1];
+      turning += Math.atan2(ux * vy - uy * vx, ux * vx + uy * vy);
+    }
+    if (Math.abs(turning - 2 * Math.PI) > 1e-6) {
+      throw new IllegalArgumentException("convex part is self-intersecting (its edges turn through "
+          + Math.round(turning / Math.PI) + " pi, a convex polygon's through 2 pi)");
+    }
     int start = 0;
     for (int i = 1; i < n; i++) {
       if (flat[2 * i] < flat[2 * start] || (flat[2 * i] == flat[2 * start] && flat[2 * i + 1] < flat[2 * start + 1])) start = i;

@@ -27,6 +27,18 @@ public record SceneObject(
     if (!(friction >= 0 && Double.isFinite(friction))) throw new IllegalArgumentException("object '" + name + "': friction must be >= 0, got " + friction);
     if (!(elasticity >= 0 && elasticity <= 1)) throw new IllegalArgumentException("object '" + name + "': elasticity must be in [0, 1], got " + elasticity);
     if (start == null) throw new IllegalArgumentException("object '" + name + "': start pose is required");
+    // Coverage and mass properties add up per part, which is only right if parts do not overlap.
+    for (int i = 0; i < parts.size(); i++) {
+      for (int j = i + 1; j < parts.size(); j++) {
+        ConvexPart a = parts.get(i), b = parts.get(j);
+        int size = ConvexClip.scratchSize(Math.max(a.size(), b.size()));
+        double overlap = ConvexClip.area(a.xy(), b.xy(), new double[size], new double[size]);
+        if (overlap > 1e-9 * Math.min(a.area(), b.area())) {
+          throw new IllegalArgumentException("object '" + name + "': parts " + i + " and " + j + " overlap (area " + overlap
+              + "); parts must be interior-disjoint");
+        }
+      }
+    }
   }
 
   /** Total area of the parts (square world units). */

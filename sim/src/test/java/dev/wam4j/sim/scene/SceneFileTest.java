@@ -129,4 +129,22 @@ class SceneFileTest {
     Path file = dir.resolve("no-such-scene.json");
     assertThatThrownBy(() -> SceneFile.load(file)).hasMessageContaining("no-such-scene.json");
   }
+
+  @Test
+  void aStarPolygonIsRejectedAlthoughEveryTurnIsLeft() {
+    double[][] star = new double[5][];
+    for (int i = 0; i < 5; i++) {
+      double a = 2 * Math.PI * ((2 * i) % 5) / 5;
+      star[i] = new double[] {50 * Math.cos(a), 50 * Math.sin(a)};
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConvexPart(star)).hasMessageContaining("self-intersecting");
+  }
+
+  @Test
+  void overlappingPartsAreRejectedInTheFile() throws IOException {
+    String bad = pushtJson().replace("[[-15, 30], [15, 30], [15, 120], [-15, 120]]", "[[-60, 0], [60, 0], [60, 30], [-60, 30]]");
+    assertThatThrownBy(() -> SceneFile.parse(bad, "pusht.json"))
+        .hasMessageStartingWith("pusht.json: objects[0]")
+        .hasMessageContaining("parts 0 and 1 overlap");
+  }
 }
