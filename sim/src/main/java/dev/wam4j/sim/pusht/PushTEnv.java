@@ -22,6 +22,11 @@ import java.util.List;
  */
 public final class PushTEnv implements Environment {
   private static final double TWO_PI = 2.0 * Math.PI;
+  /**
+   * Largest accepted |target| and |state value| in world units: far beyond any sensible target in a
+   * 512-unit world, small enough that the PD law's velocities stay finite.
+   */
+  public static final double MAX_TARGET = 1e6;
 
   private final Scene scene;
   private final Embodiment embodiment;
@@ -140,9 +145,10 @@ public final class PushTEnv implements Environment {
    */
   public void setState(double agentX, double agentY, double blockX, double blockY, double blockAngle) {
     if (!(Double.isFinite(agentX) && Double.isFinite(agentY) && Double.isFinite(blockX) && Double.isFinite(blockY)
-        && Double.isFinite(blockAngle))) {
-      throw new IllegalArgumentException("state values must be finite, got [" + agentX + ", " + agentY + ", "
-          + blockX + ", " + blockY + ", " + blockAngle + "]");
+        && Double.isFinite(blockAngle)) || Math.abs(agentX) > MAX_TARGET || Math.abs(agentY) > MAX_TARGET
+        || Math.abs(blockX) > MAX_TARGET || Math.abs(blockY) > MAX_TARGET || Math.abs(blockAngle) > MAX_TARGET) {
+      throw new IllegalArgumentException("state values must be finite and within +-" + MAX_TARGET + ", got ["
+          + agentX + ", " + agentY + ", " + blockX + ", " + blockY + ", " + blockAngle + "]");
     }
     build();
     world.setPosition(agent, agentX, agentY);
@@ -159,8 +165,10 @@ public final class PushTEnv implements Environment {
 
   /** One control step towards the absolute target (x, y). */
   public void step(double targetX, double targetY) {
-    if (!Double.isFinite(targetX) || !Double.isFinite(targetY)) {
-      throw new IllegalArgumentException("action must be finite, got (" + targetX + ", " + targetY + ")");
+    if (!Double.isFinite(targetX) || !Double.isFinite(targetY)
+        || Math.abs(targetX) > MAX_TARGET || Math.abs(targetY) > MAX_TARGET) {
+      throw new IllegalArgumentException("action must be finite and within +-" + MAX_TARGET + ", got ("
+          + targetX + ", " + targetY + ")");
     }
     int points = 0;
     switch (embodiment) {

@@ -40,7 +40,9 @@ public final class JsonFields {
       return new JsonFields(root, source, "");
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new SceneFileException(source, "", "malformed JSON" + where + ": " + e.getOriginalMessage());
+      // Jackson's own message ends with a "[Source: ...]" location we already give as line/column.
+      String detail = e.getOriginalMessage().replaceAll("\\s*\\[Source:.*$", "").replaceAll("(?s)\\s*\\n.*$", "");
+      throw new SceneFileException(source, "", "malformed JSON" + where + ": " + detail);
     }
   }
 
@@ -70,15 +72,18 @@ public final class JsonFields {
     return this;
   }
 
-  /** True if this object has the field (and it is not null). */
+  /**
+   * True if this object has the field. An explicit {@code null} counts as present, so the typed
+   * accessors reject it ("expected a number, got null") instead of silently using a default.
+   */
   public boolean has(String name) {
-    return node.hasNonNull(name);
+    return node.has(name);
   }
 
   /** A required field of this object. */
   public JsonFields get(String name) {
     JsonNode v = node.get(name);
-    if (v == null || v.isNull()) throw new SceneFileException(source, join(name), "missing required field");
+    if (v == null) throw new SceneFileException(source, join(name), "missing required field");
     return child(name, v);
   }
 

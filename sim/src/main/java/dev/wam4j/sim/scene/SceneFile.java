@@ -51,6 +51,7 @@ public record SceneFile(Scene scene, Embodiment embodiment) {
 
   /** Reads and validates a scene file; errors name the file. */
   public static SceneFile load(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) throw new SceneFileException(file.toString(), "", "file not found");
     return parse(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString());
   }
 

@@ -114,6 +114,14 @@ public final class VectorEnv implements AutoCloseable {
   /** Steps every instance with {@link #actions()}; throws if any action is not finite. */
   public void step() {
     if (!running) throw new IllegalStateException("vector env is closed");
+    // Validate every action first, so a bad one stops the whole step before any instance moves.
+    for (int i = 0; i < actions.length; i++) {
+      if (!Double.isFinite(actions[i]) || Math.abs(actions[i]) > PushTEnv.MAX_TARGET) {
+        throw new IllegalArgumentException("actions[" + i + "] (instance " + i / 2 + ") is " + actions[i]
+            + "; targets must be finite and within +-" + PushTEnv.MAX_TARGET);
+      }
+    }
+    failure = null;
     if (threads > 1) {
       pending.set(threads - 1);
       generation++;
@@ -130,12 +138,13 @@ public final class VectorEnv implements AutoCloseable {
       if (spins < SPINS_BEFORE_PARK) Thread.onSpinWait();
       else Thread.yield();
     }
-    if (own != null) throw own;
     Throwable f = failure;
-    if (f != null) {
-      failure = null;
-      throw new IllegalStateException("vector env worker failed: " + f.getMessage(), f);
+    failure = null;
+    if (own != null) {
+      if (f != null) own.addSuppressed(f);
+      throw own;
     }
+    if (f != null) throw new IllegalStateException("vector env worker failed: " + f.getMessage(), f);
     totalSteps += envs.length;
   }
 

@@ -31,6 +31,17 @@ class PushTBadInputTest {
   }
 
   @Test
+  void hugeFiniteActionsAreRejectedBeforeTheyCorruptTheState() {
+    PushTEnv env = PushTEnv.reference();
+    env.reset(3);
+    double[] before = env.state();
+    assertThatThrownBy(() -> env.step(1e308, 256)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1.0E308");
+    assertThat(env.state()).containsExactly(before);
+    env.step(300, 300);
+    for (double v : env.state()) assertThat(v).isFinite();
+  }
+
+  @Test
   void farOffActionsStillGiveFiniteStates() {
     PushTEnv env = PushTEnv.reference();
     env.reset(3);

@@ -127,7 +127,20 @@ class SceneFileTest {
   @Test
   void aMissingFileIsNamed(@TempDir Path dir) {
     Path file = dir.resolve("no-such-scene.json");
-    assertThatThrownBy(() -> SceneFile.load(file)).hasMessageContaining("no-such-scene.json");
+    assertThatThrownBy(() -> SceneFile.load(file)).hasMessage(file + ": file not found");
+  }
+
+  @Test
+  void anExplicitNullIsAWrongTypeNotADefault() throws IOException {
+    String bad = pushtJson().replace("\"friction\": 0,", "\"friction\": null,");
+    assertThatThrownBy(() -> SceneFile.parse(bad, "pusht.json")).hasMessageStartingWith("pusht.json: objects[0].friction: expected a number, got null");
+  }
+
+  @Test
+  void malformedJsonSaysWhereWithoutParserNoise() {
+    assertThatThrownBy(() -> SceneFile.parse("{\"name\": \"x\",\n  \"width\": }", "s.json"))
+        .hasMessageStartingWith("s.json: malformed JSON at line 2")
+        .hasMessageNotContaining("Source");
   }
 
   @Test

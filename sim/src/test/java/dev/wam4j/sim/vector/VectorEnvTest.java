@@ -52,12 +52,23 @@ class VectorEnvTest {
     }
   }
 
-  @Test
-  void aNonFiniteActionIsReportedNotSimulated() {
-    try (VectorEnv vec = new VectorEnv(2, 2, i -> PushTEnv.reference(), null, 0)) {
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} threads")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3})
+  void aBadActionIsReportedWithItsInstanceAndNothingIsSimulated(int threads) {
+    try (VectorEnv vec = new VectorEnv(4, threads, i -> PushTEnv.reference(), null, 0)) {
       vec.reset(0);
-      vec.actions()[3] = Double.NaN;
-      assertThatThrownBy(vec::step).hasMessageContaining("action must be finite").hasMessageContaining("NaN");
+      double[] before = vec.states().clone();
+      java.util.Arrays.fill(vec.actions(), 256);
+      vec.actions()[5] = Double.NaN;
+      assertThatThrownBy(vec::step).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("actions[5] (instance 2) is NaN");
+      for (int i = 0; i < 4; i++) assertThat(vec.env(i).stepCount()).isZero();
+      assertThat(vec.states()).containsExactly(before);
+      vec.actions()[5] = 1e300;
+      assertThatThrownBy(vec::step).hasMessageContaining("instance 2");
+      vec.actions()[5] = 256;
+      vec.step(); // usable again
+      assertThat(vec.env(2).stepCount()).isEqualTo(1);
     }
   }
 }
