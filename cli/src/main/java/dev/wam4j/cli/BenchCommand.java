@@ -46,9 +46,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (envs < 1 || threads < 1 || !(seconds > 0)) {
-      throw new IllegalArgumentException("--envs and --threads must be >= 1 and --seconds > 0");
-    }
+    if (envs < 1 || threads < 1) throw new IllegalArgumentException("--envs and --threads must be >= 1, got " + envs + " and " + threads);
+    if (!(seconds > 0 && seconds <= 3600)) throw new IllegalArgumentException("--seconds must be in (0, 3600], got " + seconds);
+    if (!(warmup >= 0 && warmup <= 3600)) throw new IllegalArgumentException("--warmup must be in [0, 3600], got " + warmup);
     try (VectorEnv vec = new VectorEnv(envs, threads, i -> PushTEnv.reference(),
         render ? t -> Observations.pushTRenderer() : null, render ? Observations.PUSHT_FRAME_BYTES : 0)) {
       vec.reset(seed);

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 final class ExpertCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--embodiment", description = "robot, hand or both (default: ${DEFAULT-VALUE}).", defaultValue = "both")
+  @Option(names = "--embodiment", description = "robot, hand or both (default: the scene file's embodiment; both for built-in scenes).")
   String embodiment;
 
   @Option(names = "--seeds", description = "Seeds A..B, inclusive (default: ${DEFAULT-VALUE}).", defaultValue = "0..99")
@@ -37,11 +37,14 @@ final class ExpertCommand implements Callable<Integer> {
   @Override
   public Integer call() throws java.io.IOException {
     SeedRange range = SeedRange.parse(seeds);
-    List<Embodiment> which = switch (embodiment) {
+    boolean builtin = Scenes.names().contains(scene);
+    SceneFile file = builtin ? Scenes.builtinFile(scene) : SceneFile.load(java.nio.file.Path.of(scene));
+    Scene sceneToRun = file.scene();
+    String which0 = embodiment != null ? embodiment : builtin ? "both" : file.embodiment().id();
+    List<Embodiment> which = switch (which0) {
       case "both" -> List.of(Embodiment.RobotPusher.reference(), Embodiment.HumanHand.standard());
-      default -> List.of(Embodiment.parse(embodiment));
+      default -> List.of(Embodiment.parse(which0));
     };
-    Scene sceneToRun = Scenes.names().contains(scene) ? Scenes.builtin(scene) : SceneFile.load(java.nio.file.Path.of(scene)).scene();
     PrintWriter out = spec.commandLine().getOut();
     List<Map<String, Object>> results = new ArrayList<>();
     for (Embodiment e : which) {

@@ -21,7 +21,7 @@ public final class Main {
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
           // Bad input reaches the user as one clear line, not a stack trace.
-          cmd.getErr().println("wam4j: " + ex.getMessage());
+          cmd.getErr().println("wam4j: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
           if (Boolean.getBoolean("wam4j.debug")) ex.printStackTrace(cmd.getErr());
           return 2;
         });

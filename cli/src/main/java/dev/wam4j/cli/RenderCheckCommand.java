@@ -39,7 +39,8 @@ public final class RenderCheckCommand implements Callable<Integer> {
       ObjectNode root = Json.MAPPER.createObjectNode();
       root.put("mean_abs_pixel_error", r.meanAbsPixelError());
       root.put("frames", r.frames());
-      ArrayNode eps = root.putArray("episodes");
+      root.put("episodes", r.episodes().size());
+      ArrayNode eps = root.putArray("per_episode");
       for (RenderFidelity.EpisodeError e : r.episodes()) {
         eps.addObject().put("episode", e.episode()).put("mean_abs_pixel_error", e.meanAbsPixelError());
       }

@@ -3,7 +3,9 @@ package dev.wam4j.cli;
 /** An inclusive range of seeds written {@code A..B} (or a single seed {@code A}). */
 record SeedRange(long first, long last) {
   SeedRange {
-    if (first < 0 || last < first) throw new IllegalArgumentException("seed range " + first + ".." + last + " is empty or negative");
+    if (first < 0 || last < first || last > 0xFFFF_FFFFL) {
+      throw new IllegalArgumentException("--seeds " + first + ".." + last + ": need 0 <= A <= B < 2^32 (numpy's seed range)");
+    }
   }
 
   static SeedRange parse(String text) {

@@ -20,8 +20,9 @@ class RenderCheckCommandTest {
     JsonNode n = new ObjectMapper().readTree(out.toString());
     assertThat(n.get("frames").asInt()).isEqualTo(161);
     assertThat(n.get("mean_abs_pixel_error").asDouble()).isBetween(0.0, 0.05);
-    assertThat(n.get("episodes")).hasSize(1);
-    assertThat(n.get("episodes").get(0).get("episode").asInt()).isZero();
+    assertThat(n.get("episodes").asInt()).isEqualTo(1);
+    assertThat(n.get("per_episode")).hasSize(1);
+    assertThat(n.get("per_episode").get(0).get("episode").asInt()).isZero();
     assertThat(n.get("render_frames_per_second").asDouble()).isPositive();
   }
 

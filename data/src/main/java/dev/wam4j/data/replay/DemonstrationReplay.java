@@ -2,6 +2,8 @@ package dev.wam4j.data.replay;
 
 import dev.wam4j.data.zarr.EpisodeRange;
 import dev.wam4j.data.zarr.ReplayBuffer;
+import dev.wam4j.data.zarr.ZarrArray;
+import dev.wam4j.data.zarr.ZarrFormatException;
 import dev.wam4j.sim.pusht.PushTEnv;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,8 +27,20 @@ public final class DemonstrationReplay {
    * @param progress called with the index of each finished episode
    */
   public static ReplayReport run(ReplayBuffer buffer, int maxEpisodes, IntConsumer progress) throws IOException {
-    float[] states = buffer.array("state").readFloats();
-    float[] actions = buffer.array("action").readFloats();
+    ZarrArray stateArray = buffer.array("state"), actionArray = buffer.array("action");
+    if (stateArray.rowSize() != 5) {
+      throw new ZarrFormatException(stateArray.path(), "data/state rows have " + stateArray.rowSize() + " values, PushT needs 5");
+    }
+    if (actionArray.rowSize() != 2) {
+      throw new ZarrFormatException(actionArray.path(), "data/action rows have " + actionArray.rowSize() + " values, PushT needs 2");
+    }
+    if (stateArray.rows() != buffer.frameCount() || actionArray.rows() != buffer.frameCount()) {
+      throw new ZarrFormatException(buffer.root(), "data/state has " + stateArray.rows() + " rows and data/action "
+          + actionArray.rows() + ", but meta/episode_ends ends at " + buffer.frameCount());
+    }
+    if (buffer.episodeCount() == 0) throw new ZarrFormatException(buffer.root(), "the replay buffer holds no episodes");
+    float[] states = stateArray.readFloats();
+    float[] actions = actionArray.readFloats();
     int n = maxEpisodes > 0 ? Math.min(maxEpisodes, buffer.episodeCount()) : buffer.episodeCount();
     PushTEnv env = PushTEnv.reference();
     double successThreshold = env.scene().goal().successCoverage();

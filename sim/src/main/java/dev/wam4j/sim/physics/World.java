@@ -363,8 +363,8 @@ public final class World {
   /**
    * Adds a convex polygon part to a dynamic body. {@code localXY} holds x0, y0, x1, y1, ... in body
    * coordinates, counter-clockwise in a y-up frame, starting at the vertex with the smallest x
-   * (then smallest y) — the order the reference's convex hull produces; {@link ConvexPolygons}
-   * brings any convex input into it.
+   * (then smallest y) — the order the reference's convex hull produces; {@link
+   * dev.wam4j.sim.scene.ConvexPart} brings any convex input into it.
    */
   public int addConvexPart(int body, double[] localXY, double frictionCoef, double elasticityCoef) {
     if (body <= 0 || body >= bodies || bodyType[body] != DYNAMIC) {

@@ -10,6 +10,12 @@
  * bias velocities) for the scenes wam4j needs: static segments, one kinematic circular agent and
  * dynamic bodies made of convex polygons. The measurement that decided this is in docs/RESULTS.md.
  *
+ * <p>Why {@code Math} and not {@code StrictMath} for sin, cos and pow: the reference is C on glibc,
+ * whose results HotSpot's intrinsics match on this platform while fdlibm's sometimes differ in
+ * the last bit, and contacts amplify one bit into visible drift. The guard is
+ * {@code DemonstrationReplayTest} (data module): every recorded value of the 206 demonstrations
+ * must be reproduced at float32, so a JDK or CPU whose math differs fails CI instead of drifting.
+ *
  * <p>Units are the reference's: world units (PushT: a 512 x 512 world, y down), seconds, radians.
  * A {@link dev.wam4j.sim.physics.World} is not thread-safe; a vector environment owns one per
  * instance. Stepping allocates nothing.
