@@ -56,6 +56,7 @@ final class BroadPhase {
   private int setSize = PRIMES[0];
   private int setEntries;
   private int[] setTable;
+  private int[] spareTable; // the other table of a resize; swapped, never reallocated
   private final int[] setNext;
   private final long[] setHash;
   private final int[] setLeaf;
@@ -83,7 +84,11 @@ final class BroadPhase {
     bNext = new int[pairs];
     pairId = new int[pairs];
     leafOfShape = new int[maxShapes];
-    setTable = new int[PRIMES[PRIMES.length - 1]];
+    // The set grows through the prime sizes while entries >= size; size tables for the largest needed.
+    int capacity = PRIMES[0];
+    while (capacity <= maxShapes) capacity = nextPrime(capacity + 1);
+    setTable = new int[capacity];
+    spareTable = new int[capacity];
     setNext = new int[maxShapes];
     setHash = new long[maxShapes];
     setLeaf = new int[maxShapes];
@@ -439,7 +444,7 @@ final class BroadPhase {
 
   private void setResize() {
     int newSize = nextPrime(setSize + 1);
-    int[] newTable = new int[PRIMES[PRIMES.length - 1]];
+    int[] newTable = spareTable;
     java.util.Arrays.fill(newTable, NONE);
     for (int i = 0; i < setSize; i++) {
       int e = setTable[i];
@@ -451,6 +456,7 @@ final class BroadPhase {
         e = next;
       }
     }
+    spareTable = setTable;
     setTable = newTable;
     setSize = newSize;
   }
