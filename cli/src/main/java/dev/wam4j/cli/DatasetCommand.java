@@ -1,0 +1,272 @@
+package dev.wam4j.cli;
+
+import dev.wam4j.data.lerobot.DatasetProblem;
+import dev.wam4j.data.lerobot.DatasetValidation;
+import dev.wam4j.data.lerobot.Episode;
+import dev.wam4j.data.lerobot.Feature;
+import dev.wam4j.data.lerobot.LeRobotDataset;
+import dev.wam4j.data.lerobot.QueryResult;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code wam4j dataset}: inspect, validate, query and extract frames from LeRobot datasets. */
+@Command(
+    name = "dataset",
+    mixinStandardHelpOptions = true,
+    description = "LeRobot datasets (v2.0, v2.1, v3.0): info, validate, sql, frames.",
+    subcommands = {DatasetCommand.Info.class, DatasetCommand.Validate.class, DatasetCommand.Sql.class,
+        DatasetCommand.Frames.class})
+final class DatasetCommand {
+
+  /** {@code wam4j dataset info PATH [--json]}. */
+  @Command(name = "info", mixinStandardHelpOptions = true,
+      description = "Version, fps, episodes, frames, features, tasks, video keys and codecs, missing files.")
+  static final class Info implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "Dataset folder (holds meta/info.json).")
+    Path path;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    /** The JSON shape of {@code info}; snake_case keys come from the component names. */
+    record Summary(String codebaseVersion, String robotType, int totalEpisodes, long totalFrames, double fps,
+        Map<String, Map<String, Object>> features, Map<Integer, String> tasks, Map<String, String> videoKeys,
+        List<String> missingFiles, List<String> dataFiles) {}
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      try (LeRobotDataset ds = LeRobotDataset.open(path)) {
+        Map<String, Map<String, Object>> features = new LinkedHashMap<>();
+        Map<String, String> videoKeys = new LinkedHashMap<>();
+        for (Feature f : ds.features().values()) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("dtype", f.dtype());
+          m.put("shape", f.shape());
+          m.put("names", f.names());
+          features.put(f.name(), m);
+          if (f.isVideo()) {
+            String codec = f.video().flatMap(v -> v.codec()).orElse("unknown");
+            videoKeys.put(f.name(), codec);
+            m.put("codec", codec);
+          }
+        }
+        Summary s = new Summary(ds.version().tag(), ds.info().robotType().orElse(null), ds.episodes().size(),
+            ds.episodes().stream().mapToLong(Episode::length).sum(), ds.fps(), features, ds.tasks(), videoKeys,
+            ds.missingFiles().stream().map(p -> ds.root().relativize(p).toString()).toList(),
+            ds.dataFiles().stream().map(p -> ds.root().relativize(p).toString()).toList());
+        if (json) {
+          out.println(Json.result(s, spec));
+        } else {
+          out.printf("dataset        %s%n", ds.root());
+          out.printf("version        %s (robot %s)%n", s.codebaseVersion(), s.robotType() == null ? "-" : s.robotType());
+          out.printf("episodes       %d%n", s.totalEpisodes());
+          out.printf("frames         %d%n", s.totalFrames());
+          out.printf("fps            %s%n", fps(s.fps()));
+          out.printf("tasks          %d%n", s.tasks().size());
+          s.tasks().forEach((i, t) -> out.printf("  %d  %s%n", i, t));
+          out.printf("features       %d%n", features.size());
+          for (Feature f : ds.features().values()) {
+            out.printf("  %-32s %-8s %s%s%n", f.name(), f.dtype(), f.shape(),
+                f.isVideo() ? "  codec " + videoKeys.get(f.name()) : "");
+          }
+          out.printf("missing files  %d%n", s.missingFiles().size());
+          s.missingFiles().forEach(m -> out.printf("  %s%n", m));
+        }
+      }
+      out.flush();
+      return 0;
+    }
+
+    private static String fps(double fps) {
+      return fps == Math.rint(fps) ? Long.toString((long) fps) : Double.toString(fps);
+    }
+  }
+
+  /** {@code wam4j dataset validate PATH}. */
+  @Command(name = "validate", mixinStandardHelpOptions = true,
+      description = "Check row counts vs lengths, index continuity, timestamps vs fps, video frame counts, stats. "
+          + "Exit status 0 only when valid, 1 when problems were found.")
+  static final class Validate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "Dataset folder.")
+    Path path;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    record Report(String dataset, boolean valid, List<String> problems) {}
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      List<DatasetProblem> problems = DatasetValidation.validate(path);
+      if (json) {
+        out.println(Json.result(new Report(path.toAbsolutePath().normalize().toString(), problems.isEmpty(),
+            problems.stream().map(DatasetProblem::toString).toList()), spec));
+      } else if (problems.isEmpty()) {
+        out.println("valid: " + path);
+      } else {
+        out.println(problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " in " + path + ":");
+        problems.forEach(p -> out.println("  " + p));
+      }
+      out.flush();
+      return problems.isEmpty() ? 0 : 1;
+    }
+  }
+
+  /** {@code wam4j dataset sql PATH "SELECT ..."}. */
+  @Command(name = "sql", mixinStandardHelpOptions = true,
+      description = "Run SQL (DuckDB) over the dataset: views data (frames), episodes and tasks.")
+  static final class Sql implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "Dataset folder.")
+    Path path;
+
+    @Parameters(index = "1", paramLabel = "QUERY", description = "e.g. \"SELECT episode_index, count(*) FROM data GROUP BY 1\"")
+    String query;
+
+    @Option(names = "--max-rows", defaultValue = "1000", description = "Rows to print at most (default: ${DEFAULT-VALUE}).")
+    int maxRows;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    record Result(List<String> columns, List<List<Object>> rows, boolean truncated) {}
+
+    @Override
+    public Integer call() throws Exception {
+      if (maxRows < 1) {
+        throw new IllegalArgumentException("--max-rows must be at least 1, got " + maxRows);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      try (LeRobotDataset ds = LeRobotDataset.open(path)) {
+        QueryResult r = ds.query(query, maxRows);
+        if (json) {
+          out.println(Json.result(new Result(r.columns(), r.rows(), r.truncated()), spec));
+        } else {
+          printTable(out, r);
+        }
+      }
+      out.flush();
+      return 0;
+    }
+
+    private static void printTable(PrintWriter out, QueryResult r) {
+      List<String[]> cells = new ArrayList<>();
+      int n = r.columns().size();
+      int[] width = new int[n];
+      String[] header = r.columns().toArray(new String[0]);
+      cells.add(header);
+      for (List<Object> row : r.rows()) {
+        String[] c = new String[n];
+        for (int i = 0; i < n; i++) {
+          Object v = row.get(i);
+          c[i] = v == null ? "NULL" : v.toString();
+        }
+        cells.add(c);
+      }
+      for (String[] c : cells) {
+        for (int i = 0; i < n; i++) width[i] = Math.min(60, Math.max(width[i], c[i].length()));
+      }
+      for (int k = 0; k < cells.size(); k++) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+          String v = cells.get(k)[i];
+          if (v.length() > width[i]) v = v.substring(0, width[i] - 3) + "...";
+          line.append(i == 0 ? "" : "  ").append(String.format("%-" + width[i] + "s", v));
+        }
+        out.println(line.toString().stripTrailing());
+        if (k == 0) {
+          StringBuilder rule = new StringBuilder();
+          for (int i = 0; i < n; i++) rule.append(i == 0 ? "" : "  ").append("-".repeat(width[i]));
+          out.println(rule);
+        }
+      }
+      out.printf("(%d row%s%s)%n", r.rows().size(), r.rows().size() == 1 ? "" : "s", r.truncated() ? ", truncated" : "");
+    }
+  }
+
+  /** {@code wam4j dataset frames PATH --episode E --key KEY --out DIR}. */
+  @Command(name = "frames", mixinStandardHelpOptions = true,
+      description = "Write an episode's decoded video frames as PNG files (frame_000000.png, ...).")
+  static final class Frames implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "Dataset folder.")
+    Path path;
+
+    @Option(names = "--episode", required = true, description = "Episode index.")
+    int episode;
+
+    @Option(names = "--key", required = true, description = "Video feature key, e.g. observation.image.")
+    String key;
+
+    @Option(names = "--out", required = true, description = "Folder for the PNG files (created if needed).")
+    Path outDir;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      try (LeRobotDataset ds = LeRobotDataset.open(path)) {
+        if (!ds.videoKeys().contains(key)) {
+          throw new IllegalArgumentException("--key " + key + ": not a video key of " + ds.root() + "; video keys are "
+              + ds.videoKeys());
+        }
+        Episode e = ds.episode(episode);
+        Feature f = ds.features().get(key);
+        int w = f.width();
+        int h = f.height();
+        byte[] rgb = new byte[ds.frameBytes(key)];
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int[] pixels = new int[w * h];
+        Files.createDirectories(outDir);
+        Progress progress = new Progress(spec.commandLine().getErr(), "frames", e.length(), "frames");
+        for (int i = 0; i < e.length(); i++) {
+          ds.readVideoFrame(episode, i, key, rgb, 0);
+          for (int p = 0, b = 0; p < pixels.length; p++, b += 3) {
+            pixels[p] = (rgb[b] & 0xff) << 16 | (rgb[b + 1] & 0xff) << 8 | (rgb[b + 2] & 0xff);
+          }
+          img.setRGB(0, 0, w, h, pixels, 0, w);
+          writePng(img, outDir.resolve(String.format("frame_%06d.png", i)));
+          progress.update(i + 1);
+        }
+        progress.done();
+        out.printf("wrote %d frames of %s, episode %d (%dx%d) to %s%n", e.length(), key, episode, w, h, outDir);
+      }
+      out.flush();
+      return 0;
+    }
+
+    private static void writePng(BufferedImage img, Path png) throws IOException {
+      Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), "." + png.getFileName(), ".part");
+      try {
+        if (!ImageIO.write(img, "png", tmp.toFile())) {
+          throw new IOException("no PNG writer available for " + png);
+        }
+        Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+  }
+}

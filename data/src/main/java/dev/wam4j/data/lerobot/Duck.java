@@ -1,0 +1,53 @@
+package dev.wam4j.data.lerobot;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+/**
+ * DuckDB connections and SQL text. Extensions are never installed or auto-loaded, so nothing is ever
+ * downloaded: parquet and json are compiled into the JDBC build.
+ */
+final class Duck {
+  private Duck() {}
+
+  static Connection connect() throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("autoinstall_known_extensions", "false");
+    p.setProperty("autoload_known_extensions", "false");
+    try {
+      Class.forName("org.duckdb.DuckDBDriver");
+    } catch (ClassNotFoundException e) {
+      throw new SQLException("DuckDB JDBC driver not on the class path", e);
+    }
+    return DriverManager.getConnection("jdbc:duckdb:", p);
+  }
+
+  static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  static String literal(Path p) {
+    return literal(p.toString());
+  }
+
+  static String ident(String s) {
+    return '"' + s.replace("\"", "\"\"") + '"';
+  }
+
+  /** {@code read_parquet(['a', 'b'])} over {@code files}. */
+  static String readParquet(List<Path> files) {
+    return "read_parquet([" + files.stream().map(Duck::literal).collect(Collectors.joining(", ")) + "])";
+  }
+
+  /** The first line of a DuckDB message, without the error class prefix noise repeated. */
+  static String message(SQLException e) {
+    String m = e.getMessage() == null ? e.toString() : e.getMessage();
+    int nl = m.indexOf('\n');
+    return (nl < 0 ? m : m.substring(0, nl)).strip();
+  }
+}
