@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
     name = "sim",
     mixinStandardHelpOptions = true,
     description = "Simulator tools: replay recorded demonstrations, check the renderer, benchmark.",
-    subcommands = {ReplayCommand.class, RenderCheckCommand.class, BenchCommand.class, ExpertCommand.class, CousinsCommand.class})
+    subcommands = {ReplayCommand.class, RenderCheckCommand.class, BenchCommand.class, ExpertCommand.class, CousinsCommand.class, CollectCommand.class})
 final class SimCommand {}

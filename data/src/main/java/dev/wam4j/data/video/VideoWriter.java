@@ -23,6 +23,7 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
 import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
 import static org.bytedeco.ffmpeg.global.avformat.avio_open;
+import static org.bytedeco.ffmpeg.global.avformat.avio_tell;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_PRI_SMPTE170M;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_MPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_SMPTE170M;
@@ -244,6 +245,15 @@ public final class VideoWriter implements AutoCloseable {
   /** Frames written so far. */
   public long frameCount() {
     return frameCount;
+  }
+
+  /**
+   * Bytes of the container written so far, including what FFmpeg still buffers (the index written by
+   * {@link #finish()} is not counted). Lets a caller shard output by file size while it writes.
+   */
+  public long bytesWritten() {
+    ensureWritable();
+    return Math.max(0, avio_tell(format.pb()));
   }
 
   /**

@@ -1,0 +1,81 @@
+package dev.wam4j.cli;
+
+import dev.wam4j.data.pusht.PushTZarrImport;
+import dev.wam4j.data.video.VideoCodec;
+import dev.wam4j.data.video.VideoEncoding;
+import dev.wam4j.data.zarr.ReplayBuffer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code wam4j dataset import}: the PushT zarr replay buffer to a LeRobot v3.0 dataset. */
+@Command(name = "import", mixinStandardHelpOptions = true,
+    description = "Import the Diffusion Policy PushT replay buffer (zarr) into a LeRobot v3.0 dataset laid out like lerobot/pusht "
+        + "(next.* labels from the simulator's coverage; the terminal state is simulated).")
+final class DatasetImportCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--zarr", description = "Replay buffer (default: ../shared/data/pusht_cchi_v7_replay.zarr).")
+  Path zarr;
+
+  @Option(names = "--out", required = true, description = "Dataset directory to create (must not exist).")
+  Path out;
+
+  @Option(names = "--episodes", description = "Import only the first N episodes (default: all).", defaultValue = "0")
+  int episodes;
+
+  @Option(names = "--codec", description = "av1 or h264 (default: ${DEFAULT-VALUE}).", defaultValue = "av1")
+  String codec;
+
+  @Option(names = "--crf", description = "Quality: AV1 crf 1..63 or H.264 QP 1..51 (default: 30 for av1, 23 for h264).")
+  Integer crf;
+
+  @Option(names = "--json", description = "Print the result as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    VideoEncoding encoding = encoding(codec, crf);
+    Path path = zarr != null ? zarr : Paths.defaultPushTZarr();
+    ReplayBuffer buffer = ReplayBuffer.open(path);
+    int total = episodes > 0 ? Math.min(episodes, buffer.episodeCount()) : buffer.episodeCount();
+    Progress progress = new Progress(spec.commandLine().getErr(), "import", total, "episodes");
+    PushTZarrImport.Result r = PushTZarrImport.run(buffer, out, episodes, PushTZarrImport.config(encoding), progress::update);
+    progress.done();
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("dataset", r.dataset().toString());
+    result.put("zarr", path.toString());
+    result.put("codebase_version", "v3.0");
+    result.put("total_episodes", r.episodes());
+    result.put("total_frames", r.frames());
+    result.put("success_episodes", r.successEpisodes());
+    result.put("video_codec", encoding.codec().name().toLowerCase(java.util.Locale.ROOT));
+    result.put("crf", encoding.crf());
+    result.put("seconds", r.seconds());
+    PrintWriter o = spec.commandLine().getOut();
+    if (json) {
+      o.println(Json.result(result, spec));
+    } else {
+      o.printf("imported %d episodes, %d frames into %s in %.1f s%n", r.episodes(), r.frames(), r.dataset(), r.seconds());
+      o.printf("episodes ending in success: %s%n", r.successEpisodes());
+    }
+    o.flush();
+    return 0;
+  }
+
+  /** The encoding for {@code --codec} and {@code --crf}. */
+  static VideoEncoding encoding(String codec, Integer crf) {
+    return switch (codec) {
+      case "av1" -> crf == null ? VideoEncoding.AV1_LEROBOT
+          : new VideoEncoding(VideoCodec.AV1, crf, VideoEncoding.AV1_LEROBOT.gop(), VideoEncoding.AV1_LEROBOT.preset());
+      case "h264" -> crf == null ? VideoEncoding.H264_DEFAULT : new VideoEncoding(VideoCodec.H264, crf, 2, 0);
+      default -> throw new IllegalArgumentException("--codec must be av1 or h264, got '" + codec + "'");
+    };
+  }
+}

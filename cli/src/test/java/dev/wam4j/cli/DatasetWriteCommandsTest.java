@@ -1,0 +1,57 @@
+package dev.wam4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code sim collect} and the (not yet wired) {@code dataset import} at tiny sizes. */
+class DatasetWriteCommandsTest {
+  @TempDir Path tmp;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(CommandLine cl, String... args) {
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    return cl.execute(args);
+  }
+
+  @Test
+  void simCollectWritesALeRobotDatasetOfHandEpisodes() throws Exception {
+    Path ds = tmp.resolve("hand");
+    assertThat(run(Main.commandLine(), "sim", "collect", "--policy", "expert", "--embodiment", "hand", "--episodes", "1",
+        "--seed", "2", "--out", ds.toString(), "--json")).as(err.toString()).isZero();
+    JsonNode n = new ObjectMapper().readTree(out.toString());
+    assertThat(n.get("total_episodes").asInt()).isEqualTo(1);
+    assertThat(n.get("embodiment").asText()).isEqualTo("hand");
+    assertThat(ds.resolve("meta/info.json")).exists();
+    assertThat(ds.resolve("videos/observation.image/chunk-000/file-000.mp4")).exists();
+  }
+
+  @Test
+  void datasetImportWritesTheFirstEpisodesOfTheZarr() throws Exception {
+    Path ds = tmp.resolve("pusht");
+    assertThat(run(new CommandLine(new DatasetImportCommand()), "--episodes", "2", "--out", ds.toString(), "--json"))
+        .as(err.toString()).isZero();
+    JsonNode n = new ObjectMapper().readTree(out.toString());
+    assertThat(n.get("codebase_version").asText()).isEqualTo("v3.0");
+    assertThat(n.get("total_episodes").asInt()).isEqualTo(2);
+    assertThat(n.get("total_frames").asInt()).isEqualTo(161 + 118);
+    assertThat(n.has("provenance")).isTrue();
+  }
+
+  @Test
+  void anExistingOutputIsRefusedWithItsName() throws Exception {
+    java.nio.file.Files.createDirectories(tmp.resolve("taken"));
+    int code = run(Main.commandLine(), "sim", "collect", "--episodes", "1", "--out", tmp.resolve("taken").toString());
+    assertThat(code).isNotZero();
+    assertThat(err.toString()).contains("taken").contains("already exists");
+  }
+}

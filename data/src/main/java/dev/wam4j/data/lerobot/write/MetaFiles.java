@@ -1,0 +1,299 @@
+package dev.wam4j.data.lerobot.write;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The metadata files of a LeRobot dataset, written into the writer's working directory. */
+final class MetaFiles {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSONL = new ObjectMapper();
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final String[] MOMENTS = {"min", "max", "mean", "std"};
+
+  record VideoSpan(int chunk, int file, double from, double to) {}
+
+  record EpisodeRow(int index, String task, int length, int dataChunk, int dataFile, long from, long to,
+      List<VideoSpan> videos, Map<String, FeatureStats> stats) {}
+
+  private final Path root;
+  private final LeRobotWriteConfig config;
+  private final Connection db;
+
+  MetaFiles(Path root, LeRobotWriteConfig config, Connection db) {
+    this.root = root;
+    this.config = config;
+    this.db = db;
+  }
+
+  /**
+   * {@code meta/tasks.parquet} as pandas writes it: the task string is the (named-less) index column
+   * {@code __index_level_0__}, declared in the {@code pandas} key-value metadata, so LeRobot's
+   * {@code pd.read_parquet(...)} gets the strings back as the index.
+   */
+  void writeTasksParquet(Map<String, Integer> tasks) throws SQLException, IOException {
+    Sql.execute(db, "CREATE TABLE tasks (task_index BIGINT, __index_level_0__ VARCHAR)");
+    StringBuilder insert = new StringBuilder("INSERT INTO tasks VALUES ");
+    boolean first = true;
+    for (Map.Entry<String, Integer> t : tasks.entrySet()) {
+      if (!first) insert.append(", ");
+      first = false;
+      insert.append('(').append(t.getValue()).append(", ").append(Sql.string(t.getKey())).append(')');
+    }
+    Sql.execute(db, insert.toString());
+    String pandas = "{\"index_columns\": [\"__index_level_0__\"], \"column_indexes\": [{\"name\": null, \"field_name\": null, "
+        + "\"pandas_type\": \"unicode\", \"numpy_type\": \"object\", \"metadata\": {\"encoding\": \"UTF-8\"}}], "
+        + "\"columns\": [{\"name\": \"task_index\", \"field_name\": \"task_index\", \"pandas_type\": \"int64\", \"numpy_type\": \"int64\", \"metadata\": null}, "
+        + "{\"name\": null, \"field_name\": \"__index_level_0__\", \"pandas_type\": \"unicode\", \"numpy_type\": \"object\", \"metadata\": null}], "
+        + "\"attributes\": {}, \"creator\": {\"library\": \"wam4j\", \"version\": \"0.1\"}, \"pandas_version\": \"2.2.0\"}";
+    Path file = root.resolve("meta/tasks.parquet");
+    Files.createDirectories(file.getParent());
+    Sql.copyToParquet(db, "tasks", file, "{pandas: " + Sql.string(pandas) + "}");
+    Sql.execute(db, "DROP TABLE tasks");
+  }
+
+  /** {@code meta/episodes/chunk-000/file-000.parquet}: one row per episode, flattened statistics. */
+  void writeEpisodesParquet(List<EpisodeRow> rows, List<WriteFeature.Video> videos) throws SQLException, IOException {
+    List<String> columns = new ArrayList<>();
+    List<String> types = new ArrayList<>();
+    add(columns, types, "episode_index", "BIGINT");
+    add(columns, types, "tasks", "VARCHAR[]");
+    add(columns, types, "length", "BIGINT");
+    add(columns, types, "data/chunk_index", "BIGINT");
+    add(columns, types, "data/file_index", "BIGINT");
+    add(columns, types, "dataset_from_index", "BIGINT");
+    add(columns, types, "dataset_to_index", "BIGINT");
+    for (WriteFeature.Video v : videos) {
+      String p = "videos/" + v.key() + "/";
+      add(columns, types, p + "chunk_index", "BIGINT");
+      add(columns, types, p + "file_index", "BIGINT");
+      add(columns, types, p + "from_timestamp", "DOUBLE");
+      add(columns, types, p + "to_timestamp", "DOUBLE");
+    }
+    Map<String, FeatureStats> firstStats = rows.get(0).stats();
+    for (Map.Entry<String, FeatureStats> e : firstStats.entrySet()) {
+      FeatureStats s = e.getValue();
+      String p = "stats/" + e.getKey() + "/";
+      String list = s.image ? "DOUBLE[][][]" : "DOUBLE[]";
+      add(columns, types, p + "min", s.integer ? "BIGINT[]" : list);
+      add(columns, types, p + "max", s.integer ? "BIGINT[]" : list);
+      add(columns, types, p + "mean", list);
+      add(columns, types, p + "std", list);
+      add(columns, types, p + "count", "BIGINT[]");
+      for (String q : FeatureStats.QUANTILE_NAMES) add(columns, types, p + q, list);
+    }
+    add(columns, types, "meta/episodes/chunk_index", "BIGINT");
+    add(columns, types, "meta/episodes/file_index", "BIGINT");
+
+    StringBuilder ddl = new StringBuilder("CREATE TABLE episodes (");
+    for (int i = 0; i < columns.size(); i++) {
+      if (i > 0) ddl.append(", ");
+      ddl.append(Sql.ident(columns.get(i))).append(' ').append(types.get(i));
+    }
+    Sql.execute(db, ddl.append(')').toString());
+    for (EpisodeRow r : rows) {
+      List<String> v = new ArrayList<>();
+      v.add(Long.toString(r.index()));
+      v.add("[" + Sql.string(r.task()) + "]");
+      v.add(Long.toString(r.length()));
+      v.add(Long.toString(r.dataChunk()));
+      v.add(Long.toString(r.dataFile()));
+      v.add(Long.toString(r.from()));
+      v.add(Long.toString(r.to()));
+      for (VideoSpan s : r.videos()) {
+        v.add(Long.toString(s.chunk()));
+        v.add(Long.toString(s.file()));
+        v.add(Sql.number(s.from()));
+        v.add(Sql.number(s.to()));
+      }
+      for (String key : firstStats.keySet()) {
+        FeatureStats s = r.stats().get(key);
+        v.add(literal(s.min, s));
+        v.add(literal(s.max, s));
+        v.add(literal(s.mean, s.image, false));
+        v.add(literal(s.std, s.image, false));
+        v.add("[" + s.count + "]");
+        for (double[] q : s.quantiles) v.add(literal(q, s.image, false));
+      }
+      v.add("0");
+      v.add("0");
+      Sql.execute(db, "INSERT INTO episodes VALUES (" + String.join(", ", v) + ")");
+    }
+    Path file = root.resolve("meta/episodes/chunk-000/file-000.parquet");
+    Files.createDirectories(file.getParent());
+    Sql.copyToParquet(db, "episodes", file, null);
+    Sql.execute(db, "DROP TABLE episodes");
+  }
+
+  private static void add(List<String> columns, List<String> types, String name, String type) {
+    columns.add(name);
+    types.add(type);
+  }
+
+  private static String literal(double[] v, FeatureStats s) {
+    return literal(v, s.image, s.integer);
+  }
+
+  private static String literal(double[] v, boolean image, boolean integer) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < v.length; i++) {
+      if (i > 0) b.append(", ");
+      String x = integer ? Long.toString((long) v[i]) : Sql.number(v[i]);
+      b.append(image ? "[[" + x + "]]" : x);
+    }
+    return b.append(']').toString();
+  }
+
+  /** v2.1: {@code meta/tasks.jsonl}, {@code meta/episodes.jsonl} and {@code meta/episodes_stats.jsonl}. */
+  void writeV21Jsonl(Map<String, Integer> tasks, List<EpisodeRow> rows) throws IOException {
+    Path meta = root.resolve("meta");
+    Files.createDirectories(meta);
+    try (BufferedWriter w = Files.newBufferedWriter(meta.resolve("tasks.jsonl"), StandardCharsets.UTF_8)) {
+      for (Map.Entry<String, Integer> t : tasks.entrySet()) {
+        ObjectNode n = NODES.objectNode();
+        n.put("task_index", t.getValue());
+        n.put("task", t.getKey());
+        w.write(JSONL.writeValueAsString(n));
+        w.write('\n');
+      }
+    }
+    try (BufferedWriter w = Files.newBufferedWriter(meta.resolve("episodes.jsonl"), StandardCharsets.UTF_8)) {
+      for (EpisodeRow r : rows) {
+        ObjectNode n = NODES.objectNode();
+        n.put("episode_index", r.index());
+        n.putArray("tasks").add(r.task());
+        n.put("length", r.length());
+        w.write(JSONL.writeValueAsString(n));
+        w.write('\n');
+      }
+    }
+    try (BufferedWriter w = Files.newBufferedWriter(meta.resolve("episodes_stats.jsonl"), StandardCharsets.UTF_8)) {
+      for (EpisodeRow r : rows) {
+        ObjectNode n = NODES.objectNode();
+        n.put("episode_index", r.index());
+        ObjectNode stats = n.putObject("stats");
+        for (Map.Entry<String, FeatureStats> e : r.stats().entrySet()) stats.set(e.getKey(), statsNode(e.getValue(), false));
+        w.write(JSONL.writeValueAsString(n));
+        w.write('\n');
+      }
+    }
+  }
+
+  /** {@code meta/stats.json}: the aggregated statistics of every feature. */
+  void writeStatsJson(Map<String, FeatureStats> stats) throws IOException {
+    ObjectNode root = NODES.objectNode();
+    for (Map.Entry<String, FeatureStats> e : stats.entrySet()) {
+      root.set(e.getKey(), statsNode(e.getValue(), config.version() == LeRobotWriteConfig.Version.V3_0));
+    }
+    Path file = this.root.resolve("meta/stats.json");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, JSON.writeValueAsString(root), StandardCharsets.UTF_8);
+  }
+
+  private static ObjectNode statsNode(FeatureStats s, boolean quantiles) {
+    ObjectNode n = NODES.objectNode();
+    double[][] moments = {s.min, s.max, s.mean, s.std};
+    for (int m = 0; m < MOMENTS.length; m++) n.set(MOMENTS[m], array(moments[m], s.image, s.integer && m < 2));
+    n.putArray("count").add(s.count);
+    if (quantiles) {
+      for (int k = 0; k < FeatureStats.QUANTILE_NAMES.length; k++) n.set(FeatureStats.QUANTILE_NAMES[k], array(s.quantiles[k], s.image, false));
+    }
+    return n;
+  }
+
+  private static ArrayNode array(double[] v, boolean image, boolean integer) {
+    ArrayNode a = NODES.arrayNode();
+    for (double x : v) {
+      if (image) {
+        a.addArray().addArray().add(x);
+      } else if (integer) {
+        a.add((long) x);
+      } else {
+        a.add(x);
+      }
+    }
+    return a;
+  }
+
+  /** {@code meta/info.json}; written last, since its presence is what marks a complete dataset. */
+  void writeInfoJson(int episodes, long frames, int tasks, int totalVideos, int totalChunks) throws IOException {
+    boolean v3 = config.version() == LeRobotWriteConfig.Version.V3_0;
+    boolean hasVideo = config.features().stream().anyMatch(f -> f instanceof WriteFeature.Video);
+    ObjectNode info = NODES.objectNode();
+    info.put("codebase_version", config.version().tag());
+    info.put("robot_type", config.robotType());
+    info.put("total_episodes", episodes);
+    info.put("total_frames", frames);
+    info.put("total_tasks", tasks);
+    if (!v3) {
+      info.put("total_videos", totalVideos);
+      info.put("total_chunks", totalChunks);
+    }
+    info.put("chunks_size", config.chunksSize());
+    if (v3) {
+      info.put("data_files_size_in_mb", config.dataFilesSizeMb());
+      info.put("video_files_size_in_mb", config.videoFilesSizeMb());
+    }
+    info.put("fps", config.fps());
+    info.putObject("splits").put("train", "0:" + episodes);
+    if (v3) {
+      info.put("data_path", "data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet");
+      if (hasVideo) info.put("video_path", "videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4");
+      else info.putNull("video_path");
+    } else {
+      info.put("data_path", "data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet");
+      if (hasVideo) info.put("video_path", "videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4");
+      else info.putNull("video_path");
+    }
+    ObjectNode features = info.putObject("features");
+    for (WriteFeature f : config.features()) {
+      ObjectNode n = features.putObject(f.key());
+      switch (f) {
+        case WriteFeature.Vector v -> {
+          n.put("dtype", "float32");
+          n.putArray("shape").add(v.dim());
+          ArrayNode names = n.putArray("names");
+          v.names().forEach(names::add);
+        }
+        case WriteFeature.Scalar s -> {
+          n.put("dtype", s.type().numpy);
+          n.putArray("shape").add(1);
+          n.putNull("names");
+        }
+        case WriteFeature.Video v -> {
+          n.put("dtype", "video");
+          n.putArray("shape").add(v.height()).add(v.width()).add(3);
+          n.putArray("names").add("height").add("width").add("channels");
+          ObjectNode vi = n.putObject("info");
+          vi.put("video.height", v.height());
+          vi.put("video.width", v.width());
+          vi.put("video.codec", LeRobotWriter.codecName(config.encoding()));
+          vi.put("video.pix_fmt", "yuv420p");
+          vi.put("video.is_depth_map", false);
+          vi.put("video.fps", config.fps());
+          vi.put("video.channels", 3);
+          vi.put("has_audio", false);
+        }
+      }
+    }
+    for (String key : new String[] {"timestamp", "frame_index", "episode_index", "index", "task_index"}) {
+      ObjectNode n = features.putObject(key);
+      n.put("dtype", key.equals("timestamp") ? "float32" : "int64");
+      n.putArray("shape").add(1);
+      n.putNull("names");
+    }
+    Files.writeString(root.resolve("meta/info.json"), JSON.writeValueAsString(info), StandardCharsets.UTF_8);
+  }
+}

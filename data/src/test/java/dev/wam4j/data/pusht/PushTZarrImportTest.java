@@ -1,0 +1,99 @@
+package dev.wam4j.data.pusht;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wam4j.data.SharedData;
+import dev.wam4j.data.video.VideoEncoding;
+import dev.wam4j.data.zarr.EpisodeRange;
+import dev.wam4j.data.zarr.ReplayBuffer;
+import dev.wam4j.sim.pusht.Coverage;
+import dev.wam4j.sim.pusht.PushTEnv;
+import dev.wam4j.sim.scene.Scene;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PushTZarrImportTest {
+  @TempDir static Path tmp;
+  static ReplayBuffer buffer;
+  static Path dataset;
+  static PushTZarrImport.Result result;
+
+  @BeforeAll
+  static void importFirstThreeEpisodes() throws Exception {
+    buffer = ReplayBuffer.open(SharedData.pushTZarr());
+    result = PushTZarrImport.run(buffer, tmp.resolve("pusht"), 3, PushTZarrImport.config(VideoEncoding.AV1_LEROBOT), e -> {});
+    dataset = result.dataset();
+  }
+
+  @Test
+  void stateAndActionAreBitExactAndLabelsDescribeTheStateAfterTheAction() throws Exception {
+    int frames = buffer.episodeRange(2).end();
+    float[] state = buffer.array("state").readFloats(0, frames), action = buffer.array("action").readFloats(0, frames);
+    Scene scene = Scene.pushT();
+    Coverage coverage = new Coverage(scene.goalObject().parts(), scene.goal().pose());
+    int rows = 0;
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT \"index\", episode_index, frame_index, \"observation.state\", action, \"next.reward\", "
+            + "\"next.done\", \"next.success\" FROM '" + dataset + "/data/*/*.parquet' ORDER BY \"index\"")) {
+      while (r.next()) {
+        int i = (int) r.getLong(1);
+        EpisodeRange range = buffer.episodeRange((int) r.getLong(2));
+        Object[] st = (Object[]) r.getArray(4).getArray(), ac = (Object[]) r.getArray(5).getArray();
+        assertThat(Float.floatToRawIntBits((Float) st[0])).isEqualTo(Float.floatToRawIntBits(state[i * 5]));
+        assertThat(Float.floatToRawIntBits((Float) st[1])).isEqualTo(Float.floatToRawIntBits(state[i * 5 + 1]));
+        assertThat(Float.floatToRawIntBits((Float) ac[0])).isEqualTo(Float.floatToRawIntBits(action[i * 2]));
+        assertThat(Float.floatToRawIntBits((Float) ac[1])).isEqualTo(Float.floatToRawIntBits(action[i * 2 + 1]));
+        boolean last = i == range.end() - 1;
+        assertThat(r.getBoolean(7)).isEqualTo(last);
+        if (!last) {
+          double cov = coverage.of(state[(i + 1) * 5 + 2], state[(i + 1) * 5 + 3], state[(i + 1) * 5 + 4]);
+          assertThat(r.getFloat(6)).isEqualTo((float) Math.min(cov / 0.95, 1));
+          assertThat(r.getBoolean(8)).isEqualTo(cov > 0.95);
+        }
+        rows++;
+      }
+    }
+    assertThat(rows).isEqualTo(frames);
+    assertThat(result.frames()).isEqualTo(frames);
+  }
+
+  @Test
+  void layoutIsLeRobotPushT() throws Exception {
+    JsonNode info = new ObjectMapper().readTree(dataset.resolve("meta/info.json").toFile());
+    assertThat(info.get("codebase_version").asText()).isEqualTo("v3.0");
+    assertThat(info.get("fps").asInt()).isEqualTo(10);
+    assertThat(info.get("total_episodes").asInt()).isEqualTo(3);
+    JsonNode image = info.get("features").get("observation.image");
+    assertThat(image.get("dtype").asText()).isEqualTo("video");
+    assertThat(image.get("shape").toString()).isEqualTo("[96,96,3]");
+    assertThat(info.get("features").get("next.done").get("dtype").asText()).isEqualTo("bool");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT __index_level_0__ FROM '" + dataset.resolve("meta/tasks.parquet") + "'")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getString(1)).isEqualTo(PushTZarrImport.TASK);
+    }
+  }
+
+  @Test
+  void episode20EndsInSuccessOnlyThroughTheSimulatedTerminalState() throws Exception {
+    EpisodeRange range = buffer.episodeRange(20);
+    float[] state = buffer.array("state").readFloats(0, range.end()), action = buffer.array("action").readFloats(0, range.end());
+    Scene scene = Scene.pushT();
+    Coverage coverage = new Coverage(scene.goalObject().parts(), scene.goal().pose());
+    double bestRecorded = 0;
+    for (int row = range.start(); row < range.end(); row++) {
+      bestRecorded = Math.max(bestRecorded, coverage.of(state[row * 5 + 2], state[row * 5 + 3], state[row * 5 + 4]));
+    }
+    assertThat(bestRecorded).isLessThanOrEqualTo(0.95);
+    assertThat(PushTZarrImport.terminalCoverage(PushTEnv.reference(), 20, action, range)).isGreaterThan(0.95);
+    assertThat(PushTZarrImport.terminalCoverage(PushTEnv.reference(), 0, action, buffer.episodeRange(0))).isLessThanOrEqualTo(0.95);
+  }
+}
