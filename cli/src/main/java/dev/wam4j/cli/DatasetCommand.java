@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = "LeRobot datasets (v2.0, v2.1, v3.0): info, validate, sql, frames.",
     subcommands = {DatasetCommand.Info.class, DatasetCommand.Validate.class, DatasetCommand.Sql.class,
-        DatasetCommand.Frames.class, DatasetImportCommand.class})
+        DatasetCommand.Frames.class, DatasetImportCommand.class, DatasetLoaderBenchCommand.class})
 final class DatasetCommand {
 
   /** {@code wam4j dataset info PATH [--json]}. */

@@ -1,5 +1,6 @@
 package dev.wam4j.cli;
 
+import dev.wam4j.data.pusht.PushTRoundTrip;
 import dev.wam4j.data.pusht.PushTZarrImport;
 import dev.wam4j.data.video.VideoCodec;
 import dev.wam4j.data.video.VideoEncoding;
@@ -36,6 +37,9 @@ final class DatasetImportCommand implements Callable<Integer> {
   @Option(names = "--crf", description = "Quality: AV1 crf 1..63 or H.264 QP 1..51 (default: 30 for av1, 23 for h264).")
   Integer crf;
 
+  @Option(names = "--verify", description = "Read the dataset back and compare state, action and every decoded frame with the zarr.")
+  boolean verify;
+
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
@@ -58,12 +62,23 @@ final class DatasetImportCommand implements Callable<Integer> {
     result.put("video_codec", encoding.codec().name().toLowerCase(java.util.Locale.ROOT));
     result.put("crf", encoding.crf());
     result.put("seconds", r.seconds());
+    PushTRoundTrip.Report check = null;
+    if (verify) {
+      Progress vp = new Progress(spec.commandLine().getErr(), "verify", r.episodes(), "episodes");
+      check = PushTRoundTrip.compare(buffer, r.dataset(), vp::update);
+      vp.done();
+      result.put("verify", check);
+    }
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       o.println(Json.result(result, spec));
     } else {
       o.printf("imported %d episodes, %d frames into %s in %.1f s%n", r.episodes(), r.frames(), r.dataset(), r.seconds());
       o.printf("episodes ending in success: %s%n", r.successEpisodes());
+      if (check != null) {
+        o.printf("read back: state %.6f and action %.6f of values bit-exact; PSNR mean %.2f dB, min %.2f dB; decode %.0f frames/s%n",
+            check.stateExact(), check.actionExact(), check.psnrMeanDb(), check.psnrMinDb(), check.decodeFramesPerSecond());
+      }
     }
     o.flush();
     return 0;

@@ -1,0 +1,88 @@
+package dev.wam4j.cli;
+
+import dev.wam4j.data.loader.LoaderConfig;
+import dev.wam4j.data.loader.TrainingBatch;
+import dev.wam4j.data.loader.TrainingLoader;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code wam4j dataset loader-bench}: how fast the training loader feeds batches, against what a
+ * training step consumes.
+ */
+@Command(name = "loader-bench", mixinStandardHelpOptions = true,
+    description = "Load a LeRobot dataset into the training loader (decoding its video) and measure batches/s and frames/s.")
+final class DatasetLoaderBenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", description = "LeRobot dataset folder.")
+  Path dataset;
+
+  @Option(names = "--image-key", description = "Video feature (default: ${DEFAULT-VALUE}; 'none' for state/action only).", defaultValue = "observation.image")
+  String imageKey;
+
+  @Option(names = "--batch", description = "Samples per batch (default: ${DEFAULT-VALUE}).", defaultValue = "64")
+  int batch;
+
+  @Option(names = "--history", description = "Observation frames per sample (default: ${DEFAULT-VALUE}).", defaultValue = "2")
+  int history;
+
+  @Option(names = "--horizon", description = "Actions per sample (default: ${DEFAULT-VALUE}).", defaultValue = "16")
+  int horizon;
+
+  @Option(names = "--seconds", description = "Sampling time measured (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+  double seconds;
+
+  @Option(names = "--seed", description = "Sampling seed (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+  long seed;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!(seconds > 0 && seconds <= 600)) throw new IllegalArgumentException("--seconds must be in (0, 600], got " + seconds);
+    LoaderConfig cfg = new LoaderConfig("none".equals(imageKey) ? null : imageKey, "observation.state", "action", history, horizon,
+        batch, seed, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    Progress progress = new Progress(spec.commandLine().getErr(), "decode", 1, "frames");
+    TrainingLoader loader = TrainingLoader.load(dataset, cfg, null);
+    progress.done();
+    TrainingBatch b = loader.newBatch();
+    for (int i = 0; i < 200; i++) loader.sample(b); // warm-up
+    long n = 0, t0 = System.nanoTime(), end = t0 + (long) (seconds * 1e9), now;
+    do {
+      loader.sample(b);
+      n++;
+      now = System.nanoTime();
+    } while (now < end);
+    double s = (now - t0) / 1e9;
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("dataset", dataset.toString());
+    r.put("config", cfg);
+    r.put("episodes", loader.episodes());
+    r.put("frames", loader.frames());
+    r.put("load_seconds", loader.loadSeconds());
+    r.put("decode_frames_per_second", loader.decodeFramesPerSecond());
+    r.put("batches_per_second", n / s);
+    r.put("samples_per_second", n * batch / s);
+    r.put("image_frames_per_second", cfg.imageKey() == null ? 0 : n * batch * history / s);
+    PrintWriter o = spec.commandLine().getOut();
+    if (json) {
+      o.println(Json.result(r, spec));
+    } else {
+      o.printf("loaded %d frames of %d episodes in %.1f s (video decode %.0f frames/s)%n", loader.frames(), loader.episodes(),
+          loader.loadSeconds(), loader.decodeFramesPerSecond());
+      o.printf("sampling: %.0f batches/s = %.0f samples/s (batch %d, history %d, horizon %d)%n", n / s, n * batch / s, batch, history, horizon);
+    }
+    o.flush();
+    return 0;
+  }
+}
