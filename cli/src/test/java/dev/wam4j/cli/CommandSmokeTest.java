@@ -76,6 +76,8 @@ class CommandSmokeTest {
     assertThat(summary.get("expert_episodes")).hasSize(2);
     assertThat(out.toString()).contains("pusht-expert.mp4");
     assertThat(Files.size(dir.resolve("cousins.png"))).isPositive();
+    assertThat(summary.get("datasets").get("real").get("round_trip").get("state_exact").asDouble()).isEqualTo(1.0);
+    assertThat(dir.resolve("datasets/sim-hand-5/meta/info.json")).exists();
   }
 
   @Test

@@ -132,7 +132,7 @@ public final class SimCollect {
         }
         writer.endEpisode();
         if (env.terminated()) successes.add(seed);
-        progress.accept(i + 1);
+        if (progress != null) progress.accept(i + 1);
       }
       Path dataset = writer.finish();
       return new Result(dataset, config.episodes(), writer.frameCount(), List.copyOf(successes), (System.nanoTime() - t0) / 1e9);

@@ -127,7 +127,7 @@ public final class PushTZarrImport {
         }
         writer.endEpisode();
         if (terminal > threshold) successes.add(e);
-        progress.accept(e + 1);
+        if (progress != null) progress.accept(e + 1);
       }
       Path dataset = writer.finish();
       return new Result(dataset, n, writer.frameCount(), List.copyOf(successes), (System.nanoTime() - t0) / 1e9);
