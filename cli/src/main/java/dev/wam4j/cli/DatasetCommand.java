@@ -110,6 +110,9 @@ final class DatasetCommand {
     @Parameters(index = "0", paramLabel = "PATH", description = "Dataset folder.")
     Path path;
 
+    @Option(names = "--deep", description = "Also decode every frame of every video (slow; finds damage inside files).")
+    boolean deep;
+
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
@@ -118,7 +121,7 @@ final class DatasetCommand {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      List<DatasetProblem> problems = DatasetValidation.validate(path);
+      List<DatasetProblem> problems = DatasetValidation.validate(path, deep);
       if (json) {
         out.println(Json.result(new Report(path.toAbsolutePath().normalize().toString(), problems.isEmpty(),
             problems.stream().map(DatasetProblem::toString).toList()), spec));

@@ -52,8 +52,12 @@ final class DatasetLoaderBenchCommand implements Callable<Integer> {
     if (!(seconds > 0 && seconds <= 600)) throw new IllegalArgumentException("--seconds must be in (0, 600], got " + seconds);
     LoaderConfig cfg = new LoaderConfig("none".equals(imageKey) ? null : imageKey, "observation.state", "action", history, horizon,
         batch, seed, Math.max(1, Runtime.getRuntime().availableProcessors()));
-    Progress progress = new Progress(spec.commandLine().getErr(), "decode", 1, "frames");
-    TrainingLoader loader = TrainingLoader.load(dataset, cfg, null);
+    long frames;
+    try (var ds = dev.wam4j.data.lerobot.LeRobotDataset.open(dataset)) {
+      frames = ds.episodes().stream().mapToLong(e -> e.length()).sum();
+    }
+    Progress progress = new Progress(spec.commandLine().getErr(), "decode", frames, "frames");
+    TrainingLoader loader = TrainingLoader.load(dataset, cfg, progress::update);
     progress.done();
     TrainingBatch b = loader.newBatch();
     for (int i = 0; i < 200; i++) loader.sample(b); // warm-up

@@ -23,7 +23,8 @@ final class Progress {
     this.enabled = System.console() != null || Boolean.getBoolean("wam4j.progress");
   }
 
-  void update(long done) {
+  /** Thread-safe: loaders report from several decoding threads. */
+  synchronized void update(long done) {
     if (!enabled) return;
     long now = System.nanoTime();
     if (done < total && now - lastDraw < 200_000_000L) return;
@@ -37,7 +38,7 @@ final class Progress {
     err.flush();
   }
 
-  void done() {
+  synchronized void done() {
     if (!enabled) return;
     err.printf("%n");
     err.flush();

@@ -32,9 +32,18 @@ public final class DatasetValidation {
    * @return the problems, each naming its file; empty when the dataset is valid
    */
   public static List<DatasetProblem> validate(Path root) {
+    return validate(root, false);
+  }
+
+  /**
+   * Validates the dataset in {@code root}; with {@code decodeVideos} every frame of every video file
+   * is also decoded (slow: catches damage inside a file that its header does not show).
+   */
+  public static List<DatasetProblem> validate(Path root, boolean decodeVideos) {
     List<DatasetProblem> problems = new ArrayList<>();
     try (LeRobotDataset ds = LeRobotDataset.open(root, false)) {
       check(ds, problems);
+      if (decodeVideos) decodeEveryFrame(ds, problems);
     } catch (LeRobotFormatException e) {
       problems.add(problemOf(e));
     } catch (IOException e) {
@@ -79,6 +88,23 @@ public final class DatasetValidation {
     problems.addAll(ds.checkEpisodesAgainstData(true));
     checkVideos(ds, problems);
     checkStats(ds, problems);
+  }
+
+  private static void decodeEveryFrame(LeRobotDataset ds, List<DatasetProblem> problems) {
+    for (Path file : ds.videoFiles()) {
+      if (!Files.isRegularFile(file)) continue;
+      try (VideoReader r = VideoReader.open(file)) {
+        byte[] frame = new byte[r.info().width() * r.info().height() * 3];
+        long decoded = 0;
+        while (r.readFrame(frame)) decoded++;
+        long expected = r.info().frameCount().orElse(decoded);
+        if (decoded != expected) {
+          problems.add(new DatasetProblem(file, "decodes to " + decoded + " frames, its header says " + expected));
+        }
+      } catch (IOException e) {
+        problems.add(new DatasetProblem(file, "cannot be decoded: " + e.getMessage()));
+      }
+    }
   }
 
   private static void checkVideos(LeRobotDataset ds, List<DatasetProblem> problems) {

@@ -345,12 +345,15 @@ public final class LeRobotDataset implements AutoCloseable {
         videos.remove(key);
       }
       VideoReader r = VideoReader.open(seg.file());
-      v = new OpenVideo(seg.file(), r);
-      videos.put(key, v);
+      // Check before caching: a reader kept after a failed check would write wrong-size frames later.
       if (r.info().width() != f.width() || r.info().height() != f.height()) {
-        throw new LeRobotFormatException(seg.file(), "frames are " + r.info().width() + "x" + r.info().height()
+        int w = r.info().width(), h = r.info().height();
+        r.close();
+        throw new LeRobotFormatException(seg.file(), "frames are " + w + "x" + h
             + ", info.json feature " + key + " says " + f.width() + "x" + f.height());
       }
+      v = new OpenVideo(seg.file(), r);
+      videos.put(key, v);
     }
     double target = seg.fromTimestamp() + frame / info.fps();
     double got;

@@ -23,7 +23,9 @@ import java.util.function.LongConsumer;
  * episode's start repeat its first frame; actions past its end repeat its last action and are
  * flagged as padding. Sampling allocates nothing.
  *
- * <p>Everything is held in memory: PushT's 25,650 frames of 96x96 take 709 MB. Not thread-safe.
+ * <p>Everything is held in memory, up to 2 GiB of frames: PushT's 25,650 frames of 96x96 take 709 MB,
+ * but only about 2,300 frames of 640x480 fit; larger datasets need a streaming loader (not yet
+ * written). The progress callback is called from the decoding threads. Not thread-safe.
  */
 public final class TrainingLoader {
   private final LoaderConfig config;
@@ -82,10 +84,19 @@ public final class TrainingLoader {
         row += length[e];
       }
       float[] state = new float[n * stateDim], action = new float[n * actionDim];
-      ColumnBatchIterator it = ds.batches(List.of(config.stateKey(), config.actionKey()), 8192);
+      ColumnBatchIterator it = ds.batches(List.of(config.stateKey(), config.actionKey(), "episode_index", "frame_index"), 8192);
       int row = 0;
       for (ColumnBatch b = it.nextBatch(); b != null; b = it.nextBatch()) {
         if (row + b.rows() > n) throw new IOException(dataset + ": data holds more rows than the episodes declare (" + n + ")");
+        // Samples are indexed by episode lengths, so rows must come in (episode, frame) order.
+        long[] ep = b.longs("episode_index"), fr = b.longs("frame_index");
+        for (int i = 0; i < b.rows(); i++) {
+          int r = row + i, e = rowEpisodeOf(start, length, r);
+          if (ep[i] != episodes.get(e).index() || fr[i] != r - start[e]) {
+            throw new IOException(dataset + ": data row " + r + " is episode " + ep[i] + " frame " + fr[i] + ", expected episode "
+                + episodes.get(e).index() + " frame " + (r - start[e]) + " (rows must be in episode and frame order)");
+          }
+        }
         System.arraycopy(b.floats(config.stateKey()), 0, state, row * stateDim, b.rows() * stateDim);
         System.arraycopy(b.floats(config.actionKey()), 0, action, row * actionDim, b.rows() * actionDim);
         row += b.rows();
@@ -99,7 +110,12 @@ public final class TrainingLoader {
           throw new IllegalArgumentException(dataset + ": no video feature '" + config.imageKey() + "' (has " + ds.videoKeys() + ")");
         }
         frameBytes = ds.frameBytes(config.imageKey());
-        images = new byte[Math.multiplyExact(n, frameBytes)];
+        long bytes = (long) n * frameBytes;
+        if (bytes > Integer.MAX_VALUE - 8) {
+          throw new IllegalArgumentException(dataset + ": " + n + " frames of " + config.imageKey() + " need " + bytes / (1 << 20)
+              + " MiB, more than this in-memory loader holds (2 GiB); use a lower resolution or fewer episodes");
+        }
+        images = new byte[(int) bytes];
         long d0 = System.nanoTime();
         decodeAll(dataset, config, start, length, images, frameBytes, progress);
         decodeFps = n / ((System.nanoTime() - d0) / 1e9);
@@ -107,6 +123,16 @@ public final class TrainingLoader {
       double seconds = (System.nanoTime() - t0) / 1e9;
       return new TrainingLoader(config, n, stateDim, actionDim, frameBytes, state, action, images, start, length, seconds, decodeFps);
     }
+  }
+
+  private static int rowEpisodeOf(int[] start, int[] length, int row) {
+    int lo = 0, hi = start.length - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (start[mid] <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   private static Feature requireNumeric(LeRobotDataset ds, String key) {
@@ -128,6 +154,7 @@ public final class TrainingLoader {
         jobs.add(pool.submit(() -> {
           try (LeRobotDataset ds = LeRobotDataset.open(dataset)) {
             for (int e = worker; e < start.length; e += threads) {
+              if (Thread.currentThread().isInterrupted()) return null;
               for (int f = 0; f < length[e]; f++) {
                 ds.readVideoFrame(e, f, config.imageKey(), images, (start[e] + f) * frameBytes);
               }
@@ -148,7 +175,15 @@ public final class TrainingLoader {
       if (cause instanceof RuntimeException re) throw re;
       throw new IOException("decoding " + dataset + " failed: " + cause, cause);
     } finally {
+      // On failure stop the other workers and wait, so none writes into images or holds a decoder after we return.
       pool.shutdownNow();
+      try {
+        if (!pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) {
+          throw new IOException("decoder threads of " + dataset + " did not stop within 60 s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

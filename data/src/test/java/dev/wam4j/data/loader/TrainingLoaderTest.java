@@ -1,0 +1,81 @@
+package dev.wam4j.data.loader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
+import dev.wam4j.data.lerobot.write.LeRobotWriter;
+import dev.wam4j.data.lerobot.write.WriteFeature;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Windows of history and action chunks line up with episodes, pad at their edges, and decode alike on any thread count. */
+class TrainingLoaderTest {
+  @TempDir static Path tmp;
+  static Path dataset;
+  static final int[] LENGTHS = {3, 5, 2};
+
+  /** Episode e, frame t: state (e, t), action (100e + t, -1), image grey (40e + 20t). */
+  @BeforeAll
+  static void write() throws Exception {
+    List<WriteFeature> features = List.of(
+        new WriteFeature.Video("observation.image", 32, 32),
+        new WriteFeature.Vector("observation.state", List.of("e", "t")),
+        new WriteFeature.Vector("action", List.of("a", "b")));
+    try (LeRobotWriter w = LeRobotWriter.create(tmp.resolve("ds"), LeRobotWriteConfig.of(10, "test", features))) {
+      byte[] img = new byte[32 * 32 * 3];
+      for (int e = 0; e < LENGTHS.length; e++) {
+        w.beginEpisode("task");
+        for (int t = 0; t < LENGTHS[e]; t++) {
+          java.util.Arrays.fill(img, (byte) (40 * e + 20 * t));
+          w.setImage("observation.image", img, 0).setVector("observation.state", new float[] {e, t})
+              .setVector("action", new float[] {100 * e + t, -1});
+          w.endFrame();
+        }
+        w.endEpisode();
+      }
+      dataset = w.finish();
+    }
+  }
+
+  private static TrainingLoader load(int threads, int history, int horizon) throws Exception {
+    return TrainingLoader.load(dataset, new LoaderConfig("observation.image", "observation.state", "action", history, horizon, 256, 7, threads), null);
+  }
+
+  @Test
+  void historiesRepeatTheFirstFrameAndChunksPadPastTheEnd() throws Exception {
+    TrainingLoader loader = load(2, 3, 4);
+    assertThat(loader.frames()).isEqualTo(10);
+    TrainingBatch b = loader.newBatch();
+    loader.sample(b);
+    int frameBytes = 32 * 32 * 3;
+    for (int s = 0; s < 256; s++) {
+      int e = b.episode[s], t = b.frame[s];
+      for (int j = 0; j < 3; j++) {
+        int expected = Math.max(0, t - (2 - j)); // history frame j, current last
+        assertThat(b.states[(s * 3 + j) * 2]).isEqualTo(e);
+        assertThat(b.states[(s * 3 + j) * 2 + 1]).isEqualTo(expected);
+        int grey = b.images[(s * 3 + j) * frameBytes + frameBytes / 2] & 0xFF;
+        assertThat(grey).isCloseTo(40 * e + 20 * expected, org.assertj.core.api.Assertions.within(3));
+      }
+      for (int j = 0; j < 4; j++) {
+        boolean pad = t + j >= LENGTHS[e];
+        assertThat(b.actionIsPad[s * 4 + j]).isEqualTo(pad);
+        assertThat(b.actions[(s * 4 + j) * 2]).isEqualTo(100 * e + Math.min(t + j, LENGTHS[e] - 1));
+      }
+    }
+  }
+
+  @Test
+  void decodedImagesAreTheSameOnOneOrTwoThreadsAndBatchesFollowTheSeed() throws Exception {
+    TrainingLoader one = load(1, 2, 2), two = load(2, 2, 2);
+    TrainingBatch a = one.newBatch(), b = two.newBatch();
+    one.sample(a);
+    two.sample(b);
+    assertThat(a.images).isEqualTo(b.images);
+    assertThat(a.states).isEqualTo(b.states);
+    assertThat(a.actions).isEqualTo(b.actions);
+  }
+}
