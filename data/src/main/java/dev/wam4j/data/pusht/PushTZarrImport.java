@@ -14,6 +14,7 @@ import dev.wam4j.sim.scene.Scene;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntConsumer;
 
@@ -26,8 +27,10 @@ import java.util.function.IntConsumer;
  * <p>The {@code next.*} labels of frame t describe the state after action t. For t &lt; T-1 that is the
  * recorded state t+1 (its coverage). The recorder kept states before actions, so the state after the
  * last action is not in the store: it is simulated by replaying the episode from the legacy reset with
- * seed = episode index (which reproduces the recorded states exactly) and taking the state after the
- * last step. {@code next.done} is true on the last frame of each episode. Reward is
+ * seed = episode index and taking the state after the last step. That relies on the replay reproducing
+ * the recorded states; before the last step the simulated state is compared with the recorded last row
+ * (float32-exact, all five values) and the import stops with an {@link IOException} naming the episode
+ * if they differ, rather than label the episode from a state the recording never reached. {@code next.done} is true on the last frame of each episode. Reward is
  * {@code clip(coverage / 0.95, 0, 1)}, success {@code coverage > 0.95}.
  *
  * <p>State and action are copied bit for bit (the store holds float32). Stateless; thread-safe.
@@ -69,6 +72,7 @@ public final class PushTZarrImport {
    * @throws ZarrFormatException when the store lacks {@code state} (N, 5), {@code action} (N, 2) or
    *     {@code img} (N, 96, 96, 3)
    * @throws IllegalArgumentException when {@code out} exists
+   * @throws IOException also when replaying an episode does not reproduce its recorded last state
    */
   public static Result run(ReplayBuffer buffer, Path out, int maxEpisodes, LeRobotWriteConfig config, IntConsumer progress)
       throws IOException {
@@ -91,6 +95,7 @@ public final class PushTZarrImport {
     double threshold = scene.goal().successCoverage();
     List<Integer> successes = new ArrayList<>();
     float[] state = new float[2], action = new float[2];
+    double[] simulated = new double[5];
     float[] pixels = new float[0];
     byte[] frame = new byte[frameBytes];
     try (LeRobotWriter writer = LeRobotWriter.create(out, config)) {
@@ -99,7 +104,7 @@ public final class PushTZarrImport {
         int len = range.length();
         if (pixels.length < len * frameBytes) pixels = new float[len * frameBytes];
         imgArray.readFloats(range.start(), len, pixels, 0);
-        double terminal = terminalCoverage(env, e, actions, range);
+        double terminal = terminalCoverage(env, e, states, actions, range, simulated);
         writer.beginEpisode(TASK);
         for (int t = 0; t < len; t++) {
           int row = range.start() + t;
@@ -134,10 +139,39 @@ public final class PushTZarrImport {
     }
   }
 
-  /** Coverage after the episode's last action: replay from the legacy reset with seed = episode index. */
-  static double terminalCoverage(PushTEnv env, int episode, float[] actions, EpisodeRange range) {
+  /**
+   * Coverage after the episode's last action: replay from the legacy reset with seed = episode index,
+   * checking before the last step that the replay reached the recorded last state.
+   *
+   * @param states the store's state rows (5 per row), covering the episode
+   * @param scratch 5 values, overwritten
+   * @throws IOException when the replay's state before the last step differs from the recorded one
+   */
+  static double terminalCoverage(PushTEnv env, int episode, float[] states, float[] actions, EpisodeRange range, double[] scratch)
+      throws IOException {
     env.reset(episode);
-    for (int row = range.start(); row < range.end(); row++) env.step(actions[row * 2], actions[row * 2 + 1]);
+    int last = range.end() - 1;
+    for (int row = range.start(); row < last; row++) env.step(actions[row * 2], actions[row * 2 + 1]);
+    env.state(scratch, 0);
+    checkReplayedState(episode, last, scratch, states);
+    env.step(actions[last * 2], actions[last * 2 + 1]);
     return env.coverage();
+  }
+
+  /**
+   * Throws unless {@code simulated} (agent x, y, block x, y, angle) equals the recorded state row
+   * {@code row} after rounding to float32, the store's precision.
+   */
+  static void checkReplayedState(int episode, int row, double[] simulated, float[] states) throws IOException {
+    for (int k = 0; k < 5; k++) {
+      if ((float) simulated[k] != states[row * 5 + k]) {
+        float[] recorded = Arrays.copyOfRange(states, row * 5, row * 5 + 5);
+        float[] replayed = new float[5];
+        for (int j = 0; j < 5; j++) replayed[j] = (float) simulated[j];
+        throw new IOException("episode " + episode + ": replaying from seed " + episode + " gives state "
+            + Arrays.toString(replayed) + " before the last step, but data/state row " + row + " records "
+            + Arrays.toString(recorded) + "; the state after the last action cannot be simulated");
+      }
+    }
   }
 }

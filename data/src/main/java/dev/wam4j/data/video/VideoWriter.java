@@ -45,9 +45,11 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -71,7 +73,8 @@ import org.bytedeco.javacpp.PointerPointer;
  * try-with-resources). The video is written to a temporary file in the target's directory and renamed
  * onto the target only by {@code finish()}; {@code close()} without a successful {@code finish()} -- an
  * exception in the caller's loop, a failed write -- deletes the temporary file, so the target path
- * never holds a partial video. (That is why finishing is a separate call: {@code close()} cannot tell a
+ * never holds a partial video. The temporary file gets the default permissions (umask applies), which
+ * the rename keeps. (That is why finishing is a separate call: {@code close()} cannot tell a
  * normal exit from an exception unwinding a try-with-resources block.)
  *
  * <p>Frame timestamps are {@code i / fps} seconds for the {@code i}-th frame (constant frame rate).
@@ -140,7 +143,7 @@ public final class VideoWriter implements AutoCloseable {
     Path absolute = file.toAbsolutePath();
     Path dir = absolute.getParent();
     Files.createDirectories(dir);
-    Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".part");
+    Path temp = createPartFile(dir, "." + absolute.getFileName() + ".");
     VideoWriter writer = new VideoWriter(absolute, temp, width, height);
     try {
       writer.setUp(fps, encoding);
@@ -153,6 +156,21 @@ public final class VideoWriter implements AutoCloseable {
         e.addSuppressed(suppressed);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Creates an empty {@code dir/prefix<random>.part} with the default permissions (umask applies), unlike
+   * {@link Files#createTempFile}, whose owner-only mode would survive the rename onto the target.
+   */
+  private static Path createPartFile(Path dir, String prefix) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Path file = dir.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".part");
+      try {
+        return Files.createFile(file);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt >= 100) throw new IOException("cannot create a temporary file " + prefix + "*.part in " + dir, e);
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wam4j.data.lerobot.DatasetValidation;
 import dev.wam4j.data.pusht.PushTZarrImport;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.sim.Embodiment;
@@ -25,6 +26,7 @@ class SimCollectTest {
     SimCollect.Result r = SimCollect.run(new SimCollect.Config(Embodiment.RobotPusher.reference(), null, 2, 0, VideoEncoding.AV1_LEROBOT),
         tmp.resolve("robot"), e -> {});
     assertThat(r.successSeeds()).containsExactly(0L, 1L); // the expert solves seeds 0 and 1
+    assertThat(DatasetValidation.validate(r.dataset())).isEmpty();
     JsonNode info = new ObjectMapper().readTree(r.dataset().resolve("meta/info.json").toFile());
     assertThat(info.get("total_frames").asLong()).isEqualTo(r.frames());
     assertThat(info.get("features").has("observation.hand_pose")).isFalse();
@@ -46,6 +48,7 @@ class SimCollectTest {
     JsonNode info = new ObjectMapper().readTree(r.dataset().resolve("meta/info.json").toFile());
     assertThat(info.get("features").get("observation.hand_pose").get("names").toString()).isEqualTo("[\"x\",\"y\",\"heading\"]");
     assertThat(info.get("robot_type").asText()).isEqualTo("pusht_hand");
+    assertThat(DatasetValidation.validate(r.dataset())).isEmpty();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT count(*), bool_and(\"observation.hand_pose\"[1] = \"observation.state\"[1] "
             + "AND \"observation.hand_pose\"[2] = \"observation.state\"[2]), count(DISTINCT \"observation.hand_pose\"[3]) FROM '"

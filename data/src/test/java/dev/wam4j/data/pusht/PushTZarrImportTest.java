@@ -1,16 +1,19 @@
 package dev.wam4j.data.pusht;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wam4j.data.SharedData;
+import dev.wam4j.data.lerobot.DatasetValidation;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.data.zarr.EpisodeRange;
 import dev.wam4j.data.zarr.ReplayBuffer;
 import dev.wam4j.sim.pusht.Coverage;
 import dev.wam4j.sim.pusht.PushTEnv;
 import dev.wam4j.sim.scene.Scene;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -93,7 +96,32 @@ class PushTZarrImportTest {
       bestRecorded = Math.max(bestRecorded, coverage.of(state[row * 5 + 2], state[row * 5 + 3], state[row * 5 + 4]));
     }
     assertThat(bestRecorded).isLessThanOrEqualTo(0.95);
-    assertThat(PushTZarrImport.terminalCoverage(PushTEnv.reference(), 20, action, range)).isGreaterThan(0.95);
-    assertThat(PushTZarrImport.terminalCoverage(PushTEnv.reference(), 0, action, buffer.episodeRange(0))).isLessThanOrEqualTo(0.95);
+    double[] scratch = new double[5];
+    assertThat(PushTZarrImport.terminalCoverage(PushTEnv.reference(), 20, state, action, range, scratch)).isGreaterThan(0.95);
+    assertThat(PushTZarrImport.terminalCoverage(PushTEnv.reference(), 0, state, action, buffer.episodeRange(0), scratch))
+        .isLessThanOrEqualTo(0.95);
+  }
+
+  @Test
+  void theImportedDatasetValidates() {
+    assertThat(DatasetValidation.validate(dataset)).isEmpty();
+  }
+
+  @Test
+  void aReplayThatMissesTheRecordedLastStateStopsTheImportNamingTheEpisode() throws Exception {
+    EpisodeRange range = buffer.episodeRange(1);
+    int last = range.end() - 1;
+    float[] state = buffer.array("state").readFloats(0, range.end()), action = buffer.array("action").readFloats(0, range.end());
+    PushTEnv env = PushTEnv.reference();
+    double[] scratch = new double[5];
+    PushTZarrImport.terminalCoverage(env, 1, state, action, range, scratch); // the real recording replays exactly
+    state[last * 5 + 4] = Math.nextUp(state[last * 5 + 4]); // doctor the block angle by one float32 ulp
+    assertThatThrownBy(() -> PushTZarrImport.terminalCoverage(env, 1, state, action, range, scratch))
+        .isInstanceOf(IOException.class).hasMessageStartingWith("episode 1: ").hasMessageContaining("row " + last);
+    double[] simulated = {1, 2, 3, 4, 5};
+    float[] recorded = {1, 2, 3, 4, 5};
+    PushTZarrImport.checkReplayedState(7, 0, simulated, recorded);
+    simulated[0] = 1 + 1e-6; // not the same float32
+    assertThatThrownBy(() -> PushTZarrImport.checkReplayedState(7, 0, simulated, recorded)).hasMessageContaining("episode 7");
   }
 }

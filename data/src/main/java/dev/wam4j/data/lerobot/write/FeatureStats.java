@@ -130,10 +130,12 @@ final class FeatureStats {
   }
 
   /**
-   * LeRobot's aggregation over episodes: global min and max, count-weighted mean, variance by the
-   * parallel formula {@code sum n_i (s_i^2 + (m_i - m)^2) / sum n_i}, quantiles as the count-weighted
-   * mean of the episodes' quantiles (an approximation LeRobot also makes, since exact quantiles would
-   * need every value).
+   * Aggregation over episodes as LeRobot 0.4.2 to 0.4.4 does it: global min and max, count-weighted
+   * mean, variance by the parallel formula {@code sum n_i (s_i^2 + (m_i - m)^2) / sum n_i}, and
+   * quantiles as the count-weighted mean of the episodes' quantiles (an approximation; exact quantiles
+   * would need every value). LeRobot's main branch since PR #3804 (2026-08-07) bounds the quantiles
+   * instead (the minimum over episodes for q01..q50, the maximum for q90 and q99); we keep the
+   * count-weighted mean of the released versions.
    */
   static FeatureStats aggregate(List<FeatureStats> parts) {
     if (parts.isEmpty()) throw new IllegalArgumentException("nothing to aggregate");
@@ -167,6 +169,33 @@ final class FeatureStats {
     double[] std = new double[dim];
     for (int d = 0; d < dim; d++) std[d] = Math.sqrt(var[d] / total);
     return new FeatureStats(min, max, mean, std, total, q, first.image, first.integer);
+  }
+
+  /**
+   * LeRobot's spatial subsample for image statistics: frames of at least 300 px on their longer side
+   * keep every {@code stride}-th row and column (starting at 0), {@code stride = floor(max(H, W) / 150)};
+   * smaller frames keep every pixel (stride 1). A 640x480 frame gives stride 4, 160x120 pixels.
+   */
+  static int pixelStride(int width, int height) {
+    int longer = Math.max(width, height);
+    return longer < 300 ? 1 : longer / 150;
+  }
+
+  /**
+   * Adds the pixels of one packed HWC RGB frame that LeRobot's stride keeps ({@link #pixelStride}) to
+   * the histograms {@code hist[base + c * 256 + v]}.
+   */
+  static void addStridedPixels(byte[] rgb, int offset, int width, int height, int[] hist, int base) {
+    int stride = pixelStride(width, height);
+    for (int y = 0; y < height; y += stride) {
+      int row = offset + y * width * 3;
+      for (int x = 0; x < width; x += stride) {
+        int p = row + x * 3;
+        hist[base + (rgb[p] & 0xff)]++;
+        hist[base + 256 + (rgb[p + 1] & 0xff)]++;
+        hist[base + 512 + (rgb[p + 2] & 0xff)]++;
+      }
+    }
   }
 
   /** The frames LeRobot samples for image statistics: evenly spaced, about {@code n^0.75}, 100..10000. */

@@ -13,9 +13,10 @@ import java.util.Set;
  * @param robotType free text for {@code info.json}'s {@code robot_type}
  * @param features the per-frame features in column order (the index columns follow them)
  * @param encoding how videos are encoded; LeRobot's default is AV1 (libsvtav1, yuv420p) crf 30, GOP 2
- * @param dataFilesSizeMb v3.0: a new data file starts when the current one would exceed this (MB of
- *     uncompressed row data, a conservative estimate of the parquet size); LeRobot's default 100
- * @param videoFilesSizeMb v3.0: a new video file starts when the current one would exceed this (MB,
+ * @param dataFilesSizeMb v3.0: a new data file starts when the current one would exceed this (MiB,
+ *     2^20 bytes, as LeRobot counts, of uncompressed row data, a conservative estimate of the parquet
+ *     size); LeRobot's default 100
+ * @param videoFilesSizeMb v3.0: a new video file starts when the current one would exceed this (MiB,
  *     judged at episode boundaries from the bytes written and the file's mean episode size); default 500
  * @param chunksSize most files per chunk folder (v3.0) or episodes per chunk (v2.1); default 1000
  */
@@ -58,12 +59,12 @@ public record LeRobotWriteConfig(
     }
     if (encoding == null) throw new IllegalArgumentException("encoding must not be null");
     if (!(dataFilesSizeMb > 0) || !(videoFilesSizeMb > 0)) {
-      throw new IllegalArgumentException("file size limits must be positive, got data " + dataFilesSizeMb + " MB, video " + videoFilesSizeMb + " MB");
+      throw new IllegalArgumentException("file size limits must be positive, got data " + dataFilesSizeMb + " MiB, video " + videoFilesSizeMb + " MiB");
     }
     if (chunksSize < 1) throw new IllegalArgumentException("chunks_size must be >= 1, got " + chunksSize);
   }
 
-  /** v3.0 with LeRobot's defaults: AV1 crf 30 GOP 2, 100 MB data files, 500 MB video files, 1000 files per chunk. */
+  /** v3.0 with LeRobot's defaults: AV1 crf 30 GOP 2, 100 MiB data files, 500 MiB video files, 1000 files per chunk. */
   public static LeRobotWriteConfig of(int fps, String robotType, List<WriteFeature> features) {
     return new LeRobotWriteConfig(Version.V3_0, fps, robotType, features, VideoEncoding.AV1_LEROBOT, 100, 500, 1000);
   }

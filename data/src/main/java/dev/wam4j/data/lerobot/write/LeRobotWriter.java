@@ -5,6 +5,7 @@ import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.data.video.VideoWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -33,15 +35,23 @@ import org.duckdb.DuckDBConnection;
  * and {@code meta/info.json} is written last. {@link #finish()} renames that directory onto the target;
  * {@link #close()} without a successful finish deletes it. A crash or kill therefore leaves either
  * nothing at the target or the complete dataset; a leftover partial directory has a different name and
- * (unless the kill hit the last instant) no {@code info.json}, so it is not taken for a dataset.
+ * (unless the kill hit the last instant) no {@code info.json}, so it is not taken for a dataset. Folders
+ * and files are created with the process's umask (not owner-only), so the published dataset is as
+ * readable as any other file the process makes.
+ *
+ * <p>Fail-stop: after any exception from a call, every later call except {@link #close()} (and the
+ * {@link #target()} / {@link #workingDirectory()} accessors) throws {@link IllegalStateException} naming
+ * the dataset and the first failure, since the working directory may then hold half an episode.
  *
  * <p>Sharding (v3.0): data rows go to {@code data/chunk-C/file-F.parquet} until the next episode would
  * push the file's uncompressed row bytes over {@code data_files_size_in_mb}; each video key's frames are
  * concatenated into {@code videos/KEY/chunk-C/file-F.mp4} until the bytes written plus the file's mean
- * episode size would exceed {@code video_files_size_in_mb}. At most {@code chunks_size} files per chunk.
+ * episode size would exceed {@code video_files_size_in_mb}. Sizes are in MiB (2^20 bytes), as LeRobot
+ * counts them. At most {@code chunks_size} files per chunk.
  *
  * <p>Statistics ({@code meta/stats.json} and per episode): see {@link FeatureStats}; image statistics
- * use LeRobot's frame subsample and are exact over it (8-bit histograms).
+ * use LeRobot's frame subsample and pixel stride ({@link FeatureStats#pixelStride}) and are exact over
+ * them (8-bit histograms).
  *
  * <p>Owns a DuckDB connection and native encoders; not thread-safe.
  */
@@ -82,6 +92,10 @@ public final class LeRobotWriter implements AutoCloseable {
 
   private boolean finished;
   private boolean closed;
+  private Throwable failure; // first exception thrown by a call; non-null makes the writer unusable
+
+  /** Bytes in one MiB: LeRobot's {@code *_files_size_in_mb} limits count MiB. */
+  static final double MIB = 1024.0 * 1024.0;
 
   /** One open (or next) video file of one key. */
   private static final class VideoFile {
@@ -151,7 +165,7 @@ public final class LeRobotWriter implements AutoCloseable {
     }
     Path parent = target.getParent();
     Files.createDirectories(parent);
-    Path temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+    Path temp = createPartialDirectory(parent, "." + target.getFileName() + ".partial-");
     try {
       DuckDBConnection db = Sql.open().unwrap(DuckDBConnection.class);
       return new LeRobotWriter(target, temp, config, db);
@@ -161,6 +175,21 @@ public final class LeRobotWriter implements AutoCloseable {
     } catch (RuntimeException e) {
       deleteTree(temp);
       throw e;
+    }
+  }
+
+  /**
+   * Creates {@code parent/prefix<random>} with the default permissions (umask applies), unlike
+   * {@link Files#createTempDirectory}, whose owner-only mode would survive the final rename.
+   */
+  static Path createPartialDirectory(Path parent, String prefix) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Path dir = parent.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+      try {
+        return Files.createDirectory(dir);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt >= 100) throw new IOException("cannot create a working directory " + prefix + "* under " + parent, e);
+      }
     }
   }
 
@@ -176,11 +205,13 @@ public final class LeRobotWriter implements AutoCloseable {
 
   /** Episodes completed so far. */
   public int episodeCount() {
+    ensureNotFailed();
     return episodes.size();
   }
 
   /** Frames of completed episodes so far. */
   public long frameCount() {
+    ensureNotFailed();
     return globalIndex;
   }
 
@@ -191,6 +222,16 @@ public final class LeRobotWriter implements AutoCloseable {
    * @throws IllegalStateException when an episode is already open
    */
   public void beginEpisode(String task) throws IOException {
+    ensureNotFailed();
+    try {
+      begin(task);
+    } catch (Throwable t) {
+      recordFailure(t);
+      throw t;
+    }
+  }
+
+  private void begin(String task) throws IOException {
     ensureOpen();
     if (inEpisode) throw new IllegalStateException("episode " + episodes.size() + " is still open; call endEpisode() first");
     if (task == null || task.isBlank()) throw new IllegalArgumentException("episode " + episodes.size() + ": task must be non-blank");
@@ -215,6 +256,16 @@ public final class LeRobotWriter implements AutoCloseable {
 
   /** Sets a float32 vector feature (or a float32 scalar, with one value) for the current frame. */
   public LeRobotWriter setVector(String key, float[] v) {
+    ensureNotFailed();
+    try {
+      return putVector(key, v);
+    } catch (Throwable t) {
+      recordFailure(t);
+      throw t;
+    }
+  }
+
+  private LeRobotWriter putVector(String key, float[] v) {
     int i = numericFeature(key);
     if (numeric.get(i) instanceof WriteFeature.Scalar s && s.type() != WriteFeature.ScalarType.FLOAT32) {
       throw new IllegalArgumentException("feature " + key + " is " + s.type().numpy + ", not a float32 vector");
@@ -235,6 +286,16 @@ public final class LeRobotWriter implements AutoCloseable {
 
   /** Sets a float32 scalar feature (stored as float32). */
   public LeRobotWriter setFloat(String key, double value) {
+    ensureNotFailed();
+    try {
+      return putFloat(key, value);
+    } catch (Throwable t) {
+      recordFailure(t);
+      throw t;
+    }
+  }
+
+  private LeRobotWriter putFloat(String key, double value) {
     int i = scalar(key, WriteFeature.ScalarType.FLOAT32);
     float f = (float) value;
     if (!Float.isFinite(f)) throw nonFinite(key, value);
@@ -245,6 +306,16 @@ public final class LeRobotWriter implements AutoCloseable {
 
   /** Sets an int64 scalar feature. */
   public LeRobotWriter setLong(String key, long value) {
+    ensureNotFailed();
+    try {
+      return putLong(key, value);
+    } catch (Throwable t) {
+      recordFailure(t);
+      throw t;
+    }
+  }
+
+  private LeRobotWriter putLong(String key, long value) {
     int i = scalar(key, WriteFeature.ScalarType.INT64);
     row(i)[episodeLength] = value;
     if (longs[i].length <= episodeLength) longs[i] = Arrays.copyOf(longs[i], 2 * longs[i].length);
@@ -255,6 +326,16 @@ public final class LeRobotWriter implements AutoCloseable {
 
   /** Sets a bool scalar feature. */
   public LeRobotWriter setBool(String key, boolean value) {
+    ensureNotFailed();
+    try {
+      return putBool(key, value);
+    } catch (Throwable t) {
+      recordFailure(t);
+      throw t;
+    }
+  }
+
+  private LeRobotWriter putBool(String key, boolean value) {
     int i = scalar(key, WriteFeature.ScalarType.BOOL);
     row(i)[episodeLength] = value ? 1 : 0;
     numericSet[i] = true;
@@ -267,6 +348,16 @@ public final class LeRobotWriter implements AutoCloseable {
    * @param rgb packed HWC RGB bytes of the feature's size, starting at {@code offset}; only read during the call
    */
   public LeRobotWriter setImage(String key, byte[] rgb, int offset) throws IOException {
+    ensureNotFailed();
+    try {
+      return putImage(key, rgb, offset);
+    } catch (Throwable t) {
+      recordFailure(t);
+      throw t;
+    }
+  }
+
+  private LeRobotWriter putImage(String key, byte[] rgb, int offset) throws IOException {
     ensureFrame(key);
     Integer v = videoIndex.get(key);
     if (v == null) throw unknown(key);
@@ -277,12 +368,7 @@ public final class LeRobotWriter implements AutoCloseable {
     int base = episodeLength * 768;
     if (h.length < base + 768) h = histograms[v] = Arrays.copyOf(h, 2 * h.length);
     Arrays.fill(h, base, base + 768, 0);
-    int n = feature.frameBytes();
-    for (int p = offset; p < offset + n; p += 3) {
-      h[base + (rgb[p] & 0xff)]++;
-      h[base + 256 + (rgb[p + 1] & 0xff)]++;
-      h[base + 512 + (rgb[p + 2] & 0xff)]++;
-    }
+    FeatureStats.addStridedPixels(rgb, offset, feature.width(), feature.height(), h, base);
     videoSet[v] = true;
     return this;
   }
@@ -293,6 +379,16 @@ public final class LeRobotWriter implements AutoCloseable {
    * @throws IllegalStateException naming the first feature that was not set
    */
   public void endFrame() {
+    ensureNotFailed();
+    try {
+      completeFrame();
+    } catch (Throwable t) {
+      recordFailure(t);
+      throw t;
+    }
+  }
+
+  private void completeFrame() {
     ensureFrame("frame");
     for (int i = 0; i < numericSet.length; i++) {
       if (!numericSet[i]) throw missing(numeric.get(i).key());
@@ -312,6 +408,16 @@ public final class LeRobotWriter implements AutoCloseable {
    * @throws IllegalStateException when the episode has no frames or a frame is half set
    */
   public int endEpisode() throws IOException {
+    ensureNotFailed();
+    try {
+      return completeEpisode();
+    } catch (Throwable t) {
+      recordFailure(t);
+      throw t;
+    }
+  }
+
+  private int completeEpisode() throws IOException {
     ensureOpen();
     if (!inEpisode) throw new IllegalStateException("no episode is open");
     int ep = episodes.size();
@@ -345,7 +451,7 @@ public final class LeRobotWriter implements AutoCloseable {
       boolean close = config.version() == Version.V2_1;
       if (!close) {
         double bytes = vf.writer.bytesWritten();
-        close = bytes + bytes / vf.episodes > config.videoFilesSizeMb() * 1e6;
+        close = bytes + bytes / vf.episodes > config.videoFilesSizeMb() * MIB;
       }
       if (close) {
         vf.writer.finish();
@@ -412,7 +518,7 @@ public final class LeRobotWriter implements AutoCloseable {
     }
     long episodeBytes = rowBytes * n;
     if (config.version() == Version.V3_0 && dataTable != null && dataFileRows > 0
-        && dataFileBytes + episodeBytes > config.dataFilesSizeMb() * 1e6) {
+        && dataFileBytes + episodeBytes > config.dataFilesSizeMb() * MIB) {
       closeDataFile(String.format("data/chunk-%03d/file-%03d.parquet", dataChunk, dataFile));
       if (++dataFile >= config.chunksSize()) {
         dataFile = 0;
@@ -489,6 +595,16 @@ public final class LeRobotWriter implements AutoCloseable {
    *     removes the working directory)
    */
   public Path finish() throws IOException {
+    ensureNotFailed();
+    try {
+      return publish();
+    } catch (Throwable t) {
+      recordFailure(t);
+      throw t;
+    }
+  }
+
+  private Path publish() throws IOException {
     ensureOpen();
     if (inEpisode) throw new IllegalStateException("episode " + episodes.size() + " is still open; call endEpisode() first");
     if (episodes.isEmpty()) throw new IllegalStateException("no episodes written; a dataset needs at least one");
@@ -613,6 +729,17 @@ public final class LeRobotWriter implements AutoCloseable {
   private void ensureFrame(String what) {
     ensureOpen();
     if (!inEpisode) throw new IllegalStateException("cannot set " + what + ": no episode is open (beginEpisode)");
+  }
+
+  private void recordFailure(Throwable t) {
+    if (failure == null) failure = t;
+  }
+
+  private void ensureNotFailed() {
+    if (failure != null) {
+      throw new IllegalStateException("dataset " + target + ": an earlier call failed (" + failure
+          + "); the writer accepts only close() now, which discards the partial dataset", failure);
+    }
   }
 
   private void ensureOpen() {

@@ -227,6 +227,12 @@ final class MetaFiles {
     return a;
   }
 
+  /** LeRobot writes whole sizes as JSON integers (100, not 100.0); fractional limits stay decimals. */
+  static void putSize(ObjectNode info, String field, double mib) {
+    if (mib == Math.rint(mib) && Math.abs(mib) < 0x1p53) info.put(field, (long) mib);
+    else info.put(field, mib);
+  }
+
   /** {@code meta/info.json}; written last, since its presence is what marks a complete dataset. */
   void writeInfoJson(int episodes, long frames, int tasks, int totalVideos, int totalChunks) throws IOException {
     boolean v3 = config.version() == LeRobotWriteConfig.Version.V3_0;
@@ -243,8 +249,8 @@ final class MetaFiles {
     }
     info.put("chunks_size", config.chunksSize());
     if (v3) {
-      info.put("data_files_size_in_mb", config.dataFilesSizeMb());
-      info.put("video_files_size_in_mb", config.videoFilesSizeMb());
+      putSize(info, "data_files_size_in_mb", config.dataFilesSizeMb());
+      putSize(info, "video_files_size_in_mb", config.videoFilesSizeMb());
     }
     info.put("fps", config.fps());
     info.putObject("splits").put("train", "0:" + episodes);

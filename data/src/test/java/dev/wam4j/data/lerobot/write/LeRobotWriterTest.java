@@ -3,22 +3,32 @@ package dev.wam4j.data.lerobot.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wam4j.data.lerobot.DatasetValidation;
+import dev.wam4j.data.lerobot.Episode;
+import dev.wam4j.data.lerobot.LeRobotDataset;
+import dev.wam4j.data.lerobot.Row;
 import dev.wam4j.data.video.VideoReader;
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +69,34 @@ class LeRobotWriterTest {
     try (LeRobotWriter w = LeRobotWriter.create(tmp.resolve(name), config)) {
       writeEpisodes(w, lengths);
       return w.finish();
+    }
+  }
+
+  /**
+   * Reads every frame back through the project's reader (values exactly, images within the codec's
+   * error) and checks that the dataset validates.
+   */
+  private static void assertReadsBack(Path ds, int... lengths) throws IOException {
+    assertThat(DatasetValidation.validate(ds)).isEmpty();
+    try (LeRobotDataset d = LeRobotDataset.open(ds)) {
+      List<Episode> episodes = d.episodes();
+      assertThat(episodes).extracting(Episode::length).containsExactly(Arrays.stream(lengths).boxed().toArray(Integer[]::new));
+      byte[] img = new byte[d.frameBytes("observation.image")];
+      for (int e = 0; e < lengths.length; e++) {
+        assertThat(episodes.get(e).tasks()).containsExactly(e % 2 == 0 ? "push" : "pull");
+        for (int t = 0; t < lengths[e]; t++) {
+          Row r = d.row(e, t);
+          assertThat(r.floats("observation.state")).containsExactly(10 * e + t, -t);
+          assertThat(r.floats("next.reward")).containsExactly((float) (t / 10.0));
+          assertThat(r.longs("next.done")).containsExactly(t == lengths[e] - 1 ? 1 : 0);
+          assertThat(r.longs("step")).containsExactly(t);
+          d.readVideoFrame(e, t, "observation.image", img, 0);
+          int[] expected = {e * 40, t * 20, 100};
+          for (int p = 0; p < img.length; p++) {
+            assertThat(img[p] & 0xff).as("episode %d frame %d byte %d", e, t, p).isCloseTo(expected[p % 3], within(4));
+          }
+        }
+      }
     }
   }
 
@@ -201,6 +239,116 @@ class LeRobotWriterTest {
     assertThat(ds.resolve("data/chunk-001/file-000.parquet")).exists();
     assertThat(ds.resolve("videos/observation.image/chunk-001/file-000.mp4")).exists();
     assertThat(query("SELECT count(*) n FROM '" + ds + "/data/*/*.parquet'").get(0).get("n")).isEqualTo(9L);
+    assertReadsBack(ds, 3, 2, 4);
+  }
+
+  @Test
+  void fileSizeLimitsCountMebibytes() throws Exception {
+    // rows are 57 bytes (state 8, reward 4, done 1, step 8, index columns 36): episodes of 171, 114, 228 bytes.
+    // 280e-6 MiB = 293.6 bytes holds episodes 0 and 1 (285 bytes); 280e-6 MB = 280 bytes would not.
+    LeRobotWriteConfig config = LeRobotWriteConfig.of(10, "test", FEATURES).withFileSizes(280e-6, 500, 1000);
+    Path ds = write("mib", config, 3, 2, 4);
+    List<Map<String, Object>> eps = query("SELECT \"data/file_index\" df FROM '"
+        + ds.resolve("meta/episodes/chunk-000/file-000.parquet") + "' ORDER BY episode_index");
+    assertThat(eps).extracting(r -> r.get("df")).containsExactly(0L, 0L, 1L);
+    JsonNode info = new ObjectMapper().readTree(ds.resolve("meta/info.json").toFile());
+    assertThat(info.get("data_files_size_in_mb").isIntegralNumber()).isFalse();
+    assertThat(info.get("data_files_size_in_mb").asDouble()).isEqualTo(280e-6);
+    assertThat(info.get("video_files_size_in_mb").isIntegralNumber()).isTrue();
+  }
+
+  @Test
+  void wholeSizeLimitsAreWrittenAsIntegersLikeLeRobot() throws Exception {
+    Path ds = write("sizes", LeRobotWriteConfig.of(10, "test", FEATURES), 2);
+    JsonNode info = new ObjectMapper().readTree(ds.resolve("meta/info.json").toFile());
+    assertThat(info.get("data_files_size_in_mb").isIntegralNumber()).isTrue();
+    assertThat(info.get("data_files_size_in_mb").asLong()).isEqualTo(100);
+    assertThat(info.get("video_files_size_in_mb").isIntegralNumber()).isTrue();
+    assertThat(info.get("video_files_size_in_mb").asLong()).isEqualTo(500);
+  }
+
+  @Test
+  void thePublishedDatasetHasTheUmaskPermissionsNotOwnerOnly() throws Exception {
+    assumeThat(FileSystems.getDefault().supportedFileAttributeViews()).contains("posix");
+    Set<PosixFilePermission> dirMode = Files.getPosixFilePermissions(Files.createDirectory(tmp.resolve("plain-dir")));
+    Set<PosixFilePermission> fileMode = Files.getPosixFilePermissions(Files.createFile(tmp.resolve("plain-file")));
+    Path ds = write("shared", LeRobotWriteConfig.of(10, "test", FEATURES), 2);
+    List<Path> all;
+    try (Stream<Path> s = Files.walk(ds)) {
+      all = s.toList();
+    }
+    assertThat(all).anyMatch(p -> p.toString().endsWith(".mp4")).anyMatch(p -> p.toString().endsWith(".parquet"));
+    for (Path p : all) {
+      assertThat(Files.getPosixFilePermissions(p)).as(p.toString()).isEqualTo(Files.isDirectory(p) ? dirMode : fileMode);
+    }
+    // with the usual umask (022) that means group and others can read
+    assumeThat(fileMode).contains(PosixFilePermission.OTHERS_READ);
+    for (Path p : all) {
+      assertThat(Files.getPosixFilePermissions(p)).as(p.toString())
+          .contains(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+    }
+  }
+
+  @Test
+  void afterAFailedEndEpisodeEveryCallButCloseIsRefused() throws Exception {
+    Path target = tmp.resolve("failing");
+    LeRobotWriteConfig config = LeRobotWriteConfig.of(10, "test", FEATURES).withVersion(LeRobotWriteConfig.Version.V2_1);
+    try (LeRobotWriter w = LeRobotWriter.create(target, config)) {
+      writeEpisodes(w, new int[] {2});
+      w.beginEpisode("push");
+      byte[] img = new byte[64 * 64 * 3];
+      w.setImage("observation.image", img, 0).setVector("observation.state", new float[] {1, 2}).setFloat("next.reward", 0)
+          .setBool("next.done", true).setLong("step", 0);
+      w.endFrame();
+      // a non-empty folder where episode 1's video goes makes its rename fail after the rows were appended
+      Files.createDirectories(w.workingDirectory().resolve("videos/chunk-000/observation.image/episode_000001.mp4/blocker"));
+      assertThatThrownBy(w::endEpisode).isInstanceOf(IOException.class);
+      assertThatThrownBy(w::endEpisode).isInstanceOf(IllegalStateException.class).hasMessageContaining(target.toString());
+      assertThatThrownBy(() -> w.beginEpisode("push")).isInstanceOf(IllegalStateException.class).hasMessageContaining(target.toString());
+      assertThatThrownBy(() -> w.setLong("step", 1)).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(w::finish).isInstanceOf(IllegalStateException.class).hasMessageContaining(target.toString());
+      assertThatThrownBy(w::frameCount).isInstanceOf(IllegalStateException.class);
+    }
+    assertThat(target).doesNotExist();
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertThat(s.toList()).isEmpty();
+    }
+  }
+
+  @Test
+  void imageStatisticsUseLeRobotsPixelStride() {
+    assertThat(FeatureStats.pixelStride(96, 96)).isEqualTo(1);
+    assertThat(FeatureStats.pixelStride(299, 200)).isEqualTo(1);
+    assertThat(FeatureStats.pixelStride(300, 200)).isEqualTo(2);
+    assertThat(FeatureStats.pixelStride(480, 640)).isEqualTo(4);
+    int w = 640, h = 480;
+    byte[] rgb = new byte[w * h * 3];
+    Random random = new Random(7);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        boolean kept = y % 4 == 0 && x % 4 == 0;
+        for (int c = 0; c < 3; c++) rgb[(y * w + x) * 3 + c] = (byte) (kept ? random.nextInt(200) : 255); // skipped pixels would show as 255
+      }
+    }
+    int[] hist = new int[768];
+    FeatureStats.addStridedPixels(rgb, 0, w, h, hist, 0);
+    long[] sum = new long[768];
+    for (int k = 0; k < 768; k++) sum[k] = hist[k];
+    FeatureStats s = FeatureStats.ofPixelHistogram(sum, 3, 1);
+    int n = (w / 4) * (h / 4);
+    for (int c = 0; c < 3; c++) {
+      double[] kept = new double[n];
+      int i = 0;
+      for (int y = 0; y < h; y += 4) for (int x = 0; x < w; x += 4) kept[i++] = (rgb[(y * w + x) * 3 + c] & 0xff) / 255.0;
+      FeatureStats expected = FeatureStats.ofRows(kept, n, 1, false);
+      assertThat(s.min[c]).isEqualTo(expected.min[0]);
+      assertThat(s.max[c]).isEqualTo(expected.max[0]).isLessThan(1);
+      assertThat(s.mean[c]).isCloseTo(expected.mean[0], within(1e-12));
+      assertThat(s.std[c]).isCloseTo(expected.std[0], within(1e-12));
+      for (int k = 0; k < FeatureStats.QUANTILES.length; k++) {
+        assertThat(s.quantiles[k][c]).isCloseTo(expected.quantiles[k][0], within(1e-12));
+      }
+    }
   }
 
   @Test
@@ -238,6 +386,7 @@ class LeRobotWriterTest {
       assertThat(work.getFileName().toString()).startsWith(".killed.partial-");
       assertThat(target).doesNotExist();
       assertThat(work.resolve("meta/info.json")).doesNotExist();
+      assertThat(DatasetValidation.validate(work)).isNotEmpty();
     }
   }
 
@@ -254,7 +403,16 @@ class LeRobotWriterTest {
       w.beginEpisode("push");
       w.setVector("observation.state", new float[] {1, 2});
       assertThatThrownBy(w::endFrame).hasMessageContaining("next.reward").hasMessageContaining("frame 0");
+    }
+    try (LeRobotWriter w = LeRobotWriter.create(tmp.resolve("bad"), LeRobotWriteConfig.of(10, "test", FEATURES))) {
+      w.beginEpisode("push");
       assertThatThrownBy(() -> w.setVector("action", new float[] {1})).hasMessageContaining("unknown feature 'action'");
+      // the writer stops at the first error: later calls name the dataset and that error
+      assertThatThrownBy(() -> w.setFloat("next.reward", 1)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(tmp.resolve("bad").toString()).hasMessageContaining("unknown feature 'action'");
+    }
+    try (LeRobotWriter w = LeRobotWriter.create(tmp.resolve("bad"), LeRobotWriteConfig.of(10, "test", FEATURES))) {
+      w.beginEpisode("push");
       assertThatThrownBy(() -> w.setFloat("next.reward", Double.NaN)).hasMessageContaining("next.reward");
     }
     assertThat(tmp.resolve("bad")).doesNotExist();
@@ -273,5 +431,6 @@ class LeRobotWriterTest {
     assertThat(info.get("codebase_version").asText()).isEqualTo("v2.1");
     assertThat(info.get("total_videos").asInt()).isEqualTo(2);
     assertThat(query("SELECT count(*) n FROM '" + ds.resolve("data/chunk-000/episode_000000.parquet") + "'").get(0).get("n")).isEqualTo(3L);
+    assertReadsBack(ds, 3, 2);
   }
 }
