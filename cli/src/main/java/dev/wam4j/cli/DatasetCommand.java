@@ -35,7 +35,7 @@ final class DatasetCommand {
 
   /** {@code wam4j dataset info PATH [--json]}. */
   @Command(name = "info", mixinStandardHelpOptions = true,
-      description = "Version, fps, episodes, frames, features, tasks, video keys and codecs, missing files.")
+      description = "Version, fps, episodes, frames, features, tasks, video keys and codecs, image keys, missing files.")
   static final class Info implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -48,7 +48,7 @@ final class DatasetCommand {
     /** The JSON shape of {@code info}; snake_case keys come from the component names. */
     record Summary(String codebaseVersion, String robotType, int totalEpisodes, long totalFrames, double fps,
         Map<String, Map<String, Object>> features, Map<Integer, String> tasks, Map<String, String> videoKeys,
-        List<String> missingFiles, List<String> dataFiles) {}
+        List<String> imageKeys, List<String> missingFiles, List<String> dataFiles) {}
 
     @Override
     public Integer call() throws Exception {
@@ -69,7 +69,7 @@ final class DatasetCommand {
           }
         }
         Summary s = new Summary(ds.version().tag(), ds.info().robotType().orElse(null), ds.episodes().size(),
-            ds.episodes().stream().mapToLong(Episode::length).sum(), ds.fps(), features, ds.tasks(), videoKeys,
+            ds.episodes().stream().mapToLong(Episode::length).sum(), ds.fps(), features, ds.tasks(), videoKeys, ds.imageKeys(),
             ds.missingFiles().stream().map(p -> ds.root().relativize(p).toString()).toList(),
             ds.dataFiles().stream().map(p -> ds.root().relativize(p).toString()).toList());
         if (json) {
@@ -85,7 +85,7 @@ final class DatasetCommand {
           out.printf("features       %d%n", features.size());
           for (Feature f : ds.features().values()) {
             out.printf("  %-32s %-8s %s%s%n", f.name(), f.dtype(), f.shape(),
-                f.isVideo() ? "  codec " + videoKeys.get(f.name()) : "");
+                f.isVideo() ? "  codec " + videoKeys.get(f.name()) : f.isImage() ? "  frames in parquet" : "");
           }
           out.printf("missing files  %d%n", s.missingFiles().size());
           s.missingFiles().forEach(m -> out.printf("  %s%n", m));
@@ -110,7 +110,7 @@ final class DatasetCommand {
     @Parameters(index = "0", paramLabel = "PATH", description = "Dataset folder.")
     Path path;
 
-    @Option(names = "--deep", description = "Also decode every frame of every video (slow; finds damage inside files).")
+    @Option(names = "--deep", description = "Also decode every frame of every video and every image feature (slow; finds damage inside files).")
     boolean deep;
 
     @Option(names = "--json", description = "Print JSON.")
@@ -211,7 +211,7 @@ final class DatasetCommand {
 
   /** {@code wam4j dataset frames PATH --episode E --key KEY --out DIR}. */
   @Command(name = "frames", mixinStandardHelpOptions = true,
-      description = "Write an episode's decoded video frames as PNG files (frame_000000.png, ...).")
+      description = "Write an episode's decoded video or image frames as PNG files (frame_000000.png, ...).")
   static final class Frames implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -221,7 +221,7 @@ final class DatasetCommand {
     @Option(names = "--episode", required = true, description = "Episode index.")
     int episode;
 
-    @Option(names = "--key", required = true, description = "Video feature key, e.g. observation.image.")
+    @Option(names = "--key", required = true, description = "Video or image feature key, e.g. observation.image.")
     String key;
 
     @Option(names = "--out", required = true, description = "Folder for the PNG files (created if needed).")
@@ -231,9 +231,9 @@ final class DatasetCommand {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       try (LeRobotDataset ds = LeRobotDataset.open(path)) {
-        if (!ds.videoKeys().contains(key)) {
-          throw new IllegalArgumentException("--key " + key + ": not a video key of " + ds.root() + "; video keys are "
-              + ds.videoKeys());
+        if (!ds.frameKeys().contains(key)) {
+          throw new IllegalArgumentException("--key " + key + ": not a video or image key of " + ds.root()
+              + "; frame keys are " + ds.frameKeys());
         }
         Episode e = ds.episode(episode);
         Feature f = ds.features().get(key);
@@ -245,7 +245,7 @@ final class DatasetCommand {
         Files.createDirectories(outDir);
         Progress progress = new Progress(spec.commandLine().getErr(), "frames", e.length(), "frames");
         for (int i = 0; i < e.length(); i++) {
-          ds.readVideoFrame(episode, i, key, rgb, 0);
+          ds.readFrame(episode, i, key, rgb, 0);
           for (int p = 0, b = 0; p < pixels.length; p++, b += 3) {
             pixels[p] = (rgb[b] & 0xff) << 16 | (rgb[b + 1] & 0xff) << 8 | (rgb[b + 2] & 0xff);
           }

@@ -8,12 +8,14 @@ import dev.wam4j.data.SharedData;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.data.video.VideoWriter;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
@@ -127,6 +129,74 @@ class DatasetCommandTest {
       }
       w.finish();
     }
+    return root;
+  }
+
+  @Test
+  void framesWritesPngsForAnImageFeatureAndInfoListsIt(@TempDir Path dir) throws Exception {
+    Path root = tinyImageDataset(dir.resolve("ds"));
+    Path pngs = dir.resolve("pngs");
+    assertThat(run("dataset", "frames", root.toString(), "--episode", "0", "--key", "observation.image", "--out", pngs.toString()))
+        .as(err.toString()).isZero();
+    for (int t = 0; t < 3; t++) {
+      BufferedImage img = ImageIO.read(pngs.resolve(String.format("frame_%06d.png", t)).toFile());
+      assertThat(img.getWidth()).isEqualTo(6);
+      assertThat(img.getHeight()).isEqualTo(4);
+      assertThat(img.getRGB(5, 3) & 0xffffff).isEqualTo(imagePixel(t, 5, 3));
+      assertThat(img.getRGB(0, 1) & 0xffffff).isEqualTo(imagePixel(t, 0, 1));
+    }
+    out.getBuffer().setLength(0);
+    assertThat(run("dataset", "info", root.toString(), "--json")).isZero();
+    JsonNode n = new ObjectMapper().readTree(out.toString());
+    assertThat(n.get("image_keys")).hasSize(1);
+    assertThat(n.get("image_keys").get(0).asText()).isEqualTo("observation.image");
+    assertThat(n.get("features").get("observation.image").get("dtype").asText()).isEqualTo("image");
+  }
+
+  private static int imagePixel(int t, int x, int y) {
+    return (40 * t + 30 * x) << 16 | (50 * y) << 8 | (200 - 10 * t);
+  }
+
+  /** A v3.0 dataset of one 3-frame episode with a 6x4 image feature stored as PNG bytes in the parquet. */
+  private static Path tinyImageDataset(Path root) throws Exception {
+    Files.createDirectories(root.resolve("meta/episodes/chunk-000"));
+    Files.createDirectories(root.resolve("data/chunk-000"));
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE images (i BIGINT, png BLOB)");
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO images VALUES (?, ?)")) {
+        for (int t = 0; t < 3; t++) {
+          BufferedImage img = new BufferedImage(6, 4, BufferedImage.TYPE_INT_RGB);
+          for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 6; x++) img.setRGB(x, y, imagePixel(t, x, y));
+          }
+          ByteArrayOutputStream png = new ByteArrayOutputStream();
+          ImageIO.write(img, "png", png);
+          p.setLong(1, t);
+          p.setBytes(2, png.toByteArray());
+          p.execute();
+        }
+      }
+      s.execute("COPY (SELECT [CAST(i AS FLOAT)] AS action, {'bytes': png, 'path': NULL::VARCHAR} AS \"observation.image\","
+          + " CAST(i / 10.0 AS FLOAT) AS timestamp, i AS frame_index, 0::BIGINT AS episode_index, i AS \"index\","
+          + " 0::BIGINT AS task_index FROM images ORDER BY i) TO '"
+          + root.resolve("data/chunk-000/file-000.parquet") + "' (FORMAT parquet)");
+      s.execute("COPY (SELECT 0::BIGINT AS episode_index, ['t'] AS tasks, 3::BIGINT AS length, 0::BIGINT AS \"data/chunk_index\","
+          + " 0::BIGINT AS \"data/file_index\", 0::BIGINT AS dataset_from_index, 3::BIGINT AS dataset_to_index) TO '"
+          + root.resolve("meta/episodes/chunk-000/file-000.parquet") + "' (FORMAT parquet)");
+      s.execute("COPY (SELECT 0::BIGINT AS task_index, 't' AS task) TO '" + root.resolve("meta/tasks.parquet") + "' (FORMAT parquet)");
+    }
+    Files.writeString(root.resolve("meta/info.json"), """
+        {"codebase_version": "v3.0", "total_episodes": 1, "total_frames": 3, "total_tasks": 1, "fps": 10,
+         "data_path": "data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet", "video_path": null,
+         "features": {
+           "action": {"dtype": "float32", "shape": [1], "names": null},
+           "observation.image": {"dtype": "image", "shape": [4, 6, 3], "names": ["height", "width", "channel"]},
+           "timestamp": {"dtype": "float32", "shape": [1], "names": null},
+           "frame_index": {"dtype": "int64", "shape": [1], "names": null},
+           "episode_index": {"dtype": "int64", "shape": [1], "names": null},
+           "index": {"dtype": "int64", "shape": [1], "names": null},
+           "task_index": {"dtype": "int64", "shape": [1], "names": null}}}
+        """);
     return root;
   }
 }

@@ -37,13 +37,16 @@ public final class DatasetValidation {
 
   /**
    * Validates the dataset in {@code root}; with {@code decodeVideos} every frame of every video file
-   * is also decoded (slow: catches damage inside a file that its header does not show).
+   * and every image of every image feature is also decoded (slow: catches damage inside a file that its header does not show).
    */
   public static List<DatasetProblem> validate(Path root, boolean decodeVideos) {
     List<DatasetProblem> problems = new ArrayList<>();
     try (LeRobotDataset ds = LeRobotDataset.open(root, false)) {
       check(ds, problems);
-      if (decodeVideos) decodeEveryFrame(ds, problems);
+      if (decodeVideos) {
+        decodeEveryFrame(ds, problems);
+        decodeEveryImage(ds, problems);
+      }
     } catch (LeRobotFormatException e) {
       problems.add(problemOf(e));
     } catch (IOException e) {
@@ -103,6 +106,23 @@ public final class DatasetValidation {
         }
       } catch (IOException e) {
         problems.add(new DatasetProblem(file, "cannot be decoded: " + e.getMessage()));
+      }
+    }
+  }
+
+  /** Decodes every image of every image feature; reports at most one problem per key and episode. */
+  private static void decodeEveryImage(LeRobotDataset ds, List<DatasetProblem> problems) {
+    for (String key : ds.imageKeys()) {
+      byte[] frame = new byte[ds.frameBytes(key)];
+      for (Episode e : ds.episodes()) {
+        if (!Files.isRegularFile(e.dataFile())) continue;
+        try {
+          for (int f = 0; f < e.length(); f++) ds.readImageFrame(e.index(), f, key, frame, 0);
+        } catch (LeRobotFormatException ex) {
+          problems.add(problemOf(ex));
+        } catch (IOException ex) {
+          problems.add(new DatasetProblem(e.dataFile(), ex.getMessage()));
+        }
       }
     }
   }

@@ -38,9 +38,14 @@ public record Feature(
     return dtype.equals("video");
   }
 
+  /** True for an image column: each row holds a PNG or JPEG in the parquet ({@code {bytes, path}}). */
+  public boolean isImage() {
+    return dtype.equals("image");
+  }
+
   /** True for {@code image} and {@code video} features. */
   public boolean isVisual() {
-    return isVideo() || dtype.equals("image");
+    return isVideo() || isImage();
   }
 
   /** True for numeric dtypes (and bool), the columns that can be read as arrays of numbers. */

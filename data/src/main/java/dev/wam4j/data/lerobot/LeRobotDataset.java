@@ -28,7 +28,8 @@ import java.util.stream.Stream;
 
 /**
  * A LeRobot dataset (v2.0, v2.1 or v3.0) opened for reading: metadata, random access to a frame's
- * values and decoded video frames, sequential column batches for training, and SQL over its parquet.
+ * values and decoded frames (video features from mp4, image features from PNG/JPEG bytes in the parquet),
+ * sequential column batches for training, and SQL over its parquet.
  *
  * <p>{@link #open} reads {@code meta/} and checks the episodes metadata against the data files (row
  * counts and global index ranges); a disagreement is a {@link LeRobotFormatException} naming the
@@ -54,6 +55,7 @@ public final class LeRobotDataset implements AutoCloseable {
   private final Connection connection;
   private final Map<Path, Map<String, String>> columnTypes = new HashMap<>();
   private final Map<String, OpenVideo> videos = new HashMap<>();
+  private final Map<String, ImageEpisode> images = new HashMap<>();
   private boolean viewsCreated;
   private int cachedEpisode = -1;
   private List<Feature> cachedFeatures;
@@ -186,9 +188,19 @@ public final class LeRobotDataset implements AutoCloseable {
     return info.features();
   }
 
-  /** Keys of the video features. */
+  /** Keys of the video features (frames in mp4 files). */
   public List<String> videoKeys() {
     return info.videoKeys();
+  }
+
+  /** Keys of the image features (frames as PNG or JPEG bytes in the parquet). */
+  public List<String> imageKeys() {
+    return info.imageKeys();
+  }
+
+  /** Keys of every feature that holds frames, video or image: what {@link #readFrame} accepts. */
+  public List<String> frameKeys() {
+    return info.frameKeys();
   }
 
   /** The metadata files the episodes were read from. */
@@ -303,18 +315,143 @@ public final class LeRobotDataset implements AutoCloseable {
     }
   }
 
-  /** Bytes of one RGB frame of video feature {@code key}, from info.json's shape. */
+  /** Bytes of one RGB frame of video or image feature {@code key}, from info.json's shape. */
   public int frameBytes(String key) {
-    Feature f = videoFeature(key);
+    Feature f = frameFeature(key);
     return f.height() * f.width() * 3;
+  }
+
+  /** {@link #readFrame} into a fresh array of {@link #frameBytes(String)} bytes. */
+  public byte[] frame(int episode, int frame, String key) throws IOException {
+    byte[] out = new byte[frameBytes(key)];
+    readFrame(episode, frame, key, out, 0);
+    return out;
+  }
+
+  /**
+   * Frame {@code frame} of episode {@code episode} of feature {@code key} as packed HWC RGB, whichever
+   * kind the feature is: a video is decoded as {@link #readVideoFrame} does, an image as
+   * {@link #readImageFrame} does.
+   *
+   * @throws IllegalArgumentException for an unknown episode or key, a key that holds no frames, or a frame
+   *     outside the episode
+   * @throws LeRobotFormatException when the frame is missing or cannot be decoded; the message names the
+   *     file, episode and frame
+   */
+  public void readFrame(int episode, int frame, String key, byte[] rgbOut, int offset) throws IOException {
+    if (frameFeature(key).isVideo()) {
+      readVideoFrame(episode, frame, key, rgbOut, offset);
+    } else {
+      readImageFrame(episode, frame, key, rgbOut, offset);
+    }
   }
 
   /** {@link #readVideoFrame} into a fresh array of {@link #frameBytes(String)} bytes. */
   public byte[] videoFrame(int episode, int frame, String key) throws IOException {
+    videoFeature(key);
     byte[] out = new byte[frameBytes(key)];
     readVideoFrame(episode, frame, key, out, 0);
     return out;
   }
+
+  /**
+   * Decodes frame {@code frame} of episode {@code episode} of image feature {@code key} into
+   * {@code rgbOut} as packed HWC RGB: the PNG or JPEG in the row's {@code key.bytes} (a column of
+   * {@code {bytes, path}} structs, or plain bytes) is decoded with ImageIO; see {@link ImageDecoding} for
+   * the gray, alpha and deep-sample conversions. Reads (and keeps) the whole episode's image bytes on
+   * first access, so walking an episode's frames costs one query.
+   *
+   * @throws IllegalArgumentException for an unknown key or episode, a key that is no image, or a frame
+   *     outside the episode
+   * @throws LeRobotFormatException when the data file is missing, the column is absent or of another
+   *     type, or the frame's bytes are null, undecodable or of another size than info.json says; the
+   *     message names the data file, episode and frame
+   */
+  public void readImageFrame(int episode, int frame, String key, byte[] rgbOut, int offset) throws IOException {
+    Feature f = info.feature(key);
+    if (!f.isImage()) {
+      throw new IllegalArgumentException(root + ": feature '" + key + "' is " + f.dtype() + ", not an image; image keys are "
+          + info.imageKeys());
+    }
+    Episode e = episode(episode);
+    checkFrame(e, frame);
+    int bytes = f.height() * f.width() * 3;
+    if (offset < 0 || rgbOut.length - offset < bytes) {
+      throw new IllegalArgumentException(key + ": a " + f.width() + "x" + f.height() + " RGB frame needs " + bytes
+          + " bytes from offset " + offset + ", array has " + rgbOut.length);
+    }
+    ImageEpisode cached = images.get(key);
+    if (cached == null || cached.episode != e.index()) {
+      images.remove(key);
+      cached = loadImages(e, key);
+      images.put(key, cached);
+    }
+    byte[] encoded = cached.bytes[frame];
+    if (encoded == null) {
+      throw new LeRobotFormatException(e.dataFile(), "episode " + episode + " frame " + frame + " of " + key
+          + ": the image bytes are null" + (cached.paths[frame] == null ? "" : " (path " + cached.paths[frame] + ")"));
+    }
+    try {
+      ImageDecoding.decodeRgb(encoded, f.width(), f.height(), rgbOut, offset);
+    } catch (IllegalArgumentException ex) {
+      throw new LeRobotFormatException(e.dataFile(), "episode " + episode + " frame " + frame + " of " + key + ": "
+          + ex.getMessage(), ex);
+    }
+  }
+
+  private ImageEpisode loadImages(Episode e, String key) throws LeRobotFormatException {
+    Path file = e.dataFile();
+    if (!Files.isRegularFile(file)) {
+      throw new LeRobotFormatException(file, "data file of episode " + e.index() + " not found");
+    }
+    String type = columnTypes(file).get(key);
+    if (type == null) {
+      throw new LeRobotFormatException(file, "no column '" + key + "' (image feature of info.json); columns are "
+          + columnTypes(file).keySet());
+    }
+    String col = Duck.ident(key);
+    String bytesSql;
+    String pathSql = "NULL";
+    if (type.equals("BLOB")) {
+      bytesSql = col;
+    } else if (type.startsWith("STRUCT(") && type.contains("bytes BLOB")) {
+      // Hugging Face's Image feature: struct {bytes, path}; the path only helps an error message.
+      bytesSql = "struct_extract(" + col + ", 'bytes')";
+      if (type.contains("path VARCHAR")) {
+        pathSql = "struct_extract(" + col + ", 'path')";
+      }
+    } else {
+      throw new LeRobotFormatException(file, "column '" + key + "' is " + type
+          + ", an image feature needs STRUCT(bytes BLOB, path VARCHAR) or BLOB");
+    }
+    int n = e.length();
+    byte[][] bytes = new byte[n][];
+    String[] paths = new String[n];
+    String sql = "SELECT frame_index, " + bytesSql + ", " + pathSql + " FROM read_parquet(" + Duck.literal(file)
+        + ") WHERE episode_index = " + e.index() + " ORDER BY frame_index";
+    int row = 0;
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        long fi = rs.getLong(1);
+        if (row == n || fi != row) {
+          throw new LeRobotFormatException(file, "episode " + e.index() + " of length " + n + " has a row with frame_index "
+              + fi + " where frame " + row + " was expected");
+        }
+        bytes[row] = rs.getBytes(2);
+        paths[row] = rs.getString(3);
+        row++;
+      }
+    } catch (SQLException ex) {
+      throw new LeRobotFormatException(file, "cannot read column '" + key + "': " + Duck.message(ex), ex);
+    }
+    if (row != n) {
+      throw new LeRobotFormatException(file, "episode " + e.index() + " has " + row + " rows, its length is " + n);
+    }
+    return new ImageEpisode(e.index(), bytes, paths);
+  }
+
+  /** One episode's encoded images of one key, indexed by frame. */
+  private record ImageEpisode(int episode, byte[][] bytes, String[] paths) {}
 
   /**
    * Decodes frame {@code frame} of episode {@code episode} of video feature {@code key} into
@@ -380,6 +517,15 @@ public final class LeRobotDataset implements AutoCloseable {
           + " should be at " + target + " s, nearest frame is at " + got + " s (tolerance "
           + TIMESTAMP_TOLERANCE_S + " s)");
     }
+  }
+
+  private Feature frameFeature(String key) {
+    Feature f = info.feature(key);
+    if (!f.isVisual()) {
+      throw new IllegalArgumentException(root + ": feature '" + key + "' is " + f.dtype()
+          + ", not a video or image; frame keys are " + info.frameKeys());
+    }
+    return f;
   }
 
   private Feature videoFeature(String key) {
@@ -616,6 +762,7 @@ public final class LeRobotDataset implements AutoCloseable {
   /** Closes the DuckDB connection and every open video decoder. Idempotent. */
   @Override
   public void close() {
+    images.clear();
     for (OpenVideo v : videos.values()) {
       v.reader.close();
     }

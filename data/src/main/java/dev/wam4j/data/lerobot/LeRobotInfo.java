@@ -80,6 +80,28 @@ public record LeRobotInfo(
     return keys;
   }
 
+  /** Keys of the image features (frames stored as PNG or JPEG bytes in the parquet), in file order. */
+  public List<String> imageKeys() {
+    List<String> keys = new ArrayList<>();
+    features.forEach((k, f) -> {
+      if (f.isImage()) {
+        keys.add(k);
+      }
+    });
+    return keys;
+  }
+
+  /** Keys of the features that hold frames, video or image, in file order. */
+  public List<String> frameKeys() {
+    List<String> keys = new ArrayList<>();
+    features.forEach((k, f) -> {
+      if (f.isVisual()) {
+        keys.add(k);
+      }
+    });
+    return keys;
+  }
+
   /** The feature named {@code key}; throws naming the dataset's features when there is none. */
   public Feature feature(String key) {
     Feature f = features.get(key);

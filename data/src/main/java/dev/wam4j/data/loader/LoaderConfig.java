@@ -3,7 +3,7 @@ package dev.wam4j.data.loader;
 /**
  * What a training batch holds and how it is drawn.
  *
- * @param imageKey video feature of the observation image (e.g. {@code observation.image}); null for none
+ * @param imageKey video or image feature of the observation image (e.g. {@code observation.image}); null for none
  * @param stateKey numeric feature of the proprioceptive state (e.g. {@code observation.state})
  * @param actionKey numeric feature of the action
  * @param historyFrames observation frames per sample, the current one last (>= 1)

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
- * Loads a LeRobot dataset's state, action and (decoded) video frames into memory once, then draws
+ * Loads a LeRobot dataset's state, action and (decoded) video or image frames into memory once, then draws
  * random mini-batches of observation histories and action chunks from flat arrays. Frames before an
  * episode's start repeat its first frame; actions past its end repeat its last action and are
  * flagged as padding. Sampling allocates nothing.
@@ -106,8 +106,9 @@ public final class TrainingLoader {
       int frameBytes = 0;
       double decodeFps = 0;
       if (config.imageKey() != null) {
-        if (!ds.videoKeys().contains(config.imageKey())) {
-          throw new IllegalArgumentException(dataset + ": no video feature '" + config.imageKey() + "' (has " + ds.videoKeys() + ")");
+        if (!ds.frameKeys().contains(config.imageKey())) {
+          throw new IllegalArgumentException(dataset + ": no video or image feature '" + config.imageKey() + "' (has "
+              + ds.frameKeys() + ")");
         }
         frameBytes = ds.frameBytes(config.imageKey());
         long bytes = (long) n * frameBytes;
@@ -156,7 +157,7 @@ public final class TrainingLoader {
             for (int e = worker; e < start.length; e += threads) {
               if (Thread.currentThread().isInterrupted()) return null;
               for (int f = 0; f < length[e]; f++) {
-                ds.readVideoFrame(e, f, config.imageKey(), images, (start[e] + f) * frameBytes);
+                ds.readFrame(e, f, config.imageKey(), images, (start[e] + f) * frameBytes);
               }
               long done = decoded.addAndGet(length[e]);
               if (progress != null) progress.accept(done);

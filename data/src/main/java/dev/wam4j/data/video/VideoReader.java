@@ -23,16 +23,37 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_BT2020_CL;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_BT2020_NCL;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_BT709;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_FCC;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_SMPTE240M;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_FLAG_RGB;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ411P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ422P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ440P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ444P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_pix_fmt_desc_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_q2d;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
-import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_BT2020;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_FCC;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_ITU601;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_ITU709;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_SMPTE240M;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getCoefficients;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getColorspaceDetails;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
 import java.nio.file.Files;
@@ -45,6 +66,7 @@ import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVPixFmtDescriptor;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.BytePointer;
@@ -59,8 +81,9 @@ import org.bytedeco.javacpp.PointerPointer;
  * order; {@link #seek} jumps to the frame nearest a time and continues from there; {@link #close()}
  * releases native state (use try-with-resources).
  *
- * <p>Frames are converted from whatever the stream stores to RGB24 with FFmpeg's default matrix (BT.601),
- * which matches what {@link VideoWriter} writes. AV1 is decoded with libdav1d when the FFmpeg build has
+ * <p>Frames are converted from whatever the stream stores to RGB24 with the matrix and range each frame
+ * is tagged with (BT.709, BT.601/SMPTE 170M, BT.2020, ...; limited or full range). Untagged frames are
+ * read as BT.601 limited range, FFmpeg's default and what {@link VideoWriter} writes. AV1 is decoded with libdav1d when the FFmpeg build has
  * it, else libaom (this build has only libaom; FFmpeg's own AV1 decoder needs hardware).
  *
  * <p>Owns native FFmpeg state; not thread-safe: one thread at a time.
@@ -72,6 +95,9 @@ public final class VideoReader implements AutoCloseable {
   private AVFrame frame;
   private AVPacket packet;
   private SwsContext sws;
+  private int swsFormat = -1;     // source pixel format sws was built for
+  private int swsColorspace = -1; // SWS_CS_* applied to sws, -1 before the first frame
+  private boolean swsFullRange;
   private BytePointer rgb;
   private PointerPointer<BytePointer> rgbPlanes;
   private IntPointer rgbStride;
@@ -330,16 +356,93 @@ public final class VideoReader implements AutoCloseable {
       throw new VideoException("video " + file + " changes frame size mid-stream to "
           + frame.width() + "x" + frame.height());
     }
-    // Cached: rebuilt only if the decoder's output pixel format changes.
-    sws = sws_getCachedContext(sws, w, h, frame.format(), w, h, AV_PIX_FMT_RGB24,
-        SWS_BICUBIC | SWS_ACCURATE_RND, null, null, (DoublePointer) null);
-    if (sws == null) {
-      throw new VideoException("video " + file + ": cannot convert pixel format " + frame.format() + " to RGB");
+    // Rebuilt only if the decoder's output pixel format changes; colour details only if the tags change.
+    int fmt = frame.format();
+    if (sws == null || fmt != swsFormat) {
+      if (sws != null) {
+        sws_freeContext(sws);
+      }
+      sws = sws_getContext(w, h, fmt, w, h, AV_PIX_FMT_RGB24, SWS_BICUBIC | SWS_ACCURATE_RND, null, null,
+          (DoublePointer) null);
+      if (sws == null) {
+        throw new VideoException("video " + file + ": cannot convert pixel format " + fmt + " to RGB");
+      }
+      swsFormat = fmt;
+      swsColorspace = -1;
+    }
+    int space = swsColorspace(frame.colorspace());
+    boolean full = fullRange(frame.color_range(), fmt);
+    if (space != swsColorspace || full != swsFullRange) {
+      applyColorDetails(space, full);
+      swsColorspace = space;
+      swsFullRange = full;
     }
     sws_scale(sws, frame.data(), frame.linesize(), 0, h, rgbPlanes, rgbStride);
     rgb.get(rgbOut, offset, info.frameBytes());
     frameTime = timestampOf(frame);
     framesDelivered++;
+  }
+
+  /**
+   * The swscale matrix ({@code SWS_CS_*}) for a frame's {@code AVCOL_SPC_*} tag. BT.470BG, SMPTE 170M,
+   * unspecified and tags swscale has no matrix for read as BT.601, FFmpeg's default.
+   */
+  static int swsColorspace(int avColorspace) {
+    return switch (avColorspace) {
+      case AVCOL_SPC_BT709 -> SWS_CS_ITU709;
+      case AVCOL_SPC_FCC -> SWS_CS_FCC;
+      case AVCOL_SPC_SMPTE240M -> SWS_CS_SMPTE240M;
+      case AVCOL_SPC_BT2020_NCL, AVCOL_SPC_BT2020_CL -> SWS_CS_BT2020;
+      default -> SWS_CS_ITU601;
+    };
+  }
+
+  /** True for full ("JPEG") range: tagged so, or a yuvj* pixel format, which implies it. Else limited. */
+  static boolean fullRange(int avColorRange, int pixelFormat) {
+    return avColorRange == AVCOL_RANGE_JPEG
+        || pixelFormat == AV_PIX_FMT_YUVJ420P || pixelFormat == AV_PIX_FMT_YUVJ422P
+        || pixelFormat == AV_PIX_FMT_YUVJ444P || pixelFormat == AV_PIX_FMT_YUVJ440P
+        || pixelFormat == AV_PIX_FMT_YUVJ411P;
+  }
+
+  /**
+   * Sets the source matrix and range of {@link #sws}, keeping its destination side (RGB) and its
+   * brightness/contrast/saturation as swscale set them up. RGB sources have no matrix: left alone.
+   */
+  private void applyColorDetails(int space, boolean full) throws VideoException {
+    AVPixFmtDescriptor desc = av_pix_fmt_desc_get(swsFormat);
+    if (desc == null || (desc.flags() & AV_PIX_FMT_FLAG_RGB) != 0) {
+      return;
+    }
+    int[] dstTable = new int[4];
+    int dstRange;
+    int brightness;
+    int contrast;
+    int saturation;
+    try (PointerPointer<IntPointer> inv = new PointerPointer<>(1L);
+        PointerPointer<IntPointer> table = new PointerPointer<>(1L);
+        IntPointer srcRangeNow = new IntPointer(1L);
+        IntPointer dstRangeNow = new IntPointer(1L);
+        IntPointer b = new IntPointer(1L);
+        IntPointer c = new IntPointer(1L);
+        IntPointer s = new IntPointer(1L)) {
+      if (sws_getColorspaceDetails(sws, inv, srcRangeNow, table, dstRangeNow, b, c, s) < 0) {
+        throw new VideoException("video " + file + ": swscale cannot report colour details of pixel format "
+            + swsFormat);
+      }
+      // Copied out: the table lives inside the context that the call below writes to.
+      new IntPointer(table.get(0)).get(dstTable);
+      dstRange = dstRangeNow.get();
+      brightness = b.get();
+      contrast = c.get();
+      saturation = s.get();
+    }
+    int[] srcTable = new int[4];
+    sws_getCoefficients(space).get(srcTable);
+    if (sws_setColorspaceDetails(sws, srcTable, full ? 1 : 0, dstTable, dstRange, brightness, contrast, saturation) < 0) {
+      throw new VideoException("video " + file + ": swscale cannot convert pixel format " + swsFormat
+          + " with colour matrix " + space + (full ? ", full range" : ", limited range"));
+    }
   }
 
   /** Releases native state. Idempotent. */

@@ -24,9 +24,13 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
 import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
 import static org.bytedeco.ffmpeg.global.avformat.avio_open;
 import static org.bytedeco.ffmpeg.global.avformat.avio_tell;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_PRI_BT709;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_PRI_SMPTE170M;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_MPEG;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_BT709;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_SMPTE170M;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_BT709;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_SMPTE170M;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
@@ -40,6 +44,9 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_ITU709;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getCoefficients;
+import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
@@ -83,6 +90,12 @@ import org.bytedeco.javacpp.PointerPointer;
  * <p>Owns native FFmpeg state; not thread-safe: one thread at a time.
  */
 public final class VideoWriter implements AutoCloseable {
+  /**
+   * Colour matrix and range a file is converted to and tagged with. Package-private: everything the
+   * project writes is BT.601 limited; BT.709 full range exists so tests can make files as other tools do.
+   */
+  enum ColourTags { BT601_LIMITED, BT709_FULL }
+
   private final Path target;
   private final Path temp;
   private final int width;
@@ -128,6 +141,12 @@ public final class VideoWriter implements AutoCloseable {
    */
   public static VideoWriter open(Path file, int width, int height, int fps, VideoEncoding encoding)
       throws IOException {
+    return open(file, width, height, fps, encoding, ColourTags.BT601_LIMITED);
+  }
+
+  /** {@link #open(Path, int, int, int, VideoEncoding)} converting to and tagging with {@code colour}. */
+  static VideoWriter open(Path file, int width, int height, int fps, VideoEncoding encoding, ColourTags colour)
+      throws IOException {
     if (width <= 0 || height <= 0 || width % 2 != 0 || height % 2 != 0) {
       throw new IllegalArgumentException(
           "video " + file + ": width and height must be positive and even for yuv420p, got "
@@ -146,7 +165,7 @@ public final class VideoWriter implements AutoCloseable {
     Path temp = createPartFile(dir, "." + absolute.getFileName() + ".");
     VideoWriter writer = new VideoWriter(absolute, temp, width, height);
     try {
-      writer.setUp(fps, encoding);
+      writer.setUp(fps, encoding, colour);
       return writer;
     } catch (IOException | RuntimeException | Error e) {
       writer.failed = true;
@@ -174,7 +193,7 @@ public final class VideoWriter implements AutoCloseable {
     }
   }
 
-  private void setUp(int fps, VideoEncoding encoding) throws VideoException {
+  private void setUp(int fps, VideoEncoding encoding, ColourTags colour) throws VideoException {
     // The temp name does not end in the target's extension, so pick the container from the target.
     AVOutputFormat container = av_guess_format(null, target.getFileName().toString(), null);
     if (container == null) {
@@ -199,8 +218,9 @@ public final class VideoWriter implements AutoCloseable {
     encoder.width(width).height(height).pix_fmt(AV_PIX_FMT_YUV420P);
     encoder.time_base(av_make_q(1, fps)).framerate(av_make_q(fps, 1));
     encoder.gop_size(encoding.gop());
-    encoder.color_range(AVCOL_RANGE_MPEG).colorspace(AVCOL_SPC_SMPTE170M);
-    encoder.color_primaries(AVCOL_PRI_SMPTE170M).color_trc(AVCOL_TRC_SMPTE170M);
+    boolean bt709 = colour == ColourTags.BT709_FULL;
+    encoder.color_range(bt709 ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG).colorspace(bt709 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M);
+    encoder.color_primaries(bt709 ? AVCOL_PRI_BT709 : AVCOL_PRI_SMPTE170M).color_trc(bt709 ? AVCOL_TRC_BT709 : AVCOL_TRC_SMPTE170M);
     if ((format.oformat().flags() & AVFMT_GLOBALHEADER) != 0) {
       encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
     }
@@ -245,6 +265,14 @@ public final class VideoWriter implements AutoCloseable {
         SWS_BICUBIC | SWS_ACCURATE_RND, null, null, (DoublePointer) null);
     if (sws == null) {
       throw new VideoException("could not set up RGB to yuv420p conversion for " + target);
+    }
+    if (bt709) {
+      // The default conversion is BT.601 limited; the destination (YUV) side must match the tags.
+      int[] table = new int[4];
+      sws_getCoefficients(SWS_CS_ITU709).get(table);
+      if (sws_setColorspaceDetails(sws, table, 1, table, 1, 0, 1 << 16, 1 << 16) < 0) {
+        throw new VideoException("could not set up RGB to BT.709 full-range yuv420p conversion for " + target);
+      }
     }
     rgb = new BytePointer((long) frameBytes);
     // swscale reads four plane pointers and strides even for packed RGB; the unused ones stay null/0.

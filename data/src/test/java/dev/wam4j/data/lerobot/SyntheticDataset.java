@@ -5,21 +5,26 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.data.video.VideoWriter;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import javax.imageio.ImageIO;
 
 /**
  * Writes small LeRobot datasets for tests with DuckDB's COPY ... TO parquet, in any of the layouts and
  * info.json variants real files use. Values are functions of the global index {@code i} and frame
  * {@code f}: state = [i / 2, -i], action = [i + 0.25, f], next.reward = f / 10, next.done = last frame.
- * A video frame is a flat grey of level {@link #grey(long)} of its global index.
+ * A video frame is a flat grey of level {@link #grey(long)} of its global index; an image frame is the
+ * pattern {@link #imageRgb(long)}, stored as PNG bytes in a {bytes, path} struct column.
  */
 final class SyntheticDataset {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -43,9 +48,84 @@ final class SyntheticDataset {
   boolean video;
   int videoSize = 96;
   VideoEncoding encoding = VideoEncoding.AV1_LEROBOT;
+  /** adds observation.image as an image feature (PNG bytes in the parquet) when true; excludes {@link #video} */
+  boolean image;
+  int imageWidth = 12;
+  int imageHeight = 8;
+  /** the BufferedImage type the PNGs are drawn in: TYPE_3BYTE_BGR (RGB PNG), TYPE_INT_ARGB (RGBA), TYPE_BYTE_GRAY */
+  int imageType = BufferedImage.TYPE_3BYTE_BGR;
+  /** global index whose image bytes are replaced by bytes that are no image; -1 for none */
+  long corruptImage = -1;
+  /** global index whose image bytes are null; -1 for none */
+  long nullImage = -1;
 
   static int grey(long globalIndex) {
     return (int) (16 + (globalIndex * 9) % 220);
+  }
+
+  /** The RGB the image of global index {@code i} decodes to: a pattern that differs per pixel, channel and frame. */
+  byte[] imageRgb(long i) {
+    byte[] rgb = new byte[imageWidth * imageHeight * 3];
+    for (int y = 0; y < imageHeight; y++) {
+      for (int x = 0; x < imageWidth; x++) {
+        int o = 3 * (y * imageWidth + x);
+        int r = (int) ((x * 19 + i * 13) & 0xff);
+        int g = (int) ((y * 29 + i * 7 + 100) & 0xff);
+        int b = (int) ((x * y * 3 + i * 5 + 200) & 0xff);
+        if (imageType == BufferedImage.TYPE_BYTE_GRAY) {
+          g = r;
+          b = r;
+        }
+        rgb[o] = (byte) r;
+        rgb[o + 1] = (byte) g;
+        rgb[o + 2] = (byte) b;
+      }
+    }
+    return rgb;
+  }
+
+  private byte[] png(long i) throws IOException {
+    if (i == corruptImage) {
+      return "not a png, just bytes".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+    byte[] rgb = imageRgb(i);
+    BufferedImage img = new BufferedImage(imageWidth, imageHeight, imageType);
+    for (int y = 0; y < imageHeight; y++) {
+      for (int x = 0; x < imageWidth; x++) {
+        int o = 3 * (y * imageWidth + x);
+        if (imageType == BufferedImage.TYPE_BYTE_GRAY) {
+          img.getRaster().setSample(x, y, 0, rgb[o] & 0xff);
+        } else {
+          // alpha varies too, so an RGBA reader that blended it in would show
+          int a = imageType == BufferedImage.TYPE_INT_ARGB ? 0x40 + (x * 11) % 0xc0 : 0xff;
+          img.setRGB(x, y, a << 24 | (rgb[o] & 0xff) << 16 | (rgb[o + 1] & 0xff) << 8 | (rgb[o + 2] & 0xff));
+        }
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    if (!ImageIO.write(img, "png", out)) {
+      throw new IOException("no PNG writer");
+    }
+    return out.toByteArray();
+  }
+
+  private void addImages(Connection c, Statement s) throws IOException, SQLException {
+    s.execute("CREATE TABLE images (i BIGINT, png BLOB)");
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO images VALUES (?, ?)")) {
+      for (long i = 0; i < total(); i++) {
+        p.setLong(1, i);
+        if (i == nullImage) {
+          p.setNull(2, java.sql.Types.BLOB);
+        } else {
+          p.setBytes(2, png(i));
+        }
+        p.execute();
+      }
+    }
+    s.execute("CREATE TABLE framesi AS SELECT f.*, {'bytes': im.png, 'path': 'frame_' || f.\"index\" || '.png'}"
+        + " AS \"observation.image\" FROM frames f JOIN images im ON f.\"index\" = im.i ORDER BY f.\"index\"");
+    s.execute("DROP TABLE frames");
+    s.execute("ALTER TABLE framesi RENAME TO frames");
   }
 
   long total() {
@@ -56,6 +136,9 @@ final class SyntheticDataset {
     Files.createDirectories(root.resolve("meta"));
     try (Connection c = Duck.connect(); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE frames AS " + framesSql());
+      if (image) {
+        addImages(c, s);
+      }
       if (version.equals("v3.0")) {
         writeV3(root, s);
       } else {
@@ -105,7 +188,7 @@ final class SyntheticDataset {
           + ", [1.0, 2.0] AS \"stats/observation.state/mean\", [1.0, 2.0] AS \"stats/action/mean\""
           + ", [0.5] AS \"stats/next.reward/mean\", [0.5] AS \"stats/next.done/mean\", [0.5] AS \"stats/timestamp/mean\""
           + ", [0.5] AS \"stats/frame_index/mean\", [0.5] AS \"stats/episode_index/mean\", [0.5] AS \"stats/index/mean\""
-          + ", [0.5] AS \"stats/task_index/mean\"" + (video ? ", [[[0.5]]] AS \"stats/observation.image/mean\"" : ""));
+          + ", [0.5] AS \"stats/task_index/mean\"" + (video || image ? ", [[[0.5]]] AS \"stats/observation.image/mean\"" : ""));
       from += n;
     }
     s.execute("COPY (" + String.join(" UNION ALL ", rows) + ") TO " + Duck.literal(eps) + " (FORMAT parquet)");
@@ -172,18 +255,23 @@ final class SyntheticDataset {
     vector(features, "episode_index", "int64", 1);
     vector(features, "index", "int64", 1);
     vector(features, "task_index", "int64", 1);
-    if (video) {
+    if (video || image) {
       ObjectNode img = features.putObject("observation.image");
-      img.put("dtype", "video");
+      img.put("dtype", video ? "video" : "image");
       ArrayNode shape = img.putArray("shape");
       ArrayNode names = img.putArray("names");
+      int h = video ? videoSize : imageHeight;
+      int w = video ? videoSize : imageWidth;
       if (channelsFirst) {
-        shape.add(3).add(videoSize).add(videoSize);
+        shape.add(3).add(h).add(w);
         names.add(channelName).add("height").add("width");
       } else {
-        shape.add(videoSize).add(videoSize).add(3);
+        shape.add(h).add(w).add(3);
         names.add("height").add("width").add(channelName);
       }
+    }
+    if (video) {
+      ObjectNode img = (ObjectNode) features.get("observation.image");
       ObjectNode vi = img.putObject(videoInfoKey);
       vi.put("video.fps", floatFps ? fps : (int) fps);
       vi.put("video.codec", encoding.codec().name().toLowerCase(java.util.Locale.ROOT));
