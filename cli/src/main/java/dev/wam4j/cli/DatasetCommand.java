@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "dataset",
     mixinStandardHelpOptions = true,
-    description = "LeRobot datasets (v2.0, v2.1, v3.0): info, validate, sql, frames.",
+    description = "LeRobot datasets (read v2.0, v2.1, v3.0; write v3.0): info, validate, sql, frames, import, loader-bench.",
     subcommands = {DatasetCommand.Info.class, DatasetCommand.Validate.class, DatasetCommand.Sql.class,
         DatasetCommand.Frames.class, DatasetImportCommand.class, DatasetLoaderBenchCommand.class})
 final class DatasetCommand {

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
  * written as a video. Grows with each capability.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Show what wam4j does today: replay fidelity and the expert solving PushT (video).")
+    description = "Show what wam4j does today: replay fidelity, the expert solving PushT as robot and hand (video), digital cousins, datasets written and read back.")
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
