@@ -69,7 +69,6 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVPixFmtDescriptor;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -98,9 +97,7 @@ public final class VideoReader implements AutoCloseable {
   private int swsFormat = -1;     // source pixel format sws was built for
   private int swsColorspace = -1; // SWS_CS_* applied to sws, -1 before the first frame
   private boolean swsFullRange;
-  private BytePointer rgb;
-  private PointerPointer<BytePointer> rgbPlanes;
-  private IntPointer rgbStride;
+  private PackedRgb rgb;
   private int streamIndex;
   private VideoInfo info;
   private long timeBaseNum;
@@ -194,10 +191,7 @@ public final class VideoReader implements AutoCloseable {
 
     frame = av_frame_alloc();
     packet = av_packet_alloc();
-    rgb = new BytePointer((long) info.frameBytes());
-    // swscale reads four plane pointers and strides even for packed RGB; the unused ones stay null/0.
-    rgbPlanes = new PointerPointer<>(rgb, null, null, null);
-    rgbStride = new IntPointer(3 * width, 0, 0, 0);
+    rgb = new PackedRgb(width, height);
   }
 
   /** The stream's metadata. */
@@ -377,8 +371,8 @@ public final class VideoReader implements AutoCloseable {
       swsColorspace = space;
       swsFullRange = full;
     }
-    sws_scale(sws, frame.data(), frame.linesize(), 0, h, rgbPlanes, rgbStride);
-    rgb.get(rgbOut, offset, info.frameBytes());
+    sws_scale(sws, frame.data(), frame.linesize(), 0, h, rgb.planes, rgb.strides);
+    rgb.pixels.get(rgbOut, offset, info.frameBytes());
     frameTime = timestampOf(frame);
     framesDelivered++;
   }
@@ -467,14 +461,8 @@ public final class VideoReader implements AutoCloseable {
     if (sws != null) {
       sws_freeContext(sws);
     }
-    if (rgbPlanes != null) {
-      rgbPlanes.close();
-    }
     if (rgb != null) {
       rgb.close();
-    }
-    if (rgbStride != null) {
-      rgbStride.close();
     }
   }
 }

@@ -67,10 +67,7 @@ import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.PointerPointer;
 
 /**
  * Writes packed RGB frames to a video file (the container follows the file name, normally {@code .mp4}).
@@ -110,9 +107,7 @@ public final class VideoWriter implements AutoCloseable {
   private long lastDts = Long.MIN_VALUE;
   private long lastPts = Long.MIN_VALUE;
   private SwsContext sws;
-  private BytePointer rgb;
-  private PointerPointer<BytePointer> rgbPlanes;
-  private IntPointer rgbStride;
+  private PackedRgb rgb;
   private long frameCount;
   private boolean finished;
   private boolean failed;
@@ -274,10 +269,7 @@ public final class VideoWriter implements AutoCloseable {
         throw new VideoException("could not set up RGB to BT.709 full-range yuv420p conversion for " + target);
       }
     }
-    rgb = new BytePointer((long) frameBytes);
-    // swscale reads four plane pointers and strides even for packed RGB; the unused ones stay null/0.
-    rgbPlanes = new PointerPointer<>(rgb, null, null, null);
-    rgbStride = new IntPointer(3 * width, 0, 0, 0);
+    rgb = new PackedRgb(width, height);
   }
 
   /** Frame width in pixels. */
@@ -327,10 +319,10 @@ public final class VideoWriter implements AutoCloseable {
     }
     boolean ok = false;
     try {
-      rgb.put(rgbFrame, offset, frameBytes);
+      rgb.pixels.put(rgbFrame, offset, frameBytes);
       // The encoder may still hold a reference to the previous frame's buffers.
       Ffmpeg.check(av_frame_make_writable(yuv), "preparing frame " + frameCount, target);
-      sws_scale(sws, rgbPlanes, rgbStride, 0, height, yuv.data(), yuv.linesize());
+      sws_scale(sws, rgb.planes, rgb.strides, 0, height, yuv.data(), yuv.linesize());
       yuv.pts(frameCount);
       Ffmpeg.check(avcodec_send_frame(encoder, yuv), "encoding frame " + frameCount, target);
       drainPackets();
@@ -458,14 +450,8 @@ public final class VideoWriter implements AutoCloseable {
     if (sws != null) {
       sws_freeContext(sws);
     }
-    if (rgbPlanes != null) {
-      rgbPlanes.close();
-    }
     if (rgb != null) {
       rgb.close();
-    }
-    if (rgbStride != null) {
-      rgbStride.close();
     }
     if (!finished) {
       Files.deleteIfExists(temp);
