@@ -1,0 +1,41 @@
+package dev.wam4j.model.wam;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.Map;
+
+/** Renders the MODEL_CARD.md that sits beside every checkpoint: what it is, what it saw, how it did. */
+final class ModelCard {
+  private ModelCard() {}
+
+  static String render(WamCheckpoint.Meta meta, String evaluationMarkdown) {
+    WamConfig c = meta.config();
+    StringBuilder md = new StringBuilder();
+    md.append("# World action model — ").append(meta.stage()).append(", step ").append(meta.step()).append("\n\n");
+    md.append("A wam4j world action model (format `").append(meta.format()).append("`): a convolutional video tokenizer ")
+        .append("(96x96 RGB to a ").append(c.latentSize()).append('x').append(c.latentSize()).append('x').append(c.latentChannels())
+        .append(" latent frame), a latent dynamics network that predicts the latent frames ")
+        .append(c.futureStride()).append(" to ").append(c.futureStride() * c.futureFrames())
+        .append(" steps ahead (its dream), and a flow-matching head that samples ").append(c.actionHorizon())
+        .append("-step action chunks (").append(c.executeSteps()).append(" executed per plan).\n\n");
+    md.append("- Objective: action ").append(c.actionWeight()).append(", video ").append(c.videoWeight())
+        .append(", reconstruction ").append(c.reconWeight())
+        .append(c.predictsVideo() ? "" : " (action-only ablation: no video prediction)").append('\n');
+    md.append("- Trained: ").append(meta.step()).append(" steps of batch ").append(c.batchSize())
+        .append(String.format(" in %.1f min of wall time", meta.trainSeconds() / 60)).append('\n');
+    md.append("- Seed: ").append(c.seed()).append('\n');
+    md.append("- Versions: ").append(meta.versions()).append("\n\n");
+    md.append("## Data\n\n");
+    for (Map.Entry<String, Object> e : meta.data().entrySet()) md.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+    md.append("\n## Metrics at this step\n\n");
+    for (Map.Entry<String, Object> e : meta.metrics().entrySet()) md.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+    if (evaluationMarkdown != null) md.append("\n## Closed-loop evaluation\n\n").append(evaluationMarkdown.strip()).append('\n');
+    md.append("\n## Config\n\n```json\n");
+    try {
+      md.append(WamCheckpoint.JSON.writeValueAsString(c));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("config does not serialise", e);
+    }
+    md.append("\n```\n");
+    return md.toString();
+  }
+}

@@ -1,0 +1,316 @@
+package dev.wam4j.model.wam;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.wam4j.model.CheckpointException;
+import dev.wam4j.model.Engines;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * A world action model checkpoint: a directory holding
+ *
+ * <ul>
+ *   <li>{@code policy.ndlist}: the weights the policy runs (the moving average), in parameter order;
+ *   <li>{@code train-state.ndlist} (absent in shipped models): raw weights and AdamW moments to resume;
+ *   <li>{@code checkpoint.json}: format tag, the full config, stage, step, parameter names and shapes,
+ *       SHA-256 and size of each file, data and metrics;
+ *   <li>{@code MODEL_CARD.md}: the same for people.
+ * </ul>
+ *
+ * Published atomically (written into a hidden sibling, then renamed). A training run keeps its
+ * checkpoints as {@code step-NNNNNNN} directories beside a {@code latest} file naming the newest;
+ * {@link #resolve} accepts the run directory or a checkpoint directory.
+ */
+public final class WamCheckpoint {
+  static final String FORMAT = "wam4j-wam/1";
+  static final String META_FILE = "checkpoint.json";
+  static final String POLICY_FILE = "policy.ndlist";
+  static final String TRAIN_STATE_FILE = "train-state.ndlist";
+  static final String CARD_FILE = "MODEL_CARD.md";
+  static final String LATEST_FILE = "latest";
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private WamCheckpoint() {}
+
+  /**
+   * What checkpoint.json holds.
+   *
+   * @param stage "pretrain" or "finetune"
+   * @param step optimizer steps the weights have seen
+   * @param parameters name to shape of every weight, in order
+   * @param files file name to {@code sha256:bytes}
+   * @param data what the run trained on (dataset paths, episodes, frames)
+   * @param metrics last losses, validation loss, throughput
+   * @param trainSeconds wall-clock training time so far
+   */
+  public record Meta(String format, WamConfig config, String stage, long step, Map<String, List<Long>> parameters,
+      Map<String, String> files, Map<String, Object> data, Map<String, Object> metrics, double trainSeconds,
+      Map<String, String> versions) {}
+
+  /** The checkpoint directory {@code path} means: itself, or the one its {@code latest} file names. */
+  public static Path resolve(Path path) throws IOException {
+    Path latest = path.resolve(LATEST_FILE);
+    if (Files.isRegularFile(latest)) {
+      String name = Files.readString(latest, StandardCharsets.UTF_8).strip();
+      if (name.isEmpty() || name.contains("/") || name.contains("..")) {
+        throw new CheckpointException(latest + ": does not name a checkpoint directory ('" + name + "')");
+      }
+      return path.resolve(name);
+    }
+    return path;
+  }
+
+  /** Reads and checks checkpoint.json. */
+  public static Meta readMeta(Path dir) throws CheckpointException {
+    Path metaFile = dir.resolve(META_FILE);
+    Meta meta;
+    try {
+      meta = JSON.readValue(metaFile.toFile(), Meta.class);
+    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+      throw new CheckpointException("not a wam checkpoint: " + metaFile + " does not exist", e);
+    } catch (JacksonException e) {
+      throw new CheckpointException("checkpoint " + dir + ": " + META_FILE + " is corrupted: " + e.getOriginalMessage(), e);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CheckpointException("checkpoint " + dir + ": cannot read " + META_FILE + ": " + e.getMessage(), e);
+    }
+    if (!FORMAT.equals(meta.format())) {
+      throw new CheckpointException("checkpoint " + dir + ": format is '" + meta.format() + "', expected '" + FORMAT + "'");
+    }
+    if (meta.config() == null || meta.parameters() == null || meta.files() == null || !meta.files().containsKey(POLICY_FILE)) {
+      throw new CheckpointException("checkpoint " + dir + ": " + META_FILE + " lacks config, parameters or files");
+    }
+    return meta;
+  }
+
+  /** Writes {@code trainer}'s state as checkpoint {@code dir} (atomically); returns its meta. */
+  static Meta save(WamTrainer trainer, Path dir, String stage, Map<String, Object> data, Map<String, Object> metrics,
+      double trainSeconds, boolean withTrainState) throws IOException {
+    Path target = dir.toAbsolutePath().normalize();
+    if (Files.exists(target)) throw new IOException(target + " already exists; checkpoints are never overwritten");
+    Path parent = target.getParent();
+    Files.createDirectories(parent);
+    Path temp = hiddenSibling(parent, "." + target.getFileName() + ".partial-");
+    try {
+      Map<String, String> files = new LinkedHashMap<>();
+      List<Parameter> params = trainer.optimizer().parameters();
+      files.put(POLICY_FILE, write(temp.resolve(POLICY_FILE), trainer.optimizer().averagedWeights()));
+      if (withTrainState) {
+        NDList state = new NDList();
+        for (Parameter p : params) state.add(p.getArray());
+        state.addAll(trainer.optimizer().state());
+        files.put(TRAIN_STATE_FILE, write(temp.resolve(TRAIN_STATE_FILE), state));
+      }
+      Engine engine = Engines.pytorch();
+      Meta meta = new Meta(FORMAT, trainer.config(), stage, trainer.steps(), shapes(trainer.network()), files, data, metrics,
+          trainSeconds, Map.of("djl", Engine.getDjlVersion(), "engine", engine.getEngineName() + " " + engine.getVersion(),
+              "java", Runtime.version().toString(), "wam4j", System.getProperty("wam4j.commit", "unknown")));
+      JSON.writeValue(temp.resolve(META_FILE).toFile(), meta);
+      Files.writeString(temp.resolve(CARD_FILE), ModelCard.render(meta, null), StandardCharsets.UTF_8);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      return meta;
+    } catch (IOException | RuntimeException e) {
+      try {
+        deleteTree(temp);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  /** Copies checkpoint {@code from} to {@code to} without its training state (what ships in a repository). */
+  public static void export(Path from, Path to, String evaluationMarkdown) throws IOException {
+    Path src = resolve(from);
+    Meta meta = readMeta(src);
+    verify(src, POLICY_FILE, meta);
+    Path target = to.toAbsolutePath().normalize();
+    Files.createDirectories(target.getParent());
+    Path temp = hiddenSibling(target.getParent(), "." + target.getFileName() + ".partial-");
+    try {
+      Files.copy(src.resolve(POLICY_FILE), temp.resolve(POLICY_FILE));
+      Map<String, String> files = new LinkedHashMap<>();
+      files.put(POLICY_FILE, meta.files().get(POLICY_FILE));
+      Meta shipped = new Meta(meta.format(), meta.config(), meta.stage(), meta.step(), meta.parameters(), files, meta.data(),
+          meta.metrics(), meta.trainSeconds(), meta.versions());
+      JSON.writeValue(temp.resolve(META_FILE).toFile(), shipped);
+      Files.writeString(temp.resolve(CARD_FILE), ModelCard.render(shipped, evaluationMarkdown), StandardCharsets.UTF_8);
+      if (Files.exists(target)) {
+        Path old = hiddenSibling(target.getParent(), "." + target.getFileName() + ".old-");
+        Files.delete(old);
+        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(old);
+      } else {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException | RuntimeException e) {
+      deleteTree(temp);
+      throw e;
+    }
+  }
+
+  /** Loads the policy weights of checkpoint {@code dir} into {@code net} (initialised, same config). */
+  static void loadPolicyWeights(Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
+    checkShapes(dir, meta, net);
+    NDList weights = read(dir, POLICY_FILE, meta, manager);
+    List<Pair<String, Parameter>> params = net.getParameters().stream().toList();
+    if (weights.size() != params.size()) {
+      throw new CheckpointException("checkpoint " + dir + ": " + POLICY_FILE + " holds " + weights.size() + " arrays, the network has "
+          + params.size() + " weights");
+    }
+    for (int i = 0; i < params.size(); i++) assign(dir, params.get(i), weights.get(i));
+    weights.close();
+  }
+
+  /** Restores raw weights, moments and moving average into {@code trainer} from checkpoint {@code dir}. */
+  static void restore(Path dir, Meta meta, WamTrainer trainer) throws IOException {
+    checkShapes(dir, meta, trainer.network());
+    if (!meta.files().containsKey(TRAIN_STATE_FILE)) {
+      throw new CheckpointException("checkpoint " + dir + " has no " + TRAIN_STATE_FILE + " (a shipped model cannot resume training)");
+    }
+    NDManager manager = trainer.model().getNDManager();
+    try (NDManager scope = manager.newSubManager()) {
+      NDList state = read(dir, TRAIN_STATE_FILE, meta, scope);
+      List<Pair<String, Parameter>> params = trainer.network().getParameters().stream().toList();
+      int n = params.size();
+      for (int i = 0; i < n; i++) assign(dir, params.get(i), state.get(i));
+      trainer.optimizer().restore(new NDList(state.subList(n, state.size())), meta.step());
+      trainer.steps(meta.step());
+    }
+  }
+
+  private static void assign(Path dir, Pair<String, Parameter> p, NDArray value) throws CheckpointException {
+    NDArray w = p.getValue().getArray();
+    if (!w.getShape().equals(value.getShape())) {
+      throw new CheckpointException("checkpoint " + dir + ": weight " + p.getKey() + " has shape " + value.getShape()
+          + ", the network's is " + w.getShape());
+    }
+    w.set(value.toFloatArray());
+  }
+
+  private static void checkShapes(Path dir, Meta meta, WamNetwork net) throws CheckpointException {
+    Map<String, List<Long>> have = shapes(net);
+    if (!have.equals(meta.parameters())) {
+      throw new CheckpointException("checkpoint " + dir + " holds weights of another architecture (parameter names or shapes differ)");
+    }
+  }
+
+  static Map<String, List<Long>> shapes(WamNetwork net) {
+    Map<String, List<Long>> out = new LinkedHashMap<>();
+    for (Pair<String, Parameter> p : net.getParameters()) {
+      List<Long> dims = new ArrayList<>();
+      for (long d : p.getValue().getArray().getShape().getShape()) dims.add(d);
+      out.put(p.getKey(), dims);
+    }
+    return out;
+  }
+
+  /** "field: checkpoint X, config Y" for each architecture field that differs (those that shape the weights). */
+  static List<String> architectureDifferences(WamConfig saved, WamConfig wanted) {
+    JsonNode a = JSON.valueToTree(saved), b = JSON.valueToTree(wanted);
+    List<String> out = new ArrayList<>();
+    for (String f : List.of("imageSize", "historyFrames", "actionHorizon", "futureFrames", "latentChannels",
+        "encoderChannels", "dynamicsChannels", "dynamicsBlocks", "featureSize", "headWidth", "headLayers")) {
+      if (!a.get(f).equals(b.get(f))) out.add(f + ": checkpoint " + a.get(f) + ", config " + b.get(f));
+    }
+    return out;
+  }
+
+  /** "field: checkpoint X, config Y" for every field that differs. */
+  static List<String> differences(WamConfig saved, WamConfig wanted) {
+    JsonNode a = JSON.valueToTree(saved), b = JSON.valueToTree(wanted);
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> f : b.properties()) {
+      if (!f.getValue().equals(a.get(f.getKey()))) out.add(f.getKey() + ": checkpoint " + a.get(f.getKey()) + ", config " + f.getValue());
+    }
+    return out;
+  }
+
+  private static String write(Path file, NDList arrays) throws IOException {
+    MessageDigest sha = sha256();
+    try (OutputStream out = new BufferedOutputStream(new DigestOutputStream(Files.newOutputStream(file), sha))) {
+      arrays.encode(out);
+    }
+    return HexFormat.of().formatHex(sha.digest()) + ":" + Files.size(file);
+  }
+
+  private static void verify(Path dir, String name, Meta meta) throws IOException {
+    Path file = dir.resolve(name);
+    if (!Files.isRegularFile(file)) throw new CheckpointException("checkpoint " + dir + ": " + name + " is missing");
+    MessageDigest sha = sha256();
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+    String actual = HexFormat.of().formatHex(sha.digest()) + ":" + Files.size(file);
+    if (!actual.equals(meta.files().get(name))) {
+      throw new CheckpointException("checkpoint " + dir + ": " + name + " is corrupted: sha256:bytes " + actual + ", "
+          + META_FILE + " records " + meta.files().get(name));
+    }
+  }
+
+  private static NDList read(Path dir, String name, Meta meta, NDManager manager) throws IOException {
+    verify(dir, name, meta);
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(dir.resolve(name)))) {
+      return NDList.decode(manager, in);
+    } catch (RuntimeException e) {
+      throw new CheckpointException("checkpoint " + dir + ": cannot decode " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JDK", e);
+    }
+  }
+
+  static Path hiddenSibling(Path parent, String prefix) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Path dir = parent.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+      try {
+        return Files.createDirectory(dir);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        if (attempt >= 100) throw new IOException("cannot create a working directory " + prefix + "* under " + parent, e);
+      }
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
+  }
+}

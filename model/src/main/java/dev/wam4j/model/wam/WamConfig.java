@@ -1,0 +1,140 @@
+package dev.wam4j.model.wam;
+
+import dev.wam4j.data.loader.LoaderConfig;
+
+/**
+ * Every setting of a world action model run: data, architecture, objective, optimisation. One file
+ * tells what a run did; it is echoed into every checkpoint, model card and result. Missing fields in
+ * a config file take the defaults of {@link #defaults()} (PushT at 96x96, LeRobot's shapes: 2 frames
+ * of history, 16-action chunks, 8 executed).
+ *
+ * @param dataset LeRobot dataset directory to train on (relative paths resolve against the config file)
+ * @param validationDataset LeRobot dataset scored for validation loss, or null for none
+ * @param init checkpoint whose weights start the run (stage 2 from stage 1), or null for fresh weights
+ * @param imageKey observation image feature (default {@code observation.image})
+ * @param stateKey agent position feature, 2 values in workspace pixels (default {@code observation.state})
+ * @param actionKey action feature, a target position in workspace pixels (default {@code action})
+ * @param imageSize side of the square frames (96)
+ * @param workspaceSize side of the square workspace in pixels: positions map from [0, workspaceSize] to [-1, 1] (512)
+ * @param historyFrames observation frames in, the current one last (2)
+ * @param actionHorizon actions per chunk, from the current step on (16)
+ * @param executeSteps actions of each chunk executed before planning again (8)
+ * @param futureStride steps between predicted future frames (4)
+ * @param futureFrames future frames predicted (the dream): at futureStride, 2*futureStride, ... (2)
+ * @param latentChannels channels of the 12x12 latent frame the tokenizer makes of each image (8)
+ * @param encoderChannels width of the tokenizer's convolutions (32; the last stage uses twice this)
+ * @param dynamicsChannels width of the latent dynamics network (64)
+ * @param dynamicsBlocks residual blocks of the latent dynamics network (2)
+ * @param featureSize width of the trunk feature the action head is conditioned on (256)
+ * @param headWidth width of the flow-matching action head (512)
+ * @param headLayers hidden layers of the action head (3)
+ * @param flowSamples noise draws per sample for the flow-matching loss (4)
+ * @param sampleSteps Euler steps integrating the flow at inference (10)
+ * @param actionWeight weight of the flow-matching action loss (1)
+ * @param videoWeight weight of future-frame prediction, latent plus pixel loss; 0 trains actions only (1)
+ * @param reconWeight weight of the tokenizer's reconstruction of the current frame; 0 with videoWeight 0 for the ablation (1)
+ * @param batchSize samples per step (32)
+ * @param steps optimizer steps of the run (5000)
+ * @param learningRate peak AdamW step size (3e-4)
+ * @param weightDecay AdamW decoupled weight decay (1e-4)
+ * @param warmupSteps linear warm-up steps before the cosine decay (200)
+ * @param gradClip global gradient-norm clip (1.0)
+ * @param emaDecay decay of the exponential moving average of weights the policy uses (0.995)
+ * @param logEverySteps steps between rows of the loss log (10)
+ * @param checkpointEverySteps steps between checkpoints (250)
+ * @param validationBatches batches of the validation dataset scored at each checkpoint (8)
+ * @param threads intra-op threads of the engine (2)
+ * @param seed seeds weights, batch order and noise (0)
+ */
+public record WamConfig(
+    String dataset, String validationDataset, String init,
+    String imageKey, String stateKey, String actionKey, int imageSize, double workspaceSize,
+    int historyFrames, int actionHorizon, int executeSteps, int futureStride, int futureFrames,
+    int latentChannels, int encoderChannels, int dynamicsChannels, int dynamicsBlocks, int featureSize, int headWidth,
+    int headLayers, int flowSamples, int sampleSteps,
+    double actionWeight, double videoWeight, double reconWeight,
+    int batchSize, int steps, double learningRate, double weightDecay, int warmupSteps, double gradClip, double emaDecay,
+    int logEverySteps, int checkpointEverySteps, int validationBatches, int threads, long seed) {
+
+  public WamConfig {
+    require(imageKey != null && !imageKey.isBlank(), "imageKey must be set");
+    require(stateKey != null && !stateKey.isBlank(), "stateKey must be set");
+    require(actionKey != null && !actionKey.isBlank(), "actionKey must be set");
+    require(imageSize == 96, "imageSize must be 96 (the tokenizer maps 96x96 to a 12x12 latent), got " + imageSize);
+    require(workspaceSize > 0 && Double.isFinite(workspaceSize), "workspaceSize must be finite and > 0, got " + workspaceSize);
+    positive("historyFrames", historyFrames);
+    positive("actionHorizon", actionHorizon);
+    require(executeSteps >= 1 && executeSteps <= actionHorizon,
+        "executeSteps must lie in 1..actionHorizon (" + actionHorizon + "), got " + executeSteps);
+    positive("futureStride", futureStride);
+    positive("futureFrames", futureFrames);
+    positive("latentChannels", latentChannels);
+    positive("encoderChannels", encoderChannels);
+    positive("dynamicsChannels", dynamicsChannels);
+    require(dynamicsBlocks >= 0, "dynamicsBlocks must be >= 0, got " + dynamicsBlocks);
+    positive("featureSize", featureSize);
+    positive("headWidth", headWidth);
+    positive("headLayers", headLayers);
+    positive("flowSamples", flowSamples);
+    positive("sampleSteps", sampleSteps);
+    weight("actionWeight", actionWeight);
+    weight("videoWeight", videoWeight);
+    weight("reconWeight", reconWeight);
+    require(actionWeight + videoWeight + reconWeight > 0, "at least one of actionWeight, videoWeight, reconWeight must be > 0");
+    positive("batchSize", batchSize);
+    positive("steps", steps);
+    require(learningRate > 0 && Double.isFinite(learningRate), "learningRate must be finite and > 0, got " + learningRate);
+    weight("weightDecay", weightDecay);
+    require(warmupSteps >= 0, "warmupSteps must be >= 0, got " + warmupSteps);
+    require(gradClip > 0 && Double.isFinite(gradClip), "gradClip must be finite and > 0, got " + gradClip);
+    require(emaDecay >= 0 && emaDecay < 1, "emaDecay must lie in [0, 1), got " + emaDecay);
+    positive("logEverySteps", logEverySteps);
+    positive("checkpointEverySteps", checkpointEverySteps);
+    require(validationBatches >= 0, "validationBatches must be >= 0, got " + validationBatches);
+    positive("threads", threads);
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) throw new IllegalArgumentException("wam config: " + message);
+  }
+
+  private static void positive(String name, int value) {
+    require(value >= 1, name + " must be >= 1, got " + value);
+  }
+
+  private static void weight(String name, double value) {
+    require(value >= 0 && Double.isFinite(value), name + " must be finite and >= 0, got " + value);
+  }
+
+  /** The defaults listed on the record's components; {@code dataset} is unset (null). */
+  public static WamConfig defaults() {
+    return new WamConfig(null, null, null, "observation.image", "observation.state", "action", 96, 512,
+        2, 16, 8, 4, 2, 8, 32, 64, 2, 256, 512, 3, 4, 10, 1, 1, 1,
+        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0);
+  }
+
+  /** Side of the latent frame (the tokenizer downsamples by 8). */
+  public int latentSize() {
+    return imageSize / 8;
+  }
+
+  /** Whether the run trains to predict the world (false: the action-only ablation). */
+  public boolean predictsVideo() {
+    return videoWeight > 0;
+  }
+
+  /** The loader this run trains from. */
+  public LoaderConfig loaderConfig(long loaderSeed, int decodeThreads) {
+    return new LoaderConfig(imageKey, stateKey, actionKey, historyFrames, actionHorizon, batchSize, loaderSeed,
+        decodeThreads, futureStride, futureFrames);
+  }
+
+  /** The same config with other data paths (used when a config file's relative paths are resolved). */
+  public WamConfig withData(String dataset, String validationDataset, String init) {
+    return new WamConfig(dataset, validationDataset, init, imageKey, stateKey, actionKey, imageSize, workspaceSize,
+        historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
+        dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
+        videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed);
+  }
+}

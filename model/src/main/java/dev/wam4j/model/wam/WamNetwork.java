@@ -1,0 +1,186 @@
+package dev.wam4j.model.wam;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.convolutional.Conv2dTranspose;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The world action model's network, in four parts that share one set of weights:
+ *
+ * <ol>
+ *   <li><b>Tokenizer</b>: an encoder maps each 96x96 RGB frame (values in [-1, 1]) to a 12x12 latent
+ *       frame of {@code latentChannels}; a decoder maps latent frames back to pixels.
+ *   <li><b>Latent dynamics</b>: a residual convolutional network over the history's latent frames and
+ *       agent positions (as constant planes) predicts the latent frames {@code futureStride},
+ *       {@code 2*futureStride}, ... steps ahead (as changes to the current latent frame), and pools a
+ *       trunk feature.
+ *   <li><b>Action head</b>: a flow-matching MLP gives the velocity of a noisy action chunk at flow
+ *       time t, conditioned on the trunk feature and the agent positions; integrating it from
+ *       Gaussian noise samples a chunk, so multimodal demonstrations stay multimodal.
+ * </ol>
+ *
+ * Shapes are NCHW. Package-private: {@link WamTrainer} and {@link WamPolicy} drive it.
+ */
+final class WamNetwork extends AbstractBlock {
+  static final int TIME_EMBEDDING = 32;
+
+  private final WamConfig c;
+  private final SequentialBlock encoder;
+  private final SequentialBlock decoder;
+  private final SequentialBlock dynamicsIn;
+  private final List<SequentialBlock> dynamicsBlocks = new ArrayList<>();
+  private final SequentialBlock futureOut;
+  private final SequentialBlock featureOut;
+  private final SequentialBlock actionHead;
+
+  WamNetwork(WamConfig config) {
+    this.c = config;
+    int e = config.encoderChannels(), z = config.latentChannels(), d = config.dynamicsChannels();
+    encoder = addChildBlock("encoder", new SequentialBlock()
+        .add(conv(e, 4, 4, 0)).add(Activation::gelu) // 96 -> 24, a patchify stem
+        .add(conv(e, 3, 1, 1)).add(Activation::gelu)
+        .add(conv(2 * e, 3, 2, 1)).add(Activation::gelu) // 24 -> 12
+        .add(conv(z, 1, 1, 0)));
+    decoder = addChildBlock("decoder", new SequentialBlock()
+        .add(conv(2 * e, 3, 1, 1)).add(Activation::gelu)
+        .add(deconv(e, 4, 2, 1)).add(Activation::gelu) // 12 -> 24
+        .add(conv(e, 3, 1, 1)).add(Activation::gelu)
+        .add(deconv(3, 4, 4, 0)).add(Activation::tanh)); // 24 -> 96
+    dynamicsIn = addChildBlock("dynamics_in", new SequentialBlock().add(conv(d, 3, 1, 1)).add(Activation::gelu));
+    for (int i = 0; i < config.dynamicsBlocks(); i++) {
+      dynamicsBlocks.add(addChildBlock("dynamics_block" + i, new SequentialBlock()
+          .add(conv(d, 3, 1, 1)).add(Activation::gelu).add(conv(d, 3, 1, 1))));
+    }
+    futureOut = addChildBlock("future_out", new SequentialBlock().add(conv(config.futureFrames() * z, 3, 1, 1)));
+    featureOut = addChildBlock("feature_out", new SequentialBlock()
+        .add(conv(d, 3, 2, 1)).add(Activation::gelu) // 12 -> 6
+        .add(Blocks.flatten())
+        .add(Linear.builder().setUnits(config.featureSize()).build()).add(Activation::gelu));
+    SequentialBlock head = new SequentialBlock();
+    for (int i = 0; i < config.headLayers(); i++) {
+      head.add(Linear.builder().setUnits(config.headWidth()).build()).add(Activation::gelu);
+    }
+    head.add(Linear.builder().setUnits(actionValues()).build());
+    actionHead = addChildBlock("action_head", head);
+  }
+
+  private static Conv2d conv(int filters, int kernel, int stride, int padding) {
+    return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
+        .optStride(new Shape(stride, stride)).optPadding(new Shape(padding, padding)).build();
+  }
+
+  private static Conv2dTranspose deconv(int filters, int kernel, int stride, int padding) {
+    return Conv2dTranspose.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
+        .optStride(new Shape(stride, stride)).optPadding(new Shape(padding, padding)).build();
+  }
+
+  /** Floats of one action chunk: horizon x (x, y). */
+  int actionValues() {
+    return c.actionHorizon() * 2;
+  }
+
+  /** Floats of the action head's condition: trunk feature plus the history's normalised positions. */
+  int conditionSize() {
+    return c.featureSize() + c.historyFrames() * 2;
+  }
+
+  /** Frames (N, 3, 96, 96) in [-1, 1] to latent frames (N, Z, 12, 12). */
+  NDArray encode(ParameterStore ps, NDArray frames, boolean training) {
+    return encoder.forward(ps, new NDList(frames), training).singletonOrThrow();
+  }
+
+  /** Latent frames (N, Z, 12, 12) to frames (N, 3, 96, 96) in [-1, 1]. */
+  NDArray decode(ParameterStore ps, NDArray latents, boolean training) {
+    return decoder.forward(ps, new NDList(latents), training).singletonOrThrow();
+  }
+
+  /**
+   * The latent dynamics.
+   *
+   * @param history latent frames of the history, (B, H*Z, 12, 12), oldest first
+   * @param positions normalised agent positions, (B, H*2)
+   * @return predicted future latent frames (B, F*Z, 12, 12) and the action head's condition (B, conditionSize)
+   */
+  NDList dynamics(ParameterStore ps, NDArray history, NDArray positions, boolean training) {
+    long b = history.getShape().get(0);
+    int s = c.latentSize(), z = c.latentChannels();
+    NDArray planes = positions.reshape(b, c.historyFrames() * 2L, 1, 1).broadcast(b, c.historyFrames() * 2L, s, s);
+    NDArray h = dynamicsIn.forward(ps, new NDList(history.concat(planes, 1)), training).singletonOrThrow();
+    for (SequentialBlock block : dynamicsBlocks) {
+      h = h.add(block.forward(ps, new NDList(h), training).singletonOrThrow());
+    }
+    NDArray current = history.get(":, {}:", (long) (c.historyFrames() - 1) * z);
+    NDArray change = futureOut.forward(ps, new NDList(h), training).singletonOrThrow();
+    NDArray future = change.add(current.tile(1, c.futureFrames()));
+    NDArray feature = featureOut.forward(ps, new NDList(h), training).singletonOrThrow();
+    return new NDList(future, feature.concat(positions, 1));
+  }
+
+  /**
+   * Velocity of the flow at noisy chunks {@code xt} (N, horizon*2) and times {@code t} (N, 1) in [0, 1],
+   * given conditions (N, conditionSize).
+   */
+  NDArray velocity(ParameterStore ps, NDArray xt, NDArray t, NDArray condition, boolean training) {
+    return actionHead.forward(ps, new NDList(NDArrays.concat(new NDList(xt, timeEmbedding(t), condition), 1)), training)
+        .singletonOrThrow();
+  }
+
+  /** Sinusoidal features of the flow time at geometrically spaced frequencies 1..1000. */
+  static NDArray timeEmbedding(NDArray t) {
+    int half = TIME_EMBEDDING / 2;
+    float[] freq = new float[half];
+    for (int i = 0; i < half; i++) freq[i] = (float) Math.exp(Math.log(1000.0) * i / (half - 1));
+    NDArray angles = t.mul(t.getManager().create(freq, new Shape(1, half)));
+    return angles.sin().concat(angles.cos(), 1);
+  }
+
+  /** Whole-policy forward for a batch: history frames, positions, noisy chunks, times -> velocities. */
+  @Override
+  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray frames = inputs.get(0), positions = inputs.get(1), xt = inputs.get(2), t = inputs.get(3);
+    long b = positions.getShape().get(0);
+    int s = c.latentSize();
+    NDArray latents = encode(ps, frames, training).reshape(b, (long) c.historyFrames() * c.latentChannels(), s, s);
+    NDArray condition = dynamics(ps, latents, positions, training).get(1);
+    return new NDList(velocity(ps, xt, t, condition, training));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {new Shape(inputShapes[1].get(0), actionValues())};
+  }
+
+  /** Initialises every part with its own input shape (the parts are not one chain). */
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    int s = c.latentSize(), z = c.latentChannels(), d = c.dynamicsChannels(), h = c.historyFrames();
+    encoder.initialize(manager, dataType, new Shape(1, 3, c.imageSize(), c.imageSize()));
+    decoder.initialize(manager, dataType, new Shape(1, z, s, s));
+    dynamicsIn.initialize(manager, dataType, new Shape(1, (long) h * z + h * 2L, s, s));
+    for (Block block : dynamicsBlocks) block.initialize(manager, dataType, new Shape(1, d, s, s));
+    futureOut.initialize(manager, dataType, new Shape(1, d, s, s));
+    featureOut.initialize(manager, dataType, new Shape(1, d, s, s));
+    actionHead.initialize(manager, dataType, new Shape(1, actionValues() + TIME_EMBEDDING + conditionSize()));
+  }
+
+  /** Input shapes of {@link #forwardInternal} for a batch of one. */
+  Shape[] inputShapes() {
+    return new Shape[] {
+        new Shape(c.historyFrames(), 3, c.imageSize(), c.imageSize()), new Shape(1, c.historyFrames() * 2L),
+        new Shape(1, actionValues()), new Shape(1, 1)};
+  }
+}

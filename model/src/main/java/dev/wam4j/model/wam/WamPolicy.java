@@ -1,0 +1,141 @@
+package dev.wam4j.model.wam;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.wam4j.model.CheckpointException;
+import dev.wam4j.model.Engines;
+import dev.wam4j.model.policy.ChunkPolicy;
+import dev.wam4j.model.policy.Plan;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+/**
+ * The world action model as a runtime policy: the observation history in, an action chunk (sampled by
+ * integrating the flow from Gaussian noise with {@link WamConfig#sampleSteps()} Euler steps) and,
+ * on request, the dream: the predicted future frames decoded to pixels. Runs the checkpoint's
+ * moving-average weights. Owns native memory; close it. Not thread-safe.
+ */
+public final class WamPolicy implements ChunkPolicy {
+  private final WamConfig config;
+  private final WamCheckpoint.Meta meta;
+  private final Model model;
+  private final WamNetwork net;
+  private final float[] positions;
+  private final float[] noise;
+  private SplittableRandom rng = new SplittableRandom(0);
+
+  private WamPolicy(WamCheckpoint.Meta meta, Model model, WamNetwork net) {
+    this.config = meta.config();
+    this.meta = meta;
+    this.model = model;
+    this.net = net;
+    this.positions = new float[config.historyFrames() * 2];
+    this.noise = new float[net.actionValues()];
+  }
+
+  /**
+   * Loads a checkpoint directory, or a run directory (its latest checkpoint).
+   *
+   * @throws CheckpointException when it is not a wam checkpoint, is corrupted, or does not fit its config
+   */
+  public static WamPolicy load(Path checkpoint) throws IOException {
+    Path dir = WamCheckpoint.resolve(checkpoint);
+    WamCheckpoint.Meta meta = WamCheckpoint.readMeta(dir);
+    Engines.pytorch();
+    Model model = Model.newInstance("wam", Engines.PYTORCH);
+    try {
+      WamNetwork net = new WamNetwork(meta.config());
+      model.setBlock(net);
+      net.initialize(model.getNDManager(), DataType.FLOAT32, net.inputShapes());
+      WamCheckpoint.loadPolicyWeights(dir, meta, net, model.getNDManager());
+      return new WamPolicy(meta, model, net);
+    } catch (IOException | RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  public WamConfig config() {
+    return config;
+  }
+
+  /** The checkpoint's metadata (config, step, data, metrics). */
+  public WamCheckpoint.Meta meta() {
+    return meta;
+  }
+
+  @Override
+  public int historyFrames() {
+    return config.historyFrames();
+  }
+
+  @Override
+  public int imageSize() {
+    return config.imageSize();
+  }
+
+  @Override
+  public int executeSteps() {
+    return config.executeSteps();
+  }
+
+  @Override
+  public void reset(long seed) {
+    rng = new SplittableRandom(seed);
+  }
+
+  @Override
+  public Plan plan(byte[] images, float[] agentPositions, boolean dream) {
+    int h = config.historyFrames(), size = config.imageSize(), f = config.futureFrames(), z = config.latentChannels();
+    int s = config.latentSize(), a = net.actionValues();
+    if (images.length != h * size * size * 3 || agentPositions.length != h * 2) {
+      throw new IllegalArgumentException("plan: expected " + h + " frames of " + size + "x" + size + "x3 and " + h
+          + " positions, got " + images.length + " image bytes and " + agentPositions.length + " position values");
+    }
+    long t0 = System.nanoTime();
+    WamTrainer.normalize(agentPositions, positions, config.workspaceSize());
+    for (int i = 0; i < a; i++) noise[i] = (float) WamTrainer.gaussian(rng);
+    float[] actions;
+    byte[] dreamFrames = new byte[0];
+    int[] offsets = new int[0];
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDManager m = model.getNDManager();
+      ParameterStore ps = new ParameterStore(m, false);
+      NDArray latents = net.encode(ps, WamTrainer.frames(m, images, h, size), false).reshape(1, (long) h * z, s, s);
+      NDList dyn = net.dynamics(ps, latents, m.create(positions, new Shape(1, h * 2L)), false);
+      NDArray x = m.create(noise, new Shape(1, a));
+      int steps = config.sampleSteps();
+      for (int i = 0; i < steps; i++) {
+        NDArray t = m.full(new Shape(1, 1), (float) i / steps);
+        x = x.add(net.velocity(ps, x, t, dyn.get(1), false).div(steps));
+      }
+      actions = x.toFloatArray();
+      if (dream) {
+        NDArray pixels = net.decode(ps, dyn.get(0).reshape(f, z, s, s), false);
+        dreamFrames = pixels.add(1f).mul(127.5f).round().clip(0, 255).transpose(0, 2, 3, 1).toType(DataType.UINT8, false)
+            .toByteArray();
+        offsets = new int[f];
+        for (int k = 0; k < f; k++) offsets[k] = (k + 1) * config.futureStride();
+      }
+    }
+    float scale = (float) (config.workspaceSize() / 2);
+    for (int i = 0; i < a; i++) {
+      if (!Float.isFinite(actions[i])) throw new IllegalStateException("plan: the model produced a non-finite action " + actions[i]);
+      actions[i] = (actions[i] + 1f) * scale;
+    }
+    return new Plan(actions, config.actionHorizon(), dreamFrames, offsets, (System.nanoTime() - t0) / 1e9);
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}

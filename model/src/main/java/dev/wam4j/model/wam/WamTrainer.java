@@ -1,0 +1,222 @@
+package dev.wam4j.model.wam;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.wam4j.data.loader.TrainingBatch;
+import dev.wam4j.data.loader.TrainingLoader;
+import dev.wam4j.model.Engines;
+import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
+
+/**
+ * Trains the world action model on one objective, jointly:
+ *
+ * <ul>
+ *   <li><b>action</b>: flow matching (rectified flow) on the normalised action chunk: for noise x0 and
+ *       a time t ~ U(0, 1), the head predicts x1 - x0 at (1 - t) x0 + t x1; padded actions are masked;
+ *   <li><b>video</b>: the predicted future latent frames against the encoder's latents of the real
+ *       future frames (held fixed), plus the decoded prediction against the real pixels;
+ *   <li><b>recon</b>: the tokenizer's reconstruction of the current frame.
+ * </ul>
+ *
+ * Weighted by {@link WamConfig#actionWeight()}, {@link WamConfig#videoWeight()} and
+ * {@link WamConfig#reconWeight()}; the action-only ablation sets the last two to 0. AdamW with
+ * warm-up and cosine decay. Each step runs in its own {@link NDScope}, so native memory stays flat.
+ * Flow noise is drawn in Java from a generator seeded by (seed, step), so a resumed run draws the
+ * same noise as an uninterrupted one. Not thread-safe; call from one platform thread.
+ */
+public final class WamTrainer implements AutoCloseable {
+  /** Losses of one batch, before the update. */
+  public record Losses(double total, double action, double video, double recon, double gradNorm) {}
+
+  private final WamConfig config;
+  private final Model model;
+  private final WamNetwork net;
+  private final AdamW optimizer;
+  private final TrainingLoader loader;
+  private final TrainingBatch batch;
+  private final float[] positions, chunk, mask, noise, times;
+  private long step;
+
+  WamTrainer(WamConfig config, TrainingLoader loader) {
+    this.config = config;
+    this.loader = loader;
+    Engines.pytorch().setRandomSeed(Long.hashCode(config.seed()));
+    this.model = Model.newInstance("wam", Engines.PYTORCH);
+    this.net = new WamNetwork(config);
+    model.setBlock(net);
+    net.initialize(model.getNDManager(), DataType.FLOAT32, net.inputShapes());
+    this.optimizer = new AdamW(net.getParameters(), model.getNDManager(), config.weightDecay(), config.gradClip(),
+        config.emaDecay());
+    this.batch = loader.newBatch();
+    int b = config.batchSize(), k = config.flowSamples();
+    positions = new float[b * config.historyFrames() * 2];
+    chunk = new float[b * net.actionValues()];
+    mask = new float[b * config.actionHorizon()];
+    noise = new float[b * k * net.actionValues()];
+    times = new float[b * k];
+  }
+
+  /** A trainer with fresh weights. */
+  public static WamTrainer create(WamConfig config, TrainingLoader loader) {
+    return new WamTrainer(config, loader);
+  }
+
+  /** The step size at {@code step} (0-based): linear warm-up, then cosine decay to 0 at {@code steps}. */
+  static double learningRate(WamConfig c, long step) {
+    if (step < c.warmupSteps()) return c.learningRate() * (step + 1) / c.warmupSteps();
+    double progress = Math.min(1.0, (double) (step - c.warmupSteps()) / Math.max(1, c.steps() - c.warmupSteps()));
+    return c.learningRate() * 0.5 * (1 + Math.cos(Math.PI * progress));
+  }
+
+  /**
+   * One optimizer step on a fresh batch.
+   *
+   * @throws IllegalStateException when the loss or gradient is NaN or infinite; the weights are left as they were
+   */
+  public Losses step() {
+    loader.sample(batch);
+    Losses losses;
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDManager m = model.getNDManager();
+      ParameterStore ps = new ParameterStore(m, false);
+      NDArray[] terms;
+      try (GradientCollector collector = model.getNDManager().getEngine().newGradientCollector()) {
+        terms = losses(ps, m, batch, new SplittableRandom(mix(config.seed(), step)), true);
+        double total = terms[0].getFloat();
+        if (!Double.isFinite(total)) {
+          throw new IllegalStateException("wam trainer: loss is " + total + " at step " + (step + 1)
+              + "; stopped before updating the weights (lower learningRate " + config.learningRate() + "?)");
+        }
+        collector.backward(terms[0]);
+      }
+      float gradNorm;
+      try {
+        gradNorm = optimizer.step(learningRate(config, step));
+      } catch (IllegalStateException e) {
+        throw new IllegalStateException("wam trainer: " + e.getMessage() + " at step " + (step + 1)
+            + "; stopped before updating the weights", e);
+      }
+      losses = new Losses(terms[0].getFloat(), terms[1].getFloat(), terms[2].getFloat(), terms[3].getFloat(), gradNorm);
+    }
+    step++;
+    return losses;
+  }
+
+  /** The weighted loss and its three terms for a batch, as scalars: total, action, video, recon. */
+  NDArray[] losses(ParameterStore ps, NDManager m, TrainingBatch batch, SplittableRandom rng, boolean training) {
+    int b = config.batchSize(), h = config.historyFrames(), f = config.futureFrames(), z = config.latentChannels();
+    int s = config.latentSize(), k = config.flowSamples(), a = net.actionValues();
+    normalize(batch.states, positions, config.workspaceSize());
+    normalize(batch.actions, chunk, config.workspaceSize());
+    for (int i = 0; i < mask.length; i++) mask[i] = batch.actionIsPad[i] ? 0f : 1f;
+
+    NDArray history = frames(m, batch.images, b * h, config.imageSize());
+    NDArray pos = m.create(positions, new Shape(b, h * 2L));
+    boolean video = config.videoWeight() > 0;
+    NDArray latents;
+    NDArray futureLatents = null, future = null;
+    if (video) { // one encoder call for history and future frames; the future's latents are targets only
+      future = frames(m, batch.futureImages, b * f, config.imageSize());
+      NDArray all = net.encode(ps, history.concat(future, 0), training);
+      latents = all.get("0:{}", (long) b * h);
+      futureLatents = all.get("{}:", (long) b * h).stopGradient().reshape(b, (long) f * z, s, s);
+    } else {
+      latents = net.encode(ps, history, training);
+    }
+    NDList dyn = net.dynamics(ps, latents.reshape(b, (long) h * z, s, s), pos, training);
+
+    NDArray zero = m.create(0f);
+    NDArray videoLoss = zero, reconLoss = zero, actionLoss = zero;
+    if (video) {
+      NDArray predicted = dyn.get(0);
+      NDArray pixels = net.decode(ps, predicted.reshape((long) b * f, z, s, s), training);
+      videoLoss = predicted.sub(futureLatents).square().mean().add(pixels.sub(future).square().mean());
+    }
+    if (config.reconWeight() > 0) {
+      NDArray current = latents.reshape(b, h, z, s, s).get(":, -1");
+      NDArray currentFrames = history.reshape(b, h, 3, config.imageSize(), config.imageSize()).get(":, -1");
+      reconLoss = net.decode(ps, current, training).sub(currentFrames).square().mean();
+    }
+    if (config.actionWeight() > 0) {
+      for (int i = 0; i < noise.length; i++) noise[i] = (float) gaussian(rng);
+      for (int i = 0; i < times.length; i++) times[i] = (float) rng.nextDouble();
+      NDArray x1 = m.create(chunk, new Shape(b, a)).repeat(0, k);
+      NDArray x0 = m.create(noise, new Shape((long) b * k, a));
+      NDArray t = m.create(times, new Shape((long) b * k, 1));
+      NDArray xt = x0.mul(t.neg().add(1)).add(x1.mul(t));
+      NDArray condition = dyn.get(1).repeat(0, k);
+      NDArray v = net.velocity(ps, xt, t, condition, training);
+      NDArray w = m.create(mask, new Shape(b, config.actionHorizon(), 1)).repeat(0, k)
+          .broadcast((long) b * k, config.actionHorizon(), 2).reshape((long) b * k, a);
+      NDArray err = v.sub(x1.sub(x0)).square().mul(w);
+      actionLoss = err.sum().div(w.sum().maximum(1f));
+    }
+    NDArray total = actionLoss.mul((float) config.actionWeight()).add(videoLoss.mul((float) config.videoWeight()))
+        .add(reconLoss.mul((float) config.reconWeight()));
+    return new NDArray[] {total, actionLoss, videoLoss, reconLoss};
+  }
+
+  /** RGB bytes [n][size][size][3] to a float tensor (n, 3, size, size) in [-1, 1]. */
+  static NDArray frames(NDManager m, byte[] rgb, int n, int size) {
+    NDArray bytes = m.create(ByteBuffer.wrap(rgb, 0, n * size * size * 3), new Shape(n, size, size, 3), DataType.UINT8);
+    return bytes.toType(DataType.FLOAT32, false).div(127.5f).sub(1f).transpose(0, 3, 1, 2);
+  }
+
+  /** Workspace pixels [0, size] to [-1, 1]. */
+  static void normalize(float[] in, float[] out, double workspaceSize) {
+    float scale = (float) (2 / workspaceSize);
+    for (int i = 0; i < in.length; i++) out[i] = in[i] * scale - 1f;
+  }
+
+  static double gaussian(SplittableRandom rng) {
+    double u1 = rng.nextDouble(), u2 = rng.nextDouble();
+    return Math.sqrt(-2 * Math.log1p(-u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  /** A well-mixed seed for (run seed, step). */
+  static long mix(long seed, long step) {
+    long x = seed * 0x9E3779B97F4A7C15L + step;
+    x = (x ^ (x >>> 30)) * 0xBF58476D1CE4E5B9L;
+    x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL;
+    return x ^ (x >>> 31);
+  }
+
+  /** Steps taken (including those of a resumed checkpoint). */
+  public long steps() {
+    return step;
+  }
+
+  public WamConfig config() {
+    return config;
+  }
+
+  WamNetwork network() {
+    return net;
+  }
+
+  AdamW optimizer() {
+    return optimizer;
+  }
+
+  Model model() {
+    return model;
+  }
+
+  void steps(long steps) {
+    this.step = steps;
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}
