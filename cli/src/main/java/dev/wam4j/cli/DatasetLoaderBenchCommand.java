@@ -38,6 +38,12 @@ final class DatasetLoaderBenchCommand implements Callable<Integer> {
   @Option(names = "--horizon", description = "Actions per sample (default: ${DEFAULT-VALUE}).", defaultValue = "16")
   int horizon;
 
+  @Option(names = "--future-frames", description = "Future observation frames per sample (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+  int futureFrames;
+
+  @Option(names = "--future-stride", description = "Frames between future frames (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+  int futureStride;
+
   @Option(names = "--seconds", description = "Sampling time measured (default: ${DEFAULT-VALUE}).", defaultValue = "3")
   double seconds;
 
@@ -51,7 +57,7 @@ final class DatasetLoaderBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (!(seconds > 0 && seconds <= 600)) throw new IllegalArgumentException("--seconds must be in (0, 600], got " + seconds);
     LoaderConfig cfg = new LoaderConfig("none".equals(imageKey) ? null : imageKey, "observation.state", "action", history, horizon,
-        batch, seed, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        batch, seed, Math.max(1, Runtime.getRuntime().availableProcessors()), futureFrames == 0 ? 0 : futureStride, futureFrames);
     long frames;
     try (var ds = dev.wam4j.data.lerobot.LeRobotDataset.open(dataset)) {
       frames = ds.episodes().stream().mapToLong(e -> e.length()).sum();
@@ -77,14 +83,15 @@ final class DatasetLoaderBenchCommand implements Callable<Integer> {
     r.put("decode_frames_per_second", loader.decodeFramesPerSecond());
     r.put("batches_per_second", n / s);
     r.put("samples_per_second", n * batch / s);
-    r.put("image_frames_per_second", cfg.imageKey() == null ? 0 : n * batch * history / s);
+    r.put("image_frames_per_second", cfg.imageKey() == null ? 0 : n * batch * (history + futureFrames) / s);
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       o.println(Json.result(r, spec));
     } else {
       o.printf("loaded %d frames of %d episodes in %.1f s (video decode %.0f frames/s)%n", loader.frames(), loader.episodes(),
           loader.loadSeconds(), loader.decodeFramesPerSecond());
-      o.printf("sampling: %.0f batches/s = %.0f samples/s (batch %d, history %d, horizon %d)%n", n / s, n * batch / s, batch, history, horizon);
+      o.printf("sampling: %.0f batches/s = %.0f samples/s (batch %d, history %d, horizon %d, future %d every %d)%n", n / s,
+          n * batch / s, batch, history, horizon, futureFrames, cfg.futureStride());
     }
     o.flush();
     return 0;

@@ -48,6 +48,20 @@ class DatasetWriteCommandsTest {
   }
 
   @Test
+  void loaderBenchSamplesHistoriesAndFutureFramesFromAnImportedDataset() throws Exception {
+    Path ds = tmp.resolve("bench");
+    assertThat(run(new CommandLine(new DatasetImportCommand()), "--episodes", "1", "--out", ds.toString())).as(err.toString()).isZero();
+    out.getBuffer().setLength(0);
+    assertThat(run(Main.commandLine(), "dataset", "loader-bench", ds.toString(), "--batch", "8", "--future-frames", "2",
+        "--future-stride", "4", "--seconds", "0.2", "--json")).as(err.toString()).isZero();
+    JsonNode n = new ObjectMapper().readTree(out.toString());
+    assertThat(n.get("frames").asInt()).isEqualTo(161);
+    assertThat(n.get("config").get("future_frames").asInt()).isEqualTo(2);
+    assertThat(n.get("config").get("future_stride").asInt()).isEqualTo(4);
+    assertThat(n.get("batches_per_second").asDouble()).isPositive();
+  }
+
+  @Test
   void anExistingOutputIsRefusedWithItsName() throws Exception {
     java.nio.file.Files.createDirectories(tmp.resolve("taken"));
     int code = run(Main.commandLine(), "sim", "collect", "--episodes", "1", "--out", tmp.resolve("taken").toString());

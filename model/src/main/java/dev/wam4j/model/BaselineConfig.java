@@ -66,8 +66,8 @@ public record BaselineConfig(
         batchSize, steps, normalizationBatches, seed);
   }
 
-  /** The loader this config trains from: states and actions only (no images), one decode thread. */
+  /** The loader this config trains from: states and actions only (no images, no future frames), one decode thread. */
   public LoaderConfig loaderConfig() {
-    return new LoaderConfig(null, stateKey, actionKey, historyFrames, actionHorizon, batchSize, seed, 1);
+    return new LoaderConfig(null, stateKey, actionKey, historyFrames, actionHorizon, batchSize, seed, 1, 0, 0);
   }
 }

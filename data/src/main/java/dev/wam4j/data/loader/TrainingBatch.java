@@ -1,7 +1,8 @@
 package dev.wam4j.data.loader;
 
 /**
- * One mini-batch, in flat arrays (sample-major). Reused across {@link TrainingLoader#sample} calls.
+ * One mini-batch, in flat arrays (sample-major). Reused across {@link TrainingLoader#sample} calls,
+ * which overwrite every element; owned by the caller, not thread-safe.
  *
  * <ul>
  *   <li>{@code images}: [batch][history][height][width][3] RGB bytes (empty without an image key)
@@ -9,7 +10,13 @@ package dev.wam4j.data.loader;
  *   <li>{@code actions}: [batch][horizon][actionDim]
  *   <li>{@code actionIsPad}: [batch][horizon], true where the chunk ran past the episode's end and
  *       the last action was repeated (LeRobot's padding convention)
- *   <li>{@code episode}, {@code frame}: where each sample's current frame is
+ *   <li>{@code futureImages}: [batch][futureFrames][height][width][3] RGB bytes; entry k - 1 is frame
+ *       {@code t + k * futureStride} of the sample's episode, clamped to its last frame (empty when
+ *       {@code futureFrames == 0})
+ *   <li>{@code futureStates}: [batch][futureFrames][stateDim], the state at those same frames
+ *   <li>{@code futureIsPad}: [batch][futureFrames], true where the future frame ran past the episode's
+ *       end and its last frame (image and state) was repeated
+ *   <li>{@code episode}, {@code frame}: where each sample's current frame {@code t} is
  * </ul>
  */
 public final class TrainingBatch {
@@ -17,14 +24,20 @@ public final class TrainingBatch {
   public final float[] states;
   public final float[] actions;
   public final boolean[] actionIsPad;
+  public final byte[] futureImages;
+  public final float[] futureStates;
+  public final boolean[] futureIsPad;
   public final int[] episode;
   public final int[] frame;
 
-  TrainingBatch(int batch, int history, int frameBytes, int stateDim, int horizon, int actionDim) {
+  TrainingBatch(int batch, int history, int frameBytes, int stateDim, int horizon, int actionDim, int future) {
     images = new byte[batch * history * frameBytes];
     states = new float[batch * history * stateDim];
     actions = new float[batch * horizon * actionDim];
     actionIsPad = new boolean[batch * horizon];
+    futureImages = new byte[batch * future * frameBytes];
+    futureStates = new float[batch * future * stateDim];
+    futureIsPad = new boolean[batch * future];
     episode = new int[batch];
     frame = new int[batch];
   }

@@ -19,9 +19,9 @@ import java.util.function.LongConsumer;
 
 /**
  * Loads a LeRobot dataset's state, action and (decoded) video or image frames into memory once, then draws
- * random mini-batches of observation histories and action chunks from flat arrays. Frames before an
- * episode's start repeat its first frame; actions past its end repeat its last action and are
- * flagged as padding. Sampling allocates nothing.
+ * random mini-batches of observation histories, action chunks and (optionally) future observation frames
+ * from flat arrays. Frames before an episode's start repeat its first frame; actions and future frames
+ * past its end repeat its last action or frame and are flagged as padding. Sampling allocates nothing.
  *
  * <p>Everything is held in memory, up to 2 GiB of frames: PushT's 25,650 frames of 96x96 take 709 MB,
  * but only about 2,300 frames of 640x480 fit; larger datasets need a streaming loader (not yet
@@ -190,12 +190,17 @@ public final class TrainingLoader {
 
   /** A batch sized for this loader's config, to pass to {@link #sample}. */
   public TrainingBatch newBatch() {
-    return new TrainingBatch(config.batchSize(), config.historyFrames(), frameBytes, stateDim, config.actionHorizon(), actionDim);
+    return new TrainingBatch(config.batchSize(), config.historyFrames(), frameBytes, stateDim, config.actionHorizon(), actionDim,
+        config.futureFrames());
   }
 
-  /** Fills {@code out} with a random mini-batch (current frames uniform over all frames). */
+  /**
+   * Fills {@code out} with a random mini-batch (current frames uniform over all frames).
+   *
+   * @param out from this loader's {@link #newBatch}
+   */
   public void sample(TrainingBatch out) {
-    int h = config.historyFrames(), k = config.actionHorizon();
+    int h = config.historyFrames(), k = config.actionHorizon(), f = config.futureFrames(), stride = config.futureStride();
     for (int s = 0; s < config.batchSize(); s++) {
       int row = rng.nextInt(frames);
       int e = rowEpisode[row];
@@ -212,6 +217,14 @@ public final class TrainingLoader {
         boolean pad = src > last;
         System.arraycopy(action, Math.min(src, last) * actionDim, out.actions, (s * k + j) * actionDim, actionDim);
         out.actionIsPad[s * k + j] = pad;
+      }
+      for (int j = 0; j < f; j++) {
+        long src = row + (long) (j + 1) * stride; // long: a huge stride must clamp, not wrap
+        boolean pad = src > last;
+        int at = (int) Math.min(src, last);
+        System.arraycopy(state, at * stateDim, out.futureStates, (s * f + j) * stateDim, stateDim);
+        System.arraycopy(images, at * frameBytes, out.futureImages, (s * f + j) * frameBytes, frameBytes);
+        out.futureIsPad[s * f + j] = pad;
       }
     }
   }

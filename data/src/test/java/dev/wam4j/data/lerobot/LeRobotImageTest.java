@@ -114,7 +114,7 @@ class LeRobotImageTest {
     SyntheticDataset s = images("v3.0");
     Path root = s.write(dir.resolve("ds"));
     TrainingLoader loader = TrainingLoader.load(root,
-        new LoaderConfig("observation.image", "observation.state", "action", 1, 1, 32, 3, 2), null);
+        new LoaderConfig("observation.image", "observation.state", "action", 1, 1, 32, 3, 2, 0, 0), null);
     TrainingBatch b = loader.newBatch();
     loader.sample(b);
     int bytes = 12 * 8 * 3;

@@ -41,7 +41,7 @@ class TrainingLoaderTest {
   }
 
   private static TrainingLoader load(int threads, int history, int horizon) throws Exception {
-    return TrainingLoader.load(dataset, new LoaderConfig("observation.image", "observation.state", "action", history, horizon, 256, 7, threads), null);
+    return TrainingLoader.load(dataset, new LoaderConfig("observation.image", "observation.state", "action", history, horizon, 256, 7, threads, 0, 0), null);
   }
 
   @Test
