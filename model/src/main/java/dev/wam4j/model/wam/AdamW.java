@@ -28,7 +28,7 @@ final class AdamW {
   private long updates;
 
   /** Create outside any {@code NDScope}: the state arrays must outlive it. */
-  AdamW(List<Pair<String, Parameter>> parameters, NDManager manager, double weightDecay, double gradClip, double emaDecay) {
+  AdamW(Iterable<Pair<String, Parameter>> parameters, NDManager manager, double weightDecay, double gradClip, double emaDecay) {
     this.params = new ArrayList<>();
     for (Pair<String, Parameter> p : parameters) {
       if (!p.getValue().requiresGradient()) continue;
@@ -67,7 +67,7 @@ final class AdamW {
       NDArray w = params.get(i).getArray(), g = grads.get(i).mul(scale);
       m.get(i).muli(BETA1).addi(g.mul(1 - BETA1));
       v.get(i).muli(BETA2).addi(g.square().muli(1 - BETA2));
-      NDArray update = m.get(i).div(c1).divi(v.get(i).div(c2).sqrti().addi(EPS));
+      NDArray update = m.get(i).div(c1).divi(v.get(i).div(c2).sqrt().addi(EPS));
       if (w.getShape().dimension() > 1 && weightDecay > 0) update.addi(w.mul(weightDecay));
       w.subi(update.muli(lr));
       grads.get(i).subi(grads.get(i));

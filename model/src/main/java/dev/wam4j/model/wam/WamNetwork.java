@@ -11,7 +11,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.convolutional.Conv2dTranspose;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -57,9 +56,9 @@ final class WamNetwork extends AbstractBlock {
         .add(conv(z, 1, 1, 0)));
     decoder = addChildBlock("decoder", new SequentialBlock()
         .add(conv(2 * e, 3, 1, 1)).add(Activation::gelu)
-        .add(deconv(e, 4, 2, 1)).add(Activation::gelu) // 12 -> 24
+        .add(conv(4 * e, 1, 1, 0)).add(Blocks.pixelShuffle(2)).add(Activation::gelu) // 12 -> 24
         .add(conv(e, 3, 1, 1)).add(Activation::gelu)
-        .add(deconv(3, 4, 4, 0)).add(Activation::tanh)); // 24 -> 96
+        .add(conv(3 * 16, 1, 1, 0)).add(Blocks.pixelShuffle(4)).add(Activation::tanh)); // 24 -> 96
     dynamicsIn = addChildBlock("dynamics_in", new SequentialBlock().add(conv(d, 3, 1, 1)).add(Activation::gelu));
     for (int i = 0; i < config.dynamicsBlocks(); i++) {
       dynamicsBlocks.add(addChildBlock("dynamics_block" + i, new SequentialBlock()
@@ -80,11 +79,6 @@ final class WamNetwork extends AbstractBlock {
 
   private static Conv2d conv(int filters, int kernel, int stride, int padding) {
     return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
-        .optStride(new Shape(stride, stride)).optPadding(new Shape(padding, padding)).build();
-  }
-
-  private static Conv2dTranspose deconv(int filters, int kernel, int stride, int padding) {
-    return Conv2dTranspose.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
         .optStride(new Shape(stride, stride)).optPadding(new Shape(padding, padding)).build();
   }
 
@@ -125,7 +119,9 @@ final class WamNetwork extends AbstractBlock {
     }
     NDArray current = history.get(":, {}:", (long) (c.historyFrames() - 1) * z);
     NDArray change = futureOut.forward(ps, new NDList(h), training).singletonOrThrow();
-    NDArray future = change.add(current.tile(1, c.futureFrames()));
+    NDList copies = new NDList();
+    for (int k = 0; k < c.futureFrames(); k++) copies.add(current);
+    NDArray future = change.add(NDArrays.concat(copies, 1)); // (tile is not implemented by the PyTorch engine)
     NDArray feature = featureOut.forward(ps, new NDList(h), training).singletonOrThrow();
     return new NDList(future, feature.concat(positions, 1));
   }

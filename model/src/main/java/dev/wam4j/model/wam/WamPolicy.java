@@ -71,6 +71,10 @@ public final class WamPolicy implements ChunkPolicy {
     return meta;
   }
 
+  WamNetwork network() {
+    return net;
+  }
+
   @Override
   public int historyFrames() {
     return config.historyFrames();

@@ -1,0 +1,157 @@
+package dev.wam4j.model.wam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
+import dev.wam4j.data.lerobot.write.LeRobotWriter;
+import dev.wam4j.data.lerobot.write.WriteFeature;
+import dev.wam4j.data.loader.TrainingLoader;
+import dev.wam4j.model.CheckpointException;
+import dev.wam4j.model.policy.Plan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The world action model trains on video and actions, checkpoints round-trip, and bad checkpoints fail loudly. */
+class WamTrainerTest {
+  @TempDir static Path tmp;
+  static Path dataset;
+
+  /** Small enough for CI: narrow layers, batch 8. */
+  static WamConfig tiny() {
+    WamConfig d = WamConfig.defaults();
+    return new WamConfig(null, null, null, d.imageKey(), d.stateKey(), d.actionKey(), 96, 512, 2, 8, 4, 2, 2,
+        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 40, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3);
+  }
+
+  /**
+   * Four episodes of a dark square gliding across a light frame: the state is its position, the
+   * action the position two steps on, so both the next frames and the actions follow from the history.
+   */
+  @BeforeAll
+  static void writeDataset() throws IOException {
+    List<WriteFeature> features = List.of(new WriteFeature.Video("observation.image", 96, 96),
+        new WriteFeature.Vector("observation.state", List.of("x", "y")), new WriteFeature.Vector("action", List.of("x", "y")));
+    byte[] frame = new byte[96 * 96 * 3];
+    try (LeRobotWriter w = LeRobotWriter.create(tmp.resolve("glide"), LeRobotWriteConfig.of(10, "glide", features))) {
+      for (int e = 0; e < 4; e++) {
+        w.beginEpisode("glide");
+        for (int t = 0; t < 24; t++) {
+          float x = 60 + 16 * t, y = 100 + 90 * e;
+          java.util.Arrays.fill(frame, (byte) 220);
+          int cx = (int) (x * 96 / 512), cy = (int) (y * 96 / 512);
+          for (int r = Math.max(0, cy - 6); r < Math.min(96, cy + 6); r++) {
+            for (int c = Math.max(0, cx - 6); c < Math.min(96, cx + 6); c++) {
+              int i = (r * 96 + c) * 3;
+              frame[i] = 30;
+              frame[i + 1] = 40;
+              frame[i + 2] = (byte) 160;
+            }
+          }
+          w.setImage("observation.image", frame, 0).setVector("observation.state", new float[] {x, y})
+              .setVector("action", new float[] {x + 32, y});
+          w.endFrame();
+        }
+        w.endEpisode();
+      }
+      dataset = w.finish();
+    }
+  }
+
+  static TrainingLoader loader(WamConfig c) throws IOException {
+    return TrainingLoader.load(dataset, c.loaderConfig(c.seed(), 1), null);
+  }
+
+  @Test
+  void jointLossFallsAndEveryTermIsTrained() throws IOException {
+    WamConfig c = tiny();
+    try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
+      double first = 0, last = 0;
+      long t0 = System.nanoTime();
+      for (int i = 0; i < c.steps(); i++) {
+        WamTrainer.Losses l = trainer.step();
+        assertThat(l.total()).isFinite();
+        assertThat(l.video()).isPositive();
+        assertThat(l.recon()).isPositive();
+        if (i < 5) first += l.total() / 5;
+        if (i >= c.steps() - 5) last += l.total() / 5;
+      }
+      System.out.printf("wam tiny: %d steps in %.1f s, loss %.4f -> %.4f%n", c.steps(), (System.nanoTime() - t0) / 1e9, first, last);
+      assertThat(last).isLessThan(first * 0.7);
+      assertThat(trainer.steps()).isEqualTo(c.steps());
+    }
+  }
+
+  @Test
+  void theActionOnlyAblationTrainsNoVideoTerms() throws IOException {
+    WamConfig d = tiny();
+    WamConfig c = new WamConfig(null, null, null, d.imageKey(), d.stateKey(), d.actionKey(), 96, 512, 2, 8, 4, 2, 2,
+        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 0, 0, 8, 3, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3);
+    try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
+      WamTrainer.Losses l = trainer.step();
+      assertThat(l.video()).isZero();
+      assertThat(l.recon()).isZero();
+      assertThat(l.action()).isPositive();
+    }
+  }
+
+  @Test
+  void aCheckpointRoundTripsIntoAPolicyThatPlansAndDreams() throws IOException {
+    WamConfig c = tiny();
+    Path ckpt = tmp.resolve("roundtrip/step-0000005");
+    float[] direct;
+    try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
+      for (int i = 0; i < 5; i++) trainer.step();
+      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of("dataset", dataset.toString()), Map.of(), 1.0, true);
+      direct = trainer.optimizer().averagedWeights().get(0).toFloatArray();
+    }
+    assertThat(Files.readString(ckpt.resolve("MODEL_CARD.md"))).contains("finetune, step 5").contains("\"batchSize\" : 8");
+    byte[] images = new byte[2 * 96 * 96 * 3];
+    float[] pos = {100, 100, 116, 100};
+    try (WamPolicy a = WamPolicy.load(ckpt); WamPolicy b = WamPolicy.load(ckpt)) {
+      assertThat(a.meta().step()).isEqualTo(5);
+      assertThat(a.network().getParameters().get(0).getValue().getArray().toFloatArray()).containsExactly(direct);
+      a.reset(11);
+      b.reset(11);
+      Plan pa = a.plan(images, pos, true), pb = b.plan(images, pos, true);
+      assertThat(pa.actions()).containsExactly(pb.actions());
+      assertThat(pa.horizon()).isEqualTo(8);
+      assertThat(pa.dreamOffsets()).containsExactly(2, 4);
+      assertThat(pa.dreamFrames()).hasSize(2 * 96 * 96 * 3);
+      assertThat(a.plan(images, pos, false).hasDream()).isFalse();
+    }
+  }
+
+  @Test
+  void aCorruptedCheckpointIsRefusedNamingTheFile() throws IOException {
+    WamConfig c = tiny();
+    Path ckpt = tmp.resolve("corrupt/step-0000001");
+    try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
+      trainer.step();
+      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
+    }
+    byte[] bytes = Files.readAllBytes(ckpt.resolve("policy.ndlist"));
+    bytes[bytes.length / 2] ^= 0x5a;
+    Files.write(ckpt.resolve("policy.ndlist"), bytes);
+    assertThatThrownBy(() -> WamPolicy.load(ckpt)).isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("policy.ndlist is corrupted");
+    assertThatThrownBy(() -> WamPolicy.load(tmp.resolve("nothing-here"))).isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("not a wam checkpoint");
+  }
+
+  @Test
+  void aCheckpointOfAnotherArchitectureIsRefusedNamingTheFields() {
+    WamConfig a = tiny();
+    WamConfig d = tiny();
+    WamConfig b = new WamConfig(null, null, null, d.imageKey(), d.stateKey(), d.actionKey(), 96, 512, 2, 8, 4, 2, 2,
+        4, 8, 32, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 40, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3);
+    assertThat(WamCheckpoint.architectureDifferences(a, b)).containsExactly("dynamicsChannels: checkpoint 16, config 32");
+    assertThat(WamCheckpoint.architectureDifferences(a, a)).isEmpty();
+  }
+}
