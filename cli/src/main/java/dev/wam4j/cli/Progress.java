@@ -25,6 +25,11 @@ final class Progress {
 
   /** Thread-safe: loaders report from several decoding threads. */
   synchronized void update(long done) {
+    update(done, "");
+  }
+
+  /** The same, with a short status (e.g. the current loss) after the ETA. */
+  synchronized void update(long done, String detail) {
     if (!enabled) return;
     long now = System.nanoTime();
     if (done < total && now - lastDraw < 200_000_000L) return;
@@ -34,7 +39,8 @@ final class Progress {
     double eta = rate > 0 ? (total - done) / rate : 0;
     int width = 30;
     int filled = total > 0 ? (int) (width * done / total) : width;
-    err.printf("\r%s [%s%s] %d/%d %s  %.1f/s  ETA %s ", label, "#".repeat(filled), " ".repeat(width - filled), done, total, unit, rate, clock(eta));
+    err.printf("\r%s [%s%s] %d/%d %s  %.1f/s  ETA %s %s", label, "#".repeat(filled), " ".repeat(width - filled), done, total, unit, rate,
+        clock(eta), detail);
     err.flush();
   }
 

@@ -78,6 +78,11 @@ final class AdamW {
     return norm;
   }
 
+  /** Restarts the moving average at the current weights (a run initialised from another checkpoint). */
+  void resetAverage() {
+    for (int i = 0; i < params.size(); i++) ema.get(i).set(params.get(i).getArray().toFloatArray());
+  }
+
   long updates() {
     return updates;
   }

@@ -1,0 +1,106 @@
+package dev.wam4j.cli;
+
+import dev.wam4j.model.wam.WamConfig;
+import dev.wam4j.model.wam.WamRun;
+import dev.wam4j.model.wam.WamTrainer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code wam4j train pretrain|finetune}: trains the world action model from a config file. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train the world action model: 'pretrain' (stage 1, e.g. action-free hand video) or 'finetune' "
+        + "(stage 2, robot demonstrations; set 'init' to a stage-1 checkpoint). Writes log.csv, loss.png, "
+        + "checkpoints step-NNNNNNN/ with model cards, and 'latest'; rerun the same command to resume after a crash.")
+final class TrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "STAGE", description = "pretrain or finetune.")
+  String stage;
+
+  @Option(names = "--config", required = true, description = "JSON config; fields override the defaults (see docs/TRAINING.md).")
+  Path config;
+
+  @Option(names = "--out", description = "Run directory (default: runs/<config file name without .json>).")
+  Path out;
+
+  @Option(names = "--json", description = "Print the result as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    WamRun.Stage s = switch (stage) {
+      case "pretrain" -> WamRun.Stage.PRETRAIN;
+      case "finetune" -> WamRun.Stage.FINETUNE;
+      default -> throw new IllegalArgumentException("STAGE must be pretrain or finetune, got '" + stage + "'");
+    };
+    WamConfig c = WamRun.loadConfig(config);
+    if (s == WamRun.Stage.PRETRAIN && c.init() != null) {
+      throw new IllegalArgumentException(config + ": a pretrain run starts from fresh weights; remove 'init' or use finetune");
+    }
+    Path dir = out != null ? out : Path.of("runs", config.getFileName().toString().replaceFirst("\\.json$", ""));
+    PrintWriter err = spec.commandLine().getErr();
+    Progress[] bar = {null};
+    WamRun.Result r = WamRun.train(c, s, dir, new WamRun.Listener() {
+      Progress loading;
+      String phase;
+
+      @Override
+      public void loading(String p, long frames) {
+        if (!p.equals(phase)) {
+          if (loading != null) loading.done();
+          phase = p;
+          loading = new Progress(err, "decode " + p, 0, "frames");
+        }
+        loading.update(frames);
+      }
+
+      @Override
+      public void resumed(Path checkpoint, long step) {
+        err.printf("resuming from %s (step %d)%n", checkpoint, step);
+        err.flush();
+      }
+
+      @Override
+      public void step(long step, long total, WamTrainer.Losses l) {
+        if (bar[0] == null) {
+          if (loading != null) loading.done();
+          bar[0] = new Progress(err, s.id(), total, "steps");
+        }
+        bar[0].update(step, String.format("loss %.4f (action %.4f video %.4f recon %.4f) ", l.total(), l.action(), l.video(), l.recon()));
+      }
+
+      @Override
+      public void checkpoint(Path dir, Map<String, Object> metrics) {
+        if (!Boolean.getBoolean("wam4j.progress") && System.console() == null) {
+          err.printf("checkpoint %s %s%n", dir, metrics);
+          err.flush();
+        }
+      }
+    });
+    if (bar[0] != null) bar[0].done();
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("stage", s.id());
+    result.put("run", dir.toString());
+    result.put("checkpoint", r.checkpoint().toString());
+    result.put("steps", r.steps());
+    result.put("train_seconds", r.trainSeconds());
+    result.put("metrics", r.metrics());
+    result.put("config", c);
+    PrintWriter o = spec.commandLine().getOut();
+    if (json) {
+      o.println(Json.result(result, spec));
+    } else {
+      o.printf("%s: %d steps in %.1f min; checkpoint %s; %s%n", s.id(), r.steps(), r.trainSeconds() / 60, r.checkpoint(), r.metrics());
+    }
+    o.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,298 @@
+package dev.wam4j.model.wam;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wam4j.data.loader.TrainingBatch;
+import dev.wam4j.data.loader.TrainingLoader;
+import dev.wam4j.model.CheckpointException;
+import dev.wam4j.model.train.LossChart;
+import dev.wam4j.model.train.TrainingLog;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/**
+ * A training run in a directory: {@code config.json} (the resolved config), {@code log.csv} and
+ * {@code loss.png} (the loss curves), and checkpoints {@code step-NNNNNNN/} with a {@code latest}
+ * file naming the newest. Starting a run in a directory that has a checkpoint resumes it from there
+ * (the config must be the same): a run killed at any moment loses at most the steps since its last
+ * checkpoint. A NaN loss or gradient stops the run with an error; the NaN weights are never saved.
+ */
+public final class WamRun {
+  /** Stage 1 (video, no robot actions) or stage 2 (robot actions). */
+  public enum Stage {
+    PRETRAIN, FINETUNE;
+
+    public String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Hears about the run's progress (from the training thread). */
+  public interface Listener {
+    /** Loading data: a phase name and frames decoded so far. */
+    default void loading(String phase, long frames) {}
+
+    /** After every step. */
+    default void step(long step, long totalSteps, WamTrainer.Losses losses) {}
+
+    /** After each checkpoint is published. */
+    default void checkpoint(Path dir, Map<String, Object> metrics) {}
+
+    /** Once, when the run resumes from a checkpoint. */
+    default void resumed(Path checkpoint, long step) {}
+  }
+
+  /**
+   * What the run did.
+   *
+   * @param checkpoint the last checkpoint published
+   * @param trainSeconds wall time of training over all sessions of the run
+   * @param metrics the last checkpoint's metrics
+   */
+  public record Result(Path checkpoint, long steps, double trainSeconds, Map<String, Object> metrics) {}
+
+  static final List<String> COLUMNS = List.of(TrainingLog.STEP, "seconds", "samples_per_s", "loss", "loss_action",
+      "loss_video", "loss_recon", "grad_norm", "lr", "val_loss", "val_action", "val_video", "val_recon", "rss_mb");
+  private static final int KEEP_CHECKPOINTS = 2;
+
+  private WamRun() {}
+
+  /**
+   * Reads a config file: a JSON object whose fields override {@link WamConfig#defaults()}; relative
+   * {@code dataset}, {@code validationDataset} and {@code init} paths resolve against the file's folder.
+   *
+   * @throws IllegalArgumentException naming the file and the field for unknown fields or bad values
+   */
+  public static WamConfig loadConfig(Path file) throws IOException {
+    JsonNode tree;
+    try {
+      tree = WamCheckpoint.JSON.readTree(file.toFile());
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
+    }
+    if (tree == null || !tree.isObject()) throw new IllegalArgumentException(file + ": a config must be a JSON object");
+    ObjectNode merged = WamCheckpoint.JSON.valueToTree(WamConfig.defaults());
+    for (Map.Entry<String, JsonNode> f : tree.properties()) {
+      if (!merged.has(f.getKey())) {
+        throw new IllegalArgumentException(file + ": unknown field '" + f.getKey() + "' (known: " + iterable(merged.fieldNames()) + ")");
+      }
+      merged.set(f.getKey(), f.getValue());
+    }
+    WamConfig c;
+    try {
+      c = WamCheckpoint.JSON.treeToValue(merged, WamConfig.class);
+    } catch (JacksonException e) {
+      Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+      throw new IllegalArgumentException(file + ": " + (cause instanceof IllegalArgumentException ? cause.getMessage() : e.getOriginalMessage()), e);
+    }
+    if (c.dataset() == null) throw new IllegalArgumentException(file + ": field 'dataset' (a LeRobot dataset directory) is required");
+    Path base = file.toAbsolutePath().getParent();
+    return c.withData(resolve(base, c.dataset()), resolve(base, c.validationDataset()), resolve(base, c.init()));
+  }
+
+  private static String resolve(Path base, String path) {
+    return path == null ? null : base.resolve(path).normalize().toString();
+  }
+
+  private static List<String> iterable(Iterator<String> it) {
+    List<String> out = new ArrayList<>();
+    it.forEachRemaining(out::add);
+    return out;
+  }
+
+  /**
+   * Trains {@code config} in {@code dir}, resuming from its latest checkpoint if it has one.
+   *
+   * @throws CheckpointException when the directory's checkpoint was made under another config or stage,
+   *     or the init checkpoint has another architecture
+   * @throws IllegalStateException when the loss or gradient turns NaN (the last checkpoint stays valid)
+   */
+  public static Result train(WamConfig config, Stage stage, Path dir, Listener listener) throws IOException {
+    Files.createDirectories(dir);
+    Path latest = dir.resolve(WamCheckpoint.LATEST_FILE);
+    WamCheckpoint.Meta resumeFrom = null;
+    Path resumeDir = null;
+    if (Files.exists(latest)) {
+      resumeDir = WamCheckpoint.resolve(dir);
+      resumeFrom = WamCheckpoint.readMeta(resumeDir);
+      List<String> diffs = WamCheckpoint.differences(resumeFrom.config(), config);
+      if (!diffs.isEmpty() || !resumeFrom.stage().equals(stage.id())) {
+        throw new CheckpointException(dir + " holds a " + resumeFrom.stage() + " run under another config; use a new directory"
+            + " or the same config (differences: " + (diffs.isEmpty() ? "stage" : String.join(", ", diffs)) + ")");
+      }
+    }
+    writeAtomically(dir.resolve("config.json"), WamCheckpoint.JSON.writeValueAsString(Map.of("stage", stage.id(), "config", config)));
+    long start = resumeFrom == null ? 0 : resumeFrom.step();
+    TrainingLoader loader = TrainingLoader.load(Path.of(config.dataset()), config.loaderConfig(WamTrainer.mix(config.seed(), start), 2),
+        n -> listener.loading("train data", n));
+    requireXy(loader, config.dataset());
+    List<TrainingBatch> validation = new ArrayList<>();
+    if (config.validationDataset() != null && config.validationBatches() > 0) {
+      TrainingLoader v = TrainingLoader.load(Path.of(config.validationDataset()), config.loaderConfig(12345, 2),
+          n -> listener.loading("validation data", n));
+      requireXy(v, config.validationDataset());
+      for (int i = 0; i < config.validationBatches(); i++) {
+        TrainingBatch b = v.newBatch();
+        v.sample(b);
+        validation.add(b);
+      }
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("dataset", config.dataset());
+    data.put("episodes", loader.episodes());
+    data.put("frames", loader.frames());
+    data.put("hours_at_10fps", Math.round(loader.frames() / 36.0) / 100.0);
+    data.put("validation_dataset", config.validationDataset());
+    data.put("init", config.init());
+
+    try (WamTrainer trainer = WamTrainer.create(config, loader);
+        TrainingLog log = resumeFrom == null ? TrainingLog.create(freshLog(dir), COLUMNS)
+            : TrainingLog.resume(dir.resolve("log.csv"), COLUMNS, start)) {
+      double priorSeconds = 0;
+      if (resumeFrom != null) {
+        WamCheckpoint.restore(resumeDir, resumeFrom, trainer);
+        priorSeconds = resumeFrom.trainSeconds();
+        listener.resumed(resumeDir, start);
+      } else if (config.init() != null) {
+        initialise(trainer, Path.of(config.init()));
+      }
+      long t0 = System.nanoTime(), windowStart = t0, windowSteps = 0;
+      Path published = resumeDir;
+      Map<String, Object> metrics = resumeFrom == null ? Map.of() : resumeFrom.metrics();
+      double sum = 0, sumA = 0, sumV = 0, sumR = 0, sumG = 0;
+      for (long s = start; s < config.steps(); ) {
+        WamTrainer.Losses l = trainer.step();
+        s = trainer.steps();
+        sum += l.total();
+        sumA += l.action();
+        sumV += l.video();
+        sumR += l.recon();
+        sumG += l.gradNorm();
+        windowSteps++;
+        listener.step(s, config.steps(), l);
+        boolean checkpoint = s % config.checkpointEverySteps() == 0 || s == config.steps();
+        if (s % config.logEverySteps() == 0 || checkpoint) {
+          long now = System.nanoTime();
+          double seconds = priorSeconds + (now - t0) / 1e9;
+          TrainingLog.Row row = log.row(s).set("seconds", seconds)
+              .set("samples_per_s", windowSteps * config.batchSize() / ((now - windowStart) / 1e9))
+              .set("loss", sum / windowSteps).set("loss_action", sumA / windowSteps).set("loss_video", sumV / windowSteps)
+              .set("loss_recon", sumR / windowSteps).set("grad_norm", sumG / windowSteps)
+              .set("lr", WamTrainer.learningRate(config, s - 1)).set("rss_mb", TrainingLog.residentMemoryMiB());
+          metrics = new LinkedHashMap<>();
+          metrics.put("loss", sum / windowSteps);
+          metrics.put("loss_action", sumA / windowSteps);
+          metrics.put("loss_video", sumV / windowSteps);
+          metrics.put("loss_recon", sumR / windowSteps);
+          metrics.put("samples_per_s", windowSteps * config.batchSize() / ((now - windowStart) / 1e9));
+          if (checkpoint && !validation.isEmpty()) {
+            double[] v = validate(trainer, validation);
+            row.set("val_loss", v[0]).set("val_action", v[1]).set("val_video", v[2]).set("val_recon", v[3]);
+            metrics.put("val_loss", v[0]);
+            metrics.put("val_action", v[1]);
+            metrics.put("val_video", v[2]);
+            metrics.put("val_recon", v[3]);
+          }
+          row.write();
+          sum = sumA = sumV = sumR = sumG = 0;
+          windowSteps = 0;
+          windowStart = System.nanoTime();
+          if (checkpoint) {
+            Path ckpt = dir.resolve(String.format("step-%07d", s));
+            double trainSeconds = priorSeconds + (System.nanoTime() - t0) / 1e9;
+            WamCheckpoint.save(trainer, ckpt, stage.id(), data, metrics, trainSeconds, true);
+            writeAtomically(latest, ckpt.getFileName() + "\n");
+            published = ckpt;
+            prune(dir, ckpt);
+            chart(dir);
+            listener.checkpoint(ckpt, metrics);
+          }
+        }
+      }
+      double trainSeconds = priorSeconds + (System.nanoTime() - t0) / 1e9;
+      if (published == null) throw new IllegalStateException("run in " + dir + " published no checkpoint");
+      return new Result(published, trainer.steps(), resumeFrom != null && start >= config.steps() ? resumeFrom.trainSeconds()
+          : trainSeconds, metrics);
+    }
+  }
+
+  /** A fresh log: a log left by a run killed before its first checkpoint is discarded. */
+  private static Path freshLog(Path dir) throws IOException {
+    Path log = dir.resolve("log.csv");
+    Files.deleteIfExists(log);
+    return log;
+  }
+
+  /** Starts from another checkpoint's weights (raw and averaged), e.g. stage 2 from stage 1. */
+  static void initialise(WamTrainer trainer, Path init) throws IOException {
+    Path dir = WamCheckpoint.resolve(init);
+    WamCheckpoint.Meta meta = WamCheckpoint.readMeta(dir);
+    List<String> diffs = WamCheckpoint.architectureDifferences(meta.config(), trainer.config());
+    if (!diffs.isEmpty()) {
+      throw new CheckpointException("init checkpoint " + dir + " has another architecture: " + String.join(", ", diffs));
+    }
+    WamCheckpoint.loadPolicyWeights(dir, meta, trainer.network(), trainer.model().getNDManager());
+    trainer.optimizer().resetAverage();
+  }
+
+  /** Mean weighted, action, video and recon loss over the held validation batches (no gradients, fixed noise). */
+  static double[] validate(WamTrainer trainer, List<TrainingBatch> batches) {
+    double[] out = new double[4];
+    for (int i = 0; i < batches.size(); i++) {
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        NDManager m = trainer.model().getNDManager();
+        NDArray[] terms = trainer.losses(new ParameterStore(m, false), m, batches.get(i), new SplittableRandom(1000 + i), false);
+        for (int k = 0; k < 4; k++) out[k] += terms[k].getFloat() / batches.size();
+      }
+    }
+    return out;
+  }
+
+  private static void requireXy(TrainingLoader loader, String dataset) {
+    TrainingBatch b = loader.newBatch();
+    int rows = b.episode.length * loader.config().historyFrames();
+    if (b.states.length != rows * 2 || b.actions.length != b.actionIsPad.length * 2) {
+      throw new IllegalArgumentException(dataset + ": '" + loader.config().stateKey() + "' and '" + loader.config().actionKey()
+          + "' must be 2 values each (x, y in workspace pixels)");
+    }
+  }
+
+  private static void prune(Path dir, Path keep) throws IOException {
+    List<Path> ckpts;
+    try (Stream<Path> s = Files.list(dir)) {
+      ckpts = s.filter(p -> p.getFileName().toString().matches("step-\\d{7}")).sorted().toList();
+    }
+    for (int i = 0; i < ckpts.size() - KEEP_CHECKPOINTS; i++) {
+      if (!ckpts.get(i).equals(keep)) WamCheckpoint.deleteTree(ckpts.get(i));
+    }
+  }
+
+  /** Redraws loss.png from log.csv. */
+  static void chart(Path dir) throws IOException {
+    TrainingLog.Table table = TrainingLog.read(dir.resolve("log.csv"));
+    LossChart.of("wam training loss (" + dir.getFileName() + ")", "loss", "loss_action", "loss_video", "loss_recon", "val_loss")
+        .withLogY().withSmoothing(10, "loss", "loss_action", "loss_video", "loss_recon").write(table, dir.resolve("loss.png"));
+  }
+
+  static void writeAtomically(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+}
