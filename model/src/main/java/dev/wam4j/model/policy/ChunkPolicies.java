@@ -1,5 +1,6 @@
 package dev.wam4j.model.policy;
 
+import dev.wam4j.model.wam.WamPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -8,12 +9,13 @@ public final class ChunkPolicies {
   private ChunkPolicies() {}
 
   /**
-   * Loads the policy saved in {@code checkpoint}.
+   * Loads the policy saved in {@code checkpoint}: a world action model checkpoint directory, or a
+   * training run directory (its latest checkpoint).
    *
-   * @throws IOException when the checkpoint cannot be read or is not a policy checkpoint
+   * @throws IOException when the checkpoint cannot be read, is corrupted, or is not a policy checkpoint
    */
   public static ChunkPolicy load(Path checkpoint) throws IOException {
-    // Filled in as policy kinds gain a runtime; see the world action model.
-    throw new IOException(checkpoint + ": no policy runtime can load this checkpoint yet");
+    // The world action model is the only policy with a runtime so far; its loader names what is wrong.
+    return WamPolicy.load(checkpoint);
   }
 }

@@ -1,0 +1,126 @@
+package dev.wam4j.cli;
+
+import dev.wam4j.eval.ClosedLoopEvaluation;
+import dev.wam4j.model.policy.ChunkPolicies;
+import dev.wam4j.model.policy.ChunkPolicy;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code wam4j eval}: closed-loop evaluation of a policy checkpoint on PushT (Diffusion Policy protocol). */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+    description = {
+        "Evaluate a policy checkpoint in closed loop on PushT (Diffusion Policy protocol).",
+        "One episode per seed from the legacy reset, at most 300 steps; an episode's score is the max over its steps "
+            + "of min(coverage / 0.95, 1), success is coverage > 0.95.",
+        "Reports success rate, mean max coverage, per-seed outcomes and plan latency; optionally writes a video with "
+            + "reality on the left and the policy's dream on the right."})
+final class EvalCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--checkpoint", required = true, paramLabel = "DIR", description = "Policy checkpoint directory.")
+  Path checkpoint;
+
+  @Option(names = "--seeds", paramLabel = "A..B", description = "Legacy reset seeds, inclusive (default: ${DEFAULT-VALUE}, the published 50).",
+      defaultValue = "100000..100049")
+  String seeds;
+
+  @Option(names = "--max-steps", description = "Control steps per episode at most, 1..300 (default: ${DEFAULT-VALUE}).", defaultValue = "300")
+  int maxSteps;
+
+  @Option(names = "--no-dream", description = "Do not ask the policy to decode its predicted frames (faster plans).")
+  boolean noDream;
+
+  @Option(names = "--policy-seed", description = "Seed of the policy's sampling noise, mixed with each episode's seed (default: ${DEFAULT-VALUE}).",
+      defaultValue = "0")
+  long policySeed;
+
+  @Option(names = "--video", paramLabel = "OUT.mp4", description = "Write an AV1 video: reality left, dream right, one frame per step.")
+  Path video;
+
+  @Option(names = "--video-episodes", paramLabel = "N", description = "Episodes in the video, the first ones (default: ${DEFAULT-VALUE}).",
+      defaultValue = "5")
+  int videoEpisodes;
+
+  @Option(names = "--video-scale", paramLabel = "K", description = "Nearest-neighbour magnification of each half of the video, 1..8 (default: ${DEFAULT-VALUE}).",
+      defaultValue = "2")
+  int videoScale;
+
+  @Option(names = "--json", description = "Print JSON (config, results, per-seed list, provenance) instead of a summary.")
+  boolean json;
+
+  @Option(names = "--out", paramLabel = "FILE.json", description = "Also write the JSON to this file (atomically).")
+  Path out;
+
+  @Override
+  public Integer call() throws IOException {
+    SeedRange range = SeedRange.parse(seeds);
+    int limit = ClosedLoopEvaluation.Config.PROTOCOL_MAX_STEPS;
+    if (maxSteps < 1 || maxSteps > limit) throw new IllegalArgumentException("--max-steps must be in 1.." + limit + ", got " + maxSteps);
+    if (videoEpisodes < 1) throw new IllegalArgumentException("--video-episodes must be >= 1, got " + videoEpisodes);
+    if (videoScale < 1 || videoScale > 8) throw new IllegalArgumentException("--video-scale must be in 1..8, got " + videoScale);
+    ClosedLoopEvaluation.Config config = new ClosedLoopEvaluation.Config(range.first(), range.last(), maxSteps, !noDream,
+        video, videoEpisodes, videoScale, policySeed);
+    if (!Files.exists(checkpoint)) throw new IllegalArgumentException("--checkpoint " + checkpoint + ": no such file or directory");
+    PrintWriter o = spec.commandLine().getOut();
+    ClosedLoopEvaluation.Result result;
+    try (ChunkPolicy policy = load(checkpoint)) {
+      Progress progress = new Progress(spec.commandLine().getErr(), "eval", config.episodes(), "episodes");
+      int[] done = {0};
+      result = ClosedLoopEvaluation.run(policy, config, e -> progress.update(++done[0]));
+      progress.done();
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("checkpoint", checkpoint.toString());
+    m.put("seeds", range.first() + ".." + range.last());
+    m.put("max_steps", config.maxSteps());
+    m.put("dream", config.dream());
+    m.put("policy_seed", config.policySeed());
+    m.put("video", video == null ? null : video.toString());
+    m.put("video_episodes", video == null ? 0 : Math.min(videoEpisodes, config.episodes()));
+    m.put("episodes", result.episodes());
+    m.put("success_rate", result.successRate());
+    m.put("mean_max_coverage", result.meanMaxCoverage());
+    m.put("plan_latency", result.planLatency());
+    m.put("dream_plan_latency", result.dreamPlanLatency());
+    m.put("wall_seconds", result.wallSeconds());
+    m.put("per_seed", result.perSeed());
+    String text = Json.result(m, spec);
+    if (out != null) Json.writeFile(out, text);
+    if (json) {
+      o.println(text);
+    } else {
+      long ok = result.perSeed().stream().filter(ClosedLoopEvaluation.Episode::success).count();
+      o.printf("eval %s seeds %s: success %.1f%% (%d/%d), mean max coverage %.3f%n", checkpoint, m.get("seeds"),
+          100 * result.successRate(), ok, result.episodes(), result.meanMaxCoverage());
+      latency(o, "plan latency", result.planLatency());
+      latency(o, "plan latency with dream", result.dreamPlanLatency());
+      o.printf("  wall %.1f s%s%s%n", result.wallSeconds(), video == null ? "" : ", video " + video, out == null ? "" : ", json " + out);
+    }
+    o.flush();
+    return 0;
+  }
+
+  private static void latency(PrintWriter o, String what, ClosedLoopEvaluation.Latency l) {
+    if (l != null) o.printf("  %s: p50 %.1f ms, p99 %.1f ms (%d plans)%n", what, l.p50Ms(), l.p99Ms(), l.plans());
+  }
+
+  /** The policy, or one clear line (through the command line's handler) when it cannot be loaded. */
+  private static ChunkPolicy load(Path checkpoint) {
+    try {
+      return ChunkPolicies.load(checkpoint);
+    } catch (IOException e) {
+      String why = e.getMessage() == null ? e.toString() : e.getMessage();
+      throw new IllegalArgumentException(why.contains(checkpoint.toString()) ? "cannot load a policy: " + why
+          : "cannot load a policy from --checkpoint " + checkpoint + ": " + why, e);
+    }
+  }
+}

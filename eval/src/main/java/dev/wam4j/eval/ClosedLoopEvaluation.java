@@ -1,0 +1,323 @@
+package dev.wam4j.eval;
+
+import dev.wam4j.data.video.VideoCodec;
+import dev.wam4j.data.video.VideoEncoding;
+import dev.wam4j.model.policy.ChunkPolicy;
+import dev.wam4j.model.policy.Plan;
+import dev.wam4j.sim.Embodiment;
+import dev.wam4j.sim.pusht.PushTEnv;
+import dev.wam4j.sim.render.Camera;
+import dev.wam4j.sim.render.Sampling;
+import dev.wam4j.sim.render.SceneLook;
+import dev.wam4j.sim.render.SceneRenderer;
+import dev.wam4j.sim.scene.Scene;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Closed-loop evaluation of a {@link ChunkPolicy} on PushT, following the Diffusion Policy protocol:
+ * one episode per seed from the legacy (numpy) reset, the reference scene pushed by the robot, at
+ * most 300 control steps, an episode ending early at success; the score of an episode is the maximum
+ * over its steps of the reward {@code min(coverage / 0.95, 1)}, and the published "coverage" is the
+ * mean of those maxima. Success is the environment's termination (coverage above 0.95).
+ *
+ * <p>The policy runs with a receding horizon: it plans from the last {@link ChunkPolicy#historyFrames()}
+ * observations, the first {@link ChunkPolicy#executeSteps()} actions of the plan run (fewer when the
+ * plan is shorter or the episode ends), then it plans again. An observation is a 96 x 96 (the
+ * policy's {@link ChunkPolicy#imageSize()}) RGB frame drawn exactly as the reference draws it, and
+ * the agent position; at an episode's start the history is the first observation repeated.
+ *
+ * <p>Reproducible: episode {@code seed} resets the environment with {@code seed} and the policy with
+ * {@link #episodePolicySeed(long, long)} of the config's policy seed and {@code seed}, so an episode's
+ * outcome does not depend on which other seeds are in the range. Plan latency is the wall time of
+ * each {@link ChunkPolicy#plan} call measured here, split by whether the plan carried dream frames.
+ *
+ * <p>Stateless; a run uses the policy from the calling thread only (policies are not thread-safe).
+ */
+public final class ClosedLoopEvaluation {
+  /**
+   * LeRobot's AV1 quality and speed, but a keyframe every 5 s (50 frames) instead of every 2 frames:
+   * an evaluation video is watched, not sampled at random frames.
+   */
+  static final VideoEncoding VIDEO_ENCODING = new VideoEncoding(VideoCodec.AV1, 30, 50, 10);
+
+  private ClosedLoopEvaluation() {}
+
+  /**
+   * What to evaluate.
+   *
+   * @param firstSeed first legacy reset seed, >= 0
+   * @param lastSeed last seed, inclusive, in {@code firstSeed .. 2^32 - 1} (numpy's seed range)
+   * @param maxSteps control steps per episode at most, 1 .. the scene's limit (300 for PushT)
+   * @param dream whether to ask the policy to decode its predicted frames
+   * @param video MP4 file for the side-by-side reality / dream video, or {@code null} for none
+   * @param videoEpisodes how many episodes (the first ones) the video shows, >= 1
+   * @param videoScale nearest-neighbour magnification of each half of the video, 1..8
+   * @param policySeed seed of the policy's sampling noise, mixed with each episode's seed
+   */
+  public record Config(long firstSeed, long lastSeed, int maxSteps, boolean dream, Path video, int videoEpisodes,
+      int videoScale, long policySeed) {
+    /** Steps per episode in the published protocol. */
+    public static final int PROTOCOL_MAX_STEPS = 300;
+
+    /** @throws IllegalArgumentException naming the field and value that is out of range */
+    public Config {
+      if (firstSeed < 0 || lastSeed < firstSeed || lastSeed > 0xFFFF_FFFFL) {
+        throw new IllegalArgumentException("seeds " + firstSeed + ".." + lastSeed
+            + ": need 0 <= first <= last < 2^32 (numpy's seed range)");
+      }
+      if (maxSteps < 1) throw new IllegalArgumentException("maxSteps must be >= 1, got " + maxSteps);
+      if (videoEpisodes < 1) throw new IllegalArgumentException("videoEpisodes must be >= 1, got " + videoEpisodes);
+      if (videoScale < 1 || videoScale > 8) throw new IllegalArgumentException("videoScale must be in 1..8, got " + videoScale);
+    }
+
+    /** The published protocol on seeds {@code first..last}: 300 steps, dream on, no video, policy seed 0. */
+    public static Config seeds(long first, long last) {
+      return new Config(first, last, PROTOCOL_MAX_STEPS, true, null, 5, 2, 0);
+    }
+
+    /** Number of episodes. */
+    public int episodes() {
+      return Math.toIntExact(lastSeed - firstSeed + 1);
+    }
+
+    public Config withMaxSteps(int steps) {
+      return new Config(firstSeed, lastSeed, steps, dream, video, videoEpisodes, videoScale, policySeed);
+    }
+
+    public Config withDream(boolean on) {
+      return new Config(firstSeed, lastSeed, maxSteps, on, video, videoEpisodes, videoScale, policySeed);
+    }
+
+    /** Writes the first {@code episodes} episodes to {@code file} ({@code null}: no video). */
+    public Config withVideo(Path file, int episodes) {
+      return new Config(firstSeed, lastSeed, maxSteps, dream, file, episodes, videoScale, policySeed);
+    }
+
+    public Config withVideoScale(int scale) {
+      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, scale, policySeed);
+    }
+
+    public Config withPolicySeed(long seed) {
+      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, seed);
+    }
+  }
+
+  /**
+   * One episode's outcome.
+   *
+   * @param seed legacy reset seed
+   * @param maxCoverage maximum over the episode's steps of {@code min(coverage / 0.95, 1)}, in [0, 1]
+   *     (the per-episode score of the published numbers)
+   * @param success the episode ended with coverage above 0.95
+   * @param steps control steps taken
+   * @param plans calls to {@link ChunkPolicy#plan}
+   */
+  public record Episode(long seed, double maxCoverage, boolean success, int steps, int plans) {}
+
+  /**
+   * Wall time of plan calls in milliseconds.
+   *
+   * @param plans number of calls measured, >= 1
+   * @param p50Ms median (nearest rank)
+   * @param p99Ms 99th percentile (nearest rank)
+   * @param meanMs mean
+   * @param maxMs slowest
+   */
+  public record Latency(int plans, double p50Ms, double p99Ms, double meanMs, double maxMs) {
+    /** Summary of {@code ms[0..n)}, or {@code null} when {@code n == 0}. The array is sorted in place. */
+    static Latency of(double[] ms, int n) {
+      if (n == 0) return null;
+      Arrays.sort(ms, 0, n);
+      double sum = 0;
+      for (int i = 0; i < n; i++) sum += ms[i];
+      return new Latency(n, rank(ms, n, 0.50), rank(ms, n, 0.99), sum / n, ms[n - 1]);
+    }
+
+    private static double rank(double[] sorted, int n, double p) {
+      return sorted[Math.max(0, (int) Math.ceil(p * n) - 1)];
+    }
+  }
+
+  /**
+   * The evaluation's outcome.
+   *
+   * @param config what was run
+   * @param episodes number of episodes
+   * @param successRate share of successful episodes, in [0, 1]
+   * @param meanMaxCoverage mean over episodes of {@link Episode#maxCoverage()} (the published "coverage")
+   * @param perSeed one entry per seed, in seed order
+   * @param planLatency plans that returned no dream frames; {@code null} when every plan dreamed
+   * @param dreamPlanLatency plans that returned dream frames; {@code null} when none did
+   * @param wallSeconds wall time of the whole run, video included
+   */
+  public record Result(Config config, int episodes, double successRate, double meanMaxCoverage, List<Episode> perSeed,
+      Latency planLatency, Latency dreamPlanLatency, double wallSeconds) {}
+
+  /**
+   * The seed the policy is reset with for the episode of {@code envSeed}: a 64-bit mix of both seeds,
+   * so different episodes get unrelated noise and the same episode always gets the same.
+   */
+  public static long episodePolicySeed(long policySeed, long envSeed) {
+    return mix(policySeed ^ mix(envSeed + 0x9E3779B97F4A7C15L));
+  }
+
+  // SplitMix64's finaliser
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /**
+   * Runs the evaluation.
+   *
+   * @param policy the policy; this method resets it once per episode but does not close it
+   * @param progress called after each episode with its outcome, or {@code null}
+   * @throws IllegalArgumentException when the policy's sizes are unusable, the config asks for more
+   *     steps than the scene allows, or a plan is malformed (dream frames of the wrong size, targets out
+   *     of range)
+   * @throws IOException when the video cannot be written
+   */
+  public static Result run(ChunkPolicy policy, Config config, Consumer<Episode> progress) throws IOException {
+    long t0 = System.nanoTime();
+    int size = policy.imageSize(), history = policy.historyFrames(), execute = policy.executeSteps();
+    if (size < 1 || history < 1 || execute < 1) {
+      throw new IllegalArgumentException("policy: imageSize " + size + ", historyFrames " + history + ", executeSteps "
+          + execute + " must all be >= 1");
+    }
+    Scene scene = Scene.pushT();
+    if (config.maxSteps() > scene.physics().maxSteps()) {
+      throw new IllegalArgumentException("maxSteps " + config.maxSteps() + " exceeds the scene's step limit "
+          + scene.physics().maxSteps());
+    }
+    Rollout rollout = new Rollout(policy, scene, size, history, execute, config);
+    List<Episode> episodes = new ArrayList<>(config.episodes());
+    try (SideBySideVideo video = config.video() == null ? null
+        : SideBySideVideo.open(config.video(), size, config.videoScale(), VIDEO_ENCODING)) {
+      for (int i = 0; i < config.episodes(); i++) {
+        long seed = config.firstSeed() + i;
+        Episode e = rollout.episode(seed, video != null && i < config.videoEpisodes() ? video : null);
+        episodes.add(e);
+        if (progress != null) progress.accept(e);
+      }
+      if (video != null) video.finish();
+    }
+    long successes = episodes.stream().filter(Episode::success).count();
+    double meanMax = episodes.stream().mapToDouble(Episode::maxCoverage).average().orElseThrow();
+    return new Result(config, episodes.size(), successes / (double) episodes.size(), meanMax, List.copyOf(episodes),
+        Latency.of(rollout.plainMs, rollout.plainCount), Latency.of(rollout.dreamMs, rollout.dreamCount),
+        (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** The buffers of one run: environment, renderer, observation history, latency log. */
+  private static final class Rollout {
+    private final ChunkPolicy policy;
+    private final Config config;
+    private final int frameBytes;
+    private final int history;
+    private final int execute;
+    private final PushTEnv env;
+    private final SceneRenderer renderer;
+    // [history][size][size][3] and [history][2], oldest first: the policy's input, shifted each step
+    private final byte[] images;
+    private final float[] positions;
+    private final int lastImage;
+    private final int lastPosition;
+    private double[] plainMs = new double[64];
+    private double[] dreamMs = new double[64];
+    private int plainCount;
+    private int dreamCount;
+
+    Rollout(ChunkPolicy policy, Scene scene, int size, int history, int execute, Config config) {
+      this.policy = policy;
+      this.config = config;
+      this.history = history;
+      this.execute = execute;
+      this.frameBytes = size * size * 3;
+      this.env = new PushTEnv(scene, Embodiment.RobotPusher.reference());
+      // the reference observation: PushT look with the robot agent, whole world, reference sampling
+      this.renderer = new SceneRenderer(SceneLook.of(scene), Camera.identity(), size, size, Sampling.REFERENCE);
+      this.images = new byte[history * frameBytes];
+      this.positions = new float[history * 2];
+      this.lastImage = (history - 1) * frameBytes;
+      this.lastPosition = (history - 1) * 2;
+    }
+
+    Episode episode(long seed, SideBySideVideo video) throws IOException {
+      env.reset(seed);
+      policy.reset(episodePolicySeed(config.policySeed(), seed));
+      observe();
+      for (int k = 0; k < history - 1; k++) {
+        System.arraycopy(images, lastImage, images, k * frameBytes, frameBytes);
+        positions[2 * k] = positions[lastPosition];
+        positions[2 * k + 1] = positions[lastPosition + 1];
+      }
+      if (video != null) {
+        video.beginEpisode(seed);
+        video.frame(images, lastImage, null, 0, 0);
+      }
+      double maxReward = 0;
+      int steps = 0, plans = 0;
+      boolean done = false;
+      // As the reference runner: the reset state earns no reward and the policy always acts at least once.
+      while (!done && steps < config.maxSteps()) {
+        long p0 = System.nanoTime();
+        Plan plan = policy.plan(images, positions, config.dream());
+        double ms = (System.nanoTime() - p0) / 1e6;
+        plans++;
+        checkDream(plan, seed, steps);
+        if (plan.hasDream()) {
+          if (dreamCount == dreamMs.length) dreamMs = Arrays.copyOf(dreamMs, 2 * dreamCount);
+          dreamMs[dreamCount++] = ms;
+        } else {
+          if (plainCount == plainMs.length) plainMs = Arrays.copyOf(plainMs, 2 * plainCount);
+          plainMs[plainCount++] = ms;
+        }
+        float[] actions = plan.actions();
+        int n = Math.min(execute, plan.horizon());
+        for (int j = 0; j < n && !done && steps < config.maxSteps(); j++) {
+          env.step(actions[2 * j], actions[2 * j + 1]);
+          steps++;
+          maxReward = Math.max(maxReward, env.reward());
+          done = env.terminated();
+          if (history > 1) {
+            System.arraycopy(images, frameBytes, images, 0, lastImage);
+            System.arraycopy(positions, 2, positions, 0, lastPosition);
+          }
+          observe();
+          if (video != null) video.frame(images, lastImage, plan, j + 1, steps);
+        }
+      }
+      return new Episode(seed, maxReward, env.terminated(), steps, plans);
+    }
+
+    /** Draws the current observation into the newest history slot. */
+    private void observe() {
+      renderer.render(env.agentX(), env.agentY(), 0, env.blockX(), env.blockY(), env.blockAngle(), images, lastImage);
+      positions[lastPosition] = (float) env.agentX();
+      positions[lastPosition + 1] = (float) env.agentY();
+    }
+
+    private void checkDream(Plan plan, long seed, int step) {
+      int[] offsets = plan.dreamOffsets();
+      if (offsets == null || plan.dreamFrames() == null) {
+        throw new IllegalArgumentException("plan at seed " + seed + " step " + step + ": dream frames and offsets must not be null (empty for none)");
+      }
+      if ((long) offsets.length * frameBytes != plan.dreamFrames().length) {
+        throw new IllegalArgumentException("plan at seed " + seed + " step " + step + ": " + plan.dreamFrames().length
+            + " dream bytes for " + offsets.length + " offsets of " + frameBytes + "-byte frames");
+      }
+      for (int i = 0; i < offsets.length; i++) {
+        if (offsets[i] < 1 || (i > 0 && offsets[i] <= offsets[i - 1])) {
+          throw new IllegalArgumentException("plan at seed " + seed + " step " + step + ": dream offsets "
+              + Arrays.toString(offsets) + " must be ascending and >= 1");
+        }
+      }
+    }
+  }
+}
