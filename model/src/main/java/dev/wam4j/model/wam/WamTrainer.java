@@ -48,6 +48,11 @@ public final class WamTrainer implements AutoCloseable {
   WamTrainer(WamConfig config, TrainingLoader loader) {
     this.config = config;
     this.loader = loader;
+    // Read by DJL when the engine starts; a later run in the same JVM keeps the first run's threads.
+    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(config.threads()));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
     Engines.pytorch().setRandomSeed(Long.hashCode(config.seed()));
     this.model = Model.newInstance("wam", Engines.PYTORCH);
     this.net = new WamNetwork(config);
