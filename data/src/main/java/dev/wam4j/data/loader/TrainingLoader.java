@@ -195,6 +195,15 @@ public final class TrainingLoader {
   }
 
   /**
+   * Advances the sample order by {@code batches} batches without copying anything: a resumed
+   * training run skips the batches it already trained on and then draws what an uninterrupted run would.
+   */
+  public void skip(long batches) {
+    if (batches < 0) throw new IllegalArgumentException("loader: cannot skip " + batches + " batches");
+    for (long i = 0, n = batches * config.batchSize(); i < n; i++) rng.nextInt(frames);
+  }
+
+  /**
    * Fills {@code out} with a random mini-batch (current frames uniform over all frames).
    *
    * @param out from this loader's {@link #newBatch}

@@ -138,8 +138,9 @@ public final class WamRun {
     }
     writeAtomically(dir.resolve("config.json"), WamCheckpoint.JSON.writeValueAsString(Map.of("stage", stage.id(), "config", config)));
     long start = resumeFrom == null ? 0 : resumeFrom.step();
-    TrainingLoader loader = TrainingLoader.load(Path.of(config.dataset()), config.loaderConfig(WamTrainer.mix(config.seed(), start), 2),
+    TrainingLoader loader = TrainingLoader.load(Path.of(config.dataset()), config.loaderConfig(config.seed(), 2),
         n -> listener.loading("train data", n));
+    loader.skip(start); // the batches the checkpoint already trained on: a resumed run equals an uninterrupted one
     requireXy(loader, config.dataset());
     List<TrainingBatch> validation = new ArrayList<>();
     if (config.validationDataset() != null && config.validationBatches() > 0) {

@@ -3,16 +3,12 @@ package dev.wam4j.model.wam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
-import dev.wam4j.data.lerobot.write.LeRobotWriter;
-import dev.wam4j.data.lerobot.write.WriteFeature;
 import dev.wam4j.data.loader.TrainingLoader;
 import dev.wam4j.model.CheckpointException;
 import dev.wam4j.model.policy.Plan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,45 +19,13 @@ class WamTrainerTest {
   @TempDir static Path tmp;
   static Path dataset;
 
-  /** Small enough for CI: narrow layers, batch 8. */
-  static WamConfig tiny() {
-    WamConfig d = WamConfig.defaults();
-    return new WamConfig(null, null, null, d.imageKey(), d.stateKey(), d.actionKey(), 96, 512, 2, 8, 4, 2, 2,
-        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 40, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3);
-  }
-
-  /**
-   * Four episodes of a dark square gliding across a light frame: the state is its position, the
-   * action the position two steps on, so both the next frames and the actions follow from the history.
-   */
   @BeforeAll
   static void writeDataset() throws IOException {
-    List<WriteFeature> features = List.of(new WriteFeature.Video("observation.image", 96, 96),
-        new WriteFeature.Vector("observation.state", List.of("x", "y")), new WriteFeature.Vector("action", List.of("x", "y")));
-    byte[] frame = new byte[96 * 96 * 3];
-    try (LeRobotWriter w = LeRobotWriter.create(tmp.resolve("glide"), LeRobotWriteConfig.of(10, "glide", features))) {
-      for (int e = 0; e < 4; e++) {
-        w.beginEpisode("glide");
-        for (int t = 0; t < 24; t++) {
-          float x = 60 + 16 * t, y = 100 + 90 * e;
-          java.util.Arrays.fill(frame, (byte) 220);
-          int cx = (int) (x * 96 / 512), cy = (int) (y * 96 / 512);
-          for (int r = Math.max(0, cy - 6); r < Math.min(96, cy + 6); r++) {
-            for (int c = Math.max(0, cx - 6); c < Math.min(96, cx + 6); c++) {
-              int i = (r * 96 + c) * 3;
-              frame[i] = 30;
-              frame[i + 1] = 40;
-              frame[i + 2] = (byte) 160;
-            }
-          }
-          w.setImage("observation.image", frame, 0).setVector("observation.state", new float[] {x, y})
-              .setVector("action", new float[] {x + 32, y});
-          w.endFrame();
-        }
-        w.endEpisode();
-      }
-      dataset = w.finish();
-    }
+    dataset = Glide.write(tmp.resolve("glide"), true, false);
+  }
+
+  static WamConfig tiny() {
+    return Glide.tiny();
   }
 
   static TrainingLoader loader(WamConfig c) throws IOException {

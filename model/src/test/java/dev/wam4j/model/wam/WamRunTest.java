@@ -1,0 +1,133 @@
+package dev.wam4j.model.wam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wam4j.model.CheckpointException;
+import dev.wam4j.model.train.TrainingLog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A training run directory: resumable to the bit, atomic, and loud about bad configs, data and NaN. */
+class WamRunTest {
+  @TempDir static Path tmp;
+  static Path dataset;
+
+  @BeforeAll
+  static void writeDataset() throws IOException {
+    dataset = Glide.write(tmp.resolve("glide"), true, false);
+  }
+
+  static WamConfig config(int steps) {
+    WamConfig t = Glide.tiny();
+    return new WamConfig(dataset.toString(), dataset.toString(), null, t.imageKey(), t.stateKey(), t.actionKey(), 96, 512, 2, 8, 4,
+        2, 2, 4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, steps, 2e-3, 1e-4, 2, 1.0, 0.9, 2, 4, 2, 2, 3);
+  }
+
+  @Test
+  void aRunResumedFromItsLastCheckpointEndsBitForBitWhereAnUninterruptedRunEnds() throws IOException {
+    WamConfig c = config(8);
+    Path straight = tmp.resolve("straight"), crashed = tmp.resolve("crashed");
+    WamRun.Result a = WamRun.train(c, WamRun.Stage.PRETRAIN, straight, new WamRun.Listener() {});
+    assertThat(a.steps()).isEqualTo(8);
+    assertThat(Files.readString(straight.resolve("latest")).strip()).isEqualTo("step-0000008");
+    assertThat(straight.resolve("loss.png")).isRegularFile();
+    assertThat(TrainingLog.read(straight.resolve("log.csv")).steps()).containsExactly(2, 4, 6, 8);
+
+    // The crash: a run that got to step 8, then lost everything after its step-4 checkpoint.
+    WamRun.train(c, WamRun.Stage.PRETRAIN, crashed, new WamRun.Listener() {});
+    deleteTree(crashed.resolve("step-0000008"));
+    Files.writeString(crashed.resolve("latest"), "step-0000004\n");
+    long[] resumedAt = {-1};
+    WamRun.Result b = WamRun.train(c, WamRun.Stage.PRETRAIN, crashed, new WamRun.Listener() {
+      @Override
+      public void resumed(Path checkpoint, long step) {
+        resumedAt[0] = step;
+      }
+    });
+    assertThat(resumedAt[0]).isEqualTo(4);
+    assertThat(b.steps()).isEqualTo(8);
+    assertThat(TrainingLog.read(crashed.resolve("log.csv")).steps()).containsExactly(2, 4, 6, 8);
+    WamCheckpoint.Meta ma = WamCheckpoint.readMeta(straight.resolve("step-0000008"));
+    WamCheckpoint.Meta mb = WamCheckpoint.readMeta(crashed.resolve("step-0000008"));
+    assertThat(mb.files()).isEqualTo(ma.files()); // same SHA-256 of policy weights and training state
+    assertThat(mb.metrics().get("val_loss")).isEqualTo(ma.metrics().get("val_loss"));
+  }
+
+  @Test
+  void resumingUnderAnotherConfigIsRefusedNamingTheField() throws IOException {
+    Path dir = tmp.resolve("other-config");
+    WamRun.train(config(4), WamRun.Stage.PRETRAIN, dir, new WamRun.Listener() {});
+    assertThatThrownBy(() -> WamRun.train(config(6), WamRun.Stage.PRETRAIN, dir, new WamRun.Listener() {}))
+        .isInstanceOf(CheckpointException.class).hasMessageContaining("steps: checkpoint 4, config 6");
+  }
+
+  @Test
+  void finetuningStartsFromAnInitCheckpointOfTheSameArchitectureOnly() throws IOException {
+    Path pre = tmp.resolve("pre");
+    WamRun.train(config(4), WamRun.Stage.PRETRAIN, pre, new WamRun.Listener() {});
+    WamConfig c = config(4).withData(dataset.toString(), null, pre.toString());
+    WamRun.Result r = WamRun.train(c, WamRun.Stage.FINETUNE, tmp.resolve("fine"), new WamRun.Listener() {});
+    assertThat(WamCheckpoint.readMeta(r.checkpoint()).data()).containsEntry("init", pre.toString());
+
+    WamConfig t = config(4);
+    WamConfig wider = new WamConfig(dataset.toString(), null, pre.toString(), t.imageKey(), t.stateKey(), t.actionKey(), 96, 512,
+        2, 8, 4, 2, 2, 4, 8, 16, 1, 32, 128, 2, 2, 4, 1, 1, 1, 8, 4, 2e-3, 1e-4, 2, 1.0, 0.9, 2, 4, 2, 2, 3);
+    assertThatThrownBy(() -> WamRun.train(wider, WamRun.Stage.FINETUNE, tmp.resolve("fine-wider"), new WamRun.Listener() {}))
+        .isInstanceOf(CheckpointException.class).hasMessageContaining("headWidth: checkpoint 64, config 128");
+  }
+
+  @Test
+  void aNonFiniteLossStopsTheRunBeforeAnyWeightsAreSaved() throws IOException {
+    Path bad = Glide.write(tmp.resolve("glide-nan"), true, true);
+    Path dir = tmp.resolve("nan-run");
+    WamConfig c = config(4).withData(bad.toString(), null, null);
+    assertThatThrownBy(() -> WamRun.train(c, WamRun.Stage.FINETUNE, dir, new WamRun.Listener() {}))
+        .isInstanceOf(IllegalStateException.class).hasMessageMatching("wam trainer: loss is (NaN|Infinity) at step 1; stopped before updating the weights.*");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("step-") || n.equals("latest"));
+    }
+  }
+
+  @Test
+  void aDatasetWithoutTheImageFeatureIsRefusedNamingIt() throws IOException {
+    Path noImages = Glide.write(tmp.resolve("glide-no-image"), false, false);
+    WamConfig c = config(4).withData(noImages.toString(), null, null);
+    assertThatThrownBy(() -> WamRun.train(c, WamRun.Stage.FINETUNE, tmp.resolve("no-image-run"), new WamRun.Listener() {}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("observation.image");
+  }
+
+  @Test
+  void configFilesOverrideDefaultsResolvePathsAndNameUnknownFields() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("configs"));
+    Path file = dir.resolve("run.json");
+    Files.writeString(file, "{\"dataset\": \"../glide\", \"steps\": 7, \"videoWeight\": 0}");
+    WamConfig c = WamRun.loadConfig(file);
+    assertThat(c.steps()).isEqualTo(7);
+    assertThat(c.videoWeight()).isZero();
+    assertThat(c.batchSize()).isEqualTo(WamConfig.defaults().batchSize());
+    assertThat(Path.of(c.dataset())).isEqualTo(dataset.toAbsolutePath().normalize());
+
+    Files.writeString(file, "{\"dataset\": \"x\", \"stepz\": 7}");
+    assertThatThrownBy(() -> WamRun.loadConfig(file)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(file.toString()).hasMessageContaining("unknown field 'stepz'");
+    Files.writeString(file, "{\"dataset\": \"x\", \"executeSteps\": 40}");
+    assertThatThrownBy(() -> WamRun.loadConfig(file)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(file.toString()).hasMessageContaining("executeSteps must lie in 1..actionHorizon (16), got 40");
+    Files.writeString(file, "{\"steps\": 7}");
+    assertThatThrownBy(() -> WamRun.loadConfig(file)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'dataset'");
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+    }
+  }
+}
