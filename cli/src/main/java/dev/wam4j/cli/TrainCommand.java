@@ -11,19 +11,44 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code wam4j train pretrain|finetune}: trains the world action model from a config file. */
+/** {@code wam4j train pretrain|finetune|bench}: trains the world action model from a config file. */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train the world action model: 'pretrain' (stage 1, e.g. action-free hand video) or 'finetune' "
         + "(stage 2, robot demonstrations; set 'init' to a stage-1 checkpoint). Writes log.csv, loss.png, "
-        + "checkpoints step-NNNNNNN/ with model cards, and 'latest'; rerun the same command to resume after a crash.")
-final class TrainCommand implements Callable<Integer> {
+        + "checkpoints step-NNNNNNN/ with model cards, and 'latest'; rerun the same command to resume after a crash. "
+        + "'bench' times training steps on the real data path.",
+    subcommands = {TrainCommand.Pretrain.class, TrainCommand.Finetune.class, TrainBenchCommand.class})
+final class TrainCommand {
+  /** {@code wam4j train pretrain}. */
+  @Command(name = "pretrain", mixinStandardHelpOptions = true,
+      description = "Stage 1: train on video (e.g. hand video across digital cousins) from fresh weights.")
+  static final class Pretrain extends Stage {
+    Pretrain() {
+      super(WamRun.Stage.PRETRAIN);
+    }
+  }
+
+  /** {@code wam4j train finetune}. */
+  @Command(name = "finetune", mixinStandardHelpOptions = true,
+      description = "Stage 2: train on robot demonstrations, from the config's 'init' checkpoint or fresh weights.")
+  static final class Finetune extends Stage {
+    Finetune() {
+      super(WamRun.Stage.FINETUNE);
+    }
+  }
+}
+
+/** One training stage; resumes when the run directory has a checkpoint. */
+abstract class Stage implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "STAGE", description = "pretrain or finetune.")
-  String stage;
+  private final WamRun.Stage stage;
+
+  Stage(WamRun.Stage stage) {
+    this.stage = stage;
+  }
 
   @Option(names = "--config", required = true, description = "JSON config; fields override the defaults (see docs/TRAINING.md).")
   Path config;
@@ -36,11 +61,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    WamRun.Stage s = switch (stage) {
-      case "pretrain" -> WamRun.Stage.PRETRAIN;
-      case "finetune" -> WamRun.Stage.FINETUNE;
-      default -> throw new IllegalArgumentException("STAGE must be pretrain or finetune, got '" + stage + "'");
-    };
+    WamRun.Stage s = stage;
     WamConfig c = WamRun.loadConfig(config);
     if (s == WamRun.Stage.PRETRAIN && c.init() != null) {
       throw new IllegalArgumentException(config + ": a pretrain run starts from fresh weights; remove 'init' or use finetune");

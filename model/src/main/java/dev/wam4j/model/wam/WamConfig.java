@@ -129,6 +129,15 @@ public record WamConfig(
         decodeThreads, futureStride, futureFrames);
   }
 
+  /** The same config with another intra-op thread count. */
+  public WamConfig withThreads(int threads) {
+    return new WamConfig(dataset, validationDataset, init, imageKey, stateKey, actionKey, imageSize, workspaceSize,
+        historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
+        dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
+        videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed);
+  }
+
   /** The same config with other data paths (used when a config file's relative paths are resolved). */
   public WamConfig withData(String dataset, String validationDataset, String init) {
     return new WamConfig(dataset, validationDataset, init, imageKey, stateKey, actionKey, imageSize, workspaceSize,

@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * {@code loss.png} (the loss curves), and checkpoints {@code step-NNNNNNN/} with a {@code latest}
  * file naming the newest. Starting a run in a directory that has a checkpoint resumes it from there
  * (the config must be the same): a run killed at any moment loses at most the steps since its last
- * checkpoint. A NaN loss or gradient stops the run with an error; the NaN weights are never saved.
+ * checkpoint. (Only {@code threads} may differ on resume.) A NaN loss or gradient stops the run with an error; the NaN weights are never saved.
  */
 public final class WamRun {
   /** Stage 1 (video, no robot actions) or stage 2 (robot actions). */
@@ -67,7 +67,7 @@ public final class WamRun {
   public record Result(Path checkpoint, long steps, double trainSeconds, Map<String, Object> metrics) {}
 
   static final List<String> COLUMNS = List.of(TrainingLog.STEP, "seconds", "samples_per_s", "loss", "loss_action",
-      "loss_video", "loss_recon", "grad_norm", "lr", "val_loss", "val_action", "val_video", "val_recon", "rss_mb");
+      "loss_video", "loss_recon", "grad_norm", "lr", "val_loss", "val_action", "val_video", "val_recon", "rss_mb", "heap_mb");
   private static final int KEEP_CHECKPOINTS = 2;
 
   private WamRun() {}
@@ -130,7 +130,8 @@ public final class WamRun {
     if (Files.exists(latest)) {
       resumeDir = WamCheckpoint.resolve(dir);
       resumeFrom = WamCheckpoint.readMeta(resumeDir);
-      List<String> diffs = WamCheckpoint.differences(resumeFrom.config(), config);
+      // Threads change speed, not the run: a run may resume on another machine with another core count.
+      List<String> diffs = WamCheckpoint.differences(resumeFrom.config().withThreads(config.threads()), config);
       if (!diffs.isEmpty() || !resumeFrom.stage().equals(stage.id())) {
         throw new CheckpointException(dir + " holds a " + resumeFrom.stage() + " run under another config; use a new directory"
             + " or the same config (differences: " + (diffs.isEmpty() ? "stage" : String.join(", ", diffs)) + ")");
@@ -194,7 +195,8 @@ public final class WamRun {
               .set("samples_per_s", windowSteps * config.batchSize() / ((now - windowStart) / 1e9))
               .set("loss", sum / windowSteps).set("loss_action", sumA / windowSteps).set("loss_video", sumV / windowSteps)
               .set("loss_recon", sumR / windowSteps).set("grad_norm", sumG / windowSteps)
-              .set("lr", WamTrainer.learningRate(config, s - 1)).set("rss_mb", TrainingLog.residentMemoryMiB());
+              .set("lr", WamTrainer.learningRate(config, s - 1)).set("rss_mb", TrainingLog.residentMemoryMiB())
+              .set("heap_mb", Runtime.getRuntime().totalMemory() >> 20); // committed Java heap: RSS minus this is native
           metrics = new LinkedHashMap<>();
           metrics.put("loss", sum / windowSteps);
           metrics.put("loss_action", sumA / windowSteps);

@@ -195,6 +195,13 @@ public final class WamTrainer implements AutoCloseable {
     return x ^ (x >>> 31);
   }
 
+  /** Number of trainable weights. */
+  public long parameterCount() {
+    long n = 0;
+    for (var p : optimizer.parameters()) n += p.getArray().size();
+    return n;
+  }
+
   /** Steps taken (including those of a resumed checkpoint). */
   public long steps() {
     return step;
