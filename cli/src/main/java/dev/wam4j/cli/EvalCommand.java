@@ -60,6 +60,9 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE.json", description = "Also write the JSON to this file (atomically).")
   Path out;
 
+  @Option(names = "--threads", description = "Intra-op threads of the policy's engine (default: all cores; use 1 beside a training run).")
+  Integer threads;
+
   @Override
   public Integer call() throws IOException {
     SeedRange range = SeedRange.parse(seeds);
@@ -70,6 +73,12 @@ final class EvalCommand implements Callable<Integer> {
     ClosedLoopEvaluation.Config config = new ClosedLoopEvaluation.Config(range.first(), range.last(), maxSteps, !noDream,
         video, videoEpisodes, videoScale, policySeed);
     if (!Files.exists(checkpoint)) throw new IllegalArgumentException("--checkpoint " + checkpoint + ": no such file or directory");
+    if (threads != null) {
+      if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+      // read by DJL when the engine starts, which loading the policy does
+      System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
     PrintWriter o = spec.commandLine().getOut();
     ClosedLoopEvaluation.Result result;
     try (ChunkPolicy policy = load(checkpoint)) {
@@ -84,6 +93,7 @@ final class EvalCommand implements Callable<Integer> {
     m.put("max_steps", config.maxSteps());
     m.put("dream", config.dream());
     m.put("policy_seed", config.policySeed());
+    m.put("threads", threads);
     m.put("video", video == null ? null : video.toString());
     m.put("video_episodes", video == null ? 0 : Math.min(videoEpisodes, config.episodes()));
     m.put("episodes", result.episodes());
