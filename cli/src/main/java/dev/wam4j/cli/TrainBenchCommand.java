@@ -81,6 +81,7 @@ final class TrainBenchCommand implements Callable<Integer> {
     result.put("ms_per_step_mean", total / steps);
     result.put("ms_per_step_p50", sorted[(steps - 1) / 2]);
     result.put("video_prediction", c.predictsVideo());
+    result.put("wam_config", WamRun.toJson(c));
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       o.println(Json.result(result, spec));

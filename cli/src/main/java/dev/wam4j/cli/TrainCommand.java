@@ -114,7 +114,7 @@ abstract class Stage implements Callable<Integer> {
     result.put("steps", r.steps());
     result.put("train_seconds", r.trainSeconds());
     result.put("metrics", r.metrics());
-    result.put("config", c);
+    result.put("config", WamRun.toJson(c)); // spelled as in config files
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       o.println(Json.result(result, spec));

@@ -105,6 +105,11 @@ public final class WamRun {
     return c.withData(resolve(base, c.dataset()), resolve(base, c.validationDataset()), resolve(base, c.init()));
   }
 
+  /** The config as a config file spells it (camelCase fields), to echo into results. */
+  public static JsonNode toJson(WamConfig config) {
+    return WamCheckpoint.JSON.valueToTree(config);
+  }
+
   private static String resolve(Path base, String path) {
     return path == null ? null : base.resolve(path).normalize().toString();
   }

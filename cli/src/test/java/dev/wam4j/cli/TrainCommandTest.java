@@ -1,0 +1,76 @@
+package dev.wam4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** From simulated demonstrations to a trained, evaluated policy through the command line, in seconds. */
+class TrainCommandTest {
+  @TempDir static Path tmp;
+  static Path dataset;
+
+  @BeforeAll
+  static void collectTwoRobotEpisodes() {
+    CliRun cli = new CliRun();
+    dataset = tmp.resolve("robot-2");
+    assertThat(cli.run("sim", "collect", "--episodes", "2", "--seed", "7", "--out", dataset.toString())).isZero();
+  }
+
+  static Path tinyConfig(String name, int steps) throws Exception {
+    Path file = tmp.resolve(name + ".json");
+    Files.writeString(file, """
+        {"dataset": "robot-2", "steps": %d, "batchSize": 4, "latentChannels": 4, "encoderChannels": 8,
+         "dynamicsChannels": 16, "dynamicsBlocks": 1, "featureSize": 32, "headWidth": 64, "headLayers": 2,
+         "warmupSteps": 1, "logEverySteps": 2, "checkpointEverySteps": 4, "threads": 2}
+        """.formatted(steps));
+    return file;
+  }
+
+  @Test
+  void finetuneWritesARunDirectoryThatEvalLoadsAndDreamsFrom() throws Exception {
+    CliRun cli = new CliRun();
+    Path config = tinyConfig("tiny", 8), run = tmp.resolve("run");
+    assertThat(cli.run("train", "finetune", "--config", config.toString(), "--out", run.toString(), "--json")).isZero();
+    JsonNode r = new ObjectMapper().readTree(cli.out.toString());
+    assertThat(r.get("steps").asLong()).isEqualTo(8);
+    assertThat(r.get("config").get("batchSize").asInt()).isEqualTo(4);
+    assertThat(run.resolve("log.csv")).isRegularFile();
+    assertThat(run.resolve("loss.png")).isRegularFile();
+    assertThat(run.resolve("step-0000008/MODEL_CARD.md")).isRegularFile();
+
+    CliRun eval = new CliRun();
+    Path video = tmp.resolve("eval.mp4");
+    assertThat(eval.run("eval", "--checkpoint", run.toString(), "--seeds", "100000..100001", "--max-steps", "12",
+        "--video", video.toString(), "--json")).isZero();
+    JsonNode e = new ObjectMapper().readTree(eval.out.toString());
+    assertThat(e.get("episodes").asInt()).isEqualTo(2);
+    assertThat(e.get("per_seed")).hasSize(2);
+    assertThat(e.get("mean_max_coverage").asDouble()).isBetween(0.0, 1.0);
+    assertThat(e.get("dream_plan_latency").get("plans").asInt()).isEqualTo(2 * 2); // 12 steps, 8 executed per plan (the default)
+    assertThat(video).isRegularFile();
+  }
+
+  @Test
+  void aPretrainConfigWithAnInitCheckpointIsRefused() throws Exception {
+    Path file = tmp.resolve("pre-init.json");
+    Files.writeString(file, "{\"dataset\": \"robot-2\", \"init\": \"somewhere\"}");
+    CliRun cli = new CliRun();
+    assertThat(cli.run("train", "pretrain", "--config", file.toString())).isEqualTo(2);
+    assertThat(cli.err.toString()).contains("a pretrain run starts from fresh weights").doesNotContain("\tat ");
+  }
+
+  @Test
+  void anUnknownConfigFieldIsNamedWithTheFile() throws Exception {
+    Path file = tmp.resolve("typo.json");
+    Files.writeString(file, "{\"dataset\": \"robot-2\", \"learningrate\": 0.1}");
+    CliRun cli = new CliRun();
+    assertThat(cli.run("train", "finetune", "--config", file.toString())).isEqualTo(2);
+    assertThat(cli.err.toString()).contains(file.toString()).contains("unknown field 'learningrate'");
+  }
+}
