@@ -1,6 +1,9 @@
 package dev.wam4j.cli;
 
 import dev.wam4j.data.collect.SimCollect;
+import dev.wam4j.eval.ClosedLoopEvaluation;
+import dev.wam4j.model.policy.ChunkPolicies;
+import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.data.lerobot.DatasetValidation;
 import dev.wam4j.data.pusht.PushTRoundTrip;
 import dev.wam4j.data.pusht.PushTZarrImport;
@@ -37,7 +40,8 @@ import picocli.CommandLine.Spec;
  * written as a video. Grows with each capability.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Show what wam4j does today: replay fidelity, the expert solving PushT as robot and hand (video), digital cousins, datasets written and read back.")
+    description = "Show what wam4j does today: replay fidelity, the expert solving PushT as robot and hand (video), digital cousins, "
+        + "datasets written and read back, and the shipped world action model pushing the T beside its dream (video).")
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -92,11 +96,41 @@ final class DemoCommand implements Callable<Integer> {
     summary.put("video", video.toString());
     summary.put("datasets", datasets(zarr, o));
 
+    summary.put("world_action_model", worldActionModel(o));
+
     Path json = out.resolve("demo.json");
     Json.writeFile(json, Json.result(summary, spec));
-    o.printf("5. video: %s%n   summary: %s%n", video, json);
+    o.printf("6. videos: %s%n   summary: %s%n", video, json);
     o.flush();
     return 0;
+  }
+
+  /** The shipped world action model driving the robot on the first protocol seeds, its dream beside reality. */
+  private Map<String, Object> worldActionModel(PrintWriter o) throws Exception {
+    Path checkpoint = Paths.root().resolve("models/pusht-wam");
+    if (!Files.isRegularFile(checkpoint.resolve("checkpoint.json"))) {
+      o.printf("5. world action model: skipped, %s not found%n", checkpoint);
+      o.flush();
+      return Map.of("skipped", checkpoint + " not found");
+    }
+    Path dreams = out.resolve("pusht-wam-dream.mp4");
+    ClosedLoopEvaluation.Config config = ClosedLoopEvaluation.Config.seeds(seed, seed + 2).withVideo(dreams, 3);
+    ClosedLoopEvaluation.Result r;
+    try (ChunkPolicy policy = ChunkPolicies.load(checkpoint)) {
+      r = ClosedLoopEvaluation.run(policy, config, null);
+    }
+    o.printf("5. world action model %s on seeds %d..%d: max coverage %s, success %d/3; plan with dream p50 %.1f ms%n",
+        Paths.root().relativize(checkpoint), seed, seed + 2,
+        r.perSeed().stream().map(e -> String.format("%.2f", e.maxCoverage())).toList(),
+        r.perSeed().stream().filter(ClosedLoopEvaluation.Episode::success).count(), r.dreamPlanLatency().p50Ms());
+    o.printf("   reality (left) and the model's dream (right): %s%n", dreams);
+    o.flush();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("checkpoint", checkpoint.toString());
+    m.put("per_seed", r.perSeed());
+    m.put("dream_plan_latency", r.dreamPlanLatency());
+    m.put("video", dreams.toString());
+    return m;
   }
 
   /** Real demonstrations imported to LeRobot v3.0 and read back; simulated hand episodes collected. */

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         + "(stage 2, robot demonstrations; set 'init' to a stage-1 checkpoint). Writes log.csv, loss.png, "
         + "checkpoints step-NNNNNNN/ with model cards, and 'latest'; rerun the same command to resume after a crash. "
         + "'bench' times training steps on the real data path.",
-    subcommands = {TrainCommand.Pretrain.class, TrainCommand.Finetune.class, TrainBenchCommand.class})
+    subcommands = {TrainCommand.Pretrain.class, TrainCommand.Finetune.class, TrainBenchCommand.class, TrainExportCommand.class})
 final class TrainCommand {
   /** {@code wam4j train pretrain}. */
   @Command(name = "pretrain", mixinStandardHelpOptions = true,

@@ -163,7 +163,7 @@ public final class WamRun {
     data.put("dataset", config.dataset());
     data.put("episodes", loader.episodes());
     data.put("frames", loader.frames());
-    data.put("hours_at_10fps", Math.round(loader.frames() / 36.0) / 100.0);
+    data.put("hours_at_10fps", Math.round(loader.frames() / 360.0) / 100.0); // frames / 36,000 per hour, 2 decimals
     data.put("validation_dataset", config.validationDataset());
     data.put("init", config.init());
 

@@ -1,0 +1,71 @@
+package dev.wam4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wam4j.model.wam.WamCheckpoint;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code wam4j train export}: a checkpoint without its training state, with its evaluation in the card. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = "Copy a checkpoint's policy weights, checkpoint.json and a model card (with the evaluation JSON of "
+        + "'wam4j eval --out', if given) to a folder, without the training state: what ships in a repository.")
+final class TrainExportCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--checkpoint", required = true, description = "Checkpoint or run directory (its latest checkpoint).")
+  Path checkpoint;
+
+  @Option(names = "--out", required = true, description = "Folder to write (replaced atomically if it holds a checkpoint).")
+  Path out;
+
+  @Option(names = "--evaluation", paramLabel = "EVAL.json", description = "Output of 'wam4j eval --out' to quote in the card.")
+  Path evaluation;
+
+  @Override
+  public Integer call() throws Exception {
+    if (Files.exists(out) && !Files.isRegularFile(out.resolve("checkpoint.json"))) {
+      throw new IllegalArgumentException("--out " + out + " exists and is not a checkpoint; refusing to replace it");
+    }
+    String md = evaluation == null ? null : markdown(new ObjectMapper().readTree(evaluation.toFile()), evaluation);
+    WamCheckpoint.export(checkpoint, out, md);
+    PrintWriter o = spec.commandLine().getOut();
+    long bytes;
+    try (var files = Files.walk(out)) {
+      bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+    o.printf("exported %s -> %s (%.1f MB)%n", WamCheckpoint.resolve(checkpoint), out, bytes / 1e6);
+    o.flush();
+    return 0;
+  }
+
+  static String markdown(JsonNode e, Path file) {
+    for (String key : new String[] {"seeds", "episodes", "success_rate", "mean_max_coverage", "per_seed"}) {
+      if (!e.has(key)) throw new IllegalArgumentException(file + ": not a 'wam4j eval' result (no '" + key + "')");
+    }
+    StringBuilder md = new StringBuilder();
+    md.append(String.format("Diffusion Policy protocol: legacy reset seeds %s, %d episodes, at most %d steps.%n%n",
+        e.get("seeds").asText(), e.get("episodes").asInt(), e.path("max_steps").asInt(300)));
+    md.append(String.format("- success rate: %.3f%n", e.get("success_rate").asDouble()));
+    md.append(String.format("- mean max coverage: %.3f%n", e.get("mean_max_coverage").asDouble()));
+    JsonNode lat = e.path("dream_plan_latency").isObject() ? e.get("dream_plan_latency") : e.path("plan_latency");
+    if (lat.isObject()) {
+      md.append(String.format("- plan latency%s: p50 %.1f ms, p99 %.1f ms%n", e.path("dream").asBoolean() ? " with dream" : "",
+          lat.get("p50_ms").asDouble(), lat.get("p99_ms").asDouble()));
+    }
+    JsonNode prov = e.path("provenance");
+    if (prov.isObject()) {
+      java.util.List<String> args = new java.util.ArrayList<>();
+      prov.path("command").forEach(a -> args.add(a.asText()));
+      md.append(String.format("- command: `wam4j %s` (commit %s, %s)%n", String.join(" ", args),
+          prov.path("git_commit").asText(), prov.path("created_utc").asText()));
+    }
+    return md.toString();
+  }
+}
