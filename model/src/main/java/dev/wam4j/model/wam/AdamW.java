@@ -78,6 +78,16 @@ final class AdamW {
     return norm;
   }
 
+  /** Exchanges the weights with their moving average (call twice to undo): to score what the policy runs. */
+  void swapAverage() {
+    for (int i = 0; i < params.size(); i++) {
+      NDArray w = params.get(i).getArray();
+      float[] raw = w.toFloatArray();
+      w.set(ema.get(i).toFloatArray());
+      ema.get(i).set(raw);
+    }
+  }
+
   /** Restarts the moving average at the current weights (a run initialised from another checkpoint). */
   void resetAverage() {
     for (int i = 0; i < params.size(); i++) ema.get(i).set(params.get(i).getArray().toFloatArray());

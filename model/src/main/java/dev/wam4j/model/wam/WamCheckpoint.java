@@ -96,16 +96,22 @@ public final class WamCheckpoint {
     Path metaFile = dir.resolve(META_FILE);
     Meta meta;
     try {
-      meta = JSON.readValue(metaFile.toFile(), Meta.class);
+      JsonNode tree = JSON.readTree(metaFile.toFile());
+      // The format first: a checkpoint of another kind or version is named as such, not as corrupted.
+      String format = tree == null ? null : tree.path("format").asText(null);
+      if (!FORMAT.equals(format)) {
+        throw new CheckpointException("checkpoint " + dir + ": format is '" + format + "', expected '" + FORMAT
+            + "' (not a wam4j world action model checkpoint of this version)");
+      }
+      meta = JSON.treeToValue(tree, Meta.class);
     } catch (NoSuchFileException | java.io.FileNotFoundException e) {
       throw new CheckpointException("not a wam checkpoint: " + metaFile + " does not exist", e);
     } catch (JacksonException e) {
       throw new CheckpointException("checkpoint " + dir + ": " + META_FILE + " is corrupted: " + e.getOriginalMessage(), e);
+    } catch (CheckpointException e) {
+      throw e;
     } catch (IOException | IllegalArgumentException e) {
       throw new CheckpointException("checkpoint " + dir + ": cannot read " + META_FILE + ": " + e.getMessage(), e);
-    }
-    if (!FORMAT.equals(meta.format())) {
-      throw new CheckpointException("checkpoint " + dir + ": format is '" + meta.format() + "', expected '" + FORMAT + "'");
     }
     if (meta.config() == null || meta.parameters() == null || meta.files() == null || !meta.files().containsKey(POLICY_FILE)) {
       throw new CheckpointException("checkpoint " + dir + ": " + META_FILE + " lacks config, parameters or files");
@@ -236,12 +242,13 @@ public final class WamCheckpoint {
     return out;
   }
 
-  /** "field: checkpoint X, config Y" for each architecture field that differs (those that shape the weights). */
+  /** "field: checkpoint X, config Y" for each field that shapes the weights or their meaning. */
   static List<String> architectureDifferences(WamConfig saved, WamConfig wanted) {
     JsonNode a = JSON.valueToTree(saved), b = JSON.valueToTree(wanted);
     List<String> out = new ArrayList<>();
-    for (String f : List.of("imageSize", "historyFrames", "actionHorizon", "futureFrames", "latentChannels",
-        "encoderChannels", "dynamicsChannels", "dynamicsBlocks", "featureSize", "headWidth", "headLayers")) {
+    // Shapes of the weights, plus what gives them meaning (position scale, dream offsets).
+    for (String f : List.of("imageSize", "workspaceSize", "historyFrames", "actionHorizon", "futureStride", "futureFrames",
+        "latentChannels", "encoderChannels", "dynamicsChannels", "dynamicsBlocks", "featureSize", "headWidth", "headLayers")) {
       if (!a.get(f).equals(b.get(f))) out.add(f + ": checkpoint " + a.get(f) + ", config " + b.get(f));
     }
     return out;

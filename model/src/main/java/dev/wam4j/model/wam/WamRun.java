@@ -142,6 +142,7 @@ public final class WamRun {
             + " or the same config (differences: " + (diffs.isEmpty() ? "stage" : String.join(", ", diffs)) + ")");
       }
     }
+    discardUnpublished(dir, resumeFrom == null ? 0 : resumeFrom.step());
     writeAtomically(dir.resolve("config.json"), WamCheckpoint.JSON.writeValueAsString(Map.of("stage", stage.id(), "config", config)));
     long start = resumeFrom == null ? 0 : resumeFrom.step();
     TrainingLoader loader = TrainingLoader.load(Path.of(config.dataset()), config.loaderConfig(config.seed(), 2),
@@ -239,6 +240,26 @@ public final class WamRun {
     }
   }
 
+  /**
+   * Deletes what a killed run may have left beyond the checkpoint it resumes from: checkpoints
+   * published after {@code step} but never named by {@code latest} (a kill between the two renames),
+   * and hidden partial folders and files.
+   */
+  static void discardUnpublished(Path dir, long step) throws IOException {
+    List<Path> stale;
+    try (Stream<Path> s = Files.list(dir)) {
+      stale = s.filter(p -> {
+        String n = p.getFileName().toString();
+        return n.matches("\\.step-\\d{7}\\.partial-.*") || n.matches("\\..*\\.tmp")
+            || (n.matches("step-\\d{7}") && Long.parseLong(n.substring(5)) > step);
+      }).toList();
+    }
+    for (Path p : stale) {
+      if (Files.isDirectory(p)) WamCheckpoint.deleteTree(p);
+      else Files.deleteIfExists(p);
+    }
+  }
+
   /** A fresh log: a log left by a run killed before its first checkpoint is discarded. */
   private static Path freshLog(Path dir) throws IOException {
     Path log = dir.resolve("log.csv");
@@ -258,8 +279,20 @@ public final class WamRun {
     trainer.optimizer().resetAverage();
   }
 
-  /** Mean weighted, action, video and recon loss over the held validation batches (no gradients, fixed noise). */
+  /**
+   * Mean weighted, action, video and recon loss over the held validation batches (no gradients, fixed
+   * noise), of the moving-average weights: the model the policy runs.
+   */
   static double[] validate(WamTrainer trainer, List<TrainingBatch> batches) {
+    trainer.optimizer().swapAverage();
+    try {
+      return score(trainer, batches);
+    } finally {
+      trainer.optimizer().swapAverage();
+    }
+  }
+
+  private static double[] score(WamTrainer trainer, List<TrainingBatch> batches) {
     double[] out = new double[4];
     for (int i = 0; i < batches.size(); i++) {
       try (NDScope scope = new NDScope()) {

@@ -61,6 +61,29 @@ class WamRunTest {
   }
 
   @Test
+  void aKillBetweenPublishingACheckpointAndNamingItLatestIsRecoveredFrom() throws IOException {
+    WamConfig c = config(8);
+    Path dir = tmp.resolve("orphan");
+    WamRun.Result first = WamRun.train(c, WamRun.Stage.PRETRAIN, dir, new WamRun.Listener() {});
+    String sha = WamCheckpoint.readMeta(first.checkpoint()).files().get("policy.ndlist");
+    // step-0000008 was renamed into place but 'latest' still names step-0000004; a partial folder lies beside
+    Files.writeString(dir.resolve("latest"), "step-0000004\n");
+    Files.createDirectories(dir.resolve(".step-0000012.partial-abc"));
+    WamRun.Result again = WamRun.train(c, WamRun.Stage.PRETRAIN, dir, new WamRun.Listener() {});
+    assertThat(again.steps()).isEqualTo(8);
+    assertThat(WamCheckpoint.readMeta(again.checkpoint()).files().get("policy.ndlist")).isEqualTo(sha);
+    assertThat(dir.resolve(".step-0000012.partial-abc")).doesNotExist();
+  }
+
+  @Test
+  void aCheckpointOfAnotherFormatIsNamedAsSuchNotAsCorrupted() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("foreign"));
+    Files.writeString(dir.resolve("checkpoint.json"), "{\"format\": \"wam4j-baseline-mlp/1\", \"stateDim\": 2}");
+    assertThatThrownBy(() -> WamCheckpoint.readMeta(dir)).isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("format is 'wam4j-baseline-mlp/1', expected 'wam4j-wam/1'");
+  }
+
+  @Test
   void resumingUnderAnotherConfigIsRefusedNamingTheField() throws IOException {
     Path dir = tmp.resolve("other-config");
     WamRun.train(config(4), WamRun.Stage.PRETRAIN, dir, new WamRun.Listener() {});
