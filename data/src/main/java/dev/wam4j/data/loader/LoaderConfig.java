@@ -45,4 +45,10 @@ public record LoaderConfig(
     return new LoaderConfig("observation.image", "observation.state", "action", 2, 16, 64, 0,
         Math.max(1, Runtime.getRuntime().availableProcessors()), 0, 0);
   }
+
+  /** The same config with another sample-order seed. */
+  public LoaderConfig withSeed(long seed) {
+    return new LoaderConfig(imageKey, stateKey, actionKey, historyFrames, actionHorizon, batchSize, seed, decodeThreads,
+        futureStride, futureFrames);
+  }
 }

@@ -126,6 +126,50 @@ public final class TrainingLoader {
     }
   }
 
+  /**
+   * One loader over the episodes of several loaded datasets, in order (e.g. real demonstrations plus
+   * simulated ones). Their configs must agree except for the seed, which is {@code config}'s.
+   *
+   * @throws IllegalArgumentException when shapes or keys differ
+   */
+  public static TrainingLoader concat(LoaderConfig config, List<TrainingLoader> parts) {
+    if (parts.isEmpty()) throw new IllegalArgumentException("loader: nothing to concatenate");
+    TrainingLoader first = parts.get(0);
+    int frames = 0, episodes = 0;
+    double seconds = 0;
+    for (TrainingLoader p : parts) {
+      LoaderConfig c = p.config;
+      if (p.stateDim != first.stateDim || p.actionDim != first.actionDim || p.frameBytes != first.frameBytes
+          || !c.withSeed(config.seed()).equals(config)) {
+        throw new IllegalArgumentException("loader: datasets differ in keys, history, horizon, batch, state/action size or frame size ("
+            + c + " / " + p.stateDim + "," + p.actionDim + "," + p.frameBytes + " vs " + config + " / " + first.stateDim + ","
+            + first.actionDim + "," + first.frameBytes + ")");
+      }
+      if ((long) frames + p.frames > Integer.MAX_VALUE / Math.max(1, first.frameBytes)) {
+        throw new IllegalArgumentException("loader: the datasets together need more than this in-memory loader holds (2 GiB of frames)");
+      }
+      frames += p.frames;
+      episodes += p.episodeStart.length;
+      seconds += p.loadSeconds;
+    }
+    float[] state = new float[frames * first.stateDim], action = new float[frames * first.actionDim];
+    byte[] images = new byte[frames * first.frameBytes];
+    int[] start = new int[episodes], length = new int[episodes];
+    int row = 0, e = 0;
+    for (TrainingLoader p : parts) {
+      System.arraycopy(p.state, 0, state, row * first.stateDim, p.state.length);
+      System.arraycopy(p.action, 0, action, row * first.actionDim, p.action.length);
+      System.arraycopy(p.images, 0, images, row * first.frameBytes, p.images.length);
+      for (int i = 0; i < p.episodeStart.length; i++, e++) {
+        start[e] = row + p.episodeStart[i];
+        length[e] = p.episodeLength[i];
+      }
+      row += p.frames;
+    }
+    return new TrainingLoader(config, frames, first.stateDim, first.actionDim, first.frameBytes, state, action, images, start,
+        length, seconds, first.decodeFramesPerSecond);
+  }
+
   private static int rowEpisodeOf(int[] start, int[] length, int row) {
     int lo = 0, hi = start.length - 1;
     while (lo < hi) {

@@ -1,6 +1,7 @@
 package dev.wam4j.model.wam;
 
 import dev.wam4j.data.loader.LoaderConfig;
+import java.util.List;
 
 /**
  * Every setting of a world action model run: data, architecture, objective, optimisation. One file
@@ -45,6 +46,11 @@ import dev.wam4j.data.loader.LoaderConfig;
  * @param validationBatches batches of the validation dataset scored at each checkpoint (8)
  * @param threads intra-op threads of the engine (2)
  * @param seed seeds weights, batch order and noise (0)
+ * @param extraDatasets more LeRobot datasets trained on together with {@code dataset}, e.g. simulated
+ *     demonstrations beside real ones (none)
+ * @param shiftPixels random shift augmentation: each training sample's frames (history and future alike)
+ *     move by up to this many pixels in x and y, edges repeated, as DrQ and Diffusion Policy's random
+ *     crop do against overfitting a few demonstrations; 0 turns it off (4)
  */
 public record WamConfig(
     String dataset, String validationDataset, String init,
@@ -54,9 +60,12 @@ public record WamConfig(
     int headLayers, int flowSamples, int sampleSteps,
     double actionWeight, double videoWeight, double reconWeight,
     int batchSize, int steps, double learningRate, double weightDecay, int warmupSteps, double gradClip, double emaDecay,
-    int logEverySteps, int checkpointEverySteps, int validationBatches, int threads, long seed) {
+    int logEverySteps, int checkpointEverySteps, int validationBatches, int threads, long seed, List<String> extraDatasets,
+    int shiftPixels) {
 
   public WamConfig {
+    extraDatasets = extraDatasets == null ? List.of() : List.copyOf(extraDatasets);
+    require(shiftPixels >= 0 && shiftPixels < imageSize / 4, "shiftPixels must lie in 0.." + (imageSize / 4 - 1) + ", got " + shiftPixels);
     require(imageKey != null && !imageKey.isBlank(), "imageKey must be set");
     require(stateKey != null && !stateKey.isBlank(), "stateKey must be set");
     require(actionKey != null && !actionKey.isBlank(), "actionKey must be set");
@@ -110,7 +119,7 @@ public record WamConfig(
   public static WamConfig defaults() {
     return new WamConfig(null, null, null, "observation.image", "observation.state", "action", 96, 512,
         2, 16, 8, 4, 2, 8, 32, 64, 2, 256, 512, 3, 4, 10, 1, 1, 1,
-        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0);
+        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4);
   }
 
   /** Side of the latent frame (the tokenizer downsamples by 8). */
@@ -135,7 +144,16 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels);
+  }
+
+  /** The same config with other extra datasets. */
+  public WamConfig withExtraDatasets(List<String> extraDatasets) {
+    return new WamConfig(dataset, validationDataset, init, imageKey, stateKey, actionKey, imageSize, workspaceSize,
+        historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
+        dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
+        videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels);
   }
 
   /** The same config with other data paths (used when a config file's relative paths are resolved). */
@@ -144,6 +162,6 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels);
   }
 }

@@ -74,7 +74,8 @@ public final class WamRun {
 
   /**
    * Reads a config file: a JSON object whose fields override {@link WamConfig#defaults()}; relative
-   * {@code dataset}, {@code validationDataset} and {@code init} paths resolve against the file's folder.
+   * {@code dataset}, {@code extraDatasets}, {@code validationDataset} and {@code init} paths resolve
+   * against the file's folder.
    *
    * @throws IllegalArgumentException naming the file and the field for unknown fields or bad values
    */
@@ -102,7 +103,8 @@ public final class WamRun {
     }
     if (c.dataset() == null) throw new IllegalArgumentException(file + ": field 'dataset' (a LeRobot dataset directory) is required");
     Path base = file.toAbsolutePath().getParent();
-    return c.withData(resolve(base, c.dataset()), resolve(base, c.validationDataset()), resolve(base, c.init()));
+    List<String> extra = c.extraDatasets().stream().map(p -> resolve(base, p)).toList();
+    return c.withData(resolve(base, c.dataset()), resolve(base, c.validationDataset()), resolve(base, c.init())).withExtraDatasets(extra);
   }
 
   /** The config as a config file spells it (camelCase fields), to echo into results. */
@@ -147,6 +149,16 @@ public final class WamRun {
     long start = resumeFrom == null ? 0 : resumeFrom.step();
     TrainingLoader loader = TrainingLoader.load(Path.of(config.dataset()), config.loaderConfig(config.seed(), 2),
         n -> listener.loading("train data", n));
+    if (!config.extraDatasets().isEmpty()) {
+      List<TrainingLoader> parts = new ArrayList<>(List.of(loader));
+      for (String extra : config.extraDatasets()) {
+        TrainingLoader part = TrainingLoader.load(Path.of(extra), config.loaderConfig(config.seed(), 2),
+            n -> listener.loading("train data " + Path.of(extra).getFileName(), n));
+        requireXy(part, extra);
+        parts.add(part);
+      }
+      loader = TrainingLoader.concat(config.loaderConfig(config.seed(), 2), parts);
+    }
     loader.skip(start); // the batches the checkpoint already trained on: a resumed run equals an uninterrupted one
     requireXy(loader, config.dataset());
     List<TrainingBatch> validation = new ArrayList<>();
@@ -165,6 +177,7 @@ public final class WamRun {
     data.put("episodes", loader.episodes());
     data.put("frames", loader.frames());
     data.put("hours_at_10fps", Math.round(loader.frames() / 360.0) / 100.0); // frames / 36,000 per hour, 2 decimals
+    data.put("extra_datasets", config.extraDatasets());
     data.put("validation_dataset", config.validationDataset());
     data.put("init", config.init());
 

@@ -43,6 +43,7 @@ public final class WamTrainer implements AutoCloseable {
   private final TrainingLoader loader;
   private final TrainingBatch batch;
   private final float[] positions, chunk, mask, noise, times;
+  private final byte[] shiftedHistory, shiftedFuture; // augmented copies of the batch's frames
   private long step;
 
   WamTrainer(WamConfig config, TrainingLoader loader) {
@@ -67,6 +68,8 @@ public final class WamTrainer implements AutoCloseable {
     mask = new float[b * config.actionHorizon()];
     noise = new float[b * k * net.actionValues()];
     times = new float[b * k];
+    shiftedHistory = new byte[config.shiftPixels() > 0 ? batch.images.length : 0];
+    shiftedFuture = new byte[config.shiftPixels() > 0 ? batch.futureImages.length : 0];
   }
 
   /** A trainer with fresh weights. */
@@ -124,13 +127,19 @@ public final class WamTrainer implements AutoCloseable {
     normalize(batch.actions, chunk, config.workspaceSize());
     for (int i = 0; i < mask.length; i++) mask[i] = batch.actionIsPad[i] ? 0f : 1f;
 
-    NDArray history = frames(m, batch.images, b * h, config.imageSize());
+    byte[] historyBytes = batch.images, futureBytes = batch.futureImages;
+    if (training && config.shiftPixels() > 0) {
+      shift(batch, rng);
+      historyBytes = shiftedHistory;
+      futureBytes = shiftedFuture;
+    }
+    NDArray history = frames(m, historyBytes, b * h, config.imageSize());
     NDArray pos = m.create(positions, new Shape(b, h * 2L));
     boolean video = config.videoWeight() > 0;
     NDArray latents;
     NDArray futureLatents = null, future = null;
     if (video) { // one encoder call for history and future frames; the future's latents are targets only
-      future = frames(m, batch.futureImages, b * f, config.imageSize());
+      future = frames(m, futureBytes, b * f, config.imageSize());
       NDArray all = net.encode(ps, history.concat(future, 0), training);
       latents = all.get("0:{}", (long) b * h);
       futureLatents = all.get("{}:", (long) b * h).stopGradient().reshape(b, (long) f * z, s, s);
@@ -168,6 +177,31 @@ public final class WamTrainer implements AutoCloseable {
     NDArray total = actionLoss.mul((float) config.actionWeight()).add(videoLoss.mul((float) config.videoWeight()))
         .add(reconLoss.mul((float) config.reconWeight()));
     return new NDArray[] {total, actionLoss, videoLoss, reconLoss};
+  }
+
+  /** Moves every frame of each sample (history and future alike) by one random offset, edges repeated. */
+  private void shift(TrainingBatch batch, SplittableRandom rng) {
+    int b = config.batchSize(), h = config.historyFrames(), f = config.futureFrames(), size = config.imageSize();
+    int frameBytes = size * size * 3, max = config.shiftPixels();
+    for (int i = 0; i < b; i++) {
+      int dx = rng.nextInt(-max, max + 1), dy = rng.nextInt(-max, max + 1);
+      for (int j = 0; j < h; j++) shiftFrame(batch.images, shiftedHistory, (i * h + j) * frameBytes, size, dx, dy);
+      if (shiftedFuture.length > 0) {
+        for (int j = 0; j < f; j++) shiftFrame(batch.futureImages, shiftedFuture, (i * f + j) * frameBytes, size, dx, dy);
+      }
+    }
+  }
+
+  /** out(x, y) = in(clamp(x + dx), clamp(y + dy)) for one RGB frame at {@code offset} of both arrays. */
+  static void shiftFrame(byte[] in, byte[] out, int offset, int size, int dx, int dy) {
+    for (int y = 0; y < size; y++) {
+      int sy = Math.min(size - 1, Math.max(0, y + dy));
+      int row = offset + y * size * 3, srcRow = offset + sy * size * 3;
+      int x0 = Math.max(0, -dx), x1 = Math.min(size, size - dx); // where x + dx stays inside
+      if (x1 > x0) System.arraycopy(in, srcRow + (x0 + dx) * 3, out, row + x0 * 3, (x1 - x0) * 3);
+      for (int x = 0; x < x0; x++) System.arraycopy(in, srcRow, out, row + x * 3, 3);
+      for (int x = Math.max(x1, 0); x < size; x++) System.arraycopy(in, srcRow + (size - 1) * 3, out, row + x * 3, 3);
+    }
   }
 
   /** RGB bytes [n][size][size][3] to a float tensor (n, 3, size, size) in [-1, 1]. */

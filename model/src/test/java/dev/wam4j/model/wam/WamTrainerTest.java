@@ -56,7 +56,7 @@ class WamTrainerTest {
   void theActionOnlyAblationTrainsNoVideoTerms() throws IOException {
     WamConfig d = tiny();
     WamConfig c = new WamConfig(null, null, null, d.imageKey(), d.stateKey(), d.actionKey(), 96, 512, 2, 8, 4, 2, 2,
-        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 0, 0, 8, 3, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3);
+        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 0, 0, 8, 3, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0);
     try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
       WamTrainer.Losses l = trainer.step();
       assertThat(l.video()).isZero();
@@ -114,8 +114,34 @@ class WamTrainerTest {
     WamConfig a = tiny();
     WamConfig d = tiny();
     WamConfig b = new WamConfig(null, null, null, d.imageKey(), d.stateKey(), d.actionKey(), 96, 512, 2, 8, 4, 2, 2,
-        4, 8, 32, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 40, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3);
+        4, 8, 32, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 40, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0);
     assertThat(WamCheckpoint.architectureDifferences(a, b)).containsExactly("dynamicsChannels: checkpoint 16, config 32");
     assertThat(WamCheckpoint.architectureDifferences(a, a)).isEmpty();
+  }
+
+  @Test
+  void theShiftAugmentationMovesAFrameAndRepeatsItsEdges() {
+    int size = 4;
+    byte[] in = new byte[size * size * 3], out = new byte[in.length];
+    for (int y = 0; y < size; y++) for (int x = 0; x < size; x++) in[(y * size + x) * 3] = (byte) (10 * y + x);
+    WamTrainer.shiftFrame(in, out, 0, size, 1, -1); // out(x, y) = in(x + 1, y - 1), clamped
+    assertThat(out[0]).isEqualTo((byte) 1); // (0,0) <- (1,0): y - 1 clamps to 0
+    assertThat(out[(1 * size + 0) * 3]).isEqualTo((byte) 1); // (0,1) <- (1,0)
+    assertThat(out[(2 * size + 3) * 3]).isEqualTo((byte) 13); // (3,2) <- (3 clamped,1)
+    WamTrainer.shiftFrame(in, out, 0, size, 0, 0);
+    assertThat(out).containsExactly(in);
+  }
+
+  @Test
+  void trainingWithShiftAugmentationAndAnExtraDatasetRuns() throws IOException {
+    WamConfig c = tiny().withExtraDatasets(java.util.List.of(dataset.toString()));
+    WamConfig shifted = new WamConfig(null, null, null, c.imageKey(), c.stateKey(), c.actionKey(), 96, 512, 2, 8, 4, 2, 2,
+        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 3, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 4);
+    TrainingLoader doubled = TrainingLoader.concat(shifted.loaderConfig(3, 1), java.util.List.of(loader(shifted), loader(shifted)));
+    assertThat(doubled.episodes()).isEqualTo(8);
+    assertThat(doubled.frames()).isEqualTo(2 * 4 * 24);
+    try (WamTrainer trainer = WamTrainer.create(shifted, doubled)) {
+      for (int i = 0; i < 3; i++) assertThat(trainer.step().total()).isFinite();
+    }
   }
 }
