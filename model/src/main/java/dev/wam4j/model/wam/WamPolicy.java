@@ -29,6 +29,7 @@ public final class WamPolicy implements ChunkPolicy {
   private final WamNetwork net;
   private final float[] positions;
   private final float[] noise;
+  private final java.nio.ByteBuffer imagesBuffer; // direct, reused by every plan
   private SplittableRandom rng = new SplittableRandom(0);
 
   private WamPolicy(WamCheckpoint.Meta meta, Model model, WamNetwork net) {
@@ -38,6 +39,7 @@ public final class WamPolicy implements ChunkPolicy {
     this.net = net;
     this.positions = new float[config.historyFrames() * 2];
     this.noise = new float[net.actionValues()];
+    this.imagesBuffer = java.nio.ByteBuffer.allocateDirect(config.historyFrames() * config.imageSize() * config.imageSize() * 3);
   }
 
   /**
@@ -113,7 +115,7 @@ public final class WamPolicy implements ChunkPolicy {
       scope.suppressNotUsedWarning();
       NDManager m = model.getNDManager();
       ParameterStore ps = new ParameterStore(m, false);
-      NDArray latents = net.encode(ps, WamTrainer.frames(m, images, h, size), false).reshape(1, (long) h * z, s, s);
+      NDArray latents = net.encode(ps, WamTrainer.frames(m, imagesBuffer, images, h, size), false).reshape(1, (long) h * z, s, s);
       NDList dyn = net.dynamics(ps, latents, m.create(positions, new Shape(1, h * 2L)), false);
       NDArray x = m.create(noise, new Shape(1, a));
       int steps = config.sampleSteps();

@@ -44,6 +44,7 @@ public final class WamTrainer implements AutoCloseable {
   private final TrainingBatch batch;
   private final float[] positions, chunk, mask, noise, times;
   private final byte[] shiftedHistory, shiftedFuture; // augmented copies of the batch's frames
+  private final ByteBuffer historyBuffer, futureBuffer; // direct, reused every step (see frames)
   private long step;
 
   WamTrainer(WamConfig config, TrainingLoader loader) {
@@ -70,6 +71,8 @@ public final class WamTrainer implements AutoCloseable {
     times = new float[b * k];
     shiftedHistory = new byte[config.shiftPixels() > 0 ? batch.images.length : 0];
     shiftedFuture = new byte[config.shiftPixels() > 0 ? batch.futureImages.length : 0];
+    historyBuffer = ByteBuffer.allocateDirect(batch.images.length);
+    futureBuffer = ByteBuffer.allocateDirect(batch.futureImages.length);
   }
 
   /** A trainer with fresh weights. */
@@ -133,13 +136,13 @@ public final class WamTrainer implements AutoCloseable {
       historyBytes = shiftedHistory;
       futureBytes = shiftedFuture;
     }
-    NDArray history = frames(m, historyBytes, b * h, config.imageSize());
+    NDArray history = frames(m, historyBuffer, historyBytes, b * h, config.imageSize());
     NDArray pos = m.create(positions, new Shape(b, h * 2L));
     boolean video = config.videoWeight() > 0;
     NDArray latents;
     NDArray futureLatents = null, future = null;
     if (video) { // one encoder call for history and future frames; the future's latents are targets only
-      future = frames(m, futureBytes, b * f, config.imageSize());
+      future = frames(m, futureBuffer, futureBytes, b * f, config.imageSize());
       NDArray all = net.encode(ps, history.concat(future, 0), training);
       latents = all.get("0:{}", (long) b * h);
       futureLatents = all.get("{}:", (long) b * h).stopGradient().reshape(b, (long) f * z, s, s);
@@ -204,10 +207,19 @@ public final class WamTrainer implements AutoCloseable {
     }
   }
 
-  /** RGB bytes [n][size][size][3] to a float tensor (n, 3, size, size) in [-1, 1]. */
-  static NDArray frames(NDManager m, byte[] rgb, int n, int size) {
-    NDArray bytes = m.create(ByteBuffer.wrap(rgb, 0, n * size * size * 3), new Shape(n, size, size, 3), DataType.UINT8);
-    return bytes.toType(DataType.FLOAT32, false).div(127.5f).sub(1f).transpose(0, 3, 1, 2);
+  /**
+   * RGB bytes [n][size][size][3] to a float tensor (n, 3, size, size) in [-1, 1], through a reusable
+   * direct buffer: DJL copies a heap buffer into a fresh direct one, which
+   * only a garbage collection frees, so a training loop creating them every step grows its resident
+   * memory by megabytes per step until the JVM's direct-memory limit forces a collection. The tensor
+   * made from {@code direct} must be closed before the buffer is filled again (each step's scope does).
+   */
+  static NDArray frames(NDManager m, ByteBuffer direct, byte[] rgb, int n, int size) {
+    int bytes = n * size * size * 3;
+    direct.clear();
+    direct.put(rgb, 0, bytes).flip();
+    NDArray u8 = m.create(direct, new Shape(n, size, size, 3), DataType.UINT8);
+    return u8.toType(DataType.FLOAT32, false).div(127.5f).sub(1f).transpose(0, 3, 1, 2);
   }
 
   /** Workspace pixels [0, size] to [-1, 1]. */
