@@ -74,7 +74,7 @@ abstract class Stage implements Callable<Integer> {
       String phase;
 
       @Override
-      public void loading(String p, long frames) {
+      public synchronized void loading(String p, long frames) { // called from the decoding threads
         if (!p.equals(phase)) {
           if (loading != null) loading.done();
           phase = p;
