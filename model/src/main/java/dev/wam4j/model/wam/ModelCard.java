@@ -8,6 +8,13 @@ final class ModelCard {
   private ModelCard() {}
 
   static String render(WamCheckpoint.Meta meta, String evaluationMarkdown) {
+    return render(meta, evaluationMarkdown, java.util.List.of());
+  }
+
+  /**
+   * @param lineage the checkpoints this one was initialised from, nearest first (may be empty)
+   */
+  static String render(WamCheckpoint.Meta meta, String evaluationMarkdown, java.util.List<WamCheckpoint.Meta> lineage) {
     WamConfig c = meta.config();
     StringBuilder md = new StringBuilder();
     md.append("# World action model — ").append(meta.stage()).append(", step ").append(meta.step()).append("\n\n");
@@ -23,6 +30,16 @@ final class ModelCard {
     md.append("- Trained: ").append(meta.step()).append(" steps of batch ").append(c.batchSize())
         .append(String.format(" in %.1f min of wall time", meta.trainSeconds() / 60)).append('\n');
     md.append("- Seed: ").append(c.seed()).append('\n');
+    if (!lineage.isEmpty()) {
+      double total = meta.trainSeconds();
+      md.append("- Initialised from (nearest first):\n");
+      for (WamCheckpoint.Meta m : lineage) {
+        total += m.trainSeconds();
+        md.append(String.format("  - %s, %d steps, %.1f min, data %s%n", m.stage(), m.step(), m.trainSeconds() / 60,
+            m.data().get("dataset") + (m.data().containsKey("extra_datasets") ? " + " + m.data().get("extra_datasets") : "")));
+      }
+      md.append(String.format("- Total training wall time including initialisation: %.1f min%n", total / 60));
+    }
     md.append("- Versions: ").append(meta.versions()).append("\n\n");
     md.append("## Data\n\n");
     for (Map.Entry<String, Object> e : meta.data().entrySet()) md.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');

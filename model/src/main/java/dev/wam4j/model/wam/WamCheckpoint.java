@@ -170,7 +170,7 @@ public final class WamCheckpoint {
       Meta shipped = new Meta(meta.format(), meta.config(), meta.stage(), meta.step(), meta.parameters(), files, meta.data(),
           meta.metrics(), meta.trainSeconds(), meta.versions());
       JSON.writeValue(temp.resolve(META_FILE).toFile(), shipped);
-      Files.writeString(temp.resolve(CARD_FILE), ModelCard.render(shipped, evaluationMarkdown), StandardCharsets.UTF_8);
+      Files.writeString(temp.resolve(CARD_FILE), ModelCard.render(shipped, evaluationMarkdown, lineage(meta)), StandardCharsets.UTF_8);
       if (Files.exists(target)) {
         Path old = hiddenSibling(target.getParent(), "." + target.getFileName() + ".old-");
         Files.delete(old);
@@ -184,6 +184,22 @@ public final class WamCheckpoint {
       deleteTree(temp);
       throw e;
     }
+  }
+
+  /** The checkpoints {@code meta} was initialised from, nearest first, as far as they can still be read. */
+  static List<Meta> lineage(Meta meta) {
+    List<Meta> out = new ArrayList<>();
+    Object init = meta.data() == null ? null : meta.data().get("init");
+    while (init != null && out.size() < 8) {
+      try {
+        Meta m = readMeta(resolve(Path.of(init.toString())));
+        out.add(m);
+        init = m.data() == null ? null : m.data().get("init");
+      } catch (IOException | RuntimeException e) {
+        break; // an init checkpoint deleted since: the card lists what is left
+      }
+    }
+    return out;
   }
 
   /** Loads the policy weights of checkpoint {@code dir} into {@code net} (initialised, same config). */

@@ -98,6 +98,14 @@ class WamRunTest {
     WamConfig c = config(4).withData(dataset.toString(), null, pre.toString());
     WamRun.Result r = WamRun.train(c, WamRun.Stage.FINETUNE, tmp.resolve("fine"), new WamRun.Listener() {});
     assertThat(WamCheckpoint.readMeta(r.checkpoint()).data()).containsEntry("init", pre.toString());
+    Path shipped = tmp.resolve("shipped");
+    WamCheckpoint.export(tmp.resolve("fine"), shipped, "- mean max coverage: 0.5");
+    assertThat(shipped.resolve("train-state.ndlist")).doesNotExist();
+    assertThat(Files.readString(shipped.resolve("MODEL_CARD.md"))).contains("Initialised from (nearest first):\n  - pretrain, 4 steps")
+        .contains("Total training wall time including initialisation").contains("- mean max coverage: 0.5");
+    try (WamPolicy policy = WamPolicy.load(shipped)) {
+      assertThat(policy.meta().step()).isEqualTo(4);
+    }
 
     WamConfig t = config(4);
     WamConfig wider = new WamConfig(dataset.toString(), null, pre.toString(), t.imageKey(), t.stateKey(), t.actionKey(), 96, 512,
