@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code wam4j train pretrain|finetune|bench}: trains the world action model from a config file. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train the world action model: 'pretrain' (stage 1, e.g. action-free hand video) or 'finetune' "
+    description = "Train the world action model: 'pretrain' (stage 1, video such as simulated human-hand episodes, no robot actions) or 'finetune' "
         + "(stage 2, robot demonstrations; set 'init' to a stage-1 checkpoint). Writes log.csv, loss.png, "
         + "checkpoints step-NNNNNNN/ with model cards, and 'latest'; rerun the same command to resume after a crash. "
         + "'bench' times training steps on the real data path.",

@@ -80,6 +80,7 @@ public final class WamRun {
    * @throws IllegalArgumentException naming the file and the field for unknown fields or bad values
    */
   public static WamConfig loadConfig(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) throw new IllegalArgumentException("config file " + file + " does not exist");
     JsonNode tree;
     try {
       tree = WamCheckpoint.JSON.readTree(file.toFile());
