@@ -100,7 +100,8 @@ final class DemoCommand implements Callable<Integer> {
 
     Path json = out.resolve("demo.json");
     Json.writeFile(json, Json.result(summary, spec));
-    o.printf("6. videos: %s%n   summary: %s%n", video, json);
+    Object dreams = ((Map<?, ?>) summary.get("world_action_model")).get("video");
+    o.printf("6. videos: %s%s%n   summary: %s%n", video, dreams == null ? "" : ", " + dreams, json);
     o.flush();
     return 0;
   }
