@@ -3,6 +3,8 @@
  * depends on DJL. {@link dev.wam4j.model.Engines} opens the engine offline from the natives jar;
  * {@link dev.wam4j.model.BaselineTrainer} and {@link dev.wam4j.model.BaselinePolicy} are an MLP
  * regression baseline that proves the training path end to end (loader, scoped native memory,
- * atomic checkpoints that carry their config). See {@code model/README.md}.
+ * atomic checkpoints that carry their config). The world action model is in {@code
+ * dev.wam4j.model.wam}, the runtime policy interface in {@code dev.wam4j.model.policy}. See
+ * {@code model/README.md}.
  */
 package dev.wam4j.model;
