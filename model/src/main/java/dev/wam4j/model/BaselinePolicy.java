@@ -26,17 +26,13 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 /**
  * The MLP baseline policy: a flattened history of states in, a chunk of actions out, both in the
@@ -166,7 +162,7 @@ public final class BaselinePolicy implements AutoCloseable {
     }
     Path parent = target.getParent();
     Files.createDirectories(parent);
-    Path temp = siblingDirectory(parent, "." + target.getFileName() + ".partial-");
+    Path temp = CheckpointDirectories.hiddenSibling(parent, "." + target.getFileName() + ".partial-");
     try {
       MessageDigest sha = sha256();
       try (OutputStream file = Files.newOutputStream(temp.resolve(WEIGHTS_FILE));
@@ -178,28 +174,15 @@ public final class BaselinePolicy implements AutoCloseable {
           Files.size(temp.resolve(WEIGHTS_FILE)), HexFormat.of().formatHex(sha.digest()), Engine.getDjlVersion(),
           engine.getEngineName() + " " + engine.getVersion(), Runtime.version().toString());
       JSON.writeValue(temp.resolve(META_FILE).toFile(), meta);
-      publish(temp, target);
+      CheckpointDirectories.publish(temp, target);
     } catch (IOException | RuntimeException e) {
       try {
-        deleteTree(temp);
+        CheckpointDirectories.deleteTree(temp);
       } catch (IOException cleanup) {
         e.addSuppressed(cleanup);
       }
       throw e;
     }
-  }
-
-  /** Moves {@code temp} to {@code target}; an old checkpoint there is moved aside first, then deleted. */
-  private static void publish(Path temp, Path target) throws IOException {
-    if (!Files.exists(target)) {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      return;
-    }
-    Path old = siblingDirectory(target.getParent(), "." + target.getFileName() + ".old-");
-    Files.delete(old); // only reserved a unique name
-    Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    deleteTree(old);
   }
 
   /**
@@ -289,25 +272,6 @@ public final class BaselinePolicy implements AutoCloseable {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JDK", e);
-    }
-  }
-
-  /** A new, uniquely named directory {@code parent/prefix<random>}. */
-  private static Path siblingDirectory(Path parent, String prefix) throws IOException {
-    for (int attempt = 0; ; attempt++) {
-      Path dir = parent.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
-      try {
-        return Files.createDirectory(dir);
-      } catch (java.nio.file.FileAlreadyExistsException e) {
-        if (attempt >= 100) throw new IOException("cannot create a working directory " + prefix + "* under " + parent, e);
-      }
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
     }
   }
 

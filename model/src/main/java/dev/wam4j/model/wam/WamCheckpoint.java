@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.wam4j.model.CheckpointDirectories;
 import dev.wam4j.model.CheckpointException;
 import dev.wam4j.model.Engines;
 import java.io.BufferedInputStream;
@@ -28,13 +29,10 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 /**
  * A world action model checkpoint: a directory holding
@@ -171,15 +169,7 @@ public final class WamCheckpoint {
           meta.metrics(), meta.trainSeconds(), meta.versions());
       JSON.writeValue(temp.resolve(META_FILE).toFile(), shipped);
       Files.writeString(temp.resolve(CARD_FILE), ModelCard.render(shipped, evaluationMarkdown, lineage(meta)), StandardCharsets.UTF_8);
-      if (Files.exists(target)) {
-        Path old = hiddenSibling(target.getParent(), "." + target.getFileName() + ".old-");
-        Files.delete(old);
-        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(old);
-      } else {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      }
+      CheckpointDirectories.publish(temp, target);
     } catch (IOException | RuntimeException e) {
       deleteTree(temp);
       throw e;
@@ -320,20 +310,10 @@ public final class WamCheckpoint {
   }
 
   static Path hiddenSibling(Path parent, String prefix) throws IOException {
-    for (int attempt = 0; ; attempt++) {
-      Path dir = parent.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
-      try {
-        return Files.createDirectory(dir);
-      } catch (java.nio.file.FileAlreadyExistsException e) {
-        if (attempt >= 100) throw new IOException("cannot create a working directory " + prefix + "* under " + parent, e);
-      }
-    }
+    return CheckpointDirectories.hiddenSibling(parent, prefix);
   }
 
   static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    }
+    CheckpointDirectories.deleteTree(dir);
   }
 }
