@@ -1,5 +1,6 @@
 package dev.wam4j.cli;
 
+import dev.wam4j.eval.SeedRange;
 import dev.wam4j.sim.cousins.CousinConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ final class CousinsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SeedRange range = SeedRange.parse(seeds);
+    SeedRange range = SeedRange.parse(seeds, "--seeds");
     if (size < 16) throw new IllegalArgumentException("--size must be >= 16, got " + size);
     CousinConfig cfg = switch (config) {
       case "reference" -> CousinConfig.reference();

@@ -1,5 +1,6 @@
 package dev.wam4j.cli;
 
+import dev.wam4j.eval.SeedRange;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.model.policy.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
@@ -65,7 +66,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    SeedRange range = SeedRange.parse(seeds);
+    SeedRange range = SeedRange.parse(seeds, "--seeds");
     int limit = ClosedLoopEvaluation.Config.PROTOCOL_MAX_STEPS;
     if (maxSteps < 1 || maxSteps > limit) throw new IllegalArgumentException("--max-steps must be in 1.." + limit + ", got " + maxSteps);
     if (videoEpisodes < 1) throw new IllegalArgumentException("--video-episodes must be >= 1, got " + videoEpisodes);

@@ -1,5 +1,6 @@
 package dev.wam4j.cli;
 
+import dev.wam4j.eval.SeedRange;
 import dev.wam4j.sim.Embodiment;
 import dev.wam4j.sim.expert.ExpertEvaluation;
 import dev.wam4j.sim.scene.Scene;
@@ -36,7 +37,7 @@ final class ExpertCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws java.io.IOException {
-    SeedRange range = SeedRange.parse(seeds);
+    SeedRange range = SeedRange.parse(seeds, "--seeds");
     boolean builtin = Scenes.names().contains(scene);
     SceneFile file = builtin ? Scenes.builtinFile(scene) : SceneFile.load(java.nio.file.Path.of(scene));
     Scene sceneToRun = file.scene();

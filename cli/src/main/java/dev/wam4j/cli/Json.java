@@ -35,17 +35,21 @@ final class Json {
   /** {@code value}'s fields followed by {@code provenance}. */
   static String result(Object value, CommandSpec spec) {
     ObjectNode node = MAPPER.valueToTree(value);
-    ObjectNode p = node.putObject("provenance");
+    node.putPOJO("provenance", provenance(spec));
+    return write(node);
+  }
+
+  /** What produced an output: wam4j version, git commit, Java, OS, cores, time, the command line. */
+  static java.util.Map<String, Object> provenance(CommandSpec spec) {
+    java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
     p.put("wam4j_version", Main.VERSION);
     p.put("git_commit", System.getProperty("wam4j.commit", "unknown"));
     p.put("java", Runtime.version().toString());
     p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     p.put("cpus", Runtime.getRuntime().availableProcessors());
     p.put("created_utc", Instant.now().toString());
-    List<String> args = spec.commandLine().getParseResult() == null ? List.of()
-        : rootArgs(spec);
-    p.putPOJO("command", args);
-    return write(node);
+    p.put("command", spec.commandLine().getParseResult() == null ? List.of() : rootArgs(spec));
+    return p;
   }
 
   private static List<String> rootArgs(CommandSpec spec) {

@@ -1,7 +1,11 @@
 package dev.wam4j.cli;
 
+import dev.wam4j.eval.study.AblationStudy;
+import dev.wam4j.eval.study.ScalingFit;
 import dev.wam4j.eval.study.ScalingPlot;
 import dev.wam4j.eval.study.ScalingStudy;
+import dev.wam4j.eval.study.ScalingSweep;
+import dev.wam4j.eval.study.StudyConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -16,8 +21,94 @@ import picocli.CommandLine.Spec;
 
 /** {@code wam4j study}: measure wam4j's claims from training runs. */
 @Command(name = "study", mixinStandardHelpOptions = true, description = "Measure the claims from training runs.",
-    subcommands = {StudyCommand.ScalingFitCommand.class})
+    subcommands = {StudyCommand.AblationCommand.class, StudyCommand.ScalingCommand.class, StudyCommand.ScalingFitCommand.class})
 final class StudyCommand {
+  /** Options and the run loop shared by the studies that train. */
+  abstract static class TrainingStudy implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "Study file (JSON; see docs/STUDIES.md).")
+    Path config;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Study folder (default: runs/<study file name without .json>). Rerun "
+        + "the same command to continue: finished runs are reused, an interrupted one resumes.")
+    Path out;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      StudyConfig study = StudyConfig.load(config);
+      Path dir = out != null ? out : Path.of("runs", config.getFileName().toString().replaceFirst("\\.json$", ""));
+      PrintWriter err = spec.commandLine().getErr();
+      long t0 = System.nanoTime();
+      Consumer<String> log = line -> {
+        err.printf("[%6.1f min] %s%n", (System.nanoTime() - t0) / 60e9, line);
+        err.flush();
+      };
+      Object result = run(study, dir, Json.provenance(spec), log);
+      PrintWriter o = spec.commandLine().getOut();
+      if (json) o.println(Json.result(result, spec));
+      else summary(o, result, dir);
+      o.flush();
+      return 0;
+    }
+
+    abstract Object run(StudyConfig study, Path dir, Map<String, Object> provenance, Consumer<String> log) throws Exception;
+
+    abstract void summary(PrintWriter o, Object result, Path dir);
+  }
+
+  /** {@code wam4j study ablation}. */
+  @Command(name = "ablation", mixinStandardHelpOptions = true,
+      description = "Does human-video pre-training cut the robot data needed? Fine-tunes on the first K robot episodes for each K of "
+          + "the study's 'episodes', from fresh weights and from the stage-1 checkpoint, evaluates each closed loop; writes "
+          + "ablation.json, ablation.png and ablation.html in the study folder.")
+  static final class AblationCommand extends TrainingStudy {
+    @Override
+    Object run(StudyConfig study, Path dir, Map<String, Object> provenance, Consumer<String> log) throws Exception {
+      return AblationStudy.run(study, dir, provenance, log);
+    }
+
+    @Override
+    void summary(PrintWriter o, Object result, Path dir) {
+      o.printf("%-6s %-12s %10s %8s%n", "K", "pre-trained", "coverage", "success");
+      for (AblationStudy.Cell c : ((AblationStudy.Result) result).cells()) {
+        o.printf("%-6d %-12s %10.3f %7.0f%%%n", c.robotEpisodes(), c.pretrained() ? "yes" : "no", c.outcome().meanMaxCoverage(),
+            100 * c.outcome().successRate());
+      }
+      o.printf("report: %s%n", dir.resolve("ablation.html"));
+    }
+  }
+
+  /** {@code wam4j study scaling}. */
+  @Command(name = "scaling", mixinStandardHelpOptions = true,
+      description = "The scaling law of pre-training: pre-trains on the first N video episodes for each N of the study's 'episodes', "
+          + "fits L = a - b ln D and L = c D^-alpha to the best validation loss against hours D, and (with a 'finetune' config) "
+          + "fine-tunes and evaluates from each size; writes scaling.json, scaling.png and scaling.html.")
+  static final class ScalingCommand extends TrainingStudy {
+    @Override
+    Object run(StudyConfig study, Path dir, Map<String, Object> provenance, Consumer<String> log) throws Exception {
+      return ScalingSweep.run(study, dir, provenance, log);
+    }
+
+    @Override
+    void summary(PrintWriter o, Object result, Path dir) {
+      ScalingSweep.Result r = (ScalingSweep.Result) result;
+      ScalingFit f = r.fit().fit();
+      for (ScalingStudy.Point p : r.fit().points()) {
+        o.printf("  %-8s %7.3f h  best %s %.5f at step %d%n", p.run(), p.hours(), r.fit().metric(), p.bestLoss(), p.bestStep());
+      }
+      o.printf("L = %.5f - %.5f ln D (R^2 %.3f);  L = %.5f D^-%.4f (R^2 %.3f)%n", f.a(), f.b(), f.r2LogLinear(), f.c(), f.alpha(), f.r2Power());
+      for (ScalingSweep.Downstream d : r.downstream()) {
+        o.printf("  downstream from %.3f h: coverage %.3f, success %.0f%%%n", d.videoHours(), d.outcome().meanMaxCoverage(),
+            100 * d.outcome().successRate());
+      }
+      o.printf("report: %s%n", dir.resolve("scaling.html"));
+    }
+  }
+
   /** {@code wam4j study scaling-fit}: the scaling law from finished stage-1 runs. */
   @Command(name = "scaling-fit", mixinStandardHelpOptions = true,
       description = "Fit L = a - b ln D and L = c D^-alpha to the best validation loss of stage-1 runs against the hours "

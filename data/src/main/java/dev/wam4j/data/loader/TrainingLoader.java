@@ -70,11 +70,28 @@ public final class TrainingLoader {
    * @param progress called with the number of video frames decoded so far (may be null)
    */
   public static TrainingLoader load(Path dataset, LoaderConfig config, LongConsumer progress) throws IOException {
+    return load(dataset, config, 0, progress);
+  }
+
+  /**
+   * Reads the first {@code firstEpisodes} episodes of {@code dataset} into memory (all when 0): the
+   * data-scaling studies train on nested subsets of one dataset this way.
+   *
+   * @throws IllegalArgumentException when {@code firstEpisodes} is negative or exceeds the dataset's episodes
+   */
+  public static TrainingLoader load(Path dataset, LoaderConfig config, int firstEpisodes, LongConsumer progress) throws IOException {
     long t0 = System.nanoTime();
+    if (firstEpisodes < 0) throw new IllegalArgumentException(dataset + ": first episodes must be >= 0 (0: all), got " + firstEpisodes);
     try (LeRobotDataset ds = LeRobotDataset.open(dataset)) {
       Feature sf = requireNumeric(ds, config.stateKey()), af = requireNumeric(ds, config.actionKey());
       int stateDim = sf.elementCount(), actionDim = af.elementCount();
       List<Episode> episodes = ds.episodes();
+      if (firstEpisodes > episodes.size()) {
+        throw new IllegalArgumentException(dataset + ": asked for the first " + firstEpisodes + " episodes, the dataset has "
+            + episodes.size());
+      }
+      boolean subset = firstEpisodes > 0 && firstEpisodes < episodes.size();
+      if (subset) episodes = episodes.subList(0, firstEpisodes);
       int n = 0;
       for (Episode e : episodes) n += e.length();
       int[] start = new int[episodes.size()], length = new int[episodes.size()];
@@ -86,20 +103,21 @@ public final class TrainingLoader {
       float[] state = new float[n * stateDim], action = new float[n * actionDim];
       ColumnBatchIterator it = ds.batches(List.of(config.stateKey(), config.actionKey(), "episode_index", "frame_index"), 8192);
       int row = 0;
-      for (ColumnBatch b = it.nextBatch(); b != null; b = it.nextBatch()) {
-        if (row + b.rows() > n) throw new IOException(dataset + ": data holds more rows than the episodes declare (" + n + ")");
+      for (ColumnBatch b = it.nextBatch(); b != null && row < n; b = it.nextBatch()) {
+        if (row + b.rows() > n && !subset) throw new IOException(dataset + ": data holds more rows than the episodes declare (" + n + ")");
+        int rows = Math.min(b.rows(), n - row); // a subset ends inside a batch
         // Samples are indexed by episode lengths, so rows must come in (episode, frame) order.
         long[] ep = b.longs("episode_index"), fr = b.longs("frame_index");
-        for (int i = 0; i < b.rows(); i++) {
+        for (int i = 0; i < rows; i++) {
           int r = row + i, e = rowEpisodeOf(start, length, r);
           if (ep[i] != episodes.get(e).index() || fr[i] != r - start[e]) {
             throw new IOException(dataset + ": data row " + r + " is episode " + ep[i] + " frame " + fr[i] + ", expected episode "
                 + episodes.get(e).index() + " frame " + (r - start[e]) + " (rows must be in episode and frame order)");
           }
         }
-        System.arraycopy(b.floats(config.stateKey()), 0, state, row * stateDim, b.rows() * stateDim);
-        System.arraycopy(b.floats(config.actionKey()), 0, action, row * actionDim, b.rows() * actionDim);
-        row += b.rows();
+        System.arraycopy(b.floats(config.stateKey()), 0, state, row * stateDim, rows * stateDim);
+        System.arraycopy(b.floats(config.actionKey()), 0, action, row * actionDim, rows * actionDim);
+        row += rows;
       }
       if (row != n) throw new IOException(dataset + ": data holds " + row + " rows, the episodes declare " + n);
       byte[] images = new byte[0];

@@ -1,6 +1,7 @@
 package dev.wam4j.data.loader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
 import dev.wam4j.data.lerobot.write.LeRobotWriter;
@@ -77,5 +78,25 @@ class TrainingLoaderTest {
     assertThat(a.images).isEqualTo(b.images);
     assertThat(a.states).isEqualTo(b.states);
     assertThat(a.actions).isEqualTo(b.actions);
+  }
+
+  @Test
+  void firstEpisodesLoadsANestedSubsetWhoseSamplesComeOnlyFromThoseEpisodes() throws Exception {
+    LoaderConfig c = new LoaderConfig("observation.image", "observation.state", "action", 1, 1, 256, 7, 1, 0, 0);
+    TrainingLoader first2 = TrainingLoader.load(dataset, c, 2, null);
+    assertThat(first2.episodes()).isEqualTo(2);
+    assertThat(first2.frames()).isEqualTo(LENGTHS[0] + LENGTHS[1]);
+    TrainingBatch b = first2.newBatch();
+    first2.sample(b);
+    for (int i = 0; i < b.episode.length; i++) {
+      assertThat(b.episode[i]).isLessThan(2);
+      float e = b.states[2 * i], t = b.states[2 * i + 1];
+      assertThat(e).isIn(0f, 1f);
+      assertThat(b.actions[2 * i]).isEqualTo(100 * e + t); // the row's own action: rows were not shifted by the cut
+      assertThat(b.images[i * 32 * 32 * 3] & 0xFF).isCloseTo((int) (40 * e + 20 * t), org.assertj.core.data.Offset.offset(3));
+    }
+    assertThat(TrainingLoader.load(dataset, c, 0, null).episodes()).isEqualTo(LENGTHS.length);
+    assertThatThrownBy(() -> TrainingLoader.load(dataset, c, 4, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("first 4 episodes, the dataset has 3");
   }
 }

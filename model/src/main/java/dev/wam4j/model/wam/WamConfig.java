@@ -51,6 +51,8 @@ import java.util.List;
  * @param shiftPixels random shift augmentation: each training sample's frames (history and future alike)
  *     move by up to this many pixels in x and y, edges repeated, as DrQ and Diffusion Policy's random
  *     crop do against overfitting a few demonstrations; 0 turns it off (4)
+ * @param datasetEpisodes train on the first this many episodes of {@code dataset} only, 0 for all: how
+ *     the ablation and scaling studies make nested subsets of one dataset (0)
  */
 public record WamConfig(
     String dataset, String validationDataset, String init,
@@ -61,7 +63,7 @@ public record WamConfig(
     double actionWeight, double videoWeight, double reconWeight,
     int batchSize, int steps, double learningRate, double weightDecay, int warmupSteps, double gradClip, double emaDecay,
     int logEverySteps, int checkpointEverySteps, int validationBatches, int threads, long seed, List<String> extraDatasets,
-    int shiftPixels) {
+    int shiftPixels, int datasetEpisodes) {
 
   public WamConfig {
     extraDatasets = extraDatasets == null ? List.of() : List.copyOf(extraDatasets);
@@ -101,6 +103,7 @@ public record WamConfig(
     positive("checkpointEverySteps", checkpointEverySteps);
     require(validationBatches >= 0, "validationBatches must be >= 0, got " + validationBatches);
     positive("threads", threads);
+    require(datasetEpisodes >= 0, "datasetEpisodes must be >= 0 (0: all), got " + datasetEpisodes);
   }
 
   private static void require(boolean ok, String message) {
@@ -119,7 +122,7 @@ public record WamConfig(
   public static WamConfig defaults() {
     return new WamConfig(null, null, null, "observation.image", "observation.state", "action", 96, 512,
         2, 16, 8, 4, 2, 8, 32, 64, 2, 256, 512, 3, 4, 10, 1, 1, 1,
-        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4);
+        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4, 0);
   }
 
   /** Side of the latent frame (the tokenizer downsamples by 8). */
@@ -144,7 +147,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes);
   }
 
   /** The same config with other extra datasets. */
@@ -153,7 +156,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes);
   }
 
   /** The same config with other data paths (used when a config file's relative paths are resolved). */
@@ -162,6 +165,6 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes);
   }
 }

@@ -88,6 +88,19 @@ public final class WamRun {
       throw new IllegalArgumentException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
     }
     if (tree == null || !tree.isObject()) throw new IllegalArgumentException(file + ": a config must be a JSON object");
+    return parseConfig(tree, file.toAbsolutePath().getParent(), file.toString());
+  }
+
+  /**
+   * A config from a JSON object whose fields override {@link WamConfig#defaults()}, e.g. one nested in
+   * a study file; relative paths resolve against {@code base}.
+   *
+   * @param where names the object in error messages (a file, or a file and field)
+   * @throws IllegalArgumentException naming {@code where} and the field for unknown fields or bad values
+   */
+  public static WamConfig parseConfig(JsonNode tree, Path base, String where) {
+    String file = where;
+    if (tree == null || !tree.isObject()) throw new IllegalArgumentException(where + ": a config must be a JSON object");
     ObjectNode merged = WamCheckpoint.JSON.valueToTree(WamConfig.defaults());
     for (Map.Entry<String, JsonNode> f : tree.properties()) {
       if (!merged.has(f.getKey())) {
@@ -103,7 +116,6 @@ public final class WamRun {
       throw new IllegalArgumentException(file + ": " + (cause instanceof IllegalArgumentException ? cause.getMessage() : e.getOriginalMessage()), e);
     }
     if (c.dataset() == null) throw new IllegalArgumentException(file + ": field 'dataset' (a LeRobot dataset directory) is required");
-    Path base = file.toAbsolutePath().getParent();
     List<String> extra = c.extraDatasets().stream().map(p -> resolve(base, p)).toList();
     return c.withData(resolve(base, c.dataset()), resolve(base, c.validationDataset()), resolve(base, c.init())).withExtraDatasets(extra);
   }
@@ -121,6 +133,18 @@ public final class WamRun {
     List<String> out = new ArrayList<>();
     it.forEachRemaining(out::add);
     return out;
+  }
+
+  /**
+   * The final checkpoint of {@code dir} when it holds a {@code stage} run of {@code config} (threads
+   * aside) trained to its last step, else {@code null}: studies reuse finished runs instead of
+   * decoding their data again.
+   */
+  public static WamCheckpoint.Meta finished(WamConfig config, Stage stage, Path dir) throws IOException {
+    if (!Files.exists(dir.resolve(WamCheckpoint.LATEST_FILE))) return null;
+    WamCheckpoint.Meta m = WamCheckpoint.readMeta(WamCheckpoint.resolve(dir));
+    boolean same = m.stage().equals(stage.id()) && WamCheckpoint.differences(m.config().withThreads(config.threads()), config).isEmpty();
+    return same && m.step() >= config.steps() ? m : null;
   }
 
   /**
@@ -149,7 +173,8 @@ public final class WamRun {
     writeAtomically(dir.resolve("config.json"), WamCheckpoint.JSON.writeValueAsString(Map.of("stage", stage.id(), "config", config)));
     long start = resumeFrom == null ? 0 : resumeFrom.step();
     TrainingLoader loader = TrainingLoader.load(Path.of(config.dataset()), config.loaderConfig(config.seed(), 2),
-        n -> listener.loading("train data", n));
+        config.datasetEpisodes(), n -> listener.loading("train data", n));
+    int datasetEpisodes = loader.episodes();
     if (!config.extraDatasets().isEmpty()) {
       List<TrainingLoader> parts = new ArrayList<>(List.of(loader));
       for (String extra : config.extraDatasets()) {
@@ -175,6 +200,7 @@ public final class WamRun {
     }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("dataset", config.dataset());
+    data.put("dataset_episodes", datasetEpisodes);
     data.put("episodes", loader.episodes());
     data.put("frames", loader.frames());
     data.put("hours_at_10fps", Math.round(loader.frames() / 360.0) / 100.0); // frames / 36,000 per hour, 2 decimals

@@ -20,7 +20,7 @@ final class Glide {
   static WamConfig tiny() {
     WamConfig d = WamConfig.defaults();
     return new WamConfig(null, null, null, d.imageKey(), d.stateKey(), d.actionKey(), 96, 512, 2, 8, 4, 2, 2,
-        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 40, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0);
+        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 40, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0, 0);
   }
 
   /**

@@ -27,7 +27,7 @@ class WamRunTest {
   static WamConfig config(int steps) {
     WamConfig t = Glide.tiny();
     return new WamConfig(dataset.toString(), dataset.toString(), null, t.imageKey(), t.stateKey(), t.actionKey(), 96, 512, 2, 8, 4,
-        2, 2, 4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, steps, 2e-3, 1e-4, 2, 1.0, 0.9, 2, 4, 2, 2, 3, java.util.List.of(), 0);
+        2, 2, 4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, steps, 2e-3, 1e-4, 2, 1.0, 0.9, 2, 4, 2, 2, 3, java.util.List.of(), 0, 0);
   }
 
   @Test
@@ -109,7 +109,7 @@ class WamRunTest {
 
     WamConfig t = config(4);
     WamConfig wider = new WamConfig(dataset.toString(), null, pre.toString(), t.imageKey(), t.stateKey(), t.actionKey(), 96, 512,
-        2, 8, 4, 2, 2, 4, 8, 16, 1, 32, 128, 2, 2, 4, 1, 1, 1, 8, 4, 2e-3, 1e-4, 2, 1.0, 0.9, 2, 4, 2, 2, 3, java.util.List.of(), 0);
+        2, 8, 4, 2, 2, 4, 8, 16, 1, 32, 128, 2, 2, 4, 1, 1, 1, 8, 4, 2e-3, 1e-4, 2, 1.0, 0.9, 2, 4, 2, 2, 3, java.util.List.of(), 0, 0);
     assertThatThrownBy(() -> WamRun.train(wider, WamRun.Stage.FINETUNE, tmp.resolve("fine-wider"), new WamRun.Listener() {}))
         .isInstanceOf(CheckpointException.class).hasMessageContaining("headWidth: checkpoint 64, config 128");
   }

@@ -56,7 +56,7 @@ class WamTrainerTest {
   void theActionOnlyAblationTrainsNoVideoTerms() throws IOException {
     WamConfig d = tiny();
     WamConfig c = new WamConfig(null, null, null, d.imageKey(), d.stateKey(), d.actionKey(), 96, 512, 2, 8, 4, 2, 2,
-        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 0, 0, 8, 3, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0);
+        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 0, 0, 8, 3, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0, 0);
     try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
       WamTrainer.Losses l = trainer.step();
       assertThat(l.video()).isZero();
@@ -114,7 +114,7 @@ class WamTrainerTest {
     WamConfig a = tiny();
     WamConfig d = tiny();
     WamConfig b = new WamConfig(null, null, null, d.imageKey(), d.stateKey(), d.actionKey(), 96, 512, 2, 8, 4, 2, 2,
-        4, 8, 32, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 40, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0);
+        4, 8, 32, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 40, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0, 0);
     assertThat(WamCheckpoint.architectureDifferences(a, b)).containsExactly("dynamicsChannels: checkpoint 16, config 32");
     assertThat(WamCheckpoint.architectureDifferences(a, a)).isEmpty();
   }
@@ -136,7 +136,7 @@ class WamTrainerTest {
   void trainingWithShiftAugmentationAndAnExtraDatasetRuns() throws IOException {
     WamConfig c = tiny().withExtraDatasets(java.util.List.of(dataset.toString()));
     WamConfig shifted = new WamConfig(null, null, null, c.imageKey(), c.stateKey(), c.actionKey(), 96, 512, 2, 8, 4, 2, 2,
-        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 3, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 4);
+        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 3, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 4, 0);
     TrainingLoader doubled = TrainingLoader.concat(shifted.loaderConfig(3, 1), java.util.List.of(loader(shifted), loader(shifted)));
     assertThat(doubled.episodes()).isEqualTo(8);
     assertThat(doubled.frames()).isEqualTo(2 * 4 * 24);

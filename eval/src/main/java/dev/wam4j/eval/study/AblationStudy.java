@@ -1,0 +1,120 @@
+package dev.wam4j.eval.study;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.wam4j.eval.report.HtmlReport;
+import dev.wam4j.eval.report.LineChart;
+import dev.wam4j.eval.report.ReportFiles;
+import dev.wam4j.model.wam.WamConfig;
+import dev.wam4j.model.wam.WamRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Does pre-training on human video cut the robot data needed? For each K in the study's
+ * {@code episodes}, fine-tunes on the first K robot episodes twice — from fresh weights and from the
+ * stage-1 checkpoint — and evaluates both closed loop (Diffusion Policy protocol). Writes
+ * {@code ablation.json}, {@code ablation.png} and {@code ablation.html} after every finished cell, so
+ * a long study shows its progress and a killed one loses at most the cell in flight (rerun: finished
+ * runs are reused, the one in flight resumes).
+ */
+public final class AblationStudy {
+  static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** One cell: K robot episodes, with or without pre-training. */
+  public record Cell(int robotEpisodes, boolean pretrained, String init, RunOutcome outcome) {}
+
+  /** The cells so far, in order (K ascending; fresh weights, then pre-trained). */
+  public record Result(String studyFile, String pretrained, List<Cell> cells) {}
+
+  private AblationStudy() {}
+
+  /**
+   * Runs (or continues) the study in {@code out}.
+   *
+   * @param provenance echoed into the JSON (what produced it)
+   * @param log progress lines
+   */
+  public static Result run(StudyConfig study, Path out, Map<String, Object> provenance, Consumer<String> log) throws IOException {
+    if (study.finetune() == null) throw new IllegalArgumentException(study.file() + ": the ablation needs the field 'finetune'");
+    if ((study.pretrain() == null) == (study.pretrainCheckpoint() == null)) {
+      throw new IllegalArgumentException(study.file() + ": the ablation needs exactly one of 'pretrain' (a stage-1 config to train) "
+          + "and 'pretrainCheckpoint' (an existing stage-1 checkpoint)");
+    }
+    Files.createDirectories(out);
+    StudyRuns runs = new StudyRuns(log);
+    Path init;
+    if (study.pretrain() != null) {
+      init = out.resolve("pretrain");
+      runs.train("pretrain", study.pretrainConfig(0), WamRun.Stage.PRETRAIN, init);
+    } else {
+      init = Path.of(study.pretrainCheckpoint());
+      if (!Files.exists(init)) throw new IllegalArgumentException(study.file() + ": pretrainCheckpoint " + init + " does not exist");
+    }
+    List<Cell> cells = new ArrayList<>();
+    Result result = new Result(study.file().toString(), init.toString(), cells);
+    for (int k : study.episodes()) {
+      for (boolean pretrained : new boolean[] {false, true}) {
+        String name = "k" + k + (pretrained ? "-pretrained" : "-scratch");
+        WamConfig c = study.finetuneConfig(k, pretrained ? init : null);
+        Path dir = out.resolve(name);
+        runs.train(name, c, WamRun.Stage.FINETUNE, dir);
+        cells.add(new Cell(k, pretrained, c.init(), runs.evaluate(name, dir, study.evalSeeds())));
+        write(result, study, out, provenance);
+      }
+    }
+    return result;
+  }
+
+  private static void write(Result r, StudyConfig study, Path out, Map<String, Object> provenance) throws IOException {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("study", "ablation");
+    json.put("study_file", r.studyFile());
+    json.put("pretrained_checkpoint", r.pretrained());
+    json.put("eval_seeds", study.evalSeeds().toString());
+    json.put("cells", r.cells());
+    json.put("finetune_config", WamRun.toJson(study.finetuneConfig(study.episodes().get(0), null)));
+    json.put("provenance", provenance);
+    ReportFiles.write(out.resolve("ablation.json"), JSON.writeValueAsString(json));
+    byte[] png = chart(r);
+    ReportFiles.write(out.resolve("ablation.png"), png);
+    HtmlReport html = new HtmlReport("Ablation: human-video pre-training vs robot episodes");
+    html.paragraph("Each cell fine-tunes the world action model on the first K robot episodes, from fresh weights or from the stage-1 "
+        + "checkpoint " + r.pretrained() + ", then evaluates it closed loop on seeds " + study.evalSeeds()
+        + " (Diffusion Policy protocol: success = coverage > 0.95; score = mean over episodes of the best min(coverage/0.95, 1)).");
+    List<List<String>> rows = new ArrayList<>();
+    for (Cell c : r.cells()) {
+      RunOutcome o = c.outcome();
+      rows.add(List.of(Integer.toString(c.robotEpisodes()), c.pretrained() ? "yes" : "no", String.format("%.3f", o.meanMaxCoverage()),
+          String.format("%.0f%% (%d/%d)", 100 * o.successRate(), Math.round(o.successRate() * o.episodes()), o.episodes()),
+          Long.toString(o.step()), String.format("%.1f", o.trainSeconds() / 60), o.run()));
+    }
+    html.table(List.of("robot episodes K", "pre-trained", "mean max coverage", "success", "steps", "train min", "run"), rows);
+    html.png(png, "mean max coverage and success rate against robot episodes");
+    html.heading("Fine-tuning config (K and init vary per cell)");
+    html.code(JSON.writeValueAsString(WamRun.toJson(study.finetuneConfig(study.episodes().get(0), null))));
+    html.heading("Provenance");
+    html.code(JSON.writeValueAsString(provenance));
+    html.write(out.resolve("ablation.html"));
+  }
+
+  static byte[] chart(Result r) {
+    LineChart chart = new LineChart("Closed-loop score vs robot episodes", "robot episodes K", "mean max coverage / success rate", true);
+    for (boolean pretrained : new boolean[] {false, true}) {
+      List<Cell> arm = r.cells().stream().filter(c -> c.pretrained() == pretrained).toList();
+      double[] k = arm.stream().mapToDouble(Cell::robotEpisodes).toArray();
+      String label = pretrained ? "pre-trained" : "fresh weights";
+      chart.series("coverage, " + label, k, arm.stream().mapToDouble(c -> c.outcome().meanMaxCoverage()).toArray());
+      chart.curve("success, " + label, k, arm.stream().mapToDouble(c -> c.outcome().successRate()).toArray());
+    }
+    return chart.png();
+  }
+}

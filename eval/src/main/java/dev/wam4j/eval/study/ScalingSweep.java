@@ -1,0 +1,104 @@
+package dev.wam4j.eval.study;
+
+import dev.wam4j.eval.report.HtmlReport;
+import dev.wam4j.eval.report.ReportFiles;
+import dev.wam4j.model.wam.WamRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The scaling law of stage-1 pre-training, measured end to end: pre-trains the study's {@code pretrain}
+ * config on the first N episodes of its dataset for each N of {@code episodes} (a geometric sweep of
+ * hours of video), fits {@link ScalingFit L = a - b ln D and L = c D^-alpha} to each run's best
+ * validation loss, and, when the study has a {@code finetune} config, fine-tunes from every size and
+ * evaluates closed loop (downstream success per D). Writes {@code scaling.json}, {@code scaling.png}
+ * and {@code scaling.html}; finished runs are reused and an interrupted one resumes on a rerun.
+ */
+public final class ScalingSweep {
+  /** The fit, and the downstream outcome per size (empty without a finetune config). */
+  public record Result(ScalingStudy.Result fit, List<Downstream> downstream) {}
+
+  /** Fine-tuning from the pre-training run on {@code videoEpisodes} episodes. */
+  public record Downstream(int videoEpisodes, double videoHours, RunOutcome outcome) {}
+
+  private ScalingSweep() {}
+
+  public static Result run(StudyConfig study, Path out, Map<String, Object> provenance, Consumer<String> log) throws IOException {
+    if (study.pretrain() == null) throw new IllegalArgumentException(study.file() + ": the scaling sweep needs the field 'pretrain'");
+    if (study.episodes().size() < 2) throw new IllegalArgumentException(study.file() + ": the scaling sweep needs at least 2 sizes in 'episodes'");
+    Files.createDirectories(out);
+    StudyRuns runs = new StudyRuns(log);
+    List<Path> dirs = new ArrayList<>();
+    for (int n : study.episodes()) {
+      Path dir = out.resolve("d" + n);
+      runs.train("d" + n, study.pretrainConfig(n), WamRun.Stage.PRETRAIN, dir);
+      dirs.add(dir);
+    }
+    ScalingStudy.Result fit = ScalingStudy.fromRuns(dirs, study.metric());
+    List<Downstream> downstream = new ArrayList<>();
+    write(new Result(fit, downstream), study, out, provenance);
+    if (study.finetune() != null) {
+      for (int i = 0; i < study.episodes().size(); i++) {
+        int n = study.episodes().get(i);
+        String name = "d" + n + "-finetune";
+        Path dir = out.resolve(name);
+        runs.train(name, study.finetuneConfig(0, dirs.get(i)), WamRun.Stage.FINETUNE, dir);
+        double hours = fit.points().stream().filter(p -> p.run().equals("d" + n)).findFirst().orElseThrow().hours();
+        downstream.add(new Downstream(n, hours, runs.evaluate(name, dir, study.evalSeeds())));
+        write(new Result(fit, downstream), study, out, provenance);
+      }
+    }
+    return new Result(fit, List.copyOf(downstream));
+  }
+
+  private static void write(Result r, StudyConfig study, Path out, Map<String, Object> provenance) throws IOException {
+    ScalingStudy.Result s = r.fit();
+    ScalingFit f = s.fit();
+    double span = s.points().get(s.points().size() - 1).hours() / s.points().get(0).hours();
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("study", "scaling");
+    json.put("study_file", study.file().toString());
+    json.put("metric", s.metric());
+    json.put("points", s.points());
+    json.put("log_linear", Map.of("a", f.a(), "b", f.b(), "r2", f.r2LogLinear()));
+    json.put("power_law", Map.of("c", f.c(), "alpha", f.alpha(), "r2", f.r2Power()));
+    json.put("span", span);
+    json.put("downstream", r.downstream());
+    json.put("pretrain_config", WamRun.toJson(study.pretrainConfig(0)));
+    json.put("provenance", provenance);
+    ReportFiles.write(out.resolve("scaling.json"), AblationStudy.JSON.writeValueAsString(json));
+    Path png = out.resolve("scaling.png");
+    ScalingPlot.write(s, png);
+    HtmlReport html = new HtmlReport("Scaling law of human-video pre-training");
+    html.paragraph(String.format("Best %s of each stage-1 run against the hours of video it trained on (%d sizes spanning %.1fx). "
+        + "L = %.5f - %.5f ln D (R^2 %.3f); L = %.5f D^-%.4f (R^2 %.3f). EgoScale's anchor: L = 0.024 - 0.003 ln D, R^2 0.998, "
+        + "over 1k-20k hours.", s.metric(), s.points().size(), span, f.a(), f.b(), f.r2LogLinear(), f.c(), f.alpha(), f.r2Power()));
+    List<List<String>> rows = new ArrayList<>();
+    for (ScalingStudy.Point p : s.points()) {
+      rows.add(List.of(p.run(), String.format("%.3f", p.hours()), Long.toString(p.frames()), String.format("%.5f", p.bestLoss()),
+          Long.toString(p.bestStep()), String.format("%.5f", f.logLinear(p.hours()))));
+    }
+    html.table(List.of("run", "hours D", "frames", "best " + s.metric(), "at step", "log-linear fit"), rows);
+    html.png(Files.readAllBytes(png), "best validation loss against hours with both fits");
+    if (!r.downstream().isEmpty()) {
+      html.heading("Downstream: fine-tuned from each size, closed loop on seeds " + study.evalSeeds());
+      List<List<String>> d = new ArrayList<>();
+      for (Downstream x : r.downstream()) {
+        d.add(List.of(Integer.toString(x.videoEpisodes()), String.format("%.3f", x.videoHours()),
+            String.format("%.3f", x.outcome().meanMaxCoverage()), String.format("%.0f%%", 100 * x.outcome().successRate())));
+      }
+      html.table(List.of("video episodes", "hours", "mean max coverage", "success"), d);
+    }
+    html.heading("Pre-training config (datasetEpisodes varies per run)");
+    html.code(AblationStudy.JSON.writeValueAsString(WamRun.toJson(study.pretrainConfig(0))));
+    html.heading("Provenance");
+    html.code(AblationStudy.JSON.writeValueAsString(provenance));
+    html.write(out.resolve("scaling.html"));
+  }
+}
