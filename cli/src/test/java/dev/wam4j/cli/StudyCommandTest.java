@@ -50,4 +50,82 @@ class StudyCommandTest {
     assertThat(bad.run("study", "scaling-fit", "--runs", small.toString(), "--metric", "nope", "--out", out.toString())).isEqualTo(2);
     assertThat(bad.err.toString()).contains("no column 'nope'");
   }
+
+  private static final String TINY = "\"batchSize\": 4, \"latentChannels\": 4, \"encoderChannels\": 8, \"dynamicsChannels\": 16, "
+      + "\"dynamicsBlocks\": 1, \"featureSize\": 32, \"headWidth\": 64, \"headLayers\": 2, \"warmupSteps\": 1, \"logEverySteps\": 2, "
+      + "\"checkpointEverySteps\": 2, \"validationBatches\": 1, \"steps\": 4";
+
+  private Path collect(String embodiment, int episodes, int seed) {
+    Path data = tmp.resolve(embodiment + "-" + episodes + "-" + seed);
+    assertThat(new CliRun().run("sim", "collect", "--embodiment", embodiment, "--episodes", Integer.toString(episodes), "--seed",
+        Integer.toString(seed), "--out", data.toString())).isZero();
+    return data;
+  }
+
+  @Test
+  void ablationFineTunesEachKWithAndWithoutPretrainingAndAMonitorRunsOnItsRuns() throws Exception {
+    Path robot = collect("robot", 2, 7), hand = collect("hand", 2, 11);
+    Path study = tmp.resolve("ablation.json");
+    Files.writeString(study, """
+        {"pretrain": {"dataset": "%s", %s}, "finetune": {"dataset": "%s", %s}, "episodes": [1, 2], "evalSeeds": "100000..100000"}
+        """.formatted(hand, TINY, robot, TINY));
+    Path out = tmp.resolve("ablation");
+    CliRun cli = new CliRun();
+    assertThat(cli.run("study", "ablation", "--config", study.toString(), "--out", out.toString(), "--json")).isZero();
+    JsonNode r = new ObjectMapper().readTree(cli.out.toString());
+    assertThat(r.get("cells")).hasSize(4);
+    assertThat(r.get("cells").get(0).get("robot_episodes").asInt()).isEqualTo(1);
+    assertThat(r.get("cells").get(0).get("pretrained").asBoolean()).isFalse();
+    assertThat(r.get("cells").get(1).get("init").asText()).isEqualTo(out.resolve("pretrain").toAbsolutePath().normalize().toString());
+    assertThat(r.get("cells").get(3).get("outcome").get("episodes").asInt()).isEqualTo(1);
+    // the fine-tuning runs trained on the first K robot episodes only
+    JsonNode meta = new ObjectMapper().readTree(Files.readString(out.resolve("k1-scratch/step-0000004/checkpoint.json")));
+    assertThat(meta.get("data").get("dataset_episodes").asInt()).isEqualTo(1);
+    assertThat(Files.readString(out.resolve("ablation.html"))).contains("<table>").contains("data:image/png;base64,");
+    assertThat(out.resolve("ablation.png")).isRegularFile();
+
+    CliRun again = new CliRun();
+    assertThat(again.run("study", "ablation", "--config", study.toString(), "--out", out.toString())).isZero();
+    assertThat(again.err.toString()).contains("k2-pretrained: finished earlier (step 4), reused").doesNotContain("evaluating");
+
+    CliRun monitor = new CliRun();
+    Path mon = tmp.resolve("monitor");
+    assertThat(monitor.run("monitor", "--checkpoint", out.resolve("k2-pretrained").toString(), "--seeds", "300000..300001",
+        "--calibration-seeds", "200000..200001", "--success-score", "0.05", "--stop-on-alarm", "--video-episodes", "1",
+        "--out", mon.toString(), "--json")).isZero();
+    JsonNode m = new ObjectMapper().readTree(monitor.out.toString()).get("result");
+    assertThat(m.get("signals")).hasSize(3);
+    assertThat(m.get("signals").get(0).get("signal").asText()).isEqualTo("latent_divergence");
+    assertThat(m.get("test_episodes").asInt()).isEqualTo(2);
+    assertThat(m.get("test_episode_scores").get(0).get("scores").get("latent_divergence").asDouble()).isPositive();
+    assertThat(mon.resolve("monitor.json")).isRegularFile();
+    assertThat(Files.readString(mon.resolve("monitor.html"))).contains("data:video/mp4;base64,").contains("ROC-AUC");
+  }
+
+  @Test
+  void scalingSweepPretrainsOnNestedSubsetsFitsTheLawAndFineTunesFromEachSize() throws Exception {
+    Path hand = collect("hand", 3, 11), val = collect("hand", 1, 99), robot = collect("robot", 1, 7);
+    Path study = tmp.resolve("scaling.json");
+    Files.writeString(study, """
+        {"pretrain": {"dataset": "%s", "validationDataset": "%s", %s}, "finetune": {"dataset": "%s", %s},
+         "episodes": [1, 3], "evalSeeds": "100000..100000"}
+        """.formatted(hand, val, TINY, robot, TINY));
+    Path out = tmp.resolve("scaling");
+    CliRun cli = new CliRun();
+    assertThat(cli.run("study", "scaling", "--config", study.toString(), "--out", out.toString(), "--json")).isZero();
+    JsonNode r = new ObjectMapper().readTree(cli.out.toString());
+    JsonNode points = r.get("fit").get("points");
+    assertThat(points).hasSize(2);
+    assertThat(points.get(0).get("frames").asLong()).isLessThan(points.get(1).get("frames").asLong());
+    assertThat(r.get("downstream")).hasSize(2);
+    assertThat(r.get("downstream").get(1).get("video_episodes").asInt()).isEqualTo(3);
+    assertThat(Files.readString(out.resolve("scaling.html"))).contains("Downstream").contains("data:image/png;base64,");
+    assertThat(new ObjectMapper().readTree(Files.readString(out.resolve("scaling.json"))).get("span").asDouble()).isGreaterThan(1);
+
+    CliRun bad = new CliRun();
+    Path broken = tmp.resolve("broken.json");
+    Files.writeString(broken, "{\"episodes\": [1, 3], \"finetune\": {\"dataset\": \"x\"}}");
+    assertThat(bad.run("study", "scaling", "--config", broken.toString(), "--out", out.toString())).isEqualTo(2);
+    assertThat(bad.err.toString()).contains("the scaling sweep needs the field 'pretrain'");
+  }
 }

@@ -116,8 +116,32 @@ public final class ClosedLoopEvaluation {
    * @param success the episode ended with coverage above 0.95
    * @param steps control steps taken
    * @param plans calls to {@link ChunkPolicy#plan}
+   * @param handedOver an {@link Observer} stopped the episode before it ended (e.g. a failure alarm)
    */
-  public record Episode(long seed, double maxCoverage, boolean success, int steps, int plans) {}
+  public record Episode(long seed, double maxCoverage, boolean success, int steps, int plans, boolean handedOver) {}
+
+  /**
+   * Watches episodes as they run and may stop one early (hand it over): a failure monitor. Frames are
+   * {@code [size][size][3]} RGB bytes at an offset in an array the rollout reuses: copy what you keep.
+   * Called on the evaluating thread.
+   */
+  public interface Observer {
+    /** An episode starts from its first observation. */
+    default void episodeStart(long seed, byte[] frame, int offset) {}
+
+    /** The policy planned at control step {@code step} (steps taken so far); false stops the episode before it acts. */
+    default boolean planned(int step, Plan plan) {
+      return true;
+    }
+
+    /** Control step {@code step} (1-based) ran and {@code frame} is the new observation; false stops the episode here. */
+    default boolean stepped(int step, byte[] frame, int offset, double reward) {
+      return true;
+    }
+
+    /** The episode ended (or was handed over). */
+    default void episodeEnd(Episode episode) {}
+  }
 
   /**
    * Wall time of plan calls in milliseconds.
@@ -184,6 +208,15 @@ public final class ClosedLoopEvaluation {
    * @throws IOException when the video cannot be written
    */
   public static Result run(ChunkPolicy policy, Config config, Consumer<Episode> progress) throws IOException {
+    return run(policy, config, progress, new Observer() {});
+  }
+
+  /**
+   * Runs the evaluation under an observer that sees every plan and step and may hand an episode over.
+   *
+   * @see #run(ChunkPolicy, Config, Consumer)
+   */
+  public static Result run(ChunkPolicy policy, Config config, Consumer<Episode> progress, Observer observer) throws IOException {
     long t0 = System.nanoTime();
     int size = policy.imageSize(), history = policy.historyFrames(), execute = policy.executeSteps();
     if (size < 1 || history < 1 || execute < 1) {
@@ -195,7 +228,7 @@ public final class ClosedLoopEvaluation {
       throw new IllegalArgumentException("maxSteps " + config.maxSteps() + " exceeds the scene's step limit "
           + scene.physics().maxSteps());
     }
-    Rollout rollout = new Rollout(policy, scene, size, history, execute, config);
+    Rollout rollout = new Rollout(policy, scene, size, history, execute, config, observer);
     List<Episode> episodes = new ArrayList<>(config.episodes());
     try (SideBySideVideo video = config.video() == null ? null
         : SideBySideVideo.open(config.video(), size, config.videoScale(), VIDEO_ENCODING)) {
@@ -218,6 +251,7 @@ public final class ClosedLoopEvaluation {
   private static final class Rollout {
     private final ChunkPolicy policy;
     private final Config config;
+    private final Observer observer;
     private final int frameBytes;
     private final int history;
     private final int execute;
@@ -233,9 +267,10 @@ public final class ClosedLoopEvaluation {
     private int plainCount;
     private int dreamCount;
 
-    Rollout(ChunkPolicy policy, Scene scene, int size, int history, int execute, Config config) {
+    Rollout(ChunkPolicy policy, Scene scene, int size, int history, int execute, Config config, Observer observer) {
       this.policy = policy;
       this.config = config;
+      this.observer = observer;
       this.history = history;
       this.execute = execute;
       this.frameBytes = size * size * 3;
@@ -261,9 +296,10 @@ public final class ClosedLoopEvaluation {
         video.beginEpisode(seed);
         video.frame(images, lastImage, null, 0, 0);
       }
+      observer.episodeStart(seed, images, lastImage);
       double maxReward = 0;
       int steps = 0, plans = 0;
-      boolean done = false;
+      boolean done = false, handedOver = false;
       // As the reference runner: the reset state earns no reward and the policy always acts at least once.
       while (!done && steps < config.maxSteps()) {
         long p0 = System.nanoTime();
@@ -271,6 +307,10 @@ public final class ClosedLoopEvaluation {
         double ms = (System.nanoTime() - p0) / 1e6;
         plans++;
         checkDream(plan, seed, steps);
+        if (!observer.planned(steps, plan)) {
+          handedOver = true;
+          break;
+        }
         if (plan.hasDream()) {
           if (dreamCount == dreamMs.length) dreamMs = Arrays.copyOf(dreamMs, 2 * dreamCount);
           dreamMs[dreamCount++] = ms;
@@ -291,9 +331,16 @@ public final class ClosedLoopEvaluation {
           }
           observe();
           if (video != null) video.frame(images, lastImage, plan, j + 1, steps);
+          if (!observer.stepped(steps, images, lastImage, env.reward()) && !done) {
+            handedOver = true;
+            break;
+          }
         }
+        if (handedOver) break;
       }
-      return new Episode(seed, maxReward, env.terminated(), steps, plans);
+      Episode e = new Episode(seed, maxReward, env.terminated(), steps, plans, handedOver);
+      observer.episodeEnd(e);
+      return e;
     }
 
     /** Draws the current observation into the newest history slot. */

@@ -24,8 +24,8 @@ public record SeedRange(long first, long last) {
       return new SeedRange(Long.parseLong(t.substring(0, dots)), Long.parseLong(t.substring(dots + 2)));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(what + ": expected A..B or A, got '" + text + "'");
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) { // "seeds A..B: need ..." becomes "--seeds A..B: need ..."
+      throw new IllegalArgumentException(what + e.getMessage().substring("seeds".length()), e);
     }
   }
 

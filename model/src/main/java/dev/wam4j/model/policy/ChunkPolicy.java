@@ -31,6 +31,14 @@ public interface ChunkPolicy extends AutoCloseable {
    */
   Plan plan(byte[] images, float[] agentPositions, boolean dream);
 
+  /**
+   * Asks every later plan to sample {@code samples} extra action chunks (0: none) and report their
+   * spread in {@link PlanSignals#actionSpreadPixels()}: a baseline failure signal beside the dream's.
+   * The extra samples use their own noise, so the executed actions do not change. Policies without
+   * signals ignore it.
+   */
+  default void sampleActionSpread(int samples) {}
+
   @Override
   void close();
 }

@@ -9,13 +9,19 @@ package dev.wam4j.model.policy;
  *     frames, empty when no dream was asked for or the policy cannot dream
  * @param dreamOffsets steps after the current observation that each dream frame shows (ascending, >= 1)
  * @param seconds wall-clock time the plan took
+ * @param signals the world model's latents and action spread for monitors, or {@code null} when the policy has none
  */
-public record Plan(float[] actions, int horizon, byte[] dreamFrames, int[] dreamOffsets, double seconds) {
+public record Plan(float[] actions, int horizon, byte[] dreamFrames, int[] dreamOffsets, double seconds, PlanSignals signals) {
   public Plan {
     if (horizon < 1 || actions.length != horizon * 2) {
       throw new IllegalArgumentException("plan: " + actions.length + " action values for horizon " + horizon);
     }
     for (float a : actions) if (!Float.isFinite(a)) throw new IllegalArgumentException("plan: non-finite action " + a);
+  }
+
+  /** A plan without monitor signals. */
+  public Plan(float[] actions, int horizon, byte[] dreamFrames, int[] dreamOffsets, double seconds) {
+    this(actions, horizon, dreamFrames, dreamOffsets, seconds, null);
   }
 
   /** Whether the plan carries dream frames. */

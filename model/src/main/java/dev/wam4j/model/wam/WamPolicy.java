@@ -12,6 +12,7 @@ import dev.wam4j.model.CheckpointException;
 import dev.wam4j.model.Engines;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.Plan;
+import dev.wam4j.model.policy.PlanSignals;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -31,6 +32,9 @@ public final class WamPolicy implements ChunkPolicy {
   private final float[] noise;
   private final java.nio.ByteBuffer imagesBuffer; // direct, reused by every plan
   private SplittableRandom rng = new SplittableRandom(0);
+  private SplittableRandom spreadRng = new SplittableRandom(~0L); // the extra chunks' own noise: actions stay the same
+  private int spreadSamples;
+  private float[] spreadNoise = new float[0];
 
   private WamPolicy(WamCheckpoint.Meta meta, Model model, WamNetwork net) {
     this.config = meta.config();
@@ -95,6 +99,13 @@ public final class WamPolicy implements ChunkPolicy {
   @Override
   public void reset(long seed) {
     rng = new SplittableRandom(seed);
+    spreadRng = new SplittableRandom(~seed);
+  }
+
+  @Override
+  public void sampleActionSpread(int samples) {
+    if (samples < 0 || samples > 256) throw new IllegalArgumentException("action spread samples must lie in 0..256, got " + samples);
+    spreadSamples = samples;
   }
 
   @Override
@@ -109,21 +120,20 @@ public final class WamPolicy implements ChunkPolicy {
     WamTrainer.normalize(agentPositions, positions, config.workspaceSize());
     for (int i = 0; i < a; i++) noise[i] = (float) WamTrainer.gaussian(rng);
     float[] actions;
+    PlanSignals signals;
     byte[] dreamFrames = new byte[0];
     int[] offsets = new int[0];
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDManager m = model.getNDManager();
       ParameterStore ps = new ParameterStore(m, false);
-      NDArray latents = net.encode(ps, WamTrainer.frames(m, imagesBuffer, images, h, size), false).reshape(1, (long) h * z, s, s);
-      NDList dyn = net.dynamics(ps, latents, m.create(positions, new Shape(1, h * 2L)), false);
-      NDArray x = m.create(noise, new Shape(1, a));
-      int steps = config.sampleSteps();
-      for (int i = 0; i < steps; i++) {
-        NDArray t = m.full(new Shape(1, 1), (float) i / steps);
-        x = x.add(net.velocity(ps, x, t, dyn.get(1), false).div(steps));
-      }
-      actions = x.toFloatArray();
+      NDArray encoded = net.encode(ps, WamTrainer.frames(m, imagesBuffer, images, h, size), false); // (h, z, s, s)
+      NDList dyn = net.dynamics(ps, encoded.reshape(1, (long) h * z, s, s), m.create(positions, new Shape(1, h * 2L)), false);
+      actions = sample(m, ps, noise, 1, dyn.get(1));
+      double spread = spreadSamples > 0 ? spread(m, ps, dyn.get(1)) : Double.NaN;
+      int[] latentOffsets = new int[f];
+      for (int k = 0; k < f; k++) latentOffsets[k] = (k + 1) * config.futureStride();
+      signals = new PlanSignals(z * s * s, encoded.get(h - 1).toFloatArray(), dyn.get(0).toFloatArray(), latentOffsets, spread);
       if (dream) {
         NDArray pixels = net.decode(ps, dyn.get(0).reshape(f, z, s, s), false);
         dreamFrames = pixels.add(1f).mul(127.5f).round().clip(0, 255).transpose(0, 2, 3, 1).toType(DataType.UINT8, false)
@@ -137,7 +147,36 @@ public final class WamPolicy implements ChunkPolicy {
       if (!Float.isFinite(actions[i])) throw new IllegalStateException("plan: the model produced a non-finite action " + actions[i]);
       actions[i] = (actions[i] + 1f) * scale;
     }
-    return new Plan(actions, config.actionHorizon(), dreamFrames, offsets, (System.nanoTime() - t0) / 1e9);
+    return new Plan(actions, config.actionHorizon(), dreamFrames, offsets, (System.nanoTime() - t0) / 1e9, signals);
+  }
+
+  /** {@code n} action chunks integrated along the flow from {@code noise} ({@code [n][actionValues]}), in [-1, 1] units. */
+  private float[] sample(NDManager m, ParameterStore ps, float[] noise, int n, NDArray condition) {
+    NDArray x = m.create(noise, new Shape(n, net.actionValues()));
+    NDArray c = n == 1 ? condition : condition.repeat(0, n);
+    int steps = config.sampleSteps();
+    for (int i = 0; i < steps; i++) {
+      NDArray t = m.full(new Shape(n, 1), (float) i / steps);
+      x = x.add(net.velocity(ps, x, t, c, false).div(steps));
+    }
+    return x.toFloatArray();
+  }
+
+  /** Mean standard deviation across {@link #spreadSamples} extra chunks, in workspace pixels. */
+  private double spread(NDManager m, ParameterStore ps, NDArray condition) {
+    int n = spreadSamples, a = net.actionValues();
+    if (spreadNoise.length != n * a) spreadNoise = new float[n * a];
+    for (int i = 0; i < spreadNoise.length; i++) spreadNoise[i] = (float) WamTrainer.gaussian(spreadRng);
+    float[] x = sample(m, ps, spreadNoise, n, condition);
+    double total = 0;
+    for (int j = 0; j < a; j++) {
+      double mean = 0, sq = 0;
+      for (int i = 0; i < n; i++) mean += x[i * a + j];
+      mean /= n;
+      for (int i = 0; i < n; i++) sq += (x[i * a + j] - mean) * (x[i * a + j] - mean);
+      total += Math.sqrt(sq / n);
+    }
+    return total / a * config.workspaceSize() / 2; // [-1, 1] units to workspace pixels
   }
 
   @Override

@@ -1,0 +1,271 @@
+package dev.wam4j.eval.monitor;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.wam4j.eval.ClosedLoopEvaluation;
+import dev.wam4j.eval.ClosedLoopEvaluation.Episode;
+import dev.wam4j.eval.SeedRange;
+import dev.wam4j.eval.report.HtmlReport;
+import dev.wam4j.eval.report.LineChart;
+import dev.wam4j.eval.report.ReportFiles;
+import dev.wam4j.model.policy.ChunkPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Does the dream's departure from reality predict failure? Rolls the policy out under a
+ * {@link DreamMonitor} on calibration seeds (to choose each signal's alarm threshold) and on separate
+ * test seeds (to score it): ROC-AUC of the episode score against failure, and at the calibrated
+ * threshold the detection rate, the false-alarm rate on successful episodes and the lead time (steps
+ * from the alarm to the end of a failed episode) — for the dream signals and the baseline alike.
+ * Optionally replays the test seeds with the alarm stopping (handing over) episodes.
+ */
+public final class MonitorStudy {
+  private static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * What to run.
+   *
+   * @param calibrationSeeds seeds whose episodes choose the thresholds
+   * @param testSeeds seeds whose episodes score the monitor (disjoint from calibration)
+   * @param successScore an episode succeeds when its max score {@code min(coverage/0.95, 1)} reaches this; 1 is the
+   *     protocol's success (coverage > 0.95)
+   * @param window samples in a signal's running score
+   * @param spreadSamples extra action chunks sampled per plan for the baseline
+   * @param alarmSignal the signal the runtime alarm watches
+   * @param threshold the alarm threshold; NaN: calibrated
+   * @param stopOnAlarm replay the test seeds with the alarm handing episodes over
+   * @param policySeed the policy's noise seed (mixed with each episode's)
+   * @param video side-by-side reality | dream video of the first test episodes, or {@code null}
+   * @param videoEpisodes episodes in the video
+   */
+  public record Config(SeedRange calibrationSeeds, SeedRange testSeeds, double successScore, int window, int spreadSamples,
+      Signal alarmSignal, double threshold, boolean stopOnAlarm, long policySeed, Path video, int videoEpisodes) {
+    public Config {
+      if (!(successScore > 0 && successScore <= 1)) throw new IllegalArgumentException("success score must lie in (0, 1], got " + successScore);
+      if (window < 1) throw new IllegalArgumentException("window must be >= 1, got " + window);
+      if (spreadSamples < 2) throw new IllegalArgumentException("spread samples must be >= 2 (a spread needs two chunks), got " + spreadSamples);
+      if (calibrationSeeds.last() >= testSeeds.first() && testSeeds.last() >= calibrationSeeds.first()) {
+        throw new IllegalArgumentException("calibration seeds " + calibrationSeeds + " overlap test seeds " + testSeeds);
+      }
+    }
+  }
+
+  /** One signal's figures. NaN where a class of episodes was empty. */
+  public record SignalResult(String signal, boolean dream, double calibrationRocAuc, double threshold, double rocAuc, int detected,
+      double detectionRate, int falseAlarms, double falseAlarmRate, double leadTimeSteps, double leadTimeMedianSteps) {}
+
+  /**
+   * The runtime alarm replayed on the test seeds with stopping on.
+   *
+   * @param handedOver episodes the alarm stopped
+   * @param handedOverThatFailed of those, episodes that fail when left to run
+   * @param successesLost of those, episodes that succeed when left to run
+   * @param failuresCaught failed test episodes that were handed over
+   * @param stopsMatchOffline every stop happened at the step the offline trace predicts (the rollouts are deterministic)
+   */
+  public record Handover(String signal, double threshold, int handedOver, int handedOverThatFailed, int successesLost, int failuresCaught,
+      boolean stopsMatchOffline) {}
+
+  /** One test episode. */
+  public record EpisodeRow(long seed, double maxCoverage, boolean failed, int steps, Map<String, Double> scores) {}
+
+  /** Everything the monitor measured. */
+  public record Result(String calibrationSeeds, String testSeeds, double successScore, int window, int spreadSamples,
+      int calibrationEpisodes, int calibrationFailures, int testEpisodes, int testFailures, double testMeanMaxCoverage,
+      List<SignalResult> signals, Handover handover, String video, double wallSeconds, List<EpisodeRow> testEpisodeScores) {}
+
+  private MonitorStudy() {}
+
+  /**
+   * Runs the study; writes {@code monitor.html} (with its plots and the video, if any) in {@code out}.
+   *
+   * @param provenance echoed into the page
+   */
+  public static Result run(ChunkPolicy policy, Config c, Path out, Map<String, Object> provenance, Consumer<String> log)
+      throws IOException {
+    long t0 = System.nanoTime();
+    policy.sampleActionSpread(c.spreadSamples());
+    log.accept("calibration episodes " + c.calibrationSeeds());
+    List<Trace> calibration = rollouts(policy, c, c.calibrationSeeds(), null, null, log);
+    log.accept("test episodes " + c.testSeeds());
+    List<Trace> test = rollouts(policy, c, c.testSeeds(), null, c.video(), log);
+    boolean[] calFailed = failed(calibration, c), testFailed = failed(test, c);
+    List<SignalResult> signals = new ArrayList<>();
+    for (Signal s : Signal.values()) {
+      double[] cal = scores(calibration, s, c.window()), tst = scores(test, s, c.window());
+      double threshold = s == c.alarmSignal() && !Double.isNaN(c.threshold()) ? c.threshold() : FailurePrediction.youdenThreshold(cal, calFailed);
+      signals.add(operatingPoint(s, test, testFailed, c.window(), FailurePrediction.rocAuc(cal, calFailed), threshold,
+          FailurePrediction.rocAuc(tst, testFailed)));
+    }
+    Handover handover = null;
+    double alarmThreshold = signals.get(c.alarmSignal().ordinal()).threshold();
+    if (c.stopOnAlarm()) {
+      if (Double.isNaN(alarmThreshold)) {
+        log.accept("no threshold for " + c.alarmSignal().id() + " (calibration episodes all failed or all succeeded); no handover replay");
+      } else {
+        log.accept("replaying the test episodes with the " + c.alarmSignal().id() + " alarm handing over at " + alarmThreshold);
+        DreamMonitor.Alarm alarm = new DreamMonitor.Alarm(c.alarmSignal(), c.window(), alarmThreshold, true);
+        List<Trace> stopped = rollouts(policy, c, c.testSeeds(), alarm, null, log);
+        handover = handover(c, test, testFailed, stopped, alarm);
+      }
+    }
+    double meanCoverage = test.stream().mapToDouble(t -> t.episode().maxCoverage()).average().orElse(Double.NaN);
+    List<EpisodeRow> rows = new ArrayList<>();
+    for (int i = 0; i < test.size(); i++) {
+      Map<String, Double> sc = new LinkedHashMap<>();
+      for (Signal s : Signal.values()) sc.put(s.id(), test.get(i).score(s, c.window()));
+      Episode e = test.get(i).episode();
+      rows.add(new EpisodeRow(e.seed(), e.maxCoverage(), testFailed[i], e.steps(), sc));
+    }
+    Result r = new Result(c.calibrationSeeds().toString(), c.testSeeds().toString(), c.successScore(), c.window(), c.spreadSamples(),
+        calibration.size(), FailurePrediction.count(calFailed, true), test.size(), FailurePrediction.count(testFailed, true), meanCoverage,
+        signals, handover, c.video() == null ? null : c.video().toString(), (System.nanoTime() - t0) / 1e9, rows);
+    report(r, c, test, testFailed, out, provenance);
+    return r;
+  }
+
+  private static List<Trace> rollouts(ChunkPolicy policy, Config c, SeedRange seeds, DreamMonitor.Alarm alarm, Path video,
+      Consumer<String> log) throws IOException {
+    DreamMonitor monitor = new DreamMonitor(policy.imageSize(), alarm);
+    ClosedLoopEvaluation.Config ec = ClosedLoopEvaluation.Config.seeds(seeds.first(), seeds.last()).withPolicySeed(c.policySeed())
+        .withVideo(video, Math.max(1, c.videoEpisodes()));
+    int[] done = {0};
+    ClosedLoopEvaluation.run(policy, ec, e -> {
+      if (++done[0] % 25 == 0 || done[0] == seeds.count()) log.accept("  " + done[0] + "/" + seeds.count() + " episodes");
+    }, monitor);
+    return monitor.traces();
+  }
+
+  static boolean failed(Episode e, double successScore) {
+    return successScore >= 1 ? !e.success() : e.maxCoverage() < successScore;
+  }
+
+  private static boolean[] failed(List<Trace> traces, Config c) {
+    boolean[] f = new boolean[traces.size()];
+    for (int i = 0; i < f.length; i++) f[i] = failed(traces.get(i).episode(), c.successScore());
+    return f;
+  }
+
+  private static double[] scores(List<Trace> traces, Signal s, int window) {
+    return traces.stream().mapToDouble(t -> t.score(s, window)).toArray();
+  }
+
+  static SignalResult operatingPoint(Signal s, List<Trace> test, boolean[] failed, int window, double calAuc, double threshold, double auc) {
+    int pos = FailurePrediction.count(failed, true), neg = failed.length - pos, detected = 0, falseAlarms = 0;
+    List<Double> leads = new ArrayList<>();
+    if (!Double.isNaN(threshold)) {
+      for (int i = 0; i < failed.length; i++) {
+        int alarm = test.get(i).alarmStep(s, window, threshold);
+        if (alarm < 0) continue;
+        if (failed[i]) {
+          detected++;
+          leads.add((double) (test.get(i).episode().steps() - alarm));
+        } else {
+          falseAlarms++;
+        }
+      }
+    }
+    double[] l = leads.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    double mean = l.length == 0 ? Double.NaN : Arrays.stream(l).average().orElseThrow();
+    double median = l.length == 0 ? Double.NaN : l.length % 2 == 1 ? l[l.length / 2] : (l[l.length / 2 - 1] + l[l.length / 2]) / 2;
+    boolean none = Double.isNaN(threshold);
+    return new SignalResult(s.id(), s.isDream(), calAuc, threshold, auc, detected, none || pos == 0 ? Double.NaN : detected / (double) pos,
+        falseAlarms, none || neg == 0 ? Double.NaN : falseAlarms / (double) neg, mean, median);
+  }
+
+  private static Handover handover(Config c, List<Trace> test, boolean[] failed, List<Trace> stopped, DreamMonitor.Alarm alarm) {
+    int handed = 0, thatFailed = 0, lost = 0;
+    boolean match = true;
+    for (int i = 0; i < stopped.size(); i++) {
+      Trace s = stopped.get(i);
+      int predicted = test.get(i).alarmStep(alarm.signal(), alarm.window(), alarm.threshold());
+      // an alarm on the episode's last step cannot stop anything: the episode ends there anyway
+      boolean expectStop = predicted >= 0 && predicted < test.get(i).episode().steps();
+      if (s.episode().handedOver()) {
+        handed++;
+        if (failed[i]) thatFailed++;
+        else lost++;
+        match &= s.alarmStep() == predicted;
+      } else {
+        match &= !expectStop;
+      }
+    }
+    return new Handover(alarm.signal().id(), alarm.threshold(), handed, thatFailed, lost, thatFailed, match);
+  }
+
+  private static void report(Result r, Config c, List<Trace> test, boolean[] failed, Path out, Map<String, Object> provenance)
+      throws IOException {
+    Files.createDirectories(out);
+    HtmlReport html = new HtmlReport("Dream monitor: does the dream's departure from reality predict failure?");
+    html.paragraph(String.format("Calibration seeds %s (%d episodes, %d failed) choose each signal's threshold (Youden's J); test seeds %s "
+        + "(%d episodes, %d failed, mean max coverage %.3f) score it. An episode fails when its best min(coverage/0.95, 1) stays below %.2f%s. "
+        + "A signal's running score is the mean of its last %d samples; the episode score is its maximum; an alarm fires when the running "
+        + "score reaches the threshold. Baseline: spread of %d extra sampled action chunks per plan. Published anchor (Foresight, "
+        + "world-model latents, real robots): ROC-AUC 0.79-0.93.", r.calibrationSeeds(), r.calibrationEpisodes(), r.calibrationFailures(),
+        r.testSeeds(), r.testEpisodes(), r.testFailures(), r.testMeanMaxCoverage(), r.successScore(),
+        r.successScore() >= 1 ? " (the protocol's success: coverage > 0.95)" : "", r.window(), r.spreadSamples()));
+    List<List<String>> rows = new ArrayList<>();
+    for (SignalResult s : r.signals()) {
+      rows.add(List.of(s.signal() + (s.dream() ? "" : " (baseline)"), f3(s.rocAuc()), f3(s.calibrationRocAuc()), String.format("%.4g", s.threshold()),
+          f3(s.detectionRate()), f3(s.falseAlarmRate()), String.format("%.1f", s.leadTimeSteps()), String.format("%.1f", s.leadTimeMedianSteps())));
+    }
+    html.table(List.of("signal", "ROC-AUC (test)", "ROC-AUC (calibration)", "threshold", "detection rate", "false-alarm rate",
+        "lead time mean (steps)", "lead time median"), rows);
+    if (r.handover() != null) {
+      Handover h = r.handover();
+      html.paragraph(String.format("Runtime handover (%s alarm at %.4g, test seeds replayed with stopping on): %d episodes handed over, %d of "
+          + "which fail when left to run and %d succeed; stops at the offline-predicted steps: %s.", h.signal(), h.threshold(), h.handedOver(),
+          h.handedOverThatFailed(), h.successesLost(), h.stopsMatchOffline()));
+    }
+    LineChart roc = new LineChart("ROC on test episodes", "false-alarm rate", "detection rate", false);
+    for (Signal s : Signal.values()) {
+      double[][] curve = FailurePrediction.rocCurve(test.stream().mapToDouble(t -> t.score(s, c.window())).toArray(), failed);
+      roc.series(s.id() + (s.isDream() ? "" : " (baseline)"), curve[0], curve[1]);
+    }
+    roc.curve("chance", new double[] {0, 1}, new double[] {0, 1});
+    byte[] rocPng = roc.png();
+    ReportFiles.write(out.resolve("roc.png"), rocPng);
+    html.png(rocPng, "ROC curves");
+    html.png(timeline(test, failed, c, r.signals().get(c.alarmSignal().ordinal()).threshold()), "running score over an episode");
+    if (c.video() != null && Files.isRegularFile(c.video())) {
+      html.video(Files.readAllBytes(c.video()), "The first " + c.videoEpisodes() + " test episodes: reality (left) and the dream (right)");
+    }
+    html.heading("Provenance");
+    html.code(JSON.writeValueAsString(provenance));
+    html.write(out.resolve("monitor.html"));
+  }
+
+  /** The alarm signal's running score over the first few failed and successful test episodes, with the threshold. */
+  private static byte[] timeline(List<Trace> test, boolean[] failed, Config c, double threshold) {
+    Signal s = c.alarmSignal();
+    LineChart chart = new LineChart(s.id() + " running score (window " + c.window() + ") over test episodes", "control step", s.id(), false);
+    int shownFailed = 0, shownOk = 0, maxStep = 1;
+    for (int i = 0; i < test.size(); i++) {
+      boolean f = failed[i];
+      if ((f && shownFailed >= 3) || (!f && shownOk >= 3)) continue;
+      Trace t = test.get(i);
+      double[] x = Arrays.stream(t.steps()[s.ordinal()]).asDoubleStream().toArray();
+      if (x.length == 0) continue;
+      maxStep = Math.max(maxStep, t.episode().steps());
+      chart.series("seed " + t.episode().seed() + (f ? " failed" : " succeeded"), x, t.runningScore(s, c.window()));
+      if (f) shownFailed++;
+      else shownOk++;
+    }
+    if (!Double.isNaN(threshold)) chart.curve("threshold", new double[] {0, maxStep}, new double[] {threshold, threshold});
+    return chart.png();
+  }
+
+  private static String f3(double v) {
+    return Double.isNaN(v) ? "n/a" : String.format("%.3f", v);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.wam4j.eval.monitor;
+
+/** A per-step failure signal a {@link DreamMonitor} records. */
+public enum Signal {
+  /**
+   * The dream in latent space: mean squared difference between the latent the model predicted for
+   * this step at an earlier plan and the latent it encodes from the observation now.
+   */
+  LATENT("latent_divergence"),
+  /**
+   * The dream in pixels: mean squared difference (RGB in [0, 1]) between the frame the model decoded
+   * for this step at an earlier plan and the frame the camera shows now.
+   */
+  PIXEL("pixel_divergence"),
+  /** The baseline: spread (standard deviation, workspace pixels) of extra sampled action chunks at each plan. */
+  ACTION_SPREAD("action_spread");
+
+  private final String id;
+
+  Signal(String id) {
+    this.id = id;
+  }
+
+  /** The name in reports and JSON. */
+  public String id() {
+    return id;
+  }
+
+  /** Whether the signal compares the dream with reality (false: the baseline). */
+  public boolean isDream() {
+    return this != ACTION_SPREAD;
+  }
+}

@@ -1,0 +1,58 @@
+package dev.wam4j.eval.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wam4j.eval.ClosedLoopEvaluation;
+import dev.wam4j.eval.ClosedLoopEvaluation.Config;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DreamMonitorTest {
+  private static Trace run(ForetellingPolicy policy, DreamMonitor.Alarm alarm) throws Exception {
+    DreamMonitor monitor = new DreamMonitor(96, alarm);
+    ClosedLoopEvaluation.run(policy, Config.seeds(3, 3).withMaxSteps(40), null, monitor);
+    List<Trace> traces = monitor.traces();
+    assertThat(traces).hasSize(1);
+    return traces.get(0);
+  }
+
+  @Test
+  void latentDivergenceComparesEachPredictionWithTheLatentSeenWhenItsStepArrives() throws Exception {
+    ForetellingPolicy policy = new ForetellingPolicy(3);
+    policy.sampleActionSpread(4);
+    Trace t = run(policy, null);
+    // plans at steps 0, 8, 16, 24, 32; the 8-step prediction of plan p is checked at plan p + 1
+    assertThat(t.steps()[Signal.LATENT.ordinal()]).containsExactly(8, 16, 24, 32);
+    assertThat(t.values()[Signal.LATENT.ordinal()]).containsExactly(0, 0, 0, 100);
+    assertThat(t.steps()[Signal.ACTION_SPREAD.ordinal()]).containsExactly(0, 8, 16, 24, 32);
+    assertThat(t.values()[Signal.ACTION_SPREAD.ordinal()]).containsExactly(0, 1, 2, 3, 4);
+    // black dream frames against the rendered scene, at 4 and 8 steps after each plan
+    assertThat(t.steps()[Signal.PIXEL.ordinal()]).containsExactly(4, 8, 12, 16, 20, 24, 28, 32, 36, 40);
+    assertThat(java.util.Arrays.stream(t.values()[Signal.PIXEL.ordinal()]).min().orElseThrow()).isGreaterThan(0.1);
+    assertThat(t.runningScore(Signal.LATENT, 2)).containsExactly(0, 0, 0, 50);
+    assertThat(t.score(Signal.LATENT, 2)).isEqualTo(50);
+    assertThat(t.alarmStep(Signal.LATENT, 1, 50)).isEqualTo(32);
+    assertThat(t.alarmStep(Signal.LATENT, 2, 60)).isEqualTo(-1);
+    assertThat(t.episode().handedOver()).isFalse();
+    assertThat(t.episode().steps()).isEqualTo(40);
+  }
+
+  @Test
+  void aStoppingAlarmHandsTheEpisodeOverAtTheStepItFires() throws Exception {
+    Trace t = run(new ForetellingPolicy(2), new DreamMonitor.Alarm(Signal.LATENT, 1, 50, true));
+    assertThat(t.alarmStep()).isEqualTo(24); // plan 2's wrong prediction meets plan 3's latent at step 24
+    assertThat(t.episode().handedOver()).isTrue();
+    assertThat(t.episode().steps()).isEqualTo(24); // stopped before acting on the plan that saw it
+    Trace quiet = run(new ForetellingPolicy(2), new DreamMonitor.Alarm(Signal.LATENT, 1, 50, false));
+    assertThat(quiet.alarmStep()).isEqualTo(24);
+    assertThat(quiet.episode().handedOver()).isFalse();
+    assertThat(quiet.episode().steps()).isEqualTo(40);
+  }
+
+  @Test
+  void withoutSpreadSamplesTheBaselineIsNotRecorded() throws Exception {
+    Trace t = run(new ForetellingPolicy(99), null);
+    assertThat(t.values()[Signal.ACTION_SPREAD.ordinal()]).isEmpty();
+    assertThat(t.score(Signal.ACTION_SPREAD, 3)).isZero();
+  }
+}
