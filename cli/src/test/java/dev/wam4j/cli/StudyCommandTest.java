@@ -81,7 +81,7 @@ class StudyCommandTest {
     // the fine-tuning runs trained on the first K robot episodes only
     JsonNode meta = new ObjectMapper().readTree(Files.readString(out.resolve("k1-scratch/step-0000004/checkpoint.json")));
     assertThat(meta.get("data").get("dataset_episodes").asInt()).isEqualTo(1);
-    assertThat(Files.readString(out.resolve("ablation.html"))).contains("<table>").contains("data:image/png;base64,");
+    assertThat(Files.readString(out.resolve("ablation.html"))).contains("<table>").contains("data:image/png;base64,").contains("data:video/mp4;base64,");
     assertThat(out.resolve("ablation.png")).isRegularFile();
 
     CliRun again = new CliRun();
@@ -119,7 +119,7 @@ class StudyCommandTest {
     assertThat(points.get(0).get("frames").asLong()).isLessThan(points.get(1).get("frames").asLong());
     assertThat(r.get("downstream")).hasSize(2);
     assertThat(r.get("downstream").get(1).get("video_episodes").asInt()).isEqualTo(3);
-    assertThat(Files.readString(out.resolve("scaling.html"))).contains("Downstream").contains("data:image/png;base64,");
+    assertThat(Files.readString(out.resolve("scaling.html"))).contains("Downstream").contains("data:image/png;base64,").contains("data:video/mp4;base64,");
     assertThat(new ObjectMapper().readTree(Files.readString(out.resolve("scaling.json"))).get("span").asDouble()).isGreaterThan(1);
 
     CliRun bad = new CliRun();

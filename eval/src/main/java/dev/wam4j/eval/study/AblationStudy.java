@@ -30,7 +30,7 @@ public final class AblationStudy {
       .enable(SerializationFeature.INDENT_OUTPUT);
 
   /** One cell: K robot episodes, with or without pre-training. */
-  public record Cell(int robotEpisodes, boolean pretrained, String init, RunOutcome outcome) {}
+  public record Cell(int robotEpisodes, boolean pretrained, String init, RunOutcome outcome, String clip) {}
 
   /** The cells so far, in order (K ascending; fresh weights, then pre-trained). */
   public record Result(String studyFile, String pretrained, List<Cell> cells) {}
@@ -67,7 +67,8 @@ public final class AblationStudy {
         WamConfig c = study.finetuneConfig(k, pretrained ? init : null);
         Path dir = out.resolve(name);
         runs.train(name, c, WamRun.Stage.FINETUNE, dir);
-        cells.add(new Cell(k, pretrained, c.init(), runs.evaluate(name, dir, study.evalSeeds())));
+        RunOutcome outcome = runs.evaluate(name, dir, study.evalSeeds());
+        cells.add(new Cell(k, pretrained, c.init(), outcome, runs.clip(name, dir, study.evalSeeds()).toString()));
         write(result, study, out, provenance);
       }
     }
@@ -99,6 +100,13 @@ public final class AblationStudy {
     }
     html.table(List.of("robot episodes K", "pre-trained", "mean max coverage", "success", "steps", "train min", "run"), rows);
     html.png(png, "mean max coverage and success rate against robot episodes");
+    int largest = r.cells().get(r.cells().size() - 1).robotEpisodes();
+    for (Cell c : r.cells()) {
+      if (c.robotEpisodes() == largest && Files.isRegularFile(Path.of(c.clip()))) {
+        html.video(Files.readAllBytes(Path.of(c.clip())), "K = " + largest + (c.pretrained() ? ", pre-trained" : ", fresh weights")
+            + ": seed " + study.evalSeeds().first() + ", reality (left) and the dream (right)");
+      }
+    }
     html.heading("Fine-tuning config (K and init vary per cell)");
     html.code(JSON.writeValueAsString(WamRun.toJson(study.finetuneConfig(study.episodes().get(0), null))));
     html.heading("Provenance");

@@ -25,7 +25,7 @@ public final class ScalingSweep {
   public record Result(ScalingStudy.Result fit, List<Downstream> downstream) {}
 
   /** Fine-tuning from the pre-training run on {@code videoEpisodes} episodes. */
-  public record Downstream(int videoEpisodes, double videoHours, RunOutcome outcome) {}
+  public record Downstream(int videoEpisodes, double videoHours, RunOutcome outcome, String clip) {}
 
   private ScalingSweep() {}
 
@@ -50,7 +50,8 @@ public final class ScalingSweep {
         Path dir = out.resolve(name);
         runs.train(name, study.finetuneConfig(0, dirs.get(i)), WamRun.Stage.FINETUNE, dir);
         double hours = fit.points().stream().filter(p -> p.run().equals("d" + n)).findFirst().orElseThrow().hours();
-        downstream.add(new Downstream(n, hours, runs.evaluate(name, dir, study.evalSeeds())));
+        RunOutcome outcome = runs.evaluate(name, dir, study.evalSeeds());
+        downstream.add(new Downstream(n, hours, outcome, runs.clip(name, dir, study.evalSeeds()).toString()));
         write(new Result(fit, downstream), study, out, provenance);
       }
     }
@@ -94,6 +95,13 @@ public final class ScalingSweep {
             String.format("%.3f", x.outcome().meanMaxCoverage()), String.format("%.0f%%", 100 * x.outcome().successRate())));
       }
       html.table(List.of("video episodes", "hours", "mean max coverage", "success"), d);
+      Downstream first = r.downstream().get(0), last = r.downstream().get(r.downstream().size() - 1);
+      for (Downstream x : first == last ? List.of(first) : List.of(first, last)) {
+        if (Files.isRegularFile(Path.of(x.clip()))) {
+          html.video(Files.readAllBytes(Path.of(x.clip())), String.format("fine-tuned from %.3f h of video: seed %d, reality (left) and "
+              + "the dream (right)", x.videoHours(), study.evalSeeds().first()));
+        }
+      }
     }
     html.heading("Pre-training config (datasetEpisodes varies per run)");
     html.code(AblationStudy.JSON.writeValueAsString(WamRun.toJson(study.pretrainConfig(0))));

@@ -24,6 +24,7 @@ import java.util.function.Consumer;
  */
 final class StudyRuns {
   static final String EVAL_FILE = "study-eval.json";
+  static final String CLIP_FILE = "eval-clip.mp4";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Consumer<String> log;
@@ -82,5 +83,19 @@ final class StudyRuns {
     ReportFiles.write(cache, JSON.writeValueAsString(o));
     log.accept(String.format("%s: success %.0f%%, mean max coverage %.3f", name, 100 * o.successRate(), o.meanMaxCoverage()));
     return o;
+  }
+
+  /**
+   * A reality | dream clip of the run's first evaluation episode ({@code <run>/eval-clip.mp4}), made
+   * once: what the HTML reports show beside the numbers.
+   */
+  Path clip(String name, Path run, SeedRange seeds) throws IOException {
+    Path clip = run.resolve(CLIP_FILE);
+    if (Files.isRegularFile(clip)) return clip;
+    log.accept(name + ": recording a reality|dream clip of seed " + seeds.first());
+    try (ChunkPolicy policy = ChunkPolicies.load(run)) {
+      ClosedLoopEvaluation.run(policy, ClosedLoopEvaluation.Config.seeds(seeds.first(), seeds.first()).withVideo(clip, 1), null);
+    }
+    return clip;
   }
 }
