@@ -1,5 +1,6 @@
 package dev.wam4j.cli;
 
+import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.SeedRange;
 import dev.wam4j.eval.monitor.MonitorStudy;
 import dev.wam4j.eval.monitor.Signal;
@@ -49,7 +50,7 @@ final class MonitorCommand implements Callable<Integer> {
       defaultValue = "8")
   int spreadSamples;
 
-  @Option(names = "--alarm-signal", description = "Signal the runtime alarm watches: latent, pixel or spread (default: ${DEFAULT-VALUE}).",
+  @Option(names = "--alarm-signal", description = "Signal the runtime alarm watches: latent, relative, pixel or spread (default: ${DEFAULT-VALUE}).",
       defaultValue = "latent")
   String alarmSignal;
 
@@ -66,6 +67,11 @@ final class MonitorCommand implements Callable<Integer> {
       defaultValue = "3")
   int videoEpisodes;
 
+  @Option(names = "--disturb", paramLabel = "P", description = "Share of episodes in which someone else pushes the block once (60-120 px, "
+      + "up to 0.8 rad, between steps 40 and 200): surprises the dream should notice (default: ${DEFAULT-VALUE}, the protocol).",
+      defaultValue = "0")
+  double disturb;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).", defaultValue = "out/monitor")
   Path out;
 
@@ -79,15 +85,17 @@ final class MonitorCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Signal signal = switch (alarmSignal.toLowerCase(Locale.ROOT)) {
       case "latent" -> Signal.LATENT;
+      case "relative" -> Signal.LATENT_RELATIVE;
       case "pixel" -> Signal.PIXEL;
       case "spread" -> Signal.ACTION_SPREAD;
-      default -> throw new IllegalArgumentException("--alarm-signal must be latent, pixel or spread, got '" + alarmSignal + "'");
+      default -> throw new IllegalArgumentException("--alarm-signal must be latent, relative, pixel or spread, got '" + alarmSignal + "'");
     };
     if (videoEpisodes < 0) throw new IllegalArgumentException("--video-episodes must be >= 0, got " + videoEpisodes);
     if (threshold != null && !Double.isFinite(threshold)) throw new IllegalArgumentException("--threshold must be finite, got " + threshold);
     MonitorStudy.Config config = new MonitorStudy.Config(SeedRange.parse(calibrationSeeds, "--calibration-seeds"), SeedRange.parse(seeds, "--seeds"),
         successScore, window, spreadSamples, signal, threshold == null ? Double.NaN : threshold, stopOnAlarm, policySeed,
-        videoEpisodes == 0 ? null : out.resolve("monitor.mp4"), Math.max(1, videoEpisodes));
+        videoEpisodes == 0 ? null : out.resolve("monitor.mp4"), Math.max(1, videoEpisodes),
+        disturb == 0 ? null : ClosedLoopEvaluation.Disturbance.pushes(disturb));
     if (!Files.exists(checkpoint)) throw new IllegalArgumentException("--checkpoint " + checkpoint + ": no such file or directory");
     if (threads != null) {
       if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
@@ -114,9 +122,12 @@ final class MonitorCommand implements Callable<Integer> {
     } else {
       o.printf("test %s: %d episodes, %d failed (success score %.2f); calibration %s: %d episodes, %d failed%n", r.testSeeds(), r.testEpisodes(),
           r.testFailures(), r.successScore(), r.calibrationSeeds(), r.calibrationEpisodes(), r.calibrationFailures());
-      o.printf("%-20s %8s %10s %10s %12s %12s%n", "signal", "roc_auc", "threshold", "detection", "false_alarm", "lead_steps");
+      if (r.disturbance() != null) {
+        o.printf("disturbed test episodes: %d, of which %d failed%n", r.testDisturbed(), r.testDisturbedFailures());
+      }
+      o.printf("%-28s %8s %10s %10s %12s %12s%n", "signal", "roc_auc", "threshold", "detection", "false_alarm", "lead_steps");
       for (MonitorStudy.SignalResult s : r.signals()) {
-        o.printf("%-20s %8.3f %10.4g %10.3f %12.3f %12.1f%n", s.signal() + (s.dream() ? "" : "*"), s.rocAuc(), s.threshold(), s.detectionRate(),
+        o.printf("%-28s %8.3f %10.4g %10.3f %12.3f %12.1f%n", s.signal() + (s.dream() ? "" : "*"), s.rocAuc(), s.threshold(), s.detectionRate(),
             s.falseAlarmRate(), s.leadTimeSteps());
       }
       o.println("(* baseline)");

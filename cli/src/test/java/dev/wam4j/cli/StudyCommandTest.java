@@ -94,7 +94,7 @@ class StudyCommandTest {
         "--calibration-seeds", "200000..200001", "--success-score", "0.05", "--stop-on-alarm", "--video-episodes", "1",
         "--out", mon.toString(), "--json")).isZero();
     JsonNode m = new ObjectMapper().readTree(monitor.out.toString()).get("result");
-    assertThat(m.get("signals")).hasSize(3);
+    assertThat(m.get("signals")).hasSize(4);
     assertThat(m.get("signals").get(0).get("signal").asText()).isEqualTo("latent_divergence");
     assertThat(m.get("test_episodes").asInt()).isEqualTo(2);
     assertThat(m.get("test_episode_scores").get(0).get("scores").get("latent_divergence").asDouble()).isPositive();

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -58,9 +59,10 @@ public final class ClosedLoopEvaluation {
    * @param videoEpisodes how many episodes (the first ones) the video shows, >= 1
    * @param videoScale nearest-neighbour magnification of each half of the video, 1..8
    * @param policySeed seed of the policy's sampling noise, mixed with each episode's seed
+   * @param disturbance external pushes of the block during episodes, or {@code null} for none (the protocol)
    */
   public record Config(long firstSeed, long lastSeed, int maxSteps, boolean dream, Path video, int videoEpisodes,
-      int videoScale, long policySeed) {
+      int videoScale, long policySeed, Disturbance disturbance) {
     /** Steps per episode in the published protocol. */
     public static final int PROTOCOL_MAX_STEPS = 300;
 
@@ -75,9 +77,19 @@ public final class ClosedLoopEvaluation {
       if (videoScale < 1 || videoScale > 8) throw new IllegalArgumentException("videoScale must be in 1..8, got " + videoScale);
     }
 
+    /** Without disturbances. */
+    public Config(long firstSeed, long lastSeed, int maxSteps, boolean dream, Path video, int videoEpisodes, int videoScale, long policySeed) {
+      this(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, policySeed, null);
+    }
+
     /** The published protocol on seeds {@code first..last}: 300 steps, dream on, no video, policy seed 0. */
     public static Config seeds(long first, long last) {
       return new Config(first, last, PROTOCOL_MAX_STEPS, true, null, 5, 2, 0);
+    }
+
+    /** The same run with the block pushed by someone else now and then ({@code null}: never). */
+    public Config withDisturbance(Disturbance d) {
+      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, policySeed, d);
     }
 
     /** Number of episodes. */
@@ -86,24 +98,49 @@ public final class ClosedLoopEvaluation {
     }
 
     public Config withMaxSteps(int steps) {
-      return new Config(firstSeed, lastSeed, steps, dream, video, videoEpisodes, videoScale, policySeed);
+      return new Config(firstSeed, lastSeed, steps, dream, video, videoEpisodes, videoScale, policySeed, disturbance);
     }
 
     public Config withDream(boolean on) {
-      return new Config(firstSeed, lastSeed, maxSteps, on, video, videoEpisodes, videoScale, policySeed);
+      return new Config(firstSeed, lastSeed, maxSteps, on, video, videoEpisodes, videoScale, policySeed, disturbance);
     }
 
     /** Writes the first {@code episodes} episodes to {@code file} ({@code null}: no video). */
     public Config withVideo(Path file, int episodes) {
-      return new Config(firstSeed, lastSeed, maxSteps, dream, file, episodes, videoScale, policySeed);
+      return new Config(firstSeed, lastSeed, maxSteps, dream, file, episodes, videoScale, policySeed, disturbance);
     }
 
     public Config withVideoScale(int scale) {
-      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, scale, policySeed);
+      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, scale, policySeed, disturbance);
     }
 
     public Config withPolicySeed(long seed) {
-      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, seed);
+      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, seed, disturbance);
+    }
+  }
+
+  /**
+   * Someone else pushes the block: in a share of episodes, once, at a random step, the block is moved
+   * and turned (as a person bumping the table would), the agent left where it is. Drawn from the
+   * episode's seed alone, so the same episode is disturbed the same way whatever the policy does.
+   *
+   * @param probability share of episodes disturbed, in [0, 1]
+   * @param firstStep earliest control step of the push, >= 1
+   * @param lastStep latest control step of the push, >= firstStep
+   * @param distancePixels how far the block moves (uniform in [distance/2, distance]), workspace pixels
+   * @param maxTurnRadians how far it turns at most (uniform in +-maxTurn)
+   */
+  public record Disturbance(double probability, int firstStep, int lastStep, double distancePixels, double maxTurnRadians) {
+    public Disturbance {
+      if (!(probability >= 0 && probability <= 1)) throw new IllegalArgumentException("disturbance probability must lie in [0, 1], got " + probability);
+      if (firstStep < 1 || lastStep < firstStep) throw new IllegalArgumentException("disturbance steps " + firstStep + ".." + lastStep + ": need 1 <= first <= last");
+      if (!(distancePixels >= 0 && distancePixels <= 200)) throw new IllegalArgumentException("disturbance distance must lie in [0, 200] pixels, got " + distancePixels);
+      if (!(maxTurnRadians >= 0 && maxTurnRadians <= Math.PI)) throw new IllegalArgumentException("disturbance turn must lie in [0, pi], got " + maxTurnRadians);
+    }
+
+    /** A push of 60-120 pixels and up to 0.8 rad, between steps 40 and 200, in {@code probability} of episodes. */
+    public static Disturbance pushes(double probability) {
+      return new Disturbance(probability, 40, 200, 120, 0.8);
     }
   }
 
@@ -117,8 +154,9 @@ public final class ClosedLoopEvaluation {
    * @param steps control steps taken
    * @param plans calls to {@link ChunkPolicy#plan}
    * @param handedOver an {@link Observer} stopped the episode before it ended (e.g. a failure alarm)
+   * @param disturbedAtStep the control step after which the block was pushed by a {@link Disturbance}, or -1
    */
-  public record Episode(long seed, double maxCoverage, boolean success, int steps, int plans, boolean handedOver) {}
+  public record Episode(long seed, double maxCoverage, boolean success, int steps, int plans, boolean handedOver, int disturbedAtStep) {}
 
   /**
    * Watches episodes as they run and may stop one early (hand it over): a failure monitor. Frames are
@@ -296,6 +334,20 @@ public final class ClosedLoopEvaluation {
         video.beginEpisode(seed);
         video.frame(images, lastImage, null, 0, 0);
       }
+      int disturbAt = -1;
+      double pushX = 0, pushY = 0, turn = 0;
+      if (config.disturbance() != null) {
+        Disturbance d = config.disturbance();
+        SplittableRandom r = new SplittableRandom(mix(seed ^ 0x6469_7374_7572_62L));
+        if (r.nextDouble() < d.probability()) {
+          disturbAt = r.nextInt(d.firstStep(), d.lastStep() + 1);
+          double angle = r.nextDouble(2 * Math.PI), distance = r.nextDouble(d.distancePixels() / 2, d.distancePixels() + 1e-9);
+          pushX = distance * Math.cos(angle);
+          pushY = distance * Math.sin(angle);
+          turn = d.maxTurnRadians() == 0 ? 0 : r.nextDouble(-d.maxTurnRadians(), d.maxTurnRadians());
+        }
+      }
+      int disturbedAt = -1;
       observer.episodeStart(seed, images, lastImage);
       double maxReward = 0;
       int steps = 0, plans = 0;
@@ -323,6 +375,12 @@ public final class ClosedLoopEvaluation {
         for (int j = 0; j < n && !done && steps < config.maxSteps(); j++) {
           env.step(actions[2 * j], actions[2 * j + 1]);
           steps++;
+          if (steps == disturbAt && !env.terminated()) {
+            // the block lands inside the walls (the workspace is 512 px; the T spans ~120 px)
+            env.setState(env.agentX(), env.agentY(), Math.clamp(env.blockX() + pushX, 100, 412), Math.clamp(env.blockY() + pushY, 100, 412),
+                env.blockAngle() + turn);
+            disturbedAt = steps;
+          }
           maxReward = Math.max(maxReward, env.reward());
           done = env.terminated();
           if (history > 1) {
@@ -338,7 +396,7 @@ public final class ClosedLoopEvaluation {
         }
         if (handedOver) break;
       }
-      Episode e = new Episode(seed, maxReward, env.terminated(), steps, plans, handedOver);
+      Episode e = new Episode(seed, maxReward, env.terminated(), steps, plans, handedOver, disturbedAt);
       observer.episodeEnd(e);
       return e;
     }

@@ -32,6 +32,9 @@ public final class DreamMonitor implements ClosedLoopEvaluation.Observer {
     }
   }
 
+  /** Keeps the relative divergence finite where nothing moved; the shipped model's latents change by ~0.005-0.01 per 8 steps. */
+  static final double RELATIVE_FLOOR = 1e-3;
+
   private final int frameBytes;
   private final Alarm alarm;
   private final List<Trace> traces = new ArrayList<>();
@@ -73,7 +76,12 @@ public final class DreamMonitor implements ClosedLoopEvaluation.Observer {
     if (now != null) {
       if (lastSignals != null) {
         int k = indexOf(lastSignals.latentOffsets(), step - lastPlanStep);
-        if (k >= 0) go = record(Signal.LATENT, step, lastSignals.latentDivergence(k, now.observationLatent()));
+        if (k >= 0) {
+          double divergence = lastSignals.latentDivergence(k, now.observationLatent());
+          double change = PlanSignals.meanSquaredDifference(lastSignals.observationLatent(), now.observationLatent());
+          go = record(Signal.LATENT, step, divergence);
+          go &= record(Signal.LATENT_RELATIVE, step, divergence / (change + RELATIVE_FLOOR));
+        }
       }
       if (!Double.isNaN(now.actionSpreadPixels())) go &= record(Signal.ACTION_SPREAD, step, now.actionSpreadPixels());
       lastSignals = now;

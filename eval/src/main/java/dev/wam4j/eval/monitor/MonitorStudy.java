@@ -47,9 +47,11 @@ public final class MonitorStudy {
    * @param policySeed the policy's noise seed (mixed with each episode's)
    * @param video side-by-side reality | dream video of the first test episodes, or {@code null}
    * @param videoEpisodes episodes in the video
+   * @param disturbance someone else pushing the block in some episodes (calibration and test alike), or {@code null}
    */
   public record Config(SeedRange calibrationSeeds, SeedRange testSeeds, double successScore, int window, int spreadSamples,
-      Signal alarmSignal, double threshold, boolean stopOnAlarm, long policySeed, Path video, int videoEpisodes) {
+      Signal alarmSignal, double threshold, boolean stopOnAlarm, long policySeed, Path video, int videoEpisodes,
+      ClosedLoopEvaluation.Disturbance disturbance) {
     public Config {
       if (!(successScore > 0 && successScore <= 1)) throw new IllegalArgumentException("success score must lie in (0, 1], got " + successScore);
       if (window < 1) throw new IllegalArgumentException("window must be >= 1, got " + window);
@@ -77,11 +79,12 @@ public final class MonitorStudy {
       boolean stopsMatchOffline) {}
 
   /** One test episode. */
-  public record EpisodeRow(long seed, double maxCoverage, boolean failed, int steps, Map<String, Double> scores) {}
+  public record EpisodeRow(long seed, double maxCoverage, boolean failed, int steps, int disturbedAtStep, Map<String, Double> scores) {}
 
   /** Everything the monitor measured. */
   public record Result(String calibrationSeeds, String testSeeds, double successScore, int window, int spreadSamples,
-      int calibrationEpisodes, int calibrationFailures, int testEpisodes, int testFailures, double testMeanMaxCoverage,
+      ClosedLoopEvaluation.Disturbance disturbance, int calibrationEpisodes, int calibrationFailures, int testEpisodes, int testFailures,
+      int testDisturbed, int testDisturbedFailures, double testMeanMaxCoverage,
       List<SignalResult> signals, Handover handover, String video, double wallSeconds, List<EpisodeRow> testEpisodeScores) {}
 
   private MonitorStudy() {}
@@ -125,10 +128,18 @@ public final class MonitorStudy {
       Map<String, Double> sc = new LinkedHashMap<>();
       for (Signal s : Signal.values()) sc.put(s.id(), test.get(i).score(s, c.window()));
       Episode e = test.get(i).episode();
-      rows.add(new EpisodeRow(e.seed(), e.maxCoverage(), testFailed[i], e.steps(), sc));
+      rows.add(new EpisodeRow(e.seed(), e.maxCoverage(), testFailed[i], e.steps(), e.disturbedAtStep(), sc));
+    }
+    int disturbed = 0, disturbedFailed = 0;
+    for (int i = 0; i < test.size(); i++) {
+      if (test.get(i).episode().disturbedAtStep() >= 0) {
+        disturbed++;
+        if (testFailed[i]) disturbedFailed++;
+      }
     }
     Result r = new Result(c.calibrationSeeds().toString(), c.testSeeds().toString(), c.successScore(), c.window(), c.spreadSamples(),
-        calibration.size(), FailurePrediction.count(calFailed, true), test.size(), FailurePrediction.count(testFailed, true), meanCoverage,
+        c.disturbance(), calibration.size(), FailurePrediction.count(calFailed, true), test.size(), FailurePrediction.count(testFailed, true),
+        disturbed, disturbedFailed, meanCoverage,
         signals, handover, c.video() == null ? null : c.video().toString(), (System.nanoTime() - t0) / 1e9, rows);
     report(r, c, test, testFailed, out, provenance);
     return r;
@@ -138,7 +149,7 @@ public final class MonitorStudy {
       Consumer<String> log) throws IOException {
     DreamMonitor monitor = new DreamMonitor(policy.imageSize(), alarm);
     ClosedLoopEvaluation.Config ec = ClosedLoopEvaluation.Config.seeds(seeds.first(), seeds.last()).withPolicySeed(c.policySeed())
-        .withVideo(video, Math.max(1, c.videoEpisodes()));
+        .withVideo(video, Math.max(1, c.videoEpisodes())).withDisturbance(c.disturbance());
     int[] done = {0};
     ClosedLoopEvaluation.run(policy, ec, e -> {
       if (++done[0] % 25 == 0 || done[0] == seeds.count()) log.accept("  " + done[0] + "/" + seeds.count() + " episodes");
@@ -214,6 +225,13 @@ public final class MonitorStudy {
         + "world-model latents, real robots): ROC-AUC 0.79-0.93.", r.calibrationSeeds(), r.calibrationEpisodes(), r.calibrationFailures(),
         r.testSeeds(), r.testEpisodes(), r.testFailures(), r.testMeanMaxCoverage(), r.successScore(),
         r.successScore() >= 1 ? " (the protocol's success: coverage > 0.95)" : "", r.window(), r.spreadSamples()));
+    if (r.disturbance() != null) {
+      ClosedLoopEvaluation.Disturbance d = r.disturbance();
+      html.paragraph(String.format("Disturbances: in %.0f%% of episodes someone else pushes the block once, between steps %d and %d, by "
+          + "%.0f-%.0f pixels and up to %.2f rad. Test: %d episodes disturbed, %d of them failed; %d undisturbed, %d failed.",
+          100 * d.probability(), d.firstStep(), d.lastStep(), d.distancePixels() / 2, d.distancePixels(), d.maxTurnRadians(),
+          r.testDisturbed(), r.testDisturbedFailures(), r.testEpisodes() - r.testDisturbed(), r.testFailures() - r.testDisturbedFailures()));
+    }
     List<List<String>> rows = new ArrayList<>();
     for (SignalResult s : r.signals()) {
       rows.add(List.of(s.signal() + (s.dream() ? "" : " (baseline)"), f3(s.rocAuc()), f3(s.calibrationRocAuc()), String.format("%.4g", s.threshold()),

@@ -8,6 +8,12 @@ public enum Signal {
    */
   LATENT("latent_divergence"),
   /**
+   * The latent divergence relative to how much the scene changed: divergence / (the mean squared change
+   * of the observed latent over the same steps + 0.001). Below 1 the model foresaw the change better than
+   * "nothing moves" would; a busy scene predicted well scores low, a surprise in a quiet one high.
+   */
+  LATENT_RELATIVE("relative_latent_divergence"),
+  /**
    * The dream in pixels: mean squared difference (RGB in [0, 1]) between the frame the model decoded
    * for this step at an earlier plan and the frame the camera shows now.
    */

@@ -24,6 +24,8 @@ class DreamMonitorTest {
     // plans at steps 0, 8, 16, 24, 32; the 8-step prediction of plan p is checked at plan p + 1
     assertThat(t.steps()[Signal.LATENT.ordinal()]).containsExactly(8, 16, 24, 32);
     assertThat(t.values()[Signal.LATENT.ordinal()]).containsExactly(0, 0, 0, 100);
+    // the observed latent moved by 1 between plans: the relative divergence divides by 1 + the floor
+    assertThat(t.values()[Signal.LATENT_RELATIVE.ordinal()]).containsExactly(0, 0, 0, 100 / (1 + DreamMonitor.RELATIVE_FLOOR));
     assertThat(t.steps()[Signal.ACTION_SPREAD.ordinal()]).containsExactly(0, 8, 16, 24, 32);
     assertThat(t.values()[Signal.ACTION_SPREAD.ordinal()]).containsExactly(0, 1, 2, 3, 4);
     // black dream frames against the rendered scene, at 4 and 8 steps after each plan
@@ -54,5 +56,41 @@ class DreamMonitorTest {
     Trace t = run(new ForetellingPolicy(99), null);
     assertThat(t.values()[Signal.ACTION_SPREAD.ordinal()]).isEmpty();
     assertThat(t.score(Signal.ACTION_SPREAD, 3)).isZero();
+  }
+
+  @Test
+  void aDisturbanceMovesTheBlockOnceAtItsStepAndTheDreamDivergesThere() throws Exception {
+    // the agent holds still: every frame equals the first until someone else pushes the block
+    List<Integer> changed = new java.util.ArrayList<>();
+    ClosedLoopEvaluation.Observer frames = new ClosedLoopEvaluation.Observer() {
+      byte[] previous;
+
+      @Override
+      public void episodeStart(long seed, byte[] frame, int offset) {
+        previous = java.util.Arrays.copyOfRange(frame, offset, offset + 96 * 96 * 3);
+      }
+
+      @Override
+      public boolean stepped(int step, byte[] frame, int offset, double reward) {
+        byte[] now = java.util.Arrays.copyOfRange(frame, offset, offset + 96 * 96 * 3);
+        if (!java.util.Arrays.equals(now, previous)) changed.add(step);
+        previous = now;
+        return true;
+      }
+    };
+    Config pushed = Config.seeds(3, 3).withMaxSteps(40).withDisturbance(new ClosedLoopEvaluation.Disturbance(1, 12, 12, 100, 0.5));
+    ClosedLoopEvaluation.Result r = ClosedLoopEvaluation.run(new ForetellingPolicy(99), pushed, null, frames);
+    assertThat(r.perSeed().get(0).disturbedAtStep()).isEqualTo(12);
+    assertThat(changed).startsWith(12); // nothing moved before the push (later frames may settle)
+    ClosedLoopEvaluation.Result none = ClosedLoopEvaluation.run(new ForetellingPolicy(99),
+        pushed.withDisturbance(new ClosedLoopEvaluation.Disturbance(0, 12, 12, 100, 0.5)), null);
+    assertThat(none.perSeed().get(0).disturbedAtStep()).isEqualTo(-1);
+
+    DreamMonitor monitor = new DreamMonitor(96, null);
+    ClosedLoopEvaluation.run(new ForetellingPolicy(99), pushed, null, monitor);
+    double[] pixel = monitor.traces().get(0).values()[Signal.PIXEL.ordinal()];
+    // black dreams: before the push (steps 4, 8) every comparison sees the same frame; from step 12 a different one
+    assertThat(pixel[1]).isEqualTo(pixel[0]);
+    assertThat(pixel[2]).isNotEqualTo(pixel[1]);
   }
 }

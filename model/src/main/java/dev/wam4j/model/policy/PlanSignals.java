@@ -26,12 +26,21 @@ public record PlanSignals(int latentValues, float[] observationLatent, float[] d
    */
   public double latentDivergence(int index, float[] observed) {
     if (observed.length != latentValues) throw new IllegalArgumentException("observed latent has " + observed.length + " values, expected " + latentValues);
+    return meanSquaredDifference(dreamLatents, index * latentValues, observed);
+  }
+
+  /** Mean squared difference of two latents of equal length. */
+  public static double meanSquaredDifference(float[] a, float[] b) {
+    if (a.length != b.length) throw new IllegalArgumentException("latents of " + a.length + " and " + b.length + " values");
+    return meanSquaredDifference(a, 0, b);
+  }
+
+  private static double meanSquaredDifference(float[] a, int offset, float[] b) {
     double sum = 0;
-    int base = index * latentValues;
-    for (int i = 0; i < latentValues; i++) {
-      double d = dreamLatents[base + i] - observed[i];
+    for (int i = 0; i < b.length; i++) {
+      double d = a[offset + i] - b[i];
       sum += d * d;
     }
-    return sum / latentValues;
+    return sum / b.length;
   }
 }
