@@ -1,0 +1,421 @@
+package dev.wam4j.fleet.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.wam4j.fleet.job.JobDocument;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The fleet's state in a SQL database: an embedded H2 file by default, PostgreSQL by JDBC URL, the
+ * schema kept by versioned migrations ({@code db/migration}). Tokens are stored as SHA-256 hashes.
+ * Every write is its own transaction, so what a call returned is on disk (acknowledged means stored).
+ * Thread-safe.
+ */
+public final class FleetStore implements AutoCloseable {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final HikariDataSource pool;
+  private final LongSupplier clock;
+  private final Object dispatch = new Object(); // one claim at a time: a task goes to one robot
+
+  private FleetStore(HikariDataSource pool, LongSupplier clock) {
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  /** The embedded database in {@code dataDir} ({@code fleet.mv.db}), created and migrated as needed. */
+  public static FleetStore embedded(Path dataDir) throws SQLException {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (java.io.IOException e) {
+      throw new SQLException("cannot create the data folder " + dataDir + ": " + e.getMessage(), e);
+    }
+    return open("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fleet") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+  }
+
+  /** The database at a JDBC URL (H2 or PostgreSQL), migrated to the current schema. */
+  public static FleetStore open(String jdbcUrl, String user, String password) throws SQLException {
+    return open(jdbcUrl, user, password, System::currentTimeMillis);
+  }
+
+  static FleetStore open(String jdbcUrl, String user, String password, LongSupplier clock) throws SQLException {
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(jdbcUrl);
+    hc.setUsername(user);
+    hc.setPassword(password);
+    hc.setMaximumPoolSize(8);
+    hc.setPoolName("wam4j-fleet");
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      throw new SQLException("cannot open the fleet database " + jdbcUrl + ": " + e.getMessage(), e);
+    }
+    try {
+      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+    } catch (RuntimeException e) {
+      ds.close();
+      throw new SQLException("cannot migrate the fleet database " + jdbcUrl + ": " + e.getMessage(), e);
+    }
+    return new FleetStore(ds, clock);
+  }
+
+  // ---- tokens -------------------------------------------------------------------------------
+
+  /** A new operator token (the secret is returned once; only its hash is kept). */
+  public String createOperatorToken(String name) throws SQLException {
+    String secret = "op_" + secret();
+    update("INSERT INTO tokens(hash, kind, robot_id, name, created_ms) VALUES (?, 'operator', NULL, ?, ?)", hash(secret), name, clock.getAsLong());
+    return secret;
+  }
+
+  /** Whether any operator token exists (a fresh database has none). */
+  public boolean hasOperators() throws SQLException {
+    return count("SELECT COUNT(*) FROM tokens WHERE kind = 'operator'") > 0;
+  }
+
+  /** Enrolls a robot: its row (state {@code enrolled}) and a token that acts as it. */
+  public Records.Enrollment enrollRobot(String name, String group) throws SQLException {
+    String id = "r-" + secret().substring(0, 12), token = "rb_" + secret();
+    long now = clock.getAsLong();
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        exec(c, "INSERT INTO robots(id, name, robot_group, state, created_ms) VALUES (?, ?, ?, 'enrolled', ?)", id, name, group, now);
+        exec(c, "INSERT INTO tokens(hash, kind, robot_id, name, created_ms) VALUES (?, 'robot', ?, ?, ?)", hash(token), id, name, now);
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+    return new Records.Enrollment(id, token);
+  }
+
+  /** The principal a bearer token stands for, if any. */
+  public Optional<Principal> authenticate(String secret) throws SQLException {
+    if (secret == null || secret.isBlank() || secret.length() > 200) return Optional.empty();
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = prepare(c, "SELECT kind, robot_id, name FROM tokens WHERE hash = ?", hash(secret));
+        ResultSet r = s.executeQuery()) {
+      if (!r.next()) return Optional.empty();
+      return Optional.of("robot".equals(r.getString(1)) ? new Principal.Robot(r.getString(2)) : new Principal.Operator(r.getString(3)));
+    }
+  }
+
+  // ---- robots -------------------------------------------------------------------------------
+
+  /**
+   * A robot (re)registers with its factsheet: it is idle, and any task it held is queued again (an agent
+   * that restarts has lost its task in flight).
+   */
+  public void register(String robotId, String embodiment, String factsheetJson) throws SQLException {
+    long now = clock.getAsLong();
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        exec(c, "UPDATE robots SET embodiment = ?, factsheet = ?, state = 'idle', last_seen_ms = ? WHERE id = ?", embodiment, factsheetJson, now, robotId);
+        requeue(c, robotId, now);
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Stores one telemetry message (idempotent in {@code seq}: a resent message is stored once) and the
+   * robot's latest state; returns whether it was new.
+   */
+  public boolean telemetry(String robotId, long seq, String state, String bodyJson) throws SQLException {
+    long now = clock.getAsLong();
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        boolean fresh = count(c, "SELECT COUNT(*) FROM telemetry WHERE robot_id = ? AND seq = ?", robotId, seq) == 0;
+        if (fresh) exec(c, "INSERT INTO telemetry(robot_id, seq, received_ms, body) VALUES (?, ?, ?, ?)", robotId, seq, now, bodyJson);
+        exec(c, "UPDATE robots SET state = ?, last_seen_ms = ?, last_telemetry = ? WHERE id = ?", state, now, bodyJson, robotId);
+        c.commit();
+        return fresh;
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  /** Telemetry messages stored for a robot. */
+  public long telemetryCount(String robotId) throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      return count(c, "SELECT COUNT(*) FROM telemetry WHERE robot_id = ?", robotId);
+    }
+  }
+
+  public List<Records.Robot> robots() throws SQLException {
+    return query("SELECT id, name, robot_group, embodiment, state, last_seen_ms, factsheet, last_telemetry FROM robots ORDER BY id", r -> new Records.Robot(
+        r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getObject(6, Long.class), r.getString(7), r.getString(8)));
+  }
+
+  public Optional<Records.Robot> robot(String id) throws SQLException {
+    return robots().stream().filter(r -> r.id().equals(id)).findFirst();
+  }
+
+  /** Robots silent for longer than {@code timeoutMs} go offline and their tasks are queued again; returns how many. */
+  public int expireSilentRobots(long timeoutMs) throws SQLException {
+    long now = clock.getAsLong();
+    int n = 0;
+    for (Records.Robot r : robots()) {
+      if (r.lastSeenMs() != null && now - r.lastSeenMs() > timeoutMs && !"offline".equals(r.state())) {
+        try (Connection c = pool.getConnection()) {
+          c.setAutoCommit(false);
+          exec(c, "UPDATE robots SET state = 'offline' WHERE id = ?", r.id());
+          requeue(c, r.id(), now);
+          c.commit();
+        }
+        n++;
+      }
+    }
+    return n;
+  }
+
+  // ---- jobs and tasks -----------------------------------------------------------------------
+
+  /** Plans a job into tasks (every step's {@code count}); returns the job id. */
+  public long submitJob(JobDocument job, String markdown, int maxAttempts) throws SQLException {
+    if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
+    long now = clock.getAsLong();
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        long id;
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO jobs(title, document, status, created_ms) VALUES (?, ?, 'running', ?)",
+            Statement.RETURN_GENERATED_KEYS)) {
+          bind(s, job.title(), markdown, now);
+          s.executeUpdate();
+          try (ResultSet k = s.getGeneratedKeys()) {
+            k.next();
+            id = k.getLong(1);
+          }
+        }
+        for (int i = 0; i < job.steps().size(); i++) {
+          JobDocument.Step st = job.steps().get(i);
+          for (int seq = 1; seq <= st.count(); seq++) {
+            exec(c, "INSERT INTO tasks(job_id, step_index, step_name, seq, scene, goal_x, goal_y, goal_angle, embodiment, max_steps, status,"
+                + " robot_id, attempts, max_attempts, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', NULL, 0, ?, ?)", id, i, st.name(),
+                seq, st.scene(), st.goal() == null ? null : st.goal().x(), st.goal() == null ? null : st.goal().y(),
+                st.goal() == null ? null : st.goal().angleRadians(), st.embodiment(), st.maxSteps(), maxAttempts, now);
+          }
+        }
+        c.commit();
+        return id;
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Gives the robot the next task it can do: queued, its embodiment, of a running job, every task of the
+   * job's earlier steps done; oldest job and step first. Empty when there is none.
+   */
+  public Optional<Records.Task> claimTask(String robotId) throws SQLException {
+    synchronized (dispatch) {
+      Records.Robot robot = robot(robotId).orElseThrow(() -> new IllegalArgumentException("no robot " + robotId));
+      if (robot.embodiment() == null) return Optional.empty(); // not registered yet
+      List<Long> ids = query("SELECT t.id FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE t.status = 'queued' AND t.embodiment = ?"
+          + " AND j.status = 'running' AND NOT EXISTS (SELECT 1 FROM tasks p WHERE p.job_id = t.job_id AND p.step_index < t.step_index"
+          + " AND p.status <> 'done') ORDER BY t.job_id, t.step_index, t.id", r -> r.getLong(1), robot.embodiment());
+      if (ids.isEmpty()) return Optional.empty();
+      long id = ids.get(0), now = clock.getAsLong();
+      try (Connection c = pool.getConnection()) {
+        c.setAutoCommit(false);
+        exec(c, "UPDATE tasks SET status = 'assigned', robot_id = ?, attempts = attempts + 1, updated_ms = ? WHERE id = ? AND status = 'queued'",
+            robotId, now, id);
+        exec(c, "UPDATE robots SET state = 'busy' WHERE id = ?", robotId);
+        c.commit();
+      }
+      return task(id);
+    }
+  }
+
+  /**
+   * The robot reports a task's end. A failure is queued again until its attempts run out, then the task
+   * and its job fail; when every task of a job is done, the job is done.
+   *
+   * @throws IllegalArgumentException when the task is not assigned to this robot
+   */
+  public Records.Task finishTask(String robotId, long taskId, boolean success, String resultJson) throws SQLException {
+    long now = clock.getAsLong();
+    synchronized (dispatch) {
+      Records.Task t = task(taskId).orElseThrow(() -> new IllegalArgumentException("no task " + taskId));
+      if (!"assigned".equals(t.status()) || !robotId.equals(t.robotId())) {
+        throw new IllegalArgumentException("task " + taskId + " is not assigned to robot " + robotId + " (status " + t.status() + ")");
+      }
+      try (Connection c = pool.getConnection()) {
+        c.setAutoCommit(false);
+        String status = success ? "done" : t.attempts() < t.maxAttempts() ? "queued" : "failed";
+        exec(c, "UPDATE tasks SET status = ?, robot_id = ?, result = ?, updated_ms = ? WHERE id = ?", status,
+            "queued".equals(status) ? null : robotId, resultJson, now, taskId);
+        exec(c, "UPDATE robots SET state = 'idle' WHERE id = ? AND state = 'busy'", robotId);
+        if ("failed".equals(status)) {
+          exec(c, "UPDATE jobs SET status = 'failed', finished_ms = ? WHERE id = ? AND status = 'running'", now, t.jobId());
+        } else if (count(c, "SELECT COUNT(*) FROM tasks WHERE job_id = ? AND status <> 'done'", t.jobId()) == 0) {
+          exec(c, "UPDATE jobs SET status = 'done', finished_ms = ? WHERE id = ? AND status = 'running'", now, t.jobId());
+        }
+        c.commit();
+      }
+      return task(taskId).orElseThrow();
+    }
+  }
+
+  public Optional<Records.Task> task(long id) throws SQLException {
+    List<Records.Task> t = query(TASK_COLUMNS + " WHERE id = ?", FleetStore::task, id);
+    return t.isEmpty() ? Optional.empty() : Optional.of(t.get(0));
+  }
+
+  public List<Records.Task> tasks(long jobId) throws SQLException {
+    return query(TASK_COLUMNS + " WHERE job_id = ? ORDER BY step_index, seq", FleetStore::task, jobId);
+  }
+
+  public List<Records.Job> jobs() throws SQLException {
+    return query("SELECT j.id, j.title, j.status, j.created_ms, j.finished_ms, COUNT(t.id),"
+        + " SUM(CASE WHEN t.status = 'done' THEN 1 ELSE 0 END), SUM(CASE WHEN t.status = 'failed' THEN 1 ELSE 0 END),"
+        + " SUM(CASE WHEN t.status = 'queued' THEN 1 ELSE 0 END), SUM(CASE WHEN t.status = 'assigned' THEN 1 ELSE 0 END)"
+        + " FROM jobs j LEFT JOIN tasks t ON t.job_id = j.id GROUP BY j.id, j.title, j.status, j.created_ms, j.finished_ms ORDER BY j.id",
+        r -> new Records.Job(r.getLong(1), r.getString(2), r.getString(3), r.getLong(4), r.getObject(5, Long.class), r.getInt(6),
+            r.getInt(7), r.getInt(8), r.getInt(9), r.getInt(10)));
+  }
+
+  public Optional<Records.Job> job(long id) throws SQLException {
+    return jobs().stream().filter(j -> j.id() == id).findFirst();
+  }
+
+  // ---- alerts -------------------------------------------------------------------------------
+
+  public long raiseAlert(String robotId, Long taskId, String kind, String message) throws SQLException {
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement("INSERT INTO alerts(robot_id, task_id, kind, message, created_ms) VALUES (?, ?, ?, ?, ?)",
+            Statement.RETURN_GENERATED_KEYS)) {
+      bind(s, robotId, taskId, kind, message, clock.getAsLong());
+      s.executeUpdate();
+      try (ResultSet k = s.getGeneratedKeys()) {
+        k.next();
+        return k.getLong(1);
+      }
+    }
+  }
+
+  public List<Records.Alert> alerts() throws SQLException {
+    return query("SELECT id, robot_id, task_id, kind, message, created_ms FROM alerts ORDER BY id",
+        r -> new Records.Alert(r.getLong(1), r.getString(2), r.getObject(3, Long.class), r.getString(4), r.getString(5), r.getLong(6)));
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private static final String TASK_COLUMNS = "SELECT id, job_id, step_index, step_name, seq, scene, goal_x, goal_y, goal_angle, embodiment,"
+      + " max_steps, status, robot_id, attempts, max_attempts, result FROM tasks";
+
+  private static Records.Task task(ResultSet r) throws SQLException {
+    return new Records.Task(r.getLong(1), r.getLong(2), r.getInt(3), r.getString(4), r.getInt(5), r.getString(6),
+        r.getObject(7, Double.class), r.getObject(8, Double.class), r.getObject(9, Double.class), r.getString(10),
+        r.getInt(11), r.getString(12), r.getString(13), r.getInt(14), r.getInt(15), r.getString(16));
+  }
+
+  private static void requeue(Connection c, String robotId, long now) throws SQLException {
+    // a task that was in flight on a robot that restarted or vanished: counts as a failed attempt only when it is retried
+    exec(c, "UPDATE tasks SET status = 'queued', robot_id = NULL, updated_ms = ? WHERE robot_id = ? AND status = 'assigned'", now, robotId);
+  }
+
+  static String hash(String secret) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
+  }
+
+  private static String secret() {
+    byte[] b = new byte[24];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  private interface Row<T> {
+    T map(ResultSet r) throws SQLException;
+  }
+
+  private <T> List<T> query(String sql, Row<T> row, Object... args) throws SQLException {
+    try (Connection c = pool.getConnection(); PreparedStatement s = prepare(c, sql, args); ResultSet r = s.executeQuery()) {
+      List<T> out = new ArrayList<>();
+      while (r.next()) out.add(row.map(r));
+      return out;
+    }
+  }
+
+  private long count(String sql, Object... args) throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      return count(c, sql, args);
+    }
+  }
+
+  private static long count(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement s = prepare(c, sql, args); ResultSet r = s.executeQuery()) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  private void update(String sql, Object... args) throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      exec(c, sql, args);
+    }
+  }
+
+  private static int exec(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement s = prepare(c, sql, args)) {
+      return s.executeUpdate();
+    }
+  }
+
+  private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+    PreparedStatement s = c.prepareStatement(sql);
+    try {
+      bind(s, args);
+      return s;
+    } catch (SQLException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private static void bind(PreparedStatement s, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a == null) s.setNull(i + 1, Types.NULL);
+      else s.setObject(i + 1, a);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.wam4j.fleet.store;
+
+/** The rows the fleet store hands out. */
+public final class Records {
+  private Records() {}
+
+  /** A robot and what it last said. */
+  public record Robot(String id, String name, String group, String embodiment, String state, Long lastSeenMs, String factsheet,
+      String lastTelemetry) {}
+
+  /** A robot just enrolled: its id and its secret token (shown once, stored only hashed). */
+  public record Enrollment(String robotId, String token) {}
+
+  /** A job and its progress. */
+  public record Job(long id, String title, String status, long createdMs, Long finishedMs, int tasks, int done, int failed, int queued,
+      int assigned) {}
+
+  /**
+   * A task: one run of a job step.
+   *
+   * @param goalX target pose, or {@code null} for the scene's goal (then goalY and goalAngle are null too)
+   */
+  public record Task(long id, long jobId, int stepIndex, String stepName, int seq, String scene, Double goalX, Double goalY,
+      Double goalAngle, String embodiment, int maxSteps, String status, String robotId, int attempts, int maxAttempts, String result) {}
+
+  /** An alert a robot raised (e.g. the dream monitor fired). */
+  public record Alert(long id, String robotId, Long taskId, String kind, String message, long createdMs) {}
+}

@@ -1,0 +1,123 @@
+package dev.wam4j.fleet.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wam4j.fleet.job.JobDocument;
+import dev.wam4j.fleet.job.JobDocumentParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FleetStoreTest {
+  @TempDir Path dir;
+
+  static final String JOB = """
+      # Two steps
+      ## First
+      - count: 2
+      ## Second
+      - goal: 200, 300, 1.0
+      """;
+
+  @Test
+  void tokensAuthenticateAsTheirPrincipalAndOnlyTheirHashIsStored() throws Exception {
+    String op, robotToken, robotId;
+    try (FleetStore s = FleetStore.embedded(dir)) {
+      assertThat(s.hasOperators()).isFalse();
+      op = s.createOperatorToken("admin");
+      Records.Enrollment e = s.enrollRobot("arm-1", "lab");
+      robotToken = e.token();
+      robotId = e.robotId();
+      assertThat(s.authenticate(op)).contains(new Principal.Operator("admin"));
+      assertThat(s.authenticate(robotToken)).contains(new Principal.Robot(robotId));
+      assertThat(s.authenticate("rb_forged")).isEmpty();
+      assertThat(s.authenticate(null)).isEmpty();
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("fleet"), "sa", "");
+        ResultSet r = c.createStatement().executeQuery("SELECT hash FROM tokens")) {
+      while (r.next()) assertThat(r.getString(1)).isNotIn(op, robotToken).hasSize(64);
+    }
+    assertThat(Files.list(dir).map(p -> p.getFileName().toString())).contains("fleet.mv.db");
+  }
+
+  @Test
+  void tasksGoOutStepByStepRetryOnFailureAndFinishTheJob() throws Exception {
+    try (FleetStore s = FleetStore.embedded(dir)) {
+      String a = s.enrollRobot("a", "lab").robotId(), b = s.enrollRobot("b", "lab").robotId(), h = s.enrollRobot("h", "lab").robotId();
+      s.register(a, "robot", "{}");
+      s.register(b, "robot", "{}");
+      s.register(h, "hand", "{}");
+      JobDocument doc = JobDocumentParser.parse(JOB);
+      long job = s.submitJob(doc, JOB, 2);
+      assertThat(s.job(job).orElseThrow().tasks()).isEqualTo(3);
+      assertThat(s.claimTask(h)).as("no task for a hand").isEmpty();
+      Records.Task t1 = s.claimTask(a).orElseThrow(), t2 = s.claimTask(b).orElseThrow();
+      assertThat(t1.stepIndex()).isZero();
+      assertThat(t2.stepIndex()).isZero();
+      assertThat(s.claimTask(a)).as("step 2 waits for step 1").isEmpty();
+      assertThatThrownBy(() -> s.finishTask(b, t1.id(), true, "{}")).hasMessageContaining("not assigned to robot " + b);
+      s.finishTask(a, t1.id(), true, "{\"coverage\": 0.9}");
+      assertThat(s.finishTask(b, t2.id(), false, "{}").status()).as("first failure: queued again").isEqualTo("queued");
+      Records.Task again = s.claimTask(a).orElseThrow();
+      assertThat(again.id()).isEqualTo(t2.id());
+      assertThat(again.attempts()).isEqualTo(2);
+      s.finishTask(a, again.id(), true, "{}");
+      Records.Task last = s.claimTask(b).orElseThrow();
+      assertThat(last.stepIndex()).isEqualTo(1);
+      assertThat(last.goalX()).isEqualTo(200.0);
+      s.finishTask(b, last.id(), true, "{}");
+      assertThat(s.job(job).orElseThrow().status()).isEqualTo("done");
+      assertThat(s.job(job).orElseThrow().done()).isEqualTo(3);
+
+      long second = s.submitJob(JobDocumentParser.parse("# One\n## Only\n"), "# One\n## Only\n", 1);
+      Records.Task only = s.claimTask(a).orElseThrow();
+      assertThat(s.finishTask(a, only.id(), false, "{}").status()).isEqualTo("failed");
+      assertThat(s.job(second).orElseThrow().status()).isEqualTo("failed");
+    }
+  }
+
+  @Test
+  void acknowledgedStateSurvivesARestartAndARestartedRobotsTaskIsQueuedAgain() throws Exception {
+    String robot;
+    long job;
+    try (FleetStore s = FleetStore.embedded(dir)) {
+      robot = s.enrollRobot("a", "lab").robotId();
+      s.register(robot, "robot", "{\"embodiment\": \"robot\"}");
+      job = s.submitJob(JobDocumentParser.parse(JOB), JOB, 3);
+      assertThat(s.claimTask(robot)).isPresent();
+      assertThat(s.telemetry(robot, 1, "busy", "{\"step\": 1}")).isTrue();
+      assertThat(s.telemetry(robot, 1, "busy", "{\"step\": 1}")).as("a resent message is stored once").isFalse();
+      assertThat(s.telemetry(robot, 2, "busy", "{\"step\": 2}")).isTrue();
+    }
+    try (FleetStore s = FleetStore.embedded(dir)) {
+      assertThat(s.telemetryCount(robot)).isEqualTo(2);
+      assertThat(s.job(job).orElseThrow().assigned()).isEqualTo(1);
+      s.register(robot, "robot", "{}"); // the agent restarted: its task in flight goes back to the queue
+      assertThat(s.job(job).orElseThrow().assigned()).isZero();
+      assertThat(s.job(job).orElseThrow().queued()).isEqualTo(3);
+      assertThat(s.robot(robot).orElseThrow().state()).isEqualTo("idle");
+    }
+  }
+
+  @Test
+  void aSilentRobotGoesOfflineAndItsTaskIsQueuedAgain() throws Exception {
+    long[] now = {1_000};
+    try (FleetStore s = FleetStore.open("jdbc:h2:mem:silent;DB_CLOSE_DELAY=-1", "sa", "", () -> now[0])) {
+      String robot = s.enrollRobot("a", "lab").robotId();
+      s.register(robot, "robot", "{}");
+      long job = s.submitJob(JobDocumentParser.parse(JOB), JOB, 3);
+      s.claimTask(robot).orElseThrow();
+      now[0] += 5_000;
+      assertThat(s.expireSilentRobots(10_000)).isZero();
+      now[0] += 10_000;
+      assertThat(s.expireSilentRobots(10_000)).isEqualTo(1);
+      assertThat(s.robot(robot).orElseThrow().state()).isEqualTo("offline");
+      assertThat(s.job(job).orElseThrow().queued()).isEqualTo(3);
+    }
+  }
+}
