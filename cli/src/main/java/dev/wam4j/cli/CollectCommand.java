@@ -1,7 +1,7 @@
 package dev.wam4j.cli;
 
-import dev.wam4j.eval.SeedRange;
 import dev.wam4j.data.collect.SimCollect;
+import dev.wam4j.eval.SeedRange;
 import dev.wam4j.sim.Embodiment;
 import dev.wam4j.sim.cousins.CousinConfig;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package dev.wam4j.cli;
 
-import dev.wam4j.eval.SeedRange;
 import dev.wam4j.eval.ClosedLoopEvaluation;
+import dev.wam4j.eval.SeedRange;
 import dev.wam4j.model.policy.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
 import java.io.IOException;

@@ -129,6 +129,9 @@ public final class ClosedLoopEvaluation {
    * @param lastStep latest control step of the push, >= firstStep
    * @param distancePixels how far the block moves (uniform in [distance/2, distance]), workspace pixels
    * @param maxTurnRadians how far it turns at most (uniform in +-maxTurn)
+   *     <p>The block is set down at the new pose at rest (its velocities zeroed, as when someone puts it
+   *     down); it stays inside x, y in 100..412. A push may land it closer to the goal: the policy is then
+   *     credited with what follows, as a real robot would be.
    */
   public record Disturbance(double probability, int firstStep, int lastStep, double distancePixels, double maxTurnRadians) {
     public Disturbance {
@@ -389,7 +392,8 @@ public final class ClosedLoopEvaluation {
           }
           observe();
           if (video != null) video.frame(images, lastImage, plan, j + 1, steps);
-          if (!observer.stepped(steps, images, lastImage, env.reward()) && !done) {
+          // an alarm on the episode's last step stops nothing: the episode ends there anyway
+          if (!observer.stepped(steps, images, lastImage, env.reward()) && !done && steps < config.maxSteps()) {
             handedOver = true;
             break;
           }

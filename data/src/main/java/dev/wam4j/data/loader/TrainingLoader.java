@@ -103,8 +103,9 @@ public final class TrainingLoader {
       float[] state = new float[n * stateDim], action = new float[n * actionDim];
       ColumnBatchIterator it = ds.batches(List.of(config.stateKey(), config.actionKey(), "episode_index", "frame_index"), 8192);
       int row = 0;
-      for (ColumnBatch b = it.nextBatch(); b != null && row < n; b = it.nextBatch()) {
+      for (ColumnBatch b = it.nextBatch(); b != null; b = it.nextBatch()) {
         if (row + b.rows() > n && !subset) throw new IOException(dataset + ": data holds more rows than the episodes declare (" + n + ")");
+        if (row == n) break; // a subset is complete; the rows after it belong to later episodes
         int rows = Math.min(b.rows(), n - row); // a subset ends inside a batch
         // Samples are indexed by episode lengths, so rows must come in (episode, frame) order.
         long[] ep = b.longs("episode_index"), fr = b.longs("frame_index");

@@ -126,10 +126,7 @@ public final class DreamMonitor implements ClosedLoopEvaluation.Observer {
     Samples s = samples[signal.ordinal()];
     s.add(step, value);
     if (alarm == null || alarm.signal() != signal || alarmStep >= 0) return true;
-    double sum = 0;
-    int w = Math.min(alarm.window(), s.n);
-    for (int i = s.n - w; i < s.n; i++) sum += s.values[i];
-    if (sum / w < alarm.threshold()) return true;
+    if (Trace.runningMean(s.values, s.n, alarm.window()) < alarm.threshold()) return true;
     alarmStep = step;
     return !alarm.stop();
   }

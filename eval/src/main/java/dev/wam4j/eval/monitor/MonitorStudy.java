@@ -72,10 +72,9 @@ public final class MonitorStudy {
    * @param handedOver episodes the alarm stopped
    * @param handedOverThatFailed of those, episodes that fail when left to run
    * @param successesLost of those, episodes that succeed when left to run
-   * @param failuresCaught failed test episodes that were handed over
    * @param stopsMatchOffline every stop happened at the step the offline trace predicts (the rollouts are deterministic)
    */
-  public record Handover(String signal, double threshold, int handedOver, int handedOverThatFailed, int successesLost, int failuresCaught,
+  public record Handover(String signal, double threshold, int handedOver, int handedOverThatFailed, int successesLost,
       boolean stopsMatchOffline) {}
 
   /** One test episode. */
@@ -211,7 +210,7 @@ public final class MonitorStudy {
         match &= !expectStop;
       }
     }
-    return new Handover(alarm.signal().id(), alarm.threshold(), handed, thatFailed, lost, thatFailed, match);
+    return new Handover(alarm.signal().id(), alarm.threshold(), handed, thatFailed, lost, match);
   }
 
   private static void report(Result r, Config c, List<Trace> test, boolean[] failed, Path out, Map<String, Object> provenance)
@@ -234,8 +233,10 @@ public final class MonitorStudy {
     }
     List<List<String>> rows = new ArrayList<>();
     for (SignalResult s : r.signals()) {
-      rows.add(List.of(s.signal() + (s.dream() ? "" : " (baseline)"), f3(s.rocAuc()), f3(s.calibrationRocAuc()), String.format("%.4g", s.threshold()),
-          f3(s.detectionRate()), f3(s.falseAlarmRate()), String.format("%.1f", s.leadTimeSteps()), String.format("%.1f", s.leadTimeMedianSteps())));
+      rows.add(List.of(s.signal() + (s.dream() ? "" : " (baseline)"), f3(s.rocAuc()), f3(s.calibrationRocAuc()),
+          Double.isNaN(s.threshold()) ? "n/a" : String.format("%.4g", s.threshold()), f3(s.detectionRate()), f3(s.falseAlarmRate()),
+          Double.isNaN(s.leadTimeSteps()) ? "n/a" : String.format("%.1f", s.leadTimeSteps()),
+          Double.isNaN(s.leadTimeMedianSteps()) ? "n/a" : String.format("%.1f", s.leadTimeMedianSteps())));
     }
     html.table(List.of("signal", "ROC-AUC (test)", "ROC-AUC (calibration)", "threshold", "detection rate", "false-alarm rate",
         "lead time mean (steps)", "lead time median"), rows);

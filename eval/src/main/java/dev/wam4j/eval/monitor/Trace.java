@@ -20,13 +20,19 @@ public record Trace(Episode episode, int[][] steps, double[][] values, int alarm
    */
   public double[] runningScore(Signal signal, int window) {
     double[] v = values[signal.ordinal()], out = new double[v.length];
-    double sum = 0;
-    for (int i = 0; i < v.length; i++) {
-      sum += v[i];
-      if (i >= window) sum -= v[i - window];
-      out[i] = sum / Math.min(i + 1, window);
-    }
+    for (int i = 0; i < v.length; i++) out[i] = runningMean(v, i + 1, window);
     return out;
+  }
+
+  /**
+   * Mean of the last {@code window} of the first {@code n} values: the online alarm computes it the same
+   * way, so an offline replay of a threshold fires at exactly the same sample.
+   */
+  static double runningMean(double[] values, int n, int window) {
+    int w = Math.min(window, n);
+    double sum = 0;
+    for (int i = n - w; i < n; i++) sum += values[i];
+    return sum / w;
   }
 
   /** The episode's failure score for {@code signal}: the maximum running score, 0 when the signal was never measured. */

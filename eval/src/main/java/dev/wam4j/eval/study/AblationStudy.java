@@ -49,6 +49,8 @@ public final class AblationStudy {
       throw new IllegalArgumentException(study.file() + ": the ablation needs exactly one of 'pretrain' (a stage-1 config to train) "
           + "and 'pretrainCheckpoint' (an existing stage-1 checkpoint)");
     }
+    List<Integer> ks = study.episodes();
+    StudyRuns.requireEpisodes(study, "finetune", study.finetuneConfig(ks.get(0), null).dataset(), ks.get(ks.size() - 1));
     Files.createDirectories(out);
     StudyRuns runs = new StudyRuns(log);
     Path init;

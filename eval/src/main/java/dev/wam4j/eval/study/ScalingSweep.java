@@ -32,6 +32,12 @@ public final class ScalingSweep {
   public static Result run(StudyConfig study, Path out, Map<String, Object> provenance, Consumer<String> log) throws IOException {
     if (study.pretrain() == null) throw new IllegalArgumentException(study.file() + ": the scaling sweep needs the field 'pretrain'");
     if (study.episodes().size() < 2) throw new IllegalArgumentException(study.file() + ": the scaling sweep needs at least 2 sizes in 'episodes'");
+    List<Integer> sizes = study.episodes();
+    if (study.pretrainConfig(0).validationDataset() == null || study.pretrainConfig(0).validationBatches() == 0) {
+      throw new IllegalArgumentException(study.file() + ": the scaling sweep fits validation loss; set pretrain.validationDataset "
+          + "(held-out video) and validationBatches >= 1");
+    }
+    StudyRuns.requireEpisodes(study, "pretrain", study.pretrainConfig(0).dataset(), sizes.get(sizes.size() - 1));
     Files.createDirectories(out);
     StudyRuns runs = new StudyRuns(log);
     List<Path> dirs = new ArrayList<>();
@@ -39,6 +45,9 @@ public final class ScalingSweep {
       Path dir = out.resolve("d" + n);
       runs.train("d" + n, study.pretrainConfig(n), WamRun.Stage.PRETRAIN, dir);
       dirs.add(dir);
+      if (dirs.size() >= 2 && dirs.size() < study.episodes().size()) { // the fit so far, for whoever watches a long sweep
+        write(new Result(ScalingStudy.fromRuns(dirs, study.metric()), List.of()), study, out, provenance);
+      }
     }
     ScalingStudy.Result fit = ScalingStudy.fromRuns(dirs, study.metric());
     List<Downstream> downstream = new ArrayList<>();

@@ -108,6 +108,9 @@ public record StudyConfig(Path file, ObjectNode pretrain, String pretrainCheckpo
     JsonNode n = tree.get(field);
     if (n == null || n.isNull()) return null;
     if (!n.isObject()) throw new IllegalArgumentException(file + ": field '" + field + "' must be a training config object");
+    if (n.has("datasetEpisodes")) {
+      throw new IllegalArgumentException(file + ": field '" + field + "' sets datasetEpisodes; a study sets it per run from 'episodes'");
+    }
     return (ObjectNode) n;
   }
 

@@ -1,5 +1,6 @@
 package dev.wam4j.eval.study;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wam4j.eval.ClosedLoopEvaluation;
@@ -14,6 +15,7 @@ import dev.wam4j.model.wam.WamTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -24,7 +26,7 @@ import java.util.function.Consumer;
  */
 final class StudyRuns {
   static final String EVAL_FILE = "study-eval.json";
-  static final String CLIP_FILE = "eval-clip.mp4";
+  static final String CONFIG_FILE = "study-config.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Consumer<String> log;
@@ -36,12 +38,28 @@ final class StudyRuns {
   /** Trains (or resumes, or reuses) {@code config} in {@code dir}; returns the final checkpoint's metadata. */
   WamCheckpoint.Meta train(String name, WamConfig config, WamRun.Stage stage, Path dir) throws IOException {
     Files.createDirectories(dir);
-    ReportFiles.write(dir.resolve("study-config.json"), JSON.writeValueAsString(Map.of("stage", stage.id(), "config", WamRun.toJson(config))));
+    // The config names its init checkpoint by path; the weights behind a path can change (a run continued,
+    // a folder retrained), so the run records which weights it started from and is not reused from others.
+    String initWeights = initWeights(config);
+    Path record = dir.resolve(CONFIG_FILE);
+    if (Files.isRegularFile(record)) {
+      JsonNode old = JSON.readTree(record.toFile()).get("init_weights");
+      if (old != null && !old.asText().equals(initWeights)) {
+        throw new IllegalStateException(name + ": " + dir + " was trained from other initial weights than " + config.init() + " holds now ("
+            + old.asText() + " vs " + initWeights + "); delete " + dir + " to train it again");
+      }
+    }
+    Map<String, Object> recorded = new LinkedHashMap<>();
+    recorded.put("stage", stage.id());
+    recorded.put("init_weights", initWeights);
+    recorded.put("config", WamRun.toJson(config));
     WamCheckpoint.Meta done = WamRun.finished(config, stage, dir);
     if (done != null) {
+      ReportFiles.write(record, JSON.writeValueAsString(recorded));
       log.accept(name + ": finished earlier (step " + done.step() + "), reused");
       return done;
     }
+    ReportFiles.write(record, JSON.writeValueAsString(recorded));
     long t0 = System.nanoTime();
     log.accept(name + ": " + stage.id() + " " + config.steps() + " steps on " + config.dataset()
         + (config.datasetEpisodes() > 0 ? " (first " + config.datasetEpisodes() + " episodes)" : "")
@@ -86,11 +104,34 @@ final class StudyRuns {
   }
 
   /**
-   * A reality | dream clip of the run's first evaluation episode ({@code <run>/eval-clip.mp4}), made
+   * Checks before hours of training that the sweep fits the dataset.
+   *
+   * @throws IllegalArgumentException naming the study file, the field and the dataset
+   */
+  static void requireEpisodes(StudyConfig study, String field, String dataset, int largest) throws IOException {
+    int have;
+    try (dev.wam4j.data.lerobot.LeRobotDataset ds = dev.wam4j.data.lerobot.LeRobotDataset.open(Path.of(dataset))) {
+      have = ds.episodes().size();
+    }
+    if (largest > have) {
+      throw new IllegalArgumentException(study.file() + ": 'episodes' asks for " + largest + " episodes of " + field + ".dataset " + dataset
+          + ", which has " + have);
+    }
+  }
+
+  /** The init checkpoint a config starts from, as a concrete directory and its files' SHA-256, or "none". */
+  static String initWeights(WamConfig config) throws IOException {
+    if (config.init() == null) return "none";
+    Path dir = WamCheckpoint.resolve(Path.of(config.init()));
+    return dir.toAbsolutePath().normalize() + " " + new java.util.TreeMap<>(WamCheckpoint.readMeta(dir).files());
+  }
+
+  /**
+   * A reality | dream clip of the run's first evaluation episode ({@code <run>/eval-clip-<seed>.mp4}), made
    * once: what the HTML reports show beside the numbers.
    */
   Path clip(String name, Path run, SeedRange seeds) throws IOException {
-    Path clip = run.resolve(CLIP_FILE);
+    Path clip = run.resolve("eval-clip-" + seeds.first() + ".mp4"); // the seed in the name: a clip never shows another seed than its caption
     if (Files.isRegularFile(clip)) return clip;
     log.accept(name + ": recording a reality|dream clip of seed " + seeds.first());
     try (ChunkPolicy policy = ChunkPolicies.load(run)) {

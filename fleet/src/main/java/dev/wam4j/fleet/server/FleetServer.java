@@ -1,0 +1,362 @@
+package dev.wam4j.fleet.server;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wam4j.fleet.job.JobDocument;
+import dev.wam4j.fleet.job.JobDocumentException;
+import dev.wam4j.fleet.job.JobDocumentParser;
+import dev.wam4j.fleet.store.FleetStore;
+import dev.wam4j.fleet.store.Principal;
+import dev.wam4j.fleet.store.Records;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+
+/**
+ * The Physical API server: HTTP + JSON under {@code /api/v1}, its OpenAPI document at
+ * {@code /openapi.json}, live events as server-sent events at {@code /api/v1/events}. Requests carry
+ * {@code Authorization: Bearer <token>}: operators manage everything; a robot token acts only as its
+ * robot. Bad input gets a 400 with a message, never a 500. Runs on virtual threads.
+ */
+public final class FleetServer implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+  static final String OPERATOR_TOKEN_FILE = "operator.token";
+
+  /**
+   * How to run.
+   *
+   * @param port TCP port (0: any free one)
+   * @param dataDir the data folder: embedded database, operator token, uploaded files
+   * @param dbUrl JDBC URL of the database, or {@code null} for the embedded one in {@code dataDir}
+   * @param maxRequestBytes largest request body accepted (413 above)
+   * @param offlineAfterMs a robot silent this long goes offline and its task is queued again
+   * @param maxAttempts tries of each task before it (and its job) fails
+   */
+  public record Config(int port, Path dataDir, String dbUrl, long maxRequestBytes, long offlineAfterMs, int maxAttempts) {
+    public Config {
+      if (port < 0 || port > 65535) throw new IllegalArgumentException("port must lie in 0..65535, got " + port);
+      if (maxRequestBytes < 1024) throw new IllegalArgumentException("maxRequestBytes must be >= 1024, got " + maxRequestBytes);
+      if (offlineAfterMs < 100) throw new IllegalArgumentException("offlineAfterMs must be >= 100, got " + offlineAfterMs);
+      if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
+    }
+
+    /** Defaults: 1 MiB requests, offline after 10 s of silence, 3 attempts per task. */
+    public static Config of(int port, Path dataDir, String dbUrl) {
+      return new Config(port, dataDir, dbUrl, 1 << 20, 10_000, 3);
+    }
+  }
+
+  private final Config config;
+  private final FleetStore store;
+  private final Javalin app;
+  private final Set<SseClient> listeners = new CopyOnWriteArraySet<>();
+  private final Thread watchdog;
+  private final String bootstrapToken;
+
+  private FleetServer(Config config, FleetStore store, String bootstrapToken) {
+    this.config = config;
+    this.store = store;
+    this.bootstrapToken = bootstrapToken;
+    this.app = Javalin.create(c -> {
+      c.http.maxRequestSize = config.maxRequestBytes();
+      c.concurrency.useVirtualThreads = true;
+      c.startup.showJavalinBanner = false;
+      c.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+      c.routes.exception(JacksonException.class, (e, ctx) -> error(ctx, 400, "malformed JSON: " + e.getOriginalMessage()));
+      c.routes.exception(JobDocumentException.class, (e, ctx) -> error(ctx, 400, "job document " + e.getMessage()));
+      c.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+      c.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error: " + e));
+      c.routes.error(404, ctx -> {
+        if (ctx.result() == null || ctx.result().isEmpty()) error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+      });
+      c.routes.error(413, ctx -> error(ctx, 413, "request body larger than " + config.maxRequestBytes() + " bytes"));
+      routes(c.routes);
+    });
+    this.watchdog = Thread.ofVirtual().name("fleet-watchdog").unstarted(this::watch);
+  }
+
+  /** Opens the database (migrating it), writes the first operator token if there is none, and starts serving. */
+  public static FleetServer start(Config config) throws SQLException, IOException {
+    FleetStore store = config.dbUrl() == null ? FleetStore.embedded(config.dataDir()) : FleetStore.open(config.dbUrl(), "", "");
+    try {
+      String token = null;
+      if (!store.hasOperators()) {
+        token = store.createOperatorToken("admin");
+        writeSecret(config.dataDir().resolve(OPERATOR_TOKEN_FILE), token);
+      }
+      FleetServer s = new FleetServer(config, store, token);
+      s.app.start(config.port());
+      s.watchdog.start();
+      return s;
+    } catch (RuntimeException | IOException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** The port served. */
+  public int port() {
+    return app.port();
+  }
+
+  /** The operator token created at this start ({@code null} when the database already had one). */
+  public String bootstrapToken() {
+    return bootstrapToken;
+  }
+
+  /** The store behind the API (for in-process tools and tests). */
+  public FleetStore store() {
+    return store;
+  }
+
+  @Override
+  public void close() {
+    watchdog.interrupt();
+    for (SseClient l : listeners) l.close();
+    app.stop();
+    store.close();
+  }
+
+  // ---- routes -------------------------------------------------------------------------------
+
+  private void routes(io.javalin.config.RoutesConfig r) {
+    r.get("/api/v1/health", ctx -> json(ctx, 200, Map.of("status", "ok")));
+    r.get("/openapi.json", ctx -> {
+      try (InputStream in = FleetServer.class.getResourceAsStream("/fleet/openapi.json")) {
+        ctx.contentType("application/json").result(in.readAllBytes());
+      }
+    });
+    r.post("/api/v1/robots", ctx -> {
+      operator(ctx);
+      JsonNode b = body(ctx);
+      Records.Enrollment e = store.enrollRobot(text(b, "name", true), b.hasNonNull("group") ? text(b, "group", true) : "default");
+      emit("robot", Map.of("robot_id", e.robotId(), "state", "enrolled"));
+      json(ctx, 201, Map.of("robot_id", e.robotId(), "token", e.token()));
+    });
+    r.get("/api/v1/robots", ctx -> {
+      operator(ctx);
+      json(ctx, 200, store.robots());
+    });
+    r.get("/api/v1/robots/{id}", ctx -> {
+      String id = self(ctx);
+      json(ctx, 200, store.robot(id).orElseThrow(() -> new ApiException(404, "no robot " + id)));
+    });
+    r.post("/api/v1/robots/{id}/connection", ctx -> { // VDA 5050 'connection' + 'factsheet': the agent is online
+      String id = self(ctx);
+      JsonNode b = body(ctx);
+      String embodiment = text(b, "embodiment", true);
+      if (!List.of("robot", "hand").contains(embodiment)) throw new ApiException(400, "embodiment must be robot or hand, got '" + embodiment + "'");
+      store.register(id, embodiment, JSON.writeValueAsString(b));
+      emit("robot", Map.of("robot_id", id, "state", "idle"));
+      json(ctx, 200, Map.of("robot_id", id, "state", "idle"));
+    });
+    r.post("/api/v1/robots/{id}/state", ctx -> { // VDA 5050 'state': telemetry at the control rate
+      String id = self(ctx);
+      JsonNode b = body(ctx);
+      long seq = number(b, "seq").longValue();
+      String state = text(b, "state", true);
+      boolean fresh = store.telemetry(id, seq, state, JSON.writeValueAsString(b));
+      if (fresh) emit("state", ((ObjectNode) b.deepCopy()).put("robot_id", id));
+      json(ctx, 200, Map.of("stored", fresh, "seq", seq));
+    });
+    r.post("/api/v1/robots/{id}/tasks/next", ctx -> {
+      String id = self(ctx);
+      var t = store.claimTask(id);
+      if (t.isEmpty()) {
+        ctx.status(204);
+        return;
+      }
+      emit("task", Map.of("task_id", t.get().id(), "job_id", t.get().jobId(), "robot_id", id, "status", "assigned"));
+      json(ctx, 200, t.get());
+    });
+    r.post("/api/v1/tasks/{id}/result", ctx -> {
+      Principal.Robot robot = robot(ctx);
+      long taskId = pathLong(ctx, "id");
+      JsonNode b = body(ctx);
+      if (!b.has("success") || !b.get("success").isBoolean()) throw new ApiException(400, "field 'success' (true or false) is required");
+      Records.Task t = store.task(taskId).orElseThrow(() -> new ApiException(404, "no task " + taskId));
+      if (!robot.robotId().equals(t.robotId())) throw new ApiException(403, "task " + taskId + " is not assigned to this robot");
+      Records.Task done = store.finishTask(robot.robotId(), taskId, b.get("success").asBoolean(), JSON.writeValueAsString(b));
+      emit("task", Map.of("task_id", taskId, "job_id", done.jobId(), "robot_id", robot.robotId(), "status", done.status()));
+      emit("job", store.job(done.jobId()).orElseThrow());
+      json(ctx, 200, done);
+    });
+    r.post("/api/v1/jobs", ctx -> {
+      operator(ctx);
+      String markdown = ctx.body();
+      JobDocument doc = JobDocumentParser.parse(markdown);
+      long id = store.submitJob(doc, markdown, config.maxAttempts());
+      Records.Job job = store.job(id).orElseThrow();
+      emit("job", job);
+      json(ctx, 201, job);
+    });
+    r.get("/api/v1/jobs", ctx -> {
+      operator(ctx);
+      json(ctx, 200, store.jobs());
+    });
+    r.get("/api/v1/jobs/{id}", ctx -> {
+      operator(ctx);
+      long id = pathLong(ctx, "id");
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("job", store.job(id).orElseThrow(() -> new ApiException(404, "no job " + id)));
+      m.put("tasks", store.tasks(id));
+      json(ctx, 200, m);
+    });
+    r.post("/api/v1/robots/{id}/alerts", ctx -> {
+      String id = self(ctx);
+      JsonNode b = body(ctx);
+      Long task = b.hasNonNull("task_id") ? number(b, "task_id").longValue() : null;
+      long alert = store.raiseAlert(id, task, text(b, "kind", true), text(b, "message", true));
+      emit("alert", Map.of("alert_id", alert, "robot_id", id, "kind", b.get("kind").asText(), "message", b.get("message").asText()));
+      json(ctx, 201, Map.of("alert_id", alert));
+    });
+    r.get("/api/v1/alerts", ctx -> {
+      operator(ctx);
+      json(ctx, 200, store.alerts());
+    });
+    r.sse("/api/v1/events", client -> {
+      try {
+        operator(client.ctx());
+        client.keepAlive();
+        client.onClose(() -> listeners.remove(client));
+        listeners.add(client);
+        client.sendEvent("hello", JSON.writeValueAsString(Map.of("robots", store.robots())));
+      } catch (ApiException | SQLException | JacksonException e) {
+        client.sendEvent("error", e.getMessage());
+        client.close();
+      }
+    });
+  }
+
+  // ---- auth ---------------------------------------------------------------------------------
+
+  private Principal principal(Context ctx) throws SQLException {
+    String h = ctx.header("Authorization");
+    if (h == null || !h.startsWith("Bearer ")) throw new ApiException(401, "missing 'Authorization: Bearer <token>'");
+    return store.authenticate(h.substring(7).strip()).orElseThrow(() -> new ApiException(401, "unknown token"));
+  }
+
+  private void operator(Context ctx) throws SQLException {
+    if (!(principal(ctx) instanceof Principal.Operator)) throw new ApiException(403, "operators only");
+  }
+
+  private Principal.Robot robot(Context ctx) throws SQLException {
+    if (principal(ctx) instanceof Principal.Robot r) return r;
+    throw new ApiException(403, "robots only");
+  }
+
+  /** The robot of the path: the caller must be that robot (or, for reads, an operator). */
+  private String self(Context ctx) throws SQLException {
+    String id = ctx.pathParam("id");
+    Principal p = principal(ctx);
+    boolean read = "GET".equals(ctx.method().name());
+    switch (p) {
+      case Principal.Robot r when r.robotId().equals(id) -> {}
+      case Principal.Operator o when read -> {}
+      default -> throw new ApiException(403, "a robot may act only as itself");
+    }
+    if (store.robot(id).isEmpty()) throw new ApiException(404, "no robot " + id);
+    return id;
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private static JsonNode body(Context ctx) throws JacksonException {
+    String text = ctx.body();
+    if (text == null || text.isBlank()) throw new ApiException(400, "empty body; expected a JSON object");
+    JsonNode n = JSON.readTree(text);
+    if (n == null || !n.isObject()) throw new ApiException(400, "expected a JSON object");
+    return n;
+  }
+
+  private static String text(JsonNode b, String field, boolean required) {
+    JsonNode n = b.get(field);
+    if (n == null || n.isNull()) {
+      if (required) throw new ApiException(400, "field '" + field + "' is required");
+      return null;
+    }
+    if (!n.isTextual() || n.asText().isBlank() || n.asText().length() > 256) {
+      throw new ApiException(400, "field '" + field + "' must be a non-empty string of at most 256 characters");
+    }
+    return n.asText();
+  }
+
+  private static Number number(JsonNode b, String field) {
+    JsonNode n = b.get(field);
+    if (n == null || !n.isIntegralNumber() || n.asLong() < 0) throw new ApiException(400, "field '" + field + "' must be an integer >= 0");
+    return n.asLong();
+  }
+
+  private static long pathLong(Context ctx, String name) {
+    try {
+      return Long.parseLong(ctx.pathParam(name));
+    } catch (NumberFormatException e) {
+      throw new ApiException(400, name + " must be a number, got '" + ctx.pathParam(name) + "'");
+    }
+  }
+
+  private static void json(Context ctx, int status, Object value) throws JacksonException {
+    ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(value));
+  }
+
+  private static void error(Context ctx, int status, String message) {
+    ObjectNode n = JSON.createObjectNode().put("error", message).put("status", status);
+    ctx.status(status).contentType("application/json").result(n.toString());
+  }
+
+  private void emit(String event, Object payload) {
+    if (listeners.isEmpty()) return;
+    String data;
+    try {
+      data = JSON.writeValueAsString(payload);
+    } catch (JacksonException e) {
+      return;
+    }
+    for (SseClient l : listeners) {
+      if (l.terminated()) listeners.remove(l);
+      else l.sendEvent(event, data);
+    }
+  }
+
+  private void watch() {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        Thread.sleep(Math.min(2_000, config.offlineAfterMs() / 2));
+        if (store.expireSilentRobots(config.offlineAfterMs()) > 0) emit("robots", store.robots());
+      } catch (InterruptedException e) {
+        return;
+      } catch (SQLException | RuntimeException e) {
+        // the database is gone (shutting down): try again on the next tick
+      }
+    }
+  }
+
+  /** Writes a secret readable by the owner only, atomically. */
+  static void writeSecret(Path file, String secret) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".part",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      Files.writeString(tmp, secret + "\n", StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}
