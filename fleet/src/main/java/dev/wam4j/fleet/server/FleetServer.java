@@ -82,8 +82,8 @@ public final class FleetServer implements AutoCloseable {
       c.routes.exception(JobDocumentException.class, (e, ctx) -> error(ctx, 400, "job document " + e.getMessage()));
       c.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
       c.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error: " + e));
-      c.routes.error(404, ctx -> {
-        if (ctx.result() == null || ctx.result().isEmpty()) error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+      c.routes.error(404, ctx -> { // Javalin's own 404 is plain text; ours are JSON already
+        if (!"application/json".equals(ctx.res().getContentType())) error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
       });
       c.routes.error(413, ctx -> error(ctx, 413, "request body larger than " + config.maxRequestBytes() + " bytes"));
       routes(c.routes);

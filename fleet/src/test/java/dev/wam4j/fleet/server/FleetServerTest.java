@@ -1,0 +1,166 @@
+package dev.wam4j.fleet.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The API over real HTTP: tokens and their limits, bad input, a job from markdown to done, a restart. */
+class FleetServerTest {
+  @TempDir Path data;
+  FleetServer server;
+  String operator;
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final ObjectMapper json = new ObjectMapper();
+
+  record Reply(int status, JsonNode body) {}
+
+  @BeforeEach
+  void start() throws Exception {
+    server = FleetServer.start(FleetServer.Config.of(0, data, null));
+    operator = Files.readString(data.resolve(FleetServer.OPERATOR_TOKEN_FILE)).strip();
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) server.close();
+  }
+
+  Reply call(String method, String path, String token, String body, String type) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path)).timeout(Duration.ofSeconds(10));
+    if (token != null) b.header("Authorization", "Bearer " + token);
+    if (type != null) b.header("Content-Type", type);
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new Reply(r.statusCode(), r.body().isEmpty() ? null : json.readTree(r.body()));
+  }
+
+  Reply post(String path, String token, String body) throws Exception {
+    return call("POST", path, token, body, "application/json");
+  }
+
+  Reply get(String path, String token) throws Exception {
+    return call("GET", path, token, null, null);
+  }
+
+  @Test
+  void theFirstStartWritesAnOwnerOnlyOperatorTokenAndServesItsOpenApiDocument() throws Exception {
+    assertThat(Files.getPosixFilePermissions(data.resolve(FleetServer.OPERATOR_TOKEN_FILE)))
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    assertThat(get("/api/v1/health", null).body().get("status").asText()).isEqualTo("ok");
+    JsonNode doc = get("/openapi.json", null).body();
+    assertThat(doc.get("openapi").asText()).startsWith("3.");
+    assertThat(doc.get("paths").has("/api/v1/jobs")).isTrue();
+  }
+
+  @Test
+  void tokensAreCheckedOnEveryEndpointAndARobotActsOnlyAsItself() throws Exception {
+    assertThat(get("/api/v1/robots", null).status()).isEqualTo(401);
+    assertThat(get("/api/v1/robots", "op_forged").status()).isEqualTo(401);
+    JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\"}").body(), b = post("/api/v1/robots", operator, "{\"name\": \"b\"}").body();
+    String aId = a.get("robot_id").asText(), aToken = a.get("token").asText(), bId = b.get("robot_id").asText();
+    assertThat(post("/api/v1/robots/" + aId + "/connection", aToken, "{\"embodiment\": \"robot\"}").status()).isEqualTo(200);
+    // the forbidden paths: another robot's state, tasks, alerts, data; operator listings; enrolling robots; submitting jobs
+    assertThat(post("/api/v1/robots/" + bId + "/state", aToken, "{\"seq\": 1, \"state\": \"idle\"}").status()).isEqualTo(403);
+    assertThat(post("/api/v1/robots/" + bId + "/connection", aToken, "{\"embodiment\": \"robot\"}").status()).isEqualTo(403);
+    assertThat(post("/api/v1/robots/" + bId + "/tasks/next", aToken, null).status()).isEqualTo(403);
+    assertThat(post("/api/v1/robots/" + bId + "/alerts", aToken, "{\"kind\": \"x\", \"message\": \"y\"}").status()).isEqualTo(403);
+    assertThat(get("/api/v1/robots/" + bId, aToken).status()).isEqualTo(403);
+    assertThat(get("/api/v1/robots", aToken).status()).isEqualTo(403);
+    assertThat(get("/api/v1/jobs", aToken).status()).isEqualTo(403);
+    assertThat(get("/api/v1/alerts", aToken).status()).isEqualTo(403);
+    assertThat(post("/api/v1/robots", aToken, "{\"name\": \"evil\"}").status()).isEqualTo(403);
+    assertThat(call("POST", "/api/v1/jobs", aToken, "# J\n## S\n", "text/markdown").status()).isEqualTo(403);
+    assertThat(get("/api/v1/robots/" + aId, aToken).status()).isEqualTo(200);
+    assertThat(get("/api/v1/robots/" + bId, operator).status()).as("operators read any robot").isEqualTo(200);
+    assertThat(post("/api/v1/robots/" + aId + "/state", operator, "{\"seq\": 1, \"state\": \"idle\"}").status())
+        .as("an operator cannot post a robot's telemetry").isEqualTo(403);
+  }
+
+  @Test
+  void badInputGetsA400WithAMessageNeverA500() throws Exception {
+    JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\"}").body();
+    String id = a.get("robot_id").asText(), token = a.get("token").asText();
+    Reply malformed = post("/api/v1/robots/" + id + "/state", token, "{\"seq\": 1, ");
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.body().get("error").asText()).startsWith("malformed JSON");
+    assertThat(post("/api/v1/robots/" + id + "/state", token, "[1, 2]").body().get("error").asText()).contains("expected a JSON object");
+    assertThat(post("/api/v1/robots/" + id + "/state", token, "{\"seq\": -3, \"state\": \"idle\"}").body().get("error").asText())
+        .contains("'seq' must be an integer >= 0");
+    assertThat(post("/api/v1/robots/" + id + "/connection", token, "{\"embodiment\": \"dog\"}").status()).isEqualTo(400);
+    Reply doc = call("POST", "/api/v1/jobs", operator, "# Job\n## Step\n- count: lots\n", "text/markdown");
+    assertThat(doc.status()).isEqualTo(400);
+    assertThat(doc.body().get("error").asText()).isEqualTo("job document line 3: count must be an integer, got 'lots'");
+    Reply big = post("/api/v1/robots", operator, "{\"name\": \"" + "x".repeat(2 << 20) + "\"}");
+    assertThat(big.status()).isEqualTo(413);
+    assertThat(get("/api/v1/jobs/notanumber", operator).status()).isEqualTo(400);
+    assertThat(get("/api/v1/jobs/999", operator).status()).isEqualTo(404);
+    assertThat(get("/api/v1/nothing", operator).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aMarkdownJobIsPlannedDispatchedAndCompletedAndLiveEventsFlow() throws Exception {
+    CompletableFuture<String> firstJobEvent = CompletableFuture.supplyAsync(() -> {
+      try {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/api/v1/events"))
+            .header("Authorization", "Bearer " + operator).header("Accept", "text/event-stream").build();
+        HttpResponse<java.io.InputStream> s = http.send(r, HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(s.body()))) {
+          StringBuilder seen = new StringBuilder();
+          for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (line.equals("event: job")) return in.readLine();
+            seen.append(line).append('|');
+          }
+          return "ended after: " + seen + " status " + s.statusCode();
+        }
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    Thread.sleep(300); // let the listener subscribe
+    JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\", \"group\": \"lab\"}").body();
+    String id = a.get("robot_id").asText(), token = a.get("token").asText();
+    post("/api/v1/robots/" + id + "/connection", token, "{\"embodiment\": \"robot\", \"sensors\": [\"camera\"]}");
+    Reply job = call("POST", "/api/v1/jobs", operator, "# Two pushes\n## Push\n- count: 2\n", "text/markdown");
+    assertThat(job.status()).isEqualTo(201);
+    assertThat(job.body().get("tasks").asInt()).isEqualTo(2);
+    assertThat(firstJobEvent.get(10, TimeUnit.SECONDS)).startsWith("data: ").contains("Two pushes");
+    for (int i = 0; i < 2; i++) {
+      Reply task = post("/api/v1/robots/" + id + "/tasks/next", token, null);
+      assertThat(task.status()).isEqualTo(200);
+      assertThat(post("/api/v1/robots/" + id + "/state", token, "{\"seq\": " + (i + 1) + ", \"state\": \"busy\", \"dream_divergence\": 0.01}")
+          .body().get("stored").asBoolean()).isTrue();
+      Reply done = post("/api/v1/tasks/" + task.body().get("id").asLong() + "/result", token, "{\"success\": true, \"coverage\": 0.97}");
+      assertThat(done.body().get("status").asText()).isEqualTo("done");
+    }
+    assertThat(post("/api/v1/robots/" + id + "/tasks/next", token, null).status()).isEqualTo(204);
+    assertThat(post("/api/v1/robots/" + id + "/state", token, "{\"seq\": 2, \"state\": \"idle\"}").body().get("stored").asBoolean())
+        .as("a resent message is acknowledged but stored once").isFalse();
+    JsonNode jobs = get("/api/v1/jobs", operator).body();
+    assertThat(jobs.get(0).get("status").asText()).isEqualTo("done");
+    assertThat(jobs.get(0).get("done").asInt()).isEqualTo(2);
+
+    // restart: acknowledged telemetry and the finished job are still there; the token file is not rewritten
+    server.close();
+    server = FleetServer.start(FleetServer.Config.of(0, data, null));
+    assertThat(server.bootstrapToken()).isNull();
+    assertThat(server.store().telemetryCount(id)).isEqualTo(2);
+    assertThat(get("/api/v1/jobs", operator).body().get(0).get("status").asText()).isEqualTo("done");
+  }
+}
