@@ -48,8 +48,20 @@ final class Json {
     p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     p.put("cpus", Runtime.getRuntime().availableProcessors());
     p.put("created_utc", Instant.now().toString());
-    p.put("command", spec.commandLine().getParseResult() == null ? List.of() : rootArgs(spec));
+    p.put("command", spec.commandLine().getParseResult() == null ? List.of() : redacted(rootArgs(spec)));
     return p;
+  }
+
+  /** The command line without secrets: the value of every {@code --token} is masked. */
+  static List<String> redacted(List<String> args) {
+    List<String> out = new java.util.ArrayList<>(args.size());
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.startsWith("--token=")) out.add("--token=***");
+      else if (i > 0 && "--token".equals(args.get(i - 1))) out.add("***");
+      else out.add(a);
+    }
+    return out;
   }
 
   private static List<String> rootArgs(CommandSpec spec) {

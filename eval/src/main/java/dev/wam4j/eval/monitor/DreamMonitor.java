@@ -61,6 +61,17 @@ public final class DreamMonitor implements ClosedLoopEvaluation.Observer {
     return List.copyOf(traces);
   }
 
+  /** The current episode's running score of {@code signal} (mean of its last {@code window} samples), NaN before its first sample. */
+  public double currentScore(Signal signal, int window) {
+    Samples s = samples[signal.ordinal()];
+    return s.n == 0 ? Double.NaN : Trace.runningMean(s.values, s.n, window);
+  }
+
+  /** The control step the alarm fired at in the current episode, or -1. */
+  public int currentAlarmStep() {
+    return alarmStep;
+  }
+
   @Override
   public void episodeStart(long seed, byte[] frame, int offset) {
     for (Samples s : samples) s.n = 0;

@@ -32,8 +32,10 @@ public record JobDocument(String title, String description, List<Step> steps) {
    * @param count how many times to do it, 1..1000 (default 1)
    * @param embodiment who can do it: {@code robot} or {@code hand} (default {@code robot})
    * @param maxSteps control steps a task may take, 1..10000 (default 300)
+   * @param successScore the best {@code min(coverage / 0.95, 1)} a task must reach to be done, in (0, 1]
+   *     (default 1: the protocol's success, coverage above 0.95)
    */
-  public record Step(String name, int line, String scene, GoalPose goal, int count, String embodiment, int maxSteps) {}
+  public record Step(String name, int line, String scene, GoalPose goal, int count, String embodiment, int maxSteps, double successScore) {}
 
   /** A target pose of the scene's goal object: workspace pixels and radians. */
   public record GoalPose(double x, double y, double angleRadians) {}

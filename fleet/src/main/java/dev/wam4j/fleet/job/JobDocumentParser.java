@@ -19,6 +19,7 @@ import java.util.Set;
  * - count: 3                             &lt;- tasks of this step (default 1)
  * - embodiment: robot                    &lt;- robot or hand (default robot)
  * - max-steps: 300                       &lt;- control steps per task (default 300)
+ * - success-score: 0.5                   &lt;- best min(coverage/0.95, 1) that counts as done (default 1: coverage &gt; 0.95)
  * </pre>
  *
  * Other text under a step is a comment. Every problem is reported with its line number.
@@ -26,7 +27,7 @@ import java.util.Set;
 public final class JobDocumentParser {
   /** Largest document accepted, in characters (a server reads documents from the network). */
   public static final int MAX_CHARS = 256 * 1024;
-  private static final Set<String> KEYS = Set.of("scene", "goal", "count", "embodiment", "max-steps");
+  private static final Set<String> KEYS = Set.of("scene", "goal", "count", "embodiment", "max-steps", "success-score");
   private static final Set<String> EMBODIMENTS = Set.of("robot", "hand");
 
   private JobDocumentParser() {}
@@ -78,6 +79,7 @@ public final class JobDocumentParser {
     int count = 1;
     String embodiment = "robot";
     int maxSteps = 300;
+    double successScore = 1;
     final Set<String> seen = new java.util.HashSet<>();
 
     StepBuilder(String name, int line) {
@@ -103,12 +105,20 @@ public final class JobDocumentParser {
           embodiment = value;
         }
         case "max-steps" -> maxSteps = integer(value, n, "max-steps", 1, 10_000);
+        case "success-score" -> {
+          try {
+            successScore = Double.parseDouble(value);
+          } catch (NumberFormatException e) {
+            throw new JobDocumentException(n, "success-score must be a number in (0, 1], got '" + value + "'");
+          }
+          if (!(successScore > 0 && successScore <= 1)) throw new JobDocumentException(n, "success-score must lie in (0, 1], got " + value);
+        }
         default -> throw new IllegalStateException(key);
       }
     }
 
     JobDocument.Step build() {
-      return new JobDocument.Step(name, line, scene, goal, count, embodiment, maxSteps);
+      return new JobDocument.Step(name, line, scene, goal, count, embodiment, maxSteps, successScore);
     }
 
     private static JobDocument.GoalPose goal(String value, int n) {

@@ -142,6 +142,10 @@ public final class FleetServer implements AutoCloseable {
         ctx.contentType("application/json").result(in.readAllBytes());
       }
     });
+    r.get("/api/v1/whoami", ctx -> json(ctx, 200, switch (principal(ctx)) {
+      case Principal.Operator o -> Map.of("kind", "operator", "name", o.name());
+      case Principal.Robot rb -> Map.of("kind", "robot", "robot_id", rb.robotId());
+    }));
     r.post("/api/v1/robots", ctx -> {
       operator(ctx);
       JsonNode b = body(ctx);

@@ -217,10 +217,10 @@ public final class FleetStore implements AutoCloseable {
         for (int i = 0; i < job.steps().size(); i++) {
           JobDocument.Step st = job.steps().get(i);
           for (int seq = 1; seq <= st.count(); seq++) {
-            exec(c, "INSERT INTO tasks(job_id, step_index, step_name, seq, scene, goal_x, goal_y, goal_angle, embodiment, max_steps, status,"
-                + " robot_id, attempts, max_attempts, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', NULL, 0, ?, ?)", id, i, st.name(),
-                seq, st.scene(), st.goal() == null ? null : st.goal().x(), st.goal() == null ? null : st.goal().y(),
-                st.goal() == null ? null : st.goal().angleRadians(), st.embodiment(), st.maxSteps(), maxAttempts, now);
+            exec(c, "INSERT INTO tasks(job_id, step_index, step_name, seq, scene, goal_x, goal_y, goal_angle, embodiment, max_steps, success_score,"
+                + " status, robot_id, attempts, max_attempts, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', NULL, 0, ?, ?)", id, i,
+                st.name(), seq, st.scene(), st.goal() == null ? null : st.goal().x(), st.goal() == null ? null : st.goal().y(),
+                st.goal() == null ? null : st.goal().angleRadians(), st.embodiment(), st.maxSteps(), st.successScore(), maxAttempts, now);
           }
         }
         c.commit();
@@ -336,12 +336,12 @@ public final class FleetStore implements AutoCloseable {
   // ---- helpers ------------------------------------------------------------------------------
 
   private static final String TASK_COLUMNS = "SELECT id, job_id, step_index, step_name, seq, scene, goal_x, goal_y, goal_angle, embodiment,"
-      + " max_steps, status, robot_id, attempts, max_attempts, result FROM tasks";
+      + " max_steps, success_score, status, robot_id, attempts, max_attempts, result FROM tasks";
 
   private static Records.Task task(ResultSet r) throws SQLException {
     return new Records.Task(r.getLong(1), r.getLong(2), r.getInt(3), r.getString(4), r.getInt(5), r.getString(6),
         r.getObject(7, Double.class), r.getObject(8, Double.class), r.getObject(9, Double.class), r.getString(10),
-        r.getInt(11), r.getString(12), r.getString(13), r.getInt(14), r.getInt(15), r.getString(16));
+        r.getInt(11), r.getDouble(12), r.getString(13), r.getString(14), r.getInt(15), r.getInt(16), r.getString(17));
   }
 
   private static void requeue(Connection c, String robotId, long now) throws SQLException {

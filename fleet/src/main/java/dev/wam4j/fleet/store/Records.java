@@ -21,7 +21,8 @@ public final class Records {
    * @param goalX target pose, or {@code null} for the scene's goal (then goalY and goalAngle are null too)
    */
   public record Task(long id, long jobId, int stepIndex, String stepName, int seq, String scene, Double goalX, Double goalY,
-      Double goalAngle, String embodiment, int maxSteps, String status, String robotId, int attempts, int maxAttempts, String result) {}
+      Double goalAngle, String embodiment, int maxSteps, double successScore, String status, String robotId, int attempts, int maxAttempts,
+      String result) {}
 
   /** An alert a robot raised (e.g. the dream monitor fired). */
   public record Alert(long id, String robotId, Long taskId, String kind, String message, long createdMs) {}

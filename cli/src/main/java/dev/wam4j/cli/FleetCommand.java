@@ -1,0 +1,184 @@
+package dev.wam4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wam4j.fleet.agent.FleetClient;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code wam4j fleet}: operate the fleet through the server's API. */
+@Command(name = "fleet", mixinStandardHelpOptions = true,
+    description = "Operate a fleet: enrol robots, list them, submit a markdown job, watch it, list alerts. The operator token comes from "
+        + "--token, else $WAM4J_TOKEN, else fleet-data/operator.token.",
+    subcommands = {FleetCommand.Enroll.class, FleetCommand.Robots.class, FleetCommand.Submit.class, FleetCommand.Jobs.class,
+        FleetCommand.Watch.class, FleetCommand.Alerts.class})
+final class FleetCommand {
+  /** Server and token options shared by the operator commands. */
+  abstract static class Operator implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--server", description = "Fleet server (default: ${DEFAULT-VALUE}).", defaultValue = "http://localhost:7070")
+    String server;
+
+    @Option(names = "--token", description = "Operator token (default: $WAM4J_TOKEN, else the file fleet-data/operator.token).")
+    String token;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    FleetClient client() throws java.io.IOException {
+      String t = token != null ? token : System.getenv("WAM4J_TOKEN");
+      if (t == null) {
+        Path file = Path.of("fleet-data", "operator.token");
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no operator token: pass --token, set WAM4J_TOKEN, or run where fleet-data/operator.token is");
+        t = Files.readString(file).strip();
+      }
+      return new FleetClient(server, t);
+    }
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+
+    void print(JsonNode n) {
+      out().println(n == null ? "null" : n.toPrettyString());
+      out().flush();
+    }
+  }
+
+  @Command(name = "enroll", mixinStandardHelpOptions = true, description = "Enrol a robot; prints its id and token (shown once).")
+  static final class Enroll extends Operator {
+    @Parameters(paramLabel = "NAME", description = "Robot name.")
+    String name;
+
+    @Option(names = "--group", description = "Robot group (default: ${DEFAULT-VALUE}).", defaultValue = "default")
+    String group;
+
+    @Override
+    public Integer call() throws Exception {
+      JsonNode r = client().post("/api/v1/robots", Map.of("name", name, "group", group));
+      if (json) print(r);
+      else out().printf("robot %s enrolled; token (shown once): %s%n", r.get("robot_id").asText(), r.get("token").asText());
+      out().flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "robots", mixinStandardHelpOptions = true, description = "List robots and their state.")
+  static final class Robots extends Operator {
+    @Override
+    public Integer call() throws Exception {
+      JsonNode r = client().get("/api/v1/robots");
+      if (json) {
+        print(r);
+        return 0;
+      }
+      out().printf("%-16s %-12s %-10s %-10s %-9s %s%n", "id", "name", "group", "embodiment", "state", "last seen");
+      for (JsonNode x : r) {
+        out().printf("%-16s %-12s %-10s %-10s %-9s %s%n", x.get("id").asText(), x.get("name").asText(), x.get("group").asText(),
+            x.path("embodiment").asText("-"), x.get("state").asText(),
+            x.get("last_seen_ms").isNull() ? "never" : java.time.Instant.ofEpochMilli(x.get("last_seen_ms").asLong()).toString());
+      }
+      out().flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "submit", mixinStandardHelpOptions = true, description = "Submit a job from a markdown file (format: README, 'Jobs as documents').")
+  static final class Submit extends Operator {
+    @Parameters(paramLabel = "FILE.md", description = "The job document.")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!Files.isRegularFile(file)) throw new IllegalArgumentException("job file " + file + " does not exist");
+      JsonNode r;
+      try {
+        r = client().postMarkdown("/api/v1/jobs", Files.readString(file));
+      } catch (FleetClient.ApiError e) {
+        throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+      }
+      if (json) print(r);
+      else out().printf("job %d '%s': %d tasks queued%n", r.get("id").asLong(), r.get("title").asText(), r.get("tasks").asInt());
+      out().flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "jobs", mixinStandardHelpOptions = true, description = "List jobs and their progress.")
+  static final class Jobs extends Operator {
+    @Override
+    public Integer call() throws Exception {
+      JsonNode r = client().get("/api/v1/jobs");
+      if (json) {
+        print(r);
+        return 0;
+      }
+      out().printf("%-5s %-30s %-8s %s%n", "id", "title", "status", "tasks done/failed/running/queued of total");
+      for (JsonNode j : r) {
+        out().printf("%-5d %-30s %-8s %d/%d/%d/%d of %d%n", j.get("id").asLong(), j.get("title").asText(), j.get("status").asText(),
+            j.get("done").asInt(), j.get("failed").asInt(), j.get("assigned").asInt(), j.get("queued").asInt(), j.get("tasks").asInt());
+      }
+      out().flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "watch", mixinStandardHelpOptions = true, description = "Follow a job until it is done or failed.")
+  static final class Watch extends Operator {
+    @Parameters(paramLabel = "JOB", description = "Job id.")
+    long job;
+
+    @Option(names = "--timeout-s", description = "Give up after this many seconds (default: ${DEFAULT-VALUE}).", defaultValue = "3600")
+    long timeoutS;
+
+    @Override
+    public Integer call() throws Exception {
+      FleetClient c = client();
+      long end = System.currentTimeMillis() + timeoutS * 1000;
+      String last = "";
+      while (true) {
+        JsonNode j = c.get("/api/v1/jobs/" + job).get("job");
+        String line = String.format("job %d '%s': %s, %d done, %d failed, %d running, %d queued of %d", j.get("id").asLong(), j.get("title").asText(),
+            j.get("status").asText(), j.get("done").asInt(), j.get("failed").asInt(), j.get("assigned").asInt(), j.get("queued").asInt(),
+            j.get("tasks").asInt());
+        if (!line.equals(last) && !json) {
+          out().println(line);
+          out().flush();
+          last = line;
+        }
+        if (!"running".equals(j.get("status").asText())) {
+          if (json) print(c.get("/api/v1/jobs/" + job));
+          return "done".equals(j.get("status").asText()) ? 0 : 1;
+        }
+        if (System.currentTimeMillis() > end) throw new IllegalStateException("job " + job + " still running after " + timeoutS + " s");
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  @Command(name = "alerts", mixinStandardHelpOptions = true, description = "List alerts (e.g. the dream monitor firing).")
+  static final class Alerts extends Operator {
+    @Override
+    public Integer call() throws Exception {
+      JsonNode r = client().get("/api/v1/alerts");
+      if (json) {
+        print(r);
+        return 0;
+      }
+      for (JsonNode a : r) {
+        out().printf("%d %s robot %s task %s: %s%n", a.get("id").asLong(), java.time.Instant.ofEpochMilli(a.get("created_ms").asLong()),
+            a.get("robot_id").asText(), a.get("task_id").asText(), a.get("message").asText());
+      }
+      out().flush();
+      return 0;
+    }
+  }
+}

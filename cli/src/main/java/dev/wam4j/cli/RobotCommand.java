@@ -1,0 +1,70 @@
+package dev.wam4j.cli;
+
+import dev.wam4j.eval.monitor.Signal;
+import dev.wam4j.fleet.agent.FleetClient;
+import dev.wam4j.fleet.agent.RobotAgent;
+import dev.wam4j.model.policy.ChunkPolicies;
+import dev.wam4j.model.policy.ChunkPolicy;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code wam4j robot}: a simulated robot agent on the fleet. */
+@Command(name = "robot", mixinStandardHelpOptions = true,
+    description = {"Run a robot agent: register with the server, pull tasks, execute them in the simulator with a world action model "
+        + "under the dream monitor, stream state at every control step (with the dream-divergence score), raise an alert and hand over when "
+        + "the monitor fires, report each task."})
+final class RobotCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--server", required = true, paramLabel = "URL", description = "Fleet server, e.g. http://localhost:7070.")
+  String server;
+
+  @Option(names = "--token", required = true, description = "This robot's token (from 'wam4j fleet enroll').")
+  String token;
+
+  @Option(names = "--embodiment", description = "robot or hand (default: ${DEFAULT-VALUE}).", defaultValue = "robot")
+  String embodiment;
+
+  @Option(names = "--checkpoint", description = "World action model (default: ${DEFAULT-VALUE}).", defaultValue = "models/pusht-wam")
+  Path checkpoint;
+
+  @Option(names = "--alarm-threshold", description = "Relative latent divergence (running mean of 3) that fires the alarm and hands over "
+      + "(default: none: the score is streamed, no hand-over).")
+  Double alarmThreshold;
+
+  @Option(names = "--max-tasks", description = "Stop after this many tasks (default: ${DEFAULT-VALUE}: run until stopped).", defaultValue = "0")
+  int maxTasks;
+
+  @Option(names = "--idle-exit-ms", description = "Stop after this long without work (default: ${DEFAULT-VALUE}: never).", defaultValue = "0")
+  long idleExitMs;
+
+  @Option(names = "--threads", description = "Intra-op threads of the policy's engine (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+  int threads;
+
+  @Override
+  public Integer call() throws Exception {
+    if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    RobotAgent.Config config = new RobotAgent.Config(embodiment, Signal.LATENT_RELATIVE, 3, alarmThreshold == null ? Double.NaN : alarmThreshold,
+        200, maxTasks, idleExitMs);
+    PrintWriter err = spec.commandLine().getErr();
+    try (ChunkPolicy policy = ChunkPolicies.load(checkpoint)) {
+      RobotAgent agent = new RobotAgent(new FleetClient(server, token), policy, config, line -> {
+        err.println(line);
+        err.flush();
+      });
+      Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "robot-stop"));
+      RobotAgent.Summary s = agent.run();
+      PrintWriter o = spec.commandLine().getOut();
+      o.println(Json.result(s, spec));
+      o.flush();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,56 @@
+package dev.wam4j.cli;
+
+import dev.wam4j.fleet.server.FleetServer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code wam4j serve}: the Physical API server. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Run the fleet server (Physical API): HTTP + JSON under /api/v1, the OpenAPI document at /openapi.json, live events "
+        + "(server-sent events) at /api/v1/events.",
+        "Embedded database in the data folder by default; --db takes a PostgreSQL JDBC URL. On first start an operator token is "
+            + "written to <data>/operator.token (owner-only)."})
+final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--port", description = "TCP port (default: ${DEFAULT-VALUE}; 0: any free port).", defaultValue = "7070")
+  int port;
+
+  @Option(names = "--data", description = "Data folder: database, operator token, files (default: ${DEFAULT-VALUE}).", defaultValue = "fleet-data")
+  Path data;
+
+  @Option(names = "--db", paramLabel = "URL", description = "JDBC URL of the database, e.g. jdbc:postgresql://host/db?user=u&password=p "
+      + "(default: the embedded H2 database in --data).")
+  String db;
+
+  @Option(names = "--offline-after-ms", description = "A robot silent this long goes offline; its task is queued again (default: ${DEFAULT-VALUE}).",
+      defaultValue = "10000")
+  long offlineAfterMs;
+
+  @Option(names = "--max-attempts", description = "Tries of each task before it and its job fail (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+  int maxAttempts;
+
+  @Override
+  public Integer call() throws Exception {
+    FleetServer.Config config = new FleetServer.Config(port, data, db, 1 << 20, offlineAfterMs, maxAttempts);
+    FleetServer server = FleetServer.start(config);
+    PrintWriter err = spec.commandLine().getErr();
+    err.printf("wam4j fleet server on http://localhost:%d (OpenAPI: /openapi.json, events: /api/v1/events), data %s%n", server.port(),
+        data.toAbsolutePath());
+    if (server.bootstrapToken() != null) err.printf("first start: operator token written to %s%n", data.resolve("operator.token"));
+    err.flush();
+    CountDownLatch done = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      done.countDown();
+    }, "fleet-shutdown"));
+    done.await();
+    return 0;
+  }
+}

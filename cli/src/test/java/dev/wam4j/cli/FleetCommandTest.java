@@ -1,0 +1,72 @@
+package dev.wam4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wam4j.fleet.server.FleetServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Operator commands and a robot agent against a real server: enrol, submit a markdown job, execute it, alerts. */
+class FleetCommandTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aRobotAgentExecutesASubmittedJobStreamsStateAndRaisesTheDreamAlarm() throws Exception {
+    Path data = tmp.resolve("robot-2"), run = tmp.resolve("run");
+    assertThat(new CliRun().run("sim", "collect", "--episodes", "2", "--seed", "7", "--out", data.toString())).isZero();
+    Path config = tmp.resolve("tiny.json");
+    Files.writeString(config, """
+        {"dataset": "robot-2", "steps": 4, "batchSize": 4, "latentChannels": 4, "encoderChannels": 8, "dynamicsChannels": 16,
+         "dynamicsBlocks": 1, "featureSize": 32, "headWidth": 64, "headLayers": 2, "warmupSteps": 1, "logEverySteps": 2,
+         "checkpointEverySteps": 4}
+        """);
+    assertThat(new CliRun().run("train", "finetune", "--config", config.toString(), "--out", run.toString())).isZero();
+
+    try (FleetServer server = FleetServer.start(FleetServer.Config.of(0, tmp.resolve("fleet"), null))) {
+      String url = "http://localhost:" + server.port(), op = server.bootstrapToken();
+      CliRun enroll = new CliRun();
+      assertThat(enroll.run("fleet", "enroll", "arm-1", "--server", url, "--token", op, "--json")).isZero();
+      String robotToken = new ObjectMapper().readTree(enroll.out.toString()).get("token").asText();
+      Path job = tmp.resolve("job.md");
+      Files.writeString(job, "# Two short pushes\n\n## Push\n- count: 2\n- max-steps: 24\n- success-score: 0.5\n");
+      CliRun submit = new CliRun();
+      assertThat(submit.run("fleet", "submit", job.toString(), "--server", url, "--token", op)).isZero();
+      assertThat(submit.out.toString()).contains("job 1 'Two short pushes': 2 tasks queued");
+      Path bad = tmp.resolve("bad.md");
+      Files.writeString(bad, "# Job\n## Step\n- count: many\n");
+      CliRun refused = new CliRun();
+      assertThat(refused.run("fleet", "submit", bad.toString(), "--server", url, "--token", op)).isEqualTo(2);
+      assertThat(refused.err.toString()).contains("line 3: count must be an integer, got 'many'");
+
+      // threshold 0: the alarm fires at the first relative-divergence sample (step 8) and the agent hands over
+      CliRun robot = new CliRun();
+      assertThat(robot.run("robot", "--server", url, "--token", robotToken, "--checkpoint", run.toString(), "--max-tasks", "2",
+          "--alarm-threshold", "0")).isZero();
+      JsonNode summary = new ObjectMapper().readTree(robot.out.toString());
+      assertThat(summary.get("tasks").asInt()).isEqualTo(2);
+      assertThat(summary.get("handed_over").asInt()).isEqualTo(2);
+      assertThat(summary.get("telemetry_messages").asLong()).isGreaterThanOrEqualTo(16);
+      assertThat(robot.out.toString()).doesNotContain(robotToken).contains("***");
+
+      CliRun jobs = new CliRun();
+      assertThat(jobs.run("fleet", "jobs", "--server", url, "--token", op, "--json")).isZero();
+      JsonNode j = new ObjectMapper().readTree(jobs.out.toString()).get(0);
+      assertThat(j.get("tasks").asInt()).isEqualTo(2);
+      assertThat(j.get("assigned").asInt()).isZero();
+      CliRun alerts = new CliRun();
+      assertThat(alerts.run("fleet", "alerts", "--server", url, "--token", op, "--json")).isZero();
+      JsonNode a = new ObjectMapper().readTree(alerts.out.toString());
+      assertThat(a).hasSize(2);
+      assertThat(a.get(0).get("kind").asText()).isEqualTo("dream_divergence");
+      assertThat(a.get(0).get("message").asText()).contains("at step 8").contains("handed over");
+      CliRun robots = new CliRun();
+      assertThat(robots.run("fleet", "robots", "--server", url, "--token", op)).isZero();
+      assertThat(robots.out.toString()).contains("arm-1").contains("idle");
+      assertThat(server.store().telemetryCount(summary.get("robot_id").asText())).isEqualTo(summary.get("telemetry_messages").asLong());
+    }
+  }
+}

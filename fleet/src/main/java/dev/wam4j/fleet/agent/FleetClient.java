@@ -1,0 +1,73 @@
+package dev.wam4j.fleet.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * A small client of the Physical API: JSON over HTTP with a bearer token. Non-2xx replies become
+ * {@link FleetClient.ApiError} carrying the server's message.
+ */
+public final class FleetClient {
+  static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final URI base;
+  private final String token;
+
+  /** A reply the server refused. */
+  public static final class ApiError extends IOException {
+    private static final long serialVersionUID = 1L;
+    public final int status;
+
+    ApiError(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  /** @param server base URL, e.g. {@code http://localhost:7070} */
+  public FleetClient(String server, String token) {
+    if (server == null || !(server.startsWith("http://") || server.startsWith("https://"))) {
+      throw new IllegalArgumentException("server must be an http(s) URL, got '" + server + "'");
+    }
+    this.base = URI.create(server.endsWith("/") ? server : server + "/");
+    this.token = token;
+  }
+
+  /** GET a JSON document. */
+  public JsonNode get(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).GET(), null);
+  }
+
+  /** POST a value as JSON; {@code null} when the reply has no body (204). */
+  public JsonNode post(String path, Object body) throws IOException, InterruptedException {
+    String text = body == null ? "" : body instanceof String s ? s : JSON.writeValueAsString(body);
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(text)), null);
+  }
+
+  /** POST a markdown document. */
+  public JsonNode postMarkdown(String path, String markdown) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "text/markdown").POST(HttpRequest.BodyPublishers.ofString(markdown)), null);
+  }
+
+  private URI uri(String path) {
+    return base.resolve(path.startsWith("/") ? path.substring(1) : path);
+  }
+
+  private JsonNode send(HttpRequest.Builder b, Void unused) throws IOException, InterruptedException {
+    if (token != null) b.header("Authorization", "Bearer " + token);
+    HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode body = r.body().isEmpty() ? null : JSON.readTree(r.body());
+    if (r.statusCode() / 100 != 2) {
+      String msg = body != null && body.has("error") ? body.get("error").asText() : r.body();
+      throw new ApiError(r.statusCode(), r.request().method() + " " + r.request().uri().getPath() + ": " + r.statusCode() + " " + msg);
+    }
+    return body;
+  }
+}

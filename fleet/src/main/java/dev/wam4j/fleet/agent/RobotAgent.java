@@ -1,0 +1,191 @@
+package dev.wam4j.fleet.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wam4j.eval.ClosedLoopEvaluation;
+import dev.wam4j.eval.monitor.DreamMonitor;
+import dev.wam4j.eval.monitor.Signal;
+import dev.wam4j.model.policy.ChunkPolicy;
+import dev.wam4j.model.policy.Plan;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A robot on the fleet: registers with its factsheet, pulls tasks, executes each in its simulator
+ * with a world action model under the dream monitor, streams its state at every control step (with the
+ * dream-divergence score), raises an alert and hands over when the monitor fires, and reports each
+ * task's outcome. The simulator stands behind the same loop a real robot driver would implement
+ * ({@link ClosedLoopEvaluation}'s observer).
+ */
+public final class RobotAgent {
+  /**
+   * How the agent runs.
+   *
+   * @param embodiment what this robot is ({@code robot} or {@code hand})
+   * @param alarmSignal the monitor signal the alarm watches
+   * @param alarmWindow samples in its running score
+   * @param alarmThreshold running score that fires the alarm; NaN: never (stream the score only)
+   * @param pollMs wait between asking for work when there is none
+   * @param maxTasks stop after this many tasks (0: run until stopped)
+   * @param idleExitMs stop after this long without work (0: never)
+   */
+  public record Config(String embodiment, Signal alarmSignal, int alarmWindow, double alarmThreshold, long pollMs, int maxTasks, long idleExitMs) {
+    public Config {
+      if (!"robot".equals(embodiment) && !"hand".equals(embodiment)) throw new IllegalArgumentException("embodiment must be robot or hand, got " + embodiment);
+      if (alarmWindow < 1) throw new IllegalArgumentException("alarm window must be >= 1, got " + alarmWindow);
+      if (pollMs < 10) throw new IllegalArgumentException("pollMs must be >= 10, got " + pollMs);
+      if (maxTasks < 0 || idleExitMs < 0) throw new IllegalArgumentException("maxTasks and idleExitMs must be >= 0");
+    }
+  }
+
+  /** What a run of the agent did. */
+  public record Summary(String robotId, int tasks, int succeeded, int handedOver, long telemetryMessages) {}
+
+  private final FleetClient client;
+  private final ChunkPolicy policy;
+  private final Config config;
+  private final Consumer<String> log;
+  private volatile boolean stopped;
+  private long seq;
+
+  public RobotAgent(FleetClient client, ChunkPolicy policy, Config config, Consumer<String> log) {
+    this.client = client;
+    this.policy = policy;
+    this.config = config;
+    this.log = log;
+  }
+
+  /** Asks the loop to finish the current task and stop. */
+  public void stop() {
+    stopped = true;
+  }
+
+  /** Registers and works until stopped, {@code maxTasks} are done or the fleet stays idle for {@code idleExitMs}. */
+  public Summary run() throws IOException, InterruptedException {
+    JsonNode me = client.get("/api/v1/whoami");
+    if (!"robot".equals(me.path("kind").asText())) throw new IllegalArgumentException("the token is not a robot token (it acts as " + me + ")");
+    String id = me.get("robot_id").asText();
+    Map<String, Object> factsheet = new LinkedHashMap<>();
+    factsheet.put("embodiment", config.embodiment());
+    factsheet.put("sensors", java.util.List.of("camera_rgb_" + policy.imageSize() + "x" + policy.imageSize(), "agent_position"));
+    factsheet.put("action_space", "target position (x, y) in workspace pixels, 0..512");
+    factsheet.put("control_hz", 10);
+    factsheet.put("policy", Map.of("history_frames", policy.historyFrames(), "execute_steps", policy.executeSteps()));
+    client.post("/api/v1/robots/" + id + "/connection", factsheet);
+    log.accept("robot " + id + " online as " + config.embodiment());
+    seq = latestSeq(id);
+    int tasks = 0, ok = 0, handed = 0;
+    long idleSince = System.currentTimeMillis();
+    while (!stopped && (config.maxTasks() == 0 || tasks < config.maxTasks())) {
+      JsonNode task = client.post("/api/v1/robots/" + id + "/tasks/next", null);
+      if (task == null) {
+        if (config.idleExitMs() > 0 && System.currentTimeMillis() - idleSince > config.idleExitMs()) break;
+        state(id, "idle", Map.of());
+        Thread.sleep(config.pollMs());
+        continue;
+      }
+      Outcome o = execute(id, task);
+      tasks++;
+      if (o.success) ok++;
+      if (o.handedOver) handed++;
+      idleSince = System.currentTimeMillis();
+    }
+    state(id, "idle", Map.of());
+    return new Summary(id, tasks, ok, handed, seq);
+  }
+
+  private record Outcome(boolean success, boolean handedOver) {}
+
+  private Outcome execute(String id, JsonNode task) throws IOException, InterruptedException {
+    long taskId = task.get("id").asLong();
+    int maxSteps = Math.min(task.get("max_steps").asInt(), ClosedLoopEvaluation.Config.PROTOCOL_MAX_STEPS);
+    // one episode per task; its reset seed follows from the task, so a retried task meets a new start
+    long seed = 500_000L + taskId * 7919 + task.path("attempts").asLong();
+    DreamMonitor monitor = new DreamMonitor(policy.imageSize(),
+        Double.isNaN(config.alarmThreshold()) ? null : new DreamMonitor.Alarm(config.alarmSignal(), config.alarmWindow(), config.alarmThreshold(), true));
+    IOException[] failure = {null};
+    ClosedLoopEvaluation.Observer streaming = new ClosedLoopEvaluation.Observer() {
+      @Override
+      public void episodeStart(long s, byte[] frame, int offset) {
+        monitor.episodeStart(s, frame, offset);
+      }
+
+      @Override
+      public boolean planned(int step, Plan plan) {
+        return monitor.planned(step, plan);
+      }
+
+      @Override
+      public boolean stepped(int step, byte[] frame, int offset, double reward) {
+        boolean go = monitor.stepped(step, frame, offset, reward);
+        try {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("task_id", taskId);
+          m.put("step", step);
+          m.put("reward", reward);
+          double d = monitor.currentScore(config.alarmSignal(), config.alarmWindow());
+          if (!Double.isNaN(d)) m.put("dream_divergence", d);
+          state(id, "busy", m);
+        } catch (IOException e) {
+          failure[0] = e;
+          return false; // the server is unreachable: stop acting rather than act unobserved
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+        return go;
+      }
+
+      @Override
+      public void episodeEnd(ClosedLoopEvaluation.Episode e) {
+        monitor.episodeEnd(e);
+      }
+    };
+    ClosedLoopEvaluation.Result r = ClosedLoopEvaluation.run(policy, ClosedLoopEvaluation.Config.seeds(seed, seed).withMaxSteps(maxSteps), null,
+        streaming);
+    if (failure[0] != null) throw failure[0];
+    ClosedLoopEvaluation.Episode e = r.perSeed().get(0);
+    boolean alarm = monitor.traces().get(0).alarmStep() >= 0;
+    if (alarm) {
+      client.post("/api/v1/robots/" + id + "/alerts", Map.of("kind", "dream_divergence", "task_id", taskId, "message", String.format(
+          "%s reached %.4g at step %d (threshold %.4g); handed over", config.alarmSignal().id(),
+          monitor.traces().get(0).score(config.alarmSignal(), config.alarmWindow()), monitor.traces().get(0).alarmStep(), config.alarmThreshold())));
+    }
+    double needed = task.path("success_score").asDouble(1);
+    boolean success = needed >= 1 ? e.success() : e.maxCoverage() >= needed;
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("success", success);
+    result.put("protocol_success", e.success());
+    result.put("success_score", needed);
+    result.put("max_coverage", e.maxCoverage());
+    result.put("steps", e.steps());
+    result.put("seed", seed);
+    result.put("handed_over", e.handedOver());
+    // custom goal poses are not simulated yet: the scene's own goal is used, and the result says so
+    result.put("custom_goal_ignored", !task.get("goal_x").isNull());
+    client.post("/api/v1/tasks/" + taskId + "/result", result);
+    log.accept(String.format("task %d (%s #%d): %s, max coverage %.3f in %d steps%s", taskId, task.get("step_name").asText(), task.get("seq").asInt(),
+        success ? "done" : "failed", e.maxCoverage(), e.steps(), e.handedOver() ? ", handed over by the dream monitor" : ""));
+    return new Outcome(success, e.handedOver());
+  }
+
+  private void state(String id, String state, Map<String, Object> fields) throws IOException, InterruptedException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("seq", ++seq);
+    m.put("state", state);
+    m.putAll(fields);
+    client.post("/api/v1/robots/" + id + "/state", m);
+  }
+
+  /** Continue the robot's message counter after a restart, so new messages are not taken for resends. */
+  private long latestSeq(String id) throws IOException, InterruptedException {
+    JsonNode r = client.get("/api/v1/robots/" + id);
+    JsonNode last = r.path("last_telemetry");
+    if (last.isTextual()) {
+      JsonNode t = FleetClient.JSON.readTree(last.asText());
+      if (t.has("seq")) return t.get("seq").asLong();
+    }
+    return 0;
+  }
+}
