@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     description = "Operate a fleet: enrol robots, list them, submit a markdown job, watch it, list alerts. The operator token comes from "
         + "--token, else $WAM4J_TOKEN, else fleet-data/operator.token.",
     subcommands = {FleetCommand.Enroll.class, FleetCommand.Robots.class, FleetCommand.Submit.class, FleetCommand.Jobs.class,
-        FleetCommand.Watch.class, FleetCommand.Alerts.class})
+        FleetCommand.Watch.class, FleetCommand.Alerts.class, FleetCommand.Datasets.class})
 final class FleetCommand {
   /** Server and token options shared by the operator commands. */
   abstract static class Operator implements Callable<Integer> {
@@ -176,6 +176,24 @@ final class FleetCommand {
       for (JsonNode a : r) {
         out().printf("%d %s robot %s task %s: %s%n", a.get("id").asLong(), java.time.Instant.ofEpochMilli(a.get("created_ms").asLong()),
             a.get("robot_id").asText(), a.get("task_id").asText(), a.get("message").asText());
+      }
+      out().flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "datasets", mixinStandardHelpOptions = true, description = "Data collected per task: episodes, frames, hours, the LeRobot dataset.")
+  static final class Datasets extends Operator {
+    @Override
+    public Integer call() throws Exception {
+      JsonNode r = client().get("/api/v1/datasets");
+      if (json) {
+        print(r);
+        return 0;
+      }
+      for (JsonNode d : r) {
+        out().printf("%-30s %4d episodes (%d successful), %6d frames, %.4f h  %s%n", d.get("task").asText(), d.get("episodes").asInt(),
+            d.get("successes").asInt(), d.get("frames").asLong(), d.get("hours").asDouble(), d.get("dataset").asText());
       }
       out().flush();
       return 0;

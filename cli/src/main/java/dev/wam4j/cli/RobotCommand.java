@@ -43,6 +43,12 @@ final class RobotCommand implements Callable<Integer> {
   @Option(names = "--idle-exit-ms", description = "Stop after this long without work (default: ${DEFAULT-VALUE}: never).", defaultValue = "0")
   long idleExitMs;
 
+  @Option(names = "--outbox", description = "Folder where recorded episodes wait for upload (default: ${DEFAULT-VALUE}).", defaultValue = "robot-outbox")
+  Path outbox;
+
+  @Option(names = "--no-record", description = "Do not record and upload episodes.")
+  boolean noRecord;
+
   @Option(names = "--threads", description = "Intra-op threads of the policy's engine (default: ${DEFAULT-VALUE}).", defaultValue = "1")
   int threads;
 
@@ -52,7 +58,7 @@ final class RobotCommand implements Callable<Integer> {
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     RobotAgent.Config config = new RobotAgent.Config(embodiment, Signal.LATENT_RELATIVE, 3, alarmThreshold == null ? Double.NaN : alarmThreshold,
-        200, maxTasks, idleExitMs);
+        200, maxTasks, idleExitMs, noRecord ? null : outbox);
     PrintWriter err = spec.commandLine().getErr();
     try (ChunkPolicy policy = ChunkPolicies.load(checkpoint)) {
       RobotAgent agent = new RobotAgent(new FleetClient(server, token), policy, config, line -> {

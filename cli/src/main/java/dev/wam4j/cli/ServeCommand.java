@@ -36,9 +36,17 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-attempts", description = "Tries of each task before it and its job fail (default: ${DEFAULT-VALUE}).", defaultValue = "3")
   int maxAttempts;
 
+  @Option(names = "--finetune-command", paramLabel = "CMD", description = "Data flywheel: shell command run when a task's dataset has grown by "
+      + "--finetune-every-hours since the last run; it sees WAM4J_DATASET, WAM4J_TASK, WAM4J_HOURS (default: none).")
+  String finetuneCommand;
+
+  @Option(names = "--finetune-every-hours", description = "Hours of new data per task that trigger --finetune-command (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1.0")
+  double finetuneEveryHours;
+
   @Override
   public Integer call() throws Exception {
-    FleetServer.Config config = new FleetServer.Config(port, data, db, 1 << 20, offlineAfterMs, maxAttempts);
+    FleetServer.Config config = new FleetServer.Config(port, data, db, 1 << 20, offlineAfterMs, maxAttempts, finetuneCommand, finetuneEveryHours);
     FleetServer server = FleetServer.start(config);
     PrintWriter err = spec.commandLine().getErr();
     err.printf("wam4j fleet server on http://localhost:%d (OpenAPI: /openapi.json, events: /api/v1/events), data %s%n", server.port(),

@@ -45,7 +45,7 @@ class FleetCommandTest {
       // threshold 0: the alarm fires at the first relative-divergence sample (step 8) and the agent hands over
       CliRun robot = new CliRun();
       assertThat(robot.run("robot", "--server", url, "--token", robotToken, "--checkpoint", run.toString(), "--max-tasks", "2",
-          "--alarm-threshold", "0")).isZero();
+          "--alarm-threshold", "0", "--outbox", tmp.resolve("outbox").toString())).isZero();
       JsonNode summary = new ObjectMapper().readTree(robot.out.toString());
       assertThat(summary.get("tasks").asInt()).isEqualTo(2);
       assertThat(summary.get("handed_over").asInt()).isEqualTo(2);
@@ -67,6 +67,21 @@ class FleetCommandTest {
       assertThat(robots.run("fleet", "robots", "--server", url, "--token", op)).isZero();
       assertThat(robots.out.toString()).contains("arm-1").contains("idle");
       assertThat(server.store().telemetryCount(summary.get("robot_id").asText())).isEqualTo(summary.get("telemetry_messages").asLong());
+
+      // the flywheel: both episodes (8 steps each: handed over at the alarm) reached the task's LeRobot dataset
+      assertThat(summary.get("episodes_uploaded").asInt()).isEqualTo(2);
+      assertThat(summary.get("uploads_pending").asInt()).isZero();
+      server.awaitDatasets();
+      CliRun datasets = new CliRun();
+      assertThat(datasets.run("fleet", "datasets", "--server", url, "--token", op, "--json")).isZero();
+      JsonNode d = new ObjectMapper().readTree(datasets.out.toString()).get(0);
+      assertThat(d.get("task").asText()).isEqualTo("Push");
+      assertThat(d.get("episodes").asInt()).isEqualTo(2);
+      assertThat(d.get("frames").asLong()).isEqualTo(16);
+      try (var ds = dev.wam4j.data.lerobot.LeRobotDataset.open(Path.of(d.get("dataset").asText()))) {
+        assertThat(ds.episodes()).hasSize(2);
+        assertThat(ds.episodes().get(1).length()).isEqualTo(8);
+      }
     }
   }
 }

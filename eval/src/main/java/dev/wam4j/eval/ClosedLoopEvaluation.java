@@ -167,16 +167,19 @@ public final class ClosedLoopEvaluation {
    * Called on the evaluating thread.
    */
   public interface Observer {
-    /** An episode starts from its first observation. */
-    default void episodeStart(long seed, byte[] frame, int offset) {}
+    /** An episode starts from its first observation: the frame and the agent's position (workspace pixels). */
+    default void episodeStart(long seed, byte[] frame, int offset, float agentX, float agentY) {}
 
     /** The policy planned at control step {@code step} (steps taken so far); false stops the episode before it acts. */
     default boolean planned(int step, Plan plan) {
       return true;
     }
 
-    /** Control step {@code step} (1-based) ran and {@code frame} is the new observation; false stops the episode here. */
-    default boolean stepped(int step, byte[] frame, int offset, double reward) {
+    /**
+     * Control step {@code step} (1-based) ran; {@code frame} and the agent position are the new observation,
+     * {@code reward} its {@code min(coverage / 0.95, 1)}; false stops the episode here.
+     */
+    default boolean stepped(int step, byte[] frame, int offset, float agentX, float agentY, double reward) {
       return true;
     }
 
@@ -351,7 +354,7 @@ public final class ClosedLoopEvaluation {
         }
       }
       int disturbedAt = -1;
-      observer.episodeStart(seed, images, lastImage);
+      observer.episodeStart(seed, images, lastImage, positions[lastPosition], positions[lastPosition + 1]);
       double maxReward = 0;
       int steps = 0, plans = 0;
       boolean done = false, handedOver = false;
@@ -393,7 +396,8 @@ public final class ClosedLoopEvaluation {
           observe();
           if (video != null) video.frame(images, lastImage, plan, j + 1, steps);
           // an alarm on the episode's last step stops nothing: the episode ends there anyway
-          if (!observer.stepped(steps, images, lastImage, env.reward()) && !done && steps < config.maxSteps()) {
+          if (!observer.stepped(steps, images, lastImage, positions[lastPosition], positions[lastPosition + 1], env.reward()) && !done
+              && steps < config.maxSteps()) {
             handedOver = true;
             break;
           }

@@ -73,7 +73,7 @@ public final class DreamMonitor implements ClosedLoopEvaluation.Observer {
   }
 
   @Override
-  public void episodeStart(long seed, byte[] frame, int offset) {
+  public void episodeStart(long seed, byte[] frame, int offset, float agentX, float agentY) {
     for (Samples s : samples) s.n = 0;
     dreamFrames = null;
     lastSignals = null;
@@ -107,7 +107,7 @@ public final class DreamMonitor implements ClosedLoopEvaluation.Observer {
   }
 
   @Override
-  public boolean stepped(int step, byte[] frame, int offset, double reward) {
+  public boolean stepped(int step, byte[] frame, int offset, float agentX, float agentY, double reward) {
     if (dreamFrames == null) return true;
     int k = indexOf(dreamOffsets, step - dreamPlanStep);
     if (k < 0) return true;

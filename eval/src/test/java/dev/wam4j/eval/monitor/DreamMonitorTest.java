@@ -66,12 +66,12 @@ class DreamMonitorTest {
       byte[] previous;
 
       @Override
-      public void episodeStart(long seed, byte[] frame, int offset) {
+      public void episodeStart(long seed, byte[] frame, int offset, float agentX, float agentY) {
         previous = java.util.Arrays.copyOfRange(frame, offset, offset + 96 * 96 * 3);
       }
 
       @Override
-      public boolean stepped(int step, byte[] frame, int offset, double reward) {
+      public boolean stepped(int step, byte[] frame, int offset, float agentX, float agentY, double reward) {
         byte[] now = java.util.Arrays.copyOfRange(frame, offset, offset + 96 * 96 * 3);
         if (!java.util.Arrays.equals(now, previous)) changed.add(step);
         previous = now;

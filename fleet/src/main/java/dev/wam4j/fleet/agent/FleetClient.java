@@ -51,6 +51,11 @@ public final class FleetClient {
     return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(text)), null);
   }
 
+  /** PUT raw bytes (an upload chunk). */
+  public JsonNode putBytes(String path, byte[] bytes) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)), null);
+  }
+
   /** POST a markdown document. */
   public JsonNode postMarkdown(String path, String markdown) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "text/markdown").POST(HttpRequest.BodyPublishers.ofString(markdown)), null);

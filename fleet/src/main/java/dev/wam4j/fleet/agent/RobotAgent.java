@@ -29,8 +29,10 @@ public final class RobotAgent {
    * @param pollMs wait between asking for work when there is none
    * @param maxTasks stop after this many tasks (0: run until stopped)
    * @param idleExitMs stop after this long without work (0: never)
+   * @param outbox folder where recorded episodes wait for upload (LeRobot v3.0, zipped), or null to record nothing
    */
-  public record Config(String embodiment, Signal alarmSignal, int alarmWindow, double alarmThreshold, long pollMs, int maxTasks, long idleExitMs) {
+  public record Config(String embodiment, Signal alarmSignal, int alarmWindow, double alarmThreshold, long pollMs, int maxTasks, long idleExitMs,
+      java.nio.file.Path outbox) {
     public Config {
       if (!"robot".equals(embodiment) && !"hand".equals(embodiment)) throw new IllegalArgumentException("embodiment must be robot or hand, got " + embodiment);
       if (alarmWindow < 1) throw new IllegalArgumentException("alarm window must be >= 1, got " + alarmWindow);
@@ -40,20 +42,27 @@ public final class RobotAgent {
   }
 
   /** What a run of the agent did. */
-  public record Summary(String robotId, int tasks, int succeeded, int handedOver, long telemetryMessages) {}
+  public record Summary(String robotId, int tasks, int succeeded, int handedOver, long telemetryMessages, int episodesUploaded, int uploadsPending) {}
 
   private final FleetClient client;
   private final ChunkPolicy policy;
   private final Config config;
   private final Consumer<String> log;
+  private final Outbox outbox;
   private volatile boolean stopped;
   private long seq;
+  private int uploaded;
 
   public RobotAgent(FleetClient client, ChunkPolicy policy, Config config, Consumer<String> log) {
     this.client = client;
     this.policy = policy;
     this.config = config;
     this.log = log;
+    try {
+      this.outbox = config.outbox() == null ? null : new Outbox(config.outbox());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot use the outbox " + config.outbox() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Asks the loop to finish the current task and stop. */
@@ -75,6 +84,7 @@ public final class RobotAgent {
     client.post("/api/v1/robots/" + id + "/connection", factsheet);
     log.accept("robot " + id + " online as " + config.embodiment());
     seq = latestSeq(id);
+    flush(id); // uploads a previous run left unfinished
     int tasks = 0, ok = 0, handed = 0;
     long idleSince = System.currentTimeMillis();
     while (!stopped && (config.maxTasks() == 0 || tasks < config.maxTasks())) {
@@ -92,7 +102,25 @@ public final class RobotAgent {
       idleSince = System.currentTimeMillis();
     }
     state(id, "idle", Map.of());
-    return new Summary(id, tasks, ok, handed, seq);
+    flush(id);
+    return new Summary(id, tasks, ok, handed, seq, uploaded, outbox == null ? 0 : outbox.pending().size());
+  }
+
+  /** Sends every pending episode; one that fails stays for the next try. */
+  private void flush(String id) throws IOException, InterruptedException {
+    if (outbox == null) return;
+    for (java.nio.file.Path note : outbox.pending()) {
+      try {
+        long episode = outbox.send(client, id, note);
+        uploaded++;
+        log.accept("episode uploaded: server episode " + episode);
+      } catch (FleetClient.ApiError e) {
+        log.accept("upload of " + note.getFileName() + " refused, kept for a retry: " + e.getMessage());
+      } catch (java.net.ConnectException e) {
+        log.accept("server unreachable; " + note.getFileName() + " waits in the outbox");
+        return;
+      }
+    }
   }
 
   private record Outcome(boolean success, boolean handedOver) {}
@@ -102,23 +130,27 @@ public final class RobotAgent {
     int maxSteps = Math.min(task.get("max_steps").asInt(), ClosedLoopEvaluation.Config.PROTOCOL_MAX_STEPS);
     // one episode per task; its reset seed follows from the task, so a retried task meets a new start
     long seed = 500_000L + taskId * 7919 + task.path("attempts").asLong();
+    dev.wam4j.eval.EpisodeRecorder recorder = new dev.wam4j.eval.EpisodeRecorder(policy.imageSize());
     DreamMonitor monitor = new DreamMonitor(policy.imageSize(),
         Double.isNaN(config.alarmThreshold()) ? null : new DreamMonitor.Alarm(config.alarmSignal(), config.alarmWindow(), config.alarmThreshold(), true));
     IOException[] failure = {null};
     ClosedLoopEvaluation.Observer streaming = new ClosedLoopEvaluation.Observer() {
       @Override
-      public void episodeStart(long s, byte[] frame, int offset) {
-        monitor.episodeStart(s, frame, offset);
+      public void episodeStart(long s, byte[] frame, int offset, float agentX, float agentY) {
+        monitor.episodeStart(s, frame, offset, agentX, agentY);
+        recorder.episodeStart(s, frame, offset, agentX, agentY);
       }
 
       @Override
       public boolean planned(int step, Plan plan) {
+        recorder.planned(step, plan);
         return monitor.planned(step, plan);
       }
 
       @Override
-      public boolean stepped(int step, byte[] frame, int offset, double reward) {
-        boolean go = monitor.stepped(step, frame, offset, reward);
+      public boolean stepped(int step, byte[] frame, int offset, float agentX, float agentY, double reward) {
+        recorder.stepped(step, frame, offset, agentX, agentY, reward);
+        boolean go = monitor.stepped(step, frame, offset, agentX, agentY, reward);
         try {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("task_id", taskId);
@@ -140,6 +172,7 @@ public final class RobotAgent {
       @Override
       public void episodeEnd(ClosedLoopEvaluation.Episode e) {
         monitor.episodeEnd(e);
+        recorder.episodeEnd(e);
       }
     };
     ClosedLoopEvaluation.Result r = ClosedLoopEvaluation.run(policy, ClosedLoopEvaluation.Config.seeds(seed, seed).withMaxSteps(maxSteps), null,
@@ -165,6 +198,13 @@ public final class RobotAgent {
     // custom goal poses are not simulated yet: the scene's own goal is used, and the result says so
     result.put("custom_goal_ignored", !task.get("goal_x").isNull());
     client.post("/api/v1/tasks/" + taskId + "/result", result);
+    if (outbox != null && recorder.frames() > 0) {
+      java.nio.file.Path ds = config.outbox().resolve(".recording-" + taskId + "-" + System.nanoTime());
+      String taskName = task.get("step_name").asText();
+      recorder.write(ds, taskName, "wam4j_sim_" + config.embodiment());
+      outbox.add(ds, taskId, taskName);
+      flush(id);
+    }
     log.accept(String.format("task %d (%s #%d): %s, max coverage %.3f in %d steps%s", taskId, task.get("step_name").asText(), task.get("seq").asInt(),
         success ? "done" : "failed", e.maxCoverage(), e.steps(), e.handedOver() ? ", handed over by the dream monitor" : ""));
     return new Outcome(success, e.handedOver());

@@ -47,18 +47,22 @@ public final class FleetServer implements AutoCloseable {
    * @param maxRequestBytes largest request body accepted (413 above)
    * @param offlineAfterMs a robot silent this long goes offline and its task is queued again
    * @param maxAttempts tries of each task before it (and its job) fails
+   * @param finetuneCommand shell command the data flywheel runs when a task's data grows by {@code finetuneEveryHours}, or null
+   * @param finetuneEveryHours hours of new data per task that trigger {@code finetuneCommand}
    */
-  public record Config(int port, Path dataDir, String dbUrl, long maxRequestBytes, long offlineAfterMs, int maxAttempts) {
+  public record Config(int port, Path dataDir, String dbUrl, long maxRequestBytes, long offlineAfterMs, int maxAttempts, String finetuneCommand,
+      double finetuneEveryHours) {
     public Config {
       if (port < 0 || port > 65535) throw new IllegalArgumentException("port must lie in 0..65535, got " + port);
       if (maxRequestBytes < 1024) throw new IllegalArgumentException("maxRequestBytes must be >= 1024, got " + maxRequestBytes);
       if (offlineAfterMs < 100) throw new IllegalArgumentException("offlineAfterMs must be >= 100, got " + offlineAfterMs);
       if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
+      if (!(finetuneEveryHours > 0)) throw new IllegalArgumentException("finetuneEveryHours must be > 0, got " + finetuneEveryHours);
     }
 
     /** Defaults: 1 MiB requests, offline after 10 s of silence, 3 attempts per task. */
     public static Config of(int port, Path dataDir, String dbUrl) {
-      return new Config(port, dataDir, dbUrl, 1 << 20, 10_000, 3);
+      return new Config(port, dataDir, dbUrl, 1 << 20, 10_000, 3, null, 1.0);
     }
   }
 
@@ -68,11 +72,15 @@ public final class FleetServer implements AutoCloseable {
   private final Set<SseClient> listeners = new CopyOnWriteArraySet<>();
   private final Thread watchdog;
   private final String bootstrapToken;
+  private final EpisodeFiles files;
+  private final Flywheel flywheel;
 
-  private FleetServer(Config config, FleetStore store, String bootstrapToken) {
+  private FleetServer(Config config, FleetStore store, String bootstrapToken) throws IOException {
     this.config = config;
     this.store = store;
     this.bootstrapToken = bootstrapToken;
+    this.files = new EpisodeFiles(config.dataDir());
+    this.flywheel = new Flywheel(store, config.dataDir(), config.finetuneCommand(), config.finetuneEveryHours(), e -> emit((String) e[0], e[1]));
     this.app = Javalin.create(c -> {
       c.http.maxRequestSize = config.maxRequestBytes();
       c.concurrency.useVirtualThreads = true;
@@ -125,9 +133,20 @@ public final class FleetServer implements AutoCloseable {
     return store;
   }
 
+  /** Waits until the data flywheel has processed every episode kept so far. */
+  public void awaitDatasets() throws InterruptedException {
+    flywheel.drain();
+  }
+
+  /** The folder of a task's dataset (LeRobot v3.0), rebuilt after each kept episode. */
+  public Path dataset(String taskName) {
+    return flywheel.dataset(taskName);
+  }
+
   @Override
   public void close() {
     watchdog.interrupt();
+    flywheel.close();
     for (SseClient l : listeners) l.close();
     app.stop();
     store.close();
@@ -230,6 +249,69 @@ public final class FleetServer implements AutoCloseable {
       emit("alert", Map.of("alert_id", alert, "robot_id", id, "kind", b.get("kind").asText(), "message", b.get("message").asText()));
       json(ctx, 201, Map.of("alert_id", alert));
     });
+    r.post("/api/v1/robots/{id}/uploads", ctx -> { // open, or find again to resume, an episode upload
+      String id = self(ctx);
+      JsonNode b = body(ctx);
+      String sha = text(b, "sha256", true);
+      if (!sha.matches("[0-9a-f]{64}")) throw new ApiException(400, "sha256 must be 64 lowercase hex digits");
+      long size = number(b, "size_bytes").longValue();
+      if (size < 1 || size > (1L << 32)) throw new ApiException(400, "size_bytes must lie in 1..4 GiB, got " + size);
+      Long task = b.hasNonNull("task_id") ? number(b, "task_id").longValue() : null;
+      Records.Upload u = store.openUpload(id, task, text(b, "task_name", true), sha, size);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("upload_id", u.id());
+      m.put("status", u.status());
+      m.put("received_bytes", u.id() == null ? size : files.received(u.id()));
+      m.put("episode_id", u.episodeId());
+      json(ctx, 200, m);
+    });
+    r.put("/api/v1/uploads/{uid}", ctx -> { // one chunk at ?offset=, acknowledged once on disk
+      Records.Upload u = ownUpload(ctx);
+      String off = ctx.queryParam("offset");
+      if (off == null) throw new ApiException(400, "query parameter 'offset' is required");
+      long offset;
+      try {
+        offset = Long.parseLong(off);
+      } catch (NumberFormatException e) {
+        throw new ApiException(400, "offset must be a number, got '" + off + "'");
+      }
+      if ("complete".equals(u.status())) {
+        json(ctx, 200, Map.of("received_bytes", u.sizeBytes(), "status", "complete"));
+        return;
+      }
+      json(ctx, 200, Map.of("received_bytes", files.append(u.id(), offset, ctx.bodyAsBytes(), u.sizeBytes()), "status", "open"));
+    });
+    r.get("/api/v1/uploads/{uid}", ctx -> {
+      Records.Upload u = ownUpload(ctx);
+      json(ctx, 200, Map.of("received_bytes", "complete".equals(u.status()) ? u.sizeBytes() : files.received(u.id()), "status", u.status()));
+    });
+    r.post("/api/v1/uploads/{uid}/complete", ctx -> {
+      Records.Upload u = ownUpload(ctx);
+      if ("complete".equals(u.status())) {
+        json(ctx, 200, Map.of("episode_id", u.episodeId(), "duplicate", true));
+        return;
+      }
+      EpisodeFiles.Kept kept = files.keep(u.id(), u.sha256(), u.sizeBytes());
+      Records.Episode e = store.completeUpload(u.id(), kept.frames(), kept.success(), kept.dir().toAbsolutePath().toString());
+      flywheel.episodeKept(u.taskName());
+      emit("episode", Map.of("episode_id", e.id(), "robot_id", u.robotId(), "task", u.taskName(), "frames", e.frames()));
+      json(ctx, 201, Map.of("episode_id", e.id(), "frames", e.frames(), "duplicate", false));
+    });
+    r.get("/api/v1/datasets", ctx -> {
+      operator(ctx);
+      List<Map<String, Object>> out = new java.util.ArrayList<>();
+      for (Records.TaskData t : store.collected()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("task", t.taskName());
+        m.put("episodes", t.episodes());
+        m.put("frames", t.frames());
+        m.put("hours", t.hours());
+        m.put("successes", t.successes());
+        m.put("dataset", flywheel.dataset(t.taskName()).toAbsolutePath().toString());
+        out.add(m);
+      }
+      json(ctx, 200, out);
+    });
     r.get("/api/v1/alerts", ctx -> {
       operator(ctx);
       json(ctx, 200, store.alerts());
@@ -277,6 +359,15 @@ public final class FleetServer implements AutoCloseable {
     }
     if (store.robot(id).isEmpty()) throw new ApiException(404, "no robot " + id);
     return id;
+  }
+
+  /** The upload of the path, which must belong to the calling robot. */
+  private Records.Upload ownUpload(Context ctx) throws SQLException {
+    Principal.Robot robot = robot(ctx);
+    String uid = ctx.pathParam("uid");
+    Records.Upload u = store.upload(uid).orElseThrow(() -> new ApiException(404, "no upload " + uid));
+    if (!u.robotId().equals(robot.robotId())) throw new ApiException(403, "upload " + uid + " belongs to another robot");
+    return u;
   }
 
   // ---- helpers ------------------------------------------------------------------------------

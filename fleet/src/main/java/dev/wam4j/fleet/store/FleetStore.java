@@ -308,6 +308,91 @@ public final class FleetStore implements AutoCloseable {
     return jobs().stream().filter(j -> j.id() == id).findFirst();
   }
 
+  // ---- uploads and episodes -----------------------------------------------------------------
+
+  /**
+   * Opens (or finds again, to resume) the robot's upload of an episode archive with this SHA-256. An
+   * episode already kept with that digest makes it a duplicate: status {@code duplicate}, nothing to send.
+   */
+  public Records.Upload openUpload(String robotId, Long taskId, String taskName, String sha256, long sizeBytes) throws SQLException {
+    synchronized (dispatch) {
+      List<Long> kept = query("SELECT id FROM episodes WHERE sha256 = ?", r -> r.getLong(1), sha256);
+      if (!kept.isEmpty()) return new Records.Upload(null, robotId, taskId, taskName, sha256, sizeBytes, "duplicate", kept.get(0));
+      List<Records.Upload> open = query(UPLOAD_COLUMNS + " WHERE robot_id = ? AND sha256 = ?", FleetStore::upload, robotId, sha256);
+      if (!open.isEmpty()) {
+        Records.Upload u = open.get(0);
+        if (u.sizeBytes() != sizeBytes) throw new IllegalArgumentException("upload " + u.id() + " of " + sha256 + " was opened with " + u.sizeBytes() + " bytes, not " + sizeBytes);
+        return u;
+      }
+      String id = "u-" + secret().substring(0, 16);
+      update("INSERT INTO uploads(id, robot_id, task_id, task_name, sha256, size_bytes, status, created_ms) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)", id,
+          robotId, taskId, taskName, sha256, sizeBytes, clock.getAsLong());
+      return upload(id).orElseThrow();
+    }
+  }
+
+  public Optional<Records.Upload> upload(String id) throws SQLException {
+    List<Records.Upload> u = query(UPLOAD_COLUMNS + " WHERE id = ?", FleetStore::upload, id);
+    return u.isEmpty() ? Optional.empty() : Optional.of(u.get(0));
+  }
+
+  /** Keeps a checked upload as an episode (one transaction); returns the episode. */
+  public Records.Episode completeUpload(String uploadId, int frames, boolean success, String path) throws SQLException {
+    Records.Upload u = upload(uploadId).orElseThrow(() -> new IllegalArgumentException("no upload " + uploadId));
+    long now = clock.getAsLong();
+    synchronized (dispatch) {
+      try (Connection c = pool.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          long id;
+          try (PreparedStatement s = c.prepareStatement("INSERT INTO episodes(robot_id, task_id, task_name, sha256, frames, success, path, created_ms)"
+              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            bind(s, u.robotId(), u.taskId(), u.taskName(), u.sha256(), frames, success, path, now);
+            s.executeUpdate();
+            try (ResultSet k = s.getGeneratedKeys()) {
+              k.next();
+              id = k.getLong(1);
+            }
+          }
+          exec(c, "UPDATE uploads SET status = 'complete', episode_id = ? WHERE id = ?", id, uploadId);
+          c.commit();
+          return episodes(u.taskName()).stream().filter(e -> e.id() == id).findFirst().orElseThrow();
+        } catch (SQLException e) {
+          c.rollback();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** The episodes kept for a task, oldest first. */
+  public List<Records.Episode> episodes(String taskName) throws SQLException {
+    return query("SELECT id, robot_id, task_id, task_name, sha256, frames, success, path, created_ms FROM episodes WHERE task_name = ? ORDER BY id",
+        r -> new Records.Episode(r.getLong(1), r.getString(2), r.getObject(3, Long.class), r.getString(4), r.getString(5), r.getInt(6),
+            r.getBoolean(7), r.getString(8), r.getLong(9)), taskName);
+  }
+
+  /** Episodes, frames and hours collected per task. */
+  public List<Records.TaskData> collected() throws SQLException {
+    return query("SELECT task_name, COUNT(*), SUM(frames), SUM(CASE WHEN success THEN 1 ELSE 0 END) FROM episodes GROUP BY task_name ORDER BY task_name",
+        r -> new Records.TaskData(r.getString(1), r.getInt(2), r.getLong(3), r.getLong(3) / 36_000.0, r.getInt(4)));
+  }
+
+  /** The hours of a task's data at its last fine-tuning trigger (0 before the first). */
+  public double triggeredHours(String taskName) throws SQLException {
+    List<Double> h = query("SELECT triggered_hours FROM flywheel WHERE task_name = ?", r -> r.getDouble(1), taskName);
+    return h.isEmpty() ? 0 : h.get(0);
+  }
+
+  public void recordTrigger(String taskName, double hours) throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      exec(c, "DELETE FROM flywheel WHERE task_name = ?", taskName);
+      exec(c, "INSERT INTO flywheel(task_name, triggered_hours, triggered_ms) VALUES (?, ?, ?)", taskName, hours, clock.getAsLong());
+      c.commit();
+    }
+  }
+
   // ---- alerts -------------------------------------------------------------------------------
 
   public long raiseAlert(String robotId, Long taskId, String kind, String message) throws SQLException {
@@ -337,6 +422,13 @@ public final class FleetStore implements AutoCloseable {
 
   private static final String TASK_COLUMNS = "SELECT id, job_id, step_index, step_name, seq, scene, goal_x, goal_y, goal_angle, embodiment,"
       + " max_steps, success_score, status, robot_id, attempts, max_attempts, result FROM tasks";
+
+  private static final String UPLOAD_COLUMNS = "SELECT id, robot_id, task_id, task_name, sha256, size_bytes, status, episode_id FROM uploads";
+
+  private static Records.Upload upload(ResultSet r) throws SQLException {
+    return new Records.Upload(r.getString(1), r.getString(2), r.getObject(3, Long.class), r.getString(4), r.getString(5), r.getLong(6),
+        r.getString(7), r.getObject(8, Long.class));
+  }
 
   private static Records.Task task(ResultSet r) throws SQLException {
     return new Records.Task(r.getLong(1), r.getLong(2), r.getInt(3), r.getString(4), r.getInt(5), r.getString(6),

@@ -26,4 +26,14 @@ public final class Records {
 
   /** An alert a robot raised (e.g. the dream monitor fired). */
   public record Alert(long id, String robotId, Long taskId, String kind, String message, long createdMs) {}
+
+  /** An upload of a recorded episode: {@code open} while chunks arrive, {@code complete} once checked and kept. */
+  public record Upload(String id, String robotId, Long taskId, String taskName, String sha256, long sizeBytes, String status, Long episodeId) {}
+
+  /** An episode kept on the server: a one-episode LeRobot v3.0 dataset. */
+  public record Episode(long id, String robotId, Long taskId, String taskName, String sha256, int frames, boolean success, String path,
+      long createdMs) {}
+
+  /** What has been collected for a task: episodes, frames and hours (at 10 fps). */
+  public record TaskData(String taskName, int episodes, long frames, double hours, int successes) {}
 }

@@ -1,0 +1,116 @@
+package dev.wam4j.fleet.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Episodes waiting to reach the server, kept on the robot's disk until the server has them: each a
+ * zip of a one-episode LeRobot dataset plus a small JSON note (task, SHA-256, size), both written
+ * atomically. Uploads go in chunks from the offset the server already holds, so an interrupted upload
+ * resumes where it stopped — also after the agent restarts — and a duplicate is dropped.
+ */
+final class Outbox {
+  static final int CHUNK_BYTES = 256 * 1024;
+  private final Path dir;
+
+  Outbox(Path dir) throws IOException {
+    this.dir = Files.createDirectories(dir);
+  }
+
+  /** Packs a recorded episode dataset and deletes the dataset folder; returns the zip. */
+  Path add(Path dataset, long taskId, String taskName) throws IOException {
+    String name = "task" + taskId + "-" + System.currentTimeMillis();
+    Path zip = dir.resolve(name + ".zip"), tmp = dir.resolve("." + name + ".zip.part");
+    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(tmp)); Stream<Path> files = Files.walk(dataset)) {
+      for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
+        out.putNextEntry(new ZipEntry(dataset.relativize(p).toString().replace('\\', '/')));
+        Files.copy(p, out);
+        out.closeEntry();
+      }
+    }
+    Files.move(tmp, zip, StandardCopyOption.ATOMIC_MOVE);
+    String note = FleetClient.JSON.writeValueAsString(Map.of("task_id", taskId, "task_name", taskName, "sha256", sha256(zip), "size_bytes", Files.size(zip)));
+    Path noteTmp = dir.resolve("." + name + ".json.part");
+    Files.writeString(noteTmp, note);
+    Files.move(noteTmp, dir.resolve(name + ".json"), StandardCopyOption.ATOMIC_MOVE);
+    deleteTree(dataset);
+    return zip;
+  }
+
+  /** Pending episodes (a note with its zip), oldest first. */
+  List<Path> pending() throws IOException {
+    List<Path> out = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path note : s.filter(p -> p.getFileName().toString().endsWith(".json") && !p.getFileName().toString().startsWith(".")).sorted().toList()) {
+        if (Files.exists(zipOf(note))) out.add(note);
+      }
+    }
+    return out;
+  }
+
+  /** Sends one pending episode; returns the server's episode id (of the earlier copy for a duplicate). */
+  long send(FleetClient client, String robotId, Path note) throws IOException, InterruptedException {
+    JsonNode n = FleetClient.JSON.readTree(note.toFile());
+    Path zip = zipOf(note);
+    JsonNode open = client.post("/api/v1/robots/" + robotId + "/uploads", n);
+    if ("duplicate".equals(open.get("status").asText())) {
+      forget(note);
+      return open.get("episode_id").asLong();
+    }
+    String uid = open.get("upload_id").asText();
+    long size = n.get("size_bytes").asLong(), offset = open.get("received_bytes").asLong();
+    byte[] chunk = new byte[CHUNK_BYTES];
+    try (var ch = java.nio.channels.FileChannel.open(zip)) {
+      while (offset < size) {
+        int len = (int) Math.min(CHUNK_BYTES, size - offset);
+        var buf = java.nio.ByteBuffer.wrap(chunk, 0, len);
+        ch.position(offset);
+        while (buf.hasRemaining()) if (ch.read(buf) < 0) throw new IOException(zip + " is shorter than its note says");
+        byte[] piece = len == CHUNK_BYTES ? chunk : java.util.Arrays.copyOf(chunk, len);
+        offset = client.putBytes("/api/v1/uploads/" + uid + "?offset=" + offset, piece).get("received_bytes").asLong();
+      }
+    }
+    long episode = client.post("/api/v1/uploads/" + uid + "/complete", null).get("episode_id").asLong();
+    forget(note);
+    return episode;
+  }
+
+  private void forget(Path note) throws IOException {
+    Files.deleteIfExists(zipOf(note));
+    Files.deleteIfExists(note);
+  }
+
+  private static Path zipOf(Path note) {
+    return note.resolveSibling(note.getFileName().toString().replaceFirst("\\.json$", ".zip"));
+  }
+
+  static String sha256(Path file) throws IOException {
+    try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+      in.transferTo(OutputStream.nullOutputStream());
+      return HexFormat.of().formatHex(in.getMessageDigest().digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
+  }
+}

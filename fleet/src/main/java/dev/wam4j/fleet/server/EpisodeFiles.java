@@ -1,0 +1,145 @@
+package dev.wam4j.fleet.server;
+
+import dev.wam4j.data.lerobot.LeRobotDataset;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * The bytes of uploads and kept episodes in the data folder: {@code uploads/<id>.part} grows chunk by
+ * chunk (each forced to disk before it is acknowledged, so its length is the resume offset after any
+ * crash); a complete upload is checked against its SHA-256, unpacked aside and renamed to
+ * {@code episodes/<sha256>/}, and opened as a LeRobot dataset before it counts.
+ */
+final class EpisodeFiles {
+  private final Path uploads;
+  private final Path episodes;
+
+  EpisodeFiles(Path dataDir) throws IOException {
+    this.uploads = Files.createDirectories(dataDir.resolve("uploads"));
+    this.episodes = Files.createDirectories(dataDir.resolve("episodes"));
+  }
+
+  /** Bytes received so far. */
+  long received(String uploadId) throws IOException {
+    Path p = part(uploadId);
+    return Files.exists(p) ? Files.size(p) : 0;
+  }
+
+  /**
+   * Appends a chunk at {@code offset}, which must equal the bytes received (else 409 with the right offset).
+   *
+   * @return bytes received after the chunk
+   */
+  synchronized long append(String uploadId, long offset, byte[] chunk, long sizeBytes) throws IOException {
+    long have = received(uploadId);
+    if (offset != have) throw new ApiException(409, "offset " + offset + " but " + have + " bytes received; resume at " + have);
+    if (have + chunk.length > sizeBytes) throw new ApiException(400, "chunk ends at " + (have + chunk.length) + ", past the declared " + sizeBytes + " bytes");
+    try (FileChannel ch = FileChannel.open(part(uploadId), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ByteBuffer b = ByteBuffer.wrap(chunk);
+      while (b.hasRemaining()) ch.write(b);
+      ch.force(true);
+    }
+    return have + chunk.length;
+  }
+
+  /** A complete, checked upload unpacked as {@code episodes/<sha256>/}; returns that directory and its frame count. */
+  synchronized Kept keep(String uploadId, String sha256, long sizeBytes) throws IOException {
+    Path p = part(uploadId);
+    long have = received(uploadId);
+    if (have != sizeBytes) throw new ApiException(409, "upload has " + have + " of " + sizeBytes + " bytes; send the rest first");
+    String digest = sha256(p);
+    if (!digest.equals(sha256)) {
+      Files.deleteIfExists(p); // corrupted in transit: start again
+      throw new ApiException(400, "SHA-256 mismatch: declared " + sha256 + ", received " + digest + "; the upload was discarded, send it again");
+    }
+    Path target = episodes.resolve(sha256);
+    if (!Files.isDirectory(target)) {
+      Path tmp = Files.createTempDirectory(episodes, "." + sha256);
+      try {
+        unzip(p, tmp);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException | RuntimeException e) {
+        deleteTree(tmp);
+        throw e;
+      }
+    }
+    int frames;
+    boolean success;
+    try (LeRobotDataset ds = LeRobotDataset.open(target)) {
+      if (ds.episodes().size() != 1) throw new ApiException(400, "an episode upload holds one episode, this one " + ds.episodes().size());
+      frames = ds.episodes().get(0).length();
+      success = lastSuccess(ds);
+    } catch (IOException | RuntimeException e) {
+      deleteTree(target);
+      Files.deleteIfExists(p);
+      if (e instanceof ApiException a) throw a;
+      throw new ApiException(400, "not a LeRobot dataset: " + e.getMessage());
+    }
+    Files.deleteIfExists(p);
+    return new Kept(target, frames, success);
+  }
+
+  record Kept(Path dir, int frames, boolean success) {}
+
+  private static boolean lastSuccess(LeRobotDataset ds) throws IOException {
+    if (!ds.features().containsKey("next.success")) return false;
+    var it = ds.batches(java.util.List.of("next.success"), 4096);
+    boolean last = false;
+    for (var b = it.nextBatch(); b != null; b = it.nextBatch()) {
+      long[] v = b.longs("next.success");
+      if (v.length > 0) last = v[v.length - 1] != 0;
+    }
+    return last;
+  }
+
+  private Path part(String uploadId) {
+    if (!uploadId.matches("u-[0-9a-f]{16}")) throw new ApiException(400, "bad upload id " + uploadId);
+    return uploads.resolve(uploadId + ".part");
+  }
+
+  static String sha256(Path file) throws IOException {
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+      in.transferTo(java.io.OutputStream.nullOutputStream());
+      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Unzips, refusing entries that would land outside {@code dir}. */
+  private static void unzip(Path zip, Path dir) throws IOException {
+    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        Path out = dir.resolve(e.getName()).normalize();
+        if (!out.startsWith(dir)) throw new ApiException(400, "archive entry '" + e.getName() + "' points outside the episode");
+        if (e.isDirectory()) {
+          Files.createDirectories(out);
+        } else {
+          Files.createDirectories(out.getParent());
+          Files.copy(in, out);
+        }
+      }
+    } catch (java.util.zip.ZipException e) {
+      throw new ApiException(400, "not a zip archive: " + e.getMessage());
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
+  }
+}

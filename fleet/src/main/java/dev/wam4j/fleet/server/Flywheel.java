@@ -1,0 +1,147 @@
+package dev.wam4j.fleet.server;
+
+import dev.wam4j.data.lerobot.ColumnBatch;
+import dev.wam4j.data.lerobot.ColumnBatchIterator;
+import dev.wam4j.data.lerobot.LeRobotDataset;
+import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
+import dev.wam4j.data.lerobot.write.LeRobotWriter;
+import dev.wam4j.data.lerobot.write.WriteFeature;
+import dev.wam4j.fleet.store.FleetStore;
+import dev.wam4j.fleet.store.Records;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/**
+ * The data flywheel: after each kept episode, the dataset of its task ({@code datasets/<task>/}, LeRobot
+ * v3.0) is rebuilt from all of the task's episodes and published in place; when a task's data has grown
+ * by {@code everyHours} since the last trigger, the configured fine-tuning command runs (in the
+ * background, with {@code WAM4J_DATASET}, {@code WAM4J_TASK} and {@code WAM4J_HOURS} set; its output in
+ * {@code flywheel/}). One rebuild at a time, off the request threads.
+ */
+final class Flywheel implements AutoCloseable {
+  private static final List<String> COLUMNS = List.of("observation.state", "action", "next.reward", "next.done", "next.success");
+
+  private final FleetStore store;
+  private final Path datasets;
+  private final Path logs;
+  private final String command;
+  private final double everyHours;
+  private final Consumer<Object[]> events;
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("fleet-flywheel").unstarted(r));
+
+  Flywheel(FleetStore store, Path dataDir, String command, double everyHours, Consumer<Object[]> events) throws IOException {
+    this.store = store;
+    this.datasets = Files.createDirectories(dataDir.resolve("datasets"));
+    this.logs = dataDir.resolve("flywheel");
+    this.command = command;
+    this.everyHours = everyHours;
+    this.events = events;
+  }
+
+  /** The task's dataset folder. */
+  Path dataset(String taskName) {
+    return datasets.resolve(slug(taskName));
+  }
+
+  /** Rebuilds the task's dataset in the background (and may trigger fine-tuning). */
+  void episodeKept(String taskName) {
+    worker.submit(() -> {
+      try {
+        rebuild(taskName);
+      } catch (IOException | SQLException | RuntimeException e) {
+        events.accept(new Object[] {"flywheel", java.util.Map.of("task", taskName, "error", String.valueOf(e.getMessage()))});
+      }
+    });
+  }
+
+  /** Waits for the rebuilds queued so far (tests, shutdown). */
+  void drain() throws InterruptedException {
+    try {
+      worker.submit(() -> {}).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void rebuild(String taskName) throws IOException, SQLException {
+    List<Records.Episode> eps = store.episodes(taskName);
+    if (eps.isEmpty()) return;
+    Path target = dataset(taskName);
+    Path fresh = datasets.resolve("." + target.getFileName() + ".next-" + System.nanoTime());
+    int size;
+    try (LeRobotDataset first = LeRobotDataset.open(Path.of(eps.get(0).path()))) {
+      size = (int) Math.round(Math.sqrt(first.frameBytes("observation.image") / 3.0));
+    }
+    List<WriteFeature> features = List.of(new WriteFeature.Video("observation.image", size, size),
+        new WriteFeature.Vector("observation.state", List.of("x", "y")), new WriteFeature.Vector("action", List.of("x", "y")),
+        new WriteFeature.Scalar("next.reward", WriteFeature.ScalarType.FLOAT32), new WriteFeature.Scalar("next.done", WriteFeature.ScalarType.BOOL),
+        new WriteFeature.Scalar("next.success", WriteFeature.ScalarType.BOOL));
+    long frames = 0;
+    try (LeRobotWriter w = LeRobotWriter.create(fresh, LeRobotWriteConfig.of(10, "fleet", features))) {
+      byte[] image = new byte[size * size * 3];
+      for (Records.Episode e : eps) {
+        try (LeRobotDataset ds = LeRobotDataset.open(Path.of(e.path()))) {
+          w.beginEpisode(taskName);
+          ColumnBatchIterator it = ds.batches(COLUMNS, 4096);
+          int t = 0;
+          for (ColumnBatch b = it.nextBatch(); b != null; b = it.nextBatch()) {
+            float[] s = b.floats("observation.state"), a = b.floats("action"), r = b.floats("next.reward");
+            long[] done = b.longs("next.done"), ok = b.longs("next.success");
+            for (int i = 0; i < b.rows(); i++, t++) {
+              ds.readFrame(0, t, "observation.image", image, 0);
+              w.setImage("observation.image", image, 0).setVector("observation.state", new float[] {s[2 * i], s[2 * i + 1]})
+                  .setVector("action", new float[] {a[2 * i], a[2 * i + 1]}).setFloat("next.reward", r[i]).setBool("next.done", done[i] != 0)
+                  .setBool("next.success", ok[i] != 0);
+              w.endFrame();
+            }
+          }
+          w.endEpisode();
+          frames += t;
+        }
+      }
+      w.finish();
+    }
+    publish(fresh, target);
+    double hours = frames / 36_000.0;
+    events.accept(new Object[] {"dataset", java.util.Map.of("task", taskName, "episodes", eps.size(), "frames", frames, "hours", hours)});
+    if (command != null && hours - store.triggeredHours(taskName) >= everyHours) trigger(taskName, target, hours);
+  }
+
+  /** Puts the new dataset in place of the old: the old is moved aside first, then deleted. */
+  private static void publish(Path fresh, Path target) throws IOException {
+    Path old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
+    if (Files.exists(target)) Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
+    EpisodeFiles.deleteTree(old);
+  }
+
+  private void trigger(String taskName, Path dataset, double hours) throws IOException, SQLException {
+    Files.createDirectories(logs);
+    Path log = logs.resolve(slug(taskName) + "-" + System.currentTimeMillis() + ".log");
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("WAM4J_DATASET", dataset.toAbsolutePath().toString());
+    pb.environment().put("WAM4J_TASK", taskName);
+    pb.environment().put("WAM4J_HOURS", Double.toString(hours));
+    pb.start();
+    store.recordTrigger(taskName, hours);
+    events.accept(new Object[] {"flywheel", java.util.Map.of("task", taskName, "hours", hours, "command", command, "log", log.toString())});
+  }
+
+  static String slug(String taskName) {
+    String s = taskName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    return s.isEmpty() ? "task" : s.length() > 80 ? s.substring(0, 80) : s;
+  }
+
+  @Override
+  public void close() {
+    worker.shutdown();
+  }
+}
