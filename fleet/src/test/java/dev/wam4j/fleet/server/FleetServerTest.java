@@ -163,4 +163,87 @@ class FleetServerTest {
     assertThat(server.store().telemetryCount(id)).isEqualTo(2);
     assertThat(get("/api/v1/jobs", operator).body().get(0).get("status").asText()).isEqualTo("done");
   }
+
+  Reply put(String path, String token, byte[] bytes) throws Exception {
+    HttpRequest r = HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path)).header("Authorization", "Bearer " + token)
+        .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+    HttpResponse<String> res = http.send(r, HttpResponse.BodyHandlers.ofString());
+    return new Reply(res.statusCode(), json.readTree(res.body()));
+  }
+
+  /** A one-episode LeRobot dataset (3 frames), zipped. */
+  static byte[] episodeZip(Path dir) throws Exception {
+    java.util.List<dev.wam4j.data.lerobot.write.WriteFeature> features = java.util.List.of(
+        new dev.wam4j.data.lerobot.write.WriteFeature.Video("observation.image", 16, 16),
+        new dev.wam4j.data.lerobot.write.WriteFeature.Vector("observation.state", java.util.List.of("x", "y")),
+        new dev.wam4j.data.lerobot.write.WriteFeature.Vector("action", java.util.List.of("x", "y")));
+    Path ds;
+    try (var w = dev.wam4j.data.lerobot.write.LeRobotWriter.create(dir.resolve("ds"),
+        dev.wam4j.data.lerobot.write.LeRobotWriteConfig.of(10, "test", features))) {
+      w.beginEpisode("push");
+      for (int t = 0; t < 3; t++) {
+        w.setImage("observation.image", new byte[16 * 16 * 3], 0).setVector("observation.state", new float[] {t, t})
+            .setVector("action", new float[] {t, -t});
+        w.endFrame();
+      }
+      w.endEpisode();
+      ds = w.finish();
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (var zip = new java.util.zip.ZipOutputStream(bytes); var files = Files.walk(ds)) {
+      for (Path p : files.filter(Files::isRegularFile).toList()) {
+        zip.putNextEntry(new java.util.zip.ZipEntry(ds.relativize(p).toString()));
+        Files.copy(p, zip);
+        zip.closeEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void anEpisodeUploadResumesFromTheServersOffsetIsCheckedAndADuplicateIsIgnored() throws Exception {
+    JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\"}").body(), b = post("/api/v1/robots", operator, "{\"name\": \"b\"}").body();
+    String id = a.get("robot_id").asText(), token = a.get("token").asText(), other = b.get("token").asText();
+    byte[] zip = episodeZip(data.resolve("work"));
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(zip));
+    String open = "{\"task_name\": \"Push\", \"sha256\": \"" + sha + "\", \"size_bytes\": " + zip.length + "}";
+    Reply u = post("/api/v1/robots/" + id + "/uploads", token, open);
+    String uid = u.body().get("upload_id").asText();
+    assertThat(u.body().get("received_bytes").asLong()).isZero();
+    int half = zip.length / 2;
+    assertThat(put("/api/v1/uploads/" + uid + "?offset=0", token, java.util.Arrays.copyOf(zip, half)).body().get("received_bytes").asLong())
+        .isEqualTo(half);
+    // the agent "restarts": opening again finds the upload and the offset to resume from
+    Reply again = post("/api/v1/robots/" + id + "/uploads", token, open);
+    assertThat(again.body().get("upload_id").asText()).isEqualTo(uid);
+    assertThat(again.body().get("received_bytes").asLong()).isEqualTo(half);
+    Reply wrongOffset = put("/api/v1/uploads/" + uid + "?offset=0", token, java.util.Arrays.copyOfRange(zip, 0, 10));
+    assertThat(wrongOffset.status()).isEqualTo(409);
+    assertThat(wrongOffset.body().get("error").asText()).contains("resume at " + half);
+    assertThat(put("/api/v1/uploads/" + uid + "?offset=" + half, other, new byte[1]).status()).as("another robot's upload").isEqualTo(403);
+    assertThat(post("/api/v1/uploads/" + uid + "/complete", token, null).status()).as("incomplete").isEqualTo(409);
+    put("/api/v1/uploads/" + uid + "?offset=" + half, token, java.util.Arrays.copyOfRange(zip, half, zip.length));
+    Reply done = post("/api/v1/uploads/" + uid + "/complete", token, null);
+    assertThat(done.status()).isEqualTo(201);
+    assertThat(done.body().get("frames").asInt()).isEqualTo(3);
+    Reply duplicate = post("/api/v1/robots/" + id + "/uploads", token, open);
+    assertThat(duplicate.body().get("status").asText()).isEqualTo("duplicate");
+    assertThat(duplicate.body().get("episode_id").asLong()).isEqualTo(done.body().get("episode_id").asLong());
+    server.awaitDatasets();
+    JsonNode sets = get("/api/v1/datasets", operator).body();
+    assertThat(sets.get(0).get("episodes").asInt()).isEqualTo(1);
+    assertThat(sets.get(0).get("frames").asInt()).isEqualTo(3);
+
+    // a corrupted upload is refused and discarded
+    byte[] bad = zip.clone();
+    bad[bad.length / 3] ^= 0x55;
+    String badOpen = "{\"task_name\": \"Push\", \"sha256\": \"" + "0".repeat(64) + "\", \"size_bytes\": " + bad.length + "}";
+    String badId = post("/api/v1/robots/" + id + "/uploads", token, badOpen).body().get("upload_id").asText();
+    put("/api/v1/uploads/" + badId + "?offset=0", token, bad);
+    Reply refused = post("/api/v1/uploads/" + badId + "/complete", token, null);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.body().get("error").asText()).contains("SHA-256 mismatch");
+    assertThat(post("/api/v1/robots/" + id + "/uploads", token, "{\"task_name\": \"Push\", \"sha256\": \"xyz\", \"size_bytes\": 5}").status())
+        .isEqualTo(400);
+  }
 }
