@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
     description = "Operate a fleet: enrol robots, list them, submit a markdown job, watch it, list alerts. The operator token comes from "
         + "--token, else $WAM4J_TOKEN, else fleet-data/operator.token.",
     subcommands = {FleetCommand.Enroll.class, FleetCommand.Robots.class, FleetCommand.Submit.class, FleetCommand.Jobs.class,
-        FleetCommand.Watch.class, FleetCommand.Alerts.class, FleetCommand.Datasets.class})
+        FleetCommand.Watch.class, FleetCommand.Alerts.class, FleetCommand.Datasets.class, FleetCommand.PushModel.class,
+        FleetCommand.Models.class, FleetCommand.Deploy.class, FleetCommand.Promote.class, FleetCommand.Rollback.class, FleetCommand.Deployments.class})
 final class FleetCommand {
   /** Server and token options shared by the operator commands. */
   abstract static class Operator implements Callable<Integer> {
@@ -194,6 +195,116 @@ final class FleetCommand {
       for (JsonNode d : r) {
         out().printf("%-30s %4d episodes (%d successful), %6d frames, %.4f h  %s%n", d.get("task").asText(), d.get("episodes").asInt(),
             d.get("successes").asInt(), d.get("frames").asLong(), d.get("hours").asDouble(), d.get("dataset").asText());
+      }
+      out().flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "push-model", mixinStandardHelpOptions = true, description = "Register a world action model checkpoint as the next version of NAME.")
+  static final class PushModel extends Operator {
+    @Parameters(paramLabel = "DIR", description = "Checkpoint directory (e.g. models/pusht-wam or a run directory's step-NNNNNNN).")
+    Path dir;
+
+    @Option(names = "--name", required = true, description = "Model name.")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!Files.isDirectory(dir)) throw new IllegalArgumentException("checkpoint directory " + dir + " does not exist");
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (var zip = new java.util.zip.ZipOutputStream(bytes); var files = Files.walk(dir)) {
+        for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
+          zip.putNextEntry(new java.util.zip.ZipEntry(dir.relativize(p).toString().replace('\\', '/')));
+          Files.copy(p, zip);
+          zip.closeEntry();
+        }
+      }
+      JsonNode r = client().postBytes("/api/v1/models/" + name, bytes.toByteArray(), "application/zip");
+      if (json) print(r);
+      else out().printf("model %s version %d registered (%d bytes, sha256 %s)%n", r.get("name").asText(), r.get("version").asInt(), bytes.size(),
+          r.get("sha256").asText());
+      out().flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "models", mixinStandardHelpOptions = true, description = "List registered model versions.")
+  static final class Models extends Operator {
+    @Override
+    public Integer call() throws Exception {
+      JsonNode r = client().get("/api/v1/models");
+      if (json) {
+        print(r);
+        return 0;
+      }
+      for (JsonNode m : r) out().printf("%-20s v%-3d %s%n", m.get("name").asText(), m.get("version").asInt(), m.get("sha256").asText());
+      out().flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "deploy", mixinStandardHelpOptions = true, description = "Deploy a model version to a robot group, optionally to one canary robot first.")
+  static final class Deploy extends Operator {
+    @Option(names = "--model", required = true, description = "Model name.")
+    String model;
+
+    @Option(names = "--version", required = true, description = "Model version.")
+    int version;
+
+    @Option(names = "--group", description = "Robot group (default: ${DEFAULT-VALUE}).", defaultValue = "default")
+    String group;
+
+    @Option(names = "--canary", description = "Deploy to one robot of the group first; 'promote' or 'rollback' it after.")
+    boolean canary;
+
+    @Override
+    public Integer call() throws Exception {
+      JsonNode r = client().post("/api/v1/deployments", java.util.Map.of("model", model, "version", version, "group", group, "canary", canary));
+      if (json) print(r);
+      else out().printf("deployment %d: %s v%d to group %s, %s%n", r.get("id").asLong(), model, version, group,
+          canary ? "canary on " + r.get("canary_robot_id").asText() : "active");
+      out().flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "promote", mixinStandardHelpOptions = true, description = "Promote a canary deployment to its whole group.")
+  static final class Promote extends Operator {
+    @Parameters(paramLabel = "ID", description = "Deployment id.")
+    long id;
+
+    @Override
+    public Integer call() throws Exception {
+      print(client().post("/api/v1/deployments/" + id + "/promote", null));
+      return 0;
+    }
+  }
+
+  @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Roll a deployment back: its group returns to the deployment before it.")
+  static final class Rollback extends Operator {
+    @Parameters(paramLabel = "ID", description = "Deployment id.")
+    long id;
+
+    @Override
+    public Integer call() throws Exception {
+      print(client().post("/api/v1/deployments/" + id + "/rollback", null));
+      return 0;
+    }
+  }
+
+  @Command(name = "deployments", mixinStandardHelpOptions = true, description = "List deployments.")
+  static final class Deployments extends Operator {
+    @Override
+    public Integer call() throws Exception {
+      JsonNode r = client().get("/api/v1/deployments");
+      if (json) {
+        print(r);
+        return 0;
+      }
+      for (JsonNode d : r) {
+        out().printf("%-4d %s v%d -> group %s: %s%s%n", d.get("id").asLong(), d.get("model_name").asText(), d.get("model_version").asInt(),
+            d.get("group").asText(), d.get("status").asText(), d.get("canary_robot_id").isNull() ? "" : " (canary " + d.get("canary_robot_id").asText() + ")");
       }
       out().flush();
       return 0;

@@ -30,7 +30,8 @@ final class RobotCommand implements Callable<Integer> {
   @Option(names = "--embodiment", description = "robot or hand (default: ${DEFAULT-VALUE}).", defaultValue = "robot")
   String embodiment;
 
-  @Option(names = "--checkpoint", description = "World action model (default: ${DEFAULT-VALUE}).", defaultValue = "models/pusht-wam")
+  @Option(names = "--checkpoint", description = "World action model used while the fleet deploys none to this robot (default: ${DEFAULT-VALUE}).",
+      defaultValue = "models/pusht-wam")
   Path checkpoint;
 
   @Option(names = "--alarm-threshold", description = "Relative latent divergence (running mean of 3) that fires the alarm and hands over "
@@ -46,6 +47,10 @@ final class RobotCommand implements Callable<Integer> {
   @Option(names = "--outbox", description = "Folder where recorded episodes wait for upload (default: ${DEFAULT-VALUE}).", defaultValue = "robot-outbox")
   Path outbox;
 
+  @Option(names = "--model-cache", description = "Folder for models the fleet deploys to this robot (default: ${DEFAULT-VALUE}).",
+      defaultValue = "robot-models")
+  Path modelCache;
+
   @Option(names = "--no-record", description = "Do not record and upload episodes.")
   boolean noRecord;
 
@@ -58,7 +63,7 @@ final class RobotCommand implements Callable<Integer> {
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     RobotAgent.Config config = new RobotAgent.Config(embodiment, Signal.LATENT_RELATIVE, 3, alarmThreshold == null ? Double.NaN : alarmThreshold,
-        200, maxTasks, idleExitMs, noRecord ? null : outbox);
+        200, maxTasks, idleExitMs, noRecord ? null : outbox, modelCache);
     PrintWriter err = spec.commandLine().getErr();
     try (ChunkPolicy policy = ChunkPolicies.load(checkpoint)) {
       RobotAgent agent = new RobotAgent(new FleetClient(server, token), policy, config, line -> {

@@ -82,6 +82,25 @@ class FleetCommandTest {
         assertThat(ds.episodes()).hasSize(2);
         assertThat(ds.episodes().get(1).length()).isEqualTo(8);
       }
+
+      // a model pushed to the registry and deployed to a canary: the robot downloads and runs it
+      CliRun push = new CliRun();
+      assertThat(push.run("fleet", "push-model", run.resolve("step-0000004").toString(), "--name", "tiny", "--server", url, "--token", op)).isZero();
+      assertThat(push.out.toString()).contains("model tiny version 1 registered");
+      CliRun deploy = new CliRun();
+      assertThat(deploy.run("fleet", "deploy", "--model", "tiny", "--version", "1", "--canary", "--server", url, "--token", op)).isZero();
+      assertThat(deploy.out.toString()).contains("canary on " + summary.get("robot_id").asText());
+      Files.writeString(job, "# One more\n\n## Push\n- max-steps: 8\n");
+      assertThat(new CliRun().run("fleet", "submit", job.toString(), "--server", url, "--token", op)).isZero();
+      CliRun again = new CliRun();
+      assertThat(again.run("robot", "--server", url, "--token", robotToken, "--checkpoint", run.toString(), "--max-tasks", "1", "--outbox",
+          tmp.resolve("outbox").toString(), "--model-cache", tmp.resolve("models").toString())).isZero();
+      assertThat(new ObjectMapper().readTree(again.out.toString()).get("model").asText()).isEqualTo("tiny:1");
+      assertThat(again.err.toString()).contains("running model tiny:1");
+      assertThat(tmp.resolve("models/tiny-v1")).isDirectory();
+      CliRun rollback = new CliRun();
+      assertThat(rollback.run("fleet", "rollback", "1", "--server", url, "--token", op)).isZero();
+      assertThat(rollback.out.toString()).contains("rolled_back");
     }
   }
 }

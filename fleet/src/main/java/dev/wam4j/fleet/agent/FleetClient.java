@@ -51,6 +51,20 @@ public final class FleetClient {
     return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(text)), null);
   }
 
+  /** GET raw bytes (a model archive). */
+  public byte[] getBytes(String path) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET().timeout(Duration.ofMinutes(5));
+    if (token != null) b.header("Authorization", "Bearer " + token);
+    HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() != 200) throw new ApiError(r.statusCode(), "GET " + path + ": " + r.statusCode() + " " + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+    return r.body();
+  }
+
+  /** POST raw bytes (a model archive). */
+  public JsonNode postBytes(String path, byte[] bytes, String contentType) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(bytes)), null);
+  }
+
   /** PUT raw bytes (an upload chunk). */
   public JsonNode putBytes(String path, byte[] bytes) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)), null);

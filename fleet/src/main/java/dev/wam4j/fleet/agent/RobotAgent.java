@@ -30,9 +30,10 @@ public final class RobotAgent {
    * @param maxTasks stop after this many tasks (0: run until stopped)
    * @param idleExitMs stop after this long without work (0: never)
    * @param outbox folder where recorded episodes wait for upload (LeRobot v3.0, zipped), or null to record nothing
+   * @param modelCache folder for models the fleet deploys to this robot (downloaded, checked, unpacked)
    */
   public record Config(String embodiment, Signal alarmSignal, int alarmWindow, double alarmThreshold, long pollMs, int maxTasks, long idleExitMs,
-      java.nio.file.Path outbox) {
+      java.nio.file.Path outbox, java.nio.file.Path modelCache) {
     public Config {
       if (!"robot".equals(embodiment) && !"hand".equals(embodiment)) throw new IllegalArgumentException("embodiment must be robot or hand, got " + embodiment);
       if (alarmWindow < 1) throw new IllegalArgumentException("alarm window must be >= 1, got " + alarmWindow);
@@ -42,10 +43,13 @@ public final class RobotAgent {
   }
 
   /** What a run of the agent did. */
-  public record Summary(String robotId, int tasks, int succeeded, int handedOver, long telemetryMessages, int episodesUploaded, int uploadsPending) {}
+  public record Summary(String robotId, int tasks, int succeeded, int handedOver, long telemetryMessages, int episodesUploaded, int uploadsPending,
+      String model) {}
 
   private final FleetClient client;
-  private final ChunkPolicy policy;
+  private final ChunkPolicy fallback;
+  private ChunkPolicy policy;
+  private String model = "local";
   private final Config config;
   private final Consumer<String> log;
   private final Outbox outbox;
@@ -55,6 +59,7 @@ public final class RobotAgent {
 
   public RobotAgent(FleetClient client, ChunkPolicy policy, Config config, Consumer<String> log) {
     this.client = client;
+    this.fallback = policy;
     this.policy = policy;
     this.config = config;
     this.log = log;
@@ -88,6 +93,7 @@ public final class RobotAgent {
     int tasks = 0, ok = 0, handed = 0;
     long idleSince = System.currentTimeMillis();
     while (!stopped && (config.maxTasks() == 0 || tasks < config.maxTasks())) {
+      refreshModel(id);
       JsonNode task = client.post("/api/v1/robots/" + id + "/tasks/next", null);
       if (task == null) {
         if (config.idleExitMs() > 0 && System.currentTimeMillis() - idleSince > config.idleExitMs()) break;
@@ -103,7 +109,54 @@ public final class RobotAgent {
     }
     state(id, "idle", Map.of());
     flush(id);
-    return new Summary(id, tasks, ok, handed, seq, uploaded, outbox == null ? 0 : outbox.pending().size());
+    Summary summary = new Summary(id, tasks, ok, handed, seq, uploaded, outbox == null ? 0 : outbox.pending().size(), model);
+    if (policy != fallback) policy.close();
+    policy = fallback;
+    return summary;
+  }
+
+  /** Runs the model the fleet deploys to this robot (its canary, else its group's active one), else the local one. */
+  private void refreshModel(String id) throws IOException, InterruptedException {
+    JsonNode m = client.get("/api/v1/robots/" + id + "/model");
+    String wanted = m == null ? "local" : m.get("name").asText() + ":" + m.get("version").asInt();
+    if (wanted.equals(model)) return;
+    ChunkPolicy next = fallback;
+    if (m != null) {
+      java.nio.file.Path dir = config.modelCache().resolve(m.get("name").asText() + "-v" + m.get("version").asInt());
+      if (!java.nio.file.Files.isDirectory(dir)) download(m, dir);
+      next = dev.wam4j.model.policy.ChunkPolicies.load(dir);
+    }
+    if (policy != fallback) policy.close();
+    policy = next;
+    log.accept("running model " + wanted + (m == null ? " (" + "no deployment for this robot)" : ""));
+    model = wanted;
+  }
+
+  private void download(JsonNode m, java.nio.file.Path dir) throws IOException, InterruptedException {
+    byte[] zip = client.getBytes("/api/v1/models/" + m.get("name").asText() + "/" + m.get("version").asInt() + "/archive");
+    String sha;
+    try {
+      sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(zip));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    if (!sha.equals(m.get("sha256").asText())) throw new IOException("model download corrupted: SHA-256 " + sha + ", expected " + m.get("sha256").asText());
+    java.nio.file.Files.createDirectories(dir.getParent());
+    java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory(dir.getParent(), "." + dir.getFileName());
+    try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        java.nio.file.Path out = tmp.resolve(e.getName()).normalize();
+        if (!out.startsWith(tmp)) throw new IOException("model archive entry '" + e.getName() + "' points outside it");
+        if (e.isDirectory()) java.nio.file.Files.createDirectories(out);
+        else {
+          java.nio.file.Files.createDirectories(out.getParent());
+          java.nio.file.Files.copy(in, out);
+        }
+      }
+      java.nio.file.Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Outbox.deleteTree(tmp);
+    }
   }
 
   /** Sends every pending episode; one that fails stays for the next try. */
@@ -195,6 +248,7 @@ public final class RobotAgent {
     result.put("steps", e.steps());
     result.put("seed", seed);
     result.put("handed_over", e.handedOver());
+    result.put("model", model);
     // custom goal poses are not simulated yet: the scene's own goal is used, and the result says so
     result.put("custom_goal_ignored", !task.get("goal_x").isNull());
     client.post("/api/v1/tasks/" + taskId + "/result", result);

@@ -37,6 +37,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 public final class FleetServer implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
   static final String OPERATOR_TOKEN_FILE = "operator.token";
+  static final long MAX_MODEL_BYTES = 512L << 20;
 
   /**
    * How to run.
@@ -74,15 +75,17 @@ public final class FleetServer implements AutoCloseable {
   private final String bootstrapToken;
   private final EpisodeFiles files;
   private final Flywheel flywheel;
+  private final ModelFiles models;
 
   private FleetServer(Config config, FleetStore store, String bootstrapToken) throws IOException {
     this.config = config;
     this.store = store;
     this.bootstrapToken = bootstrapToken;
     this.files = new EpisodeFiles(config.dataDir());
+    this.models = new ModelFiles(store, config.dataDir());
     this.flywheel = new Flywheel(store, config.dataDir(), config.finetuneCommand(), config.finetuneEveryHours(), e -> emit((String) e[0], e[1]));
     this.app = Javalin.create(c -> {
-      c.http.maxRequestSize = config.maxRequestBytes();
+      c.http.maxRequestSize = MAX_MODEL_BYTES; // model archives; every other endpoint is held to maxRequestBytes below
       c.concurrency.useVirtualThreads = true;
       c.startup.showJavalinBanner = false;
       c.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
@@ -155,6 +158,13 @@ public final class FleetServer implements AutoCloseable {
   // ---- routes -------------------------------------------------------------------------------
 
   private void routes(io.javalin.config.RoutesConfig r) {
+    r.before(ctx -> { // the request size limit, except for model archives
+      if (ctx.path().startsWith("/api/v1/models/") && "POST".equals(ctx.method().name())) return;
+      long length = ctx.req().getContentLengthLong();
+      if (length > config.maxRequestBytes() || (length < 0 && ctx.req().getHeader("Transfer-Encoding") != null)) {
+        throw new ApiException(413, "request body larger than " + config.maxRequestBytes() + " bytes (or of unknown length)");
+      }
+    });
     r.get("/api/v1/health", ctx -> json(ctx, 200, Map.of("status", "ok")));
     r.get("/openapi.json", ctx -> {
       try (InputStream in = FleetServer.class.getResourceAsStream("/fleet/openapi.json")) {
@@ -311,6 +321,58 @@ public final class FleetServer implements AutoCloseable {
         out.add(m);
       }
       json(ctx, 200, out);
+    });
+    r.post("/api/v1/models/{name}", ctx -> { // a checkpoint directory as a zip: the next version of the model
+      operator(ctx);
+      String name = ctx.pathParam("name");
+      if (!name.matches("[A-Za-z0-9._-]{1,64}")) throw new ApiException(400, "model name must be 1-64 of A-Z a-z 0-9 . _ -, got '" + name + "'");
+      Records.Model m = models.add(name, ctx.bodyAsBytes());
+      emit("model", Map.of("name", m.name(), "version", m.version()));
+      json(ctx, 201, m);
+    });
+    r.get("/api/v1/models", ctx -> {
+      operator(ctx);
+      json(ctx, 200, store.models());
+    });
+    r.get("/api/v1/models/{name}/{version}/archive", ctx -> {
+      principal(ctx); // operators and robots
+      int version = (int) pathLong(ctx, "version");
+      Records.Model m = store.model(ctx.pathParam("name"), version).orElseThrow(() -> new ApiException(404, "no model " + ctx.pathParam("name")
+          + " version " + version));
+      ctx.header("X-Sha256", m.sha256()).contentType("application/zip").result(Files.newInputStream(models.archive(m)));
+    });
+    r.post("/api/v1/deployments", ctx -> {
+      operator(ctx);
+      JsonNode b = body(ctx);
+      Records.Deployment d = store.deploy(text(b, "model", true), number(b, "version").intValue(),
+          b.hasNonNull("group") ? text(b, "group", true) : "default", b.path("canary").asBoolean(false));
+      emit("deployment", d);
+      json(ctx, 201, d);
+    });
+    r.get("/api/v1/deployments", ctx -> {
+      operator(ctx);
+      json(ctx, 200, store.deployments());
+    });
+    r.post("/api/v1/deployments/{id}/promote", ctx -> {
+      operator(ctx);
+      Records.Deployment d = store.setDeploymentStatus(pathLong(ctx, "id"), "active");
+      emit("deployment", d);
+      json(ctx, 200, d);
+    });
+    r.post("/api/v1/deployments/{id}/rollback", ctx -> {
+      operator(ctx);
+      Records.Deployment d = store.setDeploymentStatus(pathLong(ctx, "id"), "rolled_back");
+      emit("deployment", d);
+      json(ctx, 200, d);
+    });
+    r.get("/api/v1/robots/{id}/model", ctx -> {
+      String id = self(ctx);
+      var m = store.assignedModel(id);
+      if (m.isEmpty()) {
+        ctx.status(204);
+        return;
+      }
+      json(ctx, 200, Map.of("name", m.get().name(), "version", m.get().version(), "sha256", m.get().sha256()));
     });
     r.get("/api/v1/alerts", ctx -> {
       operator(ctx);

@@ -393,6 +393,87 @@ public final class FleetStore implements AutoCloseable {
     }
   }
 
+  // ---- models and deployments ---------------------------------------------------------------
+
+  /** Registers the next version of a model; returns it. */
+  public Records.Model addModel(String name, String sha256, String path, String card) throws SQLException {
+    synchronized (dispatch) {
+      int version = (int) count("SELECT COALESCE(MAX(version), 0) FROM models WHERE name = ?", name) + 1;
+      update("INSERT INTO models(name, version, sha256, path, card, created_ms) VALUES (?, ?, ?, ?, ?, ?)", name, version, sha256, path, card,
+          clock.getAsLong());
+      return model(name, version).orElseThrow();
+    }
+  }
+
+  public Optional<Records.Model> model(String name, int version) throws SQLException {
+    List<Records.Model> m = query(MODEL_COLUMNS + " WHERE name = ? AND version = ?", FleetStore::model, name, version);
+    return m.isEmpty() ? Optional.empty() : Optional.of(m.get(0));
+  }
+
+  public List<Records.Model> models() throws SQLException {
+    return query(MODEL_COLUMNS + " ORDER BY name, version", FleetStore::model);
+  }
+
+  /**
+   * Deploys a model version to a group: with {@code canary}, to one robot of the group first (status
+   * {@code canary}), else to all of it ({@code active}).
+   *
+   * @throws IllegalArgumentException when the model version does not exist or a canary group has no robot
+   */
+  public Records.Deployment deploy(String name, int version, String group, boolean canary) throws SQLException {
+    if (model(name, version).isEmpty()) throw new IllegalArgumentException("no model " + name + " version " + version);
+    synchronized (dispatch) {
+      String canaryRobot = null;
+      if (canary) {
+        // an online robot if there is one, the longest enrolled first
+        List<String> members = query("SELECT id FROM robots WHERE robot_group = ? ORDER BY CASE WHEN state IN ('idle', 'busy') THEN 0 ELSE 1 END,"
+            + " created_ms, id", r -> r.getString(1), group);
+        if (members.isEmpty()) throw new IllegalArgumentException("group '" + group + "' has no robot to be the canary");
+        canaryRobot = members.get(0);
+      }
+      long now = clock.getAsLong();
+      try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO deployments(model_name, model_version,"
+          + " robot_group, canary_robot_id, status, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+        bind(s, name, version, group, canaryRobot, canary ? "canary" : "active", now, now);
+        s.executeUpdate();
+        try (ResultSet k = s.getGeneratedKeys()) {
+          k.next();
+          return deployment(k.getLong(1)).orElseThrow();
+        }
+      }
+    }
+  }
+
+  /** Moves a deployment to {@code active} (promote a canary) or {@code rolled_back}. */
+  public Records.Deployment setDeploymentStatus(long id, String status) throws SQLException {
+    if (!status.equals("active") && !status.equals("rolled_back")) throw new IllegalArgumentException("status must be active or rolled_back");
+    Records.Deployment d = deployment(id).orElseThrow(() -> new IllegalArgumentException("no deployment " + id));
+    if (d.status().equals("rolled_back")) throw new IllegalArgumentException("deployment " + id + " was rolled back; deploy again instead");
+    update("UPDATE deployments SET status = ?, updated_ms = ? WHERE id = ?", status, clock.getAsLong(), id);
+    return deployment(id).orElseThrow();
+  }
+
+  public Optional<Records.Deployment> deployment(long id) throws SQLException {
+    List<Records.Deployment> d = query(DEPLOYMENT_COLUMNS + " WHERE id = ?", FleetStore::deployment, id);
+    return d.isEmpty() ? Optional.empty() : Optional.of(d.get(0));
+  }
+
+  public List<Records.Deployment> deployments() throws SQLException {
+    return query(DEPLOYMENT_COLUMNS + " ORDER BY id", FleetStore::deployment);
+  }
+
+  /**
+   * The model a robot should run: the newest canary deployment naming it, else its group's newest active
+   * deployment (a rolled-back one no longer counts, so the group returns to the one before).
+   */
+  public Optional<Records.Model> assignedModel(String robotId) throws SQLException {
+    Records.Robot r = robot(robotId).orElseThrow(() -> new IllegalArgumentException("no robot " + robotId));
+    List<Records.Deployment> ds = query(DEPLOYMENT_COLUMNS + " WHERE robot_group = ? AND (status = 'active' OR (status = 'canary' AND"
+        + " canary_robot_id = ?)) ORDER BY id DESC", FleetStore::deployment, r.group(), robotId);
+    if (ds.isEmpty()) return Optional.empty();
+    return model(ds.get(0).modelName(), ds.get(0).modelVersion());
+  }
+
   // ---- alerts -------------------------------------------------------------------------------
 
   public long raiseAlert(String robotId, Long taskId, String kind, String message) throws SQLException {
@@ -422,6 +503,17 @@ public final class FleetStore implements AutoCloseable {
 
   private static final String TASK_COLUMNS = "SELECT id, job_id, step_index, step_name, seq, scene, goal_x, goal_y, goal_angle, embodiment,"
       + " max_steps, success_score, status, robot_id, attempts, max_attempts, result FROM tasks";
+
+  private static final String MODEL_COLUMNS = "SELECT name, version, sha256, path, card, created_ms FROM models";
+  private static final String DEPLOYMENT_COLUMNS = "SELECT id, model_name, model_version, robot_group, canary_robot_id, status, created_ms FROM deployments";
+
+  private static Records.Model model(ResultSet r) throws SQLException {
+    return new Records.Model(r.getString(1), r.getInt(2), r.getString(3), r.getString(4), r.getString(5), r.getLong(6));
+  }
+
+  private static Records.Deployment deployment(ResultSet r) throws SQLException {
+    return new Records.Deployment(r.getLong(1), r.getString(2), r.getInt(3), r.getString(4), r.getString(5), r.getString(6), r.getLong(7));
+  }
 
   private static final String UPLOAD_COLUMNS = "SELECT id, robot_id, task_id, task_name, sha256, size_bytes, status, episode_id FROM uploads";
 

@@ -36,4 +36,10 @@ public final class Records {
 
   /** What has been collected for a task: episodes, frames and hours (at 10 fps). */
   public record TaskData(String taskName, int episodes, long frames, double hours, int successes) {}
+
+  /** A registered model version. */
+  public record Model(String name, int version, String sha256, String path, String card, long createdMs) {}
+
+  /** A model version deployed to a robot group: {@code canary} (one robot), {@code active}, or {@code rolled_back}. */
+  public record Deployment(long id, String modelName, int modelVersion, String group, String canaryRobotId, String status, long createdMs) {}
 }

@@ -120,4 +120,31 @@ class FleetStoreTest {
       assertThat(s.job(job).orElseThrow().queued()).isEqualTo(3);
     }
   }
+
+  @Test
+  void aCanaryRunsTheNewVersionAloneUntilPromotedAndARollbackReturnsTheGroupToThePreviousVersion() throws Exception {
+    try (FleetStore s = FleetStore.embedded(dir)) {
+      String a = s.enrollRobot("a", "lab").robotId(), b = s.enrollRobot("b", "lab").robotId(), other = s.enrollRobot("c", "field").robotId();
+      assertThat(s.assignedModel(a)).isEmpty();
+      s.addModel("pusht", "1".repeat(64), "/m/1", null);
+      s.addModel("pusht", "2".repeat(64), "/m/2", "card");
+      long v1 = s.deploy("pusht", 1, "lab", false).id();
+      assertThat(s.assignedModel(a).orElseThrow().version()).isEqualTo(1);
+      assertThat(s.assignedModel(other)).as("another group").isEmpty();
+      Records.Deployment canary = s.deploy("pusht", 2, "lab", true);
+      assertThat(canary.canaryRobotId()).isIn(a, b);
+      String first = canary.canaryRobotId(), rest = first.equals(a) ? b : a;
+      assertThat(s.assignedModel(first).orElseThrow().version()).isEqualTo(2);
+      assertThat(s.assignedModel(rest).orElseThrow().version()).as("the rest of the group waits").isEqualTo(1);
+      s.setDeploymentStatus(canary.id(), "active");
+      assertThat(s.assignedModel(b).orElseThrow().version()).isEqualTo(2);
+      s.setDeploymentStatus(canary.id(), "rolled_back");
+      assertThat(s.assignedModel(a).orElseThrow().version()).isEqualTo(1);
+      assertThat(s.assignedModel(b).orElseThrow().version()).isEqualTo(1);
+      assertThat(s.deployment(v1).orElseThrow().status()).isEqualTo("active");
+      assertThatThrownBy(() -> s.deploy("pusht", 3, "lab", false)).hasMessageContaining("no model pusht version 3");
+      assertThatThrownBy(() -> s.deploy("pusht", 1, "empty", true)).hasMessageContaining("no robot to be the canary");
+      assertThatThrownBy(() -> s.setDeploymentStatus(canary.id(), "active")).hasMessageContaining("was rolled back");
+    }
+  }
 }
