@@ -187,22 +187,43 @@ public final class RobotAgent {
     DreamMonitor monitor = new DreamMonitor(policy.imageSize(),
         Double.isNaN(config.alarmThreshold()) ? null : new DreamMonitor.Alarm(config.alarmSignal(), config.alarmWindow(), config.alarmThreshold(), true));
     IOException[] failure = {null};
+    int frameBytes = policy.imageSize() * policy.imageSize() * 3;
+    byte[] camera = new byte[frameBytes];
     ClosedLoopEvaluation.Observer streaming = new ClosedLoopEvaluation.Observer() {
       @Override
       public void episodeStart(long s, byte[] frame, int offset, float agentX, float agentY) {
         monitor.episodeStart(s, frame, offset, agentX, agentY);
         recorder.episodeStart(s, frame, offset, agentX, agentY);
+        System.arraycopy(frame, offset, camera, 0, frameBytes);
       }
 
       @Override
       public boolean planned(int step, Plan plan) {
         recorder.planned(step, plan);
+        try { // the live view: what the camera shows and the first frame of the dream
+          Map<String, Object> v = new LinkedHashMap<>();
+          v.put("size", policy.imageSize());
+          v.put("step", step);
+          v.put("camera", java.util.Base64.getEncoder().encodeToString(camera));
+          if (plan.hasDream()) {
+            v.put("dream", java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(plan.dreamFrames(), frameBytes)));
+            v.put("dream_offset", plan.dreamOffsets()[0]);
+          }
+          client.post("/api/v1/robots/" + id + "/view", v);
+        } catch (IOException e) {
+          failure[0] = e;
+          return false;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
         return monitor.planned(step, plan);
       }
 
       @Override
       public boolean stepped(int step, byte[] frame, int offset, float agentX, float agentY, double reward) {
         recorder.stepped(step, frame, offset, agentX, agentY, reward);
+        System.arraycopy(frame, offset, camera, 0, frameBytes);
         boolean go = monitor.stepped(step, frame, offset, agentX, agentY, reward);
         try {
           Map<String, Object> m = new LinkedHashMap<>();

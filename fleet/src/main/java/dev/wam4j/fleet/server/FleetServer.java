@@ -71,6 +71,7 @@ public final class FleetServer implements AutoCloseable {
   private final FleetStore store;
   private final Javalin app;
   private final Set<SseClient> listeners = new CopyOnWriteArraySet<>();
+  private final Map<String, View> views = new java.util.concurrent.ConcurrentHashMap<>();
   private final Thread watchdog;
   private final String bootstrapToken;
   private final EpisodeFiles files;
@@ -374,6 +375,33 @@ public final class FleetServer implements AutoCloseable {
       }
       json(ctx, 200, Map.of("name", m.get().name(), "version", m.get().version(), "sha256", m.get().sha256()));
     });
+    r.post("/api/v1/robots/{id}/view", ctx -> { // what the camera shows and what the model dreams, latest only (not stored)
+      String id = self(ctx);
+      JsonNode b = body(ctx);
+      int size = number(b, "size").intValue();
+      if (size < 8 || size > 256) throw new ApiException(400, "size must lie in 8..256, got " + size);
+      byte[] camera = rgb(b, "camera", size), dream = b.hasNonNull("dream") ? rgb(b, "dream", size) : null;
+      views.put(id, new View(size, camera, dream, b.path("step").asInt(), b.path("dream_offset").asInt(), System.currentTimeMillis()));
+      ctx.status(204);
+    });
+    r.get("/api/v1/robots/{id}/view", ctx -> {
+      String id = self(ctx);
+      View v = views.get(id);
+      if (v == null) throw new ApiException(404, "robot " + id + " has sent no view yet");
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("step", v.step());
+      m.put("dream_offset", v.dreamOffset());
+      m.put("age_ms", System.currentTimeMillis() - v.receivedMs());
+      m.put("camera", "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png(v.camera(), v.size())));
+      m.put("dream", v.dream() == null ? null : "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png(v.dream(), v.size())));
+      json(ctx, 200, m);
+    });
+    r.get("/", ctx -> ctx.redirect("/dashboard"));
+    r.get("/dashboard", ctx -> {
+      try (InputStream in = FleetServer.class.getResourceAsStream("/fleet/dashboard.html")) {
+        ctx.contentType("text/html; charset=utf-8").result(in.readAllBytes());
+      }
+    });
     r.get("/api/v1/alerts", ctx -> {
       operator(ctx);
       json(ctx, 200, store.alerts());
@@ -396,8 +424,11 @@ public final class FleetServer implements AutoCloseable {
 
   private Principal principal(Context ctx) throws SQLException {
     String h = ctx.header("Authorization");
-    if (h == null || !h.startsWith("Bearer ")) throw new ApiException(401, "missing 'Authorization: Bearer <token>'");
-    return store.authenticate(h.substring(7).strip()).orElseThrow(() -> new ApiException(401, "unknown token"));
+    String token;
+    if (h != null && h.startsWith("Bearer ")) token = h.substring(7).strip();
+    else if (ctx.path().equals("/api/v1/events") && ctx.queryParam("access_token") != null) token = ctx.queryParam("access_token"); // EventSource sends no headers
+    else throw new ApiException(401, "missing 'Authorization: Bearer <token>'");
+    return store.authenticate(token).orElseThrow(() -> new ApiException(401, "unknown token"));
   }
 
   private void operator(Context ctx) throws SQLException {
@@ -430,6 +461,32 @@ public final class FleetServer implements AutoCloseable {
     Records.Upload u = store.upload(uid).orElseThrow(() -> new ApiException(404, "no upload " + uid));
     if (!u.robotId().equals(robot.robotId())) throw new ApiException(403, "upload " + uid + " belongs to another robot");
     return u;
+  }
+
+  /** A robot's latest camera and dream frames (RGB, {@code size} x {@code size}). */
+  record View(int size, byte[] camera, byte[] dream, int step, int dreamOffset, long receivedMs) {}
+
+  private static byte[] rgb(JsonNode b, String field, int size) {
+    JsonNode n = b.get(field);
+    if (n == null || !n.isTextual()) throw new ApiException(400, "field '" + field + "' (base64 RGB bytes) is required");
+    byte[] v;
+    try {
+      v = java.util.Base64.getDecoder().decode(n.asText());
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(400, "field '" + field + "' must be base64");
+    }
+    if (v.length != size * size * 3) throw new ApiException(400, "field '" + field + "' holds " + v.length + " bytes, not " + size + "x" + size + "x3");
+    return v;
+  }
+
+  private static byte[] png(byte[] rgb, int size) throws IOException {
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(size, size, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    for (int y = 0, i = 0; y < size; y++) {
+      for (int x = 0; x < size; x++, i += 3) img.setRGB(x, y, (rgb[i] & 0xFF) << 16 | (rgb[i + 1] & 0xFF) << 8 | (rgb[i + 2] & 0xFF));
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(img, "png", out);
+    return out.toByteArray();
   }
 
   // ---- helpers ------------------------------------------------------------------------------
