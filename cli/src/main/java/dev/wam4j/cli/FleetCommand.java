@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         + "--token, else $WAM4J_TOKEN, else fleet-data/operator.token.",
     subcommands = {FleetCommand.Enroll.class, FleetCommand.Robots.class, FleetCommand.Submit.class, FleetCommand.Jobs.class,
         FleetCommand.Watch.class, FleetCommand.Alerts.class, FleetCommand.Datasets.class, FleetCommand.PushModel.class,
-        FleetCommand.Models.class, FleetCommand.Deploy.class, FleetCommand.Promote.class, FleetCommand.Rollback.class, FleetCommand.Deployments.class})
+        FleetCommand.Models.class, FleetCommand.Deploy.class, FleetCommand.Promote.class, FleetCommand.Rollback.class, FleetCommand.Deployments.class, FleetCommand.LoadTestCommand.class})
 final class FleetCommand {
   /** Server and token options shared by the operator commands. */
   abstract static class Operator implements Callable<Integer> {
@@ -308,6 +308,61 @@ final class FleetCommand {
       }
       out().flush();
       return 0;
+    }
+  }
+
+  @Command(name = "loadtest", mixinStandardHelpOptions = true,
+      description = {"Load (and fault) test: start a fleet server process on a fresh data folder, enrol N simulated robots that stream state at "
+          + "--hz, each resending a message until it is acknowledged; report messages/s, p50/p99 ingest latency, the server's CPU and memory, "
+          + "and messages lost (acknowledged but not stored).", "--kill-at S kills the server (SIGKILL) S seconds in and restarts it on the same data."})
+  static final class LoadTestCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--robots", description = "Simulated robots (default: ${DEFAULT-VALUE}).", defaultValue = "50")
+    int robots;
+
+    @Option(names = "--hz", description = "Messages per second per robot (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    double hz;
+
+    @Option(names = "--seconds", description = "How long they send (default: ${DEFAULT-VALUE}).", defaultValue = "120")
+    double seconds;
+
+    @Option(names = "--kill-at", paramLabel = "S", description = "Kill the server S seconds in and restart it (default: never).", defaultValue = "-1")
+    double killAt;
+
+    @Option(names = "--port", description = "The server's port (default: ${DEFAULT-VALUE}).", defaultValue = "7390")
+    int port;
+
+    @Option(names = "--data", description = "The server's data folder, which must not exist (default: runs/loadtest-<time>).")
+    Path data;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      Path dir = data != null ? data : Path.of("runs", "loadtest-" + System.currentTimeMillis());
+      String javaBin = ProcessHandle.current().info().command().orElse("java");
+      java.util.List<String> server = java.util.List.of(javaBin, "-Xmx2g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+          Main.class.getName(), "serve");
+      PrintWriter err = spec.commandLine().getErr();
+      dev.wam4j.fleet.load.LoadTest.Result r = dev.wam4j.fleet.load.LoadTest.run(
+          new dev.wam4j.fleet.load.LoadTest.Config(robots, hz, seconds, killAt, port, dir, server), line -> {
+            err.println(line);
+            err.flush();
+          });
+      PrintWriter o = spec.commandLine().getOut();
+      if (json) {
+        o.println(Json.result(r, spec));
+      } else {
+        o.printf("%d robots at %.0f Hz for %.0f s: %d sent, %d acknowledged (%d resends), %d stored, %d lost%n", r.robots(), r.hz(), r.seconds(), r.sent(),
+            r.acknowledged(), r.resends(), r.stored(), r.lost());
+        o.printf("%.0f messages/s; ingest latency p50 %.2f ms, p99 %.2f ms, max %.1f ms; server CPU %.0f%%, RSS peak %d MB, end %d MB%s%n",
+            r.messagesPerSecond(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.serverCpuPercent(), r.serverPeakRssMb(), r.serverRssEndMb(),
+            r.killed() ? String.format("; server killed and back in %.1f s", r.downtimeSeconds()) : "");
+      }
+      o.flush();
+      return r.lost() == 0 ? 0 : 1;
     }
   }
 }

@@ -402,6 +402,12 @@ public final class FleetServer implements AutoCloseable {
         ctx.contentType("text/html; charset=utf-8").result(in.readAllBytes());
       }
     });
+    r.get("/api/v1/telemetry/stats", ctx -> {
+      operator(ctx);
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (var e : store.telemetryStats().entrySet()) out.put(e.getKey(), Map.of("messages", e.getValue()[0], "max_seq", e.getValue()[1]));
+      json(ctx, 200, out);
+    });
     r.get("/api/v1/alerts", ctx -> {
       operator(ctx);
       json(ctx, 200, store.alerts());

@@ -46,7 +46,8 @@ public final class FleetStore implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new SQLException("cannot create the data folder " + dataDir + ": " + e.getMessage(), e);
     }
-    return open("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fleet") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+    // WRITE_DELAY=0: a commit reaches the file before the call returns, so a killed server keeps what it acknowledged
+    return open("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fleet") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0", "sa", "");
   }
 
   /** The database at a JDBC URL (H2 or PostgreSQL), migrated to the current schema. */
@@ -166,6 +167,16 @@ public final class FleetStore implements AutoCloseable {
     try (Connection c = pool.getConnection()) {
       return count(c, "SELECT COUNT(*) FROM telemetry WHERE robot_id = ?", robotId);
     }
+  }
+
+  /** Telemetry stored per robot: message count and highest sequence number. */
+  public java.util.Map<String, long[]> telemetryStats() throws SQLException {
+    java.util.Map<String, long[]> out = new java.util.TreeMap<>();
+    for (Object[] row : query("SELECT robot_id, COUNT(*), MAX(seq) FROM telemetry GROUP BY robot_id", r -> new Object[] {r.getString(1), r.getLong(2),
+        r.getLong(3)})) {
+      out.put((String) row[0], new long[] {(Long) row[1], (Long) row[2]});
+    }
+    return out;
   }
 
   public List<Records.Robot> robots() throws SQLException {

@@ -1,0 +1,115 @@
+package dev.wam4j.fleet.load;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** A fleet server in its own process, with its CPU time and resident memory read from /proc. */
+final class ServerProcess {
+  private final Process process;
+
+  private ServerProcess(Process process) {
+    this.process = process;
+  }
+
+  static ServerProcess start(LoadTest.Config c, Consumer<String> log) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(c.serverCommand());
+    cmd.addAll(List.of("--port", Integer.toString(c.port()), "--data", c.dataDir().toString()));
+    Files.createDirectories(c.dataDir());
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(c.dataDir().resolve("server.log").toFile()))
+        .start();
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) throw new IOException("the server exited (" + p.exitValue() + "); see " + c.dataDir().resolve("server.log"));
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + c.port() + "/api/v1/health")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          log.accept("server up (pid " + p.pid() + ")");
+          return new ServerProcess(p);
+        }
+      } catch (IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    p.destroyForcibly();
+    throw new IOException("the server did not answer within 60 s; see " + c.dataDir().resolve("server.log"));
+  }
+
+  void kill() throws InterruptedException {
+    process.destroyForcibly(); // SIGKILL: no shutdown hook runs
+    process.waitFor();
+  }
+
+  void stop() throws InterruptedException {
+    process.destroy();
+    process.waitFor();
+  }
+
+  record Usage(double cpuPercent, long peakRssMb, long endRssMb) {}
+
+  /** Samples CPU time and RSS every 500 ms until stopped. */
+  Sampler sampler() {
+    return new Sampler(process.pid());
+  }
+
+  static final class Sampler {
+    private final long pid;
+    private final long cpu0;
+    private final long t0 = System.nanoTime();
+    private volatile long peak;
+    private final Thread thread;
+
+    Sampler(long pid) {
+      this.pid = pid;
+      this.cpu0 = cpuTicks(pid);
+      this.thread = Thread.ofVirtual().start(() -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          peak = Math.max(peak, rssKb(pid));
+          try {
+            Thread.sleep(500);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+    }
+
+    Usage stop() {
+      thread.interrupt();
+      long rss = rssKb(pid);
+      double seconds = (System.nanoTime() - t0) / 1e9, cpu = (cpuTicks(pid) - cpu0) / 100.0; // USER_HZ = 100
+      return new Usage(100 * cpu / seconds, Math.max(peak, rss) / 1024, rss / 1024);
+    }
+  }
+
+  /** utime + stime of a process in clock ticks, from /proc/PID/stat. */
+  static long cpuTicks(long pid) {
+    try {
+      String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  static long rssKb(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    } catch (IOException | RuntimeException e) {
+      // the process has gone
+    }
+    return 0;
+  }
+}
