@@ -22,7 +22,8 @@ import java.util.Set;
  * - success-score: 0.5                   &lt;- best min(coverage/0.95, 1) that counts as done (default 1: coverage &gt; 0.95)
  * </pre>
  *
- * Other text under a step is a comment. Every problem is reported with its line number.
+ * Other text under a step is a comment, and so is {@code # ...} after a value. Every problem is reported
+ * with its line number.
  */
 public final class JobDocumentParser {
   /** Largest document accepted, in characters (a server reads documents from the network). */
@@ -90,7 +91,8 @@ public final class JobDocumentParser {
     void field(String item, int n) {
       int colon = item.indexOf(':');
       if (colon < 0) throw new JobDocumentException(n, "expected '- key: value' (keys: " + sorted() + "), got '- " + item + "'");
-      String key = item.substring(0, colon).strip().toLowerCase(Locale.ROOT), value = item.substring(colon + 1).strip();
+      // a value may end in a comment: '- count: 3   # three times'
+      String key = item.substring(0, colon).strip().toLowerCase(Locale.ROOT), value = item.substring(colon + 1).replaceFirst("\\s+#.*$", "").strip();
       if (!KEYS.contains(key)) throw new JobDocumentException(n, "unknown key '" + key + "' (keys: " + sorted() + ")");
       if (!seen.add(key)) throw new JobDocumentException(n, "'" + key + "' given twice in step '" + name + "'");
       switch (key) {

@@ -69,4 +69,15 @@ class JobDocumentParserTest {
     String huge = "# Job\n" + "x".repeat(JobDocumentParser.MAX_CHARS);
     assertThatThrownBy(() -> JobDocumentParser.parse(huge)).hasMessageContaining("more than " + JobDocumentParser.MAX_CHARS);
   }
+
+  @Test
+  void theReadmeExampleParsesWithItsComments() throws Exception {
+    JobDocument job = JobDocumentParser.parse(java.nio.file.Files.readString(java.nio.file.Path.of("../docs/examples/arrange-workshop.md")));
+    assertThat(job.title()).isEqualTo("Arrange the workshop");
+    assertThat(job.steps()).hasSize(2);
+    assertThat(job.steps().get(0).count()).isEqualTo(3);
+    assertThat(job.steps().get(0).successScore()).isEqualTo(0.5);
+    assertThat(job.steps().get(1).goal()).isEqualTo(new JobDocument.GoalPose(180, 256, 0.785));
+    assertThat(job.steps().get(1).maxSteps()).isEqualTo(200);
+  }
 }
