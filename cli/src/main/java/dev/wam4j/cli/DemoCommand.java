@@ -2,6 +2,10 @@ package dev.wam4j.cli;
 
 import dev.wam4j.data.collect.SimCollect;
 import dev.wam4j.eval.ClosedLoopEvaluation;
+import dev.wam4j.eval.monitor.Signal;
+import dev.wam4j.fleet.agent.FleetClient;
+import dev.wam4j.fleet.agent.RobotAgent;
+import dev.wam4j.fleet.server.FleetServer;
 import dev.wam4j.model.policy.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.data.lerobot.DatasetValidation;
@@ -41,7 +45,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Show what wam4j does today: replay fidelity, the expert solving PushT as robot and hand (video), digital cousins, "
-        + "datasets written and read back, and the shipped world action model pushing the T beside its dream (video).")
+        + "datasets written and read back, the shipped world action model pushing the T beside its dream (video), and a fleet "
+        + "of three simulated robots doing a markdown job through the Physical API.")
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -97,11 +102,12 @@ final class DemoCommand implements Callable<Integer> {
     summary.put("datasets", datasets(zarr, o));
 
     summary.put("world_action_model", worldActionModel(o));
+    summary.put("fleet", fleet(o));
 
     Path json = out.resolve("demo.json");
     Json.writeFile(json, Json.result(summary, spec));
     Object dreams = ((Map<?, ?>) summary.get("world_action_model")).get("video");
-    o.printf("6. videos: %s%s%n   summary: %s%n", video, dreams == null ? "" : ", " + dreams, json);
+    o.printf("7. videos: %s%s%n   summary: %s%n", video, dreams == null ? "" : ", " + dreams, json);
     o.flush();
     return 0;
   }
@@ -132,6 +138,63 @@ final class DemoCommand implements Callable<Integer> {
     m.put("dream_plan_latency", r.dreamPlanLatency());
     m.put("video", dreams.toString());
     return m;
+  }
+
+  /**
+   * The Physical API in one process: a fleet server on an embedded database, three simulated robots
+   * running the shipped model under the dream monitor, a markdown job dispatched to them, their
+   * episodes uploaded and appended to the task's LeRobot dataset.
+   */
+  private Map<String, Object> fleet(PrintWriter o) throws Exception {
+    Path checkpoint = Paths.root().resolve("models/pusht-wam");
+    if (!Files.isRegularFile(checkpoint.resolve("checkpoint.json"))) {
+      o.println("6. fleet: skipped, the shipped model was not found");
+      return Map.of("skipped", checkpoint + " not found");
+    }
+    Path dir = out.resolve("fleet");
+    deleteTree(dir);
+    String markdown = "# Demo: push three Ts\nThree short pushes, each done once the T covers a tenth of its mark.\n\n"
+        + "## Push the T\n- count: 3\n- max-steps: 80\n- success-score: 0.1\n";
+    try (FleetServer server = FleetServer.start(FleetServer.Config.of(0, dir.resolve("server"), null))) {
+      String url = "http://localhost:" + server.port();
+      FleetClient operator = new FleetClient(url, server.bootstrapToken());
+      List<Thread> robots = new ArrayList<>();
+      List<RobotAgent.Summary> summaries = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+      long job = operator.postMarkdown("/api/v1/jobs", markdown).get("id").asLong();
+      for (int i = 1; i <= 3; i++) {
+        com.fasterxml.jackson.databind.JsonNode e = operator.post("/api/v1/robots", Map.of("name", "demo-arm-" + i, "group", "demo"));
+        FleetClient client = new FleetClient(url, e.get("token").asText());
+        Path own = dir.resolve("robot-" + i);
+        robots.add(Thread.ofPlatform().name("demo-robot-" + i).start(() -> {
+          try (ChunkPolicy policy = ChunkPolicies.load(checkpoint)) {
+            RobotAgent.Config config = new RobotAgent.Config("robot", Signal.LATENT_RELATIVE, 3, Double.NaN, 100, 0, 1500, own.resolve("outbox"),
+                own.resolve("models"));
+            summaries.add(new RobotAgent(client, policy, config, line -> {}).run());
+          } catch (Exception ex) {
+            failures.add(ex);
+          }
+        }));
+      }
+      for (Thread t : robots) t.join();
+      if (!failures.isEmpty()) throw failures.get(0);
+      server.awaitDatasets();
+      com.fasterxml.jackson.databind.JsonNode j = operator.get("/api/v1/jobs/" + job).get("job");
+      com.fasterxml.jackson.databind.JsonNode data = operator.get("/api/v1/datasets");
+      long uploaded = summaries.stream().mapToLong(RobotAgent.Summary::episodesUploaded).sum();
+      long telemetry = summaries.stream().mapToLong(RobotAgent.Summary::telemetryMessages).sum();
+      o.printf("6. fleet: server %s (embedded database %s), 3 robots; job '%s' %s: %d/%d tasks done, %d failed attempts retried;%n", url,
+          dir.resolve("server"), j.get("title").asText(), j.get("status").asText(), j.get("done").asInt(), j.get("tasks").asInt(),
+          summaries.stream().mapToInt(sm -> sm.tasks() - sm.succeeded()).sum());
+      o.printf("   %d state messages streamed with the dream-divergence score, %d episodes uploaded -> %s (%d frames)%n", telemetry, uploaded,
+          data.isEmpty() ? "-" : data.get(0).get("dataset").asText(), data.isEmpty() ? 0 : data.get(0).get("frames").asLong());
+      o.flush();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("job", j);
+      m.put("robots", summaries);
+      m.put("datasets", data);
+      return m;
+    }
   }
 
   /** Real demonstrations imported to LeRobot v3.0 and read back; simulated hand episodes collected. */
