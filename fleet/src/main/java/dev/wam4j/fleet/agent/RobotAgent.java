@@ -107,8 +107,8 @@ public final class RobotAgent {
       if (o.handedOver) handed++;
       idleSince = System.currentTimeMillis();
     }
-    state(id, "idle", Map.of());
     flush(id);
+    state(id, "offline", Map.of()); // leaving: not to be given tasks until it connects again
     Summary summary = new Summary(id, tasks, ok, handed, seq, uploaded, outbox == null ? 0 : outbox.pending().size(), model);
     if (policy != fallback) policy.close();
     policy = fallback;
