@@ -28,7 +28,23 @@ final class Outbox {
   private final Path dir;
 
   Outbox(Path dir) throws IOException {
-    this.dir = Files.createDirectories(dir);
+    this.dir = Files.createDirectories(dir.toAbsolutePath().normalize());
+    // what a crash left half-done: partial files and unfinished recordings go; a zip whose note was never
+    // written gets it now (the note holds nothing the zip and its name do not tell)
+    try (Stream<Path> s = Files.list(this.dir)) {
+      for (Path p : s.toList()) {
+        String n = p.getFileName().toString();
+        if (n.endsWith(".part") || n.startsWith(".recording-")) {
+          deleteTree(p);
+        } else if (n.endsWith(".zip") && !Files.exists(p.resolveSibling(n.replaceFirst("\\.zip$", ".json")))) {
+          writeNote(p, Long.parseLong(n.substring(4, n.indexOf('-'))), "");
+        }
+      }
+    }
+  }
+
+  Path dir() {
+    return dir;
   }
 
   /** Packs a recorded episode dataset and deletes the dataset folder; returns the zip. */
@@ -43,12 +59,17 @@ final class Outbox {
       }
     }
     Files.move(tmp, zip, StandardCopyOption.ATOMIC_MOVE);
-    String note = FleetClient.JSON.writeValueAsString(Map.of("task_id", taskId, "task_name", taskName, "sha256", sha256(zip), "size_bytes", Files.size(zip)));
-    Path noteTmp = dir.resolve("." + name + ".json.part");
-    Files.writeString(noteTmp, note);
-    Files.move(noteTmp, dir.resolve(name + ".json"), StandardCopyOption.ATOMIC_MOVE);
+    writeNote(zip, taskId, taskName);
     deleteTree(dataset);
     return zip;
+  }
+
+  private static void writeNote(Path zip, long taskId, String taskName) throws IOException {
+    String name = zip.getFileName().toString().replaceFirst("\\.zip$", "");
+    String note = FleetClient.JSON.writeValueAsString(Map.of("task_id", taskId, "task_name", taskName, "sha256", sha256(zip), "size_bytes", Files.size(zip)));
+    Path noteTmp = zip.resolveSibling("." + name + ".json.part");
+    Files.writeString(noteTmp, note);
+    Files.move(noteTmp, zip.resolveSibling(name + ".json"), StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Pending episodes (a note with its zip), oldest first. */

@@ -55,7 +55,9 @@ public final class RobotAgent {
   private final Outbox outbox;
   private volatile boolean stopped;
   private long seq;
+  private long sent;
   private int uploaded;
+  private boolean viewFailed;
 
   public RobotAgent(FleetClient client, ChunkPolicy policy, Config config, Consumer<String> log) {
     this.client = client;
@@ -109,7 +111,7 @@ public final class RobotAgent {
     }
     flush(id);
     state(id, "offline", Map.of()); // leaving: not to be given tasks until it connects again
-    Summary summary = new Summary(id, tasks, ok, handed, seq, uploaded, outbox == null ? 0 : outbox.pending().size(), model);
+    Summary summary = new Summary(id, tasks, ok, handed, sent, uploaded, outbox == null ? 0 : outbox.pending().size(), model);
     if (policy != fallback) policy.close();
     policy = fallback;
     return summary;
@@ -122,7 +124,7 @@ public final class RobotAgent {
     if (wanted.equals(model)) return;
     ChunkPolicy next = fallback;
     if (m != null) {
-      java.nio.file.Path dir = config.modelCache().resolve(m.get("name").asText() + "-v" + m.get("version").asInt());
+      java.nio.file.Path dir = config.modelCache().toAbsolutePath().normalize().resolve(m.get("name").asText() + "-v" + m.get("version").asInt());
       if (!java.nio.file.Files.isDirectory(dir)) download(m, dir);
       next = dev.wam4j.model.policy.ChunkPolicies.load(dir);
     }
@@ -169,8 +171,8 @@ public final class RobotAgent {
         log.accept("episode uploaded: server episode " + episode);
       } catch (FleetClient.ApiError e) {
         log.accept("upload of " + note.getFileName() + " refused, kept for a retry: " + e.getMessage());
-      } catch (java.net.ConnectException e) {
-        log.accept("server unreachable; " + note.getFileName() + " waits in the outbox");
+      } catch (IOException e) {
+        log.accept("server unreachable (" + e + "); " + note.getFileName() + " waits in the outbox");
         return;
       }
     }
@@ -210,9 +212,9 @@ public final class RobotAgent {
             v.put("dream_offset", plan.dreamOffsets()[0]);
           }
           client.post("/api/v1/robots/" + id + "/view", v);
-        } catch (IOException e) {
-          failure[0] = e;
-          return false;
+        } catch (IOException e) { // the live view is for people watching: losing a frame must not stop the robot
+          if (!viewFailed) log.accept("live view not accepted (" + e.getMessage() + "); continuing without it");
+          viewFailed = true;
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return false;
@@ -272,25 +274,40 @@ public final class RobotAgent {
     result.put("model", model);
     // custom goal poses are not simulated yet: the scene's own goal is used, and the result says so
     result.put("custom_goal_ignored", !task.get("goal_x").isNull());
-    client.post("/api/v1/tasks/" + taskId + "/result", result);
-    if (outbox != null && recorder.frames() > 0) {
-      java.nio.file.Path ds = config.outbox().resolve(".recording-" + taskId + "-" + System.nanoTime());
+    if (outbox != null && recorder.frames() > 0) { // on disk before the task is reported: a crash after this loses no episode
+      java.nio.file.Path ds = outbox.dir().resolve(".recording-" + taskId + "-" + System.nanoTime());
       String taskName = task.get("step_name").asText();
       recorder.write(ds, taskName, "wam4j_sim_" + config.embodiment());
       outbox.add(ds, taskId, taskName);
-      flush(id);
     }
+    client.post("/api/v1/tasks/" + taskId + "/result", result);
+    flush(id);
     log.accept(String.format("task %d (%s #%d): %s, max coverage %.3f in %d steps%s", taskId, task.get("step_name").asText(), task.get("seq").asInt(),
         success ? "done" : "failed", e.maxCoverage(), e.steps(), e.handedOver() ? ", handed over by the dream monitor" : ""));
     return new Outcome(success, e.handedOver());
   }
 
+  /** Posts one state message, resending it (same seq) until the server acknowledges it or 60 s have passed. */
   private void state(String id, String state, Map<String, Object> fields) throws IOException, InterruptedException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("seq", ++seq);
     m.put("state", state);
     m.putAll(fields);
-    client.post("/api/v1/robots/" + id + "/state", m);
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    for (int attempt = 0; ; attempt++) {
+      try {
+        client.post("/api/v1/robots/" + id + "/state", m);
+        sent++;
+        return;
+      } catch (FleetClient.ApiError e) {
+        if (e.status < 500) throw e; // refused for cause: resending will not help
+        if (System.nanoTime() > deadline) throw e;
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) throw e;
+        if (attempt == 0) log.accept("server unreachable (" + e + "); resending state " + seq + " until it is acknowledged");
+      }
+      Thread.sleep(Math.min(2_000, 100L << Math.min(attempt, 4)));
+    }
   }
 
   /** Continue the robot's message counter after a restart, so new messages are not taken for resends. */

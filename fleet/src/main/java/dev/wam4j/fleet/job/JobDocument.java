@@ -31,7 +31,7 @@ public record JobDocument(String title, String description, List<Step> steps) {
    * @param goal the pose to push the object to, or {@code null} for the scene's own goal
    * @param count how many times to do it, 1..1000 (default 1)
    * @param embodiment who can do it: {@code robot} or {@code hand} (default {@code robot})
-   * @param maxSteps control steps a task may take, 1..10000 (default 300)
+   * @param maxSteps control steps a task may take, 1..300 (default 300, PushT's limit)
    * @param successScore the best {@code min(coverage / 0.95, 1)} a task must reach to be done, in (0, 1]
    *     (default 1: the protocol's success, coverage above 0.95)
    */

@@ -18,7 +18,7 @@ import java.util.Set;
  * - goal: 256, 256, 0.785                &lt;- target x, y (workspace pixels), angle (radians); default: the scene's
  * - count: 3                             &lt;- tasks of this step (default 1)
  * - embodiment: robot                    &lt;- robot or hand (default robot)
- * - max-steps: 300                       &lt;- control steps per task (default 300)
+ * - max-steps: 300                       &lt;- control steps per task, 1..300 (default 300)
  * - success-score: 0.5                   &lt;- best min(coverage/0.95, 1) that counts as done (default 1: coverage &gt; 0.95)
  * </pre>
  *
@@ -28,6 +28,8 @@ import java.util.Set;
 public final class JobDocumentParser {
   /** Largest document accepted, in characters (a server reads documents from the network). */
   public static final int MAX_CHARS = 256 * 1024;
+  /** Most tasks one job may plan. */
+  public static final int MAX_TASKS = 10_000;
   private static final Set<String> KEYS = Set.of("scene", "goal", "count", "embodiment", "max-steps", "success-score");
   private static final Set<String> EMBODIMENTS = Set.of("robot", "hand");
 
@@ -51,10 +53,12 @@ public final class JobDocumentParser {
         if (step != null) steps.add(step.build());
         step = new StepBuilder(line.substring(3).strip(), n);
         if (step.name.isEmpty()) throw new JobDocumentException(n, "a step needs a name after '##'");
+        if (step.name.length() > 200) throw new JobDocumentException(n, "a step name has at most 200 characters, this one " + step.name.length());
       } else if (line.startsWith("# ")) {
         if (title != null) throw new JobDocumentException(n, "a second title '" + line + "'; one job per document, steps are '## ...'");
         title = line.substring(2).strip();
         if (title.isEmpty()) throw new JobDocumentException(n, "the job's title is empty");
+        if (title.length() > 200) throw new JobDocumentException(n, "the title has at most 200 characters, this one " + title.length());
       } else if (line.startsWith("#")) {
         throw new JobDocumentException(n, "'" + line + "' is not a job title ('# ') or a step ('## ')");
       } else if (title == null) {
@@ -69,6 +73,8 @@ public final class JobDocumentParser {
     if (title == null) throw new JobDocumentException(0, "no job title; start the document with '# <job title>'");
     if (step == null) throw new JobDocumentException(0, "the job has no steps; add one as '## <step name>' with '- count: N' etc.");
     steps.add(step.build());
+    int tasks = steps.stream().mapToInt(JobDocument.Step::count).sum();
+    if (tasks > MAX_TASKS) throw new JobDocumentException(0, "the job plans " + tasks + " tasks; at most " + MAX_TASKS + " per job");
     return new JobDocument(title, description.toString(), steps);
   }
 
@@ -106,7 +112,7 @@ public final class JobDocumentParser {
           if (!EMBODIMENTS.contains(value)) throw new JobDocumentException(n, "embodiment must be robot or hand, got '" + value + "'");
           embodiment = value;
         }
-        case "max-steps" -> maxSteps = integer(value, n, "max-steps", 1, 10_000);
+        case "max-steps" -> maxSteps = integer(value, n, "max-steps", 1, 300); // PushT's episode limit
         case "success-score" -> {
           try {
             successScore = Double.parseDouble(value);

@@ -27,8 +27,8 @@ final class EpisodeFiles {
   private final Path episodes;
 
   EpisodeFiles(Path dataDir) throws IOException {
-    this.uploads = Files.createDirectories(dataDir.resolve("uploads"));
-    this.episodes = Files.createDirectories(dataDir.resolve("episodes"));
+    this.uploads = Files.createDirectories(dataDir.toAbsolutePath().normalize().resolve("uploads"));
+    this.episodes = Files.createDirectories(dataDir.toAbsolutePath().normalize().resolve("episodes"));
   }
 
   /** Bytes received so far. */
@@ -72,13 +72,18 @@ final class EpisodeFiles {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException | RuntimeException e) {
         deleteTree(tmp);
-        throw e;
+        Files.deleteIfExists(p); // the bytes are bad: the robot sends them again
+        if (e instanceof ApiException a) throw a;
+        throw new ApiException(400, "cannot unpack the episode archive: " + e);
       }
     }
     int frames;
     boolean success;
     try (LeRobotDataset ds = LeRobotDataset.open(target)) {
       if (ds.episodes().size() != 1) throw new ApiException(400, "an episode upload holds one episode, this one " + ds.episodes().size());
+      for (String key : REQUIRED) {
+        if (!ds.features().containsKey(key)) throw new ApiException(400, "the episode lacks the feature '" + key + "' (needs " + REQUIRED + ")");
+      }
       frames = ds.episodes().get(0).length();
       success = lastSuccess(ds);
     } catch (IOException | RuntimeException e) {
@@ -87,9 +92,17 @@ final class EpisodeFiles {
       if (e instanceof ApiException a) throw a;
       throw new ApiException(400, "not a LeRobot dataset: " + e.getMessage());
     }
-    Files.deleteIfExists(p);
     return new Kept(target, frames, success);
   }
+
+  /** Drops an upload's bytes once its episode is kept. */
+  void discard(String uploadId) throws IOException {
+    Files.deleteIfExists(part(uploadId));
+  }
+
+  /** What every kept episode carries, so the task datasets can be rebuilt from any of them. */
+  static final java.util.List<String> REQUIRED = java.util.List.of("observation.image", "observation.state", "action", "next.reward", "next.done",
+      "next.success");
 
   record Kept(Path dir, int frames, boolean success) {}
 
@@ -118,17 +131,28 @@ final class EpisodeFiles {
     }
   }
 
-  /** Unzips, refusing entries that would land outside {@code dir}. */
-  private static void unzip(Path zip, Path dir) throws IOException {
+  /** Unzips, refusing entries outside {@code dir} and archives that unpack to more than 1 GiB or 10,000 files. */
+  static void unzip(Path zip, Path dir) throws IOException {
+    Path root = dir.toAbsolutePath().normalize();
+    long total = 0;
+    int entries = 0;
     try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
       for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-        Path out = dir.resolve(e.getName()).normalize();
-        if (!out.startsWith(dir)) throw new ApiException(400, "archive entry '" + e.getName() + "' points outside the episode");
+        Path out = root.resolve(e.getName()).normalize();
+        if (!out.startsWith(root) || out.equals(root)) throw new ApiException(400, "archive entry '" + e.getName() + "' points outside its folder");
+        if (++entries > 10_000) throw new ApiException(400, "archive holds more than 10,000 entries");
         if (e.isDirectory()) {
           Files.createDirectories(out);
         } else {
           Files.createDirectories(out.getParent());
-          Files.copy(in, out);
+          try (var os = Files.newOutputStream(out, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+            byte[] buf = new byte[65536];
+            for (int n = in.read(buf); n > 0; n = in.read(buf)) {
+              total += n;
+              if (total > (1L << 30)) throw new ApiException(400, "archive unpacks to more than 1 GiB");
+              os.write(buf, 0, n);
+            }
+          }
         }
       }
     } catch (java.util.zip.ZipException e) {

@@ -38,6 +38,8 @@ public final class FleetServer implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
   static final String OPERATOR_TOKEN_FILE = "operator.token";
   static final long MAX_MODEL_BYTES = 512L << 20;
+  /** What a robot may say it is doing. */
+  static final List<String> ROBOT_STATES = List.of("idle", "busy", "stopped", "offline", "error");
 
   /**
    * How to run.
@@ -72,6 +74,9 @@ public final class FleetServer implements AutoCloseable {
   private final Javalin app;
   private final Set<SseClient> listeners = new CopyOnWriteArraySet<>();
   private final Map<String, View> views = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ExecutorService sender = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.SECONDS,
+      new java.util.concurrent.ArrayBlockingQueue<>(10_000), r -> Thread.ofPlatform().daemon().name("fleet-events").unstarted(r),
+      new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
   private final Thread watchdog;
   private final String bootstrapToken;
   private final EpisodeFiles files;
@@ -93,7 +98,13 @@ public final class FleetServer implements AutoCloseable {
       c.routes.exception(JacksonException.class, (e, ctx) -> error(ctx, 400, "malformed JSON: " + e.getOriginalMessage()));
       c.routes.exception(JobDocumentException.class, (e, ctx) -> error(ctx, 400, "job document " + e.getMessage()));
       c.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
-      c.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error: " + e));
+      c.routes.exception(java.sql.SQLException.class, (e, ctx) -> { // bad data the checks missed: the caller's fault, not the server's
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.startsWith("22")) error(ctx, 400, "a value does not fit: " + firstLine(e.getMessage()));
+        else if (state.startsWith("23")) error(ctx, 409, "conflicts with stored data: " + firstLine(e.getMessage()));
+        else internal(ctx, e);
+      });
+      c.routes.exception(Exception.class, (e, ctx) -> internal(ctx, e));
       c.routes.error(404, ctx -> { // Javalin's own 404 is plain text; ours are JSON already
         if (!"application/json".equals(ctx.res().getContentType())) error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
       });
@@ -113,6 +124,7 @@ public final class FleetServer implements AutoCloseable {
         writeSecret(config.dataDir().resolve(OPERATOR_TOKEN_FILE), token);
       }
       FleetServer s = new FleetServer(config, store, token);
+      s.flywheel.catchUp();
       s.app.start(config.port());
       s.watchdog.start();
       return s;
@@ -150,6 +162,7 @@ public final class FleetServer implements AutoCloseable {
   @Override
   public void close() {
     watchdog.interrupt();
+    sender.shutdownNow();
     flywheel.close();
     for (SseClient l : listeners) l.close();
     app.stop();
@@ -179,7 +192,7 @@ public final class FleetServer implements AutoCloseable {
     r.post("/api/v1/robots", ctx -> {
       operator(ctx);
       JsonNode b = body(ctx);
-      Records.Enrollment e = store.enrollRobot(text(b, "name", true), b.hasNonNull("group") ? text(b, "group", true) : "default");
+      Records.Enrollment e = store.enrollRobot(text(b, "name", true, 128), b.hasNonNull("group") ? text(b, "group", true, 64) : "default");
       emit("robot", Map.of("robot_id", e.robotId(), "state", "enrolled"));
       json(ctx, 201, Map.of("robot_id", e.robotId(), "token", e.token()));
     });
@@ -196,7 +209,7 @@ public final class FleetServer implements AutoCloseable {
       JsonNode b = body(ctx);
       String embodiment = text(b, "embodiment", true);
       if (!List.of("robot", "hand").contains(embodiment)) throw new ApiException(400, "embodiment must be robot or hand, got '" + embodiment + "'");
-      store.register(id, embodiment, JSON.writeValueAsString(b));
+      store.register(id, embodiment, document(b));
       emit("robot", Map.of("robot_id", id, "state", "idle"));
       json(ctx, 200, Map.of("robot_id", id, "state", "idle"));
     });
@@ -204,8 +217,9 @@ public final class FleetServer implements AutoCloseable {
       String id = self(ctx);
       JsonNode b = body(ctx);
       long seq = number(b, "seq").longValue();
-      String state = text(b, "state", true);
-      boolean fresh = store.telemetry(id, seq, state, JSON.writeValueAsString(b));
+      String state = text(b, "state", true, 32);
+      if (!ROBOT_STATES.contains(state)) throw new ApiException(400, "state must be one of " + ROBOT_STATES + ", got '" + state + "'");
+      boolean fresh = store.telemetry(id, seq, state, document(b));
       if (fresh) emit("state", ((ObjectNode) b.deepCopy()).put("robot_id", id));
       json(ctx, 200, Map.of("stored", fresh, "seq", seq));
     });
@@ -226,7 +240,7 @@ public final class FleetServer implements AutoCloseable {
       if (!b.has("success") || !b.get("success").isBoolean()) throw new ApiException(400, "field 'success' (true or false) is required");
       Records.Task t = store.task(taskId).orElseThrow(() -> new ApiException(404, "no task " + taskId));
       if (!robot.robotId().equals(t.robotId())) throw new ApiException(403, "task " + taskId + " is not assigned to this robot");
-      Records.Task done = store.finishTask(robot.robotId(), taskId, b.get("success").asBoolean(), JSON.writeValueAsString(b));
+      Records.Task done = store.finishTask(robot.robotId(), taskId, b.get("success").asBoolean(), document(b));
       emit("task", Map.of("task_id", taskId, "job_id", done.jobId(), "robot_id", robot.robotId(), "status", done.status()));
       emit("job", store.job(done.jobId()).orElseThrow());
       json(ctx, 200, done);
@@ -256,7 +270,7 @@ public final class FleetServer implements AutoCloseable {
       String id = self(ctx);
       JsonNode b = body(ctx);
       Long task = b.hasNonNull("task_id") ? number(b, "task_id").longValue() : null;
-      long alert = store.raiseAlert(id, task, text(b, "kind", true), text(b, "message", true));
+      long alert = store.raiseAlert(id, task, text(b, "kind", true, 32), text(b, "message", true, 2000));
       emit("alert", Map.of("alert_id", alert, "robot_id", id, "kind", b.get("kind").asText(), "message", b.get("message").asText()));
       json(ctx, 201, Map.of("alert_id", alert));
     });
@@ -267,8 +281,11 @@ public final class FleetServer implements AutoCloseable {
       if (!sha.matches("[0-9a-f]{64}")) throw new ApiException(400, "sha256 must be 64 lowercase hex digits");
       long size = number(b, "size_bytes").longValue();
       if (size < 1 || size > (1L << 32)) throw new ApiException(400, "size_bytes must lie in 1..4 GiB, got " + size);
-      Long task = b.hasNonNull("task_id") ? number(b, "task_id").longValue() : null;
-      Records.Upload u = store.openUpload(id, task, text(b, "task_name", true), sha, size);
+      // the episode belongs to a task the fleet planned: its name (the dataset it joins) comes from the task, not the robot
+      long taskId = number(b, "task_id").longValue();
+      Records.Task task = store.task(taskId).orElseThrow(() -> new ApiException(400, "no task " + taskId));
+      if (task.attempts() == 0) throw new ApiException(403, "task " + taskId + " was never given to a robot");
+      Records.Upload u = store.openUpload(id, taskId, task.stepName(), sha, size);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("upload_id", u.id());
       m.put("status", u.status());
@@ -303,7 +320,15 @@ public final class FleetServer implements AutoCloseable {
         return;
       }
       EpisodeFiles.Kept kept = files.keep(u.id(), u.sha256(), u.sizeBytes());
-      Records.Episode e = store.completeUpload(u.id(), kept.frames(), kept.success(), kept.dir().toAbsolutePath().toString());
+      Records.Episode e;
+      try {
+        e = store.completeUpload(u.id(), kept.frames(), kept.success(), kept.dir().toAbsolutePath().toString());
+      } catch (java.sql.SQLException ex) {
+        if (ex.getSQLState() == null || !ex.getSQLState().startsWith("23")) throw ex;
+        json(ctx, 200, Map.of("duplicate", true)); // the same episode was kept meanwhile (another upload of the same bytes)
+        return;
+      }
+      files.discard(u.id()); // only now: a crash before the commit keeps the bytes for a retry
       flywheel.episodeKept(u.taskName());
       emit("episode", Map.of("episode_id", e.id(), "robot_id", u.robotId(), "task", u.taskName(), "frames", e.frames()));
       json(ctx, 201, Map.of("episode_id", e.id(), "frames", e.frames(), "duplicate", false));
@@ -336,8 +361,15 @@ public final class FleetServer implements AutoCloseable {
       json(ctx, 200, store.models());
     });
     r.get("/api/v1/models/{name}/{version}/archive", ctx -> {
-      principal(ctx); // operators and robots
-      int version = (int) pathLong(ctx, "version");
+      long v = pathLong(ctx, "version");
+      if (v < 1 || v > Integer.MAX_VALUE) throw new ApiException(400, "version must lie in 1.." + Integer.MAX_VALUE);
+      int version = (int) v;
+      if (principal(ctx) instanceof Principal.Robot robot) { // a robot downloads the model deployed to it, nothing else
+        var assigned = store.assignedModel(robot.robotId());
+        if (assigned.isEmpty() || !assigned.get().name().equals(ctx.pathParam("name")) || assigned.get().version() != version) {
+          throw new ApiException(403, "model " + ctx.pathParam("name") + " version " + version + " is not deployed to this robot");
+        }
+      }
       Records.Model m = store.model(ctx.pathParam("name"), version).orElseThrow(() -> new ApiException(404, "no model " + ctx.pathParam("name")
           + " version " + version));
       ctx.header("X-Sha256", m.sha256()).contentType("application/zip").result(Files.newInputStream(models.archive(m)));
@@ -345,8 +377,8 @@ public final class FleetServer implements AutoCloseable {
     r.post("/api/v1/deployments", ctx -> {
       operator(ctx);
       JsonNode b = body(ctx);
-      Records.Deployment d = store.deploy(text(b, "model", true), number(b, "version").intValue(),
-          b.hasNonNull("group") ? text(b, "group", true) : "default", b.path("canary").asBoolean(false));
+      Records.Deployment d = store.deploy(text(b, "model", true, 64), smallNumber(b, "version"),
+          b.hasNonNull("group") ? text(b, "group", true, 64) : "default", b.path("canary").asBoolean(false));
       emit("deployment", d);
       json(ctx, 201, d);
     });
@@ -378,7 +410,7 @@ public final class FleetServer implements AutoCloseable {
     r.post("/api/v1/robots/{id}/view", ctx -> { // what the camera shows and what the model dreams, latest only (not stored)
       String id = self(ctx);
       JsonNode b = body(ctx);
-      int size = number(b, "size").intValue();
+      int size = smallNumber(b, "size");
       if (size < 8 || size > 256) throw new ApiException(400, "size must lie in 8..256, got " + size);
       byte[] camera = rgb(b, "camera", size), dream = b.hasNonNull("dream") ? rgb(b, "dream", size) : null;
       views.put(id, new View(size, camera, dream, b.path("step").asInt(), b.path("dream_offset").asInt(), System.currentTimeMillis()));
@@ -506,21 +538,41 @@ public final class FleetServer implements AutoCloseable {
   }
 
   private static String text(JsonNode b, String field, boolean required) {
+    return text(b, field, required, 64);
+  }
+
+  /** A required (or optional) string field of at most {@code max} characters without control characters. */
+  private static String text(JsonNode b, String field, boolean required, int max) {
     JsonNode n = b.get(field);
     if (n == null || n.isNull()) {
       if (required) throw new ApiException(400, "field '" + field + "' is required");
       return null;
     }
-    if (!n.isTextual() || n.asText().isBlank() || n.asText().length() > 256) {
-      throw new ApiException(400, "field '" + field + "' must be a non-empty string of at most 256 characters");
+    if (!n.isTextual() || n.asText().isBlank() || n.asText().length() > max || n.asText().chars().anyMatch(c -> c < 0x20 && c != '\t')) {
+      throw new ApiException(400, "field '" + field + "' must be a non-empty string of at most " + max + " characters, no control characters");
     }
     return n.asText();
   }
 
+  /** A JSON document kept as text: at most 60,000 characters (its column holds 65,536). */
+  private static String document(JsonNode b) throws JacksonException {
+    String text = JSON.writeValueAsString(b);
+    if (text.length() > 60_000) throw new ApiException(413, "document of " + text.length() + " characters; at most 60,000 are kept");
+    return text;
+  }
+
   private static Number number(JsonNode b, String field) {
     JsonNode n = b.get(field);
-    if (n == null || !n.isIntegralNumber() || n.asLong() < 0) throw new ApiException(400, "field '" + field + "' must be an integer >= 0");
+    if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
+      throw new ApiException(400, "field '" + field + "' must be an integer in 0..2^63-1");
+    }
     return n.asLong();
+  }
+
+  private static int smallNumber(JsonNode b, String field) {
+    long v = number(b, field).longValue();
+    if (v > Integer.MAX_VALUE) throw new ApiException(400, "field '" + field + "' must be at most " + Integer.MAX_VALUE);
+    return (int) v;
   }
 
   private static long pathLong(Context ctx, String name) {
@@ -535,11 +587,23 @@ public final class FleetServer implements AutoCloseable {
     ctx.status(status).contentType("application/json").result(JSON.writeValueAsString(value));
   }
 
+  private static void internal(Context ctx, Exception e) {
+    System.err.println("wam4j fleet: internal error on " + ctx.method() + " " + ctx.path() + ": " + e);
+    error(ctx, 500, "internal error (" + e.getClass().getSimpleName() + "); see the server's log");
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) return "";
+    int nl = s.indexOf('\n');
+    return (nl < 0 ? s : s.substring(0, nl)).replaceAll("\\s+", " ");
+  }
+
   private static void error(Context ctx, int status, String message) {
     ObjectNode n = JSON.createObjectNode().put("error", message).put("status", status);
     ctx.status(status).contentType("application/json").result(n.toString());
   }
 
+  /** Sends an event to the live listeners from one sender thread: a slow dashboard never holds up a robot's request. */
   private void emit(String event, Object payload) {
     if (listeners.isEmpty()) return;
     String data;
@@ -548,10 +612,12 @@ public final class FleetServer implements AutoCloseable {
     } catch (JacksonException e) {
       return;
     }
-    for (SseClient l : listeners) {
-      if (l.terminated()) listeners.remove(l);
-      else l.sendEvent(event, data);
-    }
+    sender.execute(() -> { // a full queue drops the event (state events are superseded by the next ones anyway)
+      for (SseClient l : listeners) {
+        if (l.terminated()) listeners.remove(l);
+        else l.sendEvent(event, data);
+      }
+    });
   }
 
   private void watch() {

@@ -85,6 +85,19 @@ final class Flywheel implements AutoCloseable {
         new WriteFeature.Scalar("next.reward", WriteFeature.ScalarType.FLOAT32), new WriteFeature.Scalar("next.done", WriteFeature.ScalarType.BOOL),
         new WriteFeature.Scalar("next.success", WriteFeature.ScalarType.BOOL));
     long frames = 0;
+    try {
+      frames = write(eps, taskName, fresh, size, features);
+      publish(fresh, target);
+    } finally {
+      EpisodeFiles.deleteTree(fresh); // a failed rebuild leaves nothing behind
+    }
+    double hours = frames / 36_000.0;
+    events.accept(new Object[] {"dataset", java.util.Map.of("task", taskName, "episodes", eps.size(), "frames", frames, "hours", hours)});
+    if (command != null && hours - store.triggeredHours(taskName) >= everyHours) trigger(taskName, target, hours);
+  }
+
+  private static long write(List<Records.Episode> eps, String taskName, Path fresh, int size, List<WriteFeature> features) throws IOException {
+    long frames = 0;
     try (LeRobotWriter w = LeRobotWriter.create(fresh, LeRobotWriteConfig.of(10, "fleet", features))) {
       byte[] image = new byte[size * size * 3];
       for (Records.Episode e : eps) {
@@ -109,10 +122,7 @@ final class Flywheel implements AutoCloseable {
       }
       w.finish();
     }
-    publish(fresh, target);
-    double hours = frames / 36_000.0;
-    events.accept(new Object[] {"dataset", java.util.Map.of("task", taskName, "episodes", eps.size(), "frames", frames, "hours", hours)});
-    if (command != null && hours - store.triggeredHours(taskName) >= everyHours) trigger(taskName, target, hours);
+    return frames;
   }
 
   /** Puts the new dataset in place of the old: the old is moved aside first, then deleted. */
@@ -135,9 +145,27 @@ final class Flywheel implements AutoCloseable {
     events.accept(new Object[] {"flywheel", java.util.Map.of("task", taskName, "hours", hours, "command", command, "log", log.toString())});
   }
 
+  /** A folder name for a task: readable, and unique (a short hash of the exact name: "Push A" and "push-a" differ). */
   static String slug(String taskName) {
     String s = taskName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
-    return s.isEmpty() ? "task" : s.length() > 80 ? s.substring(0, 80) : s;
+    s = s.isEmpty() ? "task" : s.length() > 60 ? s.substring(0, 60) : s;
+    return s + "-" + String.format("%08x", taskName.hashCode());
+  }
+
+  /** Rebuilds the datasets a restart may have left behind the episodes kept (a rebuild queued but not run). */
+  void catchUp() throws SQLException {
+    for (Records.TaskData t : store.collected()) {
+      Path d = dataset(t.taskName());
+      boolean current = false;
+      if (Files.isDirectory(d)) {
+        try (LeRobotDataset ds = LeRobotDataset.open(d)) {
+          current = ds.episodes().size() == t.episodes();
+        } catch (IOException | RuntimeException e) {
+          current = false;
+        }
+      }
+      if (!current) episodeKept(t.taskName());
+    }
   }
 
   @Override

@@ -11,8 +11,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.util.HexFormat;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * The model registry's files: {@code models/<name>/<sha256>.zip} (what robots download) and the
@@ -24,7 +22,7 @@ final class ModelFiles {
 
   ModelFiles(FleetStore store, Path dataDir) throws IOException {
     this.store = store;
-    this.root = Files.createDirectories(dataDir.resolve("models"));
+    this.root = Files.createDirectories(dataDir.toAbsolutePath().normalize().resolve("models"));
   }
 
   synchronized Records.Model add(String name, byte[] zip) throws IOException, SQLException {
@@ -39,16 +37,15 @@ final class ModelFiles {
     if (!Files.isDirectory(unpacked)) {
       Path tmp = Files.createTempDirectory(dir, "." + sha);
       try {
-        try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
-          for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-            Path out = tmp.resolve(e.getName()).normalize();
-            if (!out.startsWith(tmp)) throw new ApiException(400, "archive entry '" + e.getName() + "' points outside the model");
-            if (e.isDirectory()) Files.createDirectories(out);
-            else {
-              Files.createDirectories(out.getParent());
-              Files.copy(in, out);
-            }
-          }
+        Path archiveTmp = dir.resolve("." + sha + ".upload");
+        Files.write(archiveTmp, zip);
+        try {
+          EpisodeFiles.unzip(archiveTmp, tmp);
+        } catch (IOException | RuntimeException e) {
+          if (e instanceof ApiException a) throw a;
+          throw new ApiException(400, "cannot unpack the model archive: " + e);
+        } finally {
+          Files.deleteIfExists(archiveTmp);
         }
         try {
           WamCheckpoint.readMeta(WamCheckpoint.resolve(tmp));

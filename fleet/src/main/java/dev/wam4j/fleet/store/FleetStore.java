@@ -151,8 +151,20 @@ public final class FleetStore implements AutoCloseable {
       c.setAutoCommit(false);
       try {
         boolean fresh = count(c, "SELECT COUNT(*) FROM telemetry WHERE robot_id = ? AND seq = ?", robotId, seq) == 0;
-        if (fresh) exec(c, "INSERT INTO telemetry(robot_id, seq, received_ms, body) VALUES (?, ?, ?, ?)", robotId, seq, now, bodyJson);
-        exec(c, "UPDATE robots SET state = ?, last_seen_ms = ?, last_telemetry = ? WHERE id = ?", state, now, bodyJson, robotId);
+        if (fresh) {
+          try {
+            exec(c, "INSERT INTO telemetry(robot_id, seq, received_ms, body) VALUES (?, ?, ?, ?)", robotId, seq, now, bodyJson);
+          } catch (SQLException e) { // the same message arrived twice at once: the other copy is stored
+            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) throw e;
+            c.rollback();
+            return false;
+          }
+          // a resent old message does not overwrite newer state
+          exec(c, "UPDATE robots SET state = ?, last_seen_ms = ?, last_telemetry = ? WHERE id = ?", state, now, bodyJson, robotId);
+          if ("offline".equals(state)) requeue(c, robotId, now); // the robot is leaving: its task goes back to the queue
+        } else {
+          exec(c, "UPDATE robots SET last_seen_ms = ? WHERE id = ?", now, robotId);
+        }
         c.commit();
         return fresh;
       } catch (SQLException e) {
@@ -251,6 +263,9 @@ public final class FleetStore implements AutoCloseable {
     synchronized (dispatch) {
       Records.Robot robot = robot(robotId).orElseThrow(() -> new IllegalArgumentException("no robot " + robotId));
       if (robot.embodiment() == null) return Optional.empty(); // not registered yet
+      // idempotent: a robot that asks again (its reply was lost) gets the task it already holds
+      List<Long> held = query("SELECT id FROM tasks WHERE robot_id = ? AND status = 'assigned' ORDER BY id", r -> r.getLong(1), robotId);
+      if (!held.isEmpty()) return task(held.get(0));
       List<Long> ids = query("SELECT t.id FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE t.status = 'queued' AND t.embodiment = ?"
           + " AND j.status = 'running' AND NOT EXISTS (SELECT 1 FROM tasks p WHERE p.job_id = t.job_id AND p.step_index < t.step_index"
           + " AND p.status <> 'done') ORDER BY t.job_id, t.step_index, t.id", r -> r.getLong(1), robot.embodiment());
@@ -365,7 +380,9 @@ public final class FleetStore implements AutoCloseable {
               id = k.getLong(1);
             }
           }
-          exec(c, "UPDATE uploads SET status = 'complete', episode_id = ? WHERE id = ?", id, uploadId);
+          if (exec(c, "UPDATE uploads SET status = 'complete', episode_id = ? WHERE id = ? AND status = 'open'", id, uploadId) != 1) {
+            throw new SQLException("upload " + uploadId + " is already complete", "23000");
+          }
           c.commit();
           return episodes(u.taskName()).stream().filter(e -> e.id() == id).findFirst().orElseThrow();
         } catch (SQLException e) {
@@ -474,8 +491,9 @@ public final class FleetStore implements AutoCloseable {
   }
 
   /**
-   * The model a robot should run: the newest canary deployment naming it, else its group's newest active
-   * deployment (a rolled-back one no longer counts, so the group returns to the one before).
+   * The model a robot should run: the newest of the canary deployments naming it and its group's active
+   * deployments (a rolled-back one no longer counts, so the group returns to the one before; a canary
+   * older than the group's latest active deployment is superseded by it).
    */
   public Optional<Records.Model> assignedModel(String robotId) throws SQLException {
     Records.Robot r = robot(robotId).orElseThrow(() -> new IllegalArgumentException("no robot " + robotId));
@@ -540,7 +558,17 @@ public final class FleetStore implements AutoCloseable {
   }
 
   private static void requeue(Connection c, String robotId, long now) throws SQLException {
-    // a task that was in flight on a robot that restarted or vanished: counts as a failed attempt only when it is retried
+    // a task in flight on a robot that restarted, left or vanished goes back to the queue, unless it has used its attempts
+    // (a task that crashes every agent that takes it must not cycle forever): then it and its job fail
+    List<Long> exhausted = new ArrayList<>();
+    try (PreparedStatement s = prepare(c, "SELECT id, job_id FROM tasks WHERE robot_id = ? AND status = 'assigned' AND attempts >= max_attempts",
+        robotId); ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        exhausted.add(r.getLong(2));
+        exec(c, "UPDATE tasks SET status = 'failed', updated_ms = ? WHERE id = ?", now, r.getLong(1));
+      }
+    }
+    for (long job : exhausted) exec(c, "UPDATE jobs SET status = 'failed', finished_ms = ? WHERE id = ? AND status = 'running'", now, job);
     exec(c, "UPDATE tasks SET status = 'queued', robot_id = NULL, updated_ms = ? WHERE robot_id = ? AND status = 'assigned'", now, robotId);
   }
 

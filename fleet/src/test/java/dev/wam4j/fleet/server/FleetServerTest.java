@@ -91,6 +91,15 @@ class FleetServerTest {
     assertThat(get("/api/v1/robots/" + bId, operator).status()).as("operators read any robot").isEqualTo(200);
     assertThat(post("/api/v1/robots/" + aId + "/state", operator, "{\"seq\": 1, \"state\": \"idle\"}").status())
         .as("an operator cannot post a robot's telemetry").isEqualTo(403);
+    assertThat(get("/api/v1/robots/" + bId + "/view", aToken).status()).as("another robot's camera").isEqualTo(403);
+    assertThat(get("/api/v1/robots/" + bId + "/model", aToken).status()).isEqualTo(403);
+    assertThat(post("/api/v1/robots/" + bId + "/uploads", aToken, "{}").status()).isEqualTo(403);
+    for (String path : java.util.List.of("/api/v1/models", "/api/v1/deployments", "/api/v1/datasets", "/api/v1/telemetry/stats")) {
+      assertThat(get(path, aToken).status()).as(path).isEqualTo(403);
+    }
+    assertThat(post("/api/v1/deployments", aToken, "{\"model\": \"m\", \"version\": 1}").status()).isEqualTo(403);
+    assertThat(call("POST", "/api/v1/models/m", aToken, "zip", "application/zip").status()).isEqualTo(403);
+    assertThat(get("/api/v1/models/m/1/archive", aToken).status()).as("a model not deployed to it").isIn(403, 404);
   }
 
   @Test
@@ -102,7 +111,7 @@ class FleetServerTest {
     assertThat(malformed.body().get("error").asText()).startsWith("malformed JSON");
     assertThat(post("/api/v1/robots/" + id + "/state", token, "[1, 2]").body().get("error").asText()).contains("expected a JSON object");
     assertThat(post("/api/v1/robots/" + id + "/state", token, "{\"seq\": -3, \"state\": \"idle\"}").body().get("error").asText())
-        .contains("'seq' must be an integer >= 0");
+        .contains("'seq' must be an integer in 0..2^63-1");
     assertThat(post("/api/v1/robots/" + id + "/connection", token, "{\"embodiment\": \"dog\"}").status()).isEqualTo(400);
     Reply doc = call("POST", "/api/v1/jobs", operator, "# Job\n## Step\n- count: lots\n", "text/markdown");
     assertThat(doc.status()).isEqualTo(400);
@@ -110,6 +119,15 @@ class FleetServerTest {
     Reply big = post("/api/v1/robots", operator, "{\"name\": \"" + "x".repeat(2 << 20) + "\"}");
     assertThat(big.status()).isEqualTo(413);
     assertThat(get("/api/v1/jobs/notanumber", operator).status()).isEqualTo(400);
+    // values longer than their columns: a 400 (or 413), never a 500
+    assertThat(post("/api/v1/robots/" + id + "/state", token, "{\"seq\": 1, \"state\": \"" + "s".repeat(40) + "\"}").status()).isEqualTo(400);
+    assertThat(post("/api/v1/robots/" + id + "/state", token, "{\"seq\": 1, \"state\": \"dancing\"}").status()).isEqualTo(400);
+    assertThat(post("/api/v1/robots/" + id + "/state", token, "{\"seq\": 2, \"state\": \"idle\", \"note\": \"" + "n".repeat(70_000) + "\"}")
+        .status()).isEqualTo(413);
+    assertThat(post("/api/v1/robots", operator, "{\"name\": \"" + "n".repeat(200) + "\"}").status()).isEqualTo(400);
+    assertThat(post("/api/v1/robots/" + id + "/alerts", token, "{\"kind\": \"" + "k".repeat(40) + "\", \"message\": \"m\"}").status()).isEqualTo(400);
+    assertThat(post("/api/v1/robots/" + id + "/state", token, "{\"seq\": 99999999999999999999999, \"state\": \"idle\"}").status()).isEqualTo(400);
+    assertThat(post("/api/v1/robots", operator, "{\"name\": \"a\\u0000b\"}").status()).isEqualTo(400);
     assertThat(get("/api/v1/jobs/999", operator).status()).isEqualTo(404);
     assertThat(get("/api/v1/nothing", operator).status()).isEqualTo(404);
   }
@@ -176,14 +194,17 @@ class FleetServerTest {
     java.util.List<dev.wam4j.data.lerobot.write.WriteFeature> features = java.util.List.of(
         new dev.wam4j.data.lerobot.write.WriteFeature.Video("observation.image", 16, 16),
         new dev.wam4j.data.lerobot.write.WriteFeature.Vector("observation.state", java.util.List.of("x", "y")),
-        new dev.wam4j.data.lerobot.write.WriteFeature.Vector("action", java.util.List.of("x", "y")));
+        new dev.wam4j.data.lerobot.write.WriteFeature.Vector("action", java.util.List.of("x", "y")),
+        new dev.wam4j.data.lerobot.write.WriteFeature.Scalar("next.reward", dev.wam4j.data.lerobot.write.WriteFeature.ScalarType.FLOAT32),
+        new dev.wam4j.data.lerobot.write.WriteFeature.Scalar("next.done", dev.wam4j.data.lerobot.write.WriteFeature.ScalarType.BOOL),
+        new dev.wam4j.data.lerobot.write.WriteFeature.Scalar("next.success", dev.wam4j.data.lerobot.write.WriteFeature.ScalarType.BOOL));
     Path ds;
     try (var w = dev.wam4j.data.lerobot.write.LeRobotWriter.create(dir.resolve("ds"),
         dev.wam4j.data.lerobot.write.LeRobotWriteConfig.of(10, "test", features))) {
       w.beginEpisode("push");
       for (int t = 0; t < 3; t++) {
         w.setImage("observation.image", new byte[16 * 16 * 3], 0).setVector("observation.state", new float[] {t, t})
-            .setVector("action", new float[] {t, -t});
+            .setVector("action", new float[] {t, -t}).setFloat("next.reward", 0).setBool("next.done", t == 2).setBool("next.success", false);
         w.endFrame();
       }
       w.endEpisode();
@@ -204,9 +225,15 @@ class FleetServerTest {
   void anEpisodeUploadResumesFromTheServersOffsetIsCheckedAndADuplicateIsIgnored() throws Exception {
     JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\"}").body(), b = post("/api/v1/robots", operator, "{\"name\": \"b\"}").body();
     String id = a.get("robot_id").asText(), token = a.get("token").asText(), other = b.get("token").asText();
+    post("/api/v1/robots/" + id + "/connection", token, "{\"embodiment\": \"robot\"}");
+    call("POST", "/api/v1/jobs", operator, "# J\n## Push\n- count: 2\n", "text/markdown");
+    long taskId = post("/api/v1/robots/" + id + "/tasks/next", token, null).body().get("id").asLong();
     byte[] zip = episodeZip(data.resolve("work"));
     String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(zip));
-    String open = "{\"task_name\": \"Push\", \"sha256\": \"" + sha + "\", \"size_bytes\": " + zip.length + "}";
+    String open = "{\"task_id\": " + taskId + ", \"sha256\": \"" + sha + "\", \"size_bytes\": " + zip.length + "}";
+    assertThat(post("/api/v1/robots/" + id + "/uploads", other, open).status()).as("opening an upload as another robot").isEqualTo(403);
+    assertThat(post("/api/v1/robots/" + id + "/uploads", token, open.replace("\"task_id\": " + taskId, "\"task_id\": " + (taskId + 1))).status())
+        .as("a task never given to a robot").isEqualTo(403);
     Reply u = post("/api/v1/robots/" + id + "/uploads", token, open);
     String uid = u.body().get("upload_id").asText();
     assertThat(u.body().get("received_bytes").asLong()).isZero();
@@ -237,13 +264,20 @@ class FleetServerTest {
     // a corrupted upload is refused and discarded
     byte[] bad = zip.clone();
     bad[bad.length / 3] ^= 0x55;
-    String badOpen = "{\"task_name\": \"Push\", \"sha256\": \"" + "0".repeat(64) + "\", \"size_bytes\": " + bad.length + "}";
+    String badOpen = "{\"task_id\": " + taskId + ", \"sha256\": \"" + "0".repeat(64) + "\", \"size_bytes\": " + bad.length + "}";
     String badId = post("/api/v1/robots/" + id + "/uploads", token, badOpen).body().get("upload_id").asText();
     put("/api/v1/uploads/" + badId + "?offset=0", token, bad);
     Reply refused = post("/api/v1/uploads/" + badId + "/complete", token, null);
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.body().get("error").asText()).contains("SHA-256 mismatch");
-    assertThat(post("/api/v1/robots/" + id + "/uploads", token, "{\"task_name\": \"Push\", \"sha256\": \"xyz\", \"size_bytes\": 5}").status())
+    assertThat(post("/api/v1/robots/" + id + "/uploads", token, "{\"task_id\": " + taskId + ", \"sha256\": \"xyz\", \"size_bytes\": 5}").status())
         .isEqualTo(400);
+    // not a zip at all: a 400, and the bytes are dropped so the robot can send them again
+    byte[] junk = "not a zip".getBytes();
+    String junkSha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(junk));
+    String junkId = post("/api/v1/robots/" + id + "/uploads", token, "{\"task_id\": " + taskId + ", \"sha256\": \"" + junkSha
+        + "\", \"size_bytes\": " + junk.length + "}").body().get("upload_id").asText();
+    put("/api/v1/uploads/" + junkId + "?offset=0", token, junk);
+    assertThat(post("/api/v1/uploads/" + junkId + "/complete", token, null).status()).isEqualTo(400);
   }
 }

@@ -59,7 +59,10 @@ class FleetStoreTest {
       Records.Task t1 = s.claimTask(a).orElseThrow(), t2 = s.claimTask(b).orElseThrow();
       assertThat(t1.stepIndex()).isZero();
       assertThat(t2.stepIndex()).isZero();
-      assertThat(s.claimTask(a)).as("step 2 waits for step 1").isEmpty();
+      assertThat(s.claimTask(a)).as("asking again returns the task it holds").contains(t1);
+      String c = s.enrollRobot("c", "lab").robotId();
+      s.register(c, "robot", "{}");
+      assertThat(s.claimTask(c)).as("step 2 waits for step 1").isEmpty();
       assertThatThrownBy(() -> s.finishTask(b, t1.id(), true, "{}")).hasMessageContaining("not assigned to robot " + b);
       s.finishTask(a, t1.id(), true, "{\"coverage\": 0.9}");
       assertThat(s.finishTask(b, t2.id(), false, "{}").status()).as("first failure: queued again").isEqualTo("queued");
@@ -145,6 +148,23 @@ class FleetStoreTest {
       assertThatThrownBy(() -> s.deploy("pusht", 3, "lab", false)).hasMessageContaining("no model pusht version 3");
       assertThatThrownBy(() -> s.deploy("pusht", 1, "empty", true)).hasMessageContaining("no robot to be the canary");
       assertThatThrownBy(() -> s.setDeploymentStatus(canary.id(), "active")).hasMessageContaining("was rolled back");
+    }
+  }
+
+  @Test
+  void aTaskThatKeepsLosingItsRobotFailsOnceItsAttemptsAreUsedAndALeavingRobotGivesItsTaskBack() throws Exception {
+    try (FleetStore s = FleetStore.embedded(dir)) {
+      String a = s.enrollRobot("a", "lab").robotId();
+      s.register(a, "robot", "{}");
+      long job = s.submitJob(JobDocumentParser.parse("# One\n## Only\n"), "# One\n## Only\n", 2);
+      s.claimTask(a).orElseThrow();
+      s.telemetry(a, 1, "offline", "{}"); // the agent leaves mid-task
+      assertThat(s.job(job).orElseThrow().queued()).isEqualTo(1);
+      s.register(a, "robot", "{}");
+      s.claimTask(a).orElseThrow(); // attempt 2 of 2
+      s.register(a, "robot", "{}"); // the agent crashed and came back: no attempt left
+      assertThat(s.tasks(job).get(0).status()).isEqualTo("failed");
+      assertThat(s.job(job).orElseThrow().status()).isEqualTo("failed");
     }
   }
 }
