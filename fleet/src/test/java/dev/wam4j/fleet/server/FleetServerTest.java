@@ -280,4 +280,32 @@ class FleetServerTest {
     put("/api/v1/uploads/" + junkId + "?offset=0", token, junk);
     assertThat(post("/api/v1/uploads/" + junkId + "/complete", token, null).status()).isEqualTo(400);
   }
+
+  @Test
+  void theFlywheelRunsTheFineTuningCommandOnceATasksDataCrossesTheThreshold() throws Exception {
+    server.close();
+    Path marker = data.resolve("triggered.txt");
+    // one 3-frame episode is 0.0000833 h of data: past the 0.00005 h threshold, so the command runs once
+    server = FleetServer.start(new FleetServer.Config(0, data, null, 1 << 20, 10_000, 3,
+        "echo \"$WAM4J_TASK $WAM4J_HOURS $WAM4J_DATASET\" >> " + marker, 0.00005));
+    JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\"}").body();
+    String id = a.get("robot_id").asText(), token = a.get("token").asText();
+    post("/api/v1/robots/" + id + "/connection", token, "{\"embodiment\": \"robot\"}");
+    call("POST", "/api/v1/jobs", operator, "# J\n## Push\n", "text/markdown");
+    long taskId = post("/api/v1/robots/" + id + "/tasks/next", token, null).body().get("id").asLong();
+    byte[] zip = episodeZip(data.resolve("work"));
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(zip));
+    String uid = post("/api/v1/robots/" + id + "/uploads", token, "{\"task_id\": " + taskId + ", \"sha256\": \"" + sha + "\", \"size_bytes\": "
+        + zip.length + "}").body().get("upload_id").asText();
+    put("/api/v1/uploads/" + uid + "?offset=0", token, zip);
+    assertThat(post("/api/v1/uploads/" + uid + "/complete", token, null).status()).isEqualTo(201);
+    server.awaitDatasets();
+    for (int i = 0; i < 50 && (!Files.exists(marker) || Files.readString(marker).isBlank()); i++) Thread.sleep(100);
+    String line = Files.readString(marker).strip();
+    assertThat(line).startsWith("Push 8.3").endsWith(server.dataset("Push").toAbsolutePath().toString());
+    assertThat(server.store().triggeredHours("Push")).isCloseTo(3 / 36_000.0, org.assertj.core.data.Offset.offset(1e-12));
+    try (var ds = dev.wam4j.data.lerobot.LeRobotDataset.open(server.dataset("Push"))) {
+      assertThat(ds.episodes()).hasSize(1);
+    }
+  }
 }
