@@ -48,6 +48,19 @@ final class FleetCommand {
       return spec.commandLine().getOut();
     }
 
+    /** GETs a listing and prints it as JSON ({@code --json}) or as lines under an optional header. */
+    int listing(String path, String header, java.util.function.Function<JsonNode, String> line) throws Exception {
+      JsonNode r = client().get(path);
+      if (json) {
+        print(r);
+        return 0;
+      }
+      if (header != null) out().println(header);
+      for (JsonNode x : r) out().println(line.apply(x));
+      out().flush();
+      return 0;
+    }
+
     void print(JsonNode n) {
       out().println(n == null ? "null" : n.toPrettyString());
       out().flush();
@@ -76,19 +89,10 @@ final class FleetCommand {
   static final class Robots extends Operator {
     @Override
     public Integer call() throws Exception {
-      JsonNode r = client().get("/api/v1/robots");
-      if (json) {
-        print(r);
-        return 0;
-      }
-      out().printf("%-16s %-12s %-10s %-10s %-9s %s%n", "id", "name", "group", "embodiment", "state", "last seen");
-      for (JsonNode x : r) {
-        out().printf("%-16s %-12s %-10s %-10s %-9s %s%n", x.get("id").asText(), x.get("name").asText(), x.get("group").asText(),
-            x.path("embodiment").asText("-"), x.get("state").asText(),
-            x.get("last_seen_ms").isNull() ? "never" : java.time.Instant.ofEpochMilli(x.get("last_seen_ms").asLong()).toString());
-      }
-      out().flush();
-      return 0;
+      return listing("/api/v1/robots", String.format("%-16s %-12s %-10s %-10s %-9s %s", "id", "name", "group", "embodiment", "state", "last seen"),
+          x -> String.format("%-16s %-12s %-10s %-10s %-9s %s", x.get("id").asText(), x.get("name").asText(), x.get("group").asText(),
+              x.path("embodiment").asText("-"), x.get("state").asText(),
+              x.get("last_seen_ms").isNull() ? "never" : java.time.Instant.ofEpochMilli(x.get("last_seen_ms").asLong()).toString()));
     }
   }
 
@@ -117,18 +121,9 @@ final class FleetCommand {
   static final class Jobs extends Operator {
     @Override
     public Integer call() throws Exception {
-      JsonNode r = client().get("/api/v1/jobs");
-      if (json) {
-        print(r);
-        return 0;
-      }
-      out().printf("%-5s %-30s %-8s %s%n", "id", "title", "status", "tasks done/failed/running/queued of total");
-      for (JsonNode j : r) {
-        out().printf("%-5d %-30s %-8s %d/%d/%d/%d of %d%n", j.get("id").asLong(), j.get("title").asText(), j.get("status").asText(),
-            j.get("done").asInt(), j.get("failed").asInt(), j.get("assigned").asInt(), j.get("queued").asInt(), j.get("tasks").asInt());
-      }
-      out().flush();
-      return 0;
+      return listing("/api/v1/jobs", String.format("%-5s %-30s %-8s %s", "id", "title", "status", "tasks done/failed/running/queued of total"),
+          j -> String.format("%-5d %-30s %-8s %d/%d/%d/%d of %d", j.get("id").asLong(), j.get("title").asText(), j.get("status").asText(),
+              j.get("done").asInt(), j.get("failed").asInt(), j.get("assigned").asInt(), j.get("queued").asInt(), j.get("tasks").asInt()));
     }
   }
 
@@ -169,17 +164,8 @@ final class FleetCommand {
   static final class Alerts extends Operator {
     @Override
     public Integer call() throws Exception {
-      JsonNode r = client().get("/api/v1/alerts");
-      if (json) {
-        print(r);
-        return 0;
-      }
-      for (JsonNode a : r) {
-        out().printf("%d %s robot %s task %s: %s%n", a.get("id").asLong(), java.time.Instant.ofEpochMilli(a.get("created_ms").asLong()),
-            a.get("robot_id").asText(), a.get("task_id").asText(), a.get("message").asText());
-      }
-      out().flush();
-      return 0;
+      return listing("/api/v1/alerts", null, a -> String.format("%d %s robot %s task %s: %s", a.get("id").asLong(),
+          java.time.Instant.ofEpochMilli(a.get("created_ms").asLong()), a.get("robot_id").asText(), a.get("task_id").asText(), a.get("message").asText()));
     }
   }
 
@@ -187,17 +173,8 @@ final class FleetCommand {
   static final class Datasets extends Operator {
     @Override
     public Integer call() throws Exception {
-      JsonNode r = client().get("/api/v1/datasets");
-      if (json) {
-        print(r);
-        return 0;
-      }
-      for (JsonNode d : r) {
-        out().printf("%-30s %4d episodes (%d successful), %6d frames, %.4f h  %s%n", d.get("task").asText(), d.get("episodes").asInt(),
-            d.get("successes").asInt(), d.get("frames").asLong(), d.get("hours").asDouble(), d.get("dataset").asText());
-      }
-      out().flush();
-      return 0;
+      return listing("/api/v1/datasets", null, d -> String.format("%-30s %4d episodes (%d successful), %6d frames, %.4f h  %s", d.get("task").asText(),
+          d.get("episodes").asInt(), d.get("successes").asInt(), d.get("frames").asLong(), d.get("hours").asDouble(), d.get("dataset").asText()));
     }
   }
 
@@ -233,14 +210,8 @@ final class FleetCommand {
   static final class Models extends Operator {
     @Override
     public Integer call() throws Exception {
-      JsonNode r = client().get("/api/v1/models");
-      if (json) {
-        print(r);
-        return 0;
-      }
-      for (JsonNode m : r) out().printf("%-20s v%-3d %s%n", m.get("name").asText(), m.get("version").asInt(), m.get("sha256").asText());
-      out().flush();
-      return 0;
+      return listing("/api/v1/models", null,
+          m -> String.format("%-20s v%-3d %s", m.get("name").asText(), m.get("version").asInt(), m.get("sha256").asText()));
     }
   }
 
@@ -297,17 +268,9 @@ final class FleetCommand {
   static final class Deployments extends Operator {
     @Override
     public Integer call() throws Exception {
-      JsonNode r = client().get("/api/v1/deployments");
-      if (json) {
-        print(r);
-        return 0;
-      }
-      for (JsonNode d : r) {
-        out().printf("%-4d %s v%d -> group %s: %s%s%n", d.get("id").asLong(), d.get("model_name").asText(), d.get("model_version").asInt(),
-            d.get("group").asText(), d.get("status").asText(), d.get("canary_robot_id").isNull() ? "" : " (canary " + d.get("canary_robot_id").asText() + ")");
-      }
-      out().flush();
-      return 0;
+      return listing("/api/v1/deployments", null, d -> String.format("%-4d %s v%d -> group %s: %s%s", d.get("id").asLong(), d.get("model_name").asText(),
+          d.get("model_version").asInt(), d.get("group").asText(), d.get("status").asText(),
+          d.get("canary_robot_id").isNull() ? "" : " (canary " + d.get("canary_robot_id").asText() + ")"));
     }
   }
 

@@ -81,7 +81,14 @@ public final class FleetClient {
 
   private JsonNode send(HttpRequest.Builder b, Void unused) throws IOException, InterruptedException {
     if (token != null) b.header("Authorization", "Bearer " + token);
-    HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r;
+    try {
+      r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (java.net.ConnectException e) {
+      java.net.ConnectException named = new java.net.ConnectException("cannot reach the fleet server at " + base + " (is 'wam4j serve' running there?)");
+      named.initCause(e);
+      throw named;
+    }
     JsonNode body = r.body().isEmpty() ? null : JSON.readTree(r.body());
     if (r.statusCode() / 100 != 2) {
       String msg = body != null && body.has("error") ? body.get("error").asText() : r.body();
