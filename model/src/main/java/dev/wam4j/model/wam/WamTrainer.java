@@ -169,17 +169,29 @@ public final class WamTrainer implements AutoCloseable {
       NDArray x1 = m.create(chunk, new Shape(b, a)).repeat(0, k);
       NDArray x0 = m.create(noise, new Shape((long) b * k, a));
       NDArray t = m.create(times, new Shape((long) b * k, 1));
-      NDArray xt = x0.mul(t.neg().add(1)).add(x1.mul(t));
+      NDArray xt = x0.mul(t.neg().add(scalar(m, 1f))).add(x1.mul(t));
       NDArray condition = dyn.get(1).repeat(0, k);
       NDArray v = net.velocity(ps, xt, t, condition, training);
       NDArray w = m.create(mask, new Shape(b, config.actionHorizon(), 1)).repeat(0, k)
           .broadcast((long) b * k, config.actionHorizon(), 2).reshape((long) b * k, a);
       NDArray err = v.sub(x1.sub(x0)).square().mul(w);
-      actionLoss = err.sum().div(w.sum().maximum(1f));
+      actionLoss = err.sum().div(w.sum().maximum(scalar(m, 1f)));
     }
-    NDArray total = actionLoss.mul((float) config.actionWeight()).add(videoLoss.mul((float) config.videoWeight()))
-        .add(reconLoss.mul((float) config.reconWeight()));
+    NDArray total = actionLoss.mul(scalar(m, (float) config.actionWeight()))
+        .add(videoLoss.mul(scalar(m, (float) config.videoWeight())))
+        .add(reconLoss.mul(scalar(m, (float) config.reconWeight())));
     return new NDArray[] {total, actionLoss, videoLoss, reconLoss};
+  }
+
+  /**
+   * A scalar tensor that lives until the step's scope closes, i.e. past the backward pass. Never use
+   * DJL's {@code Number} overloads ({@code x.mul(2f)}) on a tensor autograd may differentiate: the
+   * PyTorch engine wraps the number in a tensor that aliases a Java direct buffer (no copy), closes it
+   * as soon as the op returns, and autograd keeps that tensor for backward; once a garbage collection
+   * frees the buffer, backward reads freed memory and the gradient is garbage (NaN at a random step).
+   */
+  static NDArray scalar(NDManager m, float value) {
+    return m.create(value);
   }
 
   /** Moves every frame of each sample (history and future alike) by one random offset, edges repeated. */

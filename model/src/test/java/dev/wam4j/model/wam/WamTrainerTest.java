@@ -3,6 +3,11 @@ package dev.wam4j.model.wam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import dev.wam4j.data.loader.TrainingLoader;
 import dev.wam4j.model.CheckpointException;
 import dev.wam4j.model.policy.Plan;
@@ -10,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,6 +148,57 @@ class WamTrainerTest {
     assertThat(doubled.frames()).isEqualTo(2 * 4 * 24);
     try (WamTrainer trainer = WamTrainer.create(shifted, doubled)) {
       for (int i = 0; i < 3; i++) assertThat(trainer.step().total()).isFinite();
+    }
+  }
+
+  /**
+   * The bug behind NaN gradients at random steps on some machines: DJL's {@code x.mul(2f)} makes the
+   * scalar a tensor over a Java direct buffer and closes it at once while autograd keeps it; a garbage
+   * collection before backward freed it. The forward pass must keep everything backward reads alive.
+   */
+  @Test
+  void aGarbageCollectionBetweenForwardAndBackwardLeavesTheGradientUnchanged() throws Exception {
+    WamConfig c = tiny();
+    float[] calm = firstGradient(c, false), collected = firstGradient(c, true);
+    for (float g : calm) assertThat(g).isFinite();
+    assertThat(calm).isNotEqualTo(new float[calm.length]);
+    assertThat(collected).containsExactly(calm);
+  }
+
+  /** Every weight's gradient after one forward and backward pass on the first batch, concatenated. */
+  private static float[] firstGradient(WamConfig c, boolean collectGarbageBeforeBackward) throws Exception {
+    TrainingLoader loader = loader(c);
+    var batch = loader.newBatch();
+    loader.sample(batch);
+    try (WamTrainer trainer = WamTrainer.create(c, loader); NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDManager m = trainer.model().getNDManager();
+      try (GradientCollector collector = m.getEngine().newGradientCollector()) {
+        NDArray[] terms = trainer.losses(new ParameterStore(m, false), m, batch, new SplittableRandom(7), true);
+        if (collectGarbageBeforeBackward) freeUnreachableDirectBuffersAndReuseTheirMemory();
+        collector.backward(terms[0]);
+      }
+      java.util.List<Float> all = new java.util.ArrayList<>();
+      for (var p : trainer.optimizer().parameters()) {
+        for (float g : p.getArray().getGradient().toFloatArray()) all.add(g);
+      }
+      float[] grads = new float[all.size()];
+      for (int i = 0; i < grads.length; i++) grads[i] = all.get(i);
+      return grads;
+    }
+  }
+
+  /** Runs the collector until the direct buffers' cleaners have run, then fills freed memory with NaN. */
+  private static void freeUnreachableDirectBuffersAndReuseTheirMemory() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(50);
+    }
+    java.util.List<java.nio.ByteBuffer> reuse = new java.util.ArrayList<>();
+    for (int i = 0; i < 4096; i++) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(4 * (1 + i % 8)).order(java.nio.ByteOrder.nativeOrder());
+      while (b.remaining() >= 4) b.putFloat(Float.NaN);
+      reuse.add(b);
     }
   }
 }
