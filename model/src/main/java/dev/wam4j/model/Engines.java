@@ -21,11 +21,14 @@ public final class Engines {
   static final String NATIVE_ARTIFACT = "ai.djl.pytorch:pytorch-native-cpu:2.7.1 (classifier linux-x86_64)";
   static final String JNI_ARTIFACT = "ai.djl.pytorch:pytorch-jni:2.7.1-0.36.0";
 
+  private static boolean configured;
+
   private Engines() {}
 
   /**
    * The PyTorch engine, started offline. Sets {@code ai.djl.offline=true} unless the property is
-   * already set, so DJL never tries a download.
+   * already set, so DJL never tries a download. The first call also quiets libtorch's C++ log and
+   * settles NNPACK for this CPU ({@link TorchNative}).
    *
    * @throws IllegalStateException naming the missing artifact when the PyTorch natives, the JNI
    *     library or the engine itself are not on the classpath, or when the natives fail to load
@@ -46,7 +49,12 @@ public final class Engines {
       }
     }
     try {
-      return Engine.getEngine(PYTORCH);
+      Engine engine = Engine.getEngine(PYTORCH);
+      if (!configured) {
+        TorchNative.configure();
+        configured = true;
+      }
+      return engine;
     } catch (RuntimeException | UnsatisfiedLinkError e) {
       throw new IllegalStateException("cannot start DJL's PyTorch engine offline (needs ai.djl.pytorch:pytorch-engine, "
           + JNI_ARTIFACT + " and " + NATIVE_ARTIFACT + "): " + e.getMessage(), e);

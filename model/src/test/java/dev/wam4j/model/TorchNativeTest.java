@@ -1,0 +1,67 @@
+package dev.wam4j.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** libtorch's C++ log stays quiet: a user sees wam4j's lines, not native warnings. */
+class TorchNativeTest {
+  @Test
+  void startingTheEngineSetsLibtorchsLogLevelToErrors() {
+    Engines.pytorch();
+    assertThat(TorchNative.applied()).startsWith("applied:");
+    if (System.getenv("TORCH_CPP_LOG_LEVEL") == null) {
+      assertThat(TorchNative.logLevel()).isEqualTo(TorchNative.LOG_LEVEL_ERROR);
+      assertThat(TorchNative.applied()).contains("log level ERROR");
+    } else {
+      assertThat(TorchNative.applied()).contains("TORCH_CPP_LOG_LEVEL");
+    }
+    assertThat(TorchNative.applied().contains("NNPACK off")).isEqualTo(!TorchNative.cpuHasAvx2AndFma());
+  }
+
+  /** {@code NDArray.set} runs DJL's JNI code that libtorch warns about ("AutoNonVariableTypeMode is deprecated"). */
+  @Test
+  void aProcessThatTriggersLibtorchWarningsPrintsNoneOfThem() throws IOException, InterruptedException {
+    assertThat(stderrOfTrigger(false)).doesNotContain("Warning").doesNotContain("NNPACK").doesNotContainPattern("(?m)^\\[W");
+    // the same process with libtorch's defaults shows what is being silenced
+    assertThat(stderrOfTrigger(true)).contains("AutoNonVariableTypeMode is deprecated");
+  }
+
+  private static String stderrOfTrigger(boolean keepDefaults) throws IOException, InterruptedException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true",
+        "-D" + TorchNative.KEEP_DEFAULTS_PROPERTY + "=" + keepDefaults, "-cp", System.getProperty("java.class.path"),
+        WarningTrigger.class.getName())).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("stderr: %s", err).isZero();
+    assertThat(out).contains("set 1.0 2.0 conv ok");
+    return err;
+  }
+
+  /** Main of the child process above. */
+  static final class WarningTrigger {
+    public static void main(String[] args) {
+      try (NDManager m = NDManager.newBaseManager(Engines.pytorch().defaultDevice(), Engines.PYTORCH)) {
+        NDArray a = m.zeros(new Shape(2));
+        a.set(new float[] {1f, 2f});
+        // a batch-1 3x3 convolution on a small input: the case where PyTorch asks NNPACK first
+        NDArray x = m.ones(new Shape(1, 4, 12, 12)), w = m.ones(new Shape(4, 4, 3, 3));
+        NDArray conv = Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow();
+        float[] v = a.toFloatArray();
+        System.out.println("set " + v[0] + " " + v[1] + " conv " + (conv.getShape().get(1) == 4 ? "ok" : "bad"));
+      }
+    }
+  }
+}
