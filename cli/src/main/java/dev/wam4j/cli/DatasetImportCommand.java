@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 final class DatasetImportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--zarr", description = "Replay buffer (default: ../shared/data/pusht_cchi_v7_replay.zarr).")
+  @Option(names = "--zarr", description = "Replay buffer (default: the full PushT demonstrations from WAM4J_DATA or the download cache, else the 25-episode sample in datasets/).")
   Path zarr;
 
   @Option(names = "--out", required = true, description = "Dataset directory to create (must not exist).")
@@ -46,7 +46,7 @@ final class DatasetImportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     VideoEncoding encoding = encoding(codec, crf);
-    Path path = zarr != null ? zarr : Paths.defaultPushTZarr();
+    Path path = zarr != null ? zarr : Paths.defaultPushTZarr(spec.commandLine().getErr());
     ReplayBuffer buffer = ReplayBuffer.open(path);
     int total = episodes > 0 ? Math.min(episodes, buffer.episodeCount()) : buffer.episodeCount();
     Progress progress = new Progress(spec.commandLine().getErr(), "import", total, "episodes");

@@ -1,5 +1,6 @@
 package dev.wam4j.cli;
 
+import dev.wam4j.data.DataSets;
 import dev.wam4j.data.collect.SimCollect;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.monitor.Signal;
@@ -66,16 +67,18 @@ final class DemoCommand implements Callable<Integer> {
     o.println("wam4j demo — PushT simulator");
     o.flush();
 
-    Path zarr = sharedZarrOrNull();
-    if (zarr != null && Files.isDirectory(zarr)) {
+    DataSets.Located demonstrations = realDemonstrations(o);
+    Path zarr = demonstrations == null ? null : demonstrations.path();
+    if (zarr != null) {
       ReplayReport r = DemonstrationReplay.run(ReplayBuffer.open(zarr), 0, null);
-      o.printf("1. physics vs %d real human demonstrations: %.4f%% of %,d recorded state values reproduced float32-exact;%n",
-          r.episodes(), 100 * r.float32ExactFraction(), r.frames() * 5);
-      o.printf("   terminal successes in episodes %s (reference: 20, 32, 51, 124, 131, 160, 195)%n", r.successEpisodes());
+      o.printf("1. physics vs %d real human demonstrations (%s): %.4f%% of %,d recorded state values reproduced float32-exact;%n",
+          r.episodes(), demonstrations.complete() ? "all of them" : "the sample in datasets/; 'wam4j data fetch pusht' for all "
+              + DataSets.PUSHT_EPISODES, 100 * r.float32ExactFraction(), r.frames() * 5);
+      o.printf("   terminal successes in episodes %s (reference, all %d: 20, 32, 51, 124, 131, 160, 195)%n", r.successEpisodes(),
+          DataSets.PUSHT_EPISODES);
+      summary.put("replay_demonstrations", demonstrations.path().toString());
       summary.put("replay_float32_exact_fraction", r.float32ExactFraction());
       summary.put("replay_success_episodes", r.successEpisodes());
-    } else {
-      o.println("1. replay check skipped: the shared PushT demonstrations were not found");
     }
     o.flush();
 
@@ -203,7 +206,9 @@ final class DemoCommand implements Callable<Integer> {
     Path data = out.resolve("datasets");
     deleteTree(data);
     Files.createDirectories(data);
-    if (zarr != null && Files.isDirectory(zarr)) {
+    if (zarr == null) {
+      o.println("4. datasets: real demonstrations skipped (not found, see 1.)");
+    } else {
       ReplayBuffer buffer = ReplayBuffer.open(zarr);
       Path real = data.resolve("pusht-real-10");
       PushTZarrImport.Result r = PushTZarrImport.run(buffer, real, 10, PushTZarrImport.config(VideoEncoding.AV1_LEROBOT), null);
@@ -229,10 +234,12 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static Path sharedZarrOrNull() {
+  /** The real PushT demonstrations, or null after saying why they are missing (outside a checkout). */
+  private static DataSets.Located realDemonstrations(PrintWriter o) {
     try {
-      return Paths.defaultPushTZarr();
+      return DataSets.pushTDemonstrations();
     } catch (IllegalStateException e) {
+      o.println("1. replay check skipped: " + e.getMessage());
       return null;
     }
   }

@@ -1,8 +1,10 @@
 package dev.wam4j.cli;
 
+import dev.wam4j.data.DataSets;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 
-/** Where the project's shared data lives, relative to the project root the launcher passes in. */
+/** The project root the launcher passes in, and the default data sets of the commands. */
 final class Paths {
   private Paths() {}
 
@@ -10,8 +12,18 @@ final class Paths {
     return Path.of(System.getProperty("wam4j.root", ".")).toAbsolutePath().normalize();
   }
 
-  /** The real PushT demonstrations (Diffusion Policy zarr replay buffer). */
-  static Path defaultPushTZarr() {
-    return dev.wam4j.data.SharedData.pushTZarr();
+  /**
+   * The real PushT demonstrations (Diffusion Policy zarr replay buffer): the full set from
+   * WAM4J_DATA or the download cache, else the 25-episode sample shipped in datasets/, which is
+   * then named on {@code err} so no one mistakes its numbers for the full set's.
+   */
+  static Path defaultPushTZarr(PrintWriter err) {
+    DataSets.Located found = DataSets.pushTDemonstrations();
+    if (!found.complete()) {
+      err.printf("wam4j: using the PushT sample shipped in datasets/ (25 of %d episodes); for all of them run"
+          + " 'wam4j data fetch pusht' or set %s%n", DataSets.PUSHT_EPISODES, DataSets.DATA_ENV);
+      err.flush();
+    }
+    return found.path();
   }
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 public final class RenderCheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--zarr", paramLabel = "PATH", description = "Replay buffer (default: ../shared/data/pusht_cchi_v7_replay.zarr from the project root).")
+  @Option(names = "--zarr", paramLabel = "PATH", description = "Replay buffer (default: the full PushT demonstrations from WAM4J_DATA or the download cache, else the 25-episode sample in datasets/).")
   Path zarr;
 
   @Option(names = "--json", description = "Print JSON.")
@@ -31,7 +31,7 @@ public final class RenderCheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path store = zarr != null ? zarr : Paths.defaultPushTZarr();
+    Path store = zarr != null ? zarr : Paths.defaultPushTZarr(spec.commandLine().getErr());
     if (episodes != null && episodes < 1) throw new IllegalArgumentException("--episodes must be >= 1, got " + episodes);
     RenderFidelity.Report r = RenderFidelity.check(ReplayBuffer.open(store), episodes == null ? 0 : episodes);
     PrintWriter out = spec.commandLine().getOut();

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 final class ReplayCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--zarr", description = "Diffusion Policy replay buffer (default: ../shared/data/pusht_cchi_v7_replay.zarr).")
+  @Option(names = "--zarr", description = "Diffusion Policy replay buffer (default: the full PushT demonstrations from WAM4J_DATA or the download cache, else the 25-episode sample in datasets/).")
   Path zarr;
 
   @Option(names = "--episodes", description = "Replay only the first N episodes (default: all).", defaultValue = "0")
@@ -31,7 +31,7 @@ final class ReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Path path = zarr != null ? zarr : Paths.defaultPushTZarr();
+    Path path = zarr != null ? zarr : Paths.defaultPushTZarr(spec.commandLine().getErr());
     ReplayBuffer buffer = ReplayBuffer.open(path);
     int total = episodes > 0 ? Math.min(episodes, buffer.episodeCount()) : buffer.episodeCount();
     Progress progress = new Progress(spec.commandLine().getErr(), "replay", total, "episodes");

@@ -64,8 +64,14 @@ class CommandSmokeTest {
   }
 
   @Test
-  void demoWritesAVideoAndASummary(@TempDir Path dir) throws Exception {
+  void demoRunsEverySectionFromTheCheckoutAloneAndSkipsNothing(@TempDir Path dir) throws Exception {
     assertThat(run("demo", "--out", dir.toString(), "--size", "96")).isZero();
+    String printed = out.toString();
+    for (String section : new String[] {"1. physics vs ", "3. digital cousins", "4. datasets: ", "5. world action model ", "6. fleet: ",
+        "7. videos: "}) {
+      assertThat(printed).as(section).contains(section);
+    }
+    assertThat(printed).doesNotContain("skipped");
     assertThat(Files.size(dir.resolve("pusht-expert.mp4"))).isPositive();
     JsonNode summary = new ObjectMapper().readTree(dir.resolve("demo.json").toFile());
     assertThat(summary.get("replay_float32_exact_fraction").asDouble()).isEqualTo(1.0);
@@ -74,6 +80,9 @@ class CommandSmokeTest {
     assertThat(Files.size(dir.resolve("cousins.png"))).isPositive();
     assertThat(summary.get("datasets").get("real").get("round_trip").get("state_exact").asDouble()).isEqualTo(1.0);
     assertThat(dir.resolve("datasets/sim-hand-5/meta/info.json")).exists();
+    assertThat(summary.get("world_action_model").get("per_seed")).hasSize(3);
+    assertThat(summary.get("fleet").get("job").get("status").asText()).isNotBlank();
+    assertThat(dir.resolve("pusht-wam-dream.mp4")).isNotEmptyFile();
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wam4j.data.SharedData;
+import dev.wam4j.data.DataSets;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.data.video.VideoWriter;
 import java.awt.image.BufferedImage;
@@ -32,7 +32,7 @@ class DatasetCommandTest {
   }
 
   private static String so101() {
-    return SharedData.dataDir().resolve("lerobot-v30-so101").toString();
+    return DataSets.lerobotV30So101().toString();
   }
 
   @Test

@@ -1,6 +1,6 @@
 package dev.wam4j.data.lerobot;
 
-import dev.wam4j.data.SharedData;
+import dev.wam4j.data.DataSets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,7 +22,7 @@ final class LeRobotBench {
     try {
       Path big = bigDataset(dir.resolve("big"), 1_000_000);
       iterate("synthetic 1M rows, state[2] + action[2]", big, 3);
-      iterate("so101 sample, state[6] + action[6]", SharedData.dataDir().resolve("lerobot-v30-so101"), 20);
+      iterate("so101 sample, state[6] + action[6]", DataSets.lerobotV30So101(), 20);
       decode(dir.resolve("video"));
     } finally {
       try (var walk = Files.walk(dir)) {

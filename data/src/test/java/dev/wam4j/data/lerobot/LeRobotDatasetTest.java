@@ -3,7 +3,7 @@ package dev.wam4j.data.lerobot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.wam4j.data.SharedData;
+import dev.wam4j.data.DataSets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -17,7 +17,7 @@ class LeRobotDatasetTest {
   @TempDir Path dir;
 
   static Path so101() {
-    return SharedData.dataDir().resolve("lerobot-v30-so101");
+    return DataSets.lerobotV30So101();
   }
 
   @Test

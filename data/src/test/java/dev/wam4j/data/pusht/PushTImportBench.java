@@ -1,6 +1,6 @@
 package dev.wam4j.data.pusht;
 
-import dev.wam4j.data.SharedData;
+import dev.wam4j.data.DataSets;
 import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
 import dev.wam4j.data.video.VideoCodec;
 import dev.wam4j.data.video.VideoEncoding;
@@ -28,7 +28,7 @@ final class PushTImportBench {
   public static void main(String[] args) throws Exception {
     Path outRoot = Path.of(args.length > 0 ? args[0] : "target/pusht-import-bench");
     int[] crfs = args.length > 1 ? Stream.of(args).skip(1).mapToInt(Integer::parseInt).toArray() : new int[] {30};
-    ReplayBuffer buffer = ReplayBuffer.open(SharedData.pushTZarr());
+    ReplayBuffer buffer = ReplayBuffer.open(DataSets.pushTDemonstrations().path());
     Files.createDirectories(outRoot);
     for (int crf : crfs) {
       Path out = outRoot.resolve("pusht-crf" + crf);

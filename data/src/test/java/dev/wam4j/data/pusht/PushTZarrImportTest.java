@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wam4j.data.SharedData;
+import dev.wam4j.data.DataSets;
 import dev.wam4j.data.lerobot.DatasetValidation;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.data.zarr.EpisodeRange;
@@ -31,7 +31,7 @@ class PushTZarrImportTest {
 
   @BeforeAll
   static void importFirstThreeEpisodes() throws Exception {
-    buffer = ReplayBuffer.open(SharedData.pushTZarr());
+    buffer = ReplayBuffer.open(DataSets.pushTSample());
     result = PushTZarrImport.run(buffer, tmp.resolve("pusht"), 3, PushTZarrImport.config(VideoEncoding.AV1_LEROBOT), e -> {});
     dataset = result.dataset();
   }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class RenderFidelityTest {
   static final Path STORE =
-      dev.wam4j.data.SharedData.pushTZarr();
+      dev.wam4j.data.DataSets.pushTSample();
 
   @Test
   void renderedFramesOfTheFirstEpisodesMatchTheRecordedOnes() throws Exception {

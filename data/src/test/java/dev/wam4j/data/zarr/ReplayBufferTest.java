@@ -6,18 +6,19 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
+/** Diffusion Policy's zarr replay buffer, read from the real sample shipped in datasets/ (first 25 of 206 episodes). */
 class ReplayBufferTest {
   static final Path STORE =
-      dev.wam4j.data.SharedData.pushTZarr();
+      dev.wam4j.data.DataSets.pushTSample();
 
   @Test
-  void pushtStoreHas206EpisodesAnd25650Frames() throws Exception {
+  void theShippedPushTSampleHasTheFirst25EpisodesAnd3172Frames() throws Exception {
     ReplayBuffer rb = ReplayBuffer.open(STORE);
-    assertThat(rb.episodeCount()).isEqualTo(206);
-    assertThat(rb.frameCount()).isEqualTo(25650);
+    assertThat(rb.episodeCount()).isEqualTo(25);
+    assertThat(rb.frameCount()).isEqualTo(3172);
     assertThat(rb.arrayNames()).contains("state", "action", "img", "keypoint", "n_contacts");
     assertThat(rb.episodeRange(0).start()).isZero();
-    assertThat(rb.episodeRange(205).end()).isEqualTo(25650);
+    assertThat(rb.episodeRange(24).end()).isEqualTo(3172);
     assertThat(rb.episodeRange(1).start()).isEqualTo(rb.episodeRange(0).end());
   }
 
@@ -40,7 +41,7 @@ class ReplayBufferTest {
   @Test
   void rangeReadsAcrossChunkBoundariesMatchAFullRead() throws Exception {
     ZarrArray state = ReplayBuffer.open(STORE).array("state");
-    assertThat(state.shape()).containsExactly(25650, 5);
+    assertThat(state.shape()).containsExactly(3172, 5);
     assertThat(state.dtype()).isEqualTo(ZarrDtype.FLOAT32);
     float[] all = state.readFloats();
     float[] part = state.readFloats(150, 200); // chunks of 161 rows: spans three
@@ -50,7 +51,7 @@ class ReplayBufferTest {
   @Test
   void imagesHoldPixelValuesInZeroTo255() throws Exception {
     ZarrArray img = ReplayBuffer.open(STORE).array("img");
-    assertThat(img.shape()).containsExactly(25650, 96, 96, 3);
+    assertThat(img.shape()).containsExactly(3172, 96, 96, 3);
     float[] f = img.readFloats(160, 2);
     float min = Float.MAX_VALUE, max = -Float.MAX_VALUE;
     for (float v : f) {

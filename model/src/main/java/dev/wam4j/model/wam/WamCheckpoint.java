@@ -153,7 +153,10 @@ public final class WamCheckpoint {
     }
   }
 
-  /** Copies checkpoint {@code from} to {@code to} without its training state (what ships in a repository). */
+  /**
+   * Copies checkpoint {@code from} to {@code to} without its training state (what ships in a
+   * repository), its data and init paths made portable ({@link PortablePaths}).
+   */
   public static void export(Path from, Path to, String evaluationMarkdown) throws IOException {
     Path src = resolve(from);
     Meta meta = readMeta(src);
@@ -165,10 +168,12 @@ public final class WamCheckpoint {
       Files.copy(src.resolve(POLICY_FILE), temp.resolve(POLICY_FILE));
       Map<String, String> files = new LinkedHashMap<>();
       files.put(POLICY_FILE, meta.files().get(POLICY_FILE));
-      Meta shipped = new Meta(meta.format(), meta.config(), meta.stage(), meta.step(), meta.parameters(), files, meta.data(),
-          meta.metrics(), meta.trainSeconds(), meta.versions());
+      Path root = PortablePaths.projectRoot();
+      Meta shipped = PortablePaths.of(new Meta(meta.format(), meta.config(), meta.stage(), meta.step(), meta.parameters(), files,
+          meta.data(), meta.metrics(), meta.trainSeconds(), meta.versions()), root);
       JSON.writeValue(temp.resolve(META_FILE).toFile(), shipped);
-      Files.writeString(temp.resolve(CARD_FILE), ModelCard.render(shipped, evaluationMarkdown, lineage(meta)), StandardCharsets.UTF_8);
+      List<Meta> lineage = lineage(meta).stream().map(m -> PortablePaths.of(m, root)).toList();
+      Files.writeString(temp.resolve(CARD_FILE), ModelCard.render(shipped, evaluationMarkdown, lineage), StandardCharsets.UTF_8);
       CheckpointDirectories.publish(temp, target);
     } catch (IOException | RuntimeException e) {
       deleteTree(temp);

@@ -7,6 +7,7 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wam4j.data.DatasetDigest;
 import dev.wam4j.data.loader.TrainingBatch;
 import dev.wam4j.data.loader.TrainingLoader;
 import dev.wam4j.model.CheckpointException;
@@ -207,6 +208,12 @@ public final class WamRun {
     data.put("extra_datasets", config.extraDatasets());
     data.put("validation_dataset", config.validationDataset());
     data.put("init", config.init());
+    // content hashes: a shipped checkpoint names its data by relative path and hash, never by a machine's path
+    data.put("dataset_sha256", DatasetDigest.sha256(Path.of(config.dataset())));
+    List<String> extraHashes = new ArrayList<>();
+    for (String extra : config.extraDatasets()) extraHashes.add(DatasetDigest.sha256(Path.of(extra)));
+    data.put("extra_datasets_sha256", extraHashes);
+    data.put("validation_dataset_sha256", config.validationDataset() == null ? null : DatasetDigest.sha256(Path.of(config.validationDataset())));
 
     try (WamTrainer trainer = WamTrainer.create(config, loader);
         TrainingLog log = resumeFrom == null ? TrainingLog.create(freshLog(dir), COLUMNS)

@@ -106,6 +106,10 @@ class WamRunTest {
     try (WamPolicy policy = WamPolicy.load(shipped)) {
       assertThat(policy.meta().step()).isEqualTo(4);
     }
+    // shipped: data by relative path or name and content hash, no path of the machine that trained it
+    String shippedJson = Files.readString(shipped.resolve("checkpoint.json")) + Files.readString(shipped.resolve("MODEL_CARD.md"));
+    assertThat(shippedJson).doesNotContain(tmp.toString()).contains("\"dataset\" : \"glide\"")
+        .contains("\"dataset_sha256\" : \"" + dev.wam4j.data.DatasetDigest.sha256(dataset) + "\"");
 
     WamConfig t = config(4);
     WamConfig wider = new WamConfig(dataset.toString(), null, pre.toString(), t.imageKey(), t.stateKey(), t.actionKey(), 96, 512,

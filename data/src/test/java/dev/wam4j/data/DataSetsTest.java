@@ -1,0 +1,36 @@
+package dev.wam4j.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The PushT demonstrations are found in WAM4J_DATA, then the download cache, then the shipped sample. */
+class DataSetsTest {
+  @TempDir Path tmp;
+
+  @AfterEach
+  void clear() {
+    System.clearProperty("wam4j.data");
+    System.clearProperty("wam4j.cache");
+  }
+
+  @Test
+  void aLocalCopyComesFirstThenTheCacheThenTheShippedSample() throws Exception {
+    Path local = Files.createDirectories(tmp.resolve("local").resolve(DataSets.PUSHT_ZARR));
+    Path cached = Files.createDirectories(tmp.resolve("cache").resolve("pusht").resolve(DataSets.PUSHT_ZARR));
+    System.setProperty("wam4j.data", tmp.resolve("local").toString());
+    System.setProperty("wam4j.cache", tmp.resolve("cache").toString());
+    assertThat(DataSets.pushTDemonstrations()).isEqualTo(new DataSets.Located(local, true, DataSets.DATA_ENV));
+    System.setProperty("wam4j.data", tmp.resolve("elsewhere").toString());
+    assertThat(DataSets.pushTDemonstrations()).isEqualTo(new DataSets.Located(cached, true, "cache"));
+    System.setProperty("wam4j.cache", tmp.resolve("empty-cache").toString());
+    DataSets.Located sample = DataSets.pushTDemonstrations();
+    assertThat(sample.complete()).isFalse();
+    assertThat(sample.path()).isEqualTo(DataSets.pushTSample());
+    assertThat(sample.path().getFileName().toString()).isEqualTo("pusht-sample.zarr");
+  }
+}
