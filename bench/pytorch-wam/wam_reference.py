@@ -75,7 +75,12 @@ if args.threads < 1 or args.steps < 1 or args.warmup < 0 or args.batches < 1:
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = str(args.threads)
 
-import torch  # noqa: E402
+try:
+    import torch  # noqa: E402
+except ImportError:
+    sys.exit(f"{sys.executable} has no torch. This script needs Debian's python3-torch (apt-get install python3-torch) "
+             "run by Debian's interpreter: /usr/bin/python3 bench/pytorch-wam/wam_reference.py ... "
+             "(a python3 earlier on PATH, e.g. pyenv's, does not see it)")
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 

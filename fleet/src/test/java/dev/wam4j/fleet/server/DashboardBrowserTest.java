@@ -1,7 +1,6 @@
 package dev.wam4j.fleet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wam4j.fleet.agent.FleetClient;
@@ -20,8 +19,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The dashboard in a real headless browser (Debian's Chromium and ChromeDriver; skipped where they are
- * not installed: {@code apt-get install chromium chromium-driver}): robots with live state, jobs, the
+ * The dashboard in a real headless browser (Debian's Chromium and ChromeDriver; fails, never skips, where
+ * they are not installed: {@code apt-get install chromium chromium-driver}, which .ci/run does): robots with live state, jobs, the
  * camera beside the dream, and an alert arriving without a reload.
  */
 class DashboardBrowserTest {
@@ -30,7 +29,9 @@ class DashboardBrowserTest {
 
   @Test
   void theDashboardShowsRobotsJobsTheDreamBesideTheCameraAndLiveAlerts() throws Exception {
-    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER), "Debian chromium and chromium-driver are not installed");
+    assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER))
+        .as("this test needs Debian's Chromium and ChromeDriver at %s and %s: apt-get install chromium chromium-driver"
+            + " (bash .ci/run installs them)", CHROMIUM, DRIVER).isTrue();
     try (FleetServer server = FleetServer.start(FleetServer.Config.of(0, tmp.resolve("data"), null))) {
       String url = "http://localhost:" + server.port(), op = server.bootstrapToken();
       FleetClient operator = new FleetClient(url, op);
