@@ -32,21 +32,24 @@ public final class DataSets {
   public record Located(Path path, boolean complete, String source) {}
 
   /**
-   * The real PushT demonstrations: the full 206 episodes from {@code WAM4J_DATA} or the cache, else
-   * the 25-episode sample shipped in {@code datasets/}.
+   * The real PushT demonstrations: the full 206 episodes from {@code WAM4J_DATA} or the cache (a
+   * verified fetch, with its SOURCE.json), else the 25-episode sample shipped in {@code datasets/}.
    *
-   * @throws IllegalStateException naming every place it looked and how to get the data
+   * @throws IllegalStateException when {@code WAM4J_DATA} is set but holds no store, or when nothing
+   *     is found (naming every place it looked and how to get the data)
    */
   public static Located pushTDemonstrations() {
     List<Path> tried = new ArrayList<>();
     String explicit = System.getProperty("wam4j.data", System.getenv(DATA_ENV));
-    if (explicit != null && !explicit.isBlank()) {
+    if (explicit != null && !explicit.isBlank()) { // asked for a local copy: its absence is an error, not a fallback
       Path p = Path.of(explicit).resolve(PUSHT_ZARR).toAbsolutePath().normalize();
       if (Files.isDirectory(p)) return new Located(p, true, DATA_ENV);
-      tried.add(p);
+      throw new IllegalStateException(DATA_ENV + " (or -Dwam4j.data) is " + explicit + " but " + p
+          + " does not exist; point it at the folder holding " + PUSHT_ZARR + ", or unset it");
     }
+    // the fetcher writes SOURCE.json only after the store verified and moved into place
     Path cached = DataCache.datasetDir("pusht").resolve(PUSHT_ZARR);
-    if (Files.isDirectory(cached)) return new Located(cached, true, "cache");
+    if (Files.isDirectory(cached) && Files.isRegularFile(cached.resolveSibling("SOURCE.json"))) return new Located(cached, true, "cache");
     tried.add(cached);
     Path sample = samplesDir() == null ? null : samplesDir().resolve("pusht-sample.zarr");
     if (sample != null && Files.isDirectory(sample)) return new Located(sample, false, "sample");

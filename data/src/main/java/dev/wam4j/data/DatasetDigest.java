@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 /**
  * A content hash of a data set folder, so a model card can say exactly which data trained it
  * without naming a machine's paths: SHA-256 over every regular file, in sorted relative-path order
- * ('/' separators), of its relative path, its size and its bytes. Hidden files and folders (names
- * starting with '.', e.g. a writer's temporary files) are left out.
+ * ('/' separators), of its relative path, its size and its bytes. Metadata files such as zarr's
+ * {@code .zarray} count; only the leftovers of writers and downloaders do not (hidden names with
+ * {@code .partial-}, {@code .part}, {@code .tmp} or {@code .lock}, and {@code .download/}).
  */
 public final class DatasetDigest {
   private DatasetDigest() {}
@@ -49,7 +50,13 @@ public final class DatasetDigest {
   }
 
   private static boolean hidden(Path relative) {
-    for (Path part : relative) if (part.toString().startsWith(".")) return true;
+    for (Path part : relative) {
+      String n = part.toString();
+      if (n.startsWith(".") && (n.contains(".partial-") || n.endsWith(".part") || n.endsWith(".tmp") || n.endsWith(".lock")
+          || n.equals(".download"))) {
+        return true;
+      }
+    }
     return false;
   }
 }

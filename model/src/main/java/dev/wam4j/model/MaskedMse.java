@@ -21,6 +21,8 @@ final class MaskedMse extends Loss {
     NDArray target = labels.get(0), mask = labels.get(1), pred = predictions.singletonOrThrow();
     long actionDim = pred.getShape().get(2);
     NDArray squared = pred.sub(target).square().mul(mask); // (B, H, A), zero on padding
+    // Number overloads are safe here only because the mask needs no gradient: autograd saves nothing of
+    // them (see model/README.md on scalars in the training graph)
     return squared.sum().div(mask.sum().mul(actionDim).maximum(1f));
   }
 }

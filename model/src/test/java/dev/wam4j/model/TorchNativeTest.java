@@ -8,16 +8,22 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** libtorch's C++ log stays quiet: a user sees wam4j's lines, not native warnings. */
 class TorchNativeTest {
   @Test
   void startingTheEngineSetsLibtorchsLogLevelToErrors() {
     Engines.pytorch();
+    if (Runtime.version().feature() < 22) { // java.lang.foreign is a preview in Java 21: libtorch keeps its defaults
+      assertThat(TorchNative.applied()).startsWith("skipped: needs Java 22+");
+      return;
+    }
     assertThat(TorchNative.applied()).startsWith("applied:");
     if (System.getenv("TORCH_CPP_LOG_LEVEL") == null) {
       assertThat(TorchNative.logLevel()).isEqualTo(TorchNative.LOG_LEVEL_ERROR);
@@ -30,24 +36,34 @@ class TorchNativeTest {
 
   /** {@code NDArray.set} runs DJL's JNI code that libtorch warns about ("AutoNonVariableTypeMode is deprecated"). */
   @Test
-  void aProcessThatTriggersLibtorchWarningsPrintsNoneOfThem() throws IOException, InterruptedException {
-    assertThat(stderrOfTrigger(false)).doesNotContain("Warning").doesNotContain("NNPACK").doesNotContainPattern("(?m)^\\[W");
+  void aProcessThatTriggersLibtorchWarningsPrintsNoneOfThem(@TempDir Path tmp) throws IOException, InterruptedException {
     // the same process with libtorch's defaults shows what is being silenced
-    assertThat(stderrOfTrigger(true)).contains("AutoNonVariableTypeMode is deprecated");
+    assertThat(stderrOfTrigger(true, tmp)).contains("AutoNonVariableTypeMode is deprecated");
+    String quiet = stderrOfTrigger(false, tmp);
+    if (Runtime.version().feature() >= 22) {
+      assertThat(quiet).doesNotContain("Warning").doesNotContain("NNPACK").doesNotContainPattern("(?m)^\\[W");
+    } else {
+      assertThat(quiet).contains("AutoNonVariableTypeMode is deprecated"); // Java 21: documented as not silenced
+    }
   }
 
-  private static String stderrOfTrigger(boolean keepDefaults) throws IOException, InterruptedException {
+  private static String stderrOfTrigger(boolean keepDefaults, Path tmp) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true",
+    Path out = tmp.resolve("out-" + keepDefaults + ".txt"), err = tmp.resolve("err-" + keepDefaults + ".txt");
+    ProcessBuilder pb = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true",
         "-D" + TorchNative.KEEP_DEFAULTS_PROPERTY + "=" + keepDefaults, "-cp", System.getProperty("java.class.path"),
-        WarningTrigger.class.getName())).start();
+        WarningTrigger.class.getName())).redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().remove("TORCH_CPP_LOG_LEVEL");
+    Process p = pb.start();
     p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("stderr: %s", err).isZero();
-    assertThat(out).contains("set 1.0 2.0 conv ok");
-    return err;
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("the child JVM did not finish in 120 s");
+    }
+    String stderr = Files.readString(err, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as("stderr: %s", stderr).isZero();
+    assertThat(Files.readString(out, StandardCharsets.UTF_8)).contains("set 1.0 2.0 conv ok");
+    return stderr;
   }
 
   /** Main of the child process above. */

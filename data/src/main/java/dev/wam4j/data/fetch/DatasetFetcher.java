@@ -92,6 +92,11 @@ public final class DatasetFetcher {
     // One fetch per data set folder at a time; closing the channel releases the lock.
     try (FileChannel lockFile = FileChannel.open(downloads.resolve(source.name() + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       lock(lockFile, source, dir);
+      Result installedMeanwhile = alreadyPresent(source, finalPath, sourceFile); // by a fetch that held the lock before us
+      if (installedMeanwhile != null) {
+        listener.phase(Phase.DONE, "already present: " + finalPath);
+        return installedMeanwhile;
+      }
       removeLeftovers(dir);
       Path part = downloads.resolve(source.name() + ".zip.part");
       listener.phase(Phase.DOWNLOADING, source.url());

@@ -1,6 +1,5 @@
 package dev.wam4j.data.fetch;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -64,7 +63,9 @@ final class ZipUnpacker {
           written = copy(zf, entry, target, written, what);
         }
       }
-    } catch (ZipException | EOFException e) {
+    } catch (FetchException e) {
+      throw e;
+    } catch (IOException e) { // a bad zip, a truncated one, or entries that clash ("a" then "a/b")
       throw corrupt(what, e);
     }
   }

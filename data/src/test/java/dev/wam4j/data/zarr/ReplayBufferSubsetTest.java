@@ -24,10 +24,8 @@ class ReplayBufferSubsetTest {
     assertThat(three.episodeCount()).isEqualTo(3);
     assertThat(three.frameCount()).isEqualTo(frames);
     for (String name : full.arrayNames()) {
-      int row = full.array(name).rowSize();
       assertThat(three.array(name).readFloats()).as(name).isEqualTo(full.array(name).readFloats(0, frames));
       assertThat(three.array(name).rows()).isEqualTo(frames);
-      assertThat(row).isPositive();
     }
     assertThat(Files.readAllBytes(r.root().resolve("data/img/0.0.0.0"))).isEqualTo(Files.readAllBytes(source.resolve("data/img/0.0.0.0")));
     try (var s = Files.list(tmp)) {

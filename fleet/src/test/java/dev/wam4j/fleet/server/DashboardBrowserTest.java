@@ -24,14 +24,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * camera beside the dream, and an alert arriving without a reload.
  */
 class DashboardBrowserTest {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium"), DRIVER = Path.of("/usr/bin/chromedriver");
+  // Debian's paths; elsewhere (snap, Fedora, macOS) point -Dwam4j.chromium and -Dwam4j.chromedriver at yours
+  static final Path CHROMIUM = Path.of(System.getProperty("wam4j.chromium", "/usr/bin/chromium"));
+  static final Path DRIVER = Path.of(System.getProperty("wam4j.chromedriver", "/usr/bin/chromedriver"));
   @TempDir Path tmp;
 
   @Test
   void theDashboardShowsRobotsJobsTheDreamBesideTheCameraAndLiveAlerts() throws Exception {
     assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER))
-        .as("this test needs Debian's Chromium and ChromeDriver at %s and %s: apt-get install chromium chromium-driver"
-            + " (bash .ci/run installs them)", CHROMIUM, DRIVER).isTrue();
+        .as("this test needs Chromium and ChromeDriver at %s and %s: on Debian apt-get install chromium chromium-driver"
+            + " (bash .ci/run does), elsewhere -Dwam4j.chromium=PATH -Dwam4j.chromedriver=PATH", CHROMIUM, DRIVER).isTrue();
     try (FleetServer server = FleetServer.start(FleetServer.Config.of(0, tmp.resolve("data"), null))) {
       String url = "http://localhost:" + server.port(), op = server.bootstrapToken();
       FleetClient operator = new FleetClient(url, op);

@@ -184,14 +184,15 @@ public final class WamTrainer implements AutoCloseable {
   }
 
   /**
-   * A scalar tensor that lives until the step's scope closes, i.e. past the backward pass. Never use
-   * DJL's {@code Number} overloads ({@code x.mul(2f)}) on a tensor autograd may differentiate: the
-   * PyTorch engine wraps the number in a tensor that aliases a Java direct buffer (no copy), closes it
-   * as soon as the op returns, and autograd keeps that tensor for backward; once a garbage collection
-   * frees the buffer, backward reads freed memory and the gradient is garbage (NaN at a random step).
+   * A scalar tensor whose memory libtorch owns (autograd holds a reference as long as it needs it).
+   * Never use DJL's {@code Number} overloads ({@code x.mul(2f)}) on a tensor autograd may
+   * differentiate: the PyTorch engine wraps the number in a tensor that aliases a Java direct buffer
+   * (no copy), closes it as soon as the op returns, and autograd keeps that tensor for backward; once a
+   * garbage collection frees the buffer, backward reads freed memory and the gradient is garbage (NaN
+   * at a random step). {@code manager.create(value)} would alias a buffer too.
    */
   static NDArray scalar(NDManager m, float value) {
-    return m.create(value);
+    return m.full(new Shape(), value);
   }
 
   /** Moves every frame of each sample (history and future alike) by one random offset, edges repeated. */

@@ -190,10 +190,12 @@ class WamTrainerTest {
 
   /** Runs the collector until the direct buffers' cleaners have run, then fills freed memory with NaN. */
   private static void freeUnreachableDirectBuffersAndReuseTheirMemory() throws InterruptedException {
-    for (int i = 0; i < 3; i++) {
+    java.lang.ref.WeakReference<java.nio.ByteBuffer> probe = new java.lang.ref.WeakReference<>(java.nio.ByteBuffer.allocateDirect(4));
+    for (int i = 0; i < 3 || (probe.get() != null && i < 40); i++) {
       System.gc();
       Thread.sleep(50);
     }
+    assertThat(probe.get()).as("a garbage collection ran (not -XX:+DisableExplicitGC)").isNull();
     java.util.List<java.nio.ByteBuffer> reuse = new java.util.ArrayList<>();
     for (int i = 0; i < 4096; i++) {
       java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(4 * (1 + i % 8)).order(java.nio.ByteOrder.nativeOrder());
