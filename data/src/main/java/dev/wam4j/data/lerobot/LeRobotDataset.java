@@ -818,13 +818,24 @@ public final class LeRobotDataset implements AutoCloseable {
     return placed;
   }
 
+  /**
+   * A file the data set's info.json names, which must lie inside the data set: a template that is
+   * absolute or climbs out ({@code ../}) would let a downloaded or uploaded data set read any file.
+   */
   private static Path resolve(Path root, String template, Map<String, Object> values, Path infoFile, String key)
       throws LeRobotFormatException {
+    String relative;
     try {
-      return root.resolve(PathTemplate.format(template, values)).normalize();
+      relative = PathTemplate.format(template, values);
     } catch (IllegalArgumentException e) {
       throw new LeRobotFormatException(infoFile, key + ": " + e.getMessage());
     }
+    Path base = root.toAbsolutePath().normalize();
+    Path p = base.resolve(relative).normalize();
+    if (Path.of(relative).isAbsolute() || !p.startsWith(base) || p.equals(base)) {
+      throw new LeRobotFormatException(infoFile, key + " '" + template + "' names " + relative + ", outside the data set " + base);
+    }
+    return p;
   }
 
   @FunctionalInterface

@@ -20,17 +20,29 @@ final class ServerProcess {
   }
 
   static ServerProcess start(LoadTest.Config c, Consumer<String> log) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(c.serverCommand());
-    cmd.addAll(List.of("--port", Integer.toString(c.port()), "--data", c.dataDir().toString()));
-    Files.createDirectories(c.dataDir());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(c.dataDir().resolve("server.log").toFile()))
-        .start();
+    return start(c.serverCommand(), c.port(), c.dataDir(), log);
+  }
+
+  /** Runs {@code serverCommand --port PORT --data DIR}, its output appended to DIR/../NAME.server.log, and waits for /health. */
+  static ServerProcess start(List<String> serverCommand, int port, Path dataDir, Consumer<String> log) throws IOException, InterruptedException {
+    if (listening(port)) { // else /health would be answered by that other server
+      throw new IOException("port " + port + " is already in use (another server still running?); choose another with --port");
+    }
+    List<String> cmd = new ArrayList<>(serverCommand);
+    cmd.addAll(List.of("--port", Integer.toString(port), "--data", dataDir.toString()));
+    Files.createDirectories(dataDir);
+    Path logFile = dataDir.resolve("server.log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+    return await(p, port, logFile, log);
+  }
+
+  private static ServerProcess await(Process p, int port, Path logFile, Consumer<String> log) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) throw new IOException("the server exited (" + p.exitValue() + "); see " + c.dataDir().resolve("server.log"));
+      if (!p.isAlive()) throw new IOException("the server exited (" + p.exitValue() + "); see " + logFile);
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + c.port() + "/api/v1/health")).build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/health")).build(),
             HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           log.accept("server up (pid " + p.pid() + ")");
@@ -41,7 +53,20 @@ final class ServerProcess {
       }
     }
     p.destroyForcibly();
-    throw new IOException("the server did not answer within 60 s; see " + c.dataDir().resolve("server.log"));
+    throw new IOException("the server did not answer within 60 s; see " + logFile);
+  }
+
+  private static boolean listening(int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("localhost", port), 1000);
+      return true;
+    } catch (IOException nothing) {
+      return false;
+    }
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   void kill() throws InterruptedException {

@@ -86,6 +86,11 @@ final class EpisodeFiles {
       }
       frames = ds.episodes().get(0).length();
       success = lastSuccess(ds);
+      // kept episodes are rebuilt into the task's dataset: one that cannot be read in full would break it for good
+      var problems = dev.wam4j.data.lerobot.DatasetValidation.validate(target, true);
+      if (!problems.isEmpty()) {
+        throw new ApiException(400, "the episode does not hold together: " + problems.subList(0, Math.min(3, problems.size())));
+      }
     } catch (IOException | RuntimeException e) {
       deleteTree(target);
       Files.deleteIfExists(p);
@@ -106,13 +111,13 @@ final class EpisodeFiles {
 
   record Kept(Path dir, int frames, boolean success) {}
 
-  private static boolean lastSuccess(LeRobotDataset ds) throws IOException {
+  static boolean lastSuccess(LeRobotDataset ds) throws IOException {
     if (!ds.features().containsKey("next.success")) return false;
     var it = ds.batches(java.util.List.of("next.success"), 4096);
     boolean last = false;
     for (var b = it.nextBatch(); b != null; b = it.nextBatch()) {
-      long[] v = b.longs("next.success");
-      if (v.length > 0) last = v[v.length - 1] != 0;
+      long[] v = b.longs("next.success"); // a buffer of the batch's capacity: only the first rows() values are this batch's
+      if (b.rows() > 0) last = v[b.rows() - 1] != 0;
     }
     return last;
   }

@@ -101,7 +101,7 @@ public final class FleetServer implements AutoCloseable {
       c.routes.exception(java.sql.SQLException.class, (e, ctx) -> { // bad data the checks missed: the caller's fault, not the server's
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (state.startsWith("22")) error(ctx, 400, "a value does not fit: " + firstLine(e.getMessage()));
-        else if (state.startsWith("23")) error(ctx, 409, "conflicts with stored data: " + firstLine(e.getMessage()));
+        else if (FleetStore.isConstraintViolation(e)) error(ctx, 409, "conflicts with stored data: " + firstLine(e.getMessage()));
         else internal(ctx, e);
       });
       c.routes.exception(Exception.class, (e, ctx) -> internal(ctx, e));
@@ -285,6 +285,7 @@ public final class FleetServer implements AutoCloseable {
       long taskId = number(b, "task_id").longValue();
       Records.Task task = store.task(taskId).orElseThrow(() -> new ApiException(400, "no task " + taskId));
       if (task.attempts() == 0) throw new ApiException(403, "task " + taskId + " was never given to a robot");
+      if (!store.attempted(taskId, id)) throw new ApiException(403, "task " + taskId + " was never given to robot " + id);
       Records.Upload u = store.openUpload(id, taskId, task.stepName(), sha, size);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("upload_id", u.id());
@@ -324,7 +325,7 @@ public final class FleetServer implements AutoCloseable {
       try {
         e = store.completeUpload(u.id(), kept.frames(), kept.success(), kept.dir().toAbsolutePath().toString());
       } catch (java.sql.SQLException ex) {
-        if (ex.getSQLState() == null || !ex.getSQLState().startsWith("23")) throw ex;
+        if (!FleetStore.isConstraintViolation(ex)) throw ex;
         json(ctx, 200, Map.of("duplicate", true)); // the same episode was kept meanwhile (another upload of the same bytes)
         return;
       }

@@ -23,8 +23,9 @@ import java.util.function.LongSupplier;
 import org.flywaydb.core.Flyway;
 
 /**
- * The fleet's state in a SQL database: an embedded H2 file by default, PostgreSQL by JDBC URL, the
- * schema kept by versioned migrations ({@code db/migration}). Tokens are stored as SHA-256 hashes.
+ * The fleet's state in a SQL database: an embedded SQLite file by default, PostgreSQL (or H2) by JDBC
+ * URL, the schema kept by versioned migrations ({@code db/migration}; {@code db/sqlite} for SQLite).
+ * Tokens are stored as SHA-256 hashes.
  * Every write is its own transaction, so what a call returned is on disk (acknowledged means stored).
  * Thread-safe.
  */
@@ -39,18 +40,35 @@ public final class FleetStore implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** The embedded database in {@code dataDir} ({@code fleet.mv.db}), created and migrated as needed. */
+  /**
+   * The embedded database in {@code dataDir}: SQLite, {@code fleet.db}, in WAL mode with
+   * {@code synchronous=FULL} (a commit is in the log file, fsynced, before the call returns), write
+   * transactions begun IMMEDIATE (one writer at a time, the others wait up to 30 s), created and
+   * migrated as needed, readable by its owner only. A folder holding an H2 database of an earlier
+   * wam4j ({@code fleet.mv.db}) is refused with the URL that opens it, rather than silently replaced.
+   */
   public static FleetStore embedded(Path dataDir) throws SQLException {
     try {
       Files.createDirectories(dataDir);
     } catch (java.io.IOException e) {
       throw new SQLException("cannot create the data folder " + dataDir + ": " + e.getMessage(), e);
     }
-    // WRITE_DELAY=0: a commit reaches the file before the call returns, so a killed server keeps what it acknowledged
-    return open("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fleet") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0", "sa", "");
+    Path dir = dataDir.toAbsolutePath();
+    if (Files.exists(dir.resolve("fleet.mv.db")) && !Files.exists(dir.resolve(SQLITE_FILE))) {
+      throw new SQLException(dir.resolve("fleet.mv.db") + " is an H2 database of an earlier wam4j, which could lose acknowledged writes"
+          + " when killed; open it with --db 'jdbc:h2:file:" + dir.resolve("fleet") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0' (and"
+          + " move its data over), or start a fresh data folder");
+    }
+    FleetStore store = open("jdbc:sqlite:" + dir.resolve(SQLITE_FILE)
+        + "?journal_mode=WAL&synchronous=FULL&busy_timeout=30000&transaction_mode=IMMEDIATE&foreign_keys=true", "", "");
+    ownerOnly(dir, SQLITE_FILE, SQLITE_FILE + "-wal", SQLITE_FILE + "-shm");
+    return store;
   }
 
-  /** The database at a JDBC URL (H2 or PostgreSQL), migrated to the current schema. */
+  /** The embedded database's file name in the data folder. */
+  public static final String SQLITE_FILE = "fleet.db";
+
+  /** The database at a JDBC URL (SQLite, PostgreSQL or H2), migrated to the current schema. */
   public static FleetStore open(String jdbcUrl, String user, String password) throws SQLException {
     return open(jdbcUrl, user, password, System::currentTimeMillis);
   }
@@ -68,13 +86,36 @@ public final class FleetStore implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new SQLException("cannot open the fleet database " + jdbcUrl + ": " + e.getMessage(), e);
     }
+    // SQLite spells auto-increment keys its own way; the rest of the schema is shared
+    String migrations = jdbcUrl.startsWith("jdbc:sqlite:") ? "classpath:db/sqlite" : "classpath:db/migration";
     try {
-      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+      Flyway.configure().dataSource(ds).locations(migrations).load().migrate();
     } catch (RuntimeException e) {
       ds.close();
       throw new SQLException("cannot migrate the fleet database " + jdbcUrl + ": " + e.getMessage(), e);
     }
     return new FleetStore(ds, clock);
+  }
+
+  /**
+   * Whether {@code e} says a row conflicts with stored data (a duplicate key, a broken constraint):
+   * SQL state class 23 in H2 and PostgreSQL; SQLite's driver leaves the state empty and reports
+   * SQLITE_CONSTRAINT (19) in the low byte of its error code.
+   */
+  public static boolean isConstraintViolation(java.sql.SQLException e) {
+    if (e.getSQLState() != null && e.getSQLState().startsWith("23")) return true;
+    return e.getClass().getName().startsWith("org.sqlite.") && (e.getErrorCode() & 0xff) == 19;
+  }
+
+  private static void ownerOnly(Path dir, String... names) {
+    for (String n : names) {
+      Path f = dir.resolve(n);
+      try {
+        if (Files.exists(f)) Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      } catch (java.io.IOException | UnsupportedOperationException e) {
+        // not a POSIX file system: its own permissions apply
+      }
+    }
   }
 
   // ---- tokens -------------------------------------------------------------------------------
@@ -155,7 +196,7 @@ public final class FleetStore implements AutoCloseable {
           try {
             exec(c, "INSERT INTO telemetry(robot_id, seq, received_ms, body) VALUES (?, ?, ?, ?)", robotId, seq, now, bodyJson);
           } catch (SQLException e) { // the same message arrived twice at once: the other copy is stored
-            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) throw e;
+            if (!isConstraintViolation(e)) throw e;
             c.rollback();
             return false;
           }
@@ -193,7 +234,7 @@ public final class FleetStore implements AutoCloseable {
 
   public List<Records.Robot> robots() throws SQLException {
     return query("SELECT id, name, robot_group, embodiment, state, last_seen_ms, factsheet, last_telemetry FROM robots ORDER BY id", r -> new Records.Robot(
-        r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getObject(6, Long.class), r.getString(7), r.getString(8)));
+        r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), nullableLong(r, 6), r.getString(7), r.getString(8)));
   }
 
   public Optional<Records.Robot> robot(String id) throws SQLException {
@@ -276,10 +317,18 @@ public final class FleetStore implements AutoCloseable {
         exec(c, "UPDATE tasks SET status = 'assigned', robot_id = ?, attempts = attempts + 1, updated_ms = ? WHERE id = ? AND status = 'queued'",
             robotId, now, id);
         exec(c, "UPDATE robots SET state = 'busy' WHERE id = ?", robotId);
+        if (count(c, "SELECT COUNT(*) FROM task_attempts WHERE task_id = ? AND robot_id = ?", id, robotId) == 0) {
+          exec(c, "INSERT INTO task_attempts(task_id, robot_id, claimed_ms) VALUES (?, ?, ?)", id, robotId, now);
+        }
         c.commit();
       }
       return task(id);
     }
+  }
+
+  /** Whether task {@code taskId} was ever given to robot {@code robotId} (its episodes may be uploaded by it only). */
+  public boolean attempted(long taskId, String robotId) throws SQLException {
+    return count("SELECT COUNT(*) FROM task_attempts WHERE task_id = ? AND robot_id = ?", taskId, robotId) > 0;
   }
 
   /**
@@ -326,7 +375,7 @@ public final class FleetStore implements AutoCloseable {
         + " SUM(CASE WHEN t.status = 'done' THEN 1 ELSE 0 END), SUM(CASE WHEN t.status = 'failed' THEN 1 ELSE 0 END),"
         + " SUM(CASE WHEN t.status = 'queued' THEN 1 ELSE 0 END), SUM(CASE WHEN t.status = 'assigned' THEN 1 ELSE 0 END)"
         + " FROM jobs j LEFT JOIN tasks t ON t.job_id = j.id GROUP BY j.id, j.title, j.status, j.created_ms, j.finished_ms ORDER BY j.id",
-        r -> new Records.Job(r.getLong(1), r.getString(2), r.getString(3), r.getLong(4), r.getObject(5, Long.class), r.getInt(6),
+        r -> new Records.Job(r.getLong(1), r.getString(2), r.getString(3), r.getLong(4), nullableLong(r, 5), r.getInt(6),
             r.getInt(7), r.getInt(8), r.getInt(9), r.getInt(10)));
   }
 
@@ -396,7 +445,7 @@ public final class FleetStore implements AutoCloseable {
   /** The episodes kept for a task, oldest first. */
   public List<Records.Episode> episodes(String taskName) throws SQLException {
     return query("SELECT id, robot_id, task_id, task_name, sha256, frames, success, path, created_ms FROM episodes WHERE task_name = ? ORDER BY id",
-        r -> new Records.Episode(r.getLong(1), r.getString(2), r.getObject(3, Long.class), r.getString(4), r.getString(5), r.getInt(6),
+        r -> new Records.Episode(r.getLong(1), r.getString(2), nullableLong(r, 3), r.getString(4), r.getString(5), r.getInt(6),
             r.getBoolean(7), r.getString(8), r.getLong(9)), taskName);
   }
 
@@ -520,7 +569,7 @@ public final class FleetStore implements AutoCloseable {
 
   public List<Records.Alert> alerts() throws SQLException {
     return query("SELECT id, robot_id, task_id, kind, message, created_ms FROM alerts ORDER BY id",
-        r -> new Records.Alert(r.getLong(1), r.getString(2), r.getObject(3, Long.class), r.getString(4), r.getString(5), r.getLong(6)));
+        r -> new Records.Alert(r.getLong(1), r.getString(2), nullableLong(r, 3), r.getString(4), r.getString(5), r.getLong(6)));
   }
 
   @Override
@@ -547,13 +596,13 @@ public final class FleetStore implements AutoCloseable {
   private static final String UPLOAD_COLUMNS = "SELECT id, robot_id, task_id, task_name, sha256, size_bytes, status, episode_id FROM uploads";
 
   private static Records.Upload upload(ResultSet r) throws SQLException {
-    return new Records.Upload(r.getString(1), r.getString(2), r.getObject(3, Long.class), r.getString(4), r.getString(5), r.getLong(6),
-        r.getString(7), r.getObject(8, Long.class));
+    return new Records.Upload(r.getString(1), r.getString(2), nullableLong(r, 3), r.getString(4), r.getString(5), r.getLong(6),
+        r.getString(7), nullableLong(r, 8));
   }
 
   private static Records.Task task(ResultSet r) throws SQLException {
     return new Records.Task(r.getLong(1), r.getLong(2), r.getInt(3), r.getString(4), r.getInt(5), r.getString(6),
-        r.getObject(7, Double.class), r.getObject(8, Double.class), r.getObject(9, Double.class), r.getString(10),
+        nullableDouble(r, 7), nullableDouble(r, 8), nullableDouble(r, 9), r.getString(10),
         r.getInt(11), r.getDouble(12), r.getString(13), r.getString(14), r.getInt(15), r.getInt(16), r.getString(17));
   }
 
@@ -640,5 +689,16 @@ public final class FleetStore implements AutoCloseable {
       if (a == null) s.setNull(i + 1, Types.NULL);
       else s.setObject(i + 1, a);
     }
+  }
+
+  /** A nullable BIGINT column, read the same way by every driver (SQLite's rejects getObject(i, Long.class) for small values). */
+  private static Long nullableLong(ResultSet r, int column) throws SQLException {
+    long v = r.getLong(column);
+    return r.wasNull() ? null : v;
+  }
+
+  private static Double nullableDouble(ResultSet r, int column) throws SQLException {
+    double v = r.getDouble(column);
+    return r.wasNull() ? null : v;
   }
 }

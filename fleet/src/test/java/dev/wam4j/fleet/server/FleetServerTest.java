@@ -191,6 +191,12 @@ class FleetServerTest {
 
   /** A one-episode LeRobot dataset (3 frames), zipped. */
   static byte[] episodeZip(Path dir) throws Exception {
+    return episodeZip(dir, false, info -> {});
+  }
+
+  /** The same, ending in success or not, with its meta/info.json edited before zipping. */
+  static byte[] episodeZip(Path dir, boolean lastFrameSucceeds, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> info)
+      throws Exception {
     java.util.List<dev.wam4j.data.lerobot.write.WriteFeature> features = java.util.List.of(
         new dev.wam4j.data.lerobot.write.WriteFeature.Video("observation.image", 16, 16),
         new dev.wam4j.data.lerobot.write.WriteFeature.Vector("observation.state", java.util.List.of("x", "y")),
@@ -204,12 +210,17 @@ class FleetServerTest {
       w.beginEpisode("push");
       for (int t = 0; t < 3; t++) {
         w.setImage("observation.image", new byte[16 * 16 * 3], 0).setVector("observation.state", new float[] {t, t})
-            .setVector("action", new float[] {t, -t}).setFloat("next.reward", 0).setBool("next.done", t == 2).setBool("next.success", false);
+            .setVector("action", new float[] {t, -t}).setFloat("next.reward", 0).setBool("next.done", t == 2)
+            .setBool("next.success", lastFrameSucceeds && t == 2);
         w.endFrame();
       }
       w.endEpisode();
       ds = w.finish();
     }
+    Path infoFile = ds.resolve("meta/info.json");
+    var json = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(infoFile.toFile());
+    info.accept(json);
+    new com.fasterxml.jackson.databind.ObjectMapper().writeValue(infoFile.toFile(), json);
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     try (var zip = new java.util.zip.ZipOutputStream(bytes); var files = Files.walk(ds)) {
       for (Path p : files.filter(Files::isRegularFile).toList()) {
@@ -279,6 +290,49 @@ class FleetServerTest {
         + "\", \"size_bytes\": " + junk.length + "}").body().get("upload_id").asText();
     put("/api/v1/uploads/" + junkId + "?offset=0", token, junk);
     assertThat(post("/api/v1/uploads/" + junkId + "/complete", token, null).status()).isEqualTo(400);
+  }
+
+  /** Opens, sends and completes an upload in one go; the completion's reply. */
+  private Reply upload(String robotId, String token, long taskId, byte[] zip) throws Exception {
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(zip));
+    Reply opened = post("/api/v1/robots/" + robotId + "/uploads", token, "{\"task_id\": " + taskId + ", \"sha256\": \"" + sha
+        + "\", \"size_bytes\": " + zip.length + "}");
+    if (opened.status() != 200) return opened;
+    String uid = opened.body().get("upload_id").asText();
+    put("/api/v1/uploads/" + uid + "?offset=0", token, zip);
+    return post("/api/v1/uploads/" + uid + "/complete", token, null);
+  }
+
+  @Test
+  void aRobotUploadsOnlyForItsOwnTasksAndOnlyEpisodesThatHoldTogether() throws Exception {
+    JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\"}").body(), b = post("/api/v1/robots", operator, "{\"name\": \"b\"}").body();
+    String aId = a.get("robot_id").asText(), aToken = a.get("token").asText(), bId = b.get("robot_id").asText(), bToken = b.get("token").asText();
+    post("/api/v1/robots/" + aId + "/connection", aToken, "{\"embodiment\": \"robot\"}");
+    post("/api/v1/robots/" + bId + "/connection", bToken, "{\"embodiment\": \"robot\"}");
+    call("POST", "/api/v1/jobs", operator, "# J\n## Push\n- count: 2\n", "text/markdown");
+    long aTask = post("/api/v1/robots/" + aId + "/tasks/next", aToken, null).body().get("id").asLong();
+    long bTask = post("/api/v1/robots/" + bId + "/tasks/next", bToken, null).body().get("id").asLong();
+    Path work = data.resolve("work-own");
+    assertThat(upload(aId, aToken, bTask, episodeZip(work.resolve("1"))).status()).as("robot a uploading for robot b's task").isEqualTo(403);
+
+    // an episode whose info.json names files outside itself: refused, nothing read, the task's dataset unharmed
+    for (String[] escape : new String[][] {{"data_path", "../../../../../../../etc/hostname"}, {"video_path", "/dev/zero"}}) {
+      Reply r = upload(aId, aToken, aTask, episodeZip(work.resolve(escape[0]), false, info -> info.put(escape[0], escape[1])));
+      assertThat(r.status()).as(escape[0]).isEqualTo(400);
+      assertThat(r.body().get("error").asText()).contains(escape[0]).contains("outside the data set");
+    }
+    // an episode that lies about its length: refused before it can break the dataset
+    Reply lying = upload(aId, aToken, aTask, episodeZip(work.resolve("lying"), false, info -> info.put("total_frames", 30)));
+    assertThat(lying.status()).isEqualTo(400);
+    assertThat(lying.body().get("error").asText()).contains("does not hold together");
+
+    // a good episode ending in success is kept and recorded as a success
+    Reply good = upload(aId, aToken, aTask, episodeZip(work.resolve("good"), true, info -> {}));
+    assertThat(good.status()).isEqualTo(201);
+    server.awaitDatasets();
+    JsonNode sets = get("/api/v1/datasets", operator).body();
+    assertThat(sets.get(0).get("episodes").asInt()).isEqualTo(1);
+    assertThat(sets.get(0).get("successes").asInt()).as("the last frame succeeded").isEqualTo(1);
   }
 
   @Test

@@ -38,11 +38,21 @@ class FleetStoreTest {
       assertThat(s.authenticate("rb_forged")).isEmpty();
       assertThat(s.authenticate(null)).isEmpty();
     }
-    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("fleet"), "sa", "");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(FleetStore.SQLITE_FILE));
         ResultSet r = c.createStatement().executeQuery("SELECT hash FROM tokens")) {
       while (r.next()) assertThat(r.getString(1)).isNotIn(op, robotToken).hasSize(64);
     }
-    assertThat(Files.list(dir).map(p -> p.getFileName().toString())).contains("fleet.mv.db");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(FleetStore.SQLITE_FILE))))
+        .isEqualTo("rw-------");
+  }
+
+  @Test
+  void aDataFolderWithAnEarlierH2DatabaseIsRefusedWithTheUrlThatOpensIt() throws Exception {
+    Path old = Files.createDirectories(dir.resolve("old"));
+    Files.writeString(old.resolve("fleet.mv.db"), "");
+    assertThatThrownBy(() -> FleetStore.embedded(old)).isInstanceOf(java.sql.SQLException.class)
+        .hasMessageContaining("fleet.mv.db").hasMessageContaining("jdbc:h2:file:" + old.toAbsolutePath().resolve("fleet"));
+    assertThat(old.resolve(FleetStore.SQLITE_FILE)).doesNotExist();
   }
 
   @Test
