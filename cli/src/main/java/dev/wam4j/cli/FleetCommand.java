@@ -299,6 +299,9 @@ final class FleetCommand {
     @Option(names = "--data", description = "The server's data folder, which must not exist (default: runs/loadtest-<time>).")
     Path data;
 
+    @Option(names = "--db", paramLabel = "URL", description = "JDBC URL passed to the server (default: its embedded store).")
+    String db;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -306,8 +309,9 @@ final class FleetCommand {
     public Integer call() throws Exception {
       Path dir = data != null ? data : Path.of("runs", "loadtest-" + System.currentTimeMillis());
       String javaBin = ProcessHandle.current().info().command().orElse("java");
-      java.util.List<String> server = java.util.List.of(javaBin, "-Xmx2g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-          Main.class.getName(), "serve");
+      java.util.List<String> server = new java.util.ArrayList<>(java.util.List.of(javaBin, "-Xmx2g", "-Dai.djl.offline=true", "-cp",
+          System.getProperty("java.class.path"), Main.class.getName(), "serve"));
+      if (db != null) server.addAll(java.util.List.of("--db", db));
       PrintWriter err = spec.commandLine().getErr();
       dev.wam4j.fleet.load.LoadTest.Result r = dev.wam4j.fleet.load.LoadTest.run(
           new dev.wam4j.fleet.load.LoadTest.Config(robots, hz, seconds, killAt, port, dir, server), line -> {

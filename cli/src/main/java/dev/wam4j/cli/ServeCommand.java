@@ -19,6 +19,10 @@ import picocli.CommandLine.Spec;
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; "
+      + "0.0.0.0 for every interface, then put a TLS reverse proxy in front: tokens are bearer secrets).", defaultValue = "127.0.0.1")
+  String host;
+
   @Option(names = "--port", description = "TCP port (default: ${DEFAULT-VALUE}; 0: any free port).", defaultValue = "7070")
   int port;
 
@@ -46,10 +50,11 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    FleetServer.Config config = new FleetServer.Config(port, data, db, 1 << 20, offlineAfterMs, maxAttempts, finetuneCommand, finetuneEveryHours);
+    FleetServer.Config config = new FleetServer.Config(host, port, data, db, 1 << 20, offlineAfterMs, maxAttempts, finetuneCommand, finetuneEveryHours);
     FleetServer server = FleetServer.start(config);
     PrintWriter err = spec.commandLine().getErr();
-    err.printf("wam4j fleet server on http://localhost:%d (OpenAPI: /openapi.json, events: /api/v1/events), data %s%n", server.port(),
+    err.printf("wam4j fleet server on http://%s:%d (OpenAPI: /openapi.json, events: /api/v1/events), data %s%n",
+        host.equals(FleetServer.Config.LOOPBACK) ? "localhost" : host, server.port(),
         data.toAbsolutePath());
     if (server.bootstrapToken() != null) err.printf("first start: operator token written to %s%n", data.resolve("operator.token"));
     err.flush();

@@ -53,9 +53,13 @@ public final class FleetServer implements AutoCloseable {
    * @param finetuneCommand shell command the data flywheel runs when a task's data grows by {@code finetuneEveryHours}, or null
    * @param finetuneEveryHours hours of new data per task that trigger {@code finetuneCommand}
    */
-  public record Config(int port, Path dataDir, String dbUrl, long maxRequestBytes, long offlineAfterMs, int maxAttempts, String finetuneCommand,
-      double finetuneEveryHours) {
+  public record Config(String host, int port, Path dataDir, String dbUrl, long maxRequestBytes, long offlineAfterMs, int maxAttempts,
+      String finetuneCommand, double finetuneEveryHours) {
+    /** Listens on loopback only unless told otherwise: tokens are bearer secrets and the API is plain HTTP. */
+    public static final String LOOPBACK = "127.0.0.1";
+
     public Config {
+      if (host == null || host.isBlank()) throw new IllegalArgumentException("host must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0");
       if (port < 0 || port > 65535) throw new IllegalArgumentException("port must lie in 0..65535, got " + port);
       if (maxRequestBytes < 1024) throw new IllegalArgumentException("maxRequestBytes must be >= 1024, got " + maxRequestBytes);
       if (offlineAfterMs < 100) throw new IllegalArgumentException("offlineAfterMs must be >= 100, got " + offlineAfterMs);
@@ -65,7 +69,7 @@ public final class FleetServer implements AutoCloseable {
 
     /** Defaults: 1 MiB requests, offline after 10 s of silence, 3 attempts per task. */
     public static Config of(int port, Path dataDir, String dbUrl) {
-      return new Config(port, dataDir, dbUrl, 1 << 20, 10_000, 3, null, 1.0);
+      return new Config(LOOPBACK, port, dataDir, dbUrl, 1 << 20, 10_000, 3, null, 1.0);
     }
   }
 
@@ -125,7 +129,7 @@ public final class FleetServer implements AutoCloseable {
       }
       FleetServer s = new FleetServer(config, store, token);
       s.flywheel.catchUp();
-      s.app.start(config.port());
+      s.app.start(config.host(), config.port());
       s.watchdog.start();
       return s;
     } catch (RuntimeException | IOException e) {

@@ -192,6 +192,8 @@ public final class FleetStore implements AutoCloseable {
       c.setAutoCommit(false);
       try {
         boolean fresh = count(c, "SELECT COUNT(*) FROM telemetry WHERE robot_id = ? AND seq = ?", robotId, seq) == 0;
+        // a message that arrives after a newer one (delayed, resent) is history, not the robot's state
+        boolean newest = count(c, "SELECT COUNT(*) FROM telemetry WHERE robot_id = ? AND seq > ?", robotId, seq) == 0;
         if (fresh) {
           try {
             exec(c, "INSERT INTO telemetry(robot_id, seq, received_ms, body) VALUES (?, ?, ?, ?)", robotId, seq, now, bodyJson);
@@ -200,9 +202,12 @@ public final class FleetStore implements AutoCloseable {
             c.rollback();
             return false;
           }
-          // a resent old message does not overwrite newer state
-          exec(c, "UPDATE robots SET state = ?, last_seen_ms = ?, last_telemetry = ? WHERE id = ?", state, now, bodyJson, robotId);
-          if ("offline".equals(state)) requeue(c, robotId, now); // the robot is leaving: its task goes back to the queue
+          if (newest) {
+            exec(c, "UPDATE robots SET state = ?, last_seen_ms = ?, last_telemetry = ? WHERE id = ?", state, now, bodyJson, robotId);
+            if ("offline".equals(state)) requeue(c, robotId, now); // the robot is leaving: its task goes back to the queue
+          } else {
+            exec(c, "UPDATE robots SET last_seen_ms = ? WHERE id = ?", now, robotId);
+          }
         } else {
           exec(c, "UPDATE robots SET last_seen_ms = ? WHERE id = ?", now, robotId);
         }

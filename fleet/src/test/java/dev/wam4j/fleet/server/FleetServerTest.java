@@ -1,6 +1,7 @@
 package dev.wam4j.fleet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,6 +58,26 @@ class FleetServerTest {
 
   Reply get(String path, String token) throws Exception {
     return call("GET", path, token, null, null);
+  }
+
+  @Test
+  void byDefaultTheServerListensOnLoopbackOnly() throws Exception {
+    java.net.InetAddress external = null;
+    for (var nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+      for (var a : java.util.Collections.list(nif.getInetAddresses())) {
+        if (!a.isLoopbackAddress() && a instanceof java.net.Inet4Address && nif.isUp()) external = a;
+      }
+    }
+    assertThat(external).as("this test needs a machine with a non-loopback IPv4 interface").isNotNull();
+    try (java.net.Socket local = new java.net.Socket("127.0.0.1", server.port())) {
+      assertThat(local.isConnected()).isTrue();
+    }
+    java.net.InetAddress address = external;
+    assertThatThrownBy(() -> {
+      try (java.net.Socket s = new java.net.Socket()) {
+        s.connect(new java.net.InetSocketAddress(address, server.port()), 2000);
+      }
+    }).as("reachable from " + address).isInstanceOf(java.io.IOException.class);
   }
 
   @Test
@@ -340,7 +361,7 @@ class FleetServerTest {
     server.close();
     Path marker = data.resolve("triggered.txt");
     // one 3-frame episode is 0.0000833 h of data: past the 0.00005 h threshold, so the command runs once
-    server = FleetServer.start(new FleetServer.Config(0, data, null, 1 << 20, 10_000, 3,
+    server = FleetServer.start(new FleetServer.Config(FleetServer.Config.LOOPBACK, 0, data, null, 1 << 20, 10_000, 3,
         "echo \"$WAM4J_TASK $WAM4J_HOURS $WAM4J_DATASET\" >> " + marker, 0.00005));
     JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\"}").body();
     String id = a.get("robot_id").asText(), token = a.get("token").asText();

@@ -118,6 +118,24 @@ class FleetStoreTest {
   }
 
   @Test
+  void aLateMessageWithALowerSeqIsKeptAsHistoryButDoesNotOverwriteNewerState() throws Exception {
+    try (FleetStore s = FleetStore.embedded(dir)) {
+      String robot = s.enrollRobot("a", "lab").robotId();
+      s.register(robot, "robot", "{}");
+      long job = s.submitJob(JobDocumentParser.parse(JOB), JOB, 3);
+      assertThat(s.claimTask(robot)).isPresent();
+      assertThat(s.telemetry(robot, 10, "busy", "{\"step\": 10}")).isTrue();
+      assertThat(s.telemetry(robot, 5, "offline", "{\"step\": 5}")).as("stored, once").isTrue();
+      assertThat(s.telemetryCount(robot)).isEqualTo(2);
+      assertThat(s.robot(robot).orElseThrow().state()).isEqualTo("busy");
+      assertThat(s.robot(robot).orElseThrow().lastTelemetry()).contains("\"step\": 10");
+      assertThat(s.job(job).orElseThrow().assigned()).as("the late 'offline' did not take the robot's task away").isEqualTo(1);
+      assertThat(s.telemetry(robot, 11, "offline", "{}")).isTrue();
+      assertThat(s.job(job).orElseThrow().assigned()).as("a newer 'offline' does").isZero();
+    }
+  }
+
+  @Test
   void aSilentRobotGoesOfflineAndItsTaskIsQueuedAgain() throws Exception {
     long[] now = {1_000};
     try (FleetStore s = FleetStore.open("jdbc:h2:mem:silent;DB_CLOSE_DELAY=-1", "sa", "", () -> now[0])) {
