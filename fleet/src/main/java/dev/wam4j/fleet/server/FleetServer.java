@@ -13,7 +13,6 @@ import dev.wam4j.fleet.store.Principal;
 import dev.wam4j.fleet.store.Records;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.sse.SseClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +24,6 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * The Physical API server: HTTP + JSON under {@code /api/v1}, its OpenAPI document at
@@ -76,11 +73,8 @@ public final class FleetServer implements AutoCloseable {
   private final Config config;
   private final FleetStore store;
   private final Javalin app;
-  private final Set<SseClient> listeners = new CopyOnWriteArraySet<>();
+  private final EventHub events = new EventHub(1_000); // a listener 1,000 events behind is dropped
   private final Map<String, View> views = new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.concurrent.ExecutorService sender = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.SECONDS,
-      new java.util.concurrent.ArrayBlockingQueue<>(10_000), r -> Thread.ofPlatform().daemon().name("fleet-events").unstarted(r),
-      new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
   private final Thread watchdog;
   private final String bootstrapToken;
   private final EpisodeFiles files;
@@ -166,9 +160,8 @@ public final class FleetServer implements AutoCloseable {
   @Override
   public void close() {
     watchdog.interrupt();
-    sender.shutdownNow();
+    events.close();
     flywheel.close();
-    for (SseClient l : listeners) l.close();
     app.stop();
     store.close();
   }
@@ -453,9 +446,21 @@ public final class FleetServer implements AutoCloseable {
       try {
         operator(client.ctx());
         client.keepAlive();
-        client.onClose(() -> listeners.remove(client));
-        listeners.add(client);
         client.sendEvent("hello", JSON.writeValueAsString(Map.of("robots", store.robots())));
+        EventHub.Subscriber subscriber = new EventHub.Subscriber() {
+          @Override
+          public void send(String event, String data) throws IOException {
+            client.sendEvent(event, data);
+            if (client.terminated()) throw new IOException("event stream closed");
+          }
+
+          @Override
+          public void close() {
+            client.close();
+          }
+        };
+        client.onClose(() -> events.unsubscribe(subscriber));
+        events.subscribe(subscriber);
       } catch (ApiException | SQLException | JacksonException e) {
         client.sendEvent("error", e.getMessage());
         client.close();
@@ -608,21 +613,14 @@ public final class FleetServer implements AutoCloseable {
     ctx.status(status).contentType("application/json").result(n.toString());
   }
 
-  /** Sends an event to the live listeners from one sender thread: a slow dashboard never holds up a robot's request. */
+  /** Sends an event to the live listeners; never blocks a request (each listener has its own queue, see EventHub). */
   private void emit(String event, Object payload) {
-    if (listeners.isEmpty()) return;
-    String data;
+    if (events.isEmpty()) return;
     try {
-      data = JSON.writeValueAsString(payload);
+      events.publish(event, JSON.writeValueAsString(payload));
     } catch (JacksonException e) {
-      return;
+      // not serialisable: nothing to send
     }
-    sender.execute(() -> { // a full queue drops the event (state events are superseded by the next ones anyway)
-      for (SseClient l : listeners) {
-        if (l.terminated()) listeners.remove(l);
-        else l.sendEvent(event, data);
-      }
-    });
   }
 
   private void watch() {
