@@ -56,9 +56,19 @@ final class FleetCommand {
         return 0;
       }
       if (header != null) out().println(header);
-      for (JsonNode x : r) out().println(line.apply(x));
+      for (JsonNode x : r) out().println(printable(line.apply(x)));
       out().flush();
       return 0;
+    }
+
+    /** Control characters (NUL, terminal escapes) from stored text shown as \\uXXXX, never sent to the terminal. */
+    static String printable(String s) {
+      StringBuilder b = new StringBuilder(s.length());
+      s.codePoints().forEach(c -> {
+        if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) b.append(String.format("\\u%04x", c));
+        else b.appendCodePoint(c);
+      });
+      return b.toString();
     }
 
     void print(JsonNode n) {

@@ -103,4 +103,10 @@ class FleetCommandTest {
       assertThat(rollback.out.toString()).contains("rolled_back");
     }
   }
+
+  @Test
+  void listingsShowControlCharactersOfStoredTextEscapedNeverRaw() {
+    assertThat(FleetCommand.Operator.printable("job \u0000 \u001b[31mred\u001b[0m done")).isEqualTo("job \\u0000 \\u001b[31mred\\u001b[0m done");
+    assertThat(FleetCommand.Operator.printable("plain ünïcode")).isEqualTo("plain ünïcode");
+  }
 }

@@ -168,6 +168,24 @@ public final class FleetServer implements AutoCloseable {
 
   // ---- routes -------------------------------------------------------------------------------
 
+  /** The dashboard page and the CSP hash of its one inline script, read once. */
+  private record Dashboard(byte[] html, String scriptHash) {
+    static Dashboard load() {
+      try (InputStream in = FleetServer.class.getResourceAsStream("/fleet/dashboard.html")) {
+        byte[] html = in.readAllBytes();
+        String page = new String(html, java.nio.charset.StandardCharsets.UTF_8);
+        int open = page.indexOf("<script>") + "<script>".length(), close = page.indexOf("</script>", open);
+        byte[] script = page.substring(open, close).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String hash = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(script));
+        return new Dashboard(html, "sha256-" + hash);
+      } catch (IOException | java.security.NoSuchAlgorithmException | RuntimeException e) {
+        throw new IllegalStateException("the dashboard page is missing from the fleet jar: " + e, e);
+      }
+    }
+  }
+
+  private static final Dashboard DASHBOARD = Dashboard.load();
+
   private void routes(io.javalin.config.RoutesConfig r) {
     r.before(ctx -> { // the request size limit, except for model archives
       if (ctx.path().startsWith("/api/v1/models/") && "POST".equals(ctx.method().name())) return;
@@ -176,6 +194,7 @@ public final class FleetServer implements AutoCloseable {
         throw new ApiException(413, "request body larger than " + config.maxRequestBytes() + " bytes (or of unknown length)");
       }
     });
+    r.before("/api/v1/events", ctx -> operator(ctx)); // refused before the stream starts: a 401 stops a browser's EventSource retrying
     r.get("/api/v1/health", ctx -> json(ctx, 200, Map.of("status", "ok")));
     r.get("/openapi.json", ctx -> {
       try (InputStream in = FleetServer.class.getResourceAsStream("/fleet/openapi.json")) {
@@ -267,6 +286,7 @@ public final class FleetServer implements AutoCloseable {
       String id = self(ctx);
       JsonNode b = body(ctx);
       Long task = b.hasNonNull("task_id") ? number(b, "task_id").longValue() : null;
+      if (task != null && !store.attempted(task, id)) throw new ApiException(400, "task " + task + " was never given to robot " + id);
       long alert = store.raiseAlert(id, task, text(b, "kind", true, 32), text(b, "message", true, 2000));
       emit("alert", Map.of("alert_id", alert, "robot_id", id, "kind", b.get("kind").asText(), "message", b.get("message").asText()));
       json(ctx, 201, Map.of("alert_id", alert));
@@ -349,7 +369,9 @@ public final class FleetServer implements AutoCloseable {
     r.post("/api/v1/models/{name}", ctx -> { // a checkpoint directory as a zip: the next version of the model
       operator(ctx);
       String name = ctx.pathParam("name");
-      if (!name.matches("[A-Za-z0-9._-]{1,64}")) throw new ApiException(400, "model name must be 1-64 of A-Z a-z 0-9 . _ -, got '" + name + "'");
+      if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) { // never '.' or '..': the name is a folder in the data root
+        throw new ApiException(400, "model name must be 1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit, got '" + name + "'");
+      }
       Records.Model m = models.add(name, ctx.bodyAsBytes());
       emit("model", Map.of("name", m.name(), "version", m.version()));
       json(ctx, 201, m);
@@ -428,9 +450,11 @@ public final class FleetServer implements AutoCloseable {
     });
     r.get("/", ctx -> ctx.redirect("/dashboard"));
     r.get("/dashboard", ctx -> {
-      try (InputStream in = FleetServer.class.getResourceAsStream("/fleet/dashboard.html")) {
-        ctx.contentType("text/html; charset=utf-8").result(in.readAllBytes());
-      }
+      // its one inline script is allowed by hash, nothing else runs; no framing; the ?token= never leaves in a Referer
+      ctx.header("Content-Security-Policy", "default-src 'self'; script-src '" + DASHBOARD.scriptHash() + "'; style-src 'self' 'unsafe-inline';"
+          + " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+      ctx.header("X-Frame-Options", "DENY").header("Referrer-Policy", "no-referrer").header("X-Content-Type-Options", "nosniff");
+      ctx.contentType("text/html; charset=utf-8").result(DASHBOARD.html());
     });
     r.get("/api/v1/telemetry/stats", ctx -> {
       operator(ctx);

@@ -61,6 +61,31 @@ class FleetServerTest {
   }
 
   @Test
+  void theProbesLowFindingsStayFixed() throws Exception {
+    // a refused event stream is a 401 before the stream starts (a browser's EventSource stops retrying), not a 200
+    HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/api/v1/events?access_token=op_wrong"))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(401);
+    // model names that are folders of their own: refused
+    for (String name : new String[] {"..hidden", ".hidden", "."}) { // ('.' and '..' as a path segment never reach the handler)
+      Reply r = call("POST", "/api/v1/models/" + name + "x", operator, "zip", "application/zip");
+      assertThat(r.status()).as("model name '" + name + "x'").isEqualTo(400);
+      assertThat(r.body().get("error").asText()).contains("starting with a letter or digit");
+    }
+    // an alert about a task the robot was never given
+    JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\"}").body();
+    Reply alert = post("/api/v1/robots/" + a.get("robot_id").asText() + "/alerts", a.get("token").asText(),
+        "{\"kind\": \"x\", \"message\": \"y\", \"task_id\": 999}");
+    assertThat(alert.status()).isEqualTo(400);
+    // the dashboard: its script allowed by hash only, no framing, no referrer
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/dashboard")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("script-src 'sha256-").contains("frame-ancestors 'none'");
+    assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
+    assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+  }
+
+  @Test
   void byDefaultTheServerListensOnLoopbackOnly() throws Exception {
     java.net.InetAddress external = null;
     for (var nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
