@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "fleet", mixinStandardHelpOptions = true,
     description = "Operate a fleet: enrol robots, list them, submit a markdown job, watch it, list alerts. The operator token comes from "
         + "--token, else $WAM4J_TOKEN, else fleet-data/operator.token.",
-    subcommands = {FleetCommand.CrashTestCommand.class, FleetCommand.Enroll.class, FleetCommand.Robots.class, FleetCommand.Submit.class, FleetCommand.Jobs.class,
+    subcommands = {FleetCommand.CrashTestCommand.class, FleetCommand.Cancel.class, FleetCommand.Revoke.class, FleetCommand.Enroll.class, FleetCommand.Robots.class, FleetCommand.Submit.class, FleetCommand.Jobs.class,
         FleetCommand.Watch.class, FleetCommand.Alerts.class, FleetCommand.Datasets.class, FleetCommand.PushModel.class,
         FleetCommand.Models.class, FleetCommand.Deploy.class, FleetCommand.Promote.class, FleetCommand.Rollback.class, FleetCommand.Deployments.class, FleetCommand.LoadTestCommand.class})
 final class FleetCommand {
@@ -122,6 +122,37 @@ final class FleetCommand {
       }
       if (json) print(r);
       else out().printf("job %d '%s': %d tasks queued%n", r.get("id").asLong(), r.get("title").asText(), r.get("tasks").asInt());
+      out().flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a running job: its queued and assigned tasks are cancelled.")
+  static final class Cancel extends Operator {
+    @Parameters(paramLabel = "JOB", description = "The job's id.")
+    long job;
+
+    @Override
+    public Integer call() throws Exception {
+      JsonNode r = client().post("/api/v1/jobs/" + job + "/cancel", Map.of());
+      if (json) print(r);
+      else out().printf("job %d '%s': %s%n", r.get("id").asLong(), printable(r.get("title").asText()), r.get("status").asText());
+      out().flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "revoke", mixinStandardHelpOptions = true,
+      description = "Revoke a robot's token: its agent is refused from now on, its task goes back to the queue (enrol it again for a new token).")
+  static final class Revoke extends Operator {
+    @Parameters(paramLabel = "ROBOT", description = "The robot's id (see 'fleet robots').")
+    String robot;
+
+    @Override
+    public Integer call() throws Exception {
+      JsonNode r = client().post("/api/v1/robots/" + robot + "/revoke", Map.of());
+      if (json) print(r);
+      else out().printf("robot %s: %d token(s) revoked%n", robot, r.get("tokens_revoked").asInt());
       out().flush();
       return 0;
     }

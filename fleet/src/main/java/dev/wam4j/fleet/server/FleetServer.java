@@ -282,6 +282,23 @@ public final class FleetServer implements AutoCloseable {
       m.put("tasks", store.tasks(id));
       json(ctx, 200, m);
     });
+    r.post("/api/v1/jobs/{id}/cancel", ctx -> {
+      operator(ctx);
+      long id = pathLong(ctx, "id");
+      Records.Job before = store.job(id).orElseThrow(() -> new ApiException(404, "no job " + id));
+      if (!store.cancelJob(id)) throw new ApiException(409, "job " + id + " is " + before.status() + ", not running");
+      Records.Job job = store.job(id).orElseThrow();
+      emit("job", job);
+      json(ctx, 200, job);
+    });
+    r.post("/api/v1/robots/{id}/revoke", ctx -> {
+      operator(ctx);
+      String id = ctx.pathParam("id");
+      store.robot(id).orElseThrow(() -> new ApiException(404, "no robot " + id));
+      int n = store.revokeRobot(id);
+      emit("robot", Map.of("robot_id", id, "state", "offline"));
+      json(ctx, 200, Map.of("robot_id", id, "tokens_revoked", n));
+    });
     r.post("/api/v1/robots/{id}/alerts", ctx -> {
       String id = self(ctx);
       JsonNode b = body(ctx);

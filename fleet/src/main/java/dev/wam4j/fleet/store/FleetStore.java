@@ -161,6 +161,27 @@ public final class FleetStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Revokes every token of a robot: its agent is refused from now on; the robot goes offline and its
+   * task in flight back to the queue. Returns the tokens revoked (0: no such robot or already revoked).
+   */
+  public int revokeRobot(String robotId) throws SQLException {
+    long now = clock.getAsLong();
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        int n = exec(c, "DELETE FROM tokens WHERE kind = 'robot' AND robot_id = ?", robotId);
+        exec(c, "UPDATE robots SET state = 'offline' WHERE id = ?", robotId);
+        requeue(c, robotId, now);
+        c.commit();
+        return n;
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
   // ---- robots -------------------------------------------------------------------------------
 
   /**
@@ -334,6 +355,33 @@ public final class FleetStore implements AutoCloseable {
   /** Whether task {@code taskId} was ever given to robot {@code robotId} (its episodes may be uploaded by it only). */
   public boolean attempted(long taskId, String robotId) throws SQLException {
     return count("SELECT COUNT(*) FROM task_attempts WHERE task_id = ? AND robot_id = ?", taskId, robotId) > 0;
+  }
+
+  /**
+   * Cancels a running job: its queued and assigned tasks become {@code cancelled} (a robot's report
+   * on one is then refused), the robots that held them are idle again. Returns false when the job is
+   * not running (done, failed, cancelled or unknown).
+   */
+  public boolean cancelJob(long jobId) throws SQLException {
+    long now = clock.getAsLong();
+    synchronized (dispatch) {
+      try (Connection c = pool.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          if (exec(c, "UPDATE jobs SET status = 'cancelled', finished_ms = ? WHERE id = ? AND status = 'running'", now, jobId) == 0) {
+            c.rollback();
+            return false;
+          }
+          exec(c, "UPDATE robots SET state = 'idle' WHERE id IN (SELECT robot_id FROM tasks WHERE job_id = ? AND status = 'assigned')", jobId);
+          exec(c, "UPDATE tasks SET status = 'cancelled', updated_ms = ? WHERE job_id = ? AND status IN ('queued', 'assigned')", now, jobId);
+          c.commit();
+          return true;
+        } catch (SQLException e) {
+          c.rollback();
+          throw e;
+        }
+      }
+    }
   }
 
   /**

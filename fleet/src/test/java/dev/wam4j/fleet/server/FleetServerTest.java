@@ -86,6 +86,22 @@ class FleetServerTest {
   }
 
   @Test
+  void anOperatorCancelsAJobAndRevokesARobotAndARobotCanDoNeither() throws Exception {
+    JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\"}").body();
+    String id = a.get("robot_id").asText(), token = a.get("token").asText();
+    long job = call("POST", "/api/v1/jobs", operator, "# J\n## Push\n- count: 2\n", "text/markdown").body().get("id").asLong();
+    assertThat(post("/api/v1/jobs/" + job + "/cancel", token, "{}").status()).isEqualTo(403);
+    assertThat(post("/api/v1/robots/" + id + "/revoke", token, "{}").status()).isEqualTo(403);
+    Reply cancelled = post("/api/v1/jobs/" + job + "/cancel", operator, "{}");
+    assertThat(cancelled.status()).isEqualTo(200);
+    assertThat(cancelled.body().get("status").asText()).isEqualTo("cancelled");
+    assertThat(post("/api/v1/jobs/" + job + "/cancel", operator, "{}").status()).isEqualTo(409);
+    assertThat(post("/api/v1/jobs/99999/cancel", operator, "{}").status()).isEqualTo(404);
+    assertThat(post("/api/v1/robots/" + id + "/revoke", operator, "{}").body().get("tokens_revoked").asInt()).isEqualTo(1);
+    assertThat(post("/api/v1/robots/" + id + "/connection", token, "{\"embodiment\": \"robot\"}").status()).as("a revoked token").isEqualTo(401);
+  }
+
+  @Test
   void byDefaultTheServerListensOnLoopbackOnly() throws Exception {
     java.net.InetAddress external = null;
     for (var nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {

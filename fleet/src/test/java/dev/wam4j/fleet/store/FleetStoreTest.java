@@ -136,6 +136,33 @@ class FleetStoreTest {
   }
 
   @Test
+  void aCancelledJobGivesOutNoMoreTasksAndARevokedRobotIsRefusedAndLosesItsTask() throws Exception {
+    try (FleetStore s = FleetStore.embedded(dir)) {
+      Records.Enrollment a = s.enrollRobot("a", "lab"), b = s.enrollRobot("b", "lab");
+      s.register(a.robotId(), "robot", "{}");
+      s.register(b.robotId(), "robot", "{}");
+      long job = s.submitJob(JobDocumentParser.parse(JOB), JOB, 3);
+      Records.Task held = s.claimTask(a.robotId()).orElseThrow();
+      assertThat(s.cancelJob(job)).isTrue();
+      assertThat(s.job(job).orElseThrow().status()).isEqualTo("cancelled");
+      assertThat(s.job(job).orElseThrow().queued() + s.job(job).orElseThrow().assigned()).isZero();
+      assertThat(s.robot(a.robotId()).orElseThrow().state()).isEqualTo("idle");
+      assertThat(s.claimTask(b.robotId())).isEmpty();
+      assertThatThrownBy(() -> s.finishTask(a.robotId(), held.id(), true, "{}")).isInstanceOf(IllegalArgumentException.class);
+      assertThat(s.cancelJob(job)).as("cancelled already").isFalse();
+
+      long next = s.submitJob(JobDocumentParser.parse(JOB), JOB, 3);
+      s.claimTask(b.robotId()).orElseThrow();
+      assertThat(s.revokeRobot(b.robotId())).isEqualTo(1);
+      assertThat(s.authenticate(b.token())).isEmpty();
+      assertThat(s.authenticate(a.token())).isPresent();
+      assertThat(s.robot(b.robotId()).orElseThrow().state()).isEqualTo("offline");
+      assertThat(s.job(next).orElseThrow().assigned()).as("its task went back to the queue").isZero();
+      assertThat(s.revokeRobot(b.robotId())).isZero();
+    }
+  }
+
+  @Test
   void aSilentRobotGoesOfflineAndItsTaskIsQueuedAgain() throws Exception {
     long[] now = {1_000};
     try (FleetStore s = FleetStore.open("jdbc:h2:mem:silent;DB_CLOSE_DELAY=-1", "sa", "", () -> now[0])) {
