@@ -280,7 +280,11 @@ public final class RobotAgent {
       recorder.write(ds, taskName, "wam4j_sim_" + config.embodiment());
       outbox.add(ds, taskId, taskName);
     }
-    client.post("/api/v1/tasks/" + taskId + "/result", result);
+    try {
+      client.post("/api/v1/tasks/" + taskId + "/result", result);
+    } catch (FleetClient.ApiError refused) { // the job was cancelled (or the task taken away) meanwhile: nothing to report to
+      log.accept("task " + taskId + ": result refused (" + refused.getMessage() + "); moving on");
+    }
     flush(id);
     log.accept(String.format("task %d (%s #%d): %s, max coverage %.3f in %d steps%s", taskId, task.get("step_name").asText(), task.get("seq").asInt(),
         success ? "done" : "failed", e.maxCoverage(), e.steps(), e.handedOver() ? ", handed over by the dream monitor" : ""));
