@@ -56,7 +56,7 @@ public final class FleetStore implements AutoCloseable {
     Path dir = dataDir.toAbsolutePath();
     if (Files.exists(dir.resolve("fleet.mv.db")) && !Files.exists(dir.resolve(SQLITE_FILE))) {
       throw new SQLException(dir.resolve("fleet.mv.db") + " is an H2 database of an earlier wam4j, which could lose acknowledged writes"
-          + " when killed; open it with --db 'jdbc:h2:file:" + dir.resolve("fleet") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0' (and"
+          + " when killed; open it with --db 'jdbc:h2:file:" + dir.resolve("fleet") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;REUSE_SPACE=FALSE' (and"
           + " move its data over), or start a fresh data folder");
     }
     FleetStore store = open("jdbc:sqlite:" + dir.resolve(SQLITE_FILE)
