@@ -333,11 +333,24 @@ public final class FleetStore implements AutoCloseable {
       // idempotent: a robot that asks again (its reply was lost) gets the task it already holds
       List<Long> held = query("SELECT id FROM tasks WHERE robot_id = ? AND status = 'assigned' ORDER BY id", r -> r.getLong(1), robotId);
       if (!held.isEmpty()) return task(held.get(0));
-      List<Long> ids = query("SELECT t.id FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE t.status = 'queued' AND t.embodiment = ?"
-          + " AND j.status = 'running' AND NOT EXISTS (SELECT 1 FROM tasks p WHERE p.job_id = t.job_id AND p.step_index < t.step_index"
-          + " AND p.status <> 'done') ORDER BY t.job_id, t.step_index, t.id", r -> r.getLong(1), robot.embodiment());
-      if (ids.isEmpty()) return Optional.empty();
-      long id = ids.get(0), now = clock.getAsLong();
+      // per running job (oldest first): its current step is the lowest one not done; the step's first queued task of this
+      // embodiment goes out. Indexed lookups per job, never a scan of every queued task (a 10 x 1,000 job stays fast).
+      Long found = null;
+      for (long job : query("SELECT id FROM jobs WHERE status = 'running' ORDER BY id", r -> r.getLong(1))) {
+        List<Integer> step = query("SELECT MIN(step_index) FROM tasks WHERE job_id = ? AND status <> 'done'", r -> {
+          int v = r.getInt(1);
+          return r.wasNull() ? null : v;
+        }, job);
+        if (step.isEmpty() || step.get(0) == null) continue;
+        List<Long> next = query("SELECT id FROM tasks WHERE job_id = ? AND step_index = ? AND status = 'queued' AND embodiment = ?"
+            + " ORDER BY id LIMIT 1", r -> r.getLong(1), job, step.get(0), robot.embodiment());
+        if (!next.isEmpty()) {
+          found = next.get(0);
+          break;
+        }
+      }
+      if (found == null) return Optional.empty();
+      long id = found, now = clock.getAsLong();
       try (Connection c = pool.getConnection()) {
         c.setAutoCommit(false);
         exec(c, "UPDATE tasks SET status = 'assigned', robot_id = ?, attempts = attempts + 1, updated_ms = ? WHERE id = ? AND status = 'queued'",
