@@ -283,6 +283,7 @@ public final class RobotAgent {
     try {
       client.post("/api/v1/tasks/" + taskId + "/result", result);
     } catch (FleetClient.ApiError refused) { // the job was cancelled (or the task taken away) meanwhile: nothing to report to
+      if (refused.status != 400 && refused.status != 403 && refused.status != 409) throw refused; // a server fault is not a refusal
       log.accept("task " + taskId + ": result refused (" + refused.getMessage() + "); moving on");
     }
     flush(id);

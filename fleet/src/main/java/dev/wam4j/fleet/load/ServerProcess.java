@@ -23,7 +23,7 @@ final class ServerProcess {
     return start(c.serverCommand(), c.port(), c.dataDir(), log);
   }
 
-  /** Runs {@code serverCommand --port PORT --data DIR}, its output appended to DIR/../NAME.server.log, and waits for /health. */
+  /** Runs {@code serverCommand --port PORT --data DIR}, its output appended to DIR/server.log, and waits for /health. */
   static ServerProcess start(List<String> serverCommand, int port, Path dataDir, Consumer<String> log) throws IOException, InterruptedException {
     if (listening(port)) { // else /health would be answered by that other server
       throw new IOException("port " + port + " is already in use (another server still running?); choose another with --port");

@@ -40,7 +40,9 @@ final class EventHub implements AutoCloseable {
           subscriber.send(e.name(), e.data());
         }
       } catch (Exception stopped) { // interrupted (dropped, closed) or the connection failed
-        drop(this);
+        listeners.remove(this);
+      } finally {
+        subscriber.close(); // here, never on the thread that published: closing a stalled stream may take a while
       }
     }
   }
@@ -82,11 +84,9 @@ final class EventHub implements AutoCloseable {
     }
   }
 
+  /** Removes a listener and stops its thread, which then closes the stream. */
   private void drop(Listener l) {
-    if (listeners.remove(l)) {
-      l.thread.interrupt();
-      l.subscriber.close();
-    }
+    if (listeners.remove(l)) l.thread.interrupt();
   }
 
   @Override

@@ -141,7 +141,7 @@ public final class FleetStore implements AutoCloseable {
       try {
         exec(c, "INSERT INTO robots(id, name, robot_group, state, created_ms) VALUES (?, ?, ?, 'enrolled', ?)", id, name, group, now);
         exec(c, "INSERT INTO tokens(hash, kind, robot_id, name, created_ms) VALUES (?, 'robot', ?, ?, ?)", hash(token), id, name, now);
-        c.commit();
+        commit(c);
       } catch (SQLException e) {
         c.rollback();
         throw e;
@@ -173,7 +173,7 @@ public final class FleetStore implements AutoCloseable {
         int n = exec(c, "DELETE FROM tokens WHERE kind = 'robot' AND robot_id = ?", robotId);
         exec(c, "UPDATE robots SET state = 'offline' WHERE id = ?", robotId);
         requeue(c, robotId, now);
-        c.commit();
+        commit(c);
         return n;
       } catch (SQLException e) {
         c.rollback();
@@ -195,7 +195,7 @@ public final class FleetStore implements AutoCloseable {
       try {
         exec(c, "UPDATE robots SET embodiment = ?, factsheet = ?, state = 'idle', last_seen_ms = ? WHERE id = ?", embodiment, factsheetJson, now, robotId);
         requeue(c, robotId, now);
-        c.commit();
+        commit(c);
       } catch (SQLException e) {
         c.rollback();
         throw e;
@@ -232,7 +232,7 @@ public final class FleetStore implements AutoCloseable {
         } else {
           exec(c, "UPDATE robots SET last_seen_ms = ? WHERE id = ?", now, robotId);
         }
-        c.commit();
+        commit(c);
         return fresh;
       } catch (SQLException e) {
         c.rollback();
@@ -277,7 +277,7 @@ public final class FleetStore implements AutoCloseable {
           c.setAutoCommit(false);
           exec(c, "UPDATE robots SET state = 'offline' WHERE id = ?", r.id());
           requeue(c, r.id(), now);
-          c.commit();
+          commit(c);
         }
         n++;
       }
@@ -313,7 +313,7 @@ public final class FleetStore implements AutoCloseable {
                 st.goal() == null ? null : st.goal().angleRadians(), st.embodiment(), st.maxSteps(), st.successScore(), maxAttempts, now);
           }
         }
-        c.commit();
+        commit(c);
         return id;
       } catch (SQLException e) {
         c.rollback();
@@ -359,7 +359,7 @@ public final class FleetStore implements AutoCloseable {
         if (count(c, "SELECT COUNT(*) FROM task_attempts WHERE task_id = ? AND robot_id = ?", id, robotId) == 0) {
           exec(c, "INSERT INTO task_attempts(task_id, robot_id, claimed_ms) VALUES (?, ?, ?)", id, robotId, now);
         }
-        c.commit();
+        commit(c);
       }
       return task(id);
     }
@@ -385,9 +385,10 @@ public final class FleetStore implements AutoCloseable {
             c.rollback();
             return false;
           }
-          exec(c, "UPDATE robots SET state = 'idle' WHERE id IN (SELECT robot_id FROM tasks WHERE job_id = ? AND status = 'assigned')", jobId);
+          exec(c, "UPDATE robots SET state = 'idle' WHERE state = 'busy' AND id IN (SELECT robot_id FROM tasks WHERE job_id = ?"
+              + " AND status = 'assigned')", jobId);
           exec(c, "UPDATE tasks SET status = 'cancelled', updated_ms = ? WHERE job_id = ? AND status IN ('queued', 'assigned')", now, jobId);
-          c.commit();
+          commit(c);
           return true;
         } catch (SQLException e) {
           c.rollback();
@@ -413,15 +414,19 @@ public final class FleetStore implements AutoCloseable {
       try (Connection c = pool.getConnection()) {
         c.setAutoCommit(false);
         String status = success ? "done" : t.attempts() < t.maxAttempts() ? "queued" : "failed";
-        exec(c, "UPDATE tasks SET status = ?, robot_id = ?, result = ?, updated_ms = ? WHERE id = ?", status,
-            "queued".equals(status) ? null : robotId, resultJson, now, taskId);
+        int changed = exec(c, "UPDATE tasks SET status = ?, robot_id = ?, result = ?, updated_ms = ? WHERE id = ? AND status = 'assigned'"
+            + " AND robot_id = ?", status, "queued".equals(status) ? null : robotId, resultJson, now, taskId, robotId);
+        if (changed == 0) { // requeued meanwhile (the robot was revoked, went silent or restarted): the report comes too late
+          c.rollback();
+          throw new IllegalArgumentException("task " + taskId + " is no longer assigned to robot " + robotId);
+        }
         exec(c, "UPDATE robots SET state = 'idle' WHERE id = ? AND state = 'busy'", robotId);
         if ("failed".equals(status)) {
           exec(c, "UPDATE jobs SET status = 'failed', finished_ms = ? WHERE id = ? AND status = 'running'", now, t.jobId());
         } else if (count(c, "SELECT COUNT(*) FROM tasks WHERE job_id = ? AND status <> 'done'", t.jobId()) == 0) {
           exec(c, "UPDATE jobs SET status = 'done', finished_ms = ? WHERE id = ? AND status = 'running'", now, t.jobId());
         }
-        c.commit();
+        commit(c);
       }
       return task(taskId).orElseThrow();
     }
@@ -498,7 +503,7 @@ public final class FleetStore implements AutoCloseable {
           if (exec(c, "UPDATE uploads SET status = 'complete', episode_id = ? WHERE id = ? AND status = 'open'", id, uploadId) != 1) {
             throw new SQLException("upload " + uploadId + " is already complete", "23000");
           }
-          c.commit();
+          commit(c);
           return episodes(u.taskName()).stream().filter(e -> e.id() == id).findFirst().orElseThrow();
         } catch (SQLException e) {
           c.rollback();
@@ -532,7 +537,7 @@ public final class FleetStore implements AutoCloseable {
       c.setAutoCommit(false);
       exec(c, "DELETE FROM flywheel WHERE task_name = ?", taskName);
       exec(c, "INSERT INTO flywheel(task_name, triggered_hours, triggered_ms) VALUES (?, ?, ?)", taskName, hours, clock.getAsLong());
-      c.commit();
+      commit(c);
     }
   }
 
@@ -675,15 +680,13 @@ public final class FleetStore implements AutoCloseable {
   private static void requeue(Connection c, String robotId, long now) throws SQLException {
     // a task in flight on a robot that restarted, left or vanished goes back to the queue, unless it has used its attempts
     // (a task that crashes every agent that takes it must not cycle forever): then it and its job fail
-    List<Long> exhausted = new ArrayList<>();
+    List<long[]> exhausted = new ArrayList<>(); // (task, job), read in full before any update (no update under an open cursor)
     try (PreparedStatement s = prepare(c, "SELECT id, job_id FROM tasks WHERE robot_id = ? AND status = 'assigned' AND attempts >= max_attempts",
         robotId); ResultSet r = s.executeQuery()) {
-      while (r.next()) {
-        exhausted.add(r.getLong(2));
-        exec(c, "UPDATE tasks SET status = 'failed', updated_ms = ? WHERE id = ?", now, r.getLong(1));
-      }
+      while (r.next()) exhausted.add(new long[] {r.getLong(1), r.getLong(2)});
     }
-    for (long job : exhausted) exec(c, "UPDATE jobs SET status = 'failed', finished_ms = ? WHERE id = ? AND status = 'running'", now, job);
+    for (long[] t : exhausted) exec(c, "UPDATE tasks SET status = 'failed', updated_ms = ? WHERE id = ?", now, t[0]);
+    for (long job : exhausted.stream().mapToLong(t -> t[1]).distinct().toArray()) exec(c, "UPDATE jobs SET status = 'failed', finished_ms = ? WHERE id = ? AND status = 'running'", now, job);
     exec(c, "UPDATE tasks SET status = 'queued', robot_id = NULL, updated_ms = ? WHERE robot_id = ? AND status = 'assigned'", now, robotId);
   }
 
@@ -766,5 +769,15 @@ public final class FleetStore implements AutoCloseable {
   private static Double nullableDouble(ResultSet r, int column) throws SQLException {
     double v = r.getDouble(column);
     return r.wasNull() ? null : v;
+  }
+
+  /**
+   * Commits and leaves the connection in auto-commit, with no transaction open. JDBC's own
+   * {@code commit()} would, in sqlite-jdbc with IMMEDIATE transactions, start the next transaction at
+   * once and so take the database's write lock again until the pool resets the connection (and could
+   * fail after the data was committed, while waiting for that lock).
+   */
+  private static void commit(Connection c) throws SQLException {
+    c.setAutoCommit(true); // commits the transaction in flight (JDBC: changing the mode commits)
   }
 }

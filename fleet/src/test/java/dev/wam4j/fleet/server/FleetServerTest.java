@@ -103,22 +103,15 @@ class FleetServerTest {
 
   @Test
   void byDefaultTheServerListensOnLoopbackOnly() throws Exception {
-    java.net.InetAddress external = null;
-    for (var nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
-      for (var a : java.util.Collections.list(nif.getInetAddresses())) {
-        if (!a.isLoopbackAddress() && a instanceof java.net.Inet4Address && nif.isUp()) external = a;
-      }
+    // the kernel's tables of listening TCP sockets (state 0A); Java's sockets are often IPv6 ones carrying IPv4
+    String port = String.format("%04X", server.port());
+    java.util.List<String> addresses = new java.util.ArrayList<>();
+    for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+      Files.readAllLines(Path.of(table)).stream().skip(1).map(l -> l.trim().split("\\s+"))
+          .filter(f -> f[1].endsWith(":" + port) && f[3].equals("0A")).forEach(f -> addresses.add(f[1].substring(0, f[1].indexOf(':'))));
     }
-    assertThat(external).as("this test needs a machine with a non-loopback IPv4 interface").isNotNull();
-    try (java.net.Socket local = new java.net.Socket("127.0.0.1", server.port())) {
-      assertThat(local.isConnected()).isTrue();
-    }
-    java.net.InetAddress address = external;
-    assertThatThrownBy(() -> {
-      try (java.net.Socket s = new java.net.Socket()) {
-        s.connect(new java.net.InetSocketAddress(address, server.port()), 2000);
-      }
-    }).as("reachable from " + address).isInstanceOf(java.io.IOException.class);
+    assertThat(addresses).isNotEmpty().allMatch(a -> a.equals("0100007F") || a.equals("0000000000000000FFFF00000100007F"),
+        "127.0.0.1 (not 0.0.0.0 or ::, every interface)");
   }
 
   @Test
