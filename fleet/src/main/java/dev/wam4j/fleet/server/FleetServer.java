@@ -159,10 +159,15 @@ public final class FleetServer implements AutoCloseable {
 
   @Override
   public void close() {
+    app.stop(); // no new requests, then the background work ends, then the store closes: nothing writes after close returns
     watchdog.interrupt();
+    try {
+      watchdog.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     events.close();
     flywheel.close();
-    app.stop();
     store.close();
   }
 

@@ -171,5 +171,11 @@ final class Flywheel implements AutoCloseable {
   @Override
   public void close() {
     worker.shutdown();
+    try { // a rebuild in flight finishes (or is interrupted) before the server's files are let go
+      if (!worker.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) worker.shutdownNow();
+    } catch (InterruptedException e) {
+      worker.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 }
