@@ -477,6 +477,26 @@ public final class FleetStore implements AutoCloseable {
     }
   }
 
+  /** Whether robot {@code robotId} has an upload of {@code sha256} open (one it may resume). */
+  public boolean hasOpenUpload(String robotId, String sha256) throws SQLException {
+    return count("SELECT COUNT(*) FROM uploads WHERE robot_id = ? AND sha256 = ? AND status = 'open'", robotId, sha256) > 0;
+  }
+
+  /** Uploads a robot has open (not yet complete). */
+  public long openUploads(String robotId) throws SQLException {
+    return count("SELECT COUNT(*) FROM uploads WHERE robot_id = ? AND status = 'open'", robotId);
+  }
+
+  /** Forgets open uploads older than {@code maxAgeMs}; returns their ids, whose partial files the caller deletes. */
+  public List<String> expireUploads(long maxAgeMs) throws SQLException {
+    long cutoff = clock.getAsLong() - maxAgeMs;
+    synchronized (dispatch) {
+      List<String> ids = query("SELECT id FROM uploads WHERE status = 'open' AND created_ms < ?", r -> r.getString(1), cutoff);
+      for (String id : ids) update("DELETE FROM uploads WHERE id = ? AND status = 'open'", id);
+      return ids;
+    }
+  }
+
   public Optional<Records.Upload> upload(String id) throws SQLException {
     List<Records.Upload> u = query(UPLOAD_COLUMNS + " WHERE id = ?", FleetStore::upload, id);
     return u.isEmpty() ? Optional.empty() : Optional.of(u.get(0));

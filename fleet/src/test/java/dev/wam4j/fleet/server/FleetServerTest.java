@@ -86,6 +86,24 @@ class FleetServerTest {
   }
 
   @Test
+  void aRobotCannotReserveUnboundedUploadsAndOversizedOnesAreRefused() throws Exception {
+    JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\"}").body();
+    String id = a.get("robot_id").asText(), token = a.get("token").asText();
+    post("/api/v1/robots/" + id + "/connection", token, "{\"embodiment\": \"robot\"}");
+    call("POST", "/api/v1/jobs", operator, "# J\n## Push\n", "text/markdown");
+    long task = post("/api/v1/robots/" + id + "/tasks/next", token, null).body().get("id").asLong();
+    java.util.function.IntFunction<String> open = i -> "{\"task_id\": " + task + ", \"sha256\": \"" + String.format("%064x", i)
+        + "\", \"size_bytes\": 1000}";
+    for (int i = 0; i < FleetServer.MAX_OPEN_UPLOADS; i++) assertThat(post("/api/v1/robots/" + id + "/uploads", token, open.apply(i)).status()).isEqualTo(200);
+    Reply full = post("/api/v1/robots/" + id + "/uploads", token, open.apply(99));
+    assertThat(full.status()).isEqualTo(429);
+    assertThat(full.body().get("error").asText()).contains("uploads open");
+    assertThat(post("/api/v1/robots/" + id + "/uploads", token, open.apply(3)).status()).as("resuming an open one").isEqualTo(200);
+    assertThat(post("/api/v1/robots/" + id + "/uploads", token, "{\"task_id\": " + task + ", \"sha256\": \"" + "a".repeat(64)
+        + "\", \"size_bytes\": " + (FleetServer.MAX_UPLOAD_BYTES + 1) + "}").status()).isEqualTo(400);
+  }
+
+  @Test
   void anOperatorCancelsAJobAndRevokesARobotAndARobotCanDoNeither() throws Exception {
     JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\"}").body();
     String id = a.get("robot_id").asText(), token = a.get("token").asText();

@@ -163,6 +163,22 @@ class FleetStoreTest {
   }
 
   @Test
+  void openUploadsExpireAfterTheirAgeButCompleteOnesStay() throws Exception {
+    long[] now = {1_000_000};
+    try (FleetStore s = FleetStore.open("jdbc:sqlite:" + dir.resolve("expiry.db"), "", "", () -> now[0])) {
+      String robot = s.enrollRobot("a", "lab").robotId();
+      Records.Upload old = s.openUpload(robot, null, "push", "1".repeat(64), 10);
+      now[0] += 3_600_000;
+      Records.Upload fresh = s.openUpload(robot, null, "push", "2".repeat(64), 10);
+      assertThat(s.openUploads(robot)).isEqualTo(2);
+      assertThat(s.expireUploads(2_000_000)).containsExactly(old.id());
+      assertThat(s.upload(old.id())).isEmpty();
+      assertThat(s.upload(fresh.id())).isPresent();
+      assertThat(s.openUploads(robot)).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aSilentRobotGoesOfflineAndItsTaskIsQueuedAgain() throws Exception {
     long[] now = {1_000};
     try (FleetStore s = FleetStore.open("jdbc:h2:mem:silent;DB_CLOSE_DELAY=-1", "sa", "", () -> now[0])) {
