@@ -349,10 +349,7 @@ final class FleetCommand {
     @Override
     public Integer call() throws Exception {
       Path dir = data != null ? data : Path.of("runs", "loadtest-" + System.currentTimeMillis());
-      String javaBin = ProcessHandle.current().info().command().orElse("java");
-      java.util.List<String> server = new java.util.ArrayList<>(java.util.List.of(javaBin, "-Xmx2g", "-Dai.djl.offline=true", "-cp",
-          System.getProperty("java.class.path"), Main.class.getName(), "serve"));
-      if (db != null) server.addAll(java.util.List.of("--db", db));
+      java.util.List<String> server = serveCommand("-Xmx2g", db);
       PrintWriter err = spec.commandLine().getErr();
       dev.wam4j.fleet.load.LoadTest.Result r = dev.wam4j.fleet.load.LoadTest.run(
           new dev.wam4j.fleet.load.LoadTest.Config(robots, hz, seconds, killAt, port, dir, server), line -> {
@@ -412,10 +409,7 @@ final class FleetCommand {
     @Override
     public Integer call() throws Exception {
       Path dir = data != null ? data : Path.of("runs", "crashtest-" + System.currentTimeMillis());
-      String javaBin = ProcessHandle.current().info().command().orElse("java");
-      java.util.List<String> server = new java.util.ArrayList<>(java.util.List.of(javaBin, "-Xmx1g", "-Dai.djl.offline=true", "-cp",
-          System.getProperty("java.class.path"), Main.class.getName(), "serve"));
-      if (db != null) server.addAll(java.util.List.of("--db", db));
+      java.util.List<String> server = serveCommand("-Xmx1g", db);
       PrintWriter err = spec.commandLine().getErr();
       dev.wam4j.fleet.load.CrashTest.Result r = dev.wam4j.fleet.load.CrashTest.run(
           new dev.wam4j.fleet.load.CrashTest.Config(kills, maxIdle, burst, robots, seed, port, dir, server), line -> {
@@ -433,5 +427,14 @@ final class FleetCommand {
       o.flush();
       return r.lost() == 0 ? 0 : 1;
     }
+  }
+
+  /** {@code wam4j serve} in a JVM of its own (the load and crash tests start, kill and restart it); port and data are appended. */
+  static java.util.List<String> serveCommand(String heap, String db) {
+    String javaBin = ProcessHandle.current().info().command().orElse("java");
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, heap, "--enable-native-access=ALL-UNNAMED",
+        "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve"));
+    if (db != null) cmd.addAll(java.util.List.of("--db", db));
+    return cmd;
   }
 }

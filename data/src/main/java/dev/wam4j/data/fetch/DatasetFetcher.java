@@ -1,5 +1,7 @@
 package dev.wam4j.data.fetch;
 
+import dev.wam4j.data.FileTrees;
+
 import dev.wam4j.data.zarr.ZarrFormatException;
 import java.io.IOException;
 import java.io.InputStream;

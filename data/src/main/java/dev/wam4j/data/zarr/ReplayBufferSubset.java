@@ -1,6 +1,7 @@
 package dev.wam4j.data.zarr;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wam4j.data.FileTrees;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -50,7 +50,7 @@ public final class ReplayBufferSubset {
       writeEpisodeEnds(rb, episodes, tmp.resolve("meta").resolve("episode_ends"));
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
-      deleteTree(tmp);
+      FileTrees.deleteQuietly(tmp, e);
       throw e;
     }
     long bytes;
@@ -106,12 +106,5 @@ public final class ReplayBufferSubset {
     ByteBuffer b = ByteBuffer.allocate(8 * episodes).order(ByteOrder.LITTLE_ENDIAN);
     for (int e = 0; e < episodes; e++) b.putLong(rb.episodeRange(e).end());
     Files.write(to.resolve("0"), b.array());
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) return;
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    }
   }
 }

@@ -24,7 +24,7 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The fleet's state in a SQL database: an embedded SQLite file by default, PostgreSQL (or H2) by JDBC
- * URL, the schema kept by versioned migrations ({@code db/migration}; {@code db/sqlite} for SQLite).
+ * URL, the schema kept by versioned migrations ({@code db/migration} or, for SQLite, {@code db/sqlite}; then {@code db/common}).
  * Tokens are stored as SHA-256 hashes.
  * Every write is its own transaction, so what a call returned is on disk (acknowledged means stored).
  * Thread-safe.
@@ -86,10 +86,11 @@ public final class FleetStore implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new SQLException("cannot open the fleet database " + jdbcUrl + ": " + e.getMessage(), e);
     }
-    // SQLite spells auto-increment keys its own way; the rest of the schema is shared
-    String migrations = jdbcUrl.startsWith("jdbc:sqlite:") ? "classpath:db/sqlite" : "classpath:db/migration";
+    // V1..V4 exist twice because SQLite spells auto-increment keys its own way (and applied migrations never change);
+    // later ones are written once, in db/common
+    String dialect = jdbcUrl.startsWith("jdbc:sqlite:") ? "classpath:db/sqlite" : "classpath:db/migration";
     try {
-      Flyway.configure().dataSource(ds).locations(migrations).load().migrate();
+      Flyway.configure().dataSource(ds).locations(dialect, "classpath:db/common").load().migrate();
     } catch (RuntimeException e) {
       ds.close();
       throw new SQLException("cannot migrate the fleet database " + jdbcUrl + ": " + e.getMessage(), e);

@@ -1,4 +1,4 @@
-package dev.wam4j.data.fetch;
+package dev.wam4j.data;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,12 +7,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Deleting folder trees: temp and stale folders of a fetch. */
-final class FileTrees {
+/** Deleting folder trees: the temporary and stale folders that atomic writers and the fetcher leave behind. */
+public final class FileTrees {
   private FileTrees() {}
 
   /** Deletes {@code root} and everything under it; nothing happens if it does not exist. */
-  static void delete(Path root) throws IOException {
+  public static void delete(Path root) throws IOException {
     if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
     List<Path> paths;
     try (Stream<Path> walk = Files.walk(root)) {
@@ -22,7 +22,7 @@ final class FileTrees {
   }
 
   /** {@link #delete}, for cleanup after an error: a failure here must not hide the first one. */
-  static void deleteQuietly(Path root, Throwable primary) {
+  public static void deleteQuietly(Path root, Throwable primary) {
     try {
       delete(root);
     } catch (IOException e) {
