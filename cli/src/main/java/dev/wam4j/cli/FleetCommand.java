@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     description = "Operate a fleet: enrol robots, list them, submit a markdown job, watch it, list alerts. The operator token comes from "
         + "--token, else $WAM4J_TOKEN, else fleet-data/operator.token.",
     subcommands = {FleetCommand.CrashTestCommand.class, FleetCommand.Cancel.class, FleetCommand.Revoke.class, FleetCommand.Enroll.class, FleetCommand.Robots.class, FleetCommand.Submit.class, FleetCommand.Jobs.class,
-        FleetCommand.Watch.class, FleetCommand.Alerts.class, FleetCommand.Datasets.class, FleetCommand.PushModel.class,
+        FleetCommand.Watch.class, FleetCommand.Alerts.class, FleetCommand.Datasets.class, FleetCommand.Episodes.class, FleetCommand.Quarantine.class, FleetCommand.PushModel.class,
         FleetCommand.Models.class, FleetCommand.Deploy.class, FleetCommand.Promote.class, FleetCommand.Rollback.class, FleetCommand.Deployments.class, FleetCommand.LoadTestCommand.class})
 final class FleetCommand {
   /** Server and token options shared by the operator commands. */
@@ -155,6 +155,51 @@ final class FleetCommand {
       else out().printf("robot %s: %d token(s) revoked%n", robot, r.get("tokens_revoked").asInt());
       out().flush();
       return 0;
+    }
+  }
+
+  @Command(name = "episodes", mixinStandardHelpOptions = true,
+      description = "List the episodes robots uploaded and the server kept, or delete one (it leaves its task's dataset, which is rebuilt).")
+  static final class Episodes extends Operator {
+    @Option(names = "--task", description = "Only this task's episodes.")
+    String task;
+
+    @Option(names = "--delete", paramLabel = "EPISODE", description = "Delete this episode instead of listing.")
+    Long delete;
+
+    @Override
+    public Integer call() throws Exception {
+      if (delete != null) {
+        JsonNode r = client().delete("/api/v1/episodes/" + delete);
+        if (json) print(r);
+        else out().printf("episode %d deleted; its task's dataset is rebuilt without it%n", delete);
+        out().flush();
+        return 0;
+      }
+      String path = "/api/v1/episodes" + (task == null ? "" : "?task=" + java.net.URLEncoder.encode(task, java.nio.charset.StandardCharsets.UTF_8));
+      return listing(path, String.format("%-6s %-16s %-24s %6s %-7s %s", "id", "robot", "task", "frames", "success", "received"),
+          e -> String.format("%-6d %-16s %-24s %6d %-7s %s", e.get("id").asLong(), e.get("robot_id").asText(), e.get("task_name").asText(),
+              e.get("frames").asInt(), e.get("success").asBoolean(), java.time.Instant.ofEpochMilli(e.get("created_ms").asLong())));
+    }
+  }
+
+  @Command(name = "quarantine", mixinStandardHelpOptions = true,
+      description = "List uploads the server set aside (their bytes arrived intact but hold no usable episode), or delete one.")
+  static final class Quarantine extends Operator {
+    @Option(names = "--delete", paramLabel = "UPLOAD", description = "Delete this quarantined upload (its robot may then send it again).")
+    String delete;
+
+    @Override
+    public Integer call() throws Exception {
+      if (delete != null) {
+        JsonNode r = client().delete("/api/v1/quarantine/" + java.net.URLEncoder.encode(delete, java.nio.charset.StandardCharsets.UTF_8));
+        if (json) print(r);
+        else out().printf("quarantined upload %s deleted%n", printable(delete));
+        out().flush();
+        return 0;
+      }
+      return listing("/api/v1/quarantine", null, q -> String.format("%s robot %s task %s (%d bytes): %s", q.get("id").asText(),
+          q.get("robot_id").asText(), q.get("task_name").asText(), q.get("size_bytes").asLong(), q.get("reason").asText()));
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.wam4j.cli;
 
 import dev.wam4j.fleet.server.FleetServer;
+import dev.wam4j.fleet.server.Limits;
+import dev.wam4j.fleet.server.Tls;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -30,8 +32,39 @@ final class ServeCommand implements Callable<Integer> {
   Path data;
 
   @Option(names = "--db", paramLabel = "URL", description = "JDBC URL of the database, e.g. jdbc:postgresql://host/db?user=u&password=p "
-      + "(default: the embedded H2 database in --data).")
+      + "(default: the embedded SQLite database in --data).")
   String db;
+
+  @Option(names = "--tls-keystore", paramLabel = "FILE.p12", description = "Serve HTTPS with this PKCS#12 key store (key and certificate "
+      + "chain); needs --tls-password-file. Default: plain HTTP (loopback, or behind a TLS reverse proxy: FLEET.md).")
+  Path tlsKeyStore;
+
+  @Option(names = "--tls-password-file", paramLabel = "FILE", description = "File whose first line is the key store's password.")
+  Path tlsPasswordFile;
+
+  @Option(names = "--robot-rps", description = "Requests per second each robot may send, sustained (default: ${DEFAULT-VALUE}); 429 above.",
+      defaultValue = "50")
+  double robotRps;
+
+  @Option(names = "--robot-burst", description = "Requests a robot may send at once after a quiet spell (default: ${DEFAULT-VALUE}).",
+      defaultValue = "100")
+  int robotBurst;
+
+  @Option(names = "--robot-bytes-per-s", description = "Request-body bytes per second each robot may send, episode chunks excepted "
+      + "(default: ${DEFAULT-VALUE}).", defaultValue = "262144")
+  long robotBytesPerSecond;
+
+  @Option(names = "--robot-byte-burst", description = "Body bytes a robot may send at once after a quiet spell (default: ${DEFAULT-VALUE}).",
+      defaultValue = "2097152")
+  long robotByteBurst;
+
+  @Option(names = "--telemetry-retention-hours", description = "Telemetry older than this is deleted (default: ${DEFAULT-VALUE}, 7 days).",
+      defaultValue = "168")
+  double telemetryRetentionHours;
+
+  @Option(names = "--header-timeout-ms", description = "A connection must send a request's headers within this time (default: ${DEFAULT-VALUE}).",
+      defaultValue = "10000")
+  long headerTimeoutMs;
 
   @Option(names = "--offline-after-ms", description = "A robot silent this long goes offline; its task is queued again (default: ${DEFAULT-VALUE}).",
       defaultValue = "10000")
@@ -50,10 +83,13 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    FleetServer.Config config = new FleetServer.Config(host, port, data, db, 1 << 20, offlineAfterMs, maxAttempts, finetuneCommand, finetuneEveryHours);
+    if ((tlsKeyStore == null) != (tlsPasswordFile == null)) throw new IllegalArgumentException("--tls-keystore and --tls-password-file go together");
+    Limits limits = new Limits(robotRps, robotBurst, robotBytesPerSecond, robotByteBurst, telemetryRetentionHours, headerTimeoutMs);
+    FleetServer.Config config = new FleetServer.Config(host, port, data, db, 1 << 20, offlineAfterMs, maxAttempts, finetuneCommand, finetuneEveryHours,
+        limits, tlsKeyStore == null ? null : Tls.of(tlsKeyStore, tlsPasswordFile));
     FleetServer server = FleetServer.start(config);
     PrintWriter err = spec.commandLine().getErr();
-    err.printf("wam4j fleet server on http://%s:%d (OpenAPI: /openapi.json, events: /api/v1/events), data %s%n",
+    err.printf("wam4j fleet server on %s://%s:%d (OpenAPI: /openapi.json, events: /api/v1/events), data %s%n", config.tls() == null ? "http" : "https",
         host.equals(FleetServer.Config.LOOPBACK) ? "localhost" : host, server.port(),
         data.toAbsolutePath());
     if (server.bootstrapToken() != null) err.printf("first start: operator token written to %s%n", data.resolve("operator.token"));

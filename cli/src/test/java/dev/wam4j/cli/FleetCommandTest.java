@@ -82,6 +82,12 @@ class FleetCommandTest {
         assertThat(ds.episodes()).hasSize(2);
         assertThat(ds.episodes().get(1).length()).isEqualTo(8);
       }
+      CliRun episodes = new CliRun();
+      assertThat(episodes.run("fleet", "episodes", "--task", "Push", "--server", url, "--token", op)).isZero();
+      assertThat(episodes.out.toString()).contains("frames").contains(summary.get("robot_id").asText());
+      CliRun quarantine = new CliRun();
+      assertThat(quarantine.run("fleet", "quarantine", "--server", url, "--token", op, "--json")).isZero();
+      assertThat(new ObjectMapper().readTree(quarantine.out.toString())).isEmpty();
 
       // a model pushed to the registry and deployed to a canary: the robot downloads and runs it
       CliRun push = new CliRun();

@@ -31,6 +31,9 @@ public final class FleetClient {
     }
   }
 
+  /** Tries of a request the server refuses with 429 (over the robot's rate) before the refusal is reported. */
+  static final int MAX_RATE_LIMITED_TRIES = 5;
+
   /** @param server base URL, e.g. {@code http://localhost:7070} */
   public FleetClient(String server, String token) {
     if (server == null || !(server.startsWith("http://") || server.startsWith("https://"))) {
@@ -49,6 +52,11 @@ public final class FleetClient {
   public JsonNode post(String path, Object body) throws IOException, InterruptedException {
     String text = body == null ? "" : body instanceof String s ? s : JSON.writeValueAsString(body);
     return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(text)), null);
+  }
+
+  /** DELETE a resource; the server's JSON reply. */
+  public JsonNode delete(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).DELETE(), null);
   }
 
   /** GET raw bytes (a model archive). */
@@ -82,12 +90,18 @@ public final class FleetClient {
   private JsonNode send(HttpRequest.Builder b, Void unused) throws IOException, InterruptedException {
     if (token != null) b.header("Authorization", "Bearer " + token);
     HttpResponse<String> r;
-    try {
-      r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (java.net.ConnectException e) {
-      java.net.ConnectException named = new java.net.ConnectException("cannot reach the fleet server at " + base + " (is 'wam4j serve' running there?)");
-      named.initCause(e);
-      throw named;
+    for (int attempt = 1;; attempt++) {
+      try {
+        r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      } catch (java.net.ConnectException e) {
+        java.net.ConnectException named = new java.net.ConnectException("cannot reach the fleet server at " + base + " (is 'wam4j serve' running there?)");
+        named.initCause(e);
+        throw named;
+      }
+      if (r.statusCode() != 429 || attempt == MAX_RATE_LIMITED_TRIES) break;
+      // over this robot's rate: wait as told (at most 30 s) and send the same request again
+      long seconds = r.headers().firstValueAsLong("Retry-After").orElse(1);
+      Thread.sleep(Math.min(30, Math.max(1, seconds)) * 1000);
     }
     JsonNode body = r.body().isEmpty() ? null : JSON.readTree(r.body());
     if (r.statusCode() / 100 != 2) {

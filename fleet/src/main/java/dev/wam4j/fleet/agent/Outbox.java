@@ -92,6 +92,10 @@ final class Outbox {
       forget(note);
       return open.get("episode_id").asLong();
     }
+    if ("quarantined".equals(open.get("status").asText())) { // the server holds these bytes aside already: nothing to resend
+      forget(note);
+      throw new FleetClient.ApiError(422, "upload " + open.get("upload_id").asText() + " of " + note.getFileName() + " is quarantined on the server");
+    }
     String uid = open.get("upload_id").asText();
     long size = n.get("size_bytes").asLong(), offset = open.get("received_bytes").asLong();
     byte[] chunk = new byte[CHUNK_BYTES];
@@ -105,7 +109,13 @@ final class Outbox {
         offset = client.putBytes("/api/v1/uploads/" + uid + "?offset=" + offset, piece).get("received_bytes").asLong();
       }
     }
-    long episode = client.post("/api/v1/uploads/" + uid + "/complete", null).get("episode_id").asLong();
+    long episode;
+    try {
+      episode = client.post("/api/v1/uploads/" + uid + "/complete", null).get("episode_id").asLong();
+    } catch (FleetClient.ApiError e) {
+      if (e.status == 422) forget(note); // quarantined: the server keeps the bytes aside, resending would not help
+      throw e;
+    }
     forget(note);
     return episode;
   }

@@ -170,7 +170,8 @@ public final class RobotAgent {
         uploaded++;
         log.accept("episode uploaded: server episode " + episode);
       } catch (FleetClient.ApiError e) {
-        log.accept("upload of " + note.getFileName() + " refused, kept for a retry: " + e.getMessage());
+        if (e.status == 422) log.accept("upload of " + note.getFileName() + " quarantined by the server (an operator decides): " + e.getMessage());
+        else log.accept("upload of " + note.getFileName() + " refused, kept for a retry: " + e.getMessage());
       } catch (IOException e) {
         log.accept("server unreachable (" + e + "); " + note.getFileName() + " waits in the outbox");
         return;

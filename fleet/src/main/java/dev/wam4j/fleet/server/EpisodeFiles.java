@@ -20,15 +20,48 @@ import java.util.zip.ZipInputStream;
  * The bytes of uploads and kept episodes in the data folder: {@code uploads/<id>.part} grows chunk by
  * chunk (each forced to disk before it is acknowledged, so its length is the resume offset after any
  * crash); a complete upload is checked against its SHA-256, unpacked aside and renamed to
- * {@code episodes/<sha256>/}, and opened as a LeRobot dataset before it counts.
+ * {@code episodes/<sha256>/}, and opened as a LeRobot dataset before it counts. One that fails those
+ * checks goes to {@code quarantine/<id>.zip}.
  */
 final class EpisodeFiles {
   private final Path uploads;
   private final Path episodes;
+  private final Path quarantine;
 
   EpisodeFiles(Path dataDir) throws IOException {
     this.uploads = Files.createDirectories(dataDir.toAbsolutePath().normalize().resolve("uploads"));
     this.episodes = Files.createDirectories(dataDir.toAbsolutePath().normalize().resolve("episodes"));
+    this.quarantine = Files.createDirectories(dataDir.toAbsolutePath().normalize().resolve("quarantine"));
+  }
+
+  /**
+   * An upload whose bytes arrived as declared (its SHA-256 matches) but do not hold a usable episode. Its
+   * archive has been moved to {@code quarantine/<upload id>.zip}; sending it again would not help.
+   */
+  static final class Rejected extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Rejected(String reason) {
+      super(reason);
+    }
+  }
+
+  /** Where a quarantined upload's archive lies. */
+  Path quarantined(String uploadId) {
+    if (!uploadId.matches("u-[0-9a-f]{16}")) throw new ApiException(400, "bad upload id " + uploadId);
+    return quarantine.resolve(uploadId + ".zip");
+  }
+
+  /** Deletes a kept episode's folder (its row is gone already). */
+  void deleteEpisode(Path dir) throws IOException {
+    Path d = dir.toAbsolutePath().normalize();
+    if (!d.startsWith(episodes)) throw new IllegalStateException("episode folder " + d + " lies outside " + episodes);
+    deleteTree(d);
+  }
+
+  private Rejected reject(String uploadId, Path part, String reason) throws IOException {
+    Files.move(part, quarantined(uploadId), StandardCopyOption.REPLACE_EXISTING);
+    return new Rejected(reason);
   }
 
   /** Bytes received so far. */
@@ -72,9 +105,7 @@ final class EpisodeFiles {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException | RuntimeException e) {
         deleteTree(tmp);
-        Files.deleteIfExists(p); // the bytes are bad: the robot sends them again
-        if (e instanceof ApiException a) throw a;
-        throw new ApiException(400, "cannot unpack the episode archive: " + e);
+        throw reject(uploadId, p, e instanceof ApiException a ? a.getMessage() : "cannot unpack the episode archive: " + e);
       }
     }
     int frames;
@@ -93,9 +124,7 @@ final class EpisodeFiles {
       }
     } catch (IOException | RuntimeException e) {
       deleteTree(target);
-      Files.deleteIfExists(p);
-      if (e instanceof ApiException a) throw a;
-      throw new ApiException(400, "not a LeRobot dataset: " + e.getMessage());
+      throw reject(uploadId, p, e instanceof ApiException a ? a.getMessage() : "not a LeRobot dataset: " + e.getMessage());
     }
     return new Kept(target, frames, success);
   }

@@ -49,9 +49,11 @@ public final class FleetServer implements AutoCloseable {
    * @param maxAttempts tries of each task before it (and its job) fails
    * @param finetuneCommand shell command the data flywheel runs when a task's data grows by {@code finetuneEveryHours}, or null
    * @param finetuneEveryHours hours of new data per task that trigger {@code finetuneCommand}
+   * @param limits what one robot may cost (rates, retention, header deadline)
+   * @param tls HTTPS key store, or null for plain HTTP (loopback, or behind a TLS reverse proxy)
    */
   public record Config(String host, int port, Path dataDir, String dbUrl, long maxRequestBytes, long offlineAfterMs, int maxAttempts,
-      String finetuneCommand, double finetuneEveryHours) {
+      String finetuneCommand, double finetuneEveryHours, Limits limits, Tls tls) {
     /** Listens on loopback only unless told otherwise: tokens are bearer secrets and the API is plain HTTP. */
     public static final String LOOPBACK = "127.0.0.1";
 
@@ -62,11 +64,20 @@ public final class FleetServer implements AutoCloseable {
       if (offlineAfterMs < 100) throw new IllegalArgumentException("offlineAfterMs must be >= 100, got " + offlineAfterMs);
       if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
       if (!(finetuneEveryHours > 0)) throw new IllegalArgumentException("finetuneEveryHours must be > 0, got " + finetuneEveryHours);
+      if (limits == null) throw new IllegalArgumentException("limits are required (Limits.defaults())");
     }
 
-    /** Defaults: 1 MiB requests, offline after 10 s of silence, 3 attempts per task. */
+    /** Defaults: loopback, 1 MiB requests, offline after 10 s of silence, 3 attempts per task, {@link Limits#defaults()}, plain HTTP. */
     public static Config of(int port, Path dataDir, String dbUrl) {
-      return new Config(LOOPBACK, port, dataDir, dbUrl, 1 << 20, 10_000, 3, null, 1.0);
+      return new Config(LOOPBACK, port, dataDir, dbUrl, 1 << 20, 10_000, 3, null, 1.0, Limits.defaults(), null);
+    }
+
+    public Config withLimits(Limits l) {
+      return new Config(host, port, dataDir, dbUrl, maxRequestBytes, offlineAfterMs, maxAttempts, finetuneCommand, finetuneEveryHours, l, tls);
+    }
+
+    public Config withTls(Tls t) {
+      return new Config(host, port, dataDir, dbUrl, maxRequestBytes, offlineAfterMs, maxAttempts, finetuneCommand, finetuneEveryHours, limits, t);
     }
   }
 
@@ -80,6 +91,8 @@ public final class FleetServer implements AutoCloseable {
   private final EpisodeFiles files;
   private final Flywheel flywheel;
   private final ModelFiles models;
+  private final RateLimiter limiter;
+  private final SlowHeaderGuard headerGuard;
 
   private FleetServer(Config config, FleetStore store, String bootstrapToken) throws IOException {
     this.config = config;
@@ -88,7 +101,10 @@ public final class FleetServer implements AutoCloseable {
     this.files = new EpisodeFiles(config.dataDir());
     this.models = new ModelFiles(store, config.dataDir());
     this.flywheel = new Flywheel(store, config.dataDir(), config.finetuneCommand(), config.finetuneEveryHours(), e -> emit((String) e[0], e[1]));
+    this.limiter = new RateLimiter(config.limits(), System::nanoTime);
+    this.headerGuard = new SlowHeaderGuard(config.limits().headerTimeoutMs());
     this.app = Javalin.create(c -> {
+      c.jetty.addConnector((server, http) -> Listener.create(server, http, config.host(), config.port(), config.tls(), headerGuard));
       c.http.maxRequestSize = MAX_MODEL_BYTES; // model archives; every other endpoint is held to maxRequestBytes below
       c.concurrency.useVirtualThreads = true;
       c.startup.showJavalinBanner = false;
@@ -123,7 +139,12 @@ public final class FleetServer implements AutoCloseable {
       }
       FleetServer s = new FleetServer(config, store, token);
       s.flywheel.catchUp();
-      s.app.start(config.host(), config.port());
+      try {
+        s.app.start();
+      } catch (RuntimeException e) {
+        s.headerGuard.close();
+        throw e;
+      }
       s.watchdog.start();
       return s;
     } catch (RuntimeException | IOException e) {
@@ -135,6 +156,11 @@ public final class FleetServer implements AutoCloseable {
   /** The port served. */
   public int port() {
     return app.port();
+  }
+
+  /** Connections closed so far for sending their headers too slowly. */
+  long headerGuardClosed() {
+    return headerGuard.closed();
   }
 
   /** The operator token created at this start ({@code null} when the database already had one). */
@@ -166,6 +192,7 @@ public final class FleetServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    headerGuard.close();
     events.close();
     flywheel.close();
     store.close();
@@ -203,6 +230,16 @@ public final class FleetServer implements AutoCloseable {
       long length = ctx.req().getContentLengthLong();
       if (length > config.maxRequestBytes() || (length < 0 && ctx.req().getHeader("Transfer-Encoding") != null)) {
         throw new ApiException(413, "request body larger than " + config.maxRequestBytes() + " bytes (or of unknown length)");
+      }
+    });
+    r.before("/api/v1/*", ctx -> { // each robot within its rates; episode chunks count as requests only (uploads have their own quota)
+      if (ctx.header("Authorization") == null || !(principalOrNull(ctx) instanceof Principal.Robot robot)) return;
+      boolean chunk = "PUT".equals(ctx.method().name()) && ctx.path().startsWith("/api/v1/uploads/");
+      long wait = limiter.admit(robot.robotId(), chunk ? 0 : Math.max(0, ctx.req().getContentLengthLong()));
+      if (wait > 0) {
+        ctx.header("Retry-After", Long.toString(wait));
+        throw new ApiException(429, "robot " + robot.robotId() + " is over its rate (" + config.limits().robotRequestsPerSecond() + " requests/s, "
+            + config.limits().robotBytesPerSecond() + " bytes/s); retry after " + wait + " s");
       }
     });
     r.before("/api/v1/events", ctx -> operator(ctx)); // refused before the stream starts: a 401 stops a browser's EventSource retrying
@@ -357,6 +394,7 @@ public final class FleetServer implements AutoCloseable {
         json(ctx, 200, Map.of("received_bytes", u.sizeBytes(), "status", "complete"));
         return;
       }
+      if ("quarantined".equals(u.status())) throw new ApiException(409, "upload " + u.id() + " is quarantined; an operator decides what becomes of it");
       json(ctx, 200, Map.of("received_bytes", files.append(u.id(), offset, ctx.bodyAsBytes(), u.sizeBytes()), "status", "open"));
     });
     r.get("/api/v1/uploads/{uid}", ctx -> {
@@ -369,7 +407,15 @@ public final class FleetServer implements AutoCloseable {
         json(ctx, 200, Map.of("episode_id", u.episodeId(), "duplicate", true));
         return;
       }
-      EpisodeFiles.Kept kept = files.keep(u.id(), u.sha256(), u.sizeBytes());
+      if ("quarantined".equals(u.status())) throw new ApiException(409, "upload " + u.id() + " is quarantined; an operator decides what becomes of it");
+      EpisodeFiles.Kept kept;
+      try {
+        kept = files.keep(u.id(), u.sha256(), u.sizeBytes());
+      } catch (EpisodeFiles.Rejected rejected) { // the bytes are as sent and unusable: set aside, never retried, never in a dataset
+        Records.Quarantined q = store.quarantine(u.id(), rejected.getMessage());
+        emit("quarantine", q);
+        throw new ApiException(422, "episode quarantined (" + q.id() + "): " + rejected.getMessage());
+      }
       Records.Episode e;
       try {
         e = store.completeUpload(u.id(), kept.frames(), kept.success(), kept.dir().toAbsolutePath().toString());
@@ -397,6 +443,39 @@ public final class FleetServer implements AutoCloseable {
         out.add(m);
       }
       json(ctx, 200, out);
+    });
+    r.get("/api/v1/episodes", ctx -> { // kept episodes, ?task= for one task's
+      operator(ctx);
+      json(ctx, 200, store.allEpisodes(ctx.queryParam("task")));
+    });
+    r.delete("/api/v1/episodes/{id}", ctx -> { // out of the store, off the disk, out of the task's dataset
+      operator(ctx);
+      long id = pathLong(ctx, "id");
+      Records.Episode e = store.episode(id).orElseThrow(() -> new ApiException(404, "no episode " + id));
+      store.deleteEpisode(id);
+      if (store.allEpisodes(null).stream().noneMatch(other -> other.path().equals(e.path()))) files.deleteEpisode(Path.of(e.path()));
+      flywheel.episodeKept(e.taskName()); // rebuilds the task's dataset without it
+      emit("episode", Map.of("episode_id", id, "deleted", true));
+      json(ctx, 200, Map.of("episode_id", id, "deleted", true));
+    });
+    r.get("/api/v1/quarantine", ctx -> {
+      operator(ctx);
+      json(ctx, 200, store.quarantined());
+    });
+    r.get("/api/v1/quarantine/{uid}/archive", ctx -> { // the archive as the robot sent it, to inspect
+      operator(ctx);
+      String uid = ctx.pathParam("uid");
+      Path zip = files.quarantined(uid);
+      if (store.quarantined().stream().noneMatch(q -> q.id().equals(uid)) || !Files.isRegularFile(zip)) throw new ApiException(404, "no quarantined upload " + uid);
+      ctx.contentType("application/zip").result(Files.newInputStream(zip));
+    });
+    r.delete("/api/v1/quarantine/{uid}", ctx -> {
+      operator(ctx);
+      String uid = ctx.pathParam("uid");
+      Path zip = files.quarantined(uid);
+      if (!store.deleteQuarantined(uid)) throw new ApiException(404, "no quarantined upload " + uid);
+      Files.deleteIfExists(zip);
+      json(ctx, 200, Map.of("upload_id", uid, "deleted", true));
     });
     r.post("/api/v1/models/{name}", ctx -> { // a checkpoint directory as a zip: the next version of the model
       operator(ctx);
@@ -526,7 +605,25 @@ public final class FleetServer implements AutoCloseable {
 
   // ---- auth ---------------------------------------------------------------------------------
 
+  /** The caller, or null when its token is missing or unknown (the route then answers 401). */
+  private Principal principalOrNull(Context ctx) throws SQLException {
+    try {
+      return principal(ctx);
+    } catch (ApiException e) {
+      return null;
+    }
+  }
+
   private Principal principal(Context ctx) throws SQLException {
+    if (ctx.attribute(PRINCIPAL) instanceof Principal known) return known; // one token lookup per request
+    Principal p = authenticate(ctx);
+    ctx.attribute(PRINCIPAL, p);
+    return p;
+  }
+
+  private static final String PRINCIPAL = "wam4j.principal";
+
+  private Principal authenticate(Context ctx) throws SQLException {
     String h = ctx.header("Authorization");
     String token;
     if (h != null && h.startsWith("Bearer ")) token = h.substring(7).strip();
@@ -685,6 +782,7 @@ public final class FleetServer implements AutoCloseable {
         Thread.sleep(Math.min(2_000, config.offlineAfterMs() / 2));
         if (store.expireSilentRobots(config.offlineAfterMs()) > 0) emit("robots", store.robots());
         for (String expired : store.expireUploads(UPLOAD_EXPIRY_MS)) files.discard(expired);
+        store.pruneTelemetry((long) (config.limits().telemetryRetentionHours() * 3_600_000));
       } catch (InterruptedException e) {
         return;
       } catch (SQLException | IOException | RuntimeException e) {

@@ -73,8 +73,11 @@ final class Flywheel implements AutoCloseable {
 
   private void rebuild(String taskName) throws IOException, SQLException {
     List<Records.Episode> eps = store.episodes(taskName);
-    if (eps.isEmpty()) return;
     Path target = dataset(taskName);
+    if (eps.isEmpty()) { // the operator deleted its last episode
+      EpisodeFiles.deleteTree(target);
+      return;
+    }
     Path fresh = datasets.resolve("." + target.getFileName() + ".next-" + System.nanoTime());
     int size;
     try (LeRobotDataset first = LeRobotDataset.open(Path.of(eps.get(0).path()))) {

@@ -215,7 +215,7 @@ public final class FleetStore implements AutoCloseable {
       try {
         boolean fresh = count(c, "SELECT COUNT(*) FROM telemetry WHERE robot_id = ? AND seq = ?", robotId, seq) == 0;
         // a message that arrives after a newer one (delayed, resent) is history, not the robot's state
-        boolean newest = count(c, "SELECT COUNT(*) FROM telemetry WHERE robot_id = ? AND seq > ?", robotId, seq) == 0;
+        boolean newest = count(c, "SELECT COUNT(*) FROM robots WHERE id = ? AND max_seq >= ?", robotId, seq) == 0;
         if (fresh) {
           try {
             exec(c, "INSERT INTO telemetry(robot_id, seq, received_ms, body) VALUES (?, ?, ?, ?)", robotId, seq, now, bodyJson);
@@ -225,7 +225,7 @@ public final class FleetStore implements AutoCloseable {
             return false;
           }
           if (newest) {
-            exec(c, "UPDATE robots SET state = ?, last_seen_ms = ?, last_telemetry = ? WHERE id = ?", state, now, bodyJson, robotId);
+            exec(c, "UPDATE robots SET state = ?, last_seen_ms = ?, last_telemetry = ?, max_seq = ? WHERE id = ?", state, now, bodyJson, seq, robotId);
             if ("offline".equals(state)) requeue(c, robotId, now); // the robot is leaving: its task goes back to the queue
           } else {
             exec(c, "UPDATE robots SET last_seen_ms = ? WHERE id = ?", now, robotId);
@@ -239,6 +239,13 @@ public final class FleetStore implements AutoCloseable {
         c.rollback();
         throw e;
       }
+    }
+  }
+
+  /** Deletes telemetry older than {@code maxAgeMs} (each robot's latest state stays on its row); returns the rows deleted. */
+  public int pruneTelemetry(long maxAgeMs) throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      return exec(c, "DELETE FROM telemetry WHERE received_ms < ?", clock.getAsLong() - maxAgeMs);
     }
   }
 
@@ -534,11 +541,94 @@ public final class FleetStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets an upload aside: its bytes arrived as declared but do not hold a usable episode. It is never
+   * retried; an operator lists and deletes it ({@link #quarantined()}, {@link #deleteQuarantined}).
+   */
+  public Records.Quarantined quarantine(String uploadId, String reason) throws SQLException {
+    Records.Upload u = upload(uploadId).orElseThrow(() -> new IllegalArgumentException("no upload " + uploadId));
+    String why = reason.length() > 2000 ? reason.substring(0, 2000) : reason;
+    synchronized (dispatch) {
+      try (Connection c = pool.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          exec(c, "INSERT INTO quarantine(id, robot_id, task_id, task_name, sha256, size_bytes, reason, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              u.id(), u.robotId(), u.taskId(), u.taskName(), u.sha256(), u.sizeBytes(), why, clock.getAsLong());
+          exec(c, "UPDATE uploads SET status = 'quarantined' WHERE id = ?", u.id());
+          commit(c);
+        } catch (SQLException e) {
+          c.rollback();
+          throw e;
+        }
+      }
+    }
+    return quarantined().stream().filter(q -> q.id().equals(uploadId)).findFirst().orElseThrow();
+  }
+
+  /** Uploads set aside, oldest first. */
+  public List<Records.Quarantined> quarantined() throws SQLException {
+    return query("SELECT id, robot_id, task_id, task_name, sha256, size_bytes, reason, created_ms FROM quarantine ORDER BY created_ms, id",
+        r -> new Records.Quarantined(r.getString(1), r.getString(2), nullableLong(r, 3), r.getString(4), r.getString(5), r.getLong(6),
+            r.getString(7), r.getLong(8)));
+  }
+
+  /** Forgets a quarantined upload (the robot may then send those bytes again); false if there is none. */
+  public boolean deleteQuarantined(String id) throws SQLException {
+    synchronized (dispatch) {
+      try (Connection c = pool.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          int n = exec(c, "DELETE FROM quarantine WHERE id = ?", id);
+          exec(c, "DELETE FROM uploads WHERE id = ? AND status = 'quarantined'", id);
+          commit(c);
+          return n == 1;
+        } catch (SQLException e) {
+          c.rollback();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Every kept episode (of one task, or all when {@code taskName} is null), oldest first. */
+  public List<Records.Episode> allEpisodes(String taskName) throws SQLException {
+    return taskName != null ? episodes(taskName)
+        : query("SELECT id, robot_id, task_id, task_name, sha256, frames, success, path, created_ms FROM episodes ORDER BY id", FleetStore::episode);
+  }
+
+  public Optional<Records.Episode> episode(long id) throws SQLException {
+    List<Records.Episode> e = query("SELECT id, robot_id, task_id, task_name, sha256, frames, success, path, created_ms FROM episodes WHERE id = ?",
+        FleetStore::episode, id);
+    return e.isEmpty() ? Optional.empty() : Optional.of(e.get(0));
+  }
+
+  /** Deletes a kept episode and the uploads that delivered it (its bytes may be sent again); false if there is none. */
+  public boolean deleteEpisode(long id) throws SQLException {
+    synchronized (dispatch) {
+      try (Connection c = pool.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          exec(c, "DELETE FROM uploads WHERE episode_id = ?", id);
+          int n = exec(c, "DELETE FROM episodes WHERE id = ?", id);
+          commit(c);
+          return n == 1;
+        } catch (SQLException e) {
+          c.rollback();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static Records.Episode episode(ResultSet r) throws SQLException {
+    return new Records.Episode(r.getLong(1), r.getString(2), nullableLong(r, 3), r.getString(4), r.getString(5), r.getInt(6), r.getBoolean(7),
+        r.getString(8), r.getLong(9));
+  }
+
   /** The episodes kept for a task, oldest first. */
   public List<Records.Episode> episodes(String taskName) throws SQLException {
     return query("SELECT id, robot_id, task_id, task_name, sha256, frames, success, path, created_ms FROM episodes WHERE task_name = ? ORDER BY id",
-        r -> new Records.Episode(r.getLong(1), r.getString(2), nullableLong(r, 3), r.getString(4), r.getString(5), r.getInt(6),
-            r.getBoolean(7), r.getString(8), r.getLong(9)), taskName);
+        FleetStore::episode, taskName);
   }
 
   /** Episodes, frames and hours collected per task. */

@@ -34,6 +34,9 @@ public final class Records {
   public record Episode(long id, String robotId, Long taskId, String taskName, String sha256, int frames, boolean success, String path,
       long createdMs) {}
 
+  /** An upload set aside because its bytes do not hold a usable episode (the reason says why). */
+  public record Quarantined(String id, String robotId, Long taskId, String taskName, String sha256, long sizeBytes, String reason, long createdMs) {}
+
   /** What has been collected for a task: episodes, frames and hours (at 10 fps). */
   public record TaskData(String taskName, int episodes, long frames, double hours, int successes) {}
 

@@ -356,13 +356,17 @@ class FleetServerTest {
     assertThat(refused.body().get("error").asText()).contains("SHA-256 mismatch");
     assertThat(post("/api/v1/robots/" + id + "/uploads", token, "{\"task_id\": " + taskId + ", \"sha256\": \"xyz\", \"size_bytes\": 5}").status())
         .isEqualTo(400);
-    // not a zip at all: a 400, and the bytes are dropped so the robot can send them again
+    // not a zip at all, though it arrived as sent: quarantined (422), and opening it again says so instead of taking the bytes again
     byte[] junk = "not a zip".getBytes();
     String junkSha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(junk));
-    String junkId = post("/api/v1/robots/" + id + "/uploads", token, "{\"task_id\": " + taskId + ", \"sha256\": \"" + junkSha
-        + "\", \"size_bytes\": " + junk.length + "}").body().get("upload_id").asText();
+    String junkOpen = "{\"task_id\": " + taskId + ", \"sha256\": \"" + junkSha + "\", \"size_bytes\": " + junk.length + "}";
+    String junkId = post("/api/v1/robots/" + id + "/uploads", token, junkOpen).body().get("upload_id").asText();
     put("/api/v1/uploads/" + junkId + "?offset=0", token, junk);
-    assertThat(post("/api/v1/uploads/" + junkId + "/complete", token, null).status()).isEqualTo(400);
+    Reply quarantined = post("/api/v1/uploads/" + junkId + "/complete", token, null);
+    assertThat(quarantined.status()).isEqualTo(422);
+    assertThat(quarantined.body().get("error").asText()).contains("quarantined").contains("not a LeRobot dataset");
+    assertThat(post("/api/v1/robots/" + id + "/uploads", token, junkOpen).body().get("status").asText()).isEqualTo("quarantined");
+    assertThat(put("/api/v1/uploads/" + junkId + "?offset=0", token, junk).status()).isEqualTo(409);
   }
 
   /** Opens, sends and completes an upload in one go; the completion's reply. */
@@ -391,12 +395,12 @@ class FleetServerTest {
     // an episode whose info.json names files outside itself: refused, nothing read, the task's dataset unharmed
     for (String[] escape : new String[][] {{"data_path", "../../../../../../../etc/hostname"}, {"video_path", "/dev/zero"}}) {
       Reply r = upload(aId, aToken, aTask, episodeZip(work.resolve(escape[0]), false, info -> info.put(escape[0], escape[1])));
-      assertThat(r.status()).as(escape[0]).isEqualTo(400);
+      assertThat(r.status()).as(escape[0]).isEqualTo(422);
       assertThat(r.body().get("error").asText()).contains(escape[0]).contains("outside the data set");
     }
     // an episode that lies about its length: refused before it can break the dataset
     Reply lying = upload(aId, aToken, aTask, episodeZip(work.resolve("lying"), false, info -> info.put("total_frames", 30)));
-    assertThat(lying.status()).isEqualTo(400);
+    assertThat(lying.status()).isEqualTo(422);
     assertThat(lying.body().get("error").asText()).contains("does not hold together");
 
     // a good episode ending in success is kept and recorded as a success
@@ -409,12 +413,54 @@ class FleetServerTest {
   }
 
   @Test
+  void anOperatorListsAndDeletesEpisodesAndQuarantinedUploadsAndARobotCanDoNeither() throws Exception {
+    JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\"}").body();
+    String id = a.get("robot_id").asText(), token = a.get("token").asText();
+    post("/api/v1/robots/" + id + "/connection", token, "{\"embodiment\": \"robot\"}");
+    call("POST", "/api/v1/jobs", operator, "# J\n## Push\n", "text/markdown");
+    long taskId = post("/api/v1/robots/" + id + "/tasks/next", token, null).body().get("id").asLong();
+    Path work = data.resolve("work-admin");
+    byte[] good = episodeZip(work.resolve("good")), bad = episodeZip(work.resolve("bad"), false, info -> info.put("total_frames", 30));
+    long episode = upload(id, token, taskId, good).body().get("episode_id").asLong();
+    assertThat(upload(id, token, taskId, bad).status()).isEqualTo(422);
+    server.awaitDatasets();
+    assertThat(Files.isDirectory(server.dataset("Push"))).isTrue();
+    for (String path : new String[] {"/api/v1/episodes", "/api/v1/quarantine"}) assertThat(get(path, token).status()).as(path).isEqualTo(403);
+
+    JsonNode episodes = get("/api/v1/episodes?task=Push", operator).body();
+    assertThat(episodes).hasSize(1);
+    assertThat(episodes.get(0).get("id").asLong()).isEqualTo(episode);
+    JsonNode quarantine = get("/api/v1/quarantine", operator).body();
+    assertThat(quarantine).hasSize(1);
+    assertThat(quarantine.get(0).get("reason").asText()).contains("does not hold together");
+    String uid = quarantine.get(0).get("id").asText();
+    HttpResponse<byte[]> archive = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/api/v1/quarantine/" + uid
+        + "/archive")).header("Authorization", "Bearer " + operator).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(archive.body()).as("the archive as the robot sent it").isEqualTo(bad);
+
+    assertThat(call("DELETE", "/api/v1/episodes/" + episode, token, null, null).status()).isEqualTo(403);
+    assertThat(call("DELETE", "/api/v1/episodes/" + episode, operator, null, null).status()).isEqualTo(200);
+    assertThat(call("DELETE", "/api/v1/episodes/" + episode, operator, null, null).status()).isEqualTo(404);
+    assertThat(call("DELETE", "/api/v1/quarantine/" + uid, operator, null, null).status()).isEqualTo(200);
+    server.awaitDatasets();
+    assertThat(get("/api/v1/episodes", operator).body()).isEmpty();
+    assertThat(get("/api/v1/quarantine", operator).body()).isEmpty();
+    assertThat(server.dataset("Push")).as("the task's dataset without its only episode").doesNotExist();
+    try (var left = Files.list(data.resolve("episodes")); var aside = Files.list(data.resolve("quarantine"))) {
+      assertThat(left).isEmpty();
+      assertThat(aside).isEmpty();
+    }
+    // the same bytes may be sent again once the operator has deleted them
+    assertThat(upload(id, token, taskId, good).status()).isEqualTo(201);
+  }
+
+  @Test
   void theFlywheelRunsTheFineTuningCommandOnceATasksDataCrossesTheThreshold() throws Exception {
     server.close();
     Path marker = data.resolve("triggered.txt");
     // one 3-frame episode is 0.0000833 h of data: past the 0.00005 h threshold, so the command runs once
     server = FleetServer.start(new FleetServer.Config(FleetServer.Config.LOOPBACK, 0, data, null, 1 << 20, 10_000, 3,
-        "echo \"$WAM4J_TASK $WAM4J_HOURS $WAM4J_DATASET\" >> " + marker, 0.00005));
+        "echo \"$WAM4J_TASK $WAM4J_HOURS $WAM4J_DATASET\" >> " + marker, 0.00005, Limits.defaults(), null));
     JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\"}").body();
     String id = a.get("robot_id").asText(), token = a.get("token").asText();
     post("/api/v1/robots/" + id + "/connection", token, "{\"embodiment\": \"robot\"}");

@@ -179,6 +179,29 @@ class FleetStoreTest {
   }
 
   @Test
+  void telemetryOlderThanItsRetentionIsDeletedAndALateOlderMessageStillDoesNotBecomeTheState() throws Exception {
+    long[] now = {1_000_000};
+    for (String url : new String[] {"jdbc:sqlite:" + dir.resolve("retention.db"), "jdbc:h2:mem:retention;DB_CLOSE_DELAY=-1"}) {
+      try (FleetStore s = FleetStore.open(url, url.startsWith("jdbc:h2") ? "sa" : "", "", () -> now[0])) {
+        String robot = s.enrollRobot("a", "lab").robotId();
+        for (int seq = 1; seq <= 5; seq++) s.telemetry(robot, seq, "busy", "{\"seq\": " + seq + "}");
+        now[0] += 3_600_000;
+        s.telemetry(robot, 6, "busy", "{\"seq\": 6}");
+        now[0] += 1_000;
+        assertThat(s.pruneTelemetry(3_600_000)).as(url).isEqualTo(5);
+        assertThat(s.telemetryCount(robot)).isEqualTo(1);
+        assertThat(s.pruneTelemetry(3_600_000)).isZero();
+        now[0] += 3_600_000;
+        s.pruneTelemetry(3_600_000); // every row is gone now; the robot's state stays on its row
+        assertThat(s.telemetryCount(robot)).isZero();
+        assertThat(s.robot(robot).orElseThrow().state()).isEqualTo("busy");
+        assertThat(s.telemetry(robot, 3, "offline", "{\"seq\": 3}")).as("a late resend is history").isTrue();
+        assertThat(s.robot(robot).orElseThrow().state()).as("below the highest seq ever seen").isEqualTo("busy");
+      }
+    }
+  }
+
+  @Test
   void aSilentRobotGoesOfflineAndItsTaskIsQueuedAgain() throws Exception {
     long[] now = {1_000};
     try (FleetStore s = FleetStore.open("jdbc:h2:mem:silent;DB_CLOSE_DELAY=-1", "sa", "", () -> now[0])) {
