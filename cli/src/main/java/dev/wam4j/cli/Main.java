@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "wam4j " + Main.VERSION,
     description = "World Action Models on the JVM.",
-    subcommands = {DemoCommand.class, SimCommand.class, DatasetCommand.class, DataCommand.class, TrainCommand.class, EvalCommand.class, StudyCommand.class, MonitorCommand.class, ServeCommand.class, RobotCommand.class, FleetCommand.class})
+    subcommands = {DemoCommand.class, SimCommand.class, DatasetCommand.class, DataCommand.class, TrainCommand.class, EvalCommand.class, StudyCommand.class, MonitorCommand.class, RlCommand.class, ServeCommand.class, RobotCommand.class, FleetCommand.class})
 public final class Main {
   /** The version every output carries in its provenance. */
   static final String VERSION = "0.1.0";

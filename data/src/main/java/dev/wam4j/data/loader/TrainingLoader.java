@@ -20,14 +20,21 @@ import java.util.function.LongConsumer;
 /**
  * Loads a LeRobot dataset's state, action and (decoded) video or image frames into memory once, then draws
  * random mini-batches of observation histories, action chunks and (optionally) future observation frames
- * from flat arrays. Frames before an episode's start repeat its first frame; actions and future frames
+ * from flat arrays. A frame labelled with a teacher's chunk ({@link #TEACHER_CHUNK}) takes that chunk as its actions. Frames before an episode's start repeat its first frame; actions and future frames
  * past its end repeat its last action or frame and are flagged as padding. Sampling allocates nothing.
  *
- * <p>Everything is held in memory, up to 2 GiB of frames: PushT's 25,650 frames of 96x96 take 709 MB,
- * but only about 2,300 frames of 640x480 fit; larger datasets need a streaming loader (not yet
- * written). The progress callback is called from the decoding threads. Not thread-safe.
+ * <p>Everything is held in memory (in pages of 1 GiB, {@link FramePages}): PushT's 25,650 frames of 96x96
+ * take 709 MB, 100,000 frames 2.8 GB of heap; datasets larger than the heap need a streaming loader (not
+ * yet written). The progress callback is called from the decoding threads. Not thread-safe.
  */
 public final class TrainingLoader {
+  /**
+   * A per-frame feature a dataset may carry: the action chunk a teacher (the simulator's expert) would
+   * run from that frame's state, {@code horizon x actionDim} values. Where present it is the sample's
+   * action target instead of the episode's next actions: DAgger's labels for states the student visited.
+   */
+  public static final String TEACHER_CHUNK = "teacher.action_chunk";
+
   private final LoaderConfig config;
   private final int frames;
   private final int stateDim;
@@ -35,7 +42,10 @@ public final class TrainingLoader {
   private final int frameBytes;
   private final float[] state;
   private final float[] action;
-  private final byte[] images;
+  /** Per row, the teacher's action chunk [horizon][actionDim] where {@link #hasTeacherChunk} is set (null when no row has one). */
+  private final float[] teacherChunk;
+  private final boolean[] hasTeacherChunk;
+  private final FramePages images;
   private final int[] episodeStart; // per episode, first global row
   private final int[] episodeLength;
   private final int[] rowEpisode;
@@ -44,7 +54,8 @@ public final class TrainingLoader {
   private final double decodeFramesPerSecond;
 
   private TrainingLoader(LoaderConfig config, int frames, int stateDim, int actionDim, int frameBytes, float[] state,
-      float[] action, byte[] images, int[] episodeStart, int[] episodeLength, double loadSeconds, double decodeFps) {
+      float[] action, float[] teacherChunk, boolean[] hasTeacherChunk, FramePages images, int[] episodeStart, int[] episodeLength,
+      double loadSeconds, double decodeFps) {
     this.config = config;
     this.frames = frames;
     this.stateDim = stateDim;
@@ -52,6 +63,8 @@ public final class TrainingLoader {
     this.frameBytes = frameBytes;
     this.state = state;
     this.action = action;
+    this.teacherChunk = teacherChunk;
+    this.hasTeacherChunk = hasTeacherChunk;
     this.images = images;
     this.episodeStart = episodeStart;
     this.episodeLength = episodeLength;
@@ -101,7 +114,16 @@ public final class TrainingLoader {
         row += length[e];
       }
       float[] state = new float[n * stateDim], action = new float[n * actionDim];
-      ColumnBatchIterator it = ds.batches(List.of(config.stateKey(), config.actionKey(), "episode_index", "frame_index"), 8192);
+      int chunkValues = config.actionHorizon() * actionDim;
+      Feature tf = ds.features().get(TEACHER_CHUNK);
+      if (tf != null && tf.elementCount() != chunkValues) {
+        throw new IllegalArgumentException(dataset + ": feature '" + TEACHER_CHUNK + "' holds " + tf.elementCount() + " values per frame, not "
+            + config.actionHorizon() + " actions x " + actionDim + " (the loader's action horizon)");
+      }
+      float[] chunk = tf == null ? null : new float[n * chunkValues];
+      List<String> columns = new ArrayList<>(List.of(config.stateKey(), config.actionKey(), "episode_index", "frame_index"));
+      if (tf != null) columns.add(TEACHER_CHUNK);
+      ColumnBatchIterator it = ds.batches(columns, 8192);
       int row = 0;
       for (ColumnBatch b = it.nextBatch(); b != null; b = it.nextBatch()) {
         if (row + b.rows() > n && !subset) throw new IOException(dataset + ": data holds more rows than the episodes declare (" + n + ")");
@@ -118,10 +140,11 @@ public final class TrainingLoader {
         }
         System.arraycopy(b.floats(config.stateKey()), 0, state, row * stateDim, rows * stateDim);
         System.arraycopy(b.floats(config.actionKey()), 0, action, row * actionDim, rows * actionDim);
+        if (chunk != null) System.arraycopy(b.floats(TEACHER_CHUNK), 0, chunk, row * chunkValues, rows * chunkValues);
         row += rows;
       }
       if (row != n) throw new IOException(dataset + ": data holds " + row + " rows, the episodes declare " + n);
-      byte[] images = new byte[0];
+      FramePages images = new FramePages(n, 0);
       int frameBytes = 0;
       double decodeFps = 0;
       if (config.imageKey() != null) {
@@ -130,18 +153,24 @@ public final class TrainingLoader {
               + ds.frameKeys() + ")");
         }
         frameBytes = ds.frameBytes(config.imageKey());
-        long bytes = (long) n * frameBytes;
-        if (bytes > Integer.MAX_VALUE - 8) {
-          throw new IllegalArgumentException(dataset + ": " + n + " frames of " + config.imageKey() + " need " + bytes / (1 << 20)
-              + " MiB, more than this in-memory loader holds (2 GiB); use a lower resolution or fewer episodes");
-        }
-        images = new byte[(int) bytes];
+        images = new FramePages(n, frameBytes);
         long d0 = System.nanoTime();
         decodeAll(dataset, config, start, length, images, frameBytes, progress);
         decodeFps = n / ((System.nanoTime() - d0) / 1e9);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      return new TrainingLoader(config, n, stateDim, actionDim, frameBytes, state, action, images, start, length, seconds, decodeFps);
+      if (chunk != null) {
+        for (int i = 0; i < chunk.length; i++) {
+          if (!Float.isFinite(chunk[i])) throw new IOException(dataset + ": '" + TEACHER_CHUNK + "' of row " + i / chunkValues + " is not finite");
+        }
+      }
+      boolean[] labelled = null;
+      if (chunk != null) {
+        labelled = new boolean[n];
+        java.util.Arrays.fill(labelled, true);
+      }
+      return new TrainingLoader(config, n, stateDim, actionDim, frameBytes, state, action, chunk, labelled, images, start, length, seconds,
+          decodeFps);
     }
   }
 
@@ -164,29 +193,34 @@ public final class TrainingLoader {
             + c + " / " + p.stateDim + "," + p.actionDim + "," + p.frameBytes + " vs " + config + " / " + first.stateDim + ","
             + first.actionDim + "," + first.frameBytes + ")");
       }
-      if ((long) frames + p.frames > Integer.MAX_VALUE / Math.max(1, first.frameBytes)) {
-        throw new IllegalArgumentException("loader: the datasets together need more than this in-memory loader holds (2 GiB of frames)");
-      }
-      frames += p.frames;
+        frames += p.frames;
       episodes += p.episodeStart.length;
       seconds += p.loadSeconds;
     }
     float[] state = new float[frames * first.stateDim], action = new float[frames * first.actionDim];
-    byte[] images = new byte[frames * first.frameBytes];
+    boolean anyChunk = parts.stream().anyMatch(p -> p.teacherChunk != null);
+    int chunkValues = config.actionHorizon() * first.actionDim;
+    float[] chunk = anyChunk ? new float[frames * chunkValues] : null;
+    boolean[] labelled = anyChunk ? new boolean[frames] : null;
+    FramePages images = new FramePages(frames, first.frameBytes);
     int[] start = new int[episodes], length = new int[episodes];
     int row = 0, e = 0;
     for (TrainingLoader p : parts) {
       System.arraycopy(p.state, 0, state, row * first.stateDim, p.state.length);
       System.arraycopy(p.action, 0, action, row * first.actionDim, p.action.length);
-      System.arraycopy(p.images, 0, images, row * first.frameBytes, p.images.length);
+      images.copyFrom(p.images, row);
+      if (p.teacherChunk != null) {
+        System.arraycopy(p.teacherChunk, 0, chunk, row * chunkValues, p.teacherChunk.length);
+        System.arraycopy(p.hasTeacherChunk, 0, labelled, row, p.frames);
+      }
       for (int i = 0; i < p.episodeStart.length; i++, e++) {
         start[e] = row + p.episodeStart[i];
         length[e] = p.episodeLength[i];
       }
       row += p.frames;
     }
-    return new TrainingLoader(config, frames, first.stateDim, first.actionDim, first.frameBytes, state, action, images, start,
-        length, seconds, first.decodeFramesPerSecond);
+    return new TrainingLoader(config, frames, first.stateDim, first.actionDim, first.frameBytes, state, action, chunk, labelled, images,
+        start, length, seconds, first.decodeFramesPerSecond);
   }
 
   private static int rowEpisodeOf(int[] start, int[] length, int row) {
@@ -206,7 +240,7 @@ public final class TrainingLoader {
   }
 
   /** Each thread opens its own dataset (readers are not thread-safe) and decodes whole episodes in order. */
-  private static void decodeAll(Path dataset, LoaderConfig config, int[] start, int[] length, byte[] images,
+  private static void decodeAll(Path dataset, LoaderConfig config, int[] start, int[] length, FramePages images,
       int frameBytes, LongConsumer progress) throws IOException {
     int threads = Math.min(config.decodeThreads(), start.length);
     AtomicLong decoded = new AtomicLong();
@@ -220,7 +254,7 @@ public final class TrainingLoader {
             for (int e = worker; e < start.length; e += threads) {
               if (Thread.currentThread().isInterrupted()) return null;
               for (int f = 0; f < length[e]; f++) {
-                ds.readFrame(e, f, config.imageKey(), images, (start[e] + f) * frameBytes);
+                ds.readFrame(e, f, config.imageKey(), images.page(start[e] + f), images.offset(start[e] + f));
               }
               long done = decoded.addAndGet(length[e]);
               if (progress != null) progress.accept(done);
@@ -282,20 +316,25 @@ public final class TrainingLoader {
       for (int j = 0; j < h; j++) {
         int src = Math.max(first, row - (h - 1 - j));
         System.arraycopy(state, src * stateDim, out.states, (s * h + j) * stateDim, stateDim);
-        if (frameBytes > 0) System.arraycopy(images, src * frameBytes, out.images, (s * h + j) * frameBytes, frameBytes);
+        if (frameBytes > 0) images.copyTo(src, out.images, (s * h + j) * frameBytes);
       }
-      for (int j = 0; j < k; j++) {
-        int src = row + j;
-        boolean pad = src > last;
-        System.arraycopy(action, Math.min(src, last) * actionDim, out.actions, (s * k + j) * actionDim, actionDim);
-        out.actionIsPad[s * k + j] = pad;
+      if (hasTeacherChunk != null && hasTeacherChunk[row]) { // the teacher's chunk from this very state: nothing padded
+        System.arraycopy(teacherChunk, row * k * actionDim, out.actions, s * k * actionDim, k * actionDim);
+        java.util.Arrays.fill(out.actionIsPad, s * k, (s + 1) * k, false);
+      } else {
+        for (int j = 0; j < k; j++) {
+          int src = row + j;
+          boolean pad = src > last;
+          System.arraycopy(action, Math.min(src, last) * actionDim, out.actions, (s * k + j) * actionDim, actionDim);
+          out.actionIsPad[s * k + j] = pad;
+        }
       }
       for (int j = 0; j < f; j++) {
         long src = row + (long) (j + 1) * stride; // long: a huge stride must clamp, not wrap
         boolean pad = src > last;
         int at = (int) Math.min(src, last);
         System.arraycopy(state, at * stateDim, out.futureStates, (s * f + j) * stateDim, stateDim);
-        System.arraycopy(images, at * frameBytes, out.futureImages, (s * f + j) * frameBytes, frameBytes);
+        if (frameBytes > 0) images.copyTo(at, out.futureImages, (s * f + j) * frameBytes);
         out.futureIsPad[s * f + j] = pad;
       }
     }

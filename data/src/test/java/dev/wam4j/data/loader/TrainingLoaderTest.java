@@ -46,6 +46,54 @@ class TrainingLoaderTest {
   }
 
   @Test
+  void aFrameLabelledWithATeachersChunkTakesItAsItsActionsAlsoBesideUnlabelledData() throws Exception {
+    List<WriteFeature> features = List.of(
+        new WriteFeature.Video("observation.image", 32, 32),
+        new WriteFeature.Vector("observation.state", List.of("e", "t")),
+        new WriteFeature.Vector("action", List.of("a", "b")),
+        new WriteFeature.Vector(TrainingLoader.TEACHER_CHUNK, List.of("x0", "y0", "x1", "y1", "x2", "y2")));
+    Path labelled;
+    try (LeRobotWriter w = LeRobotWriter.create(tmp.resolve("labelled"), LeRobotWriteConfig.of(10, "test", features))) {
+      byte[] img = new byte[32 * 32 * 3];
+      w.beginEpisode("task");
+      for (int t = 0; t < 2; t++) { // the teacher's chunk from frame t: (1000 + 10t + j, -j) for j = 0..2
+        float[] chunk = new float[6];
+        for (int j = 0; j < 3; j++) {
+          chunk[2 * j] = 1000 + 10 * t + j;
+          chunk[2 * j + 1] = -j;
+        }
+        w.setImage("observation.image", img, 0).setVector("observation.state", new float[] {9, t}).setVector("action", new float[] {7, 7})
+            .setVector(TrainingLoader.TEACHER_CHUNK, chunk);
+        w.endFrame();
+      }
+      w.endEpisode();
+      labelled = w.finish();
+    }
+    LoaderConfig config = new LoaderConfig("observation.image", "observation.state", "action", 1, 3, 256, 7, 1, 0, 0);
+    TrainingLoader both = TrainingLoader.concat(config, List.of(TrainingLoader.load(dataset, config, null), TrainingLoader.load(labelled, config, null)));
+    TrainingBatch b = both.newBatch();
+    both.sample(b);
+    int seenLabelled = 0;
+    for (int s = 0; s < 256; s++) {
+      boolean teacher = b.states[s * 2] == 9;
+      int t = (int) b.states[s * 2 + 1];
+      for (int j = 0; j < 3; j++) {
+        if (teacher) {
+          assertThat(b.actions[(s * 3 + j) * 2]).isEqualTo(1000 + 10 * t + j);
+          assertThat(b.actionIsPad[s * 3 + j]).as("a teacher's chunk is never padded").isFalse();
+        } else {
+          int e = b.episode[s];
+          assertThat(b.actions[(s * 3 + j) * 2]).isEqualTo(100 * e + Math.min(t + j, LENGTHS[e] - 1));
+        }
+      }
+      if (teacher) seenLabelled++;
+    }
+    assertThat(seenLabelled).isPositive();
+    assertThatThrownBy(() -> TrainingLoader.load(labelled, new LoaderConfig("observation.image", "observation.state", "action", 1, 4, 8, 7, 1, 0, 0),
+        null)).hasMessageContaining(TrainingLoader.TEACHER_CHUNK).hasMessageContaining("4 actions");
+  }
+
+  @Test
   void historiesRepeatTheFirstFrameAndChunksPadPastTheEnd() throws Exception {
     TrainingLoader loader = load(2, 3, 4);
     assertThat(loader.frames()).isEqualTo(10);

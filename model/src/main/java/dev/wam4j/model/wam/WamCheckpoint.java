@@ -210,6 +210,44 @@ public final class WamCheckpoint {
     weights.close();
   }
 
+  /**
+   * Loads checkpoint {@code dir}'s weights into a network that adds keypoints to its architecture: every
+   * weight of the same name and shape is copied; the action head's first layer, which reads a longer
+   * condition (the keypoints are appended to it), gets the checkpoint's columns and zeros for the new
+   * inputs, so the network starts out computing exactly what the checkpoint did; the keypoint layers
+   * keep their fresh initialisation.
+   */
+  static void loadPolicyWeightsAddingKeypoints(Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
+    NDList weights = read(dir, POLICY_FILE, meta, manager);
+    List<String> names = new ArrayList<>(meta.parameters().keySet());
+    if (weights.size() != names.size()) {
+      throw new CheckpointException("checkpoint " + dir + ": " + POLICY_FILE + " holds " + weights.size() + " arrays, its meta names " + names.size());
+    }
+    Map<String, NDArray> byName = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) byName.put(names.get(i), weights.get(i));
+    boolean widened = false;
+    for (Pair<String, Parameter> p : net.getParameters()) {
+      NDArray have = byName.remove(p.getKey());
+      if (have == null) continue; // a keypoint layer: fresh
+      NDArray w = p.getValue().getArray();
+      if (w.getShape().equals(have.getShape())) {
+        w.set(have.toFloatArray());
+      } else if (w.getShape().dimension() == 2 && have.getShape().dimension() == 2 && w.getShape().get(0) == have.getShape().get(0)
+          && w.getShape().get(1) > have.getShape().get(1) && !widened) {
+        long rows = w.getShape().get(0), newIn = w.getShape().get(1), oldIn = have.getShape().get(1);
+        float[] old = have.toFloatArray(), wide = new float[(int) (rows * newIn)];
+        for (int r = 0; r < rows; r++) System.arraycopy(old, (int) (r * oldIn), wide, (int) (r * newIn), (int) oldIn);
+        w.set(wide);
+        widened = true;
+      } else {
+        throw new CheckpointException("checkpoint " + dir + ": weight " + p.getKey() + " has shape " + have.getShape() + ", the network's is "
+            + w.getShape());
+      }
+    }
+    if (!byName.isEmpty()) throw new CheckpointException("checkpoint " + dir + " holds weights the network lacks: " + byName.keySet());
+    weights.close();
+  }
+
   /** Restores raw weights, moments and moving average into {@code trainer} from checkpoint {@code dir}. */
   static void restore(Path dir, Meta meta, WamTrainer trainer) throws IOException {
     checkShapes(dir, meta, trainer.network());
@@ -259,7 +297,7 @@ public final class WamCheckpoint {
     List<String> out = new ArrayList<>();
     // Shapes of the weights, plus what gives them meaning (position scale, dream offsets).
     for (String f : List.of("imageSize", "workspaceSize", "historyFrames", "actionHorizon", "futureStride", "futureFrames",
-        "latentChannels", "encoderChannels", "dynamicsChannels", "dynamicsBlocks", "featureSize", "headWidth", "headLayers")) {
+        "latentChannels", "encoderChannels", "dynamicsChannels", "dynamicsBlocks", "featureSize", "headWidth", "headLayers", "keypoints")) {
       if (!a.get(f).equals(b.get(f))) out.add(f + ": checkpoint " + a.get(f) + ", config " + b.get(f));
     }
     return out;

@@ -53,6 +53,10 @@ import java.util.List;
  *     crop do against overfitting a few demonstrations; 0 turns it off (4)
  * @param datasetEpisodes train on the first this many episodes of {@code dataset} only, 0 for all: how
  *     the ablation and scaling studies make nested subsets of one dataset (0)
+ * @param keypoints spatial-softmax keypoints per history frame read by the action head: a small
+ *     convolutional stack at 48x48 ends in this many heat maps, and each map's expected (x, y) joins the
+ *     head's condition, so where the T is survives to the pixel instead of being pooled away (as in
+ *     Diffusion Policy's image encoder); 0 turns it off, the original architecture (0)
  */
 public record WamConfig(
     String dataset, String validationDataset, String init,
@@ -63,7 +67,7 @@ public record WamConfig(
     double actionWeight, double videoWeight, double reconWeight,
     int batchSize, int steps, double learningRate, double weightDecay, int warmupSteps, double gradClip, double emaDecay,
     int logEverySteps, int checkpointEverySteps, int validationBatches, int threads, long seed, List<String> extraDatasets,
-    int shiftPixels, int datasetEpisodes) {
+    int shiftPixels, int datasetEpisodes, int keypoints) {
 
   public WamConfig {
     extraDatasets = extraDatasets == null ? List.of() : List.copyOf(extraDatasets);
@@ -104,6 +108,20 @@ public record WamConfig(
     require(validationBatches >= 0, "validationBatches must be >= 0, got " + validationBatches);
     positive("threads", threads);
     require(datasetEpisodes >= 0, "datasetEpisodes must be >= 0 (0: all), got " + datasetEpisodes);
+    require(keypoints >= 0 && keypoints <= 256, "keypoints must lie in 0..256, got " + keypoints);
+  }
+
+  /** The original architecture (no keypoints): configs and checkpoints written before keypoints existed. */
+  public WamConfig(String dataset, String validationDataset, String init, String imageKey, String stateKey, String actionKey, int imageSize,
+      double workspaceSize, int historyFrames, int actionHorizon, int executeSteps, int futureStride, int futureFrames, int latentChannels,
+      int encoderChannels, int dynamicsChannels, int dynamicsBlocks, int featureSize, int headWidth, int headLayers, int flowSamples,
+      int sampleSteps, double actionWeight, double videoWeight, double reconWeight, int batchSize, int steps, double learningRate,
+      double weightDecay, int warmupSteps, double gradClip, double emaDecay, int logEverySteps, int checkpointEverySteps,
+      int validationBatches, int threads, long seed, List<String> extraDatasets, int shiftPixels, int datasetEpisodes) {
+    this(dataset, validationDataset, init, imageKey, stateKey, actionKey, imageSize, workspaceSize, historyFrames, actionHorizon,
+        executeSteps, futureStride, futureFrames, latentChannels, encoderChannels, dynamicsChannels, dynamicsBlocks, featureSize, headWidth,
+        headLayers, flowSamples, sampleSteps, actionWeight, videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps,
+        gradClip, emaDecay, logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, 0);
   }
 
   private static void require(boolean ok, String message) {
@@ -122,7 +140,7 @@ public record WamConfig(
   public static WamConfig defaults() {
     return new WamConfig(null, null, null, "observation.image", "observation.state", "action", 96, 512,
         2, 16, 8, 4, 2, 8, 32, 64, 2, 256, 512, 3, 4, 10, 1, 1, 1,
-        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4, 0);
+        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4, 0, 0);
   }
 
   /** Side of the latent frame (the tokenizer downsamples by 8). */
@@ -147,7 +165,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints);
   }
 
   /** The same config with other extra datasets. */
@@ -156,7 +174,16 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints);
+  }
+
+  /** The same config starting from another checkpoint ({@code init}) and training {@code steps} steps (DAgger's rounds). */
+  public WamConfig withInitAndSteps(String init, int steps) {
+    return new WamConfig(dataset, validationDataset, init, imageKey, stateKey, actionKey, imageSize, workspaceSize,
+        historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
+        dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
+        videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints);
   }
 
   /** The same config with other data paths (used when a config file's relative paths are resolved). */
@@ -165,6 +192,6 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints);
   }
 }

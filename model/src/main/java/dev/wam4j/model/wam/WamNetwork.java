@@ -28,7 +28,8 @@ import java.util.List;
  *       {@code 2*futureStride}, ... steps ahead (as changes to the current latent frame), and pools a
  *       trunk feature.
  *   <li><b>Action head</b>: a flow-matching MLP gives the velocity of a noisy action chunk at flow
- *       time t, conditioned on the trunk feature and the agent positions; integrating it from
+ *       time t, conditioned on the trunk feature, the agent positions and (optionally) spatial-softmax
+ *       keypoints of the frames; integrating it from
  *       Gaussian noise samples a chunk, so multimodal demonstrations stay multimodal.
  * </ol>
  *
@@ -45,6 +46,8 @@ final class WamNetwork extends AbstractBlock {
   private final SequentialBlock futureOut;
   private final SequentialBlock featureOut;
   private final SequentialBlock actionHead;
+  private final SequentialBlock keypointNet; // null without keypoints
+  private float[] gridX = new float[0], gridY = new float[0];
 
   WamNetwork(WamConfig config) {
     this.c = config;
@@ -75,6 +78,42 @@ final class WamNetwork extends AbstractBlock {
     }
     head.add(Linear.builder().setUnits(actionValues()).build());
     actionHead = addChildBlock("action_head", head);
+    // added last, so the parameter names of checkpoints without keypoints stay as they were
+    keypointNet = config.keypoints() == 0 ? null : addChildBlock("keypoints", new SequentialBlock()
+        .add(conv(e, 5, 2, 2)).add(Activation::gelu) // 96 -> 48
+        .add(conv(e, 3, 1, 1)).add(Activation::gelu)
+        .add(conv(config.keypoints(), 1, 1, 0)));
+  }
+
+  /** Side of the keypoint heat maps. */
+  private int keypointMapSize() {
+    return c.imageSize() / 2;
+  }
+
+  /**
+   * Spatial-softmax keypoints of frames (B*H, 3, 96, 96): each heat map's expected (x, y) in [-1, 1],
+   * as (B, H * 2K): frame by frame, the K x's then the K y's.
+   */
+  NDArray keypoints(ParameterStore ps, NDArray frames, long batch, boolean training) {
+    int k = c.keypoints(), side = keypointMapSize(), cells = side * side;
+    long n = frames.getShape().get(0);
+    NDArray maps = keypointNet.forward(ps, new NDList(frames), training).singletonOrThrow().reshape(n, k, cells);
+    NDArray p = maps.softmax(2);
+    if (gridX.length != cells) {
+      float[] gx = new float[cells], gy = new float[cells];
+      for (int y = 0; y < side; y++) {
+        for (int x = 0; x < side; x++) {
+          gx[y * side + x] = (2f * x + 1) / side - 1;
+          gy[y * side + x] = (2f * y + 1) / side - 1;
+        }
+      }
+      gridX = gx;
+      gridY = gy;
+    }
+    NDManager m = frames.getManager();
+    NDArray ex = p.mul(m.create(gridX, new Shape(1, 1, cells))).sum(new int[] {2});
+    NDArray ey = p.mul(m.create(gridY, new Shape(1, 1, cells))).sum(new int[] {2});
+    return ex.concat(ey, 1).reshape(batch, n / batch * 2L * k);
   }
 
   private static Conv2d conv(int filters, int kernel, int stride, int padding) {
@@ -87,9 +126,9 @@ final class WamNetwork extends AbstractBlock {
     return c.actionHorizon() * 2;
   }
 
-  /** Floats of the action head's condition: trunk feature plus the history's normalised positions. */
+  /** Floats of the action head's condition: trunk feature, the history's normalised positions and (if on) its keypoints. */
   int conditionSize() {
-    return c.featureSize() + c.historyFrames() * 2;
+    return c.featureSize() + c.historyFrames() * 2 + c.historyFrames() * 2 * c.keypoints();
   }
 
   /** Frames (N, 3, 96, 96) in [-1, 1] to latent frames (N, Z, 12, 12). */
@@ -107,9 +146,10 @@ final class WamNetwork extends AbstractBlock {
    *
    * @param history latent frames of the history, (B, H*Z, 12, 12), oldest first
    * @param positions normalised agent positions, (B, H*2)
+   * @param frames the history's frames (B*H, 3, 96, 96) in [-1, 1], read for keypoints (ignored without them)
    * @return predicted future latent frames (B, F*Z, 12, 12) and the action head's condition (B, conditionSize)
    */
-  NDList dynamics(ParameterStore ps, NDArray history, NDArray positions, boolean training) {
+  NDList dynamics(ParameterStore ps, NDArray history, NDArray positions, NDArray frames, boolean training) {
     long b = history.getShape().get(0);
     int s = c.latentSize(), z = c.latentChannels();
     NDArray planes = positions.reshape(b, c.historyFrames() * 2L, 1, 1).broadcast(b, c.historyFrames() * 2L, s, s);
@@ -123,7 +163,9 @@ final class WamNetwork extends AbstractBlock {
     for (int k = 0; k < c.futureFrames(); k++) copies.add(current);
     NDArray future = change.add(NDArrays.concat(copies, 1)); // (tile is not implemented by the PyTorch engine)
     NDArray feature = featureOut.forward(ps, new NDList(h), training).singletonOrThrow();
-    return new NDList(future, feature.concat(positions, 1));
+    NDArray condition = feature.concat(positions, 1);
+    if (keypointNet != null) condition = condition.concat(keypoints(ps, frames, b, training), 1);
+    return new NDList(future, condition);
   }
 
   /**
@@ -151,7 +193,7 @@ final class WamNetwork extends AbstractBlock {
     long b = positions.getShape().get(0);
     int s = c.latentSize();
     NDArray latents = encode(ps, frames, training).reshape(b, (long) c.historyFrames() * c.latentChannels(), s, s);
-    NDArray condition = dynamics(ps, latents, positions, training).get(1);
+    NDArray condition = dynamics(ps, latents, positions, frames, training).get(1);
     return new NDList(velocity(ps, xt, t, condition, training));
   }
 
@@ -171,6 +213,7 @@ final class WamNetwork extends AbstractBlock {
     futureOut.initialize(manager, dataType, new Shape(1, d, s, s));
     featureOut.initialize(manager, dataType, new Shape(1, d, s, s));
     actionHead.initialize(manager, dataType, new Shape(1, actionValues() + TIME_EMBEDDING + conditionSize()));
+    if (keypointNet != null) keypointNet.initialize(manager, dataType, new Shape(1, 3, c.imageSize(), c.imageSize()));
   }
 
   /** Input shapes of {@link #forwardInternal} for a batch of one. */

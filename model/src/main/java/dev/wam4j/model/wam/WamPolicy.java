@@ -127,8 +127,9 @@ public final class WamPolicy implements ChunkPolicy {
       scope.suppressNotUsedWarning();
       NDManager m = model.getNDManager();
       ParameterStore ps = new ParameterStore(m, false);
-      NDArray encoded = net.encode(ps, WamTrainer.frames(m, imagesBuffer, images, h, size), false); // (h, z, s, s)
-      NDList dyn = net.dynamics(ps, encoded.reshape(1, (long) h * z, s, s), m.create(positions, new Shape(1, h * 2L)), false);
+      NDArray frames = WamTrainer.frames(m, imagesBuffer, images, h, size);
+      NDArray encoded = net.encode(ps, frames, false); // (h, z, s, s)
+      NDList dyn = net.dynamics(ps, encoded.reshape(1, (long) h * z, s, s), m.create(positions, new Shape(1, h * 2L)), frames, false);
       actions = sample(m, ps, noise, 1, dyn.get(1));
       double spread = spreadSamples > 0 ? spread(m, ps, dyn.get(1)) : Double.NaN;
       int[] latentOffsets = new int[f];

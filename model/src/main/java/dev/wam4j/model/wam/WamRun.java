@@ -319,10 +319,15 @@ public final class WamRun {
     Path dir = WamCheckpoint.resolve(init);
     WamCheckpoint.Meta meta = WamCheckpoint.readMeta(dir);
     List<String> diffs = WamCheckpoint.architectureDifferences(meta.config(), trainer.config());
-    if (!diffs.isEmpty()) {
+    boolean addsKeypoints = diffs.size() == 1 && meta.config().keypoints() == 0 && trainer.config().keypoints() > 0;
+    if (!diffs.isEmpty() && !addsKeypoints) {
       throw new CheckpointException("init checkpoint " + dir + " has another architecture: " + String.join(", ", diffs));
     }
-    WamCheckpoint.loadPolicyWeights(dir, meta, trainer.network(), trainer.model().getNDManager());
+    if (addsKeypoints) { // the same network plus keypoints: it starts out computing what the checkpoint did
+      WamCheckpoint.loadPolicyWeightsAddingKeypoints(dir, meta, trainer.network(), trainer.model().getNDManager());
+    } else {
+      WamCheckpoint.loadPolicyWeights(dir, meta, trainer.network(), trainer.model().getNDManager());
+    }
     trainer.optimizer().resetAverage();
   }
 

@@ -149,7 +149,7 @@ public final class WamTrainer implements AutoCloseable {
     } else {
       latents = net.encode(ps, history, training);
     }
-    NDList dyn = net.dynamics(ps, latents.reshape(b, (long) h * z, s, s), pos, training);
+    NDList dyn = net.dynamics(ps, latents.reshape(b, (long) h * z, s, s), pos, history, training);
 
     NDArray zero = m.create(0f);
     NDArray videoLoss = zero, reconLoss = zero, actionLoss = zero;

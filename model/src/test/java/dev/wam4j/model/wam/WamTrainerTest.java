@@ -99,6 +99,53 @@ class WamTrainerTest {
   }
 
   @Test
+  void withKeypointsTheHeadReadsOnePairOfCoordinatesPerMapAndFrameAndTheModelTrainsAndPlans() throws IOException {
+    WamConfig d = tiny();
+    WamConfig c = new WamConfig(null, null, null, d.imageKey(), d.stateKey(), d.actionKey(), 96, 512, 2, 8, 4, 2, 2,
+        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 3, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0, 0, 3);
+    Path ckpt = tmp.resolve("keypoints/step-0000003");
+    try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
+      for (int i = 0; i < 3; i++) assertThat(trainer.step().action()).isFinite();
+      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
+    }
+    try (WamPolicy p = WamPolicy.load(ckpt); NDManager m = NDManager.newBaseManager(dev.wam4j.model.Engines.PYTORCH)) {
+      assertThat(p.network().conditionSize()).isEqualTo(32 + 2 * 2 + 2 * 2 * 3);
+      // two samples of two frames: (2, 2 frames x 2 coordinates x 3 maps), each an expectation over the map, inside [-1, 1]
+      ai.djl.ndarray.NDArray frames = m.randomUniform(-1, 1, new ai.djl.ndarray.types.Shape(4, 3, 96, 96));
+      float[] k = p.network().keypoints(new ai.djl.training.ParameterStore(m, false), frames, 2, false).toFloatArray();
+      assertThat(k).hasSize(2 * 12);
+      for (float v : k) assertThat(v).isBetween(-1f, 1f);
+      Plan plan = p.plan(new byte[2 * 96 * 96 * 3], new float[] {100, 100, 116, 100}, false);
+      assertThat(plan.actions()).hasSize(16);
+    }
+  }
+
+  @Test
+  void aModelWithKeypointsStartedFromOneWithoutPlansExactlyAsItDid() throws IOException {
+    WamConfig c = tiny();
+    WamConfig k = new WamConfig(null, null, null, c.imageKey(), c.stateKey(), c.actionKey(), 96, 512, 2, 8, 4, 2, 2,
+        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 3, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0, 0, 5);
+    Path plain = tmp.resolve("widen/plain"), widened = tmp.resolve("widen/keypoints");
+    try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
+      for (int i = 0; i < 3; i++) trainer.step();
+      WamCheckpoint.save(trainer, plain, "finetune", Map.of(), Map.of(), 1.0, false);
+    }
+    try (WamTrainer trainer = WamTrainer.create(k, loader(k))) {
+      WamRun.initialise(trainer, plain);
+      WamCheckpoint.save(trainer, widened, "finetune", Map.of(), Map.of(), 1.0, false);
+    }
+    byte[] images = new byte[2 * 96 * 96 * 3];
+    for (int i = 0; i < images.length; i++) images[i] = (byte) (i * 31);
+    try (WamPolicy a = WamPolicy.load(plain); WamPolicy b = WamPolicy.load(widened)) {
+      a.reset(5);
+      b.reset(5);
+      float[] pa = a.plan(images, new float[] {100, 120, 110, 130}, false).actions();
+      float[] pb = b.plan(images, new float[] {100, 120, 110, 130}, false).actions();
+      for (int i = 0; i < pa.length; i++) assertThat(pb[i]).isCloseTo(pa[i], org.assertj.core.data.Offset.offset(1e-3f));
+    }
+  }
+
+  @Test
   void aCorruptedCheckpointIsRefusedNamingTheFile() throws IOException {
     WamConfig c = tiny();
     Path ckpt = tmp.resolve("corrupt/step-0000001");

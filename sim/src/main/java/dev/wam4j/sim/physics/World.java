@@ -422,6 +422,20 @@ public final class World {
     setTransform(body, p0, p1, angle[body]);
   }
 
+  /**
+   * Gives {@code body} the pose and velocities of {@code fromBody} in {@code from} (a world built the
+   * same way): a clone of its motion, without the contact history the solver warm-starts from.
+   */
+  public void copyMotion(int body, World from, int fromBody) {
+    px[body] = from.px[fromBody];
+    py[body] = from.py[fromBody];
+    angle[body] = from.angle[fromBody];
+    vx[body] = from.vx[fromBody];
+    vy[body] = from.vy[fromBody];
+    w[body] = from.w[fromBody];
+    setTransform(body, px[body], py[body], angle[body]);
+  }
+
   /** Sets the angle in radians, rotating about the centre of gravity (the origin moves). */
   public void setAngle(int body, double angleRadians) {
     angle[body] = angleRadians;

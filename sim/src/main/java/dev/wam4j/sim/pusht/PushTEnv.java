@@ -158,6 +158,23 @@ public final class PushTEnv implements Environment {
     lastCoverage = coverage.of(world.positionX(block), world.positionY(block), world.angle(block));
   }
 
+  /**
+   * Puts this environment into {@code other}'s state: the agent's and the block's poses and velocities,
+   * the step count and coverage (the solver's contact history starts afresh). Both must run the same
+   * scene with the same embodiment. A teacher labels a state this way, by acting from a copy.
+   */
+  public void copyStateFrom(PushTEnv other) {
+    if ((other.scene != scene && !other.scene.equals(scene)) || !other.embodiment.equals(embodiment)) {
+      throw new IllegalArgumentException("copyStateFrom: environments differ in scene or embodiment");
+    }
+    build();
+    world.copyMotion(agent, other.world, other.agent);
+    world.copyMotion(block, other.world, other.block);
+    steps = other.steps;
+    contactPoints = other.contactPoints;
+    lastCoverage = other.lastCoverage;
+  }
+
   @Override
   public void step(double[] action, int offset) {
     step(action[offset], action[offset + 1]);

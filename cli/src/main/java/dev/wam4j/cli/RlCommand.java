@@ -1,0 +1,97 @@
+package dev.wam4j.cli;
+
+import dev.wam4j.model.wam.WamTrainer;
+import dev.wam4j.rl.dagger.Dagger;
+import dev.wam4j.rl.dagger.DaggerConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code wam4j rl}: policy improvement in the simulator. */
+@Command(name = "rl", mixinStandardHelpOptions = true,
+    description = "Improve a policy in the simulator: 'dagger' rolls the student out, labels every state it visits with the scripted expert's "
+        + "action chunk, aggregates and retrains, round after round.",
+    subcommands = {RlCommand.DaggerCommand.class})
+final class RlCommand {
+  @Command(name = "dagger", mixinStandardHelpOptions = true,
+      description = {"DAgger with the simulator's expert as teacher, on the world action model (docs/TRAINING.md).",
+          "Writes <out>/dagger.json and per round round-NN/{data,train,round.json}; rerun the same command to resume."})
+  static final class DaggerCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--config", required = true, description = "DAgger config (JSON): 'train' names a train finetune config; see docs/TRAINING.md.")
+    Path config;
+
+    @Option(names = "--out", description = "Run folder (default: runs/<config file name without .json>).")
+    Path out;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      DaggerConfig c = Dagger.loadConfig(config);
+      Path dir = out != null ? out : Path.of("runs", config.getFileName().toString().replaceFirst("\\.json$", ""));
+      PrintWriter err = spec.commandLine().getErr();
+      Dagger.Result r = Dagger.run(c, dir, new Dagger.Listener() {
+        Progress bar;
+
+        @Override
+        public void roundStarted(int round, double beta) {
+          err.printf("round %d: beta %.3f, rolling out %d episodes%n", round, beta, c.episodesPerRound());
+          err.flush();
+          bar = new Progress(err, "round " + round + " rollouts", c.episodesPerRound(), "episodes");
+        }
+
+        @Override
+        public void collected(int round, int episodes) {
+          bar.update(episodes);
+          if (episodes == c.episodesPerRound()) {
+            bar.done();
+            bar = null;
+          }
+        }
+
+        @Override
+        public void step(long step, long total, WamTrainer.Losses l) {
+          if (bar == null) bar = new Progress(err, "train", total, "steps");
+          bar.update(step, String.format("loss %.4f (action %.4f) ", l.total(), l.action()));
+        }
+
+        @Override
+        public void roundDone(Dagger.Round round) {
+          if (bar != null) bar.done();
+          bar = null;
+          err.printf("round %d done: rollouts %d frames, %d/%d successes; validation mean max coverage %.3f, success %.0f%%; %.1f min%n",
+              round.round(), round.collect().frames(), round.collect().successes(), round.collect().episodes(), round.validationCoverage(),
+              100 * round.validationSuccess(), round.seconds() / 60);
+          err.flush();
+        }
+      });
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("run", dir.toString());
+      result.put("checkpoint", r.last().checkpoint().toString());
+      result.put("seconds", r.seconds());
+      result.put("rounds", r.rounds());
+      result.put("config", c);
+      PrintWriter o = spec.commandLine().getOut();
+      if (json) {
+        o.println(Json.result(result, spec));
+      } else {
+        for (Dagger.Round x : r.rounds()) {
+          o.printf("round %d  beta %.3f  rollouts %6d frames %3d/%d ok  validation coverage %.3f success %5.1f%%  %.1f min%n", x.round(), x.beta(),
+              x.collect().frames(), x.collect().successes(), x.collect().episodes(), x.validationCoverage(), 100 * x.validationSuccess(), x.seconds() / 60);
+        }
+        o.printf("%.1f min in all; checkpoint %s%n", r.seconds() / 60, r.last().checkpoint());
+      }
+      o.flush();
+      return 0;
+    }
+  }
+}
