@@ -28,19 +28,37 @@ final class TrainExportCommand implements Callable<Integer> {
   @Option(names = "--evaluation", paramLabel = "EVAL.json", description = "Output of 'wam4j eval --out' to quote in the card.")
   Path evaluation;
 
+  @Option(names = "--compute", paramLabel = "NAME=SECONDS", description = "Compute behind the model outside its training runs (data "
+      + "generation, as the command that made the data printed it), recorded in its lineage; repeatable. The runs of its init chain and "
+      + "their compute.json files are counted without it.")
+  java.util.List<String> compute = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
+    java.util.List<WamCheckpoint.ComputeStage> extra = new java.util.ArrayList<>();
+    for (String c : compute) {
+      int eq = c.lastIndexOf('=');
+      double seconds;
+      try {
+        seconds = eq < 1 ? Double.NaN : Double.parseDouble(c.substring(eq + 1));
+      } catch (NumberFormatException e) {
+        seconds = Double.NaN;
+      }
+      if (Double.isNaN(seconds)) throw new IllegalArgumentException("--compute must be NAME=SECONDS, got '" + c + "'");
+      extra.add(new WamCheckpoint.ComputeStage(c.substring(0, eq), seconds));
+    }
     if (Files.exists(out) && !Files.isRegularFile(out.resolve("checkpoint.json"))) {
       throw new IllegalArgumentException("--out " + out + " exists and is not a checkpoint; refusing to replace it");
     }
     String md = evaluation == null ? null : markdown(new ObjectMapper().readTree(evaluation.toFile()), evaluation);
-    WamCheckpoint.export(checkpoint, out, md);
+    WamCheckpoint.export(checkpoint, out, md, extra);
     PrintWriter o = spec.commandLine().getOut();
     long bytes;
     try (var files = Files.walk(out)) {
       bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
     }
-    o.printf("exported %s -> %s (%.1f MB)%n", WamCheckpoint.resolve(checkpoint), out, bytes / 1e6);
+    o.printf("exported %s -> %s (%.1f MB); compute behind it: %.1f min (lineage_train_seconds in its checkpoint.json)%n",
+        WamCheckpoint.resolve(checkpoint), out, bytes / 1e6, WamCheckpoint.readMeta(out).lineageTrainSeconds() / 60);
     o.flush();
     return 0;
   }

@@ -57,6 +57,32 @@ class TrainCommandTest {
   }
 
   @Test
+  void daggerRoundsRunFromTheCommandLineAndTheExportedModelCountsTheirCompute() throws Exception {
+    Path config = tinyConfig("dagger-train", 4), file = tmp.resolve("dagger.json"), run = tmp.resolve("dagger");
+    Files.writeString(file, "{\"train\": \"dagger-train.json\", \"rounds\": 2, \"episodesPerRound\": 1, \"stepsPerRound\": 4, "
+        + "\"validationEpisodes\": 1, \"threads\": 2}");
+    CliRun cli = new CliRun();
+    assertThat(cli.run("rl", "dagger", "--config", file.toString(), "--out", run.toString(), "--json")).isZero();
+    JsonNode r = new ObjectMapper().readTree(cli.out.toString());
+    assertThat(r.get("rounds")).hasSize(2);
+    assertThat(r.get("rounds").get(0).get("beta").asDouble()).isEqualTo(1.0);
+    assertThat(run.resolve("round-01/data/meta/info.json")).isRegularFile();
+    CliRun export = new CliRun();
+    Path shipped = tmp.resolve("dagger-model");
+    assertThat(export.run("train", "export", "--checkpoint", run.resolve("round-01/train").toString(), "--out", shipped.toString(),
+        "--compute", "sim collect 2 episodes=0.8")).isZero();
+    assertThat(export.out.toString()).contains("compute behind it");
+    JsonNode meta = new ObjectMapper().readTree(shipped.resolve("checkpoint.json").toFile());
+    assertThat(meta.get("lineage")).hasSize(1 + 2 * 3);
+    assertThat(meta.get("lineage").get(0).get("name").asText()).isEqualTo("sim collect 2 episodes");
+    assertThat(meta.get("lineage_train_seconds").asDouble()).isCloseTo(r.get("seconds").asDouble() + 0.8, org.assertj.core.data.Offset.offset(1e-6));
+    CliRun bad = new CliRun();
+    assertThat(bad.run("train", "export", "--checkpoint", run.resolve("round-01/train").toString(), "--out", tmp.resolve("x").toString(),
+        "--compute", "no seconds")).isEqualTo(2);
+    assertThat(bad.err.toString()).contains("NAME=SECONDS");
+  }
+
+  @Test
   void aPretrainConfigWithAnInitCheckpointIsRefused() throws Exception {
     Path file = tmp.resolve("pre-init.json");
     Files.writeString(file, "{\"dataset\": \"robot-2\", \"init\": \"somewhere\"}");

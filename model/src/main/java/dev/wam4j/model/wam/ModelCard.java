@@ -40,6 +40,11 @@ final class ModelCard {
       }
       md.append(String.format("- Total training wall time including initialisation: %.1f min%n", total / 60));
     }
+    if (meta.lineage() != null) {
+      md.append(String.format("- Compute behind this model, every stage (lineage_train_seconds %.0f s = %.1f min on the machine that ran it):%n",
+          meta.lineageTrainSeconds(), meta.lineageTrainSeconds() / 60));
+      for (WamCheckpoint.ComputeStage st : meta.lineage()) md.append(String.format("  - %s: %.1f min%n", st.name(), st.seconds() / 60));
+    }
     md.append("- Versions: ").append(meta.versions()).append("\n\n");
     md.append("## Data\n\n");
     for (Map.Entry<String, Object> e : meta.data().entrySet()) md.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');

@@ -49,6 +49,6 @@ final class PortablePaths {
       }
     }
     return new WamCheckpoint.Meta(meta.format(), config, meta.stage(), meta.step(), meta.parameters(), meta.files(), data,
-        meta.metrics(), meta.trainSeconds(), meta.versions());
+        meta.metrics(), meta.trainSeconds(), meta.versions(), meta.lineage(), meta.lineageTrainSeconds());
   }
 }

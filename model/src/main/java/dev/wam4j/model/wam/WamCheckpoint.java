@@ -71,10 +71,92 @@ public final class WamCheckpoint {
    * @param data what the run trained on (dataset paths, episodes, frames)
    * @param metrics last losses, validation loss, throughput
    * @param trainSeconds wall-clock training time so far
+   * @param lineage (exported checkpoints only, else null) every stage of compute behind these weights, oldest first
+   * @param lineageTrainSeconds (exported checkpoints only, else null) their sum: the total compute behind the model
    */
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
   public record Meta(String format, WamConfig config, String stage, long step, Map<String, List<Long>> parameters,
       Map<String, String> files, Map<String, Object> data, Map<String, Object> metrics, double trainSeconds,
-      Map<String, String> versions) {}
+      Map<String, String> versions, List<ComputeStage> lineage,
+      @com.fasterxml.jackson.annotation.JsonProperty("lineage_train_seconds") Double lineageTrainSeconds) {
+    /** A checkpoint's own record, before export adds its lineage. */
+    public Meta(String format, WamConfig config, String stage, long step, Map<String, List<Long>> parameters, Map<String, String> files,
+        Map<String, Object> data, Map<String, Object> metrics, double trainSeconds, Map<String, String> versions) {
+      this(format, config, stage, step, parameters, files, data, metrics, trainSeconds, versions, null, null);
+    }
+  }
+
+  /**
+   * One stage of the compute behind a model: a training run, or work outside one (data generation,
+   * DAgger's rollouts), wall-clock seconds on the machine that ran it.
+   */
+  public record ComputeStage(String name, double seconds) {
+    public ComputeStage {
+      if (name == null || name.isBlank()) throw new IllegalArgumentException("compute stage: a name is required");
+      if (!(seconds >= 0) || !Double.isFinite(seconds)) throw new IllegalArgumentException("compute stage '" + name + "': seconds must be >= 0");
+    }
+  }
+
+  /**
+   * A run folder may hold this file: compute spent for the run outside its training steps (DAgger's
+   * rollouts and validation), as {@code {"stages": [{"name": ..., "seconds": ...}]}}; the lineage of a
+   * model trained from it counts them.
+   */
+  public static final String COMPUTE_FILE = "compute.json";
+
+  /** Writes a run folder's {@link #COMPUTE_FILE} atomically. */
+  public static void writeCompute(Path runDir, List<ComputeStage> stages) throws IOException {
+    Path tmp = runDir.resolve("." + COMPUTE_FILE + ".tmp");
+    JSON.writeValue(tmp.toFile(), Map.of("stages", stages));
+    Files.move(tmp, runDir.resolve(COMPUTE_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Every stage of compute behind checkpoint {@code dir}, oldest first: each checkpoint of its init
+   * chain contributes its training time and its run folder's {@link #COMPUTE_FILE}; {@code extra}
+   * (e.g. data generation) comes first.
+   */
+  public static List<ComputeStage> lineageCompute(Path dir, List<ComputeStage> extra) throws IOException {
+    List<ComputeStage> newestFirst = new ArrayList<>();
+    List<ComputeStage> recorded = List.of(); // an exported ancestor's own lineage, oldest first
+    Path at = resolve(dir);
+    Object init = null;
+    for (int depth = 0; at != null && depth < 64; depth++) {
+      Meta m;
+      try {
+        m = readMeta(at);
+      } catch (IOException e) {
+        if (depth == 0) throw e;
+        throw new CheckpointException("lineage of " + dir + ": the init checkpoint " + init + " cannot be read, so its compute cannot be counted ("
+            + e.getMessage() + ")", e);
+      }
+      if (depth > 0 && m.lineage() != null) { // exported with its lineage: that record is the whole story below here
+        recorded = m.lineage();
+        break;
+      }
+      Path run = at.getParent();
+      Path compute = run.resolve(COMPUTE_FILE);
+      List<ComputeStage> around = new ArrayList<>();
+      if (Files.isRegularFile(compute)) {
+        JsonNode stages = JSON.readTree(compute.toFile()).get("stages");
+        if (stages == null || !stages.isArray()) throw new CheckpointException(compute + ": 'stages' (a list) is missing");
+        for (JsonNode st : stages) around.add(new ComputeStage(st.path("name").asText(), st.path("seconds").asDouble(-1)));
+      }
+      newestFirst.add(new ComputeStage(m.stage() + " " + run.getFileName() + " (" + m.step() + " steps)", m.trainSeconds()));
+      for (int i = around.size() - 1; i >= 0; i--) newestFirst.add(around.get(i));
+      init = m.data() == null ? null : m.data().get("init");
+      try {
+        at = init == null ? null : resolve(Path.of(init.toString()));
+      } catch (IOException e) {
+        throw new CheckpointException("lineage of " + dir + ": the init checkpoint " + init + " cannot be read, so its compute cannot be counted ("
+            + e.getMessage() + ")", e);
+      }
+    }
+    List<ComputeStage> out = new ArrayList<>(extra);
+    out.addAll(recorded);
+    for (int i = newestFirst.size() - 1; i >= 0; i--) out.add(newestFirst.get(i));
+    return out;
+  }
 
   /** The checkpoint directory {@code path} means: itself, or the one its {@code latest} file names. */
   public static Path resolve(Path path) throws IOException {
@@ -158,8 +240,19 @@ public final class WamCheckpoint {
    * repository), its data and init paths made portable ({@link PortablePaths}).
    */
   public static void export(Path from, Path to, String evaluationMarkdown) throws IOException {
+    export(from, to, evaluationMarkdown, List.of());
+  }
+
+  /**
+   * The same, recording the compute behind the model ({@link #lineageCompute}: its init chain, their
+   * runs' {@link #COMPUTE_FILE}s and {@code extraCompute}) as {@code lineage} and its sum as
+   * {@code lineage_train_seconds} in the exported checkpoint.json and its card.
+   */
+  public static void export(Path from, Path to, String evaluationMarkdown, List<ComputeStage> extraCompute) throws IOException {
     Path src = resolve(from);
     Meta meta = readMeta(src);
+    List<ComputeStage> compute = lineageCompute(src, extraCompute);
+    double total = compute.stream().mapToDouble(ComputeStage::seconds).sum();
     verify(src, POLICY_FILE, meta);
     Path target = to.toAbsolutePath().normalize();
     Files.createDirectories(target.getParent());
@@ -170,7 +263,7 @@ public final class WamCheckpoint {
       files.put(POLICY_FILE, meta.files().get(POLICY_FILE));
       Path root = PortablePaths.projectRoot();
       Meta shipped = PortablePaths.of(new Meta(meta.format(), meta.config(), meta.stage(), meta.step(), meta.parameters(), files,
-          meta.data(), meta.metrics(), meta.trainSeconds(), meta.versions()), root);
+          meta.data(), meta.metrics(), meta.trainSeconds(), meta.versions(), List.copyOf(compute), total), root);
       JSON.writeValue(temp.resolve(META_FILE).toFile(), shipped);
       List<Meta> lineage = lineage(meta).stream().map(m -> PortablePaths.of(m, root)).toList();
       Files.writeString(temp.resolve(CARD_FILE), ModelCard.render(shipped, evaluationMarkdown, lineage), StandardCharsets.UTF_8);
@@ -185,7 +278,7 @@ public final class WamCheckpoint {
   static List<Meta> lineage(Meta meta) {
     List<Meta> out = new ArrayList<>();
     Object init = meta.data() == null ? null : meta.data().get("init");
-    while (init != null && out.size() < 8) {
+    while (init != null && out.size() < 64) {
       try {
         Meta m = readMeta(resolve(Path.of(init.toString())));
         out.add(m);

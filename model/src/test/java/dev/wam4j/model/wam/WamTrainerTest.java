@@ -146,6 +146,38 @@ class WamTrainerTest {
   }
 
   @Test
+  void anExportedModelRecordsEveryStageOfComputeBehindIt() throws IOException {
+    WamConfig c = tiny();
+    Path first = tmp.resolve("lineage/first/step-0000001"), second = tmp.resolve("lineage/second/step-0000001");
+    try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
+      trainer.step();
+      WamCheckpoint.save(trainer, first, "pretrain", Map.of(), Map.of(), 100.0, false);
+      WamCheckpoint.save(trainer, second, "finetune", Map.of("init", first.toString()), Map.of(), 250.0, false);
+    }
+    WamCheckpoint.writeCompute(second.getParent(), java.util.List.of(new WamCheckpoint.ComputeStage("rollouts", 30)));
+    Path shipped = tmp.resolve("lineage/shipped");
+    WamCheckpoint.export(second, shipped, null, java.util.List.of(new WamCheckpoint.ComputeStage("data generation", 20)));
+    WamCheckpoint.Meta m = WamCheckpoint.readMeta(shipped);
+    assertThat(m.lineage()).extracting(WamCheckpoint.ComputeStage::name)
+        .containsExactly("data generation", "pretrain first (1 steps)", "rollouts", "finetune second (1 steps)");
+    assertThat(m.lineageTrainSeconds()).isEqualTo(400.0);
+    assertThat(Files.readString(shipped.resolve("checkpoint.json"))).contains("\"lineage_train_seconds\" : 400.0");
+    assertThat(Files.readString(shipped.resolve("MODEL_CARD.md"))).contains("lineage_train_seconds 400 s").contains("rollouts: 0.5 min");
+    // a model trained on from the exported one counts its recorded lineage, whose runs need not exist any more
+    Path third = tmp.resolve("lineage/third/step-0000001");
+    try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
+      trainer.step();
+      WamCheckpoint.save(trainer, third, "finetune", Map.of("init", shipped.toString()), Map.of(), 50.0, false);
+    }
+    dev.wam4j.data.FileTrees.delete(tmp.resolve("lineage/first"));
+    assertThat(WamCheckpoint.lineageCompute(third, java.util.List.of())).extracting(WamCheckpoint.ComputeStage::seconds).containsExactly(20.0, 100.0,
+        30.0, 250.0, 50.0);
+    // an init checkpoint that is gone, with no recorded lineage: refused, not undercounted
+    assertThatThrownBy(() -> WamCheckpoint.lineageCompute(second, java.util.List.of())).isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("cannot be counted");
+  }
+
+  @Test
   void aCorruptedCheckpointIsRefusedNamingTheFile() throws IOException {
     WamConfig c = tiny();
     Path ckpt = tmp.resolve("corrupt/step-0000001");

@@ -104,6 +104,11 @@ public final class Dagger {
 
   /** Runs (or resumes) every round in {@code dir}. */
   public static Result run(DaggerConfig config, Path dir, Listener listener) throws IOException {
+    // The engine reads its thread count once, when it starts; the first rollout may start it before any trainer does.
+    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(config.threads()));
+      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
     WamConfig base = WamRun.loadConfig(Path.of(config.train())).withThreads(config.threads());
     Files.createDirectories(dir);
     Path echo = dir.resolve("dagger.json");
@@ -130,7 +135,6 @@ public final class Dagger {
       listener.roundStarted(r, beta);
       Files.createDirectories(roundDir);
       deletePartials(roundDir);
-      long c0 = System.nanoTime();
       DaggerCollector.Config collect = new DaggerCollector.Config(config.firstSeedOf(r), config.episodesPerRound(), beta, base.actionHorizon(),
           ClosedLoopEvaluation.Config.PROTOCOL_MAX_STEPS, config.seed() * 1_000_003L + r);
       DaggerCollector.Result collected;
@@ -143,7 +147,7 @@ public final class Dagger {
         }
         writeAtomically(roundDir.resolve("collect.json"), JSON.writeValueAsString(collected));
       }
-      double collectSeconds = (System.nanoTime() - c0) / 1e9;
+      double collectSeconds = collected.seconds(); // as measured when it ran, also when this is a resumed round
       aggregate.add(data.toString());
 
       String init = student != null ? student : base.init();
@@ -163,6 +167,15 @@ public final class Dagger {
       }
       Round result = new Round(r, beta, trained.checkpoint(), collected, frames, coverage, success, collectSeconds, trained.trainSeconds(),
           validationSeconds);
+      // the round's compute outside its training steps, so the lineage of a model exported from it counts it
+      List<WamCheckpoint.ComputeStage> around = new ArrayList<>();
+      around.add(new WamCheckpoint.ComputeStage(String.format("dagger round %d rollouts and labels (%d episodes, beta %.3f)", r,
+          config.episodesPerRound(), beta), collectSeconds));
+      if (config.validationEpisodes() > 0) {
+        around.add(new WamCheckpoint.ComputeStage(String.format("dagger round %d validation (seeds %d..%d)", r, config.validationFirstSeed(),
+            config.validationFirstSeed() + config.validationEpisodes() - 1), validationSeconds));
+      }
+      WamCheckpoint.writeCompute(roundDir.resolve("train"), around);
       writeAtomically(done, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
       rounds.add(result);
       listener.roundDone(result);
@@ -171,14 +184,12 @@ public final class Dagger {
     return new Result(config, List.copyOf(rounds), rounds.stream().mapToDouble(Round::seconds).sum());
   }
 
+  /** Whether the echoed config is this one, threads aside (they change speed, not the run); fields added since read as their defaults. */
   private static boolean sameRun(String echoed, DaggerConfig config, WamConfig base) throws IOException {
     JsonNode old = JSON.readTree(echoed);
-    JsonNode now = JSON.readTree(JSON.writeValueAsString(Map.of("dagger", config, "train", WamRun.toJson(base))));
-    ((ObjectNode) old.get("dagger")).remove("threads"); // threads change speed, not the run
-    ((ObjectNode) now.get("dagger")).remove("threads");
-    ((ObjectNode) old.get("train")).remove("threads");
-    ((ObjectNode) now.get("train")).remove("threads");
-    return old.equals(now);
+    DaggerConfig oldDagger = JSON.treeToValue(old.get("dagger"), DaggerConfig.class);
+    WamConfig oldTrain = JSON.treeToValue(old.get("train"), WamConfig.class);
+    return oldDagger.withThreads(config.threads()).equals(config) && oldTrain.withThreads(base.threads()).equals(base);
   }
 
   /** A crash while the writer ran leaves its hidden partial folder behind; the round collects again. */

@@ -50,6 +50,12 @@ public record DaggerConfig(String train, String student, int rounds, int episode
     return new DaggerConfig(UNSET, null, 4, 50, 7_000_000, 0.5, 0.5, 3000, 200_000, 50, 2, 0);
   }
 
+  /** The same run on another number of threads. */
+  public DaggerConfig withThreads(int n) {
+    return new DaggerConfig(train, student, rounds, episodesPerRound, firstSeed, beta, betaDecay, stepsPerRound, validationFirstSeed,
+        validationEpisodes, n, seed);
+  }
+
   /** Beta of round {@code r}: 1 when no student drives round 0. */
   public double betaOf(int r) {
     if (r == 0 && student == null) return 1;

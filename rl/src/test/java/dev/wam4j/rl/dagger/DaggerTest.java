@@ -122,6 +122,15 @@ class DaggerTest {
     assertThat(first.rounds().get(1).aggregateFrames()).isEqualTo(first.rounds().get(0).collect().frames() + first.rounds().get(1).collect().frames());
     assertThat(first.last().validationCoverage()).isBetween(0.0, 1.0);
 
+    // the compute behind the last checkpoint: every round's rollouts, training and validation
+    java.util.List<dev.wam4j.model.wam.WamCheckpoint.ComputeStage> lineage = dev.wam4j.model.wam.WamCheckpoint.lineageCompute(
+        first.last().checkpoint(), java.util.List.of());
+    assertThat(lineage).extracting(dev.wam4j.model.wam.WamCheckpoint.ComputeStage::name).containsExactly(
+        "dagger round 0 rollouts and labels (2 episodes, beta 1.000)", "dagger round 0 validation (seeds 200000..200000)", "finetune train (4 steps)",
+        "dagger round 1 rollouts and labels (2 episodes, beta 0.250)", "dagger round 1 validation (seeds 200000..200000)", "finetune train (4 steps)");
+    assertThat(lineage.stream().mapToDouble(dev.wam4j.model.wam.WamCheckpoint.ComputeStage::seconds).sum())
+        .isCloseTo(first.seconds(), org.assertj.core.data.Offset.offset(1e-6));
+
     // a crash after round 1's data and training, before its round.json: the rerun reuses both
     Files.delete(run.resolve("round-01/round.json"));
     Dagger.Result again = Dagger.run(config, run, new Dagger.Listener() {});
