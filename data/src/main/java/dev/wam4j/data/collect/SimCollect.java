@@ -3,6 +3,7 @@ package dev.wam4j.data.collect;
 import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
 import dev.wam4j.data.lerobot.write.LeRobotWriter;
 import dev.wam4j.data.lerobot.write.WriteFeature;
+import dev.wam4j.data.loader.TrainingLoader;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.sim.Embodiment;
 import dev.wam4j.sim.cousins.Cousin;
@@ -76,6 +77,8 @@ public final class SimCollect {
         new WriteFeature.Vector("observation.state", List.of("x", "y")),
         new WriteFeature.Vector("action", List.of("x", "y"))));
     if (hand) features.add(new WriteFeature.Vector("observation.hand_pose", List.of("x", "y", "heading")));
+    // privileged: the block's pose as the simulator knew it, a training target, never a policy input
+    features.add(new WriteFeature.Vector(TrainingLoader.TEACHER_BLOCK_POSE, List.of("x", "y", "angle")));
     features.add(new WriteFeature.Scalar("next.reward", WriteFeature.ScalarType.FLOAT32));
     features.add(new WriteFeature.Scalar("next.done", WriteFeature.ScalarType.BOOL));
     features.add(new WriteFeature.Scalar("next.success", WriteFeature.ScalarType.BOOL));
@@ -83,7 +86,7 @@ public final class SimCollect {
 
     List<Long> successes = new ArrayList<>();
     byte[] frame = new byte[IMAGE_SIZE * IMAGE_SIZE * 3];
-    float[] state = new float[2], action = new float[2], pose = new float[3];
+    float[] state = new float[2], action = new float[2], pose = new float[3], blockPose = new float[3];
     double[] target = new double[2];
     try (LeRobotWriter writer = LeRobotWriter.create(out, wc)) {
       for (int i = 0; i < config.episodes(); i++) {
@@ -115,7 +118,11 @@ public final class SimCollect {
           state[1] = (float) ay;
           action[0] = (float) target[0];
           action[1] = (float) target[1];
-          writer.setImage("observation.image", frame, 0).setVector("observation.state", state).setVector("action", action);
+          blockPose[0] = (float) env.blockX();
+          blockPose[1] = (float) env.blockY();
+          blockPose[2] = (float) env.blockAngle();
+          writer.setImage("observation.image", frame, 0).setVector("observation.state", state).setVector("action", action)
+              .setVector(TrainingLoader.TEACHER_BLOCK_POSE, blockPose);
           if (hand) {
             pose[0] = (float) ax;
             pose[1] = (float) ay;

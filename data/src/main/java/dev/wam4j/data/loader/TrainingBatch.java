@@ -16,6 +16,9 @@ package dev.wam4j.data.loader;
  *   <li>{@code futureStates}: [batch][futureFrames][stateDim], the state at those same frames
  *   <li>{@code futureIsPad}: [batch][futureFrames], true where the future frame ran past the episode's
  *       end and its last frame (image and state) was repeated
+ *   <li>{@code blockPose}: [batch][3], the current frame's block pose (x, y, angle) where
+ *       {@code hasBlockPose} is set (privileged: a training target, never an input; see
+ *       {@link TrainingLoader#TEACHER_BLOCK_POSE})
  *   <li>{@code episode}, {@code frame}: where each sample's current frame {@code t} is
  * </ul>
  */
@@ -27,6 +30,8 @@ public final class TrainingBatch {
   public final byte[] futureImages;
   public final float[] futureStates;
   public final boolean[] futureIsPad;
+  public final float[] blockPose;
+  public final boolean[] hasBlockPose;
   public final int[] episode;
   public final int[] frame;
 
@@ -38,6 +43,8 @@ public final class TrainingBatch {
     futureImages = new byte[batch * future * frameBytes];
     futureStates = new float[batch * future * stateDim];
     futureIsPad = new boolean[batch * future];
+    blockPose = new float[batch * 3];
+    hasBlockPose = new boolean[batch];
     episode = new int[batch];
     frame = new int[batch];
   }

@@ -35,6 +35,13 @@ public final class TrainingLoader {
    */
   public static final String TEACHER_CHUNK = "teacher.action_chunk";
 
+  /**
+   * A per-frame feature a dataset may carry: the block's pose (x, y in workspace units, angle in
+   * radians) as the simulator knew it. Privileged: it may train the student (an auxiliary target), never
+   * feed it at run time. {@link TrainingBatch#blockPose} holds the current frame's.
+   */
+  public static final String TEACHER_BLOCK_POSE = "teacher.block_pose";
+
   private final LoaderConfig config;
   private final int frames;
   private final int stateDim;
@@ -42,9 +49,10 @@ public final class TrainingLoader {
   private final int frameBytes;
   private final float[] state;
   private final float[] action;
-  /** Per row, the teacher's action chunk [horizon][actionDim] where {@link #hasTeacherChunk} is set (null when no row has one). */
-  private final float[] teacherChunk;
-  private final boolean[] hasTeacherChunk;
+  /** Per row, the teacher's action chunk [horizon][actionDim] (null when no row has one). */
+  private final RowLabels teacherChunk;
+  /** Per row, the block's pose (null when no row has one). */
+  private final RowLabels blockPose;
   private final FramePages images;
   private final int[] episodeStart; // per episode, first global row
   private final int[] episodeLength;
@@ -54,7 +62,7 @@ public final class TrainingLoader {
   private final double decodeFramesPerSecond;
 
   private TrainingLoader(LoaderConfig config, int frames, int stateDim, int actionDim, int frameBytes, float[] state,
-      float[] action, float[] teacherChunk, boolean[] hasTeacherChunk, FramePages images, int[] episodeStart, int[] episodeLength,
+      float[] action, RowLabels teacherChunk, RowLabels blockPose, FramePages images, int[] episodeStart, int[] episodeLength,
       double loadSeconds, double decodeFps) {
     this.config = config;
     this.frames = frames;
@@ -64,7 +72,7 @@ public final class TrainingLoader {
     this.state = state;
     this.action = action;
     this.teacherChunk = teacherChunk;
-    this.hasTeacherChunk = hasTeacherChunk;
+    this.blockPose = blockPose;
     this.images = images;
     this.episodeStart = episodeStart;
     this.episodeLength = episodeLength;
@@ -121,8 +129,14 @@ public final class TrainingLoader {
             + config.actionHorizon() + " actions x " + actionDim + " (the loader's action horizon)");
       }
       float[] chunk = tf == null ? null : new float[n * chunkValues];
+      Feature pf = ds.features().get(TEACHER_BLOCK_POSE);
+      if (pf != null && pf.elementCount() != 3) {
+        throw new IllegalArgumentException(dataset + ": feature '" + TEACHER_BLOCK_POSE + "' holds " + pf.elementCount() + " values per frame, not 3 (x, y, angle)");
+      }
+      float[] pose = pf == null ? null : new float[n * 3];
       List<String> columns = new ArrayList<>(List.of(config.stateKey(), config.actionKey(), "episode_index", "frame_index"));
       if (tf != null) columns.add(TEACHER_CHUNK);
+      if (pf != null) columns.add(TEACHER_BLOCK_POSE);
       ColumnBatchIterator it = ds.batches(columns, 8192);
       int row = 0;
       for (ColumnBatch b = it.nextBatch(); b != null; b = it.nextBatch()) {
@@ -141,6 +155,7 @@ public final class TrainingLoader {
         System.arraycopy(b.floats(config.stateKey()), 0, state, row * stateDim, rows * stateDim);
         System.arraycopy(b.floats(config.actionKey()), 0, action, row * actionDim, rows * actionDim);
         if (chunk != null) System.arraycopy(b.floats(TEACHER_CHUNK), 0, chunk, row * chunkValues, rows * chunkValues);
+        if (pose != null) System.arraycopy(b.floats(TEACHER_BLOCK_POSE), 0, pose, row * 3, rows * 3);
         row += rows;
       }
       if (row != n) throw new IOException(dataset + ": data holds " + row + " rows, the episodes declare " + n);
@@ -159,17 +174,9 @@ public final class TrainingLoader {
         decodeFps = n / ((System.nanoTime() - d0) / 1e9);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      if (chunk != null) {
-        for (int i = 0; i < chunk.length; i++) {
-          if (!Float.isFinite(chunk[i])) throw new IOException(dataset + ": '" + TEACHER_CHUNK + "' of row " + i / chunkValues + " is not finite");
-        }
-      }
-      boolean[] labelled = null;
-      if (chunk != null) {
-        labelled = new boolean[n];
-        java.util.Arrays.fill(labelled, true);
-      }
-      return new TrainingLoader(config, n, stateDim, actionDim, frameBytes, state, action, chunk, labelled, images, start, length, seconds,
+      RowLabels chunks = chunk == null ? null : RowLabels.everyRow(dataset + ": '" + TEACHER_CHUNK + "'", chunkValues, chunk);
+      RowLabels poses = pose == null ? null : RowLabels.everyRow(dataset + ": '" + TEACHER_BLOCK_POSE + "'", 3, pose);
+      return new TrainingLoader(config, n, stateDim, actionDim, frameBytes, state, action, chunks, poses, images, start, length, seconds,
           decodeFps);
     }
   }
@@ -198,10 +205,9 @@ public final class TrainingLoader {
       seconds += p.loadSeconds;
     }
     float[] state = new float[frames * first.stateDim], action = new float[frames * first.actionDim];
-    boolean anyChunk = parts.stream().anyMatch(p -> p.teacherChunk != null);
-    int chunkValues = config.actionHorizon() * first.actionDim;
-    float[] chunk = anyChunk ? new float[frames * chunkValues] : null;
-    boolean[] labelled = anyChunk ? new boolean[frames] : null;
+    int[] rows = parts.stream().mapToInt(p -> p.frames).toArray();
+    RowLabels chunks = RowLabels.concat(parts.stream().map(p -> p.teacherChunk).toList(), rows, config.actionHorizon() * first.actionDim);
+    RowLabels poses = RowLabels.concat(parts.stream().map(p -> p.blockPose).toList(), rows, 3);
     FramePages images = new FramePages(frames, first.frameBytes);
     int[] start = new int[episodes], length = new int[episodes];
     int row = 0, e = 0;
@@ -209,17 +215,13 @@ public final class TrainingLoader {
       System.arraycopy(p.state, 0, state, row * first.stateDim, p.state.length);
       System.arraycopy(p.action, 0, action, row * first.actionDim, p.action.length);
       images.copyFrom(p.images, row);
-      if (p.teacherChunk != null) {
-        System.arraycopy(p.teacherChunk, 0, chunk, row * chunkValues, p.teacherChunk.length);
-        System.arraycopy(p.hasTeacherChunk, 0, labelled, row, p.frames);
-      }
       for (int i = 0; i < p.episodeStart.length; i++, e++) {
         start[e] = row + p.episodeStart[i];
         length[e] = p.episodeLength[i];
       }
       row += p.frames;
     }
-    return new TrainingLoader(config, frames, first.stateDim, first.actionDim, first.frameBytes, state, action, chunk, labelled, images,
+    return new TrainingLoader(config, frames, first.stateDim, first.actionDim, first.frameBytes, state, action, chunks, poses, images,
         start, length, seconds, first.decodeFramesPerSecond);
   }
 
@@ -318,8 +320,14 @@ public final class TrainingLoader {
         System.arraycopy(state, src * stateDim, out.states, (s * h + j) * stateDim, stateDim);
         if (frameBytes > 0) images.copyTo(src, out.images, (s * h + j) * frameBytes);
       }
-      if (hasTeacherChunk != null && hasTeacherChunk[row]) { // the teacher's chunk from this very state: nothing padded
-        System.arraycopy(teacherChunk, row * k * actionDim, out.actions, s * k * actionDim, k * actionDim);
+      if (blockPose != null && blockPose.has(row)) {
+        blockPose.copy(row, out.blockPose, s * 3);
+        out.hasBlockPose[s] = true;
+      } else {
+        out.hasBlockPose[s] = false;
+      }
+      if (teacherChunk != null && teacherChunk.has(row)) { // the teacher's chunk from this very state: nothing padded
+        teacherChunk.copy(row, out.actions, s * k * actionDim);
         java.util.Arrays.fill(out.actionIsPad, s * k, (s + 1) * k, false);
       } else {
         for (int j = 0; j < k; j++) {

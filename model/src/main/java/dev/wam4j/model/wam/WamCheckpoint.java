@@ -304,11 +304,11 @@ public final class WamCheckpoint {
   }
 
   /**
-   * Loads checkpoint {@code dir}'s weights into a network that adds keypoints to its architecture: every
-   * weight of the same name and shape is copied; the action head's first layer, which reads a longer
-   * condition (the keypoints are appended to it), gets the checkpoint's columns and zeros for the new
-   * inputs, so the network starts out computing exactly what the checkpoint did; the keypoint layers
-   * keep their fresh initialisation.
+   * Loads checkpoint {@code dir}'s weights into a network that adds keypoints and/or a pose head to its
+   * architecture: every weight of the same name and shape is copied; the action head's first layer,
+   * which reads a longer condition (the new inputs are appended to it), gets the checkpoint's columns and
+   * zeros for the new inputs, so the network starts out computing exactly what the checkpoint did; the
+   * new layers keep their fresh initialisation.
    */
   static void loadPolicyWeightsAddingKeypoints(Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
     NDList weights = read(dir, POLICY_FILE, meta, manager);
@@ -393,6 +393,7 @@ public final class WamCheckpoint {
         "latentChannels", "encoderChannels", "dynamicsChannels", "dynamicsBlocks", "featureSize", "headWidth", "headLayers", "keypoints")) {
       if (!a.get(f).equals(b.get(f))) out.add(f + ": checkpoint " + a.get(f) + ", config " + b.get(f));
     }
+    if (saved.hasPoseHead() != wanted.hasPoseHead()) out.add("poseHead (poseWeight > 0): checkpoint " + saved.hasPoseHead() + ", config " + wanted.hasPoseHead());
     return out;
   }
 

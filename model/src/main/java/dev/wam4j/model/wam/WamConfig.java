@@ -57,6 +57,14 @@ import java.util.List;
  *     convolutional stack at 48x48 ends in this many heat maps, and each map's expected (x, y) joins the
  *     head's condition, so where the T is survives to the pixel instead of being pooled away (as in
  *     Diffusion Policy's image encoder); 0 turns it off, the original architecture (0)
+ * @param videoEvery train the dream (future frames: the video loss) on every this-many-th step only; the
+ *     other steps skip encoding and decoding the future frames, which is most of a step's cost, and
+ *     train actions and reconstruction alone (1: every step)
+ * @param poseWeight weight of a privileged auxiliary loss: a pose head predicts the block's pose (x, y,
+ *     cos, sin of its angle) from the trunk feature and the current frame's keypoints, against the pose
+ *     the simulator recorded ({@code teacher.block_pose}, where a dataset has it); its prediction, a
+ *     function of the images, joins the action head's condition. The pose never feeds the policy; it
+ *     teaches the network where the block is. 0: no pose head (0)
  */
 public record WamConfig(
     String dataset, String validationDataset, String init,
@@ -67,7 +75,7 @@ public record WamConfig(
     double actionWeight, double videoWeight, double reconWeight,
     int batchSize, int steps, double learningRate, double weightDecay, int warmupSteps, double gradClip, double emaDecay,
     int logEverySteps, int checkpointEverySteps, int validationBatches, int threads, long seed, List<String> extraDatasets,
-    int shiftPixels, int datasetEpisodes, int keypoints) {
+    int shiftPixels, int datasetEpisodes, int keypoints, int videoEvery, double poseWeight) {
 
   public WamConfig {
     extraDatasets = extraDatasets == null ? List.of() : List.copyOf(extraDatasets);
@@ -109,9 +117,11 @@ public record WamConfig(
     positive("threads", threads);
     require(datasetEpisodes >= 0, "datasetEpisodes must be >= 0 (0: all), got " + datasetEpisodes);
     require(keypoints >= 0 && keypoints <= 256, "keypoints must lie in 0..256, got " + keypoints);
+    positive("videoEvery", videoEvery);
+    weight("poseWeight", poseWeight);
   }
 
-  /** The original architecture (no keypoints): configs and checkpoints written before keypoints existed. */
+  /** The original architecture (no keypoints, the dream trained every step): configs and checkpoints written before those existed. */
   public WamConfig(String dataset, String validationDataset, String init, String imageKey, String stateKey, String actionKey, int imageSize,
       double workspaceSize, int historyFrames, int actionHorizon, int executeSteps, int futureStride, int futureFrames, int latentChannels,
       int encoderChannels, int dynamicsChannels, int dynamicsBlocks, int featureSize, int headWidth, int headLayers, int flowSamples,
@@ -121,7 +131,7 @@ public record WamConfig(
     this(dataset, validationDataset, init, imageKey, stateKey, actionKey, imageSize, workspaceSize, historyFrames, actionHorizon,
         executeSteps, futureStride, futureFrames, latentChannels, encoderChannels, dynamicsChannels, dynamicsBlocks, featureSize, headWidth,
         headLayers, flowSamples, sampleSteps, actionWeight, videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps,
-        gradClip, emaDecay, logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, 0);
+        gradClip, emaDecay, logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, 0, 1, 0);
   }
 
   private static void require(boolean ok, String message) {
@@ -140,12 +150,17 @@ public record WamConfig(
   public static WamConfig defaults() {
     return new WamConfig(null, null, null, "observation.image", "observation.state", "action", 96, 512,
         2, 16, 8, 4, 2, 8, 32, 64, 2, 256, 512, 3, 4, 10, 1, 1, 1,
-        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4, 0, 0);
+        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4, 0, 0, 1, 0);
   }
 
   /** Side of the latent frame (the tokenizer downsamples by 8). */
   public int latentSize() {
     return imageSize / 8;
+  }
+
+  /** Whether the network has a pose head ({@link #poseWeight} > 0). */
+  public boolean hasPoseHead() {
+    return poseWeight > 0;
   }
 
   /** Whether the run trains to predict the world (false: the action-only ablation). */
@@ -165,7 +180,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight);
   }
 
   /** The same config with other extra datasets. */
@@ -174,7 +189,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight);
   }
 
   /** The same config starting from another checkpoint ({@code init}) and training {@code steps} steps (DAgger's rounds). */
@@ -183,7 +198,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight);
   }
 
   /** The same config with other data paths (used when a config file's relative paths are resolved). */
@@ -192,6 +207,6 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight);
   }
 }

@@ -47,6 +47,9 @@ final class WamNetwork extends AbstractBlock {
   private final SequentialBlock featureOut;
   private final SequentialBlock actionHead;
   private final SequentialBlock keypointNet; // null without keypoints
+  private final SequentialBlock poseHead; // null without a pose head
+  static final int POSE_VALUES = 4; // x, y, cos, sin
+  static final int POSE_HIDDEN = 128;
   private float[] gridX = new float[0], gridY = new float[0];
 
   WamNetwork(WamConfig config) {
@@ -83,6 +86,14 @@ final class WamNetwork extends AbstractBlock {
         .add(conv(e, 5, 2, 2)).add(Activation::gelu) // 96 -> 48
         .add(conv(e, 3, 1, 1)).add(Activation::gelu)
         .add(conv(config.keypoints(), 1, 1, 0)));
+    poseHead = !config.hasPoseHead() ? null : addChildBlock("pose_head", new SequentialBlock()
+        .add(Linear.builder().setUnits(POSE_HIDDEN).build()).add(Activation::gelu)
+        .add(Linear.builder().setUnits(POSE_VALUES).build()));
+  }
+
+  /** Floats into the pose head: the trunk feature and the current frame's keypoints. */
+  private int poseInputs() {
+    return c.featureSize() + 2 * c.keypoints();
   }
 
   /** Side of the keypoint heat maps. */
@@ -126,9 +137,13 @@ final class WamNetwork extends AbstractBlock {
     return c.actionHorizon() * 2;
   }
 
-  /** Floats of the action head's condition: trunk feature, the history's normalised positions and (if on) its keypoints. */
+  /**
+   * Floats of the action head's condition: trunk feature, the history's normalised positions, (if on) its
+   * keypoints and (if on) the predicted block pose, in that order (so a checkpoint without the last two
+   * widens into this one: {@link WamCheckpoint#loadPolicyWeightsAddingKeypoints}).
+   */
   int conditionSize() {
-    return c.featureSize() + c.historyFrames() * 2 + c.historyFrames() * 2 * c.keypoints();
+    return c.featureSize() + c.historyFrames() * 2 + c.historyFrames() * 2 * c.keypoints() + (c.hasPoseHead() ? POSE_VALUES : 0);
   }
 
   /** Frames (N, 3, 96, 96) in [-1, 1] to latent frames (N, Z, 12, 12). */
@@ -164,7 +179,15 @@ final class WamNetwork extends AbstractBlock {
     NDArray future = change.add(NDArrays.concat(copies, 1)); // (tile is not implemented by the PyTorch engine)
     NDArray feature = featureOut.forward(ps, new NDList(h), training).singletonOrThrow();
     NDArray condition = feature.concat(positions, 1);
-    if (keypointNet != null) condition = condition.concat(keypoints(ps, frames, b, training), 1);
+    NDArray points = null;
+    if (keypointNet != null) {
+      points = keypoints(ps, frames, b, training);
+      condition = condition.concat(points, 1);
+    }
+    if (poseHead != null) {
+      NDArray in = points == null ? feature : feature.concat(points.get(":, {}:", (long) (c.historyFrames() - 1) * 2 * c.keypoints()), 1);
+      condition = condition.concat(poseHead.forward(ps, new NDList(in), training).singletonOrThrow(), 1);
+    }
     return new NDList(future, condition);
   }
 
@@ -214,6 +237,7 @@ final class WamNetwork extends AbstractBlock {
     featureOut.initialize(manager, dataType, new Shape(1, d, s, s));
     actionHead.initialize(manager, dataType, new Shape(1, actionValues() + TIME_EMBEDDING + conditionSize()));
     if (keypointNet != null) keypointNet.initialize(manager, dataType, new Shape(1, 3, c.imageSize(), c.imageSize()));
+    if (poseHead != null) poseHead.initialize(manager, dataType, new Shape(1, poseInputs()));
   }
 
   /** Input shapes of {@link #forwardInternal} for a batch of one. */

@@ -71,6 +71,14 @@ public final class WamRun {
       "loss_video", "loss_recon", "grad_norm", "lr", "val_loss", "val_action", "val_video", "val_recon", "rss_mb", "heap_mb");
   private static final int KEEP_CHECKPOINTS = 2;
 
+  /** The log's columns: a run with a pose head logs its loss too (runs without one keep the columns they always had). */
+  static List<String> columns(WamConfig config) {
+    if (!config.hasPoseHead()) return COLUMNS;
+    List<String> c = new ArrayList<>(COLUMNS);
+    c.add("loss_pose");
+    return c;
+  }
+
   private WamRun() {}
 
   /**
@@ -216,8 +224,8 @@ public final class WamRun {
     data.put("validation_dataset_sha256", config.validationDataset() == null ? null : DatasetDigest.sha256(Path.of(config.validationDataset())));
 
     try (WamTrainer trainer = WamTrainer.create(config, loader);
-        TrainingLog log = resumeFrom == null ? TrainingLog.create(freshLog(dir), COLUMNS)
-            : TrainingLog.resume(dir.resolve("log.csv"), COLUMNS, start)) {
+        TrainingLog log = resumeFrom == null ? TrainingLog.create(freshLog(dir), columns(config))
+            : TrainingLog.resume(dir.resolve("log.csv"), columns(config), start)) {
       double priorSeconds = 0;
       if (resumeFrom != null) {
         WamCheckpoint.restore(resumeDir, resumeFrom, trainer);
@@ -229,7 +237,7 @@ public final class WamRun {
       long t0 = System.nanoTime(), windowStart = t0, windowSteps = 0;
       Path published = resumeDir;
       Map<String, Object> metrics = resumeFrom == null ? Map.of() : resumeFrom.metrics();
-      double sum = 0, sumA = 0, sumV = 0, sumR = 0, sumG = 0;
+      double sum = 0, sumA = 0, sumV = 0, sumR = 0, sumG = 0, sumP = 0;
       for (long s = start; s < config.steps(); ) {
         WamTrainer.Losses l = trainer.step();
         s = trainer.steps();
@@ -238,6 +246,7 @@ public final class WamRun {
         sumV += l.video();
         sumR += l.recon();
         sumG += l.gradNorm();
+        sumP += l.pose();
         windowSteps++;
         listener.step(s, config.steps(), l);
         boolean checkpoint = s % config.checkpointEverySteps() == 0 || s == config.steps();
@@ -255,6 +264,10 @@ public final class WamRun {
           metrics.put("loss_action", sumA / windowSteps);
           metrics.put("loss_video", sumV / windowSteps);
           metrics.put("loss_recon", sumR / windowSteps);
+          if (config.hasPoseHead()) {
+            row.set("loss_pose", sumP / windowSteps);
+            metrics.put("loss_pose", sumP / windowSteps);
+          }
           metrics.put("samples_per_s", windowSteps * config.batchSize() / ((now - windowStart) / 1e9));
           if (checkpoint && !validation.isEmpty()) {
             double[] v = validate(trainer, validation);
@@ -265,7 +278,7 @@ public final class WamRun {
             metrics.put("val_recon", v[3]);
           }
           row.write();
-          sum = sumA = sumV = sumR = sumG = 0;
+          sum = sumA = sumV = sumR = sumG = sumP = 0;
           windowSteps = 0;
           windowStart = System.nanoTime();
           if (checkpoint) {
@@ -319,7 +332,8 @@ public final class WamRun {
     Path dir = WamCheckpoint.resolve(init);
     WamCheckpoint.Meta meta = WamCheckpoint.readMeta(dir);
     List<String> diffs = WamCheckpoint.architectureDifferences(meta.config(), trainer.config());
-    boolean addsKeypoints = diffs.size() == 1 && meta.config().keypoints() == 0 && trainer.config().keypoints() > 0;
+    boolean addsKeypoints = !diffs.isEmpty() && diffs.stream().allMatch(d -> d.startsWith("keypoints:") || d.startsWith("poseHead"))
+        && meta.config().keypoints() == 0 && !meta.config().hasPoseHead(); // the same network, plus inputs to its action head
     if (!diffs.isEmpty() && !addsKeypoints) {
       throw new CheckpointException("init checkpoint " + dir + " has another architecture: " + String.join(", ", diffs));
     }

@@ -34,7 +34,7 @@ import java.util.SplittableRandom;
  */
 public final class WamTrainer implements AutoCloseable {
   /** Losses of one batch, before the update. */
-  public record Losses(double total, double action, double video, double recon, double gradNorm) {}
+  public record Losses(double total, double action, double video, double recon, double gradNorm, double pose) {}
 
   private final WamConfig config;
   private final Model model;
@@ -42,7 +42,7 @@ public final class WamTrainer implements AutoCloseable {
   private final AdamW optimizer;
   private final TrainingLoader loader;
   private final TrainingBatch batch;
-  private final float[] positions, chunk, mask, noise, times;
+  private final float[] positions, chunk, mask, noise, times, poseTarget, poseMask;
   private final byte[] shiftedHistory, shiftedFuture; // augmented copies of the batch's frames
   private final ByteBuffer historyBuffer, futureBuffer; // direct, reused every step (see frames)
   private long step;
@@ -69,6 +69,8 @@ public final class WamTrainer implements AutoCloseable {
     mask = new float[b * config.actionHorizon()];
     noise = new float[b * k * net.actionValues()];
     times = new float[b * k];
+    poseTarget = new float[b * WamNetwork.POSE_VALUES];
+    poseMask = new float[b];
     shiftedHistory = new byte[config.shiftPixels() > 0 ? batch.images.length : 0];
     shiftedFuture = new byte[config.shiftPixels() > 0 ? batch.futureImages.length : 0];
     historyBuffer = ByteBuffer.allocateDirect(batch.images.length);
@@ -101,7 +103,7 @@ public final class WamTrainer implements AutoCloseable {
       ParameterStore ps = new ParameterStore(m, false);
       NDArray[] terms;
       try (GradientCollector collector = model.getNDManager().getEngine().newGradientCollector()) {
-        terms = losses(ps, m, batch, new SplittableRandom(mix(config.seed(), step)), true);
+        terms = losses(ps, m, batch, new SplittableRandom(mix(config.seed(), step)), true, step % config.videoEvery() == 0);
         double total = terms[0].getFloat();
         if (!Double.isFinite(total)) {
           throw new IllegalStateException("wam trainer: loss is " + total + " at step " + (step + 1)
@@ -116,14 +118,19 @@ public final class WamTrainer implements AutoCloseable {
         throw new IllegalStateException("wam trainer: " + e.getMessage() + " at step " + (step + 1)
             + "; stopped before updating the weights", e);
       }
-      losses = new Losses(terms[0].getFloat(), terms[1].getFloat(), terms[2].getFloat(), terms[3].getFloat(), gradNorm);
+      losses = new Losses(terms[0].getFloat(), terms[1].getFloat(), terms[2].getFloat(), terms[3].getFloat(), gradNorm, terms[4].getFloat());
     }
     step++;
     return losses;
   }
 
-  /** The weighted loss and its three terms for a batch, as scalars: total, action, video, recon. */
+  /** The weighted loss and its terms for a batch, as scalars: total, action, video, recon, pose. */
   NDArray[] losses(ParameterStore ps, NDManager m, TrainingBatch batch, SplittableRandom rng, boolean training) {
+    return losses(ps, m, batch, rng, training, true);
+  }
+
+  /** The same; without {@code dream} the future frames are neither encoded nor predicted (the video term is 0). */
+  NDArray[] losses(ParameterStore ps, NDManager m, TrainingBatch batch, SplittableRandom rng, boolean training, boolean dream) {
     int b = config.batchSize(), h = config.historyFrames(), f = config.futureFrames(), z = config.latentChannels();
     int s = config.latentSize(), k = config.flowSamples(), a = net.actionValues();
     normalize(batch.states, positions, config.workspaceSize());
@@ -138,7 +145,7 @@ public final class WamTrainer implements AutoCloseable {
     }
     NDArray history = frames(m, historyBuffer, historyBytes, b * h, config.imageSize());
     NDArray pos = m.create(positions, new Shape(b, h * 2L));
-    boolean video = config.videoWeight() > 0;
+    boolean video = config.videoWeight() > 0 && dream;
     NDArray latents;
     NDArray futureLatents = null, future = null;
     if (video) { // one encoder call for history and future frames; the future's latents are targets only
@@ -152,7 +159,21 @@ public final class WamTrainer implements AutoCloseable {
     NDList dyn = net.dynamics(ps, latents.reshape(b, (long) h * z, s, s), pos, history, training);
 
     NDArray zero = m.create(0f);
-    NDArray videoLoss = zero, reconLoss = zero, actionLoss = zero;
+    NDArray videoLoss = zero, reconLoss = zero, actionLoss = zero, poseLoss = zero;
+    if (config.hasPoseHead()) { // privileged: the simulator's block pose teaches where the block is; never an input
+      float half = (float) (config.workspaceSize() / 2);
+      for (int i = 0; i < b; i++) {
+        poseMask[i] = batch.hasBlockPose[i] ? 1f : 0f;
+        poseTarget[4 * i] = batch.blockPose[3 * i] / half - 1f;
+        poseTarget[4 * i + 1] = batch.blockPose[3 * i + 1] / half - 1f;
+        poseTarget[4 * i + 2] = (float) Math.cos(batch.blockPose[3 * i + 2]);
+        poseTarget[4 * i + 3] = (float) Math.sin(batch.blockPose[3 * i + 2]);
+      }
+      NDArray predicted = dyn.get(1).get(":, {}:", (long) net.conditionSize() - WamNetwork.POSE_VALUES);
+      NDArray w = m.create(poseMask, new Shape(b, 1));
+      NDArray err = predicted.sub(m.create(poseTarget, new Shape(b, WamNetwork.POSE_VALUES))).square().mul(w);
+      poseLoss = err.sum().div(w.sum().mul(scalar(m, WamNetwork.POSE_VALUES)).maximum(scalar(m, 1f)));
+    }
     if (video) {
       NDArray predicted = dyn.get(0);
       NDArray pixels = net.decode(ps, predicted.reshape((long) b * f, z, s, s), training);
@@ -179,8 +200,9 @@ public final class WamTrainer implements AutoCloseable {
     }
     NDArray total = actionLoss.mul(scalar(m, (float) config.actionWeight()))
         .add(videoLoss.mul(scalar(m, (float) config.videoWeight())))
-        .add(reconLoss.mul(scalar(m, (float) config.reconWeight())));
-    return new NDArray[] {total, actionLoss, videoLoss, reconLoss};
+        .add(reconLoss.mul(scalar(m, (float) config.reconWeight())))
+        .add(poseLoss.mul(scalar(m, (float) config.poseWeight())));
+    return new NDArray[] {total, actionLoss, videoLoss, reconLoss, poseLoss};
   }
 
   /**

@@ -102,7 +102,7 @@ class WamTrainerTest {
   void withKeypointsTheHeadReadsOnePairOfCoordinatesPerMapAndFrameAndTheModelTrainsAndPlans() throws IOException {
     WamConfig d = tiny();
     WamConfig c = new WamConfig(null, null, null, d.imageKey(), d.stateKey(), d.actionKey(), 96, 512, 2, 8, 4, 2, 2,
-        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 3, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0, 0, 3);
+        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 3, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0, 0, 3, 1, 0);
     Path ckpt = tmp.resolve("keypoints/step-0000003");
     try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
       for (int i = 0; i < 3; i++) assertThat(trainer.step().action()).isFinite();
@@ -124,7 +124,7 @@ class WamTrainerTest {
   void aModelWithKeypointsStartedFromOneWithoutPlansExactlyAsItDid() throws IOException {
     WamConfig c = tiny();
     WamConfig k = new WamConfig(null, null, null, c.imageKey(), c.stateKey(), c.actionKey(), 96, 512, 2, 8, 4, 2, 2,
-        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 3, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0, 0, 5);
+        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 3, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0, 0, 5, 1, 0);
     Path plain = tmp.resolve("widen/plain"), widened = tmp.resolve("widen/keypoints");
     try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
       for (int i = 0; i < 3; i++) trainer.step();
@@ -175,6 +175,61 @@ class WamTrainerTest {
     // an init checkpoint that is gone, with no recorded lineage: refused, not undercounted
     assertThatThrownBy(() -> WamCheckpoint.lineageCompute(second, java.util.List.of())).isInstanceOf(CheckpointException.class)
         .hasMessageContaining("cannot be counted");
+  }
+
+  @Test
+  void withVideoEveryTheDreamTrainsOnEveryNthStepOnly() throws IOException {
+    WamConfig d = tiny();
+    WamConfig c = new WamConfig(null, null, null, d.imageKey(), d.stateKey(), d.actionKey(), 96, 512, 2, 8, 4, 2, 2,
+        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 3, 2e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0, 0, 0, 3, 0);
+    try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
+      for (int i = 0; i < 6; i++) {
+        WamTrainer.Losses l = trainer.step();
+        if (i % 3 == 0) assertThat(l.video()).as("step " + i).isPositive();
+        else assertThat(l.video()).as("step " + i).isZero();
+        assertThat(l.action()).isPositive();
+        assertThat(l.recon()).isPositive();
+      }
+    }
+  }
+
+  @Test
+  void aPoseHeadLearnsWhereTheBlockIsFromRecordedPosesAndItsPredictionFeedsTheActionHead() throws IOException {
+    Path sim = tmp.resolve("pose/sim");
+    dev.wam4j.data.collect.SimCollect.run(new dev.wam4j.data.collect.SimCollect.Config(dev.wam4j.sim.Embodiment.RobotPusher.reference(), null, 3, 11,
+        dev.wam4j.data.video.VideoEncoding.AV1_LEROBOT), sim, null);
+    WamConfig d = tiny();
+    WamConfig c = new WamConfig(sim.toString(), null, null, d.imageKey(), d.stateKey(), d.actionKey(), 96, 512, 2, 8, 4, 2, 2,
+        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 40, 3e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0, 0, 4, 1, 1.0);
+    TrainingLoader loader = TrainingLoader.load(sim, c.loaderConfig(c.seed(), 1), null);
+    Path ckpt = tmp.resolve("pose/ckpt");
+    try (WamTrainer trainer = WamTrainer.create(c, loader)) {
+      double first = 0, last = 0;
+      for (int i = 0; i < 40; i++) {
+        double pose = trainer.step().pose();
+        assertThat(pose).isPositive();
+        if (i < 5) first += pose / 5;
+        if (i >= 35) last += pose / 5;
+      }
+      assertThat(last).as("pose loss, first 5 steps %.4f", first).isLessThan(first);
+      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
+    }
+    try (WamPolicy p = WamPolicy.load(ckpt)) {
+      assertThat(p.network().conditionSize()).isEqualTo(32 + 4 + 2 * 2 * 4 + 4);
+      assertThat(p.plan(new byte[2 * 96 * 96 * 3], new float[] {100, 100, 116, 100}, false).actions()).hasSize(16);
+    }
+    // a plain checkpoint widens into keypoints plus a pose head
+    Path plain = tmp.resolve("pose/plain");
+    WamConfig p0 = new WamConfig(sim.toString(), null, null, d.imageKey(), d.stateKey(), d.actionKey(), 96, 512, 2, 8, 4, 2, 2,
+        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 40, 3e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0, 0);
+    try (WamTrainer trainer = WamTrainer.create(p0, TrainingLoader.load(sim, p0.loaderConfig(0, 1), null))) {
+      trainer.step();
+      WamCheckpoint.save(trainer, plain, "finetune", Map.of(), Map.of(), 1.0, false);
+    }
+    try (WamTrainer trainer = WamTrainer.create(c, loader)) {
+      WamRun.initialise(trainer, plain);
+      assertThat(trainer.step().pose()).isPositive();
+    }
   }
 
   @Test

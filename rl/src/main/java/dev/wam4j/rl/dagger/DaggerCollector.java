@@ -23,8 +23,8 @@ import java.util.function.IntConsumer;
 /**
  * One DAgger round's data: the student drives PushT from seeded legacy resets (with probability
  * {@code beta} per plan the teacher's chunk is executed instead), and every visited state is written
- * with the teacher's action chunk from it ({@link TrainingLoader#TEACHER_CHUNK}) beside what was
- * actually done. The result is a LeRobot v3.0 dataset with the protocol's observations (96x96 frames,
+ * with the teacher's action chunk from it ({@link TrainingLoader#TEACHER_CHUNK}) and the block's pose
+ * ({@link TrainingLoader#TEACHER_BLOCK_POSE}) beside what was actually done. The result is a LeRobot v3.0 dataset with the protocol's observations (96x96 frames,
  * agent position), so the student trains on the states its own mistakes lead to, labelled by a teacher
  * that knows the block's pose. With {@code beta} 1 (or no student) it records the expert itself.
  */
@@ -92,11 +92,12 @@ public final class DaggerCollector {
     List<WriteFeature> features = List.of(new WriteFeature.Video("observation.image", IMAGE_SIZE, IMAGE_SIZE),
         new WriteFeature.Vector("observation.state", List.of("x", "y")), new WriteFeature.Vector("action", List.of("x", "y")),
         new WriteFeature.Vector(TrainingLoader.TEACHER_CHUNK, List.of(names)),
+        new WriteFeature.Vector(TrainingLoader.TEACHER_BLOCK_POSE, List.of("x", "y", "angle")),
         new WriteFeature.Scalar("next.reward", WriteFeature.ScalarType.FLOAT32), new WriteFeature.Scalar("next.done", WriteFeature.ScalarType.BOOL),
         new WriteFeature.Scalar("next.success", WriteFeature.ScalarType.BOOL));
     double threshold = scene.goal().successCoverage();
     byte[] images = new byte[history * frameBytes];
-    float[] positions = new float[history * 2], label = new float[2 * h], state = new float[2], action = new float[2];
+    float[] positions = new float[history * 2], label = new float[2 * h], state = new float[2], action = new float[2], pose = new float[3];
     SplittableRandom mixing = new SplittableRandom(config.seed());
     long frames = 0, teacherPlans = 0, studentPlans = 0;
     int successes = 0;
@@ -127,8 +128,11 @@ public final class DaggerCollector {
             state[1] = (float) env.agentY();
             action[0] = ax;
             action[1] = ay;
+            pose[0] = (float) env.blockX();
+            pose[1] = (float) env.blockY();
+            pose[2] = (float) env.blockAngle();
             w.setImage("observation.image", images, (history - 1) * frameBytes).setVector("observation.state", state)
-                .setVector("action", action).setVector(TrainingLoader.TEACHER_CHUNK, label);
+                .setVector("action", action).setVector(TrainingLoader.TEACHER_CHUNK, label).setVector(TrainingLoader.TEACHER_BLOCK_POSE, pose);
             env.step(ax, ay);
             steps++;
             double reward = Math.min(Math.max(env.coverage() / threshold, 0), 1);
