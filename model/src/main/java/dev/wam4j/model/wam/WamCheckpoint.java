@@ -183,6 +183,12 @@ public final class WamCheckpoint {
         throw new CheckpointException("checkpoint " + dir + ": format is '" + format + "', expected '" + FORMAT
             + "' (not a wam4j world action model checkpoint of this version)");
       }
+      if (tree.get("config") instanceof com.fasterxml.jackson.databind.node.ObjectNode saved) {
+        // fields added to the config since this checkpoint was written take their defaults, which are what it ran with
+        com.fasterxml.jackson.databind.node.ObjectNode merged = JSON.valueToTree(WamConfig.defaults());
+        merged.setAll(saved);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree).set("config", merged);
+      }
       meta = JSON.treeToValue(tree, Meta.class);
     } catch (NoSuchFileException | java.io.FileNotFoundException e) {
       throw new CheckpointException("not a wam checkpoint: " + metaFile + " does not exist", e);

@@ -233,6 +233,28 @@ class WamTrainerTest {
   }
 
   @Test
+  void aCheckpointWrittenBeforeNewerConfigFieldsReadsThemAsTheirDefaults() throws IOException {
+    WamConfig c = tiny();
+    Path ckpt = tmp.resolve("older/step-0000001");
+    try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
+      trainer.step();
+      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
+    }
+    Path meta = ckpt.resolve("checkpoint.json");
+    String text = Files.readString(meta);
+    for (String field : new String[] {"keypoints", "videoEvery", "poseWeight"}) {
+      text = text.replaceAll(",\\s*\"" + field + "\"\\s*:\\s*[0-9.]+", "");
+      assertThat(text).doesNotContain("\"" + field + "\"");
+    }
+    Files.writeString(meta, text);
+    WamConfig read = WamCheckpoint.readMeta(ckpt).config();
+    assertThat(read.videoEvery()).isEqualTo(1);
+    assertThat(read.keypoints()).isZero();
+    assertThat(read.poseWeight()).isZero();
+    assertThat(read).isEqualTo(c);
+  }
+
+  @Test
   void aCorruptedCheckpointIsRefusedNamingTheFile() throws IOException {
     WamConfig c = tiny();
     Path ckpt = tmp.resolve("corrupt/step-0000001");

@@ -188,7 +188,9 @@ public final class Dagger {
   private static boolean sameRun(String echoed, DaggerConfig config, WamConfig base) throws IOException {
     JsonNode old = JSON.readTree(echoed);
     DaggerConfig oldDagger = JSON.treeToValue(old.get("dagger"), DaggerConfig.class);
-    WamConfig oldTrain = JSON.treeToValue(old.get("train"), WamConfig.class);
+    ObjectNode train = JSON.valueToTree(WamConfig.defaults()); // fields added since take their defaults
+    train.setAll((ObjectNode) old.get("train"));
+    WamConfig oldTrain = JSON.treeToValue(train, WamConfig.class);
     return oldDagger.withThreads(config.threads()).equals(config) && oldTrain.withThreads(base.threads()).equals(base);
   }
 
