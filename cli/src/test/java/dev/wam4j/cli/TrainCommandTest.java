@@ -73,7 +73,7 @@ class TrainCommandTest {
         "--compute", "sim collect 2 episodes=0.8")).isZero();
     assertThat(export.out.toString()).contains("compute behind it");
     JsonNode meta = new ObjectMapper().readTree(shipped.resolve("checkpoint.json").toFile());
-    assertThat(meta.get("lineage")).hasSize(1 + 2 * 3);
+    assertThat(meta.get("lineage")).hasSize(1 + 2 * 4);
     assertThat(meta.get("lineage").get(0).get("name").asText()).isEqualTo("sim collect 2 episodes");
     assertThat(meta.get("lineage_train_seconds").asDouble()).isCloseTo(r.get("seconds").asDouble() + 0.8, org.assertj.core.data.Offset.offset(1e-6));
     CliRun bad = new CliRun();

@@ -41,11 +41,13 @@ final class FramePages {
 
   /** Copies frame {@code frame} into {@code out} at {@code at}. */
   void copyTo(int frame, byte[] out, int at) {
+    if (frameBytes == 0) return;
     System.arraycopy(page(frame), offset(frame), out, at, frameBytes);
   }
 
   /** Copies every frame of {@code from} here, from frame {@code first} on. */
   void copyFrom(FramePages from, int first) {
+    if (frameBytes == 0) return;
     for (int i = 0; i < from.frames; i++) from.copyTo(i, page(first + i), offset(first + i));
   }
 }

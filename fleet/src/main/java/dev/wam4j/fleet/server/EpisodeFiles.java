@@ -103,9 +103,12 @@ final class EpisodeFiles {
       try {
         unzip(p, tmp);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException | RuntimeException e) {
+      } catch (ApiException | IllegalArgumentException e) { // the archive's content: set aside
         deleteTree(tmp);
-        throw reject(uploadId, p, e instanceof ApiException a ? a.getMessage() : "cannot unpack the episode archive: " + e);
+        throw reject(uploadId, p, e instanceof ApiException a ? a.getMessage() : "cannot unpack the episode archive: " + e.getMessage());
+      } catch (IOException | RuntimeException e) { // the server's trouble (a full disk): the bytes stay for a retry, nothing is quarantined
+        deleteTree(tmp);
+        throw e;
       }
     }
     int frames;

@@ -221,6 +221,8 @@ public final class FleetServer implements AutoCloseable {
   static final long MAX_UPLOAD_BYTES = 1L << 30;
   /** Uploads one robot may have open at once: a robot cannot reserve unbounded disk. */
   static final int MAX_OPEN_UPLOADS = 8;
+  /** Quarantined uploads one robot may have before it may upload no more (its bytes stay on disk until an operator decides). */
+  static final int MAX_QUARANTINED = 8;
   /** Open uploads older than this are forgotten and their partial bytes deleted. */
   static final long UPLOAD_EXPIRY_MS = 24 * 3_600_000L;
 
@@ -368,6 +370,10 @@ public final class FleetServer implements AutoCloseable {
       Records.Task task = store.task(taskId).orElseThrow(() -> new ApiException(400, "no task " + taskId));
       if (task.attempts() == 0) throw new ApiException(403, "task " + taskId + " was never given to a robot");
       if (!store.attempted(taskId, id)) throw new ApiException(403, "task " + taskId + " was never given to robot " + id);
+      if (store.quarantinedUploads(id) >= MAX_QUARANTINED) { // each holds up to 1 GiB: a robot cannot fill the disk with rejects
+        throw new ApiException(429, "robot " + id + " has " + MAX_QUARANTINED + " quarantined uploads; an operator must review them first"
+            + " ('wam4j fleet quarantine')");
+      }
       if (store.openUploads(id) >= MAX_OPEN_UPLOADS && !store.hasOpenUpload(id, sha)) { // resuming one of them stays possible
         throw new ApiException(429, "robot " + id + " has " + MAX_OPEN_UPLOADS + " uploads open; finish one first (open ones expire after "
             + UPLOAD_EXPIRY_MS / 3_600_000 + " h)");

@@ -14,11 +14,11 @@ package dev.wam4j.fleet.server;
 public record Limits(double robotRequestsPerSecond, int robotRequestBurst, long robotBytesPerSecond, long robotByteBurst,
     double telemetryRetentionHours, long headerTimeoutMs) {
   public Limits {
-    if (!(robotRequestsPerSecond > 0)) throw new IllegalArgumentException("robotRequestsPerSecond must be > 0, got " + robotRequestsPerSecond);
+    if (!(robotRequestsPerSecond > 0) || Double.isInfinite(robotRequestsPerSecond)) throw new IllegalArgumentException("robotRequestsPerSecond must be > 0, got " + robotRequestsPerSecond);
     if (robotRequestBurst < 1) throw new IllegalArgumentException("robotRequestBurst must be >= 1, got " + robotRequestBurst);
     if (robotBytesPerSecond < 1) throw new IllegalArgumentException("robotBytesPerSecond must be >= 1, got " + robotBytesPerSecond);
     if (robotByteBurst < 1024) throw new IllegalArgumentException("robotByteBurst must be >= 1024 (one request), got " + robotByteBurst);
-    if (!(telemetryRetentionHours > 0)) throw new IllegalArgumentException("telemetryRetentionHours must be > 0, got " + telemetryRetentionHours);
+    if (!(telemetryRetentionHours > 0) || Double.isInfinite(telemetryRetentionHours)) throw new IllegalArgumentException("telemetryRetentionHours must be > 0, got " + telemetryRetentionHours);
     if (headerTimeoutMs < 100) throw new IllegalArgumentException("headerTimeoutMs must be >= 100, got " + headerTimeoutMs);
   }
 

@@ -8,9 +8,10 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  * Closes connections that take longer than a deadline to send a request's headers (slowloris). Jetty's
  * idle timeout restarts on every byte, so a client sending one byte every few seconds would hold a
  * connection for ever; this guard looks at each HTTP/1 connection's parser a few times a second and
- * closes any that has been mid-headers for longer than {@code timeoutMs}. Bodies are held to Jetty's
- * minimum request data rate instead. (HttpConnection is Jetty-internal; its parser state is the only
- * place that says "headers begun, not finished".)
+ * closes any that has been mid-headers for longer than {@code timeoutMs}. A body whose bytes stop for
+ * the idle timeout is cut off by it; a slow TLS handshake is not watched here (FLEET.md, Known gaps).
+ * (HttpConnection is Jetty-internal; its parser state is the only place that says "headers begun, not
+ * finished".)
  */
 final class SlowHeaderGuard implements Connection.Listener, AutoCloseable {
   private static final long NOT_IN_HEADERS = Long.MIN_VALUE;

@@ -215,7 +215,6 @@ public final class FleetStore implements AutoCloseable {
       try {
         boolean fresh = count(c, "SELECT COUNT(*) FROM telemetry WHERE robot_id = ? AND seq = ?", robotId, seq) == 0;
         // a message that arrives after a newer one (delayed, resent) is history, not the robot's state
-        boolean newest = count(c, "SELECT COUNT(*) FROM robots WHERE id = ? AND max_seq >= ?", robotId, seq) == 0;
         if (fresh) {
           try {
             exec(c, "INSERT INTO telemetry(robot_id, seq, received_ms, body) VALUES (?, ?, ?, ?)", robotId, seq, now, bodyJson);
@@ -224,8 +223,10 @@ public final class FleetStore implements AutoCloseable {
             c.rollback();
             return false;
           }
+          // one conditional update decides what is newest, so two messages at once cannot move max_seq backwards
+          boolean newest = exec(c, "UPDATE robots SET state = ?, last_seen_ms = ?, last_telemetry = ?, max_seq = ? WHERE id = ?"
+              + " AND (max_seq IS NULL OR max_seq < ?)", state, now, bodyJson, seq, robotId, seq) == 1;
           if (newest) {
-            exec(c, "UPDATE robots SET state = ?, last_seen_ms = ?, last_telemetry = ?, max_seq = ? WHERE id = ?", state, now, bodyJson, seq, robotId);
             if ("offline".equals(state)) requeue(c, robotId, now); // the robot is leaving: its task goes back to the queue
           } else {
             exec(c, "UPDATE robots SET last_seen_ms = ? WHERE id = ?", now, robotId);
@@ -563,6 +564,11 @@ public final class FleetStore implements AutoCloseable {
       }
     }
     return quarantined().stream().filter(q -> q.id().equals(uploadId)).findFirst().orElseThrow();
+  }
+
+  /** Uploads of a robot in quarantine. */
+  public long quarantinedUploads(String robotId) throws SQLException {
+    return count("SELECT COUNT(*) FROM quarantine WHERE robot_id = ?", robotId);
   }
 
   /** Uploads set aside, oldest first. */

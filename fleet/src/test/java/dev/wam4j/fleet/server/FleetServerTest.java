@@ -452,6 +452,11 @@ class FleetServerTest {
     }
     // the same bytes may be sent again once the operator has deleted them
     assertThat(upload(id, token, taskId, good).status()).isEqualTo(201);
+    // a robot whose uploads keep failing their checks is stopped at MAX_QUARANTINED until an operator reviews them
+    for (int i = 0; i < FleetServer.MAX_QUARANTINED; i++) assertThat(upload(id, token, taskId, ("junk " + i).getBytes()).status()).isEqualTo(422);
+    Reply stopped = upload(id, token, taskId, "one more".getBytes());
+    assertThat(stopped.status()).isEqualTo(429);
+    assertThat(stopped.body().get("error").asText()).contains("quarantined uploads");
   }
 
   @Test

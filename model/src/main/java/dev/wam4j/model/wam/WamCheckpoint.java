@@ -130,7 +130,7 @@ public final class WamCheckpoint {
         throw new CheckpointException("lineage of " + dir + ": the init checkpoint " + init + " cannot be read, so its compute cannot be counted ("
             + e.getMessage() + ")", e);
       }
-      if (depth > 0 && m.lineage() != null) { // exported with its lineage: that record is the whole story below here
+      if (m.lineage() != null) { // exported with its lineage (itself included): that record is the whole story from here down
         recorded = m.lineage();
         break;
       }
@@ -143,6 +143,9 @@ public final class WamCheckpoint {
         for (JsonNode st : stages) around.add(new ComputeStage(st.path("name").asText(), st.path("seconds").asDouble(-1)));
       }
       newestFirst.add(new ComputeStage(m.stage() + " " + run.getFileName() + " (" + m.step() + " steps)", m.trainSeconds()));
+      if (m.data() != null && m.data().get("load_seconds") instanceof Number load) {
+        newestFirst.add(new ComputeStage("data loading for " + run.getFileName(), load.doubleValue()));
+      }
       for (int i = around.size() - 1; i >= 0; i--) newestFirst.add(around.get(i));
       init = m.data() == null ? null : m.data().get("init");
       try {

@@ -181,6 +181,7 @@ public final class WamRun {
     discardUnpublished(dir, resumeFrom == null ? 0 : resumeFrom.step());
     writeAtomically(dir.resolve("config.json"), WamCheckpoint.JSON.writeValueAsString(Map.of("stage", stage.id(), "config", config)));
     long start = resumeFrom == null ? 0 : resumeFrom.step();
+    long loadStart = System.nanoTime();
     TrainingLoader loader = TrainingLoader.load(Path.of(config.dataset()), config.loaderConfig(config.seed(), 2),
         config.datasetEpisodes(), n -> listener.loading("train data", n));
     int datasetEpisodes = loader.episodes();
@@ -222,6 +223,8 @@ public final class WamRun {
     for (String extra : config.extraDatasets()) extraHashes.add(DatasetDigest.sha256(Path.of(extra)));
     data.put("extra_datasets_sha256", extraHashes);
     data.put("validation_dataset_sha256", config.validationDataset() == null ? null : DatasetDigest.sha256(Path.of(config.validationDataset())));
+    // compute outside the training steps, counted in the lineage of models trained from here (this session's, on a resumed run)
+    data.put("load_seconds", (System.nanoTime() - loadStart) / 1e9);
 
     try (WamTrainer trainer = WamTrainer.create(config, loader);
         TrainingLog log = resumeFrom == null ? TrainingLog.create(freshLog(dir), columns(config))

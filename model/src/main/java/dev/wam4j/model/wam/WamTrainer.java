@@ -43,6 +43,7 @@ public final class WamTrainer implements AutoCloseable {
   private final TrainingLoader loader;
   private final TrainingBatch batch;
   private final float[] positions, chunk, mask, noise, times, poseTarget, poseMask;
+  private final int[] shiftX, shiftY; // this batch's augmentation shifts, pixels (0 without augmentation)
   private final byte[] shiftedHistory, shiftedFuture; // augmented copies of the batch's frames
   private final ByteBuffer historyBuffer, futureBuffer; // direct, reused every step (see frames)
   private long step;
@@ -71,6 +72,8 @@ public final class WamTrainer implements AutoCloseable {
     times = new float[b * k];
     poseTarget = new float[b * WamNetwork.POSE_VALUES];
     poseMask = new float[b];
+    shiftX = new int[b];
+    shiftY = new int[b];
     shiftedHistory = new byte[config.shiftPixels() > 0 ? batch.images.length : 0];
     shiftedFuture = new byte[config.shiftPixels() > 0 ? batch.futureImages.length : 0];
     historyBuffer = ByteBuffer.allocateDirect(batch.images.length);
@@ -138,6 +141,8 @@ public final class WamTrainer implements AutoCloseable {
     for (int i = 0; i < mask.length; i++) mask[i] = batch.actionIsPad[i] ? 0f : 1f;
 
     byte[] historyBytes = batch.images, futureBytes = batch.futureImages;
+    java.util.Arrays.fill(shiftX, 0);
+    java.util.Arrays.fill(shiftY, 0);
     if (training && config.shiftPixels() > 0) {
       shift(batch, rng);
       historyBytes = shiftedHistory;
@@ -161,11 +166,12 @@ public final class WamTrainer implements AutoCloseable {
     NDArray zero = m.create(0f);
     NDArray videoLoss = zero, reconLoss = zero, actionLoss = zero, poseLoss = zero;
     if (config.hasPoseHead()) { // privileged: the simulator's block pose teaches where the block is; never an input
-      float half = (float) (config.workspaceSize() / 2);
+      float half = (float) (config.workspaceSize() / 2), unitsPerPixel = (float) (config.workspaceSize() / config.imageSize());
       for (int i = 0; i < b; i++) {
         poseMask[i] = batch.hasBlockPose[i] ? 1f : 0f;
-        poseTarget[4 * i] = batch.blockPose[3 * i] / half - 1f;
-        poseTarget[4 * i + 1] = batch.blockPose[3 * i + 1] / half - 1f;
+        // a frame shifted by (dx, dy) shows its content (dx, dy) pixels up and left: so is the block, for the head's target
+        poseTarget[4 * i] = (batch.blockPose[3 * i] - shiftX[i] * unitsPerPixel) / half - 1f;
+        poseTarget[4 * i + 1] = (batch.blockPose[3 * i + 1] - shiftY[i] * unitsPerPixel) / half - 1f;
         poseTarget[4 * i + 2] = (float) Math.cos(batch.blockPose[3 * i + 2]);
         poseTarget[4 * i + 3] = (float) Math.sin(batch.blockPose[3 * i + 2]);
       }
@@ -223,6 +229,8 @@ public final class WamTrainer implements AutoCloseable {
     int frameBytes = size * size * 3, max = config.shiftPixels();
     for (int i = 0; i < b; i++) {
       int dx = rng.nextInt(-max, max + 1), dy = rng.nextInt(-max, max + 1);
+      shiftX[i] = dx;
+      shiftY[i] = dy;
       for (int j = 0; j < h; j++) shiftFrame(batch.images, shiftedHistory, (i * h + j) * frameBytes, size, dx, dy);
       if (shiftedFuture.length > 0) {
         for (int j = 0; j < f; j++) shiftFrame(batch.futureImages, shiftedFuture, (i * f + j) * frameBytes, size, dx, dy);

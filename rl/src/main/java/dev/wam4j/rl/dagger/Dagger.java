@@ -55,14 +55,15 @@ public final class Dagger {
    * @param validationCoverage mean max coverage on the validation block (NaN without validation)
    * @param validationSuccess success rate there
    * @param collectSeconds wall time of rollouts and labels
-   * @param trainSeconds wall time of training (data loading included)
+   * @param loadSeconds wall time of loading the training data (and hashing it)
+   * @param trainSeconds wall time of the training steps and checkpoints
    * @param validationSeconds wall time of the validation episodes
    */
   public record Round(int round, double beta, Path checkpoint, DaggerCollector.Result collect, long aggregateFrames, double validationCoverage,
-      double validationSuccess, double collectSeconds, double trainSeconds, double validationSeconds) {
+      double validationSuccess, double collectSeconds, double loadSeconds, double trainSeconds, double validationSeconds) {
     /** Compute this round cost, seconds. */
     public double seconds() {
-      return collectSeconds + trainSeconds + validationSeconds;
+      return collectSeconds + loadSeconds + trainSeconds + validationSeconds;
     }
   }
 
@@ -110,6 +111,7 @@ public final class Dagger {
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
     WamConfig base = WamRun.loadConfig(Path.of(config.train())).withThreads(config.threads());
+    dir = dir.toAbsolutePath().normalize(); // checkpoints are named absolutely, as round.json reads them back
     Files.createDirectories(dir);
     Path echo = dir.resolve("dagger.json");
     String configJson = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("dagger", config, "train", WamRun.toJson(base)));
@@ -139,6 +141,9 @@ public final class Dagger {
           ClosedLoopEvaluation.Config.PROTOCOL_MAX_STEPS, config.seed() * 1_000_003L + r);
       DaggerCollector.Result collected;
       int round = r;
+      if (Files.exists(data.resolve("meta/info.json")) && !Files.exists(roundDir.resolve("collect.json"))) {
+        dev.wam4j.data.FileTrees.delete(data); // published, but killed before its summary was written: collect again
+      }
       if (Files.exists(data.resolve("meta/info.json"))) { // published before a crash: the rollouts need not run again
         collected = JSON.readValue(roundDir.resolve("collect.json").toFile(), DaggerCollector.Result.class);
       } else {
@@ -165,7 +170,10 @@ public final class Dagger {
           validationSeconds = v.wallSeconds();
         }
       }
-      Round result = new Round(r, beta, trained.checkpoint(), collected, frames, coverage, success, collectSeconds, trained.trainSeconds(),
+      // as the checkpoint records them, so a round's seconds and the exported lineage agree
+      WamCheckpoint.Meta meta = WamCheckpoint.readMeta(trained.checkpoint());
+      double loadSeconds = meta.data().get("load_seconds") instanceof Number n ? n.doubleValue() : 0;
+      Round result = new Round(r, beta, trained.checkpoint(), collected, frames, coverage, success, collectSeconds, loadSeconds, meta.trainSeconds(),
           validationSeconds);
       // the round's compute outside its training steps, so the lineage of a model exported from it counts it
       List<WamCheckpoint.ComputeStage> around = new ArrayList<>();

@@ -80,6 +80,9 @@ public final class DaggerCollector {
     Scene scene = Scene.pushT();
     PushTEnv env = new PushTEnv(scene, Embodiment.RobotPusher.reference());
     ExpertTeacher teacher = new ExpertTeacher(env);
+    // when the teacher drives, an expert with its memory (contact hysteresis) acts, as in a demonstration; labels come from a fresh one
+    dev.wam4j.sim.expert.PushExpert driver = dev.wam4j.sim.expert.PushExpert.of(env);
+    double[] driven = new double[2];
     SceneRenderer renderer = new SceneRenderer(SceneLook.of(scene), Camera.identity(), IMAGE_SIZE, IMAGE_SIZE, Sampling.REFERENCE);
     int h = config.horizon(), history = student == null ? 1 : student.historyFrames();
     int execute = student == null ? Math.max(1, h / 2) : student.executeSteps();
@@ -106,6 +109,7 @@ public final class DaggerCollector {
       for (int i = 0; i < config.episodes(); i++) {
         long seed = config.firstSeed() + i;
         env.reset(seed);
+        driver.reset();
         if (student != null) student.reset(ClosedLoopEvaluation.episodePolicySeed(config.seed(), seed));
         observe(renderer, env, images, positions, history, frameBytes, true);
         w.beginEpisode("Push the T-shaped block onto the T-shaped target.");
@@ -123,7 +127,8 @@ public final class DaggerCollector {
           }
           for (int j = 0; j < execute && !env.terminated() && steps < config.maxSteps(); j++) {
             teacher.actionChunk(env, h, label, 0);
-            float ax = byTeacher ? label[0] : chunk[2 * j], ay = byTeacher ? label[1] : chunk[2 * j + 1];
+            driver.act(env, driven); // every step, so its memory follows the episode whoever drives
+            float ax = byTeacher ? (float) driven[0] : chunk[2 * j], ay = byTeacher ? (float) driven[1] : chunk[2 * j + 1];
             state[0] = (float) env.agentX();
             state[1] = (float) env.agentY();
             action[0] = ax;

@@ -94,7 +94,10 @@ class DaggerTest {
     assertThat(r.meanMaxCoverage()).isEqualTo(1.0);
     try (LeRobotDataset ds = LeRobotDataset.open(r.dataset())) {
       ColumnBatch b = ds.batches(List.of("action", TrainingLoader.TEACHER_CHUNK), 8192).nextBatch();
-      for (int i = 0; i < b.rows(); i++) assertThat(b.floats("action")[2 * i]).isEqualTo(b.floats(TrainingLoader.TEACHER_CHUNK)[32 * i]);
+      // the driving expert remembers its contact between steps, the labelling one starts afresh: they mostly agree
+      int same = 0;
+      for (int i = 0; i < b.rows(); i++) if (b.floats("action")[2 * i] == b.floats(TrainingLoader.TEACHER_CHUNK)[32 * i]) same++;
+      assertThat(same).isGreaterThan(b.rows() * 8 / 10);
     }
     assertThatThrownBy(() -> DaggerCollector.collect(null, new DaggerCollector.Config(7_000_000, 1, 0.5, 16, 10, 1), tmp.resolve("f"), null))
         .hasMessageContaining("needs a student");
@@ -126,8 +129,9 @@ class DaggerTest {
     java.util.List<dev.wam4j.model.wam.WamCheckpoint.ComputeStage> lineage = dev.wam4j.model.wam.WamCheckpoint.lineageCompute(
         first.last().checkpoint(), java.util.List.of());
     assertThat(lineage).extracting(dev.wam4j.model.wam.WamCheckpoint.ComputeStage::name).containsExactly(
-        "dagger round 0 rollouts and labels (2 episodes, beta 1.000)", "dagger round 0 validation (seeds 200000..200000)", "finetune train (4 steps)",
-        "dagger round 1 rollouts and labels (2 episodes, beta 0.250)", "dagger round 1 validation (seeds 200000..200000)", "finetune train (4 steps)");
+        "dagger round 0 rollouts and labels (2 episodes, beta 1.000)", "dagger round 0 validation (seeds 200000..200000)", "data loading for train",
+        "finetune train (4 steps)", "dagger round 1 rollouts and labels (2 episodes, beta 0.250)", "dagger round 1 validation (seeds 200000..200000)",
+        "data loading for train", "finetune train (4 steps)");
     assertThat(lineage.stream().mapToDouble(dev.wam4j.model.wam.WamCheckpoint.ComputeStage::seconds).sum())
         .isCloseTo(first.seconds(), org.assertj.core.data.Offset.offset(1e-6));
 
