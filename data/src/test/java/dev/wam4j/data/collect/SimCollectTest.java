@@ -30,6 +30,14 @@ class SimCollectTest {
     JsonNode info = new ObjectMapper().readTree(r.dataset().resolve("meta/info.json").toFile());
     assertThat(info.get("total_frames").asLong()).isEqualTo(r.frames());
     assertThat(info.get("features").has("observation.hand_pose")).isFalse();
+    // the block's pose, privileged (a training target only), beside every frame
+    assertThat(info.get("features").get("teacher.block_pose").get("names").toString()).isEqualTo("[\"x\",\"y\",\"angle\"]");
+    var loader = dev.wam4j.data.loader.TrainingLoader.load(r.dataset(), new dev.wam4j.data.loader.LoaderConfig(null, "observation.state",
+        "action", 1, 1, 16, 0, 1, 0, 0), null);
+    var batch = loader.newBatch();
+    loader.sample(batch);
+    assertThat(batch.hasBlockPose).containsOnly(true);
+    for (int i = 0; i < 16; i++) assertThat(batch.blockPose[3 * i]).isBetween(0f, 512f);
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT episode_index, bool_or(\"next.success\") ok, sum(\"next.done\"::INT) done, "
             + "last(\"next.done\" ORDER BY frame_index) last_done FROM '" + r.dataset() + "/data/*/*.parquet' GROUP BY 1 ORDER BY 1")) {
