@@ -192,14 +192,17 @@ public final class Dagger {
     return new Result(config, List.copyOf(rounds), rounds.stream().mapToDouble(Round::seconds).sum());
   }
 
-  /** Whether the echoed config is this one, threads aside (they change speed, not the run); fields added since read as their defaults. */
+  /**
+   * Whether the echoed config is this one, threads aside (they change speed, not the run) and rounds aside (raising them extends the
+   * run); fields added since read as their defaults.
+   */
   private static boolean sameRun(String echoed, DaggerConfig config, WamConfig base) throws IOException {
     JsonNode old = JSON.readTree(echoed);
     DaggerConfig oldDagger = JSON.treeToValue(old.get("dagger"), DaggerConfig.class);
     ObjectNode train = JSON.valueToTree(WamConfig.defaults()); // fields added since take their defaults
     train.setAll((ObjectNode) old.get("train"));
     WamConfig oldTrain = JSON.treeToValue(train, WamConfig.class);
-    return oldDagger.withThreads(config.threads()).equals(config) && oldTrain.withThreads(base.threads()).equals(base);
+    return oldDagger.withThreads(config.threads()).withRounds(config.rounds()).equals(config) && oldTrain.withThreads(base.threads()).equals(base);
   }
 
   /** A crash while the writer ran leaves its hidden partial folder behind; the round collects again. */

@@ -56,6 +56,12 @@ public record DaggerConfig(String train, String student, int rounds, int episode
         validationEpisodes, n, seed);
   }
 
+  /** The same run with another number of rounds (a run is extended by raising it). */
+  public DaggerConfig withRounds(int n) {
+    return new DaggerConfig(train, student, n, episodesPerRound, firstSeed, beta, betaDecay, stepsPerRound, validationFirstSeed,
+        validationEpisodes, threads, seed);
+  }
+
   /** Beta of round {@code r}: 1 when no student drives round 0. */
   public double betaOf(int r) {
     if (r == 0 && student == null) return 1;

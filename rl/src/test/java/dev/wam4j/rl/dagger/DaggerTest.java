@@ -141,7 +141,14 @@ class DaggerTest {
     assertThat(again.last().checkpoint()).isEqualTo(first.last().checkpoint());
     assertThat(again.last().collect()).isEqualTo(first.last().collect());
 
-    Files.writeString(configFile, Files.readString(configFile).replace("\"rounds\": 2", "\"rounds\": 2, \"beta\": 0.9"));
+    // more rounds extend the run: the done ones are kept
+    Files.writeString(configFile, Files.readString(configFile).replace("\"rounds\": 2", "\"rounds\": 3"));
+    Dagger.Result extended = Dagger.run(Dagger.loadConfig(configFile), run, new Dagger.Listener() {});
+    assertThat(extended.rounds()).hasSize(3);
+    assertThat(extended.rounds().get(1).checkpoint()).isEqualTo(first.last().checkpoint());
+    assertThat(extended.rounds().get(2).beta()).isEqualTo(0.125);
+
+    Files.writeString(configFile, Files.readString(configFile).replace("\"rounds\": 3", "\"rounds\": 3, \"beta\": 0.9"));
     assertThatThrownBy(() -> Dagger.run(Dagger.loadConfig(configFile), run, new Dagger.Listener() {})).hasMessageContaining("another config");
     Files.writeString(configFile, "{\"rounds\": 2}");
     assertThatThrownBy(() -> Dagger.loadConfig(configFile)).hasMessageContaining("'train'");
