@@ -60,6 +60,7 @@ class DashboardBrowserTest {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         browser.get(url + "/dashboard?token=" + op);
         wait.until(d -> d.findElement(By.id("robots")).getText().contains(id));
+        assertThat(browser.getCurrentUrl()).as("the token leaves the address bar").doesNotContain("token").doesNotContain(op);
         String robots = browser.findElement(By.id("robots")).getText();
         assertThat(robots).contains("arm-7").contains("lab").contains("busy").contains("42").contains("1.234");
         wait.until(d -> d.findElement(By.id("jobs")).getText().contains("Arrange the bench"));
