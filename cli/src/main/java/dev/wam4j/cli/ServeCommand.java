@@ -62,6 +62,25 @@ final class ServeCommand implements Callable<Integer> {
       defaultValue = "168")
   double telemetryRetentionHours;
 
+  @Option(names = "--max-request-bytes", description = "Largest request body other than model archives and episode chunks "
+      + "(default: ${DEFAULT-VALUE}); 413 above.", defaultValue = "1048576")
+  long maxRequestBytes;
+
+  @Option(names = "--max-upload-bytes", description = "Largest episode archive a robot may upload (default: ${DEFAULT-VALUE}, 1 GiB).",
+      defaultValue = "1073741824")
+  long maxUploadBytes;
+
+  @Option(names = "--max-open-uploads", description = "Uploads one robot may have open at once (default: ${DEFAULT-VALUE}).", defaultValue = "8")
+  int maxOpenUploads;
+
+  @Option(names = "--upload-expiry-hours", description = "Open uploads older than this are forgotten with their partial bytes "
+      + "(default: ${DEFAULT-VALUE}).", defaultValue = "24")
+  double uploadExpiryHours;
+
+  @Option(names = "--max-quarantined", description = "Quarantined uploads one robot may have before it may open no more, until an operator "
+      + "reviews them (default: ${DEFAULT-VALUE}).", defaultValue = "8")
+  int maxQuarantined;
+
   @Option(names = "--header-timeout-ms", description = "A connection must send a request's headers within this time (default: ${DEFAULT-VALUE}).",
       defaultValue = "10000")
   long headerTimeoutMs;
@@ -84,8 +103,9 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if ((tlsKeyStore == null) != (tlsPasswordFile == null)) throw new IllegalArgumentException("--tls-keystore and --tls-password-file go together");
-    Limits limits = new Limits(robotRps, robotBurst, robotBytesPerSecond, robotByteBurst, telemetryRetentionHours, headerTimeoutMs);
-    FleetServer.Config config = new FleetServer.Config(host, port, data, db, 1 << 20, offlineAfterMs, maxAttempts, finetuneCommand, finetuneEveryHours,
+    Limits limits = new Limits(robotRps, robotBurst, robotBytesPerSecond, robotByteBurst, telemetryRetentionHours, headerTimeoutMs, maxUploadBytes,
+        maxOpenUploads, uploadExpiryHours, maxQuarantined);
+    FleetServer.Config config = new FleetServer.Config(host, port, data, db, maxRequestBytes, offlineAfterMs, maxAttempts, finetuneCommand, finetuneEveryHours,
         limits, tlsKeyStore == null ? null : Tls.of(tlsKeyStore, tlsPasswordFile));
     FleetServer server = FleetServer.start(config);
     PrintWriter err = spec.commandLine().getErr();

@@ -217,15 +217,6 @@ public final class FleetServer implements AutoCloseable {
   }
 
   private static final Dashboard DASHBOARD = Dashboard.load();
-  /** An episode archive's largest size (it unpacks to at most 1 GiB too). */
-  static final long MAX_UPLOAD_BYTES = 1L << 30;
-  /** Uploads one robot may have open at once: a robot cannot reserve unbounded disk. */
-  static final int MAX_OPEN_UPLOADS = 8;
-  /** Quarantined uploads one robot may have before it may upload no more (its bytes stay on disk until an operator decides). */
-  static final int MAX_QUARANTINED = 8;
-  /** Open uploads older than this are forgotten and their partial bytes deleted. */
-  static final long UPLOAD_EXPIRY_MS = 24 * 3_600_000L;
-
   private void routes(io.javalin.config.RoutesConfig r) {
     r.before(ctx -> { // the request size limit, except for model archives
       if (ctx.path().startsWith("/api/v1/models/") && "POST".equals(ctx.method().name())) return;
@@ -364,19 +355,20 @@ public final class FleetServer implements AutoCloseable {
       String sha = text(b, "sha256", true);
       if (!sha.matches("[0-9a-f]{64}")) throw new ApiException(400, "sha256 must be 64 lowercase hex digits");
       long size = number(b, "size_bytes").longValue();
-      if (size < 1 || size > MAX_UPLOAD_BYTES) throw new ApiException(400, "size_bytes must lie in 1.." + MAX_UPLOAD_BYTES + " (1 GiB), got " + size);
+      Limits limits = config.limits();
+      if (size < 1 || size > limits.maxUploadBytes()) throw new ApiException(400, "size_bytes must lie in 1.." + limits.maxUploadBytes() + ", got " + size);
       // the episode belongs to a task the fleet planned: its name (the dataset it joins) comes from the task, not the robot
       long taskId = number(b, "task_id").longValue();
       Records.Task task = store.task(taskId).orElseThrow(() -> new ApiException(400, "no task " + taskId));
       if (task.attempts() == 0) throw new ApiException(403, "task " + taskId + " was never given to a robot");
       if (!store.attempted(taskId, id)) throw new ApiException(403, "task " + taskId + " was never given to robot " + id);
-      if (store.quarantinedUploads(id) >= MAX_QUARANTINED) { // each holds up to 1 GiB: a robot cannot fill the disk with rejects
-        throw new ApiException(429, "robot " + id + " has " + MAX_QUARANTINED + " quarantined uploads; an operator must review them first"
+      if (store.quarantinedUploads(id) >= limits.maxQuarantined()) { // each holds up to maxUploadBytes: a robot cannot fill the disk with rejects
+        throw new ApiException(429, "robot " + id + " has " + limits.maxQuarantined() + " quarantined uploads; an operator must review them first"
             + " ('wam4j fleet quarantine')");
       }
-      if (store.openUploads(id) >= MAX_OPEN_UPLOADS && !store.hasOpenUpload(id, sha)) { // resuming one of them stays possible
-        throw new ApiException(429, "robot " + id + " has " + MAX_OPEN_UPLOADS + " uploads open; finish one first (open ones expire after "
-            + UPLOAD_EXPIRY_MS / 3_600_000 + " h)");
+      if (store.openUploads(id) >= limits.maxOpenUploads() && !store.hasOpenUpload(id, sha)) { // resuming one of them stays possible
+        throw new ApiException(429, "robot " + id + " has " + limits.maxOpenUploads() + " uploads open; finish one first (open ones expire after "
+            + limits.uploadExpiryHours() + " h)");
       }
       Records.Upload u = store.openUpload(id, taskId, task.stepName(), sha, size);
       Map<String, Object> m = new LinkedHashMap<>();
@@ -787,7 +779,7 @@ public final class FleetServer implements AutoCloseable {
       try {
         Thread.sleep(Math.min(2_000, config.offlineAfterMs() / 2));
         if (store.expireSilentRobots(config.offlineAfterMs()) > 0) emit("robots", store.robots());
-        for (String expired : store.expireUploads(UPLOAD_EXPIRY_MS)) files.discard(expired);
+        for (String expired : store.expireUploads((long) (config.limits().uploadExpiryHours() * 3_600_000))) files.discard(expired);
         store.pruneTelemetry((long) (config.limits().telemetryRetentionHours() * 3_600_000));
       } catch (InterruptedException e) {
         return;

@@ -94,6 +94,26 @@ class FleetLimitsTest {
   }
 
   @Test
+  void uploadQuotasAreTheOperatorsToSet() throws Exception {
+    server = FleetServer.start(FleetServer.Config.of(0, data, null).withLimits(Limits.defaults().withUploads(1000, 2, 24, 8)));
+    String op = operator();
+    var a = FleetServer.JSON.readTree(post("/api/v1/robots", op, "{\"name\": \"a\"}").body());
+    String id = a.get("robot_id").asText(), token = a.get("token").asText();
+    post("/api/v1/robots/" + id + "/connection", token, "{\"embodiment\": \"robot\"}");
+    http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/api/v1/jobs")).header("Authorization", "Bearer " + op)
+        .header("Content-Type", "text/markdown").POST(HttpRequest.BodyPublishers.ofString("# J\n## Push\n")).build(), HttpResponse.BodyHandlers.ofString());
+    long task = FleetServer.JSON.readTree(post("/api/v1/robots/" + id + "/tasks/next", token, "{}").body()).get("id").asLong();
+    java.util.function.IntFunction<String> open = i -> "{\"task_id\": " + task + ", \"sha256\": \"" + String.format("%064x", i)
+        + "\", \"size_bytes\": " + (i == 99 ? 1001 : 10) + "}";
+    assertThat(post("/api/v1/robots/" + id + "/uploads", token, open.apply(99)).statusCode()).as("past maxUploadBytes").isEqualTo(400);
+    assertThat(post("/api/v1/robots/" + id + "/uploads", token, open.apply(1)).statusCode()).isEqualTo(200);
+    assertThat(post("/api/v1/robots/" + id + "/uploads", token, open.apply(2)).statusCode()).isEqualTo(200);
+    HttpResponse<String> third = post("/api/v1/robots/" + id + "/uploads", token, open.apply(3));
+    assertThat(third.statusCode()).as("past maxOpenUploads").isEqualTo(429);
+    assertThat(third.body()).contains("2 uploads open");
+  }
+
+  @Test
   void aConnectionThatSendsItsHeadersSlowlyIsClosedAtTheDeadlineWhileOthersAreServed() throws Exception {
     server = FleetServer.start(FleetServer.Config.of(0, data, null).withLimits(Limits.defaults().withHeaderTimeoutMs(1_000)));
     try (Socket slow = new Socket("127.0.0.1", server.port())) {

@@ -94,13 +94,13 @@ class FleetServerTest {
     long task = post("/api/v1/robots/" + id + "/tasks/next", token, null).body().get("id").asLong();
     java.util.function.IntFunction<String> open = i -> "{\"task_id\": " + task + ", \"sha256\": \"" + String.format("%064x", i)
         + "\", \"size_bytes\": 1000}";
-    for (int i = 0; i < FleetServer.MAX_OPEN_UPLOADS; i++) assertThat(post("/api/v1/robots/" + id + "/uploads", token, open.apply(i)).status()).isEqualTo(200);
+    for (int i = 0; i < Limits.defaults().maxOpenUploads(); i++) assertThat(post("/api/v1/robots/" + id + "/uploads", token, open.apply(i)).status()).isEqualTo(200);
     Reply full = post("/api/v1/robots/" + id + "/uploads", token, open.apply(99));
     assertThat(full.status()).isEqualTo(429);
     assertThat(full.body().get("error").asText()).contains("uploads open");
     assertThat(post("/api/v1/robots/" + id + "/uploads", token, open.apply(3)).status()).as("resuming an open one").isEqualTo(200);
     assertThat(post("/api/v1/robots/" + id + "/uploads", token, "{\"task_id\": " + task + ", \"sha256\": \"" + "a".repeat(64)
-        + "\", \"size_bytes\": " + (FleetServer.MAX_UPLOAD_BYTES + 1) + "}").status()).isEqualTo(400);
+        + "\", \"size_bytes\": " + (Limits.defaults().maxUploadBytes() + 1) + "}").status()).isEqualTo(400);
   }
 
   @Test
@@ -453,7 +453,7 @@ class FleetServerTest {
     // the same bytes may be sent again once the operator has deleted them
     assertThat(upload(id, token, taskId, good).status()).isEqualTo(201);
     // a robot whose uploads keep failing their checks is stopped at MAX_QUARANTINED until an operator reviews them
-    for (int i = 0; i < FleetServer.MAX_QUARANTINED; i++) assertThat(upload(id, token, taskId, ("junk " + i).getBytes()).status()).isEqualTo(422);
+    for (int i = 0; i < Limits.defaults().maxQuarantined(); i++) assertThat(upload(id, token, taskId, ("junk " + i).getBytes()).status()).isEqualTo(422);
     Reply stopped = upload(id, token, taskId, "one more".getBytes());
     assertThat(stopped.status()).isEqualTo(429);
     assertThat(stopped.body().get("error").asText()).contains("quarantined uploads");
