@@ -451,7 +451,7 @@ public final class FleetServer implements AutoCloseable {
       long id = pathLong(ctx, "id");
       Records.Episode e = store.episode(id).orElseThrow(() -> new ApiException(404, "no episode " + id));
       store.deleteEpisode(id);
-      if (store.allEpisodes(null).stream().noneMatch(other -> other.path().equals(e.path()))) files.deleteEpisode(Path.of(e.path()));
+      files.deleteEpisode(Path.of(e.path())); // its own folder: episodes/<sha256>, and a digest is kept once
       flywheel.episodeKept(e.taskName()); // rebuilds the task's dataset without it
       emit("episode", Map.of("episode_id", id, "deleted", true));
       json(ctx, 200, Map.of("episode_id", id, "deleted", true));

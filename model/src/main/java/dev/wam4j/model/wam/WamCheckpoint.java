@@ -106,9 +106,7 @@ public final class WamCheckpoint {
 
   /** Writes a run folder's {@link #COMPUTE_FILE} atomically. */
   public static void writeCompute(Path runDir, List<ComputeStage> stages) throws IOException {
-    Path tmp = runDir.resolve("." + COMPUTE_FILE + ".tmp");
-    JSON.writeValue(tmp.toFile(), Map.of("stages", stages));
-    Files.move(tmp, runDir.resolve(COMPUTE_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    dev.wam4j.data.AtomicFiles.writeString(runDir.resolve(COMPUTE_FILE), JSON.writeValueAsString(Map.of("stages", stages)));
   }
 
   /**

@@ -14,10 +14,8 @@ import dev.wam4j.model.CheckpointException;
 import dev.wam4j.model.train.LossChart;
 import dev.wam4j.model.train.TrainingLog;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -401,8 +399,6 @@ public final class WamRun {
   }
 
   static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    dev.wam4j.data.AtomicFiles.writeString(file, text);
   }
 }

@@ -10,10 +10,8 @@ import dev.wam4j.model.wam.WamConfig;
 import dev.wam4j.model.wam.WamPolicy;
 import dev.wam4j.model.wam.WamRun;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -213,9 +211,7 @@ public final class Dagger {
   }
 
   private static void writeAtomically(Path file, String text) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    dev.wam4j.data.AtomicFiles.writeString(file, text);
   }
 
   private static String names(ObjectNode n) {
