@@ -4,6 +4,7 @@ import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.SeedRange;
 import dev.wam4j.model.policy.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
+import dev.wam4j.model.policy.PlanSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -55,6 +56,14 @@ final class EvalCommand implements Callable<Integer> {
       defaultValue = "2")
   int videoScale;
 
+  @Option(names = "--execute-steps", paramLabel = "N",
+      description = "Actions of each plan executed before planning again (default: the checkpoint's executeSteps).")
+  Integer executeSteps;
+
+  @Option(names = "--sample-noise", paramLabel = "S",
+      description = "Scale of the noise the policy's action chunks are sampled from, 0..1; 0 plans deterministically (default: the checkpoint's sampleNoise).")
+  Double sampleNoise;
+
   @Option(names = "--json", description = "Print JSON (config, results, per-seed list, provenance) instead of a summary.")
   boolean json;
 
@@ -82,7 +91,12 @@ final class EvalCommand implements Callable<Integer> {
     }
     PrintWriter o = spec.commandLine().getOut();
     ClosedLoopEvaluation.Result result;
-    try (ChunkPolicy policy = load(checkpoint)) {
+    int executed;
+    if (executeSteps != null && executeSteps < 1) throw new IllegalArgumentException("--execute-steps must be >= 1, got " + executeSteps);
+    if (sampleNoise != null && !(sampleNoise >= 0 && sampleNoise <= 1)) throw new IllegalArgumentException("--sample-noise must lie in 0..1, got " + sampleNoise);
+    PlanSettings settings = new PlanSettings(executeSteps == null ? 0 : executeSteps, sampleNoise == null ? Double.NaN : sampleNoise);
+    try (ChunkPolicy policy = load(checkpoint, settings)) {
+      executed = policy.executeSteps();
       Progress progress = new Progress(spec.commandLine().getErr(), "eval", config.episodes(), "episodes");
       int[] done = {0};
       result = ClosedLoopEvaluation.run(policy, config, e -> progress.update(++done[0]));
@@ -95,6 +109,8 @@ final class EvalCommand implements Callable<Integer> {
     m.put("dream", config.dream());
     m.put("policy_seed", config.policySeed());
     m.put("threads", threads);
+    m.put("execute_steps", executed);
+    m.put("sample_noise", sampleNoise);
     m.put("video", video == null ? null : video.toString());
     m.put("video_episodes", video == null ? 0 : Math.min(videoEpisodes, config.episodes()));
     m.put("episodes", result.episodes());
@@ -125,9 +141,9 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   /** The policy, or one clear line (through the command line's handler) when it cannot be loaded. */
-  private static ChunkPolicy load(Path checkpoint) {
+  private static ChunkPolicy load(Path checkpoint, PlanSettings settings) {
     try {
-      return ChunkPolicies.load(checkpoint);
+      return ChunkPolicies.load(checkpoint, settings);
     } catch (IOException e) {
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
       throw new IllegalArgumentException(why.contains(checkpoint.toString()) ? "cannot load a policy: " + why

@@ -12,8 +12,13 @@ public final class AtomicFiles {
 
   /** Writes {@code text} (UTF-8) to a hidden sibling, then renames it over {@code file}. */
   public static void writeString(Path file, String text) throws IOException {
+    write(file, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes {@code bytes} to a hidden sibling, then renames it over {@code file}. */
+  public static void write(Path file, byte[] bytes) throws IOException {
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    Files.write(tmp, bytes);
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 }

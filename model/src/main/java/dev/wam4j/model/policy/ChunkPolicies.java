@@ -18,4 +18,9 @@ public final class ChunkPolicies {
     // The world action model is the only policy with a runtime so far; its loader names what is wrong.
     return WamPolicy.load(checkpoint);
   }
+
+  /** The same, planning with {@code settings} where they differ from the checkpoint's own. */
+  public static ChunkPolicy load(Path checkpoint, PlanSettings settings) throws IOException {
+    return WamPolicy.load(checkpoint, settings);
+  }
 }

@@ -84,6 +84,11 @@ public final class WamCheckpoint {
         Map<String, Object> data, Map<String, Object> metrics, double trainSeconds, Map<String, String> versions) {
       this(format, config, stage, step, parameters, files, data, metrics, trainSeconds, versions, null, null);
     }
+
+    /** The same record with another config (e.g. other inference settings). */
+    public Meta withConfig(WamConfig other) {
+      return new Meta(format, other, stage, step, parameters, files, data, metrics, trainSeconds, versions, lineage, lineageTrainSeconds);
+    }
   }
 
   /**

@@ -65,6 +65,15 @@ import java.util.List;
  *     the simulator recorded ({@code teacher.block_pose}, where a dataset has it); its prediction, a
  *     function of the images, joins the action head's condition. The pose never feeds the policy; it
  *     teaches the network where the block is. 0: no pose head (0)
+ * @param relativeActions the action head predicts each chunk relative to the current agent position, in
+ *     units of {@code actionScalePixels}, instead of absolute positions normalised over the workspace: the
+ *     head then learns where to go from here, not the whole workspace's coordinates again (UMI's relative
+ *     trajectories); the policy adds the position back (false)
+ * @param actionScalePixels workspace pixels per unit of a relative action, so the chunk's values are of
+ *     order one like the flow's noise (100; read only with {@code relativeActions})
+ * @param sampleNoise scale of the Gaussian noise the flow is integrated from at inference: 1 samples the
+ *     learned distribution, 0 takes the chunk the flow carries the mean noise to (a deterministic plan);
+ *     an inference setting, chosen on validation seeds, that training does not read (1)
  */
 public record WamConfig(
     String dataset, String validationDataset, String init,
@@ -75,7 +84,8 @@ public record WamConfig(
     double actionWeight, double videoWeight, double reconWeight,
     int batchSize, int steps, double learningRate, double weightDecay, int warmupSteps, double gradClip, double emaDecay,
     int logEverySteps, int checkpointEverySteps, int validationBatches, int threads, long seed, List<String> extraDatasets,
-    int shiftPixels, int datasetEpisodes, int keypoints, int videoEvery, double poseWeight) {
+    int shiftPixels, int datasetEpisodes, int keypoints, int videoEvery, double poseWeight, boolean relativeActions,
+    double actionScalePixels, double sampleNoise) {
 
   public WamConfig {
     extraDatasets = extraDatasets == null ? List.of() : List.copyOf(extraDatasets);
@@ -119,6 +129,23 @@ public record WamConfig(
     require(keypoints >= 0 && keypoints <= 256, "keypoints must lie in 0..256, got " + keypoints);
     positive("videoEvery", videoEvery);
     weight("poseWeight", poseWeight);
+    require(actionScalePixels > 0 && Double.isFinite(actionScalePixels), "actionScalePixels must be finite and > 0, got " + actionScalePixels);
+    require(sampleNoise >= 0 && sampleNoise <= 1, "sampleNoise must lie in [0, 1], got " + sampleNoise);
+  }
+
+  /** Configs and checkpoints written before relative actions and the noise scale existed. */
+  public WamConfig(String dataset, String validationDataset, String init, String imageKey, String stateKey, String actionKey, int imageSize,
+      double workspaceSize, int historyFrames, int actionHorizon, int executeSteps, int futureStride, int futureFrames, int latentChannels,
+      int encoderChannels, int dynamicsChannels, int dynamicsBlocks, int featureSize, int headWidth, int headLayers, int flowSamples,
+      int sampleSteps, double actionWeight, double videoWeight, double reconWeight, int batchSize, int steps, double learningRate,
+      double weightDecay, int warmupSteps, double gradClip, double emaDecay, int logEverySteps, int checkpointEverySteps,
+      int validationBatches, int threads, long seed, List<String> extraDatasets, int shiftPixels, int datasetEpisodes, int keypoints,
+      int videoEvery, double poseWeight) {
+    this(dataset, validationDataset, init, imageKey, stateKey, actionKey, imageSize, workspaceSize, historyFrames, actionHorizon,
+        executeSteps, futureStride, futureFrames, latentChannels, encoderChannels, dynamicsChannels, dynamicsBlocks, featureSize, headWidth,
+        headLayers, flowSamples, sampleSteps, actionWeight, videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps,
+        gradClip, emaDecay, logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes,
+        keypoints, videoEvery, poseWeight, false, 100, 1);
   }
 
   /** The original architecture (no keypoints, the dream trained every step): configs and checkpoints written before those existed. */
@@ -150,7 +177,7 @@ public record WamConfig(
   public static WamConfig defaults() {
     return new WamConfig(null, null, null, "observation.image", "observation.state", "action", 96, 512,
         2, 16, 8, 4, 2, 8, 32, 64, 2, 256, 512, 3, 4, 10, 1, 1, 1,
-        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4, 0, 0, 1, 0);
+        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4, 0, 0, 1, 0, false, 100, 1);
   }
 
   /** Side of the latent frame (the tokenizer downsamples by 8). */
@@ -180,7 +207,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise);
   }
 
   /** The same config with other extra datasets. */
@@ -189,7 +216,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise);
   }
 
   /** The same config starting from another checkpoint ({@code init}) and training {@code steps} steps (DAgger's rounds). */
@@ -198,7 +225,17 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise);
+  }
+
+  /** The same config with other inference settings: actions executed per plan and the flow's starting noise. */
+  public WamConfig withInference(int executeSteps, double sampleNoise) {
+    return new WamConfig(dataset, validationDataset, init, imageKey, stateKey, actionKey, imageSize, workspaceSize,
+        historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
+        dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
+        videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery,
+        poseWeight, relativeActions, actionScalePixels, sampleNoise);
   }
 
   /** The same config with other data paths (used when a config file's relative paths are resolved). */
@@ -207,6 +244,6 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise);
   }
 }

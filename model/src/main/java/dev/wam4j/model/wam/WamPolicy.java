@@ -12,6 +12,7 @@ import dev.wam4j.model.CheckpointException;
 import dev.wam4j.model.Engines;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.Plan;
+import dev.wam4j.model.policy.PlanSettings;
 import dev.wam4j.model.policy.PlanSignals;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,8 +53,20 @@ public final class WamPolicy implements ChunkPolicy {
    * @throws CheckpointException when it is not a wam checkpoint, is corrupted, or does not fit its config
    */
   public static WamPolicy load(Path checkpoint) throws IOException {
+    return load(checkpoint, PlanSettings.CHECKPOINT);
+  }
+
+  /** Loads a checkpoint and plans with other inference settings than the ones it was saved with. */
+  public static WamPolicy load(Path checkpoint, PlanSettings settings) throws IOException {
     Path dir = WamCheckpoint.resolve(checkpoint);
-    WamCheckpoint.Meta meta = WamCheckpoint.readMeta(dir);
+    WamCheckpoint.Meta saved = WamCheckpoint.readMeta(dir);
+    WamConfig c = saved.config();
+    int execute = settings.executeSteps() == 0 ? c.executeSteps() : settings.executeSteps();
+    if (execute > c.actionHorizon()) {
+      throw new IllegalArgumentException("execute steps " + execute + " exceed the checkpoint's actionHorizon " + c.actionHorizon());
+    }
+    double noise = Double.isNaN(settings.sampleNoise()) ? c.sampleNoise() : settings.sampleNoise();
+    WamCheckpoint.Meta meta = saved.withConfig(c.withInference(execute, noise));
     Engines.pytorch();
     Model model = Model.newInstance("wam", Engines.PYTORCH);
     try {
@@ -118,7 +131,7 @@ public final class WamPolicy implements ChunkPolicy {
     }
     long t0 = System.nanoTime();
     WamTrainer.normalize(agentPositions, positions, config.workspaceSize());
-    for (int i = 0; i < a; i++) noise[i] = (float) WamTrainer.gaussian(rng);
+    for (int i = 0; i < a; i++) noise[i] = (float) (config.sampleNoise() * WamTrainer.gaussian(rng));
     float[] actions;
     PlanSignals signals;
     byte[] dreamFrames = new byte[0];
@@ -143,11 +156,10 @@ public final class WamPolicy implements ChunkPolicy {
         for (int k = 0; k < f; k++) offsets[k] = (k + 1) * config.futureStride();
       }
     }
-    float scale = (float) (config.workspaceSize() / 2);
     for (int i = 0; i < a; i++) {
       if (!Float.isFinite(actions[i])) throw new IllegalStateException("plan: the model produced a non-finite action " + actions[i]);
-      actions[i] = (actions[i] + 1f) * scale;
     }
+    WamTrainer.actionsFromTargets(config, actions, agentPositions);
     return new Plan(actions, config.actionHorizon(), dreamFrames, offsets, (System.nanoTime() - t0) / 1e9, signals);
   }
 
@@ -177,7 +189,8 @@ public final class WamPolicy implements ChunkPolicy {
       for (int i = 0; i < n; i++) sq += (x[i * a + j] - mean) * (x[i * a + j] - mean);
       total += Math.sqrt(sq / n);
     }
-    return total / a * config.workspaceSize() / 2; // [-1, 1] units to workspace pixels
+    // the head's units to workspace pixels
+    return total / a * (config.relativeActions() ? config.actionScalePixels() : config.workspaceSize() / 2);
   }
 
   @Override

@@ -118,6 +118,7 @@ public final class Dagger {
     }
     writeAtomically(echo, configJson);
     List<Round> rounds = new ArrayList<>();
+    double startMinutes = studentMinutes(config.student());
     List<String> aggregate = new ArrayList<>(base.extraDatasets());
     String student = config.student();
     for (int r = 0; r < config.rounds(); r++) {
@@ -186,8 +187,17 @@ public final class Dagger {
       rounds.add(result);
       listener.roundDone(result);
       student = trained.checkpoint().toString();
+      DaggerProgress.write(rounds, startMinutes, dir.resolve("progress.png"));
     }
+    DaggerProgress.write(rounds, startMinutes, dir.resolve("progress.png")); // also for a run that was already done
     return new Result(config, List.copyOf(rounds), rounds.stream().mapToDouble(Round::seconds).sum());
+  }
+
+  /** Compute behind the first student (its exported lineage, else its own training time), minutes; 0 without one. */
+  private static double studentMinutes(String student) throws IOException {
+    if (student == null) return 0;
+    WamCheckpoint.Meta m = WamCheckpoint.readMeta(WamCheckpoint.resolve(Path.of(student)));
+    return (m.lineageTrainSeconds() != null ? m.lineageTrainSeconds() : m.trainSeconds()) / 60;
   }
 
   /**

@@ -135,6 +135,13 @@ class DaggerTest {
     assertThat(lineage.stream().mapToDouble(dev.wam4j.model.wam.WamCheckpoint.ComputeStage::seconds).sum())
         .isCloseTo(first.seconds(), org.assertj.core.data.Offset.offset(1e-6));
 
+    // the plot: each round at the compute behind its checkpoint (no student: from 0)
+    assertThat(run.resolve("progress.png")).isRegularFile();
+    assertThat(javax.imageio.ImageIO.read(run.resolve("progress.png").toFile()).getWidth()).isPositive();
+    double[] minutes = DaggerProgress.minutes(first.rounds(), 10);
+    assertThat(minutes[0]).isCloseTo(10 + first.rounds().get(0).seconds() / 60, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(minutes[1]).isCloseTo(10 + first.seconds() / 60, org.assertj.core.data.Offset.offset(1e-9));
+
     // a crash after round 1's data and training, before its round.json: the rerun reuses both
     Files.delete(run.resolve("round-01/round.json"));
     Dagger.Result again = Dagger.run(config, run, new Dagger.Listener() {});
