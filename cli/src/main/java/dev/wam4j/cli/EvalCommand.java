@@ -60,6 +60,10 @@ final class EvalCommand implements Callable<Integer> {
       description = "Actions of each plan executed before planning again (default: the checkpoint's executeSteps).")
   Integer executeSteps;
 
+  @Option(names = "--sample-steps", paramLabel = "N",
+      description = "Euler steps integrating each sampled action chunk (default: the checkpoint's sampleSteps).")
+  Integer sampleSteps;
+
   @Option(names = "--sample-noise", paramLabel = "S",
       description = "Scale of the noise the policy's action chunks are sampled from, 0..1; 0 plans deterministically (default: the checkpoint's sampleNoise).")
   Double sampleNoise;
@@ -94,7 +98,9 @@ final class EvalCommand implements Callable<Integer> {
     int executed;
     if (executeSteps != null && executeSteps < 1) throw new IllegalArgumentException("--execute-steps must be >= 1, got " + executeSteps);
     if (sampleNoise != null && !(sampleNoise >= 0 && sampleNoise <= 1)) throw new IllegalArgumentException("--sample-noise must lie in 0..1, got " + sampleNoise);
-    PlanSettings settings = new PlanSettings(executeSteps == null ? 0 : executeSteps, sampleNoise == null ? Double.NaN : sampleNoise);
+    if (sampleSteps != null && sampleSteps < 1) throw new IllegalArgumentException("--sample-steps must be >= 1, got " + sampleSteps);
+    PlanSettings settings = new PlanSettings(executeSteps == null ? 0 : executeSteps, sampleSteps == null ? 0 : sampleSteps,
+        sampleNoise == null ? Double.NaN : sampleNoise);
     try (ChunkPolicy policy = load(checkpoint, settings)) {
       executed = policy.executeSteps();
       Progress progress = new Progress(spec.commandLine().getErr(), "eval", config.episodes(), "episodes");
@@ -110,7 +116,8 @@ final class EvalCommand implements Callable<Integer> {
     m.put("policy_seed", config.policySeed());
     m.put("threads", threads);
     m.put("execute_steps", executed);
-    m.put("sample_noise", sampleNoise);
+    m.put("sample_steps", sampleSteps == null ? "the checkpoint's" : sampleSteps);
+    m.put("sample_noise", sampleNoise == null ? "the checkpoint's" : sampleNoise);
     m.put("video", video == null ? null : video.toString());
     m.put("video_episodes", video == null ? 0 : Math.min(videoEpisodes, config.episodes()));
     m.put("episodes", result.episodes());

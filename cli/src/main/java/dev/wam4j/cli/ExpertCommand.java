@@ -32,6 +32,15 @@ final class ExpertCommand implements Callable<Integer> {
   @Option(names = "--scene", description = "Scene file (JSON) or built-in name: pusht, cousin_l, cousin_i, cousin_plus (default: ${DEFAULT-VALUE}).", defaultValue = "pusht")
   String scene;
 
+  @Option(names = "--pose-noise", paramLabel = "PX,DEG", split = ",",
+      description = "Plan 16-action chunks from a perceived block pose with this Gaussian noise (workspace px per axis, degrees), "
+          + "executing --execute-steps of each: the best a student that imitates the expert but sees this precisely can do.")
+  double[] poseNoise;
+
+  @Option(names = "--execute-steps", paramLabel = "N", description = "With --pose-noise: actions executed per plan, 1..16 (default: ${DEFAULT-VALUE}).",
+      defaultValue = "8")
+  int executeSteps;
+
   @Option(names = "--json", description = "Print JSON with the per-seed list.")
   boolean json;
 
@@ -46,17 +55,24 @@ final class ExpertCommand implements Callable<Integer> {
       case "both" -> List.of(Embodiment.RobotPusher.reference(), Embodiment.HumanHand.standard());
       default -> List.of(Embodiment.parse(which0));
     };
+    ExpertEvaluation.Perception perception = null;
+    if (poseNoise != null) {
+      if (poseNoise.length != 2) throw new IllegalArgumentException("--pose-noise takes PX,DEG (two numbers), got " + poseNoise.length);
+      perception = new ExpertEvaluation.Perception(poseNoise[0], poseNoise[1], 16, executeSteps, 0);
+    }
     PrintWriter out = spec.commandLine().getOut();
     List<Map<String, Object>> results = new ArrayList<>();
     for (Embodiment e : which) {
       long t0 = System.nanoTime();
-      List<ExpertEvaluation.Episode> eps = ExpertEvaluation.run(sceneToRun, e, range.first(), range.count());
+      List<ExpertEvaluation.Episode> eps = perception == null ? ExpertEvaluation.run(sceneToRun, e, range.first(), range.count())
+          : ExpertEvaluation.run(sceneToRun, e, range.first(), range.count(), perception);
       double seconds = (System.nanoTime() - t0) / 1e9;
       long ok = eps.stream().filter(ExpertEvaluation.Episode::success).count();
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("scene", sceneToRun.name());
       r.put("embodiment", e.id());
       r.put("seeds", range.first() + ".." + range.last());
+      r.put("perception", perception); // null: the expert sees the true state every step
       r.put("episodes", eps.size());
       r.put("success_rate", ExpertEvaluation.successRate(eps));
       r.put("mean_max_coverage", eps.stream().mapToDouble(ExpertEvaluation.Episode::maxCoverage).average().orElse(0));
@@ -66,6 +82,10 @@ final class ExpertCommand implements Callable<Integer> {
       if (json) r.put("per_seed", eps);
       results.add(r);
       if (!json) {
+        if (perception != null) {
+          out.printf("chunks of %d planned from a block pose perceived with noise %.1f px, %.1f deg; %d executed per plan%n",
+              perception.horizon(), perception.blockNoisePixels(), perception.blockNoiseDegrees(), perception.executeSteps());
+        }
         out.printf("%s %-5s seeds %s: success %.1f%% (%d/%d), mean max coverage %.3f, failed %s%n", sceneToRun.name(), e.id(), r.get("seeds"),
             100 * ExpertEvaluation.successRate(eps), ok, eps.size(), (double) r.get("mean_max_coverage"), r.get("failed_seeds"));
         out.flush();

@@ -21,7 +21,7 @@ import javax.imageio.ImageIO;
 public final class LineChart {
   private static final int W = 900, H = 520, LEFT = 80, RIGHT = 200, TOP = 50, BOTTOM = 60;
   private static final Color[] COLORS = {new Color(31, 119, 180), new Color(214, 39, 40), new Color(44, 160, 44),
-      new Color(255, 127, 14), new Color(148, 103, 189), new Color(127, 127, 127)};
+      new Color(255, 127, 14), new Color(148, 103, 189), new Color(127, 127, 127), new Color(140, 86, 75)};
 
   private record Series(String name, double[] x, double[] y, boolean dashed) {}
 

@@ -228,8 +228,8 @@ public record WamConfig(
         logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise);
   }
 
-  /** The same config with other inference settings: actions executed per plan and the flow's starting noise. */
-  public WamConfig withInference(int executeSteps, double sampleNoise) {
+  /** The same config with other inference settings: actions executed per plan, Euler steps of the flow and its starting noise. */
+  public WamConfig withInference(int executeSteps, int sampleSteps, double sampleNoise) {
     return new WamConfig(dataset, validationDataset, init, imageKey, stateKey, actionKey, imageSize, workspaceSize,
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,

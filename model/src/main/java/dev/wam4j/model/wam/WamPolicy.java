@@ -65,8 +65,9 @@ public final class WamPolicy implements ChunkPolicy {
     if (execute > c.actionHorizon()) {
       throw new IllegalArgumentException("execute steps " + execute + " exceed the checkpoint's actionHorizon " + c.actionHorizon());
     }
+    int steps = settings.sampleSteps() == 0 ? c.sampleSteps() : settings.sampleSteps();
     double noise = Double.isNaN(settings.sampleNoise()) ? c.sampleNoise() : settings.sampleNoise();
-    WamCheckpoint.Meta meta = saved.withConfig(c.withInference(execute, noise));
+    WamCheckpoint.Meta meta = saved.withConfig(c.withInference(execute, steps, noise));
     Engines.pytorch();
     Model model = Model.newInstance("wam", Engines.PYTORCH);
     try {

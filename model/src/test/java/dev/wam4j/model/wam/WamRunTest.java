@@ -110,9 +110,10 @@ class WamRunTest {
     byte[] frames = new byte[2 * 96 * 96 * 3];
     float[] positions = {100, 100, 110, 105};
     try (WamPolicy noisy = WamPolicy.load(shipped);
-        WamPolicy deterministic = WamPolicy.load(shipped, new dev.wam4j.model.policy.PlanSettings(2, 0))) {
+        WamPolicy deterministic = WamPolicy.load(shipped, new dev.wam4j.model.policy.PlanSettings(2, 3, 0))) {
       assertThat(deterministic.executeSteps()).isEqualTo(2);
       assertThat(deterministic.config().sampleNoise()).isZero();
+      assertThat(deterministic.config().sampleSteps()).isEqualTo(3);
       assertThat(noisy.executeSteps()).isEqualTo(4);
       deterministic.reset(1);
       float[] a = deterministic.plan(frames, positions, false).actions();
@@ -123,7 +124,7 @@ class WamRunTest {
       noisy.reset(2);
       assertThat(noisy.plan(frames, positions, false).actions()).isNotEqualTo(b);
     }
-    assertThatThrownBy(() -> WamPolicy.load(shipped, new dev.wam4j.model.policy.PlanSettings(9, 0)))
+    assertThatThrownBy(() -> WamPolicy.load(shipped, new dev.wam4j.model.policy.PlanSettings(9, 0, 0)))
         .hasMessageContaining("execute steps 9 exceed the checkpoint's actionHorizon 8");
     // shipped: data by relative path or name and content hash, no path of the machine that trained it
     String shippedJson = Files.readString(shipped.resolve("checkpoint.json")) + Files.readString(shipped.resolve("MODEL_CARD.md"));

@@ -6,6 +6,7 @@ import dev.wam4j.sim.scene.Scene;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Rolls the scripted {@link PushExpert} out from seeded legacy resets and reports, per seed,
@@ -25,6 +26,29 @@ public final class ExpertEvaluation {
    */
   public record Episode(long seed, boolean success, int steps, double maxCoverage) {}
 
+  /**
+   * The expert as a visuomotor student at its best: it plans {@code horizon}-action chunks from what it
+   * perceives, the true state with Gaussian noise on the block's pose, and executes the first
+   * {@code executeSteps} of each open loop, as a chunked policy does. Its score is an upper bound for a
+   * student that imitates it perfectly but sees the block only this precisely.
+   *
+   * @param blockNoisePixels standard deviation of the perceived block position, per axis, workspace units
+   * @param blockNoiseDegrees standard deviation of the perceived block angle, degrees
+   * @param horizon actions per plan
+   * @param executeSteps actions executed per plan, 1..horizon
+   * @param seed seeds the perception noise
+   */
+  public record Perception(double blockNoisePixels, double blockNoiseDegrees, int horizon, int executeSteps, long seed) {
+    public Perception {
+      if (!(blockNoisePixels >= 0 && Double.isFinite(blockNoisePixels)) || !(blockNoiseDegrees >= 0 && Double.isFinite(blockNoiseDegrees))) {
+        throw new IllegalArgumentException("perception noise must be finite and >= 0, got " + blockNoisePixels + " px, " + blockNoiseDegrees + " deg");
+      }
+      if (horizon < 1 || executeSteps < 1 || executeSteps > horizon) {
+        throw new IllegalArgumentException("perception: executeSteps must lie in 1..horizon, got " + executeSteps + " of " + horizon);
+      }
+    }
+  }
+
   /** Runs the expert on {@code count} consecutive seeds starting at {@code firstSeed}. */
   public static List<Episode> run(Scene scene, Embodiment embodiment, long firstSeed, int count) {
     PushTEnv env = new PushTEnv(scene, embodiment);
@@ -43,6 +67,42 @@ public final class ExpertEvaluation {
       episodes.add(new Episode(seed, env.terminated(), env.stepCount(), max));
     }
     return episodes;
+  }
+
+  /** The same, with the expert planning chunks from a noisy perception of the state ({@link Perception}). */
+  public static List<Episode> run(Scene scene, Embodiment embodiment, long firstSeed, int count, Perception perception) {
+    PushTEnv env = new PushTEnv(scene, embodiment), seen = new PushTEnv(scene, embodiment);
+    PushExpert expert = new PushExpert(scene, embodiment);
+    SplittableRandom rng = new SplittableRandom(perception.seed());
+    double[] action = new double[2], chunk = new double[2 * perception.horizon()];
+    double sigmaAngle = Math.toRadians(perception.blockNoiseDegrees());
+    List<Episode> episodes = new ArrayList<>(count);
+    for (long seed = firstSeed; seed < firstSeed + count; seed++) {
+      env.reset(seed);
+      double max = env.coverage();
+      while (!env.terminated() && !env.truncated()) {
+        seen.copyStateFrom(env);
+        seen.perturbBlock(perception.blockNoisePixels() * gaussian(rng), perception.blockNoisePixels() * gaussian(rng), sigmaAngle * gaussian(rng));
+        expert.reset(); // a plan is a function of the observation, as a student's is
+        for (int j = 0; j < perception.horizon(); j++) {
+          expert.act(seen, action);
+          chunk[2 * j] = action[0];
+          chunk[2 * j + 1] = action[1];
+          seen.step(action[0], action[1]);
+        }
+        for (int j = 0; j < perception.executeSteps() && !env.terminated() && !env.truncated(); j++) {
+          env.step(chunk[2 * j], chunk[2 * j + 1]);
+          max = Math.max(max, env.coverage());
+        }
+      }
+      episodes.add(new Episode(seed, env.terminated(), env.stepCount(), max));
+    }
+    return episodes;
+  }
+
+  private static double gaussian(SplittableRandom rng) {
+    double u1 = rng.nextDouble(), u2 = rng.nextDouble();
+    return Math.sqrt(-2 * Math.log1p(-u1)) * Math.cos(2 * Math.PI * u2);
   }
 
   /** Share of successful episodes, in [0, 1]. */

@@ -175,6 +175,19 @@ public final class PushTEnv implements Environment {
     lastCoverage = other.lastCoverage;
   }
 
+  /**
+   * Moves the block by ({@code dx}, {@code dy}) workspace units and turns it by {@code dAngle} radians
+   * about its centre of gravity, keeping every velocity: a state as a perception error would show it
+   * (studies of how precise a visuomotor policy must see). Coverage is not recomputed.
+   */
+  public void perturbBlock(double dx, double dy, double dAngle) {
+    if (!(Double.isFinite(dx) && Double.isFinite(dy) && Double.isFinite(dAngle))) {
+      throw new IllegalArgumentException("perturbBlock: offsets must be finite, got [" + dx + ", " + dy + ", " + dAngle + "]");
+    }
+    world.setAngle(block, world.angle(block) + dAngle);
+    world.setPosition(block, world.positionX(block) + dx, world.positionY(block) + dy);
+  }
+
   @Override
   public void step(double[] action, int offset) {
     step(action[offset], action[offset + 1]);

@@ -1,6 +1,7 @@
 package dev.wam4j.sim.expert;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wam4j.sim.Embodiment;
 import dev.wam4j.sim.pusht.PushTEnv;
@@ -47,5 +48,32 @@ class PushExpertTest {
     assertThat(Double.isFinite(action[0]) && Double.isFinite(action[1])).isTrue();
     double before = Math.hypot(300 - env.agentX(), 300 - env.agentY());
     assertThat(Math.hypot(300 - action[0], 300 - action[1])).isLessThan(before);
+  }
+
+  @Test
+  void chunkedPlansFromAPerfectPerceptionStillSolveAndNoisyOnesDegrade() {
+    Embodiment robot = Embodiment.RobotPusher.reference();
+    List<ExpertEvaluation.Episode> exact = ExpertEvaluation.run(Scene.pushT(), robot, 200000, 8,
+        new ExpertEvaluation.Perception(0, 0, 16, 8, 0));
+    assertThat(exact).allSatisfy(e -> assertThat(e.success()).as("seed %d", e.seed()).isTrue());
+    List<ExpertEvaluation.Episode> blurred = ExpertEvaluation.run(Scene.pushT(), robot, 200000, 8,
+        new ExpertEvaluation.Perception(30, 6, 16, 8, 0));
+    assertThat(blurred.stream().filter(ExpertEvaluation.Episode::success).count())
+        .as("a block seen 30 px / 6 degrees off is rarely aligned").isLessThan(4);
+    assertThatThrownBy(() -> new ExpertEvaluation.Perception(1, 1, 16, 17, 0)).hasMessageContaining("executeSteps must lie in 1..horizon");
+  }
+
+  @Test
+  void perturbingTheBlockMovesItAndKeepsTheAgent() {
+    dev.wam4j.sim.pusht.PushTEnv env = dev.wam4j.sim.pusht.PushTEnv.reference();
+    env.reset(200000);
+    double ax = env.agentX(), bx = env.blockX(), by = env.blockY(), ba = env.blockAngle();
+    env.perturbBlock(5, -3, 0);
+    assertThat(env.blockX()).isCloseTo(bx + 5, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(env.blockY()).isCloseTo(by - 3, org.assertj.core.data.Offset.offset(1e-9));
+    env.perturbBlock(0, 0, 0.1);
+    assertThat(env.blockAngle()).isCloseTo(ba + 0.1, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(env.agentX()).isEqualTo(ax);
+    assertThatThrownBy(() -> env.perturbBlock(Double.NaN, 0, 0)).hasMessageContaining("finite");
   }
 }
