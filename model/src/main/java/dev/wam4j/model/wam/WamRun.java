@@ -69,11 +69,18 @@ public final class WamRun {
       "loss_video", "loss_recon", "grad_norm", "lr", "val_loss", "val_action", "val_video", "val_recon", "rss_mb", "heap_mb");
   private static final int KEEP_CHECKPOINTS = 2;
 
-  /** The log's columns: a run with a pose head logs its loss too (runs without one keep the columns they always had). */
+  /**
+   * The log's columns: a run with a pose head logs its loss too, and with validation data the pose's
+   * RMS errors there in workspace pixels and degrees (runs without them keep the columns they always had).
+   */
   static List<String> columns(WamConfig config) {
     if (!config.hasPoseHead()) return COLUMNS;
     List<String> c = new ArrayList<>(COLUMNS);
     c.add("loss_pose");
+    if (config.validationDataset() != null && config.validationBatches() > 0) {
+      c.add("val_pose_px");
+      c.add("val_pose_deg");
+    }
     return c;
   }
 
@@ -277,6 +284,11 @@ public final class WamRun {
             metrics.put("val_action", v[1]);
             metrics.put("val_video", v[2]);
             metrics.put("val_recon", v[3]);
+            if (config.hasPoseHead() && Double.isFinite(v[4])) { // the validation data may hold no poses
+              row.set("val_pose_px", v[4]).set("val_pose_deg", v[5]);
+              metrics.put("val_pose_px", v[4]);
+              metrics.put("val_pose_deg", v[5]);
+            }
           }
           row.write();
           sum = sumA = sumV = sumR = sumG = sumP = 0;
@@ -348,7 +360,8 @@ public final class WamRun {
 
   /**
    * Mean weighted, action, video and recon loss over the held validation batches (no gradients, fixed
-   * noise), of the moving-average weights: the model the policy runs.
+   * noise), of the moving-average weights: the model the policy runs; then the pose head's RMS position
+   * (workspace pixels) and angle (degrees) errors there (NaN without a pose head or recorded poses).
    */
   static double[] validate(WamTrainer trainer, List<TrainingBatch> batches) {
     trainer.optimizer().swapAverage();
@@ -360,7 +373,8 @@ public final class WamRun {
   }
 
   private static double[] score(WamTrainer trainer, List<TrainingBatch> batches) {
-    double[] out = new double[4];
+    double[] out = new double[6];
+    double pos = 0, ang = 0, posed = 0;
     for (int i = 0; i < batches.size(); i++) {
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
@@ -368,7 +382,13 @@ public final class WamRun {
         NDArray[] terms = trainer.losses(new ParameterStore(m, false), m, batches.get(i), new SplittableRandom(1000 + i), false);
         for (int k = 0; k < 4; k++) out[k] += terms[k].getFloat() / batches.size();
       }
+      double[] e = trainer.poseErrors();
+      pos += e[0];
+      ang += e[1];
+      posed += e[2];
     }
+    out[4] = posed == 0 ? Double.NaN : Math.sqrt(pos / posed); // RMS over frames with a recorded pose
+    out[5] = posed == 0 ? Double.NaN : Math.sqrt(ang / posed);
     return out;
   }
 

@@ -47,6 +47,7 @@ public final class WamTrainer implements AutoCloseable {
   private final byte[] shiftedHistory, shiftedFuture; // augmented copies of the batch's frames
   private final ByteBuffer historyBuffer, futureBuffer; // direct, reused every step (see frames)
   private long step;
+  private float[] lastPosePrediction; // the pose head's output of the last evaluation batch (null before one)
 
   WamTrainer(WamConfig config, TrainingLoader loader) {
     this.config = config;
@@ -176,6 +177,7 @@ public final class WamTrainer implements AutoCloseable {
         poseTarget[4 * i + 3] = (float) Math.sin(batch.blockPose[3 * i + 2]);
       }
       NDArray predicted = dyn.get(1).get(":, {}:", (long) net.conditionSize() - WamNetwork.POSE_VALUES);
+      if (!training) lastPosePrediction = predicted.toFloatArray(); // read by poseErrors, for validation in pixels and degrees
       NDArray w = m.create(poseMask, new Shape(b, 1));
       NDArray err = predicted.sub(m.create(poseTarget, new Shape(b, WamNetwork.POSE_VALUES))).square().mul(w);
       poseLoss = err.sum().div(w.sum().mul(scalar(m, WamNetwork.POSE_VALUES)).maximum(scalar(m, 1f)));
@@ -209,6 +211,28 @@ public final class WamTrainer implements AutoCloseable {
         .add(reconLoss.mul(scalar(m, (float) config.reconWeight())))
         .add(poseLoss.mul(scalar(m, (float) config.poseWeight())));
     return new NDArray[] {total, actionLoss, videoLoss, reconLoss, poseLoss};
+  }
+
+  /**
+   * The pose head's errors on the batch {@link #losses} last scored without training, against its
+   * recorded poses: sums of squared position error (workspace pixels squared) and squared angle error
+   * (degrees squared), and the number of frames with a pose. Zeros without a pose head or a scored batch.
+   */
+  double[] poseErrors() {
+    if (lastPosePrediction == null) return new double[3];
+    float half = (float) (config.workspaceSize() / 2);
+    double pos = 0, ang = 0, n = 0;
+    for (int i = 0; i < poseMask.length; i++) {
+      if (poseMask[i] == 0) continue;
+      float[] p = lastPosePrediction, t = poseTarget;
+      double dx = (p[4 * i] - t[4 * i]) * half, dy = (p[4 * i + 1] - t[4 * i + 1]) * half;
+      double d = Math.toDegrees(Math.atan2(p[4 * i + 3], p[4 * i + 2]) - Math.atan2(t[4 * i + 3], t[4 * i + 2]));
+      d = ((d % 360) + 540) % 360 - 180; // wrapped into [-180, 180)
+      pos += dx * dx + dy * dy;
+      ang += d * d;
+      n++;
+    }
+    return new double[] {pos, ang, n};
   }
 
   /**

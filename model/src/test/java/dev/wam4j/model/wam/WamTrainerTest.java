@@ -212,6 +212,12 @@ class WamTrainerTest {
         if (i >= 35) last += pose / 5;
       }
       assertThat(last).as("pose loss, first 5 steps %.4f", first).isLessThan(first);
+      // validation reports the pose's errors in workspace pixels and degrees
+      dev.wam4j.data.loader.TrainingBatch held = loader.newBatch();
+      loader.sample(held);
+      double[] v = WamRun.validate(trainer, java.util.List.of(held));
+      assertThat(v[4]).as("RMS position error, px").isPositive().isLessThan(512 * Math.sqrt(2));
+      assertThat(v[5]).as("RMS angle error, degrees").isPositive().isLessThanOrEqualTo(180);
       WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     try (WamPolicy p = WamPolicy.load(ckpt)) {
