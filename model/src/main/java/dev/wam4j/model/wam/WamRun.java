@@ -345,12 +345,13 @@ public final class WamRun {
     Path dir = WamCheckpoint.resolve(init);
     WamCheckpoint.Meta meta = WamCheckpoint.readMeta(dir);
     List<String> diffs = WamCheckpoint.architectureDifferences(meta.config(), trainer.config());
+    // the same network plus inputs appended to its action head's condition: keypoints (where it had none) and/or a pose head
     boolean addsKeypoints = !diffs.isEmpty() && diffs.stream().allMatch(d -> d.startsWith("keypoints:") || d.startsWith("poseHead"))
-        && meta.config().keypoints() == 0 && !meta.config().hasPoseHead(); // the same network, plus inputs to its action head
+        && (meta.config().keypoints() == 0 || meta.config().keypoints() == trainer.config().keypoints()) && !meta.config().hasPoseHead();
     if (!diffs.isEmpty() && !addsKeypoints) {
       throw new CheckpointException("init checkpoint " + dir + " has another architecture: " + String.join(", ", diffs));
     }
-    if (addsKeypoints) { // the same network plus keypoints: it starts out computing what the checkpoint did
+    if (addsKeypoints) { // it starts out computing what the checkpoint did
       WamCheckpoint.loadPolicyWeightsAddingKeypoints(dir, meta, trainer.network(), trainer.model().getNDManager());
     } else {
       WamCheckpoint.loadPolicyWeights(dir, meta, trainer.network(), trainer.model().getNDManager());

@@ -236,6 +236,18 @@ class WamTrainerTest {
       WamRun.initialise(trainer, plain);
       assertThat(trainer.step().pose()).isPositive();
     }
+    // and a checkpoint with the same keypoints gains a pose head
+    Path keyed = tmp.resolve("pose/keyed");
+    WamConfig k0 = new WamConfig(sim.toString(), null, null, d.imageKey(), d.stateKey(), d.actionKey(), 96, 512, 2, 8, 4, 2, 2,
+        4, 8, 16, 1, 32, 64, 2, 2, 4, 1, 1, 1, 8, 40, 3e-3, 1e-4, 5, 1.0, 0.9, 5, 20, 2, 2, 3, java.util.List.of(), 0, 0, 4, 1, 0);
+    try (WamTrainer trainer = WamTrainer.create(k0, TrainingLoader.load(sim, k0.loaderConfig(0, 1), null))) {
+      trainer.step();
+      WamCheckpoint.save(trainer, keyed, "finetune", Map.of(), Map.of(), 1.0, false);
+    }
+    try (WamTrainer trainer = WamTrainer.create(c, loader)) {
+      WamRun.initialise(trainer, keyed);
+      assertThat(trainer.step().pose()).isPositive();
+    }
   }
 
   @Test
