@@ -80,7 +80,14 @@ final class TrainExportCommand implements Callable<Integer> {
     JsonNode prov = e.path("provenance");
     if (prov.isObject()) {
       java.util.List<String> args = new java.util.ArrayList<>();
-      prov.path("command").forEach(a -> args.add(a.asText()));
+      // a shipped card names no path of the machine: project-relative inside the project, else the bare name
+      prov.path("command").forEach(a -> {
+        String arg = a.asText();
+        int eq = arg.indexOf('=');
+        if (arg.startsWith("/")) arg = WamCheckpoint.portablePath(arg);
+        else if (eq > 0 && arg.startsWith("/", eq + 1)) arg = arg.substring(0, eq + 1) + WamCheckpoint.portablePath(arg.substring(eq + 1));
+        args.add(arg);
+      });
       md.append(String.format("- command: `wam4j %s` (commit %s, %s)%n", String.join(" ", args),
           prov.path("git_commit").asText(), prov.path("created_utc").asText()));
     }

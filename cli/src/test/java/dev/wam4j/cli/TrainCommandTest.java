@@ -99,4 +99,15 @@ class TrainCommandTest {
     assertThat(cli.run("train", "finetune", "--config", file.toString())).isEqualTo(2);
     assertThat(cli.err.toString()).contains(file.toString()).contains("unknown field 'learningrate'");
   }
+
+  @Test
+  void theEvaluationQuotedInAShippedCardNamesNoPathOfTheMachine() throws Exception {
+    JsonNode eval = new ObjectMapper().readTree("""
+        {"seeds": "100000..100049", "episodes": 50, "success_rate": 0.1, "mean_max_coverage": 0.5, "per_seed": [],
+         "provenance": {"command": ["eval", "--checkpoint", "/elsewhere/runs/export-b4", "--out=/elsewhere/e.json", "--seeds", "1..2"],
+                        "git_commit": "abc", "created_utc": "2026-12-05T00:00:00Z"}}
+        """);
+    String md = TrainExportCommand.markdown(eval, Path.of("e.json"));
+    assertThat(md).contains("`wam4j eval --checkpoint export-b4 --out=e.json --seeds 1..2`").doesNotContain("/elsewhere");
+  }
 }

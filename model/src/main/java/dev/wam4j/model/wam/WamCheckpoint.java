@@ -247,6 +247,11 @@ public final class WamCheckpoint {
     }
   }
 
+  /** An absolute path as a shipped model may name it: relative to the project root inside it, else its last name. */
+  public static String portablePath(String path) {
+    return PortablePaths.of(path, PortablePaths.projectRoot());
+  }
+
   /**
    * Copies checkpoint {@code from} to {@code to} without its training state (what ships in a
    * repository), its data and init paths made portable ({@link PortablePaths}).
