@@ -96,11 +96,12 @@ final class EvalCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     ClosedLoopEvaluation.Result result;
     int executed;
-    if (executeSteps != null && executeSteps < 1) throw new IllegalArgumentException("--execute-steps must be >= 1, got " + executeSteps);
-    if (sampleNoise != null && !(sampleNoise >= 0 && sampleNoise <= 1)) throw new IllegalArgumentException("--sample-noise must lie in 0..1, got " + sampleNoise);
-    if (sampleSteps != null && sampleSteps < 1) throw new IllegalArgumentException("--sample-steps must be >= 1, got " + sampleSteps);
-    PlanSettings settings = new PlanSettings(executeSteps == null ? 0 : executeSteps, sampleSteps == null ? 0 : sampleSteps,
-        sampleNoise == null ? Double.NaN : sampleNoise);
+    PlanSettings settings;
+    try {
+      settings = new PlanSettings(executeSteps, sampleSteps, sampleNoise);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--execute-steps/--sample-steps/--sample-noise: " + e.getMessage(), e);
+    }
     try (ChunkPolicy policy = load(checkpoint, settings)) {
       executed = policy.executeSteps();
       Progress progress = new Progress(spec.commandLine().getErr(), "eval", config.episodes(), "episodes");
@@ -116,8 +117,8 @@ final class EvalCommand implements Callable<Integer> {
     m.put("policy_seed", config.policySeed());
     m.put("threads", threads);
     m.put("execute_steps", executed);
-    m.put("sample_steps", sampleSteps == null ? "the checkpoint's" : sampleSteps);
-    m.put("sample_noise", sampleNoise == null ? "the checkpoint's" : sampleNoise);
+    m.put("sample_steps", sampleSteps); // null: the checkpoint's
+    m.put("sample_noise", sampleNoise);
     m.put("video", video == null ? null : video.toString());
     m.put("video_episodes", video == null ? 0 : Math.min(videoEpisodes, config.episodes()));
     m.put("episodes", result.episodes());

@@ -21,6 +21,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "expert", mixinStandardHelpOptions = true,
     description = "Run the scripted PushT expert from legacy resets and report its success rate.")
 final class ExpertCommand implements Callable<Integer> {
+  /** Actions per plan with --pose-noise: the world action model's chunk. */
+  private static final int HORIZON = 16;
+
   @Spec CommandSpec spec;
 
   @Option(names = "--embodiment", description = "robot, hand or both (default: the scene file's embodiment; both for built-in scenes).")
@@ -37,9 +40,8 @@ final class ExpertCommand implements Callable<Integer> {
           + "executing --execute-steps of each: the best a student that imitates the expert but sees this precisely can do.")
   double[] poseNoise;
 
-  @Option(names = "--execute-steps", paramLabel = "N", description = "With --pose-noise: actions executed per plan, 1..16 (default: ${DEFAULT-VALUE}).",
-      defaultValue = "8")
-  int executeSteps;
+  @Option(names = "--execute-steps", paramLabel = "N", description = "With --pose-noise: actions executed per plan, 1..16 (default: 8).")
+  Integer executeSteps;
 
   @Option(names = "--json", description = "Print JSON with the per-seed list.")
   boolean json;
@@ -56,9 +58,13 @@ final class ExpertCommand implements Callable<Integer> {
       default -> List.of(Embodiment.parse(which0));
     };
     ExpertEvaluation.Perception perception = null;
+    if (poseNoise == null && executeSteps != null) throw new IllegalArgumentException("--execute-steps needs --pose-noise (the expert otherwise acts every step)");
     if (poseNoise != null) {
       if (poseNoise.length != 2) throw new IllegalArgumentException("--pose-noise takes PX,DEG (two numbers), got " + poseNoise.length);
-      perception = new ExpertEvaluation.Perception(poseNoise[0], poseNoise[1], 16, executeSteps, 0);
+      int execute = executeSteps == null ? 8 : executeSteps;
+      if (execute < 1 || execute > HORIZON) throw new IllegalArgumentException("--execute-steps must lie in 1.." + HORIZON + ", got " + execute);
+      if (!(poseNoise[0] >= 0) || !(poseNoise[1] >= 0)) throw new IllegalArgumentException("--pose-noise values must be >= 0, got " + poseNoise[0] + "," + poseNoise[1]);
+      perception = new ExpertEvaluation.Perception(poseNoise[0], poseNoise[1], HORIZON, execute, 0);
     }
     PrintWriter out = spec.commandLine().getOut();
     List<Map<String, Object>> results = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.wam4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wam4j.model.policy.PlanSettings;
 import dev.wam4j.model.wam.WamCheckpoint;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -33,6 +34,15 @@ final class TrainExportCommand implements Callable<Integer> {
       + "their compute.json files are counted without it.")
   java.util.List<String> compute = new java.util.ArrayList<>();
 
+  @Option(names = "--execute-steps", paramLabel = "N", description = "Ship this executeSteps (chosen on validation seeds with 'eval --execute-steps').")
+  Integer executeSteps;
+
+  @Option(names = "--sample-steps", paramLabel = "N", description = "Ship this sampleSteps (chosen with 'eval --sample-steps').")
+  Integer sampleSteps;
+
+  @Option(names = "--sample-noise", paramLabel = "S", description = "Ship this sampleNoise (chosen with 'eval --sample-noise').")
+  Double sampleNoise;
+
   @Override
   public Integer call() throws Exception {
     java.util.List<WamCheckpoint.ComputeStage> extra = new java.util.ArrayList<>();
@@ -51,7 +61,13 @@ final class TrainExportCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--out " + out + " exists and is not a checkpoint; refusing to replace it");
     }
     String md = evaluation == null ? null : markdown(new ObjectMapper().readTree(evaluation.toFile()), evaluation);
-    WamCheckpoint.export(checkpoint, out, md, extra);
+    PlanSettings settings;
+    try {
+      settings = new PlanSettings(executeSteps, sampleSteps, sampleNoise);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--execute-steps/--sample-steps/--sample-noise: " + e.getMessage(), e);
+    }
+    WamCheckpoint.export(checkpoint, out, md, extra, settings);
     PrintWriter o = spec.commandLine().getOut();
     long bytes;
     try (var files = Files.walk(out)) {
@@ -80,15 +96,8 @@ final class TrainExportCommand implements Callable<Integer> {
     JsonNode prov = e.path("provenance");
     if (prov.isObject()) {
       java.util.List<String> args = new java.util.ArrayList<>();
-      // a shipped card names no path of the machine: project-relative inside the project, else the bare name
-      prov.path("command").forEach(a -> {
-        String arg = a.asText();
-        int eq = arg.indexOf('=');
-        if (arg.startsWith("/")) arg = WamCheckpoint.portablePath(arg);
-        else if (eq > 0 && arg.startsWith("/", eq + 1)) arg = arg.substring(0, eq + 1) + WamCheckpoint.portablePath(arg.substring(eq + 1));
-        args.add(arg);
-      });
-      md.append(String.format("- command: `wam4j %s` (commit %s, %s)%n", String.join(" ", args),
+      prov.path("command").forEach(a -> args.add(a.asText()));
+      md.append(String.format("- command: `wam4j %s` (commit %s, %s)%n", String.join(" ", WamCheckpoint.portableCommand(args)),
           prov.path("git_commit").asText(), prov.path("created_utc").asText()));
     }
     return md.toString();

@@ -44,4 +44,22 @@ class EvalCommandTest {
     assertThat(cli.run("eval")).isEqualTo(2);
     assertThat(cli.err.toString()).contains("--checkpoint");
   }
+
+  @Test
+  void inferenceSettingsOutOfRangeAreRejectedNamingTheFlags(@TempDir Path dir) {
+    assertThat(cli.run("eval", "--checkpoint", dir.toString(), "--execute-steps", "0")).isEqualTo(2);
+    assertThat(cli.err.toString()).contains("--execute-steps").contains("execute steps must be >= 1, got 0");
+    assertThat(cli.run("eval", "--checkpoint", dir.toString(), "--sample-noise", "1.5")).isEqualTo(2);
+    assertThat(cli.err.toString()).contains("sample noise must lie in [0, 1], got 1.5");
+  }
+
+  @Test
+  void theExpertUnderPerceptionNoiseReportsItsSettingsAndRefusesBadOnes() {
+    assertThat(cli.run("sim", "expert", "--embodiment", "robot", "--seeds", "200000..200001", "--pose-noise", "0,0")).isEqualTo(0);
+    assertThat(cli.out.toString()).contains("noise 0.0 px, 0.0 deg; 8 executed per plan").contains("success 100.0% (2/2)");
+    assertThat(cli.run("sim", "expert", "--embodiment", "robot", "--pose-noise", "3")).isEqualTo(2);
+    assertThat(cli.err.toString()).contains("--pose-noise takes PX,DEG");
+    assertThat(cli.run("sim", "expert", "--embodiment", "robot", "--execute-steps", "4")).isEqualTo(2);
+    assertThat(cli.err.toString()).contains("--execute-steps needs --pose-noise");
+  }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wam4j.model.CheckpointDirectories;
 import dev.wam4j.model.CheckpointException;
+import dev.wam4j.model.policy.PlanSettings;
 import dev.wam4j.model.Engines;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -247,9 +248,20 @@ public final class WamCheckpoint {
     }
   }
 
-  /** An absolute path as a shipped model may name it: relative to the project root inside it, else its last name. */
-  public static String portablePath(String path) {
-    return PortablePaths.of(path, PortablePaths.projectRoot());
+  /**
+   * A command line as a shipped model may quote it: each absolute path (an argument, or the value of a
+   * {@code --name=value} argument) relative to the project root inside it, else its last name.
+   */
+  public static List<String> portableCommand(List<String> args) {
+    Path root = PortablePaths.projectRoot();
+    List<String> out = new ArrayList<>();
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("/")) arg = PortablePaths.of(arg, root);
+      else if (eq > 0 && arg.startsWith("/", eq + 1)) arg = arg.substring(0, eq + 1) + PortablePaths.of(arg.substring(eq + 1), root);
+      out.add(arg);
+    }
+    return out;
   }
 
   /**
@@ -266,8 +278,15 @@ public final class WamCheckpoint {
    * {@code lineage_train_seconds} in the exported checkpoint.json and its card.
    */
   public static void export(Path from, Path to, String evaluationMarkdown, List<ComputeStage> extraCompute) throws IOException {
+    export(from, to, evaluationMarkdown, extraCompute, PlanSettings.CHECKPOINT);
+  }
+
+  /** The same, shipping the inference {@code settings} chosen on validation seeds in the exported config. */
+  public static void export(Path from, Path to, String evaluationMarkdown, List<ComputeStage> extraCompute, PlanSettings settings)
+      throws IOException {
     Path src = resolve(from);
-    Meta meta = readMeta(src);
+    Meta saved = readMeta(src);
+    Meta meta = saved.withConfig(saved.config().with(settings));
     List<ComputeStage> compute = lineageCompute(src, extraCompute);
     double total = compute.stream().mapToDouble(ComputeStage::seconds).sum();
     verify(src, POLICY_FILE, meta);

@@ -1,6 +1,7 @@
 package dev.wam4j.model.wam;
 
 import dev.wam4j.data.loader.LoaderConfig;
+import dev.wam4j.model.policy.PlanSettings;
 import java.util.List;
 
 /**
@@ -236,6 +237,18 @@ public record WamConfig(
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
         logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery,
         poseWeight, relativeActions, actionScalePixels, sampleNoise);
+  }
+
+  /**
+   * The same config planning with {@code settings} where they are set (inference only: the weights mean the same).
+   *
+   * @throws IllegalArgumentException when the executed steps exceed the action horizon
+   */
+  public WamConfig with(PlanSettings settings) {
+    int execute = settings.executeSteps() == null ? executeSteps : settings.executeSteps();
+    if (execute > actionHorizon) throw new IllegalArgumentException("execute steps " + execute + " exceed the checkpoint's actionHorizon " + actionHorizon);
+    return withInference(execute, settings.sampleSteps() == null ? sampleSteps : settings.sampleSteps(),
+        settings.sampleNoise() == null ? sampleNoise : settings.sampleNoise());
   }
 
   /** The same config with other data paths (used when a config file's relative paths are resolved). */

@@ -60,14 +60,7 @@ public final class WamPolicy implements ChunkPolicy {
   public static WamPolicy load(Path checkpoint, PlanSettings settings) throws IOException {
     Path dir = WamCheckpoint.resolve(checkpoint);
     WamCheckpoint.Meta saved = WamCheckpoint.readMeta(dir);
-    WamConfig c = saved.config();
-    int execute = settings.executeSteps() == 0 ? c.executeSteps() : settings.executeSteps();
-    if (execute > c.actionHorizon()) {
-      throw new IllegalArgumentException("execute steps " + execute + " exceed the checkpoint's actionHorizon " + c.actionHorizon());
-    }
-    int steps = settings.sampleSteps() == 0 ? c.sampleSteps() : settings.sampleSteps();
-    double noise = Double.isNaN(settings.sampleNoise()) ? c.sampleNoise() : settings.sampleNoise();
-    WamCheckpoint.Meta meta = saved.withConfig(c.withInference(execute, steps, noise));
+    WamCheckpoint.Meta meta = saved.withConfig(saved.config().with(settings));
     Engines.pytorch();
     Model model = Model.newInstance("wam", Engines.PYTORCH);
     try {

@@ -84,6 +84,20 @@ public final class WamRun {
     return c;
   }
 
+  /**
+   * The columns of a resumed run's log: this version's, or, for a pose-head run started before the
+   * pose's validation columns existed, the columns it was started with (it goes on without them).
+   */
+  private static List<String> resumedColumns(Path log, WamConfig config) throws IOException {
+    List<String> now = columns(config);
+    if (!now.contains("val_pose_px") || !Files.isRegularFile(log)) return now;
+    List<String> before = now.subList(0, now.indexOf("val_pose_px"));
+    try (java.io.BufferedReader r = Files.newBufferedReader(log)) {
+      String header = r.readLine();
+      return header != null && header.equals(String.join(",", before)) ? before : now;
+    }
+  }
+
   private WamRun() {}
 
   /**
@@ -233,7 +247,7 @@ public final class WamRun {
 
     try (WamTrainer trainer = WamTrainer.create(config, loader);
         TrainingLog log = resumeFrom == null ? TrainingLog.create(freshLog(dir), columns(config))
-            : TrainingLog.resume(dir.resolve("log.csv"), columns(config), start)) {
+            : TrainingLog.resume(dir.resolve("log.csv"), resumedColumns(dir.resolve("log.csv"), config), start)) {
       double priorSeconds = 0;
       if (resumeFrom != null) {
         WamCheckpoint.restore(resumeDir, resumeFrom, trainer);
@@ -284,7 +298,7 @@ public final class WamRun {
             metrics.put("val_action", v[1]);
             metrics.put("val_video", v[2]);
             metrics.put("val_recon", v[3]);
-            if (config.hasPoseHead() && Double.isFinite(v[4])) { // the validation data may hold no poses
+            if (log.columns().contains("val_pose_px") && Double.isFinite(v[4])) { // the validation data may hold no poses
               row.set("val_pose_px", v[4]).set("val_pose_deg", v[5]);
               metrics.put("val_pose_px", v[4]);
               metrics.put("val_pose_deg", v[5]);
@@ -362,7 +376,8 @@ public final class WamRun {
   /**
    * Mean weighted, action, video and recon loss over the held validation batches (no gradients, fixed
    * noise), of the moving-average weights: the model the policy runs; then the pose head's RMS position
-   * (workspace pixels) and angle (degrees) errors there (NaN without a pose head or recorded poses).
+   * error per axis (workspace pixels, as {@code sim expert --pose-noise} counts it) and angle error
+   * (degrees) there (NaN without a pose head or recorded poses).
    */
   static double[] validate(WamTrainer trainer, List<TrainingBatch> batches) {
     trainer.optimizer().swapAverage();
@@ -388,7 +403,7 @@ public final class WamRun {
       ang += e[1];
       posed += e[2];
     }
-    out[4] = posed == 0 ? Double.NaN : Math.sqrt(pos / posed); // RMS over frames with a recorded pose
+    out[4] = posed == 0 ? Double.NaN : Math.sqrt(pos / (2 * posed)); // RMS per axis over frames with a recorded pose
     out[5] = posed == 0 ? Double.NaN : Math.sqrt(ang / posed);
     return out;
   }

@@ -214,17 +214,21 @@ public final class WamTrainer implements AutoCloseable {
   }
 
   /**
-   * The pose head's errors on the batch {@link #losses} last scored without training, against its
-   * recorded poses: sums of squared position error (workspace pixels squared) and squared angle error
-   * (degrees squared), and the number of frames with a pose. Zeros without a pose head or a scored batch.
+   * The pose head's errors on the batch the immediately preceding {@link #losses} call scored without
+   * training, against its recorded poses: sums of squared position error (x and y together, workspace
+   * pixels squared) and squared angle error (degrees squared), and the number of frames with a pose.
+   * Zeros without a pose head, or when that call trained.
    */
   double[] poseErrors() {
     if (lastPosePrediction == null) return new double[3];
-    float half = (float) (config.workspaceSize() / 2);
+    return poseErrors(lastPosePrediction, poseTarget, poseMask, (float) (config.workspaceSize() / 2));
+  }
+
+  /** {@link #poseErrors()} of predicted and target poses ([n][x, y, cos, sin], x and y in [-1, 1] units of {@code half} pixels). */
+  static double[] poseErrors(float[] p, float[] t, float[] mask, float half) {
     double pos = 0, ang = 0, n = 0;
-    for (int i = 0; i < poseMask.length; i++) {
-      if (poseMask[i] == 0) continue;
-      float[] p = lastPosePrediction, t = poseTarget;
+    for (int i = 0; i < mask.length; i++) {
+      if (mask[i] == 0) continue;
       double dx = (p[4 * i] - t[4 * i]) * half, dy = (p[4 * i + 1] - t[4 * i + 1]) * half;
       double d = Math.toDegrees(Math.atan2(p[4 * i + 3], p[4 * i + 2]) - Math.atan2(t[4 * i + 3], t[4 * i + 2]));
       d = ((d % 360) + 540) % 360 - 180; // wrapped into [-180, 180)

@@ -110,7 +110,7 @@ class WamRunTest {
     byte[] frames = new byte[2 * 96 * 96 * 3];
     float[] positions = {100, 100, 110, 105};
     try (WamPolicy noisy = WamPolicy.load(shipped);
-        WamPolicy deterministic = WamPolicy.load(shipped, new dev.wam4j.model.policy.PlanSettings(2, 3, 0))) {
+        WamPolicy deterministic = WamPolicy.load(shipped, new dev.wam4j.model.policy.PlanSettings(2, 3, 0.0))) {
       assertThat(deterministic.executeSteps()).isEqualTo(2);
       assertThat(deterministic.config().sampleNoise()).isZero();
       assertThat(deterministic.config().sampleSteps()).isEqualTo(3);
@@ -124,7 +124,15 @@ class WamRunTest {
       noisy.reset(2);
       assertThat(noisy.plan(frames, positions, false).actions()).isNotEqualTo(b);
     }
-    assertThatThrownBy(() -> WamPolicy.load(shipped, new dev.wam4j.model.policy.PlanSettings(9, 0, 0)))
+    // inference settings chosen on validation seeds ship in the exported config
+    Path tuned = tmp.resolve("tuned");
+    WamCheckpoint.export(tmp.resolve("fine"), tuned, null, java.util.List.of(), new dev.wam4j.model.policy.PlanSettings(2, null, 0.5));
+    try (WamPolicy policy = WamPolicy.load(tuned)) {
+      assertThat(policy.executeSteps()).isEqualTo(2);
+      assertThat(policy.config().sampleNoise()).isEqualTo(0.5);
+      assertThat(policy.config().sampleSteps()).isEqualTo(config(4).sampleSteps());
+    }
+    assertThatThrownBy(() -> WamPolicy.load(shipped, new dev.wam4j.model.policy.PlanSettings(9, null, null)))
         .hasMessageContaining("execute steps 9 exceed the checkpoint's actionHorizon 8");
     // shipped: data by relative path or name and content hash, no path of the machine that trained it
     String shippedJson = Files.readString(shipped.resolve("checkpoint.json")) + Files.readString(shipped.resolve("MODEL_CARD.md"));

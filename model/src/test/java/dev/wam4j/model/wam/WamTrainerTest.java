@@ -244,9 +244,21 @@ class WamTrainerTest {
       trainer.step();
       WamCheckpoint.save(trainer, keyed, "finetune", Map.of(), Map.of(), 1.0, false);
     }
+    Path widened = tmp.resolve("pose/widened");
     try (WamTrainer trainer = WamTrainer.create(c, loader)) {
       WamRun.initialise(trainer, keyed);
+      WamCheckpoint.save(trainer, widened, "finetune", Map.of(), Map.of(), 1.0, false);
       assertThat(trainer.step().pose()).isPositive();
+    }
+    // before any training the widened network plans what the checkpoint planned: the pose enters through zero weights
+    byte[] frames = new byte[2 * 96 * 96 * 3];
+    java.util.Arrays.fill(frames, (byte) 90);
+    try (WamPolicy before = WamPolicy.load(keyed); WamPolicy after = WamPolicy.load(widened)) {
+      before.reset(3);
+      after.reset(3);
+      float[] a = before.plan(frames, new float[] {100, 100, 116, 100}, false).actions();
+      float[] b = after.plan(frames, new float[] {100, 100, 116, 100}, false).actions();
+      for (int i = 0; i < a.length; i++) assertThat(b[i]).as("action value %d", i).isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-3f));
     }
   }
 
@@ -397,5 +409,16 @@ class WamTrainerTest {
     float[] normalised = new float[2];
     WamTrainer.actionTargets(abs, new float[] {0, 512}, new float[] {5, 5, 5, 5}, normalised);
     assertThat(normalised).containsExactly(-1f, 1f); // absolute: the workspace to [-1, 1], whatever the position
+  }
+
+  @Test
+  void poseErrorsAreInPixelsAndDegreesWithAnglesWrappedAcrossPlusMinus180() {
+    double a = Math.toRadians(179), b = Math.toRadians(-179);
+    float[] predicted = {0.1f, 0f, (float) Math.cos(a), (float) Math.sin(a), /* masked */ 1f, 1f, 1f, 0f};
+    float[] target = {0f, 0f, (float) Math.cos(b), (float) Math.sin(b), -1f, -1f, 1f, 0f};
+    double[] e = WamTrainer.poseErrors(predicted, target, new float[] {1, 0}, 256);
+    assertThat(e[2]).isEqualTo(1);
+    assertThat(e[0]).isCloseTo(25.6 * 25.6, org.assertj.core.data.Offset.offset(1e-3)); // 0.1 of 256 px in x
+    assertThat(Math.sqrt(e[1])).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-4)); // 179 vs -179 degrees: 2 apart
   }
 }

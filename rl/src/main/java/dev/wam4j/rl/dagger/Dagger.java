@@ -193,11 +193,14 @@ public final class Dagger {
     return new Result(config, List.copyOf(rounds), rounds.stream().mapToDouble(Round::seconds).sum());
   }
 
-  /** Compute behind the first student (its exported lineage, else its own training time), minutes; 0 without one. */
+  /**
+   * Compute behind the first student, minutes: every stage of its lineage (an exported student's recorded
+   * one; a run's init chain otherwise, without data generation, which only an export records); 0 without one.
+   */
   private static double studentMinutes(String student) throws IOException {
     if (student == null) return 0;
-    WamCheckpoint.Meta m = WamCheckpoint.readMeta(WamCheckpoint.resolve(Path.of(student)));
-    return (m.lineageTrainSeconds() != null ? m.lineageTrainSeconds() : m.trainSeconds()) / 60;
+    Path dir = WamCheckpoint.resolve(Path.of(student));
+    return WamCheckpoint.lineageCompute(dir, List.of()).stream().mapToDouble(WamCheckpoint.ComputeStage::seconds).sum() / 60;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.wam4j.rl.dagger;
 
+import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.eval.report.LineChart;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,10 +12,9 @@ import java.util.List;
  * training and validation), with the published anchors and the goal drawn in. Written into the run
  * folder as {@code progress.png} after every round.
  */
-public final class DaggerProgress {
+final class DaggerProgress {
   /** Published PushT-from-images anchors (mean max coverage unless named), for the reader's eye. */
-  static final double DIFFUSION_POLICY_COVERAGE = 0.91, UVA_COVERAGE = 0.98, LEROBOT_SUCCESS = 0.65, GOAL_COVERAGE = 0.92,
-      GOAL_SUCCESS = 0.70;
+  static final double DIFFUSION_POLICY_COVERAGE = 0.91, UVA_COVERAGE = 0.98, LEROBOT_SUCCESS = 0.65, GOAL_SUCCESS = 0.70;
   /** The compute a shipped model may have behind it (issue 13), minutes. */
   static final double BUDGET_MINUTES = 180;
 
@@ -25,7 +25,7 @@ public final class DaggerProgress {
    *
    * @param startMinutes compute behind the first round's student, minutes (0 when it is unknown)
    */
-  public static LineChart chart(List<Dagger.Round> rounds, double startMinutes) {
+  static LineChart chart(List<Dagger.Round> rounds, double startMinutes) {
     int n = rounds.size();
     double[] minutes = minutes(rounds, startMinutes), coverage = new double[n], success = new double[n];
     for (int i = 0; i < n; i++) {
@@ -56,7 +56,7 @@ public final class DaggerProgress {
   }
 
   /** Writes {@link #chart} as a PNG, atomically. */
-  public static void write(List<Dagger.Round> rounds, double startMinutes, Path png) throws IOException {
-    dev.wam4j.data.AtomicFiles.write(png, chart(rounds, startMinutes).png());
+  static void write(List<Dagger.Round> rounds, double startMinutes, Path png) throws IOException {
+    AtomicFiles.write(png, chart(rounds, startMinutes).png());
   }
 }

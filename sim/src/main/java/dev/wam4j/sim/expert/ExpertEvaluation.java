@@ -29,14 +29,15 @@ public final class ExpertEvaluation {
   /**
    * The expert as a visuomotor student at its best: it plans {@code horizon}-action chunks from what it
    * perceives, the true state with Gaussian noise on the block's pose, and executes the first
-   * {@code executeSteps} of each open loop, as a chunked policy does. Its score is an upper bound for a
-   * student that imitates it perfectly but sees the block only this precisely.
+   * {@code executeSteps} of each open loop, as a chunked policy does. Its score estimates what a
+   * student that imitated it perfectly, but saw the block only this precisely, could reach (with noise
+   * drawn afresh at every plan; a student whose errors are correlated over time may do better or worse).
    *
    * @param blockNoisePixels standard deviation of the perceived block position, per axis, workspace units
    * @param blockNoiseDegrees standard deviation of the perceived block angle, degrees
    * @param horizon actions per plan
    * @param executeSteps actions executed per plan, 1..horizon
-   * @param seed seeds the perception noise
+   * @param seed seeds the perception noise (mixed with each episode's seed)
    */
   public record Perception(double blockNoisePixels, double blockNoiseDegrees, int horizon, int executeSteps, long seed) {
     public Perception {
@@ -73,12 +74,12 @@ public final class ExpertEvaluation {
   public static List<Episode> run(Scene scene, Embodiment embodiment, long firstSeed, int count, Perception perception) {
     PushTEnv env = new PushTEnv(scene, embodiment), seen = new PushTEnv(scene, embodiment);
     PushExpert expert = new PushExpert(scene, embodiment);
-    SplittableRandom rng = new SplittableRandom(perception.seed());
     double[] action = new double[2], chunk = new double[2 * perception.horizon()];
     double sigmaAngle = Math.toRadians(perception.blockNoiseDegrees());
     List<Episode> episodes = new ArrayList<>(count);
     for (long seed = firstSeed; seed < firstSeed + count; seed++) {
       env.reset(seed);
+      SplittableRandom rng = new SplittableRandom(perception.seed() * 0x9E3779B97F4A7C15L ^ seed); // an episode's noise whatever the range
       double max = env.coverage();
       while (!env.terminated() && !env.truncated()) {
         seen.copyStateFrom(env);
