@@ -153,7 +153,7 @@ public final class WamPolicy implements ChunkPolicy {
     for (int i = 0; i < a; i++) {
       if (!Float.isFinite(actions[i])) throw new IllegalStateException("plan: the model produced a non-finite action " + actions[i]);
     }
-    WamTrainer.actionsFromTargets(config, actions, agentPositions);
+    ActionFrame.actions(config, actions, agentPositions);
     return new Plan(actions, config.actionHorizon(), dreamFrames, offsets, (System.nanoTime() - t0) / 1e9, signals);
   }
 

@@ -138,7 +138,7 @@ public final class WamTrainer implements AutoCloseable {
     int b = config.batchSize(), h = config.historyFrames(), f = config.futureFrames(), z = config.latentChannels();
     int s = config.latentSize(), k = config.flowSamples(), a = net.actionValues();
     normalize(batch.states, positions, config.workspaceSize());
-    actionTargets(config, batch.actions, batch.states, chunk);
+    ActionFrame.targets(config, batch.actions, batch.states, chunk);
     for (int i = 0; i < mask.length; i++) mask[i] = batch.actionIsPad[i] ? 0f : 1f;
 
     byte[] historyBytes = batch.images, futureBytes = batch.futureImages;
@@ -291,37 +291,6 @@ public final class WamTrainer implements AutoCloseable {
     direct.put(rgb, 0, bytes).flip();
     NDArray u8 = m.create(direct, new Shape(n, size, size, 3), DataType.UINT8);
     return u8.toType(DataType.FLOAT32, false).div(127.5f).sub(1f).transpose(0, 3, 1, 2);
-  }
-
-  /**
-   * The head's targets for chunks of actions in workspace pixels ({@code [n][horizon][2]}): normalised over the
-   * workspace, or, with {@link WamConfig#relativeActions()}, relative to each sample's current agent position
-   * (the last of its {@code [n][historyFrames][2]} states) in units of {@link WamConfig#actionScalePixels()}.
-   * {@link #actionsFromTargets} inverts it.
-   */
-  static void actionTargets(WamConfig c, float[] actions, float[] states, float[] out) {
-    if (!c.relativeActions()) {
-      normalize(actions, out, c.workspaceSize());
-      return;
-    }
-    int perChunk = c.actionHorizon() * 2, perState = c.historyFrames() * 2;
-    float inv = (float) (1 / c.actionScalePixels());
-    for (int i = 0; i < actions.length; i++) {
-      int sample = i / perChunk, axis = i % 2;
-      out[i] = (actions[i] - states[sample * perState + perState - 2 + axis]) * inv;
-    }
-  }
-
-  /** Workspace pixels of one chunk from the head's values ({@link #actionTargets}' inverse), in place. */
-  static void actionsFromTargets(WamConfig c, float[] values, float[] agentPositions) {
-    if (!c.relativeActions()) {
-      float scale = (float) (c.workspaceSize() / 2);
-      for (int i = 0; i < values.length; i++) values[i] = (values[i] + 1f) * scale;
-      return;
-    }
-    int last = agentPositions.length - 2;
-    float scale = (float) c.actionScalePixels();
-    for (int i = 0; i < values.length; i++) values[i] = values[i] * scale + agentPositions[last + i % 2];
   }
 
   /** Workspace pixels [0, size] to [-1, 1]. */

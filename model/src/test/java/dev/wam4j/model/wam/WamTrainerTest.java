@@ -398,16 +398,16 @@ class WamTrainerTest {
     float[] states = {0, 0, 100, 200, /* sample 2 */ 10, 10, 300, 400}; // 2 samples x 2 history frames x (x, y)
     float[] actions = {150, 200, 100, 100, /* sample 2 */ 300, 450, 250, 400};
     float[] targets = new float[actions.length];
-    WamTrainer.actionTargets(rel, actions, states, targets);
+    ActionFrame.targets(rel, actions, states, targets);
     // relative to the last state of each sample, in units of 50 px
     assertThat(targets).containsExactly(1f, 0f, 0f, -2f, 0f, 1f, -1f, 0f);
     float[] back = java.util.Arrays.copyOfRange(targets, 4, 8);
-    WamTrainer.actionsFromTargets(rel, back, new float[] {10, 10, 300, 400});
+    ActionFrame.actions(rel, back, new float[] {10, 10, 300, 400});
     assertThat(back).containsExactly(300f, 450f, 250f, 400f);
 
     WamConfig abs = WamConfig.defaults();
     float[] normalised = new float[2];
-    WamTrainer.actionTargets(abs, new float[] {0, 512}, new float[] {5, 5, 5, 5}, normalised);
+    ActionFrame.targets(abs, new float[] {0, 512}, new float[] {5, 5, 5, 5}, normalised);
     assertThat(normalised).containsExactly(-1f, 1f); // absolute: the workspace to [-1, 1], whatever the position
   }
 
