@@ -266,14 +266,11 @@ class WamTrainerTest {
   void aCheckpointWrittenBeforeNewerConfigFieldsReadsThemAsTheirDefaults() throws IOException {
     WamConfig c = tiny();
     Path ckpt = tmp.resolve("older/step-0000001");
-    try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
-      trainer.step();
-      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
-    }
+    savedAfterOneStep(c, ckpt);
     Path meta = ckpt.resolve("checkpoint.json");
     String text = Files.readString(meta);
-    for (String field : new String[] {"keypoints", "videoEvery", "poseWeight"}) {
-      text = text.replaceAll(",\\s*\"" + field + "\"\\s*:\\s*[0-9.]+", "");
+    for (String field : new String[] {"keypoints", "videoEvery", "poseWeight", "relativeActions", "actionScalePixels", "sampleNoise"}) {
+      text = text.replaceAll(",\\s*\"" + field + "\"\\s*:\\s*[0-9.a-z]+", "");
       assertThat(text).doesNotContain("\"" + field + "\"");
     }
     Files.writeString(meta, text);
@@ -281,6 +278,8 @@ class WamTrainerTest {
     assertThat(read.videoEvery()).isEqualTo(1);
     assertThat(read.keypoints()).isZero();
     assertThat(read.poseWeight()).isZero();
+    assertThat(read.relativeActions()).isFalse();
+    assertThat(read.sampleNoise()).isEqualTo(1.0);
     assertThat(read).isEqualTo(c);
   }
 
@@ -288,10 +287,7 @@ class WamTrainerTest {
   void aCorruptedCheckpointIsRefusedNamingTheFile() throws IOException {
     WamConfig c = tiny();
     Path ckpt = tmp.resolve("corrupt/step-0000001");
-    try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
-      trainer.step();
-      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
-    }
+    savedAfterOneStep(c, ckpt);
     byte[] bytes = Files.readAllBytes(ckpt.resolve("policy.ndlist"));
     bytes[bytes.length / 2] ^= 0x5a;
     Files.write(ckpt.resolve("policy.ndlist"), bytes);
@@ -420,5 +416,13 @@ class WamTrainerTest {
     assertThat(e[2]).isEqualTo(1);
     assertThat(e[0]).isCloseTo(25.6 * 25.6, org.assertj.core.data.Offset.offset(1e-3)); // 0.1 of 256 px in x
     assertThat(Math.sqrt(e[1])).isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-4)); // 179 vs -179 degrees: 2 apart
+  }
+
+  /** A checkpoint of {@code c} after one training step. */
+  private static void savedAfterOneStep(WamConfig c, Path ckpt) throws IOException {
+    try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
+      trainer.step();
+      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
+    }
   }
 }
