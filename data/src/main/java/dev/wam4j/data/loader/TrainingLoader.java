@@ -60,10 +60,11 @@ public final class TrainingLoader {
   private final SplittableRandom rng;
   private final double loadSeconds;
   private final double decodeFramesPerSecond;
+  private final RowRenderer renderer; // null: frames come from the decoded pages
 
   private TrainingLoader(LoaderConfig config, int frames, int stateDim, int actionDim, int frameBytes, float[] state,
       float[] action, RowLabels teacherChunk, RowLabels blockPose, FramePages images, int[] episodeStart, int[] episodeLength,
-      double loadSeconds, double decodeFps) {
+      double loadSeconds, double decodeFps, RowRenderer renderer) {
     this.config = config;
     this.frames = frames;
     this.stateDim = stateDim;
@@ -83,6 +84,7 @@ public final class TrainingLoader {
     this.rng = new SplittableRandom(config.seed());
     this.loadSeconds = loadSeconds;
     this.decodeFramesPerSecond = decodeFps;
+    this.renderer = renderer;
   }
 
   /**
@@ -177,7 +179,7 @@ public final class TrainingLoader {
       RowLabels chunks = chunk == null ? null : RowLabels.everyRow(dataset + ": '" + TEACHER_CHUNK + "'", chunkValues, chunk);
       RowLabels poses = pose == null ? null : RowLabels.everyRow(dataset + ": '" + TEACHER_BLOCK_POSE + "'", 3, pose);
       return new TrainingLoader(config, n, stateDim, actionDim, frameBytes, state, action, chunks, poses, images, start, length, seconds,
-          decodeFps);
+          decodeFps, null);
     }
   }
 
@@ -195,7 +197,7 @@ public final class TrainingLoader {
     for (TrainingLoader p : parts) {
       LoaderConfig c = p.config;
       if (p.stateDim != first.stateDim || p.actionDim != first.actionDim || p.frameBytes != first.frameBytes
-          || !c.withSeed(config.seed()).equals(config)) {
+          || !c.withSeed(config.seed()).equals(config) || p.renderer != first.renderer) {
         throw new IllegalArgumentException("loader: datasets differ in keys, history, horizon, batch, state/action size or frame size ("
             + c + " / " + p.stateDim + "," + p.actionDim + "," + p.frameBytes + " vs " + config + " / " + first.stateDim + ","
             + first.actionDim + "," + first.frameBytes + ")");
@@ -208,13 +210,13 @@ public final class TrainingLoader {
     int[] rows = parts.stream().mapToInt(p -> p.frames).toArray();
     RowLabels chunks = RowLabels.concat(parts.stream().map(p -> p.teacherChunk).toList(), rows, config.actionHorizon() * first.actionDim);
     RowLabels poses = RowLabels.concat(parts.stream().map(p -> p.blockPose).toList(), rows, 3);
-    FramePages images = new FramePages(frames, first.frameBytes);
+    FramePages images = new FramePages(frames, first.renderer == null ? first.frameBytes : 0); // rendered frames are drawn, not held
     int[] start = new int[episodes], length = new int[episodes];
     int row = 0, e = 0;
     for (TrainingLoader p : parts) {
       System.arraycopy(p.state, 0, state, row * first.stateDim, p.state.length);
       System.arraycopy(p.action, 0, action, row * first.actionDim, p.action.length);
-      images.copyFrom(p.images, row);
+      if (first.renderer == null) images.copyFrom(p.images, row);
       for (int i = 0; i < p.episodeStart.length; i++, e++) {
         start[e] = row + p.episodeStart[i];
         length[e] = p.episodeLength[i];
@@ -222,7 +224,7 @@ public final class TrainingLoader {
       row += p.frames;
     }
     return new TrainingLoader(config, frames, first.stateDim, first.actionDim, first.frameBytes, state, action, chunks, poses, images,
-        start, length, seconds, first.decodeFramesPerSecond);
+        start, length, seconds, first.decodeFramesPerSecond, first.renderer);
   }
 
   private static int rowEpisodeOf(int[] start, int[] length, int row) {
@@ -318,7 +320,7 @@ public final class TrainingLoader {
       for (int j = 0; j < h; j++) {
         int src = Math.max(first, row - (h - 1 - j));
         System.arraycopy(state, src * stateDim, out.states, (s * h + j) * stateDim, stateDim);
-        if (frameBytes > 0) images.copyTo(src, out.images, (s * h + j) * frameBytes);
+        if (frameBytes > 0) frame(src, out.images, (s * h + j) * frameBytes);
       }
       if (blockPose != null && blockPose.has(row)) {
         blockPose.copy(row, out.blockPose, s * 3);
@@ -342,10 +344,39 @@ public final class TrainingLoader {
         boolean pad = src > last;
         int at = (int) Math.min(src, last);
         System.arraycopy(state, at * stateDim, out.futureStates, (s * f + j) * stateDim, stateDim);
-        if (frameBytes > 0) images.copyTo(at, out.futureImages, (s * f + j) * frameBytes);
+        if (frameBytes > 0) frame(at, out.futureImages, (s * f + j) * frameBytes);
         out.futureIsPad[s * f + j] = pad;
       }
     }
+  }
+
+  private void frame(int row, byte[] out, int offset) {
+    if (renderer == null) images.copyTo(row, out, offset);
+    else renderer.render(state, row * stateDim, blockPose.values, row * 3, out, offset);
+  }
+
+  /**
+   * This loader's rows with frames drawn by {@code renderer} from each row's state and block pose instead
+   * of the decoded video ({@link RowRenderer}); load with no image key (nothing decoded) and the image key
+   * in the config only names what is rendered.
+   *
+   * @throws IllegalArgumentException when a row lacks a block pose ({@link #TEACHER_BLOCK_POSE}), naming
+   *     {@code dataset}, or when frames were decoded
+   */
+  public TrainingLoader renderingFrames(RowRenderer renderer, LoaderConfig config, String dataset) {
+    if (frameBytes != 0) throw new IllegalArgumentException(dataset + ": frames were decoded; load without an image key to render them");
+    if (blockPose == null) {
+      throw new IllegalArgumentException(dataset + ": rendering frames needs the block pose '" + TEACHER_BLOCK_POSE + "' on every row; it has none");
+    }
+    for (int r = 0; r < frames; r++) {
+      if (!blockPose.has(r)) {
+        throw new IllegalArgumentException(dataset + ": rendering frames needs the block pose '" + TEACHER_BLOCK_POSE + "' on every row; row "
+            + r + " has none");
+      }
+    }
+    if (stateDim < 2) throw new IllegalArgumentException(dataset + ": rendering frames needs the agent position (2 state values), has " + stateDim);
+    return new TrainingLoader(config, frames, stateDim, actionDim, renderer.frameBytes(), state, action, teacherChunk, blockPose,
+        new FramePages(frames, 0), episodeStart, episodeLength, loadSeconds, 0, renderer);
   }
 
   public int frames() {

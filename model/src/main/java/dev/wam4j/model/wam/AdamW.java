@@ -21,6 +21,7 @@ final class AdamW {
   private static final float BETA1 = 0.9f, BETA2 = 0.999f, EPS = 1e-8f;
 
   private final List<Parameter> params;
+  private final List<Boolean> frozen = new ArrayList<>(); // kept (checkpoints hold every weight), never updated
   private final NDList m = new NDList(), v = new NDList(), ema = new NDList();
   private final float weightDecay;
   private final float gradClip;
@@ -29,10 +30,17 @@ final class AdamW {
 
   /** Create outside any {@code NDScope}: the state arrays must outlive it. */
   AdamW(Iterable<Pair<String, Parameter>> parameters, NDManager manager, double weightDecay, double gradClip, double emaDecay) {
+    this(parameters, manager, weightDecay, gradClip, emaDecay, name -> false);
+  }
+
+  /** The same, leaving the weights whose names {@code frozen} accepts as they are (they get no gradient). */
+  AdamW(Iterable<Pair<String, Parameter>> parameters, NDManager manager, double weightDecay, double gradClip, double emaDecay,
+      java.util.function.Predicate<String> frozen) {
     this.params = new ArrayList<>();
     for (Pair<String, Parameter> p : parameters) {
       if (!p.getValue().requiresGradient()) continue;
       params.add(p.getValue());
+      this.frozen.add(frozen.test(p.getKey()));
       NDArray w = p.getValue().getArray();
       m.add(manager.zeros(w.getShape()));
       v.add(manager.zeros(w.getShape()));
@@ -52,8 +60,12 @@ final class AdamW {
   float step(double learningRate) {
     NDList grads = new NDList(params.size());
     double sq = 0;
-    for (Parameter p : params) {
-      NDArray g = p.getArray().getGradient();
+    for (int i = 0; i < params.size(); i++) {
+      if (frozen.get(i)) {
+        grads.add(null);
+        continue;
+      }
+      NDArray g = params.get(i).getArray().getGradient();
       grads.add(g);
       sq += g.square().sum().getFloat();
     }
@@ -64,6 +76,7 @@ final class AdamW {
     float c1 = (float) (1 - Math.pow(BETA1, updates)), c2 = (float) (1 - Math.pow(BETA2, updates));
     float lr = (float) learningRate;
     for (int i = 0; i < params.size(); i++) {
+      if (frozen.get(i)) continue;
       NDArray w = params.get(i).getArray(), g = grads.get(i).mul(scale);
       m.get(i).muli(BETA1).addi(g.mul(1 - BETA1));
       v.get(i).muli(BETA2).addi(g.square().muli(1 - BETA2));

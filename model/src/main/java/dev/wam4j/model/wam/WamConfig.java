@@ -75,6 +75,20 @@ import java.util.List;
  * @param sampleNoise scale of the Gaussian noise the flow is integrated from at inference: 1 samples the
  *     learned distribution, 0 takes the chunk the flow carries the mean noise to (a deterministic plan);
  *     an inference setting, chosen on validation seeds, that training does not read (1)
+ * @param actionFromPose the action head reads only the agent positions and the pose head's estimate of the
+ *     block's pose, a perception bottleneck: what to do is then a function of a state the teacher knows
+ *     too, so the head can be trained on the recorded poses ({@code headOnly}) while the pose head learns
+ *     to see them; needs a pose head (false)
+ * @param poseNoisePixels with {@code actionFromPose}, training feeds the head the recorded pose plus
+ *     Gaussian noise of this many workspace pixels per axis, so it acts sensibly on an estimate that is
+ *     off by about that much (3)
+ * @param poseNoiseDegrees the same noise on the recorded angle, degrees (3)
+ * @param headOnly train the action head alone on recorded poses: no frame is loaded or encoded, every other
+ *     weight stays as {@code init} left it, and a step costs a small fraction of a joint step; needs
+ *     {@code actionFromPose} and data with {@code teacher.block_pose} on every row (false)
+ * @param renderFrames draw each training frame from the row's recorded agent position and block pose
+ *     instead of decoding the dataset's video: PushT frames exactly as the simulator shows them at run
+ *     time, no compression loss; needs {@code teacher.block_pose} on every row (false)
  */
 public record WamConfig(
     String dataset, String validationDataset, String init,
@@ -86,7 +100,8 @@ public record WamConfig(
     int batchSize, int steps, double learningRate, double weightDecay, int warmupSteps, double gradClip, double emaDecay,
     int logEverySteps, int checkpointEverySteps, int validationBatches, int threads, long seed, List<String> extraDatasets,
     int shiftPixels, int datasetEpisodes, int keypoints, int videoEvery, double poseWeight, boolean relativeActions,
-    double actionScalePixels, double sampleNoise) {
+    double actionScalePixels, double sampleNoise, boolean actionFromPose, double poseNoisePixels, double poseNoiseDegrees,
+    boolean headOnly, boolean renderFrames) {
 
   public WamConfig {
     extraDatasets = extraDatasets == null ? List.of() : List.copyOf(extraDatasets);
@@ -132,6 +147,25 @@ public record WamConfig(
     weight("poseWeight", poseWeight);
     require(actionScalePixels > 0 && Double.isFinite(actionScalePixels), "actionScalePixels must be finite and > 0, got " + actionScalePixels);
     require(sampleNoise >= 0 && sampleNoise <= 1, "sampleNoise must lie in [0, 1], got " + sampleNoise);
+    require(!actionFromPose || poseWeight > 0, "actionFromPose reads the pose head's output: it needs poseWeight > 0");
+    weight("poseNoisePixels", poseNoisePixels);
+    weight("poseNoiseDegrees", poseNoiseDegrees);
+    require(!headOnly || (actionFromPose && actionWeight > 0), "headOnly trains the action head on recorded poses: it needs actionFromPose and actionWeight > 0");
+  }
+
+  /** Configs and checkpoints written before the action head could read the pose ({@code actionFromPose}) and frames be rendered. */
+  public WamConfig(String dataset, String validationDataset, String init, String imageKey, String stateKey, String actionKey, int imageSize,
+      double workspaceSize, int historyFrames, int actionHorizon, int executeSteps, int futureStride, int futureFrames, int latentChannels,
+      int encoderChannels, int dynamicsChannels, int dynamicsBlocks, int featureSize, int headWidth, int headLayers, int flowSamples,
+      int sampleSteps, double actionWeight, double videoWeight, double reconWeight, int batchSize, int steps, double learningRate,
+      double weightDecay, int warmupSteps, double gradClip, double emaDecay, int logEverySteps, int checkpointEverySteps,
+      int validationBatches, int threads, long seed, List<String> extraDatasets, int shiftPixels, int datasetEpisodes, int keypoints,
+      int videoEvery, double poseWeight, boolean relativeActions, double actionScalePixels, double sampleNoise) {
+    this(dataset, validationDataset, init, imageKey, stateKey, actionKey, imageSize, workspaceSize, historyFrames, actionHorizon,
+        executeSteps, futureStride, futureFrames, latentChannels, encoderChannels, dynamicsChannels, dynamicsBlocks, featureSize, headWidth,
+        headLayers, flowSamples, sampleSteps, actionWeight, videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps,
+        gradClip, emaDecay, logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes,
+        keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, false, 3, 3, false, false);
   }
 
   /** Configs and checkpoints written before relative actions and the noise scale existed. */
@@ -178,7 +212,7 @@ public record WamConfig(
   public static WamConfig defaults() {
     return new WamConfig(null, null, null, "observation.image", "observation.state", "action", 96, 512,
         2, 16, 8, 4, 2, 8, 32, 64, 2, 256, 512, 3, 4, 10, 1, 1, 1,
-        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4, 0, 0, 1, 0, false, 100, 1);
+        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4, 0, 0, 1, 0, false, 100, 1, false, 3, 3, false, false);
   }
 
   /** Side of the latent frame (the tokenizer downsamples by 8). */
@@ -196,10 +230,11 @@ public record WamConfig(
     return videoWeight > 0;
   }
 
-  /** The loader this run trains from. */
+  /** The loader this run trains from (no frames for {@link #headOnly}). */
   public LoaderConfig loaderConfig(long loaderSeed, int decodeThreads) {
-    return new LoaderConfig(imageKey, stateKey, actionKey, historyFrames, actionHorizon, batchSize, loaderSeed,
-        decodeThreads, futureStride, futureFrames);
+    return headOnly ? new LoaderConfig(null, stateKey, actionKey, historyFrames, actionHorizon, batchSize, loaderSeed, decodeThreads, 0, 0)
+        : new LoaderConfig(imageKey, stateKey, actionKey, historyFrames, actionHorizon, batchSize, loaderSeed, decodeThreads, futureStride,
+            futureFrames);
   }
 
   /** The same config with another intra-op thread count. */
@@ -208,7 +243,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames);
   }
 
   /** The same config with other extra datasets. */
@@ -217,7 +252,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames);
   }
 
   /** The same config starting from another checkpoint ({@code init}) and training {@code steps} steps (DAgger's rounds). */
@@ -226,7 +261,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames);
   }
 
   /** The same config with other inference settings: actions executed per plan, Euler steps of the flow and its starting noise. */
@@ -236,7 +271,7 @@ public record WamConfig(
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
         logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery,
-        poseWeight, relativeActions, actionScalePixels, sampleNoise);
+        poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames);
   }
 
   /**
@@ -257,6 +292,6 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames);
   }
 }

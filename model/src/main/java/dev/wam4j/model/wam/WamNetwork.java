@@ -91,6 +91,11 @@ final class WamNetwork extends AbstractBlock {
         .add(Linear.builder().setUnits(POSE_VALUES).build()));
   }
 
+  /** Whether a parameter (by its name in {@code getParameters()}) belongs to the action head. */
+  static boolean isActionHead(String parameterName) {
+    return parameterName.matches("\\d+action_head_.*");
+  }
+
   /** Floats into the pose head: the trunk feature and the current frame's keypoints. */
   private int poseInputs() {
     return c.featureSize() + 2 * c.keypoints();
@@ -139,10 +144,12 @@ final class WamNetwork extends AbstractBlock {
 
   /**
    * Floats of the action head's condition: trunk feature, the history's normalised positions, (if on) its
-   * keypoints and (if on) the predicted block pose, in that order (so a checkpoint without the last two
+   * keypoints and (if on) the predicted block pose, in that order; with {@link WamConfig#actionFromPose}
+   * only the positions and the pose ({@link #poseCondition}) (so a checkpoint without the last two
    * widens into this one: {@link WamCheckpoint#loadPolicyWeightsAddingKeypoints}).
    */
   int conditionSize() {
+    if (c.actionFromPose()) return c.historyFrames() * 2 + POSE_VALUES;
     return c.featureSize() + c.historyFrames() * 2 + c.historyFrames() * 2 * c.keypoints() + (c.hasPoseHead() ? POSE_VALUES : 0);
   }
 
@@ -186,9 +193,18 @@ final class WamNetwork extends AbstractBlock {
     }
     if (poseHead != null) {
       NDArray in = points == null ? feature : feature.concat(points.get(":, {}:", (long) (c.historyFrames() - 1) * 2 * c.keypoints()), 1);
-      condition = condition.concat(poseHead.forward(ps, new NDList(in), training).singletonOrThrow(), 1);
+      NDArray pose = poseHead.forward(ps, new NDList(in), training).singletonOrThrow();
+      condition = c.actionFromPose() ? poseCondition(positions, pose) : condition.concat(pose, 1);
     }
     return new NDList(future, condition);
+  }
+
+  /**
+   * The action head's condition under {@link WamConfig#actionFromPose}: normalised positions (B, H*2) and a
+   * block pose (B, 4: x, y in [-1, 1], cos, sin), estimated or, in training, recorded.
+   */
+  static NDArray poseCondition(NDArray positions, NDArray pose) {
+    return positions.concat(pose, 1);
   }
 
   /**

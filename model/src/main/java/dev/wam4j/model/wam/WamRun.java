@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wam4j.data.DatasetDigest;
 import dev.wam4j.data.loader.TrainingBatch;
+import dev.wam4j.data.loader.LoaderConfig;
 import dev.wam4j.data.loader.TrainingLoader;
 import dev.wam4j.model.CheckpointException;
 import dev.wam4j.model.train.LossChart;
@@ -201,14 +202,12 @@ public final class WamRun {
     writeAtomically(dir.resolve("config.json"), WamCheckpoint.JSON.writeValueAsString(Map.of("stage", stage.id(), "config", config)));
     long start = resumeFrom == null ? 0 : resumeFrom.step();
     long loadStart = System.nanoTime();
-    TrainingLoader loader = TrainingLoader.load(Path.of(config.dataset()), config.loaderConfig(config.seed(), 2),
-        config.datasetEpisodes(), n -> listener.loading("train data", n));
+    TrainingLoader loader = load(config, config.dataset(), config.seed(), config.datasetEpisodes(), n -> listener.loading("train data", n));
     int datasetEpisodes = loader.episodes();
     if (!config.extraDatasets().isEmpty()) {
       List<TrainingLoader> parts = new ArrayList<>(List.of(loader));
       for (String extra : config.extraDatasets()) {
-        TrainingLoader part = TrainingLoader.load(Path.of(extra), config.loaderConfig(config.seed(), 2),
-            n -> listener.loading("train data " + Path.of(extra).getFileName(), n));
+        TrainingLoader part = load(config, extra, config.seed(), 0, n -> listener.loading("train data " + Path.of(extra).getFileName(), n));
         requireXy(part, extra);
         parts.add(part);
       }
@@ -218,8 +217,7 @@ public final class WamRun {
     requireXy(loader, config.dataset());
     List<TrainingBatch> validation = new ArrayList<>();
     if (config.validationDataset() != null && config.validationBatches() > 0) {
-      TrainingLoader v = TrainingLoader.load(Path.of(config.validationDataset()), config.loaderConfig(12345, 2),
-          n -> listener.loading("validation data", n));
+      TrainingLoader v = load(config, config.validationDataset(), 12345, 0, n -> listener.loading("validation data", n));
       requireXy(v, config.validationDataset());
       for (int i = 0; i < config.validationBatches(); i++) {
         TrainingBatch b = v.newBatch();
@@ -406,6 +404,16 @@ public final class WamRun {
     out[4] = posed == 0 ? Double.NaN : Math.sqrt(pos / (2 * posed)); // RMS per axis over frames with a recorded pose
     out[5] = posed == 0 ? Double.NaN : Math.sqrt(ang / posed);
     return out;
+  }
+
+  /** One dataset as the run reads it: decoded frames, rendered frames ({@link WamConfig#renderFrames}) or none (headOnly). */
+  static TrainingLoader load(WamConfig config, String dataset, long seed, int episodes, java.util.function.LongConsumer progress)
+      throws IOException {
+    LoaderConfig full = config.loaderConfig(seed, 2);
+    if (!config.renderFrames() || config.headOnly()) return TrainingLoader.load(Path.of(dataset), full, episodes, progress);
+    LoaderConfig bare = new LoaderConfig(null, full.stateKey(), full.actionKey(), full.historyFrames(), full.actionHorizon(), full.batchSize(),
+        seed, 2, 0, 0);
+    return TrainingLoader.load(Path.of(dataset), bare, episodes, progress).renderingFrames(new PushTFrames(config.imageSize()), full, dataset);
   }
 
   private static void requireXy(TrainingLoader loader, String dataset) {

@@ -42,7 +42,7 @@ public final class WamTrainer implements AutoCloseable {
   private final AdamW optimizer;
   private final TrainingLoader loader;
   private final TrainingBatch batch;
-  private final float[] positions, chunk, mask, noise, times, poseTarget, poseMask;
+  private final float[] positions, chunk, mask, noise, times, poseTarget, poseMask, poseInput;
   private final int[] shiftX, shiftY; // this batch's augmentation shifts, pixels (0 without augmentation)
   private final byte[] shiftedHistory, shiftedFuture; // augmented copies of the batch's frames
   private final ByteBuffer historyBuffer, futureBuffer; // direct, reused every step (see frames)
@@ -62,8 +62,9 @@ public final class WamTrainer implements AutoCloseable {
     this.net = new WamNetwork(config);
     model.setBlock(net);
     net.initialize(model.getNDManager(), DataType.FLOAT32, net.inputShapes());
+    // headOnly: only the action head learns; the rest (what init left) is held, and no frame is encoded
     this.optimizer = new AdamW(net.getParameters(), model.getNDManager(), config.weightDecay(), config.gradClip(),
-        config.emaDecay());
+        config.emaDecay(), name -> config.headOnly() && !WamNetwork.isActionHead(name));
     this.batch = loader.newBatch();
     int b = config.batchSize(), k = config.flowSamples();
     positions = new float[b * config.historyFrames() * 2];
@@ -72,6 +73,7 @@ public final class WamTrainer implements AutoCloseable {
     noise = new float[b * k * net.actionValues()];
     times = new float[b * k];
     poseTarget = new float[b * WamNetwork.POSE_VALUES];
+    poseInput = new float[b * WamNetwork.POSE_VALUES];
     poseMask = new float[b];
     shiftX = new int[b];
     shiftY = new int[b];
@@ -140,6 +142,7 @@ public final class WamTrainer implements AutoCloseable {
     normalize(batch.states, positions, config.workspaceSize());
     ActionFrame.targets(config, batch.actions, batch.states, chunk);
     for (int i = 0; i < mask.length; i++) mask[i] = batch.actionIsPad[i] ? 0f : 1f;
+    if (config.headOnly()) return headLosses(ps, m, batch, rng, training);
 
     byte[] historyBytes = batch.images, futureBytes = batch.futureImages;
     java.util.Arrays.fill(shiftX, 0);
@@ -199,7 +202,15 @@ public final class WamTrainer implements AutoCloseable {
       NDArray x0 = m.create(noise, new Shape((long) b * k, a));
       NDArray t = m.create(times, new Shape((long) b * k, 1));
       NDArray xt = x0.mul(t.neg().add(scalar(m, 1f))).add(x1.mul(t));
-      NDArray condition = dyn.get(1).repeat(0, k);
+      NDArray condition = dyn.get(1);
+      if (config.actionFromPose()) { // the recorded pose (plus noise) where there is one, else the estimate, held fixed
+        NDArray recorded = m.create(recordedPoses(batch, rng, training), new Shape(b, WamNetwork.POSE_VALUES));
+        NDArray estimated = condition.get(":, {}:", (long) net.conditionSize() - WamNetwork.POSE_VALUES).stopGradient();
+        NDArray w = m.create(poseMask, new Shape(b, 1));
+        NDArray pose = recorded.mul(w).add(estimated.mul(w.neg().add(scalar(m, 1f))));
+        condition = WamNetwork.poseCondition(pos, pose);
+      }
+      condition = condition.repeat(0, k);
       NDArray v = net.velocity(ps, xt, t, condition, training);
       NDArray w = m.create(mask, new Shape(b, config.actionHorizon(), 1)).repeat(0, k)
           .broadcast((long) b * k, config.actionHorizon(), 2).reshape((long) b * k, a);
@@ -276,6 +287,55 @@ public final class WamTrainer implements AutoCloseable {
       for (int x = 0; x < x0; x++) System.arraycopy(in, srcRow, out, row + x * 3, 3);
       for (int x = Math.max(x1, 0); x < size; x++) System.arraycopy(in, srcRow + (size - 1) * 3, out, row + x * 3, 3);
     }
+  }
+
+  /**
+   * The flow-matching action loss of a {@link WamConfig#headOnly} batch: the head reads the normalised
+   * positions and the recorded block pose (plus noise); nothing else is computed.
+   */
+  private NDArray[] headLosses(ParameterStore ps, NDManager m, TrainingBatch batch, SplittableRandom rng, boolean training) {
+    int b = config.batchSize(), h = config.historyFrames(), k = config.flowSamples(), a = net.actionValues();
+    for (int i = 0; i < b; i++) {
+      if (!batch.hasBlockPose[i]) {
+        throw new IllegalStateException("wam trainer: headOnly needs the block pose on every row; sample " + i + " (episode "
+            + batch.episode[i] + ", frame " + batch.frame[i] + ") has none");
+      }
+    }
+    NDArray pose = m.create(recordedPoses(batch, rng, training), new Shape(b, WamNetwork.POSE_VALUES));
+    NDArray condition = WamNetwork.poseCondition(m.create(positions, new Shape(b, h * 2L)), pose).repeat(0, k);
+    for (int i = 0; i < noise.length; i++) noise[i] = (float) gaussian(rng);
+    for (int i = 0; i < times.length; i++) times[i] = (float) rng.nextDouble();
+    NDArray x1 = m.create(chunk, new Shape(b, a)).repeat(0, k);
+    NDArray x0 = m.create(noise, new Shape((long) b * k, a));
+    NDArray t = m.create(times, new Shape((long) b * k, 1));
+    NDArray xt = x0.mul(t.neg().add(scalar(m, 1f))).add(x1.mul(t));
+    NDArray v = net.velocity(ps, xt, t, condition, training);
+    NDArray w = m.create(mask, new Shape(b, config.actionHorizon(), 1)).repeat(0, k)
+        .broadcast((long) b * k, config.actionHorizon(), 2).reshape((long) b * k, a);
+    NDArray actionLoss = v.sub(x1.sub(x0)).square().mul(w).sum().div(w.sum().maximum(scalar(m, 1f)));
+    NDArray zero = m.create(0f);
+    return new NDArray[] {actionLoss.mul(scalar(m, (float) config.actionWeight())), actionLoss, zero, zero, zero};
+  }
+
+  /**
+   * The batch's recorded block poses as the action head reads them under {@link WamConfig#actionFromPose}
+   * ([b][x, y, cos, sin], x and y normalised), with Gaussian noise of {@link WamConfig#poseNoisePixels} and
+   * {@link WamConfig#poseNoiseDegrees} when training; sets {@link #poseMask} to where a pose was recorded.
+   * Unshifted: the head's positions are not shifted either.
+   */
+  private float[] recordedPoses(TrainingBatch batch, SplittableRandom rng, boolean training) {
+    float half = (float) (config.workspaceSize() / 2);
+    double px = training ? config.poseNoisePixels() : 0, rad = training ? Math.toRadians(config.poseNoiseDegrees()) : 0;
+    for (int i = 0; i < config.batchSize(); i++) {
+      poseMask[i] = batch.hasBlockPose[i] ? 1f : 0f;
+      double x = batch.blockPose[3 * i] + px * gaussian(rng), y = batch.blockPose[3 * i + 1] + px * gaussian(rng);
+      double angle = batch.blockPose[3 * i + 2] + rad * gaussian(rng);
+      poseInput[4 * i] = (float) (x / half - 1);
+      poseInput[4 * i + 1] = (float) (y / half - 1);
+      poseInput[4 * i + 2] = (float) Math.cos(angle);
+      poseInput[4 * i + 3] = (float) Math.sin(angle);
+    }
+    return poseInput;
   }
 
   /**

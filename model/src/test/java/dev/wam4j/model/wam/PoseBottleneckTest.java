@@ -1,0 +1,120 @@
+package dev.wam4j.model.wam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wam4j.data.loader.TrainingBatch;
+import dev.wam4j.data.loader.TrainingLoader;
+import dev.wam4j.sim.render.SceneRenderer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The perception bottleneck: the action head reads only positions and the block's pose, frames can be
+ * drawn from recorded states, and a head-only run trains the head alone on recorded poses.
+ */
+class PoseBottleneckTest {
+  @TempDir static Path tmp;
+  static Path sim;
+
+  @BeforeAll
+  static void collect() throws IOException {
+    sim = tmp.resolve("sim");
+    dev.wam4j.data.collect.SimCollect.run(new dev.wam4j.data.collect.SimCollect.Config(dev.wam4j.sim.Embodiment.RobotPusher.reference(), null, 3,
+        11, dev.wam4j.data.video.VideoEncoding.AV1_LEROBOT), sim, null);
+  }
+
+  /** A small network reading the pose, from JSON overrides of the defaults. */
+  static WamConfig config(String... overrides) {
+    ObjectNode o = WamCheckpoint.JSON.createObjectNode();
+    o.put("dataset", sim.toString());
+    Map<String, Object> fields = new HashMap<>(Map.of("actionHorizon", 8, "executeSteps", 4, "futureStride", 2, "latentChannels", 4,
+        "encoderChannels", 8, "dynamicsChannels", 16, "dynamicsBlocks", 1, "featureSize", 32, "headWidth", 64, "headLayers", 2));
+    fields.putAll(Map.of("batchSize", 8, "keypoints", 4, "poseWeight", 1.0, "actionFromPose", true, "learningRate", 3e-3, "threads", 2,
+        "shiftPixels", 0));
+    for (int i = 0; i < overrides.length; i += 2) fields.put(overrides[i], Boolean.parseBoolean(overrides[i + 1]));
+    fields.forEach((k, v) -> o.set(k, WamCheckpoint.JSON.valueToTree(v)));
+    return WamRun.parseConfig(o, tmp, "test config");
+  }
+
+  @Test
+  void renderedFramesAreTheSimulatorsObservationOfTheRecordedState() throws IOException {
+    WamConfig c = config("renderFrames", "true");
+    TrainingLoader loader = WamRun.load(c, c.dataset(), 0, 0, null);
+    TrainingBatch b = loader.newBatch();
+    loader.sample(b);
+    SceneRenderer reference = SceneRenderer.pushtObservation();
+    byte[] expected = new byte[reference.frameBytes()];
+    int frame = 96 * 96 * 3;
+    for (int s = 0; s < 8; s++) { // the current frame of each sample: the recorded agent position and block pose, drawn
+      reference.render(b.states[(s * 2 + 1) * 2], b.states[(s * 2 + 1) * 2 + 1], 0, b.blockPose[3 * s], b.blockPose[3 * s + 1],
+          b.blockPose[3 * s + 2], expected, 0);
+      assertThat(java.util.Arrays.copyOfRange(b.images, (s * 2 + 1) * frame, (s * 2 + 2) * frame)).as("sample %d", s).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void theHeadReadsPositionsAndPoseAndAHeadOnlyRunChangesNothingElse() throws IOException {
+    WamConfig joint = config("renderFrames", "true");
+    Path ckpt = tmp.resolve("joint");
+    try (WamTrainer trainer = WamTrainer.create(joint, WamRun.load(joint, joint.dataset(), 0, 0, null))) {
+      for (int i = 0; i < 3; i++) assertThat(trainer.step().action()).isPositive();
+      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
+    }
+    try (WamPolicy p = WamPolicy.load(ckpt)) {
+      assertThat(p.network().conditionSize()).as("2 positions of 2 values, then x, y, cos, sin").isEqualTo(2 * 2 + 4);
+      assertThat(p.plan(new byte[2 * 96 * 96 * 3], new float[] {100, 100, 116, 100}, false).actions()).hasSize(16);
+    }
+    WamConfig head = config("headOnly", "true");
+    TrainingLoader states = WamRun.load(head, head.dataset(), 0, 0, null);
+    assertThat(states.newBatch().images).as("a head-only run loads no frames").isEmpty();
+    try (WamTrainer trainer = WamTrainer.create(head, states)) {
+      WamRun.initialise(trainer, ckpt);
+      Map<String, float[]> before = weights(trainer);
+      double first = 0, last = 0;
+      for (int i = 0; i < 60; i++) {
+        WamTrainer.Losses l = trainer.step();
+        assertThat(l.video()).isZero();
+        if (i < 5) first += l.action() / 5;
+        if (i >= 55) last += l.action() / 5;
+      }
+      assertThat(last).as("action loss of the first 5 steps %.3f", first).isLessThan(first);
+      Map<String, float[]> after = weights(trainer);
+      int headWeights = 0;
+      for (String name : before.keySet()) {
+        if (WamNetwork.isActionHead(name)) {
+          headWeights++;
+          assertThat(after.get(name)).as(name).isNotEqualTo(before.get(name));
+        } else {
+          assertThat(after.get(name)).as(name).isEqualTo(before.get(name));
+        }
+      }
+      assertThat(headWeights).isEqualTo(2 * 3);
+    }
+  }
+
+  @Test
+  void theBottleneckNeedsAPoseHeadAndHeadOnlyNeedsTheBottleneck() {
+    WamConfig d = WamConfig.defaults();
+    ObjectNode noPose = WamCheckpoint.JSON.createObjectNode().put("dataset", "x").put("actionFromPose", true);
+    assertThatThrownBy(() -> WamRun.parseConfig(noPose, tmp, "a.json")).hasMessageContaining("a.json").hasMessageContaining("poseWeight");
+    ObjectNode headOnly = WamCheckpoint.JSON.createObjectNode().put("dataset", "x").put("headOnly", true).put("poseWeight", 1.0);
+    assertThatThrownBy(() -> WamRun.parseConfig(headOnly, tmp, "b.json")).hasMessageContaining("actionFromPose");
+    assertThat(d.actionFromPose()).isFalse();
+    assertThat(d.renderFrames()).isFalse();
+  }
+
+  private static Map<String, float[]> weights(WamTrainer trainer) {
+    Map<String, float[]> out = new HashMap<>();
+    for (Pair<String, Parameter> p : trainer.network().getParameters()) out.put(p.getKey(), p.getValue().getArray().toFloatArray());
+    return out;
+  }
+}
