@@ -61,6 +61,10 @@ public final class TrainingLoader {
   private final double loadSeconds;
   private final double decodeFramesPerSecond;
   private final RowRenderer renderer; // null: frames come from the decoded pages
+  private double jitterPixels, jitterRadians; // rendered frames only: the block moved per sample by up to this much
+  private long samplesDrawn; // seeds each sample's jitter, so a resumed run draws what an uninterrupted one did
+  private final float[] jittered = new float[3];
+  private final float[] jitter = new float[3];
 
   private TrainingLoader(LoaderConfig config, int frames, int stateDim, int actionDim, int frameBytes, float[] state,
       float[] action, RowLabels teacherChunk, RowLabels blockPose, FramePages images, int[] episodeStart, int[] episodeLength,
@@ -302,6 +306,7 @@ public final class TrainingLoader {
   public void skip(long batches) {
     if (batches < 0) throw new IllegalArgumentException("loader: cannot skip " + batches + " batches");
     for (long i = 0, n = batches * config.batchSize(); i < n; i++) rng.nextInt(frames);
+    samplesDrawn += batches * config.batchSize();
   }
 
   /**
@@ -313,6 +318,7 @@ public final class TrainingLoader {
     int h = config.historyFrames(), k = config.actionHorizon(), f = config.futureFrames(), stride = config.futureStride();
     for (int s = 0; s < config.batchSize(); s++) {
       int row = rng.nextInt(frames);
+      drawJitter(samplesDrawn++);
       int e = rowEpisode[row];
       int first = episodeStart[e], last = first + episodeLength[e] - 1;
       out.episode[s] = e;
@@ -324,6 +330,7 @@ public final class TrainingLoader {
       }
       if (blockPose != null && blockPose.has(row)) {
         blockPose.copy(row, out.blockPose, s * 3);
+        for (int i = 0; i < 3; i++) out.blockPose[s * 3 + i] += jitter[i]; // the pose the rendered frame shows
         out.hasBlockPose[s] = true;
       } else {
         out.hasBlockPose[s] = false;
@@ -351,8 +358,44 @@ public final class TrainingLoader {
   }
 
   private void frame(int row, byte[] out, int offset) {
-    if (renderer == null) images.copyTo(row, out, offset);
-    else renderer.render(state, row * stateDim, blockPose.values, row * 3, out, offset);
+    if (renderer == null) {
+      images.copyTo(row, out, offset);
+      return;
+    }
+    for (int i = 0; i < 3; i++) jittered[i] = blockPose.values[row * 3 + i] + jitter[i];
+    renderer.render(state, row * stateDim, jittered, 0, out, offset);
+  }
+
+  /** This sample's block offset, uniform in +-jitterPixels (x, y) and +-jitterRadians, from (seed, sample) alone. */
+  private void drawJitter(long sample) {
+    if (jitterPixels == 0 && jitterRadians == 0) return;
+    double[] bounds = {jitterPixels, jitterPixels, jitterRadians};
+    for (int i = 0; i < 3; i++) jitter[i] = (float) ((2 * unit(config.seed(), sample, i) - 1) * bounds[i]);
+  }
+
+  /** A uniform draw in [0, 1) from (seed, sample, k): SplitMix64's finaliser, allocation-free. */
+  private static double unit(long seed, long sample, int k) {
+    long x = seed * 0x9E3779B97F4A7C15L + sample * 3 + k + 0x632BE59BD9B4E019L;
+    x = (x ^ (x >>> 30)) * 0xBF58476D1CE4E5B9L;
+    x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL;
+    return ((x ^ (x >>> 31)) >>> 11) * 0x1.0p-53;
+  }
+
+  /**
+   * Moves the block of every rendered sample (all its frames alike, and its recorded pose with it) by a
+   * uniform offset of up to {@code pixels} in x and y and {@code radians} in angle: poses the data never
+   * visited, drawn exactly, against a perception that memorises the few it saw. Rendered frames only.
+   *
+   * @return this loader
+   */
+  public TrainingLoader jitterBlock(double pixels, double radians) {
+    if (renderer == null) throw new IllegalStateException("loader: only rendered frames can move the block");
+    if (!(pixels >= 0 && Double.isFinite(pixels)) || !(radians >= 0 && Double.isFinite(radians))) {
+      throw new IllegalArgumentException("loader: block jitter must be finite and >= 0, got " + pixels + " px, " + radians + " rad");
+    }
+    this.jitterPixels = pixels;
+    this.jitterRadians = radians;
+    return this;
   }
 
   /**

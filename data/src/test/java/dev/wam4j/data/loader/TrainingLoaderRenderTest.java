@@ -75,6 +75,59 @@ class TrainingLoaderRenderTest {
     }
   }
 
+  /** Like {@link #ROW_BYTES}, with the pose's x, y and angle x 10 as shorts, to read jitter back. */
+  static final RowRenderer POSE_SHORTS = new RowRenderer() {
+    @Override
+    public int frameBytes() {
+      return 6;
+    }
+
+    @Override
+    public void render(float[] state, int so, float[] pose, int po, byte[] out, int offset) {
+      for (int i = 0; i < 3; i++) {
+        int v = Math.round(pose[po + i] * (i == 2 ? 10 : 1));
+        out[offset + 2 * i] = (byte) (v >> 8);
+        out[offset + 2 * i + 1] = (byte) v;
+      }
+    }
+  };
+
+  private static int shortAt(byte[] b, int at) {
+    return (short) ((b[at] << 8) | (b[at + 1] & 0xff));
+  }
+
+  @Test
+  void aMovedBlockMovesInEveryFrameOfItsSampleAndInItsRecordedPoseAndAResumedRunDrawsTheSame() throws Exception {
+    Path ds = write("jitter", true);
+    LoaderConfig full = new LoaderConfig("observation.image", "observation.state", "action", 2, 3, 64, 7, 1, 2, 1);
+    LoaderConfig bare = new LoaderConfig(null, "observation.state", "action", 2, 3, 64, 7, 1, 0, 0);
+    TrainingLoader loader = TrainingLoader.load(ds, bare, null).renderingFrames(POSE_SHORTS, full, "ds").jitterBlock(30, 0.5);
+    TrainingBatch first = loader.newBatch(), second = loader.newBatch();
+    loader.sample(first);
+    loader.sample(second);
+    double spread = 0;
+    for (int s = 0; s < 64; s++) {
+      int t = first.frame[s];
+      float dx = first.blockPose[3 * s] - (10 + t), da = first.blockPose[3 * s + 2] - t;
+      assertThat(Math.abs(dx)).isLessThanOrEqualTo(30f);
+      assertThat(Math.abs(da)).isLessThanOrEqualTo(0.5f);
+      spread += Math.abs(dx);
+      for (int j = 0; j < 2; j++) { // each history frame shows its own row's pose moved by the sample's offset
+        int row = Math.max(0, t - 1 + j);
+        assertThat(shortAt(first.images, (s * 2 + j) * 6)).isEqualTo(Math.round(10 + row + dx));
+      }
+      int future = Math.min(3, t + 2);
+      assertThat(shortAt(first.futureImages, s * 6)).isEqualTo(Math.round(10 + future + dx));
+    }
+    assertThat(spread / 64).as("mean |dx|, uniform in +-30").isBetween(8.0, 22.0);
+    TrainingLoader resumed = TrainingLoader.load(ds, bare, null).renderingFrames(POSE_SHORTS, full, "ds").jitterBlock(30, 0.5);
+    resumed.skip(1);
+    TrainingBatch again = resumed.newBatch();
+    resumed.sample(again);
+    assertThat(again.blockPose).isEqualTo(second.blockPose);
+    assertThat(again.images).isEqualTo(second.images);
+  }
+
   @Test
   void renderingNeedsABlockPoseOnEveryRowAndNoDecodedFrames() throws Exception {
     Path plain = write("plain", false);

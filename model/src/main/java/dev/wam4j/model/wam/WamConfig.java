@@ -89,6 +89,12 @@ import java.util.List;
  * @param renderFrames draw each training frame from the row's recorded agent position and block pose
  *     instead of decoding the dataset's video: PushT frames exactly as the simulator shows them at run
  *     time, no compression loss; needs {@code teacher.block_pose} on every row (false)
+ * @param renderJitterPixels with {@code renderFrames}, each training sample's block moves (in all its frames,
+ *     and its recorded pose with it) by a uniform offset of up to this many workspace pixels in x and y:
+ *     poses the data never visited, against a pose head that memorises the ones it saw. The action labels
+ *     stay those of the unmoved state, so train the action head apart ({@code actionWeight} 0, then
+ *     {@code headOnly}) (0)
+ * @param renderJitterDegrees the same for the block's angle, degrees (0)
  */
 public record WamConfig(
     String dataset, String validationDataset, String init,
@@ -101,7 +107,7 @@ public record WamConfig(
     int logEverySteps, int checkpointEverySteps, int validationBatches, int threads, long seed, List<String> extraDatasets,
     int shiftPixels, int datasetEpisodes, int keypoints, int videoEvery, double poseWeight, boolean relativeActions,
     double actionScalePixels, double sampleNoise, boolean actionFromPose, double poseNoisePixels, double poseNoiseDegrees,
-    boolean headOnly, boolean renderFrames) {
+    boolean headOnly, boolean renderFrames, double renderJitterPixels, double renderJitterDegrees) {
 
   public WamConfig {
     extraDatasets = extraDatasets == null ? List.of() : List.copyOf(extraDatasets);
@@ -150,6 +156,9 @@ public record WamConfig(
     require(!actionFromPose || poseWeight > 0, "actionFromPose reads the pose head's output: it needs poseWeight > 0");
     weight("poseNoisePixels", poseNoisePixels);
     weight("poseNoiseDegrees", poseNoiseDegrees);
+    weight("renderJitterPixels", renderJitterPixels);
+    weight("renderJitterDegrees", renderJitterDegrees);
+    require(renderFrames || renderJitterPixels + renderJitterDegrees == 0, "renderJitterPixels and renderJitterDegrees move the block of rendered frames: they need renderFrames");
     require(!headOnly || (actionFromPose && actionWeight > 0), "headOnly trains the action head on recorded poses: it needs actionFromPose and actionWeight > 0");
   }
 
@@ -165,7 +174,7 @@ public record WamConfig(
         executeSteps, futureStride, futureFrames, latentChannels, encoderChannels, dynamicsChannels, dynamicsBlocks, featureSize, headWidth,
         headLayers, flowSamples, sampleSteps, actionWeight, videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps,
         gradClip, emaDecay, logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes,
-        keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, false, 3, 3, false, false);
+        keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, false, 3, 3, false, false, 0, 0);
   }
 
   /** Configs and checkpoints written before relative actions and the noise scale existed. */
@@ -212,7 +221,7 @@ public record WamConfig(
   public static WamConfig defaults() {
     return new WamConfig(null, null, null, "observation.image", "observation.state", "action", 96, 512,
         2, 16, 8, 4, 2, 8, 32, 64, 2, 256, 512, 3, 4, 10, 1, 1, 1,
-        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4, 0, 0, 1, 0, false, 100, 1, false, 3, 3, false, false);
+        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4, 0, 0, 1, 0, false, 100, 1, false, 3, 3, false, false, 0, 0);
   }
 
   /** Side of the latent frame (the tokenizer downsamples by 8). */
@@ -243,7 +252,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees);
   }
 
   /** The same config with other extra datasets. */
@@ -252,7 +261,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees);
   }
 
   /** The same config starting from another checkpoint ({@code init}) and training {@code steps} steps (DAgger's rounds). */
@@ -261,7 +270,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees);
   }
 
   /** The same config with other inference settings: actions executed per plan, Euler steps of the flow and its starting noise. */
@@ -271,7 +280,7 @@ public record WamConfig(
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
         logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery,
-        poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames);
+        poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees);
   }
 
   /**
@@ -292,6 +301,6 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees);
   }
 }

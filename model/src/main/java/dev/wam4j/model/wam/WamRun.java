@@ -213,6 +213,9 @@ public final class WamRun {
       }
       loader = TrainingLoader.concat(config.loaderConfig(config.seed(), 2), parts);
     }
+    if (config.renderJitterPixels() + config.renderJitterDegrees() > 0) {
+      loader.jitterBlock(config.renderJitterPixels(), Math.toRadians(config.renderJitterDegrees())); // training data only
+    }
     loader.skip(start); // the batches the checkpoint already trained on: a resumed run equals an uninterrupted one
     requireXy(loader, config.dataset());
     List<TrainingBatch> validation = new ArrayList<>();
