@@ -201,7 +201,7 @@ public final class TrainingLoader {
     for (TrainingLoader p : parts) {
       LoaderConfig c = p.config;
       if (p.stateDim != first.stateDim || p.actionDim != first.actionDim || p.frameBytes != first.frameBytes
-          || !c.withSeed(config.seed()).equals(config) || p.renderer != first.renderer) {
+          || !c.withSeed(config.seed()).equals(config) || (p.renderer == null) != (first.renderer == null)) {
         throw new IllegalArgumentException("loader: datasets differ in keys, history, horizon, batch, state/action size or frame size ("
             + c + " / " + p.stateDim + "," + p.actionDim + "," + p.frameBytes + " vs " + config + " / " + first.stateDim + ","
             + first.actionDim + "," + first.frameBytes + ")");
@@ -366,9 +366,26 @@ public final class TrainingLoader {
     renderer.render(state, row * stateDim, jittered, 0, out, offset);
   }
 
+  /**
+   * Checks that every row has a block pose ({@link #TEACHER_BLOCK_POSE}).
+   *
+   * @throws IllegalArgumentException naming {@code dataset}, {@code purpose} and the first row without one
+   */
+  public void requireBlockPoses(String dataset, String purpose) {
+    if (blockPose == null) {
+      throw new IllegalArgumentException(dataset + ": " + purpose + " needs the block pose '" + TEACHER_BLOCK_POSE + "' on every row; it has none");
+    }
+    for (int r = 0; r < frames; r++) {
+      if (!blockPose.has(r)) {
+        throw new IllegalArgumentException(dataset + ": " + purpose + " needs the block pose '" + TEACHER_BLOCK_POSE + "' on every row; row "
+            + r + " has none");
+      }
+    }
+  }
+
   /** This sample's block offset, uniform in +-jitterPixels (x, y) and +-jitterRadians, from (seed, sample) alone. */
   private void drawJitter(long sample) {
-    if (jitterPixels == 0 && jitterRadians == 0) return;
+    if (jitterPixels == 0 && jitterRadians == 0) return; // jitter stays all zeros
     double[] bounds = {jitterPixels, jitterPixels, jitterRadians};
     for (int i = 0; i < 3; i++) jitter[i] = (float) ((2 * unit(config.seed(), sample, i) - 1) * bounds[i]);
   }
@@ -395,6 +412,7 @@ public final class TrainingLoader {
     }
     this.jitterPixels = pixels;
     this.jitterRadians = radians;
+    java.util.Arrays.fill(jitter, 0f);
     return this;
   }
 
@@ -408,15 +426,7 @@ public final class TrainingLoader {
    */
   public TrainingLoader renderingFrames(RowRenderer renderer, LoaderConfig config, String dataset) {
     if (frameBytes != 0) throw new IllegalArgumentException(dataset + ": frames were decoded; load without an image key to render them");
-    if (blockPose == null) {
-      throw new IllegalArgumentException(dataset + ": rendering frames needs the block pose '" + TEACHER_BLOCK_POSE + "' on every row; it has none");
-    }
-    for (int r = 0; r < frames; r++) {
-      if (!blockPose.has(r)) {
-        throw new IllegalArgumentException(dataset + ": rendering frames needs the block pose '" + TEACHER_BLOCK_POSE + "' on every row; row "
-            + r + " has none");
-      }
-    }
+    requireBlockPoses(dataset, "rendering frames");
     if (stateDim < 2) throw new IllegalArgumentException(dataset + ": rendering frames needs the agent position (2 state values), has " + stateDim);
     return new TrainingLoader(config, frames, stateDim, actionDim, renderer.frameBytes(), state, action, teacherChunk, blockPose,
         new FramePages(frames, 0), episodeStart, episodeLength, loadSeconds, 0, renderer);

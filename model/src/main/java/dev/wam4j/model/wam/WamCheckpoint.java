@@ -430,6 +430,9 @@ public final class WamCheckpoint {
       if (!a.get(f).equals(b.get(f))) out.add(f + ": checkpoint " + a.get(f) + ", config " + b.get(f));
     }
     if (saved.hasPoseHead() != wanted.hasPoseHead()) out.add("poseHead (poseWeight > 0): checkpoint " + saved.hasPoseHead() + ", config " + wanted.hasPoseHead());
+    if (saved.actionFromPose() != wanted.actionFromPose()) {
+      out.add("actionFromPose: checkpoint " + saved.actionFromPose() + ", config " + wanted.actionFromPose());
+    }
     return out;
   }
 

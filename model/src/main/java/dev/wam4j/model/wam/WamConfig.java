@@ -159,6 +159,9 @@ public record WamConfig(
     weight("renderJitterPixels", renderJitterPixels);
     weight("renderJitterDegrees", renderJitterDegrees);
     require(renderFrames || renderJitterPixels + renderJitterDegrees == 0, "renderJitterPixels and renderJitterDegrees move the block of rendered frames: they need renderFrames");
+    require(renderJitterPixels + renderJitterDegrees == 0 || actionWeight == 0,
+        "renderJitterPixels and renderJitterDegrees move the block but not the action labels: train with actionWeight 0 (then headOnly)");
+    require(!headOnly || init != null || dataset == null, "headOnly trains the action head on a perception it does not train: set init");
     require(!headOnly || (actionFromPose && actionWeight > 0), "headOnly trains the action head on recorded poses: it needs actionFromPose and actionWeight > 0");
   }
 

@@ -169,7 +169,8 @@ final class WamNetwork extends AbstractBlock {
    * @param history latent frames of the history, (B, H*Z, 12, 12), oldest first
    * @param positions normalised agent positions, (B, H*2)
    * @param frames the history's frames (B*H, 3, 96, 96) in [-1, 1], read for keypoints (ignored without them)
-   * @return predicted future latent frames (B, F*Z, 12, 12) and the action head's condition (B, conditionSize)
+   * @return predicted future latent frames (B, F*Z, 12, 12), the action head's condition (B, conditionSize) and, with a
+   *     pose head, its raw estimate (B, 4)
    */
   NDList dynamics(ParameterStore ps, NDArray history, NDArray positions, NDArray frames, boolean training) {
     long b = history.getShape().get(0);
@@ -195,6 +196,7 @@ final class WamNetwork extends AbstractBlock {
       NDArray in = points == null ? feature : feature.concat(points.get(":, {}:", (long) (c.historyFrames() - 1) * 2 * c.keypoints()), 1);
       NDArray pose = poseHead.forward(ps, new NDList(in), training).singletonOrThrow();
       condition = c.actionFromPose() ? poseCondition(positions, pose) : condition.concat(pose, 1);
+      return new NDList(future, condition, pose);
     }
     return new NDList(future, condition);
   }
@@ -204,7 +206,10 @@ final class WamNetwork extends AbstractBlock {
    * block pose (B, 4: x, y in [-1, 1], cos, sin), estimated or, in training, recorded.
    */
   static NDArray poseCondition(NDArray positions, NDArray pose) {
-    return positions.concat(pose, 1);
+    // the estimate's (cos, sin) to unit length, as the recorded poses the head trains on are
+    NDArray angle = pose.get(":, 2:4");
+    NDArray length = angle.square().sum(new int[] {1}, true).sqrt().maximum(WamTrainer.scalar(pose.getManager(), 1e-3f));
+    return positions.concat(pose.get(":, 0:2"), 1).concat(angle.div(length), 1);
   }
 
   /**

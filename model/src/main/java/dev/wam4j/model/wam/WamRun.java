@@ -413,7 +413,12 @@ public final class WamRun {
   static TrainingLoader load(WamConfig config, String dataset, long seed, int episodes, java.util.function.LongConsumer progress)
       throws IOException {
     LoaderConfig full = config.loaderConfig(seed, 2);
-    if (!config.renderFrames() || config.headOnly()) return TrainingLoader.load(Path.of(dataset), full, episodes, progress);
+    if (config.headOnly()) {
+      TrainingLoader states = TrainingLoader.load(Path.of(dataset), full, episodes, progress);
+      states.requireBlockPoses(dataset, "headOnly (the action head reads the recorded pose)");
+      return states;
+    }
+    if (!config.renderFrames()) return TrainingLoader.load(Path.of(dataset), full, episodes, progress);
     LoaderConfig bare = new LoaderConfig(null, full.stateKey(), full.actionKey(), full.historyFrames(), full.actionHorizon(), full.batchSize(),
         seed, 2, 0, 0);
     return TrainingLoader.load(Path.of(dataset), bare, episodes, progress).renderingFrames(new PushTFrames(config.imageSize()), full, dataset);

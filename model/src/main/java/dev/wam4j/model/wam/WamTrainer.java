@@ -179,7 +179,7 @@ public final class WamTrainer implements AutoCloseable {
         poseTarget[4 * i + 2] = (float) Math.cos(batch.blockPose[3 * i + 2]);
         poseTarget[4 * i + 3] = (float) Math.sin(batch.blockPose[3 * i + 2]);
       }
-      NDArray predicted = dyn.get(1).get(":, {}:", (long) net.conditionSize() - WamNetwork.POSE_VALUES);
+      NDArray predicted = dyn.get(2);
       if (!training) lastPosePrediction = predicted.toFloatArray(); // read by poseErrors, for validation in pixels and degrees
       NDArray w = m.create(poseMask, new Shape(b, 1));
       NDArray err = predicted.sub(m.create(poseTarget, new Shape(b, WamNetwork.POSE_VALUES))).square().mul(w);
@@ -205,7 +205,7 @@ public final class WamTrainer implements AutoCloseable {
       NDArray condition = dyn.get(1);
       if (config.actionFromPose()) { // the recorded pose (plus noise) where there is one, else the estimate, held fixed
         NDArray recorded = m.create(recordedPoses(batch, rng, training), new Shape(b, WamNetwork.POSE_VALUES));
-        NDArray estimated = condition.get(":, {}:", (long) net.conditionSize() - WamNetwork.POSE_VALUES).stopGradient();
+        NDArray estimated = unshifted(m, dyn.get(2).stopGradient());
         NDArray w = m.create(poseMask, new Shape(b, 1));
         NDArray pose = recorded.mul(w).add(estimated.mul(w.neg().add(scalar(m, 1f))));
         condition = WamNetwork.poseCondition(pos, pose);
@@ -315,6 +315,20 @@ public final class WamTrainer implements AutoCloseable {
     NDArray actionLoss = v.sub(x1.sub(x0)).square().mul(w).sum().div(w.sum().maximum(scalar(m, 1f)));
     NDArray zero = m.create(0f);
     return new NDArray[] {actionLoss.mul(scalar(m, (float) config.actionWeight())), actionLoss, zero, zero, zero};
+  }
+
+  /**
+   * The pose head's estimates (B, 4) of shifted frames moved back by each sample's shift: the action head
+   * reads them beside unshifted positions.
+   */
+  private NDArray unshifted(NDManager m, NDArray estimated) {
+    float[] back = new float[config.batchSize() * WamNetwork.POSE_VALUES];
+    float perPixel = (float) (config.workspaceSize() / config.imageSize() / (config.workspaceSize() / 2));
+    for (int i = 0; i < config.batchSize(); i++) {
+      back[4 * i] = shiftX[i] * perPixel;
+      back[4 * i + 1] = shiftY[i] * perPixel;
+    }
+    return estimated.add(m.create(back, new Shape(config.batchSize(), WamNetwork.POSE_VALUES)));
   }
 
   /**

@@ -40,7 +40,10 @@ class PoseBottleneckTest {
         "encoderChannels", 8, "dynamicsChannels", 16, "dynamicsBlocks", 1, "featureSize", 32, "headWidth", 64, "headLayers", 2));
     fields.putAll(Map.of("batchSize", 8, "keypoints", 4, "poseWeight", 1.0, "actionFromPose", true, "learningRate", 3e-3, "threads", 2,
         "shiftPixels", 0));
-    for (int i = 0; i < overrides.length; i += 2) fields.put(overrides[i], Boolean.parseBoolean(overrides[i + 1]));
+    for (int i = 0; i < overrides.length; i += 2) {
+      String v = overrides[i + 1];
+      fields.put(overrides[i], v.equals("true") || v.equals("false") ? Boolean.parseBoolean(v) : v);
+    }
     fields.forEach((k, v) -> o.set(k, WamCheckpoint.JSON.valueToTree(v)));
     return WamRun.parseConfig(o, tmp, "test config");
   }
@@ -73,7 +76,7 @@ class PoseBottleneckTest {
       assertThat(p.network().conditionSize()).as("2 positions of 2 values, then x, y, cos, sin").isEqualTo(2 * 2 + 4);
       assertThat(p.plan(new byte[2 * 96 * 96 * 3], new float[] {100, 100, 116, 100}, false).actions()).hasSize(16);
     }
-    WamConfig head = config("headOnly", "true");
+    WamConfig head = config("headOnly", "true", "init", ckpt.toString());
     TrainingLoader states = WamRun.load(head, head.dataset(), 0, 0, null);
     assertThat(states.newBatch().images).as("a head-only run loads no frames").isEmpty();
     try (WamTrainer trainer = WamTrainer.create(head, states)) {
@@ -106,10 +109,24 @@ class PoseBottleneckTest {
     WamConfig d = WamConfig.defaults();
     ObjectNode noPose = WamCheckpoint.JSON.createObjectNode().put("dataset", "x").put("actionFromPose", true);
     assertThatThrownBy(() -> WamRun.parseConfig(noPose, tmp, "a.json")).hasMessageContaining("a.json").hasMessageContaining("poseWeight");
-    ObjectNode headOnly = WamCheckpoint.JSON.createObjectNode().put("dataset", "x").put("headOnly", true).put("poseWeight", 1.0);
+    ObjectNode headOnly = WamCheckpoint.JSON.createObjectNode().put("dataset", "x").put("headOnly", true).put("poseWeight", 1.0).put("init", "y");
     assertThatThrownBy(() -> WamRun.parseConfig(headOnly, tmp, "b.json")).hasMessageContaining("actionFromPose");
+    ObjectNode noInit = headOnly.deepCopy().put("actionFromPose", true).putNull("init");
+    assertThatThrownBy(() -> WamRun.parseConfig(noInit, tmp, "c.json")).hasMessageContaining("init");
+    ObjectNode jitterWithActions = WamCheckpoint.JSON.createObjectNode().put("dataset", "x").put("renderFrames", true).put("renderJitterPixels", 10);
+    assertThatThrownBy(() -> WamRun.parseConfig(jitterWithActions, tmp, "d.json")).hasMessageContaining("actionWeight 0");
+    ObjectNode jitterAlone = WamCheckpoint.JSON.createObjectNode().put("dataset", "x").put("renderJitterPixels", 10).put("actionWeight", 0);
+    assertThatThrownBy(() -> WamRun.parseConfig(jitterAlone, tmp, "e.json")).hasMessageContaining("renderFrames");
     assertThat(d.actionFromPose()).isFalse();
     assertThat(d.renderFrames()).isFalse();
+  }
+
+  @Test
+  void aHeadOnlyRunRefusesDataWithoutRecordedPosesWhenItLoads() throws IOException {
+    Path plain = Glide.write(tmp.resolve("plain"), false, false);
+    WamConfig head = config("headOnly", "true", "init", "unused");
+    assertThatThrownBy(() -> WamRun.load(head, plain.toString(), 0, 0, null)).hasMessageContaining(plain.toString())
+        .hasMessageContaining(TrainingLoader.TEACHER_BLOCK_POSE);
   }
 
   private static Map<String, float[]> weights(WamTrainer trainer) {
