@@ -377,6 +377,27 @@ public final class WamCheckpoint {
     weights.close();
   }
 
+  /**
+   * Loads checkpoint {@code dir}'s weights into a network whose action head reads the state another way
+   * ({@link WamConfig#poseFeatures}): every other weight is copied, the action head starts fresh.
+   */
+  static void loadPolicyWeightsWithFreshActionHead(Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
+    NDList weights = read(dir, POLICY_FILE, meta, manager);
+    List<String> names = new ArrayList<>(meta.parameters().keySet());
+    if (weights.size() != names.size()) {
+      throw new CheckpointException("checkpoint " + dir + ": " + POLICY_FILE + " holds " + weights.size() + " arrays, its meta names " + names.size());
+    }
+    Map<String, NDArray> byName = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) byName.put(names.get(i), weights.get(i));
+    for (Pair<String, Parameter> p : net.getParameters()) {
+      NDArray have = byName.remove(p.getKey());
+      if (WamNetwork.isActionHead(p.getKey())) continue;
+      if (have == null) throw new CheckpointException("checkpoint " + dir + " lacks weight " + p.getKey());
+      assign(dir, p, have);
+    }
+    weights.close();
+  }
+
   /** Restores raw weights, moments and moving average into {@code trainer} from checkpoint {@code dir}. */
   static void restore(Path dir, Meta meta, WamTrainer trainer) throws IOException {
     checkShapes(dir, meta, trainer.network());
@@ -433,6 +454,7 @@ public final class WamCheckpoint {
     if (saved.actionFromPose() != wanted.actionFromPose()) {
       out.add("actionFromPose: checkpoint " + saved.actionFromPose() + ", config " + wanted.actionFromPose());
     }
+    if (saved.poseFeatures() != wanted.poseFeatures()) out.add("poseFeatures: checkpoint " + saved.poseFeatures() + ", config " + wanted.poseFeatures());
     return out;
   }
 

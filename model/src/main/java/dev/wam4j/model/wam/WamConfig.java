@@ -95,6 +95,10 @@ import java.util.List;
  *     stay those of the unmoved state, so train the action head apart ({@code actionWeight} 0, then
  *     {@code headOnly}) (0)
  * @param renderJitterDegrees the same for the block's angle, degrees (0)
+ * @param poseFeatures with {@code actionFromPose}, how the head reads the state: 0 gives it the raw positions
+ *     and pose; N > 0 adds the agent's positions in the block's own frame and sines and cosines of every
+ *     coordinate at N octaves of frequency (Fourier features), because an MLP on raw coordinates learns
+ *     a smooth function of them and the teacher's action is a sharp one (which side of the T to push) (0)
  */
 public record WamConfig(
     String dataset, String validationDataset, String init,
@@ -107,7 +111,7 @@ public record WamConfig(
     int logEverySteps, int checkpointEverySteps, int validationBatches, int threads, long seed, List<String> extraDatasets,
     int shiftPixels, int datasetEpisodes, int keypoints, int videoEvery, double poseWeight, boolean relativeActions,
     double actionScalePixels, double sampleNoise, boolean actionFromPose, double poseNoisePixels, double poseNoiseDegrees,
-    boolean headOnly, boolean renderFrames, double renderJitterPixels, double renderJitterDegrees) {
+    boolean headOnly, boolean renderFrames, double renderJitterPixels, double renderJitterDegrees, int poseFeatures) {
 
   public WamConfig {
     extraDatasets = extraDatasets == null ? List.of() : List.copyOf(extraDatasets);
@@ -156,6 +160,8 @@ public record WamConfig(
     require(!actionFromPose || poseWeight > 0, "actionFromPose reads the pose head's output: it needs poseWeight > 0");
     weight("poseNoisePixels", poseNoisePixels);
     weight("poseNoiseDegrees", poseNoiseDegrees);
+    require(poseFeatures >= 0 && poseFeatures <= 12, "poseFeatures must lie in 0..12, got " + poseFeatures);
+    require(poseFeatures == 0 || actionFromPose, "poseFeatures encodes the pose the head reads: it needs actionFromPose");
     weight("renderJitterPixels", renderJitterPixels);
     weight("renderJitterDegrees", renderJitterDegrees);
     require(renderFrames || renderJitterPixels + renderJitterDegrees == 0, "renderJitterPixels and renderJitterDegrees move the block of rendered frames: they need renderFrames");
@@ -177,7 +183,7 @@ public record WamConfig(
         executeSteps, futureStride, futureFrames, latentChannels, encoderChannels, dynamicsChannels, dynamicsBlocks, featureSize, headWidth,
         headLayers, flowSamples, sampleSteps, actionWeight, videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps,
         gradClip, emaDecay, logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes,
-        keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, false, 3, 3, false, false, 0, 0);
+        keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, false, 3, 3, false, false, 0, 0, 0);
   }
 
   /** Configs and checkpoints written before relative actions and the noise scale existed. */
@@ -224,7 +230,7 @@ public record WamConfig(
   public static WamConfig defaults() {
     return new WamConfig(null, null, null, "observation.image", "observation.state", "action", 96, 512,
         2, 16, 8, 4, 2, 8, 32, 64, 2, 256, 512, 3, 4, 10, 1, 1, 1,
-        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4, 0, 0, 1, 0, false, 100, 1, false, 3, 3, false, false, 0, 0);
+        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4, 0, 0, 1, 0, false, 100, 1, false, 3, 3, false, false, 0, 0, 0);
   }
 
   /** Side of the latent frame (the tokenizer downsamples by 8). */
@@ -255,7 +261,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures);
   }
 
   /** The same config with other extra datasets. */
@@ -264,7 +270,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures);
   }
 
   /** The same config starting from another checkpoint ({@code init}) and training {@code steps} steps (DAgger's rounds). */
@@ -273,7 +279,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures);
   }
 
   /** The same config with other inference settings: actions executed per plan, Euler steps of the flow and its starting noise. */
@@ -283,7 +289,7 @@ public record WamConfig(
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
         logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery,
-        poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees);
+        poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures);
   }
 
   /**
@@ -304,6 +310,6 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures);
   }
 }

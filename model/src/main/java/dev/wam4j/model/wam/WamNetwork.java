@@ -149,7 +149,12 @@ final class WamNetwork extends AbstractBlock {
    * widens into this one: {@link WamCheckpoint#loadPolicyWeightsAddingKeypoints}).
    */
   int conditionSize() {
-    if (c.actionFromPose()) return c.historyFrames() * 2 + POSE_VALUES;
+    if (c.actionFromPose()) {
+      int raw = c.historyFrames() * 2 + POSE_VALUES;
+      if (c.poseFeatures() == 0) return raw;
+      int coordinates = c.historyFrames() * 2 + 2 + c.historyFrames() * 2; // positions, block x y, positions in the block's frame
+      return raw + c.historyFrames() * 2 + coordinates * 2 * c.poseFeatures();
+    }
     return c.featureSize() + c.historyFrames() * 2 + c.historyFrames() * 2 * c.keypoints() + (c.hasPoseHead() ? POSE_VALUES : 0);
   }
 
@@ -195,7 +200,7 @@ final class WamNetwork extends AbstractBlock {
     if (poseHead != null) {
       NDArray in = points == null ? feature : feature.concat(points.get(":, {}:", (long) (c.historyFrames() - 1) * 2 * c.keypoints()), 1);
       NDArray pose = poseHead.forward(ps, new NDList(in), training).singletonOrThrow();
-      condition = c.actionFromPose() ? poseCondition(positions, pose) : condition.concat(pose, 1);
+      condition = c.actionFromPose() ? poseCondition(positions, pose, c.poseFeatures()) : condition.concat(pose, 1);
       return new NDList(future, condition, pose);
     }
     return new NDList(future, condition);
@@ -205,11 +210,29 @@ final class WamNetwork extends AbstractBlock {
    * The action head's condition under {@link WamConfig#actionFromPose}: normalised positions (B, H*2) and a
    * block pose (B, 4: x, y in [-1, 1], cos, sin), estimated or, in training, recorded.
    */
-  static NDArray poseCondition(NDArray positions, NDArray pose) {
+  static NDArray poseCondition(NDArray positions, NDArray pose, int octaves) {
+    NDManager m = pose.getManager();
     // the estimate's (cos, sin) to unit length, as the recorded poses the head trains on are
     NDArray angle = pose.get(":, 2:4");
-    NDArray length = angle.square().sum(new int[] {1}, true).sqrt().maximum(WamTrainer.scalar(pose.getManager(), 1e-3f));
-    return positions.concat(pose.get(":, 0:2"), 1).concat(angle.div(length), 1);
+    NDArray length = angle.square().sum(new int[] {1}, true).sqrt().maximum(WamTrainer.scalar(m, 1e-3f));
+    NDArray cs = angle.div(length), xy = pose.get(":, 0:2");
+    NDArray raw = positions.concat(xy, 1).concat(cs, 1);
+    if (octaves == 0) return raw;
+    // the agent in the block's frame: R(-angle) (agent - block), for every history frame
+    long b = positions.getShape().get(0), h = positions.getShape().get(1) / 2;
+    NDArray agent = positions.reshape(b, h, 2);
+    NDArray dx = agent.get(":, :, 0").sub(xy.get(":, 0:1")), dy = agent.get(":, :, 1").sub(xy.get(":, 1:2"));
+    NDArray c = cs.get(":, 0:1"), s = cs.get(":, 1:2");
+    NDArray along = dx.mul(c).add(dy.mul(s)), across = dy.mul(c).sub(dx.mul(s));
+    NDArray relative = along.expandDims(2).concat(across.expandDims(2), 2).reshape(b, 2 * h);
+    NDArray coordinates = positions.concat(xy, 1).concat(relative, 1);
+    NDList parts = new NDList(raw, relative);
+    for (int k = 0; k < octaves; k++) {
+      NDArray scaled = coordinates.mul(WamTrainer.scalar(m, (float) (Math.PI * (1 << k))));
+      parts.add(scaled.sin());
+      parts.add(scaled.cos());
+    }
+    return NDArrays.concat(parts, 1);
   }
 
   /**

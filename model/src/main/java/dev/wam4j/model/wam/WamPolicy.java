@@ -157,6 +157,35 @@ public final class WamPolicy implements ChunkPolicy {
     return new Plan(actions, config.actionHorizon(), dreamFrames, offsets, (System.nanoTime() - t0) / 1e9, signals);
   }
 
+  /**
+   * The action head alone on a given block pose instead of the pose head's estimate: measures the head
+   * apart from perception (with the simulator's pose, which the policy never has at run time). Only for
+   * {@link WamConfig#actionFromPose} checkpoints.
+   *
+   * @param agentPositions the history's agent positions, workspace pixels, oldest first
+   * @param blockX block x, workspace pixels
+   * @param blockY block y, workspace pixels
+   * @param blockAngle block angle, radians
+   * @return the chunk, workspace pixels
+   */
+  float[] planFromPose(float[] agentPositions, double blockX, double blockY, double blockAngle) {
+    if (!config.actionFromPose()) throw new IllegalStateException("planFromPose: the checkpoint's head does not read the pose (actionFromPose false)");
+    int h = config.historyFrames(), a = net.actionValues();
+    WamTrainer.normalize(agentPositions, positions, config.workspaceSize());
+    for (int i = 0; i < a; i++) noise[i] = (float) (config.sampleNoise() * WamTrainer.gaussian(rng));
+    double half = config.workspaceSize() / 2;
+    float[] pose = {(float) (blockX / half - 1), (float) (blockY / half - 1), (float) Math.cos(blockAngle), (float) Math.sin(blockAngle)};
+    float[] actions;
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDManager m = model.getNDManager();
+      NDArray condition = WamNetwork.poseCondition(m.create(positions, new Shape(1, h * 2L)), m.create(pose, new Shape(1, 4)), config.poseFeatures());
+      actions = sample(m, new ParameterStore(m, false), noise, 1, condition);
+    }
+    ActionFrame.actions(config, actions, agentPositions);
+    return actions;
+  }
+
   /** {@code n} action chunks integrated along the flow from {@code noise} ({@code [n][actionValues]}), in [-1, 1] units. */
   private float[] sample(NDManager m, ParameterStore ps, float[] noise, int n, NDArray condition) {
     NDArray x = m.create(noise, new Shape(n, net.actionValues()));

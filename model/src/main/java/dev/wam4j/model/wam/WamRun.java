@@ -363,6 +363,13 @@ public final class WamRun {
     // the same network plus inputs appended to its action head's condition: keypoints (where it had none) and/or a pose head
     boolean addsKeypoints = !diffs.isEmpty() && diffs.stream().allMatch(d -> d.startsWith("keypoints:") || d.startsWith("poseHead"))
         && (meta.config().keypoints() == 0 || meta.config().keypoints() == trainer.config().keypoints()) && !meta.config().hasPoseHead();
+    // the same perception, its action head reading the state another way: the head starts fresh
+    boolean freshHead = !diffs.isEmpty() && diffs.stream().allMatch(d -> d.startsWith("poseFeatures:"));
+    if (freshHead) {
+      WamCheckpoint.loadPolicyWeightsWithFreshActionHead(dir, meta, trainer.network(), trainer.model().getNDManager());
+      trainer.optimizer().resetAverage();
+      return;
+    }
     if (!diffs.isEmpty() && !addsKeypoints) {
       throw new CheckpointException("init checkpoint " + dir + " has another architecture: " + String.join(", ", diffs));
     }

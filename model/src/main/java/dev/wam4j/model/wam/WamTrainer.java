@@ -208,7 +208,7 @@ public final class WamTrainer implements AutoCloseable {
         NDArray estimated = unshifted(m, dyn.get(2).stopGradient());
         NDArray w = m.create(poseMask, new Shape(b, 1));
         NDArray pose = recorded.mul(w).add(estimated.mul(w.neg().add(scalar(m, 1f))));
-        condition = WamNetwork.poseCondition(pos, pose);
+        condition = WamNetwork.poseCondition(pos, pose, config.poseFeatures());
       }
       condition = condition.repeat(0, k);
       NDArray v = net.velocity(ps, xt, t, condition, training);
@@ -302,7 +302,7 @@ public final class WamTrainer implements AutoCloseable {
       }
     }
     NDArray pose = m.create(recordedPoses(batch, rng, training), new Shape(b, WamNetwork.POSE_VALUES));
-    NDArray condition = WamNetwork.poseCondition(m.create(positions, new Shape(b, h * 2L)), pose).repeat(0, k);
+    NDArray condition = WamNetwork.poseCondition(m.create(positions, new Shape(b, h * 2L)), pose, config.poseFeatures()).repeat(0, k);
     for (int i = 0; i < noise.length; i++) noise[i] = (float) gaussian(rng);
     for (int i = 0; i < times.length; i++) times[i] = (float) rng.nextDouble();
     NDArray x1 = m.create(chunk, new Shape(b, a)).repeat(0, k);

@@ -8,6 +8,7 @@ import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wam4j.data.loader.TrainingBatch;
 import dev.wam4j.data.loader.TrainingLoader;
+import dev.wam4j.model.Engines;
 import dev.wam4j.sim.render.SceneRenderer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class PoseBottleneckTest {
         "shiftPixels", 0));
     for (int i = 0; i < overrides.length; i += 2) {
       String v = overrides[i + 1];
-      fields.put(overrides[i], v.equals("true") || v.equals("false") ? Boolean.parseBoolean(v) : v);
+      fields.put(overrides[i], v.equals("true") || v.equals("false") ? (Object) Boolean.parseBoolean(v) : v.matches("\\d+") ? (Object) Integer.parseInt(v) : v);
     }
     fields.forEach((k, v) -> o.set(k, WamCheckpoint.JSON.valueToTree(v)));
     return WamRun.parseConfig(o, tmp, "test config");
@@ -119,6 +120,55 @@ class PoseBottleneckTest {
     assertThatThrownBy(() -> WamRun.parseConfig(jitterAlone, tmp, "e.json")).hasMessageContaining("renderFrames");
     assertThat(d.actionFromPose()).isFalse();
     assertThat(d.renderFrames()).isFalse();
+  }
+
+  @Test
+  void poseFeaturesGiveTheAgentInTheBlocksFrameAndFourierFeaturesOfEveryCoordinate() {
+    try (ai.djl.ndarray.NDManager m = Engines.pytorch().newBaseManager()) {
+      double angle = 0.7, a = 0.3, b = -0.2; // the agent at block + R(angle) (a, b), in both history frames
+      float bx = 0.1f, by = -0.4f;
+      float ax = (float) (bx + Math.cos(angle) * a - Math.sin(angle) * b), ay = (float) (by + Math.sin(angle) * a + Math.cos(angle) * b);
+      ai.djl.ndarray.NDArray positions = m.create(new float[] {ax, ay, ax, ay}, new ai.djl.ndarray.types.Shape(1, 4));
+      // an estimate's (cos, sin) need not be unit length
+      ai.djl.ndarray.NDArray pose = m.create(new float[] {bx, by, (float) (2 * Math.cos(angle)), (float) (2 * Math.sin(angle))},
+          new ai.djl.ndarray.types.Shape(1, 4));
+      float[] raw = WamNetwork.poseCondition(positions, pose, 0).toFloatArray();
+      assertThat(raw).hasSize(8);
+      assertThat(raw[6]).isCloseTo((float) Math.cos(angle), org.assertj.core.data.Offset.offset(1e-6f));
+      float[] rich = WamNetwork.poseCondition(positions, pose, 3).toFloatArray();
+      assertThat(rich).hasSize(config("poseFeatures", "3").actionFromPose() ? 8 + 4 + 10 * 2 * 3 : 0);
+      for (int k = 0; k < 2; k++) {
+        assertThat(rich[8 + 2 * k]).as("along the block, frame %d", k).isCloseTo((float) a, org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(rich[9 + 2 * k]).as("across the block, frame %d", k).isCloseTo((float) b, org.assertj.core.data.Offset.offset(1e-5f));
+      }
+      // octave 1's sine of the block's x: sin(2 pi x)
+      assertThat(rich[12 + 10 * 2 + 4]).isCloseTo((float) Math.sin(2 * Math.PI * bx), org.assertj.core.data.Offset.offset(1e-5f));
+    }
+  }
+
+  @Test
+  void aHeadReadingPoseFeaturesStartsFreshOnTheCheckpointsPerception() throws IOException {
+    WamConfig raw = config();
+    Path ckpt = tmp.resolve("raw");
+    try (WamTrainer trainer = WamTrainer.create(raw, WamRun.load(raw, raw.dataset(), 0, 0, null))) {
+      trainer.step();
+      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
+    }
+    Map<String, float[]> saved;
+    try (WamPolicy p = WamPolicy.load(ckpt)) {
+      saved = new HashMap<>();
+      for (Pair<String, Parameter> w : p.network().getParameters()) saved.put(w.getKey(), w.getValue().getArray().toFloatArray());
+    }
+    WamConfig rich = config("poseFeatures", "4", "headOnly", "true", "init", ckpt.toString());
+    try (WamTrainer trainer = WamTrainer.create(rich, WamRun.load(rich, rich.dataset(), 0, 0, null))) {
+      WamRun.initialise(trainer, ckpt);
+      assertThat(trainer.network().conditionSize()).isEqualTo(8 + 4 + 10 * 2 * 4);
+      Map<String, float[]> loaded = weights(trainer);
+      for (String name : loaded.keySet()) {
+        if (!WamNetwork.isActionHead(name)) assertThat(loaded.get(name)).as(name).isEqualTo(saved.get(name));
+      }
+      assertThat(trainer.step().action()).isPositive();
+    }
   }
 
   @Test
