@@ -68,6 +68,10 @@ final class EvalCommand implements Callable<Integer> {
       description = "Scale of the noise the policy's action chunks are sampled from, 0..1; 0 plans deterministically (default: the checkpoint's sampleNoise).")
   Double sampleNoise;
 
+  @Option(names = "--true-pose", description = "Measure the action head alone: drive a pose-reading head (actionFromPose) with the "
+      + "simulator's true block pose instead of its estimate; prints coverage and successes only.")
+  boolean truePose;
+
   @Option(names = "--json", description = "Print JSON (config, results, per-seed list, provenance) instead of a summary.")
   boolean json;
 
@@ -101,6 +105,16 @@ final class EvalCommand implements Callable<Integer> {
       settings = new PlanSettings(executeSteps, sampleSteps, sampleNoise);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--execute-steps/--sample-steps/--sample-noise: " + e.getMessage(), e);
+    }
+    if (truePose) {
+      try (ChunkPolicy policy = load(checkpoint, settings)) {
+        if (!(policy instanceof dev.wam4j.model.wam.WamPolicy wam)) throw new IllegalArgumentException("--true-pose needs a world action model checkpoint");
+        var r = dev.wam4j.eval.TruePoseEvaluation.run(wam, range.first(), (int) (range.last() - range.first() + 1));
+        o.printf("eval %s seeds %d..%d, the head on the true pose: success %.1f%% (%d/%d), mean max coverage %.3f%n", checkpoint, r.firstSeed(),
+            r.firstSeed() + r.episodes() - 1, 100.0 * r.successes() / r.episodes(), r.successes(), r.episodes(), r.meanMaxCoverage());
+        o.flush();
+        return 0;
+      }
     }
     try (ChunkPolicy policy = load(checkpoint, settings)) {
       executed = policy.executeSteps();

@@ -168,7 +168,7 @@ public final class WamPolicy implements ChunkPolicy {
    * @param blockAngle block angle, radians
    * @return the chunk, workspace pixels
    */
-  float[] planFromPose(float[] agentPositions, double blockX, double blockY, double blockAngle) {
+  public float[] planFromPose(float[] agentPositions, double blockX, double blockY, double blockAngle) {
     if (!config.actionFromPose()) throw new IllegalStateException("planFromPose: the checkpoint's head does not read the pose (actionFromPose false)");
     int h = config.historyFrames(), a = net.actionValues();
     WamTrainer.normalize(agentPositions, positions, config.workspaceSize());
