@@ -62,4 +62,12 @@ class EvalCommandTest {
     assertThat(cli.run("sim", "expert", "--embodiment", "robot", "--execute-steps", "4")).isEqualTo(2);
     assertThat(cli.err.toString()).contains("--execute-steps needs --pose-noise");
   }
+
+  @Test
+  void truePoseDrivesTheShippedHeadWithTheSimulatorsPoseAndReportsItsScore() {
+    java.nio.file.Path model = Paths.root().resolve("models/pusht-wam");
+    assertThat(cli.run("eval", "--checkpoint", model.toString(), "--seeds", "200000..200000", "--true-pose", "--threads", "1")).isZero();
+    assertThat(cli.out.toString()).contains("the head on the true pose").contains("(").contains("mean max coverage 0.")
+        .contains("/1)");
+  }
 }

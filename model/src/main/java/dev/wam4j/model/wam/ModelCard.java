@@ -24,9 +24,18 @@ final class ModelCard {
         .append(c.futureStride()).append(" to ").append(c.futureStride() * c.futureFrames())
         .append(" steps ahead (its dream), and a flow-matching head that samples ").append(c.actionHorizon())
         .append("-step action chunks (").append(c.executeSteps()).append(" executed per plan).\n\n");
-    md.append("- Objective: action ").append(c.actionWeight()).append(", video ").append(c.videoWeight())
-        .append(", reconstruction ").append(c.reconWeight())
-        .append(c.predictsVideo() ? "" : " (action-only ablation: no video prediction)").append('\n');
+    if (c.headOnly()) {
+      md.append("- Objective (this stage): the action head alone, on the block poses the simulator recorded (headOnly); tokenizer, ")
+          .append("dynamics and pose head as initialised\n");
+    } else {
+      md.append("- Objective: action ").append(c.actionWeight()).append(", video ").append(c.videoWeight())
+          .append(", reconstruction ").append(c.reconWeight()).append(c.hasPoseHead() ? ", pose " + c.poseWeight() : "")
+          .append(c.predictsVideo() ? "" : " (action-only ablation: no video prediction)").append('\n');
+    }
+    if (c.actionFromPose()) {
+      md.append("- The action head reads the agent's positions and the block pose its pose head estimates from the frames")
+          .append(c.poseFeatures() > 0 ? " (with Fourier features at " + c.poseFeatures() + " octaves)" : "").append('\n');
+    }
     md.append("- Trained: ").append(meta.step()).append(" steps of batch ").append(c.batchSize())
         .append(String.format(" in %.1f min of wall time", meta.trainSeconds() / 60)).append('\n');
     md.append("- Seed: ").append(c.seed()).append('\n');

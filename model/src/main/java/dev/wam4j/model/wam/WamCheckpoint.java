@@ -146,9 +146,12 @@ public final class WamCheckpoint {
         if (stages == null || !stages.isArray()) throw new CheckpointException(compute + ": 'stages' (a list) is missing");
         for (JsonNode st : stages) around.add(new ComputeStage(st.path("name").asText(), st.path("seconds").asDouble(-1)));
       }
-      newestFirst.add(new ComputeStage(m.stage() + " " + run.getFileName() + " (" + m.step() + " steps)", m.trainSeconds()));
+      // a DAgger round's run folder is round-NN/train: name it by both
+      String runName = run.getParent() != null && run.getFileName().toString().equals("train")
+          ? run.getParent().getFileName() + "/train" : run.getFileName().toString();
+      newestFirst.add(new ComputeStage(m.stage() + " " + runName + " (" + m.step() + " steps)", m.trainSeconds()));
       if (m.data() != null && m.data().get("load_seconds") instanceof Number load) {
-        newestFirst.add(new ComputeStage("data loading for " + run.getFileName(), load.doubleValue()));
+        newestFirst.add(new ComputeStage("data loading for " + runName, load.doubleValue()));
       }
       for (int i = around.size() - 1; i >= 0; i--) newestFirst.add(around.get(i));
       init = m.data() == null ? null : m.data().get("init");
