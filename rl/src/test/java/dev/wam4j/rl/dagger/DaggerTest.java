@@ -129,9 +129,9 @@ class DaggerTest {
     java.util.List<dev.wam4j.model.wam.WamCheckpoint.ComputeStage> lineage = dev.wam4j.model.wam.WamCheckpoint.lineageCompute(
         first.last().checkpoint(), java.util.List.of());
     assertThat(lineage).extracting(dev.wam4j.model.wam.WamCheckpoint.ComputeStage::name).containsExactly(
-        "dagger round 0 rollouts and labels (2 episodes, beta 1.000)", "dagger round 0 validation (seeds 200000..200000)", "data loading for train",
-        "finetune train (4 steps)", "dagger round 1 rollouts and labels (2 episodes, beta 0.250)", "dagger round 1 validation (seeds 200000..200000)",
-        "data loading for train", "finetune train (4 steps)");
+        "dagger round 0 rollouts and labels (2 episodes, beta 1.000)", "dagger round 0 validation (seeds 200000..200000)",
+        "data loading for round-00/train", "finetune round-00/train (4 steps)", "dagger round 1 rollouts and labels (2 episodes, beta 0.250)",
+        "dagger round 1 validation (seeds 200000..200000)", "data loading for round-01/train", "finetune round-01/train (4 steps)");
     assertThat(lineage.stream().mapToDouble(dev.wam4j.model.wam.WamCheckpoint.ComputeStage::seconds).sum())
         .isCloseTo(first.seconds(), org.assertj.core.data.Offset.offset(1e-6));
 
