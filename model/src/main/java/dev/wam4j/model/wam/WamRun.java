@@ -363,8 +363,9 @@ public final class WamRun {
     // the same network plus inputs appended to its action head's condition: keypoints (where it had none) and/or a pose head
     boolean addsKeypoints = !diffs.isEmpty() && diffs.stream().allMatch(d -> d.startsWith("keypoints:") || d.startsWith("poseHead"))
         && (meta.config().keypoints() == 0 || meta.config().keypoints() == trainer.config().keypoints()) && !meta.config().hasPoseHead();
-    // the same perception, its action head reading the state another way: the head starts fresh
-    boolean freshHead = !diffs.isEmpty() && diffs.stream().allMatch(d -> d.startsWith("poseFeatures:"));
+    // the same perception, its action head reading the state another way or of another size: the head starts fresh
+    boolean freshHead = !diffs.isEmpty() && trainer.config().actionFromPose()
+        && diffs.stream().allMatch(d -> d.startsWith("poseFeatures:") || d.startsWith("headWidth:") || d.startsWith("headLayers:"));
     if (freshHead) {
       WamCheckpoint.loadPolicyWeightsWithFreshActionHead(dir, meta, trainer.network(), trainer.model().getNDManager());
       trainer.optimizer().resetAverage();

@@ -169,6 +169,14 @@ class PoseBottleneckTest {
       }
       assertThat(trainer.step().action()).isPositive();
     }
+    WamConfig wider = config("headWidth", "96", "headOnly", "true", "init", ckpt.toString());
+    try (WamTrainer trainer = WamTrainer.create(wider, WamRun.load(wider, wider.dataset(), 0, 0, null))) {
+      WamRun.initialise(trainer, ckpt); // a wider head starts fresh on the same perception
+      Map<String, float[]> loaded = weights(trainer);
+      for (String name : loaded.keySet()) {
+        if (!WamNetwork.isActionHead(name)) assertThat(loaded.get(name)).as(name).isEqualTo(saved.get(name));
+      }
+    }
   }
 
   @Test
