@@ -107,9 +107,12 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--execute-steps/--sample-steps/--sample-noise: " + e.getMessage(), e);
     }
     if (truePose) {
+      if (json || out != null || video != null) {
+        throw new IllegalArgumentException("--true-pose prints coverage and successes only: drop --json, --out and --video");
+      }
       try (ChunkPolicy policy = load(checkpoint, settings)) {
         if (!(policy instanceof dev.wam4j.model.wam.WamPolicy wam)) throw new IllegalArgumentException("--true-pose needs a world action model checkpoint");
-        var r = dev.wam4j.eval.TruePoseEvaluation.run(wam, range.first(), (int) (range.last() - range.first() + 1));
+        var r = dev.wam4j.eval.TruePoseEvaluation.run(wam, range.first(), Math.toIntExact(range.last() - range.first() + 1), maxSteps, policySeed);
         o.printf("eval %s seeds %d..%d, the head on the true pose: success %.1f%% (%d/%d), mean max coverage %.3f%n", checkpoint, r.firstSeed(),
             r.firstSeed() + r.episodes() - 1, 100.0 * r.successes() / r.episodes(), r.successes(), r.episodes(), r.meanMaxCoverage());
         o.flush();

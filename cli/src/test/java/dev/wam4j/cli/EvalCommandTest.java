@@ -69,5 +69,7 @@ class EvalCommandTest {
     assertThat(cli.run("eval", "--checkpoint", model.toString(), "--seeds", "200000..200000", "--true-pose", "--threads", "1")).isZero();
     assertThat(cli.out.toString()).contains("the head on the true pose").contains("(").contains("mean max coverage 0.")
         .contains("/1)");
+    assertThat(cli.run("eval", "--checkpoint", model.toString(), "--seeds", "200000..200000", "--true-pose", "--json")).isEqualTo(2);
+    assertThat(cli.err.toString()).contains("--true-pose").contains("--json");
   }
 }

@@ -148,6 +148,7 @@ public final class WamCheckpoint {
       }
       // a DAgger round's run folder is round-NN/train: name it by both
       String runName = run.getParent() != null && run.getFileName().toString().equals("train")
+          && run.getParent().getFileName() != null && run.getParent().getFileName().toString().matches("round-\\d+")
           ? run.getParent().getFileName() + "/train" : run.getFileName().toString();
       newestFirst.add(new ComputeStage(m.stage() + " " + runName + " (" + m.step() + " steps)", m.trainSeconds()));
       if (m.data() != null && m.data().get("load_seconds") instanceof Number load) {
@@ -398,6 +399,8 @@ public final class WamCheckpoint {
       if (have == null) throw new CheckpointException("checkpoint " + dir + " lacks weight " + p.getKey());
       assign(dir, p, have);
     }
+    byName.keySet().removeIf(WamNetwork::isActionHead); // the old head's layers: left behind on purpose
+    if (!byName.isEmpty()) throw new CheckpointException("checkpoint " + dir + " holds weights the network lacks: " + byName.keySet());
     weights.close();
   }
 

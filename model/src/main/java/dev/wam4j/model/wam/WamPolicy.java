@@ -171,6 +171,7 @@ public final class WamPolicy implements ChunkPolicy {
   public float[] planFromPose(float[] agentPositions, double blockX, double blockY, double blockAngle) {
     if (!config.actionFromPose()) throw new IllegalStateException("planFromPose: the checkpoint's head does not read the pose (actionFromPose false)");
     int h = config.historyFrames(), a = net.actionValues();
+    if (agentPositions.length != h * 2) throw new IllegalArgumentException("planFromPose: expected " + h + " positions, got " + agentPositions.length + " values");
     WamTrainer.normalize(agentPositions, positions, config.workspaceSize());
     for (int i = 0; i < a; i++) noise[i] = (float) (config.sampleNoise() * WamTrainer.gaussian(rng));
     double half = config.workspaceSize() / 2;
@@ -181,6 +182,9 @@ public final class WamPolicy implements ChunkPolicy {
       NDManager m = model.getNDManager();
       NDArray condition = WamNetwork.poseCondition(m.create(positions, new Shape(1, h * 2L)), m.create(pose, new Shape(1, 4)), config.poseFeatures());
       actions = sample(m, new ParameterStore(m, false), noise, 1, condition);
+    }
+    for (float v : actions) {
+      if (!Float.isFinite(v)) throw new IllegalStateException("planFromPose: the model produced a non-finite action " + v);
     }
     ActionFrame.actions(config, actions, agentPositions);
     return actions;
