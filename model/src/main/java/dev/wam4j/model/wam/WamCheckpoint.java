@@ -352,12 +352,7 @@ public final class WamCheckpoint {
    */
   static void loadPolicyWeightsAddingKeypoints(Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
     NDList weights = read(dir, POLICY_FILE, meta, manager);
-    List<String> names = new ArrayList<>(meta.parameters().keySet());
-    if (weights.size() != names.size()) {
-      throw new CheckpointException("checkpoint " + dir + ": " + POLICY_FILE + " holds " + weights.size() + " arrays, its meta names " + names.size());
-    }
-    Map<String, NDArray> byName = new LinkedHashMap<>();
-    for (int i = 0; i < names.size(); i++) byName.put(names.get(i), weights.get(i));
+    Map<String, NDArray> byName = byName(dir, meta, weights);
     boolean widened = false;
     for (Pair<String, Parameter> p : net.getParameters()) {
       NDArray have = byName.remove(p.getKey());
@@ -387,12 +382,7 @@ public final class WamCheckpoint {
    */
   static void loadPolicyWeightsWithFreshActionHead(Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
     NDList weights = read(dir, POLICY_FILE, meta, manager);
-    List<String> names = new ArrayList<>(meta.parameters().keySet());
-    if (weights.size() != names.size()) {
-      throw new CheckpointException("checkpoint " + dir + ": " + POLICY_FILE + " holds " + weights.size() + " arrays, its meta names " + names.size());
-    }
-    Map<String, NDArray> byName = new LinkedHashMap<>();
-    for (int i = 0; i < names.size(); i++) byName.put(names.get(i), weights.get(i));
+    Map<String, NDArray> byName = byName(dir, meta, weights);
     for (Pair<String, Parameter> p : net.getParameters()) {
       NDArray have = byName.remove(p.getKey());
       if (WamNetwork.isActionHead(p.getKey())) continue;
@@ -402,6 +392,17 @@ public final class WamCheckpoint {
     byName.keySet().removeIf(WamNetwork::isActionHead); // the old head's layers: left behind on purpose
     if (!byName.isEmpty()) throw new CheckpointException("checkpoint " + dir + " holds weights the network lacks: " + byName.keySet());
     weights.close();
+  }
+
+  /** A checkpoint's policy weights keyed by the parameter names its meta lists, in order. */
+  private static Map<String, NDArray> byName(Path dir, Meta meta, NDList weights) throws CheckpointException {
+    List<String> names = new ArrayList<>(meta.parameters().keySet());
+    if (weights.size() != names.size()) {
+      throw new CheckpointException("checkpoint " + dir + ": " + POLICY_FILE + " holds " + weights.size() + " arrays, its meta names " + names.size());
+    }
+    Map<String, NDArray> byName = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) byName.put(names.get(i), weights.get(i));
+    return byName;
   }
 
   /** Restores raw weights, moments and moving average into {@code trainer} from checkpoint {@code dir}. */

@@ -196,26 +196,15 @@ public final class WamTrainer implements AutoCloseable {
       reconLoss = net.decode(ps, current, training).sub(currentFrames).square().mean();
     }
     if (config.actionWeight() > 0) {
-      for (int i = 0; i < noise.length; i++) noise[i] = (float) gaussian(rng);
-      for (int i = 0; i < times.length; i++) times[i] = (float) rng.nextDouble();
-      NDArray x1 = m.create(chunk, new Shape(b, a)).repeat(0, k);
-      NDArray x0 = m.create(noise, new Shape((long) b * k, a));
-      NDArray t = m.create(times, new Shape((long) b * k, 1));
-      NDArray xt = x0.mul(t.neg().add(scalar(m, 1f))).add(x1.mul(t));
-      NDArray condition = dyn.get(1);
-      if (config.actionFromPose()) { // the recorded pose (plus noise) where there is one, else the estimate, held fixed
+      actionLoss = flowLoss(ps, m, rng, training, () -> {
+        if (!config.actionFromPose()) return dyn.get(1);
+        // the recorded pose (plus noise) where there is one, else the estimate, held fixed
         NDArray recorded = m.create(recordedPoses(batch, rng, training), new Shape(b, WamNetwork.POSE_VALUES));
         NDArray estimated = unshifted(m, dyn.get(2).stopGradient());
         NDArray w = m.create(poseMask, new Shape(b, 1));
         NDArray pose = recorded.mul(w).add(estimated.mul(w.neg().add(scalar(m, 1f))));
-        condition = WamNetwork.poseCondition(pos, pose, config.poseFeatures());
-      }
-      condition = condition.repeat(0, k);
-      NDArray v = net.velocity(ps, xt, t, condition, training);
-      NDArray w = m.create(mask, new Shape(b, config.actionHorizon(), 1)).repeat(0, k)
-          .broadcast((long) b * k, config.actionHorizon(), 2).reshape((long) b * k, a);
-      NDArray err = v.sub(x1.sub(x0)).square().mul(w);
-      actionLoss = err.sum().div(w.sum().maximum(scalar(m, 1f)));
+        return WamNetwork.poseCondition(pos, pose, config.poseFeatures());
+      });
     }
     NDArray total = actionLoss.mul(scalar(m, (float) config.actionWeight()))
         .add(videoLoss.mul(scalar(m, (float) config.videoWeight())))
@@ -294,25 +283,15 @@ public final class WamTrainer implements AutoCloseable {
    * positions and the recorded block pose (plus noise); nothing else is computed.
    */
   private NDArray[] headLosses(ParameterStore ps, NDManager m, TrainingBatch batch, SplittableRandom rng, boolean training) {
-    int b = config.batchSize(), h = config.historyFrames(), k = config.flowSamples(), a = net.actionValues();
+    int b = config.batchSize(), h = config.historyFrames();
     for (int i = 0; i < b; i++) {
       if (!batch.hasBlockPose[i]) {
         throw new IllegalStateException("wam trainer: headOnly needs the block pose on every row; sample " + i + " (episode "
             + batch.episode[i] + ", frame " + batch.frame[i] + ") has none");
       }
     }
-    NDArray pose = m.create(recordedPoses(batch, rng, training), new Shape(b, WamNetwork.POSE_VALUES));
-    NDArray condition = WamNetwork.poseCondition(m.create(positions, new Shape(b, h * 2L)), pose, config.poseFeatures()).repeat(0, k);
-    for (int i = 0; i < noise.length; i++) noise[i] = (float) gaussian(rng);
-    for (int i = 0; i < times.length; i++) times[i] = (float) rng.nextDouble();
-    NDArray x1 = m.create(chunk, new Shape(b, a)).repeat(0, k);
-    NDArray x0 = m.create(noise, new Shape((long) b * k, a));
-    NDArray t = m.create(times, new Shape((long) b * k, 1));
-    NDArray xt = x0.mul(t.neg().add(scalar(m, 1f))).add(x1.mul(t));
-    NDArray v = net.velocity(ps, xt, t, condition, training);
-    NDArray w = m.create(mask, new Shape(b, config.actionHorizon(), 1)).repeat(0, k)
-        .broadcast((long) b * k, config.actionHorizon(), 2).reshape((long) b * k, a);
-    NDArray actionLoss = v.sub(x1.sub(x0)).square().mul(w).sum().div(w.sum().maximum(scalar(m, 1f)));
+    NDArray actionLoss = flowLoss(ps, m, rng, training, () -> WamNetwork.poseCondition(m.create(positions, new Shape(b, h * 2L)),
+        m.create(recordedPoses(batch, rng, training), new Shape(b, WamNetwork.POSE_VALUES)), config.poseFeatures()));
     NDArray zero = m.create(0f);
     return new NDArray[] {actionLoss.mul(scalar(m, (float) config.actionWeight())), actionLoss, zero, zero, zero};
   }
@@ -329,6 +308,25 @@ public final class WamTrainer implements AutoCloseable {
       back[4 * i + 1] = shiftY[i] * perPixel;
     }
     return estimated.add(m.create(back, new Shape(config.batchSize(), WamNetwork.POSE_VALUES)));
+  }
+
+  /**
+   * The flow-matching action loss on this batch's chunks ({@link #chunk}, {@link #mask}): draws the noise and
+   * flow times, then the head's condition (B, conditionSize) from {@code condition}, repeated per flow sample.
+   */
+  private NDArray flowLoss(ParameterStore ps, NDManager m, SplittableRandom rng, boolean training,
+      java.util.function.Supplier<NDArray> condition) {
+    int b = config.batchSize(), k = config.flowSamples(), a = net.actionValues();
+    for (int i = 0; i < noise.length; i++) noise[i] = (float) gaussian(rng);
+    for (int i = 0; i < times.length; i++) times[i] = (float) rng.nextDouble();
+    NDArray x1 = m.create(chunk, new Shape(b, a)).repeat(0, k);
+    NDArray x0 = m.create(noise, new Shape((long) b * k, a));
+    NDArray t = m.create(times, new Shape((long) b * k, 1));
+    NDArray xt = x0.mul(t.neg().add(scalar(m, 1f))).add(x1.mul(t));
+    NDArray v = net.velocity(ps, xt, t, condition.get().repeat(0, k), training);
+    NDArray w = m.create(mask, new Shape(b, config.actionHorizon(), 1)).repeat(0, k)
+        .broadcast((long) b * k, config.actionHorizon(), 2).reshape((long) b * k, a);
+    return v.sub(x1.sub(x0)).square().mul(w).sum().div(w.sum().maximum(scalar(m, 1f)));
   }
 
   /**
