@@ -344,13 +344,13 @@ public final class WamCheckpoint {
   }
 
   /**
-   * Loads checkpoint {@code dir}'s weights into a network that adds keypoints and/or a pose head to its
-   * architecture: every weight of the same name and shape is copied; the action head's first layer,
+   * Loads checkpoint {@code dir}'s weights into a network that adds inputs to its action head (keypoints
+   * and/or a pose head, or angle harmonics): every weight of the same name and shape is copied; the action head's first layer,
    * which reads a longer condition (the new inputs are appended to it), gets the checkpoint's columns and
    * zeros for the new inputs, so the network starts out computing exactly what the checkpoint did; the
    * new layers keep their fresh initialisation.
    */
-  static void loadPolicyWeightsAddingKeypoints(Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
+  static void loadPolicyWeightsWideningHead(Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
     NDList weights = read(dir, POLICY_FILE, meta, manager);
     Map<String, NDArray> byName = byName(dir, meta, weights);
     boolean widened = false;
@@ -462,6 +462,9 @@ public final class WamCheckpoint {
       out.add("actionFromPose: checkpoint " + saved.actionFromPose() + ", config " + wanted.actionFromPose());
     }
     if (saved.poseFeatures() != wanted.poseFeatures()) out.add("poseFeatures: checkpoint " + saved.poseFeatures() + ", config " + wanted.poseFeatures());
+    if (saved.angleHarmonics() != wanted.angleHarmonics()) {
+      out.add("angleHarmonics: checkpoint " + saved.angleHarmonics() + ", config " + wanted.angleHarmonics());
+    }
     return out;
   }
 

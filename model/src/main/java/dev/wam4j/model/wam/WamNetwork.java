@@ -146,14 +146,14 @@ final class WamNetwork extends AbstractBlock {
    * Floats of the action head's condition: trunk feature, the history's normalised positions, (if on) its
    * keypoints and (if on) the predicted block pose, in that order; with {@link WamConfig#actionFromPose}
    * only the positions and the pose ({@link #poseCondition}) (so a checkpoint without the last two
-   * widens into this one: {@link WamCheckpoint#loadPolicyWeightsAddingKeypoints}).
+   * widens into this one: {@link WamCheckpoint#loadPolicyWeightsWideningHead}).
    */
   int conditionSize() {
     if (c.actionFromPose()) {
       int raw = c.historyFrames() * 2 + POSE_VALUES;
       if (c.poseFeatures() == 0) return raw;
       int coordinates = c.historyFrames() * 2 + 2 + c.historyFrames() * 2; // positions, block x y, positions in the block's frame
-      return raw + c.historyFrames() * 2 + coordinates * 2 * c.poseFeatures();
+      return raw + c.historyFrames() * 2 + coordinates * 2 * c.poseFeatures() + 2 * c.angleHarmonics();
     }
     return c.featureSize() + c.historyFrames() * 2 + c.historyFrames() * 2 * c.keypoints() + (c.hasPoseHead() ? POSE_VALUES : 0);
   }
@@ -200,7 +200,7 @@ final class WamNetwork extends AbstractBlock {
     if (poseHead != null) {
       NDArray in = points == null ? feature : feature.concat(points.get(":, {}:", (long) (c.historyFrames() - 1) * 2 * c.keypoints()), 1);
       NDArray pose = poseHead.forward(ps, new NDList(in), training).singletonOrThrow();
-      condition = c.actionFromPose() ? poseCondition(positions, pose, c.poseFeatures()) : condition.concat(pose, 1);
+      condition = c.actionFromPose() ? poseCondition(positions, pose, c.poseFeatures(), c.angleHarmonics()) : condition.concat(pose, 1);
       return new NDList(future, condition, pose);
     }
     return new NDList(future, condition);
@@ -208,9 +208,11 @@ final class WamNetwork extends AbstractBlock {
 
   /**
    * The action head's condition under {@link WamConfig#actionFromPose}: normalised positions (B, H*2) and a
-   * block pose (B, 4: x, y in [-1, 1], cos, sin), estimated or, in training, recorded.
+   * block pose (B, 4: x, y in [-1, 1], cos, sin), estimated or, in training, recorded; with {@code octaves}
+   * ({@link WamConfig#poseFeatures}) and {@code harmonics} ({@link WamConfig#angleHarmonics}) its Fourier features,
+   * the harmonics last so that a head trained without them can be widened with zero weights.
    */
-  static NDArray poseCondition(NDArray positions, NDArray pose, int octaves) {
+  static NDArray poseCondition(NDArray positions, NDArray pose, int octaves, int harmonics) {
     NDManager m = pose.getManager();
     // the estimate's (cos, sin) to unit length, as the recorded poses the head trains on are
     NDArray angle = pose.get(":, 2:4");
@@ -231,6 +233,15 @@ final class WamNetwork extends AbstractBlock {
       NDArray scaled = coordinates.mul(WamTrainer.scalar(m, (float) (Math.PI * (1 << k))));
       parts.add(scaled.sin());
       parts.add(scaled.cos());
+    }
+    // cos and sin of 2^k times the angle, by doubling: cos 2a = c^2 - s^2, sin 2a = 2 s c
+    NDArray hc = c, hs = s;
+    for (int k = 1; k <= harmonics; k++) {
+      NDArray nextC = hc.square().sub(hs.square()), nextS = hs.mul(hc).mul(WamTrainer.scalar(m, 2f));
+      hc = nextC;
+      hs = nextS;
+      parts.add(hc);
+      parts.add(hs);
     }
     return NDArrays.concat(parts, 1);
   }

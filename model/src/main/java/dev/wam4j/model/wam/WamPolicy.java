@@ -180,7 +180,7 @@ public final class WamPolicy implements ChunkPolicy {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDManager m = model.getNDManager();
-      NDArray condition = WamNetwork.poseCondition(m.create(positions, new Shape(1, h * 2L)), m.create(pose, new Shape(1, 4)), config.poseFeatures());
+      NDArray condition = WamNetwork.poseCondition(m.create(positions, new Shape(1, h * 2L)), m.create(pose, new Shape(1, 4)), config.poseFeatures(), config.angleHarmonics());
       actions = sample(m, new ParameterStore(m, false), noise, 1, condition);
     }
     for (float v : actions) {

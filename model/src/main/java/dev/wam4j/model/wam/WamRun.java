@@ -366,16 +366,19 @@ public final class WamRun {
     // the same perception, its action head reading the state another way or of another size: the head starts fresh
     boolean freshHead = !diffs.isEmpty() && trainer.config().actionFromPose()
         && diffs.stream().allMatch(d -> d.startsWith("poseFeatures:") || d.startsWith("headWidth:") || d.startsWith("headLayers:"));
+    // the same network, its action head reading more harmonics of the angle (appended last): widened with zeros
+    boolean addsHarmonics = !diffs.isEmpty() && diffs.stream().allMatch(d -> d.startsWith("angleHarmonics:"))
+        && meta.config().angleHarmonics() < trainer.config().angleHarmonics();
     if (freshHead) {
       WamCheckpoint.loadPolicyWeightsWithFreshActionHead(dir, meta, trainer.network(), trainer.model().getNDManager());
       trainer.optimizer().resetAverage();
       return;
     }
-    if (!diffs.isEmpty() && !addsKeypoints) {
+    if (!diffs.isEmpty() && !addsKeypoints && !addsHarmonics) {
       throw new CheckpointException("init checkpoint " + dir + " has another architecture: " + String.join(", ", diffs));
     }
-    if (addsKeypoints) { // it starts out computing what the checkpoint did
-      WamCheckpoint.loadPolicyWeightsAddingKeypoints(dir, meta, trainer.network(), trainer.model().getNDManager());
+    if (addsKeypoints || addsHarmonics) { // it starts out computing what the checkpoint did
+      WamCheckpoint.loadPolicyWeightsWideningHead(dir, meta, trainer.network(), trainer.model().getNDManager());
     } else {
       WamCheckpoint.loadPolicyWeights(dir, meta, trainer.network(), trainer.model().getNDManager());
     }

@@ -203,7 +203,7 @@ public final class WamTrainer implements AutoCloseable {
         NDArray estimated = unshifted(m, dyn.get(2).stopGradient());
         NDArray w = m.create(poseMask, new Shape(b, 1));
         NDArray pose = recorded.mul(w).add(estimated.mul(w.neg().add(scalar(m, 1f))));
-        return WamNetwork.poseCondition(pos, pose, config.poseFeatures());
+        return WamNetwork.poseCondition(pos, pose, config.poseFeatures(), config.angleHarmonics());
       });
     }
     NDArray total = actionLoss.mul(scalar(m, (float) config.actionWeight()))
@@ -291,7 +291,7 @@ public final class WamTrainer implements AutoCloseable {
       }
     }
     NDArray actionLoss = flowLoss(ps, m, rng, training, () -> WamNetwork.poseCondition(m.create(positions, new Shape(b, h * 2L)),
-        m.create(recordedPoses(batch, rng, training), new Shape(b, WamNetwork.POSE_VALUES)), config.poseFeatures()));
+        m.create(recordedPoses(batch, rng, training), new Shape(b, WamNetwork.POSE_VALUES)), config.poseFeatures(), config.angleHarmonics()));
     NDArray zero = m.create(0f);
     return new NDArray[] {actionLoss.mul(scalar(m, (float) config.actionWeight())), actionLoss, zero, zero, zero};
   }

@@ -132,10 +132,10 @@ class PoseBottleneckTest {
       // an estimate's (cos, sin) need not be unit length
       ai.djl.ndarray.NDArray pose = m.create(new float[] {bx, by, (float) (2 * Math.cos(angle)), (float) (2 * Math.sin(angle))},
           new ai.djl.ndarray.types.Shape(1, 4));
-      float[] raw = WamNetwork.poseCondition(positions, pose, 0).toFloatArray();
+      float[] raw = WamNetwork.poseCondition(positions, pose, 0, 0).toFloatArray();
       assertThat(raw).hasSize(8);
       assertThat(raw[6]).isCloseTo((float) Math.cos(angle), org.assertj.core.data.Offset.offset(1e-6f));
-      float[] rich = WamNetwork.poseCondition(positions, pose, 3).toFloatArray();
+      float[] rich = WamNetwork.poseCondition(positions, pose, 3, 0).toFloatArray();
       assertThat(rich).hasSize(config("poseFeatures", "3").actionFromPose() ? 8 + 4 + 10 * 2 * 3 : 0);
       for (int k = 0; k < 2; k++) {
         assertThat(rich[8 + 2 * k]).as("along the block, frame %d", k).isCloseTo((float) a, org.assertj.core.data.Offset.offset(1e-5f));
@@ -176,6 +176,81 @@ class PoseBottleneckTest {
       for (String name : loaded.keySet()) {
         if (!WamNetwork.isActionHead(name)) assertThat(loaded.get(name)).as(name).isEqualTo(saved.get(name));
       }
+    }
+  }
+
+  @Test
+  void angleHarmonicsAppendCosineAndSineOfTheDoubledAnglesLast() {
+    try (ai.djl.ndarray.NDManager m = Engines.pytorch().newBaseManager()) {
+      double angle = 0.7;
+      ai.djl.ndarray.NDArray positions = m.create(new float[] {0.2f, 0.1f, 0.2f, 0.1f}, new ai.djl.ndarray.types.Shape(1, 4));
+      ai.djl.ndarray.NDArray pose = m.create(new float[] {0.1f, -0.4f, (float) (3 * Math.cos(angle)), (float) (3 * Math.sin(angle))},
+          new ai.djl.ndarray.types.Shape(1, 4));
+      float[] plain = WamNetwork.poseCondition(positions, pose, 3, 0).toFloatArray();
+      float[] harmonics = WamNetwork.poseCondition(positions, pose, 3, 3).toFloatArray();
+      assertThat(harmonics).hasSize(plain.length + 6);
+      assertThat(java.util.Arrays.copyOf(harmonics, plain.length)).isEqualTo(plain);
+      for (int k = 1; k <= 3; k++) {
+        int at = plain.length + 2 * (k - 1);
+        assertThat(harmonics[at]).as("cos %d a", 1 << k).isCloseTo((float) Math.cos((1 << k) * angle), org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(harmonics[at + 1]).as("sin %d a", 1 << k).isCloseTo((float) Math.sin((1 << k) * angle), org.assertj.core.data.Offset.offset(1e-5f));
+      }
+    }
+    WamConfig rich = config("poseFeatures", "3", "angleHarmonics", "3");
+    assertThat(new WamNetwork(rich).conditionSize()).isEqualTo(8 + 4 + 10 * 2 * 3 + 6);
+    assertThatThrownBy(() -> config("angleHarmonics", "2")).hasMessageContaining("poseFeatures");
+  }
+
+  @Test
+  void aHeadWidenedWithAngleHarmonicsStartsOutComputingWhatTheCheckpointDid() throws IOException {
+    Path base = tmp.resolve("base"), ckpt = tmp.resolve("fourier");
+    WamConfig raw = config();
+    try (WamTrainer trainer = WamTrainer.create(raw, WamRun.load(raw, raw.dataset(), 0, 0, null))) {
+      trainer.step();
+      WamCheckpoint.save(trainer, base, "finetune", Map.of(), Map.of(), 1.0, false);
+    }
+    WamConfig fourier = config("poseFeatures", "2", "headOnly", "true", "init", base.toString());
+    try (WamTrainer trainer = WamTrainer.create(fourier, WamRun.load(fourier, fourier.dataset(), 0, 0, null))) {
+      WamRun.initialise(trainer, base);
+      trainer.step();
+      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
+    }
+    Map<String, float[]> saved = new HashMap<>();
+    try (WamPolicy p = WamPolicy.load(ckpt)) {
+      for (Pair<String, Parameter> w : p.network().getParameters()) saved.put(w.getKey(), w.getValue().getArray().toFloatArray());
+    }
+    WamConfig wider = config("poseFeatures", "2", "angleHarmonics", "4", "headOnly", "true", "init", ckpt.toString());
+    try (WamTrainer trainer = WamTrainer.create(wider, WamRun.load(wider, wider.dataset(), 0, 0, null))) {
+      WamRun.initialise(trainer, ckpt);
+      int widened = 0;
+      for (Pair<String, Parameter> p : trainer.network().getParameters()) {
+        float[] now = p.getValue().getArray().toFloatArray(), before = saved.get(p.getKey());
+        if (now.length == before.length) {
+          assertThat(now).as(p.getKey()).isEqualTo(before);
+          continue;
+        }
+        long rows = p.getValue().getArray().getShape().get(0), in = p.getValue().getArray().getShape().get(1);
+        int oldIn = (int) (before.length / rows);
+        assertThat(in - oldIn).as("new inputs of " + p.getKey()).isEqualTo(2 * 4);
+        for (int r = 0; r < rows; r++) {
+          for (int col = 0; col < in; col++) {
+            float want = col < oldIn ? before[r * oldIn + col] : 0f;
+            assertThat(now[(int) (r * in + col)]).isEqualTo(want);
+          }
+        }
+        widened++;
+      }
+      assertThat(widened).as("layers widened").isEqualTo(1);
+      assertThat(trainer.step().action()).isPositive();
+    }
+    Path four = tmp.resolve("four");
+    try (WamTrainer trainer = WamTrainer.create(wider, WamRun.load(wider, wider.dataset(), 0, 0, null))) {
+      WamRun.initialise(trainer, ckpt);
+      WamCheckpoint.save(trainer, four, "finetune", Map.of(), Map.of(), 1.0, false);
+    }
+    WamConfig narrower = config("poseFeatures", "2", "headOnly", "true", "init", four.toString());
+    try (WamTrainer trainer = WamTrainer.create(narrower, WamRun.load(narrower, narrower.dataset(), 0, 0, null))) {
+      assertThatThrownBy(() -> WamRun.initialise(trainer, four)).hasMessageContaining("angleHarmonics: checkpoint 4, config 0");
     }
   }
 
