@@ -72,6 +72,11 @@ final class EvalCommand implements Callable<Integer> {
       + "simulator's true block pose instead of its estimate; prints coverage and successes only.")
   boolean truePose;
 
+  @Option(names = "--perception-near-goal", paramLabel = "COVERAGE",
+      description = "Measure the perception alone: a pose-reading checkpoint's pose estimate against the simulator's pose on every state "
+          + "of the scripted expert's episodes (--seeds) with at least this coverage, e.g. 0.8; prints the errors only.")
+  Double perceptionNearGoal;
+
   @Option(names = "--json", description = "Print JSON (config, results, per-seed list, provenance) instead of a summary.")
   boolean json;
 
@@ -105,6 +110,20 @@ final class EvalCommand implements Callable<Integer> {
       settings = new PlanSettings(executeSteps, sampleSteps, sampleNoise);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--execute-steps/--sample-steps/--sample-noise: " + e.getMessage(), e);
+    }
+    if (perceptionNearGoal != null) {
+      if (truePose || json || out != null || video != null) {
+        throw new IllegalArgumentException("--perception-near-goal prints the pose errors only: drop --true-pose, --json, --out and --video");
+      }
+      try (ChunkPolicy policy = load(checkpoint, settings)) {
+        if (!(policy instanceof dev.wam4j.model.wam.WamPolicy wam)) throw new IllegalArgumentException("--perception-near-goal needs a world action model checkpoint");
+        var r = dev.wam4j.eval.PerceptionNearGoal.run(wam, range.first(), Math.toIntExact(range.last() - range.first() + 1), perceptionNearGoal);
+        o.printf("eval %s seeds %d..%d, perception on %d expert states with coverage >= %.2f: rms %.2f px per axis, %.2f deg; "
+            + "bias x %+.2f px, y %+.2f px, %+.2f deg; p90 %.2f px, %.2f deg%n", checkpoint, range.first(), range.last(), r.states(),
+            perceptionNearGoal, r.rmsPixels(), r.rmsDegrees(), r.biasXPixels(), r.biasYPixels(), r.biasDegrees(), r.p90Pixels(), r.p90Degrees());
+        o.flush();
+        return 0;
+      }
     }
     if (truePose) {
       if (json || out != null || video != null) {

@@ -158,6 +158,37 @@ public final class WamPolicy implements ChunkPolicy {
   }
 
   /**
+   * The pose head's estimate of the block's pose from an observation: the perception a pose-reading head
+   * ({@link WamConfig#actionFromPose}) acts on, for measuring it against the simulator's pose.
+   *
+   * @param images the history's frames, as {@link #plan}
+   * @param agentPositions the history's agent positions, workspace pixels, oldest first
+   * @return x, y (workspace pixels) and angle (radians, in (-pi, pi])
+   * @throws IllegalStateException when the checkpoint has no pose head
+   */
+  public double[] estimatePose(byte[] images, float[] agentPositions) {
+    if (!config.hasPoseHead()) throw new IllegalStateException("estimatePose: the checkpoint has no pose head (poseWeight 0)");
+    int h = config.historyFrames(), size = config.imageSize(), z = config.latentChannels(), s = config.latentSize();
+    if (images.length != h * size * size * 3 || agentPositions.length != h * 2) {
+      throw new IllegalArgumentException("estimatePose: expected " + h + " frames of " + size + "x" + size + "x3 and " + h
+          + " positions, got " + images.length + " image bytes and " + agentPositions.length + " position values");
+    }
+    WamTrainer.normalize(agentPositions, positions, config.workspaceSize());
+    float[] pose;
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDManager m = model.getNDManager();
+      ParameterStore ps = new ParameterStore(m, false);
+      NDArray frames = WamTrainer.frames(m, imagesBuffer, images, h, size);
+      NDArray encoded = net.encode(ps, frames, false);
+      pose = net.dynamics(ps, encoded.reshape(1, (long) h * z, s, s), m.create(positions, new Shape(1, h * 2L)), frames, false).get(2)
+          .toFloatArray();
+    }
+    double half = config.workspaceSize() / 2;
+    return new double[] {(pose[0] + 1) * half, (pose[1] + 1) * half, Math.atan2(pose[3], pose[2])};
+  }
+
+  /**
    * The action head alone on a given block pose instead of the pose head's estimate: measures the head
    * apart from perception (with the simulator's pose, which the policy never has at run time). Only for
    * {@link WamConfig#actionFromPose} checkpoints.
