@@ -34,7 +34,10 @@ final class ModelCard {
     }
     if (c.actionFromPose()) {
       md.append("- The action head reads the agent's positions and the block pose its pose head estimates from the frames")
-          .append(c.poseFeatures() > 0 ? " (with Fourier features at " + c.poseFeatures() + " octaves)" : "").append('\n');
+          .append(c.poseFeatures() > 0 ? " (with Fourier features at " + c.poseFeatures() + " octaves" : "")
+          .append(c.angleHarmonics() > 0 ? " and " + c.angleHarmonics() + " doublings of the angle" : "").append(c.poseFeatures() > 0 ? ")" : "")
+          .append(c.headOnly() ? "; trained on recorded poses with noise " + c.poseNoisePixels() + " px, " + c.poseNoiseDegrees() + " degrees" : "")
+          .append('\n');
     }
     md.append("- Trained: ").append(meta.step()).append(" steps of batch ").append(c.batchSize())
         .append(String.format(" in %.1f min of wall time", meta.trainSeconds() / 60)).append('\n');
