@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -112,11 +114,24 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--execute-steps/--sample-steps/--sample-noise: " + e.getMessage(), e);
     }
     if (perceptionNearGoal != null) {
-      if (truePose || json || out != null || video != null) {
-        throw new IllegalArgumentException("--perception-near-goal prints the pose errors only: drop --true-pose, --json, --out and --video");
+      List<String> extra = new ArrayList<>();
+      if (truePose) extra.add("--true-pose");
+      if (json) extra.add("--json");
+      if (out != null) extra.add("--out");
+      if (video != null) extra.add("--video");
+      if (!extra.isEmpty()) throw new IllegalArgumentException("--perception-near-goal prints the pose errors only: drop " + String.join(", ", extra));
+      if (!spec.commandLine().getParseResult().hasMatchedOption("--seeds")) {
+        // the default seeds are the protocol's, which only the shipped model's one evaluation may touch
+        throw new IllegalArgumentException("--perception-near-goal needs --seeds (validation seeds, e.g. 200000..200019)");
+      }
+      if (!(perceptionNearGoal >= 0 && perceptionNearGoal < 1)) {
+        throw new IllegalArgumentException("--perception-near-goal must lie in [0, 1), got " + perceptionNearGoal);
       }
       try (ChunkPolicy policy = load(checkpoint, settings)) {
-        if (!(policy instanceof dev.wam4j.model.wam.WamPolicy wam)) throw new IllegalArgumentException("--perception-near-goal needs a world action model checkpoint");
+        if (!(policy instanceof dev.wam4j.model.wam.WamPolicy wam)) {
+          throw new IllegalArgumentException("--perception-near-goal needs a world action model checkpoint; " + checkpoint + " holds a "
+              + policy.getClass().getSimpleName());
+        }
         var r = dev.wam4j.eval.PerceptionNearGoal.run(wam, range.first(), Math.toIntExact(range.last() - range.first() + 1), perceptionNearGoal);
         o.printf("eval %s seeds %d..%d, perception on %d expert states with coverage >= %.2f: rms %.2f px per axis, %.2f deg; "
             + "bias x %+.2f px, y %+.2f px, %+.2f deg; p90 %.2f px, %.2f deg%n", checkpoint, range.first(), range.last(), r.states(),

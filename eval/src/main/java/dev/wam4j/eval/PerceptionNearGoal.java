@@ -47,7 +47,10 @@ public final class PerceptionNearGoal {
    * @throws IllegalArgumentException when the checkpoint has no pose head, or no step qualified
    */
   public static Result run(WamPolicy policy, long firstSeed, int count, double minCoverage) {
-    if (!policy.config().hasPoseHead()) throw new IllegalArgumentException("perception near the goal needs a checkpoint with a pose head (poseWeight > 0)");
+    if (!policy.config().hasPoseHead()) {
+      throw new IllegalArgumentException("perception near the goal needs a checkpoint with a pose head (poseWeight > 0); this one's poseWeight is "
+          + policy.config().poseWeight());
+    }
     if (count < 1) throw new IllegalArgumentException("perception near the goal: count must be >= 1, got " + count);
     if (!(minCoverage >= 0 && minCoverage < 1)) throw new IllegalArgumentException("perception near the goal: minCoverage must lie in [0, 1), got " + minCoverage);
     Scene scene = Scene.pushT();
@@ -96,7 +99,7 @@ public final class PerceptionNearGoal {
         + " reached coverage " + minCoverage);
     Arrays.sort(lengths, 0, n);
     Arrays.sort(angles, 0, n);
-    int p90 = Math.min(n - 1, (int) Math.floor(0.9 * n));
+    int p90 = Math.max(0, (int) Math.ceil(0.9 * n) - 1); // nearest rank
     return new Result(n, Math.sqrt((sxx + syy) / (2.0 * n)), Math.sqrt(saa / n), sx / n, sy / n, sa / n, lengths[p90], angles[p90]);
   }
 

@@ -170,8 +170,8 @@ public final class WamPolicy implements ChunkPolicy {
     if (!config.hasPoseHead()) throw new IllegalStateException("estimatePose: the checkpoint has no pose head (poseWeight 0)");
     int h = config.historyFrames(), size = config.imageSize(), z = config.latentChannels(), s = config.latentSize();
     if (images.length != h * size * size * 3 || agentPositions.length != h * 2) {
-      throw new IllegalArgumentException("estimatePose: expected " + h + " frames of " + size + "x" + size + "x3 and " + h
-          + " positions, got " + images.length + " image bytes and " + agentPositions.length + " position values");
+      throw new IllegalArgumentException("estimatePose: expected " + h * size * size * 3 + " image bytes (" + h + " frames of " + size + "x"
+          + size + "x3) and " + h * 2 + " position values, got " + images.length + " and " + agentPositions.length);
     }
     WamTrainer.normalize(agentPositions, positions, config.workspaceSize());
     float[] pose;

@@ -364,11 +364,13 @@ public final class WamRun {
     boolean addsKeypoints = !diffs.isEmpty() && diffs.stream().allMatch(d -> d.startsWith("keypoints:") || d.startsWith("poseHead"))
         && (meta.config().keypoints() == 0 || meta.config().keypoints() == trainer.config().keypoints()) && !meta.config().hasPoseHead();
     // the same perception, its action head reading the state another way or of another size: the head starts fresh
-    boolean freshHead = !diffs.isEmpty() && trainer.config().actionFromPose()
-        && diffs.stream().allMatch(d -> d.startsWith("poseFeatures:") || d.startsWith("headWidth:") || d.startsWith("headLayers:"));
     // the same network, its action head reading more harmonics of the angle (appended last): widened with zeros
     boolean addsHarmonics = !diffs.isEmpty() && diffs.stream().allMatch(d -> d.startsWith("angleHarmonics:"))
         && meta.config().angleHarmonics() < trainer.config().angleHarmonics();
+    boolean freshHead = !diffs.isEmpty() && !addsHarmonics && trainer.config().actionFromPose()
+        && diffs.stream().allMatch(d -> d.startsWith("poseFeatures:") || d.startsWith("headWidth:") || d.startsWith("headLayers:")
+            || d.startsWith("angleHarmonics:"))
+        && diffs.stream().anyMatch(d -> !d.startsWith("angleHarmonics:"));
     if (freshHead) {
       WamCheckpoint.loadPolicyWeightsWithFreshActionHead(dir, meta, trainer.network(), trainer.model().getNDManager());
       trainer.optimizer().resetAverage();

@@ -199,6 +199,7 @@ class PoseBottleneckTest {
     WamConfig rich = config("poseFeatures", "3", "angleHarmonics", "3");
     assertThat(new WamNetwork(rich).conditionSize()).isEqualTo(8 + 4 + 10 * 2 * 3 + 6);
     assertThatThrownBy(() -> config("angleHarmonics", "2")).hasMessageContaining("poseFeatures");
+    assertThatThrownBy(() -> config("poseFeatures", "3", "angleHarmonics", "9")).hasMessageContaining("angleHarmonics must lie in 0..8, got 9");
   }
 
   @Test
@@ -247,6 +248,14 @@ class PoseBottleneckTest {
     try (WamTrainer trainer = WamTrainer.create(wider, WamRun.load(wider, wider.dataset(), 0, 0, null))) {
       WamRun.initialise(trainer, ckpt);
       WamCheckpoint.save(trainer, four, "finetune", Map.of(), Map.of(), 1.0, false);
+    }
+    WamConfig otherFeatures = config("poseFeatures", "3", "angleHarmonics", "2", "headOnly", "true", "init", ckpt.toString());
+    try (WamTrainer trainer = WamTrainer.create(otherFeatures, WamRun.load(otherFeatures, otherFeatures.dataset(), 0, 0, null))) {
+      WamRun.initialise(trainer, ckpt); // other octaves as well: the head starts fresh on the same perception
+      Map<String, float[]> loaded = weights(trainer);
+      for (String name : loaded.keySet()) {
+        if (!WamNetwork.isActionHead(name)) assertThat(loaded.get(name)).as(name).isEqualTo(saved.get(name));
+      }
     }
     WamConfig narrower = config("poseFeatures", "2", "headOnly", "true", "init", four.toString());
     try (WamTrainer trainer = WamTrainer.create(narrower, WamRun.load(narrower, narrower.dataset(), 0, 0, null))) {
