@@ -128,11 +128,8 @@ final class EvalCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--perception-near-goal must lie in [0, 1), got " + perceptionNearGoal);
       }
       try (ChunkPolicy policy = load(checkpoint, settings)) {
-        if (!(policy instanceof dev.wam4j.model.wam.WamPolicy wam)) {
-          throw new IllegalArgumentException("--perception-near-goal needs a world action model checkpoint; " + checkpoint + " holds a "
-              + policy.getClass().getSimpleName());
-        }
-        var r = dev.wam4j.eval.PerceptionNearGoal.run(wam, range.first(), Math.toIntExact(range.last() - range.first() + 1), perceptionNearGoal);
+        var r = dev.wam4j.eval.PerceptionNearGoal.run(worldActionModel(policy, "--perception-near-goal"), range.first(), range.count(),
+            perceptionNearGoal);
         o.printf("eval %s seeds %d..%d, perception on %d expert states with coverage >= %.2f: rms %.2f px per axis, %.2f deg; "
             + "bias x %+.2f px, y %+.2f px, %+.2f deg; p90 %.2f px, %.2f deg%n", checkpoint, range.first(), range.last(), r.states(),
             perceptionNearGoal, r.rmsPixels(), r.rmsDegrees(), r.biasXPixels(), r.biasYPixels(), r.biasDegrees(), r.p90Pixels(), r.p90Degrees());
@@ -145,8 +142,7 @@ final class EvalCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--true-pose prints coverage and successes only: drop --json, --out and --video");
       }
       try (ChunkPolicy policy = load(checkpoint, settings)) {
-        if (!(policy instanceof dev.wam4j.model.wam.WamPolicy wam)) throw new IllegalArgumentException("--true-pose needs a world action model checkpoint");
-        var r = dev.wam4j.eval.TruePoseEvaluation.run(wam, range.first(), Math.toIntExact(range.last() - range.first() + 1), maxSteps, policySeed);
+        var r = dev.wam4j.eval.TruePoseEvaluation.run(worldActionModel(policy, "--true-pose"), range.first(), range.count(), maxSteps, policySeed);
         o.printf("eval %s seeds %d..%d, the head on the true pose: success %.1f%% (%d/%d), mean max coverage %.3f%n", checkpoint, r.firstSeed(),
             r.firstSeed() + r.episodes() - 1, 100.0 * r.successes() / r.episodes(), r.successes(), r.episodes(), r.meanMaxCoverage());
         o.flush();
@@ -208,5 +204,11 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException(why.contains(checkpoint.toString()) ? "cannot load a policy: " + why
           : "cannot load a policy from --checkpoint " + checkpoint + ": " + why, e);
     }
+  }
+
+  /** The policy as a world action model, which the head- and perception-only measurements need. */
+  private dev.wam4j.model.wam.WamPolicy worldActionModel(ChunkPolicy policy, String flag) {
+    if (policy instanceof dev.wam4j.model.wam.WamPolicy wam) return wam;
+    throw new IllegalArgumentException(flag + " needs a world action model checkpoint; " + checkpoint + " holds a " + policy.getClass().getSimpleName());
   }
 }
