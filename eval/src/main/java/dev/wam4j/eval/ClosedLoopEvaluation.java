@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  * <p>Reproducible: episode {@code seed} resets the environment with {@code seed} and the policy with
  * {@link #episodePolicySeed(long, long)} of the config's policy seed and {@code seed}, so an episode's
  * outcome does not depend on which other seeds are in the range. Plan latency is the wall time of
- * each {@link ChunkPolicy#plan} call measured here, split by whether the plan carried dream frames.
+ * each {@link ChunkPolicy#plan} call measured here, split by whether the plan carried dream frames;
+ * each dream frame is compared with the observation it foretold ({@link DreamQuality}).
  *
  * <p>Stateless; a run uses the policy from the calling thread only (policies are not thread-safe).
  */
@@ -222,9 +223,10 @@ public final class ClosedLoopEvaluation {
    * @param planLatency plans that returned no dream frames; {@code null} when every plan dreamed
    * @param dreamPlanLatency plans that returned dream frames; {@code null} when none did
    * @param wallSeconds wall time of the whole run, video included
+   * @param dreamQuality how well the dreams foresaw the observations, per dream offset; {@code null} when no plan dreamed
    */
   public record Result(Config config, int episodes, double successRate, double meanMaxCoverage, List<Episode> perSeed,
-      Latency planLatency, Latency dreamPlanLatency, double wallSeconds) {}
+      Latency planLatency, Latency dreamPlanLatency, double wallSeconds, DreamQuality dreamQuality) {}
 
   /**
    * The seed the policy is reset with for the episode of {@code envSeed}: a 64-bit mix of both seeds,
@@ -288,10 +290,10 @@ public final class ClosedLoopEvaluation {
     double meanMax = episodes.stream().mapToDouble(Episode::maxCoverage).average().orElseThrow();
     return new Result(config, episodes.size(), successes / (double) episodes.size(), meanMax, List.copyOf(episodes),
         Latency.of(rollout.plainMs, rollout.plainCount), Latency.of(rollout.dreamMs, rollout.dreamCount),
-        (System.nanoTime() - t0) / 1e9);
+        (System.nanoTime() - t0) / 1e9, rollout.dreamQuality.result());
   }
 
-  /** The buffers of one run: environment, renderer, observation history, latency log. */
+  /** The buffers of one run: environment, renderer, observation history, latency log, dream quality. */
   private static final class Rollout {
     private final ChunkPolicy policy;
     private final Config config;
@@ -310,6 +312,7 @@ public final class ClosedLoopEvaluation {
     private double[] dreamMs = new double[64];
     private int plainCount;
     private int dreamCount;
+    private final DreamQuality.Accumulator dreamQuality;
 
     Rollout(ChunkPolicy policy, Scene scene, int size, int history, int execute, Config config, Observer observer) {
       this.policy = policy;
@@ -321,6 +324,7 @@ public final class ClosedLoopEvaluation {
       this.env = new PushTEnv(scene, Embodiment.RobotPusher.reference());
       // the reference observation: PushT look with the robot agent, whole world, reference sampling
       this.renderer = new SceneRenderer(SceneLook.of(scene), Camera.identity(), size, size, Sampling.REFERENCE);
+      this.dreamQuality = new DreamQuality.Accumulator(size, renderer.scene());
       this.images = new byte[history * frameBytes];
       this.positions = new float[history * 2];
       this.lastImage = (history - 1) * frameBytes;
@@ -354,6 +358,7 @@ public final class ClosedLoopEvaluation {
         }
       }
       int disturbedAt = -1;
+      dreamQuality.startEpisode();
       observer.episodeStart(seed, images, lastImage, positions[lastPosition], positions[lastPosition + 1]);
       double maxReward = 0;
       int steps = 0, plans = 0;
@@ -369,6 +374,7 @@ public final class ClosedLoopEvaluation {
           handedOver = true;
           break;
         }
+        dreamQuality.planned(steps, plan, images, lastImage);
         if (plan.hasDream()) {
           if (dreamCount == dreamMs.length) dreamMs = Arrays.copyOf(dreamMs, 2 * dreamCount);
           dreamMs[dreamCount++] = ms;
@@ -394,6 +400,7 @@ public final class ClosedLoopEvaluation {
             System.arraycopy(positions, 2, positions, 0, lastPosition);
           }
           observe();
+          dreamQuality.observed(steps, images, lastImage);
           if (video != null) video.frame(images, lastImage, plan, j + 1, steps);
           // an alarm on the episode's last step stops nothing: the episode ends there anyway
           if (!observer.stepped(steps, images, lastImage, positions[lastPosition], positions[lastPosition + 1], env.reward()) && !done
