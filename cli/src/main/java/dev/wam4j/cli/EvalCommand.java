@@ -1,6 +1,7 @@
 package dev.wam4j.cli;
 
 import dev.wam4j.eval.ClosedLoopEvaluation;
+import dev.wam4j.eval.DreamQuality;
 import dev.wam4j.eval.SeedRange;
 import dev.wam4j.model.policy.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
@@ -173,6 +174,7 @@ final class EvalCommand implements Callable<Integer> {
     m.put("mean_max_coverage", result.meanMaxCoverage());
     m.put("plan_latency", result.planLatency());
     m.put("dream_plan_latency", result.dreamPlanLatency());
+    m.put("dream_quality", result.dreamQuality()); // null: no plan dreamed
     m.put("wall_seconds", result.wallSeconds());
     m.put("per_seed", result.perSeed());
     String text = Json.result(m, spec);
@@ -185,6 +187,7 @@ final class EvalCommand implements Callable<Integer> {
           100 * result.successRate(), ok, result.episodes(), result.meanMaxCoverage());
       latency(o, "plan latency", result.planLatency());
       latency(o, "plan latency with dream", result.dreamPlanLatency());
+      dreamQuality(o, result.dreamQuality());
       o.printf("  wall %.1f s%s%s%n", result.wallSeconds(), video == null ? "" : ", video " + video, out == null ? "" : ", json " + out);
     }
     o.flush();
@@ -193,6 +196,23 @@ final class EvalCommand implements Callable<Integer> {
 
   private static void latency(PrintWriter o, String what, ClosedLoopEvaluation.Latency l) {
     if (l != null) o.printf("  %s: p50 %.1f ms, p99 %.1f ms (%d plans)%n", what, l.p50Ms(), l.p99Ms(), l.plans());
+  }
+
+  /** One line per dream offset, the copy-last baseline in brackets; nothing when no plan dreamed. */
+  private static void dreamQuality(PrintWriter o, DreamQuality q) {
+    if (q == null) return;
+    for (DreamQuality.Horizon h : q.perHorizon()) {
+      o.printf("  dream %d steps ahead, %d samples (copy-last baseline in brackets): PSNR %s dB (%s), block IoU %s (%s); "
+          + "where the block moved (%d): IoU %s (%s); agent off by %s px (%d without agent)%n", h.stepsAhead(), h.samples(),
+          number(h.psnrDb(), "%.1f"), number(h.copyLastPsnrDb(), "%.1f"), number(h.blockIou(), "%.3f"), number(h.copyLastBlockIou(), "%.3f"),
+          h.movingSamples(), number(h.movingBlockIou(), "%.3f"), number(h.copyLastMovingBlockIou(), "%.3f"), number(h.agentErrorPx(), "%.1f"),
+          h.agentMissing());
+    }
+  }
+
+  /** {@code value} in {@code format}, or "n/a" for a mean without samples. */
+  private static String number(Double value, String format) {
+    return value == null ? "n/a" : format.formatted(value);
   }
 
   /** The policy, or one clear line (through the command line's handler) when it cannot be loaded. */

@@ -2,6 +2,8 @@ package dev.wam4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -71,6 +73,44 @@ class EvalCommandTest {
         .containsPattern("success (0\\.0|100\\.0)% \\([01]/1\\), mean max coverage (0\\.\\d{3}|1\\.000)");
     assertThat(cli.run("eval", "--checkpoint", model.toString(), "--seeds", "200000..200000", "--true-pose", "--json")).isEqualTo(2);
     assertThat(cli.err.toString()).contains("--true-pose").contains("--json");
+  }
+
+  @Test
+  void theJsonCarriesDreamQualityPerHorizonAndNullWithoutDreams() throws Exception {
+    String model = Paths.root().resolve("models/pusht-wam").toString();
+    // plans at steps 0 and 6 dreaming 4 and 8 ahead: targets 4 and 10, and 8 (14 is past the end)
+    assertThat(cli.run("eval", "--checkpoint", model, "--seeds", "200000..200000", "--max-steps", "12", "--execute-steps", "6",
+        "--threads", "1", "--json")).isZero();
+    JsonNode q = new ObjectMapper().readTree(cli.out.toString()).get("dream_quality");
+    assertThat(q.get("horizons").toString()).isEqualTo("[4,8]");
+    assertThat(q.get("per_horizon")).hasSize(2);
+    JsonNode four = q.get("per_horizon").get(0);
+    assertThat(four.fieldNames()).toIterable().containsExactly("steps_ahead", "samples", "psnr_db", "copy_last_psnr_db", "block_iou",
+        "copy_last_block_iou", "moving_samples", "moving_block_iou", "copy_last_moving_block_iou", "agent_error_px", "agent_missing");
+    assertThat(four.get("steps_ahead").asInt()).isEqualTo(4);
+    assertThat(four.get("samples").asLong()).isEqualTo(2);
+    assertThat(q.get("per_horizon").get(1).get("samples").asLong()).isEqualTo(1);
+    assertThat(four.get("psnr_db").asDouble()).isBetween(5.0, 100.0);
+    assertThat(four.get("block_iou").asDouble()).isBetween(0.0, 1.0);
+    assertThat(four.get("copy_last_block_iou").asDouble()).isBetween(0.0, 1.0);
+
+    CliRun plain = new CliRun();
+    assertThat(plain.run("eval", "--checkpoint", model, "--seeds", "200000..200000", "--max-steps", "6", "--execute-steps", "6",
+        "--threads", "1", "--no-dream", "--json")).isZero();
+    JsonNode off = new ObjectMapper().readTree(plain.out.toString());
+    assertThat(off.has("dream_quality")).isTrue();
+    assertThat(off.get("dream_quality").isNull()).isTrue();
+  }
+
+  @Test
+  void theSummaryPrintsDreamQualityBesideTheCopyLastBaseline() {
+    String model = Paths.root().resolve("models/pusht-wam").toString();
+    assertThat(cli.run("eval", "--checkpoint", model, "--seeds", "200000..200000", "--max-steps", "6", "--execute-steps", "6",
+        "--threads", "1")).isZero();
+    assertThat(cli.out.toString())
+        .containsPattern("dream 4 steps ahead, 1 samples \\(copy-last baseline in brackets\\): PSNR [0-9.]+ dB \\([0-9.]+\\), "
+        + "block IoU [0-9.]+ \\([0-9.]+\\); where the block moved \\(\\d\\): IoU (n/a|[0-9.]+) \\((n/a|[0-9.]+)\\); agent off by (n/a|[0-9.]+) px")
+        .containsPattern("dream 8 steps ahead, 0 samples .*: PSNR n/a dB \\(n/a\\)");
   }
 
   @Test
