@@ -10,6 +10,10 @@ package dev.wam4j.data.loader;
  *   <li>{@code actions}: [batch][horizon][actionDim]
  *   <li>{@code actionIsPad}: [batch][horizon], true where the chunk ran past the episode's end and
  *       the last action was repeated (LeRobot's padding convention)
+ *   <li>{@code executedActions}: [batch][horizon][actionDim], the actions the episode took from the
+ *       current frame on (its action column, padded like {@code actions}): the same as {@code actions}
+ *       except where a teacher's chunk labels the frame ({@link TrainingLoader#TEACHER_CHUNK}); what the
+ *       future frames followed, so what a dream conditioned on actions must read
  *   <li>{@code futureImages}: [batch][futureFrames][height][width][3] RGB bytes; entry k - 1 is frame
  *       {@code t + k * futureStride} of the sample's episode, clamped to its last frame (empty when
  *       {@code futureFrames == 0})
@@ -27,6 +31,7 @@ public final class TrainingBatch {
   public final float[] states;
   public final float[] actions;
   public final boolean[] actionIsPad;
+  public final float[] executedActions;
   public final byte[] futureImages;
   public final float[] futureStates;
   public final boolean[] futureIsPad;
@@ -40,6 +45,7 @@ public final class TrainingBatch {
     states = new float[batch * history * stateDim];
     actions = new float[batch * horizon * actionDim];
     actionIsPad = new boolean[batch * horizon];
+    executedActions = new float[batch * horizon * actionDim];
     futureImages = new byte[batch * future * frameBytes];
     futureStates = new float[batch * future * stateDim];
     futureIsPad = new boolean[batch * future];

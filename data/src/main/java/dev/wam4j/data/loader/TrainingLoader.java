@@ -335,16 +335,16 @@ public final class TrainingLoader {
       } else {
         out.hasBlockPose[s] = false;
       }
+      for (int j = 0; j < k; j++) {
+        int src = row + j;
+        System.arraycopy(action, Math.min(src, last) * actionDim, out.executedActions, (s * k + j) * actionDim, actionDim);
+        out.actionIsPad[s * k + j] = src > last;
+      }
       if (teacherChunk != null && teacherChunk.has(row)) { // the teacher's chunk from this very state: nothing padded
         teacherChunk.copy(row, out.actions, s * k * actionDim);
         java.util.Arrays.fill(out.actionIsPad, s * k, (s + 1) * k, false);
       } else {
-        for (int j = 0; j < k; j++) {
-          int src = row + j;
-          boolean pad = src > last;
-          System.arraycopy(action, Math.min(src, last) * actionDim, out.actions, (s * k + j) * actionDim, actionDim);
-          out.actionIsPad[s * k + j] = pad;
-        }
+        System.arraycopy(out.executedActions, s * k * actionDim, out.actions, s * k * actionDim, k * actionDim);
       }
       for (int j = 0; j < f; j++) {
         long src = row + (long) (j + 1) * stride; // long: a huge stride must clamp, not wrap

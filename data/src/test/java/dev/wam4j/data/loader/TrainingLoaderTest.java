@@ -46,7 +46,7 @@ class TrainingLoaderTest {
   }
 
   @Test
-  void aFrameLabelledWithATeachersChunkTakesItAsItsActionsAlsoBesideUnlabelledData() throws Exception {
+  void aFrameLabelledWithATeachersChunkTakesItAsItsActionsAndKeepsWhatWasExecutedBesideAlsoBesideUnlabelledData() throws Exception {
     List<WriteFeature> features = List.of(
         new WriteFeature.Video("observation.image", 32, 32),
         new WriteFeature.Vector("observation.state", List.of("e", "t")),
@@ -81,9 +81,11 @@ class TrainingLoaderTest {
         if (teacher) {
           assertThat(b.actions[(s * 3 + j) * 2]).isEqualTo(1000 + 10 * t + j);
           assertThat(b.actionIsPad[s * 3 + j]).as("a teacher's chunk is never padded").isFalse();
+          assertThat(b.executedActions[(s * 3 + j) * 2]).as("what the episode did, not the label").isEqualTo(7);
         } else {
           int e = b.episode[s];
           assertThat(b.actions[(s * 3 + j) * 2]).isEqualTo(100 * e + Math.min(t + j, LENGTHS[e] - 1));
+          assertThat(b.executedActions[(s * 3 + j) * 2]).isEqualTo(b.actions[(s * 3 + j) * 2]);
         }
       }
       if (teacher) seenLabelled++;
