@@ -27,6 +27,9 @@ final class ModelCard {
     if (c.headOnly()) {
       md.append("- Objective (this stage): the action head alone, on the block poses the simulator recorded (headOnly); tokenizer, ")
           .append("dynamics and pose head as initialised\n");
+    } else if (c.dreamOnly()) {
+      md.append("- Objective (this stage): video ").append(c.videoWeight()).append(" for the dream branch and the decoder alone (dreamOnly); ")
+          .append("every other weight as initialised, so the actions are those of the initialising checkpoint\n");
     } else {
       md.append("- Objective: action ").append(c.actionWeight()).append(", video ").append(c.videoWeight())
           .append(", reconstruction ").append(c.reconWeight()).append(c.hasPoseHead() ? ", pose " + c.poseWeight() : "")
@@ -37,6 +40,13 @@ final class ModelCard {
           .append(c.poseFeatures() > 0 ? " (with Fourier features at " + c.poseFeatures() + " octaves" : "")
           .append(c.angleHarmonics() > 0 ? " and " + c.angleHarmonics() + " doublings of the angle" : "").append(c.poseFeatures() > 0 ? ")" : "")
           .append(c.headOnly() ? "; trained on recorded poses with noise " + c.poseNoisePixels() + " px, " + c.poseNoiseDegrees() + " degrees" : "")
+          .append('\n');
+    }
+    if (c.dreamFromActions() || c.movingPixelWeight() > 0) {
+      md.append("- Dream: ").append(c.dreamFromActions() ? "a dream branch (" + c.dreamChannels() + " channels, " + c.dreamBlocks()
+          + " residual blocks) predicts the frames " + c.futureStride() + " to " + c.futureStride() * c.futureFrames()
+          + " steps ahead from the history and the chunk about to run" + (c.dreamOnly() ? ", trained alone with the decoder (dreamOnly)" : "")
+          : "the trunk's").append(c.movingPixelWeight() > 0 ? "; changing pixels weigh " + (1 + c.movingPixelWeight()) + " in its pixel loss" : "")
           .append('\n');
     }
     md.append("- Trained: ").append(meta.step()).append(" steps of batch ").append(c.batchSize())

@@ -381,15 +381,33 @@ public final class WamCheckpoint {
    * ({@link WamConfig#poseFeatures}): every other weight is copied, the action head starts fresh.
    */
   static void loadPolicyWeightsWithFreshActionHead(Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
+    loadPolicyWeightsExcept(dir, meta, net, manager, WamNetwork::isActionHead);
+  }
+
+  /**
+   * Loads checkpoint {@code dir}'s weights into a network that adds a dream branch
+   * ({@link WamConfig#dreamFromActions}) the checkpoint lacks: every weight is copied, the branch starts fresh.
+   */
+  static void loadPolicyWeightsWithFreshDreamBranch(Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
+    loadPolicyWeightsExcept(dir, meta, net, manager, WamNetwork::isDreamBranch);
+  }
+
+  /**
+   * Copies every weight of checkpoint {@code dir} into {@code net} except those {@code fresh} accepts, which
+   * keep their fresh initialisation (the checkpoint's own, if any, are left behind on purpose); any other
+   * weight missing on either side, or of another shape, is an error.
+   */
+  private static void loadPolicyWeightsExcept(Path dir, Meta meta, WamNetwork net, NDManager manager,
+      java.util.function.Predicate<String> fresh) throws IOException {
     NDList weights = read(dir, POLICY_FILE, meta, manager);
     Map<String, NDArray> byName = byName(dir, meta, weights);
     for (Pair<String, Parameter> p : net.getParameters()) {
       NDArray have = byName.remove(p.getKey());
-      if (WamNetwork.isActionHead(p.getKey())) continue;
+      if (fresh.test(p.getKey())) continue;
       if (have == null) throw new CheckpointException("checkpoint " + dir + " lacks weight " + p.getKey());
       assign(dir, p, have);
     }
-    byName.keySet().removeIf(WamNetwork::isActionHead); // the old head's layers: left behind on purpose
+    byName.keySet().removeIf(fresh);
     if (!byName.isEmpty()) throw new CheckpointException("checkpoint " + dir + " holds weights the network lacks: " + byName.keySet());
     weights.close();
   }
@@ -464,6 +482,12 @@ public final class WamCheckpoint {
     if (saved.poseFeatures() != wanted.poseFeatures()) out.add("poseFeatures: checkpoint " + saved.poseFeatures() + ", config " + wanted.poseFeatures());
     if (saved.angleHarmonics() != wanted.angleHarmonics()) {
       out.add("angleHarmonics: checkpoint " + saved.angleHarmonics() + ", config " + wanted.angleHarmonics());
+    }
+    if (saved.dreamFromActions() != wanted.dreamFromActions()) {
+      out.add("dreamFromActions: checkpoint " + saved.dreamFromActions() + ", config " + wanted.dreamFromActions());
+    } else if (saved.dreamFromActions()) { // the branch's size matters only where both have one
+      if (saved.dreamChannels() != wanted.dreamChannels()) out.add("dreamChannels: checkpoint " + saved.dreamChannels() + ", config " + wanted.dreamChannels());
+      if (saved.dreamBlocks() != wanted.dreamBlocks()) out.add("dreamBlocks: checkpoint " + saved.dreamBlocks() + ", config " + wanted.dreamBlocks());
     }
     return out;
   }

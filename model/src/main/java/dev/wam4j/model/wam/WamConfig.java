@@ -102,6 +102,31 @@ import java.util.List;
  * @param angleHarmonics with {@code poseFeatures}, N > 0 adds the cosine and sine of 2, 4, ... 2^N times the
  *     block's angle: the head reads the angle as (cos, sin) alone otherwise, where the 1.7 degrees between
  *     success and a near miss (coverage 0.95 against 0.94) move it by 0.03 (0)
+ * @param dreamFromActions a separate dream branch predicts the future latent frames from the history's latents,
+ *     the agent positions and the first {@link #dreamTargets()} actions of the chunk about to run (the
+ *     executed ones in training), each position and target given spatially as planes on the latent grid
+ *     (its offset from each cell's centre and a Gaussian bump: {@code DreamPlanes}). Its own convolutional
+ *     stack reads latents it cannot train, so the trunk, pose head and action head are untouched by it.
+ *     The policy's dream and its monitor latents then come from it; the trunk's own future prediction
+ *     stays a training objective only. A checkpoint without the branch initialises a run with it: every
+ *     weight is copied, the branch starts fresh and at first predicts the current frame unchanged (false)
+ * @param dreamChannels width of the dream branch's convolutions (64; read only with {@code dreamFromActions}).
+ *     Its own width rather than {@code dynamicsChannels}: a checkpoint whose trunk is narrow may grow a
+ *     wider dream
+ * @param dreamBlocks residual blocks of the dream branch (3; read only with {@code dreamFromActions}): one more
+ *     than the trunk's 2 by default, since the branch must move the pusher by up to a chunk's travel
+ * @param dreamOnly train the dream branch and the decoder alone, on the latent loss (against the frozen
+ *     encoder's latents of the real future frames) plus the pixel loss of the decoded prediction, both
+ *     weighted by {@code videoWeight}; every other weight (encoder, trunk, keypoints, pose head, action head)
+ *     stays as {@code init} left it, so the policy's actions do not change by a bit. {@code actionWeight},
+ *     {@code reconWeight} and {@code poseWeight} are not read. Needs {@code dreamFromActions}, {@code init},
+ *     {@code videoWeight} > 0 and {@code videoEvery} 1 (false)
+ * @param movingPixelWeight in the pixel loss of the predicted future frames, the pixels that change between
+ *     the current frame and the real future frame (mean absolute difference over the 3 channels above
+ *     {@value #MOVING_PIXEL_THRESHOLD} in [-1, 1] units, about 13 of 255 levels) weigh {@code 1 +
+ *     movingPixelWeight}, the others 1 (the loss is the weighted mean over every pixel): the pusher and the
+ *     moving block are a few percent of the pixels, and plain MSE lets the dream blur them away; 0 is the
+ *     plain MSE (0)
  */
 public record WamConfig(
     String dataset, String validationDataset, String init,
@@ -115,7 +140,10 @@ public record WamConfig(
     int shiftPixels, int datasetEpisodes, int keypoints, int videoEvery, double poseWeight, boolean relativeActions,
     double actionScalePixels, double sampleNoise, boolean actionFromPose, double poseNoisePixels, double poseNoiseDegrees,
     boolean headOnly, boolean renderFrames, double renderJitterPixels, double renderJitterDegrees, int poseFeatures,
-    int angleHarmonics) {
+    int angleHarmonics, boolean dreamFromActions, int dreamChannels, int dreamBlocks, boolean dreamOnly, double movingPixelWeight) {
+
+  /** Mean absolute change over a pixel's 3 channels, in [-1, 1] units, above which {@link #movingPixelWeight} weighs it. */
+  public static final double MOVING_PIXEL_THRESHOLD = 0.1;
 
   public WamConfig {
     extraDatasets = extraDatasets == null ? List.of() : List.copyOf(extraDatasets);
@@ -175,6 +203,16 @@ public record WamConfig(
         "renderJitterPixels and renderJitterDegrees move the block but not the action labels: train with actionWeight 0 (then headOnly)");
     require(!headOnly || init != null || dataset == null, "headOnly trains the action head on a perception it does not train: set init");
     require(!headOnly || (actionFromPose && actionWeight > 0), "headOnly trains the action head on recorded poses: it needs actionFromPose and actionWeight > 0");
+    positive("dreamChannels", dreamChannels);
+    require(dreamBlocks >= 0, "dreamBlocks must be >= 0, got " + dreamBlocks);
+    require(!dreamFromActions || futureFrames * futureStride <= actionHorizon, "dreamFromActions reads the actions up to the last dreamed frame:"
+        + " futureFrames * futureStride (" + futureFrames * futureStride + ") must not exceed actionHorizon (" + actionHorizon + ")");
+    require(!dreamOnly || dreamFromActions, "dreamOnly trains the dream branch alone: it needs dreamFromActions");
+    require(!dreamOnly || init != null || dataset == null, "dreamOnly trains the dream branch on a perception and policy it does not train: set init");
+    require(!dreamOnly || !headOnly, "dreamOnly and headOnly each train one part alone: set one of them");
+    require(!dreamOnly || videoWeight > 0, "dreamOnly trains on the video loss alone: it needs videoWeight > 0");
+    require(!dreamOnly || videoEvery == 1, "dreamOnly trains on the video loss alone, every step: it needs videoEvery 1, got " + videoEvery);
+    weight("movingPixelWeight", movingPixelWeight);
   }
 
   /** Configs and checkpoints written before the action head could read the pose ({@code actionFromPose}) and frames be rendered. */
@@ -189,7 +227,8 @@ public record WamConfig(
         executeSteps, futureStride, futureFrames, latentChannels, encoderChannels, dynamicsChannels, dynamicsBlocks, featureSize, headWidth,
         headLayers, flowSamples, sampleSteps, actionWeight, videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps,
         gradClip, emaDecay, logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes,
-        keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, false, 3, 3, false, false, 0, 0, 0, 0);
+        keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, false, 3, 3, false, false, 0, 0, 0, 0,
+        false, 64, 3, false, 0);
   }
 
   /** Configs and checkpoints written before relative actions and the noise scale existed. */
@@ -236,7 +275,8 @@ public record WamConfig(
   public static WamConfig defaults() {
     return new WamConfig(null, null, null, "observation.image", "observation.state", "action", 96, 512,
         2, 16, 8, 4, 2, 8, 32, 64, 2, 256, 512, 3, 4, 10, 1, 1, 1,
-        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4, 0, 0, 1, 0, false, 100, 1, false, 3, 3, false, false, 0, 0, 0, 0);
+        32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4, 0, 0, 1, 0, false, 100, 1, false, 3, 3, false, false, 0, 0, 0, 0,
+        false, 64, 3, false, 0);
   }
 
   /** Side of the latent frame (the tokenizer downsamples by 8). */
@@ -247,6 +287,11 @@ public record WamConfig(
   /** Whether the network has a pose head ({@link #poseWeight} > 0). */
   public boolean hasPoseHead() {
     return poseWeight > 0;
+  }
+
+  /** Actions the dream branch reads: those up to the last dreamed frame, {@code futureFrames * futureStride}. */
+  public int dreamTargets() {
+    return futureFrames * futureStride;
   }
 
   /** Whether the run trains to predict the world (false: the action-only ablation). */
@@ -267,7 +312,8 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures, angleHarmonics);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures, angleHarmonics,
+        dreamFromActions, dreamChannels, dreamBlocks, dreamOnly, movingPixelWeight);
   }
 
   /** The same config with other extra datasets. */
@@ -276,7 +322,8 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures, angleHarmonics);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures, angleHarmonics,
+        dreamFromActions, dreamChannels, dreamBlocks, dreamOnly, movingPixelWeight);
   }
 
   /** The same config starting from another checkpoint ({@code init}) and training {@code steps} steps (DAgger's rounds). */
@@ -285,7 +332,8 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures, angleHarmonics);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures, angleHarmonics,
+        dreamFromActions, dreamChannels, dreamBlocks, dreamOnly, movingPixelWeight);
   }
 
   /** The same config with other inference settings: actions executed per plan, Euler steps of the flow and its starting noise. */
@@ -295,7 +343,8 @@ public record WamConfig(
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
         logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery,
-        poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures, angleHarmonics);
+        poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures, angleHarmonics,
+        dreamFromActions, dreamChannels, dreamBlocks, dreamOnly, movingPixelWeight);
   }
 
   /**
@@ -316,6 +365,7 @@ public record WamConfig(
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
-        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures, angleHarmonics);
+        logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures, angleHarmonics,
+        dreamFromActions, dreamChannels, dreamBlocks, dreamOnly, movingPixelWeight);
   }
 }

@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The world action model's network, in four parts that share one set of weights:
+ * The world action model's network, in parts that share one set of weights:
  *
  * <ol>
  *   <li><b>Tokenizer</b>: an encoder maps each 96x96 RGB frame (values in [-1, 1]) to a 12x12 latent
@@ -31,6 +31,11 @@ import java.util.List;
  *       time t, conditioned on the trunk feature, the agent positions and (optionally) spatial-softmax
  *       keypoints of the frames; integrating it from
  *       Gaussian noise samples a chunk, so multimodal demonstrations stay multimodal.
+ *   <li><b>Pose head</b> (optional): the block's pose from the trunk feature and the current keypoints.
+ *   <li><b>Dream branch</b> (optional, {@link WamConfig#dreamFromActions}): a residual convolutional
+ *       network of its own over the history's latent frames and {@link DreamPlanes} (the agent positions
+ *       and the chunk about to run, on the latent grid) predicts the future latent frames that chunk
+ *       leads to; nothing else reads it.
  * </ol>
  *
  * Shapes are NCHW. Package-private: {@link WamTrainer} and {@link WamPolicy} drive it.
@@ -48,6 +53,9 @@ final class WamNetwork extends AbstractBlock {
   private final SequentialBlock actionHead;
   private final SequentialBlock keypointNet; // null without keypoints
   private final SequentialBlock poseHead; // null without a pose head
+  private final SequentialBlock dreamIn; // null without a dream branch, as are the two below
+  private final List<SequentialBlock> dreamBlocks = new ArrayList<>();
+  private final SequentialBlock dreamOut;
   static final int POSE_VALUES = 4; // x, y, cos, sin
   static final int POSE_HIDDEN = 128;
   private float[] gridX = new float[0], gridY = new float[0];
@@ -89,11 +97,30 @@ final class WamNetwork extends AbstractBlock {
     poseHead = !config.hasPoseHead() ? null : addChildBlock("pose_head", new SequentialBlock()
         .add(Linear.builder().setUnits(POSE_HIDDEN).build()).add(Activation::gelu)
         .add(Linear.builder().setUnits(POSE_VALUES).build()));
+    // last of all, so every other parameter keeps its name and a checkpoint without the branch loads into this network
+    dreamIn = !config.dreamFromActions() ? null
+        : addChildBlock("dream_in", new SequentialBlock().add(conv(config.dreamChannels(), 3, 1, 1)).add(Activation::gelu));
+    for (int i = 0; config.dreamFromActions() && i < config.dreamBlocks(); i++) {
+      dreamBlocks.add(addChildBlock("dream_block" + i, new SequentialBlock()
+          .add(conv(config.dreamChannels(), 3, 1, 1)).add(Activation::gelu).add(conv(config.dreamChannels(), 3, 1, 1))));
+    }
+    dreamOut = !config.dreamFromActions() ? null
+        : addChildBlock("dream_out", new SequentialBlock().add(conv(config.futureFrames() * z, 3, 1, 1)));
   }
 
   /** Whether a parameter (by its name in {@code getParameters()}) belongs to the action head. */
   static boolean isActionHead(String parameterName) {
     return parameterName.matches("\\d+action_head_.*");
+  }
+
+  /** Whether a parameter belongs to the dream branch ({@link WamConfig#dreamFromActions}). */
+  static boolean isDreamBranch(String parameterName) {
+    return parameterName.matches("\\d+dream_.*");
+  }
+
+  /** Whether a parameter belongs to the tokenizer's decoder. */
+  static boolean isDecoder(String parameterName) {
+    return parameterName.matches("\\d+decoder_.*");
   }
 
   /** Floats into the pose head: the trunk feature and the current frame's keypoints. */
@@ -185,11 +212,7 @@ final class WamNetwork extends AbstractBlock {
     for (SequentialBlock block : dynamicsBlocks) {
       h = h.add(block.forward(ps, new NDList(h), training).singletonOrThrow());
     }
-    NDArray current = history.get(":, {}:", (long) (c.historyFrames() - 1) * z);
-    NDArray change = futureOut.forward(ps, new NDList(h), training).singletonOrThrow();
-    NDList copies = new NDList();
-    for (int k = 0; k < c.futureFrames(); k++) copies.add(current);
-    NDArray future = change.add(NDArrays.concat(copies, 1)); // (tile is not implemented by the PyTorch engine)
+    NDArray future = plusCurrent(history, futureOut.forward(ps, new NDList(h), training).singletonOrThrow());
     NDArray feature = featureOut.forward(ps, new NDList(h), training).singletonOrThrow();
     NDArray condition = feature.concat(positions, 1);
     NDArray points = null;
@@ -204,6 +227,29 @@ final class WamNetwork extends AbstractBlock {
       return new NDList(future, condition, pose);
     }
     return new NDList(future, condition);
+  }
+
+  /** Future latent frames (B, F*Z, 12, 12) from their predicted changes (B, F*Z, 12, 12) to the history's (B, H*Z, 12, 12) current one. */
+  private NDArray plusCurrent(NDArray history, NDArray change) {
+    NDArray current = history.get(":, {}:", (long) (c.historyFrames() - 1) * c.latentChannels());
+    NDList copies = new NDList();
+    for (int k = 0; k < c.futureFrames(); k++) copies.add(current);
+    return change.add(NDArrays.concat(copies, 1)); // (tile is not implemented by the PyTorch engine)
+  }
+
+  /**
+   * The dream branch ({@link WamConfig#dreamFromActions}): the future latent frames an action chunk leads to.
+   *
+   * @param history latent frames of the history, (B, H*Z, 12, 12), oldest first
+   * @param planes the agent positions and the chunk's targets on the latent grid, (B, {@link DreamPlanes#channels}, 12, 12)
+   * @return predicted future latent frames (B, F*Z, 12, 12), at futureStride, 2*futureStride, ...
+   * @throws IllegalStateException when the network has no dream branch
+   */
+  NDArray dream(ParameterStore ps, NDArray history, NDArray planes, boolean training) {
+    if (dreamIn == null) throw new IllegalStateException("wam network: no dream branch (dreamFromActions false)");
+    NDArray h = dreamIn.forward(ps, new NDList(history.concat(planes, 1)), training).singletonOrThrow(); // (B, dreamChannels, 12, 12)
+    for (SequentialBlock block : dreamBlocks) h = h.add(block.forward(ps, new NDList(h), training).singletonOrThrow());
+    return plusCurrent(history, dreamOut.forward(ps, new NDList(h), training).singletonOrThrow());
   }
 
   /**
@@ -293,6 +339,13 @@ final class WamNetwork extends AbstractBlock {
     actionHead.initialize(manager, dataType, new Shape(1, actionValues() + TIME_EMBEDDING + conditionSize()));
     if (keypointNet != null) keypointNet.initialize(manager, dataType, new Shape(1, 3, c.imageSize(), c.imageSize()));
     if (poseHead != null) poseHead.initialize(manager, dataType, new Shape(1, poseInputs()));
+    if (dreamIn != null) {
+      dreamIn.initialize(manager, dataType, new Shape(1, (long) h * z + DreamPlanes.channels(c), s, s));
+      for (Block block : dreamBlocks) block.initialize(manager, dataType, new Shape(1, c.dreamChannels(), s, s));
+      dreamOut.initialize(manager, dataType, new Shape(1, c.dreamChannels(), s, s));
+      // a fresh branch predicts no change: it starts as the copy-last baseline the dream is measured against
+      for (var p : dreamOut.getParameters()) p.getValue().getArray().set(new float[(int) p.getValue().getArray().size()]);
+    }
   }
 
   /** Input shapes of {@link #forwardInternal} for a batch of one. */

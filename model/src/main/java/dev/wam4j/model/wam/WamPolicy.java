@@ -21,8 +21,10 @@ import java.util.SplittableRandom;
 /**
  * The world action model as a runtime policy: the observation history in, an action chunk (sampled by
  * integrating the flow from Gaussian noise with {@link WamConfig#sampleSteps()} Euler steps) and,
- * on request, the dream: the predicted future frames decoded to pixels. Runs the checkpoint's
- * moving-average weights. Owns native memory; close it. Not thread-safe.
+ * on request, the dream: the predicted future frames decoded to pixels, those of the chunk just sampled
+ * where the checkpoint has a dream branch ({@link WamConfig#dreamFromActions}), else the trunk's, which
+ * reads no action. With a branch, {@link #dreamOf} imagines the futures of any candidate chunks. Runs the
+ * checkpoint's moving-average weights. Owns native memory; close it. Not thread-safe.
  */
 public final class WamPolicy implements ChunkPolicy {
   private final WamConfig config;
@@ -117,12 +119,9 @@ public final class WamPolicy implements ChunkPolicy {
 
   @Override
   public Plan plan(byte[] images, float[] agentPositions, boolean dream) {
-    int h = config.historyFrames(), size = config.imageSize(), f = config.futureFrames(), z = config.latentChannels();
+    int h = config.historyFrames(), size = config.imageSize(), z = config.latentChannels();
     int s = config.latentSize(), a = net.actionValues();
-    if (images.length != h * size * size * 3 || agentPositions.length != h * 2) {
-      throw new IllegalArgumentException("plan: expected " + h + " frames of " + size + "x" + size + "x3 and " + h
-          + " positions, got " + images.length + " image bytes and " + agentPositions.length + " position values");
-    }
+    requireObservation("plan", images, agentPositions);
     long t0 = System.nanoTime();
     WamTrainer.normalize(agentPositions, positions, config.workspaceSize());
     for (int i = 0; i < a; i++) noise[i] = (float) (config.sampleNoise() * WamTrainer.gaussian(rng));
@@ -138,23 +137,74 @@ public final class WamPolicy implements ChunkPolicy {
       NDArray encoded = net.encode(ps, frames, false); // (h, z, s, s)
       NDList dyn = net.dynamics(ps, encoded.reshape(1, (long) h * z, s, s), m.create(positions, new Shape(1, h * 2L)), frames, false);
       actions = sample(m, ps, noise, 1, dyn.get(1));
+      for (int i = 0; i < a; i++) {
+        if (!Float.isFinite(actions[i])) throw new IllegalStateException("plan: the model produced a non-finite action " + actions[i]);
+      }
+      ActionFrame.actions(config, actions, agentPositions); // workspace pixels, what the dream branch reads
       double spread = spreadSamples > 0 ? spread(m, ps, dyn.get(1)) : Double.NaN;
-      int[] latentOffsets = new int[f];
-      for (int k = 0; k < f; k++) latentOffsets[k] = (k + 1) * config.futureStride();
-      signals = new PlanSignals(z * s * s, encoded.get(h - 1).toFloatArray(), dyn.get(0).toFloatArray(), latentOffsets, spread);
+      NDArray future = config.dreamFromActions() // (1, F*Z, s, s)
+          ? PolicyDream.latents(config, net, ps, m, encoded.reshape(1, (long) h * z, s, s), agentPositions, actions, 1) : dyn.get(0);
+      signals = new PlanSignals(z * s * s, encoded.get(h - 1).toFloatArray(), future.toFloatArray(), PolicyDream.offsets(config), spread);
       if (dream) {
-        NDArray pixels = net.decode(ps, dyn.get(0).reshape(f, z, s, s), false);
-        dreamFrames = pixels.add(1f).mul(127.5f).round().clip(0, 255).transpose(0, 2, 3, 1).toType(DataType.UINT8, false)
-            .toByteArray();
-        offsets = new int[f];
-        for (int k = 0; k < f; k++) offsets[k] = (k + 1) * config.futureStride();
+        dreamFrames = PolicyDream.frames(config, net, ps, future);
+        offsets = PolicyDream.offsets(config);
       }
     }
-    for (int i = 0; i < a; i++) {
-      if (!Float.isFinite(actions[i])) throw new IllegalStateException("plan: the model produced a non-finite action " + actions[i]);
-    }
-    ActionFrame.actions(config, actions, agentPositions);
     return new Plan(actions, config.actionHorizon(), dreamFrames, offsets, (System.nanoTime() - t0) / 1e9, signals);
+  }
+
+  /**
+   * What the dream branch expects each candidate chunk to lead to from one observation: the observation
+   * is encoded once and every chunk dreamed in one batched forward pass. Draws no noise, so the actions
+   * of later plans do not change.
+   *
+   * @param images the history's frames, as {@link #plan}
+   * @param agentPositions the history's agent positions, workspace pixels, oldest first
+   * @param chunks candidate chunks, each {@code [actionHorizon][2]} absolute targets in workspace pixels, as
+   *     {@link Plan#actions()} holds them; the first {@link WamConfig#dreamTargets()} of each are read
+   * @throws IllegalStateException when the checkpoint has no dream branch ({@link WamConfig#dreamFromActions} false)
+   * @throws IllegalArgumentException when an input has the wrong length or a chunk a non-finite value
+   */
+  public Dreams dreamOf(byte[] images, float[] agentPositions, float[][] chunks) {
+    if (!config.dreamFromActions()) {
+      throw new IllegalStateException("dreamOf: the checkpoint has no dream branch (dreamFromActions false): it cannot dream of a given chunk");
+    }
+    requireObservation("dreamOf", images, agentPositions);
+    int h = config.historyFrames(), z = config.latentChannels(), s = config.latentSize(), a = net.actionValues(), n = chunks.length;
+    if (n == 0) throw new IllegalArgumentException("dreamOf: no candidate chunk");
+    float[] all = new float[n * a];
+    for (int i = 0; i < n; i++) {
+      if (chunks[i].length != a) throw new IllegalArgumentException("dreamOf: chunk " + i + " holds " + chunks[i].length + " values, expected " + a);
+      for (float v : chunks[i]) if (!Float.isFinite(v)) throw new IllegalArgumentException("dreamOf: chunk " + i + " holds a non-finite value " + v);
+      System.arraycopy(chunks[i], 0, all, i * a, a);
+    }
+    int latentValues = z * s * s, perLatents = config.futureFrames() * latentValues;
+    int perFrames = config.futureFrames() * config.imageSize() * config.imageSize() * 3;
+    float[][] latents = new float[n][];
+    byte[][] frames = new byte[n][];
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDManager m = model.getNDManager();
+      ParameterStore ps = new ParameterStore(m, false);
+      NDArray encoded = net.encode(ps, WamTrainer.frames(m, imagesBuffer, images, h, config.imageSize()), false);
+      NDArray future = PolicyDream.latents(config, net, ps, m, encoded.reshape(1, (long) h * z, s, s), agentPositions, all, n);
+      float[] flatLatents = future.toFloatArray();
+      byte[] flatFrames = PolicyDream.frames(config, net, ps, future);
+      for (int i = 0; i < n; i++) {
+        latents[i] = java.util.Arrays.copyOfRange(flatLatents, i * perLatents, (i + 1) * perLatents);
+        frames[i] = java.util.Arrays.copyOfRange(flatFrames, i * perFrames, (i + 1) * perFrames);
+      }
+    }
+    return new Dreams(PolicyDream.offsets(config), config.imageSize(), frames, latentValues, latents);
+  }
+
+  /** Refuses an observation history of the wrong size, naming {@code method}. */
+  private void requireObservation(String method, byte[] images, float[] agentPositions) {
+    int h = config.historyFrames(), size = config.imageSize();
+    if (images.length != h * size * size * 3 || agentPositions.length != h * 2) {
+      throw new IllegalArgumentException(method + ": expected " + h * size * size * 3 + " image bytes (" + h + " frames of " + size + "x"
+          + size + "x3) and " + h * 2 + " position values, got " + images.length + " and " + agentPositions.length);
+    }
   }
 
   /**
@@ -169,10 +219,7 @@ public final class WamPolicy implements ChunkPolicy {
   public double[] estimatePose(byte[] images, float[] agentPositions) {
     if (!config.hasPoseHead()) throw new IllegalStateException("estimatePose: the checkpoint has no pose head (poseWeight 0)");
     int h = config.historyFrames(), size = config.imageSize(), z = config.latentChannels(), s = config.latentSize();
-    if (images.length != h * size * size * 3 || agentPositions.length != h * 2) {
-      throw new IllegalArgumentException("estimatePose: expected " + h * size * size * 3 + " image bytes (" + h + " frames of " + size + "x"
-          + size + "x3) and " + h * 2 + " position values, got " + images.length + " and " + agentPositions.length);
-    }
+    requireObservation("estimatePose", images, agentPositions);
     WamTrainer.normalize(agentPositions, positions, config.workspaceSize());
     float[] pose;
     try (NDScope scope = new NDScope()) {

@@ -371,8 +371,11 @@ public final class WamRun {
         && diffs.stream().allMatch(d -> d.startsWith("poseFeatures:") || d.startsWith("headWidth:") || d.startsWith("headLayers:")
             || d.startsWith("angleHarmonics:"))
         && diffs.stream().anyMatch(d -> !d.startsWith("angleHarmonics:"));
-    if (freshHead) {
-      WamCheckpoint.loadPolicyWeightsWithFreshActionHead(dir, meta, trainer.network(), trainer.model().getNDManager());
+    // the same network plus a dream branch: every weight copied, the branch fresh (it predicts no change at first)
+    boolean addsDreamBranch = diffs.size() == 1 && !meta.config().dreamFromActions() && trainer.config().dreamFromActions();
+    if (freshHead || addsDreamBranch) {
+      if (freshHead) WamCheckpoint.loadPolicyWeightsWithFreshActionHead(dir, meta, trainer.network(), trainer.model().getNDManager());
+      else WamCheckpoint.loadPolicyWeightsWithFreshDreamBranch(dir, meta, trainer.network(), trainer.model().getNDManager());
       trainer.optimizer().resetAverage();
       return;
     }

@@ -27,7 +27,10 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * Weighted by {@link WamConfig#actionWeight()}, {@link WamConfig#videoWeight()} and
- * {@link WamConfig#reconWeight()}; the action-only ablation sets the last two to 0. AdamW with
+ * {@link WamConfig#reconWeight()}; the action-only ablation sets the last two to 0. With a dream branch
+ * ({@link WamConfig#dreamFromActions}) the video term adds the branch's latent and pixel loss, its
+ * prediction from the executed actions; {@link WamConfig#dreamOnly} trains that term alone, and
+ * {@link WamConfig#headOnly} the action loss alone, every other weight held. AdamW with
  * warm-up and cosine decay. Each step runs in its own {@link NDScope}, so native memory stays flat.
  * Flow noise is drawn in Java from a generator seeded by (seed, step), so a resumed run draws the
  * same noise as an uninterrupted one. Not thread-safe; call from one platform thread.
@@ -46,6 +49,8 @@ public final class WamTrainer implements AutoCloseable {
   private final int[] shiftX, shiftY; // this batch's augmentation shifts, pixels (0 without augmentation)
   private final byte[] shiftedHistory, shiftedFuture; // augmented copies of the batch's frames
   private final ByteBuffer historyBuffer, futureBuffer; // direct, reused every step (see frames)
+  private final float[] dreamPlanes; // the dream branch's input planes of a batch (empty without the branch)
+  private final ByteBuffer dreamPlanesBuffer; // direct, reused every step (see frames)
   private long step;
   private float[] lastPosePrediction; // the pose head's output of the last evaluation batch (null before one)
 
@@ -62,9 +67,11 @@ public final class WamTrainer implements AutoCloseable {
     this.net = new WamNetwork(config);
     model.setBlock(net);
     net.initialize(model.getNDManager(), DataType.FLOAT32, net.inputShapes());
-    // headOnly: only the action head learns; the rest (what init left) is held, and no frame is encoded
+    // headOnly: only the action head learns; dreamOnly: only the dream branch and the decoder. The rest (what
+    // init left) is held: AdamW neither moves those weights nor their moving average, which the policy runs
     this.optimizer = new AdamW(net.getParameters(), model.getNDManager(), config.weightDecay(), config.gradClip(),
-        config.emaDecay(), name -> config.headOnly() && !WamNetwork.isActionHead(name));
+        config.emaDecay(), name -> config.headOnly() ? !WamNetwork.isActionHead(name)
+            : config.dreamOnly() && !WamNetwork.isDreamBranch(name) && !WamNetwork.isDecoder(name));
     this.batch = loader.newBatch();
     int b = config.batchSize(), k = config.flowSamples();
     positions = new float[b * config.historyFrames() * 2];
@@ -81,6 +88,8 @@ public final class WamTrainer implements AutoCloseable {
     shiftedFuture = new byte[config.shiftPixels() > 0 ? batch.futureImages.length : 0];
     historyBuffer = ByteBuffer.allocateDirect(batch.images.length);
     futureBuffer = ByteBuffer.allocateDirect(batch.futureImages.length);
+    dreamPlanes = new float[config.dreamFromActions() ? b * DreamPlanes.channels(config) * config.latentSize() * config.latentSize() : 0];
+    dreamPlanesBuffer = ByteBuffer.allocateDirect(dreamPlanes.length * Float.BYTES).order(java.nio.ByteOrder.nativeOrder());
   }
 
   /** A trainer with fresh weights. */
@@ -165,6 +174,11 @@ public final class WamTrainer implements AutoCloseable {
     } else {
       latents = net.encode(ps, history, training);
     }
+    if (config.dreamOnly()) { // the branch and the decoder alone: nothing else is computed
+      NDArray videoLoss = dreamLoss(ps, m, batch, latents, history, future, futureLatents, training);
+      NDArray zero = m.create(0f);
+      return new NDArray[] {videoLoss.mul(scalar(m, (float) config.videoWeight())), zero, videoLoss, zero, zero};
+    }
     NDList dyn = net.dynamics(ps, latents.reshape(b, (long) h * z, s, s), pos, history, training);
 
     NDArray zero = m.create(0f);
@@ -188,7 +202,8 @@ public final class WamTrainer implements AutoCloseable {
     if (video) {
       NDArray predicted = dyn.get(0);
       NDArray pixels = net.decode(ps, predicted.reshape((long) b * f, z, s, s), training);
-      videoLoss = predicted.sub(futureLatents).square().mean().add(pixels.sub(future).square().mean());
+      videoLoss = predicted.sub(futureLatents).square().mean().add(pixelLoss(m, pixels, future, history, config));
+      if (config.dreamFromActions()) videoLoss = videoLoss.add(dreamLoss(ps, m, batch, latents, history, future, futureLatents, training));
     }
     if (config.reconWeight() > 0) {
       NDArray current = latents.reshape(b, h, z, s, s).get(":, -1");
@@ -211,6 +226,49 @@ public final class WamTrainer implements AutoCloseable {
         .add(reconLoss.mul(scalar(m, (float) config.reconWeight())))
         .add(poseLoss.mul(scalar(m, (float) config.poseWeight())));
     return new NDArray[] {total, actionLoss, videoLoss, reconLoss, poseLoss};
+  }
+
+  /**
+   * The dream branch's latent plus pixel loss on a batch: its prediction from the history's latents (held
+   * fixed: the branch never trains the encoder) and the actions the episodes executed (not a teacher's
+   * labels: the future frames show what was done), against the future frames' latents and pixels.
+   *
+   * @param latents the history's latents (B*H, Z, 12, 12)
+   * @param history the history's frames (B*H, 3, 96, 96), shifted as the future ones are
+   * @param future the future frames (B*F, 3, 96, 96)
+   * @param futureLatents their latents (B, F*Z, 12, 12), held fixed
+   */
+  private NDArray dreamLoss(ParameterStore ps, NDManager m, TrainingBatch batch, NDArray latents, NDArray history, NDArray future,
+      NDArray futureLatents, boolean training) {
+    int b = config.batchSize(), h = config.historyFrames(), f = config.futureFrames(), z = config.latentChannels(), s = config.latentSize();
+    DreamPlanes.fill(config, batch.states, batch.executedActions, b, shiftX, shiftY, dreamPlanes);
+    dreamPlanesBuffer.clear();
+    dreamPlanesBuffer.asFloatBuffer().put(dreamPlanes);
+    NDArray planes = m.create(dreamPlanesBuffer, new Shape(b, DreamPlanes.channels(config), s, s), DataType.FLOAT32);
+    NDArray predicted = net.dream(ps, latents.stopGradient().reshape(b, (long) h * z, s, s), planes, training); // (B, F*Z, 12, 12)
+    NDArray pixels = net.decode(ps, predicted.reshape((long) b * f, z, s, s), training);
+    return predicted.sub(futureLatents).square().mean().add(pixelLoss(m, pixels, future, history, config));
+  }
+
+  /**
+   * The pixel loss of predicted future frames: the mean squared error, each pixel that changes between the
+   * current frame and its real future frame weighted {@code 1 + movingPixelWeight}
+   * ({@link WamConfig#movingPixelWeight}; 0: the plain mean, computed as it always was).
+   *
+   * @param predicted decoded predictions (B*F, 3, S, S), sample-major
+   * @param future the real future frames (B*F, 3, S, S)
+   * @param history the history's frames (B*H, 3, S, S), the current one last per sample
+   */
+  static NDArray pixelLoss(NDManager m, NDArray predicted, NDArray future, NDArray history, WamConfig c) {
+    NDArray squared = predicted.sub(future).square();
+    if (c.movingPixelWeight() == 0) return squared.mean();
+    long n = future.getShape().get(0), size = future.getShape().get(2);
+    int h = c.historyFrames(), f = c.futureFrames();
+    NDArray current = history.reshape(n / f, h, 3, size, size).get(":, -1").repeat(0, f); // (B*F, 3, S, S): each sample's, per future frame
+    NDArray moving = future.sub(current).abs().mean(new int[] {1}, true).gt(scalar(m, (float) WamConfig.MOVING_PIXEL_THRESHOLD))
+        .toType(DataType.FLOAT32, false); // (B*F, 1, S, S): 1 where the pixel changes, from data only (no gradient)
+    NDArray weight = moving.mul(scalar(m, (float) c.movingPixelWeight())).add(scalar(m, 1f));
+    return squared.mul(weight).mean();
   }
 
   /**
