@@ -17,7 +17,7 @@ import java.util.List;
  *
  * <p>Measures, averaged over samples: PSNR over the RGB bytes (peak 255, identical frames capped at
  * {@link FrameMetrics#PSNR_CAP_DB} dB); the IoU of the T-block's pixel masks, pixels segmented by the
- * nearest colour of the renderer's palette ({@link FrameMetrics}), 1 when neither frame shows the block;
+ * nearest colour of the renderer's palette ({@link dev.wam4j.sim.render.FrameSegmentation}), 1 when neither frame shows the block;
  * the same over the moving samples only, those where the real block moved (copy-last IoU below
  * {@link #MOVING_COPY_LAST_IOU}), since a still block flatters any dream that copies the present; and
  * the distance between the agent's centroids in dream and reality in workspace pixels (the frame shows
