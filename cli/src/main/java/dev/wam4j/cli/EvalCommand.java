@@ -3,9 +3,11 @@ package dev.wam4j.cli;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.DreamQuality;
 import dev.wam4j.eval.SeedRange;
+import dev.wam4j.model.imagine.ImaginationPolicy;
 import dev.wam4j.model.policy.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.PlanSettings;
+import dev.wam4j.sim.render.SceneLook;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -71,6 +73,11 @@ final class EvalCommand implements Callable<Integer> {
       description = "Scale of the noise the policy's action chunks are sampled from, 0..1; 0 plans deterministically (default: the checkpoint's sampleNoise).")
   Double sampleNoise;
 
+  @Option(names = "--imagine", paramLabel = "N",
+      description = "Plan by imagination: sample N action chunks per plan, dream each with the checkpoint's dream branch and execute "
+          + "the one whose last dream frame shows the block covering the goal most; 1..64 (default: off, the plain policy).")
+  Integer imagine;
+
   @Option(names = "--true-pose", description = "Measure the action head alone: drive a pose-reading head (actionFromPose) with the "
       + "simulator's true block pose instead of its estimate; prints coverage and successes only.")
   boolean truePose;
@@ -96,6 +103,11 @@ final class EvalCommand implements Callable<Integer> {
     if (maxSteps < 1 || maxSteps > limit) throw new IllegalArgumentException("--max-steps must be in 1.." + limit + ", got " + maxSteps);
     if (videoEpisodes < 1) throw new IllegalArgumentException("--video-episodes must be >= 1, got " + videoEpisodes);
     if (videoScale < 1 || videoScale > 8) throw new IllegalArgumentException("--video-scale must be in 1..8, got " + videoScale);
+    int most = ImaginationPolicy.MAX_CANDIDATES;
+    if (imagine != null && (imagine < 1 || imagine > most)) throw new IllegalArgumentException("--imagine must be in 1.." + most + ", got " + imagine);
+    if (imagine != null && (truePose || perceptionNearGoal != null)) {
+      throw new IllegalArgumentException("--imagine plans in closed loop: drop " + (truePose ? "--true-pose" : "--perception-near-goal"));
+    }
     ClosedLoopEvaluation.Config config = new ClosedLoopEvaluation.Config(range.first(), range.last(), maxSteps, !noDream,
         video, videoEpisodes, videoScale, policySeed);
     if (!Files.exists(checkpoint)) throw new IllegalArgumentException("--checkpoint " + checkpoint + ": no such file or directory");
@@ -150,7 +162,7 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
       }
     }
-    try (ChunkPolicy policy = load(checkpoint, settings)) {
+    try (ChunkPolicy policy = imagining(load(checkpoint, settings))) {
       executed = policy.executeSteps();
       Progress progress = new Progress(spec.commandLine().getErr(), "eval", config.episodes(), "episodes");
       int[] done = {0};
@@ -163,6 +175,7 @@ final class EvalCommand implements Callable<Integer> {
     m.put("max_steps", config.maxSteps());
     m.put("dream", config.dream());
     m.put("policy_seed", config.policySeed());
+    m.put("imagine", imagine); // null: the plain policy
     m.put("threads", threads);
     m.put("execute_steps", executed);
     m.put("sample_steps", sampleSteps); // null: the checkpoint's
@@ -183,8 +196,9 @@ final class EvalCommand implements Callable<Integer> {
       o.println(text);
     } else {
       long ok = result.perSeed().stream().filter(ClosedLoopEvaluation.Episode::success).count();
-      o.printf("eval %s seeds %s: success %.1f%% (%d/%d), mean max coverage %.3f%n", checkpoint, m.get("seeds"),
-          100 * result.successRate(), ok, result.episodes(), result.meanMaxCoverage());
+      o.printf("eval %s seeds %s%s: success %.1f%% (%d/%d), mean max coverage %.3f%n", checkpoint, m.get("seeds"),
+          imagine == null ? "" : ", imagining " + imagine + " chunks per plan", 100 * result.successRate(), ok, result.episodes(),
+          result.meanMaxCoverage());
       latency(o, "plan latency", result.planLatency());
       latency(o, "plan latency with dream", result.dreamPlanLatency());
       dreamQuality(o, result.dreamQuality());
@@ -223,6 +237,16 @@ final class EvalCommand implements Callable<Integer> {
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
       throw new IllegalArgumentException(why.contains(checkpoint.toString()) ? "cannot load a policy: " + why
           : "cannot load a policy from --checkpoint " + checkpoint + ": " + why, e);
+    }
+  }
+
+  /** The policy, planning by imagination among {@code --imagine} candidates when asked; refused (and closed) when it cannot dream. */
+  private ChunkPolicy imagining(ChunkPolicy policy) {
+    if (imagine == null) return policy;
+    try {
+      return ImaginationPolicy.of(policy, imagine, SceneLook.pushtReference()); // the scene the evaluation renders
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--imagine " + imagine + ": " + checkpoint + ": " + e.getMessage(), e);
     }
   }
 

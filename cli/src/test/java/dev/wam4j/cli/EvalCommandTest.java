@@ -56,6 +56,27 @@ class EvalCommandTest {
   }
 
   @Test
+  void imagineOutOfRangeOrBesideAnOpenLoopMeasurementIsRejectedNamingTheFlag(@TempDir Path dir) {
+    String[][] refused = {{"0", "--imagine must be in 1..64, got 0"}, {"65", "--imagine must be in 1..64, got 65"}};
+    for (String[] r : refused) {
+      assertThat(cli.run("eval", "--checkpoint", dir.toString(), "--imagine", r[0])).as(r[0]).isEqualTo(2);
+      assertThat(cli.err.toString()).contains(r[1]);
+    }
+    assertThat(cli.run("eval", "--checkpoint", dir.toString(), "--imagine", "4", "--true-pose")).isEqualTo(2);
+    assertThat(cli.err.toString()).contains("--imagine plans in closed loop: drop --true-pose");
+    assertThat(cli.out.toString()).isEmpty();
+  }
+
+  @Test
+  void imagineRefusesTheShippedModelWhichHasNoDreamBranch() {
+    String model = Paths.root().resolve("models/pusht-wam").toString();
+    assertThat(cli.run("eval", "--checkpoint", model, "--seeds", "200000..200000", "--imagine", "4", "--threads", "1")).isEqualTo(2);
+    assertThat(cli.err.toString()).contains("--imagine 4: " + model).contains("dream branch (dreamFromActions true)")
+        .doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(cli.out.toString()).isEmpty();
+  }
+
+  @Test
   void theExpertUnderPerceptionNoiseReportsItsSettingsAndRefusesBadOnes() {
     assertThat(cli.run("sim", "expert", "--embodiment", "robot", "--seeds", "200000..200001", "--pose-noise", "0,0")).isEqualTo(0);
     assertThat(cli.out.toString()).contains("noise 0.0 px, 0.0 deg; 8 executed per plan").contains("success 100.0% (2/2)");

@@ -23,12 +23,17 @@ class TrainCommandTest {
   }
 
   static Path tinyConfig(String name, int steps) throws Exception {
+    return tinyConfig(name, steps, "");
+  }
+
+  /** The tiny config with {@code extra} fields (JSON members, each followed by a comma). */
+  static Path tinyConfig(String name, int steps, String extra) throws Exception {
     Path file = tmp.resolve(name + ".json");
     Files.writeString(file, """
         {"dataset": "robot-2", "steps": %d, "batchSize": 4, "latentChannels": 4, "encoderChannels": 8,
-         "dynamicsChannels": 16, "dynamicsBlocks": 1, "featureSize": 32, "headWidth": 64, "headLayers": 2,
+         "dynamicsChannels": 16, "dynamicsBlocks": 1, "featureSize": 32, "headWidth": 64, "headLayers": 2, %s
          "warmupSteps": 1, "logEverySteps": 2, "checkpointEverySteps": 4, "threads": 2}
-        """.formatted(steps));
+        """.formatted(steps, extra));
     return file;
   }
 
@@ -54,6 +59,20 @@ class TrainCommandTest {
     assertThat(e.get("mean_max_coverage").asDouble()).isBetween(0.0, 1.0);
     assertThat(e.get("dream_plan_latency").get("plans").asInt()).isEqualTo(2 * 2); // 12 steps, 8 executed per plan (the default)
     assertThat(video).isRegularFile();
+  }
+
+  @Test
+  void aRunWithADreamBranchEvaluatesByImaginationAndTheJsonEchoesTheCandidates() throws Exception {
+    Path config = tinyConfig("dreaming", 4, "\"dreamFromActions\": true, \"dreamChannels\": 8, \"dreamBlocks\": 1,");
+    Path run = tmp.resolve("dreaming");
+    assertThat(new CliRun().run("train", "finetune", "--config", config.toString(), "--out", run.toString(), "--json")).isZero();
+    CliRun eval = new CliRun();
+    assertThat(eval.run("eval", "--checkpoint", run.toString(), "--seeds", "100000..100000", "--max-steps", "12", "--imagine", "4",
+        "--json")).isZero();
+    JsonNode e = new ObjectMapper().readTree(eval.out.toString());
+    assertThat(e.get("imagine").asInt()).isEqualTo(4);
+    assertThat(e.get("dream_plan_latency").get("plans").asInt()).as("12 steps, 8 executed per plan").isEqualTo(2);
+    assertThat(e.get("dream_quality").get("horizons")).isNotEmpty();
   }
 
   @Test

@@ -23,16 +23,20 @@ import java.util.SplittableRandom;
  * integrating the flow from Gaussian noise with {@link WamConfig#sampleSteps()} Euler steps) and,
  * on request, the dream: the predicted future frames decoded to pixels, those of the chunk just sampled
  * where the checkpoint has a dream branch ({@link WamConfig#dreamFromActions}), else the trunk's, which
- * reads no action. With a branch, {@link #dreamOf} imagines the futures of any candidate chunks. Runs the
+ * reads no action. With a branch, {@link #dreamOf} imagines the futures of any candidate chunks and
+ * {@link #imagine} samples candidates and dreams each, for {@link dev.wam4j.model.imagine.ImaginationPolicy}. Runs the
  * checkpoint's moving-average weights. Owns native memory; close it. Not thread-safe.
  */
 public final class WamPolicy implements ChunkPolicy {
+  /** Most candidate chunks one {@link #imagine} samples. */
+  public static final int MAX_CANDIDATES = 256;
+
   private final WamConfig config;
   private final WamCheckpoint.Meta meta;
   private final Model model;
   private final WamNetwork net;
   private final float[] positions;
-  private final float[] noise;
+  private float[] noise; // the candidates' noise, [candidates][actionValues], reused while their number stays
   private final java.nio.ByteBuffer imagesBuffer; // direct, reused by every plan
   private SplittableRandom rng = new SplittableRandom(0);
   private SplittableRandom spreadRng = new SplittableRandom(~0L); // the extra chunks' own noise: actions stay the same
@@ -119,12 +123,8 @@ public final class WamPolicy implements ChunkPolicy {
 
   @Override
   public Plan plan(byte[] images, float[] agentPositions, boolean dream) {
-    int h = config.historyFrames(), size = config.imageSize(), z = config.latentChannels();
-    int s = config.latentSize(), a = net.actionValues();
     requireObservation("plan", images, agentPositions);
     long t0 = System.nanoTime();
-    WamTrainer.normalize(agentPositions, positions, config.workspaceSize());
-    for (int i = 0; i < a; i++) noise[i] = (float) (config.sampleNoise() * WamTrainer.gaussian(rng));
     float[] actions;
     PlanSignals signals;
     byte[] dreamFrames = new byte[0];
@@ -133,24 +133,58 @@ public final class WamPolicy implements ChunkPolicy {
       scope.suppressNotUsedWarning();
       NDManager m = model.getNDManager();
       ParameterStore ps = new ParameterStore(m, false);
-      NDArray frames = WamTrainer.frames(m, imagesBuffer, images, h, size);
-      NDArray encoded = net.encode(ps, frames, false); // (h, z, s, s)
-      NDList dyn = net.dynamics(ps, encoded.reshape(1, (long) h * z, s, s), m.create(positions, new Shape(1, h * 2L)), frames, false);
-      actions = sample(m, ps, noise, 1, dyn.get(1));
-      for (int i = 0; i < a; i++) {
-        if (!Float.isFinite(actions[i])) throw new IllegalStateException("plan: the model produced a non-finite action " + actions[i]);
-      }
-      ActionFrame.actions(config, actions, agentPositions); // workspace pixels, what the dream branch reads
-      double spread = spreadSamples > 0 ? spread(m, ps, dyn.get(1)) : Double.NaN;
+      Observation o = observe(m, ps, images, agentPositions);
+      actions = sampleChunks(m, ps, o.condition(), agentPositions, 1, "plan");
+      double spread = spreadSamples > 0 ? spread(m, ps, o.condition()) : Double.NaN;
       NDArray future = config.dreamFromActions() // (1, F*Z, s, s)
-          ? PolicyDream.latents(config, net, ps, m, encoded.reshape(1, (long) h * z, s, s), agentPositions, actions, 1) : dyn.get(0);
-      signals = new PlanSignals(z * s * s, encoded.get(h - 1).toFloatArray(), future.toFloatArray(), PolicyDream.offsets(config), spread);
+          ? PolicyDream.latents(config, net, ps, m, o.history(), agentPositions, actions, 1) : o.trunkFuture();
+      signals = new PlanSignals(o.newest().length, o.newest(), future.toFloatArray(), PolicyDream.offsets(config), spread);
       if (dream) {
         dreamFrames = PolicyDream.frames(config, net, ps, future);
         offsets = PolicyDream.offsets(config);
       }
     }
     return new Plan(actions, config.actionHorizon(), dreamFrames, offsets, (System.nanoTime() - t0) / 1e9, signals);
+  }
+
+  /**
+   * Samples {@code candidates} action chunks for one observation and dreams each through the dream branch:
+   * what a planner needs to choose among chunks by their imagined outcome. The observation is encoded
+   * once; the chunks are integrated along the flow in one batch, candidate {@code i} from the {@code i}-th
+   * draw of noise from this policy's generator (seeded by {@link #reset}), so a run is reproducible and
+   * candidate 0 is the chunk {@link #plan} would have sampled from the same generator state (exactly so
+   * for one candidate, the same batch of one); the dreams are one batched pass, as {@link #dreamOf}. Moves
+   * the generator on by all the candidates' noise.
+   *
+   * @param images the history's frames, as {@link #plan}
+   * @param agentPositions the history's agent positions, workspace pixels, oldest first
+   * @param candidates chunks to sample, 1..{@value #MAX_CANDIDATES}
+   * @throws IllegalStateException when the checkpoint has no dream branch ({@link WamConfig#dreamFromActions} false)
+   * @throws IllegalArgumentException when an input has the wrong length or {@code candidates} is out of range
+   */
+  public Imagination imagine(byte[] images, float[] agentPositions, int candidates) {
+    requireDreamBranch("imagine", "its candidate chunks");
+    requireObservation("imagine", images, agentPositions);
+    if (candidates < 1 || candidates > MAX_CANDIDATES) {
+      throw new IllegalArgumentException("imagine: candidates must lie in 1.." + MAX_CANDIDATES + ", got " + candidates);
+    }
+    int a = net.actionValues();
+    float[][] chunks = new float[candidates][];
+    Dreams dreams;
+    float[] newest;
+    double spread;
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDManager m = model.getNDManager();
+      ParameterStore ps = new ParameterStore(m, false);
+      Observation o = observe(m, ps, images, agentPositions);
+      float[] all = sampleChunks(m, ps, o.condition(), agentPositions, candidates, "imagine"); // [candidates][a]
+      spread = spreadSamples > 0 ? spread(m, ps, o.condition()) : Double.NaN;
+      dreams = dreams(m, ps, o.history(), agentPositions, all, candidates);
+      newest = o.newest();
+      for (int i = 0; i < candidates; i++) chunks[i] = java.util.Arrays.copyOfRange(all, i * a, (i + 1) * a);
+    }
+    return new Imagination(chunks, dreams, newest, spread);
   }
 
   /**
@@ -166,9 +200,7 @@ public final class WamPolicy implements ChunkPolicy {
    * @throws IllegalArgumentException when an input has the wrong length or a chunk a non-finite value
    */
   public Dreams dreamOf(byte[] images, float[] agentPositions, float[][] chunks) {
-    if (!config.dreamFromActions()) {
-      throw new IllegalStateException("dreamOf: the checkpoint has no dream branch (dreamFromActions false): it cannot dream of a given chunk");
-    }
+    requireDreamBranch("dreamOf", "a given chunk");
     requireObservation("dreamOf", images, agentPositions);
     int h = config.historyFrames(), z = config.latentChannels(), s = config.latentSize(), a = net.actionValues(), n = chunks.length;
     if (n == 0) throw new IllegalArgumentException("dreamOf: no candidate chunk");
@@ -178,24 +210,76 @@ public final class WamPolicy implements ChunkPolicy {
       for (float v : chunks[i]) if (!Float.isFinite(v)) throw new IllegalArgumentException("dreamOf: chunk " + i + " holds a non-finite value " + v);
       System.arraycopy(chunks[i], 0, all, i * a, a);
     }
-    int latentValues = z * s * s, perLatents = config.futureFrames() * latentValues;
-    int perFrames = config.futureFrames() * config.imageSize() * config.imageSize() * 3;
-    float[][] latents = new float[n][];
-    byte[][] frames = new byte[n][];
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDManager m = model.getNDManager();
       ParameterStore ps = new ParameterStore(m, false);
       NDArray encoded = net.encode(ps, WamTrainer.frames(m, imagesBuffer, images, h, config.imageSize()), false);
-      NDArray future = PolicyDream.latents(config, net, ps, m, encoded.reshape(1, (long) h * z, s, s), agentPositions, all, n);
-      float[] flatLatents = future.toFloatArray();
-      byte[] flatFrames = PolicyDream.frames(config, net, ps, future);
-      for (int i = 0; i < n; i++) {
-        latents[i] = java.util.Arrays.copyOfRange(flatLatents, i * perLatents, (i + 1) * perLatents);
-        frames[i] = java.util.Arrays.copyOfRange(flatFrames, i * perFrames, (i + 1) * perFrames);
-      }
+      return dreams(m, ps, encoded.reshape(1, (long) h * z, s, s), agentPositions, all, n);
+    }
+  }
+
+  /**
+   * One observation as the network sees it, inside the caller's scope.
+   *
+   * @param history the latent frames (1, H*Z, s, s)
+   * @param trunkFuture the trunk's own future latents (1, F*Z, s, s), which read no action
+   * @param condition what the action head reads
+   * @param newest the newest frame's latent, {@code [Z*s*s]}
+   * @param pose the pose head's estimate (1, 4), or null without a pose head
+   */
+  private record Observation(NDArray history, NDArray trunkFuture, NDArray condition, float[] newest, NDArray pose) {}
+
+  /** Encodes the history (images, and {@link #positions} normalised from {@code agentPositions}) and runs the trunk. */
+  private Observation observe(NDManager m, ParameterStore ps, byte[] images, float[] agentPositions) {
+    int h = config.historyFrames(), z = config.latentChannels(), s = config.latentSize();
+    WamTrainer.normalize(agentPositions, positions, config.workspaceSize());
+    NDArray frames = WamTrainer.frames(m, imagesBuffer, images, h, config.imageSize());
+    NDArray encoded = net.encode(ps, frames, false); // (h, z, s, s)
+    NDArray history = encoded.reshape(1, (long) h * z, s, s);
+    NDList dyn = net.dynamics(ps, history, m.create(positions, new Shape(1, h * 2L)), frames, false);
+    return new Observation(history, dyn.get(0), dyn.get(1), encoded.get(h - 1).toFloatArray(), dyn.size() > 2 ? dyn.get(2) : null);
+  }
+
+  /**
+   * {@code n} chunks sampled from {@code condition}, each from its own draw of noise off {@link #rng}, as
+   * {@code [n][actionValues]} workspace pixels.
+   *
+   * @throws IllegalStateException naming {@code method} when the model produced a non-finite action
+   */
+  private float[] sampleChunks(NDManager m, ParameterStore ps, NDArray condition, float[] agentPositions, int n, String method) {
+    int a = net.actionValues();
+    if (noise.length != n * a) noise = new float[n * a];
+    for (int i = 0; i < noise.length; i++) noise[i] = (float) (config.sampleNoise() * WamTrainer.gaussian(rng));
+    float[] actions = sample(m, ps, noise, n, condition);
+    for (float v : actions) {
+      if (!Float.isFinite(v)) throw new IllegalStateException(method + ": the model produced a non-finite action " + v);
+    }
+    ActionFrame.actions(config, actions, agentPositions); // workspace pixels, what the dream branch reads
+    return actions;
+  }
+
+  /** The dream branch's futures of {@code n} chunks ({@code [n][actionValues]} workspace pixels) from one history (1, H*Z, s, s). */
+  private Dreams dreams(NDManager m, ParameterStore ps, NDArray history, float[] agentPositions, float[] chunks, int n) {
+    int latentValues = config.latentChannels() * config.latentSize() * config.latentSize(), perLatents = config.futureFrames() * latentValues;
+    int perFrames = config.futureFrames() * config.imageSize() * config.imageSize() * 3;
+    NDArray future = PolicyDream.latents(config, net, ps, m, history, agentPositions, chunks, n); // (n, F*Z, s, s)
+    float[] flatLatents = future.toFloatArray();
+    byte[] flatFrames = PolicyDream.frames(config, net, ps, future);
+    float[][] latents = new float[n][];
+    byte[][] frames = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      latents[i] = java.util.Arrays.copyOfRange(flatLatents, i * perLatents, (i + 1) * perLatents);
+      frames[i] = java.util.Arrays.copyOfRange(flatFrames, i * perFrames, (i + 1) * perFrames);
     }
     return new Dreams(PolicyDream.offsets(config), config.imageSize(), frames, latentValues, latents);
+  }
+
+  /** Refuses a checkpoint without a dream branch, naming {@code method} and what it would dream of. */
+  private void requireDreamBranch(String method, String what) {
+    if (!config.dreamFromActions()) {
+      throw new IllegalStateException(method + ": the checkpoint has no dream branch (dreamFromActions false): it cannot dream of " + what);
+    }
   }
 
   /** Refuses an observation history of the wrong size, naming {@code method}. */
@@ -218,18 +302,12 @@ public final class WamPolicy implements ChunkPolicy {
    */
   public double[] estimatePose(byte[] images, float[] agentPositions) {
     if (!config.hasPoseHead()) throw new IllegalStateException("estimatePose: the checkpoint has no pose head (poseWeight 0)");
-    int h = config.historyFrames(), size = config.imageSize(), z = config.latentChannels(), s = config.latentSize();
     requireObservation("estimatePose", images, agentPositions);
-    WamTrainer.normalize(agentPositions, positions, config.workspaceSize());
     float[] pose;
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDManager m = model.getNDManager();
-      ParameterStore ps = new ParameterStore(m, false);
-      NDArray frames = WamTrainer.frames(m, imagesBuffer, images, h, size);
-      NDArray encoded = net.encode(ps, frames, false);
-      pose = net.dynamics(ps, encoded.reshape(1, (long) h * z, s, s), m.create(positions, new Shape(1, h * 2L)), frames, false).get(2)
-          .toFloatArray();
+      pose = observe(m, new ParameterStore(m, false), images, agentPositions).pose().toFloatArray();
     }
     double half = config.workspaceSize() / 2;
     return new double[] {(pose[0] + 1) * half, (pose[1] + 1) * half, Math.atan2(pose[3], pose[2])};
@@ -248,24 +326,17 @@ public final class WamPolicy implements ChunkPolicy {
    */
   public float[] planFromPose(float[] agentPositions, double blockX, double blockY, double blockAngle) {
     if (!config.actionFromPose()) throw new IllegalStateException("planFromPose: the checkpoint's head does not read the pose (actionFromPose false)");
-    int h = config.historyFrames(), a = net.actionValues();
+    int h = config.historyFrames();
     if (agentPositions.length != h * 2) throw new IllegalArgumentException("planFromPose: expected " + h + " positions, got " + agentPositions.length + " values");
     WamTrainer.normalize(agentPositions, positions, config.workspaceSize());
-    for (int i = 0; i < a; i++) noise[i] = (float) (config.sampleNoise() * WamTrainer.gaussian(rng));
     double half = config.workspaceSize() / 2;
     float[] pose = {(float) (blockX / half - 1), (float) (blockY / half - 1), (float) Math.cos(blockAngle), (float) Math.sin(blockAngle)};
-    float[] actions;
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDManager m = model.getNDManager();
       NDArray condition = WamNetwork.poseCondition(m.create(positions, new Shape(1, h * 2L)), m.create(pose, new Shape(1, 4)), config.poseFeatures(), config.angleHarmonics());
-      actions = sample(m, new ParameterStore(m, false), noise, 1, condition);
+      return sampleChunks(m, new ParameterStore(m, false), condition, agentPositions, 1, "planFromPose");
     }
-    for (float v : actions) {
-      if (!Float.isFinite(v)) throw new IllegalStateException("planFromPose: the model produced a non-finite action " + v);
-    }
-    ActionFrame.actions(config, actions, agentPositions);
-    return actions;
   }
 
   /** {@code n} action chunks integrated along the flow from {@code noise} ({@code [n][actionValues]}), in [-1, 1] units. */

@@ -11,7 +11,10 @@ import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wam4j.data.loader.TrainingLoader;
 import dev.wam4j.model.Engines;
+import dev.wam4j.model.imagine.ImaginationPolicy;
+import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.Plan;
+import dev.wam4j.sim.render.SceneLook;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The action-conditioned dream branch: an old checkpoint grows one without changing its actions, a
- * dreamOnly run trains it and the decoder alone, its dream follows the chunk it is given, and the
- * pixel loss can weigh what moves.
+ * dreamOnly run trains it and the decoder alone, its dream follows the chunk it is given, the pixel loss
+ * can weigh what moves, and imagination samples candidate chunks (one of them: the plain plan's) and plans
+ * with the dream of the chunk it executes.
  */
 class WamDreamBranchTest {
   @TempDir static Path tmp;
@@ -212,6 +216,75 @@ class WamDreamBranchTest {
       assertThatThrownBy(() -> p.dreamOf(IMAGES, POSITIONS, new float[][] {right})).isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("dreamFromActions false");
     }
+  }
+
+  @Test
+  void imaginingOneCandidateSamplesExactlyThePlainPlansChunkAndDreamAndMoreSampleEachTheirOwn() throws IOException {
+    Path trained = dreamOnly("imagine", 3);
+    try (WamPolicy p = WamPolicy.load(trained)) {
+      p.reset(5);
+      Plan plan = p.plan(IMAGES, POSITIONS, true);
+      p.reset(5);
+      Imagination one = p.imagine(IMAGES, POSITIONS, 1);
+      assertThat(one.chunks()[0]).containsExactly(plan.actions());
+      assertThat(one.dreams().latents()[0]).containsExactly(plan.signals().dreamLatents());
+      assertThat(one.dreams().frames()[0]).containsExactly(plan.dreamFrames());
+      assertThat(one.observationLatent()).containsExactly(plan.signals().observationLatent());
+      Plan replayed = one.plan(0, true, plan.seconds());
+      assertThat(replayed.dreamOffsets()).containsExactly(plan.dreamOffsets());
+      assertThat(one.plan(0, false, 0).hasDream()).isFalse();
+
+      p.reset(5);
+      Imagination four = p.imagine(IMAGES, POSITIONS, 4);
+      assertThat(four.candidates()).isEqualTo(4);
+      // the first candidate's noise is the plain plan's; a batch of four may round differently from a batch of one
+      for (int j = 0; j < plan.actions().length; j++) assertThat(four.chunks()[0][j]).isCloseTo(plan.actions()[j], Offset.offset(1e-2f));
+      for (int i = 1; i < 4; i++) assertThat(four.chunks()[i]).as("candidate %d has its own noise", i).isNotEqualTo(four.chunks()[i - 1]);
+      p.reset(5);
+      Imagination again = p.imagine(IMAGES, POSITIONS, 4);
+      for (int i = 0; i < 4; i++) {
+        assertThat(again.chunks()[i]).as("the same seed, the same candidates").containsExactly(four.chunks()[i]);
+        assertThat(again.dreams().latents()[i]).containsExactly(four.dreams().latents()[i]);
+      }
+      assertThatThrownBy(() -> p.imagine(IMAGES, POSITIONS, 0)).hasMessageContaining("imagine: candidates must lie in 1..256, got 0");
+    }
+    try (WamPolicy p = WamPolicy.load(old)) {
+      assertThatThrownBy(() -> p.imagine(IMAGES, POSITIONS, 2)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("imagine: the checkpoint has no dream branch (dreamFromActions false)");
+    }
+  }
+
+  @Test
+  void theImaginationPlannerOfOneIsThePlainPolicyAndOfManyExecutesACandidateWithItsOwnDream() throws IOException {
+    Path trained = dreamOnly("planner", 3);
+    SceneLook look = SceneLook.pushtReference();
+    try (WamPolicy plain = WamPolicy.load(trained); ChunkPolicy one = ImaginationPolicy.of(WamPolicy.load(trained), 1, look)) {
+      plain.reset(9);
+      one.reset(9);
+      for (int i = 0; i < 2; i++) {
+        Plan a = plain.plan(IMAGES, POSITIONS, i == 0), b = one.plan(IMAGES, POSITIONS, i == 0);
+        assertThat(b.actions()).containsExactly(a.actions());
+        assertThat(b.dreamFrames()).containsExactly(a.dreamFrames());
+        assertThat(b.signals().dreamLatents()).containsExactly(a.signals().dreamLatents());
+      }
+    }
+    try (WamPolicy p = WamPolicy.load(trained); ImaginationPolicy planner = ImaginationPolicy.of(WamPolicy.load(trained), 4, look)) {
+      assertThat(planner.candidates()).isEqualTo(4);
+      p.reset(9);
+      planner.reset(9);
+      Imagination candidates = p.imagine(IMAGES, POSITIONS, 4);
+      Plan plan = planner.plan(IMAGES, POSITIONS, true);
+      int chosen = -1;
+      for (int i = 0; i < 4; i++) if (java.util.Arrays.equals(candidates.chunks()[i], plan.actions())) chosen = i;
+      assertThat(chosen).as("the plan executes one of the candidates").isNotNegative();
+      assertThat(plan.dreamFrames()).as("and carries that candidate's dream").containsExactly(candidates.dreams().frames()[chosen]);
+      assertThat(plan.signals().dreamLatents()).containsExactly(candidates.dreams().latents()[chosen]);
+      assertThat(plan.signals().observationLatent()).containsExactly(candidates.observationLatent());
+      assertThat(planner.plan(IMAGES, POSITIONS, false).hasDream()).as("no dream asked for, none carried").isFalse();
+    }
+    assertThatThrownBy(() -> ImaginationPolicy.of(WamPolicy.load(old), 4, look)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("dream branch (dreamFromActions true)");
+    assertThatThrownBy(() -> ImaginationPolicy.of(WamPolicy.load(trained), 65, look)).hasMessageContaining("must lie in 1..64, got 65");
   }
 
   @Test
