@@ -1,5 +1,7 @@
 package dev.wam4j.cli;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.SeedRange;
 import dev.wam4j.eval.monitor.MonitorStudy;
@@ -24,7 +26,9 @@ import picocli.CommandLine.Spec;
             + "shows now (latent and pixel divergence), and measure how well that predicts episode failure against a baseline (the "
             + "spread of sampled action chunks).",
         "Thresholds are chosen on --calibration-seeds, figures measured on --seeds: roc_auc, detection and false-alarm rates, "
-            + "lead_time_steps. --stop-on-alarm replays the test seeds with the alarm handing episodes over.",
+            + "lead_time_steps. The alarm signal is the dream signal with the best calibration roc_auc unless --alarm-signal names one; "
+            + "its test figures head the JSON beside the baseline's. --stop-on-alarm replays the test seeds with the alarm handing "
+            + "episodes over.",
         "Writes monitor.json, monitor.html (self-contained: tables, ROC and score plots, reality|dream clip), roc.png and monitor.mp4."})
 final class MonitorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -50,11 +54,11 @@ final class MonitorCommand implements Callable<Integer> {
       defaultValue = "8")
   int spreadSamples;
 
-  @Option(names = "--alarm-signal", description = "Signal the runtime alarm watches: latent, relative, pixel or spread (default: ${DEFAULT-VALUE}).",
-      defaultValue = "latent")
+  @Option(names = "--alarm-signal", description = "Signal the alarm watches: latent, relative, pixel or spread (default: the dream signal "
+      + "with the highest ROC-AUC on the calibration seeds).")
   String alarmSignal;
 
-  @Option(names = "--threshold", description = "Alarm threshold of --alarm-signal (default: chosen on the calibration seeds).")
+  @Option(names = "--threshold", description = "Alarm threshold of --alarm-signal, which it needs (default: chosen on the calibration seeds).")
   Double threshold;
 
   @Option(names = "--stop-on-alarm", description = "Replay the test seeds with the alarm stopping (handing over) each episode it fires in.")
@@ -83,7 +87,7 @@ final class MonitorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Signal signal = switch (alarmSignal.toLowerCase(Locale.ROOT)) {
+    Signal signal = alarmSignal == null ? null : switch (alarmSignal.toLowerCase(Locale.ROOT)) {
       case "latent" -> Signal.LATENT;
       case "relative" -> Signal.LATENT_RELATIVE;
       case "pixel" -> Signal.PIXEL;
@@ -92,6 +96,9 @@ final class MonitorCommand implements Callable<Integer> {
     };
     if (videoEpisodes < 0) throw new IllegalArgumentException("--video-episodes must be >= 0, got " + videoEpisodes);
     if (threshold != null && !Double.isFinite(threshold)) throw new IllegalArgumentException("--threshold must be finite, got " + threshold);
+    if (threshold != null && signal == null) {
+      throw new IllegalArgumentException("--threshold needs --alarm-signal: thresholds are on each signal's own scale");
+    }
     MonitorStudy.Config config = new MonitorStudy.Config(SeedRange.parse(calibrationSeeds, "--calibration-seeds"), SeedRange.parse(seeds, "--seeds"),
         successScore, window, spreadSamples, signal, threshold == null ? Double.NaN : threshold, stopOnAlarm, policySeed,
         videoEpisodes == 0 ? null : out.resolve("monitor.mp4"), Math.max(1, videoEpisodes),
@@ -111,10 +118,7 @@ final class MonitorCommand implements Callable<Integer> {
         err.flush();
       });
     }
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-    m.put("checkpoint", checkpoint.toString());
-    m.put("result", r);
-    String text = Json.result(m, spec);
+    String text = Json.result(new Output(checkpoint.toString(), r.headline(), r), spec);
     Json.writeFile(out.resolve("monitor.json"), text);
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
@@ -131,6 +135,11 @@ final class MonitorCommand implements Callable<Integer> {
             s.falseAlarmRate(), s.leadTimeSteps());
       }
       o.println("(* baseline)");
+      MonitorStudy.Headline h = r.headline();
+      o.printf("alarm %s (%s): roc_auc %s, detection %s, false_alarm %s, lead_steps %s; baseline %s: roc_auc %s, detection %s, "
+          + "false_alarm %s, lead_steps %s%n", h.alarmSignal(), h.alarmSignalChosenBy().id(), f3(h.rocAuc()), f3(h.detectionRate()),
+          f3(h.falseAlarmRate()), f1(h.leadTimeSteps()), h.baseline().signal(), f3(h.baseline().rocAuc()), f3(h.baseline().detectionRate()),
+          f3(h.baseline().falseAlarmRate()), f1(h.baseline().leadTimeSteps()));
       if (r.handover() != null) {
         o.printf("handover: %d episodes stopped (%d would fail, %d would succeed); stops at predicted steps: %s%n", r.handover().handedOver(),
             r.handover().handedOverThatFailed(), r.handover().successesLost(), r.handover().stopsMatchOffline());
@@ -139,5 +148,20 @@ final class MonitorCommand implements Callable<Integer> {
     }
     o.flush();
     return 0;
+  }
+
+  /**
+   * What {@code monitor.json} holds: the headline's fields at the top level, so that a reader finds the answer without walking
+   * the tables, then the full result (without the headline again).
+   */
+  record Output(String checkpoint, @JsonUnwrapped MonitorStudy.Headline headline,
+      @JsonIgnoreProperties("headline") MonitorStudy.Result result) {}
+
+  private static String f3(Double v) {
+    return v == null ? "n/a" : String.format("%.3f", v);
+  }
+
+  private static String f1(Double v) {
+    return v == null ? "n/a" : String.format("%.1f", v);
   }
 }

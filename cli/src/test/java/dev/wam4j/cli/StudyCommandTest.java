@@ -93,13 +93,16 @@ class StudyCommandTest {
     assertThat(monitor.run("monitor", "--checkpoint", out.resolve("k2-pretrained").toString(), "--seeds", "300000..300001",
         "--calibration-seeds", "200000..200001", "--success-score", "0.05", "--stop-on-alarm", "--video-episodes", "1",
         "--out", mon.toString(), "--json")).isZero();
-    JsonNode m = new ObjectMapper().readTree(monitor.out.toString()).get("result");
+    JsonNode top = new ObjectMapper().readTree(monitor.out.toString()), m = top.get("result");
+    assertThat(top.get("alarm_signal").asText()).isIn("latent_divergence", "relative_latent_divergence", "pixel_divergence");
+    assertThat(top.get("test_episodes").asInt()).isEqualTo(2);
+    assertThat(top.get("baseline").get("signal").asText()).isEqualTo("action_spread");
     assertThat(m.get("signals")).hasSize(4);
     assertThat(m.get("signals").get(0).get("signal").asText()).isEqualTo("latent_divergence");
     assertThat(m.get("test_episodes").asInt()).isEqualTo(2);
     assertThat(m.get("test_episode_scores").get(0).get("scores").get("latent_divergence").asDouble()).isPositive();
     assertThat(mon.resolve("monitor.json")).isRegularFile();
-    assertThat(Files.readString(mon.resolve("monitor.html"))).contains("data:video/mp4;base64,").contains("ROC-AUC");
+    assertThat(Files.readString(mon.resolve("monitor.html"))).contains("data:video/mp4;base64,").contains("ROC-AUC").contains("Alarm signal: ");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.wam4j.eval.monitor;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
  * test seeds (to score it): ROC-AUC of the episode score against failure, and at the calibrated
  * threshold the detection rate, the false-alarm rate on successful episodes and the lead time (steps
  * from the alarm to the end of a failed episode) — for the dream signals and the baseline alike.
- * Optionally replays the test seeds with the alarm stopping (handing over) episodes.
+ * One signal is the alarm's (see {@link Headline}): its test figures beside the baseline's are the
+ * study's answer. Optionally replays the test seeds with the alarm stopping (handing over) episodes.
  */
 public final class MonitorStudy {
   private static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -41,8 +43,10 @@ public final class MonitorStudy {
    *     protocol's success (coverage > 0.95)
    * @param window samples in a signal's running score
    * @param spreadSamples extra action chunks sampled per plan for the baseline
-   * @param alarmSignal the signal the runtime alarm watches
-   * @param threshold the alarm threshold; NaN: calibrated
+   * @param alarmSignal the signal the alarm watches, or {@code null}: the dream signal with the highest calibration ROC-AUC
+   *     (see {@link MonitorStudy#alarmSignal(List, Signal)})
+   * @param threshold the alarm threshold; NaN: calibrated. A number needs a named {@code alarmSignal}: thresholds are on each
+   *     signal's own scale, and which signal calibration picks is not known in advance
    * @param stopOnAlarm replay the test seeds with the alarm handing episodes over
    * @param policySeed the policy's noise seed (mixed with each episode's)
    * @param video side-by-side reality | dream video of the first test episodes, or {@code null}
@@ -59,12 +63,79 @@ public final class MonitorStudy {
       if (calibrationSeeds.last() >= testSeeds.first() && testSeeds.last() >= calibrationSeeds.first()) {
         throw new IllegalArgumentException("calibration seeds " + calibrationSeeds + " overlap test seeds " + testSeeds);
       }
+      if (alarmSignal == null && !Double.isNaN(threshold)) {
+        throw new IllegalArgumentException("a threshold (" + threshold + ") needs an alarm signal: thresholds are on each signal's own scale");
+      }
     }
   }
 
   /** One signal's figures. NaN where a class of episodes was empty. */
   public record SignalResult(String signal, boolean dream, double calibrationRocAuc, double threshold, double rocAuc, int detected,
       double detectionRate, int falseAlarms, double falseAlarmRate, double leadTimeSteps, double leadTimeMedianSteps) {}
+
+  /**
+   * The study's answer in one place: the alarm signal and how it does on the test seeds, beside the
+   * baseline. Every figure is {@code null} where it is undefined (no failed or no successful episode
+   * to score against, no calibrated threshold, no detected failure to time), never NaN.
+   *
+   * @param alarmSignal the alarm's signal ({@link Signal#id()})
+   * @param alarmSignalChosenBy why this signal
+   * @param calibrationRocAuc the alarm signal's ROC-AUC on the calibration seeds
+   * @param threshold the alarm threshold: the caller's, or calibrated (Youden's J)
+   * @param rocAuc the alarm signal's ROC-AUC on the test seeds
+   * @param detectionRate share of failed test episodes in which the alarm fires
+   * @param falseAlarmRate share of successful test episodes in which the alarm fires
+   * @param leadTimeSteps mean control steps from the alarm to the end of a detected failed test episode
+   * @param testEpisodes episodes on the test seeds
+   * @param testFailures of those, episodes that failed
+   * @param baseline the action-spread baseline at its own calibrated threshold
+   */
+  public record Headline(String alarmSignal, AlarmChoice alarmSignalChosenBy, Double calibrationRocAuc, Double threshold, Double rocAuc,
+      Double detectionRate, Double falseAlarmRate, Double leadTimeSteps, int testEpisodes, int testFailures, Baseline baseline) {
+    /**
+     * The headline of {@code signals} (one row per {@link Signal}, in its order) with {@code alarm} chosen by
+     * {@link MonitorStudy#alarmSignal(List, Signal)}.
+     *
+     * @param forced whether the caller named the alarm signal
+     */
+    public static Headline of(List<SignalResult> signals, Signal alarm, boolean forced, int testEpisodes, int testFailures) {
+      SignalResult a = signals.get(alarm.ordinal());
+      AlarmChoice by = forced ? AlarmChoice.OPTION : Double.isNaN(a.calibrationRocAuc()) ? AlarmChoice.FALLBACK : AlarmChoice.CALIBRATION;
+      return new Headline(a.signal(), by, defined(a.calibrationRocAuc()), defined(a.threshold()), defined(a.rocAuc()),
+          defined(a.detectionRate()), defined(a.falseAlarmRate()), defined(a.leadTimeSteps()), testEpisodes, testFailures,
+          Baseline.of(signals.get(Signal.ACTION_SPREAD.ordinal())));
+    }
+  }
+
+  /** Why the alarm watches its signal; written in JSON as the lower-case name. */
+  public enum AlarmChoice {
+    /** The caller named it ({@link Config#alarmSignal()}). */
+    OPTION,
+    /** The dream signal with the highest calibration ROC-AUC. */
+    CALIBRATION,
+    /** No dream signal had a calibration ROC-AUC (the calibration episodes all failed or all succeeded), so the first dream signal. */
+    FALLBACK;
+
+    /** The name in reports and JSON. */
+    @JsonValue
+    public String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * The baseline's figures on the test seeds, {@code null} where undefined (as in {@link Headline}).
+   *
+   * @param signal {@link Signal#ACTION_SPREAD}'s id
+   * @param threshold its calibrated threshold
+   */
+  public record Baseline(String signal, Double calibrationRocAuc, Double threshold, Double rocAuc, Double detectionRate,
+      Double falseAlarmRate, Double leadTimeSteps) {
+    static Baseline of(SignalResult b) {
+      return new Baseline(b.signal(), defined(b.calibrationRocAuc()), defined(b.threshold()), defined(b.rocAuc()), defined(b.detectionRate()),
+          defined(b.falseAlarmRate()), defined(b.leadTimeSteps()));
+    }
+  }
 
   /**
    * The runtime alarm replayed on the test seeds with stopping on.
@@ -80,8 +151,12 @@ public final class MonitorStudy {
   /** One test episode. */
   public record EpisodeRow(long seed, double maxCoverage, boolean failed, int steps, int disturbedAtStep, Map<String, Double> scores) {}
 
-  /** Everything the monitor measured. */
-  public record Result(String calibrationSeeds, String testSeeds, double successScore, int window, int spreadSamples,
+  /**
+   * Everything the monitor measured.
+   *
+   * @param headline the alarm signal's test figures beside the baseline's
+   */
+  public record Result(Headline headline, String calibrationSeeds, String testSeeds, double successScore, int window, int spreadSamples,
       ClosedLoopEvaluation.Disturbance disturbance, int calibrationEpisodes, int calibrationFailures, int testEpisodes, int testFailures,
       int testDisturbed, int testDisturbedFailures, double testMeanMaxCoverage,
       List<SignalResult> signals, Handover handover, String video, double wallSeconds, List<EpisodeRow> testEpisodeScores) {}
@@ -109,14 +184,17 @@ public final class MonitorStudy {
       signals.add(operatingPoint(s, test, testFailed, c.window(), FailurePrediction.rocAuc(cal, calFailed), threshold,
           FailurePrediction.rocAuc(tst, testFailed)));
     }
+    Signal alarmSignal = alarmSignal(signals, c.alarmSignal());
+    Headline headline = Headline.of(signals, alarmSignal, c.alarmSignal() != null, test.size(), FailurePrediction.count(testFailed, true));
+    log.accept("alarm signal " + alarmSignal.id() + " (" + headline.alarmSignalChosenBy().id() + ")");
     Handover handover = null;
-    double alarmThreshold = signals.get(c.alarmSignal().ordinal()).threshold();
+    double alarmThreshold = signals.get(alarmSignal.ordinal()).threshold();
     if (c.stopOnAlarm()) {
       if (Double.isNaN(alarmThreshold)) {
-        log.accept("no threshold for " + c.alarmSignal().id() + " (calibration episodes all failed or all succeeded); no handover replay");
+        log.accept("no threshold for " + alarmSignal.id() + " (calibration episodes all failed or all succeeded); no handover replay");
       } else {
-        log.accept("replaying the test episodes with the " + c.alarmSignal().id() + " alarm handing over at " + alarmThreshold);
-        DreamMonitor.Alarm alarm = new DreamMonitor.Alarm(c.alarmSignal(), c.window(), alarmThreshold, true);
+        log.accept("replaying the test episodes with the " + alarmSignal.id() + " alarm handing over at " + alarmThreshold);
+        DreamMonitor.Alarm alarm = new DreamMonitor.Alarm(alarmSignal, c.window(), alarmThreshold, true);
         List<Trace> stopped = rollouts(policy, c, c.testSeeds(), alarm, null, log);
         handover = handover(c, test, testFailed, stopped, alarm);
       }
@@ -136,7 +214,7 @@ public final class MonitorStudy {
         if (testFailed[i]) disturbedFailed++;
       }
     }
-    Result r = new Result(c.calibrationSeeds().toString(), c.testSeeds().toString(), c.successScore(), c.window(), c.spreadSamples(),
+    Result r = new Result(headline, c.calibrationSeeds().toString(), c.testSeeds().toString(), c.successScore(), c.window(), c.spreadSamples(),
         c.disturbance(), calibration.size(), FailurePrediction.count(calFailed, true), test.size(), FailurePrediction.count(testFailed, true),
         disturbed, disturbedFailed, meanCoverage,
         signals, handover, c.video() == null ? null : c.video().toString(), (System.nanoTime() - t0) / 1e9, rows);
@@ -154,6 +232,33 @@ public final class MonitorStudy {
       if (++done[0] % 25 == 0 || done[0] == seeds.count()) log.accept("  " + done[0] + "/" + seeds.count() + " episodes");
     }, monitor);
     return monitor.traces();
+  }
+
+  /**
+   * The signal the alarm watches: {@code forced} if not null; else the dream signal with the highest
+   * calibration ROC-AUC (the test seeds play no part, so its test figures stay honest; among equals the
+   * earlier in {@link Signal} order); else, when no dream signal has one, the first dream signal. Never
+   * the baseline unless forced: the question is whether the dream predicts failure.
+   *
+   * @param signals one row per {@link Signal}, in its order
+   */
+  static Signal alarmSignal(List<SignalResult> signals, Signal forced) {
+    if (forced != null) return forced;
+    Signal best = null;
+    double bestAuc = Double.NEGATIVE_INFINITY;
+    for (Signal s : Signal.values()) {
+      double auc = signals.get(s.ordinal()).calibrationRocAuc();
+      if (s.isDream() && auc > bestAuc) { // NaN compares false: an undefined ROC-AUC never wins
+        best = s;
+        bestAuc = auc;
+      }
+    }
+    return best != null ? best : Arrays.stream(Signal.values()).filter(Signal::isDream).findFirst().orElseThrow();
+  }
+
+  /** {@code v}, or {@code null} when NaN: an undefined figure is written as JSON null, not as the string "NaN". */
+  private static Double defined(double v) {
+    return Double.isNaN(v) ? null : v;
   }
 
   static boolean failed(Episode e, double successScore) {
@@ -231,9 +336,20 @@ public final class MonitorStudy {
           100 * d.probability(), d.firstStep(), d.lastStep(), d.distancePixels() / 2, d.distancePixels(), d.maxTurnRadians(),
           r.testDisturbed(), r.testDisturbedFailures(), r.testEpisodes() - r.testDisturbed(), r.testFailures() - r.testDisturbedFailures()));
     }
+    Headline head = r.headline();
+    Baseline b = head.baseline();
+    html.paragraph(String.format("Alarm signal: %s (%s). On the test seeds: ROC-AUC %s, detection rate %s, false-alarm rate %s, "
+        + "lead time %s steps; the baseline (%s): ROC-AUC %s, detection rate %s, false-alarm rate %s, lead time %s steps.", head.alarmSignal(),
+        switch (head.alarmSignalChosenBy()) {
+          case OPTION -> "named by the caller";
+          case CALIBRATION -> "the dream signal with the highest calibration ROC-AUC, " + f3(head.calibrationRocAuc());
+          case FALLBACK -> "no dream signal has a calibration ROC-AUC, so the first";
+        }, f3(head.rocAuc()), f3(head.detectionRate()), f3(head.falseAlarmRate()), f1(head.leadTimeSteps()), b.signal(), f3(b.rocAuc()),
+        f3(b.detectionRate()), f3(b.falseAlarmRate()), f1(b.leadTimeSteps())));
     List<List<String>> rows = new ArrayList<>();
     for (SignalResult s : r.signals()) {
-      rows.add(List.of(s.signal() + (s.dream() ? "" : " (baseline)"), f3(s.rocAuc()), f3(s.calibrationRocAuc()),
+      String name = s.signal() + (s.dream() ? "" : " (baseline)") + (s.signal().equals(head.alarmSignal()) ? " (alarm)" : "");
+      rows.add(List.of(name, f3(s.rocAuc()), f3(s.calibrationRocAuc()),
           Double.isNaN(s.threshold()) ? "n/a" : String.format("%.4g", s.threshold()), f3(s.detectionRate()), f3(s.falseAlarmRate()),
           Double.isNaN(s.leadTimeSteps()) ? "n/a" : String.format("%.1f", s.leadTimeSteps()),
           Double.isNaN(s.leadTimeMedianSteps()) ? "n/a" : String.format("%.1f", s.leadTimeMedianSteps())));
@@ -255,7 +371,8 @@ public final class MonitorStudy {
     byte[] rocPng = roc.png();
     ReportFiles.write(out.resolve("roc.png"), rocPng);
     html.png(rocPng, "ROC curves");
-    html.png(timeline(test, failed, c, r.signals().get(c.alarmSignal().ordinal()).threshold()), "running score over an episode");
+    Signal alarm = Signal.ofId(r.headline().alarmSignal());
+    html.png(timeline(test, failed, alarm, c.window(), r.signals().get(alarm.ordinal()).threshold()), "running score over an episode");
     if (c.video() != null && Files.isRegularFile(c.video())) {
       html.video(Files.readAllBytes(c.video()), "The first " + c.videoEpisodes() + " test episodes: reality (left) and the dream (right)");
     }
@@ -265,9 +382,8 @@ public final class MonitorStudy {
   }
 
   /** The alarm signal's running score over the first few failed and successful test episodes, with the threshold. */
-  private static byte[] timeline(List<Trace> test, boolean[] failed, Config c, double threshold) {
-    Signal s = c.alarmSignal();
-    LineChart chart = new LineChart(s.id() + " running score (window " + c.window() + ") over test episodes", "control step", s.id(), false);
+  private static byte[] timeline(List<Trace> test, boolean[] failed, Signal s, int window, double threshold) {
+    LineChart chart = new LineChart(s.id() + " running score (window " + window + ") over test episodes", "control step", s.id(), false);
     int shownFailed = 0, shownOk = 0, maxStep = 1;
     for (int i = 0; i < test.size(); i++) {
       boolean f = failed[i];
@@ -276,7 +392,7 @@ public final class MonitorStudy {
       double[] x = Arrays.stream(t.steps()[s.ordinal()]).asDoubleStream().toArray();
       if (x.length == 0) continue;
       maxStep = Math.max(maxStep, t.episode().steps());
-      chart.series("seed " + t.episode().seed() + (f ? " failed" : " succeeded"), x, t.runningScore(s, c.window()));
+      chart.series("seed " + t.episode().seed() + (f ? " failed" : " succeeded"), x, t.runningScore(s, window));
       if (f) shownFailed++;
       else shownOk++;
     }
@@ -286,5 +402,13 @@ public final class MonitorStudy {
 
   private static String f3(double v) {
     return Double.isNaN(v) ? "n/a" : String.format("%.3f", v);
+  }
+
+  private static String f3(Double v) {
+    return v == null ? "n/a" : f3(v.doubleValue());
+  }
+
+  private static String f1(Double v) {
+    return v == null ? "n/a" : String.format("%.1f", v);
   }
 }

@@ -32,6 +32,12 @@ public enum Signal {
     return id;
   }
 
+  /** The signal whose {@link #id()} is {@code id}; an {@link IllegalArgumentException} names the ids there are. */
+  public static Signal ofId(String id) {
+    for (Signal s : values()) if (s.id.equals(id)) return s;
+    throw new IllegalArgumentException("no signal '" + id + "'; signals: " + java.util.Arrays.stream(values()).map(Signal::id).toList());
+  }
+
   /** Whether the signal compares the dream with reality (false: the baseline). */
   public boolean isDream() {
     return this != ACTION_SPREAD;
