@@ -7,7 +7,7 @@ import dev.wam4j.eval.monitor.Signal;
 import dev.wam4j.fleet.agent.FleetClient;
 import dev.wam4j.fleet.agent.RobotAgent;
 import dev.wam4j.fleet.server.FleetServer;
-import dev.wam4j.model.policy.ChunkPolicies;
+import dev.wam4j.model.load.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.data.lerobot.DatasetValidation;
 import dev.wam4j.data.pusht.PushTRoundTrip;

@@ -4,10 +4,9 @@ import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.DreamQuality;
 import dev.wam4j.eval.SeedRange;
 import dev.wam4j.model.imagine.ImaginationPolicy;
-import dev.wam4j.model.policy.ChunkPolicies;
+import dev.wam4j.model.load.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.PlanSettings;
-import dev.wam4j.sim.render.SceneLook;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -75,7 +74,8 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--imagine", paramLabel = "N",
       description = "Plan by imagination: sample N action chunks per plan, dream each with the checkpoint's dream branch and execute "
-          + "the one whose last dream frame shows the block covering the goal most; 1..64 (default: off, the plain policy).")
+          + "the one whose last dream frame shows the block covering the goal most; 1..64, 1 plans without imagination "
+          + "(default: the checkpoint's imagineCandidates, 1 unless it was exported with --imagine).")
   Integer imagine;
 
   @Option(names = "--true-pose", description = "Measure the action head alone: drive a pose-reading head (actionFromPose) with the "
@@ -120,12 +120,9 @@ final class EvalCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     ClosedLoopEvaluation.Result result;
     int executed;
-    PlanSettings settings;
-    try {
-      settings = new PlanSettings(executeSteps, sampleSteps, sampleNoise);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--execute-steps/--sample-steps/--sample-noise: " + e.getMessage(), e);
-    }
+    PlanSettings settings = PlanFlags.settings(executeSteps, sampleSteps, sampleNoise, imagine);
+    // the head- and perception-only measurements read the world action model itself, whatever planning it ships
+    PlanSettings plain = settings.withImagineCandidates(1);
     if (perceptionNearGoal != null) {
       List<String> extra = new ArrayList<>();
       if (truePose) extra.add("--true-pose");
@@ -140,7 +137,7 @@ final class EvalCommand implements Callable<Integer> {
       if (!(perceptionNearGoal >= 0 && perceptionNearGoal < 1)) {
         throw new IllegalArgumentException("--perception-near-goal must lie in [0, 1), got " + perceptionNearGoal);
       }
-      try (ChunkPolicy policy = load(checkpoint, settings)) {
+      try (ChunkPolicy policy = load(checkpoint, plain)) {
         var r = dev.wam4j.eval.PerceptionNearGoal.run(worldActionModel(policy, "--perception-near-goal"), range.first(), range.count(),
             perceptionNearGoal);
         o.printf("eval %s seeds %d..%d, perception on %d expert states with coverage >= %.2f: rms %.2f px per axis, %.2f deg; "
@@ -154,7 +151,7 @@ final class EvalCommand implements Callable<Integer> {
       if (json || out != null || video != null) {
         throw new IllegalArgumentException("--true-pose prints coverage and successes only: drop --json, --out and --video");
       }
-      try (ChunkPolicy policy = load(checkpoint, settings)) {
+      try (ChunkPolicy policy = load(checkpoint, plain)) {
         var r = dev.wam4j.eval.TruePoseEvaluation.run(worldActionModel(policy, "--true-pose"), range.first(), range.count(), maxSteps, policySeed);
         o.printf("eval %s seeds %d..%d, the head on the true pose: success %.1f%% (%d/%d), mean max coverage %.3f%n", checkpoint, r.firstSeed(),
             r.firstSeed() + r.episodes() - 1, 100.0 * r.successes() / r.episodes(), r.successes(), r.episodes(), r.meanMaxCoverage());
@@ -162,8 +159,10 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
       }
     }
-    try (ChunkPolicy policy = imagining(load(checkpoint, settings))) {
+    int imagined; // the candidates per plan it runs with: the flag's, else the checkpoint's
+    try (ChunkPolicy policy = load(checkpoint, settings)) {
       executed = policy.executeSteps();
+      imagined = policy instanceof ImaginationPolicy planner ? planner.candidates() : 1;
       Progress progress = new Progress(spec.commandLine().getErr(), "eval", config.episodes(), "episodes");
       int[] done = {0};
       result = ClosedLoopEvaluation.run(policy, config, e -> progress.update(++done[0]));
@@ -175,7 +174,7 @@ final class EvalCommand implements Callable<Integer> {
     m.put("max_steps", config.maxSteps());
     m.put("dream", config.dream());
     m.put("policy_seed", config.policySeed());
-    m.put("imagine", imagine); // null: the plain policy
+    m.put("imagine", imagined); // 1: the plain policy
     m.put("threads", threads);
     m.put("execute_steps", executed);
     m.put("sample_steps", sampleSteps); // null: the checkpoint's
@@ -197,7 +196,7 @@ final class EvalCommand implements Callable<Integer> {
     } else {
       long ok = result.perSeed().stream().filter(ClosedLoopEvaluation.Episode::success).count();
       o.printf("eval %s seeds %s%s: success %.1f%% (%d/%d), mean max coverage %.3f%n", checkpoint, m.get("seeds"),
-          imagine == null ? "" : ", imagining " + imagine + " chunks per plan", 100 * result.successRate(), ok, result.episodes(),
+          imagined == 1 ? "" : ", imagining " + imagined + " chunks per plan", 100 * result.successRate(), ok, result.episodes(),
           result.meanMaxCoverage());
       latency(o, "plan latency", result.planLatency());
       latency(o, "plan latency with dream", result.dreamPlanLatency());
@@ -229,7 +228,11 @@ final class EvalCommand implements Callable<Integer> {
     return value == null ? "n/a" : format.formatted(value);
   }
 
-  /** The policy, or one clear line (through the command line's handler) when it cannot be loaded. */
+  /**
+   * The policy, planning as the checkpoint ships it where the flags do not say otherwise (by imagination when it
+   * was exported with it), or one clear line (through the command line's handler) when it cannot be loaded or
+   * cannot plan as asked (e.g. {@code --imagine} without a dream branch).
+   */
   private static ChunkPolicy load(Path checkpoint, PlanSettings settings) {
     try {
       return ChunkPolicies.load(checkpoint, settings);
@@ -237,16 +240,8 @@ final class EvalCommand implements Callable<Integer> {
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
       throw new IllegalArgumentException(why.contains(checkpoint.toString()) ? "cannot load a policy: " + why
           : "cannot load a policy from --checkpoint " + checkpoint + ": " + why, e);
-    }
-  }
-
-  /** The policy, planning by imagination among {@code --imagine} candidates when asked; refused (and closed) when it cannot dream. */
-  private ChunkPolicy imagining(ChunkPolicy policy) {
-    if (imagine == null) return policy;
-    try {
-      return ImaginationPolicy.of(policy, imagine, SceneLook.pushtReference()); // the scene the evaluation renders
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--imagine " + imagine + ": " + checkpoint + ": " + e.getMessage(), e);
+      throw PlanFlags.refused(settings, checkpoint, e);
     }
   }
 

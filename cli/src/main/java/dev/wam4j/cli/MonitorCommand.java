@@ -6,7 +6,7 @@ import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.SeedRange;
 import dev.wam4j.eval.monitor.MonitorStudy;
 import dev.wam4j.eval.monitor.Signal;
-import dev.wam4j.model.policy.ChunkPolicies;
+import dev.wam4j.model.load.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
 import java.io.IOException;
 import java.io.PrintWriter;

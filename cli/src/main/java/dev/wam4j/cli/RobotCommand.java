@@ -3,7 +3,7 @@ package dev.wam4j.cli;
 import dev.wam4j.eval.monitor.Signal;
 import dev.wam4j.fleet.agent.FleetClient;
 import dev.wam4j.fleet.agent.RobotAgent;
-import dev.wam4j.model.policy.ChunkPolicies;
+import dev.wam4j.model.load.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -43,6 +43,11 @@ final class TrainExportCommand implements Callable<Integer> {
   @Option(names = "--sample-noise", paramLabel = "S", description = "Ship this sampleNoise (chosen with 'eval --sample-noise').")
   Double sampleNoise;
 
+  @Option(names = "--imagine", paramLabel = "N", description = "Ship planning by imagination: N candidate chunks per plan, each "
+      + "dreamed, the one whose dream covers the goal best executed (chosen with 'eval --imagine'); needs a checkpoint with a dream "
+      + "branch; 1 ships the plain policy.")
+  Integer imagine;
+
   @Override
   public Integer call() throws Exception {
     java.util.List<WamCheckpoint.ComputeStage> extra = new java.util.ArrayList<>();
@@ -61,11 +66,12 @@ final class TrainExportCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--out " + out + " exists and is not a checkpoint; refusing to replace it");
     }
     String md = evaluation == null ? null : markdown(new ObjectMapper().readTree(evaluation.toFile()), evaluation);
-    PlanSettings settings;
+    PlanSettings settings = PlanFlags.settings(executeSteps, sampleSteps, sampleNoise, imagine);
     try {
-      settings = new PlanSettings(executeSteps, sampleSteps, sampleNoise);
+      // a model must plan as it ships: settings it cannot take (imagination without a dream branch) are named with their flags
+      WamCheckpoint.readMeta(WamCheckpoint.resolve(checkpoint)).config().with(settings);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--execute-steps/--sample-steps/--sample-noise: " + e.getMessage(), e);
+      throw PlanFlags.refused(settings, checkpoint, e);
     }
     WamCheckpoint.export(checkpoint, out, md, extra, settings);
     PrintWriter o = spec.commandLine().getOut();

@@ -61,18 +61,61 @@ class TrainCommandTest {
     assertThat(video).isRegularFile();
   }
 
+  /** A tiny run with a dream branch, trained once for the tests that imagine with it. */
+  static synchronized Path dreamingRun() throws Exception {
+    Path run = tmp.resolve("dreaming");
+    if (Files.isRegularFile(run.resolve("latest"))) return run;
+    Path config = tinyConfig("dreaming", 4, "\"dreamFromActions\": true, \"dreamChannels\": 8, \"dreamBlocks\": 1,");
+    assertThat(new CliRun().run("train", "finetune", "--config", config.toString(), "--out", run.toString(), "--json")).isZero();
+    return run;
+  }
+
+  /** {@code eval --json} of one seed, 12 steps, with {@code flags}. */
+  static JsonNode evalOneSeed(Path checkpoint, String... flags) throws Exception {
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("eval", "--checkpoint", checkpoint.toString(), "--seeds",
+        "100000..100000", "--max-steps", "12", "--json"));
+    args.addAll(java.util.List.of(flags));
+    CliRun eval = new CliRun();
+    assertThat(eval.run(args.toArray(String[]::new))).as(eval.err.toString()).isZero();
+    return new ObjectMapper().readTree(eval.out.toString());
+  }
+
   @Test
   void aRunWithADreamBranchEvaluatesByImaginationAndTheJsonEchoesTheCandidates() throws Exception {
-    Path config = tinyConfig("dreaming", 4, "\"dreamFromActions\": true, \"dreamChannels\": 8, \"dreamBlocks\": 1,");
-    Path run = tmp.resolve("dreaming");
-    assertThat(new CliRun().run("train", "finetune", "--config", config.toString(), "--out", run.toString(), "--json")).isZero();
-    CliRun eval = new CliRun();
-    assertThat(eval.run("eval", "--checkpoint", run.toString(), "--seeds", "100000..100000", "--max-steps", "12", "--imagine", "4",
-        "--json")).isZero();
-    JsonNode e = new ObjectMapper().readTree(eval.out.toString());
+    Path run = dreamingRun();
+    JsonNode e = evalOneSeed(run, "--imagine", "4");
     assertThat(e.get("imagine").asInt()).isEqualTo(4);
     assertThat(e.get("dream_plan_latency").get("plans").asInt()).as("12 steps, 8 executed per plan").isEqualTo(2);
     assertThat(e.get("dream_quality").get("horizons")).isNotEmpty();
+    assertThat(evalOneSeed(run).get("imagine").asInt()).as("a run plans without imagination").isEqualTo(1);
+  }
+
+  @Test
+  void aModelExportedWithImaginationShipsItAndEvalPlansByItUnlessImagineOneTurnsItOff() throws Exception {
+    Path run = dreamingRun(), shipped = tmp.resolve("dreaming-model");
+    CliRun export = new CliRun();
+    assertThat(export.run("train", "export", "--checkpoint", run.toString(), "--out", shipped.toString(), "--imagine", "4"))
+        .as(export.err.toString()).isZero();
+    JsonNode meta = new ObjectMapper().readTree(shipped.resolve("checkpoint.json").toFile());
+    assertThat(meta.get("config").get("imagineCandidates").asInt()).isEqualTo(4);
+    assertThat(Files.readString(shipped.resolve("MODEL_CARD.md")))
+        .contains("- Plans by imagination: 4 candidate chunks, the one whose dream covers the goal best");
+
+    assertThat(evalOneSeed(shipped).get("imagine").asInt()).as("the checkpoint's own setting").isEqualTo(4);
+    JsonNode off = evalOneSeed(shipped, "--imagine", "1"), plain = evalOneSeed(run);
+    assertThat(off.get("imagine").asInt()).isEqualTo(1);
+    assertThat(off.get("per_seed")).as("the plain policy: the run's own episode").isEqualTo(plain.get("per_seed"));
+  }
+
+  @Test
+  void exportingImaginationOfACheckpointWithoutADreamBranchIsRefusedNamingTheFlag() {
+    String model = Paths.root().resolve("models/pusht-wam").toString();
+    Path out = tmp.resolve("never-shipped");
+    CliRun cli = new CliRun();
+    assertThat(cli.run("train", "export", "--checkpoint", model, "--out", out.toString(), "--imagine", "4")).isEqualTo(2);
+    assertThat(cli.err.toString()).contains("--imagine 4: " + model).contains("dream branch (dreamFromActions true)")
+        .doesNotContain("\tat ");
+    assertThat(out).doesNotExist();
   }
 
   @Test

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.SeedRange;
 import dev.wam4j.eval.report.ReportFiles;
-import dev.wam4j.model.policy.ChunkPolicies;
+import dev.wam4j.model.load.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.wam.WamCheckpoint;
 import dev.wam4j.model.wam.WamConfig;

@@ -126,7 +126,7 @@ public final class RobotAgent {
     if (m != null) {
       java.nio.file.Path dir = config.modelCache().toAbsolutePath().normalize().resolve(m.get("name").asText() + "-v" + m.get("version").asInt());
       if (!java.nio.file.Files.isDirectory(dir)) download(m, dir);
-      next = dev.wam4j.model.policy.ChunkPolicies.load(dir);
+      next = dev.wam4j.model.load.ChunkPolicies.load(dir);
     }
     if (policy != fallback) policy.close();
     policy = next;

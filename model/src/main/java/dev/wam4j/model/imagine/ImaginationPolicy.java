@@ -3,6 +3,7 @@ package dev.wam4j.model.imagine;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.Plan;
 import dev.wam4j.model.wam.Imagination;
+import dev.wam4j.model.wam.WamConfig;
 import dev.wam4j.model.wam.WamPolicy;
 import dev.wam4j.sim.render.SceneLook;
 
@@ -25,8 +26,8 @@ import dev.wam4j.sim.render.SceneLook;
  * <p>Owns the wrapped policy (closing this closes it). Not thread-safe, as the policy it wraps.
  */
 public final class ImaginationPolicy implements ChunkPolicy {
-  /** Most candidates per plan. */
-  public static final int MAX_CANDIDATES = 64;
+  /** Most candidates per plan: what a checkpoint may ship ({@link WamConfig#imagineCandidates}). */
+  public static final int MAX_CANDIDATES = WamConfig.MAX_IMAGINE_CANDIDATES;
 
   private final WamPolicy policy;
   private final int candidates;

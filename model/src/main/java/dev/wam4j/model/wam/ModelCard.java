@@ -49,6 +49,10 @@ final class ModelCard {
           : "the trunk's").append(c.movingPixelWeight() > 0 ? "; changing pixels weigh " + (1 + c.movingPixelWeight()) + " in its pixel loss" : "")
           .append('\n');
     }
+    if (c.imagineCandidates() > 1) {
+      md.append("- Plans by imagination: ").append(c.imagineCandidates())
+          .append(" candidate chunks, the one whose dream covers the goal best\n");
+    }
     md.append("- Trained: ").append(meta.step()).append(" steps of batch ").append(c.batchSize())
         .append(String.format(" in %.1f min of wall time", meta.trainSeconds() / 60)).append('\n');
     md.append("- Seed: ").append(c.seed()).append('\n');

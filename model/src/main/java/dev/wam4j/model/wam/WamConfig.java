@@ -127,6 +127,11 @@ import java.util.List;
  *     movingPixelWeight}, the others 1 (the loss is the weighted mean over every pixel): the pusher and the
  *     moving block are a few percent of the pixels, and plain MSE lets the dream blur them away; 0 is the
  *     plain MSE (0)
+ * @param imagineCandidates plan by imagination: per plan, sample this many action chunks, dream each with the dream
+ *     branch and execute the one whose last dream frame shows the block covering the goal best
+ *     ({@code dev.wam4j.model.imagine.ImaginationPolicy}); 1 is the plain policy. An inference setting, chosen on
+ *     validation seeds and shipped with a model ({@code train export --imagine}), that training does not read;
+ *     1..{@value #MAX_IMAGINE_CANDIDATES}, above 1 only with {@code dreamFromActions} (1)
  */
 public record WamConfig(
     String dataset, String validationDataset, String init,
@@ -140,10 +145,14 @@ public record WamConfig(
     int shiftPixels, int datasetEpisodes, int keypoints, int videoEvery, double poseWeight, boolean relativeActions,
     double actionScalePixels, double sampleNoise, boolean actionFromPose, double poseNoisePixels, double poseNoiseDegrees,
     boolean headOnly, boolean renderFrames, double renderJitterPixels, double renderJitterDegrees, int poseFeatures,
-    int angleHarmonics, boolean dreamFromActions, int dreamChannels, int dreamBlocks, boolean dreamOnly, double movingPixelWeight) {
+    int angleHarmonics, boolean dreamFromActions, int dreamChannels, int dreamBlocks, boolean dreamOnly, double movingPixelWeight,
+    int imagineCandidates) {
 
   /** Mean absolute change over a pixel's 3 channels, in [-1, 1] units, above which {@link #movingPixelWeight} weighs it. */
   public static final double MOVING_PIXEL_THRESHOLD = 0.1;
+
+  /** Most candidate chunks {@link #imagineCandidates} may dream per plan. */
+  public static final int MAX_IMAGINE_CANDIDATES = 64;
 
   public WamConfig {
     extraDatasets = extraDatasets == null ? List.of() : List.copyOf(extraDatasets);
@@ -213,6 +222,11 @@ public record WamConfig(
     require(!dreamOnly || videoWeight > 0, "dreamOnly trains on the video loss alone: it needs videoWeight > 0");
     require(!dreamOnly || videoEvery == 1, "dreamOnly trains on the video loss alone, every step: it needs videoEvery 1, got " + videoEvery);
     weight("movingPixelWeight", movingPixelWeight);
+    require(imagineCandidates >= 1 && imagineCandidates <= MAX_IMAGINE_CANDIDATES,
+        "imagineCandidates must lie in 1.." + MAX_IMAGINE_CANDIDATES + ", got " + imagineCandidates);
+    // a candidate is scored by its dream, which only a dream branch makes of a chunk the policy has not chosen
+    require(imagineCandidates == 1 || dreamFromActions, "imagineCandidates " + imagineCandidates
+        + " plans by dreaming each candidate chunk: it needs a checkpoint with a dream branch (dreamFromActions true)");
   }
 
   /** Configs and checkpoints written before the action head could read the pose ({@code actionFromPose}) and frames be rendered. */
@@ -228,7 +242,7 @@ public record WamConfig(
         headLayers, flowSamples, sampleSteps, actionWeight, videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps,
         gradClip, emaDecay, logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes,
         keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, false, 3, 3, false, false, 0, 0, 0, 0,
-        false, 64, 3, false, 0);
+        false, 64, 3, false, 0, 1);
   }
 
   /** Configs and checkpoints written before relative actions and the noise scale existed. */
@@ -276,7 +290,7 @@ public record WamConfig(
     return new WamConfig(null, null, null, "observation.image", "observation.state", "action", 96, 512,
         2, 16, 8, 4, 2, 8, 32, 64, 2, 256, 512, 3, 4, 10, 1, 1, 1,
         32, 5000, 3e-4, 1e-4, 200, 1.0, 0.995, 10, 250, 8, 2, 0, List.of(), 4, 0, 0, 1, 0, false, 100, 1, false, 3, 3, false, false, 0, 0, 0, 0,
-        false, 64, 3, false, 0);
+        false, 64, 3, false, 0, 1);
   }
 
   /** Side of the latent frame (the tokenizer downsamples by 8). */
@@ -313,7 +327,7 @@ public record WamConfig(
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
         logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures, angleHarmonics,
-        dreamFromActions, dreamChannels, dreamBlocks, dreamOnly, movingPixelWeight);
+        dreamFromActions, dreamChannels, dreamBlocks, dreamOnly, movingPixelWeight, imagineCandidates);
   }
 
   /** The same config with other extra datasets. */
@@ -323,7 +337,7 @@ public record WamConfig(
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
         logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures, angleHarmonics,
-        dreamFromActions, dreamChannels, dreamBlocks, dreamOnly, movingPixelWeight);
+        dreamFromActions, dreamChannels, dreamBlocks, dreamOnly, movingPixelWeight, imagineCandidates);
   }
 
   /** The same config starting from another checkpoint ({@code init}) and training {@code steps} steps (DAgger's rounds). */
@@ -333,30 +347,35 @@ public record WamConfig(
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
         logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures, angleHarmonics,
-        dreamFromActions, dreamChannels, dreamBlocks, dreamOnly, movingPixelWeight);
+        dreamFromActions, dreamChannels, dreamBlocks, dreamOnly, movingPixelWeight, imagineCandidates);
   }
 
-  /** The same config with other inference settings: actions executed per plan, Euler steps of the flow and its starting noise. */
-  public WamConfig withInference(int executeSteps, int sampleSteps, double sampleNoise) {
+  /**
+   * The same config with other inference settings: actions executed per plan, Euler steps of the flow, its starting
+   * noise and the candidate chunks imagined per plan.
+   */
+  public WamConfig withInference(int executeSteps, int sampleSteps, double sampleNoise, int imagineCandidates) {
     return new WamConfig(dataset, validationDataset, init, imageKey, stateKey, actionKey, imageSize, workspaceSize,
         historyFrames, actionHorizon, executeSteps, futureStride, futureFrames, latentChannels, encoderChannels,
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
         logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery,
         poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures, angleHarmonics,
-        dreamFromActions, dreamChannels, dreamBlocks, dreamOnly, movingPixelWeight);
+        dreamFromActions, dreamChannels, dreamBlocks, dreamOnly, movingPixelWeight, imagineCandidates);
   }
 
   /**
    * The same config planning with {@code settings} where they are set (inference only: the weights mean the same).
    *
-   * @throws IllegalArgumentException when the executed steps exceed the action horizon
+   * @throws IllegalArgumentException when the executed steps exceed the action horizon, or imagination is asked of a
+   *     checkpoint without a dream branch
    */
   public WamConfig with(PlanSettings settings) {
     int execute = settings.executeSteps() == null ? executeSteps : settings.executeSteps();
     if (execute > actionHorizon) throw new IllegalArgumentException("execute steps " + execute + " exceed the checkpoint's actionHorizon " + actionHorizon);
     return withInference(execute, settings.sampleSteps() == null ? sampleSteps : settings.sampleSteps(),
-        settings.sampleNoise() == null ? sampleNoise : settings.sampleNoise());
+        settings.sampleNoise() == null ? sampleNoise : settings.sampleNoise(),
+        settings.imagineCandidates() == null ? imagineCandidates : settings.imagineCandidates());
   }
 
   /** The same config with other data paths (used when a config file's relative paths are resolved). */
@@ -366,6 +385,6 @@ public record WamConfig(
         dynamicsChannels, dynamicsBlocks, featureSize, headWidth, headLayers, flowSamples, sampleSteps, actionWeight,
         videoWeight, reconWeight, batchSize, steps, learningRate, weightDecay, warmupSteps, gradClip, emaDecay,
         logEverySteps, checkpointEverySteps, validationBatches, threads, seed, extraDatasets, shiftPixels, datasetEpisodes, keypoints, videoEvery, poseWeight, relativeActions, actionScalePixels, sampleNoise, actionFromPose, poseNoisePixels, poseNoiseDegrees, headOnly, renderFrames, renderJitterPixels, renderJitterDegrees, poseFeatures, angleHarmonics,
-        dreamFromActions, dreamChannels, dreamBlocks, dreamOnly, movingPixelWeight);
+        dreamFromActions, dreamChannels, dreamBlocks, dreamOnly, movingPixelWeight, imagineCandidates);
   }
 }

@@ -12,13 +12,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wam4j.data.loader.TrainingLoader;
 import dev.wam4j.model.Engines;
 import dev.wam4j.model.imagine.ImaginationPolicy;
+import dev.wam4j.model.load.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.Plan;
+import dev.wam4j.model.policy.PlanSettings;
 import dev.wam4j.sim.render.SceneLook;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,13 +31,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The action-conditioned dream branch: an old checkpoint grows one without changing its actions, a
  * dreamOnly run trains it and the decoder alone, its dream follows the chunk it is given, the pixel loss
- * can weigh what moves, and imagination samples candidate chunks (one of them: the plain plan's) and plans
- * with the dream of the chunk it executes.
+ * can weigh what moves, imagination samples candidate chunks (one of them: the plain plan's) and plans
+ * with the dream of the chunk it executes, and a model exported with imagination loads planning so.
  */
 class WamDreamBranchTest {
   @TempDir static Path tmp;
   static Path dataset;
-  /** A checkpoint of a network without a dream branch, its checkpoint.json stripped of the dream's config fields. */
+  /**
+   * A checkpoint of a network without a dream branch, its checkpoint.json stripped of the dream's config fields and
+   * of imagination's: one written before they existed.
+   */
   static Path old;
 
   static final byte[] IMAGES = new byte[2 * 96 * 96 * 3];
@@ -52,7 +58,7 @@ class WamDreamBranchTest {
     }
     Path meta = old.resolve("checkpoint.json");
     String text = Files.readString(meta);
-    for (String field : new String[] {"dreamFromActions", "dreamChannels", "dreamBlocks", "dreamOnly", "movingPixelWeight"}) {
+    for (String field : new String[] {"dreamFromActions", "dreamChannels", "dreamBlocks", "dreamOnly", "movingPixelWeight", "imagineCandidates"}) {
       text = text.replaceAll(",\\s*\"" + field + "\"\\s*:\\s*[0-9.a-z]+", "");
       assertThat(text).doesNotContain("\"" + field + "\"");
     }
@@ -106,6 +112,7 @@ class WamDreamBranchTest {
     assertThat(read.dreamFromActions()).isFalse();
     assertThat(read.dreamOnly()).isFalse();
     assertThat(read.movingPixelWeight()).isZero();
+    assertThat(read.imagineCandidates()).as("plans without imagination").isEqualTo(1);
     WamConfig d = WamConfig.defaults();
     assertThat(d.dreamChannels()).isEqualTo(64);
     assertThat(d.dreamBlocks()).isEqualTo(3);
@@ -350,6 +357,55 @@ class WamDreamBranchTest {
         .hasMessageContaining("futureFrames * futureStride (10) must not exceed actionHorizon (8)");
     assertThatThrownBy(() -> config("movingPixelWeight", "-1")).hasMessageContaining("movingPixelWeight must be finite and >= 0, got -1.0");
     assertThatThrownBy(() -> dreaming("dreamChannels", "0")).hasMessageContaining("dreamChannels must be >= 1, got 0");
+  }
+
+  @Test
+  void imagineCandidatesDefaultToThePlainPolicyLieIn1To64AndAboveOneNeedADreamBranch() {
+    assertThat(WamConfig.defaults().imagineCandidates()).isEqualTo(1);
+    assertThat(dreaming("imagineCandidates", "64").imagineCandidates()).isEqualTo(64);
+    assertThatThrownBy(() -> config("imagineCandidates", "4")).hasMessageContaining("test config")
+        .hasMessageContaining("imagineCandidates 4 plans by dreaming each candidate chunk: it needs a checkpoint with a dream branch "
+            + "(dreamFromActions true)");
+    assertThatThrownBy(() -> dreaming("imagineCandidates", "65")).hasMessageContaining("imagineCandidates must lie in 1..64, got 65");
+    assertThatThrownBy(() -> dreaming("imagineCandidates", "0")).hasMessageContaining("imagineCandidates must lie in 1..64, got 0");
+    assertThatThrownBy(() -> new PlanSettings(null, null, null, 0)).hasMessageContaining("imagine candidates must be >= 1, got 0");
+  }
+
+  @Test
+  void aModelExportedWithImaginationShipsItInConfigAndCardAndLoadsPlanningByItUnlessTurnedOff() throws IOException {
+    Path trained = dreamOnly("to-ship", 1), shipped = tmp.resolve("shipped-imagining");
+    WamCheckpoint.export(trained, shipped, null, List.of(), PlanSettings.CHECKPOINT.withImagineCandidates(4));
+    assertThat(WamCheckpoint.readMeta(shipped).config().imagineCandidates()).isEqualTo(4);
+    assertThat(Files.readString(shipped.resolve("MODEL_CARD.md")))
+        .contains("\n- Plans by imagination: 4 candidate chunks, the one whose dream covers the goal best\n");
+    assertThat(Files.readString(trained.resolve("MODEL_CARD.md"))).doesNotContain("imagination");
+    try (ChunkPolicy p = ChunkPolicies.load(shipped)) {
+      assertThat(p).isInstanceOf(ImaginationPolicy.class);
+      assertThat(((ImaginationPolicy) p).candidates()).isEqualTo(4);
+    }
+    try (ChunkPolicy off = ChunkPolicies.load(shipped, PlanSettings.CHECKPOINT.withImagineCandidates(1)); WamPolicy plain = WamPolicy.load(trained)) {
+      assertThat(off).as("imagination turned off: the plain policy").isInstanceOf(WamPolicy.class);
+      off.reset(5);
+      plain.reset(5);
+      assertThat(off.plan(IMAGES, POSITIONS, false).actions()).containsExactly(plain.plan(IMAGES, POSITIONS, false).actions());
+    }
+    try (ChunkPolicy p = ChunkPolicies.load(trained, PlanSettings.CHECKPOINT.withImagineCandidates(2))) {
+      assertThat(((ImaginationPolicy) p).candidates()).as("asked of a checkpoint that ships none").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void imaginationIsRefusedOfACheckpointWithoutADreamBranchWhichLoadsAsThePlainPolicy() throws IOException {
+    Path never = tmp.resolve("never-shipped");
+    assertThatThrownBy(() -> WamCheckpoint.export(old, never, null, List.of(), PlanSettings.CHECKPOINT.withImagineCandidates(4)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("imagineCandidates 4")
+        .hasMessageContaining("dream branch (dreamFromActions true)");
+    assertThat(never).doesNotExist();
+    assertThatThrownBy(() -> ChunkPolicies.load(old, PlanSettings.CHECKPOINT.withImagineCandidates(2)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("imagineCandidates 2");
+    try (ChunkPolicy p = ChunkPolicies.load(old)) {
+      assertThat(p).isInstanceOf(WamPolicy.class);
+    }
   }
 
   private static Map<String, float[]> weights(WamTrainer trainer) {
