@@ -68,12 +68,18 @@ class EvalCommandTest {
   }
 
   @Test
-  void imagineRefusesTheShippedModelWhichHasNoDreamBranch() {
+  void theShippedModelPlansByImaginingFourChunksAndImagineOneTurnsItOff() throws Exception {
     String model = Paths.root().resolve("models/pusht-wam").toString();
-    assertThat(cli.run("eval", "--checkpoint", model, "--seeds", "200000..200000", "--imagine", "4", "--threads", "1")).isEqualTo(2);
-    assertThat(cli.err.toString()).contains("--imagine 4: " + model).contains("dream branch (dreamFromActions true)")
-        .doesNotContain("Exception").doesNotContain("\tat ");
-    assertThat(cli.out.toString()).isEmpty();
+    for (String[] c : new String[][] {{}, {"--imagine", "1"}}) {
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("eval", "--checkpoint", model, "--seeds", "200000..200000",
+          "--max-steps", "12", "--threads", "1", "--json"));
+      args.addAll(java.util.List.of(c));
+      CliRun run = new CliRun();
+      assertThat(run.run(args.toArray(String[]::new))).as(String.join(" ", c)).isZero();
+      JsonNode r = new ObjectMapper().readTree(run.out.toString());
+      assertThat(r.get("imagine").asInt()).isEqualTo(c.length == 0 ? 4 : 1);
+      assertThat(r.get("dream_quality").get("horizons")).hasSize(2);
+    }
   }
 
   @Test

@@ -108,14 +108,23 @@ class TrainCommandTest {
   }
 
   @Test
-  void exportingImaginationOfACheckpointWithoutADreamBranchIsRefusedNamingTheFlag() {
-    String model = Paths.root().resolve("models/pusht-wam").toString();
+  void imaginationOfACheckpointWithoutADreamBranchIsRefusedNamingTheFlag() throws Exception {
+    Path run = tmp.resolve("no-dream-branch");
+    assertThat(new CliRun().run("train", "finetune", "--config", tinyConfig("no-dream-branch", 2).toString(), "--out", run.toString()))
+        .isZero();
+    String model = run.toString();
     Path out = tmp.resolve("never-shipped");
     CliRun cli = new CliRun();
     assertThat(cli.run("train", "export", "--checkpoint", model, "--out", out.toString(), "--imagine", "4")).isEqualTo(2);
     assertThat(cli.err.toString()).contains("--imagine 4: " + model).contains("dream branch (dreamFromActions true)")
         .doesNotContain("\tat ");
     assertThat(out).doesNotExist();
+
+    CliRun eval = new CliRun();
+    assertThat(eval.run("eval", "--checkpoint", model, "--seeds", "200000..200000", "--imagine", "4", "--threads", "1")).isEqualTo(2);
+    assertThat(eval.err.toString()).contains("--imagine 4: " + model).contains("dream branch (dreamFromActions true)")
+        .doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(eval.out.toString()).isEmpty();
   }
 
   @Test
