@@ -35,7 +35,8 @@ final class RobotCommand implements Callable<Integer> {
   Path checkpoint;
 
   @Option(names = "--alarm-threshold", description = "Relative latent divergence (running mean of 3) that fires the alarm and hands over "
-      + "(default: none: the score is streamed, no hand-over).")
+      + "(default: none: the score is streamed, no hand-over); from monitor.json, take the relative signal's threshold, "
+      + "which is the headline only when alarm_signal is relative_latent_divergence.")
   Double alarmThreshold;
 
   @Option(names = "--max-tasks", description = "Stop after this many tasks (default: ${DEFAULT-VALUE}: run until stopped).", defaultValue = "0")

@@ -70,16 +70,22 @@ class EvalCommandTest {
   @Test
   void theShippedModelPlansByImaginingFourChunksAndImagineOneTurnsItOff() throws Exception {
     String model = Paths.root().resolve("models/pusht-wam").toString();
-    for (String[] c : new String[][] {{}, {"--imagine", "1"}}) {
+    java.util.Map<String, JsonNode> runs = new java.util.LinkedHashMap<>();
+    for (String[] c : new String[][] {{}, {"--imagine", "4"}, {"--imagine", "1"}}) {
       java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("eval", "--checkpoint", model, "--seeds", "200000..200000",
-          "--max-steps", "12", "--threads", "1", "--json"));
+          "--max-steps", "24", "--threads", "1", "--json"));
       args.addAll(java.util.List.of(c));
       CliRun run = new CliRun();
       assertThat(run.run(args.toArray(String[]::new))).as(String.join(" ", c)).isZero();
       JsonNode r = new ObjectMapper().readTree(run.out.toString());
-      assertThat(r.get("imagine").asInt()).isEqualTo(c.length == 0 ? 4 : 1);
       assertThat(r.get("dream_quality").get("horizons")).hasSize(2);
+      runs.put(String.join(" ", c), r);
     }
+    assertThat(runs.get("").get("imagine").asInt()).isEqualTo(4);
+    assertThat(runs.get("--imagine 1").get("imagine").asInt()).isEqualTo(1);
+    // what it ships is what --imagine 4 runs, step for step
+    assertThat(runs.get("").get("per_seed")).isEqualTo(runs.get("--imagine 4").get("per_seed"));
+    assertThat(runs.get("").get("dream_quality")).isEqualTo(runs.get("--imagine 4").get("dream_quality"));
   }
 
   @Test

@@ -13,7 +13,14 @@ import java.util.List;
  * at offset {@code h}, compared with the real observation at step {@code t + h} (the frame the policy
  * would see there, same size and format). Samples whose step {@code t + h} falls after their episode
  * ended (or was handed over) are dropped. The copy-last baseline is the observation at step {@code t}
- * put in place of the dream: a dream is only worth its cost where it beats that.
+ * put in place of the dream: a dream is only worth its cost where it beats that. The real frame at
+ * {@code t + h} shows what was executed: when the policy replans before {@code h} steps (it executes
+ * {@code executeSteps} of each chunk, e.g. 6 against a dream 8 steps ahead), the last steps came from the
+ * next plan's chunk, not the one the dream was given; the figure then also charges the dream for that
+ * replanning (usually small: consecutive chunks agree), which is how a monitor would see it too.
+ *
+ * <p>PSNR is averaged per sample with identical frames capped: where nothing moved, copy-last scores the
+ * cap and a decoded dream cannot, so compare dreams by the IoUs, PSNR only between dreams.
  *
  * <p>Measures, averaged over samples: PSNR over the RGB bytes (peak 255, identical frames capped at
  * {@link FrameMetrics#PSNR_CAP_DB} dB); the IoU of the T-block's pixel masks, pixels segmented by the

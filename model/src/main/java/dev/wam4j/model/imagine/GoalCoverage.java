@@ -22,7 +22,8 @@ import dev.wam4j.sim.render.SceneRenderer;
  * off), since the block's edge strokes, drawn half outside it, count as block; a block on the goal reads
  * 1 and one off it 0. It ranks candidates, it does not decide success.
  *
- * <p>Holds the mask and one label buffer: not thread-safe.
+ * <p>Holds the goal mask only; each call labels into its own array. Assumes the frames show the look it was built
+ * with (its goal pose): a policy loaded for another scene must be given that scene's look.
  */
 final class GoalCoverage {
   // far outside the 512 px workspace: the renderer clips them away

@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  */
 public final class WamPolicy implements ChunkPolicy {
   /** Most candidate chunks one {@link #imagine} samples. */
-  public static final int MAX_CANDIDATES = 256;
+  public static final int MAX_CANDIDATES = WamConfig.MAX_IMAGINE_CANDIDATES;
 
   private final WamConfig config;
   private final WamCheckpoint.Meta meta;
@@ -38,6 +38,7 @@ public final class WamPolicy implements ChunkPolicy {
   private final float[] positions;
   private float[] noise; // the candidates' noise, [candidates][actionValues], reused while their number stays
   private final java.nio.ByteBuffer imagesBuffer; // direct, reused by every plan
+  private final java.nio.ByteBuffer planesBuffer; // direct, reused by every dream: room for MAX_CANDIDATES chunks' planes
   private SplittableRandom rng = new SplittableRandom(0);
   private SplittableRandom spreadRng = new SplittableRandom(~0L); // the extra chunks' own noise: actions stay the same
   private int spreadSamples;
@@ -51,6 +52,8 @@ public final class WamPolicy implements ChunkPolicy {
     this.positions = new float[config.historyFrames() * 2];
     this.noise = new float[net.actionValues()];
     this.imagesBuffer = java.nio.ByteBuffer.allocateDirect(config.historyFrames() * config.imageSize() * config.imageSize() * 3);
+    this.planesBuffer = java.nio.ByteBuffer.allocateDirect(config.dreamFromActions() ? PolicyDream.planeBytes(config, MAX_CANDIDATES) : 0)
+        .order(java.nio.ByteOrder.nativeOrder());
   }
 
   /**
@@ -137,7 +140,7 @@ public final class WamPolicy implements ChunkPolicy {
       actions = sampleChunks(m, ps, o.condition(), agentPositions, 1, "plan");
       double spread = spreadSamples > 0 ? spread(m, ps, o.condition()) : Double.NaN;
       NDArray future = config.dreamFromActions() // (1, F*Z, s, s)
-          ? PolicyDream.latents(config, net, ps, m, o.history(), agentPositions, actions, 1) : o.trunkFuture();
+          ? PolicyDream.latents(config, net, ps, m, o.history(), agentPositions, actions, 1, planesBuffer) : o.trunkFuture();
       signals = new PlanSignals(o.newest().length, o.newest(), future.toFloatArray(), PolicyDream.offsets(config), spread);
       if (dream) {
         dreamFrames = PolicyDream.frames(config, net, ps, future);
@@ -194,8 +197,8 @@ public final class WamPolicy implements ChunkPolicy {
    *
    * @param images the history's frames, as {@link #plan}
    * @param agentPositions the history's agent positions, workspace pixels, oldest first
-   * @param chunks candidate chunks, each {@code [actionHorizon][2]} absolute targets in workspace pixels, as
-   *     {@link Plan#actions()} holds them; the first {@link WamConfig#dreamTargets()} of each are read
+   * @param chunks 1..{@value #MAX_CANDIDATES} candidate chunks, each {@code [actionHorizon][2]} absolute targets in workspace
+   *     pixels, as {@link Plan#actions()} holds them; the first {@link WamConfig#dreamTargets()} of each are read
    * @throws IllegalStateException when the checkpoint has no dream branch ({@link WamConfig#dreamFromActions} false)
    * @throws IllegalArgumentException when an input has the wrong length or a chunk a non-finite value
    */
@@ -203,7 +206,7 @@ public final class WamPolicy implements ChunkPolicy {
     requireDreamBranch("dreamOf", "a given chunk");
     requireObservation("dreamOf", images, agentPositions);
     int h = config.historyFrames(), z = config.latentChannels(), s = config.latentSize(), a = net.actionValues(), n = chunks.length;
-    if (n == 0) throw new IllegalArgumentException("dreamOf: no candidate chunk");
+    if (n == 0 || n > MAX_CANDIDATES) throw new IllegalArgumentException("dreamOf: candidate chunks must number 1.." + MAX_CANDIDATES + ", got " + n);
     float[] all = new float[n * a];
     for (int i = 0; i < n; i++) {
       if (chunks[i].length != a) throw new IllegalArgumentException("dreamOf: chunk " + i + " holds " + chunks[i].length + " values, expected " + a);
@@ -263,7 +266,7 @@ public final class WamPolicy implements ChunkPolicy {
   private Dreams dreams(NDManager m, ParameterStore ps, NDArray history, float[] agentPositions, float[] chunks, int n) {
     int latentValues = config.latentChannels() * config.latentSize() * config.latentSize(), perLatents = config.futureFrames() * latentValues;
     int perFrames = config.futureFrames() * config.imageSize() * config.imageSize() * 3;
-    NDArray future = PolicyDream.latents(config, net, ps, m, history, agentPositions, chunks, n); // (n, F*Z, s, s)
+    NDArray future = PolicyDream.latents(config, net, ps, m, history, agentPositions, chunks, n, planesBuffer); // (n, F*Z, s, s)
     float[] flatLatents = future.toFloatArray();
     byte[] flatFrames = PolicyDream.frames(config, net, ps, future);
     float[][] latents = new float[n][];

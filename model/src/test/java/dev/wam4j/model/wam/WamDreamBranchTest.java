@@ -253,7 +253,7 @@ class WamDreamBranchTest {
         assertThat(again.chunks()[i]).as("the same seed, the same candidates").containsExactly(four.chunks()[i]);
         assertThat(again.dreams().latents()[i]).containsExactly(four.dreams().latents()[i]);
       }
-      assertThatThrownBy(() -> p.imagine(IMAGES, POSITIONS, 0)).hasMessageContaining("imagine: candidates must lie in 1..256, got 0");
+      assertThatThrownBy(() -> p.imagine(IMAGES, POSITIONS, 0)).hasMessageContaining("imagine: candidates must lie in 1..64, got 0");
     }
     try (WamPolicy p = WamPolicy.load(old)) {
       assertThatThrownBy(() -> p.imagine(IMAGES, POSITIONS, 2)).isInstanceOf(IllegalStateException.class)
