@@ -179,6 +179,12 @@ public final class MonitorStudy {
     boolean[] calFailed = failed(calibration, c), testFailed = failed(test, c);
     List<SignalResult> signals = new ArrayList<>();
     for (Signal s : Signal.values()) {
+      if (!measured(calibration, s) || !measured(test, s)) {
+        // e.g. the latent signals of a model that replans between its dream offsets: no sample is no evidence, not AUC 0.5
+        log.accept("signal " + s.id() + " was never measured on the " + (measured(calibration, s) ? "test" : "calibration") + " seeds: not scored");
+        signals.add(operatingPoint(s, test, testFailed, c.window(), Double.NaN, Double.NaN, Double.NaN));
+        continue;
+      }
       double[] cal = scores(calibration, s, c.window()), tst = scores(test, s, c.window());
       double threshold = s == c.alarmSignal() && !Double.isNaN(c.threshold()) ? c.threshold() : FailurePrediction.youdenThreshold(cal, calFailed);
       signals.add(operatingPoint(s, test, testFailed, c.window(), FailurePrediction.rocAuc(cal, calFailed), threshold,
@@ -273,6 +279,11 @@ public final class MonitorStudy {
 
   private static double[] scores(List<Trace> traces, Signal s, int window) {
     return traces.stream().mapToDouble(t -> t.score(s, window)).toArray();
+  }
+
+  /** Whether any episode of {@code traces} has a sample of {@code signal}. */
+  static boolean measured(List<Trace> traces, Signal signal) {
+    return traces.stream().anyMatch(t -> t.values()[signal.ordinal()].length > 0);
   }
 
   static SignalResult operatingPoint(Signal s, List<Trace> test, boolean[] failed, int window, double calAuc, double threshold, double auc) {

@@ -65,4 +65,27 @@ class MonitorStudyTest {
     assertThatThrownBy(() -> new MonitorStudy.Config(new SeedRange(0, 1), new SeedRange(2, 3), 1, 3, 8, null, 0.5, false, 0, null, 1, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs an alarm signal");
   }
+
+  @Test
+  void aSignalNeverMeasuredIsNotScoredAndNeverChosen() {
+    int n = Signal.values().length;
+    java.util.function.IntFunction<Trace> trace = k -> {
+      int[][] steps = new int[n][];
+      double[][] values = new double[n][];
+      for (Signal s : Signal.values()) { // only the pixel signal has samples, as with a model replanning between dream offsets
+        boolean sampled = s == Signal.PIXEL;
+        steps[s.ordinal()] = sampled ? new int[] {10, 20} : new int[0];
+        values[s.ordinal()] = sampled ? new double[] {0.1 * k, 0.2 * k} : new double[0];
+      }
+      return new Trace(new dev.wam4j.eval.ClosedLoopEvaluation.Episode(k, 0.5, k % 2 == 0, 30, 3, false, -1), steps, values, -1);
+    };
+    List<Trace> traces = java.util.stream.IntStream.range(0, 6).mapToObj(trace).toList();
+    assertThat(MonitorStudy.measured(traces, Signal.PIXEL)).isTrue();
+    assertThat(MonitorStudy.measured(traces, Signal.LATENT)).isFalse();
+    SignalResult unmeasured = MonitorStudy.operatingPoint(Signal.LATENT, traces, new boolean[] {true, false, true, false, true, false}, 3,
+        Double.NaN, Double.NaN, Double.NaN);
+    assertThat(unmeasured.rocAuc()).isNaN();
+    assertThat(unmeasured.detectionRate()).isNaN();
+    assertThat(MonitorStudy.alarmSignal(rows(Double.NaN, Double.NaN, 0.55, 0.9), null)).isEqualTo(Signal.PIXEL);
+  }
 }
