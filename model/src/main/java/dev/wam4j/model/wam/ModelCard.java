@@ -75,7 +75,11 @@ final class ModelCard {
     md.append("## Data\n\n");
     for (Map.Entry<String, Object> e : meta.data().entrySet()) md.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
     md.append("\n## Metrics at this step\n\n");
-    for (Map.Entry<String, Object> e : meta.metrics().entrySet()) md.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+    for (Map.Entry<String, Object> e : meta.metrics().entrySet()) {
+      if (untrained(e.getKey(), c)) continue;
+      md.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+    }
+    if (c.headOnly() || c.dreamOnly()) md.append("- (the loss terms this stage does not compute are left out: they read 0)\n");
     if (evaluationMarkdown != null) md.append("\n## Closed-loop evaluation\n\n").append(evaluationMarkdown.strip()).append('\n');
     md.append("\n## Config\n\n```json\n");
     try {
@@ -85,5 +89,18 @@ final class ModelCard {
     }
     md.append("\n```\n");
     return md.toString();
+  }
+
+  /**
+   * Whether a logged metric is a loss term a one-part stage never computes: the trainer logs it as 0,
+   * which a reader would take for a perfect score (a dreamOnly stage's action loss, a headOnly stage's
+   * video loss).
+   */
+  static boolean untrained(String metric, WamConfig c) {
+    boolean term = metric.startsWith("loss_") || metric.startsWith("val_") && !metric.equals("val_loss");
+    if (!term) return false;
+    if (c.dreamOnly()) return !metric.endsWith("_video");
+    if (c.headOnly()) return !metric.endsWith("_action");
+    return false;
   }
 }
