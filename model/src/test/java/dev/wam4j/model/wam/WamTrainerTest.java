@@ -267,13 +267,7 @@ class WamTrainerTest {
     WamConfig c = tiny();
     Path ckpt = tmp.resolve("older/step-0000001");
     savedAfterOneStep(c, ckpt);
-    Path meta = ckpt.resolve("checkpoint.json");
-    String text = Files.readString(meta);
-    for (String field : new String[] {"keypoints", "videoEvery", "poseWeight", "relativeActions", "actionScalePixels", "sampleNoise"}) {
-      text = text.replaceAll(",\\s*\"" + field + "\"\\s*:\\s*[0-9.a-z]+", "");
-      assertThat(text).doesNotContain("\"" + field + "\"");
-    }
-    Files.writeString(meta, text);
+    OlderCheckpoints.withoutFields(ckpt, "keypoints", "videoEvery", "poseWeight", "relativeActions", "actionScalePixels", "sampleNoise");
     WamConfig read = WamCheckpoint.readMeta(ckpt).config();
     assertThat(read.videoEvery()).isEqualTo(1);
     assertThat(read.keypoints()).isZero();
