@@ -54,7 +54,7 @@ final class MonitorCommand implements Callable<Integer> {
       defaultValue = "8")
   int spreadSamples;
 
-  @Option(names = "--alarm-signal", description = "Signal the alarm watches: latent, relative, pixel or spread (default: the dream signal "
+  @Option(names = "--alarm-signal", description = "Signal the alarm watches: latent, relative, pixel, block, shortfall or spread (default: the dream signal "
       + "with the highest ROC-AUC on the calibration seeds).")
   String alarmSignal;
 
@@ -91,8 +91,10 @@ final class MonitorCommand implements Callable<Integer> {
       case "latent" -> Signal.LATENT;
       case "relative" -> Signal.LATENT_RELATIVE;
       case "pixel" -> Signal.PIXEL;
+      case "block" -> Signal.BLOCK;
+      case "shortfall" -> Signal.COVERAGE_SHORTFALL;
       case "spread" -> Signal.ACTION_SPREAD;
-      default -> throw new IllegalArgumentException("--alarm-signal must be latent, relative, pixel or spread, got '" + alarmSignal + "'");
+      default -> throw new IllegalArgumentException("--alarm-signal must be latent, relative, pixel, block, shortfall or spread, got '" + alarmSignal + "'");
     };
     if (videoEpisodes < 0) throw new IllegalArgumentException("--video-episodes must be >= 0, got " + videoEpisodes);
     if (threshold != null && !Double.isFinite(threshold)) throw new IllegalArgumentException("--threshold must be finite, got " + threshold);

@@ -53,13 +53,7 @@ final class FrameMetrics {
    * block (two empty masks agree perfectly: nothing was predicted where nothing is).
    */
   static double blockIou(byte[] a, byte[] b) {
-    int both = 0, either = 0;
-    for (int p = 0; p < a.length; p++) {
-      boolean x = a[p] == FrameSegmentation.BLOCK, y = b[p] == FrameSegmentation.BLOCK;
-      if (x && y) both++;
-      if (x || y) either++;
-    }
-    return either == 0 ? 1.0 : both / (double) either;
+    return FrameSegmentation.blockIou(a, b);
   }
 
   /**

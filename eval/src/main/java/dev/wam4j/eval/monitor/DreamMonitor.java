@@ -3,7 +3,10 @@ package dev.wam4j.eval.monitor;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.ClosedLoopEvaluation.Episode;
 import dev.wam4j.model.policy.Plan;
+import dev.wam4j.model.imagine.GoalCoverage;
 import dev.wam4j.model.policy.PlanSignals;
+import dev.wam4j.sim.render.FrameSegmentation;
+import dev.wam4j.sim.render.SceneLook;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +14,8 @@ import java.util.List;
 /**
  * Watches a world action model while it acts: at every step where an earlier plan's dream covers the
  * present, it measures how far the dream departed from reality — in latent space (predicted latent vs
- * the latent of the observation) and in pixels (decoded dream frame vs camera frame) — and records the
+ * the latent of the observation), in pixels (decoded dream frame vs camera frame), in the block's place
+ * and in the goal coverage the dream promised (both segmented from the pictures) — and records the
  * baseline signal (spread of sampled action chunks) at each plan. With an {@link Alarm}, it raises an
  * alarm when a signal's running score (mean of the last {@code window} samples) reaches the threshold,
  * and can stop the episode there (hand it over). One episode at a time; keeps a {@link Trace} of each.
@@ -36,6 +40,10 @@ public final class DreamMonitor implements ClosedLoopEvaluation.Observer {
   static final double RELATIVE_FLOOR = 1e-3;
 
   private final int frameBytes;
+  private final FrameSegmentation segmentation;
+  private final GoalCoverage goalCoverage;
+  private final byte[] dreamLabels;
+  private final byte[] realLabels;
   private final Alarm alarm;
   private final List<Trace> traces = new ArrayList<>();
   private final Samples[] samples = new Samples[Signal.values().length];
@@ -48,10 +56,15 @@ public final class DreamMonitor implements ClosedLoopEvaluation.Observer {
 
   /**
    * @param imageSize side of the policy's square frames
+   * @param look the scene the camera shows: its colours segment the block, its goal scores coverage
    * @param alarm when to alarm, or {@code null} to record only
    */
-  public DreamMonitor(int imageSize, Alarm alarm) {
+  public DreamMonitor(int imageSize, SceneLook look, Alarm alarm) {
     this.frameBytes = imageSize * imageSize * 3;
+    this.segmentation = new FrameSegmentation(imageSize, look);
+    this.goalCoverage = new GoalCoverage(look, imageSize);
+    this.dreamLabels = new byte[imageSize * imageSize];
+    this.realLabels = new byte[imageSize * imageSize];
     this.alarm = alarm;
     for (int i = 0; i < samples.length; i++) samples[i] = new Samples();
   }
@@ -117,7 +130,11 @@ public final class DreamMonitor implements ClosedLoopEvaluation.Observer {
       double diff = ((frame[offset + i] & 0xFF) - (dreamFrames[d + i] & 0xFF)) / 255.0;
       sum += diff * diff;
     }
-    return record(Signal.PIXEL, step, sum / frameBytes);
+    boolean go = record(Signal.PIXEL, step, sum / frameBytes);
+    segmentation.classify(dreamFrames, d, dreamLabels);
+    segmentation.classify(frame, offset, realLabels);
+    go &= record(Signal.BLOCK, step, 1 - FrameSegmentation.blockIou(dreamLabels, realLabels));
+    return go & record(Signal.COVERAGE_SHORTFALL, step, goalCoverage.of(dreamFrames, d) - goalCoverage.of(frame, offset));
   }
 
   @Override

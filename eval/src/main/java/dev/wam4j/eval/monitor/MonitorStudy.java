@@ -11,6 +11,7 @@ import dev.wam4j.eval.report.HtmlReport;
 import dev.wam4j.eval.report.LineChart;
 import dev.wam4j.eval.report.ReportFiles;
 import dev.wam4j.model.policy.ChunkPolicy;
+import dev.wam4j.sim.render.SceneLook;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -230,7 +231,7 @@ public final class MonitorStudy {
 
   private static List<Trace> rollouts(ChunkPolicy policy, Config c, SeedRange seeds, DreamMonitor.Alarm alarm, Path video,
       Consumer<String> log) throws IOException {
-    DreamMonitor monitor = new DreamMonitor(policy.imageSize(), alarm);
+    DreamMonitor monitor = new DreamMonitor(policy.imageSize(), SceneLook.pushtReference(), alarm);
     ClosedLoopEvaluation.Config ec = ClosedLoopEvaluation.Config.seeds(seeds.first(), seeds.last()).withPolicySeed(c.policySeed())
         .withVideo(video, Math.max(1, c.videoEpisodes())).withDisturbance(c.disturbance());
     int[] done = {0};

@@ -18,6 +18,20 @@ public enum Signal {
    * for this step at an earlier plan and the frame the camera shows now.
    */
   PIXEL("pixel_divergence"),
+  /**
+   * The dream where the task is decided: 1 - IoU of the block's pixels (segmented by colour) in the
+   * frame the model dreamed for this step at an earlier plan and in the frame the camera shows now. 0
+   * when the block is where the dream put it; a push that did not move the block as the dream expected
+   * scores high, a pusher the dream drew a few pixels off does not.
+   */
+  BLOCK("block_divergence"),
+  /**
+   * The dream's broken promise: the goal coverage the dreamed frame for this step showed minus the
+   * goal coverage the camera shows now (both measured on the picture, {@code GoalCoverage}). Positive
+   * when the dream expected more progress than happened; an imagining policy runs the chunk whose dream
+   * promised most, so a stall it cannot see out of keeps scoring.
+   */
+  COVERAGE_SHORTFALL("coverage_shortfall"),
   /** The baseline: spread (standard deviation, workspace pixels) of extra sampled action chunks at each plan. */
   ACTION_SPREAD("action_spread");
 

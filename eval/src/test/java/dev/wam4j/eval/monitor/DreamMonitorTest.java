@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.ClosedLoopEvaluation.Config;
+import dev.wam4j.sim.render.SceneLook;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DreamMonitorTest {
   private static Trace run(ForetellingPolicy policy, DreamMonitor.Alarm alarm) throws Exception {
-    DreamMonitor monitor = new DreamMonitor(96, alarm);
+    DreamMonitor monitor = new DreamMonitor(96, SceneLook.pushtReference(), alarm);
     ClosedLoopEvaluation.run(policy, Config.seeds(3, 3).withMaxSteps(40), null, monitor);
     List<Trace> traces = monitor.traces();
     assertThat(traces).hasSize(1);
@@ -86,11 +87,33 @@ class DreamMonitorTest {
         pushed.withDisturbance(new ClosedLoopEvaluation.Disturbance(0, 12, 12, 100, 0.5)), null);
     assertThat(none.perSeed().get(0).disturbedAtStep()).isEqualTo(-1);
 
-    DreamMonitor monitor = new DreamMonitor(96, null);
+    DreamMonitor monitor = new DreamMonitor(96, SceneLook.pushtReference(), null);
     ClosedLoopEvaluation.run(new ForetellingPolicy(99), pushed, null, monitor);
     double[] pixel = monitor.traces().get(0).values()[Signal.PIXEL.ordinal()];
     // black dreams: before the push (steps 4, 8) every comparison sees the same frame; from step 12 a different one
     assertThat(pixel[1]).isEqualTo(pixel[0]);
     assertThat(pixel[2]).isNotEqualTo(pixel[1]);
+  }
+
+  @Test
+  void theBlockAndCoverageSignalsStayAtZeroWhileTheDreamIsRightAndRiseWhenTheBlockIsPushedAwayFromIt() throws Exception {
+    // the dream repeats the frame each plan saw and the agent holds still: right until someone else pushes the block at step 12
+    ForetellingPolicy policy = new ForetellingPolicy(99);
+    policy.dreamTheCurrentFrame();
+    Config pushed = Config.seeds(3, 3).withMaxSteps(40).withDisturbance(new ClosedLoopEvaluation.Disturbance(1, 12, 12, 100, 0.5));
+    DreamMonitor monitor = new DreamMonitor(96, SceneLook.pushtReference(), null);
+    ClosedLoopEvaluation.run(policy, pushed, null, monitor);
+    Trace t = monitor.traces().get(0);
+    assertThat(t.steps()[Signal.BLOCK.ordinal()]).containsExactly(4, 8, 12, 16, 20, 24, 28, 32, 36, 40);
+    double[] block = t.values()[Signal.BLOCK.ordinal()], shortfall = t.values()[Signal.COVERAGE_SHORTFALL.ordinal()];
+    assertThat(block[0]).isZero();
+    assertThat(block[1]).isZero();
+    assertThat(shortfall[0]).isZero();
+    // step 12 compares plan 1's dream (the frame at step 8) with the pushed block; step 16 too (plan 1, +8)
+    assertThat(block[2]).isGreaterThan(0.5); // pushed 100 px, the block's mask barely overlaps where it was
+    assertThat(block[3]).isEqualTo(block[2]);
+    assertThat(shortfall[2]).isNotZero();
+    // plan 2 at step 16 saw the pushed block, so its dreams are right again (the pushed block settles in a step or two)
+    assertThat(block[5]).isLessThan(0.05);
   }
 }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class MonitorStudyTest {
   /** One row per signal, in {@link Signal} order, with these calibration ROC-AUCs and otherwise distinct figures. */
   static List<SignalResult> rows(double latent, double relative, double pixel, double spread) {
-    double[] cal = {latent, relative, pixel, spread};
+    // the block and coverage-shortfall signals: undefined, so the four named here decide
+    double[] cal = {latent, relative, pixel, Double.NaN, Double.NaN, spread};
     return java.util.Arrays.stream(Signal.values()).map(s -> new SignalResult(s.id(), s.isDream(), cal[s.ordinal()], 0.1 * (s.ordinal() + 1),
         0.5 + 0.1 * s.ordinal(), s.ordinal(), 0.2 * s.ordinal(), 1, 0.05 * s.ordinal(), 10.0 * (s.ordinal() + 1), 11.0)).toList();
   }

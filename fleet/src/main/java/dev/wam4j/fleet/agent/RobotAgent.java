@@ -6,6 +6,7 @@ import dev.wam4j.eval.monitor.DreamMonitor;
 import dev.wam4j.eval.monitor.Signal;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.Plan;
+import dev.wam4j.sim.render.SceneLook;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -187,7 +188,7 @@ public final class RobotAgent {
     // one episode per task; its reset seed follows from the task, so a retried task meets a new start
     long seed = 500_000L + taskId * 7919 + task.path("attempts").asLong();
     dev.wam4j.eval.EpisodeRecorder recorder = new dev.wam4j.eval.EpisodeRecorder(policy.imageSize());
-    DreamMonitor monitor = new DreamMonitor(policy.imageSize(),
+    DreamMonitor monitor = new DreamMonitor(policy.imageSize(), SceneLook.pushtReference(),
         Double.isNaN(config.alarmThreshold()) ? null : new DreamMonitor.Alarm(config.alarmSignal(), config.alarmWindow(), config.alarmThreshold(), true));
     IOException[] failure = {null};
     int frameBytes = policy.imageSize() * policy.imageSize() * 3;

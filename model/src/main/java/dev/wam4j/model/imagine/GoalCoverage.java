@@ -22,10 +22,12 @@ import dev.wam4j.sim.render.SceneRenderer;
  * off), since the block's edge strokes, drawn half outside it, count as block; a block on the goal reads
  * 1 and one off it 0. It ranks candidates, it does not decide success.
  *
+ * <p>Also a dream monitor's yardstick: the coverage a dream promised against the coverage the camera then shows.
+ *
  * <p>Holds the goal mask only; each call labels into its own array. Assumes the frames show the look it was built
  * with (its goal pose): a policy loaded for another scene must be given that scene's look.
  */
-final class GoalCoverage {
+public final class GoalCoverage {
   // far outside the 512 px workspace: the renderer clips them away
   private static final double OUT_OF_VIEW = -10_000;
 
@@ -38,7 +40,7 @@ final class GoalCoverage {
    * @param size side of the square frames, pixels
    * @throws IllegalArgumentException when the goal is not in view at this size
    */
-  GoalCoverage(SceneLook look, int size) {
+  public GoalCoverage(SceneLook look, int size) {
     this.segmentation = new FrameSegmentation(size, look);
     this.frameBytes = size * size * 3;
     byte[] empty = new byte[frameBytes];
@@ -59,7 +61,7 @@ final class GoalCoverage {
   }
 
   /** Share of goal-mask pixels the frame at {@code frame[offset..]} shows as block, in [0, 1]. */
-  double of(byte[] frame, int offset) {
+  public double of(byte[] frame, int offset) {
     if (offset < 0 || offset > frame.length - frameBytes) {
       throw new IndexOutOfBoundsException("a frame of " + frameBytes + " bytes at offset " + offset + " of " + frame.length);
     }

@@ -81,4 +81,19 @@ public final class FrameSegmentation {
     }
     return paletteLabels[best];
   }
+
+  /**
+   * Intersection over union of the block pixels of two labelled frames; 1 when neither shows the
+   * block (two empty masks agree perfectly: nothing was predicted where nothing is).
+   */
+  public static double blockIou(byte[] a, byte[] b) {
+    if (a.length != b.length) throw new IllegalArgumentException("label arrays differ in length: " + a.length + " and " + b.length);
+    int both = 0, either = 0;
+    for (int p = 0; p < a.length; p++) {
+      boolean x = a[p] == BLOCK, y = b[p] == BLOCK;
+      if (x && y) both++;
+      if (x || y) either++;
+    }
+    return either == 0 ? 1.0 : both / (double) either;
+  }
 }
