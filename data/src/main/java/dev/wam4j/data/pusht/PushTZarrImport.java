@@ -3,6 +3,7 @@ package dev.wam4j.data.pusht;
 import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
 import dev.wam4j.data.lerobot.write.LeRobotWriter;
 import dev.wam4j.data.lerobot.write.WriteFeature;
+import dev.wam4j.data.loader.TrainingLoader;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.data.zarr.EpisodeRange;
 import dev.wam4j.data.zarr.ReplayBuffer;
@@ -22,7 +23,9 @@ import java.util.function.IntConsumer;
  * Imports the Diffusion Policy PushT replay buffer ({@code pusht_cchi_v7_replay.zarr}) into a LeRobot
  * v3.0 dataset with the layout of {@code lerobot/pusht}: {@code observation.image} (96x96 video),
  * {@code observation.state} (agent x, y), {@code action} (target x, y), {@code next.reward},
- * {@code next.done}, {@code next.success}, one task string.
+ * {@code next.done}, {@code next.success}, one task string; and {@code teacher.block_pose} (block x, y,
+ * angle), the block's pose the recording kept in its state, which {@code lerobot/pusht} drops: a model
+ * may learn to estimate it (a pose head's target), never read it as an input.
  *
  * <p>The {@code next.*} labels of frame t describe the state after action t. For t &lt; T-1 that is the
  * recorded state t+1 (its coverage). The recorder kept states before actions, so the state after the
@@ -58,6 +61,7 @@ public final class PushTZarrImport {
         new WriteFeature.Video("observation.image", 96, 96),
         new WriteFeature.Vector("observation.state", List.of("x", "y")),
         new WriteFeature.Vector("action", List.of("x", "y")),
+        new WriteFeature.Vector(TrainingLoader.TEACHER_BLOCK_POSE, List.of("x", "y", "angle")),
         new WriteFeature.Scalar("next.reward", WriteFeature.ScalarType.FLOAT32),
         new WriteFeature.Scalar("next.done", WriteFeature.ScalarType.BOOL),
         new WriteFeature.Scalar("next.success", WriteFeature.ScalarType.BOOL));
@@ -94,7 +98,7 @@ public final class PushTZarrImport {
     Coverage coverage = new Coverage(scene.goalObject().parts(), scene.goal().pose());
     double threshold = scene.goal().successCoverage();
     List<Integer> successes = new ArrayList<>();
-    float[] state = new float[2], action = new float[2];
+    float[] state = new float[2], action = new float[2], blockPose = new float[3];
     double[] simulated = new double[5];
     float[] pixels = new float[0];
     byte[] frame = new byte[frameBytes];
@@ -112,6 +116,7 @@ public final class PushTZarrImport {
           state[1] = states[row * 5 + 1];
           action[0] = actions[row * 2];
           action[1] = actions[row * 2 + 1];
+          System.arraycopy(states, row * 5 + 2, blockPose, 0, 3);
           double cov = t < len - 1
               ? coverage.of(states[(row + 1) * 5 + 2], states[(row + 1) * 5 + 3], states[(row + 1) * 5 + 4])
               : terminal;
@@ -125,6 +130,7 @@ public final class PushTZarrImport {
           writer.setImage("observation.image", frame, 0)
               .setVector("observation.state", state)
               .setVector("action", action)
+              .setVector(TrainingLoader.TEACHER_BLOCK_POSE, blockPose)
               .setFloat("next.reward", Math.min(Math.max(cov / threshold, 0), 1))
               .setBool("next.done", t == len - 1)
               .setBool("next.success", cov > threshold);

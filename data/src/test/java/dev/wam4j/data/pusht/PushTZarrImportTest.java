@@ -37,7 +37,7 @@ class PushTZarrImportTest {
   }
 
   @Test
-  void stateAndActionAreBitExactAndLabelsDescribeTheStateAfterTheAction() throws Exception {
+  void stateActionAndBlockPoseAreBitExactAndLabelsDescribeTheStateAfterTheAction() throws Exception {
     int frames = buffer.episodeRange(2).end();
     float[] state = buffer.array("state").readFloats(0, frames), action = buffer.array("action").readFloats(0, frames);
     Scene scene = Scene.pushT();
@@ -45,7 +45,7 @@ class PushTZarrImportTest {
     int rows = 0;
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT \"index\", episode_index, frame_index, \"observation.state\", action, \"next.reward\", "
-            + "\"next.done\", \"next.success\" FROM '" + dataset + "/data/*/*.parquet' ORDER BY \"index\"")) {
+            + "\"next.done\", \"next.success\", \"teacher.block_pose\" FROM '" + dataset + "/data/*/*.parquet' ORDER BY \"index\"")) {
       while (r.next()) {
         int i = (int) r.getLong(1);
         EpisodeRange range = buffer.episodeRange((int) r.getLong(2));
@@ -54,6 +54,8 @@ class PushTZarrImportTest {
         assertThat(Float.floatToRawIntBits((Float) st[1])).isEqualTo(Float.floatToRawIntBits(state[i * 5 + 1]));
         assertThat(Float.floatToRawIntBits((Float) ac[0])).isEqualTo(Float.floatToRawIntBits(action[i * 2]));
         assertThat(Float.floatToRawIntBits((Float) ac[1])).isEqualTo(Float.floatToRawIntBits(action[i * 2 + 1]));
+        Object[] pose = (Object[]) r.getArray(9).getArray();
+        for (int k = 0; k < 3; k++) assertThat(Float.floatToRawIntBits((Float) pose[k])).isEqualTo(Float.floatToRawIntBits(state[i * 5 + 2 + k]));
         boolean last = i == range.end() - 1;
         assertThat(r.getBoolean(7)).isEqualTo(last);
         if (!last) {
