@@ -73,10 +73,10 @@ final class StudyCommand {
 
     @Override
     void summary(PrintWriter o, Object result, Path dir) {
-      o.printf("%-6s %-12s %10s %8s%n", "K", "pre-trained", "coverage", "success");
-      for (AblationStudy.Cell c : ((AblationStudy.Result) result).cells()) {
-        o.printf("%-6d %-12s %10.3f %7.0f%%%n", c.robotEpisodes(), c.pretrained() ? "yes" : "no", c.outcome().meanMaxCoverage(),
-            100 * c.outcome().successRate());
+      o.printf("%-6s %-12s %6s %18s %18s%n", "K", "pre-trained", "runs", "coverage (s.e.)", "success (s.e.)");
+      for (AblationStudy.Arm a : ((AblationStudy.Result) result).arms()) {
+        o.printf("%-6d %-12s %6d %10.3f (%.3f) %9.1f%% (%.1f)%n", a.robotEpisodes(), a.pretrained() ? "yes" : "no", a.runs(), a.meanMaxCoverage(),
+            a.meanMaxCoverageStandardError(), 100 * a.successRate(), 100 * a.successRateStandardError());
       }
       o.printf("report: %s%n", dir.resolve("ablation.html"));
     }

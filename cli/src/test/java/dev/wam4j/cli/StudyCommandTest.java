@@ -63,41 +63,52 @@ class StudyCommandTest {
   }
 
   @Test
-  void ablationFineTunesEachKWithAndWithoutPretrainingAndAMonitorRunsOnItsRuns() throws Exception {
+  void ablationFineTunesEachKWithAndWithoutPretrainingOncePerTrainingSeedAndAMonitorRunsOnItsRuns() throws Exception {
     Path robot = collect("robot", 2, 7), hand = collect("hand", 2, 11);
     Path study = tmp.resolve("ablation.json");
     Files.writeString(study, """
-        {"pretrain": {"dataset": "%s", %s}, "finetune": {"dataset": "%s", %s}, "episodes": [1, 2], "evalSeeds": "100000..100000"}
+        {"pretrain": {"dataset": "%s", %s}, "finetune": {"dataset": "%s", %s}, "episodes": [1, 2], "trainingSeeds": [0, 5],
+         "evalSeeds": "100000..100000"}
         """.formatted(hand, TINY, robot, TINY));
     Path out = tmp.resolve("ablation");
     CliRun cli = new CliRun();
     assertThat(cli.run("study", "ablation", "--config", study.toString(), "--out", out.toString(), "--json")).isZero();
     JsonNode r = new ObjectMapper().readTree(cli.out.toString());
-    assertThat(r.get("cells")).hasSize(4);
+    assertThat(r.get("cells")).hasSize(8);
     assertThat(r.get("cells").get(0).get("robot_episodes").asInt()).isEqualTo(1);
     assertThat(r.get("cells").get(0).get("pretrained").asBoolean()).isFalse();
-    assertThat(r.get("cells").get(1).get("init").asText()).isEqualTo(out.resolve("pretrain").toAbsolutePath().normalize().toString());
-    assertThat(r.get("cells").get(3).get("outcome").get("episodes").asInt()).isEqualTo(1);
-    // the fine-tuning runs trained on the first K robot episodes only
-    JsonNode meta = new ObjectMapper().readTree(Files.readString(out.resolve("k1-scratch/step-0000004/checkpoint.json")));
+    assertThat(r.get("cells").get(1).get("training_seed").asLong()).isEqualTo(5);
+    assertThat(r.get("cells").get(2).get("init").asText()).isEqualTo(out.resolve("pretrain").toAbsolutePath().normalize().toString());
+    assertThat(r.get("cells").get(7).get("outcome").get("episodes").asInt()).isEqualTo(1);
+    // an arm per K and init, its mean and standard error over the two seeds' runs
+    JsonNode arm = r.get("arms").get(0), a = r.get("cells").get(0).get("outcome"), b = r.get("cells").get(1).get("outcome");
+    assertThat(r.get("arms")).hasSize(4);
+    assertThat(arm.get("runs").asInt()).isEqualTo(2);
+    double ca = a.get("mean_max_coverage").asDouble(), cb = b.get("mean_max_coverage").asDouble();
+    assertThat(arm.get("mean_max_coverage").asDouble()).isCloseTo((ca + cb) / 2, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(arm.get("mean_max_coverage_standard_error").asDouble()).isCloseTo(Math.abs(ca - cb) / 2, org.assertj.core.data.Offset.offset(1e-12));
+    // the fine-tuning runs trained on the first K robot episodes only, with the cell's seed
+    JsonNode meta = new ObjectMapper().readTree(Files.readString(out.resolve("k1-scratch-seed5/step-0000004/checkpoint.json")));
     assertThat(meta.get("data").get("dataset_episodes").asInt()).isEqualTo(1);
+    assertThat(meta.get("config").get("seed").asLong()).isEqualTo(5);
     assertThat(Files.readString(out.resolve("ablation.html"))).contains("<table>").contains("data:image/png;base64,").contains("data:video/mp4;base64,");
     assertThat(out.resolve("ablation.png")).isRegularFile();
 
     CliRun again = new CliRun();
     assertThat(again.run("study", "ablation", "--config", study.toString(), "--out", out.toString())).isZero();
-    assertThat(again.err.toString()).contains("k2-pretrained: finished earlier (step 4), reused").doesNotContain("evaluating");
+    assertThat(again.err.toString()).contains("k2-pretrained-seed5: finished earlier (step 4), reused").doesNotContain("evaluating");
 
     CliRun monitor = new CliRun();
     Path mon = tmp.resolve("monitor");
-    assertThat(monitor.run("monitor", "--checkpoint", out.resolve("k2-pretrained").toString(), "--seeds", "300000..300001",
+    assertThat(monitor.run("monitor", "--checkpoint", out.resolve("k2-pretrained-seed0").toString(), "--seeds", "300000..300001",
         "--calibration-seeds", "200000..200001", "--success-score", "0.05", "--stop-on-alarm", "--video-episodes", "1",
         "--out", mon.toString(), "--json")).isZero();
     JsonNode top = new ObjectMapper().readTree(monitor.out.toString()), m = top.get("result");
-    assertThat(top.get("alarm_signal").asText()).isIn("latent_divergence", "relative_latent_divergence", "pixel_divergence");
+    assertThat(top.get("alarm_signal").asText()).isIn("latent_divergence", "relative_latent_divergence", "pixel_divergence", "block_divergence",
+        "coverage_shortfall");
     assertThat(top.get("test_episodes").asInt()).isEqualTo(2);
     assertThat(top.get("baseline").get("signal").asText()).isEqualTo("action_spread");
-    assertThat(m.get("signals")).hasSize(4);
+    assertThat(m.get("signals")).hasSize(6);
     assertThat(m.get("signals").get(0).get("signal").asText()).isEqualTo("latent_divergence");
     assertThat(m.get("test_episodes").asInt()).isEqualTo(2);
     assertThat(m.get("test_episode_scores").get(0).get("scores").get("latent_divergence").asDouble()).isPositive();

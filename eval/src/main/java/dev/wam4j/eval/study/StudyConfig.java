@@ -29,16 +29,20 @@ import java.util.Set;
  *     optional downstream runs; or {@code null}
  * @param episodes the sweep: robot episodes K (the first K of {@code finetune.dataset}) for the
  *     ablation; video episodes (the first N of {@code pretrain.dataset}) for the scaling sweep
+ * @param trainingSeeds the ablation's training seeds: each cell trains once per seed (the config's {@code seed}
+ *     replaced); empty (the default) trains each cell once with the config's own seed
  * @param evalSeeds closed-loop evaluation seeds (default {@code 100000..100049}, the published 50)
  * @param metric {@code log.csv} column the scaling law fits (default {@code val_video})
  */
 public record StudyConfig(Path file, ObjectNode pretrain, String pretrainCheckpoint, ObjectNode finetune,
-    List<Integer> episodes, SeedRange evalSeeds, String metric) {
-  private static final Set<String> FIELDS = Set.of("pretrain", "pretrainCheckpoint", "finetune", "episodes", "evalSeeds", "metric", "comment");
+    List<Integer> episodes, List<Long> trainingSeeds, SeedRange evalSeeds, String metric) {
+  private static final Set<String> FIELDS = Set.of("pretrain", "pretrainCheckpoint", "finetune", "episodes", "trainingSeeds", "evalSeeds", "metric",
+      "comment");
   static final ObjectMapper JSON = new ObjectMapper();
 
   public StudyConfig {
     episodes = List.copyOf(episodes);
+    trainingSeeds = List.copyOf(trainingSeeds);
   }
 
   /**
@@ -77,8 +81,19 @@ public record StudyConfig(Path file, ObjectNode pretrain, String pretrainCheckpo
       }
       episodes.add(e.asInt());
     }
+    List<Long> trainingSeeds = new ArrayList<>();
+    JsonNode ts = tree.get("trainingSeeds");
+    if (ts != null && !ts.isNull()) {
+      if (!ts.isArray() || ts.isEmpty()) throw new IllegalArgumentException(file + ": field 'trainingSeeds' must be a non-empty array of seeds, e.g. [0, 1]");
+      for (JsonNode s : ts) {
+        if (!s.isIntegralNumber() || !s.canConvertToLong() || trainingSeeds.contains(s.asLong())) {
+          throw new IllegalArgumentException(file + ": field 'trainingSeeds' holds " + s + "; each must be a distinct integer");
+        }
+        trainingSeeds.add(s.asLong());
+      }
+    }
     SeedRange seeds = SeedRange.parse(text(tree, "evalSeeds", file, "100000..100049"), file + ": field 'evalSeeds'");
-    StudyConfig c = new StudyConfig(file, pretrain, checkpoint, finetune, episodes, seeds, text(tree, "metric", file, "val_video"));
+    StudyConfig c = new StudyConfig(file, pretrain, checkpoint, finetune, episodes, trainingSeeds, seeds, text(tree, "metric", file, "val_video"));
     // fail now, not an hour into the study, when a nested config is malformed
     if (pretrain != null) c.pretrainConfig(episodes.get(0));
     if (finetune != null) c.finetuneConfig(episodes.get(0), null);
@@ -87,18 +102,24 @@ public record StudyConfig(Path file, ObjectNode pretrain, String pretrainCheckpo
 
   /** The stage-1 config on the first {@code episodes} episodes of its dataset (0: all). */
   public WamConfig pretrainConfig(int episodes) {
-    return derive(pretrain, "pretrain", episodes, null);
+    return derive(pretrain, "pretrain", episodes, null, null);
   }
 
   /** The stage-2 config on the first {@code episodes} episodes of its dataset, from {@code init} (null: fresh weights). */
   public WamConfig finetuneConfig(int episodes, Path init) {
-    return derive(finetune, "finetune", episodes, init);
+    return finetuneConfig(episodes, init, null);
   }
 
-  private WamConfig derive(ObjectNode base, String field, int episodes, Path init) {
+  /** {@link #finetuneConfig(int, Path)} trained with seed {@code seed} (null: the config's own). */
+  public WamConfig finetuneConfig(int episodes, Path init, Long seed) {
+    return derive(finetune, "finetune", episodes, init, seed);
+  }
+
+  private WamConfig derive(ObjectNode base, String field, int episodes, Path init, Long seed) {
     if (base == null) throw new IllegalArgumentException(file + ": this study needs the field '" + field + "'");
     ObjectNode o = base.deepCopy();
     o.put("datasetEpisodes", episodes);
+    if (seed != null) o.put("seed", seed);
     if (init != null) o.put("init", init.toAbsolutePath().normalize().toString());
     else if ("finetune".equals(field)) o.remove("init"); // the arm without pre-training starts from fresh weights
     return WamRun.parseConfig(o, file.toAbsolutePath().getParent(), file + ": field '" + field + "'");

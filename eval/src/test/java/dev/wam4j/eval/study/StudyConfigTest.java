@@ -32,6 +32,21 @@ class StudyConfigTest {
     assertThat(c.finetuneConfig(10, null).init()).as("the arm without pre-training starts fresh").isNull();
     assertThat(c.finetuneConfig(10, tmp.resolve("pre")).init()).isEqualTo(tmp.resolve("pre").toString());
     assertThat(c.finetuneConfig(10, null).steps()).isEqualTo(9);
+    assertThat(c.trainingSeeds()).as("no trainingSeeds: one run per cell with the config's seed").isEmpty();
+  }
+
+  @Test
+  void trainingSeedsReplaceTheFinetuneConfigsSeedPerRun() throws Exception {
+    StudyConfig c = StudyConfig.load(file("""
+        {"finetune": {"dataset": "data/robot", "seed": 3}, "episodes": [10], "trainingSeeds": [0, 7]}
+        """));
+    assertThat(c.trainingSeeds()).containsExactly(0L, 7L);
+    assertThat(c.finetuneConfig(10, null, 7L).seed()).isEqualTo(7);
+    assertThat(c.finetuneConfig(10, null).seed()).isEqualTo(3);
+    assertThatThrownBy(() -> StudyConfig.load(file("{\"episodes\": [1], \"trainingSeeds\": [1, 1]}")))
+        .hasMessageContaining("field 'trainingSeeds'").hasMessageContaining("distinct");
+    assertThatThrownBy(() -> StudyConfig.load(file("{\"episodes\": [1], \"trainingSeeds\": []}")))
+        .hasMessageContaining("field 'trainingSeeds' must be a non-empty array");
   }
 
   @Test
