@@ -131,12 +131,14 @@ final class MonitorCommand implements Callable<Integer> {
       if (r.disturbance() != null) {
         o.printf("disturbed test episodes: %d, of which %d failed%n", r.testDisturbed(), r.testDisturbedFailures());
       }
-      o.printf("%-28s %8s %10s %10s %12s %12s%n", "signal", "roc_auc", "threshold", "detection", "false_alarm", "lead_steps");
+      boolean pushed = r.disturbance() != null;
+      o.printf("%-28s %8s %10s %10s %12s %12s%s%n", "signal", "roc_auc", "threshold", "detection", "false_alarm", "lead_steps",
+          pushed ? "  disturbed_roc_auc" : "");
       for (MonitorStudy.SignalResult s : r.signals()) {
-        o.printf("%-28s %8.3f %10.4g %10.3f %12.3f %12.1f%n", s.signal() + (s.dream() ? "" : "*"), s.rocAuc(), s.threshold(), s.detectionRate(),
-            s.falseAlarmRate(), s.leadTimeSteps());
+        o.printf("%-28s %8.3f %10.4g %10.3f %12.3f %12.1f%s%n", s.signal() + (s.dream() ? "" : "*"), s.rocAuc(), s.threshold(), s.detectionRate(),
+            s.falseAlarmRate(), s.leadTimeSteps(), pushed ? String.format(" %18.3f", s.disturbanceRocAuc()) : "");
       }
-      o.println("(* baseline)");
+      o.println("(* baseline" + (pushed ? "; disturbed_roc_auc: the score separating pushed from unpushed test episodes" : "") + ")");
       MonitorStudy.Headline h = r.headline();
       o.printf("alarm %s (%s): roc_auc %s, detection %s, false_alarm %s, lead_steps %s; baseline %s: roc_auc %s, detection %s, "
           + "false_alarm %s, lead_steps %s%n", h.alarmSignal(), h.alarmSignalChosenBy().id(), f3(h.rocAuc()), f3(h.detectionRate()),

@@ -70,9 +70,14 @@ public final class MonitorStudy {
     }
   }
 
-  /** One signal's figures. NaN where a class of episodes was empty. */
+  /**
+   * One signal's figures. NaN where a class of episodes was empty.
+   *
+   * @param disturbanceRocAuc whether the signal notices a surprise rather than foretells a failure: the ROC-AUC of the test
+   *     episodes' scores, disturbed episodes against undisturbed ones (NaN without disturbances)
+   */
   public record SignalResult(String signal, boolean dream, double calibrationRocAuc, double threshold, double rocAuc, int detected,
-      double detectionRate, int falseAlarms, double falseAlarmRate, double leadTimeSteps, double leadTimeMedianSteps) {}
+      double detectionRate, int falseAlarms, double falseAlarmRate, double leadTimeSteps, double leadTimeMedianSteps, double disturbanceRocAuc) {}
 
   /**
    * The study's answer in one place: the alarm signal and how it does on the test seeds, beside the
@@ -178,18 +183,20 @@ public final class MonitorStudy {
     log.accept("test episodes " + c.testSeeds());
     List<Trace> test = rollouts(policy, c, c.testSeeds(), null, c.video(), log);
     boolean[] calFailed = failed(calibration, c), testFailed = failed(test, c);
+    boolean[] testDisturbed = new boolean[test.size()];
+    for (int i = 0; i < test.size(); i++) testDisturbed[i] = test.get(i).episode().disturbedAtStep() >= 0;
     List<SignalResult> signals = new ArrayList<>();
     for (Signal s : Signal.values()) {
       if (!measured(calibration, s) || !measured(test, s)) {
         // e.g. the latent signals of a model that replans between its dream offsets: no sample is no evidence, not AUC 0.5
         log.accept("signal " + s.id() + " was never measured on the " + (measured(calibration, s) ? "test" : "calibration") + " seeds: not scored");
-        signals.add(operatingPoint(s, test, testFailed, c.window(), Double.NaN, Double.NaN, Double.NaN));
+        signals.add(operatingPoint(s, test, testFailed, c.window(), Double.NaN, Double.NaN, Double.NaN, Double.NaN));
         continue;
       }
       double[] cal = scores(calibration, s, c.window()), tst = scores(test, s, c.window());
       double threshold = s == c.alarmSignal() && !Double.isNaN(c.threshold()) ? c.threshold() : FailurePrediction.youdenThreshold(cal, calFailed);
       signals.add(operatingPoint(s, test, testFailed, c.window(), FailurePrediction.rocAuc(cal, calFailed), threshold,
-          FailurePrediction.rocAuc(tst, testFailed)));
+          FailurePrediction.rocAuc(tst, testFailed), FailurePrediction.rocAuc(tst, testDisturbed)));
     }
     Signal alarmSignal = alarmSignal(signals, c.alarmSignal());
     Headline headline = Headline.of(signals, alarmSignal, c.alarmSignal() != null, test.size(), FailurePrediction.count(testFailed, true));
@@ -287,7 +294,8 @@ public final class MonitorStudy {
     return traces.stream().anyMatch(t -> t.values()[signal.ordinal()].length > 0);
   }
 
-  static SignalResult operatingPoint(Signal s, List<Trace> test, boolean[] failed, int window, double calAuc, double threshold, double auc) {
+  static SignalResult operatingPoint(Signal s, List<Trace> test, boolean[] failed, int window, double calAuc, double threshold, double auc,
+      double disturbanceAuc) {
     int pos = FailurePrediction.count(failed, true), neg = failed.length - pos, detected = 0, falseAlarms = 0;
     List<Double> leads = new ArrayList<>();
     if (!Double.isNaN(threshold)) {
@@ -307,7 +315,7 @@ public final class MonitorStudy {
     double median = l.length == 0 ? Double.NaN : l.length % 2 == 1 ? l[l.length / 2] : (l[l.length / 2 - 1] + l[l.length / 2]) / 2;
     boolean none = Double.isNaN(threshold);
     return new SignalResult(s.id(), s.isDream(), calAuc, threshold, auc, detected, none || pos == 0 ? Double.NaN : detected / (double) pos,
-        falseAlarms, none || neg == 0 ? Double.NaN : falseAlarms / (double) neg, mean, median);
+        falseAlarms, none || neg == 0 ? Double.NaN : falseAlarms / (double) neg, mean, median, disturbanceAuc);
   }
 
   private static Handover handover(Config c, List<Trace> test, boolean[] failed, List<Trace> stopped, DreamMonitor.Alarm alarm) {
@@ -364,10 +372,10 @@ public final class MonitorStudy {
       rows.add(List.of(name, f3(s.rocAuc()), f3(s.calibrationRocAuc()),
           Double.isNaN(s.threshold()) ? "n/a" : String.format("%.4g", s.threshold()), f3(s.detectionRate()), f3(s.falseAlarmRate()),
           Double.isNaN(s.leadTimeSteps()) ? "n/a" : String.format("%.1f", s.leadTimeSteps()),
-          Double.isNaN(s.leadTimeMedianSteps()) ? "n/a" : String.format("%.1f", s.leadTimeMedianSteps())));
+          Double.isNaN(s.leadTimeMedianSteps()) ? "n/a" : String.format("%.1f", s.leadTimeMedianSteps()), f3(s.disturbanceRocAuc())));
     }
     html.table(List.of("signal", "ROC-AUC (test)", "ROC-AUC (calibration)", "threshold", "detection rate", "false-alarm rate",
-        "lead time mean (steps)", "lead time median"), rows);
+        "lead time mean (steps)", "lead time median", "ROC-AUC disturbed vs not (test)"), rows);
     if (r.handover() != null) {
       Handover h = r.handover();
       html.paragraph(String.format("Runtime handover (%s alarm at %.4g, test seeds replayed with stopping on): %d episodes handed over, %d of "

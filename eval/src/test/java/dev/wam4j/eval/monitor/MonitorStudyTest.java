@@ -14,7 +14,7 @@ class MonitorStudyTest {
     // the block and coverage-shortfall signals: undefined, so the four named here decide
     double[] cal = {latent, relative, pixel, Double.NaN, Double.NaN, spread};
     return java.util.Arrays.stream(Signal.values()).map(s -> new SignalResult(s.id(), s.isDream(), cal[s.ordinal()], 0.1 * (s.ordinal() + 1),
-        0.5 + 0.1 * s.ordinal(), s.ordinal(), 0.2 * s.ordinal(), 1, 0.05 * s.ordinal(), 10.0 * (s.ordinal() + 1), 11.0)).toList();
+        0.5 + 0.1 * s.ordinal(), s.ordinal(), 0.2 * s.ordinal(), 1, 0.05 * s.ordinal(), 10.0 * (s.ordinal() + 1), 11.0, Double.NaN)).toList();
   }
 
   @Test
@@ -51,7 +51,7 @@ class MonitorStudyTest {
   void undefinedFiguresAreNullNotNaN() {
     // no successful calibration or test episode: no ROC-AUC, no threshold, hence no operating point
     List<SignalResult> rows = java.util.Arrays.stream(Signal.values()).map(s -> new SignalResult(s.id(), s.isDream(), Double.NaN, Double.NaN,
-        Double.NaN, 0, Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN)).toList();
+        Double.NaN, 0, Double.NaN, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN)).toList();
     MonitorStudy.Headline h = MonitorStudy.Headline.of(rows, MonitorStudy.alarmSignal(rows, null), false, 3, 3);
     assertThat(h.alarmSignal()).isEqualTo("latent_divergence");
     assertThat(h.alarmSignalChosenBy()).isEqualTo(MonitorStudy.AlarmChoice.FALLBACK);
@@ -84,7 +84,7 @@ class MonitorStudyTest {
     assertThat(MonitorStudy.measured(traces, Signal.PIXEL)).isTrue();
     assertThat(MonitorStudy.measured(traces, Signal.LATENT)).isFalse();
     SignalResult unmeasured = MonitorStudy.operatingPoint(Signal.LATENT, traces, new boolean[] {true, false, true, false, true, false}, 3,
-        Double.NaN, Double.NaN, Double.NaN);
+        Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     assertThat(unmeasured.rocAuc()).isNaN();
     assertThat(unmeasured.detectionRate()).isNaN();
     assertThat(MonitorStudy.alarmSignal(rows(Double.NaN, Double.NaN, 0.55, 0.9), null)).isEqualTo(Signal.PIXEL);
