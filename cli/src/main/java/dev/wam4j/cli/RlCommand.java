@@ -3,6 +3,8 @@ package dev.wam4j.cli;
 import dev.wam4j.model.wam.WamTrainer;
 import dev.wam4j.rl.dagger.Dagger;
 import dev.wam4j.rl.dagger.DaggerConfig;
+import dev.wam4j.rl.ppo.Ppo;
+import dev.wam4j.rl.ppo.PpoConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,10 +17,73 @@ import picocli.CommandLine.Spec;
 
 /** {@code wam4j rl}: policy improvement in the simulator. */
 @Command(name = "rl", mixinStandardHelpOptions = true,
-    description = "Improve a policy in the simulator: 'dagger' rolls the student out, labels every state it visits with the scripted expert's "
-        + "action chunk, aggregates and retrains, round after round.",
-    subcommands = {RlCommand.DaggerCommand.class})
+    description = "Improve a policy in the simulator: 'train' runs PPO on the simulator's privileged state (a teacher at simulator speed); "
+        + "'dagger' rolls the student out, labels every state it visits with the scripted expert's action chunk, aggregates and retrains, "
+        + "round after round.",
+    subcommands = {RlCommand.TrainCommand.class, RlCommand.DaggerCommand.class})
 final class RlCommand {
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = {"PPO on PushT's privileged state (agent, block pose, goal), CleanRL-style (docs/RL.md).",
+          "Writes <out>/ppo.json, log.csv, curves.png and checkpoints/; rerun the same command to resume."})
+  static final class TrainCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--config", description = "PPO config (JSON); its fields override the defaults (default: the defaults alone).")
+    Path config;
+
+    @Option(names = "--out", description = "Run folder (default: runs/<config file name without .json>, or runs/ppo).")
+    Path out;
+
+    @Option(names = "--threads", description = "Worker threads (default: the config's; the result does not depend on it).")
+    Integer threads;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      PpoConfig c = config == null ? PpoConfig.defaults() : PpoConfig.load(config);
+      if (threads != null) c = c.withThreads(threads);
+      Path dir = out != null ? out : Path.of("runs", config == null ? "ppo" : config.getFileName().toString().replaceFirst("\\.json$", ""));
+      PrintWriter err = spec.commandLine().getErr();
+      Ppo.Result r = Ppo.train(c, dir, new Ppo.Listener() {
+        Progress bar;
+
+        @Override
+        public void resumed(long update) {
+          err.printf("resuming after update %d%n", update);
+          err.flush();
+        }
+
+        @Override
+        public void update(Ppo.UpdateStats s, long total) {
+          if (bar == null) bar = new Progress(err, "ppo", total, "updates");
+          bar.update(s.update(), String.format("%.1fM steps, %.0f steps/s, success %.2f, coverage %.2f ", s.envSteps() / 1e6, s.stepsPerSecond(),
+              s.successRate(), s.meanFinalCoverage()));
+          if (s.update() == total) bar.done();
+        }
+      });
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("run", r.dir().toString());
+      result.put("updates", r.updates());
+      result.put("env_steps", r.envSteps());
+      result.put("seconds", r.seconds());
+      result.put("last", r.last());
+      result.put("config", c);
+      PrintWriter o = spec.commandLine().getOut();
+      if (json) {
+        o.println(Json.result(result, spec));
+      } else {
+        Ppo.UpdateStats s = r.last();
+        o.printf("%d updates, %.1fM env steps in %.1f min; last update: success %.3f, final coverage %.3f, %.0f steps/s%n", r.updates(),
+            r.envSteps() / 1e6, r.seconds() / 60, s.successRate(), s.meanFinalCoverage(), s.stepsPerSecond());
+        o.printf("run %s (log.csv, curves.png, checkpoints/)%n", r.dir());
+      }
+      o.flush();
+      return 0;
+    }
+  }
+
   @Command(name = "dagger", mixinStandardHelpOptions = true,
       description = {"DAgger with the simulator's expert as teacher, on the world action model (docs/TRAINING.md).",
           "Writes <out>/dagger.json and per round round-NN/{data,train,round.json}; rerun the same command to resume."})

@@ -1,0 +1,39 @@
+package dev.wam4j.rl.ppo;
+
+/**
+ * Adam (Kingma and Ba 2015) on a flat parameter array, bias-corrected, epsilon 1e-5 as in CleanRL's PPO.
+ * Its moments and step count are part of a checkpoint.
+ */
+final class Adam {
+  static final double BETA1 = 0.9;
+  static final double BETA2 = 0.999;
+  static final double EPSILON = 1e-5;
+
+  final float[] m;
+  final float[] v;
+  long t;
+
+  Adam(int parameters) {
+    this(new float[parameters], new float[parameters], 0);
+  }
+
+  Adam(float[] m, float[] v, long t) {
+    if (m.length != v.length) throw new IllegalArgumentException("Adam moments differ in length: " + m.length + " and " + v.length);
+    this.m = m;
+    this.v = v;
+    this.t = t;
+  }
+
+  /** One step of size {@code lr} against {@code grad}. */
+  void step(float[] params, float[] grad, double lr) {
+    t++;
+    double c1 = 1 - Math.pow(BETA1, t), c2 = 1 - Math.pow(BETA2, t);
+    float b1 = (float) BETA1, b2 = (float) BETA2;
+    for (int i = 0; i < params.length; i++) {
+      float g = grad[i];
+      m[i] = b1 * m[i] + (1 - b1) * g;
+      v[i] = b2 * v[i] + (1 - b2) * g * g;
+      params[i] -= (float) (lr * (m[i] / c1) / (Math.sqrt(v[i] / c2) + EPSILON));
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package dev.wam4j.rl.ppo;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One PPO run on privileged state: every hyperparameter, with CleanRL's {@code ppo_continuous_action}
+ * defaults where PushT does not ask for others. Read from a JSON file whose fields override
+ * {@link #defaults()} ({@link #load}); echoed into the run folder, every checkpoint and the log.
+ *
+ * @param scene a built-in scene name ({@code pusht}, the reference) or a scene file
+ * @param envs environments stepped per rollout
+ * @param threads worker threads: each steps its share of the environments and computes its share of a
+ *     minibatch's gradient (the result does not depend on the count)
+ * @param totalSteps environment steps to train for
+ * @param rolloutSteps steps per environment per rollout (a batch is {@code envs * rolloutSteps})
+ * @param epochs passes over each batch
+ * @param minibatches minibatches per epoch
+ * @param gamma discount
+ * @param gaeLambda GAE's lambda
+ * @param clip PPO's ratio clip (also the value clip)
+ * @param entropyCoef weight of the entropy bonus
+ * @param valueCoef weight of the value loss
+ * @param maxGradNorm global gradient-norm clip
+ * @param learningRate Adam's step size, annealed linearly to 0 over the run when {@code annealLearningRate}
+ * @param annealLearningRate whether to anneal
+ * @param hidden width of the hidden layers (actor and critic alike)
+ * @param layers hidden layers
+ * @param initialLogStd the policy's initial log standard deviation per action axis
+ * @param actionScalePixels an action in [-1, 1]^2 moves the pusher's target this far from the pusher, workspace px
+ * @param reward the reward's weights
+ * @param checkpointEveryUpdates a checkpoint (and a restart of every episode in flight, so that a resumed run
+ *     is bit-identical to an uninterrupted one) every this many updates
+ * @param firstResetSeed training episodes reset from legacy seeds at or above this (clear of every
+ *     evaluation block, which lie below 1,000,000)
+ * @param seed seed of the initial weights and of every environment's stream
+ */
+public record PpoConfig(String scene, int envs, int threads, long totalSteps, int rolloutSteps, int epochs, int minibatches, double gamma,
+    double gaeLambda, double clip, double entropyCoef, double valueCoef, double maxGradNorm, double learningRate, boolean annealLearningRate,
+    int hidden, int layers, double initialLogStd, double actionScalePixels, Reward reward, int checkpointEveryUpdates, long firstResetSeed,
+    long seed) {
+
+  /**
+   * The reward: {@code coverage * (coverage' - coverage) + gamma * phi(s') - phi(s) + success * [success]}, with
+   * {@code phi = -blockDistance * |block - goal| / 100 px - blockAngle * |angle - goal angle| / pi
+   * - reach * max(0, |pusher - block| - 30 px) / 100 px}.
+   */
+  public record Reward(double coverage, double success, double blockDistance, double blockAngle, double reach) {
+    public Reward {
+      for (double w : new double[] {coverage, success, blockDistance, blockAngle, reach}) {
+        if (!Double.isFinite(w) || w < 0) throw new IllegalArgumentException("ppo config: reward weights must be finite and >= 0, got " + w);
+      }
+    }
+  }
+
+  public PpoConfig {
+    if (scene == null || scene.isBlank()) throw new IllegalArgumentException("ppo config: scene must name a built-in scene or a scene file");
+    positive("envs", envs);
+    positive("threads", threads);
+    positive("rolloutSteps", rolloutSteps);
+    positive("epochs", epochs);
+    positive("minibatches", minibatches);
+    positive("hidden", hidden);
+    positive("layers", layers);
+    positive("checkpointEveryUpdates", checkpointEveryUpdates);
+    if (totalSteps < (long) envs * rolloutSteps) {
+      throw new IllegalArgumentException("ppo config: totalSteps " + totalSteps + " is less than one rollout (envs * rolloutSteps = "
+          + (long) envs * rolloutSteps + ")");
+    }
+    if ((long) envs * rolloutSteps % minibatches != 0) {
+      throw new IllegalArgumentException("ppo config: minibatches " + minibatches + " must divide the batch envs * rolloutSteps = " + (long) envs * rolloutSteps);
+    }
+    unit("gamma", gamma);
+    unit("gaeLambda", gaeLambda);
+    if (!(clip > 0 && clip < 1)) throw new IllegalArgumentException("ppo config: clip must lie in (0, 1), got " + clip);
+    nonNegative("entropyCoef", entropyCoef);
+    nonNegative("valueCoef", valueCoef);
+    if (!(maxGradNorm > 0)) throw new IllegalArgumentException("ppo config: maxGradNorm must be > 0, got " + maxGradNorm);
+    if (!(learningRate > 0 && learningRate < 1)) throw new IllegalArgumentException("ppo config: learningRate must lie in (0, 1), got " + learningRate);
+    if (!Double.isFinite(initialLogStd)) throw new IllegalArgumentException("ppo config: initialLogStd must be finite, got " + initialLogStd);
+    if (!(actionScalePixels > 0 && actionScalePixels <= 512)) {
+      throw new IllegalArgumentException("ppo config: actionScalePixels must lie in (0, 512], got " + actionScalePixels);
+    }
+    if (reward == null) throw new IllegalArgumentException("ppo config: reward is required");
+    if (firstResetSeed < 1_000_000 || firstResetSeed > 3_000_000_000L) {
+      throw new IllegalArgumentException("ppo config: firstResetSeed must lie in 1,000,000..3,000,000,000 (clear of the evaluation blocks, "
+          + "inside numpy's 32-bit seeds), got " + firstResetSeed);
+    }
+  }
+
+  /** CleanRL's continuous-action PPO, 64 environments, 20 M steps on PushT. */
+  public static PpoConfig defaults() {
+    return new PpoConfig("pusht", 64, 1, 20_000_000, 128, 4, 8, 0.99, 0.95, 0.2, 0.0, 0.5, 0.5, 3e-4, true, 64, 2, -0.5, 60,
+        new Reward(10, 10, 1, 1, 0.5), 20, 10_000_000, 1);
+  }
+
+  /** Environment steps per update. */
+  public long batchSteps() {
+    return (long) envs * rolloutSteps;
+  }
+
+  /** Updates in the run. */
+  public long updates() {
+    return totalSteps / batchSteps();
+  }
+
+  /** The same run on another number of threads (the result is the same). */
+  public PpoConfig withThreads(int n) {
+    return new PpoConfig(scene, envs, n, totalSteps, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, entropyCoef, valueCoef,
+        maxGradNorm, learningRate, annealLearningRate, hidden, layers, initialLogStd, actionScalePixels, reward, checkpointEveryUpdates,
+        firstResetSeed, seed);
+  }
+
+  /** The same run for another number of steps (a finished run is extended by raising it). */
+  public PpoConfig withTotalSteps(long n) {
+    return new PpoConfig(scene, envs, threads, n, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, entropyCoef, valueCoef,
+        maxGradNorm, learningRate, annealLearningRate, hidden, layers, initialLogStd, actionScalePixels, reward, checkpointEveryUpdates,
+        firstResetSeed, seed);
+  }
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Reads a config file: its fields override {@link #defaults()} (the {@code reward} object field by field).
+   *
+   * @throws IllegalArgumentException naming the file and the field that is unknown or malformed
+   */
+  public static PpoConfig load(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) throw new IllegalArgumentException("ppo config file " + file + " does not exist");
+    JsonNode tree;
+    try {
+      tree = JSON.readTree(file.toFile());
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
+    }
+    if (tree == null || !tree.isObject()) throw new IllegalArgumentException(file + ": a ppo config must be a JSON object");
+    PpoConfig c = parse((ObjectNode) tree, file.toString());
+    // a scene file is named relative to the config
+    Path sceneFile = file.toAbsolutePath().getParent().resolve(c.scene());
+    if (c.scene().endsWith(".json")) c = c.withScene(sceneFile.normalize().toString());
+    return c;
+  }
+
+  /** Parses a config object over the defaults; {@code source} names it in errors. */
+  static PpoConfig parse(ObjectNode tree, String source) {
+    ObjectNode merged = JSON.valueToTree(defaults());
+    merge(merged, tree, source, "");
+    try {
+      return JSON.treeToValue(merged, PpoConfig.class);
+    } catch (JacksonException e) {
+      Throwable cause = e.getCause();
+      while (cause != null && !(cause instanceof IllegalArgumentException)) cause = cause.getCause();
+      throw new IllegalArgumentException(source + ": " + (cause != null ? cause.getMessage() : e.getOriginalMessage()), e);
+    }
+  }
+
+  private static void merge(ObjectNode into, JsonNode from, String source, String prefix) {
+    for (Map.Entry<String, JsonNode> f : from.properties()) {
+      String key = f.getKey();
+      if ("comment".equals(key) && prefix.isEmpty()) continue;
+      JsonNode known = into.get(key);
+      if (known == null) {
+        List<String> names = new ArrayList<>();
+        into.fieldNames().forEachRemaining(names::add);
+        throw new IllegalArgumentException(source + ": unknown field '" + prefix + key + "' (known: " + String.join(", ", names) + ")");
+      }
+      if (known.isObject()) {
+        if (!f.getValue().isObject()) throw new IllegalArgumentException(source + ": field '" + prefix + key + "' must be an object");
+        merge((ObjectNode) known, f.getValue(), source, prefix + key + ".");
+      } else {
+        into.set(key, f.getValue());
+      }
+    }
+  }
+
+  private PpoConfig withScene(String s) {
+    return new PpoConfig(s, envs, threads, totalSteps, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, entropyCoef, valueCoef,
+        maxGradNorm, learningRate, annealLearningRate, hidden, layers, initialLogStd, actionScalePixels, reward, checkpointEveryUpdates,
+        firstResetSeed, seed);
+  }
+
+  private static void positive(String name, long v) {
+    if (v < 1) throw new IllegalArgumentException("ppo config: " + name + " must be >= 1, got " + v);
+  }
+
+  private static void nonNegative(String name, double v) {
+    if (!(v >= 0) || !Double.isFinite(v)) throw new IllegalArgumentException("ppo config: " + name + " must be finite and >= 0, got " + v);
+  }
+
+  private static void unit(String name, double v) {
+    if (!(v > 0 && v <= 1)) throw new IllegalArgumentException("ppo config: " + name + " must lie in (0, 1], got " + v);
+  }
+}

@@ -1,0 +1,239 @@
+package dev.wam4j.rl.ppo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.wam4j.data.AtomicFiles;
+import dev.wam4j.eval.report.LineChart;
+import dev.wam4j.sim.scene.Scene;
+import dev.wam4j.sim.scene.SceneFile;
+import dev.wam4j.sim.scene.Scenes;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A PPO run's folder: {@code ppo.json} (the config; a folder never holds two configs), {@code log.csv}
+ * (a row per update, cut back to the checkpoint on resume), {@code curves.png}, and
+ * {@code checkpoints/update-NNNNNN/} ({@code state.bin}: parameters, Adam's moments, every environment's
+ * stream; {@code checkpoint.json} written last). A checkpoint is built in a temporary folder and renamed
+ * into place, so a killed run never leaves one that looks complete; the last three are kept.
+ */
+final class PpoRun {
+  static final String CONFIG = "ppo.json";
+  static final String LOG = "log.csv";
+  static final String CHECKPOINTS = "checkpoints";
+  private static final int MAGIC = 0x50504F31; // "PPO1"
+  private static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final String HEADER = "update,env_steps,seconds,steps_per_s,episodes,mean_return,success_rate,mean_final_coverage,"
+      + "mean_length,policy_loss,value_loss,entropy,approx_kl,clip_fraction,learning_rate,mean_std,rollout_seconds,learn_seconds";
+
+  /** A checkpoint as read back. */
+  record Checkpoint(long update, double seconds, float[] params, Adam adam, long[] streams, Ppo.UpdateStats last) {}
+
+  private final Path dir;
+  private final PpoConfig config;
+  private final List<Ppo.UpdateStats> history = new ArrayList<>();
+
+  private PpoRun(Path dir, PpoConfig config) {
+    this.dir = dir;
+    this.config = config;
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  /** The scene a config names: a built-in scene, or a scene file. */
+  static Scene scene(PpoConfig c) throws IOException {
+    if (Scenes.names().contains(c.scene())) return Scenes.builtin(c.scene());
+    Path file = Path.of(c.scene());
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("ppo config: scene '" + c.scene() + "' is neither a built-in scene " + Scenes.names() + " nor a scene file");
+    }
+    return SceneFile.load(file).scene();
+  }
+
+  /**
+   * Opens (or creates) the run folder for {@code config}.
+   *
+   * @throws IllegalArgumentException when the folder holds a run of another config
+   */
+  static PpoRun open(PpoConfig config, Path dir) throws IOException {
+    dir = dir.toAbsolutePath().normalize();
+    Files.createDirectories(dir.resolve(CHECKPOINTS));
+    Path echo = dir.resolve(CONFIG);
+    if (Files.isRegularFile(echo)) {
+      PpoConfig old = PpoConfig.JSON.treeToValue(PpoConfig.JSON.readTree(echo.toFile()), PpoConfig.class);
+      if (!old.withThreads(1).withTotalSteps(1L << 40).equals(config.withThreads(1).withTotalSteps(1L << 40))) {
+        throw new IllegalArgumentException(dir + " holds a PPO run of another config (see its " + CONFIG + "); use a new folder. "
+            + "Only totalSteps (to extend a run) and threads may change.");
+      }
+    }
+    AtomicFiles.writeString(echo, PpoConfig.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+    return new PpoRun(dir, config);
+  }
+
+  /** The newest complete checkpoint, or null; cuts {@code log.csv} back to it. */
+  Checkpoint latest() throws IOException {
+    Path best = null;
+    long bestUpdate = -1;
+    try (Stream<Path> s = Files.list(dir.resolve(CHECKPOINTS))) {
+      for (Path p : s.toList()) {
+        String name = p.getFileName().toString();
+        if (!name.matches("update-\\d{6,}") || !Files.isRegularFile(p.resolve("checkpoint.json"))) continue;
+        long u = Long.parseLong(name.substring("update-".length()));
+        if (u > bestUpdate) {
+          bestUpdate = u;
+          best = p;
+        }
+      }
+    }
+    if (best == null) {
+      AtomicFiles.writeString(dir.resolve(LOG), HEADER + "\n");
+      return null;
+    }
+    JsonNode meta = JSON.readTree(best.resolve("checkpoint.json").toFile());
+    Ppo.UpdateStats last = JSON.treeToValue(meta.get("last"), Ppo.UpdateStats.class);
+    float[] params, m, v;
+    long t;
+    long[] streams;
+    try (InputStream raw = Files.newInputStream(best.resolve("state.bin"));
+        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw))) {
+      if (in.readInt() != MAGIC) throw new IOException(best.resolve("state.bin") + ": not a PPO state file");
+      params = floats(in);
+      m = floats(in);
+      v = floats(in);
+      t = in.readLong();
+      int k = in.readInt();
+      streams = new long[k];
+      for (int i = 0; i < k; i++) streams[i] = in.readLong();
+    }
+    int expected = new PpoNetworks(config.hidden(), config.layers()).parameters;
+    if (params.length != expected) throw new IOException(best + ": " + params.length + " parameters, the config's networks have " + expected);
+    for (float p : params) if (!Float.isFinite(p)) throw new IOException(best + ": a parameter is " + p);
+    // the log keeps what the checkpoint has seen, no row from updates it does not hold
+    List<String> rows = Files.isRegularFile(dir.resolve(LOG)) ? Files.readAllLines(dir.resolve(LOG)) : List.of(HEADER);
+    StringBuilder kept = new StringBuilder(HEADER).append('\n');
+    for (String row : rows.subList(Math.min(1, rows.size()), rows.size())) {
+      String[] f = row.split(",", 2);
+      if (f[0].matches("\\d+") && Long.parseLong(f[0]) <= bestUpdate) {
+        kept.append(row).append('\n');
+        history.add(parseRow(row));
+      }
+    }
+    AtomicFiles.writeString(dir.resolve(LOG), kept.toString());
+    return new Checkpoint(bestUpdate, meta.get("seconds").asDouble(), params, new Adam(m, v, t), streams, last);
+  }
+
+  /** Appends an update's row to the log. */
+  void log(Ppo.UpdateStats s) throws IOException {
+    history.add(s);
+    String row = String.format(Locale.ROOT, "%d,%d,%.3f,%.1f,%d,%s,%s,%s,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.4f,%.4f%n", s.update(),
+        s.envSteps(), s.seconds(), s.stepsPerSecond(), s.episodes(), num(s.meanReturn()), num(s.successRate()), num(s.meanFinalCoverage()),
+        num(s.meanLength()), s.policyLoss(), s.valueLoss(), s.entropy(), s.approxKl(), s.clipFraction(), s.learningRate(), s.meanStd(),
+        s.rolloutSeconds(), s.learnSeconds());
+    Files.writeString(dir.resolve(LOG), row, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  /** Writes checkpoint {@code update} atomically, redraws the curves, keeps the newest three checkpoints. */
+  void checkpoint(long update, Ppo.UpdateStats last, float[] params, Adam adam, long[] streams) throws IOException {
+    Path checkpoints = dir.resolve(CHECKPOINTS);
+    String name = String.format("update-%06d", update);
+    Path tmp = Files.createTempDirectory(checkpoints, ".tmp-" + name);
+    try (OutputStream raw = Files.newOutputStream(tmp.resolve("state.bin"));
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw))) {
+      out.writeInt(MAGIC);
+      writeFloats(out, params);
+      writeFloats(out, adam.m);
+      writeFloats(out, adam.v);
+      out.writeLong(adam.t);
+      out.writeInt(streams.length);
+      for (long s : streams) out.writeLong(s);
+    }
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("format", "wam4j-ppo-1");
+    meta.put("update", update);
+    meta.put("env_steps", update * config.batchSteps());
+    meta.put("seconds", last.seconds());
+    meta.put("config", config);
+    meta.put("last", last);
+    Files.writeString(tmp.resolve("checkpoint.json"), JSON.writeValueAsString(meta));
+    Path target = checkpoints.resolve(name);
+    if (Files.exists(target)) deleteTree(target);
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    try (Stream<Path> s = Files.list(checkpoints)) {
+      List<Path> done = s.filter(p -> p.getFileName().toString().matches("update-\\d{6,}")).sorted().toList();
+      for (int i = 0; i < done.size() - 3; i++) deleteTree(done.get(i));
+    }
+    AtomicFiles.write(dir.resolve("curves.png"), curves());
+  }
+
+  /** Success rate and mean return of the episodes ending in each update, against environment steps and against minutes. */
+  byte[] curves() {
+    double[] steps = history.stream().mapToDouble(s -> s.envSteps() / 1e6).toArray();
+    double[] minutes = history.stream().mapToDouble(s -> s.seconds() / 60).toArray();
+    double[] success = history.stream().mapToDouble(s -> Double.isNaN(s.successRate()) ? 0 : s.successRate()).toArray();
+    double[] coverage = history.stream().mapToDouble(s -> Double.isNaN(s.meanFinalCoverage()) ? 0 : s.meanFinalCoverage()).toArray();
+    LineChart chart = new LineChart("PPO on " + config.scene() + ": episodes ending in each update", "environment steps (millions)",
+        "success rate / final coverage", false);
+    chart.series("success rate", steps, success);
+    chart.series("final coverage", steps, coverage);
+    byte[] bySteps = chart.png();
+    LineChart wall = new LineChart("the same against wall-clock", "minutes", "success rate / final coverage", false);
+    wall.series("success rate", minutes, success);
+    wall.series("final coverage", minutes, coverage);
+    try {
+      AtomicFiles.write(dir.resolve("curves-wallclock.png"), wall.png());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return bySteps;
+  }
+
+  private static Ppo.UpdateStats parseRow(String row) {
+    String[] f = row.split(",");
+    double[] d = new double[f.length];
+    for (int i = 0; i < f.length; i++) d[i] = f[i].equals("nan") ? Double.NaN : Double.parseDouble(f[i]);
+    return new Ppo.UpdateStats((long) d[0], (long) d[1], d[2], d[3], (int) d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14],
+        d[15], d[16], d[17]);
+  }
+
+  private static String num(double v) {
+    return Double.isNaN(v) ? "nan" : String.format(Locale.ROOT, "%.6g", v);
+  }
+
+  private static float[] floats(DataInputStream in) throws IOException {
+    int k = in.readInt();
+    if (k < 0 || k > 100_000_000) throw new IOException("implausible array length " + k);
+    float[] a = new float[k];
+    for (int i = 0; i < k; i++) a[i] = in.readFloat();
+    return a;
+  }
+
+  private static void writeFloats(DataOutputStream out, float[] a) throws IOException {
+    out.writeInt(a.length);
+    for (float x : a) out.writeFloat(x);
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+    }
+  }
+}

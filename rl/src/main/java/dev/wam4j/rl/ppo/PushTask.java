@@ -1,0 +1,108 @@
+package dev.wam4j.rl.ppo;
+
+import dev.wam4j.sim.pusht.PushTEnv;
+import dev.wam4j.sim.scene.Pose;
+
+/**
+ * What a state-based policy sees of one {@link PushTEnv} and what it is paid: the privileged state
+ * (agent, block pose, goal) as {@link #OBSERVATIONS} features scaled to about [-1, 1], the change since
+ * the last step standing in for velocities; and a reward of progress in coverage, potential-based
+ * shaping (Ng, Harada and Russell 1999: {@code gamma * phi(s') - phi(s)} leaves the optimal policy
+ * unchanged) towards the block on the goal and the pusher at the block, and a bonus at success.
+ *
+ * <p>One per environment (it remembers the previous state); allocation-free.
+ */
+final class PushTask {
+  /** Features per observation. */
+  static final int OBSERVATIONS = 18;
+  private static final double WORKSPACE = 512;
+
+  private final double goalX;
+  private final double goalY;
+  private final double goalAngle;
+  private final PpoConfig.Reward weights;
+  private final double gamma;
+  private final double[] state = new double[5];
+  private final double[] previous = new double[5];
+  private double coverage;
+  private double potential;
+
+  PushTask(Pose goal, PpoConfig.Reward weights, double gamma) {
+    this.goalX = goal.x();
+    this.goalY = goal.y();
+    this.goalAngle = goal.angle();
+    this.weights = weights;
+    this.gamma = gamma;
+  }
+
+  /** Call after the environment's reset: the new episode's first state is also its previous one. */
+  void start(PushTEnv env) {
+    env.state(state, 0);
+    System.arraycopy(state, 0, previous, 0, 5);
+    coverage = env.coverage();
+    potential = potential(state);
+  }
+
+  /**
+   * Call after each step: the step's reward. Remembers the state before the step for the velocity
+   * features.
+   */
+  double reward(PushTEnv env) {
+    System.arraycopy(state, 0, previous, 0, 5);
+    env.state(state, 0);
+    double covered = env.coverage();
+    double next = potential(state);
+    double r = weights.coverage() * (covered - coverage) + gamma * next - potential;
+    if (env.terminated()) r += weights.success();
+    coverage = covered;
+    potential = next;
+    return r;
+  }
+
+  /** Writes the current observation into {@code out[offset .. offset + OBSERVATIONS)}. */
+  void observe(float[] out, int offset) {
+    double ax = state[0], ay = state[1], bx = state[2], by = state[3], angle = state[4];
+    double c = Math.cos(angle), s = Math.sin(angle), rel = wrap(angle - goalAngle);
+    double dx = ax - bx, dy = ay - by;
+    int o = offset;
+    out[o++] = (float) (2 * ax / WORKSPACE - 1);
+    out[o++] = (float) (2 * ay / WORKSPACE - 1);
+    out[o++] = (float) (2 * bx / WORKSPACE - 1);
+    out[o++] = (float) (2 * by / WORKSPACE - 1);
+    out[o++] = (float) c;
+    out[o++] = (float) s;
+    out[o++] = (float) (4 * (bx - goalX) / WORKSPACE);
+    out[o++] = (float) (4 * (by - goalY) / WORKSPACE);
+    out[o++] = (float) Math.cos(rel);
+    out[o++] = (float) Math.sin(rel);
+    // the pusher in the block's own frame: which face it is at
+    out[o++] = (float) (4 * (c * dx + s * dy) / WORKSPACE);
+    out[o++] = (float) (4 * (-s * dx + c * dy) / WORKSPACE);
+    out[o++] = (float) (20 * (ax - previous[0]) / WORKSPACE);
+    out[o++] = (float) (20 * (ay - previous[1]) / WORKSPACE);
+    out[o++] = (float) (20 * (bx - previous[2]) / WORKSPACE);
+    out[o++] = (float) (20 * (by - previous[3]) / WORKSPACE);
+    out[o++] = (float) (10 * wrap(angle - previous[4]));
+    out[o] = (float) coverage;
+  }
+
+  /** Coverage after the last step or reset. */
+  double coverage() {
+    return coverage;
+  }
+
+  private double potential(double[] s) {
+    double blockToGoal = Math.hypot(s[2] - goalX, s[3] - goalY) / 100;
+    double turn = Math.abs(wrap(s[4] - goalAngle)) / Math.PI;
+    double reach = Math.max(0, Math.hypot(s[0] - s[2], s[1] - s[3]) - 30) / 100;
+    return -weights.blockDistance() * blockToGoal - weights.blockAngle() * turn - weights.reach() * reach;
+  }
+
+  /** The angle in (-pi, pi]. */
+  static double wrap(double a) {
+    double w = a % (2 * Math.PI);
+    if (w > Math.PI) w -= 2 * Math.PI;
+    if (w <= -Math.PI) w += 2 * Math.PI;
+    return w;
+  }
+}

@@ -1,0 +1,116 @@
+package dev.wam4j.rl.ppo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PpoTest {
+  @TempDir Path tmp;
+
+  /** 4 updates of 4 environments x 32 steps, a checkpoint every 2. */
+  private static PpoConfig tiny(int threads) {
+    ObjectNode o = PpoConfig.JSON.createObjectNode();
+    o.put("envs", 4).put("threads", threads).put("totalSteps", 4 * 4 * 32).put("rolloutSteps", 32).put("minibatches", 2).put("hidden", 16)
+        .put("checkpointEveryUpdates", 2);
+    return PpoConfig.parse(o, "tiny");
+  }
+
+  private static final Ppo.Listener QUIET = (s, total) -> {};
+
+  private static byte[] finalState(Path run) throws Exception {
+    return Files.readAllBytes(run.resolve("checkpoints/update-000004/state.bin"));
+  }
+
+  @Test
+  void aRunLogsEveryUpdateAndCheckpointsAtomically() throws Exception {
+    Ppo.Result r = Ppo.train(tiny(1), tmp.resolve("run"), QUIET);
+    assertThat(r.updates()).isEqualTo(4);
+    assertThat(r.envSteps()).isEqualTo(512);
+    List<String> log = Files.readAllLines(tmp.resolve("run/log.csv"));
+    assertThat(log).hasSize(5);
+    assertThat(log.get(0)).startsWith("update,env_steps,");
+    assertThat(log.get(4)).startsWith("4,512,");
+    assertThat(tmp.resolve("run/checkpoints/update-000002/checkpoint.json")).isRegularFile();
+    assertThat(tmp.resolve("run/checkpoints/update-000004/state.bin")).isRegularFile();
+    assertThat(tmp.resolve("run/curves.png")).isRegularFile();
+    assertThat(tmp.resolve("run/ppo.json")).isRegularFile();
+    try (var s = Files.list(tmp.resolve("run/checkpoints"))) {
+      assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp"));
+    }
+    assertThat(Double.isFinite(r.last().valueLoss())).isTrue();
+  }
+
+  @Test
+  void aRunKilledAfterACheckpointResumesToExactlyTheUninterruptedResult() throws Exception {
+    Ppo.train(tiny(1), tmp.resolve("whole"), QUIET);
+    Path broken = tmp.resolve("broken");
+    // dies in update 3, after checkpoint 2 and with update 3's log row written
+    assertThatThrownBy(() -> Ppo.train(tiny(1), broken, (s, total) -> {
+      if (s.update() == 3) throw new IllegalStateException("killed");
+    })).hasMessage("killed");
+    assertThat(Files.readAllLines(broken.resolve("log.csv"))).hasSize(4);
+    long[] resumedAt = {-1};
+    Ppo.train(tiny(1), broken, new Ppo.Listener() {
+      @Override
+      public void update(Ppo.UpdateStats s, long total) {}
+
+      @Override
+      public void resumed(long update) {
+        resumedAt[0] = update;
+      }
+    });
+    assertThat(resumedAt[0]).isEqualTo(2);
+    assertThat(finalState(broken)).isEqualTo(finalState(tmp.resolve("whole")));
+    List<String> a = Files.readAllLines(tmp.resolve("whole/log.csv")), b = Files.readAllLines(broken.resolve("log.csv"));
+    assertThat(b).hasSize(5);
+    for (int i = 1; i < 5; i++) {
+      // every column but the wall-clock ones (seconds, steps/s, rollout and learn seconds)
+      String[] x = a.get(i).split(","), y = b.get(i).split(",");
+      for (int k : new int[] {0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}) assertThat(y[k]).as("row %d column %d", i, k).isEqualTo(x[k]);
+    }
+  }
+
+  @Test
+  void theResultDoesNotDependOnTheThreads() throws Exception {
+    Ppo.train(tiny(1), tmp.resolve("one"), QUIET);
+    Ppo.train(tiny(2), tmp.resolve("two"), QUIET);
+    assertThat(finalState(tmp.resolve("two"))).isEqualTo(finalState(tmp.resolve("one")));
+  }
+
+  @Test
+  void aFolderHoldsOneConfigButMayBeExtended() throws Exception {
+    Path run = tmp.resolve("run");
+    Ppo.train(tiny(1), run, QUIET);
+    ObjectNode changed = PpoConfig.JSON.valueToTree(tiny(1));
+    changed.put("seed", 9);
+    PpoConfig other = PpoConfig.parse(changed, "other");
+    assertThatThrownBy(() -> Ppo.train(other, run, QUIET)).hasMessageContaining("another config");
+    Ppo.Result longer = Ppo.train(tiny(1).withTotalSteps(6 * 4 * 32), run, QUIET);
+    assertThat(longer.updates()).isEqualTo(6);
+    assertThat(Files.readAllLines(run.resolve("log.csv"))).hasSize(7);
+  }
+
+  @Test
+  void configMistakesNameTheFieldAndTheFile() throws Exception {
+    Path f = tmp.resolve("ppo.json");
+    Files.writeString(f, "{\"envz\": 4}");
+    assertThatThrownBy(() -> PpoConfig.load(f)).hasMessageContaining("ppo.json").hasMessageContaining("unknown field 'envz'");
+    Files.writeString(f, "{\"reward\": {\"sucess\": 1}}");
+    assertThatThrownBy(() -> PpoConfig.load(f)).hasMessageContaining("unknown field 'reward.sucess'");
+    Files.writeString(f, "{\"gamma\": 1.5}");
+    assertThatThrownBy(() -> PpoConfig.load(f)).hasMessageContaining("gamma must lie in (0, 1]");
+    Files.writeString(f, "{\"firstResetSeed\": 100000}");
+    assertThatThrownBy(() -> PpoConfig.load(f)).hasMessageContaining("clear of the evaluation blocks");
+    Files.writeString(f, "{\"reward\": {\"success\": 3}, \"envs\": 8}");
+    PpoConfig c = PpoConfig.load(f);
+    assertThat(c.reward().success()).isEqualTo(3);
+    assertThat(c.reward().coverage()).isEqualTo(PpoConfig.defaults().reward().coverage());
+    assertThat(c.envs()).isEqualTo(8);
+  }
+}
