@@ -4,7 +4,16 @@ import dev.wam4j.model.wam.WamTrainer;
 import dev.wam4j.rl.dagger.Dagger;
 import dev.wam4j.rl.dagger.DaggerConfig;
 import dev.wam4j.rl.ppo.Ppo;
+import dev.wam4j.rl.ppo.PpoBench;
 import dev.wam4j.rl.ppo.PpoConfig;
+import dev.wam4j.rl.ppo.PpoPolicy;
+import dev.wam4j.eval.SeedRange;
+import dev.wam4j.sim.expert.ExpertEvaluation;
+import dev.wam4j.sim.scene.Scene;
+import dev.wam4j.sim.scene.SceneFile;
+import dev.wam4j.sim.scene.Scenes;
+import java.nio.file.Files;
+import java.util.List;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -20,8 +29,107 @@ import picocli.CommandLine.Spec;
     description = "Improve a policy in the simulator: 'train' runs PPO on the simulator's privileged state (a teacher at simulator speed); "
         + "'dagger' rolls the student out, labels every state it visits with the scripted expert's action chunk, aggregates and retrains, "
         + "round after round.",
-    subcommands = {RlCommand.TrainCommand.class, RlCommand.DaggerCommand.class})
+    subcommands = {RlCommand.TrainCommand.class, RlCommand.EvalCommand.class, RlCommand.BenchCommand.class, RlCommand.DaggerCommand.class})
 final class RlCommand {
+  @Command(name = "eval", mixinStandardHelpOptions = true,
+      description = "Evaluates a PPO run's newest checkpoint (its mean action) on legacy-reset seeds, in its scene or another.")
+  static final class EvalCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, description = "A PPO run folder (rl train --out).")
+    Path checkpoint;
+
+    @Option(names = "--seeds", description = "Seeds A..B (default: ${DEFAULT-VALUE}, validation; the protocol's are 100000..100049).",
+        defaultValue = "200000..200099")
+    String seeds;
+
+    @Option(names = "--scene", description = "A built-in scene name or a scene file (default: the run's scene).")
+    String scene;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      SeedRange range = SeedRange.parse(seeds, "--seeds");
+      PpoPolicy policy = PpoPolicy.load(checkpoint);
+      Scene s = scene == null ? null : Scenes.names().contains(scene) ? Scenes.builtin(scene) : sceneFile(scene);
+      List<ExpertEvaluation.Episode> episodes = policy.evaluate(s, range.first(), range.count());
+      double success = ExpertEvaluation.successRate(episodes);
+      double coverage = episodes.stream().mapToDouble(ExpertEvaluation.Episode::maxCoverage).average().orElse(Double.NaN);
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("checkpoint", checkpoint.toString());
+      result.put("update", policy.update());
+      result.put("scene", scene == null ? policy.config().scene() : scene);
+      result.put("seeds", range.toString());
+      result.put("episodes", episodes.size());
+      result.put("success_rate", success);
+      result.put("mean_max_coverage", coverage);
+      result.put("per_seed", episodes);
+      PrintWriter o = spec.commandLine().getOut();
+      if (json) o.println(Json.result(result, spec));
+      else o.printf("%s (update %d) on %s, seeds %s: success %.1f%% (%d/%d), mean max coverage %.3f%n", checkpoint, policy.update(),
+          result.get("scene"), range, 100 * success, Math.round(success * episodes.size()), episodes.size(), coverage);
+      o.flush();
+      return 0;
+    }
+
+    private static Scene sceneFile(String file) throws java.io.IOException {
+      Path p = Path.of(file);
+      if (!Files.isRegularFile(p)) throw new IllegalArgumentException("--scene " + file + ": neither a built-in scene " + Scenes.names() + " nor a file");
+      return SceneFile.load(p).scene();
+    }
+  }
+
+  @Command(name = "bench", mixinStandardHelpOptions = true,
+      description = "Throughput of the PPO loop against the raw simulator, side by side, per thread count.")
+  static final class BenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--config", description = "PPO config (JSON; default: the defaults).")
+    Path config;
+
+    @Option(names = "--threads", split = ",", description = "Thread counts (default: ${DEFAULT-VALUE}).", defaultValue = "1,2")
+    int[] threads;
+
+    @Option(names = "--updates", description = "Timed updates per thread count, after one untimed (default: ${DEFAULT-VALUE}).",
+        defaultValue = "5")
+    int updates;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      PpoConfig c = config == null ? PpoConfig.defaults() : PpoConfig.load(config);
+      Path scratch = Files.createTempDirectory("wam4j-ppo-bench");
+      List<PpoBench.Row> rows;
+      try {
+        rows = PpoBench.run(c, threads, updates, scratch);
+      } finally {
+        try (var w = Files.walk(scratch)) {
+          for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+      }
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("rows", rows);
+      result.put("updates", updates);
+      result.put("config", c);
+      PrintWriter o = spec.commandLine().getOut();
+      if (json) {
+        o.println(Json.result(result, spec));
+      } else {
+        o.printf("%-8s %6s %14s %14s %16s %10s%n", "threads", "envs", "raw steps/s", "loop steps/s", "rollout steps/s", "loop/raw");
+        for (PpoBench.Row r : rows) {
+          o.printf("%-8d %6d %14.0f %14.0f %16.0f %9.1f%%%n", r.threads(), r.envs(), r.rawStepsPerSecond(), r.loopStepsPerSecond(),
+              r.rolloutStepsPerSecond(), 100 * r.loopShareOfRaw());
+        }
+      }
+      o.flush();
+      return 0;
+    }
+  }
+
   @Command(name = "train", mixinStandardHelpOptions = true,
       description = {"PPO on PushT's privileged state (agent, block pose, goal), CleanRL-style (docs/RL.md).",
           "Writes <out>/ppo.json, log.csv, curves.png and checkpoints/; rerun the same command to resume."})

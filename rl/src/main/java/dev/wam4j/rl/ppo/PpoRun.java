@@ -91,6 +91,27 @@ final class PpoRun {
 
   /** The newest complete checkpoint, or null; cuts {@code log.csv} back to it. */
   Checkpoint latest() throws IOException {
+    Checkpoint cp = read(config, dir);
+    if (cp == null) {
+      AtomicFiles.writeString(dir.resolve(LOG), HEADER + "\n");
+      return null;
+    }
+    // the log keeps what the checkpoint has seen, no row from updates it does not hold
+    List<String> rows = Files.isRegularFile(dir.resolve(LOG)) ? Files.readAllLines(dir.resolve(LOG)) : List.of(HEADER);
+    StringBuilder kept = new StringBuilder(HEADER).append('\n');
+    for (String row : rows.subList(Math.min(1, rows.size()), rows.size())) {
+      String[] f = row.split(",", 2);
+      if (f[0].matches("\\d+") && Long.parseLong(f[0]) <= cp.update()) {
+        kept.append(row).append('\n');
+        history.add(parseRow(row));
+      }
+    }
+    AtomicFiles.writeString(dir.resolve(LOG), kept.toString());
+    return cp;
+  }
+
+  /** The newest complete checkpoint of the run in {@code dir} trained with {@code config}, or null. */
+  static Checkpoint read(PpoConfig config, Path dir) throws IOException {
     Path best = null;
     long bestUpdate = -1;
     try (Stream<Path> s = Files.list(dir.resolve(CHECKPOINTS))) {
@@ -104,10 +125,7 @@ final class PpoRun {
         }
       }
     }
-    if (best == null) {
-      AtomicFiles.writeString(dir.resolve(LOG), HEADER + "\n");
-      return null;
-    }
+    if (best == null) return null;
     JsonNode meta = JSON.readTree(best.resolve("checkpoint.json").toFile());
     Ppo.UpdateStats last = JSON.treeToValue(meta.get("last"), Ppo.UpdateStats.class);
     float[] params, m, v;
@@ -127,17 +145,6 @@ final class PpoRun {
     int expected = new PpoNetworks(config.hidden(), config.layers()).parameters;
     if (params.length != expected) throw new IOException(best + ": " + params.length + " parameters, the config's networks have " + expected);
     for (float p : params) if (!Float.isFinite(p)) throw new IOException(best + ": a parameter is " + p);
-    // the log keeps what the checkpoint has seen, no row from updates it does not hold
-    List<String> rows = Files.isRegularFile(dir.resolve(LOG)) ? Files.readAllLines(dir.resolve(LOG)) : List.of(HEADER);
-    StringBuilder kept = new StringBuilder(HEADER).append('\n');
-    for (String row : rows.subList(Math.min(1, rows.size()), rows.size())) {
-      String[] f = row.split(",", 2);
-      if (f[0].matches("\\d+") && Long.parseLong(f[0]) <= bestUpdate) {
-        kept.append(row).append('\n');
-        history.add(parseRow(row));
-      }
-    }
-    AtomicFiles.writeString(dir.resolve(LOG), kept.toString());
     return new Checkpoint(bestUpdate, meta.get("seconds").asDouble(), params, new Adam(m, v, t), streams, last);
   }
 

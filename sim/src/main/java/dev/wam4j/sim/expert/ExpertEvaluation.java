@@ -52,8 +52,12 @@ public final class ExpertEvaluation {
 
   /** Runs the expert on {@code count} consecutive seeds starting at {@code firstSeed}. */
   public static List<Episode> run(Scene scene, Embodiment embodiment, long firstSeed, int count) {
+    return run(scene, embodiment, new PushExpert(scene, embodiment), firstSeed, count);
+  }
+
+  /** Runs any state-reading {@code policy} (reset at each episode) on {@code count} consecutive seeds from {@code firstSeed}. */
+  public static List<Episode> run(Scene scene, Embodiment embodiment, Policy expert, long firstSeed, int count) {
     PushTEnv env = new PushTEnv(scene, embodiment);
-    PushExpert expert = new PushExpert(scene, embodiment);
     double[] action = new double[2];
     List<Episode> episodes = new ArrayList<>(count);
     for (long seed = firstSeed; seed < firstSeed + count; seed++) {
