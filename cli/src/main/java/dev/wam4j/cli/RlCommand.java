@@ -10,7 +10,6 @@ import dev.wam4j.rl.ppo.PpoPolicy;
 import dev.wam4j.eval.SeedRange;
 import dev.wam4j.sim.expert.ExpertEvaluation;
 import dev.wam4j.sim.scene.Scene;
-import dev.wam4j.sim.scene.SceneFile;
 import dev.wam4j.sim.scene.Scenes;
 import java.nio.file.Files;
 import java.util.List;
@@ -53,7 +52,7 @@ final class RlCommand {
     public Integer call() throws Exception {
       SeedRange range = SeedRange.parse(seeds, "--seeds");
       PpoPolicy policy = PpoPolicy.load(checkpoint);
-      Scene s = scene == null ? null : Scenes.names().contains(scene) ? Scenes.builtin(scene) : sceneFile(scene);
+      Scene s = scene == null ? null : Scenes.resolve(scene).scene();
       List<ExpertEvaluation.Episode> episodes = policy.evaluate(s, range.first(), range.count());
       double success = ExpertEvaluation.successRate(episodes);
       double coverage = episodes.stream().mapToDouble(ExpertEvaluation.Episode::maxCoverage).average().orElse(Double.NaN);
@@ -72,12 +71,6 @@ final class RlCommand {
           result.get("scene"), range, 100 * success, Math.round(success * episodes.size()), episodes.size(), coverage);
       o.flush();
       return 0;
-    }
-
-    private static Scene sceneFile(String file) throws java.io.IOException {
-      Path p = Path.of(file);
-      if (!Files.isRegularFile(p)) throw new IllegalArgumentException("--scene " + file + ": neither a built-in scene " + Scenes.names() + " nor a file");
-      return SceneFile.load(p).scene();
     }
   }
 
@@ -102,15 +95,7 @@ final class RlCommand {
     @Override
     public Integer call() throws Exception {
       PpoConfig c = config == null ? PpoConfig.defaults() : PpoConfig.load(config);
-      Path scratch = Files.createTempDirectory("wam4j-ppo-bench");
-      List<PpoBench.Row> rows;
-      try {
-        rows = PpoBench.run(c, threads, updates, scratch);
-      } finally {
-        try (var w = Files.walk(scratch)) {
-          for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-      }
+      List<PpoBench.Row> rows = PpoBench.run(c, threads, updates);
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("rows", rows);
       result.put("updates", updates);

@@ -36,9 +36,21 @@ public final class PpoBench {
 
   private PpoBench() {}
 
-  /** Measures {@code updates} timed updates (after one untimed) per thread count. */
-  public static List<Row> run(PpoConfig config, int[] threads, int updates, Path scratch) throws IOException {
+  /** Measures {@code updates} timed updates (after one untimed) per thread count; the runs go to a temporary folder, deleted after. */
+  public static List<Row> run(PpoConfig config, int[] threads, int updates) throws IOException {
     if (updates < 1) throw new IllegalArgumentException("bench updates must be >= 1, got " + updates);
+    for (int t : threads) if (t < 1) throw new IllegalArgumentException("bench thread counts must be >= 1, got " + t);
+    Path scratch = Files.createTempDirectory("wam4j-ppo-bench-");
+    try {
+      return run(config, threads, updates, scratch);
+    } finally {
+      try (var walk = Files.walk(scratch)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private static List<Row> run(PpoConfig config, int[] threads, int updates, Path scratch) throws IOException {
     Scene scene = PpoRun.scene(config);
     List<Row> rows = new ArrayList<>();
     for (int t : threads) {

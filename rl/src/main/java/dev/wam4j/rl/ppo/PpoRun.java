@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.eval.report.LineChart;
 import dev.wam4j.sim.scene.Scene;
-import dev.wam4j.sim.scene.SceneFile;
 import dev.wam4j.sim.scene.Scenes;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -61,12 +60,7 @@ final class PpoRun {
 
   /** The scene a config names: a built-in scene, or a scene file. */
   static Scene scene(PpoConfig c) throws IOException {
-    if (Scenes.names().contains(c.scene())) return Scenes.builtin(c.scene());
-    Path file = Path.of(c.scene());
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("ppo config: scene '" + c.scene() + "' is neither a built-in scene " + Scenes.names() + " nor a scene file");
-    }
-    return SceneFile.load(file).scene();
+    return Scenes.resolve(c.scene()).scene();
   }
 
   /**

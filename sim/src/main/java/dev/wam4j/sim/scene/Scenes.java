@@ -25,6 +25,20 @@ public final class Scenes {
     return builtinFile(name).scene();
   }
 
+  /**
+   * A built-in scene file by name, else the scene file at that path.
+   *
+   * @throws IllegalArgumentException when it is neither, naming the built-in scenes
+   */
+  public static SceneFile resolve(String nameOrFile) throws IOException {
+    if (BUILTIN.contains(nameOrFile)) return builtinFile(nameOrFile);
+    java.nio.file.Path p = java.nio.file.Path.of(nameOrFile);
+    if (!java.nio.file.Files.isRegularFile(p)) {
+      throw new IllegalArgumentException("scene '" + nameOrFile + "' is neither a built-in scene (" + String.join(", ", BUILTIN) + ") nor a scene file");
+    }
+    return SceneFile.load(p);
+  }
+
   /** A built-in scene file (scene and embodiment). */
   public static SceneFile builtinFile(String name) {
     if (!BUILTIN.contains(name)) throw new IllegalArgumentException("unknown built-in scene '" + name + "' (known: " + String.join(", ", BUILTIN) + ")");
