@@ -138,7 +138,8 @@ final class MonitorCommand implements Callable<Integer> {
         o.printf("%-28s %8.3f %10.4g %10.3f %12.3f %12.1f%s%n", s.signal() + (s.dream() ? "" : "*"), s.rocAuc(), s.threshold(), s.detectionRate(),
             s.falseAlarmRate(), s.leadTimeSteps(), pushed ? String.format(" %18.3f", s.disturbanceRocAuc()) : "");
       }
-      o.println("(* baseline" + (pushed ? "; disturbed_roc_auc: the score separating pushed from unpushed test episodes" : "") + ")");
+      o.println("(* baseline" + (pushed ? "; disturbed_roc_auc: the score separating pushed from unpushed episodes among the successful ones" : "")
+          + ")");
       MonitorStudy.Headline h = r.headline();
       o.printf("alarm %s (%s): roc_auc %s, detection %s, false_alarm %s, lead_steps %s; baseline %s: roc_auc %s, detection %s, "
           + "false_alarm %s, lead_steps %s%n", h.alarmSignal(), h.alarmSignalChosenBy().id(), f3(h.rocAuc()), f3(h.detectionRate()),

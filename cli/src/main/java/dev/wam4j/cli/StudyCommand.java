@@ -75,8 +75,10 @@ final class StudyCommand {
     void summary(PrintWriter o, Object result, Path dir) {
       o.printf("%-6s %-12s %6s %18s %18s%n", "K", "pre-trained", "runs", "coverage (s.e.)", "success (s.e.)");
       for (AblationStudy.Arm a : ((AblationStudy.Result) result).arms()) {
-        o.printf("%-6d %-12s %6d %10.3f (%.3f) %9.1f%% (%.1f)%n", a.robotEpisodes(), a.pretrained() ? "yes" : "no", a.runs(), a.meanMaxCoverage(),
-            a.meanMaxCoverageStandardError(), 100 * a.successRate(), 100 * a.successRateStandardError());
+        boolean one = a.runs() < 2; // no standard error from a single run
+        o.printf("%-6d %-12s %6d %10.3f %-7s %9.1f%% %s%n", a.robotEpisodes(), a.pretrained() ? "yes" : "no", a.runs(), a.meanMaxCoverage(),
+            one ? "" : String.format("(%.3f)", a.meanMaxCoverageStandardError()), 100 * a.successRate(),
+            one ? "" : String.format("(%.1f)", 100 * a.successRateStandardError()));
       }
       o.printf("report: %s%n", dir.resolve("ablation.html"));
     }

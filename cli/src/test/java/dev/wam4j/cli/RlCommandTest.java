@@ -14,9 +14,16 @@ class RlCommandTest {
 
   @Test
   void trainThenEvaluateAPpoRunAndBenchItAgainstTheRawSimulator() throws Exception {
+    // PushT with 16-step episodes, so that a checkpoint every 16 steps does not cut them short
+    String pusht;
+    try (var in = RlCommandTest.class.getResourceAsStream("/dev/wam4j/sim/scenes/pusht.json")) {
+      pusht = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    Files.writeString(tmp.resolve("short.json"), pusht.replace("\"max_steps\": 300", "\"max_steps\": 16"));
     Path config = tmp.resolve("tiny.json");
     Files.writeString(config, """
-        {"comment": "two updates", "envs": 2, "totalSteps": 64, "rolloutSteps": 16, "minibatches": 2, "hidden": 8, "checkpointEveryUpdates": 1}
+        {"comment": "two updates", "scene": "short.json", "envs": 2, "totalSteps": 64, "rolloutSteps": 16, "minibatches": 2, "hidden": 8,
+         "checkpointEveryUpdates": 1}
         """);
     Path run = tmp.resolve("run");
     CliRun train = new CliRun();

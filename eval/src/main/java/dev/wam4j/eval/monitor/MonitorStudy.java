@@ -73,8 +73,10 @@ public final class MonitorStudy {
   /**
    * One signal's figures. NaN where a class of episodes was empty.
    *
-   * @param disturbanceRocAuc whether the signal notices a surprise rather than foretells a failure: the ROC-AUC of the test
-   *     episodes' scores, disturbed episodes against undisturbed ones (NaN without disturbances)
+   * @param disturbanceRocAuc whether the signal notices a surprise, apart from foretelling a failure: among the test episodes
+   *     that succeeded, the ROC-AUC of their scores separating the disturbed ones from the undisturbed (NaN without
+   *     disturbances, or when either group is empty). Successes only, because disturbed episodes fail more often and a
+   *     failure predictor would otherwise score here too.
    */
   public record SignalResult(String signal, boolean dream, double calibrationRocAuc, double threshold, double rocAuc, int detected,
       double detectionRate, int falseAlarms, double falseAlarmRate, double leadTimeSteps, double leadTimeMedianSteps, double disturbanceRocAuc) {}
@@ -183,8 +185,10 @@ public final class MonitorStudy {
     log.accept("test episodes " + c.testSeeds());
     List<Trace> test = rollouts(policy, c, c.testSeeds(), null, c.video(), log);
     boolean[] calFailed = failed(calibration, c), testFailed = failed(test, c);
-    boolean[] testDisturbed = new boolean[test.size()];
-    for (int i = 0; i < test.size(); i++) testDisturbed[i] = test.get(i).episode().disturbedAtStep() >= 0;
+    List<Integer> succeeded = new ArrayList<>();
+    for (int i = 0; i < test.size(); i++) if (!testFailed[i]) succeeded.add(i);
+    boolean[] succeededDisturbed = new boolean[succeeded.size()];
+    for (int k = 0; k < succeeded.size(); k++) succeededDisturbed[k] = test.get(succeeded.get(k)).episode().disturbedAtStep() >= 0;
     List<SignalResult> signals = new ArrayList<>();
     for (Signal s : Signal.values()) {
       if (!measured(calibration, s) || !measured(test, s)) {
@@ -196,7 +200,8 @@ public final class MonitorStudy {
       double[] cal = scores(calibration, s, c.window()), tst = scores(test, s, c.window());
       double threshold = s == c.alarmSignal() && !Double.isNaN(c.threshold()) ? c.threshold() : FailurePrediction.youdenThreshold(cal, calFailed);
       signals.add(operatingPoint(s, test, testFailed, c.window(), FailurePrediction.rocAuc(cal, calFailed), threshold,
-          FailurePrediction.rocAuc(tst, testFailed), FailurePrediction.rocAuc(tst, testDisturbed)));
+          FailurePrediction.rocAuc(tst, testFailed), FailurePrediction.rocAuc(succeeded.stream().mapToDouble(i -> tst[i]).toArray(),
+          succeededDisturbed)));
     }
     Signal alarmSignal = alarmSignal(signals, c.alarmSignal());
     Headline headline = Headline.of(signals, alarmSignal, c.alarmSignal() != null, test.size(), FailurePrediction.count(testFailed, true));
@@ -375,7 +380,7 @@ public final class MonitorStudy {
           Double.isNaN(s.leadTimeMedianSteps()) ? "n/a" : String.format("%.1f", s.leadTimeMedianSteps()), f3(s.disturbanceRocAuc())));
     }
     html.table(List.of("signal", "ROC-AUC (test)", "ROC-AUC (calibration)", "threshold", "detection rate", "false-alarm rate",
-        "lead time mean (steps)", "lead time median", "ROC-AUC disturbed vs not (test)"), rows);
+        "lead time mean (steps)", "lead time median", "ROC-AUC disturbed vs not, successful test episodes"), rows);
     if (r.handover() != null) {
       Handover h = r.handover();
       html.paragraph(String.format("Runtime handover (%s alarm at %.4g, test seeds replayed with stopping on): %d episodes handed over, %d of "

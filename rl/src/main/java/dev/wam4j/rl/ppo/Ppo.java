@@ -395,11 +395,14 @@ public final class Ppo {
         aw.outputGradient()[r * na + a] = (float) (dLogp * diff / (std * std));
         g[nets.logStdOffset + a] += (float) (dLogp * (diff * diff / (std * std) - 1) - c.entropyCoef() / size);
       }
-      // clipped value loss: 0.5 * max((v - R)^2, (v_old + clip(v - v_old) - R)^2)
+      // value loss 0.5 (v - R)^2; clipped: 0.5 * max((v - R)^2, (v_old + clip(v - v_old) - R)^2)
       double v = cw.output()[r], ret = returns[row], old = values[row];
-      double vClipped = old + Math.max(-c.clip(), Math.min(c.clip(), v - old));
-      double lossU = (v - ret) * (v - ret), lossC = (vClipped - ret) * (vClipped - ret);
-      double dV = lossU >= lossC ? v - ret : (Math.abs(v - old) < c.clip() ? vClipped - ret : 0);
+      double lossU = (v - ret) * (v - ret), lossC = lossU, dV = v - ret;
+      if (c.clipValueLoss()) {
+        double vClipped = old + Math.max(-c.clip(), Math.min(c.clip(), v - old));
+        lossC = (vClipped - ret) * (vClipped - ret);
+        if (lossU < lossC) dV = Math.abs(v - old) < c.clip() ? vClipped - ret : 0;
+      }
       cw.outputGradient()[r] = (float) (c.valueCoef() * dV / size);
       stats[0] += Math.max(unclipped, clipped);
       stats[1] += 0.5 * Math.max(lossU, lossC);
@@ -426,11 +429,20 @@ public final class Ppo {
    * Trains (or resumes) {@code config} in {@code dir}.
    *
    * @throws IllegalArgumentException when {@code dir} holds a run of another config (other than its
-   *     {@code totalSteps} or {@code threads})
+   *     {@code totalSteps} or {@code threads}), or checkpoints would restart episodes before they can end.
+   *     Raising {@code totalSteps} of a finished run continues it, but not as one longer run would have: the
+   *     step size's anneal restarts from the new total, and episodes restart unless the old total fell on a
+   *     checkpoint period.
    */
   public static Result train(PpoConfig config, Path dir, Listener listener) throws IOException {
+    Scene scene = PpoRun.scene(config); // a wrong scene fails before the folder records the config
+    int maxSteps = scene.physics().maxSteps();
+    if ((long) config.checkpointEveryUpdates() * config.rolloutSteps() < maxSteps) {
+      throw new IllegalArgumentException("ppo config: checkpointEveryUpdates x rolloutSteps = " + (long) config.checkpointEveryUpdates()
+          * config.rolloutSteps() + " steps, fewer than the scene's " + maxSteps + "-step episodes: every checkpoint restarts the episodes "
+          + "in flight, so none would ever reach the step limit");
+    }
     PpoRun run = PpoRun.open(config, dir);
-    Scene scene = PpoRun.scene(config);
     PpoNetworks nets = new PpoNetworks(config.hidden(), config.layers());
     PpoRun.Checkpoint from = run.latest();
     float[] params;

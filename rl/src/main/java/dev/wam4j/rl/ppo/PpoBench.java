@@ -79,10 +79,7 @@ public final class PpoBench {
     ExecutorService pool = Executors.newFixedThreadPool(k);
     try {
       List<Runnable> slices = new ArrayList<>();
-      for (int w = 0; w < k; w++) {
-        int from = envs * w / k, to = envs * (w + 1) / k;
-        slices.add(() -> stepSlice(scene, from, to, stepsPerEnv, seed));
-      }
+      for (int w = 0; w < k; w++) slices.add(new Slice(scene, envs * w / k, envs * (w + 1) / k, stepsPerEnv, seed));
       long w0 = System.nanoTime();
       while (System.nanoTime() - w0 < RAW_WARMUP_SECONDS * 1e9) runAll(pool, slices);
       long t0 = System.nanoTime(), rounds = 0;
@@ -96,20 +93,32 @@ public final class PpoBench {
     }
   }
 
-  private static void stepSlice(Scene scene, int from, int to, int steps, long seed) {
-    PushTEnv[] envs = new PushTEnv[to - from];
-    SplitMix[] rng = new SplitMix[to - from];
-    for (int i = 0; i < envs.length; i++) {
-      envs[i] = new PushTEnv(scene, Embodiment.RobotPusher.reference());
-      rng[i] = new SplitMix(SplitMix.mix(seed, from + i));
-      envs[i].reset(10_000_000 + from + i);
-    }
-    for (int t = 0; t < steps; t++) {
+  /** One thread's environments, built and reset once; each run steps them {@code steps} more steps. */
+  private static final class Slice implements Runnable {
+    private final PushTEnv[] envs;
+    private final SplitMix[] rng;
+    private final int steps;
+
+    Slice(Scene scene, int from, int to, int steps, long seed) {
+      this.steps = steps;
+      envs = new PushTEnv[to - from];
+      rng = new SplitMix[to - from];
       for (int i = 0; i < envs.length; i++) {
-        PushTEnv e = envs[i];
-        e.step(Math.max(0, Math.min(512, e.agentX() + 60 * (2 * rng[i].nextDouble() - 1))),
-            Math.max(0, Math.min(512, e.agentY() + 60 * (2 * rng[i].nextDouble() - 1))));
-        if (e.terminated() || e.truncated()) e.reset(10_000_000 + Math.floorMod(rng[i].nextLong(), 1_000_000_000L));
+        envs[i] = new PushTEnv(scene, Embodiment.RobotPusher.reference());
+        rng[i] = new SplitMix(SplitMix.mix(seed, from + i));
+        envs[i].reset(10_000_000 + from + i);
+      }
+    }
+
+    @Override
+    public void run() {
+      for (int t = 0; t < steps; t++) {
+        for (int i = 0; i < envs.length; i++) {
+          PushTEnv e = envs[i];
+          e.step(Math.max(0, Math.min(512, e.agentX() + 60 * (2 * rng[i].nextDouble() - 1))),
+              Math.max(0, Math.min(512, e.agentY() + 60 * (2 * rng[i].nextDouble() - 1))));
+          if (e.terminated() || e.truncated()) e.reset(10_000_000 + Math.floorMod(rng[i].nextLong(), 1_000_000_000L));
+        }
       }
     }
   }

@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One PPO run on privileged state: every hyperparameter, with CleanRL's {@code ppo_continuous_action}
- * defaults where PushT does not ask for others. Read from a JSON file whose fields override
+ * One PPO run on privileged state: every hyperparameter. The defaults follow CleanRL's PPO where PushT does not
+ * ask for others: its Atari layout of many short rollouts (64 environments x 128 steps, 4 epochs, 8 minibatches)
+ * rather than {@code ppo_continuous_action}'s one environment x 2,048 steps, because environments are cheap here;
+ * no observation or reward normalisation (the features are scaled by hand). Read from a JSON file whose fields override
  * {@link #defaults()} ({@link #load}); echoed into the run folder, every checkpoint and the log.
  *
  * @param scene a built-in scene name ({@code pusht}, the reference) or a scene file
@@ -26,7 +28,9 @@ import java.util.Map;
  * @param minibatches minibatches per epoch
  * @param gamma discount
  * @param gaeLambda GAE's lambda
- * @param clip PPO's ratio clip (also the value clip)
+ * @param clip PPO's ratio clip
+ * @param clipValueLoss whether the value loss is clipped like the ratio (CleanRL's {@code clip_vloss}); off by default,
+ *     since the returns here are not normalised (tens) and a clip of 0.2 would let the critic move only 0.2 per update
  * @param entropyCoef weight of the entropy bonus
  * @param valueCoef weight of the value loss
  * @param maxGradNorm global gradient-norm clip
@@ -44,7 +48,8 @@ import java.util.Map;
  * @param seed seed of the initial weights and of every environment's stream
  */
 public record PpoConfig(String scene, int envs, int threads, long totalSteps, int rolloutSteps, int epochs, int minibatches, double gamma,
-    double gaeLambda, double clip, double entropyCoef, double valueCoef, double maxGradNorm, double learningRate, boolean annealLearningRate,
+    double gaeLambda, double clip, boolean clipValueLoss, double entropyCoef, double valueCoef, double maxGradNorm, double learningRate,
+    boolean annealLearningRate,
     int hidden, int layers, double initialLogStd, double actionScalePixels, Reward reward, int checkpointEveryUpdates, long firstResetSeed,
     long seed) {
 
@@ -98,7 +103,7 @@ public record PpoConfig(String scene, int envs, int threads, long totalSteps, in
 
   /** CleanRL's continuous-action PPO, 64 environments, 20 M steps on PushT. */
   public static PpoConfig defaults() {
-    return new PpoConfig("pusht", 64, 1, 20_000_000, 128, 4, 8, 0.99, 0.95, 0.2, 0.0, 0.5, 0.5, 3e-4, true, 64, 2, -0.5, 60,
+    return new PpoConfig("pusht", 64, 1, 20_000_000, 128, 4, 8, 0.99, 0.95, 0.2, false, 0.0, 0.5, 0.5, 3e-4, true, 64, 2, -0.5, 60,
         new Reward(10, 10, 1, 1, 0.5), 20, 10_000_000, 1);
   }
 
@@ -107,21 +112,21 @@ public record PpoConfig(String scene, int envs, int threads, long totalSteps, in
     return (long) envs * rolloutSteps;
   }
 
-  /** Updates in the run. */
+  /** Updates in the run: {@code totalSteps / batchSteps()}, rounded down (a partial batch is not run). */
   public long updates() {
     return totalSteps / batchSteps();
   }
 
   /** The same run on another number of threads (the result is the same). */
   public PpoConfig withThreads(int n) {
-    return new PpoConfig(scene, envs, n, totalSteps, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, entropyCoef, valueCoef,
+    return new PpoConfig(scene, envs, n, totalSteps, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, clipValueLoss, entropyCoef, valueCoef,
         maxGradNorm, learningRate, annealLearningRate, hidden, layers, initialLogStd, actionScalePixels, reward, checkpointEveryUpdates,
         firstResetSeed, seed);
   }
 
   /** The same run for another number of steps (a finished run is extended by raising it). */
   public PpoConfig withTotalSteps(long n) {
-    return new PpoConfig(scene, envs, threads, n, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, entropyCoef, valueCoef,
+    return new PpoConfig(scene, envs, threads, n, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, clipValueLoss, entropyCoef, valueCoef,
         maxGradNorm, learningRate, annealLearningRate, hidden, layers, initialLogStd, actionScalePixels, reward, checkpointEveryUpdates,
         firstResetSeed, seed);
   }
@@ -182,7 +187,7 @@ public record PpoConfig(String scene, int envs, int threads, long totalSteps, in
   }
 
   private PpoConfig withScene(String s) {
-    return new PpoConfig(s, envs, threads, totalSteps, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, entropyCoef, valueCoef,
+    return new PpoConfig(s, envs, threads, totalSteps, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, clipValueLoss, entropyCoef, valueCoef,
         maxGradNorm, learningRate, annealLearningRate, hidden, layers, initialLogStd, actionScalePixels, reward, checkpointEveryUpdates,
         firstResetSeed, seed);
   }

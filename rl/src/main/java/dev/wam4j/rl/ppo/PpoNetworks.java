@@ -2,7 +2,7 @@ package dev.wam4j.rl.ppo;
 
 /**
  * The actor and the critic of a state-based PPO policy and where their parameters lie in one flat
- * array: the actor (observation -> mean action in [-1, 1]^2 before clipping), the critic (observation ->
+ * array: the actor (observation -> mean action, unbounded; the environment clips actions to [-1, 1]^2), the critic (observation ->
  * value), then the policy's log standard deviation per action axis (state-independent, as in CleanRL).
  */
 final class PpoNetworks {

@@ -71,6 +71,9 @@ final class PpoRun {
   static PpoRun open(PpoConfig config, Path dir) throws IOException {
     dir = dir.toAbsolutePath().normalize();
     Files.createDirectories(dir.resolve(CHECKPOINTS));
+    try (Stream<Path> s = Files.list(dir.resolve(CHECKPOINTS))) { // a killed run's half-written checkpoints
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) deleteTree(p);
+    }
     Path echo = dir.resolve(CONFIG);
     if (Files.isRegularFile(echo)) {
       PpoConfig old = PpoConfig.JSON.treeToValue(PpoConfig.JSON.readTree(echo.toFile()), PpoConfig.class);
@@ -104,22 +107,34 @@ final class PpoRun {
     return cp;
   }
 
-  /** The newest complete checkpoint of the run in {@code dir} trained with {@code config}, or null. */
+  /**
+   * The newest checkpoint of the run in {@code dir} trained with {@code config} that reads back whole, or null;
+   * a damaged one (e.g. a file lost to a power cut after its rename) is skipped for the one before it.
+   */
   static Checkpoint read(PpoConfig config, Path dir) throws IOException {
-    Path best = null;
-    long bestUpdate = -1;
-    try (Stream<Path> s = Files.list(dir.resolve(CHECKPOINTS))) {
-      for (Path p : s.toList()) {
-        String name = p.getFileName().toString();
-        if (!name.matches("update-\\d{6,}") || !Files.isRegularFile(p.resolve("checkpoint.json"))) continue;
-        long u = Long.parseLong(name.substring("update-".length()));
-        if (u > bestUpdate) {
-          bestUpdate = u;
-          best = p;
-        }
+    List<Path> complete = checkpoints(dir.resolve(CHECKPOINTS));
+    IOException damaged = null;
+    for (int i = complete.size() - 1; i >= 0; i--) {
+      try {
+        return readCheckpoint(config, complete.get(i));
+      } catch (IOException | RuntimeException e) {
+        if (damaged == null) damaged = new IOException(complete.get(i) + " is damaged: " + e.getMessage(), e);
       }
     }
-    if (best == null) return null;
+    if (damaged != null) throw damaged;
+    return null;
+  }
+
+  /** Complete checkpoint folders ({@code checkpoint.json} present), oldest first by update number. */
+  private static List<Path> checkpoints(Path folder) throws IOException {
+    try (Stream<Path> s = Files.list(folder)) {
+      return s.filter(p -> p.getFileName().toString().matches("update-\\d{6,}") && Files.isRegularFile(p.resolve("checkpoint.json")))
+          .sorted(java.util.Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring("update-".length())))).toList();
+    }
+  }
+
+  private static Checkpoint readCheckpoint(PpoConfig config, Path best) throws IOException {
+    long bestUpdate = Long.parseLong(best.getFileName().toString().substring("update-".length()));
     JsonNode meta = JSON.readTree(best.resolve("checkpoint.json").toFile());
     Ppo.UpdateStats last = JSON.treeToValue(meta.get("last"), Ppo.UpdateStats.class);
     float[] params, m, v;
@@ -138,6 +153,7 @@ final class PpoRun {
     }
     int expected = new PpoNetworks(config.hidden(), config.layers()).parameters;
     if (params.length != expected) throw new IOException(best + ": " + params.length + " parameters, the config's networks have " + expected);
+    if (m.length != expected || v.length != expected) throw new IOException(best + ": Adam's moments do not match the " + expected + " parameters");
     for (float p : params) if (!Float.isFinite(p)) throw new IOException(best + ": a parameter is " + p);
     return new Checkpoint(bestUpdate, meta.get("seconds").asDouble(), params, new Adam(m, v, t), streams, last);
   }
@@ -157,7 +173,8 @@ final class PpoRun {
     Path checkpoints = dir.resolve(CHECKPOINTS);
     String name = String.format("update-%06d", update);
     Path tmp = Files.createTempDirectory(checkpoints, ".tmp-" + name);
-    try (OutputStream raw = Files.newOutputStream(tmp.resolve("state.bin"));
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp.resolve("state.bin"), StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE); OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw))) {
       out.writeInt(MAGIC);
       writeFloats(out, params);
@@ -166,6 +183,8 @@ final class PpoRun {
       out.writeLong(adam.t);
       out.writeInt(streams.length);
       for (long s : streams) out.writeLong(s);
+      out.flush();
+      ch.force(true); // on disk before the rename publishes it
     }
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("format", "wam4j-ppo-1");
@@ -174,14 +193,12 @@ final class PpoRun {
     meta.put("seconds", last.seconds());
     meta.put("config", config);
     meta.put("last", last);
-    Files.writeString(tmp.resolve("checkpoint.json"), JSON.writeValueAsString(meta));
+    AtomicFiles.writeString(tmp.resolve("checkpoint.json"), JSON.writeValueAsString(meta));
     Path target = checkpoints.resolve(name);
     if (Files.exists(target)) deleteTree(target);
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    try (Stream<Path> s = Files.list(checkpoints)) {
-      List<Path> done = s.filter(p -> p.getFileName().toString().matches("update-\\d{6,}")).sorted().toList();
-      for (int i = 0; i < done.size() - 3; i++) deleteTree(done.get(i));
-    }
+    List<Path> done = checkpoints(checkpoints);
+    for (int i = 0; i < done.size() - 3; i++) deleteTree(done.get(i));
     AtomicFiles.write(dir.resolve("curves.png"), curves());
   }
 

@@ -7,8 +7,10 @@ import dev.wam4j.sim.scene.Pose;
  * What a state-based policy sees of one {@link PushTEnv} and what it is paid: the privileged state
  * (agent, block pose, goal) as {@link #OBSERVATIONS} features scaled to about [-1, 1], the change since
  * the last step standing in for velocities; and a reward of progress in coverage, potential-based
- * shaping (Ng, Harada and Russell 1999: {@code gamma * phi(s') - phi(s)} leaves the optimal policy
- * unchanged) towards the block on the goal and the pusher at the block, and a bonus at success.
+ * shaping towards the block on the goal and the pusher at the block ({@code gamma * phi(s') - phi(s)},
+ * Ng, Harada and Russell 1999), and a bonus at success. (Strictly, shaping leaves the optimal policy
+ * unchanged when phi is 0 at the episode's end; here the last step pays {@code gamma * phi(s_T)}, so it
+ * also rewards ending close to the goal, which is what the task wants anyway.)
  *
  * <p>One per environment (it remembers the previous state); allocation-free.
  */
@@ -84,6 +86,11 @@ final class PushTask {
     out[o++] = (float) (20 * (by - previous[3]) / WORKSPACE);
     out[o++] = (float) (10 * wrap(angle - previous[4]));
     out[o] = (float) coverage;
+  }
+
+  /** The shaping potential phi of the current state. */
+  double potential() {
+    return potential;
   }
 
   /** Coverage after the last step or reset. */

@@ -17,7 +17,8 @@ class PpoPolicyTest {
   @Test
   void aRunsNewestCheckpointActsDeterministicallyWithinReachAndEvaluates() throws Exception {
     ObjectNode o = PpoConfig.JSON.createObjectNode();
-    o.put("envs", 2).put("totalSteps", 2 * 2 * 16).put("rolloutSteps", 16).put("minibatches", 2).put("hidden", 8).put("checkpointEveryUpdates", 1);
+    o.put("scene", ShortScene.write(tmp, 16).toString()).put("envs", 2).put("totalSteps", 2 * 2 * 16).put("rolloutSteps", 16).put("minibatches", 2)
+        .put("hidden", 8).put("checkpointEveryUpdates", 1);
     Ppo.train(PpoConfig.parse(o, "tiny"), tmp.resolve("run"), (s, total) -> {});
     PpoPolicy policy = PpoPolicy.load(tmp.resolve("run"));
     assertThat(policy.update()).isEqualTo(2);

@@ -13,11 +13,14 @@ import org.junit.jupiter.api.io.TempDir;
 class PpoTest {
   @TempDir Path tmp;
 
-  /** 4 updates of 4 environments x 32 steps, a checkpoint every 2. */
-  private static PpoConfig tiny(int threads) {
+  /**
+   * 4 updates of 4 environments x 64 steps, a checkpoint every 2, in PushT with 100-step episodes; minibatches of
+   * 128 rows: two gradient chunks each.
+   */
+  private PpoConfig tiny(int threads) throws Exception {
     ObjectNode o = PpoConfig.JSON.createObjectNode();
-    o.put("envs", 4).put("threads", threads).put("totalSteps", 4 * 4 * 32).put("rolloutSteps", 32).put("minibatches", 2).put("hidden", 16)
-        .put("checkpointEveryUpdates", 2);
+    o.put("scene", ShortScene.write(tmp, 100).toString()).put("envs", 4).put("threads", threads).put("totalSteps", 4 * 4 * 64)
+        .put("rolloutSteps", 64).put("minibatches", 2).put("hidden", 16).put("checkpointEveryUpdates", 2);
     return PpoConfig.parse(o, "tiny");
   }
 
@@ -31,11 +34,11 @@ class PpoTest {
   void aRunLogsEveryUpdateAndCheckpointsAtomically() throws Exception {
     Ppo.Result r = Ppo.train(tiny(1), tmp.resolve("run"), QUIET);
     assertThat(r.updates()).isEqualTo(4);
-    assertThat(r.envSteps()).isEqualTo(512);
+    assertThat(r.envSteps()).isEqualTo(1024);
     List<String> log = Files.readAllLines(tmp.resolve("run/log.csv"));
     assertThat(log).hasSize(5);
     assertThat(log.get(0)).startsWith("update,env_steps,");
-    assertThat(log.get(4)).startsWith("4,512,");
+    assertThat(log.get(4)).startsWith("4,1024,");
     assertThat(tmp.resolve("run/checkpoints/update-000002/checkpoint.json")).isRegularFile();
     assertThat(tmp.resolve("run/checkpoints/update-000004/state.bin")).isRegularFile();
     assertThat(tmp.resolve("run/curves.png")).isRegularFile();
@@ -91,9 +94,26 @@ class PpoTest {
     changed.put("seed", 9);
     PpoConfig other = PpoConfig.parse(changed, "other");
     assertThatThrownBy(() -> Ppo.train(other, run, QUIET)).hasMessageContaining("another config");
-    Ppo.Result longer = Ppo.train(tiny(1).withTotalSteps(6 * 4 * 32), run, QUIET);
+    Ppo.Result longer = Ppo.train(tiny(1).withTotalSteps(6 * 4 * 64), run, QUIET);
     assertThat(longer.updates()).isEqualTo(6);
     assertThat(Files.readAllLines(run.resolve("log.csv"))).hasSize(7);
+  }
+
+  @Test
+  void checkpointsThatWouldCutEveryEpisodeShortAreRefused() throws Exception {
+    ObjectNode o = PpoConfig.JSON.createObjectNode();
+    o.put("envs", 2).put("totalSteps", 64).put("rolloutSteps", 16).put("minibatches", 2).put("checkpointEveryUpdates", 1);
+    assertThatThrownBy(() -> Ppo.train(PpoConfig.parse(o, "short"), tmp.resolve("cut"), QUIET))
+        .hasMessageContaining("fewer than the scene's 300-step episodes");
+    assertThat(tmp.resolve("cut/ppo.json")).doesNotExist();
+  }
+
+  @Test
+  void aDamagedNewestCheckpointFallsBackToTheOneBefore() throws Exception {
+    Path run = tmp.resolve("run");
+    Ppo.train(tiny(1), run, QUIET);
+    Files.write(run.resolve("checkpoints/update-000004/state.bin"), new byte[0]);
+    assertThat(PpoPolicy.load(run).update()).isEqualTo(2);
   }
 
   @Test

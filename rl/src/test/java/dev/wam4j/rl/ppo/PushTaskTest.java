@@ -39,14 +39,15 @@ class PushTaskTest {
     PushTask shaped = new PushTask(Scene.pushT().goal().pose(), WEIGHTS, 1.0), plain = new PushTask(Scene.pushT().goal().pose(), coverageOnly, 1.0);
     shaped.start(env);
     plain.start(env);
-    double first = env.coverage(), shapedSum = 0, plainSum = 0;
+    double first = env.coverage(), firstPotential = shaped.potential(), shapedSum = 0, plainSum = 0;
     for (int t = 0; t < 40; t++) {
       env.step(env.blockX(), env.blockY()); // push towards the block's centre
       shapedSum += shaped.reward(env);
       plainSum += plain.reward(env);
     }
     assertThat(plainSum).isCloseTo(10 * (env.coverage() - first) + (env.terminated() ? 10 : 0), within(1e-9));
-    assertThat(shapedSum).isNotEqualTo(plainSum);
+    assertThat(shapedSum).isCloseTo(plainSum + shaped.potential() - firstPotential, within(1e-9));
+    assertThat(shaped.potential()).isNotEqualTo(firstPotential);
   }
 
   @Test
