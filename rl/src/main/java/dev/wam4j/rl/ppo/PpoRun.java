@@ -204,10 +204,12 @@ final class PpoRun {
 
   /** Success rate and mean return of the episodes ending in each update, against environment steps and against minutes. */
   byte[] curves() {
-    double[] steps = history.stream().mapToDouble(s -> s.envSteps() / 1e6).toArray();
-    double[] minutes = history.stream().mapToDouble(s -> s.seconds() / 60).toArray();
-    double[] success = history.stream().mapToDouble(s -> Double.isNaN(s.successRate()) ? 0 : s.successRate()).toArray();
-    double[] coverage = history.stream().mapToDouble(s -> Double.isNaN(s.meanFinalCoverage()) ? 0 : s.meanFinalCoverage()).toArray();
+    // only updates in which episodes ended have figures to plot
+    List<Ppo.UpdateStats> ended = history.stream().filter(s -> s.episodes() > 0).toList();
+    double[] steps = ended.stream().mapToDouble(s -> s.envSteps() / 1e6).toArray();
+    double[] minutes = ended.stream().mapToDouble(s -> s.seconds() / 60).toArray();
+    double[] success = ended.stream().mapToDouble(Ppo.UpdateStats::successRate).toArray();
+    double[] coverage = ended.stream().mapToDouble(Ppo.UpdateStats::meanFinalCoverage).toArray();
     LineChart chart = new LineChart("PPO on " + config.scene() + ": episodes ending in each update", "environment steps (millions)",
         "success rate / final coverage", false);
     chart.series("success rate", steps, success);
