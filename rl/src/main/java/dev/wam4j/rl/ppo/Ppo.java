@@ -142,7 +142,7 @@ public final class Ppo {
       episodeReturn = new double[k];
       for (int i = 0; i < k; i++) {
         envs[i] = new PushTEnv(scene, Embodiment.RobotPusher.reference());
-        tasks[i] = new PushTask(scene.goal().pose(), c.reward(), c.gamma());
+        tasks[i] = new PushTask(scene.goal().pose(), c.reward());
         rngs[i] = new SplitMix(SplitMix.mix(c.seed(), from + i));
       }
       actorWs = nets.actor.workspace(k);

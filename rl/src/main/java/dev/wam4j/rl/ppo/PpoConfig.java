@@ -54,7 +54,7 @@ public record PpoConfig(String scene, int envs, int threads, long totalSteps, in
     long seed) {
 
   /**
-   * The reward: {@code coverage * (coverage' - coverage) + gamma * phi(s') - phi(s) + success * [success]}, with
+   * The reward: {@code coverage * (coverage' - coverage) + phi(s') - phi(s) + success * [success]}, with
    * {@code phi = -blockDistance * |block - goal| / 100 px - blockAngle * |angle - goal angle| / pi
    * - reach * max(0, |pusher - block| - 30 px) / 100 px}.
    */

@@ -67,7 +67,7 @@ public final class PpoPolicy implements Policy {
 
   @Override
   public void act(PushTEnv env, double[] actionOut) {
-    if (task == null) task = new PushTask(env.scene().goal().pose(), config.reward(), config.gamma());
+    if (task == null) task = new PushTask(env.scene().goal().pose(), config.reward());
     if (!started) {
       task.start(env);
       started = true;

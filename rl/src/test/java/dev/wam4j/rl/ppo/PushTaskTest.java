@@ -14,7 +14,7 @@ class PushTaskTest {
   void theObservationShowsTheStateRelativeToTheGoalAndThePusherInTheBlocksFrame() {
     PushTEnv env = PushTEnv.reference();
     env.setState(300, 256, 256, 256, Math.PI / 4); // the block on the goal pose, the pusher 44 px to its right
-    PushTask task = new PushTask(Scene.pushT().goal().pose(), WEIGHTS, 0.99);
+    PushTask task = new PushTask(Scene.pushT().goal().pose(), WEIGHTS);
     task.start(env);
     float[] o = new float[PushTask.OBSERVATIONS];
     task.observe(o, 0);
@@ -32,11 +32,11 @@ class PushTaskTest {
 
   @Test
   void shapingTelescopesSoAnEpisodesReturnIsCoverageGainedPlusTheEndpointsPotentials() {
-    // with gamma 1 the shaping terms of an episode sum to phi(last) - phi(first)
+    // the shaping terms of an episode sum to phi(last) - phi(first)
     PushTEnv env = PushTEnv.reference();
     env.reset(10_000_003);
     PpoConfig.Reward coverageOnly = new PpoConfig.Reward(10, 10, 0, 0, 0);
-    PushTask shaped = new PushTask(Scene.pushT().goal().pose(), WEIGHTS, 1.0), plain = new PushTask(Scene.pushT().goal().pose(), coverageOnly, 1.0);
+    PushTask shaped = new PushTask(Scene.pushT().goal().pose(), WEIGHTS), plain = new PushTask(Scene.pushT().goal().pose(), coverageOnly);
     shaped.start(env);
     plain.start(env);
     double first = env.coverage(), firstPotential = shaped.potential(), shapedSum = 0, plainSum = 0;
@@ -55,7 +55,7 @@ class PushTaskTest {
     PushTEnv env = PushTEnv.reference();
     // the legacy set-state turns the block about its centre of gravity, moving its origin by (31.82, 13.18) at 45 degrees
     env.setState(100, 100, 256 - 31.8198051533946, 256 - 13.18019484660533, Math.PI / 4);
-    PushTask task = new PushTask(Scene.pushT().goal().pose(), new PpoConfig.Reward(0, 7, 0, 0, 0), 0.99);
+    PushTask task = new PushTask(Scene.pushT().goal().pose(), new PpoConfig.Reward(0, 7, 0, 0, 0));
     task.start(env);
     env.step(100, 100);
     assertThat(env.terminated()).isTrue();
