@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code wam4j rl}: policy improvement in the simulator. */
 @Command(name = "rl", mixinStandardHelpOptions = true,
-    description = "Improve a policy in the simulator: 'train' runs PPO on the simulator's privileged state (a teacher at simulator speed); "
+    description = "Improve a policy in the simulator: 'train' runs PPO on the simulator's privileged state (a state-based teacher); "
         + "'dagger' rolls the student out, labels every state it visits with the scripted expert's action chunk, aggregates and retrains, "
         + "round after round.",
     subcommands = {RlCommand.TrainCommand.class, RlCommand.EvalCommand.class, RlCommand.BenchCommand.class, RlCommand.DaggerCommand.class})
