@@ -275,7 +275,7 @@ public final class Ppo {
     double seconds = (end - t0) / 1e9;
     double meanStd = 0;
     for (int a = 0; a < PpoNetworks.ACTIONS; a++) meanStd += Math.exp(params[nets.logStdOffset + a]) / PpoNetworks.ACTIONS;
-    return new UpdateStats(update, update * c.batchSteps(), elapsedBefore + seconds, Double.NaN, episodes,
+    return new UpdateStats(update, update * c.batchSteps(), elapsedBefore + seconds, c.batchSteps() / ((end - tr) / 1e9), episodes,
         episodes == 0 ? Double.NaN : sumReturn / episodes, episodes == 0 ? Double.NaN : successes / (double) episodes,
         episodes == 0 ? Double.NaN : sumCoverage / episodes, episodes == 0 ? Double.NaN : sumLength / (double) episodes,
         losses[0], losses[1], losses[2], losses[3], losses[4], lr, meanStd, (tl - tr) / 1e9, (end - tl) / 1e9);
@@ -468,12 +468,7 @@ public final class Ppo {
       UpdateStats last = from == null ? null : from.last();
       long t0 = System.nanoTime();
       for (long u = done + 1; u <= total; u++) {
-        long tu = System.nanoTime();
         UpdateStats s = ppo.update(u, elapsed, t0);
-        double sps = config.batchSteps() / ((System.nanoTime() - tu) / 1e9);
-        s = new UpdateStats(s.update(), s.envSteps(), s.seconds(), sps, s.episodes(), s.meanReturn(), s.successRate(), s.meanFinalCoverage(),
-            s.meanLength(), s.policyLoss(), s.valueLoss(), s.entropy(), s.approxKl(), s.clipFraction(), s.learningRate(), s.meanStd(),
-            s.rolloutSeconds(), s.learnSeconds());
         run.log(s);
         last = s;
         listener.update(s, total);
