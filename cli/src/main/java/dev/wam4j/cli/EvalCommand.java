@@ -93,6 +93,10 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE.json", description = "Also write the JSON to this file (atomically).")
   Path out;
 
+  @Option(names = "--scene", paramLabel = "NAME|FILE", description = "Evaluate in another scene: a built-in name (pusht, cousin_l, "
+      + "cousin_i, cousin_plus) or a scene file, e.g. configs/scenes/pusht-slippery-0.035.json (default: pusht, the protocol).")
+  String scene;
+
   @Option(names = "--threads", description = "Intra-op threads of the policy's engine (default: all cores; use 1 beside a training run).")
   Integer threads;
 
@@ -108,8 +112,12 @@ final class EvalCommand implements Callable<Integer> {
     if (imagine != null && (truePose || perceptionNearGoal != null)) {
       throw new IllegalArgumentException("--imagine plans in closed loop: drop " + (truePose ? "--true-pose" : "--perception-near-goal"));
     }
+    if (scene != null && (truePose || perceptionNearGoal != null)) {
+      throw new IllegalArgumentException("--scene is for closed-loop evaluation: drop " + (truePose ? "--true-pose" : "--perception-near-goal"));
+    }
+    dev.wam4j.sim.scene.SceneFile world = dev.wam4j.sim.scene.Scenes.resolve(scene == null ? "pusht" : scene);
     ClosedLoopEvaluation.Config config = new ClosedLoopEvaluation.Config(range.first(), range.last(), maxSteps, !noDream,
-        video, videoEpisodes, videoScale, policySeed);
+        video, videoEpisodes, videoScale, policySeed).withScene(world.scene());
     if (!Files.exists(checkpoint)) throw new IllegalArgumentException("--checkpoint " + checkpoint + ": no such file or directory");
     if (threads != null) {
       if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
@@ -171,6 +179,8 @@ final class EvalCommand implements Callable<Integer> {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("checkpoint", checkpoint.toString());
     m.put("seeds", range.first() + ".." + range.last());
+    m.put("scene", scene == null ? "pusht" : scene);
+    m.put("scene_physics", world.scene().physics());
     m.put("max_steps", config.maxSteps());
     m.put("dream", config.dream());
     m.put("policy_seed", config.policySeed());
@@ -195,7 +205,8 @@ final class EvalCommand implements Callable<Integer> {
       o.println(text);
     } else {
       long ok = result.perSeed().stream().filter(ClosedLoopEvaluation.Episode::success).count();
-      o.printf("eval %s seeds %s%s: success %.1f%% (%d/%d), mean max coverage %.3f%n", checkpoint, m.get("seeds"),
+      o.printf("eval %s seeds %s%s%s: success %.1f%% (%d/%d), mean max coverage %.3f%n", checkpoint, m.get("seeds"),
+          scene == null ? "" : " in " + scene,
           imagined == 1 ? "" : ", imagining " + imagined + " chunks per plan", 100 * result.successRate(), ok, result.episodes(),
           result.meanMaxCoverage());
       latency(o, "plan latency", result.planLatency());

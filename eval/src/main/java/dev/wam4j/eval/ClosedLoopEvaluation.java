@@ -61,9 +61,11 @@ public final class ClosedLoopEvaluation {
    * @param videoScale nearest-neighbour magnification of each half of the video, 1..8
    * @param policySeed seed of the policy's sampling noise, mixed with each episode's seed
    * @param disturbance external pushes of the block during episodes, or {@code null} for none (the protocol)
+   * @param scene the scene the robot pushes in: PushT (the protocol; also for {@code null}) or another, e.g. a
+   *     physics-shifted copy or a digital cousin, to measure robustness out of distribution
    */
   public record Config(long firstSeed, long lastSeed, int maxSteps, boolean dream, Path video, int videoEpisodes,
-      int videoScale, long policySeed, Disturbance disturbance) {
+      int videoScale, long policySeed, Disturbance disturbance, Scene scene) {
     /** Steps per episode in the published protocol. */
     public static final int PROTOCOL_MAX_STEPS = 300;
 
@@ -76,11 +78,18 @@ public final class ClosedLoopEvaluation {
       if (maxSteps < 1) throw new IllegalArgumentException("maxSteps must be >= 1, got " + maxSteps);
       if (videoEpisodes < 1) throw new IllegalArgumentException("videoEpisodes must be >= 1, got " + videoEpisodes);
       if (videoScale < 1 || videoScale > 8) throw new IllegalArgumentException("videoScale must be in 1..8, got " + videoScale);
+      if (scene == null) scene = Scene.pushT();
+    }
+
+    /** On PushT. */
+    public Config(long firstSeed, long lastSeed, int maxSteps, boolean dream, Path video, int videoEpisodes, int videoScale, long policySeed,
+        Disturbance disturbance) {
+      this(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, policySeed, disturbance, null);
     }
 
     /** Without disturbances. */
     public Config(long firstSeed, long lastSeed, int maxSteps, boolean dream, Path video, int videoEpisodes, int videoScale, long policySeed) {
-      this(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, policySeed, null);
+      this(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, policySeed, null, null);
     }
 
     /** The published protocol on seeds {@code first..last}: 300 steps, dream on, no video, policy seed 0. */
@@ -90,7 +99,12 @@ public final class ClosedLoopEvaluation {
 
     /** The same run with the block pushed by someone else now and then ({@code null}: never). */
     public Config withDisturbance(Disturbance d) {
-      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, policySeed, d);
+      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, policySeed, d, scene);
+    }
+
+    /** The same run in another scene. */
+    public Config withScene(Scene s) {
+      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, policySeed, disturbance, s);
     }
 
     /** Number of episodes. */
@@ -99,24 +113,24 @@ public final class ClosedLoopEvaluation {
     }
 
     public Config withMaxSteps(int steps) {
-      return new Config(firstSeed, lastSeed, steps, dream, video, videoEpisodes, videoScale, policySeed, disturbance);
+      return new Config(firstSeed, lastSeed, steps, dream, video, videoEpisodes, videoScale, policySeed, disturbance, scene);
     }
 
     public Config withDream(boolean on) {
-      return new Config(firstSeed, lastSeed, maxSteps, on, video, videoEpisodes, videoScale, policySeed, disturbance);
+      return new Config(firstSeed, lastSeed, maxSteps, on, video, videoEpisodes, videoScale, policySeed, disturbance, scene);
     }
 
     /** Writes the first {@code episodes} episodes to {@code file} ({@code null}: no video). */
     public Config withVideo(Path file, int episodes) {
-      return new Config(firstSeed, lastSeed, maxSteps, dream, file, episodes, videoScale, policySeed, disturbance);
+      return new Config(firstSeed, lastSeed, maxSteps, dream, file, episodes, videoScale, policySeed, disturbance, scene);
     }
 
     public Config withVideoScale(int scale) {
-      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, scale, policySeed, disturbance);
+      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, scale, policySeed, disturbance, scene);
     }
 
     public Config withPolicySeed(long seed) {
-      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, seed, disturbance);
+      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, seed, disturbance, scene);
     }
   }
 
@@ -269,7 +283,7 @@ public final class ClosedLoopEvaluation {
       throw new IllegalArgumentException("policy: imageSize " + size + ", historyFrames " + history + ", executeSteps "
           + execute + " must all be >= 1");
     }
-    Scene scene = Scene.pushT();
+    Scene scene = config.scene();
     if (config.maxSteps() > scene.physics().maxSteps()) {
       throw new IllegalArgumentException("maxSteps " + config.maxSteps() + " exceeds the scene's step limit "
           + scene.physics().maxSteps());

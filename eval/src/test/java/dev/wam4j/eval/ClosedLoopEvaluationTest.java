@@ -12,6 +12,7 @@ import dev.wam4j.model.policy.Plan;
 import dev.wam4j.sim.expert.PushExpert;
 import dev.wam4j.sim.pusht.PushTEnv;
 import dev.wam4j.sim.render.SceneRenderer;
+import dev.wam4j.sim.scene.Scene;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,6 +91,36 @@ class ClosedLoopEvaluationTest {
       env.step((float) a[0], (float) a[1]);
     }
     assertThat(e.steps()).isEqualTo(env.stepCount());
+  }
+
+  @Test
+  void theConfiguredSceneIsWhereTheRobotPushesAndItsStepLimitHolds() throws Exception {
+    Scene reference = Scene.pushT();
+    var p = reference.physics();
+    Scene soft = new Scene("pusht_soft", reference.width(), reference.height(), reference.walls(), reference.agentStart(), reference.objects(),
+        reference.goal(), new dev.wam4j.sim.scene.Physics(p.dtSeconds(), p.substeps(), 0.03, 30, 5, 40));
+    List<float[]> seenOnPushT = new ArrayList<>(), seenOnSoft = new ArrayList<>();
+    Config config = Config.seeds(3, 3).withMaxSteps(40);
+    ClosedLoopEvaluation.run(positionsSeen(seenOnPushT), config, null);
+    ClosedLoopEvaluation.run(positionsSeen(seenOnSoft), config.withScene(soft), null);
+    assertThat(config.scene()).isEqualTo(reference);
+    assertThat(seenOnSoft).hasSameSizeAs(seenOnPushT);
+    assertThat(seenOnSoft.get(0)).isEqualTo(seenOnPushT.get(0)); // the same reset
+    // the same plans, a softer controller on slippery ground: the agent ends up elsewhere
+    assertThat(seenOnSoft.get(seenOnSoft.size() - 1)).isNotEqualTo(seenOnPushT.get(seenOnPushT.size() - 1));
+    assertThatThrownBy(() -> ClosedLoopEvaluation.run(new ScriptedChunkPolicy(1, 8, 4), config.withMaxSteps(41).withScene(soft), null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxSteps 41 exceeds the scene's step limit 40");
+  }
+
+  /** A scripted policy that keeps the agent position of each observation it plans from. */
+  private static ScriptedChunkPolicy positionsSeen(List<float[]> seen) {
+    return new ScriptedChunkPolicy(1, 8, 4) {
+      @Override
+      public Plan plan(byte[] images, float[] agentPositions, boolean dream) {
+        seen.add(agentPositions.clone());
+        return super.plan(images, agentPositions, dream);
+      }
+    };
   }
 
   @Test

@@ -1,24 +1,24 @@
 package dev.wam4j.rl.ppo;
 
+import dev.wam4j.model.mlp.Mlp;
+import dev.wam4j.model.mlp.SplitMix;
 import dev.wam4j.sim.Embodiment;
+import dev.wam4j.sim.cousins.CousinConfig;
+import dev.wam4j.sim.cousins.Cousins;
 import dev.wam4j.sim.pusht.PushTEnv;
 import dev.wam4j.sim.scene.Scene;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
- * Proximal Policy Optimization (Schulman et al. 2017) on PushT's privileged state, CleanRL-style: one
- * class reads top to bottom as the algorithm — roll out {@code envs x rolloutSteps} steps with a
- * Gaussian policy, compute GAE advantages, then {@code epochs} passes of clipped-objective minibatch
- * updates with a clipped value loss, Adam, global-norm gradient clipping and a linearly annealed step
- * size. Networks and optimiser run on flat float arrays in plain Java ({@link Mlp}); environments are
- * spread over {@code threads} workers, and a minibatch's gradient is summed over fixed chunks of rows,
- * so the run is the same on any number of threads.
+ * Proximal Policy Optimization (Schulman et al. 2017) on PushT's privileged state, CleanRL-style: roll
+ * out {@code envs x rolloutSteps} steps with a Gaussian policy (this class), then learn from the batch
+ * ({@link PpoLearner}: GAE advantages, {@code epochs} passes of clipped-objective minibatch updates, Adam,
+ * global-norm gradient clipping) at a linearly annealed step size. Networks and optimiser run on flat float
+ * arrays in plain Java ({@link Mlp}); environments are spread over {@code threads} workers, and a
+ * minibatch's gradient is summed over fixed chunks of rows, so the run is the same on any number of threads.
  *
  * <p>The run folder holds {@code ppo.json} (the config), {@code log.csv} (one row per update),
  * {@code curves.png} and {@code checkpoints/update-NNNNNN/} (written atomically). Every
@@ -26,9 +26,6 @@ import java.util.concurrent.Future;
  * flight, so that a run resumed after a kill continues exactly as an uninterrupted one would.
  */
 public final class Ppo {
-  /** Rows per gradient chunk: a minibatch's gradient is the sum of its chunks' in order, whatever the threads. */
-  static final int CHUNK = 64;
-
   /**
    * One update's figures.
    *
@@ -60,55 +57,30 @@ public final class Ppo {
 
   private final PpoConfig c;
   private final Scene scene;
+  private final CousinConfig cousins; // null: every episode on {@code scene}
   private final PpoNetworks nets;
   private final float[] params;
-  private final Adam adam;
-  // the rollout buffers, [step][env] row-major
   private final int n;
   private final int steps;
-  private final float[] obs;
-  private final float[] actions;
-  private final float[] logProbs;
-  private final float[] values;
-  private final float[] rewards;
-  private final boolean[] dones;
-  private final float[] advantages;
-  private final float[] returns;
+  private final PpoLearner learner; // holds the rollout buffers, [step][env] row-major
   private final Worker[] workers;
-  private final ExecutorService pool;
-  // the weights transposed for backward, refreshed before each minibatch
-  private final float[] actorT;
-  private final float[] criticT;
+  private final Workers pool;
   // no episode runs yet in this process: the first update starts them whatever its index
   private boolean fresh = true;
 
-  private Ppo(PpoConfig c, Scene scene, float[] params, Adam adam) {
+  private Ppo(PpoConfig c, Scene scene, CousinConfig cousins, float[] params, Adam adam) {
     this.c = c;
     this.scene = scene;
-    this.nets = new PpoNetworks(c.hidden(), c.layers());
+    this.cousins = cousins;
+    this.nets = PpoNetworks.state(c.hidden(), c.layers());
     this.params = params;
-    this.adam = adam;
     n = c.envs();
     steps = c.rolloutSteps();
-    int batch = n * steps;
-    obs = new float[batch * PushTask.OBSERVATIONS];
-    actions = new float[batch * PpoNetworks.ACTIONS];
-    logProbs = new float[batch];
-    values = new float[batch];
-    rewards = new float[batch];
-    dones = new boolean[batch];
-    advantages = new float[batch];
-    returns = new float[batch];
-    actorT = new float[nets.actor.transposedSize()];
-    criticT = new float[nets.critic.transposedSize()];
     int threads = Math.min(c.threads(), n);
+    pool = new Workers(threads, "ppo-worker");
+    learner = new PpoLearner(c.objective(), nets, params, adam, n, steps, pool);
     workers = new Worker[threads];
     for (int t = 0; t < threads; t++) workers[t] = new Worker(n * t / threads, n * (t + 1) / threads);
-    pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
-      Thread th = new Thread(r, "ppo-worker");
-      th.setDaemon(true);
-      return th;
-    }) : null;
   }
 
   /** One worker's environments and scratch: a contiguous slice of the environments. */
@@ -122,8 +94,6 @@ public final class Ppo {
     final double[] episodeReturn;
     final Mlp.Workspace actorWs;
     final Mlp.Workspace criticWs;
-    final Mlp.Workspace gradActorWs;
-    final Mlp.Workspace gradCriticWs;
     // this rollout's ended episodes
     int episodes;
     double sumReturn;
@@ -147,8 +117,6 @@ public final class Ppo {
       }
       actorWs = nets.actor.workspace(k);
       criticWs = nets.critic.workspace(k);
-      gradActorWs = nets.actor.workspace(CHUNK);
-      gradCriticWs = nets.critic.workspace(CHUNK);
     }
 
     void resetAll() {
@@ -156,6 +124,11 @@ public final class Ppo {
     }
 
     private void startEpisode(int i) {
+      if (cousins != null) { // domain randomisation: this episode's physics and goal
+        Scene drawn = Cousins.sample(cousins, rngs[i].nextLong()).scene();
+        envs[i] = new PushTEnv(drawn, Embodiment.RobotPusher.reference());
+        tasks[i] = new PushTask(drawn.goal().pose(), c.reward());
+      }
       long seed = c.firstResetSeed() + Math.floorMod(rngs[i].nextLong(), 1_000_000_000L);
       envs[i].reset(seed);
       tasks[i].start(envs[i]);
@@ -176,26 +149,26 @@ public final class Ppo {
         for (int i = 0; i < k; i++) {
           int row = t * n + from + i;
           double ax = 0, ay = 0, lp = 0;
-          for (int a = 0; a < PpoNetworks.ACTIONS; a++) {
-            double mean = actorWs.output()[i * PpoNetworks.ACTIONS + a], logStd = params[nets.logStdOffset + a];
+          for (int a = 0; a < nets.actions; a++) {
+            double mean = actorWs.output()[i * nets.actions + a], logStd = params[nets.logStdOffset + a];
             double eps = rngs[i].nextGaussian();
             double act = mean + Math.exp(logStd) * eps;
-            actions[row * PpoNetworks.ACTIONS + a] = (float) act;
+            learner.actions[row * nets.actions + a] = (float) act;
             lp += -0.5 * eps * eps - logStd - 0.5 * Math.log(2 * Math.PI);
             double clipped = Math.max(-1, Math.min(1, act));
             if (a == 0) ax = clipped;
             else ay = clipped;
           }
-          logProbs[row] = (float) lp;
-          values[row] = criticWs.output()[i];
+          learner.logProbs[row] = (float) lp;
+          learner.values[row] = criticWs.output()[i];
           PushTEnv env = envs[i];
           double tx = clamp(env.agentX() + c.actionScalePixels() * ax), ty = clamp(env.agentY() + c.actionScalePixels() * ay);
           env.step(tx, ty);
           double r = tasks[i].reward(env);
-          rewards[row] = (float) r;
+          learner.rewards[row] = (float) r;
           episodeReturn[i] += r;
           boolean done = env.terminated() || env.truncated();
-          dones[row] = done;
+          learner.dones[row] = done;
           if (done) {
             episodes++;
             sumReturn += episodeReturn[i];
@@ -215,7 +188,7 @@ public final class Ppo {
       int k = to - from, f = PushTask.OBSERVATIONS;
       for (int i = 0; i < k; i++) {
         tasks[i].observe(actorWs.input(), i * f);
-        if (t >= 0) System.arraycopy(actorWs.input(), i * f, obs, (t * n + from + i) * f, f);
+        if (t >= 0) System.arraycopy(actorWs.input(), i * f, learner.obs, (t * n + from + i) * f, f);
       }
       System.arraycopy(actorWs.input(), 0, criticWs.input(), 0, k * f);
       nets.actor.forward(params, 0, actorWs, k);
@@ -227,27 +200,6 @@ public final class Ppo {
     return Math.max(0, Math.min(512, v));
   }
 
-  private void parallel(List<Runnable> tasks) {
-    if (pool == null) {
-      tasks.forEach(Runnable::run);
-      return;
-    }
-    List<Future<?>> futures = new ArrayList<>();
-    for (Runnable t : tasks) futures.add(pool.submit(t));
-    for (Future<?> f : futures) {
-      try {
-        f.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException re) throw re;
-        if (e.getCause() instanceof Error err) throw err;
-        throw new IllegalStateException(e.getCause());
-      }
-    }
-  }
-
   /** Rolls out, computes advantages, learns: one update. */
   private UpdateStats update(long update, double elapsedBefore, long t0) {
     float[] nextValues = new float[n];
@@ -256,11 +208,10 @@ public final class Ppo {
     List<Runnable> rollouts = new ArrayList<>();
     for (Worker w : workers) rollouts.add(() -> w.rollout(nextValues));
     long tr = System.nanoTime();
-    parallel(rollouts);
+    pool.run(rollouts);
     long tl = System.nanoTime();
-    gae(nextValues);
     double lr = c.annealLearningRate() ? c.learningRate() * (1.0 - (update - 1.0) / c.updates()) : c.learningRate();
-    double[] losses = learn(update, lr);
+    double[] losses = learner.learn(nextValues, update, lr);
     int episodes = 0, successes = 0;
     double sumReturn = 0, sumCoverage = 0;
     long sumLength = 0;
@@ -274,155 +225,11 @@ public final class Ppo {
     long end = System.nanoTime();
     double seconds = (end - t0) / 1e9;
     double meanStd = 0;
-    for (int a = 0; a < PpoNetworks.ACTIONS; a++) meanStd += Math.exp(params[nets.logStdOffset + a]) / PpoNetworks.ACTIONS;
+    for (int a = 0; a < nets.actions; a++) meanStd += Math.exp(params[nets.logStdOffset + a]) / nets.actions;
     return new UpdateStats(update, update * c.batchSteps(), elapsedBefore + seconds, c.batchSteps() / ((end - tr) / 1e9), episodes,
         episodes == 0 ? Double.NaN : sumReturn / episodes, episodes == 0 ? Double.NaN : successes / (double) episodes,
         episodes == 0 ? Double.NaN : sumCoverage / episodes, episodes == 0 ? Double.NaN : sumLength / (double) episodes,
         losses[0], losses[1], losses[2], losses[3], losses[4], lr, meanStd, (tl - tr) / 1e9, (end - tl) / 1e9);
-  }
-
-  /** Generalised advantage estimation (Schulman et al. 2016); an ended episode (success or step limit) bootstraps nothing. */
-  private void gae(float[] nextValues) {
-    for (int e = 0; e < n; e++) {
-      double last = 0;
-      for (int t = steps - 1; t >= 0; t--) {
-        int row = t * n + e;
-        double next = t == steps - 1 ? nextValues[e] : values[row + n];
-        double notDone = dones[row] ? 0 : 1;
-        double delta = rewards[row] + c.gamma() * next * notDone - values[row];
-        last = delta + c.gamma() * c.gaeLambda() * notDone * last;
-        advantages[row] = (float) last;
-        returns[row] = (float) (last + values[row]);
-      }
-    }
-  }
-
-  /**
-   * {@code epochs} passes of minibatch updates over the batch; returns the last epoch's mean policy loss,
-   * value loss, entropy, approximate KL and clip fraction.
-   */
-  private double[] learn(long update, double lr) {
-    int batch = n * steps, size = batch / c.minibatches();
-    int[] order = new int[batch];
-    for (int i = 0; i < batch; i++) order[i] = i;
-    SplitMix shuffle = new SplitMix(SplitMix.mix(c.seed() ^ 0x5EED, update));
-    int chunks = (size + CHUNK - 1) / CHUNK;
-    float[][] chunkGrads = new float[chunks][nets.parameters];
-    double[][] chunkStats = new double[chunks][5];
-    float[] grad = new float[nets.parameters];
-    double[] sums = new double[5];
-    for (int epoch = 0; epoch < c.epochs(); epoch++) {
-      for (int i = batch - 1; i > 0; i--) {
-        int j = (int) Math.floorMod(shuffle.nextLong(), (long) (i + 1));
-        int tmp = order[i];
-        order[i] = order[j];
-        order[j] = tmp;
-      }
-      java.util.Arrays.fill(sums, 0);
-      for (int mb = 0; mb < c.minibatches(); mb++) {
-        int start = mb * size;
-        double[] advStats = advantageStats(order, start, size);
-        nets.actor.transpose(params, 0, actorT);
-        nets.critic.transpose(params, nets.criticOffset, criticT);
-        List<Runnable> jobs = new ArrayList<>();
-        for (int w = 0; w < workers.length; w++) {
-          int worker = w;
-          jobs.add(() -> {
-            for (int ch = worker; ch < chunks; ch += workers.length) {
-              java.util.Arrays.fill(chunkGrads[ch], 0);
-              int from = start + ch * CHUNK, rows = Math.min(CHUNK, size - ch * CHUNK);
-              chunkGradient(workers[worker], order, from, rows, size, advStats, chunkGrads[ch], chunkStats[ch]);
-            }
-          });
-        }
-        parallel(jobs);
-        java.util.Arrays.fill(grad, 0);
-        for (int ch = 0; ch < chunks; ch++) {
-          float[] g = chunkGrads[ch];
-          for (int p = 0; p < grad.length; p++) grad[p] += g[p];
-          for (int s = 0; s < 5; s++) sums[s] += chunkStats[ch][s];
-        }
-        clipNorm(grad, c.maxGradNorm());
-        adam.step(params, grad, lr);
-      }
-    }
-    for (int s = 0; s < 5; s++) sums[s] /= batch;
-    return sums;
-  }
-
-  /** Mean and standard deviation of the minibatch's advantages (normalised per minibatch, as CleanRL does). */
-  private double[] advantageStats(int[] order, int start, int size) {
-    double sum = 0, sq = 0;
-    for (int i = start; i < start + size; i++) sum += advantages[order[i]];
-    double mean = sum / size;
-    for (int i = start; i < start + size; i++) sq += (advantages[order[i]] - mean) * (advantages[order[i]] - mean);
-    return new double[] {mean, Math.sqrt(sq / Math.max(1, size - 1)) + 1e-8};
-  }
-
-  /**
-   * The gradient of the minibatch loss (divided by the minibatch {@code size}) over {@code rows} rows
-   * starting at {@code order[from]}, added to {@code g}; {@code stats}: summed policy loss, value loss,
-   * entropy, approximate KL and clipped-ratio count over the rows.
-   */
-  private void chunkGradient(Worker w, int[] order, int from, int rows, int size, double[] adv, float[] g, double[] stats) {
-    int f = PushTask.OBSERVATIONS, na = PpoNetworks.ACTIONS;
-    Mlp.Workspace aw = w.gradActorWs, cw = w.gradCriticWs;
-    for (int r = 0; r < rows; r++) {
-      int row = order[from + r];
-      System.arraycopy(obs, row * f, aw.input(), r * f, f);
-      System.arraycopy(obs, row * f, cw.input(), r * f, f);
-    }
-    nets.actor.forward(params, 0, aw, rows);
-    nets.critic.forward(params, nets.criticOffset, cw, rows);
-    java.util.Arrays.fill(stats, 0);
-    double entropyPerRow = 0;
-    for (int a = 0; a < na; a++) entropyPerRow += params[nets.logStdOffset + a] + 0.5 * (1 + Math.log(2 * Math.PI));
-    for (int r = 0; r < rows; r++) {
-      int row = order[from + r];
-      double logp = 0;
-      for (int a = 0; a < na; a++) {
-        double logStd = params[nets.logStdOffset + a], z = (actions[row * na + a] - aw.output()[r * na + a]) / Math.exp(logStd);
-        logp += -0.5 * z * z - logStd - 0.5 * Math.log(2 * Math.PI);
-      }
-      double logRatio = logp - logProbs[row], ratio = Math.exp(logRatio);
-      double advantage = (advantages[row] - adv[0]) / adv[1];
-      double unclipped = -advantage * ratio, clipped = -advantage * Math.max(1 - c.clip(), Math.min(1 + c.clip(), ratio));
-      // d loss / d logp: the unclipped branch carries the gradient when it is the larger (the pessimistic bound)
-      double dLogp = unclipped >= clipped ? -advantage * ratio / size : 0;
-      for (int a = 0; a < na; a++) {
-        double logStd = params[nets.logStdOffset + a], std = Math.exp(logStd);
-        double diff = actions[row * na + a] - aw.output()[r * na + a];
-        aw.outputGradient()[r * na + a] = (float) (dLogp * diff / (std * std));
-        g[nets.logStdOffset + a] += (float) (dLogp * (diff * diff / (std * std) - 1) - c.entropyCoef() / size);
-      }
-      // value loss 0.5 (v - R)^2; clipped: 0.5 * max((v - R)^2, (v_old + clip(v - v_old) - R)^2)
-      double v = cw.output()[r], ret = returns[row], old = values[row];
-      double lossU = (v - ret) * (v - ret), lossC = lossU, dV = v - ret;
-      if (c.clipValueLoss()) {
-        double vClipped = old + Math.max(-c.clip(), Math.min(c.clip(), v - old));
-        lossC = (vClipped - ret) * (vClipped - ret);
-        if (lossU < lossC) dV = Math.abs(v - old) < c.clip() ? vClipped - ret : 0;
-      }
-      cw.outputGradient()[r] = (float) (c.valueCoef() * dV / size);
-      stats[0] += Math.max(unclipped, clipped);
-      stats[1] += 0.5 * Math.max(lossU, lossC);
-      stats[2] += entropyPerRow;
-      stats[3] += (ratio - 1) - logRatio;
-      stats[4] += Math.abs(ratio - 1) > c.clip() ? 1 : 0;
-    }
-    nets.actor.backward(actorT, aw, rows, g, 0);
-    nets.critic.backward(criticT, cw, rows, g, nets.criticOffset);
-  }
-
-  private static void clipNorm(float[] g, double max) {
-    double sq = 0;
-    for (float x : g) sq += (double) x * x;
-    double norm = Math.sqrt(sq);
-    if (!Double.isFinite(norm)) throw new IllegalStateException("PPO gradient norm is " + norm + "; stopping before the update");
-    if (norm > max) {
-      float s = (float) (max / norm);
-      for (int i = 0; i < g.length; i++) g[i] *= s;
-    }
   }
 
   /**
@@ -435,7 +242,8 @@ public final class Ppo {
    *     checkpoint period.
    */
   public static Result train(PpoConfig config, Path dir, Listener listener) throws IOException {
-    Scene scene = PpoRun.scene(config); // a wrong scene fails before the folder records the config
+    Scene scene = PpoRun.scene(config); // a wrong scene or cousin config fails before the folder records the config
+    CousinConfig cousins = PpoRun.cousins(config);
     int maxSteps = scene.physics().maxSteps();
     if ((long) config.checkpointEveryUpdates() * config.rolloutSteps() < maxSteps) {
       throw new IllegalArgumentException("ppo config: checkpointEveryUpdates x rolloutSteps = " + (long) config.checkpointEveryUpdates()
@@ -443,14 +251,15 @@ public final class Ppo {
           + "in flight, so none would ever reach the step limit");
     }
     PpoRun run = PpoRun.open(config, dir);
-    PpoNetworks nets = new PpoNetworks(config.hidden(), config.layers());
+    PpoNetworks nets = PpoNetworks.state(config.hidden(), config.layers());
     PpoRun.Checkpoint from = run.latest();
     float[] params;
     Adam adam;
     long done;
     double elapsed;
     if (from == null) {
-      params = nets.initialise(new SplitMix(SplitMix.mix(config.seed(), -1)), config.initialLogStd());
+      params = config.init().isEmpty() ? nets.initialise(new SplitMix(SplitMix.mix(config.seed(), -1)), config.initialLogStd())
+          : PpoRun.initialWeights(config, nets);
       adam = new Adam(params.length);
       done = 0;
       elapsed = 0;
@@ -461,7 +270,7 @@ public final class Ppo {
       elapsed = from.seconds();
       listener.resumed(done);
     }
-    Ppo ppo = new Ppo(config, scene, params, adam);
+    Ppo ppo = new Ppo(config, scene, cousins, params, adam);
     try {
       if (from != null) ppo.restoreStreams(from.streams());
       long total = config.updates();
@@ -476,7 +285,7 @@ public final class Ppo {
       }
       return new Result(run.dir(), total, total * config.batchSteps(), last == null ? elapsed : last.seconds(), last);
     } finally {
-      if (ppo.pool != null) ppo.pool.shutdownNow();
+      ppo.pool.close();
     }
   }
 

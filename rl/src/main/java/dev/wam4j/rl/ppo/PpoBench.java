@@ -1,5 +1,7 @@
 package dev.wam4j.rl.ppo;
 
+import dev.wam4j.model.mlp.Mlp;
+import dev.wam4j.model.mlp.SplitMix;
 import dev.wam4j.sim.Embodiment;
 import dev.wam4j.sim.pusht.PushTEnv;
 import dev.wam4j.sim.scene.Scene;

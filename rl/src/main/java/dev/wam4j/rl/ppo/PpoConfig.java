@@ -19,6 +19,12 @@ import java.util.Map;
  * {@link #defaults()} ({@link #load}); echoed into the run folder, every checkpoint and the log.
  *
  * @param scene a built-in scene name ({@code pusht}, the reference) or a scene file
+ * @param cousins domain randomisation: empty for none, else a built-in cousin config ({@code wide}) or a cousin
+ *     config file ({@link dev.wam4j.sim.cousins.CousinConfig}: shape, size, mass, friction, damping, kp/kv, ...) from
+ *     which every episode of every environment draws its own scene, seeded from that environment's stream; it
+ *     replaces {@code scene}. The state policy sees no shape, so a config for it keeps the T
+ * @param init empty to start from random weights, else a PPO run folder whose newest checkpoint's weights (same
+ *     network shape) start this run, its exploration reset to {@code initialLogStd}: fine-tuning a teacher on new physics
  * @param envs environments stepped per rollout
  * @param threads worker threads: each steps its share of the environments and computes its share of a
  *     minibatch's gradient (the result does not depend on the count)
@@ -47,7 +53,7 @@ import java.util.Map;
  *     evaluation block, which lie below 1,000,000)
  * @param seed seed of the initial weights and of every environment's stream
  */
-public record PpoConfig(String scene, int envs, int threads, long totalSteps, int rolloutSteps, int epochs, int minibatches, double gamma,
+public record PpoConfig(String scene, String cousins, String init, int envs, int threads, long totalSteps, int rolloutSteps, int epochs, int minibatches, double gamma,
     double gaeLambda, double clip, boolean clipValueLoss, double entropyCoef, double valueCoef, double maxGradNorm, double learningRate,
     boolean annealLearningRate,
     int hidden, int layers, double initialLogStd, double actionScalePixels, Reward reward, int checkpointEveryUpdates, long firstResetSeed,
@@ -68,6 +74,8 @@ public record PpoConfig(String scene, int envs, int threads, long totalSteps, in
 
   public PpoConfig {
     if (scene == null || scene.isBlank()) throw new IllegalArgumentException("ppo config: scene must name a built-in scene or a scene file");
+    cousins = cousins == null ? "" : cousins.strip(); // configs echoed before randomisation existed have neither field
+    init = init == null ? "" : init.strip();
     positive("envs", envs);
     positive("threads", threads);
     positive("rolloutSteps", rolloutSteps);
@@ -103,8 +111,13 @@ public record PpoConfig(String scene, int envs, int threads, long totalSteps, in
 
   /** CleanRL's continuous-action PPO, 64 environments, 20 M steps on PushT. */
   public static PpoConfig defaults() {
-    return new PpoConfig("pusht", 64, 1, 20_000_000, 128, 4, 8, 0.99, 0.95, 0.2, false, 0.0, 0.5, 0.5, 3e-4, true, 64, 2, -0.5, 60,
+    return new PpoConfig("pusht", "", "", 64, 1, 20_000_000, 128, 4, 8, 0.99, 0.95, 0.2, false, 0.0, 0.5, 0.5, 3e-4, true, 64, 2, -0.5, 60,
         new Reward(10, 10, 1, 1, 0.5), 20, 10_000_000, 1);
+  }
+
+  /** What the learner optimises. */
+  PpoLearner.Objective objective() {
+    return new PpoLearner.Objective(gamma, gaeLambda, epochs, minibatches, clip, clipValueLoss, entropyCoef, valueCoef, maxGradNorm, seed);
   }
 
   /** Environment steps per update. */
@@ -119,14 +132,14 @@ public record PpoConfig(String scene, int envs, int threads, long totalSteps, in
 
   /** The same run on another number of threads (the result is the same). */
   public PpoConfig withThreads(int n) {
-    return new PpoConfig(scene, envs, n, totalSteps, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, clipValueLoss, entropyCoef, valueCoef,
+    return new PpoConfig(scene, cousins, init, envs, n, totalSteps, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, clipValueLoss, entropyCoef, valueCoef,
         maxGradNorm, learningRate, annealLearningRate, hidden, layers, initialLogStd, actionScalePixels, reward, checkpointEveryUpdates,
         firstResetSeed, seed);
   }
 
   /** The same run for another number of steps (a finished run is extended by raising it). */
   public PpoConfig withTotalSteps(long n) {
-    return new PpoConfig(scene, envs, threads, n, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, clipValueLoss, entropyCoef, valueCoef,
+    return new PpoConfig(scene, cousins, init, envs, threads, n, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, clipValueLoss, entropyCoef, valueCoef,
         maxGradNorm, learningRate, annealLearningRate, hidden, layers, initialLogStd, actionScalePixels, reward, checkpointEveryUpdates,
         firstResetSeed, seed);
   }
@@ -148,10 +161,12 @@ public record PpoConfig(String scene, int envs, int threads, long totalSteps, in
     }
     if (tree == null || !tree.isObject()) throw new IllegalArgumentException(file + ": a ppo config must be a JSON object");
     PpoConfig c = parse((ObjectNode) tree, file.toString());
-    // a scene file is named relative to the config
-    Path sceneFile = file.toAbsolutePath().getParent().resolve(c.scene());
-    if (c.scene().endsWith(".json")) c = c.withScene(sceneFile.normalize().toString());
-    return c;
+    // files are named relative to the config
+    Path base = file.toAbsolutePath().getParent();
+    String scene = c.scene().endsWith(".json") ? base.resolve(c.scene()).normalize().toString() : c.scene();
+    String cousins = c.cousins().endsWith(".json") ? base.resolve(c.cousins()).normalize().toString() : c.cousins();
+    String init = c.init().isEmpty() ? "" : base.resolve(c.init()).normalize().toString();
+    return c.withFiles(scene, cousins, init);
   }
 
   /** Parses a config object over the defaults; {@code source} names it in errors. */
@@ -186,8 +201,8 @@ public record PpoConfig(String scene, int envs, int threads, long totalSteps, in
     }
   }
 
-  private PpoConfig withScene(String s) {
-    return new PpoConfig(s, envs, threads, totalSteps, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, clipValueLoss, entropyCoef, valueCoef,
+  private PpoConfig withFiles(String s, String cousins, String init) {
+    return new PpoConfig(s, cousins, init, envs, threads, totalSteps, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, clipValueLoss, entropyCoef, valueCoef,
         maxGradNorm, learningRate, annealLearningRate, hidden, layers, initialLogStd, actionScalePixels, reward, checkpointEveryUpdates,
         firstResetSeed, seed);
   }

@@ -1,30 +1,40 @@
 package dev.wam4j.rl.ppo;
 
+import dev.wam4j.model.mlp.Mlp;
+import dev.wam4j.model.mlp.SplitMix;
+
 /**
- * The actor and the critic of a state-based PPO policy and where their parameters lie in one flat
- * array: the actor (observation -> mean action, unbounded; the environment clips actions to [-1, 1]^2), the critic (observation ->
- * value), then the policy's log standard deviation per action axis (state-independent, as in CleanRL).
+ * The actor and the critic of a PPO policy and where their parameters lie in one flat array: the actor
+ * (observation -> mean action, unbounded; the environment clips actions), the critic (observation -> value), then the
+ * policy's log standard deviation per action axis (state-independent, as in CleanRL).
  */
 final class PpoNetworks {
-  static final int ACTIONS = 2;
-
+  final int observations;
+  final int actions;
   final Mlp actor;
   final Mlp critic;
   final int criticOffset;
   final int logStdOffset;
   final int parameters;
 
-  PpoNetworks(int hidden, int layers) {
+  PpoNetworks(int observations, int actions, int hidden, int layers) {
+    this.observations = observations;
+    this.actions = actions;
     int[] a = new int[layers + 2], v = new int[layers + 2];
-    a[0] = v[0] = PushTask.OBSERVATIONS;
+    a[0] = v[0] = observations;
     for (int l = 1; l <= layers; l++) a[l] = v[l] = hidden;
-    a[layers + 1] = ACTIONS;
+    a[layers + 1] = actions;
     v[layers + 1] = 1;
     actor = new Mlp(a);
     critic = new Mlp(v);
     criticOffset = actor.parameters();
     logStdOffset = criticOffset + critic.parameters();
-    parameters = logStdOffset + ACTIONS;
+    parameters = logStdOffset + actions;
+  }
+
+  /** The state teacher's networks: {@link PushTask#OBSERVATIONS} features in, a 2-D move out. */
+  static PpoNetworks state(int hidden, int layers) {
+    return new PpoNetworks(PushTask.OBSERVATIONS, 2, hidden, layers);
   }
 
   /** Fresh parameters: scaled Gaussian weights (policy mean gain 0.01, value gain 1), log std {@code initialLogStd}. */
@@ -32,7 +42,7 @@ final class PpoNetworks {
     float[] p = new float[parameters];
     actor.initialise(p, 0, rng, 0.01);
     critic.initialise(p, criticOffset, rng, 1.0);
-    for (int k = 0; k < ACTIONS; k++) p[logStdOffset + k] = (float) initialLogStd;
+    for (int k = 0; k < actions; k++) p[logStdOffset + k] = (float) initialLogStd;
     return p;
   }
 }

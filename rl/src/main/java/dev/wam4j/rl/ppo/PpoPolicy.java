@@ -1,5 +1,7 @@
 package dev.wam4j.rl.ppo;
 
+import dev.wam4j.model.mlp.Mlp;
+import dev.wam4j.model.mlp.SplitMix;
 import dev.wam4j.sim.expert.ExpertEvaluation;
 import dev.wam4j.sim.expert.Policy;
 import dev.wam4j.sim.pusht.PushTEnv;
@@ -24,7 +26,7 @@ public final class PpoPolicy implements Policy {
 
   private PpoPolicy(PpoConfig config, float[] params, long update) {
     this.config = config;
-    this.nets = new PpoNetworks(config.hidden(), config.layers());
+    this.nets = PpoNetworks.state(config.hidden(), config.layers());
     this.params = params;
     this.update = update;
     this.ws = nets.actor.workspace(1);
@@ -48,6 +50,11 @@ public final class PpoPolicy implements Policy {
   /** The config the policy was trained with. */
   public PpoConfig config() {
     return config;
+  }
+
+  /** A copy of every weight (actor, critic, log standard deviations), in {@link PpoNetworks}' layout. */
+  float[] weights() {
+    return params.clone();
   }
 
   /** The update whose checkpoint this is. */

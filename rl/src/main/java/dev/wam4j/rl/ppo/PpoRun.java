@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.eval.report.LineChart;
+import dev.wam4j.sim.cousins.CousinConfig;
 import dev.wam4j.sim.scene.Scene;
 import dev.wam4j.sim.scene.Scenes;
 import java.io.BufferedOutputStream;
@@ -61,6 +62,43 @@ final class PpoRun {
   /** The scene a config names: a built-in scene, or a scene file. */
   static Scene scene(PpoConfig c) throws IOException {
     return Scenes.resolve(c.scene()).scene();
+  }
+
+  /**
+   * The cousin config a run randomises over, or null without randomisation.
+   *
+   * @throws IllegalArgumentException when the config names both cousins and a scene other than pusht (cousins are drawn
+   *     around PushT), or the cousin config does not exist or does not parse
+   */
+  static CousinConfig cousins(PpoConfig c) throws IOException {
+    if (c.cousins().isEmpty()) return null;
+    if (!"pusht".equals(c.scene())) {
+      throw new IllegalArgumentException("ppo config: cousins are drawn around pusht; with cousins '" + c.cousins() + "' leave scene at pusht, got "
+          + c.scene());
+    }
+    if (!c.cousins().endsWith(".json")) return CousinConfig.builtin(c.cousins());
+    Path file = Path.of(c.cousins());
+    if (!Files.isRegularFile(file)) throw new IllegalArgumentException("ppo config: cousin config file " + file + " does not exist");
+    return CousinConfig.load(file);
+  }
+
+  /**
+   * The starting weights of a run that fine-tunes another ({@link PpoConfig#init}): its newest checkpoint's actor and critic,
+   * the log standard deviation reset to {@link PpoConfig#initialLogStd}.
+   *
+   * @throws IllegalArgumentException when the folder is no PPO run, holds no checkpoint, or its networks have another shape
+   */
+  static float[] initialWeights(PpoConfig c, PpoNetworks nets) throws IOException {
+    PpoPolicy from = PpoPolicy.load(Path.of(c.init()));
+    if (from.config().hidden() != c.hidden() || from.config().layers() != c.layers()) {
+      throw new IllegalArgumentException("ppo config: init " + c.init() + " has " + from.config().layers() + " hidden layers of "
+          + from.config().hidden() + ", this run " + c.layers() + " of " + c.hidden());
+    }
+    float[] w = from.weights();
+    if (w.length != nets.parameters) throw new IllegalStateException("init " + c.init() + ": " + w.length + " weights, expected " + nets.parameters);
+    // exploration starts afresh: a teacher that has converged to a near-deterministic policy cannot explore new physics
+    java.util.Arrays.fill(w, nets.logStdOffset, nets.logStdOffset + nets.actions, (float) c.initialLogStd());
+    return w;
   }
 
   /**
@@ -151,7 +189,7 @@ final class PpoRun {
       streams = new long[k];
       for (int i = 0; i < k; i++) streams[i] = in.readLong();
     }
-    int expected = new PpoNetworks(config.hidden(), config.layers()).parameters;
+    int expected = PpoNetworks.state(config.hidden(), config.layers()).parameters;
     if (params.length != expected) throw new IOException(best + ": " + params.length + " parameters, the config's networks have " + expected);
     if (m.length != expected || v.length != expected) throw new IOException(best + ": Adam's moments do not match the " + expected + " parameters");
     for (float p : params) if (!Float.isFinite(p)) throw new IOException(best + ": a parameter is " + p);

@@ -22,7 +22,8 @@ import java.util.Set;
  *   "goal": {"x": [200, 300], "y": [200, 300], "angle": [-3.14, 3.14]},
  *   "friction": [0, 0.3], "mass": [0.5, 2], "inertia": [0.7, 1.4],
  *   "colours": {"background": ..., "goal": ..., "block": ..., "block_edge": ..., "wall": ...},
- *   "camera": {"dx": [-4, 4], "dy": [-4, 4], "rotation": [-0.05, 0.05], "zoom": [0.95, 1.05]} }
+ *   "camera": {"dx": [-4, 4], "dy": [-4, 4], "rotation": [-0.05, 0.05], "zoom": [0.95, 1.05]},
+ *   "physics": {"damping": [0, 0.05], "kp": [80, 120], "kv": [15, 25]} }
  * }</pre>
  * Unknown fields and bad values raise {@link dev.wam4j.sim.scene.SceneFileException} naming the
  * file and the field.
@@ -47,18 +48,22 @@ import java.util.Set;
  * @param cameraDy camera shift y, world units
  * @param cameraRotation camera rotation, radians
  * @param cameraZoom camera zoom factor
+ * @param damping space damping (0, the reference, is quasi-static pushing; a little damping leaves the block
+ *     sliding after a push: a slippery block)
+ * @param kp proportional gain of the robot's PD controller
+ * @param kv derivative gain of the robot's PD controller
  */
 public record CousinConfig(
     List<ShapeFamily> shapes, Range scale, Range goalX, Range goalY, Range goalAngle, Range friction, Range mass,
     Range inertia, ColourRange background, ColourRange goal, ColourRange block, ColourRange blockEdge, ColourRange wall,
-    Range cameraDx, Range cameraDy, Range cameraRotation, Range cameraZoom) {
+    Range cameraDx, Range cameraDy, Range cameraRotation, Range cameraZoom, Range damping, Range kp, Range kv) {
 
   public CousinConfig {
     if (shapes == null || shapes.isEmpty()) throw new IllegalArgumentException("shapes: need at least one shape family");
     if (Set.copyOf(shapes).size() != shapes.size()) throw new IllegalArgumentException("shapes: duplicate shape family in " + shapes);
     shapes = List.copyOf(shapes);
     for (Object o : new Object[] {scale, goalX, goalY, goalAngle, friction, mass, inertia, background, goal, block, blockEdge, wall,
-        cameraDx, cameraDy, cameraRotation, cameraZoom}) {
+        cameraDx, cameraDy, cameraRotation, cameraZoom, damping, kp, kv}) {
       if (o == null) throw new IllegalArgumentException("cousin config: every range is required");
     }
     if (!(scale.min() > 0)) throw new IllegalArgumentException("scale: must be > 0, got " + scale);
@@ -66,16 +71,24 @@ public record CousinConfig(
     if (!(inertia.min() > 0)) throw new IllegalArgumentException("inertia: must be > 0, got " + inertia);
     if (!(friction.min() >= 0)) throw new IllegalArgumentException("friction: must be >= 0, got " + friction);
     if (!(cameraZoom.min() > 0)) throw new IllegalArgumentException("camera.zoom: must be > 0, got " + cameraZoom);
+    if (!(damping.min() >= 0 && damping.max() <= 1)) throw new IllegalArgumentException("physics.damping: must lie in [0, 1], got " + damping);
+    if (!(kp.min() >= 0)) throw new IllegalArgumentException("physics.kp: must be >= 0, got " + kp);
+    if (!(kv.min() >= 0)) throw new IllegalArgumentException("physics.kv: must be >= 0, got " + kv);
   }
 
-  /** The reference: T only, scale 1, goal (256, 256, pi/4), friction 0, mass 1, PushT colours, no camera offset. */
+  /**
+   * The reference: T only, scale 1, goal (256, 256, pi/4), friction 0, mass 1, PushT colours, no camera offset,
+   * PushT's physics (damping 0, kp 100, kv 20).
+   */
   public static CousinConfig reference() {
     Appearance a = Appearance.reference();
+    dev.wam4j.sim.scene.Physics ref = dev.wam4j.sim.scene.Physics.pushT();
     return new CousinConfig(List.of(ShapeFamily.T), Range.fixed(1), Range.fixed(256), Range.fixed(256),
         Range.fixed(Math.PI / 4), Range.fixed(0), Range.fixed(1), Range.fixed(1),
         ColourRange.fixed(a.background()), ColourRange.fixed(a.goal()), ColourRange.fixed(a.block()),
         ColourRange.fixed(a.blockEdge()), ColourRange.fixed(a.wall()),
-        Range.fixed(0), Range.fixed(0), Range.fixed(0), Range.fixed(1));
+        Range.fixed(0), Range.fixed(0), Range.fixed(0), Range.fixed(1),
+        Range.fixed(ref.damping()), Range.fixed(ref.kp()), Range.fixed(ref.kv()));
   }
 
   /** A config shipped with wam4j: {@code wide} randomises every dimension moderately. */
@@ -97,7 +110,7 @@ public record CousinConfig(
   /** Parses config JSON; {@code sourceName} names it in error messages. */
   public static CousinConfig parse(String json, String sourceName) {
     CousinConfig r = reference();
-    JsonFields root = JsonFields.parse(json, sourceName).object(Set.of("shapes", "scale", "goal", "friction", "mass", "inertia", "colours", "camera"));
+    JsonFields root = JsonFields.parse(json, sourceName).object(Set.of("shapes", "scale", "goal", "friction", "mass", "inertia", "colours", "camera", "physics"));
     List<ShapeFamily> shapes = r.shapes();
     if (root.has("shapes")) {
       shapes = new ArrayList<>();
@@ -134,10 +147,19 @@ public record CousinConfig(
       rot = range(c, "rotation", rot);
       zoom = range(c, "zoom", zoom);
     }
+    Range damping = r.damping(), kp = r.kp(), kv = r.kv();
+    if (root.has("physics")) {
+      JsonFields c = root.get("physics").object(Set.of("damping", "kp", "kv"));
+      damping = range(c, "damping", damping);
+      kp = range(c, "kp", kp);
+      kv = range(c, "kv", kv);
+    }
     List<ShapeFamily> fs = shapes;
     Range fscale = scale, fgx = gx, fgy = gy, fga = ga, ffr = friction, fm = mass, fin = inertia, fdx = dx, fdy = dy, frot = rot, fzoom = zoom;
+    Range fdamp = damping, fkp = kp, fkv = kv;
     ColourRange fbg = bg, fgoal = goal, fblock = block, fedge = edge, fwall = wall;
-    return root.build(() -> new CousinConfig(fs, fscale, fgx, fgy, fga, ffr, fm, fin, fbg, fgoal, fblock, fedge, fwall, fdx, fdy, frot, fzoom));
+    return root.build(() -> new CousinConfig(fs, fscale, fgx, fgy, fga, ffr, fm, fin, fbg, fgoal, fblock, fedge, fwall, fdx, fdy, frot, fzoom,
+        fdamp, fkp, fkv));
   }
 
   private static Range range(JsonFields parent, String name, Range fallback) {

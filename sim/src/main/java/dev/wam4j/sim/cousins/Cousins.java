@@ -5,6 +5,7 @@ import dev.wam4j.sim.cousins.CousinConfig.ColourRange;
 import dev.wam4j.sim.cousins.CousinConfig.Range;
 import dev.wam4j.sim.scene.ConvexPart;
 import dev.wam4j.sim.scene.Goal;
+import dev.wam4j.sim.scene.Physics;
 import dev.wam4j.sim.scene.Pose;
 import dev.wam4j.sim.scene.Scene;
 import dev.wam4j.sim.scene.SceneObject;
@@ -20,7 +21,7 @@ public final class Cousins {
 
   /**
    * A cousin of PushT drawn from {@code config} with {@code seed}. Walls, agent start, block start
-   * pose (256, 300, 0) and physics are the reference ones. A T keeps the reference's inertia
+   * pose (256, 300, 0), time step and episode length are the reference ones. A T keeps the reference's inertia
    * quirks (moment 3000, centre of gravity (0, 45)) scaled by mass and size; the other shapes have
    * uniform density.
    */
@@ -36,6 +37,8 @@ public final class Cousins {
     Rgb edge = draw(rng, config.blockEdge()), wall = draw(rng, config.wall());
     Appearance.Camera camera = new Appearance.Camera(draw(rng, config.cameraDx()), draw(rng, config.cameraDy()),
         draw(rng, config.cameraRotation()), draw(rng, config.cameraZoom()));
+    // drawn last, so that a config without physics ranges yields the cousins it always did
+    double damping = draw(rng, config.damping()), kp = draw(rng, config.kp()), kv = draw(rng, config.kv());
 
     Scene ref = Scene.pushT();
     SceneObject refBlock = ref.goalObject();
@@ -48,7 +51,8 @@ public final class Cousins {
         shaped.moment() * inertia, shaped.cogX(), shaped.cogY(), shaped.friction(), shaped.elasticity(), shaped.start());
     String name = family == ShapeFamily.T ? ref.name() : ref.name() + "_" + family.id().toLowerCase(java.util.Locale.ROOT);
     Scene scene = new Scene(name, ref.width(), ref.height(), ref.walls(), ref.agentStart(), List.of(object),
-        new Goal(0, goal, ref.goal().successCoverage()), ref.physics());
+        new Goal(0, goal, ref.goal().successCoverage()),
+        new Physics(ref.physics().dtSeconds(), ref.physics().substeps(), damping, kp, kv, ref.physics().maxSteps()));
     return new Cousin(scene, new Appearance(bg, goalColour, block, edge, wall, camera));
   }
 

@@ -61,6 +61,24 @@ class CousinsTest {
   }
 
   @Test
+  void physicsRangesAreDrawnAfterEverythingElseSoOlderConfigsKeepTheirCousins() {
+    CousinConfig wide = CousinConfig.parse(WIDE, "wide.json");
+    CousinConfig slippery = CousinConfig.parse(WIDE.strip().replaceFirst("}$", ", \"physics\": {\"damping\": [0.02, 0.05], \"kp\": [80, 120], \"kv\": 25}}"),
+        "slippery.json");
+    for (long seed = 0; seed < 50; seed++) {
+      Cousin plain = Cousins.sample(wide, seed), shifted = Cousins.sample(slippery, seed);
+      assertThat(plain.scene().physics()).isEqualTo(Scene.pushT().physics());
+      assertThat(shifted.appearance()).isEqualTo(plain.appearance());
+      assertThat(shifted.scene().goal()).isEqualTo(plain.scene().goal());
+      assertThat(shifted.scene().goalObject()).isEqualTo(plain.scene().goalObject());
+      assertThat(shifted.scene().physics().damping()).isBetween(0.02, 0.05);
+      assertThat(shifted.scene().physics().kp()).isBetween(80.0, 120.0);
+      assertThat(shifted.scene().physics().kv()).isEqualTo(25.0);
+      assertThat(shifted.scene().physics().maxSteps()).isEqualTo(300);
+    }
+  }
+
+  @Test
   void scaledTeeKeepsTheReferenceInertiaQuirkScaled() {
     CousinConfig cfg = CousinConfig.parse("{\"scale\": 2, \"mass\": 3}", "big.json");
     var tee = Cousins.sample(cfg, 0).scene().goalObject();
@@ -79,6 +97,8 @@ class CousinsTest {
       {"colours": {"wall": [1, 2, 300]}}           | colours.wall: colour (1, 2, 300) has a channel outside 0..255
       {"camera": {"zoom": "big"}}                  | camera.zoom: expected a number, got a string
       {"shapes": ["T", "T"]}                       | : shapes: duplicate shape family
+      {"physics": {"damping": [0, 2]}}             | : physics.damping: must lie in [0, 1]
+      {"physics": {"kd": 3}}                       | physics.kd: unknown field
       """)
   void badConfigNamesTheFileAndTheField(String json, String expected) {
     String prefix = expected.startsWith(":") ? "cfg.json" + expected : "cfg.json: " + expected;

@@ -1,26 +1,26 @@
-package dev.wam4j.rl.ppo;
+package dev.wam4j.model.mlp;
 
 /**
  * SplitMix64: a random stream whose whole state is one {@code long}, so a checkpoint can store it and a
  * resumed run draw exactly what an uninterrupted one would. One stream per environment keeps a run's
  * draws independent of how environments are spread over threads.
  */
-final class SplitMix {
+public final class SplitMix {
   private long state;
 
-  SplitMix(long seed) {
+  public SplitMix(long seed) {
     this.state = seed;
   }
 
-  long state() {
+  public long state() {
     return state;
   }
 
-  void setState(long s) {
+  public void setState(long s) {
     state = s;
   }
 
-  long nextLong() {
+  public long nextLong() {
     long z = (state += 0x9E3779B97F4A7C15L);
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
@@ -28,18 +28,18 @@ final class SplitMix {
   }
 
   /** Uniform in [0, 1). */
-  double nextDouble() {
+  public double nextDouble() {
     return (nextLong() >>> 11) * 0x1.0p-53;
   }
 
   /** Standard normal (Box-Muller; two uniforms per draw, no cached spare). */
-  double nextGaussian() {
+  public double nextGaussian() {
     double u1 = nextDouble(), u2 = nextDouble();
     return Math.sqrt(-2 * Math.log1p(-u1)) * Math.cos(2 * Math.PI * u2);
   }
 
   /** A seed for stream {@code index} of a run seeded {@code seed}. */
-  static long mix(long seed, long index) {
+  public static long mix(long seed, long index) {
     return new SplitMix(seed * 0x9E3779B97F4A7C15L + index).nextLong();
   }
 }

@@ -1,4 +1,4 @@
-package dev.wam4j.rl.ppo;
+package dev.wam4j.model.mlp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package dev.wam4j.rl.ppo;
+package dev.wam4j.model.mlp;
 
 import java.util.Arrays;
 
@@ -10,14 +10,14 @@ import java.util.Arrays;
  *
  * <p>Holds only its shape; activations and gradients live in a {@link Workspace} per thread.
  */
-final class Mlp {
+public final class Mlp {
   private final int[] sizes;
   private final int[] weightOffset;
   private final int[] biasOffset;
   private final int parameters;
 
   /** @param sizes input width, hidden widths, output width */
-  Mlp(int... sizes) {
+  public Mlp(int... sizes) {
     if (sizes.length < 2) throw new IllegalArgumentException("an MLP needs at least an input and an output size");
     for (int s : sizes) if (s < 1) throw new IllegalArgumentException("layer sizes must be >= 1, got " + Arrays.toString(sizes));
     this.sizes = sizes.clone();
@@ -33,15 +33,15 @@ final class Mlp {
     parameters = p;
   }
 
-  int parameters() {
+  public int parameters() {
     return parameters;
   }
 
-  int inputs() {
+  public int inputs() {
     return sizes[0];
   }
 
-  int outputs() {
+  public int outputs() {
     return sizes[sizes.length - 1];
   }
 
@@ -50,7 +50,7 @@ final class Mlp {
    * {@code outputGain} for the last (CleanRL's orthogonal init uses the same gains: 0.01 for a policy's mean,
    * 1 for a value).
    */
-  void initialise(float[] params, int offset, SplitMix rng, double outputGain) {
+  public void initialise(float[] params, int offset, SplitMix rng, double outputGain) {
     for (int l = 0; l < sizes.length - 1; l++) {
       double gain = l == sizes.length - 2 ? outputGain : Math.sqrt(2);
       double std = gain / Math.sqrt(sizes[l]);
@@ -61,12 +61,12 @@ final class Mlp {
   }
 
   /** Per-thread buffers for a batch of up to {@code maxBatch} rows. */
-  Workspace workspace(int maxBatch) {
+  public Workspace workspace(int maxBatch) {
     return new Workspace(this, maxBatch);
   }
 
   /** Activations ({@code [layer][batch][width]}) and backward deltas of one thread. */
-  static final class Workspace {
+  public static final class Workspace {
     final float[][] activations;
     final float[][] deltas;
     final int maxBatch;
@@ -77,28 +77,28 @@ final class Mlp {
       deltas = new float[net.sizes.length][];
       for (int l = 0; l < net.sizes.length; l++) {
         activations[l] = new float[maxBatch * net.sizes[l]];
-        deltas[l] = new float[maxBatch * net.sizes[l]];
+        deltas[l] = new float[l == 0 ? 0 : maxBatch * net.sizes[l]]; // nothing back-propagates into the input
       }
     }
 
     /** The batch's input rows, to fill before {@link Mlp#forward}. */
-    float[] input() {
+    public float[] input() {
       return activations[0];
     }
 
     /** The last forward's output rows. */
-    float[] output() {
+    public float[] output() {
       return activations[activations.length - 1];
     }
 
     /** The loss gradient with respect to the output rows, to fill before {@link Mlp#backward}. */
-    float[] outputGradient() {
+    public float[] outputGradient() {
       return deltas[deltas.length - 1];
     }
   }
 
   /** Runs the {@code batch} input rows of {@code ws} through the network (parameters at {@code params[offset..]}). */
-  void forward(float[] params, int offset, Workspace ws, int batch) {
+  public void forward(float[] params, int offset, Workspace ws, int batch) {
     if (batch > ws.maxBatch) throw new IllegalArgumentException("batch " + batch + " exceeds the workspace's " + ws.maxBatch);
     for (int l = 0; l < sizes.length - 1; l++) {
       int in = sizes[l], out = sizes[l + 1];
@@ -119,7 +119,7 @@ final class Mlp {
   }
 
   /** Floats {@link #transpose} writes: every weight matrix, transposed. */
-  int transposedSize() {
+  public int transposedSize() {
     int k = 0;
     for (int l = 0; l < sizes.length - 1; l++) k += sizes[l] * sizes[l + 1];
     return k;
@@ -129,7 +129,7 @@ final class Mlp {
    * Writes each weight matrix transposed ({@code [out][in]}) into {@code into}: backward's input gradient
    * then runs along contiguous rows too. Refresh after every change of the parameters.
    */
-  void transpose(float[] params, int offset, float[] into) {
+  public void transpose(float[] params, int offset, float[] into) {
     int t = 0;
     for (int l = 0; l < sizes.length - 1; l++) {
       int in = sizes[l], out = sizes[l + 1], w = offset + weightOffset[l];
@@ -143,7 +143,7 @@ final class Mlp {
    * parameter gradients to {@code grad[offset..]} (same layout as the parameters); {@code transposed} is
    * what {@link #transpose} wrote for the same parameters.
    */
-  void backward(float[] transposed, Workspace ws, int batch, float[] grad, int offset) {
+  public void backward(float[] transposed, Workspace ws, int batch, float[] grad, int offset) {
     int t = transposedSize();
     for (int l = sizes.length - 2; l >= 0; l--) {
       int in = sizes[l], out = sizes[l + 1];
