@@ -26,10 +26,33 @@ import picocli.CommandLine.Spec;
 /** {@code wam4j rl}: policy improvement in the simulator. */
 @Command(name = "rl", mixinStandardHelpOptions = true,
     description = "Improve a policy in the simulator: 'train' runs PPO on the simulator's privileged state (a state-based teacher); "
+        + "'steer' runs PPO on the world action model itself, steering its frozen flow head from what it sees; "
         + "'dagger' rolls the student out, labels every state it visits with the scripted expert's action chunk, aggregates and retrains, "
         + "round after round.",
-    subcommands = {RlCommand.TrainCommand.class, RlCommand.EvalCommand.class, RlCommand.BenchCommand.class, RlCommand.DaggerCommand.class})
+    subcommands = {RlCommand.TrainCommand.class, RlCommand.EvalCommand.class, RlCommand.BenchCommand.class, RlCommand.DaggerCommand.class,
+        RlSteerCommand.TrainCommand.class, RlSteerCommand.ExportCommand.class})
 final class RlCommand {
+  /** A progress bar over a PPO run's updates, and a line when it resumes. */
+  static Ppo.Listener progress(PrintWriter err, String label) {
+    return new Ppo.Listener() {
+      Progress bar;
+
+      @Override
+      public void resumed(long update) {
+        err.printf("resuming after update %d%n", update);
+        err.flush();
+      }
+
+      @Override
+      public void update(Ppo.UpdateStats s, long total) {
+        if (bar == null) bar = new Progress(err, label, total, "updates");
+        bar.update(s.update(), String.format("%.2fM steps, %.0f steps/s, success %.2f, coverage %.2f ", s.envSteps() / 1e6, s.stepsPerSecond(),
+            s.successRate(), s.meanFinalCoverage()));
+        if (s.update() == total) bar.done();
+      }
+    };
+  }
+
   @Command(name = "eval", mixinStandardHelpOptions = true,
       description = "Evaluates a PPO run's newest checkpoint (its mean action) on legacy-reset seeds, in its scene or another.")
   static final class EvalCommand implements Callable<Integer> {
@@ -138,24 +161,7 @@ final class RlCommand {
       PpoConfig c = config == null ? PpoConfig.defaults() : PpoConfig.load(config);
       if (threads != null) c = c.withThreads(threads);
       Path dir = out != null ? out : Path.of("runs", config == null ? "ppo" : config.getFileName().toString().replaceFirst("\\.json$", ""));
-      PrintWriter err = spec.commandLine().getErr();
-      Ppo.Result r = Ppo.train(c, dir, new Ppo.Listener() {
-        Progress bar;
-
-        @Override
-        public void resumed(long update) {
-          err.printf("resuming after update %d%n", update);
-          err.flush();
-        }
-
-        @Override
-        public void update(Ppo.UpdateStats s, long total) {
-          if (bar == null) bar = new Progress(err, "ppo", total, "updates");
-          bar.update(s.update(), String.format("%.1fM steps, %.0f steps/s, success %.2f, coverage %.2f ", s.envSteps() / 1e6, s.stepsPerSecond(),
-              s.successRate(), s.meanFinalCoverage()));
-          if (s.update() == total) bar.done();
-        }
-      });
+      Ppo.Result r = Ppo.train(c, dir, progress(spec.commandLine().getErr(), "ppo"));
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("run", r.dir().toString());
       result.put("updates", r.updates());

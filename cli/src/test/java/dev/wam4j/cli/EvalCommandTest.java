@@ -89,6 +89,24 @@ class EvalCommandTest {
   }
 
   @Test
+  void aSceneFileIsWhereTheModelIsEvaluatedAndItIsEchoed() throws Exception {
+    String model = Paths.root().resolve("models/pusht-wam").toString();
+    String slippery = Paths.root().resolve("configs/scenes/pusht-slippery-0.035.json").toString();
+    CliRun run = new CliRun();
+    assertThat(run.run("eval", "--checkpoint", model, "--scene", slippery, "--seeds", "200000..200000", "--max-steps", "12", "--threads", "1",
+        "--no-dream", "--imagine", "1", "--json")).isZero();
+    JsonNode r = new ObjectMapper().readTree(run.out.toString());
+    assertThat(r.get("scene").asText()).isEqualTo(slippery);
+    assertThat(r.get("scene_physics").get("damping").asDouble()).isEqualTo(0.035);
+    CliRun bad = new CliRun();
+    assertThat(bad.run("eval", "--checkpoint", model, "--scene", "no-such-scene", "--seeds", "200000..200000")).isEqualTo(2);
+    assertThat(bad.err.toString()).contains("no-such-scene");
+    CliRun open = new CliRun();
+    assertThat(open.run("eval", "--checkpoint", model, "--scene", slippery, "--true-pose", "--seeds", "200000..200000")).isEqualTo(2);
+    assertThat(open.err.toString()).contains("--scene is for closed-loop evaluation: drop --true-pose");
+  }
+
+  @Test
   void theExpertUnderPerceptionNoiseReportsItsSettingsAndRefusesBadOnes() {
     assertThat(cli.run("sim", "expert", "--embodiment", "robot", "--seeds", "200000..200001", "--pose-noise", "0,0")).isEqualTo(0);
     assertThat(cli.out.toString()).contains("noise 0.0 px, 0.0 deg; 8 executed per plan").contains("success 100.0% (2/2)");

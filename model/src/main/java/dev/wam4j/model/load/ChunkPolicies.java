@@ -3,6 +3,7 @@ package dev.wam4j.model.load;
 import dev.wam4j.model.imagine.ImaginationPolicy;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.PlanSettings;
+import dev.wam4j.model.steer.SteeredPolicy;
 import dev.wam4j.model.wam.WamPolicy;
 import dev.wam4j.sim.render.SceneLook;
 import java.io.IOException;
@@ -12,7 +13,8 @@ import java.nio.file.Path;
  * Opens a trained policy from its checkpoint directory, whatever kind of policy it holds, planning as the
  * checkpoint ships it: a world action model whose config asks for imagination
  * ({@link dev.wam4j.model.wam.WamConfig#imagineCandidates} above 1) comes back as an {@link ImaginationPolicy}
- * around it, so evaluation, demos, monitors and robots all run what was shipped. The caller owns (closes) the
+ * around it, and a steered checkpoint ({@link SteeredPolicy}) the model with its RL actor, so evaluation, demos,
+ * monitors and robots all run what was shipped. The caller owns (closes) the
  * policy it gets.
  */
 public final class ChunkPolicies {
@@ -36,7 +38,8 @@ public final class ChunkPolicies {
    *     imagination without a dream branch
    */
   public static ChunkPolicy load(Path checkpoint, PlanSettings settings) throws IOException {
-    // The world action model is the only policy with a runtime so far; its loader names what is wrong.
+    // a world action model steered by an RL actor, else the world action model itself, whose loader names what is wrong
+    if (SteeredPolicy.isCheckpoint(checkpoint)) return SteeredPolicy.load(checkpoint, settings);
     WamPolicy policy = WamPolicy.load(checkpoint, settings);
     int candidates = policy.config().imagineCandidates();
     // Dreams are scored against the scene the policy was trained to see: PushT as the reference renders it, which is

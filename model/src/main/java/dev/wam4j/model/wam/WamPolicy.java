@@ -295,6 +295,72 @@ public final class WamPolicy implements ChunkPolicy {
   }
 
   /**
+   * Perceives an observation once for a caller that picks the flow's initial noise itself (noise-space
+   * steering, DSRL) or corrects the chunk (a residual): the pose head's block estimate and the action head's
+   * input. Then {@link #chunk} samples from it.
+   *
+   * @param images the history's frames, as {@link #plan}
+   * @param agentPositions the history's agent positions, workspace pixels, oldest first
+   * @throws IllegalStateException when the checkpoint has no pose head
+   */
+  public Perception perceive(byte[] images, float[] agentPositions) {
+    if (!config.hasPoseHead()) throw new IllegalStateException("perceive: the checkpoint has no pose head (poseWeight 0)");
+    requireObservation("perceive", images, agentPositions);
+    float[] pose, condition;
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDManager m = model.getNDManager();
+      Observation o = observe(m, new ParameterStore(m, false), images, agentPositions);
+      pose = o.pose().toFloatArray();
+      condition = o.condition().toFloatArray();
+    }
+    double half = config.workspaceSize() / 2;
+    return new Perception((pose[0] + 1) * half, (pose[1] + 1) * half, Math.atan2(pose[3], pose[2]), condition, agentPositions.clone());
+  }
+
+  /**
+   * One chunk sampled from a {@link #perceive perception}, from a given draw of the flow's initial noise in
+   * standard-normal units (scaled by {@link WamConfig#sampleNoise()} as {@link #plan} scales its own), or from
+   * this policy's generator when {@code noise} is null.
+   *
+   * @return {@code [horizon][2]} targets, workspace pixels
+   * @throws IllegalStateException when the model produced a non-finite action
+   */
+  public float[] chunk(Perception p, float[] noise) {
+    int a = net.actionValues();
+    if (noise != null && noise.length != a) throw new IllegalArgumentException("chunk: expected " + a + " noise values, got " + noise.length);
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDManager m = model.getNDManager();
+      ParameterStore ps = new ParameterStore(m, false);
+      NDArray condition = m.create(p.condition(), new Shape(1, p.condition().length));
+      if (noise == null) return sampleChunks(m, ps, condition, p.agentPositions(), 1, "chunk");
+      float[] scaled = new float[a];
+      for (int i = 0; i < a; i++) scaled[i] = (float) (config.sampleNoise() * noise[i]);
+      float[] actions = sample(m, ps, scaled, 1, condition);
+      for (float v : actions) if (!Float.isFinite(v)) throw new IllegalStateException("chunk: the model produced a non-finite action " + v);
+      ActionFrame.actions(config, actions, p.agentPositions());
+      return actions;
+    }
+  }
+
+  /** Values per chunk, and so of the flow's initial noise: {@code actionHorizon x 2}. */
+  public int actionValues() {
+    return net.actionValues();
+  }
+
+  /**
+   * What the policy perceived of one observation.
+   *
+   * @param blockX the pose head's block x, workspace pixels
+   * @param blockY block y, workspace pixels
+   * @param blockAngle block angle, radians in (-pi, pi]
+   * @param condition the action head's input
+   * @param agentPositions the history's agent positions, workspace pixels
+   */
+  public record Perception(double blockX, double blockY, double blockAngle, float[] condition, float[] agentPositions) {}
+
+  /**
    * The pose head's estimate of the block's pose from an observation: the perception a pose-reading head
    * ({@link WamConfig#actionFromPose}) acts on, for measuring it against the simulator's pose.
    *

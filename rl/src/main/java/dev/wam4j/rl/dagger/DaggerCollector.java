@@ -5,14 +5,11 @@ import dev.wam4j.data.lerobot.write.LeRobotWriter;
 import dev.wam4j.data.lerobot.write.WriteFeature;
 import dev.wam4j.data.loader.TrainingLoader;
 import dev.wam4j.eval.ClosedLoopEvaluation;
+import dev.wam4j.eval.ObservationHistory;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.Plan;
 import dev.wam4j.sim.Embodiment;
 import dev.wam4j.sim.pusht.PushTEnv;
-import dev.wam4j.sim.render.Camera;
-import dev.wam4j.sim.render.Sampling;
-import dev.wam4j.sim.render.SceneLook;
-import dev.wam4j.sim.render.SceneRenderer;
 import dev.wam4j.sim.scene.Scene;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -83,10 +80,8 @@ public final class DaggerCollector {
     // when the teacher drives, an expert with its memory (contact hysteresis) acts, as in a demonstration; labels come from a fresh one
     dev.wam4j.sim.expert.PushExpert driver = dev.wam4j.sim.expert.PushExpert.of(env);
     double[] driven = new double[2];
-    SceneRenderer renderer = new SceneRenderer(SceneLook.of(scene), Camera.identity(), IMAGE_SIZE, IMAGE_SIZE, Sampling.REFERENCE);
     int h = config.horizon(), history = student == null ? 1 : student.historyFrames();
     int execute = student == null ? Math.max(1, h / 2) : student.executeSteps();
-    int frameBytes = IMAGE_SIZE * IMAGE_SIZE * 3;
     String[] names = new String[2 * h];
     for (int j = 0; j < h; j++) {
       names[2 * j] = "x" + j;
@@ -99,8 +94,9 @@ public final class DaggerCollector {
         new WriteFeature.Scalar("next.reward", WriteFeature.ScalarType.FLOAT32), new WriteFeature.Scalar("next.done", WriteFeature.ScalarType.BOOL),
         new WriteFeature.Scalar("next.success", WriteFeature.ScalarType.BOOL));
     double threshold = scene.goal().successCoverage();
-    byte[] images = new byte[history * frameBytes];
-    float[] positions = new float[history * 2], label = new float[2 * h], state = new float[2], action = new float[2], pose = new float[3];
+    ObservationHistory seen = new ObservationHistory(scene, IMAGE_SIZE, history);
+    byte[] images = seen.images();
+    float[] positions = seen.positions(), label = new float[2 * h], state = new float[2], action = new float[2], pose = new float[3];
     SplittableRandom mixing = new SplittableRandom(config.seed());
     long frames = 0, teacherPlans = 0, studentPlans = 0;
     int successes = 0;
@@ -111,7 +107,7 @@ public final class DaggerCollector {
         env.reset(seed);
         driver.reset();
         if (student != null) student.reset(ClosedLoopEvaluation.episodePolicySeed(config.seed(), seed));
-        observe(renderer, env, images, positions, history, frameBytes, true);
+        seen.start(env);
         w.beginEpisode("Push the T-shaped block onto the T-shaped target.");
         double maxReward = 0;
         int steps = 0;
@@ -136,7 +132,7 @@ public final class DaggerCollector {
             pose[0] = (float) env.blockX();
             pose[1] = (float) env.blockY();
             pose[2] = (float) env.blockAngle();
-            w.setImage("observation.image", images, (history - 1) * frameBytes).setVector("observation.state", state)
+            w.setImage("observation.image", images, seen.newestImage()).setVector("observation.state", state)
                 .setVector("action", action).setVector(TrainingLoader.TEACHER_CHUNK, label).setVector(TrainingLoader.TEACHER_BLOCK_POSE, pose);
             env.step(ax, ay);
             steps++;
@@ -146,7 +142,7 @@ public final class DaggerCollector {
                 .setBool("next.success", env.coverage() > threshold);
             w.endFrame();
             frames++;
-            observe(renderer, env, images, positions, history, frameBytes, false);
+            seen.step(env);
           }
         }
         w.endEpisode();
@@ -160,23 +156,4 @@ public final class DaggerCollector {
     }
   }
 
-  /** Shifts the history one frame and renders the current observation last (at the start, into every slot). */
-  private static void observe(SceneRenderer renderer, PushTEnv env, byte[] images, float[] positions, int history, int frameBytes,
-      boolean fill) {
-    int last = (history - 1) * frameBytes;
-    if (!fill && history > 1) {
-      System.arraycopy(images, frameBytes, images, 0, last);
-      System.arraycopy(positions, 2, positions, 0, (history - 1) * 2);
-    }
-    renderer.render(env.agentX(), env.agentY(), 0, env.blockX(), env.blockY(), env.blockAngle(), images, last);
-    positions[2 * (history - 1)] = (float) env.agentX();
-    positions[2 * (history - 1) + 1] = (float) env.agentY();
-    if (fill) {
-      for (int k = 0; k < history - 1; k++) {
-        System.arraycopy(images, last, images, k * frameBytes, frameBytes);
-        positions[2 * k] = positions[2 * (history - 1)];
-        positions[2 * k + 1] = positions[2 * (history - 1) + 1];
-      }
-    }
-  }
 }

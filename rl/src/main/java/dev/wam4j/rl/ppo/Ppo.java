@@ -242,8 +242,8 @@ public final class Ppo {
    *     checkpoint period.
    */
   public static Result train(PpoConfig config, Path dir, Listener listener) throws IOException {
-    Scene scene = PpoRun.scene(config); // a wrong scene or cousin config fails before the folder records the config
-    CousinConfig cousins = PpoRun.cousins(config);
+    Scene scene = PpoRun.scene(config.scene()); // a wrong scene or cousin config fails before the folder records the config
+    CousinConfig cousins = PpoRun.cousins(config.scene(), config.cousins());
     int maxSteps = scene.physics().maxSteps();
     if ((long) config.checkpointEveryUpdates() * config.rolloutSteps() < maxSteps) {
       throw new IllegalArgumentException("ppo config: checkpointEveryUpdates x rolloutSteps = " + (long) config.checkpointEveryUpdates()
@@ -252,7 +252,7 @@ public final class Ppo {
     }
     PpoRun run = PpoRun.open(config, dir);
     PpoNetworks nets = PpoNetworks.state(config.hidden(), config.layers());
-    PpoRun.Checkpoint from = run.latest();
+    PpoRun.Checkpoint from = run.latest(nets.parameters);
     float[] params;
     Adam adam;
     long done;

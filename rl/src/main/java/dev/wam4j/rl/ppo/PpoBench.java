@@ -53,7 +53,7 @@ public final class PpoBench {
   }
 
   private static List<Row> run(PpoConfig config, int[] threads, int updates, Path scratch) throws IOException {
-    Scene scene = PpoRun.scene(config);
+    Scene scene = PpoRun.scene(config.scene());
     List<Row> rows = new ArrayList<>();
     for (int t : threads) {
       double raw = rawStepsPerSecond(scene, config.envs(), t, config.rolloutSteps(), config.seed());

@@ -57,7 +57,7 @@ public record PpoConfig(String scene, String cousins, String init, int envs, int
     double gaeLambda, double clip, boolean clipValueLoss, double entropyCoef, double valueCoef, double maxGradNorm, double learningRate,
     boolean annealLearningRate,
     int hidden, int layers, double initialLogStd, double actionScalePixels, Reward reward, int checkpointEveryUpdates, long firstResetSeed,
-    long seed) {
+    long seed) implements PpoRun.RunConfig {
 
   /**
    * The reward: {@code coverage * (coverage' - coverage) + phi(s') - phi(s) + success * [success]}, with
@@ -115,6 +115,26 @@ public record PpoConfig(String scene, String cousins, String init, int envs, int
         new Reward(10, 10, 1, 1, 0.5), 20, 10_000_000, 1);
   }
 
+  @Override
+  public String fileName() {
+    return PpoRun.CONFIG;
+  }
+
+  /** Weights in one of its checkpoints. */
+  int parameters() {
+    return PpoNetworks.state(hidden, layers).parameters;
+  }
+
+  @Override
+  public String title() {
+    return "PPO on " + (cousins.isEmpty() ? scene : "cousins " + cousins);
+  }
+
+  @Override
+  public PpoConfig resumable() {
+    return withThreads(1).withTotalSteps(1L << 40);
+  }
+
   /** What the learner optimises. */
   PpoLearner.Objective objective() {
     return new PpoLearner.Objective(gamma, gaeLambda, epochs, minibatches, clip, clipValueLoss, entropyCoef, valueCoef, maxGradNorm, seed);
@@ -152,15 +172,7 @@ public record PpoConfig(String scene, String cousins, String init, int envs, int
    * @throws IllegalArgumentException naming the file and the field that is unknown or malformed
    */
   public static PpoConfig load(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) throw new IllegalArgumentException("ppo config file " + file + " does not exist");
-    JsonNode tree;
-    try {
-      tree = JSON.readTree(file.toFile());
-    } catch (JacksonException e) {
-      throw new IllegalArgumentException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
-    }
-    if (tree == null || !tree.isObject()) throw new IllegalArgumentException(file + ": a ppo config must be a JSON object");
-    PpoConfig c = parse((ObjectNode) tree, file.toString());
+    PpoConfig c = parse(readObject(file, "ppo config"), file.toString());
     // files are named relative to the config
     Path base = file.toAbsolutePath().getParent();
     String scene = c.scene().endsWith(".json") ? base.resolve(c.scene()).normalize().toString() : c.scene();
@@ -169,12 +181,34 @@ public record PpoConfig(String scene, String cousins, String init, int envs, int
     return c.withFiles(scene, cousins, init);
   }
 
+  /** A config file's JSON object; errors name the file. */
+  static ObjectNode readObject(Path file, String what) throws IOException {
+    if (!Files.isRegularFile(file)) throw new IllegalArgumentException(what + " file " + file + " does not exist");
+    JsonNode tree;
+    try {
+      tree = JSON.readTree(file.toFile());
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException(file + ": not valid JSON: " + e.getOriginalMessage(), e);
+    }
+    if (tree == null || !tree.isObject()) throw new IllegalArgumentException(file + ": a " + what + " must be a JSON object");
+    return (ObjectNode) tree;
+  }
+
   /** Parses a config object over the defaults; {@code source} names it in errors. */
   static PpoConfig parse(ObjectNode tree, String source) {
-    ObjectNode merged = JSON.valueToTree(defaults());
+    return parse(tree, defaults(), PpoConfig.class, source);
+  }
+
+  /**
+   * Parses a config object over {@code defaults} (object fields merged field by field); {@code source} names it in errors.
+   *
+   * @throws IllegalArgumentException naming the source and the field that is unknown or malformed
+   */
+  static <T> T parse(ObjectNode tree, T defaults, Class<T> type, String source) {
+    ObjectNode merged = JSON.valueToTree(defaults);
     merge(merged, tree, source, "");
     try {
-      return JSON.treeToValue(merged, PpoConfig.class);
+      return JSON.treeToValue(merged, type);
     } catch (JacksonException e) {
       Throwable cause = e.getCause();
       while (cause != null && !(cause instanceof IllegalArgumentException)) cause = cause.getCause();

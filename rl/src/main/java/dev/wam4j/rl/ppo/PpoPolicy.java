@@ -42,7 +42,7 @@ public final class PpoPolicy implements Policy {
       throw new IllegalArgumentException(run + " is not a PPO run folder (no " + PpoRun.CONFIG + ")");
     }
     PpoConfig c = PpoConfig.JSON.treeToValue(PpoConfig.JSON.readTree(run.resolve(PpoRun.CONFIG).toFile()), PpoConfig.class);
-    PpoRun.Checkpoint cp = PpoRun.read(c, run);
+    PpoRun.Checkpoint cp = PpoRun.read(run, c.parameters());
     if (cp == null) throw new IllegalArgumentException(run + " holds no checkpoint yet");
     return new PpoPolicy(c, cp.params(), cp.update());
   }
@@ -90,7 +90,7 @@ public final class PpoPolicy implements Policy {
 
   /** Evaluates the policy on {@code count} legacy-reset seeds from {@code firstSeed} in {@code scene} (the run's scene if null). */
   public List<ExpertEvaluation.Episode> evaluate(Scene scene, long firstSeed, int count) throws IOException {
-    Scene s = scene != null ? scene : PpoRun.scene(config);
+    Scene s = scene != null ? scene : PpoRun.scene(config.scene());
     return ExpertEvaluation.run(s, dev.wam4j.sim.Embodiment.RobotPusher.reference(), copy(), firstSeed, count);
   }
 }

@@ -27,7 +27,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A PPO run's folder: {@code ppo.json} (the config; a folder never holds two configs), {@code log.csv}
+ * A PPO run's folder: its config ({@code ppo.json} for a state teacher, {@code steer.json} for an actor steering a
+ * world action model; a folder never holds two configs), {@code log.csv}
  * (a row per update, cut back to the checkpoint on resume), {@code curves.png}, and
  * {@code checkpoints/update-NNNNNN/} ({@code state.bin}: parameters, Adam's moments, every environment's
  * stream; {@code checkpoint.json} written last). A checkpoint is built in a temporary folder and renamed
@@ -35,6 +36,18 @@ import java.util.stream.Stream;
  */
 final class PpoRun {
   static final String CONFIG = "ppo.json";
+
+  /** What a run folder needs of its config. */
+  interface RunConfig {
+    /** The config's file name in the folder. */
+    String fileName();
+
+    /** What the curves are of. */
+    String title();
+
+    /** The config with what may change when a run resumes (threads, the budget, to extend it) set to fixed values. */
+    RunConfig resumable();
+  }
   static final String LOG = "log.csv";
   static final String CHECKPOINTS = "checkpoints";
   private static final int MAGIC = 0x50504F31; // "PPO1"
@@ -47,10 +60,10 @@ final class PpoRun {
   record Checkpoint(long update, double seconds, float[] params, Adam adam, long[] streams, Ppo.UpdateStats last) {}
 
   private final Path dir;
-  private final PpoConfig config;
+  private final RunConfig config;
   private final List<Ppo.UpdateStats> history = new ArrayList<>();
 
-  private PpoRun(Path dir, PpoConfig config) {
+  private PpoRun(Path dir, RunConfig config) {
     this.dir = dir;
     this.config = config;
   }
@@ -60,8 +73,8 @@ final class PpoRun {
   }
 
   /** The scene a config names: a built-in scene, or a scene file. */
-  static Scene scene(PpoConfig c) throws IOException {
-    return Scenes.resolve(c.scene()).scene();
+  static Scene scene(String nameOrFile) throws IOException {
+    return Scenes.resolve(nameOrFile).scene();
   }
 
   /**
@@ -70,15 +83,14 @@ final class PpoRun {
    * @throws IllegalArgumentException when the config names both cousins and a scene other than pusht (cousins are drawn
    *     around PushT), or the cousin config does not exist or does not parse
    */
-  static CousinConfig cousins(PpoConfig c) throws IOException {
-    if (c.cousins().isEmpty()) return null;
-    if (!"pusht".equals(c.scene())) {
-      throw new IllegalArgumentException("ppo config: cousins are drawn around pusht; with cousins '" + c.cousins() + "' leave scene at pusht, got "
-          + c.scene());
+  static CousinConfig cousins(String scene, String cousins) throws IOException {
+    if (cousins.isEmpty()) return null;
+    if (!"pusht".equals(scene)) {
+      throw new IllegalArgumentException("config: cousins are drawn around pusht; with cousins '" + cousins + "' leave scene at pusht, got " + scene);
     }
-    if (!c.cousins().endsWith(".json")) return CousinConfig.builtin(c.cousins());
-    Path file = Path.of(c.cousins());
-    if (!Files.isRegularFile(file)) throw new IllegalArgumentException("ppo config: cousin config file " + file + " does not exist");
+    if (!cousins.endsWith(".json")) return CousinConfig.builtin(cousins);
+    Path file = Path.of(cousins);
+    if (!Files.isRegularFile(file)) throw new IllegalArgumentException("config: cousin config file " + file + " does not exist");
     return CousinConfig.load(file);
   }
 
@@ -106,18 +118,18 @@ final class PpoRun {
    *
    * @throws IllegalArgumentException when the folder holds a run of another config
    */
-  static PpoRun open(PpoConfig config, Path dir) throws IOException {
+  static PpoRun open(RunConfig config, Path dir) throws IOException {
     dir = dir.toAbsolutePath().normalize();
     Files.createDirectories(dir.resolve(CHECKPOINTS));
     try (Stream<Path> s = Files.list(dir.resolve(CHECKPOINTS))) { // a killed run's half-written checkpoints
       for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) deleteTree(p);
     }
-    Path echo = dir.resolve(CONFIG);
+    Path echo = dir.resolve(config.fileName());
     if (Files.isRegularFile(echo)) {
-      PpoConfig old = PpoConfig.JSON.treeToValue(PpoConfig.JSON.readTree(echo.toFile()), PpoConfig.class);
-      if (!old.withThreads(1).withTotalSteps(1L << 40).equals(config.withThreads(1).withTotalSteps(1L << 40))) {
-        throw new IllegalArgumentException(dir + " holds a PPO run of another config (see its " + CONFIG + "); use a new folder. "
-            + "Only totalSteps (to extend a run) and threads may change.");
+      RunConfig old = PpoConfig.JSON.treeToValue(PpoConfig.JSON.readTree(echo.toFile()), config.getClass());
+      if (!old.resumable().equals(config.resumable())) {
+        throw new IllegalArgumentException(dir + " holds a run of another config (see its " + config.fileName() + "); use a new folder. "
+            + "Only the budget (to extend a run) and threads may change.");
       }
     }
     AtomicFiles.writeString(echo, PpoConfig.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
@@ -125,8 +137,8 @@ final class PpoRun {
   }
 
   /** The newest complete checkpoint, or null; cuts {@code log.csv} back to it. */
-  Checkpoint latest() throws IOException {
-    Checkpoint cp = read(config, dir);
+  Checkpoint latest(int parameters) throws IOException {
+    Checkpoint cp = read(dir, parameters);
     if (cp == null) {
       AtomicFiles.writeString(dir.resolve(LOG), HEADER + "\n");
       return null;
@@ -149,12 +161,12 @@ final class PpoRun {
    * The newest checkpoint of the run in {@code dir} trained with {@code config} that reads back whole, or null;
    * a damaged one (e.g. a file lost to a power cut after its rename) is skipped for the one before it.
    */
-  static Checkpoint read(PpoConfig config, Path dir) throws IOException {
+  static Checkpoint read(Path dir, int parameters) throws IOException {
     List<Path> complete = checkpoints(dir.resolve(CHECKPOINTS));
     IOException damaged = null;
     for (int i = complete.size() - 1; i >= 0; i--) {
       try {
-        return readCheckpoint(config, complete.get(i));
+        return readCheckpoint(complete.get(i), parameters);
       } catch (IOException | RuntimeException e) {
         if (damaged == null) damaged = new IOException(complete.get(i) + " is damaged: " + e.getMessage(), e);
       }
@@ -171,7 +183,7 @@ final class PpoRun {
     }
   }
 
-  private static Checkpoint readCheckpoint(PpoConfig config, Path best) throws IOException {
+  private static Checkpoint readCheckpoint(Path best, int expected) throws IOException {
     long bestUpdate = Long.parseLong(best.getFileName().toString().substring("update-".length()));
     JsonNode meta = JSON.readTree(best.resolve("checkpoint.json").toFile());
     Ppo.UpdateStats last = JSON.treeToValue(meta.get("last"), Ppo.UpdateStats.class);
@@ -189,7 +201,6 @@ final class PpoRun {
       streams = new long[k];
       for (int i = 0; i < k; i++) streams[i] = in.readLong();
     }
-    int expected = PpoNetworks.state(config.hidden(), config.layers()).parameters;
     if (params.length != expected) throw new IOException(best + ": " + params.length + " parameters, the config's networks have " + expected);
     if (m.length != expected || v.length != expected) throw new IOException(best + ": Adam's moments do not match the " + expected + " parameters");
     for (float p : params) if (!Float.isFinite(p)) throw new IOException(best + ": a parameter is " + p);
@@ -227,7 +238,7 @@ final class PpoRun {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("format", "wam4j-ppo-1");
     meta.put("update", update);
-    meta.put("env_steps", update * config.batchSteps());
+    meta.put("env_steps", last.envSteps());
     meta.put("seconds", last.seconds());
     meta.put("config", config);
     meta.put("last", last);
@@ -248,7 +259,7 @@ final class PpoRun {
     double[] minutes = ended.stream().mapToDouble(s -> s.seconds() / 60).toArray();
     double[] success = ended.stream().mapToDouble(Ppo.UpdateStats::successRate).toArray();
     double[] coverage = ended.stream().mapToDouble(Ppo.UpdateStats::meanFinalCoverage).toArray();
-    LineChart chart = new LineChart("PPO on " + config.scene() + ": episodes ending in each update", "environment steps (millions)",
+    LineChart chart = new LineChart(config.title() + ": episodes ending in each update", "environment steps (millions)",
         "success rate / final coverage", false);
     chart.series("success rate", steps, success);
     chart.series("final coverage", steps, coverage);

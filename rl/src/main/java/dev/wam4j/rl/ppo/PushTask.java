@@ -1,5 +1,6 @@
 package dev.wam4j.rl.ppo;
 
+import dev.wam4j.model.steer.PoseFeatures;
 import dev.wam4j.sim.pusht.PushTEnv;
 import dev.wam4j.sim.scene.Pose;
 
@@ -17,8 +18,7 @@ import dev.wam4j.sim.scene.Pose;
  */
 final class PushTask {
   /** Features per observation. */
-  static final int OBSERVATIONS = 18;
-  private static final double WORKSPACE = 512;
+  static final int OBSERVATIONS = PoseFeatures.COUNT;
 
   private final double goalX;
   private final double goalY;
@@ -60,31 +60,9 @@ final class PushTask {
     return r;
   }
 
-  /** Writes the current observation into {@code out[offset .. offset + OBSERVATIONS)}. */
+  /** Writes the current observation into {@code out[offset .. offset + OBSERVATIONS)}: {@link PoseFeatures} of the simulator's state. */
   void observe(float[] out, int offset) {
-    double ax = state[0], ay = state[1], bx = state[2], by = state[3], angle = state[4];
-    double c = Math.cos(angle), s = Math.sin(angle), rel = wrap(angle - goalAngle);
-    double dx = ax - bx, dy = ay - by;
-    int o = offset;
-    out[o++] = (float) (2 * ax / WORKSPACE - 1);
-    out[o++] = (float) (2 * ay / WORKSPACE - 1);
-    out[o++] = (float) (2 * bx / WORKSPACE - 1);
-    out[o++] = (float) (2 * by / WORKSPACE - 1);
-    out[o++] = (float) c;
-    out[o++] = (float) s;
-    out[o++] = (float) (4 * (bx - goalX) / WORKSPACE);
-    out[o++] = (float) (4 * (by - goalY) / WORKSPACE);
-    out[o++] = (float) Math.cos(rel);
-    out[o++] = (float) Math.sin(rel);
-    // the pusher in the block's own frame: which face it is at
-    out[o++] = (float) (4 * (c * dx + s * dy) / WORKSPACE);
-    out[o++] = (float) (4 * (-s * dx + c * dy) / WORKSPACE);
-    out[o++] = (float) (20 * (ax - previous[0]) / WORKSPACE);
-    out[o++] = (float) (20 * (ay - previous[1]) / WORKSPACE);
-    out[o++] = (float) (20 * (bx - previous[2]) / WORKSPACE);
-    out[o++] = (float) (20 * (by - previous[3]) / WORKSPACE);
-    out[o++] = (float) (10 * wrap(angle - previous[4]));
-    out[o] = (float) coverage;
+    PoseFeatures.write(state, previous, goalX, goalY, goalAngle, coverage, out, offset);
   }
 
   /** The shaping potential phi of the current state. */
@@ -99,16 +77,8 @@ final class PushTask {
 
   private double potential(double[] s) {
     double blockToGoal = Math.hypot(s[2] - goalX, s[3] - goalY) / 100;
-    double turn = Math.abs(wrap(s[4] - goalAngle)) / Math.PI;
+    double turn = Math.abs(PoseFeatures.wrap(s[4] - goalAngle)) / Math.PI;
     double reach = Math.max(0, Math.hypot(s[0] - s[2], s[1] - s[3]) - 30) / 100;
     return -weights.blockDistance() * blockToGoal - weights.blockAngle() * turn - weights.reach() * reach;
-  }
-
-  /** The angle in (-pi, pi]. */
-  static double wrap(double a) {
-    double w = a % (2 * Math.PI);
-    if (w > Math.PI) w -= 2 * Math.PI;
-    if (w <= -Math.PI) w += 2 * Math.PI;
-    return w;
   }
 }

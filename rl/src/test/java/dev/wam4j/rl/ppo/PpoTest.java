@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,6 +115,43 @@ class PpoTest {
     Ppo.train(tiny(1), run, QUIET);
     Files.write(run.resolve("checkpoints/update-000004/state.bin"), new byte[0]);
     assertThat(PpoPolicy.load(run).update()).isEqualTo(2);
+  }
+
+  @Test
+  void domainRandomisationDrawsEveryEpisodesPhysicsWhateverTheThreads() throws Exception {
+    Path cousins = tmp.resolve("slippery.json");
+    Files.writeString(cousins, "{\"physics\": {\"damping\": [0.02, 0.05], \"kp\": [80, 120]}}");
+    ObjectNode o = PpoConfig.JSON.createObjectNode();
+    // cousin episodes run PushT's 300 steps: 5 updates x 64 steps per checkpoint let them end
+    o.put("cousins", cousins.toString()).put("envs", 2).put("totalSteps", 2 * 64 * 5).put("rolloutSteps", 64).put("minibatches", 2)
+        .put("hidden", 8).put("checkpointEveryUpdates", 5);
+    PpoConfig c = PpoConfig.parse(o, "dr");
+    Ppo.train(c, tmp.resolve("one"), QUIET);
+    Ppo.train(c.withThreads(2), tmp.resolve("two"), QUIET);
+    Path last = Path.of("checkpoints/update-000005/state.bin");
+    assertThat(Files.readAllBytes(tmp.resolve("two").resolve(last))).isEqualTo(Files.readAllBytes(tmp.resolve("one").resolve(last)));
+    // the same run on the reference physics learns from other episodes
+    o.put("cousins", "");
+    Ppo.train(PpoConfig.parse(o, "reference"), tmp.resolve("reference"), QUIET);
+    assertThat(Files.readAllBytes(tmp.resolve("reference").resolve(last))).isNotEqualTo(Files.readAllBytes(tmp.resolve("one").resolve(last)));
+    o.put("cousins", cousins.toString()).put("scene", "cousin_l");
+    assertThatThrownBy(() -> Ppo.train(PpoConfig.parse(o, "both"), tmp.resolve("both"), QUIET)).hasMessageContaining("cousins are drawn around pusht");
+  }
+
+  @Test
+  void initStartsFromAnotherRunsActorAndCriticWithExplorationReset() throws Exception {
+    Ppo.train(tiny(1), tmp.resolve("teacher"), QUIET);
+    float[] teacher = PpoPolicy.load(tmp.resolve("teacher")).weights();
+    ObjectNode o = PpoConfig.JSON.valueToTree(tiny(1));
+    o.put("init", tmp.resolve("teacher").toString()).put("initialLogStd", -2.0);
+    PpoConfig c = PpoConfig.parse(o, "init");
+    PpoNetworks nets = PpoNetworks.state(c.hidden(), c.layers());
+    float[] start = PpoRun.initialWeights(c, nets);
+    assertThat(Arrays.copyOf(start, nets.logStdOffset)).isEqualTo(Arrays.copyOf(teacher, nets.logStdOffset));
+    assertThat(Arrays.copyOfRange(start, nets.logStdOffset, nets.parameters)).containsOnly(-2f);
+    o.put("hidden", 32);
+    PpoConfig wider = PpoConfig.parse(o, "wider");
+    assertThatThrownBy(() -> PpoRun.initialWeights(wider, PpoNetworks.state(32, wider.layers()))).hasMessageContaining("2 hidden layers of 16");
   }
 
   @Test

@@ -1,0 +1,118 @@
+package dev.wam4j.rl.ppo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.wam4j.data.AtomicFiles;
+import dev.wam4j.model.steer.SteeredPolicy;
+import dev.wam4j.model.steer.Steering;
+import dev.wam4j.model.wam.WamPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Writes a steering run's newest actor with the model it steers as one checkpoint folder that
+ * {@link SteeredPolicy} loads (and so {@code eval}, demos and the fleet): {@code steering.json} (the steering,
+ * the actor's weights, where they came from, and {@code lineage_train_seconds}: the model's lineage plus this
+ * run), {@code base/} (a copy of the model's checkpoint) and {@code MODEL_CARD.md}. Built beside the target
+ * and renamed into place: a killed export leaves no folder that looks complete.
+ */
+public final class SteeredExport {
+  private SteeredExport() {}
+
+  /** What was written. */
+  public record Result(Path dir, long update, long envSteps, double runSeconds, double lineageTrainSeconds) {}
+
+  /**
+   * Exports the newest checkpoint of {@code run} to {@code out}.
+   *
+   * @throws IllegalArgumentException when {@code run} is not a steering run, holds no checkpoint, or {@code out} exists
+   */
+  public static Result export(Path run, Path out) throws IOException {
+    Path echo = run.resolve(SteerConfig.FILE);
+    if (!Files.isRegularFile(echo)) throw new IllegalArgumentException(run + " is not a steering run folder (no " + SteerConfig.FILE + ")");
+    if (Files.exists(out)) throw new IllegalArgumentException("--out " + out + " exists; export into a new folder");
+    SteerConfig c = PpoConfig.JSON.treeToValue(PpoConfig.JSON.readTree(echo.toFile()), SteerConfig.class);
+    Path model = Path.of(c.model());
+    int actionValues;
+    try (WamPolicy m = WamPolicy.load(model)) {
+      actionValues = m.actionValues();
+    }
+    PpoNetworks nets = new PpoNetworks(dev.wam4j.model.steer.PoseFeatures.COUNT, c.steering().outputs(actionValues), c.hidden(), c.layers());
+    PpoRun.Checkpoint cp = PpoRun.read(run, nets.parameters);
+    if (cp == null) throw new IllegalArgumentException(run + " holds no checkpoint yet");
+    float[] actor = java.util.Arrays.copyOf(cp.params(), nets.actor.parameters()); // the actor leads the layout
+    Steering steering = c.steering().withActor(actor);
+
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    JsonNode base = json.readTree(model.resolve("checkpoint.json").toFile());
+    double baseSeconds = base.path("lineage_train_seconds").asDouble(base.path("trainSeconds").asDouble(0));
+    double lineage = baseSeconds + cp.seconds();
+
+    Path absolute = out.toAbsolutePath().normalize();
+    Files.createDirectories(absolute.getParent());
+    Path tmp = Files.createTempDirectory(absolute.getParent(), ".tmp-" + absolute.getFileName());
+    try {
+      Path baseDir = Files.createDirectories(tmp.resolve(SteeredPolicy.BASE));
+      try (Stream<Path> files = Files.list(model)) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) Files.copy(f, baseDir.resolve(f.getFileName()));
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("format", SteeredPolicy.FORMAT);
+      m.put("mode", steering.mode().id());
+      m.put("hidden", steering.hidden());
+      m.put("layers", steering.layers());
+      m.put("residual_scale_pixels", steering.residualScalePixels());
+      m.put("noise_clip", steering.noiseClip());
+      m.put("run", run.toAbsolutePath().normalize().toString());
+      m.put("update", cp.update());
+      m.put("env_steps", cp.last().envSteps());
+      m.put("run_seconds", cp.seconds());
+      m.put("base_lineage_train_seconds", baseSeconds);
+      m.put("lineage_train_seconds", lineage);
+      m.put("config", c);
+      m.put("actor", actor);
+      AtomicFiles.writeString(tmp.resolve(SteeredPolicy.FILE), json.writeValueAsString(m));
+      AtomicFiles.writeString(tmp.resolve("MODEL_CARD.md"), card(c, cp, model, baseSeconds, lineage));
+      Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      deleteTree(tmp);
+      throw e;
+    }
+    return new Result(absolute, cp.update(), cp.last().envSteps(), cp.seconds(), lineage);
+  }
+
+  private static String card(SteerConfig c, PpoRun.Checkpoint cp, Path model, double baseSeconds, double lineage) {
+    List<String> lines = new ArrayList<>();
+    lines.add("# World action model, steered by RL (" + c.mode() + ")");
+    lines.add("");
+    lines.add("A wam4j steered checkpoint (format `" + SteeredPolicy.FORMAT + "`): the world action model in `base/`, frozen, and a "
+        + c.hidden() + "-wide, " + c.layers() + "-layer actor trained with PPO that reads the model's own perception (its pose head) and "
+        + (c.mode().equals("noise") ? "chooses the initial noise of its flow head (noise-space steering, as DSRL)."
+            : "shifts every target of the model's chunk by up to " + c.residualScalePixels() + " px (a residual policy)."));
+    lines.add("");
+    lines.add(String.format(Locale.ROOT, "- Trained: %d PPO updates, %d plans, %d environment steps in %.1f min of wall time", cp.update(),
+        cp.update() * c.batchPlans(), cp.last().envSteps(), cp.seconds() / 60));
+    lines.add("- Scene: " + c.scene() + (c.cousins().isEmpty() ? "" : ", physics randomised over " + c.cousins()));
+    lines.add("- Steered model: " + model + " (lineage_train_seconds " + Math.round(baseSeconds) + " s)");
+    lines.add(String.format(Locale.ROOT, "- Compute behind this checkpoint, every stage: lineage_train_seconds %.0f s = %.1f min", lineage, lineage / 60));
+    lines.add("- Seed: " + c.seed() + "; the whole config is in steering.json");
+    lines.add("- Measured: docs/RESULTS.md (section 25)");
+    return String.join("\n", lines) + "\n";
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) return;
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+    }
+  }
+}
