@@ -72,7 +72,7 @@ public final class Ppo {
     this.c = c;
     this.scene = scene;
     this.cousins = cousins;
-    this.nets = PpoNetworks.state(c.hidden(), c.layers());
+    this.nets = c.networks();
     this.params = params;
     n = c.envs();
     steps = c.rolloutSteps();
@@ -89,6 +89,7 @@ public final class Ppo {
     final int to;
     final PushTEnv[] envs;
     final PushTask[] tasks;
+    final PpoObservation[] seen;
     final SplitMix[] rngs;
     final long[] episodeCount;
     final double[] episodeReturn;
@@ -107,12 +108,14 @@ public final class Ppo {
       int k = to - from;
       envs = new PushTEnv[k];
       tasks = new PushTask[k];
+      seen = new PpoObservation[k];
       rngs = new SplitMix[k];
       episodeCount = new long[k];
       episodeReturn = new double[k];
       for (int i = 0; i < k; i++) {
         envs[i] = new PushTEnv(scene, Embodiment.RobotPusher.reference());
         tasks[i] = new PushTask(scene.goal().pose(), c.reward());
+        seen[i] = PpoObservation.of(c.observation(), scene);
         rngs[i] = new SplitMix(SplitMix.mix(c.seed(), from + i));
       }
       actorWs = nets.actor.workspace(k);
@@ -125,13 +128,16 @@ public final class Ppo {
 
     private void startEpisode(int i) {
       if (cousins != null) { // domain randomisation: this episode's physics and goal
-        Scene drawn = Cousins.sample(cousins, rngs[i].nextLong()).scene();
+        long draw = rngs[i].nextLong();
+        // a share below 1 mixes in the scene's own episodes (drawn only then: runs with every episode a cousin keep their streams)
+        Scene drawn = c.cousinsShare() < 1 && rngs[i].nextDouble() >= c.cousinsShare() ? scene : Cousins.sample(cousins, draw).scene();
         envs[i] = new PushTEnv(drawn, Embodiment.RobotPusher.reference());
         tasks[i] = new PushTask(drawn.goal().pose(), c.reward());
       }
       long seed = c.firstResetSeed() + Math.floorMod(rngs[i].nextLong(), 1_000_000_000L);
       envs[i].reset(seed);
       tasks[i].start(envs[i]);
+      seen[i].start(envs[i]);
       episodeCount[i]++;
       episodeReturn[i] = 0;
     }
@@ -165,6 +171,7 @@ public final class Ppo {
           double tx = clamp(env.agentX() + c.actionScalePixels() * ax), ty = clamp(env.agentY() + c.actionScalePixels() * ay);
           env.step(tx, ty);
           double r = tasks[i].reward(env);
+          seen[i].step(env);
           learner.rewards[row] = (float) r;
           episodeReturn[i] += r;
           boolean done = env.terminated() || env.truncated();
@@ -185,9 +192,9 @@ public final class Ppo {
 
     /** Observes every environment of the slice (into the buffer at step {@code t} unless t < 0) and runs actor and critic on them. */
     private void evaluate(int t) {
-      int k = to - from, f = PushTask.OBSERVATIONS;
+      int k = to - from, f = nets.observations;
       for (int i = 0; i < k; i++) {
-        tasks[i].observe(actorWs.input(), i * f);
+        seen[i].write(tasks[i], actorWs.input(), i * f);
         if (t >= 0) System.arraycopy(actorWs.input(), i * f, learner.obs, (t * n + from + i) * f, f);
       }
       System.arraycopy(actorWs.input(), 0, criticWs.input(), 0, k * f);
@@ -251,7 +258,7 @@ public final class Ppo {
           + "in flight, so none would ever reach the step limit");
     }
     PpoRun run = PpoRun.open(config, dir);
-    PpoNetworks nets = PpoNetworks.state(config.hidden(), config.layers());
+    PpoNetworks nets = config.networks();
     PpoRun.Checkpoint from = run.latest(nets.parameters);
     float[] params;
     Adam adam;

@@ -23,8 +23,11 @@ import java.util.Map;
  *     config file ({@link dev.wam4j.sim.cousins.CousinConfig}: shape, size, mass, friction, damping, kp/kv, ...) from
  *     which every episode of every environment draws its own scene, seeded from that environment's stream; it
  *     replaces {@code scene}. The state policy sees no shape, so a config for it keeps the T
+ * @param cousinsShare with cousins, the share of episodes drawn from them (default 1); the others run in {@code scene}
  * @param init empty to start from random weights, else a PPO run folder whose newest checkpoint's weights (same
  *     network shape) start this run, its exploration reset to {@code initialLogStd}: fine-tuning a teacher on new physics
+ * @param observation {@code state}: the privileged state (the teacher); {@code pixels}: two 32 x 32 grey frames and the
+ *     agent's positions, a policy learning to see from scratch ({@link PpoObservation})
  * @param envs environments stepped per rollout
  * @param threads worker threads: each steps its share of the environments and computes its share of a
  *     minibatch's gradient (the result does not depend on the count)
@@ -53,7 +56,7 @@ import java.util.Map;
  *     evaluation block, which lie below 1,000,000)
  * @param seed seed of the initial weights and of every environment's stream
  */
-public record PpoConfig(String scene, String cousins, String init, int envs, int threads, long totalSteps, int rolloutSteps, int epochs, int minibatches, double gamma,
+public record PpoConfig(String scene, String cousins, Double cousinsShare, String init, String observation, int envs, int threads, long totalSteps, int rolloutSteps, int epochs, int minibatches, double gamma,
     double gaeLambda, double clip, boolean clipValueLoss, double entropyCoef, double valueCoef, double maxGradNorm, double learningRate,
     boolean annealLearningRate,
     int hidden, int layers, double initialLogStd, double actionScalePixels, Reward reward, int checkpointEveryUpdates, long firstResetSeed,
@@ -76,6 +79,12 @@ public record PpoConfig(String scene, String cousins, String init, int envs, int
     if (scene == null || scene.isBlank()) throw new IllegalArgumentException("ppo config: scene must name a built-in scene or a scene file");
     cousins = cousins == null ? "" : cousins.strip(); // configs echoed before randomisation existed have neither field
     init = init == null ? "" : init.strip();
+    cousinsShare = cousinsShare == null ? 1.0 : cousinsShare;
+    if (!(cousinsShare >= 0 && cousinsShare <= 1)) throw new IllegalArgumentException("ppo config: cousinsShare must lie in [0, 1], got " + cousinsShare);
+    observation = observation == null ? "state" : observation;
+    if (!observation.equals("state") && !observation.equals("pixels")) {
+      throw new IllegalArgumentException("ppo config: observation must be 'state' or 'pixels', got '" + observation + "'");
+    }
     positive("envs", envs);
     positive("threads", threads);
     positive("rolloutSteps", rolloutSteps);
@@ -111,7 +120,7 @@ public record PpoConfig(String scene, String cousins, String init, int envs, int
 
   /** CleanRL's continuous-action PPO, 64 environments, 20 M steps on PushT. */
   public static PpoConfig defaults() {
-    return new PpoConfig("pusht", "", "", 64, 1, 20_000_000, 128, 4, 8, 0.99, 0.95, 0.2, false, 0.0, 0.5, 0.5, 3e-4, true, 64, 2, -0.5, 60,
+    return new PpoConfig("pusht", "", 1.0, "", "state", 64, 1, 20_000_000, 128, 4, 8, 0.99, 0.95, 0.2, false, 0.0, 0.5, 0.5, 3e-4, true, 64, 2, -0.5, 60,
         new Reward(10, 10, 1, 1, 0.5), 20, 10_000_000, 1);
   }
 
@@ -122,7 +131,7 @@ public record PpoConfig(String scene, String cousins, String init, int envs, int
 
   /** Weights in one of its checkpoints. */
   int parameters() {
-    return PpoNetworks.state(hidden, layers).parameters;
+    return networks().parameters;
   }
 
   @Override
@@ -133,6 +142,11 @@ public record PpoConfig(String scene, String cousins, String init, int envs, int
   @Override
   public PpoConfig resumable() {
     return withThreads(1).withTotalSteps(1L << 40);
+  }
+
+  /** The actor and critic this config trains. */
+  PpoNetworks networks() {
+    return new PpoNetworks(PpoObservation.size(observation), 2, hidden, layers);
   }
 
   /** What the learner optimises. */
@@ -152,14 +166,14 @@ public record PpoConfig(String scene, String cousins, String init, int envs, int
 
   /** The same run on another number of threads (the result is the same). */
   public PpoConfig withThreads(int n) {
-    return new PpoConfig(scene, cousins, init, envs, n, totalSteps, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, clipValueLoss, entropyCoef, valueCoef,
+    return new PpoConfig(scene, cousins, cousinsShare, init, observation, envs, n, totalSteps, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, clipValueLoss, entropyCoef, valueCoef,
         maxGradNorm, learningRate, annealLearningRate, hidden, layers, initialLogStd, actionScalePixels, reward, checkpointEveryUpdates,
         firstResetSeed, seed);
   }
 
   /** The same run for another number of steps (a finished run is extended by raising it). */
   public PpoConfig withTotalSteps(long n) {
-    return new PpoConfig(scene, cousins, init, envs, threads, n, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, clipValueLoss, entropyCoef, valueCoef,
+    return new PpoConfig(scene, cousins, cousinsShare, init, observation, envs, threads, n, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, clipValueLoss, entropyCoef, valueCoef,
         maxGradNorm, learningRate, annealLearningRate, hidden, layers, initialLogStd, actionScalePixels, reward, checkpointEveryUpdates,
         firstResetSeed, seed);
   }
@@ -236,7 +250,7 @@ public record PpoConfig(String scene, String cousins, String init, int envs, int
   }
 
   private PpoConfig withFiles(String s, String cousins, String init) {
-    return new PpoConfig(s, cousins, init, envs, threads, totalSteps, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, clipValueLoss, entropyCoef, valueCoef,
+    return new PpoConfig(s, cousins, cousinsShare, init, observation, envs, threads, totalSteps, rolloutSteps, epochs, minibatches, gamma, gaeLambda, clip, clipValueLoss, entropyCoef, valueCoef,
         maxGradNorm, learningRate, annealLearningRate, hidden, layers, initialLogStd, actionScalePixels, reward, checkpointEveryUpdates,
         firstResetSeed, seed);
   }

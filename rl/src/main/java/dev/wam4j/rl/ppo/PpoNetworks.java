@@ -32,11 +32,6 @@ final class PpoNetworks {
     parameters = logStdOffset + actions;
   }
 
-  /** The state teacher's networks: {@link PushTask#OBSERVATIONS} features in, a 2-D move out. */
-  static PpoNetworks state(int hidden, int layers) {
-    return new PpoNetworks(PushTask.OBSERVATIONS, 2, hidden, layers);
-  }
-
   /** Fresh parameters: scaled Gaussian weights (policy mean gain 0.01, value gain 1), log std {@code initialLogStd}. */
   float[] initialise(SplitMix rng, double initialLogStd) {
     float[] p = new float[parameters];

@@ -22,11 +22,12 @@ public final class PpoPolicy implements Policy {
   private final long update;
   private final Mlp.Workspace ws;
   private PushTask task;
+  private PpoObservation seen;
   private boolean started;
 
   private PpoPolicy(PpoConfig config, float[] params, long update) {
     this.config = config;
-    this.nets = PpoNetworks.state(config.hidden(), config.layers());
+    this.nets = config.networks();
     this.params = params;
     this.update = update;
     this.ws = nets.actor.workspace(1);
@@ -74,14 +75,19 @@ public final class PpoPolicy implements Policy {
 
   @Override
   public void act(PushTEnv env, double[] actionOut) {
-    if (task == null) task = new PushTask(env.scene().goal().pose(), config.reward());
+    if (task == null) {
+      task = new PushTask(env.scene().goal().pose(), config.reward());
+      seen = PpoObservation.of(config.observation(), env.scene());
+    }
     if (!started) {
       task.start(env);
+      seen.start(env);
       started = true;
     } else {
       task.reward(env); // only to move the state it remembers forward
+      seen.step(env);
     }
-    task.observe(ws.input(), 0);
+    seen.write(task, ws.input(), 0);
     nets.actor.forward(params, 0, ws, 1);
     double ax = Math.max(-1, Math.min(1, ws.output()[0])), ay = Math.max(-1, Math.min(1, ws.output()[1]));
     actionOut[0] = Math.max(0, Math.min(512, env.agentX() + config.actionScalePixels() * ax));

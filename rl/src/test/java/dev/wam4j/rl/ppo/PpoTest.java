@@ -139,19 +139,35 @@ class PpoTest {
   }
 
   @Test
+  void aPixelPolicyLearnsFromFramesAndIsEvaluatedOnThem() throws Exception {
+    ObjectNode o = PpoConfig.JSON.createObjectNode();
+    o.put("scene", ShortScene.write(tmp, 50).toString()).put("observation", "pixels").put("envs", 2).put("totalSteps", 2 * 32 * 2)
+        .put("rolloutSteps", 32).put("minibatches", 2).put("hidden", 8).put("checkpointEveryUpdates", 2);
+    PpoConfig c = PpoConfig.parse(o, "pixels");
+    assertThat(c.networks().observations).isEqualTo(2 * 32 * 32 + 4);
+    Ppo.train(c, tmp.resolve("px"), QUIET);
+    PpoPolicy policy = PpoPolicy.load(tmp.resolve("px"));
+    assertThat(policy.evaluate(null, 200000, 2)).hasSize(2);
+    assertThat(policy.config().observation()).isEqualTo("pixels");
+    assertThat(policy.weights()).hasSize(c.networks().parameters);
+    o.put("observation", "depth");
+    assertThatThrownBy(() -> PpoConfig.parse(o, "depth")).hasMessageContaining("observation must be 'state' or 'pixels', got 'depth'");
+  }
+
+  @Test
   void initStartsFromAnotherRunsActorAndCriticWithExplorationReset() throws Exception {
     Ppo.train(tiny(1), tmp.resolve("teacher"), QUIET);
     float[] teacher = PpoPolicy.load(tmp.resolve("teacher")).weights();
     ObjectNode o = PpoConfig.JSON.valueToTree(tiny(1));
     o.put("init", tmp.resolve("teacher").toString()).put("initialLogStd", -2.0);
     PpoConfig c = PpoConfig.parse(o, "init");
-    PpoNetworks nets = PpoNetworks.state(c.hidden(), c.layers());
+    PpoNetworks nets = c.networks();
     float[] start = PpoRun.initialWeights(c, nets);
     assertThat(Arrays.copyOf(start, nets.logStdOffset)).isEqualTo(Arrays.copyOf(teacher, nets.logStdOffset));
     assertThat(Arrays.copyOfRange(start, nets.logStdOffset, nets.parameters)).containsOnly(-2f);
     o.put("hidden", 32);
     PpoConfig wider = PpoConfig.parse(o, "wider");
-    assertThatThrownBy(() -> PpoRun.initialWeights(wider, PpoNetworks.state(32, wider.layers()))).hasMessageContaining("2 hidden layers of 16");
+    assertThatThrownBy(() -> PpoRun.initialWeights(wider, wider.networks())).hasMessageContaining("2 hidden layers of 16");
   }
 
   @Test
