@@ -7,6 +7,7 @@ import dev.wam4j.rl.ppo.Ppo;
 import dev.wam4j.rl.ppo.PpoBench;
 import dev.wam4j.rl.ppo.PpoConfig;
 import dev.wam4j.rl.ppo.PpoPolicy;
+import dev.wam4j.rl.ppo.SteerConfig;
 import dev.wam4j.eval.SeedRange;
 import dev.wam4j.sim.expert.ExpertEvaluation;
 import dev.wam4j.sim.scene.Scene;
@@ -108,6 +109,10 @@ final class RlCommand {
     @Option(names = "--threads", split = ",", description = "Thread counts (default: ${DEFAULT-VALUE}).", defaultValue = "1,2")
     int[] threads;
 
+    @Option(names = "--steer", paramLabel = "FILE", description = "Time the steering loop of this rl steer config instead (the model "
+        + "engine's threads are fixed per process: one --threads count).")
+    Path steer;
+
     @Option(names = "--updates", description = "Timed updates per thread count, after one untimed (default: ${DEFAULT-VALUE}).",
         defaultValue = "5")
     int updates;
@@ -117,8 +122,19 @@ final class RlCommand {
 
     @Override
     public Integer call() throws Exception {
-      PpoConfig c = config == null ? PpoConfig.defaults() : PpoConfig.load(config);
-      List<PpoBench.Row> rows = PpoBench.run(c, threads, updates);
+      Object c;
+      List<PpoBench.Row> rows;
+      if (steer != null) {
+        if (config != null) throw new IllegalArgumentException("--steer times a steering config: drop --config");
+        if (threads.length != 1) throw new IllegalArgumentException("--steer: one --threads count per process (the model engine's threads are fixed at start)");
+        SteerConfig sc = SteerConfig.load(steer);
+        c = sc;
+        rows = List.of(PpoBench.steer(sc, threads[0], updates));
+      } else {
+        PpoConfig pc = config == null ? PpoConfig.defaults() : PpoConfig.load(config);
+        c = pc;
+        rows = PpoBench.run(pc, threads, updates);
+      }
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("rows", rows);
       result.put("updates", updates);

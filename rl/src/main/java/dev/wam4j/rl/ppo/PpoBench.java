@@ -73,6 +73,37 @@ public final class PpoBench {
   }
 
   /**
+   * The steering loop ({@link WamSteering}: the model's perception and sampling, the actor, stepping, rendering,
+   * learning) against the raw simulator on the same threads, in one process: {@code threads} is the model engine's
+   * intra-op threads, fixed when the engine starts, so one count per process.
+   */
+  public static Row steer(SteerConfig config, int threads, int updates) throws IOException {
+    if (updates < 1) throw new IllegalArgumentException("bench updates must be >= 1, got " + updates);
+    if (threads < 1) throw new IllegalArgumentException("bench thread count must be >= 1, got " + threads);
+    double raw = rawStepsPerSecond(PpoRun.scene(config.scene()), config.envs(), threads, 128, config.seed());
+    Path scratch = Files.createTempDirectory("wam4j-steer-bench-");
+    try {
+      double[] time = new double[2];
+      long[] steps = new long[2]; // env steps after the untimed update, after the last
+      SteerConfig c = config.with((updates + 1) * config.batchPlans(), threads);
+      WamSteering.train(c, scratch.resolve("run"), (s, total) -> {
+        if (s.update() == 1) steps[0] = s.envSteps();
+        else {
+          time[0] += s.rolloutSeconds() + s.learnSeconds();
+          time[1] += s.rolloutSeconds();
+          steps[1] = s.envSteps();
+        }
+      });
+      double n = steps[1] - steps[0];
+      return new Row(threads, config.envs(), raw, n / time[0], n / time[1], n / time[0] / raw);
+    } finally {
+      try (var walk = Files.walk(scratch)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /**
    * The simulator alone: {@code envs} environments on {@code threads} threads, random targets near the
    * pusher, auto-reset, in rounds of {@code stepsPerEnv} steps per environment.
    */
