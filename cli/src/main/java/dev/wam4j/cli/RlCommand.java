@@ -126,10 +126,13 @@ final class RlCommand {
       List<PpoBench.Row> rows;
       if (steer != null) {
         if (config != null) throw new IllegalArgumentException("--steer times a steering config: drop --config");
-        if (threads.length != 1) throw new IllegalArgumentException("--steer: one --threads count per process (the model engine's threads are fixed at start)");
+        boolean given = spec.commandLine().getParseResult().hasMatchedOption("--threads");
+        if (given && threads.length != 1) {
+          throw new IllegalArgumentException("--steer: one --threads count per process (the model engine's threads are fixed at start)");
+        }
         SteerConfig sc = SteerConfig.load(steer);
         c = sc;
-        rows = List.of(PpoBench.steer(sc, threads[0], updates));
+        rows = List.of(PpoBench.steer(sc, given ? threads[0] : 1, updates));
       } else {
         PpoConfig pc = config == null ? PpoConfig.defaults() : PpoConfig.load(config);
         c = pc;

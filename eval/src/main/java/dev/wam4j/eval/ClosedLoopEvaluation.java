@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 
 /**
  * Closed-loop evaluation of a {@link ChunkPolicy} on PushT, following the Diffusion Policy protocol:
- * one episode per seed from the legacy (numpy) reset, the reference scene pushed by the robot, at
+ * one episode per seed from the legacy (numpy) reset, the configured scene (PushT's reference unless
+ * {@link Config#scene} says otherwise) pushed by the robot, at
  * most 300 control steps, an episode ending early at success; the score of an episode is the maximum
  * over its steps of the reward {@code min(coverage / 0.95, 1)}, and the published "coverage" is the
  * mean of those maxima. Success is the environment's termination (coverage above 0.95).

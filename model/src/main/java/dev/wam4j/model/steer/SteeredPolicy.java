@@ -7,6 +7,7 @@ import dev.wam4j.model.mlp.Mlp;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.Plan;
 import dev.wam4j.model.policy.PlanSettings;
+import dev.wam4j.model.policy.PlanSignals;
 import dev.wam4j.model.wam.Dreams;
 import dev.wam4j.model.wam.WamPolicy;
 import java.io.IOException;
@@ -17,8 +18,9 @@ import java.nio.file.Path;
  * A world action model steered by a small actor trained with RL ({@link Steering}): each plan perceives
  * once, the actor's mean output (deterministic) picks the flow's noise or shifts the chunk, and the model
  * samples the chunk. The folder holds {@value #FILE} (the steering and its actor's weights) and the frozen
- * model it steers under {@code base/}. Dreams, on request, are the model's of the chunk it executes. Not
- * thread-safe; close it.
+ * model it steers under {@code base/}. Dreams, on request, are the model's of the chunk it executes, with the
+ * latents a dream monitor reads (a plan without a dream carries no signals). Plans without imagination: the
+ * actor chooses the chunk. Not thread-safe; close it.
  */
 public final class SteeredPolicy implements ChunkPolicy {
   /** The steering file of a steered checkpoint folder. */
@@ -58,6 +60,10 @@ public final class SteeredPolicy implements ChunkPolicy {
    */
   public static SteeredPolicy load(Path dir, PlanSettings settings) throws IOException {
     Path file = dir.resolve(FILE);
+    if (settings.imagineCandidates() != null && settings.imagineCandidates() > 1) {
+      throw new IllegalArgumentException("a steered checkpoint plans without imagination (its actor chooses the chunk): drop --imagine "
+          + settings.imagineCandidates());
+    }
     JsonNode j;
     try {
       // exact decimals, so each weight rounds once, to the float that was written
@@ -82,6 +88,7 @@ public final class SteeredPolicy implements ChunkPolicy {
     }
     WamPolicy model = WamPolicy.load(dir.resolve(BASE), settings.withImagineCandidates(1));
     try {
+      if (!model.config().hasPoseHead()) throw new IllegalArgumentException("the model in " + BASE + "/ has no pose head for the actor to read");
       return new SteeredPolicy(model, s);
     } catch (IllegalArgumentException e) {
       model.close();
@@ -130,8 +137,10 @@ public final class SteeredPolicy implements ChunkPolicy {
     float[] chunk = steering.chunk(model, p, ws.output(), 0);
     int horizon = chunk.length / 2;
     if (!dream || !model.config().dreamFromActions()) return new Plan(chunk, horizon, new byte[0], new int[0], (System.nanoTime() - t0) / 1e9);
+    // the dream of the chunk it executes, and the latents a dream monitor compares (no action spread: the actor's mean is one chunk)
     Dreams d = model.dreamOf(images, agentPositions, new float[][] {chunk});
-    return new Plan(chunk, horizon, d.frames()[0], d.offsets(), (System.nanoTime() - t0) / 1e9);
+    PlanSignals signals = new PlanSignals(p.newestLatent().length, p.newestLatent(), d.latents()[0], d.offsets(), Double.NaN);
+    return new Plan(chunk, horizon, d.frames()[0], d.offsets(), (System.nanoTime() - t0) / 1e9, signals);
   }
 
   @Override

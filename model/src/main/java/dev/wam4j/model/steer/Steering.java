@@ -11,8 +11,8 @@ import dev.wam4j.sim.scene.Scene;
  * <ul>
  *   <li>{@link Mode#NOISE}: the flow's initial noise, one value per action value, clipped to
  *       {@code +-noiseClip} (DSRL, Wagenmaker et al. 2025: RL in the latent-noise space of a diffusion or flow
- *       policy, the policy itself untouched; zero output is the model's most likely chunk, and an untrained
- *       actor with unit spread samples exactly as the model does);</li>
+ *       policy, the policy itself untouched; an untrained actor, its mean near 0 and its spread 1, samples
+ *       noise nearly as the model does, up to the clip);</li>
  *   <li>{@link Mode#RESIDUAL}: a 2-D shift of every target of the model's own sampled chunk, clipped to
  *       {@code [-1, 1]} and scaled by {@code residualScalePixels} (residual RL, Johannink et al. 2019).</li>
  * </ul>

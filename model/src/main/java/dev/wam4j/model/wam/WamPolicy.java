@@ -306,16 +306,17 @@ public final class WamPolicy implements ChunkPolicy {
   public Perception perceive(byte[] images, float[] agentPositions) {
     if (!config.hasPoseHead()) throw new IllegalStateException("perceive: the checkpoint has no pose head (poseWeight 0)");
     requireObservation("perceive", images, agentPositions);
-    float[] pose, condition;
+    float[] pose, condition, newest;
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDManager m = model.getNDManager();
       Observation o = observe(m, new ParameterStore(m, false), images, agentPositions);
       pose = o.pose().toFloatArray();
       condition = o.condition().toFloatArray();
+      newest = o.newest();
     }
     double half = config.workspaceSize() / 2;
-    return new Perception((pose[0] + 1) * half, (pose[1] + 1) * half, Math.atan2(pose[3], pose[2]), condition, agentPositions.clone());
+    return new Perception((pose[0] + 1) * half, (pose[1] + 1) * half, Math.atan2(pose[3], pose[2]), condition, agentPositions.clone(), newest);
   }
 
   /**
@@ -323,7 +324,7 @@ public final class WamPolicy implements ChunkPolicy {
    * standard-normal units (scaled by {@link WamConfig#sampleNoise()} as {@link #plan} scales its own), or from
    * this policy's generator when {@code noise} is null.
    *
-   * @return {@code [horizon][2]} targets, workspace pixels
+   * @return the chunk's targets, x and y interleaved ({@code horizon * 2} values), workspace pixels
    * @throws IllegalStateException when the model produced a non-finite action
    */
   public float[] chunk(Perception p, float[] noise) {
@@ -357,8 +358,9 @@ public final class WamPolicy implements ChunkPolicy {
    * @param blockAngle block angle, radians in (-pi, pi]
    * @param condition the action head's input
    * @param agentPositions the history's agent positions, workspace pixels
+   * @param newestLatent the newest frame's latent ({@code [Z*s*s]}), what a dream monitor compares dreams with
    */
-  public record Perception(double blockX, double blockY, double blockAngle, float[] condition, float[] agentPositions) {}
+  public record Perception(double blockX, double blockY, double blockAngle, float[] condition, float[] agentPositions, float[] newestLatent) {}
 
   /**
    * The pose head's estimate of the block's pose from an observation: the perception a pose-reading head

@@ -34,13 +34,13 @@ class SteeringTest {
 
   @Test
   void theActorReadsTheModelsPerceptionAndAnEpisodesFirstPlanSeesNoMotion() {
-    var p = new WamPolicy.Perception(300, 250, 0.3, new float[0], new float[] {90, 90, 100, 120});
+    var p = new WamPolicy.Perception(300, 250, 0.3, new float[0], new float[] {90, 90, 100, 120}, new float[0]);
     double[] before = new double[5];
     float[] f = new float[PoseFeatures.COUNT];
     Steering.features(p, before, true, f, 0);
     assertThat(before).containsExactly(100, 120, 300, 250, 0.3);
     for (int k = 12; k < 17; k++) assertThat(f[k]).as("velocity feature %d", k).isZero();
-    var later = new WamPolicy.Perception(310, 250, 0.3, new float[0], new float[] {100, 120, 110, 120});
+    var later = new WamPolicy.Perception(310, 250, 0.3, new float[0], new float[] {100, 120, 110, 120}, new float[0]);
     Steering.features(later, before, false, f, 0);
     assertThat(f[12]).isEqualTo((float) (20 * 10 / 512.0)); // the agent moved 10 px since the last plan
     assertThat(f[14]).isEqualTo((float) (20 * 10 / 512.0)); // and so did the block

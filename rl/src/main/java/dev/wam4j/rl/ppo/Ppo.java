@@ -251,6 +251,8 @@ public final class Ppo {
   public static Result train(PpoConfig config, Path dir, Listener listener) throws IOException {
     Scene scene = PpoRun.scene(config.scene()); // a wrong scene or cousin config fails before the folder records the config
     CousinConfig cousins = PpoRun.cousins(config.scene(), config.cousins());
+    // a pixel policy sees the scene as PushT looks: its cousins may vary physics only
+    if (config.observation().equals("pixels")) PpoRun.physicsOnly(cousins, "ppo config with pixels");
     int maxSteps = scene.physics().maxSteps();
     if ((long) config.checkpointEveryUpdates() * config.rolloutSteps() < maxSteps) {
       throw new IllegalArgumentException("ppo config: checkpointEveryUpdates x rolloutSteps = " + (long) config.checkpointEveryUpdates()

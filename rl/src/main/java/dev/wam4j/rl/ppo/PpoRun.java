@@ -95,6 +95,23 @@ final class PpoRun {
   }
 
   /**
+   * Refuses cousin configs that change more than the physics (friction, mass, inertia, damping, kp, kv): for
+   * policies whose observation is drawn as PushT looks, or whose features read PushT's goal. Null passes.
+   */
+  static CousinConfig physicsOnly(CousinConfig c, String who) {
+    if (c == null) return null;
+    CousinConfig r = CousinConfig.reference();
+    CousinConfig physics = new CousinConfig(r.shapes(), r.scale(), r.goalX(), r.goalY(), r.goalAngle(), c.friction(), c.mass(), c.inertia(),
+        r.background(), r.goal(), r.block(), r.blockEdge(), r.wall(), r.cameraDx(), r.cameraDy(), r.cameraRotation(), r.cameraZoom(), c.damping(),
+        c.kp(), c.kv());
+    if (!physics.equals(c)) {
+      throw new IllegalArgumentException(who + ": cousins may vary the physics only (friction, mass, inertia, physics.*): the observation is drawn "
+          + "as PushT looks, with PushT's goal and T");
+    }
+    return c;
+  }
+
+  /**
    * The starting weights of a run that fine-tunes another ({@link PpoConfig#init}): its newest checkpoint's actor and critic,
    * the log standard deviation reset to {@link PpoConfig#initialLogStd}.
    *
@@ -125,6 +142,11 @@ final class PpoRun {
       for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) deleteTree(p);
     }
     Path echo = dir.resolve(config.fileName());
+    for (String kind : List.of(CONFIG, SteerConfig.FILE)) {
+      if (!kind.equals(config.fileName()) && Files.exists(dir.resolve(kind))) {
+        throw new IllegalArgumentException(dir + " holds another kind of run (" + kind + "); use a new folder");
+      }
+    }
     if (Files.isRegularFile(echo)) {
       RunConfig old = PpoConfig.JSON.treeToValue(PpoConfig.JSON.readTree(echo.toFile()), config.getClass());
       if (!old.resumable().equals(config.resumable())) {

@@ -130,9 +130,10 @@ public record SteerConfig(String model, String mode, String scene, String cousin
     return "PPO steering " + model + " (" + mode + ")";
   }
 
+  /** Only the budget may change on resume: the model engine's thread count changes its sums, and so the run. */
   @Override
   public SteerConfig resumable() {
-    return with(1L << 40, 1);
+    return with(1L << 40, threads);
   }
 
   /**
@@ -141,10 +142,13 @@ public record SteerConfig(String model, String mode, String scene, String cousin
    * @throws IllegalArgumentException naming the file and the field that is unknown or malformed
    */
   public static SteerConfig load(Path file) throws IOException {
-    SteerConfig c = PpoConfig.parse(PpoConfig.readObject(file, "steer config"), defaults(), SteerConfig.class, file.toString());
+    com.fasterxml.jackson.databind.node.ObjectNode tree = PpoConfig.readObject(file, "steer config");
+    SteerConfig c = PpoConfig.parse(tree, defaults(), SteerConfig.class, file.toString());
     Path base = file.toAbsolutePath().getParent();
+    // paths the file gives are relative to it; the default model, to the working folder (the project)
+    String model = tree.has("model") ? base.resolve(c.model()).normalize().toString() : c.model();
     String scene = c.scene().endsWith(".json") ? base.resolve(c.scene()).normalize().toString() : c.scene();
     String cousins = c.cousins().endsWith(".json") ? base.resolve(c.cousins()).normalize().toString() : c.cousins();
-    return c.withFiles(base.resolve(c.model()).normalize().toString(), scene, cousins);
+    return c.withFiles(model, scene, cousins);
   }
 }

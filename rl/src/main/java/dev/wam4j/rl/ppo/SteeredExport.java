@@ -20,10 +20,11 @@ import java.util.stream.Stream;
 
 /**
  * Writes a steering run's newest actor with the model it steers as one checkpoint folder that
- * {@link SteeredPolicy} loads (and so {@code eval}, demos and the fleet): {@code steering.json} (the steering,
- * the actor's weights, where they came from, and {@code lineage_train_seconds}: the model's lineage plus this
- * run), {@code base/} (a copy of the model's checkpoint) and {@code MODEL_CARD.md}. Built beside the target
- * and renamed into place: a killed export leaves no folder that looks complete.
+ * {@link SteeredPolicy} loads (and so {@code eval} and {@code monitor}): {@code steering.json} (the steering,
+ * the actor's weights, where they came from, the SHA-256 of the model copied, and {@code lineage_train_seconds}:
+ * the model's lineage plus this run), {@code base/} (a copy of the model's checkpoint as it is at export: export
+ * before the model at the run's {@code model} path changes) and {@code MODEL_CARD.md}. Built beside the target,
+ * forced to disk and renamed into place: a killed export leaves no folder that looks complete.
  */
 public final class SteeredExport {
   private SteeredExport() {}
@@ -63,7 +64,13 @@ public final class SteeredExport {
     try {
       Path baseDir = Files.createDirectories(tmp.resolve(SteeredPolicy.BASE));
       try (Stream<Path> files = Files.list(model)) {
-        for (Path f : files.filter(Files::isRegularFile).toList()) Files.copy(f, baseDir.resolve(f.getFileName()));
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          Path copy = baseDir.resolve(f.getFileName());
+          Files.copy(f, copy);
+          try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(copy, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true); // on disk before the rename publishes the folder
+          }
+        }
       }
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("format", SteeredPolicy.FORMAT);
@@ -78,6 +85,8 @@ public final class SteeredExport {
       m.put("run_seconds", cp.seconds());
       m.put("base_lineage_train_seconds", baseSeconds);
       m.put("lineage_train_seconds", lineage);
+      // what was steered, to check against the model the run trained with (its path may hold another model later)
+      m.put("base_policy_sha256", sha256(baseDir.resolve("policy.ndlist")));
       m.put("config", c);
       m.put("actor", actor);
       AtomicFiles.writeString(tmp.resolve(SteeredPolicy.FILE), json.writeValueAsString(m));
@@ -107,6 +116,17 @@ public final class SteeredExport {
     lines.add("- Seed: " + c.seed() + "; the whole config is in steering.json");
     lines.add("- Measured: docs/RESULTS.md (section 25)");
     return String.join("\n", lines) + "\n";
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try (var in = Files.newInputStream(file)) {
+      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int k; (k = in.read(buf)) > 0; ) d.update(buf, 0, k);
+      return java.util.HexFormat.of().formatHex(d.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void deleteTree(Path p) throws IOException {

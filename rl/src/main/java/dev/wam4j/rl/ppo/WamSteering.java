@@ -24,9 +24,10 @@ import java.nio.file.Path;
  *
  * <p>The run folder is a {@link PpoRun} ({@code steer.json}, {@code log.csv}, curves, checkpoints); every
  * checkpoint restarts the episodes and every update reseeds the model's own sampling, so a resumed run
- * continues as an uninterrupted one would. The model runs one plan at a time on {@link SteerConfig#threads}
- * intra-op threads; {@link #export} writes a trained actor with its model as a checkpoint that
- * {@code eval} and the fleet load ({@link dev.wam4j.model.steer.SteeredPolicy}).
+ * continues as an uninterrupted one would (on the same engine threads). The model runs one plan at a time on
+ * {@link SteerConfig#threads} intra-op threads; {@link SteeredExport} writes a trained actor with its model as a
+ * checkpoint that {@code eval} and the monitor load ({@link dev.wam4j.model.steer.SteeredPolicy}). Cousins
+ * may vary physics only: the observation is drawn as PushT looks and the features read PushT's goal.
  */
 public final class WamSteering {
   /** What a run did. */
@@ -195,7 +196,7 @@ public final class WamSteering {
    */
   public static Result train(SteerConfig config, Path dir, Ppo.Listener listener) throws IOException {
     Scene scene = PpoRun.scene(config.scene());
-    CousinConfig cousins = PpoRun.cousins(config.scene(), config.cousins());
+    CousinConfig cousins = PpoRun.physicsOnly(PpoRun.cousins(config.scene(), config.cousins()), "rl steer");
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(config.threads()));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     try (WamPolicy model = WamPolicy.load(Path.of(config.model()))) {

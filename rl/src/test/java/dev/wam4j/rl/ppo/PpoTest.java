@@ -134,7 +134,11 @@ class PpoTest {
     o.put("cousins", "");
     Ppo.train(PpoConfig.parse(o, "reference"), tmp.resolve("reference"), QUIET);
     assertThat(Files.readAllBytes(tmp.resolve("reference").resolve(last))).isNotEqualTo(Files.readAllBytes(tmp.resolve("one").resolve(last)));
-    o.put("cousins", cousins.toString()).put("scene", "cousin_l");
+    // a share of the episodes from the scene itself: another mix of episodes
+    o.put("cousins", cousins.toString()).put("cousinsShare", 0.5);
+    Ppo.train(PpoConfig.parse(o, "half"), tmp.resolve("half"), QUIET);
+    assertThat(Files.readAllBytes(tmp.resolve("half").resolve(last))).isNotEqualTo(Files.readAllBytes(tmp.resolve("one").resolve(last)));
+    o.put("cousinsShare", 1.0).put("scene", "cousin_l");
     assertThatThrownBy(() -> Ppo.train(PpoConfig.parse(o, "both"), tmp.resolve("both"), QUIET)).hasMessageContaining("cousins are drawn around pusht");
   }
 

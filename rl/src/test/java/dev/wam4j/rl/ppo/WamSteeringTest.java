@@ -30,9 +30,10 @@ class WamSteeringTest {
     return PpoConfig.parse(o, SteerConfig.defaults(), SteerConfig.class, "tiny");
   }
 
-  @Test
-  void aSteeringRunKilledAfterACheckpointResumesToExactlyTheUninterruptedResult() throws Exception {
-    SteerConfig c = tiny("noise");
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"noise", "residual"})
+  void aSteeringRunKilledAfterACheckpointResumesToExactlyTheUninterruptedResult(String mode) throws Exception {
+    SteerConfig c = tiny(mode);
     WamSteering.Result whole = WamSteering.train(c, tmp.resolve("whole"), QUIET);
     assertThat(whole.updates()).isEqualTo(4);
     assertThat(whole.envSteps()).isPositive().isLessThanOrEqualTo(16 * 6);
@@ -71,6 +72,9 @@ class WamSteeringTest {
       assertThat(result.perSeed().get(0).steps()).isEqualTo(12);
     }
     assertThatThrownBy(() -> SteeredExport.export(tmp.resolve("run"), out)).hasMessageContaining("exists");
+    assertThat(Files.readString(out.resolve(SteeredPolicy.FILE))).contains("base_policy_sha256");
+    // one folder, one kind of run
+    assertThatThrownBy(() -> Ppo.train(PpoConfig.defaults(), tmp.resolve("run"), QUIET)).hasMessageContaining("another kind of run (steer.json)");
     assertThatThrownBy(() -> SteeredExport.export(tmp, tmp.resolve("x"))).hasMessageContaining("not a steering run folder");
   }
 
@@ -80,6 +84,40 @@ class WamSteeringTest {
       in.readInt();
       return in.readInt();
     }
+  }
+
+  @Test
+  void anExportedNoiseActorPlansWhatTheRunsWeightsPlan() throws Exception {
+    WamSteering.train(tiny("noise"), tmp.resolve("run"), QUIET);
+    SteeredExport.export(tmp.resolve("run"), tmp.resolve("steered"));
+    float[] params = PpoRun.read(tmp.resolve("run"), paramsOf(tmp.resolve("run"))).params();
+    var env = dev.wam4j.sim.pusht.PushTEnv.reference();
+    env.reset(200000);
+    try (SteeredPolicy p = SteeredPolicy.load(tmp.resolve("steered"), dev.wam4j.model.policy.PlanSettings.CHECKPOINT)) {
+      var seen = new dev.wam4j.eval.ObservationHistory(env.scene(), p.imageSize(), p.historyFrames());
+      seen.start(env);
+      p.reset(0);
+      float[] planned = p.plan(seen.images(), seen.positions(), false).actions();
+      // the same decision from the run's own weights, as the rollout makes it with the actor's mean
+      var actor = p.steering().network(p.model().actionValues());
+      var ws = actor.workspace(1);
+      var perception = p.model().perceive(seen.images(), seen.positions());
+      dev.wam4j.model.steer.Steering.features(perception, new double[5], true, ws.input(), 0);
+      actor.forward(params, 0, ws, 1);
+      assertThat(planned).isEqualTo(p.steering().chunk(p.model(), perception, ws.output(), 0));
+      assertThatThrownBy(() -> SteeredPolicy.load(tmp.resolve("steered"), dev.wam4j.model.policy.PlanSettings.CHECKPOINT.withImagineCandidates(4)))
+          .hasMessageContaining("without imagination");
+    }
+  }
+
+  @Test
+  void cousinsThatChangeMoreThanThePhysicsAreRefusedForTheSteeredModel() throws Exception {
+    Path cousins = tmp.resolve("look.json");
+    Files.writeString(cousins, "{\"colours\": {\"block\": [10, 10, 10]}}");
+    ObjectNode o = PpoConfig.JSON.valueToTree(tiny("noise"));
+    o.put("scene", "pusht").put("cousins", cousins.toString()).put("checkpointEveryUpdates", 13);
+    SteerConfig c = PpoConfig.parse(o, SteerConfig.defaults(), SteerConfig.class, "look");
+    assertThatThrownBy(() -> WamSteering.train(c, tmp.resolve("look"), QUIET)).hasMessageContaining("physics only");
   }
 
   @Test

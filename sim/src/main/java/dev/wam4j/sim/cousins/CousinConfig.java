@@ -48,8 +48,8 @@ import java.util.Set;
  * @param cameraDy camera shift y, world units
  * @param cameraRotation camera rotation, radians
  * @param cameraZoom camera zoom factor
- * @param damping space damping (0, the reference, is quasi-static pushing; a little damping leaves the block
- *     sliding after a push: a slippery block)
+ * @param damping space damping: the share of its velocity a body keeps per second (0, the reference, keeps none:
+ *     quasi-static pushing; any value above 0 lets the block slide on after a push, more the higher: a slippery block)
  * @param kp proportional gain of the robot's PD controller
  * @param kv derivative gain of the robot's PD controller
  */
