@@ -49,6 +49,9 @@ class SteeringTest {
   @Test
   void badSteeringValuesAndFilesAreRefusedNamingThem() throws Exception {
     assertThatThrownBy(() -> Steering.Mode.parse("dsrl")).hasMessageContaining("got 'dsrl'");
+    assertThat(Steering.Mode.parse("residual-zero")).isEqualTo(Steering.Mode.RESIDUAL_ZERO);
+    assertThat(of("residual-zero").outputs(32)).isEqualTo(2);
+    assertThat(of("noise").outputs(32)).isEqualTo(32);
     assertThatThrownBy(() -> new Steering(Steering.Mode.NOISE, 8, 1, 20, 0, null)).hasMessageContaining("noiseClip");
     assertThatThrownBy(() -> new Steering(Steering.Mode.NOISE, 8, 1, 20, 2, new float[] {Float.NaN})).hasMessageContaining("actor weight is NaN");
     Files.writeString(tmp.resolve(SteeredPolicy.FILE), "{\"format\": \"wam4j-steered/1\", \"mode\": \"noise\", \"hidden\": 8, \"layers\": 1, "

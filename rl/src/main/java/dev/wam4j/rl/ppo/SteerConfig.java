@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * run folder, every checkpoint and the log.
  *
  * @param model the world action model checkpoint to steer (a file path, relative to the config file)
- * @param mode {@code noise} (the actor picks the flow's initial noise: DSRL) or {@code residual} (it shifts the chunk)
+ * @param mode {@code noise} (the actor picks the flow's initial noise: DSRL), {@code residual} (it shifts the model's sampled
+ *     chunk) or {@code residual-zero} (it shifts the chunk the model integrates from zero noise)
  * @param scene a built-in scene or a scene file to train in (the pushes are rendered as PushT looks)
  * @param cousins domain randomisation as {@link PpoConfig#cousins}: empty, a built-in cousin config or a file
  * @param cousinsShare with cousins, the share of episodes drawn from them; the others run in {@code scene} (a mixture keeps

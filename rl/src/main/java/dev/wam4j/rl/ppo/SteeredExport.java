@@ -106,7 +106,8 @@ public final class SteeredExport {
     lines.add("A wam4j steered checkpoint (format `" + SteeredPolicy.FORMAT + "`): the world action model in `base/`, frozen, and a "
         + c.hidden() + "-wide, " + c.layers() + "-layer actor trained with PPO that reads the model's own perception (its pose head) and "
         + (c.mode().equals("noise") ? "chooses the initial noise of its flow head (noise-space steering, as DSRL)."
-            : "shifts every target of the model's chunk by up to " + c.residualScalePixels() + " px (a residual policy)."));
+            : "shifts every target of the model's " + (c.mode().equals("residual") ? "sampled" : "zero-noise") + " chunk by up to "
+                + c.residualScalePixels() + " px (a residual policy)."));
     lines.add("");
     lines.add(String.format(Locale.ROOT, "- Trained: %d PPO updates, %d plans, %d environment steps in %.1f min of wall time", cp.update(),
         cp.update() * c.batchPlans(), cp.last().envSteps(), cp.seconds() / 60));
