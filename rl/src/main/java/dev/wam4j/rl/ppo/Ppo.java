@@ -278,6 +278,7 @@ public final class Ppo {
       done = from.update();
       elapsed = from.seconds();
       listener.resumed(done);
+      if (done >= config.updates()) run.redrawCurves(); // a finished run: only the curves, as drawn now
     }
     Ppo ppo = new Ppo(config, scene, cousins, params, adam);
     try {

@@ -273,28 +273,53 @@ final class PpoRun {
     AtomicFiles.write(dir.resolve("curves.png"), curves());
   }
 
-  /** Success rate and mean return of the episodes ending in each update, against environment steps and against minutes. */
+  /** Episodes pooled per point of the curves: enough that a point is not one update's handful. */
+  static final int CURVE_EPISODES = 100;
+
+  /**
+   * Success rate and final coverage against environment steps and against minutes: each point pools the episodes
+   * ending in consecutive updates until there are {@link #CURVE_EPISODES} (a rollout of few environments ends few
+   * episodes per update, and all in the updates after a checkpoint restarted them).
+   */
   byte[] curves() {
-    // only updates in which episodes ended have figures to plot
-    List<Ppo.UpdateStats> ended = history.stream().filter(s -> s.episodes() > 0).toList();
-    double[] steps = ended.stream().mapToDouble(s -> s.envSteps() / 1e6).toArray();
-    double[] minutes = ended.stream().mapToDouble(s -> s.seconds() / 60).toArray();
-    double[] success = ended.stream().mapToDouble(Ppo.UpdateStats::successRate).toArray();
-    double[] coverage = ended.stream().mapToDouble(Ppo.UpdateStats::meanFinalCoverage).toArray();
-    LineChart chart = new LineChart(config.title() + ": episodes ending in each update", "environment steps (millions)",
-        "success rate / final coverage", false);
+    List<double[]> points = new ArrayList<>(); // steps (M), minutes, success, coverage
+    int episodes = 0;
+    double successes = 0, coverage = 0;
+    for (Ppo.UpdateStats s : history) {
+      if (s.episodes() == 0) continue;
+      episodes += s.episodes();
+      successes += s.successRate() * s.episodes();
+      coverage += s.meanFinalCoverage() * s.episodes();
+      if (episodes >= CURVE_EPISODES) {
+        points.add(new double[] {s.envSteps() / 1e6, s.seconds() / 60, successes / episodes, coverage / episodes});
+        episodes = 0;
+        successes = 0;
+        coverage = 0;
+      }
+    }
+    double[] steps = points.stream().mapToDouble(p -> p[0]).toArray();
+    double[] minutes = points.stream().mapToDouble(p -> p[1]).toArray();
+    double[] success = points.stream().mapToDouble(p -> p[2]).toArray();
+    double[] cover = points.stream().mapToDouble(p -> p[3]).toArray();
+    String each = "each point " + CURVE_EPISODES + "+ training episodes";
+    LineChart chart = new LineChart(config.title() + ": " + each, "environment steps (millions)", "success rate / final coverage", false);
     chart.series("success rate", steps, success);
-    chart.series("final coverage", steps, coverage);
+    chart.series("final coverage", steps, cover);
     byte[] bySteps = chart.png();
-    LineChart wall = new LineChart("the same against wall-clock", "minutes", "success rate / final coverage", false);
+    LineChart wall = new LineChart("the same against wall-clock (" + each + ")", "minutes", "success rate / final coverage", false);
     wall.series("success rate", minutes, success);
-    wall.series("final coverage", minutes, coverage);
+    wall.series("final coverage", minutes, cover);
     try {
       AtomicFiles.write(dir.resolve("curves-wallclock.png"), wall.png());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
     return bySteps;
+  }
+
+  /** Redraws the curves from the log (a finished run's, after the plotting changed). */
+  void redrawCurves() throws IOException {
+    AtomicFiles.write(dir.resolve("curves.png"), curves());
   }
 
   private static Ppo.UpdateStats parseRow(String row) {

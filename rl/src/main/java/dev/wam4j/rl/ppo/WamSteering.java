@@ -214,6 +214,7 @@ public final class WamSteering {
       long done = from == null ? 0 : from.update();
       double elapsed = from == null ? 0 : from.seconds();
       if (from != null) listener.resumed(done);
+      if (from != null && done >= config.updates()) run.redrawCurves(); // a finished run: only the curves, as drawn now
       WamSteering s = new WamSteering(config, model, scene, cousins, params, adam);
       try {
         Ppo.UpdateStats last = from == null ? null : from.last();
