@@ -89,6 +89,20 @@ class EvalCommandTest {
   }
 
   @Test
+  void theShippedRlFinishedModelLoadsAsASteeredPolicyAndRefusesImagination() throws Exception {
+    String model = Paths.root().resolve("models/pusht-wam-rl").toString();
+    CliRun run = new CliRun();
+    assertThat(run.run("eval", "--checkpoint", model, "--seeds", "200000..200000", "--max-steps", "12", "--threads", "1", "--json")).isZero();
+    JsonNode r = new ObjectMapper().readTree(run.out.toString());
+    assertThat(r.get("imagine").asInt()).isEqualTo(1);
+    assertThat(r.get("per_seed").get(0).get("steps").asInt()).isEqualTo(12);
+    assertThat(r.get("dream_quality").get("horizons")).hasSize(2); // the model's dream of the chunk the actor chose
+    CliRun imagine = new CliRun();
+    assertThat(imagine.run("eval", "--checkpoint", model, "--seeds", "200000..200000", "--imagine", "4")).isEqualTo(2);
+    assertThat(imagine.err.toString()).contains("without imagination");
+  }
+
+  @Test
   void aSceneFileIsWhereTheModelIsEvaluatedAndItIsEchoed() throws Exception {
     String model = Paths.root().resolve("models/pusht-wam").toString();
     String slippery = Paths.root().resolve("configs/scenes/pusht-slippery-0.035.json").toString();
