@@ -136,7 +136,9 @@ public record PpoConfig(String scene, String cousins, Double cousinsShare, Strin
 
   @Override
   public String title() {
-    return "PPO on " + (cousins.isEmpty() ? scene : "cousins " + cousins);
+    String where = cousins.isEmpty() ? Path.of(scene).getFileName().toString()
+        : "cousins " + Path.of(cousins).getFileName() + (cousinsShare < 1 ? " (share " + cousinsShare + ")" : "");
+    return "PPO (" + observation + ") on " + where;
   }
 
   @Override

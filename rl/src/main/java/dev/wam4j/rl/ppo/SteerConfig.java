@@ -128,7 +128,8 @@ public record SteerConfig(String model, String mode, String scene, String cousin
 
   @Override
   public String title() {
-    return "PPO steering " + model + " (" + mode + ")";
+    return "PPO steering " + Path.of(model).getFileName() + " (" + mode + ")" + (cousins.isEmpty() ? "" : ", cousins "
+        + Path.of(cousins).getFileName() + (cousinsShare < 1 ? " (share " + cousinsShare + ")" : ""));
   }
 
   /** Only the budget may change on resume: the model engine's thread count changes its sums, and so the run. */
