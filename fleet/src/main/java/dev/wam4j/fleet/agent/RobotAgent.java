@@ -95,27 +95,29 @@ public final class RobotAgent {
     flush(id); // uploads a previous run left unfinished
     int tasks = 0, ok = 0, handed = 0;
     long idleSince = System.currentTimeMillis();
-    while (!stopped && (config.maxTasks() == 0 || tasks < config.maxTasks())) {
-      refreshModel(id);
-      JsonNode task = client.post("/api/v1/robots/" + id + "/tasks/next", null);
-      if (task == null) {
-        if (config.idleExitMs() > 0 && System.currentTimeMillis() - idleSince > config.idleExitMs()) break;
-        state(id, "idle", Map.of());
-        Thread.sleep(config.pollMs());
-        continue;
+    try {
+      while (!stopped && (config.maxTasks() == 0 || tasks < config.maxTasks())) {
+        refreshModel(id);
+        JsonNode task = client.post("/api/v1/robots/" + id + "/tasks/next", null);
+        if (task == null) {
+          if (config.idleExitMs() > 0 && System.currentTimeMillis() - idleSince > config.idleExitMs()) break;
+          state(id, "idle", Map.of());
+          Thread.sleep(config.pollMs());
+          continue;
+        }
+        Outcome o = execute(id, task);
+        tasks++;
+        if (o.success) ok++;
+        if (o.handedOver) handed++;
+        idleSince = System.currentTimeMillis();
       }
-      Outcome o = execute(id, task);
-      tasks++;
-      if (o.success) ok++;
-      if (o.handedOver) handed++;
-      idleSince = System.currentTimeMillis();
+      flush(id);
+      state(id, "offline", Map.of()); // leaving: not to be given tasks until it connects again
+      return new Summary(id, tasks, ok, handed, sent, uploaded, outbox == null ? 0 : outbox.pending().size(), model);
+    } finally { // a downloaded model holds native memory, also when the server or the disk fails
+      if (policy != fallback) policy.close();
+      policy = fallback;
     }
-    flush(id);
-    state(id, "offline", Map.of()); // leaving: not to be given tasks until it connects again
-    Summary summary = new Summary(id, tasks, ok, handed, sent, uploaded, outbox == null ? 0 : outbox.pending().size(), model);
-    if (policy != fallback) policy.close();
-    policy = fallback;
-    return summary;
   }
 
   /** Runs the model the fleet deploys to this robot (its canary, else its group's active one), else the local one. */

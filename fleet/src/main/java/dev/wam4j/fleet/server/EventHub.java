@@ -56,6 +56,11 @@ final class EventHub implements AutoCloseable {
     this.queueCapacity = queueCapacity;
   }
 
+  /** Listeners subscribed now. */
+  int listeners() {
+    return listeners.size();
+  }
+
   /** Adds a listener; it receives every event published from now on, in order. */
   void subscribe(Subscriber subscriber) {
     Listener l = new Listener(subscriber);

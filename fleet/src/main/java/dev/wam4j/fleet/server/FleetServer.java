@@ -85,6 +85,11 @@ public final class FleetServer implements AutoCloseable {
   private final FleetStore store;
   private final Javalin app;
   private final EventHub events = new EventHub(1_000); // a listener 1,000 events behind is dropped
+
+  /** Live-event listeners subscribed now (tests wait on it instead of sleeping). */
+  int eventListeners() {
+    return events.listeners();
+  }
   private final Map<String, View> views = new java.util.concurrent.ConcurrentHashMap<>();
   private final Thread watchdog;
   private final String bootstrapToken;

@@ -224,7 +224,9 @@ class FleetServerTest {
         throw new RuntimeException(e);
       }
     });
-    Thread.sleep(300); // let the listener subscribe
+    // the listener must be subscribed before the job is posted, or it misses the event
+    for (long until = System.nanoTime() + 10_000_000_000L; server.eventListeners() == 0 && System.nanoTime() < until; ) Thread.sleep(5);
+    assertThat(server.eventListeners()).as("the live-event listener subscribed").isEqualTo(1);
     JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\", \"group\": \"lab\"}").body();
     String id = a.get("robot_id").asText(), token = a.get("token").asText();
     post("/api/v1/robots/" + id + "/connection", token, "{\"embodiment\": \"robot\", \"sensors\": [\"camera\"]}");

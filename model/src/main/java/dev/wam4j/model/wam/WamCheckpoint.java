@@ -333,14 +333,14 @@ public final class WamCheckpoint {
   /** Loads the policy weights of checkpoint {@code dir} into {@code net} (initialised, same config). */
   static void loadPolicyWeights(Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
     checkShapes(dir, meta, net);
-    NDList weights = read(dir, POLICY_FILE, meta, manager);
-    List<Pair<String, Parameter>> params = net.getParameters().stream().toList();
-    if (weights.size() != params.size()) {
-      throw new CheckpointException("checkpoint " + dir + ": " + POLICY_FILE + " holds " + weights.size() + " arrays, the network has "
-          + params.size() + " weights");
+    try (NDList weights = read(dir, POLICY_FILE, meta, manager)) { // freed also when a weight does not fit
+      List<Pair<String, Parameter>> params = net.getParameters().stream().toList();
+      if (weights.size() != params.size()) {
+        throw new CheckpointException("checkpoint " + dir + ": " + POLICY_FILE + " holds " + weights.size() + " arrays, the network has "
+            + params.size() + " weights");
+      }
+      for (int i = 0; i < params.size(); i++) assign(dir, params.get(i), weights.get(i));
     }
-    for (int i = 0; i < params.size(); i++) assign(dir, params.get(i), weights.get(i));
-    weights.close();
   }
 
   /**
@@ -351,29 +351,29 @@ public final class WamCheckpoint {
    * new layers keep their fresh initialisation.
    */
   static void loadPolicyWeightsWideningHead(Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
-    NDList weights = read(dir, POLICY_FILE, meta, manager);
-    Map<String, NDArray> byName = byName(dir, meta, weights);
-    boolean widened = false;
-    for (Pair<String, Parameter> p : net.getParameters()) {
-      NDArray have = byName.remove(p.getKey());
-      if (have == null) continue; // a keypoint layer: fresh
-      NDArray w = p.getValue().getArray();
-      if (w.getShape().equals(have.getShape())) {
-        w.set(have.toFloatArray());
-      } else if (w.getShape().dimension() == 2 && have.getShape().dimension() == 2 && w.getShape().get(0) == have.getShape().get(0)
-          && w.getShape().get(1) > have.getShape().get(1) && !widened) {
-        long rows = w.getShape().get(0), newIn = w.getShape().get(1), oldIn = have.getShape().get(1);
-        float[] old = have.toFloatArray(), wide = new float[(int) (rows * newIn)];
-        for (int r = 0; r < rows; r++) System.arraycopy(old, (int) (r * oldIn), wide, (int) (r * newIn), (int) oldIn);
-        w.set(wide);
-        widened = true;
-      } else {
-        throw new CheckpointException("checkpoint " + dir + ": weight " + p.getKey() + " has shape " + have.getShape() + ", the network's is "
-            + w.getShape());
+    try (NDList weights = read(dir, POLICY_FILE, meta, manager)) { // freed also when a weight does not fit
+      Map<String, NDArray> byName = byName(dir, meta, weights);
+      boolean widened = false;
+      for (Pair<String, Parameter> p : net.getParameters()) {
+        NDArray have = byName.remove(p.getKey());
+        if (have == null) continue; // a keypoint layer: fresh
+        NDArray w = p.getValue().getArray();
+        if (w.getShape().equals(have.getShape())) {
+          w.set(have.toFloatArray());
+        } else if (w.getShape().dimension() == 2 && have.getShape().dimension() == 2 && w.getShape().get(0) == have.getShape().get(0)
+            && w.getShape().get(1) > have.getShape().get(1) && !widened) {
+          long rows = w.getShape().get(0), newIn = w.getShape().get(1), oldIn = have.getShape().get(1);
+          float[] old = have.toFloatArray(), wide = new float[(int) (rows * newIn)];
+          for (int r = 0; r < rows; r++) System.arraycopy(old, (int) (r * oldIn), wide, (int) (r * newIn), (int) oldIn);
+          w.set(wide);
+          widened = true;
+        } else {
+          throw new CheckpointException("checkpoint " + dir + ": weight " + p.getKey() + " has shape " + have.getShape() + ", the network's is "
+              + w.getShape());
+        }
       }
+      if (!byName.isEmpty()) throw new CheckpointException("checkpoint " + dir + " holds weights the network lacks: " + byName.keySet());
     }
-    if (!byName.isEmpty()) throw new CheckpointException("checkpoint " + dir + " holds weights the network lacks: " + byName.keySet());
-    weights.close();
   }
 
   /**
@@ -399,17 +399,17 @@ public final class WamCheckpoint {
    */
   private static void loadPolicyWeightsExcept(Path dir, Meta meta, WamNetwork net, NDManager manager,
       java.util.function.Predicate<String> fresh) throws IOException {
-    NDList weights = read(dir, POLICY_FILE, meta, manager);
-    Map<String, NDArray> byName = byName(dir, meta, weights);
-    for (Pair<String, Parameter> p : net.getParameters()) {
-      NDArray have = byName.remove(p.getKey());
-      if (fresh.test(p.getKey())) continue;
-      if (have == null) throw new CheckpointException("checkpoint " + dir + " lacks weight " + p.getKey());
-      assign(dir, p, have);
+    try (NDList weights = read(dir, POLICY_FILE, meta, manager)) { // freed also when a weight does not fit
+      Map<String, NDArray> byName = byName(dir, meta, weights);
+      for (Pair<String, Parameter> p : net.getParameters()) {
+        NDArray have = byName.remove(p.getKey());
+        if (fresh.test(p.getKey())) continue;
+        if (have == null) throw new CheckpointException("checkpoint " + dir + " lacks weight " + p.getKey());
+        assign(dir, p, have);
+      }
+      byName.keySet().removeIf(fresh);
+      if (!byName.isEmpty()) throw new CheckpointException("checkpoint " + dir + " holds weights the network lacks: " + byName.keySet());
     }
-    byName.keySet().removeIf(fresh);
-    if (!byName.isEmpty()) throw new CheckpointException("checkpoint " + dir + " holds weights the network lacks: " + byName.keySet());
-    weights.close();
   }
 
   /** A checkpoint's policy weights keyed by the parameter names its meta lists, in order. */

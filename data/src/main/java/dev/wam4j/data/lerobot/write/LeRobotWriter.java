@@ -166,15 +166,21 @@ public final class LeRobotWriter implements AutoCloseable {
     Path parent = target.getParent();
     Files.createDirectories(parent);
     Path temp = createPartialDirectory(parent, "." + target.getFileName() + ".partial-");
+    java.sql.Connection connection = null;
     try {
-      DuckDBConnection db = Sql.open().unwrap(DuckDBConnection.class);
-      return new LeRobotWriter(target, temp, config, db);
-    } catch (SQLException e) {
+      connection = Sql.open();
+      return new LeRobotWriter(target, temp, config, connection.unwrap(DuckDBConnection.class));
+    } catch (SQLException | RuntimeException e) {
+      if (connection != null) { // the native database, also when unwrapping or the writer's set-up fails
+        try {
+          connection.close();
+        } catch (SQLException closing) {
+          e.addSuppressed(closing);
+        }
+      }
       deleteTree(temp);
-      throw new IOException("cannot start DuckDB to write " + target + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      deleteTree(temp);
-      throw e;
+      if (e instanceof SQLException) throw new IOException("cannot start DuckDB to write " + target + ": " + e.getMessage(), e);
+      throw (RuntimeException) e;
     }
   }
 
@@ -681,6 +687,10 @@ public final class LeRobotWriter implements AutoCloseable {
     }
     try {
       if (dataAppender != null) dataAppender.close();
+    } catch (SQLException e) {
+      if (failure == null) failure = new IOException("closing the frame appender for " + target + ": " + e.getMessage(), e);
+    }
+    try { // closed even when the appender failed to: the database is native memory and a file handle
       db.close();
     } catch (SQLException e) {
       if (failure == null) failure = new IOException("closing DuckDB for " + target + ": " + e.getMessage(), e);
