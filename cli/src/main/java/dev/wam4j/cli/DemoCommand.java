@@ -1,6 +1,7 @@
 package dev.wam4j.cli;
 
 import dev.wam4j.data.DataSets;
+import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.collect.SimCollect;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.monitor.Signal;
@@ -155,7 +156,7 @@ final class DemoCommand implements Callable<Integer> {
       return Map.of("skipped", checkpoint + " not found");
     }
     Path dir = out.resolve("fleet");
-    deleteTree(dir);
+    FileTrees.delete(dir);
     String markdown = "# Demo: push three Ts\nThree short pushes, each done once the T covers a tenth of its mark.\n\n"
         + "## Push the T\n- count: 3\n- max-steps: 80\n- success-score: 0.1\n";
     try (FleetServer server = FleetServer.start(FleetServer.Config.of(0, dir.resolve("server"), null))) {
@@ -204,7 +205,7 @@ final class DemoCommand implements Callable<Integer> {
   private Map<String, Object> datasets(Path zarr, PrintWriter o) throws Exception {
     Map<String, Object> m = new LinkedHashMap<>();
     Path data = out.resolve("datasets");
-    deleteTree(data);
+    FileTrees.delete(data);
     Files.createDirectories(data);
     if (zarr == null) {
       o.println("4. datasets: real demonstrations skipped (not found, see 1.)");
@@ -227,12 +228,6 @@ final class DemoCommand implements Callable<Integer> {
     return m;
   }
 
-  private static void deleteTree(Path dir) throws java.io.IOException {
-    if (!Files.exists(dir)) return;
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
-    }
-  }
 
   /** The real PushT demonstrations, or null after saying why they are missing (outside a checkout). */
   private static DataSets.Located realDemonstrations(PrintWriter o) {

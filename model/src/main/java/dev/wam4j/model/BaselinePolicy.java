@@ -16,6 +16,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.wam4j.data.FileTrees;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -177,7 +178,7 @@ public final class BaselinePolicy implements AutoCloseable {
       CheckpointDirectories.publish(temp, target);
     } catch (IOException | RuntimeException e) {
       try {
-        CheckpointDirectories.deleteTree(temp);
+        FileTrees.delete(temp);
       } catch (IOException cleanup) {
         e.addSuppressed(cleanup);
       }

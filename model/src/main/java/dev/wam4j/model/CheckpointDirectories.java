@@ -1,13 +1,12 @@
 package dev.wam4j.model;
 
+import dev.wam4j.data.FileTrees;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 /**
  * How checkpoints are published atomically: written into a hidden sibling directory, then renamed
@@ -38,14 +37,7 @@ public final class CheckpointDirectories {
     Files.delete(old); // only reserved a unique name
     Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    deleteTree(old);
+    FileTrees.delete(old);
   }
 
-  /** Deletes {@code dir} and everything under it; nothing when it does not exist. */
-  public static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    }
-  }
 }

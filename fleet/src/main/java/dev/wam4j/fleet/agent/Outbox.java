@@ -1,6 +1,7 @@
 package dev.wam4j.fleet.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wam4j.data.FileTrees;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ final class Outbox {
       for (Path p : s.toList()) {
         String n = p.getFileName().toString();
         if (n.endsWith(".part") || n.startsWith(".recording-")) {
-          deleteTree(p);
+          FileTrees.delete(p);
         } else if (n.endsWith(".zip") && !Files.exists(p.resolveSibling(n.replaceFirst("\\.zip$", ".json")))) {
           writeNote(p, Long.parseLong(n.substring(4, n.indexOf('-'))), "");
         }
@@ -60,7 +61,7 @@ final class Outbox {
     }
     Files.move(tmp, zip, StandardCopyOption.ATOMIC_MOVE);
     writeNote(zip, taskId, taskName);
-    deleteTree(dataset);
+    FileTrees.delete(dataset);
     return zip;
   }
 
@@ -138,10 +139,4 @@ final class Outbox {
     }
   }
 
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    }
-  }
 }

@@ -1,6 +1,8 @@
 package dev.wam4j.fleet.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wam4j.data.Digests;
+import dev.wam4j.data.FileTrees;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.monitor.DreamMonitor;
 import dev.wam4j.eval.monitor.Signal;
@@ -139,12 +141,7 @@ public final class RobotAgent {
 
   private void download(JsonNode m, java.nio.file.Path dir) throws IOException, InterruptedException {
     byte[] zip = client.getBytes("/api/v1/models/" + m.get("name").asText() + "/" + m.get("version").asInt() + "/archive");
-    String sha;
-    try {
-      sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(zip));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    String sha = Digests.sha256Hex(zip);
     if (!sha.equals(m.get("sha256").asText())) throw new IOException("model download corrupted: SHA-256 " + sha + ", expected " + m.get("sha256").asText());
     java.nio.file.Files.createDirectories(dir.getParent());
     java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory(dir.getParent(), "." + dir.getFileName());
@@ -160,7 +157,7 @@ public final class RobotAgent {
       }
       java.nio.file.Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } finally {
-      Outbox.deleteTree(tmp);
+      FileTrees.delete(tmp);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.wam4j.fleet.server;
 
+import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.lerobot.LeRobotDataset;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +57,7 @@ final class EpisodeFiles {
   void deleteEpisode(Path dir) throws IOException {
     Path d = dir.toAbsolutePath().normalize();
     if (!d.startsWith(episodes)) throw new IllegalStateException("episode folder " + d + " lies outside " + episodes);
-    deleteTree(d);
+    FileTrees.delete(d);
   }
 
   private Rejected reject(String uploadId, Path part, String reason) throws IOException {
@@ -104,10 +105,10 @@ final class EpisodeFiles {
         unzip(p, tmp);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (ApiException | IllegalArgumentException e) { // the archive's content: set aside
-        deleteTree(tmp);
+        FileTrees.delete(tmp);
         throw reject(uploadId, p, e instanceof ApiException a ? a.getMessage() : "cannot unpack the episode archive: " + e.getMessage());
       } catch (IOException | RuntimeException e) { // the server's trouble (a full disk): the bytes stay for a retry, nothing is quarantined
-        deleteTree(tmp);
+        FileTrees.delete(tmp);
         throw e;
       }
     }
@@ -126,7 +127,7 @@ final class EpisodeFiles {
         throw new ApiException(400, "the episode does not hold together: " + problems.subList(0, Math.min(3, problems.size())));
       }
     } catch (IOException | RuntimeException e) {
-      deleteTree(target);
+      FileTrees.delete(target);
       throw reject(uploadId, p, e instanceof ApiException a ? a.getMessage() : "not a LeRobot dataset: " + e.getMessage());
     }
     return new Kept(target, frames, success);
@@ -197,10 +198,4 @@ final class EpisodeFiles {
     }
   }
 
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) return;
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.wam4j.fleet.server;
 
+import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.lerobot.ColumnBatch;
 import dev.wam4j.data.lerobot.ColumnBatchIterator;
 import dev.wam4j.data.lerobot.LeRobotDataset;
@@ -75,7 +76,7 @@ final class Flywheel implements AutoCloseable {
     List<Records.Episode> eps = store.episodes(taskName);
     Path target = dataset(taskName);
     if (eps.isEmpty()) { // the operator deleted its last episode
-      EpisodeFiles.deleteTree(target);
+      FileTrees.delete(target);
       return;
     }
     Path fresh = datasets.resolve("." + target.getFileName() + ".next-" + System.nanoTime());
@@ -92,7 +93,7 @@ final class Flywheel implements AutoCloseable {
       frames = write(eps, taskName, fresh, size, features);
       publish(fresh, target);
     } finally {
-      EpisodeFiles.deleteTree(fresh); // a failed rebuild leaves nothing behind
+      FileTrees.delete(fresh); // a failed rebuild leaves nothing behind
     }
     double hours = frames / 36_000.0;
     events.accept(new Object[] {"dataset", java.util.Map.of("task", taskName, "episodes", eps.size(), "frames", frames, "hours", hours)});
@@ -133,7 +134,7 @@ final class Flywheel implements AutoCloseable {
     Path old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
     if (Files.exists(target)) Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
     Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
-    EpisodeFiles.deleteTree(old);
+    FileTrees.delete(old);
   }
 
   private void trigger(String taskName, Path dataset, double hours) throws IOException, SQLException {

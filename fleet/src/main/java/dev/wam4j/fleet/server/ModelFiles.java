@@ -1,5 +1,7 @@
 package dev.wam4j.fleet.server;
 
+import dev.wam4j.data.Digests;
+import dev.wam4j.data.FileTrees;
 import dev.wam4j.fleet.store.FleetStore;
 import dev.wam4j.fleet.store.Records;
 import dev.wam4j.model.wam.WamCheckpoint;
@@ -7,10 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
-import java.util.HexFormat;
 
 /**
  * The model registry's files: {@code models/<name>/<sha256>.zip} (what robots download) and the
@@ -27,12 +27,7 @@ final class ModelFiles {
 
   synchronized Records.Model add(String name, byte[] zip) throws IOException, SQLException {
     if (zip.length == 0) throw new ApiException(400, "empty body; send the checkpoint directory as a zip");
-    String sha;
-    try {
-      sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(zip));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    String sha = Digests.sha256Hex(zip);
     Path dir = Files.createDirectories(root.resolve(name)), unpacked = dir.resolve(sha), archive = dir.resolve(sha + ".zip");
     if (!Files.isDirectory(unpacked)) {
       Path tmp = Files.createTempDirectory(dir, "." + sha);
@@ -54,7 +49,7 @@ final class ModelFiles {
         }
         Files.move(tmp, unpacked, StandardCopyOption.ATOMIC_MOVE);
       } finally {
-        EpisodeFiles.deleteTree(tmp);
+        FileTrees.delete(tmp);
       }
     }
     if (!Files.exists(archive)) {

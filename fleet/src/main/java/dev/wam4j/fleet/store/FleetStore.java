@@ -2,12 +2,11 @@ package dev.wam4j.fleet.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.wam4j.data.Digests;
 import dev.wam4j.fleet.job.JobDocument;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -808,11 +807,7 @@ public final class FleetStore implements AutoCloseable {
   }
 
   static String hash(String secret) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
-    }
+    return Digests.sha256Hex(secret.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String secret() {

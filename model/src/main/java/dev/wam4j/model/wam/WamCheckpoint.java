@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.wam4j.data.FileTrees;
 import dev.wam4j.model.CheckpointDirectories;
 import dev.wam4j.model.CheckpointException;
 import dev.wam4j.model.policy.PlanSettings;
@@ -244,7 +245,7 @@ public final class WamCheckpoint {
       return meta;
     } catch (IOException | RuntimeException e) {
       try {
-        deleteTree(temp);
+        FileTrees.delete(temp);
       } catch (IOException cleanup) {
         e.addSuppressed(cleanup);
       }
@@ -309,7 +310,7 @@ public final class WamCheckpoint {
       Files.writeString(temp.resolve(CARD_FILE), ModelCard.render(shipped, evaluationMarkdown, lineage), StandardCharsets.UTF_8);
       CheckpointDirectories.publish(temp, target);
     } catch (IOException | RuntimeException e) {
-      deleteTree(temp);
+      FileTrees.delete(temp);
       throw e;
     }
   }
@@ -545,7 +546,4 @@ public final class WamCheckpoint {
     return CheckpointDirectories.hiddenSibling(parent, prefix);
   }
 
-  static void deleteTree(Path dir) throws IOException {
-    CheckpointDirectories.deleteTree(dir);
-  }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wam4j.data.DatasetDigest;
+import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.loader.TrainingBatch;
 import dev.wam4j.data.loader.LoaderConfig;
 import dev.wam4j.data.loader.TrainingLoader;
@@ -343,7 +344,7 @@ public final class WamRun {
       }).toList();
     }
     for (Path p : stale) {
-      if (Files.isDirectory(p)) WamCheckpoint.deleteTree(p);
+      if (Files.isDirectory(p)) FileTrees.delete(p);
       else Files.deleteIfExists(p);
     }
   }
@@ -455,7 +456,7 @@ public final class WamRun {
       ckpts = s.filter(p -> p.getFileName().toString().matches("step-\\d{7}")).sorted().toList();
     }
     for (int i = 0; i < ckpts.size() - KEEP_CHECKPOINTS; i++) {
-      if (!ckpts.get(i).equals(keep)) WamCheckpoint.deleteTree(ckpts.get(i));
+      if (!ckpts.get(i).equals(keep)) FileTrees.delete(ckpts.get(i));
     }
   }
 

@@ -3,12 +3,12 @@ package dev.wam4j.model.wam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wam4j.data.FileTrees;
 import dev.wam4j.model.CheckpointException;
 import dev.wam4j.model.train.TrainingLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,7 @@ class WamRunTest {
 
     // The crash: a run that got to step 8, then lost everything after its step-4 checkpoint.
     WamRun.train(c, WamRun.Stage.PRETRAIN, crashed, new WamRun.Listener() {});
-    deleteTree(crashed.resolve("step-0000008"));
+    FileTrees.delete(crashed.resolve("step-0000008"));
     Files.writeString(crashed.resolve("latest"), "step-0000004\n");
     long[] resumedAt = {-1};
     WamRun.Result b = WamRun.train(c, WamRun.Stage.PRETRAIN, crashed, new WamRun.Listener() {
@@ -188,9 +188,4 @@ class WamRunTest {
         .hasMessageContaining("'dataset'");
   }
 
-  static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-    }
-  }
 }

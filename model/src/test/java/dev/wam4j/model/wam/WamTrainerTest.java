@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.loader.TrainingLoader;
 import dev.wam4j.model.CheckpointException;
 import dev.wam4j.model.policy.Plan;
@@ -169,7 +170,7 @@ class WamTrainerTest {
       trainer.step();
       WamCheckpoint.save(trainer, third, "finetune", Map.of("init", shipped.toString()), Map.of(), 50.0, false);
     }
-    dev.wam4j.data.FileTrees.delete(tmp.resolve("lineage/first"));
+    FileTrees.delete(tmp.resolve("lineage/first"));
     assertThat(WamCheckpoint.lineageCompute(third, java.util.List.of())).extracting(WamCheckpoint.ComputeStage::seconds).containsExactly(20.0, 100.0,
         30.0, 250.0, 50.0);
     // an init checkpoint that is gone, with no recorded lineage: refused, not undercounted

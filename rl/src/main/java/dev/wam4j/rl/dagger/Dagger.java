@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wam4j.data.FileTrees;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.model.wam.WamCheckpoint;
 import dev.wam4j.model.wam.WamConfig;
@@ -141,7 +142,7 @@ public final class Dagger {
       DaggerCollector.Result collected;
       int round = r;
       if (Files.exists(data.resolve("meta/info.json")) && !Files.exists(roundDir.resolve("collect.json"))) {
-        dev.wam4j.data.FileTrees.delete(data); // published, but killed before its summary was written: collect again
+        FileTrees.delete(data); // published, but killed before its summary was written: collect again
       }
       if (Files.exists(data.resolve("meta/info.json"))) { // published before a crash: the rollouts need not run again
         collected = JSON.readValue(roundDir.resolve("collect.json").toFile(), DaggerCollector.Result.class);
@@ -219,7 +220,7 @@ public final class Dagger {
   /** A crash while the writer ran leaves its hidden partial folder behind; the round collects again. */
   private static void deletePartials(Path roundDir) throws IOException {
     try (Stream<Path> s = Files.list(roundDir)) {
-      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".data.partial-")).toList()) dev.wam4j.data.FileTrees.delete(p);
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".data.partial-")).toList()) FileTrees.delete(p);
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wam4j.data.AtomicFiles;
+import dev.wam4j.data.FileTrees;
 import dev.wam4j.eval.report.LineChart;
 import dev.wam4j.sim.cousins.CousinConfig;
 import dev.wam4j.sim.scene.Scene;
@@ -139,7 +140,7 @@ final class PpoRun {
     dir = dir.toAbsolutePath().normalize();
     Files.createDirectories(dir.resolve(CHECKPOINTS));
     try (Stream<Path> s = Files.list(dir.resolve(CHECKPOINTS))) { // a killed run's half-written checkpoints
-      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) deleteTree(p);
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) FileTrees.delete(p);
     }
     Path echo = dir.resolve(config.fileName());
     for (String kind : List.of(CONFIG, SteerConfig.FILE)) {
@@ -266,10 +267,10 @@ final class PpoRun {
     meta.put("last", last);
     AtomicFiles.writeString(tmp.resolve("checkpoint.json"), JSON.writeValueAsString(meta));
     Path target = checkpoints.resolve(name);
-    if (Files.exists(target)) deleteTree(target);
+    if (Files.exists(target)) FileTrees.delete(target);
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     List<Path> done = checkpoints(checkpoints);
-    for (int i = 0; i < done.size() - 3; i++) deleteTree(done.get(i));
+    for (int i = 0; i < done.size() - 3; i++) FileTrees.delete(done.get(i));
     AtomicFiles.write(dir.resolve("curves.png"), curves());
   }
 
@@ -347,9 +348,4 @@ final class PpoRun {
     for (float x : a) out.writeFloat(x);
   }
 
-  private static void deleteTree(Path p) throws IOException {
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-    }
-  }
 }

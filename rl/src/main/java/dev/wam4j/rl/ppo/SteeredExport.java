@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wam4j.data.AtomicFiles;
+import dev.wam4j.data.Digests;
+import dev.wam4j.data.FileTrees;
 import dev.wam4j.model.steer.SteeredPolicy;
 import dev.wam4j.model.steer.Steering;
 import dev.wam4j.model.wam.WamPolicy;
@@ -86,14 +88,14 @@ public final class SteeredExport {
       m.put("base_lineage_train_seconds", baseSeconds);
       m.put("lineage_train_seconds", lineage);
       // what was steered, to check against the model the run trained with (its path may hold another model later)
-      m.put("base_policy_sha256", sha256(baseDir.resolve("policy.ndlist")));
+      m.put("base_policy_sha256", Digests.sha256Hex(baseDir.resolve("policy.ndlist")));
       m.put("config", c);
       m.put("actor", actor);
       AtomicFiles.writeString(tmp.resolve(SteeredPolicy.FILE), json.writeValueAsString(m));
       AtomicFiles.writeString(tmp.resolve("MODEL_CARD.md"), card(c, cp, model, baseSeconds, lineage));
       Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
-      deleteTree(tmp);
+      FileTrees.delete(tmp);
       throw e;
     }
     return new Result(absolute, cp.update(), cp.last().envSteps(), cp.seconds(), lineage);
@@ -119,21 +121,5 @@ public final class SteeredExport {
     return String.join("\n", lines) + "\n";
   }
 
-  private static String sha256(Path file) throws IOException {
-    try (var in = Files.newInputStream(file)) {
-      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      for (int k; (k = in.read(buf)) > 0; ) d.update(buf, 0, k);
-      return java.util.HexFormat.of().formatHex(d.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) return;
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.wam4j.data.lerobot.write;
 
+import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.lerobot.write.LeRobotWriteConfig.Version;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.data.video.VideoWriter;
@@ -706,9 +707,8 @@ public final class LeRobotWriter implements AutoCloseable {
   }
 
   static void deleteTree(Path root) {
-    if (!Files.exists(root)) return;
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    try {
+      FileTrees.delete(root);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + root, e);
     }
