@@ -3,6 +3,7 @@ package dev.wam4j.cli;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.DreamQuality;
 import dev.wam4j.eval.SeedRange;
+import dev.wam4j.model.Engines;
 import dev.wam4j.model.imagine.ImaginationPolicy;
 import dev.wam4j.model.load.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
@@ -122,8 +123,7 @@ final class EvalCommand implements Callable<Integer> {
     if (threads != null) {
       if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
       // read by DJL when the engine starts, which loading the policy does
-      System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+      Engines.useThreads(threads);
     }
     PrintWriter o = spec.commandLine().getOut();
     ClosedLoopEvaluation.Result result;

@@ -6,6 +6,7 @@ import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.SeedRange;
 import dev.wam4j.eval.monitor.MonitorStudy;
 import dev.wam4j.eval.monitor.Signal;
+import dev.wam4j.model.Engines;
 import dev.wam4j.model.load.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
 import java.io.IOException;
@@ -108,8 +109,7 @@ final class MonitorCommand implements Callable<Integer> {
     if (!Files.exists(checkpoint)) throw new IllegalArgumentException("--checkpoint " + checkpoint + ": no such file or directory");
     if (threads != null) {
       if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-      System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+      Engines.useThreads(threads);
     }
     Files.createDirectories(out);
     PrintWriter err = spec.commandLine().getErr();

@@ -3,6 +3,7 @@ package dev.wam4j.cli;
 import dev.wam4j.eval.monitor.Signal;
 import dev.wam4j.fleet.agent.FleetClient;
 import dev.wam4j.fleet.agent.RobotAgent;
+import dev.wam4j.model.Engines;
 import dev.wam4j.model.load.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
 import java.io.PrintWriter;
@@ -61,8 +62,7 @@ final class RobotCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    Engines.useThreads(threads);
     RobotAgent.Config config = new RobotAgent.Config(embodiment, Signal.LATENT_RELATIVE, 3, alarmThreshold == null ? Double.NaN : alarmThreshold,
         200, maxTasks, idleExitMs, noRecord ? null : outbox, modelCache);
     PrintWriter err = spec.commandLine().getErr();

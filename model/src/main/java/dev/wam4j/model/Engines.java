@@ -26,6 +26,23 @@ public final class Engines {
   private Engines() {}
 
   /**
+   * Asks the engine for {@code threads} intra-op threads and one inter-op thread. DJL reads the request once,
+   * when the engine starts (the first model loaded or created): later requests in the same process change nothing.
+   *
+   * @throws IllegalArgumentException when {@code threads} is below 1
+   */
+  public static void useThreads(int threads) {
+    if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+  }
+
+  /** {@link #useThreads}, unless a count was asked for already (a command's flag wins over a run's config). */
+  public static void useThreadsUnlessSet(int threads) {
+    if (System.getProperty("ai.djl.pytorch.num_threads") == null) useThreads(threads);
+  }
+
+  /**
    * The PyTorch engine, started offline. Sets {@code ai.djl.offline=true} unless the property is
    * already set, so DJL never tries a download. The first call also quiets libtorch's C++ log and
    * settles NNPACK for this CPU ({@link TorchNative}).

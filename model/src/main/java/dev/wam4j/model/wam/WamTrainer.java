@@ -58,10 +58,7 @@ public final class WamTrainer implements AutoCloseable {
     this.config = config;
     this.loader = loader;
     // Read by DJL when the engine starts; a later run in the same JVM keeps the first run's threads.
-    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(config.threads()));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
+    Engines.useThreadsUnlessSet(config.threads());
     Engines.pytorch().setRandomSeed(Long.hashCode(config.seed()));
     this.model = Model.newInstance("wam", Engines.PYTORCH);
     this.net = new WamNetwork(config);

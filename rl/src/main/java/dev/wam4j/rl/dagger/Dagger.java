@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.eval.ClosedLoopEvaluation;
+import dev.wam4j.model.Engines;
 import dev.wam4j.model.wam.WamCheckpoint;
 import dev.wam4j.model.wam.WamConfig;
 import dev.wam4j.model.wam.WamPolicy;
@@ -105,10 +106,7 @@ public final class Dagger {
   /** Runs (or resumes) every round in {@code dir}. */
   public static Result run(DaggerConfig config, Path dir, Listener listener) throws IOException {
     // The engine reads its thread count once, when it starts; the first rollout may start it before any trainer does.
-    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(config.threads()));
-      System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-    }
+    Engines.useThreadsUnlessSet(config.threads());
     WamConfig base = WamRun.loadConfig(Path.of(config.train())).withThreads(config.threads());
     dir = dir.toAbsolutePath().normalize(); // checkpoints are named absolutely, as round.json reads them back
     Files.createDirectories(dir);

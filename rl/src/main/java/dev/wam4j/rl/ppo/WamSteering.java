@@ -1,6 +1,7 @@
 package dev.wam4j.rl.ppo;
 
 import dev.wam4j.eval.ObservationHistory;
+import dev.wam4j.model.Engines;
 import dev.wam4j.model.mlp.Mlp;
 import dev.wam4j.model.mlp.SplitMix;
 import dev.wam4j.model.steer.PoseFeatures;
@@ -197,8 +198,7 @@ public final class WamSteering {
   public static Result train(SteerConfig config, Path dir, Ppo.Listener listener) throws IOException {
     Scene scene = PpoRun.scene(config.scene());
     CousinConfig cousins = PpoRun.physicsOnly(PpoRun.cousins(config.scene(), config.cousins()), "rl steer");
-    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(config.threads()));
-    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    Engines.useThreads(config.threads());
     try (WamPolicy model = WamPolicy.load(Path.of(config.model()))) {
       if (!model.config().hasPoseHead()) throw new IllegalArgumentException("steer: the model " + config.model() + " has no pose head to read");
       int maxSteps = scene.physics().maxSteps();
