@@ -3,6 +3,7 @@ package dev.wam4j.eval;
 import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
 import dev.wam4j.data.lerobot.write.LeRobotWriter;
 import dev.wam4j.data.lerobot.write.WriteFeature;
+import dev.wam4j.data.pusht.PushTRate;
 import dev.wam4j.model.policy.Plan;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -104,7 +105,7 @@ public final class EpisodeRecorder implements ClosedLoopEvaluation.Observer {
         new WriteFeature.Vector("observation.state", List.of("x", "y")), new WriteFeature.Vector("action", List.of("x", "y")),
         new WriteFeature.Scalar("next.reward", WriteFeature.ScalarType.FLOAT32), new WriteFeature.Scalar("next.done", WriteFeature.ScalarType.BOOL),
         new WriteFeature.Scalar("next.success", WriteFeature.ScalarType.BOOL));
-    try (LeRobotWriter w = LeRobotWriter.create(dir, LeRobotWriteConfig.of(10, robotType, features))) {
+    try (LeRobotWriter w = LeRobotWriter.create(dir, LeRobotWriteConfig.of(PushTRate.FPS, robotType, features))) {
       w.beginEpisode(task);
       float[] s = new float[2], a = new float[2];
       for (int t = 0; t < frames; t++) {

@@ -4,6 +4,7 @@ import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
 import dev.wam4j.data.lerobot.write.LeRobotWriter;
 import dev.wam4j.data.lerobot.write.WriteFeature;
 import dev.wam4j.data.loader.TrainingLoader;
+import dev.wam4j.data.pusht.PushTRate;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.sim.Embodiment;
 import dev.wam4j.sim.cousins.Cousin;
@@ -82,7 +83,7 @@ public final class SimCollect {
     features.add(new WriteFeature.Scalar("next.reward", WriteFeature.ScalarType.FLOAT32));
     features.add(new WriteFeature.Scalar("next.done", WriteFeature.ScalarType.BOOL));
     features.add(new WriteFeature.Scalar("next.success", WriteFeature.ScalarType.BOOL));
-    LeRobotWriteConfig wc = LeRobotWriteConfig.of(10, "pusht_" + config.embodiment().id(), features).withEncoding(config.encoding());
+    LeRobotWriteConfig wc = LeRobotWriteConfig.of(PushTRate.FPS, "pusht_" + config.embodiment().id(), features).withEncoding(config.encoding());
 
     List<Long> successes = new ArrayList<>();
     byte[] frame = new byte[IMAGE_SIZE * IMAGE_SIZE * 3];

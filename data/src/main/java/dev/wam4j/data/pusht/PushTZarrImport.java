@@ -65,7 +65,7 @@ public final class PushTZarrImport {
         new WriteFeature.Scalar("next.reward", WriteFeature.ScalarType.FLOAT32),
         new WriteFeature.Scalar("next.done", WriteFeature.ScalarType.BOOL),
         new WriteFeature.Scalar("next.success", WriteFeature.ScalarType.BOOL));
-    return LeRobotWriteConfig.of(10, "pusht", features).withEncoding(encoding);
+    return LeRobotWriteConfig.of(PushTRate.FPS, "pusht", features).withEncoding(encoding);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.wam4j.eval.study;
 
+import dev.wam4j.data.pusht.PushTRate;
 import dev.wam4j.model.train.TrainingLog;
 import dev.wam4j.model.wam.WamCheckpoint;
 import java.io.IOException;
@@ -52,7 +53,7 @@ public final class ScalingStudy {
       }
       WamCheckpoint.Meta meta = WamCheckpoint.readMeta(WamCheckpoint.resolve(run));
       long frames = ((Number) meta.data().get("frames")).longValue();
-      double hours = frames / 36_000.0; // 10 fps
+      double hours = PushTRate.hours(frames);
       points.add(new Point(run.getFileName().toString(), hours, best, bestStep, frames));
     }
     points.sort(Comparator.comparingDouble(Point::hours));

@@ -7,6 +7,7 @@ import dev.wam4j.data.lerobot.LeRobotDataset;
 import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
 import dev.wam4j.data.lerobot.write.LeRobotWriter;
 import dev.wam4j.data.lerobot.write.WriteFeature;
+import dev.wam4j.data.pusht.PushTRate;
 import dev.wam4j.fleet.store.FleetStore;
 import dev.wam4j.fleet.store.Records;
 import java.io.IOException;
@@ -95,14 +96,14 @@ final class Flywheel implements AutoCloseable {
     } finally {
       FileTrees.delete(fresh); // a failed rebuild leaves nothing behind
     }
-    double hours = frames / 36_000.0;
+    double hours = PushTRate.hours(frames);
     events.accept(new Object[] {"dataset", java.util.Map.of("task", taskName, "episodes", eps.size(), "frames", frames, "hours", hours)});
     if (command != null && hours - store.triggeredHours(taskName) >= everyHours) trigger(taskName, target, hours);
   }
 
   private static long write(List<Records.Episode> eps, String taskName, Path fresh, int size, List<WriteFeature> features) throws IOException {
     long frames = 0;
-    try (LeRobotWriter w = LeRobotWriter.create(fresh, LeRobotWriteConfig.of(10, "fleet", features))) {
+    try (LeRobotWriter w = LeRobotWriter.create(fresh, LeRobotWriteConfig.of(PushTRate.FPS, "fleet", features))) {
       byte[] image = new byte[size * size * 3];
       for (Records.Episode e : eps) {
         try (LeRobotDataset ds = LeRobotDataset.open(Path.of(e.path()))) {

@@ -3,6 +3,7 @@ package dev.wam4j.fleet.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.wam4j.data.Digests;
+import dev.wam4j.data.pusht.PushTRate;
 import dev.wam4j.fleet.job.JobDocument;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -639,7 +640,7 @@ public final class FleetStore implements AutoCloseable {
   /** Episodes, frames and hours collected per task. */
   public List<Records.TaskData> collected() throws SQLException {
     return query("SELECT task_name, COUNT(*), SUM(frames), SUM(CASE WHEN success THEN 1 ELSE 0 END) FROM episodes GROUP BY task_name ORDER BY task_name",
-        r -> new Records.TaskData(r.getString(1), r.getInt(2), r.getLong(3), r.getLong(3) / 36_000.0, r.getInt(4)));
+        r -> new Records.TaskData(r.getString(1), r.getInt(2), r.getLong(3), PushTRate.hours(r.getLong(3)), r.getInt(4)));
   }
 
   /** The hours of a task's data at its last fine-tuning trigger (0 before the first). */
