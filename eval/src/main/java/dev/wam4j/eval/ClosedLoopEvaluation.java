@@ -308,7 +308,7 @@ public final class ClosedLoopEvaluation {
         (System.nanoTime() - t0) / 1e9, rollout.dreamQuality.result());
   }
 
-  /** The buffers of one run: environment, renderer, observation history, latency log, dream quality. */
+  /** The buffers of one run: environment, observation history, latency log, dream quality. */
   private static final class Rollout {
     private final ChunkPolicy policy;
     private final Config config;
@@ -317,7 +317,7 @@ public final class ClosedLoopEvaluation {
     private final int history;
     private final int execute;
     private final PushTEnv env;
-    private final SceneRenderer renderer;
+    private final ObservationHistory seen;
     // [history][size][size][3] and [history][2], oldest first: the policy's input, shifted each step
     private final byte[] images;
     private final float[] positions;
@@ -338,10 +338,10 @@ public final class ClosedLoopEvaluation {
       this.frameBytes = size * size * 3;
       this.env = new PushTEnv(scene, Embodiment.RobotPusher.reference());
       // the reference observation: PushT look with the robot agent, whole world, reference sampling
-      this.renderer = new SceneRenderer(SceneLook.of(scene), Camera.identity(), size, size, Sampling.REFERENCE);
-      this.dreamQuality = new DreamQuality.Accumulator(size, renderer.scene());
-      this.images = new byte[history * frameBytes];
-      this.positions = new float[history * 2];
+      this.seen = new ObservationHistory(scene, size, history);
+      this.dreamQuality = new DreamQuality.Accumulator(size, SceneLook.of(scene));
+      this.images = seen.images();
+      this.positions = seen.positions();
       this.lastImage = (history - 1) * frameBytes;
       this.lastPosition = (history - 1) * 2;
     }
@@ -349,12 +349,7 @@ public final class ClosedLoopEvaluation {
     Episode episode(long seed, SideBySideVideo video) throws IOException {
       env.reset(seed);
       policy.reset(episodePolicySeed(config.policySeed(), seed));
-      observe();
-      for (int k = 0; k < history - 1; k++) {
-        System.arraycopy(images, lastImage, images, k * frameBytes, frameBytes);
-        positions[2 * k] = positions[lastPosition];
-        positions[2 * k + 1] = positions[lastPosition + 1];
-      }
+      seen.start(env);
       if (video != null) {
         video.beginEpisode(seed);
         video.frame(images, lastImage, null, 0, 0);
@@ -410,11 +405,7 @@ public final class ClosedLoopEvaluation {
           }
           maxReward = Math.max(maxReward, env.reward());
           done = env.terminated();
-          if (history > 1) {
-            System.arraycopy(images, frameBytes, images, 0, lastImage);
-            System.arraycopy(positions, 2, positions, 0, lastPosition);
-          }
-          observe();
+          seen.step(env);
           dreamQuality.observed(steps, images, lastImage);
           if (video != null) video.frame(images, lastImage, plan, j + 1, steps);
           // an alarm on the episode's last step stops nothing: the episode ends there anyway
@@ -432,12 +423,6 @@ public final class ClosedLoopEvaluation {
     }
 
     /** Draws the current observation into the newest history slot. */
-    private void observe() {
-      renderer.render(env.agentX(), env.agentY(), 0, env.blockX(), env.blockY(), env.blockAngle(), images, lastImage);
-      positions[lastPosition] = (float) env.agentX();
-      positions[lastPosition + 1] = (float) env.agentY();
-    }
-
     private void checkDream(Plan plan, long seed, int step) {
       int[] offsets = plan.dreamOffsets();
       if (offsets == null || plan.dreamFrames() == null) {
