@@ -2,6 +2,7 @@ package dev.wam4j.cli;
 
 import dev.wam4j.eval.SeedRange;
 import dev.wam4j.sim.cousins.CousinConfig;
+import dev.wam4j.sim.cousins.CousinGallery;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,12 +47,12 @@ final class CousinsCommand implements Callable<Integer> {
     };
     Files.createDirectories(out);
     Path png = out.resolve("cousins.png");
-    List<Map<String, Object>> rows = CousinGallery.write(cfg, range.first(), range.count(), size, png);
+    List<CousinGallery.Row> rows = CousinGallery.write(cfg, range.first(), range.count(), size, png);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("config", config);
     result.put("config_values", cfg);
     result.put("seeds", range.first() + ".." + range.last());
-    result.put("expert_success_rate", rows.stream().filter(r -> (Boolean) r.get("expert_success")).count() / (double) rows.size());
+    result.put("expert_success_rate", rows.stream().filter(CousinGallery.Row::expertSuccess).count() / (double) rows.size());
     result.put("gallery", png.toString());
     result.put("cousins", rows);
     Json.writeFile(out.resolve("cousins.json"), Json.result(result, spec));
@@ -59,9 +60,9 @@ final class CousinsCommand implements Callable<Integer> {
     if (json) {
       o.println(Json.result(result, spec));
     } else {
-      for (Map<String, Object> r : rows) {
-        o.printf("seed %-4s %-6s mass %.2f friction %.2f  expert %s (max coverage %.3f)%n", r.get("seed"), r.get("shape"),
-            (double) r.get("mass"), (double) r.get("friction"), (Boolean) r.get("expert_success") ? "success" : "no success", (double) r.get("max_coverage"));
+      for (CousinGallery.Row r : rows) {
+        o.printf("seed %-4s %-6s mass %.2f friction %.2f  expert %s (max coverage %.3f)%n", r.seed(), r.shape(), r.mass(), r.friction(),
+            r.expertSuccess() ? "success" : "no success", r.maxCoverage());
       }
       o.printf("gallery: %s%n", png);
     }

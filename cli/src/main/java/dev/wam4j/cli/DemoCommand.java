@@ -19,6 +19,7 @@ import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.data.video.VideoWriter;
 import dev.wam4j.data.zarr.ReplayBuffer;
 import dev.wam4j.sim.Embodiment;
+import dev.wam4j.sim.cousins.CousinGallery;
 import dev.wam4j.sim.expert.PushExpert;
 import dev.wam4j.sim.pusht.PushTEnv;
 import dev.wam4j.sim.render.AgentLook;
@@ -96,10 +97,10 @@ final class DemoCommand implements Callable<Integer> {
     summary.put("expert_episodes", episodes);
 
     Path gallery = out.resolve("cousins.png");
-    List<Map<String, Object>> cousins = CousinGallery.write(dev.wam4j.sim.cousins.CousinConfig.builtin("wide"), 0, 8, 160, gallery);
-    long solved = cousins.stream().filter(c -> (Boolean) c.get("expert_success")).count();
+    List<CousinGallery.Row> cousins = CousinGallery.write(dev.wam4j.sim.cousins.CousinConfig.builtin("wide"), 0, 8, 160, gallery);
+    long solved = cousins.stream().filter(CousinGallery.Row::expertSuccess).count();
     o.printf("3. digital cousins (built-in 'wide' config, seeds 0..7): shapes %s, expert solved %d/8; gallery %s%n",
-        cousins.stream().map(c -> (String) c.get("shape")).toList(), solved, gallery);
+        cousins.stream().map(CousinGallery.Row::shape).toList(), solved, gallery);
     o.flush();
     summary.put("cousins", cousins);
     summary.put("video", video.toString());

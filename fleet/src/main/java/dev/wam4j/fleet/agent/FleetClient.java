@@ -45,18 +45,18 @@ public final class FleetClient {
 
   /** GET a JSON document. */
   public JsonNode get(String path) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).GET(), null);
+    return send(HttpRequest.newBuilder(uri(path)).GET());
   }
 
   /** POST a value as JSON; {@code null} when the reply has no body (204). */
   public JsonNode post(String path, Object body) throws IOException, InterruptedException {
     String text = body == null ? "" : body instanceof String s ? s : JSON.writeValueAsString(body);
-    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(text)), null);
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(text)));
   }
 
   /** DELETE a resource; the server's JSON reply. */
   public JsonNode delete(String path) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).DELETE(), null);
+    return send(HttpRequest.newBuilder(uri(path)).DELETE());
   }
 
   /** GET raw bytes (a model archive). */
@@ -70,24 +70,24 @@ public final class FleetClient {
 
   /** POST raw bytes (a model archive). */
   public JsonNode postBytes(String path, byte[] bytes, String contentType) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(bytes)), null);
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
   }
 
   /** PUT raw bytes (an upload chunk). */
   public JsonNode putBytes(String path, byte[] bytes) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)), null);
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
   }
 
   /** POST a markdown document. */
   public JsonNode postMarkdown(String path, String markdown) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "text/markdown").POST(HttpRequest.BodyPublishers.ofString(markdown)), null);
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "text/markdown").POST(HttpRequest.BodyPublishers.ofString(markdown)));
   }
 
   private URI uri(String path) {
     return base.resolve(path.startsWith("/") ? path.substring(1) : path);
   }
 
-  private JsonNode send(HttpRequest.Builder b, Void unused) throws IOException, InterruptedException {
+  private JsonNode send(HttpRequest.Builder b) throws IOException, InterruptedException {
     if (token != null) b.header("Authorization", "Bearer " + token);
     HttpResponse<String> r;
     for (int attempt = 1;; attempt++) {

@@ -1,9 +1,6 @@
-package dev.wam4j.cli;
+package dev.wam4j.sim.cousins;
 
 import dev.wam4j.sim.Embodiment;
-import dev.wam4j.sim.cousins.Cousin;
-import dev.wam4j.sim.cousins.CousinConfig;
-import dev.wam4j.sim.cousins.Cousins;
 import dev.wam4j.sim.expert.PushExpert;
 import dev.wam4j.sim.pusht.PushTEnv;
 import dev.wam4j.sim.render.SceneLook;
@@ -15,22 +12,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
  * Samples digital cousins, runs the scripted expert on each (robot, legacy reset with the cousin's
  * seed) and draws a gallery: first row the start, second row the end of each episode.
  */
-final class CousinGallery {
+public final class CousinGallery {
   private CousinGallery() {}
 
-  /** Writes the gallery PNG atomically and returns one summary row per cousin. */
-  static List<Map<String, Object>> write(CousinConfig config, long firstSeed, int count, int tilePx, Path png) throws IOException {
+  /**
+   * One cousin and how the expert did on it.
+   *
+   * @param seed the cousin's seed and its episode's legacy reset seed
+   * @param shape the block's shape family (its object name)
+   * @param mass block mass
+   * @param friction block friction
+   * @param expertSuccess whether the expert reached the goal
+   * @param expertSteps steps the episode ran
+   * @param maxCoverage the episode's highest goal coverage
+   */
+  public record Row(long seed, String shape, double mass, double friction, boolean expertSuccess, int expertSteps, double maxCoverage) {}
+
+  /** Writes the gallery PNG atomically and returns one row per cousin. */
+  public static List<Row> write(CousinConfig config, long firstSeed, int count, int tilePx, Path png) throws IOException {
+    if (count < 1 || tilePx < 16) throw new IllegalArgumentException("cousin gallery: count " + count + " must be >= 1 and tiles >= 16 px, got " + tilePx);
     BufferedImage sheet = new BufferedImage(count * tilePx, 2 * tilePx, BufferedImage.TYPE_INT_RGB);
-    List<Map<String, Object>> rows = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
     double[] action = new double[2];
     for (int i = 0; i < count; i++) {
       long seed = firstSeed + i;
@@ -53,15 +62,8 @@ final class CousinGallery {
       }
       renderer.render(env.agentX(), env.agentY(), 0, env.blockX(), env.blockY(), env.blockAngle(), frame, 0);
       paste(sheet, frame, tilePx, i * tilePx, tilePx);
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("seed", seed);
-      row.put("shape", cousin.scene().goalObject().name());
-      row.put("mass", cousin.scene().goalObject().mass());
-      row.put("friction", cousin.scene().goalObject().friction());
-      row.put("expert_success", env.terminated());
-      row.put("expert_steps", env.stepCount());
-      row.put("max_coverage", maxCoverage);
-      rows.add(row);
+      rows.add(new Row(seed, cousin.scene().goalObject().name(), cousin.scene().goalObject().mass(), cousin.scene().goalObject().friction(),
+          env.terminated(), env.stepCount(), maxCoverage));
     }
     Path tmp = png.resolveSibling("." + png.getFileName() + ".part");
     try {
