@@ -2,7 +2,9 @@ package dev.wam4j.cli;
 
 import dev.wam4j.data.DataSets;
 import dev.wam4j.data.FileTrees;
+import dev.wam4j.data.collect.ExpertFilm;
 import dev.wam4j.data.collect.SimCollect;
+import dev.wam4j.data.pusht.PushTRate;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.monitor.Signal;
 import dev.wam4j.fleet.agent.FleetClient;
@@ -20,14 +22,6 @@ import dev.wam4j.data.video.VideoWriter;
 import dev.wam4j.data.zarr.ReplayBuffer;
 import dev.wam4j.sim.Embodiment;
 import dev.wam4j.sim.cousins.CousinGallery;
-import dev.wam4j.sim.expert.PushExpert;
-import dev.wam4j.sim.pusht.PushTEnv;
-import dev.wam4j.sim.render.AgentLook;
-import dev.wam4j.sim.render.Camera;
-import dev.wam4j.sim.render.Sampling;
-import dev.wam4j.sim.render.SceneLook;
-import dev.wam4j.sim.render.SceneRenderer;
-import dev.wam4j.sim.scene.Scene;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,11 +80,15 @@ final class DemoCommand implements Callable<Integer> {
 
     Files.createDirectories(out);
     Path video = out.resolve("pusht-expert.mp4");
-    List<Map<String, Object>> episodes = new ArrayList<>();
+    List<ExpertFilm.Episode> episodes = new ArrayList<>();
     int side = size % 2 == 0 ? size : size + 1;
-    try (VideoWriter writer = VideoWriter.open(video, side, side, 10, VideoEncoding.AV1_LEROBOT)) {
+    try (VideoWriter writer = VideoWriter.open(video, side, side, PushTRate.FPS, VideoEncoding.AV1_LEROBOT)) {
       for (Embodiment embodiment : List.of(Embodiment.RobotPusher.reference(), Embodiment.HumanHand.standard())) {
-        episodes.add(episode(embodiment, writer, side, o));
+        ExpertFilm.Episode e = ExpertFilm.record(embodiment, seed, side, writer);
+        o.printf("2. expert as %-5s seed %d: %s after %d steps, max coverage %.3f%n", e.embodiment(), seed,
+            e.success() ? "success" : "no success", e.steps(), e.maxCoverage());
+        o.flush();
+        episodes.add(e);
       }
       writer.finish();
     }
@@ -240,39 +238,4 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private Map<String, Object> episode(Embodiment embodiment, VideoWriter writer, int side, PrintWriter o) throws Exception {
-    Scene scene = Scene.pushT();
-    PushTEnv env = new PushTEnv(scene, embodiment);
-    env.reset(seed);
-    PushExpert expert = PushExpert.of(env);
-    expert.reset();
-    SceneLook look = SceneLook.of(scene);
-    if (embodiment instanceof Embodiment.HumanHand) look = look.withAgent(AgentLook.Hand.defaultLook());
-    SceneRenderer renderer = new SceneRenderer(look, Camera.identity(), side, side, Sampling.SUPERSAMPLED);
-    byte[] frame = new byte[renderer.frameBytes()];
-    double[] action = new double[2];
-    double maxCoverage = env.coverage();
-    double heading = 0;
-    renderer.render(env.agentX(), env.agentY(), heading, env.blockX(), env.blockY(), env.blockAngle(), frame, 0);
-    writer.writeFrame(frame, 0);
-    while (!env.terminated() && !env.truncated()) {
-      expert.act(env, action);
-      double px = env.agentX(), py = env.agentY();
-      env.step(action[0], action[1]);
-      if (Math.hypot(env.agentX() - px, env.agentY() - py) > 1) heading = Math.atan2(env.agentY() - py, env.agentX() - px) + Math.PI / 2;
-      maxCoverage = Math.max(maxCoverage, env.coverage());
-      renderer.render(env.agentX(), env.agentY(), heading, env.blockX(), env.blockY(), env.blockAngle(), frame, 0);
-      writer.writeFrame(frame, 0);
-    }
-    o.printf("2. expert as %-5s seed %d: %s after %d steps, max coverage %.3f%n", embodiment.id(), seed,
-        env.terminated() ? "success" : "no success", env.stepCount(), maxCoverage);
-    o.flush();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("embodiment", embodiment.id());
-    m.put("seed", seed);
-    m.put("success", env.terminated());
-    m.put("steps", env.stepCount());
-    m.put("max_coverage", maxCoverage);
-    return m;
-  }
 }

@@ -136,7 +136,7 @@ public final class SimCollect {
               .setBool("next.done", env.terminated() || env.truncated())
               .setBool("next.success", cov > threshold);
           writer.endFrame();
-          if (Math.hypot(env.agentX() - ax, env.agentY() - ay) > 1) heading = Math.atan2(env.agentY() - ay, env.agentX() - ax) + Math.PI / 2;
+          heading = AgentLook.Hand.heading(heading, ax, ay, env.agentX(), env.agentY());
         }
         writer.endEpisode();
         if (env.terminated()) successes.add(seed);

@@ -43,6 +43,14 @@ public sealed interface AgentLook {
       }
     }
 
+    /**
+     * Where a moving hand points: the direction of its last move of more than one unit, +pi/2 so the fingers point
+     * along it; a smaller move (or none) keeps {@code previous}. Radians, as the renderer and a hand tracker read it.
+     */
+    public static double heading(double previous, double fromX, double fromY, double toX, double toY) {
+      return Math.hypot(toX - fromX, toY - fromY) > 1 ? Math.atan2(toY - fromY, toX - fromX) + Math.PI / 2 : previous;
+    }
+
     /** A hand a little larger than the robot pusher, in a light skin tone. */
     public static Hand defaultLook() {
       return new Hand(18, 5, 38, 4.5, new Rgb(234, 192, 158), new Rgb(176, 124, 92));
