@@ -105,7 +105,7 @@ public final class FleetServer implements AutoCloseable {
     this.bootstrapToken = bootstrapToken;
     this.files = new EpisodeFiles(config.dataDir());
     this.models = new ModelFiles(store, config.dataDir());
-    this.flywheel = new Flywheel(store, config.dataDir(), config.finetuneCommand(), config.finetuneEveryHours(), e -> emit((String) e[0], e[1]));
+    this.flywheel = new Flywheel(store, config.dataDir(), config.finetuneCommand(), config.finetuneEveryHours(), this::emit);
     this.limiter = new RateLimiter(config.limits(), System::nanoTime);
     this.headerGuard = new SlowHeaderGuard(config.limits().headerTimeoutMs());
     this.app = Javalin.create(c -> {

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * The data flywheel: after each kept episode, the dataset of its task ({@code datasets/<task>/}, LeRobot
@@ -36,10 +36,10 @@ final class Flywheel implements AutoCloseable {
   private final Path logs;
   private final String command;
   private final double everyHours;
-  private final Consumer<Object[]> events;
+  private final BiConsumer<String, Object> events; // event name, payload (serialised to JSON for the live stream)
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("fleet-flywheel").unstarted(r));
 
-  Flywheel(FleetStore store, Path dataDir, String command, double everyHours, Consumer<Object[]> events) throws IOException {
+  Flywheel(FleetStore store, Path dataDir, String command, double everyHours, BiConsumer<String, Object> events) throws IOException {
     this.store = store;
     this.datasets = Files.createDirectories(dataDir.resolve("datasets"));
     this.logs = dataDir.resolve("flywheel");
@@ -59,7 +59,7 @@ final class Flywheel implements AutoCloseable {
       try {
         rebuild(taskName);
       } catch (IOException | SQLException | RuntimeException e) {
-        events.accept(new Object[] {"flywheel", java.util.Map.of("task", taskName, "error", String.valueOf(e.getMessage()))});
+        events.accept("flywheel", java.util.Map.of("task", taskName, "error", String.valueOf(e.getMessage())));
       }
     });
   }
@@ -97,7 +97,7 @@ final class Flywheel implements AutoCloseable {
       FileTrees.delete(fresh); // a failed rebuild leaves nothing behind
     }
     double hours = PushTRate.hours(frames);
-    events.accept(new Object[] {"dataset", java.util.Map.of("task", taskName, "episodes", eps.size(), "frames", frames, "hours", hours)});
+    events.accept("dataset", java.util.Map.of("task", taskName, "episodes", eps.size(), "frames", frames, "hours", hours));
     if (command != null && hours - store.triggeredHours(taskName) >= everyHours) trigger(taskName, target, hours);
   }
 
@@ -147,7 +147,7 @@ final class Flywheel implements AutoCloseable {
     pb.environment().put("WAM4J_HOURS", Double.toString(hours));
     pb.start();
     store.recordTrigger(taskName, hours);
-    events.accept(new Object[] {"flywheel", java.util.Map.of("task", taskName, "hours", hours, "command", command, "log", log.toString())});
+    events.accept("flywheel", java.util.Map.of("task", taskName, "hours", hours, "command", command, "log", log.toString()));
   }
 
   /** A folder name for a task: readable, and unique (a short hash of the exact name: "Push A" and "push-a" differ). */
