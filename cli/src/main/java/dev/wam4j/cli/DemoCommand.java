@@ -21,6 +21,7 @@ import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.data.video.VideoWriter;
 import dev.wam4j.data.zarr.ReplayBuffer;
 import dev.wam4j.sim.Embodiment;
+import dev.wam4j.sim.cousins.CousinConfig;
 import dev.wam4j.sim.cousins.CousinGallery;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ final class DemoCommand implements Callable<Integer> {
     summary.put("expert_episodes", episodes);
 
     Path gallery = out.resolve("cousins.png");
-    List<CousinGallery.Row> cousins = CousinGallery.write(dev.wam4j.sim.cousins.CousinConfig.builtin("wide"), 0, 8, 160, gallery);
+    List<CousinGallery.Row> cousins = CousinGallery.write(CousinConfig.builtin("wide"), 0, 8, 160, gallery);
     long solved = cousins.stream().filter(CousinGallery.Row::expertSuccess).count();
     o.printf("3. digital cousins (built-in 'wide' config, seeds 0..7): shapes %s, expert solved %d/8; gallery %s%n",
         cousins.stream().map(CousinGallery.Row::shape).toList(), solved, gallery);

@@ -6,10 +6,7 @@ import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.Plan;
 import dev.wam4j.sim.Embodiment;
 import dev.wam4j.sim.pusht.PushTEnv;
-import dev.wam4j.sim.render.Camera;
-import dev.wam4j.sim.render.Sampling;
 import dev.wam4j.sim.render.SceneLook;
-import dev.wam4j.sim.render.SceneRenderer;
 import dev.wam4j.sim.scene.Scene;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -422,7 +419,6 @@ public final class ClosedLoopEvaluation {
       return e;
     }
 
-    /** Draws the current observation into the newest history slot. */
     private void checkDream(Plan plan, long seed, int step) {
       int[] offsets = plan.dreamOffsets();
       if (offsets == null || plan.dreamFrames() == null) {

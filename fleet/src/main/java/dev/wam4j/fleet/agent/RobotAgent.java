@@ -3,6 +3,7 @@ package dev.wam4j.fleet.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wam4j.data.Digests;
 import dev.wam4j.data.FileTrees;
+import dev.wam4j.data.pusht.PushTRate;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.monitor.DreamMonitor;
 import dev.wam4j.eval.monitor.Signal;
@@ -89,7 +90,7 @@ public final class RobotAgent {
     factsheet.put("embodiment", config.embodiment());
     factsheet.put("sensors", java.util.List.of("camera_rgb_" + policy.imageSize() + "x" + policy.imageSize(), "agent_position"));
     factsheet.put("action_space", "target position (x, y) in workspace pixels, 0..512");
-    factsheet.put("control_hz", 10);
+    factsheet.put("control_hz", PushTRate.FPS);
     factsheet.put("policy", Map.of("history_frames", policy.historyFrames(), "execute_steps", policy.executeSteps()));
     client.post("/api/v1/robots/" + id + "/connection", factsheet);
     log.accept("robot " + id + " online as " + config.embodiment());
@@ -119,6 +120,7 @@ public final class RobotAgent {
     } finally { // a downloaded model holds native memory, also when the server or the disk fails
       if (policy != fallback) policy.close();
       policy = fallback;
+      model = "local"; // a later run fetches its deployment again
     }
   }
 

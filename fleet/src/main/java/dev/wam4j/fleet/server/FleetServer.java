@@ -85,11 +85,6 @@ public final class FleetServer implements AutoCloseable {
   private final FleetStore store;
   private final Javalin app;
   private final EventHub events = new EventHub(1_000); // a listener 1,000 events behind is dropped
-
-  /** Live-event listeners subscribed now (tests wait on it instead of sleeping). */
-  int eventListeners() {
-    return events.listeners();
-  }
   private final Map<String, View> views = new java.util.concurrent.ConcurrentHashMap<>();
   private final Thread watchdog;
   private final String bootstrapToken;
@@ -767,6 +762,11 @@ public final class FleetServer implements AutoCloseable {
   private static void error(Context ctx, int status, String message) {
     ObjectNode n = JSON.createObjectNode().put("error", message).put("status", status);
     ctx.status(status).contentType("application/json").result(n.toString());
+  }
+
+  /** Live-event listeners subscribed now (tests wait on it instead of sleeping). */
+  int eventListeners() {
+    return events.listeners();
   }
 
   /** Sends an event to the live listeners; never blocks a request (each listener has its own queue, see EventHub). */

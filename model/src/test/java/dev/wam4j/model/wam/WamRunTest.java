@@ -42,6 +42,7 @@ class WamRunTest {
 
     // The crash: a run that got to step 8, then lost everything after its step-4 checkpoint.
     WamRun.train(c, WamRun.Stage.PRETRAIN, crashed, new WamRun.Listener() {});
+    assertThat(crashed.resolve("step-0000008")).isDirectory(); // the crash must lose something
     FileTrees.delete(crashed.resolve("step-0000008"));
     Files.writeString(crashed.resolve("latest"), "step-0000004\n");
     long[] resumedAt = {-1};

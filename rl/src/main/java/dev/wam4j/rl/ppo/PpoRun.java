@@ -298,6 +298,10 @@ final class PpoRun {
         coverage = 0;
       }
     }
+    Ppo.UpdateStats newest = history.isEmpty() ? null : history.get(history.size() - 1);
+    if (episodes > 0) { // the newest updates' episodes, fewer than a full point's
+      points.add(new double[] {newest.envSteps() / 1e6, newest.seconds() / 60, successes / episodes, coverage / episodes});
+    }
     double[] steps = points.stream().mapToDouble(p -> p[0]).toArray();
     double[] minutes = points.stream().mapToDouble(p -> p[1]).toArray();
     double[] success = points.stream().mapToDouble(p -> p[2]).toArray();

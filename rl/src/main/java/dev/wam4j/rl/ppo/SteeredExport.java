@@ -95,10 +95,17 @@ public final class SteeredExport {
       AtomicFiles.writeString(tmp.resolve("MODEL_CARD.md"), card(c, cp, model, baseSeconds, lineage));
       Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
-      FileTrees.delete(tmp);
+      FileTrees.deleteQuietly(tmp, e); // a failing clean-up must not hide why the export failed
       throw e;
     }
     return new Result(absolute, cp.update(), cp.last().envSteps(), cp.seconds(), lineage);
+  }
+
+  /** A path as the card shows it: relative to the working folder (the project) when inside it. */
+  private static String display(String path) {
+    if (!path.endsWith(".json") && !path.contains("/")) return path; // a built-in name
+    Path p = Path.of(path).toAbsolutePath().normalize(), here = Path.of("").toAbsolutePath();
+    return p.startsWith(here) ? here.relativize(p).toString() : p.toString();
   }
 
   private static String card(SteerConfig c, PpoRun.Checkpoint cp, Path model, double baseSeconds, double lineage) {
@@ -113,8 +120,9 @@ public final class SteeredExport {
     lines.add("");
     lines.add(String.format(Locale.ROOT, "- Trained: %d PPO updates, %d plans, %d environment steps in %.1f min of wall time", cp.update(),
         cp.update() * c.batchPlans(), cp.last().envSteps(), cp.seconds() / 60));
-    lines.add("- Scene: " + c.scene() + (c.cousins().isEmpty() ? "" : ", physics randomised over " + c.cousins()));
-    lines.add("- Steered model: " + model + " (lineage_train_seconds " + Math.round(baseSeconds) + " s)");
+    lines.add("- Scene: " + display(c.scene()) + (c.cousins().isEmpty() ? "" : ", physics randomised over " + display(c.cousins())
+        + (c.cousinsShare() < 1 ? " in " + Math.round(100 * c.cousinsShare()) + " % of the episodes" : "")));
+    lines.add("- Steered model: " + display(model.toString()) + " (lineage_train_seconds " + Math.round(baseSeconds) + " s)");
     lines.add(String.format(Locale.ROOT, "- Compute behind this checkpoint, every stage: lineage_train_seconds %.0f s = %.1f min", lineage, lineage / 60));
     lines.add("- Seed: " + c.seed() + "; the whole config is in steering.json");
     lines.add("- Measured: docs/RESULTS.md (section 25)");

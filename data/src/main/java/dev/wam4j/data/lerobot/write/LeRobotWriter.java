@@ -14,13 +14,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -179,7 +177,7 @@ public final class LeRobotWriter implements AutoCloseable {
           e.addSuppressed(closing);
         }
       }
-      deleteTree(temp);
+      FileTrees.deleteQuietly(temp, e); // a failing clean-up must not hide why the writer could not start
       if (e instanceof SQLException) throw new IOException("cannot start DuckDB to write " + target + ": " + e.getMessage(), e);
       throw (RuntimeException) e;
     }
