@@ -17,6 +17,8 @@ public final class FileTrees {
     List<Path> paths;
     try (Stream<Path> walk = Files.walk(root)) {
       paths = walk.sorted(Comparator.reverseOrder()).toList();
+    } catch (java.io.UncheckedIOException e) { // a folder that could not be listed, reported as what it is
+      throw e.getCause();
     }
     for (Path p : paths) Files.deleteIfExists(p);
   }
