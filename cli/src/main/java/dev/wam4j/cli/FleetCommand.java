@@ -1,6 +1,7 @@
 package dev.wam4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wam4j.data.Zips;
 import dev.wam4j.fleet.agent.FleetClient;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -275,17 +276,10 @@ final class FleetCommand {
     @Override
     public Integer call() throws Exception {
       if (!Files.isDirectory(dir)) throw new IllegalArgumentException("checkpoint directory " + dir + " does not exist");
-      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-      try (var zip = new java.util.zip.ZipOutputStream(bytes); var files = Files.walk(dir)) {
-        for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
-          zip.putNextEntry(new java.util.zip.ZipEntry(dir.relativize(p).toString().replace('\\', '/')));
-          Files.copy(p, zip);
-          zip.closeEntry();
-        }
-      }
-      JsonNode r = client().postBytes("/api/v1/models/" + name, bytes.toByteArray(), "application/zip");
+      byte[] bytes = Zips.zipTree(dir);
+      JsonNode r = client().postBytes("/api/v1/models/" + name, bytes, "application/zip");
       if (json) print(r);
-      else out().printf("model %s version %d registered (%d bytes, sha256 %s)%n", r.get("name").asText(), r.get("version").asInt(), bytes.size(),
+      else out().printf("model %s version %d registered (%d bytes, sha256 %s)%n", r.get("name").asText(), r.get("version").asInt(), bytes.length,
           r.get("sha256").asText());
       out().flush();
       return 0;

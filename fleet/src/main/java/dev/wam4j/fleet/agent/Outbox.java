@@ -2,6 +2,7 @@ package dev.wam4j.fleet.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wam4j.data.FileTrees;
+import dev.wam4j.data.Zips;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -15,8 +16,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * Episodes waiting to reach the server, kept on the robot's disk until the server has them: each a
@@ -52,12 +51,8 @@ final class Outbox {
   Path add(Path dataset, long taskId, String taskName) throws IOException {
     String name = "task" + taskId + "-" + System.currentTimeMillis();
     Path zip = dir.resolve(name + ".zip"), tmp = dir.resolve("." + name + ".zip.part");
-    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(tmp)); Stream<Path> files = Files.walk(dataset)) {
-      for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
-        out.putNextEntry(new ZipEntry(dataset.relativize(p).toString().replace('\\', '/')));
-        Files.copy(p, out);
-        out.closeEntry();
-      }
+    try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
+      Zips.zipTree(dataset, out);
     }
     Files.move(tmp, zip, StandardCopyOption.ATOMIC_MOVE);
     writeNote(zip, taskId, taskName);

@@ -3,6 +3,7 @@ package dev.wam4j.fleet.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wam4j.data.Digests;
 import dev.wam4j.data.FileTrees;
+import dev.wam4j.data.Zips;
 import dev.wam4j.data.pusht.PushTRate;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.monitor.DreamMonitor;
@@ -147,16 +148,9 @@ public final class RobotAgent {
     if (!sha.equals(m.get("sha256").asText())) throw new IOException("model download corrupted: SHA-256 " + sha + ", expected " + m.get("sha256").asText());
     java.nio.file.Files.createDirectories(dir.getParent());
     java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory(dir.getParent(), "." + dir.getFileName());
-    try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
-      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-        java.nio.file.Path out = tmp.resolve(e.getName()).normalize();
-        if (!out.startsWith(tmp)) throw new IOException("model archive entry '" + e.getName() + "' points outside it");
-        if (e.isDirectory()) java.nio.file.Files.createDirectories(out);
-        else {
-          java.nio.file.Files.createDirectories(out.getParent());
-          java.nio.file.Files.copy(in, out);
-        }
-      }
+    try {
+      // a model is tens of megabytes: the caps only stop an archive that would fill the disk
+      Zips.unzip(new java.io.ByteArrayInputStream(zip), tmp, 1L << 30, 10_000);
       java.nio.file.Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } finally {
       FileTrees.delete(tmp);

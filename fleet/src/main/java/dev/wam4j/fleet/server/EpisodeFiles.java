@@ -1,6 +1,7 @@
 package dev.wam4j.fleet.server;
 
 import dev.wam4j.data.FileTrees;
+import dev.wam4j.data.Zips;
 import dev.wam4j.data.lerobot.LeRobotDataset;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +15,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * The bytes of uploads and kept episodes in the data folder: {@code uploads/<id>.part} grows chunk by
@@ -171,31 +170,14 @@ final class EpisodeFiles {
 
   /** Unzips, refusing entries outside {@code dir} and archives that unpack to more than 1 GiB or 10,000 files. */
   static void unzip(Path zip, Path dir) throws IOException {
-    Path root = dir.toAbsolutePath().normalize();
-    long total = 0;
-    int entries = 0;
-    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-        Path out = root.resolve(e.getName()).normalize();
-        if (!out.startsWith(root) || out.equals(root)) throw new ApiException(400, "archive entry '" + e.getName() + "' points outside its folder");
-        if (++entries > 10_000) throw new ApiException(400, "archive holds more than 10,000 entries");
-        if (e.isDirectory()) {
-          Files.createDirectories(out);
-        } else {
-          Files.createDirectories(out.getParent());
-          try (var os = Files.newOutputStream(out, java.nio.file.StandardOpenOption.CREATE_NEW)) {
-            byte[] buf = new byte[65536];
-            for (int n = in.read(buf); n > 0; n = in.read(buf)) {
-              total += n;
-              if (total > (1L << 30)) throw new ApiException(400, "archive unpacks to more than 1 GiB");
-              os.write(buf, 0, n);
-            }
-          }
-        }
-      }
+    try (InputStream in = Files.newInputStream(zip)) {
+      Zips.unzip(in, dir, 1L << 30, 10_000);
+    } catch (Zips.RefusedArchiveException e) {
+      throw new ApiException(400, e.getMessage());
     } catch (java.util.zip.ZipException e) {
       throw new ApiException(400, "not a zip archive: " + e.getMessage());
     }
   }
+
 
 }
