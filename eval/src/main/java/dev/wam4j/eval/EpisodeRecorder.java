@@ -4,6 +4,7 @@ import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
 import dev.wam4j.data.lerobot.write.LeRobotWriter;
 import dev.wam4j.data.lerobot.write.WriteFeature;
 import dev.wam4j.data.pusht.PushTRate;
+import dev.wam4j.data.pusht.PushTSchema;
 import dev.wam4j.model.policy.Plan;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -101,10 +102,7 @@ public final class EpisodeRecorder implements ClosedLoopEvaluation.Observer {
    */
   public Path write(Path dir, String task, String robotType) throws IOException {
     if (frames == 0) throw new IllegalStateException("no frames recorded");
-    List<WriteFeature> features = List.of(new WriteFeature.Video("observation.image", size, size),
-        new WriteFeature.Vector("observation.state", List.of("x", "y")), new WriteFeature.Vector("action", List.of("x", "y")),
-        new WriteFeature.Scalar("next.reward", WriteFeature.ScalarType.FLOAT32), new WriteFeature.Scalar("next.done", WriteFeature.ScalarType.BOOL),
-        new WriteFeature.Scalar("next.success", WriteFeature.ScalarType.BOOL));
+    List<WriteFeature> features = PushTSchema.features(size);
     try (LeRobotWriter w = LeRobotWriter.create(dir, LeRobotWriteConfig.of(PushTRate.FPS, robotType, features))) {
       w.beginEpisode(task);
       float[] s = new float[2], a = new float[2];

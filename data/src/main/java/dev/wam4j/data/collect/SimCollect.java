@@ -5,6 +5,7 @@ import dev.wam4j.data.lerobot.write.LeRobotWriter;
 import dev.wam4j.data.lerobot.write.WriteFeature;
 import dev.wam4j.data.loader.TrainingLoader;
 import dev.wam4j.data.pusht.PushTRate;
+import dev.wam4j.data.pusht.PushTSchema;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.sim.Embodiment;
 import dev.wam4j.sim.cousins.Cousin;
@@ -73,16 +74,11 @@ public final class SimCollect {
   public static Result run(Config config, Path out, IntConsumer progress) throws IOException {
     long t0 = System.nanoTime();
     boolean hand = config.embodiment() instanceof Embodiment.HumanHand;
-    List<WriteFeature> features = new ArrayList<>(List.of(
-        new WriteFeature.Video("observation.image", IMAGE_SIZE, IMAGE_SIZE),
-        new WriteFeature.Vector("observation.state", List.of("x", "y")),
-        new WriteFeature.Vector("action", List.of("x", "y"))));
-    if (hand) features.add(new WriteFeature.Vector("observation.hand_pose", List.of("x", "y", "heading")));
     // privileged: the block's pose as the simulator knew it, a training target, never a policy input
-    features.add(new WriteFeature.Vector(TrainingLoader.TEACHER_BLOCK_POSE, List.of("x", "y", "angle")));
-    features.add(new WriteFeature.Scalar("next.reward", WriteFeature.ScalarType.FLOAT32));
-    features.add(new WriteFeature.Scalar("next.done", WriteFeature.ScalarType.BOOL));
-    features.add(new WriteFeature.Scalar("next.success", WriteFeature.ScalarType.BOOL));
+    WriteFeature blockPoseFeature = new WriteFeature.Vector(TrainingLoader.TEACHER_BLOCK_POSE, List.of("x", "y", "angle"));
+    List<WriteFeature> features = hand
+        ? PushTSchema.features(IMAGE_SIZE, new WriteFeature.Vector("observation.hand_pose", List.of("x", "y", "heading")), blockPoseFeature)
+        : PushTSchema.features(IMAGE_SIZE, blockPoseFeature);
     LeRobotWriteConfig wc = LeRobotWriteConfig.of(PushTRate.FPS, "pusht_" + config.embodiment().id(), features).withEncoding(config.encoding());
 
     List<Long> successes = new ArrayList<>();

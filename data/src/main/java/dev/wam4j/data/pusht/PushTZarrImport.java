@@ -57,14 +57,7 @@ public final class PushTZarrImport {
 
   /** The dataset's features and settings: v3.0, fps 10, AV1 unless {@code encoding} says otherwise. */
   public static LeRobotWriteConfig config(VideoEncoding encoding) {
-    List<WriteFeature> features = List.of(
-        new WriteFeature.Video("observation.image", 96, 96),
-        new WriteFeature.Vector("observation.state", List.of("x", "y")),
-        new WriteFeature.Vector("action", List.of("x", "y")),
-        new WriteFeature.Vector(TrainingLoader.TEACHER_BLOCK_POSE, List.of("x", "y", "angle")),
-        new WriteFeature.Scalar("next.reward", WriteFeature.ScalarType.FLOAT32),
-        new WriteFeature.Scalar("next.done", WriteFeature.ScalarType.BOOL),
-        new WriteFeature.Scalar("next.success", WriteFeature.ScalarType.BOOL));
+    List<WriteFeature> features = PushTSchema.features(96, new WriteFeature.Vector(TrainingLoader.TEACHER_BLOCK_POSE, List.of("x", "y", "angle")));
     return LeRobotWriteConfig.of(PushTRate.FPS, "pusht", features).withEncoding(encoding);
   }
 

@@ -8,6 +8,7 @@ import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
 import dev.wam4j.data.lerobot.write.LeRobotWriter;
 import dev.wam4j.data.lerobot.write.WriteFeature;
 import dev.wam4j.data.pusht.PushTRate;
+import dev.wam4j.data.pusht.PushTSchema;
 import dev.wam4j.fleet.store.FleetStore;
 import dev.wam4j.fleet.store.Records;
 import java.io.IOException;
@@ -85,10 +86,7 @@ final class Flywheel implements AutoCloseable {
     try (LeRobotDataset first = LeRobotDataset.open(Path.of(eps.get(0).path()))) {
       size = (int) Math.round(Math.sqrt(first.frameBytes("observation.image") / 3.0));
     }
-    List<WriteFeature> features = List.of(new WriteFeature.Video("observation.image", size, size),
-        new WriteFeature.Vector("observation.state", List.of("x", "y")), new WriteFeature.Vector("action", List.of("x", "y")),
-        new WriteFeature.Scalar("next.reward", WriteFeature.ScalarType.FLOAT32), new WriteFeature.Scalar("next.done", WriteFeature.ScalarType.BOOL),
-        new WriteFeature.Scalar("next.success", WriteFeature.ScalarType.BOOL));
+    List<WriteFeature> features = PushTSchema.features(size);
     long frames = 0;
     try {
       frames = write(eps, taskName, fresh, size, features);

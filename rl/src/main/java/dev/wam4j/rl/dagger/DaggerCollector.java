@@ -4,6 +4,7 @@ import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
 import dev.wam4j.data.lerobot.write.LeRobotWriter;
 import dev.wam4j.data.lerobot.write.WriteFeature;
 import dev.wam4j.data.loader.TrainingLoader;
+import dev.wam4j.data.pusht.PushTSchema;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.ObservationHistory;
 import dev.wam4j.model.policy.ChunkPolicy;
@@ -87,12 +88,8 @@ public final class DaggerCollector {
       names[2 * j] = "x" + j;
       names[2 * j + 1] = "y" + j;
     }
-    List<WriteFeature> features = List.of(new WriteFeature.Video("observation.image", IMAGE_SIZE, IMAGE_SIZE),
-        new WriteFeature.Vector("observation.state", List.of("x", "y")), new WriteFeature.Vector("action", List.of("x", "y")),
-        new WriteFeature.Vector(TrainingLoader.TEACHER_CHUNK, List.of(names)),
-        new WriteFeature.Vector(TrainingLoader.TEACHER_BLOCK_POSE, List.of("x", "y", "angle")),
-        new WriteFeature.Scalar("next.reward", WriteFeature.ScalarType.FLOAT32), new WriteFeature.Scalar("next.done", WriteFeature.ScalarType.BOOL),
-        new WriteFeature.Scalar("next.success", WriteFeature.ScalarType.BOOL));
+    List<WriteFeature> features = PushTSchema.features(IMAGE_SIZE, new WriteFeature.Vector(TrainingLoader.TEACHER_CHUNK, List.of(names)),
+        new WriteFeature.Vector(TrainingLoader.TEACHER_BLOCK_POSE, List.of("x", "y", "angle")));
     double threshold = scene.goal().successCoverage();
     ObservationHistory seen = new ObservationHistory(scene, IMAGE_SIZE, history);
     byte[] images = seen.images();
