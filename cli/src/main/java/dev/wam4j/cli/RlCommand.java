@@ -9,10 +9,6 @@ import dev.wam4j.rl.ppo.PpoConfig;
 import dev.wam4j.rl.ppo.PpoPolicy;
 import dev.wam4j.rl.ppo.SteerConfig;
 import dev.wam4j.eval.SeedRange;
-import dev.wam4j.sim.expert.ExpertEvaluation;
-import dev.wam4j.sim.scene.Scene;
-import dev.wam4j.sim.scene.Scenes;
-import java.nio.file.Files;
 import java.util.List;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -75,24 +71,20 @@ final class RlCommand {
     @Override
     public Integer call() throws Exception {
       SeedRange range = SeedRange.parse(seeds, "--seeds");
-      PpoPolicy policy = PpoPolicy.load(checkpoint);
-      Scene s = scene == null ? null : Scenes.resolve(scene).scene();
-      List<ExpertEvaluation.Episode> episodes = policy.evaluate(s, range.first(), range.count());
-      double success = ExpertEvaluation.successRate(episodes);
-      double coverage = episodes.stream().mapToDouble(ExpertEvaluation.Episode::maxCoverage).average().orElse(Double.NaN);
+      PpoPolicy.Evaluation e = PpoPolicy.evaluate(checkpoint, scene, range.first(), range.count());
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("checkpoint", checkpoint.toString());
-      result.put("update", policy.update());
-      result.put("scene", scene == null ? policy.config().scene() : scene);
+      result.put("update", e.update());
+      result.put("scene", e.scene());
       result.put("seeds", range.toString());
-      result.put("episodes", episodes.size());
-      result.put("success_rate", success);
-      result.put("mean_max_coverage", coverage);
-      result.put("per_seed", episodes);
+      result.put("episodes", e.perSeed().size());
+      result.put("success_rate", e.successRate());
+      result.put("mean_max_coverage", e.meanMaxCoverage());
+      result.put("per_seed", e.perSeed());
       PrintWriter o = spec.commandLine().getOut();
       if (json) o.println(Json.result(result, spec));
-      else o.printf("%s (update %d) on %s, seeds %s: success %.1f%% (%d/%d), mean max coverage %.3f%n", checkpoint, policy.update(),
-          result.get("scene"), range, 100 * success, Math.round(success * episodes.size()), episodes.size(), coverage);
+      else o.printf("%s (update %d) on %s, seeds %s: success %.1f%% (%d/%d), mean max coverage %.3f%n", checkpoint, e.update(), e.scene(), range,
+          100 * e.successRate(), e.successes(), e.perSeed().size(), e.meanMaxCoverage());
       o.flush();
       return 0;
     }

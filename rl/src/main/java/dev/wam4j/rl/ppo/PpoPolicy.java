@@ -99,4 +99,31 @@ public final class PpoPolicy implements Policy {
     Scene s = scene != null ? scene : PpoRun.scene(config.scene());
     return ExpertEvaluation.run(s, dev.wam4j.sim.Embodiment.RobotPusher.reference(), copy(), firstSeed, count);
   }
+
+  /**
+   * What an evaluation of a run's policy found.
+   *
+   * @param update the checkpoint's update
+   * @param scene the scene evaluated in (a name or a file)
+   * @param firstSeed the first legacy reset seed
+   * @param successRate share of episodes reaching the goal
+   * @param meanMaxCoverage mean over episodes of the highest coverage
+   * @param perSeed every episode
+   */
+  public record Evaluation(long update, String scene, long firstSeed, double successRate, double meanMaxCoverage,
+      List<ExpertEvaluation.Episode> perSeed) {
+    /** Episodes that reached the goal. */
+    public long successes() {
+      return perSeed.stream().filter(ExpertEvaluation.Episode::success).count();
+    }
+  }
+
+  /** The newest policy of {@code run} evaluated on {@code count} seeds from {@code firstSeed} in {@code scene} (null: the run's). */
+  public static Evaluation evaluate(Path run, String scene, long firstSeed, int count) throws IOException {
+    PpoPolicy policy = load(run);
+    List<ExpertEvaluation.Episode> episodes = policy.evaluate(scene == null ? null : PpoRun.scene(scene), firstSeed, count);
+    double coverage = episodes.stream().mapToDouble(ExpertEvaluation.Episode::maxCoverage).average().orElse(Double.NaN);
+    return new Evaluation(policy.update(), scene == null ? policy.config().scene() : scene, firstSeed, ExpertEvaluation.successRate(episodes),
+        coverage, episodes);
+  }
 }
