@@ -7,6 +7,7 @@ import dev.wam4j.data.collect.SimCollect;
 import dev.wam4j.data.pusht.PushTRate;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.monitor.Signal;
+import dev.wam4j.fleet.agent.ApiPaths;
 import dev.wam4j.fleet.agent.FleetClient;
 import dev.wam4j.fleet.agent.RobotAgent;
 import dev.wam4j.fleet.server.FleetServer;
@@ -165,9 +166,9 @@ final class DemoCommand implements Callable<Integer> {
       List<Thread> robots = new ArrayList<>();
       List<RobotAgent.Summary> summaries = java.util.Collections.synchronizedList(new ArrayList<>());
       List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-      long job = operator.postMarkdown("/api/v1/jobs", markdown).get("id").asLong();
+      long job = operator.postMarkdown(ApiPaths.jobs(), markdown).get("id").asLong();
       for (int i = 1; i <= 3; i++) {
-        com.fasterxml.jackson.databind.JsonNode e = operator.post("/api/v1/robots", Map.of("name", "demo-arm-" + i, "group", "demo"));
+        com.fasterxml.jackson.databind.JsonNode e = operator.post(ApiPaths.robots(), Map.of("name", "demo-arm-" + i, "group", "demo"));
         FleetClient client = new FleetClient(url, e.get("token").asText());
         Path own = dir.resolve("robot-" + i);
         robots.add(Thread.ofPlatform().name("demo-robot-" + i).start(() -> {
@@ -183,8 +184,8 @@ final class DemoCommand implements Callable<Integer> {
       for (Thread t : robots) t.join();
       if (!failures.isEmpty()) throw failures.get(0);
       server.awaitDatasets();
-      com.fasterxml.jackson.databind.JsonNode j = operator.get("/api/v1/jobs/" + job).get("job");
-      com.fasterxml.jackson.databind.JsonNode data = operator.get("/api/v1/datasets");
+      com.fasterxml.jackson.databind.JsonNode j = operator.get(ApiPaths.job(job)).get("job");
+      com.fasterxml.jackson.databind.JsonNode data = operator.get(ApiPaths.datasets());
       long uploaded = summaries.stream().mapToLong(RobotAgent.Summary::episodesUploaded).sum();
       long telemetry = summaries.stream().mapToLong(RobotAgent.Summary::telemetryMessages).sum();
       o.printf("6. fleet: server %s (embedded database %s), 3 robots; job '%s' %s: %d/%d tasks done, %d failed attempts retried;%n", url,

@@ -2,6 +2,7 @@ package dev.wam4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wam4j.data.Zips;
+import dev.wam4j.fleet.agent.ApiPaths;
 import dev.wam4j.fleet.agent.FleetClient;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -88,7 +89,7 @@ final class FleetCommand {
 
     @Override
     public Integer call() throws Exception {
-      JsonNode r = client().post("/api/v1/robots", Map.of("name", name, "group", group));
+      JsonNode r = client().post(ApiPaths.robots(), Map.of("name", name, "group", group));
       if (json) print(r);
       else out().printf("robot %s enrolled; token (shown once): %s%n", r.get("robot_id").asText(), r.get("token").asText());
       out().flush();
@@ -100,7 +101,7 @@ final class FleetCommand {
   static final class Robots extends Operator {
     @Override
     public Integer call() throws Exception {
-      return listing("/api/v1/robots", String.format("%-16s %-12s %-10s %-10s %-9s %s", "id", "name", "group", "embodiment", "state", "last seen"),
+      return listing(ApiPaths.robots(), String.format("%-16s %-12s %-10s %-10s %-9s %s", "id", "name", "group", "embodiment", "state", "last seen"),
           x -> String.format("%-16s %-12s %-10s %-10s %-9s %s", x.get("id").asText(), x.get("name").asText(), x.get("group").asText(),
               x.path("embodiment").asText("-"), x.get("state").asText(),
               x.get("last_seen_ms").isNull() ? "never" : java.time.Instant.ofEpochMilli(x.get("last_seen_ms").asLong()).toString()));
@@ -117,7 +118,7 @@ final class FleetCommand {
       if (!Files.isRegularFile(file)) throw new IllegalArgumentException("job file " + file + " does not exist");
       JsonNode r;
       try {
-        r = client().postMarkdown("/api/v1/jobs", Files.readString(file));
+        r = client().postMarkdown(ApiPaths.jobs(), Files.readString(file));
       } catch (FleetClient.ApiError e) {
         throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
       }
@@ -135,7 +136,7 @@ final class FleetCommand {
 
     @Override
     public Integer call() throws Exception {
-      JsonNode r = client().post("/api/v1/jobs/" + job + "/cancel", Map.of());
+      JsonNode r = client().post(ApiPaths.job(job, "cancel"), Map.of());
       if (json) print(r);
       else out().printf("job %d '%s': %s%n", r.get("id").asLong(), printable(r.get("title").asText()), r.get("status").asText());
       out().flush();
@@ -151,7 +152,7 @@ final class FleetCommand {
 
     @Override
     public Integer call() throws Exception {
-      JsonNode r = client().post("/api/v1/robots/" + robot + "/revoke", Map.of());
+      JsonNode r = client().post(ApiPaths.robot(robot, "revoke"), Map.of());
       if (json) print(r);
       else out().printf("robot %s: %d token(s) revoked%n", robot, r.get("tokens_revoked").asInt());
       out().flush();
@@ -171,13 +172,13 @@ final class FleetCommand {
     @Override
     public Integer call() throws Exception {
       if (delete != null) {
-        JsonNode r = client().delete("/api/v1/episodes/" + delete);
+        JsonNode r = client().delete(ApiPaths.episode(delete));
         if (json) print(r);
         else out().printf("episode %d deleted; its task's dataset is rebuilt without it%n", delete);
         out().flush();
         return 0;
       }
-      String path = "/api/v1/episodes" + (task == null ? "" : "?task=" + java.net.URLEncoder.encode(task, java.nio.charset.StandardCharsets.UTF_8));
+      String path = ApiPaths.episodes() + (task == null ? "" : "?task=" + java.net.URLEncoder.encode(task, java.nio.charset.StandardCharsets.UTF_8));
       return listing(path, String.format("%-6s %-16s %-24s %6s %-7s %s", "id", "robot", "task", "frames", "success", "received"),
           e -> String.format("%-6d %-16s %-24s %6d %-7s %s", e.get("id").asLong(), e.get("robot_id").asText(), e.get("task_name").asText(),
               e.get("frames").asInt(), e.get("success").asBoolean(), java.time.Instant.ofEpochMilli(e.get("created_ms").asLong())));
@@ -193,13 +194,13 @@ final class FleetCommand {
     @Override
     public Integer call() throws Exception {
       if (delete != null) {
-        JsonNode r = client().delete("/api/v1/quarantine/" + java.net.URLEncoder.encode(delete, java.nio.charset.StandardCharsets.UTF_8));
+        JsonNode r = client().delete(ApiPaths.quarantined(delete));
         if (json) print(r);
         else out().printf("quarantined upload %s deleted%n", printable(delete));
         out().flush();
         return 0;
       }
-      return listing("/api/v1/quarantine", null, q -> String.format("%s robot %s task %s (%d bytes): %s", q.get("id").asText(),
+      return listing(ApiPaths.quarantine(), null, q -> String.format("%s robot %s task %s (%d bytes): %s", q.get("id").asText(),
           q.get("robot_id").asText(), q.get("task_name").asText(), q.get("size_bytes").asLong(), q.get("reason").asText()));
     }
   }
@@ -208,7 +209,7 @@ final class FleetCommand {
   static final class Jobs extends Operator {
     @Override
     public Integer call() throws Exception {
-      return listing("/api/v1/jobs", String.format("%-5s %-30s %-8s %s", "id", "title", "status", "tasks done/failed/running/queued of total"),
+      return listing(ApiPaths.jobs(), String.format("%-5s %-30s %-8s %s", "id", "title", "status", "tasks done/failed/running/queued of total"),
           j -> String.format("%-5d %-30s %-8s %d/%d/%d/%d of %d", j.get("id").asLong(), j.get("title").asText(), j.get("status").asText(),
               j.get("done").asInt(), j.get("failed").asInt(), j.get("assigned").asInt(), j.get("queued").asInt(), j.get("tasks").asInt()));
     }
@@ -228,7 +229,7 @@ final class FleetCommand {
       long end = System.currentTimeMillis() + timeoutS * 1000;
       String last = "";
       while (true) {
-        JsonNode j = c.get("/api/v1/jobs/" + job).get("job");
+        JsonNode j = c.get(ApiPaths.job(job)).get("job");
         String line = String.format("job %d '%s': %s, %d done, %d failed, %d running, %d queued of %d", j.get("id").asLong(), j.get("title").asText(),
             j.get("status").asText(), j.get("done").asInt(), j.get("failed").asInt(), j.get("assigned").asInt(), j.get("queued").asInt(),
             j.get("tasks").asInt());
@@ -238,7 +239,7 @@ final class FleetCommand {
           last = line;
         }
         if (!"running".equals(j.get("status").asText())) {
-          if (json) print(c.get("/api/v1/jobs/" + job));
+          if (json) print(c.get(ApiPaths.job(job)));
           return "done".equals(j.get("status").asText()) ? 0 : 1;
         }
         if (System.currentTimeMillis() > end) throw new IllegalStateException("job " + job + " still running after " + timeoutS + " s");
@@ -251,7 +252,7 @@ final class FleetCommand {
   static final class Alerts extends Operator {
     @Override
     public Integer call() throws Exception {
-      return listing("/api/v1/alerts", null, a -> String.format("%d %s robot %s task %s: %s", a.get("id").asLong(),
+      return listing(ApiPaths.alerts(), null, a -> String.format("%d %s robot %s task %s: %s", a.get("id").asLong(),
           java.time.Instant.ofEpochMilli(a.get("created_ms").asLong()), a.get("robot_id").asText(), a.get("task_id").asText(), a.get("message").asText()));
     }
   }
@@ -260,7 +261,7 @@ final class FleetCommand {
   static final class Datasets extends Operator {
     @Override
     public Integer call() throws Exception {
-      return listing("/api/v1/datasets", null, d -> String.format("%-30s %4d episodes (%d successful), %6d frames, %.4f h  %s", d.get("task").asText(),
+      return listing(ApiPaths.datasets(), null, d -> String.format("%-30s %4d episodes (%d successful), %6d frames, %.4f h  %s", d.get("task").asText(),
           d.get("episodes").asInt(), d.get("successes").asInt(), d.get("frames").asLong(), d.get("hours").asDouble(), d.get("dataset").asText()));
     }
   }
@@ -277,7 +278,7 @@ final class FleetCommand {
     public Integer call() throws Exception {
       if (!Files.isDirectory(dir)) throw new IllegalArgumentException("checkpoint directory " + dir + " does not exist");
       byte[] bytes = Zips.zipTree(dir);
-      JsonNode r = client().postBytes("/api/v1/models/" + name, bytes, "application/zip");
+      JsonNode r = client().postBytes(ApiPaths.model(name), bytes, "application/zip");
       if (json) print(r);
       else out().printf("model %s version %d registered (%d bytes, sha256 %s)%n", r.get("name").asText(), r.get("version").asInt(), bytes.length,
           r.get("sha256").asText());
@@ -290,7 +291,7 @@ final class FleetCommand {
   static final class Models extends Operator {
     @Override
     public Integer call() throws Exception {
-      return listing("/api/v1/models", null,
+      return listing(ApiPaths.models(), null,
           m -> String.format("%-20s v%-3d %s", m.get("name").asText(), m.get("version").asInt(), m.get("sha256").asText()));
     }
   }
@@ -311,7 +312,7 @@ final class FleetCommand {
 
     @Override
     public Integer call() throws Exception {
-      JsonNode r = client().post("/api/v1/deployments", java.util.Map.of("model", model, "version", version, "group", group, "canary", canary));
+      JsonNode r = client().post(ApiPaths.deployments(), java.util.Map.of("model", model, "version", version, "group", group, "canary", canary));
       if (json) print(r);
       else out().printf("deployment %d: %s v%d to group %s, %s%n", r.get("id").asLong(), model, version, group,
           canary ? "canary on " + r.get("canary_robot_id").asText() : "active");
@@ -327,7 +328,7 @@ final class FleetCommand {
 
     @Override
     public Integer call() throws Exception {
-      print(client().post("/api/v1/deployments/" + id + "/promote", null));
+      print(client().post(ApiPaths.deployment(id, "promote"), null));
       return 0;
     }
   }
@@ -339,7 +340,7 @@ final class FleetCommand {
 
     @Override
     public Integer call() throws Exception {
-      print(client().post("/api/v1/deployments/" + id + "/rollback", null));
+      print(client().post(ApiPaths.deployment(id, "rollback"), null));
       return 0;
     }
   }
@@ -348,7 +349,7 @@ final class FleetCommand {
   static final class Deployments extends Operator {
     @Override
     public Integer call() throws Exception {
-      return listing("/api/v1/deployments", null, d -> String.format("%-4d %s v%d -> group %s: %s%s", d.get("id").asLong(), d.get("model_name").asText(),
+      return listing(ApiPaths.deployments(), null, d -> String.format("%-4d %s v%d -> group %s: %s%s", d.get("id").asLong(), d.get("model_name").asText(),
           d.get("model_version").asInt(), d.get("group").asText(), d.get("status").asText(),
           d.get("canary_robot_id").isNull() ? "" : " (canary " + d.get("canary_robot_id").asText() + ")"));
     }

@@ -83,7 +83,7 @@ final class Outbox {
   long send(FleetClient client, String robotId, Path note) throws IOException, InterruptedException {
     JsonNode n = FleetClient.JSON.readTree(note.toFile());
     Path zip = zipOf(note);
-    JsonNode open = client.post("/api/v1/robots/" + robotId + "/uploads", n);
+    JsonNode open = client.post(ApiPaths.robot(robotId, "uploads"), n);
     if ("duplicate".equals(open.get("status").asText())) {
       forget(note);
       return open.get("episode_id").asLong();
@@ -102,12 +102,12 @@ final class Outbox {
         ch.position(offset);
         while (buf.hasRemaining()) if (ch.read(buf) < 0) throw new IOException(zip + " is shorter than its note says");
         byte[] piece = len == CHUNK_BYTES ? chunk : java.util.Arrays.copyOf(chunk, len);
-        offset = client.putBytes("/api/v1/uploads/" + uid + "?offset=" + offset, piece).get("received_bytes").asLong();
+        offset = client.putBytes(ApiPaths.upload(uid) + "?offset=" + offset, piece).get("received_bytes").asLong();
       }
     }
     long episode;
     try {
-      episode = client.post("/api/v1/uploads/" + uid + "/complete", null).get("episode_id").asLong();
+      episode = client.post(ApiPaths.upload(uid, "complete"), null).get("episode_id").asLong();
     } catch (FleetClient.ApiError e) {
       if (e.status == 422) forget(note); // quarantined: the server keeps the bytes aside, resending would not help
       throw e;

@@ -84,7 +84,7 @@ public final class RobotAgent {
 
   /** Registers and works until stopped, {@code maxTasks} are done or the fleet stays idle for {@code idleExitMs}. */
   public Summary run() throws IOException, InterruptedException {
-    JsonNode me = client.get("/api/v1/whoami");
+    JsonNode me = client.get(ApiPaths.whoami());
     if (!"robot".equals(me.path("kind").asText())) throw new IllegalArgumentException("the token is not a robot token (it acts as " + me + ")");
     String id = me.get("robot_id").asText();
     Map<String, Object> factsheet = new LinkedHashMap<>();
@@ -93,7 +93,7 @@ public final class RobotAgent {
     factsheet.put("action_space", "target position (x, y) in workspace pixels, 0..512");
     factsheet.put("control_hz", PushTRate.FPS);
     factsheet.put("policy", Map.of("history_frames", policy.historyFrames(), "execute_steps", policy.executeSteps()));
-    client.post("/api/v1/robots/" + id + "/connection", factsheet);
+    client.post(ApiPaths.robot(id, "connection"), factsheet);
     log.accept("robot " + id + " online as " + config.embodiment());
     seq = latestSeq(id);
     flush(id); // uploads a previous run left unfinished
@@ -102,7 +102,7 @@ public final class RobotAgent {
     try {
       while (!stopped && (config.maxTasks() == 0 || tasks < config.maxTasks())) {
         refreshModel(id);
-        JsonNode task = client.post("/api/v1/robots/" + id + "/tasks/next", null);
+        JsonNode task = client.post(ApiPaths.robot(id, "tasks/next"), null);
         if (task == null) {
           if (config.idleExitMs() > 0 && System.currentTimeMillis() - idleSince > config.idleExitMs()) break;
           state(id, "idle", Map.of());
@@ -127,7 +127,7 @@ public final class RobotAgent {
 
   /** Runs the model the fleet deploys to this robot (its canary, else its group's active one), else the local one. */
   private void refreshModel(String id) throws IOException, InterruptedException {
-    JsonNode m = client.get("/api/v1/robots/" + id + "/model");
+    JsonNode m = client.get(ApiPaths.robot(id, "model"));
     String wanted = m == null ? "local" : m.get("name").asText() + ":" + m.get("version").asInt();
     if (wanted.equals(model)) return;
     ChunkPolicy next = fallback;
@@ -143,7 +143,7 @@ public final class RobotAgent {
   }
 
   private void download(JsonNode m, java.nio.file.Path dir) throws IOException, InterruptedException {
-    byte[] zip = client.getBytes("/api/v1/models/" + m.get("name").asText() + "/" + m.get("version").asInt() + "/archive");
+    byte[] zip = client.getBytes(ApiPaths.modelArchive(m.get("name").asText(), m.get("version").asInt()));
     String sha = Digests.sha256Hex(zip);
     if (!sha.equals(m.get("sha256").asText())) throw new IOException("model download corrupted: SHA-256 " + sha + ", expected " + m.get("sha256").asText());
     java.nio.file.Files.createDirectories(dir.getParent());
@@ -208,7 +208,7 @@ public final class RobotAgent {
             v.put("dream", java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(plan.dreamFrames(), frameBytes)));
             v.put("dream_offset", plan.dreamOffsets()[0]);
           }
-          client.post("/api/v1/robots/" + id + "/view", v);
+          client.post(ApiPaths.robot(id, "view"), v);
         } catch (IOException e) { // the live view is for people watching: losing a frame must not stop the robot
           if (!viewFailed) log.accept("live view not accepted (" + e.getMessage() + "); continuing without it");
           viewFailed = true;
@@ -254,7 +254,7 @@ public final class RobotAgent {
     ClosedLoopEvaluation.Episode e = r.perSeed().get(0);
     boolean alarm = monitor.traces().get(0).alarmStep() >= 0;
     if (alarm) {
-      client.post("/api/v1/robots/" + id + "/alerts", Map.of("kind", "dream_divergence", "task_id", taskId, "message", String.format(
+      client.post(ApiPaths.robot(id, "alerts"), Map.of("kind", "dream_divergence", "task_id", taskId, "message", String.format(
           "%s reached %.4g at step %d (threshold %.4g); handed over", config.alarmSignal().id(),
           monitor.traces().get(0).score(config.alarmSignal(), config.alarmWindow()), monitor.traces().get(0).alarmStep(), config.alarmThreshold())));
     }
@@ -278,7 +278,7 @@ public final class RobotAgent {
       outbox.add(ds, taskId, taskName);
     }
     try {
-      client.post("/api/v1/tasks/" + taskId + "/result", result);
+      client.post(ApiPaths.task(taskId, "result"), result);
     } catch (FleetClient.ApiError refused) { // the job was cancelled (or the task taken away) meanwhile: nothing to report to
       if (refused.status != 400 && refused.status != 403 && refused.status != 409) throw refused; // a server fault is not a refusal
       log.accept("task " + taskId + ": result refused (" + refused.getMessage() + "); moving on");
@@ -298,7 +298,7 @@ public final class RobotAgent {
     long deadline = System.nanoTime() + 60_000_000_000L;
     for (int attempt = 0; ; attempt++) {
       try {
-        client.post("/api/v1/robots/" + id + "/state", m);
+        client.post(ApiPaths.robot(id, "state"), m);
         sent++;
         return;
       } catch (FleetClient.ApiError e) {
@@ -314,7 +314,7 @@ public final class RobotAgent {
 
   /** Continue the robot's message counter after a restart, so new messages are not taken for resends. */
   private long latestSeq(String id) throws IOException, InterruptedException {
-    JsonNode r = client.get("/api/v1/robots/" + id);
+    JsonNode r = client.get(ApiPaths.robot(id));
     JsonNode last = r.path("last_telemetry");
     if (last.isTextual()) {
       JsonNode t = FleetClient.JSON.readTree(last.asText());

@@ -1,6 +1,7 @@
 package dev.wam4j.fleet.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wam4j.fleet.agent.ApiPaths;
 import dev.wam4j.fleet.agent.FleetClient;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -129,9 +130,9 @@ public final class CrashTest {
 
     void enrolRobots(FleetClient operator, String url, int n) throws IOException, InterruptedException {
       for (int i = 0; i < n; i++) {
-        JsonNode e = operator.post("/api/v1/robots", Map.of("name", "crash-" + i, "group", "crash"));
+        JsonNode e = operator.post(ApiPaths.robots(), Map.of("name", "crash-" + i, "group", "crash"));
         String id = e.get("robot_id").asText(), token = e.get("token").asText();
-        new FleetClient(url, token).post("/api/v1/robots/" + id + "/connection", Map.of("embodiment", "robot"));
+        new FleetClient(url, token).post(ApiPaths.robot(id, "connection"), Map.of("embodiment", "robot"));
         synchronized (this) {
           robots.add(new String[] {id, token});
           ackedSeq.put(id, 0L);
@@ -144,7 +145,7 @@ public final class CrashTest {
       synchronized (this) {
         title = "Crash test job " + (++jobCounter) + " (" + note + ")";
       }
-      JsonNode job = operator.postMarkdown("/api/v1/jobs", "# " + title + "\n\n## Push\n- count: 1\n");
+      JsonNode job = operator.postMarkdown(ApiPaths.jobs(), "# " + title + "\n\n## Push\n- count: 1\n");
       synchronized (this) {
         jobs.put(job.get("id").asLong(), title);
       }
@@ -153,10 +154,10 @@ public final class CrashTest {
     /** Looks up every acknowledged write in the restarted server. */
     void check(FleetClient operator) throws IOException, InterruptedException {
       Map<Long, String> stored = new LinkedHashMap<>();
-      for (JsonNode j : operator.get("/api/v1/jobs")) stored.put(j.get("id").asLong(), j.get("title").asText());
+      for (JsonNode j : operator.get(ApiPaths.jobs())) stored.put(j.get("id").asLong(), j.get("title").asText());
       Set<String> robotIds = new HashSet<>();
-      for (JsonNode r : operator.get("/api/v1/robots")) robotIds.add(r.get("id").asText());
-      JsonNode stats = operator.get("/api/v1/telemetry/stats");
+      for (JsonNode r : operator.get(ApiPaths.robots())) robotIds.add(r.get("id").asText());
+      JsonNode stats = operator.get(ApiPaths.telemetryStats());
       synchronized (this) {
         jobs.forEach((id, title) -> {
           if (!title.equals(stored.get(id))) lost.add("job " + id + " '" + title + "'");
@@ -198,7 +199,7 @@ public final class CrashTest {
               seq = ledger.ackedSeq.get(r[0]) + 1; // resend the first unacknowledged message until it is acknowledged
             }
             try {
-              client.post("/api/v1/robots/" + r[0] + "/state", Map.of("seq", seq, "state", "busy", "step", seq, "dream_divergence", 0.5));
+              client.post(ApiPaths.robot(r[0], "state"), Map.of("seq", seq, "state", "busy", "step", seq, "dream_divergence", 0.5));
             } catch (IOException | InterruptedException e) {
               return;
             }

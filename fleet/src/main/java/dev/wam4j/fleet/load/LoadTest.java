@@ -1,6 +1,7 @@
 package dev.wam4j.fleet.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wam4j.fleet.agent.ApiPaths;
 import dev.wam4j.fleet.agent.FleetClient;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -56,9 +57,9 @@ public final class LoadTest {
       FleetClient operator = new FleetClient(url, op);
       List<String[]> robots = new ArrayList<>();
       for (int i = 0; i < c.robots(); i++) {
-        JsonNode e = operator.post("/api/v1/robots", Map.of("name", "load-" + i, "group", "load"));
+        JsonNode e = operator.post(ApiPaths.robots(), Map.of("name", "load-" + i, "group", "load"));
         String id = e.get("robot_id").asText(), token = e.get("token").asText();
-        new FleetClient(url, token).post("/api/v1/robots/" + id + "/connection", Map.of("embodiment", "robot"));
+        new FleetClient(url, token).post(ApiPaths.robot(id, "connection"), Map.of("embodiment", "robot"));
         robots.add(new String[] {id, token});
       }
       log.accept(c.robots() + " robots enrolled; sending " + c.hz() + " Hz each for " + c.seconds() + " s");
@@ -89,7 +90,7 @@ public final class LoadTest {
               }
               long s0 = System.nanoTime();
               try {
-                client.post("/api/v1/robots/" + r[0] + "/state", Map.of("seq", seq, "state", "busy", "step", seq, "dream_divergence", 0.5));
+                client.post(ApiPaths.robot(r[0], "state"), Map.of("seq", seq, "state", "busy", "step", seq, "dream_divergence", 0.5));
                 ok = true;
                 if (n == lat.length) lat = Arrays.copyOf(lat, 2 * n);
                 lat[n++] = (System.nanoTime() - s0) / 1e6;
@@ -126,7 +127,7 @@ public final class LoadTest {
       for (Thread t : threads) t.join();
       double elapsed = (System.nanoTime() - t0) / 1e9;
       ServerProcess.Usage usage = sampler.stop();
-      JsonNode stats = operator.get("/api/v1/telemetry/stats");
+      JsonNode stats = operator.get(ApiPaths.telemetryStats());
       long stored = 0, lost = 0;
       for (int i = 0; i < c.robots(); i++) {
         JsonNode s = stats.get(robots.get(i)[0]);

@@ -1,5 +1,6 @@
 package dev.wam4j.fleet.load;
 
+import dev.wam4j.fleet.agent.ApiPaths;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +43,7 @@ final class ServerProcess {
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) throw new IOException("the server exited (" + p.exitValue() + "); see " + logFile);
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/health")).build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + ApiPaths.health())).build(),
             HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           log.accept("server up (pid " + p.pid() + ")");
