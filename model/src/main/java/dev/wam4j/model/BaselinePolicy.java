@@ -177,11 +177,7 @@ public final class BaselinePolicy implements AutoCloseable {
       JSON.writeValue(temp.resolve(META_FILE).toFile(), meta);
       CheckpointDirectories.publish(temp, target);
     } catch (IOException | RuntimeException e) {
-      try {
-        FileTrees.delete(temp);
-      } catch (IOException cleanup) {
-        e.addSuppressed(cleanup);
-      }
+      FileTrees.deleteQuietly(temp, e);
       throw e;
     }
   }

@@ -152,8 +152,9 @@ public final class RobotAgent {
       // a model is tens of megabytes: the caps only stop an archive that would fill the disk
       Zips.unzip(new java.io.ByteArrayInputStream(zip), tmp, 1L << 30, 10_000);
       java.nio.file.Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      FileTrees.delete(tmp);
+    } catch (IOException | RuntimeException e) {
+      FileTrees.deleteQuietly(tmp, e); // a failing clean-up must not hide why the download failed
+      throw e;
     }
   }
 

@@ -104,10 +104,10 @@ final class EpisodeFiles {
         unzip(p, tmp);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (ApiException | IllegalArgumentException e) { // the archive's content: set aside
-        FileTrees.delete(tmp);
+        FileTrees.deleteQuietly(tmp, e);
         throw reject(uploadId, p, e instanceof ApiException a ? a.getMessage() : "cannot unpack the episode archive: " + e.getMessage());
       } catch (IOException | RuntimeException e) { // the server's trouble (a full disk): the bytes stay for a retry, nothing is quarantined
-        FileTrees.delete(tmp);
+        FileTrees.deleteQuietly(tmp, e);
         throw e;
       }
     }
@@ -126,7 +126,7 @@ final class EpisodeFiles {
         throw new ApiException(400, "the episode does not hold together: " + problems.subList(0, Math.min(3, problems.size())));
       }
     } catch (IOException | RuntimeException e) {
-      FileTrees.delete(target);
+      FileTrees.deleteQuietly(target, e);
       throw reject(uploadId, p, e instanceof ApiException a ? a.getMessage() : "not a LeRobot dataset: " + e.getMessage());
     }
     return new Kept(target, frames, success);

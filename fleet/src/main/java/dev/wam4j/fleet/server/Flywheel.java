@@ -88,11 +88,14 @@ final class Flywheel implements AutoCloseable {
     }
     List<WriteFeature> features = PushTSchema.features(size);
     long frames = 0;
+    boolean published = false;
     try {
       frames = write(eps, taskName, fresh, size, features);
       publish(fresh, target);
+      published = true;
     } finally {
-      FileTrees.delete(fresh); // a failed rebuild leaves nothing behind
+      // a failed rebuild leaves nothing behind, and a failing clean-up does not hide why it failed
+      if (!published) FileTrees.deleteQuietly(fresh, null);
     }
     double hours = PushTRate.hours(frames);
     events.accept("dataset", java.util.Map.of("task", taskName, "episodes", eps.size(), "frames", frames, "hours", hours));

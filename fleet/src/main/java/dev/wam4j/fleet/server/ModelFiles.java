@@ -47,8 +47,9 @@ final class ModelFiles {
           throw new ApiException(400, "not a world action model checkpoint: " + e.getMessage());
         }
         Files.move(tmp, unpacked, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        FileTrees.delete(tmp);
+      } catch (IOException | RuntimeException e) {
+        FileTrees.deleteQuietly(tmp, e); // a failing clean-up must not hide why the model was refused
+        throw e;
       }
     }
     if (!Files.exists(archive)) {

@@ -244,11 +244,7 @@ public final class WamCheckpoint {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       return meta;
     } catch (IOException | RuntimeException e) {
-      try {
-        FileTrees.delete(temp);
-      } catch (IOException cleanup) {
-        e.addSuppressed(cleanup);
-      }
+      FileTrees.deleteQuietly(temp, e);
       throw e;
     }
   }
@@ -310,7 +306,7 @@ public final class WamCheckpoint {
       Files.writeString(temp.resolve(CARD_FILE), ModelCard.render(shipped, evaluationMarkdown, lineage), StandardCharsets.UTF_8);
       CheckpointDirectories.publish(temp, target);
     } catch (IOException | RuntimeException e) {
-      FileTrees.delete(temp);
+      FileTrees.deleteQuietly(temp, e); // a failing clean-up must not hide why the export failed
       throw e;
     }
   }
