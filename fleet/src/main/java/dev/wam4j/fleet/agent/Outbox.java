@@ -1,6 +1,7 @@
 package dev.wam4j.fleet.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wam4j.data.Digests;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.Zips;
 import java.io.IOException;
@@ -8,11 +9,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -62,7 +59,7 @@ final class Outbox {
 
   private static void writeNote(Path zip, long taskId, String taskName) throws IOException {
     String name = zip.getFileName().toString().replaceFirst("\\.zip$", "");
-    String note = FleetClient.JSON.writeValueAsString(Map.of("task_id", taskId, "task_name", taskName, "sha256", sha256(zip), "size_bytes", Files.size(zip)));
+    String note = FleetClient.JSON.writeValueAsString(Map.of("task_id", taskId, "task_name", taskName, "sha256", Digests.sha256Hex(zip), "size_bytes", Files.size(zip)));
     Path noteTmp = zip.resolveSibling("." + name + ".json.part");
     Files.writeString(noteTmp, note);
     Files.move(noteTmp, zip.resolveSibling(name + ".json"), StandardCopyOption.ATOMIC_MOVE);
@@ -123,15 +120,6 @@ final class Outbox {
 
   private static Path zipOf(Path note) {
     return note.resolveSibling(note.getFileName().toString().replaceFirst("\\.json$", ".zip"));
-  }
-
-  static String sha256(Path file) throws IOException {
-    try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(OutputStream.nullOutputStream());
-      return HexFormat.of().formatHex(in.getMessageDigest().digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
 }

@@ -1,5 +1,6 @@
 package dev.wam4j.fleet.server;
 
+import dev.wam4j.data.Digests;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.Zips;
 import dev.wam4j.data.lerobot.LeRobotDataset;
@@ -11,10 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The bytes of uploads and kept episodes in the data folder: {@code uploads/<id>.part} grows chunk by
@@ -92,7 +89,7 @@ final class EpisodeFiles {
     Path p = part(uploadId);
     long have = received(uploadId);
     if (have != sizeBytes) throw new ApiException(409, "upload has " + have + " of " + sizeBytes + " bytes; send the rest first");
-    String digest = sha256(p);
+    String digest = Digests.sha256Hex(p);
     if (!digest.equals(sha256)) {
       Files.deleteIfExists(p); // corrupted in transit: start again
       throw new ApiException(400, "SHA-256 mismatch: declared " + sha256 + ", received " + digest + "; the upload was discarded, send it again");
@@ -157,15 +154,6 @@ final class EpisodeFiles {
   private Path part(String uploadId) {
     if (!uploadId.matches("u-[0-9a-f]{16}")) throw new ApiException(400, "bad upload id " + uploadId);
     return uploads.resolve(uploadId + ".part");
-  }
-
-  static String sha256(Path file) throws IOException {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Unzips, refusing entries outside {@code dir} and archives that unpack to more than 1 GiB or 10,000 files. */
