@@ -12,17 +12,21 @@ import java.util.Set;
  * inside it, else only the folder's name. With the content hashes the run recorded beside them
  * ({@code dataset_sha256}, ...), that names the data exactly without naming a machine.
  */
-final class PortablePaths {
+public final class PortablePaths {
   private static final Set<String> PATH_KEYS = Set.of("dataset", "extra_datasets", "validation_dataset", "init");
 
   private PortablePaths() {}
 
   /** The project root: {@code -Dwam4j.root} (the launcher sets it), else the working directory. */
-  static Path projectRoot() {
+  public static Path projectRoot() {
     return Path.of(System.getProperty("wam4j.root", ".")).toAbsolutePath().normalize();
   }
 
-  static String of(String path, Path root) {
+  /**
+   * A path as a shipped file writes it, with nothing of the machine that made it: relative to {@code root} when an
+   * absolute path inside it, else only its last name; a relative path (or null) as it is.
+   */
+  public static String of(String path, Path root) {
     if (path == null) return null;
     Path p = Path.of(path);
     if (!p.isAbsolute()) return path;

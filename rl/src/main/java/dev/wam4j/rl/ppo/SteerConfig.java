@@ -115,6 +115,11 @@ public record SteerConfig(String model, String mode, String scene, String cousin
         checkpointEveryUpdates, firstResetSeed, seed);
   }
 
+  /** The same run with its model, scene and cousin config written as other paths (relative ones, to ship). */
+  SteerConfig withPaths(String m, String s, String c) {
+    return withFiles(m, s, c);
+  }
+
   private SteerConfig withFiles(String m, String s, String c) {
     return new SteerConfig(m, mode, s, c, cousinsShare, envs, threads, totalPlans, rolloutPlans, epochs, minibatches, gamma, gaeLambda, clip, entropyCoef,
         valueCoef, maxGradNorm, learningRate, annealLearningRate, hidden, layers, initialLogStd, residualScalePixels, noiseClip, reward,

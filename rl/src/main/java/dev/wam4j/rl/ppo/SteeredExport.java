@@ -8,6 +8,7 @@ import dev.wam4j.data.Digests;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.model.steer.SteeredPolicy;
 import dev.wam4j.model.steer.Steering;
+import dev.wam4j.model.wam.PortablePaths;
 import dev.wam4j.model.wam.WamPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,7 +82,7 @@ public final class SteeredExport {
       m.put("layers", steering.layers());
       m.put("residual_scale_pixels", steering.residualScalePixels());
       m.put("noise_clip", steering.noiseClip());
-      m.put("run", run.toAbsolutePath().normalize().toString());
+      m.put("run", display(run.toString())); // no path of this machine in a shipped checkpoint
       m.put("update", cp.update());
       m.put("env_steps", cp.last().envSteps());
       m.put("run_seconds", cp.seconds());
@@ -89,7 +90,7 @@ public final class SteeredExport {
       m.put("lineage_train_seconds", lineage);
       // what was steered, to check against the model the run trained with (its path may hold another model later)
       m.put("base_policy_sha256", Digests.sha256Hex(baseDir.resolve("policy.ndlist")));
-      m.put("config", c);
+      m.put("config", c.withPaths(display(c.model()), display(c.scene()), display(c.cousins())));
       m.put("actor", actor);
       AtomicFiles.writeString(tmp.resolve(SteeredPolicy.FILE), json.writeValueAsString(m));
       AtomicFiles.writeString(tmp.resolve("MODEL_CARD.md"), card(c, cp, model, baseSeconds, lineage));
@@ -101,11 +102,10 @@ public final class SteeredExport {
     return new Result(absolute, cp.update(), cp.last().envSteps(), cp.seconds(), lineage);
   }
 
-  /** A path as the card shows it: relative to the working folder (the project) when inside it. */
+  /** A path as a shipped checkpoint shows it ({@link PortablePaths}: nothing of the machine that made it); built-in names as they are. */
   private static String display(String path) {
-    if (!path.endsWith(".json") && !path.contains("/")) return path; // a built-in name
-    Path p = Path.of(path).toAbsolutePath().normalize(), here = Path.of("").toAbsolutePath();
-    return p.startsWith(here) ? here.relativize(p).toString() : p.toString();
+    if (path.isEmpty() || (!path.endsWith(".json") && !path.contains("/"))) return path;
+    return PortablePaths.of(Path.of(path).toAbsolutePath().normalize().toString(), PortablePaths.projectRoot());
   }
 
   private static String card(SteerConfig c, PpoRun.Checkpoint cp, Path model, double baseSeconds, double lineage) {

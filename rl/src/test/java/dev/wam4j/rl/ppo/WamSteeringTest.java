@@ -72,7 +72,11 @@ class WamSteeringTest {
       assertThat(result.perSeed().get(0).steps()).isEqualTo(12);
     }
     assertThatThrownBy(() -> SteeredExport.export(tmp.resolve("run"), out)).hasMessageContaining("exists");
-    assertThat(Files.readString(out.resolve(SteeredPolicy.FILE))).contains("base_policy_sha256");
+    var shipped = PpoConfig.JSON.readTree(out.resolve(SteeredPolicy.FILE).toFile());
+    assertThat(shipped.get("base_policy_sha256").asText()).hasSize(64);
+    // nothing of this machine: the run outside the project by its name, the model inside it relative
+    assertThat(shipped.get("run").asText()).isEqualTo("run");
+    assertThat(shipped.get("config").get("model").asText()).isEqualTo("models/pusht-wam");
     // one folder, one kind of run
     assertThatThrownBy(() -> Ppo.train(PpoConfig.defaults(), tmp.resolve("run"), QUIET)).hasMessageContaining("another kind of run (steer.json)");
     assertThatThrownBy(() -> SteeredExport.export(tmp, tmp.resolve("x"))).hasMessageContaining("not a steering run folder");
