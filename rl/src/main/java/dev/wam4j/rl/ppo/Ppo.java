@@ -95,12 +95,7 @@ public final class Ppo {
     final double[] episodeReturn;
     final Mlp.Workspace actorWs;
     final Mlp.Workspace criticWs;
-    // this rollout's ended episodes
-    int episodes;
-    double sumReturn;
-    int successes;
-    double sumCoverage;
-    long sumLength;
+    final EpisodeTally ended = new EpisodeTally(); // this rollout's
 
     Worker(int from, int to) {
       this.from = from;
@@ -144,11 +139,7 @@ public final class Ppo {
 
     /** Rolls this slice's environments {@code steps} steps with the current policy; then the values of the states reached. */
     void rollout(float[] nextValues) {
-      episodes = 0;
-      sumReturn = 0;
-      successes = 0;
-      sumCoverage = 0;
-      sumLength = 0;
+      ended.clear();
       int k = to - from;
       for (int t = 0; t < steps; t++) {
         evaluate(t);
@@ -177,11 +168,7 @@ public final class Ppo {
           boolean done = env.terminated() || env.truncated();
           learner.dones[row] = done;
           if (done) {
-            episodes++;
-            sumReturn += episodeReturn[i];
-            if (env.terminated()) successes++;
-            sumCoverage += env.coverage();
-            sumLength += env.stepCount();
+            ended.ended(env, episodeReturn[i]);
             startEpisode(i);
           }
         }
@@ -219,23 +206,14 @@ public final class Ppo {
     long tl = System.nanoTime();
     double lr = c.annealLearningRate() ? c.learningRate() * (1.0 - (update - 1.0) / c.updates()) : c.learningRate();
     double[] losses = learner.learn(nextValues, update, lr);
-    int episodes = 0, successes = 0;
-    double sumReturn = 0, sumCoverage = 0;
-    long sumLength = 0;
-    for (Worker w : workers) {
-      episodes += w.episodes;
-      successes += w.successes;
-      sumReturn += w.sumReturn;
-      sumCoverage += w.sumCoverage;
-      sumLength += w.sumLength;
-    }
+    EpisodeTally all = new EpisodeTally();
+    for (Worker w : workers) all.add(w.ended);
     long end = System.nanoTime();
     double seconds = (end - t0) / 1e9;
     double meanStd = 0;
     for (int a = 0; a < nets.actions; a++) meanStd += Math.exp(params[nets.logStdOffset + a]) / nets.actions;
-    return new UpdateStats(update, update * c.batchSteps(), elapsedBefore + seconds, c.batchSteps() / ((end - tr) / 1e9), episodes,
-        episodes == 0 ? Double.NaN : sumReturn / episodes, episodes == 0 ? Double.NaN : successes / (double) episodes,
-        episodes == 0 ? Double.NaN : sumCoverage / episodes, episodes == 0 ? Double.NaN : sumLength / (double) episodes,
+    return new UpdateStats(update, update * c.batchSteps(), elapsedBefore + seconds, c.batchSteps() / ((end - tr) / 1e9), all.episodes,
+        all.meanReturn(), all.successRate(), all.meanFinalCoverage(), all.meanLength(),
         losses[0], losses[1], losses[2], losses[3], losses[4], lr, meanStd, (tl - tr) / 1e9, (end - tl) / 1e9);
   }
 

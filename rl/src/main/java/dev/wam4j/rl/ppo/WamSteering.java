@@ -131,9 +131,9 @@ public final class WamSteering {
     if (fresh || (update - 1) % c.checkpointEveryUpdates() == 0) for (int i = 0; i < n; i++) startEpisode(i);
     fresh = false;
     model.reset(SplitMix.mix(c.seed() ^ 0x57EE_4L, update)); // the model's own sampling (residual mode), reproducible per update
-    int na = nets.actions, execute = model.executeSteps(), episodes = 0, successes = 0;
-    double sumReturn = 0, sumCoverage = 0;
-    long sumLength = 0, steps = 0;
+    int na = nets.actions, execute = model.executeSteps();
+    long steps = 0;
+    EpisodeTally ended = new EpisodeTally();
     long tr = System.nanoTime();
     for (int t = 0; t < c.rolloutPlans(); t++) {
       perceiveAll(t);
@@ -164,11 +164,7 @@ public final class WamSteering {
         learner.dones[row] = done;
         episodeReturn[i] += r;
         if (done) {
-          episodes++;
-          sumReturn += episodeReturn[i];
-          if (env.terminated()) successes++;
-          sumCoverage += env.coverage();
-          sumLength += env.stepCount();
+          ended.ended(env, episodeReturn[i]);
           startEpisode(i);
         }
       }
@@ -183,9 +179,8 @@ public final class WamSteering {
     envSteps += steps;
     double meanStd = 0;
     for (int a = 0; a < na; a++) meanStd += Math.exp(params[nets.logStdOffset + a]) / na;
-    return new Ppo.UpdateStats(update, envSteps, elapsedBefore + (end - t0) / 1e9, steps / ((end - tr) / 1e9), episodes,
-        episodes == 0 ? Double.NaN : sumReturn / episodes, episodes == 0 ? Double.NaN : successes / (double) episodes,
-        episodes == 0 ? Double.NaN : sumCoverage / episodes, episodes == 0 ? Double.NaN : sumLength / (double) episodes, losses[0], losses[1],
+    return new Ppo.UpdateStats(update, envSteps, elapsedBefore + (end - t0) / 1e9, steps / ((end - tr) / 1e9), ended.episodes,
+        ended.meanReturn(), ended.successRate(), ended.meanFinalCoverage(), ended.meanLength(), losses[0], losses[1],
         losses[2], losses[3], losses[4], lr, meanStd, (tl - tr) / 1e9, (end - tl) / 1e9);
   }
 
