@@ -2,8 +2,8 @@ package dev.wam4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wam4j.data.Zips;
-import dev.wam4j.fleet.agent.ApiPaths;
 import dev.wam4j.fleet.agent.FleetClient;
+import dev.wam4j.fleet.api.ApiPaths;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

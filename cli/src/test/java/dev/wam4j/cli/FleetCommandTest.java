@@ -66,7 +66,7 @@ class FleetCommandTest {
       CliRun robots = new CliRun();
       assertThat(robots.run("fleet", "robots", "--server", url, "--token", op)).isZero();
       assertThat(robots.out.toString()).contains("arm-1").contains("offline"); // the agent said goodbye
-      assertThat(server.store().telemetryCount(summary.get("robot_id").asText())).isEqualTo(summary.get("telemetry_messages").asLong());
+      assertThat(server.store().robots().telemetryCount(summary.get("robot_id").asText())).isEqualTo(summary.get("telemetry_messages").asLong());
 
       // the flywheel: both episodes (8 steps each: handed over at the alarm) reached the task's LeRobot dataset
       assertThat(summary.get("episodes_uploaded").asInt()).isEqualTo(2);

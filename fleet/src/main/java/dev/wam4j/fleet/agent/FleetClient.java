@@ -1,5 +1,6 @@
 package dev.wam4j.fleet.agent;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -15,7 +16,9 @@ import java.time.Duration;
  * {@link FleetClient.ApiError} carrying the server's message.
  */
 public final class FleetClient {
-  static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+  // replies may carry fields this client does not know yet (a newer server): they are skipped
+  static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI base;
   private final String token;
@@ -52,6 +55,25 @@ public final class FleetClient {
   public JsonNode post(String path, Object body) throws IOException, InterruptedException {
     String text = body == null ? "" : body instanceof String s ? s : JSON.writeValueAsString(body);
     return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(text)));
+  }
+
+  /** GET a reply as one of the API's records ({@code null} when it has no body). */
+  public <T> T get(String path, Class<T> type) throws IOException, InterruptedException {
+    return as(get(path), type);
+  }
+
+  /** POST a value as JSON and read the reply as one of the API's records ({@code null} when it has no body, 204). */
+  public <T> T post(String path, Object body, Class<T> type) throws IOException, InterruptedException {
+    return as(post(path, body), type);
+  }
+
+  /** PUT raw bytes (an upload chunk) and read the reply as one of the API's records. */
+  public <T> T putBytes(String path, byte[] bytes, Class<T> type) throws IOException, InterruptedException {
+    return as(putBytes(path, bytes), type);
+  }
+
+  private static <T> T as(JsonNode reply, Class<T> type) throws IOException {
+    return reply == null ? null : JSON.treeToValue(reply, type);
   }
 
   /** DELETE a resource; the server's JSON reply. */

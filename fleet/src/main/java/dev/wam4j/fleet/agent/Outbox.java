@@ -1,9 +1,11 @@
 package dev.wam4j.fleet.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.wam4j.data.Digests;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.Zips;
+import dev.wam4j.fleet.api.ApiPaths;
+import dev.wam4j.fleet.api.UploadApi;
+import dev.wam4j.fleet.store.UploadStatus;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -11,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -59,7 +60,7 @@ final class Outbox {
 
   private static void writeNote(Path zip, long taskId, String taskName) throws IOException {
     String name = zip.getFileName().toString().replaceFirst("\\.zip$", "");
-    String note = FleetClient.JSON.writeValueAsString(Map.of("task_id", taskId, "task_name", taskName, "sha256", Digests.sha256Hex(zip), "size_bytes", Files.size(zip)));
+    String note = FleetClient.JSON.writeValueAsString(new UploadApi.Open(taskId, taskName, Digests.sha256Hex(zip), Files.size(zip)));
     Path noteTmp = zip.resolveSibling("." + name + ".json.part");
     Files.writeString(noteTmp, note);
     Files.move(noteTmp, zip.resolveSibling(name + ".json"), StandardCopyOption.ATOMIC_MOVE);
@@ -78,19 +79,19 @@ final class Outbox {
 
   /** Sends one pending episode; returns the server's episode id (of the earlier copy for a duplicate). */
   long send(FleetClient client, String robotId, Path note) throws IOException, InterruptedException {
-    JsonNode n = FleetClient.JSON.readTree(note.toFile());
+    UploadApi.Open n = FleetClient.JSON.readValue(note.toFile(), UploadApi.Open.class);
     Path zip = zipOf(note);
-    JsonNode open = client.post(ApiPaths.robot(robotId, "uploads"), n);
-    if ("duplicate".equals(open.get("status").asText())) {
+    UploadApi.Opened open = client.post(ApiPaths.robot(robotId, "uploads"), n, UploadApi.Opened.class);
+    if (open.status() == UploadStatus.DUPLICATE) {
       forget(note);
-      return open.get("episode_id").asLong();
+      return open.episodeId();
     }
-    if ("quarantined".equals(open.get("status").asText())) { // the server holds these bytes aside already: nothing to resend
+    if (open.status() == UploadStatus.QUARANTINED) { // the server holds these bytes aside already: nothing to resend
       forget(note);
-      throw new FleetClient.ApiError(422, "upload " + open.get("upload_id").asText() + " of " + note.getFileName() + " is quarantined on the server");
+      throw new FleetClient.ApiError(422, "upload " + open.uploadId() + " of " + note.getFileName() + " is quarantined on the server");
     }
-    String uid = open.get("upload_id").asText();
-    long size = n.get("size_bytes").asLong(), offset = open.get("received_bytes").asLong();
+    String uid = open.uploadId();
+    long size = n.sizeBytes(), offset = open.receivedBytes();
     byte[] chunk = new byte[CHUNK_BYTES];
     try (var ch = java.nio.channels.FileChannel.open(zip)) {
       while (offset < size) {
@@ -99,12 +100,12 @@ final class Outbox {
         ch.position(offset);
         while (buf.hasRemaining()) if (ch.read(buf) < 0) throw new IOException(zip + " is shorter than its note says");
         byte[] piece = len == CHUNK_BYTES ? chunk : java.util.Arrays.copyOf(chunk, len);
-        offset = client.putBytes(ApiPaths.upload(uid) + "?offset=" + offset, piece).get("received_bytes").asLong();
+        offset = client.putBytes(ApiPaths.upload(uid) + "?offset=" + offset, piece, UploadApi.Progress.class).receivedBytes();
       }
     }
     long episode;
     try {
-      episode = client.post(ApiPaths.upload(uid, "complete"), null).get("episode_id").asLong();
+      episode = client.post(ApiPaths.upload(uid, "complete"), null, UploadApi.Completed.class).episodeId();
     } catch (FleetClient.ApiError e) {
       if (e.status == 422) forget(note); // quarantined: the server keeps the bytes aside, resending would not help
       throw e;

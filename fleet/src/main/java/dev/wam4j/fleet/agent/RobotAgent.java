@@ -8,11 +8,18 @@ import dev.wam4j.data.pusht.PushTRate;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.monitor.DreamMonitor;
 import dev.wam4j.eval.monitor.Signal;
+import dev.wam4j.fleet.api.ApiPaths;
+import dev.wam4j.fleet.api.JobApi;
+import dev.wam4j.fleet.api.RobotApi;
+import dev.wam4j.fleet.store.Records;
+import dev.wam4j.fleet.store.RobotState;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.Plan;
 import dev.wam4j.sim.render.SceneLook;
 import java.io.IOException;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -84,16 +91,12 @@ public final class RobotAgent {
 
   /** Registers and works until stopped, {@code maxTasks} are done or the fleet stays idle for {@code idleExitMs}. */
   public Summary run() throws IOException, InterruptedException {
-    JsonNode me = client.get(ApiPaths.whoami());
-    if (!"robot".equals(me.path("kind").asText())) throw new IllegalArgumentException("the token is not a robot token (it acts as " + me + ")");
-    String id = me.get("robot_id").asText();
-    Map<String, Object> factsheet = new LinkedHashMap<>();
-    factsheet.put("embodiment", config.embodiment());
-    factsheet.put("sensors", java.util.List.of("camera_rgb_" + policy.imageSize() + "x" + policy.imageSize(), "agent_position"));
-    factsheet.put("action_space", "target position (x, y) in workspace pixels, 0..512");
-    factsheet.put("control_hz", PushTRate.FPS);
-    factsheet.put("policy", Map.of("history_frames", policy.historyFrames(), "execute_steps", policy.executeSteps()));
-    client.post(ApiPaths.robot(id, "connection"), factsheet);
+    RobotApi.Whoami me = client.get(ApiPaths.whoami(), RobotApi.Whoami.class);
+    if (!"robot".equals(me.kind())) throw new IllegalArgumentException("the token is not a robot token (it acts as " + me + ")");
+    String id = me.robotId();
+    client.post(ApiPaths.robot(id, "connection"), new RobotApi.Factsheet(config.embodiment(), List.of("camera_rgb_" + policy.imageSize() + "x"
+        + policy.imageSize(), "agent_position"), "target position (x, y) in workspace pixels, 0..512", PushTRate.FPS,
+        Map.of("history_frames", policy.historyFrames(), "execute_steps", policy.executeSteps())));
     log.accept("robot " + id + " online as " + config.embodiment());
     seq = latestSeq(id);
     flush(id); // uploads a previous run left unfinished
@@ -102,10 +105,10 @@ public final class RobotAgent {
     try {
       while (!stopped && (config.maxTasks() == 0 || tasks < config.maxTasks())) {
         refreshModel(id);
-        JsonNode task = client.post(ApiPaths.robot(id, "tasks/next"), null);
+        Records.Task task = client.post(ApiPaths.robot(id, "tasks/next"), null, Records.Task.class);
         if (task == null) {
           if (config.idleExitMs() > 0 && System.currentTimeMillis() - idleSince > config.idleExitMs()) break;
-          state(id, "idle", Map.of());
+          state(id, new RobotApi.StateReport(++seq, RobotState.IDLE, null, null, null, null));
           Thread.sleep(config.pollMs());
           continue;
         }
@@ -116,7 +119,7 @@ public final class RobotAgent {
         idleSince = System.currentTimeMillis();
       }
       flush(id);
-      state(id, "offline", Map.of()); // leaving: not to be given tasks until it connects again
+      state(id, new RobotApi.StateReport(++seq, RobotState.OFFLINE, null, null, null, null)); // leaving: not to be given tasks until it connects again
       return new Summary(id, tasks, ok, handed, sent, uploaded, outbox == null ? 0 : outbox.pending().size(), model);
     } finally { // a downloaded model holds native memory, also when the server or the disk fails
       if (policy != fallback) policy.close();
@@ -127,12 +130,12 @@ public final class RobotAgent {
 
   /** Runs the model the fleet deploys to this robot (its canary, else its group's active one), else the local one. */
   private void refreshModel(String id) throws IOException, InterruptedException {
-    JsonNode m = client.get(ApiPaths.robot(id, "model"));
-    String wanted = m == null ? "local" : m.get("name").asText() + ":" + m.get("version").asInt();
+    RobotApi.AssignedModel m = client.get(ApiPaths.robot(id, "model"), RobotApi.AssignedModel.class);
+    String wanted = m == null ? "local" : m.name() + ":" + m.version();
     if (wanted.equals(model)) return;
     ChunkPolicy next = fallback;
     if (m != null) {
-      java.nio.file.Path dir = config.modelCache().toAbsolutePath().normalize().resolve(m.get("name").asText() + "-v" + m.get("version").asInt());
+      java.nio.file.Path dir = config.modelCache().toAbsolutePath().normalize().resolve(m.name() + "-v" + m.version());
       if (!java.nio.file.Files.isDirectory(dir)) download(m, dir);
       next = dev.wam4j.model.load.ChunkPolicies.load(dir);
     }
@@ -142,10 +145,10 @@ public final class RobotAgent {
     model = wanted;
   }
 
-  private void download(JsonNode m, java.nio.file.Path dir) throws IOException, InterruptedException {
-    byte[] zip = client.getBytes(ApiPaths.modelArchive(m.get("name").asText(), m.get("version").asInt()));
+  private void download(RobotApi.AssignedModel m, java.nio.file.Path dir) throws IOException, InterruptedException {
+    byte[] zip = client.getBytes(ApiPaths.modelArchive(m.name(), m.version()));
     String sha = Digests.sha256Hex(zip);
-    if (!sha.equals(m.get("sha256").asText())) throw new IOException("model download corrupted: SHA-256 " + sha + ", expected " + m.get("sha256").asText());
+    if (!sha.equals(m.sha256())) throw new IOException("model download corrupted: SHA-256 " + sha + ", expected " + m.sha256());
     java.nio.file.Files.createDirectories(dir.getParent());
     java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory(dir.getParent(), "." + dir.getFileName());
     try {
@@ -178,11 +181,11 @@ public final class RobotAgent {
 
   private record Outcome(boolean success, boolean handedOver) {}
 
-  private Outcome execute(String id, JsonNode task) throws IOException, InterruptedException {
-    long taskId = task.get("id").asLong();
-    int maxSteps = Math.min(task.get("max_steps").asInt(), ClosedLoopEvaluation.Config.PROTOCOL_MAX_STEPS);
+  private Outcome execute(String id, Records.Task task) throws IOException, InterruptedException {
+    long taskId = task.id();
+    int maxSteps = Math.min(task.maxSteps(), ClosedLoopEvaluation.Config.PROTOCOL_MAX_STEPS);
     // one episode per task; its reset seed follows from the task, so a retried task meets a new start
-    long seed = 500_000L + taskId * 7919 + task.path("attempts").asLong();
+    long seed = 500_000L + taskId * 7919 + task.attempts();
     dev.wam4j.eval.EpisodeRecorder recorder = new dev.wam4j.eval.EpisodeRecorder(policy.imageSize());
     DreamMonitor monitor = new DreamMonitor(policy.imageSize(), SceneLook.pushtReference(),
         Double.isNaN(config.alarmThreshold()) ? null : new DreamMonitor.Alarm(config.alarmSignal(), config.alarmWindow(), config.alarmThreshold(), true));
@@ -201,15 +204,10 @@ public final class RobotAgent {
       public boolean planned(int step, Plan plan) {
         recorder.planned(step, plan);
         try { // the live view: what the camera shows and the first frame of the dream
-          Map<String, Object> v = new LinkedHashMap<>();
-          v.put("size", policy.imageSize());
-          v.put("step", step);
-          v.put("camera", java.util.Base64.getEncoder().encodeToString(camera));
-          if (plan.hasDream()) {
-            v.put("dream", java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(plan.dreamFrames(), frameBytes)));
-            v.put("dream_offset", plan.dreamOffsets()[0]);
-          }
-          client.post(ApiPaths.robot(id, "view"), v);
+          Base64.Encoder b64 = Base64.getEncoder();
+          String dream = plan.hasDream() ? b64.encodeToString(Arrays.copyOf(plan.dreamFrames(), frameBytes)) : null;
+          client.post(ApiPaths.robot(id, "view"), new RobotApi.View(policy.imageSize(), step, b64.encodeToString(camera), dream,
+              plan.hasDream() ? plan.dreamOffsets()[0] : null));
         } catch (IOException e) { // the live view is for people watching: losing a frame must not stop the robot
           if (!viewFailed) log.accept("live view not accepted (" + e.getMessage() + "); continuing without it");
           viewFailed = true;
@@ -226,13 +224,8 @@ public final class RobotAgent {
         System.arraycopy(frame, offset, camera, 0, frameBytes);
         boolean go = monitor.stepped(step, frame, offset, agentX, agentY, reward);
         try {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("task_id", taskId);
-          m.put("step", step);
-          m.put("reward", reward);
           double d = monitor.currentScore(config.alarmSignal(), config.alarmWindow());
-          if (!Double.isNaN(d)) m.put("dream_divergence", d);
-          state(id, "busy", m);
+          state(id, new RobotApi.StateReport(++seq, RobotState.BUSY, taskId, step, reward, Double.isNaN(d) ? null : d));
         } catch (IOException e) {
           failure[0] = e;
           return false; // the server is unreachable: stop acting rather than act unobserved
@@ -255,26 +248,18 @@ public final class RobotAgent {
     ClosedLoopEvaluation.Episode e = r.perSeed().get(0);
     boolean alarm = monitor.traces().get(0).alarmStep() >= 0;
     if (alarm) {
-      client.post(ApiPaths.robot(id, "alerts"), Map.of("kind", "dream_divergence", "task_id", taskId, "message", String.format(
+      client.post(ApiPaths.robot(id, "alerts"), new RobotApi.Alert("dream_divergence", taskId, String.format(
           "%s reached %.4g at step %d (threshold %.4g); handed over", config.alarmSignal().id(),
           monitor.traces().get(0).score(config.alarmSignal(), config.alarmWindow()), monitor.traces().get(0).alarmStep(), config.alarmThreshold())));
     }
-    double needed = task.path("success_score").asDouble(1);
+    double needed = task.successScore();
     boolean success = needed >= 1 ? e.success() : e.maxCoverage() >= needed;
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("success", success);
-    result.put("protocol_success", e.success());
-    result.put("success_score", needed);
-    result.put("max_coverage", e.maxCoverage());
-    result.put("steps", e.steps());
-    result.put("seed", seed);
-    result.put("handed_over", e.handedOver());
-    result.put("model", model);
     // custom goal poses are not simulated yet: the scene's own goal is used, and the result says so
-    result.put("custom_goal_ignored", !task.get("goal_x").isNull());
+    JobApi.TaskResult result = new JobApi.TaskResult(success, e.success(), needed, e.maxCoverage(), e.steps(), seed, e.handedOver(), model,
+        task.goalX() != null);
     if (outbox != null && recorder.frames() > 0) { // on disk before the task is reported: a crash after this loses no episode
       java.nio.file.Path ds = outbox.dir().resolve(".recording-" + taskId + "-" + System.nanoTime());
-      String taskName = task.get("step_name").asText();
+      String taskName = task.stepName();
       recorder.write(ds, taskName, "wam4j_sim_" + config.embodiment());
       outbox.add(ds, taskId, taskName);
     }
@@ -285,17 +270,13 @@ public final class RobotAgent {
       log.accept("task " + taskId + ": result refused (" + refused.getMessage() + "); moving on");
     }
     flush(id);
-    log.accept(String.format("task %d (%s #%d): %s, max coverage %.3f in %d steps%s", taskId, task.get("step_name").asText(), task.get("seq").asInt(),
+    log.accept(String.format("task %d (%s #%d): %s, max coverage %.3f in %d steps%s", taskId, task.stepName(), task.seq(),
         success ? "done" : "failed", e.maxCoverage(), e.steps(), e.handedOver() ? ", handed over by the dream monitor" : ""));
     return new Outcome(success, e.handedOver());
   }
 
   /** Posts one state message, resending it (same seq) until the server acknowledges it or 60 s have passed. */
-  private void state(String id, String state, Map<String, Object> fields) throws IOException, InterruptedException {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("seq", ++seq);
-    m.put("state", state);
-    m.putAll(fields);
+  private void state(String id, RobotApi.StateReport m) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + 60_000_000_000L;
     for (int attempt = 0; ; attempt++) {
       try {
@@ -307,7 +288,7 @@ public final class RobotAgent {
         if (System.nanoTime() > deadline) throw e;
       } catch (IOException e) {
         if (System.nanoTime() > deadline) throw e;
-        if (attempt == 0) log.accept("server unreachable (" + e + "); resending state " + seq + " until it is acknowledged");
+        if (attempt == 0) log.accept("server unreachable (" + e + "); resending state " + m.seq() + " until it is acknowledged");
       }
       Thread.sleep(Math.min(2_000, 100L << Math.min(attempt, 4)));
     }
@@ -315,12 +296,9 @@ public final class RobotAgent {
 
   /** Continue the robot's message counter after a restart, so new messages are not taken for resends. */
   private long latestSeq(String id) throws IOException, InterruptedException {
-    JsonNode r = client.get(ApiPaths.robot(id));
-    JsonNode last = r.path("last_telemetry");
-    if (last.isTextual()) {
-      JsonNode t = FleetClient.JSON.readTree(last.asText());
-      if (t.has("seq")) return t.get("seq").asLong();
-    }
-    return 0;
+    String last = client.get(ApiPaths.robot(id), Records.Robot.class).lastTelemetry();
+    if (last == null) return 0;
+    JsonNode t = FleetClient.JSON.readTree(last); // the robot's own document as it sent it
+    return t.path("seq").asLong(0);
   }
 }

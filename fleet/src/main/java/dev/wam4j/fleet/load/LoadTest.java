@@ -1,8 +1,8 @@
 package dev.wam4j.fleet.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.wam4j.fleet.agent.ApiPaths;
 import dev.wam4j.fleet.agent.FleetClient;
+import dev.wam4j.fleet.api.ApiPaths;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;

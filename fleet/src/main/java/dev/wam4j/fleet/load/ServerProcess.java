@@ -1,6 +1,6 @@
 package dev.wam4j.fleet.load;
 
-import dev.wam4j.fleet.agent.ApiPaths;
+import dev.wam4j.fleet.api.ApiPaths;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

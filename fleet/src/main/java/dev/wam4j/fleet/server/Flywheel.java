@@ -9,6 +9,7 @@ import dev.wam4j.data.lerobot.write.LeRobotWriter;
 import dev.wam4j.data.lerobot.write.WriteFeature;
 import dev.wam4j.data.pusht.PushTRate;
 import dev.wam4j.data.pusht.PushTSchema;
+import dev.wam4j.fleet.api.FleetEvent;
 import dev.wam4j.fleet.store.FleetStore;
 import dev.wam4j.fleet.store.Records;
 import java.io.IOException;
@@ -20,7 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The data flywheel: after each kept episode, the dataset of its task ({@code datasets/<task>/}, LeRobot
@@ -37,10 +38,10 @@ final class Flywheel implements AutoCloseable {
   private final Path logs;
   private final String command;
   private final double everyHours;
-  private final BiConsumer<String, Object> events; // event name, payload (serialised to JSON for the live stream)
+  private final Consumer<FleetEvent> events;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("fleet-flywheel").unstarted(r));
 
-  Flywheel(FleetStore store, Path dataDir, String command, double everyHours, BiConsumer<String, Object> events) throws IOException {
+  Flywheel(FleetStore store, Path dataDir, String command, double everyHours, Consumer<FleetEvent> events) throws IOException {
     this.store = store;
     this.datasets = Files.createDirectories(dataDir.resolve("datasets"));
     this.logs = dataDir.resolve("flywheel");
@@ -60,7 +61,7 @@ final class Flywheel implements AutoCloseable {
       try {
         rebuild(taskName);
       } catch (IOException | SQLException | RuntimeException e) {
-        events.accept("flywheel", java.util.Map.of("task", taskName, "error", String.valueOf(e.getMessage())));
+        events.accept(new FleetEvent.FlywheelFailed(taskName, String.valueOf(e.getMessage())));
       }
     });
   }
@@ -75,7 +76,7 @@ final class Flywheel implements AutoCloseable {
   }
 
   private void rebuild(String taskName) throws IOException, SQLException {
-    List<Records.Episode> eps = store.episodes(taskName);
+    List<Records.Episode> eps = store.uploads().episodes(taskName);
     Path target = dataset(taskName);
     if (eps.isEmpty()) { // the operator deleted its last episode
       FileTrees.delete(target);
@@ -98,8 +99,8 @@ final class Flywheel implements AutoCloseable {
       if (!published) FileTrees.deleteQuietly(fresh, null);
     }
     double hours = PushTRate.hours(frames);
-    events.accept("dataset", java.util.Map.of("task", taskName, "episodes", eps.size(), "frames", frames, "hours", hours));
-    if (command != null && hours - store.triggeredHours(taskName) >= everyHours) trigger(taskName, target, hours);
+    events.accept(new FleetEvent.DatasetBuilt(taskName, eps.size(), frames, hours));
+    if (command != null && hours - store.uploads().triggeredHours(taskName) >= everyHours) trigger(taskName, target, hours);
   }
 
   private static long write(List<Records.Episode> eps, String taskName, Path fresh, int size, List<WriteFeature> features) throws IOException {
@@ -147,8 +148,8 @@ final class Flywheel implements AutoCloseable {
     pb.environment().put("WAM4J_TASK", taskName);
     pb.environment().put("WAM4J_HOURS", Double.toString(hours));
     pb.start();
-    store.recordTrigger(taskName, hours);
-    events.accept("flywheel", java.util.Map.of("task", taskName, "hours", hours, "command", command, "log", log.toString()));
+    store.uploads().recordTrigger(taskName, hours);
+    events.accept(new FleetEvent.FinetuneTriggered(taskName, hours, command, log.toString()));
   }
 
   /** A folder name for a task: readable, and unique (a short hash of the exact name: "Push A" and "push-a" differ). */
@@ -160,7 +161,7 @@ final class Flywheel implements AutoCloseable {
 
   /** Rebuilds the datasets a restart may have left behind the episodes kept (a rebuild queued but not run). */
   void catchUp() throws SQLException {
-    for (Records.TaskData t : store.collected()) {
+    for (Records.TaskData t : store.uploads().collected()) {
       Path d = dataset(t.taskName());
       boolean current = false;
       if (Files.isDirectory(d)) {

@@ -58,7 +58,7 @@ final class ModelFiles {
       Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE);
     }
     Path card = WamCheckpoint.resolve(unpacked).resolve("MODEL_CARD.md");
-    return store.addModel(name, sha, unpacked.toAbsolutePath().toString(), Files.isRegularFile(card) ? Files.readString(card) : null);
+    return store.models().add(name, sha, unpacked.toAbsolutePath().toString(), Files.isRegularFile(card) ? Files.readString(card) : null);
   }
 
   Path archive(Records.Model m) {

@@ -61,8 +61,8 @@ class FleetLimitsTest {
   void aRobotOverItsRateGets429WithRetryAfterWhileOperatorsAndOtherRobotsAreServed() throws Exception {
     server = FleetServer.start(FleetServer.Config.of(0, data, null).withLimits(Limits.defaults().withRobotRate(2, 5).withRobotBytes(2_000, 8_000)));
     String op = operator();
-    var a = FleetServer.JSON.readTree(post("/api/v1/robots", op, "{\"name\": \"a\"}").body());
-    var b = FleetServer.JSON.readTree(post("/api/v1/robots", op, "{\"name\": \"b\"}").body());
+    var a = JsonExchange.JSON.readTree(post("/api/v1/robots", op, "{\"name\": \"a\"}").body());
+    var b = JsonExchange.JSON.readTree(post("/api/v1/robots", op, "{\"name\": \"b\"}").body());
     String aId = a.get("robot_id").asText(), aToken = a.get("token").asText();
     List<Integer> statuses = new ArrayList<>();
     HttpResponse<String> limited = null;
@@ -81,7 +81,7 @@ class FleetLimitsTest {
       assertThat(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/api/v1/robots")).header("Authorization",
           "Bearer " + op).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as("operators are not limited").isEqualTo(200);
     }
-    assertThat(server.store().telemetryCount(aId)).as("refused messages are not stored").isEqualTo(statuses.stream().filter(s -> s == 200).count());
+    assertThat(server.store().robots().telemetryCount(aId)).as("refused messages are not stored").isEqualTo(statuses.stream().filter(s -> s == 200).count());
     // bytes: 3 KB states against 8 KB of burst and 2 KB/s
     Thread.sleep(3_000);
     String pad = "x".repeat(3_000);
@@ -97,12 +97,12 @@ class FleetLimitsTest {
   void uploadQuotasAreTheOperatorsToSet() throws Exception {
     server = FleetServer.start(FleetServer.Config.of(0, data, null).withLimits(Limits.defaults().withUploads(1000, 2, 24, 8)));
     String op = operator();
-    var a = FleetServer.JSON.readTree(post("/api/v1/robots", op, "{\"name\": \"a\"}").body());
+    var a = JsonExchange.JSON.readTree(post("/api/v1/robots", op, "{\"name\": \"a\"}").body());
     String id = a.get("robot_id").asText(), token = a.get("token").asText();
     post("/api/v1/robots/" + id + "/connection", token, "{\"embodiment\": \"robot\"}");
     http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/api/v1/jobs")).header("Authorization", "Bearer " + op)
         .header("Content-Type", "text/markdown").POST(HttpRequest.BodyPublishers.ofString("# J\n## Push\n")).build(), HttpResponse.BodyHandlers.ofString());
-    long task = FleetServer.JSON.readTree(post("/api/v1/robots/" + id + "/tasks/next", token, "{}").body()).get("id").asLong();
+    long task = JsonExchange.JSON.readTree(post("/api/v1/robots/" + id + "/tasks/next", token, "{}").body()).get("id").asLong();
     java.util.function.IntFunction<String> open = i -> "{\"task_id\": " + task + ", \"sha256\": \"" + String.format("%064x", i)
         + "\", \"size_bytes\": " + (i == 99 ? 1001 : 10) + "}";
     assertThat(post("/api/v1/robots/" + id + "/uploads", token, open.apply(99)).statusCode()).as("past maxUploadBytes").isEqualTo(400);

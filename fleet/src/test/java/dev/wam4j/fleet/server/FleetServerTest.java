@@ -253,7 +253,7 @@ class FleetServerTest {
     server.close();
     server = FleetServer.start(FleetServer.Config.of(0, data, null));
     assertThat(server.bootstrapToken()).isNull();
-    assertThat(server.store().telemetryCount(id)).isEqualTo(2);
+    assertThat(server.store().robots().telemetryCount(id)).isEqualTo(2);
     assertThat(get("/api/v1/jobs", operator).body().get(0).get("status").asText()).isEqualTo("done");
   }
 
@@ -483,7 +483,7 @@ class FleetServerTest {
     for (int i = 0; i < 50 && (!Files.exists(marker) || Files.readString(marker).isBlank()); i++) Thread.sleep(100);
     String line = Files.readString(marker).strip();
     assertThat(line).startsWith("Push 8.3").endsWith(server.dataset("Push").toAbsolutePath().toString());
-    assertThat(server.store().triggeredHours("Push")).isCloseTo(3 / 36_000.0, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(server.store().uploads().triggeredHours("Push")).isCloseTo(3 / 36_000.0, org.assertj.core.data.Offset.offset(1e-12));
     try (var ds = dev.wam4j.data.lerobot.LeRobotDataset.open(server.dataset("Push"))) {
       assertThat(ds.episodes()).hasSize(1);
     }

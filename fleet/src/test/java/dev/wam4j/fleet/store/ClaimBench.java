@@ -15,14 +15,14 @@ public final class ClaimBench {
     StringBuilder md = new StringBuilder("# Big\n");
     for (int s = 0; s < 10; s++) md.append("\n## Step ").append(s).append("\n- count: 1000\n");
     try (FleetStore store = FleetStore.embedded(dir)) {
-      String robot = store.enrollRobot("a", "lab").robotId();
-      store.register(robot, "robot", "{}");
-      store.submitJob(JobDocumentParser.parse(md.toString()), md.toString(), 3);
+      String robot = store.robots().enroll("a", "lab").robotId();
+      store.robots().register(robot, "robot", "{}");
+      store.tasks().submit(JobDocumentParser.parse(md.toString()), md.toString(), 3);
       for (int i = 0; i < 20; i++) {
         long t0 = System.nanoTime();
-        Records.Task t = store.claimTask(robot).orElseThrow();
+        Records.Task t = store.tasks().claim(robot).orElseThrow();
         long t1 = System.nanoTime();
-        store.finishTask(robot, t.id(), true, "{}");
+        store.tasks().finish(robot, t.id(), true, "{}");
         System.out.printf("claim %2d: %6.2f ms (task %d, step %d); finish %6.2f ms%n", i, (t1 - t0) / 1e6, t.id(), t.stepIndex(),
             (System.nanoTime() - t1) / 1e6);
       }

@@ -1,8 +1,8 @@
-package dev.wam4j.fleet.agent;
+package dev.wam4j.fleet.api;
 
 /**
- * The Physical API's paths as its clients call them (the server's routes are in {@code FleetServer}): one place, so
- * no client spells {@code /api/v1/...} by hand. Identifiers are inserted as given; quarantine ids are URL-encoded.
+ * The Physical API's paths as its clients call them (the server's route templates start from {@link #BASE}): one
+ * place, so no client spells {@code /api/v1/...} by hand. Identifiers are inserted as given; quarantine ids are URL-encoded.
  */
 public final class ApiPaths {
   /** The API's version prefix. */
@@ -97,6 +97,11 @@ public final class ApiPaths {
 
   public static String quarantined(String id) {
     return quarantine() + "/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** The live event stream (server-sent events; see {@link FleetEvent}). */
+  public static String events() {
+    return BASE + "/events";
   }
 
   public static String telemetryStats() {
