@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wam4j.data.Provenance;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -39,17 +39,9 @@ final class Json {
     return write(node);
   }
 
-  /** What produced an output: wam4j version, git commit, Java, OS, cores, time, the command line. */
-  static java.util.Map<String, Object> provenance(CommandSpec spec) {
-    java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
-    p.put("wam4j_version", Main.VERSION);
-    p.put("git_commit", System.getProperty("wam4j.commit", "unknown"));
-    p.put("java", Runtime.version().toString());
-    p.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-    p.put("cpus", Runtime.getRuntime().availableProcessors());
-    p.put("created_utc", Instant.now().toString());
-    p.put("command", spec.commandLine().getParseResult() == null ? List.of() : redacted(rootArgs(spec)));
-    return p;
+  /** What produced an output: wam4j version, git commit, Java, OS, cores, time, the command line (secrets masked). */
+  static Provenance provenance(CommandSpec spec) {
+    return Provenance.now(Main.VERSION, spec.commandLine().getParseResult() == null ? List.of() : redacted(rootArgs(spec)));
   }
 
   /** The command line without secrets: the value of every {@code --token} is masked. */

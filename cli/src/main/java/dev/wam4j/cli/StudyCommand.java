@@ -1,5 +1,6 @@
 package dev.wam4j.cli;
 
+import dev.wam4j.data.Provenance;
 import dev.wam4j.eval.study.AblationStudy;
 import dev.wam4j.eval.study.ScalingFit;
 import dev.wam4j.eval.study.ScalingPlot;
@@ -55,7 +56,7 @@ final class StudyCommand {
       return 0;
     }
 
-    abstract Object run(StudyConfig study, Path dir, Map<String, Object> provenance, Consumer<String> log) throws Exception;
+    abstract Object run(StudyConfig study, Path dir, Provenance provenance, Consumer<String> log) throws Exception;
 
     abstract void summary(PrintWriter o, Object result, Path dir);
   }
@@ -67,7 +68,7 @@ final class StudyCommand {
           + "ablation.json, ablation.png and ablation.html in the study folder.")
   static final class AblationCommand extends TrainingStudy {
     @Override
-    Object run(StudyConfig study, Path dir, Map<String, Object> provenance, Consumer<String> log) throws Exception {
+    Object run(StudyConfig study, Path dir, Provenance provenance, Consumer<String> log) throws Exception {
       return AblationStudy.run(study, dir, provenance, log);
     }
 
@@ -91,7 +92,7 @@ final class StudyCommand {
           + "fine-tunes and evaluates from each size; writes scaling.json, scaling.png and scaling.html.")
   static final class ScalingCommand extends TrainingStudy {
     @Override
-    Object run(StudyConfig study, Path dir, Map<String, Object> provenance, Consumer<String> log) throws Exception {
+    Object run(StudyConfig study, Path dir, Provenance provenance, Consumer<String> log) throws Exception {
       return ScalingSweep.run(study, dir, provenance, log);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.wam4j.data.Provenance;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.ClosedLoopEvaluation.Episode;
 import dev.wam4j.eval.SeedRange;
@@ -176,7 +177,7 @@ public final class MonitorStudy {
    *
    * @param provenance echoed into the page
    */
-  public static Result run(ChunkPolicy policy, Config c, Path out, Map<String, Object> provenance, Consumer<String> log)
+  public static Result run(ChunkPolicy policy, Config c, Path out, Provenance provenance, Consumer<String> log)
       throws IOException {
     long t0 = System.nanoTime();
     policy.sampleActionSpread(c.spreadSamples());
@@ -343,7 +344,7 @@ public final class MonitorStudy {
     return new Handover(alarm.signal().id(), alarm.threshold(), handed, thatFailed, lost, match);
   }
 
-  private static void report(Result r, Config c, List<Trace> test, boolean[] failed, Path out, Map<String, Object> provenance)
+  private static void report(Result r, Config c, List<Trace> test, boolean[] failed, Path out, Provenance provenance)
       throws IOException {
     Files.createDirectories(out);
     HtmlReport html = new HtmlReport("Dream monitor: does the dream's departure from reality predict failure?");

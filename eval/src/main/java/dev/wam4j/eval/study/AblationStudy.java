@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.wam4j.data.Provenance;
 import dev.wam4j.eval.report.HtmlReport;
 import dev.wam4j.eval.report.LineChart;
 import dev.wam4j.eval.report.ReportFiles;
@@ -67,7 +68,7 @@ public final class AblationStudy {
    * @param provenance echoed into the JSON (what produced it)
    * @param log progress lines
    */
-  public static Result run(StudyConfig study, Path out, Map<String, Object> provenance, Consumer<String> log) throws IOException {
+  public static Result run(StudyConfig study, Path out, Provenance provenance, Consumer<String> log) throws IOException {
     if (study.finetune() == null) throw new IllegalArgumentException(study.file() + ": the ablation needs the field 'finetune'");
     if ((study.pretrain() == null) == (study.pretrainCheckpoint() == null)) {
       throw new IllegalArgumentException(study.file() + ": the ablation needs exactly one of 'pretrain' (a stage-1 config to train) "
@@ -105,7 +106,7 @@ public final class AblationStudy {
     return result;
   }
 
-  private static void write(Result r, StudyConfig study, Path out, Map<String, Object> provenance) throws IOException {
+  private static void write(Result r, StudyConfig study, Path out, Provenance provenance) throws IOException {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("study", "ablation");
     json.put("study_file", r.studyFile());

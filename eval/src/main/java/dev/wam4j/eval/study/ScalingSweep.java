@@ -1,5 +1,6 @@
 package dev.wam4j.eval.study;
 
+import dev.wam4j.data.Provenance;
 import dev.wam4j.eval.report.HtmlReport;
 import dev.wam4j.eval.report.ReportFiles;
 import dev.wam4j.model.wam.WamRun;
@@ -29,7 +30,7 @@ public final class ScalingSweep {
 
   private ScalingSweep() {}
 
-  public static Result run(StudyConfig study, Path out, Map<String, Object> provenance, Consumer<String> log) throws IOException {
+  public static Result run(StudyConfig study, Path out, Provenance provenance, Consumer<String> log) throws IOException {
     if (study.pretrain() == null) throw new IllegalArgumentException(study.file() + ": the scaling sweep needs the field 'pretrain'");
     if (study.episodes().size() < 2) throw new IllegalArgumentException(study.file() + ": the scaling sweep needs at least 2 sizes in 'episodes'");
     List<Integer> sizes = study.episodes();
@@ -67,7 +68,7 @@ public final class ScalingSweep {
     return new Result(fit, List.copyOf(downstream));
   }
 
-  private static void write(Result r, StudyConfig study, Path out, Map<String, Object> provenance) throws IOException {
+  private static void write(Result r, StudyConfig study, Path out, Provenance provenance) throws IOException {
     ScalingStudy.Result s = r.fit();
     ScalingFit f = s.fit();
     double span = s.points().get(s.points().size() - 1).hours() / s.points().get(0).hours();
