@@ -1,5 +1,6 @@
 package dev.wam4j.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.wam4j.data.DataSets;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.collect.ExpertFilm;
@@ -14,11 +15,8 @@ import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.data.video.VideoWriter;
 import dev.wam4j.data.zarr.ReplayBuffer;
 import dev.wam4j.eval.ClosedLoopEvaluation;
-import dev.wam4j.eval.monitor.Signal;
-import dev.wam4j.fleet.agent.FleetClient;
 import dev.wam4j.fleet.agent.RobotAgent;
-import dev.wam4j.fleet.api.ApiPaths;
-import dev.wam4j.fleet.server.FleetServer;
+import dev.wam4j.fleet.demo.FleetDemo;
 import dev.wam4j.model.load.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.sim.Embodiment;
@@ -28,9 +26,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,15 +54,35 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--size", description = "Video width and height in pixels (default: ${DEFAULT-VALUE}).", defaultValue = "384")
   int size;
 
+  /** The physics replayed against the real demonstrations. */
+  record Replay(String demonstrations, double float32ExactFraction, List<Integer> successEpisodes) {}
+
+  /** Real demonstrations imported to LeRobot v3.0 and how they read back. */
+  record RealDataset(Path dataset, int episodes, PushTRoundTrip.Report roundTrip) {}
+
+  /** Simulated hand episodes collected. */
+  record SimDataset(Path dataset, SimCollect.Result result) {}
+
+  /** The datasets section: {@code real} is null without the real demonstrations. */
+  record Datasets(RealDataset real, SimDataset simHand) {}
+
+  /** The shipped model on the first seeds, or why it was skipped. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record WorldActionModel(String checkpoint, List<ClosedLoopEvaluation.Episode> perSeed, ClosedLoopEvaluation.Latency dreamPlanLatency, String video, String skipped) {}
+
+  /** What the demo did, section by section (demo.json); a section that could not run is null or says why it was skipped. */
+  record Summary(Replay replay, List<ExpertFilm.Episode> expertEpisodes, List<CousinGallery.Row> cousins, String video, Datasets datasets,
+      WorldActionModel worldActionModel, FleetDemo.Result fleet) {}
+
   @Override
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
-    Map<String, Object> summary = new LinkedHashMap<>();
     o.println("wam4j demo — PushT simulator");
     o.flush();
 
     DataSets.Located demonstrations = realDemonstrations(o);
     Path zarr = demonstrations == null ? null : demonstrations.path();
+    Replay replay = null;
     if (zarr != null) {
       ReplayReport r = DemonstrationReplay.run(ReplayBuffer.open(zarr), 0, null);
       o.printf("1. physics vs %d real human demonstrations (%s): %.4f%% of %,d recorded state values reproduced float32-exact;%n",
@@ -74,9 +90,7 @@ final class DemoCommand implements Callable<Integer> {
               + DataSets.PUSHT_EPISODES, 100 * r.float32ExactFraction(), r.frames() * 5);
       o.printf("   terminal successes in episodes %s (reference, all %d: 20, 32, 51, 124, 131, 160, 195)%n", r.successEpisodes(),
           DataSets.PUSHT_EPISODES);
-      summary.put("replay_demonstrations", demonstrations.path().toString());
-      summary.put("replay_float32_exact_fraction", r.float32ExactFraction());
-      summary.put("replay_success_episodes", r.successEpisodes());
+      replay = new Replay(demonstrations.path().toString(), r.float32ExactFraction(), r.successEpisodes());
     }
     o.flush();
 
@@ -94,7 +108,6 @@ final class DemoCommand implements Callable<Integer> {
       }
       writer.finish();
     }
-    summary.put("expert_episodes", episodes);
 
     Path gallery = out.resolve("cousins.png");
     List<CousinGallery.Row> cousins = CousinGallery.write(CousinConfig.builtin("wide"), 0, 8, 160, gallery);
@@ -102,28 +115,24 @@ final class DemoCommand implements Callable<Integer> {
     o.printf("3. digital cousins (built-in 'wide' config, seeds 0..7): shapes %s, expert solved %d/8; gallery %s%n",
         cousins.stream().map(CousinGallery.Row::shape).toList(), solved, gallery);
     o.flush();
-    summary.put("cousins", cousins);
-    summary.put("video", video.toString());
-    summary.put("datasets", datasets(zarr, o));
-
-    summary.put("world_action_model", worldActionModel(o));
-    summary.put("fleet", fleet(o));
+    Datasets datasets = datasets(zarr, o);
+    WorldActionModel wam = worldActionModel(o);
+    FleetDemo.Result fleet = fleet(o);
 
     Path json = out.resolve("demo.json");
-    Json.writeFile(json, Json.result(summary, spec));
-    Object dreams = ((Map<?, ?>) summary.get("world_action_model")).get("video");
-    o.printf("7. videos: %s%s%n   summary: %s%n", video, dreams == null ? "" : ", " + dreams, json);
+    Json.writeFile(json, Json.result(new Summary(replay, episodes, cousins, video.toString(), datasets, wam, fleet), spec));
+    o.printf("7. videos: %s%s%n   summary: %s%n", video, wam.video() == null ? "" : ", " + wam.video(), json);
     o.flush();
     return 0;
   }
 
   /** The shipped world action model driving the robot on the first protocol seeds, its dream beside reality. */
-  private Map<String, Object> worldActionModel(PrintWriter o) throws Exception {
+  private WorldActionModel worldActionModel(PrintWriter o) throws Exception {
     Path checkpoint = Paths.root().resolve("models/pusht-wam");
     if (!Files.isRegularFile(checkpoint.resolve("checkpoint.json"))) {
       o.printf("5. world action model: skipped, %s not found%n", checkpoint);
       o.flush();
-      return Map.of("skipped", checkpoint + " not found");
+      return new WorldActionModel(null, null, null, null, checkpoint + " not found");
     }
     Path dreams = out.resolve("pusht-wam-dream.mp4");
     ClosedLoopEvaluation.Config config = ClosedLoopEvaluation.Config.seeds(seed, seed + 2).withVideo(dreams, 3);
@@ -137,75 +146,32 @@ final class DemoCommand implements Callable<Integer> {
         r.perSeed().stream().filter(ClosedLoopEvaluation.Episode::success).count(), r.dreamPlanLatency().p50Ms());
     o.printf("   reality (left) and the model's dream (right): %s%n", dreams);
     o.flush();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("checkpoint", checkpoint.toString());
-    m.put("per_seed", r.perSeed());
-    m.put("dream_plan_latency", r.dreamPlanLatency());
-    m.put("video", dreams.toString());
-    return m;
+    return new WorldActionModel(checkpoint.toString(), r.perSeed(), r.dreamPlanLatency(), dreams.toString(), null);
   }
 
-  /**
-   * The Physical API in one process: a fleet server on an embedded database, three simulated robots
-   * running the shipped model under the dream monitor, a markdown job dispatched to them, their
-   * episodes uploaded and appended to the task's LeRobot dataset.
-   */
-  private Map<String, Object> fleet(PrintWriter o) throws Exception {
+  /** The Physical API in one process (see {@link FleetDemo}): three robots on the shipped model work off a markdown job. */
+  private FleetDemo.Result fleet(PrintWriter o) throws Exception {
     Path checkpoint = Paths.root().resolve("models/pusht-wam");
     if (!Files.isRegularFile(checkpoint.resolve("checkpoint.json"))) {
       o.println("6. fleet: skipped, the shipped model was not found");
-      return Map.of("skipped", checkpoint + " not found");
+      return null;
     }
-    Path dir = out.resolve("fleet");
-    FileTrees.delete(dir);
-    String markdown = "# Demo: push three Ts\nThree short pushes, each done once the T covers a tenth of its mark.\n\n"
-        + "## Push the T\n- count: 3\n- max-steps: 80\n- success-score: 0.1\n";
-    try (FleetServer server = FleetServer.start(FleetServer.Config.of(0, dir.resolve("server"), null))) {
-      String url = "http://localhost:" + server.port();
-      FleetClient operator = new FleetClient(url, server.bootstrapToken());
-      List<Thread> robots = new ArrayList<>();
-      List<RobotAgent.Summary> summaries = java.util.Collections.synchronizedList(new ArrayList<>());
-      List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-      long job = operator.postMarkdown(ApiPaths.jobs(), markdown).get("id").asLong();
-      for (int i = 1; i <= 3; i++) {
-        com.fasterxml.jackson.databind.JsonNode e = operator.post(ApiPaths.robots(), Map.of("name", "demo-arm-" + i, "group", "demo"));
-        FleetClient client = new FleetClient(url, e.get("token").asText());
-        Path own = dir.resolve("robot-" + i);
-        robots.add(Thread.ofPlatform().name("demo-robot-" + i).start(() -> {
-          try (ChunkPolicy policy = ChunkPolicies.load(checkpoint)) {
-            RobotAgent.Config config = new RobotAgent.Config("robot", Signal.LATENT_RELATIVE, 3, Double.NaN, 100, 0, 1500, own.resolve("outbox"),
-                own.resolve("models"));
-            summaries.add(new RobotAgent(client, policy, config, line -> {}).run());
-          } catch (Exception ex) {
-            failures.add(ex);
-          }
-        }));
-      }
-      for (Thread t : robots) t.join();
-      if (!failures.isEmpty()) throw failures.get(0);
-      server.awaitDatasets();
-      com.fasterxml.jackson.databind.JsonNode j = operator.get(ApiPaths.job(job)).get("job");
-      com.fasterxml.jackson.databind.JsonNode data = operator.get(ApiPaths.datasets());
-      long uploaded = summaries.stream().mapToLong(RobotAgent.Summary::episodesUploaded).sum();
-      long telemetry = summaries.stream().mapToLong(RobotAgent.Summary::telemetryMessages).sum();
-      o.printf("6. fleet: server %s (embedded database %s), 3 robots; job '%s' %s: %d/%d tasks done, %d failed attempts retried;%n", url,
-          dir.resolve("server"), j.get("title").asText(), j.get("status").asText(), j.get("done").asInt(), j.get("tasks").asInt(),
-          summaries.stream().mapToInt(sm -> sm.tasks() - sm.succeeded()).sum());
-      o.printf("   %d state messages streamed with the dream-divergence score, %d episodes uploaded -> %s (%d frames)%n", telemetry, uploaded,
-          data.isEmpty() ? "-" : data.get(0).get("dataset").asText(), data.isEmpty() ? 0 : data.get(0).get("frames").asLong());
-      o.flush();
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("job", j);
-      m.put("robots", summaries);
-      m.put("datasets", data);
-      return m;
-    }
+    FleetDemo.Result r = FleetDemo.run(checkpoint, out.resolve("fleet"), 3, FleetDemo.JOB);
+    long uploaded = r.robots().stream().mapToLong(RobotAgent.Summary::episodesUploaded).sum();
+    long telemetry = r.robots().stream().mapToLong(RobotAgent.Summary::telemetryMessages).sum();
+    o.printf("6. fleet: server %s (embedded database %s), %d robots; job '%s' %s: %d/%d tasks done, %d failed attempts retried;%n", r.serverUrl(),
+        r.serverData(), r.robots().size(), r.job().title(), r.job().status().wire(), r.job().done(), r.job().tasks(),
+        r.robots().stream().mapToInt(sm -> sm.tasks() - sm.succeeded()).sum());
+    o.printf("   %d state messages streamed with the dream-divergence score, %d episodes uploaded -> %s (%d frames)%n", telemetry, uploaded,
+        r.datasets().isEmpty() ? "-" : r.datasets().get(0).dataset(), r.datasets().isEmpty() ? 0 : r.datasets().get(0).frames());
+    o.flush();
+    return r;
   }
 
   /** Real demonstrations imported to LeRobot v3.0 and read back; simulated hand episodes collected. */
-  private Map<String, Object> datasets(Path zarr, PrintWriter o) throws Exception {
-    Map<String, Object> m = new LinkedHashMap<>();
+  private Datasets datasets(Path zarr, PrintWriter o) throws Exception {
     Path data = out.resolve("datasets");
+    RealDataset realDataset = null;
     FileTrees.delete(data);
     Files.createDirectories(data);
     if (zarr == null) {
@@ -215,18 +181,17 @@ final class DemoCommand implements Callable<Integer> {
       Path real = data.resolve("pusht-real-10");
       PushTZarrImport.Result r = PushTZarrImport.run(buffer, real, 10, PushTZarrImport.config(VideoEncoding.AV1_LEROBOT), null);
       PushTRoundTrip.Report check = PushTRoundTrip.compare(buffer, real, null);
+      realDataset = new RealDataset(real, r.episodes(), check);
       o.printf("4. datasets: %d real demonstrations -> LeRobot v3.0 %s (%s); read back: state/action %s, PSNR %.1f dB mean%n",
           r.episodes(), real, DatasetValidation.validate(real).isEmpty() ? "valid" : "INVALID",
           check.stateExact() == 1.0 && check.actionExact() == 1.0 ? "bit-exact" : "NOT exact", check.psnrMeanDb());
-      m.put("real", Map.of("dataset", real.toString(), "episodes", r.episodes(), "round_trip", check));
     }
     Path hand = data.resolve("sim-hand-5");
     SimCollect.Result c = SimCollect.run(new SimCollect.Config(Embodiment.HumanHand.standard(), null, 5, 0, VideoEncoding.AV1_LEROBOT), hand, null);
     o.printf("   %d simulated human-hand episodes (with hand poses) -> %s (%s)%n", 5, hand,
         DatasetValidation.validate(hand).isEmpty() ? "valid" : "INVALID");
-    m.put("sim_hand", Map.of("dataset", hand.toString(), "result", c));
     o.flush();
-    return m;
+    return new Datasets(realDataset, new SimDataset(hand, c));
   }
 
 

@@ -74,7 +74,7 @@ class CommandSmokeTest {
     assertThat(printed).doesNotContain("skipped");
     assertThat(Files.size(dir.resolve("pusht-expert.mp4"))).isPositive();
     JsonNode summary = new ObjectMapper().readTree(dir.resolve("demo.json").toFile());
-    assertThat(summary.get("replay_float32_exact_fraction").asDouble()).isEqualTo(1.0);
+    assertThat(summary.get("replay").get("float32_exact_fraction").asDouble()).isEqualTo(1.0);
     assertThat(summary.get("expert_episodes")).hasSize(2);
     assertThat(out.toString()).contains("pusht-expert.mp4");
     assertThat(Files.size(dir.resolve("cousins.png"))).isPositive();
