@@ -3,17 +3,12 @@ package dev.wam4j.eval;
 import dev.wam4j.data.video.VideoCodec;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.model.policy.ChunkPolicy;
-import dev.wam4j.model.policy.Plan;
-import dev.wam4j.sim.Embodiment;
-import dev.wam4j.sim.pusht.PushTEnv;
-import dev.wam4j.sim.render.SceneLook;
 import dev.wam4j.sim.scene.Scene;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
@@ -169,36 +164,10 @@ public final class ClosedLoopEvaluation {
    * @param success the episode ended with coverage above 0.95
    * @param steps control steps taken
    * @param plans calls to {@link ChunkPolicy#plan}
-   * @param handedOver an {@link Observer} stopped the episode before it ended (e.g. a failure alarm)
+   * @param handedOver an {@link Rollout.Observer} stopped the episode before it ended (e.g. a failure alarm)
    * @param disturbedAtStep the control step after which the block was pushed by a {@link Disturbance}, or -1
    */
   public record Episode(long seed, double maxCoverage, boolean success, int steps, int plans, boolean handedOver, int disturbedAtStep) {}
-
-  /**
-   * Watches episodes as they run and may stop one early (hand it over): a failure monitor. Frames are
-   * {@code [size][size][3]} RGB bytes at an offset in an array the rollout reuses: copy what you keep.
-   * Called on the evaluating thread.
-   */
-  public interface Observer {
-    /** An episode starts from its first observation: the frame and the agent's position (workspace pixels). */
-    default void episodeStart(long seed, byte[] frame, int offset, float agentX, float agentY) {}
-
-    /** The policy planned at control step {@code step} (steps taken so far); false stops the episode before it acts. */
-    default boolean planned(int step, Plan plan) {
-      return true;
-    }
-
-    /**
-     * Control step {@code step} (1-based) ran; {@code frame} and the agent position are the new observation,
-     * {@code reward} its {@code min(coverage / 0.95, 1)}; false stops the episode here.
-     */
-    default boolean stepped(int step, byte[] frame, int offset, float agentX, float agentY, double reward) {
-      return true;
-    }
-
-    /** The episode ended (or was handed over). */
-    default void episodeEnd(Episode episode) {}
-  }
 
   /**
    * Wall time of plan calls in milliseconds.
@@ -249,7 +218,7 @@ public final class ClosedLoopEvaluation {
   }
 
   // SplitMix64's finaliser
-  private static long mix(long z) {
+  static long mix(long z) {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
@@ -266,7 +235,7 @@ public final class ClosedLoopEvaluation {
    * @throws IOException when the video cannot be written
    */
   public static Result run(ChunkPolicy policy, Config config, Consumer<Episode> progress) throws IOException {
-    return run(policy, config, progress, new Observer() {});
+    return run(policy, config, progress, new Rollout.Observer() {});
   }
 
   /**
@@ -274,19 +243,10 @@ public final class ClosedLoopEvaluation {
    *
    * @see #run(ChunkPolicy, Config, Consumer)
    */
-  public static Result run(ChunkPolicy policy, Config config, Consumer<Episode> progress, Observer observer) throws IOException {
+  public static Result run(ChunkPolicy policy, Config config, Consumer<Episode> progress, Rollout.Observer observer) throws IOException {
     long t0 = System.nanoTime();
-    int size = policy.imageSize(), history = policy.historyFrames(), execute = policy.executeSteps();
-    if (size < 1 || history < 1 || execute < 1) {
-      throw new IllegalArgumentException("policy: imageSize " + size + ", historyFrames " + history + ", executeSteps "
-          + execute + " must all be >= 1");
-    }
-    Scene scene = config.scene();
-    if (config.maxSteps() > scene.physics().maxSteps()) {
-      throw new IllegalArgumentException("maxSteps " + config.maxSteps() + " exceeds the scene's step limit "
-          + scene.physics().maxSteps());
-    }
-    Rollout rollout = new Rollout(policy, scene, size, history, execute, config, observer);
+    Rollout rollout = new Rollout(policy, config, observer);
+    int size = policy.imageSize();
     List<Episode> episodes = new ArrayList<>(config.episodes());
     try (SideBySideVideo video = config.video() == null ? null
         : SideBySideVideo.open(config.video(), size, config.videoScale(), VIDEO_ENCODING)) {
@@ -301,139 +261,6 @@ public final class ClosedLoopEvaluation {
     long successes = episodes.stream().filter(Episode::success).count();
     double meanMax = episodes.stream().mapToDouble(Episode::maxCoverage).average().orElseThrow();
     return new Result(config, episodes.size(), successes / (double) episodes.size(), meanMax, List.copyOf(episodes),
-        Latency.of(rollout.plainMs, rollout.plainCount), Latency.of(rollout.dreamMs, rollout.dreamCount),
-        (System.nanoTime() - t0) / 1e9, rollout.dreamQuality.result());
-  }
-
-  /** The buffers of one run: environment, observation history, latency log, dream quality. */
-  private static final class Rollout {
-    private final ChunkPolicy policy;
-    private final Config config;
-    private final Observer observer;
-    private final int frameBytes;
-    private final int history;
-    private final int execute;
-    private final PushTEnv env;
-    private final ObservationHistory seen;
-    // [history][size][size][3] and [history][2], oldest first: the policy's input, shifted each step
-    private final byte[] images;
-    private final float[] positions;
-    private final int lastImage;
-    private final int lastPosition;
-    private double[] plainMs = new double[64];
-    private double[] dreamMs = new double[64];
-    private int plainCount;
-    private int dreamCount;
-    private final DreamQuality.Accumulator dreamQuality;
-
-    Rollout(ChunkPolicy policy, Scene scene, int size, int history, int execute, Config config, Observer observer) {
-      this.policy = policy;
-      this.config = config;
-      this.observer = observer;
-      this.history = history;
-      this.execute = execute;
-      this.frameBytes = size * size * 3;
-      this.env = new PushTEnv(scene, Embodiment.RobotPusher.reference());
-      // the reference observation: PushT look with the robot agent, whole world, reference sampling
-      this.seen = new ObservationHistory(scene, size, history);
-      this.dreamQuality = new DreamQuality.Accumulator(size, SceneLook.of(scene));
-      this.images = seen.images();
-      this.positions = seen.positions();
-      this.lastImage = (history - 1) * frameBytes;
-      this.lastPosition = (history - 1) * 2;
-    }
-
-    Episode episode(long seed, SideBySideVideo video) throws IOException {
-      env.reset(seed);
-      policy.reset(episodePolicySeed(config.policySeed(), seed));
-      seen.start(env);
-      if (video != null) {
-        video.beginEpisode(seed);
-        video.frame(images, lastImage, null, 0, 0);
-      }
-      int disturbAt = -1;
-      double pushX = 0, pushY = 0, turn = 0;
-      if (config.disturbance() != null) {
-        Disturbance d = config.disturbance();
-        SplittableRandom r = new SplittableRandom(mix(seed ^ 0x6469_7374_7572_62L));
-        if (r.nextDouble() < d.probability()) {
-          disturbAt = r.nextInt(d.firstStep(), d.lastStep() + 1);
-          double angle = r.nextDouble(2 * Math.PI), distance = r.nextDouble(d.distancePixels() / 2, d.distancePixels() + 1e-9);
-          pushX = distance * Math.cos(angle);
-          pushY = distance * Math.sin(angle);
-          turn = d.maxTurnRadians() == 0 ? 0 : r.nextDouble(-d.maxTurnRadians(), d.maxTurnRadians());
-        }
-      }
-      int disturbedAt = -1;
-      dreamQuality.startEpisode();
-      observer.episodeStart(seed, images, lastImage, positions[lastPosition], positions[lastPosition + 1]);
-      double maxReward = 0;
-      int steps = 0, plans = 0;
-      boolean done = false, handedOver = false;
-      // As the reference runner: the reset state earns no reward and the policy always acts at least once.
-      while (!done && steps < config.maxSteps()) {
-        long p0 = System.nanoTime();
-        Plan plan = policy.plan(images, positions, config.dream());
-        double ms = (System.nanoTime() - p0) / 1e6;
-        plans++;
-        checkDream(plan, seed, steps);
-        if (!observer.planned(steps, plan)) {
-          handedOver = true;
-          break;
-        }
-        dreamQuality.planned(steps, plan, images, lastImage);
-        if (plan.hasDream()) {
-          if (dreamCount == dreamMs.length) dreamMs = Arrays.copyOf(dreamMs, 2 * dreamCount);
-          dreamMs[dreamCount++] = ms;
-        } else {
-          if (plainCount == plainMs.length) plainMs = Arrays.copyOf(plainMs, 2 * plainCount);
-          plainMs[plainCount++] = ms;
-        }
-        float[] actions = plan.actions();
-        int n = Math.min(execute, plan.horizon());
-        for (int j = 0; j < n && !done && steps < config.maxSteps(); j++) {
-          env.step(actions[2 * j], actions[2 * j + 1]);
-          steps++;
-          if (steps == disturbAt && !env.terminated()) {
-            // the block lands inside the walls (the workspace is 512 px; the T spans ~120 px)
-            env.setState(env.agentX(), env.agentY(), Math.clamp(env.blockX() + pushX, 100, 412), Math.clamp(env.blockY() + pushY, 100, 412),
-                env.blockAngle() + turn);
-            disturbedAt = steps;
-          }
-          maxReward = Math.max(maxReward, env.reward());
-          done = env.terminated();
-          seen.step(env);
-          dreamQuality.observed(steps, images, lastImage);
-          if (video != null) video.frame(images, lastImage, plan, j + 1, steps);
-          // an alarm on the episode's last step stops nothing: the episode ends there anyway
-          if (!observer.stepped(steps, images, lastImage, positions[lastPosition], positions[lastPosition + 1], env.reward()) && !done
-              && steps < config.maxSteps()) {
-            handedOver = true;
-            break;
-          }
-        }
-        if (handedOver) break;
-      }
-      Episode e = new Episode(seed, maxReward, env.terminated(), steps, plans, handedOver, disturbedAt);
-      observer.episodeEnd(e);
-      return e;
-    }
-
-    private void checkDream(Plan plan, long seed, int step) {
-      int[] offsets = plan.dreamOffsets();
-      if (offsets == null || plan.dreamFrames() == null) {
-        throw new IllegalArgumentException("plan at seed " + seed + " step " + step + ": dream frames and offsets must not be null (empty for none)");
-      }
-      if ((long) offsets.length * frameBytes != plan.dreamFrames().length) {
-        throw new IllegalArgumentException("plan at seed " + seed + " step " + step + ": " + plan.dreamFrames().length
-            + " dream bytes for " + offsets.length + " offsets of " + frameBytes + "-byte frames");
-      }
-      for (int i = 0; i < offsets.length; i++) {
-        if (offsets[i] < 1 || (i > 0 && offsets[i] <= offsets[i - 1])) {
-          throw new IllegalArgumentException("plan at seed " + seed + " step " + step + ": dream offsets "
-              + Arrays.toString(offsets) + " must be ascending and >= 1");
-        }
-      }
-    }
+        rollout.planLatency(), rollout.dreamPlanLatency(), (System.nanoTime() - t0) / 1e9, rollout.dreamQuality());
   }
 }

@@ -17,7 +17,7 @@ import java.util.List;
  * the layout of {@code lerobot/pusht}. {@link #write} makes a one-episode LeRobot v3.0 dataset of it.
  * One episode at a time; buffers it in memory (about 28 KB per frame at 96 x 96).
  */
-public final class EpisodeRecorder implements ClosedLoopEvaluation.Observer {
+public final class EpisodeRecorder implements Rollout.Observer {
   private final int size;
   private final int frameBytes;
   private byte[] images = new byte[0];

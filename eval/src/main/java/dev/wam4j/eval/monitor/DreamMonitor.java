@@ -1,6 +1,7 @@
 package dev.wam4j.eval.monitor;
 
 import dev.wam4j.eval.ClosedLoopEvaluation;
+import dev.wam4j.eval.Rollout;
 import dev.wam4j.eval.ClosedLoopEvaluation.Episode;
 import dev.wam4j.model.policy.Plan;
 import dev.wam4j.model.imagine.GoalCoverage;
@@ -20,7 +21,7 @@ import java.util.List;
  * alarm when a signal's running score (mean of the last {@code window} samples) reaches the threshold,
  * and can stop the episode there (hand it over). One episode at a time; keeps a {@link Trace} of each.
  */
-public final class DreamMonitor implements ClosedLoopEvaluation.Observer {
+public final class DreamMonitor implements Rollout.Observer {
   /**
    * When to alarm.
    *

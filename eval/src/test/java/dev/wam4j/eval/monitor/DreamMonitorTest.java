@@ -3,6 +3,7 @@ package dev.wam4j.eval.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wam4j.eval.ClosedLoopEvaluation;
+import dev.wam4j.eval.Rollout;
 import dev.wam4j.eval.ClosedLoopEvaluation.Config;
 import dev.wam4j.sim.render.SceneLook;
 import java.util.List;
@@ -63,7 +64,7 @@ class DreamMonitorTest {
   void aDisturbanceMovesTheBlockOnceAtItsStepAndTheDreamDivergesThere() throws Exception {
     // the agent holds still: every frame equals the first until someone else pushes the block
     List<Integer> changed = new java.util.ArrayList<>();
-    ClosedLoopEvaluation.Observer frames = new ClosedLoopEvaluation.Observer() {
+    Rollout.Observer frames = new Rollout.Observer() {
       byte[] previous;
 
       @Override

@@ -6,6 +6,7 @@ import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.Zips;
 import dev.wam4j.data.pusht.PushTRate;
 import dev.wam4j.eval.ClosedLoopEvaluation;
+import dev.wam4j.eval.Rollout;
 import dev.wam4j.eval.monitor.DreamMonitor;
 import dev.wam4j.eval.monitor.Signal;
 import dev.wam4j.fleet.api.ApiPaths;
@@ -28,7 +29,7 @@ import java.util.function.Consumer;
  * with a world action model under the dream monitor, streams its state at every control step (with the
  * dream-divergence score), raises an alert and hands over when the monitor fires, and reports each
  * task's outcome. The simulator stands behind the same loop a real robot driver would implement
- * ({@link ClosedLoopEvaluation}'s observer).
+ * (a {@link Rollout} and its observer, the loop closed-loop evaluation runs too).
  */
 public final class RobotAgent {
   /**
@@ -192,7 +193,7 @@ public final class RobotAgent {
     IOException[] failure = {null};
     int frameBytes = policy.imageSize() * policy.imageSize() * 3;
     byte[] camera = new byte[frameBytes];
-    ClosedLoopEvaluation.Observer streaming = new ClosedLoopEvaluation.Observer() {
+    Rollout.Observer streaming = new Rollout.Observer() {
       @Override
       public void episodeStart(long s, byte[] frame, int offset, float agentX, float agentY) {
         monitor.episodeStart(s, frame, offset, agentX, agentY);
@@ -242,10 +243,8 @@ public final class RobotAgent {
         recorder.episodeEnd(e);
       }
     };
-    ClosedLoopEvaluation.Result r = ClosedLoopEvaluation.run(policy, ClosedLoopEvaluation.Config.seeds(seed, seed).withMaxSteps(maxSteps), null,
-        streaming);
+    ClosedLoopEvaluation.Episode e = new Rollout(policy, ClosedLoopEvaluation.Config.seeds(seed, seed).withMaxSteps(maxSteps), streaming).episode(seed);
     if (failure[0] != null) throw failure[0];
-    ClosedLoopEvaluation.Episode e = r.perSeed().get(0);
     boolean alarm = monitor.traces().get(0).alarmStep() >= 0;
     if (alarm) {
       client.post(ApiPaths.robot(id, "alerts"), new RobotApi.Alert("dream_divergence", taskId, String.format(
