@@ -16,6 +16,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.data.FileTrees;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -163,7 +164,7 @@ public final class BaselinePolicy implements AutoCloseable {
     }
     Path parent = target.getParent();
     Files.createDirectories(parent);
-    Path temp = CheckpointDirectories.hiddenSibling(parent, "." + target.getFileName() + ".partial-");
+    Path temp = AtomicFiles.hiddenDirectory(parent, "." + target.getFileName() + ".partial-");
     try {
       MessageDigest sha = sha256();
       try (OutputStream file = Files.newOutputStream(temp.resolve(WEIGHTS_FILE));
@@ -175,7 +176,7 @@ public final class BaselinePolicy implements AutoCloseable {
           Files.size(temp.resolve(WEIGHTS_FILE)), HexFormat.of().formatHex(sha.digest()), Engine.getDjlVersion(),
           engine.getEngineName() + " " + engine.getVersion(), Runtime.version().toString());
       JSON.writeValue(temp.resolve(META_FILE).toFile(), meta);
-      CheckpointDirectories.publish(temp, target);
+      AtomicFiles.publishDirectory(temp, target);
     } catch (IOException | RuntimeException e) {
       FileTrees.deleteQuietly(temp, e);
       throw e;

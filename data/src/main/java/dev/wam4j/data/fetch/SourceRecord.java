@@ -3,11 +3,10 @@ package dev.wam4j.data.fetch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.wam4j.data.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -37,16 +36,7 @@ record SourceRecord(String name, String url, String archiveSha256, long archiveB
     m.put("archive_bytes", archiveBytes);
     m.put("content_sha256", contentSha256);
     m.put("fetched_at", fetchedAt.truncatedTo(ChronoUnit.SECONDS).toString());
-    Path dir = file.toAbsolutePath().getParent();
-    // Not Files.createTempFile: that makes the file owner-only (0600), and the record should be as
-    // readable as the data set beside it.
-    Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".part");
-    try {
-      Files.write(tmp, JSON.writeValueAsBytes(m), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.write(file, JSON.writeValueAsBytes(m)); // as readable as the data set beside it
   }
 
   /** The record in {@code file}, or {@code null} if it is missing or unreadable (then the data set is fetched again). */

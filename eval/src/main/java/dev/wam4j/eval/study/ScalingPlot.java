@@ -1,5 +1,6 @@
 package dev.wam4j.eval.study;
 
+import dev.wam4j.data.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -8,10 +9,7 @@ import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import javax.imageio.ImageIO;
 
 /** A PNG of a scaling study: the runs' best losses against hours (log axis) with both fitted laws. */
 public final class ScalingPlot {
@@ -70,9 +68,7 @@ public final class ScalingPlot {
     g.setColor(new Color(214, 39, 40));
     g.drawString(String.format("L = %.4f D^-%.3f   (R^2 %.3f)", f.c(), f.alpha(), f.r2Power()), LEFT + 360, H - 30);
     g.dispose();
-    Path tmp = png.resolveSibling("." + png.getFileName() + ".tmp");
-    ImageIO.write(img, "png", tmp.toFile());
-    Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.writePng(png, img);
   }
 
   private static void curve(Graphics2D g, double x0, double x1, double y0, double y1, Color color, boolean logLinear, ScalingFit f) {

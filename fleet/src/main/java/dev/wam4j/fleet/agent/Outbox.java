@@ -1,5 +1,6 @@
 package dev.wam4j.fleet.agent;
 
+import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.data.Digests;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.Zips;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -48,11 +48,12 @@ final class Outbox {
   /** Packs a recorded episode dataset and deletes the dataset folder; returns the zip. */
   Path add(Path dataset, long taskId, String taskName) throws IOException {
     String name = "task" + taskId + "-" + System.currentTimeMillis();
-    Path zip = dir.resolve(name + ".zip"), tmp = dir.resolve("." + name + ".zip.part");
-    try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
-      Zips.zipTree(dataset, out);
-    }
-    Files.move(tmp, zip, StandardCopyOption.ATOMIC_MOVE);
+    Path zip = dir.resolve(name + ".zip");
+    AtomicFiles.write(zip, temp -> {
+      try (java.io.OutputStream out = Files.newOutputStream(temp)) {
+        Zips.zipTree(dataset, out);
+      }
+    });
     writeNote(zip, taskId, taskName);
     FileTrees.delete(dataset);
     return zip;
@@ -61,9 +62,7 @@ final class Outbox {
   private static void writeNote(Path zip, long taskId, String taskName) throws IOException {
     String name = zip.getFileName().toString().replaceFirst("\\.zip$", "");
     String note = FleetClient.JSON.writeValueAsString(new UploadApi.Open(taskId, taskName, Digests.sha256Hex(zip), Files.size(zip)));
-    Path noteTmp = zip.resolveSibling("." + name + ".json.part");
-    Files.writeString(noteTmp, note);
-    Files.move(noteTmp, zip.resolveSibling(name + ".json"), StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.writeString(zip.resolveSibling(name + ".json"), note);
   }
 
   /** Pending episodes (a note with its zip), oldest first. */

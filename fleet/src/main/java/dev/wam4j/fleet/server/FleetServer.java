@@ -3,6 +3,7 @@ package dev.wam4j.fleet.server;
 import static dev.wam4j.fleet.server.JsonExchange.error;
 
 import com.fasterxml.jackson.core.JacksonException;
+import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.fleet.api.ApiPaths;
 import dev.wam4j.fleet.api.FleetEvent;
 import dev.wam4j.fleet.job.JobDocumentException;
@@ -12,11 +13,7 @@ import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 
 /**
@@ -130,7 +127,7 @@ public final class FleetServer implements AutoCloseable {
       String token = null;
       if (!store.robots().hasOperators()) {
         token = store.robots().createOperatorToken("admin");
-        writeSecret(config.dataDir().resolve(OPERATOR_TOKEN_FILE), token);
+        AtomicFiles.writeSecret(config.dataDir().resolve(OPERATOR_TOKEN_FILE), token);
       }
       FleetServer s = new FleetServer(config, store, token);
       s.flywheel.catchUp();
@@ -252,19 +249,6 @@ public final class FleetServer implements AutoCloseable {
       } catch (SQLException | IOException | RuntimeException e) {
         // the database is gone (shutting down) or a partial file would not go: try again on the next tick
       }
-    }
-  }
-
-  /** Writes a secret readable by the owner only, atomically. */
-  static void writeSecret(Path file, String secret) throws IOException {
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".part",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    try {
-      Files.writeString(tmp, secret + "\n", StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.wam4j.fleet.server;
 
+import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.lerobot.ColumnBatch;
 import dev.wam4j.data.lerobot.ColumnBatchIterator;
@@ -15,7 +16,6 @@ import dev.wam4j.fleet.store.Records;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
@@ -92,7 +92,7 @@ final class Flywheel implements AutoCloseable {
     boolean published = false;
     try {
       frames = write(eps, taskName, fresh, size, features);
-      publish(fresh, target);
+      AtomicFiles.publishDirectory(fresh, target);
       published = true;
     } finally {
       // a failed rebuild leaves nothing behind, and a failing clean-up does not hide why it failed
@@ -130,14 +130,6 @@ final class Flywheel implements AutoCloseable {
       w.finish();
     }
     return frames;
-  }
-
-  /** Puts the new dataset in place of the old: the old is moved aside first, then deleted. */
-  private static void publish(Path fresh, Path target) throws IOException {
-    Path old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
-    if (Files.exists(target)) Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-    Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
-    FileTrees.delete(old);
   }
 
   private void trigger(String taskName, Path dataset, double hours) throws IOException, SQLException {

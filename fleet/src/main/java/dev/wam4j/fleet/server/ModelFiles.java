@@ -1,5 +1,6 @@
 package dev.wam4j.fleet.server;
 
+import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.data.Digests;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.fleet.store.FleetStore;
@@ -53,9 +54,7 @@ final class ModelFiles {
       }
     }
     if (!Files.exists(archive)) {
-      Path tmp = dir.resolve("." + sha + ".zip.part");
-      Files.write(tmp, zip);
-      Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.write(archive, zip);
     }
     Path card = WamCheckpoint.resolve(unpacked).resolve("MODEL_CARD.md");
     return store.models().add(name, sha, unpacked.toAbsolutePath().toString(), Files.isRegularFile(card) ? Files.readString(card) : null);

@@ -1,5 +1,6 @@
 package dev.wam4j.model.train;
 
+import dev.wam4j.data.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -10,17 +11,13 @@ import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import javax.imageio.ImageIO;
 
 /**
  * A line chart of some columns of a {@link TrainingLog} against step, drawn with Java2D (no chart
@@ -137,16 +134,7 @@ public record LossChart(String title, List<String> columns, boolean logY, int wi
 
   /** Draws the chart of {@code log} to {@code png}: a temp file beside it, then an atomic move. */
   public void write(TrainingLog.Table log, Path png) throws IOException {
-    BufferedImage image = draw(log);
-    Path temp = png.resolveSibling("." + png.getFileName() + ".part");
-    try {
-      try (OutputStream out = Files.newOutputStream(temp)) {
-        if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer available for " + png);
-      }
-      Files.move(temp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    AtomicFiles.writePng(png, draw(log));
   }
 
   /** The plot rectangle in pixels and the data range it shows (y already log10 when the axis is). */

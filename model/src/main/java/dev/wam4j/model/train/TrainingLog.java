@@ -1,5 +1,6 @@
 package dev.wam4j.model.train;
 
+import dev.wam4j.data.AtomicFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,7 +10,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -314,16 +314,6 @@ public final class TrainingLog implements Closeable {
 
   /** Replaces {@code file} by {@code text}: written to a temp file beside it, then moved atomically. */
   private static void replace(Path file, String text) throws IOException {
-    // a fixed sibling name, not createTempFile: that would give the log owner-only permissions
-    Path temp = file.resolveSibling("." + file.getFileName() + ".part");
-    try {
-      Files.writeString(temp, text, StandardCharsets.UTF_8);
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ch.force(true); // the rewritten rows are on disk before they replace the old ones
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    AtomicFiles.writeString(file, text); // the rewritten rows are on disk before they replace the old ones
   }
 }

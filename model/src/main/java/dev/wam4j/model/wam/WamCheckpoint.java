@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.data.FileTrees;
-import dev.wam4j.model.CheckpointDirectories;
 import dev.wam4j.model.CheckpointException;
 import dev.wam4j.model.policy.PlanSettings;
 import dev.wam4j.model.Engines;
@@ -304,7 +304,7 @@ public final class WamCheckpoint {
       JSON.writeValue(temp.resolve(META_FILE).toFile(), shipped);
       List<Meta> lineage = lineage(meta).stream().map(m -> PortablePaths.of(m, root)).toList();
       Files.writeString(temp.resolve(CARD_FILE), ModelCard.render(shipped, evaluationMarkdown, lineage), StandardCharsets.UTF_8);
-      CheckpointDirectories.publish(temp, target);
+      AtomicFiles.publishDirectory(temp, target);
     } catch (IOException | RuntimeException e) {
       FileTrees.deleteQuietly(temp, e); // a failing clean-up must not hide why the export failed
       throw e;
@@ -539,7 +539,7 @@ public final class WamCheckpoint {
   }
 
   static Path hiddenSibling(Path parent, String prefix) throws IOException {
-    return CheckpointDirectories.hiddenSibling(parent, prefix);
+    return AtomicFiles.hiddenDirectory(parent, prefix);
   }
 
 }

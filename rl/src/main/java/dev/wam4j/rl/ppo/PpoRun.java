@@ -18,7 +18,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -267,8 +266,7 @@ final class PpoRun {
     meta.put("last", last);
     AtomicFiles.writeString(tmp.resolve("checkpoint.json"), JSON.writeValueAsString(meta));
     Path target = checkpoints.resolve(name);
-    if (Files.exists(target)) FileTrees.delete(target);
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.publishDirectory(tmp, target);
     List<Path> done = checkpoints(checkpoints);
     for (int i = 0; i < done.size() - 3; i++) FileTrees.delete(done.get(i));
     AtomicFiles.write(dir.resolve("curves.png"), curves());
