@@ -23,11 +23,6 @@ final class MetaFiles {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final String[] MOMENTS = {"min", "max", "mean", "std"};
 
-  record VideoSpan(int chunk, int file, double from, double to) {}
-
-  record EpisodeRow(int index, String task, int length, int dataChunk, int dataFile, long from, long to,
-      List<VideoSpan> videos, Map<String, FeatureStats> stats) {}
-
   private final Path root;
   private final LeRobotWriteConfig config;
   private final Connection db;
