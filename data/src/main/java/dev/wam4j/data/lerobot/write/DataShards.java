@@ -112,7 +112,7 @@ final class DataShards implements AutoCloseable {
   }
 
   private String v3Name() {
-    return String.format("data/chunk-%03d/file-%03d.parquet", chunk, file);
+    return V3Paths.data(chunk, file);
   }
 
   private void openTable() throws SQLException {

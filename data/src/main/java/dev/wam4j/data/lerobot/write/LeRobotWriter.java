@@ -259,7 +259,7 @@ public final class LeRobotWriter implements AutoCloseable {
     data.append(ep, taskIndex, from, buffer);
     List<VideoSpan> spans = videos.endEpisode(n);
     globalIndex += n;
-    episodes.add(new EpisodeRow(ep, episodeTask, n, data.chunk(), data.file(), from, globalIndex, spans, stats));
+    episodes.add(new EpisodeRow(ep, List.of(episodeTask), n, data.chunk(), data.file(), from, globalIndex, spans, stats));
     inEpisode = false;
     return ep;
   }
@@ -283,36 +283,26 @@ public final class LeRobotWriter implements AutoCloseable {
     if (episodes.isEmpty()) throw new IllegalStateException("no episodes written; a dataset needs at least one");
     data.finish();
     videos.finish();
-    MetaFiles meta = new MetaFiles(temp, config, db);
+    MetaFiles meta = new MetaFiles(temp, db);
     try {
       if (config.version() == Version.V3_0) {
         meta.writeTasksParquet(tasks);
-        meta.writeEpisodesParquet(episodes, buffer.videoFeatures());
+        meta.writeEpisodesParquet(episodes, buffer.videoFeatures().stream().map(WriteFeature::key).toList());
       } else {
         meta.writeV21Jsonl(tasks, episodes);
       }
     } catch (SQLException e) {
       throw new IOException("writing metadata under " + temp + ": " + e.getMessage(), e);
     }
-    meta.writeStatsJson(aggregateStats());
+    meta.writeStatsJson(episodes, config.version() == Version.V3_0);
     int totalVideos = config.version() == Version.V2_1 ? buffer.videoFeatures().size() * episodes.size() : 0;
     int totalDataChunks = (episodes.size() - 1) / config.chunksSize() + 1;
     // info.json last: its presence marks a complete dataset
-    meta.writeInfoJson(episodes.size(), globalIndex, tasks.size(), totalVideos, totalDataChunks);
+    meta.writeInfoJson(config, episodes.size(), globalIndex, tasks.size(), totalVideos, totalDataChunks);
     if (Files.exists(target)) throw new IOException("dataset directory " + target + " appeared while writing; not overwriting it");
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     finished = true;
     return target;
-  }
-
-  private LinkedHashMap<String, FeatureStats> aggregateStats() {
-    LinkedHashMap<String, FeatureStats> global = new LinkedHashMap<>();
-    for (String key : episodes.get(0).stats().keySet()) {
-      List<FeatureStats> parts = new ArrayList<>(episodes.size());
-      for (EpisodeRow e : episodes) parts.add(e.stats().get(key));
-      global.put(key, FeatureStats.aggregate(parts));
-    }
-    return global;
   }
 
   /**

@@ -42,7 +42,7 @@ final class VideoShards implements AutoCloseable {
       if (s.writer == null) {
         WriteFeature.Video feature = videos.get(v);
         Path file = config.version() == Version.V3_0
-            ? root.resolve(String.format("videos/%s/chunk-%03d/file-%03d.mp4", feature.key(), s.chunk, s.file))
+            ? root.resolve(V3Paths.video(feature.key(), s.chunk, s.file))
             : root.resolve(String.format("videos/chunk-%03d/%s/episode_%06d.mp4", ep / config.chunksSize(), feature.key(), ep));
         s.writer = VideoWriter.open(file, feature.width(), feature.height(), config.fps(), config.encoding());
         s.frames = 0;
