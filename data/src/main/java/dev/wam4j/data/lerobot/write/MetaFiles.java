@@ -25,6 +25,8 @@ final class MetaFiles {
   private static final ObjectMapper JSONL = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final String[] MOMENTS = {"min", "max", "mean", "std"};
+  /** Episode rows per INSERT statement. */
+  private static final int INSERT_ROWS = 256;
 
   private final Path root;
   private final Connection db;
@@ -99,7 +101,9 @@ final class MetaFiles {
       ddl.append(Sql.ident(columns.get(i))).append(' ').append(types.get(i));
     }
     Sql.execute(db, ddl.append(')').toString());
-    for (EpisodeRow r : rows) {
+    StringBuilder insert = new StringBuilder();
+    for (int i = 0; i < rows.size(); i++) {
+      EpisodeRow r = rows.get(i);
       List<String> v = new ArrayList<>();
       v.add(Long.toString(r.index()));
       v.add("[" + String.join(", ", r.tasks().stream().map(Sql::string).toList()) + "]");
@@ -125,7 +129,11 @@ final class MetaFiles {
       }
       v.add("0");
       v.add("0");
-      Sql.execute(db, "INSERT INTO episodes VALUES (" + String.join(", ", v) + ")");
+      insert.append(insert.isEmpty() ? "INSERT INTO episodes VALUES (" : ", (").append(String.join(", ", v)).append(')');
+      if ((i + 1) % INSERT_ROWS == 0 || i == rows.size() - 1) { // one statement per row costs milliseconds each
+        Sql.execute(db, insert.toString());
+        insert.setLength(0);
+      }
     }
     Path file = root.resolve("meta/episodes/chunk-000/file-000.parquet");
     Files.createDirectories(file.getParent());
