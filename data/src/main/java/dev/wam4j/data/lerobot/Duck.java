@@ -1,9 +1,12 @@
 package dev.wam4j.data.lerobot;
 
 import java.nio.file.Path;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Struct;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -49,5 +52,31 @@ final class Duck {
     String m = e.getMessage() == null ? e.toString() : e.getMessage();
     int nl = m.indexOf('\n');
     return (nl < 0 ? m : m.substring(0, nl)).strip();
+  }
+
+  /**
+   * A JDBC value as plain Java: numbers, strings and booleans as they are, SQL lists and structs as
+   * lists (recursively), anything else as its text.
+   */
+  static Object plain(Object v) throws SQLException {
+    if (v instanceof Array a) {
+      Object[] items = (Object[]) a.getArray();
+      List<Object> out = new ArrayList<>(items.length);
+      for (Object o : items) {
+        out.add(plain(o));
+      }
+      return out;
+    }
+    if (v instanceof Struct s) {
+      List<Object> out = new ArrayList<>();
+      for (Object o : s.getAttributes()) {
+        out.add(plain(o));
+      }
+      return out;
+    }
+    if (v instanceof Number || v instanceof String || v instanceof Boolean || v == null) {
+      return v;
+    }
+    return v.toString();
   }
 }

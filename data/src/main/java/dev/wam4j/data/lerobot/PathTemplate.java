@@ -1,5 +1,6 @@
 package dev.wam4j.data.lerobot;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -9,6 +10,28 @@ import java.util.Map;
  */
 final class PathTemplate {
   private PathTemplate() {}
+
+  /**
+   * A file the data set's info.json names, which must lie inside the data set: a template that is
+   * absolute or climbs out ({@code ../}) would let a downloaded or uploaded data set read any file.
+   *
+   * @param key the info.json key of the template, for the error message
+   */
+  static Path resolveInside(Path root, String template, Map<String, Object> values, Path infoFile, String key)
+      throws LeRobotFormatException {
+    String relative;
+    try {
+      relative = format(template, values);
+    } catch (IllegalArgumentException e) {
+      throw new LeRobotFormatException(infoFile, key + ": " + e.getMessage());
+    }
+    Path base = root.toAbsolutePath().normalize();
+    Path p = base.resolve(relative).normalize();
+    if (Path.of(relative).isAbsolute() || !p.startsWith(base) || p.equals(base)) {
+      throw new LeRobotFormatException(infoFile, key + " '" + template + "' names " + relative + ", outside the data set " + base);
+    }
+    return p;
+  }
 
   static String format(String template, Map<String, Object> values) {
     StringBuilder out = new StringBuilder(template.length() + 16);

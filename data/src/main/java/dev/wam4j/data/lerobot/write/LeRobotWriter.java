@@ -3,23 +3,18 @@ package dev.wam4j.data.lerobot.write;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.lerobot.write.LeRobotWriteConfig.Version;
 import dev.wam4j.data.video.VideoEncoding;
-import dev.wam4j.data.video.VideoWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -56,99 +51,34 @@ import org.duckdb.DuckDBConnection;
  */
 public final class LeRobotWriter implements AutoCloseable {
 
+  /** Bytes in one MiB: LeRobot's {@code *_files_size_in_mb} limits count MiB. */
+  static final double MIB = 1024.0 * 1024.0;
+
   private final Path target;
   private final Path temp;
   private final LeRobotWriteConfig config;
   private final DuckDBConnection db;
-
-  private final List<WriteFeature> numeric = new ArrayList<>();
-  private final List<WriteFeature.Video> videos = new ArrayList<>();
-  private final Map<String, Integer> numericIndex = new HashMap<>();
-  private final Map<String, Integer> videoIndex = new HashMap<>();
+  private final EpisodeBuffer buffer;
+  private final DataShards data;
+  private final VideoShards videos;
   private final Map<String, Integer> tasks = new LinkedHashMap<>();
-  private final List<EpisodeRecord> episodes = new ArrayList<>();
+  private final List<EpisodeRow> episodes = new ArrayList<>();
 
-  // current episode
   private boolean inEpisode;
   private String episodeTask;
-  private int episodeLength;
-  private final int[] dims;
-  private double[][] values;       // per numeric feature, rows x dim (float32 and bool values exactly)
-  private long[][] longs;          // per INT64 feature, rows
-  private final boolean[] numericSet;
-  private final boolean[] videoSet;
-  private int[][] histograms;      // per video, frames x (3 * 256) pixel counts
-  private final float[][] rowScratch;
-
-  // files
   private long globalIndex;
-  private int dataChunk, dataFile;
-  private String dataTable;
-  private DuckDBAppender dataAppender;
-  private long dataFileRows, dataFileBytes;
-  private int tableCounter;
-  private final VideoFile[] videoFiles;
-
   private boolean finished;
   private boolean closed;
   private Throwable failure; // first exception thrown by a call; non-null makes the writer unusable
-
-  /** Bytes in one MiB: LeRobot's {@code *_files_size_in_mb} limits count MiB. */
-  static final double MIB = 1024.0 * 1024.0;
-
-  /** One open (or next) video file of one key. */
-  private static final class VideoFile {
-    int chunk, file;
-    VideoWriter writer;
-    long frames;
-    int episodes;
-  }
-
-  private record VideoSpan(int chunk, int file, double from, double to) {}
-
-  private record EpisodeRecord(int index, String task, int length, int dataChunk, int dataFile, long from, long to,
-      List<VideoSpan> videos, LinkedHashMap<String, FeatureStats> stats) {}
 
   private LeRobotWriter(Path target, Path temp, LeRobotWriteConfig config, DuckDBConnection db) {
     this.target = target;
     this.temp = temp;
     this.config = config;
     this.db = db;
-    for (WriteFeature f : config.features()) {
-      switch (f) {
-        case WriteFeature.Video v -> {
-          videoIndex.put(v.key(), videos.size());
-          videos.add(v);
-        }
-        case WriteFeature.Vector v -> {
-          numericIndex.put(v.key(), numeric.size());
-          numeric.add(v);
-        }
-        case WriteFeature.Scalar s -> {
-          numericIndex.put(s.key(), numeric.size());
-          numeric.add(s);
-        }
-      }
-    }
-    dims = new int[numeric.size()];
-    values = new double[numeric.size()][];
-    longs = new long[numeric.size()][];
-    rowScratch = new float[numeric.size()][];
-    for (int i = 0; i < dims.length; i++) {
-      dims[i] = numeric.get(i) instanceof WriteFeature.Vector v ? v.dim() : 1;
-      values[i] = new double[64 * dims[i]];
-      if (isInt64(numeric.get(i))) longs[i] = new long[64];
-      rowScratch[i] = new float[dims[i]];
-    }
-    numericSet = new boolean[numeric.size()];
-    videoSet = new boolean[videos.size()];
-    histograms = new int[videos.size()][768 * 64];
-    videoFiles = new VideoFile[videos.size()];
-    for (int i = 0; i < videoFiles.length; i++) videoFiles[i] = new VideoFile();
-  }
-
-  private static boolean isInt64(WriteFeature f) {
-    return f instanceof WriteFeature.Scalar s && s.type() == WriteFeature.ScalarType.INT64;
+    this.buffer = new EpisodeBuffer(config);
+    this.data = new DataShards(temp, config, db, buffer);
+    this.videos = new VideoShards(temp, config, buffer.videoFeatures());
   }
 
   /**
@@ -227,124 +157,52 @@ public final class LeRobotWriter implements AutoCloseable {
    * @throws IllegalStateException when an episode is already open
    */
   public void beginEpisode(String task) throws IOException {
-    ensureNotFailed();
-    try {
-      begin(task);
-    } catch (Throwable t) {
-      recordFailure(t);
-      throw t;
-    }
-  }
-
-  private void begin(String task) throws IOException {
-    ensureOpen();
-    if (inEpisode) throw new IllegalStateException("episode " + episodes.size() + " is still open; call endEpisode() first");
-    if (task == null || task.isBlank()) throw new IllegalArgumentException("episode " + episodes.size() + ": task must be non-blank");
-    inEpisode = true;
-    episodeTask = task;
-    episodeLength = 0;
-    Arrays.fill(numericSet, false);
-    Arrays.fill(videoSet, false);
-    for (int v = 0; v < videos.size(); v++) {
-      VideoFile vf = videoFiles[v];
-      if (vf.writer == null) {
-        WriteFeature.Video feature = videos.get(v);
-        Path file = config.version() == Version.V3_0
-            ? temp.resolve(String.format("videos/%s/chunk-%03d/file-%03d.mp4", feature.key(), vf.chunk, vf.file))
-            : temp.resolve(String.format("videos/chunk-%03d/%s/episode_%06d.mp4", episodes.size() / config.chunksSize(), feature.key(), episodes.size()));
-        vf.writer = VideoWriter.open(file, feature.width(), feature.height(), config.fps(), config.encoding());
-        vf.frames = 0;
-        vf.episodes = 0;
-      }
-    }
+    failStop(() -> {
+      ensureOpen();
+      if (inEpisode) throw new IllegalStateException("episode " + episodes.size() + " is still open; call endEpisode() first");
+      if (task == null || task.isBlank()) throw new IllegalArgumentException("episode " + episodes.size() + ": task must be non-blank");
+      inEpisode = true;
+      episodeTask = task;
+      buffer.start(episodes.size());
+      videos.beginEpisode(episodes.size());
+      return null;
+    });
   }
 
   /** Sets a float32 vector feature (or a float32 scalar, with one value) for the current frame. */
   public LeRobotWriter setVector(String key, float[] v) {
-    ensureNotFailed();
-    try {
-      return putVector(key, v);
-    } catch (Throwable t) {
-      recordFailure(t);
-      throw t;
-    }
-  }
-
-  private LeRobotWriter putVector(String key, float[] v) {
-    int i = numericFeature(key);
-    if (numeric.get(i) instanceof WriteFeature.Scalar s && s.type() != WriteFeature.ScalarType.FLOAT32) {
-      throw new IllegalArgumentException("feature " + key + " is " + s.type().numpy + ", not a float32 vector");
-    }
-    if (v.length != dims[i]) {
-      throw new IllegalArgumentException("feature " + key + " has " + dims[i] + " values per frame, got " + v.length
-          + " (episode " + episodes.size() + ", frame " + episodeLength + ")");
-    }
-    double[] dst = row(i);
-    int base = episodeLength * dims[i];
-    for (int k = 0; k < v.length; k++) {
-      if (!Float.isFinite(v[k])) throw nonFinite(key, v[k]);
-      dst[base + k] = v[k];
-    }
-    numericSet[i] = true;
-    return this;
+    return failStop(() -> {
+      ensureFrame(key);
+      buffer.putVector(key, v);
+      return this;
+    });
   }
 
   /** Sets a float32 scalar feature (stored as float32). */
   public LeRobotWriter setFloat(String key, double value) {
-    ensureNotFailed();
-    try {
-      return putFloat(key, value);
-    } catch (Throwable t) {
-      recordFailure(t);
-      throw t;
-    }
-  }
-
-  private LeRobotWriter putFloat(String key, double value) {
-    int i = scalar(key, WriteFeature.ScalarType.FLOAT32);
-    float f = (float) value;
-    if (!Float.isFinite(f)) throw nonFinite(key, value);
-    row(i)[episodeLength] = f;
-    numericSet[i] = true;
-    return this;
+    return failStop(() -> {
+      ensureFrame(key);
+      buffer.putFloat(key, value);
+      return this;
+    });
   }
 
   /** Sets an int64 scalar feature. */
   public LeRobotWriter setLong(String key, long value) {
-    ensureNotFailed();
-    try {
-      return putLong(key, value);
-    } catch (Throwable t) {
-      recordFailure(t);
-      throw t;
-    }
-  }
-
-  private LeRobotWriter putLong(String key, long value) {
-    int i = scalar(key, WriteFeature.ScalarType.INT64);
-    row(i)[episodeLength] = value;
-    if (longs[i].length <= episodeLength) longs[i] = Arrays.copyOf(longs[i], 2 * longs[i].length);
-    longs[i][episodeLength] = value;
-    numericSet[i] = true;
-    return this;
+    return failStop(() -> {
+      ensureFrame(key);
+      buffer.putLong(key, value);
+      return this;
+    });
   }
 
   /** Sets a bool scalar feature. */
   public LeRobotWriter setBool(String key, boolean value) {
-    ensureNotFailed();
-    try {
-      return putBool(key, value);
-    } catch (Throwable t) {
-      recordFailure(t);
-      throw t;
-    }
-  }
-
-  private LeRobotWriter putBool(String key, boolean value) {
-    int i = scalar(key, WriteFeature.ScalarType.BOOL);
-    row(i)[episodeLength] = value ? 1 : 0;
-    numericSet[i] = true;
-    return this;
+    return failStop(() -> {
+      ensureFrame(key);
+      buffer.putBool(key, value);
+      return this;
+    });
   }
 
   /**
@@ -353,29 +211,13 @@ public final class LeRobotWriter implements AutoCloseable {
    * @param rgb packed HWC RGB bytes of the feature's size, starting at {@code offset}; only read during the call
    */
   public LeRobotWriter setImage(String key, byte[] rgb, int offset) throws IOException {
-    ensureNotFailed();
-    try {
-      return putImage(key, rgb, offset);
-    } catch (Throwable t) {
-      recordFailure(t);
-      throw t;
-    }
-  }
-
-  private LeRobotWriter putImage(String key, byte[] rgb, int offset) throws IOException {
-    ensureFrame(key);
-    Integer v = videoIndex.get(key);
-    if (v == null) throw unknown(key);
-    WriteFeature.Video feature = videos.get(v);
-    if (videoSet[v]) throw new IllegalStateException("feature " + key + " set twice in frame " + episodeLength + " of episode " + episodes.size());
-    videoFiles[v].writer.writeFrame(rgb, offset);
-    int[] h = histograms[v];
-    int base = episodeLength * 768;
-    if (h.length < base + 768) h = histograms[v] = Arrays.copyOf(h, 2 * h.length);
-    Arrays.fill(h, base, base + 768, 0);
-    FeatureStats.addStridedPixels(rgb, offset, feature.width(), feature.height(), h, base);
-    videoSet[v] = true;
-    return this;
+    return failStop(() -> {
+      ensureFrame(key);
+      int v = buffer.videoSlot(key);
+      videos.writeFrame(v, rgb, offset);
+      buffer.imageWritten(v, rgb, offset);
+      return this;
+    });
   }
 
   /**
@@ -384,26 +226,11 @@ public final class LeRobotWriter implements AutoCloseable {
    * @throws IllegalStateException naming the first feature that was not set
    */
   public void endFrame() {
-    ensureNotFailed();
-    try {
-      completeFrame();
-    } catch (Throwable t) {
-      recordFailure(t);
-      throw t;
-    }
-  }
-
-  private void completeFrame() {
-    ensureFrame("frame");
-    for (int i = 0; i < numericSet.length; i++) {
-      if (!numericSet[i]) throw missing(numeric.get(i).key());
-    }
-    for (int v = 0; v < videoSet.length; v++) {
-      if (!videoSet[v]) throw missing(videos.get(v).key());
-    }
-    Arrays.fill(numericSet, false);
-    Arrays.fill(videoSet, false);
-    episodeLength++;
+    failStop(() -> {
+      ensureFrame("frame");
+      buffer.completeFrame();
+      return null;
+    });
   }
 
   /**
@@ -413,181 +240,28 @@ public final class LeRobotWriter implements AutoCloseable {
    * @throws IllegalStateException when the episode has no frames or a frame is half set
    */
   public int endEpisode() throws IOException {
-    ensureNotFailed();
-    try {
-      return completeEpisode();
-    } catch (Throwable t) {
-      recordFailure(t);
-      throw t;
-    }
+    return failStop(this::completeEpisode);
   }
 
   private int completeEpisode() throws IOException {
     ensureOpen();
     if (!inEpisode) throw new IllegalStateException("no episode is open");
+    buffer.checkComplete();
     int ep = episodes.size();
-    for (int i = 0; i < numericSet.length; i++) {
-      if (numericSet[i]) throw new IllegalStateException("episode " + ep + ": frame " + episodeLength + " was started but not ended (endFrame)");
-    }
-    for (boolean b : videoSet) {
-      if (b) throw new IllegalStateException("episode " + ep + ": frame " + episodeLength + " was started but not ended (endFrame)");
-    }
-    int n = episodeLength;
-    if (n == 0) throw new IllegalStateException("episode " + ep + " has no frames");
+    int n = buffer.length();
     Integer taskIndex = tasks.get(episodeTask);
     if (taskIndex == null) {
       taskIndex = tasks.size();
       tasks.put(episodeTask, taskIndex);
     }
     long from = globalIndex;
-    LinkedHashMap<String, FeatureStats> stats = episodeStats(ep, n, taskIndex, from);
-    try {
-      appendRows(ep, n, taskIndex, from);
-    } catch (SQLException e) {
-      throw new IOException("writing data rows of episode " + ep + " under " + temp + ": " + e.getMessage(), e);
-    }
-    List<VideoSpan> spans = new ArrayList<>();
-    for (int v = 0; v < videos.size(); v++) {
-      VideoFile vf = videoFiles[v];
-      double fromTs = (double) vf.frames / config.fps();
-      vf.frames += n;
-      vf.episodes++;
-      spans.add(new VideoSpan(vf.chunk, vf.file, fromTs, (double) vf.frames / config.fps()));
-      boolean close = config.version() == Version.V2_1;
-      if (!close) {
-        double bytes = vf.writer.bytesWritten();
-        close = bytes + bytes / vf.episodes > config.videoFilesSizeMb() * MIB;
-      }
-      if (close) {
-        vf.writer.finish();
-        vf.writer.close();
-        vf.writer = null;
-        if (++vf.file >= config.chunksSize()) {
-          vf.file = 0;
-          vf.chunk++;
-        }
-      }
-    }
+    LinkedHashMap<String, FeatureStats> stats = buffer.stats(taskIndex, from);
+    data.append(ep, taskIndex, from, buffer);
+    List<VideoSpan> spans = videos.endEpisode(n);
     globalIndex += n;
-    episodes.add(new EpisodeRecord(ep, episodeTask, n, dataChunk, dataFile, from, globalIndex, List.copyOf(spans), stats));
-    if (config.version() == Version.V2_1) closeDataFile(String.format("data/chunk-%03d/episode_%06d.parquet", ep / config.chunksSize(), ep));
+    episodes.add(new EpisodeRow(ep, List.of(episodeTask), n, data.chunk(), data.file(), from, globalIndex, spans, stats));
     inEpisode = false;
     return ep;
-  }
-
-  private LinkedHashMap<String, FeatureStats> episodeStats(int ep, int n, int taskIndex, long from) {
-    LinkedHashMap<String, FeatureStats> stats = new LinkedHashMap<>();
-    for (WriteFeature f : config.features()) {
-      if (f instanceof WriteFeature.Video v) {
-        int vi = videoIndex.get(v.key());
-        long[] sum = new long[768];
-        int[] pick = FeatureStats.imageSampleIndices(n);
-        int[] h = histograms[vi];
-        for (int frame : pick) {
-          int base = frame * 768;
-          for (int k = 0; k < 768; k++) sum[k] += h[base + k];
-        }
-        stats.put(v.key(), FeatureStats.ofPixelHistogram(sum, 3, pick.length));
-      } else {
-        int i = numericIndex.get(f.key());
-        stats.put(f.key(), FeatureStats.ofRows(values[i], n, dims[i], isInt64(f)));
-      }
-    }
-    double[] ts = new double[n], frameIdx = new double[n], epIdx = new double[n], idx = new double[n], task = new double[n];
-    for (int t = 0; t < n; t++) {
-      ts[t] = timestamp(t);
-      frameIdx[t] = t;
-      epIdx[t] = ep;
-      idx[t] = from + t;
-      task[t] = taskIndex;
-    }
-    stats.put("timestamp", FeatureStats.ofRows(ts, n, 1, false));
-    stats.put("frame_index", FeatureStats.ofRows(frameIdx, n, 1, true));
-    stats.put("episode_index", FeatureStats.ofRows(epIdx, n, 1, true));
-    stats.put("index", FeatureStats.ofRows(idx, n, 1, true));
-    stats.put("task_index", FeatureStats.ofRows(task, n, 1, true));
-    return stats;
-  }
-
-  private float timestamp(int frame) {
-    return (float) ((double) frame / config.fps());
-  }
-
-  private void appendRows(int ep, int n, int taskIndex, long from) throws SQLException, IOException {
-    long rowBytes = 4 + 8 * 4;
-    for (int i = 0; i < numeric.size(); i++) {
-      rowBytes += switch (numeric.get(i)) {
-        case WriteFeature.Scalar s -> s.type() == WriteFeature.ScalarType.INT64 ? 8 : s.type() == WriteFeature.ScalarType.BOOL ? 1 : 4;
-        default -> 4L * dims[i];
-      };
-    }
-    long episodeBytes = rowBytes * n;
-    if (config.version() == Version.V3_0 && dataTable != null && dataFileRows > 0
-        && dataFileBytes + episodeBytes > config.dataFilesSizeMb() * MIB) {
-      closeDataFile(String.format("data/chunk-%03d/file-%03d.parquet", dataChunk, dataFile));
-      if (++dataFile >= config.chunksSize()) {
-        dataFile = 0;
-        dataChunk++;
-      }
-    }
-    if (dataTable == null) openDataTable();
-    for (int t = 0; t < n; t++) {
-      dataAppender.beginRow();
-      for (int i = 0; i < numeric.size(); i++) {
-        double[] src = values[i];
-        switch (numeric.get(i)) {
-          case WriteFeature.Vector v -> {
-            float[] row = rowScratch[i];
-            for (int k = 0; k < row.length; k++) row[k] = (float) src[t * row.length + k];
-            dataAppender.append(row);
-          }
-          case WriteFeature.Scalar s -> {
-            switch (s.type()) {
-              case FLOAT32 -> dataAppender.append((float) src[t]);
-              case INT64 -> dataAppender.append(longs[i][t]);
-              case BOOL -> dataAppender.append(src[t] != 0);
-            }
-          }
-          case WriteFeature.Video v -> throw new IllegalStateException("video " + v.key() + " is not a data column");
-        }
-      }
-      dataAppender.append(timestamp(t)).append((long) t).append((long) ep).append(from + t).append((long) taskIndex);
-      dataAppender.endRow();
-    }
-    dataFileRows += n;
-    dataFileBytes += episodeBytes;
-  }
-
-  private void openDataTable() throws SQLException {
-    dataTable = "data_" + tableCounter++;
-    StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(Sql.ident(dataTable)).append(" (");
-    for (int i = 0; i < numeric.size(); i++) {
-      String type = switch (numeric.get(i)) {
-        case WriteFeature.Scalar s -> s.type().sql;
-        default -> "FLOAT[]";
-      };
-      ddl.append(Sql.ident(numeric.get(i).key())).append(' ').append(type).append(", ");
-    }
-    ddl.append("\"timestamp\" FLOAT, frame_index BIGINT, episode_index BIGINT, \"index\" BIGINT, task_index BIGINT)");
-    Sql.execute(db, ddl.toString());
-    dataAppender = db.createAppender("main", dataTable);
-    dataFileRows = 0;
-    dataFileBytes = 0;
-  }
-
-  private void closeDataFile(String relative) throws IOException {
-    if (dataTable == null) return;
-    Path file = temp.resolve(relative);
-    try {
-      dataAppender.close();
-      dataAppender = null;
-      Files.createDirectories(file.getParent());
-      Sql.copyToParquet(db, dataTable, file, null);
-      Sql.execute(db, "DROP TABLE " + Sql.ident(dataTable));
-    } catch (SQLException e) {
-      throw new IOException("writing " + file + ": " + e.getMessage(), e);
-    }
-    dataTable = null;
   }
 
   /**
@@ -600,69 +274,35 @@ public final class LeRobotWriter implements AutoCloseable {
    *     removes the working directory)
    */
   public Path finish() throws IOException {
-    ensureNotFailed();
-    try {
-      return publish();
-    } catch (Throwable t) {
-      recordFailure(t);
-      throw t;
-    }
+    return failStop(this::publish);
   }
 
   private Path publish() throws IOException {
     ensureOpen();
     if (inEpisode) throw new IllegalStateException("episode " + episodes.size() + " is still open; call endEpisode() first");
     if (episodes.isEmpty()) throw new IllegalStateException("no episodes written; a dataset needs at least one");
-    if (config.version() == Version.V3_0) closeDataFile(String.format("data/chunk-%03d/file-%03d.parquet", dataChunk, dataFile));
-    for (VideoFile vf : videoFiles) {
-      if (vf.writer != null) {
-        vf.writer.finish();
-        vf.writer.close();
-        vf.writer = null;
-      }
-    }
-    LinkedHashMap<String, FeatureStats> global = aggregateStats();
-    MetaFiles meta = new MetaFiles(temp, config, db);
+    data.finish();
+    videos.finish();
+    MetaFiles meta = new MetaFiles(temp, db);
     try {
       if (config.version() == Version.V3_0) {
         meta.writeTasksParquet(tasks);
-        meta.writeEpisodesParquet(episodeRows(), videos);
+        meta.writeEpisodesParquet(episodes, buffer.videoFeatures().stream().map(WriteFeature::key).toList());
       } else {
-        meta.writeV21Jsonl(tasks, episodeRows());
+        meta.writeV21Jsonl(tasks, episodes);
       }
     } catch (SQLException e) {
       throw new IOException("writing metadata under " + temp + ": " + e.getMessage(), e);
     }
-    meta.writeStatsJson(global);
-    int totalVideos = 0;
+    meta.writeStatsJson(episodes, config.version() == Version.V3_0);
+    int totalVideos = config.version() == Version.V2_1 ? buffer.videoFeatures().size() * episodes.size() : 0;
     int totalDataChunks = (episodes.size() - 1) / config.chunksSize() + 1;
-    if (config.version() == Version.V2_1) totalVideos = videos.size() * episodes.size();
     // info.json last: its presence marks a complete dataset
-    meta.writeInfoJson(episodes.size(), globalIndex, tasks.size(), totalVideos, totalDataChunks);
+    meta.writeInfoJson(config, episodes.size(), globalIndex, tasks.size(), totalVideos, totalDataChunks);
     if (Files.exists(target)) throw new IOException("dataset directory " + target + " appeared while writing; not overwriting it");
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     finished = true;
     return target;
-  }
-
-  private List<MetaFiles.EpisodeRow> episodeRows() {
-    List<MetaFiles.EpisodeRow> rows = new ArrayList<>(episodes.size());
-    for (EpisodeRecord e : episodes) {
-      List<MetaFiles.VideoSpan> spans = new ArrayList<>();
-      for (VideoSpan s : e.videos()) spans.add(new MetaFiles.VideoSpan(s.chunk(), s.file(), s.from(), s.to()));
-      rows.add(new MetaFiles.EpisodeRow(e.index(), e.task(), e.length(), e.dataChunk(), e.dataFile(), e.from(), e.to(), spans, e.stats()));
-    }
-    return rows;
-  }
-
-  private LinkedHashMap<String, FeatureStats> aggregateStats() {
-    LinkedHashMap<String, FeatureStats> global = new LinkedHashMap<>();
-    for (String key : episodes.get(0).stats().keySet()) {
-      List<FeatureStats> parts = new ArrayList<>(episodes.size());
-      for (EpisodeRecord e : episodes) parts.add(e.stats().get(key));
-      global.put(key, FeatureStats.aggregate(parts));
-    }
-    return global;
   }
 
   /**
@@ -674,18 +314,13 @@ public final class LeRobotWriter implements AutoCloseable {
     if (closed) return;
     closed = true;
     IOException failure = null;
-    for (VideoFile vf : videoFiles) {
-      if (vf.writer != null) {
-        try {
-          vf.writer.close();
-        } catch (IOException e) {
-          failure = e;
-        }
-        vf.writer = null;
-      }
+    try {
+      videos.close();
+    } catch (IOException e) {
+      failure = e;
     }
     try {
-      if (dataAppender != null) dataAppender.close();
+      data.close();
     } catch (SQLException e) {
       if (failure == null) failure = new IOException("closing the frame appender for " + target + ": " + e.getMessage(), e);
     }
@@ -712,35 +347,29 @@ public final class LeRobotWriter implements AutoCloseable {
     }
   }
 
-  private double[] row(int i) {
-    int need = (episodeLength + 1) * dims[i];
-    if (values[i].length < need) values[i] = Arrays.copyOf(values[i], Math.max(need, 2 * values[i].length));
-    return values[i];
+  /** One call's work, which may throw {@code E}. */
+  @FunctionalInterface
+  private interface Call<T, E extends Exception> {
+    T run() throws E;
   }
 
-  private int numericFeature(String key) {
-    ensureFrame(key);
-    Integer i = numericIndex.get(key);
-    if (i == null) throw unknown(key);
-    if (numericSet[i]) throw new IllegalStateException("feature " + key + " set twice in frame " + episodeLength + " of episode " + episodes.size());
-    return i;
-  }
-
-  private int scalar(String key, WriteFeature.ScalarType type) {
-    int i = numericFeature(key);
-    if (!(numeric.get(i) instanceof WriteFeature.Scalar s) || s.type() != type) {
-      throw new IllegalArgumentException("feature " + key + " is not a " + type.numpy + " scalar");
+  /**
+   * Runs a public call fail-stop: refused after an earlier failure, and its own failure recorded, since
+   * the working directory may then hold half an episode.
+   */
+  private <T, E extends Exception> T failStop(Call<T, E> call) throws E {
+    ensureNotFailed();
+    try {
+      return call.run();
+    } catch (Throwable t) {
+      if (failure == null) failure = t;
+      throw t;
     }
-    return i;
   }
 
   private void ensureFrame(String what) {
     ensureOpen();
     if (!inEpisode) throw new IllegalStateException("cannot set " + what + ": no episode is open (beginEpisode)");
-  }
-
-  private void recordFailure(Throwable t) {
-    if (failure == null) failure = t;
   }
 
   private void ensureNotFailed() {
@@ -753,20 +382,6 @@ public final class LeRobotWriter implements AutoCloseable {
   private void ensureOpen() {
     if (closed) throw new IllegalStateException("writer for " + target + " is closed");
     if (finished) throw new IllegalStateException("dataset " + target + " is already finished");
-  }
-
-  private IllegalArgumentException unknown(String key) {
-    List<String> known = config.features().stream().map(WriteFeature::key).toList();
-    return new IllegalArgumentException("unknown feature '" + key + "' (declared: " + known + ")");
-  }
-
-  private IllegalStateException missing(String key) {
-    return new IllegalStateException("feature " + key + " not set in frame " + episodeLength + " of episode " + episodes.size());
-  }
-
-  private IllegalArgumentException nonFinite(String key, double v) {
-    return new IllegalArgumentException("feature " + key + ": value " + v + " is not a finite float32 (episode "
-        + episodes.size() + ", frame " + episodeLength + ")");
   }
 
   /** Codec name as LeRobot's info.json states it. */

@@ -16,25 +16,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The metadata files of a LeRobot dataset, written into the writer's working directory. */
+/**
+ * The metadata files of a LeRobot dataset, written into a working directory: by the writer, and by the
+ * append, which writes the same files from the episodes it gathers.
+ */
 final class MetaFiles {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final ObjectMapper JSONL = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final String[] MOMENTS = {"min", "max", "mean", "std"};
-
-  record VideoSpan(int chunk, int file, double from, double to) {}
-
-  record EpisodeRow(int index, String task, int length, int dataChunk, int dataFile, long from, long to,
-      List<VideoSpan> videos, Map<String, FeatureStats> stats) {}
+  /** Episode rows per INSERT statement. */
+  private static final int INSERT_ROWS = 256;
 
   private final Path root;
-  private final LeRobotWriteConfig config;
   private final Connection db;
 
-  MetaFiles(Path root, LeRobotWriteConfig config, Connection db) {
+  MetaFiles(Path root, Connection db) {
     this.root = root;
-    this.config = config;
     this.db = db;
   }
 
@@ -65,7 +63,7 @@ final class MetaFiles {
   }
 
   /** {@code meta/episodes/chunk-000/file-000.parquet}: one row per episode, flattened statistics. */
-  void writeEpisodesParquet(List<EpisodeRow> rows, List<WriteFeature.Video> videos) throws SQLException, IOException {
+  void writeEpisodesParquet(List<EpisodeRow> rows, List<String> videoKeys) throws SQLException, IOException {
     List<String> columns = new ArrayList<>();
     List<String> types = new ArrayList<>();
     add(columns, types, "episode_index", "BIGINT");
@@ -75,8 +73,8 @@ final class MetaFiles {
     add(columns, types, "data/file_index", "BIGINT");
     add(columns, types, "dataset_from_index", "BIGINT");
     add(columns, types, "dataset_to_index", "BIGINT");
-    for (WriteFeature.Video v : videos) {
-      String p = "videos/" + v.key() + "/";
+    for (String key : videoKeys) {
+      String p = "videos/" + key + "/";
       add(columns, types, p + "chunk_index", "BIGINT");
       add(columns, types, p + "file_index", "BIGINT");
       add(columns, types, p + "from_timestamp", "DOUBLE");
@@ -103,10 +101,12 @@ final class MetaFiles {
       ddl.append(Sql.ident(columns.get(i))).append(' ').append(types.get(i));
     }
     Sql.execute(db, ddl.append(')').toString());
-    for (EpisodeRow r : rows) {
+    StringBuilder insert = new StringBuilder();
+    for (int i = 0; i < rows.size(); i++) {
+      EpisodeRow r = rows.get(i);
       List<String> v = new ArrayList<>();
       v.add(Long.toString(r.index()));
-      v.add("[" + Sql.string(r.task()) + "]");
+      v.add("[" + String.join(", ", r.tasks().stream().map(Sql::string).toList()) + "]");
       v.add(Long.toString(r.length()));
       v.add(Long.toString(r.dataChunk()));
       v.add(Long.toString(r.dataFile()));
@@ -129,7 +129,11 @@ final class MetaFiles {
       }
       v.add("0");
       v.add("0");
-      Sql.execute(db, "INSERT INTO episodes VALUES (" + String.join(", ", v) + ")");
+      insert.append(insert.isEmpty() ? "INSERT INTO episodes VALUES (" : ", (").append(String.join(", ", v)).append(')');
+      if ((i + 1) % INSERT_ROWS == 0 || i == rows.size() - 1) { // one statement per row costs milliseconds each
+        Sql.execute(db, insert.toString());
+        insert.setLength(0);
+      }
     }
     Path file = root.resolve("meta/episodes/chunk-000/file-000.parquet");
     Files.createDirectories(file.getParent());
@@ -173,7 +177,8 @@ final class MetaFiles {
       for (EpisodeRow r : rows) {
         ObjectNode n = NODES.objectNode();
         n.put("episode_index", r.index());
-        n.putArray("tasks").add(r.task());
+        ArrayNode episodeTasks = n.putArray("tasks");
+        r.tasks().forEach(episodeTasks::add);
         n.put("length", r.length());
         w.write(JSONL.writeValueAsString(n));
         w.write('\n');
@@ -191,11 +196,16 @@ final class MetaFiles {
     }
   }
 
-  /** {@code meta/stats.json}: the aggregated statistics of every feature. */
-  void writeStatsJson(Map<String, FeatureStats> stats) throws IOException {
+  /**
+   * {@code meta/stats.json}: per feature the statistics of {@code rows} aggregated ({@link FeatureStats#aggregate});
+   * v3.0 has {@code quantiles}.
+   */
+  void writeStatsJson(List<EpisodeRow> rows, boolean quantiles) throws IOException {
     ObjectNode root = NODES.objectNode();
-    for (Map.Entry<String, FeatureStats> e : stats.entrySet()) {
-      root.set(e.getKey(), statsNode(e.getValue(), config.version() == LeRobotWriteConfig.Version.V3_0));
+    for (String key : rows.get(0).stats().keySet()) {
+      List<FeatureStats> parts = new ArrayList<>(rows.size());
+      for (EpisodeRow r : rows) parts.add(r.stats().get(key));
+      root.set(key, statsNode(FeatureStats.aggregate(parts), quantiles));
     }
     Path file = this.root.resolve("meta/stats.json");
     Files.createDirectories(file.getParent());
@@ -233,8 +243,9 @@ final class MetaFiles {
     else info.put(field, mib);
   }
 
-  /** {@code meta/info.json}; written last, since its presence is what marks a complete dataset. */
-  void writeInfoJson(int episodes, long frames, int tasks, int totalVideos, int totalChunks) throws IOException {
+  /** {@code meta/info.json} of a dataset written with {@code config}; see {@link #writeInfoJson(ObjectNode)}. */
+  void writeInfoJson(LeRobotWriteConfig config, int episodes, long frames, int tasks, int totalVideos, int totalChunks)
+      throws IOException {
     boolean v3 = config.version() == LeRobotWriteConfig.Version.V3_0;
     boolean hasVideo = config.features().stream().anyMatch(f -> f instanceof WriteFeature.Video);
     ObjectNode info = NODES.objectNode();
@@ -255,8 +266,8 @@ final class MetaFiles {
     info.put("fps", config.fps());
     info.putObject("splits").put("train", "0:" + episodes);
     if (v3) {
-      info.put("data_path", "data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet");
-      if (hasVideo) info.put("video_path", "videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4");
+      info.put("data_path", V3Paths.DATA_TEMPLATE);
+      if (hasVideo) info.put("video_path", V3Paths.VIDEO_TEMPLATE);
       else info.putNull("video_path");
     } else {
       info.put("data_path", "data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet");
@@ -300,6 +311,11 @@ final class MetaFiles {
       n.putArray("shape").add(1);
       n.putNull("names");
     }
+    writeInfoJson(info);
+  }
+
+  /** Writes {@code meta/info.json}; last, since its presence is what marks a complete dataset. */
+  void writeInfoJson(ObjectNode info) throws IOException {
     Files.writeString(root.resolve("meta/info.json"), JSON.writeValueAsString(info), StandardCharsets.UTF_8);
   }
 }

@@ -53,4 +53,9 @@ final class Sql {
     String options = "FORMAT parquet, COMPRESSION snappy" + (kvMetadata == null ? "" : ", KV_METADATA " + kvMetadata);
     execute(c, "COPY " + ident(table) + " TO " + path(file) + " (" + options + ")");
   }
+
+  /** Writes the rows of {@code query} to a parquet file, in the query's order (snappy). */
+  static void copyQueryToParquet(Connection c, String query, Path file) throws SQLException {
+    execute(c, "COPY (" + query + ") TO " + path(file) + " (FORMAT parquet, COMPRESSION snappy)");
+  }
 }
