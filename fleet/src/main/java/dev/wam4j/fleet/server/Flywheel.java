@@ -2,14 +2,8 @@ package dev.wam4j.fleet.server;
 
 import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.data.FileTrees;
-import dev.wam4j.data.lerobot.ColumnBatch;
-import dev.wam4j.data.lerobot.ColumnBatchIterator;
-import dev.wam4j.data.lerobot.LeRobotDataset;
-import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
-import dev.wam4j.data.lerobot.write.LeRobotWriter;
-import dev.wam4j.data.lerobot.write.WriteFeature;
+import dev.wam4j.data.lerobot.write.LeRobotAggregate;
 import dev.wam4j.data.pusht.PushTRate;
-import dev.wam4j.data.pusht.PushTSchema;
 import dev.wam4j.fleet.api.FleetEvent;
 import dev.wam4j.fleet.store.FleetStore;
 import dev.wam4j.fleet.store.Records;
@@ -25,13 +19,15 @@ import java.util.function.Consumer;
 
 /**
  * The data flywheel: after each kept episode, the dataset of its task ({@code datasets/<task>/}, LeRobot
- * v3.0) is rebuilt from all of the task's episodes and published in place; when a task's data has grown
+ * v3.0) grows by that episode without re-encoding any video ({@link LeRobotAggregate}; after a deletion it is
+ * built again from all of the task's episodes, also without re-encoding) and is published in place; when a task's data has grown
  * by {@code everyHours} since the last trigger, the configured fine-tuning command runs (in the
  * background, with {@code WAM4J_DATASET}, {@code WAM4J_TASK} and {@code WAM4J_HOURS} set; its output in
  * {@code flywheel/}). One rebuild at a time, off the request threads.
  */
 final class Flywheel implements AutoCloseable {
-  private static final List<String> COLUMNS = List.of("observation.state", "action", "next.reward", "next.done", "next.success");
+  /** The fleet episode ids a task's dataset holds, in its folder (LeRobot readers ignore it). */
+  static final String HELD_FILE = "fleet_episodes.json";
 
   private final FleetStore store;
   private final Path datasets;
@@ -82,54 +78,39 @@ final class Flywheel implements AutoCloseable {
       FileTrees.delete(target);
       return;
     }
-    Path fresh = datasets.resolve("." + target.getFileName() + ".next-" + System.nanoTime());
-    int size;
-    try (LeRobotDataset first = LeRobotDataset.open(Path.of(eps.get(0).path()))) {
-      size = (int) Math.round(Math.sqrt(first.frameBytes("observation.image") / 3.0));
-    }
-    List<WriteFeature> features = PushTSchema.features(size);
-    long frames = 0;
+    List<Long> wanted = eps.stream().map(Records.Episode::id).toList();
+    List<Long> held = held(target);
+    // the usual case: the dataset holds every episode but the newest, which is appended; after a deletion (or
+    // when the dataset is missing) it is built again from all episodes. Neither decodes or encodes a frame.
+    boolean grows = !held.isEmpty() && held.size() < wanted.size() && wanted.subList(0, held.size()).equals(held);
+    List<Path> additions = eps.subList(grows ? held.size() : 0, eps.size()).stream().map(e -> Path.of(e.path())).toList();
+    Path fresh = AtomicFiles.hiddenDirectory(datasets, "." + target.getFileName() + ".next-");
     boolean published = false;
     try {
-      frames = write(eps, taskName, fresh, size, features);
+      Files.delete(fresh); // the aggregate writes a folder of that name itself
+      LeRobotAggregate.append(grows ? target : null, additions, fresh);
+      AtomicFiles.writeString(fresh.resolve(HELD_FILE), JsonExchange.JSON.writeValueAsString(wanted)); // published with the dataset
       AtomicFiles.publishDirectory(fresh, target);
       published = true;
     } finally {
       // a failed rebuild leaves nothing behind, and a failing clean-up does not hide why it failed
       if (!published) FileTrees.deleteQuietly(fresh, null);
     }
+    long frames = eps.stream().mapToLong(Records.Episode::frames).sum();
     double hours = PushTRate.hours(frames);
     events.accept(new FleetEvent.DatasetBuilt(taskName, eps.size(), frames, hours));
     if (command != null && hours - store.uploads().triggeredHours(taskName) >= everyHours) trigger(taskName, target, hours);
   }
 
-  private static long write(List<Records.Episode> eps, String taskName, Path fresh, int size, List<WriteFeature> features) throws IOException {
-    long frames = 0;
-    try (LeRobotWriter w = LeRobotWriter.create(fresh, LeRobotWriteConfig.of(PushTRate.FPS, "fleet", features))) {
-      byte[] image = new byte[size * size * 3];
-      for (Records.Episode e : eps) {
-        try (LeRobotDataset ds = LeRobotDataset.open(Path.of(e.path()))) {
-          w.beginEpisode(taskName);
-          ColumnBatchIterator it = ds.batches(COLUMNS, 4096);
-          int t = 0;
-          for (ColumnBatch b = it.nextBatch(); b != null; b = it.nextBatch()) {
-            float[] s = b.floats("observation.state"), a = b.floats("action"), r = b.floats("next.reward");
-            long[] done = b.longs("next.done"), ok = b.longs("next.success");
-            for (int i = 0; i < b.rows(); i++, t++) {
-              ds.readFrame(0, t, "observation.image", image, 0);
-              w.setImage("observation.image", image, 0).setVector("observation.state", new float[] {s[2 * i], s[2 * i + 1]})
-                  .setVector("action", new float[] {a[2 * i], a[2 * i + 1]}).setFloat("next.reward", r[i]).setBool("next.done", done[i] != 0)
-                  .setBool("next.success", ok[i] != 0);
-              w.endFrame();
-            }
-          }
-          w.endEpisode();
-          frames += t;
-        }
-      }
-      w.finish();
+  /** The fleet episodes a task's dataset holds, in order (its own record beside its LeRobot files); empty when unknown. */
+  private static List<Long> held(Path dataset) {
+    Path f = dataset.resolve(HELD_FILE);
+    if (!Files.isRegularFile(f)) return List.of();
+    try {
+      return List.of(JsonExchange.JSON.readValue(f.toFile(), Long[].class));
+    } catch (IOException | RuntimeException e) {
+      return List.of(); // unreadable: the dataset is built again from all episodes
     }
-    return frames;
   }
 
   private void trigger(String taskName, Path dataset, double hours) throws IOException, SQLException {
@@ -154,16 +135,7 @@ final class Flywheel implements AutoCloseable {
   /** Rebuilds the datasets a restart may have left behind the episodes kept (a rebuild queued but not run). */
   void catchUp() throws SQLException {
     for (Records.TaskData t : store.uploads().collected()) {
-      Path d = dataset(t.taskName());
-      boolean current = false;
-      if (Files.isDirectory(d)) {
-        try (LeRobotDataset ds = LeRobotDataset.open(d)) {
-          current = ds.episodes().size() == t.episodes();
-        } catch (IOException | RuntimeException e) {
-          current = false;
-        }
-      }
-      if (!current) episodeKept(t.taskName());
+      if (held(dataset(t.taskName())).size() != t.episodes()) episodeKept(t.taskName());
     }
   }
 

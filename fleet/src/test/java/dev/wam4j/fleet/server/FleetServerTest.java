@@ -415,6 +415,35 @@ class FleetServerTest {
   }
 
   @Test
+  void aTasksDatasetGrowsByEachKeptEpisodeAndIsBuiltAgainWithoutADeletedOne() throws Exception {
+    JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\"}").body();
+    String id = a.get("robot_id").asText(), token = a.get("token").asText();
+    post("/api/v1/robots/" + id + "/connection", token, "{\"embodiment\": \"robot\"}");
+    call("POST", "/api/v1/jobs", operator, "# J\n## Push\n", "text/markdown");
+    long taskId = post("/api/v1/robots/" + id + "/tasks/next", token, null).body().get("id").asLong();
+    Path work = data.resolve("work-grow");
+    long first = upload(id, token, taskId, episodeZip(work.resolve("1"), false, info -> {})).body().get("episode_id").asLong();
+    server.awaitDatasets();
+    long second = upload(id, token, taskId, episodeZip(work.resolve("2"), true, info -> {})).body().get("episode_id").asLong();
+    server.awaitDatasets();
+    Path dataset = server.dataset("Push");
+    assertThat(Files.readString(dataset.resolve(Flywheel.HELD_FILE)).replace(" ", "")).isEqualTo("[" + first + "," + second + "]");
+    assertThat(dev.wam4j.data.lerobot.DatasetValidation.validate(dataset, true)).isEmpty();
+    try (var ds = dev.wam4j.data.lerobot.LeRobotDataset.open(dataset)) {
+      assertThat(ds.episodes()).hasSize(2);
+      assertThat(EpisodeFiles.lastSuccess(ds)).as("the appended episode's rows come last").isTrue();
+    }
+    assertThat(call("DELETE", "/api/v1/episodes/" + first, operator, null, null).status()).isEqualTo(200);
+    server.awaitDatasets();
+    assertThat(Files.readString(dataset.resolve(Flywheel.HELD_FILE)).replace(" ", "")).isEqualTo("[" + second + "]");
+    try (var ds = dev.wam4j.data.lerobot.LeRobotDataset.open(dataset)) {
+      assertThat(ds.episodes()).hasSize(1);
+      assertThat(ds.episodes().get(0).length()).isEqualTo(3);
+    }
+    assertThat(dev.wam4j.data.lerobot.DatasetValidation.validate(dataset, true)).isEmpty();
+  }
+
+  @Test
   void anOperatorListsAndDeletesEpisodesAndQuarantinedUploadsAndARobotCanDoNeither() throws Exception {
     JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\"}").body();
     String id = a.get("robot_id").asText(), token = a.get("token").asText();
