@@ -9,8 +9,8 @@ import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.ClosedLoopEvaluation.Episode;
 import dev.wam4j.eval.SeedRange;
 import dev.wam4j.eval.report.HtmlReport;
-import dev.wam4j.eval.report.LineChart;
 import dev.wam4j.eval.report.ReportFiles;
+import dev.wam4j.model.chart.LineChart;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.sim.render.SceneLook;
 import java.io.IOException;
@@ -388,7 +388,7 @@ public final class MonitorStudy {
           + "which fail when left to run and %d succeed; stops at the offline-predicted steps: %s.", h.signal(), h.threshold(), h.handedOver(),
           h.handedOverThatFailed(), h.successesLost(), h.stopsMatchOffline()));
     }
-    LineChart roc = new LineChart("ROC on test episodes", "false-alarm rate", "detection rate", false);
+    LineChart roc = new LineChart("ROC on test episodes", "false-alarm rate", "detection rate");
     for (Signal s : Signal.values()) {
       double[][] curve = FailurePrediction.rocCurve(test.stream().mapToDouble(t -> t.score(s, c.window())).toArray(), failed);
       roc.series(s.id() + (s.isDream() ? "" : " (baseline)"), curve[0], curve[1]);
@@ -409,7 +409,7 @@ public final class MonitorStudy {
 
   /** The alarm signal's running score over the first few failed and successful test episodes, with the threshold. */
   private static byte[] timeline(List<Trace> test, boolean[] failed, Signal s, int window, double threshold) {
-    LineChart chart = new LineChart(s.id() + " running score (window " + window + ") over test episodes", "control step", s.id(), false);
+    LineChart chart = new LineChart(s.id() + " running score (window " + window + ") over test episodes", "control step", s.id());
     int shownFailed = 0, shownOk = 0, maxStep = 1;
     for (int i = 0; i < test.size(); i++) {
       boolean f = failed[i];

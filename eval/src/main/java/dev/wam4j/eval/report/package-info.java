@@ -1,5 +1,5 @@
 /**
- * Reports of studies and monitors: self-contained HTML pages ({@link dev.wam4j.eval.report.HtmlReport})
- * and line charts ({@link dev.wam4j.eval.report.LineChart}).
+ * Reports of studies and monitors: self-contained HTML pages ({@link dev.wam4j.eval.report.HtmlReport}) with
+ * charts drawn by {@link dev.wam4j.model.chart.LineChart}, and their files written whole ({@link dev.wam4j.eval.report.ReportFiles}).
  */
 package dev.wam4j.eval.report;

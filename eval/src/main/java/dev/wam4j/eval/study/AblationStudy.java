@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wam4j.data.Provenance;
 import dev.wam4j.eval.report.HtmlReport;
-import dev.wam4j.eval.report.LineChart;
 import dev.wam4j.eval.report.ReportFiles;
+import dev.wam4j.model.chart.LineChart;
 import dev.wam4j.model.wam.WamConfig;
 import dev.wam4j.model.wam.WamRun;
 import java.io.IOException;
@@ -156,7 +156,7 @@ public final class AblationStudy {
   }
 
   static byte[] chart(Result r) {
-    LineChart chart = new LineChart("Closed-loop score vs robot episodes", "robot episodes K", "mean max coverage / success rate", true);
+    LineChart chart = new LineChart("Closed-loop score vs robot episodes", "robot episodes K", "mean max coverage / success rate").withLogX();
     for (boolean pretrained : new boolean[] {false, true}) {
       List<Arm> arm = r.arms().stream().filter(a -> a.pretrained() == pretrained).toList();
       double[] k = arm.stream().mapToDouble(Arm::robotEpisodes).toArray();

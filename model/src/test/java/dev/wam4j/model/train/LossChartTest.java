@@ -90,18 +90,4 @@ class LossChartTest {
   void anUnknownColumnIsNamed() throws IOException {
     assertThatThrownBy(() -> LossChart.of("x", "lr").draw(noisyRun())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no column lr");
   }
-
-  @Test
-  void movingAverageIsATrailingMeanThatStartsAtTheFirstPoint() {
-    assertThat(LossChart.movingAverage(new double[] {1, 3, 5, 7}, 2)).containsExactly(1, 2, 4, 6);
-  }
-
-  @Test
-  void ticksAreRoundNumbersInsideTheRange() {
-    assertThat(LossChart.linearTicks(0, 1000, 5, 1)).containsExactly(0.0, 200.0, 400.0, 600.0, 800.0, 1000.0);
-    assertThat(LossChart.logTicks(-2, 0).stream().map(t -> LossChart.label(Math.pow(10, t))))
-        .containsExactly("0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1");
-    assertThat(LossChart.linearTicks(99, 101, 8, 1)).as("whole steps").containsExactly(99.0, 100.0, 101.0);
-    assertThat(LossChart.label(0.1 + 0.2)).isEqualTo("0.3");
-  }
 }

@@ -1,7 +1,7 @@
 package dev.wam4j.rl.dagger;
 
 import dev.wam4j.data.AtomicFiles;
-import dev.wam4j.eval.report.LineChart;
+import dev.wam4j.model.chart.LineChart;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,7 +34,7 @@ final class DaggerProgress {
     }
     double[] span = n == 0 ? new double[] {startMinutes, startMinutes + 1} : new double[] {startMinutes, Math.max(minutes[n - 1], BUDGET_MINUTES)};
     return new LineChart("DAgger: validation score vs compute behind the policy", "CPU minutes (2 cores) behind the checkpoint",
-        "mean max coverage / success rate (validation seeds)", false)
+        "mean max coverage / success rate (validation seeds)")
         .series("mean max coverage", minutes, coverage)
         .series("success rate", minutes, success)
         .curve("Diffusion Policy 0.91 cov.", span, new double[] {DIFFUSION_POLICY_COVERAGE, DIFFUSION_POLICY_COVERAGE})

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.data.FileTrees;
-import dev.wam4j.eval.report.LineChart;
+import dev.wam4j.model.chart.LineChart;
 import dev.wam4j.sim.cousins.CousinConfig;
 import dev.wam4j.sim.scene.Scene;
 import dev.wam4j.sim.scene.Scenes;
@@ -305,11 +305,11 @@ final class PpoRun {
     double[] success = points.stream().mapToDouble(p -> p[2]).toArray();
     double[] cover = points.stream().mapToDouble(p -> p[3]).toArray();
     String each = "each point " + CURVE_EPISODES + "+ training episodes";
-    LineChart chart = new LineChart(config.title() + ": " + each, "environment steps (millions)", "success rate / final coverage", false);
+    LineChart chart = new LineChart(config.title() + ": " + each, "environment steps (millions)", "success rate / final coverage");
     chart.series("success rate", steps, success);
     chart.series("final coverage", steps, cover);
     byte[] bySteps = chart.png();
-    LineChart wall = new LineChart("the same against wall-clock (" + each + ")", "minutes", "success rate / final coverage", false);
+    LineChart wall = new LineChart("the same against wall-clock (" + each + ")", "minutes", "success rate / final coverage");
     wall.series("success rate", minutes, success);
     wall.series("final coverage", minutes, cover);
     try {
