@@ -17,6 +17,8 @@ final class BroadPhase {
   private static final double FAT_COEF = 0.1f;
 
   private final World world;
+  private final Shapes shapes;
+  private final Bodies bodies;
 
   // Nodes (leaves have obj >= 0, internal nodes obj == NONE).
   private final int[] obj;
@@ -62,8 +64,12 @@ final class BroadPhase {
   private final int[] setLeaf;
   private final int[] dynamicOrder;
 
-  BroadPhase(World world, int maxShapes) {
+  /** {@code world} receives the overlapping pairs; the boxes are those of {@code shapes}. */
+  BroadPhase(World world, Shapes shapes, Bodies bodies) {
     this.world = world;
+    this.shapes = shapes;
+    this.bodies = bodies;
+    int maxShapes = shapes.capacity();
     int nodes = 4 * maxShapes + 4;
     obj = new int[nodes];
     parent = new int[nodes];
@@ -157,7 +163,7 @@ final class BroadPhase {
   }
 
   private void setFatBox(int node, int shape, boolean moving) {
-    double sl = world.bbL[shape], sb = world.bbB[shape], sr = world.bbR[shape], st = world.bbT[shape];
+    double sl = shapes.bbL[shape], sb = shapes.bbB[shape], sr = shapes.bbR[shape], st = shapes.bbT[shape];
     if (!moving) {
       l[node] = sl;
       b[node] = sb;
@@ -167,9 +173,9 @@ final class BroadPhase {
     }
     double x = (sr - sl) * FAT_COEF;
     double y = (st - sb) * FAT_COEF;
-    int body = world.shapeBody[shape];
-    double vx = world.vx[body] * FAT_COEF;
-    double vy = world.vy[body] * FAT_COEF;
+    int body = shapes.body[shape];
+    double vx = bodies.vx[body] * FAT_COEF;
+    double vy = bodies.vy[body] * FAT_COEF;
     l[node] = sl + min(-x, vx);
     b[node] = sb + min(-y, vy);
     r[node] = sr + max(x, vx);
@@ -178,10 +184,10 @@ final class BroadPhase {
 
   private void leafUpdate(int leaf) {
     int shape = obj[leaf];
-    if (l[leaf] <= world.bbL[shape]
-        && r[leaf] >= world.bbR[shape]
-        && b[leaf] <= world.bbB[shape]
-        && t[leaf] >= world.bbT[shape]) {
+    if (l[leaf] <= shapes.bbL[shape]
+        && r[leaf] >= shapes.bbR[shape]
+        && b[leaf] <= shapes.bbB[shape]
+        && t[leaf] >= shapes.bbT[shape]) {
       return;
     }
     setFatBox(leaf, shape, true);

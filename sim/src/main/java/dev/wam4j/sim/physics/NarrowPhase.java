@@ -17,7 +17,7 @@ final class NarrowPhase {
   private static final double TINY = Double.MIN_NORMAL;
   static final long HASH_COEF = 3344921057L;
 
-  private final World w;
+  private final Shapes shapes;
 
   // Minkowski point pool: a (on shape 1), b (on shape 2), ab = b - a, id = packed support indices.
   // GJK adds at most 2 + 31 points and EPA at most 30 more (both capped at 30 iterations).
@@ -56,8 +56,8 @@ final class NarrowPhase {
   final double[] c2y = new double[2];
   final long[] cHash = new long[2];
 
-  NarrowPhase(World world) {
-    this.w = world;
+  NarrowPhase(Shapes shapes) {
+    this.shapes = shapes;
   }
 
   static long hashPair(long a, long b) {
@@ -72,27 +72,27 @@ final class NarrowPhase {
     count = 0;
     infoNx = 0;
     infoNy = 0;
-    int t1 = w.shapeType[s1], t2 = w.shapeType[s2];
-    if (t2 != World.POLY) return id; // circle/segment pairs never involve a moving body here
+    int t1 = shapes.type[s1], t2 = shapes.type[s2];
+    if (t2 != Shapes.POLY) return id; // circle/segment pairs never involve a moving body here
     shape1 = s1;
     shape2 = s2;
     int newId = gjk(id);
     switch (t1) {
-      case World.CIRCLE -> {
-        if (dist <= w.radius[s1] + w.radius[s2]) {
+      case Shapes.CIRCLE -> {
+        if (dist <= shapes.radius[s1] + shapes.radius[s2]) {
           infoNx = nx;
           infoNy = ny;
-          push(pax + nx * w.radius[s1], pay + ny * w.radius[s1], pbx + nx * w.radius[s2], pby + ny * w.radius[s2], 0);
+          push(pax + nx * shapes.radius[s1], pay + ny * shapes.radius[s1], pbx + nx * shapes.radius[s2], pby + ny * shapes.radius[s2], 0);
         }
       }
-      case World.SEGMENT -> {
+      case Shapes.SEGMENT -> {
         // Segment end-cap tangents are zero, so the end-cap rejection test always passes.
-        if (dist - w.radius[s1] - w.radius[s2] <= 0.0) {
+        if (dist - shapes.radius[s1] - shapes.radius[s2] <= 0.0) {
           contactPoints(segmentEdge(0, s1, nx, ny), polyEdge(1, s2, -nx, -ny));
         }
       }
       default -> {
-        if (dist - w.radius[s1] - w.radius[s2] <= 0.0) {
+        if (dist - shapes.radius[s1] - shapes.radius[s2] <= 0.0) {
           contactPoints(polyEdge(0, s1, nx, ny), polyEdge(1, s2, -nx, -ny));
         }
       }
@@ -125,17 +125,17 @@ final class NarrowPhase {
   }
 
   private int supportIndex(int s, double dx, double dy) {
-    switch (w.shapeType[s]) {
-      case World.CIRCLE:
+    switch (shapes.type[s]) {
+      case Shapes.CIRCLE:
         return 0;
-      case World.SEGMENT:
-        return (w.tax[s] * dx + w.tay[s] * dy > w.tbx[s] * dx + w.tby[s] * dy) ? 0 : 1;
+      case Shapes.SEGMENT:
+        return (shapes.tax[s] * dx + shapes.tay[s] * dy > shapes.tbx[s] * dx + shapes.tby[s] * dy) ? 0 : 1;
       default:
-        int start = w.polyStart[s], n = w.polyCount[s];
+        int start = shapes.polyStart[s], n = shapes.polyCount[s];
         double best = Double.NEGATIVE_INFINITY;
         int index = 0;
         for (int i = 0; i < n; i++) {
-          double d = w.wvx[start + i] * dx + w.wvy[start + i] * dy;
+          double d = shapes.wvx[start + i] * dx + shapes.wvy[start + i] * dy;
           if (d > best) {
             best = d;
             index = i;
@@ -146,18 +146,18 @@ final class NarrowPhase {
   }
 
   private double pointX(int s, int i) {
-    return switch (w.shapeType[s]) {
-      case World.CIRCLE -> w.tcx[s];
-      case World.SEGMENT -> i == 0 ? w.tax[s] : w.tbx[s];
-      default -> w.wvx[w.polyStart[s] + i];
+    return switch (shapes.type[s]) {
+      case Shapes.CIRCLE -> shapes.tcx[s];
+      case Shapes.SEGMENT -> i == 0 ? shapes.tax[s] : shapes.tbx[s];
+      default -> shapes.wvx[shapes.polyStart[s] + i];
     };
   }
 
   private double pointY(int s, int i) {
-    return switch (w.shapeType[s]) {
-      case World.CIRCLE -> w.tcy[s];
-      case World.SEGMENT -> i == 0 ? w.tay[s] : w.tby[s];
-      default -> w.wvy[w.polyStart[s] + i];
+    return switch (shapes.type[s]) {
+      case Shapes.CIRCLE -> shapes.tcy[s];
+      case Shapes.SEGMENT -> i == 0 ? shapes.tay[s] : shapes.tby[s];
+      default -> shapes.wvy[shapes.polyStart[s] + i];
     };
   }
 
@@ -170,10 +170,10 @@ final class NarrowPhase {
 
   /** The point with a cached index: circles and segments as is, polygons wrap to 0 if out of range. */
   private int cachedIndex(int s, int i) {
-    return switch (w.shapeType[s]) {
-      case World.CIRCLE -> 0;
-      case World.SEGMENT -> i;
-      default -> i < w.polyCount[s] ? i : 0;
+    return switch (shapes.type[s]) {
+      case Shapes.CIRCLE -> 0;
+      case Shapes.SEGMENT -> i;
+      default -> i < shapes.polyCount[s] ? i : 0;
     };
   }
 
@@ -243,8 +243,8 @@ final class NarrowPhase {
       v1 = newPoint(pointX(shape1, i1), pointY(shape1, i1), i1, pointX(shape2, j1), pointY(shape2, j1), j1);
     } else {
       // Start from the axis between the bounding-box centres.
-      double c1x = w.bbL[shape1] * 0.5 + w.bbR[shape1] * 0.5, c1y = w.bbB[shape1] * 0.5 + w.bbT[shape1] * 0.5;
-      double c2x = w.bbL[shape2] * 0.5 + w.bbR[shape2] * 0.5, c2y = w.bbB[shape2] * 0.5 + w.bbT[shape2] * 0.5;
+      double c1x = shapes.bbL[shape1] * 0.5 + shapes.bbR[shape1] * 0.5, c1y = shapes.bbB[shape1] * 0.5 + shapes.bbT[shape1] * 0.5;
+      double c2x = shapes.bbL[shape2] * 0.5 + shapes.bbR[shape2] * 0.5, c2y = shapes.bbB[shape2] * 0.5 + shapes.bbT[shape2] * 0.5;
       double dx = c1x - c2x, dy = c1y - c2y;
       double axX = -dy, axY = dx; // perp
       v0 = support(axX, axY);
@@ -356,27 +356,27 @@ final class NarrowPhase {
   private final double[] eR = new double[2];
 
   private int segmentEdge(int k, int s, double dx, double dy) {
-    long h = w.hashId[s];
-    if (w.tnx[s] * dx + w.tny[s] * dy > 0.0) {
-      setEdge(k, w.tax[s], w.tay[s], hashPair(h, 0), w.tbx[s], w.tby[s], hashPair(h, 1), w.radius[s]);
+    long h = shapes.hashId[s];
+    if (shapes.tnx[s] * dx + shapes.tny[s] * dy > 0.0) {
+      setEdge(k, shapes.tax[s], shapes.tay[s], hashPair(h, 0), shapes.tbx[s], shapes.tby[s], hashPair(h, 1), shapes.radius[s]);
     } else {
-      setEdge(k, w.tbx[s], w.tby[s], hashPair(h, 1), w.tax[s], w.tay[s], hashPair(h, 0), w.radius[s]);
+      setEdge(k, shapes.tbx[s], shapes.tby[s], hashPair(h, 1), shapes.tax[s], shapes.tay[s], hashPair(h, 0), shapes.radius[s]);
     }
     return k;
   }
 
   private int polyEdge(int k, int s, double dx, double dy) {
-    int start = w.polyStart[s], n = w.polyCount[s];
+    int start = shapes.polyStart[s], n = shapes.polyCount[s];
     int i1 = supportIndex(s, dx, dy);
     int i0 = (i1 - 1 + n) % n;
     int i2 = (i1 + 1) % n;
-    long h = w.hashId[s];
-    double d1 = dx * w.wnx[start + i1] + dy * w.wny[start + i1];
-    double d2 = dx * w.wnx[start + i2] + dy * w.wny[start + i2];
+    long h = shapes.hashId[s];
+    double d1 = dx * shapes.wnx[start + i1] + dy * shapes.wny[start + i1];
+    double d2 = dx * shapes.wnx[start + i2] + dy * shapes.wny[start + i2];
     if (d1 > d2) {
-      setEdge(k, w.wvx[start + i0], w.wvy[start + i0], hashPair(h, i0), w.wvx[start + i1], w.wvy[start + i1], hashPair(h, i1), w.radius[s]);
+      setEdge(k, shapes.wvx[start + i0], shapes.wvy[start + i0], hashPair(h, i0), shapes.wvx[start + i1], shapes.wvy[start + i1], hashPair(h, i1), shapes.radius[s]);
     } else {
-      setEdge(k, w.wvx[start + i1], w.wvy[start + i1], hashPair(h, i1), w.wvx[start + i2], w.wvy[start + i2], hashPair(h, i2), w.radius[s]);
+      setEdge(k, shapes.wvx[start + i1], shapes.wvy[start + i1], hashPair(h, i1), shapes.wvx[start + i2], shapes.wvy[start + i2], hashPair(h, i2), shapes.radius[s]);
     }
     return k;
   }

@@ -16,6 +16,14 @@
  * {@code DemonstrationReplayTest} (data module): every recorded value of the 206 demonstrations
  * must be reproduced at float32, so a JDK or CPU whose math differs fails CI instead of drifting.
  *
+ * <p>The parts, one job each: {@code World} checks its inputs and runs a step in the reference's
+ * order (integrate positions, detect collisions, solve contacts); {@code Bodies} and {@code
+ * Shapes} are the tables (flat primitive columns, one row per body or shape, with the pose
+ * transforms and cached world geometry); {@code BroadPhase} finds overlapping pairs and {@code
+ * NarrowPhase} their contact points; {@code ContactSolver} keeps the arbiters and solves them by
+ * sequential impulses. The solver holds the body table's own arrays in final fields, so its inner
+ * loop is plain array arithmetic with no indirection through the table objects.
+ *
  * <p>Units are the reference's: world units (PushT: a 512 x 512 world, y down), seconds, radians.
  * A {@link dev.wam4j.sim.physics.World} is not thread-safe; a vector environment owns one per
  * instance. Stepping allocates nothing.
