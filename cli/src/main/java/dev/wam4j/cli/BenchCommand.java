@@ -3,8 +3,6 @@ package dev.wam4j.cli;
 import dev.wam4j.sim.pusht.PushTEnv;
 import dev.wam4j.sim.vector.VectorEnv;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,6 +42,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  /** Env steps per second and the workload they were measured on. */
+  record Result(long envStepsPerSecond, int threads, int envs, boolean render, double seconds, long steps, long resets, long seed,
+      int substepsPerEnvStep, String java) {}
+
   @Override
   public Integer call() {
     if (envs < 1 || threads < 1) throw new IllegalArgumentException("--envs and --threads must be >= 1, got " + envs + " and " + threads);
@@ -63,17 +65,8 @@ final class BenchCommand implements Callable<Integer> {
       long t1 = System.nanoTime();
       long steps = vec.totalSteps() - steps0;
       double sps = steps / ((t1 - t0) / 1e9);
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("env_steps_per_second", Math.round(sps));
-      result.put("threads", vec.threads());
-      result.put("envs", envs);
-      result.put("render", render);
-      result.put("seconds", elapsed);
-      result.put("steps", steps);
-      result.put("resets", vec.totalResets() - resets0);
-      result.put("seed", seed);
-      result.put("substeps_per_env_step", PushTEnv.reference().scene().physics().substeps());
-      result.put("java", Runtime.version().toString());
+      Result result = new Result(Math.round(sps), vec.threads(), envs, render, elapsed, steps, vec.totalResets() - resets0, seed,
+          PushTEnv.reference().scene().physics().substeps(), Runtime.version().toString());
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(Json.result(result, spec));

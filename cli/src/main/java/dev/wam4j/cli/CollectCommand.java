@@ -6,8 +6,7 @@ import dev.wam4j.sim.Embodiment;
 import dev.wam4j.sim.cousins.CousinConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,6 +44,10 @@ final class CollectCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
+  /** The dataset collected: who acted, on which seeds, and how often the expert succeeded. */
+  record Result(String dataset, String codebaseVersion, String policy, String embodiment, String cousins, String seeds, int totalEpisodes,
+      long totalFrames, double successRate, List<Long> successSeeds, double seconds) {}
+
   @Override
   public Integer call() throws Exception {
     if (!policy.equals("expert")) throw new IllegalArgumentException("--policy must be 'expert' (the only policy so far), got '" + policy + "'");
@@ -63,24 +66,14 @@ final class CollectCommand implements Callable<Integer> {
     Progress progress = new Progress(spec.commandLine().getErr(), "collect", episodes, "episodes");
     SimCollect.Result r = SimCollect.run(config, out, progress::update);
     progress.done();
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("dataset", r.dataset().toString());
-    result.put("codebase_version", "v3.0");
-    result.put("policy", policy);
-    result.put("embodiment", who.id());
-    result.put("cousins", cousins);
-    result.put("seeds", seeds.first() + ".." + seeds.last());
-    result.put("total_episodes", r.episodes());
-    result.put("total_frames", r.frames());
-    result.put("success_rate", r.successSeeds().size() / (double) r.episodes());
-    result.put("success_seeds", r.successSeeds());
-    result.put("seconds", r.seconds());
+    Result result = new Result(r.dataset().toString(), "v3.0", policy, who.id(), cousins, seeds.first() + ".." + seeds.last(), r.episodes(),
+        r.frames(), r.successSeeds().size() / (double) r.episodes(), r.successSeeds(), r.seconds());
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       o.println(Json.result(result, spec));
     } else {
       o.printf("collected %d %s episodes (%d frames, seeds %s) into %s in %.1f s; expert success %d/%d%n", r.episodes(), who.id(),
-          r.frames(), result.get("seeds"), r.dataset(), r.seconds(), r.successSeeds().size(), r.episodes());
+          r.frames(), result.seeds(), r.dataset(), r.seconds(), r.successSeeds().size(), r.episodes());
     }
     o.flush();
     return 0;

@@ -6,9 +6,7 @@ import dev.wam4j.sim.cousins.CousinGallery;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,6 +34,10 @@ final class CousinsCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  /** The cousins sampled from a config, the expert's outcome on each, and the gallery drawn (cousins.json). */
+  record Gallery(String config, CousinConfig configValues, String seeds, double expertSuccessRate, String gallery,
+      List<CousinGallery.Row> cousins) {}
+
   @Override
   public Integer call() throws Exception {
     SeedRange range = SeedRange.parse(seeds, "--seeds");
@@ -48,13 +50,8 @@ final class CousinsCommand implements Callable<Integer> {
     Files.createDirectories(out);
     Path png = out.resolve("cousins.png");
     List<CousinGallery.Row> rows = CousinGallery.write(cfg, range.first(), range.count(), size, png);
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("config", config);
-    result.put("config_values", cfg);
-    result.put("seeds", range.first() + ".." + range.last());
-    result.put("expert_success_rate", rows.stream().filter(CousinGallery.Row::expertSuccess).count() / (double) rows.size());
-    result.put("gallery", png.toString());
-    result.put("cousins", rows);
+    Gallery result = new Gallery(config, cfg, range.first() + ".." + range.last(),
+        rows.stream().filter(CousinGallery.Row::expertSuccess).count() / (double) rows.size(), png.toString(), rows);
     Json.writeFile(out.resolve("cousins.json"), Json.result(result, spec));
     PrintWriter o = spec.commandLine().getOut();
     if (json) {

@@ -1,5 +1,6 @@
 package dev.wam4j.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.wam4j.data.lerobot.DatasetProblem;
 import dev.wam4j.data.lerobot.DatasetValidation;
 import dev.wam4j.data.lerobot.Episode;
@@ -45,28 +46,24 @@ final class DatasetCommand {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
-    /** The JSON shape of {@code info}; snake_case keys come from the component names. */
+    /** One feature as {@code info} shows it; {@code codec} only for a video feature. */
+    record FeatureSummary(String dtype, List<Integer> shape, List<String> names, @JsonInclude(JsonInclude.Include.NON_NULL) String codec) {}
+
+    /** The JSON shape of {@code info}; snake_case keys come from the component names, {@code features} is keyed by feature name. */
     record Summary(String codebaseVersion, String robotType, int totalEpisodes, long totalFrames, double fps,
-        Map<String, Map<String, Object>> features, Map<Integer, String> tasks, Map<String, String> videoKeys,
+        Map<String, FeatureSummary> features, Map<Integer, String> tasks, Map<String, String> videoKeys,
         List<String> imageKeys, List<String> missingFiles, List<String> dataFiles) {}
 
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       try (LeRobotDataset ds = LeRobotDataset.open(path)) {
-        Map<String, Map<String, Object>> features = new LinkedHashMap<>();
+        Map<String, FeatureSummary> features = new LinkedHashMap<>();
         Map<String, String> videoKeys = new LinkedHashMap<>();
         for (Feature f : ds.features().values()) {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("dtype", f.dtype());
-          m.put("shape", f.shape());
-          m.put("names", f.names());
-          features.put(f.name(), m);
-          if (f.isVideo()) {
-            String codec = f.video().flatMap(v -> v.codec()).orElse("unknown");
-            videoKeys.put(f.name(), codec);
-            m.put("codec", codec);
-          }
+          String codec = f.isVideo() ? f.video().flatMap(v -> v.codec()).orElse("unknown") : null;
+          features.put(f.name(), new FeatureSummary(f.dtype(), f.shape(), f.names(), codec));
+          if (codec != null) videoKeys.put(f.name(), codec);
         }
         Summary s = new Summary(ds.version().tag(), ds.info().robotType().orElse(null), ds.episodes().size(),
             ds.episodes().stream().mapToLong(Episode::length).sum(), ds.fps(), features, ds.tasks(), videoKeys, ds.imageKeys(),

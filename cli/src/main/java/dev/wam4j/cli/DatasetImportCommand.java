@@ -1,5 +1,6 @@
 package dev.wam4j.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.wam4j.data.pusht.PushTRoundTrip;
 import dev.wam4j.data.pusht.PushTZarrImport;
 import dev.wam4j.data.video.VideoCodec;
@@ -7,8 +8,7 @@ import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.data.zarr.ReplayBuffer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,6 +43,10 @@ final class DatasetImportCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
+  /** The dataset imported and how it was encoded; {@code verify} (left out without --verify) is how it reads back. */
+  record Result(String dataset, String zarr, String codebaseVersion, int totalEpisodes, long totalFrames, List<Integer> successEpisodes,
+      String videoCodec, int crf, double seconds, @JsonInclude(JsonInclude.Include.NON_NULL) PushTRoundTrip.Report verify) {}
+
   @Override
   public Integer call() throws Exception {
     VideoEncoding encoding = encoding(codec, crf);
@@ -52,23 +56,14 @@ final class DatasetImportCommand implements Callable<Integer> {
     Progress progress = new Progress(spec.commandLine().getErr(), "import", total, "episodes");
     PushTZarrImport.Result r = PushTZarrImport.run(buffer, out, episodes, PushTZarrImport.config(encoding), progress::update);
     progress.done();
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("dataset", r.dataset().toString());
-    result.put("zarr", path.toString());
-    result.put("codebase_version", "v3.0");
-    result.put("total_episodes", r.episodes());
-    result.put("total_frames", r.frames());
-    result.put("success_episodes", r.successEpisodes());
-    result.put("video_codec", encoding.codec().name().toLowerCase(java.util.Locale.ROOT));
-    result.put("crf", encoding.crf());
-    result.put("seconds", r.seconds());
     PushTRoundTrip.Report check = null;
     if (verify) {
       Progress vp = new Progress(spec.commandLine().getErr(), "verify", r.episodes(), "episodes");
       check = PushTRoundTrip.compare(buffer, r.dataset(), vp::update);
       vp.done();
-      result.put("verify", check);
     }
+    Result result = new Result(r.dataset().toString(), path.toString(), "v3.0", r.episodes(), r.frames(), r.successEpisodes(),
+        encoding.codec().name().toLowerCase(java.util.Locale.ROOT), encoding.crf(), r.seconds(), check);
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       o.println(Json.result(result, spec));

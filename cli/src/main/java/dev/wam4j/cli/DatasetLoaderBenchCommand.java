@@ -5,8 +5,6 @@ import dev.wam4j.data.loader.TrainingBatch;
 import dev.wam4j.data.loader.TrainingLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,6 +51,10 @@ final class DatasetLoaderBenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  /** How fast the dataset loaded and the loader sampled batches from it. */
+  record Result(String dataset, LoaderConfig config, int episodes, int frames, double loadSeconds, double decodeFramesPerSecond,
+      double batchesPerSecond, double samplesPerSecond, double imageFramesPerSecond) {}
+
   @Override
   public Integer call() throws Exception {
     if (!(seconds > 0 && seconds <= 600)) throw new IllegalArgumentException("--seconds must be in (0, 600], got " + seconds);
@@ -74,16 +76,8 @@ final class DatasetLoaderBenchCommand implements Callable<Integer> {
       now = System.nanoTime();
     } while (now < end);
     double s = (now - t0) / 1e9;
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("dataset", dataset.toString());
-    r.put("config", cfg);
-    r.put("episodes", loader.episodes());
-    r.put("frames", loader.frames());
-    r.put("load_seconds", loader.loadSeconds());
-    r.put("decode_frames_per_second", loader.decodeFramesPerSecond());
-    r.put("batches_per_second", n / s);
-    r.put("samples_per_second", n * batch / s);
-    r.put("image_frames_per_second", cfg.imageKey() == null ? 0 : n * batch * (history + futureFrames) / s);
+    Result r = new Result(dataset.toString(), cfg, loader.episodes(), loader.frames(), loader.loadSeconds(), loader.decodeFramesPerSecond(),
+        n / s, n * batch / s, cfg.imageKey() == null ? 0 : n * batch * (history + futureFrames) / s);
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       o.println(Json.result(r, spec));

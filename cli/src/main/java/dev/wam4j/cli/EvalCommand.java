@@ -8,14 +8,13 @@ import dev.wam4j.model.imagine.ImaginationPolicy;
 import dev.wam4j.model.load.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.PlanSettings;
+import dev.wam4j.sim.scene.Physics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -101,6 +100,15 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "Intra-op threads of the policy's engine (default: all cores; use 1 beside a training run).")
   Integer threads;
 
+  /**
+   * The evaluation and the settings it ran with (--json, --out): {@code imagine} 1 is the plain policy, a null {@code threads},
+   * {@code sampleSteps} or {@code sampleNoise} is the default's, a null {@code dreamQuality} means no plan dreamed.
+   */
+  record Evaluation(String checkpoint, String seeds, String scene, Physics scenePhysics, int maxSteps, boolean dream, long policySeed,
+      int imagine, Integer threads, int executeSteps, Integer sampleSteps, Double sampleNoise, String video, int videoEpisodes, int episodes,
+      double successRate, double meanMaxCoverage, ClosedLoopEvaluation.Latency planLatency, ClosedLoopEvaluation.Latency dreamPlanLatency,
+      DreamQuality dreamQuality, double wallSeconds, List<ClosedLoopEvaluation.Episode> perSeed) {}
+
   @Override
   public Integer call() throws IOException {
     SeedRange range = SeedRange.parse(seeds, "--seeds");
@@ -176,36 +184,18 @@ final class EvalCommand implements Callable<Integer> {
       result = ClosedLoopEvaluation.run(policy, config, e -> progress.update(++done[0]));
       progress.done();
     }
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("checkpoint", checkpoint.toString());
-    m.put("seeds", range.first() + ".." + range.last());
-    m.put("scene", scene == null ? "pusht" : scene);
-    m.put("scene_physics", world.scene().physics());
-    m.put("max_steps", config.maxSteps());
-    m.put("dream", config.dream());
-    m.put("policy_seed", config.policySeed());
-    m.put("imagine", imagined); // 1: the plain policy
-    m.put("threads", threads);
-    m.put("execute_steps", executed);
-    m.put("sample_steps", sampleSteps); // null: the checkpoint's
-    m.put("sample_noise", sampleNoise);
-    m.put("video", video == null ? null : video.toString());
-    m.put("video_episodes", video == null ? 0 : Math.min(videoEpisodes, config.episodes()));
-    m.put("episodes", result.episodes());
-    m.put("success_rate", result.successRate());
-    m.put("mean_max_coverage", result.meanMaxCoverage());
-    m.put("plan_latency", result.planLatency());
-    m.put("dream_plan_latency", result.dreamPlanLatency());
-    m.put("dream_quality", result.dreamQuality()); // null: no plan dreamed
-    m.put("wall_seconds", result.wallSeconds());
-    m.put("per_seed", result.perSeed());
+    Evaluation m = new Evaluation(checkpoint.toString(), range.first() + ".." + range.last(), scene == null ? "pusht" : scene,
+        world.scene().physics(), config.maxSteps(), config.dream(), config.policySeed(), imagined, threads, executed, sampleSteps, sampleNoise,
+        video == null ? null : video.toString(), video == null ? 0 : Math.min(videoEpisodes, config.episodes()), result.episodes(),
+        result.successRate(), result.meanMaxCoverage(), result.planLatency(), result.dreamPlanLatency(), result.dreamQuality(),
+        result.wallSeconds(), result.perSeed());
     String text = Json.result(m, spec);
     if (out != null) Json.writeFile(out, text);
     if (json) {
       o.println(text);
     } else {
       long ok = result.perSeed().stream().filter(ClosedLoopEvaluation.Episode::success).count();
-      o.printf("eval %s seeds %s%s%s: success %.1f%% (%d/%d), mean max coverage %.3f%n", checkpoint, m.get("seeds"),
+      o.printf("eval %s seeds %s%s%s: success %.1f%% (%d/%d), mean max coverage %.3f%n", checkpoint, m.seeds(),
           scene == null ? "" : " in " + scene,
           imagined == 1 ? "" : ", imagining " + imagined + " chunks per plan", 100 * result.successRate(), ok, result.episodes(),
           result.meanMaxCoverage());

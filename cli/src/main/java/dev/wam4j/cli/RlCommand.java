@@ -9,11 +9,10 @@ import dev.wam4j.rl.ppo.PpoConfig;
 import dev.wam4j.rl.ppo.PpoPolicy;
 import dev.wam4j.rl.ppo.SteerConfig;
 import dev.wam4j.eval.SeedRange;
+import dev.wam4j.sim.expert.ExpertEvaluation;
 import java.util.List;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,19 +67,16 @@ final class RlCommand {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    /** The run's newest checkpoint on the seeds: which update, in which scene, how it did. */
+    record Evaluation(String checkpoint, long update, String scene, String seeds, int episodes, double successRate, double meanMaxCoverage,
+        List<ExpertEvaluation.Episode> perSeed) {}
+
     @Override
     public Integer call() throws Exception {
       SeedRange range = SeedRange.parse(seeds, "--seeds");
       PpoPolicy.Evaluation e = PpoPolicy.evaluate(checkpoint, scene, range.first(), range.count());
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("checkpoint", checkpoint.toString());
-      result.put("update", e.update());
-      result.put("scene", e.scene());
-      result.put("seeds", range.toString());
-      result.put("episodes", e.perSeed().size());
-      result.put("success_rate", e.successRate());
-      result.put("mean_max_coverage", e.meanMaxCoverage());
-      result.put("per_seed", e.perSeed());
+      Evaluation result = new Evaluation(checkpoint.toString(), e.update(), e.scene(), range.toString(), e.perSeed().size(), e.successRate(),
+          e.meanMaxCoverage(), e.perSeed());
       PrintWriter o = spec.commandLine().getOut();
       if (json) o.println(Json.result(result, spec));
       else o.printf("%s (update %d) on %s, seeds %s: success %.1f%% (%d/%d), mean max coverage %.3f%n", checkpoint, e.update(), e.scene(), range,
@@ -112,9 +108,12 @@ final class RlCommand {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    /** Throughput per thread count, of the timed updates, for the config timed (a PpoConfig, or a SteerConfig with --steer). */
+    record Bench(List<PpoBench.Row> rows, int updates, Record config) {}
+
     @Override
     public Integer call() throws Exception {
-      Object c;
+      Record c;
       List<PpoBench.Row> rows;
       if (steer != null) {
         if (config != null) throw new IllegalArgumentException("--steer times a steering config: drop --config");
@@ -130,10 +129,7 @@ final class RlCommand {
         c = pc;
         rows = PpoBench.run(pc, threads, updates);
       }
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("rows", rows);
-      result.put("updates", updates);
-      result.put("config", c);
+      Bench result = new Bench(rows, updates, c);
       PrintWriter o = spec.commandLine().getOut();
       if (json) {
         o.println(Json.result(result, spec));
@@ -167,19 +163,16 @@ final class RlCommand {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    /** The PPO run: its folder, how far it got, its last update's statistics and the config it ran. */
+    record Training(String run, long updates, long envSteps, double seconds, Ppo.UpdateStats last, PpoConfig config) {}
+
     @Override
     public Integer call() throws Exception {
       PpoConfig c = config == null ? PpoConfig.defaults() : PpoConfig.load(config);
       if (threads != null) c = c.withThreads(threads);
       Path dir = out != null ? out : Path.of("runs", config == null ? "ppo" : config.getFileName().toString().replaceFirst("\\.json$", ""));
       Ppo.Result r = Ppo.train(c, dir, progress(spec.commandLine().getErr(), "ppo"));
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("run", r.dir().toString());
-      result.put("updates", r.updates());
-      result.put("env_steps", r.envSteps());
-      result.put("seconds", r.seconds());
-      result.put("last", r.last());
-      result.put("config", c);
+      Training result = new Training(r.dir().toString(), r.updates(), r.envSteps(), r.seconds(), r.last(), c);
       PrintWriter o = spec.commandLine().getOut();
       if (json) {
         o.println(Json.result(result, spec));
@@ -208,6 +201,9 @@ final class RlCommand {
 
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
+
+    /** The DAgger run: its folder, the last round's checkpoint, the compute, every round and the config it ran. */
+    record Run(String run, String checkpoint, double seconds, List<Dagger.Round> rounds, DaggerConfig config) {}
 
     @Override
     public Integer call() throws Exception {
@@ -249,12 +245,7 @@ final class RlCommand {
           err.flush();
         }
       });
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("run", dir.toString());
-      result.put("checkpoint", r.last().checkpoint().toString());
-      result.put("seconds", r.seconds());
-      result.put("rounds", r.rounds());
-      result.put("config", c);
+      Run result = new Run(dir.toString(), r.last().checkpoint().toString(), r.seconds(), r.rounds(), c);
       PrintWriter o = spec.commandLine().getOut();
       if (json) {
         o.println(Json.result(result, spec));

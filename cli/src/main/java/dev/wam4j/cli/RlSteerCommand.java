@@ -1,12 +1,11 @@
 package dev.wam4j.cli;
 
+import dev.wam4j.rl.ppo.Ppo;
 import dev.wam4j.rl.ppo.SteerConfig;
 import dev.wam4j.rl.ppo.SteeredExport;
 import dev.wam4j.rl.ppo.WamSteering;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,19 +32,15 @@ final class RlSteerCommand {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    /** The steering run: its folder, how far it got, its last update's statistics and the config it ran. */
+    record Steering(String run, long updates, long plans, long envSteps, double seconds, Ppo.UpdateStats last, SteerConfig config) {}
+
     @Override
     public Integer call() throws Exception {
       SteerConfig c = SteerConfig.load(config);
       Path dir = out != null ? out : Path.of("runs", config.getFileName().toString().replaceFirst("\\.json$", ""));
       WamSteering.Result r = WamSteering.train(c, dir, RlCommand.progress(spec.commandLine().getErr(), "steer"));
-      Map<String, Object> result = new LinkedHashMap<>();
-      result.put("run", r.dir().toString());
-      result.put("updates", r.updates());
-      result.put("plans", r.plans());
-      result.put("env_steps", r.envSteps());
-      result.put("seconds", r.seconds());
-      result.put("last", r.last());
-      result.put("config", c);
+      Steering result = new Steering(r.dir().toString(), r.updates(), r.plans(), r.envSteps(), r.seconds(), r.last(), c);
       PrintWriter o = spec.commandLine().getOut();
       if (json) {
         o.println(Json.result(result, spec));

@@ -10,9 +10,7 @@ import dev.wam4j.eval.study.StudyConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -132,20 +130,25 @@ final class StudyCommand {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    /** L = a - b ln D and its R^2. */
+    record LogLinear(double a, double b, double r2) {}
+
+    /** L = c D^-alpha and its R^2. */
+    record PowerLaw(double c, double alpha, double r2) {}
+
+    /** Both laws fitted to the runs' points, the ratio of the largest to the smallest hours, and the plot (scaling.json). */
+    record Fit(String metric, List<ScalingStudy.Point> points, LogLinear logLinear, PowerLaw powerLaw, double span, String plot) {}
+
     @Override
     public Integer call() throws Exception {
       ScalingStudy.Result r = ScalingStudy.fromRuns(runs, metric);
       Files.createDirectories(out);
       Path png = out.resolve("scaling.png");
       ScalingPlot.write(r, png);
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("metric", r.metric());
-      m.put("points", r.points());
-      m.put("log_linear", Map.of("a", r.fit().a(), "b", r.fit().b(), "r2", r.fit().r2LogLinear()));
-      m.put("power_law", Map.of("c", r.fit().c(), "alpha", r.fit().alpha(), "r2", r.fit().r2Power()));
       double span = r.points().get(r.points().size() - 1).hours() / r.points().get(0).hours();
-      m.put("span", span);
-      m.put("plot", png.toString());
+      ScalingFit f = r.fit();
+      Fit m = new Fit(r.metric(), r.points(), new LogLinear(f.a(), f.b(), f.r2LogLinear()), new PowerLaw(f.c(), f.alpha(), f.r2Power()),
+          span, png.toString());
       String text = Json.result(m, spec);
       Json.writeFile(out.resolve("scaling.json"), text);
       PrintWriter o = spec.commandLine().getOut();
@@ -155,8 +158,8 @@ final class StudyCommand {
         for (ScalingStudy.Point p : r.points()) {
           o.printf("  %-20s %7.3f h  best %s %.5f at step %d%n", p.run(), p.hours(), metric, p.bestLoss(), p.bestStep());
         }
-        o.printf("L = %.5f - %.5f ln D (R^2 %.3f);  L = %.5f D^-%.4f (R^2 %.3f); %d runs spanning %.0fx; %s%n", r.fit().a(),
-            r.fit().b(), r.fit().r2LogLinear(), r.fit().c(), r.fit().alpha(), r.fit().r2Power(), r.points().size(), span, png);
+        o.printf("L = %.5f - %.5f ln D (R^2 %.3f);  L = %.5f D^-%.4f (R^2 %.3f); %d runs spanning %.0fx; %s%n", f.a(), f.b(),
+            f.r2LogLinear(), f.c(), f.alpha(), f.r2Power(), r.points().size(), span, png);
       }
       o.flush();
       return 0;

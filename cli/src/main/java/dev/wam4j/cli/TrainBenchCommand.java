@@ -1,5 +1,6 @@
 package dev.wam4j.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.wam4j.data.loader.TrainingLoader;
 import dev.wam4j.model.wam.WamConfig;
 import dev.wam4j.model.wam.WamRun;
@@ -7,8 +8,6 @@ import dev.wam4j.model.wam.WamTrainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +39,10 @@ final class TrainBenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
+  /** Training throughput of a config, beside its size; {@code wamConfig} is spelled as in config files. */
+  record Bench(String config, String dataset, int threads, int batchSize, long parameters, int warmupSteps, int timedSteps,
+      double samplesPerS, double msPerStepMean, double msPerStepP50, boolean videoPrediction, JsonNode wamConfig) {}
+
   @Override
   public Integer call() throws Exception {
     if (steps < 1 || warmup < 0) throw new IllegalArgumentException("--steps must be >= 1 and --warmup >= 0");
@@ -69,25 +72,14 @@ final class TrainBenchCommand implements Callable<Integer> {
     double total = Arrays.stream(ms).sum();
     double[] sorted = ms.clone();
     Arrays.sort(sorted);
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("config", config.toString());
-    result.put("dataset", c.dataset());
-    result.put("threads", c.threads());
-    result.put("batch_size", c.batchSize());
-    result.put("parameters", parameters);
-    result.put("warmup_steps", warmup);
-    result.put("timed_steps", steps);
-    result.put("samples_per_s", steps * c.batchSize() / (total / 1000));
-    result.put("ms_per_step_mean", total / steps);
-    result.put("ms_per_step_p50", sorted[(steps - 1) / 2]);
-    result.put("video_prediction", c.predictsVideo());
-    result.put("wam_config", WamRun.toJson(c));
+    Bench result = new Bench(config.toString(), c.dataset(), c.threads(), c.batchSize(), parameters, warmup, steps,
+        steps * c.batchSize() / (total / 1000), total / steps, sorted[(steps - 1) / 2], c.predictsVideo(), WamRun.toJson(c));
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       o.println(Json.result(result, spec));
     } else {
       o.printf("train bench: %.1f samples/s (%.1f ms/step mean, %.1f p50) at batch %d, %d threads, %,d parameters%n",
-          result.get("samples_per_s"), total / steps, sorted[(steps - 1) / 2], c.batchSize(), c.threads(), parameters);
+          result.samplesPerS(), result.msPerStepMean(), result.msPerStepP50(), c.batchSize(), c.threads(), parameters);
     }
     o.flush();
     return 0;

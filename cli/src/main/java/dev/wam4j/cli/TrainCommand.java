@@ -1,11 +1,11 @@
 package dev.wam4j.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.wam4j.model.wam.WamConfig;
 import dev.wam4j.model.wam.WamRun;
 import dev.wam4j.model.wam.WamTrainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,6 +59,10 @@ abstract class Stage implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
+  /** The stage's run: its newest checkpoint, the training it took, the checkpoint's metrics and the config spelled as in config files. */
+  record Training(String stage, String run, String checkpoint, long steps, double trainSeconds, Map<String, Object> metrics,
+      JsonNode config) {}
+
   @Override
   public Integer call() throws Exception {
     WamRun.Stage s = stage;
@@ -107,14 +111,8 @@ abstract class Stage implements Callable<Integer> {
       }
     });
     if (bar[0] != null) bar[0].done();
-    Map<String, Object> result = new LinkedHashMap<>();
-    result.put("stage", s.id());
-    result.put("run", dir.toString());
-    result.put("checkpoint", r.checkpoint().toString());
-    result.put("steps", r.steps());
-    result.put("train_seconds", r.trainSeconds());
-    result.put("metrics", r.metrics());
-    result.put("config", WamRun.toJson(c)); // spelled as in config files
+    Training result = new Training(s.id(), dir.toString(), r.checkpoint().toString(), r.steps(), r.trainSeconds(), r.metrics(),
+        WamRun.toJson(c));
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       o.println(Json.result(result, spec));
