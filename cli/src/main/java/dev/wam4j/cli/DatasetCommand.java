@@ -1,7 +1,7 @@
 package dev.wam4j.cli;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.wam4j.data.lerobot.DatasetProblem;
+import dev.wam4j.data.lerobot.DatasetSummary;
 import dev.wam4j.data.lerobot.DatasetValidation;
 import dev.wam4j.data.lerobot.Episode;
 import dev.wam4j.data.lerobot.Feature;
@@ -14,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
@@ -46,47 +44,25 @@ final class DatasetCommand {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
-    /** One feature as {@code info} shows it; {@code codec} only for a video feature. */
-    record FeatureSummary(String dtype, List<Integer> shape, List<String> names, @JsonInclude(JsonInclude.Include.NON_NULL) String codec) {}
-
-    /** The JSON shape of {@code info}; snake_case keys come from the component names, {@code features} is keyed by feature name. */
-    record Summary(String codebaseVersion, String robotType, int totalEpisodes, long totalFrames, double fps,
-        Map<String, FeatureSummary> features, Map<Integer, String> tasks, Map<String, String> videoKeys,
-        List<String> imageKeys, List<String> missingFiles, List<String> dataFiles) {}
-
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      try (LeRobotDataset ds = LeRobotDataset.open(path)) {
-        Map<String, FeatureSummary> features = new LinkedHashMap<>();
-        Map<String, String> videoKeys = new LinkedHashMap<>();
-        for (Feature f : ds.features().values()) {
-          String codec = f.isVideo() ? f.video().flatMap(v -> v.codec()).orElse("unknown") : null;
-          features.put(f.name(), new FeatureSummary(f.dtype(), f.shape(), f.names(), codec));
-          if (codec != null) videoKeys.put(f.name(), codec);
-        }
-        Summary s = new Summary(ds.version().tag(), ds.info().robotType().orElse(null), ds.episodes().size(),
-            ds.episodes().stream().mapToLong(Episode::length).sum(), ds.fps(), features, ds.tasks(), videoKeys, ds.imageKeys(),
-            ds.missingFiles().stream().map(p -> ds.root().relativize(p).toString()).toList(),
-            ds.dataFiles().stream().map(p -> ds.root().relativize(p).toString()).toList());
-        if (json) {
-          out.println(Json.result(s, spec));
-        } else {
-          out.printf("dataset        %s%n", ds.root());
-          out.printf("version        %s (robot %s)%n", s.codebaseVersion(), s.robotType() == null ? "-" : s.robotType());
-          out.printf("episodes       %d%n", s.totalEpisodes());
-          out.printf("frames         %d%n", s.totalFrames());
-          out.printf("fps            %s%n", fps(s.fps()));
-          out.printf("tasks          %d%n", s.tasks().size());
-          s.tasks().forEach((i, t) -> out.printf("  %d  %s%n", i, t));
-          out.printf("features       %d%n", features.size());
-          for (Feature f : ds.features().values()) {
-            out.printf("  %-32s %-8s %s%s%n", f.name(), f.dtype(), f.shape(),
-                f.isVideo() ? "  codec " + videoKeys.get(f.name()) : f.isImage() ? "  frames in parquet" : "");
-          }
-          out.printf("missing files  %d%n", s.missingFiles().size());
-          s.missingFiles().forEach(m -> out.printf("  %s%n", m));
-        }
+      DatasetSummary s = DatasetSummary.of(path);
+      if (json) {
+        out.println(Json.result(s, spec));
+      } else {
+        out.printf("dataset        %s%n", s.root());
+        out.printf("version        %s (robot %s)%n", s.codebaseVersion(), s.robotType() == null ? "-" : s.robotType());
+        out.printf("episodes       %d%n", s.totalEpisodes());
+        out.printf("frames         %d%n", s.totalFrames());
+        out.printf("fps            %s%n", fps(s.fps()));
+        out.printf("tasks          %d%n", s.tasks().size());
+        s.tasks().forEach((i, t) -> out.printf("  %d  %s%n", i, t));
+        out.printf("features       %d%n", s.features().size());
+        s.features().forEach((name, f) -> out.printf("  %-32s %-8s %s%s%n", name, f.dtype(), f.shape(),
+            f.codec() != null ? "  codec " + f.codec() : f.framesInParquet() ? "  frames in parquet" : ""));
+        out.printf("missing files  %d%n", s.missingFiles().size());
+        s.missingFiles().forEach(m -> out.printf("  %s%n", m));
       }
       out.flush();
       return 0;
