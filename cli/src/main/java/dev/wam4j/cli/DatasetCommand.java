@@ -3,20 +3,14 @@ package dev.wam4j.cli;
 import dev.wam4j.data.lerobot.DatasetProblem;
 import dev.wam4j.data.lerobot.DatasetSummary;
 import dev.wam4j.data.lerobot.DatasetValidation;
-import dev.wam4j.data.lerobot.Episode;
-import dev.wam4j.data.lerobot.Feature;
+import dev.wam4j.data.lerobot.FrameExport;
 import dev.wam4j.data.lerobot.LeRobotDataset;
 import dev.wam4j.data.lerobot.QueryResult;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -203,46 +197,12 @@ final class DatasetCommand {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      try (LeRobotDataset ds = LeRobotDataset.open(path)) {
-        if (!ds.frameKeys().contains(key)) {
-          throw new IllegalArgumentException("--key " + key + ": not a video or image key of " + ds.root()
-              + "; frame keys are " + ds.frameKeys());
-        }
-        Episode e = ds.episode(episode);
-        Feature f = ds.features().get(key);
-        int w = f.width();
-        int h = f.height();
-        byte[] rgb = new byte[ds.frameBytes(key)];
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        int[] pixels = new int[w * h];
-        Files.createDirectories(outDir);
-        Progress progress = new Progress(spec.commandLine().getErr(), "frames", e.length(), "frames");
-        for (int i = 0; i < e.length(); i++) {
-          ds.readFrame(episode, i, key, rgb, 0);
-          for (int p = 0, b = 0; p < pixels.length; p++, b += 3) {
-            pixels[p] = (rgb[b] & 0xff) << 16 | (rgb[b + 1] & 0xff) << 8 | (rgb[b + 2] & 0xff);
-          }
-          img.setRGB(0, 0, w, h, pixels, 0, w);
-          writePng(img, outDir.resolve(String.format("frame_%06d.png", i)));
-          progress.update(i + 1);
-        }
-        progress.done();
-        out.printf("wrote %d frames of %s, episode %d (%dx%d) to %s%n", e.length(), key, episode, w, h, outDir);
-      }
+      Progress progress = new Progress(spec.commandLine().getErr(), "frames", "frames");
+      FrameExport.Result r = FrameExport.write(path, episode, key, outDir, progress::update);
+      progress.done();
+      out.printf("wrote %d frames of %s, episode %d (%dx%d) to %s%n", r.frames(), r.key(), r.episode(), r.width(), r.height(), r.folder());
       out.flush();
       return 0;
-    }
-
-    private static void writePng(BufferedImage img, Path png) throws IOException {
-      Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), "." + png.getFileName(), ".part");
-      try {
-        if (!ImageIO.write(img, "png", tmp.toFile())) {
-          throw new IOException("no PNG writer available for " + png);
-        }
-        Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
     }
   }
 }
