@@ -67,7 +67,7 @@ final class CollectCommand implements Callable<Integer> {
     SimCollect.Result r = SimCollect.run(config, out, progress::update);
     progress.done();
     Result result = new Result(r.dataset().toString(), "v3.0", policy, who.id(), cousins, seeds.first() + ".." + seeds.last(), r.episodes(),
-        r.frames(), r.successSeeds().size() / (double) r.episodes(), r.successSeeds(), r.seconds());
+        r.frames(), r.successRate(), r.successSeeds(), r.seconds());
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       o.println(Json.result(result, spec));

@@ -50,8 +50,7 @@ final class CousinsCommand implements Callable<Integer> {
     Files.createDirectories(out);
     Path png = out.resolve("cousins.png");
     List<CousinGallery.Row> rows = CousinGallery.write(cfg, range.first(), range.count(), size, png);
-    Gallery result = new Gallery(config, cfg, range.first() + ".." + range.last(),
-        rows.stream().filter(CousinGallery.Row::expertSuccess).count() / (double) rows.size(), png.toString(), rows);
+    Gallery result = new Gallery(config, cfg, range.first() + ".." + range.last(), CousinGallery.expertSuccessRate(rows), png.toString(), rows);
     Json.writeFile(out.resolve("cousins.json"), Json.result(result, spec));
     PrintWriter o = spec.commandLine().getOut();
     if (json) {

@@ -1,24 +1,16 @@
 package dev.wam4j.cli;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.wam4j.data.lerobot.DatasetProblem;
+import dev.wam4j.data.lerobot.DatasetSummary;
 import dev.wam4j.data.lerobot.DatasetValidation;
-import dev.wam4j.data.lerobot.Episode;
-import dev.wam4j.data.lerobot.Feature;
+import dev.wam4j.data.lerobot.FrameExport;
 import dev.wam4j.data.lerobot.LeRobotDataset;
 import dev.wam4j.data.lerobot.QueryResult;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,47 +38,25 @@ final class DatasetCommand {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
-    /** One feature as {@code info} shows it; {@code codec} only for a video feature. */
-    record FeatureSummary(String dtype, List<Integer> shape, List<String> names, @JsonInclude(JsonInclude.Include.NON_NULL) String codec) {}
-
-    /** The JSON shape of {@code info}; snake_case keys come from the component names, {@code features} is keyed by feature name. */
-    record Summary(String codebaseVersion, String robotType, int totalEpisodes, long totalFrames, double fps,
-        Map<String, FeatureSummary> features, Map<Integer, String> tasks, Map<String, String> videoKeys,
-        List<String> imageKeys, List<String> missingFiles, List<String> dataFiles) {}
-
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      try (LeRobotDataset ds = LeRobotDataset.open(path)) {
-        Map<String, FeatureSummary> features = new LinkedHashMap<>();
-        Map<String, String> videoKeys = new LinkedHashMap<>();
-        for (Feature f : ds.features().values()) {
-          String codec = f.isVideo() ? f.video().flatMap(v -> v.codec()).orElse("unknown") : null;
-          features.put(f.name(), new FeatureSummary(f.dtype(), f.shape(), f.names(), codec));
-          if (codec != null) videoKeys.put(f.name(), codec);
-        }
-        Summary s = new Summary(ds.version().tag(), ds.info().robotType().orElse(null), ds.episodes().size(),
-            ds.episodes().stream().mapToLong(Episode::length).sum(), ds.fps(), features, ds.tasks(), videoKeys, ds.imageKeys(),
-            ds.missingFiles().stream().map(p -> ds.root().relativize(p).toString()).toList(),
-            ds.dataFiles().stream().map(p -> ds.root().relativize(p).toString()).toList());
-        if (json) {
-          out.println(Json.result(s, spec));
-        } else {
-          out.printf("dataset        %s%n", ds.root());
-          out.printf("version        %s (robot %s)%n", s.codebaseVersion(), s.robotType() == null ? "-" : s.robotType());
-          out.printf("episodes       %d%n", s.totalEpisodes());
-          out.printf("frames         %d%n", s.totalFrames());
-          out.printf("fps            %s%n", fps(s.fps()));
-          out.printf("tasks          %d%n", s.tasks().size());
-          s.tasks().forEach((i, t) -> out.printf("  %d  %s%n", i, t));
-          out.printf("features       %d%n", features.size());
-          for (Feature f : ds.features().values()) {
-            out.printf("  %-32s %-8s %s%s%n", f.name(), f.dtype(), f.shape(),
-                f.isVideo() ? "  codec " + videoKeys.get(f.name()) : f.isImage() ? "  frames in parquet" : "");
-          }
-          out.printf("missing files  %d%n", s.missingFiles().size());
-          s.missingFiles().forEach(m -> out.printf("  %s%n", m));
-        }
+      DatasetSummary s = DatasetSummary.of(path);
+      if (json) {
+        out.println(Json.result(s, spec));
+      } else {
+        out.printf("dataset        %s%n", s.root());
+        out.printf("version        %s (robot %s)%n", s.codebaseVersion(), s.robotType() == null ? "-" : s.robotType());
+        out.printf("episodes       %d%n", s.totalEpisodes());
+        out.printf("frames         %d%n", s.totalFrames());
+        out.printf("fps            %s%n", fps(s.fps()));
+        out.printf("tasks          %d%n", s.tasks().size());
+        s.tasks().forEach((i, t) -> out.printf("  %d  %s%n", i, t));
+        out.printf("features       %d%n", s.features().size());
+        s.features().forEach((name, f) -> out.printf("  %-32s %-8s %s%s%n", name, f.dtype(), f.shape(),
+            f.codec() != null ? "  codec " + f.codec() : f.framesInParquet() ? "  frames in parquet" : ""));
+        out.printf("missing files  %d%n", s.missingFiles().size());
+        s.missingFiles().forEach(m -> out.printf("  %s%n", m));
       }
       out.flush();
       return 0;
@@ -227,46 +197,12 @@ final class DatasetCommand {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      try (LeRobotDataset ds = LeRobotDataset.open(path)) {
-        if (!ds.frameKeys().contains(key)) {
-          throw new IllegalArgumentException("--key " + key + ": not a video or image key of " + ds.root()
-              + "; frame keys are " + ds.frameKeys());
-        }
-        Episode e = ds.episode(episode);
-        Feature f = ds.features().get(key);
-        int w = f.width();
-        int h = f.height();
-        byte[] rgb = new byte[ds.frameBytes(key)];
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        int[] pixels = new int[w * h];
-        Files.createDirectories(outDir);
-        Progress progress = new Progress(spec.commandLine().getErr(), "frames", e.length(), "frames");
-        for (int i = 0; i < e.length(); i++) {
-          ds.readFrame(episode, i, key, rgb, 0);
-          for (int p = 0, b = 0; p < pixels.length; p++, b += 3) {
-            pixels[p] = (rgb[b] & 0xff) << 16 | (rgb[b + 1] & 0xff) << 8 | (rgb[b + 2] & 0xff);
-          }
-          img.setRGB(0, 0, w, h, pixels, 0, w);
-          writePng(img, outDir.resolve(String.format("frame_%06d.png", i)));
-          progress.update(i + 1);
-        }
-        progress.done();
-        out.printf("wrote %d frames of %s, episode %d (%dx%d) to %s%n", e.length(), key, episode, w, h, outDir);
-      }
+      Progress progress = new Progress(spec.commandLine().getErr(), "frames", "frames");
+      FrameExport.Result r = FrameExport.write(path, episode, key, outDir, progress::update);
+      progress.done();
+      out.printf("wrote %d frames of %s, episode %d (%dx%d) to %s%n", r.frames(), r.key(), r.episode(), r.width(), r.height(), r.folder());
       out.flush();
       return 0;
-    }
-
-    private static void writePng(BufferedImage img, Path png) throws IOException {
-      Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), "." + png.getFileName(), ".part");
-      try {
-        if (!ImageIO.write(img, "png", tmp.toFile())) {
-          throw new IOException("no PNG writer available for " + png);
-        }
-        Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
     }
   }
 }

@@ -1,8 +1,7 @@
 package dev.wam4j.cli;
 
+import dev.wam4j.data.loader.LoaderBench;
 import dev.wam4j.data.loader.LoaderConfig;
-import dev.wam4j.data.loader.TrainingBatch;
-import dev.wam4j.data.loader.TrainingLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -51,41 +50,22 @@ final class DatasetLoaderBenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
-  /** How fast the dataset loaded and the loader sampled batches from it. */
-  record Result(String dataset, LoaderConfig config, int episodes, int frames, double loadSeconds, double decodeFramesPerSecond,
-      double batchesPerSecond, double samplesPerSecond, double imageFramesPerSecond) {}
-
   @Override
   public Integer call() throws Exception {
     if (!(seconds > 0 && seconds <= 600)) throw new IllegalArgumentException("--seconds must be in (0, 600], got " + seconds);
     LoaderConfig cfg = new LoaderConfig("none".equals(imageKey) ? null : imageKey, "observation.state", "action", history, horizon,
         batch, seed, Math.max(1, Runtime.getRuntime().availableProcessors()), futureFrames == 0 ? 0 : futureStride, futureFrames);
-    long frames;
-    try (var ds = dev.wam4j.data.lerobot.LeRobotDataset.open(dataset)) {
-      frames = ds.episodes().stream().mapToLong(e -> e.length()).sum();
-    }
-    Progress progress = new Progress(spec.commandLine().getErr(), "decode", frames, "frames");
-    TrainingLoader loader = TrainingLoader.load(dataset, cfg, progress::update);
+    Progress progress = new Progress(spec.commandLine().getErr(), "decode", "frames");
+    LoaderBench.Result r = LoaderBench.run(dataset, cfg, seconds, progress::update);
     progress.done();
-    TrainingBatch b = loader.newBatch();
-    for (int i = 0; i < 200; i++) loader.sample(b); // warm-up
-    long n = 0, t0 = System.nanoTime(), end = t0 + (long) (seconds * 1e9), now;
-    do {
-      loader.sample(b);
-      n++;
-      now = System.nanoTime();
-    } while (now < end);
-    double s = (now - t0) / 1e9;
-    Result r = new Result(dataset.toString(), cfg, loader.episodes(), loader.frames(), loader.loadSeconds(), loader.decodeFramesPerSecond(),
-        n / s, n * batch / s, cfg.imageKey() == null ? 0 : n * batch * (history + futureFrames) / s);
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       o.println(Json.result(r, spec));
     } else {
-      o.printf("loaded %d frames of %d episodes in %.1f s (video decode %.0f frames/s)%n", loader.frames(), loader.episodes(),
-          loader.loadSeconds(), loader.decodeFramesPerSecond());
-      o.printf("sampling: %.0f batches/s = %.0f samples/s (batch %d, history %d, horizon %d, future %d every %d)%n", n / s,
-          n * batch / s, batch, history, horizon, futureFrames, cfg.futureStride());
+      o.printf("loaded %d frames of %d episodes in %.1f s (video decode %.0f frames/s)%n", r.frames(), r.episodes(), r.loadSeconds(),
+          r.decodeFramesPerSecond());
+      o.printf("sampling: %.0f batches/s = %.0f samples/s (batch %d, history %d, horizon %d, future %d every %d)%n", r.batchesPerSecond(),
+          r.samplesPerSecond(), batch, history, horizon, futureFrames, cfg.futureStride());
     }
     o.flush();
     return 0;

@@ -7,7 +7,6 @@ import dev.wam4j.sim.scene.Scene;
 import dev.wam4j.sim.scene.SceneFile;
 import dev.wam4j.sim.scene.Scenes;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,12 +43,8 @@ final class ExpertCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON with the per-seed list.")
   boolean json;
 
-  /** The expert of one embodiment on the seeds; {@code perception} is null when it sees the true state every step. */
-  record Expert(String scene, String embodiment, String seeds, ExpertEvaluation.Perception perception, int episodes, double successRate,
-      double meanMaxCoverage, double meanStepsOfSuccesses, List<Long> failedSeeds, double seconds, List<ExpertEvaluation.Episode> perSeed) {}
-
   /** Every embodiment's run (--json). */
-  record Experts(List<Expert> experts) {}
+  record Experts(List<ExpertEvaluation.Summary> experts) {}
 
   @Override
   public Integer call() throws java.io.IOException {
@@ -72,28 +67,17 @@ final class ExpertCommand implements Callable<Integer> {
       perception = new ExpertEvaluation.Perception(poseNoise[0], poseNoise[1], HORIZON, execute, 0);
     }
     PrintWriter out = spec.commandLine().getOut();
-    List<Expert> results = new ArrayList<>();
-    for (Embodiment e : which) {
-      long t0 = System.nanoTime();
-      List<ExpertEvaluation.Episode> eps = perception == null ? ExpertEvaluation.run(sceneToRun, e, range.first(), range.count())
-          : ExpertEvaluation.run(sceneToRun, e, range.first(), range.count(), perception);
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      long ok = eps.stream().filter(ExpertEvaluation.Episode::success).count();
-      Expert r = new Expert(sceneToRun.name(), e.id(), range.first() + ".." + range.last(), perception, eps.size(),
-          ExpertEvaluation.successRate(eps), eps.stream().mapToDouble(ExpertEvaluation.Episode::maxCoverage).average().orElse(0),
-          eps.stream().filter(ExpertEvaluation.Episode::success).mapToInt(ExpertEvaluation.Episode::steps).average().orElse(0),
-          eps.stream().filter(x -> !x.success()).map(ExpertEvaluation.Episode::seed).toList(), seconds, eps);
-      results.add(r);
-      if (!json) {
-        if (perception != null) {
-          out.printf("chunks of %d planned from a block pose perceived with noise %.1f px, %.1f deg; %d executed per plan%n",
-              perception.horizon(), perception.blockNoisePixels(), perception.blockNoiseDegrees(), perception.executeSteps());
-        }
-        out.printf("%s %-5s seeds %s: success %.1f%% (%d/%d), mean max coverage %.3f, failed %s%n", sceneToRun.name(), e.id(), r.seeds(),
-            100 * r.successRate(), ok, eps.size(), r.meanMaxCoverage(), r.failedSeeds());
-        out.flush();
+    List<ExpertEvaluation.Summary> results = ExpertEvaluation.summarize(sceneToRun, which, range.first(), range.count(), perception, r -> {
+      if (json) return;
+      ExpertEvaluation.Perception p = r.perception();
+      if (p != null) {
+        out.printf("chunks of %d planned from a block pose perceived with noise %.1f px, %.1f deg; %d executed per plan%n",
+            p.horizon(), p.blockNoisePixels(), p.blockNoiseDegrees(), p.executeSteps());
       }
-    }
+      out.printf("%s %-5s seeds %s: success %.1f%% (%d/%d), mean max coverage %.3f, failed %s%n", r.scene(), r.embodiment(), r.seeds(),
+          100 * r.successRate(), r.successes(), r.episodes(), r.meanMaxCoverage(), r.failedSeeds());
+      out.flush();
+    });
     if (json) out.println(Json.result(new Experts(results), spec));
     out.flush();
     return 0;

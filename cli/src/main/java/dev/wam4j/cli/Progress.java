@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 final class Progress {
   private final PrintWriter err;
   private final String label;
-  private final long total;
+  private long total;
   private final String unit;
   private final long startNanos = System.nanoTime();
   private long lastDraw;
@@ -21,6 +21,17 @@ final class Progress {
     this.total = total;
     this.unit = unit;
     this.enabled = System.console() != null || Boolean.getBoolean("wam4j.progress");
+  }
+
+  /** A bar whose total comes with each update (a {@link dev.wam4j.data.ProgressListener}). */
+  Progress(PrintWriter err, String label, String unit) {
+    this(err, label, 0, unit);
+  }
+
+  /** The same as {@link #update(long)}, with the total known so far. */
+  synchronized void update(long done, long total) {
+    this.total = total;
+    update(done, "");
   }
 
   /** Thread-safe: loaders report from several decoding threads. */

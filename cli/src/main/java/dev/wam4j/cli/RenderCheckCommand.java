@@ -1,11 +1,10 @@
 package dev.wam4j.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wam4j.data.pusht.RenderFidelity;
 import dev.wam4j.data.zarr.ReplayBuffer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,6 +28,17 @@ public final class RenderCheckCommand implements Callable<Integer> {
   @Option(names = "--episodes", paramLabel = "N", description = "Check only the first N episodes.")
   Integer episodes;
 
+  /** The JSON of a check: the per-episode errors without their frame counts, which the totals give. */
+  record Check(double meanAbsPixelError, long frames, int episodes, List<EpisodeCheck> perEpisode, double renderFramesPerSecond) {
+    static Check of(RenderFidelity.Report r) {
+      return new Check(r.meanAbsPixelError(), r.frames(), r.episodes().size(),
+          r.episodes().stream().map(e -> new EpisodeCheck(e.episode(), e.meanAbsPixelError())).toList(), r.renderFramesPerSecond());
+    }
+  }
+
+  /** One episode's mean absolute pixel error, 0..255 scale. */
+  record EpisodeCheck(int episode, double meanAbsPixelError) {}
+
   @Override
   public Integer call() throws Exception {
     Path store = zarr != null ? zarr : Paths.defaultPushTZarr(spec.commandLine().getErr());
@@ -36,16 +46,7 @@ public final class RenderCheckCommand implements Callable<Integer> {
     RenderFidelity.Report r = RenderFidelity.check(ReplayBuffer.open(store), episodes == null ? 0 : episodes);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      ObjectNode root = Json.MAPPER.createObjectNode();
-      root.put("mean_abs_pixel_error", r.meanAbsPixelError());
-      root.put("frames", r.frames());
-      root.put("episodes", r.episodes().size());
-      ArrayNode eps = root.putArray("per_episode");
-      for (RenderFidelity.EpisodeError e : r.episodes()) {
-        eps.addObject().put("episode", e.episode()).put("mean_abs_pixel_error", e.meanAbsPixelError());
-      }
-      root.put("render_frames_per_second", r.renderFramesPerSecond());
-      out.println(Json.result(root, spec));
+      out.println(Json.result(Check.of(r), spec));
     } else {
       out.printf("store: %s%n", store);
       out.printf("mean_abs_pixel_error: %.4f (0-255 scale, %d frames, %d episodes)%n", r.meanAbsPixelError(), r.frames(), r.episodes().size());

@@ -145,7 +145,7 @@ final class StudyCommand {
       Files.createDirectories(out);
       Path png = out.resolve("scaling.png");
       ScalingPlot.write(r, png);
-      double span = r.points().get(r.points().size() - 1).hours() / r.points().get(0).hours();
+      double span = r.span();
       ScalingFit f = r.fit();
       Fit m = new Fit(r.metric(), r.points(), new LogLinear(f.a(), f.b(), f.r2LogLinear()), new PowerLaw(f.c(), f.alpha(), f.r2Power()),
           span, png.toString());

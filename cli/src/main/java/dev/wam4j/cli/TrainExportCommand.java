@@ -73,14 +73,10 @@ final class TrainExportCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw PlanFlags.refused(settings, checkpoint, e);
     }
-    WamCheckpoint.export(checkpoint, out, md, extra, settings);
+    WamCheckpoint.Export r = WamCheckpoint.export(checkpoint, out, md, extra, settings);
     PrintWriter o = spec.commandLine().getOut();
-    long bytes;
-    try (var files = Files.walk(out)) {
-      bytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-    }
     o.printf("exported %s -> %s (%.1f MB); compute behind it: %.1f min (lineage_train_seconds in its checkpoint.json)%n",
-        WamCheckpoint.resolve(checkpoint), out, bytes / 1e6, WamCheckpoint.readMeta(out).lineageTrainSeconds() / 60);
+        r.checkpoint(), r.folder(), r.sizeBytes() / 1e6, r.lineageTrainSeconds() / 60);
     o.flush();
     return 0;
   }

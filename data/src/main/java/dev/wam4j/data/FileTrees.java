@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Deleting folder trees: the temporary and stale folders that atomic writers and the fetcher leave behind. */
+/** Folder trees: their size, and deleting the temporary and stale folders that atomic writers and the fetcher leave behind. */
 public final class FileTrees {
   private FileTrees() {}
 
@@ -21,6 +21,13 @@ public final class FileTrees {
       throw e.getCause();
     }
     for (Path p : paths) Files.deleteIfExists(p);
+  }
+
+  /** Bytes in the regular files under {@code root} (or of {@code root} itself, a file). */
+  public static long sizeBytes(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
   }
 
   /** {@link #delete}, for cleanup after an error: a failure here must not hide the first one. */

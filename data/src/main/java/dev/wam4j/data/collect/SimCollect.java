@@ -65,7 +65,12 @@ public final class SimCollect {
    * @param successSeeds seeds whose episode ended in success
    * @param seconds wall-clock time
    */
-  public record Result(Path dataset, int episodes, long frames, List<Long> successSeeds, double seconds) {}
+  public record Result(Path dataset, int episodes, long frames, List<Long> successSeeds, double seconds) {
+    /** Share of episodes the expert succeeded in, in [0, 1]. */
+    public double successRate() {
+      return successSeeds.size() / (double) episodes;
+    }
+  }
 
   /** Image size of the observations, as in the reference. */
   public static final int IMAGE_SIZE = 96;

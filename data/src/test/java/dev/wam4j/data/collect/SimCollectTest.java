@@ -22,10 +22,16 @@ class SimCollectTest {
   @TempDir Path tmp;
 
   @Test
+  void successRateIsSuccessSeedsOverEpisodes() {
+    assertThat(new SimCollect.Result(tmp, 4, 100, java.util.List.of(3L), 1).successRate()).isEqualTo(0.25);
+  }
+
+  @Test
   void robotEpisodesOfTheExpertAreWrittenAsLeRobotV30() throws Exception {
     SimCollect.Result r = SimCollect.run(new SimCollect.Config(Embodiment.RobotPusher.reference(), null, 2, 0, VideoEncoding.AV1_LEROBOT),
         tmp.resolve("robot"), e -> {});
     assertThat(r.successSeeds()).containsExactly(0L, 1L); // the expert solves seeds 0 and 1
+    assertThat(r.successRate()).isEqualTo(1.0);
     assertThat(DatasetValidation.validate(r.dataset())).isEmpty();
     JsonNode info = new ObjectMapper().readTree(r.dataset().resolve("meta/info.json").toFile());
     assertThat(info.get("total_frames").asLong()).isEqualTo(r.frames());

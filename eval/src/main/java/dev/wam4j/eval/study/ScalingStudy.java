@@ -20,7 +20,12 @@ public final class ScalingStudy {
   public record Point(String run, double hours, double bestLoss, long bestStep, long frames) {}
 
   /** The points (sorted by hours) and their fits. */
-  public record Result(String metric, List<Point> points, ScalingFit fit) {}
+  public record Result(String metric, List<Point> points, ScalingFit fit) {
+    /** The ratio of the largest to the smallest hours of video: how far the law was measured. */
+    public double span() {
+      return points.get(points.size() - 1).hours() / points.get(0).hours();
+    }
+  }
 
   private ScalingStudy() {}
 

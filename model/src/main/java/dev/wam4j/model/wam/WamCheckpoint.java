@@ -269,8 +269,8 @@ public final class WamCheckpoint {
    * Copies checkpoint {@code from} to {@code to} without its training state (what ships in a
    * repository), its data and init paths made portable ({@link PortablePaths}).
    */
-  public static void export(Path from, Path to, String evaluationMarkdown) throws IOException {
-    export(from, to, evaluationMarkdown, List.of());
+  public static Export export(Path from, Path to, String evaluationMarkdown) throws IOException {
+    return export(from, to, evaluationMarkdown, List.of());
   }
 
   /**
@@ -278,12 +278,22 @@ public final class WamCheckpoint {
    * runs' {@link #COMPUTE_FILE}s and {@code extraCompute}) as {@code lineage} and its sum as
    * {@code lineage_train_seconds} in the exported checkpoint.json and its card.
    */
-  public static void export(Path from, Path to, String evaluationMarkdown, List<ComputeStage> extraCompute) throws IOException {
-    export(from, to, evaluationMarkdown, extraCompute, PlanSettings.CHECKPOINT);
+  public static Export export(Path from, Path to, String evaluationMarkdown, List<ComputeStage> extraCompute) throws IOException {
+    return export(from, to, evaluationMarkdown, extraCompute, PlanSettings.CHECKPOINT);
   }
 
+  /**
+   * What an export shipped.
+   *
+   * @param checkpoint the checkpoint exported (a run directory resolved to its latest)
+   * @param folder the folder written
+   * @param sizeBytes bytes of the files in it
+   * @param lineageTrainSeconds the compute behind the model, as recorded in its checkpoint.json
+   */
+  public record Export(Path checkpoint, Path folder, long sizeBytes, double lineageTrainSeconds) {}
+
   /** The same, shipping the inference {@code settings} chosen on validation seeds in the exported config. */
-  public static void export(Path from, Path to, String evaluationMarkdown, List<ComputeStage> extraCompute, PlanSettings settings)
+  public static Export export(Path from, Path to, String evaluationMarkdown, List<ComputeStage> extraCompute, PlanSettings settings)
       throws IOException {
     Path src = resolve(from);
     Meta saved = readMeta(src);
@@ -309,6 +319,7 @@ public final class WamCheckpoint {
       FileTrees.deleteQuietly(temp, e); // a failing clean-up must not hide why the export failed
       throw e;
     }
+    return new Export(src, to, FileTrees.sizeBytes(target), total);
   }
 
   /** The checkpoints {@code meta} was initialised from, nearest first, as far as they can still be read. */

@@ -157,7 +157,12 @@ class WamTrainerTest {
     }
     WamCheckpoint.writeCompute(second.getParent(), java.util.List.of(new WamCheckpoint.ComputeStage("rollouts", 30)));
     Path shipped = tmp.resolve("lineage/shipped");
-    WamCheckpoint.export(second, shipped, null, java.util.List.of(new WamCheckpoint.ComputeStage("data generation", 20)));
+    WamCheckpoint.Export e = WamCheckpoint.export(second, shipped, null, java.util.List.of(new WamCheckpoint.ComputeStage("data generation", 20)));
+    assertThat(e.checkpoint()).isEqualTo(second);
+    assertThat(e.lineageTrainSeconds()).isEqualTo(400.0);
+    try (var files = Files.list(shipped)) {
+      assertThat(e.sizeBytes()).isEqualTo(files.mapToLong(p -> p.toFile().length()).sum());
+    }
     WamCheckpoint.Meta m = WamCheckpoint.readMeta(shipped);
     assertThat(m.lineage()).extracting(WamCheckpoint.ComputeStage::name)
         .containsExactly("data generation", "pretrain first (1 steps)", "rollouts", "finetune second (1 steps)");

@@ -75,6 +75,11 @@ public final class CousinGallery {
     return rows;
   }
 
+  /** Share of the cousins on which the expert reached the goal, in [0, 1]. */
+  public static double expertSuccessRate(List<Row> rows) {
+    return rows.stream().filter(Row::expertSuccess).count() / (double) rows.size();
+  }
+
   private static void paste(BufferedImage sheet, byte[] rgb, int size, int x0, int y0) {
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {

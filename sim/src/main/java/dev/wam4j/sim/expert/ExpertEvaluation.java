@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * Rolls the scripted {@link PushExpert} out from seeded legacy resets and reports, per seed,
@@ -48,6 +49,49 @@ public final class ExpertEvaluation {
         throw new IllegalArgumentException("perception: executeSteps must lie in 1..horizon, got " + executeSteps + " of " + horizon);
       }
     }
+  }
+
+  /**
+   * The expert of one embodiment on a seed range, summed up.
+   *
+   * @param scene the scene's name
+   * @param embodiment the embodiment's id
+   * @param seeds the seed range, {@code first..last}
+   * @param perception how the expert saw the state, or null when it read the true state every step
+   * @param successRate share of successful episodes, in [0, 1]
+   * @param meanMaxCoverage mean over episodes of their highest coverage
+   * @param meanStepsOfSuccesses mean steps of the successful episodes (0 without any)
+   * @param failedSeeds seeds whose episode did not succeed, in order
+   * @param seconds wall-clock time of the rollouts
+   * @param perSeed every episode, in seed order
+   */
+  public record Summary(String scene, String embodiment, String seeds, Perception perception, int episodes, double successRate,
+      double meanMaxCoverage, double meanStepsOfSuccesses, List<Long> failedSeeds, double seconds, List<Episode> perSeed) {
+    /** Successful episodes. */
+    public long successes() {
+      return perSeed.stream().filter(Episode::success).count();
+    }
+  }
+
+  /**
+   * Runs the expert of each embodiment on {@code count} seeds from {@code firstSeed}, seeing the true state
+   * ({@code perception} null) or planning from a noisy one; {@code done} (may be null) gets each summary as it is ready.
+   */
+  public static List<Summary> summarize(Scene scene, List<Embodiment> embodiments, long firstSeed, int count, Perception perception,
+      Consumer<Summary> done) {
+    List<Summary> summaries = new ArrayList<>(embodiments.size());
+    for (Embodiment e : embodiments) {
+      long t0 = System.nanoTime();
+      List<Episode> eps = perception == null ? run(scene, e, firstSeed, count) : run(scene, e, firstSeed, count, perception);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      Summary s = new Summary(scene.name(), e.id(), firstSeed + ".." + (firstSeed + count - 1), perception, eps.size(), successRate(eps),
+          eps.stream().mapToDouble(Episode::maxCoverage).average().orElse(0),
+          eps.stream().filter(Episode::success).mapToInt(Episode::steps).average().orElse(0),
+          eps.stream().filter(x -> !x.success()).map(Episode::seed).toList(), seconds, eps);
+      summaries.add(s);
+      if (done != null) done.accept(s);
+    }
+    return List.copyOf(summaries);
   }
 
   /** Runs the expert on {@code count} consecutive seeds starting at {@code firstSeed}. */

@@ -28,4 +28,12 @@ class CousinGalleryTest {
     assertThat(sheet.getHeight()).isEqualTo(2 * 32);
     assertThat(tmp.resolve(".g.png.part")).doesNotExist();
   }
+
+  @Test
+  void expertSuccessRateIsTheShareOfSuccessfulRows() {
+    CousinGallery.Row ok = new CousinGallery.Row(1, "tee", 1, 1, true, 80, 0.97);
+    CousinGallery.Row failed = new CousinGallery.Row(2, "tee", 1, 1, false, 300, 0.4);
+    assertThat(CousinGallery.expertSuccessRate(List.of(ok, failed, ok, ok))).isEqualTo(0.75);
+    assertThat(CousinGallery.expertSuccessRate(List.of(failed))).isZero();
+  }
 }
