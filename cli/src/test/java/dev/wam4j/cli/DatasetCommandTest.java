@@ -87,7 +87,7 @@ class DatasetCommandTest {
     assertThat(img.getWidth()).isEqualTo(32);
     assertThat(img.getRGB(16, 16) & 0xff).isBetween(150, 170); // grey 160
     assertThat(run("dataset", "frames", root.toString(), "--episode", "0", "--key", "action", "--out", pngs.toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("--key action").contains("observation.image");
+    assertThat(err.toString()).contains("'action'").contains("observation.image");
   }
 
   /** A v2.1 dataset of one 3-frame episode with a 32x32 video of greys 80, 120, 160. */

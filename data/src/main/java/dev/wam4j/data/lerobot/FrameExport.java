@@ -26,7 +26,7 @@ public final class FrameExport {
   public static Result write(Path dataset, int episode, String key, Path folder, ProgressListener progress) throws IOException {
     try (LeRobotDataset ds = LeRobotDataset.open(dataset)) {
       if (!ds.frameKeys().contains(key)) {
-        throw new IllegalArgumentException("--key " + key + ": not a video or image key of " + ds.root() + "; frame keys are " + ds.frameKeys());
+        throw new IllegalArgumentException("feature '" + key + "' is not a video or image key of " + ds.root() + "; frame keys are " + ds.frameKeys());
       }
       Episode e = ds.episode(episode);
       Feature f = ds.features().get(key);

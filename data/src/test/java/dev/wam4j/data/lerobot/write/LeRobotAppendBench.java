@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * Growing a dataset by one uploaded episode: {@link LeRobotAggregate#append} (files copied, nothing
  * coded) against rebuilding the whole dataset from every upload with {@link LeRobotWriter} (every frame
- * decoded and re-encoded, as the fleet's flywheel does), for datasets of N PushT-like episodes (96x96
+ * decoded and re-encoded, as the fleet's flywheel did before it appended), for datasets of N PushT-like episodes (96x96
  * AV1, 125 frames, lerobot/pusht's mean). A main, not a test: run from {@code data/} with the test class
  * path, e.g. {@code SVT_LOG=1 java -cp target/classes:target/test-classes:<deps>
  * dev.wam4j.data.lerobot.write.LeRobotAppendBench 20 100}.
