@@ -21,18 +21,31 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "dataset",
     mixinStandardHelpOptions = true,
-    description = "LeRobot datasets (read v2.0, v2.1, v3.0; write v3.0): info, validate, sql, frames, import, loader-bench.",
-    subcommands = {DatasetCommand.Info.class, DatasetCommand.Validate.class, DatasetCommand.Sql.class,
-        DatasetCommand.Frames.class, DatasetImportCommand.class, DatasetLoaderBenchCommand.class})
+    description =
+        "LeRobot datasets (read v2.0, v2.1, v3.0; write v3.0): info, validate, sql, frames, import, loader-bench.",
+    subcommands = {
+      DatasetCommand.Info.class,
+      DatasetCommand.Validate.class,
+      DatasetCommand.Sql.class,
+      DatasetCommand.Frames.class,
+      DatasetImportCommand.class,
+      DatasetLoaderBenchCommand.class
+    })
 final class DatasetCommand {
 
   /** {@code wam4j dataset info PATH [--json]}. */
-  @Command(name = "info", mixinStandardHelpOptions = true,
-      description = "Version, fps, episodes, frames, features, tasks, video keys and codecs, image keys, missing files.")
+  @Command(
+      name = "info",
+      mixinStandardHelpOptions = true,
+      description =
+          "Version, fps, episodes, frames, features, tasks, video keys and codecs, image keys, missing files.")
   static final class Info implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PATH", description = "Dataset folder (holds meta/info.json).")
+    @Parameters(
+        index = "0",
+        paramLabel = "PATH",
+        description = "Dataset folder (holds meta/info.json).")
     Path path;
 
     @Option(names = "--json", description = "Print JSON.")
@@ -46,15 +59,26 @@ final class DatasetCommand {
         out.println(Json.result(s, spec));
       } else {
         out.printf("dataset        %s%n", s.root());
-        out.printf("version        %s (robot %s)%n", s.codebaseVersion(), s.robotType() == null ? "-" : s.robotType());
+        out.printf(
+            "version        %s (robot %s)%n",
+            s.codebaseVersion(), s.robotType() == null ? "-" : s.robotType());
         out.printf("episodes       %d%n", s.totalEpisodes());
         out.printf("frames         %d%n", s.totalFrames());
         out.printf("fps            %s%n", fps(s.fps()));
         out.printf("tasks          %d%n", s.tasks().size());
         s.tasks().forEach((i, t) -> out.printf("  %d  %s%n", i, t));
         out.printf("features       %d%n", s.features().size());
-        s.features().forEach((name, f) -> out.printf("  %-32s %-8s %s%s%n", name, f.dtype(), f.shape(),
-            f.codec() != null ? "  codec " + f.codec() : f.framesInParquet() ? "  frames in parquet" : ""));
+        s.features()
+            .forEach(
+                (name, f) ->
+                    out.printf(
+                        "  %-32s %-8s %s%s%n",
+                        name,
+                        f.dtype(),
+                        f.shape(),
+                        f.codec() != null
+                            ? "  codec " + f.codec()
+                            : f.framesInParquet() ? "  frames in parquet" : ""));
         out.printf("missing files  %d%n", s.missingFiles().size());
         s.missingFiles().forEach(m -> out.printf("  %s%n", m));
       }
@@ -68,16 +92,22 @@ final class DatasetCommand {
   }
 
   /** {@code wam4j dataset validate PATH}. */
-  @Command(name = "validate", mixinStandardHelpOptions = true,
-      description = "Check row counts vs lengths, index continuity, timestamps vs fps, video frame counts, stats. "
-          + "Exit status 0 only when valid, 1 when problems were found.")
+  @Command(
+      name = "validate",
+      mixinStandardHelpOptions = true,
+      description =
+          "Check row counts vs lengths, index continuity, timestamps vs fps, video frame counts, stats. "
+              + "Exit status 0 only when valid, 1 when problems were found.")
   static final class Validate implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "Dataset folder.")
     Path path;
 
-    @Option(names = "--deep", description = "Also decode every frame of every video and every image feature (slow; finds damage inside files).")
+    @Option(
+        names = "--deep",
+        description =
+            "Also decode every frame of every video and every image feature (slow; finds damage inside files).")
     boolean deep;
 
     @Option(names = "--json", description = "Print JSON.")
@@ -90,12 +120,18 @@ final class DatasetCommand {
       PrintWriter out = spec.commandLine().getOut();
       List<DatasetProblem> problems = DatasetValidation.validate(path, deep);
       if (json) {
-        out.println(Json.result(new Report(path.toAbsolutePath().normalize().toString(), problems.isEmpty(),
-            problems.stream().map(DatasetProblem::toString).toList()), spec));
+        out.println(
+            Json.result(
+                new Report(
+                    path.toAbsolutePath().normalize().toString(),
+                    problems.isEmpty(),
+                    problems.stream().map(DatasetProblem::toString).toList()),
+                spec));
       } else if (problems.isEmpty()) {
         out.println("valid: " + path);
       } else {
-        out.println(problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " in " + path + ":");
+        out.println(
+            problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " in " + path + ":");
         problems.forEach(p -> out.println("  " + p));
       }
       out.flush();
@@ -104,7 +140,9 @@ final class DatasetCommand {
   }
 
   /** {@code wam4j dataset sql PATH "SELECT ..."}. */
-  @Command(name = "sql", mixinStandardHelpOptions = true,
+  @Command(
+      name = "sql",
+      mixinStandardHelpOptions = true,
       description = "Run SQL (DuckDB) over the dataset: views data (frames), episodes and tasks.")
   static final class Sql implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -112,10 +150,16 @@ final class DatasetCommand {
     @Parameters(index = "0", paramLabel = "PATH", description = "Dataset folder.")
     Path path;
 
-    @Parameters(index = "1", paramLabel = "QUERY", description = "e.g. \"SELECT episode_index, count(*) FROM data GROUP BY 1\"")
+    @Parameters(
+        index = "1",
+        paramLabel = "QUERY",
+        description = "e.g. \"SELECT episode_index, count(*) FROM data GROUP BY 1\"")
     String query;
 
-    @Option(names = "--max-rows", defaultValue = "1000", description = "Rows to print at most (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--max-rows",
+        defaultValue = "1000",
+        description = "Rows to print at most (default: ${DEFAULT-VALUE}).")
     int maxRows;
 
     @Option(names = "--json", description = "Print JSON.")
@@ -172,13 +216,18 @@ final class DatasetCommand {
           out.println(rule);
         }
       }
-      out.printf("(%d row%s%s)%n", r.rows().size(), r.rows().size() == 1 ? "" : "s", r.truncated() ? ", truncated" : "");
+      out.printf(
+          "(%d row%s%s)%n",
+          r.rows().size(), r.rows().size() == 1 ? "" : "s", r.truncated() ? ", truncated" : "");
     }
   }
 
   /** {@code wam4j dataset frames PATH --episode E --key KEY --out DIR}. */
-  @Command(name = "frames", mixinStandardHelpOptions = true,
-      description = "Write an episode's decoded video or image frames as PNG files (frame_000000.png, ...).")
+  @Command(
+      name = "frames",
+      mixinStandardHelpOptions = true,
+      description =
+          "Write an episode's decoded video or image frames as PNG files (frame_000000.png, ...).")
   static final class Frames implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -188,10 +237,16 @@ final class DatasetCommand {
     @Option(names = "--episode", required = true, description = "Episode index.")
     int episode;
 
-    @Option(names = "--key", required = true, description = "Video or image feature key, e.g. observation.image.")
+    @Option(
+        names = "--key",
+        required = true,
+        description = "Video or image feature key, e.g. observation.image.")
     String key;
 
-    @Option(names = "--out", required = true, description = "Folder for the PNG files (created if needed).")
+    @Option(
+        names = "--out",
+        required = true,
+        description = "Folder for the PNG files (created if needed).")
     Path outDir;
 
     @Override
@@ -200,7 +255,9 @@ final class DatasetCommand {
       Progress progress = new Progress(spec.commandLine().getErr(), "frames", "frames");
       FrameExport.Result r = FrameExport.write(path, episode, key, outDir, progress::update);
       progress.done();
-      out.printf("wrote %d frames of %s, episode %d (%dx%d) to %s%n", r.frames(), r.key(), r.episode(), r.width(), r.height(), r.folder());
+      out.printf(
+          "wrote %d frames of %s, episode %d (%dx%d) to %s%n",
+          r.frames(), r.key(), r.episode(), r.width(), r.height(), r.folder());
       out.flush();
       return 0;
     }

@@ -38,24 +38,37 @@ import picocli.CommandLine.Spec;
  * real demonstrations, then the scripted expert solving PushT as the robot and as a human hand,
  * written as a video. Grows with each capability.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Show what wam4j does today: replay fidelity, the expert solving PushT as robot and hand (video), digital cousins, "
-        + "datasets written and read back, the shipped world action model pushing the T beside its dream (video), and a fleet "
-        + "of three simulated robots doing a markdown job through the Physical API.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Show what wam4j does today: replay fidelity, the expert solving PushT as robot and hand (video), digital cousins, "
+            + "datasets written and read back, the shipped world action model pushing the T beside its dream (video), and a fleet "
+            + "of three simulated robots doing a markdown job through the Physical API.")
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).", defaultValue = "out/demo")
+  @Option(
+      names = "--out",
+      description = "Output folder (default: ${DEFAULT-VALUE}).",
+      defaultValue = "out/demo")
   Path out;
 
-  @Option(names = "--seed", description = "Legacy reset seed of the expert episodes (default: ${DEFAULT-VALUE}).", defaultValue = "100000")
+  @Option(
+      names = "--seed",
+      description = "Legacy reset seed of the expert episodes (default: ${DEFAULT-VALUE}).",
+      defaultValue = "100000")
   long seed;
 
-  @Option(names = "--size", description = "Video width and height in pixels (default: ${DEFAULT-VALUE}).", defaultValue = "384")
+  @Option(
+      names = "--size",
+      description = "Video width and height in pixels (default: ${DEFAULT-VALUE}).",
+      defaultValue = "384")
   int size;
 
   /** The physics replayed against the real demonstrations. */
-  record Replay(String demonstrations, double float32ExactFraction, List<Integer> successEpisodes) {}
+  record Replay(
+      String demonstrations, double float32ExactFraction, List<Integer> successEpisodes) {}
 
   /** Real demonstrations imported to LeRobot v3.0 and how they read back. */
   record RealDataset(Path dataset, int episodes, PushTRoundTrip.Report roundTrip) {}
@@ -68,11 +81,25 @@ final class DemoCommand implements Callable<Integer> {
 
   /** The shipped model on the first seeds, or why it was skipped. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record WorldActionModel(String checkpoint, List<ClosedLoopEvaluation.Episode> perSeed, ClosedLoopEvaluation.Latency dreamPlanLatency, String video, String skipped) {}
+  record WorldActionModel(
+      String checkpoint,
+      List<ClosedLoopEvaluation.Episode> perSeed,
+      ClosedLoopEvaluation.Latency dreamPlanLatency,
+      String video,
+      String skipped) {}
 
-  /** What the demo did, section by section (demo.json); a section that could not run is null or says why it was skipped. */
-  record Summary(Replay replay, List<ExpertFilm.Episode> expertEpisodes, List<CousinGallery.Row> cousins, String video, Datasets datasets,
-      WorldActionModel worldActionModel, FleetDemo.Result fleet) {}
+  /**
+   * What the demo did, section by section (demo.json); a section that could not run is null or says
+   * why it was skipped.
+   */
+  record Summary(
+      Replay replay,
+      List<ExpertFilm.Episode> expertEpisodes,
+      List<CousinGallery.Row> cousins,
+      String video,
+      Datasets datasets,
+      WorldActionModel worldActionModel,
+      FleetDemo.Result fleet) {}
 
   @Override
   public Integer call() throws Exception {
@@ -85,12 +112,21 @@ final class DemoCommand implements Callable<Integer> {
     Replay replay = null;
     if (zarr != null) {
       ReplayReport r = DemonstrationReplay.run(ReplayBuffer.open(zarr), 0, null);
-      o.printf("1. physics vs %d real human demonstrations (%s): %.4f%% of %,d recorded state values reproduced float32-exact;%n",
-          r.episodes(), demonstrations.complete() ? "all of them" : "the sample in datasets/; 'wam4j data fetch pusht' for all "
-              + DataSets.PUSHT_EPISODES, 100 * r.float32ExactFraction(), r.frames() * 5);
-      o.printf("   terminal successes in episodes %s (reference, all %d: 20, 32, 51, 124, 131, 160, 195)%n", r.successEpisodes(),
-          DataSets.PUSHT_EPISODES);
-      replay = new Replay(demonstrations.path().toString(), r.float32ExactFraction(), r.successEpisodes());
+      o.printf(
+          "1. physics vs %d real human demonstrations (%s): %.4f%% of %,d recorded state values reproduced float32-exact;%n",
+          r.episodes(),
+          demonstrations.complete()
+              ? "all of them"
+              : "the sample in datasets/; 'wam4j data fetch pusht' for all "
+                  + DataSets.PUSHT_EPISODES,
+          100 * r.float32ExactFraction(),
+          r.frames() * 5);
+      o.printf(
+          "   terminal successes in episodes %s (reference, all %d: 20, 32, 51, 124, 131, 160, 195)%n",
+          r.successEpisodes(), DataSets.PUSHT_EPISODES);
+      replay =
+          new Replay(
+              demonstrations.path().toString(), r.float32ExactFraction(), r.successEpisodes());
     }
     o.flush();
 
@@ -98,11 +134,18 @@ final class DemoCommand implements Callable<Integer> {
     Path video = out.resolve("pusht-expert.mp4");
     List<ExpertFilm.Episode> episodes = new ArrayList<>();
     int side = size % 2 == 0 ? size : size + 1;
-    try (VideoWriter writer = VideoWriter.open(video, side, side, PushTRate.FPS, VideoEncoding.AV1_LEROBOT)) {
-      for (Embodiment embodiment : List.of(Embodiment.RobotPusher.reference(), Embodiment.HumanHand.standard())) {
+    try (VideoWriter writer =
+        VideoWriter.open(video, side, side, PushTRate.FPS, VideoEncoding.AV1_LEROBOT)) {
+      for (Embodiment embodiment :
+          List.of(Embodiment.RobotPusher.reference(), Embodiment.HumanHand.standard())) {
         ExpertFilm.Episode e = ExpertFilm.record(embodiment, seed, side, writer);
-        o.printf("2. expert as %-5s seed %d: %s after %d steps, max coverage %.3f%n", e.embodiment(), seed,
-            e.success() ? "success" : "no success", e.steps(), e.maxCoverage());
+        o.printf(
+            "2. expert as %-5s seed %d: %s after %d steps, max coverage %.3f%n",
+            e.embodiment(),
+            seed,
+            e.success() ? "success" : "no success",
+            e.steps(),
+            e.maxCoverage());
         o.flush();
         episodes.add(e);
       }
@@ -110,9 +153,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     Path gallery = out.resolve("cousins.png");
-    List<CousinGallery.Row> cousins = CousinGallery.write(CousinConfig.builtin("wide"), 0, 8, 160, gallery);
+    List<CousinGallery.Row> cousins =
+        CousinGallery.write(CousinConfig.builtin("wide"), 0, 8, 160, gallery);
     long solved = cousins.stream().filter(CousinGallery.Row::expertSuccess).count();
-    o.printf("3. digital cousins (built-in 'wide' config, seeds 0..7): shapes %s, expert solved %d/8; gallery %s%n",
+    o.printf(
+        "3. digital cousins (built-in 'wide' config, seeds 0..7): shapes %s, expert solved %d/8; gallery %s%n",
         cousins.stream().map(CousinGallery.Row::shape).toList(), solved, gallery);
     o.flush();
     Datasets datasets = datasets(zarr, o);
@@ -120,13 +165,21 @@ final class DemoCommand implements Callable<Integer> {
     FleetDemo.Result fleet = fleet(o);
 
     Path json = out.resolve("demo.json");
-    Json.writeFile(json, Json.result(new Summary(replay, episodes, cousins, video.toString(), datasets, wam, fleet), spec));
-    o.printf("7. videos: %s%s%n   summary: %s%n", video, wam.video() == null ? "" : ", " + wam.video(), json);
+    Json.writeFile(
+        json,
+        Json.result(
+            new Summary(replay, episodes, cousins, video.toString(), datasets, wam, fleet), spec));
+    o.printf(
+        "7. videos: %s%s%n   summary: %s%n",
+        video, wam.video() == null ? "" : ", " + wam.video(), json);
     o.flush();
     return 0;
   }
 
-  /** The shipped world action model driving the robot on the first protocol seeds, its dream beside reality. */
+  /**
+   * The shipped world action model driving the robot on the first protocol seeds, its dream beside
+   * reality.
+   */
   private WorldActionModel worldActionModel(PrintWriter o) throws Exception {
     Path checkpoint = Paths.root().resolve("models/pusht-wam");
     if (!Files.isRegularFile(checkpoint.resolve("checkpoint.json"))) {
@@ -135,21 +188,30 @@ final class DemoCommand implements Callable<Integer> {
       return new WorldActionModel(null, null, null, null, checkpoint + " not found");
     }
     Path dreams = out.resolve("pusht-wam-dream.mp4");
-    ClosedLoopEvaluation.Config config = ClosedLoopEvaluation.Config.seeds(seed, seed + 2).withVideo(dreams, 3);
+    ClosedLoopEvaluation.Config config =
+        ClosedLoopEvaluation.Config.seeds(seed, seed + 2).withVideo(dreams, 3);
     ClosedLoopEvaluation.Result r;
     try (ChunkPolicy policy = ChunkPolicies.load(checkpoint)) {
       r = ClosedLoopEvaluation.run(policy, config, null);
     }
-    o.printf("5. world action model %s on seeds %d..%d: max coverage %s, success %d/3; plan with dream p50 %.1f ms%n",
-        Paths.root().relativize(checkpoint), seed, seed + 2,
+    o.printf(
+        "5. world action model %s on seeds %d..%d: max coverage %s, success %d/3; plan with dream p50 %.1f ms%n",
+        Paths.root().relativize(checkpoint),
+        seed,
+        seed + 2,
         r.perSeed().stream().map(e -> String.format("%.2f", e.maxCoverage())).toList(),
-        r.perSeed().stream().filter(ClosedLoopEvaluation.Episode::success).count(), r.dreamPlanLatency().p50Ms());
+        r.perSeed().stream().filter(ClosedLoopEvaluation.Episode::success).count(),
+        r.dreamPlanLatency().p50Ms());
     o.printf("   reality (left) and the model's dream (right): %s%n", dreams);
     o.flush();
-    return new WorldActionModel(checkpoint.toString(), r.perSeed(), r.dreamPlanLatency(), dreams.toString(), null);
+    return new WorldActionModel(
+        checkpoint.toString(), r.perSeed(), r.dreamPlanLatency(), dreams.toString(), null);
   }
 
-  /** The Physical API in one process (see {@link FleetDemo}): three robots on the shipped model work off a markdown job. */
+  /**
+   * The Physical API in one process (see {@link FleetDemo}): three robots on the shipped model work
+   * off a markdown job.
+   */
   private FleetDemo.Result fleet(PrintWriter o) throws Exception {
     Path checkpoint = Paths.root().resolve("models/pusht-wam");
     if (!Files.isRegularFile(checkpoint.resolve("checkpoint.json"))) {
@@ -159,16 +221,29 @@ final class DemoCommand implements Callable<Integer> {
     FleetDemo.Result r = FleetDemo.run(checkpoint, out.resolve("fleet"), 3, FleetDemo.JOB);
     long uploaded = r.robots().stream().mapToLong(RobotAgent.Summary::episodesUploaded).sum();
     long telemetry = r.robots().stream().mapToLong(RobotAgent.Summary::telemetryMessages).sum();
-    o.printf("6. fleet: server %s (embedded database %s), %d robots; job '%s' %s: %d/%d tasks done, %d failed attempts retried;%n", r.serverUrl(),
-        r.serverData(), r.robots().size(), r.job().title(), r.job().status().wire(), r.job().done(), r.job().tasks(),
+    o.printf(
+        "6. fleet: server %s (embedded database %s), %d robots; job '%s' %s: %d/%d tasks done, %d failed attempts retried;%n",
+        r.serverUrl(),
+        r.serverData(),
+        r.robots().size(),
+        r.job().title(),
+        r.job().status().wire(),
+        r.job().done(),
+        r.job().tasks(),
         r.robots().stream().mapToInt(sm -> sm.tasks() - sm.succeeded()).sum());
-    o.printf("   %d state messages streamed with the dream-divergence score, %d episodes uploaded -> %s (%d frames)%n", telemetry, uploaded,
-        r.datasets().isEmpty() ? "-" : r.datasets().get(0).dataset(), r.datasets().isEmpty() ? 0 : r.datasets().get(0).frames());
+    o.printf(
+        "   %d state messages streamed with the dream-divergence score, %d episodes uploaded -> %s (%d frames)%n",
+        telemetry,
+        uploaded,
+        r.datasets().isEmpty() ? "-" : r.datasets().get(0).dataset(),
+        r.datasets().isEmpty() ? 0 : r.datasets().get(0).frames());
     o.flush();
     return r;
   }
 
-  /** Real demonstrations imported to LeRobot v3.0 and read back; simulated hand episodes collected. */
+  /**
+   * Real demonstrations imported to LeRobot v3.0 and read back; simulated hand episodes collected.
+   */
   private Datasets datasets(Path zarr, PrintWriter o) throws Exception {
     Path data = out.resolve("datasets");
     RealDataset realDataset = null;
@@ -179,23 +254,36 @@ final class DemoCommand implements Callable<Integer> {
     } else {
       ReplayBuffer buffer = ReplayBuffer.open(zarr);
       Path real = data.resolve("pusht-real-10");
-      PushTZarrImport.Result r = PushTZarrImport.run(buffer, real, 10, PushTZarrImport.config(VideoEncoding.AV1_LEROBOT), null);
+      PushTZarrImport.Result r =
+          PushTZarrImport.run(
+              buffer, real, 10, PushTZarrImport.config(VideoEncoding.AV1_LEROBOT), null);
       PushTRoundTrip.Report check = PushTRoundTrip.compare(buffer, real, null);
       realDataset = new RealDataset(real, r.episodes(), check);
-      o.printf("4. datasets: %d real demonstrations -> LeRobot v3.0 %s (%s); read back: state/action %s, PSNR %.1f dB mean%n",
-          r.episodes(), real, DatasetValidation.validate(real).isEmpty() ? "valid" : "INVALID",
-          check.stateExact() == 1.0 && check.actionExact() == 1.0 ? "bit-exact" : "NOT exact", check.psnrMeanDb());
+      o.printf(
+          "4. datasets: %d real demonstrations -> LeRobot v3.0 %s (%s); read back: state/action %s, PSNR %.1f dB mean%n",
+          r.episodes(),
+          real,
+          DatasetValidation.validate(real).isEmpty() ? "valid" : "INVALID",
+          check.stateExact() == 1.0 && check.actionExact() == 1.0 ? "bit-exact" : "NOT exact",
+          check.psnrMeanDb());
     }
     Path hand = data.resolve("sim-hand-5");
-    SimCollect.Result c = SimCollect.run(new SimCollect.Config(Embodiment.HumanHand.standard(), null, 5, 0, VideoEncoding.AV1_LEROBOT), hand, null);
-    o.printf("   %d simulated human-hand episodes (with hand poses) -> %s (%s)%n", 5, hand,
-        DatasetValidation.validate(hand).isEmpty() ? "valid" : "INVALID");
+    SimCollect.Result c =
+        SimCollect.run(
+            new SimCollect.Config(
+                Embodiment.HumanHand.standard(), null, 5, 0, VideoEncoding.AV1_LEROBOT),
+            hand,
+            null);
+    o.printf(
+        "   %d simulated human-hand episodes (with hand poses) -> %s (%s)%n",
+        5, hand, DatasetValidation.validate(hand).isEmpty() ? "valid" : "INVALID");
     o.flush();
     return new Datasets(realDataset, new SimDataset(hand, c));
   }
 
-
-  /** The real PushT demonstrations, or null after saying why they are missing (outside a checkout). */
+  /**
+   * The real PushT demonstrations, or null after saying why they are missing (outside a checkout).
+   */
   private static DataSets.Located realDemonstrations(PrintWriter o) {
     try {
       return DataSets.pushTDemonstrations();
@@ -204,5 +292,4 @@ final class DemoCommand implements Callable<Integer> {
       return null;
     }
   }
-
 }

@@ -16,21 +16,48 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code wam4j fleet}: operate the fleet through the server's API. */
-@Command(name = "fleet", mixinStandardHelpOptions = true,
-    description = "Operate a fleet: enrol robots, list them, submit a markdown job, watch it, list alerts. The operator token comes from "
-        + "--token, else $WAM4J_TOKEN, else fleet-data/operator.token.",
-    subcommands = {FleetCommand.CrashTestCommand.class, FleetCommand.Cancel.class, FleetCommand.Revoke.class, FleetCommand.Enroll.class, FleetCommand.Robots.class, FleetCommand.Submit.class, FleetCommand.Jobs.class,
-        FleetCommand.Watch.class, FleetCommand.Alerts.class, FleetCommand.Datasets.class, FleetCommand.Episodes.class, FleetCommand.Quarantine.class, FleetCommand.PushModel.class,
-        FleetCommand.Models.class, FleetCommand.Deploy.class, FleetCommand.Promote.class, FleetCommand.Rollback.class, FleetCommand.Deployments.class, FleetCommand.LoadTestCommand.class})
+@Command(
+    name = "fleet",
+    mixinStandardHelpOptions = true,
+    description =
+        "Operate a fleet: enrol robots, list them, submit a markdown job, watch it, list alerts. The operator token comes from "
+            + "--token, else $WAM4J_TOKEN, else fleet-data/operator.token.",
+    subcommands = {
+      FleetCommand.CrashTestCommand.class,
+      FleetCommand.Cancel.class,
+      FleetCommand.Revoke.class,
+      FleetCommand.Enroll.class,
+      FleetCommand.Robots.class,
+      FleetCommand.Submit.class,
+      FleetCommand.Jobs.class,
+      FleetCommand.Watch.class,
+      FleetCommand.Alerts.class,
+      FleetCommand.Datasets.class,
+      FleetCommand.Episodes.class,
+      FleetCommand.Quarantine.class,
+      FleetCommand.PushModel.class,
+      FleetCommand.Models.class,
+      FleetCommand.Deploy.class,
+      FleetCommand.Promote.class,
+      FleetCommand.Rollback.class,
+      FleetCommand.Deployments.class,
+      FleetCommand.LoadTestCommand.class
+    })
 final class FleetCommand {
   /** Server and token options shared by the operator commands. */
   abstract static class Operator implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--server", description = "Fleet server (default: ${DEFAULT-VALUE}).", defaultValue = "http://localhost:7070")
+    @Option(
+        names = "--server",
+        description = "Fleet server (default: ${DEFAULT-VALUE}).",
+        defaultValue = "http://localhost:7070")
     String server;
 
-    @Option(names = "--token", description = "Operator token (default: $WAM4J_TOKEN, else the file fleet-data/operator.token).")
+    @Option(
+        names = "--token",
+        description =
+            "Operator token (default: $WAM4J_TOKEN, else the file fleet-data/operator.token).")
     String token;
 
     @Option(names = "--json", description = "Print JSON.")
@@ -40,7 +67,9 @@ final class FleetCommand {
       String t = token != null ? token : System.getenv("WAM4J_TOKEN");
       if (t == null) {
         Path file = Path.of("fleet-data", "operator.token");
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no operator token: pass --token, set WAM4J_TOKEN, or run where fleet-data/operator.token is");
+        if (!Files.isRegularFile(file))
+          throw new IllegalArgumentException(
+              "no operator token: pass --token, set WAM4J_TOKEN, or run where fleet-data/operator.token is");
         t = Files.readString(file).strip();
       }
       return new FleetClient(server, t);
@@ -50,8 +79,11 @@ final class FleetCommand {
       return spec.commandLine().getOut();
     }
 
-    /** GETs a listing and prints it as JSON ({@code --json}) or as lines under an optional header. */
-    int listing(String path, String header, java.util.function.Function<JsonNode, String> line) throws Exception {
+    /**
+     * GETs a listing and prints it as JSON ({@code --json}) or as lines under an optional header.
+     */
+    int listing(String path, String header, java.util.function.Function<JsonNode, String> line)
+        throws Exception {
       JsonNode r = client().get(path);
       if (json) {
         print(r);
@@ -63,13 +95,19 @@ final class FleetCommand {
       return 0;
     }
 
-    /** Control characters (NUL, terminal escapes) from stored text shown as \\uXXXX, never sent to the terminal. */
+    /**
+     * Control characters (NUL, terminal escapes) from stored text shown as \\uXXXX, never sent to
+     * the terminal.
+     */
     static String printable(String s) {
       StringBuilder b = new StringBuilder(s.length());
-      s.codePoints().forEach(c -> {
-        if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) b.append(String.format("\\u%04x", c));
-        else b.appendCodePoint(c);
-      });
+      s.codePoints()
+          .forEach(
+              c -> {
+                if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)
+                  b.append(String.format("\\u%04x", c));
+                else b.appendCodePoint(c);
+              });
       return b.toString();
     }
 
@@ -79,43 +117,72 @@ final class FleetCommand {
     }
   }
 
-  @Command(name = "enroll", mixinStandardHelpOptions = true, description = "Enrol a robot; prints its id and token (shown once).")
+  @Command(
+      name = "enroll",
+      mixinStandardHelpOptions = true,
+      description = "Enrol a robot; prints its id and token (shown once).")
   static final class Enroll extends Operator {
     @Parameters(paramLabel = "NAME", description = "Robot name.")
     String name;
 
-    @Option(names = "--group", description = "Robot group (default: ${DEFAULT-VALUE}).", defaultValue = "default")
+    @Option(
+        names = "--group",
+        description = "Robot group (default: ${DEFAULT-VALUE}).",
+        defaultValue = "default")
     String group;
 
     @Override
     public Integer call() throws Exception {
       JsonNode r = client().post(ApiPaths.robots(), Map.of("name", name, "group", group));
       if (json) print(r);
-      else out().printf("robot %s enrolled; token (shown once): %s%n", r.get("robot_id").asText(), r.get("token").asText());
+      else
+        out()
+            .printf(
+                "robot %s enrolled; token (shown once): %s%n",
+                r.get("robot_id").asText(), r.get("token").asText());
       out().flush();
       return 0;
     }
   }
 
-  @Command(name = "robots", mixinStandardHelpOptions = true, description = "List robots and their state.")
+  @Command(
+      name = "robots",
+      mixinStandardHelpOptions = true,
+      description = "List robots and their state.")
   static final class Robots extends Operator {
     @Override
     public Integer call() throws Exception {
-      return listing(ApiPaths.robots(), String.format("%-16s %-12s %-10s %-10s %-9s %s", "id", "name", "group", "embodiment", "state", "last seen"),
-          x -> String.format("%-16s %-12s %-10s %-10s %-9s %s", x.get("id").asText(), x.get("name").asText(), x.get("group").asText(),
-              x.path("embodiment").asText("-"), x.get("state").asText(),
-              x.get("last_seen_ms").isNull() ? "never" : java.time.Instant.ofEpochMilli(x.get("last_seen_ms").asLong()).toString()));
+      return listing(
+          ApiPaths.robots(),
+          String.format(
+              "%-16s %-12s %-10s %-10s %-9s %s",
+              "id", "name", "group", "embodiment", "state", "last seen"),
+          x ->
+              String.format(
+                  "%-16s %-12s %-10s %-10s %-9s %s",
+                  x.get("id").asText(),
+                  x.get("name").asText(),
+                  x.get("group").asText(),
+                  x.path("embodiment").asText("-"),
+                  x.get("state").asText(),
+                  x.get("last_seen_ms").isNull()
+                      ? "never"
+                      : java.time.Instant.ofEpochMilli(x.get("last_seen_ms").asLong()).toString()));
     }
   }
 
-  @Command(name = "submit", mixinStandardHelpOptions = true, description = "Submit a job from a markdown file (format: README, 'Jobs as documents').")
+  @Command(
+      name = "submit",
+      mixinStandardHelpOptions = true,
+      description = "Submit a job from a markdown file (format: README, 'Jobs as documents').")
   static final class Submit extends Operator {
     @Parameters(paramLabel = "FILE.md", description = "The job document.")
     Path file;
 
     @Override
     public Integer call() throws Exception {
-      if (!Files.isRegularFile(file)) throw new IllegalArgumentException("job file " + file + " does not exist");
+      if (!Files.isRegularFile(file))
+        throw new IllegalArgumentException("job file " + file + " does not exist");
       JsonNode r;
       try {
         r = client().postMarkdown(ApiPaths.jobs(), Files.readString(file));
@@ -123,13 +190,20 @@ final class FleetCommand {
         throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
       }
       if (json) print(r);
-      else out().printf("job %d '%s': %d tasks queued%n", r.get("id").asLong(), r.get("title").asText(), r.get("tasks").asInt());
+      else
+        out()
+            .printf(
+                "job %d '%s': %d tasks queued%n",
+                r.get("id").asLong(), r.get("title").asText(), r.get("tasks").asInt());
       out().flush();
       return 0;
     }
   }
 
-  @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a running job: its queued and assigned tasks are cancelled.")
+  @Command(
+      name = "cancel",
+      mixinStandardHelpOptions = true,
+      description = "Cancel a running job: its queued and assigned tasks are cancelled.")
   static final class Cancel extends Operator {
     @Parameters(paramLabel = "JOB", description = "The job's id.")
     long job;
@@ -138,14 +212,21 @@ final class FleetCommand {
     public Integer call() throws Exception {
       JsonNode r = client().post(ApiPaths.job(job, "cancel"), Map.of());
       if (json) print(r);
-      else out().printf("job %d '%s': %s%n", r.get("id").asLong(), printable(r.get("title").asText()), r.get("status").asText());
+      else
+        out()
+            .printf(
+                "job %d '%s': %s%n",
+                r.get("id").asLong(), printable(r.get("title").asText()), r.get("status").asText());
       out().flush();
       return 0;
     }
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true,
-      description = "Revoke a robot's token: its agent is refused from now on, its task goes back to the queue (enrol it again for a new token).")
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
+      description =
+          "Revoke a robot's token: its agent is refused from now on, its task goes back to the queue (enrol it again for a new token).")
   static final class Revoke extends Operator {
     @Parameters(paramLabel = "ROBOT", description = "The robot's id (see 'fleet robots').")
     String robot;
@@ -160,13 +241,19 @@ final class FleetCommand {
     }
   }
 
-  @Command(name = "episodes", mixinStandardHelpOptions = true,
-      description = "List the episodes robots uploaded and the server kept, or delete one (it leaves its task's dataset, which is rebuilt).")
+  @Command(
+      name = "episodes",
+      mixinStandardHelpOptions = true,
+      description =
+          "List the episodes robots uploaded and the server kept, or delete one (it leaves its task's dataset, which is rebuilt).")
   static final class Episodes extends Operator {
     @Option(names = "--task", description = "Only this task's episodes.")
     String task;
 
-    @Option(names = "--delete", paramLabel = "EPISODE", description = "Delete this episode instead of listing.")
+    @Option(
+        names = "--delete",
+        paramLabel = "EPISODE",
+        description = "Delete this episode instead of listing.")
     Long delete;
 
     @Override
@@ -178,17 +265,39 @@ final class FleetCommand {
         out().flush();
         return 0;
       }
-      String path = ApiPaths.episodes() + (task == null ? "" : "?task=" + java.net.URLEncoder.encode(task, java.nio.charset.StandardCharsets.UTF_8));
-      return listing(path, String.format("%-6s %-16s %-24s %6s %-7s %s", "id", "robot", "task", "frames", "success", "received"),
-          e -> String.format("%-6d %-16s %-24s %6d %-7s %s", e.get("id").asLong(), e.get("robot_id").asText(), e.get("task_name").asText(),
-              e.get("frames").asInt(), e.get("success").asBoolean(), java.time.Instant.ofEpochMilli(e.get("created_ms").asLong())));
+      String path =
+          ApiPaths.episodes()
+              + (task == null
+                  ? ""
+                  : "?task="
+                      + java.net.URLEncoder.encode(task, java.nio.charset.StandardCharsets.UTF_8));
+      return listing(
+          path,
+          String.format(
+              "%-6s %-16s %-24s %6s %-7s %s",
+              "id", "robot", "task", "frames", "success", "received"),
+          e ->
+              String.format(
+                  "%-6d %-16s %-24s %6d %-7s %s",
+                  e.get("id").asLong(),
+                  e.get("robot_id").asText(),
+                  e.get("task_name").asText(),
+                  e.get("frames").asInt(),
+                  e.get("success").asBoolean(),
+                  java.time.Instant.ofEpochMilli(e.get("created_ms").asLong())));
     }
   }
 
-  @Command(name = "quarantine", mixinStandardHelpOptions = true,
-      description = "List uploads the server set aside (their bytes arrived intact but hold no usable episode), or delete one.")
+  @Command(
+      name = "quarantine",
+      mixinStandardHelpOptions = true,
+      description =
+          "List uploads the server set aside (their bytes arrived intact but hold no usable episode), or delete one.")
   static final class Quarantine extends Operator {
-    @Option(names = "--delete", paramLabel = "UPLOAD", description = "Delete this quarantined upload (its robot may then send it again).")
+    @Option(
+        names = "--delete",
+        paramLabel = "UPLOAD",
+        description = "Delete this quarantined upload (its robot may then send it again).")
     String delete;
 
     @Override
@@ -200,27 +309,58 @@ final class FleetCommand {
         out().flush();
         return 0;
       }
-      return listing(ApiPaths.quarantine(), null, q -> String.format("%s robot %s task %s (%d bytes): %s", q.get("id").asText(),
-          q.get("robot_id").asText(), q.get("task_name").asText(), q.get("size_bytes").asLong(), q.get("reason").asText()));
+      return listing(
+          ApiPaths.quarantine(),
+          null,
+          q ->
+              String.format(
+                  "%s robot %s task %s (%d bytes): %s",
+                  q.get("id").asText(),
+                  q.get("robot_id").asText(),
+                  q.get("task_name").asText(),
+                  q.get("size_bytes").asLong(),
+                  q.get("reason").asText()));
     }
   }
 
-  @Command(name = "jobs", mixinStandardHelpOptions = true, description = "List jobs and their progress.")
+  @Command(
+      name = "jobs",
+      mixinStandardHelpOptions = true,
+      description = "List jobs and their progress.")
   static final class Jobs extends Operator {
     @Override
     public Integer call() throws Exception {
-      return listing(ApiPaths.jobs(), String.format("%-5s %-30s %-8s %s", "id", "title", "status", "tasks done/failed/running/queued of total"),
-          j -> String.format("%-5d %-30s %-8s %d/%d/%d/%d of %d", j.get("id").asLong(), j.get("title").asText(), j.get("status").asText(),
-              j.get("done").asInt(), j.get("failed").asInt(), j.get("assigned").asInt(), j.get("queued").asInt(), j.get("tasks").asInt()));
+      return listing(
+          ApiPaths.jobs(),
+          String.format(
+              "%-5s %-30s %-8s %s",
+              "id", "title", "status", "tasks done/failed/running/queued of total"),
+          j ->
+              String.format(
+                  "%-5d %-30s %-8s %d/%d/%d/%d of %d",
+                  j.get("id").asLong(),
+                  j.get("title").asText(),
+                  j.get("status").asText(),
+                  j.get("done").asInt(),
+                  j.get("failed").asInt(),
+                  j.get("assigned").asInt(),
+                  j.get("queued").asInt(),
+                  j.get("tasks").asInt()));
     }
   }
 
-  @Command(name = "watch", mixinStandardHelpOptions = true, description = "Follow a job until it is done or failed.")
+  @Command(
+      name = "watch",
+      mixinStandardHelpOptions = true,
+      description = "Follow a job until it is done or failed.")
   static final class Watch extends Operator {
     @Parameters(paramLabel = "JOB", description = "Job id.")
     long job;
 
-    @Option(names = "--timeout-s", description = "Give up after this many seconds (default: ${DEFAULT-VALUE}).", defaultValue = "3600")
+    @Option(
+        names = "--timeout-s",
+        description = "Give up after this many seconds (default: ${DEFAULT-VALUE}).",
+        defaultValue = "3600")
     long timeoutS;
 
     @Override
@@ -230,9 +370,17 @@ final class FleetCommand {
       String last = "";
       while (true) {
         JsonNode j = c.get(ApiPaths.job(job)).get("job");
-        String line = String.format("job %d '%s': %s, %d done, %d failed, %d running, %d queued of %d", j.get("id").asLong(), j.get("title").asText(),
-            j.get("status").asText(), j.get("done").asInt(), j.get("failed").asInt(), j.get("assigned").asInt(), j.get("queued").asInt(),
-            j.get("tasks").asInt());
+        String line =
+            String.format(
+                "job %d '%s': %s, %d done, %d failed, %d running, %d queued of %d",
+                j.get("id").asLong(),
+                j.get("title").asText(),
+                j.get("status").asText(),
+                j.get("done").asInt(),
+                j.get("failed").asInt(),
+                j.get("assigned").asInt(),
+                j.get("queued").asInt(),
+                j.get("tasks").asInt());
         if (!line.equals(last) && !json) {
           out().println(line);
           out().flush();
@@ -242,33 +390,65 @@ final class FleetCommand {
           if (json) print(c.get(ApiPaths.job(job)));
           return "done".equals(j.get("status").asText()) ? 0 : 1;
         }
-        if (System.currentTimeMillis() > end) throw new IllegalStateException("job " + job + " still running after " + timeoutS + " s");
+        if (System.currentTimeMillis() > end)
+          throw new IllegalStateException("job " + job + " still running after " + timeoutS + " s");
         Thread.sleep(500);
       }
     }
   }
 
-  @Command(name = "alerts", mixinStandardHelpOptions = true, description = "List alerts (e.g. the dream monitor firing).")
+  @Command(
+      name = "alerts",
+      mixinStandardHelpOptions = true,
+      description = "List alerts (e.g. the dream monitor firing).")
   static final class Alerts extends Operator {
     @Override
     public Integer call() throws Exception {
-      return listing(ApiPaths.alerts(), null, a -> String.format("%d %s robot %s task %s: %s", a.get("id").asLong(),
-          java.time.Instant.ofEpochMilli(a.get("created_ms").asLong()), a.get("robot_id").asText(), a.get("task_id").asText(), a.get("message").asText()));
+      return listing(
+          ApiPaths.alerts(),
+          null,
+          a ->
+              String.format(
+                  "%d %s robot %s task %s: %s",
+                  a.get("id").asLong(),
+                  java.time.Instant.ofEpochMilli(a.get("created_ms").asLong()),
+                  a.get("robot_id").asText(),
+                  a.get("task_id").asText(),
+                  a.get("message").asText()));
     }
   }
 
-  @Command(name = "datasets", mixinStandardHelpOptions = true, description = "Data collected per task: episodes, frames, hours, the LeRobot dataset.")
+  @Command(
+      name = "datasets",
+      mixinStandardHelpOptions = true,
+      description = "Data collected per task: episodes, frames, hours, the LeRobot dataset.")
   static final class Datasets extends Operator {
     @Override
     public Integer call() throws Exception {
-      return listing(ApiPaths.datasets(), null, d -> String.format("%-30s %4d episodes (%d successful), %6d frames, %.4f h  %s", d.get("task").asText(),
-          d.get("episodes").asInt(), d.get("successes").asInt(), d.get("frames").asLong(), d.get("hours").asDouble(), d.get("dataset").asText()));
+      return listing(
+          ApiPaths.datasets(),
+          null,
+          d ->
+              String.format(
+                  "%-30s %4d episodes (%d successful), %6d frames, %.4f h  %s",
+                  d.get("task").asText(),
+                  d.get("episodes").asInt(),
+                  d.get("successes").asInt(),
+                  d.get("frames").asLong(),
+                  d.get("hours").asDouble(),
+                  d.get("dataset").asText()));
     }
   }
 
-  @Command(name = "push-model", mixinStandardHelpOptions = true, description = "Register a world action model checkpoint as the next version of NAME.")
+  @Command(
+      name = "push-model",
+      mixinStandardHelpOptions = true,
+      description = "Register a world action model checkpoint as the next version of NAME.")
   static final class PushModel extends Operator {
-    @Parameters(paramLabel = "DIR", description = "Checkpoint directory (e.g. models/pusht-wam or a run directory's step-NNNNNNN).")
+    @Parameters(
+        paramLabel = "DIR",
+        description =
+            "Checkpoint directory (e.g. models/pusht-wam or a run directory's step-NNNNNNN).")
     Path dir;
 
     @Option(names = "--name", required = true, description = "Model name.")
@@ -276,27 +456,46 @@ final class FleetCommand {
 
     @Override
     public Integer call() throws Exception {
-      if (!Files.isDirectory(dir)) throw new IllegalArgumentException("checkpoint directory " + dir + " does not exist");
+      if (!Files.isDirectory(dir))
+        throw new IllegalArgumentException("checkpoint directory " + dir + " does not exist");
       byte[] bytes = Zips.zipTree(dir);
       JsonNode r = client().postBytes(ApiPaths.model(name), bytes, "application/zip");
       if (json) print(r);
-      else out().printf("model %s version %d registered (%d bytes, sha256 %s)%n", r.get("name").asText(), r.get("version").asInt(), bytes.length,
-          r.get("sha256").asText());
+      else
+        out()
+            .printf(
+                "model %s version %d registered (%d bytes, sha256 %s)%n",
+                r.get("name").asText(),
+                r.get("version").asInt(),
+                bytes.length,
+                r.get("sha256").asText());
       out().flush();
       return 0;
     }
   }
 
-  @Command(name = "models", mixinStandardHelpOptions = true, description = "List registered model versions.")
+  @Command(
+      name = "models",
+      mixinStandardHelpOptions = true,
+      description = "List registered model versions.")
   static final class Models extends Operator {
     @Override
     public Integer call() throws Exception {
-      return listing(ApiPaths.models(), null,
-          m -> String.format("%-20s v%-3d %s", m.get("name").asText(), m.get("version").asInt(), m.get("sha256").asText()));
+      return listing(
+          ApiPaths.models(),
+          null,
+          m ->
+              String.format(
+                  "%-20s v%-3d %s",
+                  m.get("name").asText(), m.get("version").asInt(), m.get("sha256").asText()));
     }
   }
 
-  @Command(name = "deploy", mixinStandardHelpOptions = true, description = "Deploy a model version to a robot group, optionally to one canary robot first.")
+  @Command(
+      name = "deploy",
+      mixinStandardHelpOptions = true,
+      description =
+          "Deploy a model version to a robot group, optionally to one canary robot first.")
   static final class Deploy extends Operator {
     @Option(names = "--model", required = true, description = "Model name.")
     String model;
@@ -304,24 +503,44 @@ final class FleetCommand {
     @Option(names = "--version", required = true, description = "Model version.")
     int version;
 
-    @Option(names = "--group", description = "Robot group (default: ${DEFAULT-VALUE}).", defaultValue = "default")
+    @Option(
+        names = "--group",
+        description = "Robot group (default: ${DEFAULT-VALUE}).",
+        defaultValue = "default")
     String group;
 
-    @Option(names = "--canary", description = "Deploy to one robot of the group first; 'promote' or 'rollback' it after.")
+    @Option(
+        names = "--canary",
+        description = "Deploy to one robot of the group first; 'promote' or 'rollback' it after.")
     boolean canary;
 
     @Override
     public Integer call() throws Exception {
-      JsonNode r = client().post(ApiPaths.deployments(), java.util.Map.of("model", model, "version", version, "group", group, "canary", canary));
+      JsonNode r =
+          client()
+              .post(
+                  ApiPaths.deployments(),
+                  java.util.Map.of(
+                      "model", model, "version", version, "group", group, "canary", canary));
       if (json) print(r);
-      else out().printf("deployment %d: %s v%d to group %s, %s%n", r.get("id").asLong(), model, version, group,
-          canary ? "canary on " + r.get("canary_robot_id").asText() : "active");
+      else
+        out()
+            .printf(
+                "deployment %d: %s v%d to group %s, %s%n",
+                r.get("id").asLong(),
+                model,
+                version,
+                group,
+                canary ? "canary on " + r.get("canary_robot_id").asText() : "active");
       out().flush();
       return 0;
     }
   }
 
-  @Command(name = "promote", mixinStandardHelpOptions = true, description = "Promote a canary deployment to its whole group.")
+  @Command(
+      name = "promote",
+      mixinStandardHelpOptions = true,
+      description = "Promote a canary deployment to its whole group.")
   static final class Promote extends Operator {
     @Parameters(paramLabel = "ID", description = "Deployment id.")
     long id;
@@ -333,7 +552,10 @@ final class FleetCommand {
     }
   }
 
-  @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Roll a deployment back: its group returns to the deployment before it.")
+  @Command(
+      name = "rollback",
+      mixinStandardHelpOptions = true,
+      description = "Roll a deployment back: its group returns to the deployment before it.")
   static final class Rollback extends Operator {
     @Parameters(paramLabel = "ID", description = "Deployment id.")
     long id;
@@ -349,38 +571,76 @@ final class FleetCommand {
   static final class Deployments extends Operator {
     @Override
     public Integer call() throws Exception {
-      return listing(ApiPaths.deployments(), null, d -> String.format("%-4d %s v%d -> group %s: %s%s", d.get("id").asLong(), d.get("model_name").asText(),
-          d.get("model_version").asInt(), d.get("group").asText(), d.get("status").asText(),
-          d.get("canary_robot_id").isNull() ? "" : " (canary " + d.get("canary_robot_id").asText() + ")"));
+      return listing(
+          ApiPaths.deployments(),
+          null,
+          d ->
+              String.format(
+                  "%-4d %s v%d -> group %s: %s%s",
+                  d.get("id").asLong(),
+                  d.get("model_name").asText(),
+                  d.get("model_version").asInt(),
+                  d.get("group").asText(),
+                  d.get("status").asText(),
+                  d.get("canary_robot_id").isNull()
+                      ? ""
+                      : " (canary " + d.get("canary_robot_id").asText() + ")"));
     }
   }
 
-  @Command(name = "loadtest", mixinStandardHelpOptions = true,
-      description = {"Load (and fault) test: start a fleet server process on a fresh data folder, enrol N simulated robots that stream state at "
-          + "--hz, each resending a message until it is acknowledged; report messages/s, p50/p99 ingest latency, the server's CPU and memory, "
-          + "and messages lost (acknowledged but not stored).", "--kill-at S kills the server (SIGKILL) S seconds in and restarts it on the same data."})
+  @Command(
+      name = "loadtest",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Load (and fault) test: start a fleet server process on a fresh data folder, enrol N simulated robots that stream state at "
+            + "--hz, each resending a message until it is acknowledged; report messages/s, p50/p99 ingest latency, the server's CPU and memory, "
+            + "and messages lost (acknowledged but not stored).",
+        "--kill-at S kills the server (SIGKILL) S seconds in and restarts it on the same data."
+      })
   static final class LoadTestCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--robots", description = "Simulated robots (default: ${DEFAULT-VALUE}).", defaultValue = "50")
+    @Option(
+        names = "--robots",
+        description = "Simulated robots (default: ${DEFAULT-VALUE}).",
+        defaultValue = "50")
     int robots;
 
-    @Option(names = "--hz", description = "Messages per second per robot (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    @Option(
+        names = "--hz",
+        description = "Messages per second per robot (default: ${DEFAULT-VALUE}).",
+        defaultValue = "10")
     double hz;
 
-    @Option(names = "--seconds", description = "How long they send (default: ${DEFAULT-VALUE}).", defaultValue = "120")
+    @Option(
+        names = "--seconds",
+        description = "How long they send (default: ${DEFAULT-VALUE}).",
+        defaultValue = "120")
     double seconds;
 
-    @Option(names = "--kill-at", paramLabel = "S", description = "Kill the server S seconds in and restart it (default: never).", defaultValue = "-1")
+    @Option(
+        names = "--kill-at",
+        paramLabel = "S",
+        description = "Kill the server S seconds in and restart it (default: never).",
+        defaultValue = "-1")
     double killAt;
 
-    @Option(names = "--port", description = "The server's port (default: ${DEFAULT-VALUE}).", defaultValue = "7390")
+    @Option(
+        names = "--port",
+        description = "The server's port (default: ${DEFAULT-VALUE}).",
+        defaultValue = "7390")
     int port;
 
-    @Option(names = "--data", description = "The server's data folder, which must not exist (default: runs/loadtest-<time>).")
+    @Option(
+        names = "--data",
+        description =
+            "The server's data folder, which must not exist (default: runs/loadtest-<time>).")
     Path data;
 
-    @Option(names = "--db", paramLabel = "URL", description = "JDBC URL passed to the server (default: its embedded store).")
+    @Option(
+        names = "--db",
+        paramLabel = "URL",
+        description = "JDBC URL passed to the server (default: its embedded store).")
     String db;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -391,56 +651,104 @@ final class FleetCommand {
       Path dir = data != null ? data : Path.of("runs", "loadtest-" + System.currentTimeMillis());
       java.util.List<String> server = serveCommand("-Xmx2g", db);
       PrintWriter err = spec.commandLine().getErr();
-      dev.wam4j.fleet.load.LoadTest.Result r = dev.wam4j.fleet.load.LoadTest.run(
-          new dev.wam4j.fleet.load.LoadTest.Config(robots, hz, seconds, killAt, port, dir, server), line -> {
-            err.println(line);
-            err.flush();
-          });
+      dev.wam4j.fleet.load.LoadTest.Result r =
+          dev.wam4j.fleet.load.LoadTest.run(
+              new dev.wam4j.fleet.load.LoadTest.Config(
+                  robots, hz, seconds, killAt, port, dir, server),
+              line -> {
+                err.println(line);
+                err.flush();
+              });
       PrintWriter o = spec.commandLine().getOut();
       if (json) {
         o.println(Json.result(r, spec));
       } else {
-        o.printf("%d robots at %.0f Hz for %.0f s: %d sent, %d acknowledged (%d resends), %d stored, %d lost%n", r.robots(), r.hz(), r.seconds(), r.sent(),
-            r.acknowledged(), r.resends(), r.stored(), r.lost());
-        o.printf("%.0f messages/s; ingest latency p50 %.2f ms, p99 %.2f ms, max %.1f ms; server CPU %.0f%%, RSS peak %d MB, end %d MB%s%n",
-            r.messagesPerSecond(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.serverCpuPercent(), r.serverPeakRssMb(), r.serverRssEndMb(),
-            r.killed() ? String.format("; server killed and back in %.1f s", r.downtimeSeconds()) : "");
+        o.printf(
+            "%d robots at %.0f Hz for %.0f s: %d sent, %d acknowledged (%d resends), %d stored, %d lost%n",
+            r.robots(),
+            r.hz(),
+            r.seconds(),
+            r.sent(),
+            r.acknowledged(),
+            r.resends(),
+            r.stored(),
+            r.lost());
+        o.printf(
+            "%.0f messages/s; ingest latency p50 %.2f ms, p99 %.2f ms, max %.1f ms; server CPU %.0f%%, RSS peak %d MB, end %d MB%s%n",
+            r.messagesPerSecond(),
+            r.p50Ms(),
+            r.p99Ms(),
+            r.maxMs(),
+            r.serverCpuPercent(),
+            r.serverPeakRssMb(),
+            r.serverRssEndMb(),
+            r.killed()
+                ? String.format("; server killed and back in %.1f s", r.downtimeSeconds())
+                : "");
       }
       o.flush();
       return r.lost() == 0 ? 0 : 1;
     }
   }
 
-  @Command(name = "crashtest", mixinStandardHelpOptions = true,
-      description = {"Crash test of 'acknowledged means stored': a fleet server process on a fresh data folder is killed with SIGKILL "
-          + "--kills times, each time after a random idle time (up to --max-idle-seconds) and either right after a write or in the middle of a "
-          + "burst of writes (jobs, enrolments, robots streaming state); after every restart every acknowledged write is looked up.",
-          "Exit code 1 when anything acknowledged is missing."})
+  @Command(
+      name = "crashtest",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Crash test of 'acknowledged means stored': a fleet server process on a fresh data folder is killed with SIGKILL "
+            + "--kills times, each time after a random idle time (up to --max-idle-seconds) and either right after a write or in the middle of a "
+            + "burst of writes (jobs, enrolments, robots streaming state); after every restart every acknowledged write is looked up.",
+        "Exit code 1 when anything acknowledged is missing."
+      })
   static final class CrashTestCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--kills", description = "SIGKILLs (default: ${DEFAULT-VALUE}).", defaultValue = "50")
+    @Option(
+        names = "--kills",
+        description = "SIGKILLs (default: ${DEFAULT-VALUE}).",
+        defaultValue = "50")
     int kills;
 
-    @Option(names = "--max-idle-seconds", description = "Longest idle time before a cycle's writes (default: ${DEFAULT-VALUE}).", defaultValue = "90")
+    @Option(
+        names = "--max-idle-seconds",
+        description = "Longest idle time before a cycle's writes (default: ${DEFAULT-VALUE}).",
+        defaultValue = "90")
     double maxIdle;
 
-    @Option(names = "--burst-seconds", description = "Longest burst of writes before a kill (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+    @Option(
+        names = "--burst-seconds",
+        description = "Longest burst of writes before a kill (default: ${DEFAULT-VALUE}).",
+        defaultValue = "3")
     double burst;
 
-    @Option(names = "--robots", description = "Robots streaming state in a burst (default: ${DEFAULT-VALUE}).", defaultValue = "5")
+    @Option(
+        names = "--robots",
+        description = "Robots streaming state in a burst (default: ${DEFAULT-VALUE}).",
+        defaultValue = "5")
     int robots;
 
-    @Option(names = "--seed", description = "Seed of idle times and kill moments (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    @Option(
+        names = "--seed",
+        description = "Seed of idle times and kill moments (default: ${DEFAULT-VALUE}).",
+        defaultValue = "0")
     long seed;
 
-    @Option(names = "--db", paramLabel = "URL", description = "JDBC URL passed to the server (default: its embedded store).")
+    @Option(
+        names = "--db",
+        paramLabel = "URL",
+        description = "JDBC URL passed to the server (default: its embedded store).")
     String db;
 
-    @Option(names = "--port", description = "The server's port (default: ${DEFAULT-VALUE}).", defaultValue = "7391")
+    @Option(
+        names = "--port",
+        description = "The server's port (default: ${DEFAULT-VALUE}).",
+        defaultValue = "7391")
     int port;
 
-    @Option(names = "--data", description = "The server's data folder, which must not exist (default: runs/crashtest-<time>).")
+    @Option(
+        names = "--data",
+        description =
+            "The server's data folder, which must not exist (default: runs/crashtest-<time>).")
     Path data;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -451,17 +759,27 @@ final class FleetCommand {
       Path dir = data != null ? data : Path.of("runs", "crashtest-" + System.currentTimeMillis());
       java.util.List<String> server = serveCommand("-Xmx1g", db);
       PrintWriter err = spec.commandLine().getErr();
-      dev.wam4j.fleet.load.CrashTest.Result r = dev.wam4j.fleet.load.CrashTest.run(
-          new dev.wam4j.fleet.load.CrashTest.Config(kills, maxIdle, burst, robots, seed, port, dir, server), line -> {
-            err.println(line);
-            err.flush();
-          });
+      dev.wam4j.fleet.load.CrashTest.Result r =
+          dev.wam4j.fleet.load.CrashTest.run(
+              new dev.wam4j.fleet.load.CrashTest.Config(
+                  kills, maxIdle, burst, robots, seed, port, dir, server),
+              line -> {
+                err.println(line);
+                err.flush();
+              });
       PrintWriter o = spec.commandLine().getOut();
       if (json) {
         o.println(Json.result(r, spec));
       } else {
-        o.printf("%d kills in %.0f s: %d writes acknowledged (%d jobs, %d enrolments, %d state messages), %d lost%n", r.kills(), r.seconds(),
-            r.acknowledged(), r.jobsAcknowledged(), r.robotsAcknowledged(), r.statesAcknowledged(), r.lost());
+        o.printf(
+            "%d kills in %.0f s: %d writes acknowledged (%d jobs, %d enrolments, %d state messages), %d lost%n",
+            r.kills(),
+            r.seconds(),
+            r.acknowledged(),
+            r.jobsAcknowledged(),
+            r.robotsAcknowledged(),
+            r.statesAcknowledged(),
+            r.lost());
         r.lostWrites().stream().limit(20).forEach(l -> o.println("  lost: " + l));
       }
       o.flush();
@@ -469,11 +787,23 @@ final class FleetCommand {
     }
   }
 
-  /** {@code wam4j serve} in a JVM of its own (the load and crash tests start, kill and restart it); port and data are appended. */
+  /**
+   * {@code wam4j serve} in a JVM of its own (the load and crash tests start, kill and restart it);
+   * port and data are appended.
+   */
   static java.util.List<String> serveCommand(String heap, String db) {
     String javaBin = ProcessHandle.current().info().command().orElse("java");
-    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, heap, "--enable-native-access=ALL-UNNAMED",
-        "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve"));
+    java.util.List<String> cmd =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                javaBin,
+                heap,
+                "--enable-native-access=ALL-UNNAMED",
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "serve"));
     if (db != null) cmd.addAll(java.util.List.of("--db", db));
     return cmd;
   }

@@ -18,9 +18,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * version, git commit, Java, OS, time, the command line) so that one file tells what produced it.
  */
 final class Json {
-  static final ObjectMapper MAPPER = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT);
 
   private Json() {}
 
@@ -39,9 +40,14 @@ final class Json {
     return write(node);
   }
 
-  /** What produced an output: wam4j version, git commit, Java, OS, cores, time, the command line (secrets masked). */
+  /**
+   * What produced an output: wam4j version, git commit, Java, OS, cores, time, the command line
+   * (secrets masked).
+   */
   static Provenance provenance(CommandSpec spec) {
-    return Provenance.now(Main.VERSION, spec.commandLine().getParseResult() == null ? List.of() : redacted(rootArgs(spec)));
+    return Provenance.now(
+        Main.VERSION,
+        spec.commandLine().getParseResult() == null ? List.of() : redacted(rootArgs(spec)));
   }
 
   /** The command line without secrets: the value of every {@code --token} is masked. */

@@ -3,17 +3,31 @@ package dev.wam4j.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the {@code wam4j} command. {@code System.exit} is called here and nowhere else. */
+/**
+ * Entry point of the {@code wam4j} command. {@code System.exit} is called here and nowhere else.
+ */
 @Command(
     name = "wam4j",
     mixinStandardHelpOptions = true,
     version = "wam4j " + Main.VERSION,
     description = "World Action Models on the JVM.",
-    subcommands = {DemoCommand.class, SimCommand.class, DatasetCommand.class, DataCommand.class, TrainCommand.class, EvalCommand.class, StudyCommand.class, MonitorCommand.class, RlCommand.class, ServeCommand.class, RobotCommand.class, FleetCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      SimCommand.class,
+      DatasetCommand.class,
+      DataCommand.class,
+      TrainCommand.class,
+      EvalCommand.class,
+      StudyCommand.class,
+      MonitorCommand.class,
+      RlCommand.class,
+      ServeCommand.class,
+      RobotCommand.class,
+      FleetCommand.class
+    })
 public final class Main {
   /** The version every output carries in its provenance. */
   static final String VERSION = "0.1.0";
-
 
   /** Builds the command line used by {@link #main} and by tests. */
   public static CommandLine commandLine() {
@@ -21,7 +35,8 @@ public final class Main {
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
           // Bad input reaches the user as one clear line, not a stack trace.
-          cmd.getErr().println("wam4j: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+          cmd.getErr()
+              .println("wam4j: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
           if (Boolean.getBoolean("wam4j.debug")) ex.printStackTrace(cmd.getErr());
           return 2;
         });

@@ -20,8 +20,10 @@ final class Paths {
   static Path defaultPushTZarr(PrintWriter err) {
     DataSets.Located found = DataSets.pushTDemonstrations();
     if (!found.complete()) {
-      err.printf("wam4j: using the PushT sample shipped in datasets/ (25 of %d episodes); for all of them run"
-          + " 'wam4j data fetch pusht' or set %s%n", DataSets.PUSHT_EPISODES, DataSets.DATA_ENV);
+      err.printf(
+          "wam4j: using the PushT sample shipped in datasets/ (25 of %d episodes); for all of them run"
+              + " 'wam4j data fetch pusht' or set %s%n",
+          DataSets.PUSHT_EPISODES, DataSets.DATA_ENV);
       err.flush();
     }
     return found.path();

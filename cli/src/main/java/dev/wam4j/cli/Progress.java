@@ -3,8 +3,8 @@ package dev.wam4j.cli;
 import java.io.PrintWriter;
 
 /**
- * A progress bar with rate and ETA on stderr (so stdout stays clean for JSON). Draws at most a
- * few times per second; silent when stderr is not a terminal and {@code wam4j.progress} is unset.
+ * A progress bar with rate and ETA on stderr (so stdout stays clean for JSON). Draws at most a few
+ * times per second; silent when stderr is not a terminal and {@code wam4j.progress} is unset.
  */
 final class Progress {
   private final PrintWriter err;
@@ -50,8 +50,17 @@ final class Progress {
     double eta = rate > 0 ? (total - done) / rate : 0;
     int width = 30;
     int filled = total > 0 ? (int) (width * done / total) : width;
-    err.printf("\r%s [%s%s] %d/%d %s  %.1f/s  ETA %s %s", label, "#".repeat(filled), " ".repeat(width - filled), done, total, unit, rate,
-        clock(eta), detail);
+    err.printf(
+        "\r%s [%s%s] %d/%d %s  %.1f/s  ETA %s %s",
+        label,
+        "#".repeat(filled),
+        " ".repeat(width - filled),
+        done,
+        total,
+        unit,
+        rate,
+        clock(eta),
+        detail);
     err.flush();
   }
 

@@ -15,62 +15,111 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code wam4j robot}: a simulated robot agent on the fleet. */
-@Command(name = "robot", mixinStandardHelpOptions = true,
-    description = {"Run a robot agent: register with the server, pull tasks, execute them in the simulator with a world action model "
-        + "under the dream monitor, stream state at every control step (with the dream-divergence score), raise an alert and hand over when "
-        + "the monitor fires, report each task."})
+@Command(
+    name = "robot",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a robot agent: register with the server, pull tasks, execute them in the simulator with a world action model "
+          + "under the dream monitor, stream state at every control step (with the dream-divergence score), raise an alert and hand over when "
+          + "the monitor fires, report each task."
+    })
 final class RobotCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--server", required = true, paramLabel = "URL", description = "Fleet server, e.g. http://localhost:7070.")
+  @Option(
+      names = "--server",
+      required = true,
+      paramLabel = "URL",
+      description = "Fleet server, e.g. http://localhost:7070.")
   String server;
 
-  @Option(names = "--token", required = true, description = "This robot's token (from 'wam4j fleet enroll').")
+  @Option(
+      names = "--token",
+      required = true,
+      description = "This robot's token (from 'wam4j fleet enroll').")
   String token;
 
-  @Option(names = "--embodiment", description = "robot or hand (default: ${DEFAULT-VALUE}).", defaultValue = "robot")
+  @Option(
+      names = "--embodiment",
+      description = "robot or hand (default: ${DEFAULT-VALUE}).",
+      defaultValue = "robot")
   String embodiment;
 
-  @Option(names = "--checkpoint", description = "World action model used while the fleet deploys none to this robot (default: ${DEFAULT-VALUE}).",
+  @Option(
+      names = "--checkpoint",
+      description =
+          "World action model used while the fleet deploys none to this robot (default: ${DEFAULT-VALUE}).",
       defaultValue = "models/pusht-wam")
   Path checkpoint;
 
-  @Option(names = "--alarm-threshold", description = "Relative latent divergence (running mean of 3) that fires the alarm and hands over "
-      + "(default: none: the score is streamed, no hand-over); from monitor.json, take the relative signal's threshold, "
-      + "which is the headline only when alarm_signal is relative_latent_divergence.")
+  @Option(
+      names = "--alarm-threshold",
+      description =
+          "Relative latent divergence (running mean of 3) that fires the alarm and hands over "
+              + "(default: none: the score is streamed, no hand-over); from monitor.json, take the relative signal's threshold, "
+              + "which is the headline only when alarm_signal is relative_latent_divergence.")
   Double alarmThreshold;
 
-  @Option(names = "--max-tasks", description = "Stop after this many tasks (default: ${DEFAULT-VALUE}: run until stopped).", defaultValue = "0")
+  @Option(
+      names = "--max-tasks",
+      description = "Stop after this many tasks (default: ${DEFAULT-VALUE}: run until stopped).",
+      defaultValue = "0")
   int maxTasks;
 
-  @Option(names = "--idle-exit-ms", description = "Stop after this long without work (default: ${DEFAULT-VALUE}: never).", defaultValue = "0")
+  @Option(
+      names = "--idle-exit-ms",
+      description = "Stop after this long without work (default: ${DEFAULT-VALUE}: never).",
+      defaultValue = "0")
   long idleExitMs;
 
-  @Option(names = "--outbox", description = "Folder where recorded episodes wait for upload (default: ${DEFAULT-VALUE}).", defaultValue = "robot-outbox")
+  @Option(
+      names = "--outbox",
+      description = "Folder where recorded episodes wait for upload (default: ${DEFAULT-VALUE}).",
+      defaultValue = "robot-outbox")
   Path outbox;
 
-  @Option(names = "--model-cache", description = "Folder for models the fleet deploys to this robot (default: ${DEFAULT-VALUE}).",
+  @Option(
+      names = "--model-cache",
+      description =
+          "Folder for models the fleet deploys to this robot (default: ${DEFAULT-VALUE}).",
       defaultValue = "robot-models")
   Path modelCache;
 
   @Option(names = "--no-record", description = "Do not record and upload episodes.")
   boolean noRecord;
 
-  @Option(names = "--threads", description = "Intra-op threads of the policy's engine (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+  @Option(
+      names = "--threads",
+      description = "Intra-op threads of the policy's engine (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1")
   int threads;
 
   @Override
   public Integer call() throws Exception {
     if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
     Engines.useThreads(threads);
-    RobotAgent.Config config = new RobotAgent.Config(embodiment, Signal.LATENT_RELATIVE, 3, alarmThreshold == null ? Double.NaN : alarmThreshold,
-        200, maxTasks, idleExitMs, noRecord ? null : outbox, modelCache);
+    RobotAgent.Config config =
+        new RobotAgent.Config(
+            embodiment,
+            Signal.LATENT_RELATIVE,
+            3,
+            alarmThreshold == null ? Double.NaN : alarmThreshold,
+            200,
+            maxTasks,
+            idleExitMs,
+            noRecord ? null : outbox,
+            modelCache);
     PrintWriter err = spec.commandLine().getErr();
     try (ChunkPolicy policy = ChunkPolicies.load(checkpoint)) {
-      RobotAgent agent = new RobotAgent(new FleetClient(server, token), policy, config, line -> {
-        err.println(line);
-        err.flush();
-      });
+      RobotAgent agent =
+          new RobotAgent(
+              new FleetClient(server, token),
+              policy,
+              config,
+              line -> {
+                err.println(line);
+                err.flush();
+              });
       Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "robot-stop"));
       RobotAgent.Summary s = agent.run();
       PrintWriter o = spec.commandLine().getOut();

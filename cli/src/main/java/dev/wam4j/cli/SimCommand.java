@@ -6,6 +6,14 @@ import picocli.CommandLine.Command;
 @Command(
     name = "sim",
     mixinStandardHelpOptions = true,
-    description = "Simulator tools: replay recorded demonstrations, check the renderer, benchmark, scripted experts, digital cousins, collect datasets.",
-    subcommands = {ReplayCommand.class, RenderCheckCommand.class, BenchCommand.class, ExpertCommand.class, CousinsCommand.class, CollectCommand.class})
+    description =
+        "Simulator tools: replay recorded demonstrations, check the renderer, benchmark, scripted experts, digital cousins, collect datasets.",
+    subcommands = {
+      ReplayCommand.class,
+      RenderCheckCommand.class,
+      BenchCommand.class,
+      ExpertCommand.class,
+      CousinsCommand.class,
+      CollectCommand.class
+    })
 final class SimCommand {}

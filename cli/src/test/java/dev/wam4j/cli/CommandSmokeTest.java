@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -28,8 +27,16 @@ class CommandSmokeTest {
   void replayJsonHasTheRequiredKeysAndIsExact() throws Exception {
     assertThat(run("sim", "replay", "--episodes", "3", "--json")).isZero();
     JsonNode n = json();
-    for (String key : new String[] {"episodes", "replay_success_rate", "position_error_final_median", "position_error_max",
-        "angle_error_final_median", "float32_exact_fraction", "per_episode"}) {
+    for (String key :
+        new String[] {
+          "episodes",
+          "replay_success_rate",
+          "position_error_final_median",
+          "position_error_max",
+          "angle_error_final_median",
+          "float32_exact_fraction",
+          "per_episode"
+        }) {
       assertThat(n.has(key)).as(key).isTrue();
     }
     assertThat(n.get("episodes").asInt()).isEqualTo(3);
@@ -39,7 +46,21 @@ class CommandSmokeTest {
 
   @Test
   void benchJsonHasTheRequiredKeys() throws Exception {
-    assertThat(run("sim", "bench", "--json", "--envs", "4", "--threads", "2", "--seconds", "0.2", "--warmup", "0.1", "--render")).isZero();
+    assertThat(
+            run(
+                "sim",
+                "bench",
+                "--json",
+                "--envs",
+                "4",
+                "--threads",
+                "2",
+                "--seconds",
+                "0.2",
+                "--warmup",
+                "0.1",
+                "--render"))
+        .isZero();
     JsonNode n = json();
     assertThat(n.get("env_steps_per_second").asDouble()).isPositive();
     assertThat(n.get("threads").asInt()).isEqualTo(2);
@@ -67,8 +88,15 @@ class CommandSmokeTest {
   void demoRunsEverySectionFromTheCheckoutAloneAndSkipsNothing(@TempDir Path dir) throws Exception {
     assertThat(run("demo", "--out", dir.toString(), "--size", "96")).isZero();
     String printed = out.toString();
-    for (String section : new String[] {"1. physics vs ", "3. digital cousins", "4. datasets: ", "5. world action model ", "6. fleet: ",
-        "7. videos: "}) {
+    for (String section :
+        new String[] {
+          "1. physics vs ",
+          "3. digital cousins",
+          "4. datasets: ",
+          "5. world action model ",
+          "6. fleet: ",
+          "7. videos: "
+        }) {
       assertThat(printed).as(section).contains(section);
     }
     assertThat(printed).doesNotContain("skipped");
@@ -78,7 +106,8 @@ class CommandSmokeTest {
     assertThat(summary.get("expert_episodes")).hasSize(2);
     assertThat(out.toString()).contains("pusht-expert.mp4");
     assertThat(Files.size(dir.resolve("cousins.png"))).isPositive();
-    assertThat(summary.get("datasets").get("real").get("round_trip").get("state_exact").asDouble()).isEqualTo(1.0);
+    assertThat(summary.get("datasets").get("real").get("round_trip").get("state_exact").asDouble())
+        .isEqualTo(1.0);
     assertThat(dir.resolve("datasets/sim-hand-5/meta/info.json")).exists();
     assertThat(summary.get("world_action_model").get("per_seed")).hasSize(3);
     assertThat(summary.get("fleet").get("job").get("status").asText()).isNotBlank();
@@ -87,10 +116,22 @@ class CommandSmokeTest {
 
   @Test
   void cousinsWritesAGalleryAndEchoesItsConfig(@TempDir Path dir) throws Exception {
-    assertThat(run("sim", "cousins", "--seeds", "3..4", "--size", "32", "--out", dir.toString(), "--json")).isZero();
+    assertThat(
+            run(
+                "sim",
+                "cousins",
+                "--seeds",
+                "3..4",
+                "--size",
+                "32",
+                "--out",
+                dir.toString(),
+                "--json"))
+        .isZero();
     JsonNode n = json();
     assertThat(n.get("cousins")).hasSize(2);
     assertThat(n.get("config_values").get("shapes")).isNotEmpty();
-    assertThat(javax.imageio.ImageIO.read(dir.resolve("cousins.png").toFile()).getWidth()).isEqualTo(64);
+    assertThat(javax.imageio.ImageIO.read(dir.resolve("cousins.png").toFile()).getWidth())
+        .isEqualTo(64);
   }
 }

@@ -42,13 +42,15 @@ class DataCommandTest {
     store = tinyStore(tmp.resolve("src").resolve(PUSHT_ZARR));
     zip = zip(store, "pusht/" + PUSHT_ZARR + "/");
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/pusht.zip", ex -> {
-      requests.incrementAndGet();
-      ex.sendResponseHeaders(200, zip.length);
-      try (var os = ex.getResponseBody()) {
-        os.write(zip);
-      }
-    });
+    server.createContext(
+        "/pusht.zip",
+        ex -> {
+          requests.incrementAndGet();
+          ex.sendResponseHeaders(200, zip.length);
+          try (var os = ex.getResponseBody()) {
+            os.write(zip);
+          }
+        });
     server.start();
   }
 
@@ -62,12 +64,14 @@ class DataCommandTest {
   }
 
   @Test
-  void anArchiveWhoseContentIsNotThePinnedPushTIsRefusedNamingTheUrlAndBothDigests() throws Exception {
+  void anArchiveWhoseContentIsNotThePinnedPushTIsRefusedNamingTheUrlAndBothDigests()
+      throws Exception {
     Path to = tmp.resolve("cache");
     int code = cli.run("data", "fetch", "pusht", "--url", url(), "--to", to.toString());
     assertThat(code).isEqualTo(2);
     String err = cli.err.toString();
-    assertThat(err).contains("wam4j: the data downloaded from " + url())
+    assertThat(err)
+        .contains("wam4j: the data downloaded from " + url())
         .contains("content digest " + ZarrContentDigest.sha256(store))
         .contains("expected " + DatasetCatalog.get("pusht").contentSha256());
     assertThat(err).contains("downloading " + url()).contains("verifying the content");
@@ -80,28 +84,51 @@ class DataCommandTest {
   @Test
   void aPinnedArchiveDigestThatDiffersIsRefusedNamingBoth() throws Exception {
     String wrong = "0".repeat(64);
-    int code = cli.run("data", "fetch", "pusht", "--url", url(), "--to", tmp.resolve("cache").toString(), "--sha256", wrong);
+    int code =
+        cli.run(
+            "data",
+            "fetch",
+            "pusht",
+            "--url",
+            url(),
+            "--to",
+            tmp.resolve("cache").toString(),
+            "--sha256",
+            wrong);
     assertThat(code).isEqualTo(2);
-    String actual = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(zip));
-    assertThat(cli.err.toString()).contains(url()).contains("has SHA-256 " + actual + ", expected " + wrong);
+    String actual =
+        java.util.HexFormat.of()
+            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(zip));
+    assertThat(cli.err.toString())
+        .contains(url())
+        .contains("has SHA-256 " + actual + ", expected " + wrong);
     assertThat(tmp.resolve("cache").resolve(PUSHT_ZARR)).doesNotExist();
   }
 
   @Test
   void aVerifiedCopyIsAlreadyPresentAndPrintedAsJsonWithoutTheNetwork() throws Exception {
-    // A cache entry as a successful fetch leaves it: the folder and SOURCE.json with the pinned digest.
+    // A cache entry as a successful fetch leaves it: the folder and SOURCE.json with the pinned
+    // digest.
     Path to = tmp.resolve("cache");
     Files.createDirectories(to.resolve(PUSHT_ZARR));
     String pinned = DatasetCatalog.get("pusht").contentSha256();
-    Files.writeString(to.resolve("SOURCE.json"), "{\"name\": \"pusht\", \"url\": \"https://example.org/pusht.zip\", "
-        + "\"archive_sha256\": \"" + "ab".repeat(32) + "\", \"archive_bytes\": 10, \"content_sha256\": \"" + pinned
-        + "\", \"fetched_at\": \"2026-01-01T00:00:00Z\"}");
-    int code = cli.run("data", "fetch", "pusht", "--to", to.toString(), "--url", unreachableUrl(), "--json");
+    Files.writeString(
+        to.resolve("SOURCE.json"),
+        "{\"name\": \"pusht\", \"url\": \"https://example.org/pusht.zip\", "
+            + "\"archive_sha256\": \""
+            + "ab".repeat(32)
+            + "\", \"archive_bytes\": 10, \"content_sha256\": \""
+            + pinned
+            + "\", \"fetched_at\": \"2026-01-01T00:00:00Z\"}");
+    int code =
+        cli.run(
+            "data", "fetch", "pusht", "--to", to.toString(), "--url", unreachableUrl(), "--json");
     assertThat(code).as(cli.err.toString()).isZero();
     JsonNode n = new ObjectMapper().readTree(cli.out.toString());
     assertThat(n.get("already_present").asBoolean()).isTrue();
     assertThat(n.get("bytes_downloaded").asLong()).isZero();
-    assertThat(n.get("path").asText()).isEqualTo(to.resolve(PUSHT_ZARR).toAbsolutePath().normalize().toString());
+    assertThat(n.get("path").asText())
+        .isEqualTo(to.resolve(PUSHT_ZARR).toAbsolutePath().normalize().toString());
     assertThat(n.get("content_sha256").asText()).isEqualTo(pinned);
     assertThat(n.get("content_verified").asBoolean()).isTrue();
     assertThat(n.get("archive_sha256").asText()).isEqualTo("ab".repeat(32));
@@ -112,8 +139,14 @@ class DataCommandTest {
   @Test
   void noNetworkGivesOneLineNamingTheUrlAndTheOfflineWay() throws Exception {
     String url = unreachableUrl();
-    assertThat(cli.run("data", "fetch", "pusht", "--url", url, "--to", tmp.resolve("cache").toString())).isEqualTo(2);
-    assertThat(cli.err.toString()).contains("wam4j: cannot reach " + url).contains("WAM4J_DATA").contains("--zarr PATH");
+    assertThat(
+            cli.run(
+                "data", "fetch", "pusht", "--url", url, "--to", tmp.resolve("cache").toString()))
+        .isEqualTo(2);
+    assertThat(cli.err.toString())
+        .contains("wam4j: cannot reach " + url)
+        .contains("WAM4J_DATA")
+        .contains("--zarr PATH");
   }
 
   @Test
@@ -130,7 +163,10 @@ class DataCommandTest {
     return "http://127.0.0.1:" + port + "/pusht.zip";
   }
 
-  /** A replay-buffer-shaped zarr group with uncompressed chunks: data/action (3x2 float32) and meta/episode_ends. */
+  /**
+   * A replay-buffer-shaped zarr group with uncompressed chunks: data/action (3x2 float32) and
+   * meta/episode_ends.
+   */
   private static Path tinyStore(Path root) throws Exception {
     for (String g : new String[] {"", "data", "meta"}) {
       Files.createDirectories(root.resolve(g));
@@ -139,20 +175,32 @@ class DataCommandTest {
     ByteBuffer action = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
     for (float f : new float[] {1, 2, 3, 4, 5, 6}) action.putFloat(f);
     array(root.resolve("data/action"), "<f4", "[3, 2]", action.array());
-    array(root.resolve("meta/episode_ends"), "<i8", "[1]", ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(3).array());
+    array(
+        root.resolve("meta/episode_ends"),
+        "<i8",
+        "[1]",
+        ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(3).array());
     return root;
   }
 
   private static void array(Path dir, String dtype, String shape, byte[] chunk) throws Exception {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve(".zarray"), "{\"zarr_format\": 2, \"shape\": " + shape + ", \"chunks\": " + shape
-        + ", \"dtype\": \"" + dtype + "\", \"compressor\": null, \"fill_value\": 0, \"filters\": null, \"order\": \"C\"}");
+    Files.writeString(
+        dir.resolve(".zarray"),
+        "{\"zarr_format\": 2, \"shape\": "
+            + shape
+            + ", \"chunks\": "
+            + shape
+            + ", \"dtype\": \""
+            + dtype
+            + "\", \"compressor\": null, \"fill_value\": 0, \"filters\": null, \"order\": \"C\"}");
     Files.write(dir.resolve(shape.contains(",") ? "0.0" : "0"), chunk);
   }
 
   private static byte[] zip(Path folder, String prefix) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream z = new ZipOutputStream(bytes); var walk = Files.walk(folder)) {
+    try (ZipOutputStream z = new ZipOutputStream(bytes);
+        var walk = Files.walk(folder)) {
       for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
         z.putNextEntry(new ZipEntry(prefix + folder.relativize(f).toString().replace('\\', '/')));
         z.write(Files.readAllBytes(f));

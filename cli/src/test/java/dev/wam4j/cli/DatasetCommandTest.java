@@ -9,7 +9,6 @@ import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.data.video.VideoWriter;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -53,16 +52,27 @@ class DatasetCommandTest {
   @Test
   void validateFailsOnTheSo101SampleNamingTheMissingVideos() {
     assertThat(run("dataset", "validate", so101())).isEqualTo(1);
-    assertThat(out.toString()).contains("2 problems").contains("observation.images.front/chunk-000/file-000.mp4");
+    assertThat(out.toString())
+        .contains("2 problems")
+        .contains("observation.images.front/chunk-000/file-000.mp4");
   }
 
   @Test
   void sqlPrintsATableAndJson() throws Exception {
-    assertThat(run("dataset", "sql", so101(), "SELECT episode_index, count(*) AS n FROM data GROUP BY 1 ORDER BY 1")).isZero();
+    assertThat(
+            run(
+                "dataset",
+                "sql",
+                so101(),
+                "SELECT episode_index, count(*) AS n FROM data GROUP BY 1 ORDER BY 1"))
+        .isZero();
     assertThat(out.toString()).contains("episode_index").contains("373").contains("(4 rows)");
     out.getBuffer().setLength(0);
-    assertThat(run("dataset", "sql", so101(), "SELECT sum(length) AS frames FROM episodes", "--json")).isZero();
-    assertThat(new ObjectMapper().readTree(out.toString()).get("rows").get(0).get(0).asInt()).isEqualTo(1492);
+    assertThat(
+            run("dataset", "sql", so101(), "SELECT sum(length) AS frames FROM episodes", "--json"))
+        .isZero();
+    assertThat(new ObjectMapper().readTree(out.toString()).get("rows").get(0).get(0).asInt())
+        .isEqualTo(1492);
   }
 
   @Test
@@ -77,8 +87,19 @@ class DatasetCommandTest {
   void framesWritesOnePngPerFrame(@TempDir Path dir) throws Exception {
     Path root = tinyVideoDataset(dir.resolve("ds"));
     Path pngs = dir.resolve("pngs");
-    assertThat(run("dataset", "frames", root.toString(), "--episode", "0", "--key", "observation.image", "--out", pngs.toString()))
-        .as(err.toString()).isZero();
+    assertThat(
+            run(
+                "dataset",
+                "frames",
+                root.toString(),
+                "--episode",
+                "0",
+                "--key",
+                "observation.image",
+                "--out",
+                pngs.toString()))
+        .as(err.toString())
+        .isZero();
     try (var files = Files.list(pngs)) {
       assertThat(files.map(p -> p.getFileName().toString()).sorted())
           .containsExactly("frame_000000.png", "frame_000001.png", "frame_000002.png");
@@ -86,7 +107,18 @@ class DatasetCommandTest {
     BufferedImage img = ImageIO.read(pngs.resolve("frame_000002.png").toFile());
     assertThat(img.getWidth()).isEqualTo(32);
     assertThat(img.getRGB(16, 16) & 0xff).isBetween(150, 170); // grey 160
-    assertThat(run("dataset", "frames", root.toString(), "--episode", "0", "--key", "action", "--out", pngs.toString())).isEqualTo(2);
+    assertThat(
+            run(
+                "dataset",
+                "frames",
+                root.toString(),
+                "--episode",
+                "0",
+                "--key",
+                "action",
+                "--out",
+                pngs.toString()))
+        .isEqualTo(2);
     assertThat(err.toString()).contains("'action'").contains("observation.image");
   }
 
@@ -94,14 +126,21 @@ class DatasetCommandTest {
   private static Path tinyVideoDataset(Path root) throws Exception {
     Files.createDirectories(root.resolve("meta"));
     Files.createDirectories(root.resolve("data/chunk-000"));
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-      s.execute("COPY (SELECT [CAST(range AS FLOAT)] AS action, CAST(range / 10.0 AS FLOAT) AS timestamp, range AS frame_index,"
-          + " 0::BIGINT AS episode_index, range AS \"index\", 0::BIGINT AS task_index FROM range(3)) TO '"
-          + root.resolve("data/chunk-000/episode_000000.parquet") + "' (FORMAT parquet)");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
+      s.execute(
+          "COPY (SELECT [CAST(range AS FLOAT)] AS action, CAST(range / 10.0 AS FLOAT) AS timestamp, range AS frame_index,"
+              + " 0::BIGINT AS episode_index, range AS \"index\", 0::BIGINT AS task_index FROM range(3)) TO '"
+              + root.resolve("data/chunk-000/episode_000000.parquet")
+              + "' (FORMAT parquet)");
     }
-    Files.writeString(root.resolve("meta/episodes.jsonl"), "{\"episode_index\": 0, \"tasks\": [\"t\"], \"length\": 3}\n");
+    Files.writeString(
+        root.resolve("meta/episodes.jsonl"),
+        "{\"episode_index\": 0, \"tasks\": [\"t\"], \"length\": 3}\n");
     Files.writeString(root.resolve("meta/tasks.jsonl"), "{\"task_index\": 0, \"task\": \"t\"}\n");
-    Files.writeString(root.resolve("meta/info.json"), """
+    Files.writeString(
+        root.resolve("meta/info.json"),
+        """
         {"codebase_version": "v2.1", "total_episodes": 1, "total_frames": 3, "total_tasks": 1, "fps": 10,
          "data_path": "data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet",
          "video_path": "videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4",
@@ -132,8 +171,19 @@ class DatasetCommandTest {
   void framesWritesPngsForAnImageFeatureAndInfoListsIt(@TempDir Path dir) throws Exception {
     Path root = tinyImageDataset(dir.resolve("ds"));
     Path pngs = dir.resolve("pngs");
-    assertThat(run("dataset", "frames", root.toString(), "--episode", "0", "--key", "observation.image", "--out", pngs.toString()))
-        .as(err.toString()).isZero();
+    assertThat(
+            run(
+                "dataset",
+                "frames",
+                root.toString(),
+                "--episode",
+                "0",
+                "--key",
+                "observation.image",
+                "--out",
+                pngs.toString()))
+        .as(err.toString())
+        .isZero();
     for (int t = 0; t < 3; t++) {
       BufferedImage img = ImageIO.read(pngs.resolve(String.format("frame_%06d.png", t)).toFile());
       assertThat(img.getWidth()).isEqualTo(6);
@@ -153,11 +203,15 @@ class DatasetCommandTest {
     return (40 * t + 30 * x) << 16 | (50 * y) << 8 | (200 - 10 * t);
   }
 
-  /** A v3.0 dataset of one 3-frame episode with a 6x4 image feature stored as PNG bytes in the parquet. */
+  /**
+   * A v3.0 dataset of one 3-frame episode with a 6x4 image feature stored as PNG bytes in the
+   * parquet.
+   */
   private static Path tinyImageDataset(Path root) throws Exception {
     Files.createDirectories(root.resolve("meta/episodes/chunk-000"));
     Files.createDirectories(root.resolve("data/chunk-000"));
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
       s.execute("CREATE TABLE images (i BIGINT, png BLOB)");
       try (PreparedStatement p = c.prepareStatement("INSERT INTO images VALUES (?, ?)")) {
         for (int t = 0; t < 3; t++) {
@@ -172,16 +226,25 @@ class DatasetCommandTest {
           p.execute();
         }
       }
-      s.execute("COPY (SELECT [CAST(i AS FLOAT)] AS action, {'bytes': png, 'path': NULL::VARCHAR} AS \"observation.image\","
-          + " CAST(i / 10.0 AS FLOAT) AS timestamp, i AS frame_index, 0::BIGINT AS episode_index, i AS \"index\","
-          + " 0::BIGINT AS task_index FROM images ORDER BY i) TO '"
-          + root.resolve("data/chunk-000/file-000.parquet") + "' (FORMAT parquet)");
-      s.execute("COPY (SELECT 0::BIGINT AS episode_index, ['t'] AS tasks, 3::BIGINT AS length, 0::BIGINT AS \"data/chunk_index\","
-          + " 0::BIGINT AS \"data/file_index\", 0::BIGINT AS dataset_from_index, 3::BIGINT AS dataset_to_index) TO '"
-          + root.resolve("meta/episodes/chunk-000/file-000.parquet") + "' (FORMAT parquet)");
-      s.execute("COPY (SELECT 0::BIGINT AS task_index, 't' AS task) TO '" + root.resolve("meta/tasks.parquet") + "' (FORMAT parquet)");
+      s.execute(
+          "COPY (SELECT [CAST(i AS FLOAT)] AS action, {'bytes': png, 'path': NULL::VARCHAR} AS \"observation.image\","
+              + " CAST(i / 10.0 AS FLOAT) AS timestamp, i AS frame_index, 0::BIGINT AS episode_index, i AS \"index\","
+              + " 0::BIGINT AS task_index FROM images ORDER BY i) TO '"
+              + root.resolve("data/chunk-000/file-000.parquet")
+              + "' (FORMAT parquet)");
+      s.execute(
+          "COPY (SELECT 0::BIGINT AS episode_index, ['t'] AS tasks, 3::BIGINT AS length, 0::BIGINT AS \"data/chunk_index\","
+              + " 0::BIGINT AS \"data/file_index\", 0::BIGINT AS dataset_from_index, 3::BIGINT AS dataset_to_index) TO '"
+              + root.resolve("meta/episodes/chunk-000/file-000.parquet")
+              + "' (FORMAT parquet)");
+      s.execute(
+          "COPY (SELECT 0::BIGINT AS task_index, 't' AS task) TO '"
+              + root.resolve("meta/tasks.parquet")
+              + "' (FORMAT parquet)");
     }
-    Files.writeString(root.resolve("meta/info.json"), """
+    Files.writeString(
+        root.resolve("meta/info.json"),
+        """
         {"codebase_version": "v3.0", "total_episodes": 1, "total_frames": 3, "total_tasks": 1, "fps": 10,
          "data_path": "data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet", "video_path": null,
          "features": {

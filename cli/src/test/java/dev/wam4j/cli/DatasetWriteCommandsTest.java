@@ -26,8 +26,24 @@ class DatasetWriteCommandsTest {
   @Test
   void simCollectWritesALeRobotDatasetOfHandEpisodes() throws Exception {
     Path ds = tmp.resolve("hand");
-    assertThat(run(Main.commandLine(), "sim", "collect", "--policy", "expert", "--embodiment", "hand", "--episodes", "1",
-        "--seed", "2", "--out", ds.toString(), "--json")).as(err.toString()).isZero();
+    assertThat(
+            run(
+                Main.commandLine(),
+                "sim",
+                "collect",
+                "--policy",
+                "expert",
+                "--embodiment",
+                "hand",
+                "--episodes",
+                "1",
+                "--seed",
+                "2",
+                "--out",
+                ds.toString(),
+                "--json"))
+        .as(err.toString())
+        .isZero();
     JsonNode n = new ObjectMapper().readTree(out.toString());
     assertThat(n.get("total_episodes").asInt()).isEqualTo(1);
     assertThat(n.get("embodiment").asText()).isEqualTo("hand");
@@ -38,8 +54,16 @@ class DatasetWriteCommandsTest {
   @Test
   void datasetImportWritesTheFirstEpisodesOfTheZarr() throws Exception {
     Path ds = tmp.resolve("pusht");
-    assertThat(run(new CommandLine(new DatasetImportCommand()), "--episodes", "2", "--out", ds.toString(), "--json"))
-        .as(err.toString()).isZero();
+    assertThat(
+            run(
+                new CommandLine(new DatasetImportCommand()),
+                "--episodes",
+                "2",
+                "--out",
+                ds.toString(),
+                "--json"))
+        .as(err.toString())
+        .isZero();
     JsonNode n = new ObjectMapper().readTree(out.toString());
     assertThat(n.get("codebase_version").asText()).isEqualTo("v3.0");
     assertThat(n.get("total_episodes").asInt()).isEqualTo(2);
@@ -50,10 +74,33 @@ class DatasetWriteCommandsTest {
   @Test
   void loaderBenchSamplesHistoriesAndFutureFramesFromAnImportedDataset() throws Exception {
     Path ds = tmp.resolve("bench");
-    assertThat(run(new CommandLine(new DatasetImportCommand()), "--episodes", "1", "--out", ds.toString())).as(err.toString()).isZero();
+    assertThat(
+            run(
+                new CommandLine(new DatasetImportCommand()),
+                "--episodes",
+                "1",
+                "--out",
+                ds.toString()))
+        .as(err.toString())
+        .isZero();
     out.getBuffer().setLength(0);
-    assertThat(run(Main.commandLine(), "dataset", "loader-bench", ds.toString(), "--batch", "8", "--future-frames", "2",
-        "--future-stride", "4", "--seconds", "0.2", "--json")).as(err.toString()).isZero();
+    assertThat(
+            run(
+                Main.commandLine(),
+                "dataset",
+                "loader-bench",
+                ds.toString(),
+                "--batch",
+                "8",
+                "--future-frames",
+                "2",
+                "--future-stride",
+                "4",
+                "--seconds",
+                "0.2",
+                "--json"))
+        .as(err.toString())
+        .isZero();
     JsonNode n = new ObjectMapper().readTree(out.toString());
     assertThat(n.get("frames").asInt()).isEqualTo(161);
     assertThat(n.get("config").get("future_frames").asInt()).isEqualTo(2);
@@ -64,7 +111,15 @@ class DatasetWriteCommandsTest {
   @Test
   void anExistingOutputIsRefusedWithItsName() throws Exception {
     java.nio.file.Files.createDirectories(tmp.resolve("taken"));
-    int code = run(Main.commandLine(), "sim", "collect", "--episodes", "1", "--out", tmp.resolve("taken").toString());
+    int code =
+        run(
+            Main.commandLine(),
+            "sim",
+            "collect",
+            "--episodes",
+            "1",
+            "--out",
+            tmp.resolve("taken").toString());
     assertThat(code).isNotZero();
     assertThat(err.toString()).contains("taken").contains("already exists");
   }

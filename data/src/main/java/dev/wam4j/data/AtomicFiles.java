@@ -14,14 +14,18 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.imageio.ImageIO;
 
 /**
- * Files and folders published whole or not at all: written under a hidden, uniquely named sibling, then
- * renamed into place, so a killed process leaves the old version or the new one, never half of one (and a
- * reader never sees a file being written). The one place wam4j does this; stateless and thread-safe.
+ * Files and folders published whole or not at all: written under a hidden, uniquely named sibling,
+ * then renamed into place, so a killed process leaves the old version or the new one, never half of
+ * one (and a reader never sees a file being written). The one place wam4j does this; stateless and
+ * thread-safe.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
 
-  /** Writes the content of a file at the path it is given (a hidden temporary sibling of the target). */
+  /**
+   * Writes the content of a file at the path it is given (a hidden temporary sibling of the
+   * target).
+   */
   @FunctionalInterface
   public interface Content {
     void writeTo(Path temp) throws IOException;
@@ -37,21 +41,28 @@ public final class AtomicFiles {
     write(file, temp -> Files.write(temp, bytes));
   }
 
-  /** Writes {@code text} (UTF-8) readable by its owner only (a secret), then renames it over {@code file}. */
+  /**
+   * Writes {@code text} (UTF-8) readable by its owner only (a secret), then renames it over {@code
+   * file}.
+   */
   public static void writeSecret(Path file, String text) throws IOException {
     write(file, temp -> Files.writeString(temp, text, StandardCharsets.UTF_8), "rw-------");
   }
 
   /** Writes {@code image} as a PNG file. */
   public static void writePng(Path file, RenderedImage image) throws IOException {
-    write(file, temp -> {
-      if (!ImageIO.write(image, "png", temp.toFile())) throw new IOException("no PNG writer available for " + file);
-    });
+    write(
+        file,
+        temp -> {
+          if (!ImageIO.write(image, "png", temp.toFile()))
+            throw new IOException("no PNG writer available for " + file);
+        });
   }
 
   /**
-   * Lets {@code content} write a temporary sibling of {@code file} (parents created), forces it to disk,
-   * then renames it over {@code file}. The file is readable by all ({@code rw-r--r--}), as outputs are.
+   * Lets {@code content} write a temporary sibling of {@code file} (parents created), forces it to
+   * disk, then renames it over {@code file}. The file is readable by all ({@code rw-r--r--}), as
+   * outputs are.
    */
   public static void write(Path file, Content content) throws IOException {
     write(file, content, "rw-r--r--");
@@ -62,8 +73,14 @@ public final class AtomicFiles {
     Path dir = Files.createDirectories(target.getParent());
     // createTempFile alone makes the file owner-only, and the rename would keep that
     boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-    Path temp = posix ? Files.createTempFile(dir, "." + target.getFileName(), ".part", PosixFilePermissions.asFileAttribute(
-        PosixFilePermissions.fromString(mode))) : Files.createTempFile(dir, "." + target.getFileName(), ".part");
+    Path temp =
+        posix
+            ? Files.createTempFile(
+                dir,
+                "." + target.getFileName(),
+                ".part",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)))
+            : Files.createTempFile(dir, "." + target.getFileName(), ".part");
     try {
       content.writeTo(temp);
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -71,33 +88,42 @@ public final class AtomicFiles {
       }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
-      Files.deleteIfExists(temp); // gone already after the rename; a failed write leaves nothing behind
+      Files.deleteIfExists(
+          temp); // gone already after the rename; a failed write leaves nothing behind
     }
   }
 
-  /** A new, uniquely named folder {@code parent/prefix<random>}, to be filled and then {@linkplain #publishDirectory published}. */
+  /**
+   * A new, uniquely named folder {@code parent/prefix<random>}, to be filled and then {@linkplain
+   * #publishDirectory published}.
+   */
   public static Path hiddenDirectory(Path parent, String prefix) throws IOException {
     Files.createDirectories(parent);
     for (int attempt = 0; ; attempt++) {
-      Path dir = parent.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+      Path dir =
+          parent.resolve(
+              prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
       try {
         return Files.createDirectory(dir);
       } catch (FileAlreadyExistsException e) {
-        if (attempt >= 100) throw new IOException("cannot create a working folder " + prefix + "* under " + parent, e);
+        if (attempt >= 100)
+          throw new IOException(
+              "cannot create a working folder " + prefix + "* under " + parent, e);
       }
     }
   }
 
   /**
-   * Moves the filled folder {@code temp} to {@code target} (same file system); an existing {@code target}
-   * is moved aside first, then deleted, so the target path always holds a complete version.
+   * Moves the filled folder {@code temp} to {@code target} (same file system); an existing {@code
+   * target} is moved aside first, then deleted, so the target path always holds a complete version.
    */
   public static void publishDirectory(Path temp, Path target) throws IOException {
     if (!Files.exists(target)) {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       return;
     }
-    Path old = hiddenDirectory(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".old-");
+    Path old =
+        hiddenDirectory(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".old-");
     Files.delete(old); // only reserved a unique name
     Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);

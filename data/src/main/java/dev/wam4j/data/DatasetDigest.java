@@ -32,8 +32,11 @@ public final class DatasetDigest {
     }
     List<Path> files;
     try (Stream<Path> s = Files.walk(dir)) {
-      files = s.filter(Files::isRegularFile).filter(p -> !hidden(dir.relativize(p)))
-          .sorted((a, b) -> relative(dir, a).compareTo(relative(dir, b))).toList();
+      files =
+          s.filter(Files::isRegularFile)
+              .filter(p -> !hidden(dir.relativize(p)))
+              .sorted((a, b) -> relative(dir, a).compareTo(relative(dir, b)))
+              .toList();
     }
     byte[] buffer = new byte[1 << 16];
     for (Path f : files) {
@@ -52,8 +55,12 @@ public final class DatasetDigest {
   private static boolean hidden(Path relative) {
     for (Path part : relative) {
       String n = part.toString();
-      if (n.startsWith(".") && (n.contains(".partial-") || n.endsWith(".part") || n.endsWith(".tmp") || n.endsWith(".lock")
-          || n.equals(".download"))) {
+      if (n.startsWith(".")
+          && (n.contains(".partial-")
+              || n.endsWith(".part")
+              || n.endsWith(".tmp")
+              || n.endsWith(".lock")
+              || n.equals(".download"))) {
         return true;
       }
     }

@@ -8,7 +8,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 as lower-case hex, the one way wam4j names content (archives, models, datasets, secrets). */
+/**
+ * SHA-256 as lower-case hex, the one way wam4j names content (archives, models, datasets, secrets).
+ */
 public final class Digests {
   private Digests() {}
 

@@ -7,7 +7,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Folder trees: their size, and deleting the temporary and stale folders that atomic writers and the fetcher leave behind. */
+/**
+ * Folder trees: their size, and deleting the temporary and stale folders that atomic writers and
+ * the fetcher leave behind.
+ */
 public final class FileTrees {
   private FileTrees() {}
 
@@ -17,7 +20,9 @@ public final class FileTrees {
     List<Path> paths;
     try (Stream<Path> walk = Files.walk(root)) {
       paths = walk.sorted(Comparator.reverseOrder()).toList();
-    } catch (java.io.UncheckedIOException e) { // a folder that could not be listed, reported as what it is
+    } catch (
+        java.io.UncheckedIOException
+            e) { // a folder that could not be listed, reported as what it is
       throw e.getCause();
     }
     for (Path p : paths) Files.deleteIfExists(p);

@@ -13,21 +13,28 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Folders as zip archives, both ways, the one way wam4j packs a dataset or a checkpoint for the fleet and unpacks it:
- * entries named relative to the folder with {@code /}, in sorted order (the same folder gives the same archive); and
- * unpacking that refuses entries outside the target folder and archives past a size or entry limit (zip bombs).
+ * Folders as zip archives, both ways, the one way wam4j packs a dataset or a checkpoint for the
+ * fleet and unpacks it: entries named relative to the folder with {@code /}, in sorted order (the
+ * same folder gives the same archive); and unpacking that refuses entries outside the target folder
+ * and archives past a size or entry limit (zip bombs).
  */
 public final class Zips {
   private Zips() {}
 
-  /** An archive refused while unpacking: an entry outside the folder, too many entries or too many bytes. */
+  /**
+   * An archive refused while unpacking: an entry outside the folder, too many entries or too many
+   * bytes.
+   */
   public static final class RefusedArchiveException extends IOException {
     RefusedArchiveException(String message) {
       super(message);
     }
   }
 
-  /** Writes every regular file under {@code dir} into a zip on {@code out} (which it finishes, not closes). */
+  /**
+   * Writes every regular file under {@code dir} into a zip on {@code out} (which it finishes, not
+   * closes).
+   */
   public static void zipTree(Path dir, OutputStream out) throws IOException {
     ZipOutputStream zip = new ZipOutputStream(out);
     try (Stream<Path> files = Files.walk(dir)) {
@@ -53,7 +60,8 @@ public final class Zips {
    * @throws RefusedArchiveException naming the entry or the limit, before writing past it
    * @throws java.util.zip.ZipException when the stream is not a zip archive
    */
-  public static void unzip(InputStream archive, Path dir, long maxBytes, int maxEntries) throws IOException {
+  public static void unzip(InputStream archive, Path dir, long maxBytes, int maxEntries)
+      throws IOException {
     Path root = dir.toAbsolutePath().normalize();
     long total = 0;
     int entries = 0;
@@ -61,8 +69,11 @@ public final class Zips {
     try (ZipInputStream in = new ZipInputStream(archive)) {
       for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
         Path out = root.resolve(e.getName()).normalize();
-        if (!out.startsWith(root) || out.equals(root)) throw new RefusedArchiveException("archive entry '" + e.getName() + "' points outside its folder");
-        if (++entries > maxEntries) throw new RefusedArchiveException("archive holds more than " + maxEntries + " entries");
+        if (!out.startsWith(root) || out.equals(root))
+          throw new RefusedArchiveException(
+              "archive entry '" + e.getName() + "' points outside its folder");
+        if (++entries > maxEntries)
+          throw new RefusedArchiveException("archive holds more than " + maxEntries + " entries");
         if (e.isDirectory()) {
           Files.createDirectories(out);
           continue;
@@ -71,7 +82,9 @@ public final class Zips {
         try (OutputStream os = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW)) {
           for (int n = in.read(buf); n > 0; n = in.read(buf)) {
             total += n;
-            if (total > maxBytes) throw new RefusedArchiveException("archive unpacks to more than " + maxBytes + " bytes");
+            if (total > maxBytes)
+              throw new RefusedArchiveException(
+                  "archive unpacks to more than " + maxBytes + " bytes");
             os.write(buf, 0, n);
           }
         }

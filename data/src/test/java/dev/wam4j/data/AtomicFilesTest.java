@@ -24,10 +24,15 @@ class AtomicFilesTest {
   void aFailedWriteKeepsTheOldVersionAndLeavesNoTemporaryFileBehind() throws Exception {
     Path file = dir.resolve("result.json");
     AtomicFiles.writeString(file, "old");
-    assertThatThrownBy(() -> AtomicFiles.write(file, temp -> {
-      Files.writeString(temp, "half of the new");
-      throw new IOException("disk full");
-    })).hasMessage("disk full");
+    assertThatThrownBy(
+            () ->
+                AtomicFiles.write(
+                    file,
+                    temp -> {
+                      Files.writeString(temp, "half of the new");
+                      throw new IOException("disk full");
+                    }))
+        .hasMessage("disk full");
     assertThat(file).hasContent("old");
     assertThat(entries()).isEqualTo(1);
   }
@@ -36,8 +41,12 @@ class AtomicFilesTest {
   void outputsAreReadableByAllAndSecretsByTheirOwnerOnly() throws Exception {
     AtomicFiles.writeString(dir.resolve("nested/out.txt"), "x");
     AtomicFiles.writeSecret(dir.resolve("token"), "s3cret");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("nested/out.txt")))).isEqualTo("rw-r--r--");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("token")))).isEqualTo("rw-------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("nested/out.txt"))))
+        .isEqualTo("rw-r--r--");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("token"))))
+        .isEqualTo("rw-------");
   }
 
   @Test

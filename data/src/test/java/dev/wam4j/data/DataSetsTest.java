@@ -9,7 +9,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The PushT demonstrations are found in WAM4J_DATA, then the download cache, then the shipped sample. */
+/**
+ * The PushT demonstrations are found in WAM4J_DATA, then the download cache, then the shipped
+ * sample.
+ */
 class DataSetsTest {
   @TempDir Path tmp;
 
@@ -22,16 +25,26 @@ class DataSetsTest {
   @Test
   void aLocalCopyComesFirstThenTheCacheThenTheShippedSample() throws Exception {
     Path local = Files.createDirectories(tmp.resolve("local").resolve(DataSets.PUSHT_ZARR));
-    Path cached = Files.createDirectories(tmp.resolve("cache").resolve("pusht").resolve(DataSets.PUSHT_ZARR));
-    Files.writeString(cached.resolveSibling("SOURCE.json"), "{}"); // what a verified fetch leaves beside the store
+    Path cached =
+        Files.createDirectories(tmp.resolve("cache").resolve("pusht").resolve(DataSets.PUSHT_ZARR));
+    Files.writeString(
+        cached.resolveSibling("SOURCE.json"),
+        "{}"); // what a verified fetch leaves beside the store
     System.setProperty("wam4j.data", tmp.resolve("local").toString());
     System.setProperty("wam4j.cache", tmp.resolve("cache").toString());
-    assertThat(DataSets.pushTDemonstrations()).isEqualTo(new DataSets.Located(local, true, DataSets.DATA_ENV));
+    assertThat(DataSets.pushTDemonstrations())
+        .isEqualTo(new DataSets.Located(local, true, DataSets.DATA_ENV));
     System.setProperty("wam4j.data", tmp.resolve("elsewhere").toString());
-    assertThatThrownBy(DataSets::pushTDemonstrations).hasMessageContaining("elsewhere").hasMessageContaining(DataSets.DATA_ENV);
-    System.setProperty("wam4j.data", ""); // blank: not set (and the environment's WAM4J_DATA is not consulted)
-    assertThat(DataSets.pushTDemonstrations()).isEqualTo(new DataSets.Located(cached, true, "cache"));
-    Files.delete(cached.resolveSibling("SOURCE.json")); // an unverified folder (a fetch killed mid-way) does not count
+    assertThatThrownBy(DataSets::pushTDemonstrations)
+        .hasMessageContaining("elsewhere")
+        .hasMessageContaining(DataSets.DATA_ENV);
+    System.setProperty(
+        "wam4j.data", ""); // blank: not set (and the environment's WAM4J_DATA is not consulted)
+    assertThat(DataSets.pushTDemonstrations())
+        .isEqualTo(new DataSets.Located(cached, true, "cache"));
+    Files.delete(
+        cached.resolveSibling(
+            "SOURCE.json")); // an unverified folder (a fetch killed mid-way) does not count
     assertThat(DataSets.pushTDemonstrations().complete()).isFalse();
     System.setProperty("wam4j.cache", tmp.resolve("empty-cache").toString());
     DataSets.Located sample = DataSets.pushTDemonstrations();

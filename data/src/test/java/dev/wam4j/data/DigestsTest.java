@@ -14,7 +14,9 @@ class DigestsTest {
   @Test
   void sha256HexMatchesTheStandardVectorForBytesAndFilesAlike() throws Exception {
     byte[] abc = "abc".getBytes(StandardCharsets.US_ASCII);
-    String expected = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"; // FIPS 180-2, appendix B.1
+    String expected =
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"; // FIPS 180-2, appendix
+    // B.1
     assertThat(Digests.sha256Hex(abc)).isEqualTo(expected);
     byte[] big = new byte[200_000]; // more than one 64 KiB block
     for (int i = 0; i < big.length; i++) big[i] = (byte) (i * 31);

@@ -29,13 +29,31 @@ class ZipsTest {
 
   @Test
   void entriesOutsideTheFolderAndArchivesPastTheLimitsAreRefused() throws Exception {
-    assertThatThrownBy(() -> Zips.unzip(new ByteArrayInputStream(zipOf("../evil.txt", 4)), tmp.resolve("o1"), 1 << 20, 10))
-        .isInstanceOf(Zips.RefusedArchiveException.class).hasMessageContaining("'../evil.txt' points outside its folder");
+    assertThatThrownBy(
+            () ->
+                Zips.unzip(
+                    new ByteArrayInputStream(zipOf("../evil.txt", 4)),
+                    tmp.resolve("o1"),
+                    1 << 20,
+                    10))
+        .isInstanceOf(Zips.RefusedArchiveException.class)
+        .hasMessageContaining("'../evil.txt' points outside its folder");
     assertThat(tmp.resolve("evil.txt")).doesNotExist();
-    assertThatThrownBy(() -> Zips.unzip(new ByteArrayInputStream(zipOf("big.bin", 5000)), tmp.resolve("o2"), 4096, 10))
-        .isInstanceOf(Zips.RefusedArchiveException.class).hasMessageContaining("more than 4096 bytes");
-    assertThatThrownBy(() -> Zips.unzip(new ByteArrayInputStream(zipOf("one.bin", 1, "two.bin", 1)), tmp.resolve("o3"), 4096, 1))
-        .isInstanceOf(Zips.RefusedArchiveException.class).hasMessageContaining("more than 1 entries");
+    assertThatThrownBy(
+            () ->
+                Zips.unzip(
+                    new ByteArrayInputStream(zipOf("big.bin", 5000)), tmp.resolve("o2"), 4096, 10))
+        .isInstanceOf(Zips.RefusedArchiveException.class)
+        .hasMessageContaining("more than 4096 bytes");
+    assertThatThrownBy(
+            () ->
+                Zips.unzip(
+                    new ByteArrayInputStream(zipOf("one.bin", 1, "two.bin", 1)),
+                    tmp.resolve("o3"),
+                    4096,
+                    1))
+        .isInstanceOf(Zips.RefusedArchiveException.class)
+        .hasMessageContaining("more than 1 entries");
   }
 
   /** A zip of entries (name, size) filled with zeros. */

@@ -12,31 +12,32 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Closed-loop evaluation of a {@link ChunkPolicy} on PushT, following the Diffusion Policy protocol:
- * one episode per seed from the legacy (numpy) reset, the configured scene (PushT's reference unless
- * {@link Config#scene} says otherwise) pushed by the robot, at
- * most 300 control steps, an episode ending early at success; the score of an episode is the maximum
- * over its steps of the reward {@code min(coverage / 0.95, 1)}, and the published "coverage" is the
- * mean of those maxima. Success is the environment's termination (coverage above 0.95).
+ * Closed-loop evaluation of a {@link ChunkPolicy} on PushT, following the Diffusion Policy
+ * protocol: one episode per seed from the legacy (numpy) reset, the configured scene (PushT's
+ * reference unless {@link Config#scene} says otherwise) pushed by the robot, at most 300 control
+ * steps, an episode ending early at success; the score of an episode is the maximum over its steps
+ * of the reward {@code min(coverage / 0.95, 1)}, and the published "coverage" is the mean of those
+ * maxima. Success is the environment's termination (coverage above 0.95).
  *
- * <p>The policy runs with a receding horizon: it plans from the last {@link ChunkPolicy#historyFrames()}
- * observations, the first {@link ChunkPolicy#executeSteps()} actions of the plan run (fewer when the
- * plan is shorter or the episode ends), then it plans again. An observation is a 96 x 96 (the
- * policy's {@link ChunkPolicy#imageSize()}) RGB frame drawn exactly as the reference draws it, and
- * the agent position; at an episode's start the history is the first observation repeated.
+ * <p>The policy runs with a receding horizon: it plans from the last {@link
+ * ChunkPolicy#historyFrames()} observations, the first {@link ChunkPolicy#executeSteps()} actions
+ * of the plan run (fewer when the plan is shorter or the episode ends), then it plans again. An
+ * observation is a 96 x 96 (the policy's {@link ChunkPolicy#imageSize()}) RGB frame drawn exactly
+ * as the reference draws it, and the agent position; at an episode's start the history is the first
+ * observation repeated.
  *
- * <p>Reproducible: episode {@code seed} resets the environment with {@code seed} and the policy with
- * {@link #episodePolicySeed(long, long)} of the config's policy seed and {@code seed}, so an episode's
- * outcome does not depend on which other seeds are in the range. Plan latency is the wall time of
- * each {@link ChunkPolicy#plan} call measured here, split by whether the plan carried dream frames;
- * each dream frame is compared with the observation it foretold ({@link DreamQuality}).
+ * <p>Reproducible: episode {@code seed} resets the environment with {@code seed} and the policy
+ * with {@link #episodePolicySeed(long, long)} of the config's policy seed and {@code seed}, so an
+ * episode's outcome does not depend on which other seeds are in the range. Plan latency is the wall
+ * time of each {@link ChunkPolicy#plan} call measured here, split by whether the plan carried dream
+ * frames; each dream frame is compared with the observation it foretold ({@link DreamQuality}).
  *
  * <p>Stateless; a run uses the policy from the calling thread only (policies are not thread-safe).
  */
 public final class ClosedLoopEvaluation {
   /**
-   * LeRobot's AV1 quality and speed, but a keyframe every 5 s (50 frames) instead of every 2 frames:
-   * an evaluation video is watched, not sampled at random frames.
+   * LeRobot's AV1 quality and speed, but a keyframe every 5 s (50 frames) instead of every 2
+   * frames: an evaluation video is watched, not sampled at random frames.
    */
   static final VideoEncoding VIDEO_ENCODING = new VideoEncoding(VideoCodec.AV1, 30, 50, 10);
 
@@ -53,51 +54,130 @@ public final class ClosedLoopEvaluation {
    * @param videoEpisodes how many episodes (the first ones) the video shows, >= 1
    * @param videoScale nearest-neighbour magnification of each half of the video, 1..8
    * @param policySeed seed of the policy's sampling noise, mixed with each episode's seed
-   * @param disturbance external pushes of the block during episodes, or {@code null} for none (the protocol)
-   * @param scene the scene the robot pushes in: PushT (the protocol; also for {@code null}) or another, e.g. a
-   *     physics-shifted copy or a digital cousin, to measure robustness out of distribution
+   * @param disturbance external pushes of the block during episodes, or {@code null} for none (the
+   *     protocol)
+   * @param scene the scene the robot pushes in: PushT (the protocol; also for {@code null}) or
+   *     another, e.g. a physics-shifted copy or a digital cousin, to measure robustness out of
+   *     distribution
    */
-  public record Config(long firstSeed, long lastSeed, int maxSteps, boolean dream, Path video, int videoEpisodes,
-      int videoScale, long policySeed, Disturbance disturbance, Scene scene) {
+  public record Config(
+      long firstSeed,
+      long lastSeed,
+      int maxSteps,
+      boolean dream,
+      Path video,
+      int videoEpisodes,
+      int videoScale,
+      long policySeed,
+      Disturbance disturbance,
+      Scene scene) {
     /** Steps per episode in the published protocol. */
     public static final int PROTOCOL_MAX_STEPS = 300;
 
-    /** @throws IllegalArgumentException naming the field and value that is out of range */
+    /**
+     * @throws IllegalArgumentException naming the field and value that is out of range
+     */
     public Config {
       if (firstSeed < 0 || lastSeed < firstSeed || lastSeed > 0xFFFF_FFFFL) {
-        throw new IllegalArgumentException("seeds " + firstSeed + ".." + lastSeed
-            + ": need 0 <= first <= last < 2^32 (numpy's seed range)");
+        throw new IllegalArgumentException(
+            "seeds "
+                + firstSeed
+                + ".."
+                + lastSeed
+                + ": need 0 <= first <= last < 2^32 (numpy's seed range)");
       }
-      if (maxSteps < 1) throw new IllegalArgumentException("maxSteps must be >= 1, got " + maxSteps);
-      if (videoEpisodes < 1) throw new IllegalArgumentException("videoEpisodes must be >= 1, got " + videoEpisodes);
-      if (videoScale < 1 || videoScale > 8) throw new IllegalArgumentException("videoScale must be in 1..8, got " + videoScale);
+      if (maxSteps < 1)
+        throw new IllegalArgumentException("maxSteps must be >= 1, got " + maxSteps);
+      if (videoEpisodes < 1)
+        throw new IllegalArgumentException("videoEpisodes must be >= 1, got " + videoEpisodes);
+      if (videoScale < 1 || videoScale > 8)
+        throw new IllegalArgumentException("videoScale must be in 1..8, got " + videoScale);
       if (scene == null) scene = Scene.pushT();
     }
 
     /** On PushT. */
-    public Config(long firstSeed, long lastSeed, int maxSteps, boolean dream, Path video, int videoEpisodes, int videoScale, long policySeed,
+    public Config(
+        long firstSeed,
+        long lastSeed,
+        int maxSteps,
+        boolean dream,
+        Path video,
+        int videoEpisodes,
+        int videoScale,
+        long policySeed,
         Disturbance disturbance) {
-      this(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, policySeed, disturbance, null);
+      this(
+          firstSeed,
+          lastSeed,
+          maxSteps,
+          dream,
+          video,
+          videoEpisodes,
+          videoScale,
+          policySeed,
+          disturbance,
+          null);
     }
 
     /** Without disturbances. */
-    public Config(long firstSeed, long lastSeed, int maxSteps, boolean dream, Path video, int videoEpisodes, int videoScale, long policySeed) {
-      this(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, policySeed, null, null);
+    public Config(
+        long firstSeed,
+        long lastSeed,
+        int maxSteps,
+        boolean dream,
+        Path video,
+        int videoEpisodes,
+        int videoScale,
+        long policySeed) {
+      this(
+          firstSeed,
+          lastSeed,
+          maxSteps,
+          dream,
+          video,
+          videoEpisodes,
+          videoScale,
+          policySeed,
+          null,
+          null);
     }
 
-    /** The published protocol on seeds {@code first..last}: 300 steps, dream on, no video, policy seed 0. */
+    /**
+     * The published protocol on seeds {@code first..last}: 300 steps, dream on, no video, policy
+     * seed 0.
+     */
     public static Config seeds(long first, long last) {
       return new Config(first, last, PROTOCOL_MAX_STEPS, true, null, 5, 2, 0);
     }
 
     /** The same run with the block pushed by someone else now and then ({@code null}: never). */
     public Config withDisturbance(Disturbance d) {
-      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, policySeed, d, scene);
+      return new Config(
+          firstSeed,
+          lastSeed,
+          maxSteps,
+          dream,
+          video,
+          videoEpisodes,
+          videoScale,
+          policySeed,
+          d,
+          scene);
     }
 
     /** The same run in another scene. */
     public Config withScene(Scene s) {
-      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, policySeed, disturbance, s);
+      return new Config(
+          firstSeed,
+          lastSeed,
+          maxSteps,
+          dream,
+          video,
+          videoEpisodes,
+          videoScale,
+          policySeed,
+          disturbance,
+          s);
     }
 
     /** Number of episodes. */
@@ -106,50 +186,118 @@ public final class ClosedLoopEvaluation {
     }
 
     public Config withMaxSteps(int steps) {
-      return new Config(firstSeed, lastSeed, steps, dream, video, videoEpisodes, videoScale, policySeed, disturbance, scene);
+      return new Config(
+          firstSeed,
+          lastSeed,
+          steps,
+          dream,
+          video,
+          videoEpisodes,
+          videoScale,
+          policySeed,
+          disturbance,
+          scene);
     }
 
     public Config withDream(boolean on) {
-      return new Config(firstSeed, lastSeed, maxSteps, on, video, videoEpisodes, videoScale, policySeed, disturbance, scene);
+      return new Config(
+          firstSeed,
+          lastSeed,
+          maxSteps,
+          on,
+          video,
+          videoEpisodes,
+          videoScale,
+          policySeed,
+          disturbance,
+          scene);
     }
 
     /** Writes the first {@code episodes} episodes to {@code file} ({@code null}: no video). */
     public Config withVideo(Path file, int episodes) {
-      return new Config(firstSeed, lastSeed, maxSteps, dream, file, episodes, videoScale, policySeed, disturbance, scene);
+      return new Config(
+          firstSeed,
+          lastSeed,
+          maxSteps,
+          dream,
+          file,
+          episodes,
+          videoScale,
+          policySeed,
+          disturbance,
+          scene);
     }
 
     public Config withVideoScale(int scale) {
-      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, scale, policySeed, disturbance, scene);
+      return new Config(
+          firstSeed,
+          lastSeed,
+          maxSteps,
+          dream,
+          video,
+          videoEpisodes,
+          scale,
+          policySeed,
+          disturbance,
+          scene);
     }
 
     public Config withPolicySeed(long seed) {
-      return new Config(firstSeed, lastSeed, maxSteps, dream, video, videoEpisodes, videoScale, seed, disturbance, scene);
+      return new Config(
+          firstSeed,
+          lastSeed,
+          maxSteps,
+          dream,
+          video,
+          videoEpisodes,
+          videoScale,
+          seed,
+          disturbance,
+          scene);
     }
   }
 
   /**
-   * Someone else pushes the block: in a share of episodes, once, at a random step, the block is moved
-   * and turned (as a person bumping the table would), the agent left where it is. Drawn from the
-   * episode's seed alone, so the same episode is disturbed the same way whatever the policy does.
+   * Someone else pushes the block: in a share of episodes, once, at a random step, the block is
+   * moved and turned (as a person bumping the table would), the agent left where it is. Drawn from
+   * the episode's seed alone, so the same episode is disturbed the same way whatever the policy
+   * does.
    *
    * @param probability share of episodes disturbed, in [0, 1]
    * @param firstStep earliest control step of the push, >= 1
    * @param lastStep latest control step of the push, >= firstStep
-   * @param distancePixels how far the block moves (uniform in [distance/2, distance]), workspace pixels
+   * @param distancePixels how far the block moves (uniform in [distance/2, distance]), workspace
+   *     pixels
    * @param maxTurnRadians how far it turns at most (uniform in +-maxTurn)
-   *     <p>The block is set down at the new pose at rest (its velocities zeroed, as when someone puts it
-   *     down); it stays inside x, y in 100..412. A push may land it closer to the goal: the policy is then
-   *     credited with what follows, as a real robot would be.
+   *     <p>The block is set down at the new pose at rest (its velocities zeroed, as when someone
+   *     puts it down); it stays inside x, y in 100..412. A push may land it closer to the goal: the
+   *     policy is then credited with what follows, as a real robot would be.
    */
-  public record Disturbance(double probability, int firstStep, int lastStep, double distancePixels, double maxTurnRadians) {
+  public record Disturbance(
+      double probability,
+      int firstStep,
+      int lastStep,
+      double distancePixels,
+      double maxTurnRadians) {
     public Disturbance {
-      if (!(probability >= 0 && probability <= 1)) throw new IllegalArgumentException("disturbance probability must lie in [0, 1], got " + probability);
-      if (firstStep < 1 || lastStep < firstStep) throw new IllegalArgumentException("disturbance steps " + firstStep + ".." + lastStep + ": need 1 <= first <= last");
-      if (!(distancePixels >= 0 && distancePixels <= 200)) throw new IllegalArgumentException("disturbance distance must lie in [0, 200] pixels, got " + distancePixels);
-      if (!(maxTurnRadians >= 0 && maxTurnRadians <= Math.PI)) throw new IllegalArgumentException("disturbance turn must lie in [0, pi], got " + maxTurnRadians);
+      if (!(probability >= 0 && probability <= 1))
+        throw new IllegalArgumentException(
+            "disturbance probability must lie in [0, 1], got " + probability);
+      if (firstStep < 1 || lastStep < firstStep)
+        throw new IllegalArgumentException(
+            "disturbance steps " + firstStep + ".." + lastStep + ": need 1 <= first <= last");
+      if (!(distancePixels >= 0 && distancePixels <= 200))
+        throw new IllegalArgumentException(
+            "disturbance distance must lie in [0, 200] pixels, got " + distancePixels);
+      if (!(maxTurnRadians >= 0 && maxTurnRadians <= Math.PI))
+        throw new IllegalArgumentException(
+            "disturbance turn must lie in [0, pi], got " + maxTurnRadians);
     }
 
-    /** A push of 60-120 pixels and up to 0.8 rad, between steps 40 and 200, in {@code probability} of episodes. */
+    /**
+     * A push of 60-120 pixels and up to 0.8 rad, between steps 40 and 200, in {@code probability}
+     * of episodes.
+     */
     public static Disturbance pushes(double probability) {
       return new Disturbance(probability, 40, 200, 120, 0.8);
     }
@@ -159,15 +307,24 @@ public final class ClosedLoopEvaluation {
    * One episode's outcome.
    *
    * @param seed legacy reset seed
-   * @param maxCoverage maximum over the episode's steps of {@code min(coverage / 0.95, 1)}, in [0, 1]
-   *     (the per-episode score of the published numbers)
+   * @param maxCoverage maximum over the episode's steps of {@code min(coverage / 0.95, 1)}, in [0,
+   *     1] (the per-episode score of the published numbers)
    * @param success the episode ended with coverage above 0.95
    * @param steps control steps taken
    * @param plans calls to {@link ChunkPolicy#plan}
-   * @param handedOver an {@link Rollout.Observer} stopped the episode before it ended (e.g. a failure alarm)
-   * @param disturbedAtStep the control step after which the block was pushed by a {@link Disturbance}, or -1
+   * @param handedOver an {@link Rollout.Observer} stopped the episode before it ended (e.g. a
+   *     failure alarm)
+   * @param disturbedAtStep the control step after which the block was pushed by a {@link
+   *     Disturbance}, or -1
    */
-  public record Episode(long seed, double maxCoverage, boolean success, int steps, int plans, boolean handedOver, int disturbedAtStep) {}
+  public record Episode(
+      long seed,
+      double maxCoverage,
+      boolean success,
+      int steps,
+      int plans,
+      boolean handedOver,
+      int disturbedAtStep) {}
 
   /**
    * Wall time of plan calls in milliseconds.
@@ -179,7 +336,10 @@ public final class ClosedLoopEvaluation {
    * @param maxMs slowest
    */
   public record Latency(int plans, double p50Ms, double p99Ms, double meanMs, double maxMs) {
-    /** Summary of {@code ms[0..n)}, or {@code null} when {@code n == 0}. The array is sorted in place. */
+    /**
+     * Summary of {@code ms[0..n)}, or {@code null} when {@code n == 0}. The array is sorted in
+     * place.
+     */
     static Latency of(double[] ms, int n) {
       if (n == 0) return null;
       Arrays.sort(ms, 0, n);
@@ -199,19 +359,29 @@ public final class ClosedLoopEvaluation {
    * @param config what was run
    * @param episodes number of episodes
    * @param successRate share of successful episodes, in [0, 1]
-   * @param meanMaxCoverage mean over episodes of {@link Episode#maxCoverage()} (the published "coverage")
+   * @param meanMaxCoverage mean over episodes of {@link Episode#maxCoverage()} (the published
+   *     "coverage")
    * @param perSeed one entry per seed, in seed order
    * @param planLatency plans that returned no dream frames; {@code null} when every plan dreamed
    * @param dreamPlanLatency plans that returned dream frames; {@code null} when none did
    * @param wallSeconds wall time of the whole run, video included
-   * @param dreamQuality how well the dreams foresaw the observations, per dream offset; {@code null} when no plan dreamed
+   * @param dreamQuality how well the dreams foresaw the observations, per dream offset; {@code
+   *     null} when no plan dreamed
    */
-  public record Result(Config config, int episodes, double successRate, double meanMaxCoverage, List<Episode> perSeed,
-      Latency planLatency, Latency dreamPlanLatency, double wallSeconds, DreamQuality dreamQuality) {}
+  public record Result(
+      Config config,
+      int episodes,
+      double successRate,
+      double meanMaxCoverage,
+      List<Episode> perSeed,
+      Latency planLatency,
+      Latency dreamPlanLatency,
+      double wallSeconds,
+      DreamQuality dreamQuality) {}
 
   /**
-   * The seed the policy is reset with for the episode of {@code envSeed}: a 64-bit mix of both seeds,
-   * so different episodes get unrelated noise and the same episode always gets the same.
+   * The seed the policy is reset with for the episode of {@code envSeed}: a 64-bit mix of both
+   * seeds, so different episodes get unrelated noise and the same episode always gets the same.
    */
   public static long episodePolicySeed(long policySeed, long envSeed) {
     return mix(policySeed ^ mix(envSeed + 0x9E3779B97F4A7C15L));
@@ -230,29 +400,36 @@ public final class ClosedLoopEvaluation {
    * @param policy the policy; this method resets it once per episode but does not close it
    * @param progress called after each episode with its outcome, or {@code null}
    * @throws IllegalArgumentException when the policy's sizes are unusable, the config asks for more
-   *     steps than the scene allows, or a plan is malformed (dream frames of the wrong size, targets out
-   *     of range)
+   *     steps than the scene allows, or a plan is malformed (dream frames of the wrong size,
+   *     targets out of range)
    * @throws IOException when the video cannot be written
    */
-  public static Result run(ChunkPolicy policy, Config config, Consumer<Episode> progress) throws IOException {
+  public static Result run(ChunkPolicy policy, Config config, Consumer<Episode> progress)
+      throws IOException {
     return run(policy, config, progress, new Rollout.Observer() {});
   }
 
   /**
-   * Runs the evaluation under an observer that sees every plan and step and may hand an episode over.
+   * Runs the evaluation under an observer that sees every plan and step and may hand an episode
+   * over.
    *
    * @see #run(ChunkPolicy, Config, Consumer)
    */
-  public static Result run(ChunkPolicy policy, Config config, Consumer<Episode> progress, Rollout.Observer observer) throws IOException {
+  public static Result run(
+      ChunkPolicy policy, Config config, Consumer<Episode> progress, Rollout.Observer observer)
+      throws IOException {
     long t0 = System.nanoTime();
     Rollout rollout = new Rollout(policy, config, observer);
     int size = policy.imageSize();
     List<Episode> episodes = new ArrayList<>(config.episodes());
-    try (SideBySideVideo video = config.video() == null ? null
-        : SideBySideVideo.open(config.video(), size, config.videoScale(), VIDEO_ENCODING)) {
+    try (SideBySideVideo video =
+        config.video() == null
+            ? null
+            : SideBySideVideo.open(config.video(), size, config.videoScale(), VIDEO_ENCODING)) {
       for (int i = 0; i < config.episodes(); i++) {
         long seed = config.firstSeed() + i;
-        Episode e = rollout.episode(seed, video != null && i < config.videoEpisodes() ? video : null);
+        Episode e =
+            rollout.episode(seed, video != null && i < config.videoEpisodes() ? video : null);
         episodes.add(e);
         if (progress != null) progress.accept(e);
       }
@@ -260,7 +437,15 @@ public final class ClosedLoopEvaluation {
     }
     long successes = episodes.stream().filter(Episode::success).count();
     double meanMax = episodes.stream().mapToDouble(Episode::maxCoverage).average().orElseThrow();
-    return new Result(config, episodes.size(), successes / (double) episodes.size(), meanMax, List.copyOf(episodes),
-        rollout.planLatency(), rollout.dreamPlanLatency(), (System.nanoTime() - t0) / 1e9, rollout.dreamQuality());
+    return new Result(
+        config,
+        episodes.size(),
+        successes / (double) episodes.size(),
+        meanMax,
+        List.copyOf(episodes),
+        rollout.planLatency(),
+        rollout.dreamPlanLatency(),
+        (System.nanoTime() - t0) / 1e9,
+        rollout.dreamQuality());
   }
 }

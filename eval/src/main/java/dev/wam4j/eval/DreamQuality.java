@@ -7,46 +7,58 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * How well a policy's dreams foresaw what the camera then saw, per dream horizon, over an evaluation.
+ * How well a policy's dreams foresaw what the camera then saw, per dream horizon, over an
+ * evaluation.
  *
- * <p>A sample is a plan made at control step {@code t} that carried dream frames, and its dream frame
- * at offset {@code h}, compared with the real observation at step {@code t + h} (the frame the policy
- * would see there, same size and format). Samples whose step {@code t + h} falls after their episode
- * ended (or was handed over) are dropped. The copy-last baseline is the observation at step {@code t}
- * put in place of the dream: a dream is only worth its cost where it beats that. The real frame at
- * {@code t + h} shows what was executed: when the policy replans before {@code h} steps (it executes
- * {@code executeSteps} of each chunk, e.g. 6 against a dream 8 steps ahead), the last steps came from the
- * next plan's chunk, not the one the dream was given; the figure then also charges the dream for that
- * replanning (usually small: consecutive chunks agree), which is how a monitor would see it too.
+ * <p>A sample is a plan made at control step {@code t} that carried dream frames, and its dream
+ * frame at offset {@code h}, compared with the real observation at step {@code t + h} (the frame
+ * the policy would see there, same size and format). Samples whose step {@code t + h} falls after
+ * their episode ended (or was handed over) are dropped. The copy-last baseline is the observation
+ * at step {@code t} put in place of the dream: a dream is only worth its cost where it beats that.
+ * The real frame at {@code t + h} shows what was executed: when the policy replans before {@code h}
+ * steps (it executes {@code executeSteps} of each chunk, e.g. 6 against a dream 8 steps ahead), the
+ * last steps came from the next plan's chunk, not the one the dream was given; the figure then also
+ * charges the dream for that replanning (usually small: consecutive chunks agree), which is how a
+ * monitor would see it too.
  *
- * <p>PSNR is averaged per sample with identical frames capped: where nothing moved, copy-last scores the
- * cap and a decoded dream cannot, so compare dreams by the IoUs, PSNR only between dreams.
+ * <p>PSNR is averaged per sample with identical frames capped: where nothing moved, copy-last
+ * scores the cap and a decoded dream cannot, so compare dreams by the IoUs, PSNR only between
+ * dreams.
  *
  * <p>Measures, averaged over samples: PSNR over the RGB bytes (peak 255, identical frames capped at
- * {@link FrameMetrics#PSNR_CAP_DB} dB); the IoU of the T-block's pixel masks, pixels segmented by the
- * nearest colour of the renderer's palette ({@link dev.wam4j.sim.render.FrameSegmentation}), 1 when neither frame shows the block;
- * the same over the moving samples only, those where the real block moved (copy-last IoU below
- * {@link #MOVING_COPY_LAST_IOU}), since a still block flatters any dream that copies the present; and
- * the distance between the agent's centroids in dream and reality in workspace pixels (the frame shows
- * the 512 px workspace, so one pixel of a 96 px frame is 5.33 workspace pixels).
+ * {@link FrameMetrics#PSNR_CAP_DB} dB); the IoU of the T-block's pixel masks, pixels segmented by
+ * the nearest colour of the renderer's palette ({@link dev.wam4j.sim.render.FrameSegmentation}), 1
+ * when neither frame shows the block; the same over the moving samples only, those where the real
+ * block moved (copy-last IoU below {@link #MOVING_COPY_LAST_IOU}), since a still block flatters any
+ * dream that copies the present; and the distance between the agent's centroids in dream and
+ * reality in workspace pixels (the frame shows the 512 px workspace, so one pixel of a 96 px frame
+ * is 5.33 workspace pixels).
  *
- * <p>Absent from an evaluation's {@link ClosedLoopEvaluation.Result} ({@code null}) when no plan dreamed,
- * e.g. with dreaming off.
+ * <p>Absent from an evaluation's {@link ClosedLoopEvaluation.Result} ({@code null}) when no plan
+ * dreamed, e.g. with dreaming off.
  *
  * @param horizons dream offsets seen, in steps ahead, ascending
  * @param perHorizon the measures at each of {@code horizons}, in the same order
  */
 public record DreamQuality(List<Integer> horizons, List<Horizon> perHorizon) {
-  /** A sample is moving when the copy-last block IoU is below this: the block moved between plan and target. */
+  /**
+   * A sample is moving when the copy-last block IoU is below this: the block moved between plan and
+   * target.
+   */
   public static final double MOVING_COPY_LAST_IOU = 0.9;
 
-  /** @throws IllegalArgumentException when the summaries are not of {@code horizons}, in order */
+  /**
+   * @throws IllegalArgumentException when the summaries are not of {@code horizons}, in order
+   */
   public DreamQuality {
     horizons = List.copyOf(horizons);
     perHorizon = List.copyOf(perHorizon);
     if (!horizons.equals(perHorizon.stream().map(Horizon::stepsAhead).toList())) {
-      throw new IllegalArgumentException("dream quality of horizons " + horizons + " has summaries of "
-          + perHorizon.stream().map(Horizon::stepsAhead).toList());
+      throw new IllegalArgumentException(
+          "dream quality of horizons "
+              + horizons
+              + " has summaries of "
+              + perHorizon.stream().map(Horizon::stepsAhead).toList());
     }
   }
 
@@ -59,26 +71,39 @@ public record DreamQuality(List<Integer> horizons, List<Horizon> perHorizon) {
    * @param copyLastPsnrDb mean PSNR of the plan's observation vs reality, dB
    * @param blockIou mean block-mask IoU of dream vs reality, in [0, 1]
    * @param copyLastBlockIou mean block-mask IoU of the plan's observation vs reality
-   * @param movingSamples samples where the real block moved (copy-last IoU < {@link #MOVING_COPY_LAST_IOU})
+   * @param movingSamples samples where the real block moved (copy-last IoU < {@link
+   *     #MOVING_COPY_LAST_IOU})
    * @param movingBlockIou mean block IoU of dream vs reality over the moving samples
    * @param copyLastMovingBlockIou mean copy-last block IoU over the moving samples
-   * @param agentErrorPx mean distance of the agent's centroid in the dream from the real one, workspace pixels,
-   *     over the samples where both frames show the agent
-   * @param agentMissing samples left out of {@code agentErrorPx}: the dream or the real frame shows no agent
+   * @param agentErrorPx mean distance of the agent's centroid in the dream from the real one,
+   *     workspace pixels, over the samples where both frames show the agent
+   * @param agentMissing samples left out of {@code agentErrorPx}: the dream or the real frame shows
+   *     no agent
    */
-  public record Horizon(int stepsAhead, long samples, Double psnrDb, Double copyLastPsnrDb, Double blockIou, Double copyLastBlockIou,
-      long movingSamples, Double movingBlockIou, Double copyLastMovingBlockIou, Double agentErrorPx, long agentMissing) {}
+  public record Horizon(
+      int stepsAhead,
+      long samples,
+      Double psnrDb,
+      Double copyLastPsnrDb,
+      Double blockIou,
+      Double copyLastBlockIou,
+      long movingSamples,
+      Double movingBlockIou,
+      Double copyLastMovingBlockIou,
+      Double agentErrorPx,
+      long agentMissing) {}
 
   /**
    * Collects dream quality during one evaluation: told of each episode's start, each plan (with the
-   * observation it was made from) and each new observation, it keeps the dreams that wait for their step
-   * in a small pool of flat frame buffers, reused from sample to sample. Not thread-safe: the evaluating
-   * thread only.
+   * observation it was made from) and each new observation, it keeps the dreams that wait for their
+   * step in a small pool of flat frame buffers, reused from sample to sample. Not thread-safe: the
+   * evaluating thread only.
    */
   static final class Accumulator {
     private final FrameMetrics metrics;
     private final int frameBytes;
-    // pending comparisons, the first `pending` live: the dream frame, the plan's observation, the step
+    // pending comparisons, the first `pending` live: the dream frame, the plan's observation, the
+    // step
     // they wait for, their offset
     private byte[][] dreams = new byte[0][];
     private byte[][] currents = new byte[0][];
@@ -105,12 +130,18 @@ public record DreamQuality(List<Integer> horizons, List<Horizon> perHorizon) {
       this.currentLabels = new byte[imageSize * imageSize];
     }
 
-    /** A new episode: the dreams still waiting belong to the previous one, which ended before their step. */
+    /**
+     * A new episode: the dreams still waiting belong to the previous one, which ended before their
+     * step.
+     */
     void startEpisode() {
       pending = 0;
     }
 
-    /** The policy planned at control step {@code step} from the observation at {@code frame[offset..]}. */
+    /**
+     * The policy planned at control step {@code step} from the observation at {@code
+     * frame[offset..]}.
+     */
     void planned(int step, Plan plan, byte[] frame, int offset) {
       if (!plan.hasDream()) return;
       int[] o = plan.dreamOffsets();
@@ -124,10 +155,13 @@ public record DreamQuality(List<Integer> horizons, List<Horizon> perHorizon) {
       }
     }
 
-    /** The observation at control step {@code step} is {@code frame[offset..]}: the dreams of this step meet it. */
+    /**
+     * The observation at control step {@code step} is {@code frame[offset..]}: the dreams of this
+     * step meet it.
+     */
     void observed(int step, byte[] frame, int offset) {
       boolean labelled = false;
-      for (int i = 0; i < pending;) {
+      for (int i = 0; i < pending; ) {
         if (targetSteps[i] != step) {
           i++;
           continue;
@@ -144,14 +178,16 @@ public record DreamQuality(List<Integer> horizons, List<Horizon> perHorizon) {
     /** The summary so far, or {@code null} when no plan dreamed. */
     DreamQuality result() {
       if (sums.isEmpty()) return null;
-      return new DreamQuality(sums.stream().map(s -> s.stepsAhead).toList(), sums.stream().map(Sums::summary).toList());
+      return new DreamQuality(
+          sums.stream().map(s -> s.stepsAhead).toList(), sums.stream().map(Sums::summary).toList());
     }
 
     private void compare(int i, byte[] frame, int offset) {
       Sums s = sumsOf(offsets[i]);
       metrics.classify(dreams[i], 0, dreamLabels);
       metrics.classify(currents[i], 0, currentLabels);
-      double iou = FrameMetrics.blockIou(dreamLabels, realLabels), copyIou = FrameMetrics.blockIou(currentLabels, realLabels);
+      double iou = FrameMetrics.blockIou(dreamLabels, realLabels),
+          copyIou = FrameMetrics.blockIou(currentLabels, realLabels);
       s.samples++;
       s.psnr += FrameMetrics.psnrDb(dreams[i], 0, frame, offset, frameBytes);
       s.copyPsnr += FrameMetrics.psnrDb(currents[i], 0, frame, offset, frameBytes);
@@ -162,7 +198,8 @@ public record DreamQuality(List<Integer> horizons, List<Horizon> perHorizon) {
         s.movingIou += iou;
         s.movingCopyIou += copyIou;
       }
-      if (metrics.agentCentroid(dreamLabels, dreamAgent) && metrics.agentCentroid(realLabels, realAgent)) {
+      if (metrics.agentCentroid(dreamLabels, dreamAgent)
+          && metrics.agentCentroid(realLabels, realAgent)) {
         s.agentSamples++;
         s.agentError += Math.hypot(dreamAgent[0] - realAgent[0], dreamAgent[1] - realAgent[1]);
       } else {
@@ -174,7 +211,8 @@ public record DreamQuality(List<Integer> horizons, List<Horizon> perHorizon) {
     private Sums sumsOf(int stepsAhead) {
       int i = 0;
       while (i < sums.size() && sums.get(i).stepsAhead < stepsAhead) i++;
-      if (i == sums.size() || sums.get(i).stepsAhead != stepsAhead) sums.add(i, new Sums(stepsAhead));
+      if (i == sums.size() || sums.get(i).stepsAhead != stepsAhead)
+        sums.add(i, new Sums(stepsAhead));
       return sums.get(i);
     }
 
@@ -194,7 +232,10 @@ public record DreamQuality(List<Integer> horizons, List<Horizon> perHorizon) {
       return pending++;
     }
 
-    /** Frees slot {@code i} by moving the last waiting slot into it (its buffers swapped, not copied). */
+    /**
+     * Frees slot {@code i} by moving the last waiting slot into it (its buffers swapped, not
+     * copied).
+     */
     private void release(int i) {
       int last = --pending;
       byte[] d = dreams[i], c = currents[i];
@@ -218,8 +259,18 @@ public record DreamQuality(List<Integer> horizons, List<Horizon> perHorizon) {
     }
 
     Horizon summary() {
-      return new Horizon(stepsAhead, samples, mean(psnr, samples), mean(copyPsnr, samples), mean(iou, samples), mean(copyIou, samples),
-          moving, mean(movingIou, moving), mean(movingCopyIou, moving), mean(agentError, agentSamples), agentMissing);
+      return new Horizon(
+          stepsAhead,
+          samples,
+          mean(psnr, samples),
+          mean(copyPsnr, samples),
+          mean(iou, samples),
+          mean(copyIou, samples),
+          moving,
+          mean(movingIou, moving),
+          mean(movingCopyIou, moving),
+          mean(agentError, agentSamples),
+          agentMissing);
     }
 
     private static Double mean(double sum, long n) {

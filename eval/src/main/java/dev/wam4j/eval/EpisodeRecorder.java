@@ -13,9 +13,9 @@ import java.util.List;
 
 /**
  * Records the last episode of a rollout as LeRobot frames: observation (image, agent position) at
- * each step, the action the policy executed from it, and the reward, done and success that followed —
- * the layout of {@code lerobot/pusht}. {@link #write} makes a one-episode LeRobot v3.0 dataset of it.
- * One episode at a time; buffers it in memory (about 28 KB per frame at 96 x 96).
+ * each step, the action the policy executed from it, and the reward, done and success that followed
+ * — the layout of {@code lerobot/pusht}. {@link #write} makes a one-episode LeRobot v3.0 dataset of
+ * it. One episode at a time; buffers it in memory (about 28 KB per frame at 96 x 96).
  */
 public final class EpisodeRecorder implements Rollout.Observer {
   private final int size;
@@ -65,7 +65,8 @@ public final class EpisodeRecorder implements Rollout.Observer {
   }
 
   @Override
-  public boolean stepped(int step, byte[] frame, int offset, float agentX, float agentY, double reward) {
+  public boolean stepped(
+      int step, byte[] frame, int offset, float agentX, float agentY, double reward) {
     if (frames == rewards.length) grow();
     int j = step - 1 - planStep; // the chunk's action executed at this step
     System.arraycopy(previousImage, 0, images, frames * frameBytes, frameBytes);
@@ -94,8 +95,8 @@ public final class EpisodeRecorder implements Rollout.Observer {
   }
 
   /**
-   * Writes the last episode as a one-episode LeRobot v3.0 dataset in {@code dir} (atomically: the writer
-   * builds it aside and renames it into place).
+   * Writes the last episode as a one-episode LeRobot v3.0 dataset in {@code dir} (atomically: the
+   * writer builds it aside and renames it into place).
    *
    * @param task the episode's task text (LeRobot's {@code task})
    * @throws IllegalStateException when no frame was recorded
@@ -103,7 +104,8 @@ public final class EpisodeRecorder implements Rollout.Observer {
   public Path write(Path dir, String task, String robotType) throws IOException {
     if (frames == 0) throw new IllegalStateException("no frames recorded");
     List<WriteFeature> features = PushTSchema.features(size);
-    try (LeRobotWriter w = LeRobotWriter.create(dir, LeRobotWriteConfig.of(PushTRate.FPS, robotType, features))) {
+    try (LeRobotWriter w =
+        LeRobotWriter.create(dir, LeRobotWriteConfig.of(PushTRate.FPS, robotType, features))) {
       w.beginEpisode(task);
       float[] s = new float[2], a = new float[2];
       for (int t = 0; t < frames; t++) {
@@ -112,8 +114,12 @@ public final class EpisodeRecorder implements Rollout.Observer {
         a[0] = actions[2 * t];
         a[1] = actions[2 * t + 1];
         boolean last = t == frames - 1;
-        w.setImage("observation.image", images, t * frameBytes).setVector("observation.state", s).setVector("action", a)
-            .setFloat("next.reward", rewards[t]).setBool("next.done", last).setBool("next.success", last && success);
+        w.setImage("observation.image", images, t * frameBytes)
+            .setVector("observation.state", s)
+            .setVector("action", a)
+            .setFloat("next.reward", rewards[t])
+            .setBool("next.done", last)
+            .setBool("next.success", last && success);
         w.endFrame();
       }
       w.endEpisode();

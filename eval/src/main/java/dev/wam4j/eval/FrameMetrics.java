@@ -5,13 +5,16 @@ import dev.wam4j.sim.render.SceneLook;
 
 /**
  * Compares square {@code [size][size][3]} RGB observation frames of a PushT scene: PSNR over the
- * bytes, and, on frames labelled by {@link FrameSegmentation} (the renderer's palette: background, goal
- * region, T-block, agent, walls), the block's mask and the agent's centroid.
+ * bytes, and, on frames labelled by {@link FrameSegmentation} (the renderer's palette: background,
+ * goal region, T-block, agent, walls), the block's mask and the agent's centroid.
  *
  * <p>Holds its segmentation only; the methods write into arrays the caller owns. Thread-safe.
  */
 final class FrameMetrics {
-  /** PSNR reported for identical frames (and the most ever reported): keeps infinity out of means and JSON. */
+  /**
+   * PSNR reported for identical frames (and the most ever reported): keeps infinity out of means
+   * and JSON.
+   */
   static final double PSNR_CAP_DB = 100;
 
   private final FrameSegmentation segmentation;
@@ -30,8 +33,8 @@ final class FrameMetrics {
   }
 
   /**
-   * PSNR of {@code a} against {@code b} over {@code bytes} bytes (peak 255), in dB, at most
-   * {@link #PSNR_CAP_DB} (identical frames).
+   * PSNR of {@code a} against {@code b} over {@code bytes} bytes (peak 255), in dB, at most {@link
+   * #PSNR_CAP_DB} (identical frames).
    */
   static double psnrDb(byte[] a, int aOffset, byte[] b, int bOffset, int bytes) {
     long squares = 0;
@@ -43,7 +46,10 @@ final class FrameMetrics {
     return Math.min(PSNR_CAP_DB, 10 * Math.log10(255.0 * 255.0 * bytes / squares));
   }
 
-  /** Writes the {@link FrameSegmentation} label of each pixel of {@code frame[offset..]} into {@code labels[0 .. size * size)}. */
+  /**
+   * Writes the {@link FrameSegmentation} label of each pixel of {@code frame[offset..]} into {@code
+   * labels[0 .. size * size)}.
+   */
   void classify(byte[] frame, int offset, byte[] labels) {
     segmentation.classify(frame, offset, labels);
   }
@@ -57,9 +63,9 @@ final class FrameMetrics {
   }
 
   /**
-   * The centroid of the agent pixels of a labelled frame, in workspace pixels (pixel centres, scaled
-   * by {@link #workspacePixelsPerImagePixel()}), into {@code xy}; false, leaving {@code xy}, when the
-   * frame shows no agent.
+   * The centroid of the agent pixels of a labelled frame, in workspace pixels (pixel centres,
+   * scaled by {@link #workspacePixelsPerImagePixel()}), into {@code xy}; false, leaving {@code xy},
+   * when the frame shows no agent.
    */
   boolean agentCentroid(byte[] labels, double[] xy) {
     long n = 0, sx = 0, sy = 0;

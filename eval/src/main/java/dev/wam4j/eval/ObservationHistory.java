@@ -8,10 +8,10 @@ import dev.wam4j.sim.render.SceneRenderer;
 import dev.wam4j.sim.scene.Scene;
 
 /**
- * What a visuomotor policy sees of one environment: the last {@code history} frames, drawn as the reference
- * draws PushT (its look, the robot agent, the whole world, reference sampling), and the agent positions,
- * oldest first; at an episode's start every slot holds the first observation. Allocation-free after
- * construction.
+ * What a visuomotor policy sees of one environment: the last {@code history} frames, drawn as the
+ * reference draws PushT (its look, the robot agent, the whole world, reference sampling), and the
+ * agent positions, oldest first; at an episode's start every slot holds the first observation.
+ * Allocation-free after construction.
  */
 public final class ObservationHistory {
   private final SceneRenderer renderer;
@@ -22,8 +22,11 @@ public final class ObservationHistory {
 
   /** For {@code history} frames of {@code size} x {@code size} pixels of {@code scene}. */
   public ObservationHistory(Scene scene, int size, int history) {
-    if (size < 1 || history < 1) throw new IllegalArgumentException("observation history: size " + size + " and history " + history + " must be >= 1");
-    this.renderer = new SceneRenderer(SceneLook.of(scene), Camera.identity(), size, size, Sampling.REFERENCE);
+    if (size < 1 || history < 1)
+      throw new IllegalArgumentException(
+          "observation history: size " + size + " and history " + history + " must be >= 1");
+    this.renderer =
+        new SceneRenderer(SceneLook.of(scene), Camera.identity(), size, size, Sampling.REFERENCE);
     this.history = history;
     this.frameBytes = size * size * 3;
     this.images = new byte[history * frameBytes];
@@ -51,12 +54,23 @@ public final class ObservationHistory {
   }
 
   private void observe(PushTEnv env) {
-    renderer.render(env.agentX(), env.agentY(), 0, env.blockX(), env.blockY(), env.blockAngle(), images, (history - 1) * frameBytes);
+    renderer.render(
+        env.agentX(),
+        env.agentY(),
+        0,
+        env.blockX(),
+        env.blockY(),
+        env.blockAngle(),
+        images,
+        (history - 1) * frameBytes);
     positions[2 * (history - 1)] = (float) env.agentX();
     positions[2 * (history - 1) + 1] = (float) env.agentY();
   }
 
-  /** {@code [history][size][size][3]} RGB bytes, oldest first: read, do not keep (the next step overwrites it). */
+  /**
+   * {@code [history][size][size][3]} RGB bytes, oldest first: read, do not keep (the next step
+   * overwrites it).
+   */
   public byte[] images() {
     return images;
   }

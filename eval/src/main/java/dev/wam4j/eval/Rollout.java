@@ -13,34 +13,42 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * One episode of a {@link ChunkPolicy} in the simulator, again and again: the control loop (plan from the
- * observation history, run the first actions of the plan, observe, plan again) and the {@link Observer}
- * that watches it and may hand an episode over. Closed-loop evaluation runs one per seed, the robot agent
- * one per task; both see the same loop. Keeps its buffers between episodes (allocation stays flat), the
- * latency of every plan and the quality of every dream.
+ * One episode of a {@link ChunkPolicy} in the simulator, again and again: the control loop (plan
+ * from the observation history, run the first actions of the plan, observe, plan again) and the
+ * {@link Observer} that watches it and may hand an episode over. Closed-loop evaluation runs one
+ * per seed, the robot agent one per task; both see the same loop. Keeps its buffers between
+ * episodes (allocation stays flat), the latency of every plan and the quality of every dream.
  *
  * <p>Not thread-safe: one rollout, one thread (its policy is not thread-safe either).
  */
 public final class Rollout {
   /**
-   * Watches episodes as they run and may stop one early (hand it over): a failure monitor. Frames are
-   * {@code [size][size][3]} RGB bytes at an offset in an array the rollout reuses: copy what you keep.
-   * Called on the evaluating thread.
+   * Watches episodes as they run and may stop one early (hand it over): a failure monitor. Frames
+   * are {@code [size][size][3]} RGB bytes at an offset in an array the rollout reuses: copy what
+   * you keep. Called on the evaluating thread.
    */
   public interface Observer {
-    /** An episode starts from its first observation: the frame and the agent's position (workspace pixels). */
+    /**
+     * An episode starts from its first observation: the frame and the agent's position (workspace
+     * pixels).
+     */
     default void episodeStart(long seed, byte[] frame, int offset, float agentX, float agentY) {}
 
-    /** The policy planned at control step {@code step} (steps taken so far); false stops the episode before it acts. */
+    /**
+     * The policy planned at control step {@code step} (steps taken so far); false stops the episode
+     * before it acts.
+     */
     default boolean planned(int step, Plan plan) {
       return true;
     }
 
     /**
-     * Control step {@code step} (1-based) ran; {@code frame} and the agent position are the new observation,
-     * {@code reward} its {@code min(coverage / 0.95, 1)}; false stops the episode here.
+     * Control step {@code step} (1-based) ran; {@code frame} and the agent position are the new
+     * observation, {@code reward} its {@code min(coverage / 0.95, 1)}; false stops the episode
+     * here.
      */
-    default boolean stepped(int step, byte[] frame, int offset, float agentX, float agentY, double reward) {
+    default boolean stepped(
+        int step, byte[] frame, int offset, float agentX, float agentY, double reward) {
       return true;
     }
 
@@ -68,21 +76,33 @@ public final class Rollout {
   private final DreamQuality.Accumulator dreamQuality;
 
   /**
-   * A rollout of {@code policy} under {@code config} (its steps, dream, policy seed, disturbance and scene;
-   * the config's seed range is the caller's business).
+   * A rollout of {@code policy} under {@code config} (its steps, dream, policy seed, disturbance
+   * and scene; the config's seed range is the caller's business).
    *
-   * @throws IllegalArgumentException when the policy's sizes are unusable or the config asks for more steps than the scene allows
+   * @throws IllegalArgumentException when the policy's sizes are unusable or the config asks for
+   *     more steps than the scene allows
    */
   public Rollout(ChunkPolicy policy, ClosedLoopEvaluation.Config config, Observer observer) {
-    int size = policy.imageSize(), history = policy.historyFrames(), execute = policy.executeSteps();
+    int size = policy.imageSize(),
+        history = policy.historyFrames(),
+        execute = policy.executeSteps();
     if (size < 1 || history < 1 || execute < 1) {
-      throw new IllegalArgumentException("policy: imageSize " + size + ", historyFrames " + history + ", executeSteps "
-          + execute + " must all be >= 1");
+      throw new IllegalArgumentException(
+          "policy: imageSize "
+              + size
+              + ", historyFrames "
+              + history
+              + ", executeSteps "
+              + execute
+              + " must all be >= 1");
     }
     Scene scene = config.scene();
     if (config.maxSteps() > scene.physics().maxSteps()) {
-      throw new IllegalArgumentException("maxSteps " + config.maxSteps() + " exceeds the scene's step limit "
-          + scene.physics().maxSteps());
+      throw new IllegalArgumentException(
+          "maxSteps "
+              + config.maxSteps()
+              + " exceeds the scene's step limit "
+              + scene.physics().maxSteps());
     }
     this.policy = policy;
     this.config = config;
@@ -104,7 +124,8 @@ public final class Rollout {
    * Runs the episode of reset seed {@code seed}: the environment reset with it, the policy with
    * {@link ClosedLoopEvaluation#episodePolicySeed} of the config's policy seed and it.
    *
-   * @throws IllegalArgumentException when a plan is malformed (dream frames of the wrong size, offsets out of order)
+   * @throws IllegalArgumentException when a plan is malformed (dream frames of the wrong size,
+   *     offsets out of order)
    */
   public Episode episode(long seed) {
     try {
@@ -114,7 +135,10 @@ public final class Rollout {
     }
   }
 
-  /** The episode, its frames (and the dream beside them) appended to {@code video} unless it is null. */
+  /**
+   * The episode, its frames (and the dream beside them) appended to {@code video} unless it is
+   * null.
+   */
   Episode episode(long seed, SideBySideVideo video) throws IOException {
     env.reset(seed);
     policy.reset(ClosedLoopEvaluation.episodePolicySeed(config.policySeed(), seed));
@@ -127,10 +151,12 @@ public final class Rollout {
     double pushX = 0, pushY = 0, turn = 0;
     if (config.disturbance() != null) {
       Disturbance d = config.disturbance();
-      SplittableRandom r = new SplittableRandom(ClosedLoopEvaluation.mix(seed ^ 0x6469_7374_7572_62L));
+      SplittableRandom r =
+          new SplittableRandom(ClosedLoopEvaluation.mix(seed ^ 0x6469_7374_7572_62L));
       if (r.nextDouble() < d.probability()) {
         disturbAt = r.nextInt(d.firstStep(), d.lastStep() + 1);
-        double angle = r.nextDouble(2 * Math.PI), distance = r.nextDouble(d.distancePixels() / 2, d.distancePixels() + 1e-9);
+        double angle = r.nextDouble(2 * Math.PI),
+            distance = r.nextDouble(d.distancePixels() / 2, d.distancePixels() + 1e-9);
         pushX = distance * Math.cos(angle);
         pushY = distance * Math.sin(angle);
         turn = d.maxTurnRadians() == 0 ? 0 : r.nextDouble(-d.maxTurnRadians(), d.maxTurnRadians());
@@ -138,11 +164,13 @@ public final class Rollout {
     }
     int disturbedAt = -1;
     dreamQuality.startEpisode();
-    observer.episodeStart(seed, images, lastImage, positions[lastPosition], positions[lastPosition + 1]);
+    observer.episodeStart(
+        seed, images, lastImage, positions[lastPosition], positions[lastPosition + 1]);
     double maxReward = 0;
     int steps = 0, plans = 0;
     boolean done = false, handedOver = false;
-    // As the reference runner: the reset state earns no reward and the policy always acts at least once.
+    // As the reference runner: the reset state earns no reward and the policy always acts at least
+    // once.
     while (!done && steps < config.maxSteps()) {
       long p0 = System.nanoTime();
       Plan plan = policy.plan(images, positions, config.dream());
@@ -168,7 +196,11 @@ public final class Rollout {
         steps++;
         if (steps == disturbAt && !env.terminated()) {
           // the block lands inside the walls (the workspace is 512 px; the T spans ~120 px)
-          env.setState(env.agentX(), env.agentY(), Math.clamp(env.blockX() + pushX, 100, 412), Math.clamp(env.blockY() + pushY, 100, 412),
+          env.setState(
+              env.agentX(),
+              env.agentY(),
+              Math.clamp(env.blockX() + pushX, 100, 412),
+              Math.clamp(env.blockY() + pushY, 100, 412),
               env.blockAngle() + turn);
           disturbedAt = steps;
         }
@@ -178,7 +210,14 @@ public final class Rollout {
         dreamQuality.observed(steps, images, lastImage);
         if (video != null) video.frame(images, lastImage, plan, j + 1, steps);
         // an alarm on the episode's last step stops nothing: the episode ends there anyway
-        if (!observer.stepped(steps, images, lastImage, positions[lastPosition], positions[lastPosition + 1], env.reward()) && !done
+        if (!observer.stepped(
+                steps,
+                images,
+                lastImage,
+                positions[lastPosition],
+                positions[lastPosition + 1],
+                env.reward())
+            && !done
             && steps < config.maxSteps()) {
           handedOver = true;
           break;
@@ -186,7 +225,8 @@ public final class Rollout {
       }
       if (handedOver) break;
     }
-    Episode e = new Episode(seed, maxReward, env.terminated(), steps, plans, handedOver, disturbedAt);
+    Episode e =
+        new Episode(seed, maxReward, env.terminated(), steps, plans, handedOver, disturbedAt);
     observer.episodeEnd(e);
     return e;
   }
@@ -209,16 +249,37 @@ public final class Rollout {
   private void checkDream(Plan plan, long seed, int step) {
     int[] offsets = plan.dreamOffsets();
     if (offsets == null || plan.dreamFrames() == null) {
-      throw new IllegalArgumentException("plan at seed " + seed + " step " + step + ": dream frames and offsets must not be null (empty for none)");
+      throw new IllegalArgumentException(
+          "plan at seed "
+              + seed
+              + " step "
+              + step
+              + ": dream frames and offsets must not be null (empty for none)");
     }
     if ((long) offsets.length * frameBytes != plan.dreamFrames().length) {
-      throw new IllegalArgumentException("plan at seed " + seed + " step " + step + ": " + plan.dreamFrames().length
-          + " dream bytes for " + offsets.length + " offsets of " + frameBytes + "-byte frames");
+      throw new IllegalArgumentException(
+          "plan at seed "
+              + seed
+              + " step "
+              + step
+              + ": "
+              + plan.dreamFrames().length
+              + " dream bytes for "
+              + offsets.length
+              + " offsets of "
+              + frameBytes
+              + "-byte frames");
     }
     for (int i = 0; i < offsets.length; i++) {
       if (offsets[i] < 1 || (i > 0 && offsets[i] <= offsets[i - 1])) {
-        throw new IllegalArgumentException("plan at seed " + seed + " step " + step + ": dream offsets "
-            + Arrays.toString(offsets) + " must be ascending and >= 1");
+        throw new IllegalArgumentException(
+            "plan at seed "
+                + seed
+                + " step "
+                + step
+                + ": dream offsets "
+                + Arrays.toString(offsets)
+                + " must be ascending and >= 1");
       }
     }
   }

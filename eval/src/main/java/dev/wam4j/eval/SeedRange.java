@@ -5,10 +5,13 @@ package dev.wam4j.eval;
  * numpy's seed range as the legacy PushT reset uses it.
  */
 public record SeedRange(long first, long last) {
-  /** @throws IllegalArgumentException naming the range when it is empty or outside 0..2^32-1 */
+  /**
+   * @throws IllegalArgumentException naming the range when it is empty or outside 0..2^32-1
+   */
   public SeedRange {
     if (first < 0 || last < first || last > 0xFFFF_FFFFL) {
-      throw new IllegalArgumentException("seeds " + first + ".." + last + ": need 0 <= A <= B < 2^32 (numpy's seed range)");
+      throw new IllegalArgumentException(
+          "seeds " + first + ".." + last + ": need 0 <= A <= B < 2^32 (numpy's seed range)");
     }
   }
 
@@ -21,10 +24,12 @@ public record SeedRange(long first, long last) {
         long s = Long.parseLong(t);
         return new SeedRange(s, s);
       }
-      return new SeedRange(Long.parseLong(t.substring(0, dots)), Long.parseLong(t.substring(dots + 2)));
+      return new SeedRange(
+          Long.parseLong(t.substring(0, dots)), Long.parseLong(t.substring(dots + 2)));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(what + ": expected A..B or A, got '" + text + "'");
-    } catch (IllegalArgumentException e) { // "seeds A..B: need ..." becomes "--seeds A..B: need ..."
+    } catch (
+        IllegalArgumentException e) { // "seeds A..B: need ..." becomes "--seeds A..B: need ..."
       throw new IllegalArgumentException(what + e.getMessage().substring("seeds".length()), e);
     }
   }

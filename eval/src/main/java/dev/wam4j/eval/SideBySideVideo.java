@@ -13,8 +13,8 @@ import java.util.Arrays;
  * neighbour so no smoothing hides what the policy saw), on the right the dream frame of the latest
  * plan for the same moment, at the same magnification; a thin dark line between them and small
  * labels ({@code SEED s STEP t} / {@code DREAM +k}). An episode starts with its reset observation
- * beside a grey panel (no plan yet); the right panel stays grey, labelled {@code NO DREAM}, when the
- * plan carries no dream. Episodes follow each other in one file.
+ * beside a grey panel (no plan yet); the right panel stays grey, labelled {@code NO DREAM}, when
+ * the plan carries no dream. Episodes follow each other in one file.
  *
  * <p>Not thread-safe. Owns a {@link VideoWriter}: close it; nothing is left at the path unless
  * {@link #finish()} ran.
@@ -47,13 +47,23 @@ final class SideBySideVideo implements AutoCloseable {
    * @param size side of the observation (and dream) frames in pixels
    * @param scale nearest-neighbour magnification; {@code size * scale} must be even (yuv420p)
    */
-  static SideBySideVideo open(Path file, int size, int scale, VideoEncoding encoding) throws IOException {
+  static SideBySideVideo open(Path file, int size, int scale, VideoEncoding encoding)
+      throws IOException {
     int panel = size * scale;
     if (panel % 2 != 0) {
-      throw new IllegalArgumentException("video " + file + ": panel side " + size + " x " + scale + " = " + panel
-          + " must be even (yuv420p); pick an even scale");
+      throw new IllegalArgumentException(
+          "video "
+              + file
+              + ": panel side "
+              + size
+              + " x "
+              + scale
+              + " = "
+              + panel
+              + " must be even (yuv420p); pick an even scale");
     }
-    return new SideBySideVideo(VideoWriter.open(file, 2 * panel, panel, FPS, encoding), size, scale);
+    return new SideBySideVideo(
+        VideoWriter.open(file, 2 * panel, panel, FPS, encoding), size, scale);
   }
 
   /** Width of the video: two panels. */
@@ -79,7 +89,8 @@ final class SideBySideVideo implements AutoCloseable {
     if (plan != null && plan.hasDream()) {
       int[] offsets = plan.dreamOffsets();
       int k = offsets.length - 1;
-      // the dream of the moment shown on the left, or the furthest one once the plan has run past it
+      // the dream of the moment shown on the left, or the furthest one once the plan has run past
+      // it
       for (int i = 0; i < offsets.length; i++) {
         if (offsets[i] >= sincePlan) {
           k = i;
@@ -89,7 +100,8 @@ final class SideBySideVideo implements AutoCloseable {
       blit(plan.dreamFrames(), k * size * size * 3, panel);
       right = "DREAM +" + offsets[k];
     } else {
-      for (int y = 0; y < panel; y++) Arrays.fill(frame, (y * width + panel) * 3, (y * width + width) * 3, GREY);
+      for (int y = 0; y < panel; y++)
+        Arrays.fill(frame, (y * width + panel) * 3, (y * width + width) * 3, GREY);
       right = plan == null ? "" : "NO DREAM";
     }
     for (int y = 0; y < panel; y++) {
@@ -101,7 +113,9 @@ final class SideBySideVideo implements AutoCloseable {
     writer.writeFrame(frame, 0);
   }
 
-  /** Copies a {@code size x size} RGB frame magnified into the panel starting at column {@code x0}. */
+  /**
+   * Copies a {@code size x size} RGB frame magnified into the panel starting at column {@code x0}.
+   */
   private void blit(byte[] src, int offset, int x0) {
     for (int y = 0; y < panel; y++) {
       int srcRow = offset + (y / scale) * size * 3;
@@ -115,7 +129,10 @@ final class SideBySideVideo implements AutoCloseable {
     }
   }
 
-  /** Dark text on a light box at the top left of the panel at column {@code x0}, clipped to the panel. */
+  /**
+   * Dark text on a light box at the top left of the panel at column {@code x0}, clipped to the
+   * panel.
+   */
   private void label(String text, int x0) {
     if (text.isEmpty()) return;
     int g = glyphPixel;

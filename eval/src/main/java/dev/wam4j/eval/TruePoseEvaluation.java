@@ -6,10 +6,11 @@ import dev.wam4j.sim.pusht.PushTEnv;
 import dev.wam4j.sim.scene.Scene;
 
 /**
- * A measurement, not a policy: the action head of a checkpoint that reads the block's pose
- * ({@code actionFromPose}) driven by the simulator's true pose instead of the pose head's estimate,
- * under the protocol otherwise (legacy resets, 300 steps, the checkpoint's executed steps per plan).
- * Against the ordinary evaluation it splits a policy's shortfall between its head and its perception.
+ * A measurement, not a policy: the action head of a checkpoint that reads the block's pose ({@code
+ * actionFromPose}) driven by the simulator's true pose instead of the pose head's estimate, under
+ * the protocol otherwise (legacy resets, 300 steps, the checkpoint's executed steps per plan).
+ * Against the ordinary evaluation it splits a policy's shortfall between its head and its
+ * perception.
  */
 public final class TruePoseEvaluation {
   private TruePoseEvaluation() {}
@@ -18,15 +19,20 @@ public final class TruePoseEvaluation {
   public record Result(long firstSeed, int episodes, double meanMaxCoverage, int successes) {}
 
   /**
-   * Runs {@code policy}'s head on {@code count} seeds from {@code firstSeed}, scored as {@link ClosedLoopEvaluation}
-   * scores (the reset state earns nothing, the policy acts at least once, at most {@code maxSteps} steps) with the
-   * same per-episode sampling seed, so its episodes pair with an ordinary evaluation's.
+   * Runs {@code policy}'s head on {@code count} seeds from {@code firstSeed}, scored as {@link
+   * ClosedLoopEvaluation} scores (the reset state earns nothing, the policy acts at least once, at
+   * most {@code maxSteps} steps) with the same per-episode sampling seed, so its episodes pair with
+   * an ordinary evaluation's.
    */
-  public static Result run(WamPolicy policy, long firstSeed, int count, int maxSteps, long policySeed) {
+  public static Result run(
+      WamPolicy policy, long firstSeed, int count, int maxSteps, long policySeed) {
     if (!policy.config().actionFromPose()) {
-      throw new IllegalArgumentException("true-pose evaluation needs a checkpoint whose head reads the pose (actionFromPose); this one's does not");
+      throw new IllegalArgumentException(
+          "true-pose evaluation needs a checkpoint whose head reads the pose (actionFromPose); this one's does not");
     }
-    if (count < 1 || maxSteps < 1) throw new IllegalArgumentException("true-pose evaluation: count and maxSteps must be >= 1, got " + count + ", " + maxSteps);
+    if (count < 1 || maxSteps < 1)
+      throw new IllegalArgumentException(
+          "true-pose evaluation: count and maxSteps must be >= 1, got " + count + ", " + maxSteps);
     PushTEnv env = new PushTEnv(Scene.pushT(), Embodiment.RobotPusher.reference());
     int h = policy.historyFrames();
     float[] positions = new float[2 * h];
@@ -35,7 +41,9 @@ public final class TruePoseEvaluation {
     for (long seed = firstSeed; seed < firstSeed + count; seed++) {
       env.reset(seed);
       policy.reset(ClosedLoopEvaluation.episodePolicySeed(policySeed, seed));
-      for (int k = 0; k < h; k++) { // the first observation repeated, as the protocol's history starts
+      for (int k = 0;
+          k < h;
+          k++) { // the first observation repeated, as the protocol's history starts
         positions[2 * k] = (float) env.agentX();
         positions[2 * k + 1] = (float) env.agentY();
       }
@@ -43,7 +51,8 @@ public final class TruePoseEvaluation {
       int steps = 0;
       boolean done = false;
       while (!done && steps < maxSteps) {
-        float[] chunk = policy.planFromPose(positions, env.blockX(), env.blockY(), env.blockAngle());
+        float[] chunk =
+            policy.planFromPose(positions, env.blockX(), env.blockY(), env.blockAngle());
         for (int j = 0; j < policy.executeSteps() && !done && steps < maxSteps; j++) {
           env.step(chunk[2 * j], chunk[2 * j + 1]);
           steps++;

@@ -30,7 +30,11 @@ class ClosedLoopEvaluationTest {
     Result a = ClosedLoopEvaluation.run(new ScriptedChunkPolicy(2, 8, 4), config, null);
     Result b = ClosedLoopEvaluation.run(new ScriptedChunkPolicy(2, 8, 4), config, null);
     assertThat(b.perSeed()).isEqualTo(a.perSeed());
-    Result alone = ClosedLoopEvaluation.run(new ScriptedChunkPolicy(2, 8, 4), Config.seeds(1, 1).withMaxSteps(30).withPolicySeed(7), null);
+    Result alone =
+        ClosedLoopEvaluation.run(
+            new ScriptedChunkPolicy(2, 8, 4),
+            Config.seeds(1, 1).withMaxSteps(30).withPolicySeed(7),
+            null);
     assertThat(alone.perSeed()).containsExactly(a.perSeed().get(1));
     assertThat(a.perSeed()).extracting(Episode::seed).containsExactly(0L, 1L, 2L);
     // the random walk does touch the block in some episode, so the comparison is not of zeros
@@ -41,17 +45,23 @@ class ClosedLoopEvaluationTest {
   void thePolicyIsResetWithAMixOfThePolicySeedAndTheEpisodeSeed() throws Exception {
     ExpertChunkPolicy policy = new ExpertChunkPolicy(10, 1, 4);
     ClosedLoopEvaluation.run(policy, Config.seeds(10, 12).withMaxSteps(4).withPolicySeed(3), null);
-    assertThat(policy.resetSeeds).containsExactly(ClosedLoopEvaluation.episodePolicySeed(3, 10),
-        ClosedLoopEvaluation.episodePolicySeed(3, 11), ClosedLoopEvaluation.episodePolicySeed(3, 12));
+    assertThat(policy.resetSeeds)
+        .containsExactly(
+            ClosedLoopEvaluation.episodePolicySeed(3, 10),
+            ClosedLoopEvaluation.episodePolicySeed(3, 11),
+            ClosedLoopEvaluation.episodePolicySeed(3, 12));
     assertThat(policy.resetSeeds).doesNotHaveDuplicates();
-    assertThat(ClosedLoopEvaluation.episodePolicySeed(4, 10)).isNotEqualTo(ClosedLoopEvaluation.episodePolicySeed(3, 10));
+    assertThat(ClosedLoopEvaluation.episodePolicySeed(4, 10))
+        .isNotEqualTo(ClosedLoopEvaluation.episodePolicySeed(3, 10));
   }
 
   @Test
   void maxCoverageIsTheMaxOverTheStepsOfTheClippedReward() throws Exception {
     long seed = 100000;
     int steps = 40;
-    Result r = ClosedLoopEvaluation.run(new ExpertChunkPolicy(seed, 2, 4), Config.seeds(seed, seed).withMaxSteps(steps), null);
+    Result r =
+        ClosedLoopEvaluation.run(
+            new ExpertChunkPolicy(seed, 2, 4), Config.seeds(seed, seed).withMaxSteps(steps), null);
 
     PushTEnv env = PushTEnv.reference();
     env.reset(seed);
@@ -75,7 +85,8 @@ class ClosedLoopEvaluationTest {
   @Test
   void anEpisodeEndsAtSuccessWithScoreOne() throws Exception {
     long seed = 100000;
-    Result r = ClosedLoopEvaluation.run(new ExpertChunkPolicy(seed, 2, 8), Config.seeds(seed, seed), null);
+    Result r =
+        ClosedLoopEvaluation.run(new ExpertChunkPolicy(seed, 2, 8), Config.seeds(seed, seed), null);
     Episode e = r.perSeed().get(0);
     assertThat(e.success()).isTrue();
     assertThat(e.maxCoverage()).isEqualTo(1.0);
@@ -97,8 +108,16 @@ class ClosedLoopEvaluationTest {
   void theConfiguredSceneIsWhereTheRobotPushesAndItsStepLimitHolds() throws Exception {
     Scene reference = Scene.pushT();
     var p = reference.physics();
-    Scene soft = new Scene("pusht_soft", reference.width(), reference.height(), reference.walls(), reference.agentStart(), reference.objects(),
-        reference.goal(), new dev.wam4j.sim.scene.Physics(p.dtSeconds(), p.substeps(), 0.03, 30, 5, 40));
+    Scene soft =
+        new Scene(
+            "pusht_soft",
+            reference.width(),
+            reference.height(),
+            reference.walls(),
+            reference.agentStart(),
+            reference.objects(),
+            reference.goal(),
+            new dev.wam4j.sim.scene.Physics(p.dtSeconds(), p.substeps(), 0.03, 30, 5, 40));
     List<float[]> seenOnPushT = new ArrayList<>(), seenOnSoft = new ArrayList<>();
     Config config = Config.seeds(3, 3).withMaxSteps(40);
     ClosedLoopEvaluation.run(positionsSeen(seenOnPushT), config, null);
@@ -107,9 +126,16 @@ class ClosedLoopEvaluationTest {
     assertThat(seenOnSoft).hasSameSizeAs(seenOnPushT);
     assertThat(seenOnSoft.get(0)).isEqualTo(seenOnPushT.get(0)); // the same reset
     // the same plans, a softer controller on slippery ground: the agent ends up elsewhere
-    assertThat(seenOnSoft.get(seenOnSoft.size() - 1)).isNotEqualTo(seenOnPushT.get(seenOnPushT.size() - 1));
-    assertThatThrownBy(() -> ClosedLoopEvaluation.run(new ScriptedChunkPolicy(1, 8, 4), config.withMaxSteps(41).withScene(soft), null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxSteps 41 exceeds the scene's step limit 40");
+    assertThat(seenOnSoft.get(seenOnSoft.size() - 1))
+        .isNotEqualTo(seenOnPushT.get(seenOnPushT.size() - 1));
+    assertThatThrownBy(
+            () ->
+                ClosedLoopEvaluation.run(
+                    new ScriptedChunkPolicy(1, 8, 4),
+                    config.withMaxSteps(41).withScene(soft),
+                    null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxSteps 41 exceeds the scene's step limit 40");
   }
 
   /** A scripted policy that keeps the agent position of each observation it plans from. */
@@ -153,7 +179,9 @@ class ClosedLoopEvaluationTest {
     PushTEnv env = PushTEnv.reference();
     env.reset(seed);
     byte[] first = new byte[FRAME];
-    SceneRenderer.pushtObservation().render(env.agentX(), env.agentY(), 0, env.blockX(), env.blockY(), env.blockAngle(), first, 0);
+    SceneRenderer.pushtObservation()
+        .render(
+            env.agentX(), env.agentY(), 0, env.blockX(), env.blockY(), env.blockAngle(), first, 0);
 
     List<ExpertChunkPolicy.Call> calls = policy.calls;
     assertThat(calls).extracting(ExpertChunkPolicy.Call::step).containsExactly(0, 2, 4);
@@ -167,9 +195,12 @@ class ClosedLoopEvaluationTest {
     for (ExpertChunkPolicy.Call c : calls.subList(1, calls.size())) {
       for (int k = 0; k < 3; k++) {
         float[] p = policy.trajectory.get(c.step() - 2 + k);
-        assertThat(new float[] {c.positions()[2 * k], c.positions()[2 * k + 1]}).as("step %d slot %d", c.step(), k).isEqualTo(p);
+        assertThat(new float[] {c.positions()[2 * k], c.positions()[2 * k + 1]})
+            .as("step %d slot %d", c.step(), k)
+            .isEqualTo(p);
       }
-      assertThat(Arrays.copyOfRange(c.images(), 0, FRAME)).isNotEqualTo(Arrays.copyOfRange(c.images(), 2 * FRAME, 3 * FRAME));
+      assertThat(Arrays.copyOfRange(c.images(), 0, FRAME))
+          .isNotEqualTo(Arrays.copyOfRange(c.images(), 2 * FRAME, 3 * FRAME));
     }
     // the newest image of the second plan is the oldest of the third
     assertThat(Arrays.copyOfRange(calls.get(1).images(), 2 * FRAME, 3 * FRAME))
@@ -179,7 +210,8 @@ class ClosedLoopEvaluationTest {
   @Test
   void dreamOffAsksForNoDreamAndDreamOnIsTimedSeparately() throws Exception {
     ExpertChunkPolicy quiet = new ExpertChunkPolicy(3, 1, 4, 2, 4);
-    Result off = ClosedLoopEvaluation.run(quiet, Config.seeds(3, 3).withMaxSteps(8).withDream(false), null);
+    Result off =
+        ClosedLoopEvaluation.run(quiet, Config.seeds(3, 3).withMaxSteps(8).withDream(false), null);
     assertThat(quiet.calls).extracting(ExpertChunkPolicy.Call::dream).containsOnly(false);
     assertThat(off.dreamPlanLatency()).isNull();
     assertThat(off.planLatency().plans()).isEqualTo(2);
@@ -194,30 +226,55 @@ class ClosedLoopEvaluationTest {
 
   @Test
   void badSeedRangesAndStepLimitsAreRejected() {
-    assertThatThrownBy(() -> Config.seeds(5, 4)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("5..4");
-    assertThatThrownBy(() -> Config.seeds(-1, 4)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1..4");
-    assertThatThrownBy(() -> Config.seeds(0, 1L << 32)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2^32");
-    assertThatThrownBy(() -> Config.seeds(0, 1).withMaxSteps(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxSteps");
-    assertThatThrownBy(() -> ClosedLoopEvaluation.run(new ScriptedChunkPolicy(1, 8, 8), Config.seeds(0, 1).withMaxSteps(301), null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("301").hasMessageContaining("300");
+    assertThatThrownBy(() -> Config.seeds(5, 4))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("5..4");
+    assertThatThrownBy(() -> Config.seeds(-1, 4))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-1..4");
+    assertThatThrownBy(() -> Config.seeds(0, 1L << 32))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("2^32");
+    assertThatThrownBy(() -> Config.seeds(0, 1).withMaxSteps(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxSteps");
+    assertThatThrownBy(
+            () ->
+                ClosedLoopEvaluation.run(
+                    new ScriptedChunkPolicy(1, 8, 8), Config.seeds(0, 1).withMaxSteps(301), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("301")
+        .hasMessageContaining("300");
   }
 
   @Test
   void malformedDreamFramesAreRejected() {
-    ChunkPolicy bad = new ScriptedChunkPolicy(1, 4, 4) {
-      @Override
-      public Plan plan(byte[] images, float[] agentPositions, boolean dream) {
-        return new Plan(new float[] {100, 100, 100, 100, 100, 100, 100, 100}, 4, new byte[FRAME], new int[] {1, 2}, 0);
-      }
-    };
-    assertThatThrownBy(() -> ClosedLoopEvaluation.run(bad, Config.seeds(0, 0).withMaxSteps(4), null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seed 0").hasMessageContaining("2 offsets");
+    ChunkPolicy bad =
+        new ScriptedChunkPolicy(1, 4, 4) {
+          @Override
+          public Plan plan(byte[] images, float[] agentPositions, boolean dream) {
+            return new Plan(
+                new float[] {100, 100, 100, 100, 100, 100, 100, 100},
+                4,
+                new byte[FRAME],
+                new int[] {1, 2},
+                0);
+          }
+        };
+    assertThatThrownBy(
+            () -> ClosedLoopEvaluation.run(bad, Config.seeds(0, 0).withMaxSteps(4), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("seed 0")
+        .hasMessageContaining("2 offsets");
   }
 
   @Test
   void progressIsReportedOncePerEpisodeInSeedOrder() throws Exception {
     List<Long> seen = new ArrayList<>();
-    ClosedLoopEvaluation.run(new ScriptedChunkPolicy(1, 4, 4), Config.seeds(7, 9).withMaxSteps(4), e -> seen.add(e.seed()));
+    ClosedLoopEvaluation.run(
+        new ScriptedChunkPolicy(1, 4, 4),
+        Config.seeds(7, 9).withMaxSteps(4),
+        e -> seen.add(e.seed()));
     assertThat(seen).containsExactly(7L, 8L, 9L);
   }
 
@@ -226,7 +283,11 @@ class ClosedLoopEvaluationTest {
     Path file = dir.resolve("eval.mp4");
     long seed = 100000;
     ExpertChunkPolicy policy = new ExpertChunkPolicy(seed, 2, 4, 2, 4);
-    Result r = ClosedLoopEvaluation.run(policy, Config.seeds(seed, seed + 1).withMaxSteps(12).withVideo(file, 1).withVideoScale(1), null);
+    Result r =
+        ClosedLoopEvaluation.run(
+            policy,
+            Config.seeds(seed, seed + 1).withMaxSteps(12).withVideo(file, 1).withVideoScale(1),
+            null);
     assertThat(r.perSeed()).extracting(Episode::steps).containsExactly(12, 12);
 
     try (VideoReader reader = VideoReader.open(file)) {
@@ -239,8 +300,10 @@ class ClosedLoopEvaluationTest {
       assertThat(frames).hasSize(1 + 12);
       // before the first plan the dream half is grey
       assertThat(meanAbsDiff(frames.get(0), 96, 128)).isLessThan(4);
-      // 2 and 4 steps after each plan (made every 4 steps) the dream is the double's simulated future,
-      // which is reality: the halves agree up to coding noise; 1 step after, the dream is one step ahead
+      // 2 and 4 steps after each plan (made every 4 steps) the dream is the double's simulated
+      // future,
+      // which is reality: the halves agree up to coding noise; 1 step after, the dream is one step
+      // ahead
       for (int step : new int[] {2, 4, 6, 8, 10, 12}) {
         assertThat(halfDiff(frames.get(step))).as("step %d", step).isLessThan(3);
       }
@@ -251,7 +314,10 @@ class ClosedLoopEvaluationTest {
   @Test
   void theVideoIsMagnifiedByTheScale(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("eval.mp4");
-    ClosedLoopEvaluation.run(new ScriptedChunkPolicy(1, 4, 4), Config.seeds(0, 0).withMaxSteps(3).withVideo(file, 5), null);
+    ClosedLoopEvaluation.run(
+        new ScriptedChunkPolicy(1, 4, 4),
+        Config.seeds(0, 0).withMaxSteps(3).withVideo(file, 5),
+        null);
     try (VideoReader reader = VideoReader.open(file)) {
       assertThat(reader.info().width()).isEqualTo(2 * 2 * 96);
       assertThat(reader.info().height()).isEqualTo(2 * 96);
@@ -265,7 +331,10 @@ class ClosedLoopEvaluationTest {
     for (int y = 16; y < 96; y++) {
       for (int x = 2; x < 94; x++) {
         for (int c = 0; c < 3; c++) {
-          sum += Math.abs((frame[(y * 192 + x) * 3 + c] & 0xFF) - (frame[(y * 192 + 96 + x) * 3 + c] & 0xFF));
+          sum +=
+              Math.abs(
+                  (frame[(y * 192 + x) * 3 + c] & 0xFF)
+                      - (frame[(y * 192 + 96 + x) * 3 + c] & 0xFF));
           n++;
         }
       }

@@ -10,12 +10,14 @@ import org.junit.jupiter.api.Test;
 /** Dream quality as every evaluation measures it, with policies whose dreams are known. */
 class DreamQualityEvaluationTest {
   private static final long SEED = 100000;
-  private static final int STEPS = 90; // both episodes run to the limit (the expert succeeds at steps 109 and 99)
+  private static final int STEPS =
+      90; // both episodes run to the limit (the expert succeeds at steps 109 and 99)
 
   private static Result evaluate(Dream dream, boolean dreaming) throws Exception {
     // replanning every 6 steps and dreaming 4 and 8 ahead, as the shipped model does
     ForesightExpertPolicy policy = new ForesightExpertPolicy(SEED, 6, STEPS, dream, 4, 8);
-    return ClosedLoopEvaluation.run(policy, Config.seeds(SEED, SEED + 1).withMaxSteps(STEPS).withDream(dreaming), null);
+    return ClosedLoopEvaluation.run(
+        policy, Config.seeds(SEED, SEED + 1).withMaxSteps(STEPS).withDream(dreaming), null);
   }
 
   @Test
@@ -25,13 +27,17 @@ class DreamQualityEvaluationTest {
     DreamQuality q = r.dreamQuality();
     assertThat(q.horizons()).containsExactly(4, 8);
     // plans at steps 0, 6, .., 84 of each episode; a target after step 90 is dropped (84 + 8)
-    assertThat(q.perHorizon()).extracting(DreamQuality.Horizon::samples).containsExactly(2L * 15, 2L * 14);
+    assertThat(q.perHorizon())
+        .extracting(DreamQuality.Horizon::samples)
+        .containsExactly(2L * 15, 2L * 14);
     for (DreamQuality.Horizon h : q.perHorizon()) {
       assertThat(h.psnrDb()).isEqualTo(FrameMetrics.PSNR_CAP_DB);
       assertThat(h.blockIou()).isEqualTo(1.0);
       assertThat(h.agentErrorPx()).isZero();
       assertThat(h.agentMissing()).isZero();
-      assertThat(h.movingSamples()).as("the expert pushes the block %d steps ahead", h.stepsAhead()).isPositive();
+      assertThat(h.movingSamples())
+          .as("the expert pushes the block %d steps ahead", h.stepsAhead())
+          .isPositive();
       assertThat(h.movingBlockIou()).isEqualTo(1.0).isGreaterThan(h.copyLastMovingBlockIou());
       assertThat(h.copyLastPsnrDb()).isLessThan(h.psnrDb());
     }
@@ -50,7 +56,8 @@ class DreamQualityEvaluationTest {
       // the same trajectories, so the same samples moved
       assertThat(h.movingSamples()).isEqualTo(future.perHorizon().get(i).movingSamples());
       assertThat(h.movingBlockIou()).isEqualTo(h.copyLastMovingBlockIou());
-      assertThat(h.copyLastMovingBlockIou()).isEqualTo(future.perHorizon().get(i).copyLastMovingBlockIou());
+      assertThat(h.copyLastMovingBlockIou())
+          .isEqualTo(future.perHorizon().get(i).copyLastMovingBlockIou());
     }
   }
 

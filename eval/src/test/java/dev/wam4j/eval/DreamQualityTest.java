@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** The accumulator: which dream meets which real frame, and what the summary says about them. */
 class DreamQualityTest {
-  private final DreamQuality.Accumulator acc = new DreamQuality.Accumulator(FrameMetricsTest.SIZE, SceneLook.pushtReference());
+  private final DreamQuality.Accumulator acc =
+      new DreamQuality.Accumulator(FrameMetricsTest.SIZE, SceneLook.pushtReference());
 
   @Test
   void theMovingFilterSelectsExactlyTheSamplesWhereCopyLastIouIsBelowNineTenths() {
@@ -61,7 +62,9 @@ class DreamQualityTest {
     // what was still pending belongs to the ended episode: the next one's step 14 meets nothing
     acc.startEpisode();
     for (int s = 1; s <= 20; s++) acc.observed(s, moved, 0);
-    assertThat(acc.result().perHorizon()).extracting(DreamQuality.Horizon::samples).containsExactly(2L, 1L);
+    assertThat(acc.result().perHorizon())
+        .extracting(DreamQuality.Horizon::samples)
+        .containsExactly(2L, 1L);
   }
 
   @Test
@@ -102,9 +105,12 @@ class DreamQualityTest {
 
   @Test
   void summariesWithMismatchedHorizonsAreRejected() {
-    DreamQuality.Horizon four = new DreamQuality.Horizon(4, 0, null, null, null, null, 0, null, null, null, 0);
-    assertThatThrownBy(() -> new DreamQuality(List.of(8), List.of(four))).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("[8]").hasMessageContaining("4");
+    DreamQuality.Horizon four =
+        new DreamQuality.Horizon(4, 0, null, null, null, null, 0, null, null, null, 0);
+    assertThatThrownBy(() -> new DreamQuality(List.of(8), List.of(four)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[8]")
+        .hasMessageContaining("4");
   }
 
   /** Plans at {@code step} dreaming one step ahead, then observes {@code real} there. */
@@ -121,7 +127,8 @@ class DreamQualityTest {
 
   private static Plan plan(int[] offsets, byte[]... dreams) {
     byte[] frames = new byte[dreams.length * dreams[0].length];
-    for (int k = 0; k < dreams.length; k++) System.arraycopy(dreams[k], 0, frames, k * dreams[0].length, dreams[0].length);
+    for (int k = 0; k < dreams.length; k++)
+      System.arraycopy(dreams[k], 0, frames, k * dreams[0].length, dreams[0].length);
     return new Plan(new float[] {100, 100}, 1, frames, offsets, 0);
   }
 }

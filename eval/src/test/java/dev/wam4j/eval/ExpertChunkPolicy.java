@@ -2,16 +2,16 @@ package dev.wam4j.eval;
 
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.Plan;
-import dev.wam4j.sim.pusht.PushTEnv;
 import dev.wam4j.sim.expert.PushExpert;
+import dev.wam4j.sim.pusht.PushTEnv;
 import dev.wam4j.sim.render.SceneRenderer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A test double that plans by running the scripted expert in its own copy of the environment, kept in
- * step with the evaluated one (horizon = executeSteps, episodes reset in seed order from
- * {@code firstSeed}). It can dream: its dream frames are its own simulated future, rendered as the
+ * A test double that plans by running the scripted expert in its own copy of the environment, kept
+ * in step with the evaluated one (horizon = executeSteps, episodes reset in seed order from {@code
+ * firstSeed}). It can dream: its dream frames are its own simulated future, rendered as the
  * observations are, so a correct video shows identical halves where a dream offset meets the step.
  * Records what it was given, and its own trajectory, for the tests to compare.
  */
@@ -27,8 +27,10 @@ final class ExpertChunkPolicy implements ChunkPolicy {
   private final SceneRenderer renderer = SceneRenderer.pushtObservation();
   private long nextSeed;
   final List<Call> calls = new ArrayList<>();
+
   /** Agent positions of the own environment of the current episode, index = step. */
   final List<float[]> trajectory = new ArrayList<>();
+
   final List<Long> resetSeeds = new ArrayList<>();
 
   ExpertChunkPolicy(long firstSeed, int history, int execute, int... dreamOffsets) {
@@ -79,7 +81,15 @@ final class ExpertChunkPolicy implements ChunkPolicy {
       env.step(actions[2 * k], actions[2 * k + 1]);
       trajectory.add(new float[] {(float) env.agentX(), (float) env.agentY()});
       if (dreaming && d < dreamOffsets.length && dreamOffsets[d] == k + 1) {
-        renderer.render(env.agentX(), env.agentY(), 0, env.blockX(), env.blockY(), env.blockAngle(), frames, d * 96 * 96 * 3);
+        renderer.render(
+            env.agentX(),
+            env.agentY(),
+            0,
+            env.blockX(),
+            env.blockY(),
+            env.blockAngle(),
+            frames,
+            d * 96 * 96 * 3);
         d++;
       }
     }

@@ -9,15 +9,18 @@ import java.util.Arrays;
 /**
  * A test double that knows the future: at each reset it runs the scripted expert through a whole
  * episode in its own environment (episodes reset in seed order from {@code firstSeed}), keeping its
- * actions and observation frames; its plans replay those actions, {@code executeSteps} at a time, so
- * the evaluated environment follows the same trajectory bit for bit. Its dream at offset h is either
- * the true frame h steps ahead ({@link Dream#TRUE_FUTURE}) or the current observation again
- * ({@link Dream#CURRENT_FRAME}, the copy-last baseline posing as a dream). One observation of history,
- * 96 px frames, chunks of {@code executeSteps} actions: the sizes of {@link ScriptedChunkPolicy}, whose
- * script here is the expert's episode.
+ * actions and observation frames; its plans replay those actions, {@code executeSteps} at a time,
+ * so the evaluated environment follows the same trajectory bit for bit. Its dream at offset h is
+ * either the true frame h steps ahead ({@link Dream#TRUE_FUTURE}) or the current observation again
+ * ({@link Dream#CURRENT_FRAME}, the copy-last baseline posing as a dream). One observation of
+ * history, 96 px frames, chunks of {@code executeSteps} actions: the sizes of {@link
+ * ScriptedChunkPolicy}, whose script here is the expert's episode.
  */
 final class ForesightExpertPolicy extends ScriptedChunkPolicy {
-  enum Dream { TRUE_FUTURE, CURRENT_FRAME }
+  enum Dream {
+    TRUE_FUTURE,
+    CURRENT_FRAME
+  }
 
   private static final int FRAME = 96 * 96 * 3;
   private final int execute;
@@ -31,7 +34,9 @@ final class ForesightExpertPolicy extends ScriptedChunkPolicy {
   private long nextSeed;
   private int plans;
 
-  /** @param length steps of each episode to foresee; later frames repeat the last one */
+  /**
+   * @param length steps of each episode to foresee; later frames repeat the last one
+   */
   ForesightExpertPolicy(long firstSeed, int execute, int length, Dream dream, int... offsets) {
     super(1, execute, execute);
     this.nextSeed = firstSeed;
@@ -63,18 +68,29 @@ final class ForesightExpertPolicy extends ScriptedChunkPolicy {
   }
 
   private void render(int step) {
-    renderer.render(env.agentX(), env.agentY(), 0, env.blockX(), env.blockY(), env.blockAngle(), frames, step * FRAME);
+    renderer.render(
+        env.agentX(),
+        env.agentY(),
+        0,
+        env.blockX(),
+        env.blockY(),
+        env.blockAngle(),
+        frames,
+        step * FRAME);
   }
 
   @Override
   public Plan plan(byte[] images, float[] agentPositions, boolean dreaming) {
     int t = execute * plans++;
-    if (t + execute > length) throw new IllegalStateException("foresaw " + length + " steps, asked to plan at step " + t);
+    if (t + execute > length)
+      throw new IllegalStateException("foresaw " + length + " steps, asked to plan at step " + t);
     float[] chunk = Arrays.copyOfRange(actions, 2 * t, 2 * (t + execute));
     if (!dreaming) return new Plan(chunk, execute, new byte[0], new int[0], 0);
     byte[] dreams = new byte[offsets.length * FRAME];
     for (int k = 0; k < offsets.length; k++) {
-      if (dream == Dream.TRUE_FUTURE) System.arraycopy(frames, Math.min(t + offsets[k], length) * FRAME, dreams, k * FRAME, FRAME);
+      if (dream == Dream.TRUE_FUTURE)
+        System.arraycopy(
+            frames, Math.min(t + offsets[k], length) * FRAME, dreams, k * FRAME, FRAME);
       else System.arraycopy(images, 0, dreams, k * FRAME, FRAME);
     }
     return new Plan(chunk, execute, dreams, offsets.clone(), 0);

@@ -28,7 +28,8 @@ class FrameMetricsTest {
   void identicalFramesHaveBlockIouOneAndTheCappedPsnr() {
     byte[] frame = new byte[SIZE * SIZE * 3];
     SceneRenderer.pushtObservation().render(300, 200, 0, 256, 300, 0.7, frame, 0);
-    assertThat(FrameMetrics.psnrDb(frame, 0, frame.clone(), 0, frame.length)).isEqualTo(FrameMetrics.PSNR_CAP_DB);
+    assertThat(FrameMetrics.psnrDb(frame, 0, frame.clone(), 0, frame.length))
+        .isEqualTo(FrameMetrics.PSNR_CAP_DB);
     byte[] a = labels(frame), b = labels(frame.clone());
     assertThat(count(a, FrameSegmentation.BLOCK)).as("the rendered T is found").isGreaterThan(100);
     assertThat(FrameMetrics.blockIou(a, b)).isEqualTo(1.0);

@@ -5,8 +5,9 @@ import dev.wam4j.model.policy.Plan;
 import java.util.SplittableRandom;
 
 /**
- * A test double whose plans are a seeded random walk of targets around the agent's current position:
- * its actions depend on the reset seed and the observations only, and it counts its calls.
+ * A test double whose plans are a seeded random walk of targets around the agent's current
+ * position: its actions depend on the reset seed and the observations only, and it counts its
+ * calls.
  */
 class ScriptedChunkPolicy implements ChunkPolicy {
   private final int history;
@@ -45,7 +46,8 @@ class ScriptedChunkPolicy implements ChunkPolicy {
   @Override
   public Plan plan(byte[] images, float[] agentPositions, boolean dream) {
     calls++;
-    float x = agentPositions[agentPositions.length - 2], y = agentPositions[agentPositions.length - 1];
+    float x = agentPositions[agentPositions.length - 2],
+        y = agentPositions[agentPositions.length - 1];
     float[] actions = new float[2 * horizon];
     for (int k = 0; k < horizon; k++) {
       x = Math.clamp(x + (float) random.nextDouble(-40, 40), 20f, 490f);

@@ -39,15 +39,17 @@ import java.util.Map;
 /**
  * The MLP baseline policy: a flattened history of states in, a chunk of actions out, both in the
  * dataset's units. A baseline only: MSE regression averages the modes of multimodal demonstrations
- * (PushT's go-around-either-side), which the world action model's flow-matching head is meant to fix.
+ * (PushT's go-around-either-side), which the world action model's flow-matching head is meant to
+ * fix.
  *
- * <p>Network: {@code (B, historyFrames * stateDim)} -> {@code hiddenLayers} x (Linear(hiddenSize), ReLU)
- * -> Linear -> {@code (B, actionHorizon * actionDim)}, on normalised values ({@link Normalization}).
+ * <p>Network: {@code (B, historyFrames * stateDim)} -> {@code hiddenLayers} x (Linear(hiddenSize),
+ * ReLU) -> Linear -> {@code (B, actionHorizon * actionDim)}, on normalised values ({@link
+ * Normalization}).
  *
- * <p>A checkpoint is a directory holding {@code weights.params} (DJL's parameter format) and
- * {@code checkpoint.json} (format tag, the config, dimensions, normalisation, the weights' SHA-256,
- * versions). {@link #save} publishes it atomically; {@link #load} refuses a checkpoint saved under a
- * different config or whose weights do not match their checksum.
+ * <p>A checkpoint is a directory holding {@code weights.params} (DJL's parameter format) and {@code
+ * checkpoint.json} (format tag, the config, dimensions, normalisation, the weights' SHA-256,
+ * versions). {@link #save} publishes it atomically; {@link #load} refuses a checkpoint saved under
+ * a different config or whose weights do not match their checksum.
  *
  * <p>Owns native memory: close it. Not thread-safe: one thread predicts or trains at a time.
  */
@@ -55,7 +57,8 @@ public final class BaselinePolicy implements AutoCloseable {
   static final String FORMAT = "wam4j-baseline-mlp/1";
   static final String META_FILE = "checkpoint.json";
   static final String WEIGHTS_FILE = "weights.params";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final BaselineConfig config;
   private final int stateDim;
@@ -65,15 +68,32 @@ public final class BaselinePolicy implements AutoCloseable {
   private long trainedSteps;
 
   /** What checkpoint.json holds. */
-  record Meta(String format, BaselineConfig config, int stateDim, int actionDim, long trainedSteps,
-      Normalization normalization, long weightsBytes, String weightsSha256, String djlVersion, String engineVersion,
+  record Meta(
+      String format,
+      BaselineConfig config,
+      int stateDim,
+      int actionDim,
+      long trainedSteps,
+      Normalization normalization,
+      long weightsBytes,
+      String weightsSha256,
+      String djlVersion,
+      String engineVersion,
       String javaVersion) {}
 
   /** A policy with an uninitialised network: the trainer initialises it, {@link #load} reads it. */
   BaselinePolicy(BaselineConfig config, int stateDim, int actionDim, Normalization normalization) {
-    if (normalization.stateMean().length != stateDim || normalization.actionMean().length != actionDim) {
-      throw new IllegalArgumentException("normalization dims " + normalization.stateMean().length + "/"
-          + normalization.actionMean().length + " do not match state/action dims " + stateDim + "/" + actionDim);
+    if (normalization.stateMean().length != stateDim
+        || normalization.actionMean().length != actionDim) {
+      throw new IllegalArgumentException(
+          "normalization dims "
+              + normalization.stateMean().length
+              + "/"
+              + normalization.actionMean().length
+              + " do not match state/action dims "
+              + stateDim
+              + "/"
+              + actionDim);
     }
     this.config = config;
     this.stateDim = stateDim;
@@ -89,7 +109,10 @@ public final class BaselinePolicy implements AutoCloseable {
     model.setBlock(mlp);
   }
 
-  /** Floats per sample in: {@code historyFrames * stateDim}, [history][stateDim], current frame last. */
+  /**
+   * Floats per sample in: {@code historyFrames * stateDim}, [history][stateDim], current frame
+   * last.
+   */
   public int inputSize() {
     return config.historyFrames() * stateDim;
   }
@@ -137,8 +160,16 @@ public final class BaselinePolicy implements AutoCloseable {
   public float[] predict(float[] stateHistories) {
     int in = inputSize();
     if (stateHistories.length == 0 || stateHistories.length % in != 0) {
-      throw new IllegalArgumentException("predict: input length " + stateHistories.length + " is not a positive multiple of "
-          + in + " (historyFrames " + config.historyFrames() + " x stateDim " + stateDim + ")");
+      throw new IllegalArgumentException(
+          "predict: input length "
+              + stateHistories.length
+              + " is not a positive multiple of "
+              + in
+              + " (historyFrames "
+              + config.historyFrames()
+              + " x stateDim "
+              + stateDim
+              + ")");
     }
     int batch = stateHistories.length / in;
     float[] x = new float[stateHistories.length];
@@ -146,7 +177,11 @@ public final class BaselinePolicy implements AutoCloseable {
     float[] out;
     try (NDManager scope = model.getNDManager().newSubManager()) {
       NDArray input = scope.create(x, new Shape(batch, in));
-      NDArray y = model.getBlock().forward(new ParameterStore(scope, false), new NDList(input), false).singletonOrThrow();
+      NDArray y =
+          model
+              .getBlock()
+              .forward(new ParameterStore(scope, false), new NDList(input), false)
+              .singletonOrThrow();
       out = y.toFloatArray();
     }
     normalization.denormalizeActions(out);
@@ -160,7 +195,11 @@ public final class BaselinePolicy implements AutoCloseable {
   public void save(Path dir) throws IOException {
     Path target = dir.toAbsolutePath().normalize();
     if (Files.exists(target) && !Files.isRegularFile(target.resolve(META_FILE))) {
-      throw new IllegalArgumentException(target + " exists and is not a checkpoint (no " + META_FILE + "); refusing to overwrite it");
+      throw new IllegalArgumentException(
+          target
+              + " exists and is not a checkpoint (no "
+              + META_FILE
+              + "); refusing to overwrite it");
     }
     Path parent = target.getParent();
     Files.createDirectories(parent);
@@ -168,13 +207,24 @@ public final class BaselinePolicy implements AutoCloseable {
     try {
       MessageDigest sha = sha256();
       try (OutputStream file = Files.newOutputStream(temp.resolve(WEIGHTS_FILE));
-          DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new DigestOutputStream(file, sha)))) {
+          DataOutputStream out =
+              new DataOutputStream(new BufferedOutputStream(new DigestOutputStream(file, sha)))) {
         model.getBlock().saveParameters(out);
       }
       Engine engine = Engines.pytorch();
-      Meta meta = new Meta(FORMAT, config, stateDim, actionDim, trainedSteps, normalization,
-          Files.size(temp.resolve(WEIGHTS_FILE)), HexFormat.of().formatHex(sha.digest()), Engine.getDjlVersion(),
-          engine.getEngineName() + " " + engine.getVersion(), Runtime.version().toString());
+      Meta meta =
+          new Meta(
+              FORMAT,
+              config,
+              stateDim,
+              actionDim,
+              trainedSteps,
+              normalization,
+              Files.size(temp.resolve(WEIGHTS_FILE)),
+              HexFormat.of().formatHex(sha.digest()),
+              Engine.getDjlVersion(),
+              engine.getEngineName() + " " + engine.getVersion(),
+              Runtime.version().toString());
       JSON.writeValue(temp.resolve(META_FILE).toFile(), meta);
       AtomicFiles.publishDirectory(temp, target);
     } catch (IOException | RuntimeException e) {
@@ -193,20 +243,27 @@ public final class BaselinePolicy implements AutoCloseable {
     Meta meta = readMeta(dir);
     List<String> diffs = differences(JSON.valueToTree(meta.config()), JSON.valueToTree(expected));
     if (!diffs.isEmpty()) {
-      throw new CheckpointException("checkpoint " + dir + " was saved under another config: " + String.join(", ", diffs));
+      throw new CheckpointException(
+          "checkpoint " + dir + " was saved under another config: " + String.join(", ", diffs));
     }
     Path weights = dir.resolve(WEIGHTS_FILE);
     verifyWeights(dir, weights, meta);
-    BaselinePolicy policy = new BaselinePolicy(meta.config(), meta.stateDim(), meta.actionDim(), meta.normalization());
+    BaselinePolicy policy =
+        new BaselinePolicy(meta.config(), meta.stateDim(), meta.actionDim(), meta.normalization());
     try (InputStream file = Files.newInputStream(weights);
         DataInputStream in = new DataInputStream(new BufferedInputStream(file))) {
-      policy.model.getBlock().initialize(policy.model.getNDManager(), DataType.FLOAT32, new Shape(1, policy.inputSize()));
+      policy
+          .model
+          .getBlock()
+          .initialize(
+              policy.model.getNDManager(), DataType.FLOAT32, new Shape(1, policy.inputSize()));
       policy.model.getBlock().loadParameters(policy.model.getNDManager(), in);
       policy.trainedSteps = meta.trainedSteps();
       return policy;
     } catch (MalformedModelException | IOException | RuntimeException e) {
       policy.close();
-      throw new CheckpointException("checkpoint " + dir + ": cannot read " + WEIGHTS_FILE + ": " + e.getMessage(), e);
+      throw new CheckpointException(
+          "checkpoint " + dir + ": cannot read " + WEIGHTS_FILE + ": " + e.getMessage(), e);
     }
   }
 
@@ -223,25 +280,39 @@ public final class BaselinePolicy implements AutoCloseable {
     } catch (NoSuchFileException | java.io.FileNotFoundException e) {
       throw new CheckpointException("not a checkpoint: " + metaFile + " does not exist", e);
     } catch (JacksonException e) {
-      throw new CheckpointException("checkpoint " + dir + ": " + META_FILE + " is corrupted: " + e.getOriginalMessage(), e);
+      throw new CheckpointException(
+          "checkpoint " + dir + ": " + META_FILE + " is corrupted: " + e.getOriginalMessage(), e);
     } catch (IOException | IllegalArgumentException e) {
-      throw new CheckpointException("checkpoint " + dir + ": cannot read " + META_FILE + ": " + e.getMessage(), e);
+      throw new CheckpointException(
+          "checkpoint " + dir + ": cannot read " + META_FILE + ": " + e.getMessage(), e);
     }
     if (!FORMAT.equals(meta.format())) {
-      throw new CheckpointException("checkpoint " + dir + ": format is '" + meta.format() + "', expected '" + FORMAT + "'");
+      throw new CheckpointException(
+          "checkpoint " + dir + ": format is '" + meta.format() + "', expected '" + FORMAT + "'");
     }
     if (meta.config() == null || meta.normalization() == null || meta.weightsSha256() == null) {
-      throw new CheckpointException("checkpoint " + dir + ": " + META_FILE + " lacks config, normalization or weightsSha256");
+      throw new CheckpointException(
+          "checkpoint " + dir + ": " + META_FILE + " lacks config, normalization or weightsSha256");
     }
     return meta;
   }
 
   private static void verifyWeights(Path dir, Path weights, Meta meta) throws IOException {
-    if (!Files.isRegularFile(weights)) throw new CheckpointException("checkpoint " + dir + ": " + WEIGHTS_FILE + " is missing");
+    if (!Files.isRegularFile(weights))
+      throw new CheckpointException("checkpoint " + dir + ": " + WEIGHTS_FILE + " is missing");
     long size = Files.size(weights);
     if (size != meta.weightsBytes()) {
-      throw new CheckpointException("checkpoint " + dir + ": " + WEIGHTS_FILE + " is corrupted: " + size + " bytes, "
-          + META_FILE + " records " + meta.weightsBytes());
+      throw new CheckpointException(
+          "checkpoint "
+              + dir
+              + ": "
+              + WEIGHTS_FILE
+              + " is corrupted: "
+              + size
+              + " bytes, "
+              + META_FILE
+              + " records "
+              + meta.weightsBytes());
     }
     MessageDigest sha = sha256();
     try (InputStream in = Files.newInputStream(weights)) {
@@ -250,8 +321,17 @@ public final class BaselinePolicy implements AutoCloseable {
     }
     String actual = HexFormat.of().formatHex(sha.digest());
     if (!actual.equals(meta.weightsSha256())) {
-      throw new CheckpointException("checkpoint " + dir + ": " + WEIGHTS_FILE + " is corrupted: SHA-256 " + actual + ", "
-          + META_FILE + " records " + meta.weightsSha256());
+      throw new CheckpointException(
+          "checkpoint "
+              + dir
+              + ": "
+              + WEIGHTS_FILE
+              + " is corrupted: SHA-256 "
+              + actual
+              + ", "
+              + META_FILE
+              + " records "
+              + meta.weightsSha256());
     }
   }
 
@@ -260,7 +340,8 @@ public final class BaselinePolicy implements AutoCloseable {
     List<String> out = new ArrayList<>();
     for (Map.Entry<String, JsonNode> f : expected.properties()) {
       JsonNode s = saved.get(f.getKey());
-      if (!f.getValue().equals(s)) out.add(f.getKey() + ": checkpoint " + s + ", expected " + f.getValue());
+      if (!f.getValue().equals(s))
+        out.add(f.getKey() + ": checkpoint " + s + ", expected " + f.getValue());
     }
     return out;
   }

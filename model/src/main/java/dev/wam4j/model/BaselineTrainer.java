@@ -15,15 +15,15 @@ import dev.wam4j.data.loader.TrainingBatch;
 import dev.wam4j.data.loader.TrainingLoader;
 
 /**
- * Trains the {@link BaselinePolicy MLP baseline} by plain regression: Adam on the mean squared error
- * between the predicted and the demonstrated action chunk (padding masked out), in normalised units.
- * This proves the training path (loader -> NDArrays -> gradients -> checkpoint); the world action
- * model replaces the loss with flow matching, since MSE averages multimodal demonstrations.
+ * Trains the {@link BaselinePolicy MLP baseline} by plain regression: Adam on the mean squared
+ * error between the predicted and the demonstrated action chunk (padding masked out), in normalised
+ * units. This proves the training path (loader -> NDArrays -> gradients -> checkpoint); the world
+ * action model replaces the loss with flow matching, since MSE averages multimodal demonstrations.
  *
  * <p>Each {@link #step()} draws one batch from the loader, copies it into NDArrays of a per-step
  * NDManager scope, and closes that scope before returning, so native memory stays flat however long
- * it runs. The trainer owns its policy; close the trainer (which closes the policy) when done.
- * Not thread-safe: call from one platform thread (JNI pins virtual threads).
+ * it runs. The trainer owns its policy; close the trainer (which closes the policy) when done. Not
+ * thread-safe: call from one platform thread (JNI pins virtual threads).
  */
 public final class BaselineTrainer implements AutoCloseable {
   private final BaselineConfig config;
@@ -36,7 +36,11 @@ public final class BaselineTrainer implements AutoCloseable {
   private final float[] mask; // [batch][horizon], 1 for a real action, 0 for padding
   private int steps;
 
-  private BaselineTrainer(BaselineConfig config, TrainingLoader loader, TrainingBatch batch, BaselinePolicy policy,
+  private BaselineTrainer(
+      BaselineConfig config,
+      TrainingLoader loader,
+      TrainingBatch batch,
+      BaselinePolicy policy,
       Trainer trainer) {
     this.config = config;
     this.loader = loader;
@@ -49,29 +53,38 @@ public final class BaselineTrainer implements AutoCloseable {
   }
 
   /**
-   * A trainer for a fresh policy: seeds the engine, estimates the normalisation from
-   * {@link BaselineConfig#normalizationBatches()} batches, and initialises the weights.
+   * A trainer for a fresh policy: seeds the engine, estimates the normalisation from {@link
+   * BaselineConfig#normalizationBatches()} batches, and initialises the weights.
    *
    * @param loader loads with {@link BaselineConfig#loaderConfig()} (any decode thread count)
    * @throws IllegalArgumentException when the loader's keys or shapes differ from the config's
    */
   public static BaselineTrainer create(BaselineConfig config, TrainingLoader loader) {
     LoaderConfig want = config.loaderConfig(), have = loader.config();
-    if (!want.stateKey().equals(have.stateKey()) || !want.actionKey().equals(have.actionKey())
-        || want.historyFrames() != have.historyFrames() || want.actionHorizon() != have.actionHorizon()
+    if (!want.stateKey().equals(have.stateKey())
+        || !want.actionKey().equals(have.actionKey())
+        || want.historyFrames() != have.historyFrames()
+        || want.actionHorizon() != have.actionHorizon()
         || want.batchSize() != have.batchSize()) {
-      throw new IllegalArgumentException("baseline trainer: loader config " + have + " does not match the baseline's " + want);
+      throw new IllegalArgumentException(
+          "baseline trainer: loader config " + have + " does not match the baseline's " + want);
     }
     Engines.pytorch().setRandomSeed(Long.hashCode(config.seed()));
     TrainingBatch batch = loader.newBatch();
     int rows = config.batchSize() * config.historyFrames();
-    int stateDim = batch.states.length / rows, actionDim = batch.actions.length / batch.actionIsPad.length;
-    Normalization norm = Normalization.estimate(loader, batch, config.normalizationBatches(), stateDim, actionDim);
+    int stateDim = batch.states.length / rows,
+        actionDim = batch.actions.length / batch.actionIsPad.length;
+    Normalization norm =
+        Normalization.estimate(loader, batch, config.normalizationBatches(), stateDim, actionDim);
     BaselinePolicy policy = new BaselinePolicy(config, stateDim, actionDim, norm);
     try {
-      DefaultTrainingConfig tc = new DefaultTrainingConfig(new MaskedMse())
-          .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) config.learningRate())).build())
-          .optDevices(new Device[] {Device.cpu()});
+      DefaultTrainingConfig tc =
+          new DefaultTrainingConfig(new MaskedMse())
+              .optOptimizer(
+                  Optimizer.adam()
+                      .optLearningRateTracker(Tracker.fixed((float) config.learningRate()))
+                      .build())
+              .optDevices(new Device[] {Device.cpu()});
       Trainer trainer = policy.model().newTrainer(tc);
       trainer.initialize(new Shape(config.batchSize(), policy.inputSize()));
       return new BaselineTrainer(config, loader, batch, policy, trainer);
@@ -85,7 +98,8 @@ public final class BaselineTrainer implements AutoCloseable {
    * One optimizer step on a fresh batch.
    *
    * @return the batch's loss before the update (mean squared error in normalised units)
-   * @throws IllegalStateException when the loss is NaN or infinite; the weights are left as they were
+   * @throws IllegalStateException when the loss is NaN or infinite; the weights are left as they
+   *     were
    */
   public float step() {
     loader.sample(batch);
@@ -100,12 +114,19 @@ public final class BaselineTrainer implements AutoCloseable {
       NDArray target = scope.create(y, new Shape(b, h, policy.actionDim()));
       NDArray weight = scope.create(mask, new Shape(b, h, 1));
       try (GradientCollector collector = trainer.newGradientCollector()) {
-        NDArray pred = trainer.forward(new NDList(input)).singletonOrThrow().reshape(b, h, policy.actionDim());
+        NDArray pred =
+            trainer.forward(new NDList(input)).singletonOrThrow().reshape(b, h, policy.actionDim());
         NDArray l = trainer.getLoss().evaluate(new NDList(target, weight), new NDList(pred));
         loss = l.getFloat();
         if (!Float.isFinite(loss)) {
-          throw new IllegalStateException("baseline trainer: loss is " + loss + " at step " + (steps + 1)
-              + "; stopped before updating the weights (lower learningRate " + config.learningRate() + "?)");
+          throw new IllegalStateException(
+              "baseline trainer: loss is "
+                  + loss
+                  + " at step "
+                  + (steps + 1)
+                  + "; stopped before updating the weights (lower learningRate "
+                  + config.learningRate()
+                  + "?)");
         }
         collector.backward(l);
       }
@@ -130,7 +151,9 @@ public final class BaselineTrainer implements AutoCloseable {
     return config;
   }
 
-  /** NDArrays alive under the model's manager (weights, gradients, optimizer state, and any leak). */
+  /**
+   * NDArrays alive under the model's manager (weights, gradients, optimizer state, and any leak).
+   */
   int liveArrays() {
     return policy.model().getNDManager().getManagedArrays().size();
   }

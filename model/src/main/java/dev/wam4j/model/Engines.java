@@ -6,9 +6,9 @@ import ai.djl.engine.Engine;
  * Opens DJL's PyTorch engine without touching the network. DJL normally downloads libtorch on first
  * use; here the CPU natives come from the {@code ai.djl.pytorch:pytorch-native-cpu} jar (classifier
  * {@code linux-x86_64}) and the JNI glue from {@code ai.djl.pytorch:pytorch-jni}, both on the
- * classpath. On first use DJL extracts them (about 430 MB) into its cache directory,
- * {@code ~/.djl.ai/pytorch/} unless the {@code DJL_CACHE_DIR} or {@code ENGINE_CACHE_DIR} system
- * property or environment variable says otherwise; later starts reuse the extracted copy. A libtorch
+ * classpath. On first use DJL extracts them (about 430 MB) into its cache directory, {@code
+ * ~/.djl.ai/pytorch/} unless the {@code DJL_CACHE_DIR} or {@code ENGINE_CACHE_DIR} system property
+ * or environment variable says otherwise; later starts reuse the extracted copy. A libtorch
  * installed elsewhere can be used instead by setting {@code PYTORCH_LIBRARY_PATH}.
  *
  * <p>Thread-safe; the engine is a process-wide singleton owned by DJL.
@@ -18,7 +18,8 @@ public final class Engines {
   public static final String PYTORCH = "PyTorch";
 
   static final String OFFLINE_PROPERTY = "ai.djl.offline";
-  static final String NATIVE_ARTIFACT = "ai.djl.pytorch:pytorch-native-cpu:2.7.1 (classifier linux-x86_64)";
+  static final String NATIVE_ARTIFACT =
+      "ai.djl.pytorch:pytorch-native-cpu:2.7.1 (classifier linux-x86_64)";
   static final String JNI_ARTIFACT = "ai.djl.pytorch:pytorch-jni:2.7.1-0.36.0";
 
   private static boolean configured;
@@ -26,8 +27,9 @@ public final class Engines {
   private Engines() {}
 
   /**
-   * Asks the engine for {@code threads} intra-op threads and one inter-op thread. DJL reads the request once,
-   * when the engine starts (the first model loaded or created): later requests in the same process change nothing.
+   * Asks the engine for {@code threads} intra-op threads and one inter-op thread. DJL reads the
+   * request once, when the engine starts (the first model loaded or created): later requests in the
+   * same process change nothing.
    *
    * @throws IllegalArgumentException when {@code threads} is below 1
    */
@@ -37,7 +39,10 @@ public final class Engines {
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
   }
 
-  /** {@link #useThreads}, unless a count was asked for already (a command's flag wins over a run's config). */
+  /**
+   * {@link #useThreads}, unless a count was asked for already (a command's flag wins over a run's
+   * config).
+   */
   public static void useThreadsUnlessSet(int threads) {
     if (System.getProperty("ai.djl.pytorch.num_threads") == null) useThreads(threads);
   }
@@ -56,13 +61,24 @@ public final class Engines {
       String platform = platform();
       ClassLoader cl = Engines.class.getClassLoader();
       if (cl.getResource("native/lib/pytorch.properties") == null) {
-        throw new IllegalStateException("PyTorch native libraries not found: put " + NATIVE_ARTIFACT
-            + " on the classpath, or set PYTORCH_LIBRARY_PATH to a libtorch 2.7.1 lib directory"
-            + " (DJL runs offline here and will not download them)");
+        throw new IllegalStateException(
+            "PyTorch native libraries not found: put "
+                + NATIVE_ARTIFACT
+                + " on the classpath, or set PYTORCH_LIBRARY_PATH to a libtorch 2.7.1 lib directory"
+                + " (DJL runs offline here and will not download them)");
       }
-      if (cl.getResource("jnilib/" + platform + "/cpu/" + System.mapLibraryName("djl_torch")) == null) {
-        throw new IllegalStateException("DJL's PyTorch JNI library for " + platform + " not found: put " + JNI_ARTIFACT
-            + " on the classpath (it ships jnilib/" + platform + "/cpu/" + System.mapLibraryName("djl_torch") + ")");
+      if (cl.getResource("jnilib/" + platform + "/cpu/" + System.mapLibraryName("djl_torch"))
+          == null) {
+        throw new IllegalStateException(
+            "DJL's PyTorch JNI library for "
+                + platform
+                + " not found: put "
+                + JNI_ARTIFACT
+                + " on the classpath (it ships jnilib/"
+                + platform
+                + "/cpu/"
+                + System.mapLibraryName("djl_torch")
+                + ")");
       }
     }
     try {
@@ -73,8 +89,14 @@ public final class Engines {
       }
       return engine;
     } catch (RuntimeException | UnsatisfiedLinkError e) {
-      throw new IllegalStateException("cannot start DJL's PyTorch engine offline (needs ai.djl.pytorch:pytorch-engine, "
-          + JNI_ARTIFACT + " and " + NATIVE_ARTIFACT + "): " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot start DJL's PyTorch engine offline (needs ai.djl.pytorch:pytorch-engine, "
+              + JNI_ARTIFACT
+              + " and "
+              + NATIVE_ARTIFACT
+              + "): "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -83,12 +105,21 @@ public final class Engines {
     return p != null ? p : System.getenv("PYTORCH_LIBRARY_PATH");
   }
 
-  /** DJL's platform classifier for this machine; only linux-x86_64 natives are declared in the build. */
+  /**
+   * DJL's platform classifier for this machine; only linux-x86_64 natives are declared in the
+   * build.
+   */
   private static String platform() {
     String os = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT);
     String arch = System.getProperty("os.arch");
-    String o = os.startsWith("linux") ? "linux" : os.startsWith("mac") ? "osx" : os.startsWith("win") ? "win" : os;
-    String a = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch.equals("aarch64") ? "aarch64" : arch;
+    String o =
+        os.startsWith("linux")
+            ? "linux"
+            : os.startsWith("mac") ? "osx" : os.startsWith("win") ? "win" : os;
+    String a =
+        arch.equals("amd64") || arch.equals("x86_64")
+            ? "x86_64"
+            : arch.equals("aarch64") ? "aarch64" : arch;
     return o + "-" + a;
   }
 }

@@ -18,11 +18,16 @@ record Normalization(float[] stateMean, float[] stateStd, float[] actionMean, fl
   }
 
   /**
-   * Estimates mean and std from {@code batches} draws of {@code loader} into {@code batch} (advancing
-   * its sample order): states over every history frame, actions over the frames that are not padding.
+   * Estimates mean and std from {@code batches} draws of {@code loader} into {@code batch}
+   * (advancing its sample order): states over every history frame, actions over the frames that are
+   * not padding.
    */
-  static Normalization estimate(TrainingLoader loader, TrainingBatch batch, int batches, int stateDim, int actionDim) {
-    double[] ss = new double[stateDim], ssq = new double[stateDim], as = new double[actionDim], asq = new double[actionDim];
+  static Normalization estimate(
+      TrainingLoader loader, TrainingBatch batch, int batches, int stateDim, int actionDim) {
+    double[] ss = new double[stateDim],
+        ssq = new double[stateDim],
+        as = new double[actionDim],
+        asq = new double[actionDim];
     long stateRows = 0, actionRows = 0;
     for (int b = 0; b < batches; b++) {
       loader.sample(batch);
@@ -43,7 +48,10 @@ record Normalization(float[] stateMean, float[] stateStd, float[] actionMean, fl
         }
       }
     }
-    float[] sm = new float[stateDim], sd = new float[stateDim], am = new float[actionDim], ad = new float[actionDim];
+    float[] sm = new float[stateDim],
+        sd = new float[stateDim],
+        am = new float[actionDim],
+        ad = new float[actionDim];
     moments(ss, ssq, stateRows, sm, sd);
     moments(as, asq, actionRows, am, ad);
     return new Normalization(sm, sd, am, ad);

@@ -10,39 +10,45 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Process-wide settings of libtorch that DJL does not expose, applied once the engine's libraries are
- * loaded:
+ * Process-wide settings of libtorch that DJL does not expose, applied once the engine's libraries
+ * are loaded:
  *
  * <ul>
- *   <li><b>Log level.</b> libtorch's C++ log (c10) prints warnings straight to stderr: a deprecation
- *       notice from DJL's JNI glue on the first {@code NDArray.set}, and on CPUs without AVX2 one
- *       "Could not initialize NNPACK!" line per small convolution. c10 reads {@code TORCH_CPP_LOG_LEVEL}
- *       only when something calls {@code c10::initLogging()}, which DJL never does, so the variable
- *       alone has no effect. Here: {@code TORCH_CPP_LOG_LEVEL} if set (through {@code initLogging}),
- *       else ERROR.
- *   <li><b>NNPACK</b> is switched off on CPUs without AVX2 and FMA, where it cannot initialise; PyTorch
- *       would otherwise retry (and log) on every eligible convolution before falling back to the same
- *       kernel it now takes directly. Results are unchanged.
+ *   <li><b>Log level.</b> libtorch's C++ log (c10) prints warnings straight to stderr: a
+ *       deprecation notice from DJL's JNI glue on the first {@code NDArray.set}, and on CPUs
+ *       without AVX2 one "Could not initialize NNPACK!" line per small convolution. c10 reads
+ *       {@code TORCH_CPP_LOG_LEVEL} only when something calls {@code c10::initLogging()}, which DJL
+ *       never does, so the variable alone has no effect. Here: {@code TORCH_CPP_LOG_LEVEL} if set
+ *       (through {@code initLogging}), else ERROR.
+ *   <li><b>NNPACK</b> is switched off on CPUs without AVX2 and FMA, where it cannot initialise;
+ *       PyTorch would otherwise retry (and log) on every eligible convolution before falling back
+ *       to the same kernel it now takes directly. Results are unchanged.
  * </ul>
  *
  * Both go through the Foreign Function and Memory API, looked up reflectively because the project
  * compiles for Java 21, where that API is still a preview: on Java 22 and later with native access
- * enabled ({@code --enable-native-access=ALL-UNNAMED}, as the launcher and the tests run) the settings
- * apply; elsewhere libtorch keeps its defaults and {@link #applied()} says so. To see libtorch's own
- * warnings, run with {@code -Dwam4j.libtorch.keepDefaults=true}.
+ * enabled ({@code --enable-native-access=ALL-UNNAMED}, as the launcher and the tests run) the
+ * settings apply; elsewhere libtorch keeps its defaults and {@link #applied()} says so. To see
+ * libtorch's own warnings, run with {@code -Dwam4j.libtorch.keepDefaults=true}.
  */
 public final class TorchNative {
   /** c10's numeric log levels: 0 INFO, 1 WARNING, 2 ERROR, 3 FATAL. */
   static final int LOG_LEVEL_ERROR = 2;
 
-  /** System property that leaves libtorch exactly as it starts (to see its warnings while debugging). */
+  /**
+   * System property that leaves libtorch exactly as it starts (to see its warnings while
+   * debugging).
+   */
   public static final String KEEP_DEFAULTS_PROPERTY = "wam4j.libtorch.keepDefaults";
 
   private static volatile String applied = "not yet";
 
   private TorchNative() {}
 
-  /** What {@link #configure} did, for provenance and diagnostics: "applied: ..." or the reason it could not. */
+  /**
+   * What {@link #configure} did, for provenance and diagnostics: "applied: ..." or the reason it
+   * could not.
+   */
   public static String applied() {
     return applied;
   }
@@ -56,7 +62,10 @@ public final class TorchNative {
     try {
       Ffm ffm = Ffm.open();
       if (ffm == null) {
-        applied = "skipped: needs Java 22+ with --enable-native-access for this module (running " + Runtime.version() + ")";
+        applied =
+            "skipped: needs Java 22+ with --enable-native-access for this module (running "
+                + Runtime.version()
+                + ")";
         return;
       }
       StringBuilder done = new StringBuilder("applied:");
@@ -89,12 +98,15 @@ public final class TorchNative {
     }
   }
 
-  /** True when /proc/cpuinfo lists avx2 and fma (NNPACK's x86-64 kernels need both); true off Linux. */
+  /**
+   * True when /proc/cpuinfo lists avx2 and fma (NNPACK's x86-64 kernels need both); true off Linux.
+   */
   static boolean cpuHasAvx2AndFma() {
     Path cpuinfo = Path.of("/proc/cpuinfo");
     if (!Files.isReadable(cpuinfo)) return true;
     try (var lines = Files.lines(cpuinfo)) {
-      Optional<String> flags = lines.filter(l -> l.toLowerCase(Locale.ROOT).startsWith("flags")).findFirst();
+      Optional<String> flags =
+          lines.filter(l -> l.toLowerCase(Locale.ROOT).startsWith("flags")).findFirst();
       if (flags.isEmpty()) return true;
       String f = " " + flags.get().substring(flags.get().indexOf(':') + 1).trim() + " ";
       return f.contains(" avx2 ") && f.contains(" fma ");
@@ -104,8 +116,14 @@ public final class TorchNative {
   }
 
   /** The few FFM calls needed, reflectively (java.lang.foreign is a preview API in Java 21). */
-  private record Ffm(Object lookup, Object linker, Class<?> segmentClass, Class<?> layoutClass, Object intLayout,
-      Object addressLayout, Object booleanLayout) {
+  private record Ffm(
+      Object lookup,
+      Object linker,
+      Class<?> segmentClass,
+      Class<?> layoutClass,
+      Object intLayout,
+      Object addressLayout,
+      Object booleanLayout) {
     static Ffm open() throws ReflectiveOperationException {
       if (Runtime.version().feature() < 22) return null;
       Module self = TorchNative.class.getModule();
@@ -113,16 +131,22 @@ public final class TorchNative {
       Class<?> lookupClass = Class.forName("java.lang.foreign.SymbolLookup");
       Class<?> linkerClass = Class.forName("java.lang.foreign.Linker");
       Class<?> values = Class.forName("java.lang.foreign.ValueLayout");
-      return new Ffm(lookupClass.getMethod("loaderLookup").invoke(null), linkerClass.getMethod("nativeLinker").invoke(null),
-          Class.forName("java.lang.foreign.MemorySegment"), Class.forName("java.lang.foreign.MemoryLayout"),
-          values.getField("JAVA_INT").get(null), values.getField("ADDRESS").get(null), values.getField("JAVA_BOOLEAN").get(null));
+      return new Ffm(
+          lookupClass.getMethod("loaderLookup").invoke(null),
+          linkerClass.getMethod("nativeLinker").invoke(null),
+          Class.forName("java.lang.foreign.MemorySegment"),
+          Class.forName("java.lang.foreign.MemoryLayout"),
+          values.getField("JAVA_INT").get(null),
+          values.getField("ADDRESS").get(null),
+          values.getField("JAVA_BOOLEAN").get(null));
     }
 
     /** The address of a symbol in a library DJL loaded (the same class loader as this class). */
     Object symbol(String name) throws ReflectiveOperationException {
       Method find = Class.forName("java.lang.foreign.SymbolLookup").getMethod("find", String.class);
       Optional<?> found = (Optional<?>) find.invoke(lookup, name);
-      return found.orElseThrow(() -> new IllegalStateException("libtorch symbol not found: " + name));
+      return found.orElseThrow(
+          () -> new IllegalStateException("libtorch symbol not found: " + name));
     }
 
     Object intCell(String name) throws ReflectiveOperationException {
@@ -132,19 +156,24 @@ public final class TorchNative {
 
     void setInt(String name, int value) throws ReflectiveOperationException {
       Object cell = intCell(name);
-      Method set = segmentClass.getMethod("set", Class.forName("java.lang.foreign.ValueLayout$OfInt"), long.class, int.class);
+      Method set =
+          segmentClass.getMethod(
+              "set", Class.forName("java.lang.foreign.ValueLayout$OfInt"), long.class, int.class);
       set.invoke(cell, intLayout, 0L, value);
     }
 
     int getInt(String name) throws ReflectiveOperationException {
       Object cell = intCell(name);
-      Method get = segmentClass.getMethod("get", Class.forName("java.lang.foreign.ValueLayout$OfInt"), long.class);
+      Method get =
+          segmentClass.getMethod(
+              "get", Class.forName("java.lang.foreign.ValueLayout$OfInt"), long.class);
       return (int) get.invoke(cell, intLayout, 0L);
     }
 
     /** Calls {@code void name()} or {@code void name(void* context, bool flag)}. */
     void callVoid(String name, Object... args) throws Throwable {
-      Object[] layouts = args.length == 0 ? new Object[0] : new Object[] {addressLayout, booleanLayout};
+      Object[] layouts =
+          args.length == 0 ? new Object[0] : new Object[] {addressLayout, booleanLayout};
       handle(name, null, layouts).invokeWithArguments(args);
     }
 
@@ -153,17 +182,24 @@ public final class TorchNative {
       return handle(name, addressLayout, new Object[0]).invokeWithArguments();
     }
 
-    private MethodHandle handle(String name, Object result, Object[] argLayouts) throws ReflectiveOperationException {
+    private MethodHandle handle(String name, Object result, Object[] argLayouts)
+        throws ReflectiveOperationException {
       Class<?> descriptorClass = Class.forName("java.lang.foreign.FunctionDescriptor");
       Object layoutArray = Array.newInstance(layoutClass, argLayouts.length);
       for (int i = 0; i < argLayouts.length; i++) Array.set(layoutArray, i, argLayouts[i]);
-      Object descriptor = result == null
-          ? descriptorClass.getMethod("ofVoid", layoutArray.getClass()).invoke(null, layoutArray)
-          : descriptorClass.getMethod("of", layoutClass, layoutArray.getClass()).invoke(null, result, layoutArray);
+      Object descriptor =
+          result == null
+              ? descriptorClass
+                  .getMethod("ofVoid", layoutArray.getClass())
+                  .invoke(null, layoutArray)
+              : descriptorClass
+                  .getMethod("of", layoutClass, layoutArray.getClass())
+                  .invoke(null, result, layoutArray);
       Class<?> optionClass = Class.forName("java.lang.foreign.Linker$Option");
       Object noOptions = Array.newInstance(optionClass, 0);
-      Method downcall = Class.forName("java.lang.foreign.Linker")
-          .getMethod("downcallHandle", segmentClass, descriptorClass, noOptions.getClass());
+      Method downcall =
+          Class.forName("java.lang.foreign.Linker")
+              .getMethod("downcallHandle", segmentClass, descriptorClass, noOptions.getClass());
       return (MethodHandle) downcall.invoke(linker, symbol(name), descriptor, noOptions);
     }
   }

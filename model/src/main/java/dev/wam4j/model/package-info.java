@@ -5,7 +5,7 @@
  * regression baseline that proves the training path end to end (loader, scoped native memory,
  * atomic checkpoints that carry their config). The world action model is in {@code
  * dev.wam4j.model.wam}, the runtime policy interface in {@code dev.wam4j.model.policy}, planning by
- * imagination in {@code dev.wam4j.model.imagine}; {@code dev.wam4j.model.load} opens a checkpoint as the policy it ships. See
- * {@code model/README.md}.
+ * imagination in {@code dev.wam4j.model.imagine}; {@code dev.wam4j.model.load} opens a checkpoint
+ * as the policy it ships. See {@code model/README.md}.
  */
 package dev.wam4j.model;

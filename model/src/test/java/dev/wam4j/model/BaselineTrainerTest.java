@@ -18,35 +18,47 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The MLP baseline trains offline on a synthetic LeRobot dataset, and its checkpoints round-trip or fail loudly. */
+/**
+ * The MLP baseline trains offline on a synthetic LeRobot dataset, and its checkpoints round-trip or
+ * fail loudly.
+ */
 class BaselineTrainerTest {
   @TempDir static Path tmp;
   static Path dataset;
 
   /** Tiny and fast: 2 frames of a 2-D state in, 4 actions of 2-D out, 32 wide. */
-  static final BaselineConfig TINY = new BaselineConfig("observation.state", "action", 2, 4, 32, 2, 3e-3, 32, 50, 4, 7);
+  static final BaselineConfig TINY =
+      new BaselineConfig("observation.state", "action", 2, 4, 32, 2, 3e-3, 32, 50, 4, 7);
 
   /**
    * Six episodes of a point moving on a circle, state (cos, sin) of its angle, action the next
-   * state scaled by 100 (so normalisation matters): the chunk is a function of the two-frame history.
+   * state scaled by 100 (so normalisation matters): the chunk is a function of the two-frame
+   * history.
    */
   @BeforeAll
   static void startEngineThenWriteDataset() throws Exception {
-    // Timed here, first in the JVM: on a fresh machine this includes DJL extracting libtorch from the jar.
+    // Timed here, first in the JVM: on a fresh machine this includes DJL extracting libtorch from
+    // the jar.
     long t0 = System.nanoTime();
     Engine engine = Engines.pytorch();
-    System.out.printf("model: first PyTorch %s engine load took %.0f ms%n", engine.getVersion(), (System.nanoTime() - t0) / 1e6);
-    List<WriteFeature> features = List.of(
-        new WriteFeature.Vector("observation.state", List.of("x", "y")),
-        new WriteFeature.Vector("action", List.of("x", "y")));
-    try (LeRobotWriter w = LeRobotWriter.create(tmp.resolve("circle"), LeRobotWriteConfig.of(10, "test", features))) {
+    System.out.printf(
+        "model: first PyTorch %s engine load took %.0f ms%n",
+        engine.getVersion(), (System.nanoTime() - t0) / 1e6);
+    List<WriteFeature> features =
+        List.of(
+            new WriteFeature.Vector("observation.state", List.of("x", "y")),
+            new WriteFeature.Vector("action", List.of("x", "y")));
+    try (LeRobotWriter w =
+        LeRobotWriter.create(tmp.resolve("circle"), LeRobotWriteConfig.of(10, "test", features))) {
       for (int e = 0; e < 6; e++) {
         w.beginEpisode("circle");
         double speed = 0.1 + 0.05 * e;
         for (int t = 0; t < 40; t++) {
           double a = e + speed * t, next = a + speed;
           w.setVector("observation.state", new float[] {(float) Math.cos(a), (float) Math.sin(a)})
-              .setVector("action", new float[] {(float) (100 * Math.cos(next)), (float) (100 * Math.sin(next))});
+              .setVector(
+                  "action",
+                  new float[] {(float) (100 * Math.cos(next)), (float) (100 * Math.sin(next))});
           w.endFrame();
         }
         w.endEpisode();
@@ -82,11 +94,16 @@ class BaselineTrainerTest {
         losses[s] = trainer.step();
         if (s == 4) liveAfterWarmup = trainer.liveArrays();
       }
-      assertThat(trainer.liveArrays()).as("arrays alive after 50 steps vs after 5").isEqualTo(liveAfterWarmup);
+      assertThat(trainer.liveArrays())
+          .as("arrays alive after 50 steps vs after 5")
+          .isEqualTo(liveAfterWarmup);
       assertThat(trainer.policy().trainedSteps()).isEqualTo(50);
     }
-    double first = mean(Arrays.copyOfRange(losses, 0, 10)), last = mean(Arrays.copyOfRange(losses, losses.length - 10, losses.length));
-    System.out.printf("model: 50 steps in %.0f ms, loss first-10 mean %.4f, last-10 mean %.4f%n", (System.nanoTime() - t0) / 1e6, first, last);
+    double first = mean(Arrays.copyOfRange(losses, 0, 10)),
+        last = mean(Arrays.copyOfRange(losses, losses.length - 10, losses.length));
+    System.out.printf(
+        "model: 50 steps in %.0f ms, loss first-10 mean %.4f, last-10 mean %.4f%n",
+        (System.nanoTime() - t0) / 1e6, first, last);
     assertThat(last).isLessThan(0.5 * first);
   }
 
@@ -107,7 +124,8 @@ class BaselineTrainerTest {
     }
     assertThat(BaselinePolicy.configOf(dir)).isEqualTo(TINY);
     try (var siblings = Files.list(tmp)) {
-      assertThat(siblings.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".roundtrip"));
+      assertThat(siblings.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.startsWith(".roundtrip"));
     }
   }
 
@@ -142,7 +160,10 @@ class BaselineTrainerTest {
         .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("weights.params is corrupted: 100 bytes");
 
-    Files.writeString(dir.resolve(BaselinePolicy.META_FILE), "{\"format\": ", StandardOpenOption.TRUNCATE_EXISTING);
+    Files.writeString(
+        dir.resolve(BaselinePolicy.META_FILE),
+        "{\"format\": ",
+        StandardOpenOption.TRUNCATE_EXISTING);
     assertThatThrownBy(() -> BaselinePolicy.load(dir, TINY))
         .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("checkpoint.json is corrupted");
@@ -164,7 +185,8 @@ class BaselineTrainerTest {
 
   @Test
   void aLoaderWithOtherShapesIsRefused() throws Exception {
-    BaselineConfig longer = new BaselineConfig("observation.state", "action", 2, 8, 32, 2, 3e-3, 32, 50, 4, 7);
+    BaselineConfig longer =
+        new BaselineConfig("observation.state", "action", 2, 8, 32, 2, 3e-3, 32, 50, 4, 7);
     assertThatThrownBy(() -> BaselineTrainer.create(longer, loader(TINY)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("does not match");

@@ -20,7 +20,8 @@ class TorchNativeTest {
   @Test
   void startingTheEngineSetsLibtorchsLogLevelToErrors() {
     Engines.pytorch();
-    if (Runtime.version().feature() < 22) { // java.lang.foreign is a preview in Java 21: libtorch keeps its defaults
+    if (Runtime.version().feature()
+        < 22) { // java.lang.foreign is a preview in Java 21: libtorch keeps its defaults
       assertThat(TorchNative.applied()).startsWith("skipped: needs Java 22+");
       return;
     }
@@ -31,28 +32,48 @@ class TorchNativeTest {
     } else {
       assertThat(TorchNative.applied()).contains("TORCH_CPP_LOG_LEVEL");
     }
-    assertThat(TorchNative.applied().contains("NNPACK off")).isEqualTo(!TorchNative.cpuHasAvx2AndFma());
+    assertThat(TorchNative.applied().contains("NNPACK off"))
+        .isEqualTo(!TorchNative.cpuHasAvx2AndFma());
   }
 
-  /** {@code NDArray.set} runs DJL's JNI code that libtorch warns about ("AutoNonVariableTypeMode is deprecated"). */
+  /**
+   * {@code NDArray.set} runs DJL's JNI code that libtorch warns about ("AutoNonVariableTypeMode is
+   * deprecated").
+   */
   @Test
-  void aProcessThatTriggersLibtorchWarningsPrintsNoneOfThem(@TempDir Path tmp) throws IOException, InterruptedException {
+  void aProcessThatTriggersLibtorchWarningsPrintsNoneOfThem(@TempDir Path tmp)
+      throws IOException, InterruptedException {
     // the same process with libtorch's defaults shows what is being silenced
     assertThat(stderrOfTrigger(true, tmp)).contains("AutoNonVariableTypeMode is deprecated");
     String quiet = stderrOfTrigger(false, tmp);
     if (Runtime.version().feature() >= 22) {
-      assertThat(quiet).doesNotContain("Warning").doesNotContain("NNPACK").doesNotContainPattern("(?m)^\\[W");
+      assertThat(quiet)
+          .doesNotContain("Warning")
+          .doesNotContain("NNPACK")
+          .doesNotContainPattern("(?m)^\\[W");
     } else {
-      assertThat(quiet).contains("AutoNonVariableTypeMode is deprecated"); // Java 21: documented as not silenced
+      assertThat(quiet)
+          .contains("AutoNonVariableTypeMode is deprecated"); // Java 21: documented as not silenced
     }
   }
 
-  private static String stderrOfTrigger(boolean keepDefaults, Path tmp) throws IOException, InterruptedException {
+  private static String stderrOfTrigger(boolean keepDefaults, Path tmp)
+      throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Path out = tmp.resolve("out-" + keepDefaults + ".txt"), err = tmp.resolve("err-" + keepDefaults + ".txt");
-    ProcessBuilder pb = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true",
-        "-D" + TorchNative.KEEP_DEFAULTS_PROPERTY + "=" + keepDefaults, "-cp", System.getProperty("java.class.path"),
-        WarningTrigger.class.getName())).redirectOutput(out.toFile()).redirectError(err.toFile());
+    Path out = tmp.resolve("out-" + keepDefaults + ".txt"),
+        err = tmp.resolve("err-" + keepDefaults + ".txt");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                List.of(
+                    java,
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-Dai.djl.offline=true",
+                    "-D" + TorchNative.KEEP_DEFAULTS_PROPERTY + "=" + keepDefaults,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    WarningTrigger.class.getName()))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
     pb.environment().remove("TORCH_CPP_LOG_LEVEL");
     Process p = pb.start();
     p.getOutputStream().close();
@@ -69,14 +90,17 @@ class TorchNativeTest {
   /** Main of the child process above. */
   static final class WarningTrigger {
     public static void main(String[] args) {
-      try (NDManager m = NDManager.newBaseManager(Engines.pytorch().defaultDevice(), Engines.PYTORCH)) {
+      try (NDManager m =
+          NDManager.newBaseManager(Engines.pytorch().defaultDevice(), Engines.PYTORCH)) {
         NDArray a = m.zeros(new Shape(2));
         a.set(new float[] {1f, 2f});
         // a batch-1 3x3 convolution on a small input: the case where PyTorch asks NNPACK first
         NDArray x = m.ones(new Shape(1, 4, 12, 12)), w = m.ones(new Shape(4, 4, 3, 3));
-        NDArray conv = Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow();
+        NDArray conv =
+            Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow();
         float[] v = a.toFloatArray();
-        System.out.println("set " + v[0] + " " + v[1] + " conv " + (conv.getShape().get(1) == 4 ? "ok" : "bad"));
+        System.out.println(
+            "set " + v[0] + " " + v[1] + " conv " + (conv.getShape().get(1) == 4 ? "ok" : "bad"));
       }
     }
   }

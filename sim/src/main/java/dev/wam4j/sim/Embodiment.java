@@ -1,8 +1,8 @@
 package dev.wam4j.sim;
 
 /**
- * What pushes: the agent's body and how an action (an absolute target position) moves it.
- * A closed set: the robot pusher of the reference, and a human hand for action-free video.
+ * What pushes: the agent's body and how an action (an absolute target position) moves it. A closed
+ * set: the robot pusher of the reference, and a human hand for action-free video.
  */
 public sealed interface Embodiment permits Embodiment.RobotPusher, Embodiment.HumanHand {
 
@@ -18,7 +18,8 @@ public sealed interface Embodiment permits Embodiment.RobotPusher, Embodiment.Hu
    */
   record RobotPusher(double radius) implements Embodiment {
     public RobotPusher {
-      if (!(radius > 0)) throw new IllegalArgumentException("robot radius must be > 0, got " + radius);
+      if (!(radius > 0))
+        throw new IllegalArgumentException("robot radius must be > 0, got " + radius);
     }
 
     public static RobotPusher reference() {
@@ -37,7 +38,8 @@ public sealed interface Embodiment permits Embodiment.RobotPusher, Embodiment.Hu
    */
   record HumanHand(double radius) implements Embodiment {
     public HumanHand {
-      if (!(radius > 0)) throw new IllegalArgumentException("hand radius must be > 0, got " + radius);
+      if (!(radius > 0))
+        throw new IllegalArgumentException("hand radius must be > 0, got " + radius);
     }
 
     public static HumanHand standard() {
@@ -55,7 +57,9 @@ public sealed interface Embodiment permits Embodiment.RobotPusher, Embodiment.Hu
     return switch (id) {
       case "robot" -> RobotPusher.reference();
       case "hand" -> HumanHand.standard();
-      default -> throw new IllegalArgumentException("unknown embodiment '" + id + "' (expected robot or hand)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown embodiment '" + id + "' (expected robot or hand)");
     };
   }
 }

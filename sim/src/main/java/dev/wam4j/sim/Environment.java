@@ -17,8 +17,8 @@ public interface Environment {
   void reset(long seed);
 
   /**
-   * Applies one control step. Throws {@link IllegalArgumentException} naming the value if the action
-   * is NaN or infinite; the state is never silently corrupted.
+   * Applies one control step. Throws {@link IllegalArgumentException} naming the value if the
+   * action is NaN or infinite; the state is never silently corrupted.
    */
   void step(double[] action, int offset);
 

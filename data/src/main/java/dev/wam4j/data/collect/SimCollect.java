@@ -27,16 +27,18 @@ import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
- * Collects scripted-expert ({@link PushExpert}) episodes from the simulator into a LeRobot v3.0 dataset
- * at 10 fps: {@code observation.image} (96x96 video, drawn with the cousin's look and camera),
- * {@code observation.state} (agent x, y), {@code action} (target x, y), {@code next.reward},
- * {@code next.done}, {@code next.success}; hand episodes add {@code observation.hand_pose} (x, y,
- * heading in radians: the direction of the last motion of more than one unit, +pi/2 so the fingers
- * point along it), the signal a data glove or hand tracker would record.
+ * Collects scripted-expert ({@link PushExpert}) episodes from the simulator into a LeRobot v3.0
+ * dataset at 10 fps: {@code observation.image} (96x96 video, drawn with the cousin's look and
+ * camera), {@code observation.state} (agent x, y), {@code action} (target x, y), {@code
+ * next.reward}, {@code next.done}, {@code next.success}; hand episodes add {@code
+ * observation.hand_pose} (x, y, heading in radians: the direction of the last motion of more than
+ * one unit, +pi/2 so the fingers point along it), the signal a data glove or hand tracker would
+ * record.
  *
- * <p>Episode i uses seed {@code firstSeed + i} for both the cousin draw and the legacy reset, so the
- * same config gives the same dataset. Frame t holds the observation before action t and the labels
- * after it; an episode ends at success or after the scene's step limit. Stateless; thread-safe.
+ * <p>Episode i uses seed {@code firstSeed + i} for both the cousin draw and the legacy reset, so
+ * the same config gives the same dataset. Frame t holds the observation before action t and the
+ * labels after it; an episode ends at success or after the scene's step limit. Stateless;
+ * thread-safe.
  */
 public final class SimCollect {
   private SimCollect() {}
@@ -48,12 +50,23 @@ public final class SimCollect {
    * @param firstSeed seed of episode 0, >= 0
    * @param encoding how the image video is encoded
    */
-  public record Config(Embodiment embodiment, CousinConfig cousins, int episodes, long firstSeed, VideoEncoding encoding) {
+  public record Config(
+      Embodiment embodiment,
+      CousinConfig cousins,
+      int episodes,
+      long firstSeed,
+      VideoEncoding encoding) {
     public Config {
       if (embodiment == null) throw new IllegalArgumentException("embodiment must not be null");
-      if (episodes < 1) throw new IllegalArgumentException("episodes must be >= 1, got " + episodes);
+      if (episodes < 1)
+        throw new IllegalArgumentException("episodes must be >= 1, got " + episodes);
       if (firstSeed < 0 || firstSeed + episodes - 1 > 0xFFFF_FFFFL) {
-        throw new IllegalArgumentException("seeds " + firstSeed + ".." + (firstSeed + episodes - 1) + " must lie in 0..2^32-1 (numpy's seed range)");
+        throw new IllegalArgumentException(
+            "seeds "
+                + firstSeed
+                + ".."
+                + (firstSeed + episodes - 1)
+                + " must lie in 0..2^32-1 (numpy's seed range)");
       }
       if (encoding == null) throw new IllegalArgumentException("encoding must not be null");
     }
@@ -65,7 +78,8 @@ public final class SimCollect {
    * @param successSeeds seeds whose episode ended in success
    * @param seconds wall-clock time
    */
-  public record Result(Path dataset, int episodes, long frames, List<Long> successSeeds, double seconds) {
+  public record Result(
+      Path dataset, int episodes, long frames, List<Long> successSeeds, double seconds) {
     /** Share of episodes the expert succeeded in, in [0, 1]. */
     public double successRate() {
       return successSeeds.size() / (double) episodes;
@@ -79,16 +93,27 @@ public final class SimCollect {
   public static Result run(Config config, Path out, IntConsumer progress) throws IOException {
     long t0 = System.nanoTime();
     boolean hand = config.embodiment() instanceof Embodiment.HumanHand;
-    // privileged: the block's pose as the simulator knew it, a training target, never a policy input
-    WriteFeature blockPoseFeature = new WriteFeature.Vector(TrainingLoader.TEACHER_BLOCK_POSE, List.of("x", "y", "angle"));
-    List<WriteFeature> features = hand
-        ? PushTSchema.features(IMAGE_SIZE, new WriteFeature.Vector("observation.hand_pose", List.of("x", "y", "heading")), blockPoseFeature)
-        : PushTSchema.features(IMAGE_SIZE, blockPoseFeature);
-    LeRobotWriteConfig wc = LeRobotWriteConfig.of(PushTRate.FPS, "pusht_" + config.embodiment().id(), features).withEncoding(config.encoding());
+    // privileged: the block's pose as the simulator knew it, a training target, never a policy
+    // input
+    WriteFeature blockPoseFeature =
+        new WriteFeature.Vector(TrainingLoader.TEACHER_BLOCK_POSE, List.of("x", "y", "angle"));
+    List<WriteFeature> features =
+        hand
+            ? PushTSchema.features(
+                IMAGE_SIZE,
+                new WriteFeature.Vector("observation.hand_pose", List.of("x", "y", "heading")),
+                blockPoseFeature)
+            : PushTSchema.features(IMAGE_SIZE, blockPoseFeature);
+    LeRobotWriteConfig wc =
+        LeRobotWriteConfig.of(PushTRate.FPS, "pusht_" + config.embodiment().id(), features)
+            .withEncoding(config.encoding());
 
     List<Long> successes = new ArrayList<>();
     byte[] frame = new byte[IMAGE_SIZE * IMAGE_SIZE * 3];
-    float[] state = new float[2], action = new float[2], pose = new float[3], blockPose = new float[3];
+    float[] state = new float[2],
+        action = new float[2],
+        pose = new float[3],
+        blockPose = new float[3];
     double[] target = new double[2];
     try (LeRobotWriter writer = LeRobotWriter.create(out, wc)) {
       for (int i = 0; i < config.episodes(); i++) {
@@ -97,13 +122,31 @@ public final class SimCollect {
         SceneRenderer renderer;
         if (config.cousins() == null) {
           scene = Scene.pushT();
-          renderer = new SceneRenderer(look(SceneLook.of(scene), hand), Camera.identity(), IMAGE_SIZE, IMAGE_SIZE, Sampling.REFERENCE);
+          renderer =
+              new SceneRenderer(
+                  look(SceneLook.of(scene), hand),
+                  Camera.identity(),
+                  IMAGE_SIZE,
+                  IMAGE_SIZE,
+                  Sampling.REFERENCE);
         } else {
           Cousin cousin = Cousins.sample(config.cousins(), seed);
           scene = cousin.scene();
           SceneLook base = SceneLook.of(scene);
-          SceneLook styled = new SceneLook(base.blockParts(), base.goal(), base.walls(), cousin.appearance().renderStyle(), base.agent());
-          renderer = new SceneRenderer(look(styled, hand), cousin.appearance().camera().toRender(), IMAGE_SIZE, IMAGE_SIZE, Sampling.SUPERSAMPLED);
+          SceneLook styled =
+              new SceneLook(
+                  base.blockParts(),
+                  base.goal(),
+                  base.walls(),
+                  cousin.appearance().renderStyle(),
+                  base.agent());
+          renderer =
+              new SceneRenderer(
+                  look(styled, hand),
+                  cousin.appearance().camera().toRender(),
+                  IMAGE_SIZE,
+                  IMAGE_SIZE,
+                  Sampling.SUPERSAMPLED);
         }
         PushTEnv env = new PushTEnv(scene, config.embodiment());
         env.reset(seed);
@@ -123,7 +166,10 @@ public final class SimCollect {
           blockPose[0] = (float) env.blockX();
           blockPose[1] = (float) env.blockY();
           blockPose[2] = (float) env.blockAngle();
-          writer.setImage("observation.image", frame, 0).setVector("observation.state", state).setVector("action", action)
+          writer
+              .setImage("observation.image", frame, 0)
+              .setVector("observation.state", state)
+              .setVector("action", action)
               .setVector(TrainingLoader.TEACHER_BLOCK_POSE, blockPose);
           if (hand) {
             pose[0] = (float) ax;
@@ -133,7 +179,8 @@ public final class SimCollect {
           }
           env.step(action[0], action[1]);
           double cov = env.coverage();
-          writer.setFloat("next.reward", Math.min(Math.max(cov / threshold, 0), 1))
+          writer
+              .setFloat("next.reward", Math.min(Math.max(cov / threshold, 0), 1))
               .setBool("next.done", env.terminated() || env.truncated())
               .setBool("next.success", cov > threshold);
           writer.endFrame();
@@ -144,7 +191,12 @@ public final class SimCollect {
         if (progress != null) progress.accept(i + 1);
       }
       Path dataset = writer.finish();
-      return new Result(dataset, config.episodes(), writer.frameCount(), List.copyOf(successes), (System.nanoTime() - t0) / 1e9);
+      return new Result(
+          dataset,
+          config.episodes(),
+          writer.frameCount(),
+          List.copyOf(successes),
+          (System.nanoTime() - t0) / 1e9);
     }
   }
 

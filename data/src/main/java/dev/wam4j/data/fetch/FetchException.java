@@ -8,12 +8,16 @@ import java.io.IOException;
  * do next (rerun to resume, use a mirror, or use a local copy).
  */
 public final class FetchException extends IOException {
-  /** @param message the whole story, for the user */
+  /**
+   * @param message the whole story, for the user
+   */
   public FetchException(String message) {
     super(message);
   }
 
-  /** @param message the whole story, for the user */
+  /**
+   * @param message the whole story, for the user
+   */
   public FetchException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -13,8 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code SOURCE.json}, written beside a fetched data set once its content has been verified: where it
- * came from and the digests it had. Its presence is what marks the folder as complete.
+ * {@code SOURCE.json}, written beside a fetched data set once its content has been verified: where
+ * it came from and the digests it had. Its presence is what marks the folder as complete.
  *
  * @param name data set name
  * @param url the URL it was downloaded from
@@ -23,11 +23,21 @@ import java.util.Map;
  * @param contentSha256 {@link ZarrContentDigest} of the unpacked folder
  * @param fetchedAt when it was fetched (UTC)
  */
-record SourceRecord(String name, String url, String archiveSha256, long archiveBytes, String contentSha256, Instant fetchedAt) {
+record SourceRecord(
+    String name,
+    String url,
+    String archiveSha256,
+    long archiveBytes,
+    String contentSha256,
+    Instant fetchedAt) {
   static final String FILE_NAME = "SOURCE.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** Writes atomically: a temp file in the same folder, then a rename, so readers see all or nothing. */
+  /**
+   * Writes atomically: a temp file in the same folder, then a rename, so readers see all or
+   * nothing.
+   */
   void write(Path file) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", name);
@@ -39,13 +49,21 @@ record SourceRecord(String name, String url, String archiveSha256, long archiveB
     AtomicFiles.write(file, JSON.writeValueAsBytes(m)); // as readable as the data set beside it
   }
 
-  /** The record in {@code file}, or {@code null} if it is missing or unreadable (then the data set is fetched again). */
+  /**
+   * The record in {@code file}, or {@code null} if it is missing or unreadable (then the data set
+   * is fetched again).
+   */
   static SourceRecord readOrNull(Path file) {
     try {
       JsonNode n = JSON.readTree(Files.readAllBytes(file));
       if (n == null || !n.isObject()) return null;
-      return new SourceRecord(text(n, "name"), text(n, "url"), text(n, "archive_sha256"), n.path("archive_bytes").asLong(-1),
-          text(n, "content_sha256"), Instant.parse(n.path("fetched_at").asText()));
+      return new SourceRecord(
+          text(n, "name"),
+          text(n, "url"),
+          text(n, "archive_sha256"),
+          n.path("archive_bytes").asLong(-1),
+          text(n, "content_sha256"),
+          Instant.parse(n.path("fetched_at").asText()));
     } catch (IOException | RuntimeException e) {
       return null;
     }

@@ -19,16 +19,16 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A SHA-256 of the <em>decoded</em> content of a zarr v2 group: the same numbers give the same digest
- * however the chunks are compressed or cut, so a store re-packed by another zarr version still
- * verifies, while any changed value, dtype, shape or array name changes it.
+ * A SHA-256 of the <em>decoded</em> content of a zarr v2 group: the same numbers give the same
+ * digest however the chunks are compressed or cut, so a store re-packed by another zarr version
+ * still verifies, while any changed value, dtype, shape or array name changes it.
  *
  * <p>Definition: for every array (a folder holding {@code .zarray}) under the root, in sorted order
- * of its relative path with '/' separators, the UTF-8 bytes of
- * {@code relativePath + "|" + dtype + "|" + shape joined with "x" + "\n"} (dtype as the reader
- * spells it, e.g. {@code <f4}, {@code |u1}), then every element in C order as little-endian bytes of
- * its dtype (floats by their raw IEEE bits, so NaN payloads count). Missing chunks count as their
- * {@code fill_value}, as every reader sees them.
+ * of its relative path with '/' separators, the UTF-8 bytes of {@code relativePath + "|" + dtype +
+ * "|" + shape joined with "x" + "\n"} (dtype as the reader spells it, e.g. {@code <f4}, {@code
+ * |u1}), then every element in C order as little-endian bytes of its dtype (floats by their raw
+ * IEEE bits, so NaN payloads count). Missing chunks count as their {@code fill_value}, as every
+ * reader sees them.
  */
 public final class ZarrContentDigest {
   // Elements decoded per read: big enough to amortise a read call, small enough that memory stays
@@ -37,8 +37,10 @@ public final class ZarrContentDigest {
   // A read aligned to whole chunks along the first axis decodes each chunk once; allowed up to this
   // many elements (PushT's image chunks are 161x96x96x3 = 4.5 M).
   private static final int MAX_ALIGNED_ELEMENTS = 8 << 20;
-  private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle LE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LE_INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LE_LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private ZarrContentDigest() {}
 
@@ -52,12 +54,15 @@ public final class ZarrContentDigest {
   public static String sha256(Path zarrRoot) throws IOException {
     MessageDigest sha = newSha256();
     List<String> arrays = arrays(zarrRoot);
-    if (arrays.isEmpty()) throw new ZarrFormatException(zarrRoot, "no zarr array (no .zarray) under this folder");
+    if (arrays.isEmpty())
+      throw new ZarrFormatException(zarrRoot, "no zarr array (no .zarray) under this folder");
     byte[] buffer = new byte[0];
     for (String rel : arrays) {
       ZarrArray array = open(zarrRoot, rel);
-      String shape = Arrays.stream(array.shape()).mapToObj(Integer::toString).collect(Collectors.joining("x"));
-      sha.update((rel + "|" + array.dtype().code() + "|" + shape + "\n").getBytes(StandardCharsets.UTF_8));
+      String shape =
+          Arrays.stream(array.shape()).mapToObj(Integer::toString).collect(Collectors.joining("x"));
+      sha.update(
+          (rel + "|" + array.dtype().code() + "|" + shape + "\n").getBytes(StandardCharsets.UTF_8));
       buffer = digestElements(array, sha, buffer);
     }
     return HexFormat.of().formatHex(sha.digest());
@@ -84,19 +89,26 @@ public final class ZarrContentDigest {
       return ZarrArray.open(rel.isEmpty() ? root : root.resolve(rel));
     } catch (ZarrFormatException e) {
       // The reader names the .zarray and what it cannot handle (dtype, compressor, order, filters).
-      throw new IllegalArgumentException("zarr array '" + rel + "' cannot be digested: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "zarr array '" + rel + "' cannot be digested: " + e.getMessage(), e);
     }
   }
 
   /** Feeds every element of {@code array}; returns the (possibly grown) byte buffer for reuse. */
-  private static byte[] digestElements(ZarrArray array, MessageDigest sha, byte[] buffer) throws IOException {
+  private static byte[] digestElements(ZarrArray array, MessageDigest sha, byte[] buffer)
+      throws IOException {
     int rowSize = array.rowSize();
     if (rowSize == 0 || array.rows() == 0) return buffer;
     int item = array.dtype().itemSize();
     int blockRows = blockRows(array.chunks()[0], rowSize);
     long maxBytes = (long) blockRows * rowSize * item;
     if (maxBytes > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("zarr array '" + array.path() + "': one row of " + rowSize + " elements is too large to digest");
+      throw new IllegalArgumentException(
+          "zarr array '"
+              + array.path()
+              + "': one row of "
+              + rowSize
+              + " elements is too large to digest");
     }
     if (buffer.length < maxBytes) buffer = new byte[(int) maxBytes];
     float[] floats = null;
@@ -126,8 +138,13 @@ public final class ZarrContentDigest {
           for (int i = 0; i < n; i++) buffer[i] = (byte) v[i];
         }
         // A dtype added to the reader later must be given its byte layout here before it counts.
-        default -> throw new IllegalArgumentException("zarr array '" + array.path() + "': dtype " + array.dtype().code()
-            + " has no byte layout in the content digest");
+        default ->
+            throw new IllegalArgumentException(
+                "zarr array '"
+                    + array.path()
+                    + "': dtype "
+                    + array.dtype().code()
+                    + " has no byte layout in the content digest");
       }
       sha.update(buffer, 0, n * item);
     }

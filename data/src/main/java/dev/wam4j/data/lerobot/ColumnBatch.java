@@ -3,13 +3,13 @@ package dev.wam4j.data.lerobot;
 import java.util.List;
 
 /**
- * A batch of consecutive frames' numeric columns, for training loops. Each key's values are one flat
- * array, row-major: row {@code r}'s values at {@code [r * width, (r + 1) * width)}, where width is the
- * feature's {@link Feature#elementCount()}. Arrays have room for the iterator's batch size; only the
- * first {@link #rows()} rows are valid.
+ * A batch of consecutive frames' numeric columns, for training loops. Each key's values are one
+ * flat array, row-major: row {@code r}'s values at {@code [r * width, (r + 1) * width)}, where
+ * width is the feature's {@link Feature#elementCount()}. Arrays have room for the iterator's batch
+ * size; only the first {@link #rows()} rows are valid.
  *
- * <p>Owned by the {@link ColumnBatchIterator} that returned it and overwritten by its next
- * {@code next()}: copy what you keep. Not thread-safe.
+ * <p>Owned by the {@link ColumnBatchIterator} that returned it and overwritten by its next {@code
+ * next()}: copy what you keep. Not thread-safe.
  */
 public final class ColumnBatch {
   private final List<Feature> features;
@@ -21,7 +21,9 @@ public final class ColumnBatch {
     this.arrays = new Object[features.size()];
     for (int j = 0; j < arrays.length; j++) {
       Feature f = features.get(j);
-      arrays[j] = ParquetColumns.allocate(ParquetColumns.kindOf(f), Math.multiplyExact(capacity, f.elementCount()));
+      arrays[j] =
+          ParquetColumns.allocate(
+              ParquetColumns.kindOf(f), Math.multiplyExact(capacity, f.elementCount()));
     }
   }
 
@@ -63,8 +65,15 @@ public final class ColumnBatch {
       if (features.get(j).name().equals(key)) {
         Object a = arrays[j];
         if (!type.isInstance(a)) {
-          throw new IllegalArgumentException("feature '" + key + "' (" + features.get(j).dtype() + ") is stored as "
-              + a.getClass().getSimpleName() + ", not " + type.getSimpleName());
+          throw new IllegalArgumentException(
+              "feature '"
+                  + key
+                  + "' ("
+                  + features.get(j).dtype()
+                  + ") is stored as "
+                  + a.getClass().getSimpleName()
+                  + ", not "
+                  + type.getSimpleName());
         }
         return type.cast(a);
       }

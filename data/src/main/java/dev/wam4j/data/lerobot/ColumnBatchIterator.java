@@ -5,14 +5,14 @@ import java.sql.Connection;
 import java.util.List;
 
 /**
- * Sequential batches of numeric columns over a whole dataset, for training: each data file is read in
- * one DuckDB query into flat arrays, then copied out batch by batch with {@code System.arraycopy}, so
- * the per-batch cost is a copy and nothing is allocated after the first file. Rows come in data-file
- * order (episode order for every layout LeRobot writes); batches run across file and episode
- * boundaries, and all but the last are full.
+ * Sequential batches of numeric columns over a whole dataset, for training: each data file is read
+ * in one DuckDB query into flat arrays, then copied out batch by batch with {@code
+ * System.arraycopy}, so the per-batch cost is a copy and nothing is allocated after the first file.
+ * Rows come in data-file order (episode order for every layout LeRobot writes); batches run across
+ * file and episode boundaries, and all but the last are full.
  *
- * <p>Returned by {@link LeRobotDataset#batches}; uses the dataset's DuckDB connection, so it is valid
- * while the dataset is open. Not thread-safe.
+ * <p>Returned by {@link LeRobotDataset#batches}; uses the dataset's DuckDB connection, so it is
+ * valid while the dataset is open. Not thread-safe.
  */
 public final class ColumnBatchIterator {
   private final Connection connection;
@@ -25,7 +25,8 @@ public final class ColumnBatchIterator {
   private int tableRows;
   private int tablePos;
 
-  ColumnBatchIterator(Connection connection, List<Path> files, List<Feature> features, int batchSize) {
+  ColumnBatchIterator(
+      Connection connection, List<Path> files, List<Feature> features, int batchSize) {
     this.connection = connection;
     this.files = List.copyOf(files);
     this.features = List.copyOf(features);
@@ -36,7 +37,8 @@ public final class ColumnBatchIterator {
   /**
    * Fills and returns the next batch, or returns null when every row has been delivered.
    *
-   * @throws LeRobotFormatException when a data file is missing, truncated or disagrees with info.json
+   * @throws LeRobotFormatException when a data file is missing, truncated or disagrees with
+   *     info.json
    */
   public ColumnBatch nextBatch() throws LeRobotFormatException {
     int filled = 0;
@@ -74,7 +76,14 @@ public final class ColumnBatchIterator {
     if (rows > Integer.MAX_VALUE / 64) {
       throw new LeRobotFormatException(file, rows + " rows is too many for one in-memory read");
     }
-    table = ParquetColumns.read(connection, file, ParquetColumns.describe(connection, file), features, null, (int) rows);
+    table =
+        ParquetColumns.read(
+            connection,
+            file,
+            ParquetColumns.describe(connection, file),
+            features,
+            null,
+            (int) rows);
     tableRows = (int) rows;
     tablePos = 0;
     return true;

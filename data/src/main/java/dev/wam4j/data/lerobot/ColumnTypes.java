@@ -14,7 +14,9 @@ final class ColumnTypes {
     this.connection = connection;
   }
 
-  /** Column name to DuckDB type text of {@code file}, as {@link ParquetColumns#describe} gives it. */
+  /**
+   * Column name to DuckDB type text of {@code file}, as {@link ParquetColumns#describe} gives it.
+   */
   Map<String, String> of(Path file) throws LeRobotFormatException {
     Map<String, String> t = byFile.get(file);
     if (t == null) {

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * SQL over a dataset: views {@code data} (every present data file), {@code episodes} (the episodes
- * metadata as stored) and {@code tasks} ({@code task_index}, {@code task}), created on the first query.
+ * metadata as stored) and {@code tasks} ({@code task_index}, {@code task}), created on the first
+ * query.
  */
 final class DatasetSql {
   private final Connection connection;
@@ -22,7 +23,12 @@ final class DatasetSql {
   private final List<Path> dataFiles;
   private boolean viewsCreated;
 
-  DatasetSql(Connection connection, Path root, LeRobotInfo info, EpisodeMetadata metadata, List<Path> dataFiles) {
+  DatasetSql(
+      Connection connection,
+      Path root,
+      LeRobotInfo info,
+      EpisodeMetadata metadata,
+      List<Path> dataFiles) {
     this.connection = connection;
     this.root = root;
     this.info = info;
@@ -33,7 +39,8 @@ final class DatasetSql {
   /** See {@link LeRobotDataset#query}. */
   QueryResult query(String sql, int maxRows) throws LeRobotFormatException {
     createViews();
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       ResultSetMetaData md = rs.getMetaData();
       List<String> columns = new ArrayList<>();
       for (int i = 1; i <= md.getColumnCount(); i++) {
@@ -66,19 +73,31 @@ final class DatasetSql {
     Path tasksFile = metadata.tasksFile();
     try (Statement s = connection.createStatement()) {
       if (!present.isEmpty()) {
-        s.execute("CREATE VIEW data AS SELECT * FROM read_parquet([" + String.join(", ",
-            present.stream().map(Duck::literal).toList()) + "], union_by_name = true)");
+        s.execute(
+            "CREATE VIEW data AS SELECT * FROM read_parquet(["
+                + String.join(", ", present.stream().map(Duck::literal).toList())
+                + "], union_by_name = true)");
       }
       if (info.version().perEpisodeFiles()) {
-        s.execute("CREATE VIEW episodes AS SELECT * FROM read_json(" + Duck.literal(metadata.episodeFiles().get(0))
-            + ", format = 'newline_delimited')");
-        s.execute("CREATE VIEW tasks AS SELECT task_index, task FROM read_json(" + Duck.literal(tasksFile)
-            + ", format = 'newline_delimited')");
+        s.execute(
+            "CREATE VIEW episodes AS SELECT * FROM read_json("
+                + Duck.literal(metadata.episodeFiles().get(0))
+                + ", format = 'newline_delimited')");
+        s.execute(
+            "CREATE VIEW tasks AS SELECT task_index, task FROM read_json("
+                + Duck.literal(tasksFile)
+                + ", format = 'newline_delimited')");
       } else {
-        s.execute("CREATE VIEW episodes AS SELECT * FROM " + Duck.readParquet(metadata.episodeFiles())
-            .replace("])", "], union_by_name = true)"));
-        s.execute("CREATE VIEW tasks AS SELECT task_index, " + Duck.ident(ParquetEpisodeMetadata.taskColumn(connection, tasksFile))
-            + " AS task FROM read_parquet(" + Duck.literal(tasksFile) + ")");
+        s.execute(
+            "CREATE VIEW episodes AS SELECT * FROM "
+                + Duck.readParquet(metadata.episodeFiles())
+                    .replace("])", "], union_by_name = true)"));
+        s.execute(
+            "CREATE VIEW tasks AS SELECT task_index, "
+                + Duck.ident(ParquetEpisodeMetadata.taskColumn(connection, tasksFile))
+                + " AS task FROM read_parquet("
+                + Duck.literal(tasksFile)
+                + ")");
       }
     } catch (SQLException e) {
       throw new LeRobotFormatException(root, "cannot create SQL views: " + Duck.message(e), e);

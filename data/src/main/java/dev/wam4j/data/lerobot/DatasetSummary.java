@@ -22,12 +22,26 @@ import java.util.Map;
  * @param missingFiles files the metadata names that do not exist, relative to {@code root}
  * @param dataFiles the frame tables, relative to {@code root}
  */
-public record DatasetSummary(@JsonIgnore Path root, String codebaseVersion, String robotType, int totalEpisodes, long totalFrames,
-    double fps, Map<String, FeatureSummary> features, Map<Integer, String> tasks, Map<String, String> videoKeys, List<String> imageKeys,
-    List<String> missingFiles, List<String> dataFiles) {
+public record DatasetSummary(
+    @JsonIgnore Path root,
+    String codebaseVersion,
+    String robotType,
+    int totalEpisodes,
+    long totalFrames,
+    double fps,
+    Map<String, FeatureSummary> features,
+    Map<Integer, String> tasks,
+    Map<String, String> videoKeys,
+    List<String> imageKeys,
+    List<String> missingFiles,
+    List<String> dataFiles) {
 
   /** One feature; {@code codec} only for a video feature. */
-  public record FeatureSummary(String dtype, List<Integer> shape, List<String> names, @JsonInclude(JsonInclude.Include.NON_NULL) String codec) {
+  public record FeatureSummary(
+      String dtype,
+      List<Integer> shape,
+      List<String> names,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String codec) {
     /** Whether its frames are images stored in the frame tables rather than video. */
     public boolean framesInParquet() {
       return dtype.equals("image");
@@ -44,8 +58,17 @@ public record DatasetSummary(@JsonIgnore Path root, String codebaseVersion, Stri
         features.put(f.name(), new FeatureSummary(f.dtype(), f.shape(), f.names(), codec));
         if (codec != null) videoKeys.put(f.name(), codec);
       }
-      return new DatasetSummary(ds.root(), ds.version().tag(), ds.info().robotType().orElse(null), ds.episodes().size(),
-          ds.episodes().stream().mapToLong(Episode::length).sum(), ds.fps(), features, ds.tasks(), videoKeys, ds.imageKeys(),
+      return new DatasetSummary(
+          ds.root(),
+          ds.version().tag(),
+          ds.info().robotType().orElse(null),
+          ds.episodes().size(),
+          ds.episodes().stream().mapToLong(Episode::length).sum(),
+          ds.fps(),
+          features,
+          ds.tasks(),
+          videoKeys,
+          ds.imageKeys(),
           ds.missingFiles().stream().map(p -> ds.root().relativize(p).toString()).toList(),
           ds.dataFiles().stream().map(p -> ds.root().relativize(p).toString()).toList());
     }

@@ -18,10 +18,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks a LeRobot dataset against itself and reports every problem found rather than stopping at the
- * first: totals in info.json, missing files, row counts against episode lengths, index and frame_index
- * continuity, timestamps against frame_index / fps (within {@link LeRobotDataset#TIMESTAMP_TOLERANCE_S}),
- * video frame counts against episode lengths (for the videos present) and the presence of statistics.
+ * Checks a LeRobot dataset against itself and reports every problem found rather than stopping at
+ * the first: totals in info.json, missing files, row counts against episode lengths, index and
+ * frame_index continuity, timestamps against frame_index / fps (within {@link
+ * LeRobotDataset#TIMESTAMP_TOLERANCE_S}), video frame counts against episode lengths (for the
+ * videos present) and the presence of statistics.
  */
 public final class DatasetValidation {
   private DatasetValidation() {}
@@ -36,8 +37,9 @@ public final class DatasetValidation {
   }
 
   /**
-   * Validates the dataset in {@code root}; with {@code decodeVideos} every frame of every video file
-   * and every image of every image feature is also decoded (slow: catches damage inside a file that its header does not show).
+   * Validates the dataset in {@code root}; with {@code decodeVideos} every frame of every video
+   * file and every image of every image feature is also decoded (slow: catches damage inside a file
+   * that its header does not show).
    */
   public static List<DatasetProblem> validate(Path root, boolean decodeVideos) {
     List<DatasetProblem> problems = new ArrayList<>();
@@ -58,30 +60,55 @@ public final class DatasetValidation {
   private static DatasetProblem problemOf(LeRobotFormatException e) {
     String m = e.getMessage();
     int sep = m.indexOf(": ");
-    return sep > 0 ? new DatasetProblem(Path.of(m.substring(0, sep)), m.substring(sep + 2)) : new DatasetProblem(Path.of(""), m);
+    return sep > 0
+        ? new DatasetProblem(Path.of(m.substring(0, sep)), m.substring(sep + 2))
+        : new DatasetProblem(Path.of(""), m);
   }
 
-  private static void check(LeRobotDataset ds, List<DatasetProblem> problems) throws LeRobotFormatException {
+  private static void check(LeRobotDataset ds, List<DatasetProblem> problems)
+      throws LeRobotFormatException {
     LeRobotInfo info = ds.info();
     Path infoFile = info.file();
     List<Episode> episodes = ds.episodes();
     if (episodes.size() != info.totalEpisodes()) {
-      problems.add(new DatasetProblem(infoFile, "total_episodes is " + info.totalEpisodes() + ", the episodes metadata lists "
-          + episodes.size()));
+      problems.add(
+          new DatasetProblem(
+              infoFile,
+              "total_episodes is "
+                  + info.totalEpisodes()
+                  + ", the episodes metadata lists "
+                  + episodes.size()));
     }
     long frames = episodes.stream().mapToLong(Episode::length).sum();
     if (frames != info.totalFrames()) {
-      problems.add(new DatasetProblem(infoFile, "total_frames is " + info.totalFrames() + ", the episode lengths sum to " + frames));
+      problems.add(
+          new DatasetProblem(
+              infoFile,
+              "total_frames is " + info.totalFrames() + ", the episode lengths sum to " + frames));
     }
     if (ds.tasks().size() != info.totalTasks()) {
-      problems.add(new DatasetProblem(infoFile, "total_tasks is " + info.totalTasks() + ", " + ds.tasksFile() + " lists "
-          + ds.tasks().size()));
+      problems.add(
+          new DatasetProblem(
+              infoFile,
+              "total_tasks is "
+                  + info.totalTasks()
+                  + ", "
+                  + ds.tasksFile()
+                  + " lists "
+                  + ds.tasks().size()));
     }
     long expectedFrom = 0;
     for (Episode e : episodes) {
       if (e.datasetFrom() != expectedFrom) {
-        problems.add(new DatasetProblem(e.metadataFile(), "episode " + e.index() + " starts at index " + e.datasetFrom()
-            + ", the previous episode ends at " + expectedFrom));
+        problems.add(
+            new DatasetProblem(
+                e.metadataFile(),
+                "episode "
+                    + e.index()
+                    + " starts at index "
+                    + e.datasetFrom()
+                    + ", the previous episode ends at "
+                    + expectedFrom));
       }
       expectedFrom = e.datasetTo();
     }
@@ -102,7 +129,9 @@ public final class DatasetValidation {
         while (r.readFrame(frame)) decoded++;
         long expected = r.info().frameCount().orElse(decoded);
         if (decoded != expected) {
-          problems.add(new DatasetProblem(file, "decodes to " + decoded + " frames, its header says " + expected));
+          problems.add(
+              new DatasetProblem(
+                  file, "decodes to " + decoded + " frames, its header says " + expected));
         }
       } catch (IOException e) {
         problems.add(new DatasetProblem(file, "cannot be decoded: " + e.getMessage()));
@@ -110,7 +139,9 @@ public final class DatasetValidation {
     }
   }
 
-  /** Decodes every image of every image feature; reports at most one problem per key and episode. */
+  /**
+   * Decodes every image of every image feature; reports at most one problem per key and episode.
+   */
   private static void decodeEveryImage(LeRobotDataset ds, List<DatasetProblem> problems) {
     for (String key : ds.imageKeys()) {
       byte[] frame = new byte[ds.frameBytes(key)];
@@ -157,8 +188,21 @@ public final class DatasetValidation {
           VideoSegment s = v.getValue();
           long segFrames = Math.round((s.toTimestamp() - s.fromTimestamp()) * fps);
           if (segFrames != e.length()) {
-            problems.add(new DatasetProblem(e.metadataFile(), "episode " + e.index() + " of " + v.getKey() + " spans "
-                + s.fromTimestamp() + ".." + s.toTimestamp() + " s = " + segFrames + " frames, its length is " + e.length()));
+            problems.add(
+                new DatasetProblem(
+                    e.metadataFile(),
+                    "episode "
+                        + e.index()
+                        + " of "
+                        + v.getKey()
+                        + " spans "
+                        + s.fromTimestamp()
+                        + ".."
+                        + s.toTimestamp()
+                        + " s = "
+                        + segFrames
+                        + " frames, its length is "
+                        + e.length()));
           }
           end = Math.max(end, s.toTimestamp());
         }
@@ -166,18 +210,29 @@ public final class DatasetValidation {
       long needed = Math.round(end * fps);
       boolean perEpisode = ds.version().perEpisodeFiles();
       if (perEpisode ? streamFrames != needed : streamFrames < needed) {
-        problems.add(new DatasetProblem(file, "has " + streamFrames + " frames, the episodes need "
-            + (perEpisode ? "" : "at least ") + needed));
+        problems.add(
+            new DatasetProblem(
+                file,
+                "has "
+                    + streamFrames
+                    + " frames, the episodes need "
+                    + (perEpisode ? "" : "at least ")
+                    + needed));
       }
       if (Math.abs(vi.fps() - fps) > 1e-3) {
-        problems.add(new DatasetProblem(file, "plays at " + vi.fps() + " fps, info.json says " + fps));
+        problems.add(
+            new DatasetProblem(file, "plays at " + vi.fps() + " fps, info.json says " + fps));
       }
     }
   }
 
-  private static void checkStats(LeRobotDataset ds, List<DatasetProblem> problems) throws LeRobotFormatException {
-    List<String> statKeys = ds.features().values().stream()
-        .filter(f -> f.isNumeric() || f.isVisual()).map(Feature::name).toList();
+  private static void checkStats(LeRobotDataset ds, List<DatasetProblem> problems)
+      throws LeRobotFormatException {
+    List<String> statKeys =
+        ds.features().values().stream()
+            .filter(f -> f.isNumeric() || f.isVisual())
+            .map(Feature::name)
+            .toList();
     Path statsFile = ds.root().resolve("meta/stats.json");
     ObjectMapper mapper = new ObjectMapper();
     if (!Files.isRegularFile(statsFile)) {
@@ -185,8 +240,15 @@ public final class DatasetValidation {
     } else {
       try {
         JsonNode stats = mapper.readTree(statsFile.toFile());
-        List<String> absent = statKeys.stream()
-            .filter(k -> stats == null || !stats.has(k) || !stats.get(k).has("mean") || !stats.get(k).has("std")).toList();
+        List<String> absent =
+            statKeys.stream()
+                .filter(
+                    k ->
+                        stats == null
+                            || !stats.has(k)
+                            || !stats.get(k).has("mean")
+                            || !stats.get(k).has("std"))
+                .toList();
         if (!absent.isEmpty()) {
           problems.add(new DatasetProblem(statsFile, "no mean/std for features " + absent));
         }
@@ -195,7 +257,7 @@ public final class DatasetValidation {
       }
     }
     switch (ds.version()) {
-      case V2_0 -> { }
+      case V2_0 -> {}
       case V2_1 -> {
         Path f = ds.root().resolve("meta/episodes_stats.jsonl");
         if (!Files.isRegularFile(f)) {
@@ -216,7 +278,8 @@ public final class DatasetValidation {
           problems.add(new DatasetProblem(f, "not valid JSON lines: " + e.getMessage()));
           return;
         }
-        List<Integer> absent = ds.episodes().stream().map(Episode::index).filter(i -> !seen.contains(i)).toList();
+        List<Integer> absent =
+            ds.episodes().stream().map(Episode::index).filter(i -> !seen.contains(i)).toList();
         if (!absent.isEmpty()) {
           problems.add(new DatasetProblem(f, "no statistics for episodes " + abbreviate(absent)));
         }
@@ -229,9 +292,12 @@ public final class DatasetValidation {
           } catch (SQLException e) {
             throw new LeRobotFormatException(f, "cannot read parquet: " + Duck.message(e), e);
           }
-          List<String> absent = statKeys.stream().filter(k -> !columns.contains("stats/" + k + "/mean")).toList();
+          List<String> absent =
+              statKeys.stream().filter(k -> !columns.contains("stats/" + k + "/mean")).toList();
           if (!absent.isEmpty()) {
-            problems.add(new DatasetProblem(f, "no per-episode statistics (stats/KEY/mean) for features " + absent));
+            problems.add(
+                new DatasetProblem(
+                    f, "no per-episode statistics (stats/KEY/mean) for features " + absent));
           }
         }
       }
@@ -239,7 +305,8 @@ public final class DatasetValidation {
   }
 
   private static String abbreviate(List<Integer> xs) {
-    return xs.size() <= 10 ? xs.toString() : xs.subList(0, 10) + " and " + (xs.size() - 10) + " more";
+    return xs.size() <= 10
+        ? xs.toString()
+        : xs.subList(0, 10) + " and " + (xs.size() - 10) + " more";
   }
-
 }

@@ -12,8 +12,8 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
- * DuckDB connections and SQL text. Extensions are never installed or auto-loaded, so nothing is ever
- * downloaded: parquet and json are compiled into the JDBC build.
+ * DuckDB connections and SQL text. Extensions are never installed or auto-loaded, so nothing is
+ * ever downloaded: parquet and json are compiled into the JDBC build.
  */
 final class Duck {
   private Duck() {}
@@ -44,7 +44,9 @@ final class Duck {
 
   /** {@code read_parquet(['a', 'b'])} over {@code files}. */
   static String readParquet(List<Path> files) {
-    return "read_parquet([" + files.stream().map(Duck::literal).collect(Collectors.joining(", ")) + "])";
+    return "read_parquet(["
+        + files.stream().map(Duck::literal).collect(Collectors.joining(", "))
+        + "])";
   }
 
   /** The first line of a DuckDB message, without the error class prefix noise repeated. */

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param datasetFrom global {@code index} of its first frame
  * @param datasetTo global {@code index} one past its last frame ({@code datasetFrom + length})
  * @param videos per video key, where its frames are
- * @param metadataFile the metadata file this entry was read from (episodes.jsonl or an episodes parquet)
+ * @param metadataFile the metadata file this entry was read from (episodes.jsonl or an episodes
+ *     parquet)
  */
 public record Episode(
     int index,

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The numeric feature values of one episode at a time, read whole on first access and kept, so walking
- * an episode's frames costs one query.
+ * The numeric feature values of one episode at a time, read whole on first access and kept, so
+ * walking an episode's frames costs one query.
  */
 final class EpisodeColumns {
   private final Connection connection;
@@ -29,7 +29,9 @@ final class EpisodeColumns {
     this.info = info;
   }
 
-  /** The numeric values of frame {@code frame} (already checked to lie in the episode) of {@code e}. */
+  /**
+   * The numeric values of frame {@code frame} (already checked to lie in the episode) of {@code e}.
+   */
   Row row(Episode e, int frame) throws LeRobotFormatException {
     Loaded l = load(e);
     Map<String, Object> values = new LinkedHashMap<>();
@@ -37,12 +39,13 @@ final class EpisodeColumns {
       Feature f = l.features().get(j);
       int w = f.elementCount();
       Object a = l.columns()[j];
-      Object v = switch (a) {
-        case float[] x -> Arrays.copyOfRange(x, frame * w, frame * w + w);
-        case double[] x -> Arrays.copyOfRange(x, frame * w, frame * w + w);
-        case long[] x -> Arrays.copyOfRange(x, frame * w, frame * w + w);
-        default -> throw new IllegalStateException(a.getClass().toString());
-      };
+      Object v =
+          switch (a) {
+            case float[] x -> Arrays.copyOfRange(x, frame * w, frame * w + w);
+            case double[] x -> Arrays.copyOfRange(x, frame * w, frame * w + w);
+            case long[] x -> Arrays.copyOfRange(x, frame * w, frame * w + w);
+            default -> throw new IllegalStateException(a.getClass().toString());
+          };
       values.put(f.name(), v);
     }
     return new Row(e.index(), frame, values);
@@ -64,8 +67,14 @@ final class EpisodeColumns {
         features.add(f);
       }
     }
-    Object[] cols = ParquetColumns.read(connection, file, types, features,
-        "episode_index = " + e.index() + " ORDER BY frame_index", e.length());
+    Object[] cols =
+        ParquetColumns.read(
+            connection,
+            file,
+            types,
+            features,
+            "episode_index = " + e.index() + " ORDER BY frame_index",
+            e.length());
     loaded = new Loaded(e.index(), features, cols);
     return loaded;
   }

@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * @param episodeFiles the files the episodes were read from ({@code meta/episodes.jsonl} or the
  *     {@code meta/episodes/} parquet files)
  */
-record EpisodeMetadata(List<Episode> episodes, Map<Integer, String> tasks, Path tasksFile, List<Path> episodeFiles) {
+record EpisodeMetadata(
+    List<Episode> episodes, Map<Integer, String> tasks, Path tasksFile, List<Path> episodeFiles) {
 
   EpisodeMetadata {
     episodes = List.copyOf(episodes);
@@ -31,10 +32,13 @@ record EpisodeMetadata(List<Episode> episodes, Map<Integer, String> tasks, Path 
    * Reads the episode index of the dataset in {@code root}, whose info.json is {@code info}; v3.0
    * parquet is read through {@code c}.
    *
-   * @throws LeRobotFormatException when a metadata file is missing or malformed; the message names it
+   * @throws LeRobotFormatException when a metadata file is missing or malformed; the message names
+   *     it
    */
   static EpisodeMetadata read(Path root, LeRobotInfo info, Connection c) throws IOException {
-    return info.version().perEpisodeFiles() ? JsonlEpisodeMetadata.read(root, info) : ParquetEpisodeMetadata.read(root, info, c);
+    return info.version().perEpisodeFiles()
+        ? JsonlEpisodeMetadata.read(root, info)
+        : ParquetEpisodeMetadata.read(root, info, c);
   }
 
   /** The episodes by {@code episode_index}. */

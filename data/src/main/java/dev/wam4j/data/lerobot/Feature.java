@@ -13,19 +13,25 @@ import java.util.Set;
  * One entry of {@code features} in {@code meta/info.json}: a per-frame column (or a video stream).
  *
  * @param name the feature key, e.g. {@code observation.state} or {@code observation.images.front}
- * @param dtype a numpy dtype name ({@code float32}, {@code int64}, {@code bool}, ...), {@code string},
- *     {@code image} or {@code video}
+ * @param dtype a numpy dtype name ({@code float32}, {@code int64}, {@code bool}, ...), {@code
+ *     string}, {@code image} or {@code video}
  * @param shape per-frame shape, e.g. {@code [6]} or {@code [480, 640, 3]}
- * @param names labels flattened in order: a list as is, a list of lists concatenated, a dict's values
- *     concatenated ({@code {"motors": [...]}} gives the motor names); empty when the file has null
+ * @param names labels flattened in order: a list as is, a list of lists concatenated, a dict's
+ *     values concatenated ({@code {"motors": [...]}} gives the motor names); empty when the file
+ *     has null
  * @param video the {@code info} / {@code video_info} object of a video feature, when present
  */
 public record Feature(
-    String name, String dtype, List<Integer> shape, List<String> names, Optional<VideoFeatureInfo> video) {
+    String name,
+    String dtype,
+    List<Integer> shape,
+    List<String> names,
+    Optional<VideoFeatureInfo> video) {
 
-  private static final Set<String> NUMERIC = Set.of(
-      "float16", "float32", "float64", "int8", "int16", "int32", "int64",
-      "uint8", "uint16", "uint32", "uint64", "bool");
+  private static final Set<String> NUMERIC =
+      Set.of(
+          "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16",
+          "uint32", "uint64", "bool");
   private static final Set<String> CHANNEL_NAMES = Set.of("channel", "channels", "c");
 
   public Feature {
@@ -38,7 +44,9 @@ public record Feature(
     return dtype.equals("video");
   }
 
-  /** True for an image column: each row holds a PNG or JPEG in the parquet ({@code {bytes, path}}). */
+  /**
+   * True for an image column: each row holds a PNG or JPEG in the parquet ({@code {bytes, path}}).
+   */
   public boolean isImage() {
     return dtype.equals("image");
   }
@@ -93,8 +101,13 @@ public record Feature(
 
   private void requireImageShape() {
     if (!isVisual() || shape.size() != 3) {
-      throw new IllegalStateException("feature " + name + " is not an image of shape [H,W,C] or [C,H,W]: "
-          + dtype + " " + shape);
+      throw new IllegalStateException(
+          "feature "
+              + name
+              + " is not an image of shape [H,W,C] or [C,H,W]: "
+              + dtype
+              + " "
+              + shape);
     }
   }
 
@@ -107,27 +120,36 @@ public record Feature(
     List<Integer> shape = f.intArray(node, "shape", key + ".shape");
     List<String> names = parseNames(f, node.get("names"), key + ".names");
     Optional<VideoFeatureInfo> video = Optional.empty();
-    String infoKey = JsonFields.present(node, "info") ? "info" : JsonFields.present(node, "video_info") ? "video_info" : null;
+    String infoKey =
+        JsonFields.present(node, "info")
+            ? "info"
+            : JsonFields.present(node, "video_info") ? "video_info" : null;
     if (infoKey != null) {
       JsonNode info = f.object(node, infoKey, key + "." + infoKey);
       String k = key + "." + infoKey + ".";
-      OptionalDouble fps = JsonFields.present(info, "video.fps")
-          ? OptionalDouble.of(f.positive(info, "video.fps", k + "video.fps")) : OptionalDouble.empty();
-      video = Optional.of(new VideoFeatureInfo(
-          Optional.ofNullable(f.optionalString(info, "video.codec", k + "video.codec")),
-          Optional.ofNullable(f.optionalString(info, "video.pix_fmt", k + "video.pix_fmt")),
-          fps,
-          f.bool(info, "video.is_depth_map", k + "video.is_depth_map", false),
-          f.bool(info, "has_audio", k + "has_audio", false)));
+      OptionalDouble fps =
+          JsonFields.present(info, "video.fps")
+              ? OptionalDouble.of(f.positive(info, "video.fps", k + "video.fps"))
+              : OptionalDouble.empty();
+      video =
+          Optional.of(
+              new VideoFeatureInfo(
+                  Optional.ofNullable(f.optionalString(info, "video.codec", k + "video.codec")),
+                  Optional.ofNullable(f.optionalString(info, "video.pix_fmt", k + "video.pix_fmt")),
+                  fps,
+                  f.bool(info, "video.is_depth_map", k + "video.is_depth_map", false),
+                  f.bool(info, "has_audio", k + "has_audio", false)));
     }
     Feature feature = new Feature(name, dtype, shape, names, video);
     if (feature.isVisual() && shape.size() != 3) {
-      throw f.error(key + ".shape", "expected [H,W,C] or [C,H,W] for a " + dtype + " feature, got " + shape);
+      throw f.error(
+          key + ".shape", "expected [H,W,C] or [C,H,W] for a " + dtype + " feature, got " + shape);
     }
     return feature;
   }
 
-  private static List<String> parseNames(JsonFields f, JsonNode names, String key) throws LeRobotFormatException {
+  private static List<String> parseNames(JsonFields f, JsonNode names, String key)
+      throws LeRobotFormatException {
     List<String> out = new ArrayList<>();
     if (names == null || names.isNull()) {
       return out;
@@ -142,7 +164,8 @@ public record Feature(
     return out;
   }
 
-  private static void flattenNames(JsonFields f, JsonNode v, String key, List<String> out) throws LeRobotFormatException {
+  private static void flattenNames(JsonFields f, JsonNode v, String key, List<String> out)
+      throws LeRobotFormatException {
     if (v.isTextual()) {
       out.add(v.asText());
     } else if (v.isArray()) {
@@ -150,8 +173,10 @@ public record Feature(
         flattenNames(f, e, key, out);
       }
     } else if (!v.isNull()) {
-      throw f.error(key, "expected null, a list of strings, a list of lists or a dict of lists, got "
-          + JsonFields.describe(v));
+      throw f.error(
+          key,
+          "expected null, a list of strings, a list of lists or a dict of lists, got "
+              + JsonFields.describe(v));
     }
   }
 }

@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Writes an episode's decoded video or image frames as PNG files {@code frame_000000.png, ...}, each published whole. */
+/**
+ * Writes an episode's decoded video or image frames as PNG files {@code frame_000000.png, ...},
+ * each published whole.
+ */
 public final class FrameExport {
   private FrameExport() {}
 
@@ -20,13 +23,22 @@ public final class FrameExport {
   public record Result(Path folder, String key, int episode, int frames, int width, int height) {}
 
   /**
-   * Decodes every frame of {@code episode}'s {@code key} (a video or image feature) in the dataset at
-   * {@code dataset} into {@code folder} (created if needed); {@code progress} (may be null) hears frames written.
+   * Decodes every frame of {@code episode}'s {@code key} (a video or image feature) in the dataset
+   * at {@code dataset} into {@code folder} (created if needed); {@code progress} (may be null)
+   * hears frames written.
    */
-  public static Result write(Path dataset, int episode, String key, Path folder, ProgressListener progress) throws IOException {
+  public static Result write(
+      Path dataset, int episode, String key, Path folder, ProgressListener progress)
+      throws IOException {
     try (LeRobotDataset ds = LeRobotDataset.open(dataset)) {
       if (!ds.frameKeys().contains(key)) {
-        throw new IllegalArgumentException("feature '" + key + "' is not a video or image key of " + ds.root() + "; frame keys are " + ds.frameKeys());
+        throw new IllegalArgumentException(
+            "feature '"
+                + key
+                + "' is not a video or image key of "
+                + ds.root()
+                + "; frame keys are "
+                + ds.frameKeys());
       }
       Episode e = ds.episode(episode);
       Feature f = ds.features().get(key);

@@ -10,9 +10,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Decodes the frames of image features: PNG or JPEG bytes in the parquet rows ({@code {bytes, path}}
- * structs, or plain bytes). Per key, one episode's encoded images are read whole on first access and
- * kept, so walking an episode's frames costs one query.
+ * Decodes the frames of image features: PNG or JPEG bytes in the parquet rows ({@code {bytes,
+ * path}} structs, or plain bytes). Per key, one episode's encoded images are read whole on first
+ * access and kept, so walking an episode's frames costs one query.
  */
 final class ImageFrames {
   private final Connection connection;
@@ -28,10 +28,11 @@ final class ImageFrames {
   }
 
   /**
-   * Decodes frame {@code frame} of episode {@code e} of image feature {@code f} into {@code rgbOut};
-   * the caller has checked the frame, the feature and the room in {@code rgbOut}.
+   * Decodes frame {@code frame} of episode {@code e} of image feature {@code f} into {@code
+   * rgbOut}; the caller has checked the frame, the feature and the room in {@code rgbOut}.
    */
-  void read(Episode e, int frame, Feature f, byte[] rgbOut, int offset) throws LeRobotFormatException {
+  void read(Episode e, int frame, Feature f, byte[] rgbOut, int offset)
+      throws LeRobotFormatException {
     String key = f.name();
     ImageEpisode cached = byKey.get(key);
     if (cached == null || cached.episode() != e.index()) {
@@ -41,14 +42,24 @@ final class ImageFrames {
     }
     byte[] encoded = cached.bytes()[frame];
     if (encoded == null) {
-      throw new LeRobotFormatException(e.dataFile(), "episode " + e.index() + " frame " + frame + " of " + key
-          + ": the image bytes are null" + (cached.paths()[frame] == null ? "" : " (path " + cached.paths()[frame] + ")"));
+      throw new LeRobotFormatException(
+          e.dataFile(),
+          "episode "
+              + e.index()
+              + " frame "
+              + frame
+              + " of "
+              + key
+              + ": the image bytes are null"
+              + (cached.paths()[frame] == null ? "" : " (path " + cached.paths()[frame] + ")"));
     }
     try {
       ImageDecoding.decodeRgb(encoded, f.width(), f.height(), rgbOut, offset);
     } catch (IllegalArgumentException ex) {
-      throw new LeRobotFormatException(e.dataFile(), "episode " + e.index() + " frame " + frame + " of " + key + ": "
-          + ex.getMessage(), ex);
+      throw new LeRobotFormatException(
+          e.dataFile(),
+          "episode " + e.index() + " frame " + frame + " of " + key + ": " + ex.getMessage(),
+          ex);
     }
   }
 
@@ -59,8 +70,12 @@ final class ImageFrames {
     }
     String type = columnTypes.of(file).get(key);
     if (type == null) {
-      throw new LeRobotFormatException(file, "no column '" + key + "' (image feature of info.json); columns are "
-          + columnTypes.of(file).keySet());
+      throw new LeRobotFormatException(
+          file,
+          "no column '"
+              + key
+              + "' (image feature of info.json); columns are "
+              + columnTypes.of(file).keySet());
     }
     String col = Duck.ident(key);
     String bytesSql;
@@ -74,31 +89,56 @@ final class ImageFrames {
         pathSql = "struct_extract(" + col + ", 'path')";
       }
     } else {
-      throw new LeRobotFormatException(file, "column '" + key + "' is " + type
-          + ", an image feature needs STRUCT(bytes BLOB, path VARCHAR) or BLOB");
+      throw new LeRobotFormatException(
+          file,
+          "column '"
+              + key
+              + "' is "
+              + type
+              + ", an image feature needs STRUCT(bytes BLOB, path VARCHAR) or BLOB");
     }
     int n = e.length();
     byte[][] bytes = new byte[n][];
     String[] paths = new String[n];
-    String sql = "SELECT frame_index, " + bytesSql + ", " + pathSql + " FROM read_parquet(" + Duck.literal(file)
-        + ") WHERE episode_index = " + e.index() + " ORDER BY frame_index";
+    String sql =
+        "SELECT frame_index, "
+            + bytesSql
+            + ", "
+            + pathSql
+            + " FROM read_parquet("
+            + Duck.literal(file)
+            + ") WHERE episode_index = "
+            + e.index()
+            + " ORDER BY frame_index";
     int row = 0;
-    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         long fi = rs.getLong(1);
         if (row == n || fi != row) {
-          throw new LeRobotFormatException(file, "episode " + e.index() + " of length " + n + " has a row with frame_index "
-              + fi + " where frame " + row + " was expected");
+          throw new LeRobotFormatException(
+              file,
+              "episode "
+                  + e.index()
+                  + " of length "
+                  + n
+                  + " has a row with frame_index "
+                  + fi
+                  + " where frame "
+                  + row
+                  + " was expected");
         }
         bytes[row] = rs.getBytes(2);
         paths[row] = rs.getString(3);
         row++;
       }
     } catch (SQLException ex) {
-      throw new LeRobotFormatException(file, "cannot read column '" + key + "': " + Duck.message(ex), ex);
+      throw new LeRobotFormatException(
+          file, "cannot read column '" + key + "': " + Duck.message(ex), ex);
     }
     if (row != n) {
-      throw new LeRobotFormatException(file, "episode " + e.index() + " has " + row + " rows, its length is " + n);
+      throw new LeRobotFormatException(
+          file, "episode " + e.index() + " has " + row + " rows, its length is " + n);
     }
     return new ImageEpisode(e.index(), bytes, paths);
   }

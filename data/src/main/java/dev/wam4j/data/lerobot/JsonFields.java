@@ -81,7 +81,8 @@ final class JsonFields {
     return v;
   }
 
-  boolean bool(JsonNode parent, String name, String key, boolean fallback) throws LeRobotFormatException {
+  boolean bool(JsonNode parent, String name, String key, boolean fallback)
+      throws LeRobotFormatException {
     if (!present(parent, name)) {
       return fallback;
     }
@@ -135,7 +136,9 @@ final class JsonFields {
     if (v.isIntegralNumber()) {
       return v.canConvertToLong();
     }
-    return v.isFloatingPointNumber() && v.asDouble() == Math.rint(v.asDouble()) && Math.abs(v.asDouble()) < 1e15;
+    return v.isFloatingPointNumber()
+        && v.asDouble() == Math.rint(v.asDouble())
+        && Math.abs(v.asDouble()) < 1e15;
   }
 
   static String describe(JsonNode v) {

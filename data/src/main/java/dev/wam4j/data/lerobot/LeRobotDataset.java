@@ -15,19 +15,23 @@ import java.util.TreeSet;
 
 /**
  * A LeRobot dataset (v2.0, v2.1 or v3.0) opened for reading: metadata, random access to a frame's
- * values and decoded frames (video features from mp4, image features from PNG/JPEG bytes in the parquet),
- * sequential column batches for training, and SQL over its parquet.
+ * values and decoded frames (video features from mp4, image features from PNG/JPEG bytes in the
+ * parquet), sequential column batches for training, and SQL over its parquet.
  *
  * <p>{@link #open} reads {@code meta/} and checks the episodes metadata against the data files (row
  * counts and global index ranges); a disagreement is a {@link LeRobotFormatException} naming the
- * episodes file. Data or video files that are referenced but absent are listed by {@link #missingFiles()}
- * rather than refused: a dataset whose videos were not downloaded still serves its tabular columns.
+ * episodes file. Data or video files that are referenced but absent are listed by {@link
+ * #missingFiles()} rather than refused: a dataset whose videos were not downloaded still serves its
+ * tabular columns.
  *
  * <p>Owns an embedded DuckDB connection and open video decoders: close it (try-with-resources). Not
  * thread-safe; open one instance per thread (each has its own connection).
  */
 public final class LeRobotDataset implements AutoCloseable {
-  /** A decoded frame must lie this close (seconds) to the time the metadata gives for it, as in LeRobot. */
+  /**
+   * A decoded frame must lie this close (seconds) to the time the metadata gives for it, as in
+   * LeRobot.
+   */
   public static final double TIMESTAMP_TOLERANCE_S = 1e-4;
 
   private final Path root;
@@ -41,7 +45,8 @@ public final class LeRobotDataset implements AutoCloseable {
   private final VideoFrames videos;
   private final DatasetSql sql;
 
-  private LeRobotDataset(Path root, LeRobotInfo info, EpisodeMetadata metadata, Connection connection) {
+  private LeRobotDataset(
+      Path root, LeRobotInfo info, EpisodeMetadata metadata, Connection connection) {
     this.root = root;
     this.info = info;
     this.metadata = metadata;
@@ -57,8 +62,8 @@ public final class LeRobotDataset implements AutoCloseable {
   /**
    * Opens the dataset in folder {@code root} and checks its episodes metadata against the data.
    *
-   * @throws LeRobotFormatException when metadata is missing or malformed, a parquet file is unreadable,
-   *     or the episodes metadata disagrees with the data; the message names the file
+   * @throws LeRobotFormatException when metadata is missing or malformed, a parquet file is
+   *     unreadable, or the episodes metadata disagrees with the data; the message names the file
    * @throws IOException when the folder cannot be read
    */
   public static LeRobotDataset open(Path root) throws IOException {
@@ -84,8 +89,12 @@ public final class LeRobotDataset implements AutoCloseable {
         List<DatasetProblem> problems = ds.checkEpisodesAgainstData(false);
         if (!problems.isEmpty()) {
           DatasetProblem p = problems.get(0);
-          throw new LeRobotFormatException(p.file(), p.message()
-              + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more problems)" : ""));
+          throw new LeRobotFormatException(
+              p.file(),
+              p.message()
+                  + (problems.size() > 1
+                      ? " (and " + (problems.size() - 1) + " more problems)"
+                      : ""));
         }
       }
       return ds;
@@ -130,7 +139,8 @@ public final class LeRobotDataset implements AutoCloseable {
   public Episode episode(int index) {
     Episode e = byIndex.get(index);
     if (e == null) {
-      throw new IllegalArgumentException(root + ": no episode " + index + " (" + metadata.episodes().size() + " episodes)");
+      throw new IllegalArgumentException(
+          root + ": no episode " + index + " (" + metadata.episodes().size() + " episodes)");
     }
     return e;
   }
@@ -208,11 +218,12 @@ public final class LeRobotDataset implements AutoCloseable {
   // ---------------------------------------------------------------- random access
 
   /**
-   * The numeric values of frame {@code frame} of episode {@code episode}. Reads (and keeps) the whole
-   * episode's columns on first access, so walking an episode's frames costs one query.
+   * The numeric values of frame {@code frame} of episode {@code episode}. Reads (and keeps) the
+   * whole episode's columns on first access, so walking an episode's frames costs one query.
    *
    * @throws IllegalArgumentException for an unknown episode or a frame outside [0, length)
-   * @throws LeRobotFormatException when the data file is missing, unreadable or disagrees with the metadata
+   * @throws LeRobotFormatException when the data file is missing, unreadable or disagrees with the
+   *     metadata
    */
   public Row row(int episode, int frame) throws LeRobotFormatException {
     Episode e = episode(episode);
@@ -222,7 +233,8 @@ public final class LeRobotDataset implements AutoCloseable {
 
   private static void checkFrame(Episode e, int frame) {
     if (frame < 0 || frame >= e.length()) {
-      throw new IllegalArgumentException("episode " + e.index() + " has frames 0.." + (e.length() - 1) + ", not " + frame);
+      throw new IllegalArgumentException(
+          "episode " + e.index() + " has frames 0.." + (e.length() - 1) + ", not " + frame);
     }
   }
 
@@ -240,16 +252,17 @@ public final class LeRobotDataset implements AutoCloseable {
   }
 
   /**
-   * Frame {@code frame} of episode {@code episode} of feature {@code key} as packed HWC RGB, whichever
-   * kind the feature is: a video is decoded as {@link #readVideoFrame} does, an image as
+   * Frame {@code frame} of episode {@code episode} of feature {@code key} as packed HWC RGB,
+   * whichever kind the feature is: a video is decoded as {@link #readVideoFrame} does, an image as
    * {@link #readImageFrame} does.
    *
-   * @throws IllegalArgumentException for an unknown episode or key, a key that holds no frames, or a frame
-   *     outside the episode
-   * @throws LeRobotFormatException when the frame is missing or cannot be decoded; the message names the
-   *     file, episode and frame
+   * @throws IllegalArgumentException for an unknown episode or key, a key that holds no frames, or
+   *     a frame outside the episode
+   * @throws LeRobotFormatException when the frame is missing or cannot be decoded; the message
+   *     names the file, episode and frame
    */
-  public void readFrame(int episode, int frame, String key, byte[] rgbOut, int offset) throws IOException {
+  public void readFrame(int episode, int frame, String key, byte[] rgbOut, int offset)
+      throws IOException {
     if (frameFeature(key).isVideo()) {
       readVideoFrame(episode, frame, key, rgbOut, offset);
     } else {
@@ -266,46 +279,64 @@ public final class LeRobotDataset implements AutoCloseable {
   }
 
   /**
-   * Decodes frame {@code frame} of episode {@code episode} of image feature {@code key} into
-   * {@code rgbOut} as packed HWC RGB: the PNG or JPEG in the row's {@code key.bytes} (a column of
-   * {@code {bytes, path}} structs, or plain bytes) is decoded with ImageIO; see {@link ImageDecoding} for
-   * the gray, alpha and deep-sample conversions. Reads (and keeps) the whole episode's image bytes on
-   * first access, so walking an episode's frames costs one query.
+   * Decodes frame {@code frame} of episode {@code episode} of image feature {@code key} into {@code
+   * rgbOut} as packed HWC RGB: the PNG or JPEG in the row's {@code key.bytes} (a column of {@code
+   * {bytes, path}} structs, or plain bytes) is decoded with ImageIO; see {@link ImageDecoding} for
+   * the gray, alpha and deep-sample conversions. Reads (and keeps) the whole episode's image bytes
+   * on first access, so walking an episode's frames costs one query.
    *
-   * @throws IllegalArgumentException for an unknown key or episode, a key that is no image, or a frame
-   *     outside the episode
-   * @throws LeRobotFormatException when the data file is missing, the column is absent or of another
-   *     type, or the frame's bytes are null, undecodable or of another size than info.json says; the
-   *     message names the data file, episode and frame
+   * @throws IllegalArgumentException for an unknown key or episode, a key that is no image, or a
+   *     frame outside the episode
+   * @throws LeRobotFormatException when the data file is missing, the column is absent or of
+   *     another type, or the frame's bytes are null, undecodable or of another size than info.json
+   *     says; the message names the data file, episode and frame
    */
-  public void readImageFrame(int episode, int frame, String key, byte[] rgbOut, int offset) throws IOException {
+  public void readImageFrame(int episode, int frame, String key, byte[] rgbOut, int offset)
+      throws IOException {
     Feature f = info.feature(key);
     if (!f.isImage()) {
-      throw new IllegalArgumentException(root + ": feature '" + key + "' is " + f.dtype() + ", not an image; image keys are "
-          + info.imageKeys());
+      throw new IllegalArgumentException(
+          root
+              + ": feature '"
+              + key
+              + "' is "
+              + f.dtype()
+              + ", not an image; image keys are "
+              + info.imageKeys());
     }
     Episode e = episode(episode);
     checkFrame(e, frame);
     int bytes = f.height() * f.width() * 3;
     if (offset < 0 || rgbOut.length - offset < bytes) {
-      throw new IllegalArgumentException(key + ": a " + f.width() + "x" + f.height() + " RGB frame needs " + bytes
-          + " bytes from offset " + offset + ", array has " + rgbOut.length);
+      throw new IllegalArgumentException(
+          key
+              + ": a "
+              + f.width()
+              + "x"
+              + f.height()
+              + " RGB frame needs "
+              + bytes
+              + " bytes from offset "
+              + offset
+              + ", array has "
+              + rgbOut.length);
     }
     images.read(e, frame, f, rgbOut, offset);
   }
 
   /**
-   * Decodes frame {@code frame} of episode {@code episode} of video feature {@code key} into
-   * {@code rgbOut} as packed HWC RGB. The frame is the one at {@code from_timestamp + frame / fps} in the
-   * episode's mp4; it must lie within {@link #TIMESTAMP_TOLERANCE_S} of that time. Consecutive frames of
-   * one file decode without seeking, so walking an episode costs one decode per frame.
+   * Decodes frame {@code frame} of episode {@code episode} of video feature {@code key} into {@code
+   * rgbOut} as packed HWC RGB. The frame is the one at {@code from_timestamp + frame / fps} in the
+   * episode's mp4; it must lie within {@link #TIMESTAMP_TOLERANCE_S} of that time. Consecutive
+   * frames of one file decode without seeking, so walking an episode costs one decode per frame.
    *
    * @throws IllegalArgumentException for an unknown key or episode, or a frame outside the episode
-   * @throws LeRobotFormatException when the video file is missing, has another frame size than info.json,
-   *     or has no frame at the expected time
+   * @throws LeRobotFormatException when the video file is missing, has another frame size than
+   *     info.json, or has no frame at the expected time
    * @throws VideoException when the file cannot be decoded (corrupted); the message names the file
    */
-  public void readVideoFrame(int episode, int frame, String key, byte[] rgbOut, int offset) throws IOException {
+  public void readVideoFrame(int episode, int frame, String key, byte[] rgbOut, int offset)
+      throws IOException {
     Feature f = videoFeature(key);
     Episode e = episode(episode);
     checkFrame(e, frame);
@@ -315,8 +346,14 @@ public final class LeRobotDataset implements AutoCloseable {
   private Feature frameFeature(String key) {
     Feature f = info.feature(key);
     if (!f.isVisual()) {
-      throw new IllegalArgumentException(root + ": feature '" + key + "' is " + f.dtype()
-          + ", not a video or image; frame keys are " + info.frameKeys());
+      throw new IllegalArgumentException(
+          root
+              + ": feature '"
+              + key
+              + "' is "
+              + f.dtype()
+              + ", not a video or image; frame keys are "
+              + info.frameKeys());
     }
     return f;
   }
@@ -324,8 +361,14 @@ public final class LeRobotDataset implements AutoCloseable {
   private Feature videoFeature(String key) {
     Feature f = info.feature(key);
     if (!f.isVideo()) {
-      throw new IllegalArgumentException(root + ": feature '" + key + "' is " + f.dtype() + ", not a video; video keys are "
-          + info.videoKeys());
+      throw new IllegalArgumentException(
+          root
+              + ": feature '"
+              + key
+              + "' is "
+              + f.dtype()
+              + ", not a video; video keys are "
+              + info.videoKeys());
     }
     return f;
   }
@@ -350,7 +393,8 @@ public final class LeRobotDataset implements AutoCloseable {
     for (String k : keys) {
       Feature f = info.feature(k);
       if (!f.isNumeric()) {
-        throw new IllegalArgumentException(root + ": feature '" + k + "' is " + f.dtype() + ", not numeric");
+        throw new IllegalArgumentException(
+            root + ": feature '" + k + "' is " + f.dtype() + ", not numeric");
       }
       features.add(f);
     }
@@ -360,8 +404,8 @@ public final class LeRobotDataset implements AutoCloseable {
   // ---------------------------------------------------------------- SQL
 
   /**
-   * Runs {@code sql} with views {@code data} (every present data file), {@code episodes} (the episodes
-   * metadata as stored) and {@code tasks} ({@code task_index}, {@code task}).
+   * Runs {@code sql} with views {@code data} (every present data file), {@code episodes} (the
+   * episodes metadata as stored) and {@code tasks} ({@code task_index}, {@code task}).
    *
    * @param maxRows rows to keep; further rows set {@link QueryResult#truncated()}
    * @throws IllegalArgumentException when DuckDB rejects the query (one line, DuckDB's message)
@@ -375,7 +419,8 @@ public final class LeRobotDataset implements AutoCloseable {
    * {@code full}, also continuity and timestamps.
    */
   List<DatasetProblem> checkEpisodesAgainstData(boolean full) {
-    return new EpisodeDataCheck(connection, columnTypes, info.fps()).check(metadata.episodes(), full);
+    return new EpisodeDataCheck(connection, columnTypes, info.fps())
+        .check(metadata.episodes(), full);
   }
 
   /** Closes the DuckDB connection and every open video decoder. Idempotent. */

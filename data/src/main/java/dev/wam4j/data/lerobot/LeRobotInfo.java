@@ -17,8 +17,8 @@ import java.util.OptionalInt;
 
 /**
  * The contents of a dataset's {@code meta/info.json}, with every variant real files use normalised:
- * int or float {@code fps}, {@code info} or {@code video_info}, names as null / list / list of lists /
- * dict, [H,W,C] or [C,H,W] images, and the v3.0 size keys defaulted when absent.
+ * int or float {@code fps}, {@code info} or {@code video_info}, names as null / list / list of
+ * lists / dict, [H,W,C] or [C,H,W] images, and the v3.0 size keys defaulted when absent.
  *
  * @param file the info.json read
  * @param version the layout, from {@code codebase_version}
@@ -57,8 +57,10 @@ public record LeRobotInfo(
 
   /** Chunk size LeRobot uses when info.json does not say. */
   public static final int DEFAULT_CHUNKS_SIZE = 1000;
+
   /** v3.0 parquet shard limit (MB) when info.json does not say. */
   public static final double DEFAULT_DATA_FILES_SIZE_IN_MB = 100;
+
   /** v3.0 mp4 shard limit (MB) when info.json does not say. */
   public static final double DEFAULT_VIDEO_FILES_SIZE_IN_MB = 500;
 
@@ -72,33 +74,38 @@ public record LeRobotInfo(
   /** Keys of the video features, in file order. */
   public List<String> videoKeys() {
     List<String> keys = new ArrayList<>();
-    features.forEach((k, f) -> {
-      if (f.isVideo()) {
-        keys.add(k);
-      }
-    });
+    features.forEach(
+        (k, f) -> {
+          if (f.isVideo()) {
+            keys.add(k);
+          }
+        });
     return keys;
   }
 
-  /** Keys of the image features (frames stored as PNG or JPEG bytes in the parquet), in file order. */
+  /**
+   * Keys of the image features (frames stored as PNG or JPEG bytes in the parquet), in file order.
+   */
   public List<String> imageKeys() {
     List<String> keys = new ArrayList<>();
-    features.forEach((k, f) -> {
-      if (f.isImage()) {
-        keys.add(k);
-      }
-    });
+    features.forEach(
+        (k, f) -> {
+          if (f.isImage()) {
+            keys.add(k);
+          }
+        });
     return keys;
   }
 
   /** Keys of the features that hold frames, video or image, in file order. */
   public List<String> frameKeys() {
     List<String> keys = new ArrayList<>();
-    features.forEach((k, f) -> {
-      if (f.isVisual()) {
-        keys.add(k);
-      }
-    });
+    features.forEach(
+        (k, f) -> {
+          if (f.isVisual()) {
+            keys.add(k);
+          }
+        });
     return keys;
   }
 
@@ -106,7 +113,8 @@ public record LeRobotInfo(
   public Feature feature(String key) {
     Feature f = features.get(key);
     if (f == null) {
-      throw new IllegalArgumentException(file + ": no feature '" + key + "'; features are " + features.keySet());
+      throw new IllegalArgumentException(
+          file + ": no feature '" + key + "'; features are " + features.keySet());
     }
     return f;
   }
@@ -114,8 +122,8 @@ public record LeRobotInfo(
   /**
    * Reads and checks {@code infoJson}.
    *
-   * @throws LeRobotFormatException when the file is missing, not JSON, lacks a required key or has a
-   *     value of the wrong type; the message names the file and the key
+   * @throws LeRobotFormatException when the file is missing, not JSON, lacks a required key or has
+   *     a value of the wrong type; the message names the file and the key
    */
   public static LeRobotInfo read(Path infoJson) throws LeRobotFormatException {
     JsonNode root;
@@ -140,8 +148,10 @@ public record LeRobotInfo(
     if (version == null) {
       throw f.error("codebase_version", "'" + tag + "' is not one of v2.0, v2.1, v3.0");
     }
-    int chunksSize = JsonFields.present(root, "chunks_size")
-        ? f.nonNegativeInt(root, "chunks_size", "chunks_size") : DEFAULT_CHUNKS_SIZE;
+    int chunksSize =
+        JsonFields.present(root, "chunks_size")
+            ? f.nonNegativeInt(root, "chunks_size", "chunks_size")
+            : DEFAULT_CHUNKS_SIZE;
     if (chunksSize == 0) {
       throw f.error("chunks_size", "must be positive");
     }
@@ -158,25 +168,28 @@ public record LeRobotInfo(
       features.put(e.getKey(), Feature.parse(f, e.getKey(), e.getValue()));
     }
     String videoPath = f.optionalString(root, "video_path", "video_path");
-    LeRobotInfo info = new LeRobotInfo(
-        f.file(),
-        version,
-        Optional.ofNullable(f.optionalString(root, "robot_type", "robot_type")),
-        f.nonNegativeInt(root, "total_episodes", "total_episodes"),
-        nonNegative(f, f.integer(root, "total_frames", "total_frames"), "total_frames"),
-        f.nonNegativeInt(root, "total_tasks", "total_tasks"),
-        optionalInt(f, root, "total_chunks"),
-        optionalInt(f, root, "total_videos"),
-        chunksSize,
-        JsonFields.present(root, "data_files_size_in_mb")
-            ? f.positive(root, "data_files_size_in_mb", "data_files_size_in_mb") : DEFAULT_DATA_FILES_SIZE_IN_MB,
-        JsonFields.present(root, "video_files_size_in_mb")
-            ? f.positive(root, "video_files_size_in_mb", "video_files_size_in_mb") : DEFAULT_VIDEO_FILES_SIZE_IN_MB,
-        f.positive(root, "fps", "fps"),
-        splits,
-        f.string(root, "data_path", "data_path"),
-        Optional.ofNullable(videoPath),
-        features);
+    LeRobotInfo info =
+        new LeRobotInfo(
+            f.file(),
+            version,
+            Optional.ofNullable(f.optionalString(root, "robot_type", "robot_type")),
+            f.nonNegativeInt(root, "total_episodes", "total_episodes"),
+            nonNegative(f, f.integer(root, "total_frames", "total_frames"), "total_frames"),
+            f.nonNegativeInt(root, "total_tasks", "total_tasks"),
+            optionalInt(f, root, "total_chunks"),
+            optionalInt(f, root, "total_videos"),
+            chunksSize,
+            JsonFields.present(root, "data_files_size_in_mb")
+                ? f.positive(root, "data_files_size_in_mb", "data_files_size_in_mb")
+                : DEFAULT_DATA_FILES_SIZE_IN_MB,
+            JsonFields.present(root, "video_files_size_in_mb")
+                ? f.positive(root, "video_files_size_in_mb", "video_files_size_in_mb")
+                : DEFAULT_VIDEO_FILES_SIZE_IN_MB,
+            f.positive(root, "fps", "fps"),
+            splits,
+            f.string(root, "data_path", "data_path"),
+            Optional.ofNullable(videoPath),
+            features);
     if (!info.videoKeys().isEmpty() && videoPath == null) {
       throw f.error("video_path", "missing, but features " + info.videoKeys() + " are videos");
     }
@@ -190,7 +203,10 @@ public record LeRobotInfo(
     return v;
   }
 
-  private static OptionalInt optionalInt(JsonFields f, JsonNode root, String key) throws LeRobotFormatException {
-    return JsonFields.present(root, key) ? OptionalInt.of(f.nonNegativeInt(root, key, key)) : OptionalInt.empty();
+  private static OptionalInt optionalInt(JsonFields f, JsonNode root, String key)
+      throws LeRobotFormatException {
+    return JsonFields.present(root, key)
+        ? OptionalInt.of(f.nonNegativeInt(root, key, key))
+        : OptionalInt.empty();
   }
 }

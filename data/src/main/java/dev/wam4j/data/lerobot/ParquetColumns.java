@@ -14,15 +14,22 @@ import java.util.Map;
  * Reads numeric feature columns of one parquet file into flat primitive arrays (row-major within a
  * feature: row r's values at {@code [r * width, (r + 1) * width)}).
  *
- * <p>List columns (variable-length or fixed-size, nested one level deep at most) are unpacked in SQL
- * ({@code col[1], col[2], ...}) so JDBC hands over scalars, never boxed arrays; each row's list length
- * is checked against the feature's shape, and a null anywhere is an error, never a silent 0.
+ * <p>List columns (variable-length or fixed-size, nested one level deep at most) are unpacked in
+ * SQL ({@code col[1], col[2], ...}) so JDBC hands over scalars, never boxed arrays; each row's list
+ * length is checked against the feature's shape, and a null anywhere is an error, never a silent 0.
  */
 final class ParquetColumns {
   private ParquetColumns() {}
 
-  /** Storage type of a numeric feature: float32 as float, float64 as double, integers and bool as long. */
-  enum Kind { FLOAT, DOUBLE, LONG }
+  /**
+   * Storage type of a numeric feature: float32 as float, float64 as double, integers and bool as
+   * long.
+   */
+  enum Kind {
+    FLOAT,
+    DOUBLE,
+    LONG
+  }
 
   static Kind kindOf(Feature f) {
     return switch (f.dtype()) {
@@ -44,7 +51,8 @@ final class ParquetColumns {
   static Map<String, String> describe(Connection c, Path file) throws LeRobotFormatException {
     Map<String, String> types = new LinkedHashMap<>();
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + Duck.literal(file) + ")")) {
+        ResultSet rs =
+            s.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + Duck.literal(file) + ")")) {
       while (rs.next()) {
         types.put(rs.getString(1), rs.getString(2));
       }
@@ -55,13 +63,19 @@ final class ParquetColumns {
   }
 
   /**
-   * Reads {@code features} of the rows of {@code file} matching {@code where} (SQL, or null for all),
-   * which must number exactly {@code expectedRows}.
+   * Reads {@code features} of the rows of {@code file} matching {@code where} (SQL, or null for
+   * all), which must number exactly {@code expectedRows}.
    *
    * @return one array per feature, in order, each {@code expectedRows * width} long
    */
-  static Object[] read(Connection c, Path file, Map<String, String> types, List<Feature> features,
-      String where, int expectedRows) throws LeRobotFormatException {
+  static Object[] read(
+      Connection c,
+      Path file,
+      Map<String, String> types,
+      List<Feature> features,
+      String where,
+      int expectedRows)
+      throws LeRobotFormatException {
     int n = features.size();
     Kind[] kinds = new Kind[n];
     int[] widths = new int[n];
@@ -73,8 +87,9 @@ final class ParquetColumns {
       Feature f = features.get(j);
       String type = types.get(f.name());
       if (type == null) {
-        throw new LeRobotFormatException(file, "no column '" + f.name() + "' (feature of info.json); columns are "
-            + types.keySet());
+        throw new LeRobotFormatException(
+            file,
+            "no column '" + f.name() + "' (feature of info.json); columns are " + types.keySet());
       }
       kinds[j] = kindOf(f);
       isBool[j] = type.startsWith("BOOLEAN");
@@ -84,8 +99,14 @@ final class ParquetColumns {
       String col = Duck.ident(f.name());
       if (depth == 0) {
         if (widths[j] != 1) {
-          throw new LeRobotFormatException(file, "column '" + f.name() + "' is a scalar " + type
-              + " but info.json gives shape " + f.shape());
+          throw new LeRobotFormatException(
+              file,
+              "column '"
+                  + f.name()
+                  + "' is a scalar "
+                  + type
+                  + " but info.json gives shape "
+                  + f.shape());
         }
         select.add(col);
       } else {
@@ -99,14 +120,24 @@ final class ParquetColumns {
         }
       }
     }
-    String sql = "SELECT " + String.join(", ", select) + " FROM read_parquet(" + Duck.literal(file) + ")"
-        + (where == null ? "" : " WHERE " + where);
+    String sql =
+        "SELECT "
+            + String.join(", ", select)
+            + " FROM read_parquet("
+            + Duck.literal(file)
+            + ")"
+            + (where == null ? "" : " WHERE " + where);
     int row = 0;
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         if (row == expectedRows) {
-          throw new LeRobotFormatException(file, "more than the expected " + expectedRows + " rows"
-              + (where == null ? "" : " where " + where));
+          throw new LeRobotFormatException(
+              file,
+              "more than the expected "
+                  + expectedRows
+                  + " rows"
+                  + (where == null ? "" : " where " + where));
         }
         int col = 1;
         for (int j = 0; j < n; j++) {
@@ -114,8 +145,16 @@ final class ParquetColumns {
           if (isList[j]) {
             int len = rs.getInt(col++);
             if (rs.wasNull() || len != w) {
-              throw new LeRobotFormatException(file, "row " + row + ": column '" + features.get(j).name()
-                  + "' has " + (rs.wasNull() ? "null" : len + " values") + ", info.json shape " + features.get(j).shape());
+              throw new LeRobotFormatException(
+                  file,
+                  "row "
+                      + row
+                      + ": column '"
+                      + features.get(j).name()
+                      + "' has "
+                      + (rs.wasNull() ? "null" : len + " values")
+                      + ", info.json shape "
+                      + features.get(j).shape());
             }
           }
           int base = row * w;
@@ -150,14 +189,16 @@ final class ParquetColumns {
       throw new LeRobotFormatException(file, "cannot read parquet: " + Duck.message(e), e);
     }
     if (row != expectedRows) {
-      throw new LeRobotFormatException(file, row + " rows" + (where == null ? "" : " where " + where)
-          + ", expected " + expectedRows);
+      throw new LeRobotFormatException(
+          file,
+          row + " rows" + (where == null ? "" : " where " + where) + ", expected " + expectedRows);
     }
     return out;
   }
 
   private static LeRobotFormatException nullValue(Path file, int row, Feature f) {
-    return new LeRobotFormatException(file, "row " + row + ": column '" + f.name() + "' holds a null value");
+    return new LeRobotFormatException(
+        file, "row " + row + ": column '" + f.name() + "' holds a null value");
   }
 
   /** {@code FLOAT[][]} or {@code FLOAT[2][3]} to {@code FLOAT}. */
@@ -169,7 +210,8 @@ final class ParquetColumns {
   /** Rows in {@code file} (from the parquet footer). */
   static long count(Connection c, Path file) throws LeRobotFormatException {
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet(" + Duck.literal(file) + ")")) {
+        ResultSet rs =
+            s.executeQuery("SELECT count(*) FROM read_parquet(" + Duck.literal(file) + ")")) {
       rs.next();
       return rs.getLong(1);
     } catch (SQLException e) {

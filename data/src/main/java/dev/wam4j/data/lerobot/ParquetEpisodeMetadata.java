@@ -14,19 +14,31 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Reads the episode index of a v3.0 dataset: {@code meta/tasks.parquet} and the {@code meta/episodes/}
- * parquet files, one row per episode naming its data file, global index range and, per video key, the
- * mp4 and the time span in it.
+ * Reads the episode index of a v3.0 dataset: {@code meta/tasks.parquet} and the {@code
+ * meta/episodes/} parquet files, one row per episode naming its data file, global index range and,
+ * per video key, the mp4 and the time span in it.
  */
 final class ParquetEpisodeMetadata {
   private ParquetEpisodeMetadata() {}
 
   /** The columns every v3.0 episodes row has, before the per-video-key ones. */
-  private static final List<String> COLUMNS = List.of("episode_index", "length", "data/chunk_index", "data/file_index",
-      "dataset_from_index", "dataset_to_index");
+  private static final List<String> COLUMNS =
+      List.of(
+          "episode_index",
+          "length",
+          "data/chunk_index",
+          "data/file_index",
+          "dataset_from_index",
+          "dataset_to_index");
 
   /** The location columns of one episodes row, by name. */
-  private record EpisodeRow(long episodeIndex, long length, long dataChunk, long dataFile, long datasetFrom, long datasetTo) {}
+  private record EpisodeRow(
+      long episodeIndex,
+      long length,
+      long dataChunk,
+      long dataFile,
+      long datasetFrom,
+      long datasetTo) {}
 
   static EpisodeMetadata read(Path root, LeRobotInfo info, Connection c) throws IOException {
     Path tasksFile = root.resolve("meta/tasks.parquet");
@@ -43,11 +55,14 @@ final class ParquetEpisodeMetadata {
   private static List<Path> episodeFiles(Path root) throws IOException {
     Path dir = root.resolve("meta/episodes");
     if (!Files.isDirectory(dir)) {
-      throw new LeRobotFormatException(dir, "not found (a v3.0 dataset keeps its episodes metadata here)");
+      throw new LeRobotFormatException(
+          dir, "not found (a v3.0 dataset keeps its episodes metadata here)");
     }
     try (Stream<Path> s = Files.walk(dir, 2)) {
-      List<Path> files = s.filter(p -> p.getFileName().toString().endsWith(".parquet") && Files.isRegularFile(p))
-          .sorted().toList();
+      List<Path> files =
+          s.filter(p -> p.getFileName().toString().endsWith(".parquet") && Files.isRegularFile(p))
+              .sorted()
+              .toList();
       if (files.isEmpty()) {
         throw new LeRobotFormatException(dir, "holds no parquet files");
       }
@@ -55,7 +70,8 @@ final class ParquetEpisodeMetadata {
     }
   }
 
-  private static void readEpisodes(Connection c, Path root, LeRobotInfo info, Path file, List<Episode> out)
+  private static void readEpisodes(
+      Connection c, Path root, LeRobotInfo info, Path file, List<Episode> out)
       throws LeRobotFormatException {
     Map<String, String> types = ParquetColumns.describe(c, file);
     List<String> needed = new ArrayList<>(COLUMNS);
@@ -69,14 +85,25 @@ final class ParquetEpisodeMetadata {
       throw new LeRobotFormatException(file, "missing columns " + absent);
     }
     boolean hasTasks = types.containsKey("tasks");
-    String sql = "SELECT " + String.join(", ", needed.stream().map(Duck::ident).toList())
-        + (hasTasks ? ", tasks" : "") + " FROM read_parquet(" + Duck.literal(file) + ")";
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    String sql =
+        "SELECT "
+            + String.join(", ", needed.stream().map(Duck::ident).toList())
+            + (hasTasks ? ", tasks" : "")
+            + " FROM read_parquet("
+            + Duck.literal(file)
+            + ")";
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       int row = 0;
       while (rs.next()) {
-        EpisodeRow r = new EpisodeRow(required(rs, file, row, "episode_index"), required(rs, file, row, "length"),
-            required(rs, file, row, "data/chunk_index"), required(rs, file, row, "data/file_index"),
-            required(rs, file, row, "dataset_from_index"), required(rs, file, row, "dataset_to_index"));
+        EpisodeRow r =
+            new EpisodeRow(
+                required(rs, file, row, "episode_index"),
+                required(rs, file, row, "length"),
+                required(rs, file, row, "data/chunk_index"),
+                required(rs, file, row, "data/file_index"),
+                required(rs, file, row, "dataset_from_index"),
+                required(rs, file, row, "dataset_to_index"));
         out.add(episode(rs, root, info, file, row, r, hasTasks));
         row++;
       }
@@ -85,19 +112,43 @@ final class ParquetEpisodeMetadata {
     }
   }
 
-  private static Episode episode(ResultSet rs, Path root, LeRobotInfo info, Path file, int row, EpisodeRow r, boolean hasTasks)
+  private static Episode episode(
+      ResultSet rs, Path root, LeRobotInfo info, Path file, int row, EpisodeRow r, boolean hasTasks)
       throws SQLException, LeRobotFormatException {
-    if (r.episodeIndex() < 0 || r.episodeIndex() > Integer.MAX_VALUE || r.length() < 0 || r.length() > Integer.MAX_VALUE) {
-      throw new LeRobotFormatException(file, "row " + row + ": episode_index " + r.episodeIndex() + " or length " + r.length()
-          + " out of range");
+    if (r.episodeIndex() < 0
+        || r.episodeIndex() > Integer.MAX_VALUE
+        || r.length() < 0
+        || r.length() > Integer.MAX_VALUE) {
+      throw new LeRobotFormatException(
+          file,
+          "row "
+              + row
+              + ": episode_index "
+              + r.episodeIndex()
+              + " or length "
+              + r.length()
+              + " out of range");
     }
     int idx = (int) r.episodeIndex();
     if (r.datasetTo() - r.datasetFrom() != r.length()) {
-      throw new LeRobotFormatException(file, "episode " + idx + ": dataset_from_index " + r.datasetFrom()
-          + " and dataset_to_index " + r.datasetTo() + " do not span its length " + r.length());
+      throw new LeRobotFormatException(
+          file,
+          "episode "
+              + idx
+              + ": dataset_from_index "
+              + r.datasetFrom()
+              + " and dataset_to_index "
+              + r.datasetTo()
+              + " do not span its length "
+              + r.length());
     }
-    Path data = PathTemplate.resolveInside(root, info.dataPath(), Map.of("chunk_index", r.dataChunk(), "file_index", r.dataFile()),
-        info.file(), "data_path");
+    Path data =
+        PathTemplate.resolveInside(
+            root,
+            info.dataPath(),
+            Map.of("chunk_index", r.dataChunk(), "file_index", r.dataFile()),
+            info.file(),
+            "data_path");
     Map<String, VideoSegment> videos = new HashMap<>();
     for (String key : info.videoKeys()) {
       String p = "videos/" + key + "/";
@@ -109,10 +160,16 @@ final class ParquetEpisodeMetadata {
       nulls |= rs.wasNull();
       double to = rs.getDouble(p + "to_timestamp");
       if (nulls || rs.wasNull()) {
-        throw new LeRobotFormatException(file, "row " + row + ": video columns of " + key + " are null");
+        throw new LeRobotFormatException(
+            file, "row " + row + ": video columns of " + key + " are null");
       }
-      Path video = PathTemplate.resolveInside(root, info.videoPath().orElseThrow(),
-          Map.of("video_key", key, "chunk_index", chunk, "file_index", fileIndex), info.file(), "video_path");
+      Path video =
+          PathTemplate.resolveInside(
+              root,
+              info.videoPath().orElseThrow(),
+              Map.of("video_key", key, "chunk_index", chunk, "file_index", fileIndex),
+              info.file(),
+              "video_path");
       videos.put(key, new VideoSegment(video, from, to));
     }
     List<String> tasks = new ArrayList<>();
@@ -121,10 +178,12 @@ final class ParquetEpisodeMetadata {
         tasks.add(String.valueOf(o));
       }
     }
-    return new Episode(idx, (int) r.length(), tasks, data, r.datasetFrom(), r.datasetTo(), videos, file);
+    return new Episode(
+        idx, (int) r.length(), tasks, data, r.datasetFrom(), r.datasetTo(), videos, file);
   }
 
-  private static long required(ResultSet rs, Path file, int row, String column) throws SQLException, LeRobotFormatException {
+  private static long required(ResultSet rs, Path file, int row, String column)
+      throws SQLException, LeRobotFormatException {
     long v = rs.getLong(column);
     if (rs.wasNull()) {
       throw new LeRobotFormatException(file, "row " + row + ": column '" + column + "' is null");
@@ -132,15 +191,21 @@ final class ParquetEpisodeMetadata {
     return v;
   }
 
-  private static Map<Integer, String> readTasks(Connection c, Path file) throws LeRobotFormatException {
+  private static Map<Integer, String> readTasks(Connection c, Path file)
+      throws LeRobotFormatException {
     if (!Files.isRegularFile(file)) {
       throw new LeRobotFormatException(file, "not found");
     }
     Map<Integer, String> tasks = new HashMap<>();
     String taskColumn = taskColumn(c, file);
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT task_index, " + Duck.ident(taskColumn) + " FROM read_parquet("
-            + Duck.literal(file) + ")")) {
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT task_index, "
+                    + Duck.ident(taskColumn)
+                    + " FROM read_parquet("
+                    + Duck.literal(file)
+                    + ")")) {
       while (rs.next()) {
         int idx = rs.getInt(1);
         if (tasks.put(idx, rs.getString(2)) != null) {
@@ -153,17 +218,22 @@ final class ParquetEpisodeMetadata {
     return tasks;
   }
 
-  /** The task text column: {@code task}, or the pandas index LeRobot writes ({@code __index_level_0__}). */
+  /**
+   * The task text column: {@code task}, or the pandas index LeRobot writes ({@code
+   * __index_level_0__}).
+   */
   static String taskColumn(Connection c, Path file) throws LeRobotFormatException {
     Map<String, String> types = ParquetColumns.describe(c, file);
     if (!types.containsKey("task_index")) {
-      throw new LeRobotFormatException(file, "no column 'task_index'; columns are " + types.keySet());
+      throw new LeRobotFormatException(
+          file, "no column 'task_index'; columns are " + types.keySet());
     }
     for (String name : List.of("task", "__index_level_0__")) {
       if ("VARCHAR".equals(types.get(name))) {
         return name;
       }
     }
-    throw new LeRobotFormatException(file, "no text column 'task' (or '__index_level_0__'); columns are " + types.keySet());
+    throw new LeRobotFormatException(
+        file, "no text column 'task' (or '__index_level_0__'); columns are " + types.keySet());
   }
 }

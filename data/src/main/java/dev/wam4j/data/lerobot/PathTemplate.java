@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * LeRobot's path templates are Python format strings such as
- * {@code data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet}; this fills in {@code {name}} and
+ * LeRobot's path templates are Python format strings such as {@code
+ * data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet}; this fills in {@code {name}} and
  * {@code {name:0Nd}} fields, which is all the format uses.
  */
 final class PathTemplate {
@@ -17,7 +17,8 @@ final class PathTemplate {
    *
    * @param key the info.json key of the template, for the error message
    */
-  static Path resolveInside(Path root, String template, Map<String, Object> values, Path infoFile, String key)
+  static Path resolveInside(
+      Path root, String template, Map<String, Object> values, Path infoFile, String key)
       throws LeRobotFormatException {
     String relative;
     try {
@@ -28,7 +29,9 @@ final class PathTemplate {
     Path base = root.toAbsolutePath().normalize();
     Path p = base.resolve(relative).normalize();
     if (Path.of(relative).isAbsolute() || !p.startsWith(base) || p.equals(base)) {
-      throw new LeRobotFormatException(infoFile, key + " '" + template + "' names " + relative + ", outside the data set " + base);
+      throw new LeRobotFormatException(
+          infoFile,
+          key + " '" + template + "' names " + relative + ", outside the data set " + base);
     }
     return p;
   }
@@ -56,8 +59,13 @@ final class PathTemplate {
       }
       Object v = values.get(field);
       if (v == null) {
-        throw new IllegalArgumentException("path template '" + template + "': unknown field '" + field
-            + "', known " + values.keySet());
+        throw new IllegalArgumentException(
+            "path template '"
+                + template
+                + "': unknown field '"
+                + field
+                + "', known "
+                + values.keySet());
       }
       if (spec.isEmpty()) {
         out.append(v);
@@ -66,7 +74,8 @@ final class PathTemplate {
         String digits = Long.toString(n.longValue());
         out.append("0".repeat(Math.max(0, width - digits.length()))).append(digits);
       } else {
-        throw new IllegalArgumentException("path template '" + template + "': unsupported format '" + spec + "'");
+        throw new IllegalArgumentException(
+            "path template '" + template + "': unsupported format '" + spec + "'");
       }
       i = close + 1;
     }

@@ -5,9 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One frame's tabular values. Each numeric feature maps to a fresh array of {@link Feature#elementCount()}
- * values: {@code float[]} for float32, {@code double[]} for float64, {@code long[]} for integers and
- * bool (0 or 1). Scalars (shape [1]) are arrays of length 1. The caller owns the arrays.
+ * One frame's tabular values. Each numeric feature maps to a fresh array of {@link
+ * Feature#elementCount()} values: {@code float[]} for float32, {@code double[]} for float64, {@code
+ * long[]} for integers and bool (0 or 1). Scalars (shape [1]) are arrays of length 1. The caller
+ * owns the arrays.
  *
  * @param episode {@code episode_index}
  * @param frame {@code frame_index} within the episode
@@ -36,11 +37,17 @@ public record Row(int episode, int frame, Map<String, Object> values) {
   private <T> T get(String key, Class<T> type) {
     Object v = values.get(key);
     if (v == null) {
-      throw new IllegalArgumentException("row has no numeric feature '" + key + "'; it has " + values.keySet());
+      throw new IllegalArgumentException(
+          "row has no numeric feature '" + key + "'; it has " + values.keySet());
     }
     if (!type.isInstance(v)) {
-      throw new IllegalArgumentException("feature '" + key + "' is stored as " + v.getClass().getSimpleName()
-          + ", not " + type.getSimpleName());
+      throw new IllegalArgumentException(
+          "feature '"
+              + key
+              + "' is stored as "
+              + v.getClass().getSimpleName()
+              + ", not "
+              + type.getSimpleName());
     }
     return type.cast(v);
   }

@@ -4,8 +4,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * The {@code info} (older files: {@code video_info}) object of a video feature: what the encoder was
- * told. Every key is optional in real files; the decoded stream is the authority on size.
+ * The {@code info} (older files: {@code video_info}) object of a video feature: what the encoder
+ * was told. Every key is optional in real files; the decoded stream is the authority on size.
  *
  * @param codec e.g. {@code av1}, {@code h264}, {@code hevc}
  * @param pixelFormat e.g. {@code yuv420p}

@@ -21,7 +21,8 @@ final class RowLabels {
   /** Labels on every one of {@code values.length / width} rows, checked finite. */
   static RowLabels everyRow(String what, int width, float[] values) {
     for (int i = 0; i < values.length; i++) {
-      if (!Float.isFinite(values[i])) throw new IllegalArgumentException(what + " of row " + i / width + " is not finite");
+      if (!Float.isFinite(values[i]))
+        throw new IllegalArgumentException(what + " of row " + i / width + " is not finite");
     }
     boolean[] present = new boolean[values.length / width];
     Arrays.fill(present, true);

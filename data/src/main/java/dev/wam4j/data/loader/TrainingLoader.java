@@ -18,27 +18,31 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
- * Loads a LeRobot dataset's state, action and (decoded) video or image frames into memory once, then draws
- * random mini-batches of observation histories, action chunks and (optionally) future observation frames
- * from flat arrays. A frame labelled with a teacher's chunk ({@link #TEACHER_CHUNK}) takes that chunk as its actions. Frames before an episode's start repeat its first frame; actions and future frames
- * past its end repeat its last action or frame and are flagged as padding. Sampling allocates nothing.
+ * Loads a LeRobot dataset's state, action and (decoded) video or image frames into memory once,
+ * then draws random mini-batches of observation histories, action chunks and (optionally) future
+ * observation frames from flat arrays. A frame labelled with a teacher's chunk ({@link
+ * #TEACHER_CHUNK}) takes that chunk as its actions. Frames before an episode's start repeat its
+ * first frame; actions and future frames past its end repeat its last action or frame and are
+ * flagged as padding. Sampling allocates nothing.
  *
- * <p>Everything is held in memory (in pages of 1 GiB, {@link FramePages}): PushT's 25,650 frames of 96x96
- * take 709 MB, 100,000 frames 2.8 GB of heap; datasets larger than the heap need a streaming loader (not
- * yet written). The progress callback is called from the decoding threads. Not thread-safe.
+ * <p>Everything is held in memory (in pages of 1 GiB, {@link FramePages}): PushT's 25,650 frames of
+ * 96x96 take 709 MB, 100,000 frames 2.8 GB of heap; datasets larger than the heap need a streaming
+ * loader (not yet written). The progress callback is called from the decoding threads. Not
+ * thread-safe.
  */
 public final class TrainingLoader {
   /**
-   * A per-frame feature a dataset may carry: the action chunk a teacher (the simulator's expert) would
-   * run from that frame's state, {@code horizon x actionDim} values. Where present it is the sample's
-   * action target instead of the episode's next actions: DAgger's labels for states the student visited.
+   * A per-frame feature a dataset may carry: the action chunk a teacher (the simulator's expert)
+   * would run from that frame's state, {@code horizon x actionDim} values. Where present it is the
+   * sample's action target instead of the episode's next actions: DAgger's labels for states the
+   * student visited.
    */
   public static final String TEACHER_CHUNK = "teacher.action_chunk";
 
   /**
    * A per-frame feature a dataset may carry: the block's pose (x, y in workspace units, angle in
-   * radians) as the simulator knew it. Privileged: it may train the student (an auxiliary target), never
-   * feed it at run time. {@link TrainingBatch#blockPose} holds the current frame's.
+   * radians) as the simulator knew it. Privileged: it may train the student (an auxiliary target),
+   * never feed it at run time. {@link TrainingBatch#blockPose} holds the current frame's.
    */
   public static final String TEACHER_BLOCK_POSE = "teacher.block_pose";
 
@@ -49,10 +53,13 @@ public final class TrainingLoader {
   private final int frameBytes;
   private final float[] state;
   private final float[] action;
+
   /** Per row, the teacher's action chunk [horizon][actionDim] (null when no row has one). */
   private final RowLabels teacherChunk;
+
   /** Per row, the block's pose (null when no row has one). */
   private final RowLabels blockPose;
+
   private final FramePages images;
   private final int[] episodeStart; // per episode, first global row
   private final int[] episodeLength;
@@ -61,14 +68,30 @@ public final class TrainingLoader {
   private final double loadSeconds;
   private final double decodeFramesPerSecond;
   private final RowRenderer renderer; // null: frames come from the decoded pages
-  private double jitterPixels, jitterRadians; // rendered frames only: the block moved per sample by up to this much
-  private long samplesDrawn; // seeds each sample's jitter, so a resumed run draws what an uninterrupted one did
+  private double jitterPixels,
+      jitterRadians; // rendered frames only: the block moved per sample by up to this much
+  private long
+      samplesDrawn; // seeds each sample's jitter, so a resumed run draws what an uninterrupted one
+  // did
   private final float[] jittered = new float[3];
   private final float[] jitter = new float[3];
 
-  private TrainingLoader(LoaderConfig config, int frames, int stateDim, int actionDim, int frameBytes, float[] state,
-      float[] action, RowLabels teacherChunk, RowLabels blockPose, FramePages images, int[] episodeStart, int[] episodeLength,
-      double loadSeconds, double decodeFps, RowRenderer renderer) {
+  private TrainingLoader(
+      LoaderConfig config,
+      int frames,
+      int stateDim,
+      int actionDim,
+      int frameBytes,
+      float[] state,
+      float[] action,
+      RowLabels teacherChunk,
+      RowLabels blockPose,
+      FramePages images,
+      int[] episodeStart,
+      int[] episodeLength,
+      double loadSeconds,
+      double decodeFps,
+      RowRenderer renderer) {
     this.config = config;
     this.frames = frames;
     this.stateDim = stateDim;
@@ -96,7 +119,8 @@ public final class TrainingLoader {
    *
    * @param progress called with the number of video frames decoded so far (may be null)
    */
-  public static TrainingLoader load(Path dataset, LoaderConfig config, LongConsumer progress) throws IOException {
+  public static TrainingLoader load(Path dataset, LoaderConfig config, LongConsumer progress)
+      throws IOException {
     return load(dataset, config, 0, progress);
   }
 
@@ -104,18 +128,28 @@ public final class TrainingLoader {
    * Reads the first {@code firstEpisodes} episodes of {@code dataset} into memory (all when 0): the
    * data-scaling studies train on nested subsets of one dataset this way.
    *
-   * @throws IllegalArgumentException when {@code firstEpisodes} is negative or exceeds the dataset's episodes
+   * @throws IllegalArgumentException when {@code firstEpisodes} is negative or exceeds the
+   *     dataset's episodes
    */
-  public static TrainingLoader load(Path dataset, LoaderConfig config, int firstEpisodes, LongConsumer progress) throws IOException {
+  public static TrainingLoader load(
+      Path dataset, LoaderConfig config, int firstEpisodes, LongConsumer progress)
+      throws IOException {
     long t0 = System.nanoTime();
-    if (firstEpisodes < 0) throw new IllegalArgumentException(dataset + ": first episodes must be >= 0 (0: all), got " + firstEpisodes);
+    if (firstEpisodes < 0)
+      throw new IllegalArgumentException(
+          dataset + ": first episodes must be >= 0 (0: all), got " + firstEpisodes);
     try (LeRobotDataset ds = LeRobotDataset.open(dataset)) {
-      Feature sf = requireNumeric(ds, config.stateKey()), af = requireNumeric(ds, config.actionKey());
+      Feature sf = requireNumeric(ds, config.stateKey()),
+          af = requireNumeric(ds, config.actionKey());
       int stateDim = sf.elementCount(), actionDim = af.elementCount();
       List<Episode> episodes = ds.episodes();
       if (firstEpisodes > episodes.size()) {
-        throw new IllegalArgumentException(dataset + ": asked for the first " + firstEpisodes + " episodes, the dataset has "
-            + episodes.size());
+        throw new IllegalArgumentException(
+            dataset
+                + ": asked for the first "
+                + firstEpisodes
+                + " episodes, the dataset has "
+                + episodes.size());
       }
       boolean subset = firstEpisodes > 0 && firstEpisodes < episodes.size();
       if (subset) episodes = episodes.subList(0, firstEpisodes);
@@ -131,22 +165,41 @@ public final class TrainingLoader {
       int chunkValues = config.actionHorizon() * actionDim;
       Feature tf = ds.features().get(TEACHER_CHUNK);
       if (tf != null && tf.elementCount() != chunkValues) {
-        throw new IllegalArgumentException(dataset + ": feature '" + TEACHER_CHUNK + "' holds " + tf.elementCount() + " values per frame, not "
-            + config.actionHorizon() + " actions x " + actionDim + " (the loader's action horizon)");
+        throw new IllegalArgumentException(
+            dataset
+                + ": feature '"
+                + TEACHER_CHUNK
+                + "' holds "
+                + tf.elementCount()
+                + " values per frame, not "
+                + config.actionHorizon()
+                + " actions x "
+                + actionDim
+                + " (the loader's action horizon)");
       }
       float[] chunk = tf == null ? null : new float[n * chunkValues];
       Feature pf = ds.features().get(TEACHER_BLOCK_POSE);
       if (pf != null && pf.elementCount() != 3) {
-        throw new IllegalArgumentException(dataset + ": feature '" + TEACHER_BLOCK_POSE + "' holds " + pf.elementCount() + " values per frame, not 3 (x, y, angle)");
+        throw new IllegalArgumentException(
+            dataset
+                + ": feature '"
+                + TEACHER_BLOCK_POSE
+                + "' holds "
+                + pf.elementCount()
+                + " values per frame, not 3 (x, y, angle)");
       }
       float[] pose = pf == null ? null : new float[n * 3];
-      List<String> columns = new ArrayList<>(List.of(config.stateKey(), config.actionKey(), "episode_index", "frame_index"));
+      List<String> columns =
+          new ArrayList<>(
+              List.of(config.stateKey(), config.actionKey(), "episode_index", "frame_index"));
       if (tf != null) columns.add(TEACHER_CHUNK);
       if (pf != null) columns.add(TEACHER_BLOCK_POSE);
       ColumnBatchIterator it = ds.batches(columns, 8192);
       int row = 0;
       for (ColumnBatch b = it.nextBatch(); b != null; b = it.nextBatch()) {
-        if (row + b.rows() > n && !subset) throw new IOException(dataset + ": data holds more rows than the episodes declare (" + n + ")");
+        if (row + b.rows() > n && !subset)
+          throw new IOException(
+              dataset + ": data holds more rows than the episodes declare (" + n + ")");
         if (row == n) break; // a subset is complete; the rows after it belong to later episodes
         int rows = Math.min(b.rows(), n - row); // a subset ends inside a batch
         // Samples are indexed by episode lengths, so rows must come in (episode, frame) order.
@@ -154,24 +207,45 @@ public final class TrainingLoader {
         for (int i = 0; i < rows; i++) {
           int r = row + i, e = rowEpisodeOf(start, length, r);
           if (ep[i] != episodes.get(e).index() || fr[i] != r - start[e]) {
-            throw new IOException(dataset + ": data row " + r + " is episode " + ep[i] + " frame " + fr[i] + ", expected episode "
-                + episodes.get(e).index() + " frame " + (r - start[e]) + " (rows must be in episode and frame order)");
+            throw new IOException(
+                dataset
+                    + ": data row "
+                    + r
+                    + " is episode "
+                    + ep[i]
+                    + " frame "
+                    + fr[i]
+                    + ", expected episode "
+                    + episodes.get(e).index()
+                    + " frame "
+                    + (r - start[e])
+                    + " (rows must be in episode and frame order)");
           }
         }
         System.arraycopy(b.floats(config.stateKey()), 0, state, row * stateDim, rows * stateDim);
-        System.arraycopy(b.floats(config.actionKey()), 0, action, row * actionDim, rows * actionDim);
-        if (chunk != null) System.arraycopy(b.floats(TEACHER_CHUNK), 0, chunk, row * chunkValues, rows * chunkValues);
-        if (pose != null) System.arraycopy(b.floats(TEACHER_BLOCK_POSE), 0, pose, row * 3, rows * 3);
+        System.arraycopy(
+            b.floats(config.actionKey()), 0, action, row * actionDim, rows * actionDim);
+        if (chunk != null)
+          System.arraycopy(
+              b.floats(TEACHER_CHUNK), 0, chunk, row * chunkValues, rows * chunkValues);
+        if (pose != null)
+          System.arraycopy(b.floats(TEACHER_BLOCK_POSE), 0, pose, row * 3, rows * 3);
         row += rows;
       }
-      if (row != n) throw new IOException(dataset + ": data holds " + row + " rows, the episodes declare " + n);
+      if (row != n)
+        throw new IOException(dataset + ": data holds " + row + " rows, the episodes declare " + n);
       FramePages images = new FramePages(n, 0);
       int frameBytes = 0;
       double decodeFps = 0;
       if (config.imageKey() != null) {
         if (!ds.frameKeys().contains(config.imageKey())) {
-          throw new IllegalArgumentException(dataset + ": no video or image feature '" + config.imageKey() + "' (has "
-              + ds.frameKeys() + ")");
+          throw new IllegalArgumentException(
+              dataset
+                  + ": no video or image feature '"
+                  + config.imageKey()
+                  + "' (has "
+                  + ds.frameKeys()
+                  + ")");
         }
         frameBytes = ds.frameBytes(config.imageKey());
         images = new FramePages(n, frameBytes);
@@ -180,16 +254,36 @@ public final class TrainingLoader {
         decodeFps = n / ((System.nanoTime() - d0) / 1e9);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
-      RowLabels chunks = chunk == null ? null : RowLabels.everyRow(dataset + ": '" + TEACHER_CHUNK + "'", chunkValues, chunk);
-      RowLabels poses = pose == null ? null : RowLabels.everyRow(dataset + ": '" + TEACHER_BLOCK_POSE + "'", 3, pose);
-      return new TrainingLoader(config, n, stateDim, actionDim, frameBytes, state, action, chunks, poses, images, start, length, seconds,
-          decodeFps, null);
+      RowLabels chunks =
+          chunk == null
+              ? null
+              : RowLabels.everyRow(dataset + ": '" + TEACHER_CHUNK + "'", chunkValues, chunk);
+      RowLabels poses =
+          pose == null
+              ? null
+              : RowLabels.everyRow(dataset + ": '" + TEACHER_BLOCK_POSE + "'", 3, pose);
+      return new TrainingLoader(
+          config,
+          n,
+          stateDim,
+          actionDim,
+          frameBytes,
+          state,
+          action,
+          chunks,
+          poses,
+          images,
+          start,
+          length,
+          seconds,
+          decodeFps,
+          null);
     }
   }
 
   /**
-   * One loader over the episodes of several loaded datasets, in order (e.g. real demonstrations plus
-   * simulated ones). Their configs must agree except for the seed, which is {@code config}'s.
+   * One loader over the episodes of several loaded datasets, in order (e.g. real demonstrations
+   * plus simulated ones). Their configs must agree except for the seed, which is {@code config}'s.
    *
    * @throws IllegalArgumentException when shapes or keys differ
    */
@@ -200,21 +294,47 @@ public final class TrainingLoader {
     double seconds = 0;
     for (TrainingLoader p : parts) {
       LoaderConfig c = p.config;
-      if (p.stateDim != first.stateDim || p.actionDim != first.actionDim || p.frameBytes != first.frameBytes
-          || !c.withSeed(config.seed()).equals(config) || (p.renderer == null) != (first.renderer == null)) {
-        throw new IllegalArgumentException("loader: datasets differ in keys, history, horizon, batch, state/action size or frame size ("
-            + c + " / " + p.stateDim + "," + p.actionDim + "," + p.frameBytes + " vs " + config + " / " + first.stateDim + ","
-            + first.actionDim + "," + first.frameBytes + ")");
+      if (p.stateDim != first.stateDim
+          || p.actionDim != first.actionDim
+          || p.frameBytes != first.frameBytes
+          || !c.withSeed(config.seed()).equals(config)
+          || (p.renderer == null) != (first.renderer == null)) {
+        throw new IllegalArgumentException(
+            "loader: datasets differ in keys, history, horizon, batch, state/action size or frame size ("
+                + c
+                + " / "
+                + p.stateDim
+                + ","
+                + p.actionDim
+                + ","
+                + p.frameBytes
+                + " vs "
+                + config
+                + " / "
+                + first.stateDim
+                + ","
+                + first.actionDim
+                + ","
+                + first.frameBytes
+                + ")");
       }
-        frames += p.frames;
+      frames += p.frames;
       episodes += p.episodeStart.length;
       seconds += p.loadSeconds;
     }
-    float[] state = new float[frames * first.stateDim], action = new float[frames * first.actionDim];
+    float[] state = new float[frames * first.stateDim],
+        action = new float[frames * first.actionDim];
     int[] rows = parts.stream().mapToInt(p -> p.frames).toArray();
-    RowLabels chunks = RowLabels.concat(parts.stream().map(p -> p.teacherChunk).toList(), rows, config.actionHorizon() * first.actionDim);
+    RowLabels chunks =
+        RowLabels.concat(
+            parts.stream().map(p -> p.teacherChunk).toList(),
+            rows,
+            config.actionHorizon() * first.actionDim);
     RowLabels poses = RowLabels.concat(parts.stream().map(p -> p.blockPose).toList(), rows, 3);
-    FramePages images = new FramePages(frames, first.renderer == null ? first.frameBytes : 0); // rendered frames are drawn, not held
+    FramePages images =
+        new FramePages(
+            frames,
+            first.renderer == null ? first.frameBytes : 0); // rendered frames are drawn, not held
     int[] start = new int[episodes], length = new int[episodes];
     int row = 0, e = 0;
     for (TrainingLoader p : parts) {
@@ -227,8 +347,22 @@ public final class TrainingLoader {
       }
       row += p.frames;
     }
-    return new TrainingLoader(config, frames, first.stateDim, first.actionDim, first.frameBytes, state, action, chunks, poses, images,
-        start, length, seconds, first.decodeFramesPerSecond, first.renderer);
+    return new TrainingLoader(
+        config,
+        frames,
+        first.stateDim,
+        first.actionDim,
+        first.frameBytes,
+        state,
+        action,
+        chunks,
+        poses,
+        images,
+        start,
+        length,
+        seconds,
+        first.decodeFramesPerSecond,
+        first.renderer);
   }
 
   private static int rowEpisodeOf(int[] start, int[] length, int row) {
@@ -243,33 +377,54 @@ public final class TrainingLoader {
 
   private static Feature requireNumeric(LeRobotDataset ds, String key) {
     Feature f = ds.features().get(key);
-    if (f == null) throw new IllegalArgumentException(ds.root() + ": no feature '" + key + "' (has " + ds.features().keySet() + ")");
+    if (f == null)
+      throw new IllegalArgumentException(
+          ds.root() + ": no feature '" + key + "' (has " + ds.features().keySet() + ")");
     return f;
   }
 
-  /** Each thread opens its own dataset (readers are not thread-safe) and decodes whole episodes in order. */
-  private static void decodeAll(Path dataset, LoaderConfig config, int[] start, int[] length, FramePages images,
-      int frameBytes, LongConsumer progress) throws IOException {
+  /**
+   * Each thread opens its own dataset (readers are not thread-safe) and decodes whole episodes in
+   * order.
+   */
+  private static void decodeAll(
+      Path dataset,
+      LoaderConfig config,
+      int[] start,
+      int[] length,
+      FramePages images,
+      int frameBytes,
+      LongConsumer progress)
+      throws IOException {
     int threads = Math.min(config.decodeThreads(), start.length);
     AtomicLong decoded = new AtomicLong();
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> Thread.ofPlatform().daemon().name("wam4j-decode").unstarted(r));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads, r -> Thread.ofPlatform().daemon().name("wam4j-decode").unstarted(r));
     try {
       List<Future<?>> jobs = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int worker = t;
-        jobs.add(pool.submit(() -> {
-          try (LeRobotDataset ds = LeRobotDataset.open(dataset)) {
-            for (int e = worker; e < start.length; e += threads) {
-              if (Thread.currentThread().isInterrupted()) return null;
-              for (int f = 0; f < length[e]; f++) {
-                ds.readFrame(e, f, config.imageKey(), images.page(start[e] + f), images.offset(start[e] + f));
-              }
-              long done = decoded.addAndGet(length[e]);
-              if (progress != null) progress.accept(done);
-            }
-          }
-          return null;
-        }));
+        jobs.add(
+            pool.submit(
+                () -> {
+                  try (LeRobotDataset ds = LeRobotDataset.open(dataset)) {
+                    for (int e = worker; e < start.length; e += threads) {
+                      if (Thread.currentThread().isInterrupted()) return null;
+                      for (int f = 0; f < length[e]; f++) {
+                        ds.readFrame(
+                            e,
+                            f,
+                            config.imageKey(),
+                            images.page(start[e] + f),
+                            images.offset(start[e] + f));
+                      }
+                      long done = decoded.addAndGet(length[e]);
+                      if (progress != null) progress.accept(done);
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> job : jobs) job.get();
     } catch (InterruptedException e) {
@@ -281,7 +436,8 @@ public final class TrainingLoader {
       if (cause instanceof RuntimeException re) throw re;
       throw new IOException("decoding " + dataset + " failed: " + cause, cause);
     } finally {
-      // On failure stop the other workers and wait, so none writes into images or holds a decoder after we return.
+      // On failure stop the other workers and wait, so none writes into images or holds a decoder
+      // after we return.
       pool.shutdownNow();
       try {
         if (!pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -295,16 +451,24 @@ public final class TrainingLoader {
 
   /** A batch sized for this loader's config, to pass to {@link #sample}. */
   public TrainingBatch newBatch() {
-    return new TrainingBatch(config.batchSize(), config.historyFrames(), frameBytes, stateDim, config.actionHorizon(), actionDim,
+    return new TrainingBatch(
+        config.batchSize(),
+        config.historyFrames(),
+        frameBytes,
+        stateDim,
+        config.actionHorizon(),
+        actionDim,
         config.futureFrames());
   }
 
   /**
    * Advances the sample order by {@code batches} batches without copying anything: a resumed
-   * training run skips the batches it already trained on and then draws what an uninterrupted run would.
+   * training run skips the batches it already trained on and then draws what an uninterrupted run
+   * would.
    */
   public void skip(long batches) {
-    if (batches < 0) throw new IllegalArgumentException("loader: cannot skip " + batches + " batches");
+    if (batches < 0)
+      throw new IllegalArgumentException("loader: cannot skip " + batches + " batches");
     for (long i = 0, n = batches * config.batchSize(); i < n; i++) rng.nextInt(frames);
     samplesDrawn += batches * config.batchSize();
   }
@@ -315,7 +479,10 @@ public final class TrainingLoader {
    * @param out from this loader's {@link #newBatch}
    */
   public void sample(TrainingBatch out) {
-    int h = config.historyFrames(), k = config.actionHorizon(), f = config.futureFrames(), stride = config.futureStride();
+    int h = config.historyFrames(),
+        k = config.actionHorizon(),
+        f = config.futureFrames(),
+        stride = config.futureStride();
     for (int s = 0; s < config.batchSize(); s++) {
       int row = rng.nextInt(frames);
       drawJitter(samplesDrawn++);
@@ -330,21 +497,29 @@ public final class TrainingLoader {
       }
       if (blockPose != null && blockPose.has(row)) {
         blockPose.copy(row, out.blockPose, s * 3);
-        for (int i = 0; i < 3; i++) out.blockPose[s * 3 + i] += jitter[i]; // the pose the rendered frame shows
+        for (int i = 0; i < 3; i++)
+          out.blockPose[s * 3 + i] += jitter[i]; // the pose the rendered frame shows
         out.hasBlockPose[s] = true;
       } else {
         out.hasBlockPose[s] = false;
       }
       for (int j = 0; j < k; j++) {
         int src = row + j;
-        System.arraycopy(action, Math.min(src, last) * actionDim, out.executedActions, (s * k + j) * actionDim, actionDim);
+        System.arraycopy(
+            action,
+            Math.min(src, last) * actionDim,
+            out.executedActions,
+            (s * k + j) * actionDim,
+            actionDim);
         out.actionIsPad[s * k + j] = src > last;
       }
-      if (teacherChunk != null && teacherChunk.has(row)) { // the teacher's chunk from this very state: nothing padded
+      if (teacherChunk != null
+          && teacherChunk.has(row)) { // the teacher's chunk from this very state: nothing padded
         teacherChunk.copy(row, out.actions, s * k * actionDim);
         java.util.Arrays.fill(out.actionIsPad, s * k, (s + 1) * k, false);
       } else {
-        System.arraycopy(out.executedActions, s * k * actionDim, out.actions, s * k * actionDim, k * actionDim);
+        System.arraycopy(
+            out.executedActions, s * k * actionDim, out.actions, s * k * actionDim, k * actionDim);
       }
       for (int j = 0; j < f; j++) {
         long src = row + (long) (j + 1) * stride; // long: a huge stride must clamp, not wrap
@@ -369,25 +544,43 @@ public final class TrainingLoader {
   /**
    * Checks that every row has a block pose ({@link #TEACHER_BLOCK_POSE}).
    *
-   * @throws IllegalArgumentException naming {@code dataset}, {@code purpose} and the first row without one
+   * @throws IllegalArgumentException naming {@code dataset}, {@code purpose} and the first row
+   *     without one
    */
   public void requireBlockPoses(String dataset, String purpose) {
     if (blockPose == null) {
-      throw new IllegalArgumentException(dataset + ": " + purpose + " needs the block pose '" + TEACHER_BLOCK_POSE + "' on every row; it has none");
+      throw new IllegalArgumentException(
+          dataset
+              + ": "
+              + purpose
+              + " needs the block pose '"
+              + TEACHER_BLOCK_POSE
+              + "' on every row; it has none");
     }
     for (int r = 0; r < frames; r++) {
       if (!blockPose.has(r)) {
-        throw new IllegalArgumentException(dataset + ": " + purpose + " needs the block pose '" + TEACHER_BLOCK_POSE + "' on every row; row "
-            + r + " has none");
+        throw new IllegalArgumentException(
+            dataset
+                + ": "
+                + purpose
+                + " needs the block pose '"
+                + TEACHER_BLOCK_POSE
+                + "' on every row; row "
+                + r
+                + " has none");
       }
     }
   }
 
-  /** This sample's block offset, uniform in +-jitterPixels (x, y) and +-jitterRadians, from (seed, sample) alone. */
+  /**
+   * This sample's block offset, uniform in +-jitterPixels (x, y) and +-jitterRadians, from (seed,
+   * sample) alone.
+   */
   private void drawJitter(long sample) {
     if (jitterPixels == 0 && jitterRadians == 0) return; // jitter stays all zeros
     double[] bounds = {jitterPixels, jitterPixels, jitterRadians};
-    for (int i = 0; i < 3; i++) jitter[i] = (float) ((2 * unit(config.seed(), sample, i) - 1) * bounds[i]);
+    for (int i = 0; i < 3; i++)
+      jitter[i] = (float) ((2 * unit(config.seed(), sample, i) - 1) * bounds[i]);
   }
 
   /** A uniform draw in [0, 1) from (seed, sample, k): SplitMix64's finaliser, allocation-free. */
@@ -399,16 +592,23 @@ public final class TrainingLoader {
   }
 
   /**
-   * Moves the block of every rendered sample (all its frames alike, and its recorded pose with it) by a
-   * uniform offset of up to {@code pixels} in x and y and {@code radians} in angle: poses the data never
-   * visited, drawn exactly, against a perception that memorises the few it saw. Rendered frames only.
+   * Moves the block of every rendered sample (all its frames alike, and its recorded pose with it)
+   * by a uniform offset of up to {@code pixels} in x and y and {@code radians} in angle: poses the
+   * data never visited, drawn exactly, against a perception that memorises the few it saw. Rendered
+   * frames only.
    *
    * @return this loader
    */
   public TrainingLoader jitterBlock(double pixels, double radians) {
-    if (renderer == null) throw new IllegalStateException("loader: only rendered frames can move the block");
+    if (renderer == null)
+      throw new IllegalStateException("loader: only rendered frames can move the block");
     if (!(pixels >= 0 && Double.isFinite(pixels)) || !(radians >= 0 && Double.isFinite(radians))) {
-      throw new IllegalArgumentException("loader: block jitter must be finite and >= 0, got " + pixels + " px, " + radians + " rad");
+      throw new IllegalArgumentException(
+          "loader: block jitter must be finite and >= 0, got "
+              + pixels
+              + " px, "
+              + radians
+              + " rad");
     }
     this.jitterPixels = pixels;
     this.jitterRadians = radians;
@@ -417,19 +617,39 @@ public final class TrainingLoader {
   }
 
   /**
-   * This loader's rows with frames drawn by {@code renderer} from each row's state and block pose instead
-   * of the decoded video ({@link RowRenderer}); load with no image key (nothing decoded) and the image key
-   * in the config only names what is rendered.
+   * This loader's rows with frames drawn by {@code renderer} from each row's state and block pose
+   * instead of the decoded video ({@link RowRenderer}); load with no image key (nothing decoded)
+   * and the image key in the config only names what is rendered.
    *
-   * @throws IllegalArgumentException when a row lacks a block pose ({@link #TEACHER_BLOCK_POSE}), naming
-   *     {@code dataset}, or when frames were decoded
+   * @throws IllegalArgumentException when a row lacks a block pose ({@link #TEACHER_BLOCK_POSE}),
+   *     naming {@code dataset}, or when frames were decoded
    */
   public TrainingLoader renderingFrames(RowRenderer renderer, LoaderConfig config, String dataset) {
-    if (frameBytes != 0) throw new IllegalArgumentException(dataset + ": frames were decoded; load without an image key to render them");
+    if (frameBytes != 0)
+      throw new IllegalArgumentException(
+          dataset + ": frames were decoded; load without an image key to render them");
     requireBlockPoses(dataset, "rendering frames");
-    if (stateDim < 2) throw new IllegalArgumentException(dataset + ": rendering frames needs the agent position (2 state values), has " + stateDim);
-    return new TrainingLoader(config, frames, stateDim, actionDim, renderer.frameBytes(), state, action, teacherChunk, blockPose,
-        new FramePages(frames, 0), episodeStart, episodeLength, loadSeconds, 0, renderer);
+    if (stateDim < 2)
+      throw new IllegalArgumentException(
+          dataset
+              + ": rendering frames needs the agent position (2 state values), has "
+              + stateDim);
+    return new TrainingLoader(
+        config,
+        frames,
+        stateDim,
+        actionDim,
+        renderer.frameBytes(),
+        state,
+        action,
+        teacherChunk,
+        blockPose,
+        new FramePages(frames, 0),
+        episodeStart,
+        episodeLength,
+        loadSeconds,
+        0,
+        renderer);
   }
 
   public int frames() {

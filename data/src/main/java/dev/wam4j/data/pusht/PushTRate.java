@@ -1,9 +1,9 @@
 package dev.wam4j.data.pusht;
 
 /**
- * PushT's clock: the simulator steps its controller at 10 Hz (10 physics steps of 10 ms), Diffusion Policy's
- * demonstrations were recorded at 10 fps, and every dataset wam4j writes of PushT holds one frame per control
- * step. Hours of data are counted in these frames.
+ * PushT's clock: the simulator steps its controller at 10 Hz (10 physics steps of 10 ms), Diffusion
+ * Policy's demonstrations were recorded at 10 fps, and every dataset wam4j writes of PushT holds
+ * one frame per control step. Hours of data are counted in these frames.
  */
 public final class PushTRate {
   /** Frames (control steps) per second. */

@@ -27,15 +27,24 @@ public final class PushTRoundTrip {
    * @param psnrMinDb worst frame
    * @param decodeFramesPerSecond frames decoded per second through the dataset API
    */
-  public record Report(int episodes, long frames, double stateExact, double actionExact, double psnrMeanDb,
-      double psnrMinDb, double decodeFramesPerSecond) {}
+  public record Report(
+      int episodes,
+      long frames,
+      double stateExact,
+      double actionExact,
+      double psnrMeanDb,
+      double psnrMinDb,
+      double decodeFramesPerSecond) {}
 
-  public static Report compare(ReplayBuffer zarr, Path dataset, IntConsumer progress) throws IOException {
+  public static Report compare(ReplayBuffer zarr, Path dataset, IntConsumer progress)
+      throws IOException {
     try (LeRobotDataset ds = LeRobotDataset.open(dataset)) {
       int episodes = ds.episodes().size();
       int frames = 0;
       for (var e : ds.episodes()) frames += e.length();
-      if (frames > zarr.frameCount()) throw new IOException(dataset + " holds " + frames + " frames, the zarr only " + zarr.frameCount());
+      if (frames > zarr.frameCount())
+        throw new IOException(
+            dataset + " holds " + frames + " frames, the zarr only " + zarr.frameCount());
       float[] state = zarr.array("state").readFloats(0, frames);
       float[] action = zarr.array("action").readFloats(0, frames);
       long stateEqual = 0, actionEqual = 0;
@@ -45,8 +54,10 @@ public final class PushTRoundTrip {
         float[] s = b.floats("observation.state"), a = b.floats("action");
         for (int i = 0; i < b.rows(); i++, row++) {
           for (int k = 0; k < 2; k++) {
-            if (Float.floatToIntBits(s[2 * i + k]) == Float.floatToIntBits(state[row * 5 + k])) stateEqual++;
-            if (Float.floatToIntBits(a[2 * i + k]) == Float.floatToIntBits(action[row * 2 + k])) actionEqual++;
+            if (Float.floatToIntBits(s[2 * i + k]) == Float.floatToIntBits(state[row * 5 + k]))
+              stateEqual++;
+            if (Float.floatToIntBits(a[2 * i + k]) == Float.floatToIntBits(action[row * 2 + k]))
+              actionEqual++;
           }
         }
       }
@@ -75,8 +86,14 @@ public final class PushTRoundTrip {
         }
         if (progress != null) progress.accept(e + 1);
       }
-      return new Report(episodes, frames, stateEqual / (2.0 * frames), actionEqual / (2.0 * frames), psnrSum / frames,
-          psnrMin, frames / (decodeNanos / 1e9));
+      return new Report(
+          episodes,
+          frames,
+          stateEqual / (2.0 * frames),
+          actionEqual / (2.0 * frames),
+          psnrSum / frames,
+          psnrMin,
+          frames / (decodeNanos / 1e9));
     }
   }
 }

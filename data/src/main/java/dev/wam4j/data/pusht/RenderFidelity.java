@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Renders every recorded PushT state ({@code data/state} = agent x, agent y, block x, block y, block
- * angle) with the reference-sampling renderer and compares it with the recorded frame
- * ({@code data/img}, float 0..255, (N, 96, 96, 3)).
+ * Renders every recorded PushT state ({@code data/state} = agent x, agent y, block x, block y,
+ * block angle) with the reference-sampling renderer and compares it with the recorded frame ({@code
+ * data/img}, float 0..255, (N, 96, 96, 3)).
  *
  * <p>Frames are streamed in blocks of the image array's chunk length, so memory stays at one chunk.
  */
@@ -28,22 +28,32 @@ public final class RenderFidelity {
    * @param episodes per-episode errors, in episode order
    * @param renderFramesPerSecond rendering alone (no decoding or comparison), one thread
    */
-  public record Report(double meanAbsPixelError, long frames, List<EpisodeError> episodes, double renderFramesPerSecond) {}
+  public record Report(
+      double meanAbsPixelError,
+      long frames,
+      List<EpisodeError> episodes,
+      double renderFramesPerSecond) {}
 
   /**
    * Compares the first {@code maxEpisodes} episodes (all if {@code maxEpisodes <= 0} or larger).
    *
-   * @throws ZarrFormatException if the store lacks {@code state} or {@code img} of the expected shapes
+   * @throws ZarrFormatException if the store lacks {@code state} or {@code img} of the expected
+   *     shapes
    */
   public static Report check(ReplayBuffer buffer, int maxEpisodes) throws IOException {
-    int episodes = maxEpisodes <= 0 ? buffer.episodeCount() : Math.min(maxEpisodes, buffer.episodeCount());
+    int episodes =
+        maxEpisodes <= 0 ? buffer.episodeCount() : Math.min(maxEpisodes, buffer.episodeCount());
     ZarrArray state = buffer.array("state");
     ZarrArray img = buffer.array("img");
     SceneRenderer renderer = SceneRenderer.pushtObservation();
     int frameSize = renderer.frameBytes();
-    if (state.rowSize() != 5) throw new ZarrFormatException(state.path(), "data/state rows have " + state.rowSize() + " values, PushT needs 5");
+    if (state.rowSize() != 5)
+      throw new ZarrFormatException(
+          state.path(), "data/state rows have " + state.rowSize() + " values, PushT needs 5");
     if (img.rowSize() != frameSize) {
-      throw new ZarrFormatException(img.path(), "data/img frames have " + img.rowSize() + " values, expected 96 x 96 x 3 = " + frameSize);
+      throw new ZarrFormatException(
+          img.path(),
+          "data/img frames have " + img.rowSize() + " values, expected 96 x 96 x 3 = " + frameSize);
     }
     int end = episodes == 0 ? 0 : buffer.episodeRange(episodes - 1).end();
     float[] states = state.readFloats(0, end);
@@ -58,11 +68,13 @@ public final class RenderFidelity {
       for (int f = 0; f < n; f++) {
         int s = (start + f) * 5;
         long t0 = System.nanoTime();
-        renderer.render(states[s], states[s + 1], 0, states[s + 2], states[s + 3], states[s + 4], rendered, 0);
+        renderer.render(
+            states[s], states[s + 1], 0, states[s + 2], states[s + 3], states[s + 4], rendered, 0);
         renderNanos += System.nanoTime() - t0;
         long sum = 0;
         int base = f * frameSize;
-        for (int i = 0; i < frameSize; i++) sum += Math.abs(Math.round(recorded[base + i]) - (rendered[i] & 0xff));
+        for (int i = 0; i < frameSize; i++)
+          sum += Math.abs(Math.round(recorded[base + i]) - (rendered[i] & 0xff));
         frameError[start + f] = (double) sum / frameSize;
       }
     }

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
- * Replays PushT demonstrations recorded in a Diffusion Policy replay buffer and compares every
- * step with the recorded states.
+ * Replays PushT demonstrations recorded in a Diffusion Policy replay buffer and compares every step
+ * with the recorded states.
  *
  * <p>What is known about the recording (and checked here): episode i started from the legacy reset
  * with seed i; recorded state[t+1] is the result of action[t]; the recorder kept the state before
@@ -26,19 +26,31 @@ public final class DemonstrationReplay {
    * @param maxEpisodes replay at most this many episodes (all if {@code <= 0})
    * @param progress called with the index of each finished episode
    */
-  public static ReplayReport run(ReplayBuffer buffer, int maxEpisodes, IntConsumer progress) throws IOException {
+  public static ReplayReport run(ReplayBuffer buffer, int maxEpisodes, IntConsumer progress)
+      throws IOException {
     ZarrArray stateArray = buffer.array("state"), actionArray = buffer.array("action");
     if (stateArray.rowSize() != 5) {
-      throw new ZarrFormatException(stateArray.path(), "data/state rows have " + stateArray.rowSize() + " values, PushT needs 5");
+      throw new ZarrFormatException(
+          stateArray.path(),
+          "data/state rows have " + stateArray.rowSize() + " values, PushT needs 5");
     }
     if (actionArray.rowSize() != 2) {
-      throw new ZarrFormatException(actionArray.path(), "data/action rows have " + actionArray.rowSize() + " values, PushT needs 2");
+      throw new ZarrFormatException(
+          actionArray.path(),
+          "data/action rows have " + actionArray.rowSize() + " values, PushT needs 2");
     }
     if (stateArray.rows() != buffer.frameCount() || actionArray.rows() != buffer.frameCount()) {
-      throw new ZarrFormatException(buffer.root(), "data/state has " + stateArray.rows() + " rows and data/action "
-          + actionArray.rows() + ", but meta/episode_ends ends at " + buffer.frameCount());
+      throw new ZarrFormatException(
+          buffer.root(),
+          "data/state has "
+              + stateArray.rows()
+              + " rows and data/action "
+              + actionArray.rows()
+              + ", but meta/episode_ends ends at "
+              + buffer.frameCount());
     }
-    if (buffer.episodeCount() == 0) throw new ZarrFormatException(buffer.root(), "the replay buffer holds no episodes");
+    if (buffer.episodeCount() == 0)
+      throw new ZarrFormatException(buffer.root(), "the replay buffer holds no episodes");
     float[] states = stateArray.readFloats();
     float[] actions = actionArray.readFloats();
     int n = maxEpisodes > 0 ? Math.min(maxEpisodes, buffer.episodeCount()) : buffer.episodeCount();
@@ -73,7 +85,18 @@ public final class DemonstrationReplay {
       }
       double terminal = env.coverage();
       boolean success = maxCov > successThreshold;
-      rows.add(new ReplayReport.Episode(e, e, len, epExact / (5.0 * len), posErrFinal, posErrMax, angErrFinal, terminal, maxCov, success));
+      rows.add(
+          new ReplayReport.Episode(
+              e,
+              e,
+              len,
+              epExact / (5.0 * len),
+              posErrFinal,
+              posErrMax,
+              angErrFinal,
+              terminal,
+              maxCov,
+              success));
       exact += epExact;
       values += 5L * len;
       frames += len;
@@ -81,7 +104,11 @@ public final class DemonstrationReplay {
       if (progress != null) progress.accept(e);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    List<Integer> successes = rows.stream().filter(ReplayReport.Episode::success).map(ReplayReport.Episode::episode).toList();
+    List<Integer> successes =
+        rows.stream()
+            .filter(ReplayReport.Episode::success)
+            .map(ReplayReport.Episode::episode)
+            .toList();
     return new ReplayReport(
         n,
         frames,

@@ -12,10 +12,10 @@ import java.util.List;
  * @param positionErrorFinalMedian median over episodes of the block position error (world units) at
  *     the last recorded state
  * @param positionErrorMax largest block position error over all steps of all episodes
- * @param angleErrorFinalMedian median over episodes of the block angle error (radians, wrapped)
- *     at the last recorded state
- * @param float32ExactFraction share of recorded state values equal to the simulated double
- *     rounded to float32
+ * @param angleErrorFinalMedian median over episodes of the block angle error (radians, wrapped) at
+ *     the last recorded state
+ * @param float32ExactFraction share of recorded state values equal to the simulated double rounded
+ *     to float32
  * @param terminalCoverageMedian median coverage of the terminal states (not in the data)
  * @param successEpisodes episodes whose replay succeeds
  * @param stepsPerSecond replay speed, env steps per second (coverage included)

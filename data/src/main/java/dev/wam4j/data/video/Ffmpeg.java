@@ -7,7 +7,9 @@ import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-/** Shared FFmpeg plumbing: one-time log set-up and turning negative return codes into exceptions. */
+/**
+ * Shared FFmpeg plumbing: one-time log set-up and turning negative return codes into exceptions.
+ */
 final class Ffmpeg {
   /** {@code AVERROR(EAGAIN)}: EAGAIN is 11 on Linux, the only platform whose natives we ship. */
   static final int AVERROR_EAGAIN = -11;

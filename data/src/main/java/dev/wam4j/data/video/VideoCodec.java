@@ -1,6 +1,8 @@
 package dev.wam4j.data.video;
 
-/** The codecs {@link VideoWriter} can write; both store yuv420p (8-bit, 4:2:0 chroma subsampling). */
+/**
+ * The codecs {@link VideoWriter} can write; both store yuv420p (8-bit, 4:2:0 chroma subsampling).
+ */
 public enum VideoCodec {
   /** AV1 through SVT-AV1, as LeRobot datasets store their videos. */
   AV1("libsvtav1"),

@@ -1,16 +1,16 @@
 package dev.wam4j.data.video;
 
 /**
- * How {@link VideoWriter} encodes: codec, quality, keyframe interval and speed. The pixel format is always
- * yuv420p, which is why frame sizes must be even.
+ * How {@link VideoWriter} encodes: codec, quality, keyframe interval and speed. The pixel format is
+ * always yuv420p, which is why frame sizes must be even.
  *
  * @param codec the codec to write
- * @param crf constant rate factor, lower is better quality and bigger files: 1..63 for AV1 (FFmpeg reads 0 as
- *     "unset"); for H.264 the
- *     quantiser (QP) OpenH264 is held to, 1..51
- * @param gop keyframe interval in frames, at least 1; small values make seeking cheap (LeRobot uses 2)
- * @param preset encoder speed for AV1, 0 (slowest, best) ..13 (fastest); OpenH264 has no presets, so for
- *     H.264 it must be 0
+ * @param crf constant rate factor, lower is better quality and bigger files: 1..63 for AV1 (FFmpeg
+ *     reads 0 as "unset"); for H.264 the quantiser (QP) OpenH264 is held to, 1..51
+ * @param gop keyframe interval in frames, at least 1; small values make seeking cheap (LeRobot uses
+ *     2)
+ * @param preset encoder speed for AV1, 0 (slowest, best) ..13 (fastest); OpenH264 has no presets,
+ *     so for H.264 it must be 0
  */
 public record VideoEncoding(VideoCodec codec, int crf, int gop, int preset) {
 
@@ -41,7 +41,8 @@ public record VideoEncoding(VideoCodec codec, int crf, int gop, int preset) {
           throw new IllegalArgumentException("crf (QP) for H264 must be in 1..51, got " + crf);
         }
         if (preset != 0) {
-          throw new IllegalArgumentException("preset must be 0 for H264 (OpenH264 has none), got " + preset);
+          throw new IllegalArgumentException(
+              "preset must be 0 for H264 (OpenH264 has none), got " + preset);
         }
       }
     }

@@ -45,11 +45,11 @@ import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_ACCURATE_RND;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_ITU709;
-import static org.bytedeco.ffmpeg.global.swscale.sws_getCoefficients;
-import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getCoefficients;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
+import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -70,16 +70,17 @@ import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.DoublePointer;
 
 /**
- * Writes packed RGB frames to a video file (the container follows the file name, normally {@code .mp4}).
+ * Writes packed RGB frames to a video file (the container follows the file name, normally {@code
+ * .mp4}).
  *
- * <p>Lifecycle: {@link #open}, then {@link #writeFrame} once per frame, then {@link #finish()} to flush
- * the encoder, write the container index and move the file into place, then {@link #close()} (use
- * try-with-resources). The video is written to a temporary file in the target's directory and renamed
- * onto the target only by {@code finish()}; {@code close()} without a successful {@code finish()} -- an
- * exception in the caller's loop, a failed write -- deletes the temporary file, so the target path
- * never holds a partial video. The temporary file gets the default permissions (umask applies), which
- * the rename keeps. (That is why finishing is a separate call: {@code close()} cannot tell a
- * normal exit from an exception unwinding a try-with-resources block.)
+ * <p>Lifecycle: {@link #open}, then {@link #writeFrame} once per frame, then {@link #finish()} to
+ * flush the encoder, write the container index and move the file into place, then {@link #close()}
+ * (use try-with-resources). The video is written to a temporary file in the target's directory and
+ * renamed onto the target only by {@code finish()}; {@code close()} without a successful {@code
+ * finish()} -- an exception in the caller's loop, a failed write -- deletes the temporary file, so
+ * the target path never holds a partial video. The temporary file gets the default permissions
+ * (umask applies), which the rename keeps. (That is why finishing is a separate call: {@code
+ * close()} cannot tell a normal exit from an exception unwinding a try-with-resources block.)
  *
  * <p>Frame timestamps are {@code i / fps} seconds for the {@code i}-th frame (constant frame rate).
  * Colours are converted to yuv420p with BT.601 limited range and the stream is tagged so.
@@ -89,9 +90,13 @@ import org.bytedeco.javacpp.DoublePointer;
 public final class VideoWriter implements AutoCloseable {
   /**
    * Colour matrix and range a file is converted to and tagged with. Package-private: everything the
-   * project writes is BT.601 limited; BT.709 full range exists so tests can make files as other tools do.
+   * project writes is BT.601 limited; BT.709 full range exists so tests can make files as other
+   * tools do.
    */
-  enum ColourTags { BT601_LIMITED, BT709_FULL }
+  enum ColourTags {
+    BT601_LIMITED,
+    BT709_FULL
+  }
 
   private final Path target;
   private final Path temp;
@@ -125,7 +130,8 @@ public final class VideoWriter implements AutoCloseable {
   /**
    * Opens a writer for {@code file}; nothing appears at {@code file} until {@link #finish()}.
    *
-   * @param file the video to create or replace; its extension picks the container (e.g. {@code .mp4})
+   * @param file the video to create or replace; its extension picks the container (e.g. {@code
+   *     .mp4})
    * @param width frame width in pixels, even and positive (yuv420p halves chroma resolution)
    * @param height frame height in pixels, even and positive
    * @param fps frames per second, positive
@@ -139,13 +145,21 @@ public final class VideoWriter implements AutoCloseable {
     return open(file, width, height, fps, encoding, ColourTags.BT601_LIMITED);
   }
 
-  /** {@link #open(Path, int, int, int, VideoEncoding)} converting to and tagging with {@code colour}. */
-  static VideoWriter open(Path file, int width, int height, int fps, VideoEncoding encoding, ColourTags colour)
+  /**
+   * {@link #open(Path, int, int, int, VideoEncoding)} converting to and tagging with {@code
+   * colour}.
+   */
+  static VideoWriter open(
+      Path file, int width, int height, int fps, VideoEncoding encoding, ColourTags colour)
       throws IOException {
     if (width <= 0 || height <= 0 || width % 2 != 0 || height % 2 != 0) {
       throw new IllegalArgumentException(
-          "video " + file + ": width and height must be positive and even for yuv420p, got "
-              + width + "x" + height);
+          "video "
+              + file
+              + ": width and height must be positive and even for yuv420p, got "
+              + width
+              + "x"
+              + height);
     }
     if (fps <= 0) {
       throw new IllegalArgumentException("video " + file + ": fps must be positive, got " + fps);
@@ -174,16 +188,20 @@ public final class VideoWriter implements AutoCloseable {
   }
 
   /**
-   * Creates an empty {@code dir/prefix<random>.part} with the default permissions (umask applies), unlike
-   * {@link Files#createTempFile}, whose owner-only mode would survive the rename onto the target.
+   * Creates an empty {@code dir/prefix<random>.part} with the default permissions (umask applies),
+   * unlike {@link Files#createTempFile}, whose owner-only mode would survive the rename onto the
+   * target.
    */
   private static Path createPartFile(Path dir, String prefix) throws IOException {
     for (int attempt = 0; ; attempt++) {
-      Path file = dir.resolve(prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".part");
+      Path file =
+          dir.resolve(
+              prefix + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".part");
       try {
         return Files.createFile(file);
       } catch (FileAlreadyExistsException e) {
-        if (attempt >= 100) throw new IOException("cannot create a temporary file " + prefix + "*.part in " + dir, e);
+        if (attempt >= 100)
+          throw new IOException("cannot create a temporary file " + prefix + "*.part in " + dir, e);
       }
     }
   }
@@ -198,12 +216,17 @@ public final class VideoWriter implements AutoCloseable {
     format = new AVFormatContext(null);
     Ffmpeg.check(
         avformat_alloc_output_context2(format, container, (String) null, temp.toString()),
-        "allocating the container", target);
+        "allocating the container",
+        target);
 
     AVCodec codec = avcodec_find_encoder_by_name(encoding.codec().encoderName());
     if (codec == null) {
       throw new VideoException(
-          "this FFmpeg build has no encoder " + encoding.codec().encoderName() + " (writing " + target + ")");
+          "this FFmpeg build has no encoder "
+              + encoding.codec().encoderName()
+              + " (writing "
+              + target
+              + ")");
     }
     stream = avformat_new_stream(format, null);
     if (stream == null) {
@@ -214,8 +237,12 @@ public final class VideoWriter implements AutoCloseable {
     encoder.time_base(av_make_q(1, fps)).framerate(av_make_q(fps, 1));
     encoder.gop_size(encoding.gop());
     boolean bt709 = colour == ColourTags.BT709_FULL;
-    encoder.color_range(bt709 ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG).colorspace(bt709 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M);
-    encoder.color_primaries(bt709 ? AVCOL_PRI_BT709 : AVCOL_PRI_SMPTE170M).color_trc(bt709 ? AVCOL_TRC_BT709 : AVCOL_TRC_SMPTE170M);
+    encoder
+        .color_range(bt709 ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG)
+        .colorspace(bt709 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M);
+    encoder
+        .color_primaries(bt709 ? AVCOL_PRI_BT709 : AVCOL_PRI_SMPTE170M)
+        .color_trc(bt709 ? AVCOL_TRC_BT709 : AVCOL_TRC_SMPTE170M);
     if ((format.oformat().flags() & AVFMT_GLOBALHEADER) != 0) {
       encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
     }
@@ -227,7 +254,8 @@ public final class VideoWriter implements AutoCloseable {
           av_dict_set(options, "preset", Integer.toString(encoding.preset()), 0);
           // One encoder thread: SVT-AV1 4.2.0 (in this FFmpeg build) deadlocks now and then inside
           // avcodec_send_frame with its default thread pool, and once returned packets with
-          // decreasing dts. Measured 2026-11-26 on 150-frame 384x384 clips: 3 runs, then a hang, with
+          // decreasing dts. Measured 2026-11-26 on 150-frame 384x384 clips: 3 runs, then a hang,
+          // with
           // the default; 60 of 60 runs clean with lp=1. Encode several files in parallel instead.
           av_dict_set(options, "svtav1-params", "lp=1", 0);
         }
@@ -238,26 +266,45 @@ public final class VideoWriter implements AutoCloseable {
           encoder.bit_rate(Math.max(1_000_000L, 4L * frameBytes * fps));
         }
       }
-      Ffmpeg.check(avcodec_open2(encoder, codec, options), "opening encoder " + codec.name().getString(), target);
+      Ffmpeg.check(
+          avcodec_open2(encoder, codec, options),
+          "opening encoder " + codec.name().getString(),
+          target);
       encoderOpen = true;
     } finally {
       av_dict_free(options);
     }
-    Ffmpeg.check(avcodec_parameters_from_context(stream.codecpar(), encoder), "copying encoder parameters", target);
+    Ffmpeg.check(
+        avcodec_parameters_from_context(stream.codecpar(), encoder),
+        "copying encoder parameters",
+        target);
     stream.time_base(encoder.time_base());
     stream.avg_frame_rate(av_make_q(fps, 1));
 
     AVIOContext io = new AVIOContext(null);
-    Ffmpeg.check(avio_open(io, temp.toString(), AVIO_FLAG_WRITE), "opening " + temp + " to write", target);
+    Ffmpeg.check(
+        avio_open(io, temp.toString(), AVIO_FLAG_WRITE), "opening " + temp + " to write", target);
     format.pb(io);
-    Ffmpeg.check(avformat_write_header(format, (AVDictionary) null), "writing the container header", target);
+    Ffmpeg.check(
+        avformat_write_header(format, (AVDictionary) null), "writing the container header", target);
 
     yuv = av_frame_alloc();
     yuv.format(AV_PIX_FMT_YUV420P).width(width).height(height);
     Ffmpeg.check(av_frame_get_buffer(yuv, 0), "allocating a frame", target);
-    // Bicubic + accurate rounding: the conversion is cheap next to encoding, so spend it on fidelity.
-    sws = sws_getContext(width, height, AV_PIX_FMT_RGB24, width, height, AV_PIX_FMT_YUV420P,
-        SWS_BICUBIC | SWS_ACCURATE_RND, null, null, (DoublePointer) null);
+    // Bicubic + accurate rounding: the conversion is cheap next to encoding, so spend it on
+    // fidelity.
+    sws =
+        sws_getContext(
+            width,
+            height,
+            AV_PIX_FMT_RGB24,
+            width,
+            height,
+            AV_PIX_FMT_YUV420P,
+            SWS_BICUBIC | SWS_ACCURATE_RND,
+            null,
+            null,
+            (DoublePointer) null);
     if (sws == null) {
       throw new VideoException("could not set up RGB to yuv420p conversion for " + target);
     }
@@ -266,7 +313,8 @@ public final class VideoWriter implements AutoCloseable {
       int[] table = new int[4];
       sws_getCoefficients(SWS_CS_ITU709).get(table);
       if (sws_setColorspaceDetails(sws, table, 1, table, 1, 0, 1 << 16, 1 << 16) < 0) {
-        throw new VideoException("could not set up RGB to BT.709 full-range yuv420p conversion for " + target);
+        throw new VideoException(
+            "could not set up RGB to BT.709 full-range yuv420p conversion for " + target);
       }
     }
     rgb = new PackedRgb(width, height);
@@ -293,8 +341,8 @@ public final class VideoWriter implements AutoCloseable {
   }
 
   /**
-   * Bytes of the container written so far, including what FFmpeg still buffers (the index written by
-   * {@link #finish()} is not counted). Lets a caller shard output by file size while it writes.
+   * Bytes of the container written so far, including what FFmpeg still buffers (the index written
+   * by {@link #finish()} is not counted). Lets a caller shard output by file size while it writes.
    */
   public long bytesWritten() {
     ensureWritable();
@@ -305,17 +353,27 @@ public final class VideoWriter implements AutoCloseable {
    * Encodes one frame. The array is only read during the call.
    *
    * @param rgbFrame packed HWC RGB bytes
-   * @param offset index in {@code rgbFrame} of the frame's first byte; the frame takes
-   *     {@code 3 * width * height} bytes from there
+   * @param offset index in {@code rgbFrame} of the frame's first byte; the frame takes {@code 3 *
+   *     width * height} bytes from there
    * @throws IllegalArgumentException when the array is too short for a frame at {@code offset}
    * @throws VideoException when encoding or writing fails; the writer is then unusable
    */
   public void writeFrame(byte[] rgbFrame, int offset) throws VideoException {
     ensureWritable();
     if (offset < 0 || rgbFrame.length - offset < frameBytes) {
-      throw new IllegalArgumentException("video " + target + ": a " + width + "x" + height
-          + " RGB frame needs " + frameBytes + " bytes from offset " + offset + ", array has "
-          + rgbFrame.length);
+      throw new IllegalArgumentException(
+          "video "
+              + target
+              + ": a "
+              + width
+              + "x"
+              + height
+              + " RGB frame needs "
+              + frameBytes
+              + " bytes from offset "
+              + offset
+              + ", array has "
+              + rgbFrame.length);
     }
     boolean ok = false;
     try {
@@ -336,8 +394,8 @@ public final class VideoWriter implements AutoCloseable {
   }
 
   /**
-   * Flushes the encoder, finalises the container and moves the file onto its target path (atomically
-   * where the file system allows). Call once, after the last frame.
+   * Flushes the encoder, finalises the container and moves the file onto its target path
+   * (atomically where the file system allows). Call once, after the last frame.
    *
    * @throws VideoException when flushing or finalising fails (the temporary file is then deleted by
    *     {@link #close()})
@@ -354,7 +412,8 @@ public final class VideoWriter implements AutoCloseable {
       Ffmpeg.check(avio_closep(format.pb()), "closing " + temp, target);
       format.pb(null);
       try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (java.nio.file.AtomicMoveNotSupportedException e) {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -377,8 +436,19 @@ public final class VideoWriter implements AutoCloseable {
       long pts = packet.pts(), dts = packet.dts();
       if (lastDts != Long.MIN_VALUE && dts <= lastDts) {
         av_packet_unref(packet);
-        throw new VideoException("encoder returned packet dts " + dts + " (pts " + pts + ") after dts "
-            + lastDts + " (pts " + lastPts + ") at frame " + frameCount + " of " + target);
+        throw new VideoException(
+            "encoder returned packet dts "
+                + dts
+                + " (pts "
+                + pts
+                + ") after dts "
+                + lastDts
+                + " (pts "
+                + lastPts
+                + ") at frame "
+                + frameCount
+                + " of "
+                + target);
       }
       lastDts = dts;
       lastPts = pts;
@@ -412,7 +482,8 @@ public final class VideoWriter implements AutoCloseable {
       throw new IllegalStateException("video writer for " + target + " is already finished");
     }
     if (failed) {
-      throw new IllegalStateException("video writer for " + target + " failed earlier; no more frames");
+      throw new IllegalStateException(
+          "video writer for " + target + " failed earlier; no more frames");
     }
   }
 

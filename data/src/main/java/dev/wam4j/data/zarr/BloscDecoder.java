@@ -8,10 +8,11 @@ import java.nio.file.Path;
  * Decodes one blosc1 frame (format version 2) into a caller-owned buffer.
  *
  * <p>Frame layout: a 16-byte header (version, versionlz, flags, typesize, then little-endian int32
- * nbytes, blocksize, cbytes); unless the frame is a plain copy (flag 0x02), one int32 start offset per
- * block follows; each block holds one or {@code typesize} "splits", each an int32 compressed size and
- * its bytes (a size equal to the split's raw size means stored raw). Flags: 0x01 byte shuffle (only
- * when typesize > 1), 0x04 bit shuffle, 0x10 "don't split", bits 5-7 the codec (1 lz4, 4 zstd).
+ * nbytes, blocksize, cbytes); unless the frame is a plain copy (flag 0x02), one int32 start offset
+ * per block follows; each block holds one or {@code typesize} "splits", each an int32 compressed
+ * size and its bytes (a size equal to the split's raw size means stored raw). Flags: 0x01 byte
+ * shuffle (only when typesize > 1), 0x04 bit shuffle, 0x10 "don't split", bits 5-7 the codec (1
+ * lz4, 4 zstd).
  *
  * <p>Not thread-safe: it keeps one scratch buffer, reused across frames.
  */
@@ -32,7 +33,8 @@ final class BloscDecoder {
   /** The uncompressed size a frame declares, checking the header is present. */
   static int declaredSize(byte[] src, int srcLen, Path file) throws ZarrFormatException {
     if (srcLen < HEADER) {
-      throw new ZarrFormatException(file, "truncated blosc chunk: " + srcLen + " bytes, header needs 16");
+      throw new ZarrFormatException(
+          file, "truncated blosc chunk: " + srcLen + " bytes, header needs 16");
     }
     return le32(src, 4);
   }
@@ -43,7 +45,8 @@ final class BloscDecoder {
    * @throws ZarrFormatException naming {@code file} if the frame is truncated, corrupt, of another
    *     size than {@code expected}, or uses an unsupported codec
    */
-  void decode(byte[] src, int srcLen, byte[] dst, int expected, Path file) throws ZarrFormatException {
+  void decode(byte[] src, int srcLen, byte[] dst, int expected, Path file)
+      throws ZarrFormatException {
     int nbytes = declaredSize(src, srcLen, file);
     int version = src[0] & 0xff;
     int flags = src[2] & 0xff;
@@ -51,18 +54,26 @@ final class BloscDecoder {
     int blocksize = le32(src, 8);
     int cbytes = le32(src, 12);
     if (version < 1 || version > 2) {
-      throw new ZarrFormatException(file, "unsupported blosc format version " + version + " (blosc1 writes 1 or 2)");
+      throw new ZarrFormatException(
+          file, "unsupported blosc format version " + version + " (blosc1 writes 1 or 2)");
     }
     if (nbytes != expected) {
-      throw new ZarrFormatException(file, "blosc chunk holds " + nbytes + " bytes, the chunk shape needs " + expected);
+      throw new ZarrFormatException(
+          file, "blosc chunk holds " + nbytes + " bytes, the chunk shape needs " + expected);
     }
     if (cbytes > srcLen) {
-      throw new ZarrFormatException(file, "truncated blosc chunk: header says " + cbytes + " bytes, file has " + srcLen);
+      throw new ZarrFormatException(
+          file, "truncated blosc chunk: header says " + cbytes + " bytes, file has " + srcLen);
     }
     if (typesize < 1) throw new ZarrFormatException(file, "blosc typesize 0");
     if ((flags & FLAG_MEMCPYED) != 0) {
       if (HEADER + nbytes > srcLen) {
-        throw new ZarrFormatException(file, "truncated blosc chunk: stored raw, needs " + (HEADER + nbytes) + " bytes, has " + srcLen);
+        throw new ZarrFormatException(
+            file,
+            "truncated blosc chunk: stored raw, needs "
+                + (HEADER + nbytes)
+                + " bytes, has "
+                + srcLen);
       }
       System.arraycopy(src, HEADER, dst, 0, nbytes);
       return;
@@ -71,7 +82,8 @@ final class BloscDecoder {
     if (blocksize <= 0) throw new ZarrFormatException(file, "blosc blocksize " + blocksize);
     int codec = flags >>> 5;
     if (codec != FORMAT_ZSTD && codec != FORMAT_LZ4) {
-      throw new ZarrFormatException(file, "unsupported blosc codec " + codecName(codec) + " (supported: zstd, lz4)");
+      throw new ZarrFormatException(
+          file, "unsupported blosc codec " + codecName(codec) + " (supported: zstd, lz4)");
     }
     boolean byteShuffle = (flags & FLAG_SHUFFLE) != 0 && typesize > 1;
     boolean bitShuffle = !byteShuffle && (flags & FLAG_BITSHUFFLE) != 0;
@@ -79,26 +91,58 @@ final class BloscDecoder {
     int nblocks = (int) (((long) nbytes + blocksize - 1) / blocksize);
     int leftover = nbytes % blocksize;
     if (HEADER + 4L * nblocks > cbytes) {
-      throw new ZarrFormatException(file, "truncated blosc chunk: " + nblocks + " block offsets do not fit in " + cbytes + " bytes");
+      throw new ZarrFormatException(
+          file,
+          "truncated blosc chunk: "
+              + nblocks
+              + " block offsets do not fit in "
+              + cbytes
+              + " bytes");
     }
     if ((byteShuffle || bitShuffle) && tmp.length < blocksize) tmp = new byte[blocksize];
     for (int b = 0; b < nblocks; b++) {
       boolean leftoverBlock = b == nblocks - 1 && leftover > 0;
       int bsize = leftoverBlock ? leftover : blocksize;
       int nsplits =
-          !dontSplit && typesize <= MAX_SPLITS && bsize / typesize >= MIN_BUFFERSIZE && !leftoverBlock ? typesize : 1;
+          !dontSplit
+                  && typesize <= MAX_SPLITS
+                  && bsize / typesize >= MIN_BUFFERSIZE
+                  && !leftoverBlock
+              ? typesize
+              : 1;
       int neblock = bsize / nsplits;
       int pos = le32(src, HEADER + 4 * b);
       byte[] out = byteShuffle || bitShuffle ? tmp : dst;
       int outPos = byteShuffle || bitShuffle ? 0 : b * blocksize;
       for (int s = 0; s < nsplits; s++) {
         if (pos < 0 || pos + 4 > cbytes) {
-          throw new ZarrFormatException(file, "truncated blosc chunk: block " + b + " split " + s + " starts at " + pos + " of " + cbytes + " bytes");
+          throw new ZarrFormatException(
+              file,
+              "truncated blosc chunk: block "
+                  + b
+                  + " split "
+                  + s
+                  + " starts at "
+                  + pos
+                  + " of "
+                  + cbytes
+                  + " bytes");
         }
         int csize = le32(src, pos);
         pos += 4;
         if (csize < 0 || pos + csize > cbytes) {
-          throw new ZarrFormatException(file, "truncated blosc chunk: block " + b + " split " + s + " needs " + csize + " bytes at " + pos + ", chunk has " + cbytes);
+          throw new ZarrFormatException(
+              file,
+              "truncated blosc chunk: block "
+                  + b
+                  + " split "
+                  + s
+                  + " needs "
+                  + csize
+                  + " bytes at "
+                  + pos
+                  + ", chunk has "
+                  + cbytes);
         }
         if (csize == neblock) {
           System.arraycopy(src, pos, out, outPos, neblock);
@@ -107,16 +151,33 @@ final class BloscDecoder {
           try {
             n = Zstd.decompressByteArray(out, outPos, neblock, src, pos, csize);
           } catch (ZstdException e) {
-            throw new ZarrFormatException(file, "corrupt zstd stream in block " + b + " split " + s + ": " + e.getMessage(), e);
+            throw new ZarrFormatException(
+                file,
+                "corrupt zstd stream in block " + b + " split " + s + ": " + e.getMessage(),
+                e);
           }
           if (Zstd.isError(n) || n != neblock) {
-            throw new ZarrFormatException(file, "corrupt zstd stream in block " + b + " split " + s
-                + (Zstd.isError(n) ? ": " + Zstd.getErrorName(n) : ": " + n + " bytes instead of " + neblock));
+            throw new ZarrFormatException(
+                file,
+                "corrupt zstd stream in block "
+                    + b
+                    + " split "
+                    + s
+                    + (Zstd.isError(n)
+                        ? ": " + Zstd.getErrorName(n)
+                        : ": " + n + " bytes instead of " + neblock));
           }
         } else {
           int n = Lz4Block.decompress(src, pos, csize, out, outPos, neblock);
           if (n != neblock) {
-            throw new ZarrFormatException(file, "corrupt lz4 stream in block " + b + " split " + s + ": " + (n < 0 ? "malformed" : n + " bytes instead of " + neblock));
+            throw new ZarrFormatException(
+                file,
+                "corrupt lz4 stream in block "
+                    + b
+                    + " split "
+                    + s
+                    + ": "
+                    + (n < 0 ? "malformed" : n + " bytes instead of " + neblock));
           }
         }
         pos += csize;
@@ -130,7 +191,10 @@ final class BloscDecoder {
     }
   }
 
-  /** Byte shuffle: element i's byte j was stored at j * n + i; a tail of blocksize % typesize is raw. */
+  /**
+   * Byte shuffle: element i's byte j was stored at j * n + i; a tail of blocksize % typesize is
+   * raw.
+   */
   static void unshuffle(int typesize, int bsize, byte[] src, byte[] dst, int dstOff) {
     int n = bsize / typesize;
     for (int j = 0; j < typesize; j++) {
@@ -144,8 +208,9 @@ final class BloscDecoder {
 
   /**
    * Bit shuffle (the bitshuffle library's layout, as blosc1 uses it per block): for each byte j and
-   * bit k of an element there is a row of n bits, row (8 j + k), whose bit i (LSB first) is bit k of
-   * byte j of element i. Only done when n is a multiple of 8; otherwise the block was stored as is.
+   * bit k of an element there is a row of n bits, row (8 j + k), whose bit i (LSB first) is bit k
+   * of byte j of element i. Only done when n is a multiple of 8; otherwise the block was stored as
+   * is.
    */
   static void bitUnshuffle(int typesize, int bsize, byte[] src, byte[] dst, int dstOff) {
     int n = bsize / typesize;
@@ -180,7 +245,10 @@ final class BloscDecoder {
   }
 
   static int le32(byte[] b, int off) {
-    return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16 | (b[off + 3] & 0xff) << 24;
+    return (b[off] & 0xff)
+        | (b[off + 1] & 0xff) << 8
+        | (b[off + 2] & 0xff) << 16
+        | (b[off + 3] & 0xff) << 24;
   }
 
   private static String codecName(int code) {

@@ -5,9 +5,13 @@ package dev.wam4j.data.zarr;
  * array.
  */
 public record EpisodeRange(int start, int end) {
-  /** @throws IllegalArgumentException unless {@code 0 <= start <= end} */
+  /**
+   * @throws IllegalArgumentException unless {@code 0 <= start <= end}
+   */
   public EpisodeRange {
-    if (start < 0 || end < start) throw new IllegalArgumentException("episode range [" + start + ", " + end + ") is not a range");
+    if (start < 0 || end < start)
+      throw new IllegalArgumentException(
+          "episode range [" + start + ", " + end + ") is not a range");
   }
 
   /** Number of frames. */

@@ -15,17 +15,25 @@ import java.util.Arrays;
  * One zarr v2 array on disk, read in row ranges along its first axis (the time axis of a replay
  * buffer) into flat C-order primitive arrays.
  *
- * <p>Reads convert from the stored dtype to the requested Java type ({@code float}, {@code double} or
- * {@code long}; booleans read as 0 or 1). Missing chunk files read as {@code fill_value}.
+ * <p>Reads convert from the stored dtype to the requested Java type ({@code float}, {@code double}
+ * or {@code long}; booleans read as 0 or 1). Missing chunk files read as {@code fill_value}.
  *
  * <p>Not thread-safe: an instance reuses its chunk buffers between reads; open one per thread.
  */
 public final class ZarrArray {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private enum Compressor { NONE, BLOSC, ZSTD }
+  private enum Compressor {
+    NONE,
+    BLOSC,
+    ZSTD
+  }
 
-  private enum Target { FLOAT, DOUBLE, LONG }
+  private enum Target {
+    FLOAT,
+    DOUBLE,
+    LONG
+  }
 
   private final Path dir;
   private final int[] shape;
@@ -40,8 +48,14 @@ public final class ZarrArray {
   private byte[] raw = new byte[0];
   private byte[] chunk = new byte[0];
 
-  private ZarrArray(Path dir, int[] shape, int[] chunks, ZarrDtype dtype, double fillValue,
-      Compressor compressor, String separator) {
+  private ZarrArray(
+      Path dir,
+      int[] shape,
+      int[] chunks,
+      ZarrDtype dtype,
+      double fillValue,
+      Compressor compressor,
+      String separator) {
     this.dir = dir;
     this.shape = shape;
     this.chunks = chunks;
@@ -75,11 +89,19 @@ public final class ZarrArray {
     }
     if (root == null || !root.isObject()) throw new ZarrFormatException(meta, "not a JSON object");
     int format = root.path("zarr_format").asInt(-1);
-    if (format != 2) throw new ZarrFormatException(meta, "zarr_format " + root.path("zarr_format") + ", expected 2");
+    if (format != 2)
+      throw new ZarrFormatException(
+          meta, "zarr_format " + root.path("zarr_format") + ", expected 2");
     int[] shape = intList(meta, root, "shape");
     int[] chunks = intList(meta, root, "chunks");
     if (chunks.length != shape.length) {
-      throw new ZarrFormatException(meta, "chunks " + Arrays.toString(chunks) + " and shape " + Arrays.toString(shape) + " differ in rank");
+      throw new ZarrFormatException(
+          meta,
+          "chunks "
+              + Arrays.toString(chunks)
+              + " and shape "
+              + Arrays.toString(shape)
+              + " differ in rank");
     }
     long rowSize = 1;
     long chunkElems = 1;
@@ -91,13 +113,16 @@ public final class ZarrArray {
     String dtypeCode = root.path("dtype").asText("");
     ZarrDtype dtype = ZarrDtype.ofCode(dtypeCode);
     if (dtype == null) {
-      throw new ZarrFormatException(meta, "unsupported dtype '" + dtypeCode + "' (supported: <f4 <f8 <i8 <i4 |u1 |b1)");
+      throw new ZarrFormatException(
+          meta, "unsupported dtype '" + dtypeCode + "' (supported: <f4 <f8 <i8 <i4 |u1 |b1)");
     }
     if (chunkElems * dtype.itemSize() > Integer.MAX_VALUE - 64 || rowSize > Integer.MAX_VALUE) {
-      throw new ZarrFormatException(meta, "chunks " + Arrays.toString(chunks) + " too large for one Java array");
+      throw new ZarrFormatException(
+          meta, "chunks " + Arrays.toString(chunks) + " too large for one Java array");
     }
     String order = root.path("order").asText("C");
-    if (!order.equals("C")) throw new ZarrFormatException(meta, "unsupported order '" + order + "' (only C)");
+    if (!order.equals("C"))
+      throw new ZarrFormatException(meta, "unsupported order '" + order + "' (only C)");
     JsonNode filters = root.get("filters");
     if (filters != null && !filters.isNull() && !(filters.isArray() && filters.isEmpty())) {
       throw new ZarrFormatException(meta, "unsupported filters " + filters);
@@ -108,17 +133,21 @@ public final class ZarrArray {
       compressor = Compressor.NONE;
     } else {
       String id = comp.path("id").asText("");
-      compressor = switch (id) {
-        case "blosc" -> {
-          String cname = comp.path("cname").asText("");
-          if (!cname.equals("zstd") && !cname.equals("lz4")) {
-            throw new ZarrFormatException(meta, "unsupported blosc cname '" + cname + "' (supported: zstd, lz4)");
-          }
-          yield Compressor.BLOSC;
-        }
-        case "zstd" -> Compressor.ZSTD;
-        default -> throw new ZarrFormatException(meta, "unsupported compressor id '" + id + "' (supported: blosc, zstd, none)");
-      };
+      compressor =
+          switch (id) {
+            case "blosc" -> {
+              String cname = comp.path("cname").asText("");
+              if (!cname.equals("zstd") && !cname.equals("lz4")) {
+                throw new ZarrFormatException(
+                    meta, "unsupported blosc cname '" + cname + "' (supported: zstd, lz4)");
+              }
+              yield Compressor.BLOSC;
+            }
+            case "zstd" -> Compressor.ZSTD;
+            default ->
+                throw new ZarrFormatException(
+                    meta, "unsupported compressor id '" + id + "' (supported: blosc, zstd, none)");
+          };
     }
     String separator = root.path("dimension_separator").asText(".");
     if (!separator.equals(".") && !separator.equals("/")) {
@@ -130,14 +159,19 @@ public final class ZarrArray {
 
   private static int[] intList(Path meta, JsonNode root, String field) throws ZarrFormatException {
     JsonNode n = root.get(field);
-    if (n == null || !n.isArray()) throw new ZarrFormatException(meta, "field '" + field + "' missing or not a list");
+    if (n == null || !n.isArray())
+      throw new ZarrFormatException(meta, "field '" + field + "' missing or not a list");
     int[] out = new int[n.size()];
     for (int i = 0; i < out.length; i++) {
       JsonNode v = n.get(i);
-      if (!v.canConvertToInt() || v.asInt() < 0) throw new ZarrFormatException(meta, "field '" + field + "'[" + i + "] = " + v + " is not a size");
+      if (!v.canConvertToInt() || v.asInt() < 0)
+        throw new ZarrFormatException(
+            meta, "field '" + field + "'[" + i + "] = " + v + " is not a size");
       out[i] = v.asInt();
     }
-    if (out.length == 0) throw new ZarrFormatException(meta, "field '" + field + "' is empty (0-d arrays are not supported)");
+    if (out.length == 0)
+      throw new ZarrFormatException(
+          meta, "field '" + field + "' is empty (0-d arrays are not supported)");
     return out;
   }
 
@@ -229,7 +263,13 @@ public final class ZarrArray {
     checkRange(start, count);
     long n = (long) count * rowSize;
     if (n > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(dir + ": " + count + " rows of " + rowSize + " elements do not fit in one Java array; read fewer rows");
+      throw new IllegalArgumentException(
+          dir
+              + ": "
+              + count
+              + " rows of "
+              + rowSize
+              + " elements do not fit in one Java array; read fewer rows");
     }
     return (int) n;
   }
@@ -237,18 +277,26 @@ public final class ZarrArray {
   private void checkDst(int start, int count, int length, int offset) {
     int n = checkedLength(start, count);
     if (offset < 0 || offset > length - n) {
-      throw new IllegalArgumentException("destination of length " + length + " cannot take " + n + " elements at offset " + offset);
+      throw new IllegalArgumentException(
+          "destination of length "
+              + length
+              + " cannot take "
+              + n
+              + " elements at offset "
+              + offset);
     }
   }
 
   private void checkRange(int start, int count) {
     if (start < 0 || count < 0 || start > shape[0] - count) {
-      throw new IndexOutOfBoundsException(dir + ": rows [" + start + ", " + (start + count) + ") outside [0, " + shape[0] + ")");
+      throw new IndexOutOfBoundsException(
+          dir + ": rows [" + start + ", " + (start + count) + ") outside [0, " + shape[0] + ")");
     }
   }
 
   /** Copies rows [start, start+count) into dst (a float[], double[] or long[]) from offset. */
-  private void read(int start, int count, Target target, Object dst, int offset) throws IOException {
+  private void read(int start, int count, Target target, Object dst, int offset)
+      throws IOException {
     if (count == 0) return;
     int rank = shape.length;
     int[] grid = new int[rank];
@@ -331,7 +379,9 @@ public final class ZarrArray {
     if (chunk.length < expected) chunk = new byte[expected];
     switch (compressor) {
       case NONE -> {
-        if (len != expected) throw new ZarrFormatException(file, "uncompressed chunk has " + len + " bytes, expected " + expected);
+        if (len != expected)
+          throw new ZarrFormatException(
+              file, "uncompressed chunk has " + len + " bytes, expected " + expected);
         System.arraycopy(raw, 0, chunk, 0, expected);
       }
       case BLOSC -> blosc.decode(raw, len, chunk, expected, file);
@@ -340,10 +390,14 @@ public final class ZarrArray {
         try {
           n = Zstd.decompressByteArray(chunk, 0, expected, raw, 0, len);
         } catch (ZstdException e) {
-          throw new ZarrFormatException(file, "corrupt or truncated zstd chunk: " + e.getMessage(), e);
+          throw new ZarrFormatException(
+              file, "corrupt or truncated zstd chunk: " + e.getMessage(), e);
         }
         if (Zstd.isError(n) || n != expected) {
-          throw new ZarrFormatException(file, "corrupt or truncated zstd chunk: " + (Zstd.isError(n) ? Zstd.getErrorName(n) : n + " bytes instead of " + expected));
+          throw new ZarrFormatException(
+              file,
+              "corrupt or truncated zstd chunk: "
+                  + (Zstd.isError(n) ? Zstd.getErrorName(n) : n + " bytes instead of " + expected));
         }
       }
     }
@@ -352,7 +406,8 @@ public final class ZarrArray {
 
   private int readFile(Path file) throws IOException {
     long size = Files.size(file);
-    if (size > Integer.MAX_VALUE - 64) throw new ZarrFormatException(file, "chunk file of " + size + " bytes is too large");
+    if (size > Integer.MAX_VALUE - 64)
+      throw new ZarrFormatException(file, "chunk file of " + size + " bytes is too large");
     if (raw.length < size) raw = new byte[(int) size];
     try (var in = Files.newInputStream(file)) {
       int n = in.readNBytes(raw, 0, (int) size);
@@ -367,31 +422,66 @@ public final class ZarrArray {
       case FLOAT -> {
         float[] f = (float[]) dst;
         switch (dtype) {
-          case FLOAT32 -> { for (int i = 0; i < n; i++, p += 4) f[out + i] = Float.intBitsToFloat(BloscDecoder.le32(b, p)); }
-          case FLOAT64 -> { for (int i = 0; i < n; i++, p += 8) f[out + i] = (float) Double.longBitsToDouble(le64(b, p)); }
-          case INT64 -> { for (int i = 0; i < n; i++, p += 8) f[out + i] = le64(b, p); }
-          case INT32 -> { for (int i = 0; i < n; i++, p += 4) f[out + i] = BloscDecoder.le32(b, p); }
-          case UINT8, BOOL -> { for (int i = 0; i < n; i++, p++) f[out + i] = b[p] & 0xff; }
+          case FLOAT32 -> {
+            for (int i = 0; i < n; i++, p += 4)
+              f[out + i] = Float.intBitsToFloat(BloscDecoder.le32(b, p));
+          }
+          case FLOAT64 -> {
+            for (int i = 0; i < n; i++, p += 8)
+              f[out + i] = (float) Double.longBitsToDouble(le64(b, p));
+          }
+          case INT64 -> {
+            for (int i = 0; i < n; i++, p += 8) f[out + i] = le64(b, p);
+          }
+          case INT32 -> {
+            for (int i = 0; i < n; i++, p += 4) f[out + i] = BloscDecoder.le32(b, p);
+          }
+          case UINT8, BOOL -> {
+            for (int i = 0; i < n; i++, p++) f[out + i] = b[p] & 0xff;
+          }
         }
       }
       case DOUBLE -> {
         double[] f = (double[]) dst;
         switch (dtype) {
-          case FLOAT32 -> { for (int i = 0; i < n; i++, p += 4) f[out + i] = Float.intBitsToFloat(BloscDecoder.le32(b, p)); }
-          case FLOAT64 -> { for (int i = 0; i < n; i++, p += 8) f[out + i] = Double.longBitsToDouble(le64(b, p)); }
-          case INT64 -> { for (int i = 0; i < n; i++, p += 8) f[out + i] = le64(b, p); }
-          case INT32 -> { for (int i = 0; i < n; i++, p += 4) f[out + i] = BloscDecoder.le32(b, p); }
-          case UINT8, BOOL -> { for (int i = 0; i < n; i++, p++) f[out + i] = b[p] & 0xff; }
+          case FLOAT32 -> {
+            for (int i = 0; i < n; i++, p += 4)
+              f[out + i] = Float.intBitsToFloat(BloscDecoder.le32(b, p));
+          }
+          case FLOAT64 -> {
+            for (int i = 0; i < n; i++, p += 8) f[out + i] = Double.longBitsToDouble(le64(b, p));
+          }
+          case INT64 -> {
+            for (int i = 0; i < n; i++, p += 8) f[out + i] = le64(b, p);
+          }
+          case INT32 -> {
+            for (int i = 0; i < n; i++, p += 4) f[out + i] = BloscDecoder.le32(b, p);
+          }
+          case UINT8, BOOL -> {
+            for (int i = 0; i < n; i++, p++) f[out + i] = b[p] & 0xff;
+          }
         }
       }
       case LONG -> {
         long[] f = (long[]) dst;
         switch (dtype) {
-          case FLOAT32 -> { for (int i = 0; i < n; i++, p += 4) f[out + i] = (long) Float.intBitsToFloat(BloscDecoder.le32(b, p)); }
-          case FLOAT64 -> { for (int i = 0; i < n; i++, p += 8) f[out + i] = (long) Double.longBitsToDouble(le64(b, p)); }
-          case INT64 -> { for (int i = 0; i < n; i++, p += 8) f[out + i] = le64(b, p); }
-          case INT32 -> { for (int i = 0; i < n; i++, p += 4) f[out + i] = BloscDecoder.le32(b, p); }
-          case UINT8, BOOL -> { for (int i = 0; i < n; i++, p++) f[out + i] = b[p] & 0xff; }
+          case FLOAT32 -> {
+            for (int i = 0; i < n; i++, p += 4)
+              f[out + i] = (long) Float.intBitsToFloat(BloscDecoder.le32(b, p));
+          }
+          case FLOAT64 -> {
+            for (int i = 0; i < n; i++, p += 8)
+              f[out + i] = (long) Double.longBitsToDouble(le64(b, p));
+          }
+          case INT64 -> {
+            for (int i = 0; i < n; i++, p += 8) f[out + i] = le64(b, p);
+          }
+          case INT32 -> {
+            for (int i = 0; i < n; i++, p += 4) f[out + i] = BloscDecoder.le32(b, p);
+          }
+          case UINT8, BOOL -> {
+            for (int i = 0; i < n; i++, p++) f[out + i] = b[p] & 0xff;
+          }
         }
       }
     }
@@ -411,6 +501,14 @@ public final class ZarrArray {
 
   @Override
   public String toString() {
-    return "ZarrArray[" + dir + ", shape=" + Arrays.toString(shape) + ", chunks=" + Arrays.toString(chunks) + ", " + dtype.code() + "]";
+    return "ZarrArray["
+        + dir
+        + ", shape="
+        + Arrays.toString(shape)
+        + ", chunks="
+        + Arrays.toString(chunks)
+        + ", "
+        + dtype.code()
+        + "]";
   }
 }

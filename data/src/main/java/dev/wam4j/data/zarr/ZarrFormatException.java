@@ -9,12 +9,16 @@ import java.nio.file.Path;
  */
 public final class ZarrFormatException extends IOException {
 
-  /** @param file the file at fault, named first in the message */
+  /**
+   * @param file the file at fault, named first in the message
+   */
   public ZarrFormatException(Path file, String problem) {
     super(file + ": " + problem);
   }
 
-  /** @param file the file at fault, named first in the message */
+  /**
+   * @param file the file at fault, named first in the message
+   */
   public ZarrFormatException(Path file, String problem, Throwable cause) {
     super(file + ": " + problem, cause);
   }

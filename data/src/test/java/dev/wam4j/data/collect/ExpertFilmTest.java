@@ -16,8 +16,10 @@ class ExpertFilmTest {
 
   @Test
   void theFilmHoldsTheResetAndEveryStepOfTheExpertsEpisode() throws Exception {
-    try (VideoWriter w = VideoWriter.open(tmp.resolve("expert.mp4"), 64, 64, 10, VideoEncoding.AV1_LEROBOT)) {
-      ExpertFilm.Episode robot = ExpertFilm.record(Embodiment.RobotPusher.reference(), 100000, 64, w);
+    try (VideoWriter w =
+        VideoWriter.open(tmp.resolve("expert.mp4"), 64, 64, 10, VideoEncoding.AV1_LEROBOT)) {
+      ExpertFilm.Episode robot =
+          ExpertFilm.record(Embodiment.RobotPusher.reference(), 100000, 64, w);
       assertThat(robot.success()).isTrue();
       assertThat(robot.steps()).isEqualTo(109); // what the demo has always shown for this seed
       assertThat(w.frameCount()).isEqualTo(robot.steps() + 1L);
@@ -31,7 +33,9 @@ class ExpertFilmTest {
 
   @Test
   void aHandPointsAlongItsLastRealMove() {
-    assertThat(AgentLook.Hand.heading(0.3, 10, 10, 20, 10)).isCloseTo(Math.PI / 2, within(1e-12)); // moving right
-    assertThat(AgentLook.Hand.heading(0.3, 10, 10, 10.5, 10.5)).isEqualTo(0.3); // a jitter under one unit keeps it
+    assertThat(AgentLook.Hand.heading(0.3, 10, 10, 20, 10))
+        .isCloseTo(Math.PI / 2, within(1e-12)); // moving right
+    assertThat(AgentLook.Hand.heading(0.3, 10, 10, 10.5, 10.5))
+        .isEqualTo(0.3); // a jitter under one unit keeps it
   }
 }

@@ -9,7 +9,8 @@ class DatasetCatalogTest {
   @Test
   void pushtComesFromDiffusionPolicyWithItsContentDigestPinned() {
     DatasetSource s = DatasetCatalog.get("pusht");
-    assertThat(s.url()).isEqualTo("https://diffusion-policy.cs.columbia.edu/data/training/pusht.zip");
+    assertThat(s.url())
+        .isEqualTo("https://diffusion-policy.cs.columbia.edu/data/training/pusht.zip");
     assertThat(s.entry()).isEqualTo("pusht/pusht_cchi_v7_replay.zarr");
     assertThat(s.folderName()).isEqualTo("pusht_cchi_v7_replay.zarr");
     assertThat(s.archiveSha256()).isNull();
@@ -27,9 +28,14 @@ class DatasetCatalogTest {
 
   @Test
   void aMirrorKeepsThePinsAndABadDigestIsRefused() {
-    DatasetSource s = DatasetCatalog.get("pusht").withUrl("http://mirror.example/pusht.zip").withArchiveSha256("AB".repeat(32));
+    DatasetSource s =
+        DatasetCatalog.get("pusht")
+            .withUrl("http://mirror.example/pusht.zip")
+            .withArchiveSha256("AB".repeat(32));
     assertThat(s.contentSha256()).isEqualTo(DatasetCatalog.get("pusht").contentSha256());
     assertThat(s.archiveSha256()).isEqualTo("ab".repeat(32));
-    assertThatThrownBy(() -> s.withArchiveSha256("xyz")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64 hex digits");
+    assertThatThrownBy(() -> s.withArchiveSha256("xyz"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("64 hex digits");
   }
 }

@@ -32,15 +32,19 @@ class DatasetFetcherTest {
   private String zipSha;
   private String contentSha;
   private LoopbackServer server;
-  private final DatasetFetcher fetcher = new DatasetFetcher(Duration.ofSeconds(5), Duration.ofSeconds(5),
-      new ZipUnpacker(ZipUnpacker.MAX_TOTAL_BYTES, ZipUnpacker.MAX_ENTRIES));
+  private final DatasetFetcher fetcher =
+      new DatasetFetcher(
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(5),
+          new ZipUnpacker(ZipUnpacker.MAX_TOTAL_BYTES, ZipUnpacker.MAX_ENTRIES));
   private final List<Phase> phases = new ArrayList<>();
-  private final DatasetFetcher.Listener listener = new DatasetFetcher.Listener() {
-    @Override
-    public void phase(Phase phase, String detail) {
-      phases.add(phase);
-    }
-  };
+  private final DatasetFetcher.Listener listener =
+      new DatasetFetcher.Listener() {
+        @Override
+        public void phase(Phase phase, String detail) {
+          phases.add(phase);
+        }
+      };
 
   @BeforeEach
   void setUp() throws Exception {
@@ -58,7 +62,15 @@ class DatasetFetcherTest {
   }
 
   private DatasetSource source(String archiveSha, long archiveBytes, String content) {
-    return new DatasetSource("pusht", server.url(), archiveSha, archiveBytes, "pusht/tiny.zarr", content, "tiny test store", "test");
+    return new DatasetSource(
+        "pusht",
+        server.url(),
+        archiveSha,
+        archiveBytes,
+        "pusht/tiny.zarr",
+        content,
+        "tiny test store",
+        "test");
   }
 
   private Path finalPath() {
@@ -70,7 +82,8 @@ class DatasetFetcherTest {
   }
 
   @Test
-  void aFullDownloadLandsVerifiedWithSourceJsonAndASecondFetchIsAlreadyPresentWithoutARequest() throws Exception {
+  void aFullDownloadLandsVerifiedWithSourceJsonAndASecondFetchIsAlreadyPresentWithoutARequest()
+      throws Exception {
     Result r = fetcher.fetch(source(zipSha, zip.length, contentSha), target, listener);
     assertThat(r.path()).isEqualTo(finalPath());
     assertThat(r.alreadyPresent()).isFalse();
@@ -78,7 +91,13 @@ class DatasetFetcherTest {
     assertThat(r.contentSha256()).isEqualTo(contentSha);
     assertThat(r.bytesDownloaded()).isEqualTo(zip.length);
     assertThat(ZarrContentDigest.sha256(finalPath())).isEqualTo(contentSha);
-    assertThat(phases).containsExactly(Phase.DOWNLOADING, Phase.VERIFYING, Phase.UNPACKING, Phase.VERIFYING_CONTENT, Phase.DONE);
+    assertThat(phases)
+        .containsExactly(
+            Phase.DOWNLOADING,
+            Phase.VERIFYING,
+            Phase.UNPACKING,
+            Phase.VERIFYING_CONTENT,
+            Phase.DONE);
     JsonNode json = new ObjectMapper().readTree(target.resolve("SOURCE.json").toFile());
     assertThat(json.get("name").asText()).isEqualTo("pusht");
     assertThat(json.get("url").asText()).isEqualTo(server.url());
@@ -98,7 +117,8 @@ class DatasetFetcherTest {
   }
 
   @Test
-  void aConnectionDroppedHalfWayKeepsThePartAndTheNextFetchResumesWithARangeRequest() throws Exception {
+  void aConnectionDroppedHalfWayKeepsThePartAndTheNextFetchResumesWithARangeRequest()
+      throws Exception {
     int half = zip.length / 2;
     server.dropNextAfter = half;
     assertThatThrownBy(() -> fetcher.fetch(source(null, -1, contentSha), target, listener))
@@ -123,7 +143,8 @@ class DatasetFetcherTest {
   void aServerThatIgnoresRangeStillEndsWithACorrectDownload() throws Exception {
     server.honourRange = false;
     server.dropNextAfter = zip.length / 3;
-    assertThatThrownBy(() -> fetcher.fetch(source(zipSha, -1, contentSha), target, listener)).isInstanceOf(FetchException.class);
+    assertThatThrownBy(() -> fetcher.fetch(source(zipSha, -1, contentSha), target, listener))
+        .isInstanceOf(FetchException.class);
     assertThat(part()).hasSize(zip.length / 3);
 
     Result r = fetcher.fetch(source(zipSha, -1, contentSha), target, listener);
@@ -146,15 +167,19 @@ class DatasetFetcherTest {
 
   @Test
   void aStalledConnectionKeepsThePartAndSaysSo() throws Exception {
-    DatasetFetcher impatient = new DatasetFetcher(Duration.ofSeconds(5), Duration.ofMillis(600),
-        new ZipUnpacker(ZipUnpacker.MAX_TOTAL_BYTES, ZipUnpacker.MAX_ENTRIES));
+    DatasetFetcher impatient =
+        new DatasetFetcher(
+            Duration.ofSeconds(5),
+            Duration.ofMillis(600),
+            new ZipUnpacker(ZipUnpacker.MAX_TOTAL_BYTES, ZipUnpacker.MAX_ENTRIES));
     server.stallNextMillis = 5_000;
     assertThatThrownBy(() -> impatient.fetch(source(null, -1, contentSha), target, listener))
         .isInstanceOf(FetchException.class)
         .hasMessageContaining("no data for")
         .hasMessageContaining("rerun the same command to resume");
     assertThat(part()).hasSize(zip.length / 2);
-    assertThat(fetcher.fetch(source(null, -1, contentSha), target, listener).contentSha256()).isEqualTo(contentSha);
+    assertThat(fetcher.fetch(source(null, -1, contentSha), target, listener).contentSha256())
+        .isEqualTo(contentSha);
   }
 
   @Test
@@ -188,7 +213,8 @@ class DatasetFetcherTest {
     fetcher.fetch(source(null, -1, contentSha), target, listener);
     String oldSourceJson = Files.readString(target.resolve("SOURCE.json"));
     float[] changed = {0.5f, -1.25f, 3f, 4.5f, 1e-3f, Float.NaN, 7f, 8f, -0f, 10f, 11.5f, 13f};
-    Path other = TinyZarr.write(tmp.resolve("other/tiny.zarr"), new int[] {4, 2}, Codec.RAW, changed);
+    Path other =
+        TinyZarr.write(tmp.resolve("other/tiny.zarr"), new int[] {4, 2}, Codec.RAW, changed);
     String otherSha = ZarrContentDigest.sha256(other);
     server.body = Zips.of(other, "pusht/tiny.zarr/", false);
     String wanted = "ab".repeat(32); // a newer pin that neither copy has
@@ -211,7 +237,8 @@ class DatasetFetcherTest {
 
   @Test
   void aServedSizeThatDiffersFromThePinnedSizeIsRefusedBeforeWriting() throws Exception {
-    assertThatThrownBy(() -> fetcher.fetch(source(null, zip.length + 1, contentSha), target, listener))
+    assertThatThrownBy(
+            () -> fetcher.fetch(source(null, zip.length + 1, contentSha), target, listener))
         .isInstanceOf(FetchException.class)
         .hasMessageContaining(server.url())
         .hasMessageContaining("serves " + zip.length + " bytes")
@@ -239,7 +266,8 @@ class DatasetFetcherTest {
 
   @Test
   void aZipEntryThatEscapesTheTargetFolderIsRefused() throws Exception {
-    server.body = Zips.ofEntries("pusht/tiny.zarr/.zgroup", "{\"zarr_format\": 2}", "../evil", "gotcha");
+    server.body =
+        Zips.ofEntries("pusht/tiny.zarr/.zgroup", "{\"zarr_format\": 2}", "../evil", "gotcha");
     assertThatThrownBy(() -> fetcher.fetch(source(null, -1, null), target, listener))
         .isInstanceOf(FetchException.class)
         .hasMessageContaining("'../evil'")
@@ -261,7 +289,9 @@ class DatasetFetcherTest {
 
   @Test
   void theEntryCapIsEnforced() throws Exception {
-    DatasetFetcher capped = new DatasetFetcher(Duration.ofSeconds(5), Duration.ofSeconds(5), new ZipUnpacker(1 << 20, 2));
+    DatasetFetcher capped =
+        new DatasetFetcher(
+            Duration.ofSeconds(5), Duration.ofSeconds(5), new ZipUnpacker(1 << 20, 2));
     assertThatThrownBy(() -> capped.fetch(source(null, -1, contentSha), target, listener))
         .isInstanceOf(FetchException.class)
         .hasMessageContaining("more than 2 entries");
@@ -280,7 +310,11 @@ class DatasetFetcherTest {
 
   private List<Path> leftovers() throws IOException {
     try (Stream<Path> s = Files.list(target)) {
-      return s.filter(p -> p.getFileName().toString().startsWith(".unpack-") || p.getFileName().toString().startsWith(".old-")).toList();
+      return s.filter(
+              p ->
+                  p.getFileName().toString().startsWith(".unpack-")
+                      || p.getFileName().toString().startsWith(".old-"))
+          .toList();
     }
   }
 

@@ -20,16 +20,22 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LoopbackServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService pool = Executors.newCachedThreadPool();
+
   /** Range header of each request, "" when there was none. */
   final List<String> ranges = Collections.synchronizedList(new ArrayList<>());
+
   /** Body bytes written, per request. */
   final List<Long> served = Collections.synchronizedList(new ArrayList<>());
+
   volatile byte[] body;
   volatile boolean honourRange = true;
+
   /** When >= 0, the next response writes this many body bytes and then breaks the connection. */
   volatile long dropNextAfter = -1;
+
   /** When > 0, the next response writes half its body and then waits this long before the rest. */
   volatile long stallNextMillis;
+
   /** When >= 0, the size announced (and served) instead of the real one. */
   volatile int servedLength = -1;
 
@@ -66,7 +72,8 @@ final class LoopbackServer implements AutoCloseable {
         return;
       }
       status = 206;
-      ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (b.length - 1) + "/" + b.length);
+      ex.getResponseHeaders()
+          .set("Content-Range", "bytes " + from + "-" + (b.length - 1) + "/" + b.length);
     }
     int length = b.length - from;
     ex.sendResponseHeaders(status, length);

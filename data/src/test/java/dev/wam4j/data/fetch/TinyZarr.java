@@ -13,12 +13,16 @@ import java.util.stream.Collectors;
 /** Writes small zarr v2 groups for tests, with any chunking and either no compressor or zstd. */
 final class TinyZarr {
   /** How chunks are stored. */
-  enum Codec { RAW, ZSTD }
+  enum Codec {
+    RAW,
+    ZSTD
+  }
 
   private TinyZarr() {}
 
   /** A replay-buffer-like group: data/state (6x2 float32) and meta/episode_ends (int64, [3, 6]). */
-  static Path write(Path root, int[] stateChunks, Codec codec, float... stateOverride) throws IOException {
+  static Path write(Path root, int[] stateChunks, Codec codec, float... stateOverride)
+      throws IOException {
     float[] state = {0.5f, -1.25f, 3f, 4.5f, 1e-3f, Float.NaN, 7f, 8f, -0f, 10f, 11.5f, 12f};
     if (stateOverride.length > 0) state = stateOverride;
     group(root);
@@ -28,7 +32,13 @@ final class TinyZarr {
     for (float f : state) s.putFloat(f);
     array(root.resolve("data/state"), "<f4", new int[] {6, 2}, stateChunks, s.array(), codec);
     ByteBuffer ends = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(3).putLong(6);
-    array(root.resolve("meta/episode_ends"), "<i8", new int[] {2}, new int[] {2}, ends.array(), codec);
+    array(
+        root.resolve("meta/episode_ends"),
+        "<i8",
+        new int[] {2},
+        new int[] {2},
+        ends.array(),
+        codec);
     return root;
   }
 
@@ -37,13 +47,26 @@ final class TinyZarr {
     Files.writeString(dir.resolve(".zgroup"), "{\"zarr_format\": 2}");
   }
 
-  /** One array from its elements' little-endian bytes in C order, cut into chunks (edge chunks padded with zeros). */
-  static void array(Path dir, String dtype, int[] shape, int[] chunks, byte[] data, Codec codec) throws IOException {
+  /**
+   * One array from its elements' little-endian bytes in C order, cut into chunks (edge chunks
+   * padded with zeros).
+   */
+  static void array(Path dir, String dtype, int[] shape, int[] chunks, byte[] data, Codec codec)
+      throws IOException {
     Files.createDirectories(dir);
     String compressor = codec == Codec.RAW ? "null" : "{\"id\": \"zstd\", \"level\": 3}";
-    Files.writeString(dir.resolve(".zarray"), "{\"zarr_format\": 2, \"shape\": " + list(shape) + ", \"chunks\": " + list(chunks)
-        + ", \"dtype\": \"" + dtype + "\", \"compressor\": " + compressor
-        + ", \"fill_value\": 0, \"filters\": null, \"order\": \"C\"}", StandardCharsets.UTF_8);
+    Files.writeString(
+        dir.resolve(".zarray"),
+        "{\"zarr_format\": 2, \"shape\": "
+            + list(shape)
+            + ", \"chunks\": "
+            + list(chunks)
+            + ", \"dtype\": \""
+            + dtype
+            + "\", \"compressor\": "
+            + compressor
+            + ", \"fill_value\": 0, \"filters\": null, \"order\": \"C\"}",
+        StandardCharsets.UTF_8);
     int rank = shape.length;
     int item = data.length / Arrays.stream(shape).reduce(1, (a, b) -> a * b);
     int[] grid = new int[rank];
@@ -67,7 +90,10 @@ final class TinyZarr {
         if (inside) System.arraycopy(data, (int) global * item, chunk, e * item, item);
       }
       byte[] stored = codec == Codec.RAW ? chunk : Zstd.compress(chunk, 3);
-      Files.write(dir.resolve(Arrays.stream(g).mapToObj(Integer::toString).collect(Collectors.joining("."))), stored);
+      Files.write(
+          dir.resolve(
+              Arrays.stream(g).mapToObj(Integer::toString).collect(Collectors.joining("."))),
+          stored);
     } while (next(g, grid));
   }
 

@@ -14,10 +14,14 @@ import java.util.zip.ZipOutputStream;
 final class Zips {
   private Zips() {}
 
-  /** Every file under {@code folder}, named {@code prefix + relative path}; stored (not deflated) when asked. */
+  /**
+   * Every file under {@code folder}, named {@code prefix + relative path}; stored (not deflated)
+   * when asked.
+   */
   static byte[] of(Path folder, String prefix, boolean stored) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream zip = new ZipOutputStream(bytes); Stream<Path> walk = Files.walk(folder)) {
+    try (ZipOutputStream zip = new ZipOutputStream(bytes);
+        Stream<Path> walk = Files.walk(folder)) {
       List<Path> files = walk.filter(Files::isRegularFile).sorted().toList();
       for (Path f : files) {
         String rel = folder.relativize(f).toString().replace('\\', '/');
@@ -31,12 +35,14 @@ final class Zips {
   static byte[] ofEntries(String... namesAndTexts) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-      for (int i = 0; i < namesAndTexts.length; i += 2) add(zip, namesAndTexts[i], namesAndTexts[i + 1].getBytes(), false);
+      for (int i = 0; i < namesAndTexts.length; i += 2)
+        add(zip, namesAndTexts[i], namesAndTexts[i + 1].getBytes(), false);
     }
     return bytes.toByteArray();
   }
 
-  private static void add(ZipOutputStream zip, String name, byte[] data, boolean stored) throws IOException {
+  private static void add(ZipOutputStream zip, String name, byte[] data, boolean stored)
+      throws IOException {
     ZipEntry e = new ZipEntry(name);
     if (stored) {
       CRC32 crc = new CRC32();

@@ -17,11 +17,15 @@ class DatasetSummaryTest {
     assertThat(s.totalEpisodes()).isEqualTo(4);
     assertThat(s.totalFrames()).isEqualTo(1492);
     assertThat(s.fps()).isEqualTo(30);
-    assertThat(s.videoKeys()).containsOnlyKeys("observation.images.front", "observation.images.top").containsValue("av1");
+    assertThat(s.videoKeys())
+        .containsOnlyKeys("observation.images.front", "observation.images.top")
+        .containsValue("av1");
     assertThat(s.features().get("observation.images.front").codec()).isEqualTo("av1");
     assertThat(s.features().get("action").codec()).isNull();
-    assertThat(s.missingFiles()).containsExactly("videos/observation.images.front/chunk-000/file-000.mp4",
-        "videos/observation.images.top/chunk-000/file-000.mp4");
+    assertThat(s.missingFiles())
+        .containsExactly(
+            "videos/observation.images.front/chunk-000/file-000.mp4",
+            "videos/observation.images.top/chunk-000/file-000.mp4");
   }
 
   @Test

@@ -19,14 +19,22 @@ class DeepValidationTest {
   @Test
   void damageInTheMiddleOfAVideoIsFoundOnlyByDeepValidation(@TempDir Path tmp) throws Exception {
     Path ds;
-    try (LeRobotWriter w = LeRobotWriter.create(tmp.resolve("ds"), LeRobotWriteConfig.of(10, "test",
-        List.of(new WriteFeature.Video("observation.image", 64, 64), new WriteFeature.Vector("action", List.of("x", "y")))))) {
+    try (LeRobotWriter w =
+        LeRobotWriter.create(
+            tmp.resolve("ds"),
+            LeRobotWriteConfig.of(
+                10,
+                "test",
+                List.of(
+                    new WriteFeature.Video("observation.image", 64, 64),
+                    new WriteFeature.Vector("action", List.of("x", "y")))))) {
       Random rng = new Random(1);
       byte[] img = new byte[64 * 64 * 3];
       for (int e = 0; e < 2; e++) {
         w.beginEpisode("task");
         for (int t = 0; t < 40; t++) {
-          rng.nextBytes(img); // noise: every frame costs bytes, so the middle of the file is frame data
+          rng.nextBytes(
+              img); // noise: every frame costs bytes, so the middle of the file is frame data
           w.setImage("observation.image", img, 0).setVector("action", new float[] {t, e});
           w.endFrame();
         }

@@ -22,7 +22,8 @@ class LeRobotBadInputTest {
     return spec.write(dir.resolve(version));
   }
 
-  private static void editInfo(Path root, java.util.function.Consumer<ObjectNode> edit) throws Exception {
+  private static void editInfo(Path root, java.util.function.Consumer<ObjectNode> edit)
+      throws Exception {
     Path file = root.resolve("meta/info.json");
     ObjectNode info = (ObjectNode) SyntheticDataset.JSON.readTree(file.toFile());
     edit.accept(info);
@@ -39,7 +40,8 @@ class LeRobotBadInputTest {
     assertThatThrownBy(() -> LeRobotDataset.open(root))
         .isInstanceOf(LeRobotFormatException.class)
         .hasMessageStartingWith(data.toString());
-    assertThat(DatasetValidation.validate(root)).anySatisfy(p -> assertThat(p.file()).isEqualTo(data));
+    assertThat(DatasetValidation.validate(root))
+        .anySatisfy(p -> assertThat(p.file()).isEqualTo(data));
   }
 
   @Test
@@ -69,13 +71,17 @@ class LeRobotBadInputTest {
     editInfo(root, info -> ((ObjectNode) info.get("features").get("action")).put("shape", "two"));
     assertThatThrownBy(() -> LeRobotDataset.open(root))
         .isInstanceOf(LeRobotFormatException.class)
-        .hasMessageContaining("meta/info.json: features.action.shape: expected an array of integers, got \"two\"");
-    editInfo(root, info -> ((ObjectNode) info.get("features").get("action")).putArray("shape").add(2));
+        .hasMessageContaining(
+            "meta/info.json: features.action.shape: expected an array of integers, got \"two\"");
+    editInfo(
+        root, info -> ((ObjectNode) info.get("features").get("action")).putArray("shape").add(2));
     editInfo(root, info -> info.put("fps", "ten"));
-    assertThatThrownBy(() -> LeRobotDataset.open(root)).hasMessageContaining("info.json: fps: expected a number");
+    assertThatThrownBy(() -> LeRobotDataset.open(root))
+        .hasMessageContaining("info.json: fps: expected a number");
     editInfo(root, info -> info.put("fps", 10));
     editInfo(root, info -> info.put("codebase_version", "v1.6"));
-    assertThatThrownBy(() -> LeRobotDataset.open(root)).hasMessageContaining("info.json: codebase_version: 'v1.6'");
+    assertThatThrownBy(() -> LeRobotDataset.open(root))
+        .hasMessageContaining("info.json: codebase_version: 'v1.6'");
   }
 
   @Test
@@ -97,7 +103,8 @@ class LeRobotBadInputTest {
         .hasMessageStartingWith(eps.toString())
         .hasMessageContaining("episode 1 has length 8")
         .hasMessageContaining("holds 7 rows");
-    assertThat(DatasetValidation.validate(root)).anySatisfy(p -> assertThat(p.file()).isEqualTo(eps));
+    assertThat(DatasetValidation.validate(root))
+        .anySatisfy(p -> assertThat(p.file()).isEqualTo(eps));
   }
 
   @Test
@@ -105,10 +112,16 @@ class LeRobotBadInputTest {
     Path root = dataset("v3.0");
     Path eps = root.resolve("meta/episodes/chunk-000/file-000.parquet");
     Path tmp = dir.resolve("eps.parquet");
-    try (Connection c = Duck.connect(); Statement s = c.createStatement()) {
-      s.execute("COPY (SELECT * REPLACE (CASE WHEN episode_index = 2 THEN dataset_from_index + 1 ELSE dataset_from_index END"
-          + " AS dataset_from_index, CASE WHEN episode_index = 2 THEN dataset_to_index + 1 ELSE dataset_to_index END AS dataset_to_index)"
-          + " FROM read_parquet(" + Duck.literal(eps) + ")) TO " + Duck.literal(tmp) + " (FORMAT parquet)");
+    try (Connection c = Duck.connect();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "COPY (SELECT * REPLACE (CASE WHEN episode_index = 2 THEN dataset_from_index + 1 ELSE dataset_from_index END"
+              + " AS dataset_from_index, CASE WHEN episode_index = 2 THEN dataset_to_index + 1 ELSE dataset_to_index END AS dataset_to_index)"
+              + " FROM read_parquet("
+              + Duck.literal(eps)
+              + ")) TO "
+              + Duck.literal(tmp)
+              + " (FORMAT parquet)");
     }
     Files.move(tmp, eps, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     assertThatThrownBy(() -> LeRobotDataset.open(root))
@@ -121,7 +134,8 @@ class LeRobotBadInputTest {
   @Test
   void listColumnShorterThanTheShapeIsAnErrorNotAZero() throws Exception {
     Path root = dataset("v3.0");
-    editInfo(root, info -> ((ObjectNode) info.get("features").get("action")).putArray("shape").add(3));
+    editInfo(
+        root, info -> ((ObjectNode) info.get("features").get("action")).putArray("shape").add(3));
     try (LeRobotDataset ds = LeRobotDataset.open(root)) {
       assertThatThrownBy(() -> ds.row(0, 0))
           .isInstanceOf(LeRobotFormatException.class)

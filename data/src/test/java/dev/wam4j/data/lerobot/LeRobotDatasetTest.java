@@ -28,16 +28,20 @@ class LeRobotDatasetTest {
       assertThat(ds.episodes().stream().mapToLong(Episode::length).sum()).isEqualTo(1492);
       assertThat(ds.fps()).isEqualTo(30);
       assertThat(ds.tasks()).containsEntry(0, "Pick the orange cube and place it in the box");
-      assertThat(ds.videoKeys()).containsExactly("observation.images.front", "observation.images.top");
-      assertThat(ds.info().feature("observation.images.front").video().orElseThrow().codec()).contains("av1");
-      assertThat(ds.missingFiles()).containsExactly(
-          ds.root().resolve("videos/observation.images.front/chunk-000/file-000.mp4"),
-          ds.root().resolve("videos/observation.images.top/chunk-000/file-000.mp4"));
+      assertThat(ds.videoKeys())
+          .containsExactly("observation.images.front", "observation.images.top");
+      assertThat(ds.info().feature("observation.images.front").video().orElseThrow().codec())
+          .contains("av1");
+      assertThat(ds.missingFiles())
+          .containsExactly(
+              ds.root().resolve("videos/observation.images.front/chunk-000/file-000.mp4"),
+              ds.root().resolve("videos/observation.images.top/chunk-000/file-000.mp4"));
       Row row = ds.row(1, 0);
       assertThat(row.floats("observation.state")).hasSize(6);
       assertThat(row.longs("index")).containsExactly(373);
       assertThat(row.longs("frame_index")).containsExactly(0);
-      assertThat(ds.episode(3).videos().get("observation.images.top").fromTimestamp()).isEqualTo(37.3);
+      assertThat(ds.episode(3).videos().get("observation.images.top").fromTimestamp())
+          .isEqualTo(37.3);
     }
   }
 
@@ -60,7 +64,8 @@ class LeRobotDatasetTest {
   @Test
   void so101VideoFrameOfAMissingFileNamesTheFile() throws Exception {
     try (LeRobotDataset ds = LeRobotDataset.open(so101())) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> ds.videoFrame(0, 0, "observation.images.top"))
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> ds.videoFrame(0, 0, "observation.images.top"))
           .isInstanceOf(LeRobotFormatException.class)
           .hasMessageContaining("videos/observation.images.top/chunk-000/file-000.mp4")
           .hasMessageContaining("not found");
@@ -72,27 +77,37 @@ class LeRobotDatasetTest {
     List<DatasetProblem> problems = DatasetValidation.validate(so101());
     assertThat(problems).hasSize(2);
     assertThat(problems).allSatisfy(p -> assertThat(p.message()).contains("missing"));
-    assertThat(problems.stream().map(p -> p.file().getFileName().toString())).containsOnly("file-000.mp4");
+    assertThat(problems.stream().map(p -> p.file().getFileName().toString()))
+        .containsOnly("file-000.mp4");
   }
 
   static Stream<Arguments> variants() {
     return Stream.of(
-        Arguments.of("v3.0 plain", config("v3.0", d -> { })),
-        Arguments.of("v3.0 fixed-size list, float fps, no size keys", config("v3.0", d -> {
-          d.fixedSizeAction = true;
-          d.floatFps = true;
-          d.sizeKeys = false;
-        })),
+        Arguments.of("v3.0 plain", config("v3.0", d -> {})),
+        Arguments.of(
+            "v3.0 fixed-size list, float fps, no size keys",
+            config(
+                "v3.0",
+                d -> {
+                  d.fixedSizeAction = true;
+                  d.floatFps = true;
+                  d.sizeKeys = false;
+                })),
         Arguments.of("v3.0 names as dict", config("v3.0", d -> d.namesStyle = "dict")),
         Arguments.of("v2.1 names as list of lists", config("v2.1", d -> d.namesStyle = "nested")),
         Arguments.of("v2.1 fixed-size list", config("v2.1", d -> d.fixedSizeAction = true)),
-        Arguments.of("v2.0 names null, float fps", config("v2.0", d -> {
-          d.namesStyle = null;
-          d.floatFps = true;
-        })));
+        Arguments.of(
+            "v2.0 names null, float fps",
+            config(
+                "v2.0",
+                d -> {
+                  d.namesStyle = null;
+                  d.floatFps = true;
+                })));
   }
 
-  private static SyntheticDataset config(String version, java.util.function.Consumer<SyntheticDataset> tweak) {
+  private static SyntheticDataset config(
+      String version, java.util.function.Consumer<SyntheticDataset> tweak) {
     SyntheticDataset d = new SyntheticDataset();
     d.version = version;
     tweak.accept(d);
@@ -110,7 +125,8 @@ class LeRobotDatasetTest {
       assertThat(ds.fps()).isEqualTo(10);
       assertThat(ds.info().dataFilesSizeInMb()).isEqualTo(100);
       assertThat(ds.info().videoFilesSizeInMb()).isEqualTo(500);
-      assertThat(ds.info().feature("action").names()).isEqualTo(spec.namesStyle == null ? List.of() : List.of("x", "y"));
+      assertThat(ds.info().feature("action").names())
+          .isEqualTo(spec.namesStyle == null ? List.of() : List.of("x", "y"));
       Row row = ds.row(1, 3); // global index 8
       assertThat(row.floats("observation.state")).containsExactly(4f, -8f);
       assertThat(row.floats("action")).containsExactly(8.25f, 3f);
@@ -140,9 +156,11 @@ class LeRobotDatasetTest {
     Path root = new SyntheticDataset().write(dir.resolve("ds"));
     try (LeRobotDataset ds = LeRobotDataset.open(root)) {
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> ds.row(2, 4))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0..3");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("0..3");
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> ds.batches(List.of("nope"), 4))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nope");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("nope");
     }
   }
 
@@ -153,8 +171,11 @@ class LeRobotDatasetTest {
       spec.version = version;
       Path root = spec.write(dir.resolve(version));
       try (LeRobotDataset ds = LeRobotDataset.open(root)) {
-        QueryResult r = ds.query("SELECT (SELECT count(*) FROM data) AS frames, (SELECT sum(length) FROM episodes) AS total,"
-            + " (SELECT first(task) FROM tasks) AS task", 10);
+        QueryResult r =
+            ds.query(
+                "SELECT (SELECT count(*) FROM data) AS frames, (SELECT sum(length) FROM episodes) AS total,"
+                    + " (SELECT first(task) FROM tasks) AS task",
+                10);
         assertThat(r.columns()).containsExactly("frames", "total", "task");
         assertThat(((Number) r.rows().get(0).get(0)).longValue()).isEqualTo(16);
         assertThat(((Number) r.rows().get(0).get(1)).longValue()).isEqualTo(16);

@@ -48,13 +48,19 @@ class LeRobotImageTest {
       assertThat(ds.frame(0, 3, "observation.image")).isEqualTo(s.imageRgb(3));
       assertThat(ds.frame(2, 1, "observation.image")).isEqualTo(s.imageRgb(13));
       assertThatThrownBy(() -> ds.videoFrame(0, 0, "observation.image"))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a video");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("not a video");
     }
     assertThat(DatasetValidation.validate(root, true)).isEmpty();
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_3BYTE_BGR})
+  @ValueSource(
+      ints = {
+        BufferedImage.TYPE_BYTE_GRAY,
+        BufferedImage.TYPE_INT_ARGB,
+        BufferedImage.TYPE_3BYTE_BGR
+      })
   void grayAndRgbaPngsBecomeTheirRgbSamples(int type) throws Exception {
     SyntheticDataset s = images("v3.0");
     s.imageType = type;
@@ -92,7 +98,8 @@ class LeRobotImageTest {
       assertThatThrownBy(() -> ds.frame(2, 0, "observation.image"))
           .isInstanceOf(LeRobotFormatException.class)
           .hasMessageContaining(root.resolve("data/chunk-000/episode_000002.parquet").toString())
-          .hasMessageContaining("episode 2 frame 0 of observation.image: the image bytes are null (path frame_12.png)");
+          .hasMessageContaining(
+              "episode 2 frame 0 of observation.image: the image bytes are null (path frame_12.png)");
     }
   }
 
@@ -101,11 +108,13 @@ class LeRobotImageTest {
     SyntheticDataset s = images("v3.0");
     Path root = s.write(dir.resolve("ds"));
     String info = java.nio.file.Files.readString(root.resolve("meta/info.json"));
-    java.nio.file.Files.writeString(root.resolve("meta/info.json"), info.replaceFirst("\\[ 8, 12, 3 \\]", "[ 8, 10, 3 ]"));
+    java.nio.file.Files.writeString(
+        root.resolve("meta/info.json"), info.replaceFirst("\\[ 8, 12, 3 \\]", "[ 8, 10, 3 ]"));
     try (LeRobotDataset ds = LeRobotDataset.open(root)) {
       assertThatThrownBy(() -> ds.frame(0, 0, "observation.image"))
           .isInstanceOf(LeRobotFormatException.class)
-          .hasMessageContaining("episode 0 frame 0").hasMessageContaining("image is 12x8, info.json shape says 10x8");
+          .hasMessageContaining("episode 0 frame 0")
+          .hasMessageContaining("image is 12x8, info.json shape says 10x8");
     }
   }
 
@@ -113,8 +122,12 @@ class LeRobotImageTest {
   void trainingLoaderLoadsImageFeatures() throws Exception {
     SyntheticDataset s = images("v3.0");
     Path root = s.write(dir.resolve("ds"));
-    TrainingLoader loader = TrainingLoader.load(root,
-        new LoaderConfig("observation.image", "observation.state", "action", 1, 1, 32, 3, 2, 0, 0), null);
+    TrainingLoader loader =
+        TrainingLoader.load(
+            root,
+            new LoaderConfig(
+                "observation.image", "observation.state", "action", 1, 1, 32, 3, 2, 0, 0),
+            null);
     TrainingBatch b = loader.newBatch();
     loader.sample(b);
     int bytes = 12 * 8 * 3;

@@ -29,13 +29,17 @@ class LeRobotVideoTest {
     try (LeRobotDataset ds = LeRobotDataset.open(root)) {
       assertThat(ds.videoKeys()).containsExactly("observation.image");
       // random access, out of order
-      assertThat(mean(ds.videoFrame(1, 3, "observation.image"))).isCloseTo(SyntheticDataset.grey(8), org.assertj.core.data.Offset.offset(3.0));
-      assertThat(mean(ds.videoFrame(0, 0, "observation.image"))).isCloseTo(SyntheticDataset.grey(0), org.assertj.core.data.Offset.offset(3.0));
+      assertThat(mean(ds.videoFrame(1, 3, "observation.image")))
+          .isCloseTo(SyntheticDataset.grey(8), org.assertj.core.data.Offset.offset(3.0));
+      assertThat(mean(ds.videoFrame(0, 0, "observation.image")))
+          .isCloseTo(SyntheticDataset.grey(0), org.assertj.core.data.Offset.offset(3.0));
       // sequential walk of the last episode
       byte[] out = new byte[ds.frameBytes("observation.image")];
       for (int f = 0; f < 4; f++) {
         ds.readVideoFrame(2, f, "observation.image", out, 0);
-        assertThat(mean(out)).as("frame %d", f).isCloseTo(SyntheticDataset.grey(12 + f), org.assertj.core.data.Offset.offset(3.0));
+        assertThat(mean(out))
+            .as("frame %d", f)
+            .isCloseTo(SyntheticDataset.grey(12 + f), org.assertj.core.data.Offset.offset(3.0));
       }
     }
     assertThat(DatasetValidation.validate(root)).isEmpty();
@@ -73,12 +77,14 @@ class LeRobotVideoTest {
     new Random(3).nextBytes(noise);
     Files.write(mp4, noise);
     try (LeRobotDataset ds = LeRobotDataset.open(root)) {
-      assertThat(ds.row(0, 1).floats("action")).containsExactly(1.25f, 1f); // tabular columns still served
+      assertThat(ds.row(0, 1).floats("action"))
+          .containsExactly(1.25f, 1f); // tabular columns still served
       assertThatThrownBy(() -> ds.videoFrame(0, 1, "observation.image"))
           .isInstanceOf(VideoException.class)
           .hasMessageContaining(mp4.toString());
     }
-    assertThat(DatasetValidation.validate(root)).anySatisfy(p -> assertThat(p.file()).isEqualTo(mp4));
+    assertThat(DatasetValidation.validate(root))
+        .anySatisfy(p -> assertThat(p.file()).isEqualTo(mp4));
   }
 
   @Test
@@ -89,9 +95,12 @@ class LeRobotVideoTest {
     spec.lengths = new int[] {5, 7, 2};
     Path shortDir = spec.write(dir.resolve("short"));
     Path mp4 = "videos/observation.image/chunk-000/file-000.mp4".transform(root::resolve);
-    Files.copy(shortDir.resolve("videos/observation.image/chunk-000/file-000.mp4"), mp4,
+    Files.copy(
+        shortDir.resolve("videos/observation.image/chunk-000/file-000.mp4"),
+        mp4,
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     assertThat(DatasetValidation.validate(root))
-        .anySatisfy(p -> assertThat(p.toString()).contains(mp4.toString()).contains("has 14 frames"));
+        .anySatisfy(
+            p -> assertThat(p.toString()).contains(mp4.toString()).contains("has 14 frames"));
   }
 }

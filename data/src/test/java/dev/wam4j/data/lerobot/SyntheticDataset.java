@@ -20,42 +20,64 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
- * Writes small LeRobot datasets for tests with DuckDB's COPY ... TO parquet, in any of the layouts and
- * info.json variants real files use. Values are functions of the global index {@code i} and frame
- * {@code f}: state = [i / 2, -i], action = [i + 0.25, f], next.reward = f / 10, next.done = last frame.
- * A video frame is a flat grey of level {@link #grey(long)} of its global index; an image frame is the
- * pattern {@link #imageRgb(long)}, stored as PNG bytes in a {bytes, path} struct column.
+ * Writes small LeRobot datasets for tests with DuckDB's COPY ... TO parquet, in any of the layouts
+ * and info.json variants real files use. Values are functions of the global index {@code i} and
+ * frame {@code f}: state = [i / 2, -i], action = [i + 0.25, f], next.reward = f / 10, next.done =
+ * last frame. A video frame is a flat grey of level {@link #grey(long)} of its global index; an
+ * image frame is the pattern {@link #imageRgb(long)}, stored as PNG bytes in a {bytes, path} struct
+ * column.
  */
 final class SyntheticDataset {
   static final ObjectMapper JSON = new ObjectMapper();
 
   String version = "v3.0";
   int[] lengths = {5, 7, 4};
+
   /** fps written as an int when whole and {@link #floatFps} is false. */
   double fps = 10;
+
   boolean floatFps;
+
   /** action as a fixed-size list (FLOAT[2]) instead of a variable list. */
   boolean fixedSizeAction;
+
   /** "info" or "video_info". */
   String videoInfoKey = "info";
+
   /** "channels" or "channel". */
   String channelName = "channels";
+
   boolean channelsFirst;
+
   /** null, "list", "nested", "dict" */
   String namesStyle = "list";
+
   boolean sizeKeys = true;
+
   /** adds a video key (96x96 AV1) when true */
   boolean video;
+
   int videoSize = 96;
   VideoEncoding encoding = VideoEncoding.AV1_LEROBOT;
-  /** adds observation.image as an image feature (PNG bytes in the parquet) when true; excludes {@link #video} */
+
+  /**
+   * adds observation.image as an image feature (PNG bytes in the parquet) when true; excludes
+   * {@link #video}
+   */
   boolean image;
+
   int imageWidth = 12;
   int imageHeight = 8;
-  /** the BufferedImage type the PNGs are drawn in: TYPE_3BYTE_BGR (RGB PNG), TYPE_INT_ARGB (RGBA), TYPE_BYTE_GRAY */
+
+  /**
+   * the BufferedImage type the PNGs are drawn in: TYPE_3BYTE_BGR (RGB PNG), TYPE_INT_ARGB (RGBA),
+   * TYPE_BYTE_GRAY
+   */
   int imageType = BufferedImage.TYPE_3BYTE_BGR;
+
   /** global index whose image bytes are replaced by bytes that are no image; -1 for none */
   long corruptImage = -1;
+
   /** global index whose image bytes are null; -1 for none */
   long nullImage = -1;
 
@@ -63,7 +85,10 @@ final class SyntheticDataset {
     return (int) (16 + (globalIndex * 9) % 220);
   }
 
-  /** The RGB the image of global index {@code i} decodes to: a pattern that differs per pixel, channel and frame. */
+  /**
+   * The RGB the image of global index {@code i} decodes to: a pattern that differs per pixel,
+   * channel and frame.
+   */
   byte[] imageRgb(long i) {
     byte[] rgb = new byte[imageWidth * imageHeight * 3];
     for (int y = 0; y < imageHeight; y++) {
@@ -98,7 +123,10 @@ final class SyntheticDataset {
         } else {
           // alpha varies too, so an RGBA reader that blended it in would show
           int a = imageType == BufferedImage.TYPE_INT_ARGB ? 0x40 + (x * 11) % 0xc0 : 0xff;
-          img.setRGB(x, y, a << 24 | (rgb[o] & 0xff) << 16 | (rgb[o + 1] & 0xff) << 8 | (rgb[o + 2] & 0xff));
+          img.setRGB(
+              x,
+              y,
+              a << 24 | (rgb[o] & 0xff) << 16 | (rgb[o + 1] & 0xff) << 8 | (rgb[o + 2] & 0xff));
         }
       }
     }
@@ -122,8 +150,9 @@ final class SyntheticDataset {
         p.execute();
       }
     }
-    s.execute("CREATE TABLE framesi AS SELECT f.*, {'bytes': im.png, 'path': 'frame_' || f.\"index\" || '.png'}"
-        + " AS \"observation.image\" FROM frames f JOIN images im ON f.\"index\" = im.i ORDER BY f.\"index\"");
+    s.execute(
+        "CREATE TABLE framesi AS SELECT f.*, {'bytes': im.png, 'path': 'frame_' || f.\"index\" || '.png'}"
+            + " AS \"observation.image\" FROM frames f JOIN images im ON f.\"index\" = im.i ORDER BY f.\"index\"");
     s.execute("DROP TABLE frames");
     s.execute("ALTER TABLE framesi RENAME TO frames");
   }
@@ -134,7 +163,8 @@ final class SyntheticDataset {
 
   Path write(Path root) throws IOException, SQLException {
     Files.createDirectories(root.resolve("meta"));
-    try (Connection c = Duck.connect(); Statement s = c.createStatement()) {
+    try (Connection c = Duck.connect();
+        Statement s = c.createStatement()) {
       s.execute("CREATE TABLE frames AS " + framesSql());
       if (image) {
         addImages(c, s);
@@ -158,12 +188,26 @@ final class SyntheticDataset {
     long from = 0;
     for (int e = 0; e < lengths.length; e++) {
       int n = lengths[e];
-      String action = "[CAST(i + 0.25 AS FLOAT), CAST(f AS FLOAT)]" + (fixedSizeAction ? "::FLOAT[2]" : "");
-      parts.add("SELECT [CAST(i / 2.0 AS FLOAT), CAST(-i AS FLOAT)] AS \"observation.state\", " + action + " AS action, "
-          + "CAST(f / 10.0 AS FLOAT) AS \"next.reward\", f = " + (n - 1) + " AS \"next.done\", "
-          + "CAST(f / " + fps + " AS FLOAT) AS timestamp, f AS frame_index, CAST(" + e + " AS BIGINT) AS episode_index, "
-          + "i AS \"index\", CAST(0 AS BIGINT) AS task_index "
-          + "FROM (SELECT range AS f, range + " + from + " AS i FROM range(" + n + "))");
+      String action =
+          "[CAST(i + 0.25 AS FLOAT), CAST(f AS FLOAT)]" + (fixedSizeAction ? "::FLOAT[2]" : "");
+      parts.add(
+          "SELECT [CAST(i / 2.0 AS FLOAT), CAST(-i AS FLOAT)] AS \"observation.state\", "
+              + action
+              + " AS action, "
+              + "CAST(f / 10.0 AS FLOAT) AS \"next.reward\", f = "
+              + (n - 1)
+              + " AS \"next.done\", "
+              + "CAST(f / "
+              + fps
+              + " AS FLOAT) AS timestamp, f AS frame_index, CAST("
+              + e
+              + " AS BIGINT) AS episode_index, "
+              + "i AS \"index\", CAST(0 AS BIGINT) AS task_index "
+              + "FROM (SELECT range AS f, range + "
+              + from
+              + " AS i FROM range("
+              + n
+              + "))");
       from += n;
     }
     return String.join(" UNION ALL ", parts) + " ORDER BY \"index\"";
@@ -179,21 +223,43 @@ final class SyntheticDataset {
     long from = 0;
     for (int e = 0; e < lengths.length; e++) {
       int n = lengths[e];
-      String videoCols = video ? ", 0 AS \"videos/observation.image/chunk_index\", 0 AS \"videos/observation.image/file_index\", "
-          + (from / fps) + "::DOUBLE AS \"videos/observation.image/from_timestamp\", " + ((from + n) / fps)
-          + "::DOUBLE AS \"videos/observation.image/to_timestamp\"" : "";
-      rows.add("SELECT " + e + "::BIGINT AS episode_index, ['push the block'] AS tasks, " + n + "::BIGINT AS length, "
-          + "0::BIGINT AS \"data/chunk_index\", 0::BIGINT AS \"data/file_index\", " + from + "::BIGINT AS dataset_from_index, "
-          + (from + n) + "::BIGINT AS dataset_to_index" + videoCols
-          + ", [1.0, 2.0] AS \"stats/observation.state/mean\", [1.0, 2.0] AS \"stats/action/mean\""
-          + ", [0.5] AS \"stats/next.reward/mean\", [0.5] AS \"stats/next.done/mean\", [0.5] AS \"stats/timestamp/mean\""
-          + ", [0.5] AS \"stats/frame_index/mean\", [0.5] AS \"stats/episode_index/mean\", [0.5] AS \"stats/index/mean\""
-          + ", [0.5] AS \"stats/task_index/mean\"" + (video || image ? ", [[[0.5]]] AS \"stats/observation.image/mean\"" : ""));
+      String videoCols =
+          video
+              ? ", 0 AS \"videos/observation.image/chunk_index\", 0 AS \"videos/observation.image/file_index\", "
+                  + (from / fps)
+                  + "::DOUBLE AS \"videos/observation.image/from_timestamp\", "
+                  + ((from + n) / fps)
+                  + "::DOUBLE AS \"videos/observation.image/to_timestamp\""
+              : "";
+      rows.add(
+          "SELECT "
+              + e
+              + "::BIGINT AS episode_index, ['push the block'] AS tasks, "
+              + n
+              + "::BIGINT AS length, "
+              + "0::BIGINT AS \"data/chunk_index\", 0::BIGINT AS \"data/file_index\", "
+              + from
+              + "::BIGINT AS dataset_from_index, "
+              + (from + n)
+              + "::BIGINT AS dataset_to_index"
+              + videoCols
+              + ", [1.0, 2.0] AS \"stats/observation.state/mean\", [1.0, 2.0] AS \"stats/action/mean\""
+              + ", [0.5] AS \"stats/next.reward/mean\", [0.5] AS \"stats/next.done/mean\", [0.5] AS \"stats/timestamp/mean\""
+              + ", [0.5] AS \"stats/frame_index/mean\", [0.5] AS \"stats/episode_index/mean\", [0.5] AS \"stats/index/mean\""
+              + ", [0.5] AS \"stats/task_index/mean\""
+              + (video || image ? ", [[[0.5]]] AS \"stats/observation.image/mean\"" : ""));
       from += n;
     }
-    s.execute("COPY (" + String.join(" UNION ALL ", rows) + ") TO " + Duck.literal(eps) + " (FORMAT parquet)");
-    s.execute("COPY (SELECT 0::BIGINT AS task_index, 'push the block' AS __index_level_0__) TO "
-        + Duck.literal(root.resolve("meta/tasks.parquet")) + " (FORMAT parquet)");
+    s.execute(
+        "COPY ("
+            + String.join(" UNION ALL ", rows)
+            + ") TO "
+            + Duck.literal(eps)
+            + " (FORMAT parquet)");
+    s.execute(
+        "COPY (SELECT 0::BIGINT AS task_index, 'push the block' AS __index_level_0__) TO "
+            + Duck.literal(root.resolve("meta/tasks.parquet"))
+            + " (FORMAT parquet)");
   }
 
   private void writeV2(Path root, Statement s) throws IOException, SQLException {
@@ -202,13 +268,26 @@ final class SyntheticDataset {
     for (int e = 0; e < lengths.length; e++) {
       Path data = root.resolve(String.format("data/chunk-000/episode_%06d.parquet", e));
       Files.createDirectories(data.getParent());
-      s.execute("COPY (SELECT * FROM frames WHERE episode_index = " + e + ") TO " + Duck.literal(data) + " (FORMAT parquet)");
-      episodes.append("{\"episode_index\": ").append(e).append(", \"tasks\": [\"push the block\"], \"length\": ")
-          .append(lengths[e]).append("}\n");
-      epStats.append("{\"episode_index\": ").append(e).append(", \"stats\": {\"action\": {\"mean\": [0, 0]}}}\n");
+      s.execute(
+          "COPY (SELECT * FROM frames WHERE episode_index = "
+              + e
+              + ") TO "
+              + Duck.literal(data)
+              + " (FORMAT parquet)");
+      episodes
+          .append("{\"episode_index\": ")
+          .append(e)
+          .append(", \"tasks\": [\"push the block\"], \"length\": ")
+          .append(lengths[e])
+          .append("}\n");
+      epStats
+          .append("{\"episode_index\": ")
+          .append(e)
+          .append(", \"stats\": {\"action\": {\"mean\": [0, 0]}}}\n");
     }
     Files.writeString(root.resolve("meta/episodes.jsonl"), episodes);
-    Files.writeString(root.resolve("meta/tasks.jsonl"), "{\"task_index\": 0, \"task\": \"push the block\"}\n");
+    Files.writeString(
+        root.resolve("meta/tasks.jsonl"), "{\"task_index\": 0, \"task\": \"push the block\"}\n");
     if (version.equals("v2.1")) {
       Files.writeString(root.resolve("meta/episodes_stats.jsonl"), epStats);
     }
@@ -237,11 +316,17 @@ final class SyntheticDataset {
       info.put("fps", (int) fps);
     }
     info.putObject("splits").put("train", "0:" + lengths.length);
-    info.put("data_path", v3 ? "data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet"
-        : "data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet");
+    info.put(
+        "data_path",
+        v3
+            ? "data/chunk-{chunk_index:03d}/file-{file_index:03d}.parquet"
+            : "data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet");
     if (video) {
-      info.put("video_path", v3 ? "videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4"
-          : "videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4");
+      info.put(
+          "video_path",
+          v3
+              ? "videos/{video_key}/chunk-{chunk_index:03d}/file-{file_index:03d}.mp4"
+              : "videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4");
     } else {
       info.putNull("video_path");
     }
@@ -314,8 +399,18 @@ final class SyntheticDataset {
 
   private void writeStats(Path root) throws IOException {
     ObjectNode stats = JSON.createObjectNode();
-    for (String k : List.of("observation.state", "action", "next.reward", "next.done", "timestamp", "frame_index",
-        "episode_index", "index", "task_index", "observation.image")) {
+    for (String k :
+        List.of(
+            "observation.state",
+            "action",
+            "next.reward",
+            "next.done",
+            "timestamp",
+            "frame_index",
+            "episode_index",
+            "index",
+            "task_index",
+            "observation.image")) {
       ObjectNode s = stats.putObject(k);
       s.putArray("mean").add(0.5);
       s.putArray("std").add(0.5);
@@ -340,7 +435,8 @@ final class SyntheticDataset {
     }
     long i = 0;
     for (int e = 0; e < lengths.length; e++) {
-      Path file = root.resolve(String.format("videos/chunk-000/observation.image/episode_%06d.mp4", e));
+      Path file =
+          root.resolve(String.format("videos/chunk-000/observation.image/episode_%06d.mp4", e));
       Files.createDirectories(file.getParent());
       try (VideoWriter w = VideoWriter.open(file, videoSize, videoSize, (int) fps, encoding)) {
         for (int f = 0; f < lengths[e]; f++, i++) {

@@ -8,7 +8,8 @@ class FramePagesTest {
   @Test
   void framesSpreadOverPagesReadBackWhereTheyWereWrittenAndCopyAcrossPageBoundaries() {
     FramePages a = new FramePages(10, 4, 12); // 3 frames per page, 4 pages
-    for (int i = 0; i < 10; i++) java.util.Arrays.fill(a.page(i), a.offset(i), a.offset(i) + 4, (byte) i);
+    for (int i = 0; i < 10; i++)
+      java.util.Arrays.fill(a.page(i), a.offset(i), a.offset(i) + 4, (byte) i);
     byte[] out = new byte[4];
     for (int i = 0; i < 10; i++) {
       a.copyTo(i, out, 0);

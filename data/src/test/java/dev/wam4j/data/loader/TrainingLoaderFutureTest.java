@@ -15,29 +15,36 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Future observation frames: frame t + k * stride of the same episode, clamped and flagged at its end. */
+/**
+ * Future observation frames: frame t + k * stride of the same episode, clamped and flagged at its
+ * end.
+ */
 class TrainingLoaderFutureTest {
   @TempDir static Path tmp;
   static Path dataset;
   static final int[] LENGTHS = {8, 4};
   static final int H = 16, W = 16, FRAME_BYTES = H * W * 3;
+
   /** Decoded frames by global row, read straight from the dataset: what the loader must copy. */
   static byte[][] decoded;
 
   /** Episode e, frame t (global row r): state (e, t), action (t, 0), image grey 10 + 20r. */
   @BeforeAll
   static void write() throws Exception {
-    List<WriteFeature> features = List.of(
-        new WriteFeature.Video("observation.image", H, W),
-        new WriteFeature.Vector("observation.state", List.of("e", "t")),
-        new WriteFeature.Vector("action", List.of("a", "b")));
-    try (LeRobotWriter w = LeRobotWriter.create(tmp.resolve("ds"), LeRobotWriteConfig.of(10, "test", features))) {
+    List<WriteFeature> features =
+        List.of(
+            new WriteFeature.Video("observation.image", H, W),
+            new WriteFeature.Vector("observation.state", List.of("e", "t")),
+            new WriteFeature.Vector("action", List.of("a", "b")));
+    try (LeRobotWriter w =
+        LeRobotWriter.create(tmp.resolve("ds"), LeRobotWriteConfig.of(10, "test", features))) {
       byte[] img = new byte[FRAME_BYTES];
       for (int e = 0, r = 0; e < LENGTHS.length; e++) {
         w.beginEpisode("task");
         for (int t = 0; t < LENGTHS[e]; t++, r++) {
           Arrays.fill(img, (byte) (10 + 20 * r));
-          w.setImage("observation.image", img, 0).setVector("observation.state", new float[] {e, t})
+          w.setImage("observation.image", img, 0)
+              .setVector("observation.state", new float[] {e, t})
               .setVector("action", new float[] {t, 0});
           w.endFrame();
         }
@@ -54,7 +61,8 @@ class TrainingLoaderFutureTest {
   }
 
   private static LoaderConfig config(int stride, int future) {
-    return new LoaderConfig("observation.image", "observation.state", "action", 2, 3, 128, 11, 1, stride, future);
+    return new LoaderConfig(
+        "observation.image", "observation.state", "action", 2, 3, 128, 11, 1, stride, future);
   }
 
   private static int row(int episode, int frame) {
@@ -79,11 +87,17 @@ class TrainingLoaderFutureTest {
           boolean pad = t + k * stride > last;
           sawPad |= pad;
           sawReal |= !pad;
-          assertThat(b.futureIsPad[j]).as("pad of sample %d (episode %d frame %d) future %d", s, e, t, k).isEqualTo(pad);
+          assertThat(b.futureIsPad[j])
+              .as("pad of sample %d (episode %d frame %d) future %d", s, e, t, k)
+              .isEqualTo(pad);
           assertThat(b.futureStates[j * 2]).isEqualTo(e);
-          assertThat(b.futureStates[j * 2 + 1]).as("state frame of episode %d frame %d future %d", e, t, k).isEqualTo(want);
+          assertThat(b.futureStates[j * 2 + 1])
+              .as("state frame of episode %d frame %d future %d", e, t, k)
+              .isEqualTo(want);
           byte[] img = Arrays.copyOfRange(b.futureImages, j * FRAME_BYTES, (j + 1) * FRAME_BYTES);
-          assertThat(img).as("image of episode %d frame %d future %d", e, t, k).isEqualTo(decoded[row(e, want)]);
+          assertThat(img)
+              .as("image of episode %d frame %d future %d", e, t, k)
+              .isEqualTo(decoded[row(e, want)]);
           assertThat(img[FRAME_BYTES / 2] & 0xFF).isCloseTo(10 + 20 * row(e, want), within(3));
         }
       }
@@ -104,7 +118,8 @@ class TrainingLoaderFutureTest {
       for (int j = s * 2; j < s * 2 + 2; j++) {
         assertThat(b.futureIsPad[j]).isTrue();
         assertThat(b.futureStates[j * 2 + 1]).isEqualTo(LENGTHS[1] - 1);
-        assertThat(Arrays.copyOfRange(b.futureImages, j * FRAME_BYTES, (j + 1) * FRAME_BYTES)).isEqualTo(decoded[row(1, LENGTHS[1] - 1)]);
+        assertThat(Arrays.copyOfRange(b.futureImages, j * FRAME_BYTES, (j + 1) * FRAME_BYTES))
+            .isEqualTo(decoded[row(1, LENGTHS[1] - 1)]);
       }
       checked++;
     }
@@ -155,14 +170,24 @@ class TrainingLoaderFutureTest {
   @Test
   void invalidFutureSettingsAreRejectedNamingTheField() {
     LoaderConfig ok = config(1, 1);
-    assertThatThrownBy(() -> ok.withFuture(-1, 0)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("future_stride").hasMessageContaining("-1");
-    assertThatThrownBy(() -> ok.withFuture(1, -2)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("future_frames").hasMessageContaining("-2");
-    assertThatThrownBy(() -> ok.withFuture(0, 2)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> ok.withFuture(-1, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("future_stride")
+        .hasMessageContaining("-1");
+    assertThatThrownBy(() -> ok.withFuture(1, -2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("future_frames")
+        .hasMessageContaining("-2");
+    assertThatThrownBy(() -> ok.withFuture(0, 2))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("future_stride must be >= 1 when future_frames > 0, got 0");
-    assertThatThrownBy(() -> new LoaderConfig(null, "observation.state", "action", 1, 1, 1, 0, 1, 1, 2))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("future_frames 2 needs an image key");
-    assertThat(new LoaderConfig(null, "observation.state", "action", 1, 1, 1, 0, 1, 0, 0).futureFrames()).isZero();
+    assertThatThrownBy(
+            () -> new LoaderConfig(null, "observation.state", "action", 1, 1, 1, 0, 1, 1, 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("future_frames 2 needs an image key");
+    assertThat(
+            new LoaderConfig(null, "observation.state", "action", 1, 1, 1, 0, 1, 0, 0)
+                .futureFrames())
+        .isZero();
   }
 }

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Windows of history and action chunks line up with episodes, pad at their edges, and decode alike on any thread count. */
+/**
+ * Windows of history and action chunks line up with episodes, pad at their edges, and decode alike
+ * on any thread count.
+ */
 class TrainingLoaderTest {
   @TempDir static Path tmp;
   static Path dataset;
@@ -21,17 +24,20 @@ class TrainingLoaderTest {
   /** Episode e, frame t: state (e, t), action (100e + t, -1), image grey (40e + 20t). */
   @BeforeAll
   static void write() throws Exception {
-    List<WriteFeature> features = List.of(
-        new WriteFeature.Video("observation.image", 32, 32),
-        new WriteFeature.Vector("observation.state", List.of("e", "t")),
-        new WriteFeature.Vector("action", List.of("a", "b")));
-    try (LeRobotWriter w = LeRobotWriter.create(tmp.resolve("ds"), LeRobotWriteConfig.of(10, "test", features))) {
+    List<WriteFeature> features =
+        List.of(
+            new WriteFeature.Video("observation.image", 32, 32),
+            new WriteFeature.Vector("observation.state", List.of("e", "t")),
+            new WriteFeature.Vector("action", List.of("a", "b")));
+    try (LeRobotWriter w =
+        LeRobotWriter.create(tmp.resolve("ds"), LeRobotWriteConfig.of(10, "test", features))) {
       byte[] img = new byte[32 * 32 * 3];
       for (int e = 0; e < LENGTHS.length; e++) {
         w.beginEpisode("task");
         for (int t = 0; t < LENGTHS[e]; t++) {
           java.util.Arrays.fill(img, (byte) (40 * e + 20 * t));
-          w.setImage("observation.image", img, 0).setVector("observation.state", new float[] {e, t})
+          w.setImage("observation.image", img, 0)
+              .setVector("observation.state", new float[] {e, t})
               .setVector("action", new float[] {100 * e + t, -1});
           w.endFrame();
         }
@@ -42,35 +48,64 @@ class TrainingLoaderTest {
   }
 
   private static TrainingLoader load(int threads, int history, int horizon) throws Exception {
-    return TrainingLoader.load(dataset, new LoaderConfig("observation.image", "observation.state", "action", history, horizon, 256, 7, threads, 0, 0), null);
+    return TrainingLoader.load(
+        dataset,
+        new LoaderConfig(
+            "observation.image",
+            "observation.state",
+            "action",
+            history,
+            horizon,
+            256,
+            7,
+            threads,
+            0,
+            0),
+        null);
   }
 
   @Test
-  void aFrameLabelledWithATeachersChunkTakesItAsItsActionsAndKeepsWhatWasExecutedBesideAlsoBesideUnlabelledData() throws Exception {
-    List<WriteFeature> features = List.of(
-        new WriteFeature.Video("observation.image", 32, 32),
-        new WriteFeature.Vector("observation.state", List.of("e", "t")),
-        new WriteFeature.Vector("action", List.of("a", "b")),
-        new WriteFeature.Vector(TrainingLoader.TEACHER_CHUNK, List.of("x0", "y0", "x1", "y1", "x2", "y2")));
+  void
+      aFrameLabelledWithATeachersChunkTakesItAsItsActionsAndKeepsWhatWasExecutedBesideAlsoBesideUnlabelledData()
+          throws Exception {
+    List<WriteFeature> features =
+        List.of(
+            new WriteFeature.Video("observation.image", 32, 32),
+            new WriteFeature.Vector("observation.state", List.of("e", "t")),
+            new WriteFeature.Vector("action", List.of("a", "b")),
+            new WriteFeature.Vector(
+                TrainingLoader.TEACHER_CHUNK, List.of("x0", "y0", "x1", "y1", "x2", "y2")));
     Path labelled;
-    try (LeRobotWriter w = LeRobotWriter.create(tmp.resolve("labelled"), LeRobotWriteConfig.of(10, "test", features))) {
+    try (LeRobotWriter w =
+        LeRobotWriter.create(
+            tmp.resolve("labelled"), LeRobotWriteConfig.of(10, "test", features))) {
       byte[] img = new byte[32 * 32 * 3];
       w.beginEpisode("task");
-      for (int t = 0; t < 2; t++) { // the teacher's chunk from frame t: (1000 + 10t + j, -j) for j = 0..2
+      for (int t = 0;
+          t < 2;
+          t++) { // the teacher's chunk from frame t: (1000 + 10t + j, -j) for j = 0..2
         float[] chunk = new float[6];
         for (int j = 0; j < 3; j++) {
           chunk[2 * j] = 1000 + 10 * t + j;
           chunk[2 * j + 1] = -j;
         }
-        w.setImage("observation.image", img, 0).setVector("observation.state", new float[] {9, t}).setVector("action", new float[] {7, 7})
+        w.setImage("observation.image", img, 0)
+            .setVector("observation.state", new float[] {9, t})
+            .setVector("action", new float[] {7, 7})
             .setVector(TrainingLoader.TEACHER_CHUNK, chunk);
         w.endFrame();
       }
       w.endEpisode();
       labelled = w.finish();
     }
-    LoaderConfig config = new LoaderConfig("observation.image", "observation.state", "action", 1, 3, 256, 7, 1, 0, 0);
-    TrainingLoader both = TrainingLoader.concat(config, List.of(TrainingLoader.load(dataset, config, null), TrainingLoader.load(labelled, config, null)));
+    LoaderConfig config =
+        new LoaderConfig("observation.image", "observation.state", "action", 1, 3, 256, 7, 1, 0, 0);
+    TrainingLoader both =
+        TrainingLoader.concat(
+            config,
+            List.of(
+                TrainingLoader.load(dataset, config, null),
+                TrainingLoader.load(labelled, config, null)));
     TrainingBatch b = both.newBatch();
     both.sample(b);
     int seenLabelled = 0;
@@ -81,18 +116,28 @@ class TrainingLoaderTest {
         if (teacher) {
           assertThat(b.actions[(s * 3 + j) * 2]).isEqualTo(1000 + 10 * t + j);
           assertThat(b.actionIsPad[s * 3 + j]).as("a teacher's chunk is never padded").isFalse();
-          assertThat(b.executedActions[(s * 3 + j) * 2]).as("what the episode did, not the label").isEqualTo(7);
+          assertThat(b.executedActions[(s * 3 + j) * 2])
+              .as("what the episode did, not the label")
+              .isEqualTo(7);
         } else {
           int e = b.episode[s];
-          assertThat(b.actions[(s * 3 + j) * 2]).isEqualTo(100 * e + Math.min(t + j, LENGTHS[e] - 1));
+          assertThat(b.actions[(s * 3 + j) * 2])
+              .isEqualTo(100 * e + Math.min(t + j, LENGTHS[e] - 1));
           assertThat(b.executedActions[(s * 3 + j) * 2]).isEqualTo(b.actions[(s * 3 + j) * 2]);
         }
       }
       if (teacher) seenLabelled++;
     }
     assertThat(seenLabelled).isPositive();
-    assertThatThrownBy(() -> TrainingLoader.load(labelled, new LoaderConfig("observation.image", "observation.state", "action", 1, 4, 8, 7, 1, 0, 0),
-        null)).hasMessageContaining(TrainingLoader.TEACHER_CHUNK).hasMessageContaining("4 actions");
+    assertThatThrownBy(
+            () ->
+                TrainingLoader.load(
+                    labelled,
+                    new LoaderConfig(
+                        "observation.image", "observation.state", "action", 1, 4, 8, 7, 1, 0, 0),
+                    null))
+        .hasMessageContaining(TrainingLoader.TEACHER_CHUNK)
+        .hasMessageContaining("4 actions");
   }
 
   @Test
@@ -109,7 +154,8 @@ class TrainingLoaderTest {
         assertThat(b.states[(s * 3 + j) * 2]).isEqualTo(e);
         assertThat(b.states[(s * 3 + j) * 2 + 1]).isEqualTo(expected);
         int grey = b.images[(s * 3 + j) * frameBytes + frameBytes / 2] & 0xFF;
-        assertThat(grey).isCloseTo(40 * e + 20 * expected, org.assertj.core.api.Assertions.within(3));
+        assertThat(grey)
+            .isCloseTo(40 * e + 20 * expected, org.assertj.core.api.Assertions.within(3));
       }
       for (int j = 0; j < 4; j++) {
         boolean pad = t + j >= LENGTHS[e];
@@ -132,7 +178,8 @@ class TrainingLoaderTest {
 
   @Test
   void firstEpisodesLoadsANestedSubsetWhoseSamplesComeOnlyFromThoseEpisodes() throws Exception {
-    LoaderConfig c = new LoaderConfig("observation.image", "observation.state", "action", 1, 1, 256, 7, 1, 0, 0);
+    LoaderConfig c =
+        new LoaderConfig("observation.image", "observation.state", "action", 1, 1, 256, 7, 1, 0, 0);
     TrainingLoader first2 = TrainingLoader.load(dataset, c, 2, null);
     assertThat(first2.episodes()).isEqualTo(2);
     assertThat(first2.frames()).isEqualTo(LENGTHS[0] + LENGTHS[1]);
@@ -142,11 +189,14 @@ class TrainingLoaderTest {
       assertThat(b.episode[i]).isLessThan(2);
       float e = b.states[2 * i], t = b.states[2 * i + 1];
       assertThat(e).isIn(0f, 1f);
-      assertThat(b.actions[2 * i]).isEqualTo(100 * e + t); // the row's own action: rows were not shifted by the cut
-      assertThat(b.images[i * 32 * 32 * 3] & 0xFF).isCloseTo((int) (40 * e + 20 * t), org.assertj.core.data.Offset.offset(3));
+      assertThat(b.actions[2 * i])
+          .isEqualTo(100 * e + t); // the row's own action: rows were not shifted by the cut
+      assertThat(b.images[i * 32 * 32 * 3] & 0xFF)
+          .isCloseTo((int) (40 * e + 20 * t), org.assertj.core.data.Offset.offset(3));
     }
     assertThat(TrainingLoader.load(dataset, c, 0, null).episodes()).isEqualTo(LENGTHS.length);
     assertThatThrownBy(() -> TrainingLoader.load(dataset, c, 4, null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("first 4 episodes, the dataset has 3");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("first 4 episodes, the dataset has 3");
   }
 }

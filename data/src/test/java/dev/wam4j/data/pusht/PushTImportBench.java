@@ -18,30 +18,45 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The full PushT import, measured: time, output size, PSNR of the decoded video against the zarr images,
- * state/action bit-exactness read back with DuckDB. A main, not a test: run from {@code data/} with the
- * test class path: {@code SVT_LOG=1 java -cp ... dev.wam4j.data.pusht.PushTImportBench OUT_DIR [crf...]}.
+ * The full PushT import, measured: time, output size, PSNR of the decoded video against the zarr
+ * images, state/action bit-exactness read back with DuckDB. A main, not a test: run from {@code
+ * data/} with the test class path: {@code SVT_LOG=1 java -cp ...
+ * dev.wam4j.data.pusht.PushTImportBench OUT_DIR [crf...]}.
  */
 final class PushTImportBench {
   private PushTImportBench() {}
 
   public static void main(String[] args) throws Exception {
     Path outRoot = Path.of(args.length > 0 ? args[0] : "target/pusht-import-bench");
-    int[] crfs = args.length > 1 ? Stream.of(args).skip(1).mapToInt(Integer::parseInt).toArray() : new int[] {30};
+    int[] crfs =
+        args.length > 1
+            ? Stream.of(args).skip(1).mapToInt(Integer::parseInt).toArray()
+            : new int[] {30};
     ReplayBuffer buffer = ReplayBuffer.open(DataSets.pushTDemonstrations().path());
     Files.createDirectories(outRoot);
     for (int crf : crfs) {
       Path out = outRoot.resolve("pusht-crf" + crf);
       if (Files.exists(out)) dev.wam4j.data.lerobot.write.TestFiles.delete(out);
-      VideoEncoding enc = new VideoEncoding(VideoCodec.AV1, crf, 2, VideoEncoding.AV1_LEROBOT.preset());
+      VideoEncoding enc =
+          new VideoEncoding(VideoCodec.AV1, crf, 2, VideoEncoding.AV1_LEROBOT.preset());
       LeRobotWriteConfig config = PushTZarrImport.config(enc);
       PushTZarrImport.Result r = PushTZarrImport.run(buffer, out, 0, config, e -> {});
       long bytes = size(out), videoBytes = size(out.resolve("videos"));
       double[] psnr = psnr(buffer, out);
       boolean exact = bitExact(buffer, out);
-      System.out.printf("crf %d: %d episodes, %d frames, import %.1f s (%.0f frames/s), size %.2f MB (video %.2f MB), "
-          + "PSNR mean %.2f dB min %.2f dB, state/action bit-exact %s, successes %s%n",
-          crf, r.episodes(), r.frames(), r.seconds(), r.frames() / r.seconds(), bytes / 1e6, videoBytes / 1e6, psnr[0], psnr[1], exact,
+      System.out.printf(
+          "crf %d: %d episodes, %d frames, import %.1f s (%.0f frames/s), size %.2f MB (video %.2f MB), "
+              + "PSNR mean %.2f dB min %.2f dB, state/action bit-exact %s, successes %s%n",
+          crf,
+          r.episodes(),
+          r.frames(),
+          r.seconds(),
+          r.frames() / r.seconds(),
+          bytes / 1e6,
+          videoBytes / 1e6,
+          psnr[0],
+          psnr[1],
+          exact,
           r.successEpisodes());
     }
   }
@@ -88,22 +103,32 @@ final class PushTImportBench {
         }
       }
     }
-    if (frame != buffer.frameCount()) throw new IllegalStateException("decoded " + frame + " frames, zarr has " + buffer.frameCount());
+    if (frame != buffer.frameCount())
+      throw new IllegalStateException(
+          "decoded " + frame + " frames, zarr has " + buffer.frameCount());
     return new double[] {sum / frame, min};
   }
 
   static boolean bitExact(ReplayBuffer buffer, Path dataset) throws Exception {
-    float[] state = buffer.array("state").readFloats(), action = buffer.array("action").readFloats();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT \"index\", \"observation.state\", action FROM '" + dataset + "/data/*/*.parquet' ORDER BY \"index\"")) {
+    float[] state = buffer.array("state").readFloats(),
+        action = buffer.array("action").readFloats();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT \"index\", \"observation.state\", action FROM '"
+                    + dataset
+                    + "/data/*/*.parquet' ORDER BY \"index\"")) {
       int n = 0;
       while (rs.next()) {
         int i = (int) rs.getLong(1);
-        Object[] st = (Object[]) rs.getArray(2).getArray(), ac = (Object[]) rs.getArray(3).getArray();
+        Object[] st = (Object[]) rs.getArray(2).getArray(),
+            ac = (Object[]) rs.getArray(3).getArray();
         if (Float.floatToRawIntBits((Float) st[0]) != Float.floatToRawIntBits(state[i * 5])
             || Float.floatToRawIntBits((Float) st[1]) != Float.floatToRawIntBits(state[i * 5 + 1])
             || Float.floatToRawIntBits((Float) ac[0]) != Float.floatToRawIntBits(action[i * 2])
-            || Float.floatToRawIntBits((Float) ac[1]) != Float.floatToRawIntBits(action[i * 2 + 1])) return false;
+            || Float.floatToRawIntBits((Float) ac[1]) != Float.floatToRawIntBits(action[i * 2 + 1]))
+          return false;
         n++;
       }
       return n == buffer.frameCount();

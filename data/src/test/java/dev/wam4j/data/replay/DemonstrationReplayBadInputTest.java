@@ -14,12 +14,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** A replay buffer that is not a PushT recording is named and refused, not replayed as drift. */
 class DemonstrationReplayBadInputTest {
 
-  private static void array(Path dir, String dtype, int rows, int cols, byte[] data) throws Exception {
+  private static void array(Path dir, String dtype, int rows, int cols, byte[] data)
+      throws Exception {
     Files.createDirectories(dir);
     String shape = cols == 0 ? "[" + rows + "]" : "[" + rows + ", " + cols + "]";
-    Files.writeString(dir.resolve(".zarray"), """
+    Files.writeString(
+        dir.resolve(".zarray"),
+        """
         {"chunks": %s, "compressor": null, "dtype": "%s", "fill_value": 0, "filters": null,
-         "order": "C", "shape": %s, "zarr_format": 2}""".formatted(shape, dtype, shape));
+         "order": "C", "shape": %s, "zarr_format": 2}"""
+            .formatted(shape, dtype, shape));
     Files.write(dir.resolve(cols == 0 ? "0" : "0.0"), data);
   }
 
@@ -30,9 +34,24 @@ class DemonstrationReplayBadInputTest {
     Files.createDirectories(root.resolve("meta"));
     Files.writeString(root.resolve("meta/.zgroup"), "{\"zarr_format\": 2}");
     int rows = 3;
-    array(root.resolve("data/state"), "<f4", rows, stateCols, ByteBuffer.allocate(4 * rows * stateCols).order(ByteOrder.LITTLE_ENDIAN).array());
-    array(root.resolve("data/action"), "<f4", rows, 2, ByteBuffer.allocate(4 * rows * 2).order(ByteOrder.LITTLE_ENDIAN).array());
-    array(root.resolve("meta/episode_ends"), "<i8", 1, 0, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(rows).array());
+    array(
+        root.resolve("data/state"),
+        "<f4",
+        rows,
+        stateCols,
+        ByteBuffer.allocate(4 * rows * stateCols).order(ByteOrder.LITTLE_ENDIAN).array());
+    array(
+        root.resolve("data/action"),
+        "<f4",
+        rows,
+        2,
+        ByteBuffer.allocate(4 * rows * 2).order(ByteOrder.LITTLE_ENDIAN).array());
+    array(
+        root.resolve("meta/episode_ends"),
+        "<i8",
+        1,
+        0,
+        ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(rows).array());
     return root;
   }
 

@@ -5,8 +5,9 @@ final class Pictures {
   private Pictures() {}
 
   /**
-   * A PushT-like scene: flat grey-blue background, a smooth diagonal gradient band, and a red square
-   * and a green disc that move with {@code t} (frame index), so frames differ and edges are sharp.
+   * A PushT-like scene: flat grey-blue background, a smooth diagonal gradient band, and a red
+   * square and a green disc that move with {@code t} (frame index), so frames differ and edges are
+   * sharp.
    */
   static byte[] scene(int w, int h, int t) {
     byte[] rgb = new byte[3 * w * h];

@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Encode and decode throughput of {@link VideoWriter} and {@link VideoReader} (frames/s, wall clock,
- * including RGB conversion and file I/O). A main, not a test: run from {@code data/} with the test
- * class path, e.g. {@code SVT_LOG=1 java -cp target/classes:target/test-classes:<deps>
+ * Encode and decode throughput of {@link VideoWriter} and {@link VideoReader} (frames/s, wall
+ * clock, including RGB conversion and file I/O). A main, not a test: run from {@code data/} with
+ * the test class path, e.g. {@code SVT_LOG=1 java -cp target/classes:target/test-classes:<deps>
  * dev.wam4j.data.video.VideoBench [preset...]}.
  */
 final class VideoBench {
@@ -42,7 +42,8 @@ final class VideoBench {
     return out;
   }
 
-  private static void run(Path dir, VideoEncoding encoding, int w, int h, int frames) throws IOException {
+  private static void run(Path dir, VideoEncoding encoding, int w, int h, int frames)
+      throws IOException {
     byte[][] pictures = new byte[frames][]; // all distinct, so the encoder cannot coast on repeats
     for (int i = 0; i < pictures.length; i++) {
       pictures[i] = Pictures.scene(w, h, i);
@@ -73,7 +74,16 @@ final class VideoBench {
       bestEncode = Math.max(bestEncode, frames / ((t1 - t0) / 1e9));
       bestDecode = Math.max(bestDecode, frames / ((t2 - t1) / 1e9));
     }
-    System.out.printf("%-4s crf %2d preset %2d %4dx%-4d %4d frames: encode %8.1f frames/s, decode %8.1f frames/s, %d bytes%n",
-        encoding.codec(), encoding.crf(), encoding.preset(), w, h, frames, bestEncode, bestDecode, Files.size(file));
+    System.out.printf(
+        "%-4s crf %2d preset %2d %4dx%-4d %4d frames: encode %8.1f frames/s, decode %8.1f frames/s, %d bytes%n",
+        encoding.codec(),
+        encoding.crf(),
+        encoding.preset(),
+        w,
+        h,
+        frames,
+        bestEncode,
+        bestDecode,
+        Files.size(file));
   }
 }

@@ -23,10 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
 class VideoColourTest {
   private static final int SIZE = 96;
   private static final int BLOCK = 32;
-  /** Saturated colours (where BT.601 and BT.709 disagree most) and near-black/white (where range matters). */
+
+  /**
+   * Saturated colours (where BT.601 and BT.709 disagree most) and near-black/white (where range
+   * matters).
+   */
   private static final int[][] COLOURS = {
-      {220, 30, 30}, {30, 200, 50}, {30, 50, 230},
-      {8, 8, 8}, {248, 248, 248}, {230, 200, 20}};
+    {220, 30, 30}, {30, 200, 50}, {30, 50, 230},
+    {8, 8, 8}, {248, 248, 248}, {230, 200, 20}
+  };
 
   @TempDir Path dir;
 
@@ -57,7 +62,10 @@ class VideoColourTest {
     assertThat(worstBlockError(VideoWriter.ColourTags.BT601_LIMITED)).isLessThanOrEqualTo(4);
   }
 
-  /** Writes 3 frames of flat colour blocks tagged {@code tags}; the largest channel error at block centres. */
+  /**
+   * Writes 3 frames of flat colour blocks tagged {@code tags}; the largest channel error at block
+   * centres.
+   */
   private int worstBlockError(VideoWriter.ColourTags tags) throws IOException {
     byte[] rgb = new byte[SIZE * SIZE * 3];
     for (int y = 0; y < SIZE; y++) {
@@ -67,7 +75,9 @@ class VideoColourTest {
       }
     }
     Path file = dir.resolve(tags + ".mp4");
-    try (VideoWriter w = VideoWriter.open(file, SIZE, SIZE, 10, new VideoEncoding(VideoCodec.AV1, 10, 2, 10), tags)) {
+    try (VideoWriter w =
+        VideoWriter.open(
+            file, SIZE, SIZE, 10, new VideoEncoding(VideoCodec.AV1, 10, 2, 10), tags)) {
       for (int i = 0; i < 3; i++) w.writeFrame(rgb, 0);
       w.finish();
     }
@@ -80,7 +90,8 @@ class VideoColourTest {
           for (int dy = 0; dy < 16; dy++) {
             for (int dx = 0; dx < 16; dx++) {
               int i = 3 * ((y + dy) * SIZE + x + dx);
-              for (int k = 0; k < 3; k++) worst = Math.max(worst, Math.abs((out[i + k] & 0xff) - (rgb[i + k] & 0xff)));
+              for (int k = 0; k < 3; k++)
+                worst = Math.max(worst, Math.abs((out[i + k] & 0xff) - (rgb[i + k] & 0xff)));
             }
           }
         }

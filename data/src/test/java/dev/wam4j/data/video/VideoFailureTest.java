@@ -60,17 +60,19 @@ class VideoFailureTest {
   @Test
   void exceptionMidWayLeavesNoFileBehind() throws IOException {
     Path file = dir.resolve("aborted.mp4");
-    assertThatThrownBy(() -> {
-          try (VideoWriter writer = VideoWriter.open(file, 96, 96, 10, VideoEncoding.AV1_LEROBOT)) {
-            for (int i = 0; i < 10; i++) {
-              writer.writeFrame(Pictures.scene(96, 96, i), 0);
-              if (i == 5) {
-                throw new IllegalStateException("simulated crash in the caller");
+    assertThatThrownBy(
+            () -> {
+              try (VideoWriter writer =
+                  VideoWriter.open(file, 96, 96, 10, VideoEncoding.AV1_LEROBOT)) {
+                for (int i = 0; i < 10; i++) {
+                  writer.writeFrame(Pictures.scene(96, 96, i), 0);
+                  if (i == 5) {
+                    throw new IllegalStateException("simulated crash in the caller");
+                  }
+                }
+                writer.finish();
               }
-            }
-            writer.finish();
-          }
-        })
+            })
         .hasMessage("simulated crash in the caller");
     assertThat(dir).isEmptyDirectory();
   }

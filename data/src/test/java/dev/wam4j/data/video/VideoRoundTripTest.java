@@ -29,7 +29,8 @@ class VideoRoundTripTest {
 
   @ParameterizedTest(name = "{0} {1}x{2}")
   @MethodSource("sizesAndCodecs")
-  void roundTripKeepsFrameCountSizeAndPicture(VideoEncoding encoding, int w, int h) throws IOException {
+  void roundTripKeepsFrameCountSizeAndPicture(VideoEncoding encoding, int w, int h)
+      throws IOException {
     Path file = dir.resolve("clip.mp4");
     byte[][] frames = writeClip(file, encoding, w, h, FRAMES);
 
@@ -54,14 +55,17 @@ class VideoRoundTripTest {
         n++;
       }
       assertThat(n).isEqualTo(FRAMES);
-      // Measured here: worst frame 30.0-32.4 dB, mean 32.2-34.2 dB over the four cases. The ceiling is
-      // yuv420p itself: sharp saturated edges lose chroma (H.264 at QP 1 reaches a 33.1 dB mean at 96x96).
+      // Measured here: worst frame 30.0-32.4 dB, mean 32.2-34.2 dB over the four cases. The ceiling
+      // is
+      // yuv420p itself: sharp saturated edges lose chroma (H.264 at QP 1 reaches a 33.1 dB mean at
+      // 96x96).
       assertThat(worst).isGreaterThan(29.0);
       assertThat(sum / n).isGreaterThan(31.0);
     }
   }
 
-  static byte[][] writeClip(Path file, VideoEncoding encoding, int w, int h, int count) throws IOException {
+  static byte[][] writeClip(Path file, VideoEncoding encoding, int w, int h, int count)
+      throws IOException {
     byte[][] frames = new byte[count][];
     try (VideoWriter writer = VideoWriter.open(file, w, h, FPS, encoding)) {
       for (int i = 0; i < count; i++) {
@@ -99,10 +103,15 @@ class VideoRoundTripTest {
 
   @Test
   void encodingRejectsOutOfRangeSettings() {
-    assertThatThrownBy(() -> new VideoEncoding(VideoCodec.AV1, 0, 2, 10)).hasMessageContaining("crf");
-    assertThatThrownBy(() -> new VideoEncoding(VideoCodec.AV1, 30, 0, 10)).hasMessageContaining("gop");
-    assertThatThrownBy(() -> new VideoEncoding(VideoCodec.AV1, 30, 2, 14)).hasMessageContaining("preset");
-    assertThatThrownBy(() -> new VideoEncoding(VideoCodec.H264, 52, 2, 0)).hasMessageContaining("crf");
-    assertThatThrownBy(() -> new VideoEncoding(VideoCodec.H264, 23, 2, 5)).hasMessageContaining("preset");
+    assertThatThrownBy(() -> new VideoEncoding(VideoCodec.AV1, 0, 2, 10))
+        .hasMessageContaining("crf");
+    assertThatThrownBy(() -> new VideoEncoding(VideoCodec.AV1, 30, 0, 10))
+        .hasMessageContaining("gop");
+    assertThatThrownBy(() -> new VideoEncoding(VideoCodec.AV1, 30, 2, 14))
+        .hasMessageContaining("preset");
+    assertThatThrownBy(() -> new VideoEncoding(VideoCodec.H264, 52, 2, 0))
+        .hasMessageContaining("crf");
+    assertThatThrownBy(() -> new VideoEncoding(VideoCodec.H264, 23, 2, 5))
+        .hasMessageContaining("preset");
   }
 }

@@ -17,19 +17,24 @@ class ReplayBufferSubsetTest {
   void theFirstEpisodesReadBackAsTheSourcesFramesFromByteIdenticalChunks() throws Exception {
     Path source = DataSets.pushTSample();
     ReplayBuffer full = ReplayBuffer.open(source);
-    ReplayBufferSubset.Result r = ReplayBufferSubset.firstEpisodes(source, 3, tmp.resolve("three.zarr"));
+    ReplayBufferSubset.Result r =
+        ReplayBufferSubset.firstEpisodes(source, 3, tmp.resolve("three.zarr"));
     ReplayBuffer three = ReplayBuffer.open(r.root());
     int frames = full.episodeRange(2).end();
     assertThat(r.frames()).isEqualTo(frames);
     assertThat(three.episodeCount()).isEqualTo(3);
     assertThat(three.frameCount()).isEqualTo(frames);
     for (String name : full.arrayNames()) {
-      assertThat(three.array(name).readFloats()).as(name).isEqualTo(full.array(name).readFloats(0, frames));
+      assertThat(three.array(name).readFloats())
+          .as(name)
+          .isEqualTo(full.array(name).readFloats(0, frames));
       assertThat(three.array(name).rows()).isEqualTo(frames);
     }
-    assertThat(Files.readAllBytes(r.root().resolve("data/img/0.0.0.0"))).isEqualTo(Files.readAllBytes(source.resolve("data/img/0.0.0.0")));
+    assertThat(Files.readAllBytes(r.root().resolve("data/img/0.0.0.0")))
+        .isEqualTo(Files.readAllBytes(source.resolve("data/img/0.0.0.0")));
     try (var s = Files.list(tmp)) {
-      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("three.zarr"); // no partial folder left
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .containsExactly("three.zarr"); // no partial folder left
     }
   }
 
@@ -37,7 +42,9 @@ class ReplayBufferSubsetTest {
   void anExistingTargetOrTooManyEpisodesIsRefused() throws Exception {
     Path source = DataSets.pushTSample();
     Files.createDirectories(tmp.resolve("taken"));
-    assertThatThrownBy(() -> ReplayBufferSubset.firstEpisodes(source, 2, tmp.resolve("taken"))).hasMessageContaining("exists");
-    assertThatThrownBy(() -> ReplayBufferSubset.firstEpisodes(source, 26, tmp.resolve("x"))).hasMessageContaining("1..25");
+    assertThatThrownBy(() -> ReplayBufferSubset.firstEpisodes(source, 2, tmp.resolve("taken")))
+        .hasMessageContaining("exists");
+    assertThatThrownBy(() -> ReplayBufferSubset.firstEpisodes(source, 26, tmp.resolve("x")))
+        .hasMessageContaining("1..25");
   }
 }

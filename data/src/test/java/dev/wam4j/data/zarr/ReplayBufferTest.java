@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** Diffusion Policy's zarr replay buffer, read from the real sample shipped in datasets/ (first 25 of 206 episodes). */
+/**
+ * Diffusion Policy's zarr replay buffer, read from the real sample shipped in datasets/ (first 25
+ * of 206 episodes).
+ */
 class ReplayBufferTest {
-  static final Path STORE =
-      dev.wam4j.data.DataSets.pushTSample();
+  static final Path STORE = dev.wam4j.data.DataSets.pushTSample();
 
   @Test
   void theShippedPushTSampleHasTheFirst25EpisodesAnd3172Frames() throws Exception {

@@ -21,7 +21,8 @@ class ZarrArrayTest {
   static byte[] byteShuffle(byte[] in, int typesize) {
     int n = in.length / typesize;
     byte[] out = in.clone();
-    for (int i = 0; i < n; i++) for (int j = 0; j < typesize; j++) out[j * n + i] = in[i * typesize + j];
+    for (int i = 0; i < n; i++)
+      for (int j = 0; j < typesize; j++) out[j * n + i] = in[i * typesize + j];
     return out;
   }
 
@@ -44,13 +45,15 @@ class ZarrArrayTest {
 
   /** A blosc1 frame with one block, no splits, zstd inside. */
   static byte[] bloscFrame(byte[] data, int typesize, int shuffle) {
-    byte[] shuffled = switch (shuffle) {
-      case BYTE_SHUFFLE -> byteShuffle(data, typesize);
-      case BIT_SHUFFLE -> bitShuffle(data, typesize);
-      default -> data;
-    };
+    byte[] shuffled =
+        switch (shuffle) {
+          case BYTE_SHUFFLE -> byteShuffle(data, typesize);
+          case BIT_SHUFFLE -> bitShuffle(data, typesize);
+          default -> data;
+        };
     byte[] z = Zstd.compress(shuffled, 3);
-    int flags = 0x10 | (4 << 5) | (shuffle == BYTE_SHUFFLE ? 0x01 : shuffle == BIT_SHUFFLE ? 0x04 : 0);
+    int flags =
+        0x10 | (4 << 5) | (shuffle == BYTE_SHUFFLE ? 0x01 : shuffle == BIT_SHUFFLE ? 0x04 : 0);
     ByteBuffer b = ByteBuffer.allocate(16 + 4 + 4 + z.length).order(ByteOrder.LITTLE_ENDIAN);
     b.put((byte) 2).put((byte) 1).put((byte) flags).put((byte) typesize);
     b.putInt(data.length).putInt(data.length).putInt(16 + 4 + 4 + z.length);
@@ -71,20 +74,33 @@ class ZarrArrayTest {
   }
 
   static String meta(String shape, String chunks, String dtype, String compressor, String fill) {
-    return "{\"zarr_format\":2,\"shape\":" + shape + ",\"chunks\":" + chunks + ",\"dtype\":\"" + dtype
-        + "\",\"compressor\":" + compressor + ",\"fill_value\":" + fill + ",\"filters\":null,\"order\":\"C\"}";
+    return "{\"zarr_format\":2,\"shape\":"
+        + shape
+        + ",\"chunks\":"
+        + chunks
+        + ",\"dtype\":\""
+        + dtype
+        + "\",\"compressor\":"
+        + compressor
+        + ",\"fill_value\":"
+        + fill
+        + ",\"filters\":null,\"order\":\"C\"}";
   }
 
-  static final String BLOSC_ZSTD = "{\"id\":\"blosc\",\"cname\":\"zstd\",\"clevel\":5,\"shuffle\":2,\"blocksize\":0}";
+  static final String BLOSC_ZSTD =
+      "{\"id\":\"blosc\",\"cname\":\"zstd\",\"clevel\":5,\"shuffle\":2,\"blocksize\":0}";
 
-  /** A (5, 3) float array in (2, 2) chunks; chunk (1, 0) missing; edge chunks padded as zarr does. */
+  /**
+   * A (5, 3) float array in (2, 2) chunks; chunk (1, 0) missing; edge chunks padded as zarr does.
+   */
   Path gridArray(int shuffle) throws Exception {
     Path dir = writeArray("grid" + shuffle, meta("[5,3]", "[2,2]", "<f4", BLOSC_ZSTD, "-1.5"));
     for (int ci = 0; ci < 3; ci++) {
       for (int cj = 0; cj < 2; cj++) {
         if (ci == 1 && cj == 0) continue;
         float[] c = new float[4];
-        for (int a = 0; a < 2; a++) for (int b = 0; b < 2; b++) c[a * 2 + b] = 10 * (ci * 2 + a) + (cj * 2 + b);
+        for (int a = 0; a < 2; a++)
+          for (int b = 0; b < 2; b++) c[a * 2 + b] = 10 * (ci * 2 + a) + (cj * 2 + b);
         Files.write(dir.resolve(ci + "." + cj), bloscFrame(floatsLE(c), 4, shuffle));
       }
     }
@@ -100,9 +116,14 @@ class ZarrArrayTest {
     for (int shuffle : new int[] {NO_SHUFFLE, BYTE_SHUFFLE, BIT_SHUFFLE}) {
       ZarrArray a = ZarrArray.open(gridArray(shuffle));
       float[] all = a.readFloats();
-      for (int r = 0; r < 5; r++) for (int c = 0; c < 3; c++) assertThat(all[r * 3 + c]).as("shuffle %d (%d,%d)", shuffle, r, c).isEqualTo(expectedGrid(r, c));
+      for (int r = 0; r < 5; r++)
+        for (int c = 0; c < 3; c++)
+          assertThat(all[r * 3 + c])
+              .as("shuffle %d (%d,%d)", shuffle, r, c)
+              .isEqualTo(expectedGrid(r, c));
       double[] mid = a.readDoubles(1, 3);
-      for (int r = 1; r < 4; r++) for (int c = 0; c < 3; c++) assertThat(mid[(r - 1) * 3 + c]).isEqualTo(expectedGrid(r, c));
+      for (int r = 1; r < 4; r++)
+        for (int c = 0; c < 3; c++) assertThat(mid[(r - 1) * 3 + c]).isEqualTo(expectedGrid(r, c));
     }
   }
 
@@ -124,9 +145,15 @@ class ZarrArrayTest {
     byte[] full = Files.readAllBytes(chunk);
     Files.write(chunk, java.util.Arrays.copyOf(full, full.length - 5));
     ZarrArray a = ZarrArray.open(dir);
-    assertThatThrownBy(a::readFloats).isInstanceOf(ZarrFormatException.class).hasMessageContaining(chunk.toString()).hasMessageContaining("truncated");
+    assertThatThrownBy(a::readFloats)
+        .isInstanceOf(ZarrFormatException.class)
+        .hasMessageContaining(chunk.toString())
+        .hasMessageContaining("truncated");
     Files.write(chunk, java.util.Arrays.copyOf(full, 10));
-    assertThatThrownBy(a::readFloats).isInstanceOf(ZarrFormatException.class).hasMessageContaining(chunk.toString()).hasMessageContaining("truncated");
+    assertThatThrownBy(a::readFloats)
+        .isInstanceOf(ZarrFormatException.class)
+        .hasMessageContaining(chunk.toString())
+        .hasMessageContaining("truncated");
   }
 
   @Test
@@ -136,29 +163,52 @@ class ZarrArrayTest {
     byte[] bytes = Files.readAllBytes(chunk);
     for (int i = 24; i < bytes.length; i++) bytes[i] = (byte) 0x5a;
     Files.write(chunk, bytes);
-    assertThatThrownBy(() -> ZarrArray.open(dir).readFloats()).isInstanceOf(ZarrFormatException.class).hasMessageContaining(chunk.toString());
+    assertThatThrownBy(() -> ZarrArray.open(dir).readFloats())
+        .isInstanceOf(ZarrFormatException.class)
+        .hasMessageContaining(chunk.toString());
   }
 
   @Test
   void missingZarrayNamesTheFile() {
     Path dir = tmp.resolve("nothing");
-    assertThatThrownBy(() -> ZarrArray.open(dir)).isInstanceOf(ZarrFormatException.class).hasMessageContaining(dir.resolve(".zarray").toString()).hasMessageContaining("missing");
+    assertThatThrownBy(() -> ZarrArray.open(dir))
+        .isInstanceOf(ZarrFormatException.class)
+        .hasMessageContaining(dir.resolve(".zarray").toString())
+        .hasMessageContaining("missing");
   }
 
   @Test
   void badJsonNamesTheFile() throws Exception {
     Path dir = writeArray("bad", "{\"zarr_format\": 2, \"shape\": [3");
-    assertThatThrownBy(() -> ZarrArray.open(dir)).isInstanceOf(ZarrFormatException.class).hasMessageContaining(dir.resolve(".zarray").toString()).hasMessageContaining("JSON");
+    assertThatThrownBy(() -> ZarrArray.open(dir))
+        .isInstanceOf(ZarrFormatException.class)
+        .hasMessageContaining(dir.resolve(".zarray").toString())
+        .hasMessageContaining("JSON");
   }
 
   @Test
   void unsupportedDtypeAndCompressorAreNamed() throws Exception {
     Path d1 = writeArray("c16", meta("[3]", "[3]", "<c16", "null", "0"));
-    assertThatThrownBy(() -> ZarrArray.open(d1)).isInstanceOf(ZarrFormatException.class).hasMessageContaining("<c16").hasMessageContaining(".zarray");
+    assertThatThrownBy(() -> ZarrArray.open(d1))
+        .isInstanceOf(ZarrFormatException.class)
+        .hasMessageContaining("<c16")
+        .hasMessageContaining(".zarray");
     Path d2 = writeArray("gzip", meta("[3]", "[3]", "<f4", "{\"id\":\"gzip\",\"level\":1}", "0"));
-    assertThatThrownBy(() -> ZarrArray.open(d2)).isInstanceOf(ZarrFormatException.class).hasMessageContaining("gzip");
-    Path d3 = writeArray("blosclz", meta("[3]", "[3]", "<f4", "{\"id\":\"blosc\",\"cname\":\"blosclz\",\"shuffle\":1}", "0"));
-    assertThatThrownBy(() -> ZarrArray.open(d3)).isInstanceOf(ZarrFormatException.class).hasMessageContaining("blosclz");
+    assertThatThrownBy(() -> ZarrArray.open(d2))
+        .isInstanceOf(ZarrFormatException.class)
+        .hasMessageContaining("gzip");
+    Path d3 =
+        writeArray(
+            "blosclz",
+            meta(
+                "[3]",
+                "[3]",
+                "<f4",
+                "{\"id\":\"blosc\",\"cname\":\"blosclz\",\"shuffle\":1}",
+                "0"));
+    assertThatThrownBy(() -> ZarrArray.open(d3))
+        .isInstanceOf(ZarrFormatException.class)
+        .hasMessageContaining("blosclz");
   }
 
   @Test
@@ -171,7 +221,8 @@ class ZarrArrayTest {
 
   @Test
   void lz4BlockWithOverlappingMatchDecodes() {
-    // token: 3 literals "abc", then a match of offset 3, length 4 + 5 = 9; last sequence: 2 literals.
+    // token: 3 literals "abc", then a match of offset 3, length 4 + 5 = 9; last sequence: 2
+    // literals.
     ByteArrayOutputStream s = new ByteArrayOutputStream();
     s.write(0x35);
     s.writeBytes("abc".getBytes());

@@ -1,10 +1,9 @@
 package dev.wam4j.eval.monitor;
 
-import dev.wam4j.eval.ClosedLoopEvaluation;
-import dev.wam4j.eval.Rollout;
 import dev.wam4j.eval.ClosedLoopEvaluation.Episode;
-import dev.wam4j.model.policy.Plan;
+import dev.wam4j.eval.Rollout;
 import dev.wam4j.model.imagine.GoalCoverage;
+import dev.wam4j.model.policy.Plan;
 import dev.wam4j.model.policy.PlanSignals;
 import dev.wam4j.sim.render.FrameSegmentation;
 import dev.wam4j.sim.render.SceneLook;
@@ -13,13 +12,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Watches a world action model while it acts: at every step where an earlier plan's dream covers the
- * present, it measures how far the dream departed from reality — in latent space (predicted latent vs
- * the latent of the observation), in pixels (decoded dream frame vs camera frame), in the block's place
- * and in the goal coverage the dream promised (both segmented from the pictures) — and records the
- * baseline signal (spread of sampled action chunks) at each plan. With an {@link Alarm}, it raises an
- * alarm when a signal's running score (mean of the last {@code window} samples) reaches the threshold,
- * and can stop the episode there (hand it over). One episode at a time; keeps a {@link Trace} of each.
+ * Watches a world action model while it acts: at every step where an earlier plan's dream covers
+ * the present, it measures how far the dream departed from reality — in latent space (predicted
+ * latent vs the latent of the observation), in pixels (decoded dream frame vs camera frame), in the
+ * block's place and in the goal coverage the dream promised (both segmented from the pictures) —
+ * and records the baseline signal (spread of sampled action chunks) at each plan. With an {@link
+ * Alarm}, it raises an alarm when a signal's running score (mean of the last {@code window}
+ * samples) reaches the threshold, and can stop the episode there (hand it over). One episode at a
+ * time; keeps a {@link Trace} of each.
  */
 public final class DreamMonitor implements Rollout.Observer {
   /**
@@ -32,12 +32,17 @@ public final class DreamMonitor implements Rollout.Observer {
    */
   public record Alarm(Signal signal, int window, double threshold, boolean stop) {
     public Alarm {
-      if (window < 1) throw new IllegalArgumentException("alarm window must be >= 1, got " + window);
-      if (!Double.isFinite(threshold)) throw new IllegalArgumentException("alarm threshold must be finite, got " + threshold);
+      if (window < 1)
+        throw new IllegalArgumentException("alarm window must be >= 1, got " + window);
+      if (!Double.isFinite(threshold))
+        throw new IllegalArgumentException("alarm threshold must be finite, got " + threshold);
     }
   }
 
-  /** Keeps the relative divergence finite where nothing moved; the shipped model's latents change by ~0.005-0.01 per 8 steps. */
+  /**
+   * Keeps the relative divergence finite where nothing moved; the shipped model's latents change by
+   * ~0.005-0.01 per 8 steps.
+   */
   static final double RELATIVE_FLOOR = 1e-3;
 
   private final int frameBytes;
@@ -75,7 +80,10 @@ public final class DreamMonitor implements Rollout.Observer {
     return List.copyOf(traces);
   }
 
-  /** The current episode's running score of {@code signal} (mean of its last {@code window} samples), NaN before its first sample. */
+  /**
+   * The current episode's running score of {@code signal} (mean of its last {@code window}
+   * samples), NaN before its first sample.
+   */
   public double currentScore(Signal signal, int window) {
     Samples s = samples[signal.ordinal()];
     return s.n == 0 ? Double.NaN : Trace.runningMean(s.values, s.n, window);
@@ -103,12 +111,15 @@ public final class DreamMonitor implements Rollout.Observer {
         int k = indexOf(lastSignals.latentOffsets(), step - lastPlanStep);
         if (k >= 0) {
           double divergence = lastSignals.latentDivergence(k, now.observationLatent());
-          double change = PlanSignals.meanSquaredDifference(lastSignals.observationLatent(), now.observationLatent());
+          double change =
+              PlanSignals.meanSquaredDifference(
+                  lastSignals.observationLatent(), now.observationLatent());
           go = record(Signal.LATENT, step, divergence);
           go &= record(Signal.LATENT_RELATIVE, step, divergence / (change + RELATIVE_FLOOR));
         }
       }
-      if (!Double.isNaN(now.actionSpreadPixels())) go &= record(Signal.ACTION_SPREAD, step, now.actionSpreadPixels());
+      if (!Double.isNaN(now.actionSpreadPixels()))
+        go &= record(Signal.ACTION_SPREAD, step, now.actionSpreadPixels());
       lastSignals = now;
       lastPlanStep = step;
     }
@@ -121,7 +132,8 @@ public final class DreamMonitor implements Rollout.Observer {
   }
 
   @Override
-  public boolean stepped(int step, byte[] frame, int offset, float agentX, float agentY, double reward) {
+  public boolean stepped(
+      int step, byte[] frame, int offset, float agentX, float agentY, double reward) {
     if (dreamFrames == null) return true;
     int k = indexOf(dreamOffsets, step - dreamPlanStep);
     if (k < 0) return true;
@@ -135,7 +147,11 @@ public final class DreamMonitor implements Rollout.Observer {
     segmentation.classify(dreamFrames, d, dreamLabels);
     segmentation.classify(frame, offset, realLabels);
     go &= record(Signal.BLOCK, step, 1 - FrameSegmentation.blockIou(dreamLabels, realLabels));
-    return go & record(Signal.COVERAGE_SHORTFALL, step, goalCoverage.of(dreamFrames, d) - goalCoverage.of(frame, offset));
+    return go
+        & record(
+            Signal.COVERAGE_SHORTFALL,
+            step,
+            goalCoverage.of(dreamFrames, d) - goalCoverage.of(frame, offset));
   }
 
   @Override
@@ -151,7 +167,8 @@ public final class DreamMonitor implements Rollout.Observer {
 
   /** Records a sample; false when it fires a stopping alarm. */
   private boolean record(Signal signal, int step, double value) {
-    if (!Double.isFinite(value)) throw new IllegalStateException(signal.id() + " at step " + step + " is " + value);
+    if (!Double.isFinite(value))
+      throw new IllegalStateException(signal.id() + " at step " + step + " is " + value);
     Samples s = samples[signal.ordinal()];
     s.add(step, value);
     if (alarm == null || alarm.signal() != signal || alarmStep >= 0) return true;

@@ -3,9 +3,9 @@ package dev.wam4j.eval.monitor;
 import java.util.Arrays;
 
 /**
- * Scoring a failure predictor: ROC-AUC of episode scores against episode failure, a threshold chosen
- * on calibration episodes (Youden's J: the largest detection rate minus false-alarm rate), and the
- * operating point that threshold gives on other episodes.
+ * Scoring a failure predictor: ROC-AUC of episode scores against episode failure, a threshold
+ * chosen on calibration episodes (Youden's J: the largest detection rate minus false-alarm rate),
+ * and the operating point that threshold gives on other episodes.
  */
 public final class FailurePrediction {
   private FailurePrediction() {}
@@ -59,11 +59,15 @@ public final class FailurePrediction {
     return bestT;
   }
 
-  /** The ROC curve as {@code [2][n]}: false-alarm rates and detection rates at every distinct threshold, from (0,0) to (1,1). */
+  /**
+   * The ROC curve as {@code [2][n]}: false-alarm rates and detection rates at every distinct
+   * threshold, from (0,0) to (1,1).
+   */
   public static double[][] rocCurve(double[] scores, boolean[] failed) {
     check(scores, failed);
     double[] t = Arrays.stream(scores).distinct().sorted().toArray();
-    int pos = Math.max(1, count(failed, true)), neg = Math.max(1, scores.length - count(failed, true));
+    int pos = Math.max(1, count(failed, true)),
+        neg = Math.max(1, scores.length - count(failed, true));
     double[] fpr = new double[t.length + 2], tpr = new double[t.length + 2];
     for (int k = 0; k < t.length; k++) {
       int tp = 0, fp = 0;
@@ -88,9 +92,12 @@ public final class FailurePrediction {
   }
 
   private static void check(double[] scores, boolean[] failed) {
-    if (scores.length != failed.length) throw new IllegalArgumentException(scores.length + " scores for " + failed.length + " outcomes");
+    if (scores.length != failed.length)
+      throw new IllegalArgumentException(
+          scores.length + " scores for " + failed.length + " outcomes");
     for (int i = 0; i < scores.length; i++) {
-      if (!Double.isFinite(scores[i])) throw new IllegalArgumentException("score " + i + " is " + scores[i]);
+      if (!Double.isFinite(scores[i]))
+        throw new IllegalArgumentException("score " + i + " is " + scores[i]);
     }
   }
 }

@@ -4,7 +4,10 @@ import dev.wam4j.data.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Writes report outputs atomically: a temporary file in the same folder, then a rename, so a killed study never leaves half a file. */
+/**
+ * Writes report outputs atomically: a temporary file in the same folder, then a rename, so a killed
+ * study never leaves half a file.
+ */
 public final class ReportFiles {
   private ReportFiles() {}
 

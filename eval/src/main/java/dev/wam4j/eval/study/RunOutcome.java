@@ -10,7 +10,15 @@ package dev.wam4j.eval.study;
  * @param seeds evaluation seeds, {@code A..B}
  * @param episodes episodes evaluated
  * @param successRate share of episodes reaching coverage 0.95
- * @param meanMaxCoverage mean over episodes of the best {@code min(coverage / 0.95, 1)}: the protocol's score
+ * @param meanMaxCoverage mean over episodes of the best {@code min(coverage / 0.95, 1)}: the
+ *     protocol's score
  */
-public record RunOutcome(String run, long step, double trainSeconds, long trainFrames, String seeds, int episodes, double successRate,
+public record RunOutcome(
+    String run,
+    long step,
+    double trainSeconds,
+    long trainFrames,
+    String seeds,
+    int episodes,
+    double successRate,
     double meanMaxCoverage) {}

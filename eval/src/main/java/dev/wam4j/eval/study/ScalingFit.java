@@ -1,12 +1,13 @@
 package dev.wam4j.eval.study;
 
 /**
- * Two fits of validation loss L against data size D (hours of video): the log-linear law
- * {@code L = a - b ln D} that EgoScale reports, and the power law {@code L = c D^-alpha}. Both by
- * ordinary least squares (the power law on ln L); {@code r2} of each is computed on L itself, so the
- * two are comparable.
+ * Two fits of validation loss L against data size D (hours of video): the log-linear law {@code L =
+ * a - b ln D} that EgoScale reports, and the power law {@code L = c D^-alpha}. Both by ordinary
+ * least squares (the power law on ln L); {@code r2} of each is computed on L itself, so the two are
+ * comparable.
  */
-public record ScalingFit(double a, double b, double r2LogLinear, double c, double alpha, double r2Power, int points) {
+public record ScalingFit(
+    double a, double b, double r2LogLinear, double c, double alpha, double r2Power, int points) {
 
   /**
    * @param hours data sizes, > 0, at least 2 distinct
@@ -15,14 +16,21 @@ public record ScalingFit(double a, double b, double r2LogLinear, double c, doubl
    */
   public static ScalingFit fit(double[] hours, double[] loss) {
     if (hours.length != loss.length || hours.length < 2) {
-      throw new IllegalArgumentException("scaling fit: need at least 2 (hours, loss) pairs of equal count, got " + hours.length
-          + " and " + loss.length);
+      throw new IllegalArgumentException(
+          "scaling fit: need at least 2 (hours, loss) pairs of equal count, got "
+              + hours.length
+              + " and "
+              + loss.length);
     }
     int n = hours.length;
     double[] x = new double[n], logL = new double[n];
     for (int i = 0; i < n; i++) {
-      if (!(hours[i] > 0) || !Double.isFinite(hours[i])) throw new IllegalArgumentException("scaling fit: hours[" + i + "] = " + hours[i] + " must be finite and > 0");
-      if (!(loss[i] > 0) || !Double.isFinite(loss[i])) throw new IllegalArgumentException("scaling fit: loss[" + i + "] = " + loss[i] + " must be finite and > 0");
+      if (!(hours[i] > 0) || !Double.isFinite(hours[i]))
+        throw new IllegalArgumentException(
+            "scaling fit: hours[" + i + "] = " + hours[i] + " must be finite and > 0");
+      if (!(loss[i] > 0) || !Double.isFinite(loss[i]))
+        throw new IllegalArgumentException(
+            "scaling fit: loss[" + i + "] = " + loss[i] + " must be finite and > 0");
       x[i] = Math.log(hours[i]);
       logL[i] = Math.log(loss[i]);
     }
@@ -50,7 +58,9 @@ public record ScalingFit(double a, double b, double r2LogLinear, double c, doubl
       sxy += (x[i] - mx) * (y[i] - my);
       sxx += (x[i] - mx) * (x[i] - mx);
     }
-    if (sxx == 0) throw new IllegalArgumentException("scaling fit: all data sizes are equal; need at least 2 distinct sizes");
+    if (sxx == 0)
+      throw new IllegalArgumentException(
+          "scaling fit: all data sizes are equal; need at least 2 distinct sizes");
     double slope = sxy / sxx;
     return new double[] {my - slope * mx, slope};
   }

@@ -4,7 +4,9 @@ import dev.wam4j.model.chart.LineChart;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** A PNG of a scaling study: the runs' best losses against hours (log axis) with both fitted laws. */
+/**
+ * A PNG of a scaling study: the runs' best losses against hours (log axis) with both fitted laws.
+ */
 public final class ScalingPlot {
   private ScalingPlot() {}
 
@@ -25,10 +27,18 @@ public final class ScalingPlot {
       logLinear[i] = f.logLinear(grid[i]);
       power[i] = f.power(grid[i]);
     }
-    new LineChart("best " + r.metric() + " vs hours of pre-training video", "hours of video", r.metric()).withLogX()
+    new LineChart(
+            "best " + r.metric() + " vs hours of pre-training video", "hours of video", r.metric())
+        .withLogX()
         .series("runs", hours, loss)
-        .curve(String.format("L = %.4f - %.4f ln D   (R^2 %.3f)", f.a(), f.b(), f.r2LogLinear()), grid, logLinear)
-        .curve(String.format("L = %.4f D^-%.3f   (R^2 %.3f)", f.c(), f.alpha(), f.r2Power()), grid, power)
+        .curve(
+            String.format("L = %.4f - %.4f ln D   (R^2 %.3f)", f.a(), f.b(), f.r2LogLinear()),
+            grid,
+            logLinear)
+        .curve(
+            String.format("L = %.4f D^-%.3f   (R^2 %.3f)", f.c(), f.alpha(), f.r2Power()),
+            grid,
+            power)
         .write(png);
   }
 }

@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * The scaling law of stage-1 pre-training, from finished training runs: for each run, the hours of
- * video it trained on (from its checkpoint's data record) and its best validation loss (the minimum of
- * a {@code log.csv} column over the run), then {@link ScalingFit the two fits}.
+ * video it trained on (from its checkpoint's data record) and its best validation loss (the minimum
+ * of a {@code log.csv} column over the run), then {@link ScalingFit the two fits}.
  */
 public final class ScalingStudy {
   /** One run's point. */
@@ -31,17 +31,20 @@ public final class ScalingStudy {
 
   /**
    * @param runs training run directories (each with log.csv and a checkpoint)
-   * @param metric the log column minimised, e.g. {@code val_video} (the world model's loss on held-out video)
+   * @param metric the log column minimised, e.g. {@code val_video} (the world model's loss on
+   *     held-out video)
    * @throws IllegalArgumentException naming the run when it has no such column or no value in it
    */
   public static Result fromRuns(List<Path> runs, String metric) throws IOException {
     List<Point> points = new ArrayList<>();
     for (Path run : runs) {
       Path log = run.resolve("log.csv");
-      if (!Files.isRegularFile(log)) throw new IllegalArgumentException(run + ": no log.csv (not a training run directory)");
+      if (!Files.isRegularFile(log))
+        throw new IllegalArgumentException(run + ": no log.csv (not a training run directory)");
       TrainingLog.Table table = TrainingLog.read(log);
       if (!table.columns().contains(metric)) {
-        throw new IllegalArgumentException(log + ": no column '" + metric + "' (has " + table.columns() + ")");
+        throw new IllegalArgumentException(
+            log + ": no column '" + metric + "' (has " + table.columns() + ")");
       }
       double[] values = table.column(metric);
       long[] steps = table.steps();
@@ -54,7 +57,8 @@ public final class ScalingStudy {
         }
       }
       if (Double.isNaN(best)) {
-        throw new IllegalArgumentException(log + ": column '" + metric + "' holds no value (was a validationDataset configured?)");
+        throw new IllegalArgumentException(
+            log + ": column '" + metric + "' holds no value (was a validationDataset configured?)");
       }
       WamCheckpoint.Meta meta = WamCheckpoint.readMeta(WamCheckpoint.resolve(run));
       long frames = ((Number) meta.data().get("frames")).longValue();
@@ -62,7 +66,8 @@ public final class ScalingStudy {
       points.add(new Point(run.getFileName().toString(), hours, best, bestStep, frames));
     }
     points.sort(Comparator.comparingDouble(Point::hours));
-    double[] h = points.stream().mapToDouble(Point::hours).toArray(), l = points.stream().mapToDouble(Point::bestLoss).toArray();
+    double[] h = points.stream().mapToDouble(Point::hours).toArray(),
+        l = points.stream().mapToDouble(Point::bestLoss).toArray();
     return new Result(metric, List.copyOf(points), ScalingFit.fit(h, l));
   }
 }

@@ -27,7 +27,8 @@ import java.util.function.Consumer;
 final class StudyRuns {
   static final String EVAL_FILE = "study-eval.json";
   static final String CONFIG_FILE = "study-config.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Consumer<String> log;
 
@@ -35,18 +36,35 @@ final class StudyRuns {
     this.log = log;
   }
 
-  /** Trains (or resumes, or reuses) {@code config} in {@code dir}; returns the final checkpoint's metadata. */
-  WamCheckpoint.Meta train(String name, WamConfig config, WamRun.Stage stage, Path dir) throws IOException {
+  /**
+   * Trains (or resumes, or reuses) {@code config} in {@code dir}; returns the final checkpoint's
+   * metadata.
+   */
+  WamCheckpoint.Meta train(String name, WamConfig config, WamRun.Stage stage, Path dir)
+      throws IOException {
     Files.createDirectories(dir);
-    // The config names its init checkpoint by path; the weights behind a path can change (a run continued,
-    // a folder retrained), so the run records which weights it started from and is not reused from others.
+    // The config names its init checkpoint by path; the weights behind a path can change (a run
+    // continued,
+    // a folder retrained), so the run records which weights it started from and is not reused from
+    // others.
     String initWeights = initWeights(config);
     Path record = dir.resolve(CONFIG_FILE);
     if (Files.isRegularFile(record)) {
       JsonNode old = JSON.readTree(record.toFile()).get("init_weights");
       if (old != null && !old.asText().equals(initWeights)) {
-        throw new IllegalStateException(name + ": " + dir + " was trained from other initial weights than " + config.init() + " holds now ("
-            + old.asText() + " vs " + initWeights + "); delete " + dir + " to train it again");
+        throw new IllegalStateException(
+            name
+                + ": "
+                + dir
+                + " was trained from other initial weights than "
+                + config.init()
+                + " holds now ("
+                + old.asText()
+                + " vs "
+                + initWeights
+                + "); delete "
+                + dir
+                + " to train it again");
       }
     }
     Map<String, Object> recorded = new LinkedHashMap<>();
@@ -61,27 +79,53 @@ final class StudyRuns {
     }
     ReportFiles.write(record, JSON.writeValueAsString(recorded));
     long t0 = System.nanoTime();
-    log.accept(name + ": " + stage.id() + " " + config.steps() + " steps on " + config.dataset()
-        + (config.datasetEpisodes() > 0 ? " (first " + config.datasetEpisodes() + " episodes)" : "")
-        + (config.init() == null ? ", fresh weights" : ", from " + config.init()) + " -> " + dir);
-    WamRun.train(config, stage, dir, new WamRun.Listener() {
-      @Override
-      public void resumed(Path checkpoint, long step) {
-        log.accept(name + ": resuming from step " + step);
-      }
+    log.accept(
+        name
+            + ": "
+            + stage.id()
+            + " "
+            + config.steps()
+            + " steps on "
+            + config.dataset()
+            + (config.datasetEpisodes() > 0
+                ? " (first " + config.datasetEpisodes() + " episodes)"
+                : "")
+            + (config.init() == null ? ", fresh weights" : ", from " + config.init())
+            + " -> "
+            + dir);
+    WamRun.train(
+        config,
+        stage,
+        dir,
+        new WamRun.Listener() {
+          @Override
+          public void resumed(Path checkpoint, long step) {
+            log.accept(name + ": resuming from step " + step);
+          }
 
-      @Override
-      public void step(long step, long total, WamTrainer.Losses l) {
-        if (step % 500 == 0 || step == total) {
-          log.accept(String.format("%s: step %d/%d loss %.4f (action %.4f video %.4f) %.1f min", name, step, total, l.total(), l.action(),
-              l.video(), (System.nanoTime() - t0) / 60e9));
-        }
-      }
-    });
+          @Override
+          public void step(long step, long total, WamTrainer.Losses l) {
+            if (step % 500 == 0 || step == total) {
+              log.accept(
+                  String.format(
+                      "%s: step %d/%d loss %.4f (action %.4f video %.4f) %.1f min",
+                      name,
+                      step,
+                      total,
+                      l.total(),
+                      l.action(),
+                      l.video(),
+                      (System.nanoTime() - t0) / 60e9));
+            }
+          }
+        });
     return WamCheckpoint.readMeta(WamCheckpoint.resolve(dir));
   }
 
-  /** The closed-loop outcome of the run's latest checkpoint on {@code seeds}, evaluated once and cached. */
+  /**
+   * The closed-loop outcome of the run's latest checkpoint on {@code seeds}, evaluated once and
+   * cached.
+   */
   RunOutcome evaluate(String name, Path run, SeedRange seeds) throws IOException {
     WamCheckpoint.Meta meta = WamCheckpoint.readMeta(WamCheckpoint.resolve(run));
     Path cache = run.resolve(EVAL_FILE);
@@ -93,13 +137,28 @@ final class StudyRuns {
     ClosedLoopEvaluation.Result r;
     try (ChunkPolicy policy = ChunkPolicies.load(run)) {
       // no dream: the actions are the same, the plans faster
-      r = ClosedLoopEvaluation.run(policy, ClosedLoopEvaluation.Config.seeds(seeds.first(), seeds.last()).withDream(false), null);
+      r =
+          ClosedLoopEvaluation.run(
+              policy,
+              ClosedLoopEvaluation.Config.seeds(seeds.first(), seeds.last()).withDream(false),
+              null);
     }
     long frames = meta.data().get("frames") instanceof Number n ? n.longValue() : -1;
-    RunOutcome o = new RunOutcome(run.toString(), meta.step(), meta.trainSeconds(), frames, seeds.toString(), r.episodes(),
-        r.successRate(), r.meanMaxCoverage());
+    RunOutcome o =
+        new RunOutcome(
+            run.toString(),
+            meta.step(),
+            meta.trainSeconds(),
+            frames,
+            seeds.toString(),
+            r.episodes(),
+            r.successRate(),
+            r.meanMaxCoverage());
     ReportFiles.write(cache, JSON.writeValueAsString(o));
-    log.accept(String.format("%s: success %.0f%%, mean max coverage %.3f", name, 100 * o.successRate(), o.meanMaxCoverage()));
+    log.accept(
+        String.format(
+            "%s: success %.0f%%, mean max coverage %.3f",
+            name, 100 * o.successRate(), o.meanMaxCoverage()));
     return o;
   }
 
@@ -108,34 +167,56 @@ final class StudyRuns {
    *
    * @throws IllegalArgumentException naming the study file, the field and the dataset
    */
-  static void requireEpisodes(StudyConfig study, String field, String dataset, int largest) throws IOException {
+  static void requireEpisodes(StudyConfig study, String field, String dataset, int largest)
+      throws IOException {
     int have;
-    try (dev.wam4j.data.lerobot.LeRobotDataset ds = dev.wam4j.data.lerobot.LeRobotDataset.open(Path.of(dataset))) {
+    try (dev.wam4j.data.lerobot.LeRobotDataset ds =
+        dev.wam4j.data.lerobot.LeRobotDataset.open(Path.of(dataset))) {
       have = ds.episodes().size();
     }
     if (largest > have) {
-      throw new IllegalArgumentException(study.file() + ": 'episodes' asks for " + largest + " episodes of " + field + ".dataset " + dataset
-          + ", which has " + have);
+      throw new IllegalArgumentException(
+          study.file()
+              + ": 'episodes' asks for "
+              + largest
+              + " episodes of "
+              + field
+              + ".dataset "
+              + dataset
+              + ", which has "
+              + have);
     }
   }
 
-  /** The init checkpoint a config starts from, as a concrete directory and its files' SHA-256, or "none". */
+  /**
+   * The init checkpoint a config starts from, as a concrete directory and its files' SHA-256, or
+   * "none".
+   */
   static String initWeights(WamConfig config) throws IOException {
     if (config.init() == null) return "none";
     Path dir = WamCheckpoint.resolve(Path.of(config.init()));
-    return dir.toAbsolutePath().normalize() + " " + new java.util.TreeMap<>(WamCheckpoint.readMeta(dir).files());
+    return dir.toAbsolutePath().normalize()
+        + " "
+        + new java.util.TreeMap<>(WamCheckpoint.readMeta(dir).files());
   }
 
   /**
-   * A reality | dream clip of the run's first evaluation episode ({@code <run>/eval-clip-<seed>.mp4}), made
-   * once: what the HTML reports show beside the numbers.
+   * A reality | dream clip of the run's first evaluation episode ({@code
+   * <run>/eval-clip-<seed>.mp4}), made once: what the HTML reports show beside the numbers.
    */
   Path clip(String name, Path run, SeedRange seeds) throws IOException {
-    Path clip = run.resolve("eval-clip-" + seeds.first() + ".mp4"); // the seed in the name: a clip never shows another seed than its caption
+    Path clip =
+        run.resolve(
+            "eval-clip-"
+                + seeds.first()
+                + ".mp4"); // the seed in the name: a clip never shows another seed than its caption
     if (Files.isRegularFile(clip)) return clip;
     log.accept(name + ": recording a reality|dream clip of seed " + seeds.first());
     try (ChunkPolicy policy = ChunkPolicies.load(run)) {
-      ClosedLoopEvaluation.run(policy, ClosedLoopEvaluation.Config.seeds(seeds.first(), seeds.first()).withVideo(clip, 1), null);
+      ClosedLoopEvaluation.run(
+          policy,
+          ClosedLoopEvaluation.Config.seeds(seeds.first(), seeds.first()).withVideo(clip, 1),
+          null);
     }
     return clip;
   }

@@ -1,6 +1,6 @@
 /**
  * Studies that measure wam4j's claims from training runs: {@link dev.wam4j.eval.study.ScalingStudy}
- * fits validation loss against hours of pre-training video ({@link dev.wam4j.eval.study.ScalingFit},
- * {@link dev.wam4j.eval.study.ScalingPlot}).
+ * fits validation loss against hours of pre-training video ({@link
+ * dev.wam4j.eval.study.ScalingFit}, {@link dev.wam4j.eval.study.ScalingPlot}).
  */
 package dev.wam4j.eval.study;

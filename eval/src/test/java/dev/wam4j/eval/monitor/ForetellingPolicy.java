@@ -5,11 +5,11 @@ import dev.wam4j.model.policy.Plan;
 import dev.wam4j.model.policy.PlanSignals;
 
 /**
- * A test double with a one-value latent: plan p sees latent {@code p} and predicts {@code p + 1} for
- * 8 steps ahead (what the next plan will see) until plan {@code wrongFrom}, after which it predicts
- * {@code p + 11}: a latent divergence of 0 and then 100. Its dream frames are black (or, after
- * {@link #dreamTheCurrentFrame()}, copies of the frame it plans on), its action spread is {@code p},
- * and it holds the agent still.
+ * A test double with a one-value latent: plan p sees latent {@code p} and predicts {@code p + 1}
+ * for 8 steps ahead (what the next plan will see) until plan {@code wrongFrom}, after which it
+ * predicts {@code p + 11}: a latent divergence of 0 and then 100. Its dream frames are black (or,
+ * after {@link #dreamTheCurrentFrame()}, copies of the frame it plans on), its action spread is
+ * {@code p}, and it holds the agent still.
  */
 final class ForetellingPolicy implements ChunkPolicy {
   private final int wrongFrom;
@@ -60,8 +60,13 @@ final class ForetellingPolicy implements ChunkPolicy {
       actions[2 * k + 1] = agentPositions[1];
     }
     float predicted = p + 1 + (p >= wrongFrom ? 10 : 0);
-    PlanSignals signals = new PlanSignals(1, new float[] {p}, new float[] {p + 0.5f, predicted}, new int[] {4, 8},
-        spreadSamples > 0 ? p : Double.NaN);
+    PlanSignals signals =
+        new PlanSignals(
+            1,
+            new float[] {p},
+            new float[] {p + 0.5f, predicted},
+            new int[] {4, 8},
+            spreadSamples > 0 ? p : Double.NaN);
     byte[] frames = dream ? new byte[2 * 96 * 96 * 3] : new byte[0];
     if (dream && copyLast) {
       System.arraycopy(images, 0, frames, 0, 96 * 96 * 3);

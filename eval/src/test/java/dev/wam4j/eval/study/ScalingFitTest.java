@@ -12,7 +12,8 @@ class ScalingFitTest {
   void recoversEgoScalesLogLinearLawExactly() {
     double[] hours = {1000, 2000, 4000, 8000, 16000};
     double[] loss = new double[hours.length];
-    for (int i = 0; i < hours.length; i++) loss[i] = 0.024 - 0.003 * Math.log(hours[i]) + 0.03; // kept > 0
+    for (int i = 0; i < hours.length; i++)
+      loss[i] = 0.024 - 0.003 * Math.log(hours[i]) + 0.03; // kept > 0
     ScalingFit f = ScalingFit.fit(hours, loss);
     assertThat(f.a()).isCloseTo(0.054, within(1e-12));
     assertThat(f.b()).isCloseTo(0.003, within(1e-12));
@@ -36,8 +37,11 @@ class ScalingFitTest {
   void badInputIsNamed() {
     assertThatThrownBy(() -> ScalingFit.fit(new double[] {1, 1}, new double[] {0.1, 0.2}))
         .hasMessageContaining("all data sizes are equal");
-    assertThatThrownBy(() -> ScalingFit.fit(new double[] {1, -2}, new double[] {0.1, 0.2})).hasMessageContaining("hours[1] = -2.0");
-    assertThatThrownBy(() -> ScalingFit.fit(new double[] {1, 2}, new double[] {0.1, Double.NaN})).hasMessageContaining("loss[1] = NaN");
-    assertThatThrownBy(() -> ScalingFit.fit(new double[] {1}, new double[] {0.1})).hasMessageContaining("at least 2");
+    assertThatThrownBy(() -> ScalingFit.fit(new double[] {1, -2}, new double[] {0.1, 0.2}))
+        .hasMessageContaining("hours[1] = -2.0");
+    assertThatThrownBy(() -> ScalingFit.fit(new double[] {1, 2}, new double[] {0.1, Double.NaN}))
+        .hasMessageContaining("loss[1] = NaN");
+    assertThatThrownBy(() -> ScalingFit.fit(new double[] {1}, new double[] {0.1}))
+        .hasMessageContaining("at least 2");
   }
 }

@@ -17,9 +17,12 @@ import java.time.Duration;
  */
 public final class FleetClient {
   // replies may carry fields this client does not know yet (a newer server): they are skipped
-  static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI base;
   private final String token;
 
@@ -34,10 +37,15 @@ public final class FleetClient {
     }
   }
 
-  /** Tries of a request the server refuses with 429 (over the robot's rate) before the refusal is reported. */
+  /**
+   * Tries of a request the server refuses with 429 (over the robot's rate) before the refusal is
+   * reported.
+   */
   static final int MAX_RATE_LIMITED_TRIES = 5;
 
-  /** @param server base URL, e.g. {@code http://localhost:7070} */
+  /**
+   * @param server base URL, e.g. {@code http://localhost:7070}
+   */
   public FleetClient(String server, String token) {
     if (server == null || !(server.startsWith("http://") || server.startsWith("https://"))) {
       throw new IllegalArgumentException("server must be an http(s) URL, got '" + server + "'");
@@ -54,7 +62,10 @@ public final class FleetClient {
   /** POST a value as JSON; {@code null} when the reply has no body (204). */
   public JsonNode post(String path, Object body) throws IOException, InterruptedException {
     String text = body == null ? "" : body instanceof String s ? s : JSON.writeValueAsString(body);
-    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(text)));
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(text)));
   }
 
   /** GET a reply as one of the API's records ({@code null} when it has no body). */
@@ -62,13 +73,18 @@ public final class FleetClient {
     return as(get(path), type);
   }
 
-  /** POST a value as JSON and read the reply as one of the API's records ({@code null} when it has no body, 204). */
-  public <T> T post(String path, Object body, Class<T> type) throws IOException, InterruptedException {
+  /**
+   * POST a value as JSON and read the reply as one of the API's records ({@code null} when it has
+   * no body, 204).
+   */
+  public <T> T post(String path, Object body, Class<T> type)
+      throws IOException, InterruptedException {
     return as(post(path, body), type);
   }
 
   /** PUT raw bytes (an upload chunk) and read the reply as one of the API's records. */
-  public <T> T putBytes(String path, byte[] bytes, Class<T> type) throws IOException, InterruptedException {
+  public <T> T putBytes(String path, byte[] bytes, Class<T> type)
+      throws IOException, InterruptedException {
     return as(putBytes(path, bytes), type);
   }
 
@@ -86,23 +102,42 @@ public final class FleetClient {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET().timeout(Duration.ofMinutes(5));
     if (token != null) b.header("Authorization", "Bearer " + token);
     HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    if (r.statusCode() != 200) throw new ApiError(r.statusCode(), "GET " + path + ": " + r.statusCode() + " " + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+    if (r.statusCode() != 200)
+      throw new ApiError(
+          r.statusCode(),
+          "GET "
+              + path
+              + ": "
+              + r.statusCode()
+              + " "
+              + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
     return r.body();
   }
 
   /** POST raw bytes (a model archive). */
-  public JsonNode postBytes(String path, byte[] bytes, String contentType) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+  public JsonNode postBytes(String path, byte[] bytes, String contentType)
+      throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
   }
 
   /** PUT raw bytes (an upload chunk). */
   public JsonNode putBytes(String path, byte[] bytes) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/octet-stream")
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
   }
 
   /** POST a markdown document. */
-  public JsonNode postMarkdown(String path, String markdown) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "text/markdown").POST(HttpRequest.BodyPublishers.ofString(markdown)));
+  public JsonNode postMarkdown(String path, String markdown)
+      throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "text/markdown")
+            .POST(HttpRequest.BodyPublishers.ofString(markdown)));
   }
 
   private URI uri(String path) {
@@ -112,11 +147,15 @@ public final class FleetClient {
   private JsonNode send(HttpRequest.Builder b) throws IOException, InterruptedException {
     if (token != null) b.header("Authorization", "Bearer " + token);
     HttpResponse<String> r;
-    for (int attempt = 1;; attempt++) {
+    for (int attempt = 1; ; attempt++) {
       try {
-        r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        r =
+            http.send(
+                b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
       } catch (java.net.ConnectException e) {
-        java.net.ConnectException named = new java.net.ConnectException("cannot reach the fleet server at " + base + " (is 'wam4j serve' running there?)");
+        java.net.ConnectException named =
+            new java.net.ConnectException(
+                "cannot reach the fleet server at " + base + " (is 'wam4j serve' running there?)");
         named.initCause(e);
         throw named;
       }
@@ -128,7 +167,15 @@ public final class FleetClient {
     JsonNode body = r.body().isEmpty() ? null : JSON.readTree(r.body());
     if (r.statusCode() / 100 != 2) {
       String msg = body != null && body.has("error") ? body.get("error").asText() : r.body();
-      throw new ApiError(r.statusCode(), r.request().method() + " " + r.request().uri().getPath() + ": " + r.statusCode() + " " + msg);
+      throw new ApiError(
+          r.statusCode(),
+          r.request().method()
+              + " "
+              + r.request().uri().getPath()
+              + ": "
+              + r.statusCode()
+              + " "
+              + msg);
     }
     return body;
   }

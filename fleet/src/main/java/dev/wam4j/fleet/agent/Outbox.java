@@ -8,7 +8,6 @@ import dev.wam4j.fleet.api.ApiPaths;
 import dev.wam4j.fleet.api.UploadApi;
 import dev.wam4j.fleet.store.UploadStatus;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,8 +17,8 @@ import java.util.stream.Stream;
 /**
  * Episodes waiting to reach the server, kept on the robot's disk until the server has them: each a
  * zip of a one-episode LeRobot dataset plus a small JSON note (task, SHA-256, size), both written
- * atomically. Uploads go in chunks from the offset the server already holds, so an interrupted upload
- * resumes where it stopped — also after the agent restarts — and a duplicate is dropped.
+ * atomically. Uploads go in chunks from the offset the server already holds, so an interrupted
+ * upload resumes where it stopped — also after the agent restarts — and a duplicate is dropped.
  */
 final class Outbox {
   static final int CHUNK_BYTES = 256 * 1024;
@@ -27,14 +26,16 @@ final class Outbox {
 
   Outbox(Path dir) throws IOException {
     this.dir = Files.createDirectories(dir.toAbsolutePath().normalize());
-    // what a crash left half-done: partial files and unfinished recordings go; a zip whose note was never
+    // what a crash left half-done: partial files and unfinished recordings go; a zip whose note was
+    // never
     // written gets it now (the note holds nothing the zip and its name do not tell)
     try (Stream<Path> s = Files.list(this.dir)) {
       for (Path p : s.toList()) {
         String n = p.getFileName().toString();
         if (n.endsWith(".part") || n.startsWith(".recording-")) {
           FileTrees.delete(p);
-        } else if (n.endsWith(".zip") && !Files.exists(p.resolveSibling(n.replaceFirst("\\.zip$", ".json")))) {
+        } else if (n.endsWith(".zip")
+            && !Files.exists(p.resolveSibling(n.replaceFirst("\\.zip$", ".json")))) {
           writeNote(p, Long.parseLong(n.substring(4, n.indexOf('-'))), "");
         }
       }
@@ -49,11 +50,13 @@ final class Outbox {
   Path add(Path dataset, long taskId, String taskName) throws IOException {
     String name = "task" + taskId + "-" + System.currentTimeMillis();
     Path zip = dir.resolve(name + ".zip");
-    AtomicFiles.write(zip, temp -> {
-      try (java.io.OutputStream out = Files.newOutputStream(temp)) {
-        Zips.zipTree(dataset, out);
-      }
-    });
+    AtomicFiles.write(
+        zip,
+        temp -> {
+          try (java.io.OutputStream out = Files.newOutputStream(temp)) {
+            Zips.zipTree(dataset, out);
+          }
+        });
     writeNote(zip, taskId, taskName);
     FileTrees.delete(dataset);
     return zip;
@@ -61,7 +64,9 @@ final class Outbox {
 
   private static void writeNote(Path zip, long taskId, String taskName) throws IOException {
     String name = zip.getFileName().toString().replaceFirst("\\.zip$", "");
-    String note = FleetClient.JSON.writeValueAsString(new UploadApi.Open(taskId, taskName, Digests.sha256Hex(zip), Files.size(zip)));
+    String note =
+        FleetClient.JSON.writeValueAsString(
+            new UploadApi.Open(taskId, taskName, Digests.sha256Hex(zip), Files.size(zip)));
     AtomicFiles.writeString(zip.resolveSibling(name + ".json"), note);
   }
 
@@ -69,25 +74,44 @@ final class Outbox {
   List<Path> pending() throws IOException {
     List<Path> out = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {
-      for (Path note : s.filter(p -> p.getFileName().toString().endsWith(".json") && !p.getFileName().toString().startsWith(".")).sorted().toList()) {
+      for (Path note :
+          s.filter(
+                  p ->
+                      p.getFileName().toString().endsWith(".json")
+                          && !p.getFileName().toString().startsWith("."))
+              .sorted()
+              .toList()) {
         if (Files.exists(zipOf(note))) out.add(note);
       }
     }
     return out;
   }
 
-  /** Sends one pending episode; returns the server's episode id (of the earlier copy for a duplicate). */
-  long send(FleetClient client, String robotId, Path note) throws IOException, InterruptedException {
+  /**
+   * Sends one pending episode; returns the server's episode id (of the earlier copy for a
+   * duplicate).
+   */
+  long send(FleetClient client, String robotId, Path note)
+      throws IOException, InterruptedException {
     UploadApi.Open n = FleetClient.JSON.readValue(note.toFile(), UploadApi.Open.class);
     Path zip = zipOf(note);
-    UploadApi.Opened open = client.post(ApiPaths.robot(robotId, "uploads"), n, UploadApi.Opened.class);
+    UploadApi.Opened open =
+        client.post(ApiPaths.robot(robotId, "uploads"), n, UploadApi.Opened.class);
     if (open.status() == UploadStatus.DUPLICATE) {
       forget(note);
       return open.episodeId();
     }
-    if (open.status() == UploadStatus.QUARANTINED) { // the server holds these bytes aside already: nothing to resend
+    if (open.status()
+        == UploadStatus
+            .QUARANTINED) { // the server holds these bytes aside already: nothing to resend
       forget(note);
-      throw new FleetClient.ApiError(422, "upload " + open.uploadId() + " of " + note.getFileName() + " is quarantined on the server");
+      throw new FleetClient.ApiError(
+          422,
+          "upload "
+              + open.uploadId()
+              + " of "
+              + note.getFileName()
+              + " is quarantined on the server");
     }
     String uid = open.uploadId();
     long size = n.sizeBytes(), offset = open.receivedBytes();
@@ -97,16 +121,25 @@ final class Outbox {
         int len = (int) Math.min(CHUNK_BYTES, size - offset);
         var buf = java.nio.ByteBuffer.wrap(chunk, 0, len);
         ch.position(offset);
-        while (buf.hasRemaining()) if (ch.read(buf) < 0) throw new IOException(zip + " is shorter than its note says");
+        while (buf.hasRemaining())
+          if (ch.read(buf) < 0) throw new IOException(zip + " is shorter than its note says");
         byte[] piece = len == CHUNK_BYTES ? chunk : java.util.Arrays.copyOf(chunk, len);
-        offset = client.putBytes(ApiPaths.upload(uid) + "?offset=" + offset, piece, UploadApi.Progress.class).receivedBytes();
+        offset =
+            client
+                .putBytes(
+                    ApiPaths.upload(uid) + "?offset=" + offset, piece, UploadApi.Progress.class)
+                .receivedBytes();
       }
     }
     long episode;
     try {
-      episode = client.post(ApiPaths.upload(uid, "complete"), null, UploadApi.Completed.class).episodeId();
+      episode =
+          client
+              .post(ApiPaths.upload(uid, "complete"), null, UploadApi.Completed.class)
+              .episodeId();
     } catch (FleetClient.ApiError e) {
-      if (e.status == 422) forget(note); // quarantined: the server keeps the bytes aside, resending would not help
+      if (e.status == 422)
+        forget(note); // quarantined: the server keeps the bytes aside, resending would not help
       throw e;
     }
     forget(note);
@@ -121,5 +154,4 @@ final class Outbox {
   private static Path zipOf(Path note) {
     return note.resolveSibling(note.getFileName().toString().replaceFirst("\\.json$", ".zip"));
   }
-
 }

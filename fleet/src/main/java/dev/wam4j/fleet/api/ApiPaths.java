@@ -1,8 +1,9 @@
 package dev.wam4j.fleet.api;
 
 /**
- * The Physical API's paths as its clients call them (the server's route templates start from {@link #BASE}): one
- * place, so no client spells {@code /api/v1/...} by hand. Identifiers are inserted as given; quarantine ids are URL-encoded.
+ * The Physical API's paths as its clients call them (the server's route templates start from {@link
+ * #BASE}): one place, so no client spells {@code /api/v1/...} by hand. Identifiers are inserted as
+ * given; quarantine ids are URL-encoded.
  */
 public final class ApiPaths {
   /** The API's version prefix. */
@@ -26,7 +27,10 @@ public final class ApiPaths {
     return robots() + "/" + id;
   }
 
-  /** A robot's sub-resource or action: {@code connection}, {@code state}, {@code tasks/next}, {@code model}, {@code view}, ... */
+  /**
+   * A robot's sub-resource or action: {@code connection}, {@code state}, {@code tasks/next}, {@code
+   * model}, {@code view}, ...
+   */
   public static String robot(Object id, String part) {
     return robot(id) + "/" + part;
   }
@@ -96,7 +100,9 @@ public final class ApiPaths {
   }
 
   public static String quarantined(String id) {
-    return quarantine() + "/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
+    return quarantine()
+        + "/"
+        + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** The live event stream (server-sent events; see {@link FleetEvent}). */

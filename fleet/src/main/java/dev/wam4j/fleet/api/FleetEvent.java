@@ -8,8 +8,8 @@ import dev.wam4j.fleet.store.TaskStatus;
 import java.util.List;
 
 /**
- * A live event of the fleet, sent to listeners as a server-sent event named {@link #eventName()} whose
- * data is the record as JSON.
+ * A live event of the fleet, sent to listeners as a server-sent event named {@link #eventName()}
+ * whose data is the record as JSON.
  */
 public sealed interface FleetEvent {
   /** The server-sent event's name (what a dashboard listens for). */
@@ -44,7 +44,8 @@ public sealed interface FleetEvent {
   }
 
   /** A task was assigned, or ended. */
-  record TaskChanged(long taskId, long jobId, String robotId, TaskStatus status) implements FleetEvent {
+  record TaskChanged(long taskId, long jobId, String robotId, TaskStatus status)
+      implements FleetEvent {
     public String eventName() {
       return "task";
     }
@@ -58,7 +59,8 @@ public sealed interface FleetEvent {
   }
 
   /** A robot raised an alert. */
-  record AlertRaised(long alertId, String robotId, String kind, String message) implements FleetEvent {
+  record AlertRaised(long alertId, String robotId, String kind, String message)
+      implements FleetEvent {
     public String eventName() {
       return "alert";
     }
@@ -72,7 +74,8 @@ public sealed interface FleetEvent {
   }
 
   /** An episode was kept. */
-  record EpisodeKept(long episodeId, String robotId, String task, int frames) implements FleetEvent {
+  record EpisodeKept(long episodeId, String robotId, String task, int frames)
+      implements FleetEvent {
     public String eventName() {
       return "episode";
     }
@@ -93,7 +96,8 @@ public sealed interface FleetEvent {
   }
 
   /** The data flywheel started fine-tuning for a task (its output in {@code log}). */
-  record FinetuneTriggered(String task, double hours, String command, String log) implements FleetEvent {
+  record FinetuneTriggered(String task, double hours, String command, String log)
+      implements FleetEvent {
     public String eventName() {
       return "flywheel";
     }

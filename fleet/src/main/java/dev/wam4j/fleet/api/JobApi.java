@@ -3,7 +3,9 @@ package dev.wam4j.fleet.api;
 import dev.wam4j.fleet.store.Records;
 import java.util.List;
 
-/** Requests and replies of the job and task resources (a job is submitted as a markdown document). */
+/**
+ * Requests and replies of the job and task resources (a job is submitted as a markdown document).
+ */
 public final class JobApi {
   private JobApi() {}
 
@@ -18,6 +20,14 @@ public final class JobApi {
    * @param protocolSuccess whether the episode met the benchmark's own success threshold
    * @param customGoalIgnored true when the task named a goal pose the simulator did not use
    */
-  public record TaskResult(boolean success, boolean protocolSuccess, double successScore, double maxCoverage, int steps, long seed,
-      boolean handedOver, String model, boolean customGoalIgnored) {}
+  public record TaskResult(
+      boolean success,
+      boolean protocolSuccess,
+      double successScore,
+      double maxCoverage,
+      int steps,
+      long seed,
+      boolean handedOver,
+      String model,
+      boolean customGoalIgnored) {}
 }

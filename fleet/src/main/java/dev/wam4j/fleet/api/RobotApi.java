@@ -5,7 +5,10 @@ import dev.wam4j.fleet.store.RobotState;
 import java.util.List;
 import java.util.Map;
 
-/** Requests and replies of the robot resource: enrolment, connection, telemetry, alerts, models, views. */
+/**
+ * Requests and replies of the robot resource: enrolment, connection, telemetry, alerts, models,
+ * views.
+ */
 public final class RobotApi {
   private RobotApi() {}
 
@@ -28,20 +31,31 @@ public final class RobotApi {
   public record Enrolled(String robotId, String token) {}
 
   /**
-   * What a robot is and can do (VDA 5050's factsheet), sent when its agent connects. The server reads
-   * the embodiment and keeps the whole document.
+   * What a robot is and can do (VDA 5050's factsheet), sent when its agent connects. The server
+   * reads the embodiment and keeps the whole document.
    */
-  public record Factsheet(String embodiment, List<String> sensors, String actionSpace, int controlHz, Map<String, Object> policy) {}
+  public record Factsheet(
+      String embodiment,
+      List<String> sensors,
+      String actionSpace,
+      int controlHz,
+      Map<String, Object> policy) {}
 
   /** A robot's state after it connected or was revoked. */
   public record RobotChange(String robotId, RobotState state) {}
 
   /**
-   * One telemetry message (VDA 5050's state), numbered by {@code seq} so a resent one is stored once.
-   * The server reads seq and state and keeps the whole document.
+   * One telemetry message (VDA 5050's state), numbered by {@code seq} so a resent one is stored
+   * once. The server reads seq and state and keeps the whole document.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record StateReport(long seq, RobotState state, Long taskId, Integer step, Double reward, Double dreamDivergence) {}
+  public record StateReport(
+      long seq,
+      RobotState state,
+      Long taskId,
+      Integer step,
+      Double reward,
+      Double dreamDivergence) {}
 
   /** Whether a telemetry message was new (a resend is acknowledged, not stored again). */
   public record StateAck(boolean stored, long seq) {}
@@ -58,7 +72,10 @@ public final class RobotApi {
   /** The model version deployed to a robot, and its archive's digest. */
   public record AssignedModel(String name, int version, String sha256) {}
 
-  /** What a robot's camera shows and its model dreams (base64 RGB, {@code size} x {@code size}); the dream is optional. */
+  /**
+   * What a robot's camera shows and its model dreams (base64 RGB, {@code size} x {@code size}); the
+   * dream is optional.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record View(int size, int step, String camera, String dream, Integer dreamOffset) {}
 

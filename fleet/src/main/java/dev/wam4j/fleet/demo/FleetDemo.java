@@ -19,13 +19,15 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The Physical API in one process: a fleet server on an embedded database, simulated robots running a
- * checkpoint under the dream monitor, a markdown job dispatched to them, their episodes uploaded into the
- * task's LeRobot dataset. What {@code wam4j demo} shows of the fleet; everything goes through the HTTP API.
+ * The Physical API in one process: a fleet server on an embedded database, simulated robots running
+ * a checkpoint under the dream monitor, a markdown job dispatched to them, their episodes uploaded
+ * into the task's LeRobot dataset. What {@code wam4j demo} shows of the fleet; everything goes
+ * through the HTTP API.
  */
 public final class FleetDemo {
   /** The demo's job: three short pushes, each done once the T covers a tenth of its mark. */
-  public static final String JOB = """
+  public static final String JOB =
+      """
       # Demo: push three Ts
       Three short pushes, each done once the T covers a tenth of its mark.
 
@@ -44,15 +46,21 @@ public final class FleetDemo {
    * @param robots each robot's run
    * @param datasets the datasets the uploads made, per task
    */
-  public record Result(String serverUrl, Path serverData, Records.Job job, List<RobotAgent.Summary> robots, List<UploadApi.Dataset> datasets) {}
+  public record Result(
+      String serverUrl,
+      Path serverData,
+      Records.Job job,
+      List<RobotAgent.Summary> robots,
+      List<UploadApi.Dataset> datasets) {}
 
   private FleetDemo() {}
 
   /**
-   * Runs {@code robots} robot agents on {@code checkpoint} against a fresh server in {@code dir} (deleted
-   * first) until the job {@code jobMarkdown} is worked off and the robots idle.
+   * Runs {@code robots} robot agents on {@code checkpoint} against a fresh server in {@code dir}
+   * (deleted first) until the job {@code jobMarkdown} is worked off and the robots idle.
    */
-  public static Result run(Path checkpoint, Path dir, int robots, String jobMarkdown) throws Exception {
+  public static Result run(Path checkpoint, Path dir, int robots, String jobMarkdown)
+      throws Exception {
     if (robots < 1) throw new IllegalArgumentException("robots must be >= 1, got " + robots);
     FileTrees.delete(dir);
     Path serverData = dir.resolve("server");
@@ -64,25 +72,43 @@ public final class FleetDemo {
       List<Exception> failures = Collections.synchronizedList(new ArrayList<>());
       List<Thread> threads = new ArrayList<>();
       for (int i = 1; i <= robots; i++) {
-        RobotApi.Enrolled e = operator.post(ApiPaths.robots(), new RobotApi.Enroll("demo-arm-" + i, "demo"), RobotApi.Enrolled.class);
+        RobotApi.Enrolled e =
+            operator.post(
+                ApiPaths.robots(),
+                new RobotApi.Enroll("demo-arm-" + i, "demo"),
+                RobotApi.Enrolled.class);
         FleetClient client = new FleetClient(url, e.token());
         Path own = dir.resolve("robot-" + i);
         // platform threads: the model's native calls would pin virtual ones
-        threads.add(Thread.ofPlatform().name("demo-robot-" + i).start(() -> {
-          try (ChunkPolicy policy = ChunkPolicies.load(checkpoint)) {
-            RobotAgent.Config config = new RobotAgent.Config("robot", Signal.LATENT_RELATIVE, 3, Double.NaN, 100, 0, 1500, own.resolve("outbox"),
-                own.resolve("models"));
-            summaries.add(new RobotAgent(client, policy, config, line -> {}).run());
-          } catch (Exception ex) {
-            failures.add(ex);
-          }
-        }));
+        threads.add(
+            Thread.ofPlatform()
+                .name("demo-robot-" + i)
+                .start(
+                    () -> {
+                      try (ChunkPolicy policy = ChunkPolicies.load(checkpoint)) {
+                        RobotAgent.Config config =
+                            new RobotAgent.Config(
+                                "robot",
+                                Signal.LATENT_RELATIVE,
+                                3,
+                                Double.NaN,
+                                100,
+                                0,
+                                1500,
+                                own.resolve("outbox"),
+                                own.resolve("models"));
+                        summaries.add(new RobotAgent(client, policy, config, line -> {}).run());
+                      } catch (Exception ex) {
+                        failures.add(ex);
+                      }
+                    }));
       }
       for (Thread t : threads) t.join();
       if (!failures.isEmpty()) throw failures.get(0);
       server.awaitDatasets();
       Records.Job done = operator.get(ApiPaths.job(job), JobApi.JobDetail.class).job();
-      List<UploadApi.Dataset> datasets = Arrays.asList(operator.get(ApiPaths.datasets(), UploadApi.Dataset[].class));
+      List<UploadApi.Dataset> datasets =
+          Arrays.asList(operator.get(ApiPaths.datasets(), UploadApi.Dataset[].class));
       return new Result(url, serverData, done, List.copyOf(summaries), datasets);
     }
   }

@@ -1,2 +1,5 @@
-/** The fleet in one process, for the demo: a server, simulated robots and a job, all through the Physical API. */
+/**
+ * The fleet in one process, for the demo: a server, simulated robots and a job, all through the
+ * Physical API.
+ */
 package dev.wam4j.fleet.demo;

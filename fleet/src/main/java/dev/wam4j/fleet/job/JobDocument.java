@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * A job as an operator writes it: a titled markdown design of steps, each a task to repeat on the
- * fleet (scene, goal pose, count). Steps run in order: a step's tasks are dispatched once every task
- * of the step before it is done. Parse one with {@link JobDocumentParser}.
+ * fleet (scene, goal pose, count). Steps run in order: a step's tasks are dispatched once every
+ * task of the step before it is done. Parse one with {@link JobDocumentParser}.
  *
  * @param title the job's name (the document's {@code #} heading)
  * @param description free text between the title and the first step, trimmed
@@ -32,10 +32,18 @@ public record JobDocument(String title, String description, List<Step> steps) {
    * @param count how many times to do it, 1..1000 (default 1)
    * @param embodiment who can do it: {@code robot} or {@code hand} (default {@code robot})
    * @param maxSteps control steps a task may take, 1..300 (default 300, PushT's limit)
-   * @param successScore the best {@code min(coverage / 0.95, 1)} a task must reach to be done, in (0, 1]
-   *     (default 1: the protocol's success, coverage above 0.95)
+   * @param successScore the best {@code min(coverage / 0.95, 1)} a task must reach to be done, in
+   *     (0, 1] (default 1: the protocol's success, coverage above 0.95)
    */
-  public record Step(String name, int line, String scene, GoalPose goal, int count, String embodiment, int maxSteps, double successScore) {}
+  public record Step(
+      String name,
+      int line,
+      String scene,
+      GoalPose goal,
+      int count,
+      String embodiment,
+      int maxSteps,
+      double successScore) {}
 
   /** A target pose of the scene's goal object: workspace pixels and radians. */
   public record GoalPose(double x, double y, double angleRadians) {}

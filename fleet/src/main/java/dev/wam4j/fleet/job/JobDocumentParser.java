@@ -22,23 +22,31 @@ import java.util.Set;
  * - success-score: 0.5                   &lt;- best min(coverage/0.95, 1) that counts as done (default 1: coverage &gt; 0.95)
  * </pre>
  *
- * Other text under a step is a comment, and so is {@code # ...} after a value. Every problem is reported
- * with its line number.
+ * Other text under a step is a comment, and so is {@code # ...} after a value. Every problem is
+ * reported with its line number.
  */
 public final class JobDocumentParser {
   /** Largest document accepted, in characters (a server reads documents from the network). */
   public static final int MAX_CHARS = 256 * 1024;
+
   /** Most tasks one job may plan. */
   public static final int MAX_TASKS = 10_000;
-  private static final Set<String> KEYS = Set.of("scene", "goal", "count", "embodiment", "max-steps", "success-score");
+
+  private static final Set<String> KEYS =
+      Set.of("scene", "goal", "count", "embodiment", "max-steps", "success-score");
   private static final Set<String> EMBODIMENTS = Set.of("robot", "hand");
 
   private JobDocumentParser() {}
 
-  /** @throws JobDocumentException naming the line and what is wrong there */
+  /**
+   * @throws JobDocumentException naming the line and what is wrong there
+   */
   public static JobDocument parse(String markdown) {
-    if (markdown == null || markdown.isBlank()) throw new JobDocumentException(0, "the document is empty; it starts with '# <job title>'");
-    if (markdown.length() > MAX_CHARS) throw new JobDocumentException(0, "the document has " + markdown.length() + " characters, more than " + MAX_CHARS);
+    if (markdown == null || markdown.isBlank())
+      throw new JobDocumentException(0, "the document is empty; it starts with '# <job title>'");
+    if (markdown.length() > MAX_CHARS)
+      throw new JobDocumentException(
+          0, "the document has " + markdown.length() + " characters, more than " + MAX_CHARS);
     String[] lines = markdown.split("\r?\n", -1);
     String title = null;
     StringBuilder description = new StringBuilder();
@@ -49,20 +57,31 @@ public final class JobDocumentParser {
       String line = lines[i].strip();
       if (line.isEmpty()) continue;
       if (line.startsWith("## ")) {
-        if (title == null) throw new JobDocumentException(n, "a step before the job's title; start the document with '# <job title>'");
+        if (title == null)
+          throw new JobDocumentException(
+              n, "a step before the job's title; start the document with '# <job title>'");
         if (step != null) steps.add(step.build());
         step = new StepBuilder(line.substring(3).strip(), n);
-        if (step.name.isEmpty()) throw new JobDocumentException(n, "a step needs a name after '##'");
-        if (step.name.length() > 200) throw new JobDocumentException(n, "a step name has at most 200 characters, this one " + step.name.length());
+        if (step.name.isEmpty())
+          throw new JobDocumentException(n, "a step needs a name after '##'");
+        if (step.name.length() > 200)
+          throw new JobDocumentException(
+              n, "a step name has at most 200 characters, this one " + step.name.length());
       } else if (line.startsWith("# ")) {
-        if (title != null) throw new JobDocumentException(n, "a second title '" + line + "'; one job per document, steps are '## ...'");
+        if (title != null)
+          throw new JobDocumentException(
+              n, "a second title '" + line + "'; one job per document, steps are '## ...'");
         title = line.substring(2).strip();
         if (title.isEmpty()) throw new JobDocumentException(n, "the job's title is empty");
-        if (title.length() > 200) throw new JobDocumentException(n, "the title has at most 200 characters, this one " + title.length());
+        if (title.length() > 200)
+          throw new JobDocumentException(
+              n, "the title has at most 200 characters, this one " + title.length());
       } else if (line.startsWith("#")) {
-        throw new JobDocumentException(n, "'" + line + "' is not a job title ('# ') or a step ('## ')");
+        throw new JobDocumentException(
+            n, "'" + line + "' is not a job title ('# ') or a step ('## ')");
       } else if (title == null) {
-        throw new JobDocumentException(n, "text before the job's title; start the document with '# <job title>'");
+        throw new JobDocumentException(
+            n, "text before the job's title; start the document with '# <job title>'");
       } else if (step == null) {
         if (!description.isEmpty()) description.append('\n');
         description.append(line);
@@ -70,11 +89,16 @@ public final class JobDocumentParser {
         step.field(line.substring(2).strip(), n);
       } // other text under a step is a comment
     }
-    if (title == null) throw new JobDocumentException(0, "no job title; start the document with '# <job title>'");
-    if (step == null) throw new JobDocumentException(0, "the job has no steps; add one as '## <step name>' with '- count: N' etc.");
+    if (title == null)
+      throw new JobDocumentException(0, "no job title; start the document with '# <job title>'");
+    if (step == null)
+      throw new JobDocumentException(
+          0, "the job has no steps; add one as '## <step name>' with '- count: N' etc.");
     steps.add(step.build());
     int tasks = steps.stream().mapToInt(JobDocument.Step::count).sum();
-    if (tasks > MAX_TASKS) throw new JobDocumentException(0, "the job plans " + tasks + " tasks; at most " + MAX_TASKS + " per job");
+    if (tasks > MAX_TASKS)
+      throw new JobDocumentException(
+          0, "the job plans " + tasks + " tasks; at most " + MAX_TASKS + " per job");
     return new JobDocument(title, description.toString(), steps);
   }
 
@@ -96,42 +120,57 @@ public final class JobDocumentParser {
 
     void field(String item, int n) {
       int colon = item.indexOf(':');
-      if (colon < 0) throw new JobDocumentException(n, "expected '- key: value' (keys: " + sorted() + "), got '- " + item + "'");
+      if (colon < 0)
+        throw new JobDocumentException(
+            n, "expected '- key: value' (keys: " + sorted() + "), got '- " + item + "'");
       // a value may end in a comment: '- count: 3   # three times'
-      String key = item.substring(0, colon).strip().toLowerCase(Locale.ROOT), value = item.substring(colon + 1).replaceFirst("\\s+#.*$", "").strip();
-      if (!KEYS.contains(key)) throw new JobDocumentException(n, "unknown key '" + key + "' (keys: " + sorted() + ")");
-      if (!seen.add(key)) throw new JobDocumentException(n, "'" + key + "' given twice in step '" + name + "'");
+      String key = item.substring(0, colon).strip().toLowerCase(Locale.ROOT),
+          value = item.substring(colon + 1).replaceFirst("\\s+#.*$", "").strip();
+      if (!KEYS.contains(key))
+        throw new JobDocumentException(n, "unknown key '" + key + "' (keys: " + sorted() + ")");
+      if (!seen.add(key))
+        throw new JobDocumentException(n, "'" + key + "' given twice in step '" + name + "'");
       switch (key) {
         case "scene" -> {
-          if (!Scenes.names().contains(value)) throw new JobDocumentException(n, "unknown scene '" + value + "' (built-in: " + Scenes.names() + ")");
+          if (!Scenes.names().contains(value))
+            throw new JobDocumentException(
+                n, "unknown scene '" + value + "' (built-in: " + Scenes.names() + ")");
           scene = value;
         }
         case "goal" -> goal = goal(value, n);
         case "count" -> count = integer(value, n, "count", 1, 1000);
         case "embodiment" -> {
-          if (!EMBODIMENTS.contains(value)) throw new JobDocumentException(n, "embodiment must be robot or hand, got '" + value + "'");
+          if (!EMBODIMENTS.contains(value))
+            throw new JobDocumentException(
+                n, "embodiment must be robot or hand, got '" + value + "'");
           embodiment = value;
         }
-        case "max-steps" -> maxSteps = integer(value, n, "max-steps", 1, 300); // PushT's episode limit
+        case "max-steps" ->
+            maxSteps = integer(value, n, "max-steps", 1, 300); // PushT's episode limit
         case "success-score" -> {
           try {
             successScore = Double.parseDouble(value);
           } catch (NumberFormatException e) {
-            throw new JobDocumentException(n, "success-score must be a number in (0, 1], got '" + value + "'");
+            throw new JobDocumentException(
+                n, "success-score must be a number in (0, 1], got '" + value + "'");
           }
-          if (!(successScore > 0 && successScore <= 1)) throw new JobDocumentException(n, "success-score must lie in (0, 1], got " + value);
+          if (!(successScore > 0 && successScore <= 1))
+            throw new JobDocumentException(n, "success-score must lie in (0, 1], got " + value);
         }
         default -> throw new IllegalStateException(key);
       }
     }
 
     JobDocument.Step build() {
-      return new JobDocument.Step(name, line, scene, goal, count, embodiment, maxSteps, successScore);
+      return new JobDocument.Step(
+          name, line, scene, goal, count, embodiment, maxSteps, successScore);
     }
 
     private static JobDocument.GoalPose goal(String value, int n) {
       String[] parts = value.split("\\s*,\\s*|\\s+");
-      if (parts.length != 3) throw new JobDocumentException(n, "goal is 'x, y, angle' (pixels, pixels, radians), got '" + value + "'");
+      if (parts.length != 3)
+        throw new JobDocumentException(
+            n, "goal is 'x, y, angle' (pixels, pixels, radians), got '" + value + "'");
       double[] v = new double[3];
       for (int i = 0; i < 3; i++) {
         try {
@@ -139,10 +178,12 @@ public final class JobDocumentParser {
         } catch (NumberFormatException e) {
           throw new JobDocumentException(n, "goal value '" + parts[i] + "' is not a number");
         }
-        if (!Double.isFinite(v[i])) throw new JobDocumentException(n, "goal value '" + parts[i] + "' is not finite");
+        if (!Double.isFinite(v[i]))
+          throw new JobDocumentException(n, "goal value '" + parts[i] + "' is not finite");
       }
       if (v[0] < 0 || v[0] > 512 || v[1] < 0 || v[1] > 512) {
-        throw new JobDocumentException(n, "goal x, y must lie in the 512-pixel workspace, got " + v[0] + ", " + v[1]);
+        throw new JobDocumentException(
+            n, "goal x, y must lie in the 512-pixel workspace, got " + v[0] + ", " + v[1]);
       }
       return new JobDocument.GoalPose(v[0], v[1], v[2]);
     }
@@ -154,7 +195,8 @@ public final class JobDocumentParser {
       } catch (NumberFormatException e) {
         throw new JobDocumentException(n, key + " must be an integer, got '" + value + "'");
       }
-      if (v < min || v > max) throw new JobDocumentException(n, key + " must lie in " + min + ".." + max + ", got " + v);
+      if (v < min || v > max)
+        throw new JobDocumentException(n, key + " must lie in " + min + ".." + max + ", got " + v);
       return v;
     }
 

@@ -20,31 +20,49 @@ final class ServerProcess {
     this.process = process;
   }
 
-  static ServerProcess start(LoadTest.Config c, Consumer<String> log) throws IOException, InterruptedException {
+  static ServerProcess start(LoadTest.Config c, Consumer<String> log)
+      throws IOException, InterruptedException {
     return start(c.serverCommand(), c.port(), c.dataDir(), log);
   }
 
-  /** Runs {@code serverCommand --port PORT --data DIR}, its output appended to DIR/server.log, and waits for /health. */
-  static ServerProcess start(List<String> serverCommand, int port, Path dataDir, Consumer<String> log) throws IOException, InterruptedException {
+  /**
+   * Runs {@code serverCommand --port PORT --data DIR}, its output appended to DIR/server.log, and
+   * waits for /health.
+   */
+  static ServerProcess start(
+      List<String> serverCommand, int port, Path dataDir, Consumer<String> log)
+      throws IOException, InterruptedException {
     if (listening(port)) { // else /health would be answered by that other server
-      throw new IOException("port " + port + " is already in use (another server still running?); choose another with --port");
+      throw new IOException(
+          "port "
+              + port
+              + " is already in use (another server still running?); choose another with --port");
     }
     List<String> cmd = new ArrayList<>(serverCommand);
     cmd.addAll(List.of("--port", Integer.toString(port), "--data", dataDir.toString()));
     Files.createDirectories(dataDir);
     Path logFile = dataDir.resolve("server.log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+            .start();
     return await(p, port, logFile, log);
   }
 
-  private static ServerProcess await(Process p, int port, Path logFile, Consumer<String> log) throws IOException, InterruptedException {
+  private static ServerProcess await(Process p, int port, Path logFile, Consumer<String> log)
+      throws IOException, InterruptedException {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) throw new IOException("the server exited (" + p.exitValue() + "); see " + logFile);
+      if (!p.isAlive())
+        throw new IOException("the server exited (" + p.exitValue() + "); see " + logFile);
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + ApiPaths.health())).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + ApiPaths.health()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           log.accept("server up (pid " + p.pid() + ")");
           return new ServerProcess(p);
@@ -97,22 +115,26 @@ final class ServerProcess {
     Sampler(long pid) {
       this.pid = pid;
       this.cpu0 = cpuTicks(pid);
-      this.thread = Thread.ofVirtual().start(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          peak = Math.max(peak, rssKb(pid));
-          try {
-            Thread.sleep(500);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
+      this.thread =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                      peak = Math.max(peak, rssKb(pid));
+                      try {
+                        Thread.sleep(500);
+                      } catch (InterruptedException e) {
+                        return;
+                      }
+                    }
+                  });
     }
 
     Usage stop() {
       thread.interrupt();
       long rss = rssKb(pid);
-      double seconds = (System.nanoTime() - t0) / 1e9, cpu = (cpuTicks(pid) - cpu0) / 100.0; // USER_HZ = 100
+      double seconds = (System.nanoTime() - t0) / 1e9,
+          cpu = (cpuTicks(pid) - cpu0) / 100.0; // USER_HZ = 100
       return new Usage(100 * cpu / seconds, Math.max(peak, rss) / 1024, rss / 1024);
     }
   }

@@ -8,8 +8,9 @@ import java.sql.SQLException;
 
 /**
  * Who a request acts as, from {@code Authorization: Bearer <token>} (or, for the event stream only,
- * {@code ?access_token=}, since a browser's EventSource sends no headers), and what it may do: operators
- * everything, a robot only as itself. Refusals are 401 (no or unknown token) and 403 (not allowed).
+ * {@code ?access_token=}, since a browser's EventSource sends no headers), and what it may do:
+ * operators everything, a robot only as itself. Refusals are 401 (no or unknown token) and 403 (not
+ * allowed).
  */
 final class Auth {
   private static final String PRINCIPAL = "wam4j.principal";
@@ -38,7 +39,8 @@ final class Auth {
 
   /** Refuses anyone but an operator. */
   void operator(Context ctx) throws SQLException {
-    if (!(principal(ctx) instanceof Principal.Operator)) throw new ApiException(403, "operators only");
+    if (!(principal(ctx) instanceof Principal.Operator))
+      throw new ApiException(403, "operators only");
   }
 
   /** The calling robot; refuses operators. */
@@ -47,7 +49,10 @@ final class Auth {
     throw new ApiException(403, "robots only");
   }
 
-  /** The robot of the path ({@code {id}}): the caller must be that robot (or, for reads, an operator), and it must exist. */
+  /**
+   * The robot of the path ({@code {id}}): the caller must be that robot (or, for reads, an
+   * operator), and it must exist.
+   */
   String self(Context ctx) throws SQLException {
     String id = ctx.pathParam("id");
     boolean read = "GET".equals(ctx.method().name());
@@ -64,7 +69,8 @@ final class Auth {
     String h = ctx.header("Authorization");
     String token;
     if (h != null && h.startsWith("Bearer ")) token = h.substring(7).strip();
-    else if (ctx.path().equals(ApiPaths.events()) && ctx.queryParam("access_token") != null) token = ctx.queryParam("access_token");
+    else if (ctx.path().equals(ApiPaths.events()) && ctx.queryParam("access_token") != null)
+      token = ctx.queryParam("access_token");
     else throw new ApiException(401, "missing 'Authorization: Bearer <token>'");
     return robots.authenticate(token).orElseThrow(() -> new ApiException(401, "unknown token"));
   }

@@ -7,8 +7,9 @@ import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * Live events to many listeners, each with its own bounded queue and its own virtual thread: a
- * listener that stops reading (a stalled browser, a dead connection) fills only its own queue and is
- * then dropped, so it never delays what the others receive or a robot's request that emits an event.
+ * listener that stops reading (a stalled browser, a dead connection) fills only its own queue and
+ * is then dropped, so it never delays what the others receive or a robot's request that emits an
+ * event.
  */
 final class EventHub implements AutoCloseable {
   /** One listener: an event stream to a dashboard, say. */
@@ -42,7 +43,9 @@ final class EventHub implements AutoCloseable {
       } catch (Exception stopped) { // interrupted (dropped, closed) or the connection failed
         listeners.remove(this);
       } finally {
-        subscriber.close(); // here, never on the thread that published: closing a stalled stream may take a while
+        subscriber
+            .close(); // here, never on the thread that published: closing a stalled stream may take
+        // a while
       }
     }
   }
@@ -50,9 +53,12 @@ final class EventHub implements AutoCloseable {
   private final int queueCapacity;
   private final Set<Listener> listeners = new CopyOnWriteArraySet<>();
 
-  /** @param queueCapacity events a listener may fall behind before it is dropped */
+  /**
+   * @param queueCapacity events a listener may fall behind before it is dropped
+   */
   EventHub(int queueCapacity) {
-    if (queueCapacity < 1) throw new IllegalArgumentException("queueCapacity must be >= 1, got " + queueCapacity);
+    if (queueCapacity < 1)
+      throw new IllegalArgumentException("queueCapacity must be >= 1, got " + queueCapacity);
     this.queueCapacity = queueCapacity;
   }
 
@@ -81,7 +87,9 @@ final class EventHub implements AutoCloseable {
     return listeners.size();
   }
 
-  /** Queues an event for every listener; never blocks. A listener whose queue is full is dropped. */
+  /**
+   * Queues an event for every listener; never blocks. A listener whose queue is full is dropped.
+   */
   void publish(String event, String data) {
     Event e = new Event(event, data);
     for (Listener l : listeners) {

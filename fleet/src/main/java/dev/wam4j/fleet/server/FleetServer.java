@@ -17,13 +17,13 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 
 /**
- * The Physical API server: HTTP + JSON under {@code /api/v1}, its OpenAPI document at
- * {@code /openapi.json}, live events as server-sent events at {@code /api/v1/events}. Requests carry
- * {@code Authorization: Bearer <token>}: operators manage everything; a robot token acts only as its
- * robot ({@link Auth}). Bad input gets a 400 with a message, never a 500. Runs on virtual threads.
- * The routes live with their resource: {@link RobotRoutes}, {@link JobRoutes}, {@link UploadRoutes},
- * {@link ModelRoutes}, {@link ViewRoutes}; this class holds the configuration, the filters, the error
- * mapping and the lifecycle.
+ * The Physical API server: HTTP + JSON under {@code /api/v1}, its OpenAPI document at {@code
+ * /openapi.json}, live events as server-sent events at {@code /api/v1/events}. Requests carry
+ * {@code Authorization: Bearer <token>}: operators manage everything; a robot token acts only as
+ * its robot ({@link Auth}). Bad input gets a 400 with a message, never a 500. Runs on virtual
+ * threads. The routes live with their resource: {@link RobotRoutes}, {@link JobRoutes}, {@link
+ * UploadRoutes}, {@link ModelRoutes}, {@link ViewRoutes}; this class holds the configuration, the
+ * filters, the error mapping and the lifecycle.
  */
 public final class FleetServer implements AutoCloseable {
   static final String OPERATOR_TOKEN_FILE = "operator.token";
@@ -38,37 +38,87 @@ public final class FleetServer implements AutoCloseable {
    * @param maxRequestBytes largest request body accepted (413 above)
    * @param offlineAfterMs a robot silent this long goes offline and its task is queued again
    * @param maxAttempts tries of each task before it (and its job) fails
-   * @param finetuneCommand shell command the data flywheel runs when a task's data grows by {@code finetuneEveryHours}, or null
+   * @param finetuneCommand shell command the data flywheel runs when a task's data grows by {@code
+   *     finetuneEveryHours}, or null
    * @param finetuneEveryHours hours of new data per task that trigger {@code finetuneCommand}
    * @param limits what one robot may cost (rates, retention, header deadline)
    * @param tls HTTPS key store, or null for plain HTTP (loopback, or behind a TLS reverse proxy)
    */
-  public record Config(String host, int port, Path dataDir, String dbUrl, long maxRequestBytes, long offlineAfterMs, int maxAttempts,
-      String finetuneCommand, double finetuneEveryHours, Limits limits, Tls tls) {
-    /** Listens on loopback only unless told otherwise: tokens are bearer secrets and the API is plain HTTP. */
+  public record Config(
+      String host,
+      int port,
+      Path dataDir,
+      String dbUrl,
+      long maxRequestBytes,
+      long offlineAfterMs,
+      int maxAttempts,
+      String finetuneCommand,
+      double finetuneEveryHours,
+      Limits limits,
+      Tls tls) {
+    /**
+     * Listens on loopback only unless told otherwise: tokens are bearer secrets and the API is
+     * plain HTTP.
+     */
     public static final String LOOPBACK = "127.0.0.1";
 
     public Config {
-      if (host == null || host.isBlank()) throw new IllegalArgumentException("host must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0");
-      if (port < 0 || port > 65535) throw new IllegalArgumentException("port must lie in 0..65535, got " + port);
-      if (maxRequestBytes < 1024) throw new IllegalArgumentException("maxRequestBytes must be >= 1024, got " + maxRequestBytes);
-      if (offlineAfterMs < 100) throw new IllegalArgumentException("offlineAfterMs must be >= 100, got " + offlineAfterMs);
-      if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
-      if (!(finetuneEveryHours > 0)) throw new IllegalArgumentException("finetuneEveryHours must be > 0, got " + finetuneEveryHours);
-      if (limits == null) throw new IllegalArgumentException("limits are required (Limits.defaults())");
+      if (host == null || host.isBlank())
+        throw new IllegalArgumentException(
+            "host must be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0");
+      if (port < 0 || port > 65535)
+        throw new IllegalArgumentException("port must lie in 0..65535, got " + port);
+      if (maxRequestBytes < 1024)
+        throw new IllegalArgumentException(
+            "maxRequestBytes must be >= 1024, got " + maxRequestBytes);
+      if (offlineAfterMs < 100)
+        throw new IllegalArgumentException("offlineAfterMs must be >= 100, got " + offlineAfterMs);
+      if (maxAttempts < 1)
+        throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
+      if (!(finetuneEveryHours > 0))
+        throw new IllegalArgumentException(
+            "finetuneEveryHours must be > 0, got " + finetuneEveryHours);
+      if (limits == null)
+        throw new IllegalArgumentException("limits are required (Limits.defaults())");
     }
 
-    /** Defaults: loopback, 1 MiB requests, offline after 10 s of silence, 3 attempts per task, {@link Limits#defaults()}, plain HTTP. */
+    /**
+     * Defaults: loopback, 1 MiB requests, offline after 10 s of silence, 3 attempts per task,
+     * {@link Limits#defaults()}, plain HTTP.
+     */
     public static Config of(int port, Path dataDir, String dbUrl) {
-      return new Config(LOOPBACK, port, dataDir, dbUrl, 1 << 20, 10_000, 3, null, 1.0, Limits.defaults(), null);
+      return new Config(
+          LOOPBACK, port, dataDir, dbUrl, 1 << 20, 10_000, 3, null, 1.0, Limits.defaults(), null);
     }
 
     public Config withLimits(Limits l) {
-      return new Config(host, port, dataDir, dbUrl, maxRequestBytes, offlineAfterMs, maxAttempts, finetuneCommand, finetuneEveryHours, l, tls);
+      return new Config(
+          host,
+          port,
+          dataDir,
+          dbUrl,
+          maxRequestBytes,
+          offlineAfterMs,
+          maxAttempts,
+          finetuneCommand,
+          finetuneEveryHours,
+          l,
+          tls);
     }
 
     public Config withTls(Tls t) {
-      return new Config(host, port, dataDir, dbUrl, maxRequestBytes, offlineAfterMs, maxAttempts, finetuneCommand, finetuneEveryHours, limits, t);
+      return new Config(
+          host,
+          port,
+          dataDir,
+          dbUrl,
+          maxRequestBytes,
+          offlineAfterMs,
+          maxAttempts,
+          finetuneCommand,
+          finetuneEveryHours,
+          limits,
+          t);
     }
   }
 
@@ -91,38 +141,73 @@ public final class FleetServer implements AutoCloseable {
     this.bootstrapToken = bootstrapToken;
     this.files = new EpisodeFiles(config.dataDir());
     this.models = new ModelFiles(store, config.dataDir());
-    this.flywheel = new Flywheel(store, config.dataDir(), config.finetuneCommand(), config.finetuneEveryHours(), events::publish);
+    this.flywheel =
+        new Flywheel(
+            store,
+            config.dataDir(),
+            config.finetuneCommand(),
+            config.finetuneEveryHours(),
+            events::publish);
     this.auth = new Auth(store.robots());
     this.limiter = new RateLimiter(config.limits(), System::nanoTime);
     this.headerGuard = new SlowHeaderGuard(config.limits().headerTimeoutMs());
-    this.app = Javalin.create(c -> {
-      c.jetty.addConnector((server, http) -> Listener.create(server, http, config.host(), config.port(), config.tls(), headerGuard));
-      c.http.maxRequestSize = MAX_MODEL_BYTES; // model archives; every other endpoint is held to maxRequestBytes below
-      c.concurrency.useVirtualThreads = true;
-      c.startup.showJavalinBanner = false;
-      c.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
-      c.routes.exception(JacksonException.class, (e, ctx) -> error(ctx, 400, "malformed JSON: " + e.getOriginalMessage()));
-      c.routes.exception(JobDocumentException.class, (e, ctx) -> error(ctx, 400, "job document " + e.getMessage()));
-      c.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
-      c.routes.exception(SQLException.class, FleetServer::sqlError);
-      c.routes.exception(Exception.class, (e, ctx) -> internal(ctx, e));
-      c.routes.error(404, ctx -> { // Javalin's own 404 is plain text; ours are JSON already
-        if (!"application/json".equals(ctx.res().getContentType())) error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
-      });
-      c.routes.error(413, ctx -> error(ctx, 413, "request body larger than " + config.maxRequestBytes() + " bytes"));
-      filters(c.routes);
-      new RobotRoutes(store, auth, events).register(c.routes);
-      new JobRoutes(store, auth, events, config.maxAttempts()).register(c.routes);
-      new UploadRoutes(store, auth, events, files, flywheel, config.limits()).register(c.routes);
-      new ModelRoutes(store, auth, events, models).register(c.routes);
-      new ViewRoutes(store, auth, events).register(c.routes);
-    });
+    this.app =
+        Javalin.create(
+            c -> {
+              c.jetty.addConnector(
+                  (server, http) ->
+                      Listener.create(
+                          server, http, config.host(), config.port(), config.tls(), headerGuard));
+              c.http.maxRequestSize =
+                  MAX_MODEL_BYTES; // model archives; every other endpoint is held to
+              // maxRequestBytes below
+              c.concurrency.useVirtualThreads = true;
+              c.startup.showJavalinBanner = false;
+              c.routes.exception(
+                  ApiException.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+              c.routes.exception(
+                  JacksonException.class,
+                  (e, ctx) -> error(ctx, 400, "malformed JSON: " + e.getOriginalMessage()));
+              c.routes.exception(
+                  JobDocumentException.class,
+                  (e, ctx) -> error(ctx, 400, "job document " + e.getMessage()));
+              c.routes.exception(
+                  IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+              c.routes.exception(SQLException.class, FleetServer::sqlError);
+              c.routes.exception(Exception.class, (e, ctx) -> internal(ctx, e));
+              c.routes.error(
+                  404,
+                  ctx -> { // Javalin's own 404 is plain text; ours are JSON already
+                    if (!"application/json".equals(ctx.res().getContentType()))
+                      error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+                  });
+              c.routes.error(
+                  413,
+                  ctx ->
+                      error(
+                          ctx,
+                          413,
+                          "request body larger than " + config.maxRequestBytes() + " bytes"));
+              filters(c.routes);
+              new RobotRoutes(store, auth, events).register(c.routes);
+              new JobRoutes(store, auth, events, config.maxAttempts()).register(c.routes);
+              new UploadRoutes(store, auth, events, files, flywheel, config.limits())
+                  .register(c.routes);
+              new ModelRoutes(store, auth, events, models).register(c.routes);
+              new ViewRoutes(store, auth, events).register(c.routes);
+            });
     this.watchdog = Thread.ofVirtual().name("fleet-watchdog").unstarted(this::watch);
   }
 
-  /** Opens the database (migrating it), writes the first operator token if there is none, and starts serving. */
+  /**
+   * Opens the database (migrating it), writes the first operator token if there is none, and starts
+   * serving.
+   */
   public static FleetServer start(Config config) throws SQLException, IOException {
-    FleetStore store = config.dbUrl() == null ? FleetStore.embedded(config.dataDir()) : FleetStore.open(config.dbUrl(), "", "");
+    FleetStore store =
+        config.dbUrl() == null
+            ? FleetStore.embedded(config.dataDir())
+            : FleetStore.open(config.dbUrl(), "", "");
     try {
       String token = null;
       if (!store.robots().hasOperators()) {
@@ -177,7 +262,8 @@ public final class FleetServer implements AutoCloseable {
 
   @Override
   public void close() {
-    app.stop(); // no new requests, then the background work ends, then the store closes: nothing writes after close returns
+    app.stop(); // no new requests, then the background work ends, then the store closes: nothing
+    // writes after close returns
     watchdog.interrupt();
     try {
       watchdog.join(10_000);
@@ -192,36 +278,65 @@ public final class FleetServer implements AutoCloseable {
 
   /** The request size limit (except for model archives), and each robot within its rates. */
   private void filters(RoutesConfig r) {
-    r.before(ctx -> {
-      if (ctx.path().startsWith(ApiPaths.BASE + "/models/") && "POST".equals(ctx.method().name())) return;
-      long length = ctx.req().getContentLengthLong();
-      if (length > config.maxRequestBytes() || (length < 0 && ctx.req().getHeader("Transfer-Encoding") != null)) {
-        throw new ApiException(413, "request body larger than " + config.maxRequestBytes() + " bytes (or of unknown length)");
-      }
-    });
-    r.before(ApiPaths.BASE + "/*", ctx -> { // episode chunks count as requests only (uploads have their own quota)
-      if (ctx.header("Authorization") == null || !(auth.principalOrNull(ctx) instanceof Principal.Robot robot)) return;
-      boolean chunk = "PUT".equals(ctx.method().name()) && ctx.path().startsWith(ApiPaths.BASE + "/uploads/");
-      long wait = limiter.admit(robot.robotId(), chunk ? 0 : Math.max(0, ctx.req().getContentLengthLong()));
-      if (wait > 0) {
-        ctx.header("Retry-After", Long.toString(wait));
-        throw new ApiException(429, "robot " + robot.robotId() + " is over its rate (" + config.limits().robotRequestsPerSecond() + " requests/s, "
-            + config.limits().robotBytesPerSecond() + " bytes/s); retry after " + wait + " s");
-      }
-    });
-    r.before(ApiPaths.events(), auth::operator); // refused before the stream starts: a 401 stops a browser's EventSource retrying
+    r.before(
+        ctx -> {
+          if (ctx.path().startsWith(ApiPaths.BASE + "/models/")
+              && "POST".equals(ctx.method().name())) return;
+          long length = ctx.req().getContentLengthLong();
+          if (length > config.maxRequestBytes()
+              || (length < 0 && ctx.req().getHeader("Transfer-Encoding") != null)) {
+            throw new ApiException(
+                413,
+                "request body larger than "
+                    + config.maxRequestBytes()
+                    + " bytes (or of unknown length)");
+          }
+        });
+    r.before(
+        ApiPaths.BASE + "/*",
+        ctx -> { // episode chunks count as requests only (uploads have their own quota)
+          if (ctx.header("Authorization") == null
+              || !(auth.principalOrNull(ctx) instanceof Principal.Robot robot)) return;
+          boolean chunk =
+              "PUT".equals(ctx.method().name())
+                  && ctx.path().startsWith(ApiPaths.BASE + "/uploads/");
+          long wait =
+              limiter.admit(
+                  robot.robotId(), chunk ? 0 : Math.max(0, ctx.req().getContentLengthLong()));
+          if (wait > 0) {
+            ctx.header("Retry-After", Long.toString(wait));
+            throw new ApiException(
+                429,
+                "robot "
+                    + robot.robotId()
+                    + " is over its rate ("
+                    + config.limits().robotRequestsPerSecond()
+                    + " requests/s, "
+                    + config.limits().robotBytesPerSecond()
+                    + " bytes/s); retry after "
+                    + wait
+                    + " s");
+          }
+        });
+    r.before(
+        ApiPaths.events(),
+        auth::operator); // refused before the stream starts: a 401 stops a browser's EventSource
+    // retrying
   }
 
   /** Bad data the checks missed is the caller's fault (400, 409), not the server's. */
   private static void sqlError(SQLException e, Context ctx) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
-    if (state.startsWith("22")) error(ctx, 400, "a value does not fit: " + firstLine(e.getMessage()));
-    else if (FleetStore.isConstraintViolation(e)) error(ctx, 409, "conflicts with stored data: " + firstLine(e.getMessage()));
+    if (state.startsWith("22"))
+      error(ctx, 400, "a value does not fit: " + firstLine(e.getMessage()));
+    else if (FleetStore.isConstraintViolation(e))
+      error(ctx, 409, "conflicts with stored data: " + firstLine(e.getMessage()));
     else internal(ctx, e);
   }
 
   private static void internal(Context ctx, Exception e) {
-    System.err.println("wam4j fleet: internal error on " + ctx.method() + " " + ctx.path() + ": " + e);
+    System.err.println(
+        "wam4j fleet: internal error on " + ctx.method() + " " + ctx.path() + ": " + e);
     error(ctx, 500, "internal error (" + e.getClass().getSimpleName() + "); see the server's log");
   }
 
@@ -236,18 +351,27 @@ public final class FleetServer implements AutoCloseable {
     return events.listeners();
   }
 
-  /** Robots that fall silent go offline (their tasks back to the queue); stale uploads and old telemetry go. */
+  /**
+   * Robots that fall silent go offline (their tasks back to the queue); stale uploads and old
+   * telemetry go.
+   */
   private void watch() {
     while (!Thread.currentThread().isInterrupted()) {
       try {
         Thread.sleep(Math.min(2_000, config.offlineAfterMs() / 2));
-        if (store.robots().expireSilent(config.offlineAfterMs()) > 0) events.publish(new FleetEvent.RobotsChanged(store.robots().all()));
-        for (String expired : store.uploads().expire((long) (config.limits().uploadExpiryHours() * 3_600_000))) files.discard(expired);
-        store.robots().pruneTelemetry((long) (config.limits().telemetryRetentionHours() * 3_600_000));
+        if (store.robots().expireSilent(config.offlineAfterMs()) > 0)
+          events.publish(new FleetEvent.RobotsChanged(store.robots().all()));
+        for (String expired :
+            store.uploads().expire((long) (config.limits().uploadExpiryHours() * 3_600_000)))
+          files.discard(expired);
+        store
+            .robots()
+            .pruneTelemetry((long) (config.limits().telemetryRetentionHours() * 3_600_000));
       } catch (InterruptedException e) {
         return;
       } catch (SQLException | IOException | RuntimeException e) {
-        // the database is gone (shutting down) or a partial file would not go: try again on the next tick
+        // the database is gone (shutting down) or a partial file would not go: try again on the
+        // next tick
       }
     }
   }

@@ -18,12 +18,13 @@ import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
- * The data flywheel: after each kept episode, the dataset of its task ({@code datasets/<task>/}, LeRobot
- * v3.0) grows by that episode without re-encoding any video ({@link LeRobotAggregate}; after a deletion it is
- * built again from all of the task's episodes, also without re-encoding) and is published in place; when a task's data has grown
- * by {@code everyHours} since the last trigger, the configured fine-tuning command runs (in the
- * background, with {@code WAM4J_DATASET}, {@code WAM4J_TASK} and {@code WAM4J_HOURS} set; its output in
- * {@code flywheel/}). One rebuild at a time, off the request threads.
+ * The data flywheel: after each kept episode, the dataset of its task ({@code datasets/<task>/},
+ * LeRobot v3.0) grows by that episode without re-encoding any video ({@link LeRobotAggregate};
+ * after a deletion it is built again from all of the task's episodes, also without re-encoding) and
+ * is published in place; when a task's data has grown by {@code everyHours} since the last trigger,
+ * the configured fine-tuning command runs (in the background, with {@code WAM4J_DATASET}, {@code
+ * WAM4J_TASK} and {@code WAM4J_HOURS} set; its output in {@code flywheel/}). One rebuild at a time,
+ * off the request threads.
  */
 final class Flywheel implements AutoCloseable {
   /** The fleet episode ids a task's dataset holds, in its folder (LeRobot readers ignore it). */
@@ -35,9 +36,17 @@ final class Flywheel implements AutoCloseable {
   private final String command;
   private final double everyHours;
   private final Consumer<FleetEvent> events;
-  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("fleet-flywheel").unstarted(r));
+  private final ExecutorService worker =
+      Executors.newSingleThreadExecutor(
+          r -> Thread.ofPlatform().daemon().name("fleet-flywheel").unstarted(r));
 
-  Flywheel(FleetStore store, Path dataDir, String command, double everyHours, Consumer<FleetEvent> events) throws IOException {
+  Flywheel(
+      FleetStore store,
+      Path dataDir,
+      String command,
+      double everyHours,
+      Consumer<FleetEvent> events)
+      throws IOException {
     this.store = store;
     this.datasets = Files.createDirectories(dataDir.resolve("datasets"));
     this.logs = dataDir.resolve("flywheel");
@@ -53,13 +62,14 @@ final class Flywheel implements AutoCloseable {
 
   /** Rebuilds the task's dataset in the background (and may trigger fine-tuning). */
   void episodeKept(String taskName) {
-    worker.submit(() -> {
-      try {
-        rebuild(taskName);
-      } catch (IOException | SQLException | RuntimeException e) {
-        events.accept(new FleetEvent.FlywheelFailed(taskName, String.valueOf(e.getMessage())));
-      }
-    });
+    worker.submit(
+        () -> {
+          try {
+            rebuild(taskName);
+          } catch (IOException | SQLException | RuntimeException e) {
+            events.accept(new FleetEvent.FlywheelFailed(taskName, String.valueOf(e.getMessage())));
+          }
+        });
   }
 
   /** Waits for the rebuilds queued so far (tests, shutdown). */
@@ -80,16 +90,26 @@ final class Flywheel implements AutoCloseable {
     }
     List<Long> wanted = eps.stream().map(Records.Episode::id).toList();
     List<Long> held = held(target);
-    // the usual case: the dataset holds every episode but the newest, which is appended; after a deletion (or
-    // when the dataset is missing) it is built again from all episodes. Neither decodes or encodes a frame.
-    boolean grows = !held.isEmpty() && held.size() < wanted.size() && wanted.subList(0, held.size()).equals(held);
-    List<Path> additions = eps.subList(grows ? held.size() : 0, eps.size()).stream().map(e -> Path.of(e.path())).toList();
+    // the usual case: the dataset holds every episode but the newest, which is appended; after a
+    // deletion (or
+    // when the dataset is missing) it is built again from all episodes. Neither decodes or encodes
+    // a frame.
+    boolean grows =
+        !held.isEmpty()
+            && held.size() < wanted.size()
+            && wanted.subList(0, held.size()).equals(held);
+    List<Path> additions =
+        eps.subList(grows ? held.size() : 0, eps.size()).stream()
+            .map(e -> Path.of(e.path()))
+            .toList();
     Path fresh = AtomicFiles.hiddenDirectory(datasets, "." + target.getFileName() + ".next-");
     boolean published = false;
     try {
       Files.delete(fresh); // the aggregate writes a folder of that name itself
       LeRobotAggregate.append(grows ? target : null, additions, fresh);
-      AtomicFiles.writeString(fresh.resolve(HELD_FILE), JsonExchange.JSON.writeValueAsString(wanted)); // published with the dataset
+      AtomicFiles.writeString(
+          fresh.resolve(HELD_FILE),
+          JsonExchange.JSON.writeValueAsString(wanted)); // published with the dataset
       AtomicFiles.publishDirectory(fresh, target);
       published = true;
     } finally {
@@ -99,10 +119,14 @@ final class Flywheel implements AutoCloseable {
     long frames = eps.stream().mapToLong(Records.Episode::frames).sum();
     double hours = PushTRate.hours(frames);
     events.accept(new FleetEvent.DatasetBuilt(taskName, eps.size(), frames, hours));
-    if (command != null && hours - store.uploads().triggeredHours(taskName) >= everyHours) trigger(taskName, target, hours);
+    if (command != null && hours - store.uploads().triggeredHours(taskName) >= everyHours)
+      trigger(taskName, target, hours);
   }
 
-  /** The fleet episodes a task's dataset holds, in order (its own record beside its LeRobot files); empty when unknown. */
+  /**
+   * The fleet episodes a task's dataset holds, in order (its own record beside its LeRobot files);
+   * empty when unknown.
+   */
   private static List<Long> held(Path dataset) {
     Path f = dataset.resolve(HELD_FILE);
     if (!Files.isRegularFile(f)) return List.of();
@@ -113,10 +137,14 @@ final class Flywheel implements AutoCloseable {
     }
   }
 
-  private void trigger(String taskName, Path dataset, double hours) throws IOException, SQLException {
+  private void trigger(String taskName, Path dataset, double hours)
+      throws IOException, SQLException {
     Files.createDirectories(logs);
     Path log = logs.resolve(slug(taskName) + "-" + System.currentTimeMillis() + ".log");
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", "-c", command)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().put("WAM4J_DATASET", dataset.toAbsolutePath().toString());
     pb.environment().put("WAM4J_TASK", taskName);
     pb.environment().put("WAM4J_HOURS", Double.toString(hours));
@@ -125,14 +153,21 @@ final class Flywheel implements AutoCloseable {
     events.accept(new FleetEvent.FinetuneTriggered(taskName, hours, command, log.toString()));
   }
 
-  /** A folder name for a task: readable, and unique (a short hash of the exact name: "Push A" and "push-a" differ). */
+  /**
+   * A folder name for a task: readable, and unique (a short hash of the exact name: "Push A" and
+   * "push-a" differ).
+   */
   static String slug(String taskName) {
-    String s = taskName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+    String s =
+        taskName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     s = s.isEmpty() ? "task" : s.length() > 60 ? s.substring(0, 60) : s;
     return s + "-" + String.format("%08x", taskName.hashCode());
   }
 
-  /** Rebuilds the datasets a restart may have left behind the episodes kept (a rebuild queued but not run). */
+  /**
+   * Rebuilds the datasets a restart may have left behind the episodes kept (a rebuild queued but
+   * not run).
+   */
   void catchUp() throws SQLException {
     for (Records.TaskData t : store.uploads().collected()) {
       if (held(dataset(t.taskName())).size() != t.episodes()) episodeKept(t.taskName());

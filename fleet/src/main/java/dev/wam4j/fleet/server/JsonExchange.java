@@ -9,18 +9,20 @@ import io.javalin.http.Context;
 import java.util.Base64;
 
 /**
- * The API's JSON on the server side: request bodies read field by field (every refusal a 400 naming the
- * field and what it must be), and replies and errors written as JSON in snake case.
+ * The API's JSON on the server side: request bodies read field by field (every refusal a 400 naming
+ * the field and what it must be), and replies and errors written as JSON in snake case.
  */
 final class JsonExchange {
-  static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+  static final ObjectMapper JSON =
+      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
   private JsonExchange() {}
 
   /** The request body, which must be a JSON object. */
   static JsonNode body(Context ctx) throws JacksonException {
     String text = ctx.body();
-    if (text == null || text.isBlank()) throw new ApiException(400, "empty body; expected a JSON object");
+    if (text == null || text.isBlank())
+      throw new ApiException(400, "empty body; expected a JSON object");
     JsonNode n = JSON.readTree(text);
     if (n == null || !n.isObject()) throw new ApiException(400, "expected a JSON object");
     return n;
@@ -36,15 +38,27 @@ final class JsonExchange {
     return b.hasNonNull(field) ? text(b, field, true, max) : fallback;
   }
 
-  /** A required (or optional) string field of at most {@code max} characters without control characters. */
+  /**
+   * A required (or optional) string field of at most {@code max} characters without control
+   * characters.
+   */
   static String text(JsonNode b, String field, boolean required, int max) {
     JsonNode n = b.get(field);
     if (n == null || n.isNull()) {
       if (required) throw new ApiException(400, "field '" + field + "' is required");
       return null;
     }
-    if (!n.isTextual() || n.asText().isBlank() || n.asText().length() > max || n.asText().chars().anyMatch(c -> c < 0x20 && c != '\t')) {
-      throw new ApiException(400, "field '" + field + "' must be a non-empty string of at most " + max + " characters, no control characters");
+    if (!n.isTextual()
+        || n.asText().isBlank()
+        || n.asText().length() > max
+        || n.asText().chars().anyMatch(c -> c < 0x20 && c != '\t')) {
+      throw new ApiException(
+          400,
+          "field '"
+              + field
+              + "' must be a non-empty string of at most "
+              + max
+              + " characters, no control characters");
     }
     return n.asText();
   }
@@ -52,7 +66,9 @@ final class JsonExchange {
   /** A JSON document kept as text: at most 60,000 characters (its column holds 65,536). */
   static String document(JsonNode b) throws JacksonException {
     String text = JSON.writeValueAsString(b);
-    if (text.length() > 60_000) throw new ApiException(413, "document of " + text.length() + " characters; at most 60,000 are kept");
+    if (text.length() > 60_000)
+      throw new ApiException(
+          413, "document of " + text.length() + " characters; at most 60,000 are kept");
     return text;
   }
 
@@ -73,27 +89,33 @@ final class JsonExchange {
   /** A required integer field in 0..2^31-1. */
   static int smallNumber(JsonNode b, String field) {
     long v = number(b, field);
-    if (v > Integer.MAX_VALUE) throw new ApiException(400, "field '" + field + "' must be at most " + Integer.MAX_VALUE);
+    if (v > Integer.MAX_VALUE)
+      throw new ApiException(400, "field '" + field + "' must be at most " + Integer.MAX_VALUE);
     return (int) v;
   }
 
   /** A required boolean field. */
   static boolean bool(JsonNode b, String field) {
-    if (!b.has(field) || !b.get(field).isBoolean()) throw new ApiException(400, "field '" + field + "' (true or false) is required");
+    if (!b.has(field) || !b.get(field).isBoolean())
+      throw new ApiException(400, "field '" + field + "' (true or false) is required");
     return b.get(field).asBoolean();
   }
 
   /** A base64 field holding {@code size} x {@code size} RGB bytes. */
   static byte[] rgb(JsonNode b, String field, int size) {
     JsonNode n = b.get(field);
-    if (n == null || !n.isTextual()) throw new ApiException(400, "field '" + field + "' (base64 RGB bytes) is required");
+    if (n == null || !n.isTextual())
+      throw new ApiException(400, "field '" + field + "' (base64 RGB bytes) is required");
     byte[] v;
     try {
       v = Base64.getDecoder().decode(n.asText());
     } catch (IllegalArgumentException e) {
       throw new ApiException(400, "field '" + field + "' must be base64");
     }
-    if (v.length != size * size * 3) throw new ApiException(400, "field '" + field + "' holds " + v.length + " bytes, not " + size + "x" + size + "x3");
+    if (v.length != size * size * 3)
+      throw new ApiException(
+          400,
+          "field '" + field + "' holds " + v.length + " bytes, not " + size + "x" + size + "x3");
     return v;
   }
 

@@ -10,8 +10,9 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * The server's one listening socket: plain HTTP, or HTTPS with a key store. Slow headers are cut off by
- * {@link SlowHeaderGuard}; a body whose bytes stop for {@link #IDLE_TIMEOUT_MS} by the idle timeout.
+ * The server's one listening socket: plain HTTP, or HTTPS with a key store. Slow headers are cut
+ * off by {@link SlowHeaderGuard}; a body whose bytes stop for {@link #IDLE_TIMEOUT_MS} by the idle
+ * timeout.
  */
 final class Listener {
   /** A connection with no request in flight is closed after this long. */
@@ -19,7 +20,13 @@ final class Listener {
 
   private Listener() {}
 
-  static ServerConnector create(Server server, HttpConfiguration http, String host, int port, Tls tls, SlowHeaderGuard guard) {
+  static ServerConnector create(
+      Server server,
+      HttpConfiguration http,
+      String host,
+      int port,
+      Tls tls,
+      SlowHeaderGuard guard) {
     ConnectionFactory[] factories;
     if (tls == null) {
       factories = new ConnectionFactory[] {new HttpConnectionFactory(http)};
@@ -29,9 +36,13 @@ final class Listener {
       ssl.setKeyStoreType("PKCS12");
       ssl.setKeyStorePassword(tls.password());
       SecureRequestCustomizer secure = new SecureRequestCustomizer();
-      secure.setSniHostCheck(false); // robots may dial an IP address; the client checks the certificate's names
+      secure.setSniHostCheck(
+          false); // robots may dial an IP address; the client checks the certificate's names
       http.addCustomizer(secure);
-      factories = new ConnectionFactory[] {new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http)};
+      factories =
+          new ConnectionFactory[] {
+            new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http)
+          };
     }
     ServerConnector c = new ServerConnector(server, factories);
     c.setHost(host);

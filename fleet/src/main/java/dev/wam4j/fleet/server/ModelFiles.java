@@ -14,7 +14,8 @@ import java.sql.SQLException;
 
 /**
  * The model registry's files: {@code models/<name>/<sha256>.zip} (what robots download) and the
- * checkpoint unpacked beside it, checked to be a world action model checkpoint before it is registered.
+ * checkpoint unpacked beside it, checked to be a world action model checkpoint before it is
+ * registered.
  */
 final class ModelFiles {
   private final FleetStore store;
@@ -26,9 +27,12 @@ final class ModelFiles {
   }
 
   synchronized Records.Model add(String name, byte[] zip) throws IOException, SQLException {
-    if (zip.length == 0) throw new ApiException(400, "empty body; send the checkpoint directory as a zip");
+    if (zip.length == 0)
+      throw new ApiException(400, "empty body; send the checkpoint directory as a zip");
     String sha = Digests.sha256Hex(zip);
-    Path dir = Files.createDirectories(root.resolve(name)), unpacked = dir.resolve(sha), archive = dir.resolve(sha + ".zip");
+    Path dir = Files.createDirectories(root.resolve(name)),
+        unpacked = dir.resolve(sha),
+        archive = dir.resolve(sha + ".zip");
     if (!Files.isDirectory(unpacked)) {
       Path tmp = Files.createTempDirectory(dir, "." + sha);
       try {
@@ -49,7 +53,8 @@ final class ModelFiles {
         }
         Files.move(tmp, unpacked, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException | RuntimeException e) {
-        FileTrees.deleteQuietly(tmp, e); // a failing clean-up must not hide why the model was refused
+        FileTrees.deleteQuietly(
+            tmp, e); // a failing clean-up must not hide why the model was refused
         throw e;
       }
     }
@@ -57,7 +62,13 @@ final class ModelFiles {
       AtomicFiles.write(archive, zip);
     }
     Path card = WamCheckpoint.resolve(unpacked).resolve("MODEL_CARD.md");
-    return store.models().add(name, sha, unpacked.toAbsolutePath().toString(), Files.isRegularFile(card) ? Files.readString(card) : null);
+    return store
+        .models()
+        .add(
+            name,
+            sha,
+            unpacked.toAbsolutePath().toString(),
+            Files.isRegularFile(card) ? Files.readString(card) : null);
   }
 
   Path archive(Records.Model m) {

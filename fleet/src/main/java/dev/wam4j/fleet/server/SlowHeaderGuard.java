@@ -5,13 +5,13 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.internal.HttpConnection;
 
 /**
- * Closes connections that take longer than a deadline to send a request's headers (slowloris). Jetty's
- * idle timeout restarts on every byte, so a client sending one byte every few seconds would hold a
- * connection for ever; this guard looks at each HTTP/1 connection's parser a few times a second and
- * closes any that has been mid-headers for longer than {@code timeoutMs}. A body whose bytes stop for
- * the idle timeout is cut off by it; a slow TLS handshake is not watched here (FLEET.md, Known gaps).
- * (HttpConnection is Jetty-internal; its parser state is the only place that says "headers begun, not
- * finished".)
+ * Closes connections that take longer than a deadline to send a request's headers (slowloris).
+ * Jetty's idle timeout restarts on every byte, so a client sending one byte every few seconds would
+ * hold a connection for ever; this guard looks at each HTTP/1 connection's parser a few times a
+ * second and closes any that has been mid-headers for longer than {@code timeoutMs}. A body whose
+ * bytes stop for the idle timeout is cut off by it; a slow TLS handshake is not watched here
+ * (FLEET.md, Known gaps). (HttpConnection is Jetty-internal; its parser state is the only place
+ * that says "headers begun, not finished".)
  */
 final class SlowHeaderGuard implements Connection.Listener, AutoCloseable {
   private static final long NOT_IN_HEADERS = Long.MIN_VALUE;
@@ -51,7 +51,8 @@ final class SlowHeaderGuard implements Connection.Listener, AutoCloseable {
       long now = System.nanoTime();
       for (var e : headersSince.entrySet()) {
         var parser = e.getKey().getParser();
-        boolean midHeaders = parser.inHeaderState() && !parser.isStart(); // read racily: at worst one sweep late
+        boolean midHeaders =
+            parser.inHeaderState() && !parser.isStart(); // read racily: at worst one sweep late
         if (!midHeaders) {
           e.setValue(NOT_IN_HEADERS);
         } else if (e.getValue() == NOT_IN_HEADERS) {

@@ -26,8 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.imageio.ImageIO;
 
 /**
- * What people look at: the dashboard page, the live event stream, each robot's latest camera and dream
- * frames (kept in memory, latest only), the health check and the OpenAPI document.
+ * What people look at: the dashboard page, the live event stream, each robot's latest camera and
+ * dream frames (kept in memory, latest only), the health check and the OpenAPI document.
  */
 final class ViewRoutes {
   private static final Dashboard DASHBOARD = Dashboard.load();
@@ -37,7 +37,8 @@ final class ViewRoutes {
   private final Map<String, View> views = new ConcurrentHashMap<>();
 
   /** A robot's latest camera and dream frames (RGB, {@code size} x {@code size}). */
-  private record View(int size, byte[] camera, byte[] dream, int step, int dreamOffset, long receivedMs) {}
+  private record View(
+      int size, byte[] camera, byte[] dream, int step, int dreamOffset, long receivedMs) {}
 
   ViewRoutes(FleetStore store, Auth auth, EventBus events) {
     this.store = store;
@@ -47,50 +48,85 @@ final class ViewRoutes {
 
   void register(RoutesConfig r) {
     r.get(ApiPaths.health(), ctx -> reply(ctx, 200, Map.of("status", "ok")));
-    r.get("/openapi.json", ctx -> {
-      try (InputStream in = FleetServer.class.getResourceAsStream("/fleet/openapi.json")) {
-        ctx.contentType("application/json").result(in.readAllBytes());
-      }
-    });
-    r.post(ApiPaths.BASE + "/robots/{id}/view", ctx -> { // what the camera shows and what the model dreams, latest only (not stored)
-      String id = auth.self(ctx);
-      JsonNode b = body(ctx);
-      int size = smallNumber(b, "size");
-      if (size < 8 || size > 256) throw new ApiException(400, "size must lie in 8..256, got " + size);
-      byte[] camera = rgb(b, "camera", size), dream = b.hasNonNull("dream") ? rgb(b, "dream", size) : null;
-      views.put(id, new View(size, camera, dream, b.path("step").asInt(), b.path("dream_offset").asInt(), System.currentTimeMillis()));
-      ctx.status(204);
-    });
-    r.get(ApiPaths.BASE + "/robots/{id}/view", ctx -> {
-      String id = auth.self(ctx);
-      View v = views.get(id);
-      if (v == null) throw new ApiException(404, "robot " + id + " has sent no view yet");
-      reply(ctx, 200, new RobotApi.ViewImages(v.step(), v.dreamOffset(), System.currentTimeMillis() - v.receivedMs(), dataUrl(v.camera(), v.size()),
-          v.dream() == null ? null : dataUrl(v.dream(), v.size())));
-    });
+    r.get(
+        "/openapi.json",
+        ctx -> {
+          try (InputStream in = FleetServer.class.getResourceAsStream("/fleet/openapi.json")) {
+            ctx.contentType("application/json").result(in.readAllBytes());
+          }
+        });
+    r.post(
+        ApiPaths.BASE + "/robots/{id}/view",
+        ctx -> { // what the camera shows and what the model dreams, latest only (not stored)
+          String id = auth.self(ctx);
+          JsonNode b = body(ctx);
+          int size = smallNumber(b, "size");
+          if (size < 8 || size > 256)
+            throw new ApiException(400, "size must lie in 8..256, got " + size);
+          byte[] camera = rgb(b, "camera", size),
+              dream = b.hasNonNull("dream") ? rgb(b, "dream", size) : null;
+          views.put(
+              id,
+              new View(
+                  size,
+                  camera,
+                  dream,
+                  b.path("step").asInt(),
+                  b.path("dream_offset").asInt(),
+                  System.currentTimeMillis()));
+          ctx.status(204);
+        });
+    r.get(
+        ApiPaths.BASE + "/robots/{id}/view",
+        ctx -> {
+          String id = auth.self(ctx);
+          View v = views.get(id);
+          if (v == null) throw new ApiException(404, "robot " + id + " has sent no view yet");
+          reply(
+              ctx,
+              200,
+              new RobotApi.ViewImages(
+                  v.step(),
+                  v.dreamOffset(),
+                  System.currentTimeMillis() - v.receivedMs(),
+                  dataUrl(v.camera(), v.size()),
+                  v.dream() == null ? null : dataUrl(v.dream(), v.size())));
+        });
     r.get("/", ctx -> ctx.redirect("/dashboard"));
-    r.get("/dashboard", ctx -> {
-      // its one inline script is allowed by hash, nothing else runs; no framing; the ?token= never leaves in a Referer
-      ctx.header("Content-Security-Policy", "default-src 'self'; script-src '" + DASHBOARD.scriptHash() + "'; style-src 'self' 'unsafe-inline';"
-          + " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
-      ctx.header("X-Frame-Options", "DENY").header("Referrer-Policy", "no-referrer").header("X-Content-Type-Options", "nosniff");
-      ctx.contentType("text/html; charset=utf-8").result(DASHBOARD.html());
-    });
-    r.sse(ApiPaths.events(), client -> {
-      try {
-        auth.operator(client.ctx());
-        events.stream(client, new FleetEvent.Hello(store.robots().all()));
-      } catch (ApiException | SQLException | JacksonException e) {
-        client.sendEvent("error", e.getMessage());
-        client.close();
-      }
-    });
+    r.get(
+        "/dashboard",
+        ctx -> {
+          // its one inline script is allowed by hash, nothing else runs; no framing; the ?token=
+          // never leaves in a Referer
+          ctx.header(
+              "Content-Security-Policy",
+              "default-src 'self'; script-src '"
+                  + DASHBOARD.scriptHash()
+                  + "'; style-src 'self' 'unsafe-inline';"
+                  + " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+          ctx.header("X-Frame-Options", "DENY")
+              .header("Referrer-Policy", "no-referrer")
+              .header("X-Content-Type-Options", "nosniff");
+          ctx.contentType("text/html; charset=utf-8").result(DASHBOARD.html());
+        });
+    r.sse(
+        ApiPaths.events(),
+        client -> {
+          try {
+            auth.operator(client.ctx());
+            events.stream(client, new FleetEvent.Hello(store.robots().all()));
+          } catch (ApiException | SQLException | JacksonException e) {
+            client.sendEvent("error", e.getMessage());
+            client.close();
+          }
+        });
   }
 
   private static String dataUrl(byte[] rgb, int size) throws IOException {
     BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
     for (int y = 0, i = 0; y < size; y++) {
-      for (int x = 0; x < size; x++, i += 3) img.setRGB(x, y, (rgb[i] & 0xFF) << 16 | (rgb[i + 1] & 0xFF) << 8 | (rgb[i + 2] & 0xFF));
+      for (int x = 0; x < size; x++, i += 3)
+        img.setRGB(x, y, (rgb[i] & 0xFF) << 16 | (rgb[i + 1] & 0xFF) << 8 | (rgb[i + 2] & 0xFF));
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImageIO.write(img, "png", out);
@@ -103,12 +139,15 @@ final class ViewRoutes {
       try (InputStream in = FleetServer.class.getResourceAsStream("/fleet/dashboard.html")) {
         byte[] html = in.readAllBytes();
         String page = new String(html, StandardCharsets.UTF_8);
-        int open = page.indexOf("<script>") + "<script>".length(), close = page.indexOf("</script>", open);
+        int open = page.indexOf("<script>") + "<script>".length(),
+            close = page.indexOf("</script>", open);
         byte[] script = page.substring(open, close).getBytes(StandardCharsets.UTF_8);
-        String hash = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(script));
+        String hash =
+            Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(script));
         return new Dashboard(html, "sha256-" + hash);
       } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
-        throw new IllegalStateException("the dashboard page is missing from the fleet jar: " + e, e);
+        throw new IllegalStateException(
+            "the dashboard page is missing from the fleet jar: " + e, e);
       }
     }
   }

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The store's small JDBC helper: statements with positional arguments, rows mapped by column name, and
- * {@link #transaction} in place of hand-written commit and rollback blocks. Works alike on SQLite, H2 and
- * PostgreSQL. Thread-safe (one pooled connection per call or transaction).
+ * The store's small JDBC helper: statements with positional arguments, rows mapped by column name,
+ * and {@link #transaction} in place of hand-written commit and rollback blocks. Works alike on
+ * SQLite, H2 and PostgreSQL. Thread-safe (one pooled connection per call or transaction).
  */
 final class Db implements AutoCloseable {
   /** Maps the current row of a result set. */
@@ -39,7 +39,9 @@ final class Db implements AutoCloseable {
     }
   }
 
-  /** The first row's value; empty when there is no row or the row maps to null (a MIN over no rows). */
+  /**
+   * The first row's value; empty when there is no row or the row maps to null (a MIN over no rows).
+   */
   <T> Optional<T> one(String sql, Row<T> row, Object... args) throws SQLException {
     List<T> rows = query(sql, row, args);
     return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
@@ -67,8 +69,8 @@ final class Db implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} in one transaction: committed when it returns (unless it called
-   * {@link Tx#rollbackOnly()}), rolled back when it throws.
+   * Runs {@code work} in one transaction: committed when it returns (unless it called {@link
+   * Tx#rollbackOnly()}), rolled back when it throws.
    */
   <T> T transaction(Work<T> work) throws SQLException {
     try (Connection c = pool.getConnection()) {
@@ -82,8 +84,10 @@ final class Db implements AutoCloseable {
         throw e;
       }
       if (tx.rollbackOnly) c.rollback();
-      // Commits by leaving manual mode. JDBC's commit() would, in sqlite-jdbc with IMMEDIATE transactions, begin the next
-      // transaction at once and so hold the database's write lock until the pool resets the connection.
+      // Commits by leaving manual mode. JDBC's commit() would, in sqlite-jdbc with IMMEDIATE
+      // transactions, begin the next
+      // transaction at once and so hold the database's write lock until the pool resets the
+      // connection.
       c.setAutoCommit(true);
       return result;
     }
@@ -93,7 +97,8 @@ final class Db implements AutoCloseable {
     try {
       c.rollback();
     } catch (SQLException e) {
-      cause.addSuppressed(e); // the pool discards a broken connection; the first failure is the one to report
+      cause.addSuppressed(
+          e); // the pool discards a broken connection; the first failure is the one to report
     }
   }
 
@@ -111,13 +116,17 @@ final class Db implements AutoCloseable {
       this.c = c;
     }
 
-    /** Rolls the transaction back instead of committing it when its work returns (a write that must not stand). */
+    /**
+     * Rolls the transaction back instead of committing it when its work returns (a write that must
+     * not stand).
+     */
     void rollbackOnly() {
       rollbackOnly = true;
     }
 
     <T> List<T> query(String sql, Row<T> row, Object... args) throws SQLException {
-      try (PreparedStatement s = prepare(sql, args); ResultSet r = s.executeQuery()) {
+      try (PreparedStatement s = prepare(sql, args);
+          ResultSet r = s.executeQuery()) {
         List<T> out = new ArrayList<>();
         while (r.next()) out.add(row.map(r));
         return out;
@@ -125,7 +134,8 @@ final class Db implements AutoCloseable {
     }
 
     long count(String sql, Object... args) throws SQLException {
-      try (PreparedStatement s = prepare(sql, args); ResultSet r = s.executeQuery()) {
+      try (PreparedStatement s = prepare(sql, args);
+          ResultSet r = s.executeQuery()) {
         r.next();
         return r.getLong(1);
       }
@@ -162,13 +172,19 @@ final class Db implements AutoCloseable {
 
   private static void bind(PreparedStatement s, Object... args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
-      Object a = args[i] instanceof Wire w ? w.wire() : args[i]; // statuses are stored as they are spelt on the wire
+      Object a =
+          args[i] instanceof Wire w
+              ? w.wire()
+              : args[i]; // statuses are stored as they are spelt on the wire
       if (a == null) s.setNull(i + 1, Types.NULL);
       else s.setObject(i + 1, a);
     }
   }
 
-  /** A nullable BIGINT column, read the same way by every driver (SQLite's rejects getObject(c, Long.class) for small values). */
+  /**
+   * A nullable BIGINT column, read the same way by every driver (SQLite's rejects getObject(c,
+   * Long.class) for small values).
+   */
   static Long nullableLong(ResultSet r, String column) throws SQLException {
     long v = r.getLong(column);
     return r.wasNull() ? null : v;

@@ -9,11 +9,11 @@ import java.util.function.LongSupplier;
 import org.flywaydb.core.Flyway;
 
 /**
- * The fleet's state in a SQL database: an embedded SQLite file by default, PostgreSQL (or H2) by JDBC
- * URL, the schema kept by versioned migrations ({@code db/migration} or, for SQLite, {@code db/sqlite}; then {@code db/common}).
- * Its aggregates: {@link #robots()}, {@link #tasks()}, {@link #uploads()} and {@link #models()}.
- * Every write is its own transaction, so what a call returned is on disk (acknowledged means stored).
- * Thread-safe.
+ * The fleet's state in a SQL database: an embedded SQLite file by default, PostgreSQL (or H2) by
+ * JDBC URL, the schema kept by versioned migrations ({@code db/migration} or, for SQLite, {@code
+ * db/sqlite}; then {@code db/common}). Its aggregates: {@link #robots()}, {@link #tasks()}, {@link
+ * #uploads()} and {@link #models()}. Every write is its own transaction, so what a call returned is
+ * on disk (acknowledged means stored). Thread-safe.
  */
 public final class FleetStore implements AutoCloseable {
   private final Db db;
@@ -31,11 +31,12 @@ public final class FleetStore implements AutoCloseable {
   }
 
   /**
-   * The embedded database in {@code dataDir}: SQLite, {@code fleet.db}, in WAL mode with
-   * {@code synchronous=FULL} (a commit is in the log file, fsynced, before the call returns), write
+   * The embedded database in {@code dataDir}: SQLite, {@code fleet.db}, in WAL mode with {@code
+   * synchronous=FULL} (a commit is in the log file, fsynced, before the call returns), write
    * transactions begun IMMEDIATE (one writer at a time, the others wait up to 30 s), created and
    * migrated as needed, readable by its owner only. A folder holding an H2 database of an earlier
-   * wam4j ({@code fleet.mv.db}) is refused with the URL that opens it, rather than silently replaced.
+   * wam4j ({@code fleet.mv.db}) is refused with the URL that opens it, rather than silently
+   * replaced.
    */
   public static FleetStore embedded(Path dataDir) throws SQLException {
     try {
@@ -45,12 +46,21 @@ public final class FleetStore implements AutoCloseable {
     }
     Path dir = dataDir.toAbsolutePath();
     if (Files.exists(dir.resolve("fleet.mv.db")) && !Files.exists(dir.resolve(SQLITE_FILE))) {
-      throw new SQLException(dir.resolve("fleet.mv.db") + " is an H2 database of an earlier wam4j, which could lose acknowledged writes"
-          + " when killed; open it with --db 'jdbc:h2:file:" + dir.resolve("fleet") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;REUSE_SPACE=FALSE' (and"
-          + " move its data over), or start a fresh data folder");
+      throw new SQLException(
+          dir.resolve("fleet.mv.db")
+              + " is an H2 database of an earlier wam4j, which could lose acknowledged writes"
+              + " when killed; open it with --db 'jdbc:h2:file:"
+              + dir.resolve("fleet")
+              + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;REUSE_SPACE=FALSE' (and"
+              + " move its data over), or start a fresh data folder");
     }
-    FleetStore store = open("jdbc:sqlite:" + dir.resolve(SQLITE_FILE)
-        + "?journal_mode=WAL&synchronous=FULL&busy_timeout=30000&transaction_mode=IMMEDIATE&foreign_keys=true", "", "");
+    FleetStore store =
+        open(
+            "jdbc:sqlite:"
+                + dir.resolve(SQLITE_FILE)
+                + "?journal_mode=WAL&synchronous=FULL&busy_timeout=30000&transaction_mode=IMMEDIATE&foreign_keys=true",
+            "",
+            "");
     ownerOnly(dir, SQLITE_FILE, SQLITE_FILE + "-wal", SQLITE_FILE + "-shm");
     return store;
   }
@@ -63,7 +73,8 @@ public final class FleetStore implements AutoCloseable {
     return open(jdbcUrl, user, password, System::currentTimeMillis);
   }
 
-  static FleetStore open(String jdbcUrl, String user, String password, LongSupplier clock) throws SQLException {
+  static FleetStore open(String jdbcUrl, String user, String password, LongSupplier clock)
+      throws SQLException {
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(jdbcUrl);
     hc.setUsername(user);
@@ -74,16 +85,20 @@ public final class FleetStore implements AutoCloseable {
     try {
       ds = new HikariDataSource(hc);
     } catch (RuntimeException e) {
-      throw new SQLException("cannot open the fleet database " + jdbcUrl + ": " + e.getMessage(), e);
+      throw new SQLException(
+          "cannot open the fleet database " + jdbcUrl + ": " + e.getMessage(), e);
     }
-    // V1..V4 exist twice because SQLite spells auto-increment keys its own way (and applied migrations never change);
+    // V1..V4 exist twice because SQLite spells auto-increment keys its own way (and applied
+    // migrations never change);
     // later ones are written once, in db/common
-    String dialect = jdbcUrl.startsWith("jdbc:sqlite:") ? "classpath:db/sqlite" : "classpath:db/migration";
+    String dialect =
+        jdbcUrl.startsWith("jdbc:sqlite:") ? "classpath:db/sqlite" : "classpath:db/migration";
     try {
       Flyway.configure().dataSource(ds).locations(dialect, "classpath:db/common").load().migrate();
     } catch (RuntimeException e) {
       ds.close();
-      throw new SQLException("cannot migrate the fleet database " + jdbcUrl + ": " + e.getMessage(), e);
+      throw new SQLException(
+          "cannot migrate the fleet database " + jdbcUrl + ": " + e.getMessage(), e);
     }
     return new FleetStore(ds, clock);
   }
@@ -102,7 +117,9 @@ public final class FleetStore implements AutoCloseable {
     for (String n : names) {
       Path f = dir.resolve(n);
       try {
-        if (Files.exists(f)) Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        if (Files.exists(f))
+          Files.setPosixFilePermissions(
+              f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
       } catch (java.io.IOException | UnsupportedOperationException e) {
         // not a POSIX file system: its own permissions apply
       }

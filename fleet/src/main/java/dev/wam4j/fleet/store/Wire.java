@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /**
- * A status as the database and the API spell it: the enum constant's name in lower case
- * ({@code ROLLED_BACK} is {@code rolled_back}).
+ * A status as the database and the API spell it: the enum constant's name in lower case ({@code
+ * ROLLED_BACK} is {@code rolled_back}).
  */
 public interface Wire {
   /** The constant's name (every implementation is an enum). */

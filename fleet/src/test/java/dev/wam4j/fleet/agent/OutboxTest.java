@@ -34,11 +34,17 @@ class OutboxTest {
     Path dir = Files.createDirectories(tmp.resolve("outbox"));
     Files.writeString(dir.resolve(".task3-1.zip.part"), "half");
     Files.createDirectories(dir.resolve(".recording-9/meta"));
-    Files.write(dir.resolve("task3-1.zip"), new byte[] {80, 75, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}); // an empty zip
+    Files.write(
+        dir.resolve("task3-1.zip"),
+        new byte[] {
+          80, 75, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        }); // an empty zip
     Outbox outbox = new Outbox(dir);
     assertThat(dir.resolve(".task3-1.zip.part")).doesNotExist();
     assertThat(dir.resolve(".recording-9")).doesNotExist();
     assertThat(outbox.pending()).containsExactly(dir.resolve("task3-1.json"));
-    assertThat(FleetClient.JSON.readTree(dir.resolve("task3-1.json").toFile()).get("task_id").asLong()).isEqualTo(3);
+    assertThat(
+            FleetClient.JSON.readTree(dir.resolve("task3-1.json").toFile()).get("task_id").asLong())
+        .isEqualTo(3);
   }
 }

@@ -62,32 +62,62 @@ class RobotAgentTest {
   }
 
   @Test
-  void theAgentWorksOffAJobReportingEveryTaskStreamingItsStateAndUploadingEveryEpisode() throws Exception {
-    try (FleetServer server = FleetServer.start(FleetServer.Config.of(0, dir.resolve("server"), null))) {
+  void theAgentWorksOffAJobReportingEveryTaskStreamingItsStateAndUploadingEveryEpisode()
+      throws Exception {
+    try (FleetServer server =
+        FleetServer.start(FleetServer.Config.of(0, dir.resolve("server"), null))) {
       String url = "http://localhost:" + server.port();
       FleetClient operator = new FleetClient(url, server.bootstrapToken());
-      long job = operator.postMarkdown(ApiPaths.jobs(), "# J\n## Push\n- count: 2\n- max-steps: 6\n- success-score: 0.01\n").get("id").asLong();
-      RobotApi.Enrolled robot = operator.post(ApiPaths.robots(), new RobotApi.Enroll("arm", "lab"), RobotApi.Enrolled.class);
+      long job =
+          operator
+              .postMarkdown(
+                  ApiPaths.jobs(),
+                  "# J\n## Push\n- count: 2\n- max-steps: 6\n- success-score: 0.01\n")
+              .get("id")
+              .asLong();
+      RobotApi.Enrolled robot =
+          operator.post(
+              ApiPaths.robots(), new RobotApi.Enroll("arm", "lab"), RobotApi.Enrolled.class);
       TowardsTheMiddle policy = new TowardsTheMiddle();
-      RobotAgent.Config config = new RobotAgent.Config("robot", Signal.LATENT_RELATIVE, 3, Double.NaN, 20, 0, 300, dir.resolve("outbox"),
-          dir.resolve("models"));
+      RobotAgent.Config config =
+          new RobotAgent.Config(
+              "robot",
+              Signal.LATENT_RELATIVE,
+              3,
+              Double.NaN,
+              20,
+              0,
+              300,
+              dir.resolve("outbox"),
+              dir.resolve("models"));
       List<String> log = new ArrayList<>();
-      RobotAgent.Summary s = new RobotAgent(new FleetClient(url, robot.token()), policy, config, log::add).run();
+      RobotAgent.Summary s =
+          new RobotAgent(new FleetClient(url, robot.token()), policy, config, log::add).run();
       server.awaitDatasets();
 
       JobApi.JobDetail detail = operator.get(ApiPaths.job(job), JobApi.JobDetail.class);
-      assertThat(detail.job().status()).as("the job ended, one way or the other").isIn(JobStatus.DONE, JobStatus.FAILED);
+      assertThat(detail.job().status())
+          .as("the job ended, one way or the other")
+          .isIn(JobStatus.DONE, JobStatus.FAILED);
       int attempts = detail.tasks().stream().mapToInt(Records.Task::attempts).sum();
       assertThat(s.robotId()).isEqualTo(robot.robotId());
-      assertThat(s.tasks()).as("one run per attempt the server handed out").isEqualTo(attempts).isBetween(2, 6);
+      assertThat(s.tasks())
+          .as("one run per attempt the server handed out")
+          .isEqualTo(attempts)
+          .isBetween(2, 6);
       assertThat(s.succeeded()).isEqualTo(detail.job().done());
-      assertThat(policy.resets).as("one episode per task, each from its own seed").hasSize(s.tasks()).doesNotHaveDuplicates();
+      assertThat(policy.resets)
+          .as("one episode per task, each from its own seed")
+          .hasSize(s.tasks())
+          .doesNotHaveDuplicates();
       assertThat(policy.plans).as("6 steps of 2 actions a plan").isEqualTo(3 * s.tasks());
       assertThat(policy.closed).as("the local policy belongs to the caller").isFalse();
       assertThat(s.model()).isEqualTo("local");
 
-      // every step streamed (plus idle and goodbye messages), every episode uploaded into the task's dataset
-      long stored = operator.get(ApiPaths.telemetryStats()).get(robot.robotId()).get("messages").asLong();
+      // every step streamed (plus idle and goodbye messages), every episode uploaded into the
+      // task's dataset
+      long stored =
+          operator.get(ApiPaths.telemetryStats()).get(robot.robotId()).get("messages").asLong();
       assertThat(stored).isEqualTo(s.telemetryMessages()).isGreaterThanOrEqualTo(6L * s.tasks());
       assertThat(s.episodesUploaded()).isEqualTo(s.tasks());
       assertThat(s.uploadsPending()).isZero();
@@ -95,7 +125,9 @@ class RobotAgentTest {
       assertThat(data).hasSize(1);
       assertThat(data[0].episodes()).isEqualTo(s.tasks());
       assertThat(data[0].frames()).isEqualTo(6L * s.tasks());
-      assertThat(operator.get(ApiPaths.robot(robot.robotId()), Records.Robot.class).state()).as("said goodbye").isEqualTo(RobotState.OFFLINE);
+      assertThat(operator.get(ApiPaths.robot(robot.robotId()), Records.Robot.class).state())
+          .as("said goodbye")
+          .isEqualTo(RobotState.OFFLINE);
     }
   }
 }

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 class JobDocumentParserTest {
-  static final String EXAMPLE = """
+  static final String EXAMPLE =
+      """
       # Arrange the workshop
       Three pushes onto the mark, then one to the left.
 
@@ -42,7 +43,8 @@ class JobDocumentParserTest {
   @Test
   void everyMistakeNamesItsLine() {
     assertThatThrownBy(() -> JobDocumentParser.parse("# Job\n## Step\n- count: three\n"))
-        .isInstanceOf(JobDocumentException.class).hasMessage("line 3: count must be an integer, got 'three'");
+        .isInstanceOf(JobDocumentException.class)
+        .hasMessage("line 3: count must be an integer, got 'three'");
     assertThatThrownBy(() -> JobDocumentParser.parse("# Job\n\n## Step\n- colour: red\n"))
         .hasMessageStartingWith("line 4: unknown key 'colour'");
     assertThatThrownBy(() -> JobDocumentParser.parse("# Job\n## Step\n- scene: kitchen\n"))
@@ -55,11 +57,16 @@ class JobDocumentParserTest {
         .hasMessageStartingWith("line 4: 'count' given twice");
     assertThatThrownBy(() -> JobDocumentParser.parse("# Job\n## Step\n- count: 0\n"))
         .hasMessage("line 3: count must lie in 1..1000, got 0");
-    assertThatThrownBy(() -> JobDocumentParser.parse("hello\n# Job\n")).hasMessageStartingWith("line 1: text before the job's title");
-    assertThatThrownBy(() -> JobDocumentParser.parse("# Job\n# Another\n")).hasMessageStartingWith("line 2: a second title");
-    assertThatThrownBy(() -> JobDocumentParser.parse("# Job\nno steps here\n")).hasMessageStartingWith("line 0: the job has no steps");
-    assertThatThrownBy(() -> JobDocumentParser.parse("  \n")).hasMessageStartingWith("line 0: the document is empty");
-    assertThatThrownBy(() -> JobDocumentParser.parse("# Job\n### Deep\n")).hasMessageStartingWith("line 2: '### Deep' is not");
+    assertThatThrownBy(() -> JobDocumentParser.parse("hello\n# Job\n"))
+        .hasMessageStartingWith("line 1: text before the job's title");
+    assertThatThrownBy(() -> JobDocumentParser.parse("# Job\n# Another\n"))
+        .hasMessageStartingWith("line 2: a second title");
+    assertThatThrownBy(() -> JobDocumentParser.parse("# Job\nno steps here\n"))
+        .hasMessageStartingWith("line 0: the job has no steps");
+    assertThatThrownBy(() -> JobDocumentParser.parse("  \n"))
+        .hasMessageStartingWith("line 0: the document is empty");
+    assertThatThrownBy(() -> JobDocumentParser.parse("# Job\n### Deep\n"))
+        .hasMessageStartingWith("line 2: '### Deep' is not");
     assertThatThrownBy(() -> JobDocumentParser.parse("# Job\n## Step\n- embodiment: dog\n"))
         .hasMessage("line 3: embodiment must be robot or hand, got 'dog'");
   }
@@ -67,12 +74,16 @@ class JobDocumentParserTest {
   @Test
   void anOversizedDocumentIsRefusedBeforeParsing() {
     String huge = "# Job\n" + "x".repeat(JobDocumentParser.MAX_CHARS);
-    assertThatThrownBy(() -> JobDocumentParser.parse(huge)).hasMessageContaining("more than " + JobDocumentParser.MAX_CHARS);
+    assertThatThrownBy(() -> JobDocumentParser.parse(huge))
+        .hasMessageContaining("more than " + JobDocumentParser.MAX_CHARS);
   }
 
   @Test
   void theReadmeExampleParsesWithItsComments() throws Exception {
-    JobDocument job = JobDocumentParser.parse(java.nio.file.Files.readString(java.nio.file.Path.of("../docs/examples/arrange-workshop.md")));
+    JobDocument job =
+        JobDocumentParser.parse(
+            java.nio.file.Files.readString(
+                java.nio.file.Path.of("../docs/examples/arrange-workshop.md")));
     assertThat(job.title()).isEqualTo("Arrange the workshop");
     assertThat(job.steps()).hasSize(2);
     assertThat(job.steps().get(0).count()).isEqualTo(3);

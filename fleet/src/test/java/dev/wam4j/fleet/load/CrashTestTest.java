@@ -10,8 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The short crash test CI runs: a server process on the embedded store killed with SIGKILL after a
- * write and in the middle of bursts; nothing it acknowledged may be missing after a restart. The long
- * run (50 kills, idle times up to minutes) is {@code wam4j fleet crashtest}; docs/RESULTS.md has its figures.
+ * write and in the middle of bursts; nothing it acknowledged may be missing after a restart. The
+ * long run (50 kills, idle times up to minutes) is {@code wam4j fleet crashtest}; docs/RESULTS.md
+ * has its figures.
  */
 class CrashTestTest {
   @TempDir Path tmp;
@@ -19,12 +20,22 @@ class CrashTestTest {
   @Test
   void everyAcknowledgedWriteSurvivesSigkillsAfterWritesAndMidBurst() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> server = List.of(java, "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-        ServerMain.class.getName());
-    CrashTest.Result r = CrashTest.run(new CrashTest.Config(4, 2.0, 1.5, 3, 7, freePort(), tmp.resolve("fleet"), server), line -> {});
+    List<String> server =
+        List.of(
+            java,
+            "-Xmx512m",
+            "--enable-native-access=ALL-UNNAMED",
+            "-cp",
+            System.getProperty("java.class.path"),
+            ServerMain.class.getName());
+    CrashTest.Result r =
+        CrashTest.run(
+            new CrashTest.Config(4, 2.0, 1.5, 3, 7, freePort(), tmp.resolve("fleet"), server),
+            line -> {});
     assertThat(r.kills()).isEqualTo(4);
     assertThat(r.jobsAcknowledged()).isPositive();
-    assertThat(r.statesAcknowledged() + r.jobsAcknowledged()).isGreaterThan(20); // the kills fell on real traffic
+    assertThat(r.statesAcknowledged() + r.jobsAcknowledged())
+        .isGreaterThan(20); // the kills fell on real traffic
     assertThat(r.lostWrites()).isEmpty();
     assertThat(r.lost()).isZero();
   }
@@ -35,7 +46,10 @@ class CrashTestTest {
     }
   }
 
-  /** {@code wam4j serve --port P --data DIR} without the CLI module: the fleet server on its embedded store. */
+  /**
+   * {@code wam4j serve --port P --data DIR} without the CLI module: the fleet server on its
+   * embedded store.
+   */
   public static final class ServerMain {
     public static void main(String[] args) throws Exception {
       int port = Integer.parseInt(args[List.of(args).indexOf("--port") + 1]);

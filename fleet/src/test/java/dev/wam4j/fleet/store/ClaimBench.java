@@ -6,8 +6,8 @@ import java.nio.file.Path;
 
 /**
  * Claim latency with one big job queued (10 steps x 1,000 tasks) on the embedded store; not a test
- * (timings are measured, not asserted). Run from the fleet module's test classpath:
- * {@code java -cp ... dev.wam4j.fleet.store.ClaimBench}. docs/RESULTS.md section 17.3 has its numbers.
+ * (timings are measured, not asserted). Run from the fleet module's test classpath: {@code java -cp
+ * ... dev.wam4j.fleet.store.ClaimBench}. docs/RESULTS.md section 17.3 has its numbers.
  */
 public final class ClaimBench {
   public static void main(String[] args) throws Exception {
@@ -23,8 +23,9 @@ public final class ClaimBench {
         Records.Task t = store.tasks().claim(robot).orElseThrow();
         long t1 = System.nanoTime();
         store.tasks().finish(robot, t.id(), true, "{}");
-        System.out.printf("claim %2d: %6.2f ms (task %d, step %d); finish %6.2f ms%n", i, (t1 - t0) / 1e6, t.id(), t.stepIndex(),
-            (System.nanoTime() - t1) / 1e6);
+        System.out.printf(
+            "claim %2d: %6.2f ms (task %d, step %d); finish %6.2f ms%n",
+            i, (t1 - t0) / 1e6, t.id(), t.stepIndex(), (System.nanoTime() - t1) / 1e6);
       }
     }
   }

@@ -16,7 +16,8 @@ class DbTest {
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl("jdbc:sqlite:" + dir.resolve("t.db"));
     Db db = new Db(new HikariDataSource(hc));
-    db.update("CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, status TEXT NOT NULL, n INTEGER)");
+    db.update(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, status TEXT NOT NULL, n INTEGER)");
     return db;
   }
 
@@ -24,28 +25,43 @@ class DbTest {
   void aTransactionCommitsWhenItsWorkReturnsAndLeavesNothingWhenItThrows() throws Exception {
     try (Db db = open()) {
       db.transaction(tx -> tx.update("INSERT INTO t(status) VALUES ('a')"));
-      assertThatThrownBy(() -> db.transaction(tx -> {
-        tx.update("INSERT INTO t(status) VALUES ('b')");
-        throw new IllegalArgumentException("refused");
-      })).hasMessage("refused");
-      db.transaction(tx -> {
-        tx.update("INSERT INTO t(status) VALUES ('c')");
-        tx.rollbackOnly();
-        return null;
-      });
-      assertThat(db.query("SELECT status FROM t ORDER BY id", r -> r.getString("status"))).containsExactly("a");
+      assertThatThrownBy(
+              () ->
+                  db.transaction(
+                      tx -> {
+                        tx.update("INSERT INTO t(status) VALUES ('b')");
+                        throw new IllegalArgumentException("refused");
+                      }))
+          .hasMessage("refused");
+      db.transaction(
+          tx -> {
+            tx.update("INSERT INTO t(status) VALUES ('c')");
+            tx.rollbackOnly();
+            return null;
+          });
+      assertThat(db.query("SELECT status FROM t ORDER BY id", r -> r.getString("status")))
+          .containsExactly("a");
     }
   }
 
   @Test
   void statusesAreStoredAsTheirWireSpellingAndNullableColumnsReadAsNull() throws Exception {
     try (Db db = open()) {
-      long id = db.insert("INSERT INTO t(status, n) VALUES (?, ?)", DeploymentStatus.ROLLED_BACK, null);
-      assertThat(db.one("SELECT status FROM t WHERE id = ?", r -> r.getString("status"), id)).contains("rolled_back");
-      assertThat(db.one("SELECT status FROM t WHERE id = ?", r -> Wire.parse(DeploymentStatus.class, r.getString("status")), id))
+      long id =
+          db.insert("INSERT INTO t(status, n) VALUES (?, ?)", DeploymentStatus.ROLLED_BACK, null);
+      assertThat(db.one("SELECT status FROM t WHERE id = ?", r -> r.getString("status"), id))
+          .contains("rolled_back");
+      assertThat(
+              db.one(
+                  "SELECT status FROM t WHERE id = ?",
+                  r -> Wire.parse(DeploymentStatus.class, r.getString("status")),
+                  id))
           .contains(DeploymentStatus.ROLLED_BACK);
-      assertThat(db.one("SELECT n FROM t WHERE id = ?", r -> Db.nullableLong(r, "n"), id)).as("a row whose value is null").isEmpty();
-      assertThatThrownBy(() -> Wire.parse(TaskStatus.class, "lost")).hasMessage("unknown TaskStatus 'lost'");
+      assertThat(db.one("SELECT n FROM t WHERE id = ?", r -> Db.nullableLong(r, "n"), id))
+          .as("a row whose value is null")
+          .isEmpty();
+      assertThatThrownBy(() -> Wire.parse(TaskStatus.class, "lost"))
+          .hasMessage("unknown TaskStatus 'lost'");
     }
   }
 }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FleetStoreTest {
   @TempDir Path dir;
 
-  static final String JOB = """
+  static final String JOB =
+      """
       # Two steps
       ## First
       - count: 2
@@ -38,11 +39,14 @@ class FleetStoreTest {
       assertThat(s.robots().authenticate("rb_forged")).isEmpty();
       assertThat(s.robots().authenticate(null)).isEmpty();
     }
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(FleetStore.SQLITE_FILE));
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(FleetStore.SQLITE_FILE));
         ResultSet r = c.createStatement().executeQuery("SELECT hash FROM tokens")) {
       while (r.next()) assertThat(r.getString(1)).isNotIn(op, robotToken).hasSize(64);
     }
-    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(FleetStore.SQLITE_FILE))))
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve(FleetStore.SQLITE_FILE))))
         .isEqualTo("rw-------");
   }
 
@@ -50,15 +54,19 @@ class FleetStoreTest {
   void aDataFolderWithAnEarlierH2DatabaseIsRefusedWithTheUrlThatOpensIt() throws Exception {
     Path old = Files.createDirectories(dir.resolve("old"));
     Files.writeString(old.resolve("fleet.mv.db"), "");
-    assertThatThrownBy(() -> FleetStore.embedded(old)).isInstanceOf(java.sql.SQLException.class)
-        .hasMessageContaining("fleet.mv.db").hasMessageContaining("jdbc:h2:file:" + old.toAbsolutePath().resolve("fleet"));
+    assertThatThrownBy(() -> FleetStore.embedded(old))
+        .isInstanceOf(java.sql.SQLException.class)
+        .hasMessageContaining("fleet.mv.db")
+        .hasMessageContaining("jdbc:h2:file:" + old.toAbsolutePath().resolve("fleet"));
     assertThat(old.resolve(FleetStore.SQLITE_FILE)).doesNotExist();
   }
 
   @Test
   void tasksGoOutStepByStepRetryOnFailureAndFinishTheJob() throws Exception {
     try (FleetStore s = FleetStore.embedded(dir)) {
-      String a = s.robots().enroll("a", "lab").robotId(), b = s.robots().enroll("b", "lab").robotId(), h = s.robots().enroll("h", "lab").robotId();
+      String a = s.robots().enroll("a", "lab").robotId(),
+          b = s.robots().enroll("b", "lab").robotId(),
+          h = s.robots().enroll("h", "lab").robotId();
       s.robots().register(a, "robot", "{}");
       s.robots().register(b, "robot", "{}");
       s.robots().register(h, "hand", "{}");
@@ -73,9 +81,12 @@ class FleetStoreTest {
       String c = s.robots().enroll("c", "lab").robotId();
       s.robots().register(c, "robot", "{}");
       assertThat(s.tasks().claim(c)).as("step 2 waits for step 1").isEmpty();
-      assertThatThrownBy(() -> s.tasks().finish(b, t1.id(), true, "{}")).hasMessageContaining("not assigned to robot " + b);
+      assertThatThrownBy(() -> s.tasks().finish(b, t1.id(), true, "{}"))
+          .hasMessageContaining("not assigned to robot " + b);
       s.tasks().finish(a, t1.id(), true, "{\"coverage\": 0.9}");
-      assertThat(s.tasks().finish(b, t2.id(), false, "{}").status()).as("first failure: queued again").isEqualTo(TaskStatus.QUEUED);
+      assertThat(s.tasks().finish(b, t2.id(), false, "{}").status())
+          .as("first failure: queued again")
+          .isEqualTo(TaskStatus.QUEUED);
       Records.Task again = s.tasks().claim(a).orElseThrow();
       assertThat(again.id()).isEqualTo(t2.id());
       assertThat(again.attempts()).isEqualTo(2);
@@ -87,7 +98,8 @@ class FleetStoreTest {
       assertThat(s.tasks().job(job).orElseThrow().status()).isEqualTo(JobStatus.DONE);
       assertThat(s.tasks().job(job).orElseThrow().done()).isEqualTo(3);
 
-      long second = s.tasks().submit(JobDocumentParser.parse("# One\n## Only\n"), "# One\n## Only\n", 1);
+      long second =
+          s.tasks().submit(JobDocumentParser.parse("# One\n## Only\n"), "# One\n## Only\n", 1);
       Records.Task only = s.tasks().claim(a).orElseThrow();
       assertThat(s.tasks().finish(a, only.id(), false, "{}").status()).isEqualTo(TaskStatus.FAILED);
       assertThat(s.tasks().job(second).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
@@ -104,13 +116,18 @@ class FleetStoreTest {
       job = s.tasks().submit(JobDocumentParser.parse(JOB), JOB, 3);
       assertThat(s.tasks().claim(robot)).isPresent();
       assertThat(s.robots().telemetry(robot, 1, RobotState.BUSY, "{\"step\": 1}")).isTrue();
-      assertThat(s.robots().telemetry(robot, 1, RobotState.BUSY, "{\"step\": 1}")).as("a resent message is stored once").isFalse();
+      assertThat(s.robots().telemetry(robot, 1, RobotState.BUSY, "{\"step\": 1}"))
+          .as("a resent message is stored once")
+          .isFalse();
       assertThat(s.robots().telemetry(robot, 2, RobotState.BUSY, "{\"step\": 2}")).isTrue();
     }
     try (FleetStore s = FleetStore.embedded(dir)) {
       assertThat(s.robots().telemetryCount(robot)).isEqualTo(2);
       assertThat(s.tasks().job(job).orElseThrow().assigned()).isEqualTo(1);
-      s.robots().register(robot, "robot", "{}"); // the agent restarted: its task in flight goes back to the queue
+      s.robots()
+          .register(
+              robot, "robot",
+              "{}"); // the agent restarted: its task in flight goes back to the queue
       assertThat(s.tasks().job(job).orElseThrow().assigned()).isZero();
       assertThat(s.tasks().job(job).orElseThrow().queued()).isEqualTo(3);
       assertThat(s.robots().find(robot).orElseThrow().state()).isEqualTo(RobotState.IDLE);
@@ -125,11 +142,15 @@ class FleetStoreTest {
       long job = s.tasks().submit(JobDocumentParser.parse(JOB), JOB, 3);
       assertThat(s.tasks().claim(robot)).isPresent();
       assertThat(s.robots().telemetry(robot, 10, RobotState.BUSY, "{\"step\": 10}")).isTrue();
-      assertThat(s.robots().telemetry(robot, 5, RobotState.OFFLINE, "{\"step\": 5}")).as("stored, once").isTrue();
+      assertThat(s.robots().telemetry(robot, 5, RobotState.OFFLINE, "{\"step\": 5}"))
+          .as("stored, once")
+          .isTrue();
       assertThat(s.robots().telemetryCount(robot)).isEqualTo(2);
       assertThat(s.robots().find(robot).orElseThrow().state()).isEqualTo(RobotState.BUSY);
       assertThat(s.robots().find(robot).orElseThrow().lastTelemetry()).contains("\"step\": 10");
-      assertThat(s.tasks().job(job).orElseThrow().assigned()).as("the late 'offline' did not take the robot's task away").isEqualTo(1);
+      assertThat(s.tasks().job(job).orElseThrow().assigned())
+          .as("the late 'offline' did not take the robot's task away")
+          .isEqualTo(1);
       assertThat(s.robots().telemetry(robot, 11, RobotState.OFFLINE, "{}")).isTrue();
       assertThat(s.tasks().job(job).orElseThrow().assigned()).as("a newer 'offline' does").isZero();
     }
@@ -145,10 +166,14 @@ class FleetStoreTest {
       Records.Task held = s.tasks().claim(a.robotId()).orElseThrow();
       assertThat(s.tasks().cancel(job)).isTrue();
       assertThat(s.tasks().job(job).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
-      assertThat(s.tasks().job(job).orElseThrow().queued() + s.tasks().job(job).orElseThrow().assigned()).isZero();
+      assertThat(
+              s.tasks().job(job).orElseThrow().queued()
+                  + s.tasks().job(job).orElseThrow().assigned())
+          .isZero();
       assertThat(s.robots().find(a.robotId()).orElseThrow().state()).isEqualTo(RobotState.IDLE);
       assertThat(s.tasks().claim(b.robotId())).isEmpty();
-      assertThatThrownBy(() -> s.tasks().finish(a.robotId(), held.id(), true, "{}")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> s.tasks().finish(a.robotId(), held.id(), true, "{}"))
+          .isInstanceOf(IllegalArgumentException.class);
       assertThat(s.tasks().cancel(job)).as("cancelled already").isFalse();
 
       long next = s.tasks().submit(JobDocumentParser.parse(JOB), JOB, 3);
@@ -157,7 +182,9 @@ class FleetStoreTest {
       assertThat(s.robots().authenticate(b.token())).isEmpty();
       assertThat(s.robots().authenticate(a.token())).isPresent();
       assertThat(s.robots().find(b.robotId()).orElseThrow().state()).isEqualTo(RobotState.OFFLINE);
-      assertThat(s.tasks().job(next).orElseThrow().assigned()).as("its task went back to the queue").isZero();
+      assertThat(s.tasks().job(next).orElseThrow().assigned())
+          .as("its task went back to the queue")
+          .isZero();
       assertThat(s.robots().revoke(b.robotId())).isZero();
     }
   }
@@ -165,7 +192,8 @@ class FleetStoreTest {
   @Test
   void openUploadsExpireAfterTheirAgeButCompleteOnesStay() throws Exception {
     long[] now = {1_000_000};
-    try (FleetStore s = FleetStore.open("jdbc:sqlite:" + dir.resolve("expiry.db"), "", "", () -> now[0])) {
+    try (FleetStore s =
+        FleetStore.open("jdbc:sqlite:" + dir.resolve("expiry.db"), "", "", () -> now[0])) {
       String robot = s.robots().enroll("a", "lab").robotId();
       Records.Upload old = s.uploads().open(robot, null, "push", "1".repeat(64), 10);
       now[0] += 3_600_000;
@@ -179,12 +207,18 @@ class FleetStoreTest {
   }
 
   @Test
-  void telemetryOlderThanItsRetentionIsDeletedAndALateOlderMessageStillDoesNotBecomeTheState() throws Exception {
+  void telemetryOlderThanItsRetentionIsDeletedAndALateOlderMessageStillDoesNotBecomeTheState()
+      throws Exception {
     long[] now = {1_000_000};
-    for (String url : new String[] {"jdbc:sqlite:" + dir.resolve("retention.db"), "jdbc:h2:mem:retention;DB_CLOSE_DELAY=-1"}) {
-      try (FleetStore s = FleetStore.open(url, url.startsWith("jdbc:h2") ? "sa" : "", "", () -> now[0])) {
+    for (String url :
+        new String[] {
+          "jdbc:sqlite:" + dir.resolve("retention.db"), "jdbc:h2:mem:retention;DB_CLOSE_DELAY=-1"
+        }) {
+      try (FleetStore s =
+          FleetStore.open(url, url.startsWith("jdbc:h2") ? "sa" : "", "", () -> now[0])) {
         String robot = s.robots().enroll("a", "lab").robotId();
-        for (int seq = 1; seq <= 5; seq++) s.robots().telemetry(robot, seq, RobotState.BUSY, "{\"seq\": " + seq + "}");
+        for (int seq = 1; seq <= 5; seq++)
+          s.robots().telemetry(robot, seq, RobotState.BUSY, "{\"seq\": " + seq + "}");
         now[0] += 3_600_000;
         s.robots().telemetry(robot, 6, RobotState.BUSY, "{\"seq\": 6}");
         now[0] += 1_000;
@@ -192,11 +226,16 @@ class FleetStoreTest {
         assertThat(s.robots().telemetryCount(robot)).isEqualTo(1);
         assertThat(s.robots().pruneTelemetry(3_600_000)).isZero();
         now[0] += 3_600_000;
-        s.robots().pruneTelemetry(3_600_000); // every row is gone now; the robot's state stays on its row
+        s.robots()
+            .pruneTelemetry(3_600_000); // every row is gone now; the robot's state stays on its row
         assertThat(s.robots().telemetryCount(robot)).isZero();
         assertThat(s.robots().find(robot).orElseThrow().state()).isEqualTo(RobotState.BUSY);
-        assertThat(s.robots().telemetry(robot, 3, RobotState.OFFLINE, "{\"seq\": 3}")).as("a late resend is history").isTrue();
-        assertThat(s.robots().find(robot).orElseThrow().state()).as("below the highest seq ever seen").isEqualTo(RobotState.BUSY);
+        assertThat(s.robots().telemetry(robot, 3, RobotState.OFFLINE, "{\"seq\": 3}"))
+            .as("a late resend is history")
+            .isTrue();
+        assertThat(s.robots().find(robot).orElseThrow().state())
+            .as("below the highest seq ever seen")
+            .isEqualTo(RobotState.BUSY);
       }
     }
   }
@@ -204,7 +243,8 @@ class FleetStoreTest {
   @Test
   void aSilentRobotGoesOfflineAndItsTaskIsQueuedAgain() throws Exception {
     long[] now = {1_000};
-    try (FleetStore s = FleetStore.open("jdbc:h2:mem:silent;DB_CLOSE_DELAY=-1", "sa", "", () -> now[0])) {
+    try (FleetStore s =
+        FleetStore.open("jdbc:h2:mem:silent;DB_CLOSE_DELAY=-1", "sa", "", () -> now[0])) {
       String robot = s.robots().enroll("a", "lab").robotId();
       s.robots().register(robot, "robot", "{}");
       long job = s.tasks().submit(JobDocumentParser.parse(JOB), JOB, 3);
@@ -219,9 +259,12 @@ class FleetStoreTest {
   }
 
   @Test
-  void aCanaryRunsTheNewVersionAloneUntilPromotedAndARollbackReturnsTheGroupToThePreviousVersion() throws Exception {
+  void aCanaryRunsTheNewVersionAloneUntilPromotedAndARollbackReturnsTheGroupToThePreviousVersion()
+      throws Exception {
     try (FleetStore s = FleetStore.embedded(dir)) {
-      String a = s.robots().enroll("a", "lab").robotId(), b = s.robots().enroll("b", "lab").robotId(), other = s.robots().enroll("c", "field").robotId();
+      String a = s.robots().enroll("a", "lab").robotId(),
+          b = s.robots().enroll("b", "lab").robotId(),
+          other = s.robots().enroll("c", "field").robotId();
       assertThat(s.models().assigned(a)).isEmpty();
       s.models().add("pusht", "1".repeat(64), "/m/1", null);
       s.models().add("pusht", "2".repeat(64), "/m/2", "card");
@@ -232,25 +275,33 @@ class FleetStoreTest {
       assertThat(canary.canaryRobotId()).isIn(a, b);
       String first = canary.canaryRobotId(), rest = first.equals(a) ? b : a;
       assertThat(s.models().assigned(first).orElseThrow().version()).isEqualTo(2);
-      assertThat(s.models().assigned(rest).orElseThrow().version()).as("the rest of the group waits").isEqualTo(1);
+      assertThat(s.models().assigned(rest).orElseThrow().version())
+          .as("the rest of the group waits")
+          .isEqualTo(1);
       s.models().setStatus(canary.id(), DeploymentStatus.ACTIVE);
       assertThat(s.models().assigned(b).orElseThrow().version()).isEqualTo(2);
       s.models().setStatus(canary.id(), DeploymentStatus.ROLLED_BACK);
       assertThat(s.models().assigned(a).orElseThrow().version()).isEqualTo(1);
       assertThat(s.models().assigned(b).orElseThrow().version()).isEqualTo(1);
-      assertThat(s.models().deployment(v1).orElseThrow().status()).isEqualTo(DeploymentStatus.ACTIVE);
-      assertThatThrownBy(() -> s.models().deploy("pusht", 3, "lab", false)).hasMessageContaining("no model pusht version 3");
-      assertThatThrownBy(() -> s.models().deploy("pusht", 1, "empty", true)).hasMessageContaining("no robot to be the canary");
-      assertThatThrownBy(() -> s.models().setStatus(canary.id(), DeploymentStatus.ACTIVE)).hasMessageContaining("was rolled back");
+      assertThat(s.models().deployment(v1).orElseThrow().status())
+          .isEqualTo(DeploymentStatus.ACTIVE);
+      assertThatThrownBy(() -> s.models().deploy("pusht", 3, "lab", false))
+          .hasMessageContaining("no model pusht version 3");
+      assertThatThrownBy(() -> s.models().deploy("pusht", 1, "empty", true))
+          .hasMessageContaining("no robot to be the canary");
+      assertThatThrownBy(() -> s.models().setStatus(canary.id(), DeploymentStatus.ACTIVE))
+          .hasMessageContaining("was rolled back");
     }
   }
 
   @Test
-  void aTaskThatKeepsLosingItsRobotFailsOnceItsAttemptsAreUsedAndALeavingRobotGivesItsTaskBack() throws Exception {
+  void aTaskThatKeepsLosingItsRobotFailsOnceItsAttemptsAreUsedAndALeavingRobotGivesItsTaskBack()
+      throws Exception {
     try (FleetStore s = FleetStore.embedded(dir)) {
       String a = s.robots().enroll("a", "lab").robotId();
       s.robots().register(a, "robot", "{}");
-      long job = s.tasks().submit(JobDocumentParser.parse("# One\n## Only\n"), "# One\n## Only\n", 2);
+      long job =
+          s.tasks().submit(JobDocumentParser.parse("# One\n## Only\n"), "# One\n## Only\n", 2);
       s.tasks().claim(a).orElseThrow();
       s.robots().telemetry(a, 1, RobotState.OFFLINE, "{}"); // the agent leaves mid-task
       assertThat(s.tasks().job(job).orElseThrow().queued()).isEqualTo(1);

@@ -1,9 +1,9 @@
 package dev.wam4j.model.mlp;
 
 /**
- * SplitMix64: a random stream whose whole state is one {@code long}, so a checkpoint can store it and a
- * resumed run draw exactly what an uninterrupted one would. One stream per environment keeps a run's
- * draws independent of how environments are spread over threads.
+ * SplitMix64: a random stream whose whole state is one {@code long}, so a checkpoint can store it
+ * and a resumed run draw exactly what an uninterrupted one would. One stream per environment keeps
+ * a run's draws independent of how environments are spread over threads.
  */
 public final class SplitMix {
   private long state;

@@ -33,9 +33,9 @@ public interface ChunkPolicy extends AutoCloseable {
 
   /**
    * Asks every later plan to sample {@code samples} extra action chunks (0: none) and report their
-   * spread in {@link PlanSignals#actionSpreadPixels()}: a baseline failure signal beside the dream's.
-   * The extra samples use their own noise, so the executed actions do not change. Policies without
-   * signals ignore it.
+   * spread in {@link PlanSignals#actionSpreadPixels()}: a baseline failure signal beside the
+   * dream's. The extra samples use their own noise, so the executed actions do not change. Policies
+   * without signals ignore it.
    */
   default void sampleActionSpread(int samples) {}
 

@@ -1,13 +1,15 @@
 package dev.wam4j.model.steer;
 
 /**
- * The features a small actor reads of PushT: the agent, the block pose and the goal, scaled to about [-1, 1],
- * with the change since a previous state standing in for velocities. The state teacher reads them off the
- * simulator; an actor steering a world action model reads them off its pose head.
+ * The features a small actor reads of PushT: the agent, the block pose and the goal, scaled to
+ * about [-1, 1], with the change since a previous state standing in for velocities. The state
+ * teacher reads them off the simulator; an actor steering a world action model reads them off its
+ * pose head.
  */
 public final class PoseFeatures {
   /** Features written per state. */
   public static final int COUNT = 18;
+
   private static final double WORKSPACE = 512;
 
   private PoseFeatures() {}
@@ -22,7 +24,15 @@ public final class PoseFeatures {
    * @param goalAngle goal angle, radians
    * @param coverage the goal's coverage, or 0 where it is not known
    */
-  public static void write(double[] now, double[] before, double goalX, double goalY, double goalAngle, double coverage, float[] out, int offset) {
+  public static void write(
+      double[] now,
+      double[] before,
+      double goalX,
+      double goalY,
+      double goalAngle,
+      double coverage,
+      float[] out,
+      int offset) {
     double ax = now[0], ay = now[1], bx = now[2], by = now[3], angle = now[4];
     double c = Math.cos(angle), s = Math.sin(angle), rel = wrap(angle - goalAngle);
     double dx = ax - bx, dy = ay - by;

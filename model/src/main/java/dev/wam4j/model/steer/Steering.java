@@ -6,17 +6,20 @@ import dev.wam4j.sim.scene.Pose;
 import dev.wam4j.sim.scene.Scene;
 
 /**
- * A small actor that steers a frozen world action model, and how its output acts on the model's chunk. The
- * actor reads {@link PoseFeatures} of what the model perceives (its pose head) and outputs, by {@link Mode}:
+ * A small actor that steers a frozen world action model, and how its output acts on the model's
+ * chunk. The actor reads {@link PoseFeatures} of what the model perceives (its pose head) and
+ * outputs, by {@link Mode}:
+ *
  * <ul>
- *   <li>{@link Mode#NOISE}: the flow's initial noise, one value per action value, clipped to
- *       {@code +-noiseClip} (DSRL, Wagenmaker et al. 2025: RL in the latent-noise space of a diffusion or flow
- *       policy, the policy itself untouched; an untrained actor, its mean near 0 and its spread 1, samples
- *       noise nearly as the model does, up to the clip);</li>
- *   <li>{@link Mode#RESIDUAL}: a 2-D shift of every target of the model's own sampled chunk, clipped to
- *       {@code [-1, 1]} and scaled by {@code residualScalePixels} (residual RL, Johannink et al. 2019);</li>
- *   <li>{@link Mode#RESIDUAL_ZERO}: the same shift of the chunk the model integrates from zero noise (its
- *       deterministic chunk, which alone plans better than its samples: RESULTS 25.4).</li>
+ *   <li>{@link Mode#NOISE}: the flow's initial noise, one value per action value, clipped to {@code
+ *       +-noiseClip} (DSRL, Wagenmaker et al. 2025: RL in the latent-noise space of a diffusion or
+ *       flow policy, the policy itself untouched; an untrained actor, its mean near 0 and its
+ *       spread 1, samples noise nearly as the model does, up to the clip);
+ *   <li>{@link Mode#RESIDUAL}: a 2-D shift of every target of the model's own sampled chunk,
+ *       clipped to {@code [-1, 1]} and scaled by {@code residualScalePixels} (residual RL,
+ *       Johannink et al. 2019);
+ *   <li>{@link Mode#RESIDUAL_ZERO}: the same shift of the chunk the model integrates from zero
+ *       noise (its deterministic chunk, which alone plans better than its samples: RESULTS 25.4).
  * </ul>
  *
  * @param mode what the actor's output is
@@ -24,9 +27,16 @@ import dev.wam4j.sim.scene.Scene;
  * @param layers hidden layers
  * @param residualScalePixels a residual output of 1 moves every target this far, workspace pixels
  * @param noiseClip the noise output is clipped to {@code +-noiseClip} standard deviations
- * @param actor the actor's weights in {@link Mlp}'s layout ({@code PoseFeatures.COUNT -> hidden^layers -> outputs})
+ * @param actor the actor's weights in {@link Mlp}'s layout ({@code PoseFeatures.COUNT ->
+ *     hidden^layers -> outputs})
  */
-public record Steering(Mode mode, int hidden, int layers, double residualScalePixels, double noiseClip, float[] actor) {
+public record Steering(
+    Mode mode,
+    int hidden,
+    int layers,
+    double residualScalePixels,
+    double noiseClip,
+    float[] actor) {
   private static final Pose GOAL = Scene.pushT().goal().pose();
 
   /** What the actor's output is. */
@@ -43,21 +53,32 @@ public record Steering(Mode mode, int hidden, int layers, double residualScalePi
       return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
-    /** @throws IllegalArgumentException naming the value and the choices */
+    /**
+     * @throws IllegalArgumentException naming the value and the choices
+     */
     public static Mode parse(String s) {
       for (Mode m : values()) if (m.id().equals(s)) return m;
-      throw new IllegalArgumentException("steering mode must be 'noise', 'residual' or 'residual-zero', got '" + s + "'");
+      throw new IllegalArgumentException(
+          "steering mode must be 'noise', 'residual' or 'residual-zero', got '" + s + "'");
     }
   }
 
   public Steering {
     if (mode == null) throw new IllegalArgumentException("steering: mode is required");
-    if (hidden < 1 || layers < 1) throw new IllegalArgumentException("steering: hidden and layers must be >= 1, got " + hidden + ", " + layers);
+    if (hidden < 1 || layers < 1)
+      throw new IllegalArgumentException(
+          "steering: hidden and layers must be >= 1, got " + hidden + ", " + layers);
     if (!(residualScalePixels > 0 && residualScalePixels <= 512)) {
-      throw new IllegalArgumentException("steering: residualScalePixels must lie in (0, 512], got " + residualScalePixels);
+      throw new IllegalArgumentException(
+          "steering: residualScalePixels must lie in (0, 512], got " + residualScalePixels);
     }
-    if (!(noiseClip > 0 && noiseClip <= 10)) throw new IllegalArgumentException("steering: noiseClip must lie in (0, 10], got " + noiseClip);
-    if (actor != null) for (float w : actor) if (!Float.isFinite(w)) throw new IllegalArgumentException("steering: an actor weight is " + w);
+    if (!(noiseClip > 0 && noiseClip <= 10))
+      throw new IllegalArgumentException(
+          "steering: noiseClip must lie in (0, 10], got " + noiseClip);
+    if (actor != null)
+      for (float w : actor)
+        if (!Float.isFinite(w))
+          throw new IllegalArgumentException("steering: an actor weight is " + w);
   }
 
   /** Outputs of the actor for a model whose chunks hold {@code actionValues} values. */
@@ -80,19 +101,29 @@ public record Steering(Mode mode, int hidden, int layers, double residualScalePi
   }
 
   /**
-   * Writes the actor's features of a perception into {@code out[offset..]} and remembers the state in
-   * {@code before} (agent x, y, block x, y, angle at the previous plan; an episode's first plan passes
-   * {@code first} and compares the state with itself). The goal is PushT's.
+   * Writes the actor's features of a perception into {@code out[offset..]} and remembers the state
+   * in {@code before} (agent x, y, block x, y, angle at the previous plan; an episode's first plan
+   * passes {@code first} and compares the state with itself). The goal is PushT's.
    */
-  public static void features(WamPolicy.Perception p, double[] before, boolean first, float[] out, int offset) {
+  public static void features(
+      WamPolicy.Perception p, double[] before, boolean first, float[] out, int offset) {
     float[] positions = p.agentPositions();
-    double[] now = {positions[positions.length - 2], positions[positions.length - 1], p.blockX(), p.blockY(), p.blockAngle()};
+    double[] now = {
+      positions[positions.length - 2],
+      positions[positions.length - 1],
+      p.blockX(),
+      p.blockY(),
+      p.blockAngle()
+    };
     if (first) System.arraycopy(now, 0, before, 0, 5);
     PoseFeatures.write(now, before, GOAL.x(), GOAL.y(), GOAL.angle(), 0, out, offset);
     System.arraycopy(now, 0, before, 0, 5);
   }
 
-  /** The chunk the actor's {@code output} (at {@code offset}) makes of the model's sampling from {@code p}, workspace pixels. */
+  /**
+   * The chunk the actor's {@code output} (at {@code offset}) makes of the model's sampling from
+   * {@code p}, workspace pixels.
+   */
   public float[] chunk(WamPolicy model, WamPolicy.Perception p, float[] output, int offset) {
     if (mode == Mode.NOISE) {
       float[] noise = new float[model.actionValues()];
@@ -106,10 +137,14 @@ public record Steering(Mode mode, int hidden, int layers, double residualScalePi
 
   /** Writes the noise an output asks for ({@link Mode#NOISE}): clipped to {@code +-noiseClip}. */
   public void noise(float[] output, int offset, float[] noise) {
-    for (int i = 0; i < noise.length; i++) noise[i] = (float) Math.max(-noiseClip, Math.min(noiseClip, output[offset + i]));
+    for (int i = 0; i < noise.length; i++)
+      noise[i] = (float) Math.max(-noiseClip, Math.min(noiseClip, output[offset + i]));
   }
 
-  /** Shifts every target of {@code chunk} by the output's residual ({@link Mode#RESIDUAL}), kept inside the workspace. */
+  /**
+   * Shifts every target of {@code chunk} by the output's residual ({@link Mode#RESIDUAL}), kept
+   * inside the workspace.
+   */
   public void shift(float[] output, int offset, float[] chunk) {
     double dx = residualScalePixels * Math.max(-1, Math.min(1, output[offset]));
     double dy = residualScalePixels * Math.max(-1, Math.min(1, output[offset + 1]));

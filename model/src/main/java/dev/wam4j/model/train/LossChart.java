@@ -9,27 +9,39 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The loss curves of a {@link TrainingLog}: some of its columns against step, as a {@link LineChart}.
- * Empty cells are skipped and the points left in a column are joined, so a sparse validation loss draws
- * as a line through its points.
+ * The loss curves of a {@link TrainingLog}: some of its columns against step, as a {@link
+ * LineChart}. Empty cells are skipped and the points left in a column are joined, so a sparse
+ * validation loss draws as a line through its points.
  *
  * @param title drawn above the plot
  * @param columns the columns to draw, one colour each
  * @param logY whether the y axis is log10 (then values {@code <= 0} are skipped)
- * @param window points in the trailing moving average drawn over the faint raw curve of each
- *     column in {@code smoothed}; 1 draws raw curves only
+ * @param window points in the trailing moving average drawn over the faint raw curve of each column
+ *     in {@code smoothed}; 1 draws raw curves only
  * @param smoothed columns drawn smoothed (noisy train losses, not a sparse validation loss)
  * @param width image width in pixels
  * @param height image height in pixels
  */
-public record LossChart(String title, List<String> columns, boolean logY, int window, Set<String> smoothed, int width, int height) {
+public record LossChart(
+    String title,
+    List<String> columns,
+    boolean logY,
+    int window,
+    Set<String> smoothed,
+    int width,
+    int height) {
   public LossChart {
     columns = List.copyOf(columns);
     smoothed = Set.copyOf(smoothed);
     if (columns.isEmpty()) throw new IllegalArgumentException("loss chart: no columns to draw");
-    if (window < 1) throw new IllegalArgumentException("loss chart: smoothing window " + window + " < 1");
-    if (!columns.containsAll(smoothed)) throw new IllegalArgumentException("loss chart: smoothed " + smoothed + " not all in " + columns);
-    if (width < 200 || height < 150) throw new IllegalArgumentException("loss chart: size " + width + "x" + height + " below 200x150");
+    if (window < 1)
+      throw new IllegalArgumentException("loss chart: smoothing window " + window + " < 1");
+    if (!columns.containsAll(smoothed))
+      throw new IllegalArgumentException(
+          "loss chart: smoothed " + smoothed + " not all in " + columns);
+    if (width < 200 || height < 150)
+      throw new IllegalArgumentException(
+          "loss chart: size " + width + "x" + height + " below 200x150");
   }
 
   /** A 900x500 chart of {@code columns}, linear y, no smoothing. */
@@ -42,7 +54,10 @@ public record LossChart(String title, List<String> columns, boolean logY, int wi
     return new LossChart(title, columns, true, window, smoothed, width, height);
   }
 
-  /** This chart with {@code columns} drawn as a {@code window}-point moving average over their faint raw curve. */
+  /**
+   * This chart with {@code columns} drawn as a {@code window}-point moving average over their faint
+   * raw curve.
+   */
   public LossChart withSmoothing(int window, String... columns) {
     return new LossChart(title, this.columns, logY, window, Set.of(columns), width, height);
   }
@@ -57,7 +72,12 @@ public record LossChart(String title, List<String> columns, boolean logY, int wi
     LineChart chart = new LineChart(title, "step", "").withWholeX().withSize(width, height);
     if (logY) chart.withLogY();
     double[] steps = Arrays.stream(log.steps()).asDoubleStream().toArray();
-    for (String column : columns) chart.smoothed(column, steps, log.column(column), smoothed.contains(column) ? window : 1); // empty cells: NaN, skipped
+    for (String column : columns)
+      chart.smoothed(
+          column,
+          steps,
+          log.column(column),
+          smoothed.contains(column) ? window : 1); // empty cells: NaN, skipped
     return chart;
   }
 

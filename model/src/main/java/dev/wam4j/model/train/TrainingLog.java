@@ -55,30 +55,34 @@ public final class TrainingLog implements Closeable {
    *
    * @param columns column names, the first {@value #STEP}; names are unique and free of commas,
    *     quotes and line breaks
-   * @throws FileAlreadyExistsException when {@code file} exists (a fresh run never overwrites a log;
-   *     use {@link #resume} to continue one)
+   * @throws FileAlreadyExistsException when {@code file} exists (a fresh run never overwrites a
+   *     log; use {@link #resume} to continue one)
    */
   public static TrainingLog create(Path file, List<String> columns) throws IOException {
     List<String> header = checkColumns(columns);
-    if (Files.exists(file)) throw new FileAlreadyExistsException(file.toString(), null, "training log already exists");
+    if (Files.exists(file))
+      throw new FileAlreadyExistsException(file.toString(), null, "training log already exists");
     replace(file, String.join(",", header) + "\n");
     return new TrainingLog(file, header, -1);
   }
 
   /**
    * Reopens the log of a run that continues from a checkpoint taken at {@code step}: keeps the
-   * header and the rows with step {@code <= step}, drops later rows and a partial last line (cut
-   * by a kill), rewriting the file atomically when anything is dropped, then appends.
+   * header and the rows with step {@code <= step}, drops later rows and a partial last line (cut by
+   * a kill), rewriting the file atomically when anything is dropped, then appends.
    *
-   * @throws IOException when the file is missing, malformed (the message names the file and
-   *     line), or its header differs from {@code columns} (the message shows both)
+   * @throws IOException when the file is missing, malformed (the message names the file and line),
+   *     or its header differs from {@code columns} (the message shows both)
    */
   public static TrainingLog resume(Path file, List<String> columns, long step) throws IOException {
     List<String> header = checkColumns(columns);
-    if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "no training log to resume at step " + step);
+    if (!Files.exists(file))
+      throw new NoSuchFileException(
+          file.toString(), null, "no training log to resume at step " + step);
     Parsed parsed = parse(file);
     if (!parsed.header.equals(header)) {
-      throw new IOException("training log " + file + " has header " + parsed.header + " but this run logs " + header);
+      throw new IOException(
+          "training log " + file + " has header " + parsed.header + " but this run logs " + header);
     }
     StringBuilder kept = new StringBuilder(String.join(",", header)).append('\n');
     long last = -1;
@@ -116,7 +120,8 @@ public final class TrainingLog implements Closeable {
    */
   public Row row(long step) {
     if (step < 0 || step <= lastStep) {
-      throw new IllegalArgumentException("training log " + file + ": step " + step + " does not follow step " + lastStep);
+      throw new IllegalArgumentException(
+          "training log " + file + ": step " + step + " does not follow step " + lastStep);
     }
     return new Row(step);
   }
@@ -143,18 +148,20 @@ public final class TrainingLog implements Closeable {
     /**
      * Sets a cell.
      *
-     * @throws IllegalArgumentException when the column is unknown or {@value #STEP}, or the value is
-     *     not finite (the message names the column)
+     * @throws IllegalArgumentException when the column is unknown or {@value #STEP}, or the value
+     *     is not finite (the message names the column)
      */
     public Row set(String column, double value) {
-      if (!Double.isFinite(value)) throw new IllegalArgumentException(where(column) + ": non-finite value " + value);
+      if (!Double.isFinite(value))
+        throw new IllegalArgumentException(where(column) + ": non-finite value " + value);
       cells[slot(column)] = Double.toString(value);
       return this;
     }
 
     /** Sets a cell from a float, written in its shortest float form (a DJL loss is a float). */
     public Row set(String column, float value) {
-      if (!Float.isFinite(value)) throw new IllegalArgumentException(where(column) + ": non-finite value " + value);
+      if (!Float.isFinite(value))
+        throw new IllegalArgumentException(where(column) + ": non-finite value " + value);
       cells[slot(column)] = Float.toString(value);
       return this;
     }
@@ -167,14 +174,19 @@ public final class TrainingLog implements Closeable {
 
     /** Appends the row to the file in one write. */
     public void write() throws IOException {
-      if (written) throw new IllegalStateException("training log " + file + ": row of step " + step + " already written");
-      if (step <= lastStep) throw new IllegalStateException(where(STEP) + ": " + step + " does not follow step " + lastStep);
+      if (written)
+        throw new IllegalStateException(
+            "training log " + file + ": row of step " + step + " already written");
+      if (step <= lastStep)
+        throw new IllegalStateException(
+            where(STEP) + ": " + step + " does not follow step " + lastStep);
       StringBuilder line = new StringBuilder();
       for (int c = 0; c < cells.length; c++) {
         if (c > 0) line.append(',');
         if (cells[c] != null) line.append(cells[c]);
       }
-      ByteBuffer bytes = ByteBuffer.wrap(line.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+      ByteBuffer bytes =
+          ByteBuffer.wrap(line.append('\n').toString().getBytes(StandardCharsets.UTF_8));
       while (bytes.hasRemaining()) channel.write(bytes);
       written = true;
       lastStep = step;
@@ -182,8 +194,11 @@ public final class TrainingLog implements Closeable {
 
     private int slot(String column) {
       Integer c = index.get(column);
-      if (c == null) throw new IllegalArgumentException(where(column) + ": unknown column, the log has " + columns);
-      if (c == 0) throw new IllegalArgumentException(where(column) + ": the step is given to row(step)");
+      if (c == null)
+        throw new IllegalArgumentException(
+            where(column) + ": unknown column, the log has " + columns);
+      if (c == 0)
+        throw new IllegalArgumentException(where(column) + ": the step is given to row(step)");
       return c;
     }
 
@@ -234,13 +249,16 @@ public final class TrainingLog implements Closeable {
     }
 
     /**
-     * The cells of {@code column} by row; NaN marks an empty cell (a log never holds a written NaN).
+     * The cells of {@code column} by row; NaN marks an empty cell (a log never holds a written
+     * NaN).
      *
      * @throws IllegalArgumentException when the log has no such column
      */
     public double[] column(String column) {
       int c = columns.indexOf(column);
-      if (c < 0) throw new IllegalArgumentException("training log has no column " + column + ", only " + columns);
+      if (c < 0)
+        throw new IllegalArgumentException(
+            "training log has no column " + column + ", only " + columns);
       return values[c].clone();
     }
   }
@@ -251,7 +269,8 @@ public final class TrainingLog implements Closeable {
    */
   public static long residentMemoryMiB() {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
+      for (String line :
+          Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
         if (line.startsWith("VmRSS:")) {
           String[] parts = line.substring(6).trim().split("\\s+");
           return Long.parseLong(parts[0]) / 1024; // the kernel reports kB
@@ -265,20 +284,30 @@ public final class TrainingLog implements Closeable {
 
   private static List<String> checkColumns(List<String> columns) {
     if (columns.isEmpty() || !columns.get(0).equals(STEP)) {
-      throw new IllegalArgumentException("training log columns must start with " + STEP + ", got " + columns);
+      throw new IllegalArgumentException(
+          "training log columns must start with " + STEP + ", got " + columns);
     }
     var seen = new HashSet<String>();
     for (String c : columns) {
-      if (c.isEmpty() || c.chars().anyMatch(ch -> ch == ',' || ch == '"' || ch == '\n' || ch == '\r')) {
-        throw new IllegalArgumentException("training log column name '" + c + "' is empty or holds a comma, quote or line break");
+      if (c.isEmpty()
+          || c.chars().anyMatch(ch -> ch == ',' || ch == '"' || ch == '\n' || ch == '\r')) {
+        throw new IllegalArgumentException(
+            "training log column name '" + c + "' is empty or holds a comma, quote or line break");
       }
-      if (!seen.add(c)) throw new IllegalArgumentException("training log column " + c + " appears twice in " + columns);
+      if (!seen.add(c))
+        throw new IllegalArgumentException(
+            "training log column " + c + " appears twice in " + columns);
     }
     return List.copyOf(columns);
   }
 
   /** A log file split into its header, its complete data lines and their values. */
-  private record Parsed(List<String> header, List<String> lines, long[] steps, double[][] values, boolean partialTail) {}
+  private record Parsed(
+      List<String> header,
+      List<String> lines,
+      long[] steps,
+      double[][] values,
+      boolean partialTail) {}
 
   private static Parsed parse(Path file) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8);
@@ -287,7 +316,8 @@ public final class TrainingLog implements Closeable {
     List<String> lines = new ArrayList<>(Arrays.asList(text.substring(0, end).split("\n", -1)));
     List<String> header = List.of(lines.remove(0).split(",", -1));
     if (header.isEmpty() || !header.get(0).equals(STEP)) {
-      throw new IOException("training log " + file + " header " + header + " does not start with " + STEP);
+      throw new IOException(
+          "training log " + file + " header " + header + " does not start with " + STEP);
     }
     long[] steps = new long[lines.size()];
     double[][] values = new double[header.size()][lines.size()];
@@ -302,7 +332,8 @@ public final class TrainingLog implements Closeable {
         for (int c = 0; c < cells.length; c++) {
           values[c][r] = cells[c].isEmpty() ? Double.NaN : Double.parseDouble(cells[c]);
           if (!cells[c].isEmpty() && !Double.isFinite(values[c][r])) {
-            throw new IOException(at + ", column " + header.get(c) + ": non-finite value " + cells[c]);
+            throw new IOException(
+                at + ", column " + header.get(c) + ": non-finite value " + cells[c]);
           }
         }
       } catch (NumberFormatException e) {
@@ -312,8 +343,11 @@ public final class TrainingLog implements Closeable {
     return new Parsed(header, lines, steps, values, end < text.length() - 1);
   }
 
-  /** Replaces {@code file} by {@code text}: written to a temp file beside it, then moved atomically. */
+  /**
+   * Replaces {@code file} by {@code text}: written to a temp file beside it, then moved atomically.
+   */
   private static void replace(Path file, String text) throws IOException {
-    AtomicFiles.writeString(file, text); // the rewritten rows are on disk before they replace the old ones
+    AtomicFiles.writeString(
+        file, text); // the rewritten rows are on disk before they replace the old ones
   }
 }

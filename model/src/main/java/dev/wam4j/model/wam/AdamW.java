@@ -21,7 +21,8 @@ final class AdamW {
   private static final float BETA1 = 0.9f, BETA2 = 0.999f, EPS = 1e-8f;
 
   private final List<Parameter> params;
-  private final List<Boolean> frozen = new ArrayList<>(); // kept (checkpoints hold every weight), never updated
+  private final List<Boolean> frozen =
+      new ArrayList<>(); // kept (checkpoints hold every weight), never updated
   private final NDList m = new NDList(), v = new NDList(), ema = new NDList();
   private final float weightDecay;
   private final float gradClip;
@@ -29,12 +30,25 @@ final class AdamW {
   private long updates;
 
   /** Create outside any {@code NDScope}: the state arrays must outlive it. */
-  AdamW(Iterable<Pair<String, Parameter>> parameters, NDManager manager, double weightDecay, double gradClip, double emaDecay) {
+  AdamW(
+      Iterable<Pair<String, Parameter>> parameters,
+      NDManager manager,
+      double weightDecay,
+      double gradClip,
+      double emaDecay) {
     this(parameters, manager, weightDecay, gradClip, emaDecay, name -> false);
   }
 
-  /** The same, leaving the weights whose names {@code frozen} accepts as they are (they get no gradient). */
-  AdamW(Iterable<Pair<String, Parameter>> parameters, NDManager manager, double weightDecay, double gradClip, double emaDecay,
+  /**
+   * The same, leaving the weights whose names {@code frozen} accepts as they are (they get no
+   * gradient).
+   */
+  AdamW(
+      Iterable<Pair<String, Parameter>> parameters,
+      NDManager manager,
+      double weightDecay,
+      double gradClip,
+      double emaDecay,
       java.util.function.Predicate<String> frozen) {
     this.params = new ArrayList<>();
     for (Pair<String, Parameter> p : parameters) {
@@ -91,7 +105,10 @@ final class AdamW {
     return norm;
   }
 
-  /** Exchanges the weights with their moving average (call twice to undo): to score what the policy runs. */
+  /**
+   * Exchanges the weights with their moving average (call twice to undo): to score what the policy
+   * runs.
+   */
   void swapAverage() {
     for (int i = 0; i < params.size(); i++) {
       NDArray w = params.get(i).getArray();
@@ -101,7 +118,9 @@ final class AdamW {
     }
   }
 
-  /** Restarts the moving average at the current weights (a run initialised from another checkpoint). */
+  /**
+   * Restarts the moving average at the current weights (a run initialised from another checkpoint).
+   */
   void resetAverage() {
     for (int i = 0; i < params.size(); i++) ema.get(i).set(params.get(i).getArray().toFloatArray());
   }
@@ -128,12 +147,18 @@ final class AdamW {
   void restore(NDList state, long updates) {
     int n = params.size();
     if (state.size() != 3 * n) {
-      throw new IllegalArgumentException("optimizer state holds " + state.size() + " arrays, expected " + 3 * n);
+      throw new IllegalArgumentException(
+          "optimizer state holds " + state.size() + " arrays, expected " + 3 * n);
     }
     for (int i = 0; i < n; i++) {
       if (!state.get(i).getShape().equals(m.get(i).getShape())) {
-        throw new IllegalArgumentException("optimizer state array " + i + " has shape " + state.get(i).getShape()
-            + ", expected " + m.get(i).getShape());
+        throw new IllegalArgumentException(
+            "optimizer state array "
+                + i
+                + " has shape "
+                + state.get(i).getShape()
+                + ", expected "
+                + m.get(i).getShape());
       }
       m.get(i).set(state.get(i).toFloatArray());
       v.get(i).set(state.get(n + i).toFloatArray());

@@ -8,8 +8,8 @@ import ai.djl.training.ParameterStore;
 
 /**
  * The policy's side of the dream: the future latents of action chunks through the dream branch
- * ({@link WamConfig#dreamFromActions}), the offsets they show, and latents decoded to RGB bytes. Kept
- * apart so that {@link WamPolicy} reads as planning. Stateless; call inside the caller's
+ * ({@link WamConfig#dreamFromActions}), the offsets they show, and latents decoded to RGB bytes.
+ * Kept apart so that {@link WamPolicy} reads as planning. Stateless; call inside the caller's
  * {@link ai.djl.ndarray.NDScope}, which frees every array made here.
  */
 final class PolicyDream {
@@ -23,30 +23,49 @@ final class PolicyDream {
   }
 
   /**
-   * The dream branch's future latents of {@code n} chunks from one observation, in one forward pass.
+   * The dream branch's future latents of {@code n} chunks from one observation, in one forward
+   * pass.
    *
    * @param history the observation's latent frames (1, H*Z, 12, 12)
    * @param agentPositions {@code [historyFrames][2]} workspace pixels
    * @param chunks {@code [n][actionHorizon][2]} absolute targets, workspace pixels
-   * @param direct a native-order direct buffer of at least {@link #planeBytes} bytes, reused plan after plan: a heap
-   *     array would be copied into a fresh direct buffer that only a garbage collection frees (see {@link WamTrainer#frames});
-   *     the tensor made from it must be closed before the next call fills it again (the caller's scope does)
+   * @param direct a native-order direct buffer of at least {@link #planeBytes} bytes, reused plan
+   *     after plan: a heap array would be copied into a fresh direct buffer that only a garbage
+   *     collection frees (see {@link WamTrainer#frames}); the tensor made from it must be closed
+   *     before the next call fills it again (the caller's scope does)
    * @return (n, F*Z, 12, 12)
    */
-  static NDArray latents(WamConfig c, WamNetwork net, ParameterStore ps, NDManager m, NDArray history, float[] agentPositions,
-      float[] chunks, int n, java.nio.ByteBuffer direct) {
+  static NDArray latents(
+      WamConfig c,
+      WamNetwork net,
+      ParameterStore ps,
+      NDManager m,
+      NDArray history,
+      float[] agentPositions,
+      float[] chunks,
+      int n,
+      java.nio.ByteBuffer direct) {
     int s = c.latentSize();
     float[] positions = new float[n * agentPositions.length];
-    for (int i = 0; i < n; i++) System.arraycopy(agentPositions, 0, positions, i * agentPositions.length, agentPositions.length);
+    for (int i = 0; i < n; i++)
+      System.arraycopy(
+          agentPositions, 0, positions, i * agentPositions.length, agentPositions.length);
     float[] planes = new float[n * DreamPlanes.channels(c) * s * s];
     DreamPlanes.fill(c, positions, chunks, n, null, null, planes);
     direct.clear();
     direct.asFloatBuffer().put(planes);
     NDArray histories = n == 1 ? history : history.repeat(0, n);
-    return net.dream(ps, histories, m.create(direct, new Shape(n, DreamPlanes.channels(c), s, s), DataType.FLOAT32), false);
+    return net.dream(
+        ps,
+        histories,
+        m.create(direct, new Shape(n, DreamPlanes.channels(c), s, s), DataType.FLOAT32),
+        false);
   }
 
-  /** Bytes of the dream planes of {@code n} chunks: the size of the direct buffer {@link #latents} needs. */
+  /**
+   * Bytes of the dream planes of {@code n} chunks: the size of the direct buffer {@link #latents}
+   * needs.
+   */
   static int planeBytes(WamConfig c, int n) {
     return n * DreamPlanes.channels(c) * c.latentSize() * c.latentSize() * Float.BYTES;
   }
@@ -56,6 +75,13 @@ final class PolicyDream {
     int z = c.latentChannels(), s = c.latentSize();
     long frames = latents.getShape().get(0) * c.futureFrames();
     NDArray pixels = net.decode(ps, latents.reshape(frames, z, s, s), false);
-    return pixels.add(1f).mul(127.5f).round().clip(0, 255).transpose(0, 2, 3, 1).toType(DataType.UINT8, false).toByteArray();
+    return pixels
+        .add(1f)
+        .mul(127.5f)
+        .round()
+        .clip(0, 255)
+        .transpose(0, 2, 3, 1)
+        .toType(DataType.UINT8, false)
+        .toByteArray();
   }
 }

@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.model.CheckpointException;
-import dev.wam4j.model.policy.PlanSettings;
 import dev.wam4j.model.Engines;
+import dev.wam4j.model.policy.PlanSettings;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -40,10 +40,12 @@ import java.util.Map;
  * A world action model checkpoint: a directory holding
  *
  * <ul>
- *   <li>{@code policy.ndlist}: the weights the policy runs (the moving average), in parameter order;
- *   <li>{@code train-state.ndlist} (absent in shipped models): raw weights and AdamW moments to resume;
- *   <li>{@code checkpoint.json}: format tag, the full config, stage, step, parameter names and shapes,
- *       SHA-256 and size of each file, data and metrics;
+ *   <li>{@code policy.ndlist}: the weights the policy runs (the moving average), in parameter
+ *       order;
+ *   <li>{@code train-state.ndlist} (absent in shipped models): raw weights and AdamW moments to
+ *       resume;
+ *   <li>{@code checkpoint.json}: format tag, the full config, stage, step, parameter names and
+ *       shapes, SHA-256 and size of each file, data and metrics;
  *   <li>{@code MODEL_CARD.md}: the same for people.
  * </ul>
  *
@@ -58,8 +60,10 @@ public final class WamCheckpoint {
   static final String TRAIN_STATE_FILE = "train-state.ndlist";
   static final String CARD_FILE = "MODEL_CARD.md";
   static final String LATEST_FILE = "latest";
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private WamCheckpoint() {}
 
@@ -73,23 +77,69 @@ public final class WamCheckpoint {
    * @param data what the run trained on (dataset paths, episodes, frames)
    * @param metrics last losses, validation loss, throughput
    * @param trainSeconds wall-clock training time so far
-   * @param lineage (exported checkpoints only, else null) every stage of compute behind these weights, oldest first
-   * @param lineageTrainSeconds (exported checkpoints only, else null) their sum: the total compute behind the model
+   * @param lineage (exported checkpoints only, else null) every stage of compute behind these
+   *     weights, oldest first
+   * @param lineageTrainSeconds (exported checkpoints only, else null) their sum: the total compute
+   *     behind the model
    */
-  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-  public record Meta(String format, WamConfig config, String stage, long step, Map<String, List<Long>> parameters,
-      Map<String, String> files, Map<String, Object> data, Map<String, Object> metrics, double trainSeconds,
-      Map<String, String> versions, List<ComputeStage> lineage,
-      @com.fasterxml.jackson.annotation.JsonProperty("lineage_train_seconds") Double lineageTrainSeconds) {
+  @com.fasterxml.jackson.annotation.JsonInclude(
+      com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+  public record Meta(
+      String format,
+      WamConfig config,
+      String stage,
+      long step,
+      Map<String, List<Long>> parameters,
+      Map<String, String> files,
+      Map<String, Object> data,
+      Map<String, Object> metrics,
+      double trainSeconds,
+      Map<String, String> versions,
+      List<ComputeStage> lineage,
+      @com.fasterxml.jackson.annotation.JsonProperty("lineage_train_seconds")
+          Double lineageTrainSeconds) {
     /** A checkpoint's own record, before export adds its lineage. */
-    public Meta(String format, WamConfig config, String stage, long step, Map<String, List<Long>> parameters, Map<String, String> files,
-        Map<String, Object> data, Map<String, Object> metrics, double trainSeconds, Map<String, String> versions) {
-      this(format, config, stage, step, parameters, files, data, metrics, trainSeconds, versions, null, null);
+    public Meta(
+        String format,
+        WamConfig config,
+        String stage,
+        long step,
+        Map<String, List<Long>> parameters,
+        Map<String, String> files,
+        Map<String, Object> data,
+        Map<String, Object> metrics,
+        double trainSeconds,
+        Map<String, String> versions) {
+      this(
+          format,
+          config,
+          stage,
+          step,
+          parameters,
+          files,
+          data,
+          metrics,
+          trainSeconds,
+          versions,
+          null,
+          null);
     }
 
     /** The same record with another config (e.g. other inference settings). */
     public Meta withConfig(WamConfig other) {
-      return new Meta(format, other, stage, step, parameters, files, data, metrics, trainSeconds, versions, lineage, lineageTrainSeconds);
+      return new Meta(
+          format,
+          other,
+          stage,
+          step,
+          parameters,
+          files,
+          data,
+          metrics,
+          trainSeconds,
+          versions,
+          lineage,
+          lineageTrainSeconds);
     }
   }
 
@@ -99,21 +149,24 @@ public final class WamCheckpoint {
    */
   public record ComputeStage(String name, double seconds) {
     public ComputeStage {
-      if (name == null || name.isBlank()) throw new IllegalArgumentException("compute stage: a name is required");
-      if (!(seconds >= 0) || !Double.isFinite(seconds)) throw new IllegalArgumentException("compute stage '" + name + "': seconds must be >= 0");
+      if (name == null || name.isBlank())
+        throw new IllegalArgumentException("compute stage: a name is required");
+      if (!(seconds >= 0) || !Double.isFinite(seconds))
+        throw new IllegalArgumentException("compute stage '" + name + "': seconds must be >= 0");
     }
   }
 
   /**
    * A run folder may hold this file: compute spent for the run outside its training steps (DAgger's
-   * rollouts and validation), as {@code {"stages": [{"name": ..., "seconds": ...}]}}; the lineage of a
-   * model trained from it counts them.
+   * rollouts and validation), as {@code {"stages": [{"name": ..., "seconds": ...}]}}; the lineage
+   * of a model trained from it counts them.
    */
   public static final String COMPUTE_FILE = "compute.json";
 
   /** Writes a run folder's {@link #COMPUTE_FILE} atomically. */
   public static void writeCompute(Path runDir, List<ComputeStage> stages) throws IOException {
-    dev.wam4j.data.AtomicFiles.writeString(runDir.resolve(COMPUTE_FILE), JSON.writeValueAsString(Map.of("stages", stages)));
+    dev.wam4j.data.AtomicFiles.writeString(
+        runDir.resolve(COMPUTE_FILE), JSON.writeValueAsString(Map.of("stages", stages)));
   }
 
   /**
@@ -121,7 +174,8 @@ public final class WamCheckpoint {
    * chain contributes its training time and its run folder's {@link #COMPUTE_FILE}; {@code extra}
    * (e.g. data generation) comes first.
    */
-  public static List<ComputeStage> lineageCompute(Path dir, List<ComputeStage> extra) throws IOException {
+  public static List<ComputeStage> lineageCompute(Path dir, List<ComputeStage> extra)
+      throws IOException {
     List<ComputeStage> newestFirst = new ArrayList<>();
     List<ComputeStage> recorded = List.of(); // an exported ancestor's own lineage, oldest first
     Path at = resolve(dir);
@@ -132,10 +186,19 @@ public final class WamCheckpoint {
         m = readMeta(at);
       } catch (IOException e) {
         if (depth == 0) throw e;
-        throw new CheckpointException("lineage of " + dir + ": the init checkpoint " + init + " cannot be read, so its compute cannot be counted ("
-            + e.getMessage() + ")", e);
+        throw new CheckpointException(
+            "lineage of "
+                + dir
+                + ": the init checkpoint "
+                + init
+                + " cannot be read, so its compute cannot be counted ("
+                + e.getMessage()
+                + ")",
+            e);
       }
-      if (m.lineage() != null) { // exported with its lineage (itself included): that record is the whole story from here down
+      if (m.lineage()
+          != null) { // exported with its lineage (itself included): that record is the whole story
+        // from here down
         recorded = m.lineage();
         break;
       }
@@ -144,14 +207,22 @@ public final class WamCheckpoint {
       List<ComputeStage> around = new ArrayList<>();
       if (Files.isRegularFile(compute)) {
         JsonNode stages = JSON.readTree(compute.toFile()).get("stages");
-        if (stages == null || !stages.isArray()) throw new CheckpointException(compute + ": 'stages' (a list) is missing");
-        for (JsonNode st : stages) around.add(new ComputeStage(st.path("name").asText(), st.path("seconds").asDouble(-1)));
+        if (stages == null || !stages.isArray())
+          throw new CheckpointException(compute + ": 'stages' (a list) is missing");
+        for (JsonNode st : stages)
+          around.add(new ComputeStage(st.path("name").asText(), st.path("seconds").asDouble(-1)));
       }
       // a DAgger round's run folder is round-NN/train: name it by both
-      String runName = run.getParent() != null && run.getFileName().toString().equals("train")
-          && run.getParent().getFileName() != null && run.getParent().getFileName().toString().matches("round-\\d+")
-          ? run.getParent().getFileName() + "/train" : run.getFileName().toString();
-      newestFirst.add(new ComputeStage(m.stage() + " " + runName + " (" + m.step() + " steps)", m.trainSeconds()));
+      String runName =
+          run.getParent() != null
+                  && run.getFileName().toString().equals("train")
+                  && run.getParent().getFileName() != null
+                  && run.getParent().getFileName().toString().matches("round-\\d+")
+              ? run.getParent().getFileName() + "/train"
+              : run.getFileName().toString();
+      newestFirst.add(
+          new ComputeStage(
+              m.stage() + " " + runName + " (" + m.step() + " steps)", m.trainSeconds()));
       if (m.data() != null && m.data().get("load_seconds") instanceof Number load) {
         newestFirst.add(new ComputeStage("data loading for " + runName, load.doubleValue()));
       }
@@ -160,8 +231,15 @@ public final class WamCheckpoint {
       try {
         at = init == null ? null : resolve(Path.of(init.toString()));
       } catch (IOException e) {
-        throw new CheckpointException("lineage of " + dir + ": the init checkpoint " + init + " cannot be read, so its compute cannot be counted ("
-            + e.getMessage() + ")", e);
+        throw new CheckpointException(
+            "lineage of "
+                + dir
+                + ": the init checkpoint "
+                + init
+                + " cannot be read, so its compute cannot be counted ("
+                + e.getMessage()
+                + ")",
+            e);
       }
     }
     List<ComputeStage> out = new ArrayList<>(extra);
@@ -170,13 +248,16 @@ public final class WamCheckpoint {
     return out;
   }
 
-  /** The checkpoint directory {@code path} means: itself, or the one its {@code latest} file names. */
+  /**
+   * The checkpoint directory {@code path} means: itself, or the one its {@code latest} file names.
+   */
   public static Path resolve(Path path) throws IOException {
     Path latest = path.resolve(LATEST_FILE);
     if (Files.isRegularFile(latest)) {
       String name = Files.readString(latest, StandardCharsets.UTF_8).strip();
       if (name.isEmpty() || name.contains("/") || name.contains("..")) {
-        throw new CheckpointException(latest + ": does not name a checkpoint directory ('" + name + "')");
+        throw new CheckpointException(
+            latest + ": does not name a checkpoint directory ('" + name + "')");
       }
       return path.resolve(name);
     }
@@ -189,15 +270,24 @@ public final class WamCheckpoint {
     Meta meta;
     try {
       JsonNode tree = JSON.readTree(metaFile.toFile());
-      // The format first: a checkpoint of another kind or version is named as such, not as corrupted.
+      // The format first: a checkpoint of another kind or version is named as such, not as
+      // corrupted.
       String format = tree == null ? null : tree.path("format").asText(null);
       if (!FORMAT.equals(format)) {
-        throw new CheckpointException("checkpoint " + dir + ": format is '" + format + "', expected '" + FORMAT
-            + "' (not a wam4j world action model checkpoint of this version)");
+        throw new CheckpointException(
+            "checkpoint "
+                + dir
+                + ": format is '"
+                + format
+                + "', expected '"
+                + FORMAT
+                + "' (not a wam4j world action model checkpoint of this version)");
       }
       if (tree.get("config") instanceof com.fasterxml.jackson.databind.node.ObjectNode saved) {
-        // fields added to the config since this checkpoint was written take their defaults, which are what it ran with
-        com.fasterxml.jackson.databind.node.ObjectNode merged = JSON.valueToTree(WamConfig.defaults());
+        // fields added to the config since this checkpoint was written take their defaults, which
+        // are what it ran with
+        com.fasterxml.jackson.databind.node.ObjectNode merged =
+            JSON.valueToTree(WamConfig.defaults());
         merged.setAll(saved);
         ((com.fasterxml.jackson.databind.node.ObjectNode) tree).set("config", merged);
       }
@@ -205,30 +295,45 @@ public final class WamCheckpoint {
     } catch (NoSuchFileException | java.io.FileNotFoundException e) {
       throw new CheckpointException("not a wam checkpoint: " + metaFile + " does not exist", e);
     } catch (JacksonException e) {
-      throw new CheckpointException("checkpoint " + dir + ": " + META_FILE + " is corrupted: " + e.getOriginalMessage(), e);
+      throw new CheckpointException(
+          "checkpoint " + dir + ": " + META_FILE + " is corrupted: " + e.getOriginalMessage(), e);
     } catch (CheckpointException e) {
       throw e;
     } catch (IOException | IllegalArgumentException e) {
-      throw new CheckpointException("checkpoint " + dir + ": cannot read " + META_FILE + ": " + e.getMessage(), e);
+      throw new CheckpointException(
+          "checkpoint " + dir + ": cannot read " + META_FILE + ": " + e.getMessage(), e);
     }
-    if (meta.config() == null || meta.parameters() == null || meta.files() == null || !meta.files().containsKey(POLICY_FILE)) {
-      throw new CheckpointException("checkpoint " + dir + ": " + META_FILE + " lacks config, parameters or files");
+    if (meta.config() == null
+        || meta.parameters() == null
+        || meta.files() == null
+        || !meta.files().containsKey(POLICY_FILE)) {
+      throw new CheckpointException(
+          "checkpoint " + dir + ": " + META_FILE + " lacks config, parameters or files");
     }
     return meta;
   }
 
   /** Writes {@code trainer}'s state as checkpoint {@code dir} (atomically); returns its meta. */
-  static Meta save(WamTrainer trainer, Path dir, String stage, Map<String, Object> data, Map<String, Object> metrics,
-      double trainSeconds, boolean withTrainState) throws IOException {
+  static Meta save(
+      WamTrainer trainer,
+      Path dir,
+      String stage,
+      Map<String, Object> data,
+      Map<String, Object> metrics,
+      double trainSeconds,
+      boolean withTrainState)
+      throws IOException {
     Path target = dir.toAbsolutePath().normalize();
-    if (Files.exists(target)) throw new IOException(target + " already exists; checkpoints are never overwritten");
+    if (Files.exists(target))
+      throw new IOException(target + " already exists; checkpoints are never overwritten");
     Path parent = target.getParent();
     Files.createDirectories(parent);
     Path temp = hiddenSibling(parent, "." + target.getFileName() + ".partial-");
     try {
       Map<String, String> files = new LinkedHashMap<>();
       List<Parameter> params = trainer.optimizer().parameters();
-      files.put(POLICY_FILE, write(temp.resolve(POLICY_FILE), trainer.optimizer().averagedWeights()));
+      files.put(
+          POLICY_FILE, write(temp.resolve(POLICY_FILE), trainer.optimizer().averagedWeights()));
       if (withTrainState) {
         NDList state = new NDList();
         for (Parameter p : params) state.add(p.getArray());
@@ -236,11 +341,29 @@ public final class WamCheckpoint {
         files.put(TRAIN_STATE_FILE, write(temp.resolve(TRAIN_STATE_FILE), state));
       }
       Engine engine = Engines.pytorch();
-      Meta meta = new Meta(FORMAT, trainer.config(), stage, trainer.steps(), shapes(trainer.network()), files, data, metrics,
-          trainSeconds, Map.of("djl", Engine.getDjlVersion(), "engine", engine.getEngineName() + " " + engine.getVersion(),
-              "java", Runtime.version().toString(), "wam4j", System.getProperty("wam4j.commit", "unknown")));
+      Meta meta =
+          new Meta(
+              FORMAT,
+              trainer.config(),
+              stage,
+              trainer.steps(),
+              shapes(trainer.network()),
+              files,
+              data,
+              metrics,
+              trainSeconds,
+              Map.of(
+                  "djl",
+                  Engine.getDjlVersion(),
+                  "engine",
+                  engine.getEngineName() + " " + engine.getVersion(),
+                  "java",
+                  Runtime.version().toString(),
+                  "wam4j",
+                  System.getProperty("wam4j.commit", "unknown")));
       JSON.writeValue(temp.resolve(META_FILE).toFile(), meta);
-      Files.writeString(temp.resolve(CARD_FILE), ModelCard.render(meta, null), StandardCharsets.UTF_8);
+      Files.writeString(
+          temp.resolve(CARD_FILE), ModelCard.render(meta, null), StandardCharsets.UTF_8);
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       return meta;
     } catch (IOException | RuntimeException e) {
@@ -250,8 +373,8 @@ public final class WamCheckpoint {
   }
 
   /**
-   * A command line as a shipped model may quote it: each absolute path (an argument, or the value of a
-   * {@code --name=value} argument) relative to the project root inside it, else its last name.
+   * A command line as a shipped model may quote it: each absolute path (an argument, or the value
+   * of a {@code --name=value} argument) relative to the project root inside it, else its last name.
    */
   public static List<String> portableCommand(List<String> args) {
     Path root = PortablePaths.projectRoot();
@@ -259,7 +382,8 @@ public final class WamCheckpoint {
     for (String arg : args) {
       int eq = arg.indexOf('=');
       if (arg.startsWith("/")) arg = PortablePaths.of(arg, root);
-      else if (eq > 0 && arg.startsWith("/", eq + 1)) arg = arg.substring(0, eq + 1) + PortablePaths.of(arg.substring(eq + 1), root);
+      else if (eq > 0 && arg.startsWith("/", eq + 1))
+        arg = arg.substring(0, eq + 1) + PortablePaths.of(arg.substring(eq + 1), root);
       out.add(arg);
     }
     return out;
@@ -274,11 +398,13 @@ public final class WamCheckpoint {
   }
 
   /**
-   * The same, recording the compute behind the model ({@link #lineageCompute}: its init chain, their
-   * runs' {@link #COMPUTE_FILE}s and {@code extraCompute}) as {@code lineage} and its sum as
+   * The same, recording the compute behind the model ({@link #lineageCompute}: its init chain,
+   * their runs' {@link #COMPUTE_FILE}s and {@code extraCompute}) as {@code lineage} and its sum as
    * {@code lineage_train_seconds} in the exported checkpoint.json and its card.
    */
-  public static Export export(Path from, Path to, String evaluationMarkdown, List<ComputeStage> extraCompute) throws IOException {
+  public static Export export(
+      Path from, Path to, String evaluationMarkdown, List<ComputeStage> extraCompute)
+      throws IOException {
     return export(from, to, evaluationMarkdown, extraCompute, PlanSettings.CHECKPOINT);
   }
 
@@ -292,8 +418,16 @@ public final class WamCheckpoint {
    */
   public record Export(Path checkpoint, Path folder, long sizeBytes, double lineageTrainSeconds) {}
 
-  /** The same, shipping the inference {@code settings} chosen on validation seeds in the exported config. */
-  public static Export export(Path from, Path to, String evaluationMarkdown, List<ComputeStage> extraCompute, PlanSettings settings)
+  /**
+   * The same, shipping the inference {@code settings} chosen on validation seeds in the exported
+   * config.
+   */
+  public static Export export(
+      Path from,
+      Path to,
+      String evaluationMarkdown,
+      List<ComputeStage> extraCompute,
+      PlanSettings settings)
       throws IOException {
     Path src = resolve(from);
     Meta saved = readMeta(src);
@@ -309,11 +443,28 @@ public final class WamCheckpoint {
       Map<String, String> files = new LinkedHashMap<>();
       files.put(POLICY_FILE, meta.files().get(POLICY_FILE));
       Path root = PortablePaths.projectRoot();
-      Meta shipped = PortablePaths.of(new Meta(meta.format(), meta.config(), meta.stage(), meta.step(), meta.parameters(), files,
-          meta.data(), meta.metrics(), meta.trainSeconds(), meta.versions(), List.copyOf(compute), total), root);
+      Meta shipped =
+          PortablePaths.of(
+              new Meta(
+                  meta.format(),
+                  meta.config(),
+                  meta.stage(),
+                  meta.step(),
+                  meta.parameters(),
+                  files,
+                  meta.data(),
+                  meta.metrics(),
+                  meta.trainSeconds(),
+                  meta.versions(),
+                  List.copyOf(compute),
+                  total),
+              root);
       JSON.writeValue(temp.resolve(META_FILE).toFile(), shipped);
       List<Meta> lineage = lineage(meta).stream().map(m -> PortablePaths.of(m, root)).toList();
-      Files.writeString(temp.resolve(CARD_FILE), ModelCard.render(shipped, evaluationMarkdown, lineage), StandardCharsets.UTF_8);
+      Files.writeString(
+          temp.resolve(CARD_FILE),
+          ModelCard.render(shipped, evaluationMarkdown, lineage),
+          StandardCharsets.UTF_8);
       AtomicFiles.publishDirectory(temp, target);
     } catch (IOException | RuntimeException e) {
       FileTrees.deleteQuietly(temp, e); // a failing clean-up must not hide why the export failed
@@ -322,7 +473,10 @@ public final class WamCheckpoint {
     return new Export(src, to, FileTrees.sizeBytes(target), total);
   }
 
-  /** The checkpoints {@code meta} was initialised from, nearest first, as far as they can still be read. */
+  /**
+   * The checkpoints {@code meta} was initialised from, nearest first, as far as they can still be
+   * read.
+   */
   static List<Meta> lineage(Meta meta) {
     List<Meta> out = new ArrayList<>();
     Object init = meta.data() == null ? null : meta.data().get("init");
@@ -338,28 +492,43 @@ public final class WamCheckpoint {
     return out;
   }
 
-  /** Loads the policy weights of checkpoint {@code dir} into {@code net} (initialised, same config). */
-  static void loadPolicyWeights(Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
+  /**
+   * Loads the policy weights of checkpoint {@code dir} into {@code net} (initialised, same config).
+   */
+  static void loadPolicyWeights(Path dir, Meta meta, WamNetwork net, NDManager manager)
+      throws IOException {
     checkShapes(dir, meta, net);
-    try (NDList weights = read(dir, POLICY_FILE, meta, manager)) { // freed also when a weight does not fit
+    try (NDList weights =
+        read(dir, POLICY_FILE, meta, manager)) { // freed also when a weight does not fit
       List<Pair<String, Parameter>> params = net.getParameters().stream().toList();
       if (weights.size() != params.size()) {
-        throw new CheckpointException("checkpoint " + dir + ": " + POLICY_FILE + " holds " + weights.size() + " arrays, the network has "
-            + params.size() + " weights");
+        throw new CheckpointException(
+            "checkpoint "
+                + dir
+                + ": "
+                + POLICY_FILE
+                + " holds "
+                + weights.size()
+                + " arrays, the network has "
+                + params.size()
+                + " weights");
       }
       for (int i = 0; i < params.size(); i++) assign(dir, params.get(i), weights.get(i));
     }
   }
 
   /**
-   * Loads checkpoint {@code dir}'s weights into a network that adds inputs to its action head (keypoints
-   * and/or a pose head, or angle harmonics): every weight of the same name and shape is copied; the action head's first layer,
-   * which reads a longer condition (the new inputs are appended to it), gets the checkpoint's columns and
-   * zeros for the new inputs, so the network starts out computing exactly what the checkpoint did; the
-   * new layers keep their fresh initialisation.
+   * Loads checkpoint {@code dir}'s weights into a network that adds inputs to its action head
+   * (keypoints and/or a pose head, or angle harmonics): every weight of the same name and shape is
+   * copied; the action head's first layer, which reads a longer condition (the new inputs are
+   * appended to it), gets the checkpoint's columns and zeros for the new inputs, so the network
+   * starts out computing exactly what the checkpoint did; the new layers keep their fresh
+   * initialisation.
    */
-  static void loadPolicyWeightsWideningHead(Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
-    try (NDList weights = read(dir, POLICY_FILE, meta, manager)) { // freed also when a weight does not fit
+  static void loadPolicyWeightsWideningHead(Path dir, Meta meta, WamNetwork net, NDManager manager)
+      throws IOException {
+    try (NDList weights =
+        read(dir, POLICY_FILE, meta, manager)) { // freed also when a weight does not fit
       Map<String, NDArray> byName = byName(dir, meta, weights);
       boolean widened = false;
       for (Pair<String, Parameter> p : net.getParameters()) {
@@ -368,74 +537,119 @@ public final class WamCheckpoint {
         NDArray w = p.getValue().getArray();
         if (w.getShape().equals(have.getShape())) {
           w.set(have.toFloatArray());
-        } else if (w.getShape().dimension() == 2 && have.getShape().dimension() == 2 && w.getShape().get(0) == have.getShape().get(0)
-            && w.getShape().get(1) > have.getShape().get(1) && !widened) {
-          long rows = w.getShape().get(0), newIn = w.getShape().get(1), oldIn = have.getShape().get(1);
+        } else if (w.getShape().dimension() == 2
+            && have.getShape().dimension() == 2
+            && w.getShape().get(0) == have.getShape().get(0)
+            && w.getShape().get(1) > have.getShape().get(1)
+            && !widened) {
+          long rows = w.getShape().get(0),
+              newIn = w.getShape().get(1),
+              oldIn = have.getShape().get(1);
           float[] old = have.toFloatArray(), wide = new float[(int) (rows * newIn)];
-          for (int r = 0; r < rows; r++) System.arraycopy(old, (int) (r * oldIn), wide, (int) (r * newIn), (int) oldIn);
+          for (int r = 0; r < rows; r++)
+            System.arraycopy(old, (int) (r * oldIn), wide, (int) (r * newIn), (int) oldIn);
           w.set(wide);
           widened = true;
         } else {
-          throw new CheckpointException("checkpoint " + dir + ": weight " + p.getKey() + " has shape " + have.getShape() + ", the network's is "
-              + w.getShape());
+          throw new CheckpointException(
+              "checkpoint "
+                  + dir
+                  + ": weight "
+                  + p.getKey()
+                  + " has shape "
+                  + have.getShape()
+                  + ", the network's is "
+                  + w.getShape());
         }
       }
-      if (!byName.isEmpty()) throw new CheckpointException("checkpoint " + dir + " holds weights the network lacks: " + byName.keySet());
+      if (!byName.isEmpty())
+        throw new CheckpointException(
+            "checkpoint " + dir + " holds weights the network lacks: " + byName.keySet());
     }
   }
 
   /**
-   * Loads checkpoint {@code dir}'s weights into a network whose action head reads the state another way
-   * ({@link WamConfig#poseFeatures}): every other weight is copied, the action head starts fresh.
+   * Loads checkpoint {@code dir}'s weights into a network whose action head reads the state another
+   * way ({@link WamConfig#poseFeatures}): every other weight is copied, the action head starts
+   * fresh.
    */
-  static void loadPolicyWeightsWithFreshActionHead(Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
+  static void loadPolicyWeightsWithFreshActionHead(
+      Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
     loadPolicyWeightsExcept(dir, meta, net, manager, WamNetwork::isActionHead);
   }
 
   /**
-   * Loads checkpoint {@code dir}'s weights into a network that adds a dream branch
-   * ({@link WamConfig#dreamFromActions}) the checkpoint lacks: every weight is copied, the branch starts fresh.
+   * Loads checkpoint {@code dir}'s weights into a network that adds a dream branch ({@link
+   * WamConfig#dreamFromActions}) the checkpoint lacks: every weight is copied, the branch starts
+   * fresh.
    */
-  static void loadPolicyWeightsWithFreshDreamBranch(Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
+  static void loadPolicyWeightsWithFreshDreamBranch(
+      Path dir, Meta meta, WamNetwork net, NDManager manager) throws IOException {
     loadPolicyWeightsExcept(dir, meta, net, manager, WamNetwork::isDreamBranch);
   }
 
   /**
-   * Copies every weight of checkpoint {@code dir} into {@code net} except those {@code fresh} accepts, which
-   * keep their fresh initialisation (the checkpoint's own, if any, are left behind on purpose); any other
-   * weight missing on either side, or of another shape, is an error.
+   * Copies every weight of checkpoint {@code dir} into {@code net} except those {@code fresh}
+   * accepts, which keep their fresh initialisation (the checkpoint's own, if any, are left behind
+   * on purpose); any other weight missing on either side, or of another shape, is an error.
    */
-  private static void loadPolicyWeightsExcept(Path dir, Meta meta, WamNetwork net, NDManager manager,
-      java.util.function.Predicate<String> fresh) throws IOException {
-    try (NDList weights = read(dir, POLICY_FILE, meta, manager)) { // freed also when a weight does not fit
+  private static void loadPolicyWeightsExcept(
+      Path dir,
+      Meta meta,
+      WamNetwork net,
+      NDManager manager,
+      java.util.function.Predicate<String> fresh)
+      throws IOException {
+    try (NDList weights =
+        read(dir, POLICY_FILE, meta, manager)) { // freed also when a weight does not fit
       Map<String, NDArray> byName = byName(dir, meta, weights);
       for (Pair<String, Parameter> p : net.getParameters()) {
         NDArray have = byName.remove(p.getKey());
         if (fresh.test(p.getKey())) continue;
-        if (have == null) throw new CheckpointException("checkpoint " + dir + " lacks weight " + p.getKey());
+        if (have == null)
+          throw new CheckpointException("checkpoint " + dir + " lacks weight " + p.getKey());
         assign(dir, p, have);
       }
       byName.keySet().removeIf(fresh);
-      if (!byName.isEmpty()) throw new CheckpointException("checkpoint " + dir + " holds weights the network lacks: " + byName.keySet());
+      if (!byName.isEmpty())
+        throw new CheckpointException(
+            "checkpoint " + dir + " holds weights the network lacks: " + byName.keySet());
     }
   }
 
   /** A checkpoint's policy weights keyed by the parameter names its meta lists, in order. */
-  private static Map<String, NDArray> byName(Path dir, Meta meta, NDList weights) throws CheckpointException {
+  private static Map<String, NDArray> byName(Path dir, Meta meta, NDList weights)
+      throws CheckpointException {
     List<String> names = new ArrayList<>(meta.parameters().keySet());
     if (weights.size() != names.size()) {
-      throw new CheckpointException("checkpoint " + dir + ": " + POLICY_FILE + " holds " + weights.size() + " arrays, its meta names " + names.size());
+      throw new CheckpointException(
+          "checkpoint "
+              + dir
+              + ": "
+              + POLICY_FILE
+              + " holds "
+              + weights.size()
+              + " arrays, its meta names "
+              + names.size());
     }
     Map<String, NDArray> byName = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) byName.put(names.get(i), weights.get(i));
     return byName;
   }
 
-  /** Restores raw weights, moments and moving average into {@code trainer} from checkpoint {@code dir}. */
+  /**
+   * Restores raw weights, moments and moving average into {@code trainer} from checkpoint {@code
+   * dir}.
+   */
   static void restore(Path dir, Meta meta, WamTrainer trainer) throws IOException {
     checkShapes(dir, meta, trainer.network());
     if (!meta.files().containsKey(TRAIN_STATE_FILE)) {
-      throw new CheckpointException("checkpoint " + dir + " has no " + TRAIN_STATE_FILE + " (a shipped model cannot resume training)");
+      throw new CheckpointException(
+          "checkpoint "
+              + dir
+              + " has no "
+              + TRAIN_STATE_FILE
+              + " (a shipped model cannot resume training)");
     }
     NDManager manager = trainer.model().getNDManager();
     try (NDManager scope = manager.newSubManager()) {
@@ -448,11 +662,19 @@ public final class WamCheckpoint {
     }
   }
 
-  private static void assign(Path dir, Pair<String, Parameter> p, NDArray value) throws CheckpointException {
+  private static void assign(Path dir, Pair<String, Parameter> p, NDArray value)
+      throws CheckpointException {
     NDArray w = p.getValue().getArray();
     if (!w.getShape().equals(value.getShape())) {
-      throw new CheckpointException("checkpoint " + dir + ": weight " + p.getKey() + " has shape " + value.getShape()
-          + ", the network's is " + w.getShape());
+      throw new CheckpointException(
+          "checkpoint "
+              + dir
+              + ": weight "
+              + p.getKey()
+              + " has shape "
+              + value.getShape()
+              + ", the network's is "
+              + w.getShape());
     }
     w.set(value.toFloatArray());
   }
@@ -460,7 +682,10 @@ public final class WamCheckpoint {
   private static void checkShapes(Path dir, Meta meta, WamNetwork net) throws CheckpointException {
     Map<String, List<Long>> have = shapes(net);
     if (!have.equals(meta.parameters())) {
-      throw new CheckpointException("checkpoint " + dir + " holds weights of another architecture (parameter names or shapes differ)");
+      throw new CheckpointException(
+          "checkpoint "
+              + dir
+              + " holds weights of another architecture (parameter names or shapes differ)");
     }
   }
 
@@ -479,23 +704,64 @@ public final class WamCheckpoint {
     JsonNode a = JSON.valueToTree(saved), b = JSON.valueToTree(wanted);
     List<String> out = new ArrayList<>();
     // Shapes of the weights, plus what gives them meaning (position scale, dream offsets).
-    for (String f : List.of("imageSize", "workspaceSize", "historyFrames", "actionHorizon", "futureStride", "futureFrames",
-        "latentChannels", "encoderChannels", "dynamicsChannels", "dynamicsBlocks", "featureSize", "headWidth", "headLayers", "keypoints")) {
-      if (!a.get(f).equals(b.get(f))) out.add(f + ": checkpoint " + a.get(f) + ", config " + b.get(f));
+    for (String f :
+        List.of(
+            "imageSize",
+            "workspaceSize",
+            "historyFrames",
+            "actionHorizon",
+            "futureStride",
+            "futureFrames",
+            "latentChannels",
+            "encoderChannels",
+            "dynamicsChannels",
+            "dynamicsBlocks",
+            "featureSize",
+            "headWidth",
+            "headLayers",
+            "keypoints")) {
+      if (!a.get(f).equals(b.get(f)))
+        out.add(f + ": checkpoint " + a.get(f) + ", config " + b.get(f));
     }
-    if (saved.hasPoseHead() != wanted.hasPoseHead()) out.add("poseHead (poseWeight > 0): checkpoint " + saved.hasPoseHead() + ", config " + wanted.hasPoseHead());
+    if (saved.hasPoseHead() != wanted.hasPoseHead())
+      out.add(
+          "poseHead (poseWeight > 0): checkpoint "
+              + saved.hasPoseHead()
+              + ", config "
+              + wanted.hasPoseHead());
     if (saved.actionFromPose() != wanted.actionFromPose()) {
-      out.add("actionFromPose: checkpoint " + saved.actionFromPose() + ", config " + wanted.actionFromPose());
+      out.add(
+          "actionFromPose: checkpoint "
+              + saved.actionFromPose()
+              + ", config "
+              + wanted.actionFromPose());
     }
-    if (saved.poseFeatures() != wanted.poseFeatures()) out.add("poseFeatures: checkpoint " + saved.poseFeatures() + ", config " + wanted.poseFeatures());
+    if (saved.poseFeatures() != wanted.poseFeatures())
+      out.add(
+          "poseFeatures: checkpoint " + saved.poseFeatures() + ", config " + wanted.poseFeatures());
     if (saved.angleHarmonics() != wanted.angleHarmonics()) {
-      out.add("angleHarmonics: checkpoint " + saved.angleHarmonics() + ", config " + wanted.angleHarmonics());
+      out.add(
+          "angleHarmonics: checkpoint "
+              + saved.angleHarmonics()
+              + ", config "
+              + wanted.angleHarmonics());
     }
     if (saved.dreamFromActions() != wanted.dreamFromActions()) {
-      out.add("dreamFromActions: checkpoint " + saved.dreamFromActions() + ", config " + wanted.dreamFromActions());
+      out.add(
+          "dreamFromActions: checkpoint "
+              + saved.dreamFromActions()
+              + ", config "
+              + wanted.dreamFromActions());
     } else if (saved.dreamFromActions()) { // the branch's size matters only where both have one
-      if (saved.dreamChannels() != wanted.dreamChannels()) out.add("dreamChannels: checkpoint " + saved.dreamChannels() + ", config " + wanted.dreamChannels());
-      if (saved.dreamBlocks() != wanted.dreamBlocks()) out.add("dreamBlocks: checkpoint " + saved.dreamBlocks() + ", config " + wanted.dreamBlocks());
+      if (saved.dreamChannels() != wanted.dreamChannels())
+        out.add(
+            "dreamChannels: checkpoint "
+                + saved.dreamChannels()
+                + ", config "
+                + wanted.dreamChannels());
+      if (saved.dreamBlocks() != wanted.dreamBlocks())
+        out.add(
+            "dreamBlocks: checkpoint " + saved.dreamBlocks() + ", config " + wanted.dreamBlocks());
     }
     return out;
   }
@@ -505,14 +771,16 @@ public final class WamCheckpoint {
     JsonNode a = JSON.valueToTree(saved), b = JSON.valueToTree(wanted);
     List<String> out = new ArrayList<>();
     for (Map.Entry<String, JsonNode> f : b.properties()) {
-      if (!f.getValue().equals(a.get(f.getKey()))) out.add(f.getKey() + ": checkpoint " + a.get(f.getKey()) + ", config " + f.getValue());
+      if (!f.getValue().equals(a.get(f.getKey())))
+        out.add(f.getKey() + ": checkpoint " + a.get(f.getKey()) + ", config " + f.getValue());
     }
     return out;
   }
 
   private static String write(Path file, NDList arrays) throws IOException {
     MessageDigest sha = sha256();
-    try (OutputStream out = new BufferedOutputStream(new DigestOutputStream(Files.newOutputStream(file), sha))) {
+    try (OutputStream out =
+        new BufferedOutputStream(new DigestOutputStream(Files.newOutputStream(file), sha))) {
       arrays.encode(out);
     }
     return HexFormat.of().formatHex(sha.digest()) + ":" + Files.size(file);
@@ -520,24 +788,36 @@ public final class WamCheckpoint {
 
   private static void verify(Path dir, String name, Meta meta) throws IOException {
     Path file = dir.resolve(name);
-    if (!Files.isRegularFile(file)) throw new CheckpointException("checkpoint " + dir + ": " + name + " is missing");
+    if (!Files.isRegularFile(file))
+      throw new CheckpointException("checkpoint " + dir + ": " + name + " is missing");
     MessageDigest sha = sha256();
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
       in.transferTo(OutputStream.nullOutputStream());
     }
     String actual = HexFormat.of().formatHex(sha.digest()) + ":" + Files.size(file);
     if (!actual.equals(meta.files().get(name))) {
-      throw new CheckpointException("checkpoint " + dir + ": " + name + " is corrupted: sha256:bytes " + actual + ", "
-          + META_FILE + " records " + meta.files().get(name));
+      throw new CheckpointException(
+          "checkpoint "
+              + dir
+              + ": "
+              + name
+              + " is corrupted: sha256:bytes "
+              + actual
+              + ", "
+              + META_FILE
+              + " records "
+              + meta.files().get(name));
     }
   }
 
-  private static NDList read(Path dir, String name, Meta meta, NDManager manager) throws IOException {
+  private static NDList read(Path dir, String name, Meta meta, NDManager manager)
+      throws IOException {
     verify(dir, name, meta);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(dir.resolve(name)))) {
       return NDList.decode(manager, in);
     } catch (RuntimeException e) {
-      throw new CheckpointException("checkpoint " + dir + ": cannot decode " + name + ": " + e.getMessage(), e);
+      throw new CheckpointException(
+          "checkpoint " + dir + ": cannot decode " + name + ": " + e.getMessage(), e);
     }
   }
 
@@ -552,5 +832,4 @@ public final class WamCheckpoint {
   static Path hiddenSibling(Path parent, String prefix) throws IOException {
     return AtomicFiles.hiddenDirectory(parent, prefix);
   }
-
 }

@@ -21,21 +21,22 @@ import java.util.List;
  * The world action model's network, in parts that share one set of weights:
  *
  * <ol>
- *   <li><b>Tokenizer</b>: an encoder maps each 96x96 RGB frame (values in [-1, 1]) to a 12x12 latent
- *       frame of {@code latentChannels}; a decoder maps latent frames back to pixels.
- *   <li><b>Latent dynamics</b>: a residual convolutional network over the history's latent frames and
- *       agent positions (as constant planes) predicts the latent frames {@code futureStride},
- *       {@code 2*futureStride}, ... steps ahead (as changes to the current latent frame), and pools a
- *       trunk feature.
+ *   <li><b>Tokenizer</b>: an encoder maps each 96x96 RGB frame (values in [-1, 1]) to a 12x12
+ *       latent frame of {@code latentChannels}; a decoder maps latent frames back to pixels.
+ *   <li><b>Latent dynamics</b>: a residual convolutional network over the history's latent frames
+ *       and agent positions (as constant planes) predicts the latent frames {@code futureStride},
+ *       {@code 2*futureStride}, ... steps ahead (as changes to the current latent frame), and pools
+ *       a trunk feature.
  *   <li><b>Action head</b>: a flow-matching MLP gives the velocity of a noisy action chunk at flow
- *       time t, conditioned on the trunk feature, the agent positions and (optionally) spatial-softmax
- *       keypoints of the frames; integrating it from
- *       Gaussian noise samples a chunk, so multimodal demonstrations stay multimodal.
- *   <li><b>Pose head</b> (optional): the block's pose from the trunk feature and the current keypoints.
- *   <li><b>Dream branch</b> (optional, {@link WamConfig#dreamFromActions}): a residual convolutional
- *       network of its own over the history's latent frames and {@link DreamPlanes} (the agent positions
- *       and the chunk about to run, on the latent grid) predicts the future latent frames that chunk
- *       leads to; nothing else reads it.
+ *       time t, conditioned on the trunk feature, the agent positions and (optionally)
+ *       spatial-softmax keypoints of the frames; integrating it from Gaussian noise samples a
+ *       chunk, so multimodal demonstrations stay multimodal.
+ *   <li><b>Pose head</b> (optional): the block's pose from the trunk feature and the current
+ *       keypoints.
+ *   <li><b>Dream branch</b> (optional, {@link WamConfig#dreamFromActions}): a residual
+ *       convolutional network of its own over the history's latent frames and {@link DreamPlanes}
+ *       (the agent positions and the chunk about to run, on the latent grid) predicts the future
+ *       latent frames that chunk leads to; nothing else reads it.
  * </ol>
  *
  * Shapes are NCHW. Package-private: {@link WamTrainer} and {@link WamPolicy} drive it.
@@ -63,26 +64,55 @@ final class WamNetwork extends AbstractBlock {
   WamNetwork(WamConfig config) {
     this.c = config;
     int e = config.encoderChannels(), z = config.latentChannels(), d = config.dynamicsChannels();
-    encoder = addChildBlock("encoder", new SequentialBlock()
-        .add(conv(e, 4, 4, 0)).add(Activation::gelu) // 96 -> 24, a patchify stem
-        .add(conv(e, 3, 1, 1)).add(Activation::gelu)
-        .add(conv(2 * e, 3, 2, 1)).add(Activation::gelu) // 24 -> 12
-        .add(conv(z, 1, 1, 0)));
-    decoder = addChildBlock("decoder", new SequentialBlock()
-        .add(conv(2 * e, 3, 1, 1)).add(Activation::gelu)
-        .add(conv(4 * e, 1, 1, 0)).add(Blocks.pixelShuffle(2)).add(Activation::gelu) // 12 -> 24
-        .add(conv(e, 3, 1, 1)).add(Activation::gelu)
-        .add(conv(3 * 16, 1, 1, 0)).add(Blocks.pixelShuffle(4)).add(Activation::tanh)); // 24 -> 96
-    dynamicsIn = addChildBlock("dynamics_in", new SequentialBlock().add(conv(d, 3, 1, 1)).add(Activation::gelu));
+    encoder =
+        addChildBlock(
+            "encoder",
+            new SequentialBlock()
+                .add(conv(e, 4, 4, 0))
+                .add(Activation::gelu) // 96 -> 24, a patchify stem
+                .add(conv(e, 3, 1, 1))
+                .add(Activation::gelu)
+                .add(conv(2 * e, 3, 2, 1))
+                .add(Activation::gelu) // 24 -> 12
+                .add(conv(z, 1, 1, 0)));
+    decoder =
+        addChildBlock(
+            "decoder",
+            new SequentialBlock()
+                .add(conv(2 * e, 3, 1, 1))
+                .add(Activation::gelu)
+                .add(conv(4 * e, 1, 1, 0))
+                .add(Blocks.pixelShuffle(2))
+                .add(Activation::gelu) // 12 -> 24
+                .add(conv(e, 3, 1, 1))
+                .add(Activation::gelu)
+                .add(conv(3 * 16, 1, 1, 0))
+                .add(Blocks.pixelShuffle(4))
+                .add(Activation::tanh)); // 24 -> 96
+    dynamicsIn =
+        addChildBlock(
+            "dynamics_in", new SequentialBlock().add(conv(d, 3, 1, 1)).add(Activation::gelu));
     for (int i = 0; i < config.dynamicsBlocks(); i++) {
-      dynamicsBlocks.add(addChildBlock("dynamics_block" + i, new SequentialBlock()
-          .add(conv(d, 3, 1, 1)).add(Activation::gelu).add(conv(d, 3, 1, 1))));
+      dynamicsBlocks.add(
+          addChildBlock(
+              "dynamics_block" + i,
+              new SequentialBlock()
+                  .add(conv(d, 3, 1, 1))
+                  .add(Activation::gelu)
+                  .add(conv(d, 3, 1, 1))));
     }
-    futureOut = addChildBlock("future_out", new SequentialBlock().add(conv(config.futureFrames() * z, 3, 1, 1)));
-    featureOut = addChildBlock("feature_out", new SequentialBlock()
-        .add(conv(d, 3, 2, 1)).add(Activation::gelu) // 12 -> 6
-        .add(Blocks.flatten())
-        .add(Linear.builder().setUnits(config.featureSize()).build()).add(Activation::gelu));
+    futureOut =
+        addChildBlock(
+            "future_out", new SequentialBlock().add(conv(config.futureFrames() * z, 3, 1, 1)));
+    featureOut =
+        addChildBlock(
+            "feature_out",
+            new SequentialBlock()
+                .add(conv(d, 3, 2, 1))
+                .add(Activation::gelu) // 12 -> 6
+                .add(Blocks.flatten())
+                .add(Linear.builder().setUnits(config.featureSize()).build())
+                .add(Activation::gelu));
     SequentialBlock head = new SequentialBlock();
     for (int i = 0; i < config.headLayers(); i++) {
       head.add(Linear.builder().setUnits(config.headWidth()).build()).add(Activation::gelu);
@@ -90,22 +120,50 @@ final class WamNetwork extends AbstractBlock {
     head.add(Linear.builder().setUnits(actionValues()).build());
     actionHead = addChildBlock("action_head", head);
     // added last, so the parameter names of checkpoints without keypoints stay as they were
-    keypointNet = config.keypoints() == 0 ? null : addChildBlock("keypoints", new SequentialBlock()
-        .add(conv(e, 5, 2, 2)).add(Activation::gelu) // 96 -> 48
-        .add(conv(e, 3, 1, 1)).add(Activation::gelu)
-        .add(conv(config.keypoints(), 1, 1, 0)));
-    poseHead = !config.hasPoseHead() ? null : addChildBlock("pose_head", new SequentialBlock()
-        .add(Linear.builder().setUnits(POSE_HIDDEN).build()).add(Activation::gelu)
-        .add(Linear.builder().setUnits(POSE_VALUES).build()));
-    // last of all, so every other parameter keeps its name and a checkpoint without the branch loads into this network
-    dreamIn = !config.dreamFromActions() ? null
-        : addChildBlock("dream_in", new SequentialBlock().add(conv(config.dreamChannels(), 3, 1, 1)).add(Activation::gelu));
+    keypointNet =
+        config.keypoints() == 0
+            ? null
+            : addChildBlock(
+                "keypoints",
+                new SequentialBlock()
+                    .add(conv(e, 5, 2, 2))
+                    .add(Activation::gelu) // 96 -> 48
+                    .add(conv(e, 3, 1, 1))
+                    .add(Activation::gelu)
+                    .add(conv(config.keypoints(), 1, 1, 0)));
+    poseHead =
+        !config.hasPoseHead()
+            ? null
+            : addChildBlock(
+                "pose_head",
+                new SequentialBlock()
+                    .add(Linear.builder().setUnits(POSE_HIDDEN).build())
+                    .add(Activation::gelu)
+                    .add(Linear.builder().setUnits(POSE_VALUES).build()));
+    // last of all, so every other parameter keeps its name and a checkpoint without the branch
+    // loads into this network
+    dreamIn =
+        !config.dreamFromActions()
+            ? null
+            : addChildBlock(
+                "dream_in",
+                new SequentialBlock()
+                    .add(conv(config.dreamChannels(), 3, 1, 1))
+                    .add(Activation::gelu));
     for (int i = 0; config.dreamFromActions() && i < config.dreamBlocks(); i++) {
-      dreamBlocks.add(addChildBlock("dream_block" + i, new SequentialBlock()
-          .add(conv(config.dreamChannels(), 3, 1, 1)).add(Activation::gelu).add(conv(config.dreamChannels(), 3, 1, 1))));
+      dreamBlocks.add(
+          addChildBlock(
+              "dream_block" + i,
+              new SequentialBlock()
+                  .add(conv(config.dreamChannels(), 3, 1, 1))
+                  .add(Activation::gelu)
+                  .add(conv(config.dreamChannels(), 3, 1, 1))));
     }
-    dreamOut = !config.dreamFromActions() ? null
-        : addChildBlock("dream_out", new SequentialBlock().add(conv(config.futureFrames() * z, 3, 1, 1)));
+    dreamOut =
+        !config.dreamFromActions()
+            ? null
+            : addChildBlock(
+                "dream_out", new SequentialBlock().add(conv(config.futureFrames() * z, 3, 1, 1)));
   }
 
   /** Whether a parameter (by its name in {@code getParameters()}) belongs to the action head. */
@@ -134,13 +192,17 @@ final class WamNetwork extends AbstractBlock {
   }
 
   /**
-   * Spatial-softmax keypoints of frames (B*H, 3, 96, 96): each heat map's expected (x, y) in [-1, 1],
-   * as (B, H * 2K): frame by frame, the K x's then the K y's.
+   * Spatial-softmax keypoints of frames (B*H, 3, 96, 96): each heat map's expected (x, y) in [-1,
+   * 1], as (B, H * 2K): frame by frame, the K x's then the K y's.
    */
   NDArray keypoints(ParameterStore ps, NDArray frames, long batch, boolean training) {
     int k = c.keypoints(), side = keypointMapSize(), cells = side * side;
     long n = frames.getShape().get(0);
-    NDArray maps = keypointNet.forward(ps, new NDList(frames), training).singletonOrThrow().reshape(n, k, cells);
+    NDArray maps =
+        keypointNet
+            .forward(ps, new NDList(frames), training)
+            .singletonOrThrow()
+            .reshape(n, k, cells);
     NDArray p = maps.softmax(2);
     if (gridX.length != cells) {
       float[] gx = new float[cells], gy = new float[cells];
@@ -160,8 +222,12 @@ final class WamNetwork extends AbstractBlock {
   }
 
   private static Conv2d conv(int filters, int kernel, int stride, int padding) {
-    return Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
-        .optStride(new Shape(stride, stride)).optPadding(new Shape(padding, padding)).build();
+    return Conv2d.builder()
+        .setFilters(filters)
+        .setKernelShape(new Shape(kernel, kernel))
+        .optStride(new Shape(stride, stride))
+        .optPadding(new Shape(padding, padding))
+        .build();
   }
 
   /** Floats of one action chunk: horizon x (x, y). */
@@ -170,19 +236,29 @@ final class WamNetwork extends AbstractBlock {
   }
 
   /**
-   * Floats of the action head's condition: trunk feature, the history's normalised positions, (if on) its
-   * keypoints and (if on) the predicted block pose, in that order; with {@link WamConfig#actionFromPose}
-   * only the positions and the pose ({@link #poseCondition}) (so a checkpoint without the last two
-   * widens into this one: {@link WamCheckpoint#loadPolicyWeightsWideningHead}).
+   * Floats of the action head's condition: trunk feature, the history's normalised positions, (if
+   * on) its keypoints and (if on) the predicted block pose, in that order; with {@link
+   * WamConfig#actionFromPose} only the positions and the pose ({@link #poseCondition}) (so a
+   * checkpoint without the last two widens into this one: {@link
+   * WamCheckpoint#loadPolicyWeightsWideningHead}).
    */
   int conditionSize() {
     if (c.actionFromPose()) {
       int raw = c.historyFrames() * 2 + POSE_VALUES;
       if (c.poseFeatures() == 0) return raw;
-      int coordinates = c.historyFrames() * 2 + 2 + c.historyFrames() * 2; // positions, block x y, positions in the block's frame
-      return raw + c.historyFrames() * 2 + coordinates * 2 * c.poseFeatures() + 2 * c.angleHarmonics();
+      int coordinates =
+          c.historyFrames() * 2
+              + 2
+              + c.historyFrames() * 2; // positions, block x y, positions in the block's frame
+      return raw
+          + c.historyFrames() * 2
+          + coordinates * 2 * c.poseFeatures()
+          + 2 * c.angleHarmonics();
     }
-    return c.featureSize() + c.historyFrames() * 2 + c.historyFrames() * 2 * c.keypoints() + (c.hasPoseHead() ? POSE_VALUES : 0);
+    return c.featureSize()
+        + c.historyFrames() * 2
+        + c.historyFrames() * 2 * c.keypoints()
+        + (c.hasPoseHead() ? POSE_VALUES : 0);
   }
 
   /** Frames (N, 3, 96, 96) in [-1, 1] to latent frames (N, Z, 12, 12). */
@@ -200,19 +276,26 @@ final class WamNetwork extends AbstractBlock {
    *
    * @param history latent frames of the history, (B, H*Z, 12, 12), oldest first
    * @param positions normalised agent positions, (B, H*2)
-   * @param frames the history's frames (B*H, 3, 96, 96) in [-1, 1], read for keypoints (ignored without them)
-   * @return predicted future latent frames (B, F*Z, 12, 12), the action head's condition (B, conditionSize) and, with a
-   *     pose head, its raw estimate (B, 4)
+   * @param frames the history's frames (B*H, 3, 96, 96) in [-1, 1], read for keypoints (ignored
+   *     without them)
+   * @return predicted future latent frames (B, F*Z, 12, 12), the action head's condition (B,
+   *     conditionSize) and, with a pose head, its raw estimate (B, 4)
    */
-  NDList dynamics(ParameterStore ps, NDArray history, NDArray positions, NDArray frames, boolean training) {
+  NDList dynamics(
+      ParameterStore ps, NDArray history, NDArray positions, NDArray frames, boolean training) {
     long b = history.getShape().get(0);
     int s = c.latentSize(), z = c.latentChannels();
-    NDArray planes = positions.reshape(b, c.historyFrames() * 2L, 1, 1).broadcast(b, c.historyFrames() * 2L, s, s);
-    NDArray h = dynamicsIn.forward(ps, new NDList(history.concat(planes, 1)), training).singletonOrThrow();
+    NDArray planes =
+        positions
+            .reshape(b, c.historyFrames() * 2L, 1, 1)
+            .broadcast(b, c.historyFrames() * 2L, s, s);
+    NDArray h =
+        dynamicsIn.forward(ps, new NDList(history.concat(planes, 1)), training).singletonOrThrow();
     for (SequentialBlock block : dynamicsBlocks) {
       h = h.add(block.forward(ps, new NDList(h), training).singletonOrThrow());
     }
-    NDArray future = plusCurrent(history, futureOut.forward(ps, new NDList(h), training).singletonOrThrow());
+    NDArray future =
+        plusCurrent(history, futureOut.forward(ps, new NDList(h), training).singletonOrThrow());
     NDArray feature = featureOut.forward(ps, new NDList(h), training).singletonOrThrow();
     NDArray condition = feature.concat(positions, 1);
     NDArray points = null;
@@ -221,55 +304,76 @@ final class WamNetwork extends AbstractBlock {
       condition = condition.concat(points, 1);
     }
     if (poseHead != null) {
-      NDArray in = points == null ? feature : feature.concat(points.get(":, {}:", (long) (c.historyFrames() - 1) * 2 * c.keypoints()), 1);
+      NDArray in =
+          points == null
+              ? feature
+              : feature.concat(
+                  points.get(":, {}:", (long) (c.historyFrames() - 1) * 2 * c.keypoints()), 1);
       NDArray pose = poseHead.forward(ps, new NDList(in), training).singletonOrThrow();
-      condition = c.actionFromPose() ? poseCondition(positions, pose, c.poseFeatures(), c.angleHarmonics()) : condition.concat(pose, 1);
+      condition =
+          c.actionFromPose()
+              ? poseCondition(positions, pose, c.poseFeatures(), c.angleHarmonics())
+              : condition.concat(pose, 1);
       return new NDList(future, condition, pose);
     }
     return new NDList(future, condition);
   }
 
-  /** Future latent frames (B, F*Z, 12, 12) from their predicted changes (B, F*Z, 12, 12) to the history's (B, H*Z, 12, 12) current one. */
+  /**
+   * Future latent frames (B, F*Z, 12, 12) from their predicted changes (B, F*Z, 12, 12) to the
+   * history's (B, H*Z, 12, 12) current one.
+   */
   private NDArray plusCurrent(NDArray history, NDArray change) {
     NDArray current = history.get(":, {}:", (long) (c.historyFrames() - 1) * c.latentChannels());
     NDList copies = new NDList();
     for (int k = 0; k < c.futureFrames(); k++) copies.add(current);
-    return change.add(NDArrays.concat(copies, 1)); // (tile is not implemented by the PyTorch engine)
+    return change.add(
+        NDArrays.concat(copies, 1)); // (tile is not implemented by the PyTorch engine)
   }
 
   /**
-   * The dream branch ({@link WamConfig#dreamFromActions}): the future latent frames an action chunk leads to.
+   * The dream branch ({@link WamConfig#dreamFromActions}): the future latent frames an action chunk
+   * leads to.
    *
    * @param history latent frames of the history, (B, H*Z, 12, 12), oldest first
-   * @param planes the agent positions and the chunk's targets on the latent grid, (B, {@link DreamPlanes#channels}, 12, 12)
+   * @param planes the agent positions and the chunk's targets on the latent grid, (B, {@link
+   *     DreamPlanes#channels}, 12, 12)
    * @return predicted future latent frames (B, F*Z, 12, 12), at futureStride, 2*futureStride, ...
    * @throws IllegalStateException when the network has no dream branch
    */
   NDArray dream(ParameterStore ps, NDArray history, NDArray planes, boolean training) {
-    if (dreamIn == null) throw new IllegalStateException("wam network: no dream branch (dreamFromActions false)");
-    NDArray h = dreamIn.forward(ps, new NDList(history.concat(planes, 1)), training).singletonOrThrow(); // (B, dreamChannels, 12, 12)
-    for (SequentialBlock block : dreamBlocks) h = h.add(block.forward(ps, new NDList(h), training).singletonOrThrow());
+    if (dreamIn == null)
+      throw new IllegalStateException("wam network: no dream branch (dreamFromActions false)");
+    NDArray h =
+        dreamIn
+            .forward(ps, new NDList(history.concat(planes, 1)), training)
+            .singletonOrThrow(); // (B, dreamChannels, 12, 12)
+    for (SequentialBlock block : dreamBlocks)
+      h = h.add(block.forward(ps, new NDList(h), training).singletonOrThrow());
     return plusCurrent(history, dreamOut.forward(ps, new NDList(h), training).singletonOrThrow());
   }
 
   /**
-   * The action head's condition under {@link WamConfig#actionFromPose}: normalised positions (B, H*2) and a
-   * block pose (B, 4: x, y in [-1, 1], cos, sin), estimated or, in training, recorded; with {@code octaves}
-   * ({@link WamConfig#poseFeatures}) and {@code harmonics} ({@link WamConfig#angleHarmonics}) its Fourier features,
-   * the harmonics last so that a head trained without them can be widened with zero weights.
+   * The action head's condition under {@link WamConfig#actionFromPose}: normalised positions (B,
+   * H*2) and a block pose (B, 4: x, y in [-1, 1], cos, sin), estimated or, in training, recorded;
+   * with {@code octaves} ({@link WamConfig#poseFeatures}) and {@code harmonics} ({@link
+   * WamConfig#angleHarmonics}) its Fourier features, the harmonics last so that a head trained
+   * without them can be widened with zero weights.
    */
   static NDArray poseCondition(NDArray positions, NDArray pose, int octaves, int harmonics) {
     NDManager m = pose.getManager();
     // the estimate's (cos, sin) to unit length, as the recorded poses the head trains on are
     NDArray angle = pose.get(":, 2:4");
-    NDArray length = angle.square().sum(new int[] {1}, true).sqrt().maximum(WamTrainer.scalar(m, 1e-3f));
+    NDArray length =
+        angle.square().sum(new int[] {1}, true).sqrt().maximum(WamTrainer.scalar(m, 1e-3f));
     NDArray cs = angle.div(length), xy = pose.get(":, 0:2");
     NDArray raw = positions.concat(xy, 1).concat(cs, 1);
     if (octaves == 0) return raw;
     // the agent in the block's frame: R(-angle) (agent - block), for every history frame
     long b = positions.getShape().get(0), h = positions.getShape().get(1) / 2;
     NDArray agent = positions.reshape(b, h, 2);
-    NDArray dx = agent.get(":, :, 0").sub(xy.get(":, 0:1")), dy = agent.get(":, :, 1").sub(xy.get(":, 1:2"));
+    NDArray dx = agent.get(":, :, 0").sub(xy.get(":, 0:1")),
+        dy = agent.get(":, :, 1").sub(xy.get(":, 1:2"));
     NDArray c = cs.get(":, 0:1"), s = cs.get(":, 1:2");
     NDArray along = dx.mul(c).add(dy.mul(s)), across = dy.mul(c).sub(dx.mul(s));
     NDArray relative = along.expandDims(2).concat(across.expandDims(2), 2).reshape(b, 2 * h);
@@ -283,7 +387,8 @@ final class WamNetwork extends AbstractBlock {
     // cos and sin of 2^k times the angle, by doubling: cos 2a = c^2 - s^2, sin 2a = 2 s c
     NDArray hc = c, hs = s;
     for (int k = 1; k <= harmonics; k++) {
-      NDArray nextC = hc.square().sub(hs.square()), nextS = hs.mul(hc).mul(WamTrainer.scalar(m, 2f));
+      NDArray nextC = hc.square().sub(hs.square()),
+          nextS = hs.mul(hc).mul(WamTrainer.scalar(m, 2f));
       hc = nextC;
       hs = nextS;
       parts.add(hc);
@@ -293,11 +398,15 @@ final class WamNetwork extends AbstractBlock {
   }
 
   /**
-   * Velocity of the flow at noisy chunks {@code xt} (N, horizon*2) and times {@code t} (N, 1) in [0, 1],
-   * given conditions (N, conditionSize).
+   * Velocity of the flow at noisy chunks {@code xt} (N, horizon*2) and times {@code t} (N, 1) in
+   * [0, 1], given conditions (N, conditionSize).
    */
   NDArray velocity(ParameterStore ps, NDArray xt, NDArray t, NDArray condition, boolean training) {
-    return actionHead.forward(ps, new NDList(NDArrays.concat(new NDList(xt, timeEmbedding(t), condition), 1)), training)
+    return actionHead
+        .forward(
+            ps,
+            new NDList(NDArrays.concat(new NDList(xt, timeEmbedding(t), condition), 1)),
+            training)
         .singletonOrThrow();
   }
 
@@ -310,13 +419,21 @@ final class WamNetwork extends AbstractBlock {
     return angles.sin().concat(angles.cos(), 1);
   }
 
-  /** Whole-policy forward for a batch: history frames, positions, noisy chunks, times -> velocities. */
+  /**
+   * Whole-policy forward for a batch: history frames, positions, noisy chunks, times -> velocities.
+   */
   @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray frames = inputs.get(0), positions = inputs.get(1), xt = inputs.get(2), t = inputs.get(3);
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray frames = inputs.get(0),
+        positions = inputs.get(1),
+        xt = inputs.get(2),
+        t = inputs.get(3);
     long b = positions.getShape().get(0);
     int s = c.latentSize();
-    NDArray latents = encode(ps, frames, training).reshape(b, (long) c.historyFrames() * c.latentChannels(), s, s);
+    NDArray latents =
+        encode(ps, frames, training)
+            .reshape(b, (long) c.historyFrames() * c.latentChannels(), s, s);
     NDArray condition = dynamics(ps, latents, positions, frames, training).get(1);
     return new NDList(velocity(ps, xt, t, condition, training));
   }
@@ -336,22 +453,30 @@ final class WamNetwork extends AbstractBlock {
     for (Block block : dynamicsBlocks) block.initialize(manager, dataType, new Shape(1, d, s, s));
     futureOut.initialize(manager, dataType, new Shape(1, d, s, s));
     featureOut.initialize(manager, dataType, new Shape(1, d, s, s));
-    actionHead.initialize(manager, dataType, new Shape(1, actionValues() + TIME_EMBEDDING + conditionSize()));
-    if (keypointNet != null) keypointNet.initialize(manager, dataType, new Shape(1, 3, c.imageSize(), c.imageSize()));
+    actionHead.initialize(
+        manager, dataType, new Shape(1, actionValues() + TIME_EMBEDDING + conditionSize()));
+    if (keypointNet != null)
+      keypointNet.initialize(manager, dataType, new Shape(1, 3, c.imageSize(), c.imageSize()));
     if (poseHead != null) poseHead.initialize(manager, dataType, new Shape(1, poseInputs()));
     if (dreamIn != null) {
-      dreamIn.initialize(manager, dataType, new Shape(1, (long) h * z + DreamPlanes.channels(c), s, s));
-      for (Block block : dreamBlocks) block.initialize(manager, dataType, new Shape(1, c.dreamChannels(), s, s));
+      dreamIn.initialize(
+          manager, dataType, new Shape(1, (long) h * z + DreamPlanes.channels(c), s, s));
+      for (Block block : dreamBlocks)
+        block.initialize(manager, dataType, new Shape(1, c.dreamChannels(), s, s));
       dreamOut.initialize(manager, dataType, new Shape(1, c.dreamChannels(), s, s));
-      // a fresh branch predicts no change: it starts as the copy-last baseline the dream is measured against
-      for (var p : dreamOut.getParameters()) p.getValue().getArray().set(new float[(int) p.getValue().getArray().size()]);
+      // a fresh branch predicts no change: it starts as the copy-last baseline the dream is
+      // measured against
+      for (var p : dreamOut.getParameters())
+        p.getValue().getArray().set(new float[(int) p.getValue().getArray().size()]);
     }
   }
 
   /** Input shapes of {@link #forwardInternal} for a batch of one. */
   Shape[] inputShapes() {
     return new Shape[] {
-        new Shape(c.historyFrames(), 3, c.imageSize(), c.imageSize()), new Shape(1, c.historyFrames() * 2L),
-        new Shape(1, actionValues()), new Shape(1, 1)};
+      new Shape(c.historyFrames(), 3, c.imageSize(), c.imageSize()),
+          new Shape(1, c.historyFrames() * 2L),
+      new Shape(1, actionValues()), new Shape(1, 1)
+    };
   }
 }

@@ -19,13 +19,14 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
- * The world action model as a runtime policy: the observation history in, an action chunk (sampled by
- * integrating the flow from Gaussian noise with {@link WamConfig#sampleSteps()} Euler steps) and,
- * on request, the dream: the predicted future frames decoded to pixels, those of the chunk just sampled
- * where the checkpoint has a dream branch ({@link WamConfig#dreamFromActions}), else the trunk's, which
- * reads no action. With a branch, {@link #dreamOf} imagines the futures of any candidate chunks and
- * {@link #imagine} samples candidates and dreams each, for {@link dev.wam4j.model.imagine.ImaginationPolicy}. Runs the
- * checkpoint's moving-average weights. Owns native memory; close it. Not thread-safe.
+ * The world action model as a runtime policy: the observation history in, an action chunk (sampled
+ * by integrating the flow from Gaussian noise with {@link WamConfig#sampleSteps()} Euler steps)
+ * and, on request, the dream: the predicted future frames decoded to pixels, those of the chunk
+ * just sampled where the checkpoint has a dream branch ({@link WamConfig#dreamFromActions}), else
+ * the trunk's, which reads no action. With a branch, {@link #dreamOf} imagines the futures of any
+ * candidate chunks and {@link #imagine} samples candidates and dreams each, for {@link
+ * dev.wam4j.model.imagine.ImaginationPolicy}. Runs the checkpoint's moving-average weights. Owns
+ * native memory; close it. Not thread-safe.
  */
 public final class WamPolicy implements ChunkPolicy {
   /** Most candidate chunks one {@link #imagine} samples. */
@@ -36,11 +37,14 @@ public final class WamPolicy implements ChunkPolicy {
   private final Model model;
   private final WamNetwork net;
   private final float[] positions;
-  private float[] noise; // the candidates' noise, [candidates][actionValues], reused while their number stays
+  private float[]
+      noise; // the candidates' noise, [candidates][actionValues], reused while their number stays
   private final java.nio.ByteBuffer imagesBuffer; // direct, reused by every plan
-  private final java.nio.ByteBuffer planesBuffer; // direct, reused by every dream: room for MAX_CANDIDATES chunks' planes
+  private final java.nio.ByteBuffer
+      planesBuffer; // direct, reused by every dream: room for MAX_CANDIDATES chunks' planes
   private SplittableRandom rng = new SplittableRandom(0);
-  private SplittableRandom spreadRng = new SplittableRandom(~0L); // the extra chunks' own noise: actions stay the same
+  private SplittableRandom spreadRng =
+      new SplittableRandom(~0L); // the extra chunks' own noise: actions stay the same
   private int spreadSamples;
   private float[] spreadNoise = new float[0];
 
@@ -51,15 +55,20 @@ public final class WamPolicy implements ChunkPolicy {
     this.net = net;
     this.positions = new float[config.historyFrames() * 2];
     this.noise = new float[net.actionValues()];
-    this.imagesBuffer = java.nio.ByteBuffer.allocateDirect(config.historyFrames() * config.imageSize() * config.imageSize() * 3);
-    this.planesBuffer = java.nio.ByteBuffer.allocateDirect(config.dreamFromActions() ? PolicyDream.planeBytes(config, MAX_CANDIDATES) : 0)
-        .order(java.nio.ByteOrder.nativeOrder());
+    this.imagesBuffer =
+        java.nio.ByteBuffer.allocateDirect(
+            config.historyFrames() * config.imageSize() * config.imageSize() * 3);
+    this.planesBuffer =
+        java.nio.ByteBuffer.allocateDirect(
+                config.dreamFromActions() ? PolicyDream.planeBytes(config, MAX_CANDIDATES) : 0)
+            .order(java.nio.ByteOrder.nativeOrder());
   }
 
   /**
    * Loads a checkpoint directory, or a run directory (its latest checkpoint).
    *
-   * @throws CheckpointException when it is not a wam checkpoint, is corrupted, or does not fit its config
+   * @throws CheckpointException when it is not a wam checkpoint, is corrupted, or does not fit its
+   *     config
    */
   public static WamPolicy load(Path checkpoint) throws IOException {
     return load(checkpoint, PlanSettings.CHECKPOINT);
@@ -120,7 +129,9 @@ public final class WamPolicy implements ChunkPolicy {
 
   @Override
   public void sampleActionSpread(int samples) {
-    if (samples < 0 || samples > 256) throw new IllegalArgumentException("action spread samples must lie in 0..256, got " + samples);
+    if (samples < 0 || samples > 256)
+      throw new IllegalArgumentException(
+          "action spread samples must lie in 0..256, got " + samples);
     spreadSamples = samples;
   }
 
@@ -139,37 +150,55 @@ public final class WamPolicy implements ChunkPolicy {
       Observation o = observe(m, ps, images, agentPositions);
       actions = sampleChunks(m, ps, o.condition(), agentPositions, 1, "plan");
       double spread = spreadSamples > 0 ? spread(m, ps, o.condition()) : Double.NaN;
-      NDArray future = config.dreamFromActions() // (1, F*Z, s, s)
-          ? PolicyDream.latents(config, net, ps, m, o.history(), agentPositions, actions, 1, planesBuffer) : o.trunkFuture();
-      signals = new PlanSignals(o.newest().length, o.newest(), future.toFloatArray(), PolicyDream.offsets(config), spread);
+      NDArray future =
+          config.dreamFromActions() // (1, F*Z, s, s)
+              ? PolicyDream.latents(
+                  config, net, ps, m, o.history(), agentPositions, actions, 1, planesBuffer)
+              : o.trunkFuture();
+      signals =
+          new PlanSignals(
+              o.newest().length,
+              o.newest(),
+              future.toFloatArray(),
+              PolicyDream.offsets(config),
+              spread);
       if (dream) {
         dreamFrames = PolicyDream.frames(config, net, ps, future);
         offsets = PolicyDream.offsets(config);
       }
     }
-    return new Plan(actions, config.actionHorizon(), dreamFrames, offsets, (System.nanoTime() - t0) / 1e9, signals);
+    return new Plan(
+        actions,
+        config.actionHorizon(),
+        dreamFrames,
+        offsets,
+        (System.nanoTime() - t0) / 1e9,
+        signals);
   }
 
   /**
-   * Samples {@code candidates} action chunks for one observation and dreams each through the dream branch:
-   * what a planner needs to choose among chunks by their imagined outcome. The observation is encoded
-   * once; the chunks are integrated along the flow in one batch, candidate {@code i} from the {@code i}-th
-   * draw of noise from this policy's generator (seeded by {@link #reset}), so a run is reproducible and
-   * candidate 0 is the chunk {@link #plan} would have sampled from the same generator state (exactly so
-   * for one candidate, the same batch of one); the dreams are one batched pass, as {@link #dreamOf}. Moves
-   * the generator on by all the candidates' noise.
+   * Samples {@code candidates} action chunks for one observation and dreams each through the dream
+   * branch: what a planner needs to choose among chunks by their imagined outcome. The observation
+   * is encoded once; the chunks are integrated along the flow in one batch, candidate {@code i}
+   * from the {@code i}-th draw of noise from this policy's generator (seeded by {@link #reset}), so
+   * a run is reproducible and candidate 0 is the chunk {@link #plan} would have sampled from the
+   * same generator state (exactly so for one candidate, the same batch of one); the dreams are one
+   * batched pass, as {@link #dreamOf}. Moves the generator on by all the candidates' noise.
    *
    * @param images the history's frames, as {@link #plan}
    * @param agentPositions the history's agent positions, workspace pixels, oldest first
    * @param candidates chunks to sample, 1..{@value #MAX_CANDIDATES}
-   * @throws IllegalStateException when the checkpoint has no dream branch ({@link WamConfig#dreamFromActions} false)
-   * @throws IllegalArgumentException when an input has the wrong length or {@code candidates} is out of range
+   * @throws IllegalStateException when the checkpoint has no dream branch ({@link
+   *     WamConfig#dreamFromActions} false)
+   * @throws IllegalArgumentException when an input has the wrong length or {@code candidates} is
+   *     out of range
    */
   public Imagination imagine(byte[] images, float[] agentPositions, int candidates) {
     requireDreamBranch("imagine", "its candidate chunks");
     requireObservation("imagine", images, agentPositions);
     if (candidates < 1 || candidates > MAX_CANDIDATES) {
-      throw new IllegalArgumentException("imagine: candidates must lie in 1.." + MAX_CANDIDATES + ", got " + candidates);
+      throw new IllegalArgumentException(
+          "imagine: candidates must lie in 1.." + MAX_CANDIDATES + ", got " + candidates);
     }
     int a = net.actionValues();
     float[][] chunks = new float[candidates][];
@@ -181,43 +210,61 @@ public final class WamPolicy implements ChunkPolicy {
       NDManager m = model.getNDManager();
       ParameterStore ps = new ParameterStore(m, false);
       Observation o = observe(m, ps, images, agentPositions);
-      float[] all = sampleChunks(m, ps, o.condition(), agentPositions, candidates, "imagine"); // [candidates][a]
+      float[] all =
+          sampleChunks(
+              m, ps, o.condition(), agentPositions, candidates, "imagine"); // [candidates][a]
       spread = spreadSamples > 0 ? spread(m, ps, o.condition()) : Double.NaN;
       dreams = dreams(m, ps, o.history(), agentPositions, all, candidates);
       newest = o.newest();
-      for (int i = 0; i < candidates; i++) chunks[i] = java.util.Arrays.copyOfRange(all, i * a, (i + 1) * a);
+      for (int i = 0; i < candidates; i++)
+        chunks[i] = java.util.Arrays.copyOfRange(all, i * a, (i + 1) * a);
     }
     return new Imagination(chunks, dreams, newest, spread);
   }
 
   /**
-   * What the dream branch expects each candidate chunk to lead to from one observation: the observation
-   * is encoded once and every chunk dreamed in one batched forward pass. Draws no noise, so the actions
-   * of later plans do not change.
+   * What the dream branch expects each candidate chunk to lead to from one observation: the
+   * observation is encoded once and every chunk dreamed in one batched forward pass. Draws no
+   * noise, so the actions of later plans do not change.
    *
    * @param images the history's frames, as {@link #plan}
    * @param agentPositions the history's agent positions, workspace pixels, oldest first
-   * @param chunks 1..{@value #MAX_CANDIDATES} candidate chunks, each {@code [actionHorizon][2]} absolute targets in workspace
-   *     pixels, as {@link Plan#actions()} holds them; the first {@link WamConfig#dreamTargets()} of each are read
-   * @throws IllegalStateException when the checkpoint has no dream branch ({@link WamConfig#dreamFromActions} false)
-   * @throws IllegalArgumentException when an input has the wrong length or a chunk a non-finite value
+   * @param chunks 1..{@value #MAX_CANDIDATES} candidate chunks, each {@code [actionHorizon][2]}
+   *     absolute targets in workspace pixels, as {@link Plan#actions()} holds them; the first
+   *     {@link WamConfig#dreamTargets()} of each are read
+   * @throws IllegalStateException when the checkpoint has no dream branch ({@link
+   *     WamConfig#dreamFromActions} false)
+   * @throws IllegalArgumentException when an input has the wrong length or a chunk a non-finite
+   *     value
    */
   public Dreams dreamOf(byte[] images, float[] agentPositions, float[][] chunks) {
     requireDreamBranch("dreamOf", "a given chunk");
     requireObservation("dreamOf", images, agentPositions);
-    int h = config.historyFrames(), z = config.latentChannels(), s = config.latentSize(), a = net.actionValues(), n = chunks.length;
-    if (n == 0 || n > MAX_CANDIDATES) throw new IllegalArgumentException("dreamOf: candidate chunks must number 1.." + MAX_CANDIDATES + ", got " + n);
+    int h = config.historyFrames(),
+        z = config.latentChannels(),
+        s = config.latentSize(),
+        a = net.actionValues(),
+        n = chunks.length;
+    if (n == 0 || n > MAX_CANDIDATES)
+      throw new IllegalArgumentException(
+          "dreamOf: candidate chunks must number 1.." + MAX_CANDIDATES + ", got " + n);
     float[] all = new float[n * a];
     for (int i = 0; i < n; i++) {
-      if (chunks[i].length != a) throw new IllegalArgumentException("dreamOf: chunk " + i + " holds " + chunks[i].length + " values, expected " + a);
-      for (float v : chunks[i]) if (!Float.isFinite(v)) throw new IllegalArgumentException("dreamOf: chunk " + i + " holds a non-finite value " + v);
+      if (chunks[i].length != a)
+        throw new IllegalArgumentException(
+            "dreamOf: chunk " + i + " holds " + chunks[i].length + " values, expected " + a);
+      for (float v : chunks[i])
+        if (!Float.isFinite(v))
+          throw new IllegalArgumentException(
+              "dreamOf: chunk " + i + " holds a non-finite value " + v);
       System.arraycopy(chunks[i], 0, all, i * a, a);
     }
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDManager m = model.getNDManager();
       ParameterStore ps = new ParameterStore(m, false);
-      NDArray encoded = net.encode(ps, WamTrainer.frames(m, imagesBuffer, images, h, config.imageSize()), false);
+      NDArray encoded =
+          net.encode(ps, WamTrainer.frames(m, imagesBuffer, images, h, config.imageSize()), false);
       return dreams(m, ps, encoded.reshape(1, (long) h * z, s, s), agentPositions, all, n);
     }
   }
@@ -231,42 +278,74 @@ public final class WamPolicy implements ChunkPolicy {
    * @param newest the newest frame's latent, {@code [Z*s*s]}
    * @param pose the pose head's estimate (1, 4), or null without a pose head
    */
-  private record Observation(NDArray history, NDArray trunkFuture, NDArray condition, float[] newest, NDArray pose) {}
+  private record Observation(
+      NDArray history, NDArray trunkFuture, NDArray condition, float[] newest, NDArray pose) {}
 
-  /** Encodes the history (images, and {@link #positions} normalised from {@code agentPositions}) and runs the trunk. */
-  private Observation observe(NDManager m, ParameterStore ps, byte[] images, float[] agentPositions) {
+  /**
+   * Encodes the history (images, and {@link #positions} normalised from {@code agentPositions}) and
+   * runs the trunk.
+   */
+  private Observation observe(
+      NDManager m, ParameterStore ps, byte[] images, float[] agentPositions) {
     int h = config.historyFrames(), z = config.latentChannels(), s = config.latentSize();
     WamTrainer.normalize(agentPositions, positions, config.workspaceSize());
     NDArray frames = WamTrainer.frames(m, imagesBuffer, images, h, config.imageSize());
     NDArray encoded = net.encode(ps, frames, false); // (h, z, s, s)
     NDArray history = encoded.reshape(1, (long) h * z, s, s);
-    NDList dyn = net.dynamics(ps, history, m.create(positions, new Shape(1, h * 2L)), frames, false);
-    return new Observation(history, dyn.get(0), dyn.get(1), encoded.get(h - 1).toFloatArray(), dyn.size() > 2 ? dyn.get(2) : null);
+    NDList dyn =
+        net.dynamics(ps, history, m.create(positions, new Shape(1, h * 2L)), frames, false);
+    return new Observation(
+        history,
+        dyn.get(0),
+        dyn.get(1),
+        encoded.get(h - 1).toFloatArray(),
+        dyn.size() > 2 ? dyn.get(2) : null);
   }
 
   /**
-   * {@code n} chunks sampled from {@code condition}, each from its own draw of noise off {@link #rng}, as
-   * {@code [n][actionValues]} workspace pixels.
+   * {@code n} chunks sampled from {@code condition}, each from its own draw of noise off {@link
+   * #rng}, as {@code [n][actionValues]} workspace pixels.
    *
    * @throws IllegalStateException naming {@code method} when the model produced a non-finite action
    */
-  private float[] sampleChunks(NDManager m, ParameterStore ps, NDArray condition, float[] agentPositions, int n, String method) {
+  private float[] sampleChunks(
+      NDManager m,
+      ParameterStore ps,
+      NDArray condition,
+      float[] agentPositions,
+      int n,
+      String method) {
     int a = net.actionValues();
     if (noise.length != n * a) noise = new float[n * a];
-    for (int i = 0; i < noise.length; i++) noise[i] = (float) (config.sampleNoise() * WamTrainer.gaussian(rng));
+    for (int i = 0; i < noise.length; i++)
+      noise[i] = (float) (config.sampleNoise() * WamTrainer.gaussian(rng));
     float[] actions = sample(m, ps, noise, n, condition);
     for (float v : actions) {
-      if (!Float.isFinite(v)) throw new IllegalStateException(method + ": the model produced a non-finite action " + v);
+      if (!Float.isFinite(v))
+        throw new IllegalStateException(method + ": the model produced a non-finite action " + v);
     }
-    ActionFrame.actions(config, actions, agentPositions); // workspace pixels, what the dream branch reads
+    ActionFrame.actions(
+        config, actions, agentPositions); // workspace pixels, what the dream branch reads
     return actions;
   }
 
-  /** The dream branch's futures of {@code n} chunks ({@code [n][actionValues]} workspace pixels) from one history (1, H*Z, s, s). */
-  private Dreams dreams(NDManager m, ParameterStore ps, NDArray history, float[] agentPositions, float[] chunks, int n) {
-    int latentValues = config.latentChannels() * config.latentSize() * config.latentSize(), perLatents = config.futureFrames() * latentValues;
+  /**
+   * The dream branch's futures of {@code n} chunks ({@code [n][actionValues]} workspace pixels)
+   * from one history (1, H*Z, s, s).
+   */
+  private Dreams dreams(
+      NDManager m,
+      ParameterStore ps,
+      NDArray history,
+      float[] agentPositions,
+      float[] chunks,
+      int n) {
+    int latentValues = config.latentChannels() * config.latentSize() * config.latentSize(),
+        perLatents = config.futureFrames() * latentValues;
     int perFrames = config.futureFrames() * config.imageSize() * config.imageSize() * 3;
-    NDArray future = PolicyDream.latents(config, net, ps, m, history, agentPositions, chunks, n, planesBuffer); // (n, F*Z, s, s)
+    NDArray future =
+        PolicyDream.latents(
+            config, net, ps, m, history, agentPositions, chunks, n, planesBuffer); // (n, F*Z, s, s)
     float[] flatLatents = future.toFloatArray();
     byte[] flatFrames = PolicyDream.frames(config, net, ps, future);
     float[][] latents = new float[n][];
@@ -275,13 +354,19 @@ public final class WamPolicy implements ChunkPolicy {
       latents[i] = java.util.Arrays.copyOfRange(flatLatents, i * perLatents, (i + 1) * perLatents);
       frames[i] = java.util.Arrays.copyOfRange(flatFrames, i * perFrames, (i + 1) * perFrames);
     }
-    return new Dreams(PolicyDream.offsets(config), config.imageSize(), frames, latentValues, latents);
+    return new Dreams(
+        PolicyDream.offsets(config), config.imageSize(), frames, latentValues, latents);
   }
 
-  /** Refuses a checkpoint without a dream branch, naming {@code method} and what it would dream of. */
+  /**
+   * Refuses a checkpoint without a dream branch, naming {@code method} and what it would dream of.
+   */
   private void requireDreamBranch(String method, String what) {
     if (!config.dreamFromActions()) {
-      throw new IllegalStateException(method + ": the checkpoint has no dream branch (dreamFromActions false): it cannot dream of " + what);
+      throw new IllegalStateException(
+          method
+              + ": the checkpoint has no dream branch (dreamFromActions false): it cannot dream of "
+              + what);
     }
   }
 
@@ -289,22 +374,37 @@ public final class WamPolicy implements ChunkPolicy {
   private void requireObservation(String method, byte[] images, float[] agentPositions) {
     int h = config.historyFrames(), size = config.imageSize();
     if (images.length != h * size * size * 3 || agentPositions.length != h * 2) {
-      throw new IllegalArgumentException(method + ": expected " + h * size * size * 3 + " image bytes (" + h + " frames of " + size + "x"
-          + size + "x3) and " + h * 2 + " position values, got " + images.length + " and " + agentPositions.length);
+      throw new IllegalArgumentException(
+          method
+              + ": expected "
+              + h * size * size * 3
+              + " image bytes ("
+              + h
+              + " frames of "
+              + size
+              + "x"
+              + size
+              + "x3) and "
+              + h * 2
+              + " position values, got "
+              + images.length
+              + " and "
+              + agentPositions.length);
     }
   }
 
   /**
-   * Perceives an observation once for a caller that picks the flow's initial noise itself (noise-space
-   * steering, DSRL) or corrects the chunk (a residual): the pose head's block estimate and the action head's
-   * input. Then {@link #chunk} samples from it.
+   * Perceives an observation once for a caller that picks the flow's initial noise itself
+   * (noise-space steering, DSRL) or corrects the chunk (a residual): the pose head's block estimate
+   * and the action head's input. Then {@link #chunk} samples from it.
    *
    * @param images the history's frames, as {@link #plan}
    * @param agentPositions the history's agent positions, workspace pixels, oldest first
    * @throws IllegalStateException when the checkpoint has no pose head
    */
   public Perception perceive(byte[] images, float[] agentPositions) {
-    if (!config.hasPoseHead()) throw new IllegalStateException("perceive: the checkpoint has no pose head (poseWeight 0)");
+    if (!config.hasPoseHead())
+      throw new IllegalStateException("perceive: the checkpoint has no pose head (poseWeight 0)");
     requireObservation("perceive", images, agentPositions);
     float[] pose, condition, newest;
     try (NDScope scope = new NDScope()) {
@@ -316,20 +416,28 @@ public final class WamPolicy implements ChunkPolicy {
       newest = o.newest();
     }
     double half = config.workspaceSize() / 2;
-    return new Perception((pose[0] + 1) * half, (pose[1] + 1) * half, Math.atan2(pose[3], pose[2]), condition, agentPositions.clone(), newest);
+    return new Perception(
+        (pose[0] + 1) * half,
+        (pose[1] + 1) * half,
+        Math.atan2(pose[3], pose[2]),
+        condition,
+        agentPositions.clone(),
+        newest);
   }
 
   /**
-   * One chunk sampled from a {@link #perceive perception}, from a given draw of the flow's initial noise in
-   * standard-normal units (scaled by {@link WamConfig#sampleNoise()} as {@link #plan} scales its own), or from
-   * this policy's generator when {@code noise} is null.
+   * One chunk sampled from a {@link #perceive perception}, from a given draw of the flow's initial
+   * noise in standard-normal units (scaled by {@link WamConfig#sampleNoise()} as {@link #plan}
+   * scales its own), or from this policy's generator when {@code noise} is null.
    *
    * @return the chunk's targets, x and y interleaved ({@code horizon * 2} values), workspace pixels
    * @throws IllegalStateException when the model produced a non-finite action
    */
   public float[] chunk(Perception p, float[] noise) {
     int a = net.actionValues();
-    if (noise != null && noise.length != a) throw new IllegalArgumentException("chunk: expected " + a + " noise values, got " + noise.length);
+    if (noise != null && noise.length != a)
+      throw new IllegalArgumentException(
+          "chunk: expected " + a + " noise values, got " + noise.length);
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDManager m = model.getNDManager();
@@ -339,7 +447,9 @@ public final class WamPolicy implements ChunkPolicy {
       float[] scaled = new float[a];
       for (int i = 0; i < a; i++) scaled[i] = (float) (config.sampleNoise() * noise[i]);
       float[] actions = sample(m, ps, scaled, 1, condition);
-      for (float v : actions) if (!Float.isFinite(v)) throw new IllegalStateException("chunk: the model produced a non-finite action " + v);
+      for (float v : actions)
+        if (!Float.isFinite(v))
+          throw new IllegalStateException("chunk: the model produced a non-finite action " + v);
       ActionFrame.actions(config, actions, p.agentPositions());
       return actions;
     }
@@ -358,13 +468,20 @@ public final class WamPolicy implements ChunkPolicy {
    * @param blockAngle block angle, radians in (-pi, pi]
    * @param condition the action head's input
    * @param agentPositions the history's agent positions, workspace pixels
-   * @param newestLatent the newest frame's latent ({@code [Z*s*s]}), what a dream monitor compares dreams with
+   * @param newestLatent the newest frame's latent ({@code [Z*s*s]}), what a dream monitor compares
+   *     dreams with
    */
-  public record Perception(double blockX, double blockY, double blockAngle, float[] condition, float[] agentPositions, float[] newestLatent) {}
+  public record Perception(
+      double blockX,
+      double blockY,
+      double blockAngle,
+      float[] condition,
+      float[] agentPositions,
+      float[] newestLatent) {}
 
   /**
-   * The pose head's estimate of the block's pose from an observation: the perception a pose-reading head
-   * ({@link WamConfig#actionFromPose}) acts on, for measuring it against the simulator's pose.
+   * The pose head's estimate of the block's pose from an observation: the perception a pose-reading
+   * head ({@link WamConfig#actionFromPose}) acts on, for measuring it against the simulator's pose.
    *
    * @param images the history's frames, as {@link #plan}
    * @param agentPositions the history's agent positions, workspace pixels, oldest first
@@ -372,7 +489,9 @@ public final class WamPolicy implements ChunkPolicy {
    * @throws IllegalStateException when the checkpoint has no pose head
    */
   public double[] estimatePose(byte[] images, float[] agentPositions) {
-    if (!config.hasPoseHead()) throw new IllegalStateException("estimatePose: the checkpoint has no pose head (poseWeight 0)");
+    if (!config.hasPoseHead())
+      throw new IllegalStateException(
+          "estimatePose: the checkpoint has no pose head (poseWeight 0)");
     requireObservation("estimatePose", images, agentPositions);
     float[] pose;
     try (NDScope scope = new NDScope()) {
@@ -385,9 +504,9 @@ public final class WamPolicy implements ChunkPolicy {
   }
 
   /**
-   * The action head alone on a given block pose instead of the pose head's estimate: measures the head
-   * apart from perception (with the simulator's pose, which the policy never has at run time). Only for
-   * {@link WamConfig#actionFromPose} checkpoints.
+   * The action head alone on a given block pose instead of the pose head's estimate: measures the
+   * head apart from perception (with the simulator's pose, which the policy never has at run time).
+   * Only for {@link WamConfig#actionFromPose} checkpoints.
    *
    * @param agentPositions the history's agent positions, workspace pixels, oldest first
    * @param blockX block x, workspace pixels
@@ -395,22 +514,41 @@ public final class WamPolicy implements ChunkPolicy {
    * @param blockAngle block angle, radians
    * @return the chunk, workspace pixels
    */
-  public float[] planFromPose(float[] agentPositions, double blockX, double blockY, double blockAngle) {
-    if (!config.actionFromPose()) throw new IllegalStateException("planFromPose: the checkpoint's head does not read the pose (actionFromPose false)");
+  public float[] planFromPose(
+      float[] agentPositions, double blockX, double blockY, double blockAngle) {
+    if (!config.actionFromPose())
+      throw new IllegalStateException(
+          "planFromPose: the checkpoint's head does not read the pose (actionFromPose false)");
     int h = config.historyFrames();
-    if (agentPositions.length != h * 2) throw new IllegalArgumentException("planFromPose: expected " + h + " positions, got " + agentPositions.length + " values");
+    if (agentPositions.length != h * 2)
+      throw new IllegalArgumentException(
+          "planFromPose: expected " + h + " positions, got " + agentPositions.length + " values");
     WamTrainer.normalize(agentPositions, positions, config.workspaceSize());
     double half = config.workspaceSize() / 2;
-    float[] pose = {(float) (blockX / half - 1), (float) (blockY / half - 1), (float) Math.cos(blockAngle), (float) Math.sin(blockAngle)};
+    float[] pose = {
+      (float) (blockX / half - 1),
+      (float) (blockY / half - 1),
+      (float) Math.cos(blockAngle),
+      (float) Math.sin(blockAngle)
+    };
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDManager m = model.getNDManager();
-      NDArray condition = WamNetwork.poseCondition(m.create(positions, new Shape(1, h * 2L)), m.create(pose, new Shape(1, 4)), config.poseFeatures(), config.angleHarmonics());
-      return sampleChunks(m, new ParameterStore(m, false), condition, agentPositions, 1, "planFromPose");
+      NDArray condition =
+          WamNetwork.poseCondition(
+              m.create(positions, new Shape(1, h * 2L)),
+              m.create(pose, new Shape(1, 4)),
+              config.poseFeatures(),
+              config.angleHarmonics());
+      return sampleChunks(
+          m, new ParameterStore(m, false), condition, agentPositions, 1, "planFromPose");
     }
   }
 
-  /** {@code n} action chunks integrated along the flow from {@code noise} ({@code [n][actionValues]}), in [-1, 1] units. */
+  /**
+   * {@code n} action chunks integrated along the flow from {@code noise} ({@code
+   * [n][actionValues]}), in [-1, 1] units.
+   */
   private float[] sample(NDManager m, ParameterStore ps, float[] noise, int n, NDArray condition) {
     NDArray x = m.create(noise, new Shape(n, net.actionValues()));
     NDArray c = n == 1 ? condition : condition.repeat(0, n);
@@ -426,7 +564,8 @@ public final class WamPolicy implements ChunkPolicy {
   private double spread(NDManager m, ParameterStore ps, NDArray condition) {
     int n = spreadSamples, a = net.actionValues();
     if (spreadNoise.length != n * a) spreadNoise = new float[n * a];
-    for (int i = 0; i < spreadNoise.length; i++) spreadNoise[i] = (float) WamTrainer.gaussian(spreadRng);
+    for (int i = 0; i < spreadNoise.length; i++)
+      spreadNoise[i] = (float) WamTrainer.gaussian(spreadRng);
     float[] x = sample(m, ps, spreadNoise, n, condition);
     double total = 0;
     for (int j = 0; j < a; j++) {
@@ -437,7 +576,9 @@ public final class WamPolicy implements ChunkPolicy {
       total += Math.sqrt(sq / n);
     }
     // the head's units to workspace pixels
-    return total / a * (config.relativeActions() ? config.actionScalePixels() : config.workspaceSize() / 2);
+    return total
+        / a
+        * (config.relativeActions() ? config.actionScalePixels() : config.workspaceSize() / 2);
   }
 
   @Override

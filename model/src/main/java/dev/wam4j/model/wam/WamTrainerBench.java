@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Training throughput of a config on its real data path (loader sampling, tensor conversion, forward,
- * backward, AdamW, EMA), to set beside bench/pytorch-wam's reference: untimed warm-up steps, then each
- * timed step measured alone. Nothing is saved.
+ * Training throughput of a config on its real data path (loader sampling, tensor conversion,
+ * forward, backward, AdamW, EMA), to set beside bench/pytorch-wam's reference: untimed warm-up
+ * steps, then each timed step measured alone. Nothing is saved.
  */
 public final class WamTrainerBench {
   private WamTrainerBench() {}
@@ -38,18 +38,34 @@ public final class WamTrainerBench {
    * @param videoPrediction whether the config predicts future frames
    * @param wamConfig the config as config files spell it
    */
-  public record Result(String config, String dataset, int threads, int batchSize, long parameters, int warmupSteps, int timedSteps,
-      double samplesPerS, double msPerStepMean, double msPerStepP50, boolean videoPrediction, JsonNode wamConfig) {}
+  public record Result(
+      String config,
+      String dataset,
+      int threads,
+      int batchSize,
+      long parameters,
+      int warmupSteps,
+      int timedSteps,
+      double samplesPerS,
+      double msPerStepMean,
+      double msPerStepP50,
+      boolean videoPrediction,
+      JsonNode wamConfig) {}
 
   /**
-   * Loads the config file {@code configFile} (its {@code threads} replaced unless null) and its dataset, then runs
-   * {@code warmupSteps} untimed and {@code timedSteps} timed training steps.
+   * Loads the config file {@code configFile} (its {@code threads} replaced unless null) and its
+   * dataset, then runs {@code warmupSteps} untimed and {@code timedSteps} timed training steps.
    */
-  public static Result run(Path configFile, Integer threads, int warmupSteps, int timedSteps, Listener listener) throws IOException {
-    if (timedSteps < 1 || warmupSteps < 0) throw new IllegalArgumentException("train bench: timed steps must be >= 1 and warm-up steps >= 0");
+  public static Result run(
+      Path configFile, Integer threads, int warmupSteps, int timedSteps, Listener listener)
+      throws IOException {
+    if (timedSteps < 1 || warmupSteps < 0)
+      throw new IllegalArgumentException(
+          "train bench: timed steps must be >= 1 and warm-up steps >= 0");
     WamConfig c = WamRun.loadConfig(configFile);
     if (threads != null) c = c.withThreads(threads);
-    TrainingLoader loader = TrainingLoader.load(Path.of(c.dataset()), c.loaderConfig(c.seed(), 2), listener::decoded);
+    TrainingLoader loader =
+        TrainingLoader.load(Path.of(c.dataset()), c.loaderConfig(c.seed(), 2), listener::decoded);
     double[] ms = new double[timedSteps];
     long parameters;
     try (WamTrainer trainer = WamTrainer.create(c, loader)) {
@@ -69,7 +85,18 @@ public final class WamTrainerBench {
     double total = Arrays.stream(ms).sum();
     double[] sorted = ms.clone();
     Arrays.sort(sorted);
-    return new Result(configFile.toString(), c.dataset(), c.threads(), c.batchSize(), parameters, warmupSteps, timedSteps,
-        timedSteps * c.batchSize() / (total / 1000), total / timedSteps, sorted[(timedSteps - 1) / 2], c.predictsVideo(), WamRun.toJson(c));
+    return new Result(
+        configFile.toString(),
+        c.dataset(),
+        c.threads(),
+        c.batchSize(),
+        parameters,
+        warmupSteps,
+        timedSteps,
+        timedSteps * c.batchSize() / (total / 1000),
+        total / timedSteps,
+        sorted[(timedSteps - 1) / 2],
+        c.predictsVideo(),
+        WamRun.toJson(c));
   }
 }

@@ -16,17 +16,23 @@ class LineChartTest {
 
   @Test
   void ticksAreRoundNumbersInsideTheRange() {
-    assertThat(LineChart.linearTicks(0, 1000, 5, 1)).containsExactly(0.0, 200.0, 400.0, 600.0, 800.0, 1000.0);
+    assertThat(LineChart.linearTicks(0, 1000, 5, 1))
+        .containsExactly(0.0, 200.0, 400.0, 600.0, 800.0, 1000.0);
     assertThat(LineChart.logTicks(-2, 0).stream().map(t -> LineChart.label(Math.pow(10, t))))
         .containsExactly("0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1");
-    assertThat(LineChart.linearTicks(99, 101, 8, 1)).as("whole steps").containsExactly(99.0, 100.0, 101.0);
+    assertThat(LineChart.linearTicks(99, 101, 8, 1))
+        .as("whole steps")
+        .containsExactly(99.0, 100.0, 101.0);
     assertThat(LineChart.label(0.1 + 0.2)).isEqualTo("0.3");
   }
 
   @Test
   void aLogXChartSkipsPointsItCannotDrawAndStillRendersTheRest() throws Exception {
-    LineChart chart = new LineChart("scaling", "hours", "loss").withLogX().series("runs", new double[] {0, 0.5, 2, 8}, new double[] {9, 0.4, 0.3,
-        Double.NaN}).curve("fit", new double[] {0.5, 8}, new double[] {0.41, 0.2});
+    LineChart chart =
+        new LineChart("scaling", "hours", "loss")
+            .withLogX()
+            .series("runs", new double[] {0, 0.5, 2, 8}, new double[] {9, 0.4, 0.3, Double.NaN})
+            .curve("fit", new double[] {0.5, 8}, new double[] {0.41, 0.2});
     BufferedImage image = ImageIO.read(new ByteArrayInputStream(chart.png()));
     assertThat(image.getWidth()).isEqualTo(900);
     long red = 0; // the second series' colour: the dashed fit
@@ -37,6 +43,7 @@ class LineChartTest {
       }
     }
     assertThat(red).isGreaterThan(100);
-    assertThatThrownBy(() -> chart.series("bad", new double[2], new double[3])).hasMessageContaining("series bad: 2 x values, 3 y values");
+    assertThatThrownBy(() -> chart.series("bad", new double[2], new double[3]))
+        .hasMessageContaining("series bad: 2 x values, 3 y values");
   }
 }

@@ -13,8 +13,9 @@ import dev.wam4j.sim.scene.Scene;
 import org.junit.jupiter.api.Test;
 
 /**
- * The imagination planner's score on frames the renderer draws, as a dream that got everything right
- * would show them: the goal's pixels the block covers, and the candidate whose last frame covers most.
+ * The imagination planner's score on frames the renderer draws, as a dream that got everything
+ * right would show them: the goal's pixels the block covers, and the candidate whose last frame
+ * covers most.
  */
 class GoalCoverageTest {
   static final int SIZE = 96, FRAME = SIZE * SIZE * 3;
@@ -26,7 +27,8 @@ class GoalCoverageTest {
 
   @Test
   void theMaskIsTheGoalsAreaInImagePixels() {
-    double pixels = SCENE.goalObject().area() / Math.pow(512.0 / SIZE, 2); // 6300 world px^2: 221 image pixels
+    double pixels =
+        SCENE.goalObject().area() / Math.pow(512.0 / SIZE, 2); // 6300 world px^2: 221 image pixels
     assertThat((double) coverage.goalPixels()).isCloseTo(pixels, within(0.1 * pixels));
   }
 
@@ -39,31 +41,58 @@ class GoalCoverageTest {
   @Test
   void pixelCoverageReadsTheTasksCoverageOfAShiftedOrTurnedBlockAFewHundredthsHigh() {
     Coverage exact = new Coverage(SCENE.goalObject().parts(), GOAL);
-    double[][] poses = {{GOAL.x() + 20, GOAL.y(), GOAL.angle()}, {GOAL.x(), GOAL.y() - 35, GOAL.angle() + 0.3}, {GOAL.x() - 8, GOAL.y() + 6, 0}};
+    double[][] poses = {
+      {GOAL.x() + 20, GOAL.y(), GOAL.angle()},
+      {GOAL.x(), GOAL.y() - 35, GOAL.angle() + 0.3},
+      {GOAL.x() - 8, GOAL.y() + 6, 0}
+    };
     for (double[] p : poses) {
       double task = exact.of(p[0], p[1], p[2]);
       assertThat(task).as("a partial cover").isBetween(0.2, 0.9);
-      // measured: 0.52 -> 0.59, 0.26 -> 0.34, 0.32 -> 0.35; the edge strokes, drawn half outside the block, count as block
-      assertThat(coverage.of(frame(p[0], p[1], p[2]), 0)).as("block at %s", java.util.Arrays.toString(p)).isBetween(task, task + 0.1);
+      // measured: 0.52 -> 0.59, 0.26 -> 0.34, 0.32 -> 0.35; the edge strokes, drawn half outside
+      // the block, count as block
+      assertThat(coverage.of(frame(p[0], p[1], p[2]), 0))
+          .as("block at %s", java.util.Arrays.toString(p))
+          .isBetween(task, task + 0.1);
     }
   }
 
   @Test
   void theCandidateWhoseLastDreamFrameCoversTheGoalMostIsChosen() {
-    byte[] far = frame(120, 400, 0), near = frame(GOAL.x() + 20, GOAL.y(), GOAL.angle()), on = frame(GOAL.x(), GOAL.y(), GOAL.angle());
+    byte[] far = frame(120, 400, 0),
+        near = frame(GOAL.x() + 20, GOAL.y(), GOAL.angle()),
+        on = frame(GOAL.x(), GOAL.y(), GOAL.angle());
     // candidate 1 reaches the goal only at the first offset; candidate 2 ends near it, 3 on it
-    Dreams dreams = dreams(concat(far, far), concat(on, far), concat(far, near), concat(near, on), concat(far, near));
+    Dreams dreams =
+        dreams(
+            concat(far, far),
+            concat(on, far),
+            concat(far, near),
+            concat(near, on),
+            concat(far, near));
     assertThat(coverage.best(dreams)).isEqualTo(3);
-    assertThat(coverage.best(dreams(concat(far, near), concat(far, far), concat(on, near)))).as("a tie goes to the first").isZero();
+    assertThat(coverage.best(dreams(concat(far, near), concat(far, far), concat(on, near))))
+        .as("a tie goes to the first")
+        .isZero();
   }
 
   @Test
   void dreamsOfAnotherSizeAreRefused() {
-    Dreams small = new Dreams(new int[] {4}, 48, new byte[][] {new byte[48 * 48 * 3]}, 1, new float[][] {new float[1]});
-    assertThatThrownBy(() -> coverage.best(small)).hasMessageContaining("goal coverage of 96 px frames: dreams are 48 px");
+    Dreams small =
+        new Dreams(
+            new int[] {4},
+            48,
+            new byte[][] {new byte[48 * 48 * 3]},
+            1,
+            new float[][] {new float[1]});
+    assertThatThrownBy(() -> coverage.best(small))
+        .hasMessageContaining("goal coverage of 96 px frames: dreams are 48 px");
   }
 
-  /** An observation with the block at {@code (x, y, angle)} and the agent in a corner, away from the goal. */
+  /**
+   * An observation with the block at {@code (x, y, angle)} and the agent in a corner, away from the
+   * goal.
+   */
   private byte[] frame(double x, double y, double angle) {
     byte[] f = new byte[FRAME];
     renderer.render(60, 460, 0, x, y, angle, f, 0);

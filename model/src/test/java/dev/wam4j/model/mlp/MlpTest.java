@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 import org.junit.jupiter.api.Test;
 
 class MlpTest {
-  /** Loss = sum over rows and outputs of c_k * y_k: its gradient is backward's with output gradient c. */
+  /**
+   * Loss = sum over rows and outputs of c_k * y_k: its gradient is backward's with output gradient
+   * c.
+   */
   private static double loss(Mlp net, float[] p, float[] x, int batch, float[] c) {
     Mlp.Workspace ws = net.workspace(batch);
     System.arraycopy(x, 0, ws.input(), 0, x.length);
@@ -41,7 +44,9 @@ class MlpTest {
       p[k] = (float) (saved - h);
       double down = loss(net, p, x, batch, c);
       p[k] = saved;
-      assertThat((double) g[k]).as("parameter %d", k).isCloseTo((up - down) / (2 * h), within(2e-3 + 1e-2 * Math.abs(g[k])));
+      assertThat((double) g[k])
+          .as("parameter %d", k)
+          .isCloseTo((up - down) / (2 * h), within(2e-3 + 1e-2 * Math.abs(g[k])));
     }
   }
 

@@ -34,15 +34,20 @@ class SteeringTest {
 
   @Test
   void theActorReadsTheModelsPerceptionAndAnEpisodesFirstPlanSeesNoMotion() {
-    var p = new WamPolicy.Perception(300, 250, 0.3, new float[0], new float[] {90, 90, 100, 120}, new float[0]);
+    var p =
+        new WamPolicy.Perception(
+            300, 250, 0.3, new float[0], new float[] {90, 90, 100, 120}, new float[0]);
     double[] before = new double[5];
     float[] f = new float[PoseFeatures.COUNT];
     Steering.features(p, before, true, f, 0);
     assertThat(before).containsExactly(100, 120, 300, 250, 0.3);
     for (int k = 12; k < 17; k++) assertThat(f[k]).as("velocity feature %d", k).isZero();
-    var later = new WamPolicy.Perception(310, 250, 0.3, new float[0], new float[] {100, 120, 110, 120}, new float[0]);
+    var later =
+        new WamPolicy.Perception(
+            310, 250, 0.3, new float[0], new float[] {100, 120, 110, 120}, new float[0]);
     Steering.features(later, before, false, f, 0);
-    assertThat(f[12]).isEqualTo((float) (20 * 10 / 512.0)); // the agent moved 10 px since the last plan
+    assertThat(f[12])
+        .isEqualTo((float) (20 * 10 / 512.0)); // the agent moved 10 px since the last plan
     assertThat(f[14]).isEqualTo((float) (20 * 10 / 512.0)); // and so did the block
   }
 
@@ -52,14 +57,22 @@ class SteeringTest {
     assertThat(Steering.Mode.parse("residual-zero")).isEqualTo(Steering.Mode.RESIDUAL_ZERO);
     assertThat(of("residual-zero").outputs(32)).isEqualTo(2);
     assertThat(of("noise").outputs(32)).isEqualTo(32);
-    assertThatThrownBy(() -> new Steering(Steering.Mode.NOISE, 8, 1, 20, 0, null)).hasMessageContaining("noiseClip");
-    assertThatThrownBy(() -> new Steering(Steering.Mode.NOISE, 8, 1, 20, 2, new float[] {Float.NaN})).hasMessageContaining("actor weight is NaN");
-    Files.writeString(tmp.resolve(SteeredPolicy.FILE), "{\"format\": \"wam4j-steered/1\", \"mode\": \"noise\", \"hidden\": 8, \"layers\": 1, "
-        + "\"residual_scale_pixels\": 20, \"noise_clip\": 2.5, \"actor\": [1, \"x\"]}");
+    assertThatThrownBy(() -> new Steering(Steering.Mode.NOISE, 8, 1, 20, 0, null))
+        .hasMessageContaining("noiseClip");
+    assertThatThrownBy(
+            () -> new Steering(Steering.Mode.NOISE, 8, 1, 20, 2, new float[] {Float.NaN}))
+        .hasMessageContaining("actor weight is NaN");
+    Files.writeString(
+        tmp.resolve(SteeredPolicy.FILE),
+        "{\"format\": \"wam4j-steered/1\", \"mode\": \"noise\", \"hidden\": 8, \"layers\": 1, "
+            + "\"residual_scale_pixels\": 20, \"noise_clip\": 2.5, \"actor\": [1, \"x\"]}");
     assertThat(SteeredPolicy.isCheckpoint(tmp)).isTrue();
-    assertThatThrownBy(() -> SteeredPolicy.load(tmp, PlanSettings.CHECKPOINT)).isInstanceOf(CheckpointException.class)
-        .hasMessageContaining(SteeredPolicy.FILE).hasMessageContaining("actor[1] is not a number");
+    assertThatThrownBy(() -> SteeredPolicy.load(tmp, PlanSettings.CHECKPOINT))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining(SteeredPolicy.FILE)
+        .hasMessageContaining("actor[1] is not a number");
     Files.writeString(tmp.resolve(SteeredPolicy.FILE), "{\"format\": \"other\"}");
-    assertThatThrownBy(() -> SteeredPolicy.load(tmp, PlanSettings.CHECKPOINT)).hasMessageContaining("format is not wam4j-steered/1");
+    assertThatThrownBy(() -> SteeredPolicy.load(tmp, PlanSettings.CHECKPOINT))
+        .hasMessageContaining("format is not wam4j-steered/1");
   }
 }

@@ -23,7 +23,8 @@ class LossChartTest {
     try (TrainingLog log = TrainingLog.create(file, List.of("step", "loss", "val_loss"))) {
       for (int step = 0; step < 400; step++) {
         double loss = 2 * Math.exp(-step / 80.0) + 0.05;
-        TrainingLog.Row row = log.row(step).set("loss", loss * (1 + 0.3 * random.nextGaussian() * 0.5));
+        TrainingLog.Row row =
+            log.row(step).set("loss", loss * (1 + 0.3 * random.nextGaussian() * 0.5));
         if (step % 50 == 0) row.set("val_loss", loss * 1.2);
         row.write();
       }
@@ -33,11 +34,15 @@ class LossChartTest {
 
   static long nonWhitePixels(BufferedImage image) {
     long n = 0;
-    for (int y = 0; y < image.getHeight(); y++) for (int x = 0; x < image.getWidth(); x++) if ((image.getRGB(x, y) & 0xffffff) != 0xffffff) n++;
+    for (int y = 0; y < image.getHeight(); y++)
+      for (int x = 0; x < image.getWidth(); x++)
+        if ((image.getRGB(x, y) & 0xffffff) != 0xffffff) n++;
     return n;
   }
 
-  /** Pixels of the series' first colour (the palette's blue), which only curves and the legend use. */
+  /**
+   * Pixels of the series' first colour (the palette's blue), which only curves and the legend use.
+   */
   static long bluePixels(BufferedImage image) {
     long n = 0;
     for (int y = 0; y < image.getHeight(); y++) {
@@ -52,7 +57,11 @@ class LossChartTest {
   @Test
   void writesAPngOfTheRequestedSizeWithCurvesOnIt() throws IOException {
     Path png = tmp.resolve("loss.png");
-    LossChart.of("train", "loss", "val_loss").withLogY().withSmoothing(25, "loss").withSize(640, 360).write(noisyRun(), png);
+    LossChart.of("train", "loss", "val_loss")
+        .withLogY()
+        .withSmoothing(25, "loss")
+        .withSize(640, 360)
+        .write(noisyRun(), png);
     BufferedImage image = ImageIO.read(png.toFile());
     assertThat(image).isNotNull();
     assertThat(image.getWidth()).isEqualTo(640);
@@ -60,7 +69,8 @@ class LossChartTest {
     assertThat(nonWhitePixels(image)).isGreaterThan(5_000);
     assertThat(bluePixels(image)).isGreaterThan(500);
     try (var files = Files.list(tmp)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("run.csv", "loss.png");
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("run.csv", "loss.png");
     }
   }
 
@@ -88,6 +98,8 @@ class LossChartTest {
 
   @Test
   void anUnknownColumnIsNamed() throws IOException {
-    assertThatThrownBy(() -> LossChart.of("x", "lr").draw(noisyRun())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no column lr");
+    assertThatThrownBy(() -> LossChart.of("x", "lr").draw(noisyRun()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no column lr");
   }
 }

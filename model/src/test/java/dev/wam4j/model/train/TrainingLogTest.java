@@ -12,12 +12,18 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The training log appends rows that survive kills, resumes at a checkpoint step, and refuses bad values. */
+/**
+ * The training log appends rows that survive kills, resumes at a checkpoint step, and refuses bad
+ * values.
+ */
 class TrainingLogTest {
   static final List<String> COLUMNS = List.of("step", "loss", "val_loss", "rss_mb");
   @TempDir Path tmp;
 
-  /** Writes rows for steps 0, 10, ... , 50 with loss 1/(step+1) and a validation loss every 20 steps. */
+  /**
+   * Writes rows for steps 0, 10, ... , 50 with loss 1/(step+1) and a validation loss every 20
+   * steps.
+   */
   Path logOfSixRows() throws IOException {
     Path file = tmp.resolve("log.csv");
     try (TrainingLog log = TrainingLog.create(file, COLUMNS)) {
@@ -33,7 +39,8 @@ class TrainingLogTest {
   @Test
   void rowsReadBackWithUnsetCellsEmpty() throws IOException {
     Path file = logOfSixRows();
-    assertThat(Files.readAllLines(file)).startsWith("step,loss,val_loss,rss_mb", "0,1.0,2.0,100", "10,0.09090909090909091,,110");
+    assertThat(Files.readAllLines(file))
+        .startsWith("step,loss,val_loss,rss_mb", "0,1.0,2.0,100", "10,0.09090909090909091,,110");
     TrainingLog.Table table = TrainingLog.read(file);
     assertThat(table.size()).isEqualTo(6);
     assertThat(table.steps()).containsExactly(0, 10, 20, 30, 40, 50);
@@ -54,7 +61,8 @@ class TrainingLogTest {
   @Test
   void resumeDropsRowsAfterTheCheckpointStepAndAPartialLineThenAppends() throws IOException {
     Path file = logOfSixRows();
-    Files.writeString(file, "60,0.0163", StandardOpenOption.APPEND); // a kill in the middle of a row
+    Files.writeString(
+        file, "60,0.0163", StandardOpenOption.APPEND); // a kill in the middle of a row
     try (TrainingLog log = TrainingLog.resume(file, COLUMNS, 30)) {
       assertThat(log.lastStep()).isEqualTo(30);
       assertThat(TrainingLog.read(file).steps()).containsExactly(0, 10, 20, 30);
@@ -74,7 +82,9 @@ class TrainingLogTest {
     String before = Files.readString(file);
     try (TrainingLog log = TrainingLog.resume(file, COLUMNS, 50)) {
       assertThat(log.lastStep()).isEqualTo(50);
-      assertThatThrownBy(() -> log.row(50)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("step 50 does not follow step 50");
+      assertThatThrownBy(() -> log.row(50))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("step 50 does not follow step 50");
     }
     assertThat(Files.readString(file)).isEqualTo(before);
   }
@@ -100,10 +110,19 @@ class TrainingLogTest {
   void nonFiniteValuesAreRefusedNamingTheColumn() throws IOException {
     try (TrainingLog log = TrainingLog.create(tmp.resolve("log.csv"), COLUMNS)) {
       TrainingLog.Row row = log.row(0);
-      assertThatThrownBy(() -> row.set("loss", Double.NaN)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column loss").hasMessageContaining("NaN");
-      assertThatThrownBy(() -> row.set("val_loss", Double.POSITIVE_INFINITY)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column val_loss");
-      assertThatThrownBy(() -> row.set("loss", Float.NaN)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column loss");
-      assertThatThrownBy(() -> row.set("lr", 1e-3)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown column");
+      assertThatThrownBy(() -> row.set("loss", Double.NaN))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("column loss")
+          .hasMessageContaining("NaN");
+      assertThatThrownBy(() -> row.set("val_loss", Double.POSITIVE_INFINITY))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("column val_loss");
+      assertThatThrownBy(() -> row.set("loss", Float.NaN))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("column loss");
+      assertThatThrownBy(() -> row.set("lr", 1e-3))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("unknown column");
     }
   }
 
@@ -111,28 +130,39 @@ class TrainingLogTest {
   void stepsMustIncrease() throws IOException {
     try (TrainingLog log = TrainingLog.create(tmp.resolve("log.csv"), COLUMNS)) {
       log.row(5).set("loss", 1).write();
-      assertThatThrownBy(() -> log.row(5)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("step 5 does not follow step 5");
+      assertThatThrownBy(() -> log.row(5))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("step 5 does not follow step 5");
     }
   }
 
   @Test
   void createRefusesAnExistingLog() throws IOException {
     Path file = logOfSixRows();
-    assertThatThrownBy(() -> TrainingLog.create(file, COLUMNS)).isInstanceOf(FileAlreadyExistsException.class);
+    assertThatThrownBy(() -> TrainingLog.create(file, COLUMNS))
+        .isInstanceOf(FileAlreadyExistsException.class);
   }
 
   @Test
   void aMalformedRowIsNamedByFileAndLine() throws IOException {
     Path file = logOfSixRows();
     Files.writeString(file, "60,abc,,\n", StandardOpenOption.APPEND);
-    assertThatThrownBy(() -> TrainingLog.read(file)).isInstanceOf(IOException.class).hasMessageContaining(file + " line 8");
+    assertThatThrownBy(() -> TrainingLog.read(file))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(file + " line 8");
   }
 
   @Test
   void columnsMustStartWithStepAndBeUnique() {
-    assertThatThrownBy(() -> TrainingLog.create(tmp.resolve("a.csv"), List.of("loss"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("start with step");
-    assertThatThrownBy(() -> TrainingLog.create(tmp.resolve("b.csv"), List.of("step", "a", "a"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a appears twice");
-    assertThatThrownBy(() -> TrainingLog.create(tmp.resolve("c.csv"), List.of("step", "a,b"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a,b'");
+    assertThatThrownBy(() -> TrainingLog.create(tmp.resolve("a.csv"), List.of("loss")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("start with step");
+    assertThatThrownBy(() -> TrainingLog.create(tmp.resolve("b.csv"), List.of("step", "a", "a")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a appears twice");
+    assertThatThrownBy(() -> TrainingLog.create(tmp.resolve("c.csv"), List.of("step", "a,b")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'a,b'");
   }
 
   @Test

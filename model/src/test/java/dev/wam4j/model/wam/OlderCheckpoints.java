@@ -6,11 +6,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Makes a checkpoint look as if written before some config fields existed: the tests of reading old checkpoints. */
+/**
+ * Makes a checkpoint look as if written before some config fields existed: the tests of reading old
+ * checkpoints.
+ */
 final class OlderCheckpoints {
   private OlderCheckpoints() {}
 
-  /** Removes {@code fields} (scalar values) from the config in {@code checkpoint}'s checkpoint.json. */
+  /**
+   * Removes {@code fields} (scalar values) from the config in {@code checkpoint}'s checkpoint.json.
+   */
   static void withoutFields(Path checkpoint, String... fields) throws IOException {
     Path meta = checkpoint.resolve("checkpoint.json");
     String text = Files.readString(meta);

@@ -14,7 +14,11 @@ import java.util.List;
  */
 final class DaggerProgress {
   /** Published PushT-from-images anchors (mean max coverage unless named), for the reader's eye. */
-  static final double DIFFUSION_POLICY_COVERAGE = 0.91, UVA_COVERAGE = 0.98, LEROBOT_SUCCESS = 0.65, GOAL_SUCCESS = 0.70;
+  static final double DIFFUSION_POLICY_COVERAGE = 0.91,
+      UVA_COVERAGE = 0.98,
+      LEROBOT_SUCCESS = 0.65,
+      GOAL_SUCCESS = 0.70;
+
   /** The compute a shipped model may have behind it (issue 13), minutes. */
   static final double BUDGET_MINUTES = 180;
 
@@ -27,21 +31,34 @@ final class DaggerProgress {
    */
   static LineChart chart(List<Dagger.Round> rounds, double startMinutes) {
     int n = rounds.size();
-    double[] minutes = minutes(rounds, startMinutes), coverage = new double[n], success = new double[n];
+    double[] minutes = minutes(rounds, startMinutes),
+        coverage = new double[n],
+        success = new double[n];
     for (int i = 0; i < n; i++) {
       coverage[i] = rounds.get(i).validationCoverage();
       success[i] = rounds.get(i).validationSuccess();
     }
-    double[] span = n == 0 ? new double[] {startMinutes, startMinutes + 1} : new double[] {startMinutes, Math.max(minutes[n - 1], BUDGET_MINUTES)};
-    return new LineChart("DAgger: validation score vs compute behind the policy", "CPU minutes (2 cores) behind the checkpoint",
-        "mean max coverage / success rate (validation seeds)")
+    double[] span =
+        n == 0
+            ? new double[] {startMinutes, startMinutes + 1}
+            : new double[] {startMinutes, Math.max(minutes[n - 1], BUDGET_MINUTES)};
+    return new LineChart(
+            "DAgger: validation score vs compute behind the policy",
+            "CPU minutes (2 cores) behind the checkpoint",
+            "mean max coverage / success rate (validation seeds)")
         .series("mean max coverage", minutes, coverage)
         .series("success rate", minutes, success)
-        .curve("Diffusion Policy 0.91 cov.", span, new double[] {DIFFUSION_POLICY_COVERAGE, DIFFUSION_POLICY_COVERAGE})
+        .curve(
+            "Diffusion Policy 0.91 cov.",
+            span,
+            new double[] {DIFFUSION_POLICY_COVERAGE, DIFFUSION_POLICY_COVERAGE})
         .curve("UVA 0.98 cov.", span, new double[] {UVA_COVERAGE, UVA_COVERAGE})
         .curve("LeRobot DP 65% success", span, new double[] {LEROBOT_SUCCESS, LEROBOT_SUCCESS})
         .curve("goal: 70% success", span, new double[] {GOAL_SUCCESS, GOAL_SUCCESS})
-        .curve("3 h compute budget", new double[] {BUDGET_MINUTES, BUDGET_MINUTES}, new double[] {0, 1});
+        .curve(
+            "3 h compute budget",
+            new double[] {BUDGET_MINUTES, BUDGET_MINUTES},
+            new double[] {0, 1});
   }
 
   /** Compute behind each round's checkpoint, minutes: the student's, then every round so far. */

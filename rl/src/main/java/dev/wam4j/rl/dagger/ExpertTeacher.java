@@ -23,7 +23,8 @@ public final class ExpertTeacher {
 
   /**
    * Writes the expert's next {@code horizon} actions from {@code env}'s current state, as (x, y)
-   * targets in workspace units, into {@code out[offset .. offset + 2 * horizon)}; {@code env} is not touched.
+   * targets in workspace units, into {@code out[offset .. offset + 2 * horizon)}; {@code env} is
+   * not touched.
    */
   public void actionChunk(PushTEnv env, int horizon, float[] out, int offset) {
     scratch.copyStateFrom(env);

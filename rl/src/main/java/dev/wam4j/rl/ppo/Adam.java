@@ -1,8 +1,8 @@
 package dev.wam4j.rl.ppo;
 
 /**
- * Adam (Kingma and Ba 2015) on a flat parameter array, bias-corrected, epsilon 1e-5 as in CleanRL's PPO.
- * Its moments and step count are part of a checkpoint.
+ * Adam (Kingma and Ba 2015) on a flat parameter array, bias-corrected, epsilon 1e-5 as in CleanRL's
+ * PPO. Its moments and step count are part of a checkpoint.
  */
 final class Adam {
   static final double BETA1 = 0.9;
@@ -18,7 +18,9 @@ final class Adam {
   }
 
   Adam(float[] m, float[] v, long t) {
-    if (m.length != v.length) throw new IllegalArgumentException("Adam moments differ in length: " + m.length + " and " + v.length);
+    if (m.length != v.length)
+      throw new IllegalArgumentException(
+          "Adam moments differ in length: " + m.length + " and " + v.length);
     this.m = m;
     this.v = v;
     this.t = t;

@@ -2,7 +2,10 @@ package dev.wam4j.rl.ppo;
 
 import dev.wam4j.sim.pusht.PushTEnv;
 
-/** The episodes that ended in one rollout: how many, their returns, successes, final coverage and lengths. */
+/**
+ * The episodes that ended in one rollout: how many, their returns, successes, final coverage and
+ * lengths.
+ */
 final class EpisodeTally {
   int episodes;
   double sumReturn;
@@ -18,7 +21,10 @@ final class EpisodeTally {
     sumLength = 0;
   }
 
-  /** Counts an episode that just ended in {@code env} with undiscounted return {@code episodeReturn}. */
+  /**
+   * Counts an episode that just ended in {@code env} with undiscounted return {@code
+   * episodeReturn}.
+   */
   void ended(PushTEnv env, double episodeReturn) {
     episodes++;
     sumReturn += episodeReturn;

@@ -13,16 +13,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Proximal Policy Optimization (Schulman et al. 2017) on PushT's privileged state, CleanRL-style: roll
- * out {@code envs x rolloutSteps} steps with a Gaussian policy (this class), then learn from the batch
- * ({@link PpoLearner}: GAE advantages, {@code epochs} passes of clipped-objective minibatch updates, Adam,
- * global-norm gradient clipping) at a linearly annealed step size. Networks and optimiser run on flat float
- * arrays in plain Java ({@link Mlp}); environments are spread over {@code threads} workers, and a
- * minibatch's gradient is summed over fixed chunks of rows, so the run is the same on any number of threads.
+ * Proximal Policy Optimization (Schulman et al. 2017) on PushT's privileged state, CleanRL-style:
+ * roll out {@code envs x rolloutSteps} steps with a Gaussian policy (this class), then learn from
+ * the batch ({@link PpoLearner}: GAE advantages, {@code epochs} passes of clipped-objective
+ * minibatch updates, Adam, global-norm gradient clipping) at a linearly annealed step size.
+ * Networks and optimiser run on flat float arrays in plain Java ({@link Mlp}); environments are
+ * spread over {@code threads} workers, and a minibatch's gradient is summed over fixed chunks of
+ * rows, so the run is the same on any number of threads.
  *
  * <p>The run folder holds {@code ppo.json} (the config), {@code log.csv} (one row per update),
- * {@code curves.png} and {@code checkpoints/update-NNNNNN/} (written atomically). Every
- * {@link PpoConfig#checkpointEveryUpdates()} updates the run checkpoints and restarts every episode in
+ * {@code curves.png} and {@code checkpoints/update-NNNNNN/} (written atomically). Every {@link
+ * PpoConfig#checkpointEveryUpdates()} updates the run checkpoints and restarts every episode in
  * flight, so that a run resumed after a kill continues exactly as an uninterrupted one would.
  */
 public final class Ppo {
@@ -32,18 +33,36 @@ public final class Ppo {
    * @param update 1-based update index
    * @param envSteps environment steps so far
    * @param seconds wall time of the run so far (this process and the ones before it)
-   * @param stepsPerSecond environment steps per second of this update, rollout and learning together
+   * @param stepsPerSecond environment steps per second of this update, rollout and learning
+   *     together
    * @param episodes episodes that ended during this update's rollout
    * @param meanReturn their mean undiscounted return (NaN without any)
    * @param successRate their share reaching the goal (NaN without any)
    * @param meanFinalCoverage their mean coverage at the end
    * @param meanLength their mean length in steps
-   * @param rolloutSeconds wall time of this update's rollout (policy forward, sampling, stepping, rewards)
+   * @param rolloutSeconds wall time of this update's rollout (policy forward, sampling, stepping,
+   *     rewards)
    * @param learnSeconds wall time of this update's advantages and minibatch updates
    */
-  public record UpdateStats(long update, long envSteps, double seconds, double stepsPerSecond, int episodes, double meanReturn,
-      double successRate, double meanFinalCoverage, double meanLength, double policyLoss, double valueLoss, double entropy, double approxKl,
-      double clipFraction, double learningRate, double meanStd, double rolloutSeconds, double learnSeconds) {}
+  public record UpdateStats(
+      long update,
+      long envSteps,
+      double seconds,
+      double stepsPerSecond,
+      int episodes,
+      double meanReturn,
+      double successRate,
+      double meanFinalCoverage,
+      double meanLength,
+      double policyLoss,
+      double valueLoss,
+      double entropy,
+      double approxKl,
+      double clipFraction,
+      double learningRate,
+      double meanStd,
+      double rolloutSeconds,
+      double learnSeconds) {}
 
   /** Progress of a run. */
   public interface Listener {
@@ -80,7 +99,8 @@ public final class Ppo {
     pool = new Workers(threads, "ppo-worker");
     learner = new PpoLearner(c.objective(), nets, params, adam, n, steps, pool);
     workers = new Worker[threads];
-    for (int t = 0; t < threads; t++) workers[t] = new Worker(n * t / threads, n * (t + 1) / threads);
+    for (int t = 0; t < threads; t++)
+      workers[t] = new Worker(n * t / threads, n * (t + 1) / threads);
   }
 
   /** One worker's environments and scratch: a contiguous slice of the environments. */
@@ -124,8 +144,12 @@ public final class Ppo {
     private void startEpisode(int i) {
       if (cousins != null) { // domain randomisation: this episode's physics and goal
         long draw = rngs[i].nextLong();
-        // a share below 1 mixes in the scene's own episodes (drawn only then: runs with every episode a cousin keep their streams)
-        Scene drawn = c.cousinsShare() < 1 && rngs[i].nextDouble() >= c.cousinsShare() ? scene : Cousins.sample(cousins, draw).scene();
+        // a share below 1 mixes in the scene's own episodes (drawn only then: runs with every
+        // episode a cousin keep their streams)
+        Scene drawn =
+            c.cousinsShare() < 1 && rngs[i].nextDouble() >= c.cousinsShare()
+                ? scene
+                : Cousins.sample(cousins, draw).scene();
         envs[i] = new PushTEnv(drawn, Embodiment.RobotPusher.reference());
         tasks[i] = new PushTask(drawn.goal().pose(), c.reward());
       }
@@ -137,7 +161,10 @@ public final class Ppo {
       episodeReturn[i] = 0;
     }
 
-    /** Rolls this slice's environments {@code steps} steps with the current policy; then the values of the states reached. */
+    /**
+     * Rolls this slice's environments {@code steps} steps with the current policy; then the values
+     * of the states reached.
+     */
     void rollout(float[] nextValues) {
       ended.clear();
       int k = to - from;
@@ -147,7 +174,8 @@ public final class Ppo {
           int row = t * n + from + i;
           double ax = 0, ay = 0, lp = 0;
           for (int a = 0; a < nets.actions; a++) {
-            double mean = actorWs.output()[i * nets.actions + a], logStd = params[nets.logStdOffset + a];
+            double mean = actorWs.output()[i * nets.actions + a],
+                logStd = params[nets.logStdOffset + a];
             double eps = rngs[i].nextGaussian();
             double act = mean + Math.exp(logStd) * eps;
             learner.actions[row * nets.actions + a] = (float) act;
@@ -159,7 +187,8 @@ public final class Ppo {
           learner.logProbs[row] = (float) lp;
           learner.values[row] = criticWs.output()[i];
           PushTEnv env = envs[i];
-          double tx = clamp(env.agentX() + c.actionScalePixels() * ax), ty = clamp(env.agentY() + c.actionScalePixels() * ay);
+          double tx = clamp(env.agentX() + c.actionScalePixels() * ax),
+              ty = clamp(env.agentY() + c.actionScalePixels() * ay);
           env.step(tx, ty);
           double r = tasks[i].reward(env);
           seen[i].step(env);
@@ -177,12 +206,16 @@ public final class Ppo {
       for (int i = 0; i < k; i++) nextValues[from + i] = criticWs.output()[i];
     }
 
-    /** Observes every environment of the slice (into the buffer at step {@code t} unless t < 0) and runs actor and critic on them. */
+    /**
+     * Observes every environment of the slice (into the buffer at step {@code t} unless t < 0) and
+     * runs actor and critic on them.
+     */
     private void evaluate(int t) {
       int k = to - from, f = nets.observations;
       for (int i = 0; i < k; i++) {
         seen[i].write(tasks[i], actorWs.input(), i * f);
-        if (t >= 0) System.arraycopy(actorWs.input(), i * f, learner.obs, (t * n + from + i) * f, f);
+        if (t >= 0)
+          System.arraycopy(actorWs.input(), i * f, learner.obs, (t * n + from + i) * f, f);
       }
       System.arraycopy(actorWs.input(), 0, criticWs.input(), 0, k * f);
       nets.actor.forward(params, 0, actorWs, k);
@@ -197,45 +230,74 @@ public final class Ppo {
   /** Rolls out, computes advantages, learns: one update. */
   private UpdateStats update(long update, double elapsedBefore, long t0) {
     float[] nextValues = new float[n];
-    if (fresh || (update - 1) % c.checkpointEveryUpdates() == 0) for (Worker w : workers) w.resetAll();
+    if (fresh || (update - 1) % c.checkpointEveryUpdates() == 0)
+      for (Worker w : workers) w.resetAll();
     fresh = false;
     List<Runnable> rollouts = new ArrayList<>();
     for (Worker w : workers) rollouts.add(() -> w.rollout(nextValues));
     long tr = System.nanoTime();
     pool.run(rollouts);
     long tl = System.nanoTime();
-    double lr = c.annealLearningRate() ? c.learningRate() * (1.0 - (update - 1.0) / c.updates()) : c.learningRate();
+    double lr =
+        c.annealLearningRate()
+            ? c.learningRate() * (1.0 - (update - 1.0) / c.updates())
+            : c.learningRate();
     double[] losses = learner.learn(nextValues, update, lr);
     EpisodeTally all = new EpisodeTally();
     for (Worker w : workers) all.add(w.ended);
     long end = System.nanoTime();
     double seconds = (end - t0) / 1e9;
     double meanStd = 0;
-    for (int a = 0; a < nets.actions; a++) meanStd += Math.exp(params[nets.logStdOffset + a]) / nets.actions;
-    return new UpdateStats(update, update * c.batchSteps(), elapsedBefore + seconds, c.batchSteps() / ((end - tr) / 1e9), all.episodes,
-        all.meanReturn(), all.successRate(), all.meanFinalCoverage(), all.meanLength(),
-        losses[0], losses[1], losses[2], losses[3], losses[4], lr, meanStd, (tl - tr) / 1e9, (end - tl) / 1e9);
+    for (int a = 0; a < nets.actions; a++)
+      meanStd += Math.exp(params[nets.logStdOffset + a]) / nets.actions;
+    return new UpdateStats(
+        update,
+        update * c.batchSteps(),
+        elapsedBefore + seconds,
+        c.batchSteps() / ((end - tr) / 1e9),
+        all.episodes,
+        all.meanReturn(),
+        all.successRate(),
+        all.meanFinalCoverage(),
+        all.meanLength(),
+        losses[0],
+        losses[1],
+        losses[2],
+        losses[3],
+        losses[4],
+        lr,
+        meanStd,
+        (tl - tr) / 1e9,
+        (end - tl) / 1e9);
   }
 
   /**
    * Trains (or resumes) {@code config} in {@code dir}.
    *
    * @throws IllegalArgumentException when {@code dir} holds a run of another config (other than its
-   *     {@code totalSteps} or {@code threads}), or checkpoints would restart episodes before they can end.
-   *     Raising {@code totalSteps} of a finished run continues it, but not as one longer run would have: the
-   *     step size's anneal restarts from the new total, and episodes restart unless the old total fell on a
-   *     checkpoint period.
+   *     {@code totalSteps} or {@code threads}), or checkpoints would restart episodes before they
+   *     can end. Raising {@code totalSteps} of a finished run continues it, but not as one longer
+   *     run would have: the step size's anneal restarts from the new total, and episodes restart
+   *     unless the old total fell on a checkpoint period.
    */
   public static Result train(PpoConfig config, Path dir, Listener listener) throws IOException {
-    Scene scene = PpoRun.scene(config.scene()); // a wrong scene or cousin config fails before the folder records the config
+    Scene scene =
+        PpoRun.scene(
+            config.scene()); // a wrong scene or cousin config fails before the folder records the
+    // config
     CousinConfig cousins = PpoRun.cousins(config.scene(), config.cousins());
     // a pixel policy sees the scene as PushT looks: its cousins may vary physics only
-    if (config.observation().equals("pixels")) PpoRun.physicsOnly(cousins, "ppo config with pixels");
+    if (config.observation().equals("pixels"))
+      PpoRun.physicsOnly(cousins, "ppo config with pixels");
     int maxSteps = scene.physics().maxSteps();
     if ((long) config.checkpointEveryUpdates() * config.rolloutSteps() < maxSteps) {
-      throw new IllegalArgumentException("ppo config: checkpointEveryUpdates x rolloutSteps = " + (long) config.checkpointEveryUpdates()
-          * config.rolloutSteps() + " steps, fewer than the scene's " + maxSteps + "-step episodes: every checkpoint restarts the episodes "
-          + "in flight, so none would ever reach the step limit");
+      throw new IllegalArgumentException(
+          "ppo config: checkpointEveryUpdates x rolloutSteps = "
+              + (long) config.checkpointEveryUpdates() * config.rolloutSteps()
+              + " steps, fewer than the scene's "
+              + maxSteps
+              + "-step episodes: every checkpoint restarts the episodes "
+              + "in flight, so none would ever reach the step limit");
     }
     PpoRun run = PpoRun.open(config, dir);
     PpoNetworks nets = config.networks();
@@ -245,8 +307,11 @@ public final class Ppo {
     long done;
     double elapsed;
     if (from == null) {
-      params = config.init().isEmpty() ? nets.initialise(new SplitMix(SplitMix.mix(config.seed(), -1)), config.initialLogStd())
-          : PpoRun.initialWeights(config, nets);
+      params =
+          config.init().isEmpty()
+              ? nets.initialise(
+                  new SplitMix(SplitMix.mix(config.seed(), -1)), config.initialLogStd())
+              : PpoRun.initialWeights(config, nets);
       adam = new Adam(params.length);
       done = 0;
       elapsed = 0;
@@ -256,7 +321,8 @@ public final class Ppo {
       done = from.update();
       elapsed = from.seconds();
       listener.resumed(done);
-      if (done >= config.updates()) run.redrawCurves(); // a finished run: only the curves, as drawn now
+      if (done >= config.updates())
+        run.redrawCurves(); // a finished run: only the curves, as drawn now
     }
     Ppo ppo = new Ppo(config, scene, cousins, params, adam);
     try {
@@ -269,9 +335,15 @@ public final class Ppo {
         run.log(s);
         last = s;
         listener.update(s, total);
-        if (u % config.checkpointEveryUpdates() == 0 || u == total) run.checkpoint(u, s, params, adam, ppo.streams());
+        if (u % config.checkpointEveryUpdates() == 0 || u == total)
+          run.checkpoint(u, s, params, adam, ppo.streams());
       }
-      return new Result(run.dir(), total, total * config.batchSteps(), last == null ? elapsed : last.seconds(), last);
+      return new Result(
+          run.dir(),
+          total,
+          total * config.batchSteps(),
+          last == null ? elapsed : last.seconds(),
+          last);
     } finally {
       ppo.pool.close();
     }
@@ -290,7 +362,9 @@ public final class Ppo {
   }
 
   private void restoreStreams(long[] s) {
-    if (s.length != 2 * n) throw new IllegalArgumentException("checkpoint holds " + s.length / 2 + " environments' streams, the config " + n);
+    if (s.length != 2 * n)
+      throw new IllegalArgumentException(
+          "checkpoint holds " + s.length / 2 + " environments' streams, the config " + n);
     for (Worker w : workers) {
       for (int i = 0; i < w.to - w.from; i++) {
         w.rngs[i].setState(s[2 * (w.from + i)]);

@@ -7,14 +7,17 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * PPO's learning half, whatever the environment: the rollout buffers ({@code [step][env]} rows that a
- * rollout fills), generalised advantage estimation, then {@code epochs} passes of clipped-objective
- * minibatch updates with the value loss, an entropy bonus, global-norm gradient clipping and Adam. A
- * minibatch's gradient is the sum of fixed chunks of {@link #CHUNK} rows in order, spread over the
- * workers, so the result does not depend on the number of threads.
+ * PPO's learning half, whatever the environment: the rollout buffers ({@code [step][env]} rows that
+ * a rollout fills), generalised advantage estimation, then {@code epochs} passes of
+ * clipped-objective minibatch updates with the value loss, an entropy bonus, global-norm gradient
+ * clipping and Adam. A minibatch's gradient is the sum of fixed chunks of {@link #CHUNK} rows in
+ * order, spread over the workers, so the result does not depend on the number of threads.
  */
 final class PpoLearner {
-  /** Rows per gradient chunk: a minibatch's gradient is the sum of its chunks' in order, whatever the threads. */
+  /**
+   * Rows per gradient chunk: a minibatch's gradient is the sum of its chunks' in order, whatever
+   * the threads.
+   */
   static final int CHUNK = 64;
 
   /**
@@ -22,8 +25,17 @@ final class PpoLearner {
    *
    * @param seed seeds the minibatch shuffles (mixed with the update index)
    */
-  record Objective(double gamma, double gaeLambda, int epochs, int minibatches, double clip, boolean clipValueLoss, double entropyCoef,
-      double valueCoef, double maxGradNorm, long seed) {}
+  record Objective(
+      double gamma,
+      double gaeLambda,
+      int epochs,
+      int minibatches,
+      double clip,
+      boolean clipValueLoss,
+      double entropyCoef,
+      double valueCoef,
+      double maxGradNorm,
+      long seed) {}
 
   final int n;
   final int steps;
@@ -46,9 +58,18 @@ final class PpoLearner {
   private final float[] actorT;
   private final float[] criticT;
 
-  PpoLearner(Objective o, PpoNetworks nets, float[] params, Adam adam, int envs, int steps, Workers workers) {
+  PpoLearner(
+      Objective o,
+      PpoNetworks nets,
+      float[] params,
+      Adam adam,
+      int envs,
+      int steps,
+      Workers workers) {
     int batch = envs * steps;
-    if (batch % o.minibatches() != 0) throw new IllegalArgumentException("minibatches " + o.minibatches() + " must divide the batch " + batch);
+    if (batch % o.minibatches() != 0)
+      throw new IllegalArgumentException(
+          "minibatches " + o.minibatches() + " must divide the batch " + batch);
     this.o = o;
     this.nets = nets;
     this.params = params;
@@ -75,17 +96,22 @@ final class PpoLearner {
   }
 
   /**
-   * Learns from the filled buffers: advantages, then the epochs of minibatch updates at step size {@code lr}.
+   * Learns from the filled buffers: advantages, then the epochs of minibatch updates at step size
+   * {@code lr}.
    *
    * @param nextValues the critic's value of each environment's state after the rollout's last step
-   * @return the last epoch's mean policy loss, value loss, entropy, approximate KL and clip fraction
+   * @return the last epoch's mean policy loss, value loss, entropy, approximate KL and clip
+   *     fraction
    */
   double[] learn(float[] nextValues, long update, double lr) {
     gae(nextValues);
     return epochs(update, lr);
   }
 
-  /** Generalised advantage estimation (Schulman et al. 2016); an ended episode (success or step limit) bootstraps nothing. */
+  /**
+   * Generalised advantage estimation (Schulman et al. 2016); an ended episode (success or step
+   * limit) bootstraps nothing.
+   */
   private void gae(float[] nextValues) {
     for (int e = 0; e < n; e++) {
       double last = 0;
@@ -127,13 +153,15 @@ final class PpoLearner {
         List<Runnable> jobs = new ArrayList<>();
         for (int w = 0; w < threads; w++) {
           int worker = w;
-          jobs.add(() -> {
-            for (int ch = worker; ch < chunks; ch += threads) {
-              Arrays.fill(chunkGrads[ch], 0);
-              int from = start + ch * CHUNK, rows = Math.min(CHUNK, size - ch * CHUNK);
-              chunkGradient(worker, order, from, rows, size, advStats, chunkGrads[ch], chunkStats[ch]);
-            }
-          });
+          jobs.add(
+              () -> {
+                for (int ch = worker; ch < chunks; ch += threads) {
+                  Arrays.fill(chunkGrads[ch], 0);
+                  int from = start + ch * CHUNK, rows = Math.min(CHUNK, size - ch * CHUNK);
+                  chunkGradient(
+                      worker, order, from, rows, size, advStats, chunkGrads[ch], chunkStats[ch]);
+                }
+              });
         }
         workers.run(jobs);
         Arrays.fill(grad, 0);
@@ -150,21 +178,33 @@ final class PpoLearner {
     return sums;
   }
 
-  /** Mean and standard deviation of the minibatch's advantages (normalised per minibatch, as CleanRL does). */
+  /**
+   * Mean and standard deviation of the minibatch's advantages (normalised per minibatch, as CleanRL
+   * does).
+   */
   private double[] advantageStats(int[] order, int start, int size) {
     double sum = 0, sq = 0;
     for (int i = start; i < start + size; i++) sum += advantages[order[i]];
     double mean = sum / size;
-    for (int i = start; i < start + size; i++) sq += (advantages[order[i]] - mean) * (advantages[order[i]] - mean);
+    for (int i = start; i < start + size; i++)
+      sq += (advantages[order[i]] - mean) * (advantages[order[i]] - mean);
     return new double[] {mean, Math.sqrt(sq / Math.max(1, size - 1)) + 1e-8};
   }
 
   /**
-   * The gradient of the minibatch loss (divided by the minibatch {@code size}) over {@code rows} rows
-   * starting at {@code order[from]}, added to {@code g}; {@code stats}: summed policy loss, value loss,
-   * entropy, approximate KL and clipped-ratio count over the rows.
+   * The gradient of the minibatch loss (divided by the minibatch {@code size}) over {@code rows}
+   * rows starting at {@code order[from]}, added to {@code g}; {@code stats}: summed policy loss,
+   * value loss, entropy, approximate KL and clipped-ratio count over the rows.
    */
-  private void chunkGradient(int worker, int[] order, int from, int rows, int size, double[] adv, float[] g, double[] stats) {
+  private void chunkGradient(
+      int worker,
+      int[] order,
+      int from,
+      int rows,
+      int size,
+      double[] adv,
+      float[] g,
+      double[] stats) {
     int f = nets.observations, na = nets.actions;
     Mlp.Workspace aw = actorWs[worker], cw = criticWs[worker];
     for (int r = 0; r < rows; r++) {
@@ -176,24 +216,29 @@ final class PpoLearner {
     nets.critic.forward(params, nets.criticOffset, cw, rows);
     Arrays.fill(stats, 0);
     double entropyPerRow = 0;
-    for (int a = 0; a < na; a++) entropyPerRow += params[nets.logStdOffset + a] + 0.5 * (1 + Math.log(2 * Math.PI));
+    for (int a = 0; a < na; a++)
+      entropyPerRow += params[nets.logStdOffset + a] + 0.5 * (1 + Math.log(2 * Math.PI));
     for (int r = 0; r < rows; r++) {
       int row = order[from + r];
       double logp = 0;
       for (int a = 0; a < na; a++) {
-        double logStd = params[nets.logStdOffset + a], z = (actions[row * na + a] - aw.output()[r * na + a]) / Math.exp(logStd);
+        double logStd = params[nets.logStdOffset + a],
+            z = (actions[row * na + a] - aw.output()[r * na + a]) / Math.exp(logStd);
         logp += -0.5 * z * z - logStd - 0.5 * Math.log(2 * Math.PI);
       }
       double logRatio = logp - logProbs[row], ratio = Math.exp(logRatio);
       double advantage = (advantages[row] - adv[0]) / adv[1];
-      double unclipped = -advantage * ratio, clipped = -advantage * Math.max(1 - o.clip(), Math.min(1 + o.clip(), ratio));
-      // d loss / d logp: the unclipped branch carries the gradient when it is the larger (the pessimistic bound)
+      double unclipped = -advantage * ratio,
+          clipped = -advantage * Math.max(1 - o.clip(), Math.min(1 + o.clip(), ratio));
+      // d loss / d logp: the unclipped branch carries the gradient when it is the larger (the
+      // pessimistic bound)
       double dLogp = unclipped >= clipped ? -advantage * ratio / size : 0;
       for (int a = 0; a < na; a++) {
         double logStd = params[nets.logStdOffset + a], std = Math.exp(logStd);
         double diff = actions[row * na + a] - aw.output()[r * na + a];
         aw.outputGradient()[r * na + a] = (float) (dLogp * diff / (std * std));
-        g[nets.logStdOffset + a] += (float) (dLogp * (diff * diff / (std * std) - 1) - o.entropyCoef() / size);
+        g[nets.logStdOffset + a] +=
+            (float) (dLogp * (diff * diff / (std * std) - 1) - o.entropyCoef() / size);
       }
       // value loss 0.5 (v - R)^2; clipped: 0.5 * max((v - R)^2, (v_old + clip(v - v_old) - R)^2)
       double v = cw.output()[r], ret = returns[row], old = values[row];
@@ -218,7 +263,9 @@ final class PpoLearner {
     double sq = 0;
     for (float x : g) sq += (double) x * x;
     double norm = Math.sqrt(sq);
-    if (!Double.isFinite(norm)) throw new IllegalStateException("PPO gradient norm is " + norm + "; stopping before the update");
+    if (!Double.isFinite(norm))
+      throw new IllegalStateException(
+          "PPO gradient norm is " + norm + "; stopping before the update");
     if (norm > max) {
       float s = (float) (max / norm);
       for (int i = 0; i < g.length; i++) g[i] *= s;

@@ -4,9 +4,10 @@ import dev.wam4j.model.mlp.Mlp;
 import dev.wam4j.model.mlp.SplitMix;
 
 /**
- * The actor and the critic of a PPO policy and where their parameters lie in one flat array: the actor
- * (observation -> mean action, unbounded; the environment clips actions), the critic (observation -> value), then the
- * policy's log standard deviation per action axis (state-independent, as in CleanRL).
+ * The actor and the critic of a PPO policy and where their parameters lie in one flat array: the
+ * actor (observation -> mean action, unbounded; the environment clips actions), the critic
+ * (observation -> value), then the policy's log standard deviation per action axis
+ * (state-independent, as in CleanRL).
  */
 final class PpoNetworks {
   final int observations;
@@ -32,7 +33,10 @@ final class PpoNetworks {
     parameters = logStdOffset + actions;
   }
 
-  /** Fresh parameters: scaled Gaussian weights (policy mean gain 0.01, value gain 1), log std {@code initialLogStd}. */
+  /**
+   * Fresh parameters: scaled Gaussian weights (policy mean gain 0.01, value gain 1), log std {@code
+   * initialLogStd}.
+   */
   float[] initialise(SplitMix rng, double initialLogStd) {
     float[] p = new float[parameters];
     actor.initialise(p, 0, rng, 0.01);

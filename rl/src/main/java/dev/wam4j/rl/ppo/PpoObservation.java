@@ -8,9 +8,10 @@ import dev.wam4j.sim.render.SceneRenderer;
 import dev.wam4j.sim.scene.Scene;
 
 /**
- * What a PPO policy observes of one environment ({@link PpoConfig#observation}): the privileged state
- * ({@link PushTask}'s features: the state teacher) or pixels (a policy that learns to see from scratch, to
- * compare with RL on a world action model, which brings its own perception). One per environment.
+ * What a PPO policy observes of one environment ({@link PpoConfig#observation}): the privileged
+ * state ({@link PushTask}'s features: the state teacher) or pixels (a policy that learns to see
+ * from scratch, to compare with RL on a world action model, which brings its own perception). One
+ * per environment.
  */
 sealed interface PpoObservation {
   /** Features per observation. */
@@ -30,7 +31,9 @@ sealed interface PpoObservation {
     return switch (kind) {
       case "state" -> new State();
       case "pixels" -> new Pixels(scene);
-      default -> throw new IllegalArgumentException("ppo config: observation must be 'state' or 'pixels', got '" + kind + "'");
+      default ->
+          throw new IllegalArgumentException(
+              "ppo config: observation must be 'state' or 'pixels', got '" + kind + "'");
     };
   }
 
@@ -59,9 +62,10 @@ sealed interface PpoObservation {
   }
 
   /**
-   * The scene drawn as PushT looks, {@value #SIDE} x {@value #SIDE} grey levels in [0, 1], the current frame and the
-   * one before it, and the agent's position now and before (scaled to [-1, 1]): what the world action model sees
-   * (two frames and positions), at a size a plain MLP can read.
+   * The scene drawn as PushT looks, {@value #SIDE} x {@value #SIDE} grey levels in [0, 1], the
+   * current frame and the one before it, and the agent's position now and before (scaled to [-1,
+   * 1]): what the world action model sees (two frames and positions), at a size a plain MLP can
+   * read.
    */
   final class Pixels implements PpoObservation {
     static final int SIDE = 32;
@@ -72,7 +76,8 @@ sealed interface PpoObservation {
     private final float[] before = new float[SIDE * SIDE + 2];
 
     Pixels(Scene scene) {
-      renderer = new SceneRenderer(SceneLook.of(scene), Camera.identity(), SIDE, SIDE, Sampling.REFERENCE);
+      renderer =
+          new SceneRenderer(SceneLook.of(scene), Camera.identity(), SIDE, SIDE, Sampling.REFERENCE);
     }
 
     @Override
@@ -93,9 +98,14 @@ sealed interface PpoObservation {
     }
 
     private void draw(PushTEnv env) {
-      renderer.render(env.agentX(), env.agentY(), 0, env.blockX(), env.blockY(), env.blockAngle(), rgb, 0);
+      renderer.render(
+          env.agentX(), env.agentY(), 0, env.blockX(), env.blockY(), env.blockAngle(), rgb, 0);
       for (int p = 0; p < SIDE * SIDE; p++) {
-        now[p] = (0.299f * (rgb[3 * p] & 0xFF) + 0.587f * (rgb[3 * p + 1] & 0xFF) + 0.114f * (rgb[3 * p + 2] & 0xFF)) / 255f;
+        now[p] =
+            (0.299f * (rgb[3 * p] & 0xFF)
+                    + 0.587f * (rgb[3 * p + 1] & 0xFF)
+                    + 0.114f * (rgb[3 * p + 2] & 0xFF))
+                / 255f;
       }
       now[SIDE * SIDE] = (float) (env.agentX() / 256 - 1);
       now[SIDE * SIDE + 1] = (float) (env.agentY() / 256 - 1);

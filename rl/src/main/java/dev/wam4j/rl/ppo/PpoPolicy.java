@@ -1,7 +1,6 @@
 package dev.wam4j.rl.ppo;
 
 import dev.wam4j.model.mlp.Mlp;
-import dev.wam4j.model.mlp.SplitMix;
 import dev.wam4j.sim.expert.ExpertEvaluation;
 import dev.wam4j.sim.expert.Policy;
 import dev.wam4j.sim.pusht.PushTEnv;
@@ -11,8 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A trained PPO actor acting deterministically (its mean action) on the privileged state: a
- * {@link Policy} like the scripted expert, so it can be evaluated, and used as a teacher, the same way.
+ * A trained PPO actor acting deterministically (its mean action) on the privileged state: a {@link
+ * Policy} like the scripted expert, so it can be evaluated, and used as a teacher, the same way.
  * One per environment (it keeps the previous state for its velocity features); allocation-free.
  */
 public final class PpoPolicy implements Policy {
@@ -40,9 +39,12 @@ public final class PpoPolicy implements Policy {
    */
   public static PpoPolicy load(Path run) throws IOException {
     if (!java.nio.file.Files.isRegularFile(run.resolve(PpoRun.CONFIG))) {
-      throw new IllegalArgumentException(run + " is not a PPO run folder (no " + PpoRun.CONFIG + ")");
+      throw new IllegalArgumentException(
+          run + " is not a PPO run folder (no " + PpoRun.CONFIG + ")");
     }
-    PpoConfig c = PpoConfig.JSON.treeToValue(PpoConfig.JSON.readTree(run.resolve(PpoRun.CONFIG).toFile()), PpoConfig.class);
+    PpoConfig c =
+        PpoConfig.JSON.treeToValue(
+            PpoConfig.JSON.readTree(run.resolve(PpoRun.CONFIG).toFile()), PpoConfig.class);
     PpoRun.Checkpoint cp = PpoRun.read(run, c.parameters());
     if (cp == null) throw new IllegalArgumentException(run + " holds no checkpoint yet");
     return new PpoPolicy(c, cp.params(), cp.update());
@@ -53,7 +55,10 @@ public final class PpoPolicy implements Policy {
     return config;
   }
 
-  /** A copy of every weight (actor, critic, log standard deviations), in {@link PpoNetworks}' layout. */
+  /**
+   * A copy of every weight (actor, critic, log standard deviations), in {@link PpoNetworks}'
+   * layout.
+   */
   float[] weights() {
     return params.clone();
   }
@@ -89,15 +94,21 @@ public final class PpoPolicy implements Policy {
     }
     seen.write(task, ws.input(), 0);
     nets.actor.forward(params, 0, ws, 1);
-    double ax = Math.max(-1, Math.min(1, ws.output()[0])), ay = Math.max(-1, Math.min(1, ws.output()[1]));
+    double ax = Math.max(-1, Math.min(1, ws.output()[0])),
+        ay = Math.max(-1, Math.min(1, ws.output()[1]));
     actionOut[0] = Math.max(0, Math.min(512, env.agentX() + config.actionScalePixels() * ax));
     actionOut[1] = Math.max(0, Math.min(512, env.agentY() + config.actionScalePixels() * ay));
   }
 
-  /** Evaluates the policy on {@code count} legacy-reset seeds from {@code firstSeed} in {@code scene} (the run's scene if null). */
-  public List<ExpertEvaluation.Episode> evaluate(Scene scene, long firstSeed, int count) throws IOException {
+  /**
+   * Evaluates the policy on {@code count} legacy-reset seeds from {@code firstSeed} in {@code
+   * scene} (the run's scene if null).
+   */
+  public List<ExpertEvaluation.Episode> evaluate(Scene scene, long firstSeed, int count)
+      throws IOException {
     Scene s = scene != null ? scene : PpoRun.scene(config.scene());
-    return ExpertEvaluation.run(s, dev.wam4j.sim.Embodiment.RobotPusher.reference(), copy(), firstSeed, count);
+    return ExpertEvaluation.run(
+        s, dev.wam4j.sim.Embodiment.RobotPusher.reference(), copy(), firstSeed, count);
   }
 
   /**
@@ -110,7 +121,12 @@ public final class PpoPolicy implements Policy {
    * @param meanMaxCoverage mean over episodes of the highest coverage
    * @param perSeed every episode
    */
-  public record Evaluation(long update, String scene, long firstSeed, double successRate, double meanMaxCoverage,
+  public record Evaluation(
+      long update,
+      String scene,
+      long firstSeed,
+      double successRate,
+      double meanMaxCoverage,
       List<ExpertEvaluation.Episode> perSeed) {
     /** Episodes that reached the goal. */
     public long successes() {
@@ -118,12 +134,26 @@ public final class PpoPolicy implements Policy {
     }
   }
 
-  /** The newest policy of {@code run} evaluated on {@code count} seeds from {@code firstSeed} in {@code scene} (null: the run's). */
-  public static Evaluation evaluate(Path run, String scene, long firstSeed, int count) throws IOException {
+  /**
+   * The newest policy of {@code run} evaluated on {@code count} seeds from {@code firstSeed} in
+   * {@code scene} (null: the run's).
+   */
+  public static Evaluation evaluate(Path run, String scene, long firstSeed, int count)
+      throws IOException {
     PpoPolicy policy = load(run);
-    List<ExpertEvaluation.Episode> episodes = policy.evaluate(scene == null ? null : PpoRun.scene(scene), firstSeed, count);
-    double coverage = episodes.stream().mapToDouble(ExpertEvaluation.Episode::maxCoverage).average().orElse(Double.NaN);
-    return new Evaluation(policy.update(), scene == null ? policy.config().scene() : scene, firstSeed, ExpertEvaluation.successRate(episodes),
-        coverage, episodes);
+    List<ExpertEvaluation.Episode> episodes =
+        policy.evaluate(scene == null ? null : PpoRun.scene(scene), firstSeed, count);
+    double coverage =
+        episodes.stream()
+            .mapToDouble(ExpertEvaluation.Episode::maxCoverage)
+            .average()
+            .orElse(Double.NaN);
+    return new Evaluation(
+        policy.update(),
+        scene == null ? policy.config().scene() : scene,
+        firstSeed,
+        ExpertEvaluation.successRate(episodes),
+        coverage,
+        episodes);
   }
 }

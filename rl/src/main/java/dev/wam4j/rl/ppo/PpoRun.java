@@ -27,12 +27,13 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A PPO run's folder: its config ({@code ppo.json} for a state teacher, {@code steer.json} for an actor steering a
- * world action model; a folder never holds two configs), {@code log.csv}
- * (a row per update, cut back to the checkpoint on resume), {@code curves.png}, and
- * {@code checkpoints/update-NNNNNN/} ({@code state.bin}: parameters, Adam's moments, every environment's
- * stream; {@code checkpoint.json} written last). A checkpoint is built in a temporary folder and renamed
- * into place, so a killed run never leaves one that looks complete; the last three are kept.
+ * A PPO run's folder: its config ({@code ppo.json} for a state teacher, {@code steer.json} for an
+ * actor steering a world action model; a folder never holds two configs), {@code log.csv} (a row
+ * per update, cut back to the checkpoint on resume), {@code curves.png}, and {@code
+ * checkpoints/update-NNNNNN/} ({@code state.bin}: parameters, Adam's moments, every environment's
+ * stream; {@code checkpoint.json} written last). A checkpoint is built in a temporary folder and
+ * renamed into place, so a killed run never leaves one that looks complete; the last three are
+ * kept.
  */
 final class PpoRun {
   static final String CONFIG = "ppo.json";
@@ -45,19 +46,32 @@ final class PpoRun {
     /** What the curves are of. */
     String title();
 
-    /** The config with what may change when a run resumes (threads, the budget, to extend it) set to fixed values. */
+    /**
+     * The config with what may change when a run resumes (threads, the budget, to extend it) set to
+     * fixed values.
+     */
     RunConfig resumable();
   }
+
   static final String LOG = "log.csv";
   static final String CHECKPOINTS = "checkpoints";
   private static final int MAGIC = 0x50504F31; // "PPO1"
-  private static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT);
-  private static final String HEADER = "update,env_steps,seconds,steps_per_s,episodes,mean_return,success_rate,mean_final_coverage,"
-      + "mean_length,policy_loss,value_loss,entropy,approx_kl,clip_fraction,learning_rate,mean_std,rollout_seconds,learn_seconds";
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final String HEADER =
+      "update,env_steps,seconds,steps_per_s,episodes,mean_return,success_rate,mean_final_coverage,"
+          + "mean_length,policy_loss,value_loss,entropy,approx_kl,clip_fraction,learning_rate,mean_std,rollout_seconds,learn_seconds";
 
   /** A checkpoint as read back. */
-  record Checkpoint(long update, double seconds, float[] params, Adam adam, long[] streams, Ppo.UpdateStats last) {}
+  record Checkpoint(
+      long update,
+      double seconds,
+      float[] params,
+      Adam adam,
+      long[] streams,
+      Ppo.UpdateStats last) {}
 
   private final Path dir;
   private final RunConfig config;
@@ -80,53 +94,96 @@ final class PpoRun {
   /**
    * The cousin config a run randomises over, or null without randomisation.
    *
-   * @throws IllegalArgumentException when the config names both cousins and a scene other than pusht (cousins are drawn
-   *     around PushT), or the cousin config does not exist or does not parse
+   * @throws IllegalArgumentException when the config names both cousins and a scene other than
+   *     pusht (cousins are drawn around PushT), or the cousin config does not exist or does not
+   *     parse
    */
   static CousinConfig cousins(String scene, String cousins) throws IOException {
     if (cousins.isEmpty()) return null;
     if (!"pusht".equals(scene)) {
-      throw new IllegalArgumentException("config: cousins are drawn around pusht; with cousins '" + cousins + "' leave scene at pusht, got " + scene);
+      throw new IllegalArgumentException(
+          "config: cousins are drawn around pusht; with cousins '"
+              + cousins
+              + "' leave scene at pusht, got "
+              + scene);
     }
     if (!cousins.endsWith(".json")) return CousinConfig.builtin(cousins);
     Path file = Path.of(cousins);
-    if (!Files.isRegularFile(file)) throw new IllegalArgumentException("config: cousin config file " + file + " does not exist");
+    if (!Files.isRegularFile(file))
+      throw new IllegalArgumentException("config: cousin config file " + file + " does not exist");
     return CousinConfig.load(file);
   }
 
   /**
-   * Refuses cousin configs that change more than the physics (friction, mass, inertia, damping, kp, kv): for
-   * policies whose observation is drawn as PushT looks, or whose features read PushT's goal. Null passes.
+   * Refuses cousin configs that change more than the physics (friction, mass, inertia, damping, kp,
+   * kv): for policies whose observation is drawn as PushT looks, or whose features read PushT's
+   * goal. Null passes.
    */
   static CousinConfig physicsOnly(CousinConfig c, String who) {
     if (c == null) return null;
     CousinConfig r = CousinConfig.reference();
-    CousinConfig physics = new CousinConfig(r.shapes(), r.scale(), r.goalX(), r.goalY(), r.goalAngle(), c.friction(), c.mass(), c.inertia(),
-        r.background(), r.goal(), r.block(), r.blockEdge(), r.wall(), r.cameraDx(), r.cameraDy(), r.cameraRotation(), r.cameraZoom(), c.damping(),
-        c.kp(), c.kv());
+    CousinConfig physics =
+        new CousinConfig(
+            r.shapes(),
+            r.scale(),
+            r.goalX(),
+            r.goalY(),
+            r.goalAngle(),
+            c.friction(),
+            c.mass(),
+            c.inertia(),
+            r.background(),
+            r.goal(),
+            r.block(),
+            r.blockEdge(),
+            r.wall(),
+            r.cameraDx(),
+            r.cameraDy(),
+            r.cameraRotation(),
+            r.cameraZoom(),
+            c.damping(),
+            c.kp(),
+            c.kv());
     if (!physics.equals(c)) {
-      throw new IllegalArgumentException(who + ": cousins may vary the physics only (friction, mass, inertia, physics.*): the observation is drawn "
-          + "as PushT looks, with PushT's goal and T");
+      throw new IllegalArgumentException(
+          who
+              + ": cousins may vary the physics only (friction, mass, inertia, physics.*): the observation is drawn "
+              + "as PushT looks, with PushT's goal and T");
     }
     return c;
   }
 
   /**
-   * The starting weights of a run that fine-tunes another ({@link PpoConfig#init}): its newest checkpoint's actor and critic,
-   * the log standard deviation reset to {@link PpoConfig#initialLogStd}.
+   * The starting weights of a run that fine-tunes another ({@link PpoConfig#init}): its newest
+   * checkpoint's actor and critic, the log standard deviation reset to {@link
+   * PpoConfig#initialLogStd}.
    *
-   * @throws IllegalArgumentException when the folder is no PPO run, holds no checkpoint, or its networks have another shape
+   * @throws IllegalArgumentException when the folder is no PPO run, holds no checkpoint, or its
+   *     networks have another shape
    */
   static float[] initialWeights(PpoConfig c, PpoNetworks nets) throws IOException {
     PpoPolicy from = PpoPolicy.load(Path.of(c.init()));
     if (from.config().hidden() != c.hidden() || from.config().layers() != c.layers()) {
-      throw new IllegalArgumentException("ppo config: init " + c.init() + " has " + from.config().layers() + " hidden layers of "
-          + from.config().hidden() + ", this run " + c.layers() + " of " + c.hidden());
+      throw new IllegalArgumentException(
+          "ppo config: init "
+              + c.init()
+              + " has "
+              + from.config().layers()
+              + " hidden layers of "
+              + from.config().hidden()
+              + ", this run "
+              + c.layers()
+              + " of "
+              + c.hidden());
     }
     float[] w = from.weights();
-    if (w.length != nets.parameters) throw new IllegalStateException("init " + c.init() + ": " + w.length + " weights, expected " + nets.parameters);
-    // exploration starts afresh: a teacher that has converged to a near-deterministic policy cannot explore new physics
-    java.util.Arrays.fill(w, nets.logStdOffset, nets.logStdOffset + nets.actions, (float) c.initialLogStd());
+    if (w.length != nets.parameters)
+      throw new IllegalStateException(
+          "init " + c.init() + ": " + w.length + " weights, expected " + nets.parameters);
+    // exploration starts afresh: a teacher that has converged to a near-deterministic policy cannot
+    // explore new physics
+    java.util.Arrays.fill(
+        w, nets.logStdOffset, nets.logStdOffset + nets.actions, (float) c.initialLogStd());
     return w;
   }
 
@@ -138,23 +195,32 @@ final class PpoRun {
   static PpoRun open(RunConfig config, Path dir) throws IOException {
     dir = dir.toAbsolutePath().normalize();
     Files.createDirectories(dir.resolve(CHECKPOINTS));
-    try (Stream<Path> s = Files.list(dir.resolve(CHECKPOINTS))) { // a killed run's half-written checkpoints
-      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()) FileTrees.delete(p);
+    try (Stream<Path> s =
+        Files.list(dir.resolve(CHECKPOINTS))) { // a killed run's half-written checkpoints
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList())
+        FileTrees.delete(p);
     }
     Path echo = dir.resolve(config.fileName());
     for (String kind : List.of(CONFIG, SteerConfig.FILE)) {
       if (!kind.equals(config.fileName()) && Files.exists(dir.resolve(kind))) {
-        throw new IllegalArgumentException(dir + " holds another kind of run (" + kind + "); use a new folder");
+        throw new IllegalArgumentException(
+            dir + " holds another kind of run (" + kind + "); use a new folder");
       }
     }
     if (Files.isRegularFile(echo)) {
-      RunConfig old = PpoConfig.JSON.treeToValue(PpoConfig.JSON.readTree(echo.toFile()), config.getClass());
+      RunConfig old =
+          PpoConfig.JSON.treeToValue(PpoConfig.JSON.readTree(echo.toFile()), config.getClass());
       if (!old.resumable().equals(config.resumable())) {
-        throw new IllegalArgumentException(dir + " holds a run of another config (see its " + config.fileName() + "); use a new folder. "
-            + "Only the budget (to extend a run) and threads may change.");
+        throw new IllegalArgumentException(
+            dir
+                + " holds a run of another config (see its "
+                + config.fileName()
+                + "); use a new folder. "
+                + "Only the budget (to extend a run) and threads may change.");
       }
     }
-    AtomicFiles.writeString(echo, PpoConfig.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
+    AtomicFiles.writeString(
+        echo, PpoConfig.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config));
     return new PpoRun(dir, config);
   }
 
@@ -166,7 +232,10 @@ final class PpoRun {
       return null;
     }
     // the log keeps what the checkpoint has seen, no row from updates it does not hold
-    List<String> rows = Files.isRegularFile(dir.resolve(LOG)) ? Files.readAllLines(dir.resolve(LOG)) : List.of(HEADER);
+    List<String> rows =
+        Files.isRegularFile(dir.resolve(LOG))
+            ? Files.readAllLines(dir.resolve(LOG))
+            : List.of(HEADER);
     StringBuilder kept = new StringBuilder(HEADER).append('\n');
     for (String row : rows.subList(Math.min(1, rows.size()), rows.size())) {
       String[] f = row.split(",", 2);
@@ -180,8 +249,9 @@ final class PpoRun {
   }
 
   /**
-   * The newest checkpoint of the run in {@code dir} trained with {@code config} that reads back whole, or null;
-   * a damaged one (e.g. a file lost to a power cut after its rename) is skipped for the one before it.
+   * The newest checkpoint of the run in {@code dir} trained with {@code config} that reads back
+   * whole, or null; a damaged one (e.g. a file lost to a power cut after its rename) is skipped for
+   * the one before it.
    */
   static Checkpoint read(Path dir, int parameters) throws IOException {
     List<Path> complete = checkpoints(dir.resolve(CHECKPOINTS));
@@ -190,18 +260,27 @@ final class PpoRun {
       try {
         return readCheckpoint(complete.get(i), parameters);
       } catch (IOException | RuntimeException e) {
-        if (damaged == null) damaged = new IOException(complete.get(i) + " is damaged: " + e.getMessage(), e);
+        if (damaged == null)
+          damaged = new IOException(complete.get(i) + " is damaged: " + e.getMessage(), e);
       }
     }
     if (damaged != null) throw damaged;
     return null;
   }
 
-  /** Complete checkpoint folders ({@code checkpoint.json} present), oldest first by update number. */
+  /**
+   * Complete checkpoint folders ({@code checkpoint.json} present), oldest first by update number.
+   */
   private static List<Path> checkpoints(Path folder) throws IOException {
     try (Stream<Path> s = Files.list(folder)) {
-      return s.filter(p -> p.getFileName().toString().matches("update-\\d{6,}") && Files.isRegularFile(p.resolve("checkpoint.json")))
-          .sorted(java.util.Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString().substring("update-".length())))).toList();
+      return s.filter(
+              p ->
+                  p.getFileName().toString().matches("update-\\d{6,}")
+                      && Files.isRegularFile(p.resolve("checkpoint.json")))
+          .sorted(
+              java.util.Comparator.comparingLong(
+                  p -> Long.parseLong(p.getFileName().toString().substring("update-".length()))))
+          .toList();
     }
   }
 
@@ -214,7 +293,8 @@ final class PpoRun {
     long[] streams;
     try (InputStream raw = Files.newInputStream(best.resolve("state.bin"));
         DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw))) {
-      if (in.readInt() != MAGIC) throw new IOException(best.resolve("state.bin") + ": not a PPO state file");
+      if (in.readInt() != MAGIC)
+        throw new IOException(best.resolve("state.bin") + ": not a PPO state file");
       params = floats(in);
       m = floats(in);
       v = floats(in);
@@ -223,29 +303,58 @@ final class PpoRun {
       streams = new long[k];
       for (int i = 0; i < k; i++) streams[i] = in.readLong();
     }
-    if (params.length != expected) throw new IOException(best + ": " + params.length + " parameters, the config's networks have " + expected);
-    if (m.length != expected || v.length != expected) throw new IOException(best + ": Adam's moments do not match the " + expected + " parameters");
-    for (float p : params) if (!Float.isFinite(p)) throw new IOException(best + ": a parameter is " + p);
-    return new Checkpoint(bestUpdate, meta.get("seconds").asDouble(), params, new Adam(m, v, t), streams, last);
+    if (params.length != expected)
+      throw new IOException(
+          best + ": " + params.length + " parameters, the config's networks have " + expected);
+    if (m.length != expected || v.length != expected)
+      throw new IOException(best + ": Adam's moments do not match the " + expected + " parameters");
+    for (float p : params)
+      if (!Float.isFinite(p)) throw new IOException(best + ": a parameter is " + p);
+    return new Checkpoint(
+        bestUpdate, meta.get("seconds").asDouble(), params, new Adam(m, v, t), streams, last);
   }
 
   /** Appends an update's row to the log. */
   void log(Ppo.UpdateStats s) throws IOException {
     history.add(s);
-    String row = String.format(Locale.ROOT, "%d,%d,%.3f,%.1f,%d,%s,%s,%s,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.4f,%.4f%n", s.update(),
-        s.envSteps(), s.seconds(), s.stepsPerSecond(), s.episodes(), num(s.meanReturn()), num(s.successRate()), num(s.meanFinalCoverage()),
-        num(s.meanLength()), s.policyLoss(), s.valueLoss(), s.entropy(), s.approxKl(), s.clipFraction(), s.learningRate(), s.meanStd(),
-        s.rolloutSeconds(), s.learnSeconds());
+    String row =
+        String.format(
+            Locale.ROOT,
+            "%d,%d,%.3f,%.1f,%d,%s,%s,%s,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.4f,%.4f%n",
+            s.update(),
+            s.envSteps(),
+            s.seconds(),
+            s.stepsPerSecond(),
+            s.episodes(),
+            num(s.meanReturn()),
+            num(s.successRate()),
+            num(s.meanFinalCoverage()),
+            num(s.meanLength()),
+            s.policyLoss(),
+            s.valueLoss(),
+            s.entropy(),
+            s.approxKl(),
+            s.clipFraction(),
+            s.learningRate(),
+            s.meanStd(),
+            s.rolloutSeconds(),
+            s.learnSeconds());
     Files.writeString(dir.resolve(LOG), row, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
-  /** Writes checkpoint {@code update} atomically, redraws the curves, keeps the newest three checkpoints. */
-  void checkpoint(long update, Ppo.UpdateStats last, float[] params, Adam adam, long[] streams) throws IOException {
+  /**
+   * Writes checkpoint {@code update} atomically, redraws the curves, keeps the newest three
+   * checkpoints.
+   */
+  void checkpoint(long update, Ppo.UpdateStats last, float[] params, Adam adam, long[] streams)
+      throws IOException {
     Path checkpoints = dir.resolve(CHECKPOINTS);
     String name = String.format("update-%06d", update);
     Path tmp = Files.createTempDirectory(checkpoints, ".tmp-" + name);
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp.resolve("state.bin"), StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE); OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
+    try (java.nio.channels.FileChannel ch =
+            java.nio.channels.FileChannel.open(
+                tmp.resolve("state.bin"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw))) {
       out.writeInt(MAGIC);
       writeFloats(out, params);
@@ -276,9 +385,10 @@ final class PpoRun {
   static final int CURVE_EPISODES = 100;
 
   /**
-   * Success rate and final coverage against environment steps and against minutes: each point pools the episodes
-   * ending in consecutive updates until there are {@link #CURVE_EPISODES} (a rollout of few environments ends few
-   * episodes per update, and all in the updates after a checkpoint restarted them).
+   * Success rate and final coverage against environment steps and against minutes: each point pools
+   * the episodes ending in consecutive updates until there are {@link #CURVE_EPISODES} (a rollout
+   * of few environments ends few episodes per update, and all in the updates after a checkpoint
+   * restarted them).
    */
   byte[] curves() {
     List<double[]> points = new ArrayList<>(); // steps (M), minutes, success, coverage
@@ -290,7 +400,10 @@ final class PpoRun {
       successes += s.successRate() * s.episodes();
       coverage += s.meanFinalCoverage() * s.episodes();
       if (episodes >= CURVE_EPISODES) {
-        points.add(new double[] {s.envSteps() / 1e6, s.seconds() / 60, successes / episodes, coverage / episodes});
+        points.add(
+            new double[] {
+              s.envSteps() / 1e6, s.seconds() / 60, successes / episodes, coverage / episodes
+            });
         episodes = 0;
         successes = 0;
         coverage = 0;
@@ -298,18 +411,32 @@ final class PpoRun {
     }
     Ppo.UpdateStats newest = history.isEmpty() ? null : history.get(history.size() - 1);
     if (episodes > 0) { // the newest updates' episodes, fewer than a full point's
-      points.add(new double[] {newest.envSteps() / 1e6, newest.seconds() / 60, successes / episodes, coverage / episodes});
+      points.add(
+          new double[] {
+            newest.envSteps() / 1e6,
+            newest.seconds() / 60,
+            successes / episodes,
+            coverage / episodes
+          });
     }
     double[] steps = points.stream().mapToDouble(p -> p[0]).toArray();
     double[] minutes = points.stream().mapToDouble(p -> p[1]).toArray();
     double[] success = points.stream().mapToDouble(p -> p[2]).toArray();
     double[] cover = points.stream().mapToDouble(p -> p[3]).toArray();
     String each = "each point " + CURVE_EPISODES + "+ training episodes";
-    LineChart chart = new LineChart(config.title() + ": " + each, "environment steps (millions)", "success rate / final coverage");
+    LineChart chart =
+        new LineChart(
+            config.title() + ": " + each,
+            "environment steps (millions)",
+            "success rate / final coverage");
     chart.series("success rate", steps, success);
     chart.series("final coverage", steps, cover);
     byte[] bySteps = chart.png();
-    LineChart wall = new LineChart("the same against wall-clock (" + each + ")", "minutes", "success rate / final coverage");
+    LineChart wall =
+        new LineChart(
+            "the same against wall-clock (" + each + ")",
+            "minutes",
+            "success rate / final coverage");
     wall.series("success rate", minutes, success);
     wall.series("final coverage", minutes, cover);
     try {
@@ -328,9 +455,27 @@ final class PpoRun {
   private static Ppo.UpdateStats parseRow(String row) {
     String[] f = row.split(",");
     double[] d = new double[f.length];
-    for (int i = 0; i < f.length; i++) d[i] = f[i].equals("nan") ? Double.NaN : Double.parseDouble(f[i]);
-    return new Ppo.UpdateStats((long) d[0], (long) d[1], d[2], d[3], (int) d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14],
-        d[15], d[16], d[17]);
+    for (int i = 0; i < f.length; i++)
+      d[i] = f[i].equals("nan") ? Double.NaN : Double.parseDouble(f[i]);
+    return new Ppo.UpdateStats(
+        (long) d[0],
+        (long) d[1],
+        d[2],
+        d[3],
+        (int) d[4],
+        d[5],
+        d[6],
+        d[7],
+        d[8],
+        d[9],
+        d[10],
+        d[11],
+        d[12],
+        d[13],
+        d[14],
+        d[15],
+        d[16],
+        d[17]);
   }
 
   private static String num(double v) {
@@ -349,5 +494,4 @@ final class PpoRun {
     out.writeInt(a.length);
     for (float x : a) out.writeFloat(x);
   }
-
 }

@@ -6,13 +6,13 @@ import dev.wam4j.sim.scene.Pose;
 
 /**
  * What a state-based policy sees of one {@link PushTEnv} and what it is paid: the privileged state
- * (agent, block pose, goal) as {@link #OBSERVATIONS} features scaled to about [-1, 1], the change since
- * the last step standing in for velocities; and a reward of progress: in coverage, in a potential phi
- * that rises as the block nears the goal pose and the pusher nears the block ({@code phi(s') - phi(s)}),
- * and a bonus at success. Undiscounted progress, not Ng, Harada and Russell's {@code gamma * phi(s') -
- * phi(s)}: with phi negative, the discounted form pays {@code (1 - gamma) |phi|} every step for staying
- * far from the goal, which over 300 steps outweighed every push (RESULTS 25). An episode's shaping sums
- * to {@code phi(last) - phi(first)}.
+ * (agent, block pose, goal) as {@link #OBSERVATIONS} features scaled to about [-1, 1], the change
+ * since the last step standing in for velocities; and a reward of progress: in coverage, in a
+ * potential phi that rises as the block nears the goal pose and the pusher nears the block ({@code
+ * phi(s') - phi(s)}), and a bonus at success. Undiscounted progress, not Ng, Harada and Russell's
+ * {@code gamma * phi(s') - phi(s)}: with phi negative, the discounted form pays {@code (1 - gamma)
+ * |phi|} every step for staying far from the goal, which over 300 steps outweighed every push
+ * (RESULTS 25). An episode's shaping sums to {@code phi(last) - phi(first)}.
  *
  * <p>One per environment (it remembers the previous state); allocation-free.
  */
@@ -60,7 +60,10 @@ final class PushTask {
     return r;
   }
 
-  /** Writes the current observation into {@code out[offset .. offset + OBSERVATIONS)}: {@link PoseFeatures} of the simulator's state. */
+  /**
+   * Writes the current observation into {@code out[offset .. offset + OBSERVATIONS)}: {@link
+   * PoseFeatures} of the simulator's state.
+   */
   void observe(float[] out, int offset) {
     PoseFeatures.write(state, previous, goalX, goalY, goalAngle, coverage, out, offset);
   }
@@ -79,6 +82,8 @@ final class PushTask {
     double blockToGoal = Math.hypot(s[2] - goalX, s[3] - goalY) / 100;
     double turn = Math.abs(PoseFeatures.wrap(s[4] - goalAngle)) / Math.PI;
     double reach = Math.max(0, Math.hypot(s[0] - s[2], s[1] - s[3]) - 30) / 100;
-    return -weights.blockDistance() * blockToGoal - weights.blockAngle() * turn - weights.reach() * reach;
+    return -weights.blockDistance() * blockToGoal
+        - weights.blockAngle() * turn
+        - weights.reach() * reach;
   }
 }

@@ -23,42 +23,56 @@ import java.util.stream.Stream;
 
 /**
  * Writes a steering run's newest actor with the model it steers as one checkpoint folder that
- * {@link SteeredPolicy} loads (and so {@code eval} and {@code monitor}): {@code steering.json} (the steering,
- * the actor's weights, where they came from, the SHA-256 of the model copied, and {@code lineage_train_seconds}:
- * the model's lineage plus this run), {@code base/} (a copy of the model's checkpoint as it is at export: export
- * before the model at the run's {@code model} path changes) and {@code MODEL_CARD.md}. Built beside the target,
- * forced to disk and renamed into place: a killed export leaves no folder that looks complete.
+ * {@link SteeredPolicy} loads (and so {@code eval} and {@code monitor}): {@code steering.json} (the
+ * steering, the actor's weights, where they came from, the SHA-256 of the model copied, and {@code
+ * lineage_train_seconds}: the model's lineage plus this run), {@code base/} (a copy of the model's
+ * checkpoint as it is at export: export before the model at the run's {@code model} path changes)
+ * and {@code MODEL_CARD.md}. Built beside the target, forced to disk and renamed into place: a
+ * killed export leaves no folder that looks complete.
  */
 public final class SteeredExport {
   private SteeredExport() {}
 
   /** What was written. */
-  public record Result(Path dir, long update, long envSteps, double runSeconds, double lineageTrainSeconds) {}
+  public record Result(
+      Path dir, long update, long envSteps, double runSeconds, double lineageTrainSeconds) {}
 
   /**
    * Exports the newest checkpoint of {@code run} to {@code out}.
    *
-   * @throws IllegalArgumentException when {@code run} is not a steering run, holds no checkpoint, or {@code out} exists
+   * @throws IllegalArgumentException when {@code run} is not a steering run, holds no checkpoint,
+   *     or {@code out} exists
    */
   public static Result export(Path run, Path out) throws IOException {
     Path echo = run.resolve(SteerConfig.FILE);
-    if (!Files.isRegularFile(echo)) throw new IllegalArgumentException(run + " is not a steering run folder (no " + SteerConfig.FILE + ")");
-    if (Files.exists(out)) throw new IllegalArgumentException("--out " + out + " exists; export into a new folder");
-    SteerConfig c = PpoConfig.JSON.treeToValue(PpoConfig.JSON.readTree(echo.toFile()), SteerConfig.class);
+    if (!Files.isRegularFile(echo))
+      throw new IllegalArgumentException(
+          run + " is not a steering run folder (no " + SteerConfig.FILE + ")");
+    if (Files.exists(out))
+      throw new IllegalArgumentException("--out " + out + " exists; export into a new folder");
+    SteerConfig c =
+        PpoConfig.JSON.treeToValue(PpoConfig.JSON.readTree(echo.toFile()), SteerConfig.class);
     Path model = Path.of(c.model());
     int actionValues;
     try (WamPolicy m = WamPolicy.load(model)) {
       actionValues = m.actionValues();
     }
-    PpoNetworks nets = new PpoNetworks(dev.wam4j.model.steer.PoseFeatures.COUNT, c.steering().outputs(actionValues), c.hidden(), c.layers());
+    PpoNetworks nets =
+        new PpoNetworks(
+            dev.wam4j.model.steer.PoseFeatures.COUNT,
+            c.steering().outputs(actionValues),
+            c.hidden(),
+            c.layers());
     PpoRun.Checkpoint cp = PpoRun.read(run, nets.parameters);
     if (cp == null) throw new IllegalArgumentException(run + " holds no checkpoint yet");
-    float[] actor = java.util.Arrays.copyOf(cp.params(), nets.actor.parameters()); // the actor leads the layout
+    float[] actor =
+        java.util.Arrays.copyOf(cp.params(), nets.actor.parameters()); // the actor leads the layout
     Steering steering = c.steering().withActor(actor);
 
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     JsonNode base = json.readTree(model.resolve("checkpoint.json").toFile());
-    double baseSeconds = base.path("lineage_train_seconds").asDouble(base.path("trainSeconds").asDouble(0));
+    double baseSeconds =
+        base.path("lineage_train_seconds").asDouble(base.path("trainSeconds").asDouble(0));
     double lineage = baseSeconds + cp.seconds();
 
     Path absolute = out.toAbsolutePath().normalize();
@@ -70,7 +84,8 @@ public final class SteeredExport {
         for (Path f : files.filter(Files::isRegularFile).toList()) {
           Path copy = baseDir.resolve(f.getFileName());
           Files.copy(f, copy);
-          try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(copy, java.nio.file.StandardOpenOption.WRITE)) {
+          try (java.nio.channels.FileChannel ch =
+              java.nio.channels.FileChannel.open(copy, java.nio.file.StandardOpenOption.WRITE)) {
             ch.force(true); // on disk before the rename publishes the folder
           }
         }
@@ -88,12 +103,14 @@ public final class SteeredExport {
       m.put("run_seconds", cp.seconds());
       m.put("base_lineage_train_seconds", baseSeconds);
       m.put("lineage_train_seconds", lineage);
-      // what was steered, to check against the model the run trained with (its path may hold another model later)
+      // what was steered, to check against the model the run trained with (its path may hold
+      // another model later)
       m.put("base_policy_sha256", Digests.sha256Hex(baseDir.resolve("policy.ndlist")));
       m.put("config", c.withPaths(display(c.model()), display(c.scene()), display(c.cousins())));
       m.put("actor", actor);
       AtomicFiles.writeString(tmp.resolve(SteeredPolicy.FILE), json.writeValueAsString(m));
-      AtomicFiles.writeString(tmp.resolve("MODEL_CARD.md"), card(c, cp, model, baseSeconds, lineage));
+      AtomicFiles.writeString(
+          tmp.resolve("MODEL_CARD.md"), card(c, cp, model, baseSeconds, lineage));
       Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
       FileTrees.deleteQuietly(tmp, e); // a failing clean-up must not hide why the export failed
@@ -102,32 +119,69 @@ public final class SteeredExport {
     return new Result(absolute, cp.update(), cp.last().envSteps(), cp.seconds(), lineage);
   }
 
-  /** A path as a shipped checkpoint shows it ({@link PortablePaths}: nothing of the machine that made it); built-in names as they are. */
+  /**
+   * A path as a shipped checkpoint shows it ({@link PortablePaths}: nothing of the machine that
+   * made it); built-in names as they are.
+   */
   private static String display(String path) {
     if (path.isEmpty() || (!path.endsWith(".json") && !path.contains("/"))) return path;
-    return PortablePaths.of(Path.of(path).toAbsolutePath().normalize().toString(), PortablePaths.projectRoot());
+    return PortablePaths.of(
+        Path.of(path).toAbsolutePath().normalize().toString(), PortablePaths.projectRoot());
   }
 
-  private static String card(SteerConfig c, PpoRun.Checkpoint cp, Path model, double baseSeconds, double lineage) {
+  private static String card(
+      SteerConfig c, PpoRun.Checkpoint cp, Path model, double baseSeconds, double lineage) {
     List<String> lines = new ArrayList<>();
     lines.add("# World action model, steered by RL (" + c.mode() + ")");
     lines.add("");
-    lines.add("A wam4j steered checkpoint (format `" + SteeredPolicy.FORMAT + "`): the world action model in `base/`, frozen, and a "
-        + c.hidden() + "-wide, " + c.layers() + "-layer actor trained with PPO that reads the model's own perception (its pose head) and "
-        + (c.mode().equals("noise") ? "chooses the initial noise of its flow head (noise-space steering, as DSRL)."
-            : "shifts every target of the model's " + (c.mode().equals("residual") ? "sampled" : "zero-noise") + " chunk by up to "
-                + c.residualScalePixels() + " px (a residual policy)."));
+    lines.add(
+        "A wam4j steered checkpoint (format `"
+            + SteeredPolicy.FORMAT
+            + "`): the world action model in `base/`, frozen, and a "
+            + c.hidden()
+            + "-wide, "
+            + c.layers()
+            + "-layer actor trained with PPO that reads the model's own perception (its pose head) and "
+            + (c.mode().equals("noise")
+                ? "chooses the initial noise of its flow head (noise-space steering, as DSRL)."
+                : "shifts every target of the model's "
+                    + (c.mode().equals("residual") ? "sampled" : "zero-noise")
+                    + " chunk by up to "
+                    + c.residualScalePixels()
+                    + " px (a residual policy)."));
     lines.add("");
-    lines.add(String.format(Locale.ROOT, "- Trained: %d PPO updates, %d plans, %d environment steps in %.1f min of wall time", cp.update(),
-        cp.update() * c.batchPlans(), cp.last().envSteps(), cp.seconds() / 60));
-    lines.add("- Scene: " + display(c.scene()) + (c.cousins().isEmpty() ? "" : ", physics randomised over " + display(c.cousins())
-        + (c.cousinsShare() < 1 ? " in " + Math.round(100 * c.cousinsShare()) + " % of the episodes" : "")));
-    lines.add("- Steered model: " + display(model.toString()) + " (lineage_train_seconds " + Math.round(baseSeconds) + " s)");
-    lines.add(String.format(Locale.ROOT, "- Compute behind this checkpoint, every stage: lineage_train_seconds %.0f s = %.1f min", lineage, lineage / 60));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "- Trained: %d PPO updates, %d plans, %d environment steps in %.1f min of wall time",
+            cp.update(),
+            cp.update() * c.batchPlans(),
+            cp.last().envSteps(),
+            cp.seconds() / 60));
+    lines.add(
+        "- Scene: "
+            + display(c.scene())
+            + (c.cousins().isEmpty()
+                ? ""
+                : ", physics randomised over "
+                    + display(c.cousins())
+                    + (c.cousinsShare() < 1
+                        ? " in " + Math.round(100 * c.cousinsShare()) + " % of the episodes"
+                        : "")));
+    lines.add(
+        "- Steered model: "
+            + display(model.toString())
+            + " (lineage_train_seconds "
+            + Math.round(baseSeconds)
+            + " s)");
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "- Compute behind this checkpoint, every stage: lineage_train_seconds %.0f s = %.1f min",
+            lineage,
+            lineage / 60));
     lines.add("- Seed: " + c.seed() + "; the whole config is in steering.json");
     lines.add("- Measured: docs/RESULTS.md (section 25)");
     return String.join("\n", lines) + "\n";
   }
-
-
 }

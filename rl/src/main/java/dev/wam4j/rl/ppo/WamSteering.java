@@ -17,22 +17,25 @@ import java.nio.file.Path;
 
 /**
  * PPO on the vision policy itself: a small actor steers a frozen world action model in the rendered
- * simulator ({@link Steering}: the flow's initial noise, DSRL; or a residual shift of its chunk). A decision
- * is one plan: every environment's observation history is perceived by the model (its pose head), the actor
- * and critic read {@link PoseFeatures} of that perception, the actor's sampled output makes the chunk, and
- * its executed steps are one transition whose reward is the sum of the state teacher's per-step rewards
- * ({@link PushTask}). Learning is {@link PpoLearner}'s, as for the state teacher.
+ * simulator ({@link Steering}: the flow's initial noise, DSRL; or a residual shift of its chunk). A
+ * decision is one plan: every environment's observation history is perceived by the model (its pose
+ * head), the actor and critic read {@link PoseFeatures} of that perception, the actor's sampled
+ * output makes the chunk, and its executed steps are one transition whose reward is the sum of the
+ * state teacher's per-step rewards ({@link PushTask}). Learning is {@link PpoLearner}'s, as for the
+ * state teacher.
  *
- * <p>The run folder is a {@link PpoRun} ({@code steer.json}, {@code log.csv}, curves, checkpoints); every
- * checkpoint restarts the episodes and every update reseeds the model's own sampling, so a resumed run
- * continues as an uninterrupted one would (on the same engine threads). The model runs one plan at a time on
- * {@link SteerConfig#threads} intra-op threads; {@link SteeredExport} writes a trained actor with its model as a
- * checkpoint that {@code eval} and the monitor load ({@link dev.wam4j.model.steer.SteeredPolicy}). Cousins
- * may vary physics only: the observation is drawn as PushT looks and the features read PushT's goal.
+ * <p>The run folder is a {@link PpoRun} ({@code steer.json}, {@code log.csv}, curves, checkpoints);
+ * every checkpoint restarts the episodes and every update reseeds the model's own sampling, so a
+ * resumed run continues as an uninterrupted one would (on the same engine threads). The model runs
+ * one plan at a time on {@link SteerConfig#threads} intra-op threads; {@link SteeredExport} writes
+ * a trained actor with its model as a checkpoint that {@code eval} and the monitor load ({@link
+ * dev.wam4j.model.steer.SteeredPolicy}). Cousins may vary physics only: the observation is drawn as
+ * PushT looks and the features read PushT's goal.
  */
 public final class WamSteering {
   /** What a run did. */
-  public record Result(Path dir, long updates, long plans, long envSteps, double seconds, Ppo.UpdateStats last) {}
+  public record Result(
+      Path dir, long updates, long plans, long envSteps, double seconds, Ppo.UpdateStats last) {}
 
   private final SteerConfig c;
   private final WamPolicy model;
@@ -59,7 +62,13 @@ public final class WamSteering {
   private boolean fresh = true;
   private long envSteps;
 
-  private WamSteering(SteerConfig c, WamPolicy model, Scene scene, CousinConfig cousins, float[] params, Adam adam) {
+  private WamSteering(
+      SteerConfig c,
+      WamPolicy model,
+      Scene scene,
+      CousinConfig cousins,
+      float[] params,
+      Adam adam) {
     this.c = c;
     this.model = model;
     this.steering = c.steering();
@@ -91,13 +100,15 @@ public final class WamSteering {
 
   /** The actor and critic for a model: {@link PoseFeatures} in, the steering's outputs out. */
   static PpoNetworks networks(SteerConfig c, WamPolicy model) {
-    return new PpoNetworks(PoseFeatures.COUNT, c.steering().outputs(model.actionValues()), c.hidden(), c.layers());
+    return new PpoNetworks(
+        PoseFeatures.COUNT, c.steering().outputs(model.actionValues()), c.hidden(), c.layers());
   }
 
   private void startEpisode(int i) {
     if (cousins != null) { // domain randomisation: this episode's physics
       long draw = rngs[i].nextLong();
-      Scene drawn = rngs[i].nextDouble() < c.cousinsShare() ? Cousins.sample(cousins, draw).scene() : scene;
+      Scene drawn =
+          rngs[i].nextDouble() < c.cousinsShare() ? Cousins.sample(cousins, draw).scene() : scene;
       envs[i] = new PushTEnv(drawn, Embodiment.RobotPusher.reference());
       tasks[i] = new PushTask(drawn.goal().pose(), c.reward());
     }
@@ -109,7 +120,10 @@ public final class WamSteering {
     episodeReturn[i] = 0;
   }
 
-  /** Perceives every environment and runs actor and critic on the features ({@code commit}: this is a decision, so remember the state). */
+  /**
+   * Perceives every environment and runs actor and critic on the features ({@code commit}: this is
+   * a decision, so remember the state).
+   */
   private void perceiveAll(int t) {
     int f = PoseFeatures.COUNT;
     for (int i = 0; i < n; i++) {
@@ -128,9 +142,13 @@ public final class WamSteering {
   }
 
   private Ppo.UpdateStats update(long update, double elapsedBefore, long t0) {
-    if (fresh || (update - 1) % c.checkpointEveryUpdates() == 0) for (int i = 0; i < n; i++) startEpisode(i);
+    if (fresh || (update - 1) % c.checkpointEveryUpdates() == 0)
+      for (int i = 0; i < n; i++) startEpisode(i);
     fresh = false;
-    model.reset(SplitMix.mix(c.seed() ^ 0x57EE_4L, update)); // the model's own sampling (residual mode), reproducible per update
+    model.reset(
+        SplitMix.mix(
+            c.seed() ^ 0x57EE_4L,
+            update)); // the model's own sampling (residual mode), reproducible per update
     int na = nets.actions, execute = model.executeSteps();
     long steps = 0;
     EpisodeTally ended = new EpisodeTally();
@@ -141,7 +159,9 @@ public final class WamSteering {
         int row = t * n + i;
         double lp = 0;
         for (int a = 0; a < na; a++) {
-          double mean = actorWs.output()[i * na + a], logStd = params[nets.logStdOffset + a], eps = rngs[i].nextGaussian();
+          double mean = actorWs.output()[i * na + a],
+              logStd = params[nets.logStdOffset + a],
+              eps = rngs[i].nextGaussian();
           double act = mean + Math.exp(logStd) * eps;
           learner.actions[row * na + a] = (float) act;
           output[a] = (float) act;
@@ -173,43 +193,76 @@ public final class WamSteering {
     float[] nextValues = new float[n];
     for (int i = 0; i < n; i++) nextValues[i] = criticWs.output()[i];
     long tl = System.nanoTime();
-    double lr = c.annealLearningRate() ? c.learningRate() * (1.0 - (update - 1.0) / c.updates()) : c.learningRate();
+    double lr =
+        c.annealLearningRate()
+            ? c.learningRate() * (1.0 - (update - 1.0) / c.updates())
+            : c.learningRate();
     double[] losses = learner.learn(nextValues, update, lr);
     long end = System.nanoTime();
     envSteps += steps;
     double meanStd = 0;
     for (int a = 0; a < na; a++) meanStd += Math.exp(params[nets.logStdOffset + a]) / na;
-    return new Ppo.UpdateStats(update, envSteps, elapsedBefore + (end - t0) / 1e9, steps / ((end - tr) / 1e9), ended.episodes,
-        ended.meanReturn(), ended.successRate(), ended.meanFinalCoverage(), ended.meanLength(), losses[0], losses[1],
-        losses[2], losses[3], losses[4], lr, meanStd, (tl - tr) / 1e9, (end - tl) / 1e9);
+    return new Ppo.UpdateStats(
+        update,
+        envSteps,
+        elapsedBefore + (end - t0) / 1e9,
+        steps / ((end - tr) / 1e9),
+        ended.episodes,
+        ended.meanReturn(),
+        ended.successRate(),
+        ended.meanFinalCoverage(),
+        ended.meanLength(),
+        losses[0],
+        losses[1],
+        losses[2],
+        losses[3],
+        losses[4],
+        lr,
+        meanStd,
+        (tl - tr) / 1e9,
+        (end - tl) / 1e9);
   }
 
   /**
    * Trains (or resumes) {@code config} in {@code dir}.
    *
-   * @throws IllegalArgumentException when {@code dir} holds a run of another config, the model has no pose head,
-   *     or checkpoints would restart episodes before they can end
+   * @throws IllegalArgumentException when {@code dir} holds a run of another config, the model has
+   *     no pose head, or checkpoints would restart episodes before they can end
    */
-  public static Result train(SteerConfig config, Path dir, Ppo.Listener listener) throws IOException {
+  public static Result train(SteerConfig config, Path dir, Ppo.Listener listener)
+      throws IOException {
     Scene scene = PpoRun.scene(config.scene());
-    CousinConfig cousins = PpoRun.physicsOnly(PpoRun.cousins(config.scene(), config.cousins()), "rl steer");
+    CousinConfig cousins =
+        PpoRun.physicsOnly(PpoRun.cousins(config.scene(), config.cousins()), "rl steer");
     Engines.useThreads(config.threads());
     try (WamPolicy model = WamPolicy.load(Path.of(config.model()))) {
-      if (!model.config().hasPoseHead()) throw new IllegalArgumentException("steer: the model " + config.model() + " has no pose head to read");
+      if (!model.config().hasPoseHead())
+        throw new IllegalArgumentException(
+            "steer: the model " + config.model() + " has no pose head to read");
       int maxSteps = scene.physics().maxSteps();
-      if ((long) config.checkpointEveryUpdates() * config.rolloutPlans() * model.executeSteps() < maxSteps) {
-        throw new IllegalArgumentException("steer config: checkpointEveryUpdates x rolloutPlans x the model's " + model.executeSteps()
-            + " executed steps per plan is fewer than the scene's " + maxSteps + "-step episodes: every checkpoint restarts the episodes");
+      if ((long) config.checkpointEveryUpdates() * config.rolloutPlans() * model.executeSteps()
+          < maxSteps) {
+        throw new IllegalArgumentException(
+            "steer config: checkpointEveryUpdates x rolloutPlans x the model's "
+                + model.executeSteps()
+                + " executed steps per plan is fewer than the scene's "
+                + maxSteps
+                + "-step episodes: every checkpoint restarts the episodes");
       }
       PpoRun run = PpoRun.open(config, dir);
       PpoNetworks nets = networks(config, model);
       PpoRun.Checkpoint from = run.latest(nets.parameters);
-      float[] params = from == null ? nets.initialise(new SplitMix(SplitMix.mix(config.seed(), -1)), config.initialLogStd()) : from.params();
+      float[] params =
+          from == null
+              ? nets.initialise(
+                  new SplitMix(SplitMix.mix(config.seed(), -1)), config.initialLogStd())
+              : from.params();
       Adam adam = from == null ? new Adam(params.length) : from.adam();
       long done = from == null ? 0 : from.update();
       double elapsed = from == null ? 0 : from.seconds();
       if (from != null) listener.resumed(done);
-      if (from != null && done >= config.updates()) run.redrawCurves(); // a finished run: only the curves, as drawn now
+      if (from != null && done >= config.updates())
+        run.redrawCurves(); // a finished run: only the curves, as drawn now
       WamSteering s = new WamSteering(config, model, scene, cousins, params, adam);
       try {
         Ppo.UpdateStats last = from == null ? null : from.last();
@@ -219,9 +272,15 @@ public final class WamSteering {
           last = s.update(u, elapsed, t0);
           run.log(last);
           listener.update(last, total);
-          if (u % config.checkpointEveryUpdates() == 0 || u == total) run.checkpoint(u, last, params, adam, s.streams());
+          if (u % config.checkpointEveryUpdates() == 0 || u == total)
+            run.checkpoint(u, last, params, adam, s.streams());
         }
-        return new Result(run.dir(), total, total * config.batchPlans(), last == null ? 0 : last.envSteps(), last == null ? elapsed : last.seconds(),
+        return new Result(
+            run.dir(),
+            total,
+            total * config.batchPlans(),
+            last == null ? 0 : last.envSteps(),
+            last == null ? elapsed : last.seconds(),
             last);
       } finally {
         s.pool.close();
@@ -239,7 +298,9 @@ public final class WamSteering {
   }
 
   private void restore(long[] s, long stepsSoFar) {
-    if (s.length != 2 * n) throw new IllegalArgumentException("checkpoint holds " + s.length / 2 + " environments' streams, the config " + n);
+    if (s.length != 2 * n)
+      throw new IllegalArgumentException(
+          "checkpoint holds " + s.length / 2 + " environments' streams, the config " + n);
     for (int i = 0; i < n; i++) {
       rngs[i].setState(s[2 * i]);
       episodeCount[i] = s[2 * i + 1];

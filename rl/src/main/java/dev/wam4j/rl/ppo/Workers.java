@@ -7,7 +7,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-/** A fixed pool of daemon threads that runs a list of jobs and waits for all of them; one thread runs them inline. */
+/**
+ * A fixed pool of daemon threads that runs a list of jobs and waits for all of them; one thread
+ * runs them inline.
+ */
 final class Workers implements AutoCloseable {
   private final int threads;
   private final ExecutorService pool;
@@ -15,18 +18,25 @@ final class Workers implements AutoCloseable {
   Workers(int threads, String name) {
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     this.threads = threads;
-    pool = threads > 1 ? Executors.newFixedThreadPool(threads, r -> {
-      Thread th = new Thread(r, name);
-      th.setDaemon(true);
-      return th;
-    }) : null;
+    pool =
+        threads > 1
+            ? Executors.newFixedThreadPool(
+                threads,
+                r -> {
+                  Thread th = new Thread(r, name);
+                  th.setDaemon(true);
+                  return th;
+                })
+            : null;
   }
 
   int threads() {
     return threads;
   }
 
-  /** Runs every job, in parallel when there are threads for it; rethrows the first job's failure. */
+  /**
+   * Runs every job, in parallel when there are threads for it; rethrows the first job's failure.
+   */
   void run(List<Runnable> jobs) {
     if (pool == null) {
       jobs.forEach(Runnable::run);

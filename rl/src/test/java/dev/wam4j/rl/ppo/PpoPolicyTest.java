@@ -17,8 +17,13 @@ class PpoPolicyTest {
   @Test
   void aRunsNewestCheckpointActsDeterministicallyWithinReachAndEvaluates() throws Exception {
     ObjectNode o = PpoConfig.JSON.createObjectNode();
-    o.put("scene", ShortScene.write(tmp, 16).toString()).put("envs", 2).put("totalSteps", 2 * 2 * 16).put("rolloutSteps", 16).put("minibatches", 2)
-        .put("hidden", 8).put("checkpointEveryUpdates", 1);
+    o.put("scene", ShortScene.write(tmp, 16).toString())
+        .put("envs", 2)
+        .put("totalSteps", 2 * 2 * 16)
+        .put("rolloutSteps", 16)
+        .put("minibatches", 2)
+        .put("hidden", 8)
+        .put("checkpointEveryUpdates", 1);
     Ppo.train(PpoConfig.parse(o, "tiny"), tmp.resolve("run"), (s, total) -> {});
     PpoPolicy policy = PpoPolicy.load(tmp.resolve("run"));
     assertThat(policy.update()).isEqualTo(2);
@@ -31,7 +36,8 @@ class PpoPolicyTest {
     again.reset();
     again.act(env, b);
     assertThat(b).containsExactly(a);
-    assertThat(Math.hypot(a[0] - env.agentX(), a[1] - env.agentY())).isLessThanOrEqualTo(60 * Math.sqrt(2) + 1e-9);
+    assertThat(Math.hypot(a[0] - env.agentX(), a[1] - env.agentY()))
+        .isLessThanOrEqualTo(60 * Math.sqrt(2) + 1e-9);
     List<ExpertEvaluation.Episode> episodes = policy.evaluate(null, 200_000, 2);
     assertThat(episodes).hasSize(2);
     assertThat(episodes.get(0).seed()).isEqualTo(200_000);

@@ -13,9 +13,15 @@ import dev.wam4j.sim.render.Rgb;
  * @param wall colour of the walls
  * @param camera where the camera looks from, relative to the reference view
  */
-public record Appearance(Rgb background, Rgb goal, Rgb block, Rgb blockEdge, Rgb wall, Camera camera) {
+public record Appearance(
+    Rgb background, Rgb goal, Rgb block, Rgb blockEdge, Rgb wall, Camera camera) {
   public Appearance {
-    if (background == null || goal == null || block == null || blockEdge == null || wall == null || camera == null) {
+    if (background == null
+        || goal == null
+        || block == null
+        || blockEdge == null
+        || wall == null
+        || camera == null) {
       throw new IllegalArgumentException("appearance needs all colours and a camera");
     }
   }
@@ -28,8 +34,13 @@ public record Appearance(Rgb background, Rgb goal, Rgb block, Rgb blockEdge, Rgb
 
   /** The reference PushT look (specs/pusht.md) seen by the reference camera. */
   public static Appearance reference() {
-    return new Appearance(new Rgb(255, 255, 255), new Rgb(144, 238, 144), new Rgb(142, 163, 183),
-        new Rgb(119, 136, 153), new Rgb(211, 211, 211), Camera.reference());
+    return new Appearance(
+        new Rgb(255, 255, 255),
+        new Rgb(144, 238, 144),
+        new Rgb(142, 163, 183),
+        new Rgb(119, 136, 153),
+        new Rgb(211, 211, 211),
+        Camera.reference());
   }
 
   /**
@@ -44,9 +55,11 @@ public record Appearance(Rgb background, Rgb goal, Rgb block, Rgb blockEdge, Rgb
   public record Camera(double dx, double dy, double rotation, double zoom) {
     public Camera {
       if (!Double.isFinite(dx) || !Double.isFinite(dy) || !Double.isFinite(rotation)) {
-        throw new IllegalArgumentException("camera offset must be finite, got (" + dx + ", " + dy + ", " + rotation + ")");
+        throw new IllegalArgumentException(
+            "camera offset must be finite, got (" + dx + ", " + dy + ", " + rotation + ")");
       }
-      if (!(zoom > 0 && Double.isFinite(zoom))) throw new IllegalArgumentException("camera zoom must be > 0, got " + zoom);
+      if (!(zoom > 0 && Double.isFinite(zoom)))
+        throw new IllegalArgumentException("camera zoom must be > 0, got " + zoom);
     }
 
     /** The renderer's camera for this perturbation. */

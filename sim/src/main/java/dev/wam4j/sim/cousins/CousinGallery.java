@@ -3,9 +3,9 @@ package dev.wam4j.sim.cousins;
 import dev.wam4j.sim.Embodiment;
 import dev.wam4j.sim.expert.PushExpert;
 import dev.wam4j.sim.pusht.PushTEnv;
+import dev.wam4j.sim.render.Sampling;
 import dev.wam4j.sim.render.SceneLook;
 import dev.wam4j.sim.render.SceneRenderer;
-import dev.wam4j.sim.render.Sampling;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,11 +33,21 @@ public final class CousinGallery {
    * @param expertSteps steps the episode ran
    * @param maxCoverage the episode's highest goal coverage
    */
-  public record Row(long seed, String shape, double mass, double friction, boolean expertSuccess, int expertSteps, double maxCoverage) {}
+  public record Row(
+      long seed,
+      String shape,
+      double mass,
+      double friction,
+      boolean expertSuccess,
+      int expertSteps,
+      double maxCoverage) {}
 
   /** Writes the gallery PNG atomically and returns one row per cousin. */
-  public static List<Row> write(CousinConfig config, long firstSeed, int count, int tilePx, Path png) throws IOException {
-    if (count < 1 || tilePx < 16) throw new IllegalArgumentException("cousin gallery: count " + count + " must be >= 1 and tiles >= 16 px, got " + tilePx);
+  public static List<Row> write(
+      CousinConfig config, long firstSeed, int count, int tilePx, Path png) throws IOException {
+    if (count < 1 || tilePx < 16)
+      throw new IllegalArgumentException(
+          "cousin gallery: count " + count + " must be >= 1 and tiles >= 16 px, got " + tilePx);
     BufferedImage sheet = new BufferedImage(count * tilePx, 2 * tilePx, BufferedImage.TYPE_INT_RGB);
     List<Row> rows = new ArrayList<>();
     double[] action = new double[2];
@@ -47,10 +57,19 @@ public final class CousinGallery {
       PushTEnv env = new PushTEnv(cousin.scene(), Embodiment.RobotPusher.reference());
       env.reset(seed);
       SceneLook base = SceneLook.of(cousin.scene());
-      SceneLook look = new SceneLook(base.blockParts(), base.goal(), base.walls(), cousin.appearance().renderStyle(), base.agent());
-      SceneRenderer renderer = new SceneRenderer(look, cousin.appearance().camera().toRender(), tilePx, tilePx, Sampling.SUPERSAMPLED);
+      SceneLook look =
+          new SceneLook(
+              base.blockParts(),
+              base.goal(),
+              base.walls(),
+              cousin.appearance().renderStyle(),
+              base.agent());
+      SceneRenderer renderer =
+          new SceneRenderer(
+              look, cousin.appearance().camera().toRender(), tilePx, tilePx, Sampling.SUPERSAMPLED);
       byte[] frame = new byte[renderer.frameBytes()];
-      renderer.render(env.agentX(), env.agentY(), 0, env.blockX(), env.blockY(), env.blockAngle(), frame, 0);
+      renderer.render(
+          env.agentX(), env.agentY(), 0, env.blockX(), env.blockY(), env.blockAngle(), frame, 0);
       paste(sheet, frame, tilePx, i * tilePx, 0);
       PushExpert expert = PushExpert.of(env);
       expert.reset();
@@ -60,14 +79,23 @@ public final class CousinGallery {
         env.step(action[0], action[1]);
         maxCoverage = Math.max(maxCoverage, env.coverage());
       }
-      renderer.render(env.agentX(), env.agentY(), 0, env.blockX(), env.blockY(), env.blockAngle(), frame, 0);
+      renderer.render(
+          env.agentX(), env.agentY(), 0, env.blockX(), env.blockY(), env.blockAngle(), frame, 0);
       paste(sheet, frame, tilePx, i * tilePx, tilePx);
-      rows.add(new Row(seed, cousin.scene().goalObject().name(), cousin.scene().goalObject().mass(), cousin.scene().goalObject().friction(),
-          env.terminated(), env.stepCount(), maxCoverage));
+      rows.add(
+          new Row(
+              seed,
+              cousin.scene().goalObject().name(),
+              cousin.scene().goalObject().mass(),
+              cousin.scene().goalObject().friction(),
+              env.terminated(),
+              env.stepCount(),
+              maxCoverage));
     }
     Path tmp = png.resolveSibling("." + png.getFileName() + ".part");
     try {
-      if (!ImageIO.write(sheet, "png", tmp.toFile())) throw new IOException("no PNG writer available for " + png);
+      if (!ImageIO.write(sheet, "png", tmp.toFile()))
+        throw new IOException("no PNG writer available for " + png);
       Files.move(tmp, png, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
@@ -84,7 +112,8 @@ public final class CousinGallery {
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {
         int p = (y * size + x) * 3;
-        sheet.setRGB(x0 + x, y0 + y, (rgb[p] & 255) << 16 | (rgb[p + 1] & 255) << 8 | (rgb[p + 2] & 255));
+        sheet.setRGB(
+            x0 + x, y0 + y, (rgb[p] & 255) << 16 | (rgb[p + 1] & 255) << 8 | (rgb[p + 2] & 255));
       }
     }
   }

@@ -42,13 +42,15 @@ public enum ShapeFamily {
   /** The parts at {@code scale} (1 = the sizes above). */
   public List<ConvexPart> parts(double scale) {
     List<ConvexPart> out = new ArrayList<>(boxes.length);
-    for (double[] b : boxes) out.add(ConvexPart.box(b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale));
+    for (double[] b : boxes)
+      out.add(ConvexPart.box(b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale));
     return out;
   }
 
   /** Parses a config-file id. */
   public static ShapeFamily parse(String id) {
     for (ShapeFamily f : values()) if (f.id.equals(id)) return f;
-    throw new IllegalArgumentException("unknown shape family '" + id + "' (expected T, L, I or plus)");
+    throw new IllegalArgumentException(
+        "unknown shape family '" + id + "' (expected T, L, I or plus)");
   }
 }

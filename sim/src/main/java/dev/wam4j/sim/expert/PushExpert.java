@@ -14,10 +14,11 @@ import java.util.List;
  * PushT, and the L, I and plus of the digital cousins), for either embodiment.
  *
  * <p>Every step it re-plans from the current state:
+ *
  * <ol>
  *   <li>the wanted block motion is the error to the goal pose — translation of the centre of
- *       gravity plus rotation scaled by the radius of gyration — towards whichever symmetric
- *       copy of the goal is nearest;
+ *       gravity plus rotation scaled by the radius of gyration — towards whichever symmetric copy
+ *       of the goal is nearest;
  *   <li>every candidate contact (points along the block's outer edges that the agent's disc can
  *       touch) predicts a motion: with no friction the push acts along the face normal, and with no
  *       momentum (damping 0) the block moves like an impulse would move it, translation {@code d/m}
@@ -27,6 +28,7 @@ import java.util.List;
  *       otherwise it walks to a point just off the face, circling the block at a clearance when the
  *       straight path would hit it.
  * </ol>
+ *
  * The robot's PD lag is handled by pushing deeper and walking with a longer stride; the hand moves
  * exactly where told, so its stride is capped to avoid tunnelling through the block.
  *
@@ -43,7 +45,9 @@ public final class PushExpert implements Policy {
   private final double[] candPx, candPy, candNx, candNy;
   private final int candCount;
   // Goal and its symmetric copies: angle and world centre of gravity.
-  private final double[] goalAngle = new double[MAX_GOALS], goalCx = new double[MAX_GOALS], goalCy = new double[MAX_GOALS];
+  private final double[] goalAngle = new double[MAX_GOALS],
+      goalCx = new double[MAX_GOALS],
+      goalCy = new double[MAX_GOALS];
   private final int goalCount;
 
   private final double radius;
@@ -63,7 +67,8 @@ public final class PushExpert implements Policy {
       double[] xy = ps.get(i).xy();
       parts[i] = xy;
       normals[i] = outwardNormals(xy);
-      for (int v = 0; v < xy.length; v += 2) ext = Math.max(ext, Math.hypot(xy[v] - obj.cogX(), xy[v + 1] - obj.cogY()));
+      for (int v = 0; v < xy.length; v += 2)
+        ext = Math.max(ext, Math.hypot(xy[v] - obj.cogX(), xy[v + 1] - obj.cogY()));
     }
     cogX = obj.cogX();
     cogY = obj.cogY();
@@ -98,7 +103,8 @@ public final class PushExpert implements Policy {
           double t = (2 + k * (len - 4) / n) / len;
           double qx = xy[v] + t * (xy[w] - xy[v]), qy = xy[v + 1] + t * (xy[w + 1] - xy[v + 1]);
           // Reachable: the disc fits against the face with room to spare, also backed off by 40.
-          if (localDistance(qx + enx * (radius + 3), qy + eny * (radius + 3)) < radius + 2) continue;
+          if (localDistance(qx + enx * (radius + 3), qy + eny * (radius + 3)) < radius + 2)
+            continue;
           px[count] = qx;
           py[count] = qy;
           nx[count] = enx;
@@ -176,7 +182,8 @@ public final class PushExpert implements Policy {
       return;
     }
 
-    // Best contact by predicted-motion alignment, with hysteresis and a mild preference for near ones.
+    // Best contact by predicted-motion alignment, with hysteresis and a mild preference for near
+    // ones.
     int pick = -1;
     double pickScore = Double.NEGATIVE_INFINITY, pickPred = 0;
     for (int k = 0; k < candCount; k++) {
@@ -198,7 +205,8 @@ public final class PushExpert implements Policy {
     }
     current = pick;
     double nx = c * candNx[pick] - s * candNy[pick], ny = s * candNx[pick] + c * candNy[pick];
-    double px = bx + c * candPx[pick] - s * candPy[pick], py = by + s * candPx[pick] + c * candPy[pick];
+    double px = bx + c * candPx[pick] - s * candPy[pick],
+        py = by + s * candPx[pick] + c * candPy[pick];
     double contactX = px + nx * radius, contactY = py + ny * radius;
 
     double relX = ax - px, relY = ay - py;
@@ -215,7 +223,8 @@ public final class PushExpert implements Policy {
       if (pathClear(ax, ay, qx, qy, bx, by, c, s)) {
         tx = qx;
         ty = qy;
-      } else if (pathClear(ax, ay, fx, fy, bx, by, c, s) && pathClear(fx, fy, qx, qy, bx, by, c, s)) {
+      } else if (pathClear(ax, ay, fx, fy, bx, by, c, s)
+          && pathClear(fx, fy, qx, qy, bx, by, c, s)) {
         // Into a pocket: first to a point backed off along the face normal, then straight in.
         tx = fx;
         ty = fy;
@@ -238,7 +247,8 @@ public final class PushExpert implements Policy {
   }
 
   /** True when the agent's disc can travel from (x0, y0) to (x1, y1) without touching the block. */
-  private boolean pathClear(double x0, double y0, double x1, double y1, double bx, double by, double c, double s) {
+  private boolean pathClear(
+      double x0, double y0, double x1, double y1, double bx, double by, double c, double s) {
     double len = Math.hypot(x1 - x0, y1 - y0);
     int n = (int) (len / 3) + 1;
     for (int i = 1; i <= n; i++) {
@@ -257,7 +267,8 @@ public final class PushExpert implements Policy {
     for (int p = 0; p < parts.length; p++) {
       double[] xy = parts[p], nrm = normals[p];
       double inside = Double.NEGATIVE_INFINITY;
-      for (int v = 0; v < xy.length; v += 2) inside = Math.max(inside, (x - xy[v]) * nrm[v] + (y - xy[v + 1]) * nrm[v + 1]);
+      for (int v = 0; v < xy.length; v += 2)
+        inside = Math.max(inside, (x - xy[v]) * nrm[v] + (y - xy[v + 1]) * nrm[v + 1]);
       double d;
       if (inside <= 0) {
         d = inside;
@@ -273,7 +284,8 @@ public final class PushExpert implements Policy {
     return best;
   }
 
-  private static double segmentDistance(double x, double y, double ax, double ay, double bx, double by) {
+  private static double segmentDistance(
+      double x, double y, double ax, double ay, double bx, double by) {
     double dx = bx - ax, dy = by - ay;
     double t = ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy);
     t = Math.min(Math.max(t, 0), 1);

@@ -7,8 +7,8 @@ package dev.wam4j.sim.physics;
  * <p>A row holds the body's kind, inverse mass (1/mass units) and inverse moment, its centre of
  * gravity in body coordinates, its pose (centre of gravity in world units, angle in radians), its
  * velocities (units/s, rad/s), the bias velocities of position correction, and the body-to-world
- * transform derived from the pose. Row 0 is the static body. Integration of poses and velocities
- * is Chipmunk's cpBodyUpdatePosition and cpBodyUpdateVelocity, in the same arithmetic order.
+ * transform derived from the pose. Row 0 is the static body. Integration of poses and velocities is
+ * Chipmunk's cpBodyUpdatePosition and cpBodyUpdateVelocity, in the same arithmetic order.
  *
  * <p>Rows are reused after {@link #clear()}; nothing is allocated after construction.
  */
@@ -23,8 +23,10 @@ final class Bodies {
   final double[] iInv;
   final double[] cogX;
   final double[] cogY;
+
   /** Centre of gravity in world coordinates. */
   final double[] px;
+
   final double[] py;
   final double[] angle;
   final double[] vx;
@@ -70,7 +72,8 @@ final class Bodies {
 
   /** Appends a body at rest at the origin with its centre of gravity there; returns its row. */
   int add(int kind, double mInverse, double iInverse) {
-    if (count == type.length) throw new IllegalStateException("world is full: " + type.length + " bodies");
+    if (count == type.length)
+      throw new IllegalStateException("world is full: " + type.length + " bodies");
     int i = count++;
     type[i] = kind;
     mInv[i] = mInverse;
@@ -169,8 +172,16 @@ final class Bodies {
   void requireFinitePoses() {
     for (int i = 1; i < count; i++) {
       if (!(Double.isFinite(px[i]) && Double.isFinite(py[i]) && Double.isFinite(angle[i]))) {
-        throw new IllegalStateException("physics produced a non-finite state for body " + i
-            + " (position " + px[i] + ", " + py[i] + ", angle " + angle[i] + ")");
+        throw new IllegalStateException(
+            "physics produced a non-finite state for body "
+                + i
+                + " (position "
+                + px[i]
+                + ", "
+                + py[i]
+                + ", angle "
+                + angle[i]
+                + ")");
       }
     }
   }

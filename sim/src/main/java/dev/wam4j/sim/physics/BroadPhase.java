@@ -5,14 +5,15 @@ package dev.wam4j.sim.physics;
  *
  * <p>Which pairs are tested, in which order, and which cached GJK start each test gets decide the
  * order of the solver's contacts, and the sequential-impulse solver is order dependent. So this
- * follows Chipmunk's bounding-volume tree exactly: leaves keep "fat" boxes grown by 10% and by
- * the body's velocity; a leaf is re-inserted (surface-area heuristic) only when its shape's box
- * leaves the fat box; re-inserted leaves query both trees, others replay their cached pairs.
+ * follows Chipmunk's bounding-volume tree exactly: leaves keep "fat" boxes grown by 10% and by the
+ * body's velocity; a leaf is re-inserted (surface-area heuristic) only when its shape's box leaves
+ * the fat box; re-inserted leaves query both trees, others replay their cached pairs.
  *
  * <p>Nodes and pairs live in flat arrays with free lists; nothing is allocated after construction.
  */
 final class BroadPhase {
   private static final int NONE = -1;
+
   /** The float literal 0.1f of the reference, widened to double. */
   private static final double FAT_COEF = 0.1f;
 
@@ -47,13 +48,15 @@ final class BroadPhase {
 
   private int staticRoot = NONE;
   private int dynamicRoot = NONE;
+
   /** The moving tree's time stamp, which the static tree shares. */
   private long masterStamp;
 
   /** Leaf node of each shape. */
   private final int[] leafOfShape;
 
-  // The moving tree's leaf set, iterated in the reference's hash-set order (bins by hash mod a prime).
+  // The moving tree's leaf set, iterated in the reference's hash-set order (bins by hash mod a
+  // prime).
   private static final int[] PRIMES = {5, 13, 23, 47, 97, 193, 389, 769, 1543, 3079, 6151};
   private int setSize = PRIMES[0];
   private int setEntries;
@@ -90,7 +93,8 @@ final class BroadPhase {
     bNext = new int[pairs];
     pairId = new int[pairs];
     leafOfShape = new int[maxShapes];
-    // The set grows through the prime sizes while entries >= size; size tables for the largest needed.
+    // The set grows through the prime sizes while entries >= size; size tables for the largest
+    // needed.
     int capacity = PRIMES[0];
     while (capacity <= maxShapes) capacity = nextPrime(capacity + 1);
     setTable = new int[capacity];
@@ -163,7 +167,10 @@ final class BroadPhase {
   }
 
   private void setFatBox(int node, int shape, boolean moving) {
-    double sl = shapes.bbL[shape], sb = shapes.bbB[shape], sr = shapes.bbR[shape], st = shapes.bbT[shape];
+    double sl = shapes.bbL[shape],
+        sb = shapes.bbB[shape],
+        sr = shapes.bbR[shape],
+        st = shapes.bbT[shape];
     if (!moving) {
       l[node] = sl;
       b[node] = sb;
@@ -319,7 +326,8 @@ final class BroadPhase {
       freePair = aNext[p];
       return p;
     }
-    if (pairsUsed == aPrev.length) throw new IllegalStateException("broad phase pair pool exhausted");
+    if (pairsUsed == aPrev.length)
+      throw new IllegalStateException("broad phase pair pool exhausted");
     return pairsUsed++;
   }
 

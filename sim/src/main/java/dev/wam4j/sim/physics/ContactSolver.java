@@ -16,8 +16,8 @@ import static dev.wam4j.sim.physics.BroadPhase.min;
  *
  * <p>One step is {@link #beginStep}, {@link #update} per touching pair, {@link #preStep}, then
  * (after the velocities are integrated) {@link #solve}. The body columns the impulses change are
- * the {@link Bodies} arrays themselves, held in final fields, so the inner loop is array
- * arithmetic only. Arbiters live in flat arrays indexed by shape pair; nothing is allocated after
+ * the {@link Bodies} arrays themselves, held in final fields, so the inner loop is array arithmetic
+ * only. Arbiters live in flat arrays indexed by shape pair; nothing is allocated after
  * construction.
  */
 final class ContactSolver {
@@ -140,7 +140,9 @@ final class ContactSolver {
     return contactPointsLastStep;
   }
 
-  /** Starts a step of {@code dt} seconds: last step's touching arbiters become merely remembered. */
+  /**
+   * Starts a step of {@code dt} seconds: last step's touching arbiters become merely remembered.
+   */
   void beginStep(double dt) {
     stamp++;
     prevDt = currDt;
@@ -150,8 +152,8 @@ final class ContactSolver {
   }
 
   /**
-   * Records the contacts the narrow phase found between {@code s1} and {@code s2} (sorted by
-   * type): the pair's arbiter is created or refreshed, points found again keep their impulses.
+   * Records the contacts the narrow phase found between {@code s1} and {@code s2} (sorted by type):
+   * the pair's arbiter is created or refreshed, points found again keep their impulses.
    */
   void update(int s1, int s2, NarrowPhase np) {
     int n = np.count;
@@ -211,8 +213,8 @@ final class ContactSolver {
   }
 
   /**
-   * Ages the remembered arbiters (dropping those past the persistence), then computes each
-   * touching point's effective masses, bias and bounce from the velocities before integration.
+   * Ages the remembered arbiters (dropping those past the persistence), then computes each touching
+   * point's effective masses, bias and bounce from the velocities before integration.
    */
   void preStep() {
     filterArbiters();
@@ -268,7 +270,8 @@ final class ContactSolver {
     }
   }
 
-  private double kScalar(int a, int b, double r1X, double r1Y, double r2X, double r2Y, double nX, double nY) {
+  private double kScalar(
+      int a, int b, double r1X, double r1Y, double r2X, double r2Y, double nX, double nY) {
     double rcn1 = r1X * nY - r1Y * nX;
     double rcn2 = r2X * nY - r2Y * nX;
     return (mInv[a] + iInv[a] * rcn1 * rcn1) + (mInv[b] + iInv[b] * rcn2 * rcn2);
@@ -324,7 +327,8 @@ final class ContactSolver {
     }
   }
 
-  private void applyImpulses(int a, int b, double r1X, double r1Y, double r2X, double r2Y, double jx, double jy) {
+  private void applyImpulses(
+      int a, int b, double r1X, double r1Y, double r2X, double r2Y, double jx, double jy) {
     double njx = -jx, njy = -jy;
     vx[a] = vx[a] + njx * mInv[a];
     vy[a] = vy[a] + njy * mInv[a];
@@ -334,7 +338,8 @@ final class ContactSolver {
     w[b] += iInv[b] * (r2X * jy - r2Y * jx);
   }
 
-  private void applyBiasImpulses(int a, int b, double r1X, double r1Y, double r2X, double r2Y, double jx, double jy) {
+  private void applyBiasImpulses(
+      int a, int b, double r1X, double r1Y, double r2X, double r2Y, double jx, double jy) {
     double njx = -jx, njy = -jy;
     vbx[a] = vbx[a] + njx * mInv[a];
     vby[a] = vby[a] + njy * mInv[a];

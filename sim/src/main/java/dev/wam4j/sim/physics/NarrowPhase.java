@@ -13,8 +13,10 @@ import static dev.wam4j.sim.physics.BroadPhase.min;
 final class NarrowPhase {
   private static final int MAX_GJK_ITERATIONS = 30;
   private static final int MAX_EPA_ITERATIONS = 30;
+
   /** DBL_MIN: the reference adds it to denominators to avoid dividing by zero. */
   private static final double TINY = Double.MIN_NORMAL;
+
   static final long HASH_COEF = 3344921057L;
 
   private final Shapes shapes;
@@ -82,7 +84,12 @@ final class NarrowPhase {
         if (dist <= shapes.radius[s1] + shapes.radius[s2]) {
           infoNx = nx;
           infoNy = ny;
-          push(pax + nx * shapes.radius[s1], pay + ny * shapes.radius[s1], pbx + nx * shapes.radius[s2], pby + ny * shapes.radius[s2], 0);
+          push(
+              pax + nx * shapes.radius[s1],
+              pay + ny * shapes.radius[s1],
+              pbx + nx * shapes.radius[s2],
+              pby + ny * shapes.radius[s2],
+              0);
         }
       }
       case Shapes.SEGMENT -> {
@@ -129,7 +136,9 @@ final class NarrowPhase {
       case Shapes.CIRCLE:
         return 0;
       case Shapes.SEGMENT:
-        return (shapes.tax[s] * dx + shapes.tay[s] * dy > shapes.tbx[s] * dx + shapes.tby[s] * dy) ? 0 : 1;
+        return (shapes.tax[s] * dx + shapes.tay[s] * dy > shapes.tbx[s] * dx + shapes.tby[s] * dy)
+            ? 0
+            : 1;
       default:
         int start = shapes.polyStart[s], n = shapes.polyCount[s];
         double best = Double.NEGATIVE_INFINITY;
@@ -165,10 +174,13 @@ final class NarrowPhase {
   private int support(double dx, double dy) {
     int ia = supportIndex(shape1, -dx, -dy);
     int ib = supportIndex(shape2, dx, dy);
-    return newPoint(pointX(shape1, ia), pointY(shape1, ia), ia, pointX(shape2, ib), pointY(shape2, ib), ib);
+    return newPoint(
+        pointX(shape1, ia), pointY(shape1, ia), ia, pointX(shape2, ib), pointY(shape2, ib), ib);
   }
 
-  /** The point with a cached index: circles and segments as is, polygons wrap to 0 if out of range. */
+  /**
+   * The point with a cached index: circles and segments as is, polygons wrap to 0 if out of range.
+   */
   private int cachedIndex(int s, int i) {
     return switch (shapes.type[s]) {
       case Shapes.CIRCLE -> 0;
@@ -198,7 +210,8 @@ final class NarrowPhase {
   }
 
   /** Robust side test: is c on the far side of the line a-b (the reference's predicate). */
-  private static boolean pointGreater(double ax, double ay, double bx, double by, double cx, double cy) {
+  private static boolean pointGreater(
+      double ax, double ay, double bx, double by, double cx, double cy) {
     return (by - ay) * (ax + bx - 2 * cx) > (bx - ax) * (ay + by - 2 * cy);
   }
 
@@ -237,14 +250,31 @@ final class NarrowPhase {
     used = 0;
     int v0, v1;
     if (id != 0) {
-      int i0 = cachedIndex(shape1, (id >>> 24) & 0xFF), j0 = cachedIndex(shape2, (id >>> 16) & 0xFF);
+      int i0 = cachedIndex(shape1, (id >>> 24) & 0xFF),
+          j0 = cachedIndex(shape2, (id >>> 16) & 0xFF);
       int i1 = cachedIndex(shape1, (id >>> 8) & 0xFF), j1 = cachedIndex(shape2, id & 0xFF);
-      v0 = newPoint(pointX(shape1, i0), pointY(shape1, i0), i0, pointX(shape2, j0), pointY(shape2, j0), j0);
-      v1 = newPoint(pointX(shape1, i1), pointY(shape1, i1), i1, pointX(shape2, j1), pointY(shape2, j1), j1);
+      v0 =
+          newPoint(
+              pointX(shape1, i0),
+              pointY(shape1, i0),
+              i0,
+              pointX(shape2, j0),
+              pointY(shape2, j0),
+              j0);
+      v1 =
+          newPoint(
+              pointX(shape1, i1),
+              pointY(shape1, i1),
+              i1,
+              pointX(shape2, j1),
+              pointY(shape2, j1),
+              j1);
     } else {
       // Start from the axis between the bounding-box centres.
-      double c1x = shapes.bbL[shape1] * 0.5 + shapes.bbR[shape1] * 0.5, c1y = shapes.bbB[shape1] * 0.5 + shapes.bbT[shape1] * 0.5;
-      double c2x = shapes.bbL[shape2] * 0.5 + shapes.bbR[shape2] * 0.5, c2y = shapes.bbB[shape2] * 0.5 + shapes.bbT[shape2] * 0.5;
+      double c1x = shapes.bbL[shape1] * 0.5 + shapes.bbR[shape1] * 0.5,
+          c1y = shapes.bbB[shape1] * 0.5 + shapes.bbT[shape1] * 0.5;
+      double c2x = shapes.bbL[shape2] * 0.5 + shapes.bbR[shape2] * 0.5,
+          c2y = shapes.bbB[shape2] * 0.5 + shapes.bbT[shape2] * 0.5;
       double dx = c1x - c2x, dy = c1y - c2y;
       double axX = -dy, axY = dx; // perp
       v0 = support(axX, axY);
@@ -287,7 +317,8 @@ final class NarrowPhase {
         closestPoints(v0, v1); // p is no closer than the current edge
         return;
       }
-      if (closestDist(abx[v0], aby[v0], abx[p], aby[p]) < closestDist(abx[p], aby[p], abx[v1], aby[v1])) {
+      if (closestDist(abx[v0], aby[v0], abx[p], aby[p])
+          < closestDist(abx[p], aby[p], abx[v1], aby[v1])) {
         v1 = p;
       } else {
         v0 = p;
@@ -358,9 +389,25 @@ final class NarrowPhase {
   private int segmentEdge(int k, int s, double dx, double dy) {
     long h = shapes.hashId[s];
     if (shapes.tnx[s] * dx + shapes.tny[s] * dy > 0.0) {
-      setEdge(k, shapes.tax[s], shapes.tay[s], hashPair(h, 0), shapes.tbx[s], shapes.tby[s], hashPair(h, 1), shapes.radius[s]);
+      setEdge(
+          k,
+          shapes.tax[s],
+          shapes.tay[s],
+          hashPair(h, 0),
+          shapes.tbx[s],
+          shapes.tby[s],
+          hashPair(h, 1),
+          shapes.radius[s]);
     } else {
-      setEdge(k, shapes.tbx[s], shapes.tby[s], hashPair(h, 1), shapes.tax[s], shapes.tay[s], hashPair(h, 0), shapes.radius[s]);
+      setEdge(
+          k,
+          shapes.tbx[s],
+          shapes.tby[s],
+          hashPair(h, 1),
+          shapes.tax[s],
+          shapes.tay[s],
+          hashPair(h, 0),
+          shapes.radius[s]);
     }
     return k;
   }
@@ -374,14 +421,31 @@ final class NarrowPhase {
     double d1 = dx * shapes.wnx[start + i1] + dy * shapes.wny[start + i1];
     double d2 = dx * shapes.wnx[start + i2] + dy * shapes.wny[start + i2];
     if (d1 > d2) {
-      setEdge(k, shapes.wvx[start + i0], shapes.wvy[start + i0], hashPair(h, i0), shapes.wvx[start + i1], shapes.wvy[start + i1], hashPair(h, i1), shapes.radius[s]);
+      setEdge(
+          k,
+          shapes.wvx[start + i0],
+          shapes.wvy[start + i0],
+          hashPair(h, i0),
+          shapes.wvx[start + i1],
+          shapes.wvy[start + i1],
+          hashPair(h, i1),
+          shapes.radius[s]);
     } else {
-      setEdge(k, shapes.wvx[start + i1], shapes.wvy[start + i1], hashPair(h, i1), shapes.wvx[start + i2], shapes.wvy[start + i2], hashPair(h, i2), shapes.radius[s]);
+      setEdge(
+          k,
+          shapes.wvx[start + i1],
+          shapes.wvy[start + i1],
+          hashPair(h, i1),
+          shapes.wvx[start + i2],
+          shapes.wvy[start + i2],
+          hashPair(h, i2),
+          shapes.radius[s]);
     }
     return k;
   }
 
-  private void setEdge(int k, double pax, double pay, long ha, double pbx, double pby, long hb, double rad) {
+  private void setEdge(
+      int k, double pax, double pay, long ha, double pbx, double pby, long hb, double rad) {
     eAx[k] = pax;
     eAy[k] = pay;
     eAh[k] = ha;
@@ -415,7 +479,8 @@ final class NarrowPhase {
       double p1y = n0y * r1 + (eAy[e1] * (1.0 - t1) + eBy[e1] * t1);
       double p2x = n0x * -r2 + (eAx[e2] * (1.0 - t2) + eBx[e2] * t2);
       double p2y = n0y * -r2 + (eAy[e2] * (1.0 - t2) + eBy[e2] * t2);
-      if ((p2x - p1x) * n0x + (p2y - p1y) * n0y <= 0.0) push(p1x, p1y, p2x, p2y, hashPair(eAh[e1], eBh[e2]));
+      if ((p2x - p1x) * n0x + (p2y - p1y) * n0y <= 0.0)
+        push(p1x, p1y, p2x, p2y, hashPair(eAh[e1], eBh[e2]));
     }
     {
       double t1 = clamp01((d2a - d1a) * e1Denom);
@@ -424,7 +489,8 @@ final class NarrowPhase {
       double p1y = n0y * r1 + (eAy[e1] * (1.0 - t1) + eBy[e1] * t1);
       double p2x = n0x * -r2 + (eAx[e2] * (1.0 - t2) + eBx[e2] * t2);
       double p2y = n0y * -r2 + (eAy[e2] * (1.0 - t2) + eBy[e2] * t2);
-      if ((p2x - p1x) * n0x + (p2y - p1y) * n0y <= 0.0) push(p1x, p1y, p2x, p2y, hashPair(eBh[e1], eAh[e2]));
+      if ((p2x - p1x) * n0x + (p2y - p1y) * n0y <= 0.0)
+        push(p1x, p1y, p2x, p2y, hashPair(eBh[e1], eAh[e2]));
     }
   }
 }

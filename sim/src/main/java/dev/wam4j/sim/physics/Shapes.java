@@ -8,10 +8,10 @@ import static dev.wam4j.sim.physics.BroadPhase.min;
  * polygon), each column a primitive array (structure of arrays), plus one pool of polygon vertices.
  *
  * <p>A row holds the shape's kind, its body (a row of {@link Bodies}), its hash id, radius,
- * friction and elasticity, its local geometry and the world geometry and bounding box cached
- * from its body's transform by {@link #updateMoving()} (Chipmunk's cpShapeCacheBB), which the
- * broad and narrow phases read. Lengths are world units. Segments belong to the static body, so
- * their world geometry is written once when they are added.
+ * friction and elasticity, its local geometry and the world geometry and bounding box cached from
+ * its body's transform by {@link #updateMoving()} (Chipmunk's cpShapeCacheBB), which the broad and
+ * narrow phases read. Lengths are world units. Segments belong to the static body, so their world
+ * geometry is written once when they are added.
  *
  * <p>Rows are reused after {@link #clear()}; nothing is allocated after construction.
  */
@@ -99,7 +99,8 @@ final class Shapes {
   }
 
   private int add(int kind, int bodyRow, double r, double frictionCoef, double elasticityCoef) {
-    if (count == type.length) throw new IllegalStateException("world is full: " + type.length + " shapes");
+    if (count == type.length)
+      throw new IllegalStateException("world is full: " + type.length + " shapes");
     if (!(frictionCoef >= 0 && Double.isFinite(frictionCoef))) {
       throw new IllegalArgumentException("friction must be finite and >= 0, got " + frictionCoef);
     }
@@ -117,7 +118,8 @@ final class Shapes {
   }
 
   /** Adds a segment of the static body from a to b; returns its row. */
-  int addStaticSegment(double ax, double ay, double bx, double by, double radiusUnits, double frictionCoef) {
+  int addStaticSegment(
+      double ax, double ay, double bx, double by, double radiusUnits, double frictionCoef) {
     int s = add(SEGMENT, 0, radiusUnits, frictionCoef, 0.0);
     double dx = bx - ax, dy = by - ay;
     double inv = 1.0 / (Math.sqrt(dx * dx + dy * dy) + Double.MIN_NORMAL);
@@ -145,10 +147,13 @@ final class Shapes {
     return s;
   }
 
-  /** Adds a convex polygon to {@code bodyRow}, vertices as {@link World#addConvexPart} takes them. */
+  /**
+   * Adds a convex polygon to {@code bodyRow}, vertices as {@link World#addConvexPart} takes them.
+   */
   int addPolygon(int bodyRow, double[] localXY, double frictionCoef, double elasticityCoef) {
     int n = localXY.length / 2;
-    if (verts + n > lvx.length) throw new IllegalStateException("world is full: " + lvx.length + " polygon vertices");
+    if (verts + n > lvx.length)
+      throw new IllegalStateException("world is full: " + lvx.length + " polygon vertices");
     int s = add(POLY, bodyRow, 0.0, frictionCoef, elasticityCoef);
     polyStart[s] = verts;
     polyCount[s] = n;

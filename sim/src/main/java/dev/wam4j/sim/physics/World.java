@@ -6,13 +6,13 @@ package dev.wam4j.sim.physics;
  * sequential impulses with bias velocities and warm starting.
  *
  * <p>Lifecycle: {@link #clear()} then build in the reference's order ({@link #addStaticSegment},
- * {@link #addAgent}, {@link #addDynamicBody} + {@link #addConvexPart}); then {@link #step} at a fixed
- * {@code dtSeconds}. Building again after {@code clear()} reuses every array, so resets allocate
- * nothing. A body's <em>position</em> is its origin; its centre of gravity is at the local offset
- * given when it was added; setting an angle rotates the body about its centre of gravity.
+ * {@link #addAgent}, {@link #addDynamicBody} + {@link #addConvexPart}); then {@link #step} at a
+ * fixed {@code dtSeconds}. Building again after {@code clear()} reuses every array, so resets
+ * allocate nothing. A body's <em>position</em> is its origin; its centre of gravity is at the local
+ * offset given when it was added; setting an angle rotates the body about its centre of gravity.
  *
- * <p>Body 0 is the static body that owns the segments. Units: world units, seconds, radians.
- * Not thread-safe.
+ * <p>Body 0 is the static body that owns the segments. Units: world units, seconds, radians. Not
+ * thread-safe.
  *
  * <p>The world checks its inputs and runs one step in the reference's order; the work is done by
  * its parts: the body and shape tables ({@code Bodies}, {@code Shapes}), collision detection
@@ -21,10 +21,13 @@ package dev.wam4j.sim.physics;
 public final class World {
   /** Reference solver defaults (Chipmunk's cpSpaceInit). */
   public static final int SOLVER_ITERATIONS = 10;
+
   /** The float literal 0.1f, widened: the allowed overlap before position correction starts. */
   public static final double COLLISION_SLOP = 0.1f;
+
   /** Fraction of overlap left uncorrected after one second, (1 - 0.1f)^60 in the reference. */
   public static final double COLLISION_BIAS = Math.pow(1.0f - 0.1f, 60.0);
+
   /** Steps an arbiter (contact pair) is remembered after separation. */
   public static final int COLLISION_PERSISTENCE = 3;
 
@@ -78,9 +81,12 @@ public final class World {
   // Building
 
   /** Adds a static segment (a wall) of the given radius; returns its shape index. */
-  public int addStaticSegment(double ax, double ay, double bx, double by, double radiusUnits, double frictionCoef) {
+  public int addStaticSegment(
+      double ax, double ay, double bx, double by, double radiusUnits, double frictionCoef) {
     requireFinite("segment", ax, ay, bx, by, radiusUnits, 0, 0);
-    if (ax == bx && ay == by) throw new IllegalArgumentException("degenerate segment: both ends at (" + ax + ", " + ay + ")");
+    if (ax == bx && ay == by)
+      throw new IllegalArgumentException(
+          "degenerate segment: both ends at (" + ax + ", " + ay + ")");
     int s = shapes.addStaticSegment(ax, ay, bx, by, radiusUnits, frictionCoef);
     broadPhase.insertStatic(s);
     return s;
@@ -92,7 +98,8 @@ public final class World {
    */
   public int addAgent(double radiusUnits, double x, double y, double frictionCoef) {
     requireFinite("agent", radiusUnits, x, y, 0, 0, 0, 0);
-    if (!(radiusUnits > 0)) throw new IllegalArgumentException("agent radius must be > 0, got " + radiusUnits);
+    if (!(radiusUnits > 0))
+      throw new IllegalArgumentException("agent radius must be > 0, got " + radiusUnits);
     int body = bodies.add(Bodies.KINEMATIC, 0.0, 0.0);
     bodies.setPosition(body, x, y);
     int s = shapes.addCircle(body, radiusUnits, frictionCoef);
@@ -101,13 +108,21 @@ public final class World {
   }
 
   /**
-   * Adds a dynamic body; its parts follow with {@link #addConvexPart}. The body is placed at
-   * origin (x, y) first and then rotated to {@code angleRadians} about its centre of gravity.
+   * Adds a dynamic body; its parts follow with {@link #addConvexPart}. The body is placed at origin
+   * (x, y) first and then rotated to {@code angleRadians} about its centre of gravity.
    */
-  public int addDynamicBody(double mass, double moment, double cogLocalX, double cogLocalY, double x, double y, double angleRadians) {
+  public int addDynamicBody(
+      double mass,
+      double moment,
+      double cogLocalX,
+      double cogLocalY,
+      double x,
+      double y,
+      double angleRadians) {
     requireFinite("body", mass, moment, cogLocalX, cogLocalY, x, y, angleRadians);
     if (!(mass > 0)) throw new IllegalArgumentException("mass must be > 0, got " + mass);
-    if (!(moment > 0)) throw new IllegalArgumentException("moment of inertia must be > 0, got " + moment);
+    if (!(moment > 0))
+      throw new IllegalArgumentException("moment of inertia must be > 0, got " + moment);
     int body = bodies.add(Bodies.DYNAMIC, 1.0 / mass, 1.0 / moment);
     bodies.cogX[body] = cogLocalX;
     bodies.cogY[body] = cogLocalY;
@@ -132,10 +147,31 @@ public final class World {
   }
 
   /** Checks up to seven values without allocating (resets rebuild the world). */
-  private static void requireFinite(String what, double a, double b, double c, double d, double e, double f, double g) {
-    if (!(Double.isFinite(a) && Double.isFinite(b) && Double.isFinite(c) && Double.isFinite(d)
-        && Double.isFinite(e) && Double.isFinite(f) && Double.isFinite(g))) {
-      throw new IllegalArgumentException(what + ": values must be finite, got " + a + ", " + b + ", " + c + ", " + d + ", " + e + ", " + f + ", " + g);
+  private static void requireFinite(
+      String what, double a, double b, double c, double d, double e, double f, double g) {
+    if (!(Double.isFinite(a)
+        && Double.isFinite(b)
+        && Double.isFinite(c)
+        && Double.isFinite(d)
+        && Double.isFinite(e)
+        && Double.isFinite(f)
+        && Double.isFinite(g))) {
+      throw new IllegalArgumentException(
+          what
+              + ": values must be finite, got "
+              + a
+              + ", "
+              + b
+              + ", "
+              + c
+              + ", "
+              + d
+              + ", "
+              + e
+              + ", "
+              + f
+              + ", "
+              + g);
     }
   }
 
@@ -148,8 +184,8 @@ public final class World {
   }
 
   /**
-   * Gives {@code body} the pose and velocities of {@code fromBody} in {@code from} (a world built the
-   * same way): a clone of its motion, without the contact history the solver warm-starts from.
+   * Gives {@code body} the pose and velocities of {@code fromBody} in {@code from} (a world built
+   * the same way): a clone of its motion, without the contact history the solver warm-starts from.
    */
   public void copyMotion(int body, World from, int fromBody) {
     bodies.copyMotion(body, from.bodies, fromBody);
@@ -219,7 +255,10 @@ public final class World {
    */
   int collide(int a, int b, int id) {
     Shapes sh = shapes;
-    if (!(sh.bbL[a] <= sh.bbR[b] && sh.bbL[b] <= sh.bbR[a] && sh.bbB[a] <= sh.bbT[b] && sh.bbB[b] <= sh.bbT[a])) return id;
+    if (!(sh.bbL[a] <= sh.bbR[b]
+        && sh.bbL[b] <= sh.bbR[a]
+        && sh.bbB[a] <= sh.bbT[b]
+        && sh.bbB[b] <= sh.bbT[a])) return id;
     int bodyA = sh.body[a], bodyB = sh.body[b];
     if (bodyA == bodyB) return id;
     // Two infinite masses (agent vs wall) never exchange impulses; skipping them changes nothing.

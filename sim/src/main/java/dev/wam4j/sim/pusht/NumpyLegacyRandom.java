@@ -2,8 +2,9 @@ package dev.wam4j.sim.pusht;
 
 /**
  * numpy's legacy {@code RandomState}: MT19937 seeded with {@code init_genrand}, masked rejection
- * sampling for {@code randint}, and the polar Box–Muller {@code randn} with its cached second value.
- * Every published PushT number starts from these draws, so they must match numpy bit for bit.
+ * sampling for {@code randint}, and the polar Box–Muller {@code randn} with its cached second
+ * value. Every published PushT number starts from these draws, so they must match numpy bit for
+ * bit.
  *
  * <p>Not thread-safe; one instance per stream.
  */
@@ -65,11 +66,13 @@ public final class NumpyLegacyRandom {
   /** {@code randint(low, high)}: uniform integer in [low, high), by masked rejection. */
   public long randint(long low, long highExclusive) {
     if (highExclusive <= low) {
-      throw new IllegalArgumentException("randint: high (" + highExclusive + ") must exceed low (" + low + ")");
+      throw new IllegalArgumentException(
+          "randint: high (" + highExclusive + ") must exceed low (" + low + ")");
     }
     long range = highExclusive - 1 - low;
     if (range == 0) return low;
-    if (range > 0xFFFF_FFFFL) throw new IllegalArgumentException("randint: ranges above 2^32 are not supported");
+    if (range > 0xFFFF_FFFFL)
+      throw new IllegalArgumentException("randint: ranges above 2^32 are not supported");
     long mask = range;
     mask |= mask >>> 1;
     mask |= mask >>> 2;
@@ -83,7 +86,10 @@ public final class NumpyLegacyRandom {
     return low + value;
   }
 
-  /** {@code randn()}: standard normal by the polar method, returning the cached value every second call. */
+  /**
+   * {@code randn()}: standard normal by the polar method, returning the cached value every second
+   * call.
+   */
   public double randn() {
     if (hasGauss) {
       hasGauss = false;

@@ -22,6 +22,7 @@ import java.util.List;
  */
 public final class PushTEnv implements Environment {
   private static final double TWO_PI = 2.0 * Math.PI;
+
   /**
    * Largest accepted |target| and |state value| in world units: far beyond any sensible target in a
    * 512-unit world, small enough that the PD law's velocities stay finite.
@@ -87,12 +88,22 @@ public final class PushTEnv implements Environment {
     world.setDamping(scene.physics().damping());
     // The engine multiplies the two surfaces' friction coefficients; walls and agent carry 1 so
     // that an object's own coefficient is the effective one (the reference's 0 stays exactly 0).
-    for (Wall w : scene.walls()) world.addStaticSegment(w.ax(), w.ay(), w.bx(), w.by(), w.radius(), 1.0);
-    agent = world.addAgent(embodiment.radius(), scene.agentStart().x(), scene.agentStart().y(), 1.0);
+    for (Wall w : scene.walls())
+      world.addStaticSegment(w.ax(), w.ay(), w.bx(), w.by(), w.radius(), 1.0);
+    agent =
+        world.addAgent(embodiment.radius(), scene.agentStart().x(), scene.agentStart().y(), 1.0);
     int goalIndex = scene.goal().object();
     for (int i = 0; i < scene.objects().size(); i++) {
       SceneObject o = scene.objects().get(i);
-      int body = world.addDynamicBody(o.mass(), o.moment(), o.cogX(), o.cogY(), o.start().x(), o.start().y(), o.start().angle());
+      int body =
+          world.addDynamicBody(
+              o.mass(),
+              o.moment(),
+              o.cogX(),
+              o.cogY(),
+              o.start().x(),
+              o.start().y(),
+              o.start().angle());
       for (int p = 0; p < o.parts().size(); p++) {
         double[] xy = i == goalIndex ? partXY[p] : o.parts().get(p).xy();
         world.addConvexPart(body, xy, o.friction(), o.elasticity());
@@ -143,12 +154,32 @@ public final class PushTEnv implements Environment {
    * Legacy set-state on a freshly built world: agent position, block position, then block angle
    * (rotating about the centre of gravity, so the origin moves), then one physics step.
    */
-  public void setState(double agentX, double agentY, double blockX, double blockY, double blockAngle) {
-    if (!(Double.isFinite(agentX) && Double.isFinite(agentY) && Double.isFinite(blockX) && Double.isFinite(blockY)
-        && Double.isFinite(blockAngle)) || Math.abs(agentX) > MAX_TARGET || Math.abs(agentY) > MAX_TARGET
-        || Math.abs(blockX) > MAX_TARGET || Math.abs(blockY) > MAX_TARGET || Math.abs(blockAngle) > MAX_TARGET) {
-      throw new IllegalArgumentException("state values must be finite and within +-" + MAX_TARGET + ", got ["
-          + agentX + ", " + agentY + ", " + blockX + ", " + blockY + ", " + blockAngle + "]");
+  public void setState(
+      double agentX, double agentY, double blockX, double blockY, double blockAngle) {
+    if (!(Double.isFinite(agentX)
+            && Double.isFinite(agentY)
+            && Double.isFinite(blockX)
+            && Double.isFinite(blockY)
+            && Double.isFinite(blockAngle))
+        || Math.abs(agentX) > MAX_TARGET
+        || Math.abs(agentY) > MAX_TARGET
+        || Math.abs(blockX) > MAX_TARGET
+        || Math.abs(blockY) > MAX_TARGET
+        || Math.abs(blockAngle) > MAX_TARGET) {
+      throw new IllegalArgumentException(
+          "state values must be finite and within +-"
+              + MAX_TARGET
+              + ", got ["
+              + agentX
+              + ", "
+              + agentY
+              + ", "
+              + blockX
+              + ", "
+              + blockY
+              + ", "
+              + blockAngle
+              + "]");
     }
     build();
     world.setPosition(agent, agentX, agentY);
@@ -159,13 +190,16 @@ public final class PushTEnv implements Environment {
   }
 
   /**
-   * Puts this environment into {@code other}'s state: the agent's and the block's poses and velocities,
-   * the step count and coverage (the solver's contact history starts afresh). Both must run the same
-   * scene with the same embodiment. A teacher labels a state this way, by acting from a copy.
+   * Puts this environment into {@code other}'s state: the agent's and the block's poses and
+   * velocities, the step count and coverage (the solver's contact history starts afresh). Both must
+   * run the same scene with the same embodiment. A teacher labels a state this way, by acting from
+   * a copy.
    */
   public void copyStateFrom(PushTEnv other) {
-    if ((other.scene != scene && !other.scene.equals(scene)) || !other.embodiment.equals(embodiment)) {
-      throw new IllegalArgumentException("copyStateFrom: environments differ in scene or embodiment");
+    if ((other.scene != scene && !other.scene.equals(scene))
+        || !other.embodiment.equals(embodiment)) {
+      throw new IllegalArgumentException(
+          "copyStateFrom: environments differ in scene or embodiment");
     }
     build();
     world.copyMotion(agent, other.world, other.agent);
@@ -176,13 +210,15 @@ public final class PushTEnv implements Environment {
   }
 
   /**
-   * Moves the block by ({@code dx}, {@code dy}) workspace units and turns it by {@code dAngle} radians
-   * about its centre of gravity, keeping every velocity: a state as a perception error would show it
-   * (studies of how precise a visuomotor policy must see). Coverage is not recomputed.
+   * Moves the block by ({@code dx}, {@code dy}) workspace units and turns it by {@code dAngle}
+   * radians about its centre of gravity, keeping every velocity: a state as a perception error
+   * would show it (studies of how precise a visuomotor policy must see). Coverage is not
+   * recomputed.
    */
   public void perturbBlock(double dx, double dy, double dAngle) {
     if (!(Double.isFinite(dx) && Double.isFinite(dy) && Double.isFinite(dAngle))) {
-      throw new IllegalArgumentException("perturbBlock: offsets must be finite, got [" + dx + ", " + dy + ", " + dAngle + "]");
+      throw new IllegalArgumentException(
+          "perturbBlock: offsets must be finite, got [" + dx + ", " + dy + ", " + dAngle + "]");
     }
     world.setAngle(block, world.angle(block) + dAngle);
     world.setPosition(block, world.positionX(block) + dx, world.positionY(block) + dy);
@@ -195,10 +231,18 @@ public final class PushTEnv implements Environment {
 
   /** One control step towards the absolute target (x, y). */
   public void step(double targetX, double targetY) {
-    if (!Double.isFinite(targetX) || !Double.isFinite(targetY)
-        || Math.abs(targetX) > MAX_TARGET || Math.abs(targetY) > MAX_TARGET) {
-      throw new IllegalArgumentException("action must be finite and within +-" + MAX_TARGET + ", got ("
-          + targetX + ", " + targetY + ")");
+    if (!Double.isFinite(targetX)
+        || !Double.isFinite(targetY)
+        || Math.abs(targetX) > MAX_TARGET
+        || Math.abs(targetY) > MAX_TARGET) {
+      throw new IllegalArgumentException(
+          "action must be finite and within +-"
+              + MAX_TARGET
+              + ", got ("
+              + targetX
+              + ", "
+              + targetY
+              + ")");
     }
     int points = 0;
     switch (embodiment) {
@@ -217,7 +261,8 @@ public final class PushTEnv implements Environment {
       case Embodiment.HumanHand h -> {
         // Direct position control: a straight line to the target over this control step.
         double span = substeps * dt;
-        double vx = (targetX - world.positionX(agent)) / span, vy = (targetY - world.positionY(agent)) / span;
+        double vx = (targetX - world.positionX(agent)) / span,
+            vy = (targetY - world.positionY(agent)) / span;
         for (int k = 0; k < substeps; k++) {
           world.setVelocity(agent, vx, vy);
           world.step(dt);
@@ -259,8 +304,8 @@ public final class PushTEnv implements Environment {
   }
 
   /**
-   * Keypoints: the goal object's part vertices, in part order, placed by the current pose
-   * (x0, y0, x1, y1, ...; PushT: 8 vertices, 16 values).
+   * Keypoints: the goal object's part vertices, in part order, placed by the current pose (x0, y0,
+   * x1, y1, ...; PushT: 8 vertices, 16 values).
    */
   public void keypoints(double[] out, int offset) {
     double x = world.positionX(block), y = world.positionY(block), a = world.angle(block);

@@ -10,10 +10,20 @@ public sealed interface AgentLook {
    * @param innerRadius world units, at most {@code radius}
    */
   record Robot(double radius, double innerRadius, Rgb outer, Rgb inner) implements AgentLook {
-    /** @throws IllegalArgumentException unless 0 <= innerRadius <= radius */
+    /**
+     * @throws IllegalArgumentException unless 0 <= innerRadius <= radius
+     */
     public Robot {
-      if (!(radius > 0) || !(innerRadius >= 0) || innerRadius > radius || outer == null || inner == null) {
-        throw new IllegalArgumentException("robot look needs radius > 0 and 0 <= innerRadius <= radius, got " + radius + ", " + innerRadius);
+      if (!(radius > 0)
+          || !(innerRadius >= 0)
+          || innerRadius > radius
+          || outer == null
+          || inner == null) {
+        throw new IllegalArgumentException(
+            "robot look needs radius > 0 and 0 <= innerRadius <= radius, got "
+                + radius
+                + ", "
+                + innerRadius);
       }
     }
 
@@ -32,23 +42,46 @@ public sealed interface AgentLook {
    * @param fingerLength from the palm centre to a fingertip, world units
    * @param fingerRadius half width of a finger, world units
    */
-  record Hand(double palmRadius, int fingers, double fingerLength, double fingerRadius, Rgb skin, Rgb outline)
+  record Hand(
+      double palmRadius,
+      int fingers,
+      double fingerLength,
+      double fingerRadius,
+      Rgb skin,
+      Rgb outline)
       implements AgentLook {
-    /** @throws IllegalArgumentException for non-positive sizes or a finger count other than 4 or 5 */
+    /**
+     * @throws IllegalArgumentException for non-positive sizes or a finger count other than 4 or 5
+     */
     public Hand {
-      if (!(palmRadius > 0) || !(fingerLength > palmRadius) || !(fingerRadius > 0) || (fingers != 4 && fingers != 5)
-          || skin == null || outline == null) {
-        throw new IllegalArgumentException("hand look needs palmRadius > 0, fingerLength > palmRadius, fingerRadius > 0, 4 or 5 fingers; got "
-            + palmRadius + ", " + fingerLength + ", " + fingerRadius + ", " + fingers);
+      if (!(palmRadius > 0)
+          || !(fingerLength > palmRadius)
+          || !(fingerRadius > 0)
+          || (fingers != 4 && fingers != 5)
+          || skin == null
+          || outline == null) {
+        throw new IllegalArgumentException(
+            "hand look needs palmRadius > 0, fingerLength > palmRadius, fingerRadius > 0, 4 or 5 fingers; got "
+                + palmRadius
+                + ", "
+                + fingerLength
+                + ", "
+                + fingerRadius
+                + ", "
+                + fingers);
       }
     }
 
     /**
-     * Where a moving hand points: the direction of its last move of more than one unit, +pi/2 so the fingers point
-     * along it; a smaller move (or none) keeps {@code previous}. Radians, as the renderer and a hand tracker read it.
+     * Where a moving hand points: the direction of its last move of more than one unit, +pi/2 so
+     * the fingers point along it; a smaller move (or none) keeps {@code previous}. Radians, as the
+     * renderer and a hand tracker read it.
      */
-    public static double heading(double previous, double fromX, double fromY, double toX, double toY) {
-      return Math.hypot(toX - fromX, toY - fromY) > 1 ? Math.atan2(toY - fromY, toX - fromX) + Math.PI / 2 : previous;
+    public static double heading(
+        double previous, double fromX, double fromY, double toX, double toY) {
+      return Math.hypot(toX - fromX, toY - fromY) > 1
+          ? Math.atan2(toY - fromY, toX - fromX) + Math.PI / 2
+          : previous;
     }
 
     /** A hand a little larger than the robot pusher, in a light skin tone. */

@@ -11,11 +11,25 @@ package dev.wam4j.sim.render;
  * @param rotation image rotation in radians about the canvas centre (positive: clockwise on screen)
  */
 public record Camera(double x, double y, double zoom, double rotation) {
-  /** @throws IllegalArgumentException unless zoom is positive and everything finite */
+  /**
+   * @throws IllegalArgumentException unless zoom is positive and everything finite
+   */
   public Camera {
-    if (!Double.isFinite(x) || !Double.isFinite(y) || !(zoom > 0) || !Double.isFinite(zoom) || !Double.isFinite(rotation)) {
-      throw new IllegalArgumentException("camera (" + x + ", " + y + ", zoom " + zoom + ", rotation " + rotation
-          + ") must be finite with zoom > 0");
+    if (!Double.isFinite(x)
+        || !Double.isFinite(y)
+        || !(zoom > 0)
+        || !Double.isFinite(zoom)
+        || !Double.isFinite(rotation)) {
+      throw new IllegalArgumentException(
+          "camera ("
+              + x
+              + ", "
+              + y
+              + ", zoom "
+              + zoom
+              + ", rotation "
+              + rotation
+              + ") must be finite with zoom > 0");
     }
   }
 
@@ -30,9 +44,9 @@ public record Camera(double x, double y, double zoom, double rotation) {
   }
 
   /**
-   * A perturbation of the reference view: zoom about the centre, shift the picture by
-   * ({@code dx}, {@code dy}) world units (positive: the scene moves right / down), then rotate it
-   * about the centre.
+   * A perturbation of the reference view: zoom about the centre, shift the picture by ({@code dx},
+   * {@code dy}) world units (positive: the scene moves right / down), then rotate it about the
+   * centre.
    */
   public static Camera perturbed(double dx, double dy, double rotation, double zoom) {
     return new Camera(256 - (256 + dx) / zoom, 256 - (256 + dy) / zoom, zoom, rotation);

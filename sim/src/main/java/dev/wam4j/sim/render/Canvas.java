@@ -3,9 +3,9 @@ package dev.wam4j.sim.render;
 import java.util.Arrays;
 
 /**
- * A painter's-algorithm target for the scene's few primitives, in 512-unit canvas coordinates
- * (the camera already applied), over a grid of colour samples (0xRRGGBB). Implementations keep all
- * their buffers from construction on.
+ * A painter's-algorithm target for the scene's few primitives, in 512-unit canvas coordinates (the
+ * camera already applied), over a grid of colour samples (0xRRGGBB). Implementations keep all their
+ * buffers from construction on.
  */
 abstract sealed class Canvas permits ReferenceCanvas, SupersampledCanvas {
   // no 0xRRGGBB colour has the top byte set
@@ -13,6 +13,7 @@ abstract sealed class Canvas permits ReferenceCanvas, SupersampledCanvas {
 
   /** The colour samples; their layout is the subclass's. */
   final int[] grid;
+
   private final int[] base;
   private int[] overlayCells = new int[0];
   private int[] overlayColours = new int[0];

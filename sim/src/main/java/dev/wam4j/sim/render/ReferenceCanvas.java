@@ -144,7 +144,8 @@ final class ReferenceCanvas extends Canvas {
 
   /** Number of distinct canvas rows or columns the resize to {@code dsize} reads. */
   private static int gridSize(int dsize) {
-    return taps(dsize, new int[dsize], new int[dsize], new int[dsize], new int[dsize], new int[SIZE]);
+    return taps(
+        dsize, new int[dsize], new int[dsize], new int[dsize], new int[dsize], new int[SIZE]);
   }
 
   /**
@@ -420,7 +421,8 @@ final class ReferenceCanvas extends Canvas {
     int q4 = SIZE - y1;
     double nmax = 0;
     double pmin = 1;
-    if ((p1 == 0 && q1 < 0) || (p2 == 0 && q2 < 0) || (p3 == 0 && q3 < 0) || (p4 == 0 && q4 < 0)) return false;
+    if ((p1 == 0 && q1 < 0) || (p2 == 0 && q2 < 0) || (p3 == 0 && q3 < 0) || (p4 == 0 && q4 < 0))
+      return false;
     if (p1 != 0) {
       double r1 = (double) q1 / p1;
       double r2 = (double) q2 / p2;
@@ -545,9 +547,16 @@ final class ReferenceCanvas extends Canvas {
       int q = grid[r0 + tb];
       int u = grid[r1 + ta];
       int v = grid[r1 + tb];
-      out[o++] = blend((p >>> 16) * a0 + (q >>> 16) * a1, (u >>> 16) * a0 + (v >>> 16) * a1, b0, b1);
-      out[o++] = blend((p >>> 8 & 0xff) * a0 + (q >>> 8 & 0xff) * a1, (u >>> 8 & 0xff) * a0 + (v >>> 8 & 0xff) * a1, b0, b1);
-      out[o++] = blend((p & 0xff) * a0 + (q & 0xff) * a1, (u & 0xff) * a0 + (v & 0xff) * a1, b0, b1);
+      out[o++] =
+          blend((p >>> 16) * a0 + (q >>> 16) * a1, (u >>> 16) * a0 + (v >>> 16) * a1, b0, b1);
+      out[o++] =
+          blend(
+              (p >>> 8 & 0xff) * a0 + (q >>> 8 & 0xff) * a1,
+              (u >>> 8 & 0xff) * a0 + (v >>> 8 & 0xff) * a1,
+              b0,
+              b1);
+      out[o++] =
+          blend((p & 0xff) * a0 + (q & 0xff) * a1, (u & 0xff) * a0 + (v & 0xff) * a1, b0, b1);
     }
   }
 

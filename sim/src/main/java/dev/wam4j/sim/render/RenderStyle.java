@@ -7,16 +7,23 @@ package dev.wam4j.sim.render;
  * @param background canvas colour
  * @param goal fill of the goal (target) shape, drawn without edges
  * @param blockFill interior of each block part
- * @param blockEdge edges of each block part, drawn as round-capped segments of {@code blockEdgeRadius}
+ * @param blockEdge edges of each block part, drawn as round-capped segments of {@code
+ *     blockEdgeRadius}
  * @param blockEdgeRadius half width of the block edges
  * @param wall colour of the walls
  */
 public record RenderStyle(
     Rgb background, Rgb goal, Rgb blockFill, Rgb blockEdge, double blockEdgeRadius, Rgb wall) {
 
-  /** @throws IllegalArgumentException if a colour is null or the edge radius negative */
+  /**
+   * @throws IllegalArgumentException if a colour is null or the edge radius negative
+   */
   public RenderStyle {
-    if (background == null || goal == null || blockFill == null || blockEdge == null || wall == null) {
+    if (background == null
+        || goal == null
+        || blockFill == null
+        || blockEdge == null
+        || wall == null) {
       throw new IllegalArgumentException("render style colours must not be null");
     }
     if (!(blockEdgeRadius >= 0)) {
@@ -24,10 +31,17 @@ public record RenderStyle(
     }
   }
 
-  /** The reference PushT look: white, light green goal, slate-grey block with darker edges, light grey walls. */
+  /**
+   * The reference PushT look: white, light green goal, slate-grey block with darker edges, light
+   * grey walls.
+   */
   public static RenderStyle pushtReference() {
     return new RenderStyle(
-        new Rgb(255, 255, 255), new Rgb(144, 238, 144), new Rgb(142, 163, 183), new Rgb(119, 136, 153), 2,
+        new Rgb(255, 255, 255),
+        new Rgb(144, 238, 144),
+        new Rgb(142, 163, 183),
+        new Rgb(119, 136, 153),
+        2,
         new Rgb(211, 211, 211));
   }
 }

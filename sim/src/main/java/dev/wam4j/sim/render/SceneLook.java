@@ -18,11 +18,20 @@ import java.util.List;
  * @param style colours and stroke widths
  * @param agent how the pusher looks
  */
-public record SceneLook(List<ConvexPart> blockParts, Pose goal, List<Wall> walls, RenderStyle style, AgentLook agent) {
-  /** @throws IllegalArgumentException if anything is missing */
+public record SceneLook(
+    List<ConvexPart> blockParts, Pose goal, List<Wall> walls, RenderStyle style, AgentLook agent) {
+  /**
+   * @throws IllegalArgumentException if anything is missing
+   */
   public SceneLook {
-    if (blockParts == null || blockParts.isEmpty() || goal == null || walls == null || style == null || agent == null) {
-      throw new IllegalArgumentException("a scene look needs block parts, a goal, walls (maybe none), a style and an agent look");
+    if (blockParts == null
+        || blockParts.isEmpty()
+        || goal == null
+        || walls == null
+        || style == null
+        || agent == null) {
+      throw new IllegalArgumentException(
+          "a scene look needs block parts, a goal, walls (maybe none), a style and an agent look");
     }
     blockParts = List.copyOf(blockParts);
     walls = List.copyOf(walls);
@@ -33,7 +42,11 @@ public record SceneLook(List<ConvexPart> blockParts, Pose goal, List<Wall> walls
    * walls, the reference colours and robot pusher.
    */
   public static SceneLook of(Scene scene) {
-    return new SceneLook(scene.goalObject().parts(), scene.goal().pose(), scene.walls(), RenderStyle.pushtReference(),
+    return new SceneLook(
+        scene.goalObject().parts(),
+        scene.goal().pose(),
+        scene.walls(),
+        RenderStyle.pushtReference(),
         AgentLook.Robot.pushtReference());
   }
 

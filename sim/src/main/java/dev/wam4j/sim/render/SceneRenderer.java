@@ -34,7 +34,8 @@ public final class SceneRenderer {
    */
   public SceneRenderer(SceneLook scene, Camera camera, int width, int height, Sampling sampling) {
     if (width < 1 || height < 1 || (long) width * height * 3 > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("frame size " + width + " x " + height + " is not a positive size");
+      throw new IllegalArgumentException(
+          "frame size " + width + " x " + height + " is not a positive size");
     }
     this.scene = scene;
     this.camera = camera;
@@ -42,10 +43,11 @@ public final class SceneRenderer {
     this.rotSin = Math.sin(camera.rotation());
     this.width = width;
     this.height = height;
-    this.canvas = switch (sampling) {
-      case REFERENCE -> new ReferenceCanvas(width, height);
-      case SUPERSAMPLED -> new SupersampledCanvas(width, height);
-    };
+    this.canvas =
+        switch (sampling) {
+          case REFERENCE -> new ReferenceCanvas(width, height);
+          case SUPERSAMPLED -> new SupersampledCanvas(width, height);
+        };
     List<ConvexPart> ps = scene.blockParts();
     parts = new double[ps.size()][];
     int maxVerts = 4;
@@ -54,7 +56,8 @@ public final class SceneRenderer {
       maxVerts = Math.max(maxVerts, ps.get(i).size());
     }
     if (sampling == Sampling.REFERENCE && maxVerts > 15) {
-      throw new IllegalArgumentException("reference sampling draws parts of at most 15 vertices, got " + maxVerts);
+      throw new IllegalArgumentException(
+          "reference sampling draws parts of at most 15 vertices, got " + maxVerts);
     }
     world = new double[2 * maxVerts];
     RenderStyle style = scene.style();
@@ -74,7 +77,8 @@ public final class SceneRenderer {
 
   /** The reference PushT observation renderer: 96 x 96, reference sampling. */
   public static SceneRenderer pushtObservation() {
-    return new SceneRenderer(SceneLook.pushtReference(), Camera.identity(), 96, 96, Sampling.REFERENCE);
+    return new SceneRenderer(
+        SceneLook.pushtReference(), Camera.identity(), 96, 96, Sampling.REFERENCE);
   }
 
   /** Output width in pixels. */
@@ -105,12 +109,26 @@ public final class SceneRenderer {
    * @param agentAngle agent heading, radians (used by the hand look only)
    * @param blockX block body origin, world units
    * @param blockY block body origin, world units
-   * @param blockAngle block angle, radians: a body-local point v is at (blockX, blockY) + R(angle) v
+   * @param blockAngle block angle, radians: a body-local point v is at (blockX, blockY) + R(angle)
+   *     v
    */
-  public void render(double agentX, double agentY, double agentAngle, double blockX, double blockY, double blockAngle,
-      byte[] rgbOut, int offset) {
+  public void render(
+      double agentX,
+      double agentY,
+      double agentAngle,
+      double blockX,
+      double blockY,
+      double blockAngle,
+      byte[] rgbOut,
+      int offset) {
     if (offset < 0 || offset > rgbOut.length - frameBytes()) {
-      throw new IndexOutOfBoundsException("frame of " + frameBytes() + " bytes at offset " + offset + " does not fit in " + rgbOut.length);
+      throw new IndexOutOfBoundsException(
+          "frame of "
+              + frameBytes()
+              + " bytes at offset "
+              + offset
+              + " does not fit in "
+              + rgbOut.length);
     }
     canvas.restore();
     double edge = scene.style().blockEdgeRadius() * camera.zoom();
@@ -120,7 +138,8 @@ public final class SceneRenderer {
       if (edge > 0) {
         for (int i = 0; i < n; i++) {
           int j = (i + 1) % n;
-          canvas.fatSegment(world[2 * i], world[2 * i + 1], world[2 * j], world[2 * j + 1], edge, blockEdge);
+          canvas.fatSegment(
+              world[2 * i], world[2 * i + 1], world[2 * j], world[2 * j + 1], edge, blockEdge);
         }
       }
     }
@@ -165,7 +184,8 @@ public final class SceneRenderer {
     switch (scene.agent()) {
       case AgentLook.Robot r -> {
         canvas.disc(cx(x, y), cy(x, y), r.radius() * z, r.outer().packed());
-        if (r.innerRadius() > 0) canvas.disc(cx(x, y), cy(x, y), r.innerRadius() * z, r.inner().packed());
+        if (r.innerRadius() > 0)
+          canvas.disc(cx(x, y), cy(x, y), r.innerRadius() * z, r.inner().packed());
       }
       case AgentLook.Hand h -> {
         // outline pass, then skin pass slightly thinner: a drawn-hand look without strokes
@@ -192,7 +212,8 @@ public final class SceneRenderer {
       double by = y + Math.sin(a) * base;
       double tx = x + Math.cos(a) * len;
       double ty = y + Math.sin(a) * len;
-      canvas.fatSegment(cx(bx, by), cy(bx, by), cx(tx, ty), cy(tx, ty), (h.fingerRadius() + grow) * z, rgb);
+      canvas.fatSegment(
+          cx(bx, by), cy(bx, by), cx(tx, ty), cy(tx, ty), (h.fingerRadius() + grow) * z, rgb);
     }
     canvas.disc(cx(x, y), cy(x, y), (h.palmRadius() + grow) * z, rgb);
   }
@@ -200,7 +221,13 @@ public final class SceneRenderer {
   private void drawWalls() {
     int rgb = scene.style().wall().packed();
     for (Wall w : scene.walls()) {
-      canvas.fatSegment(cx(w.ax(), w.ay()), cy(w.ax(), w.ay()), cx(w.bx(), w.by()), cy(w.bx(), w.by()), w.radius() * camera.zoom(), rgb);
+      canvas.fatSegment(
+          cx(w.ax(), w.ay()),
+          cy(w.ax(), w.ay()),
+          cx(w.bx(), w.by()),
+          cy(w.bx(), w.by()),
+          w.radius() * camera.zoom(),
+          rgb);
     }
   }
 }

@@ -36,7 +36,9 @@ final class SupersampledCanvas extends Canvas {
     for (int i = i0; i <= i1; i++) grid[row + i] = rgb;
   }
 
-  /** Sets lo/hi to the polygon's extent along the horizontal line y (sample units); lo > hi if none. */
+  /**
+   * Sets lo/hi to the polygon's extent along the horizontal line y (sample units); lo > hi if none.
+   */
   private void polygonInterval(double[] xy, int n, double y) {
     lo = Double.POSITIVE_INFINITY;
     hi = Double.NEGATIVE_INFINITY;
@@ -117,12 +119,21 @@ final class SupersampledCanvas extends Canvas {
       double l = Double.POSITIVE_INFINITY;
       double h = Double.NEGATIVE_INFINITY;
       discInterval(ax, ay, radius, y);
-      if (lo <= hi) { l = lo; h = hi; }
+      if (lo <= hi) {
+        l = lo;
+        h = hi;
+      }
       discInterval(bx, by, radius, y);
-      if (lo <= hi) { l = Math.min(l, lo); h = Math.max(h, hi); }
+      if (lo <= hi) {
+        l = Math.min(l, lo);
+        h = Math.max(h, hi);
+      }
       if (len > 0) {
         polygonInterval(quad, 4, y);
-        if (lo <= hi) { l = Math.min(l, lo); h = Math.max(h, hi); }
+        if (lo <= hi) {
+          l = Math.min(l, lo);
+          h = Math.max(h, hi);
+        }
       }
       if (l <= h) fillRow(j, l, h, rgb);
     }

@@ -1,16 +1,17 @@
 package dev.wam4j.sim.scene;
 
 /**
- * Area of the intersection of two convex polygons (Sutherland–Hodgman clipping), on flat
- * {@code x0, y0, x1, y1, ...} arrays in counter-clockwise (y-up) order, as {@link ConvexPart#xy()}
- * gives them. The caller provides two scratch buffers of at least {@code 2 * (ns + nc) + 4}
- * doubles each, so hot loops (coverage every step) allocate nothing. Stateless and thread-safe.
+ * Area of the intersection of two convex polygons (Sutherland–Hodgman clipping), on flat {@code x0,
+ * y0, x1, y1, ...} arrays in counter-clockwise (y-up) order, as {@link ConvexPart#xy()} gives them.
+ * The caller provides two scratch buffers of at least {@code 2 * (ns + nc) + 4} doubles each, so
+ * hot loops (coverage every step) allocate nothing. Stateless and thread-safe.
  */
 public final class ConvexClip {
   private ConvexClip() {}
 
   /** Area of subject ∩ clipper, in square units. */
-  public static double area(double[] subject, double[] clipper, double[] scratchA, double[] scratchB) {
+  public static double area(
+      double[] subject, double[] clipper, double[] scratchA, double[] scratchB) {
     double[] in = scratchA, out = scratchB;
     int n = subject.length / 2;
     System.arraycopy(subject, 0, in, 0, subject.length);

@@ -3,18 +3,21 @@ package dev.wam4j.sim.scene;
 import java.util.Arrays;
 
 /**
- * A convex polygon in body-local coordinates (world units). Construction validates the polygon
- * (at least 3 finite vertices, strictly convex, non-zero area) and stores it in the canonical order
- * the physics engine expects: counter-clockwise in a y-up frame, starting at the vertex with the
+ * A convex polygon in body-local coordinates (world units). Construction validates the polygon (at
+ * least 3 finite vertices, strictly convex, non-zero area) and stores it in the canonical order the
+ * physics engine expects: counter-clockwise in a y-up frame, starting at the vertex with the
  * smallest x (then the smallest y) — the order a convex-hull pass produces in the reference.
  */
 public final class ConvexPart {
   private final double[] xy;
 
-  /** @param vertices {@code [[x0, y0], [x1, y1], ...]} in either winding */
+  /**
+   * @param vertices {@code [[x0, y0], [x1, y1], ...]} in either winding
+   */
   public ConvexPart(double[][] vertices) {
     if (vertices == null || vertices.length < 3) {
-      throw new IllegalArgumentException("convex part needs at least 3 vertices, got " + (vertices == null ? 0 : vertices.length));
+      throw new IllegalArgumentException(
+          "convex part needs at least 3 vertices, got " + (vertices == null ? 0 : vertices.length));
     }
     int n = vertices.length;
     double[] flat = new double[2 * n];
@@ -23,22 +26,31 @@ public final class ConvexPart {
         throw new IllegalArgumentException("convex part vertex " + i + " must be [x, y]");
       }
       if (!Double.isFinite(vertices[i][0]) || !Double.isFinite(vertices[i][1])) {
-        throw new IllegalArgumentException("convex part vertex " + i + " is not finite: " + Arrays.toString(vertices[i]));
+        throw new IllegalArgumentException(
+            "convex part vertex " + i + " is not finite: " + Arrays.toString(vertices[i]));
       }
       flat[2 * i] = vertices[i][0];
       flat[2 * i + 1] = vertices[i][1];
     }
     double area = signedArea(flat);
-    if (Math.abs(area) < 1e-9) throw new IllegalArgumentException("convex part is degenerate (zero area)");
+    if (Math.abs(area) < 1e-9)
+      throw new IllegalArgumentException("convex part is degenerate (zero area)");
     if (area < 0) flat = reversed(flat);
     // Strict convexity: every turn has the same (positive) sign.
     for (int i = 0; i < n; i++) {
       int j = (i + 1) % n, k = (i + 2) % n;
-      double cross = (flat[2 * j] - flat[2 * i]) * (flat[2 * k + 1] - flat[2 * j + 1])
-          - (flat[2 * j + 1] - flat[2 * i + 1]) * (flat[2 * k] - flat[2 * j]);
+      double cross =
+          (flat[2 * j] - flat[2 * i]) * (flat[2 * k + 1] - flat[2 * j + 1])
+              - (flat[2 * j + 1] - flat[2 * i + 1]) * (flat[2 * k] - flat[2 * j]);
       if (!(cross > 0)) {
-        throw new IllegalArgumentException("convex part is not strictly convex at vertex " + j
-            + " (" + flat[2 * j] + ", " + flat[2 * j + 1] + ")");
+        throw new IllegalArgumentException(
+            "convex part is not strictly convex at vertex "
+                + j
+                + " ("
+                + flat[2 * j]
+                + ", "
+                + flat[2 * j + 1]
+                + ")");
       }
     }
     // Left turns alone also admit stars (a pentagram turns through 4 pi): the edge directions of
@@ -51,12 +63,15 @@ public final class ConvexPart {
       turning += Math.atan2(ux * vy - uy * vx, ux * vx + uy * vy);
     }
     if (Math.abs(turning - 2 * Math.PI) > 1e-6) {
-      throw new IllegalArgumentException("convex part is self-intersecting (its edges turn through "
-          + Math.round(turning / Math.PI) + " pi, a convex polygon's through 2 pi)");
+      throw new IllegalArgumentException(
+          "convex part is self-intersecting (its edges turn through "
+              + Math.round(turning / Math.PI)
+              + " pi, a convex polygon's through 2 pi)");
     }
     int start = 0;
     for (int i = 1; i < n; i++) {
-      if (flat[2 * i] < flat[2 * start] || (flat[2 * i] == flat[2 * start] && flat[2 * i + 1] < flat[2 * start + 1])) start = i;
+      if (flat[2 * i] < flat[2 * start]
+          || (flat[2 * i] == flat[2 * start] && flat[2 * i + 1] < flat[2 * start + 1])) start = i;
     }
     xy = new double[2 * n];
     for (int i = 0; i < n; i++) {
@@ -121,7 +136,10 @@ public final class ConvexPart {
     double sum = 0;
     for (int i = 0; i < n; i++) {
       int j = (i + 1) % n;
-      double x0 = xy[2 * i] - cx, y0 = xy[2 * i + 1] - cy, x1 = xy[2 * j] - cx, y1 = xy[2 * j + 1] - cy;
+      double x0 = xy[2 * i] - cx,
+          y0 = xy[2 * i + 1] - cy,
+          x1 = xy[2 * j] - cx,
+          y1 = xy[2 * j + 1] - cy;
       double cross = x0 * y1 - x1 * y0;
       sum += cross * (x0 * x0 + x0 * x1 + x1 * x1 + y0 * y0 + y0 * y1 + y1 * y1);
     }

@@ -10,7 +10,8 @@ public record Goal(int object, Pose pose, double successCoverage) {
     if (object < 0) throw new IllegalArgumentException("goal.object must be >= 0, got " + object);
     if (pose == null) throw new IllegalArgumentException("goal.pose is required");
     if (!(successCoverage > 0 && successCoverage <= 1)) {
-      throw new IllegalArgumentException("goal.success_coverage must be in (0, 1], got " + successCoverage);
+      throw new IllegalArgumentException(
+          "goal.success_coverage must be in (0, 1], got " + successCoverage);
     }
   }
 }

@@ -18,9 +18,10 @@ import java.util.Set;
  * path (e.g. {@code objects[0].parts[1]}). Immutable; cheap to create.
  */
 public final class JsonFields {
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final JsonNode node;
   private final String source;
@@ -36,12 +37,22 @@ public final class JsonFields {
   public static JsonFields parse(String json, String source) {
     try {
       JsonNode root = MAPPER.readTree(json);
-      if (root == null || root.isMissingNode()) throw new SceneFileException(source, "", "empty document");
+      if (root == null || root.isMissingNode())
+        throw new SceneFileException(source, "", "empty document");
       return new JsonFields(root, source, "");
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " at line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
       // Jackson's own message ends with a "[Source: ...]" location we already give as line/column.
-      String detail = e.getOriginalMessage().replaceAll("\\s*\\[Source:.*$", "").replaceAll("(?s)\\s*\\n.*$", "");
+      String detail =
+          e.getOriginalMessage()
+              .replaceAll("\\s*\\[Source:.*$", "")
+              .replaceAll("(?s)\\s*\\n.*$", "");
       throw new SceneFileException(source, "", "malformed JSON" + where + ": " + detail);
     }
   }
@@ -67,7 +78,12 @@ public final class JsonFields {
     Iterator<String> names = node.fieldNames();
     while (names.hasNext()) {
       String n = names.next();
-      if (!allowed.contains(n)) throw child(n, node.get(n)).error("unknown field (allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+      if (!allowed.contains(n))
+        throw child(n, node.get(n))
+            .error(
+                "unknown field (allowed: "
+                    + String.join(", ", allowed.stream().sorted().toList())
+                    + ")");
     }
     return this;
   }
@@ -91,7 +107,8 @@ public final class JsonFields {
   public List<JsonFields> elements() {
     if (!node.isArray()) throw error("expected an array, got " + kind());
     List<JsonFields> out = new ArrayList<>(node.size());
-    for (int i = 0; i < node.size(); i++) out.add(new JsonFields(node.get(i), source, path + "[" + i + "]"));
+    for (int i = 0; i < node.size(); i++)
+      out.add(new JsonFields(node.get(i), source, path + "[" + i + "]"));
     return out;
   }
 
@@ -105,7 +122,8 @@ public final class JsonFields {
 
   /** An integer that fits an int. */
   public int integer() {
-    if (!node.isIntegralNumber() || !node.canConvertToInt()) throw error("expected an integer, got " + kind() + " " + node);
+    if (!node.isIntegralNumber() || !node.canConvertToInt())
+      throw error("expected an integer, got " + kind() + " " + node);
     return node.intValue();
   }
 
@@ -134,7 +152,9 @@ public final class JsonFields {
     return out;
   }
 
-  /** Runs {@code build}, turning its {@link IllegalArgumentException} into an error about this node. */
+  /**
+   * Runs {@code build}, turning its {@link IllegalArgumentException} into an error about this node.
+   */
   public <T> T build(java.util.function.Supplier<T> build) {
     try {
       return build.get();

@@ -4,7 +4,8 @@ package dev.wam4j.sim.scene;
 public record Pose(double x, double y, double angle) {
   public Pose {
     if (!Double.isFinite(x) || !Double.isFinite(y) || !Double.isFinite(angle)) {
-      throw new IllegalArgumentException("pose must be finite, got (" + x + ", " + y + ", " + angle + ")");
+      throw new IllegalArgumentException(
+          "pose must be finite, got (" + x + ", " + y + ", " + angle + ")");
     }
   }
 }

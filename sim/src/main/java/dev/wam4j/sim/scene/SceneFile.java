@@ -19,6 +19,7 @@ import java.util.Set;
  *
  * <p>Format ({@value #FORMAT_VERSION}; snake_case keys; lengths in world units, y down; angles in
  * radians):
+ *
  * <pre>{@code
  * { "format_version": 1,                       // optional
  *   "name": "pusht", "width": 512, "height": 512,
@@ -34,9 +35,10 @@ import java.util.Set;
  *   "physics": {"dt_seconds": 0.01, "substeps": 10, "damping": 0, "kp": 100, "kv": 20, "max_steps": 300},
  *   "embodiment": "robot" }                      // or "hand"; optional (robot)
  * }</pre>
+ *
  * Unknown fields, wrong types, missing required fields and bad values (non-convex or degenerate
- * parts, ...) raise {@link SceneFileException} naming the file and the field's JSON path.
- * Numbers round-trip exactly (shortest repr), so a written scene reads back equal.
+ * parts, ...) raise {@link SceneFileException} naming the file and the field's JSON path. Numbers
+ * round-trip exactly (shortest repr), so a written scene reads back equal.
  *
  * @param scene the scene
  * @param embodiment what acts in it
@@ -46,22 +48,42 @@ public record SceneFile(Scene scene, Embodiment embodiment) {
   public static final int FORMAT_VERSION = 1;
 
   public SceneFile {
-    if (scene == null || embodiment == null) throw new IllegalArgumentException("scene file needs a scene and an embodiment");
+    if (scene == null || embodiment == null)
+      throw new IllegalArgumentException("scene file needs a scene and an embodiment");
   }
 
   /** Reads and validates a scene file; errors name the file. */
   public static SceneFile load(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) throw new SceneFileException(file.toString(), "", "file not found");
+    if (!Files.isRegularFile(file))
+      throw new SceneFileException(file.toString(), "", "file not found");
     return parse(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString());
   }
 
   /** Parses scene JSON; {@code sourceName} names it in error messages. */
   public static SceneFile parse(String json, String sourceName) {
-    JsonFields root = JsonFields.parse(json, sourceName).object(Set.of(
-        "format_version", "name", "width", "height", "walls", "agent_start", "objects", "goal", "physics", "embodiment"));
+    JsonFields root =
+        JsonFields.parse(json, sourceName)
+            .object(
+                Set.of(
+                    "format_version",
+                    "name",
+                    "width",
+                    "height",
+                    "walls",
+                    "agent_start",
+                    "objects",
+                    "goal",
+                    "physics",
+                    "embodiment"));
     if (root.has("format_version")) {
       JsonFields v = root.get("format_version");
-      if (v.integer() != FORMAT_VERSION) throw v.error("unsupported format version " + v.integer() + " (this reader knows " + FORMAT_VERSION + ")");
+      if (v.integer() != FORMAT_VERSION)
+        throw v.error(
+            "unsupported format version "
+                + v.integer()
+                + " (this reader knows "
+                + FORMAT_VERSION
+                + ")");
     }
     String name = root.get("name").string();
     double width = positive(root.get("width"));
@@ -80,7 +102,8 @@ public record SceneFile(Scene scene, Embodiment embodiment) {
     for (JsonFields o : objs) {
       SceneObject obj = object(o);
       for (SceneObject prev : objects) {
-        if (prev.name().equals(obj.name())) throw o.get("name").error("duplicate object name '" + obj.name() + "'");
+        if (prev.name().equals(obj.name()))
+          throw o.get("name").error("duplicate object name '" + obj.name() + "'");
       }
       objects.add(obj);
     }
@@ -89,17 +112,23 @@ public record SceneFile(Scene scene, Embodiment embodiment) {
     Embodiment embodiment = Embodiment.RobotPusher.reference();
     if (root.has("embodiment")) {
       JsonFields e = root.get("embodiment");
-      embodiment = switch (e.string()) {
-        case "robot" -> Embodiment.RobotPusher.reference();
-        case "hand" -> Embodiment.HumanHand.standard();
-        default -> throw e.error("unknown embodiment '" + e.string() + "' (expected robot or hand)");
-      };
+      embodiment =
+          switch (e.string()) {
+            case "robot" -> Embodiment.RobotPusher.reference();
+            case "hand" -> Embodiment.HumanHand.standard();
+            default ->
+                throw e.error("unknown embodiment '" + e.string() + "' (expected robot or hand)");
+          };
     }
-    Scene scene = root.build(() -> new Scene(name, width, height, walls, agentStart, objects, goal, physics));
+    Scene scene =
+        root.build(() -> new Scene(name, width, height, walls, agentStart, objects, goal, physics));
     return new SceneFile(scene, embodiment);
   }
 
-  /** Writes {@code scene} (robot embodiment) atomically: a temp file in the same folder, then a rename. */
+  /**
+   * Writes {@code scene} (robot embodiment) atomically: a temp file in the same folder, then a
+   * rename.
+   */
   public static void write(Scene scene, Path file) throws IOException {
     new SceneFile(scene, Embodiment.RobotPusher.reference()).write(file);
   }
@@ -162,7 +191,9 @@ public record SceneFile(Scene scene, Embodiment embodiment) {
     p.put("max_steps", ph.maxSteps());
     root.put("embodiment", embodiment.id());
     try {
-      DefaultPrettyPrinter pp = new DefaultPrettyPrinter().withArrayIndenter(DefaultPrettyPrinter.FixedSpaceIndenter.instance);
+      DefaultPrettyPrinter pp =
+          new DefaultPrettyPrinter()
+              .withArrayIndenter(DefaultPrettyPrinter.FixedSpaceIndenter.instance);
       return JsonFields.mapper().writer(pp).writeValueAsString(root) + "\n";
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise scene " + scene.name(), e);
@@ -189,7 +220,16 @@ public record SceneFile(Scene scene, Embodiment embodiment) {
   }
 
   private static SceneObject object(JsonFields o) {
-    o.object(Set.of("name", "parts", "mass", "moment", "center_of_gravity", "friction", "elasticity", "start"));
+    o.object(
+        Set.of(
+            "name",
+            "parts",
+            "mass",
+            "moment",
+            "center_of_gravity",
+            "friction",
+            "elasticity",
+            "start"));
     String name = o.get("name").string();
     List<ConvexPart> parts = new ArrayList<>();
     List<JsonFields> ps = o.get("parts").elements();
@@ -206,13 +246,16 @@ public record SceneFile(Scene scene, Embodiment embodiment) {
     Pose start = pose(o.get("start"));
     boolean hasMoment = o.has("moment"), hasCog = o.has("center_of_gravity");
     if (hasMoment != hasCog) {
-      throw o.get(hasMoment ? "moment" : "center_of_gravity").error(
-          "moment and center_of_gravity go together (omit both for uniform density)");
+      throw o.get(hasMoment ? "moment" : "center_of_gravity")
+          .error("moment and center_of_gravity go together (omit both for uniform density)");
     }
     if (hasMoment) {
       double moment = o.get("moment").number();
       double[] cog = o.get("center_of_gravity").numbers(2);
-      return o.build(() -> new SceneObject(name, parts, mass, moment, cog[0], cog[1], friction, elasticity, start));
+      return o.build(
+          () ->
+              new SceneObject(
+                  name, parts, mass, moment, cog[0], cog[1], friction, elasticity, start));
     }
     return o.build(() -> SceneObject.uniform(name, parts, mass, friction, elasticity, start));
   }
@@ -223,7 +266,9 @@ public record SceneFile(Scene scene, Embodiment embodiment) {
     int index = -1;
     if (ref.isInteger()) {
       index = ref.integer();
-      if (index < 0 || index >= objects.size()) throw ref.error("object index " + index + " out of range (scene has " + objects.size() + " objects)");
+      if (index < 0 || index >= objects.size())
+        throw ref.error(
+            "object index " + index + " out of range (scene has " + objects.size() + " objects)");
     } else {
       String name = ref.string();
       for (int i = 0; i < objects.size(); i++) if (objects.get(i).name().equals(name)) index = i;

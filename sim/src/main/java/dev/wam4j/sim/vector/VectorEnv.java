@@ -7,8 +7,8 @@ import java.util.function.IntFunction;
 
 /**
  * N PushT instances stepped together across worker threads, with actions, states, rewards and
- * episode flags in flat arrays (structure of arrays): {@code actions[2 * i .. 2 * i + 1]},
- * {@code states[5 * i .. 5 * i + 4]}, and optional HWC RGB frames after each step.
+ * episode flags in flat arrays (structure of arrays): {@code actions[2 * i .. 2 * i + 1]}, {@code
+ * states[5 * i .. 5 * i + 4]}, and optional HWC RGB frames after each step.
  *
  * <p>Results do not depend on the thread count: each instance belongs to exactly one worker, the
  * instances are independent, and every episode's seed is a function of (base seed, instance,
@@ -35,10 +35,13 @@ public final class VectorEnv implements AutoCloseable {
   private final byte[] frames;
   private final long[] episodeCount;
   private final int threads;
+
   /** Helper threads; the caller's thread steps the first share itself. */
   private final Thread[] workers;
+
   /** Bumped by the caller to start a step; helpers spin briefly, then park, waiting for it. */
   private volatile long generation;
+
   private final AtomicInteger pending = new AtomicInteger();
   private volatile boolean running = true;
   private static final int SPINS_BEFORE_PARK = 20_000;
@@ -54,7 +57,12 @@ public final class VectorEnv implements AutoCloseable {
    * @param renderers builds a renderer per worker (null: no frames)
    * @param frameBytes bytes per frame when rendering
    */
-  public VectorEnv(int count, int threads, IntFunction<PushTEnv> factory, IntFunction<FrameRenderer> renderers, int frameBytes) {
+  public VectorEnv(
+      int count,
+      int threads,
+      IntFunction<PushTEnv> factory,
+      IntFunction<FrameRenderer> renderers,
+      int frameBytes) {
     if (count < 1) throw new IllegalArgumentException("count must be >= 1, got " + count);
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     this.threads = Math.min(threads, count);
@@ -78,7 +86,8 @@ public final class VectorEnv implements AutoCloseable {
     workers = new Thread[this.threads - 1];
     for (int t = 1; t < this.threads; t++) {
       int worker = t;
-      workers[t - 1] = Thread.ofPlatform().daemon().name("wam4j-vector-" + t).start(() -> workerLoop(worker));
+      workers[t - 1] =
+          Thread.ofPlatform().daemon().name("wam4j-vector-" + t).start(() -> workerLoop(worker));
     }
   }
 
@@ -117,8 +126,15 @@ public final class VectorEnv implements AutoCloseable {
     // Validate every action first, so a bad one stops the whole step before any instance moves.
     for (int i = 0; i < actions.length; i++) {
       if (!Double.isFinite(actions[i]) || Math.abs(actions[i]) > PushTEnv.MAX_TARGET) {
-        throw new IllegalArgumentException("actions[" + i + "] (instance " + i / 2 + ") is " + actions[i]
-            + "; targets must be finite and within +-" + PushTEnv.MAX_TARGET);
+        throw new IllegalArgumentException(
+            "actions["
+                + i
+                + "] (instance "
+                + i / 2
+                + ") is "
+                + actions[i]
+                + "; targets must be finite and within +-"
+                + PushTEnv.MAX_TARGET);
       }
     }
     failure = null;
@@ -144,7 +160,8 @@ public final class VectorEnv implements AutoCloseable {
       if (f != null) own.addSuppressed(f);
       throw own;
     }
-    if (f != null) throw new IllegalStateException("vector env worker failed: " + f.getMessage(), f);
+    if (f != null)
+      throw new IllegalStateException("vector env worker failed: " + f.getMessage(), f);
     totalSteps += envs.length;
   }
 

@@ -5,8 +5,8 @@ import dev.wam4j.sim.render.SceneRenderer;
 import java.util.SplittableRandom;
 
 /**
- * PushT env steps per second on the reference harness's workload: uniform random targets in
- * [0, 512]^2, every instance reset every 300 steps (reset time included), optionally a 96x96
+ * PushT env steps per second on the reference harness's workload: uniform random targets in [0,
+ * 512]^2, every instance reset every 300 steps (reset time included), optionally a 96x96
  * observation rendered after every step. A warm-up (JIT) runs first and is not measured.
  */
 public final class VectorEnvBench {
@@ -20,7 +20,8 @@ public final class VectorEnvBench {
    * @param render also render the reference observation after every step
    * @param seed seeds the actions and the resets
    */
-  public record Config(int envs, int threads, double seconds, double warmupSeconds, boolean render, long seed) {}
+  public record Config(
+      int envs, int threads, double seconds, double warmupSeconds, boolean render, long seed) {}
 
   /**
    * @param envStepsPerSecond env steps (one instance, one step) per wall-clock second
@@ -31,13 +32,30 @@ public final class VectorEnvBench {
    * @param substepsPerEnvStep physics substeps per env step
    * @param java the Java runtime version
    */
-  public record Result(long envStepsPerSecond, int threads, int envs, boolean render, double seconds, long steps, long resets, long seed,
-      int substepsPerEnvStep, String java) {}
+  public record Result(
+      long envStepsPerSecond,
+      int threads,
+      int envs,
+      boolean render,
+      double seconds,
+      long steps,
+      long resets,
+      long seed,
+      int substepsPerEnvStep,
+      String java) {}
 
-  /** Steps {@code config.envs()} reference PushT instances for the warm-up, then for the measured seconds. */
+  /**
+   * Steps {@code config.envs()} reference PushT instances for the warm-up, then for the measured
+   * seconds.
+   */
   public static Result run(Config config) {
-    try (VectorEnv vec = new VectorEnv(config.envs(), config.threads(), i -> PushTEnv.reference(),
-        config.render() ? t -> observationRenderer() : null, config.render() ? SceneRenderer.pushtObservation().frameBytes() : 0)) {
+    try (VectorEnv vec =
+        new VectorEnv(
+            config.envs(),
+            config.threads(),
+            i -> PushTEnv.reference(),
+            config.render() ? t -> observationRenderer() : null,
+            config.render() ? SceneRenderer.pushtObservation().frameBytes() : 0)) {
       vec.reset(config.seed());
       SplittableRandom rng = new SplittableRandom(config.seed());
       double[] actions = vec.actions();
@@ -49,19 +67,40 @@ public final class VectorEnvBench {
       double elapsed = step(vec, rng, actions, config.seconds());
       long t1 = System.nanoTime();
       long steps = vec.totalSteps() - steps0;
-      return new Result(Math.round(steps / ((t1 - t0) / 1e9)), vec.threads(), config.envs(), config.render(), elapsed, steps,
-          vec.totalResets() - resets0, config.seed(), PushTEnv.reference().scene().physics().substeps(), Runtime.version().toString());
+      return new Result(
+          Math.round(steps / ((t1 - t0) / 1e9)),
+          vec.threads(),
+          config.envs(),
+          config.render(),
+          elapsed,
+          steps,
+          vec.totalResets() - resets0,
+          config.seed(),
+          PushTEnv.reference().scene().physics().substeps(),
+          Runtime.version().toString());
     }
   }
 
   /** The reference PushT pixel observation (96 x 96 RGB), one renderer per worker. */
   private static VectorEnv.FrameRenderer observationRenderer() {
     SceneRenderer renderer = SceneRenderer.pushtObservation();
-    return (env, out, offset) -> renderer.render(env.agentX(), env.agentY(), 0.0, env.blockX(), env.blockY(), env.blockAngle(), out, offset);
+    return (env, out, offset) ->
+        renderer.render(
+            env.agentX(),
+            env.agentY(),
+            0.0,
+            env.blockX(),
+            env.blockY(),
+            env.blockAngle(),
+            out,
+            offset);
   }
 
-  /** Steps with fresh random targets until {@code seconds} have passed; returns the seconds taken. */
-  private static double step(VectorEnv vec, SplittableRandom rng, double[] actions, double seconds) {
+  /**
+   * Steps with fresh random targets until {@code seconds} have passed; returns the seconds taken.
+   */
+  private static double step(
+      VectorEnv vec, SplittableRandom rng, double[] actions, double seconds) {
     long start = System.nanoTime(), end = start + (long) (seconds * 1e9);
     long now;
     do {

@@ -15,14 +15,17 @@ class CousinGalleryTest {
   @Test
   void theGalleryShowsStartAndEndOfTheExpertsEpisodeOnEachCousin() throws Exception {
     Path png = tmp.resolve("g.png");
-    List<CousinGallery.Row> rows = CousinGallery.write(CousinConfig.reference(), 100000, 2, 32, png);
+    List<CousinGallery.Row> rows =
+        CousinGallery.write(CousinConfig.reference(), 100000, 2, 32, png);
     assertThat(rows).extracting(CousinGallery.Row::seed).containsExactly(100000L, 100001L);
     // the reference cousin is PushT, which the expert always solves
-    assertThat(rows).allSatisfy(r -> {
-      assertThat(r.expertSuccess()).isTrue();
-      assertThat(r.maxCoverage()).isGreaterThan(0.95);
-      assertThat(r.shape()).isEqualTo("tee");
-    });
+    assertThat(rows)
+        .allSatisfy(
+            r -> {
+              assertThat(r.expertSuccess()).isTrue();
+              assertThat(r.maxCoverage()).isGreaterThan(0.95);
+              assertThat(r.shape()).isEqualTo("tee");
+            });
     BufferedImage sheet = ImageIO.read(png.toFile());
     assertThat(sheet.getWidth()).isEqualTo(2 * 32);
     assertThat(sheet.getHeight()).isEqualTo(2 * 32);

@@ -1,9 +1,9 @@
 package dev.wam4j.sim.cousins;
 
-import dev.wam4j.sim.render.Rgb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wam4j.sim.render.Rgb;
 import dev.wam4j.sim.scene.Scene;
 import dev.wam4j.sim.scene.SceneFileException;
 import java.util.EnumSet;
@@ -13,7 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class CousinsTest {
-  private static final String WIDE = """
+  private static final String WIDE =
+      """
       {"shapes": ["T", "L", "I", "plus"], "scale": [0.8, 1.2],
        "goal": {"x": [200, 300], "y": [200, 300], "angle": [-3.14, 3.14]},
        "friction": [0, 0.5], "mass": [0.5, 2],
@@ -63,8 +64,13 @@ class CousinsTest {
   @Test
   void physicsRangesAreDrawnAfterEverythingElseSoOlderConfigsKeepTheirCousins() {
     CousinConfig wide = CousinConfig.parse(WIDE, "wide.json");
-    CousinConfig slippery = CousinConfig.parse(WIDE.strip().replaceFirst("}$", ", \"physics\": {\"damping\": [0.02, 0.05], \"kp\": [80, 120], \"kv\": 25}}"),
-        "slippery.json");
+    CousinConfig slippery =
+        CousinConfig.parse(
+            WIDE.strip()
+                .replaceFirst(
+                    "}$",
+                    ", \"physics\": {\"damping\": [0.02, 0.05], \"kp\": [80, 120], \"kv\": 25}}"),
+            "slippery.json");
     for (long seed = 0; seed < 50; seed++) {
       Cousin plain = Cousins.sample(wide, seed), shifted = Cousins.sample(slippery, seed);
       assertThat(plain.scene().physics()).isEqualTo(Scene.pushT().physics());
@@ -88,7 +94,10 @@ class CousinsTest {
   }
 
   @ParameterizedTest(name = "{1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       {"shapes": ["T", "Z"]}                       | shapes[1]: unknown shape family 'Z'
       {"scale": [1.2, 0.8]}                        | scale: range must be finite with min <= max
       {"mass": [0, 1]}                             | : mass: must be > 0

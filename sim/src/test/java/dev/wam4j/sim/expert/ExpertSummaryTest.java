@@ -15,12 +15,21 @@ class ExpertSummaryTest {
     // noisy enough that some seeds fail, so both means and the failed list are exercised
     ExpertEvaluation.Perception noisy = new ExpertEvaluation.Perception(40, 40, 16, 16, 0);
     List<ExpertEvaluation.Summary> seen = new ArrayList<>();
-    List<ExpertEvaluation.Summary> all = ExpertEvaluation.summarize(Scene.pushT(),
-        List.of(Embodiment.RobotPusher.reference(), Embodiment.HumanHand.standard()), 5, 3, noisy, seen::add);
+    List<ExpertEvaluation.Summary> all =
+        ExpertEvaluation.summarize(
+            Scene.pushT(),
+            List.of(Embodiment.RobotPusher.reference(), Embodiment.HumanHand.standard()),
+            5,
+            3,
+            noisy,
+            seen::add);
     assertThat(seen).isEqualTo(all);
-    assertThat(all).extracting(ExpertEvaluation.Summary::embodiment).containsExactly("robot", "hand");
+    assertThat(all)
+        .extracting(ExpertEvaluation.Summary::embodiment)
+        .containsExactly("robot", "hand");
     ExpertEvaluation.Summary robot = all.get(0);
-    List<ExpertEvaluation.Episode> eps = ExpertEvaluation.run(Scene.pushT(), Embodiment.RobotPusher.reference(), 5, 3, noisy);
+    List<ExpertEvaluation.Episode> eps =
+        ExpertEvaluation.run(Scene.pushT(), Embodiment.RobotPusher.reference(), 5, 3, noisy);
     assertThat(robot.perSeed()).isEqualTo(eps);
     assertThat(robot.seeds()).isEqualTo("5..7");
     assertThat(robot.episodes()).isEqualTo(3);

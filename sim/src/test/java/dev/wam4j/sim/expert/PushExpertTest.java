@@ -13,28 +13,49 @@ class PushExpertTest {
 
   @Test
   void robotExpertSolvesPushTFromFixedLegacySeeds() {
-    List<ExpertEvaluation.Episode> eps = ExpertEvaluation.run(Scene.pushT(), Embodiment.RobotPusher.reference(), 0, 8);
-    assertThat(eps).allSatisfy(e -> assertThat(e.success()).as("seed %d (max coverage %.3f)", e.seed(), e.maxCoverage()).isTrue());
+    List<ExpertEvaluation.Episode> eps =
+        ExpertEvaluation.run(Scene.pushT(), Embodiment.RobotPusher.reference(), 0, 8);
+    assertThat(eps)
+        .allSatisfy(
+            e ->
+                assertThat(e.success())
+                    .as("seed %d (max coverage %.3f)", e.seed(), e.maxCoverage())
+                    .isTrue());
   }
 
   @Test
   void handExpertSolvesPushTFromFixedLegacySeeds() {
-    List<ExpertEvaluation.Episode> eps = ExpertEvaluation.run(Scene.pushT(), Embodiment.HumanHand.standard(), 100000, 8);
-    assertThat(eps).allSatisfy(e -> assertThat(e.success()).as("seed %d (max coverage %.3f)", e.seed(), e.maxCoverage()).isTrue());
+    List<ExpertEvaluation.Episode> eps =
+        ExpertEvaluation.run(Scene.pushT(), Embodiment.HumanHand.standard(), 100000, 8);
+    assertThat(eps)
+        .allSatisfy(
+            e ->
+                assertThat(e.success())
+                    .as("seed %d (max coverage %.3f)", e.seed(), e.maxCoverage())
+                    .isTrue());
   }
 
   @Test
   void expertAlsoSolvesTheLAndICousinScenes() {
     for (String name : List.of("cousin_l", "cousin_i")) {
-      List<ExpertEvaluation.Episode> eps = ExpertEvaluation.run(dev.wam4j.sim.scene.Scenes.builtin(name), Embodiment.RobotPusher.reference(), 0, 4);
-      assertThat(eps).allSatisfy(e -> assertThat(e.success()).as("%s seed %d (max coverage %.3f)", name, e.seed(), e.maxCoverage()).isTrue());
+      List<ExpertEvaluation.Episode> eps =
+          ExpertEvaluation.run(
+              dev.wam4j.sim.scene.Scenes.builtin(name), Embodiment.RobotPusher.reference(), 0, 4);
+      assertThat(eps)
+          .allSatisfy(
+              e ->
+                  assertThat(e.success())
+                      .as("%s seed %d (max coverage %.3f)", name, e.seed(), e.maxCoverage())
+                      .isTrue());
     }
   }
 
   @Test
   void expertIsDeterministicGivenTheSeed() {
-    List<ExpertEvaluation.Episode> a = ExpertEvaluation.run(Scene.pushT(), Embodiment.RobotPusher.reference(), 42, 2);
-    List<ExpertEvaluation.Episode> b = ExpertEvaluation.run(Scene.pushT(), Embodiment.RobotPusher.reference(), 42, 2);
+    List<ExpertEvaluation.Episode> a =
+        ExpertEvaluation.run(Scene.pushT(), Embodiment.RobotPusher.reference(), 42, 2);
+    List<ExpertEvaluation.Episode> b =
+        ExpertEvaluation.run(Scene.pushT(), Embodiment.RobotPusher.reference(), 42, 2);
     assertThat(a).isEqualTo(b);
   }
 
@@ -53,14 +74,18 @@ class PushExpertTest {
   @Test
   void chunkedPlansFromAPerfectPerceptionStillSolveAndNoisyOnesDegrade() {
     Embodiment robot = Embodiment.RobotPusher.reference();
-    List<ExpertEvaluation.Episode> exact = ExpertEvaluation.run(Scene.pushT(), robot, 200000, 8,
-        new ExpertEvaluation.Perception(0, 0, 16, 8, 0));
+    List<ExpertEvaluation.Episode> exact =
+        ExpertEvaluation.run(
+            Scene.pushT(), robot, 200000, 8, new ExpertEvaluation.Perception(0, 0, 16, 8, 0));
     assertThat(exact).allSatisfy(e -> assertThat(e.success()).as("seed %d", e.seed()).isTrue());
-    List<ExpertEvaluation.Episode> blurred = ExpertEvaluation.run(Scene.pushT(), robot, 200000, 8,
-        new ExpertEvaluation.Perception(30, 6, 16, 8, 0));
+    List<ExpertEvaluation.Episode> blurred =
+        ExpertEvaluation.run(
+            Scene.pushT(), robot, 200000, 8, new ExpertEvaluation.Perception(30, 6, 16, 8, 0));
     assertThat(blurred.stream().filter(ExpertEvaluation.Episode::success).count())
-        .as("a block seen 30 px / 6 degrees off is rarely aligned").isLessThan(4);
-    assertThatThrownBy(() -> new ExpertEvaluation.Perception(1, 1, 16, 17, 0)).hasMessageContaining("executeSteps must lie in 1..horizon");
+        .as("a block seen 30 px / 6 degrees off is rarely aligned")
+        .isLessThan(4);
+    assertThatThrownBy(() -> new ExpertEvaluation.Perception(1, 1, 16, 17, 0))
+        .hasMessageContaining("executeSteps must lie in 1..horizon");
   }
 
   @Test

@@ -25,7 +25,9 @@ class ContactSolverTest {
     return solver.contactPointsLastStep();
   }
 
-  /** The kinematic agent (radius 15) at (100, 200) overlapping a 40 x 40 box at x = 134 by one unit. */
+  /**
+   * The kinematic agent (radius 15) at (100, 200) overlapping a 40 x 40 box at x = 134 by one unit.
+   */
   private int agentAndBox(double agentVx) {
     bodies.add(Bodies.STATIC, 0, 0);
     int agent = bodies.add(Bodies.KINEMATIC, 0, 0);

@@ -92,10 +92,12 @@ class WorldTest {
   @Test
   void badBuildInputsAreNamed() {
     World w = new World(4, 8);
-    assertThatThrownBy(() -> w.addStaticSegment(1, 1, 1, 1, 2, 0)).hasMessageContaining("degenerate segment");
+    assertThatThrownBy(() -> w.addStaticSegment(1, 1, 1, 1, 2, 0))
+        .hasMessageContaining("degenerate segment");
     assertThatThrownBy(() -> w.addAgent(-1, 0, 0, 0)).hasMessageContaining("radius");
     assertThatThrownBy(() -> w.addDynamicBody(0, 1, 0, 0, 0, 0, 0)).hasMessageContaining("mass");
-    assertThatThrownBy(() -> w.addDynamicBody(1, 1, 0, 0, Double.NaN, 0, 0)).hasMessageContaining("finite");
+    assertThatThrownBy(() -> w.addDynamicBody(1, 1, 0, 0, Double.NaN, 0, 0))
+        .hasMessageContaining("finite");
     assertThatThrownBy(() -> w.setDamping(2)).hasMessageContaining("damping");
   }
 

@@ -10,7 +10,8 @@ class AllocationTest {
 
   @Test
   void stepsAndResetsAllocateNothing() {
-    com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean bean =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     PushTEnv env = PushTEnv.reference();
     double[] state = new double[5];
     double[] keypoints = new double[16];

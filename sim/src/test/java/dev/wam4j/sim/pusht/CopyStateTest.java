@@ -8,7 +8,10 @@ import dev.wam4j.sim.expert.PushExpert;
 import dev.wam4j.sim.scene.Scene;
 import org.junit.jupiter.api.Test;
 
-/** A copied state evolves like the original: what a teacher needs to label a state by acting from a copy. */
+/**
+ * A copied state evolves like the original: what a teacher needs to label a state by acting from a
+ * copy.
+ */
 class CopyStateTest {
   @Test
   void aCopyMidEpisodeFollowsTheOriginalUnderTheSameActions() {
@@ -16,7 +19,9 @@ class CopyStateTest {
     env.reset(123);
     PushExpert expert = PushExpert.of(env);
     double[] a = new double[2];
-    for (int i = 0; i < 60; i++) { // the robot is moving (PD lag) and has likely touched the block by now
+    for (int i = 0;
+        i < 60;
+        i++) { // the robot is moving (PD lag) and has likely touched the block by now
       expert.act(env, a);
       env.step(a[0], a[1]);
     }
@@ -30,9 +35,13 @@ class CopyStateTest {
       expert.act(env, a);
       env.step(a[0], a[1]);
       copy.step(a[0], a[1]);
-      maxBlock = Math.max(maxBlock, Math.hypot(env.blockX() - copy.blockX(), env.blockY() - copy.blockY()));
+      maxBlock =
+          Math.max(
+              maxBlock, Math.hypot(env.blockX() - copy.blockX(), env.blockY() - copy.blockY()));
       maxAngle = Math.max(maxAngle, Math.abs(env.blockAngle() - copy.blockAngle()));
-      assertThat(Math.hypot(env.agentX() - copy.agentX(), env.agentY() - copy.agentY())).as("agent at step " + i).isLessThan(0.5);
+      assertThat(Math.hypot(env.agentX() - copy.agentX(), env.agentY() - copy.agentY()))
+          .as("agent at step " + i)
+          .isLessThan(0.5);
     }
     // only the solver's warm start differs (the contact history is not copied)
     assertThat(maxBlock).as("block position error, units").isLessThan(0.5);
@@ -43,6 +52,8 @@ class CopyStateTest {
   void aCopyNeedsTheSameSceneAndEmbodiment() {
     PushTEnv robot = new PushTEnv(Scene.pushT(), Embodiment.RobotPusher.reference());
     PushTEnv hand = new PushTEnv(Scene.pushT(), Embodiment.HumanHand.standard());
-    assertThatThrownBy(() -> hand.copyStateFrom(robot)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("embodiment");
+    assertThatThrownBy(() -> hand.copyStateFrom(robot))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("embodiment");
   }
 }

@@ -25,14 +25,17 @@ class EmbodimentTest {
 
   @Test
   void theLargerHandTouchesTheBlockWhereTheRobotDoesNot() {
-    // 16.5 px above the T's top edge (y 300): inside the hand's 18 px radius, outside the robot's 15
+    // 16.5 px above the T's top edge (y 300): inside the hand's 18 px radius, outside the robot's
+    // 15
     PushTEnv hand = new PushTEnv(Scene.pushT(), Embodiment.HumanHand.standard());
     PushTEnv robot = PushTEnv.reference();
     for (PushTEnv env : new PushTEnv[] {hand, robot}) {
       env.setState(256, 283.5, 256, 300, 0);
       env.step(256, 283.5); // hold still
     }
-    assertThat(Math.hypot(hand.blockX() - 256, hand.blockY() - 300)).as("the hand pushes the block off").isGreaterThan(0.5);
+    assertThat(Math.hypot(hand.blockX() - 256, hand.blockY() - 300))
+        .as("the hand pushes the block off")
+        .isGreaterThan(0.5);
     assertThat(robot.blockX()).isEqualTo(256.0);
     assertThat(robot.blockY()).isEqualTo(300.0);
   }

@@ -12,8 +12,11 @@ class PushTBadInputTest {
     PushTEnv env = PushTEnv.reference();
     env.reset(7);
     double[] before = env.state();
-    assertThatThrownBy(() -> env.step(Double.NaN, 10)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
-    assertThatThrownBy(() -> env.step(10, Double.POSITIVE_INFINITY)).hasMessageContaining("Infinity");
+    assertThatThrownBy(() -> env.step(Double.NaN, 10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("NaN");
+    assertThatThrownBy(() -> env.step(10, Double.POSITIVE_INFINITY))
+        .hasMessageContaining("Infinity");
     assertThat(env.state()).containsExactly(before);
     assertThat(env.stepCount()).isZero();
   }
@@ -21,7 +24,9 @@ class PushTBadInputTest {
   @Test
   void nonFiniteStatesAreRejected() {
     PushTEnv env = PushTEnv.reference();
-    assertThatThrownBy(() -> env.setState(1, 2, Double.NaN, 4, 5)).hasMessageContaining("must be finite").hasMessageContaining("NaN");
+    assertThatThrownBy(() -> env.setState(1, 2, Double.NaN, 4, 5))
+        .hasMessageContaining("must be finite")
+        .hasMessageContaining("NaN");
   }
 
   @Test
@@ -35,7 +40,9 @@ class PushTBadInputTest {
     PushTEnv env = PushTEnv.reference();
     env.reset(3);
     double[] before = env.state();
-    assertThatThrownBy(() -> env.step(1e308, 256)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1.0E308");
+    assertThatThrownBy(() -> env.step(1e308, 256))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1.0E308");
     assertThat(env.state()).containsExactly(before);
     env.step(300, 300);
     for (double v : env.state()) assertThat(v).isFinite();

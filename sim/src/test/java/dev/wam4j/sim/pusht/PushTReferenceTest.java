@@ -3,9 +3,9 @@ package dev.wam4j.sim.pusht;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** PushT against the numbers of specs/pusht.md. */
 class PushTReferenceTest {
@@ -19,7 +19,8 @@ class PushTReferenceTest {
     "100001, 365, 182, 275, 280, -1.0981131397099535",
     "100049, 143, 388, 104, 324, -13.41298796393892",
   })
-  void legacyResetDrawsEqualNumpyBitForBit(long seed, double ax, double ay, double bx, double by, double angle) {
+  void legacyResetDrawsEqualNumpyBitForBit(
+      long seed, double ax, double ay, double bx, double by, double angle) {
     double[] d = PushTEnv.legacyResetDraw(seed);
     assertThat(d).containsExactly(ax, ay, bx, by, angle);
   }
@@ -73,7 +74,8 @@ class PushTReferenceTest {
     env.reset(100000);
     for (int t = 0; t <= 5; t++) {
       double[] s = env.state();
-      for (int k = 0; k < 5; k++) assertThat(s[k]).as("t=%d value %d", t, k).isCloseTo(expected[t][k], within(1.5e-6));
+      for (int k = 0; k < 5; k++)
+        assertThat(s[k]).as("t=%d value %d", t, k).isCloseTo(expected[t][k], within(1.5e-6));
       if (t < 5) env.step(actions[t][0], actions[t][1]);
     }
   }

@@ -66,7 +66,9 @@ class SceneRendererTest {
 
   @Test
   void cameraZoomMagnifiesTheScene() {
-    SceneRenderer r = new SceneRenderer(SceneLook.pushtReference(), new Camera(192, 192, 4), 64, 64, Sampling.SUPERSAMPLED);
+    SceneRenderer r =
+        new SceneRenderer(
+            SceneLook.pushtReference(), new Camera(192, 192, 4), 64, 64, Sampling.SUPERSAMPLED);
     byte[] img = new byte[r.frameBytes()];
     // the view is world [192, 320]^2; the goal centre (256, 256) sits in the middle of it
     r.render(0, 0, 0, 0, 0, 0, img, 0);
@@ -76,15 +78,28 @@ class SceneRendererTest {
   @Test
   void frameThatDoesNotFitIsRejected() {
     SceneRenderer r = SceneRenderer.pushtObservation();
-    assertThatThrownBy(() -> r.render(0, 0, 0, 0, 0, 0, new byte[100], 0)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> r.render(0, 0, 0, 0, 0, 0, new byte[100], 0))
+        .isInstanceOf(IndexOutOfBoundsException.class);
   }
 
   @Test
   void sceneLookOfASceneDrawsItsGoalObjectGoalPoseAndWalls() {
-    SceneObject square = SceneObject.uniform("square", List.of(ConvexPart.box(-40, -40, 40, 40)), 1, 0, 0, new Pose(100, 100, 0));
-    SceneObject pebble = SceneObject.uniform("pebble", List.of(ConvexPart.box(-5, -5, 5, 5)), 1, 0, 0, new Pose(50, 50, 0));
-    Scene cousin = new Scene("cousin", 512, 512, List.of(new Wall(256, 0, 256, 512, 8)), new Pose(400, 400, 0),
-        List.of(pebble, square), new Goal(1, new Pose(128, 384, 0), 0.9), Physics.pushT());
+    SceneObject square =
+        SceneObject.uniform(
+            "square", List.of(ConvexPart.box(-40, -40, 40, 40)), 1, 0, 0, new Pose(100, 100, 0));
+    SceneObject pebble =
+        SceneObject.uniform(
+            "pebble", List.of(ConvexPart.box(-5, -5, 5, 5)), 1, 0, 0, new Pose(50, 50, 0));
+    Scene cousin =
+        new Scene(
+            "cousin",
+            512,
+            512,
+            List.of(new Wall(256, 0, 256, 512, 8)),
+            new Pose(400, 400, 0),
+            List.of(pebble, square),
+            new Goal(1, new Pose(128, 384, 0), 0.9),
+            Physics.pushT());
     SceneLook look = SceneLook.of(cousin);
     assertThat(look.blockParts()).isEqualTo(square.parts());
     RenderStyle st = look.style();
@@ -92,10 +107,18 @@ class SceneRendererTest {
       SceneRenderer r = new SceneRenderer(look, Camera.identity(), 64, 64, s);
       byte[] img = new byte[r.frameBytes()];
       r.render(480, 40, 0, 384, 128, 0.3, img, 0);
-      assertThat(pixel(img, 64, 16, 48)).as("%s goal at (128, 384)", s).containsExactly(rgb(st.goal()));
-      assertThat(pixel(img, 64, 48, 16)).as("%s block at (384, 128)", s).containsExactly(rgb(st.blockFill()));
-      assertThat(pixel(img, 64, 31, 40)).as("%s wall at x = 256", s).containsExactly(rgb(st.wall()));
-      assertThat(pixel(img, 64, 4, 4)).as("%s no reference walls", s).containsExactly(rgb(st.background()));
+      assertThat(pixel(img, 64, 16, 48))
+          .as("%s goal at (128, 384)", s)
+          .containsExactly(rgb(st.goal()));
+      assertThat(pixel(img, 64, 48, 16))
+          .as("%s block at (384, 128)", s)
+          .containsExactly(rgb(st.blockFill()));
+      assertThat(pixel(img, 64, 31, 40))
+          .as("%s wall at x = 256", s)
+          .containsExactly(rgb(st.wall()));
+      assertThat(pixel(img, 64, 4, 4))
+          .as("%s no reference walls", s)
+          .containsExactly(rgb(st.background()));
     }
   }
 

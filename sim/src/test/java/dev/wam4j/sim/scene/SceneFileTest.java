@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SceneFileTest {
 
   private static String pushtJson() throws IOException {
-    try (InputStream in = SceneFileTest.class.getResourceAsStream("/dev/wam4j/sim/scenes/pusht.json")) {
+    try (InputStream in =
+        SceneFileTest.class.getResourceAsStream("/dev/wam4j/sim/scenes/pusht.json")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
@@ -29,7 +30,8 @@ class SceneFileTest {
   @Test
   void builtinPushTEqualsTheSceneBuiltInCode() {
     assertThat(Scenes.builtin("pusht")).isEqualTo(Scene.pushT());
-    assertThat(Scenes.builtinFile("pusht").embodiment()).isEqualTo(Embodiment.RobotPusher.reference());
+    assertThat(Scenes.builtinFile("pusht").embodiment())
+        .isEqualTo(Embodiment.RobotPusher.reference());
   }
 
   @Test
@@ -74,7 +76,8 @@ class SceneFileTest {
     hand.write(dir.resolve("hand.json"));
     assertThat(SceneFile.load(dir.resolve("hand.json"))).isEqualTo(hand);
     try (Stream<Path> files = Files.list(dir)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("pusht.json", "cousin_l.json", "hand.json");
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("pusht.json", "cousin_l.json", "hand.json");
     }
   }
 
@@ -84,11 +87,15 @@ class SceneFileTest {
     // A 40 x 120 box of mass 1: centroid (0, 60), moment (40^2 + 120^2) / 12.
     assertThat(eye.cogX()).isEqualTo(0.0);
     assertThat(eye.cogY()).isEqualTo(60.0);
-    assertThat(eye.moment()).isCloseTo((40.0 * 40 + 120.0 * 120) / 12, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(eye.moment())
+        .isCloseTo((40.0 * 40 + 120.0 * 120) / 12, org.assertj.core.api.Assertions.within(1e-9));
   }
 
   @ParameterizedTest(name = "{2}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       "mass": 1,                             | "mass": 1, "colour": 3,                    | objects[0].colour: unknown field
       "width": 512,                          | "width": "wide",                           | width: expected a number, got a string
       "mass": 1,                             | "mass": [1],                               | objects[0].mass: expected a number, got an array
@@ -109,7 +116,10 @@ class SceneFileTest {
   void badInputNamesTheFileAndTheField(String from, String to, String expected) throws IOException {
     String json = pushtJson();
     assertThat(json).contains(from.strip());
-    String bad = json.replaceFirst(java.util.regex.Pattern.quote(from.strip()), java.util.regex.Matcher.quoteReplacement(to.strip().equals(",") ? "" : to.strip()));
+    String bad =
+        json.replaceFirst(
+            java.util.regex.Pattern.quote(from.strip()),
+            java.util.regex.Matcher.quoteReplacement(to.strip().equals(",") ? "" : to.strip()));
     assertThatThrownBy(() -> SceneFile.parse(bad, "pusht.json"))
         .isInstanceOf(SceneFileException.class)
         .hasMessageStartingWith("pusht.json: " + expected.strip());
@@ -133,7 +143,8 @@ class SceneFileTest {
   @Test
   void anExplicitNullIsAWrongTypeNotADefault() throws IOException {
     String bad = pushtJson().replace("\"friction\": 0,", "\"friction\": null,");
-    assertThatThrownBy(() -> SceneFile.parse(bad, "pusht.json")).hasMessageStartingWith("pusht.json: objects[0].friction: expected a number, got null");
+    assertThatThrownBy(() -> SceneFile.parse(bad, "pusht.json"))
+        .hasMessageStartingWith("pusht.json: objects[0].friction: expected a number, got null");
   }
 
   @Test
@@ -150,12 +161,17 @@ class SceneFileTest {
       double a = 2 * Math.PI * ((2 * i) % 5) / 5;
       star[i] = new double[] {50 * Math.cos(a), 50 * Math.sin(a)};
     }
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConvexPart(star)).hasMessageContaining("self-intersecting");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ConvexPart(star))
+        .hasMessageContaining("self-intersecting");
   }
 
   @Test
   void overlappingPartsAreRejectedInTheFile() throws IOException {
-    String bad = pushtJson().replace("[[-15, 30], [15, 30], [15, 120], [-15, 120]]", "[[-60, 0], [60, 0], [60, 30], [-60, 30]]");
+    String bad =
+        pushtJson()
+            .replace(
+                "[[-15, 30], [15, 30], [15, 120], [-15, 120]]",
+                "[[-60, 0], [60, 0], [60, 30], [-60, 30]]");
     assertThatThrownBy(() -> SceneFile.parse(bad, "pusht.json"))
         .hasMessageStartingWith("pusht.json: objects[0]")
         .hasMessageContaining("parts 0 and 1 overlap");

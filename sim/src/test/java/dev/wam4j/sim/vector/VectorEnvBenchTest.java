@@ -13,8 +13,11 @@ class VectorEnvBenchTest {
     assertThat(r.steps()).isPositive();
     assertThat(r.steps() % 3).isZero(); // every step moves every instance
     assertThat(r.seconds()).isGreaterThanOrEqualTo(0.05);
-    assertThat((double) r.envStepsPerSecond()).isCloseTo(r.steps() / r.seconds(), within(0.05 * r.steps() / r.seconds() + 1));
-    assertThat(r.resets()).isLessThanOrEqualTo(r.steps() / 300 + 3); // random actions end an episode only at the step limit
+    assertThat((double) r.envStepsPerSecond())
+        .isCloseTo(r.steps() / r.seconds(), within(0.05 * r.steps() / r.seconds() + 1));
+    assertThat(r.resets())
+        .isLessThanOrEqualTo(
+            r.steps() / 300 + 3); // random actions end an episode only at the step limit
     assertThat(r.substepsPerEnvStep()).isPositive();
   }
 }

@@ -60,7 +60,8 @@ class VectorEnvTest {
       double[] before = vec.states().clone();
       java.util.Arrays.fill(vec.actions(), 256);
       vec.actions()[5] = Double.NaN;
-      assertThatThrownBy(vec::step).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(vec::step)
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("actions[5] (instance 2) is NaN");
       for (int i = 0; i < 4; i++) assertThat(vec.env(i).stepCount()).isZero();
       assertThat(vec.states()).containsExactly(before);

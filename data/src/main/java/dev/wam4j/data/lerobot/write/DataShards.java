@@ -10,11 +10,11 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * The data parquet files of a dataset being written. Episodes' rows are appended to an in-memory DuckDB
- * table, which is copied to a parquet file when the file is complete: v3.0 starts a new file
- * ({@code data/chunk-C/file-F.parquet}, at most {@code chunks_size} per chunk) when the next episode
- * would push the current one's uncompressed row bytes over {@code data_files_size_in_mb}; v2.1 writes
- * one file per episode.
+ * The data parquet files of a dataset being written. Episodes' rows are appended to an in-memory
+ * DuckDB table, which is copied to a parquet file when the file is complete: v3.0 starts a new file
+ * ({@code data/chunk-C/file-F.parquet}, at most {@code chunks_size} per chunk) when the next
+ * episode would push the current one's uncompressed row bytes over {@code data_files_size_in_mb};
+ * v2.1 writes one file per episode.
  */
 final class DataShards implements AutoCloseable {
   private final Path root;
@@ -49,14 +49,16 @@ final class DataShards implements AutoCloseable {
   }
 
   /**
-   * Appends the rows of episode {@code ep} (its values in {@code buffer}), starting a new file first
-   * when this one would grow past its limit; v2.1 completes the episode's own file.
+   * Appends the rows of episode {@code ep} (its values in {@code buffer}), starting a new file
+   * first when this one would grow past its limit; v2.1 completes the episode's own file.
    */
   void append(int ep, int taskIndex, long from, EpisodeBuffer buffer) throws IOException {
     int n = buffer.length();
     long episodeBytes = rowBytes(buffer) * n;
     try {
-      if (config.version() == Version.V3_0 && table != null && fileRows > 0
+      if (config.version() == Version.V3_0
+          && table != null
+          && fileRows > 0
           && fileBytes + episodeBytes > config.dataFilesSizeMb() * LeRobotWriter.MIB) {
         closeFile(v3Name());
         if (++file >= config.chunksSize()) {
@@ -80,28 +82,41 @@ final class DataShards implements AutoCloseable {
                 case BOOL -> appender.append(buffer.scalar(i, t) != 0);
               }
             }
-            case WriteFeature.Video v -> throw new IllegalStateException("video " + v.key() + " is not a data column");
+            case WriteFeature.Video v ->
+                throw new IllegalStateException("video " + v.key() + " is not a data column");
           }
         }
-        appender.append(buffer.timestamp(t)).append((long) t).append((long) ep).append(from + t).append((long) taskIndex);
+        appender
+            .append(buffer.timestamp(t))
+            .append((long) t)
+            .append((long) ep)
+            .append(from + t)
+            .append((long) taskIndex);
         appender.endRow();
       }
     } catch (SQLException e) {
-      throw new IOException("writing data rows of episode " + ep + " under " + root + ": " + e.getMessage(), e);
+      throw new IOException(
+          "writing data rows of episode " + ep + " under " + root + ": " + e.getMessage(), e);
     }
     fileRows += n;
     fileBytes += episodeBytes;
-    if (config.version() == Version.V2_1) closeFile(String.format("data/chunk-%03d/episode_%06d.parquet", ep / config.chunksSize(), ep));
+    if (config.version() == Version.V2_1)
+      closeFile(
+          String.format("data/chunk-%03d/episode_%06d.parquet", ep / config.chunksSize(), ep));
   }
 
   /** Uncompressed bytes of one row: the features' values and the five index columns. */
   private long rowBytes(EpisodeBuffer buffer) {
     long bytes = 4 + 8 * 4;
     for (int i = 0; i < numeric.size(); i++) {
-      bytes += switch (numeric.get(i)) {
-        case WriteFeature.Scalar s -> s.type() == WriteFeature.ScalarType.INT64 ? 8 : s.type() == WriteFeature.ScalarType.BOOL ? 1 : 4;
-        default -> 4L * buffer.dim(i);
-      };
+      bytes +=
+          switch (numeric.get(i)) {
+            case WriteFeature.Scalar s ->
+                s.type() == WriteFeature.ScalarType.INT64
+                    ? 8
+                    : s.type() == WriteFeature.ScalarType.BOOL ? 1 : 4;
+            default -> 4L * buffer.dim(i);
+          };
     }
     return bytes;
   }
@@ -119,13 +134,15 @@ final class DataShards implements AutoCloseable {
     table = "data_" + tableCounter++;
     StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(Sql.ident(table)).append(" (");
     for (WriteFeature f : numeric) {
-      String type = switch (f) {
-        case WriteFeature.Scalar s -> s.type().sql;
-        default -> "FLOAT[]";
-      };
+      String type =
+          switch (f) {
+            case WriteFeature.Scalar s -> s.type().sql;
+            default -> "FLOAT[]";
+          };
       ddl.append(Sql.ident(f.key())).append(' ').append(type).append(", ");
     }
-    ddl.append("\"timestamp\" FLOAT, frame_index BIGINT, episode_index BIGINT, \"index\" BIGINT, task_index BIGINT)");
+    ddl.append(
+        "\"timestamp\" FLOAT, frame_index BIGINT, episode_index BIGINT, \"index\" BIGINT, task_index BIGINT)");
     Sql.execute(db, ddl.toString());
     appender = db.createAppender("main", table);
     fileRows = 0;

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The episode being written, held in memory until it ends: per numeric feature its values, per video
- * feature the pixel histograms of its frames (for statistics; the frames themselves go straight to the
- * encoder), and which features the current frame has set. Checks every value as it is set, and computes
- * the episode's statistics at its end.
+ * The episode being written, held in memory until it ends: per numeric feature its values, per
+ * video feature the pixel histograms of its frames (for statistics; the frames themselves go
+ * straight to the encoder), and which features the current frame has set. Checks every value as it
+ * is set, and computes the episode's statistics at its end.
  */
 final class EpisodeBuffer {
   private final LeRobotWriteConfig config;
@@ -20,8 +20,9 @@ final class EpisodeBuffer {
   private final Map<String, Integer> numericIndex = new HashMap<>();
   private final Map<String, Integer> videoIndex = new HashMap<>();
   private final int[] dims;
-  private final double[][] values;  // per numeric feature, rows x dim (float32 and bool values exactly)
-  private final long[][] longs;     // per INT64 feature, rows
+  private final double[][]
+      values; // per numeric feature, rows x dim (float32 and bool values exactly)
+  private final long[][] longs; // per INT64 feature, rows
   private final boolean[] numericSet;
   private final boolean[] videoSet;
   private final int[][] histograms; // per video, frames x (3 * 256) pixel counts
@@ -82,12 +83,24 @@ final class EpisodeBuffer {
 
   void putVector(String key, float[] v) {
     int i = numericFeature(key);
-    if (numeric.get(i) instanceof WriteFeature.Scalar s && s.type() != WriteFeature.ScalarType.FLOAT32) {
-      throw new IllegalArgumentException("feature " + key + " is " + s.type().numpy + ", not a float32 vector");
+    if (numeric.get(i) instanceof WriteFeature.Scalar s
+        && s.type() != WriteFeature.ScalarType.FLOAT32) {
+      throw new IllegalArgumentException(
+          "feature " + key + " is " + s.type().numpy + ", not a float32 vector");
     }
     if (v.length != dims[i]) {
-      throw new IllegalArgumentException("feature " + key + " has " + dims[i] + " values per frame, got " + v.length
-          + " (episode " + episode + ", frame " + length + ")");
+      throw new IllegalArgumentException(
+          "feature "
+              + key
+              + " has "
+              + dims[i]
+              + " values per frame, got "
+              + v.length
+              + " (episode "
+              + episode
+              + ", frame "
+              + length
+              + ")");
     }
     double[] dst = row(i);
     int base = length * dims[i];
@@ -129,11 +142,16 @@ final class EpisodeBuffer {
   int videoSlot(String key) {
     Integer v = videoIndex.get(key);
     if (v == null) throw unknown(key);
-    if (videoSet[v]) throw new IllegalStateException("feature " + key + " set twice in frame " + length + " of episode " + episode);
+    if (videoSet[v])
+      throw new IllegalStateException(
+          "feature " + key + " set twice in frame " + length + " of episode " + episode);
     return v;
   }
 
-  /** Records that the current frame's video {@code v} was encoded from {@code rgb}: its pixel histogram. */
+  /**
+   * Records that the current frame's video {@code v} was encoded from {@code rgb}: its pixel
+   * histogram.
+   */
   void imageWritten(int v, byte[] rgb, int offset) {
     WriteFeature.Video feature = videos.get(v);
     int[] h = histograms[v];
@@ -164,10 +182,14 @@ final class EpisodeBuffer {
   /** Checks that the episode can end: no frame half set, at least one frame. */
   void checkComplete() {
     for (boolean b : numericSet) {
-      if (b) throw new IllegalStateException("episode " + episode + ": frame " + length + " was started but not ended (endFrame)");
+      if (b)
+        throw new IllegalStateException(
+            "episode " + episode + ": frame " + length + " was started but not ended (endFrame)");
     }
     for (boolean b : videoSet) {
-      if (b) throw new IllegalStateException("episode " + episode + ": frame " + length + " was started but not ended (endFrame)");
+      if (b)
+        throw new IllegalStateException(
+            "episode " + episode + ": frame " + length + " was started but not ended (endFrame)");
     }
     if (length == 0) throw new IllegalStateException("episode " + episode + " has no frames");
   }
@@ -183,7 +205,9 @@ final class EpisodeBuffer {
     return values[i][t];
   }
 
-  /** Frame {@code t}'s value of int64 feature {@code i}, exactly (a double would round past 2^53). */
+  /**
+   * Frame {@code t}'s value of int64 feature {@code i}, exactly (a double would round past 2^53).
+   */
   long int64(int i, int t) {
     return longs[i][t];
   }
@@ -220,7 +244,11 @@ final class EpisodeBuffer {
         stats.put(f.key(), FeatureStats.ofRows(values[i], n, dims[i], isInt64(f)));
       }
     }
-    double[] ts = new double[n], frameIdx = new double[n], epIdx = new double[n], idx = new double[n], task = new double[n];
+    double[] ts = new double[n],
+        frameIdx = new double[n],
+        epIdx = new double[n],
+        idx = new double[n],
+        task = new double[n];
     for (int t = 0; t < n; t++) {
       ts[t] = timestamp(t);
       frameIdx[t] = t;
@@ -238,14 +266,17 @@ final class EpisodeBuffer {
 
   private double[] row(int i) {
     int need = (length + 1) * dims[i];
-    if (values[i].length < need) values[i] = Arrays.copyOf(values[i], Math.max(need, 2 * values[i].length));
+    if (values[i].length < need)
+      values[i] = Arrays.copyOf(values[i], Math.max(need, 2 * values[i].length));
     return values[i];
   }
 
   private int numericFeature(String key) {
     Integer i = numericIndex.get(key);
     if (i == null) throw unknown(key);
-    if (numericSet[i]) throw new IllegalStateException("feature " + key + " set twice in frame " + length + " of episode " + episode);
+    if (numericSet[i])
+      throw new IllegalStateException(
+          "feature " + key + " set twice in frame " + length + " of episode " + episode);
     return i;
   }
 
@@ -263,11 +294,20 @@ final class EpisodeBuffer {
   }
 
   private IllegalStateException missing(String key) {
-    return new IllegalStateException("feature " + key + " not set in frame " + length + " of episode " + episode);
+    return new IllegalStateException(
+        "feature " + key + " not set in frame " + length + " of episode " + episode);
   }
 
   private IllegalArgumentException nonFinite(String key, double v) {
-    return new IllegalArgumentException("feature " + key + ": value " + v + " is not a finite float32 (episode "
-        + episode + ", frame " + length + ")");
+    return new IllegalArgumentException(
+        "feature "
+            + key
+            + ": value "
+            + v
+            + " is not a finite float32 (episode "
+            + episode
+            + ", frame "
+            + length
+            + ")");
   }
 }

@@ -16,8 +16,16 @@ import java.util.Map;
  * @param videos per video key, in the features' order, where its frames are
  * @param stats its statistics per feature (and index column)
  */
-record EpisodeRow(int index, List<String> tasks, int length, int dataChunk, int dataFile, long from, long to,
-    List<VideoSpan> videos, Map<String, FeatureStats> stats) {
+record EpisodeRow(
+    int index,
+    List<String> tasks,
+    int length,
+    int dataChunk,
+    int dataFile,
+    long from,
+    long to,
+    List<VideoSpan> videos,
+    Map<String, FeatureStats> stats) {
 
   EpisodeRow {
     tasks = List.copyOf(tasks);

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Statistics of one feature with LeRobot's meaning: per dimension (numeric) or per channel (images,
  * values scaled to [0, 1], LeRobot shape (3, 1, 1)) min, max, mean, population std, count, and the
- * quantiles q01, q10, q50, q90, q99 (linear interpolation between order statistics, numpy's default).
+ * quantiles q01, q10, q50, q90, q99 (linear interpolation between order statistics, numpy's
+ * default).
  *
  * <p>{@code count} is frames for numeric features and sampled frames for images, as LeRobot counts.
  * Immutable after construction; arrays are not copied, so callers must not modify them.
@@ -18,10 +19,18 @@ final class FeatureStats {
   final double[] min, max, mean, std;
   final long count;
   final double[][] quantiles; // [QUANTILES.length][dim]
-  final boolean image;   // serialised with shape (dim, 1, 1)
+  final boolean image; // serialised with shape (dim, 1, 1)
   final boolean integer; // min and max are whole numbers (int64 features)
 
-  FeatureStats(double[] min, double[] max, double[] mean, double[] std, long count, double[][] quantiles, boolean image, boolean integer) {
+  FeatureStats(
+      double[] min,
+      double[] max,
+      double[] mean,
+      double[] std,
+      long count,
+      double[][] quantiles,
+      boolean image,
+      boolean integer) {
     this.min = min;
     this.max = max;
     this.mean = mean;
@@ -43,7 +52,10 @@ final class FeatureStats {
    */
   static FeatureStats ofRows(double[] values, int n, int dim, boolean integer) {
     if (n <= 0) throw new IllegalArgumentException("statistics need at least one frame");
-    double[] min = new double[dim], max = new double[dim], mean = new double[dim], std = new double[dim];
+    double[] min = new double[dim],
+        max = new double[dim],
+        mean = new double[dim],
+        std = new double[dim];
     double[][] q = new double[QUANTILES.length][dim];
     double[] column = new double[n];
     for (int d = 0; d < dim; d++) {
@@ -77,13 +89,16 @@ final class FeatureStats {
   }
 
   /**
-   * Exact per-channel statistics of 8-bit pixels given as histograms: {@code hist[c * 256 + v]} pixels of
-   * channel {@code c} had value {@code v}; values are reported scaled by 1/255.
+   * Exact per-channel statistics of 8-bit pixels given as histograms: {@code hist[c * 256 + v]}
+   * pixels of channel {@code c} had value {@code v}; values are reported scaled by 1/255.
    *
    * @param frames the number of frames the histograms were summed over (the reported count)
    */
   static FeatureStats ofPixelHistogram(long[] hist, int channels, long frames) {
-    double[] min = new double[channels], max = new double[channels], mean = new double[channels], std = new double[channels];
+    double[] min = new double[channels],
+        max = new double[channels],
+        mean = new double[channels],
+        std = new double[channels];
     double[][] q = new double[QUANTILES.length][channels];
     for (int c = 0; c < channels; c++) {
       int base = c * 256;
@@ -112,7 +127,8 @@ final class FeatureStats {
       for (int k = 0; k < QUANTILES.length; k++) {
         double h = QUANTILES[k] * (n - 1);
         long below = (long) Math.floor(h);
-        int a = orderStatistic(hist, base, below), b = below + 1 < n ? orderStatistic(hist, base, below + 1) : a;
+        int a = orderStatistic(hist, base, below),
+            b = below + 1 < n ? orderStatistic(hist, base, below + 1) : a;
         q[k][c] = (a + (h - below) * (b - a)) / 255.0;
       }
     }
@@ -132,22 +148,27 @@ final class FeatureStats {
   /**
    * Aggregation over episodes as LeRobot 0.4.2 to 0.4.4 does it: global min and max, count-weighted
    * mean, variance by the parallel formula {@code sum n_i (s_i^2 + (m_i - m)^2) / sum n_i}, and
-   * quantiles as the count-weighted mean of the episodes' quantiles (an approximation; exact quantiles
-   * would need every value). LeRobot's main branch since PR #3804 (2026-08-07) bounds the quantiles
-   * instead (the minimum over episodes for q01..q50, the maximum for q90 and q99); we keep the
-   * count-weighted mean of the released versions.
+   * quantiles as the count-weighted mean of the episodes' quantiles (an approximation; exact
+   * quantiles would need every value). LeRobot's main branch since PR #3804 (2026-08-07) bounds the
+   * quantiles instead (the minimum over episodes for q01..q50, the maximum for q90 and q99); we
+   * keep the count-weighted mean of the released versions.
    */
   static FeatureStats aggregate(List<FeatureStats> parts) {
     if (parts.isEmpty()) throw new IllegalArgumentException("nothing to aggregate");
     FeatureStats first = parts.get(0);
     int dim = first.dim();
-    double[] min = new double[dim], max = new double[dim], mean = new double[dim], var = new double[dim];
+    double[] min = new double[dim],
+        max = new double[dim],
+        mean = new double[dim],
+        var = new double[dim];
     double[][] q = new double[QUANTILES.length][dim];
     Arrays.fill(min, Double.POSITIVE_INFINITY);
     Arrays.fill(max, Double.NEGATIVE_INFINITY);
     long total = 0;
     for (FeatureStats s : parts) {
-      if (s.dim() != dim) throw new IllegalArgumentException("cannot aggregate statistics of " + s.dim() + " and " + dim + " dimensions");
+      if (s.dim() != dim)
+        throw new IllegalArgumentException(
+            "cannot aggregate statistics of " + s.dim() + " and " + dim + " dimensions");
       total += s.count;
       for (int d = 0; d < dim; d++) {
         min[d] = Math.min(min[d], s.min[d]);
@@ -172,9 +193,10 @@ final class FeatureStats {
   }
 
   /**
-   * LeRobot's spatial subsample for image statistics: frames of at least 300 px on their longer side
-   * keep every {@code stride}-th row and column (starting at 0), {@code stride = floor(max(H, W) / 150)};
-   * smaller frames keep every pixel (stride 1). A 640x480 frame gives stride 4, 160x120 pixels.
+   * LeRobot's spatial subsample for image statistics: frames of at least 300 px on their longer
+   * side keep every {@code stride}-th row and column (starting at 0), {@code stride = floor(max(H,
+   * W) / 150)}; smaller frames keep every pixel (stride 1). A 640x480 frame gives stride 4, 160x120
+   * pixels.
    */
   static int pixelStride(int width, int height) {
     int longer = Math.max(width, height);
@@ -182,10 +204,11 @@ final class FeatureStats {
   }
 
   /**
-   * Adds the pixels of one packed HWC RGB frame that LeRobot's stride keeps ({@link #pixelStride}) to
-   * the histograms {@code hist[base + c * 256 + v]}.
+   * Adds the pixels of one packed HWC RGB frame that LeRobot's stride keeps ({@link #pixelStride})
+   * to the histograms {@code hist[base + c * 256 + v]}.
    */
-  static void addStridedPixels(byte[] rgb, int offset, int width, int height, int[] hist, int base) {
+  static void addStridedPixels(
+      byte[] rgb, int offset, int width, int height, int[] hist, int base) {
     int stride = pixelStride(width, height);
     for (int y = 0; y < height; y += stride) {
       int row = offset + y * width * 3;
@@ -198,7 +221,10 @@ final class FeatureStats {
     }
   }
 
-  /** The frames LeRobot samples for image statistics: evenly spaced, about {@code n^0.75}, 100..10000. */
+  /**
+   * The frames LeRobot samples for image statistics: evenly spaced, about {@code n^0.75},
+   * 100..10000.
+   */
   static int[] imageSampleIndices(int n) {
     int lower = Math.min(100, n);
     int samples = Math.max(lower, Math.min((int) Math.pow(n, 0.75), 10_000));

@@ -22,25 +22,25 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Builds a LeRobot v3.0 dataset that is an existing one plus the episodes of others, without decoding
- * or re-encoding any video: the cost is copying files, not coding frames, so growing a dataset one
- * small upload at a time stays cheap however large it gets.
+ * Builds a LeRobot v3.0 dataset that is an existing one plus the episodes of others, without
+ * decoding or re-encoding any video: the cost is copying files, not coding frames, so growing a
+ * dataset one small upload at a time stays cheap however large it gets.
  *
- * <p>Every data and video file of the inputs becomes a file of the result, in input order, under the
- * next file index ({@code chunks_size} files per chunk): the base's files are hard-linked (copied where
- * the filesystem cannot link) as they are; an addition's data files are rewritten with
- * {@code episode_index}, the global {@code index} and {@code task_index} renumbered, its videos linked
- * or copied. The metadata is written anew: tasks merged (new task strings get the next indices), one
- * episodes row per episode pointing at the new files (the video time spans stay, since every mp4 stays
- * whole), per-episode statistics as stored (those of the renumbered index columns recomputed), the
- * aggregated {@code stats.json}, and the base's {@code info.json} with the new totals. Data and video
- * files are not merged up to {@code data_files_size_in_mb} / {@code video_files_size_in_mb}: that
- * would need re-muxing, so each append adds files.
+ * <p>Every data and video file of the inputs becomes a file of the result, in input order, under
+ * the next file index ({@code chunks_size} files per chunk): the base's files are hard-linked
+ * (copied where the filesystem cannot link) as they are; an addition's data files are rewritten
+ * with {@code episode_index}, the global {@code index} and {@code task_index} renumbered, its
+ * videos linked or copied. The metadata is written anew: tasks merged (new task strings get the
+ * next indices), one episodes row per episode pointing at the new files (the video time spans stay,
+ * since every mp4 stays whole), per-episode statistics as stored (those of the renumbered index
+ * columns recomputed), the aggregated {@code stats.json}, and the base's {@code info.json} with the
+ * new totals. Data and video files are not merged up to {@code data_files_size_in_mb} / {@code
+ * video_files_size_in_mb}: that would need re-muxing, so each append adds files.
  *
  * <p>Like {@link LeRobotWriter}, the result is written into a hidden directory beside {@code out},
- * {@code meta/info.json} last, and renamed onto {@code out} only when complete; on failure the hidden
- * directory is deleted. A caller replacing a live dataset then publishes {@code out} by a rename of its
- * own.
+ * {@code meta/info.json} last, and renamed onto {@code out} only when complete; on failure the
+ * hidden directory is deleted. A caller replacing a live dataset then publishes {@code out} by a
+ * rename of its own.
  */
 public final class LeRobotAggregate {
   private final Path root;
@@ -62,24 +62,27 @@ public final class LeRobotAggregate {
   }
 
   /**
-   * Writes to {@code out} the dataset {@code base} with the episodes of {@code additions} appended, in
-   * order, each keeping its task strings, values and frames.
+   * Writes to {@code out} the dataset {@code base} with the episodes of {@code additions} appended,
+   * in order, each keeping its task strings, values and frames.
    *
-   * @param base a v3.0 dataset, or null (or a folder that does not exist) to start from the first addition
+   * @param base a v3.0 dataset, or null (or a folder that does not exist) to start from the first
+   *     addition
    * @param additions v3.0 datasets with the features and fps of {@code base}, at least one
    * @param out where the result appears; must not exist
    * @return the result's folder ({@code out}, absolute)
-   * @throws IllegalArgumentException when {@code out} exists, there are no additions, or an input is not
-   *     v3.0, misses files, is numbered unlike LeRobot, or differs from the first input in fps, features
-   *     or video format; the message names the dataset (or file) and the field
-   * @throws IOException when an input cannot be read (a {@link LeRobotFormatException} names the file)
-   *     or the result cannot be written; nothing then appears at {@code out}
+   * @throws IllegalArgumentException when {@code out} exists, there are no additions, or an input
+   *     is not v3.0, misses files, is numbered unlike LeRobot, or differs from the first input in
+   *     fps, features or video format; the message names the dataset (or file) and the field
+   * @throws IOException when an input cannot be read (a {@link LeRobotFormatException} names the
+   *     file) or the result cannot be written; nothing then appears at {@code out}
    */
   public static Path append(Path base, List<Path> additions, Path out) throws IOException {
     Path target = out.toAbsolutePath().normalize();
-    if (additions.isEmpty()) throw new IllegalArgumentException("nothing to append to " + base + ": no additions");
+    if (additions.isEmpty())
+      throw new IllegalArgumentException("nothing to append to " + base + ": no additions");
     if (Files.exists(target)) {
-      throw new IllegalArgumentException("dataset directory " + target + " already exists; an append writes a fresh folder");
+      throw new IllegalArgumentException(
+          "dataset directory " + target + " already exists; an append writes a fresh folder");
     }
     boolean hasBase = base != null && Files.exists(base);
     List<SourceDataset> sources = new ArrayList<>();
@@ -89,7 +92,9 @@ public final class LeRobotAggregate {
     for (SourceDataset s : sources.subList(1, sources.size())) SameFormat.check(reference, s);
 
     Files.createDirectories(target.getParent());
-    Path temp = LeRobotWriter.createPartialDirectory(target.getParent(), "." + target.getFileName() + ".partial-");
+    Path temp =
+        LeRobotWriter.createPartialDirectory(
+            target.getParent(), "." + target.getFileName() + ".partial-");
     try {
       try (Connection db = Sql.open()) {
         LeRobotAggregate a = new LeRobotAggregate(temp, db, reference);
@@ -98,7 +103,9 @@ public final class LeRobotAggregate {
       } catch (SQLException e) {
         throw new IOException("DuckDB failed while writing " + target + ": " + e.getMessage(), e);
       }
-      if (Files.exists(target)) throw new IOException("dataset directory " + target + " appeared while writing; not overwriting it");
+      if (Files.exists(target))
+        throw new IOException(
+            "dataset directory " + target + " appeared while writing; not overwriting it");
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       return target;
     } catch (IOException | RuntimeException | Error e) {
@@ -108,9 +115,9 @@ public final class LeRobotAggregate {
   }
 
   /**
-   * Copies the files of {@code src} and records its episodes after those added so far; with
-   * {@code checkVideos}, every mp4's stream is first checked against the features (the base's were
-   * checked when they were appended).
+   * Copies the files of {@code src} and records its episodes after those added so far; with {@code
+   * checkVideos}, every mp4's stream is first checked against the features (the base's were checked
+   * when they were appended).
    */
   private void add(SourceDataset src, boolean checkVideos) throws IOException {
     Map<Integer, Integer> taskMap = new HashMap<>();
@@ -135,7 +142,8 @@ public final class LeRobotAggregate {
       dataAt.put(f, at);
       written.add(dst);
     }
-    Map<Path, ShardAt> videoAt = new HashMap<>(); // mp4 paths include the key, so one map serves every key
+    Map<Path, ShardAt> videoAt =
+        new HashMap<>(); // mp4 paths include the key, so one map serves every key
     for (String key : reference.info().videoKeys()) {
       for (Path f : src.videoFiles(key)) {
         if (checkVideos) SameFormat.checkVideo(src, src.info().feature(key), f);
@@ -161,33 +169,59 @@ public final class LeRobotAggregate {
         spans.add(new VideoSpan(at.chunk(), at.file(), s.fromTimestamp(), s.toTimestamp()));
       }
       LinkedHashMap<String, FeatureStats> st = stats.get(e.index());
-      if (st == null) throw new LeRobotFormatException(e.metadataFile(), "no statistics for episode " + e.index());
+      if (st == null)
+        throw new LeRobotFormatException(
+            e.metadataFile(), "no statistics for episode " + e.index());
       if (!rows.isEmpty() && !st.keySet().equals(rows.get(0).stats().keySet())) {
-        throw new IllegalArgumentException(src.root() + ": episode " + e.index() + " has statistics (stats/KEY/...) of "
-            + st.keySet() + ", but the episodes before it have " + rows.get(0).stats().keySet());
+        throw new IllegalArgumentException(
+            src.root()
+                + ": episode "
+                + e.index()
+                + " has statistics (stats/KEY/...) of "
+                + st.keySet()
+                + ", but the episodes before it have "
+                + rows.get(0).stats().keySet());
       }
       if (!renumbering.keepsNumbers()) st = withIndexStats(st, renumbered.get(index));
       ShardAt data = dataAt.get(e.dataFile());
-      rows.add(new EpisodeRow(index, e.tasks(), e.length(), data.chunk(), data.file(), frames + e.datasetFrom(),
-          frames + e.datasetTo(), spans, st));
+      rows.add(
+          new EpisodeRow(
+              index,
+              e.tasks(),
+              e.length(),
+              data.chunk(),
+              data.file(),
+              frames + e.datasetFrom(),
+              frames + e.datasetTo(),
+              spans,
+              st));
     }
     frames += src.frames();
   }
 
-  /** The {@code k}-th file of a kind (from 0): file {@code k % chunks_size} of chunk {@code k / chunks_size}. */
+  /**
+   * The {@code k}-th file of a kind (from 0): file {@code k % chunks_size} of chunk {@code k /
+   * chunks_size}.
+   */
   private ShardAt shardAt(int k) {
     int chunks = reference.info().chunksSize();
     return new ShardAt(k / chunks, k % chunks);
   }
 
-  /** {@code stats} with the statistics of the renumbered index columns computed from their new values. */
-  private static LinkedHashMap<String, FeatureStats> withIndexStats(Map<String, FeatureStats> stats, IndexColumns c) {
+  /**
+   * {@code stats} with the statistics of the renumbered index columns computed from their new
+   * values.
+   */
+  private static LinkedHashMap<String, FeatureStats> withIndexStats(
+      Map<String, FeatureStats> stats, IndexColumns c) {
     LinkedHashMap<String, FeatureStats> out = new LinkedHashMap<>(stats);
-    Map<String, double[]> values = Map.of("episode_index", c.episodeIndex(), "index", c.index(), "task_index", c.taskIndex());
-    values.forEach((key, v) -> {
-      FeatureStats old = out.get(key);
-      if (old != null) out.put(key, FeatureStats.ofRows(v, v.length, 1, old.integer));
-    });
+    Map<String, double[]> values =
+        Map.of("episode_index", c.episodeIndex(), "index", c.index(), "task_index", c.taskIndex());
+    values.forEach(
+        (key, v) -> {
+          FeatureStats old = out.get(key);
+          if (old != null) out.put(key, FeatureStats.ofRows(v, v.length, 1, old.integer));
+        });
     return out;
   }
 

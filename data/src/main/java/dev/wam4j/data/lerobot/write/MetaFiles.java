@@ -17,14 +17,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The metadata files of a LeRobot dataset, written into a working directory: by the writer, and by the
- * append, which writes the same files from the episodes it gathers.
+ * The metadata files of a LeRobot dataset, written into a working directory: by the writer, and by
+ * the append, which writes the same files from the episodes it gathers.
  */
 final class MetaFiles {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final ObjectMapper JSONL = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final String[] MOMENTS = {"min", "max", "mean", "std"};
+
   /** Episode rows per INSERT statement. */
   private static final int INSERT_ROWS = 256;
 
@@ -37,9 +39,9 @@ final class MetaFiles {
   }
 
   /**
-   * {@code meta/tasks.parquet} as pandas writes it: the task string is the (named-less) index column
-   * {@code __index_level_0__}, declared in the {@code pandas} key-value metadata, so LeRobot's
-   * {@code pd.read_parquet(...)} gets the strings back as the index.
+   * {@code meta/tasks.parquet} as pandas writes it: the task string is the (named-less) index
+   * column {@code __index_level_0__}, declared in the {@code pandas} key-value metadata, so
+   * LeRobot's {@code pd.read_parquet(...)} gets the strings back as the index.
    */
   void writeTasksParquet(Map<String, Integer> tasks) throws SQLException, IOException {
     Sql.execute(db, "CREATE TABLE tasks (task_index BIGINT, __index_level_0__ VARCHAR)");
@@ -48,22 +50,31 @@ final class MetaFiles {
     for (Map.Entry<String, Integer> t : tasks.entrySet()) {
       if (!first) insert.append(", ");
       first = false;
-      insert.append('(').append(t.getValue()).append(", ").append(Sql.string(t.getKey())).append(')');
+      insert
+          .append('(')
+          .append(t.getValue())
+          .append(", ")
+          .append(Sql.string(t.getKey()))
+          .append(')');
     }
     Sql.execute(db, insert.toString());
-    String pandas = "{\"index_columns\": [\"__index_level_0__\"], \"column_indexes\": [{\"name\": null, \"field_name\": null, "
-        + "\"pandas_type\": \"unicode\", \"numpy_type\": \"object\", \"metadata\": {\"encoding\": \"UTF-8\"}}], "
-        + "\"columns\": [{\"name\": \"task_index\", \"field_name\": \"task_index\", \"pandas_type\": \"int64\", \"numpy_type\": \"int64\", \"metadata\": null}, "
-        + "{\"name\": null, \"field_name\": \"__index_level_0__\", \"pandas_type\": \"unicode\", \"numpy_type\": \"object\", \"metadata\": null}], "
-        + "\"attributes\": {}, \"creator\": {\"library\": \"wam4j\", \"version\": \"0.1\"}, \"pandas_version\": \"2.2.0\"}";
+    String pandas =
+        "{\"index_columns\": [\"__index_level_0__\"], \"column_indexes\": [{\"name\": null, \"field_name\": null, "
+            + "\"pandas_type\": \"unicode\", \"numpy_type\": \"object\", \"metadata\": {\"encoding\": \"UTF-8\"}}], "
+            + "\"columns\": [{\"name\": \"task_index\", \"field_name\": \"task_index\", \"pandas_type\": \"int64\", \"numpy_type\": \"int64\", \"metadata\": null}, "
+            + "{\"name\": null, \"field_name\": \"__index_level_0__\", \"pandas_type\": \"unicode\", \"numpy_type\": \"object\", \"metadata\": null}], "
+            + "\"attributes\": {}, \"creator\": {\"library\": \"wam4j\", \"version\": \"0.1\"}, \"pandas_version\": \"2.2.0\"}";
     Path file = root.resolve("meta/tasks.parquet");
     Files.createDirectories(file.getParent());
     Sql.copyToParquet(db, "tasks", file, "{pandas: " + Sql.string(pandas) + "}");
     Sql.execute(db, "DROP TABLE tasks");
   }
 
-  /** {@code meta/episodes/chunk-000/file-000.parquet}: one row per episode, flattened statistics. */
-  void writeEpisodesParquet(List<EpisodeRow> rows, List<String> videoKeys) throws SQLException, IOException {
+  /**
+   * {@code meta/episodes/chunk-000/file-000.parquet}: one row per episode, flattened statistics.
+   */
+  void writeEpisodesParquet(List<EpisodeRow> rows, List<String> videoKeys)
+      throws SQLException, IOException {
     List<String> columns = new ArrayList<>();
     List<String> types = new ArrayList<>();
     add(columns, types, "episode_index", "BIGINT");
@@ -129,8 +140,12 @@ final class MetaFiles {
       }
       v.add("0");
       v.add("0");
-      insert.append(insert.isEmpty() ? "INSERT INTO episodes VALUES (" : ", (").append(String.join(", ", v)).append(')');
-      if ((i + 1) % INSERT_ROWS == 0 || i == rows.size() - 1) { // one statement per row costs milliseconds each
+      insert
+          .append(insert.isEmpty() ? "INSERT INTO episodes VALUES (" : ", (")
+          .append(String.join(", ", v))
+          .append(')');
+      if ((i + 1) % INSERT_ROWS == 0
+          || i == rows.size() - 1) { // one statement per row costs milliseconds each
         Sql.execute(db, insert.toString());
         insert.setLength(0);
       }
@@ -160,11 +175,15 @@ final class MetaFiles {
     return b.append(']').toString();
   }
 
-  /** v2.1: {@code meta/tasks.jsonl}, {@code meta/episodes.jsonl} and {@code meta/episodes_stats.jsonl}. */
+  /**
+   * v2.1: {@code meta/tasks.jsonl}, {@code meta/episodes.jsonl} and {@code
+   * meta/episodes_stats.jsonl}.
+   */
   void writeV21Jsonl(Map<String, Integer> tasks, List<EpisodeRow> rows) throws IOException {
     Path meta = root.resolve("meta");
     Files.createDirectories(meta);
-    try (BufferedWriter w = Files.newBufferedWriter(meta.resolve("tasks.jsonl"), StandardCharsets.UTF_8)) {
+    try (BufferedWriter w =
+        Files.newBufferedWriter(meta.resolve("tasks.jsonl"), StandardCharsets.UTF_8)) {
       for (Map.Entry<String, Integer> t : tasks.entrySet()) {
         ObjectNode n = NODES.objectNode();
         n.put("task_index", t.getValue());
@@ -173,7 +192,8 @@ final class MetaFiles {
         w.write('\n');
       }
     }
-    try (BufferedWriter w = Files.newBufferedWriter(meta.resolve("episodes.jsonl"), StandardCharsets.UTF_8)) {
+    try (BufferedWriter w =
+        Files.newBufferedWriter(meta.resolve("episodes.jsonl"), StandardCharsets.UTF_8)) {
       for (EpisodeRow r : rows) {
         ObjectNode n = NODES.objectNode();
         n.put("episode_index", r.index());
@@ -184,12 +204,14 @@ final class MetaFiles {
         w.write('\n');
       }
     }
-    try (BufferedWriter w = Files.newBufferedWriter(meta.resolve("episodes_stats.jsonl"), StandardCharsets.UTF_8)) {
+    try (BufferedWriter w =
+        Files.newBufferedWriter(meta.resolve("episodes_stats.jsonl"), StandardCharsets.UTF_8)) {
       for (EpisodeRow r : rows) {
         ObjectNode n = NODES.objectNode();
         n.put("episode_index", r.index());
         ObjectNode stats = n.putObject("stats");
-        for (Map.Entry<String, FeatureStats> e : r.stats().entrySet()) stats.set(e.getKey(), statsNode(e.getValue(), false));
+        for (Map.Entry<String, FeatureStats> e : r.stats().entrySet())
+          stats.set(e.getKey(), statsNode(e.getValue(), false));
         w.write(JSONL.writeValueAsString(n));
         w.write('\n');
       }
@@ -197,8 +219,8 @@ final class MetaFiles {
   }
 
   /**
-   * {@code meta/stats.json}: per feature the statistics of {@code rows} aggregated ({@link FeatureStats#aggregate});
-   * v3.0 has {@code quantiles}.
+   * {@code meta/stats.json}: per feature the statistics of {@code rows} aggregated ({@link
+   * FeatureStats#aggregate}); v3.0 has {@code quantiles}.
    */
   void writeStatsJson(List<EpisodeRow> rows, boolean quantiles) throws IOException {
     ObjectNode root = NODES.objectNode();
@@ -215,10 +237,12 @@ final class MetaFiles {
   private static ObjectNode statsNode(FeatureStats s, boolean quantiles) {
     ObjectNode n = NODES.objectNode();
     double[][] moments = {s.min, s.max, s.mean, s.std};
-    for (int m = 0; m < MOMENTS.length; m++) n.set(MOMENTS[m], array(moments[m], s.image, s.integer && m < 2));
+    for (int m = 0; m < MOMENTS.length; m++)
+      n.set(MOMENTS[m], array(moments[m], s.image, s.integer && m < 2));
     n.putArray("count").add(s.count);
     if (quantiles) {
-      for (int k = 0; k < FeatureStats.QUANTILE_NAMES.length; k++) n.set(FeatureStats.QUANTILE_NAMES[k], array(s.quantiles[k], s.image, false));
+      for (int k = 0; k < FeatureStats.QUANTILE_NAMES.length; k++)
+        n.set(FeatureStats.QUANTILE_NAMES[k], array(s.quantiles[k], s.image, false));
     }
     return n;
   }
@@ -237,14 +261,25 @@ final class MetaFiles {
     return a;
   }
 
-  /** LeRobot writes whole sizes as JSON integers (100, not 100.0); fractional limits stay decimals. */
+  /**
+   * LeRobot writes whole sizes as JSON integers (100, not 100.0); fractional limits stay decimals.
+   */
   static void putSize(ObjectNode info, String field, double mib) {
     if (mib == Math.rint(mib) && Math.abs(mib) < 0x1p53) info.put(field, (long) mib);
     else info.put(field, mib);
   }
 
-  /** {@code meta/info.json} of a dataset written with {@code config}; see {@link #writeInfoJson(ObjectNode)}. */
-  void writeInfoJson(LeRobotWriteConfig config, int episodes, long frames, int tasks, int totalVideos, int totalChunks)
+  /**
+   * {@code meta/info.json} of a dataset written with {@code config}; see {@link
+   * #writeInfoJson(ObjectNode)}.
+   */
+  void writeInfoJson(
+      LeRobotWriteConfig config,
+      int episodes,
+      long frames,
+      int tasks,
+      int totalVideos,
+      int totalChunks)
       throws IOException {
     boolean v3 = config.version() == LeRobotWriteConfig.Version.V3_0;
     boolean hasVideo = config.features().stream().anyMatch(f -> f instanceof WriteFeature.Video);
@@ -271,7 +306,10 @@ final class MetaFiles {
       else info.putNull("video_path");
     } else {
       info.put("data_path", "data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet");
-      if (hasVideo) info.put("video_path", "videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4");
+      if (hasVideo)
+        info.put(
+            "video_path",
+            "videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4");
       else info.putNull("video_path");
     }
     ObjectNode features = info.putObject("features");
@@ -305,7 +343,8 @@ final class MetaFiles {
         }
       }
     }
-    for (String key : new String[] {"timestamp", "frame_index", "episode_index", "index", "task_index"}) {
+    for (String key :
+        new String[] {"timestamp", "frame_index", "episode_index", "index", "task_index"}) {
       ObjectNode n = features.putObject(key);
       n.put("dtype", key.equals("timestamp") ? "float32" : "int64");
       n.putArray("shape").add(1);
@@ -316,6 +355,7 @@ final class MetaFiles {
 
   /** Writes {@code meta/info.json}; last, since its presence is what marks a complete dataset. */
   void writeInfoJson(ObjectNode info) throws IOException {
-    Files.writeString(root.resolve("meta/info.json"), JSON.writeValueAsString(info), StandardCharsets.UTF_8);
+    Files.writeString(
+        root.resolve("meta/info.json"), JSON.writeValueAsString(info), StandardCharsets.UTF_8);
   }
 }

@@ -12,8 +12,8 @@ final class Sql {
   private Sql() {}
 
   /**
-   * An in-memory DuckDB that never downloads or auto-loads extensions (parquet is built into the JDBC
-   * driver), so writing works offline and behaves the same everywhere.
+   * An in-memory DuckDB that never downloads or auto-loads extensions (parquet is built into the
+   * JDBC driver), so writing works offline and behaves the same everywhere.
    */
   static Connection open() throws SQLException {
     Properties p = new Properties();
@@ -34,7 +34,10 @@ final class Sql {
     return string(p.toAbsolutePath().toString());
   }
 
-  /** A DOUBLE literal that round-trips exactly (Java's shortest repr); NaN and infinities spelled for DuckDB. */
+  /**
+   * A DOUBLE literal that round-trips exactly (Java's shortest repr); NaN and infinities spelled
+   * for DuckDB.
+   */
   static String number(double v) {
     if (Double.isNaN(v)) return "'nan'::DOUBLE";
     if (Double.isInfinite(v)) return v > 0 ? "'inf'::DOUBLE" : "'-inf'::DOUBLE";
@@ -49,8 +52,11 @@ final class Sql {
   }
 
   /** Writes a whole table to a parquet file (snappy, as LeRobot's files are). */
-  static void copyToParquet(Connection c, String table, Path file, String kvMetadata) throws SQLException {
-    String options = "FORMAT parquet, COMPRESSION snappy" + (kvMetadata == null ? "" : ", KV_METADATA " + kvMetadata);
+  static void copyToParquet(Connection c, String table, Path file, String kvMetadata)
+      throws SQLException {
+    String options =
+        "FORMAT parquet, COMPRESSION snappy"
+            + (kvMetadata == null ? "" : ", KV_METADATA " + kvMetadata);
     execute(c, "COPY " + ident(table) + " TO " + path(file) + " (" + options + ")");
   }
 

@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The mp4 files of a dataset being written, one encoder open per video key. v3.0 concatenates a key's
- * episodes into {@code videos/KEY/chunk-C/file-F.mp4} until the bytes written plus the file's mean
- * episode size would exceed {@code video_files_size_in_mb} (at most {@code chunks_size} files per
- * chunk); v2.1 writes one file per episode.
+ * The mp4 files of a dataset being written, one encoder open per video key. v3.0 concatenates a
+ * key's episodes into {@code videos/KEY/chunk-C/file-F.mp4} until the bytes written plus the file's
+ * mean episode size would exceed {@code video_files_size_in_mb} (at most {@code chunks_size} files
+ * per chunk); v2.1 writes one file per episode.
  */
 final class VideoShards implements AutoCloseable {
   private final Path root;
@@ -19,7 +19,9 @@ final class VideoShards implements AutoCloseable {
   private final List<WriteFeature.Video> videos;
   private final Shard[] shards;
 
-  /** Where one key's frames go: the file (open, or the next one to open) and what it holds so far. */
+  /**
+   * Where one key's frames go: the file (open, or the next one to open) and what it holds so far.
+   */
   private static final class Shard {
     int chunk, file;
     VideoWriter writer;
@@ -35,16 +37,24 @@ final class VideoShards implements AutoCloseable {
     for (int i = 0; i < shards.length; i++) shards[i] = new Shard();
   }
 
-  /** Opens an encoder for every key whose file is not open, before episode {@code ep}'s first frame. */
+  /**
+   * Opens an encoder for every key whose file is not open, before episode {@code ep}'s first frame.
+   */
   void beginEpisode(int ep) throws IOException {
     for (int v = 0; v < videos.size(); v++) {
       Shard s = shards[v];
       if (s.writer == null) {
         WriteFeature.Video feature = videos.get(v);
-        Path file = config.version() == Version.V3_0
-            ? root.resolve(V3Paths.video(feature.key(), s.chunk, s.file))
-            : root.resolve(String.format("videos/chunk-%03d/%s/episode_%06d.mp4", ep / config.chunksSize(), feature.key(), ep));
-        s.writer = VideoWriter.open(file, feature.width(), feature.height(), config.fps(), config.encoding());
+        Path file =
+            config.version() == Version.V3_0
+                ? root.resolve(V3Paths.video(feature.key(), s.chunk, s.file))
+                : root.resolve(
+                    String.format(
+                        "videos/chunk-%03d/%s/episode_%06d.mp4",
+                        ep / config.chunksSize(), feature.key(), ep));
+        s.writer =
+            VideoWriter.open(
+                file, feature.width(), feature.height(), config.fps(), config.encoding());
         s.frames = 0;
         s.episodes = 0;
       }
@@ -57,8 +67,8 @@ final class VideoShards implements AutoCloseable {
   }
 
   /**
-   * Ends an episode of {@code frames} frames: where each key's frames of it are, in key order; a file
-   * that is full (v3.0) or the episode's own (v2.1) is completed.
+   * Ends an episode of {@code frames} frames: where each key's frames of it are, in key order; a
+   * file that is full (v3.0) or the episode's own (v2.1) is completed.
    */
   List<VideoSpan> endEpisode(int frames) throws IOException {
     List<VideoSpan> spans = new ArrayList<>();
@@ -96,7 +106,10 @@ final class VideoShards implements AutoCloseable {
     s.writer = null;
   }
 
-  /** Releases every encoder still open; a file not completed is left incomplete. Throws the first failure. */
+  /**
+   * Releases every encoder still open; a file not completed is left incomplete. Throws the first
+   * failure.
+   */
   @Override
   public void close() throws IOException {
     IOException failure = null;

@@ -1,8 +1,8 @@
 package dev.wam4j.data.lerobot.write;
 
 /**
- * Where one episode's frames of one video key are: the mp4 {@code videos/KEY/chunk-C/file-F.mp4} and
- * the time span in it.
+ * Where one episode's frames of one video key are: the mp4 {@code videos/KEY/chunk-C/file-F.mp4}
+ * and the time span in it.
  *
  * @param chunk the file's chunk index
  * @param file the file's index within its chunk

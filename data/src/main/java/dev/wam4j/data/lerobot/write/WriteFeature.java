@@ -4,12 +4,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One per-frame feature a {@link LeRobotWriter} writes. A closed set: float32 vectors (parquet lists),
- * scalars, and RGB videos. The five index columns every LeRobot dataset has ({@code timestamp},
- * {@code frame_index}, {@code episode_index}, {@code index}, {@code task_index}) are added by the writer
- * and cannot be declared.
+ * One per-frame feature a {@link LeRobotWriter} writes. A closed set: float32 vectors (parquet
+ * lists), scalars, and RGB videos. The five index columns every LeRobot dataset has ({@code
+ * timestamp}, {@code frame_index}, {@code episode_index}, {@code index}, {@code task_index}) are
+ * added by the writer and cannot be declared.
  */
-public sealed interface WriteFeature permits WriteFeature.Vector, WriteFeature.Scalar, WriteFeature.Video {
+public sealed interface WriteFeature
+    permits WriteFeature.Vector, WriteFeature.Scalar, WriteFeature.Video {
 
   /** Keys the writer owns. */
   Set<String> RESERVED = Set.of("timestamp", "frame_index", "episode_index", "index", "task_index");
@@ -20,12 +21,15 @@ public sealed interface WriteFeature permits WriteFeature.Vector, WriteFeature.S
   /**
    * A float32 vector, stored as a parquet list of float32 with one value per name.
    *
-   * @param names one name per dimension (LeRobot's {@code names}); the vector's length is their count
+   * @param names one name per dimension (LeRobot's {@code names}); the vector's length is their
+   *     count
    */
   record Vector(String key, List<String> names) implements WriteFeature {
     public Vector {
       checkKey(key);
-      if (names == null || names.isEmpty()) throw new IllegalArgumentException("feature " + key + ": a vector needs at least one dimension name");
+      if (names == null || names.isEmpty())
+        throw new IllegalArgumentException(
+            "feature " + key + ": a vector needs at least one dimension name");
       names = List.copyOf(names);
     }
 
@@ -50,11 +54,14 @@ public sealed interface WriteFeature permits WriteFeature.Vector, WriteFeature.S
     }
   }
 
-  /** One value per frame (LeRobot shape {@code [1]}), e.g. {@code next.reward} or {@code next.done}. */
+  /**
+   * One value per frame (LeRobot shape {@code [1]}), e.g. {@code next.reward} or {@code next.done}.
+   */
   record Scalar(String key, ScalarType type) implements WriteFeature {
     public Scalar {
       checkKey(key);
-      if (type == null) throw new IllegalArgumentException("feature " + key + ": scalar type must not be null");
+      if (type == null)
+        throw new IllegalArgumentException("feature " + key + ": scalar type must not be null");
     }
   }
 
@@ -68,7 +75,13 @@ public sealed interface WriteFeature permits WriteFeature.Vector, WriteFeature.S
     public Video {
       checkKey(key);
       if (height <= 0 || width <= 0 || height % 2 != 0 || width % 2 != 0) {
-        throw new IllegalArgumentException("feature " + key + ": video size must be positive and even, got " + height + "x" + width);
+        throw new IllegalArgumentException(
+            "feature "
+                + key
+                + ": video size must be positive and even, got "
+                + height
+                + "x"
+                + width);
       }
     }
 
@@ -80,8 +93,11 @@ public sealed interface WriteFeature permits WriteFeature.Vector, WriteFeature.S
 
   private static void checkKey(String key) {
     if (key == null || key.isBlank() || key.contains("/") || key.contains("\"")) {
-      throw new IllegalArgumentException("feature key must be non-blank without '/' or '\"', got '" + key + "'");
+      throw new IllegalArgumentException(
+          "feature key must be non-blank without '/' or '\"', got '" + key + "'");
     }
-    if (RESERVED.contains(key)) throw new IllegalArgumentException("feature key '" + key + "' is reserved: the writer adds it");
+    if (RESERVED.contains(key))
+      throw new IllegalArgumentException(
+          "feature key '" + key + "' is reserved: the writer adds it");
   }
 }
