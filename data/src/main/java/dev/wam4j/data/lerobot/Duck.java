@@ -12,13 +12,15 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
- * DuckDB connections and SQL text. Extensions are never installed or auto-loaded, so nothing is
- * ever downloaded: parquet and json are compiled into the JDBC build.
+ * DuckDB connections and SQL text, for the reader and the writer. Extensions are never installed or
+ * auto-loaded, so nothing is ever downloaded and everything works offline: parquet and json are
+ * compiled into the JDBC build.
  */
-final class Duck {
+public final class Duck {
   private Duck() {}
 
-  static Connection connect() throws SQLException {
+  /** A new in-memory DuckDB connection (the caller closes it). */
+  public static Connection connect() throws SQLException {
     Properties p = new Properties();
     p.setProperty("autoinstall_known_extensions", "false");
     p.setProperty("autoload_known_extensions", "false");
@@ -30,15 +32,18 @@ final class Duck {
     return DriverManager.getConnection("jdbc:duckdb:", p);
   }
 
-  static String literal(String s) {
+  /** A SQL string literal. */
+  public static String literal(String s) {
     return "'" + s.replace("'", "''") + "'";
   }
 
-  static String literal(Path p) {
+  /** A SQL string literal of a path as given. */
+  public static String literal(Path p) {
     return literal(p.toString());
   }
 
-  static String ident(String s) {
+  /** A quoted SQL identifier. */
+  public static String ident(String s) {
     return '"' + s.replace("\"", "\"\"") + '"';
   }
 

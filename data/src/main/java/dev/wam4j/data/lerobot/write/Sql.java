@@ -1,37 +1,30 @@
 package dev.wam4j.data.lerobot.write;
 
+import dev.wam4j.data.lerobot.Duck;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Properties;
 
-/** DuckDB plumbing for the writer: an offline in-memory connection, quoting, literals. */
+/** DuckDB plumbing for the writer: number literals and parquet copies on top of {@link Duck}. */
 final class Sql {
   private Sql() {}
 
-  /**
-   * An in-memory DuckDB that never downloads or auto-loads extensions (parquet is built into the
-   * JDBC driver), so writing works offline and behaves the same everywhere.
-   */
+  /** An in-memory DuckDB that never downloads or auto-loads extensions ({@link Duck#connect}). */
   static Connection open() throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("autoinstall_known_extensions", "false");
-    p.setProperty("autoload_known_extensions", "false");
-    return DriverManager.getConnection("jdbc:duckdb:", p);
+    return Duck.connect();
   }
 
   static String ident(String name) {
-    return '"' + name.replace("\"", "\"\"") + '"';
+    return Duck.ident(name);
   }
 
   static String string(String s) {
-    return '\'' + s.replace("'", "''") + '\'';
+    return Duck.literal(s);
   }
 
   static String path(Path p) {
-    return string(p.toAbsolutePath().toString());
+    return Duck.literal(p.toAbsolutePath());
   }
 
   /**
