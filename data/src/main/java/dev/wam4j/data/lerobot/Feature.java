@@ -111,24 +111,24 @@ public record Feature(
     }
   }
 
-  static Feature parse(JsonFields f, String name, JsonNode node) throws LeRobotFormatException {
+  static Feature parse(MetadataFields f, String name, JsonNode node) throws LeRobotFormatException {
     String key = "features." + name;
     if (!node.isObject()) {
-      throw f.error(key, "expected an object, got " + JsonFields.describe(node));
+      throw f.error(key, "expected an object, got " + MetadataFields.describe(node));
     }
     String dtype = f.string(node, "dtype", key + ".dtype");
     List<Integer> shape = f.intArray(node, "shape", key + ".shape");
     List<String> names = parseNames(f, node.get("names"), key + ".names");
     Optional<VideoFeatureInfo> video = Optional.empty();
     String infoKey =
-        JsonFields.present(node, "info")
+        MetadataFields.present(node, "info")
             ? "info"
-            : JsonFields.present(node, "video_info") ? "video_info" : null;
+            : MetadataFields.present(node, "video_info") ? "video_info" : null;
     if (infoKey != null) {
       JsonNode info = f.object(node, infoKey, key + "." + infoKey);
       String k = key + "." + infoKey + ".";
       OptionalDouble fps =
-          JsonFields.present(info, "video.fps")
+          MetadataFields.present(info, "video.fps")
               ? OptionalDouble.of(f.positive(info, "video.fps", k + "video.fps"))
               : OptionalDouble.empty();
       video =
@@ -148,7 +148,7 @@ public record Feature(
     return feature;
   }
 
-  private static List<String> parseNames(JsonFields f, JsonNode names, String key)
+  private static List<String> parseNames(MetadataFields f, JsonNode names, String key)
       throws LeRobotFormatException {
     List<String> out = new ArrayList<>();
     if (names == null || names.isNull()) {
@@ -164,7 +164,7 @@ public record Feature(
     return out;
   }
 
-  private static void flattenNames(JsonFields f, JsonNode v, String key, List<String> out)
+  private static void flattenNames(MetadataFields f, JsonNode v, String key, List<String> out)
       throws LeRobotFormatException {
     if (v.isTextual()) {
       out.add(v.asText());
@@ -176,7 +176,7 @@ public record Feature(
       throw f.error(
           key,
           "expected null, a list of strings, a list of lists or a dict of lists, got "
-              + JsonFields.describe(v));
+              + MetadataFields.describe(v));
     }
   }
 }

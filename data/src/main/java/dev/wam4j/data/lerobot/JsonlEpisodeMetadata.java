@@ -54,7 +54,7 @@ final class JsonlEpisodeMetadata {
           int idx = f.nonNegativeInt(node, "episode_index", key + ".episode_index");
           int length = f.nonNegativeInt(node, "length", key + ".length");
           List<String> tasks =
-              JsonFields.present(node, "tasks")
+              MetadataFields.present(node, "tasks")
                   ? f.stringArray(node, "tasks", key + ".tasks")
                   : List.of();
           out.add(new Episode(idx, length, tasks, null, 0, 0, Map.of(), file));
@@ -105,7 +105,7 @@ final class JsonlEpisodeMetadata {
 
   @FunctionalInterface
   private interface LineHandler {
-    void accept(JsonFields f, JsonNode node, String key) throws LeRobotFormatException;
+    void accept(MetadataFields f, JsonNode node, String key) throws LeRobotFormatException;
   }
 
   private static void forEachJsonLine(Path file, LineHandler handler)
@@ -118,7 +118,7 @@ final class JsonlEpisodeMetadata {
     } catch (IOException e) {
       throw new LeRobotFormatException(file, "cannot read: " + e.getMessage(), e);
     }
-    JsonFields f = new JsonFields(file);
+    MetadataFields f = new MetadataFields(file);
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
       if (line.isEmpty()) {

@@ -139,24 +139,24 @@ public record LeRobotInfo(
     if (root == null || !root.isObject()) {
       throw new LeRobotFormatException(infoJson, "expected a JSON object");
     }
-    return parse(new JsonFields(infoJson), root);
+    return parse(new MetadataFields(infoJson), root);
   }
 
-  static LeRobotInfo parse(JsonFields f, JsonNode root) throws LeRobotFormatException {
+  static LeRobotInfo parse(MetadataFields f, JsonNode root) throws LeRobotFormatException {
     String tag = f.string(root, "codebase_version", "codebase_version");
     CodebaseVersion version = CodebaseVersion.ofTag(tag);
     if (version == null) {
       throw f.error("codebase_version", "'" + tag + "' is not one of v2.0, v2.1, v3.0");
     }
     int chunksSize =
-        JsonFields.present(root, "chunks_size")
+        MetadataFields.present(root, "chunks_size")
             ? f.nonNegativeInt(root, "chunks_size", "chunks_size")
             : DEFAULT_CHUNKS_SIZE;
     if (chunksSize == 0) {
       throw f.error("chunks_size", "must be positive");
     }
     Map<String, String> splits = new LinkedHashMap<>();
-    if (JsonFields.present(root, "splits")) {
+    if (MetadataFields.present(root, "splits")) {
       JsonNode s = f.object(root, "splits", "splits");
       for (Map.Entry<String, JsonNode> e : s.properties()) {
         splits.put(e.getKey(), f.string(s, e.getKey(), "splits." + e.getKey()));
@@ -179,10 +179,10 @@ public record LeRobotInfo(
             optionalInt(f, root, "total_chunks"),
             optionalInt(f, root, "total_videos"),
             chunksSize,
-            JsonFields.present(root, "data_files_size_in_mb")
+            MetadataFields.present(root, "data_files_size_in_mb")
                 ? f.positive(root, "data_files_size_in_mb", "data_files_size_in_mb")
                 : DEFAULT_DATA_FILES_SIZE_IN_MB,
-            JsonFields.present(root, "video_files_size_in_mb")
+            MetadataFields.present(root, "video_files_size_in_mb")
                 ? f.positive(root, "video_files_size_in_mb", "video_files_size_in_mb")
                 : DEFAULT_VIDEO_FILES_SIZE_IN_MB,
             f.positive(root, "fps", "fps"),
@@ -196,16 +196,17 @@ public record LeRobotInfo(
     return info;
   }
 
-  private static long nonNegative(JsonFields f, long v, String key) throws LeRobotFormatException {
+  private static long nonNegative(MetadataFields f, long v, String key)
+      throws LeRobotFormatException {
     if (v < 0) {
       throw f.error(key, "expected a non-negative integer, got " + v);
     }
     return v;
   }
 
-  private static OptionalInt optionalInt(JsonFields f, JsonNode root, String key)
+  private static OptionalInt optionalInt(MetadataFields f, JsonNode root, String key)
       throws LeRobotFormatException {
-    return JsonFields.present(root, key)
+    return MetadataFields.present(root, key)
         ? OptionalInt.of(f.nonNegativeInt(root, key, key))
         : OptionalInt.empty();
   }

@@ -6,13 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Typed access to a metadata JSON object whose errors name the file and the dotted key path, e.g.
- * {@code .../meta/info.json: features.action.shape: expected an array of integers}.
+ * Typed access to a LeRobot metadata JSON object whose errors name the file and the dotted key
+ * path, e.g. {@code .../meta/info.json: features.action.shape: expected an array of integers}.
+ * Tolerant of fields it does not know (newer LeRobot versions add some), unlike the strict reader
+ * of wam4j's own scene and cousin files ({@code sim.scene.JsonFields}).
  */
-final class JsonFields {
+final class MetadataFields {
   private final Path file;
 
-  JsonFields(Path file) {
+  MetadataFields(Path file) {
     this.file = file;
   }
 
