@@ -2,6 +2,7 @@ package dev.wam4j.data;
 
 import java.awt.image.RenderedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -53,9 +54,11 @@ public final class AtomicFiles {
   public static void writePng(Path file, RenderedImage image) throws IOException {
     write(
         file,
-        temp -> {
-          if (!ImageIO.write(image, "png", temp.toFile()))
-            throw new IOException("no PNG writer available for " + file);
+        temp -> { // into the stream: ImageIO would recreate a File it is given, losing its mode
+          try (OutputStream out = Files.newOutputStream(temp)) {
+            if (!ImageIO.write(image, "png", out))
+              throw new IOException("no PNG writer available for " + file);
+          }
         });
   }
 

@@ -89,6 +89,12 @@ import org.bytedeco.javacpp.DoublePointer;
  */
 public final class VideoWriter implements AutoCloseable {
   /**
+   * Smallest frame side the encoders take (measured: AV1 at 8x8 aborts the JVM, OpenH264 refuses
+   * below 16).
+   */
+  public static final int MIN_SIDE = 16;
+
+  /**
    * Colour matrix and range a file is converted to and tagged with. Package-private: everything the
    * project writes is BT.601 limited; BT.709 full range exists so tests can make files as other
    * tools do.
@@ -157,6 +163,21 @@ public final class VideoWriter implements AutoCloseable {
           "video "
               + file
               + ": width and height must be positive and even for yuv420p, got "
+              + width
+              + "x"
+              + height);
+    }
+    if (width < MIN_SIDE
+        || height < MIN_SIDE) { // a native crash takes the whole process (a server) with it
+      throw new IllegalArgumentException(
+          "video "
+              + file
+              + ": frames must be at least "
+              + MIN_SIDE
+              + "x"
+              + MIN_SIDE
+              + " (SVT-AV1 corrupts its memory on"
+              + " smaller ones, 8x8 aborts the process; OpenH264 refuses them), got "
               + width
               + "x"
               + height);

@@ -102,6 +102,17 @@ class VideoRoundTripTest {
   }
 
   @Test
+  void framesTooSmallForTheEncodersAreRefusedBeforeAnyNativeCall() {
+    // SVT-AV1 at 8x8 corrupts its heap and aborts the JVM: the refusal has to come first
+    Path file = dir.resolve("tiny.mp4");
+    assertThatThrownBy(() -> VideoWriter.open(file, 8, 8, FPS, VideoEncoding.AV1_LEROBOT))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 16x16")
+        .hasMessageContaining("8x8");
+    assertThat(file).doesNotExist();
+  }
+
+  @Test
   void encodingRejectsOutOfRangeSettings() {
     assertThatThrownBy(() -> new VideoEncoding(VideoCodec.AV1, 0, 2, 10))
         .hasMessageContaining("crf");

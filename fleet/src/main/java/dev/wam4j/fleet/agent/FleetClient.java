@@ -16,11 +16,13 @@ import java.time.Duration;
  * {@link FleetClient.ApiError} carrying the server's message.
  */
 public final class FleetClient {
-  // replies may carry fields this client does not know yet (a newer server): they are skipped
+  // replies may carry fields or statuses this client does not know yet (a newer server): fields are
+  // skipped, an unknown status reads as null
   static final ObjectMapper JSON =
       new ObjectMapper()
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+          .configure(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL, true);
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI base;

@@ -131,7 +131,7 @@ final class Outbox {
                 .receivedBytes();
       }
     }
-    long episode;
+    Long episode;
     try {
       episode =
           client
@@ -142,6 +142,9 @@ final class Outbox {
         forget(note); // quarantined: the server keeps the bytes aside, resending would not help
       throw e;
     }
+    if (episode == null)
+      throw new IOException(
+          "the server kept " + note.getFileName() + " but named no episode; kept for a retry");
     forget(note);
     return episode;
   }

@@ -3,7 +3,9 @@ package dev.wam4j.fleet.server;
 import dev.wam4j.data.Digests;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.Zips;
+import dev.wam4j.data.lerobot.DatasetValidation;
 import dev.wam4j.data.lerobot.LeRobotDataset;
+import dev.wam4j.data.pusht.PushTEpisodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -102,15 +104,19 @@ final class EpisodeFiles {
   }
 
   /**
-   * A complete, checked upload unpacked as {@code episodes/<sha256>/}; returns that directory and
-   * its frame count.
+   * A complete, checked upload kept as {@code episodes/<sha256>/} in wam4j's PushT form (re-encoded
+   * once, under the task's name, so that the task's dataset grows by copying files; see {@link
+   * PushTEpisodes}); returns that folder, its frame count and whether it ended in success. Bytes
+   * that hold no usable episode are quarantined.
    */
-  synchronized Kept keep(String uploadId, String sha256, long sizeBytes) throws IOException {
+  synchronized Kept keep(String uploadId, String sha256, long sizeBytes, String taskName)
+      throws IOException {
     Path p = part(uploadId);
     long have = received(uploadId);
-    if (have != sizeBytes)
+    if (have != sizeBytes) {
       throw new ApiException(
           409, "upload has " + have + " of " + sizeBytes + " bytes; send the rest first");
+    }
     String digest = Digests.sha256Hex(p);
     if (!digest.equals(sha256)) {
       Files.deleteIfExists(p); // corrupted in transit: start again
@@ -124,64 +130,78 @@ final class EpisodeFiles {
     }
     Path target = episodes.resolve(sha256);
     if (!Files.isDirectory(target)) {
-      Path tmp = Files.createTempDirectory(episodes, "." + sha256);
+      Path raw = Files.createTempDirectory(episodes, "." + sha256);
+      Path form = raw.resolveSibling(raw.getFileName() + ".pusht");
+      // what the bytes hold is set aside (quarantined, never retried, never in a dataset); a
+      // failure of
+      // the server's own (a full disk) propagates and keeps the bytes for a retry
       try {
-        unzip(p, tmp);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (ApiException | IllegalArgumentException e) { // the archive's content: set aside
-        FileTrees.deleteQuietly(tmp, e);
-        throw reject(
-            uploadId,
-            p,
-            e instanceof ApiException a
-                ? a.getMessage()
-                : "cannot unpack the episode archive: " + e.getMessage());
-      } catch (IOException
-          | RuntimeException
-              e) { // the server's trouble (a full disk): the bytes stay for a retry, nothing is
-        // quarantined
-        FileTrees.deleteQuietly(tmp, e);
-        throw e;
+        try {
+          unzip(p, raw);
+        } catch (ApiException | IllegalArgumentException e) {
+          throw reject(
+              uploadId,
+              p,
+              e instanceof ApiException a
+                  ? a.getMessage()
+                  : "cannot unpack the episode archive: " + e.getMessage());
+        }
+        try {
+          check(raw);
+        } catch (ApiException e) {
+          throw reject(uploadId, p, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+          throw reject(uploadId, p, "not a LeRobot dataset: " + e.getMessage());
+        }
+        try {
+          PushTEpisodes.rewrite(raw, form, taskName, ROBOT_TYPE);
+        } catch (IllegalArgumentException e) {
+          throw reject(uploadId, p, e.getMessage());
+        }
+        Files.move(form, target, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        FileTrees.deleteQuietly(raw, null);
+        FileTrees.deleteQuietly(form, null);
       }
     }
-    int frames;
-    boolean success;
     try (LeRobotDataset ds = LeRobotDataset.open(target)) {
-      if (ds.episodes().size() != 1)
+      return new Kept(target, ds.episodes().get(0).length(), lastSuccess(ds));
+    }
+  }
+
+  /** Refuses (400) an upload that is not one whole, readable episode with PushT's columns. */
+  private static void check(Path dataset) throws IOException {
+    try (LeRobotDataset ds = LeRobotDataset.open(dataset)) {
+      if (ds.episodes().size() != 1) {
         throw new ApiException(
             400, "an episode upload holds one episode, this one " + ds.episodes().size());
+      }
       for (String key : REQUIRED) {
-        if (!ds.features().containsKey(key))
+        if (!ds.features().containsKey(key)) {
           throw new ApiException(
               400, "the episode lacks the feature '" + key + "' (needs " + REQUIRED + ")");
+        }
       }
-      frames = ds.episodes().get(0).length();
-      success = lastSuccess(ds);
-      // kept episodes are rebuilt into the task's dataset: one that cannot be read in full would
-      // break it for good
-      var problems = dev.wam4j.data.lerobot.DatasetValidation.validate(target, true);
-      if (!problems.isEmpty()) {
-        throw new ApiException(
-            400,
-            "the episode does not hold together: "
-                + problems.subList(0, Math.min(3, problems.size())));
-      }
-    } catch (IOException | RuntimeException e) {
-      FileTrees.deleteQuietly(target, e);
-      throw reject(
-          uploadId,
-          p,
-          e instanceof ApiException a
-              ? a.getMessage()
-              : "not a LeRobot dataset: " + e.getMessage());
     }
-    return new Kept(target, frames, success);
+    // every frame is read: one that cannot be would break the task's dataset for good
+    var problems = DatasetValidation.validate(dataset, true);
+    if (!problems.isEmpty()) {
+      throw new ApiException(
+          400,
+          "the episode does not hold together: "
+              + problems.subList(0, Math.min(3, problems.size())));
+    }
   }
 
   /** Drops an upload's bytes once its episode is kept. */
   void discard(String uploadId) throws IOException {
     Files.deleteIfExists(part(uploadId));
   }
+
+  /**
+   * The robot type of kept episodes (and so of the tasks' datasets): what made them is the fleet.
+   */
+  static final String ROBOT_TYPE = "fleet";
 
   /** What every kept episode carries, so the task datasets can be rebuilt from any of them. */
   static final java.util.List<String> REQUIRED =

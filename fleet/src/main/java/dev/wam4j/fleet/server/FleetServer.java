@@ -212,7 +212,7 @@ public final class FleetServer implements AutoCloseable {
       String token = null;
       if (!store.robots().hasOperators()) {
         token = store.robots().createOperatorToken("admin");
-        AtomicFiles.writeSecret(config.dataDir().resolve(OPERATOR_TOKEN_FILE), token);
+        AtomicFiles.writeSecret(config.dataDir().resolve(OPERATOR_TOKEN_FILE), token + "\n");
       }
       FleetServer s = new FleetServer(config, store, token);
       s.flywheel.catchUp();

@@ -27,7 +27,10 @@ import java.util.function.Consumer;
  * off the request threads.
  */
 final class Flywheel implements AutoCloseable {
-  /** The fleet episode ids a task's dataset holds, in its folder (LeRobot readers ignore it). */
+  /**
+   * The digests of the fleet episodes a task's dataset holds, in its folder (LeRobot readers ignore
+   * it).
+   */
   static final String HELD_FILE = "fleet_episodes.json";
 
   private final FleetStore store;
@@ -88,12 +91,13 @@ final class Flywheel implements AutoCloseable {
       FileTrees.delete(target);
       return;
     }
-    List<Long> wanted = eps.stream().map(Records.Episode::id).toList();
-    List<Long> held = held(target);
-    // the usual case: the dataset holds every episode but the newest, which is appended; after a
-    // deletion (or
-    // when the dataset is missing) it is built again from all episodes. Neither decodes or encodes
-    // a frame.
+    // episodes are named by their content's digest, which no database id reuse or swap can confuse
+    List<String> wanted = eps.stream().map(Records.Episode::sha256).toList();
+    List<String> held = held(target);
+    if (held.equals(wanted)) return; // a rebuild queued earlier has already done this one's work
+    // the usual case: the dataset holds every episode but the newest, which are appended; after a
+    // deletion (or when the dataset is missing) it is built again from all episodes. Neither
+    // decodes or encodes a frame: kept episodes are all in one form (EpisodeFiles).
     boolean grows =
         !held.isEmpty()
             && held.size() < wanted.size()
@@ -124,14 +128,14 @@ final class Flywheel implements AutoCloseable {
   }
 
   /**
-   * The fleet episodes a task's dataset holds, in order (its own record beside its LeRobot files);
-   * empty when unknown.
+   * The digests of the fleet episodes a task's dataset holds, in order (its own record beside its
+   * LeRobot files); empty when unknown.
    */
-  private static List<Long> held(Path dataset) {
+  private static List<String> held(Path dataset) {
     Path f = dataset.resolve(HELD_FILE);
     if (!Files.isRegularFile(f)) return List.of();
     try {
-      return List.of(JsonExchange.JSON.readValue(f.toFile(), Long[].class));
+      return List.of(JsonExchange.JSON.readValue(f.toFile(), String[].class));
     } catch (IOException | RuntimeException e) {
       return List.of(); // unreadable: the dataset is built again from all episodes
     }
@@ -165,12 +169,19 @@ final class Flywheel implements AutoCloseable {
   }
 
   /**
-   * Rebuilds the datasets a restart may have left behind the episodes kept (a rebuild queued but
-   * not run).
+   * After a start: removes the working folders a crash left in {@code datasets/} (hidden, only the
+   * flywheel makes them) and queues the datasets that do not hold exactly their task's episodes (a
+   * rebuild queued but not run).
    */
-  void catchUp() throws SQLException {
+  void catchUp() throws SQLException, IOException {
+    try (var entries = Files.list(datasets)) {
+      for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(".")).toList())
+        FileTrees.delete(p);
+    }
     for (Records.TaskData t : store.uploads().collected()) {
-      if (held(dataset(t.taskName())).size() != t.episodes()) episodeKept(t.taskName());
+      List<String> wanted =
+          store.uploads().episodes(t.taskName()).stream().map(Records.Episode::sha256).toList();
+      if (!held(dataset(t.taskName())).equals(wanted)) episodeKept(t.taskName());
     }
   }
 

@@ -129,15 +129,12 @@ final class RobotRoutes {
         ctx -> {
           String id = auth.self(ctx);
           JsonNode b = body(ctx);
-          RobotApi.Alert alert =
-              new RobotApi.Alert(
-                  text(b, "kind", true, 32),
-                  optionalNumber(b, "task_id"),
-                  text(b, "message", true, 2000));
-          if (alert.taskId() != null && !store.tasks().attempted(alert.taskId(), id)) {
-            throw new ApiException(
-                400, "task " + alert.taskId() + " was never given to robot " + id);
+          Long task = optionalNumber(b, "task_id"); // checked first, as the API always did
+          if (task != null && !store.tasks().attempted(task, id)) {
+            throw new ApiException(400, "task " + task + " was never given to robot " + id);
           }
+          RobotApi.Alert alert =
+              new RobotApi.Alert(text(b, "kind", true, 32), task, text(b, "message", true, 2000));
           long alertId =
               store.robots().raiseAlert(id, alert.taskId(), alert.kind(), alert.message());
           events.publish(new FleetEvent.AlertRaised(alertId, id, alert.kind(), alert.message()));

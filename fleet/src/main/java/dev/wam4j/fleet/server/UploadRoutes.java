@@ -222,9 +222,9 @@ final class UploadRoutes {
     if (u.status() == UploadStatus.COMPLETE)
       return new UploadApi.Completed(u.episodeId(), null, true);
     refuseQuarantined(u);
-    EpisodeFiles.Kept kept;
+    EpisodeFiles.Kept stored;
     try {
-      kept = files.keep(u.id(), u.sha256(), u.sizeBytes());
+      stored = files.keep(u.id(), u.sha256(), u.sizeBytes(), u.taskName());
     } catch (
         EpisodeFiles.Rejected
             rejected) { // the bytes are as sent and unusable: set aside, never retried, never in a
@@ -239,12 +239,26 @@ final class UploadRoutes {
           store
               .uploads()
               .complete(
-                  u.id(), kept.frames(), kept.success(), kept.dir().toAbsolutePath().toString());
+                  u.id(),
+                  stored.frames(),
+                  stored.success(),
+                  stored.dir().toAbsolutePath().toString());
     } catch (SQLException ex) {
       if (!FleetStore.isConstraintViolation(ex)) throw ex;
-      // the same episode was kept meanwhile (another upload of the same bytes)
-      return new UploadApi.Completed(
-          store.uploads().keptEpisode(u.sha256()).orElse(null), null, true);
+      // the same episode was kept meanwhile (another upload of the same bytes); without one, the
+      // upload itself changed under us (expired, quarantined): the robot asks again
+      Long kept =
+          store
+              .uploads()
+              .keptEpisode(u.sha256())
+              .orElseThrow(
+                  () ->
+                      new ApiException(
+                          409,
+                          "upload "
+                              + u.id()
+                              + " changed while it was checked (expired or set aside); open it again"));
+      return new UploadApi.Completed(kept, null, true);
     }
     files.discard(u.id()); // only now: a crash before the commit keeps the bytes for a retry
     flywheel.episodeKept(u.taskName());

@@ -457,19 +457,35 @@ class FleetServerTest {
       boolean lastFrameSucceeds,
       java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> info)
       throws Exception {
+    return episodeZip(dir, lastFrameSucceeds, false, info);
+  }
+
+  /** The same, with a feature beyond PushT's ({@code observation.extra}) when asked. */
+  static byte[] episodeZip(
+      Path dir,
+      boolean lastFrameSucceeds,
+      boolean extraFeature,
+      java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> info)
+      throws Exception {
     java.util.List<dev.wam4j.data.lerobot.write.WriteFeature> features =
-        java.util.List.of(
-            new dev.wam4j.data.lerobot.write.WriteFeature.Video("observation.image", 16, 16),
-            new dev.wam4j.data.lerobot.write.WriteFeature.Vector(
-                "observation.state", java.util.List.of("x", "y")),
-            new dev.wam4j.data.lerobot.write.WriteFeature.Vector(
-                "action", java.util.List.of("x", "y")),
-            new dev.wam4j.data.lerobot.write.WriteFeature.Scalar(
-                "next.reward", dev.wam4j.data.lerobot.write.WriteFeature.ScalarType.FLOAT32),
-            new dev.wam4j.data.lerobot.write.WriteFeature.Scalar(
-                "next.done", dev.wam4j.data.lerobot.write.WriteFeature.ScalarType.BOOL),
-            new dev.wam4j.data.lerobot.write.WriteFeature.Scalar(
-                "next.success", dev.wam4j.data.lerobot.write.WriteFeature.ScalarType.BOOL));
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                new dev.wam4j.data.lerobot.write.WriteFeature.Video("observation.image", 16, 16),
+                new dev.wam4j.data.lerobot.write.WriteFeature.Vector(
+                    "observation.state", java.util.List.of("x", "y")),
+                new dev.wam4j.data.lerobot.write.WriteFeature.Vector(
+                    "action", java.util.List.of("x", "y")),
+                new dev.wam4j.data.lerobot.write.WriteFeature.Scalar(
+                    "next.reward", dev.wam4j.data.lerobot.write.WriteFeature.ScalarType.FLOAT32),
+                new dev.wam4j.data.lerobot.write.WriteFeature.Scalar(
+                    "next.done", dev.wam4j.data.lerobot.write.WriteFeature.ScalarType.BOOL),
+                new dev.wam4j.data.lerobot.write.WriteFeature.Scalar(
+                    "next.success", dev.wam4j.data.lerobot.write.WriteFeature.ScalarType.BOOL)));
+    if (extraFeature) {
+      features.add(
+          new dev.wam4j.data.lerobot.write.WriteFeature.Vector(
+              "observation.extra", java.util.List.of("e")));
+    }
     Path ds;
     try (var w =
         dev.wam4j.data.lerobot.write.LeRobotWriter.create(
@@ -483,6 +499,7 @@ class FleetServerTest {
             .setFloat("next.reward", 0)
             .setBool("next.done", t == 2)
             .setBool("next.success", lastFrameSucceeds && t == 2);
+        if (extraFeature) w.setVector("observation.extra", new float[] {t});
         w.endFrame();
       }
       w.endEpisode();
@@ -718,7 +735,8 @@ class FleetServerTest {
   }
 
   @Test
-  void aTasksDatasetGrowsByEachKeptEpisodeAndIsBuiltAgainWithoutADeletedOne() throws Exception {
+  void aTasksDatasetGrowsByEachKeptEpisodeInOneFormAndIsBuiltAgainWithoutADeletedOne()
+      throws Exception {
     JsonNode a = post("/api/v1/robots", operator, "{\"name\": \"a\"}").body();
     String id = a.get("robot_id").asText(), token = a.get("token").asText();
     post("/api/v1/robots/" + id + "/connection", token, "{\"embodiment\": \"robot\"}");
@@ -726,36 +744,42 @@ class FleetServerTest {
     long taskId =
         post("/api/v1/robots/" + id + "/tasks/next", token, null).body().get("id").asLong();
     Path work = data.resolve("work-grow");
-    long first =
-        upload(id, token, taskId, episodeZip(work.resolve("1"), false, info -> {}))
-            .body()
-            .get("episode_id")
-            .asLong();
+    byte[] plain = episodeZip(work.resolve("1"), false, info -> {});
+    // a second robot's episode with a feature beyond PushT's: kept in the same form, so it appends
+    byte[] richer =
+        episodeZip(work.resolve("2"), true, true, info -> info.put("robot_type", "other"));
+    long first = upload(id, token, taskId, plain).body().get("episode_id").asLong();
     server.awaitDatasets();
-    long second =
-        upload(id, token, taskId, episodeZip(work.resolve("2"), true, info -> {}))
-            .body()
-            .get("episode_id")
-            .asLong();
+    long second = upload(id, token, taskId, richer).body().get("episode_id").asLong();
     server.awaitDatasets();
     Path dataset = server.dataset("Push");
-    assertThat(Files.readString(dataset.resolve(Flywheel.HELD_FILE)).replace(" ", ""))
-        .isEqualTo("[" + first + "," + second + "]");
+    assertThat(held(dataset)).containsExactly(sha256(plain), sha256(richer));
     assertThat(dev.wam4j.data.lerobot.DatasetValidation.validate(dataset, true)).isEmpty();
     try (var ds = dev.wam4j.data.lerobot.LeRobotDataset.open(dataset)) {
       assertThat(ds.episodes()).hasSize(2);
+      assertThat(ds.features()).doesNotContainKey("observation.extra");
+      assertThat(ds.tasks().values()).as("the task as the fleet names it").containsExactly("Push");
       assertThat(EpisodeFiles.lastSuccess(ds)).as("the appended episode's rows come last").isTrue();
     }
     assertThat(call("DELETE", "/api/v1/episodes/" + first, operator, null, null).status())
         .isEqualTo(200);
     server.awaitDatasets();
-    assertThat(Files.readString(dataset.resolve(Flywheel.HELD_FILE)).replace(" ", ""))
-        .isEqualTo("[" + second + "]");
+    assertThat(held(dataset)).containsExactly(sha256(richer));
     try (var ds = dev.wam4j.data.lerobot.LeRobotDataset.open(dataset)) {
       assertThat(ds.episodes()).hasSize(1);
       assertThat(ds.episodes().get(0).length()).isEqualTo(3);
     }
     assertThat(dev.wam4j.data.lerobot.DatasetValidation.validate(dataset, true)).isEmpty();
+    assertThat(second).isPositive();
+  }
+
+  private static java.util.List<String> held(Path dataset) throws Exception {
+    return java.util.List.of(
+        JsonExchange.JSON.readValue(dataset.resolve(Flywheel.HELD_FILE).toFile(), String[].class));
+  }
+
+  private static String sha256(byte[] bytes) {
+    return dev.wam4j.data.Digests.sha256Hex(bytes);
   }
 
   @Test
