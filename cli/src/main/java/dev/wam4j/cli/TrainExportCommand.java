@@ -3,6 +3,8 @@ package dev.wam4j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wam4j.model.policy.PlanSettings;
+import dev.wam4j.model.wam.CheckpointExport;
+import dev.wam4j.model.wam.ComputeStage;
 import dev.wam4j.model.wam.WamCheckpoint;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -83,7 +85,7 @@ final class TrainExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    java.util.List<WamCheckpoint.ComputeStage> extra = new java.util.ArrayList<>();
+    java.util.List<ComputeStage> extra = new java.util.ArrayList<>();
     for (String c : compute) {
       int eq = c.lastIndexOf('=');
       double seconds;
@@ -94,7 +96,7 @@ final class TrainExportCommand implements Callable<Integer> {
       }
       if (Double.isNaN(seconds))
         throw new IllegalArgumentException("--compute must be NAME=SECONDS, got '" + c + "'");
-      extra.add(new WamCheckpoint.ComputeStage(c.substring(0, eq), seconds));
+      extra.add(new ComputeStage(c.substring(0, eq), seconds));
     }
     if (Files.exists(out) && !Files.isRegularFile(out.resolve("checkpoint.json"))) {
       throw new IllegalArgumentException(
@@ -112,7 +114,7 @@ final class TrainExportCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw PlanFlags.refused(settings, checkpoint, e);
     }
-    WamCheckpoint.Export r = WamCheckpoint.export(checkpoint, out, md, extra, settings);
+    CheckpointExport r = CheckpointExport.export(checkpoint, out, md, extra, settings);
     PrintWriter o = spec.commandLine().getOut();
     o.printf(
         "exported %s -> %s (%.1f MB); compute behind it: %.1f min (lineage_train_seconds in its checkpoint.json)%n",

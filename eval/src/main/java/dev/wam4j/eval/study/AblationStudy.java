@@ -1,6 +1,7 @@
 package dev.wam4j.eval.study;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -155,18 +156,38 @@ public final class AblationStudy {
     return result;
   }
 
+  /**
+   * What {@code ablation.json} holds: the study, its runs so far and what produced them.
+   *
+   * @param study always "ablation"
+   * @param evalSeeds the closed-loop evaluation seeds, as a range
+   * @param finetuneConfig the fine-tuning config of the first cell (the others differ in episodes,
+   *     init and seed)
+   */
+  record AblationFile(
+      String study,
+      String studyFile,
+      String pretrainedCheckpoint,
+      String evalSeeds,
+      List<Long> trainingSeeds,
+      List<Arm> arms,
+      List<Cell> cells,
+      JsonNode finetuneConfig,
+      Provenance provenance) {}
+
   private static void write(Result r, StudyConfig study, Path out, Provenance provenance)
       throws IOException {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("study", "ablation");
-    json.put("study_file", r.studyFile());
-    json.put("pretrained_checkpoint", r.pretrained());
-    json.put("eval_seeds", study.evalSeeds().toString());
-    json.put("training_seeds", study.trainingSeeds());
-    json.put("arms", r.arms());
-    json.put("cells", r.cells());
-    json.put("finetune_config", WamRun.toJson(study.finetuneConfig(study.episodes().get(0), null)));
-    json.put("provenance", provenance);
+    AblationFile json =
+        new AblationFile(
+            "ablation",
+            r.studyFile(),
+            r.pretrained(),
+            study.evalSeeds().toString(),
+            study.trainingSeeds(),
+            r.arms(),
+            r.cells(),
+            WamRun.toJson(study.finetuneConfig(study.episodes().get(0), null)),
+            provenance);
     ReportFiles.write(out.resolve("ablation.json"), JSON.writeValueAsString(json));
     byte[] png = chart(r);
     ReportFiles.write(out.resolve("ablation.png"), png);

@@ -1,5 +1,6 @@
 package dev.wam4j.eval.study;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.wam4j.data.Provenance;
 import dev.wam4j.eval.report.HtmlReport;
 import dev.wam4j.eval.report.ReportFiles;
@@ -8,9 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -90,22 +89,55 @@ public final class ScalingSweep {
     return new Result(fit, List.copyOf(downstream));
   }
 
+  /**
+   * What {@code scaling.json} holds: the pre-training points, their fits, the fine-tuning runs from
+   * them so far and what produced them.
+   *
+   * @param study always "scaling"
+   * @param span the largest point's video hours over the smallest's
+   * @param pretrainConfig the pre-training config of the first point (the others differ in video)
+   */
+  record ScalingFile(
+      String study,
+      String studyFile,
+      String metric,
+      List<ScalingStudy.Point> points,
+      LogLinear logLinear,
+      PowerLaw powerLaw,
+      double span,
+      List<Downstream> downstream,
+      JsonNode pretrainConfig,
+      Provenance provenance) {}
+
+  /**
+   * The fit {@code L = a - b ln D} ({@link ScalingFit}), {@code r2} its coefficient of
+   * determination.
+   */
+  record LogLinear(double a, double b, double r2) {}
+
+  /**
+   * The fit {@code L = c D^-alpha} ({@link ScalingFit}), {@code r2} its coefficient of
+   * determination.
+   */
+  record PowerLaw(double c, double alpha, double r2) {}
+
   private static void write(Result r, StudyConfig study, Path out, Provenance provenance)
       throws IOException {
     ScalingStudy.Result s = r.fit();
     ScalingFit f = s.fit();
     double span = s.points().get(s.points().size() - 1).hours() / s.points().get(0).hours();
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("study", "scaling");
-    json.put("study_file", study.file().toString());
-    json.put("metric", s.metric());
-    json.put("points", s.points());
-    json.put("log_linear", Map.of("a", f.a(), "b", f.b(), "r2", f.r2LogLinear()));
-    json.put("power_law", Map.of("c", f.c(), "alpha", f.alpha(), "r2", f.r2Power()));
-    json.put("span", span);
-    json.put("downstream", r.downstream());
-    json.put("pretrain_config", WamRun.toJson(study.pretrainConfig(0)));
-    json.put("provenance", provenance);
+    ScalingFile json =
+        new ScalingFile(
+            "scaling",
+            study.file().toString(),
+            s.metric(),
+            s.points(),
+            new LogLinear(f.a(), f.b(), f.r2LogLinear()),
+            new PowerLaw(f.c(), f.alpha(), f.r2Power()),
+            span,
+            r.downstream(),
+            WamRun.toJson(study.pretrainConfig(0)),
+            provenance);
     ReportFiles.write(out.resolve("scaling.json"), AblationStudy.JSON.writeValueAsString(json));
     Path png = out.resolve("scaling.png");
     ScalingPlot.write(s, png);

@@ -2,7 +2,9 @@ package dev.wam4j.eval.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.SeedRange;
 import dev.wam4j.eval.report.ReportFiles;
@@ -15,8 +17,6 @@ import dev.wam4j.model.wam.WamTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +29,15 @@ final class StudyRuns {
   static final String CONFIG_FILE = "study-config.json";
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * What {@link #CONFIG_FILE} holds beside a run.
+   *
+   * @param initWeights which weights the run started from ({@link #initWeights}), so a run is not
+   *     reused when its init path holds other weights now
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record RunRecord(String stage, String initWeights, JsonNode config) {}
 
   private final Consumer<String> log;
 
@@ -50,8 +59,8 @@ final class StudyRuns {
     String initWeights = initWeights(config);
     Path record = dir.resolve(CONFIG_FILE);
     if (Files.isRegularFile(record)) {
-      JsonNode old = JSON.readTree(record.toFile()).get("init_weights");
-      if (old != null && !old.asText().equals(initWeights)) {
+      String old = JSON.readValue(record.toFile(), RunRecord.class).initWeights();
+      if (old != null && !old.equals(initWeights)) {
         throw new IllegalStateException(
             name
                 + ": "
@@ -59,7 +68,7 @@ final class StudyRuns {
                 + " was trained from other initial weights than "
                 + config.init()
                 + " holds now ("
-                + old.asText()
+                + old
                 + " vs "
                 + initWeights
                 + "); delete "
@@ -67,10 +76,7 @@ final class StudyRuns {
                 + " to train it again");
       }
     }
-    Map<String, Object> recorded = new LinkedHashMap<>();
-    recorded.put("stage", stage.id());
-    recorded.put("init_weights", initWeights);
-    recorded.put("config", WamRun.toJson(config));
+    RunRecord recorded = new RunRecord(stage.id(), initWeights, WamRun.toJson(config));
     WamCheckpoint.Meta done = WamRun.finished(config, stage, dir);
     if (done != null) {
       ReportFiles.write(record, JSON.writeValueAsString(recorded));

@@ -146,7 +146,7 @@ final class ModelCard {
           String.format(
               "- Compute behind this model, every stage (lineage_train_seconds %.0f s = %.1f min on the machine that ran it):%n",
               meta.lineageTrainSeconds(), meta.lineageTrainSeconds() / 60));
-      for (WamCheckpoint.ComputeStage st : meta.lineage())
+      for (ComputeStage st : meta.lineage())
         md.append(String.format("  - %s: %.1f min%n", st.name(), st.seconds() / 60));
     }
     md.append("- Versions: ").append(meta.versions()).append("\n\n");

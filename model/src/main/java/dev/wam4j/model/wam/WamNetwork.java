@@ -239,8 +239,7 @@ final class WamNetwork extends AbstractBlock {
    * Floats of the action head's condition: trunk feature, the history's normalised positions, (if
    * on) its keypoints and (if on) the predicted block pose, in that order; with {@link
    * WamConfig#actionFromPose} only the positions and the pose ({@link #poseCondition}) (so a
-   * checkpoint without the last two widens into this one: {@link
-   * WamCheckpoint#loadPolicyWeightsWideningHead}).
+   * checkpoint without the last two widens into this one: {@link PolicyWeights#loadWideningHead}).
    */
   int conditionSize() {
     if (c.actionFromPose()) {

@@ -85,7 +85,7 @@ public final class WamPolicy implements ChunkPolicy {
       WamNetwork net = new WamNetwork(meta.config());
       model.setBlock(net);
       net.initialize(model.getNDManager(), DataType.FLOAT32, net.inputShapes());
-      WamCheckpoint.loadPolicyWeights(dir, meta, net, model.getNDManager());
+      PolicyWeights.load(dir, meta, net, model.getNDManager());
       return new WamPolicy(meta, model, net);
     } catch (IOException | RuntimeException e) {
       model.close();

@@ -217,8 +217,7 @@ public final class WamRun {
     WamCheckpoint.Meta m = WamCheckpoint.readMeta(WamCheckpoint.resolve(dir));
     boolean same =
         m.stage().equals(stage.id())
-            && WamCheckpoint.differences(m.config().withThreads(config.threads()), config)
-                .isEmpty();
+            && ConfigDifferences.all(m.config().withThreads(config.threads()), config).isEmpty();
     return same && m.step() >= config.steps() ? m : null;
   }
 
@@ -242,7 +241,7 @@ public final class WamRun {
       // Threads change speed, not the run: a run may resume on another machine with another core
       // count.
       List<String> diffs =
-          WamCheckpoint.differences(resumeFrom.config().withThreads(config.threads()), config);
+          ConfigDifferences.all(resumeFrom.config().withThreads(config.threads()), config);
       if (!diffs.isEmpty() || !resumeFrom.stage().equals(stage.id())) {
         throw new CheckpointException(
             dir
@@ -344,7 +343,7 @@ public final class WamRun {
                     start)) {
       double priorSeconds = 0;
       if (resumeFrom != null) {
-        WamCheckpoint.restore(resumeDir, resumeFrom, trainer);
+        TrainingState.restore(resumeDir, resumeFrom, trainer);
         priorSeconds = resumeFrom.trainSeconds();
         listener.resumed(resumeDir, start);
       } else if (config.init() != null) {
@@ -421,7 +420,7 @@ public final class WamRun {
           if (checkpoint) {
             Path ckpt = dir.resolve(String.format("step-%07d", s));
             double trainSeconds = priorSeconds + (System.nanoTime() - t0) / 1e9;
-            WamCheckpoint.save(trainer, ckpt, stage.id(), data, metrics, trainSeconds, true);
+            TrainingState.save(trainer, ckpt, stage.id(), data, metrics, trainSeconds, true);
             writeAtomically(latest, ckpt.getFileName() + "\n");
             published = ckpt;
             prune(dir, ckpt);
@@ -476,7 +475,7 @@ public final class WamRun {
   static void initialise(WamTrainer trainer, Path init) throws IOException {
     Path dir = WamCheckpoint.resolve(init);
     WamCheckpoint.Meta meta = WamCheckpoint.readMeta(dir);
-    List<String> diffs = WamCheckpoint.architectureDifferences(meta.config(), trainer.config());
+    List<String> diffs = ConfigDifferences.architecture(meta.config(), trainer.config());
     // the same network plus inputs appended to its action head's condition: keypoints (where it had
     // none) and/or a pose head
     boolean addsKeypoints =
@@ -513,10 +512,10 @@ public final class WamRun {
             && trainer.config().dreamFromActions();
     if (freshHead || addsDreamBranch) {
       if (freshHead)
-        WamCheckpoint.loadPolicyWeightsWithFreshActionHead(
+        PolicyWeights.loadWithFreshActionHead(
             dir, meta, trainer.network(), trainer.model().getNDManager());
       else
-        WamCheckpoint.loadPolicyWeightsWithFreshDreamBranch(
+        PolicyWeights.loadWithFreshDreamBranch(
             dir, meta, trainer.network(), trainer.model().getNDManager());
       trainer.optimizer().resetAverage();
       return;
@@ -526,10 +525,9 @@ public final class WamRun {
           "init checkpoint " + dir + " has another architecture: " + String.join(", ", diffs));
     }
     if (addsKeypoints || addsHarmonics) { // it starts out computing what the checkpoint did
-      WamCheckpoint.loadPolicyWeightsWideningHead(
-          dir, meta, trainer.network(), trainer.model().getNDManager());
+      PolicyWeights.loadWideningHead(dir, meta, trainer.network(), trainer.model().getNDManager());
     } else {
-      WamCheckpoint.loadPolicyWeights(dir, meta, trainer.network(), trainer.model().getNDManager());
+      PolicyWeights.load(dir, meta, trainer.network(), trainer.model().getNDManager());
     }
     trainer.optimizer().resetAverage();
   }

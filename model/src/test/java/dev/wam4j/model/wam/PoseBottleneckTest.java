@@ -130,7 +130,7 @@ class PoseBottleneckTest {
     try (WamTrainer trainer =
         WamTrainer.create(joint, WamRun.load(joint, joint.dataset(), 0, 0, null))) {
       for (int i = 0; i < 3; i++) assertThat(trainer.step().action()).isPositive();
-      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
+      TrainingState.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     try (WamPolicy p = WamPolicy.load(ckpt)) {
       assertThat(p.network().conditionSize())
@@ -252,7 +252,7 @@ class PoseBottleneckTest {
     Path ckpt = tmp.resolve("raw");
     try (WamTrainer trainer = WamTrainer.create(raw, WamRun.load(raw, raw.dataset(), 0, 0, null))) {
       trainer.step();
-      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
+      TrainingState.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     Map<String, float[]> saved;
     try (WamPolicy p = WamPolicy.load(ckpt)) {
@@ -325,14 +325,14 @@ class PoseBottleneckTest {
     WamConfig raw = config();
     try (WamTrainer trainer = WamTrainer.create(raw, WamRun.load(raw, raw.dataset(), 0, 0, null))) {
       trainer.step();
-      WamCheckpoint.save(trainer, base, "finetune", Map.of(), Map.of(), 1.0, false);
+      TrainingState.save(trainer, base, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     WamConfig fourier = config("poseFeatures", "2", "headOnly", "true", "init", base.toString());
     try (WamTrainer trainer =
         WamTrainer.create(fourier, WamRun.load(fourier, fourier.dataset(), 0, 0, null))) {
       WamRun.initialise(trainer, base);
       trainer.step();
-      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
+      TrainingState.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     Map<String, float[]> saved = new HashMap<>();
     try (WamPolicy p = WamPolicy.load(ckpt)) {
@@ -378,7 +378,7 @@ class PoseBottleneckTest {
     try (WamTrainer trainer =
         WamTrainer.create(wider, WamRun.load(wider, wider.dataset(), 0, 0, null))) {
       WamRun.initialise(trainer, ckpt);
-      WamCheckpoint.save(trainer, four, "finetune", Map.of(), Map.of(), 1.0, false);
+      TrainingState.save(trainer, four, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     WamConfig otherFeatures =
         config(

@@ -56,7 +56,7 @@ class WamDreamBranchTest {
     old = tmp.resolve("old");
     try (WamTrainer trainer = WamTrainer.create(plain, loader(plain))) {
       for (int i = 0; i < 2; i++) trainer.step();
-      WamCheckpoint.save(trainer, old, "finetune", Map.of(), Map.of(), 1.0, false);
+      TrainingState.save(trainer, old, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     OlderCheckpoints.withoutFields(
         old,
@@ -152,7 +152,7 @@ class WamDreamBranchTest {
     try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
       WamRun.initialise(trainer, old);
       for (int i = 0; i < steps; i++) trainer.step();
-      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
+      TrainingState.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     return ckpt;
   }
@@ -177,7 +177,7 @@ class WamDreamBranchTest {
     Path grown = tmp.resolve("grown");
     try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
       WamRun.initialise(trainer, old);
-      WamCheckpoint.save(trainer, grown, "finetune", Map.of(), Map.of(), 1.0, false);
+      TrainingState.save(trainer, grown, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     Map<String, float[]> before = policyWeights(old), after = policyWeights(grown);
     int branch = 0;
@@ -239,7 +239,7 @@ class WamDreamBranchTest {
         }
       }
       assertThat(moved).as("the branch's 12 and the decoder's 8 weights").isEqualTo(12 + 8);
-      WamCheckpoint.save(trainer, trained, "finetune", Map.of(), Map.of(), 1.0, false);
+      TrainingState.save(trainer, trained, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     Map<String, float[]> saved = policyWeights(trained); // the moving average the policy runs
     for (String name : initial.keySet()) {
@@ -511,7 +511,7 @@ class WamDreamBranchTest {
   void aModelExportedWithImaginationShipsItInConfigAndCardAndLoadsPlanningByItUnlessTurnedOff()
       throws IOException {
     Path trained = dreamOnly("to-ship", 1), shipped = tmp.resolve("shipped-imagining");
-    WamCheckpoint.export(
+    CheckpointExport.export(
         trained, shipped, null, List.of(), PlanSettings.CHECKPOINT.withImagineCandidates(4));
     assertThat(WamCheckpoint.readMeta(shipped).config().imagineCandidates()).isEqualTo(4);
     assertThat(Files.readString(shipped.resolve("MODEL_CARD.md")))
@@ -545,7 +545,7 @@ class WamDreamBranchTest {
     Path never = tmp.resolve("never-shipped");
     assertThatThrownBy(
             () ->
-                WamCheckpoint.export(
+                CheckpointExport.export(
                     old, never, null, List.of(), PlanSettings.CHECKPOINT.withImagineCandidates(4)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("imagineCandidates 4")

@@ -155,7 +155,7 @@ class WamRunTest {
         WamRun.train(c, WamRun.Stage.FINETUNE, tmp.resolve("fine"), new WamRun.Listener() {});
     assertThat(WamCheckpoint.readMeta(r.checkpoint()).data()).containsEntry("init", pre.toString());
     Path shipped = tmp.resolve("shipped");
-    WamCheckpoint.export(tmp.resolve("fine"), shipped, "- mean max coverage: 0.5");
+    CheckpointExport.export(tmp.resolve("fine"), shipped, "- mean max coverage: 0.5");
     assertThat(shipped.resolve("train-state.ndlist")).doesNotExist();
     assertThat(Files.readString(shipped.resolve("MODEL_CARD.md")))
         .contains("Initialised from (nearest first):\n  - pretrain, 4 steps")
@@ -186,7 +186,7 @@ class WamRunTest {
     }
     // inference settings chosen on validation seeds ship in the exported config
     Path tuned = tmp.resolve("tuned");
-    WamCheckpoint.export(
+    CheckpointExport.export(
         tmp.resolve("fine"),
         tuned,
         null,

@@ -124,7 +124,7 @@ class WamTrainerTest {
     float[] direct;
     try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
       for (int i = 0; i < 5; i++) trainer.step();
-      WamCheckpoint.save(
+      TrainingState.save(
           trainer, ckpt, "finetune", Map.of("dataset", dataset.toString()), Map.of(), 1.0, true);
       direct = trainer.optimizer().averagedWeights().get(0).toFloatArray();
     }
@@ -201,7 +201,7 @@ class WamTrainerTest {
     Path ckpt = tmp.resolve("keypoints/step-0000003");
     try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
       for (int i = 0; i < 3; i++) assertThat(trainer.step().action()).isFinite();
-      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
+      TrainingState.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     try (WamPolicy p = WamPolicy.load(ckpt);
         NDManager m = NDManager.newBaseManager(dev.wam4j.model.Engines.PYTORCH)) {
@@ -272,11 +272,11 @@ class WamTrainerTest {
     Path plain = tmp.resolve("widen/plain"), widened = tmp.resolve("widen/keypoints");
     try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
       for (int i = 0; i < 3; i++) trainer.step();
-      WamCheckpoint.save(trainer, plain, "finetune", Map.of(), Map.of(), 1.0, false);
+      TrainingState.save(trainer, plain, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     try (WamTrainer trainer = WamTrainer.create(k, loader(k))) {
       WamRun.initialise(trainer, plain);
-      WamCheckpoint.save(trainer, widened, "finetune", Map.of(), Map.of(), 1.0, false);
+      TrainingState.save(trainer, widened, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     byte[] images = new byte[2 * 96 * 96 * 3];
     for (int i = 0; i < images.length; i++) images[i] = (byte) (i * 31);
@@ -298,19 +298,15 @@ class WamTrainerTest {
         second = tmp.resolve("lineage/second/step-0000001");
     try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
       trainer.step();
-      WamCheckpoint.save(trainer, first, "pretrain", Map.of(), Map.of(), 100.0, false);
-      WamCheckpoint.save(
+      TrainingState.save(trainer, first, "pretrain", Map.of(), Map.of(), 100.0, false);
+      TrainingState.save(
           trainer, second, "finetune", Map.of("init", first.toString()), Map.of(), 250.0, false);
     }
-    WamCheckpoint.writeCompute(
-        second.getParent(), java.util.List.of(new WamCheckpoint.ComputeStage("rollouts", 30)));
+    ComputeLineage.write(second.getParent(), java.util.List.of(new ComputeStage("rollouts", 30)));
     Path shipped = tmp.resolve("lineage/shipped");
-    WamCheckpoint.Export e =
-        WamCheckpoint.export(
-            second,
-            shipped,
-            null,
-            java.util.List.of(new WamCheckpoint.ComputeStage("data generation", 20)));
+    CheckpointExport e =
+        CheckpointExport.export(
+            second, shipped, null, java.util.List.of(new ComputeStage("data generation", 20)));
     assertThat(e.checkpoint()).isEqualTo(second);
     assertThat(e.lineageTrainSeconds()).isEqualTo(400.0);
     try (var files = Files.list(shipped)) {
@@ -318,7 +314,7 @@ class WamTrainerTest {
     }
     WamCheckpoint.Meta m = WamCheckpoint.readMeta(shipped);
     assertThat(m.lineage())
-        .extracting(WamCheckpoint.ComputeStage::name)
+        .extracting(ComputeStage::name)
         .containsExactly(
             "data generation", "pretrain first (1 steps)", "rollouts", "finetune second (1 steps)");
     assertThat(m.lineageTrainSeconds()).isEqualTo(400.0);
@@ -332,15 +328,15 @@ class WamTrainerTest {
     Path third = tmp.resolve("lineage/third/step-0000001");
     try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
       trainer.step();
-      WamCheckpoint.save(
+      TrainingState.save(
           trainer, third, "finetune", Map.of("init", shipped.toString()), Map.of(), 50.0, false);
     }
     FileTrees.delete(tmp.resolve("lineage/first"));
-    assertThat(WamCheckpoint.lineageCompute(third, java.util.List.of()))
-        .extracting(WamCheckpoint.ComputeStage::seconds)
+    assertThat(ComputeLineage.of(third, java.util.List.of()))
+        .extracting(ComputeStage::seconds)
         .containsExactly(20.0, 100.0, 30.0, 250.0, 50.0);
     // an init checkpoint that is gone, with no recorded lineage: refused, not undercounted
-    assertThatThrownBy(() -> WamCheckpoint.lineageCompute(second, java.util.List.of()))
+    assertThatThrownBy(() -> ComputeLineage.of(second, java.util.List.of()))
         .isInstanceOf(CheckpointException.class)
         .hasMessageContaining("cannot be counted");
   }
@@ -480,7 +476,7 @@ class WamTrainerTest {
       double[] v = WamRun.validate(trainer, java.util.List.of(held));
       assertThat(v[4]).as("RMS position error, px").isPositive().isLessThan(512 * Math.sqrt(2));
       assertThat(v[5]).as("RMS angle error, degrees").isPositive().isLessThanOrEqualTo(180);
-      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
+      TrainingState.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     try (WamPolicy p = WamPolicy.load(ckpt)) {
       assertThat(p.network().conditionSize()).isEqualTo(32 + 4 + 2 * 2 * 4 + 4);
@@ -535,7 +531,7 @@ class WamTrainerTest {
     try (WamTrainer trainer =
         WamTrainer.create(p0, TrainingLoader.load(sim, p0.loaderConfig(0, 1), null))) {
       trainer.step();
-      WamCheckpoint.save(trainer, plain, "finetune", Map.of(), Map.of(), 1.0, false);
+      TrainingState.save(trainer, plain, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     try (WamTrainer trainer = WamTrainer.create(c, loader)) {
       WamRun.initialise(trainer, plain);
@@ -591,12 +587,12 @@ class WamTrainerTest {
     try (WamTrainer trainer =
         WamTrainer.create(k0, TrainingLoader.load(sim, k0.loaderConfig(0, 1), null))) {
       trainer.step();
-      WamCheckpoint.save(trainer, keyed, "finetune", Map.of(), Map.of(), 1.0, false);
+      TrainingState.save(trainer, keyed, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     Path widened = tmp.resolve("pose/widened");
     try (WamTrainer trainer = WamTrainer.create(c, loader)) {
       WamRun.initialise(trainer, keyed);
-      WamCheckpoint.save(trainer, widened, "finetune", Map.of(), Map.of(), 1.0, false);
+      TrainingState.save(trainer, widened, "finetune", Map.of(), Map.of(), 1.0, false);
       assertThat(trainer.step().pose()).isPositive();
     }
     // before any training the widened network plans what the checkpoint planned: the pose enters
@@ -700,9 +696,9 @@ class WamTrainerTest {
             java.util.List.of(),
             0,
             0);
-    assertThat(WamCheckpoint.architectureDifferences(a, b))
+    assertThat(ConfigDifferences.architecture(a, b))
         .containsExactly("dynamicsChannels: checkpoint 16, config 32");
-    assertThat(WamCheckpoint.architectureDifferences(a, a)).isEmpty();
+    assertThat(ConfigDifferences.architecture(a, a)).isEmpty();
   }
 
   @Test
@@ -887,7 +883,7 @@ class WamTrainerTest {
   private static void savedAfterOneStep(WamConfig c, Path ckpt) throws IOException {
     try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
       trainer.step();
-      WamCheckpoint.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
+      TrainingState.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
     }
   }
 }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.model.Engines;
+import dev.wam4j.model.wam.ComputeLineage;
+import dev.wam4j.model.wam.ComputeStage;
 import dev.wam4j.model.wam.WamCheckpoint;
 import dev.wam4j.model.wam.WamConfig;
 import dev.wam4j.model.wam.WamPolicy;
@@ -253,16 +255,16 @@ public final class Dagger {
               validationSeconds);
       // the round's compute outside its training steps, so the lineage of a model exported from it
       // counts it
-      List<WamCheckpoint.ComputeStage> around = new ArrayList<>();
+      List<ComputeStage> around = new ArrayList<>();
       around.add(
-          new WamCheckpoint.ComputeStage(
+          new ComputeStage(
               String.format(
                   "dagger round %d rollouts and labels (%d episodes, beta %.3f)",
                   r, config.episodesPerRound(), beta),
               collectSeconds));
       if (config.validationEpisodes() > 0) {
         around.add(
-            new WamCheckpoint.ComputeStage(
+            new ComputeStage(
                 String.format(
                     "dagger round %d validation (seeds %d..%d)",
                     r,
@@ -270,7 +272,7 @@ public final class Dagger {
                     config.validationFirstSeed() + config.validationEpisodes() - 1),
                 validationSeconds));
       }
-      WamCheckpoint.writeCompute(roundDir.resolve("train"), around);
+      ComputeLineage.write(roundDir.resolve("train"), around);
       writeAtomically(done, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
       rounds.add(result);
       listener.roundDone(result);
@@ -291,10 +293,7 @@ public final class Dagger {
   private static double studentMinutes(String student) throws IOException {
     if (student == null) return 0;
     Path dir = WamCheckpoint.resolve(Path.of(student));
-    return WamCheckpoint.lineageCompute(dir, List.of()).stream()
-            .mapToDouble(WamCheckpoint.ComputeStage::seconds)
-            .sum()
-        / 60;
+    return ComputeLineage.of(dir, List.of()).stream().mapToDouble(ComputeStage::seconds).sum() / 60;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.wam4j.rl.ppo;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -20,10 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -63,6 +62,21 @@ final class PpoRun {
   private static final String HEADER =
       "update,env_steps,seconds,steps_per_s,episodes,mean_return,success_rate,mean_final_coverage,"
           + "mean_length,policy_loss,value_loss,entropy,approx_kl,clip_fraction,learning_rate,mean_std,rollout_seconds,learn_seconds";
+
+  private static final String FORMAT = "wam4j-ppo-1";
+
+  /**
+   * What a checkpoint's {@code checkpoint.json} holds beside its {@code state.bin}.
+   *
+   * @param update the update the checkpoint was taken after
+   * @param envSteps simulator steps so far
+   * @param seconds wall-clock seconds of the run so far
+   * @param config the run's config, for people: read back as a tree, since the resume checks the
+   *     run's own config file and an older checkpoint's config need not parse as today's
+   * @param last the statistics of the last update
+   */
+  record CheckpointMeta<C>(
+      String format, long update, long envSteps, double seconds, C config, Ppo.UpdateStats last) {}
 
   /** A checkpoint as read back. */
   record Checkpoint(
@@ -286,8 +300,10 @@ final class PpoRun {
 
   private static Checkpoint readCheckpoint(Path best, int expected) throws IOException {
     long bestUpdate = Long.parseLong(best.getFileName().toString().substring("update-".length()));
-    JsonNode meta = JSON.readTree(best.resolve("checkpoint.json").toFile());
-    Ppo.UpdateStats last = JSON.treeToValue(meta.get("last"), Ppo.UpdateStats.class);
+    CheckpointMeta<JsonNode> meta =
+        JSON.readValue(
+            best.resolve("checkpoint.json").toFile(),
+            new TypeReference<CheckpointMeta<JsonNode>>() {});
     float[] params, m, v;
     long t;
     long[] streams;
@@ -311,7 +327,7 @@ final class PpoRun {
     for (float p : params)
       if (!Float.isFinite(p)) throw new IOException(best + ": a parameter is " + p);
     return new Checkpoint(
-        bestUpdate, meta.get("seconds").asDouble(), params, new Adam(m, v, t), streams, last);
+        bestUpdate, meta.seconds(), params, new Adam(m, v, t), streams, meta.last());
   }
 
   /** Appends an update's row to the log. */
@@ -366,13 +382,8 @@ final class PpoRun {
       out.flush();
       ch.force(true); // on disk before the rename publishes it
     }
-    Map<String, Object> meta = new LinkedHashMap<>();
-    meta.put("format", "wam4j-ppo-1");
-    meta.put("update", update);
-    meta.put("env_steps", last.envSteps());
-    meta.put("seconds", last.seconds());
-    meta.put("config", config);
-    meta.put("last", last);
+    CheckpointMeta<RunConfig> meta =
+        new CheckpointMeta<>(FORMAT, update, last.envSteps(), last.seconds(), config, last);
     AtomicFiles.writeString(tmp.resolve("checkpoint.json"), JSON.writeValueAsString(meta));
     Path target = checkpoints.resolve(name);
     AtomicFiles.publishDirectory(tmp, target);

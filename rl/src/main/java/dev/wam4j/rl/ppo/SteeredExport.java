@@ -2,7 +2,9 @@ package dev.wam4j.rl.ppo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.data.Digests;
 import dev.wam4j.data.FileTrees;
@@ -15,10 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -32,6 +32,39 @@ import java.util.stream.Stream;
  */
 public final class SteeredExport {
   private SteeredExport() {}
+
+  /**
+   * What {@code steering.json} holds ({@link SteeredPolicy#load} reads it in the model module,
+   * which cannot see this type: by field name).
+   *
+   * @param run the steering run, as a shipped checkpoint shows a path
+   * @param update the run's update the actor was taken from
+   * @param envSteps simulator steps of the run up to it
+   * @param runSeconds wall-clock seconds of the run up to it
+   * @param baseLineageTrainSeconds the compute behind the model steered
+   * @param lineageTrainSeconds that plus this run
+   * @param basePolicySha256 what was steered, to check against the model the run trained with (its
+   *     path may hold another model later)
+   * @param config the run's config, its paths as a shipped checkpoint shows them
+   * @param actor the actor's weights
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  record SteeringFile(
+      String format,
+      String mode,
+      int hidden,
+      int layers,
+      double residualScalePixels,
+      double noiseClip,
+      String run,
+      long update,
+      long envSteps,
+      double runSeconds,
+      double baseLineageTrainSeconds,
+      double lineageTrainSeconds,
+      String basePolicySha256,
+      SteerConfig config,
+      float[] actor) {}
 
   /** What was written. */
   public record Result(
@@ -90,24 +123,23 @@ public final class SteeredExport {
           }
         }
       }
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("format", SteeredPolicy.FORMAT);
-      m.put("mode", steering.mode().id());
-      m.put("hidden", steering.hidden());
-      m.put("layers", steering.layers());
-      m.put("residual_scale_pixels", steering.residualScalePixels());
-      m.put("noise_clip", steering.noiseClip());
-      m.put("run", display(run.toString())); // no path of this machine in a shipped checkpoint
-      m.put("update", cp.update());
-      m.put("env_steps", cp.last().envSteps());
-      m.put("run_seconds", cp.seconds());
-      m.put("base_lineage_train_seconds", baseSeconds);
-      m.put("lineage_train_seconds", lineage);
-      // what was steered, to check against the model the run trained with (its path may hold
-      // another model later)
-      m.put("base_policy_sha256", Digests.sha256Hex(baseDir.resolve("policy.ndlist")));
-      m.put("config", c.withPaths(display(c.model()), display(c.scene()), display(c.cousins())));
-      m.put("actor", actor);
+      SteeringFile m =
+          new SteeringFile(
+              SteeredPolicy.FORMAT,
+              steering.mode().id(),
+              steering.hidden(),
+              steering.layers(),
+              steering.residualScalePixels(),
+              steering.noiseClip(),
+              display(run.toString()), // no path of this machine in a shipped checkpoint
+              cp.update(),
+              cp.last().envSteps(),
+              cp.seconds(),
+              baseSeconds,
+              lineage,
+              Digests.sha256Hex(baseDir.resolve("policy.ndlist")),
+              c.withPaths(display(c.model()), display(c.scene()), display(c.cousins())),
+              actor);
       AtomicFiles.writeString(tmp.resolve(SteeredPolicy.FILE), json.writeValueAsString(m));
       AtomicFiles.writeString(
           tmp.resolve("MODEL_CARD.md"), card(c, cp, model, baseSeconds, lineage));

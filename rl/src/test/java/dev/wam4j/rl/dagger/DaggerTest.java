@@ -160,11 +160,10 @@ class DaggerTest {
     assertThat(first.last().validationCoverage()).isBetween(0.0, 1.0);
 
     // the compute behind the last checkpoint: every round's rollouts, training and validation
-    java.util.List<dev.wam4j.model.wam.WamCheckpoint.ComputeStage> lineage =
-        dev.wam4j.model.wam.WamCheckpoint.lineageCompute(
-            first.last().checkpoint(), java.util.List.of());
+    java.util.List<dev.wam4j.model.wam.ComputeStage> lineage =
+        dev.wam4j.model.wam.ComputeLineage.of(first.last().checkpoint(), java.util.List.of());
     assertThat(lineage)
-        .extracting(dev.wam4j.model.wam.WamCheckpoint.ComputeStage::name)
+        .extracting(dev.wam4j.model.wam.ComputeStage::name)
         .containsExactly(
             "dagger round 0 rollouts and labels (2 episodes, beta 1.000)",
             "dagger round 0 validation (seeds 200000..200000)",
@@ -174,10 +173,7 @@ class DaggerTest {
             "dagger round 1 validation (seeds 200000..200000)",
             "data loading for round-01/train",
             "finetune round-01/train (4 steps)");
-    assertThat(
-            lineage.stream()
-                .mapToDouble(dev.wam4j.model.wam.WamCheckpoint.ComputeStage::seconds)
-                .sum())
+    assertThat(lineage.stream().mapToDouble(dev.wam4j.model.wam.ComputeStage::seconds).sum())
         .isCloseTo(first.seconds(), org.assertj.core.data.Offset.offset(1e-6));
 
     // the plot: each round at the compute behind its checkpoint (no student: from 0)
