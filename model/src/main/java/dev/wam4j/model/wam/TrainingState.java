@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A trainer's state as a checkpoint and back: the policy weights, and (to resume) the raw weights
@@ -69,15 +70,16 @@ final class TrainingState {
               data,
               metrics,
               trainSeconds,
-              Map.of(
-                  "djl",
-                  Engine.getDjlVersion(),
-                  "engine",
-                  engine.getEngineName() + " " + engine.getVersion(),
-                  "java",
-                  Runtime.version().toString(),
-                  "wam4j",
-                  System.getProperty("wam4j.commit", "unknown")));
+              new TreeMap<>( // one key order in every file (Map.of's changes from run to run)
+                  Map.of(
+                      "djl",
+                      Engine.getDjlVersion(),
+                      "engine",
+                      engine.getEngineName() + " " + engine.getVersion(),
+                      "java",
+                      Runtime.version().toString(),
+                      "wam4j",
+                      System.getProperty("wam4j.commit", "unknown"))));
       WamCheckpoint.JSON.writeValue(temp.resolve(WamCheckpoint.META_FILE).toFile(), meta);
       Files.writeString(
           temp.resolve(WamCheckpoint.CARD_FILE),

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -256,7 +257,8 @@ public final class WamRun {
     discardUnpublished(dir, resumeFrom == null ? 0 : resumeFrom.step());
     writeAtomically(
         dir.resolve("config.json"),
-        WamCheckpoint.JSON.writeValueAsString(Map.of("stage", stage.id(), "config", config)));
+        WamCheckpoint.JSON.writeValueAsString(
+            new TreeMap<>(Map.of("stage", stage.id(), "config", config)))); // one key order
     long start = resumeFrom == null ? 0 : resumeFrom.step();
     long loadStart = System.nanoTime();
     TrainingLoader loader =

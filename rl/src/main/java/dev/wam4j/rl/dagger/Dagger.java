@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -157,7 +158,9 @@ public final class Dagger {
     Path echo = dir.resolve("dagger.json");
     String configJson =
         JSON.writerWithDefaultPrettyPrinter()
-            .writeValueAsString(Map.of("dagger", config, "train", WamRun.toJson(base)));
+            .writeValueAsString(
+                new TreeMap<>(
+                    Map.of("dagger", config, "train", WamRun.toJson(base)))); // one key order
     if (Files.exists(echo) && !sameRun(Files.readString(echo), config, base)) {
       throw new IllegalArgumentException(
           dir
