@@ -23,7 +23,8 @@ import picocli.CommandLine.Command;
       RlCommand.class,
       ServeCommand.class,
       RobotCommand.class,
-      FleetCommand.class
+      FleetCommand.class,
+      FactoryCommand.class
     })
 public final class Main {
   /** The version every output carries in its provenance. */

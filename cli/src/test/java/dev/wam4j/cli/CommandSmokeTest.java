@@ -115,6 +115,34 @@ class CommandSmokeTest {
   }
 
   @Test
+  void factoryCheckReadsTheShippedDesignsAndNamesTheLineOfABadOne(@TempDir Path dir)
+      throws Exception {
+    for (String design : new String[] {"pair", "gate", "arch", "workshop"}) {
+      assertThat(
+              run(
+                  "factory",
+                  "check",
+                  Paths.root().resolve("configs/designs/" + design + ".md").toString()))
+          .as(design)
+          .isZero();
+    }
+    assertThat(out.toString()).contains("Workshop: 6 parts").contains("dropped by the feeder");
+    Path bad = dir.resolve("bad.md");
+    Files.writeString(bad, "# Bad\n## Parts\n- a: T at 256, 200, 0\n- b: Q at 100, 100, 0\n");
+    assertThat(run("factory", "check", bad.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("bad.md: line 4: part 'b': unknown shape family 'Q'");
+    out.getBuffer().setLength(0);
+    assertThat(
+            run(
+                "factory",
+                "check",
+                "--json",
+                Paths.root().resolve("configs/designs/pair.md").toString()))
+        .isZero();
+    assertThat(json().get("parts")).hasSize(2);
+  }
+
+  @Test
   void cousinsWritesAGalleryAndEchoesItsConfig(@TempDir Path dir) throws Exception {
     assertThat(
             run(
