@@ -1,7 +1,10 @@
 package dev.wam4j.cli;
 
+import dev.wam4j.data.collect.FactoryFilm;
+import dev.wam4j.eval.SeedRange;
 import dev.wam4j.sim.factory.Design;
 import dev.wam4j.sim.factory.DesignParser;
+import dev.wam4j.sim.factory.FactoryRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -17,7 +20,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "A lights-out cell: products described in markdown design files, built by pushers.",
-    subcommands = {FactoryCommand.Check.class})
+    subcommands = {FactoryCommand.Check.class, FactoryCommand.Run.class})
 final class FactoryCommand {
   /** {@code wam4j factory check DESIGN.md}: reads and checks a design, builds nothing. */
   @Command(
@@ -67,6 +70,140 @@ final class FactoryCommand {
                       p.from().x(), p.from().y(), p.from().angle()));
         }
         o.println("layout: every target inside the walls, none overlapping");
+      }
+      return 0;
+    }
+  }
+
+  /**
+   * {@code wam4j factory run DESIGN.md}: builds the design in a simulated cell, no person in the
+   * loop.
+   */
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description =
+          "Build a design in a simulated lights-out cell: plan the order of placement, push each part with the"
+              + " executor, check every placement on the camera's picture, push again what a later push disturbed;"
+              + " stops when every part is placed or the design's simulated minutes run out.")
+  static final class Run implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DESIGN.md", description = "The design file.")
+    Path design;
+
+    @Option(
+        names = "--seed",
+        description =
+            "The feeder's and the run's seed, unless the design sets one (default: ${DEFAULT-VALUE}).",
+        defaultValue = "0")
+    long seed;
+
+    @Option(
+        names = "--executor",
+        description =
+            "What pushes the parts: expert (the scripted pusher; default: ${DEFAULT-VALUE}).",
+        defaultValue = "expert")
+    String executor;
+
+    @Option(
+        names = "--video",
+        paramLabel = "OUT.mp4",
+        description = "Also film the cell from above with the plan overlaid (AV1).")
+    Path video;
+
+    @Option(
+        names = "--seeds",
+        paramLabel = "A..B",
+        description =
+            "Build once per seed of this block and report the completion rate"
+                + " (the design's own seed is then ignored).")
+    String seeds;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      if (seeds != null) return batch();
+      if (!executor.equals("expert")) {
+        throw new IllegalArgumentException(
+            "--executor " + executor + ": only 'expert' exists yet (the vision policy is to come)");
+      }
+      Design d = DesignParser.read(design);
+      PrintWriter err = spec.commandLine().getErr();
+      FactoryRun.Config config = FactoryRun.Config.of(seed);
+      FactoryRun.Result r =
+          video == null
+              ? FactoryRun.run(d, config, err::println)
+              : FactoryFilm.record(d, config, video, err::println);
+      PrintWriter o = spec.commandLine().getOut();
+      if (json) {
+        o.println(Json.result(r, spec));
+        return r.productComplete() ? 0 : 1;
+      }
+      o.printf(
+          "%s (seed %d, %s, %d robot%s): %s, %d/%d parts placed, %d pushes, %d interventions, %.1f simulated minutes, %.1f s%n",
+          r.design(),
+          r.seed(),
+          r.executor(),
+          r.robots(),
+          r.robots() == 1 ? "" : "s",
+          r.productComplete() ? "complete" : "NOT complete",
+          r.partsPlaced(),
+          r.partsTotal(),
+          r.pushes(),
+          r.interventions(),
+          r.simMinutes(),
+          r.wallSeconds());
+      o.println("  order: " + String.join(", ", r.order()));
+      for (FactoryRun.PartResult p : r.parts()) {
+        o.printf(
+            "  %-16s %-4s %s coverage %.2f, %d push%s%s%n",
+            p.name(),
+            p.shape(),
+            p.placed() ? "placed" : "FAILED",
+            p.coverage(),
+            p.pushes(),
+            p.pushes() == 1 ? "" : "es",
+            p.reason() == null ? "" : ": " + p.reason());
+      }
+      if (video != null) o.println("  video: " + video);
+      return r.productComplete() ? 0 : 1;
+    }
+
+    private int batch() throws Exception {
+      if (video != null)
+        throw new IllegalArgumentException("--video films one run; drop --seeds to film one");
+      if (!executor.equals("expert"))
+        throw new IllegalArgumentException("--executor " + executor + ": only 'expert' exists yet");
+      SeedRange range = SeedRange.parse(seeds, "--seeds");
+      Design d = DesignParser.read(design);
+      PrintWriter err = spec.commandLine().getErr();
+      FactoryRun.Batch b =
+          FactoryRun.batch(
+              d,
+              range.first(),
+              range.count(),
+              r ->
+                  err.printf(
+                      "seed %d: %d/%d placed, %d pushes, %.1f min%n",
+                      r.seed(), r.partsPlaced(), r.partsTotal(), r.pushes(), r.simMinutes()));
+      PrintWriter o = spec.commandLine().getOut();
+      if (json) {
+        o.println(Json.result(b, spec));
+      } else {
+        o.printf(
+            "%s, seeds %s, %s: %d/%d complete (%.0f %%), %.1f pushes, %.1f simulated minutes, %.2f s wall per run%n",
+            b.design(),
+            range,
+            b.executor(),
+            b.completed(),
+            b.runs(),
+            100 * b.completionRate(),
+            b.meanPushes(),
+            b.meanSimMinutes(),
+            b.meanWallSeconds());
       }
       return 0;
     }

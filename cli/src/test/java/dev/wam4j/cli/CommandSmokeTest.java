@@ -143,6 +143,23 @@ class CommandSmokeTest {
   }
 
   @Test
+  void factoryRunBuildsADesignLightsOutAndFilmsIt(@TempDir Path dir) throws Exception {
+    String pair = Paths.root().resolve("configs/designs/pair.md").toString();
+    Path video = dir.resolve("pair.mp4");
+    assertThat(
+            run("factory", "run", pair, "--seed", "200000", "--json", "--video", video.toString()))
+        .isZero();
+    JsonNode n = json();
+    assertThat(n.get("product_complete").asBoolean()).isTrue();
+    assertThat(n.get("interventions").asInt()).isZero();
+    assertThat(n.get("parts")).hasSize(2);
+    assertThat(n.has("provenance")).isTrue();
+    assertThat(Files.size(video)).isPositive();
+    assertThat(run("factory", "run", pair, "--executor", "wam")).isEqualTo(2);
+    assertThat(err.toString()).contains("--executor wam");
+  }
+
+  @Test
   void cousinsWritesAGalleryAndEchoesItsConfig(@TempDir Path dir) throws Exception {
     assertThat(
             run(

@@ -158,8 +158,15 @@ public final class PushExpert implements Policy {
 
   @Override
   public void act(PushTEnv env, double[] out) {
-    double ax = env.agentX(), ay = env.agentY();
-    double bx = env.blockX(), by = env.blockY(), ba = env.blockAngle();
+    act(env.agentX(), env.agentY(), env.blockX(), env.blockY(), env.blockAngle(), out);
+  }
+
+  /**
+   * The next target for a pusher at (agentX, agentY) and the block's body origin and angle, in
+   * world units and radians (any world holding this block, e.g. a cell of several parts), into
+   * {@code out[0..1]}.
+   */
+  public void act(double ax, double ay, double bx, double by, double ba, double[] out) {
     double c = Math.cos(ba), s = Math.sin(ba);
     double cx = bx + c * cogX - s * cogY, cy = by + s * cogX + c * cogY;
 

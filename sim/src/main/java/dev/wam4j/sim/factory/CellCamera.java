@@ -1,0 +1,139 @@
+package dev.wam4j.sim.factory;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.Path2D;
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+/**
+ * The camera above the cell and what it tells: a top-down picture in which every part has its own
+ * flat colour, and the coverage of each target read off that picture (the part's pixels inside the
+ * target's outline over the outline's pixels), not off the simulator's state. Not thread-safe.
+ */
+public final class CellCamera {
+  static {
+    if (System.getProperty("java.awt.headless") == null)
+      System.setProperty("java.awt.headless", "true");
+  }
+
+  private final Cell cell;
+  private final int size;
+  private final double scale;
+  private final BufferedImage frame;
+  private final boolean[][] targets; // per part, the pixels inside its target's outline
+  private final int[] targetPixels;
+  private final int[] colours;
+
+  /** A camera of {@code size} x {@code size} pixels over the whole 512 x 512 cell. */
+  public CellCamera(Cell cell, int size) {
+    if (size < 64) throw new IllegalArgumentException("camera size must be >= 64, got " + size);
+    this.cell = cell;
+    this.size = size;
+    this.scale = size / 512.0;
+    this.frame = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    List<Design.Part> parts = cell.design().parts();
+    this.colours = new int[parts.size()];
+    for (int i = 0; i < parts.size(); i++)
+      colours[i] = Color.HSBtoRGB(i / (float) parts.size(), 0.8f, 0.85f) & 0xffffff;
+    this.targets = new boolean[parts.size()][];
+    this.targetPixels = new int[parts.size()];
+    BufferedImage mask = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    for (int i = 0; i < parts.size(); i++) {
+      Graphics2D g = flat(mask);
+      g.setColor(Color.WHITE);
+      for (double[] xy : DesignCheck.footprint(parts.get(i), parts.get(i).target()))
+        g.fill(polygon(xy));
+      g.dispose();
+      targets[i] = new boolean[size * size];
+      for (int y = 0, k = 0; y < size; y++) {
+        for (int x = 0; x < size; x++, k++) {
+          if ((mask.getRGB(x, y) & 0xffffff) != 0) {
+            targets[i][k] = true;
+            targetPixels[i]++;
+          }
+        }
+      }
+    }
+  }
+
+  /** Takes a picture of the cell as it is now: parts in their colours, pushers grey, on black. */
+  public BufferedImage shoot() {
+    Graphics2D g = flat(frame);
+    for (int i = 0; i < colours.length; i++) {
+      g.setColor(new Color(colours[i]));
+      for (double[] xy : DesignCheck.footprint(cell.design().parts().get(i), cell.pose(i)))
+        g.fill(polygon(xy));
+    }
+    g.setColor(Color.GRAY);
+    double r = 15 * scale;
+    for (int k = 0; k < cell.robots(); k++) {
+      g.fill(
+          new java.awt.geom.Ellipse2D.Double(
+              cell.pusherX(k) * scale - r, cell.pusherY(k) * scale - r, 2 * r, 2 * r));
+    }
+    g.dispose();
+    return frame;
+  }
+
+  /** Coverage of each part's target, read off a fresh picture. */
+  public double[] coverage() {
+    shoot();
+    double[] out = new double[colours.length];
+    int[] pixels = frame.getRGB(0, 0, size, size, null, 0, size);
+    for (int i = 0; i < colours.length; i++) {
+      int hit = 0;
+      for (int k = 0; k < pixels.length; k++)
+        if (targets[i][k] && (pixels[k] & 0xffffff) == colours[i]) hit++;
+      out[i] = targetPixels[i] == 0 ? 0 : hit / (double) targetPixels[i];
+    }
+    return out;
+  }
+
+  /**
+   * A picture for people: the camera's, with every target's outline in its part's colour and a
+   * caption (the plan, say) along the top. A new image each call.
+   */
+  public BufferedImage annotated(String caption) {
+    shoot();
+    BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = out.createGraphics();
+    g.drawImage(frame, 0, 0, null);
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setStroke(new java.awt.BasicStroke(Math.max(1f, size / 256f)));
+    for (int i = 0; i < colours.length; i++) {
+      g.setColor(new Color(colours[i]).brighter());
+      Design.Part p = cell.design().parts().get(i);
+      for (double[] xy : DesignCheck.footprint(p, p.target())) g.draw(polygon(xy));
+    }
+    g.setColor(Color.WHITE);
+    g.setFont(
+        new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, Math.max(9, size / 32)));
+    g.drawString(caption, 4, g.getFontMetrics().getAscent() + 2);
+    g.dispose();
+    return out;
+  }
+
+  /** The colour a part has in the picture (RGB). */
+  public int colour(int part) {
+    return colours[part];
+  }
+
+  private Graphics2D flat(BufferedImage image) {
+    Graphics2D g = image.createGraphics();
+    // no antialiasing: every pixel is one part's colour or another, so pixels can be counted
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_OFF);
+    g.setColor(Color.BLACK);
+    g.fillRect(0, 0, size, size);
+    return g;
+  }
+
+  private Path2D.Double polygon(double[] xy) {
+    Path2D.Double p = new Path2D.Double();
+    p.moveTo(xy[0] * scale, xy[1] * scale);
+    for (int k = 2; k < xy.length; k += 2) p.lineTo(xy[k] * scale, xy[k + 1] * scale);
+    p.closePath();
+    return p;
+  }
+}
