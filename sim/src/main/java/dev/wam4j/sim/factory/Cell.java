@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A lights-out cell in the simulator: PushT's walls and physics, the parts of a design (each a body
- * of its shape at scale 1, uniform density, PushT's block mass and surfaces) and one or more robot
- * pushers, each driven towards its own target by PushT's PD law. Parts without a start pose in the
- * design are dropped by a feeder at seeded poses that overlap neither each other, the targets nor
- * the pushers. Not thread-safe.
+ * A lights-out cell in the simulator: PushT's floor (its walls made thick) and physics, the parts
+ * of a design (each a body of its shape at scale 1, uniform density, PushT's block mass and
+ * surfaces) and one or more robot pushers, each driven towards its own target by PushT's PD law.
+ * Parts without a start pose in the design are dropped by a feeder at seeded poses that overlap
+ * neither each other, the targets nor the pushers. Not thread-safe.
  */
 public final class Cell {
   /** Gap, in pixels, the feeder keeps between a dropped part and any target or other part. */
@@ -78,7 +78,7 @@ public final class Cell {
             design.title(),
             pushT.width(),
             pushT.height(),
-            pushT.walls(),
+            walls(DesignCheck.Workspace.pushT()),
             pusherStarts.get(0),
             objects,
             new Goal(0, parts.get(0).target(), design.options().tolerance()),
@@ -111,6 +111,30 @@ public final class Cell {
         world.addConvexPart(bodies[i], p.xy(), o.friction(), o.elasticity());
       coverage[i] = new Coverage(o.parts(), parts.get(i).target());
     }
+  }
+
+  /**
+   * Thickness of the cell's walls, in pixels: thick enough that a part pressed into one by a pusher
+   * cannot pass it.
+   */
+  static final double WALL_THICKNESS = 60;
+
+  /**
+   * Walls whose inner faces are PushT's (so the floor is the same) but {@link #WALL_THICKNESS}
+   * thick: PushT's are 4 pixels, which a part squeezed by a pusher (a body of infinite mass) can
+   * pass.
+   */
+  static List<Wall> walls(DesignCheck.Workspace floor) {
+    double r = WALL_THICKNESS / 2;
+    double left = floor.minX() - r,
+        right = floor.maxX() + r,
+        top = floor.minY() - r,
+        bottom = floor.maxY() + r;
+    return List.of(
+        new Wall(left, bottom, left, top, r),
+        new Wall(left, top, right, top, r),
+        new Wall(right, top, right, bottom, r),
+        new Wall(left, bottom, right, bottom, r));
   }
 
   /**
