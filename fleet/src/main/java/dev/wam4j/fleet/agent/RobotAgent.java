@@ -17,6 +17,10 @@ import dev.wam4j.fleet.store.RobotState;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.Plan;
 import dev.wam4j.sim.render.SceneLook;
+import dev.wam4j.sim.scene.Goal;
+import dev.wam4j.sim.scene.Pose;
+import dev.wam4j.sim.scene.Scene;
+import dev.wam4j.sim.scene.Scenes;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Base64;
@@ -249,18 +253,41 @@ public final class RobotAgent {
 
   private record Outcome(boolean success, boolean handedOver) {}
 
+  /**
+   * The task's scene (PushT unless the job names another), with the job's goal pose when it gives
+   * one.
+   */
+  static Scene scene(Records.Task task) {
+    Scene s = task.scene() == null ? Scene.pushT() : Scenes.builtin(task.scene());
+    if (task.goalX() == null) return s;
+    Goal g = s.goal();
+    return new Scene(
+        s.name(),
+        s.width(),
+        s.height(),
+        s.walls(),
+        s.agentStart(),
+        s.objects(),
+        new Goal(
+            g.object(),
+            new Pose(task.goalX(), task.goalY(), task.goalAngle()),
+            g.successCoverage()),
+        s.physics());
+  }
+
   private Outcome execute(String id, Records.Task task) throws IOException, InterruptedException {
     long taskId = task.id();
     int maxSteps = Math.min(task.maxSteps(), ClosedLoopEvaluation.Config.PROTOCOL_MAX_STEPS);
     // one episode per task; its reset seed follows from the task, so a retried task meets a new
     // start
     long seed = 500_000L + taskId * 7919 + task.attempts();
+    Scene scene = scene(task);
     dev.wam4j.eval.EpisodeRecorder recorder =
         new dev.wam4j.eval.EpisodeRecorder(policy.imageSize());
     DreamMonitor monitor =
         new DreamMonitor(
             policy.imageSize(),
-            SceneLook.pushtReference(),
+            SceneLook.of(scene),
             Double.isNaN(config.alarmThreshold())
                 ? null
                 : new DreamMonitor.Alarm(
@@ -340,7 +367,9 @@ public final class RobotAgent {
     ClosedLoopEvaluation.Episode e =
         new Rollout(
                 policy,
-                ClosedLoopEvaluation.Config.seeds(seed, seed).withMaxSteps(maxSteps),
+                ClosedLoopEvaluation.Config.seeds(seed, seed)
+                    .withMaxSteps(maxSteps)
+                    .withScene(scene),
                 streaming)
             .episode(seed);
     if (failure[0] != null) throw failure[0];
@@ -360,7 +389,6 @@ public final class RobotAgent {
     }
     double needed = task.successScore();
     boolean success = needed >= 1 ? e.success() : e.maxCoverage() >= needed;
-    // custom goal poses are not simulated yet: the scene's own goal is used, and the result says so
     JobApi.TaskResult result =
         new JobApi.TaskResult(
             success,
@@ -371,7 +399,8 @@ public final class RobotAgent {
             seed,
             e.handedOver(),
             model,
-            task.goalX() != null);
+            scene.name(),
+            scene.goal().pose());
     if (outbox != null
         && recorder.frames()
             > 0) { // on disk before the task is reported: a crash after this loses no episode

@@ -1,6 +1,7 @@
 package dev.wam4j.fleet.api;
 
 import dev.wam4j.fleet.store.Records;
+import dev.wam4j.sim.scene.Pose;
 import java.util.List;
 
 /**
@@ -18,7 +19,8 @@ public final class JobApi {
    *
    * @param success whether the task's success score was reached
    * @param protocolSuccess whether the episode met the benchmark's own success threshold
-   * @param customGoalIgnored true when the task named a goal pose the simulator did not use
+   * @param scene the scene the episode ran in
+   * @param goal the goal pose it was measured against (the job's, or the scene's own)
    */
   public record TaskResult(
       boolean success,
@@ -29,5 +31,6 @@ public final class JobApi {
       long seed,
       boolean handedOver,
       String model,
-      boolean customGoalIgnored) {}
+      String scene,
+      Pose goal) {}
 }

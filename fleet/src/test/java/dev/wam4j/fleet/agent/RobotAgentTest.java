@@ -72,7 +72,7 @@ class RobotAgentTest {
           operator
               .postMarkdown(
                   ApiPaths.jobs(),
-                  "# J\n## Push\n- count: 2\n- max-steps: 6\n- success-score: 0.01\n")
+                  "# J\n## Push\n- count: 2\n- max-steps: 6\n- success-score: 0.01\n- goal: 200, 300, 1.0\n")
               .get("id")
               .asLong();
       RobotApi.Enrolled robot =
@@ -113,6 +113,10 @@ class RobotAgentTest {
       assertThat(policy.plans).as("6 steps of 2 actions a plan").isEqualTo(3 * s.tasks());
       assertThat(policy.closed).as("the local policy belongs to the caller").isFalse();
       assertThat(s.model()).isEqualTo("local");
+      // the job's goal pose is the one simulated and measured against, and the result says so
+      assertThat(detail.tasks().get(0).result())
+          .contains("\"scene\":\"pusht\"")
+          .contains("\"goal\":{\"x\":200.0,\"y\":300.0,\"angle\":1.0}");
 
       // every step streamed (plus idle and goodbye messages), every episode uploaded into the
       // task's dataset
