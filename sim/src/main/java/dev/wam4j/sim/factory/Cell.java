@@ -269,6 +269,11 @@ public final class Cell {
 
   /** An expert that pushes part {@code i} onto its target. */
   public PushExpert expert(int i) {
+    return expert(i, design.parts().get(i).target());
+  }
+
+  /** An expert that pushes part {@code i} to {@code goal} (a staging pose, say). */
+  public PushExpert expert(int i, Pose goal) {
     Scene s =
         new Scene(
             scene.name(),
@@ -277,7 +282,7 @@ public final class Cell {
             scene.walls(),
             scene.agentStart(),
             scene.objects(),
-            new Goal(i, design.parts().get(i).target(), design.options().tolerance()),
+            new Goal(i, goal, design.options().tolerance()),
             physics);
     return new PushExpert(s, robot);
   }

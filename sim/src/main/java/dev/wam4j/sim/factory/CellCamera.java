@@ -115,6 +115,28 @@ public final class CellCamera {
     return out;
   }
 
+  /**
+   * Where the camera last saw part {@code part}: its pixels' extent in cell pixels, {minX, minY,
+   * maxX, maxY}, or null when no pixel of it is in the picture.
+   */
+  public double[] extent(int part) {
+    int minX = size, minY = size, maxX = -1, maxY = -1;
+    int[] pixels = frame.getRGB(0, 0, size, size, null, 0, size);
+    for (int y = 0, k = 0; y < size; y++) {
+      for (int x = 0; x < size; x++, k++) {
+        if ((pixels[k] & 0xffffff) == colours[part]) {
+          minX = Math.min(minX, x);
+          maxX = Math.max(maxX, x);
+          minY = Math.min(minY, y);
+          maxY = Math.max(maxY, y);
+        }
+      }
+    }
+    return maxX < 0
+        ? null
+        : new double[] {minX / scale, minY / scale, (maxX + 1) / scale, (maxY + 1) / scale};
+  }
+
   /** The colour a part has in the picture (RGB). */
   public int colour(int part) {
     return colours[part];

@@ -20,6 +20,9 @@ public final class FactoryRun {
   /** Control steps one push may take before it is given up (and the part queued again). */
   static final int PUSH_STEPS = 400;
 
+  /** Control steps a push that brings a part off a wall may take. */
+  static final int STAGING_STEPS = 150;
+
   /** Control steps between two looks of the camera. */
   static final int LOOK_EVERY = 5;
 
@@ -157,7 +160,8 @@ public final class FactoryRun {
     int[] pushesOf = new int[n];
     String[] lastFailure = new String[n];
     boolean[] placed = new boolean[n];
-    int[] job = new int[robots], jobSteps = new int[robots];
+    int[] job = new int[robots], jobSteps = new int[robots], failed = new int[n];
+    boolean[] staging = new boolean[robots];
     java.util.Arrays.fill(job, -1);
     PushExpert[] experts = new PushExpert[robots];
     double[] targets = new double[2 * robots], out = new double[2];
@@ -193,7 +197,13 @@ public final class FactoryRun {
         if (next == null) continue;
         job[r] = next;
         jobSteps[r] = 0;
-        experts[r] = cell.expert(next);
+        // a part that defeated a push and lies against a wall is first brought off it, where a
+        // pusher
+        // can get behind it (its place read off the camera's picture)
+        double[] extent = failed[next] > 0 ? camera.extent(next) : null;
+        staging[r] = extent != null && againstWall(extent);
+        experts[r] =
+            staging[r] ? cell.expert(next, offTheWall(cell.pose(next), extent)) : cell.expert(next);
         experts[r].reset();
         pushes++;
         pushesOf[next]++;
@@ -221,9 +231,17 @@ public final class FactoryRun {
       for (int r = 0; r < robots; r++) {
         if (job[r] < 0) continue;
         jobSteps[r]++;
-        if (seen[job[r]] >= tolerance) {
+        if (staging[r]
+            && (jobSteps[r] >= STAGING_STEPS
+                || (cell.steps() % LOOK_EVERY == 0 && !againstWall(camera.extent(job[r]))))) {
+          staging[r] = false; // off the wall (or as far as it goes): now onto the target
+          experts[r] = cell.expert(job[r]);
+          experts[r].reset();
+          jobSteps[r] = 0;
+        } else if (seen[job[r]] >= tolerance) {
           job[r] = -1;
         } else if (jobSteps[r] >= PUSH_STEPS) {
+          failed[job[r]]++;
           lastFailure[job[r]] =
               String.format(
                   "a push of %d steps left it at coverage %.2f", PUSH_STEPS, seen[job[r]]);
@@ -280,6 +298,30 @@ public final class FactoryRun {
     int placed = 0;
     for (double c : seen) if (c >= cell.design().options().tolerance()) placed++;
     return b.append(" | placed ").append(placed).append('/').append(parts.size()).toString();
+  }
+
+  /**
+   * Whether a part's extent (cell pixels) leaves less room to a wall than a pusher needs behind it.
+   */
+  static boolean againstWall(double[] extent) {
+    if (extent == null) return false;
+    DesignCheck.Workspace f = DesignCheck.Workspace.pushT();
+    double gap = Cell.WALL_GAP;
+    return extent[0] < f.minX() + gap
+        || extent[1] < f.minY() + gap
+        || extent[2] > f.maxX() - gap
+        || extent[3] > f.maxY() - gap;
+  }
+
+  /** The part's pose moved towards the middle of the cell by the room it lacks, and a bit more. */
+  static Pose offTheWall(Pose at, double[] extent) {
+    DesignCheck.Workspace f = DesignCheck.Workspace.pushT();
+    double gap = Cell.WALL_GAP + 20, dx = 0, dy = 0;
+    if (extent[0] < f.minX() + gap) dx = f.minX() + gap - extent[0];
+    if (extent[2] > f.maxX() - gap) dx = f.maxX() - gap - extent[2];
+    if (extent[1] < f.minY() + gap) dy = f.minY() + gap - extent[1];
+    if (extent[3] > f.maxY() - gap) dy = f.maxY() - gap - extent[3];
+    return new Pose(at.x() + dx, at.y() + dy, at.angle());
   }
 
   private static boolean working(int[] job, int part) {
