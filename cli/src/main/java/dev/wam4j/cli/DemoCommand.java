@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.wam4j.data.DataSets;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.collect.ExpertFilm;
+import dev.wam4j.data.collect.FactoryFilm;
 import dev.wam4j.data.collect.SimCollect;
 import dev.wam4j.data.lerobot.DatasetValidation;
 import dev.wam4j.data.pusht.PushTRate;
@@ -22,6 +23,8 @@ import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.sim.Embodiment;
 import dev.wam4j.sim.cousins.CousinConfig;
 import dev.wam4j.sim.cousins.CousinGallery;
+import dev.wam4j.sim.factory.DesignParser;
+import dev.wam4j.sim.factory.FactoryRun;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +47,8 @@ import picocli.CommandLine.Spec;
     description =
         "Show what wam4j does today: replay fidelity, the expert solving PushT as robot and hand (video), digital cousins, "
             + "datasets written and read back, the shipped world action model pushing the T beside its dream (video), and a fleet "
-            + "of three simulated robots doing a markdown job through the Physical API.")
+            + "of three simulated robots doing a markdown job through the Physical API, and a product built lights-out from its"
+            + " markdown design (video).")
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -99,7 +103,11 @@ final class DemoCommand implements Callable<Integer> {
       String video,
       Datasets datasets,
       WorldActionModel worldActionModel,
-      FleetDemo.Result fleet) {}
+      FleetDemo.Result fleet,
+      Factory factory) {}
+
+  /** A product built lights-out from its design file, and its film. */
+  record Factory(String design, String video, FactoryRun.Result result) {}
 
   @Override
   public Integer call() throws Exception {
@@ -163,17 +171,40 @@ final class DemoCommand implements Callable<Integer> {
     Datasets datasets = datasets(zarr, o);
     WorldActionModel wam = worldActionModel(o);
     FleetDemo.Result fleet = fleet(o);
+    Factory factory = factory(o);
 
     Path json = out.resolve("demo.json");
     Json.writeFile(
         json,
         Json.result(
-            new Summary(replay, episodes, cousins, video.toString(), datasets, wam, fleet), spec));
+            new Summary(replay, episodes, cousins, video.toString(), datasets, wam, fleet, factory),
+            spec));
     o.printf(
-        "7. videos: %s%s%n   summary: %s%n",
-        video, wam.video() == null ? "" : ", " + wam.video(), json);
+        "8. videos: %s%s, %s%n   summary: %s%n",
+        video, wam.video() == null ? "" : ", " + wam.video(), factory.video(), json);
     o.flush();
     return 0;
+  }
+
+  /** A lights-out cell: the 4-part design built by the scripted expert, filmed from above. */
+  private Factory factory(PrintWriter o) throws Exception {
+    Path design = Paths.root().resolve("configs/designs/arch.md");
+    Path film = out.resolve("factory-arch.mp4");
+    FactoryRun.Result r =
+        FactoryFilm.record(DesignParser.read(design), FactoryRun.Config.of(seed), film, line -> {});
+    o.printf(
+        "7. lights-out cell: '%s' (%d parts from a markdown design) %s, %d/%d placed in %d pushes, %.1f simulated"
+            + " minutes, %d interventions%n",
+        r.design(),
+        r.partsTotal(),
+        r.productComplete() ? "complete" : "NOT complete",
+        r.partsPlaced(),
+        r.partsTotal(),
+        r.pushes(),
+        r.simMinutes(),
+        r.interventions());
+    o.flush();
+    return new Factory(Paths.root().relativize(design).toString(), film.toString(), r);
   }
 
   /**

@@ -95,7 +95,8 @@ class CommandSmokeTest {
           "4. datasets: ",
           "5. world action model ",
           "6. fleet: ",
-          "7. videos: "
+          "7. lights-out cell: 'Arch' (4 parts from a markdown design) complete",
+          "8. videos: "
         }) {
       assertThat(printed).as(section).contains(section);
     }
