@@ -1,12 +1,16 @@
 package dev.wam4j.cli;
 
+import dev.wam4j.data.collect.CellCollect;
 import dev.wam4j.data.collect.FactoryFilm;
+import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.eval.SeedRange;
 import dev.wam4j.sim.factory.Design;
 import dev.wam4j.sim.factory.DesignParser;
 import dev.wam4j.sim.factory.FactoryRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +24,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "A lights-out cell: products described in markdown design files, built by pushers.",
-    subcommands = {FactoryCommand.Check.class, FactoryCommand.Run.class})
+    subcommands = {
+      FactoryCommand.Check.class,
+      FactoryCommand.Run.class,
+      FactoryCommand.Collect.class
+    })
 final class FactoryCommand {
   /** {@code wam4j factory check DESIGN.md}: reads and checks a design, builds nothing. */
   @Command(
@@ -204,6 +212,73 @@ final class FactoryCommand {
             b.meanPushes(),
             b.meanSimMinutes(),
             b.meanWallSeconds());
+      }
+      return 0;
+    }
+  }
+
+  /** {@code wam4j factory collect DESIGN.md...}: demonstrations for a goal-conditioned pusher. */
+  @Command(
+      name = "collect",
+      mixinStandardHelpOptions = true,
+      description =
+          "Record the scripted expert pushing parts in cells of these designs, one push per episode, as a LeRobot v3.0"
+              + " dataset in PushT's columns: the part to move drawn as PushT's block, its target as PushT's goal, the other"
+              + " parts as grey obstacles (data for a goal-conditioned world action model).")
+  static final class Collect implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(
+        arity = "1..*",
+        paramLabel = "DESIGN.md",
+        description = "Design files (cells are drawn from them in turn).")
+    List<Path> designs;
+
+    @Option(
+        names = "--episodes",
+        description = "Pushes to record (default: ${DEFAULT-VALUE}).",
+        defaultValue = "100")
+    int episodes;
+
+    @Option(
+        names = "--seed",
+        description = "Seed of the first episode's cell (default: ${DEFAULT-VALUE}).",
+        defaultValue = "0")
+    long seed;
+
+    @Option(
+        names = "--max-steps",
+        description = "Control steps per push at most (default: ${DEFAULT-VALUE}).",
+        defaultValue = "300")
+    int maxSteps;
+
+    @Option(
+        names = "--out",
+        required = true,
+        description = "The dataset folder to write (must not exist).")
+    Path out;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      List<Design> read = new ArrayList<>();
+      for (Path p : designs) read.add(DesignParser.read(p));
+      Progress progress = new Progress(spec.commandLine().getErr(), "collect", episodes, "pushes");
+      CellCollect.Result r =
+          CellCollect.run(
+              new CellCollect.Config(read, episodes, seed, maxSteps, VideoEncoding.AV1_LEROBOT),
+              out,
+              progress::update);
+      progress.done();
+      PrintWriter o = spec.commandLine().getOut();
+      if (json) {
+        o.println(Json.result(r, spec));
+      } else {
+        o.printf(
+            "%d pushes (%d placed their part), %d frames -> %s (%.1f s)%n",
+            r.episodes(), r.successes(), r.frames(), r.dataset(), r.seconds());
       }
       return 0;
     }

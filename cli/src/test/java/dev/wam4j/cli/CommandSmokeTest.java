@@ -158,6 +158,23 @@ class CommandSmokeTest {
     assertThat(Files.size(video)).isPositive();
     assertThat(run("factory", "run", pair, "--executor", "wam")).isEqualTo(2);
     assertThat(err.toString()).contains("--executor wam");
+    out.getBuffer().setLength(0);
+    Path pushes = dir.resolve("pushes");
+    assertThat(
+            run(
+                "factory",
+                "collect",
+                pair,
+                "--episodes",
+                "2",
+                "--max-steps",
+                "4",
+                "--out",
+                pushes.toString(),
+                "--json"))
+        .isZero();
+    assertThat(json().get("episodes").asInt()).isEqualTo(2);
+    assertThat(pushes.resolve("meta/info.json")).exists();
   }
 
   @Test
