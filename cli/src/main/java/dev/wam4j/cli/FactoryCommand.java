@@ -5,6 +5,7 @@ import dev.wam4j.data.collect.FactoryFilm;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.eval.SeedRange;
 import dev.wam4j.sim.factory.Design;
+import dev.wam4j.sim.factory.DesignException;
 import dev.wam4j.sim.factory.DesignParser;
 import dev.wam4j.sim.factory.FactoryRun;
 import java.io.PrintWriter;
@@ -141,10 +142,15 @@ final class FactoryCommand {
       Design d = DesignParser.read(design);
       PrintWriter err = spec.commandLine().getErr();
       FactoryRun.Config config = FactoryRun.Config.of(seed);
-      FactoryRun.Result r =
-          video == null
-              ? FactoryRun.run(d, config, err::println)
-              : FactoryFilm.record(d, config, video, err::println);
+      FactoryRun.Result r;
+      try {
+        r =
+            video == null
+                ? FactoryRun.run(d, config, err::println)
+                : FactoryFilm.record(d, config, video, err::println);
+      } catch (DesignException e) { // the feeder's: name the file as the parser does
+        throw e.in(design);
+      }
       PrintWriter o = spec.commandLine().getOut();
       if (json) {
         o.println(Json.result(r, spec));
@@ -188,15 +194,20 @@ final class FactoryCommand {
       SeedRange range = SeedRange.parse(seeds, "--seeds");
       Design d = DesignParser.read(design);
       PrintWriter err = spec.commandLine().getErr();
-      FactoryRun.Batch b =
-          FactoryRun.batch(
-              d,
-              range.first(),
-              range.count(),
-              r ->
-                  err.printf(
-                      "seed %d: %d/%d placed, %d pushes, %.1f min%n",
-                      r.seed(), r.partsPlaced(), r.partsTotal(), r.pushes(), r.simMinutes()));
+      FactoryRun.Batch b;
+      try {
+        b =
+            FactoryRun.batch(
+                d,
+                range.first(),
+                range.count(),
+                r ->
+                    err.printf(
+                        "seed %d: %d/%d placed, %d pushes, %.1f min%n",
+                        r.seed(), r.partsPlaced(), r.partsTotal(), r.pushes(), r.simMinutes()));
+      } catch (DesignException e) {
+        throw e.in(design);
+      }
       PrintWriter o = spec.commandLine().getOut();
       if (json) {
         o.println(Json.result(b, spec));

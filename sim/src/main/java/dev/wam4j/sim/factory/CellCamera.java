@@ -1,8 +1,12 @@
 package dev.wam4j.sim.factory;
 
+import dev.wam4j.sim.Embodiment;
+import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.util.List;
@@ -22,6 +26,8 @@ public final class CellCamera {
   private final int size;
   private final double scale;
   private final BufferedImage frame;
+  private final BufferedImage people;
+  private final int[] pixels; // the last picture's pixels, read once per picture
   private final boolean[][] targets; // per part, the pixels inside its target's outline
   private final int[] targetPixels;
   private final int[] colours;
@@ -33,6 +39,8 @@ public final class CellCamera {
     this.size = size;
     this.scale = size / 512.0;
     this.frame = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    this.people = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    this.pixels = new int[size * size];
     List<Design.Part> parts = cell.design().parts();
     this.colours = new int[parts.size()];
     for (int i = 0; i < parts.size(); i++)
@@ -60,28 +68,32 @@ public final class CellCamera {
 
   /** Takes a picture of the cell as it is now: parts in their colours, pushers grey, on black. */
   public BufferedImage shoot() {
-    Graphics2D g = flat(frame);
+    draw(frame);
+    frame.getRGB(0, 0, size, size, pixels, 0, size);
+    return frame;
+  }
+
+  private void draw(BufferedImage image) {
+    Graphics2D g = flat(image);
     for (int i = 0; i < colours.length; i++) {
       g.setColor(new Color(colours[i]));
       for (double[] xy : DesignCheck.footprint(cell.design().parts().get(i), cell.pose(i)))
         g.fill(polygon(xy));
     }
     g.setColor(Color.GRAY);
-    double r = 15 * scale;
+    double r = Embodiment.RobotPusher.reference().radius() * scale;
     for (int k = 0; k < cell.robots(); k++) {
       g.fill(
-          new java.awt.geom.Ellipse2D.Double(
+          new Ellipse2D.Double(
               cell.pusherX(k) * scale - r, cell.pusherY(k) * scale - r, 2 * r, 2 * r));
     }
     g.dispose();
-    return frame;
   }
 
   /** Coverage of each part's target, read off a fresh picture. */
   public double[] coverage() {
     shoot();
     double[] out = new double[colours.length];
-    int[] pixels = frame.getRGB(0, 0, size, size, null, 0, size);
     for (int i = 0; i < colours.length; i++) {
       int hit = 0;
       for (int k = 0; k < pixels.length; k++)
@@ -93,35 +105,33 @@ public final class CellCamera {
 
   /**
    * A picture for people: the camera's, with every target's outline in its part's colour and a
-   * caption (the plan, say) along the top. A new image each call.
+   * caption (the plan, say) along the top. Drawn apart from the sensing picture, so that filming a
+   * run never changes what the run sees; the same image is reused by the next call.
    */
   public BufferedImage annotated(String caption) {
-    shoot();
-    BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = out.createGraphics();
-    g.drawImage(frame, 0, 0, null);
+    draw(people);
+    Graphics2D g = people.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setStroke(new java.awt.BasicStroke(Math.max(1f, size / 256f)));
+    g.setStroke(new BasicStroke(Math.max(1f, size / 256f)));
     for (int i = 0; i < colours.length; i++) {
       g.setColor(new Color(colours[i]).brighter());
       Design.Part p = cell.design().parts().get(i);
       for (double[] xy : DesignCheck.footprint(p, p.target())) g.draw(polygon(xy));
     }
     g.setColor(Color.WHITE);
-    g.setFont(
-        new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, Math.max(9, size / 32)));
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(9, size / 32)));
     g.drawString(caption, 4, g.getFontMetrics().getAscent() + 2);
     g.dispose();
-    return out;
+    return people;
   }
 
   /**
-   * Where the camera last saw part {@code part}: its pixels' extent in cell pixels, {minX, minY,
-   * maxX, maxY}, or null when no pixel of it is in the picture.
+   * Where the camera sees part {@code part} now (a fresh picture): its pixels' extent in cell
+   * pixels, {minX, minY, maxX, maxY}, or null when no pixel of it is in the picture.
    */
   public double[] extent(int part) {
+    shoot();
     int minX = size, minY = size, maxX = -1, maxY = -1;
-    int[] pixels = frame.getRGB(0, 0, size, size, null, 0, size);
     for (int y = 0, k = 0; y < size; y++) {
       for (int x = 0; x < size; x++, k++) {
         if ((pixels[k] & 0xffffff) == colours[part]) {
@@ -135,11 +145,6 @@ public final class CellCamera {
     return maxX < 0
         ? null
         : new double[] {minX / scale, minY / scale, (maxX + 1) / scale, (maxY + 1) / scale};
-  }
-
-  /** The colour a part has in the picture (RGB). */
-  public int colour(int part) {
-    return colours[part];
   }
 
   private Graphics2D flat(BufferedImage image) {

@@ -17,7 +17,7 @@ public final class DesignException extends IllegalArgumentException {
   }
 
   /** The same problem, its message starting with the file it was found in. */
-  DesignException in(Path file) {
+  public DesignException in(Path file) {
     return new DesignException(line, getMessage(), file + ": ");
   }
 

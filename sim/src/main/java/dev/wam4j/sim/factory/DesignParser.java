@@ -117,6 +117,10 @@ public final class DesignParser {
         description.append(line);
         continue;
       }
+      if (line.startsWith("*")
+          || line.startsWith("+")) { // a markdown bullet of another kind: never silently dropped
+        throw new DesignException(n, "list items here start with '- ', got '" + line + "'");
+      }
       if (!line.startsWith("-")) continue; // prose inside a section is a comment
       if (section.equals("parts")) {
         Design.Part part = part(line, n);
@@ -139,9 +143,10 @@ public final class DesignParser {
             throw new DesignException(n, "tolerance must lie in (0, 1], got " + value);
         }
         case "robots" -> {
-          robots = (int) whole(value, key, n);
-          if (robots < 1 || robots > 8)
+          long asked = whole(value, key, n);
+          if (asked < 1 || asked > 8)
             throw new DesignException(n, "robots must lie in 1..8, got " + value);
+          robots = (int) asked;
         }
         case "max-minutes" -> {
           maxMinutes = number(value, key, n);

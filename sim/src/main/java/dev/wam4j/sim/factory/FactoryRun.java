@@ -17,8 +17,13 @@ import java.util.function.Consumer;
  * design's simulated minutes run out, and then says which parts failed and why.
  */
 public final class FactoryRun {
+  /** The executor this run uses: the scripted expert (the vision policy is to come). */
+  public static final String EXECUTOR = "expert";
+
   /** Control steps one push may take before it is given up (and the part queued again). */
   static final int PUSH_STEPS = 400;
+
+  private static final DesignCheck.Workspace FLOOR = DesignCheck.Workspace.pushT();
 
   /** Control steps a push that brings a part off a wall may take. */
   static final int STAGING_STEPS = 150;
@@ -41,7 +46,7 @@ public final class FactoryRun {
         throw new IllegalArgumentException("cameraSize must be >= 64, got " + cameraSize);
     }
 
-    /** Seed 0, a 256-pixel camera. */
+    /** The given seed and a 256-pixel camera. */
     public static Config of(long seed) {
       return new Config(seed, 256);
     }
@@ -122,7 +127,7 @@ public final class FactoryRun {
     int completed = (int) runs.stream().filter(Result::productComplete).count();
     return new Batch(
         design.title(),
-        "expert",
+        EXECUTOR,
         first,
         count,
         completed,
@@ -161,7 +166,7 @@ public final class FactoryRun {
     String[] lastFailure = new String[n];
     boolean[] placed = new boolean[n];
     int[] job = new int[robots], jobSteps = new int[robots], failed = new int[n];
-    boolean[] staging = new boolean[robots];
+    boolean[] staging = new boolean[robots], waiting = new boolean[robots];
     java.util.Arrays.fill(job, -1);
     PushExpert[] experts = new PushExpert[robots];
     double[] targets = new double[2 * robots], out = new double[2];
@@ -209,9 +214,10 @@ public final class FactoryRun {
         pushesOf[next]++;
       }
       for (int r = 0; r < robots; r++) {
-        if (job[r] < 0) { // idle: stay put
-          targets[2 * r] = cell.pusherX(r);
-          targets[2 * r + 1] = cell.pusherY(r);
+        waiting[r] = false;
+        if (job[r] < 0) { // idle: back to its start, out of the others' way
+          targets[2 * r] = cell.pusherStart(r).x();
+          targets[2 * r + 1] = cell.pusherStart(r).y();
           continue;
         }
         Pose p = cell.pose(job[r]);
@@ -222,6 +228,7 @@ public final class FactoryRun {
           if (Math.hypot(out[0] - cell.pusherX(q), out[1] - cell.pusherY(q)) < ROBOT_CLEARANCE) {
             targets[2 * r] = cell.pusherX(r);
             targets[2 * r + 1] = cell.pusherY(r);
+            waiting[r] = true;
           }
         }
       }
@@ -230,7 +237,8 @@ public final class FactoryRun {
       observer.stepped(cell, camera, plan(job, parts, seen, cell));
       for (int r = 0; r < robots; r++) {
         if (job[r] < 0) continue;
-        jobSteps[r]++;
+        if (!waiting[r])
+          jobSteps[r]++; // time spent waiting for another robot is not the push's failure
         if (staging[r]
             && (jobSteps[r] >= STAGING_STEPS
                 || (cell.steps() % LOOK_EVERY == 0 && !againstWall(camera.extent(job[r]))))) {
@@ -274,7 +282,7 @@ public final class FactoryRun {
     return new Result(
         design.title(),
         seed,
-        "expert",
+        EXECUTOR,
         robots,
         n,
         placedCount,
@@ -305,7 +313,7 @@ public final class FactoryRun {
    */
   static boolean againstWall(double[] extent) {
     if (extent == null) return false;
-    DesignCheck.Workspace f = DesignCheck.Workspace.pushT();
+    DesignCheck.Workspace f = FLOOR;
     double gap = Cell.WALL_GAP;
     return extent[0] < f.minX() + gap
         || extent[1] < f.minY() + gap
@@ -315,7 +323,7 @@ public final class FactoryRun {
 
   /** The part's pose moved towards the middle of the cell by the room it lacks, and a bit more. */
   static Pose offTheWall(Pose at, double[] extent) {
-    DesignCheck.Workspace f = DesignCheck.Workspace.pushT();
+    DesignCheck.Workspace f = FLOOR;
     double gap = Cell.WALL_GAP + 20, dx = 0, dy = 0;
     if (extent[0] < f.minX() + gap) dx = f.minX() + gap - extent[0];
     if (extent[2] > f.maxX() - gap) dx = f.maxX() - gap - extent[2];

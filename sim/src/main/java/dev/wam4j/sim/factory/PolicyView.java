@@ -48,11 +48,6 @@ public final class PolicyView {
     this.pixels = new int[size * size];
   }
 
-  /** Bytes of one frame. */
-  public int frameBytes() {
-    return size * size * 3;
-  }
-
   /**
    * Draws the view for pushing part {@code part} (pusher {@code robot}) into {@code rgb[offset..]}.
    */

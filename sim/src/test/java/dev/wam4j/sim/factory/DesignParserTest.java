@@ -77,5 +77,12 @@ class DesignParserTest {
         .hasMessage("line 1: the design starts with '# <product name>'");
     assertThatThrownBy(() -> DesignParser.parse("# X\n## Steps\n"))
         .hasMessageStartingWith("line 2: unknown section 'Steps'");
+    assertThatThrownBy(() -> DesignParser.parse("# X\n## Parts\n* a: T at 1, 2, 3\n"))
+        .hasMessageStartingWith("line 3: list items here start with '- '");
+    assertThatThrownBy(
+            () ->
+                DesignParser.parse(
+                    "# X\n## Parts\n- a: T at 1, 2, 3\n## Options\n- robots: 4294967297\n"))
+        .hasMessage("line 5: robots must lie in 1..8, got 4294967297");
   }
 }

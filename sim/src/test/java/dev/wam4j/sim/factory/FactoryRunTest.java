@@ -51,6 +51,56 @@ class FactoryRunTest {
   }
 
   @Test
+  void filmingARunChangesNothingItSeesOrDoes() {
+    Design d = DesignParser.parse(CellTest.PAIR);
+    FactoryRun.Result plain = FactoryRun.run(d, FactoryRun.Config.of(200001), line -> {});
+    FactoryRun.Result filmed =
+        FactoryRun.run(
+            d,
+            FactoryRun.Config.of(200001),
+            line -> {},
+            (cell, camera, plan) -> camera.annotated(plan));
+    assertThat(filmed.pushes()).isEqualTo(plain.pushes());
+    assertThat(filmed.simMinutes()).isEqualTo(plain.simMinutes());
+    assertThat(filmed.parts()).isEqualTo(plain.parts());
+  }
+
+  @Test
+  void twoRobotsBuildTogetherAndAnIdleOneGoesBackToItsStart() {
+    Design d =
+        DesignParser.parse(
+            "# Gate\n## Parts\n- left post: I at 180, 250, 0\n- right post: I at 332, 250, 0\n- lintel: T at 256, 120, 0\n"
+                + "## Options\n- robots: 2\n");
+    double[] lastIdle = {Double.NaN, Double.NaN};
+    FactoryRun.Result r =
+        FactoryRun.run(
+            d,
+            FactoryRun.Config.of(200002),
+            line -> {},
+            (cell, camera, plan) -> {
+              if (plan.contains("robot 2: idle")) {
+                lastIdle[0] = cell.pusherX(1) - cell.pusherStart(1).x();
+                lastIdle[1] = cell.pusherY(1) - cell.pusherStart(1).y();
+              }
+            });
+    assertThat(r.robots()).isEqualTo(2);
+    assertThat(r.productComplete()).isTrue();
+    assertThat(Math.hypot(lastIdle[0], lastIdle[1]))
+        .as("robot 2 ends idle at its start")
+        .isLessThan(5);
+  }
+
+  @Test
+  void aPartAgainstAWallIsStagedTowardsTheMiddleByTheRoomItLacks() {
+    double gap = Cell.WALL_GAP;
+    assertThat(FactoryRun.againstWall(new double[] {7, 200, 47, 320})).isTrue();
+    assertThat(FactoryRun.againstWall(new double[] {7 + gap, 200, 47 + gap, 320})).isFalse();
+    Pose moved = FactoryRun.offTheWall(new Pose(27, 200, 0), new double[] {7, 200, 47, 320});
+    assertThat(moved.x()).isCloseTo(27 + gap + 20, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(moved.y()).isEqualTo(200);
+  }
+
+  @Test
   void aPartWhoseTargetLiesOnAnothersPathIsPlacedAfterIt() {
     // b travels from the bottom to the top; a's target sits in the middle of that path
     Design d =
