@@ -41,7 +41,6 @@ public final class Cell {
   private final int[] bodies;
   private final Coverage[] coverage;
   private final List<Pose> starts;
-  private final List<Pose> pusherStarts;
   private final Embodiment.RobotPusher robot = Embodiment.RobotPusher.reference();
   private final DesignCheck.Workspace floor = DesignCheck.Workspace.pushT();
   private long steps;
@@ -58,7 +57,6 @@ public final class Cell {
     List<Design.Part> parts = design.parts();
     int robots = design.options().robots();
     List<Pose> pusherStarts = new ArrayList<>();
-    this.pusherStarts = pusherStarts;
     for (int r = 0; r < robots; r++)
       pusherStarts.add(new Pose(512.0 * (r + 1) / (robots + 1), 480, 0));
     this.starts = List.copyOf(feed(design, pusherStarts, seed));
@@ -307,11 +305,6 @@ public final class Cell {
   /** Part {@code i}'s pose now: body origin and angle. */
   public Pose pose(int i) {
     return new Pose(world.positionX(bodies[i]), world.positionY(bodies[i]), world.angle(bodies[i]));
-  }
-
-  /** Where pusher {@code r} started, and where it waits when it has nothing to do. */
-  public Pose pusherStart(int r) {
-    return pusherStarts.get(r);
   }
 
   public double pusherX(int r) {

@@ -166,7 +166,7 @@ public final class FactoryRun {
     String[] lastFailure = new String[n];
     boolean[] placed = new boolean[n];
     int[] job = new int[robots], jobSteps = new int[robots], failed = new int[n];
-    boolean[] staging = new boolean[robots], waiting = new boolean[robots];
+    boolean[] staging = new boolean[robots];
     java.util.Arrays.fill(job, -1);
     PushExpert[] experts = new PushExpert[robots];
     double[] targets = new double[2 * robots], out = new double[2];
@@ -214,10 +214,11 @@ public final class FactoryRun {
         pushesOf[next]++;
       }
       for (int r = 0; r < robots; r++) {
-        waiting[r] = false;
-        if (job[r] < 0) { // idle: back to its start, out of the others' way
-          targets[2 * r] = cell.pusherStart(r).x();
-          targets[2 * r + 1] = cell.pusherStart(r).y();
+        if (job[r]
+            < 0) { // idle: stay put (crossing the floor back to its start would knock parts off
+          // their marks)
+          targets[2 * r] = cell.pusherX(r);
+          targets[2 * r + 1] = cell.pusherY(r);
           continue;
         }
         Pose p = cell.pose(job[r]);
@@ -228,7 +229,6 @@ public final class FactoryRun {
           if (Math.hypot(out[0] - cell.pusherX(q), out[1] - cell.pusherY(q)) < ROBOT_CLEARANCE) {
             targets[2 * r] = cell.pusherX(r);
             targets[2 * r + 1] = cell.pusherY(r);
-            waiting[r] = true;
           }
         }
       }
@@ -237,8 +237,9 @@ public final class FactoryRun {
       observer.stepped(cell, camera, plan(job, parts, seen, cell));
       for (int r = 0; r < robots; r++) {
         if (job[r] < 0) continue;
-        if (!waiting[r])
-          jobSteps[r]++; // time spent waiting for another robot is not the push's failure
+        jobSteps[
+            r]++; // waiting for another robot counts: a push kept waiting long goes back to the
+        // queue
         if (staging[r]
             && (jobSteps[r] >= STAGING_STEPS
                 || (cell.steps() % LOOK_EVERY == 0 && !againstWall(camera.extent(job[r]))))) {

@@ -66,28 +66,21 @@ class FactoryRunTest {
   }
 
   @Test
-  void twoRobotsBuildTogetherAndAnIdleOneGoesBackToItsStart() {
+  void twoRobotsBuildTogether() {
     Design d =
         DesignParser.parse(
             "# Gate\n## Parts\n- left post: I at 180, 250, 0\n- right post: I at 332, 250, 0\n- lintel: T at 256, 120, 0\n"
                 + "## Options\n- robots: 2\n");
-    double[] lastIdle = {Double.NaN, Double.NaN};
+    boolean[] both = {false};
     FactoryRun.Result r =
         FactoryRun.run(
             d,
             FactoryRun.Config.of(200002),
             line -> {},
-            (cell, camera, plan) -> {
-              if (plan.contains("robot 2: idle")) {
-                lastIdle[0] = cell.pusherX(1) - cell.pusherStart(1).x();
-                lastIdle[1] = cell.pusherY(1) - cell.pusherStart(1).y();
-              }
-            });
+            (cell, camera, plan) -> both[0] |= !plan.contains("idle"));
     assertThat(r.robots()).isEqualTo(2);
     assertThat(r.productComplete()).isTrue();
-    assertThat(Math.hypot(lastIdle[0], lastIdle[1]))
-        .as("robot 2 ends idle at its start")
-        .isLessThan(5);
+    assertThat(both[0]).as("at some step both robots pushed").isTrue();
   }
 
   @Test
