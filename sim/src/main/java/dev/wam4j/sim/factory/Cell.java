@@ -242,7 +242,7 @@ public final class Cell {
   /**
    * One control step: each pusher r moves towards (targets[2r], targets[2r+1]) by PushT's PD law,
    * the target held inside the walls (a pusher is a body on the cell's floor: unlike PushT's agent
-   * it cannot pass a wall, and so cannot squeeze a part through one either).
+   * it is never sent through a wall, and so cannot squeeze a part through one either).
    */
   public void step(double[] targets) {
     double dt = physics.dtSeconds(), kp = physics.kp(), kv = physics.kv();
