@@ -155,41 +155,89 @@ public final class FactoryRun {
   public static Result run(Design design, Config config, Consumer<String> log, Observer observer) {
     long t0 = System.nanoTime();
     long seed = design.options().seed() != null ? design.options().seed() : config.seed();
-    Cell cell = new Cell(design, seed);
-    CellCamera camera = new CellCamera(cell, config.cameraSize());
-    List<Design.Part> parts = design.parts();
-    int n = parts.size(), robots = cell.robots();
-    double tolerance = design.options().tolerance();
-    List<Integer> order = PlacementOrder.plan(design, cell.starts());
-    Deque<Integer> queue = new ArrayDeque<>(order);
-    int[] pushesOf = new int[n];
-    String[] lastFailure = new String[n];
-    boolean[] placed = new boolean[n];
-    int[] job = new int[robots], jobSteps = new int[robots], failed = new int[n];
-    boolean[] staging = new boolean[robots];
-    java.util.Arrays.fill(job, -1);
-    PushExpert[] experts = new PushExpert[robots];
-    double[] targets = new double[2 * robots], out = new double[2];
-    double[] seen = camera.coverage();
+    Build b = new Build(design, seed, config.cameraSize());
     log.accept(
         String.format(
             "%s: %d parts, %d robot%s, order %s",
-            design.title(),
-            n,
-            robots,
-            robots == 1 ? "" : "s",
-            order.stream().map(i -> parts.get(i).name()).toList()));
-    int pushes = 0;
-    while (cell.minutes() < design.options().maxMinutes()) {
-      for (int i = 0; i < n; i++) placed[i] = seen[i] >= tolerance;
-      boolean allPlaced = true;
+            design.title(), b.parts.size(), b.robots, b.robots == 1 ? "" : "s", b.names(b.order)));
+    while (b.cell.minutes() < design.options().maxMinutes() && !b.finished()) {
+      b.queueDisturbed();
+      b.assign();
+      b.steer();
+      b.cell.step(b.targets);
+      if (b.cell.steps() % LOOK_EVERY == 0) b.seen = b.camera.coverage();
+      observer.stepped(b.cell, b.camera, plan(b.job, b.parts, b.seen, b.cell));
+      b.review();
+    }
+    return b.result(seed, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * One build in progress: the cell, what the camera last saw, the queue of parts and what each
+   * robot does.
+   */
+  private static final class Build {
+    final Design design;
+    final Cell cell;
+    final CellCamera camera;
+    final List<Design.Part> parts;
+    final int robots;
+    final double tolerance;
+    final List<Integer> order;
+    final Deque<Integer> queue;
+    final int[] pushesOf, failed, job, jobSteps;
+    final String[] lastFailure;
+    final boolean[] placed, staging;
+    final PushExpert[] experts;
+    final double[] targets, out = new double[2];
+    double[] seen;
+    int pushes;
+
+    Build(Design design, long seed, int cameraSize) {
+      this.design = design;
+      this.cell = new Cell(design, seed);
+      this.camera = new CellCamera(cell, cameraSize);
+      this.parts = design.parts();
+      this.robots = cell.robots();
+      this.tolerance = design.options().tolerance();
+      this.order = PlacementOrder.plan(design, cell.starts());
+      this.queue = new ArrayDeque<>(order);
+      int n = parts.size();
+      this.pushesOf = new int[n];
+      this.failed = new int[n];
+      this.lastFailure = new String[n];
+      this.placed = new boolean[n];
+      this.job = new int[robots];
+      java.util.Arrays.fill(job, -1);
+      this.jobSteps = new int[robots];
+      this.staging = new boolean[robots];
+      this.experts = new PushExpert[robots];
+      this.targets = new double[2 * robots];
+      this.seen = camera.coverage();
+    }
+
+    /**
+     * Whether the camera sees every part placed and no robot is still pushing (updates {@link
+     * #placed}).
+     */
+    boolean finished() {
+      for (int i = 0; i < parts.size(); i++) placed[i] = seen[i] >= tolerance;
+      boolean allPlaced = true, busy = false;
       for (boolean p : placed) allPlaced &= p;
-      boolean busy = false;
       for (int j : job) busy |= j >= 0;
-      if (allPlaced && !busy) break;
-      // a part the camera no longer sees on its target (a later push disturbed it) is pushed again
-      for (int i = 0; i < n; i++)
+      return allPlaced && !busy;
+    }
+
+    /**
+     * A part the camera no longer sees on its target (a later push disturbed it) is pushed again.
+     */
+    void queueDisturbed() {
+      for (int i = 0; i < parts.size(); i++)
         if (!placed[i] && !queue.contains(i) && !working(job, i)) queue.addLast(i);
+    }
+
+    /** Each free robot takes the next part no robot works on. */
+    void assign() {
       for (int r = 0; r < robots; r++) {
         if (job[r] >= 0) continue;
         Integer next = null;
@@ -213,10 +261,16 @@ public final class FactoryRun {
         pushes++;
         pushesOf[next]++;
       }
+    }
+
+    /**
+     * Each robot's next target: its expert's, or where it is when idle or about to meet a robot
+     * ahead.
+     */
+    void steer() {
       for (int r = 0; r < robots; r++) {
         if (job[r]
-            < 0) { // idle: stay put (crossing the floor back to its start would knock parts off
-          // their marks)
+            < 0) { // idle: stay put (driving home across the floor knocks parts off their marks)
           targets[2 * r] = cell.pusherX(r);
           targets[2 * r + 1] = cell.pusherY(r);
           continue;
@@ -232,9 +286,13 @@ public final class FactoryRun {
           }
         }
       }
-      cell.step(targets);
-      if (cell.steps() % LOOK_EVERY == 0) seen = camera.coverage();
-      observer.stepped(cell, camera, plan(job, parts, seen, cell));
+    }
+
+    /**
+     * After a step: a staging push hands over to the ordinary one, a placed part frees its robot, a
+     * long push is given up.
+     */
+    void review() {
       for (int r = 0; r < robots; r++) {
         if (job[r] < 0) continue;
         jobSteps[
@@ -259,41 +317,49 @@ public final class FactoryRun {
         }
       }
     }
-    seen = camera.coverage();
-    List<PartResult> results = new ArrayList<>();
-    int placedCount = 0;
-    for (int i = 0; i < n; i++) {
-      boolean ok = seen[i] >= tolerance;
-      if (ok) placedCount++;
-      String reason =
-          ok
-              ? null
-              : String.format(
-                  "coverage %.2f < %.2f after %d push%s when the %s simulated minutes ran out%s",
-                  seen[i],
-                  tolerance,
-                  pushesOf[i],
-                  pushesOf[i] == 1 ? "" : "es",
-                  design.options().maxMinutes(),
-                  lastFailure[i] == null ? "" : " (last: " + lastFailure[i] + ")");
-      results.add(
-          new PartResult(
-              parts.get(i).name(), parts.get(i).shape().id(), ok, seen[i], pushesOf[i], reason));
+
+    /** What the camera sees at the end, part by part, and the run's totals. */
+    Result result(long seed, double wallSeconds) {
+      seen = camera.coverage();
+      List<PartResult> results = new ArrayList<>();
+      int placedCount = 0;
+      for (int i = 0; i < parts.size(); i++) {
+        boolean ok = seen[i] >= tolerance;
+        if (ok) placedCount++;
+        String reason =
+            ok
+                ? null
+                : String.format(
+                    "coverage %.2f < %.2f after %d push%s when the %s simulated minutes ran out%s",
+                    seen[i],
+                    tolerance,
+                    pushesOf[i],
+                    pushesOf[i] == 1 ? "" : "es",
+                    design.options().maxMinutes(),
+                    lastFailure[i] == null ? "" : " (last: " + lastFailure[i] + ")");
+        results.add(
+            new PartResult(
+                parts.get(i).name(), parts.get(i).shape().id(), ok, seen[i], pushesOf[i], reason));
+      }
+      return new Result(
+          design.title(),
+          seed,
+          EXECUTOR,
+          robots,
+          parts.size(),
+          placedCount,
+          placedCount == parts.size(),
+          pushes,
+          0,
+          cell.minutes(),
+          wallSeconds,
+          names(order),
+          results);
     }
-    return new Result(
-        design.title(),
-        seed,
-        EXECUTOR,
-        robots,
-        n,
-        placedCount,
-        placedCount == n,
-        pushes,
-        0,
-        cell.minutes(),
-        (System.nanoTime() - t0) / 1e9,
-        order.stream().map(i -> parts.get(i).name()).toList(),
-        results);
+
+    List<String> names(List<Integer> indices) {
+      return indices.stream().map(i -> parts.get(i).name()).toList();
+    }
   }
 
   /** What each robot is doing, and how many parts the camera sees placed: a caption. */
