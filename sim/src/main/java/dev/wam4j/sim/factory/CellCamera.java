@@ -157,6 +157,14 @@ public final class CellCamera {
   }
 
   private Path2D.Double polygon(double[] xy) {
+    return outline(xy, scale);
+  }
+
+  /**
+   * A polygon of cell pixels ({@code x0, y0, x1, y1, ...}) drawn at {@code scale} picture pixels
+   * per cell pixel.
+   */
+  static Path2D.Double outline(double[] xy, double scale) {
     Path2D.Double p = new Path2D.Double();
     p.moveTo(xy[0] * scale, xy[1] * scale);
     for (int k = 2; k < xy.length; k += 2) p.lineTo(xy[k] * scale, xy[k + 1] * scale);

@@ -96,10 +96,6 @@ public final class PolicyView {
   }
 
   private Path2D.Double polygon(double[] xy) {
-    Path2D.Double p = new Path2D.Double();
-    p.moveTo(xy[0] * scale, xy[1] * scale);
-    for (int k = 2; k < xy.length; k += 2) p.lineTo(xy[k] * scale, xy[k + 1] * scale);
-    p.closePath();
-    return p;
+    return CellCamera.outline(xy, scale);
   }
 }
