@@ -235,7 +235,7 @@ final class FactoryCommand {
       description =
           "Record the scripted expert pushing parts in cells of these designs, one push per episode, as a LeRobot v3.0"
               + " dataset in PushT's columns: the part to move drawn as PushT's block, its target as PushT's goal, the other"
-              + " parts as grey obstacles (data for a goal-conditioned world action model).")
+              + " parts as dark grey obstacles (data for a goal-conditioned world action model).")
   static final class Collect implements Callable<Integer> {
     @Spec CommandSpec spec;
 
