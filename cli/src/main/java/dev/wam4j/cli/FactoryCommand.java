@@ -7,6 +7,7 @@ import dev.wam4j.eval.SeedRange;
 import dev.wam4j.sim.factory.Design;
 import dev.wam4j.sim.factory.DesignException;
 import dev.wam4j.sim.factory.DesignParser;
+import dev.wam4j.sim.factory.Executor;
 import dev.wam4j.sim.factory.FactoryRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -201,6 +202,7 @@ final class FactoryCommand {
                 d,
                 range.first(),
                 range.count(),
+                Executor.expert(),
                 r ->
                     err.printf(
                         "seed %d: %d/%d placed, %d pushes, %.1f min%n",

@@ -1,6 +1,7 @@
 package dev.wam4j.sim.factory;
 
 import dev.wam4j.sim.Embodiment;
+import dev.wam4j.sim.scene.Pose;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -31,6 +32,9 @@ public final class CellCamera {
   private final boolean[][] targets; // per part, the pixels inside its target's outline
   private final int[] targetPixels;
   private final int[] colours;
+  private final PoseFit[] fits;
+  private final double[] xs, ys; // pixel centres of one part, for a pose fit
+  private long shotAt = -1; // the cell's step of the last picture
 
   /** A camera of {@code size} x {@code size} pixels over the whole 512 x 512 cell. */
   public CellCamera(Cell cell, int size) {
@@ -45,6 +49,10 @@ public final class CellCamera {
     this.colours = new int[parts.size()];
     for (int i = 0; i < parts.size(); i++)
       colours[i] = Color.HSBtoRGB(i / (float) parts.size(), 0.8f, 0.85f) & 0xffffff;
+    this.fits = new PoseFit[parts.size()];
+    for (int i = 0; i < parts.size(); i++) fits[i] = new PoseFit(parts.get(i).shape());
+    this.xs = new double[size * size];
+    this.ys = new double[size * size];
     this.targets = new boolean[parts.size()][];
     this.targetPixels = new int[parts.size()];
     BufferedImage mask = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
@@ -70,7 +78,33 @@ public final class CellCamera {
   public BufferedImage shoot() {
     draw(frame);
     frame.getRGB(0, 0, size, size, pixels, 0, size);
+    shotAt = cell.steps();
     return frame;
+  }
+
+  /**
+   * Where the camera sees part {@code part} (a picture taken at this control step, shot now unless
+   * one was): body origin and angle fitted to its pixels, of a symmetric shape's twins the angle
+   * nearest {@code nearAngle}; null when no pixel of it is in the picture.
+   */
+  public Pose locate(int part, double nearAngle) {
+    if (shotAt != cell.steps()) shoot();
+    int n = 0;
+    for (int y = 0, k = 0; y < size; y++) {
+      for (int x = 0; x < size; x++, k++) {
+        if ((pixels[k] & 0xffffff) == colours[part]) {
+          // Java2D fills a pixel whose top-left corner, not its centre, lies in the shape
+          xs[n] = x / scale;
+          ys[n++] = y / scale;
+        }
+      }
+    }
+    return fits[part].fit(xs, ys, n, nearAngle);
+  }
+
+  /** Rotations by 2 pi / this leave part {@code part}'s shape unchanged (1, 2 or 4). */
+  public int symmetry(int part) {
+    return fits[part].symmetry();
   }
 
   private void draw(BufferedImage image) {

@@ -1,7 +1,6 @@
 package dev.wam4j.sim.factory;
 
 import dev.wam4j.sim.Embodiment;
-import dev.wam4j.sim.expert.PushExpert;
 import dev.wam4j.sim.scene.Pose;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,9 +16,6 @@ import java.util.function.Consumer;
  * design's simulated minutes run out, and then says which parts failed and why.
  */
 public final class FactoryRun {
-  /** The executor this run uses: the scripted expert (the vision policy is to come). */
-  public static final String EXECUTOR = "expert";
-
   /** Control steps one push may take before it is given up (and the part queued again). */
   static final int PUSH_STEPS = 400;
 
@@ -39,16 +35,23 @@ public final class FactoryRun {
    *
    * @param seed the feeder's and the run's seed (the design's own seed, when it has one, wins)
    * @param cameraSize side of the camera's picture in pixels (placements are checked on it)
+   * @param executor who pushes the parts
    */
-  public record Config(long seed, int cameraSize) {
+  public record Config(long seed, int cameraSize, Executor executor) {
     public Config {
       if (cameraSize < 64)
         throw new IllegalArgumentException("cameraSize must be >= 64, got " + cameraSize);
+      java.util.Objects.requireNonNull(executor, "executor");
     }
 
-    /** The given seed and a 256-pixel camera. */
+    /** The given seed, a 256-pixel camera and the scripted expert. */
     public static Config of(long seed) {
-      return new Config(seed, 256);
+      return new Config(seed, 256, Executor.expert());
+    }
+
+    /** The given seed, a 256-pixel camera and {@code executor}. */
+    public static Config of(long seed, Executor executor) {
+      return new Config(seed, 256, executor);
     }
   }
 
@@ -106,7 +109,8 @@ public final class FactoryRun {
    * Builds {@code design} once per seed {@code first .. first + count - 1} (a design's own seed is
    * ignored here).
    */
-  public static Batch batch(Design design, long first, int count, Consumer<Result> progress) {
+  public static Batch batch(
+      Design design, long first, int count, Executor executor, Consumer<Result> progress) {
     if (count < 1) throw new IllegalArgumentException("count must be >= 1, got " + count);
     Design unseeded =
         new Design(
@@ -120,14 +124,14 @@ public final class FactoryRun {
                 null));
     List<Result> runs = new ArrayList<>();
     for (long seed = first; seed < first + count; seed++) {
-      Result r = run(unseeded, Config.of(seed), line -> {});
+      Result r = run(unseeded, Config.of(seed, executor), line -> {});
       runs.add(r);
       progress.accept(r);
     }
     int completed = (int) runs.stream().filter(Result::productComplete).count();
     return new Batch(
         design.title(),
-        EXECUTOR,
+        executor.name(),
         first,
         count,
         completed,
@@ -146,7 +150,7 @@ public final class FactoryRun {
     void stepped(Cell cell, CellCamera camera, String plan);
   }
 
-  /** Builds {@code design} with the scripted expert as every robot's executor. */
+  /** Builds {@code design} with {@code config}'s executor for every robot. */
   public static Result run(Design design, Config config, Consumer<String> log) {
     return run(design, config, log, (cell, camera, plan) -> {});
   }
@@ -155,7 +159,7 @@ public final class FactoryRun {
   public static Result run(Design design, Config config, Consumer<String> log, Observer observer) {
     long t0 = System.nanoTime();
     long seed = design.options().seed() != null ? design.options().seed() : config.seed();
-    Build b = new Build(design, seed, config.cameraSize());
+    Build b = new Build(design, seed, config.cameraSize(), config.executor());
     log.accept(
         String.format(
             "%s: %d parts, %d robot%s, order %s",
@@ -169,7 +173,7 @@ public final class FactoryRun {
       observer.stepped(b.cell, b.camera, plan(b.job, b.parts, b.seen, b.cell));
       b.review();
     }
-    return b.result(seed, (System.nanoTime() - t0) / 1e9);
+    return b.result(seed, config.executor().name(), (System.nanoTime() - t0) / 1e9);
   }
 
   /**
@@ -188,13 +192,15 @@ public final class FactoryRun {
     final int[] pushesOf, failed, job, jobSteps;
     final String[] lastFailure;
     final boolean[] placed, staging;
-    final PushExpert[] experts;
+    final Executor executor;
+    final Executor.Push[] pushing;
     final double[] targets, out = new double[2];
     double[] seen;
     int pushes;
 
-    Build(Design design, long seed, int cameraSize) {
+    Build(Design design, long seed, int cameraSize, Executor executor) {
       this.design = design;
+      this.executor = executor;
       this.cell = new Cell(design, seed);
       this.camera = new CellCamera(cell, cameraSize);
       this.parts = design.parts();
@@ -211,7 +217,7 @@ public final class FactoryRun {
       java.util.Arrays.fill(job, -1);
       this.jobSteps = new int[robots];
       this.staging = new boolean[robots];
-      this.experts = new PushExpert[robots];
+      this.pushing = new Executor.Push[robots];
       this.targets = new double[2 * robots];
       this.seen = camera.coverage();
     }
@@ -255,16 +261,22 @@ public final class FactoryRun {
         // can get behind it (its place read off the camera's picture)
         double[] extent = failed[next] > 0 ? camera.extent(next) : null;
         staging[r] = extent != null && againstWall(extent);
-        experts[r] =
-            staging[r] ? cell.expert(next, offTheWall(cell.pose(next), extent)) : cell.expert(next);
-        experts[r].reset();
+        pushing[r] =
+            executor.push(
+                cell,
+                camera,
+                r,
+                next,
+                staging[r]
+                    ? offTheWall(camera.locate(next, parts.get(next).target().angle()), extent)
+                    : parts.get(next).target());
         pushes++;
         pushesOf[next]++;
       }
     }
 
     /**
-     * Each robot's next target: its expert's, or where it is when idle or about to meet a robot
+     * Each robot's next target: its push's, or where it is when idle or about to meet a robot
      * ahead.
      */
     void steer() {
@@ -275,8 +287,7 @@ public final class FactoryRun {
           targets[2 * r + 1] = cell.pusherY(r);
           continue;
         }
-        Pose p = cell.pose(job[r]);
-        experts[r].act(cell.pusherX(r), cell.pusherY(r), p.x(), p.y(), p.angle(), out);
+        pushing[r].act(out);
         targets[2 * r] = out[0];
         targets[2 * r + 1] = out[1];
         for (int q = 0; q < r; q++) { // the robot ahead has the way: wait when about to meet it
@@ -302,8 +313,7 @@ public final class FactoryRun {
             && (jobSteps[r] >= STAGING_STEPS
                 || (cell.steps() % LOOK_EVERY == 0 && !againstWall(camera.extent(job[r]))))) {
           staging[r] = false; // off the wall (or as far as it goes): now onto the target
-          experts[r] = cell.expert(job[r]);
-          experts[r].reset();
+          pushing[r] = executor.push(cell, camera, r, job[r], parts.get(job[r]).target());
           jobSteps[r] = 0;
         } else if (seen[job[r]] >= tolerance) {
           job[r] = -1;
@@ -319,7 +329,7 @@ public final class FactoryRun {
     }
 
     /** What the camera sees at the end, part by part, and the run's totals. */
-    Result result(long seed, double wallSeconds) {
+    Result result(long seed, String executorName, double wallSeconds) {
       seen = camera.coverage();
       List<PartResult> results = new ArrayList<>();
       int placedCount = 0;
@@ -344,7 +354,7 @@ public final class FactoryRun {
       return new Result(
           design.title(),
           seed,
-          EXECUTOR,
+          executorName,
           robots,
           parts.size(),
           placedCount,
