@@ -4,6 +4,9 @@ import dev.wam4j.data.collect.CellCollect;
 import dev.wam4j.data.collect.FactoryFilm;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.eval.SeedRange;
+import dev.wam4j.model.cell.CellPusher;
+import dev.wam4j.model.cell.CellPusherConfig;
+import dev.wam4j.model.cell.CellPusherTraining;
 import dev.wam4j.sim.factory.Design;
 import dev.wam4j.sim.factory.DesignException;
 import dev.wam4j.sim.factory.DesignParser;
@@ -29,6 +32,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       FactoryCommand.Check.class,
       FactoryCommand.Run.class,
+      FactoryCommand.Train.class,
       FactoryCommand.Collect.class
     })
 final class FactoryCommand {
@@ -112,9 +116,16 @@ final class FactoryCommand {
     @Option(
         names = "--executor",
         description =
-            "What pushes the parts: expert (the scripted pusher; default: ${DEFAULT-VALUE}).",
-        defaultValue = "expert")
+            "What pushes the parts: vision (the cell pusher, seeing the parts through the camera) or expert"
+                + " (the scripted pusher, reading the simulator's state; the baseline). Default: ${DEFAULT-VALUE}.",
+        defaultValue = "vision")
     String executor;
+
+    @Option(
+        names = "--checkpoint",
+        paramLabel = "DIR",
+        description = "The vision executor's checkpoint (default: the shipped models/cell-pusher).")
+    Path checkpoint;
 
     @Option(
         names = "--video",
@@ -136,13 +147,9 @@ final class FactoryCommand {
     @Override
     public Integer call() throws Exception {
       if (seeds != null) return batch();
-      if (!executor.equals("expert")) {
-        throw new IllegalArgumentException(
-            "--executor " + executor + ": only 'expert' exists yet (the vision policy is to come)");
-      }
       Design d = DesignParser.read(design);
       PrintWriter err = spec.commandLine().getErr();
-      FactoryRun.Config config = FactoryRun.Config.of(seed);
+      FactoryRun.Config config = FactoryRun.Config.of(seed, executor(executor, checkpoint));
       FactoryRun.Result r;
       try {
         r =
@@ -190,8 +197,7 @@ final class FactoryCommand {
     private int batch() throws Exception {
       if (video != null)
         throw new IllegalArgumentException("--video films one run; drop --seeds to film one");
-      if (!executor.equals("expert"))
-        throw new IllegalArgumentException("--executor " + executor + ": only 'expert' exists yet");
+      Executor ex = executor(executor, checkpoint);
       SeedRange range = SeedRange.parse(seeds, "--seeds");
       Design d = DesignParser.read(design);
       PrintWriter err = spec.commandLine().getErr();
@@ -202,7 +208,7 @@ final class FactoryCommand {
                 d,
                 range.first(),
                 range.count(),
-                Executor.expert(),
+                ex,
                 r ->
                     err.printf(
                         "seed %d: %d/%d placed, %d pushes, %.1f min%n",
@@ -225,6 +231,65 @@ final class FactoryCommand {
             b.meanPushes(),
             b.meanSimMinutes(),
             b.meanWallSeconds());
+      }
+      return 0;
+    }
+  }
+
+  /** The executor {@code --executor} names; the vision one loaded from {@code checkpoint}. */
+  static Executor executor(String name, Path checkpoint) throws java.io.IOException {
+    return switch (name) {
+      case "expert" -> {
+        if (checkpoint != null)
+          throw new IllegalArgumentException("--checkpoint is for --executor vision, not expert");
+        yield Executor.expert();
+      }
+      case "vision" ->
+          CellPusher.load(
+              checkpoint != null ? checkpoint : Paths.root().resolve("models/cell-pusher"));
+      default ->
+          throw new IllegalArgumentException("--executor " + name + ": expected vision or expert");
+    };
+  }
+
+  /** {@code wam4j factory train --out RUN}: trains the vision executor by DAgger. */
+  @Command(
+      name = "train",
+      mixinStandardHelpOptions = true,
+      description =
+          "Train the cell pusher (the vision executor) by DAgger with the scripted expert as teacher, in random"
+              + " cells of one to three parts (never a design of configs/designs). Each round's weights go to"
+              + " RUN/round-NN; a killed run resumes from RUN/state.bin when started again with the same options.")
+  static final class Train implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--out", required = true, paramLabel = "RUN", description = "The run folder.")
+    Path out;
+
+    @Option(
+        names = "--rounds",
+        description = "DAgger rounds (default: the recipe's, ${DEFAULT-VALUE}).",
+        defaultValue = "8")
+    int rounds;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter err = spec.commandLine().getErr();
+      CellPusherTraining.Result r =
+          CellPusherTraining.train(
+              out, CellPusherConfig.defaults().withRounds(rounds), err::println);
+      PrintWriter o = spec.commandLine().getOut();
+      if (json) {
+        o.println(Json.result(r, spec));
+      } else {
+        for (CellPusherTraining.Round x : r.rounds())
+          o.printf(
+              "round %d: %d rows, validation placed %.2f (best coverage %.3f)%n",
+              x.round(), x.samples(), x.validationPlaced(), x.validationCoverage());
+        o.println("weights: " + out.resolve(String.format("round-%02d", rounds - 1)));
       }
       return 0;
     }

@@ -1,5 +1,6 @@
 package dev.wam4j.rl.ppo;
 
+import dev.wam4j.model.mlp.Adam;
 import dev.wam4j.model.mlp.Mlp;
 import dev.wam4j.model.mlp.SplitMix;
 import java.util.ArrayList;

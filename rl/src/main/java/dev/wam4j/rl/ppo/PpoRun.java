@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.model.chart.LineChart;
+import dev.wam4j.model.mlp.Adam;
 import dev.wam4j.sim.cousins.CousinConfig;
 import dev.wam4j.sim.scene.Scene;
 import dev.wam4j.sim.scene.Scenes;
@@ -374,9 +375,9 @@ final class PpoRun {
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw))) {
       out.writeInt(MAGIC);
       writeFloats(out, params);
-      writeFloats(out, adam.m);
-      writeFloats(out, adam.v);
-      out.writeLong(adam.t);
+      writeFloats(out, adam.m());
+      writeFloats(out, adam.v());
+      out.writeLong(adam.t());
       out.writeInt(streams.length);
       for (long s : streams) out.writeLong(s);
       out.flush();

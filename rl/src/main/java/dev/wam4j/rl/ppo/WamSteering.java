@@ -2,6 +2,7 @@ package dev.wam4j.rl.ppo;
 
 import dev.wam4j.eval.ObservationHistory;
 import dev.wam4j.model.Engines;
+import dev.wam4j.model.mlp.Adam;
 import dev.wam4j.model.mlp.Mlp;
 import dev.wam4j.model.mlp.SplitMix;
 import dev.wam4j.model.steer.PoseFeatures;

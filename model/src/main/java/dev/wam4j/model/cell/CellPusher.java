@@ -1,0 +1,199 @@
+package dev.wam4j.model.cell;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.wam4j.data.AtomicFiles;
+import dev.wam4j.model.CheckpointException;
+import dev.wam4j.model.mlp.Mlp;
+import dev.wam4j.sim.cousins.ShapeFamily;
+import dev.wam4j.sim.factory.Cell;
+import dev.wam4j.sim.factory.CellCamera;
+import dev.wam4j.sim.factory.Executor;
+import dev.wam4j.sim.scene.Pose;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The vision executor of the lights-out cell: pushes any part to any pose, seeing the part only
+ * through the cell's camera (its pose fitted to its pixels, {@link CellCamera#locate}) and its own
+ * pusher's position; a small network ({@link PushFeatures} in, the next target out) trained by
+ * DAgger with the scripted expert as teacher ({@link CellPusherTraining}). It never reads the
+ * simulator's state. A checkpoint is a folder: {@value #FILE} (config, card, the weights' digest)
+ * and {@value #WEIGHTS} (little-endian floats). Not thread-safe: one per run.
+ */
+public final class CellPusher implements Executor {
+  /** The card of a checkpoint folder. */
+  public static final String FILE = "cell-pusher.json";
+
+  /** The weights of a checkpoint folder. */
+  public static final String WEIGHTS = "weights.bin";
+
+  /** The card's format tag. */
+  public static final String FORMAT = "wam4j-cell-pusher/1";
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final CellPusherConfig config;
+  private final Mlp net;
+  private final float[] params;
+  private final Mlp.Workspace ws;
+
+  /** A pusher of {@code config}'s shape with these weights (shared, not copied). */
+  public CellPusher(CellPusherConfig config, float[] params) {
+    this.config = config;
+    this.net = new Mlp(config.sizes());
+    if (params.length != net.parameters())
+      throw new IllegalArgumentException(
+          params.length + " weights, the network needs " + net.parameters());
+    this.params = params;
+    this.ws = net.workspace(1);
+  }
+
+  @Override
+  public String name() {
+    return "vision";
+  }
+
+  public CellPusherConfig config() {
+    return config;
+  }
+
+  @Override
+  public Push push(Cell cell, CellCamera camera, int robot, int part, Pose goal) {
+    ShapeFamily shape = cell.design().parts().get(part).shape();
+    double[] last = {cell.pusherX(robot), cell.pusherY(robot)};
+    return out -> {
+      double ax = cell.pusherX(robot), ay = cell.pusherY(robot);
+      Pose seen = camera.locate(part, goal.angle());
+      if (seen == null) { // out of sight: hold still
+        out[0] = ax;
+        out[1] = ay;
+      } else {
+        act(shape, seen, goal, ax, ay, last[0], last[1], out);
+      }
+      last[0] = out[0];
+      last[1] = out[1];
+    };
+  }
+
+  /**
+   * The next target, into {@code target[0..1]}, for a pusher at (ax, ay) whose last target was
+   * (lastX, lastY), pushing a part of {@code shape} seen at {@code seen} towards {@code goal}.
+   */
+  public void act(
+      ShapeFamily shape,
+      Pose seen,
+      Pose goal,
+      double ax,
+      double ay,
+      double lastX,
+      double lastY,
+      double[] target) {
+    PushFeatures.write(shape, seen, goal, ax, ay, lastX, lastY, ws.input(), 0);
+    net.forward(params, 0, ws, 1);
+    PushFeatures.decode(seen, ax, ay, ws.output(), 0, target);
+  }
+
+  /** Whether {@code dir} holds a cell pusher checkpoint. */
+  public static boolean isCheckpoint(Path dir) {
+    return Files.isRegularFile(dir.resolve(FILE));
+  }
+
+  /**
+   * Writes a checkpoint folder atomically (a killed write leaves no folder that looks valid).
+   *
+   * @param card what made it (training, measurements), written beside the config
+   */
+  public static void save(
+      Path dir, CellPusherConfig config, float[] params, Map<String, Object> card)
+      throws IOException {
+    byte[] weights = toBytes(params);
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("format", FORMAT);
+    j.put("features", PushFeatures.SIZE);
+    j.put("weights_sha256", sha256(weights));
+    j.put("config", config);
+    j.put("card", card);
+    Path parent = dir.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path temp = AtomicFiles.hiddenDirectory(parent, "." + dir.getFileName() + ".tmp-");
+    Files.write(temp.resolve(WEIGHTS), weights);
+    Files.writeString(temp.resolve(FILE), JSON.writeValueAsString(j) + "\n");
+    AtomicFiles.publishDirectory(temp, dir);
+  }
+
+  /**
+   * Loads a checkpoint folder.
+   *
+   * @throws CheckpointException naming the file and what is wrong
+   */
+  public static CellPusher load(Path dir) throws IOException {
+    Path file = dir.resolve(FILE), bin = dir.resolve(WEIGHTS);
+    if (!Files.isRegularFile(file))
+      throw new CheckpointException(dir + ": no " + FILE + " (not a cell pusher checkpoint)");
+    JsonNode j;
+    try {
+      j = JSON.readTree(file.toFile());
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new CheckpointException(file + ": not valid JSON: " + e.getOriginalMessage());
+    }
+    if (j == null || !FORMAT.equals(j.path("format").asText()))
+      throw new CheckpointException(file + ": format is not " + FORMAT);
+    if (j.path("features").asInt() != PushFeatures.SIZE)
+      throw new CheckpointException(
+          file
+              + ": written for "
+              + j.path("features").asInt()
+              + " features, this build computes "
+              + PushFeatures.SIZE);
+    CellPusherConfig config;
+    try {
+      config = JSON.treeToValue(j.get("config"), CellPusherConfig.class);
+    } catch (com.fasterxml.jackson.core.JacksonException | IllegalArgumentException e) {
+      throw new CheckpointException(file + ": field 'config': " + e.getMessage());
+    }
+    if (!Files.isRegularFile(bin)) throw new CheckpointException(bin + ": missing");
+    byte[] weights = Files.readAllBytes(bin);
+    if (!sha256(weights).equals(j.path("weights_sha256").asText()))
+      throw new CheckpointException(bin + ": its digest differs from weights_sha256 in " + FILE);
+    float[] params = fromBytes(weights);
+    for (int i = 0; i < params.length; i++)
+      if (!Float.isFinite(params[i]))
+        throw new CheckpointException(bin + ": weight " + i + " is " + params[i]);
+    try {
+      return new CellPusher(config, params);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(bin + ": " + e.getMessage());
+    }
+  }
+
+  static byte[] toBytes(float[] v) {
+    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(v);
+    return b.array();
+  }
+
+  static float[] fromBytes(byte[] bytes) {
+    float[] v = new float[bytes.length / 4];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+    return v;
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package dev.wam4j.model.cell;
+
+import dev.wam4j.sim.cousins.ShapeFamily;
+import dev.wam4j.sim.scene.ConvexPart;
+import dev.wam4j.sim.scene.Pose;
+
+/**
+ * What the cell pusher's network reads, and how its output becomes a target. Everything is
+ * expressed relative to the goal and to the part as the camera sees it, so that one network pushes
+ * any part to any pose: the part's centre in the goal's frame, its angle off the goal's (of a
+ * symmetric shape, modulo its symmetry), the pusher in the part's frame and in the goal's, where
+ * part and pusher are in the cell (the walls), the shape, and the pusher's last target (what it was
+ * doing). Positions go in raw and as Fourier features (sines and cosines at {@link #OCTAVES}
+ * octaves, periods 800 down to 25 pixels), which let a small network draw sharp lines. The output
+ * is the next target relative to the pusher, in the part's frame, in units of {@link
+ * #ACTION_SCALE_PIXELS}. Allocation-free.
+ */
+public final class PushFeatures {
+  /** Octaves of the Fourier features. */
+  public static final int OCTAVES = 6;
+
+  /** Pixels per unit of a position input. */
+  public static final double POSITION_SCALE_PIXELS = 100;
+
+  /** Pixels per unit of an output (the expert's longest stride is 60). */
+  public static final double ACTION_SCALE_PIXELS = 60;
+
+  /** Inputs per row. */
+  public static final int SIZE = 4 + 2 + 4 * OCTAVES + 5 + 2 + 4 * OCTAVES + 2 + 4 + 2;
+
+  /** Outputs per row: the target's offset from the pusher, in the part's frame. */
+  public static final int OUTPUTS = 2;
+
+  private static final double[] COG_X = new double[ShapeFamily.values().length];
+  private static final double[] COG_Y = new double[ShapeFamily.values().length];
+
+  static {
+    for (ShapeFamily f : ShapeFamily.values()) {
+      double area = 0, x = 0, y = 0;
+      for (ConvexPart p : f.parts(1)) {
+        area += p.area();
+        x += p.area() * p.centroidX();
+        y += p.area() * p.centroidY();
+      }
+      COG_X[f.ordinal()] = x / area;
+      COG_Y[f.ordinal()] = y / area;
+    }
+  }
+
+  private PushFeatures() {}
+
+  /** Rotations by 2 pi / this leave {@code shape} unchanged. */
+  static int symmetry(ShapeFamily shape) {
+    return switch (shape) {
+      case T, L -> 1;
+      case I -> 2;
+      case PLUS -> 4;
+    };
+  }
+
+  /**
+   * Writes the inputs for a pusher at (ax, ay), whose last target was (lastX, lastY), pushing a
+   * part of {@code shape} seen at {@code seen} towards {@code goal}, into {@code in[off..off +
+   * SIZE)}.
+   */
+  public static void write(
+      ShapeFamily shape,
+      Pose seen,
+      Pose goal,
+      double ax,
+      double ay,
+      double lastX,
+      double lastY,
+      float[] in,
+      int off) {
+    int f = shape.ordinal(), k = off;
+    for (int s = 0; s < 4; s++) in[k++] = s == f ? 1f : 0f;
+    double ca = Math.cos(seen.angle()), sa = Math.sin(seen.angle());
+    double cg = Math.cos(goal.angle()), sg = Math.sin(goal.angle());
+    double px = seen.x() + ca * COG_X[f] - sa * COG_Y[f],
+        py = seen.y() + sa * COG_X[f] + ca * COG_Y[f];
+    double gx = goal.x() + cg * COG_X[f] - sg * COG_Y[f],
+        gy = goal.y() + sg * COG_X[f] + cg * COG_Y[f];
+    // the part in the goal's frame
+    double ex = (cg * (px - gx) + sg * (py - gy)) / POSITION_SCALE_PIXELS;
+    double ey = (-sg * (px - gx) + cg * (py - gy)) / POSITION_SCALE_PIXELS;
+    k = fourier(ex, ey, in, k);
+    int sym = symmetry(shape);
+    double period = 2 * Math.PI / sym;
+    double dTheta = Math.IEEEremainder(seen.angle() - goal.angle(), period) * sym; // in [-pi, pi]
+    in[k++] = (float) (dTheta / Math.PI);
+    in[k++] = (float) Math.sin(dTheta);
+    in[k++] = (float) Math.cos(dTheta);
+    in[k++] = (float) Math.sin(2 * dTheta);
+    in[k++] = (float) Math.cos(2 * dTheta);
+    // the pusher in the part's frame, and in the goal's
+    double rx = (ca * (ax - px) + sa * (ay - py)) / POSITION_SCALE_PIXELS;
+    double ry = (-sa * (ax - px) + ca * (ay - py)) / POSITION_SCALE_PIXELS;
+    k = fourier(rx, ry, in, k);
+    in[k++] = (float) ((cg * (ax - gx) + sg * (ay - gy)) / POSITION_SCALE_PIXELS);
+    in[k++] = (float) ((-sg * (ax - gx) + cg * (ay - gy)) / POSITION_SCALE_PIXELS);
+    // where in the cell (the walls are at 0 and 512)
+    in[k++] = (float) ((px - 256) / 256);
+    in[k++] = (float) ((py - 256) / 256);
+    in[k++] = (float) ((ax - 256) / 256);
+    in[k++] = (float) ((ay - 256) / 256);
+    // the last target, relative to the pusher, in the part's frame
+    in[k++] = (float) ((ca * (lastX - ax) + sa * (lastY - ay)) / ACTION_SCALE_PIXELS);
+    in[k++] = (float) ((-sa * (lastX - ax) + ca * (lastY - ay)) / ACTION_SCALE_PIXELS);
+    assert k == off + SIZE;
+  }
+
+  private static int fourier(double x, double y, float[] in, int k) {
+    in[k++] = (float) x;
+    in[k++] = (float) y;
+    for (int o = 0; o < OCTAVES; o++) {
+      double w = Math.PI / 4 * (1 << o); // period 8 units (800 px) at octave 0
+      in[k++] = (float) Math.sin(w * x);
+      in[k++] = (float) Math.cos(w * x);
+      in[k++] = (float) Math.sin(w * y);
+      in[k++] = (float) Math.cos(w * y);
+    }
+    return k;
+  }
+
+  /** The target (tx, ty) as an output row: its offset from the pusher in the part's frame. */
+  public static void encode(
+      Pose seen, double ax, double ay, double tx, double ty, float[] out, int off) {
+    double c = Math.cos(seen.angle()), s = Math.sin(seen.angle());
+    out[off] = (float) ((c * (tx - ax) + s * (ty - ay)) / ACTION_SCALE_PIXELS);
+    out[off + 1] = (float) ((-s * (tx - ax) + c * (ty - ay)) / ACTION_SCALE_PIXELS);
+  }
+
+  /** An output row back to a target in cell pixels, into {@code target[0..1]}. */
+  public static void decode(
+      Pose seen, double ax, double ay, float[] out, int off, double[] target) {
+    double c = Math.cos(seen.angle()), s = Math.sin(seen.angle());
+    double u = out[off] * ACTION_SCALE_PIXELS, v = out[off + 1] * ACTION_SCALE_PIXELS;
+    target[0] = ax + c * u - s * v;
+    target[1] = ay + s * u + c * v;
+  }
+}

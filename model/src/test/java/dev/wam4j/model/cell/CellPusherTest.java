@@ -1,0 +1,82 @@
+package dev.wam4j.model.cell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wam4j.model.CheckpointException;
+import dev.wam4j.model.mlp.Mlp;
+import dev.wam4j.model.mlp.SplitMix;
+import dev.wam4j.sim.cousins.ShapeFamily;
+import dev.wam4j.sim.scene.Pose;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CellPusherTest {
+  @Test
+  void aTargetEncodedInThePartsFrameDecodesToItself() {
+    Pose seen = new Pose(200, 300, 2.1);
+    float[] row = new float[2];
+    double[] back = new double[2];
+    PushFeatures.encode(seen, 150, 250, 190, 231, row, 0);
+    PushFeatures.decode(seen, 150, 250, row, 0, back);
+    assertThat(back[0]).isCloseTo(190, Offset.offset(1e-3));
+    assertThat(back[1]).isCloseTo(231, Offset.offset(1e-3));
+  }
+
+  @Test
+  void theFeaturesOfASymmetricPartDoNotDependOnWhichTwinTheCameraReported() {
+    float[] a = new float[PushFeatures.SIZE], b = new float[PushFeatures.SIZE];
+    Pose goal = new Pose(256, 200, 0.3);
+    // an I half a turn on: the same picture, described about its other end
+    Pose seen = new Pose(300, 320, 0.5), twin = twin(seen, ShapeFamily.I);
+    PushFeatures.write(ShapeFamily.I, seen, goal, 280, 400, 280, 400, a, 0);
+    PushFeatures.write(ShapeFamily.I, twin, goal, 280, 400, 280, 400, b, 0);
+    // the angle off the goal's, the part's centre and the pusher relative to the goal agree
+    int angle = 4 + 2 + 4 * PushFeatures.OCTAVES;
+    for (int k = 0; k < angle + 5; k++) assertThat(b[k]).isCloseTo(a[k], Offset.offset(1e-4f));
+  }
+
+  /** The same I's pose described with its origin at the other end (rotated half a turn). */
+  private static Pose twin(Pose p, ShapeFamily shape) {
+    double cogY = 60; // the I's centre of gravity, 60 below its origin
+    double c = Math.cos(p.angle()), s = Math.sin(p.angle());
+    double cx = p.x() - s * cogY, cy = p.y() + c * cogY;
+    double a = p.angle() + Math.PI, c2 = Math.cos(a), s2 = Math.sin(a);
+    return new Pose(cx + s2 * cogY, cy - c2 * cogY, a);
+  }
+
+  @Test
+  void aSavedPusherLoadsAndActsTheSameAndACorruptedOneIsRefusedNamingTheFile(@TempDir Path dir)
+      throws Exception {
+    CellPusherConfig c = CellPusherConfig.defaults();
+    Mlp net = new Mlp(c.sizes());
+    float[] params = new float[net.parameters()];
+    net.initialise(params, 0, new SplitMix(5), 1.0);
+    Path model = dir.resolve("pusher");
+    CellPusher.save(model, c, params, Map.of("note", "test"));
+    CellPusher loaded = CellPusher.load(model);
+    double[] x = new double[2], y = new double[2];
+    Pose seen = new Pose(100, 200, 0.4), goal = new Pose(256, 256, -1);
+    new CellPusher(c, params).act(ShapeFamily.L, seen, goal, 90, 330, 95, 320, x);
+    loaded.act(ShapeFamily.L, seen, goal, 90, 330, 95, 320, y);
+    assertThat(y).containsExactly(x);
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("pusher");
+    }
+
+    byte[] w = Files.readAllBytes(model.resolve(CellPusher.WEIGHTS));
+    w[100] ^= 1;
+    Files.write(model.resolve(CellPusher.WEIGHTS), w);
+    assertThatThrownBy(() -> CellPusher.load(model))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining(CellPusher.WEIGHTS)
+        .hasMessageContaining("digest");
+    assertThatThrownBy(() -> CellPusher.load(dir))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("not a cell pusher checkpoint");
+  }
+}
