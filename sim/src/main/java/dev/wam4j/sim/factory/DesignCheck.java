@@ -1,5 +1,6 @@
 package dev.wam4j.sim.factory;
 
+import dev.wam4j.sim.Embodiment;
 import dev.wam4j.sim.scene.ConvexClip;
 import dev.wam4j.sim.scene.ConvexPart;
 import dev.wam4j.sim.scene.Pose;
@@ -11,7 +12,8 @@ import java.util.List;
 /**
  * Refuses, before anything runs, a design whose layout cannot be built in the cell: a part whose
  * target (or start) reaches outside the workspace, two targets that overlap, two starts that
- * overlap. The cell is PushT's: 512 x 512 pixels inside its four walls.
+ * overlap, a layout no order of straight pushes can build (see Reachability). The cell is PushT's:
+ * 512 x 512 pixels inside its four walls.
  */
 public final class DesignCheck {
   /** Overlap, in square pixels, below which two footprints count as touching, not overlapping. */
@@ -85,6 +87,7 @@ public final class DesignCheck {
         }
       }
     }
+    Reachability.check(design, space, Embodiment.RobotPusher.reference().radius());
   }
 
   private static void inside(Design.Part p, Pose pose, String what, Workspace space) {
