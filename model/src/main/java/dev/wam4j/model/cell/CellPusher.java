@@ -71,7 +71,6 @@ public final class CellPusher implements Executor {
   @Override
   public Push push(Cell cell, CellCamera camera, int robot, int part, Pose goal) {
     ShapeFamily shape = cell.design().parts().get(part).shape();
-    double[] last = {cell.pusherX(robot), cell.pusherY(robot)};
     return out -> {
       double ax = cell.pusherX(robot), ay = cell.pusherY(robot);
       Pose seen = camera.locate(part, goal.angle());
@@ -79,27 +78,17 @@ public final class CellPusher implements Executor {
         out[0] = ax;
         out[1] = ay;
       } else {
-        act(shape, seen, goal, ax, ay, last[0], last[1], out);
+        act(shape, seen, goal, ax, ay, out);
       }
-      last[0] = out[0];
-      last[1] = out[1];
     };
   }
 
   /**
-   * The next target, into {@code target[0..1]}, for a pusher at (ax, ay) whose last target was
-   * (lastX, lastY), pushing a part of {@code shape} seen at {@code seen} towards {@code goal}.
+   * The next target, into {@code target[0..1]}, for a pusher at (ax, ay) pushing a part of {@code
+   * shape} seen at {@code seen} towards {@code goal}.
    */
-  public void act(
-      ShapeFamily shape,
-      Pose seen,
-      Pose goal,
-      double ax,
-      double ay,
-      double lastX,
-      double lastY,
-      double[] target) {
-    PushFeatures.write(shape, seen, goal, ax, ay, lastX, lastY, ws.input(), 0);
+  public void act(ShapeFamily shape, Pose seen, Pose goal, double ax, double ay, double[] target) {
+    PushFeatures.write(shape, seen, goal, ax, ay, ws.input(), 0);
     net.forward(params, 0, ws, 1);
     PushFeatures.decode(seen, ax, ay, ws.output(), 0, target);
   }

@@ -152,7 +152,6 @@ public final class CellPusherTraining {
       ShapeFamily shape = cell.design().parts().get(part).shape();
       PushExpert teacher = cell.expert(part);
       teacher.reset();
-      double lastX = cell.pusherX(0), lastY = cell.pusherY(0);
       for (int step = 0; step < config.maxPushSteps(); step++) {
         if (cell.coverage(part) >= config.placedCoverage()) break;
         double ax = cell.pusherX(0), ay = cell.pusherY(0);
@@ -160,8 +159,7 @@ public final class CellPusherTraining {
         teacher.act(ax, ay, truth.x(), truth.y(), truth.angle(), teach);
         if (seen != null) {
           grow();
-          PushFeatures.write(
-              shape, seen, goal, ax, ay, lastX, lastY, inputs, rows * PushFeatures.SIZE);
+          PushFeatures.write(shape, seen, goal, ax, ay, inputs, rows * PushFeatures.SIZE);
           PushFeatures.encode(
               seen, ax, ay, teach[0], teach[1], labels, rows * PushFeatures.OUTPUTS);
           rows++;
@@ -170,10 +168,8 @@ public final class CellPusherTraining {
           act[0] = teach[0];
           act[1] = teach[1];
         } else {
-          student.act(shape, seen, goal, ax, ay, lastX, lastY, act);
+          student.act(shape, seen, goal, ax, ay, act);
         }
-        lastX = act[0];
-        lastY = act[1];
         target[0] = act[0];
         target[1] = act[1];
         cell.step(target);

@@ -9,11 +9,12 @@ import dev.wam4j.sim.scene.Pose;
  * expressed relative to the goal and to the part as the camera sees it, so that one network pushes
  * any part to any pose: the part's centre in the goal's frame, its angle off the goal's (of a
  * symmetric shape, modulo its symmetry), the pusher in the part's frame and in the goal's, where
- * part and pusher are in the cell (the walls), the shape, and the pusher's last target (what it was
- * doing). Positions go in raw and as Fourier features (sines and cosines at {@link #OCTAVES}
- * octaves, periods 800 down to 25 pixels), which let a small network draw sharp lines. The output
- * is the next target relative to the pusher, in the part's frame, in units of {@link
- * #ACTION_SCALE_PIXELS}. Allocation-free.
+ * part and pusher are in the cell (the walls), and the shape. Not the pusher's last target: a
+ * student that reads it learns to carry on with whatever it did (the copycat problem), and when it
+ * drove itself it only dithered (first run, RESULTS 28). Positions go in raw and as Fourier
+ * features (sines and cosines at {@link #OCTAVES} octaves, periods 800 down to 25 pixels), which
+ * let a small network draw sharp lines. The output is the next target relative to the pusher, in
+ * the part's frame, in units of {@link #ACTION_SCALE_PIXELS}. Allocation-free.
  */
 public final class PushFeatures {
   /** Octaves of the Fourier features. */
@@ -26,7 +27,7 @@ public final class PushFeatures {
   public static final double ACTION_SCALE_PIXELS = 60;
 
   /** Inputs per row. */
-  public static final int SIZE = 4 + 2 + 4 * OCTAVES + 5 + 2 + 4 * OCTAVES + 2 + 4 + 2;
+  public static final int SIZE = 4 + 2 + 4 * OCTAVES + 5 + 2 + 4 * OCTAVES + 2 + 4;
 
   /** Outputs per row: the target's offset from the pusher, in the part's frame. */
   public static final int OUTPUTS = 2;
@@ -59,20 +60,11 @@ public final class PushFeatures {
   }
 
   /**
-   * Writes the inputs for a pusher at (ax, ay), whose last target was (lastX, lastY), pushing a
-   * part of {@code shape} seen at {@code seen} towards {@code goal}, into {@code in[off..off +
-   * SIZE)}.
+   * Writes the inputs for a pusher at (ax, ay) pushing a part of {@code shape} seen at {@code seen}
+   * towards {@code goal}, into {@code in[off..off + SIZE)}.
    */
   public static void write(
-      ShapeFamily shape,
-      Pose seen,
-      Pose goal,
-      double ax,
-      double ay,
-      double lastX,
-      double lastY,
-      float[] in,
-      int off) {
+      ShapeFamily shape, Pose seen, Pose goal, double ax, double ay, float[] in, int off) {
     int f = shape.ordinal(), k = off;
     for (int s = 0; s < 4; s++) in[k++] = s == f ? 1f : 0f;
     double ca = Math.cos(seen.angle()), sa = Math.sin(seen.angle());
@@ -104,9 +96,6 @@ public final class PushFeatures {
     in[k++] = (float) ((py - 256) / 256);
     in[k++] = (float) ((ax - 256) / 256);
     in[k++] = (float) ((ay - 256) / 256);
-    // the last target, relative to the pusher, in the part's frame
-    in[k++] = (float) ((ca * (lastX - ax) + sa * (lastY - ay)) / ACTION_SCALE_PIXELS);
-    in[k++] = (float) ((-sa * (lastX - ax) + ca * (lastY - ay)) / ACTION_SCALE_PIXELS);
     assert k == off + SIZE;
   }
 

@@ -33,8 +33,8 @@ class CellPusherTest {
     Pose goal = new Pose(256, 200, 0.3);
     // an I half a turn on: the same picture, described about its other end
     Pose seen = new Pose(300, 320, 0.5), twin = twin(seen, ShapeFamily.I);
-    PushFeatures.write(ShapeFamily.I, seen, goal, 280, 400, 280, 400, a, 0);
-    PushFeatures.write(ShapeFamily.I, twin, goal, 280, 400, 280, 400, b, 0);
+    PushFeatures.write(ShapeFamily.I, seen, goal, 280, 400, a, 0);
+    PushFeatures.write(ShapeFamily.I, twin, goal, 280, 400, b, 0);
     // the angle off the goal's, the part's centre and the pusher relative to the goal agree
     int angle = 4 + 2 + 4 * PushFeatures.OCTAVES;
     for (int k = 0; k < angle + 5; k++) assertThat(b[k]).isCloseTo(a[k], Offset.offset(1e-4f));
@@ -61,8 +61,8 @@ class CellPusherTest {
     CellPusher loaded = CellPusher.load(model);
     double[] x = new double[2], y = new double[2];
     Pose seen = new Pose(100, 200, 0.4), goal = new Pose(256, 256, -1);
-    new CellPusher(c, params).act(ShapeFamily.L, seen, goal, 90, 330, 95, 320, x);
-    loaded.act(ShapeFamily.L, seen, goal, 90, 330, 95, 320, y);
+    new CellPusher(c, params).act(ShapeFamily.L, seen, goal, 90, 330, x);
+    loaded.act(ShapeFamily.L, seen, goal, 90, 330, y);
     assertThat(y).containsExactly(x);
     try (var files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("pusher");
