@@ -173,6 +173,15 @@ public final class FleetBuild {
       for (BuildAgent a : agents) a.stop();
       for (Thread t : threads) t.join(15_000);
     }
+    progress.accept(
+        String.format(
+            "build %d %s: %d/%d placed, %.1f simulated minutes%s",
+            id,
+            s.status().wire(),
+            s.partsPlaced(),
+            s.partsTotal(),
+            s.simMinutes(),
+            s.failure() == null ? "" : " (" + s.failure() + ")"));
     double seconds = (System.nanoTime() - t0) / 1e9;
     return new Outcome(s, List.copyOf(summaries), seconds > 0 ? s.steps() / seconds : 0);
   }
