@@ -63,7 +63,8 @@ final class RobotCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-tasks",
-      description = "Stop after this many tasks (default: ${DEFAULT-VALUE}: run until stopped).",
+      description =
+          "Stop after this many tasks, or placements with --builds (default: ${DEFAULT-VALUE}: run until stopped).",
       defaultValue = "0")
   int maxTasks;
 

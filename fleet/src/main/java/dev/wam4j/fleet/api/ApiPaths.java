@@ -52,6 +52,7 @@ public final class ApiPaths {
     return BASE + "/builds";
   }
 
+  /** One build. */
   public static String build(Object id) {
     return builds() + "/" + id;
   }

@@ -180,6 +180,7 @@ final class BuildCell {
               + SILENT_MS / 1000
               + " s, or never joined); ask for a placement");
     heardMs[r] = now;
+    dropSilent(now); // a robot silent too long holds up no step
     if (status != JobStatus.RUNNING) return ended(r);
     if (job[r] < 0)
       throw new ApiException(
