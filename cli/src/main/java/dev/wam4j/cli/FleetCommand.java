@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.wam4j.data.Zips;
 import dev.wam4j.fleet.agent.FleetClient;
 import dev.wam4j.fleet.api.ApiPaths;
+import dev.wam4j.fleet.build.FleetBuild;
+import dev.wam4j.sim.factory.FactoryRun;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,7 @@ import picocli.CommandLine.Spec;
       FleetCommand.Enroll.class,
       FleetCommand.Robots.class,
       FleetCommand.Submit.class,
+      FleetCommand.Build.class,
       FleetCommand.Jobs.class,
       FleetCommand.Watch.class,
       FleetCommand.Alerts.class,
@@ -64,6 +67,11 @@ final class FleetCommand {
     boolean json;
 
     FleetClient client() throws java.io.IOException {
+      return new FleetClient(server, token());
+    }
+
+    /** The operator token: --token, else $WAM4J_TOKEN, else fleet-data/operator.token. */
+    String token() throws java.io.IOException {
       String t = token != null ? token : System.getenv("WAM4J_TOKEN");
       if (t == null) {
         Path file = Path.of("fleet-data", "operator.token");
@@ -72,7 +80,7 @@ final class FleetCommand {
               "no operator token: pass --token, set WAM4J_TOKEN, or run where fleet-data/operator.token is");
         t = Files.readString(file).strip();
       }
-      return new FleetClient(server, t);
+      return t;
     }
 
     PrintWriter out() {
@@ -197,6 +205,99 @@ final class FleetCommand {
                 r.get("id").asLong(), r.get("title").asText(), r.get("tasks").asInt());
       out().flush();
       return 0;
+    }
+  }
+
+  @Command(
+      name = "build",
+      mixinStandardHelpOptions = true,
+      description =
+          "Build a product design (docs/FACTORY.md) through the Physical API: submitted as a build whose"
+              + " placements robot agents push in the server's shared simulated cell; waits for it and prints"
+              + " the result as 'factory run' does. Exit code 0 when the product is complete.")
+  static final class Build extends Operator {
+    @Parameters(paramLabel = "DESIGN.md", description = "The design file.")
+    Path design;
+
+    @Option(
+        names = "--seed",
+        description = "The feeder's seed, unless the design sets one (default: ${DEFAULT-VALUE}).",
+        defaultValue = "0")
+    long seed;
+
+    @Option(
+        names = "--robots-local",
+        paramLabel = "N",
+        description =
+            "Enrol N robots and run their agents in this process (default: none, the fleet's robots"
+                + " work; with --local, one per pusher of the design).",
+        defaultValue = "0")
+    int robotsLocal;
+
+    @Option(
+        names = "--local",
+        description =
+            "Start an embedded server on loopback (temporary data, no rate limit) for this build;"
+                + " --server and --token are then unused.")
+    boolean local;
+
+    @Override
+    public Integer call() throws Exception {
+      String markdown = FleetBuild.read(design);
+      PrintWriter err = spec.commandLine().getErr();
+      FleetBuild.Options options =
+          local
+              ? new FleetBuild.Options(null, null, seed, robotsLocal, true, 200)
+              : new FleetBuild.Options(server, token(), seed, robotsLocal, false, 200);
+      FleetBuild.Outcome o;
+      try {
+        o =
+            FleetBuild.run(
+                markdown,
+                options,
+                line -> {
+                  err.println(line);
+                  err.flush();
+                });
+      } catch (IllegalArgumentException e) { // the server's refusal of the design: name the file
+        throw new IllegalArgumentException(design + ": " + e.getMessage(), e);
+      }
+      FactoryRun.Result r = o.result();
+      if (json) {
+        out().println(Json.result(r, spec));
+        out().flush();
+        return r.productComplete() ? 0 : 1;
+      }
+      out()
+          .printf(
+              "%s (build %d, seed %d, %d robot%s): %s, %d/%d parts placed, %d pushes, %d interventions, %.1f simulated minutes, %.1f s (%.0f steps/s)%n",
+              r.design(),
+              o.build().id(),
+              r.seed(),
+              r.robots(),
+              r.robots() == 1 ? "" : "s",
+              r.productComplete() ? "complete" : "NOT complete",
+              r.partsPlaced(),
+              r.partsTotal(),
+              r.pushes(),
+              r.interventions(),
+              r.simMinutes(),
+              r.wallSeconds(),
+              o.stepsPerSecond());
+      out().println("  order: " + String.join(", ", r.order()));
+      for (FactoryRun.PartResult p : r.parts())
+        out()
+            .printf(
+                "  %-16s %-4s %s coverage %.2f, %d push%s%s%n",
+                printable(p.name()),
+                p.shape(),
+                p.placed() ? "placed" : "FAILED",
+                p.coverage(),
+                p.pushes(),
+                p.pushes() == 1 ? "" : "es",
+                p.reason() == null ? "" : ": " + p.reason());
+      out().flush();
+      return r.productComplete() ? 0 : 1;
     }
   }
 

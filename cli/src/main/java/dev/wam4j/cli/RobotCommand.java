@@ -1,6 +1,7 @@
 package dev.wam4j.cli;
 
 import dev.wam4j.eval.monitor.Signal;
+import dev.wam4j.fleet.agent.BuildAgent;
 import dev.wam4j.fleet.agent.FleetClient;
 import dev.wam4j.fleet.agent.RobotAgent;
 import dev.wam4j.model.Engines;
@@ -62,7 +63,8 @@ final class RobotCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-tasks",
-      description = "Stop after this many tasks (default: ${DEFAULT-VALUE}: run until stopped).",
+      description =
+          "Stop after this many tasks, or placements with --builds (default: ${DEFAULT-VALUE}: run until stopped).",
       defaultValue = "0")
   int maxTasks;
 
@@ -94,8 +96,16 @@ final class RobotCommand implements Callable<Integer> {
       defaultValue = "1")
   int threads;
 
+  @Option(
+      names = "--builds",
+      description =
+          "Push placements of builds in the server's shared cell ('wam4j fleet build') with the scripted"
+              + " expert, instead of running tasks with a model.")
+  boolean builds;
+
   @Override
   public Integer call() throws Exception {
+    if (builds) return builds();
     if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
     Engines.useThreads(threads);
     RobotAgent.Config config =
@@ -126,6 +136,24 @@ final class RobotCommand implements Callable<Integer> {
       o.println(Json.result(s, spec));
       o.flush();
     }
+    return 0;
+  }
+
+  private int builds() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    BuildAgent agent =
+        new BuildAgent(
+            new FleetClient(server, token),
+            new BuildAgent.Config(200, idleExitMs, maxTasks),
+            line -> {
+              err.println(line);
+              err.flush();
+            });
+    Runtime.getRuntime().addShutdownHook(new Thread(agent::stop, "robot-stop"));
+    BuildAgent.Summary s = agent.run();
+    PrintWriter o = spec.commandLine().getOut();
+    o.println(Json.result(s, spec));
+    o.flush();
     return 0;
   }
 }

@@ -195,6 +195,39 @@ class FleetCommandTest {
   }
 
   @Test
+  void fleetBuildLocalBuildsADesignThroughTheApiAndPrintsFactoryRunsResult() throws Exception {
+    Path design = tmp.resolve("pair.md");
+    Files.writeString(
+        design,
+        "# Pair\n## Parts\n- left: I at 200, 190, 0 from 190, 240, 0.2\n"
+            + "- right: I at 312, 190, 0 from 322, 240, -0.2\n## Options\n- robots: 2\n");
+    CliRun build = new CliRun();
+    assertThat(build.run("fleet", "build", design.toString(), "--local", "--json"))
+        .as(build.err.toString())
+        .isZero();
+    JsonNode r = new ObjectMapper().readTree(build.out.toString());
+    for (String key :
+        new String[] {
+          "parts_total",
+          "parts_placed",
+          "product_complete",
+          "pushes",
+          "interventions",
+          "sim_minutes",
+          "wall_seconds",
+          "parts"
+        }) assertThat(r.has(key)).as(key).isTrue();
+    assertThat(r.get("product_complete").asBoolean()).isTrue();
+    assertThat(r.get("parts").get(0).get("placed").asBoolean()).isTrue();
+    assertThat(build.err.toString()).contains("2/2 placed");
+    Path bad = tmp.resolve("bad.md");
+    Files.writeString(bad, "# X\n## Parts\n- a: Q at 100, 100, 0\n");
+    CliRun refused = new CliRun();
+    assertThat(refused.run("fleet", "build", bad.toString(), "--local")).isEqualTo(2);
+    assertThat(refused.err.toString()).contains("bad.md").contains("line 3");
+  }
+
+  @Test
   void listingsShowControlCharactersOfStoredTextEscapedNeverRaw() {
     assertThat(FleetCommand.Operator.printable("job \u0000 \u001b[31mred\u001b[0m done"))
         .isEqualTo("job \\u0000 \\u001b[31mred\\u001b[0m done");

@@ -47,6 +47,21 @@ public final class ApiPaths {
     return job(id) + "/" + action;
   }
 
+  /** Builds of product designs in the server's shared cell. */
+  public static String builds() {
+    return BASE + "/builds";
+  }
+
+  /** One build. */
+  public static String build(Object id) {
+    return builds() + "/" + id;
+  }
+
+  /** A build's action or sub-resource: {@code step}, {@code cancel}, {@code picture}. */
+  public static String build(Object id, String part) {
+    return build(id) + "/" + part;
+  }
+
   public static String task(Object id, String part) {
     return BASE + "/tasks/" + id + "/" + part;
   }

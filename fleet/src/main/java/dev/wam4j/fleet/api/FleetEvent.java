@@ -2,6 +2,7 @@ package dev.wam4j.fleet.api;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wam4j.fleet.store.JobStatus;
 import dev.wam4j.fleet.store.Records;
 import dev.wam4j.fleet.store.RobotState;
 import dev.wam4j.fleet.store.TaskStatus;
@@ -55,6 +56,14 @@ public sealed interface FleetEvent {
   record JobChanged(@JsonValue Records.Job job) implements FleetEvent {
     public String eventName() {
       return "job";
+    }
+  }
+
+  /** A build was submitted, a placement in it ended, or the build ended. */
+  record BuildChanged(long buildId, JobStatus status, int partsPlaced, int partsTotal)
+      implements FleetEvent {
+    public String eventName() {
+      return "build";
     }
   }
 

@@ -22,8 +22,8 @@ import java.sql.SQLException;
  * {@code Authorization: Bearer <token>}: operators manage everything; a robot token acts only as
  * its robot ({@link Auth}). Bad input gets a 400 with a message, never a 500. Runs on virtual
  * threads. The routes live with their resource: {@link RobotRoutes}, {@link JobRoutes}, {@link
- * UploadRoutes}, {@link ModelRoutes}, {@link ViewRoutes}; this class holds the configuration, the
- * filters, the error mapping and the lifecycle.
+ * UploadRoutes}, {@link ModelRoutes}, {@link ViewRoutes}, {@link BuildRoutes}; this class holds the
+ * configuration, the filters, the error mapping and the lifecycle.
  */
 public final class FleetServer implements AutoCloseable {
   static final String OPERATOR_TOKEN_FILE = "operator.token";
@@ -195,6 +195,7 @@ public final class FleetServer implements AutoCloseable {
                   .register(c.routes);
               new ModelRoutes(store, auth, events, models).register(c.routes);
               new ViewRoutes(store, auth, events).register(c.routes);
+              new BuildRoutes(auth, events).register(c.routes);
             });
     this.watchdog = Thread.ofVirtual().name("fleet-watchdog").unstarted(this::watch);
   }

@@ -103,7 +103,7 @@ final class ViewRoutes {
               "default-src 'self'; script-src '"
                   + DASHBOARD.scriptHash()
                   + "'; style-src 'self' 'unsafe-inline';"
-                  + " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+                  + " img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
           ctx.header("X-Frame-Options", "DENY")
               .header("Referrer-Policy", "no-referrer")
               .header("X-Content-Type-Options", "nosniff");

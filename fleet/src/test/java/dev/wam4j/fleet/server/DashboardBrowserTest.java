@@ -70,6 +70,9 @@ class DashboardBrowserTest {
               "dream",
               Base64.getEncoder().encodeToString(blue)));
       operator.postMarkdown("/api/v1/jobs", "# Arrange the bench\n## Push\n- count: 3\n");
+      operator.post(
+          "/api/v1/builds",
+          Map.of("design", "# Bar on the bench\n## Parts\n- bar: I at 200, 190, 0\n"));
 
       ChromeOptions options =
           new ChromeOptions()
@@ -108,6 +111,14 @@ class DashboardBrowserTest {
             .contains("1.234");
         wait.until(d -> d.findElement(By.id("jobs")).getText().contains("Arrange the bench"));
         assertThat(browser.findElement(By.id("jobs")).getText()).contains("running");
+        // a build: its progress, and its cell's picture fetched with the token
+        wait.until(d -> d.findElement(By.id("builds")).getText().contains("Bar on the bench"));
+        assertThat(browser.findElement(By.id("builds")).getText()).contains("0 / 1");
+        wait.until(
+            d ->
+                String.valueOf(d.findElement(By.id("cell")).getAttribute("src"))
+                    .startsWith("blob:"));
+        assertThat(browser.findElement(By.id("buildof")).getText()).contains("0 of 1 parts placed");
         wait.until(
             d ->
                 String.valueOf(d.findElement(By.id("dream")).getAttribute("src"))

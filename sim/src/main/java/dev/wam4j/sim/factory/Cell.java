@@ -62,16 +62,7 @@ public final class Cell {
     this.starts = List.copyOf(feed(design, pusherStarts, seed));
     List<SceneObject> objects = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
-      Design.Part p = parts.get(i);
-      SceneObject reference = pushT.goalObject();
-      objects.add(
-          SceneObject.uniform(
-              p.name(),
-              p.shape().parts(1),
-              reference.mass(),
-              reference.friction(),
-              reference.elasticity(),
-              starts.get(i)));
+      objects.add(body(parts.get(i), starts.get(i), pushT));
     }
     this.scene =
         new Scene(
@@ -285,6 +276,40 @@ public final class Cell {
             new Goal(i, goal, design.options().tolerance()),
             physics);
     return new PushExpert(s, robot);
+  }
+
+  /**
+   * The scripted expert that pushes {@code part} to {@code goal} with one of a cell's robots, made
+   * from the design's part alone (the same geometry and mass as {@link #expert(int, Pose)} gives
+   * it): for a robot that sees the cell only through its camera and holds no {@code Cell}. Feed its
+   * {@link PushExpert#act(double, double, double, double, double, double[]) act} the part's pose as
+   * located.
+   */
+  public static PushExpert expert(Design.Part part, Pose goal, double tolerance) {
+    Scene pushT = Scene.pushT();
+    Scene s =
+        new Scene(
+            part.name(),
+            pushT.width(),
+            pushT.height(),
+            walls(DesignCheck.Workspace.pushT()),
+            pushT.agentStart(),
+            List.of(body(part, part.target(), pushT)),
+            new Goal(0, goal, tolerance),
+            pushT.physics());
+    return new PushExpert(s, Embodiment.RobotPusher.reference());
+  }
+
+  /** A part as a body of PushT's block mass and surfaces, starting at {@code at}. */
+  private static SceneObject body(Design.Part p, Pose at, Scene pushT) {
+    SceneObject reference = pushT.goalObject();
+    return SceneObject.uniform(
+        p.name(),
+        p.shape().parts(1),
+        reference.mass(),
+        reference.friction(),
+        reference.elasticity(),
+        at);
   }
 
   /** The design the cell builds. */

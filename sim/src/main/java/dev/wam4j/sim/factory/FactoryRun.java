@@ -17,18 +17,18 @@ import java.util.function.Consumer;
  */
 public final class FactoryRun {
   /** Control steps one push may take before it is given up (and the part queued again). */
-  static final int PUSH_STEPS = 400;
+  public static final int PUSH_STEPS = 400;
 
   private static final DesignCheck.Workspace FLOOR = DesignCheck.Workspace.pushT();
 
   /** Control steps a push that brings a part off a wall may take. */
-  static final int STAGING_STEPS = 150;
+  public static final int STAGING_STEPS = 150;
 
   /** Control steps between two looks of the camera. */
-  static final int LOOK_EVERY = 5;
+  public static final int LOOK_EVERY = 5;
 
   /** Distance, in pixels, closer than which a robot waits for a robot ahead of it. */
-  static final double ROBOT_CLEARANCE = 2 * Embodiment.RobotPusher.reference().radius() + 12;
+  public static final double ROBOT_CLEARANCE = 2 * Embodiment.RobotPusher.reference().radius() + 12;
 
   /**
    * How to run.
@@ -388,7 +388,7 @@ public final class FactoryRun {
   /**
    * Whether a part's extent (cell pixels) leaves less room to a wall than a pusher needs behind it.
    */
-  static boolean againstWall(double[] extent) {
+  public static boolean againstWall(double[] extent) {
     if (extent == null) return false;
     DesignCheck.Workspace f = FLOOR;
     double gap = Cell.WALL_GAP;
@@ -399,7 +399,7 @@ public final class FactoryRun {
   }
 
   /** The part's pose moved towards the middle of the cell by the room it lacks, and a bit more. */
-  static Pose offTheWall(Pose at, double[] extent) {
+  public static Pose offTheWall(Pose at, double[] extent) {
     DesignCheck.Workspace f = FLOOR;
     double gap = Cell.WALL_GAP + 20, dx = 0, dy = 0;
     if (extent[0] < f.minX() + gap) dx = f.minX() + gap - extent[0];

@@ -9,7 +9,7 @@ import java.util.List;
  * Greedily, the next part is the one whose target lies on the fewest straight paths (start to
  * target) of the parts still to place; ties keep the design's order.
  */
-final class PlacementOrder {
+public final class PlacementOrder {
   /**
    * A path passes a target when it comes this close to its footprint, in pixels (a part's half
    * width and a pusher).
@@ -18,8 +18,11 @@ final class PlacementOrder {
 
   private PlacementOrder() {}
 
-  /** Indices of the design's parts in the order to place them, given where they start. */
-  static List<Integer> plan(Design design, List<Pose> starts) {
+  /**
+   * Indices of the design's parts in the order to place them, given where they start (a cell's
+   * {@link Cell#starts()}).
+   */
+  public static List<Integer> plan(Design design, List<Pose> starts) {
     List<Design.Part> parts = design.parts();
     List<Integer> left = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) left.add(i);

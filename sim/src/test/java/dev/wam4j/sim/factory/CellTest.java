@@ -51,6 +51,25 @@ class CellTest {
   }
 
   @Test
+  void anExpertMadeFromThePartAlonePushesAsTheCellsOwnDoes() {
+    Design d =
+        DesignParser.parse(
+            "# X\n## Parts\n- a: T at 256, 100, 0 from 120, 300, 0.7\n- b: L at 380, 300, 0\n");
+    Cell cell = new Cell(d, 7);
+    Pose goal = new Pose(250, 200, 0.3);
+    var own = cell.expert(1, goal);
+    var fromPart = Cell.expert(d.parts().get(1), goal, d.options().tolerance());
+    double[] a = new double[2], b = new double[2];
+    for (int k = 0; k < 20; k++) {
+      Pose p = cell.pose(1);
+      own.act(cell.pusherX(0), cell.pusherY(0), p.x(), p.y(), p.angle(), a);
+      fromPart.act(cell.pusherX(0), cell.pusherY(0), p.x(), p.y(), p.angle(), b);
+      assertThat(b).containsExactly(a);
+      cell.step(a);
+    }
+  }
+
+  @Test
   void aPusherCannotLeaveTheCell() {
     Cell cell = new Cell(DesignParser.parse(PAIR), 3);
     for (int k = 0; k < 30; k++) cell.step(new double[] {900, -400});
