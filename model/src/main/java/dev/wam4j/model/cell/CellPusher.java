@@ -7,6 +7,7 @@ import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.model.CheckpointException;
 import dev.wam4j.model.mlp.Mlp;
 import dev.wam4j.sim.cousins.ShapeFamily;
+import dev.wam4j.sim.expert.PushExpert;
 import dev.wam4j.sim.factory.Cell;
 import dev.wam4j.sim.factory.CellCamera;
 import dev.wam4j.sim.factory.Executor;
@@ -25,10 +26,16 @@ import java.util.Map;
 /**
  * The vision executor of the lights-out cell: pushes any part to any pose, seeing the part only
  * through the cell's camera (its pose fitted to its pixels, {@link CellCamera#locate}) and its own
- * pusher's position; a small network ({@link PushFeatures} in, the next target out) trained by
- * DAgger with the scripted expert as teacher ({@link CellPusherTraining}). It never reads the
- * simulator's state. A checkpoint is a folder: {@value #FILE} (config, card, the weights' digest)
- * and {@value #WEIGHTS} (little-endian floats). Not thread-safe: one per run.
+ * pusher's position; it never reads the simulator's state. A learned network ({@link PushFeatures}
+ * in) chooses where to push the part — one of the part's {@link Contacts} — and a fixed primitive
+ * walks there and pushes through ({@link PushExpert#drive}, on the camera's pose). The choice is
+ * what decides a push; it is trained by DAgger with the scripted expert's choices as labels ({@link
+ * CellPusherTraining}). (Regressing the next target directly, the first version, did not learn to
+ * push at all: RESULTS 28.) A contact is kept until another scores {@code switchMarginNats} more,
+ * so that near-ties do not make the pusher dither.
+ *
+ * <p>A checkpoint is a folder: {@value #FILE} (config, card, the weights' digest) and {@value
+ * #WEIGHTS} (little-endian floats). Not thread-safe: one per run.
  */
 public final class CellPusher implements Executor {
   /** The card of a checkpoint folder. */
@@ -38,7 +45,7 @@ public final class CellPusher implements Executor {
   public static final String WEIGHTS = "weights.bin";
 
   /** The card's format tag. */
-  public static final String FORMAT = "wam4j-cell-pusher/1";
+  public static final String FORMAT = "wam4j-cell-pusher/2";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -70,27 +77,64 @@ public final class CellPusher implements Executor {
 
   @Override
   public Push push(Cell cell, CellCamera camera, int robot, int part, Pose goal) {
-    ShapeFamily shape = cell.design().parts().get(part).shape();
+    Pushing p = pushing(cell.design().parts().get(part).shape(), goal);
     return out -> {
       double ax = cell.pusherX(robot), ay = cell.pusherY(robot);
-      Pose seen = camera.locate(part, goal.angle());
-      if (seen == null) { // out of sight: hold still
-        out[0] = ax;
-        out[1] = ay;
-      } else {
-        act(shape, seen, goal, ax, ay, out);
-      }
+      p.act(camera.locate(part, goal.angle()), ax, ay, out);
     };
   }
 
+  /** A push of a part of {@code shape} to {@code goal}, fed what the camera sees. */
+  public Pushing pushing(ShapeFamily shape, Pose goal) {
+    return new Pushing(shape, goal);
+  }
+
+  /** One push in progress: the contact it pushes at, kept across steps. */
+  public final class Pushing {
+    private final ShapeFamily shape;
+    private final Pose goal;
+    private final PushExpert primitive;
+    private int contact = -1;
+
+    private Pushing(ShapeFamily shape, Pose goal) {
+      this.shape = shape;
+      this.goal = goal;
+      this.primitive = Contacts.primitive(shape, goal);
+    }
+
+    /**
+     * The next target, into {@code out[0..1]}, for a pusher at (ax, ay) and the part seen at {@code
+     * seen} (null: out of sight, hold still).
+     */
+    public void act(Pose seen, double ax, double ay, double[] out) {
+      if (seen == null) {
+        out[0] = ax;
+        out[1] = ay;
+        return;
+      }
+      contact = choose(shape, seen, goal, ax, ay, contact);
+      primitive.drive(contact, ax, ay, seen.x(), seen.y(), seen.angle(), out);
+    }
+
+    /** The contact chosen last, or -1. */
+    public int contact() {
+      return contact;
+    }
+  }
+
   /**
-   * The next target, into {@code target[0..1]}, for a pusher at (ax, ay) pushing a part of {@code
-   * shape} seen at {@code seen} towards {@code goal}.
+   * The contact to push a part of {@code shape}, seen at {@code seen}, towards {@code goal} by a
+   * pusher at (ax, ay), given the contact chosen last ({@code -1}: none).
    */
-  public void act(ShapeFamily shape, Pose seen, Pose goal, double ax, double ay, double[] target) {
+  int choose(ShapeFamily shape, Pose seen, Pose goal, double ax, double ay, int last) {
     PushFeatures.write(shape, seen, goal, ax, ay, ws.input(), 0);
     net.forward(params, 0, ws, 1);
-    PushFeatures.decode(seen, ax, ay, ws.output(), 0, target);
+    float[] logits = ws.output();
+    int n = Contacts.of(shape), best = 0;
+    for (int k = 1; k < n; k++) if (logits[k] > logits[best]) best = k;
+    if (last >= 0 && last < n && logits[last] >= logits[best] - config.switchMarginNats())
+      return last;
+    return best;
   }
 
   /** Whether {@code dir} holds a cell pusher checkpoint. */
@@ -110,6 +154,7 @@ public final class CellPusher implements Executor {
     Map<String, Object> j = new LinkedHashMap<>();
     j.put("format", FORMAT);
     j.put("features", PushFeatures.SIZE);
+    j.put("contacts", Contacts.MAX);
     j.put("weights_sha256", sha256(weights));
     j.put("config", config);
     j.put("card", card);
@@ -138,13 +183,12 @@ public final class CellPusher implements Executor {
     }
     if (j == null || !FORMAT.equals(j.path("format").asText()))
       throw new CheckpointException(file + ": format is not " + FORMAT);
-    if (j.path("features").asInt() != PushFeatures.SIZE)
-      throw new CheckpointException(
-          file
-              + ": written for "
-              + j.path("features").asInt()
-              + " features, this build computes "
-              + PushFeatures.SIZE);
+    for (var field : Map.of("features", PushFeatures.SIZE, "contacts", Contacts.MAX).entrySet())
+      if (j.path(field.getKey()).asInt() != field.getValue())
+        throw new CheckpointException(
+            String.format(
+                "%s: written for %d %s, this build has %d",
+                file, j.path(field.getKey()).asInt(), field.getKey(), field.getValue()));
     CellPusherConfig config;
     try {
       config = JSON.treeToValue(j.get("config"), CellPusherConfig.class);

@@ -19,6 +19,8 @@ package dev.wam4j.model.cell;
  * @param validationPushes pushes by the student alone after every round, for the log
  * @param validationSeed first seed of the validation pushes (never a training seed)
  * @param seed the run's seed (scenes, sampling, initial weights)
+ * @param switchMarginNats how much more (in logits) another contact must score than the one being
+ *     pushed at before the pusher switches to it
  */
 public record CellPusherConfig(
     int hidden,
@@ -34,7 +36,8 @@ public record CellPusherConfig(
     double placedCoverage,
     int validationPushes,
     long validationSeed,
-    long seed) {
+    long seed,
+    double switchMarginNats) {
   public CellPusherConfig {
     positive("hidden", hidden);
     positive("layers", layers);
@@ -48,6 +51,8 @@ public record CellPusherConfig(
       throw new IllegalArgumentException("beta must be in [0, 1], got " + beta);
     if (!(placedCoverage > 0 && placedCoverage <= 1))
       throw new IllegalArgumentException("placedCoverage must be in (0, 1], got " + placedCoverage);
+    if (!(switchMarginNats >= 0))
+      throw new IllegalArgumentException("switchMarginNats must be >= 0, got " + switchMarginNats);
     if (scenesPerRound < 0 || gradientStepsPerRound < 0 || validationPushes < 0)
       throw new IllegalArgumentException(
           "scenesPerRound, gradientStepsPerRound and validationPushes must be >= 0");
@@ -59,7 +64,8 @@ public record CellPusherConfig(
 
   /** The defaults: the recipe of the shipped {@code models/cell-pusher}. */
   public static CellPusherConfig defaults() {
-    return new CellPusherConfig(256, 2, 1e-3, 256, 8, 60, 30, 4000, 0.5, 300, 0.95, 60, 200000, 1);
+    return new CellPusherConfig(
+        256, 2, 1e-3, 128, 8, 60, 30, 2000, 0.5, 300, 0.95, 60, 200000, 1, 0.5);
   }
 
   /** The same with {@code rounds} rounds. */
@@ -78,7 +84,28 @@ public record CellPusherConfig(
         placedCoverage,
         validationPushes,
         validationSeed,
-        seed);
+        seed,
+        switchMarginNats);
+  }
+
+  /** The same with another switch margin (an inference setting: the weights do not change). */
+  public CellPusherConfig withSwitchMarginNats(double m) {
+    return new CellPusherConfig(
+        hidden,
+        layers,
+        learningRate,
+        batch,
+        rounds,
+        scenesFirstRound,
+        scenesPerRound,
+        gradientStepsPerRound,
+        beta,
+        maxPushSteps,
+        placedCoverage,
+        validationPushes,
+        validationSeed,
+        seed,
+        m);
   }
 
   /** The network's layer sizes, input to output. */
@@ -86,7 +113,7 @@ public record CellPusherConfig(
     int[] s = new int[layers + 2];
     s[0] = PushFeatures.SIZE;
     for (int l = 1; l <= layers; l++) s[l] = hidden;
-    s[layers + 1] = PushFeatures.OUTPUTS;
+    s[layers + 1] = Contacts.MAX;
     return s;
   }
 }

@@ -29,11 +29,12 @@ import java.util.function.Consumer;
  * Trains a cell pusher by DAgger (Ross et al. 2011) with the scripted expert as teacher: round 0
  * records the expert's own pushes in random cells ({@link CellScenes}); every later round the
  * student pushes (each step the teacher's action instead with probability beta, halved every
- * round), the teacher labels every state the student reaches, and the network is trained on all
- * data so far (mean squared error of the next target). The student sees what it will see in a
- * factory run: the part's pose fitted to the camera's pixels; only the teacher reads the simulator.
- * After each round the student alone makes {@code validationPushes} pushes on validation scenes,
- * and the round's weights are saved as {@code round-NN/} (choose on these).
+ * round), the teacher labels every state the student reaches with the contact it would push at, and
+ * the network is trained on all data so far (cross-entropy over the shape's contacts). The student
+ * sees what it will see in a factory run: the part's pose fitted to the camera's pixels; only the
+ * teacher reads the simulator. After each round the student alone makes {@code validationPushes}
+ * pushes on validation scenes, and the round's weights are saved as {@code round-NN/} (choose on
+ * these).
  *
  * <p>A run folder resumes: {@code state.bin} (weights, Adam, data, round) is written atomically
  * after every round, so a killed run loses at most the round in progress.
@@ -50,7 +51,7 @@ public final class CellPusherTraining {
    *
    * @param beta probability that a step executed the teacher's action
    * @param samples rows of data after the round
-   * @param trainLoss mean squared error over the round's last 200 gradient steps
+   * @param trainLoss cross-entropy (nats) over the round's last 200 gradient steps
    * @param validationPlaced share of validation pushes that reached coverage 0.9 (simulator's)
    * @param validationCoverage mean best coverage of the validation pushes
    * @param cpuSeconds wall-clock seconds of the round (one thread)
@@ -146,33 +147,33 @@ public final class CellPusherTraining {
       order[i] = order[j];
       order[j] = x;
     }
-    double[] teach = new double[2], act = new double[2], target = new double[2];
+    double[] act = new double[2];
     for (int part : order) {
       Pose goal = cell.design().parts().get(part).target();
       ShapeFamily shape = cell.design().parts().get(part).shape();
       PushExpert teacher = cell.expert(part);
       teacher.reset();
+      CellPusher.Pushing pushing = student.pushing(shape, goal);
       for (int step = 0; step < config.maxPushSteps(); step++) {
         if (cell.coverage(part) >= config.placedCoverage()) break;
         double ax = cell.pusherX(0), ay = cell.pusherY(0);
-        Pose truth = cell.pose(part), seen = camera.locate(part, goal.angle());
-        teacher.act(ax, ay, truth.x(), truth.y(), truth.angle(), teach);
+        Pose seen = camera.locate(part, goal.angle());
+        // the teacher reads the simulator, described as the camera's twin of a symmetric part, so
+        // that its contact numbers mean the same place as the student's
+        Pose truth =
+            PushFeatures.twinNearest(
+                shape, cell.pose(part), seen != null ? seen.angle() : goal.angle());
+        int label = teacher.choose(ax, ay, truth.x(), truth.y(), truth.angle());
+        if (label < 0) break; // on the goal exactly
         if (seen != null) {
           grow();
           PushFeatures.write(shape, seen, goal, ax, ay, inputs, rows * PushFeatures.SIZE);
-          PushFeatures.encode(
-              seen, ax, ay, teach[0], teach[1], labels, rows * PushFeatures.OUTPUTS);
-          rows++;
+          labels[rows++] = label;
         }
-        if (beta >= 1 || seen == null || rng.nextDouble() < beta) {
-          act[0] = teach[0];
-          act[1] = teach[1];
-        } else {
-          student.act(shape, seen, goal, ax, ay, act);
-        }
-        target[0] = act[0];
-        target[1] = act[1];
-        cell.step(target);
+        if (beta >= 1 || seen == null || rng.nextDouble() < beta)
+          teacher.drive(label, ax, ay, truth.x(), truth.y(), truth.angle(), act);
+        else pushing.act(seen, ax, ay, act);
+        cell.step(act);
       }
     }
     return n;
@@ -207,11 +208,12 @@ public final class CellPusherTraining {
   /** Gradient steps on all data; the mean loss of the last 200. */
   private double fit(int steps, int round) {
     if (rows == 0 || steps == 0) return Double.NaN;
-    int b = config.batch(), in = PushFeatures.SIZE, outs = PushFeatures.OUTPUTS;
+    int b = config.batch(), in = PushFeatures.SIZE, outs = Contacts.MAX;
     Mlp.Workspace ws = net.workspace(b);
     float[] grad = new float[params.length], transposed = new float[net.transposedSize()];
     SplitMix rng = new SplitMix(SplitMix.mix(config.seed(), 7_000_000L + round));
     int[] picked = new int[b];
+    ShapeFamily[] shapes = ShapeFamily.values();
     double tail = 0;
     int tailCount = 0;
     for (int s = 0; s < steps; s++) {
@@ -222,13 +224,18 @@ public final class CellPusherTraining {
       }
       net.forward(params, 0, ws, b);
       float[] o = ws.output(), g = ws.outputGradient();
+      Arrays.fill(g, 0, b * outs, 0f);
       double loss = 0;
       for (int r = 0; r < b; r++) {
-        int row = picked[r];
-        for (int k = 0; k < outs; k++) {
-          double d = o[r * outs + k] - labels[row * outs + k];
-          loss += d * d;
-          g[r * outs + k] = (float) (2 * d / b);
+        int row = picked[r], label = (int) labels[row], n = Contacts.of(shapes[shapeOf(row)]);
+        // softmax cross-entropy over the shape's own contacts (the others are not classes of it)
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (int k = 0; k < n; k++) max = Math.max(max, o[r * outs + k]);
+        for (int k = 0; k < n; k++) sum += Math.exp(o[r * outs + k] - max);
+        loss += Math.log(sum) + max - o[r * outs + label];
+        for (int k = 0; k < n; k++) {
+          double p = Math.exp(o[r * outs + k] - max) / sum;
+          g[r * outs + k] = (float) ((p - (k == label ? 1 : 0)) / b);
         }
       }
       Arrays.fill(grad, 0f);
@@ -243,11 +250,17 @@ public final class CellPusherTraining {
     return tail / tailCount;
   }
 
+  /** The shape of a row, from its one-hot inputs. */
+  private int shapeOf(int row) {
+    for (int f = 0; f < 4; f++) if (inputs[row * PushFeatures.SIZE + f] > 0.5f) return f;
+    throw new IllegalStateException("row " + row + " has no shape");
+  }
+
   private void grow() {
     if ((rows + 1) * PushFeatures.SIZE <= inputs.length) return;
     int cap = Math.max(1024, rows * 2);
     inputs = Arrays.copyOf(inputs, cap * PushFeatures.SIZE);
-    labels = Arrays.copyOf(labels, cap * PushFeatures.OUTPUTS);
+    labels = Arrays.copyOf(labels, cap);
   }
 
   private void save(Path file) throws IOException {
@@ -263,7 +276,7 @@ public final class CellPusherTraining {
       out.writeLong(adam.t());
       out.writeInt(rows);
       writeFloats(out, Arrays.copyOf(inputs, rows * PushFeatures.SIZE));
-      writeFloats(out, Arrays.copyOf(labels, rows * PushFeatures.OUTPUTS));
+      writeFloats(out, Arrays.copyOf(labels, rows));
     }
     AtomicFiles.write(file, bytes.toByteArray());
   }
@@ -282,7 +295,7 @@ public final class CellPusherTraining {
       adam = new Adam(m, v, in.readLong());
       rows = in.readInt();
       inputs = readFloats(in, rows * PushFeatures.SIZE, file, "inputs");
-      labels = readFloats(in, rows * PushFeatures.OUTPUTS, file, "labels");
+      labels = readFloats(in, rows, file, "labels (contacts)");
     }
   }
 

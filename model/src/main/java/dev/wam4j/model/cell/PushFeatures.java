@@ -5,16 +5,15 @@ import dev.wam4j.sim.scene.ConvexPart;
 import dev.wam4j.sim.scene.Pose;
 
 /**
- * What the cell pusher's network reads, and how its output becomes a target. Everything is
- * expressed relative to the goal and to the part as the camera sees it, so that one network pushes
- * any part to any pose: the part's centre in the goal's frame, its angle off the goal's (of a
- * symmetric shape, modulo its symmetry), the pusher in the part's frame and in the goal's, where
- * part and pusher are in the cell (the walls), and the shape. Not the pusher's last target: a
- * student that reads it learns to carry on with whatever it did (the copycat problem), and when it
- * drove itself it only dithered (first run, RESULTS 28). Positions go in raw and as Fourier
- * features (sines and cosines at {@link #OCTAVES} octaves, periods 800 down to 25 pixels), which
- * let a small network draw sharp lines. The output is the next target relative to the pusher, in
- * the part's frame, in units of {@link #ACTION_SCALE_PIXELS}. Allocation-free.
+ * What the cell pusher's network reads. Everything is expressed relative to the goal and to the
+ * part as the camera sees it, so that one network pushes any part to any pose: the part's centre in
+ * the goal's frame, its angle off the goal's (of a symmetric shape, modulo its symmetry), the
+ * pusher in the part's frame and in the goal's, where part and pusher are in the cell (the walls),
+ * and the shape. Not the pusher's last target: a student that reads it learns to carry on with
+ * whatever it did (the copycat problem), and when it drove itself it only dithered (first run,
+ * RESULTS 28). Positions go in raw and as Fourier features (sines and cosines at {@link #OCTAVES}
+ * octaves, periods 800 down to 25 pixels), which let a small network draw sharp lines.
+ * Allocation-free.
  */
 public final class PushFeatures {
   /** Octaves of the Fourier features. */
@@ -23,14 +22,8 @@ public final class PushFeatures {
   /** Pixels per unit of a position input. */
   public static final double POSITION_SCALE_PIXELS = 100;
 
-  /** Pixels per unit of an output (the expert's longest stride is 60). */
-  public static final double ACTION_SCALE_PIXELS = 60;
-
   /** Inputs per row. */
   public static final int SIZE = 4 + 2 + 4 * OCTAVES + 5 + 2 + 4 * OCTAVES + 2 + 4;
-
-  /** Outputs per row: the target's offset from the pusher, in the part's frame. */
-  public static final int OUTPUTS = 2;
 
   private static final double[] COG_X = new double[ShapeFamily.values().length];
   private static final double[] COG_Y = new double[ShapeFamily.values().length];
@@ -112,20 +105,18 @@ public final class PushFeatures {
     return k;
   }
 
-  /** The target (tx, ty) as an output row: its offset from the pusher in the part's frame. */
-  public static void encode(
-      Pose seen, double ax, double ay, double tx, double ty, float[] out, int off) {
-    double c = Math.cos(seen.angle()), s = Math.sin(seen.angle());
-    out[off] = (float) ((c * (tx - ax) + s * (ty - ay)) / ACTION_SCALE_PIXELS);
-    out[off + 1] = (float) ((-s * (tx - ax) + c * (ty - ay)) / ACTION_SCALE_PIXELS);
-  }
-
-  /** An output row back to a target in cell pixels, into {@code target[0..1]}. */
-  public static void decode(
-      Pose seen, double ax, double ay, float[] out, int off, double[] target) {
-    double c = Math.cos(seen.angle()), s = Math.sin(seen.angle());
-    double u = out[off] * ACTION_SCALE_PIXELS, v = out[off + 1] * ACTION_SCALE_PIXELS;
-    target[0] = ax + c * u - s * v;
-    target[1] = ay + s * u + c * v;
+  /**
+   * Of the poses that show a symmetric part the same (turned about its centre of gravity by a
+   * multiple of 2 pi / its symmetry), the one whose angle is nearest {@code nearAngle}.
+   */
+  public static Pose twinNearest(ShapeFamily shape, Pose p, double nearAngle) {
+    double period = 2 * Math.PI / symmetry(shape);
+    double a = nearAngle + Math.IEEEremainder(p.angle() - nearAngle, period);
+    if (a == p.angle()) return p;
+    int f = shape.ordinal();
+    double c = Math.cos(p.angle()), s = Math.sin(p.angle());
+    double gx = p.x() + c * COG_X[f] - s * COG_Y[f], gy = p.y() + s * COG_X[f] + c * COG_Y[f];
+    double c2 = Math.cos(a), s2 = Math.sin(a);
+    return new Pose(gx - (c2 * COG_X[f] - s2 * COG_Y[f]), gy - (s2 * COG_X[f] + c2 * COG_Y[f]), a);
   }
 }

@@ -17,14 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CellPusherTest {
   @Test
-  void aTargetEncodedInThePartsFrameDecodesToItself() {
-    Pose seen = new Pose(200, 300, 2.1);
-    float[] row = new float[2];
-    double[] back = new double[2];
-    PushFeatures.encode(seen, 150, 250, 190, 231, row, 0);
-    PushFeatures.decode(seen, 150, 250, row, 0, back);
-    assertThat(back[0]).isCloseTo(190, Offset.offset(1e-3));
-    assertThat(back[1]).isCloseTo(231, Offset.offset(1e-3));
+  void thePushersContactsAreTheExpertsAndEveryShapeHasSome() {
+    for (ShapeFamily f : ShapeFamily.values()) {
+      assertThat(Contacts.of(f)).as(f.id()).isBetween(20, Contacts.MAX);
+      assertThat(Contacts.primitive(f, new Pose(100, 100, 1)).contacts())
+          .as("the same for any goal")
+          .isEqualTo(Contacts.of(f));
+    }
   }
 
   @Test
@@ -33,6 +32,9 @@ class CellPusherTest {
     Pose goal = new Pose(256, 200, 0.3);
     // an I half a turn on: the same picture, described about its other end
     Pose seen = new Pose(300, 320, 0.5), twin = twin(seen, ShapeFamily.I);
+    assertThat(PushFeatures.twinNearest(ShapeFamily.I, twin, 0.4).x())
+        .as("the twin nearest the seen angle is the seen pose")
+        .isCloseTo(seen.x(), Offset.offset(1e-9));
     PushFeatures.write(ShapeFamily.I, seen, goal, 280, 400, a, 0);
     PushFeatures.write(ShapeFamily.I, twin, goal, 280, 400, b, 0);
     // the angle off the goal's, the part's centre and the pusher relative to the goal agree
@@ -61,8 +63,8 @@ class CellPusherTest {
     CellPusher loaded = CellPusher.load(model);
     double[] x = new double[2], y = new double[2];
     Pose seen = new Pose(100, 200, 0.4), goal = new Pose(256, 256, -1);
-    new CellPusher(c, params).act(ShapeFamily.L, seen, goal, 90, 330, x);
-    loaded.act(ShapeFamily.L, seen, goal, 90, 330, y);
+    new CellPusher(c, params).pushing(ShapeFamily.L, goal).act(seen, 90, 330, x);
+    loaded.pushing(ShapeFamily.L, goal).act(seen, 90, 330, y);
     assertThat(y).containsExactly(x);
     try (var files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("pusher");

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CellPusherTrainingTest {
   /** A run small enough for a test: 2 scenes, 40 gradient steps, 2 validation pushes. */
   static CellPusherConfig tiny(int rounds) {
-    return new CellPusherConfig(32, 1, 1e-3, 16, rounds, 2, 1, 40, 0.5, 60, 0.95, 2, 200000, 3);
+    return new CellPusherConfig(
+        32, 1, 1e-3, 16, rounds, 2, 1, 40, 0.5, 60, 0.95, 2, 200000, 3, 0.5);
   }
 
   @Test
@@ -36,7 +37,7 @@ class CellPusherTrainingTest {
   void aRunFolderRefusesAnotherRecipe(@TempDir Path dir) throws Exception {
     CellPusherTraining.train(dir, tiny(1), line -> {});
     CellPusherConfig other =
-        new CellPusherConfig(64, 1, 1e-3, 16, 1, 2, 1, 40, 0.5, 60, 0.95, 2, 200000, 3);
+        new CellPusherConfig(64, 1, 1e-3, 16, 1, 2, 1, 40, 0.5, 60, 0.95, 2, 200000, 3, 0.5);
     assertThatThrownBy(() -> CellPusherTraining.train(dir, other, line -> {}))
         .hasMessageContaining("config.json")
         .hasMessageContaining("another config");

@@ -167,32 +167,35 @@ public final class PushExpert implements Policy {
    * {@code out[0..1]}.
    */
   public void act(double ax, double ay, double bx, double by, double ba, double[] out) {
-    double c = Math.cos(ba), s = Math.sin(ba);
-    double cx = bx + c * cogX - s * cogY, cy = by + s * cogX + c * cogY;
-
-    // Wanted motion (translation, rotation as arc length at the radius of gyration).
-    double ex = 0, ey = 0, er = 0, best = Double.POSITIVE_INFINITY;
-    for (int k = 0; k < goalCount; k++) {
-      double dx = goalCx[k] - cx, dy = goalCy[k] - cy, dr = rho * wrap(goalAngle[k] - ba);
-      double d2 = dx * dx + dy * dy + dr * dr;
-      if (d2 < best) {
-        best = d2;
-        ex = dx;
-        ey = dy;
-        er = dr;
-      }
-    }
-    double eNorm = Math.sqrt(best);
-    if (eNorm < 1e-9) {
+    int k = choose(ax, ay, bx, by, ba);
+    if (k < 0) {
       out[0] = ax;
       out[1] = ay;
       return;
     }
+    drive(k, ax, ay, bx, by, ba, out);
+  }
+
+  /** Candidate contacts of the block (points along its outer edges a pusher can touch). */
+  public int contacts() {
+    return candCount;
+  }
+
+  /**
+   * The contact {@link #act} pushes at now, {@code 0 .. contacts() - 1} (with its hysteresis: the
+   * contact it chose last gets a bonus, and this call records the new choice), or -1 when the block
+   * is on its goal.
+   */
+  public int choose(double ax, double ay, double bx, double by, double ba) {
+    double c = Math.cos(ba), s = Math.sin(ba);
+    double cx = bx + c * cogX - s * cogY, cy = by + s * cogX + c * cogY;
+    if (!wantedMotion(cx, cy, ba)) return -1;
+    double ex = wanted[0], ey = wanted[1], er = wanted[2], eNorm = wanted[3];
 
     // Best contact by predicted-motion alignment, with hysteresis and a mild preference for near
     // ones.
     int pick = -1;
-    double pickScore = Double.NEGATIVE_INFINITY, pickPred = 0;
+    double pickScore = Double.NEGATIVE_INFINITY;
     for (int k = 0; k < candCount; k++) {
       double nx = c * candNx[k] - s * candNy[k], ny = s * candNx[k] + c * candNy[k];
       double px = bx + c * candPx[k] - s * candPy[k], py = by + s * candPx[k] + c * candPy[k];
@@ -207,15 +210,64 @@ public final class PushExpert implements Policy {
       if (score > pickScore) {
         pickScore = score;
         pick = k;
-        pickPred = along / (predNorm * predNorm);
       }
     }
     current = pick;
+    return pick;
+  }
+
+  private final double[] wanted = new double[4];
+
+  /**
+   * The wanted motion of the block whose centre of gravity is at (cx, cy), turned {@code ba}:
+   * translation and rotation (as arc length at the radius of gyration) towards the nearest
+   * symmetric copy of the goal, and its norm, into {@link #wanted}; false when it is nil.
+   */
+  private boolean wantedMotion(double cx, double cy, double ba) {
+    double ex = 0, ey = 0, er = 0, best = Double.POSITIVE_INFINITY;
+    for (int k = 0; k < goalCount; k++) {
+      double dx = goalCx[k] - cx, dy = goalCy[k] - cy, dr = rho * wrap(goalAngle[k] - ba);
+      double d2 = dx * dx + dy * dy + dr * dr;
+      if (d2 < best) {
+        best = d2;
+        ex = dx;
+        ey = dy;
+        er = dr;
+      }
+    }
+    double eNorm = Math.sqrt(best);
+    wanted[0] = ex;
+    wanted[1] = ey;
+    wanted[2] = er;
+    wanted[3] = eNorm;
+    return eNorm >= 1e-9;
+  }
+
+  /**
+   * The next target, into {@code out[0..1]}, for a pusher that pushes at contact {@code k}: at the
+   * contact it pushes through the face by the motion it predicts; otherwise it walks to a point
+   * just off the face, into a pocket by a point backed off along the normal, or around the block at
+   * a clearance. Does not change the expert's choice of contact.
+   */
+  public void drive(int k, double ax, double ay, double bx, double by, double ba, double[] out) {
+    if (k < 0 || k >= candCount)
+      throw new IllegalArgumentException("contact " + k + " of " + candCount);
+    double c = Math.cos(ba), s = Math.sin(ba);
+    double cx = bx + c * cogX - s * cogY, cy = by + s * cogX + c * cogY;
+    if (!wantedMotion(cx, cy, ba)) {
+      out[0] = ax;
+      out[1] = ay;
+      return;
+    }
+    double ex = wanted[0], ey = wanted[1], er = wanted[2];
+    int pick = k;
     double nx = c * candNx[pick] - s * candNy[pick], ny = s * candNx[pick] + c * candNy[pick];
     double px = bx + c * candPx[pick] - s * candPy[pick],
         py = by + s * candPx[pick] + c * candPy[pick];
+    double rotK = ((px - cx) * -ny - (py - cy) * -nx) / rho;
+    double predNormK = Math.sqrt(1 + rotK * rotK);
+    double pickPred = (-nx * ex + -ny * ey + rotK * er) / (predNormK * predNormK);
     double contactX = px + nx * radius, contactY = py + ny * radius;
-
     double relX = ax - px, relY = ay - py;
     double normal = relX * nx + relY * ny, tangent = -relX * ny + relY * nx;
     boolean atContact = Math.abs(tangent) < 6 && normal > radius - 6 && normal < radius + 6;
