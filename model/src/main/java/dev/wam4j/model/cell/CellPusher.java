@@ -26,13 +26,13 @@ import java.util.Map;
 /**
  * The vision executor of the lights-out cell: pushes any part to any pose, seeing the part only
  * through the cell's camera (its pose fitted to its pixels, {@link CellCamera#locate}) and its own
- * pusher's position; it never reads the simulator's state. A learned network ({@link PushFeatures}
- * in) chooses where to push the part — one of the part's {@link Contacts} — and a fixed primitive
- * walks there and pushes through ({@link PushExpert#drive}, on the camera's pose). The choice is
- * what decides a push; it is trained by DAgger with the scripted expert's choices as labels ({@link
- * CellPusherTraining}). (Regressing the next target directly, the first version, did not learn to
- * push at all: RESULTS 28.) A contact is kept until another scores {@code switchMarginNats} more,
- * so that near-ties do not make the pusher dither.
+ * pusher's position; it never reads the simulator's state. A learned scorer ({@link PushFeatures}
+ * of each contact in, a score out) chooses where to push the part — the best of the part's {@link
+ * Contacts} — and a fixed primitive walks there and pushes through ({@link PushExpert#drive}, on
+ * the camera's pose). The choice is what decides a push; it is trained by DAgger with the scripted
+ * expert's choices as labels ({@link CellPusherTraining}). (Regressing the next target directly,
+ * the first version, did not learn to push at all: RESULTS 28.) A contact is kept until another
+ * scores {@code switchMarginNats} more, so that near-ties do not make the pusher dither.
  *
  * <p>A checkpoint is a folder: {@value #FILE} (config, card, the weights' digest) and {@value
  * #WEIGHTS} (little-endian floats). Not thread-safe: one per run.
@@ -45,7 +45,7 @@ public final class CellPusher implements Executor {
   public static final String WEIGHTS = "weights.bin";
 
   /** The card's format tag. */
-  public static final String FORMAT = "wam4j-cell-pusher/2";
+  public static final String FORMAT = "wam4j-cell-pusher/3";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -63,7 +63,7 @@ public final class CellPusher implements Executor {
       throw new IllegalArgumentException(
           params.length + " weights, the network needs " + net.parameters());
     this.params = params;
-    this.ws = net.workspace(1);
+    this.ws = net.workspace(Contacts.MAX);
   }
 
   @Override
@@ -127,10 +127,10 @@ public final class CellPusher implements Executor {
    * pusher at (ax, ay), given the contact chosen last ({@code -1}: none).
    */
   int choose(ShapeFamily shape, Pose seen, Pose goal, double ax, double ay, int last) {
-    PushFeatures.write(shape, seen, goal, ax, ay, ws.input(), 0);
-    net.forward(params, 0, ws, 1);
+    int n = PushFeatures.write(shape, seen, goal, ax, ay, ws.input(), 0);
+    net.forward(params, 0, ws, n);
     float[] logits = ws.output();
-    int n = Contacts.of(shape), best = 0;
+    int best = 0;
     for (int k = 1; k < n; k++) if (logits[k] > logits[best]) best = k;
     if (last >= 0 && last < n && logits[last] >= logits[best] - config.switchMarginNats())
       return last;
@@ -154,7 +154,6 @@ public final class CellPusher implements Executor {
     Map<String, Object> j = new LinkedHashMap<>();
     j.put("format", FORMAT);
     j.put("features", PushFeatures.SIZE);
-    j.put("contacts", Contacts.MAX);
     j.put("weights_sha256", sha256(weights));
     j.put("config", config);
     j.put("card", card);
@@ -183,12 +182,11 @@ public final class CellPusher implements Executor {
     }
     if (j == null || !FORMAT.equals(j.path("format").asText()))
       throw new CheckpointException(file + ": format is not " + FORMAT);
-    for (var field : Map.of("features", PushFeatures.SIZE, "contacts", Contacts.MAX).entrySet())
-      if (j.path(field.getKey()).asInt() != field.getValue())
-        throw new CheckpointException(
-            String.format(
-                "%s: written for %d %s, this build has %d",
-                file, j.path(field.getKey()).asInt(), field.getKey(), field.getValue()));
+    if (j.path("features").asInt() != PushFeatures.SIZE)
+      throw new CheckpointException(
+          String.format(
+              "%s: written for %d features per contact, this build computes %d",
+              file, j.path("features").asInt(), PushFeatures.SIZE));
     CellPusherConfig config;
     try {
       config = JSON.treeToValue(j.get("config"), CellPusherConfig.class);

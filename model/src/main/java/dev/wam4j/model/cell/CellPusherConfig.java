@@ -7,7 +7,7 @@ package dev.wam4j.model.cell;
  * @param hidden width of each hidden layer (tanh)
  * @param layers hidden layers
  * @param learningRate Adam's step size
- * @param batch rows per gradient step
+ * @param batch states per gradient step (each scores every contact of its part)
  * @param rounds DAgger rounds (round 0 is the expert's own pushes)
  * @param scenesFirstRound scenes the expert pushes alone in round 0
  * @param scenesPerRound scenes of every later round
@@ -65,7 +65,7 @@ public record CellPusherConfig(
   /** The defaults: the recipe of the shipped {@code models/cell-pusher}. */
   public static CellPusherConfig defaults() {
     return new CellPusherConfig(
-        256, 2, 1e-3, 128, 8, 60, 30, 2000, 0.5, 300, 0.95, 60, 200000, 1, 0.5);
+        64, 2, 1e-3, 32, 8, 60, 30, 2000, 0.5, 300, 0.95, 60, 200000, 1, 0.5);
   }
 
   /** The same with {@code rounds} rounds. */
@@ -113,7 +113,7 @@ public record CellPusherConfig(
     int[] s = new int[layers + 2];
     s[0] = PushFeatures.SIZE;
     for (int l = 1; l <= layers; l++) s[l] = hidden;
-    s[layers + 1] = Contacts.MAX;
+    s[layers + 1] = 1; // a contact's score
     return s;
   }
 }

@@ -44,7 +44,13 @@ public final class CellPusherTraining {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** The run's state file. */
-  static final String STATE = "state.bin";
+  static final String STATE_FILE = "state.bin";
+
+  /**
+   * Floats per recorded state: shape, the part as seen (x, y, angle), the goal (x, y, angle), the
+   * pusher (x, y). The scorer's rows are computed from it when training.
+   */
+  static final int STATE = 9;
 
   /**
    * One round.
@@ -99,8 +105,8 @@ public final class CellPusherTraining {
     }
     AtomicFiles.writeString(cfg, JSON.writeValueAsString(config) + "\n");
     CellPusherTraining t = new CellPusherTraining(config);
-    if (Files.exists(runDir.resolve(STATE))) {
-      t.restore(runDir.resolve(STATE));
+    if (Files.exists(runDir.resolve(STATE_FILE))) {
+      t.restore(runDir.resolve(STATE_FILE));
       log.accept("resumed after round " + (t.rounds.size() - 1));
     }
     for (int r = t.rounds.size(); r < config.rounds(); r++) {
@@ -118,7 +124,7 @@ public final class CellPusherTraining {
       Map<String, Object> card = new LinkedHashMap<>();
       card.put("rounds", t.rounds);
       CellPusher.save(runDir.resolve(String.format("round-%02d", r)), config, t.params, card);
-      t.save(runDir.resolve(STATE));
+      t.save(runDir.resolve(STATE_FILE));
       AtomicFiles.writeString(runDir.resolve("rounds.json"), JSON.writeValueAsString(t.rounds));
       log.accept(
           String.format(
@@ -167,7 +173,16 @@ public final class CellPusherTraining {
         if (label < 0) break; // on the goal exactly
         if (seen != null) {
           grow();
-          PushFeatures.write(shape, seen, goal, ax, ay, inputs, rows * PushFeatures.SIZE);
+          int o = rows * STATE;
+          inputs[o] = shape.ordinal();
+          inputs[o + 1] = (float) seen.x();
+          inputs[o + 2] = (float) seen.y();
+          inputs[o + 3] = (float) seen.angle();
+          inputs[o + 4] = (float) goal.x();
+          inputs[o + 5] = (float) goal.y();
+          inputs[o + 6] = (float) goal.angle();
+          inputs[o + 7] = (float) ax;
+          inputs[o + 8] = (float) ay;
           labels[rows++] = label;
         }
         if (beta >= 1 || seen == null || rng.nextDouble() < beta)
@@ -208,39 +223,49 @@ public final class CellPusherTraining {
   /** Gradient steps on all data; the mean loss of the last 200. */
   private double fit(int steps, int round) {
     if (rows == 0 || steps == 0) return Double.NaN;
-    int b = config.batch(), in = PushFeatures.SIZE, outs = Contacts.MAX;
-    Mlp.Workspace ws = net.workspace(b);
+    int b = config.batch(), max = Contacts.MAX, in = PushFeatures.SIZE;
+    Mlp.Workspace ws = net.workspace(b * max);
     float[] grad = new float[params.length], transposed = new float[net.transposedSize()];
     SplitMix rng = new SplitMix(SplitMix.mix(config.seed(), 7_000_000L + round));
-    int[] picked = new int[b];
+    int[] picked = new int[b], count = new int[b];
     ShapeFamily[] shapes = ShapeFamily.values();
     double tail = 0;
     int tailCount = 0;
     for (int s = 0; s < steps; s++) {
+      float[] x = ws.input();
       for (int r = 0; r < b; r++) {
-        int row = (int) (rng.nextDouble() * rows);
+        int row = (int) (rng.nextDouble() * rows), o = row * STATE;
         picked[r] = row;
-        System.arraycopy(inputs, row * in, ws.input(), r * in, in);
+        count[r] =
+            PushFeatures.write(
+                shapes[(int) inputs[o]],
+                new Pose(inputs[o + 1], inputs[o + 2], inputs[o + 3]),
+                new Pose(inputs[o + 4], inputs[o + 5], inputs[o + 6]),
+                inputs[o + 7],
+                inputs[o + 8],
+                x,
+                r * max * in);
+        Arrays.fill(x, (r * max + count[r]) * in, (r + 1) * max * in, 0f); // padding rows
       }
-      net.forward(params, 0, ws, b);
+      net.forward(params, 0, ws, b * max);
       float[] o = ws.output(), g = ws.outputGradient();
-      Arrays.fill(g, 0, b * outs, 0f);
+      Arrays.fill(g, 0, b * max, 0f);
       double loss = 0;
       for (int r = 0; r < b; r++) {
-        int row = picked[r], label = (int) labels[row], n = Contacts.of(shapes[shapeOf(row)]);
-        // softmax cross-entropy over the shape's own contacts (the others are not classes of it)
-        double max = Double.NEGATIVE_INFINITY, sum = 0;
-        for (int k = 0; k < n; k++) max = Math.max(max, o[r * outs + k]);
-        for (int k = 0; k < n; k++) sum += Math.exp(o[r * outs + k] - max);
-        loss += Math.log(sum) + max - o[r * outs + label];
+        int label = (int) labels[picked[r]], n = count[r], base = r * max;
+        // softmax cross-entropy over the part's own contacts (padding rows get no gradient)
+        double top = Double.NEGATIVE_INFINITY, sum = 0;
+        for (int k = 0; k < n; k++) top = Math.max(top, o[base + k]);
+        for (int k = 0; k < n; k++) sum += Math.exp(o[base + k] - top);
+        loss += Math.log(sum) + top - o[base + label];
         for (int k = 0; k < n; k++) {
-          double p = Math.exp(o[r * outs + k] - max) / sum;
-          g[r * outs + k] = (float) ((p - (k == label ? 1 : 0)) / b);
+          double p = Math.exp(o[base + k] - top) / sum;
+          g[base + k] = (float) ((p - (k == label ? 1 : 0)) / b);
         }
       }
       Arrays.fill(grad, 0f);
       net.transpose(params, 0, transposed);
-      net.backward(transposed, ws, b, grad, 0);
+      net.backward(transposed, ws, b * max, grad, 0);
       adam.step(params, grad, config.learningRate());
       if (s >= steps - 200) {
         tail += loss / b;
@@ -250,16 +275,10 @@ public final class CellPusherTraining {
     return tail / tailCount;
   }
 
-  /** The shape of a row, from its one-hot inputs. */
-  private int shapeOf(int row) {
-    for (int f = 0; f < 4; f++) if (inputs[row * PushFeatures.SIZE + f] > 0.5f) return f;
-    throw new IllegalStateException("row " + row + " has no shape");
-  }
-
   private void grow() {
-    if ((rows + 1) * PushFeatures.SIZE <= inputs.length) return;
+    if ((rows + 1) * STATE <= inputs.length) return;
     int cap = Math.max(1024, rows * 2);
-    inputs = Arrays.copyOf(inputs, cap * PushFeatures.SIZE);
+    inputs = Arrays.copyOf(inputs, cap * STATE);
     labels = Arrays.copyOf(labels, cap);
   }
 
@@ -275,7 +294,7 @@ public final class CellPusherTraining {
       writeFloats(out, adam.v());
       out.writeLong(adam.t());
       out.writeInt(rows);
-      writeFloats(out, Arrays.copyOf(inputs, rows * PushFeatures.SIZE));
+      writeFloats(out, Arrays.copyOf(inputs, rows * STATE));
       writeFloats(out, Arrays.copyOf(labels, rows));
     }
     AtomicFiles.write(file, bytes.toByteArray());
@@ -294,7 +313,7 @@ public final class CellPusherTraining {
           v = readFloats(in, params.length, file, "Adam v");
       adam = new Adam(m, v, in.readLong());
       rows = in.readInt();
-      inputs = readFloats(in, rows * PushFeatures.SIZE, file, "inputs");
+      inputs = readFloats(in, rows * STATE, file, "states");
       labels = readFloats(in, rows, file, "labels (contacts)");
     }
   }

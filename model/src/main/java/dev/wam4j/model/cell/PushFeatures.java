@@ -1,45 +1,31 @@
 package dev.wam4j.model.cell;
 
+import dev.wam4j.sim.Embodiment;
 import dev.wam4j.sim.cousins.ShapeFamily;
-import dev.wam4j.sim.scene.ConvexPart;
+import dev.wam4j.sim.factory.DesignCheck;
 import dev.wam4j.sim.scene.Pose;
 
 /**
- * What the cell pusher's network reads. Everything is expressed relative to the goal and to the
- * part as the camera sees it, so that one network pushes any part to any pose: the part's centre in
- * the goal's frame, its angle off the goal's (of a symmetric shape, modulo its symmetry), the
- * pusher in the part's frame and in the goal's, where part and pusher are in the cell (the walls),
- * and the shape. Not the pusher's last target: a student that reads it learns to carry on with
- * whatever it did (the copycat problem), and when it drove itself it only dithered (first run,
- * RESULTS 28). Positions go in raw and as Fourier features (sines and cosines at {@link #OCTAVES}
- * octaves, periods 800 down to 25 pixels), which let a small network draw sharp lines.
+ * What the cell pusher's scorer reads about one contact of the part: one row per contact, the same
+ * network scoring every row, so that what it learns about pushing at a place carries over to every
+ * place and every shape (a classifier with one output per contact number had to learn each
+ * contact's geometry apart and placed half as many parts: RESULTS 28). Everything is expressed in
+ * the goal's frame, from the part as the camera sees it: the wanted motion (translation of the
+ * centre of gravity and rotation as arc length at the radius of gyration, towards the nearest
+ * symmetric copy of the goal; as a direction, and its size), the contact's place relative to the
+ * centre and its outward normal, the turn a push there gives (lever arm), where the pusher stands
+ * relative to the contact's approach point, how far that point is from a wall, and the shape.
  * Allocation-free.
  */
 public final class PushFeatures {
-  /** Octaves of the Fourier features. */
-  public static final int OCTAVES = 6;
+  /** Inputs per contact row. */
+  public static final int SIZE = 17;
 
   /** Pixels per unit of a position input. */
-  public static final double POSITION_SCALE_PIXELS = 100;
+  static final double SCALE_PIXELS = 100;
 
-  /** Inputs per row. */
-  public static final int SIZE = 4 + 2 + 4 * OCTAVES + 5 + 2 + 4 * OCTAVES + 2 + 4;
-
-  private static final double[] COG_X = new double[ShapeFamily.values().length];
-  private static final double[] COG_Y = new double[ShapeFamily.values().length];
-
-  static {
-    for (ShapeFamily f : ShapeFamily.values()) {
-      double area = 0, x = 0, y = 0;
-      for (ConvexPart p : f.parts(1)) {
-        area += p.area();
-        x += p.area() * p.centroidX();
-        y += p.area() * p.centroidY();
-      }
-      COG_X[f.ordinal()] = x / area;
-      COG_Y[f.ordinal()] = y / area;
-    }
-  }
+  private static final double RADIUS = Embodiment.RobotPusher.reference().radius();
+  private static final DesignCheck.Workspace FLOOR = DesignCheck.Workspace.pushT();
 
   private PushFeatures() {}
 
@@ -53,56 +39,49 @@ public final class PushFeatures {
   }
 
   /**
-   * Writes the inputs for a pusher at (ax, ay) pushing a part of {@code shape} seen at {@code seen}
-   * towards {@code goal}, into {@code in[off..off + SIZE)}.
+   * Writes one row per contact of {@code shape} (a pusher at (ax, ay), the part seen at {@code
+   * seen}, going to {@code goal}) into {@code in[off ..]}, and returns the number of rows.
    */
-  public static void write(
+  public static int write(
       ShapeFamily shape, Pose seen, Pose goal, double ax, double ay, float[] in, int off) {
-    int f = shape.ordinal(), k = off;
-    for (int s = 0; s < 4; s++) in[k++] = s == f ? 1f : 0f;
+    double cogX = Contacts.cogX(shape), cogY = Contacts.cogY(shape), rho = Contacts.gyration(shape);
     double ca = Math.cos(seen.angle()), sa = Math.sin(seen.angle());
     double cg = Math.cos(goal.angle()), sg = Math.sin(goal.angle());
-    double px = seen.x() + ca * COG_X[f] - sa * COG_Y[f],
-        py = seen.y() + sa * COG_X[f] + ca * COG_Y[f];
-    double gx = goal.x() + cg * COG_X[f] - sg * COG_Y[f],
-        gy = goal.y() + sg * COG_X[f] + cg * COG_Y[f];
-    // the part in the goal's frame
-    double ex = (cg * (px - gx) + sg * (py - gy)) / POSITION_SCALE_PIXELS;
-    double ey = (-sg * (px - gx) + cg * (py - gy)) / POSITION_SCALE_PIXELS;
-    k = fourier(ex, ey, in, k);
-    int sym = symmetry(shape);
-    double period = 2 * Math.PI / sym;
-    double dTheta = Math.IEEEremainder(seen.angle() - goal.angle(), period) * sym; // in [-pi, pi]
-    in[k++] = (float) (dTheta / Math.PI);
-    in[k++] = (float) Math.sin(dTheta);
-    in[k++] = (float) Math.cos(dTheta);
-    in[k++] = (float) Math.sin(2 * dTheta);
-    in[k++] = (float) Math.cos(2 * dTheta);
-    // the pusher in the part's frame, and in the goal's
-    double rx = (ca * (ax - px) + sa * (ay - py)) / POSITION_SCALE_PIXELS;
-    double ry = (-sa * (ax - px) + ca * (ay - py)) / POSITION_SCALE_PIXELS;
-    k = fourier(rx, ry, in, k);
-    in[k++] = (float) ((cg * (ax - gx) + sg * (ay - gy)) / POSITION_SCALE_PIXELS);
-    in[k++] = (float) ((-sg * (ax - gx) + cg * (ay - gy)) / POSITION_SCALE_PIXELS);
-    // where in the cell (the walls are at 0 and 512)
-    in[k++] = (float) ((px - 256) / 256);
-    in[k++] = (float) ((py - 256) / 256);
-    in[k++] = (float) ((ax - 256) / 256);
-    in[k++] = (float) ((ay - 256) / 256);
-    assert k == off + SIZE;
-  }
-
-  private static int fourier(double x, double y, float[] in, int k) {
-    in[k++] = (float) x;
-    in[k++] = (float) y;
-    for (int o = 0; o < OCTAVES; o++) {
-      double w = Math.PI / 4 * (1 << o); // period 8 units (800 px) at octave 0
-      in[k++] = (float) Math.sin(w * x);
-      in[k++] = (float) Math.cos(w * x);
-      in[k++] = (float) Math.sin(w * y);
-      in[k++] = (float) Math.cos(w * y);
+    double cx = seen.x() + ca * cogX - sa * cogY, cy = seen.y() + sa * cogX + ca * cogY;
+    double gx = goal.x() + cg * cogX - sg * cogY, gy = goal.y() + sg * cogX + cg * cogY;
+    double period = 2 * Math.PI / symmetry(shape);
+    double ex = cg * (gx - cx) + sg * (gy - cy), ey = -sg * (gx - cx) + cg * (gy - cy);
+    double er = rho * Math.IEEEremainder(goal.angle() - seen.angle(), period);
+    double eNorm = Math.sqrt(ex * ex + ey * ey + er * er), inv = eNorm < 1e-9 ? 0 : 1 / eNorm;
+    double[] geo = Contacts.geometry(shape);
+    int n = geo.length / 4, f = shape.ordinal();
+    for (int k = 0; k < n; k++) {
+      double lx = geo[4 * k], ly = geo[4 * k + 1], lnx = geo[4 * k + 2], lny = geo[4 * k + 3];
+      double px = seen.x() + ca * lx - sa * ly, py = seen.y() + sa * lx + ca * ly;
+      double nx = ca * lnx - sa * lny, ny = sa * lnx + ca * lny;
+      double qx = px + nx * (RADIUS + 3), qy = py + ny * (RADIUS + 3); // where a pusher stands
+      int o = off + k * SIZE;
+      in[o] = (float) (ex * inv);
+      in[o + 1] = (float) (ey * inv);
+      in[o + 2] = (float) (er * inv);
+      in[o + 3] = (float) (eNorm / SCALE_PIXELS);
+      in[o + 4] = (float) ((cg * (px - cx) + sg * (py - cy)) / SCALE_PIXELS);
+      in[o + 5] = (float) ((-sg * (px - cx) + cg * (py - cy)) / SCALE_PIXELS);
+      in[o + 6] = (float) (cg * nx + sg * ny);
+      in[o + 7] = (float) (-sg * nx + cg * ny);
+      // the turn a push along -n at p gives, per unit of push (lever arm over the gyration radius)
+      in[o + 8] = (float) (((px - cx) * -ny - (py - cy) * -nx) / rho);
+      in[o + 9] = (float) ((cg * (ax - qx) + sg * (ay - qy)) / SCALE_PIXELS);
+      in[o + 10] = (float) ((-sg * (ax - qx) + cg * (ay - qy)) / SCALE_PIXELS);
+      in[o + 11] = (float) (Math.hypot(ax - qx, ay - qy) / SCALE_PIXELS);
+      double wall =
+          Math.min(
+              Math.min(qx - FLOOR.minX(), FLOOR.maxX() - qx),
+              Math.min(qy - FLOOR.minY(), FLOOR.maxY() - qy));
+      in[o + 12] = (float) (wall / SCALE_PIXELS);
+      for (int s = 0; s < 4; s++) in[o + 13 + s] = s == f ? 1f : 0f;
     }
-    return k;
+    return n;
   }
 
   /**
@@ -113,10 +92,10 @@ public final class PushFeatures {
     double period = 2 * Math.PI / symmetry(shape);
     double a = nearAngle + Math.IEEEremainder(p.angle() - nearAngle, period);
     if (a == p.angle()) return p;
-    int f = shape.ordinal();
+    double cogX = Contacts.cogX(shape), cogY = Contacts.cogY(shape);
     double c = Math.cos(p.angle()), s = Math.sin(p.angle());
-    double gx = p.x() + c * COG_X[f] - s * COG_Y[f], gy = p.y() + s * COG_X[f] + c * COG_Y[f];
+    double gx = p.x() + c * cogX - s * cogY, gy = p.y() + s * cogX + c * cogY;
     double c2 = Math.cos(a), s2 = Math.sin(a);
-    return new Pose(gx - (c2 * COG_X[f] - s2 * COG_Y[f]), gy - (s2 * COG_X[f] + c2 * COG_Y[f]), a);
+    return new Pose(gx - (c2 * cogX - s2 * cogY), gy - (s2 * cogX + c2 * cogY), a);
   }
 }

@@ -182,6 +182,24 @@ public final class PushExpert implements Policy {
   }
 
   /**
+   * Contact {@code k} in the block's own frame (body-local, world units): the point on the edge,
+   * into {@code out[0..1]}, and the edge's outward normal, into {@code out[2..3]}.
+   */
+  public void contact(int k, double[] out) {
+    if (k < 0 || k >= candCount)
+      throw new IllegalArgumentException("contact " + k + " of " + candCount);
+    out[0] = candPx[k];
+    out[1] = candPy[k];
+    out[2] = candNx[k];
+    out[3] = candNy[k];
+  }
+
+  /** The block's radius of gyration (world units): how rotation is weighed against translation. */
+  public double gyrationRadius() {
+    return rho;
+  }
+
+  /**
    * The contact {@link #act} pushes at now, {@code 0 .. contacts() - 1} (with its hysteresis: the
    * contact it chose last gets a bonus, and this call records the new choice), or -1 when the block
    * is on its goal.
