@@ -4,6 +4,7 @@ import dev.wam4j.data.collect.CellCollect;
 import dev.wam4j.data.collect.FactoryFilm;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.eval.SeedRange;
+import dev.wam4j.fleet.agent.BuildAgent;
 import dev.wam4j.model.cell.CellPusher;
 import dev.wam4j.model.cell.CellPusherConfig;
 import dev.wam4j.model.cell.CellPusherTraining;
@@ -249,6 +250,17 @@ final class FactoryCommand {
               checkpoint != null ? checkpoint : Paths.root().resolve("models/cell-pusher"));
       default ->
           throw new IllegalArgumentException("--executor " + name + ": expected vision or expert");
+    };
+  }
+
+  /**
+   * How a robot agent steers placements of a fleet build ({@code fleet build}, {@code robot
+   * --builds}): the executor {@code name}s, the vision one loaded from {@code checkpoint}.
+   */
+  static BuildAgent.Steering steering(String name, Path checkpoint) throws java.io.IOException {
+    return switch (executor(name, checkpoint)) {
+      case CellPusher p -> BuildAgent.Steering.vision(p);
+      default -> BuildAgent.Steering.expert();
     };
   }
 

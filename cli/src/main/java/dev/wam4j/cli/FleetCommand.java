@@ -235,6 +235,20 @@ final class FleetCommand {
     int robotsLocal;
 
     @Option(
+        names = "--executor",
+        description =
+            "How the in-process robots push: vision (the cell pusher) or expert (the scripted pusher on"
+                + " the located pose). Default: ${DEFAULT-VALUE}.",
+        defaultValue = "vision")
+    String executor;
+
+    @Option(
+        names = "--checkpoint",
+        paramLabel = "DIR",
+        description = "The vision executor's checkpoint (default: the shipped models/cell-pusher).")
+    Path checkpoint;
+
+    @Option(
         names = "--local",
         description =
             "Start an embedded server on loopback (temporary data, no rate limit) for this build;"
@@ -247,8 +261,22 @@ final class FleetCommand {
       PrintWriter err = spec.commandLine().getErr();
       FleetBuild.Options options =
           local
-              ? new FleetBuild.Options(null, null, seed, robotsLocal, true, 200)
-              : new FleetBuild.Options(server, token(), seed, robotsLocal, false, 200);
+              ? new FleetBuild.Options(
+                  null,
+                  null,
+                  seed,
+                  robotsLocal,
+                  true,
+                  200,
+                  FactoryCommand.steering(executor, checkpoint))
+              : new FleetBuild.Options(
+                  server,
+                  token(),
+                  seed,
+                  robotsLocal,
+                  false,
+                  200,
+                  FactoryCommand.steering(executor, checkpoint));
       FleetBuild.Outcome o;
       try {
         o =

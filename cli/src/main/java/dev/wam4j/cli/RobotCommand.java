@@ -99,9 +99,17 @@ final class RobotCommand implements Callable<Integer> {
   @Option(
       names = "--builds",
       description =
-          "Push placements of builds in the server's shared cell ('wam4j fleet build') with the scripted"
-              + " expert, instead of running tasks with a model.")
+          "Push placements of builds in the server's shared cell ('wam4j fleet build') with the"
+              + " --build-executor, instead of running tasks with a model.")
   boolean builds;
+
+  @Option(
+      names = "--build-executor",
+      description =
+          "With --builds: vision (the shipped cell pusher, models/cell-pusher) or expert (the scripted"
+              + " pusher on the located pose). Default: ${DEFAULT-VALUE}.",
+      defaultValue = "vision")
+  String buildExecutor;
 
   @Override
   public Integer call() throws Exception {
@@ -145,6 +153,7 @@ final class RobotCommand implements Callable<Integer> {
         new BuildAgent(
             new FleetClient(server, token),
             new BuildAgent.Config(200, idleExitMs, maxTasks),
+            FactoryCommand.steering(buildExecutor, null),
             line -> {
               err.println(line);
               err.flush();

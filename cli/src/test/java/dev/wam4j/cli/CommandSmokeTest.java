@@ -152,12 +152,22 @@ class CommandSmokeTest {
         .isZero();
     JsonNode n = json();
     assertThat(n.get("product_complete").asBoolean()).isTrue();
+    assertThat(n.get("executor").asText())
+        .as("the shipped cell pusher by default")
+        .isEqualTo("vision");
     assertThat(n.get("interventions").asInt()).isZero();
     assertThat(n.get("parts")).hasSize(2);
     assertThat(n.has("provenance")).isTrue();
     assertThat(Files.size(video)).isPositive();
+    out.getBuffer().setLength(0);
+    assertThat(run("factory", "run", pair, "--seed", "200000", "--executor", "expert", "--json"))
+        .isZero();
+    assertThat(json().get("executor").asText()).isEqualTo("expert");
     assertThat(run("factory", "run", pair, "--executor", "wam")).isEqualTo(2);
-    assertThat(err.toString()).contains("--executor wam");
+    assertThat(err.toString()).contains("--executor wam").contains("vision or expert");
+    assertThat(run("factory", "run", pair, "--executor", "vision", "--checkpoint", dir.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("not a cell pusher checkpoint");
     out.getBuffer().setLength(0);
     Path pushes = dir.resolve("pushes");
     assertThat(

@@ -3,6 +3,7 @@ package dev.wam4j.fleet.agent;
 import dev.wam4j.fleet.api.ApiPaths;
 import dev.wam4j.fleet.api.BuildApi;
 import dev.wam4j.fleet.api.RobotApi;
+import dev.wam4j.model.cell.CellPusher;
 import dev.wam4j.sim.cousins.ShapeFamily;
 import dev.wam4j.sim.expert.PushExpert;
 import dev.wam4j.sim.factory.Cell;
@@ -13,11 +14,59 @@ import java.util.function.Consumer;
 
 /**
  * A robot in the server's shared build cell: claims a placement, then pushes it one control step at
- * a time with the scripted expert, on the part's pose as the server's camera locates it (the agent
- * holds no simulator: it sees what a robot in a physical cell would be told), until the server says
- * the part is placed, the push is given up or the build is over; then claims the next.
+ * a time with its {@link Steering} (the cell pusher, or the scripted expert), on the part's pose as
+ * the server's camera locates it (the agent holds no simulator: it sees what a robot in a physical
+ * cell would be told), until the server says the part is placed, the push is given up or the build
+ * is over; then claims the next.
  */
 public final class BuildAgent {
+  /** How a robot steers a push from what it is told: the part's located pose and its pusher. */
+  public interface Steering {
+    /** Its name in logs: {@code vision}, {@code expert}. */
+    String name();
+
+    /** A new push of {@code part} to {@code goal}. */
+    Push start(Design.Part part, Pose goal, double tolerance);
+
+    /** One push in progress. */
+    interface Push {
+      /** The pusher's next target for the part seen at {@code seen}, into {@code out[0..1]}. */
+      void act(Pose seen, double pusherX, double pusherY, double[] out);
+    }
+
+    /** The scripted expert, on the located pose. */
+    static Steering expert() {
+      return new Steering() {
+        @Override
+        public String name() {
+          return "expert";
+        }
+
+        @Override
+        public Push start(Design.Part part, Pose goal, double tolerance) {
+          PushExpert e = Cell.expert(part, goal, tolerance);
+          e.reset();
+          return (at, x, y, out) -> e.act(x, y, at.x(), at.y(), at.angle(), out);
+        }
+      };
+    }
+
+    /** The cell pusher (the vision executor of {@code factory run}). */
+    static Steering vision(CellPusher pusher) {
+      return new Steering() {
+        @Override
+        public String name() {
+          return "vision";
+        }
+
+        @Override
+        public Push start(Design.Part part, Pose goal, double tolerance) {
+          return pusher.pushing(part.shape(), goal)::act;
+        }
+      };
+    }
+  }
+
   /**
    * How the agent runs.
    *
@@ -46,13 +95,20 @@ public final class BuildAgent {
 
   private final FleetClient client;
   private final Config config;
+  private final Steering steering;
   private final Consumer<String> log;
   private volatile boolean stopped;
 
-  /** An agent acting with {@code client}'s robot token. */
+  /** An agent acting with {@code client}'s robot token, steering with the scripted expert. */
   public BuildAgent(FleetClient client, Config config, Consumer<String> log) {
+    this(client, config, Steering.expert(), log);
+  }
+
+  /** An agent acting with {@code client}'s robot token, steering with {@code steering}. */
+  public BuildAgent(FleetClient client, Config config, Steering steering, Consumer<String> log) {
     this.client = client;
     this.config = config;
+    this.steering = steering;
     this.log = log;
   }
 
@@ -81,8 +137,8 @@ public final class BuildAgent {
       placements++;
       log.accept(
           String.format(
-              "robot %s: build %d, pusher %d pushes '%s' (%s)",
-              id, p.buildId(), p.pusher() + 1, p.name(), p.shape()));
+              "robot %s: build %d, pusher %d pushes '%s' (%s, %s)",
+              id, p.buildId(), p.pusher() + 1, p.name(), p.shape(), steering.name()));
       long[] sent = {0};
       BuildApi.Phase end = push(p, sent);
       steps += sent[0];
@@ -101,21 +157,20 @@ public final class BuildAgent {
     Design.Part part = new Design.Part(p.name(), 0, ShapeFamily.parse(p.shape()), p.target(), null);
     BuildApi.Observation o = p.observation();
     Pose goal = null;
-    PushExpert expert = null;
+    Steering.Push push = null;
     double[] out = new double[2];
     String stepPath = ApiPaths.build(p.buildId(), "step");
     while (!stopped) {
       if (!o.goal().equals(goal)) { // a new goal (off a wall first, then the target): a new push
         goal = o.goal();
-        expert = Cell.expert(part, goal, p.tolerance());
-        expert.reset();
+        push = steering.start(part, goal, p.tolerance());
       }
       Pose at = o.pose();
       if (at == null) { // the camera does not see the part: hold still
         out[0] = o.pusherX();
         out[1] = o.pusherY();
       } else {
-        expert.act(o.pusherX(), o.pusherY(), at.x(), at.y(), at.angle(), out);
+        push.act(at, o.pusherX(), o.pusherY(), out);
       }
       try {
         o = client.post(stepPath, new BuildApi.Target(out[0], out[1]), BuildApi.Observation.class);

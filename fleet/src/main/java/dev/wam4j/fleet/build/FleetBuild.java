@@ -35,14 +35,22 @@ public final class FleetBuild {
    *     the work; with {@code local}, 0 means one per pusher of the design)
    * @param local start an embedded server on loopback for this build (in a temporary folder)
    * @param pollMs how often the build's progress is read
+   * @param steering how the in-process robots push
    */
   public record Options(
-      String server, String token, long seed, int robotsLocal, boolean local, long pollMs) {
+      String server,
+      String token,
+      long seed,
+      int robotsLocal,
+      boolean local,
+      long pollMs,
+      BuildAgent.Steering steering) {
     /** Checks the values. */
     public Options {
       if (robotsLocal < 0 || robotsLocal > 64)
         throw new IllegalArgumentException("robots-local must lie in 0..64, got " + robotsLocal);
       if (pollMs < 10) throw new IllegalArgumentException("pollMs must be >= 10, got " + pollMs);
+      java.util.Objects.requireNonNull(steering, "steering");
       if (!local && (server == null || token == null))
         throw new IllegalArgumentException("a server URL and an operator token are needed");
     }
@@ -128,7 +136,10 @@ public final class FleetBuild {
               RobotApi.Enrolled.class);
       BuildAgent agent =
           new BuildAgent(
-              new FleetClient(url, e.token()), new BuildAgent.Config(50, 0, 0), line -> {});
+              new FleetClient(url, e.token()),
+              new BuildAgent.Config(50, 0, 0),
+              options.steering(),
+              line -> {});
       agents.add(agent);
       threads.add(
           Thread.ofVirtual()

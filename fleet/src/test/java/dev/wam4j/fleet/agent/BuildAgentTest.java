@@ -193,7 +193,10 @@ class BuildAgentTest {
   void aLocalBuildStartsItsOwnServerAndRobots() throws Exception {
     List<String> said = new ArrayList<>();
     FleetBuild.Outcome o =
-        FleetBuild.run(PAIR, new FleetBuild.Options(null, null, 5, 0, true, 50), said::add);
+        FleetBuild.run(
+            PAIR,
+            new FleetBuild.Options(null, null, 5, 0, true, 50, BuildAgent.Steering.expert()),
+            said::add);
     assertThat(o.build().status()).isEqualTo(JobStatus.DONE);
     assertThat(o.result().productComplete()).isTrue();
     assertThat(o.agents()).hasSize(2);
@@ -203,7 +206,8 @@ class BuildAgentTest {
             () ->
                 FleetBuild.run(
                     "# X\n## Parts\n- a: I at 600, 100, 0\n",
-                    new FleetBuild.Options(null, null, 5, 0, true, 50),
+                    new FleetBuild.Options(
+                        null, null, 5, 0, true, 50, BuildAgent.Steering.expert()),
                     l -> {}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("line 3");

@@ -35,7 +35,8 @@ import java.util.Map;
  * scores {@code switchMarginNats} more, so that near-ties do not make the pusher dither.
  *
  * <p>A checkpoint is a folder: {@value #FILE} (config, card, the weights' digest) and {@value
- * #WEIGHTS} (little-endian floats). Not thread-safe: one per run.
+ * #WEIGHTS} (little-endian floats). Its weights are read-only: pushes in several threads are safe,
+ * one push is not.
  */
 public final class CellPusher implements Executor {
   /** The card of a checkpoint folder. */
@@ -53,7 +54,6 @@ public final class CellPusher implements Executor {
   private final CellPusherConfig config;
   private final Mlp net;
   private final float[] params;
-  private final Mlp.Workspace ws;
 
   /** A pusher of {@code config}'s shape with these weights (shared, not copied). */
   public CellPusher(CellPusherConfig config, float[] params) {
@@ -63,7 +63,6 @@ public final class CellPusher implements Executor {
       throw new IllegalArgumentException(
           params.length + " weights, the network needs " + net.parameters());
     this.params = params;
-    this.ws = net.workspace(Contacts.MAX);
   }
 
   @Override
@@ -94,6 +93,7 @@ public final class CellPusher implements Executor {
     private final ShapeFamily shape;
     private final Pose goal;
     private final PushExpert primitive;
+    private final Mlp.Workspace ws = net.workspace(Contacts.MAX);
     private int contact = -1;
 
     private Pushing(ShapeFamily shape, Pose goal) {
@@ -112,7 +112,7 @@ public final class CellPusher implements Executor {
         out[1] = ay;
         return;
       }
-      contact = choose(shape, seen, goal, ax, ay, contact);
+      contact = choose(ws, shape, seen, goal, ax, ay, contact);
       primitive.drive(contact, ax, ay, seen.x(), seen.y(), seen.angle(), out);
     }
 
@@ -126,7 +126,8 @@ public final class CellPusher implements Executor {
    * The contact to push a part of {@code shape}, seen at {@code seen}, towards {@code goal} by a
    * pusher at (ax, ay), given the contact chosen last ({@code -1}: none).
    */
-  int choose(ShapeFamily shape, Pose seen, Pose goal, double ax, double ay, int last) {
+  private int choose(
+      Mlp.Workspace ws, ShapeFamily shape, Pose seen, Pose goal, double ax, double ay, int last) {
     int n = PushFeatures.write(shape, seen, goal, ax, ay, ws.input(), 0);
     net.forward(params, 0, ws, n);
     float[] logits = ws.output();
