@@ -18,6 +18,7 @@ import dev.wam4j.data.zarr.ReplayBuffer;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.fleet.agent.RobotAgent;
 import dev.wam4j.fleet.demo.FleetDemo;
+import dev.wam4j.model.cell.CellPusher;
 import dev.wam4j.model.load.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.sim.Embodiment;
@@ -186,17 +187,25 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** A lights-out cell: the 4-part design built by the scripted expert, filmed from above. */
+  /**
+   * A lights-out cell: the 4-part design built by the shipped cell pusher (seeing the parts through
+   * the camera), filmed from above.
+   */
   private Factory factory(PrintWriter o) throws Exception {
     Path design = Paths.root().resolve("configs/designs/arch.md");
     Path film = out.resolve("factory-arch.mp4");
     FactoryRun.Result r =
-        FactoryFilm.record(DesignParser.read(design), FactoryRun.Config.of(seed), film, line -> {});
+        FactoryFilm.record(
+            DesignParser.read(design),
+            FactoryRun.Config.of(seed, CellPusher.load(Paths.root().resolve("models/cell-pusher"))),
+            film,
+            line -> {});
     o.printf(
-        "7. lights-out cell: '%s' (%d parts from a markdown design) %s, %d/%d placed in %d pushes, %.1f simulated"
-            + " minutes, %d interventions%n",
+        "7. lights-out cell: '%s' (%d parts from a markdown design, %s executor) %s, %d/%d placed in %d pushes,"
+            + " %.1f simulated minutes, %d interventions%n",
         r.design(),
         r.partsTotal(),
+        r.executor(),
         r.productComplete() ? "complete" : "NOT complete",
         r.partsPlaced(),
         r.partsTotal(),

@@ -95,7 +95,7 @@ class CommandSmokeTest {
           "4. datasets: ",
           "5. world action model ",
           "6. fleet: ",
-          "7. lights-out cell: 'Arch' (4 parts from a markdown design) complete",
+          "7. lights-out cell: 'Arch' (4 parts from a markdown design, vision executor) complete",
           "8. videos: "
         }) {
       assertThat(printed).as(section).contains(section);
