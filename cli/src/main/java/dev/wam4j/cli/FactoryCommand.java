@@ -245,9 +245,15 @@ final class FactoryCommand {
           throw new IllegalArgumentException("--checkpoint is for --executor vision, not expert");
         yield Executor.expert();
       }
-      case "vision" ->
-          CellPusher.load(
-              checkpoint != null ? checkpoint : Paths.root().resolve("models/cell-pusher"));
+      case "vision" -> {
+        Path dir = checkpoint != null ? checkpoint : Paths.root().resolve("models/cell-pusher");
+        if (checkpoint == null && !CellPusher.isCheckpoint(dir))
+          throw new IllegalArgumentException(
+              "the shipped vision executor is not at "
+                  + dir
+                  + " (run from the checkout, or pass --checkpoint DIR, or --executor expert)");
+        yield CellPusher.load(dir);
+      }
       default ->
           throw new IllegalArgumentException("--executor " + name + ": expected vision or expert");
     };

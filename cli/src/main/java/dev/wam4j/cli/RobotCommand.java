@@ -111,6 +111,13 @@ final class RobotCommand implements Callable<Integer> {
       defaultValue = "vision")
   String buildExecutor;
 
+  @Option(
+      names = "--build-checkpoint",
+      paramLabel = "DIR",
+      description =
+          "With --builds: the vision executor's checkpoint (default: models/cell-pusher).")
+  Path buildCheckpoint;
+
   @Override
   public Integer call() throws Exception {
     if (builds) return builds();
@@ -153,7 +160,7 @@ final class RobotCommand implements Callable<Integer> {
         new BuildAgent(
             new FleetClient(server, token),
             new BuildAgent.Config(200, idleExitMs, maxTasks),
-            FactoryCommand.steering(buildExecutor, null),
+            FactoryCommand.steering(buildExecutor, buildCheckpoint),
             line -> {
               err.println(line);
               err.flush();

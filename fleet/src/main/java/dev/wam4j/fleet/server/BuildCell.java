@@ -192,6 +192,7 @@ final class BuildCell {
     advanceWhenReady();
     long deadline = clock.getAsLong() + SILENT_MS;
     while (cell.steps() == before && status == JobStatus.RUNNING) {
+      if (pusherOf(robotId) != r || job[r] < 0) return ended(r); // taken back meanwhile
       long left = deadline - clock.getAsLong();
       if (left <= 0) { // someone keeps the cell waiting: it loses its placement
         dropSilent(clock.getAsLong());
@@ -397,7 +398,8 @@ final class BuildCell {
   /** Robots silent for {@link #SILENT_MS} lose their pusher and their placement (queued first). */
   private void dropSilent(long now) {
     for (int r = 0; r < robotOf.length; r++) {
-      if (robotOf[r] == null || now - heardMs[r] < SILENT_MS) continue;
+      // a robot whose target is in is waiting for the others, not silent
+      if (robotOf[r] == null || sent[r] || now - heardMs[r] < SILENT_MS) continue;
       if (job[r] >= 0) queue.addFirst(job[r]);
       job[r] = -1;
       sent[r] = false;

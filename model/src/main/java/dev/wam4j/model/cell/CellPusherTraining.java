@@ -60,7 +60,7 @@ public final class CellPusherTraining {
    * @param trainLoss cross-entropy (nats) over the round's last 200 gradient steps
    * @param validationPlaced share of validation pushes that reached coverage 0.9 (simulator's)
    * @param validationCoverage mean best coverage of the validation pushes
-   * @param cpuSeconds wall-clock seconds of the round (one thread)
+   * @param cpuSeconds seconds the round took (wall clock, one thread busy)
    */
   public record Round(
       int round,
@@ -98,7 +98,13 @@ public final class CellPusherTraining {
     Path cfg = runDir.resolve("config.json");
     if (Files.exists(cfg)) {
       // a run may be extended by more rounds; anything else would mix two recipes in one folder
-      CellPusherConfig before = JSON.readValue(cfg.toFile(), CellPusherConfig.class);
+      CellPusherConfig before;
+      try {
+        before = JSON.readValue(cfg.toFile(), CellPusherConfig.class);
+      } catch (com.fasterxml.jackson.core.JacksonException | IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            cfg + ": not a cell pusher config: " + e.getMessage(), e);
+      }
       if (!before.withRounds(1).equals(config.withRounds(1)))
         throw new IllegalArgumentException(
             cfg + ": this run folder was started with another config (only rounds may differ)");
@@ -106,7 +112,12 @@ public final class CellPusherTraining {
     AtomicFiles.writeString(cfg, JSON.writeValueAsString(config) + "\n");
     CellPusherTraining t = new CellPusherTraining(config);
     if (Files.exists(runDir.resolve(STATE_FILE))) {
-      t.restore(runDir.resolve(STATE_FILE));
+      try {
+        t.restore(runDir.resolve(STATE_FILE));
+      } catch (java.io.EOFException e) {
+        throw new IOException(
+            runDir.resolve(STATE_FILE) + ": truncated (not written by a finished round)", e);
+      }
       log.accept("resumed after round " + (t.rounds.size() - 1));
     }
     for (int r = t.rounds.size(); r < config.rounds(); r++) {

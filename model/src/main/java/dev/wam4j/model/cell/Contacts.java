@@ -57,7 +57,7 @@ public final class Contacts {
     return COUNT[shape.ordinal()];
   }
 
-  /** Contact {@code k} of {@code shape}: x, y, normal x, normal y in the part's frame. */
+  /** Every contact of {@code shape}, four numbers each: x, y, normal x, normal y in its frame. */
   static double[] geometry(ShapeFamily shape) {
     return GEOMETRY[shape.ordinal()];
   }

@@ -29,15 +29,6 @@ public final class PushFeatures {
 
   private PushFeatures() {}
 
-  /** Rotations by 2 pi / this leave {@code shape} unchanged. */
-  static int symmetry(ShapeFamily shape) {
-    return switch (shape) {
-      case T, L -> 1;
-      case I -> 2;
-      case PLUS -> 4;
-    };
-  }
-
   /**
    * Writes one row per contact of {@code shape} (a pusher at (ax, ay), the part seen at {@code
    * seen}, going to {@code goal}) into {@code in[off ..]}, and returns the number of rows.
@@ -49,7 +40,7 @@ public final class PushFeatures {
     double cg = Math.cos(goal.angle()), sg = Math.sin(goal.angle());
     double cx = seen.x() + ca * cogX - sa * cogY, cy = seen.y() + sa * cogX + ca * cogY;
     double gx = goal.x() + cg * cogX - sg * cogY, gy = goal.y() + sg * cogX + cg * cogY;
-    double period = 2 * Math.PI / symmetry(shape);
+    double period = 2 * Math.PI / shape.symmetry();
     double ex = cg * (gx - cx) + sg * (gy - cy), ey = -sg * (gx - cx) + cg * (gy - cy);
     double er = rho * Math.IEEEremainder(goal.angle() - seen.angle(), period);
     double eNorm = Math.sqrt(ex * ex + ey * ey + er * er), inv = eNorm < 1e-9 ? 0 : 1 / eNorm;
@@ -89,7 +80,7 @@ public final class PushFeatures {
    * multiple of 2 pi / its symmetry), the one whose angle is nearest {@code nearAngle}.
    */
   public static Pose twinNearest(ShapeFamily shape, Pose p, double nearAngle) {
-    double period = 2 * Math.PI / symmetry(shape);
+    double period = 2 * Math.PI / shape.symmetry();
     double a = nearAngle + Math.IEEEremainder(p.angle() - nearAngle, period);
     if (a == p.angle()) return p;
     double cogX = Contacts.cogX(shape), cogY = Contacts.cogY(shape);

@@ -47,6 +47,18 @@ public enum ShapeFamily {
     return out;
   }
 
+  /**
+   * Rotations by 2 pi / this leave the shape unchanged (1 for T and L, 2 for I, 4 for plus): the
+   * poses a camera cannot tell apart.
+   */
+  public int symmetry() {
+    return switch (this) {
+      case T, L -> 1;
+      case I -> 2;
+      case PLUS -> 4;
+    };
+  }
+
   /** Parses a config-file id. */
   public static ShapeFamily parse(String id) {
     for (ShapeFamily f : values()) if (f.id.equals(id)) return f;

@@ -203,6 +203,8 @@ public final class PushExpert implements Policy {
    * The contact {@link #act} pushes at now, {@code 0 .. contacts() - 1} (with its hysteresis: the
    * contact it chose last gets a bonus, and this call records the new choice), or -1 when the block
    * is on its goal.
+   *
+   * @throws IllegalArgumentException when no contact scores (a pose that is not finite)
    */
   public int choose(double ax, double ay, double bx, double by, double ba) {
     double c = Math.cos(ba), s = Math.sin(ba);
@@ -230,6 +232,9 @@ public final class PushExpert implements Policy {
         pick = k;
       }
     }
+    if (pick < 0)
+      throw new IllegalArgumentException(
+          String.format("no contact scores for a block at (%s, %s, %s)", bx, by, ba));
     current = pick;
     return pick;
   }

@@ -10,7 +10,7 @@ import java.util.List;
  * (the parts are of uniform density), and its angle is the one at which the shape, placed there,
  * covers the most of those pixels (a coarse search over every angle, then two finer ones). Of the
  * angles a symmetric shape cannot tell apart (an I turned half a turn, a plus a quarter), the one
- * nearest a given angle is returned. Stateless; allocation-free.
+ * nearest a given angle is returned. Stateless; allocates only the pose it returns.
  */
 final class PoseFit {
   private final double[] boxes; // x0, y0, x1, y1 per box, relative to the centre of gravity
@@ -44,18 +44,7 @@ final class PoseFit {
       boxes[4 * i + 2] = x1 - cogX;
       boxes[4 * i + 3] = y1 - cogY;
     }
-    symmetry = symmetryOf(shape);
-  }
-
-  /**
-   * Rotations by 2 pi / this leave {@code shape} unchanged (1 for T and L, 2 for I, 4 for plus).
-   */
-  static int symmetryOf(ShapeFamily shape) {
-    return switch (shape) {
-      case T, L -> 1;
-      case I -> 2;
-      case PLUS -> 4;
-    };
+    symmetry = shape.symmetry();
   }
 
   int symmetry() {
