@@ -66,21 +66,32 @@ class FactoryRunTest {
   }
 
   @Test
-  void twoRobotsBuildTogether() {
+  void twoRobotsBuildTogetherAndKeepApart() {
     Design d =
         DesignParser.parse(
             "# Gate\n## Parts\n- left post: I at 180, 250, 0\n- right post: I at 332, 250, 0\n- lintel: T at 256, 120, 0\n"
                 + "## Options\n- robots: 2\n");
     boolean[] both = {false};
+    double[] closest = {Double.POSITIVE_INFINITY};
     FactoryRun.Result r =
         FactoryRun.run(
             d,
             FactoryRun.Config.of(200002),
             line -> {},
-            (cell, camera, plan) -> both[0] |= !plan.contains("idle"));
+            (cell, camera, plan) -> {
+              both[0] |= !plan.contains("idle");
+              closest[0] =
+                  Math.min(
+                      closest[0],
+                      Math.hypot(
+                          cell.pusherX(0) - cell.pusherX(1), cell.pusherY(0) - cell.pusherY(1)));
+            });
     assertThat(r.robots()).isEqualTo(2);
     assertThat(r.productComplete()).isTrue();
     assertThat(both[0]).as("at some step both robots pushed").isTrue();
+    assertThat(closest[0])
+        .as("the robots gave way: never closer than two pusher radii")
+        .isGreaterThan(2 * dev.wam4j.sim.Embodiment.RobotPusher.reference().radius());
   }
 
   @Test
