@@ -9,6 +9,7 @@ import dev.wam4j.sim.factory.DesignCheck;
 import dev.wam4j.sim.factory.DesignParser;
 import dev.wam4j.sim.factory.FactoryRun;
 import dev.wam4j.sim.factory.PlacementOrder;
+import dev.wam4j.sim.factory.RightOfWay;
 import dev.wam4j.sim.scene.Pose;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -299,16 +300,9 @@ final class BuildCell {
       if (job[r] < 0) { // idle: stay put (driving home across the floor knocks parts off)
         targets[2 * r] = cell.pusherX(r);
         targets[2 * r + 1] = cell.pusherY(r);
-        continue;
-      }
-      for (int q = 0; q < r; q++) { // the robot ahead has the way: wait when about to meet it
-        if (Math.hypot(targets[2 * r] - cell.pusherX(q), targets[2 * r + 1] - cell.pusherY(q))
-            < FactoryRun.ROBOT_CLEARANCE) {
-          targets[2 * r] = cell.pusherX(r);
-          targets[2 * r + 1] = cell.pusherY(r);
-        }
       }
     }
+    RightOfWay.apply(cell, targets);
     cell.step(targets);
     seen = camera.coverage();
     for (int r = 0; r < job.length; r++) {

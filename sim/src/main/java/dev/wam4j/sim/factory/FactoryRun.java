@@ -1,6 +1,5 @@
 package dev.wam4j.sim.factory;
 
-import dev.wam4j.sim.Embodiment;
 import dev.wam4j.sim.scene.Pose;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,12 +25,6 @@ public final class FactoryRun {
 
   /** Control steps between two looks of the camera. */
   public static final int LOOK_EVERY = 5;
-
-  /** How far, in pixels, a robot backs off in one step from a robot ahead that comes close. */
-  public static final double BACK_OFF = 50;
-
-  /** Distance, in pixels, closer than which a robot waits for a robot ahead of it. */
-  public static final double ROBOT_CLEARANCE = 2 * Embodiment.RobotPusher.reference().radius() + 12;
 
   /**
    * How to run.
@@ -293,33 +286,8 @@ public final class FactoryRun {
           targets[2 * r] = out[0];
           targets[2 * r + 1] = out[1];
         }
-        giveWay(r);
       }
-    }
-
-    /**
-     * The robot ahead (lower-numbered) has the way: robot r backs off from one that comes close or
-     * heads for where r stands, and waits when its own target would take it close to one.
-     */
-    void giveWay(int r) {
-      double x = cell.pusherX(r), y = cell.pusherY(r);
-      for (int q = 0; q < r; q++) {
-        double qx = cell.pusherX(q), qy = cell.pusherY(q);
-        double tx = targets[2 * q], ty = targets[2 * q + 1];
-        boolean near = Math.hypot(x - qx, y - qy) < ROBOT_CLEARANCE + 20;
-        boolean headedHere = Math.hypot(x - tx, y - ty) < ROBOT_CLEARANCE;
-        if (near || headedHere) {
-          double fromX = headedHere && !near ? tx : qx, fromY = headedHere && !near ? ty : qy;
-          double d = Math.max(1e-9, Math.hypot(x - fromX, y - fromY));
-          targets[2 * r] = x + (x - fromX) / d * BACK_OFF;
-          targets[2 * r + 1] = y + (y - fromY) / d * BACK_OFF;
-          return;
-        }
-        if (Math.hypot(targets[2 * r] - qx, targets[2 * r + 1] - qy) < ROBOT_CLEARANCE) {
-          targets[2 * r] = x;
-          targets[2 * r + 1] = y;
-        }
-      }
+      RightOfWay.apply(cell, targets);
     }
 
     /**
