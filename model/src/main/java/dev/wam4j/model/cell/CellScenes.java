@@ -15,11 +15,11 @@ import java.util.List;
  * random targets anywhere on the floor, dropped by the cell's feeder, one robot. Never a design of
  * {@code configs/designs}: the pusher learns pushing, not products.
  */
-public final class CellScenes {
+final class CellScenes {
   private CellScenes() {}
 
   /** The cell of scene {@code seed} (the same seed, the same cell). */
-  public static Cell scene(long seed) {
+  static Cell scene(long seed) {
     SplitMix rng = new SplitMix(SplitMix.mix(seed, 17));
     ShapeFamily[] shapes = ShapeFamily.values();
     for (int attempt = 0; ; attempt++) {

@@ -14,7 +14,7 @@ import dev.wam4j.sim.scene.Pose;
  * and the robot only, never on the goal. Also each shape's centre of gravity and radius of
  * gyration.
  */
-public final class Contacts {
+final class Contacts {
   private static final int SHAPES = ShapeFamily.values().length;
   private static final int[] COUNT = new int[SHAPES];
   private static final double[][] GEOMETRY = new double[SHAPES][]; // x, y, nx, ny per contact
@@ -22,7 +22,7 @@ public final class Contacts {
   private static final double[] GYRATION = new double[SHAPES];
 
   /** The most contacts of any shape. */
-  public static final int MAX;
+  static final int MAX;
 
   static {
     int max = 0;
@@ -53,7 +53,7 @@ public final class Contacts {
   private Contacts() {}
 
   /** Contacts of {@code shape}. */
-  public static int of(ShapeFamily shape) {
+  static int of(ShapeFamily shape) {
     return COUNT[shape.ordinal()];
   }
 

@@ -17,9 +17,9 @@ import dev.wam4j.sim.scene.Pose;
  * relative to the contact's approach point, how far that point is from a wall, and the shape.
  * Allocation-free.
  */
-public final class PushFeatures {
+final class PushFeatures {
   /** Inputs per contact row. */
-  public static final int SIZE = 17;
+  static final int SIZE = 17;
 
   /** Pixels per unit of a position input. */
   static final double SCALE_PIXELS = 100;
@@ -33,7 +33,7 @@ public final class PushFeatures {
    * Writes one row per contact of {@code shape} (a pusher at (ax, ay), the part seen at {@code
    * seen}, going to {@code goal}) into {@code in[off ..]}, and returns the number of rows.
    */
-  public static int write(
+  static int write(
       ShapeFamily shape, Pose seen, Pose goal, double ax, double ay, float[] in, int off) {
     double cogX = Contacts.cogX(shape), cogY = Contacts.cogY(shape), rho = Contacts.gyration(shape);
     double ca = Math.cos(seen.angle()), sa = Math.sin(seen.angle());
@@ -79,7 +79,7 @@ public final class PushFeatures {
    * Of the poses that show a symmetric part the same (turned about its centre of gravity by a
    * multiple of 2 pi / its symmetry), the one whose angle is nearest {@code nearAngle}.
    */
-  public static Pose twinNearest(ShapeFamily shape, Pose p, double nearAngle) {
+  static Pose twinNearest(ShapeFamily shape, Pose p, double nearAngle) {
     double period = 2 * Math.PI / shape.symmetry();
     double a = nearAngle + Math.IEEEremainder(p.angle() - nearAngle, period);
     if (a == p.angle()) return p;
