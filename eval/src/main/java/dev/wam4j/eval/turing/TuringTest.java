@@ -1,0 +1,173 @@
+package dev.wam4j.eval.turing;
+
+import dev.wam4j.data.zarr.EpisodeRange;
+import dev.wam4j.data.zarr.ReplayBuffer;
+import dev.wam4j.data.zarr.ZarrArray;
+import dev.wam4j.data.zarr.ZarrFormatException;
+import dev.wam4j.sim.expert.PushExpert;
+import dev.wam4j.sim.pusht.PushTEnv;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * The physical Turing test on PushT: the real human demonstrations against robot episodes started
+ * from the same legacy resets (episode i of the Diffusion Policy buffer starts from seed i), each
+ * described by {@link MotionFeatures} and judged by {@link TuringJudge}.
+ *
+ * <p>A human episode ends where its demonstration ends. A robot episode ends at success or after as
+ * many steps as the human took from the same start, whichever comes first: the robot gets the
+ * human's time budget, no more, so that a longer episode is never the robot's artefact of a fixed
+ * 300-step horizon. Both are recorded the same way, the state before each action.
+ *
+ * <p>This slice's robot is the scripted expert ({@link PushExpert}); a checkpoint policy is not
+ * wired yet.
+ */
+public final class TuringTest {
+  private TuringTest() {}
+
+  /**
+   * What to compare.
+   *
+   * @param demonstrations the Diffusion Policy zarr replay buffer of human demonstrations
+   * @param episodes the first N demonstrations (all if {@code <= 0})
+   * @param folds k of the judge's stratified k-fold cross-validation
+   * @param seed seeds the fold split
+   */
+  public record Config(Path demonstrations, int episodes, int folds, long seed) {
+    /** Validates. */
+    public Config {
+      if (demonstrations == null)
+        throw new IllegalArgumentException("the demonstrations' path is required");
+      if (folds < 2) throw new IllegalArgumentException("folds must be >= 2, got " + folds);
+    }
+  }
+
+  /**
+   * The verdict.
+   *
+   * @param judgeRocAuc the judge's out-of-fold ROC-AUC (0.5: indistinguishable, 1: always told
+   *     apart)
+   * @param episodesHuman human episodes judged
+   * @param episodesRobot robot episodes judged
+   * @param robot which robot: "expert"
+   * @param robotSuccesses robot episodes that reached the goal within the human's steps
+   * @param humanStepsMean mean length of the human episodes, steps
+   * @param robotStepsMean mean length of the robot episodes, steps
+   * @param features every feature, most separating first
+   * @param demonstrations the demonstrations' path as given
+   * @param episodes the episode limit asked for (0: all)
+   * @param folds k of the cross-validation
+   * @param seed the fold split's seed
+   */
+  public record Result(
+      double judgeRocAuc,
+      int episodesHuman,
+      int episodesRobot,
+      String robot,
+      int robotSuccesses,
+      double humanStepsMean,
+      double robotStepsMean,
+      List<TuringJudge.Feature> features,
+      String demonstrations,
+      int episodes,
+      int folds,
+      long seed) {}
+
+  /**
+   * Runs the test with the scripted expert as the robot.
+   *
+   * @param progress called with the number of episode pairs done
+   * @throws IOException when the demonstrations cannot be read
+   * @throws IllegalArgumentException when there are too few episodes for the folds
+   */
+  public static Result run(Config config, IntConsumer progress) throws IOException {
+    List<PusherTrace> human = humanTraces(config.demonstrations(), config.episodes());
+    MotionFeatures features = MotionFeatures.pushT();
+    PushTEnv env = PushTEnv.reference();
+    PushExpert expert = PushExpert.of(env);
+    int n = human.size();
+    double[][] x = new double[2 * n][];
+    boolean[] robot = new boolean[2 * n];
+    int successes = 0;
+    long humanSteps = 0, robotSteps = 0;
+    for (int i = 0; i < n; i++) {
+      PusherTrace h = human.get(i);
+      PusherTrace r = expertTrace(env, expert, h.seed(), h.length());
+      if (env.terminated()) successes++;
+      x[2 * i] = features.of(h);
+      x[2 * i + 1] = features.of(r);
+      robot[2 * i + 1] = true;
+      humanSteps += h.length();
+      robotSteps += r.length();
+      if (progress != null) progress.accept(i + 1);
+    }
+    TuringJudge.Verdict v =
+        TuringJudge.judge(x, robot, MotionFeatures.NAMES, config.folds(), config.seed());
+    return new Result(
+        v.rocAuc(),
+        n,
+        n,
+        "expert",
+        successes,
+        humanSteps / (double) n,
+        robotSteps / (double) n,
+        v.features(),
+        config.demonstrations().toString(),
+        Math.max(0, config.episodes()),
+        config.folds(),
+        config.seed());
+  }
+
+  /**
+   * The first {@code limit} demonstrations (all if {@code <= 0}) as traces, the seed of each its
+   * index.
+   *
+   * @throws IOException when the buffer cannot be read or holds no PushT states
+   */
+  public static List<PusherTrace> humanTraces(Path zarr, int limit) throws IOException {
+    ReplayBuffer buffer = ReplayBuffer.open(zarr);
+    ZarrArray stateArray = buffer.array("state");
+    if (stateArray.rowSize() != 5)
+      throw new ZarrFormatException(
+          stateArray.path(),
+          "data/state rows have " + stateArray.rowSize() + " values, PushT needs 5");
+    if (buffer.episodeCount() == 0)
+      throw new ZarrFormatException(buffer.root(), "the replay buffer holds no episodes");
+    float[] s = stateArray.readFloats();
+    int n = limit > 0 ? Math.min(limit, buffer.episodeCount()) : buffer.episodeCount();
+    List<PusherTrace> out = new ArrayList<>(n);
+    for (int e = 0; e < n; e++) {
+      EpisodeRange range = buffer.episodeRange(e);
+      int len = range.end() - range.start();
+      double[][] c = new double[5][len];
+      for (int t = 0; t < len; t++)
+        for (int k = 0; k < 5; k++) c[k][t] = s[(range.start() + t) * 5 + k];
+      out.add(new PusherTrace("human", e, c[0], c[1], c[2], c[3], c[4]));
+    }
+    return out;
+  }
+
+  /**
+   * The expert from the legacy reset of {@code seed} for at most {@code limit} steps, stopping at
+   * success; {@code env} is left in the episode's last state.
+   */
+  static PusherTrace expertTrace(PushTEnv env, PushExpert expert, long seed, int limit) {
+    env.reset(seed);
+    expert.reset();
+    List<double[]> states = new ArrayList<>();
+    double[] action = new double[2];
+    while (states.size() < limit && !env.terminated()) {
+      states.add(env.state());
+      expert.act(env, action);
+      env.step(action[0], action[1]);
+    }
+    if (states.isEmpty()) states.add(env.state()); // solved at reset: one state to describe
+    int len = states.size();
+    double[][] c = new double[5][len];
+    for (int t = 0; t < len; t++) for (int k = 0; k < 5; k++) c[k][t] = states.get(t)[k];
+    return new PusherTrace("robot", seed, c[0], c[1], c[2], c[3], c[4]);
+  }
+}
