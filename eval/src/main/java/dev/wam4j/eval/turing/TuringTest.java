@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntConsumer;
 
 /**
  * The physical Turing test on PushT: the real human demonstrations against robot episodes started
@@ -27,6 +26,13 @@ import java.util.function.IntConsumer;
  */
 public final class TuringTest {
   private TuringTest() {}
+
+  /** Told as episode pairs finish. */
+  @FunctionalInterface
+  public interface ProgressListener {
+    /** {@code done} of {@code total} human/robot pairs are done. */
+    void pairs(int done, int total);
+  }
 
   /**
    * What to compare.
@@ -79,11 +85,11 @@ public final class TuringTest {
   /**
    * Runs the test with the scripted expert as the robot.
    *
-   * @param progress called with the number of episode pairs done
+   * @param progress told as pairs of episodes finish (may be null)
    * @throws IOException when the demonstrations cannot be read
    * @throws IllegalArgumentException when there are too few episodes for the folds
    */
-  public static Result run(Config config, IntConsumer progress) throws IOException {
+  public static Result run(Config config, ProgressListener progress) throws IOException {
     List<PusherTrace> human = humanTraces(config.demonstrations(), config.episodes());
     MotionFeatures features = MotionFeatures.pushT();
     PushTEnv env = PushTEnv.reference();
@@ -102,7 +108,7 @@ public final class TuringTest {
       robot[2 * i + 1] = true;
       humanSteps += h.length();
       robotSteps += r.length();
-      if (progress != null) progress.accept(i + 1);
+      if (progress != null) progress.pairs(i + 1, n);
     }
     TuringJudge.Verdict v =
         TuringJudge.judge(x, robot, MotionFeatures.NAMES, config.folds(), config.seed());
