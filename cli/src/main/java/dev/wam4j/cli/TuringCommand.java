@@ -32,7 +32,8 @@ final class TuringCommand implements Callable<Integer> {
   @Option(
       names = "--checkpoint",
       paramLabel = "DIR",
-      description = "The robot is this checkpoint's policy (not wired yet: use --expert).")
+      description =
+          "The robot is this checkpoint's policy (e.g. models/pusht-wam), planning as it ships, dreams off.")
   Path checkpoint;
 
   @Option(
@@ -67,9 +68,9 @@ final class TuringCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (expert == (checkpoint != null))
       throw new IllegalArgumentException("choose the robot: --expert or --checkpoint DIR");
-    if (checkpoint != null)
+    if (checkpoint != null && !java.nio.file.Files.exists(checkpoint))
       throw new IllegalArgumentException(
-          "--checkpoint is not supported yet (issue 18's next slice); use --expert");
+          "--checkpoint " + checkpoint + ": no such file or directory");
     if (episodes < 0)
       throw new IllegalArgumentException("--episodes must be >= 0, got " + episodes);
     if (folds < 2) throw new IllegalArgumentException("--folds must be >= 2, got " + folds);
@@ -77,7 +78,8 @@ final class TuringCommand implements Callable<Integer> {
     Path path = zarr != null ? zarr : Paths.defaultPushTZarr(spec.commandLine().getErr());
     Progress progress = new Progress(spec.commandLine().getErr(), "turing", "episode pairs");
     TuringTest.Result r =
-        TuringTest.run(new TuringTest.Config(path, episodes, folds, seed), progress::update);
+        TuringTest.run(
+            new TuringTest.Config(path, episodes, folds, seed, checkpoint), progress::update);
     progress.done();
     if (json) {
       out.println(Json.result(r, spec));

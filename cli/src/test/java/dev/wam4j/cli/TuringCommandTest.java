@@ -50,6 +50,15 @@ class TuringCommandTest {
     assertThat(few.run("turing", "--expert", "--zarr", sample, "--episodes", "3")).isEqualTo(2);
     assertThat(few.err.toString()).contains("at least 5 episodes of each kind");
 
+    CliRun both = new CliRun();
+    assertThat(both.run("turing", "--expert", "--checkpoint", "models/pusht-wam")).isEqualTo(2);
+    assertThat(both.err.toString()).contains("--expert or --checkpoint");
+
+    CliRun missing = new CliRun();
+    assertThat(missing.run("turing", "--checkpoint", "no/such/checkpoint", "--zarr", sample))
+        .isEqualTo(2);
+    assertThat(missing.err.toString()).contains("no/such/checkpoint: no such file");
+
     CliRun unknown = new CliRun();
     assertThat(unknown.run("turing", "--expert", "--bogus")).isEqualTo(2);
     assertThat(unknown.err.toString()).contains("--bogus");

@@ -4,6 +4,10 @@ import dev.wam4j.data.zarr.EpisodeRange;
 import dev.wam4j.data.zarr.ReplayBuffer;
 import dev.wam4j.data.zarr.ZarrArray;
 import dev.wam4j.data.zarr.ZarrFormatException;
+import dev.wam4j.eval.ClosedLoopEvaluation;
+import dev.wam4j.eval.Rollout;
+import dev.wam4j.model.load.ChunkPolicies;
+import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.sim.expert.PushExpert;
 import dev.wam4j.sim.pusht.PushTEnv;
 import java.io.IOException;
@@ -21,8 +25,9 @@ import java.util.List;
  * human's time budget, no more, so that a longer episode is never the robot's artefact of a fixed
  * 300-step horizon. Both are recorded the same way, the state before each action.
  *
- * <p>This slice's robot is the scripted expert ({@link PushExpert}); a checkpoint policy is not
- * wired yet.
+ * <p>The robot is the scripted expert ({@link PushExpert}) or a checkpoint's policy run as
+ * closed-loop evaluation runs it ({@link Rollout}, dreams off, policy seed 0). A policy's episode
+ * also stops at the scene's 300-step limit, should a demonstration be longer.
  */
 public final class TuringTest {
   private TuringTest() {}
@@ -41,14 +46,20 @@ public final class TuringTest {
    * @param episodes the first N demonstrations (all if {@code <= 0})
    * @param folds k of the judge's stratified k-fold cross-validation
    * @param seed seeds the fold split
+   * @param checkpoint the robot's policy checkpoint, or {@code null} for the scripted expert
    */
-  public record Config(Path demonstrations, int episodes, int folds, long seed) {
+  public record Config(Path demonstrations, int episodes, int folds, long seed, Path checkpoint) {
     /** Validates. */
     public Config {
       if (demonstrations == null)
         throw new IllegalArgumentException("the demonstrations' path is required");
       if (folds < 2) throw new IllegalArgumentException("folds must be >= 2, got " + folds);
     }
+  }
+
+  /** The scripted expert as the robot. */
+  public static Config expert(Path demonstrations, int episodes, int folds, long seed) {
+    return new Config(demonstrations, episodes, folds, seed, null);
   }
 
   /**
@@ -58,7 +69,7 @@ public final class TuringTest {
    *     apart)
    * @param episodesHuman human episodes judged
    * @param episodesRobot robot episodes judged
-   * @param robot which robot: "expert"
+   * @param robot which robot: "expert", or the checkpoint's path as given
    * @param robotSuccesses robot episodes that reached the goal within the human's steps
    * @param humanStepsMean mean length of the human episodes, steps
    * @param robotStepsMean mean length of the robot episodes, steps
@@ -83,40 +94,67 @@ public final class TuringTest {
       long seed) {}
 
   /**
-   * Runs the test with the scripted expert as the robot.
+   * Runs the test.
    *
    * @param progress told as pairs of episodes finish (may be null)
-   * @throws IOException when the demonstrations cannot be read
+   * @throws IOException when the demonstrations or the checkpoint cannot be read
    * @throws IllegalArgumentException when there are too few episodes for the folds
    */
   public static Result run(Config config, ProgressListener progress) throws IOException {
     List<PusherTrace> human = humanTraces(config.demonstrations(), config.episodes());
+    if (config.checkpoint() == null) {
+      PushTEnv env = PushTEnv.reference();
+      PushExpert expert = PushExpert.of(env);
+      return judge(
+          config,
+          "expert",
+          human,
+          (seed, limit) -> {
+            PusherTrace t = expertTrace(env, expert, seed, limit);
+            return new Episode(t, env.terminated());
+          },
+          progress);
+    }
+    try (ChunkPolicy policy = ChunkPolicies.load(config.checkpoint())) {
+      PolicyRobot robot = new PolicyRobot(policy);
+      return judge(config, config.checkpoint().toString(), human, robot::episode, progress);
+    }
+  }
+
+  /** A robot episode and whether it reached the goal. */
+  record Episode(PusherTrace trace, boolean success) {}
+
+  /** Runs the robot from a seed for at most a number of steps. */
+  interface Robot {
+    Episode episode(long seed, int limit);
+  }
+
+  private static Result judge(
+      Config config, String name, List<PusherTrace> human, Robot robot, ProgressListener progress) {
     MotionFeatures features = MotionFeatures.pushT();
-    PushTEnv env = PushTEnv.reference();
-    PushExpert expert = PushExpert.of(env);
     int n = human.size();
     double[][] x = new double[2 * n][];
-    boolean[] robot = new boolean[2 * n];
+    boolean[] isRobot = new boolean[2 * n];
     int successes = 0;
     long humanSteps = 0, robotSteps = 0;
     for (int i = 0; i < n; i++) {
       PusherTrace h = human.get(i);
-      PusherTrace r = expertTrace(env, expert, h.seed(), h.length());
-      if (env.terminated()) successes++;
+      Episode r = robot.episode(h.seed(), h.length());
+      if (r.success()) successes++;
       x[2 * i] = features.of(h);
-      x[2 * i + 1] = features.of(r);
-      robot[2 * i + 1] = true;
+      x[2 * i + 1] = features.of(r.trace());
+      isRobot[2 * i + 1] = true;
       humanSteps += h.length();
-      robotSteps += r.length();
+      robotSteps += r.trace().length();
       if (progress != null) progress.pairs(i + 1, n);
     }
     TuringJudge.Verdict v =
-        TuringJudge.judge(x, robot, MotionFeatures.NAMES, config.folds(), config.seed());
+        TuringJudge.judge(x, isRobot, MotionFeatures.NAMES, config.folds(), config.seed());
     return new Result(
         v.rocAuc(),
         n,
         n,
-        "expert",
+        name,
         successes,
         humanSteps / (double) n,
         robotSteps / (double) n,
@@ -125,6 +163,47 @@ public final class TuringTest {
         Math.max(0, config.episodes()),
         config.folds(),
         config.seed());
+  }
+
+  /** A checkpoint's policy in closed loop, its states followed step by step. */
+  private static final class PolicyRobot implements Rollout.Observer {
+    private final Rollout rollout;
+    private final List<double[]> states = new ArrayList<>();
+    private int limit = ClosedLoopEvaluation.Config.PROTOCOL_MAX_STEPS;
+
+    PolicyRobot(ChunkPolicy policy) {
+      // dreams off: only the actions matter here, and decoding frames costs time
+      rollout = new Rollout(policy, ClosedLoopEvaluation.Config.seeds(0, 0).withDream(false), this);
+    }
+
+    Episode episode(long seed, int humanSteps) {
+      limit = Math.min(humanSteps, ClosedLoopEvaluation.Config.PROTOCOL_MAX_STEPS);
+      states.clear();
+      ClosedLoopEvaluation.Episode e = rollout.episode(seed);
+      // Keep the state before each action, as the demonstrations do: drop the one after the last.
+      int len = Math.max(1, states.size() - 1);
+      double[][] c = new double[5][len];
+      for (int t = 0; t < len; t++) for (int k = 0; k < 5; k++) c[k][t] = states.get(t)[k];
+      return new Episode(new PusherTrace("robot", seed, c[0], c[1], c[2], c[3], c[4]), e.success());
+    }
+
+    @Override
+    public void episodeStart(long seed, byte[] frame, int offset, float agentX, float agentY) {
+      record();
+    }
+
+    @Override
+    public boolean stepped(
+        int step, byte[] frame, int offset, float agentX, float agentY, double reward) {
+      record();
+      return step < limit; // the human's time budget
+    }
+
+    private void record() {
+      double[] s = new double[5];
+      rollout.state(s);
+      states.add(s);
+    }
   }
 
   /**

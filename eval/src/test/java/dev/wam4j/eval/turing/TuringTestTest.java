@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Test;
 class TuringTestTest {
   @Test
   void expertAgainstTheShippedSampleGivesAVerdict() throws Exception {
-    TuringTest.Result r =
-        TuringTest.run(new TuringTest.Config(DataSets.pushTSample(), 0, 5, 0), null);
+    TuringTest.Result r = TuringTest.run(TuringTest.expert(DataSets.pushTSample(), 0, 5, 0), null);
     assertThat(r.episodesHuman()).isEqualTo(25);
     assertThat(r.episodesRobot()).isEqualTo(25);
     assertThat(r.judgeRocAuc()).isBetween(0.0, 1.0);
@@ -38,7 +37,7 @@ class TuringTestTest {
   @Test
   void tooFewEpisodesForTheFoldsIsAClearError() {
     assertThatThrownBy(
-            () -> TuringTest.run(new TuringTest.Config(DataSets.pushTSample(), 3, 5, 0), null))
+            () -> TuringTest.run(TuringTest.expert(DataSets.pushTSample(), 3, 5, 0), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at least 5 episodes of each kind");
   }
