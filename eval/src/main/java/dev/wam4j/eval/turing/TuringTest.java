@@ -116,9 +116,26 @@ public final class TuringTest {
           progress);
     }
     try (ChunkPolicy policy = ChunkPolicies.load(config.checkpoint())) {
-      PolicyRobot robot = new PolicyRobot(policy);
-      return judge(config, config.checkpoint().toString(), human, robot::episode, progress);
+      return judge(
+          config,
+          config.checkpoint().toString(),
+          human,
+          new PolicyRobot(policy)::episode,
+          progress);
     }
+  }
+
+  /**
+   * Runs the test with an already loaded {@code policy} as the robot, named {@code name} in the
+   * result (the config's checkpoint is not read); the caller closes the policy.
+   *
+   * @throws IOException when the demonstrations cannot be read
+   */
+  public static Result run(
+      Config config, ChunkPolicy policy, String name, ProgressListener progress)
+      throws IOException {
+    List<PusherTrace> human = humanTraces(config.demonstrations(), config.episodes());
+    return judge(config, name, human, new PolicyRobot(policy)::episode, progress);
   }
 
   /** A robot episode and whether it reached the goal. */
