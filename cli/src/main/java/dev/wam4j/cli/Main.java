@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       DataCommand.class,
       TrainCommand.class,
       EvalCommand.class,
+      TuringCommand.class,
       StudyCommand.class,
       MonitorCommand.class,
       RlCommand.class,

@@ -231,6 +231,14 @@ public final class Rollout {
     return e;
   }
 
+  /**
+   * The simulator's state now, as {@link PushTEnv#state(double[], int)}: agent x, y, block x, y,
+   * angle. An observer reads it to follow the block, which the observation only shows as pixels.
+   */
+  public void state(double[] out) {
+    env.state(out, 0);
+  }
+
   /** Wall time of the plans without dream frames so far, or null when there were none. */
   ClosedLoopEvaluation.Latency planLatency() {
     return ClosedLoopEvaluation.Latency.of(plainMs, plainCount);
