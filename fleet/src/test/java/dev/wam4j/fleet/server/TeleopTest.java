@@ -33,17 +33,20 @@ class TeleopTest {
   record Reply(int status, JsonNode body) {}
 
   Reply call(String method, String url, Object body) throws Exception {
+    return call(method, url, body, null);
+  }
+
+  Reply call(String method, String url, Object body, String token) throws Exception {
     HttpRequest.BodyPublisher p =
         body == null
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(url))
-                .method(method, p)
-                .header("Content-Type", "application/json")
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url))
+            .method(method, p)
+            .header("Content-Type", "application/json");
+    if (token != null) b.header("Authorization", "Bearer " + token);
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     return new Reply(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()));
   }
 
@@ -180,6 +183,34 @@ class TeleopTest {
       assertThat(files.map(p -> p.getFileName().toString()))
           .as("no working folders left behind")
           .containsExactly("teleop-ds");
+    }
+  }
+
+  @Test
+  void theFleetServerServesTeleopToOperatorsOnly() throws Exception {
+    try (FleetServer server =
+        FleetServer.start(FleetServer.Config.of(0, tmp.resolve("data"), null))) {
+      String url = "http://127.0.0.1:" + server.port(), base = url + TeleopRoutes.SESSIONS;
+      String op = server.bootstrapToken();
+      HttpResponse<String> page =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url + "/teleop")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.headers().firstValue("Content-Security-Policy")).isPresent();
+      assertThat(call("POST", base, Map.of("seed", 1, "operator", "ada")).status()).isEqualTo(401);
+      Reply started = call("POST", base, Map.of("seed", 1, "operator", "ada"), op);
+      assertThat(started.status()).isEqualTo(201);
+      String id = started.body().get("session_id").asText();
+      assertThat(call("POST", base + "/" + id + "/target", Map.of("x", 100, "y", 100), op).status())
+          .isEqualTo(204);
+      while (call("GET", base + "/" + id, null, op).body().get("step").asInt() < 3)
+        Thread.sleep(50);
+      Reply saved = call("POST", base + "/" + id + "/save", null, op);
+      assertThat(saved.status()).isEqualTo(201);
+      Path ds = tmp.resolve("data").resolve(FleetServer.TELEOP_DATASET);
+      assertThat(saved.body().get("dataset").asText()).isEqualTo(ds.toAbsolutePath().toString());
+      assertThat(DatasetValidation.validate(ds)).isEmpty();
     }
   }
 }
