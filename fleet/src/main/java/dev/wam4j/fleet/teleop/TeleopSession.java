@@ -114,16 +114,20 @@ public final class TeleopSession {
   }
 
   /**
-   * Sets the pointer target the next steps drive towards, clamped to the scene.
+   * Sets the pointer target the next steps drive towards, clamped to the scene and rounded to
+   * float.
    *
    * @throws IllegalArgumentException for a non-finite coordinate
    */
   public synchronized void target(double x, double y) {
     if (!Double.isFinite(x) || !Double.isFinite(y))
       throw new IllegalArgumentException("target must be finite, got (" + x + ", " + y + ")");
+    // rounded to float as the dataset stores the action, so replaying the stored actions from the
+    // seed retraces the episode exactly
     target =
         new double[] {
-          Math.min(Math.max(x, 0), scene.width()), Math.min(Math.max(y, 0), scene.height())
+          (float) Math.min(Math.max(x, 0), scene.width()),
+          (float) Math.min(Math.max(y, 0), scene.height())
         };
   }
 

@@ -7,9 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wam4j.data.lerobot.CodebaseVersion;
 import dev.wam4j.data.lerobot.DatasetValidation;
 import dev.wam4j.data.lerobot.LeRobotDataset;
+import dev.wam4j.data.lerobot.Row;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.fleet.teleop.Teleop;
 import dev.wam4j.fleet.teleop.TeleopDataset;
+import dev.wam4j.sim.Embodiment;
+import dev.wam4j.sim.pusht.PushTEnv;
+import dev.wam4j.sim.scene.Scene;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -173,6 +177,17 @@ class TeleopTest {
       System.out.printf(
           "teleop dataset: %d episodes, %d frames%n",
           ds.episodes().size(), ds.info().totalFrames());
+      // replayable: the stored actions from the recorded seed retrace the stored states exactly
+      PushTEnv env = new PushTEnv(Scene.pushT(), Embodiment.RobotPusher.reference());
+      env.reset(3);
+      int n = ds.episodes().get(0).length();
+      for (int t = 0; t < n; t++) {
+        Row row = ds.row(0, t);
+        assertThat(row.floats("observation.state"))
+            .containsExactly((float) env.agentX(), (float) env.agentY());
+        float[] a = row.floats("action");
+        env.step(a[0], a[1]);
+      }
     }
     TeleopDataset dataset = new TeleopDataset(out, VideoEncoding.AV1_LEROBOT);
     assertThat(dataset.records())
