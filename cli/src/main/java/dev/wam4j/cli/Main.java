@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       MonitorCommand.class,
       RlCommand.class,
       ServeCommand.class,
+      TeleopCommand.class,
       RobotCommand.class,
       FleetCommand.class,
       FactoryCommand.class

@@ -205,7 +205,7 @@ public final class SimCollect {
   }
 
   /** "Push the T-shaped block onto the T-shaped target." with the scene's shape. */
-  static String task(Scene scene) {
+  public static String task(Scene scene) {
     String name = scene.goalObject().name();
     String shape = name;
     for (ShapeFamily f : ShapeFamily.values()) if (f.objectName().equals(name)) shape = f.id();

@@ -4,11 +4,14 @@ import static dev.wam4j.fleet.server.JsonExchange.error;
 
 import com.fasterxml.jackson.core.JacksonException;
 import dev.wam4j.data.AtomicFiles;
+import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.fleet.api.ApiPaths;
 import dev.wam4j.fleet.api.FleetEvent;
 import dev.wam4j.fleet.job.JobDocumentException;
 import dev.wam4j.fleet.store.FleetStore;
 import dev.wam4j.fleet.store.Principal;
+import dev.wam4j.fleet.teleop.Teleop;
+import dev.wam4j.fleet.teleop.TeleopDataset;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -22,12 +25,16 @@ import java.sql.SQLException;
  * {@code Authorization: Bearer <token>}: operators manage everything; a robot token acts only as
  * its robot ({@link Auth}). Bad input gets a 400 with a message, never a 500. Runs on virtual
  * threads. The routes live with their resource: {@link RobotRoutes}, {@link JobRoutes}, {@link
- * UploadRoutes}, {@link ModelRoutes}, {@link ViewRoutes}, {@link BuildRoutes}; this class holds the
- * configuration, the filters, the error mapping and the lifecycle.
+ * UploadRoutes}, {@link ModelRoutes}, {@link ViewRoutes}, {@link BuildRoutes}, {@link
+ * TeleopRoutes}; this class holds the configuration, the filters, the error mapping and the
+ * lifecycle.
  */
 public final class FleetServer implements AutoCloseable {
   static final String OPERATOR_TOKEN_FILE = "operator.token";
   static final long MAX_MODEL_BYTES = 512L << 20;
+
+  /** Where episodes teleoperated from {@code /teleop} go, under the data folder. */
+  public static final String TELEOP_DATASET = "teleop";
 
   /**
    * How to run.
@@ -134,6 +141,7 @@ public final class FleetServer implements AutoCloseable {
   private final ModelFiles models;
   private final RateLimiter limiter;
   private final SlowHeaderGuard headerGuard;
+  private final Teleop teleop;
 
   private FleetServer(Config config, FleetStore store, String bootstrapToken) throws IOException {
     this.config = config;
@@ -151,6 +159,11 @@ public final class FleetServer implements AutoCloseable {
     this.auth = new Auth(store.robots());
     this.limiter = new RateLimiter(config.limits(), System::nanoTime);
     this.headerGuard = new SlowHeaderGuard(config.limits().headerTimeoutMs());
+    this.teleop =
+        new Teleop(
+            new TeleopDataset(config.dataDir().resolve(TELEOP_DATASET), VideoEncoding.AV1_LEROBOT),
+            "pusht",
+            null);
     this.app =
         Javalin.create(
             c -> {
@@ -196,6 +209,7 @@ public final class FleetServer implements AutoCloseable {
               new ModelRoutes(store, auth, events, models).register(c.routes);
               new ViewRoutes(store, auth, events).register(c.routes);
               new BuildRoutes(auth, events).register(c.routes);
+              new TeleopRoutes(teleop, auth::operator).register(c.routes);
             });
     this.watchdog = Thread.ofVirtual().name("fleet-watchdog").unstarted(this::watch);
   }
@@ -221,6 +235,7 @@ public final class FleetServer implements AutoCloseable {
         s.app.start();
       } catch (RuntimeException e) {
         s.headerGuard.close();
+        s.teleop.close();
         throw e;
       }
       s.watchdog.start();
@@ -272,6 +287,7 @@ public final class FleetServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     headerGuard.close();
+    teleop.close();
     events.close();
     flywheel.close();
     store.close();

@@ -16,9 +16,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.util.Base64;
 import java.util.Map;
@@ -30,7 +27,7 @@ import javax.imageio.ImageIO;
  * dream frames (kept in memory, latest only), the health check and the OpenAPI document.
  */
 final class ViewRoutes {
-  private static final Dashboard DASHBOARD = Dashboard.load();
+  private static final HtmlPage DASHBOARD = HtmlPage.load("/fleet/dashboard.html");
   private final FleetStore store;
   private final Auth auth;
   private final EventBus events;
@@ -93,22 +90,7 @@ final class ViewRoutes {
                   v.dream() == null ? null : dataUrl(v.dream(), v.size())));
         });
     r.get("/", ctx -> ctx.redirect("/dashboard"));
-    r.get(
-        "/dashboard",
-        ctx -> {
-          // its one inline script is allowed by hash, nothing else runs; no framing; the ?token=
-          // never leaves in a Referer
-          ctx.header(
-              "Content-Security-Policy",
-              "default-src 'self'; script-src '"
-                  + DASHBOARD.scriptHash()
-                  + "'; style-src 'self' 'unsafe-inline';"
-                  + " img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
-          ctx.header("X-Frame-Options", "DENY")
-              .header("Referrer-Policy", "no-referrer")
-              .header("X-Content-Type-Options", "nosniff");
-          ctx.contentType("text/html; charset=utf-8").result(DASHBOARD.html());
-        });
+    r.get("/dashboard", DASHBOARD::serve);
     r.sse(
         ApiPaths.events(),
         client -> {
@@ -131,24 +113,5 @@ final class ViewRoutes {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImageIO.write(img, "png", out);
     return "data:image/png;base64," + Base64.getEncoder().encodeToString(out.toByteArray());
-  }
-
-  /** The dashboard page and the CSP hash of its one inline script, read once. */
-  private record Dashboard(byte[] html, String scriptHash) {
-    static Dashboard load() {
-      try (InputStream in = FleetServer.class.getResourceAsStream("/fleet/dashboard.html")) {
-        byte[] html = in.readAllBytes();
-        String page = new String(html, StandardCharsets.UTF_8);
-        int open = page.indexOf("<script>") + "<script>".length(),
-            close = page.indexOf("</script>", open);
-        byte[] script = page.substring(open, close).getBytes(StandardCharsets.UTF_8);
-        String hash =
-            Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(script));
-        return new Dashboard(html, "sha256-" + hash);
-      } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
-        throw new IllegalStateException(
-            "the dashboard page is missing from the fleet jar: " + e, e);
-      }
-    }
   }
 }

@@ -1,0 +1,94 @@
+package dev.wam4j.cli;
+
+import dev.wam4j.data.video.VideoEncoding;
+import dev.wam4j.fleet.server.TeleopServer;
+import dev.wam4j.fleet.teleop.Teleop;
+import dev.wam4j.fleet.teleop.TeleopDataset;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code wam4j teleop}: push the block from a browser page, no fleet needed. */
+@Command(
+    name = "teleop",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Teleoperate PushT (or a scene file) from a browser: open http://localhost:PORT/teleop, push the block with the "
+          + "mouse or a finger; the simulator steps at 10 Hz from the pointer. Save appends the episode to a LeRobot "
+          + "v3.0 dataset (the sim collect schema; the operator in teleop_episodes.json); Discard drops it.",
+      "Listens on loopback only, no tokens, no fleet database (docs/TELEOP.md)."
+    })
+final class TeleopCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--port",
+      description = "TCP port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0: any free port).",
+      defaultValue = "7071")
+  int port;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DATASET_DIR",
+      description =
+          "Dataset folder saved episodes are appended to; created by the first save "
+              + "(default: ${DEFAULT-VALUE}).",
+      defaultValue = "teleop-data")
+  Path out;
+
+  @Option(
+      names = "--operator",
+      paramLabel = "NAME",
+      description = "Who teleoperates, recorded with each episode (default: the page asks).")
+  String operator;
+
+  @Option(
+      names = "--scene",
+      paramLabel = "NAME|FILE",
+      description =
+          "Built-in scene or scene file (its embodiment is the default one) (default: ${DEFAULT-VALUE}).",
+      defaultValue = "pusht")
+  String scene;
+
+  @Option(
+      names = "--codec",
+      description = "av1 or h264 (default: ${DEFAULT-VALUE}).",
+      defaultValue = "av1")
+  String codec;
+
+  @Override
+  public Integer call() throws Exception {
+    VideoEncoding encoding = DatasetImportCommand.encoding(codec, null);
+    if (operator != null && operator.isBlank())
+      throw new IllegalArgumentException("--operator must not be blank");
+    Teleop teleop = new Teleop(new TeleopDataset(out, encoding), scene, operator);
+    TeleopServer server;
+    try {
+      server = TeleopServer.start(teleop, port);
+    } catch (RuntimeException e) {
+      teleop.close();
+      throw e;
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    err.printf(
+        "wam4j teleop on http://localhost:%d/teleop, scene %s, episodes to %s%n",
+        server.port(), scene, out.toAbsolutePath());
+    err.flush();
+    CountDownLatch done = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  done.countDown();
+                },
+                "teleop-shutdown"));
+    done.await();
+    return 0;
+  }
+}

@@ -1,0 +1,91 @@
+package dev.wam4j.fleet.server;
+
+import static dev.wam4j.fleet.server.JsonExchange.error;
+
+import com.fasterxml.jackson.core.JacksonException;
+import dev.wam4j.fleet.teleop.Teleop;
+import io.javalin.Javalin;
+
+/**
+ * A small server for teleoperation alone ({@code wam4j teleop}): the page {@code /teleop} and its
+ * routes ({@link TeleopRoutes}), no fleet database and no tokens, so it listens on loopback only.
+ * Bad input gets a 400 with a message.
+ */
+public final class TeleopServer implements AutoCloseable {
+  private final Teleop teleop;
+  private final Javalin app;
+  private final SlowHeaderGuard headerGuard = new SlowHeaderGuard(10_000);
+
+  private TeleopServer(Teleop teleop, int port) {
+    this.teleop = teleop;
+    this.app =
+        Javalin.create(
+            c -> {
+              c.jetty.addConnector(
+                  (server, http) ->
+                      Listener.create(
+                          server, http, FleetServer.Config.LOOPBACK, port, null, headerGuard));
+              c.http.maxRequestSize = 1 << 16; // targets and starts are a few bytes
+              c.concurrency.useVirtualThreads = true;
+              c.startup.showJavalinBanner = false;
+              c.routes.exception(
+                  ApiException.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+              c.routes.exception(
+                  JacksonException.class,
+                  (e, ctx) -> error(ctx, 400, "malformed JSON: " + e.getOriginalMessage()));
+              c.routes.exception(
+                  IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+              c.routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    System.err.println(
+                        "wam4j teleop: internal error on "
+                            + ctx.method()
+                            + " "
+                            + ctx.path()
+                            + ": "
+                            + e);
+                    error(ctx, 500, "internal error (" + e + ")");
+                  });
+              c.routes.error(
+                  404,
+                  ctx -> {
+                    if (!"application/json".equals(ctx.res().getContentType()))
+                      error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+                  });
+              c.routes.get("/", ctx -> ctx.redirect("/teleop"));
+              new TeleopRoutes(teleop, ctx -> {}).register(c.routes);
+            });
+  }
+
+  /**
+   * Starts serving on loopback.
+   *
+   * @param teleop the sessions and the dataset (closed with the server)
+   * @param port TCP port, 0 for any free one
+   */
+  public static TeleopServer start(Teleop teleop, int port) {
+    if (port < 0 || port > 65535)
+      throw new IllegalArgumentException("port must lie in 0..65535, got " + port);
+    TeleopServer s = new TeleopServer(teleop, port);
+    try {
+      s.app.start();
+    } catch (RuntimeException e) {
+      s.headerGuard.close();
+      throw e;
+    }
+    return s;
+  }
+
+  /** The port served. */
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    headerGuard.close();
+    teleop.close();
+  }
+}
