@@ -146,6 +146,11 @@ public final class TuringJudge {
    */
   public static double rocAuc(double[] scores, boolean[] positive) {
     int n = scores.length;
+    if (positive.length != n)
+      throw new IllegalArgumentException(n + " scores but " + positive.length + " labels");
+    for (int i = 0; i < n; i++)
+      if (!Double.isFinite(scores[i]))
+        throw new IllegalArgumentException("score " + i + " is " + scores[i]);
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) order[i] = i;
     Arrays.sort(order, Comparator.comparingDouble(i -> scores[i]));

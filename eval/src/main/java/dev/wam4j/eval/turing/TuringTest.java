@@ -223,11 +223,15 @@ public final class TuringTest {
     }
   }
 
+  /** How far, in px or rad, a demonstration's first state may lie from its legacy reset. */
+  static final double START_TOLERANCE = 1e-2;
+
   /**
    * The first {@code limit} demonstrations (all if {@code <= 0}) as traces, the seed of each its
    * index.
    *
-   * @throws IOException when the buffer cannot be read or holds no PushT states
+   * @throws IOException when the buffer cannot be read, holds no PushT states, or an episode does
+   *     not start from its seed's legacy reset
    */
   public static List<PusherTrace> humanTraces(Path zarr, int limit) throws IOException {
     ReplayBuffer buffer = ReplayBuffer.open(zarr);
@@ -241,12 +245,29 @@ public final class TuringTest {
     float[] s = stateArray.readFloats();
     int n = limit > 0 ? Math.min(limit, buffer.episodeCount()) : buffer.episodeCount();
     List<PusherTrace> out = new ArrayList<>(n);
+    PushTEnv env = PushTEnv.reference();
     for (int e = 0; e < n; e++) {
       EpisodeRange range = buffer.episodeRange(e);
       int len = range.end() - range.start();
       double[][] c = new double[5][len];
       for (int t = 0; t < len; t++)
         for (int k = 0; k < 5; k++) c[k][t] = s[(range.start() + t) * 5 + k];
+      // the robot starts from the legacy reset of seed e: the person must have started there too
+      env.reset(e);
+      double[] reset = {env.agentX(), env.agentY(), env.blockX(), env.blockY(), env.blockAngle()};
+      for (int k = 0; k < 5; k++) {
+        double off = reset[k] - c[k][0];
+        if (k == 4) off = Math.IEEEremainder(off, 2 * Math.PI); // angles are recorded unwrapped
+        if (len > 0 && Math.abs(off) > START_TOLERANCE) {
+          throw new ZarrFormatException(
+              buffer.root(),
+              String.format(
+                  "episode %d does not start from the legacy reset of seed %d (state[%d] %.3f, the"
+                      + " reset %.3f): robot and person would start apart (a subset or reordered"
+                      + " buffer?)",
+                  e, e, k, c[k][0], reset[k]));
+        }
+      }
       out.add(new PusherTrace("human", e, c[0], c[1], c[2], c[3], c[4]));
     }
     return out;

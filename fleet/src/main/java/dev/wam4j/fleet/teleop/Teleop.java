@@ -54,6 +54,7 @@ public final class Teleop implements AutoCloseable {
               return t;
             });
     long periodUs = Math.round(1e6 / PushTRate.FPS);
+    periodNanos = periodUs * 1000;
     clock.scheduleAtFixedRate(this::tickAll, periodUs, periodUs, TimeUnit.MICROSECONDS);
   }
 
@@ -142,7 +143,15 @@ public final class Teleop implements AutoCloseable {
     }
   }
 
+  private final long periodNanos;
+  private long lastTickNanos = System.nanoTime();
+
   private void tickAll() {
+    long now = System.nanoTime();
+    // after a stall (a pause of the JVM, a sleeping laptop) the executor runs the missed ticks back
+    // to back: skip them, so that a recorded episode stays at 10 Hz of wall time
+    if (now - lastTickNanos < periodNanos / 2) return;
+    lastTickNanos = now;
     TeleopSession[] open;
     synchronized (sessions) {
       open = sessions.values().toArray(TeleopSession[]::new);
@@ -150,10 +159,15 @@ public final class Teleop implements AutoCloseable {
     for (TeleopSession s : open) {
       try {
         s.tick();
-      } catch (RuntimeException e) {
-        // one broken session must not stop the clock of the others
+      } catch (Throwable e) {
+        // one broken session must not stop the clock of the others (anything that escaped would
+        // cancel the periodic task for good)
         System.err.println("teleop: session " + s.id() + " failed to step: " + e);
-        s.close();
+        try {
+          s.close();
+        } catch (RuntimeException closedMeanwhile) {
+          // saved or discarded between the tick and here: nothing left to close
+        }
         forget(s.id());
       }
     }

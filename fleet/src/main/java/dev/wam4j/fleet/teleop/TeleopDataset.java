@@ -128,8 +128,8 @@ public final class TeleopDataset {
               + " episodes; a "
               + session.embodiment().id()
               + " episode needs its own dataset (--out)");
-    boolean success = session.success();
     List<TeleopSession.Frame> frames = session.stop();
+    boolean success = session.success(); // after the stop: no tick can change it any more
     Path parent = dir.getParent();
     Path one = AtomicFiles.hiddenDirectory(parent, "." + dir.getFileName() + ".episode-");
     Path fresh = AtomicFiles.hiddenDirectory(parent, "." + dir.getFileName() + ".next-");
