@@ -275,9 +275,10 @@ public final class TuringTest {
 
   /**
    * The expert from the legacy reset of {@code seed} for at most {@code limit} steps, stopping at
-   * success; {@code env} is left in the episode's last state.
+   * success; {@code env} is left in the episode's last state. The robot of {@link #run} with the
+   * expert, and of the human judge's pairs.
    */
-  static PusherTrace expertTrace(PushTEnv env, PushExpert expert, long seed, int limit) {
+  public static PusherTrace expertTrace(PushTEnv env, PushExpert expert, long seed, int limit) {
     env.reset(seed);
     expert.reset();
     List<double[]> states = new ArrayList<>();

@@ -210,6 +210,11 @@ public final class FleetServer implements AutoCloseable {
               new ViewRoutes(store, auth, events).register(c.routes);
               new BuildRoutes(auth, events).register(c.routes);
               new TeleopRoutes(teleop, auth::operator).register(c.routes);
+              new JudgeRoutes(
+                      TeleopServer.defaultJudge(
+                          config.dataDir().resolve(TeleopServer.JUDGEMENTS_FILE)),
+                      auth::operator)
+                  .register(c.routes);
             });
     this.watchdog = Thread.ofVirtual().name("fleet-watchdog").unstarted(this::watch);
   }

@@ -3,20 +3,25 @@ package dev.wam4j.fleet.server;
 import static dev.wam4j.fleet.server.JsonExchange.error;
 
 import com.fasterxml.jackson.core.JacksonException;
+import dev.wam4j.data.DataSets;
+import dev.wam4j.fleet.judge.HumanJudge;
 import dev.wam4j.fleet.teleop.Teleop;
 import io.javalin.Javalin;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 
 /**
  * A small server for teleoperation alone ({@code wam4j teleop}): the page {@code /teleop} and its
- * routes ({@link TeleopRoutes}), no fleet database and no tokens, so it listens on loopback only.
- * Bad input gets a 400 with a message.
+ * routes ({@link TeleopRoutes}), and the human judge's page {@code /judge} ({@link JudgeRoutes}),
+ * no fleet database and no tokens, so it listens on loopback only. Bad input gets a 400 with a
+ * message.
  */
 public final class TeleopServer implements AutoCloseable {
   private final Teleop teleop;
   private final Javalin app;
   private final SlowHeaderGuard headerGuard = new SlowHeaderGuard(10_000);
 
-  private TeleopServer(Teleop teleop, int port) {
+  private TeleopServer(Teleop teleop, Callable<HumanJudge> judge, int port) {
     this.teleop = teleop;
     this.app =
         Javalin.create(
@@ -55,19 +60,50 @@ public final class TeleopServer implements AutoCloseable {
                   });
               c.routes.get("/", ctx -> ctx.redirect("/teleop"));
               new TeleopRoutes(teleop, ctx -> {}).register(c.routes);
+              new JudgeRoutes(judge, ctx -> {}).register(c.routes);
             });
+  }
+
+  /**
+   * Starts serving on loopback, the human judge ({@code /judge}) over the first {@link
+   * HumanJudge#DEFAULT_PAIRS} PushT demonstrations found ({@link DataSets#pushTDemonstrations()})
+   * with its answers in {@code judgements.jsonl} next to the teleop dataset's folder.
+   *
+   * @param teleop the sessions and the dataset (closed with the server)
+   * @param port TCP port, 0 for any free one
+   */
+  public static TeleopServer start(Teleop teleop, int port) {
+    Path judgements = teleop.dataset().dir().toAbsolutePath().resolveSibling(JUDGEMENTS_FILE);
+    return start(teleop, defaultJudge(judgements), port);
+  }
+
+  /** The judgements file's default name. */
+  public static final String JUDGEMENTS_FILE = "judgements.jsonl";
+
+  /**
+   * The human judge over the first {@link HumanJudge#DEFAULT_PAIRS} PushT demonstrations found
+   * ({@link DataSets#pushTDemonstrations()}, the shipped sample when nothing else is), the scripted
+   * expert as the robot, left/right seed 0; built when first called.
+   */
+  public static Callable<HumanJudge> defaultJudge(Path judgements) {
+    return () ->
+        HumanJudge.of(
+            HumanJudge.expertPairs(DataSets.pushTDemonstrations().path(), HumanJudge.DEFAULT_PAIRS),
+            judgements,
+            0);
   }
 
   /**
    * Starts serving on loopback.
    *
    * @param teleop the sessions and the dataset (closed with the server)
+   * @param judge builds the human judge when {@code /judge} is first used
    * @param port TCP port, 0 for any free one
    */
-  public static TeleopServer start(Teleop teleop, int port) {
+  public static TeleopServer start(Teleop teleop, Callable<HumanJudge> judge, int port) {
     if (port < 0 || port > 65535)
       throw new IllegalArgumentException("port must lie in 0..65535, got " + port);
-    TeleopServer s = new TeleopServer(teleop, port);
+    TeleopServer s = new TeleopServer(teleop, judge, port);
     try {
       s.app.start();
     } catch (RuntimeException e) {
