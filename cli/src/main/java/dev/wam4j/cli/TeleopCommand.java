@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
       "Teleoperate PushT (or a scene file) from a browser: open http://localhost:PORT/teleop, push the block with the "
           + "mouse or a finger; the simulator steps at 10 Hz from the pointer. Save appends the episode to a LeRobot "
           + "v3.0 dataset (the sim collect schema; the operator in teleop_episodes.json); Discard drops it.",
+      "The same server serves the physical Turing test's human judge at /judge: two clips side by side,"
+          + " which one is the robot? (docs/TURING.md).",
       "Listens on loopback only, no tokens, no fleet database (docs/TELEOP.md)."
     })
 final class TeleopCommand implements Callable<Integer> {
@@ -56,6 +58,14 @@ final class TeleopCommand implements Callable<Integer> {
   String scene;
 
   @Option(
+      names = "--judgements",
+      paramLabel = "FILE",
+      description =
+          "Where the human judge's answers (page /judge, docs/TURING.md) are appended, one JSON line"
+              + " each (default: judgements.jsonl next to the dataset folder).")
+  Path judgements;
+
+  @Option(
       names = "--codec",
       description = "av1 or h264 (default: ${DEFAULT-VALUE}).",
       defaultValue = "av1")
@@ -69,15 +79,19 @@ final class TeleopCommand implements Callable<Integer> {
     Teleop teleop = new Teleop(new TeleopDataset(out, encoding), scene, operator);
     TeleopServer server;
     try {
-      server = TeleopServer.start(teleop, port);
+      server =
+          judgements == null
+              ? TeleopServer.start(teleop, port)
+              : TeleopServer.start(teleop, TeleopServer.defaultJudge(judgements), port);
     } catch (RuntimeException e) {
       teleop.close();
       throw e;
     }
     PrintWriter err = spec.commandLine().getErr();
     err.printf(
-        "wam4j teleop on http://localhost:%d/teleop, scene %s, episodes to %s%n",
-        server.port(), scene, out.toAbsolutePath());
+        "wam4j teleop on http://localhost:%d/teleop, scene %s, episodes to %s; the human judge on"
+            + " http://localhost:%d/judge%n",
+        server.port(), scene, out.toAbsolutePath(), server.port());
     err.flush();
     CountDownLatch done = new CountDownLatch(1);
     Runtime.getRuntime()
