@@ -1,0 +1,107 @@
+package dev.wam4j.fleet.server;
+
+import static dev.wam4j.fleet.server.DashboardBrowserTest.CHROMIUM;
+import static dev.wam4j.fleet.server.DashboardBrowserTest.DRIVER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wam4j.data.DataSets;
+import dev.wam4j.data.video.VideoEncoding;
+import dev.wam4j.fleet.judge.HumanJudge;
+import dev.wam4j.fleet.teleop.Teleop;
+import dev.wam4j.fleet.teleop.TeleopDataset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The judge page in a real headless browser (Chromium and ChromeDriver found as {@link
+ * DashboardBrowserTest} finds them; fails, never skips, without them): a judge types a name, both
+ * clips are drawn, three answers by button land in the judgements file and in the tally shown.
+ */
+class JudgeBrowserTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aJudgeAnswersEveryPairFromThePage() throws Exception {
+    assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER))
+        .as(
+            "this test needs Chromium and ChromeDriver at %s and %s: on Debian apt-get install chromium chromium-driver"
+                + " (bash .ci/run does), elsewhere -Dwam4j.chromium=PATH -Dwam4j.chromedriver=PATH",
+            CHROMIUM, DRIVER)
+        .isTrue();
+    Path judgements = tmp.resolve("judgements.jsonl");
+    Teleop teleop =
+        new Teleop(
+            new TeleopDataset(tmp.resolve("teleop-ds"), VideoEncoding.AV1_LEROBOT), "pusht", null);
+    try (TeleopServer server =
+        TeleopServer.start(
+            teleop,
+            () -> HumanJudge.of(HumanJudge.expertPairs(DataSets.pushTSample(), 3), judgements, 0),
+            0)) {
+      String url = "http://localhost:" + server.port();
+      ChromeOptions options =
+          new ChromeOptions()
+              .setBinary(CHROMIUM.toFile())
+              .addArguments(
+                  "--headless=new",
+                  "--no-sandbox",
+                  "--disable-gpu",
+                  "--disable-dev-shm-usage",
+                  "--disable-quic",
+                  "--no-first-run",
+                  "--disable-background-networking",
+                  "--disable-component-update",
+                  "--disable-sync",
+                  "--window-size=900,900",
+                  "--user-data-dir=" + tmp.resolve("chrome"));
+      ChromeDriverService service =
+          new ChromeDriverService.Builder()
+              .usingDriverExecutable(DRIVER.toFile())
+              .usingAnyFreePort()
+              .build();
+      WebDriver browser = new ChromeDriver(service, options);
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        browser.get(url + "/judge");
+        browser.findElement(By.id("judge")).sendKeys("grace");
+        browser.findElement(By.id("begin")).click();
+        wait.until(d -> d.findElement(By.id("pair")).getText().equals("1 of 3"));
+        // both canvases get drawn: some pixel of each is the agent's blue
+        wait.until(
+            d ->
+                Boolean.TRUE.equals(
+                    ((JavascriptExecutor) d)
+                        .executeScript(
+                            "return ['left', 'right'].every(id => {"
+                                + " const c = document.getElementById(id);"
+                                + " const px = c.getContext('2d').getImageData(0, 0, c.width,"
+                                + " c.height).data;"
+                                + " for (let i = 0; i < px.length; i += 4)"
+                                + "   if (px[i] === 65 && px[i + 1] === 105 && px[i + 2] === 225)"
+                                + "     return true;"
+                                + " return false; });")));
+        for (int i = 1; i <= 3; i++) {
+          String want = i < 3 ? (i + 1) + " of 3" : "all 3 answered, thank you";
+          browser.findElement(By.id(i % 2 == 0 ? "pickRight" : "pickLeft")).click();
+          wait.until(d -> d.findElement(By.id("pair")).getText().equals(want));
+        }
+        assertThat(browser.findElement(By.id("mine")).getText()).contains("of 3 right");
+        assertThat(browser.findElement(By.id("tally")).getText()).contains("of 3 right");
+        assertThat(browser.findElement(By.id("verdict")).getText()).isNotEqualTo("–");
+        assertThat(browser.findElement(By.id("pickLeft")).isEnabled()).isFalse();
+      } finally {
+        browser.quit();
+      }
+    }
+    assertThat(Files.readAllLines(judgements)).hasSize(3).allMatch(l -> l.contains("\"grace\""));
+  }
+}
