@@ -59,9 +59,25 @@ public final class TeleopServer implements AutoCloseable {
                       error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
                   });
               c.routes.get("/", ctx -> ctx.redirect("/teleop"));
-              new TeleopRoutes(teleop, ctx -> {}).register(c.routes);
-              new JudgeRoutes(judge, ctx -> {}).register(c.routes);
+              new TeleopRoutes(teleop, TeleopServer::jsonOnly).register(c.routes);
+              new JudgeRoutes(judge, TeleopServer::jsonOnly).register(c.routes);
             });
+  }
+
+  /**
+   * The standalone server has no tokens: a POST must say it carries JSON. A web page of another
+   * site that the operator visits can send a form or plain text to loopback without asking, but not
+   * {@code application/json} (the browser asks the server first, and this one never allows it), so
+   * no other page can start, steer, save or judge here.
+   */
+  static void jsonOnly(io.javalin.http.Context ctx) {
+    if (!"POST".equals(ctx.method().name())) return;
+    String type = ctx.contentType();
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json"))
+      throw new ApiException(
+          415,
+          "a POST here needs Content-Type: application/json, got "
+              + (type == null ? "none" : type));
   }
 
   /**

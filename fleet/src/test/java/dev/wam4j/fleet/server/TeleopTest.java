@@ -87,6 +87,16 @@ class TeleopTest {
               HttpResponse.BodyHandlers.ofString());
       assertThat(page.statusCode()).isEqualTo(200);
       assertThat(page.body()).contains("<canvas id=\"scene\"");
+      // what a form or a plain-text post of another site's page would send: refused
+      HttpResponse<String> crossSite =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"seed\": 1, \"operator\": \"x\"}"))
+                  .header("Content-Type", "text/plain")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(crossSite.statusCode()).isEqualTo(415);
+      assertThat(crossSite.body()).contains("application/json");
 
       Reply started =
           call("POST", base, Map.of("seed", 3, "embodiment", "robot", "operator", "ada"));
