@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wam4j.fleet.agent.FleetClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -13,9 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -25,21 +21,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * reload.
  */
 class DashboardBrowserTest {
-  // Debian's paths; elsewhere (snap, Fedora, macOS) point -Dwam4j.chromium and -Dwam4j.chromedriver
-  // at yours
-  static final Path CHROMIUM = Path.of(System.getProperty("wam4j.chromium", "/usr/bin/chromium"));
-  static final Path DRIVER =
-      Path.of(System.getProperty("wam4j.chromedriver", "/usr/bin/chromedriver"));
   @TempDir Path tmp;
 
   @Test
   void theDashboardShowsRobotsJobsTheDreamBesideTheCameraAndLiveAlerts() throws Exception {
-    assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER))
-        .as(
-            "this test needs Chromium and ChromeDriver at %s and %s: on Debian apt-get install chromium chromium-driver"
-                + " (bash .ci/run does), elsewhere -Dwam4j.chromium=PATH -Dwam4j.chromedriver=PATH",
-            CHROMIUM, DRIVER)
-        .isTrue();
     try (FleetServer server =
         FleetServer.start(FleetServer.Config.of(0, tmp.resolve("data"), null))) {
       String url = "http://localhost:" + server.port(), op = server.bootstrapToken();
@@ -74,26 +59,7 @@ class DashboardBrowserTest {
           "/api/v1/builds",
           Map.of("design", "# Bar on the bench\n## Parts\n- bar: I at 200, 190, 0\n"));
 
-      ChromeOptions options =
-          new ChromeOptions()
-              .setBinary(CHROMIUM.toFile())
-              .addArguments(
-                  "--headless=new",
-                  "--no-sandbox",
-                  "--disable-gpu",
-                  "--disable-dev-shm-usage",
-                  "--disable-quic",
-                  "--no-first-run",
-                  "--disable-background-networking",
-                  "--disable-component-update",
-                  "--disable-sync",
-                  "--user-data-dir=" + tmp.resolve("chrome"));
-      ChromeDriverService service =
-          new ChromeDriverService.Builder()
-              .usingDriverExecutable(DRIVER.toFile())
-              .usingAnyFreePort()
-              .build();
-      WebDriver browser = new ChromeDriver(service, options);
+      WebDriver browser = HeadlessChromium.open(tmp.resolve("chrome"));
       try {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         browser.get(url + "/dashboard?token=" + op);

@@ -1,7 +1,5 @@
 package dev.wam4j.fleet.server;
 
-import static dev.wam4j.fleet.server.DashboardBrowserTest.CHROMIUM;
-import static dev.wam4j.fleet.server.DashboardBrowserTest.DRIVER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wam4j.data.DataSets;
@@ -17,9 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -32,12 +27,6 @@ class JudgeBrowserTest {
 
   @Test
   void aJudgeAnswersEveryPairFromThePage() throws Exception {
-    assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER))
-        .as(
-            "this test needs Chromium and ChromeDriver at %s and %s: on Debian apt-get install chromium chromium-driver"
-                + " (bash .ci/run does), elsewhere -Dwam4j.chromium=PATH -Dwam4j.chromedriver=PATH",
-            CHROMIUM, DRIVER)
-        .isTrue();
     Path judgements = tmp.resolve("judgements.jsonl");
     Teleop teleop =
         new Teleop(
@@ -48,27 +37,7 @@ class JudgeBrowserTest {
             () -> HumanJudge.of(HumanJudge.expertPairs(DataSets.pushTSample(), 3), judgements, 0),
             0)) {
       String url = "http://localhost:" + server.port();
-      ChromeOptions options =
-          new ChromeOptions()
-              .setBinary(CHROMIUM.toFile())
-              .addArguments(
-                  "--headless=new",
-                  "--no-sandbox",
-                  "--disable-gpu",
-                  "--disable-dev-shm-usage",
-                  "--disable-quic",
-                  "--no-first-run",
-                  "--disable-background-networking",
-                  "--disable-component-update",
-                  "--disable-sync",
-                  "--window-size=900,900",
-                  "--user-data-dir=" + tmp.resolve("chrome"));
-      ChromeDriverService service =
-          new ChromeDriverService.Builder()
-              .usingDriverExecutable(DRIVER.toFile())
-              .usingAnyFreePort()
-              .build();
-      WebDriver browser = new ChromeDriver(service, options);
+      WebDriver browser = HeadlessChromium.open(tmp.resolve("chrome"), "--window-size=900,900");
       try {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
         browser.get(url + "/judge");
