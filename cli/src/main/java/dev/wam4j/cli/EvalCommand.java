@@ -8,6 +8,7 @@ import dev.wam4j.model.imagine.ImaginationPolicy;
 import dev.wam4j.model.load.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.PlanSettings;
+import dev.wam4j.sim.motion.MotionStyle;
 import dev.wam4j.sim.scene.Physics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -69,6 +70,16 @@ final class EvalCommand implements Callable<Integer> {
           "Seed of the policy's sampling noise, mixed with each episode's seed (default: ${DEFAULT-VALUE}).",
       defaultValue = "0")
   long policySeed;
+
+  @Option(
+      names = "--motion",
+      paramLabel = "none|RESPONSE_S,MAX_SPEED",
+      description =
+          "How the policy's targets are followed: 'none' passes them to the simulator (the protocol), "
+              + "'0.3,150' moves a hand towards each one like a person's mouse (a critically damped spring of "
+              + "0.3 s response, at most 150 px/s; docs/TURING.md) (default: ${DEFAULT-VALUE}).",
+      defaultValue = "none")
+  String motion;
 
   @Option(
       names = "--video",
@@ -174,6 +185,7 @@ final class EvalCommand implements Callable<Integer> {
       int maxSteps,
       boolean dream,
       long policySeed,
+      String motion,
       int imagine,
       Integer threads,
       int executeSteps,
@@ -226,7 +238,8 @@ final class EvalCommand implements Callable<Integer> {
                 videoEpisodes,
                 videoScale,
                 policySeed)
-            .withScene(world.scene());
+            .withScene(world.scene())
+            .withMotion(MotionStyle.parse(motion));
     if (!Files.exists(checkpoint))
       throw new IllegalArgumentException(
           "--checkpoint " + checkpoint + ": no such file or directory");
@@ -332,6 +345,7 @@ final class EvalCommand implements Callable<Integer> {
             config.maxSteps(),
             config.dream(),
             config.policySeed(),
+            config.motion().toString(),
             imagined,
             threads,
             executed,

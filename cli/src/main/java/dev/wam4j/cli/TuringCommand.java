@@ -2,6 +2,7 @@ package dev.wam4j.cli;
 
 import dev.wam4j.eval.turing.TuringJudge;
 import dev.wam4j.eval.turing.TuringTest;
+import dev.wam4j.sim.motion.MotionStyle;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -50,8 +51,27 @@ final class TuringCommand implements Callable<Integer> {
   int episodes;
 
   @Option(
+      names = "--split",
+      paramLabel = "all|validation|test",
+      description =
+          "Which demonstrations: all, the even-numbered (validation: tune anything meant to fool the judge on these) or the "
+              + "odd-numbered (test: report once) (default: ${DEFAULT-VALUE}).",
+      defaultValue = "all")
+  String split;
+
+  @Option(
+      names = "--motion",
+      paramLabel = "none|RESPONSE_S,MAX_SPEED",
+      description =
+          "How the robot's targets are followed: 'none' passes them through; '0.3,150' moves a hand towards each like a "
+              + "person's mouse (critically damped spring of 0.3 s response, at most 150 px/s) (default: ${DEFAULT-VALUE}).",
+      defaultValue = "none")
+  String motion;
+
+  @Option(
       names = "--folds",
-      description = "Folds of the judge's stratified cross-validation (default: ${DEFAULT-VALUE}).",
+      description =
+          "Folds of the judge's cross-validation; a start state's human and robot episodes share a fold (default: ${DEFAULT-VALUE}).",
       defaultValue = "5")
   int folds;
 
@@ -79,7 +99,10 @@ final class TuringCommand implements Callable<Integer> {
     Progress progress = new Progress(spec.commandLine().getErr(), "turing", "episode pairs");
     TuringTest.Result r =
         TuringTest.run(
-            new TuringTest.Config(path, episodes, folds, seed, checkpoint), progress::update);
+            new TuringTest.Config(path, episodes, folds, seed, checkpoint)
+                .withSplit(split(split))
+                .withMotion(MotionStyle.parse(motion)),
+            progress::update);
     progress.done();
     if (json) {
       out.println(Json.result(r, spec));
@@ -87,6 +110,10 @@ final class TuringCommand implements Callable<Integer> {
       out.printf(
           "judge_roc_auc   %.3f (0.5 = indistinguishable), %d-fold cross-validated%n",
           r.judgeRocAuc(), r.folds());
+      out.printf(
+          "  motion only   %.3f (without %s, which a robot takes from the human's episode length)%n",
+          r.judgeRocAucMotionOnly(), String.join(" and ", TuringTest.BUDGET_FEATURES));
+      out.printf("split           %s, motion %s%n", r.split().name().toLowerCase(), r.motion());
       out.printf(
           "episodes        %d human, %d robot (%s; %d reached the goal); mean steps %.1f human, %.1f robot%n",
           r.episodesHuman(),
@@ -103,5 +130,16 @@ final class TuringCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  private static TuringTest.Split split(String text) {
+    return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "all" -> TuringTest.Split.ALL;
+      case "validation" -> TuringTest.Split.VALIDATION;
+      case "test" -> TuringTest.Split.TEST;
+      default ->
+          throw new IllegalArgumentException(
+              "--split " + text + ": expected all, validation or test");
+    };
   }
 }

@@ -3,6 +3,7 @@ package dev.wam4j.eval;
 import dev.wam4j.data.video.VideoCodec;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.model.policy.ChunkPolicy;
+import dev.wam4j.sim.motion.MotionStyle;
 import dev.wam4j.sim.scene.Scene;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -59,6 +60,8 @@ public final class ClosedLoopEvaluation {
    * @param scene the scene the robot pushes in: PushT (the protocol; also for {@code null}) or
    *     another, e.g. a physics-shifted copy or a digital cousin, to measure robustness out of
    *     distribution
+   * @param motion how the policy's targets are followed ({@code null}: {@link MotionStyle#NONE},
+   *     passed through as the protocol does); a smoother hand moves more like a person
    */
   public record Config(
       long firstSeed,
@@ -70,7 +73,8 @@ public final class ClosedLoopEvaluation {
       int videoScale,
       long policySeed,
       Disturbance disturbance,
-      Scene scene) {
+      Scene scene,
+      MotionStyle motion) {
     /** Steps per episode in the published protocol. */
     public static final int PROTOCOL_MAX_STEPS = 300;
 
@@ -93,6 +97,7 @@ public final class ClosedLoopEvaluation {
       if (videoScale < 1 || videoScale > 8)
         throw new IllegalArgumentException("videoScale must be in 1..8, got " + videoScale);
       if (scene == null) scene = Scene.pushT();
+      if (motion == null) motion = MotionStyle.NONE;
     }
 
     /** On PushT. */
@@ -116,6 +121,7 @@ public final class ClosedLoopEvaluation {
           videoScale,
           policySeed,
           disturbance,
+          null,
           null);
     }
 
@@ -138,6 +144,7 @@ public final class ClosedLoopEvaluation {
           videoEpisodes,
           videoScale,
           policySeed,
+          null,
           null,
           null);
     }
@@ -162,7 +169,8 @@ public final class ClosedLoopEvaluation {
           videoScale,
           policySeed,
           d,
-          scene);
+          scene,
+          motion);
     }
 
     /** The same run in another scene. */
@@ -177,7 +185,8 @@ public final class ClosedLoopEvaluation {
           videoScale,
           policySeed,
           disturbance,
-          s);
+          s,
+          motion);
     }
 
     /** Number of episodes. */
@@ -196,7 +205,8 @@ public final class ClosedLoopEvaluation {
           videoScale,
           policySeed,
           disturbance,
-          scene);
+          scene,
+          motion);
     }
 
     public Config withDream(boolean on) {
@@ -210,7 +220,8 @@ public final class ClosedLoopEvaluation {
           videoScale,
           policySeed,
           disturbance,
-          scene);
+          scene,
+          motion);
     }
 
     /** Writes the first {@code episodes} episodes to {@code file} ({@code null}: no video). */
@@ -225,7 +236,8 @@ public final class ClosedLoopEvaluation {
           videoScale,
           policySeed,
           disturbance,
-          scene);
+          scene,
+          motion);
     }
 
     public Config withVideoScale(int scale) {
@@ -239,7 +251,27 @@ public final class ClosedLoopEvaluation {
           scale,
           policySeed,
           disturbance,
-          scene);
+          scene,
+          motion);
+    }
+
+    /**
+     * The same run with the policy's targets followed by a hand of {@code style} ({@link
+     * MotionStyle#NONE}: passed through, the protocol).
+     */
+    public Config withMotion(MotionStyle style) {
+      return new Config(
+          firstSeed,
+          lastSeed,
+          maxSteps,
+          dream,
+          video,
+          videoEpisodes,
+          videoScale,
+          policySeed,
+          disturbance,
+          scene,
+          style);
     }
 
     public Config withPolicySeed(long seed) {
@@ -253,7 +285,8 @@ public final class ClosedLoopEvaluation {
           videoScale,
           seed,
           disturbance,
-          scene);
+          scene,
+          motion);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.wam4j.eval.ClosedLoopEvaluation.Episode;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.model.policy.Plan;
 import dev.wam4j.sim.Embodiment;
+import dev.wam4j.sim.motion.MotionShaper;
 import dev.wam4j.sim.pusht.PushTEnv;
 import dev.wam4j.sim.render.SceneLook;
 import dev.wam4j.sim.scene.Scene;
@@ -63,6 +64,7 @@ public final class Rollout {
   private final int history;
   private final int execute;
   private final PushTEnv env;
+  private final MotionShaper hand; // null: the policy's targets go to the simulator unchanged
   private final ObservationHistory seen;
   // [history][size][size][3] and [history][2], oldest first: the policy's input, shifted each step
   private final byte[] images;
@@ -111,6 +113,7 @@ public final class Rollout {
     this.execute = execute;
     this.frameBytes = size * size * 3;
     this.env = new PushTEnv(scene, Embodiment.RobotPusher.reference());
+    this.hand = config.motion().isNone() ? null : MotionShaper.tenHz(config.motion());
     // the reference observation: PushT look with the robot agent, whole world, reference sampling
     this.seen = new ObservationHistory(scene, size, history);
     this.dreamQuality = new DreamQuality.Accumulator(size, SceneLook.of(scene));
@@ -141,6 +144,7 @@ public final class Rollout {
    */
   Episode episode(long seed, SideBySideVideo video) throws IOException {
     env.reset(seed);
+    if (hand != null) hand.reset(env.agentX(), env.agentY());
     policy.reset(ClosedLoopEvaluation.episodePolicySeed(config.policySeed(), seed));
     seen.start(env);
     if (video != null) {
@@ -192,7 +196,12 @@ public final class Rollout {
       float[] actions = plan.actions();
       int n = Math.min(execute, plan.horizon());
       for (int j = 0; j < n && !done && steps < config.maxSteps(); j++) {
-        env.step(actions[2 * j], actions[2 * j + 1]);
+        if (hand == null) {
+          env.step(actions[2 * j], actions[2 * j + 1]);
+        } else {
+          hand.follow(actions[2 * j], actions[2 * j + 1]);
+          env.step(hand.x(), hand.y());
+        }
         steps++;
         if (steps == disturbAt && !env.terminated()) {
           // the block lands inside the walls (the workspace is 512 px; the T spans ~120 px)

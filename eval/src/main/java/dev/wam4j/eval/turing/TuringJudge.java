@@ -3,13 +3,17 @@ package dev.wam4j.eval.turing;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * The automatic judge: an L2-regularised logistic regression on standardised features, fitted by
- * Newton's method and scored out of fold by stratified k-fold cross-validation. Label 1 is the
- * robot, so an ROC-AUC above 0.5 means the judge tells the robot apart; 0.5 means it cannot.
+ * Newton's method and scored out of fold by k-fold cross-validation over groups: the episodes of
+ * one group (the human and the robot from one start state) always fall in the same fold, so the
+ * judge never scores an episode whose start-state twin it trained on. Label 1 is the robot, so an
+ * ROC-AUC above 0.5 means the judge tells the robot apart; 0.5 means it cannot.
  */
 public final class TuringJudge {
   /** L2 penalty on the weights (not the intercept), in units of one episode's log loss. */
@@ -51,16 +55,19 @@ public final class TuringJudge {
    *
    * @param x episodes by features
    * @param robot true for a robot episode
+   * @param group each episode's group (its start state's seed): a group is never split across folds
    * @param names feature names (one per column)
-   * @param folds k of the stratified k-fold split
+   * @param folds k of the k-fold split
    * @param seed seeds the split
-   * @throws IllegalArgumentException on ragged or non-finite input, or fewer than {@code folds}
-   *     episodes of either kind
+   * @throws IllegalArgumentException on ragged or non-finite input, fewer than {@code folds}
+   *     episodes of either kind, fewer than {@code folds} groups, or a fold left without either
+   *     kind
    */
   public static Verdict judge(
-      double[][] x, boolean[] robot, List<String> names, int folds, long seed) {
+      double[][] x, boolean[] robot, long[] group, List<String> names, int folds, long seed) {
     int n = x.length;
     if (robot.length != n) throw new IllegalArgumentException("labels and rows differ in number");
+    if (group.length != n) throw new IllegalArgumentException("groups and rows differ in number");
     if (folds < 2) throw new IllegalArgumentException("folds must be >= 2, got " + folds);
     int d = names.size();
     for (double[] row : x) {
@@ -82,11 +89,18 @@ public final class TuringJudge {
               + pos
               + " robot");
 
-    int[] fold = stratifiedFolds(robot, folds, seed);
+    int[] fold = groupFolds(group, folds, seed);
     double[] scores = new double[n];
     for (int f = 0; f < folds; f++) {
       List<Integer> train = new ArrayList<>();
-      for (int i = 0; i < n; i++) if (fold[i] != f) train.add(i);
+      boolean[] kinds = new boolean[2];
+      for (int i = 0; i < n; i++) {
+        if (fold[i] != f) train.add(i);
+        else kinds[robot[i] ? 1 : 0] = true;
+      }
+      if (!kinds[0] || !kinds[1])
+        throw new IllegalArgumentException(
+            "fold " + f + " holds only one kind of episode: group the episodes in pairs");
       Model model = Model.fit(x, robot, train, DEFAULT_L2);
       for (int i = 0; i < n; i++) if (fold[i] == f) scores[i] = model.probability(x[i]);
     }
@@ -117,24 +131,32 @@ public final class TuringJudge {
   }
 
   /**
-   * Fold of each episode: each kind shuffled apart (seeded) and dealt round the folds, so that
-   * every fold holds the same share of robots.
+   * Fold of each episode: the distinct groups, in order of first appearance, shuffled (seeded) and
+   * dealt round the folds; every episode goes with its group. With one human and one robot episode
+   * per group every fold holds as many of each.
+   *
+   * @throws IllegalArgumentException when there are fewer groups than folds
    */
-  static int[] stratifiedFolds(boolean[] robot, int folds, long seed) {
-    int[] fold = new int[robot.length];
+  static int[] groupFolds(long[] group, int folds, long seed) {
+    Map<Long, Integer> index = new LinkedHashMap<>();
+    for (long g : group) index.putIfAbsent(g, index.size());
+    int k = index.size();
+    if (k < folds)
+      throw new IllegalArgumentException(
+          folds + "-fold cross-validation needs at least " + folds + " groups, got " + k);
+    int[] order = new int[k];
+    for (int i = 0; i < k; i++) order[i] = i;
     SplittableRandom rng = new SplittableRandom(seed);
-    for (boolean kind : new boolean[] {false, true}) {
-      int[] idx = new int[robot.length];
-      int k = 0;
-      for (int i = 0; i < robot.length; i++) if (robot[i] == kind) idx[k++] = i;
-      for (int i = k - 1; i > 0; i--) {
-        int j = rng.nextInt(i + 1);
-        int t = idx[i];
-        idx[i] = idx[j];
-        idx[j] = t;
-      }
-      for (int i = 0; i < k; i++) fold[idx[i]] = i % folds;
+    for (int i = k - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
     }
+    int[] groupFold = new int[k];
+    for (int i = 0; i < k; i++) groupFold[order[i]] = i % folds;
+    int[] fold = new int[group.length];
+    for (int i = 0; i < group.length; i++) fold[i] = groupFold[index.get(group[i])];
     return fold;
   }
 

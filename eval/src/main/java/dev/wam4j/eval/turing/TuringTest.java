@@ -9,6 +9,8 @@ import dev.wam4j.eval.Rollout;
 import dev.wam4j.model.load.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.sim.expert.PushExpert;
+import dev.wam4j.sim.motion.MotionShaper;
+import dev.wam4j.sim.motion.MotionStyle;
 import dev.wam4j.sim.pusht.PushTEnv;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -47,13 +49,61 @@ public final class TuringTest {
    * @param folds k of the judge's stratified k-fold cross-validation
    * @param seed seeds the fold split
    * @param checkpoint the robot's policy checkpoint, or {@code null} for the scripted expert
+   * @param split which of those demonstrations: all, or one half to tune on and the other to report
+   * @param motion how the robot's targets are followed ({@code null}: {@link MotionStyle#NONE})
    */
-  public record Config(Path demonstrations, int episodes, int folds, long seed, Path checkpoint) {
+  public record Config(
+      Path demonstrations,
+      int episodes,
+      int folds,
+      long seed,
+      Path checkpoint,
+      Split split,
+      MotionStyle motion) {
     /** Validates. */
     public Config {
       if (demonstrations == null)
         throw new IllegalArgumentException("the demonstrations' path is required");
       if (folds < 2) throw new IllegalArgumentException("folds must be >= 2, got " + folds);
+      if (split == null) split = Split.ALL;
+      if (motion == null) motion = MotionStyle.NONE;
+    }
+
+    /** Every demonstration, the robot's targets passed through. */
+    public Config(Path demonstrations, int episodes, int folds, long seed, Path checkpoint) {
+      this(demonstrations, episodes, folds, seed, checkpoint, Split.ALL, MotionStyle.NONE);
+    }
+
+    /** The same test on another split of the demonstrations. */
+    public Config withSplit(Split s) {
+      return new Config(demonstrations, episodes, folds, seed, checkpoint, s, motion);
+    }
+
+    /** The same test with the robot's targets followed by a hand of {@code style}. */
+    public Config withMotion(MotionStyle style) {
+      return new Config(demonstrations, episodes, folds, seed, checkpoint, split, style);
+    }
+  }
+
+  /**
+   * Which demonstrations take part. Anything tuned to fool the judge (a motion style, a policy) is
+   * chosen on {@link #VALIDATION} and reported once on {@link #TEST}, as seeds are.
+   */
+  public enum Split {
+    /** Every demonstration. */
+    ALL,
+    /** Even-numbered demonstrations (0, 2, 4, ...): tune on these. */
+    VALIDATION,
+    /** Odd-numbered demonstrations (1, 3, 5, ...): report on these. */
+    TEST;
+
+    /** Whether demonstration {@code index} belongs to this split. */
+    public boolean contains(int index) {
+      return switch (this) {
+        case ALL -> true;
+        case VALIDATION -> index % 2 == 0;
+        case TEST -> index % 2 == 1;
+      };
     }
   }
 
@@ -63,10 +113,18 @@ public final class TuringTest {
   }
 
   /**
+   * Features a robot's episode gets only from the human's: it is cut at the human's length, so its
+   * duration and, when it never touches the block, its time to contact follow the person's. {@link
+   * Result#judgeRocAucMotionOnly} leaves them out.
+   */
+  public static final List<String> BUDGET_FEATURES = List.of("duration", "time_to_contact");
+
+  /**
    * The verdict.
    *
    * @param judgeRocAuc the judge's out-of-fold ROC-AUC (0.5: indistinguishable, 1: always told
    *     apart)
+   * @param judgeRocAucMotionOnly the same judge without {@link #BUDGET_FEATURES}
    * @param episodesHuman human episodes judged
    * @param episodesRobot robot episodes judged
    * @param robot which robot: "expert", or the checkpoint's path as given
@@ -78,9 +136,12 @@ public final class TuringTest {
    * @param episodes the episode limit asked for (0: all)
    * @param folds k of the cross-validation
    * @param seed the fold split's seed
+   * @param split which demonstrations
+   * @param motion how the robot's targets were followed
    */
   public record Result(
       double judgeRocAuc,
+      double judgeRocAucMotionOnly,
       int episodesHuman,
       int episodesRobot,
       String robot,
@@ -91,7 +152,9 @@ public final class TuringTest {
       String demonstrations,
       int episodes,
       int folds,
-      long seed) {}
+      long seed,
+      Split split,
+      String motion) {}
 
   /**
    * Runs the test.
@@ -101,16 +164,17 @@ public final class TuringTest {
    * @throws IllegalArgumentException when there are too few episodes for the folds
    */
   public static Result run(Config config, ProgressListener progress) throws IOException {
-    List<PusherTrace> human = humanTraces(config.demonstrations(), config.episodes());
+    List<PusherTrace> human = humanTraces(config);
     if (config.checkpoint() == null) {
       PushTEnv env = PushTEnv.reference();
       PushExpert expert = PushExpert.of(env);
+      MotionShaper hand = MotionShaper.tenHz(config.motion());
       return judge(
           config,
           "expert",
           human,
           (seed, limit) -> {
-            PusherTrace t = expertTrace(env, expert, seed, limit);
+            PusherTrace t = expertTrace(env, expert, hand, seed, limit);
             return new Episode(t, env.terminated());
           },
           progress);
@@ -120,7 +184,7 @@ public final class TuringTest {
           config,
           config.checkpoint().toString(),
           human,
-          new PolicyRobot(policy)::episode,
+          new PolicyRobot(policy, config.motion())::episode,
           progress);
     }
   }
@@ -134,8 +198,8 @@ public final class TuringTest {
   public static Result run(
       Config config, ChunkPolicy policy, String name, ProgressListener progress)
       throws IOException {
-    List<PusherTrace> human = humanTraces(config.demonstrations(), config.episodes());
-    return judge(config, name, human, new PolicyRobot(policy)::episode, progress);
+    List<PusherTrace> human = humanTraces(config);
+    return judge(config, name, human, new PolicyRobot(policy, config.motion())::episode, progress);
   }
 
   /** A robot episode and whether it reached the goal. */
@@ -152,6 +216,7 @@ public final class TuringTest {
     int n = human.size();
     double[][] x = new double[2 * n][];
     boolean[] isRobot = new boolean[2 * n];
+    long[] group = new long[2 * n];
     int successes = 0;
     long humanSteps = 0, robotSteps = 0;
     for (int i = 0; i < n; i++) {
@@ -161,14 +226,18 @@ public final class TuringTest {
       x[2 * i] = features.of(h);
       x[2 * i + 1] = features.of(r.trace());
       isRobot[2 * i + 1] = true;
+      group[2 * i] = h.seed();
+      group[2 * i + 1] = h.seed();
       humanSteps += h.length();
       robotSteps += r.trace().length();
       if (progress != null) progress.pairs(i + 1, n);
     }
     TuringJudge.Verdict v =
-        TuringJudge.judge(x, isRobot, MotionFeatures.NAMES, config.folds(), config.seed());
+        TuringJudge.judge(x, isRobot, group, MotionFeatures.NAMES, config.folds(), config.seed());
+    TuringJudge.Verdict motionOnly = withoutBudgetFeatures(x, isRobot, group, config);
     return new Result(
         v.rocAuc(),
+        motionOnly.rocAuc(),
         n,
         n,
         name,
@@ -179,7 +248,24 @@ public final class TuringTest {
         config.demonstrations().toString(),
         Math.max(0, config.episodes()),
         config.folds(),
-        config.seed());
+        config.seed(),
+        config.split(),
+        config.motion().toString());
+  }
+
+  private static TuringJudge.Verdict withoutBudgetFeatures(
+      double[][] x, boolean[] isRobot, long[] group, Config config) {
+    List<String> names = new ArrayList<>();
+    List<Integer> keep = new ArrayList<>();
+    for (int j = 0; j < MotionFeatures.NAMES.size(); j++) {
+      if (BUDGET_FEATURES.contains(MotionFeatures.NAMES.get(j))) continue;
+      names.add(MotionFeatures.NAMES.get(j));
+      keep.add(j);
+    }
+    double[][] xs = new double[x.length][keep.size()];
+    for (int i = 0; i < x.length; i++)
+      for (int k = 0; k < keep.size(); k++) xs[i][k] = x[i][keep.get(k)];
+    return TuringJudge.judge(xs, isRobot, group, names, config.folds(), config.seed());
   }
 
   /** A checkpoint's policy in closed loop, its states followed step by step. */
@@ -188,9 +274,13 @@ public final class TuringTest {
     private final List<double[]> states = new ArrayList<>();
     private int limit = ClosedLoopEvaluation.Config.PROTOCOL_MAX_STEPS;
 
-    PolicyRobot(ChunkPolicy policy) {
+    PolicyRobot(ChunkPolicy policy, MotionStyle motion) {
       // dreams off: only the actions matter here, and decoding frames costs time
-      rollout = new Rollout(policy, ClosedLoopEvaluation.Config.seeds(0, 0).withDream(false), this);
+      rollout =
+          new Rollout(
+              policy,
+              ClosedLoopEvaluation.Config.seeds(0, 0).withDream(false).withMotion(motion),
+              this);
     }
 
     Episode episode(long seed, int humanSteps) {
@@ -234,6 +324,28 @@ public final class TuringTest {
    *     not start from its seed's legacy reset
    */
   public static List<PusherTrace> humanTraces(Path zarr, int limit) throws IOException {
+    return humanTraces(zarr, limit, Split.ALL);
+  }
+
+  /** The config's demonstrations: the first {@code episodes}, then those of its split. */
+  static List<PusherTrace> humanTraces(Config config) throws IOException {
+    List<PusherTrace> traces =
+        humanTraces(config.demonstrations(), config.episodes(), config.split());
+    if (traces.size() < config.folds())
+      throw new IllegalArgumentException(
+          config.split().name().toLowerCase(java.util.Locale.ROOT)
+              + " split of "
+              + config.demonstrations()
+              + " holds "
+              + traces.size()
+              + " demonstrations, fewer than the "
+              + config.folds()
+              + " folds");
+    return traces;
+  }
+
+  private static List<PusherTrace> humanTraces(Path zarr, int limit, Split split)
+      throws IOException {
     ReplayBuffer buffer = ReplayBuffer.open(zarr);
     ZarrArray stateArray = buffer.array("state");
     if (stateArray.rowSize() != 5)
@@ -247,6 +359,7 @@ public final class TuringTest {
     List<PusherTrace> out = new ArrayList<>(n);
     PushTEnv env = PushTEnv.reference();
     for (int e = 0; e < n; e++) {
+      if (!split.contains(e)) continue;
       EpisodeRange range = buffer.episodeRange(e);
       int len = range.end() - range.start();
       double[][] c = new double[5][len];
@@ -279,14 +392,24 @@ public final class TuringTest {
    * expert, and of the human judge's pairs.
    */
   public static PusherTrace expertTrace(PushTEnv env, PushExpert expert, long seed, int limit) {
+    return expertTrace(env, expert, MotionShaper.tenHz(MotionStyle.NONE), seed, limit);
+  }
+
+  /**
+   * As {@link #expertTrace(PushTEnv, PushExpert, long, int)}, the targets followed by {@code hand}.
+   */
+  public static PusherTrace expertTrace(
+      PushTEnv env, PushExpert expert, MotionShaper hand, long seed, int limit) {
     env.reset(seed);
     expert.reset();
+    hand.reset(env.agentX(), env.agentY());
     List<double[]> states = new ArrayList<>();
     double[] action = new double[2];
     while (states.size() < limit && !env.terminated()) {
       states.add(env.state());
       expert.act(env, action);
-      env.step(action[0], action[1]);
+      hand.follow(action[0], action[1]);
+      env.step(hand.x(), hand.y());
     }
     if (states.isEmpty()) states.add(env.state()); // solved at reset: one state to describe
     int len = states.size();

@@ -38,7 +38,7 @@ class TuringJudgeTest {
       // feature b differs by 4 standard deviations; a and c are the same noise for both
       x[i] = new double[] {gauss(rng), gauss(rng) + (robot[i] ? 4 : 0), gauss(rng)};
     }
-    TuringJudge.Verdict v = TuringJudge.judge(x, robot, NAMES, 5, 7);
+    TuringJudge.Verdict v = TuringJudge.judge(x, robot, pairs(x.length), NAMES, 5, 7);
     assertThat(v.rocAuc()).isGreaterThan(0.97);
     assertThat(v.features().get(0).name()).isEqualTo("b");
     assertThat(v.features().get(0).auc()).isGreaterThan(0.97);
@@ -59,7 +59,7 @@ class TuringJudgeTest {
       robot[i] = i % 2 == 1;
       x[i] = new double[] {gauss(rng), gauss(rng), gauss(rng)};
     }
-    TuringJudge.Verdict v = TuringJudge.judge(x, robot, NAMES, 5, 7);
+    TuringJudge.Verdict v = TuringJudge.judge(x, robot, pairs(x.length), NAMES, 5, 7);
     assertThat(v.rocAuc()).isCloseTo(0.5, within(0.1));
     for (TuringJudge.Feature f : v.features()) assertThat(f.auc()).isCloseTo(0.5, within(0.1));
   }
@@ -73,8 +73,8 @@ class TuringJudgeTest {
       robot[i] = i % 2 == 1;
       x[i] = new double[] {gauss(rng) + (robot[i] ? 1 : 0), gauss(rng), 3.0};
     }
-    TuringJudge.Verdict a = TuringJudge.judge(x, robot, NAMES, 5, 11);
-    TuringJudge.Verdict b = TuringJudge.judge(x, robot, NAMES, 5, 11);
+    TuringJudge.Verdict a = TuringJudge.judge(x, robot, pairs(x.length), NAMES, 5, 11);
+    TuringJudge.Verdict b = TuringJudge.judge(x, robot, pairs(x.length), NAMES, 5, 11);
     assertThat(a.scores()).containsExactly(b.scores());
     // a constant feature separates nothing and carries no weight
     TuringJudge.Feature c =
@@ -84,29 +84,53 @@ class TuringJudgeTest {
   }
 
   @Test
-  void foldsAreStratified() {
-    boolean[] robot = new boolean[23];
-    for (int i = 0; i < 10; i++) robot[i] = true;
-    int[] fold = TuringJudge.stratifiedFolds(robot, 5, 0);
-    for (int f = 0; f < 5; f++) {
-      int r = 0, h = 0;
-      for (int i = 0; i < robot.length; i++)
-        if (fold[i] == f) {
-          if (robot[i]) r++;
-          else h++;
-        }
-      assertThat(r).isEqualTo(2);
-      assertThat(h).isBetween(2, 3);
+  void aStartStatesHumanAndRobotShareTheirFold() {
+    long[] group = pairs(46);
+    int[] fold = TuringJudge.groupFolds(group, 5, 0);
+    int[] perFold = new int[5];
+    for (int i = 0; i < group.length; i += 2) {
+      assertThat(fold[i]).isEqualTo(fold[i + 1]);
+      perFold[fold[i]]++;
     }
+    // 23 pairs dealt round 5 folds: 4 or 5 each
+    for (int c : perFold) assertThat(c).isBetween(4, 5);
+    // groups need not be adjacent or numbered from 0
+    long[] scattered = {7, 3, 7, 3, 9, 9};
+    int[] f = TuringJudge.groupFolds(scattered, 2, 1);
+    assertThat(f[0]).isEqualTo(f[2]);
+    assertThat(f[1]).isEqualTo(f[3]);
+    assertThat(f[4]).isEqualTo(f[5]);
+  }
+
+  @Test
+  void fewerGroupsThanFoldsIsAClearError() {
+    double[][] x = new double[12][];
+    boolean[] robot = new boolean[12];
+    for (int i = 0; i < 12; i++) {
+      x[i] = new double[] {i, i % 3, 1};
+      robot[i] = i % 2 == 1;
+    }
+    long[] threeGroups = new long[12];
+    for (int i = 0; i < 12; i++) threeGroups[i] = i / 4;
+    assertThatThrownBy(() -> TuringJudge.judge(x, robot, threeGroups, NAMES, 5, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 5 groups");
   }
 
   @Test
   void tooFewEpisodesForTheFoldsIsAClearError() {
     double[][] x = {{1, 2, 3}, {2, 3, 4}, {3, 4, 5}, {4, 5, 6}};
     boolean[] robot = {true, false, true, false};
-    assertThatThrownBy(() -> TuringJudge.judge(x, robot, NAMES, 5, 0))
+    assertThatThrownBy(() -> TuringJudge.judge(x, robot, pairs(x.length), NAMES, 5, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at least 5 episodes of each kind");
+  }
+
+  /** Episodes 2i (human) and 2i+1 (robot) from one start state. */
+  private static long[] pairs(int n) {
+    long[] g = new long[n];
+    for (int i = 0; i < n; i++) g[i] = i / 2;
+    return g;
   }
 
   private static double gauss(SplittableRandom rng) {

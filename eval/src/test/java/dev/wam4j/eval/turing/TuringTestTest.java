@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wam4j.data.DataSets;
+import dev.wam4j.sim.expert.PushExpert;
+import dev.wam4j.sim.motion.MotionShaper;
+import dev.wam4j.sim.motion.MotionStyle;
+import dev.wam4j.sim.pusht.PushTEnv;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +43,48 @@ class TuringTestTest {
     assertThatThrownBy(
             () -> TuringTest.run(TuringTest.expert(DataSets.pushTSample(), 3, 5, 0), null))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("at least 5 episodes of each kind");
+        .hasMessageContaining("holds 3 demonstrations, fewer than the 5 folds");
+  }
+
+  @Test
+  void validationAndTestSplitTheDemonstrationsByParity() throws Exception {
+    TuringTest.Config all = TuringTest.expert(DataSets.pushTSample(), 0, 5, 0);
+    List<PusherTrace> validation =
+        TuringTest.humanTraces(all.withSplit(TuringTest.Split.VALIDATION));
+    List<PusherTrace> test = TuringTest.humanTraces(all.withSplit(TuringTest.Split.TEST));
+    assertThat(validation).hasSize(13);
+    assertThat(test).hasSize(12);
+    assertThat(validation).allMatch(t -> t.seed() % 2 == 0);
+    assertThat(test).allMatch(t -> t.seed() % 2 == 1);
+  }
+
+  @Test
+  void aSmootherHandLowersTheExpertsJerkAndAcceleration() {
+    PushTEnv env = PushTEnv.reference();
+    PushExpert expert = PushExpert.of(env);
+    MotionFeatures f = MotionFeatures.pushT();
+    int jerk = MotionFeatures.NAMES.indexOf("jerk_mean");
+    int accel = MotionFeatures.NAMES.indexOf("accel_mean");
+    MotionShaper hand = MotionShaper.tenHz(new MotionStyle(0.3, 150));
+    for (long seed = 0; seed < 3; seed++) {
+      double[] plain = f.of(TuringTest.expertTrace(env, expert, seed, 100));
+      double[] smooth = f.of(TuringTest.expertTrace(env, expert, hand, seed, 100));
+      assertThat(smooth[jerk]).isLessThan(plain[jerk] / 2);
+      assertThat(smooth[accel]).isLessThan(plain[accel]);
+    }
+    // no style: the same trace as before there were styles
+    PusherTrace a = TuringTest.expertTrace(env, expert, 5, 80);
+    PusherTrace b =
+        TuringTest.expertTrace(env, expert, MotionShaper.tenHz(MotionStyle.NONE), 5, 80);
+    assertThat(b.agentX()).containsExactly(a.agentX());
+    assertThat(b.blockAngle()).containsExactly(a.blockAngle());
+  }
+
+  @Test
+  void theVerdictAlsoComesWithoutTheFeaturesARobotBorrowsFromTheHuman() throws Exception {
+    TuringTest.Result r = TuringTest.run(TuringTest.expert(DataSets.pushTSample(), 0, 5, 0), null);
+    assertThat(r.judgeRocAucMotionOnly()).isBetween(0.0, 1.0);
+    assertThat(r.split()).isEqualTo(TuringTest.Split.ALL);
+    assertThat(r.motion()).isEqualTo("none");
   }
 }
