@@ -20,7 +20,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The judge page in a real headless browser (Chromium and ChromeDriver found as {@link
  * DashboardBrowserTest} finds them; fails, never skips, without them): a judge types a name, both
- * clips are drawn, three answers by button land in the judgements file and in the tally shown.
+ * clips are drawn, three answers by button land in the judgements file; no score is shown until
+ * every pair is answered, then the judge's own and everyone's.
  */
 class JudgeBrowserTest {
   @TempDir Path tmp;
@@ -59,10 +60,14 @@ class JudgeBrowserTest {
                                 + "     return true;"
                                 + " return false; });")));
         for (int i = 1; i <= 3; i++) {
+          // while judging, no score: it would say whether the last answer was right
+          assertThat(browser.findElement(By.id("scores")).isDisplayed()).isFalse();
+          assertThat(browser.findElement(By.id("mine")).getAttribute("textContent")).isEqualTo("–");
           String want = i < 3 ? (i + 1) + " of 3" : "all 3 answered, thank you";
           browser.findElement(By.id(i % 2 == 0 ? "pickRight" : "pickLeft")).click();
           wait.until(d -> d.findElement(By.id("pair")).getText().equals(want));
         }
+        wait.until(d -> d.findElement(By.id("scores")).isDisplayed());
         assertThat(browser.findElement(By.id("mine")).getText()).contains("of 3 right");
         assertThat(browser.findElement(By.id("tally")).getText()).contains("of 3 right");
         assertThat(browser.findElement(By.id("verdict")).getText()).isNotEqualTo("–");
