@@ -305,7 +305,13 @@ class HumanJudgeTest {
     try (TeleopServer server =
         TeleopServer.start(teleop, TeleopServer.judge(tmp.resolve("j.jsonl"), missing, null), 0)) {
       String base = "http://127.0.0.1:" + server.port() + JudgeRoutes.BASE;
+      // the load runs in the background: until it has failed, the judge is "still being computed"
       Reply r = call("GET", base + "/next?judge=ada", null, null);
+      long until = System.nanoTime() + 60_000_000_000L;
+      while (r.text().contains("still being computed") && System.nanoTime() < until) {
+        Thread.sleep(20);
+        r = call("GET", base + "/next?judge=ada", null, null);
+      }
       assertThat(r.status()).isEqualTo(503);
       assertThat(r.body().get("error").asText())
           .contains("the human judge is unavailable")
