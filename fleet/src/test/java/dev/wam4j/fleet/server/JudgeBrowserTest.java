@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wam4j.data.DataSets;
 import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.fleet.judge.HumanJudge;
+import dev.wam4j.fleet.judge.JudgeSources;
 import dev.wam4j.fleet.teleop.Teleop;
 import dev.wam4j.fleet.teleop.TeleopDataset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -19,9 +21,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The judge page in a real headless browser (Chromium and ChromeDriver found as {@link
- * DashboardBrowserTest} finds them; fails, never skips, without them): a judge types a name, both
- * clips are drawn, three answers by button land in the judgements file; no score is shown until
- * every pair is answered, then the judge's own and everyone's.
+ * DashboardBrowserTest} finds them; fails, never skips, without them): a judge types a name while
+ * the robot's clips are still being computed and is told so, the page asks again until they are
+ * ready; both clips are drawn, three answers by button land in the judgements file; no score is
+ * shown until every pair is answered, then the judge's own and everyone's.
  */
 class JudgeBrowserTest {
   @TempDir Path tmp;
@@ -32,10 +35,17 @@ class JudgeBrowserTest {
     Teleop teleop =
         new Teleop(
             new TeleopDataset(tmp.resolve("teleop-ds"), VideoEncoding.AV1_LEROBOT), "pusht", null);
+    CountDownLatch ready = new CountDownLatch(1);
     try (TeleopServer server =
         TeleopServer.start(
             teleop,
-            () -> HumanJudge.of(HumanJudge.expertPairs(DataSets.pushTSample(), 3), judgements, 0),
+            JudgeSources.ahead(
+                () -> {
+                  ready.await();
+                  return HumanJudge.of(
+                      HumanJudge.expertPairs(DataSets.pushTSample(), 3), judgements, 0);
+                },
+                () -> "a test holds them"),
             0)) {
       String url = "http://localhost:" + server.port();
       WebDriver browser = HeadlessChromium.open(tmp.resolve("chrome"), "--window-size=900,900");
@@ -44,6 +54,8 @@ class JudgeBrowserTest {
         browser.get(url + "/judge");
         browser.findElement(By.id("judge")).sendKeys("grace");
         browser.findElement(By.id("begin")).click();
+        wait.until(d -> d.findElement(By.id("status")).getText().contains("still being computed"));
+        ready.countDown(); // the page asks again by itself
         wait.until(d -> d.findElement(By.id("pair")).getText().equals("1 of 3"));
         // both canvases get drawn: some pixel of each is the agent's blue
         wait.until(
