@@ -2,6 +2,7 @@ package dev.wam4j.cli;
 
 import dev.wam4j.fleet.server.FleetServer;
 import dev.wam4j.fleet.server.Limits;
+import dev.wam4j.fleet.server.TeleopServer;
 import dev.wam4j.fleet.server.Tls;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -175,8 +176,26 @@ final class ServeCommand implements Callable<Integer> {
       defaultValue = "1.0")
   double finetuneEveryHours;
 
+  @Option(
+      names = "--judge-checkpoint",
+      paramLabel = "DIR",
+      description =
+          "The human judge's robot (page /judge): this checkpoint's policy, its clips computed in"
+              + " the background from the start (about 0.5 s each). Default: the scripted expert."
+              + " Give each robot its own --judgements file.")
+  Path judgeCheckpoint;
+
+  @Option(
+      names = "--judgements",
+      paramLabel = "FILE",
+      description =
+          "Where the human judge's answers are appended, one JSON line each (default:"
+              + " judgements.jsonl in --data).")
+  Path judgements;
+
   @Override
   public Integer call() throws Exception {
+    TeleopCommand.checkJudgeCheckpoint(judgeCheckpoint);
     if ((tlsKeyStore == null) != (tlsPasswordFile == null))
       throw new IllegalArgumentException("--tls-keystore and --tls-password-file go together");
     Limits limits =
@@ -204,8 +223,11 @@ final class ServeCommand implements Callable<Integer> {
             finetuneEveryHours,
             limits,
             tlsKeyStore == null ? null : Tls.of(tlsKeyStore, tlsPasswordFile));
-    FleetServer server = FleetServer.start(config);
     PrintWriter err = spec.commandLine().getErr();
+    Path answers = judgements != null ? judgements : data.resolve(TeleopServer.JUDGEMENTS_FILE);
+    FleetServer server =
+        FleetServer.start(
+            config, TeleopServer.judge(answers, judgeCheckpoint, TeleopCommand.judgeProgress(err)));
     err.printf(
         "wam4j fleet server on %s://%s:%d (OpenAPI: /openapi.json, events: /api/v1/events), data %s%n",
         config.tls() == null ? "http" : "https",

@@ -1,6 +1,7 @@
 package dev.wam4j.cli;
 
 import dev.wam4j.data.video.VideoEncoding;
+import dev.wam4j.eval.turing.TuringTest;
 import dev.wam4j.fleet.server.TeleopServer;
 import dev.wam4j.fleet.teleop.Teleop;
 import dev.wam4j.fleet.teleop.TeleopDataset;
@@ -66,6 +67,16 @@ final class TeleopCommand implements Callable<Integer> {
   Path judgements;
 
   @Option(
+      names = "--judge-checkpoint",
+      paramLabel = "DIR",
+      description =
+          "The human judge's robot: this checkpoint's policy, run from each pair's start as"
+              + " `wam4j turing --checkpoint` runs it (its clips are computed in the background from"
+              + " the start, about 0.5 s each). Default: the scripted expert. Give each robot its own"
+              + " --judgements file.")
+  Path judgeCheckpoint;
+
+  @Option(
       names = "--codec",
       description = "av1 or h264 (default: ${DEFAULT-VALUE}).",
       defaultValue = "av1")
@@ -76,22 +87,28 @@ final class TeleopCommand implements Callable<Integer> {
     VideoEncoding encoding = DatasetImportCommand.encoding(codec, null);
     if (operator != null && operator.isBlank())
       throw new IllegalArgumentException("--operator must not be blank");
+    checkJudgeCheckpoint(judgeCheckpoint);
+    PrintWriter err = spec.commandLine().getErr();
+    Path answers =
+        judgements != null
+            ? judgements
+            : out.toAbsolutePath().resolveSibling(TeleopServer.JUDGEMENTS_FILE);
     Teleop teleop = new Teleop(new TeleopDataset(out, encoding), scene, operator);
     TeleopServer server;
     try {
       server =
-          judgements == null
-              ? TeleopServer.start(teleop, port)
-              : TeleopServer.start(teleop, TeleopServer.defaultJudge(judgements), port);
+          TeleopServer.start(
+              teleop, TeleopServer.judge(answers, judgeCheckpoint, judgeProgress(err)), port);
     } catch (RuntimeException e) {
       teleop.close();
       throw e;
     }
-    PrintWriter err = spec.commandLine().getErr();
     err.printf(
         "wam4j teleop on http://localhost:%d/teleop, scene %s, episodes to %s; the human judge on"
             + " http://localhost:%d/judge%n",
         server.port(), scene, out.toAbsolutePath(), server.port());
+    if (judgeCheckpoint != null)
+      err.printf("the human judge's robot: %s (answers to %s)%n", judgeCheckpoint, answers);
     err.flush();
     CountDownLatch done = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -104,5 +121,23 @@ final class TeleopCommand implements Callable<Integer> {
                 "teleop-shutdown"));
     done.await();
     return 0;
+  }
+
+  /** Refuses a judge checkpoint that is not there before the server starts. */
+  static void checkJudgeCheckpoint(Path checkpoint) {
+    if (checkpoint != null && !java.nio.file.Files.exists(checkpoint))
+      throw new IllegalArgumentException(
+          "--judge-checkpoint " + checkpoint + ": no such file or directory");
+  }
+
+  /** Says on stderr how far the robot's clips for the human judge are, and when they are ready. */
+  static TuringTest.ProgressListener judgeProgress(PrintWriter err) {
+    return (done, total) -> {
+      if (done == total || done % 5 == 0) {
+        err.printf(
+            "wam4j judge: robot clips %d/%d%s%n", done, total, done == total ? ", ready" : "");
+        err.flush();
+      }
+    };
   }
 }

@@ -269,7 +269,7 @@ public final class TuringTest {
   }
 
   /** A checkpoint's policy in closed loop, its states followed step by step. */
-  private static final class PolicyRobot implements Rollout.Observer {
+  static final class PolicyRobot implements Rollout.Observer {
     private final Rollout rollout;
     private final List<double[]> states = new ArrayList<>();
     private int limit = ClosedLoopEvaluation.Config.PROTOCOL_MAX_STEPS;

@@ -1,13 +1,16 @@
 package dev.wam4j.fleet.judge;
 
+import dev.wam4j.eval.turing.PolicyTraces;
 import dev.wam4j.eval.turing.PusherTrace;
 import dev.wam4j.eval.turing.TuringTest;
+import dev.wam4j.model.policy.ChunkPolicy;
 import dev.wam4j.sim.expert.PushExpert;
 import dev.wam4j.sim.pusht.PushTEnv;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,9 +23,12 @@ import java.util.SplittableRandom;
  * person's demonstration and one the robot's, shown side by side; the judge says which one is the
  * robot.
  *
- * <p>Which side the robot is shown on is drawn by a seeded RNG per (judge, pair), remembered here
- * when the pair is shown and never sent with it. Every answer is appended to a {@link
- * JudgementLog}; the tally ({@link Tally}) counts them all.
+ * <p>Each judge gets the pairs in an order of their own and the robot on a side of its own per
+ * pair, both drawn by seeded RNGs from (seed, judge): the same after a restart, remembered here and
+ * never sent. Both clips of a pair are shown with as many frames, the shorter one held on its last
+ * frame, so that length alone tells nothing. Answers are not marked right or wrong to the judge: a
+ * judge's score is theirs to see once they have answered every pair. Every answer is appended to a
+ * {@link JudgementLog}, with the robot it was about; the tally ({@link Tally}) counts them all.
  */
 public final class HumanJudge {
   /** Clips the judges compare by default: the shipped sample's 25 demonstrations. */
@@ -30,6 +36,16 @@ public final class HumanJudge {
 
   /** The sides. */
   public static final String LEFT = "left", RIGHT = "right";
+
+  /** The scripted expert's name as the robot. */
+  public static final String EXPERT = "expert";
+
+  /** Runs the robot from a legacy reset seed for at most a number of steps. */
+  @FunctionalInterface
+  public interface Robot {
+    /** The robot's episode from {@code seed}, at most {@code limit} steps. */
+    PusherTrace episode(long seed, int limit);
+  }
 
   /**
    * A pair of clips from one start.
@@ -48,7 +64,8 @@ public final class HumanJudge {
   }
 
   /**
-   * A pair as a judge sees it.
+   * A pair as a judge sees it, both clips as long as the longer of the pair's two (the shorter held
+   * on its last state).
    *
    * @param pair the pair's index
    * @param left the clip on the left
@@ -59,33 +76,69 @@ public final class HumanJudge {
   public record Shown(int pair, PusherTrace left, PusherTrace right, int answered, int total) {}
 
   private final List<Pair> pairs;
+  private final String robot;
   private final JudgementLog log;
   private final long seed;
   private final Set<String> answered = new HashSet<>();
   private final Map<String, Boolean> robotLeft = new HashMap<>();
+  private final Map<String, int[]> orders = new HashMap<>();
   private final Map<String, int[]> perJudge = new HashMap<>();
   private int judgements, correct;
 
   private HumanJudge(
-      List<Pair> pairs, JudgementLog log, long seed, List<JudgementLog.Judgement> old) {
+      List<Pair> pairs,
+      String robot,
+      JudgementLog log,
+      long seed,
+      List<JudgementLog.Judgement> old) {
     this.pairs = List.copyOf(pairs);
+    this.robot = robot;
     this.log = log;
     this.seed = seed;
     for (JudgementLog.Judgement j : old) count(j);
   }
 
   /**
-   * A judge over the given pairs, its answers in {@code judgements} (read back if it exists).
+   * A judge over the given pairs with the scripted expert as the robot, its answers in {@code
+   * judgements} (read back if it exists).
    *
-   * @param seed seeds the left/right draws
-   * @throws IOException when the judgements cannot be read
+   * @param seed seeds the orders and the left/right draws
+   * @throws IOException when the judgements cannot be read or are about another robot
    */
   public static HumanJudge of(List<Pair> pairs, Path judgements, long seed) throws IOException {
+    return of(pairs, EXPERT, judgements, seed);
+  }
+
+  /**
+   * A judge over the given pairs, the robot named {@code robot} ({@link #EXPERT}, or a checkpoint's
+   * path), its answers in {@code judgements} (read back if it exists).
+   *
+   * @param seed seeds the orders and the left/right draws
+   * @throws IOException when the judgements cannot be read, or hold answers about another robot
+   *     (one file, one robot: a tally over two robots would say nothing about either)
+   */
+  public static HumanJudge of(List<Pair> pairs, String robot, Path judgements, long seed)
+      throws IOException {
     if (pairs == null || pairs.isEmpty())
       throw new IllegalArgumentException("the human judge needs at least one pair of clips");
+    if (robot == null || robot.isBlank())
+      throw new IllegalArgumentException("the robot's name is required");
+    for (int i = 0; i < pairs.size(); i++)
+      if (pairs.get(i).index() != i)
+        throw new IllegalArgumentException(
+            "pair " + i + " has index " + pairs.get(i).index() + ": pairs are numbered 0, 1, ...");
     List<JudgementLog.Judgement> old = new ArrayList<>();
     JudgementLog log = JudgementLog.open(judgements, old);
-    return new HumanJudge(pairs, log, seed, old);
+    for (JudgementLog.Judgement j : old)
+      if (!robot.equals(j.robotOrExpert()))
+        throw new IOException(
+            judgements
+                + " holds answers about the robot '"
+                + j.robotOrExpert()
+                + "', not '"
+                + robot
+                + "': give this robot a judgements file of its own");
+    return new HumanJudge(pairs, robot, log, seed, old);
   }
 
   /**
@@ -96,13 +149,42 @@ public final class HumanJudge {
    * @throws IOException when the demonstrations cannot be read
    */
   public static List<Pair> expertPairs(Path zarr, int episodes) throws IOException {
-    List<PusherTrace> human = TuringTest.humanTraces(zarr, episodes);
     PushTEnv env = PushTEnv.reference();
     PushExpert expert = PushExpert.of(env);
+    return pairs(
+        zarr, episodes, (seed, limit) -> TuringTest.expertTrace(env, expert, seed, limit), null);
+  }
+
+  /**
+   * The same with a checkpoint's policy as the robot, run as the automatic judge runs it ({@link
+   * PolicyTraces}: closed loop, dreams off); the caller closes the policy. About half a second per
+   * pair with a trained model.
+   *
+   * @param progress told as pairs are done (may be null)
+   * @throws IOException when the demonstrations cannot be read
+   */
+  public static List<Pair> policyPairs(
+      Path zarr, int episodes, ChunkPolicy policy, TuringTest.ProgressListener progress)
+      throws IOException {
+    return pairs(zarr, episodes, new PolicyTraces(policy)::trace, progress);
+  }
+
+  /**
+   * The first {@code episodes} demonstrations (all if {@code <= 0}), each paired with {@code robot}
+   * from the same legacy reset within the human's time budget.
+   *
+   * @param progress told as pairs are done (may be null)
+   * @throws IOException when the demonstrations cannot be read
+   */
+  public static List<Pair> pairs(
+      Path zarr, int episodes, Robot robot, TuringTest.ProgressListener progress)
+      throws IOException {
+    List<PusherTrace> human = TuringTest.humanTraces(zarr, episodes);
     List<Pair> out = new ArrayList<>(human.size());
     for (int i = 0; i < human.size(); i++) {
       PusherTrace h = human.get(i);
-      out.add(new Pair(i, h.seed(), h, TuringTest.expertTrace(env, expert, h.seed(), h.length())));
+      out.add(new Pair(i, h.seed(), h, robot.episode(h.seed(), h.length())));
+      if (progress != null) progress.pairs(i + 1, human.size());
     }
     return out;
   }
@@ -112,31 +194,78 @@ public final class HumanJudge {
     return pairs;
   }
 
+  /** The robot's name: {@link #EXPERT} or a checkpoint's path. */
+  public String robot() {
+    return robot;
+  }
+
   /** The judgements file. */
   public Path file() {
     return log.file();
   }
 
   /**
-   * The next pair {@code judge} has not answered, in pair order, or {@code null} when every pair is
-   * answered.
+   * The order {@code judge} is shown the pairs in: a permutation of the pair indices drawn from
+   * (seed, judge), so every judge gets their own and the same one after a restart. Without it every
+   * judge would see the same pairs in the same order, and what one learns early would weigh on the
+   * same pairs for all.
+   */
+  public synchronized List<Integer> order(String judge) {
+    checkName(judge);
+    return Arrays.stream(orderOf(judge)).boxed().toList();
+  }
+
+  /**
+   * The next pair {@code judge} has not answered, in the judge's own {@linkplain #order order}, or
+   * {@code null} when every pair is answered.
    *
    * @throws IllegalArgumentException when the judge's name is empty, too long or holds control
    *     characters
    */
   public synchronized Shown next(String judge) {
     checkName(judge);
-    for (Pair p : pairs) {
-      if (answered.contains(key(judge, p.index()))) continue;
-      boolean left = robotLeft.computeIfAbsent(key(judge, p.index()), k -> draw(judge, p.index()));
-      return new Shown(
-          p.index(),
-          left ? p.robot() : p.human(),
-          left ? p.human() : p.robot(),
-          perJudge.getOrDefault(judge, new int[2])[0],
-          pairs.size());
+    for (int i : orderOf(judge)) {
+      Pair p = pairs.get(i);
+      if (answered.contains(key(judge, i))) continue;
+      boolean left = robotLeft.computeIfAbsent(key(judge, i), k -> draw(judge, i));
+      int frames = Math.max(p.human().length(), p.robot().length());
+      PusherTrace h = held(p.human(), frames), r = held(p.robot(), frames);
+      return new Shown(i, left ? r : h, left ? h : r, answered(judge), pairs.size());
     }
     return null;
+  }
+
+  /** How many pairs {@code judge} has answered. */
+  public synchronized int answered(String judge) {
+    return perJudge.getOrDefault(judge, new int[2])[0];
+  }
+
+  /** Whether {@code judge} has answered every pair (and may see their score). */
+  public synchronized boolean done(String judge) {
+    return answered(judge) == pairs.size();
+  }
+
+  /**
+   * {@code t} with its last state repeated up to {@code frames} states: a clip that stops early
+   * stands still at its end rather than being shorter (its length would give it away), and nothing
+   * of the longer one is cut.
+   */
+  static PusherTrace held(PusherTrace t, int frames) {
+    if (t.length() >= frames) return t;
+    return new PusherTrace(
+        t.pusher(),
+        t.seed(),
+        hold(t.agentX(), frames),
+        hold(t.agentY(), frames),
+        hold(t.blockX(), frames),
+        hold(t.blockY(), frames),
+        hold(t.blockAngle(), frames));
+  }
+
+  private static double[] hold(double[] a, int n) {
+    double[] out = Arrays.copyOf(a, n);
+    Arrays.fill(out, a.length, n, a[a.length - 1]);
+    return out;
   }
 
   /**
@@ -173,7 +302,8 @@ public final class HumanJudge {
             side,
             robot,
             side.equals(robot),
-            Instant.now().toString());
+            Instant.now().toString(),
+            this.robot);
     log.append(j);
     count(j);
     return j;
@@ -184,7 +314,7 @@ public final class HumanJudge {
     return Tally.of(judgements, correct, perJudge.size());
   }
 
-  /** The tally of one judge's answers. */
+  /** The tally of one judge's answers (the page shows it only once the judge is {@link #done}). */
   public synchronized Tally tally(String judge) {
     int[] c = perJudge.getOrDefault(judge, new int[2]);
     return Tally.of(c[0], c[1], c[0] > 0 ? 1 : 0);
@@ -199,6 +329,26 @@ public final class HumanJudge {
       c[1]++;
       correct++;
     }
+  }
+
+  private int[] orderOf(String judge) {
+    return orders.computeIfAbsent(
+        judge,
+        k -> {
+          // a Fisher-Yates shuffle seeded apart from the side draws (another mixing constant)
+          SplittableRandom rng =
+              new SplittableRandom(
+                  (seed ^ 0x6A09E667F3BCC909L) * 0x9E3779B97F4A7C15L
+                      + judge.hashCode() * 0x94D049BB133111EBL);
+          int[] o = new int[pairs.size()];
+          for (int i = 0; i < o.length; i++) o[i] = i;
+          for (int i = o.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1), t = o[i];
+            o[i] = o[j];
+            o[j] = t;
+          }
+          return o;
+        });
   }
 
   /** Whether the robot goes left for this judge and pair: seeded, so the same after a restart. */

@@ -32,6 +32,8 @@ public final class JudgementLog {
    * @param answer where the judge said the robot was
    * @param correct whether the answer was right
    * @param at when, ISO-8601 UTC
+   * @param robot which robot the pair showed: "expert" or a checkpoint's path ({@code null} in
+   *     files written before it was recorded, when the robot was always the expert)
    */
   public record Judgement(
       String judge,
@@ -40,7 +42,13 @@ public final class JudgementLog {
       String robotSide,
       String answer,
       boolean correct,
-      String at) {}
+      String at,
+      String robot) {
+    /** The robot, "expert" when the line predates the field. */
+    public String robotOrExpert() {
+      return robot == null ? HumanJudge.EXPERT : robot;
+    }
+  }
 
   private final Path file;
 

@@ -8,6 +8,7 @@ import dev.wam4j.data.video.VideoEncoding;
 import dev.wam4j.fleet.api.ApiPaths;
 import dev.wam4j.fleet.api.FleetEvent;
 import dev.wam4j.fleet.job.JobDocumentException;
+import dev.wam4j.fleet.judge.HumanJudge;
 import dev.wam4j.fleet.store.FleetStore;
 import dev.wam4j.fleet.store.Principal;
 import dev.wam4j.fleet.teleop.Teleop;
@@ -18,6 +19,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.concurrent.Callable;
 
 /**
  * The Physical API server: HTTP + JSON under {@code /api/v1}, its OpenAPI document at {@code
@@ -143,7 +145,9 @@ public final class FleetServer implements AutoCloseable {
   private final SlowHeaderGuard headerGuard;
   private final Teleop teleop;
 
-  private FleetServer(Config config, FleetStore store, String bootstrapToken) throws IOException {
+  private FleetServer(
+      Config config, FleetStore store, String bootstrapToken, Callable<HumanJudge> judge)
+      throws IOException {
     this.config = config;
     this.store = store;
     this.bootstrapToken = bootstrapToken;
@@ -211,8 +215,10 @@ public final class FleetServer implements AutoCloseable {
               new BuildRoutes(auth, events).register(c.routes);
               new TeleopRoutes(teleop, auth::operator).register(c.routes);
               new JudgeRoutes(
-                      TeleopServer.defaultJudge(
-                          config.dataDir().resolve(TeleopServer.JUDGEMENTS_FILE)),
+                      judge != null
+                          ? judge
+                          : TeleopServer.defaultJudge(
+                              config.dataDir().resolve(TeleopServer.JUDGEMENTS_FILE)),
                       auth::operator)
                   .register(c.routes);
             });
@@ -224,6 +230,15 @@ public final class FleetServer implements AutoCloseable {
    * serving.
    */
   public static FleetServer start(Config config) throws SQLException, IOException {
+    return start(config, null);
+  }
+
+  /**
+   * The same with the human judge ({@code /judge}) from {@code judge}; {@code null}: the scripted
+   * expert, answers in {@code judgements.jsonl} in the data folder.
+   */
+  public static FleetServer start(Config config, Callable<HumanJudge> judge)
+      throws SQLException, IOException {
     FleetStore store =
         config.dbUrl() == null
             ? FleetStore.embedded(config.dataDir())
@@ -234,7 +249,7 @@ public final class FleetServer implements AutoCloseable {
         token = store.robots().createOperatorToken("admin");
         AtomicFiles.writeSecret(config.dataDir().resolve(OPERATOR_TOKEN_FILE), token + "\n");
       }
-      FleetServer s = new FleetServer(config, store, token);
+      FleetServer s = new FleetServer(config, store, token, judge);
       s.flywheel.catchUp();
       try {
         s.app.start();

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.wam4j.eval.turing.PusherTrace;
 import dev.wam4j.fleet.api.ApiPaths;
 import dev.wam4j.fleet.judge.HumanJudge;
-import dev.wam4j.fleet.judge.Tally;
 import dev.wam4j.sim.pusht.PushTEnv;
 import dev.wam4j.sim.scene.ConvexPart;
 import dev.wam4j.sim.scene.Pose;
@@ -21,8 +20,11 @@ import java.util.concurrent.Callable;
  * The human judge of the physical Turing test: the page {@code /judge} and its routes under {@code
  * /api/v1/judge}: the next pair for a judge, an answer, the tally. Mounted by {@link TeleopServer}
  * (standalone) and by {@link FleetServer} (operators only), next to the teleop routes. The pairs
- * are built on first use, so a server without the demonstrations still starts (the routes then
- * reply 503 with the reason).
+ * are built on first use (or ahead, in the background, when the source was started so), so a server
+ * without the demonstrations still starts (the routes then reply 503 with the reason). Answers are
+ * not marked right or wrong; a judge's own tally is served once they have answered every pair, the
+ * tally of all judges to whoever may call the routes (operators; the page shows it to a judge who
+ * is done).
  */
 final class JudgeRoutes {
   static final String BASE = ApiPaths.BASE + "/judge";
@@ -77,17 +79,16 @@ final class JudgeRoutes {
       Clip right) {}
 
   /**
-   * What an answer returns.
+   * What an answer returns: that it was stored, not whether it was right (telling a judge after
+   * each answer would teach them the tell before the next pair).
    *
    * @param judge the judge
    * @param pair the pair answered
    * @param answer where the judge said the robot was
-   * @param correct whether it was
-   * @param judgeTally this judge's tally
-   * @param tally every judge's tally
+   * @param answered pairs this judge has answered now
+   * @param total pairs there are
    */
-  record Answered(
-      String judge, int pair, String answer, boolean correct, Tally judgeTally, Tally tally) {}
+  record Answered(String judge, int pair, String answer, int answered, int total) {}
 
   private static final PushTEnv SCENE = PushTEnv.reference();
   private final Callable<HumanJudge> source;
@@ -115,7 +116,7 @@ final class JudgeRoutes {
               new NextPair(
                   name,
                   s == null ? null : s.pair(),
-                  s == null ? judge().tally(name).humanJudgements() : s.answered(),
+                  s == null ? judge().answered(name) : s.answered(),
                   judge().pairs().size(),
                   PusherTrace.HZ,
                   scene.width(),
@@ -136,11 +137,8 @@ final class JudgeRoutes {
           String robot = text(b, "robot", true, 16);
           HumanJudge j = judge();
           try {
-            var done = j.answer(name, pair, robot);
-            reply(
-                ctx,
-                201,
-                new Answered(name, pair, robot, done.correct(), j.tally(name), j.tally()));
+            j.answer(name, pair, robot);
+            reply(ctx, 201, new Answered(name, pair, robot, j.answered(name), j.pairs().size()));
           } catch (NoSuchElementException e) {
             throw new ApiException(404, e.getMessage());
           } catch (IllegalStateException e) {
@@ -152,7 +150,23 @@ final class JudgeRoutes {
         ctx -> {
           guard.check(ctx);
           String name = ctx.queryParam("judge");
-          reply(ctx, 200, name == null ? judge().tally() : judge().tally(name));
+          if (name == null) {
+            reply(ctx, 200, judge().tally());
+            return;
+          }
+          // a judge's own score only once they are done: read between answers it would say
+          // whether the last one was right
+          if (!judge().done(name))
+            throw new ApiException(
+                409,
+                "judge '"
+                    + name
+                    + "' has answered "
+                    + judge().answered(name)
+                    + " of "
+                    + judge().pairs().size()
+                    + " pairs: their score is shown once every pair is answered");
+          reply(ctx, 200, judge().tally(name));
         });
   }
 

@@ -4,7 +4,9 @@ import static dev.wam4j.fleet.server.JsonExchange.error;
 
 import com.fasterxml.jackson.core.JacksonException;
 import dev.wam4j.data.DataSets;
+import dev.wam4j.eval.turing.TuringTest;
 import dev.wam4j.fleet.judge.HumanJudge;
+import dev.wam4j.fleet.judge.JudgeSources;
 import dev.wam4j.fleet.teleop.Teleop;
 import io.javalin.Javalin;
 import java.nio.file.Path;
@@ -99,14 +101,24 @@ public final class TeleopServer implements AutoCloseable {
   /**
    * The human judge over the first {@link HumanJudge#DEFAULT_PAIRS} PushT demonstrations found
    * ({@link DataSets#pushTDemonstrations()}, the shipped sample when nothing else is), the scripted
-   * expert as the robot, left/right seed 0; built when first called.
+   * expert as the robot, left/right seed 0; built when first called ({@link JudgeSources#expert}).
    */
   public static Callable<HumanJudge> defaultJudge(Path judgements) {
-    return () ->
-        HumanJudge.of(
-            HumanJudge.expertPairs(DataSets.pushTDemonstrations().path(), HumanJudge.DEFAULT_PAIRS),
-            judgements,
-            0);
+    return JudgeSources.expert(judgements);
+  }
+
+  /**
+   * The human judge with {@code checkpoint}'s policy as the robot ({@link JudgeSources#checkpoint},
+   * its clips computed in the background from now on), or the scripted expert when {@code
+   * checkpoint} is null.
+   *
+   * @param progress told as the robot's clips are done (may be null)
+   */
+  public static Callable<HumanJudge> judge(
+      Path judgements, Path checkpoint, TuringTest.ProgressListener progress) {
+    return checkpoint == null
+        ? defaultJudge(judgements)
+        : JudgeSources.checkpoint(judgements, checkpoint, progress);
   }
 
   /**
