@@ -1,6 +1,7 @@
 package dev.wam4j.eval.turing;
 
 import dev.wam4j.model.policy.ChunkPolicy;
+import dev.wam4j.sim.motion.MotionStyle;
 
 /**
  * A checkpoint's policy as the robot of {@link TuringTest}, one trace at a time, for whoever needs
@@ -16,7 +17,7 @@ public final class PolicyTraces {
   /** Traces of {@code policy}, reusing one rollout across seeds. */
   public PolicyTraces(ChunkPolicy policy) {
     if (policy == null) throw new IllegalArgumentException("the policy is required");
-    robot = new TuringTest.PolicyRobot(policy);
+    robot = new TuringTest.PolicyRobot(policy, MotionStyle.NONE);
   }
 
   /**
