@@ -5,12 +5,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.imageio.ImageIO;
 
@@ -131,5 +136,43 @@ public final class AtomicFiles {
     Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     FileTrees.delete(old);
+  }
+
+  /**
+   * Finishes what a {@link #publishDirectory} killed half-way left behind, before {@code target} is
+   * read or written again. Killed between its two renames, the target is missing and the complete
+   * previous version waits under {@code .NAME.old-*}: it is moved back. Killed after them, the
+   * target is complete and a leftover {@code .old-*} is deleted.
+   *
+   * @return true when a previous version was moved back
+   */
+  public static boolean recoverDirectory(Path target) throws IOException {
+    Path abs = target.toAbsolutePath();
+    Path parent = abs.getParent();
+    if (parent == null || !Files.isDirectory(parent)) return false;
+    String prefix = "." + abs.getFileName() + ".old-";
+    List<Path> olds = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, prefix + "*")) {
+      for (Path p : ds) if (Files.isDirectory(p)) olds.add(p);
+    }
+    if (olds.isEmpty()) return false;
+    // newest first: only one can be left by a single kill, but choose deterministically
+    olds.sort(
+        Comparator.comparing(
+                (Path p) -> {
+                  try {
+                    return Files.getLastModifiedTime(p);
+                  } catch (IOException e) {
+                    return FileTime.fromMillis(0);
+                  }
+                })
+            .reversed());
+    boolean restored = false;
+    if (!Files.exists(abs)) {
+      Files.move(olds.remove(0), abs, StandardCopyOption.ATOMIC_MOVE);
+      restored = true;
+    }
+    for (Path p : olds) FileTrees.delete(p);
+    return restored;
   }
 }

@@ -62,4 +62,32 @@ class AtomicFilesTest {
     assertThat(target.resolve("b")).hasContent("2");
     assertThat(entries()).as("no old or partial folder left").isEqualTo(1);
   }
+
+  @Test
+  void aPublishKilledBetweenItsRenamesIsUndoneToTheCompletePreviousVersion() throws Exception {
+    // the state a kill between publishDirectory's two renames leaves: no target, the old aside
+    Path target = dir.resolve("dataset");
+    Path old = dir.resolve(".dataset.old-abc");
+    Files.createDirectories(old);
+    Files.writeString(old.resolve("episode"), "0");
+    Path orphanNext = AtomicFiles.hiddenDirectory(dir, ".dataset.next-");
+    assertThat(AtomicFiles.recoverDirectory(target)).isTrue();
+    assertThat(target.resolve("episode")).hasContent("0");
+    assertThat(old).doesNotExist();
+    assertThat(orphanNext).as("other working folders are not its business").exists();
+  }
+
+  @Test
+  void aPublishKilledAfterItsRenamesLeavesTheNewVersionAndDropsTheOld() throws Exception {
+    Path target = dir.resolve("dataset");
+    Files.createDirectories(target);
+    Files.writeString(target.resolve("episode"), "1");
+    Path old = dir.resolve(".dataset.old-abc");
+    Files.createDirectories(old);
+    Files.writeString(old.resolve("episode"), "0");
+    assertThat(AtomicFiles.recoverDirectory(target)).isFalse();
+    assertThat(target.resolve("episode")).hasContent("1");
+    assertThat(old).doesNotExist();
+    assertThat(AtomicFiles.recoverDirectory(dir.resolve("never-written"))).isFalse();
+  }
 }

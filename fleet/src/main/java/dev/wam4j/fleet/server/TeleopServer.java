@@ -70,9 +70,12 @@ public final class TeleopServer implements AutoCloseable {
    * The standalone server has no tokens: a POST must say it carries JSON. A web page of another
    * site that the operator visits can send a form or plain text to loopback without asking, but not
    * {@code application/json} (the browser asks the server first, and this one never allows it), so
-   * no other page can start, steer, save or judge here.
+   * no other page can start, steer, save or judge here. Every call must also name this machine in
+   * its {@code Host} header: a site that re-points its own name at 127.0.0.1 (DNS rebinding) would
+   * otherwise be same-origin with this server.
    */
   static void jsonOnly(io.javalin.http.Context ctx) {
+    loopbackHost(ctx);
     if (!"POST".equals(ctx.method().name())) return;
     String type = ctx.contentType();
     if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json"))
@@ -80,6 +83,28 @@ public final class TeleopServer implements AutoCloseable {
           415,
           "a POST here needs Content-Type: application/json, got "
               + (type == null ? "none" : type));
+  }
+
+  /**
+   * Refuses a call whose {@code Host} header is not a loopback name (localhost, 127.0.0.1, [::1]),
+   * with any port.
+   */
+  static void loopbackHost(io.javalin.http.Context ctx) {
+    String host = ctx.header("Host");
+    String name = host == null ? "" : host.strip().toLowerCase(java.util.Locale.ROOT);
+    if (name.startsWith("[")) {
+      int end = name.indexOf(']');
+      name = end < 0 ? name : name.substring(0, end + 1);
+    } else if (name.indexOf(':') >= 0) {
+      name = name.substring(0, name.indexOf(':'));
+    }
+    if (!(name.equals("localhost") || name.equals("127.0.0.1") || name.equals("[::1]")))
+      throw new ApiException(
+          403,
+          "Host "
+              + (host == null ? "(none)" : "'" + host + "'")
+              + " is not this machine's loopback name: the standalone teleop server answers only"
+              + " to localhost, 127.0.0.1 or [::1]");
   }
 
   /**

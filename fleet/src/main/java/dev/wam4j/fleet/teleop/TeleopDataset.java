@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.collect.SimCollect;
+import dev.wam4j.data.lerobot.LeRobotInfo;
 import dev.wam4j.data.lerobot.write.LeRobotAggregate;
 import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
 import dev.wam4j.data.lerobot.write.LeRobotWriter;
@@ -94,6 +95,8 @@ public final class TeleopDataset {
 
   /** The operator records of the episodes saved so far (empty before the first save). */
   public synchronized List<EpisodeRecord> records() throws IOException {
+    // a save killed between its two renames left the previous complete dataset aside: restore it
+    AtomicFiles.recoverDirectory(dir);
     Path f = dir.resolve(OPERATORS_FILE);
     if (!Files.isRegularFile(f)) return List.of();
     return List.of(JSON.readValue(f.toFile(), EpisodeRecord[].class));
@@ -141,7 +144,7 @@ public final class TeleopDataset {
       LeRobotAggregate.append(Files.exists(dir) ? dir : null, List.of(one), fresh);
       EpisodeRecord rec =
           new EpisodeRecord(
-              held.size(),
+              episodesHeld(),
               session.operator(),
               session.seed(),
               session.embodiment().id(),
@@ -161,6 +164,16 @@ public final class TeleopDataset {
       FileTrees.deleteQuietly(one, null);
       if (!published) FileTrees.deleteQuietly(fresh, null);
     }
+  }
+
+  /**
+   * Episodes the dataset holds, from its {@code meta/info.json}: the new episode's index, also when
+   * the folder began as another writer's dataset (e.g. {@code sim collect}) whose episodes have no
+   * operator records.
+   */
+  private int episodesHeld() throws IOException {
+    Path info = dir.resolve("meta").resolve("info.json");
+    return Files.isRegularFile(info) ? LeRobotInfo.read(info).totalEpisodes() : 0;
   }
 
   /** Writes the frames as a one-episode dataset at {@code out}, as {@code sim collect} does. */

@@ -97,6 +97,12 @@ class TeleopTest {
               HttpResponse.BodyHandlers.ofString());
       assertThat(crossSite.statusCode()).isEqualTo(415);
       assertThat(crossSite.body()).contains("application/json");
+      // a page whose own name was re-pointed at this machine (DNS rebinding): its Host is not ours
+      String rebound =
+          rawRequest(server.port(), "GET " + TeleopRoutes.SESSIONS + "/none", "evil.example");
+      assertThat(rebound).startsWith("HTTP/1.1 403").contains("not this machine's loopback name");
+      assertThat(rawRequest(server.port(), "GET " + TeleopRoutes.SESSIONS + "/none", "localhost:1"))
+          .startsWith("HTTP/1.1 404");
 
       Reply started =
           call("POST", base, Map.of("seed", 3, "embodiment", "robot", "operator", "ada"));
@@ -236,6 +242,17 @@ class TeleopTest {
       Path ds = tmp.resolve("data").resolve(FleetServer.TELEOP_DATASET);
       assertThat(saved.body().get("dataset").asText()).isEqualTo(ds.toAbsolutePath().toString());
       assertThat(DatasetValidation.validate(ds)).isEmpty();
+    }
+  }
+
+  /** One HTTP/1.1 request with the given Host header (HttpClient will not send a forged one). */
+  private static String rawRequest(int port, String requestLine, String host) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      String req = requestLine + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(req.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
   }
 }
