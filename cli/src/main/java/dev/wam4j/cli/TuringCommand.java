@@ -113,7 +113,7 @@ final class TuringCommand implements Callable<Integer> {
       out.printf(
           "  motion only   %.3f (without %s, which a robot takes from the human's episode length)%n",
           r.judgeRocAucMotionOnly(), String.join(" and ", TuringTest.BUDGET_FEATURES));
-      out.printf("split           %s, motion %s%n", r.split().name().toLowerCase(), r.motion());
+      out.printf("split           %s, motion %s%n", r.split().label(), r.motion());
       out.printf(
           "episodes        %d human, %d robot (%s; %d reached the goal); mean steps %.1f human, %.1f robot%n",
           r.episodesHuman(),

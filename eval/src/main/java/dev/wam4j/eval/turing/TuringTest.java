@@ -1,5 +1,6 @@
 package dev.wam4j.eval.turing;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.wam4j.data.zarr.EpisodeRange;
 import dev.wam4j.data.zarr.ReplayBuffer;
 import dev.wam4j.data.zarr.ZarrArray;
@@ -96,6 +97,12 @@ public final class TuringTest {
     VALIDATION,
     /** Odd-numbered demonstrations (1, 3, 5, ...): report on these. */
     TEST;
+
+    /** The split's name as the command line and the JSON give it: all, validation, test. */
+    @JsonValue
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
 
     /** Whether demonstration {@code index} belongs to this split. */
     public boolean contains(int index) {
