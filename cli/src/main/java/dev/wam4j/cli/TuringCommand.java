@@ -81,6 +81,13 @@ final class TuringCommand implements Callable<Integer> {
       defaultValue = "0")
   long seed;
 
+  @Option(
+      names = "--plots",
+      paramLabel = "FILE.png",
+      description =
+          "Draw the four most separating features (people's and the robot's distributions) into this PNG.")
+  Path plots;
+
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
@@ -101,7 +108,8 @@ final class TuringCommand implements Callable<Integer> {
         TuringTest.run(
             new TuringTest.Config(path, episodes, folds, seed, checkpoint)
                 .withSplit(split(split))
-                .withMotion(MotionStyle.parse(motion)),
+                .withMotion(MotionStyle.parse(motion))
+                .withPlots(plots),
             progress::update);
     progress.done();
     if (json) {
@@ -122,6 +130,7 @@ final class TuringCommand implements Callable<Integer> {
           r.robotSuccesses(),
           r.humanStepsMean(),
           r.robotStepsMean());
+      if (r.plots() != null) out.printf("plots           %s%n", r.plots());
       out.println("features that separate them most (single-feature AUC for robot; means):");
       for (TuringJudge.Feature f : r.features().subList(0, Math.min(TOP, r.features().size())))
         out.printf(

@@ -52,6 +52,7 @@ public final class TuringTest {
    * @param checkpoint the robot's policy checkpoint, or {@code null} for the scripted expert
    * @param split which of those demonstrations: all, or one half to tune on and the other to report
    * @param motion how the robot's targets are followed ({@code null}: {@link MotionStyle#NONE})
+   * @param plots a PNG to draw the most separating features' distributions in, or {@code null}
    */
   public record Config(
       Path demonstrations,
@@ -60,7 +61,8 @@ public final class TuringTest {
       long seed,
       Path checkpoint,
       Split split,
-      MotionStyle motion) {
+      MotionStyle motion,
+      Path plots) {
     /** Validates. */
     public Config {
       if (demonstrations == null)
@@ -72,17 +74,22 @@ public final class TuringTest {
 
     /** Every demonstration, the robot's targets passed through. */
     public Config(Path demonstrations, int episodes, int folds, long seed, Path checkpoint) {
-      this(demonstrations, episodes, folds, seed, checkpoint, Split.ALL, MotionStyle.NONE);
+      this(demonstrations, episodes, folds, seed, checkpoint, Split.ALL, MotionStyle.NONE, null);
     }
 
     /** The same test on another split of the demonstrations. */
     public Config withSplit(Split s) {
-      return new Config(demonstrations, episodes, folds, seed, checkpoint, s, motion);
+      return new Config(demonstrations, episodes, folds, seed, checkpoint, s, motion, plots);
     }
 
     /** The same test with the robot's targets followed by a hand of {@code style}. */
     public Config withMotion(MotionStyle style) {
-      return new Config(demonstrations, episodes, folds, seed, checkpoint, split, style);
+      return new Config(demonstrations, episodes, folds, seed, checkpoint, split, style, plots);
+    }
+
+    /** The same test, drawing the most separating features into {@code png}. */
+    public Config withPlots(Path png) {
+      return new Config(demonstrations, episodes, folds, seed, checkpoint, split, motion, png);
     }
   }
 
@@ -145,6 +152,7 @@ public final class TuringTest {
    * @param seed the fold split's seed
    * @param split which demonstrations
    * @param motion how the robot's targets were followed
+   * @param plots the PNG drawn, or null
    */
   public record Result(
       double judgeRocAuc,
@@ -161,7 +169,8 @@ public final class TuringTest {
       int folds,
       long seed,
       Split split,
-      String motion) {}
+      String motion,
+      String plots) {}
 
   /**
    * Runs the test.
@@ -217,8 +226,12 @@ public final class TuringTest {
     Episode episode(long seed, int limit);
   }
 
+  /** Features drawn by {@link Config#plots}. */
+  static final int PLOTTED_FEATURES = 4;
+
   private static Result judge(
-      Config config, String name, List<PusherTrace> human, Robot robot, ProgressListener progress) {
+      Config config, String name, List<PusherTrace> human, Robot robot, ProgressListener progress)
+      throws IOException {
     MotionFeatures features = MotionFeatures.pushT();
     int n = human.size();
     double[][] x = new double[2 * n][];
@@ -242,6 +255,9 @@ public final class TuringTest {
     TuringJudge.Verdict v =
         TuringJudge.judge(x, isRobot, group, MotionFeatures.NAMES, config.folds(), config.seed());
     TuringJudge.Verdict motionOnly = withoutBudgetFeatures(x, isRobot, group, config);
+    if (config.plots() != null)
+      TuringPlots.write(
+          config.plots(), x, isRobot, MotionFeatures.NAMES, v.features(), PLOTTED_FEATURES, name);
     return new Result(
         v.rocAuc(),
         motionOnly.rocAuc(),
@@ -257,7 +273,8 @@ public final class TuringTest {
         config.folds(),
         config.seed(),
         config.split(),
-        config.motion().toString());
+        config.motion().toString(),
+        config.plots() == null ? null : config.plots().toString());
   }
 
   private static TuringJudge.Verdict withoutBudgetFeatures(

@@ -8,8 +8,10 @@ import dev.wam4j.sim.expert.PushExpert;
 import dev.wam4j.sim.motion.MotionShaper;
 import dev.wam4j.sim.motion.MotionStyle;
 import dev.wam4j.sim.pusht.PushTEnv;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TuringTestTest {
   @Test
@@ -81,8 +83,16 @@ class TuringTestTest {
   }
 
   @Test
-  void theVerdictAlsoComesWithoutTheFeaturesARobotBorrowsFromTheHuman() throws Exception {
-    TuringTest.Result r = TuringTest.run(TuringTest.expert(DataSets.pushTSample(), 0, 5, 0), null);
+  void theVerdictAlsoComesWithoutTheFeaturesARobotBorrowsFromTheHuman(@TempDir Path tmp)
+      throws Exception {
+    Path png = tmp.resolve("features.png");
+    TuringTest.Result r =
+        TuringTest.run(TuringTest.expert(DataSets.pushTSample(), 0, 5, 0).withPlots(png), null);
+    // the most separating features drawn: a 2 x 2 sheet of panels
+    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+    assertThat(img.getWidth()).isEqualTo(1120);
+    assertThat(img.getHeight()).isEqualTo(680);
+    assertThat(r.plots()).isEqualTo(png.toString());
     assertThat(r.judgeRocAucMotionOnly()).isBetween(0.0, 1.0);
     assertThat(r.split()).isEqualTo(TuringTest.Split.ALL);
     assertThat(r.motion()).isEqualTo("none");
