@@ -368,10 +368,11 @@ final class EvalCommand implements Callable<Integer> {
     } else {
       long ok = result.perSeed().stream().filter(ClosedLoopEvaluation.Episode::success).count();
       o.printf(
-          "eval %s seeds %s%s%s: success %.1f%% (%d/%d), mean max coverage %.3f%n",
+          "eval %s seeds %s%s%s%s: success %.1f%% (%d/%d), mean max coverage %.3f%n",
           checkpoint,
           m.seeds(),
           scene == null ? "" : " in " + scene,
+          m.motion().equals("none") ? "" : ", targets followed by a hand " + m.motion(),
           imagined == 1 ? "" : ", imagining " + imagined + " chunks per plan",
           100 * result.successRate(),
           ok,
