@@ -56,6 +56,13 @@ public record MotionStyle(double responseSeconds, double maxSpeedPxPerS) {
 
   @Override
   public String toString() {
-    return isNone() ? "none" : responseSeconds + "," + maxSpeedPxPerS;
+    return isNone() ? "none" : number(responseSeconds) + "," + number(maxSpeedPxPerS);
+  }
+
+  /** As written on a command line: 150, not 150.0. */
+  private static String number(double d) {
+    return d == Math.rint(d) && !Double.isInfinite(d)
+        ? Long.toString((long) d)
+        : Double.toString(d);
   }
 }

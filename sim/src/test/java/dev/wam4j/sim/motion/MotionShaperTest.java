@@ -92,5 +92,6 @@ class MotionShaperTest {
     assertThat(MotionStyle.parse(new MotionStyle(0.25, 150).toString()))
         .isEqualTo(new MotionStyle(0.25, 150));
     assertThat(MotionStyle.NONE.toString()).isEqualTo("none");
+    assertThat(new MotionStyle(0.1, 1000).toString()).isEqualTo("0.1,1000");
   }
 }
