@@ -20,12 +20,19 @@ import java.util.Optional;
  *       {@code TORCH_CPP_LOG_LEVEL} only when something calls {@code c10::initLogging()}, which DJL
  *       never does, so the variable alone has no effect. Here: {@code TORCH_CPP_LOG_LEVEL} if set
  *       (through {@code initLogging}), else ERROR.
+ *   <li><b>oneDNN</b> (libtorch's "mkldnn" backend) is switched off, so convolutions run on ATen's
+ *       own kernels. On some CPUs (seen on a 2-core AMD EPYC VM with AVX-512, and with {@code
+ *       ONEDNN_MAX_CPU_ISA=AVX} there) oneDNN's convolution backward pass for small channel counts
+ *       returns a different input gradient on every run of the same graph, now and then NaN:
+ *       training then diverges at random steps and is not reproducible (docs/RESULTS.md section
+ *       35). ATen's kernels give the same gradient every time. {@code -Dwam4j.libtorch.onednn=true}
+ *       keeps oneDNN (faster convolutions where it is sound).
  *   <li><b>NNPACK</b> is switched off on CPUs without AVX2 and FMA, where it cannot initialise;
  *       PyTorch would otherwise retry (and log) on every eligible convolution before falling back
  *       to the same kernel it now takes directly. Results are unchanged.
  * </ul>
  *
- * Both go through the Foreign Function and Memory API, looked up reflectively because the project
+ * All go through the Foreign Function and Memory API, looked up reflectively because the project
  * compiles for Java 21, where that API is still a preview: on Java 22 and later with native access
  * enabled ({@code --enable-native-access=ALL-UNNAMED}, as the launcher and the tests run) the
  * settings apply; elsewhere libtorch keeps its defaults and {@link #applied()} says so. To see
@@ -40,6 +47,9 @@ public final class TorchNative {
    * debugging).
    */
   public static final String KEEP_DEFAULTS_PROPERTY = "wam4j.libtorch.keepDefaults";
+
+  /** System property that keeps libtorch's oneDNN convolutions ({@code true}); off by default. */
+  public static final String ONEDNN_PROPERTY = "wam4j.libtorch.onednn";
 
   private static volatile String applied = "not yet";
 
@@ -76,6 +86,11 @@ public final class TorchNative {
       } else {
         ffm.setInt("FLAGS_caffe2_log_level", LOG_LEVEL_ERROR);
         done.append(" log level ERROR");
+      }
+      if (!Boolean.getBoolean(ONEDNN_PROPERTY)) {
+        Object context = ffm.callAddress("_ZN2at13globalContextEv"); // at::globalContext()
+        ffm.callVoid("_ZN2at7Context20setUserEnabledMkldnnEb", context, false);
+        done.append(", oneDNN off");
       }
       if (!cpuHasAvx2AndFma()) {
         Object context = ffm.callAddress("_ZN2at13globalContextEv"); // at::globalContext()
