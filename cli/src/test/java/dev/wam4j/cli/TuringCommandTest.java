@@ -48,7 +48,7 @@ class TuringCommandTest {
 
     CliRun few = new CliRun();
     assertThat(few.run("turing", "--expert", "--zarr", sample, "--episodes", "3")).isEqualTo(2);
-    assertThat(few.err.toString()).contains("at least 5 episodes of each kind");
+    assertThat(few.err.toString()).contains("3 demonstrations, fewer than the 5 folds");
 
     CliRun both = new CliRun();
     assertThat(both.run("turing", "--expert", "--checkpoint", "models/pusht-wam")).isEqualTo(2);

@@ -357,9 +357,9 @@ public final class TuringTest {
         humanTraces(config.demonstrations(), config.episodes(), config.split());
     if (traces.size() < config.folds())
       throw new IllegalArgumentException(
-          config.split().name().toLowerCase(java.util.Locale.ROOT)
-              + " split of "
+          (config.split() == Split.ALL ? "" : "the " + config.split().label() + " split of ")
               + config.demonstrations()
+              + (config.episodes() > 0 ? " (first " + config.episodes() + ")" : "")
               + " holds "
               + traces.size()
               + " demonstrations, fewer than the "
