@@ -22,11 +22,12 @@ import java.util.Optional;
  *       (through {@code initLogging}), else ERROR.
  *   <li><b>oneDNN</b> (libtorch's "mkldnn" backend) is switched off, so convolutions run on ATen's
  *       own kernels. On some CPUs (seen on a 2-core AMD EPYC VM with AVX-512, and with {@code
- *       ONEDNN_MAX_CPU_ISA=AVX} there) oneDNN's convolution backward pass for small channel counts
- *       returns a different input gradient on every run of the same graph, now and then NaN:
- *       training then diverges at random steps and is not reproducible (docs/RESULTS.md section
- *       35). ATen's kernels give the same gradient every time. {@code -Dwam4j.libtorch.onednn=true}
- *       keeps oneDNN (faster convolutions where it is sound).
+ *       ONEDNN_MAX_CPU_ISA=AVX} there) oneDNN's convolution backward pass returns a different input
+ *       gradient on every run of the same graph, now and then NaN (training diverges at random
+ *       steps and is not reproducible), and planning by imagination gave different plans for the
+ *       same inputs (docs/RESULTS.md section 35). ATen's kernels give the same result every time,
+ *       at a cost measured there: training about 5x slower, planning about 1.35x. {@code
+ *       -Dwam4j.libtorch.onednn=true} keeps oneDNN where it is sound.
  *   <li><b>NNPACK</b> is switched off on CPUs without AVX2 and FMA, where it cannot initialise;
  *       PyTorch would otherwise retry (and log) on every eligible convolution before falling back
  *       to the same kernel it now takes directly. Results are unchanged.
@@ -48,7 +49,10 @@ public final class TorchNative {
    */
   public static final String KEEP_DEFAULTS_PROPERTY = "wam4j.libtorch.keepDefaults";
 
-  /** System property that keeps libtorch's oneDNN convolutions ({@code true}); off by default. */
+  /**
+   * System property that keeps libtorch's oneDNN convolutions ({@code true}); off by default (see
+   * the class comment). The launcher passes it through {@code WAM4J_JAVA_OPTS}.
+   */
   public static final String ONEDNN_PROPERTY = "wam4j.libtorch.onednn";
 
   private static volatile String applied = "not yet";
