@@ -432,8 +432,12 @@ public final class TuringTest {
     while (states.size() < limit && !env.terminated()) {
       states.add(env.state());
       expert.act(env, action);
-      hand.follow(action[0], action[1]);
-      env.step(hand.x(), hand.y());
+      if (hand.style().isNone()) { // the expert's own targets, exactly as before hands existed
+        env.step(action[0], action[1]);
+      } else {
+        hand.follow(action[0], action[1]);
+        env.step(hand.x(), hand.y());
+      }
     }
     if (states.isEmpty()) states.add(env.state()); // solved at reset: one state to describe
     int len = states.size();

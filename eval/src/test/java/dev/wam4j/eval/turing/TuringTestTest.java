@@ -74,12 +74,19 @@ class TuringTestTest {
       assertThat(smooth[jerk]).isLessThan(plain[jerk] / 2);
       assertThat(smooth[accel]).isLessThan(plain[accel]);
     }
-    // no style: the same trace as before there were styles
-    PusherTrace a = TuringTest.expertTrace(env, expert, 5, 80);
-    PusherTrace b =
-        TuringTest.expertTrace(env, expert, MotionShaper.tenHz(MotionStyle.NONE), 5, 80);
-    assertThat(b.agentX()).containsExactly(a.agentX());
-    assertThat(b.blockAngle()).containsExactly(a.blockAngle());
+    // no style: exactly the expert driving the simulator itself, step by step
+    for (long seed = 5; seed < 8; seed++) {
+      PusherTrace a = TuringTest.expertTrace(env, expert, seed, 80);
+      env.reset(seed);
+      expert.reset();
+      double[] action = new double[2];
+      for (int t = 0; t < a.length(); t++) {
+        assertThat(env.agentX()).isEqualTo(a.agentX()[t]);
+        assertThat(env.blockAngle()).isEqualTo(a.blockAngle()[t]);
+        expert.act(env, action);
+        env.step(action[0], action[1]);
+      }
+    }
   }
 
   @Test

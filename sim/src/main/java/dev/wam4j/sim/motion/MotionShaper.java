@@ -68,9 +68,13 @@ public final class MotionShaper {
       // no spring: the pointer jumps, at most at top speed
       double dx = tx - x, dy = ty - y, d = Math.hypot(dx, dy);
       double reach = style.maxSpeedPxPerS() * dt * SUBSTEPS;
-      double f = d > reach ? reach / d : 1;
-      x += f * dx;
-      y += f * dy;
+      if (d <= reach) { // exactly the target: x + (tx - x) need not round to tx
+        x = tx;
+        y = ty;
+      } else {
+        x += reach / d * dx;
+        y += reach / d * dy;
+      }
       return;
     }
     double omega = 1 / style.responseSeconds(), k = omega * omega, c = 2 * omega;

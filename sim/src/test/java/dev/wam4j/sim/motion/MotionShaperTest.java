@@ -14,6 +14,11 @@ class MotionShaperTest {
     h.follow(412.25, 3.125);
     assertThat(h.x()).isEqualTo(412.25);
     assertThat(h.y()).isEqualTo(3.125);
+    // targets whose difference does not round back: 300.1 -> 100.3 would give 100.30000000000001
+    h.reset(300.1, 255.3);
+    h.follow(100.3, 12.7);
+    assertThat(h.x()).isEqualTo(100.3);
+    assertThat(h.y()).isEqualTo(12.7);
   }
 
   @Test
