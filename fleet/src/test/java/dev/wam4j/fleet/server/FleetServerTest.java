@@ -34,9 +34,17 @@ class FleetServerTest {
 
   record Reply(int status, JsonNode body) {}
 
+  String dbUrl;
+
+  /** The database's JDBC URL, or null for the embedded store in the data folder. */
+  String database() {
+    return null;
+  }
+
   @BeforeEach
   void start() throws Exception {
-    server = FleetServer.start(FleetServer.Config.of(0, data, null));
+    dbUrl = database();
+    server = FleetServer.start(FleetServer.Config.of(0, data, dbUrl));
     operator = Files.readString(data.resolve(FleetServer.OPERATOR_TOKEN_FILE)).strip();
   }
 
@@ -428,7 +436,7 @@ class FleetServerTest {
     // restart: acknowledged telemetry and the finished job are still there; the token file is not
     // rewritten
     server.close();
-    server = FleetServer.start(FleetServer.Config.of(0, data, null));
+    server = FleetServer.start(FleetServer.Config.of(0, data, dbUrl));
     assertThat(server.bootstrapToken()).isNull();
     assertThat(server.store().robots().telemetryCount(id)).isEqualTo(2);
     assertThat(get("/api/v1/jobs", operator).body().get(0).get("status").asText())
@@ -864,7 +872,7 @@ class FleetServerTest {
                 FleetServer.Config.LOOPBACK,
                 0,
                 data,
-                null,
+                dbUrl,
                 1 << 20,
                 10_000,
                 3,
