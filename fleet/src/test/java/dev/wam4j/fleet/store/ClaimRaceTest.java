@@ -1,0 +1,93 @@
+package dev.wam4j.fleet.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wam4j.fleet.job.JobDocumentParser;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Two stores on one database, each with its own connection pool (as two server processes would
+ * have), claim one job's tasks from many threads at once: every task goes out exactly once.
+ */
+class ClaimRaceTest {
+  static final int TASKS = 200, ROBOTS_PER_STORE = 4;
+
+  @TempDir Path dir;
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void twoStoresOnOneDatabaseHandEachTaskToExactlyOneRobot(Backend db) throws Exception {
+    String url = db.newDatabase(dir);
+    String md = "# Race\n## Only\n- count: " + TASKS + "\n";
+    try (FleetStore a = Backend.open(url, System::currentTimeMillis);
+        FleetStore b = Backend.open(url, System::currentTimeMillis)) {
+      long job = a.tasks().submit(JobDocumentParser.parse(md), md, 1);
+      List<FleetStore> storeOf = new ArrayList<>();
+      List<String> robotOf = new ArrayList<>();
+      for (int i = 0; i < 2 * ROBOTS_PER_STORE; i++) {
+        FleetStore s = i % 2 == 0 ? a : b;
+        String robot = s.robots().enroll("r" + i, "lab").robotId();
+        s.robots().register(robot, "robot", "{}");
+        storeOf.add(s);
+        robotOf.add(robot);
+      }
+      Map<Long, String> claimedBy = new ConcurrentHashMap<>();
+      List<String> twice = Collections.synchronizedList(new ArrayList<>());
+      CyclicBarrier start = new CyclicBarrier(robotOf.size());
+      ExecutorService pool = Executors.newFixedThreadPool(robotOf.size());
+      try {
+        List<Future<Integer>> done = new ArrayList<>();
+        for (int i = 0; i < robotOf.size(); i++) {
+          FleetStore s = storeOf.get(i);
+          String robot = robotOf.get(i);
+          done.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    int n = 0;
+                    for (Optional<Records.Task> t = s.tasks().claim(robot);
+                        t.isPresent();
+                        t = s.tasks().claim(robot)) {
+                      String other = claimedBy.putIfAbsent(t.get().id(), robot);
+                      if (other != null)
+                        twice.add("task " + t.get().id() + " to " + other + " and " + robot);
+                      assertThat(t.get().robotId()).as("the claimed task's robot").isEqualTo(robot);
+                      s.tasks().finish(robot, t.get().id(), true, "{}");
+                      n++;
+                    }
+                    return n;
+                  }));
+        }
+        int claims = 0;
+        for (Future<Integer> f : done) claims += f.get(60, TimeUnit.SECONDS);
+        assertThat(twice).as("tasks handed out twice").isEmpty();
+        assertThat(claims).isEqualTo(TASKS);
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(claimedBy).hasSize(TASKS);
+      assertThat(a.tasks().tasks(job))
+          .allSatisfy(t -> assertThat(t.attempts()).as("task %d's attempts", t.id()).isEqualTo(1))
+          .allSatisfy(t -> assertThat(t.status()).isEqualTo(TaskStatus.DONE));
+      assertThat(b.tasks().job(job).orElseThrow().status()).isEqualTo(JobStatus.DONE);
+      assertThat(claimedBy.values())
+          .as("robots of both stores took part")
+          .anyMatch(r -> robotOf.indexOf(r) % 2 == 0)
+          .anyMatch(r -> robotOf.indexOf(r) % 2 == 1);
+    }
+  }
+}
