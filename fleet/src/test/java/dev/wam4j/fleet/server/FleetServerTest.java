@@ -312,6 +312,15 @@ class FleetServerTest {
     assertThat(doc.status()).isEqualTo(400);
     assertThat(doc.body().get("error").asText())
         .isEqualTo("job document line 3: count must be an integer, got 'lots'");
+    // a NUL character: PostgreSQL cannot store one in text (SQLite and H2 can), so every database
+    // refuses it alike, by line
+    Reply nul =
+        call("POST", "/api/v1/jobs", operator, "# Job\n## Step\u0000 one\n", "text/markdown");
+    assertThat(nul.body().get("error").asText())
+        .isEqualTo(
+            "job document line 2: a NUL character (U+0000) at column 8; remove it (PostgreSQL"
+                + " cannot store one)");
+    assertThat(nul.status()).isEqualTo(400);
     Reply big = post("/api/v1/robots", operator, "{\"name\": \"" + "x".repeat(2 << 20) + "\"}");
     assertThat(big.status()).isEqualTo(413);
     assertThat(get("/api/v1/jobs/notanumber", operator).status()).isEqualTo(400);

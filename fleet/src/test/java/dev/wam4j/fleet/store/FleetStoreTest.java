@@ -221,6 +221,18 @@ class FleetStoreTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Backend.class)
+  void aQuarantineReasonQuotingANulCharacterIsStoredOnEveryDatabase(Backend db) throws Exception {
+    try (FleetStore s = db.open(dir)) {
+      String robot = s.robots().enroll("a", "lab").robotId();
+      Records.Upload u = s.uploads().open(robot, null, "push", "1".repeat(64), 10);
+      assertThat(s.uploads().quarantine(u.id(), "bad entry 'a\0b.parquet'").reason())
+          .isEqualTo("bad entry 'a\uFFFDb.parquet'");
+      assertThat(s.uploads().quarantined()).hasSize(1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
   void telemetryOlderThanItsRetentionIsDeletedAndALateOlderMessageStillDoesNotBecomeTheState(
       Backend db) throws Exception {
     long[] now = {1_000_000};
