@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Two stores on one database, each with its own connection pool (as two server processes would
- * have), claim one job's tasks from many threads at once: every task goes out exactly once.
+ * have), claim one job's tasks from many threads at once: every task goes out exactly once, and a
+ * robot asking through both at once gets one task.
  */
 class ClaimRaceTest {
   static final int TASKS = 200, ROBOTS_PER_STORE = 4;
@@ -89,5 +90,38 @@ class ClaimRaceTest {
           .anyMatch(r -> robotOf.indexOf(r) % 2 == 0)
           .anyMatch(r -> robotOf.indexOf(r) % 2 == 1);
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void aRobotAskingThroughBothStoresAtOnceGetsOneTask(Backend db) throws Exception {
+    String url = db.newDatabase(dir);
+    String md = "# Twice\n## Only\n- count: 40\n";
+    try (FleetStore a = Backend.open(url, System::currentTimeMillis);
+        FleetStore b = Backend.open(url, System::currentTimeMillis)) {
+      long job = a.tasks().submit(JobDocumentParser.parse(md), md, 1);
+      String robot = a.robots().enroll("r", "lab").robotId();
+      a.robots().register(robot, "robot", "{}");
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        for (int round = 0; round < 20; round++) {
+          CyclicBarrier start = new CyclicBarrier(2);
+          Future<Long> viaA = pool.submit(() -> claimAfter(start, a, robot)),
+              viaB = pool.submit(() -> claimAfter(start, b, robot));
+          long task = viaA.get(30, TimeUnit.SECONDS);
+          assertThat(viaB.get(30, TimeUnit.SECONDS)).as("round %d", round).isEqualTo(task);
+          a.tasks().finish(robot, task, true, "{}");
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(a.tasks().job(job).orElseThrow().done()).isEqualTo(20);
+      assertThat(a.tasks().job(job).orElseThrow().assigned()).as("held by nobody").isZero();
+    }
+  }
+
+  private static long claimAfter(CyclicBarrier start, FleetStore s, String robot) throws Exception {
+    start.await();
+    return s.tasks().claim(robot).orElseThrow().id();
   }
 }
