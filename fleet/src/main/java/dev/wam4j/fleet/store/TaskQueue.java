@@ -87,10 +87,9 @@ public final class TaskQueue {
       Long claimed =
           db.transaction(
               tx -> {
-                // a no-op write that locks the robot's row first (PostgreSQL, H2; SQLite's
-                // IMMEDIATE
-                // transaction locks the whole file): a second claim for this robot, through another
-                // server, waits here and then finds the task this one took
+                // a no-op write locks the robot's row first (PostgreSQL, H2; SQLite's IMMEDIATE
+                // transaction locks the whole file): a second claim for this robot, through
+                // another server, waits here and then finds the task this one took
                 tx.update("UPDATE robots SET state = state WHERE id = ?", robotId);
                 // idempotent: a robot that asks again (its reply was lost) gets the task it holds
                 Optional<Long> held =
@@ -250,6 +249,11 @@ public final class TaskQueue {
               : t.attempts() < t.maxAttempts() ? TaskStatus.QUEUED : TaskStatus.FAILED;
       db.transaction(
           tx -> {
+            // a no-op write locks the job's row first: two servers finishing its last two tasks at
+            // once would each count the other's task as not done (neither sees the other's
+            // uncommitted row) and leave the job running for ever; the second now waits, then
+            // counts after the first's commit
+            tx.update("UPDATE jobs SET status = status WHERE id = ?", t.jobId());
             int changed =
                 tx.update(
                     "UPDATE tasks SET status = ?, robot_id = ?, result = ?, updated_ms = ? WHERE id = ? AND status = ? AND robot_id = ?",

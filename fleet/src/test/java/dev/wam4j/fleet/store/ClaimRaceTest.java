@@ -21,8 +21,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Two stores on one database, each with its own connection pool (as two server processes would
- * have), claim one job's tasks from many threads at once: every task goes out exactly once, and a
- * robot asking through both at once gets one task.
+ * have), claim one job's tasks from many threads at once: every task goes out exactly once, a robot
+ * asking through both at once gets one task, and a job whose last tasks finish through both at once
+ * is done.
  */
 class ClaimRaceTest {
   static final int TASKS = 200, ROBOTS_PER_STORE = 4;
@@ -118,6 +119,45 @@ class ClaimRaceTest {
       assertThat(a.tasks().job(job).orElseThrow().done()).isEqualTo(20);
       assertThat(a.tasks().job(job).orElseThrow().assigned()).as("held by nobody").isZero();
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void theLastTwoTasksFinishedThroughBothStoresAtOnceFinishTheJob(Backend db) throws Exception {
+    String url = db.newDatabase(dir);
+    String md = "# Pair\n## Only\n- count: 2\n";
+    try (FleetStore a = Backend.open(url, System::currentTimeMillis);
+        FleetStore b = Backend.open(url, System::currentTimeMillis)) {
+      String ra = a.robots().enroll("a", "lab").robotId(),
+          rb = b.robots().enroll("b", "lab").robotId();
+      a.robots().register(ra, "robot", "{}");
+      b.robots().register(rb, "robot", "{}");
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        for (int round = 0; round < 20; round++) {
+          long job = a.tasks().submit(JobDocumentParser.parse(md), md, 1);
+          long ta = a.tasks().claim(ra).orElseThrow().id(),
+              tb = b.tasks().claim(rb).orElseThrow().id();
+          CyclicBarrier start = new CyclicBarrier(2);
+          Future<?> viaA = pool.submit(() -> finishAfter(start, a, ra, ta)),
+              viaB = pool.submit(() -> finishAfter(start, b, rb, tb));
+          viaA.get(30, TimeUnit.SECONDS);
+          viaB.get(30, TimeUnit.SECONDS);
+          assertThat(a.tasks().job(job).orElseThrow().status())
+              .as("round %d", round)
+              .isEqualTo(JobStatus.DONE);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private static Void finishAfter(CyclicBarrier start, FleetStore s, String robot, long task)
+      throws Exception {
+    start.await();
+    s.tasks().finish(robot, task, true, "{}");
+    return null;
   }
 
   private static long claimAfter(CyclicBarrier start, FleetStore s, String robot) throws Exception {
