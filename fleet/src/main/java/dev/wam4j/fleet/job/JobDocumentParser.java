@@ -54,6 +54,15 @@ public final class JobDocumentParser {
     StepBuilder step = null;
     for (int i = 0; i < lines.length; i++) {
       int n = i + 1;
+      // the document is stored as text, and PostgreSQL refuses a NUL in text (SQLite and H2 not)
+      int nul = lines[i].indexOf('\0');
+      if (nul >= 0) {
+        throw new JobDocumentException(
+            n,
+            "a NUL character (U+0000) at column "
+                + (nul + 1)
+                + "; remove it (PostgreSQL cannot store one)");
+      }
       String line = lines[i].strip();
       if (line.isEmpty()) continue;
       if (line.startsWith("## ")) {

@@ -43,8 +43,9 @@ final class Db implements AutoCloseable {
    * The first row's value; empty when there is no row or the row maps to null (a MIN over no rows).
    */
   <T> Optional<T> one(String sql, Row<T> row, Object... args) throws SQLException {
-    List<T> rows = query(sql, row, args);
-    return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
+    try (Connection c = pool.getConnection()) {
+      return new Tx(c).one(sql, row, args);
+    }
   }
 
   /** The first column of the first row, as a number (a COUNT, a MAX). */
@@ -131,6 +132,15 @@ final class Db implements AutoCloseable {
         while (r.next()) out.add(row.map(r));
         return out;
       }
+    }
+
+    /**
+     * The first row's value; empty when there is no row or the row maps to null (a MIN over no
+     * rows).
+     */
+    <T> Optional<T> one(String sql, Row<T> row, Object... args) throws SQLException {
+      List<T> rows = query(sql, row, args);
+      return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
     }
 
     long count(String sql, Object... args) throws SQLException {

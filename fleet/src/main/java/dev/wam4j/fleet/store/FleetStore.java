@@ -54,15 +54,16 @@ public final class FleetStore implements AutoCloseable {
               + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;REUSE_SPACE=FALSE' (and"
               + " move its data over), or start a fresh data folder");
     }
-    FleetStore store =
-        open(
-            "jdbc:sqlite:"
-                + dir.resolve(SQLITE_FILE)
-                + "?journal_mode=WAL&synchronous=FULL&busy_timeout=30000&transaction_mode=IMMEDIATE&foreign_keys=true",
-            "",
-            "");
+    FleetStore store = open(sqliteUrl(dir.resolve(SQLITE_FILE)), "", "");
     ownerOnly(dir, SQLITE_FILE, SQLITE_FILE + "-wal", SQLITE_FILE + "-shm");
     return store;
+  }
+
+  /** The JDBC URL that opens a SQLite file as {@link #embedded} does. */
+  static String sqliteUrl(Path file) {
+    return "jdbc:sqlite:"
+        + file
+        + "?journal_mode=WAL&synchronous=FULL&busy_timeout=30000&transaction_mode=IMMEDIATE&foreign_keys=true";
   }
 
   /** The embedded database's file name in the data folder. */

@@ -72,51 +72,72 @@ public final class TaskQueue {
 
   /**
    * Gives the robot the next task it can do: queued, its embodiment, of a running job, every task
-   * of the job's earlier steps done; oldest job and step first. Empty when there is none.
+   * of the job's earlier steps done; oldest job and step first. Empty when there is none. Atomic
+   * across server processes on one database: a task goes to the robot whose conditional UPDATE
+   * changed its row, and a robot that asks through two servers at once gets one task.
    */
   public Optional<Records.Task> claim(String robotId) throws SQLException {
-    synchronized (dispatch) {
+    synchronized (dispatch) { // one claim at a time in this process; other processes may race
       Records.Robot robot =
           robots
               .find(robotId)
               .orElseThrow(() -> new IllegalArgumentException("no robot " + robotId));
       if (robot.embodiment() == null) return Optional.empty(); // not registered yet
-      // idempotent: a robot that asks again (its reply was lost) gets the task it already holds
-      Optional<Records.Task> held =
-          db.one(
-              COLUMNS + " WHERE robot_id = ? AND status = ? ORDER BY id",
-              TaskQueue::task,
-              robotId,
-              TaskStatus.ASSIGNED);
-      if (held.isPresent()) return held;
-      Long found = next(robot.embodiment());
-      if (found == null) return Optional.empty();
-      long id = found, now = clock.getAsLong();
-      db.transaction(
-          tx -> {
-            tx.update(
-                "UPDATE tasks SET status = ?, robot_id = ?, attempts = attempts + 1, updated_ms = ? WHERE id = ? AND status = ?",
-                TaskStatus.ASSIGNED,
-                robotId,
-                now,
-                id,
-                TaskStatus.QUEUED);
-            tx.update("UPDATE robots SET state = ? WHERE id = ?", RobotState.BUSY, robotId);
-            if (tx.count(
-                    "SELECT COUNT(*) FROM task_attempts WHERE task_id = ? AND robot_id = ?",
-                    id,
-                    robotId)
-                == 0) {
-              tx.update(
-                  "INSERT INTO task_attempts(task_id, robot_id, claimed_ms) VALUES (?, ?, ?)",
-                  id,
-                  robotId,
-                  now);
-            }
-            return null;
-          });
-      return task(id);
+      long now = clock.getAsLong();
+      Long claimed =
+          db.transaction(
+              tx -> {
+                // a no-op write locks the robot's row first (PostgreSQL, H2; SQLite's IMMEDIATE
+                // transaction locks the whole file): a second claim for this robot, through
+                // another server, waits here and then finds the task this one took
+                tx.update("UPDATE robots SET state = state WHERE id = ?", robotId);
+                // idempotent: a robot that asks again (its reply was lost) gets the task it holds
+                Optional<Long> held =
+                    tx.one(
+                        "SELECT id FROM tasks WHERE robot_id = ? AND status = ? ORDER BY id",
+                        r -> r.getLong("id"),
+                        robotId,
+                        TaskStatus.ASSIGNED);
+                if (held.isPresent()) return held.get();
+                for (Long id = next(tx, robot.embodiment());
+                    id != null;
+                    id = next(tx, robot.embodiment())) {
+                  if (take(tx, id, robotId, now)) return id;
+                  // another server took it since next() read it (on PostgreSQL the UPDATE waited
+                  // for that server's commit, then matched no row): look again
+                }
+                return null;
+              });
+      return claimed == null ? Optional.empty() : task(claimed);
     }
+  }
+
+  /**
+   * Assigns queued task {@code id} to the robot; false when it is no longer queued. The UPDATE's
+   * row count decides, so two servers that both found the task cannot both hand it out.
+   */
+  private static boolean take(Db.Tx tx, long id, String robotId, long now) throws SQLException {
+    if (tx.update(
+            "UPDATE tasks SET status = ?, robot_id = ?, attempts = attempts + 1, updated_ms = ? WHERE id = ? AND status = ?",
+            TaskStatus.ASSIGNED,
+            robotId,
+            now,
+            id,
+            TaskStatus.QUEUED)
+        == 0) {
+      return false;
+    }
+    tx.update("UPDATE robots SET state = ? WHERE id = ?", RobotState.BUSY, robotId);
+    if (tx.count(
+            "SELECT COUNT(*) FROM task_attempts WHERE task_id = ? AND robot_id = ?", id, robotId)
+        == 0) {
+      tx.update(
+          "INSERT INTO task_attempts(task_id, robot_id, claimed_ms) VALUES (?, ?, ?)",
+          id,
+          robotId,
+          now);
+    }
+    return true;
   }
 
   /**
@@ -124,14 +145,14 @@ public final class TaskQueue {
    * one not done, and that step's first queued task of this embodiment goes out. Indexed lookups
    * per job, never a scan of every queued task (a 10 x 1,000 job stays fast).
    */
-  private Long next(String embodiment) throws SQLException {
+  private static Long next(Db.Tx tx, String embodiment) throws SQLException {
     for (long job :
-        db.query(
+        tx.query(
             "SELECT id FROM jobs WHERE status = ? ORDER BY id",
             r -> r.getLong("id"),
             JobStatus.RUNNING)) {
       Long step =
-          db.one(
+          tx.one(
                   "SELECT MIN(step_index) AS step FROM tasks WHERE job_id = ? AND status <> ?",
                   r -> Db.nullableLong(r, "step"),
                   job,
@@ -139,7 +160,7 @@ public final class TaskQueue {
               .orElse(null);
       if (step == null) continue;
       Optional<Long> task =
-          db.one(
+          tx.one(
               "SELECT id FROM tasks WHERE job_id = ? AND step_index = ? AND status = ? AND embodiment = ? ORDER BY id LIMIT 1",
               r -> r.getLong("id"),
               job,
@@ -228,6 +249,11 @@ public final class TaskQueue {
               : t.attempts() < t.maxAttempts() ? TaskStatus.QUEUED : TaskStatus.FAILED;
       db.transaction(
           tx -> {
+            // a no-op write locks the job's row first: two servers finishing its last two tasks at
+            // once would each count the other's task as not done (neither sees the other's
+            // uncommitted row) and leave the job running for ever; the second now waits, then
+            // counts after the first's commit
+            tx.update("UPDATE jobs SET status = status WHERE id = ?", t.jobId());
             int changed =
                 tx.update(
                     "UPDATE tasks SET status = ?, robot_id = ?, result = ?, updated_ms = ? WHERE id = ? AND status = ? AND robot_id = ?",

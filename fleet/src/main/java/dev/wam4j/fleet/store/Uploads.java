@@ -173,7 +173,10 @@ public final class Uploads {
   public Records.Quarantined quarantine(String uploadId, String reason) throws SQLException {
     Records.Upload u =
         find(uploadId).orElseThrow(() -> new IllegalArgumentException("no upload " + uploadId));
-    String why = reason.length() > 2000 ? reason.substring(0, 2000) : reason;
+    // a reason may quote names from the archive, and PostgreSQL refuses a NUL in text: refusing
+    // the row would leave the upload to be retried for ever, so the NUL is replaced
+    String why =
+        (reason.length() > 2000 ? reason.substring(0, 2000) : reason).replace('\0', '\uFFFD');
     synchronized (lock) {
       db.transaction(
           tx -> {

@@ -34,9 +34,17 @@ class FleetServerTest {
 
   record Reply(int status, JsonNode body) {}
 
+  String dbUrl;
+
+  /** The database's JDBC URL, or null for the embedded store in the data folder. */
+  String database() {
+    return null;
+  }
+
   @BeforeEach
   void start() throws Exception {
-    server = FleetServer.start(FleetServer.Config.of(0, data, null));
+    dbUrl = database();
+    server = FleetServer.start(FleetServer.Config.of(0, data, dbUrl));
     operator = Files.readString(data.resolve(FleetServer.OPERATOR_TOKEN_FILE)).strip();
   }
 
@@ -304,6 +312,15 @@ class FleetServerTest {
     assertThat(doc.status()).isEqualTo(400);
     assertThat(doc.body().get("error").asText())
         .isEqualTo("job document line 3: count must be an integer, got 'lots'");
+    // a NUL character: PostgreSQL cannot store one in text (SQLite and H2 can), so every database
+    // refuses it alike, by line
+    Reply nul =
+        call("POST", "/api/v1/jobs", operator, "# Job\n## Step\u0000 one\n", "text/markdown");
+    assertThat(nul.body().get("error").asText())
+        .isEqualTo(
+            "job document line 2: a NUL character (U+0000) at column 8; remove it (PostgreSQL"
+                + " cannot store one)");
+    assertThat(nul.status()).isEqualTo(400);
     Reply big = post("/api/v1/robots", operator, "{\"name\": \"" + "x".repeat(2 << 20) + "\"}");
     assertThat(big.status()).isEqualTo(413);
     assertThat(get("/api/v1/jobs/notanumber", operator).status()).isEqualTo(400);
@@ -428,7 +445,7 @@ class FleetServerTest {
     // restart: acknowledged telemetry and the finished job are still there; the token file is not
     // rewritten
     server.close();
-    server = FleetServer.start(FleetServer.Config.of(0, data, null));
+    server = FleetServer.start(FleetServer.Config.of(0, data, dbUrl));
     assertThat(server.bootstrapToken()).isNull();
     assertThat(server.store().robots().telemetryCount(id)).isEqualTo(2);
     assertThat(get("/api/v1/jobs", operator).body().get(0).get("status").asText())
@@ -864,7 +881,7 @@ class FleetServerTest {
                 FleetServer.Config.LOOPBACK,
                 0,
                 data,
-                null,
+                dbUrl,
                 1 << 20,
                 10_000,
                 3,

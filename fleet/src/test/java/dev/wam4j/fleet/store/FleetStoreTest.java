@@ -12,7 +12,13 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/**
+ * The store on every database it supports (SQLite, H2 and a real PostgreSQL server, {@link
+ * Backend}), plus what only the embedded SQLite store does (its file, its permissions).
+ */
 class FleetStoreTest {
   @TempDir Path dir;
 
@@ -61,9 +67,10 @@ class FleetStoreTest {
     assertThat(old.resolve(FleetStore.SQLITE_FILE)).doesNotExist();
   }
 
-  @Test
-  void tasksGoOutStepByStepRetryOnFailureAndFinishTheJob() throws Exception {
-    try (FleetStore s = FleetStore.embedded(dir)) {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void tasksGoOutStepByStepRetryOnFailureAndFinishTheJob(Backend db) throws Exception {
+    try (FleetStore s = db.open(dir)) {
       String a = s.robots().enroll("a", "lab").robotId(),
           b = s.robots().enroll("b", "lab").robotId(),
           h = s.robots().enroll("h", "lab").robotId();
@@ -106,11 +113,13 @@ class FleetStoreTest {
     }
   }
 
-  @Test
-  void acknowledgedStateSurvivesARestartAndARestartedRobotsTaskIsQueuedAgain() throws Exception {
-    String robot;
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void acknowledgedStateSurvivesARestartAndARestartedRobotsTaskIsQueuedAgain(Backend db)
+      throws Exception {
+    String url = db.newDatabase(dir), robot;
     long job;
-    try (FleetStore s = FleetStore.embedded(dir)) {
+    try (FleetStore s = Backend.open(url, System::currentTimeMillis)) {
       robot = s.robots().enroll("a", "lab").robotId();
       s.robots().register(robot, "robot", "{\"embodiment\": \"robot\"}");
       job = s.tasks().submit(JobDocumentParser.parse(JOB), JOB, 3);
@@ -121,7 +130,7 @@ class FleetStoreTest {
           .isFalse();
       assertThat(s.robots().telemetry(robot, 2, RobotState.BUSY, "{\"step\": 2}")).isTrue();
     }
-    try (FleetStore s = FleetStore.embedded(dir)) {
+    try (FleetStore s = Backend.open(url, System::currentTimeMillis)) {
       assertThat(s.robots().telemetryCount(robot)).isEqualTo(2);
       assertThat(s.tasks().job(job).orElseThrow().assigned()).isEqualTo(1);
       s.robots()
@@ -134,9 +143,11 @@ class FleetStoreTest {
     }
   }
 
-  @Test
-  void aLateMessageWithALowerSeqIsKeptAsHistoryButDoesNotOverwriteNewerState() throws Exception {
-    try (FleetStore s = FleetStore.embedded(dir)) {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void aLateMessageWithALowerSeqIsKeptAsHistoryButDoesNotOverwriteNewerState(Backend db)
+      throws Exception {
+    try (FleetStore s = db.open(dir)) {
       String robot = s.robots().enroll("a", "lab").robotId();
       s.robots().register(robot, "robot", "{}");
       long job = s.tasks().submit(JobDocumentParser.parse(JOB), JOB, 3);
@@ -156,9 +167,11 @@ class FleetStoreTest {
     }
   }
 
-  @Test
-  void aCancelledJobGivesOutNoMoreTasksAndARevokedRobotIsRefusedAndLosesItsTask() throws Exception {
-    try (FleetStore s = FleetStore.embedded(dir)) {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void aCancelledJobGivesOutNoMoreTasksAndARevokedRobotIsRefusedAndLosesItsTask(Backend db)
+      throws Exception {
+    try (FleetStore s = db.open(dir)) {
       Records.Enrollment a = s.robots().enroll("a", "lab"), b = s.robots().enroll("b", "lab");
       s.robots().register(a.robotId(), "robot", "{}");
       s.robots().register(b.robotId(), "robot", "{}");
@@ -189,11 +202,11 @@ class FleetStoreTest {
     }
   }
 
-  @Test
-  void openUploadsExpireAfterTheirAgeButCompleteOnesStay() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void openUploadsExpireAfterTheirAgeButCompleteOnesStay(Backend db) throws Exception {
     long[] now = {1_000_000};
-    try (FleetStore s =
-        FleetStore.open("jdbc:sqlite:" + dir.resolve("expiry.db"), "", "", () -> now[0])) {
+    try (FleetStore s = Backend.open(db.newDatabase(dir), () -> now[0])) {
       String robot = s.robots().enroll("a", "lab").robotId();
       Records.Upload old = s.uploads().open(robot, null, "push", "1".repeat(64), 10);
       now[0] += 3_600_000;
@@ -206,45 +219,53 @@ class FleetStoreTest {
     }
   }
 
-  @Test
-  void telemetryOlderThanItsRetentionIsDeletedAndALateOlderMessageStillDoesNotBecomeTheState()
-      throws Exception {
-    long[] now = {1_000_000};
-    for (String url :
-        new String[] {
-          "jdbc:sqlite:" + dir.resolve("retention.db"), "jdbc:h2:mem:retention;DB_CLOSE_DELAY=-1"
-        }) {
-      try (FleetStore s =
-          FleetStore.open(url, url.startsWith("jdbc:h2") ? "sa" : "", "", () -> now[0])) {
-        String robot = s.robots().enroll("a", "lab").robotId();
-        for (int seq = 1; seq <= 5; seq++)
-          s.robots().telemetry(robot, seq, RobotState.BUSY, "{\"seq\": " + seq + "}");
-        now[0] += 3_600_000;
-        s.robots().telemetry(robot, 6, RobotState.BUSY, "{\"seq\": 6}");
-        now[0] += 1_000;
-        assertThat(s.robots().pruneTelemetry(3_600_000)).as(url).isEqualTo(5);
-        assertThat(s.robots().telemetryCount(robot)).isEqualTo(1);
-        assertThat(s.robots().pruneTelemetry(3_600_000)).isZero();
-        now[0] += 3_600_000;
-        s.robots()
-            .pruneTelemetry(3_600_000); // every row is gone now; the robot's state stays on its row
-        assertThat(s.robots().telemetryCount(robot)).isZero();
-        assertThat(s.robots().find(robot).orElseThrow().state()).isEqualTo(RobotState.BUSY);
-        assertThat(s.robots().telemetry(robot, 3, RobotState.OFFLINE, "{\"seq\": 3}"))
-            .as("a late resend is history")
-            .isTrue();
-        assertThat(s.robots().find(robot).orElseThrow().state())
-            .as("below the highest seq ever seen")
-            .isEqualTo(RobotState.BUSY);
-      }
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void aQuarantineReasonQuotingANulCharacterIsStoredOnEveryDatabase(Backend db) throws Exception {
+    try (FleetStore s = db.open(dir)) {
+      String robot = s.robots().enroll("a", "lab").robotId();
+      Records.Upload u = s.uploads().open(robot, null, "push", "1".repeat(64), 10);
+      assertThat(s.uploads().quarantine(u.id(), "bad entry 'a\0b.parquet'").reason())
+          .isEqualTo("bad entry 'a\uFFFDb.parquet'");
+      assertThat(s.uploads().quarantined()).hasSize(1);
     }
   }
 
-  @Test
-  void aSilentRobotGoesOfflineAndItsTaskIsQueuedAgain() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void telemetryOlderThanItsRetentionIsDeletedAndALateOlderMessageStillDoesNotBecomeTheState(
+      Backend db) throws Exception {
+    long[] now = {1_000_000};
+    String url = db.newDatabase(dir);
+    try (FleetStore s = Backend.open(url, () -> now[0])) {
+      String robot = s.robots().enroll("a", "lab").robotId();
+      for (int seq = 1; seq <= 5; seq++)
+        s.robots().telemetry(robot, seq, RobotState.BUSY, "{\"seq\": " + seq + "}");
+      now[0] += 3_600_000;
+      s.robots().telemetry(robot, 6, RobotState.BUSY, "{\"seq\": 6}");
+      now[0] += 1_000;
+      assertThat(s.robots().pruneTelemetry(3_600_000)).as(url).isEqualTo(5);
+      assertThat(s.robots().telemetryCount(robot)).isEqualTo(1);
+      assertThat(s.robots().pruneTelemetry(3_600_000)).isZero();
+      now[0] += 3_600_000;
+      s.robots()
+          .pruneTelemetry(3_600_000); // every row is gone now; the robot's state stays on its row
+      assertThat(s.robots().telemetryCount(robot)).isZero();
+      assertThat(s.robots().find(robot).orElseThrow().state()).isEqualTo(RobotState.BUSY);
+      assertThat(s.robots().telemetry(robot, 3, RobotState.OFFLINE, "{\"seq\": 3}"))
+          .as("a late resend is history")
+          .isTrue();
+      assertThat(s.robots().find(robot).orElseThrow().state())
+          .as("below the highest seq ever seen")
+          .isEqualTo(RobotState.BUSY);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void aSilentRobotGoesOfflineAndItsTaskIsQueuedAgain(Backend db) throws Exception {
     long[] now = {1_000};
-    try (FleetStore s =
-        FleetStore.open("jdbc:h2:mem:silent;DB_CLOSE_DELAY=-1", "sa", "", () -> now[0])) {
+    try (FleetStore s = Backend.open(db.newDatabase(dir), () -> now[0])) {
       String robot = s.robots().enroll("a", "lab").robotId();
       s.robots().register(robot, "robot", "{}");
       long job = s.tasks().submit(JobDocumentParser.parse(JOB), JOB, 3);
@@ -258,10 +279,11 @@ class FleetStoreTest {
     }
   }
 
-  @Test
-  void aCanaryRunsTheNewVersionAloneUntilPromotedAndARollbackReturnsTheGroupToThePreviousVersion()
-      throws Exception {
-    try (FleetStore s = FleetStore.embedded(dir)) {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void aCanaryRunsTheNewVersionAloneUntilPromotedAndARollbackReturnsTheGroupToThePreviousVersion(
+      Backend db) throws Exception {
+    try (FleetStore s = db.open(dir)) {
       String a = s.robots().enroll("a", "lab").robotId(),
           b = s.robots().enroll("b", "lab").robotId(),
           other = s.robots().enroll("c", "field").robotId();
@@ -294,10 +316,11 @@ class FleetStoreTest {
     }
   }
 
-  @Test
-  void aTaskThatKeepsLosingItsRobotFailsOnceItsAttemptsAreUsedAndALeavingRobotGivesItsTaskBack()
-      throws Exception {
-    try (FleetStore s = FleetStore.embedded(dir)) {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void aTaskThatKeepsLosingItsRobotFailsOnceItsAttemptsAreUsedAndALeavingRobotGivesItsTaskBack(
+      Backend db) throws Exception {
+    try (FleetStore s = db.open(dir)) {
       String a = s.robots().enroll("a", "lab").robotId();
       s.robots().register(a, "robot", "{}");
       long job =
