@@ -174,7 +174,8 @@ final class EvalCommand implements Callable<Integer> {
       description =
           "Run the episodes on Apache Spark: local[N] (N task threads here) or spark://host:port (a standalone "
               + "cluster whose nodes have wam4j and the checkpoint at the same paths). Each executor loads the "
-              + "checkpoint once per task slot; per-seed outcomes equal the plain run's (same --threads). docs/CLUSTER.md")
+              + "checkpoint once per task slot; each policy plans on --threads threads (default 1 here, one task per core): "
+              + "per-seed outcomes equal a plain run's with the same --threads. docs/CLUSTER.md")
   String spark;
 
   @Option(
@@ -350,7 +351,7 @@ final class EvalCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--spark writes no video: drop --video");
       var job =
           new SparkEvaluation.Job(
-              CheckpointSource.of(checkpoint, settings, threads),
+              CheckpointSource.of(checkpoint, settings, threads == null ? 1 : threads),
               config.firstSeed(),
               config.lastSeed(),
               config.maxSteps(),
@@ -398,7 +399,7 @@ final class EvalCommand implements Callable<Integer> {
             config.policySeed(),
             config.motion().toString(),
             imagined,
-            threads,
+            spark != null && threads == null ? Integer.valueOf(1) : threads,
             executed,
             sampleSteps,
             sampleNoise,

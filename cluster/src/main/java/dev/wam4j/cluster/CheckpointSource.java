@@ -61,6 +61,11 @@ public record CheckpointSource(
   }
 
   @Override
+  public void onThisThread() {
+    if (threads != null) Engines.useThreadsOnThisThread(threads);
+  }
+
+  @Override
   public ChunkPolicy open() throws IOException {
     // read once, when the JVM's engine starts: the first load here (a flag given to the driver of
     // a local run has set it already)

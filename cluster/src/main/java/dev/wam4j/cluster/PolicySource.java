@@ -16,4 +16,10 @@ public interface PolicySource extends Serializable {
    * @throws IOException when it cannot be loaded
    */
   ChunkPolicy open() throws IOException;
+
+  /**
+   * Readies the calling thread to run this source's policies (a task may run on any of an
+   * executor's threads); called before each partition. Nothing by default.
+   */
+  default void onThisThread() {}
 }

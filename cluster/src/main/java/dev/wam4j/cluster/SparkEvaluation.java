@@ -31,8 +31,10 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
  * each partition on an executor ({@link ClosedLoopEvaluation#runSeeds}) with a policy that executor
  * JVM loaded once ({@link PolicyPool}), and the driver puts the parts together ({@link
  * ClosedLoopEvaluation#combine}). Each episode depends on its seed alone, so the per-seed outcomes,
- * success rate and coverage equal a plain {@link ClosedLoopEvaluation#run} (given the same engine
- * threads per policy); plan latency and wall time are this run's own.
+ * success rate and coverage equal a plain {@link ClosedLoopEvaluation#run} for a policy whose plans
+ * are reproducible within a JVM, given the same engine threads per policy (the shipped model's
+ * imagination, picking among 4 candidates, is not: docs/CLUSTER.md); plan latency and wall time are
+ * this run's own.
  *
  * <p>The master is {@code local[N]} (N task threads in this JVM) or {@code spark://host:port} (a
  * standalone cluster). Executors get this JVM's class path ({@code spark.executor.extraClassPath})
@@ -200,6 +202,7 @@ public final class SparkEvaluation {
   /** On an executor: the seeds' episodes with this JVM's policy, as JSON. */
   static String runPart(Job job, long[] seeds) throws IOException {
     try (PolicyPool.Lease lease = PolicyPool.borrow(job.policy())) {
+      job.policy().onThisThread();
       Part part = ClosedLoopEvaluation.runSeeds(lease.policy(), job.config(), seeds, null);
       int imagine = lease.policy() instanceof ImaginationPolicy planner ? planner.candidates() : 1;
       return JSON.writeValueAsString(
