@@ -379,6 +379,8 @@ final class EvalCommand implements Callable<Integer> {
       sparkRun = outcome.spark();
     } else {
       try (ChunkPolicy policy = load(checkpoint, settings)) {
+        // --threads on this thread too, should the engine have started before (in-process callers)
+        if (threads != null) Engines.useThreadsOnThisThread(threads);
         executed = policy.executeSteps();
         imagined = policy instanceof ImaginationPolicy planner ? planner.candidates() : 1;
         Progress progress =
