@@ -1,5 +1,7 @@
 package dev.wam4j.cli;
 
+import dev.wam4j.cluster.CheckpointSource;
+import dev.wam4j.cluster.SparkEvaluation;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.DreamQuality;
 import dev.wam4j.eval.SeedRange;
@@ -167,6 +169,16 @@ final class EvalCommand implements Callable<Integer> {
   String scene;
 
   @Option(
+      names = "--spark",
+      paramLabel = "MASTER",
+      description =
+          "Run the episodes on Apache Spark: local[N] (N task threads here) or spark://host:port (a standalone "
+              + "cluster whose nodes have wam4j and the checkpoint at the same paths). Each executor loads the "
+              + "checkpoint once per task slot; each policy plans on --threads threads (default 1 here, one task per core): "
+              + "per-seed outcomes equal a plain run's with the same --threads. docs/CLUSTER.md")
+  String spark;
+
+  @Option(
       names = "--threads",
       description =
           "Intra-op threads of the policy's engine (default: all cores; use 1 beside a training run).")
@@ -200,7 +212,8 @@ final class EvalCommand implements Callable<Integer> {
       ClosedLoopEvaluation.Latency dreamPlanLatency,
       DreamQuality dreamQuality,
       double wallSeconds,
-      List<ClosedLoopEvaluation.Episode> perSeed) {}
+      List<ClosedLoopEvaluation.Episode> perSeed,
+      SparkEvaluation.Run spark) {}
 
   @Override
   public Integer call() throws IOException {
@@ -219,6 +232,11 @@ final class EvalCommand implements Callable<Integer> {
     if (imagine != null && (truePose || perceptionNearGoal != null)) {
       throw new IllegalArgumentException(
           "--imagine plans in closed loop: drop "
+              + (truePose ? "--true-pose" : "--perception-near-goal"));
+    }
+    if (spark != null && (truePose || perceptionNearGoal != null)) {
+      throw new IllegalArgumentException(
+          "--spark is for closed-loop evaluation: drop "
               + (truePose ? "--true-pose" : "--perception-near-goal"));
     }
     if (scene != null && (truePose || perceptionNearGoal != null)) {
@@ -327,14 +345,50 @@ final class EvalCommand implements Callable<Integer> {
       }
     }
     int imagined; // the candidates per plan it runs with: the flag's, else the checkpoint's
-    try (ChunkPolicy policy = load(checkpoint, settings)) {
-      executed = policy.executeSteps();
-      imagined = policy instanceof ImaginationPolicy planner ? planner.candidates() : 1;
+    SparkEvaluation.Run sparkRun = null;
+    if (spark != null) {
+      if (video != null)
+        throw new IllegalArgumentException("--spark writes no video: drop --video");
+      var job =
+          new SparkEvaluation.Job(
+              CheckpointSource.of(checkpoint, settings, threads == null ? 1 : threads),
+              config.firstSeed(),
+              config.lastSeed(),
+              config.maxSteps(),
+              config.dream(),
+              config.policySeed(),
+              SparkEvaluation.Job.sceneForExecutors(scene),
+              motion);
       Progress progress =
           new Progress(spec.commandLine().getErr(), "eval", config.episodes(), "episodes");
       int[] done = {0};
-      result = ClosedLoopEvaluation.run(policy, config, e -> progress.update(++done[0]));
+      var outcome =
+          SparkEvaluation.run(
+              spark,
+              job,
+              0,
+              n -> {
+                synchronized (done) {
+                  progress.update(done[0] += n);
+                }
+              });
       progress.done();
+      result = outcome.result();
+      executed = outcome.executeSteps();
+      imagined = outcome.imagineCandidates();
+      sparkRun = outcome.spark();
+    } else {
+      try (ChunkPolicy policy = load(checkpoint, settings)) {
+        // --threads on this thread too, should the engine have started before (in-process callers)
+        if (threads != null) Engines.useThreadsOnThisThread(threads);
+        executed = policy.executeSteps();
+        imagined = policy instanceof ImaginationPolicy planner ? planner.candidates() : 1;
+        Progress progress =
+            new Progress(spec.commandLine().getErr(), "eval", config.episodes(), "episodes");
+        int[] done = {0};
+        result = ClosedLoopEvaluation.run(policy, config, e -> progress.update(++done[0]));
+        progress.done();
+      }
     }
     Evaluation m =
         new Evaluation(
@@ -347,7 +401,7 @@ final class EvalCommand implements Callable<Integer> {
             config.policySeed(),
             config.motion().toString(),
             imagined,
-            threads,
+            spark != null && threads == null ? Integer.valueOf(1) : threads,
             executed,
             sampleSteps,
             sampleNoise,
@@ -360,7 +414,8 @@ final class EvalCommand implements Callable<Integer> {
             result.dreamPlanLatency(),
             result.dreamQuality(),
             result.wallSeconds(),
-            result.perSeed());
+            result.perSeed(),
+            sparkRun);
     String text = Json.result(m, spec);
     if (out != null) Json.writeFile(out, text);
     if (json) {
@@ -381,6 +436,10 @@ final class EvalCommand implements Callable<Integer> {
       latency(o, "plan latency", result.planLatency());
       latency(o, "plan latency with dream", result.dreamPlanLatency());
       dreamQuality(o, result.dreamQuality());
+      if (sparkRun != null)
+        o.printf(
+            "  spark %s: %d partitions on %d executor JVMs, %d policy loads%n",
+            sparkRun.master(), sparkRun.partitions(), sparkRun.executors(), sparkRun.policyLoads());
       o.printf(
           "  wall %.1f s%s%s%n",
           result.wallSeconds(),

@@ -93,6 +93,82 @@ class EvalCommandTest {
   }
 
   @Test
+  void onSparkTheShippedModelGivesThePlainRunsOutcomesPerSeed() throws Exception {
+    String model = Paths.root().resolve("models/pusht-wam").toString();
+    java.util.Map<String, JsonNode> runs = new java.util.LinkedHashMap<>();
+    for (String[] c : new String[][] {{}, {"--spark", "local[1]"}}) {
+      java.util.List<String> args =
+          new java.util.ArrayList<>(
+              java.util.List.of(
+                  "eval",
+                  "--checkpoint",
+                  model,
+                  "--seeds",
+                  "200000..200001",
+                  "--max-steps",
+                  "30",
+                  "--threads",
+                  "1",
+                  // imagination's pick among 4 candidates is not reproducible within one JVM
+                  // (docs/CLUSTER.md): the plain plan is
+                  "--imagine",
+                  "1",
+                  "--json"));
+      args.addAll(java.util.List.of(c));
+      CliRun run = new CliRun();
+      assertThat(run.run(args.toArray(String[]::new))).as(String.join(" ", c)).isZero();
+      runs.put(String.join(" ", c), new ObjectMapper().readTree(run.out.toString()));
+    }
+    JsonNode plain = runs.get(""), spark = runs.get("--spark local[1]");
+    assertThat(spark.get("per_seed")).isEqualTo(plain.get("per_seed"));
+    assertThat(spark.get("mean_max_coverage")).isEqualTo(plain.get("mean_max_coverage"));
+    assertThat(spark.get("imagine")).isEqualTo(plain.get("imagine"));
+    assertThat(spark.get("execute_steps")).isEqualTo(plain.get("execute_steps"));
+    assertThat(plain.get("spark").isNull()).isTrue();
+    // two seeds, two partitions, one task thread: the checkpoint loaded once
+    assertThat(spark.get("spark").toString())
+        .isEqualTo("{\"master\":\"local[1]\",\"partitions\":2,\"executors\":1,\"policy_loads\":1}");
+    // the dreams of the two partitions, merged, are the plain run's
+    JsonNode a = plain.get("dream_quality").get("per_horizon"),
+        b = spark.get("dream_quality").get("per_horizon");
+    assertThat(b).hasSameSizeAs(a);
+    for (int i = 0; i < a.size(); i++) {
+      assertThat(b.get(i).get("samples")).isEqualTo(a.get(i).get("samples"));
+      assertThat(b.get(i).get("psnr_db").asDouble())
+          .isCloseTo(a.get(i).get("psnr_db").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
+    }
+  }
+
+  @Test
+  void sparkRefusesAVideoAndAnUnknownMaster(@TempDir Path dir) {
+    assertThat(
+            cli.run(
+                "eval",
+                "--checkpoint",
+                dir.toString(),
+                "--seeds",
+                "200000..200000",
+                "--spark",
+                "local[1]",
+                "--video",
+                dir.resolve("v.mp4").toString()))
+        .isEqualTo(2);
+    assertThat(cli.err.toString()).contains("--spark writes no video");
+    CliRun other = new CliRun();
+    assertThat(
+            other.run(
+                "eval",
+                "--checkpoint",
+                dir.toString(),
+                "--seeds",
+                "200000..200000",
+                "--spark",
+                "yarn"))
+        .isEqualTo(2);
+    assertThat(other.err.toString()).contains("--spark yarn: need local[N]");
+  }
+
+  @Test
   void theShippedModelPlansByImaginingFourChunksAndImagineOneTurnsItOff() throws Exception {
     String model = Paths.root().resolve("models/pusht-wam").toString();
     java.util.Map<String, JsonNode> runs = new java.util.LinkedHashMap<>();

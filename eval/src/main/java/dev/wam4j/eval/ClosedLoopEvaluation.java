@@ -413,6 +413,112 @@ public final class ClosedLoopEvaluation {
       DreamQuality dreamQuality) {}
 
   /**
+   * A share of an evaluation run apart from the rest (on another thread, process or machine): the
+   * episodes of some seeds under one config, with the raw wall time of each plan so that {@link
+   * #combine} can summarise the whole as one run would.
+   *
+   * @param episodes one per seed run, in the order run
+   * @param planMs wall time of each plan without dream frames, milliseconds
+   * @param dreamPlanMs wall time of each plan with dream frames, milliseconds
+   * @param dreamQuality how the share's dreams compared with reality, or {@code null} when no plan
+   *     dreamed
+   */
+  public record Part(
+      List<Episode> episodes, double[] planMs, double[] dreamPlanMs, DreamQuality dreamQuality) {
+    public Part {
+      episodes = List.copyOf(episodes);
+      planMs = planMs.clone();
+      dreamPlanMs = dreamPlanMs.clone();
+    }
+  }
+
+  /**
+   * Runs the episodes of {@code seeds} (each within the config's range; the config's video is not
+   * written): each episode's outcome is the one {@link #run} gives for its seed, whichever other
+   * seeds share the part.
+   *
+   * @param policy the policy; reset once per episode, not closed
+   * @param progress called after each episode with its outcome, or {@code null}
+   * @throws IllegalArgumentException as {@link #run}, or when a seed lies outside the config's
+   *     range
+   */
+  public static Part runSeeds(
+      ChunkPolicy policy, Config config, long[] seeds, Consumer<Episode> progress) {
+    for (long seed : seeds) {
+      if (seed < config.firstSeed() || seed > config.lastSeed())
+        throw new IllegalArgumentException(
+            "seed "
+                + seed
+                + " lies outside the evaluation's seeds "
+                + config.firstSeed()
+                + ".."
+                + config.lastSeed());
+    }
+    Rollout rollout = new Rollout(policy, config, new Rollout.Observer() {});
+    List<Episode> episodes = new ArrayList<>(seeds.length);
+    for (long seed : seeds) {
+      Episode e = rollout.episode(seed);
+      episodes.add(e);
+      if (progress != null) progress.accept(e);
+    }
+    return new Part(
+        episodes, rollout.planMillis(), rollout.dreamPlanMillis(), rollout.dreamQuality());
+  }
+
+  /**
+   * The result of an evaluation run in parts ({@link #runSeeds}): per-seed outcomes, success rate
+   * and coverage exactly as {@link #run} reports them (episodes in seed order), plan latency over
+   * every part's plans, dream quality merged ({@link DreamQuality#merge}).
+   *
+   * @param wallSeconds wall time of the whole run, as the caller measured it
+   * @throws IllegalArgumentException unless the parts hold each of the config's seeds exactly once
+   */
+  public static Result combine(Config config, List<Part> parts, double wallSeconds) {
+    List<Episode> episodes = new ArrayList<>(config.episodes());
+    int plain = 0, dreamt = 0;
+    for (Part p : parts) {
+      episodes.addAll(p.episodes());
+      plain += p.planMs().length;
+      dreamt += p.dreamPlanMs().length;
+    }
+    episodes.sort(java.util.Comparator.comparingLong(Episode::seed));
+    for (int i = 0; i < episodes.size(); i++) {
+      if (i >= config.episodes() || episodes.get(i).seed() != config.firstSeed() + i)
+        throw new IllegalArgumentException(
+            "parts do not hold each seed of "
+                + config.firstSeed()
+                + ".."
+                + config.lastSeed()
+                + " once (at "
+                + episodes.get(i).seed()
+                + ")");
+    }
+    if (episodes.size() != config.episodes())
+      throw new IllegalArgumentException(
+          "parts hold " + episodes.size() + " episodes of " + config.episodes());
+    double[] plainMs = new double[plain], dreamMs = new double[dreamt];
+    int a = 0, b = 0;
+    for (Part p : parts) {
+      System.arraycopy(p.planMs(), 0, plainMs, a, p.planMs().length);
+      a += p.planMs().length;
+      System.arraycopy(p.dreamPlanMs(), 0, dreamMs, b, p.dreamPlanMs().length);
+      b += p.dreamPlanMs().length;
+    }
+    long successes = episodes.stream().filter(Episode::success).count();
+    double meanMax = episodes.stream().mapToDouble(Episode::maxCoverage).average().orElseThrow();
+    return new Result(
+        config,
+        episodes.size(),
+        successes / (double) episodes.size(),
+        meanMax,
+        List.copyOf(episodes),
+        Latency.of(plainMs, plain),
+        Latency.of(dreamMs, dreamt),
+        wallSeconds,
+        DreamQuality.merge(parts.stream().map(Part::dreamQuality).toList()));
+  }
+
+  /**
    * The seed the policy is reset with for the episode of {@code envSeed}: a 64-bit mix of both
    * seeds, so different episodes get unrelated noise and the same episode always gets the same.
    */

@@ -94,6 +94,64 @@ public record DreamQuality(List<Integer> horizons, List<Horizon> perHorizon) {
       long agentMissing) {}
 
   /**
+   * The dream quality of several runs taken together, as one run over all their samples would
+   * report it: each mean weighted by the samples it averaged (equal up to floating-point rounding,
+   * the order of the sums differing); {@code null}s (runs where no plan dreamed) are skipped.
+   *
+   * @return {@code null} when no run dreamed
+   */
+  public static DreamQuality merge(List<DreamQuality> parts) {
+    java.util.TreeMap<Integer, List<Horizon>> byOffset = new java.util.TreeMap<>();
+    for (DreamQuality q : parts) {
+      if (q == null) continue;
+      for (Horizon h : q.perHorizon())
+        byOffset.computeIfAbsent(h.stepsAhead(), k -> new ArrayList<>()).add(h);
+    }
+    if (byOffset.isEmpty()) return null;
+    List<Horizon> merged = new ArrayList<>();
+    for (var e : byOffset.entrySet()) {
+      List<Horizon> hs = e.getValue();
+      long samples = 0, moving = 0, missing = 0;
+      for (Horizon h : hs) {
+        samples += h.samples();
+        moving += h.movingSamples();
+        missing += h.agentMissing();
+      }
+      merged.add(
+          new Horizon(
+              e.getKey(),
+              samples,
+              weighted(hs, Horizon::psnrDb, Horizon::samples),
+              weighted(hs, Horizon::copyLastPsnrDb, Horizon::samples),
+              weighted(hs, Horizon::blockIou, Horizon::samples),
+              weighted(hs, Horizon::copyLastBlockIou, Horizon::samples),
+              moving,
+              weighted(hs, Horizon::movingBlockIou, Horizon::movingSamples),
+              weighted(hs, Horizon::copyLastMovingBlockIou, Horizon::movingSamples),
+              weighted(hs, Horizon::agentErrorPx, h -> h.samples() - h.agentMissing()),
+              missing));
+    }
+    return new DreamQuality(List.copyOf(byOffset.keySet()), merged);
+  }
+
+  /** The mean of {@code mean} over {@code hs}, each weighted by its count; null without any. */
+  private static Double weighted(
+      List<Horizon> hs,
+      java.util.function.Function<Horizon, Double> mean,
+      java.util.function.ToLongFunction<Horizon> count) {
+    double sum = 0;
+    long n = 0;
+    for (Horizon h : hs) {
+      Double m = mean.apply(h);
+      long c = count.applyAsLong(h);
+      if (m == null || c == 0) continue;
+      sum += m * c;
+      n += c;
+    }
+    return n == 0 ? null : sum / n;
+  }
+
+  /**
    * Collects dream quality during one evaluation: told of each episode's start, each plan (with the
    * observation it was made from) and each new observation, it keeps the dreams that wait for their
    * step in a small pool of flat frame buffers, reused from sample to sample. Not thread-safe: the

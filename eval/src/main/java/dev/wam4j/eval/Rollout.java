@@ -258,6 +258,16 @@ public final class Rollout {
     return ClosedLoopEvaluation.Latency.of(dreamMs, dreamCount);
   }
 
+  /** Wall time of each plan without dream frames so far, in milliseconds, in call order. */
+  double[] planMillis() {
+    return Arrays.copyOf(plainMs, plainCount);
+  }
+
+  /** Wall time of each plan with dream frames so far, in milliseconds, in call order. */
+  double[] dreamPlanMillis() {
+    return Arrays.copyOf(dreamMs, dreamCount);
+  }
+
   /** How the dreams so far compared with what came to pass. */
   DreamQuality dreamQuality() {
     return dreamQuality.result();

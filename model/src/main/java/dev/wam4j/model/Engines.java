@@ -48,6 +48,21 @@ public final class Engines {
   }
 
   /**
+   * Gives the calling thread {@code threads} intra-op threads. In an OpenMP build PyTorch keeps the
+   * count per calling thread, and {@link #useThreads} reaches the thread that starts the engine: a
+   * policy run from another thread (a Spark task's, a pool's) calls this first so that it plans
+   * with the count asked for. Starts the engine if needed.
+   *
+   * @throws IllegalArgumentException when {@code threads} is below 1
+   */
+  public static void useThreadsOnThisThread(int threads) {
+    if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    pytorch();
+    if (ai.djl.pytorch.jni.JniUtils.getNumThreads() != threads)
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+  }
+
+  /**
    * The PyTorch engine, started offline. Sets {@code ai.djl.offline=true} unless the property is
    * already set, so DJL never tries a download. The first call also quiets libtorch's C++ log and
    * settles NNPACK for this CPU ({@link TorchNative}).

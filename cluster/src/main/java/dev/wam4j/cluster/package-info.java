@@ -1,0 +1,7 @@
+/**
+ * Simulation on Apache Spark: closed-loop evaluation with its seeds spread over Spark executors
+ * ({@link dev.wam4j.cluster.SparkEvaluation}), each executor JVM loading its policy once and
+ * keeping it for the seeds that follow. The only module that knows Spark; {@code cli} calls it, the
+ * others stay Spark-free.
+ */
+package dev.wam4j.cluster;
