@@ -181,7 +181,7 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "The human judge's robot (page /judge): this checkpoint's policy, its clips computed in"
-              + " the background from the start (about 0.5 s each). Default: the scripted expert."
+              + " the background from the start (seconds each: about 7 s for models/pusht-wam). Default: the scripted expert."
               + " Give each robot its own --judgements file.")
   Path judgeCheckpoint;
 

@@ -72,7 +72,7 @@ final class TeleopCommand implements Callable<Integer> {
       description =
           "The human judge's robot: this checkpoint's policy, run from each pair's start as"
               + " `wam4j turing --checkpoint` runs it (its clips are computed in the background from"
-              + " the start, about 0.5 s each). Default: the scripted expert. Give each robot its own"
+              + " the start, seconds each: about 7 s for models/pusht-wam). Default: the scripted expert. Give each robot its own"
               + " --judgements file.")
   Path judgeCheckpoint;
 

@@ -314,6 +314,22 @@ public final class HumanJudge {
     return Tally.of(judgements, correct, perJudge.size());
   }
 
+  /**
+   * The tally over the judges who have answered every pair: what anyone may read while others are
+   * still judging. Counting unfinished judges would let a judge read, answer and read again, and
+   * learn from the difference whether the answer was right.
+   */
+  public synchronized Tally tallyOfFinished() {
+    int n = 0, right = 0, judges = 0;
+    for (Map.Entry<String, int[]> e : perJudge.entrySet()) {
+      if (!done(e.getKey())) continue;
+      n += e.getValue()[0];
+      right += e.getValue()[1];
+      judges++;
+    }
+    return Tally.of(n, right, judges);
+  }
+
   /** The tally of one judge's answers (the page shows it only once the judge is {@link #done}). */
   public synchronized Tally tally(String judge) {
     int[] c = perJudge.getOrDefault(judge, new int[2]);

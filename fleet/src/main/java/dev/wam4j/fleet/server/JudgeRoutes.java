@@ -151,7 +151,7 @@ final class JudgeRoutes {
           guard.check(ctx);
           String name = ctx.queryParam("judge");
           if (name == null) {
-            reply(ctx, 200, judge().tally());
+            reply(ctx, 200, judge().tallyOfFinished());
             return;
           }
           // a judge's own score only once they are done: read between answers it would say

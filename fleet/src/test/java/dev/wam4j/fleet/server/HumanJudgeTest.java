@@ -190,6 +190,10 @@ class HumanJudgeTest {
           call("POST", base + "/answers", Map.of("judge", "cy", "pair", cy, "robot", "both"), null);
       assertThat(odd.status()).isEqualTo(400);
       assertThat(odd.body().get("error").asText()).contains("\"left\" or \"right\"");
+      // everyone's tally counts finished judges only: cy's answers cannot be read back one by one
+      call("POST", base + "/answers", Map.of("judge", "cy", "pair", cy, "robot", "left"), null);
+      assertThat(call("GET", base + "/tally", null, null).body().get("human_judgements").asInt())
+          .isEqualTo(2 * PAIRS);
       Reply nameless = call("GET", base + "/next?judge=", null, null);
       assertThat(nameless.status()).isEqualTo(400);
       assertThat(nameless.body().get("error").asText()).contains("name is required");

@@ -7,8 +7,9 @@ package dev.wam4j.sim.motion;
  * <p>{@link #NONE} passes targets through unchanged (what every policy did before: the pointer
  * jumps to each target, the simulator's PD controller does the rest).
  *
- * @param responseSeconds the spring's time constant {@code 1/omega}, seconds: about how long the
- *     pointer takes to cover two thirds of a sudden jump of the target; 0 passes targets through
+ * @param responseSeconds the spring's time constant {@code 1/omega}, seconds (critically damped,
+ *     from rest: a sudden jump of the target is 26 % covered after one time constant, 59 % after
+ *     two, 80 % after three); 0 passes targets through
  * @param maxSpeedPxPerS the pointer's top speed, workspace pixels per second (positive; infinite
  *     for no cap)
  */
@@ -61,8 +62,6 @@ public record MotionStyle(double responseSeconds, double maxSpeedPxPerS) {
 
   /** As written on a command line: 150, not 150.0. */
   private static String number(double d) {
-    return d == Math.rint(d) && !Double.isInfinite(d)
-        ? Long.toString((long) d)
-        : Double.toString(d);
+    return d == Math.rint(d) && Math.abs(d) < 0x1p53 ? Long.toString((long) d) : Double.toString(d);
   }
 }

@@ -98,5 +98,6 @@ class MotionShaperTest {
         .isEqualTo(new MotionStyle(0.25, 150));
     assertThat(MotionStyle.NONE.toString()).isEqualTo("none");
     assertThat(new MotionStyle(0.1, 1000).toString()).isEqualTo("0.1,1000");
+    assertThat(new MotionStyle(0.1, 1e20).toString()).isEqualTo("0.1,1.0E20");
   }
 }
