@@ -107,7 +107,7 @@ final class TuringCommand implements Callable<Integer> {
     TuringTest.Result r =
         TuringTest.run(
             new TuringTest.Config(path, episodes, folds, seed, checkpoint)
-                .withSplit(split(split))
+                .withSplit(TuringTest.Split.parse(split))
                 .withMotion(MotionStyle.parse(motion))
                 .withPlots(plots),
             progress::update);
@@ -139,16 +139,5 @@ final class TuringCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
-  }
-
-  private static TuringTest.Split split(String text) {
-    return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
-      case "all" -> TuringTest.Split.ALL;
-      case "validation" -> TuringTest.Split.VALIDATION;
-      case "test" -> TuringTest.Split.TEST;
-      default ->
-          throw new IllegalArgumentException(
-              "--split " + text + ": expected all, validation or test");
-    };
   }
 }

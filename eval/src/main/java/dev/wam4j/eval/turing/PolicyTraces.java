@@ -12,12 +12,12 @@ import dev.wam4j.sim.motion.MotionStyle;
  * <p>Not thread-safe (the policy is not); the caller closes the policy.
  */
 public final class PolicyTraces {
-  private final TuringTest.PolicyRobot robot;
+  private final PolicyRobot robot;
 
   /** Traces of {@code policy}, reusing one rollout across seeds. */
   public PolicyTraces(ChunkPolicy policy) {
     if (policy == null) throw new IllegalArgumentException("the policy is required");
-    robot = new TuringTest.PolicyRobot(policy, MotionStyle.NONE);
+    robot = new PolicyRobot(policy, MotionStyle.NONE);
   }
 
   /**

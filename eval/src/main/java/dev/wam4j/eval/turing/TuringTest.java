@@ -1,11 +1,6 @@
 package dev.wam4j.eval.turing;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.wam4j.data.zarr.EpisodeRange;
-import dev.wam4j.data.zarr.ReplayBuffer;
-import dev.wam4j.data.zarr.ZarrArray;
-import dev.wam4j.data.zarr.ZarrFormatException;
-import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.Rollout;
 import dev.wam4j.model.load.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
@@ -17,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The physical Turing test on PushT: the real human demonstrations against robot episodes started
@@ -108,7 +104,18 @@ public final class TuringTest {
     /** The split's name as the command line and the JSON give it: all, validation, test. */
     @JsonValue
     public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The split named {@code text} (all, validation or test, any case).
+     *
+     * @throws IllegalArgumentException naming the text when it is none of them
+     */
+    public static Split parse(String text) {
+      for (Split s : values())
+        if (s.label().equals(text.strip().toLowerCase(Locale.ROOT))) return s;
+      throw new IllegalArgumentException("split '" + text + "': expected all, validation or test");
     }
 
     /** Whether demonstration {@code index} belongs to this split. */
@@ -292,54 +299,6 @@ public final class TuringTest {
     return TuringJudge.judge(xs, isRobot, group, names, config.folds(), config.seed());
   }
 
-  /** A checkpoint's policy in closed loop, its states followed step by step. */
-  static final class PolicyRobot implements Rollout.Observer {
-    private final Rollout rollout;
-    private final List<double[]> states = new ArrayList<>();
-    private int limit = ClosedLoopEvaluation.Config.PROTOCOL_MAX_STEPS;
-
-    PolicyRobot(ChunkPolicy policy, MotionStyle motion) {
-      // dreams off: only the actions matter here, and decoding frames costs time
-      rollout =
-          new Rollout(
-              policy,
-              ClosedLoopEvaluation.Config.seeds(0, 0).withDream(false).withMotion(motion),
-              this);
-    }
-
-    Episode episode(long seed, int humanSteps) {
-      limit = Math.min(humanSteps, ClosedLoopEvaluation.Config.PROTOCOL_MAX_STEPS);
-      states.clear();
-      ClosedLoopEvaluation.Episode e = rollout.episode(seed);
-      // Keep the state before each action, as the demonstrations do: drop the one after the last.
-      int len = Math.max(1, states.size() - 1);
-      double[][] c = new double[5][len];
-      for (int t = 0; t < len; t++) for (int k = 0; k < 5; k++) c[k][t] = states.get(t)[k];
-      return new Episode(new PusherTrace("robot", seed, c[0], c[1], c[2], c[3], c[4]), e.success());
-    }
-
-    @Override
-    public void episodeStart(long seed, byte[] frame, int offset, float agentX, float agentY) {
-      record();
-    }
-
-    @Override
-    public boolean stepped(
-        int step, byte[] frame, int offset, float agentX, float agentY, double reward) {
-      record();
-      return step < limit; // the human's time budget
-    }
-
-    private void record() {
-      double[] s = new double[5];
-      rollout.state(s);
-      states.add(s);
-    }
-  }
-
-  /** How far, in px or rad, a demonstration's first state may lie from its legacy reset. */
-  static final double START_TOLERANCE = 1e-2;
-
   /**
    * The first {@code limit} demonstrations (all if {@code <= 0}) as traces, the seed of each its
    * index.
@@ -348,13 +307,13 @@ public final class TuringTest {
    *     not start from its seed's legacy reset
    */
   public static List<PusherTrace> humanTraces(Path zarr, int limit) throws IOException {
-    return humanTraces(zarr, limit, Split.ALL);
+    return HumanTraces.load(zarr, limit, Split.ALL);
   }
 
   /** The config's demonstrations: the first {@code episodes}, then those of its split. */
   static List<PusherTrace> humanTraces(Config config) throws IOException {
     List<PusherTrace> traces =
-        humanTraces(config.demonstrations(), config.episodes(), config.split());
+        HumanTraces.load(config.demonstrations(), config.episodes(), config.split());
     if (traces.size() < config.folds())
       throw new IllegalArgumentException(
           (config.split() == Split.ALL ? "" : "the " + config.split().label() + " split of ")
@@ -366,48 +325,6 @@ public final class TuringTest {
               + config.folds()
               + " folds");
     return traces;
-  }
-
-  private static List<PusherTrace> humanTraces(Path zarr, int limit, Split split)
-      throws IOException {
-    ReplayBuffer buffer = ReplayBuffer.open(zarr);
-    ZarrArray stateArray = buffer.array("state");
-    if (stateArray.rowSize() != 5)
-      throw new ZarrFormatException(
-          stateArray.path(),
-          "data/state rows have " + stateArray.rowSize() + " values, PushT needs 5");
-    if (buffer.episodeCount() == 0)
-      throw new ZarrFormatException(buffer.root(), "the replay buffer holds no episodes");
-    float[] s = stateArray.readFloats();
-    int n = limit > 0 ? Math.min(limit, buffer.episodeCount()) : buffer.episodeCount();
-    List<PusherTrace> out = new ArrayList<>(n);
-    PushTEnv env = PushTEnv.reference();
-    for (int e = 0; e < n; e++) {
-      if (!split.contains(e)) continue;
-      EpisodeRange range = buffer.episodeRange(e);
-      int len = range.end() - range.start();
-      double[][] c = new double[5][len];
-      for (int t = 0; t < len; t++)
-        for (int k = 0; k < 5; k++) c[k][t] = s[(range.start() + t) * 5 + k];
-      // the robot starts from the legacy reset of seed e: the person must have started there too
-      env.reset(e);
-      double[] reset = {env.agentX(), env.agentY(), env.blockX(), env.blockY(), env.blockAngle()};
-      for (int k = 0; k < 5; k++) {
-        double off = reset[k] - c[k][0];
-        if (k == 4) off = Math.IEEEremainder(off, 2 * Math.PI); // angles are recorded unwrapped
-        if (len > 0 && Math.abs(off) > START_TOLERANCE) {
-          throw new ZarrFormatException(
-              buffer.root(),
-              String.format(
-                  "episode %d does not start from the legacy reset of seed %d (state[%d] %.3f, the"
-                      + " reset %.3f): robot and person would start apart (a subset or reordered"
-                      + " buffer?)",
-                  e, e, k, c[k][0], reset[k]));
-        }
-      }
-      out.add(new PusherTrace("human", e, c[0], c[1], c[2], c[3], c[4]));
-    }
-    return out;
   }
 
   /**
