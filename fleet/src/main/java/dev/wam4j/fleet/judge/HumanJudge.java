@@ -347,6 +347,16 @@ public final class HumanJudge {
     }
   }
 
+  /** FNV-1a over the name's UTF-8 bytes: unlike String.hashCode, "Aa" and "BB" differ. */
+  static long nameHash(String judge) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : judge.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      h ^= b & 0xff;
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+
   private int[] orderOf(String judge) {
     return orders.computeIfAbsent(
         judge,
@@ -355,7 +365,7 @@ public final class HumanJudge {
           SplittableRandom rng =
               new SplittableRandom(
                   (seed ^ 0x6A09E667F3BCC909L) * 0x9E3779B97F4A7C15L
-                      + judge.hashCode() * 0x94D049BB133111EBL);
+                      + nameHash(judge) * 0x94D049BB133111EBL);
           int[] o = new int[pairs.size()];
           for (int i = 0; i < o.length; i++) o[i] = i;
           for (int i = o.length - 1; i > 0; i--) {
@@ -369,7 +379,7 @@ public final class HumanJudge {
 
   /** Whether the robot goes left for this judge and pair: seeded, so the same after a restart. */
   private boolean draw(String judge, int pair) {
-    long mixed = seed * 0x9E3779B97F4A7C15L + judge.hashCode() * 0xBF58476D1CE4E5B9L + pair;
+    long mixed = seed * 0x9E3779B97F4A7C15L + nameHash(judge) * 0xBF58476D1CE4E5B9L + pair;
     return new SplittableRandom(mixed).nextBoolean();
   }
 

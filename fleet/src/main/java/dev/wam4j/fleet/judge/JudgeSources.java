@@ -1,10 +1,14 @@
 package dev.wam4j.fleet.judge;
 
+import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.data.DataSets;
 import dev.wam4j.eval.turing.TuringTest;
 import dev.wam4j.model.load.ChunkPolicies;
 import dev.wam4j.model.policy.ChunkPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -14,10 +18,11 @@ import java.util.function.Supplier;
 /**
  * Where a server's human judge comes from: the first {@link HumanJudge#DEFAULT_PAIRS} PushT
  * demonstrations found ({@link DataSets#pushTDemonstrations()}, the shipped sample when nothing
- * else is), left/right and order seed 0, against the scripted expert (built on first use: it takes
- * a moment) or a checkpoint's policy (built in the background from the start: its episodes take
- * seconds each on a CPU, minutes for all 25; until they are done the judge is "not ready", with how
- * far it is, rather than holding the request).
+ * else is), left/right and order drawn from a secret seed kept beside the judgements ({@link
+ * #secretSeed}), against the scripted expert (built on first use: it takes a moment) or a
+ * checkpoint's policy (built in the background from the start: its episodes take seconds each on a
+ * CPU, minutes for all 25; until they are done the judge is "not ready", with how far it is, rather
+ * than holding the request).
  */
 public final class JudgeSources {
   private JudgeSources() {}
@@ -28,7 +33,30 @@ public final class JudgeSources {
         HumanJudge.of(
             HumanJudge.expertPairs(DataSets.pushTDemonstrations().path(), HumanJudge.DEFAULT_PAIRS),
             judgements,
-            0);
+            secretSeed(judgements));
+  }
+
+  /**
+   * The seed of the judges' orders and left/right draws: a random number kept in {@code
+   * judgements}' folder as {@code NAME.secret} (owner-only), made on first use and read back after,
+   * so the draws survive a restart but cannot be worked out from the source code.
+   *
+   * @throws IOException when the file cannot be read or written, or does not hold a number
+   */
+  public static long secretSeed(Path judgements) throws IOException {
+    Path file = judgements.resolveSibling(judgements.getFileName() + ".secret");
+    if (Files.isRegularFile(file)) {
+      String text = Files.readString(file).strip();
+      try {
+        return Long.parseLong(text);
+      } catch (NumberFormatException e) {
+        throw new IOException(
+            file + ": expected the judges' secret seed (a number), got '" + text + "'");
+      }
+    }
+    long seed = new SecureRandom().nextLong();
+    AtomicFiles.writeSecret(file, Long.toString(seed));
+    return seed;
   }
 
   /**
@@ -58,7 +86,7 @@ public final class JudgeSources {
                     }),
                 name,
                 judgements,
-                0);
+                secretSeed(judgements));
           }
         },
         sofar::get);

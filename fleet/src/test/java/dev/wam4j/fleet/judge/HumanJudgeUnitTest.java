@@ -212,4 +212,23 @@ class HumanJudgeUnitTest {
     policy.answer("bob", policy.next("bob").pair(), HumanJudge.RIGHT);
     assertThat(HumanJudge.of(pairs(3), "/ckpt/a", mine, 0).tally().humanJudgements()).isEqualTo(1);
   }
+
+  @Test
+  void theDrawsSeedIsASecretKeptBesideTheJudgementsOwnerOnly(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path judgements = dir.resolve("judgements.jsonl");
+    long first = JudgeSources.secretSeed(judgements);
+    assertThat(JudgeSources.secretSeed(judgements)).as("the same after a restart").isEqualTo(first);
+    Path secret = dir.resolve("judgements.jsonl.secret");
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(secret)))
+        .isEqualTo("rw-------");
+    assertThat(JudgeSources.secretSeed(dir.resolve("other.jsonl"))).isNotEqualTo(first);
+    java.nio.file.Files.writeString(secret, "not a number");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> JudgeSources.secretSeed(judgements))
+        .hasMessageContaining("judgements.jsonl.secret: expected the judges' secret seed");
+    // names whose String.hashCode collide still get orders of their own
+    assertThat(HumanJudge.nameHash("Aa")).isNotEqualTo(HumanJudge.nameHash("BB"));
+  }
 }
