@@ -95,7 +95,24 @@ public final class HumanJudge {
     this.robot = robot;
     this.log = log;
     this.seed = seed;
-    for (JudgementLog.Judgement j : old) count(j);
+    for (JudgementLog.Judgement j : old) {
+      // a line for a pair this set does not hold (another demonstration set) or a second answer to
+      // one pair (two processes on one file) would push a judge's count past the pairs
+      boolean known =
+          j.pair() >= 0
+              && j.pair() < this.pairs.size()
+              && this.pairs.get(j.pair()).seed() == j.seed();
+      if (!known || answered.contains(key(j.judge(), j.pair()))) {
+        System.err.println(
+            "wam4j judge: skipped an answer of '"
+                + j.judge()
+                + "' to pair "
+                + j.pair()
+                + (known ? " (answered before)" : " (not a pair of this set)"));
+        continue;
+      }
+      count(j);
+    }
   }
 
   /**

@@ -231,4 +231,29 @@ class HumanJudgeUnitTest {
     // names whose String.hashCode collide still get orders of their own
     assertThat(HumanJudge.nameHash("Aa")).isNotEqualTo(HumanJudge.nameHash("BB"));
   }
+
+  @Test
+  void answersToUnknownPairsOrAnsweredTwiceAreNotCountedWhenReadBack(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path file = dir.resolve("judgements.jsonl");
+    HumanJudge j = HumanJudge.of(pairs(2), file, 0);
+    for (int k = 0; k < 2; k++) {
+      HumanJudge.Shown s = j.next("ada");
+      j.answer("ada", s.pair(), "left");
+    }
+    List<String> lines = Files.readAllLines(file);
+    // the same answer twice (two processes on one file) and one to a pair of another set
+    Files.writeString(
+        file,
+        String.join("\n", lines)
+            + "\n"
+            + lines.get(0)
+            + "\n"
+            + lines.get(0).replaceFirst("\"pair\"\\s*:\\s*\\d+", "\"pair\":7")
+            + "\n");
+    HumanJudge again = HumanJudge.of(pairs(2), file, 0);
+    assertThat(again.answered("ada")).isEqualTo(2);
+    assertThat(again.done("ada")).isTrue();
+    assertThat(again.tally().humanJudgements()).isEqualTo(2);
+  }
 }
