@@ -504,6 +504,23 @@ public final class ClosedLoopEvaluation {
       System.arraycopy(p.dreamPlanMs(), 0, dreamMs, b, p.dreamPlanMs().length);
       b += p.dreamPlanMs().length;
     }
+    return result(
+        config,
+        episodes,
+        Latency.of(plainMs, plain),
+        Latency.of(dreamMs, dreamt),
+        wallSeconds,
+        DreamQuality.merge(parts.stream().map(Part::dreamQuality).toList()));
+  }
+
+  /** The result of {@code episodes}: their success rate and mean max coverage with the rest. */
+  private static Result result(
+      Config config,
+      List<Episode> episodes,
+      Latency plan,
+      Latency dreamPlan,
+      double wallSeconds,
+      DreamQuality dreamQuality) {
     long successes = episodes.stream().filter(Episode::success).count();
     double meanMax = episodes.stream().mapToDouble(Episode::maxCoverage).average().orElseThrow();
     return new Result(
@@ -512,10 +529,10 @@ public final class ClosedLoopEvaluation {
         successes / (double) episodes.size(),
         meanMax,
         List.copyOf(episodes),
-        Latency.of(plainMs, plain),
-        Latency.of(dreamMs, dreamt),
+        plan,
+        dreamPlan,
         wallSeconds,
-        DreamQuality.merge(parts.stream().map(Part::dreamQuality).toList()));
+        dreamQuality);
   }
 
   /**
@@ -574,14 +591,9 @@ public final class ClosedLoopEvaluation {
       }
       if (video != null) video.finish();
     }
-    long successes = episodes.stream().filter(Episode::success).count();
-    double meanMax = episodes.stream().mapToDouble(Episode::maxCoverage).average().orElseThrow();
-    return new Result(
+    return result(
         config,
-        episodes.size(),
-        successes / (double) episodes.size(),
-        meanMax,
-        List.copyOf(episodes),
+        episodes,
         rollout.planLatency(),
         rollout.dreamPlanLatency(),
         (System.nanoTime() - t0) / 1e9,
