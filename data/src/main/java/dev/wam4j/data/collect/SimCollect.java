@@ -89,23 +89,29 @@ public final class SimCollect {
   /** Image size of the observations, as in the reference. */
   public static final int IMAGE_SIZE = 96;
 
+  /**
+   * The features a collected episode of {@code embodiment} holds: PushT's, the hand's pose for a
+   * hand, and the privileged block pose (a training target, never a policy input). Other writers of
+   * simulated PushT episodes (teleoperation) use the same.
+   */
+  public static List<WriteFeature> features(Embodiment embodiment) {
+    WriteFeature blockPoseFeature =
+        new WriteFeature.Vector(TrainingLoader.TEACHER_BLOCK_POSE, List.of("x", "y", "angle"));
+    return embodiment instanceof Embodiment.HumanHand
+        ? PushTSchema.features(
+            IMAGE_SIZE,
+            new WriteFeature.Vector("observation.hand_pose", List.of("x", "y", "heading")),
+            blockPoseFeature)
+        : PushTSchema.features(IMAGE_SIZE, blockPoseFeature);
+  }
+
   /** Runs the collection; {@code progress} gets the number of finished episodes. */
   public static Result run(Config config, Path out, IntConsumer progress) throws IOException {
     long t0 = System.nanoTime();
     boolean hand = config.embodiment() instanceof Embodiment.HumanHand;
-    // privileged: the block's pose as the simulator knew it, a training target, never a policy
-    // input
-    WriteFeature blockPoseFeature =
-        new WriteFeature.Vector(TrainingLoader.TEACHER_BLOCK_POSE, List.of("x", "y", "angle"));
-    List<WriteFeature> features =
-        hand
-            ? PushTSchema.features(
-                IMAGE_SIZE,
-                new WriteFeature.Vector("observation.hand_pose", List.of("x", "y", "heading")),
-                blockPoseFeature)
-            : PushTSchema.features(IMAGE_SIZE, blockPoseFeature);
     LeRobotWriteConfig wc =
-        LeRobotWriteConfig.of(PushTRate.FPS, "pusht_" + config.embodiment().id(), features)
+        LeRobotWriteConfig.of(
+                PushTRate.FPS, "pusht_" + config.embodiment().id(), features(config.embodiment()))
             .withEncoding(config.encoding());
 
     List<Long> successes = new ArrayList<>();

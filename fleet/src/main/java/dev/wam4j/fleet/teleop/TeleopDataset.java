@@ -10,7 +10,6 @@ import dev.wam4j.data.lerobot.LeRobotInfo;
 import dev.wam4j.data.lerobot.write.LeRobotAggregate;
 import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
 import dev.wam4j.data.lerobot.write.LeRobotWriter;
-import dev.wam4j.data.lerobot.write.WriteFeature;
 import dev.wam4j.data.loader.TrainingLoader;
 import dev.wam4j.data.pusht.PushTRate;
 import dev.wam4j.data.pusht.PushTSchema;
@@ -180,17 +179,9 @@ public final class TeleopDataset {
   private void writeEpisode(TeleopSession s, List<TeleopSession.Frame> frames, Path out)
       throws IOException {
     boolean hand = s.embodiment() instanceof Embodiment.HumanHand;
-    WriteFeature blockPoseFeature =
-        new WriteFeature.Vector(TrainingLoader.TEACHER_BLOCK_POSE, List.of("x", "y", "angle"));
-    List<WriteFeature> features =
-        hand
-            ? PushTSchema.features(
-                IMAGE_SIZE,
-                new WriteFeature.Vector("observation.hand_pose", List.of("x", "y", "heading")),
-                blockPoseFeature)
-            : PushTSchema.features(IMAGE_SIZE, blockPoseFeature);
     LeRobotWriteConfig wc =
-        LeRobotWriteConfig.of(PushTRate.FPS, "pusht_" + s.embodiment().id(), features)
+        LeRobotWriteConfig.of(
+                PushTRate.FPS, "pusht_" + s.embodiment().id(), SimCollect.features(s.embodiment()))
             .withEncoding(encoding);
     Scene scene = s.scene();
     SceneLook look = SceneLook.of(scene);
