@@ -10,10 +10,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * A small client of the Physical API: JSON over HTTP with a bearer token. Non-2xx replies become
  * {@link FleetClient.ApiError} carrying the server's message.
+ *
+ * <p>Several servers on one database: given {@code "http://a:7070,http://b:7070"}, a request the
+ * current server cannot take (refused connection, reset, timeout: no reply at all) is sent again to
+ * the next, which then stays current. Every write of the API can be sent twice (state messages
+ * carry a sequence number, a claim returns the task the robot already holds, a result already
+ * recorded is acknowledged again), so a request whose reply was lost with its server is safe to
+ * repeat. A server's refusal (any HTTP status) is an answer, never a reason to fail over.
  */
 public final class FleetClient {
   // replies may carry fields or statuses this client does not know yet (a newer server): fields are
@@ -25,7 +36,8 @@ public final class FleetClient {
           .configure(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL, true);
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final URI base;
+  private final List<URI> servers;
+  private final AtomicInteger current = new AtomicInteger(); // index into servers
   private final String token;
 
   /** A reply the server refused. */
@@ -46,28 +58,51 @@ public final class FleetClient {
   static final int MAX_RATE_LIMITED_TRIES = 5;
 
   /**
-   * @param server base URL, e.g. {@code http://localhost:7070}
+   * @param servers base URL, e.g. {@code http://localhost:7070}, or several separated by commas
+   *     (servers on one database, tried in this order when one does not answer)
    */
-  public FleetClient(String server, String token) {
-    if (server == null || !(server.startsWith("http://") || server.startsWith("https://"))) {
-      throw new IllegalArgumentException("server must be an http(s) URL, got '" + server + "'");
-    }
-    this.base = URI.create(server.endsWith("/") ? server : server + "/");
+  public FleetClient(String servers, String token) {
+    this.servers = parseServers(servers);
     this.token = token;
+  }
+
+  /** The base URLs of a {@code --server} value: one, or several separated by commas. */
+  public static List<URI> parseServers(String servers) {
+    if (servers == null || servers.isBlank())
+      throw new IllegalArgumentException("server must be an http(s) URL, got '" + servers + "'");
+    List<URI> out = new ArrayList<>();
+    for (String s : servers.split(",", -1)) {
+      String u = s.strip();
+      if (!(u.startsWith("http://") || u.startsWith("https://")))
+        throw new IllegalArgumentException(
+            "server must be an http(s) URL (several: separated by commas), got '" + u + "'");
+      try {
+        out.add(new URI(u.endsWith("/") ? u : u + "/"));
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("server URL '" + u + "' is not valid: " + e.getReason());
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** The server requests go to now (the first given, until it stops answering). */
+  public URI server() {
+    return servers.get(current.get());
   }
 
   /** GET a JSON document. */
   public JsonNode get(String path) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).GET());
+    return send(path, b -> b.GET());
   }
 
   /** POST a value as JSON; {@code null} when the reply has no body (204). */
   public JsonNode post(String path, Object body) throws IOException, InterruptedException {
     String text = body == null ? "" : body instanceof String s ? s : JSON.writeValueAsString(body);
     return send(
-        HttpRequest.newBuilder(uri(path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(text)));
+        path,
+        b ->
+            b.header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(text)));
   }
 
   /** GET a reply as one of the API's records ({@code null} when it has no body). */
@@ -96,14 +131,16 @@ public final class FleetClient {
 
   /** DELETE a resource; the server's JSON reply. */
   public JsonNode delete(String path) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(path)).DELETE());
+    return send(path, b -> b.DELETE());
   }
 
   /** GET raw bytes (a model archive). */
   public byte[] getBytes(String path) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET().timeout(Duration.ofMinutes(5));
-    if (token != null) b.header("Authorization", "Bearer " + token);
-    HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r =
+        exchange(
+            path,
+            b -> b.GET().timeout(Duration.ofMinutes(5)),
+            HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() != 200)
       throw new ApiError(
           r.statusCode(),
@@ -120,47 +157,44 @@ public final class FleetClient {
   public JsonNode postBytes(String path, byte[] bytes, String contentType)
       throws IOException, InterruptedException {
     return send(
-        HttpRequest.newBuilder(uri(path))
-            .header("Content-Type", contentType)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+        path,
+        b ->
+            b.header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
   }
 
   /** PUT raw bytes (an upload chunk). */
   public JsonNode putBytes(String path, byte[] bytes) throws IOException, InterruptedException {
     return send(
-        HttpRequest.newBuilder(uri(path))
-            .header("Content-Type", "application/octet-stream")
-            .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+        path,
+        b ->
+            b.header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
   }
 
   /** POST a markdown document. */
   public JsonNode postMarkdown(String path, String markdown)
       throws IOException, InterruptedException {
     return send(
-        HttpRequest.newBuilder(uri(path))
-            .header("Content-Type", "text/markdown")
-            .POST(HttpRequest.BodyPublishers.ofString(markdown)));
+        path,
+        b ->
+            b.header("Content-Type", "text/markdown")
+                .POST(HttpRequest.BodyPublishers.ofString(markdown)));
   }
 
-  private URI uri(String path) {
+  private static URI uri(URI base, String path) {
     return base.resolve(path.startsWith("/") ? path.substring(1) : path);
   }
 
-  private JsonNode send(HttpRequest.Builder b) throws IOException, InterruptedException {
-    if (token != null) b.header("Authorization", "Bearer " + token);
+  private JsonNode send(String path, UnaryOperator<HttpRequest.Builder> method)
+      throws IOException, InterruptedException {
     HttpResponse<String> r;
     for (int attempt = 1; ; attempt++) {
-      try {
-        r =
-            http.send(
-                b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-      } catch (java.net.ConnectException e) {
-        java.net.ConnectException named =
-            new java.net.ConnectException(
-                "cannot reach the fleet server at " + base + " (is 'wam4j serve' running there?)");
-        named.initCause(e);
-        throw named;
-      }
+      r =
+          exchange(
+              path,
+              b -> method.apply(b.timeout(Duration.ofSeconds(30))),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 429 || attempt == MAX_RATE_LIMITED_TRIES) break;
       // over this robot's rate: wait as told (at most 30 s) and send the same request again
       long seconds = r.headers().firstValueAsLong("Retry-After").orElse(1);
@@ -180,5 +214,40 @@ public final class FleetClient {
               + msg);
     }
     return body;
+  }
+
+  /**
+   * Sends one request to the current server, and on to the next (each at most once) when a server
+   * gives no reply at all; the server that answered becomes current.
+   */
+  private <T> HttpResponse<T> exchange(
+      String path, UnaryOperator<HttpRequest.Builder> method, HttpResponse.BodyHandler<T> body)
+      throws IOException, InterruptedException {
+    int first = current.get();
+    IOException failure = null;
+    for (int i = 0; i < servers.size(); i++) {
+      int k = (first + i) % servers.size();
+      HttpRequest.Builder b = HttpRequest.newBuilder(uri(servers.get(k), path));
+      if (token != null) b.header("Authorization", "Bearer " + token);
+      try {
+        HttpResponse<T> r = http.send(method.apply(b).build(), body);
+        current.set(k);
+        return r;
+      } catch (IOException e) { // refused, reset or timed out: no answer from this server
+        if (failure == null) failure = e;
+        else failure.addSuppressed(e);
+      }
+    }
+    String where =
+        servers.size() == 1
+            ? "the fleet server at " + servers.get(0)
+            : "any of the fleet servers " + servers;
+    IOException named =
+        failure instanceof java.net.ConnectException
+            ? new java.net.ConnectException(
+                "cannot reach " + where + " (is 'wam4j serve' running there?)")
+            : new IOException("no reply from " + where + ": " + failure.getMessage());
+    named.initCause(failure);
+    throw named;
   }
 }

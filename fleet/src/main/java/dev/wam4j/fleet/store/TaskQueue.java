@@ -223,7 +223,8 @@ public final class TaskQueue {
 
   /**
    * The robot reports a task's end. A failure is queued again until its attempts run out, then the
-   * task and its job fail; when every task of a job is done, the job is done.
+   * task and its job fail; when every task of a job is done, the job is done. The same report sent
+   * again after it was recorded (done, or the last failure) is acknowledged and changes nothing.
    *
    * @throws IllegalArgumentException when the task is not assigned to this robot
    */
@@ -233,6 +234,12 @@ public final class TaskQueue {
     synchronized (dispatch) {
       Records.Task t =
           task(taskId).orElseThrow(() -> new IllegalArgumentException("no task " + taskId));
+      if (robotId.equals(t.robotId())
+          && t.status() == (success ? TaskStatus.DONE : TaskStatus.FAILED)) {
+        // the same report again (its reply was lost, e.g. with a server that died, and the robot
+        // sent it to another): already recorded, acknowledged again, nothing changes
+        return t;
+      }
       if (t.status() != TaskStatus.ASSIGNED || !robotId.equals(t.robotId())) {
         throw new IllegalArgumentException(
             "task "

@@ -115,6 +115,37 @@ class FleetStoreTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Backend.class)
+  void aResultSentAgainAfterItWasRecordedIsAcknowledgedAndChangesNothing(Backend db)
+      throws Exception {
+    try (FleetStore s = db.open(dir)) {
+      String a = s.robots().enroll("a", "lab").robotId(),
+          b = s.robots().enroll("b", "lab").robotId();
+      s.robots().register(a, "robot", "{}");
+      s.robots().register(b, "robot", "{}");
+      String two = "# Two\n## Push\n- count: 2\n";
+      long job = s.tasks().submit(JobDocumentParser.parse(two), two, 1);
+      Records.Task t = s.tasks().claim(a).orElseThrow();
+      Records.Task done = s.tasks().finish(a, t.id(), true, "{\"coverage\": 0.9}");
+      // the reply was lost with its server; the robot sends the same report to another server
+      assertThat(s.tasks().finish(a, t.id(), true, "{\"coverage\": 0.9}")).isEqualTo(done);
+      assertThatThrownBy(() -> s.tasks().finish(a, t.id(), false, "{}"))
+          .as("a different outcome for a recorded task is refused")
+          .hasMessageContaining("not assigned to robot " + a);
+      assertThatThrownBy(() -> s.tasks().finish(b, t.id(), true, "{}"))
+          .as("another robot's report is refused")
+          .hasMessageContaining("not assigned to robot " + b);
+      Records.Task u = s.tasks().claim(b).orElseThrow();
+      assertThat(u.id()).isNotEqualTo(t.id());
+      Records.Task failed = s.tasks().finish(b, u.id(), false, "{}");
+      assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
+      assertThat(s.tasks().finish(b, u.id(), false, "{}")).isEqualTo(failed);
+      assertThat(s.tasks().job(job).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
+      assertThat(s.tasks().task(t.id()).orElseThrow().attempts()).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
   void acknowledgedStateSurvivesARestartAndARestartedRobotsTaskIsQueuedAgain(Backend db)
       throws Exception {
     String url = db.newDatabase(dir), robot;
