@@ -724,7 +724,12 @@ final class FleetCommand {
         "Load (and fault) test: start a fleet server process on a fresh data folder, enrol N simulated robots that stream state at "
             + "--hz, each resending a message until it is acknowledged; report messages/s, p50/p99 ingest latency, the server's CPU and memory, "
             + "and messages lost (acknowledged but not stored).",
-        "--kill-at S kills the server (SIGKILL) S seconds in and restarts it on the same data."
+        "--kill-at S kills the server (SIGKILL) S seconds in and restarts it on the same data.",
+        "--servers N starts N server processes on one database (--db, e.g. PostgreSQL) and one data folder; each robot is "
+            + "given every server's URL and fails over. --kill-at then kills the first server for good: its robots carry on with the others.",
+        "--tasks T: the robots also work through T tasks (claim, hold --task-seconds, report done); the report counts tasks run twice "
+            + "(must be 0).",
+        "Exit code 1 when a message is lost or a task ran twice."
       })
   static final class LoadTestCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -750,13 +755,35 @@ final class FleetCommand {
     @Option(
         names = "--kill-at",
         paramLabel = "S",
-        description = "Kill the server S seconds in and restart it (default: never).",
+        description =
+            "Kill the (first) server S seconds in: a lone server is restarted, one of several stays down (default: never).",
         defaultValue = "-1")
     double killAt;
 
     @Option(
+        names = "--servers",
+        description =
+            "Server processes on one database; more than one needs --db (default: ${DEFAULT-VALUE}).",
+        defaultValue = "1")
+    int servers;
+
+    @Option(
+        names = "--tasks",
+        description = "Tasks the robots work through during the run (default: ${DEFAULT-VALUE}).",
+        defaultValue = "0")
+    int tasks;
+
+    @Option(
+        names = "--task-seconds",
+        description =
+            "How long a robot holds a task before it reports it (default: ${DEFAULT-VALUE}).",
+        defaultValue = "2")
+    double taskSeconds;
+
+    @Option(
         names = "--port",
-        description = "The server's port (default: ${DEFAULT-VALUE}).",
+        description =
+            "The (first) server's port; further servers take the next ports (default: ${DEFAULT-VALUE}).",
         defaultValue = "7390")
     int port;
 
@@ -778,12 +805,12 @@ final class FleetCommand {
     @Override
     public Integer call() throws Exception {
       Path dir = data != null ? data : Path.of("runs", "loadtest-" + System.currentTimeMillis());
-      java.util.List<String> server = serveCommand("-Xmx2g", db);
+      java.util.List<String> server = serveCommand("-Xmx2g", null);
       PrintWriter err = spec.commandLine().getErr();
       dev.wam4j.fleet.load.LoadTest.Result r =
           dev.wam4j.fleet.load.LoadTest.run(
               new dev.wam4j.fleet.load.LoadTest.Config(
-                  robots, hz, seconds, killAt, port, dir, server),
+                  robots, hz, seconds, killAt, servers, tasks, taskSeconds, port, dir, db, server),
               line -> {
                 err.println(line);
                 err.flush();
@@ -793,7 +820,8 @@ final class FleetCommand {
         o.println(Json.result(r, spec));
       } else {
         o.printf(
-            "%d robots at %.0f Hz for %.0f s: %d sent, %d acknowledged (%d resends), %d stored, %d lost%n",
+            "%d server(s), %d robots at %.0f Hz for %.0f s: %d sent, %d acknowledged (%d resends), %d stored, %d lost%n",
+            r.servers(),
             r.robots(),
             r.hz(),
             r.seconds(),
@@ -811,12 +839,23 @@ final class FleetCommand {
             r.serverCpuPercent(),
             r.serverPeakRssMb(),
             r.serverRssEndMb(),
-            r.killed()
-                ? String.format("; server killed and back in %.1f s", r.downtimeSeconds())
-                : "");
+            !r.killed()
+                ? ""
+                : r.servers() == 1
+                    ? String.format("; server killed and back in %.1f s", r.downtimeSeconds())
+                    : String.format("; server 0 killed, %d robots failed over", r.failovers()));
+        if (r.tasks() > 0)
+          o.printf(
+              "tasks: %d of %d done, %d runs, %d run twice, %d claimed again, %d results refused%n",
+              r.tasksDone(),
+              r.tasks(),
+              r.taskRuns(),
+              r.duplicateTaskRuns(),
+              r.tasksClaimedAgain(),
+              r.resultsRefused());
       }
       o.flush();
-      return r.lost() == 0 ? 0 : 1;
+      return r.lost() == 0 && r.duplicateTaskRuns() == 0 ? 0 : 1;
     }
   }
 

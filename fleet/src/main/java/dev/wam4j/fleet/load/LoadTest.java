@@ -4,42 +4,52 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.wam4j.fleet.agent.FleetClient;
 import dev.wam4j.fleet.api.ApiPaths;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Load and fault test of the fleet server: a server process (started here, so its CPU and memory
- * can be read from /proc) and N simulated robots on virtual threads, each posting state at a fixed
- * rate with its own sequence numbers and resending a message until it is acknowledged. Optionally
- * kills the server (SIGKILL) mid-run and starts it again on the same data. At the end, every
- * acknowledged message is looked up in the server's store: lost = acknowledged but not stored.
+ * Load and fault test of the fleet: one or several server processes (started here, so their CPU and
+ * memory can be read from /proc; several share one database and one data folder) and N simulated
+ * robots on virtual threads. Each robot posts state at a fixed rate with its own sequence numbers,
+ * resending a message until it is acknowledged, and works through the test's tasks (claim, hold for
+ * a while, report done). Optionally kills a server (SIGKILL) mid-run: a lone server is started
+ * again on the same data; with several, the killed one stays down and its robots fail over to the
+ * others. At the end, every acknowledged message is looked up in the store (lost = acknowledged but
+ * not stored) and every task's runs are counted (a task two robots started, or one robot twice, ran
+ * twice).
  */
 public final class LoadTest {
   /**
    * @param robots simulated robots
    * @param hz messages per second per robot
    * @param seconds how long robots send
-   * @param killAtSeconds when to kill the server and restart it, or a negative number for never
-   * @param port the server's port
-   * @param dataDir the server's data folder (must not exist: a fresh fleet)
-   * @param serverCommand the command that runs {@code wam4j serve} (port and data options are
-   *     appended)
+   * @param killAtSeconds when to kill a server, or a negative number for never
+   * @param servers server processes on one database (several need {@code dbUrl})
+   * @param tasks tasks the robots work through during the run (0: state messages only)
+   * @param taskSeconds how long a robot holds a task before it reports it done
+   * @param port the first server's port (the others take the next ports)
+   * @param dataDir the servers' data folder (must not exist: a fresh fleet), shared by all servers
+   * @param dbUrl JDBC URL of the database every server opens, or {@code null} for a lone server's
+   *     embedded store
+   * @param serverCommand the command that runs {@code wam4j serve} (port, data and database options
+   *     are appended)
    */
   public record Config(
       int robots,
       double hz,
       double seconds,
       double killAtSeconds,
+      int servers,
+      int tasks,
+      double taskSeconds,
       int port,
       Path dataDir,
+      String dbUrl,
       List<String> serverCommand) {
     public Config {
       if (robots < 1 || robots > 10_000)
@@ -50,18 +60,47 @@ public final class LoadTest {
       if (killAtSeconds >= seconds)
         throw new IllegalArgumentException(
             "killAtSeconds must be < seconds (or negative: no kill)");
+      if (servers < 1 || servers > 16)
+        throw new IllegalArgumentException("servers must lie in 1..16, got " + servers);
+      if (servers > 1 && dbUrl == null)
+        throw new IllegalArgumentException(
+            servers
+                + " servers need one database they share: give its JDBC URL (e.g."
+                + " jdbc:postgresql://localhost:5432/fleet?user=wam4j)");
+      if (tasks < 0 || tasks > 100_000)
+        throw new IllegalArgumentException("tasks must lie in 0..100000, got " + tasks);
+      if (!(taskSeconds > 0))
+        throw new IllegalArgumentException("taskSeconds must be > 0, got " + taskSeconds);
       if (Files.exists(dataDir))
         throw new IllegalArgumentException(
             "data folder " + dataDir + " exists; the load test starts a fresh fleet");
       serverCommand = List.copyOf(serverCommand);
     }
+
+    /** The URL of server {@code i}. */
+    String url(int i) {
+      return "http://localhost:" + (port + i);
+    }
+
+    /** Every server's URL, starting at server {@code first}: robot k's failover order. */
+    String urls(int first) {
+      List<String> u = new ArrayList<>();
+      for (int i = 0; i < servers; i++) u.add(url((first + i) % servers));
+      return String.join(",", u);
+    }
   }
 
-  /** What the run measured. */
+  /**
+   * What the run measured. Latency is that of each acknowledged message's last attempt (one client
+   * call: a fail-over to another server is inside it). {@code duplicateTaskRuns}: extra starts of
+   * tasks (by a second robot, or by one robot after it had reported it); {@code tasksClaimedAgain}:
+   * tasks the store gave out more than once (its attempts count).
+   */
   public record Result(
       int robots,
       double hz,
       double seconds,
+      int servers,
       long sent,
       long acknowledged,
       long resends,
@@ -76,157 +115,132 @@ public final class LoadTest {
       long serverRssEndMb,
       boolean killed,
       double downtimeSeconds,
-      long unacknowledgedAtEnd) {}
+      long unacknowledgedAtEnd,
+      int tasks,
+      long tasksDone,
+      long taskRuns,
+      long duplicateTaskRuns,
+      long tasksClaimedAgain,
+      long resultsRefused,
+      long failovers) {}
 
   private LoadTest() {}
 
   public static Result run(Config c, Consumer<String> log)
       throws IOException, InterruptedException {
-    ServerProcess server = ServerProcess.start(c, log);
+    List<ServerProcess> servers = new ArrayList<>();
     try {
-      String url = "http://localhost:" + c.port(),
-          op = Files.readString(c.dataDir().resolve("operator.token")).strip();
-      FleetClient operator = new FleetClient(url, op);
-      List<String[]> robots = new ArrayList<>();
+      for (int i = 0; i < c.servers(); i++) servers.add(ServerProcess.start(c, i, log));
+      String op = Files.readString(c.dataDir().resolve("operator.token")).strip();
+      FleetClient operator = new FleetClient(c.urls(c.servers() - 1), op);
+      List<LoadRobot> robots = new ArrayList<>();
+      TaskLedger ledger = new TaskLedger();
       for (int i = 0; i < c.robots(); i++) {
         JsonNode e = operator.post(ApiPaths.robots(), Map.of("name", "load-" + i, "group", "load"));
-        String id = e.get("robot_id").asText(), token = e.get("token").asText();
-        new FleetClient(url, token)
-            .post(ApiPaths.robot(id, "connection"), Map.of("embodiment", "robot"));
-        robots.add(new String[] {id, token});
+        FleetClient client = new FleetClient(c.urls(i % c.servers()), e.get("token").asText());
+        String id = e.get("robot_id").asText();
+        client.post(ApiPaths.robot(id, "connection"), Map.of("embodiment", "robot"));
+        robots.add(new LoadRobot(id, client, ledger));
       }
+      List<Long> jobs = submitTasks(operator, c.tasks());
       log.accept(
-          c.robots()
-              + " robots enrolled; sending "
-              + c.hz()
-              + " Hz each for "
-              + c.seconds()
-              + " s");
-      HttpClient http =
-          HttpClient.newBuilder()
-              .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
-              .build();
-      AtomicLong sent = new AtomicLong(),
-          acked = new AtomicLong(),
-          resends = new AtomicLong(),
-          unacked = new AtomicLong();
-      ConcurrentLinkedQueue<double[]> latencies = new ConcurrentLinkedQueue<>();
-      long[] ackedPerRobot = new long[c.robots()];
-      long t0 = System.nanoTime(),
-          end = t0 + (long) (c.seconds() * 1e9),
-          periodNs = (long) (1e9 / c.hz());
+          String.format(
+              "%d robots enrolled on %d server(s); sending %s Hz each for %s s%s",
+              c.robots(),
+              c.servers(),
+              c.hz(),
+              c.seconds(),
+              c.tasks() > 0 ? "; " + c.tasks() + " tasks to work through" : ""));
+      long t0 = System.nanoTime(), end = t0 + (long) (c.seconds() * 1e9);
       List<Thread> threads = new ArrayList<>();
-      for (int i = 0; i < c.robots(); i++) {
-        int k = i;
+      for (int i = 0; i < robots.size(); i++) {
+        LoadRobot r = robots.get(i);
+        // spread the robots over one period
+        long first = t0 + (long) (1e9 / c.hz() * i / robots.size());
         threads.add(
             Thread.ofVirtual()
                 .name("load-robot-" + i)
-                .start(
-                    () -> {
-                      String[] r = robots.get(k);
-                      FleetClient client = new FleetClient(url, r[1]);
-                      double[] lat = new double[(int) (c.seconds() * c.hz()) + 16];
-                      int n = 0;
-                      long next =
-                          t0
-                              + (long)
-                                  (periodNs
-                                      * (k
-                                          / (double)
-                                              c.robots())); // spread the robots over one period
-                      for (long seq = 1; ; seq++) {
-                        long now = System.nanoTime();
-                        if (next > now) sleepNs(next - now);
-                        if (System.nanoTime() >= end) break;
-                        sent.incrementAndGet();
-                        boolean ok = false;
-                        for (int attempt = 0;
-                            !ok && System.nanoTime() < end + 30_000_000_000L;
-                            attempt++) { // resend until acknowledged
-                          if (attempt > 0) {
-                            resends.incrementAndGet();
-                            sleepNs(100_000_000L);
-                          }
-                          long s0 = System.nanoTime();
-                          try {
-                            client.post(
-                                ApiPaths.robot(r[0], "state"),
-                                Map.of(
-                                    "seq",
-                                    seq,
-                                    "state",
-                                    "busy",
-                                    "step",
-                                    seq,
-                                    "dream_divergence",
-                                    0.5));
-                            ok = true;
-                            if (n == lat.length) lat = Arrays.copyOf(lat, 2 * n);
-                            lat[n++] = (System.nanoTime() - s0) / 1e6;
-                          } catch (IOException e) {
-                            // the server is down (or restarting): try again
-                          } catch (InterruptedException e) {
-                            return;
-                          }
-                        }
-                        if (ok) {
-                          acked.incrementAndGet();
-                          ackedPerRobot[k] = seq;
-                        } else {
-                          unacked.incrementAndGet();
-                        }
-                        next += periodNs;
-                      }
-                      latencies.add(Arrays.copyOf(lat, n));
-                    }));
+                .start(() -> r.run(c, first, end, c.tasks() > 0)));
       }
       boolean killed = false;
       double downtime = 0;
       if (c.killAtSeconds() >= 0) {
         sleepNs((long) (c.killAtSeconds() * 1e9) - (System.nanoTime() - t0));
-        log.accept("killing the server (SIGKILL) at " + c.killAtSeconds() + " s");
+        log.accept("killing server 0 (SIGKILL, pid " + servers.get(0).pid() + ")");
         long k0 = System.nanoTime();
-        server.kill();
-        server = ServerProcess.start(c, log);
-        downtime = (System.nanoTime() - k0) / 1e9;
+        servers.get(0).kill();
         killed = true;
-        log.accept(String.format("server back after %.1f s", downtime));
+        if (c.servers() == 1) {
+          servers.set(0, ServerProcess.start(c, 0, log));
+          downtime = (System.nanoTime() - k0) / 1e9;
+          log.accept(String.format("server back after %.1f s", downtime));
+        } else {
+          servers.remove(0); // stays down: its robots carry on with the others
+          log.accept("server 0 stays down; its robots fail over to the others");
+        }
       }
-      ServerProcess.Sampler sampler = server.sampler();
+      List<ServerProcess.Sampler> samplers = servers.stream().map(ServerProcess::sampler).toList();
       for (Thread t : threads) t.join();
       double elapsed = (System.nanoTime() - t0) / 1e9;
-      ServerProcess.Usage usage = sampler.stop();
+      List<ServerProcess.Usage> usage = samplers.stream().map(ServerProcess.Sampler::stop).toList();
       JsonNode stats = operator.get(ApiPaths.telemetryStats());
       long stored = 0, lost = 0;
-      for (int i = 0; i < c.robots(); i++) {
-        JsonNode s = stats.get(robots.get(i)[0]);
+      for (LoadRobot r : robots) {
+        JsonNode s = stats.get(r.id);
         long have = s == null ? 0 : s.get("messages").asLong();
         stored += have;
-        lost += Math.max(0, ackedPerRobot[i] - have); // each robot acknowledges seq 1..n in order
+        lost += Math.max(0, r.ackedSeq - have); // each robot acknowledges seq 1..n in order
       }
-      double[] all = latencies.stream().flatMapToDouble(Arrays::stream).sorted().toArray();
+      long done = 0, claimedAgain = 0;
+      for (long job : jobs) {
+        for (JsonNode t : operator.get(ApiPaths.job(job)).get("tasks")) {
+          if ("done".equals(t.get("status").asText())) done++;
+          if (t.get("attempts").asInt() > 1) claimedAgain++;
+        }
+      }
+      double[] all =
+          robots.stream().flatMapToDouble(r -> Arrays.stream(r.latencies())).sorted().toArray();
       return new Result(
           c.robots(),
           c.hz(),
           elapsed,
-          sent.get(),
-          acked.get(),
-          resends.get(),
+          c.servers(),
+          robots.stream().mapToLong(r -> r.sent).sum(),
+          robots.stream().mapToLong(r -> r.ackedSeq).sum(),
+          robots.stream().mapToLong(r -> r.resends).sum(),
           stored,
           lost,
-          acked.get() / elapsed,
+          robots.stream().mapToLong(r -> r.ackedSeq).sum() / elapsed,
           rank(all, 0.5),
           rank(all, 0.99),
           all.length == 0 ? Double.NaN : all[all.length - 1],
-          usage.cpuPercent(),
-          usage.peakRssMb(),
-          usage.endRssMb(),
+          usage.stream().mapToDouble(ServerProcess.Usage::cpuPercent).sum(),
+          usage.stream().mapToLong(ServerProcess.Usage::peakRssMb).max().orElse(0),
+          usage.stream().mapToLong(ServerProcess.Usage::endRssMb).max().orElse(0),
           killed,
           downtime,
-          unacked.get());
+          robots.stream().mapToLong(r -> r.unacked).sum(),
+          c.tasks(),
+          done,
+          ledger.runs(),
+          ledger.duplicateRuns(),
+          claimedAgain,
+          robots.stream().mapToLong(r -> r.resultsRefused).sum(),
+          robots.stream().filter(r -> r.failedOver()).count());
     } finally {
-      server.stop();
+      for (ServerProcess s : servers) s.stop();
     }
+  }
+
+  /** The tasks as jobs of one step each (a step holds at most 1,000 tasks). */
+  private static List<Long> submitTasks(FleetClient operator, int tasks)
+      throws IOException, InterruptedException {
+    List<Long> jobs = new ArrayList<>();
+    for (int left = tasks, k = 1; left > 0; left -= 1000, k++) {
+      String doc = "# Load test job " + k + "\n\n## Push\n- count: " + Math.min(left, 1000) + "\n";
+      jobs.add(operator.postMarkdown(ApiPaths.jobs(), doc).get("id").asLong());
+    }
+    return jobs;
   }
 
   private static double rank(double[] sorted, double p) {

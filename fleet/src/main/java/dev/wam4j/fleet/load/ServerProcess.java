@@ -20,9 +20,17 @@ final class ServerProcess {
     this.process = process;
   }
 
-  static ServerProcess start(LoadTest.Config c, Consumer<String> log)
+  /**
+   * Server {@code i} of a load test: on port {@code port + i}, with {@code --db} when the test has
+   * a database; a lone server logs to DIR/server.log, several to DIR/server-PORT.log.
+   */
+  static ServerProcess start(LoadTest.Config c, int i, Consumer<String> log)
       throws IOException, InterruptedException {
-    return start(c.serverCommand(), c.port(), c.dataDir(), log);
+    List<String> cmd = new ArrayList<>(c.serverCommand());
+    if (c.dbUrl() != null) cmd.addAll(List.of("--db", c.dbUrl()));
+    int port = c.port() + i;
+    return start(
+        cmd, port, c.dataDir(), c.servers() == 1 ? "server.log" : "server-" + port + ".log", log);
   }
 
   /**
@@ -31,6 +39,12 @@ final class ServerProcess {
    */
   static ServerProcess start(
       List<String> serverCommand, int port, Path dataDir, Consumer<String> log)
+      throws IOException, InterruptedException {
+    return start(serverCommand, port, dataDir, "server.log", log);
+  }
+
+  private static ServerProcess start(
+      List<String> serverCommand, int port, Path dataDir, String logName, Consumer<String> log)
       throws IOException, InterruptedException {
     if (listening(port)) { // else /health would be answered by that other server
       throw new IOException(
@@ -41,7 +55,7 @@ final class ServerProcess {
     List<String> cmd = new ArrayList<>(serverCommand);
     cmd.addAll(List.of("--port", Integer.toString(port), "--data", dataDir.toString()));
     Files.createDirectories(dataDir);
-    Path logFile = dataDir.resolve("server.log");
+    Path logFile = dataDir.resolve(logName);
     Process p =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
@@ -64,7 +78,7 @@ final class ServerProcess {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
-          log.accept("server up (pid " + p.pid() + ")");
+          log.accept("server up on port " + port + " (pid " + p.pid() + ")");
           return new ServerProcess(p);
         }
       } catch (IOException e) {

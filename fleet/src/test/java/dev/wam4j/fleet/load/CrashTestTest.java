@@ -47,14 +47,16 @@ class CrashTestTest {
   }
 
   /**
-   * {@code wam4j serve --port P --data DIR} without the CLI module: the fleet server on its
-   * embedded store.
+   * {@code wam4j serve --port P --data DIR [--db URL]} without the CLI module: the fleet server on
+   * its embedded store, or on the database given.
    */
   public static final class ServerMain {
     public static void main(String[] args) throws Exception {
-      int port = Integer.parseInt(args[List.of(args).indexOf("--port") + 1]);
-      Path data = Path.of(args[List.of(args).indexOf("--data") + 1]);
-      FleetServer.start(FleetServer.Config.of(port, data, null));
+      List<String> a = List.of(args);
+      int port = Integer.parseInt(args[a.indexOf("--port") + 1]);
+      Path data = Path.of(args[a.indexOf("--data") + 1]);
+      String db = a.contains("--db") ? args[a.indexOf("--db") + 1] : null;
+      FleetServer.start(FleetServer.Config.of(port, data, db));
       Thread.currentThread().join(); // until killed
     }
   }
