@@ -53,7 +53,9 @@ final class FleetCommand {
 
     @Option(
         names = "--server",
-        description = "Fleet server (default: ${DEFAULT-VALUE}).",
+        description =
+            "Fleet server; several on one database separated by commas, tried in turn when one does"
+                + " not answer (default: ${DEFAULT-VALUE}).",
         defaultValue = "http://localhost:7070")
     String server;
 
@@ -831,11 +833,12 @@ final class FleetCommand {
             r.stored(),
             r.lost());
         o.printf(
-            "%.0f messages/s; ingest latency p50 %.2f ms, p99 %.2f ms, max %.1f ms; server CPU %.0f%%, RSS peak %d MB, end %d MB%s%n",
+            "%.0f messages/s; ingest latency p50 %.2f ms, p99 %.2f ms, max %.1f ms; longest silence of a robot %.1f s; server CPU %.0f%%, RSS peak %d MB, end %d MB%s%n",
             r.messagesPerSecond(),
             r.p50Ms(),
             r.p99Ms(),
             r.maxMs(),
+            r.longestSilenceMs() / 1000,
             r.serverCpuPercent(),
             r.serverPeakRssMb(),
             r.serverRssEndMb(),

@@ -31,7 +31,9 @@ final class RobotCommand implements Callable<Integer> {
       names = "--server",
       required = true,
       paramLabel = "URL",
-      description = "Fleet server, e.g. http://localhost:7070.")
+      description =
+          "Fleet server, e.g. http://localhost:7070; several on one database separated by commas"
+              + " (tried in turn when one does not answer).")
   String server;
 
   @Option(

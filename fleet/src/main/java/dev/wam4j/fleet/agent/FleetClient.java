@@ -34,7 +34,9 @@ public final class FleetClient {
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
           .configure(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL, true);
-  private final HttpClient http =
+  // one for every client of this JVM: it is thread-safe and pools connections; one per client
+  // (a robot, an operator) would cost each a selector thread
+  private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<URI> servers;
   private final AtomicInteger current = new AtomicInteger(); // index into servers
@@ -230,7 +232,7 @@ public final class FleetClient {
       HttpRequest.Builder b = HttpRequest.newBuilder(uri(servers.get(k), path));
       if (token != null) b.header("Authorization", "Bearer " + token);
       try {
-        HttpResponse<T> r = http.send(method.apply(b).build(), body);
+        HttpResponse<T> r = HTTP.send(method.apply(b).build(), body);
         current.set(k);
         return r;
       } catch (IOException e) { // refused, reset or timed out: no answer from this server

@@ -24,6 +24,13 @@ final class LoadRobot {
   private double[] latencyMs = new double[64];
   private int latencies;
   long sent, ackedSeq, resends, unacked, resultsRefused;
+
+  /**
+   * The longest time between two acknowledged messages (the server's view of this robot's silence:
+   * past its offline timeout, its task is given to another robot).
+   */
+  double longestSilenceMs;
+
   private long heldTask = -1, heldUntilNs, nextClaimNs;
 
   LoadRobot(String id, FleetClient client, TaskLedger ledger) {
@@ -37,6 +44,7 @@ final class LoadRobot {
   void run(LoadTest.Config c, long firstNs, long endNs, boolean withTasks) {
     long periodNs = (long) (1e9 / c.hz()), next = firstNs;
     nextClaimNs = firstNs;
+    long lastAckNs = firstNs;
     for (long seq = 1; ; seq++) {
       LoadTest.sleepNs(next - System.nanoTime());
       if (System.nanoTime() >= endNs) break;
@@ -61,8 +69,12 @@ final class LoadRobot {
           return;
         }
       }
-      if (ok) ackedSeq = seq;
-      else unacked++;
+      if (ok) {
+        ackedSeq = seq;
+        long now = System.nanoTime();
+        longestSilenceMs = Math.max(longestSilenceMs, (now - lastAckNs) / 1e6);
+        lastAckNs = now;
+      } else unacked++;
       if (withTasks) {
         try {
           workOnTasks(c.taskSeconds());

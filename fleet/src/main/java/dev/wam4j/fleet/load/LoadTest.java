@@ -92,9 +92,10 @@ public final class LoadTest {
 
   /**
    * What the run measured. Latency is that of each acknowledged message's last attempt (one client
-   * call: a fail-over to another server is inside it). {@code duplicateTaskRuns}: extra starts of
-   * tasks (by a second robot, or by one robot after it had reported it); {@code tasksClaimedAgain}:
-   * tasks the store gave out more than once (its attempts count).
+   * call: a fail-over to another server is inside it); {@code longestSilenceMs}: the longest time
+   * any robot went between two acknowledgements. {@code duplicateTaskRuns}: extra starts of tasks
+   * (by a second robot, or by one robot after it had reported it); {@code tasksClaimedAgain}: tasks
+   * the store gave out more than once (its attempts count).
    */
   public record Result(
       int robots,
@@ -110,6 +111,7 @@ public final class LoadTest {
       double p50Ms,
       double p99Ms,
       double maxMs,
+      double longestSilenceMs,
       double serverCpuPercent,
       long serverPeakRssMb,
       long serverRssEndMb,
@@ -214,6 +216,7 @@ public final class LoadTest {
           rank(all, 0.5),
           rank(all, 0.99),
           all.length == 0 ? Double.NaN : all[all.length - 1],
+          robots.stream().mapToDouble(r -> r.longestSilenceMs).max().orElse(0),
           usage.stream().mapToDouble(ServerProcess.Usage::cpuPercent).sum(),
           usage.stream().mapToLong(ServerProcess.Usage::peakRssMb).max().orElse(0),
           usage.stream().mapToLong(ServerProcess.Usage::endRssMb).max().orElse(0),

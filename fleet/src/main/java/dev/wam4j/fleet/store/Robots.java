@@ -226,13 +226,22 @@ public final class Robots {
       if (r.lastSeenMs() != null
           && now - r.lastSeenMs() > timeoutMs
           && r.state() != RobotState.OFFLINE) {
-        db.transaction(
-            tx -> {
-              tx.update("UPDATE robots SET state = ? WHERE id = ?", RobotState.OFFLINE, r.id());
-              TaskQueue.requeue(tx, r.id(), now);
-              return null;
-            });
-        n++;
+        // decided again in the UPDATE: the robot may have spoken since the list was read (to this
+        // server or another; every server's watchdog runs this), and then keeps its task
+        boolean expired =
+            db.transaction(
+                tx -> {
+                  if (tx.update(
+                          "UPDATE robots SET state = ? WHERE id = ? AND state <> ? AND last_seen_ms < ?",
+                          RobotState.OFFLINE,
+                          r.id(),
+                          RobotState.OFFLINE,
+                          now - timeoutMs)
+                      == 0) return false;
+                  TaskQueue.requeue(tx, r.id(), now);
+                  return true;
+                });
+        if (expired) n++;
       }
     }
     return n;
