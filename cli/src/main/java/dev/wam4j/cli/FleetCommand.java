@@ -822,24 +822,26 @@ final class FleetCommand {
         o.println(Json.result(r, spec));
       } else {
         o.printf(
-            "%d server(s), %d robots at %.0f Hz for %.0f s: %d sent, %d acknowledged (%d resends), %d stored, %d lost%n",
+            "%d server(s), %d robots at %.0f Hz for %.0f s: %d sent (of %d at that rate), %d acknowledged (%d resends), %d stored, %d lost%n",
             r.servers(),
             r.robots(),
             r.hz(),
             r.seconds(),
             r.sent(),
+            r.scheduled(),
             r.acknowledged(),
             r.resends(),
             r.stored(),
             r.lost());
         o.printf(
-            "%.0f messages/s; ingest latency p50 %.2f ms, p99 %.2f ms, max %.1f ms; longest silence of a robot %.1f s; server CPU %.0f%%, RSS peak %d MB, end %d MB%s%n",
+            "%.0f messages/s; ingest latency p50 %.2f ms, p99 %.2f ms, max %.1f ms; longest silence of a robot %.1f s; server CPU %.0f%%, robots' CPU %.0f%%, server RSS peak %d MB, end %d MB%s%n",
             r.messagesPerSecond(),
             r.p50Ms(),
             r.p99Ms(),
             r.maxMs(),
             r.longestSilenceMs() / 1000,
             r.serverCpuPercent(),
+            r.generatorCpuPercent(),
             r.serverPeakRssMb(),
             r.serverRssEndMb(),
             !r.killed()

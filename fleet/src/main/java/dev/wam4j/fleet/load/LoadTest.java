@@ -93,15 +93,19 @@ public final class LoadTest {
   /**
    * What the run measured. Latency is that of each acknowledged message's last attempt (one client
    * call: a fail-over to another server is inside it); {@code longestSilenceMs}: the longest time
-   * any robot went between two acknowledgements. {@code duplicateTaskRuns}: extra starts of tasks
-   * (by a second robot, or by one robot after it had reported it); {@code tasksClaimedAgain}: tasks
-   * the store gave out more than once (its attempts count).
+   * any robot went between two acknowledgements; {@code scheduled}: messages the robots would send
+   * at their rate (more than {@code sent} when the machine cannot keep the pace); CPU in percent of
+   * one core, the servers' summed, the generator's (this process: the robots) apart. {@code
+   * duplicateTaskRuns}: extra starts of tasks (by a second robot, or by one robot after it had
+   * reported it); {@code tasksClaimedAgain}: tasks the store gave out more than once (its attempts
+   * count).
    */
   public record Result(
       int robots,
       double hz,
       double seconds,
       int servers,
+      long scheduled,
       long sent,
       long acknowledged,
       long resends,
@@ -113,6 +117,7 @@ public final class LoadTest {
       double maxMs,
       double longestSilenceMs,
       double serverCpuPercent,
+      double generatorCpuPercent,
       long serverPeakRssMb,
       long serverRssEndMb,
       boolean killed,
@@ -153,7 +158,7 @@ public final class LoadTest {
               c.hz(),
               c.seconds(),
               c.tasks() > 0 ? "; " + c.tasks() + " tasks to work through" : ""));
-      long t0 = System.nanoTime(), end = t0 + (long) (c.seconds() * 1e9);
+      long t0 = System.nanoTime(), end = t0 + (long) (c.seconds() * 1e9), cpu0 = cpuNs();
       List<Thread> threads = new ArrayList<>();
       for (int i = 0; i < robots.size(); i++) {
         LoadRobot r = robots.get(i);
@@ -183,7 +188,8 @@ public final class LoadTest {
       }
       List<ServerProcess.Sampler> samplers = servers.stream().map(ServerProcess::sampler).toList();
       for (Thread t : threads) t.join();
-      double elapsed = (System.nanoTime() - t0) / 1e9;
+      double elapsed = (System.nanoTime() - t0) / 1e9,
+          generatorCpu = 100 * (cpuNs() - cpu0) / 1e9 / elapsed;
       List<ServerProcess.Usage> usage = samplers.stream().map(ServerProcess.Sampler::stop).toList();
       JsonNode stats = operator.get(ApiPaths.telemetryStats());
       long stored = 0, lost = 0;
@@ -207,6 +213,7 @@ public final class LoadTest {
           c.hz(),
           elapsed,
           c.servers(),
+          Math.round(c.robots() * c.hz() * c.seconds()),
           robots.stream().mapToLong(r -> r.sent).sum(),
           robots.stream().mapToLong(r -> r.ackedSeq).sum(),
           robots.stream().mapToLong(r -> r.resends).sum(),
@@ -218,6 +225,7 @@ public final class LoadTest {
           all.length == 0 ? Double.NaN : all[all.length - 1],
           robots.stream().mapToDouble(r -> r.longestSilenceMs).max().orElse(0),
           usage.stream().mapToDouble(ServerProcess.Usage::cpuPercent).sum(),
+          generatorCpu,
           usage.stream().mapToLong(ServerProcess.Usage::peakRssMb).max().orElse(0),
           usage.stream().mapToLong(ServerProcess.Usage::endRssMb).max().orElse(0),
           killed,
@@ -244,6 +252,13 @@ public final class LoadTest {
       jobs.add(operator.postMarkdown(ApiPaths.jobs(), doc).get("id").asLong());
     }
     return jobs;
+  }
+
+  /** CPU time of this process (the robots' side), in ns. */
+  private static long cpuNs() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static double rank(double[] sorted, double p) {
