@@ -1,0 +1,291 @@
+package dev.wam4j.eval.study;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.wam4j.eval.report.ReportFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * An experiment that runs itself: trials drawn from a {@link ResearchSpace}, scheduled by {@link
+ * SuccessiveHalving} on the validation seeds within a wall-clock budget, a lab notebook written
+ * after every job ({@code notebook.json}, which also resumes a killed search, and {@code
+ * notebook.md}), and the winner evaluated once on the protocol seeds. A trial's score is its
+ * validation success rate, ties broken by mean max coverage. Rerun the same command to continue:
+ * jobs in the notebook are not run again, a job killed mid-way resumes from its run's checkpoint,
+ * and the minutes already used count against the budget.
+ */
+public final class Research {
+  static final String NOTEBOOK_JSON = "notebook.json", NOTEBOOK_MD = "notebook.md";
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /**
+   * One job of the search, as the notebook keeps it.
+   *
+   * @param job the job's number (0, 1, ...)
+   * @param trial the trial
+   * @param rung its rung
+   * @param budget the budget field's value on that rung
+   * @param drawn the searched fields' values of the trial
+   * @param why why this job ran (a new trial; a promotion and its rank)
+   * @param outcome the validation outcome, or null (failed, out of budget)
+   * @param score the score successive halving saw (NaN: failed)
+   * @param decision what came of it
+   * @param minutes wall minutes the job took
+   */
+  public record Entry(
+      int job,
+      int trial,
+      int rung,
+      double budget,
+      JsonNode drawn,
+      String why,
+      RunOutcome outcome,
+      double score,
+      String decision,
+      double minutes) {}
+
+  /**
+   * The notebook: everything the search did.
+   *
+   * @param space the space file
+   * @param hypothesis the space's hypothesis
+   * @param budgetMinutes the budget of the latest invocation
+   * @param minutesUsed wall minutes spent on jobs so far (over every invocation)
+   * @param entries the jobs, in order
+   * @param winner the best trial's last entry, or null
+   * @param protocol the winner's one evaluation on the protocol seeds, or null
+   * @param stopped why the search stopped, or null while it runs
+   */
+  public record Notebook(
+      String space,
+      String hypothesis,
+      double budgetMinutes,
+      double minutesUsed,
+      List<Entry> entries,
+      Entry winner,
+      RunOutcome protocol,
+      String stopped) {
+    public Notebook {
+      entries = List.copyOf(entries);
+    }
+  }
+
+  private Research() {}
+
+  /** Runs (or continues) the search in {@code out}; returns its notebook. */
+  public static Notebook run(
+      ResearchSpace space, Path out, double budgetMinutes, TrialRunner runner, Consumer<String> log)
+      throws IOException {
+    return run(space, out, budgetMinutes, runner, log, System::nanoTime);
+  }
+
+  /** The same on a given clock (nanoseconds; tests). */
+  static Notebook run(
+      ResearchSpace space,
+      Path out,
+      double budgetMinutes,
+      TrialRunner runner,
+      Consumer<String> log,
+      java.util.function.LongSupplier clock)
+      throws IOException {
+    if (!(budgetMinutes > 0))
+      throw new IllegalArgumentException("budget must be > 0 minutes, got " + budgetMinutes);
+    Files.createDirectories(out);
+    Notebook book = load(out, space);
+    List<Entry> entries = new ArrayList<>(book == null ? List.of() : book.entries());
+    double used = book == null ? 0 : book.minutesUsed();
+    if (book != null && book.protocol() != null) {
+      log.accept(
+          "the search in " + out + " is finished; its notebook is " + out.resolve(NOTEBOOK_MD));
+      return book;
+    }
+    SuccessiveHalving asha = restore(space, entries);
+    long start = clock.getAsLong();
+    double usedBefore = used;
+    String stopped = null;
+    while (true) {
+      double left = budgetMinutes - used;
+      if (left <= 0) {
+        stopped = "budget of " + budgetMinutes + " minutes used";
+        break;
+      }
+      SuccessiveHalving.Job job = asha.next();
+      String why = why(asha, job);
+      String name = "trial-" + job.trial() + "-rung-" + job.rung();
+      log.accept(
+          String.format("%s: %s (%.1f of %.1f minutes left)", name, why, left, budgetMinutes));
+      long t0 = clock.getAsLong();
+      RunOutcome outcome = null;
+      String decision;
+      double score;
+      try {
+        outcome =
+            runner.train(
+                name,
+                space.config(job.trial(), job.budget()),
+                out.resolve("trial-" + job.trial()).resolve("rung-" + job.rung()),
+                space.validationSeeds(),
+                start + (long) ((budgetMinutes - usedBefore) * 60e9));
+        if (outcome == null) {
+          decision = "out of budget before it finished: not scored (its run keeps its checkpoint)";
+          score = Double.NaN;
+        } else {
+          score = outcome.successRate() + 1e-3 * outcome.meanMaxCoverage();
+          decision = String.format("scored %.4f on rung %d", score, job.rung());
+        }
+      } catch (IOException | RuntimeException e) {
+        score = Double.NaN;
+        decision = "failed, skipped: " + e.getMessage();
+      }
+      double minutes = (clock.getAsLong() - t0) / 60e9;
+      used = usedBefore + (clock.getAsLong() - start) / 60e9;
+      if (outcome == null && decision.startsWith("out of budget")) {
+        entries.add(entry(entries.size(), job, space, why, null, score, decision, minutes));
+        stopped = "budget of " + budgetMinutes + " minutes used (the last job did not finish)";
+        break;
+      }
+      asha.report(job, score);
+      entries.add(entry(entries.size(), job, space, why, outcome, score, decision, minutes));
+      log.accept(name + ": " + decision);
+      save(out, space, budgetMinutes, used, entries, asha, null, null);
+    }
+    Optional<SuccessiveHalving.Trial> best = asha.best();
+    if (best.isEmpty()) {
+      Notebook failed =
+          save(
+              out,
+              space,
+              budgetMinutes,
+              used,
+              entries,
+              asha,
+              null,
+              "budget too small for one trial: no trial finished its first rung in "
+                  + budgetMinutes
+                  + " minutes");
+      throw new IllegalArgumentException(
+          failed.stopped() + " (notebook: " + out.resolve(NOTEBOOK_MD) + ")");
+    }
+    Entry winner = winnerEntry(entries, best.get());
+    log.accept(
+        String.format(
+            "%s; winner trial %d (rung %d, %s); evaluating it once on the protocol seeds %s",
+            stopped, winner.trial(), winner.rung(), winner.drawn(), space.protocolSeeds()));
+    RunOutcome protocol =
+        runner.evaluate(
+            "winner trial-" + winner.trial(),
+            out.resolve("trial-" + winner.trial()).resolve("rung-" + winner.rung()),
+            space.protocolSeeds());
+    return save(out, space, budgetMinutes, used, entries, asha, protocol, stopped);
+  }
+
+  private static String why(SuccessiveHalving asha, SuccessiveHalving.Job job) {
+    if (job instanceof SuccessiveHalving.Job.Start) return "new trial on rung 0";
+    int k = job.rung() - 1;
+    List<SuccessiveHalving.Trial> trials = asha.trials();
+    double own = trials.get(job.trial()).scores().get(k);
+    long finished = trials.stream().filter(t -> t.scores().size() > k).count();
+    long ahead =
+        trials.stream().filter(t -> t.scores().size() > k && t.scores().get(k) > own).count();
+    return String.format(
+        "promoted from rung %d: ranked %d of %d finished there (top 1/%d go on)",
+        k, ahead + 1, finished, asha.config().eta());
+  }
+
+  private static Entry entry(
+      int n,
+      SuccessiveHalving.Job job,
+      ResearchSpace space,
+      String why,
+      RunOutcome outcome,
+      double score,
+      String decision,
+      double minutes) {
+    return new Entry(
+        n,
+        job.trial(),
+        job.rung(),
+        job.budget(),
+        space.drawn(job.trial()),
+        why,
+        outcome,
+        score,
+        decision,
+        minutes);
+  }
+
+  private static Entry winnerEntry(List<Entry> entries, SuccessiveHalving.Trial best) {
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      Entry e = entries.get(i);
+      if (e.trial() == best.id() && e.rung() == best.finishedRung()) return e;
+    }
+    throw new IllegalStateException("no notebook entry for trial " + best.id());
+  }
+
+  /** The schedule the notebook's scored jobs describe (each trial's rungs in order). */
+  private static SuccessiveHalving restore(ResearchSpace space, List<Entry> entries) {
+    List<List<Double>> scores = new ArrayList<>();
+    for (Entry e : entries) {
+      if (e.outcome() == null && e.decision().startsWith("out of budget")) continue;
+      while (scores.size() <= e.trial()) scores.add(new ArrayList<>());
+      List<Double> s = scores.get(e.trial());
+      if (s.size() != e.rung())
+        throw new IllegalStateException(
+            "notebook entry " + e.job() + " scores trial " + e.trial() + " out of rung order");
+      s.add(e.score());
+    }
+    List<SuccessiveHalving.Trial> trials = new ArrayList<>();
+    for (int i = 0; i < scores.size(); i++)
+      trials.add(new SuccessiveHalving.Trial(i, scores.get(i), -1));
+    return SuccessiveHalving.restore(space.schedule(), trials);
+  }
+
+  private static Notebook load(Path out, ResearchSpace space) throws IOException {
+    Path f = out.resolve(NOTEBOOK_JSON);
+    if (!Files.isRegularFile(f)) return null;
+    Notebook book = JSON.readValue(f.toFile(), Notebook.class);
+    if (!book.space().equals(space.file().toAbsolutePath().normalize().toString()))
+      throw new IllegalArgumentException(
+          out
+              + " holds the search of "
+              + book.space()
+              + ", not of "
+              + space.file()
+              + "; choose another --out");
+    return book;
+  }
+
+  private static Notebook save(
+      Path out,
+      ResearchSpace space,
+      double budgetMinutes,
+      double used,
+      List<Entry> entries,
+      SuccessiveHalving asha,
+      RunOutcome protocol,
+      String stopped)
+      throws IOException {
+    Entry winner = asha.best().map(b -> winnerEntry(entries, b)).orElse(null);
+    Notebook book =
+        new Notebook(
+            space.file().toAbsolutePath().normalize().toString(),
+            space.hypothesis(),
+            budgetMinutes,
+            used,
+            entries,
+            winner,
+            protocol,
+            stopped);
+    ReportFiles.write(out.resolve(NOTEBOOK_JSON), JSON.writeValueAsString(book));
+    ReportFiles.write(out.resolve(NOTEBOOK_MD), ResearchNotebook.markdown(book, space));
+    return book;
+  }
+}

@@ -1,0 +1,189 @@
+package dev.wam4j.eval.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wam4j.eval.SeedRange;
+import dev.wam4j.model.wam.WamConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The research loop on a synthetic objective (no training: a trial's validation success depends on
+ * its drawn learning rate, and each job costs clock time in proportion to its steps): the search
+ * finds the good region, writes its notebook after every job, evaluates the winner once on the
+ * protocol seeds, resumes after a kill without running a job twice, records a failing trial and
+ * goes on, and says when the budget is too small for one trial.
+ */
+class ResearchTest {
+  @TempDir Path dir;
+
+  static final String SPACE =
+      """
+      {"stage": "finetune", "hypothesis": "a learning rate near 3e-4 works best",
+       "base": {"dataset": "demos", "batchSize": 8},
+       "search": {"learningRate": {"logUniform": [1e-5, 1e-2]}, "headWidth": {"choice": [64, 128]}},
+       "budget": {"field": "steps", "min": 100, "max": 900, "eta": 3},
+       "validationSeeds": "200000..200009", "seed": 4}
+      """;
+
+  private Path space(String json) throws IOException {
+    Path f = dir.resolve("space.json");
+    Files.writeString(f, json);
+    return f;
+  }
+
+  /** A fake trainer on a fake clock: one step costs 0.01 s; success peaks at lr 3e-4. */
+  static final class Synthetic implements TrialRunner {
+    final AtomicLong clock = new AtomicLong();
+    final List<String> trained = new ArrayList<>(), evaluated = new ArrayList<>();
+    int failTrial = -1, killAtJob = -1;
+
+    @Override
+    public RunOutcome train(
+        String name, WamConfig config, Path run, SeedRange seeds, long deadlineNanos)
+        throws IOException {
+      if (trained.size() == killAtJob) throw new Killed();
+      trained.add(name);
+      clock.addAndGet(config.steps() * 10_000_000L);
+      if (clock.get() > deadlineNanos) return null;
+      if (name.startsWith("trial-" + failTrial + "-")) throw new IOException("loss became NaN");
+      double off = Math.abs(Math.log10(config.learningRate()) - Math.log10(3e-4));
+      double success = Math.max(0, 1 - off / 2) * Math.min(1, config.steps() / 900.0 + 0.5);
+      return new RunOutcome(
+          run.toString(), config.steps(), 1, 1, seeds.toString(), 10, success, success);
+    }
+
+    @Override
+    public RunOutcome evaluate(String name, Path run, SeedRange seeds) {
+      evaluated.add(name + " " + seeds);
+      return new RunOutcome(run.toString(), 900, 1, 1, seeds.toString(), 50, 0.9, 0.99);
+    }
+  }
+
+  /** Thrown as a kill -9 would end the process: nothing after it runs. */
+  static final class Killed extends Error {
+    private static final long serialVersionUID = 1L;
+  }
+
+  @Test
+  void theSearchFindsTheGoodRegionWritesItsNotebookAndEvaluatesTheWinnerOnce() throws Exception {
+    ResearchSpace s = ResearchSpace.load(space(SPACE));
+    Synthetic runner = new Synthetic();
+    Research.Notebook b =
+        Research.run(s, dir.resolve("out"), 5, runner, line -> {}, runner.clock::get);
+    assertThat(b.stopped()).startsWith("budget of 5.0 minutes used");
+    assertThat(b.entries()).hasSizeGreaterThan(20);
+    assertThat(b.winner().rung()).isEqualTo(2);
+    double lr = b.winner().drawn().get("learningRate").asDouble();
+    assertThat(Math.abs(Math.log10(lr) - Math.log10(3e-4))).isLessThan(0.5);
+    assertThat(runner.evaluated)
+        .containsExactly("winner trial-" + b.winner().trial() + " 100000..100049");
+    assertThat(b.protocol().successRate()).isEqualTo(0.9);
+    assertThat(b.entries().stream().filter(e -> e.why().startsWith("promoted from rung 1")))
+        .isNotEmpty();
+    String md = Files.readString(dir.resolve("out").resolve(Research.NOTEBOOK_MD));
+    assertThat(md)
+        .contains("a learning rate near 3e-4 works best")
+        .contains("| job | trial | rung |")
+        .contains("## Winner")
+        .contains("Once on the protocol seeds 100000..100049");
+    // run again: finished, nothing trains or evaluates again
+    Research.run(s, dir.resolve("out"), 5, runner, line -> {}, runner.clock::get);
+    assertThat(runner.evaluated).hasSize(1);
+  }
+
+  @Test
+  void aKilledSearchResumesWithoutRunningAJobTwice() throws Exception {
+    ResearchSpace s = ResearchSpace.load(space(SPACE));
+    Synthetic first = new Synthetic();
+    first.killAtJob = 7;
+    assertThatThrownBy(
+            () -> Research.run(s, dir.resolve("out"), 5, first, line -> {}, first.clock::get))
+        .isInstanceOf(Killed.class);
+    Synthetic second = new Synthetic();
+    second.clock.set(first.clock.get());
+    Research.Notebook b =
+        Research.run(s, dir.resolve("out"), 5, second, line -> {}, second.clock::get);
+    assertThat(b.entries().subList(0, 7).stream().map(e -> e.trial() + "/" + e.rung()).toList())
+        .isEqualTo(
+            first.trained.stream()
+                .map(n -> n.replace("trial-", "").replace("-rung-", "/"))
+                .toList());
+    assertThat(second.trained).doesNotContainAnyElementsOf(first.trained);
+    assertThat(b.minutesUsed()).isGreaterThanOrEqualTo(5);
+    // the uninterrupted search makes the same decisions
+    Synthetic whole = new Synthetic();
+    Research.Notebook c =
+        Research.run(s, dir.resolve("whole"), 5, whole, line -> {}, whole.clock::get);
+    assertThat(c.winner().trial()).isEqualTo(b.winner().trial());
+  }
+
+  @Test
+  void aFailingTrialIsRecordedSkippedAndNeverPromoted() throws Exception {
+    ResearchSpace s = ResearchSpace.load(space(SPACE));
+    Synthetic runner = new Synthetic();
+    runner.failTrial = 2;
+    Research.Notebook b =
+        Research.run(s, dir.resolve("out"), 5, runner, line -> {}, runner.clock::get);
+    List<Research.Entry> two = b.entries().stream().filter(e -> e.trial() == 2).toList();
+    assertThat(two).hasSize(1);
+    assertThat(two.get(0).decision()).isEqualTo("failed, skipped: loss became NaN");
+    assertThat(two.get(0).score()).isNaN();
+    assertThat(b.winner()).isNotNull();
+  }
+
+  @Test
+  void aBudgetTooSmallForOneTrialIsAClearErrorWithItsNotebook() throws Exception {
+    ResearchSpace s = ResearchSpace.load(space(SPACE));
+    Synthetic runner = new Synthetic();
+    assertThatThrownBy(
+            () -> Research.run(s, dir.resolve("out"), 0.01, runner, line -> {}, runner.clock::get))
+        .hasMessageContaining("budget too small for one trial")
+        .hasMessageContaining("notebook.md");
+    assertThat(Files.readString(dir.resolve("out").resolve(Research.NOTEBOOK_MD)))
+        .contains("out of budget before it finished");
+    assertThat(runner.evaluated).isEmpty();
+  }
+
+  @Test
+  void badSpacesAreRefusedNamingTheFileAndField() throws Exception {
+    assertThatThrownBy(() -> ResearchSpace.load(space(SPACE.replace("\"seed\": 4", "\"sed\": 4"))))
+        .hasMessageContaining("space.json: unknown field 'sed'");
+    assertThatThrownBy(
+            () -> ResearchSpace.load(space(SPACE.replace("\"headWidth\"", "\"headWidht\""))))
+        .hasMessageContaining("field 'search.headWidht'")
+        .hasMessageContaining("unknown field 'headWidht'");
+    assertThatThrownBy(() -> ResearchSpace.load(space(SPACE.replace("\"headWidth\"", "\"steps\""))))
+        .hasMessageContaining("holds the budget field 'steps'");
+    assertThatThrownBy(
+            () ->
+                ResearchSpace.load(
+                    space(SPACE.replace("\"200000..200009\"", "\"100040..100059\""))))
+        .hasMessageContaining("overlap 'protocolSeeds'");
+    assertThatThrownBy(() -> ResearchSpace.load(space(SPACE.replace("logUniform", "logNormal"))))
+        .hasMessageContaining("unknown kind 'logNormal'");
+    assertThatThrownBy(
+            () -> ResearchSpace.load(space(SPACE.replace("\"max\": 900", "\"max\": 50"))))
+        .hasMessageContaining("field 'budget': maxBudget must be >= minBudget");
+    assertThatThrownBy(() -> ResearchSpace.load(dir.resolve("missing.json")))
+        .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void aTrialDrawsTheSameValuesEveryTime() throws Exception {
+    ResearchSpace s = ResearchSpace.load(space(SPACE));
+    assertThat(s.drawn(5)).isEqualTo(s.drawn(5));
+    assertThat(s.drawn(5)).isNotEqualTo(s.drawn(6));
+    WamConfig c = s.config(5, 300);
+    assertThat(c.steps()).isEqualTo(300);
+    assertThat(c.learningRate()).isEqualTo(s.drawn(5).get("learningRate").asDouble());
+    assertThat(c.batchSize()).isEqualTo(8);
+  }
+}
