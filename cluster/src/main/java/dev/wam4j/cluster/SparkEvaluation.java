@@ -137,10 +137,7 @@ public final class SparkEvaluation {
    */
   public static Outcome run(String master, Job job, int partitions, IntConsumer episodesDone) {
     Config config = job.config();
-    boolean local = master.startsWith("local");
-    if (!local && !master.startsWith("spark://"))
-      throw new IllegalArgumentException(
-          "--spark " + master + ": need local[N], local[*] or spark://host:port");
+    boolean local = checkMaster(master);
     if (partitions < 0)
       throw new IllegalArgumentException("partitions must be >= 0, got " + partitions);
     long t0 = System.nanoTime();
@@ -186,6 +183,19 @@ public final class SparkEvaluation {
         new Run(master, cut, jvms.size(), loads));
   }
 
+  /**
+   * Whether {@code master} is local ({@code local[...]}) rather than standalone.
+   *
+   * @throws IllegalArgumentException when it is neither {@code local...} nor {@code spark://...}
+   */
+  static boolean checkMaster(String master) {
+    boolean local = master.startsWith("local");
+    if (!local && !master.startsWith("spark://"))
+      throw new IllegalArgumentException(
+          "--spark " + master + ": need local[N], local[*] or spark://host:port");
+    return local;
+  }
+
   /** {@code count} seeds from {@code first} in {@code n} contiguous chunks, sizes within one. */
   static List<long[]> chunks(long first, int count, int n) {
     List<long[]> out = new ArrayList<>(n);
@@ -218,7 +228,8 @@ public final class SparkEvaluation {
     }
   }
 
-  private static String jvmName() {
+  /** This JVM, as host/pid. */
+  static String jvmName() {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();
@@ -233,10 +244,15 @@ public final class SparkEvaluation {
    * GB; a loopback master keeps the driver on loopback. {@code spark.*} system properties win.
    */
   static SparkConf conf(String master, Config config) {
+    return conf(master, "wam4j eval seeds " + config.firstSeed() + ".." + config.lastSeed());
+  }
+
+  /** {@link #conf(String, Config)} for an application named {@code appName}. */
+  static SparkConf conf(String master, String appName) {
     SparkConf c =
         new SparkConf()
             .setMaster(master)
-            .setAppName("wam4j eval seeds " + config.firstSeed() + ".." + config.lastSeed())
+            .setAppName(appName)
             .setIfMissing("spark.ui.enabled", "false")
             .setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"))
             .setIfMissing("spark.executor.extraJavaOptions", "-Dai.djl.offline=true")

@@ -28,14 +28,15 @@ final class Sql {
   }
 
   /**
-   * A DOUBLE literal that round-trips exactly (Java's shortest repr); NaN and infinities spelled
-   * for DuckDB.
+   * A DOUBLE literal that round-trips exactly: Java's shortest repr, cast from a string (DuckDB
+   * reads a bare {@code 0.0960208210704093} as a DECIMAL, and its DECIMAL to DOUBLE cast can be one
+   * ulp off; the string parse is correctly rounded); NaN and infinities spelled for DuckDB.
    */
   static String number(double v) {
     if (Double.isNaN(v)) return "'nan'::DOUBLE";
     if (Double.isInfinite(v)) return v > 0 ? "'inf'::DOUBLE" : "'-inf'::DOUBLE";
     if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v) + ".0";
-    return Double.toString(v);
+    return "'" + Double.toString(v) + "'::DOUBLE";
   }
 
   static void execute(Connection c, String sql) throws SQLException {
