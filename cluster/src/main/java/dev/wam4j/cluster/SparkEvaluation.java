@@ -2,11 +2,14 @@ package dev.wam4j.cluster;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wam4j.eval.CheckpointEvaluator;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.ClosedLoopEvaluation.Config;
 import dev.wam4j.eval.ClosedLoopEvaluation.Part;
 import dev.wam4j.model.imagine.ImaginationPolicy;
+import dev.wam4j.model.policy.PlanSettings;
 import dev.wam4j.sim.motion.MotionStyle;
+import dev.wam4j.sim.scene.Scene;
 import dev.wam4j.sim.scene.Scenes;
 import java.io.IOException;
 import java.io.Serializable;
@@ -194,6 +197,47 @@ public final class SparkEvaluation {
       throw new IllegalArgumentException(
           "--spark " + master + ": need local[N], local[*] or spark://host:port");
     return local;
+  }
+
+  /**
+   * A {@link CheckpointEvaluator} that runs each evaluation on {@code master} (a Spark application
+   * per evaluation; executors load the checkpoint with its own plan settings and {@code threads}
+   * engine threads each), for callers such as the studies that evaluate many checkpoints. The
+   * per-seed outcomes equal {@link CheckpointEvaluator#local()}'s given the same engine threads.
+   *
+   * @param threads intra-op threads per policy on the executors; null: the engine's default
+   * @param episodesDone as for {@link #run}, or null
+   * @throws IllegalArgumentException (when evaluating) for a config with a video, a disturbance, or
+   *     a scene or motion other than the protocol's, which executors cannot be sent
+   */
+  public static CheckpointEvaluator evaluator(
+      String master, Integer threads, IntConsumer episodesDone) {
+    checkMaster(master);
+    return (checkpoint, config) -> {
+      if (config.video() != null
+          || config.disturbance() != null
+          || !config.scene().equals(Scene.pushT())
+          || !config.motion().equals(MotionStyle.NONE))
+        throw new IllegalArgumentException(
+            "an evaluation on Spark runs the protocol's scene without video, disturbance or motion"
+                + " style; got video "
+                + config.video()
+                + ", disturbance "
+                + config.disturbance()
+                + ", motion "
+                + config.motion());
+      Job job =
+          new Job(
+              CheckpointSource.of(checkpoint, PlanSettings.CHECKPOINT, threads),
+              config.firstSeed(),
+              config.lastSeed(),
+              config.maxSteps(),
+              config.dream(),
+              config.policySeed(),
+              null,
+              null);
+      return run(master, job, 0, episodesDone).result();
+    };
   }
 
   /** {@code count} seeds from {@code first} in {@code n} contiguous chunks, sizes within one. */

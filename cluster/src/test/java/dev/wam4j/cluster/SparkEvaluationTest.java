@@ -69,6 +69,18 @@ class SparkEvaluationTest {
   }
 
   @Test
+  void theStudiesEvaluatorRefusesWhatExecutorsCannotBeSent(@TempDir Path dir) {
+    var evaluator = SparkEvaluation.evaluator("local[1]", 1, null);
+    var withVideo = JOB.config().withVideo(dir.resolve("v.mp4"), 1);
+    assertThatThrownBy(() -> evaluator.evaluate(dir, withVideo))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("without video")
+        .hasMessageContaining("v.mp4");
+    assertThatThrownBy(() -> SparkEvaluation.evaluator("yarn", 1, null))
+        .hasMessageContaining("spark://host:port");
+  }
+
+  @Test
   void refusesOtherMasters() {
     assertThatThrownBy(() -> SparkEvaluation.run("yarn", JOB, 0, null))
         .isInstanceOf(IllegalArgumentException.class)
