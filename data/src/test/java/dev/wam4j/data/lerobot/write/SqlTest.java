@@ -22,6 +22,8 @@ class SqlTest {
       values[i] = i % 4 == 0 ? x : i % 4 == 1 ? x * 1e-3 : i % 4 == 2 ? x * 500 : -x * 1e7;
     }
     values[0] = 0.09602082107040932; // a standard deviation that was stored one ulp off
+    values[1] = -1.0E-5;
+    values[2] = 1.2345678901234567E20;
     try (Connection db = Sql.open();
         Statement s = db.createStatement()) {
       // as the episodes metadata stores them: lists in a DOUBLE[] column
