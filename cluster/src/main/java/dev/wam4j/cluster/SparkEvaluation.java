@@ -35,9 +35,9 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
  * JVM loaded once ({@link PolicyPool}), and the driver puts the parts together ({@link
  * ClosedLoopEvaluation#combine}). Each episode depends on its seed alone, so the per-seed outcomes,
  * success rate and coverage equal a plain {@link ClosedLoopEvaluation#run} for a policy whose plans
- * are reproducible within a JVM, given the same engine threads per policy (the shipped model's
- * imagination, picking among 4 candidates, is not: docs/CLUSTER.md); plan latency and wall time are
- * this run's own.
+ * are reproducible within a JVM (the shipped model's are, imagination included, since oneDNN is
+ * switched off at engine start: docs/CLUSTER.md), given the same engine threads per policy; plan
+ * latency and wall time are this run's own.
  *
  * <p>The master is {@code local[N]} (N task threads in this JVM) or {@code spark://host:port} (a
  * standalone cluster). Executors get this JVM's class path ({@code spark.executor.extraClassPath})
