@@ -284,8 +284,10 @@ public final class SparkEvaluation {
   }
 
   /**
-   * Spark's settings for a run: no web UI; executors get this JVM's class path, offline DJL and 2
-   * GB; a loopback master keeps the driver on loopback. {@code spark.*} system properties win.
+   * Spark's settings for a run: no web UI; executors get this JVM's class path (by path, {@code
+   * spark.executor.extraClassPath}; or, with {@code -Dwam4j.spark.shipJars=true} and a {@code
+   * spark://} master, shipped as {@code spark.jars}: {@link ShippedJars}), offline DJL and 2 GB; a
+   * loopback master keeps the driver on loopback. {@code spark.*} system properties win.
    */
   static SparkConf conf(String master, Config config) {
     return conf(master, "wam4j eval seeds " + config.firstSeed() + ".." + config.lastSeed());
@@ -298,9 +300,27 @@ public final class SparkEvaluation {
             .setMaster(master)
             .setAppName(appName)
             .setIfMissing("spark.ui.enabled", "false")
-            .setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"))
             .setIfMissing("spark.executor.extraJavaOptions", "-Dai.djl.offline=true")
             .setIfMissing("spark.executor.memory", "2g");
+    String classPath = System.getProperty("java.class.path");
+    if (ShippedJars.wanted() && !master.startsWith("local")) {
+      // the class path travels with the application: the nodes need no wam4j of their own
+      try {
+        Path pack = Files.createTempDirectory("wam4j-spark-jars-");
+        pack.toFile().deleteOnExit();
+        List<String> jars = new ArrayList<>();
+        for (Path j : ShippedJars.of(classPath, pack)) {
+          jars.add(j.toUri().toString());
+          if (j.startsWith(pack)) j.toFile().deleteOnExit();
+        }
+        c.setIfMissing("spark.jars", String.join(",", jars));
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "packing the class path for spark.jars: " + e.getMessage(), e);
+      }
+    } else {
+      c.setIfMissing("spark.executor.extraClassPath", classPath);
+    }
     if (loopback(master)) {
       c.setIfMissing("spark.driver.host", "127.0.0.1");
       c.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
