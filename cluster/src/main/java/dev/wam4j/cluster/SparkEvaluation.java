@@ -6,6 +6,7 @@ import dev.wam4j.eval.CheckpointEvaluator;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.ClosedLoopEvaluation.Config;
 import dev.wam4j.eval.ClosedLoopEvaluation.Part;
+import dev.wam4j.model.TorchNative;
 import dev.wam4j.model.imagine.ImaginationPolicy;
 import dev.wam4j.model.policy.PlanSettings;
 import dev.wam4j.sim.motion.MotionStyle;
@@ -124,7 +125,13 @@ public final class SparkEvaluation {
       ClosedLoopEvaluation.Result result, int executeSteps, int imagineCandidates, Run spark) {}
 
   /** One partition's part, and where it ran, as an executor sends it back (JSON). */
-  record Shipped(Part part, String jvm, boolean loaded, int executeSteps, int imagineCandidates) {}
+  record Shipped(
+      Part part,
+      String jvm,
+      boolean loaded,
+      int executeSteps,
+      int imagineCandidates,
+      String libtorch) {}
 
   /**
    * Runs {@code job} on the Spark master {@code master}.
@@ -172,6 +179,7 @@ public final class SparkEvaluation {
     int loads = 0, executeSteps = 0, imagine = 0;
     for (String s : shipped) {
       Shipped p = read(s);
+      checkLibtorch(p.jvm(), p.libtorch());
       parts.add(p.part());
       jvms.add(p.jvm());
       if (p.loaded()) loads++;
@@ -184,6 +192,26 @@ public final class SparkEvaluation {
         executeSteps,
         imagine,
         new Run(master, cut, jvms.size(), loads));
+  }
+
+  /**
+   * Refuses a part whose executor could not apply wam4j's libtorch settings (oneDNN off, {@link
+   * TorchNative}): its plans would differ from a plain run's. Seen when wam4j's classes and DJL's
+   * are loaded by different class loaders (jars shipped with {@code spark.jars} while the nodes'
+   * Spark class path holds another DJL).
+   *
+   * @throws IllegalStateException naming the executor and the reason
+   */
+  static void checkLibtorch(String jvm, String applied) {
+    if (applied != null && applied.startsWith("failed"))
+      throw new IllegalStateException(
+          "executor "
+              + jvm
+              + ": wam4j's libtorch settings (oneDNN off) were not applied ("
+              + applied
+              + "), so its plans would differ from a plain run's; with -D"
+              + ShippedJars.PROPERTY
+              + "=true keep DJL off the nodes' Spark class path (docs/CLUSTER.md)");
   }
 
   /**
@@ -260,7 +288,13 @@ public final class SparkEvaluation {
       Part part = ClosedLoopEvaluation.runSeeds(lease.policy(), job.config(), seeds, null);
       int imagine = lease.policy() instanceof ImaginationPolicy planner ? planner.candidates() : 1;
       return JSON.writeValueAsString(
-          new Shipped(part, jvmName(), lease.loaded(), lease.policy().executeSteps(), imagine));
+          new Shipped(
+              part,
+              jvmName(),
+              lease.loaded(),
+              lease.policy().executeSteps(),
+              imagine,
+              TorchNative.applied()));
     }
   }
 

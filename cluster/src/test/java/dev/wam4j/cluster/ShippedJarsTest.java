@@ -1,6 +1,7 @@
 package dev.wam4j.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import java.io.File;
@@ -36,6 +37,20 @@ class ShippedJarsTest {
       assertThat(Collections.list(j.entries()).stream().map(e -> e.getName()))
           .containsExactly("dev/x/A.class");
     }
+  }
+
+  @Test
+  void aPartWhoseExecutorCouldNotApplyTheLibtorchSettingsIsRefused() {
+    SparkEvaluation.checkLibtorch("h/1", "applied: log level ERROR, oneDNN off");
+    SparkEvaluation.checkLibtorch("h/1", "not yet"); // no engine loaded (a policy without libtorch)
+    assertThatThrownBy(
+            () ->
+                SparkEvaluation.checkLibtorch(
+                    "h/2", "failed: java.lang.IllegalStateException: libtorch symbol not found"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("executor h/2")
+        .hasMessageContaining("symbol not found")
+        .hasMessageContaining(ShippedJars.PROPERTY);
   }
 
   /**
