@@ -1,5 +1,6 @@
 package dev.wam4j.cli;
 
+import dev.wam4j.cluster.SparkCollect;
 import dev.wam4j.data.collect.SimCollect;
 import dev.wam4j.eval.SeedRange;
 import dev.wam4j.sim.Embodiment;
@@ -68,6 +69,24 @@ final class CollectCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
+  @Option(
+      names = "--spark",
+      paramLabel = "MASTER",
+      description =
+          "Collect on Apache Spark: local[N] (N task threads here) or spark://host:port (a standalone cluster "
+              + "whose nodes have wam4j at the same path). Each partition of seeds is collected into a partial "
+              + "dataset in a hidden folder beside --out, which must be on storage every executor writes at the "
+              + "same path; the driver merges them into ONE LeRobot v3.0 dataset at --out, with the plain run's "
+              + "episodes (one data and one video file per partition). docs/CLUSTER.md")
+  String spark;
+
+  @Option(
+      names = "--partitions",
+      description =
+          "With --spark: seed partitions (partial datasets); default 4 per task slot, at most one per episode.",
+      defaultValue = "0")
+  int partitions;
+
   /** The dataset collected: who acted, on which seeds, and how often the expert succeeded. */
   record Result(
       String dataset,
@@ -80,35 +99,44 @@ final class CollectCommand implements Callable<Integer> {
       long totalFrames,
       double successRate,
       List<Long> successSeeds,
-      double seconds) {}
+      double seconds,
+      SparkCollect.Run spark) {}
 
   @Override
   public Integer call() throws Exception {
     if (!policy.equals("expert"))
       throw new IllegalArgumentException(
           "--policy must be 'expert' (the only policy so far), got '" + policy + "'");
-    Embodiment who =
-        switch (embodiment) {
-          case "robot" -> Embodiment.RobotPusher.reference();
-          case "hand" -> Embodiment.HumanHand.standard();
-          default ->
-              throw new IllegalArgumentException(
-                  "--embodiment must be robot or hand, got '" + embodiment + "'");
-        };
-    CousinConfig cfg =
-        cousins == null
-            ? null
-            : switch (cousins) {
-              case "reference" -> CousinConfig.reference();
-              case "wide" -> CousinConfig.builtin("wide");
-              default -> CousinConfig.load(Path.of(cousins));
-            };
+    Embodiment who = SimCollect.embodiment(embodiment);
+    CousinConfig cfg = cousins == null ? null : SimCollect.cousins(cousins);
     SeedRange seeds = new SeedRange(seed, seed + Math.max(episodes, 1) - 1);
     SimCollect.Config config =
         new SimCollect.Config(
             who, cfg, episodes, seeds.first(), DatasetImportCommand.encoding(codec, null));
+    if (spark == null && partitions != 0)
+      throw new IllegalArgumentException(
+          "--partitions " + partitions + " is for --spark: add --spark MASTER or drop it");
     Progress progress = new Progress(spec.commandLine().getErr(), "collect", episodes, "episodes");
-    SimCollect.Result r = SimCollect.run(config, out, progress::update);
+    SimCollect.Result r;
+    SparkCollect.Run sparkRun = null;
+    if (spark != null) {
+      int[] done = {0};
+      SparkCollect.Outcome outcome =
+          SparkCollect.run(
+              spark,
+              SparkCollect.Job.of(embodiment, cousins, episodes, seeds.first(), config.encoding()),
+              out,
+              partitions,
+              n -> {
+                synchronized (done) {
+                  progress.update(done[0] += n);
+                }
+              });
+      r = outcome.result();
+      sparkRun = outcome.spark();
+    } else {
+      r = SimCollect.run(config, out, progress::update);
+    }
     progress.done();
     Result result =
         new Result(
@@ -122,7 +150,8 @@ final class CollectCommand implements Callable<Integer> {
             r.frames(),
             r.successRate(),
             r.successSeeds(),
-            r.seconds());
+            r.seconds(),
+            sparkRun);
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       o.println(Json.result(result, spec));
@@ -137,6 +166,13 @@ final class CollectCommand implements Callable<Integer> {
           r.seconds(),
           r.successSeeds().size(),
           r.episodes());
+      if (sparkRun != null)
+        o.printf(
+            "  spark %s: %d partitions on %d executor JVMs, merged in %.1f s%n",
+            sparkRun.master(),
+            sparkRun.partitions(),
+            sparkRun.executors(),
+            sparkRun.mergeSeconds());
     }
     o.flush();
     return 0;

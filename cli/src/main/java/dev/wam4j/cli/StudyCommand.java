@@ -1,6 +1,8 @@
 package dev.wam4j.cli;
 
+import dev.wam4j.cluster.SparkEvaluation;
 import dev.wam4j.data.Provenance;
+import dev.wam4j.eval.CheckpointEvaluator;
 import dev.wam4j.eval.study.AblationStudy;
 import dev.wam4j.eval.study.ScalingFit;
 import dev.wam4j.eval.study.ScalingPlot;
@@ -51,6 +53,15 @@ final class StudyCommand {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Option(
+        names = "--spark",
+        paramLabel = "MASTER",
+        description =
+            "Run the closed-loop evaluations on Apache Spark: local[N] or spark://host:port (nodes need wam4j and "
+                + "the study folder at the same paths). Training stays here: a study is training-bound, only its "
+                + "evaluations spread over executors (one policy thread each). docs/CLUSTER.md")
+    String spark;
+
     @Override
     public Integer call() throws Exception {
       StudyConfig study = StudyConfig.load(config);
@@ -65,7 +76,9 @@ final class StudyCommand {
             err.printf("[%6.1f min] %s%n", (System.nanoTime() - t0) / 60e9, line);
             err.flush();
           };
-      Object result = run(study, dir, Json.provenance(spec), log);
+      CheckpointEvaluator evaluator =
+          spark == null ? CheckpointEvaluator.local() : SparkEvaluation.evaluator(spark, 1, null);
+      Object result = run(study, dir, Json.provenance(spec), log, evaluator);
       PrintWriter o = spec.commandLine().getOut();
       if (json) o.println(Json.result(result, spec));
       else summary(o, result, dir);
@@ -73,7 +86,12 @@ final class StudyCommand {
       return 0;
     }
 
-    abstract Object run(StudyConfig study, Path dir, Provenance provenance, Consumer<String> log)
+    abstract Object run(
+        StudyConfig study,
+        Path dir,
+        Provenance provenance,
+        Consumer<String> log,
+        CheckpointEvaluator evaluator)
         throws Exception;
 
     abstract void summary(PrintWriter o, Object result, Path dir);
@@ -89,9 +107,14 @@ final class StudyCommand {
               + "ablation.json, ablation.png and ablation.html in the study folder.")
   static final class AblationCommand extends TrainingStudy {
     @Override
-    Object run(StudyConfig study, Path dir, Provenance provenance, Consumer<String> log)
+    Object run(
+        StudyConfig study,
+        Path dir,
+        Provenance provenance,
+        Consumer<String> log,
+        CheckpointEvaluator evaluator)
         throws Exception {
-      return AblationStudy.run(study, dir, provenance, log);
+      return AblationStudy.run(study, dir, provenance, log, evaluator);
     }
 
     @Override
@@ -125,9 +148,14 @@ final class StudyCommand {
               + "fine-tunes and evaluates from each size; writes scaling.json, scaling.png and scaling.html.")
   static final class ScalingCommand extends TrainingStudy {
     @Override
-    Object run(StudyConfig study, Path dir, Provenance provenance, Consumer<String> log)
+    Object run(
+        StudyConfig study,
+        Path dir,
+        Provenance provenance,
+        Consumer<String> log,
+        CheckpointEvaluator evaluator)
         throws Exception {
-      return ScalingSweep.run(study, dir, provenance, log);
+      return ScalingSweep.run(study, dir, provenance, log, evaluator);
     }
 
     @Override

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wam4j.data.lerobot.DatasetValidation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -49,6 +52,55 @@ class DatasetWriteCommandsTest {
     assertThat(n.get("embodiment").asText()).isEqualTo("hand");
     assertThat(ds.resolve("meta/info.json")).exists();
     assertThat(ds.resolve("videos/observation.image/chunk-000/file-000.mp4")).exists();
+  }
+
+  private JsonNode collect(Path ds, String... extra) throws Exception {
+    out.getBuffer().setLength(0);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "sim",
+                "collect",
+                "--episodes",
+                "4",
+                "--seed",
+                "60",
+                "--out",
+                ds.toString(),
+                "--json"));
+    args.addAll(List.of(extra));
+    assertThat(run(Main.commandLine(), args.toArray(String[]::new))).as(err.toString()).isZero();
+    return new ObjectMapper().readTree(out.toString());
+  }
+
+  @Test
+  void simCollectOnSparkWritesOneDatasetWithThePlainRunsEpisodes() throws Exception {
+    JsonNode plain = collect(tmp.resolve("plain"));
+    JsonNode spark = collect(tmp.resolve("spark"), "--spark", "local[2]", "--partitions", "2");
+    for (String f : List.of("total_episodes", "total_frames", "success_seeds", "seeds"))
+      assertThat(spark.get(f)).as(f).isEqualTo(plain.get(f));
+    assertThat(plain.get("spark").isNull()).isTrue();
+    assertThat(spark.get("spark").get("partitions").asInt()).isEqualTo(2);
+    assertThat(spark.get("spark").get("master").asText()).isEqualTo("local[2]");
+    assertThat(DatasetValidation.validate(tmp.resolve("spark"))).isEmpty();
+  }
+
+  @Test
+  void partitionsWithoutSparkAreRefused() {
+    int code =
+        run(
+            Main.commandLine(),
+            "sim",
+            "collect",
+            "--episodes",
+            "1",
+            "--partitions",
+            "3",
+            "--out",
+            tmp.resolve("x").toString());
+    assertThat(code).isNotZero();
+    assertThat(err.toString()).contains("--partitions 3 is for --spark");
+    assertThat(tmp.resolve("x")).doesNotExist();
   }
 
   @Test

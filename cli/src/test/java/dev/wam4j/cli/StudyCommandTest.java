@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,6 +123,67 @@ class StudyCommandTest {
                     data.toString()))
         .isZero();
     return data;
+  }
+
+  /**
+   * The same trained runs evaluated plainly and, their cached evaluations deleted, again with
+   * --spark local[2]: every cell's outcome is equal.
+   */
+  @Test
+  void ablationEvaluatedOnSparkEqualsThePlainStudy() throws Exception {
+    Path robot = collect("robot", 1, 7), hand = collect("hand", 1, 11);
+    Path study = tmp.resolve("ablation.json");
+    Files.writeString(
+        study,
+        """
+        {"pretrain": {"dataset": "%s", %s}, "finetune": {"dataset": "%s", %s}, "episodes": [1],
+         "evalSeeds": "300100..300103"}
+        """
+            .formatted(hand, TINY, robot, TINY));
+    Path plainDir = tmp.resolve("study");
+    CliRun plain = new CliRun();
+    assertThat(
+            plain.run(
+                "study",
+                "ablation",
+                "--config",
+                study.toString(),
+                "--out",
+                plainDir.toString(),
+                "--json"))
+        .as(plain.err.toString())
+        .isZero();
+    try (var files = Files.walk(plainDir)) {
+      for (Path p : files.toList())
+        if (p.getFileName().toString().equals("study-eval.json")) Files.delete(p);
+    }
+    CliRun spark = new CliRun();
+    assertThat(
+            spark.run(
+                "study",
+                "ablation",
+                "--config",
+                study.toString(),
+                "--out",
+                plainDir.toString(),
+                "--spark",
+                "local[2]",
+                "--json"))
+        .as(spark.err.toString())
+        .isZero();
+    // trained once: the Spark study reused the runs and evaluated them again
+    assertThat(spark.err.toString())
+        .contains("reused")
+        .contains("evaluating")
+        .doesNotContain("steps on");
+    JsonNode p = new ObjectMapper().readTree(plain.out.toString());
+    JsonNode s = new ObjectMapper().readTree(spark.out.toString());
+    assertThat(s.get("cells")).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      JsonNode a = p.get("cells").get(i).get("outcome"), b = s.get("cells").get(i).get("outcome");
+      for (String f : List.of("episodes", "success_rate", "mean_max_coverage", "seeds", "step"))
+        assertThat(b.get(f)).as("cell %d %s", i, f).isEqualTo(a.get(f));
+    }
   }
 
   @Test

@@ -2,11 +2,15 @@ package dev.wam4j.cluster;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wam4j.eval.CheckpointEvaluator;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.ClosedLoopEvaluation.Config;
 import dev.wam4j.eval.ClosedLoopEvaluation.Part;
+import dev.wam4j.model.TorchNative;
 import dev.wam4j.model.imagine.ImaginationPolicy;
+import dev.wam4j.model.policy.PlanSettings;
 import dev.wam4j.sim.motion.MotionStyle;
+import dev.wam4j.sim.scene.Scene;
 import dev.wam4j.sim.scene.Scenes;
 import java.io.IOException;
 import java.io.Serializable;
@@ -32,9 +36,9 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
  * JVM loaded once ({@link PolicyPool}), and the driver puts the parts together ({@link
  * ClosedLoopEvaluation#combine}). Each episode depends on its seed alone, so the per-seed outcomes,
  * success rate and coverage equal a plain {@link ClosedLoopEvaluation#run} for a policy whose plans
- * are reproducible within a JVM, given the same engine threads per policy (the shipped model's
- * imagination, picking among 4 candidates, is not: docs/CLUSTER.md); plan latency and wall time are
- * this run's own.
+ * are reproducible within a JVM (the shipped model's are, imagination included, since oneDNN is
+ * switched off at engine start: docs/CLUSTER.md), given the same engine threads per policy; plan
+ * latency and wall time are this run's own.
  *
  * <p>The master is {@code local[N]} (N task threads in this JVM) or {@code spark://host:port} (a
  * standalone cluster). Executors get this JVM's class path ({@code spark.executor.extraClassPath})
@@ -121,7 +125,13 @@ public final class SparkEvaluation {
       ClosedLoopEvaluation.Result result, int executeSteps, int imagineCandidates, Run spark) {}
 
   /** One partition's part, and where it ran, as an executor sends it back (JSON). */
-  record Shipped(Part part, String jvm, boolean loaded, int executeSteps, int imagineCandidates) {}
+  record Shipped(
+      Part part,
+      String jvm,
+      boolean loaded,
+      int executeSteps,
+      int imagineCandidates,
+      String libtorch) {}
 
   /**
    * Runs {@code job} on the Spark master {@code master}.
@@ -137,10 +147,7 @@ public final class SparkEvaluation {
    */
   public static Outcome run(String master, Job job, int partitions, IntConsumer episodesDone) {
     Config config = job.config();
-    boolean local = master.startsWith("local");
-    if (!local && !master.startsWith("spark://"))
-      throw new IllegalArgumentException(
-          "--spark " + master + ": need local[N], local[*] or spark://host:port");
+    boolean local = checkMaster(master);
     if (partitions < 0)
       throw new IllegalArgumentException("partitions must be >= 0, got " + partitions);
     long t0 = System.nanoTime();
@@ -172,6 +179,7 @@ public final class SparkEvaluation {
     int loads = 0, executeSteps = 0, imagine = 0;
     for (String s : shipped) {
       Shipped p = read(s);
+      checkLibtorch(p.jvm(), p.libtorch());
       parts.add(p.part());
       jvms.add(p.jvm());
       if (p.loaded()) loads++;
@@ -184,6 +192,80 @@ public final class SparkEvaluation {
         executeSteps,
         imagine,
         new Run(master, cut, jvms.size(), loads));
+  }
+
+  /**
+   * Refuses a part whose executor could not apply wam4j's libtorch settings (oneDNN off, {@link
+   * TorchNative}): its plans would differ from a plain run's. Seen when wam4j's classes and DJL's
+   * are loaded by different class loaders (jars shipped with {@code spark.jars} while the nodes'
+   * Spark class path holds another DJL).
+   *
+   * @throws IllegalStateException naming the executor and the reason
+   */
+  static void checkLibtorch(String jvm, String applied) {
+    if (applied != null && applied.startsWith("failed"))
+      throw new IllegalStateException(
+          "executor "
+              + jvm
+              + ": wam4j's libtorch settings (oneDNN off) were not applied ("
+              + applied
+              + "), so its plans would differ from a plain run's; with -D"
+              + ShippedJars.PROPERTY
+              + "=true keep DJL off the nodes' Spark class path (docs/CLUSTER.md)");
+  }
+
+  /**
+   * Whether {@code master} is local ({@code local[...]}) rather than standalone.
+   *
+   * @throws IllegalArgumentException when it is neither {@code local...} nor {@code spark://...}
+   */
+  static boolean checkMaster(String master) {
+    boolean local = master.startsWith("local");
+    if (!local && !master.startsWith("spark://"))
+      throw new IllegalArgumentException(
+          "--spark " + master + ": need local[N], local[*] or spark://host:port");
+    return local;
+  }
+
+  /**
+   * A {@link CheckpointEvaluator} that runs each evaluation on {@code master} (a Spark application
+   * per evaluation; executors load the checkpoint with its own plan settings and {@code threads}
+   * engine threads each), for callers such as the studies that evaluate many checkpoints. The
+   * per-seed outcomes equal {@link CheckpointEvaluator#local()}'s given the same engine threads.
+   *
+   * @param threads intra-op threads per policy on the executors; null: the engine's default
+   * @param episodesDone as for {@link #run}, or null
+   * @throws IllegalArgumentException (when evaluating) for a config with a video, a disturbance, or
+   *     a scene or motion other than the protocol's, which executors cannot be sent
+   */
+  public static CheckpointEvaluator evaluator(
+      String master, Integer threads, IntConsumer episodesDone) {
+    checkMaster(master);
+    return (checkpoint, config) -> {
+      if (config.video() != null
+          || config.disturbance() != null
+          || !config.scene().equals(Scene.pushT())
+          || !config.motion().equals(MotionStyle.NONE))
+        throw new IllegalArgumentException(
+            "an evaluation on Spark runs the protocol's scene without video, disturbance or motion"
+                + " style; got video "
+                + config.video()
+                + ", disturbance "
+                + config.disturbance()
+                + ", motion "
+                + config.motion());
+      Job job =
+          new Job(
+              CheckpointSource.of(checkpoint, PlanSettings.CHECKPOINT, threads),
+              config.firstSeed(),
+              config.lastSeed(),
+              config.maxSteps(),
+              config.dream(),
+              config.policySeed(),
+              null,
+              null);
+      return run(master, job, 0, episodesDone).result();
+    };
   }
 
   /** {@code count} seeds from {@code first} in {@code n} contiguous chunks, sizes within one. */
@@ -206,7 +288,13 @@ public final class SparkEvaluation {
       Part part = ClosedLoopEvaluation.runSeeds(lease.policy(), job.config(), seeds, null);
       int imagine = lease.policy() instanceof ImaginationPolicy planner ? planner.candidates() : 1;
       return JSON.writeValueAsString(
-          new Shipped(part, jvmName(), lease.loaded(), lease.policy().executeSteps(), imagine));
+          new Shipped(
+              part,
+              jvmName(),
+              lease.loaded(),
+              lease.policy().executeSteps(),
+              imagine,
+              TorchNative.applied()));
     }
   }
 
@@ -218,7 +306,8 @@ public final class SparkEvaluation {
     }
   }
 
-  private static String jvmName() {
+  /** This JVM, as host/pid. */
+  static String jvmName() {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();
@@ -229,18 +318,43 @@ public final class SparkEvaluation {
   }
 
   /**
-   * Spark's settings for a run: no web UI; executors get this JVM's class path, offline DJL and 2
-   * GB; a loopback master keeps the driver on loopback. {@code spark.*} system properties win.
+   * Spark's settings for a run: no web UI; executors get this JVM's class path (by path, {@code
+   * spark.executor.extraClassPath}; or, with {@code -Dwam4j.spark.shipJars=true} and a {@code
+   * spark://} master, shipped as {@code spark.jars}: {@link ShippedJars}), offline DJL and 2 GB; a
+   * loopback master keeps the driver on loopback. {@code spark.*} system properties win.
    */
   static SparkConf conf(String master, Config config) {
+    return conf(master, "wam4j eval seeds " + config.firstSeed() + ".." + config.lastSeed());
+  }
+
+  /** {@link #conf(String, Config)} for an application named {@code appName}. */
+  static SparkConf conf(String master, String appName) {
     SparkConf c =
         new SparkConf()
             .setMaster(master)
-            .setAppName("wam4j eval seeds " + config.firstSeed() + ".." + config.lastSeed())
+            .setAppName(appName)
             .setIfMissing("spark.ui.enabled", "false")
-            .setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"))
             .setIfMissing("spark.executor.extraJavaOptions", "-Dai.djl.offline=true")
             .setIfMissing("spark.executor.memory", "2g");
+    String classPath = System.getProperty("java.class.path");
+    if (ShippedJars.wanted() && !master.startsWith("local")) {
+      // the class path travels with the application: the nodes need no wam4j of their own
+      try {
+        Path pack = Files.createTempDirectory("wam4j-spark-jars-");
+        pack.toFile().deleteOnExit();
+        List<String> jars = new ArrayList<>();
+        for (Path j : ShippedJars.of(classPath, pack)) {
+          jars.add(j.toUri().toString());
+          if (j.startsWith(pack)) j.toFile().deleteOnExit();
+        }
+        c.setIfMissing("spark.jars", String.join(",", jars));
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "packing the class path for spark.jars: " + e.getMessage(), e);
+      }
+    } else {
+      c.setIfMissing("spark.executor.extraClassPath", classPath);
+    }
     if (loopback(master)) {
       c.setIfMissing("spark.driver.host", "127.0.0.1");
       c.setIfMissing("spark.driver.bindAddress", "127.0.0.1");

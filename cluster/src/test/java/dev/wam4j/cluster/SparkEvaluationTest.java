@@ -5,17 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.spark.SparkConf;
-import org.apache.spark.deploy.master.Master;
-import org.apache.spark.deploy.worker.Worker;
-import org.apache.spark.rpc.RpcEnv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import scala.Option;
 
 class SparkEvaluationTest {
   private static final SparkEvaluation.Job JOB =
@@ -54,63 +48,36 @@ class SparkEvaluationTest {
     assertThat(o.imagineCandidates()).isEqualTo(1);
   }
 
-  /**
-   * A standalone master and worker, Spark's own classes in this JVM on loopback; the worker starts
-   * its executor as a child JVM (the test's class path through spark.executor.extraClassPath;
-   * SPARK_HOME, set by the build, is an empty stand-in for a distribution).
-   */
+  /** A standalone master and worker on loopback ({@link LoopbackCluster}). */
   @Test
   void standaloneClusterGivesThePlainRunsOutcomesPerSeed(@TempDir Path work) throws Exception {
-    // a distribution's marks: RELEASE (its jars are in jars/), and jars/ (empty here)
-    Path home = Path.of(System.getenv("SPARK_HOME"));
-    Files.createDirectories(home.resolve("jars"));
-    if (!Files.exists(home.resolve("RELEASE"))) Files.writeString(home.resolve("RELEASE"), "");
-    SparkConf conf = new SparkConf(false).set("spark.master.rest.enabled", "false");
-    RpcEnv master = Master.startRpcEnvAndEndpoint("127.0.0.1", 0, 0, conf)._1();
-    RpcEnv worker = null;
-    try {
-      String url = "spark://127.0.0.1:" + master.address().port();
-      worker =
-          Worker.startRpcEnvAndEndpoint(
-              "127.0.0.1",
-              0,
-              0,
-              1,
-              1024,
-              new String[] {url},
-              work.toString(),
-              Option.empty(),
-              conf,
-              Option.empty());
-      // a quick-starting executor for a short job (Spark reads spark.* system properties)
-      System.setProperty(
-          "spark.executor.extraJavaOptions",
-          "-Dai.djl.offline=true -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
-      System.setProperty("spark.executor.memory", "512m");
-      SparkEvaluation.Outcome o;
-      try {
-        o = SparkEvaluation.run(url, JOB, 4, null);
-      } finally {
-        System.clearProperty("spark.executor.extraJavaOptions");
-        System.clearProperty("spark.executor.memory");
-      }
-      assertSameOutcomes(o.result(), plain());
-      // one executor JVM (not this one) with one core ran all four partitions on one policy
-      assertThat(o.spark()).isEqualTo(new SparkEvaluation.Run(url, 4, 1, 1));
-    } finally {
-      if (worker != null) {
-        worker.shutdown();
-        worker.awaitTermination();
-      }
-      master.shutdown();
-      master.awaitTermination();
+    SparkEvaluation.Outcome o;
+    String url;
+    try (LoopbackCluster cluster = new LoopbackCluster(work)) {
+      url = cluster.url;
+      o = SparkEvaluation.run(url, JOB, 4, null);
     }
+    assertSameOutcomes(o.result(), plain());
+    // one executor JVM (not this one) with one core ran all four partitions on one policy
+    assertThat(o.spark()).isEqualTo(new SparkEvaluation.Run(url, 4, 1, 1));
   }
 
   @Test
   void chunksAreContiguousAndEven() {
     List<long[]> c = SparkEvaluation.chunks(5, 7, 3);
     assertThat(c).containsExactly(new long[] {5, 6, 7}, new long[] {8, 9}, new long[] {10, 11});
+  }
+
+  @Test
+  void theStudiesEvaluatorRefusesWhatExecutorsCannotBeSent(@TempDir Path dir) {
+    var evaluator = SparkEvaluation.evaluator("local[1]", 1, null);
+    var withVideo = JOB.config().withVideo(dir.resolve("v.mp4"), 1);
+    assertThatThrownBy(() -> evaluator.evaluate(dir, withVideo))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("without video")
+        .hasMessageContaining("v.mp4");
+    assertThatThrownBy(() -> SparkEvaluation.evaluator("yarn", 1, null))
+        .hasMessageContaining("spark://host:port");
   }
 
   @Test

@@ -86,6 +86,40 @@ public final class SimCollect {
     }
   }
 
+  /** The built-in cousin configs {@link #cousins} knows by name. */
+  public static final List<String> BUILTIN_COUSINS = List.of("reference", "wide");
+
+  /**
+   * The embodiment named {@code id}: {@code robot} (the reference pusher) or {@code hand} (the
+   * standard hand).
+   *
+   * @throws IllegalArgumentException naming the value when it is neither
+   */
+  public static Embodiment embodiment(String id) {
+    return switch (id) {
+      case "robot" -> Embodiment.RobotPusher.reference();
+      case "hand" -> Embodiment.HumanHand.standard();
+      default ->
+          throw new IllegalArgumentException(
+              "--embodiment must be robot or hand, got '" + id + "'");
+    };
+  }
+
+  /**
+   * The cousin config {@code nameOrFile} names: a built-in ({@link #BUILTIN_COUSINS}) or a JSON
+   * file.
+   *
+   * @throws IOException when the file cannot be read
+   * @throws IllegalArgumentException when the file is not a valid cousin config (naming the field)
+   */
+  public static CousinConfig cousins(String nameOrFile) throws IOException {
+    return switch (nameOrFile) {
+      case "reference" -> CousinConfig.reference();
+      case "wide" -> CousinConfig.builtin("wide");
+      default -> CousinConfig.load(Path.of(nameOrFile));
+    };
+  }
+
   /** Image size of the observations, as in the reference. */
   public static final int IMAGE_SIZE = 96;
 

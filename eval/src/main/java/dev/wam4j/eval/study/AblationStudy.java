@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wam4j.data.Provenance;
+import dev.wam4j.eval.CheckpointEvaluator;
 import dev.wam4j.eval.report.HtmlReport;
 import dev.wam4j.eval.report.ReportFiles;
 import dev.wam4j.model.chart.LineChart;
@@ -97,6 +98,20 @@ public final class AblationStudy {
    */
   public static Result run(StudyConfig study, Path out, Provenance provenance, Consumer<String> log)
       throws IOException {
+    return run(study, out, provenance, log, CheckpointEvaluator.local());
+  }
+
+  /**
+   * The same, with the closed-loop evaluations run by {@code evaluator} (e.g. on a Spark cluster);
+   * training stays in this JVM.
+   */
+  public static Result run(
+      StudyConfig study,
+      Path out,
+      Provenance provenance,
+      Consumer<String> log,
+      CheckpointEvaluator evaluator)
+      throws IOException {
     if (study.finetune() == null)
       throw new IllegalArgumentException(
           study.file() + ": the ablation needs the field 'finetune'");
@@ -110,7 +125,7 @@ public final class AblationStudy {
     StudyRuns.requireEpisodes(
         study, "finetune", study.finetuneConfig(ks.get(0), null).dataset(), ks.get(ks.size() - 1));
     Files.createDirectories(out);
-    StudyRuns runs = new StudyRuns(log);
+    StudyRuns runs = new StudyRuns(log, evaluator);
     Path init;
     if (study.pretrain() != null) {
       init = out.resolve("pretrain");

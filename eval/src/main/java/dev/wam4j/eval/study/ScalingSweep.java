@@ -2,6 +2,7 @@ package dev.wam4j.eval.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wam4j.data.Provenance;
+import dev.wam4j.eval.CheckpointEvaluator;
 import dev.wam4j.eval.report.HtmlReport;
 import dev.wam4j.eval.report.ReportFiles;
 import dev.wam4j.model.wam.WamRun;
@@ -32,6 +33,20 @@ public final class ScalingSweep {
 
   public static Result run(StudyConfig study, Path out, Provenance provenance, Consumer<String> log)
       throws IOException {
+    return run(study, out, provenance, log, CheckpointEvaluator.local());
+  }
+
+  /**
+   * The same, with the closed-loop evaluations run by {@code evaluator} (e.g. on a Spark cluster);
+   * training stays in this JVM.
+   */
+  public static Result run(
+      StudyConfig study,
+      Path out,
+      Provenance provenance,
+      Consumer<String> log,
+      CheckpointEvaluator evaluator)
+      throws IOException {
     if (study.pretrain() == null)
       throw new IllegalArgumentException(
           study.file() + ": the scaling sweep needs the field 'pretrain'");
@@ -49,7 +64,7 @@ public final class ScalingSweep {
     StudyRuns.requireEpisodes(
         study, "pretrain", study.pretrainConfig(0).dataset(), sizes.get(sizes.size() - 1));
     Files.createDirectories(out);
-    StudyRuns runs = new StudyRuns(log);
+    StudyRuns runs = new StudyRuns(log, evaluator);
     List<Path> dirs = new ArrayList<>();
     for (int n : study.episodes()) {
       Path dir = out.resolve("d" + n);

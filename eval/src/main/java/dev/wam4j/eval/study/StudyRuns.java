@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.wam4j.eval.CheckpointEvaluator;
 import dev.wam4j.eval.ClosedLoopEvaluation;
 import dev.wam4j.eval.SeedRange;
 import dev.wam4j.eval.report.ReportFiles;
@@ -40,9 +41,15 @@ final class StudyRuns {
   record RunRecord(String stage, String initWeights, JsonNode config) {}
 
   private final Consumer<String> log;
+  private final CheckpointEvaluator evaluator;
 
-  StudyRuns(Consumer<String> log) {
+  /**
+   * @param evaluator runs the closed-loop evaluations of {@link #evaluate} (the clips of {@link
+   *     #clip} are always recorded here)
+   */
+  StudyRuns(Consumer<String> log, CheckpointEvaluator evaluator) {
     this.log = log;
+    this.evaluator = evaluator;
   }
 
   /**
@@ -140,15 +147,10 @@ final class StudyRuns {
       if (o.step() == meta.step() && o.seeds().equals(seeds.toString())) return o;
     }
     log.accept(name + ": evaluating step " + meta.step() + " on seeds " + seeds);
-    ClosedLoopEvaluation.Result r;
-    try (ChunkPolicy policy = ChunkPolicies.load(run)) {
-      // no dream: the actions are the same, the plans faster
-      r =
-          ClosedLoopEvaluation.run(
-              policy,
-              ClosedLoopEvaluation.Config.seeds(seeds.first(), seeds.last()).withDream(false),
-              null);
-    }
+    // no dream: the actions are the same, the plans faster
+    ClosedLoopEvaluation.Result r =
+        evaluator.evaluate(
+            run, ClosedLoopEvaluation.Config.seeds(seeds.first(), seeds.last()).withDream(false));
     long frames = meta.data().get("frames") instanceof Number n ? n.longValue() : -1;
     RunOutcome o =
         new RunOutcome(

@@ -27,9 +27,6 @@ final class MetaFiles {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final String[] MOMENTS = {"min", "max", "mean", "std"};
 
-  /** Episode rows per INSERT statement. */
-  private static final int INSERT_ROWS = 256;
-
   private final Path root;
   private final Connection db;
 
@@ -112,43 +109,58 @@ final class MetaFiles {
       ddl.append(Sql.ident(columns.get(i))).append(' ').append(types.get(i));
     }
     Sql.execute(db, ddl.append(')').toString());
-    StringBuilder insert = new StringBuilder();
-    for (int i = 0; i < rows.size(); i++) {
-      EpisodeRow r = rows.get(i);
-      List<String> v = new ArrayList<>();
-      v.add(Long.toString(r.index()));
-      v.add("[" + String.join(", ", r.tasks().stream().map(Sql::string).toList()) + "]");
-      v.add(Long.toString(r.length()));
-      v.add(Long.toString(r.dataChunk()));
-      v.add(Long.toString(r.dataFile()));
-      v.add(Long.toString(r.from()));
-      v.add(Long.toString(r.to()));
-      for (VideoSpan s : r.videos()) {
-        v.add(Long.toString(s.chunk()));
-        v.add(Long.toString(s.file()));
-        v.add(Sql.number(s.from()));
-        v.add(Sql.number(s.to()));
+    // The rows go through a JSON lines file that DuckDB reads in one go: VALUES lists of nested
+    // list literals cost DuckDB's binder ~50 us each, most of a merge of thousands of episodes.
+    Path rowsFile = root.resolve("meta/.episodes-rows.jsonl");
+    Files.createDirectories(rowsFile.getParent());
+    try (BufferedWriter w = Files.newBufferedWriter(rowsFile, StandardCharsets.UTF_8)) {
+      for (EpisodeRow r : rows) {
+        ObjectNode n = NODES.objectNode();
+        int c = 0;
+        n.put(columns.get(c++), r.index());
+        ArrayNode tasks = n.putArray(columns.get(c++));
+        r.tasks().forEach(tasks::add);
+        n.put(columns.get(c++), r.length());
+        n.put(columns.get(c++), r.dataChunk());
+        n.put(columns.get(c++), r.dataFile());
+        n.put(columns.get(c++), r.from());
+        n.put(columns.get(c++), r.to());
+        for (VideoSpan s : r.videos()) {
+          n.put(columns.get(c++), s.chunk());
+          n.put(columns.get(c++), s.file());
+          n.set(columns.get(c++), jsonNumber(s.from()));
+          n.set(columns.get(c++), jsonNumber(s.to()));
+        }
+        for (String key : firstStats.keySet()) {
+          FeatureStats s = r.stats().get(key);
+          n.set(columns.get(c++), jsonList(s.min, s.image, s.integer));
+          n.set(columns.get(c++), jsonList(s.max, s.image, s.integer));
+          n.set(columns.get(c++), jsonList(s.mean, s.image, false));
+          n.set(columns.get(c++), jsonList(s.std, s.image, false));
+          n.putArray(columns.get(c++)).add(s.count);
+          for (double[] q : s.quantiles) n.set(columns.get(c++), jsonList(q, s.image, false));
+        }
+        n.put(columns.get(c++), 0);
+        n.put(columns.get(c++), 0);
+        w.write(JSONL.writeValueAsString(n));
+        w.write('\n');
       }
-      for (String key : firstStats.keySet()) {
-        FeatureStats s = r.stats().get(key);
-        v.add(literal(s.min, s));
-        v.add(literal(s.max, s));
-        v.add(literal(s.mean, s.image, false));
-        v.add(literal(s.std, s.image, false));
-        v.add("[" + s.count + "]");
-        for (double[] q : s.quantiles) v.add(literal(q, s.image, false));
-      }
-      v.add("0");
-      v.add("0");
-      insert
-          .append(insert.isEmpty() ? "INSERT INTO episodes VALUES (" : ", (")
-          .append(String.join(", ", v))
-          .append(')');
-      if ((i + 1) % INSERT_ROWS == 0
-          || i == rows.size() - 1) { // one statement per row costs milliseconds each
-        Sql.execute(db, insert.toString());
-        insert.setLength(0);
-      }
+    }
+    StringBuilder spec = new StringBuilder("{");
+    for (int i = 0; i < columns.size(); i++) {
+      if (i > 0) spec.append(", ");
+      spec.append(Sql.string(columns.get(i))).append(": ").append(Sql.string(types.get(i)));
+    }
+    try {
+      Sql.execute(
+          db,
+          "INSERT INTO episodes SELECT * FROM read_json("
+              + Sql.path(rowsFile)
+              + ", format = 'newline_delimited', columns = "
+              + spec
+              + "})");
+    } finally {
+      Files.deleteIfExists(rowsFile);
     }
     Path file = root.resolve("meta/episodes/chunk-000/file-000.parquet");
     Files.createDirectories(file.getParent());
@@ -161,18 +173,25 @@ final class MetaFiles {
     types.add(type);
   }
 
-  private static String literal(double[] v, FeatureStats s) {
-    return literal(v, s.image, s.integer);
+  /**
+   * A double as JSON: a number (Jackson writes the shortest repr, which DuckDB's reader parses
+   * exactly), or for NaN and infinities the string DuckDB casts to them.
+   */
+  private static com.fasterxml.jackson.databind.JsonNode jsonNumber(double v) {
+    if (Double.isFinite(v)) return NODES.numberNode(v);
+    return NODES.textNode(Double.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf");
   }
 
-  private static String literal(double[] v, boolean image, boolean integer) {
-    StringBuilder b = new StringBuilder("[");
-    for (int i = 0; i < v.length; i++) {
-      if (i > 0) b.append(", ");
-      String x = integer ? Long.toString((long) v[i]) : Sql.number(v[i]);
-      b.append(image ? "[[" + x + "]]" : x);
+  /** Per-dimension values as a JSON list; images as LeRobot's (channels, 1, 1) nesting. */
+  private static ArrayNode jsonList(double[] v, boolean image, boolean integer) {
+    ArrayNode a = NODES.arrayNode();
+    for (double x : v) {
+      com.fasterxml.jackson.databind.JsonNode e =
+          integer ? NODES.numberNode((long) x) : jsonNumber(x);
+      if (image) a.addArray().addArray().add(e);
+      else a.add(e);
     }
-    return b.append(']').toString();
+    return a;
   }
 
   /**
