@@ -74,7 +74,7 @@ final class CollectCommand implements Callable<Integer> {
       paramLabel = "MASTER",
       description =
           "Collect on Apache Spark: local[N] (N task threads here) or spark://host:port (a standalone cluster "
-              + "whose nodes have wam4j at the same path). Each partition of seeds is collected into a partial "
+              + "whose nodes have wam4j at the same path, or get it shipped with -Dwam4j.spark.shipJars=true). Each partition of seeds is collected into a partial "
               + "dataset in a hidden folder beside --out, which must be on storage every executor writes at the "
               + "same path; the driver merges them into ONE LeRobot v3.0 dataset at --out, with the plain run's "
               + "episodes (one data and one video file per partition). docs/CLUSTER.md")
