@@ -102,8 +102,16 @@ final class EventHub implements AutoCloseable {
     if (listeners.remove(l)) l.thread.interrupt();
   }
 
+  /**
+   * Ends every listener's stream (a client reconnects and starts again from a fresh {@code hello}:
+   * after events were lost, say). Listeners may subscribe again at once.
+   */
+  void dropAll() {
+    for (Listener l : listeners) drop(l);
+  }
+
   @Override
   public void close() {
-    for (Listener l : listeners) drop(l);
+    dropAll();
   }
 }

@@ -4,7 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Properties;
 import java.util.function.LongSupplier;
 import org.flywaydb.core.Flyway;
 
@@ -16,13 +19,39 @@ import org.flywaydb.core.Flyway;
  * on disk (acknowledged means stored). Thread-safe.
  */
 public final class FleetStore implements AutoCloseable {
+  /** Which database holds the store, told by its JDBC URL. */
+  public enum Kind {
+    /** {@code jdbc:sqlite:}, the embedded default: one server process per database file. */
+    SQLITE,
+    /** {@code jdbc:h2:}. */
+    H2,
+    /** {@code jdbc:postgresql:}: several server processes may share one database. */
+    POSTGRESQL,
+    /** Any other JDBC URL (migrated as H2 is; not tested). */
+    OTHER;
+
+    static Kind of(String jdbcUrl) {
+      if (jdbcUrl.startsWith("jdbc:sqlite:")) return SQLITE;
+      if (jdbcUrl.startsWith("jdbc:h2:")) return H2;
+      if (jdbcUrl.startsWith("jdbc:postgresql:")) return POSTGRESQL;
+      return OTHER;
+    }
+  }
+
+  private final String jdbcUrl;
+  private final String user;
+  private final String password;
   private final Db db;
   private final Robots robots;
   private final TaskQueue tasks;
   private final Uploads uploads;
   private final ModelRegistry models;
 
-  private FleetStore(HikariDataSource pool, LongSupplier clock) {
+  private FleetStore(
+      HikariDataSource pool, String jdbcUrl, String user, String password, LongSupplier clock) {
+    this.jdbcUrl = jdbcUrl;
+    this.user = user;
+    this.password = password;
     this.db = new Db(pool);
     this.robots = new Robots(db, clock);
     this.tasks = new TaskQueue(db, robots, clock);
@@ -93,7 +122,7 @@ public final class FleetStore implements AutoCloseable {
     // migrations never change);
     // later ones are written once, in db/common
     String dialect =
-        jdbcUrl.startsWith("jdbc:sqlite:") ? "classpath:db/sqlite" : "classpath:db/migration";
+        Kind.of(jdbcUrl) == Kind.SQLITE ? "classpath:db/sqlite" : "classpath:db/migration";
     try {
       Flyway.configure().dataSource(ds).locations(dialect, "classpath:db/common").load().migrate();
     } catch (RuntimeException e) {
@@ -101,7 +130,7 @@ public final class FleetStore implements AutoCloseable {
       throw new SQLException(
           "cannot migrate the fleet database " + jdbcUrl + ": " + e.getMessage(), e);
     }
-    return new FleetStore(ds, clock);
+    return new FleetStore(ds, jdbcUrl, user, password, clock);
   }
 
   /**
@@ -125,6 +154,24 @@ public final class FleetStore implements AutoCloseable {
         // not a POSIX file system: its own permissions apply
       }
     }
+  }
+
+  /** Which database holds the store. */
+  public Kind kind() {
+    return Kind.of(jdbcUrl);
+  }
+
+  /**
+   * A new connection to the store's database outside its pool, for a session that lives as long as
+   * the server (PostgreSQL's LISTEN): a pooled one would be taken from the requests for good, and
+   * the pool may replace it at any time. The caller closes it.
+   */
+  public Connection connect() throws SQLException {
+    Properties p = new Properties();
+    // as the pool does, but an empty user or password leaves the URL's own in force
+    if (user != null && !user.isEmpty()) p.setProperty("user", user);
+    if (password != null && !password.isEmpty()) p.setProperty("password", password);
+    return DriverManager.getConnection(jdbcUrl, p);
   }
 
   /** The robots, their tokens, telemetry and alerts. */
