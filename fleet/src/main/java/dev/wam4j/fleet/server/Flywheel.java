@@ -33,6 +33,9 @@ final class Flywheel implements AutoCloseable {
    */
   static final String HELD_FILE = "fleet_episodes.json";
 
+  /** The database lock a rebuild holds (servers sharing one database share the datasets). */
+  private static final String LOCK = "wam4j fleet flywheel";
+
   private final FleetStore store;
   private final Path datasets;
   private final Path logs;
@@ -68,7 +71,14 @@ final class Flywheel implements AutoCloseable {
     worker.submit(
         () -> {
           try {
-            rebuild(taskName);
+            // one rebuild at a time among all servers on the database: they share the datasets
+            // folder, and two publishing one task's dataset at once would race
+            store.exclusively(
+                LOCK,
+                () -> {
+                  rebuild(taskName);
+                  return null;
+                });
           } catch (IOException | SQLException | RuntimeException e) {
             events.accept(new FleetEvent.FlywheelFailed(taskName, String.valueOf(e.getMessage())));
           }
@@ -174,10 +184,17 @@ final class Flywheel implements AutoCloseable {
    * rebuild queued but not run).
    */
   void catchUp() throws SQLException, IOException {
-    try (var entries = Files.list(datasets)) {
-      for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(".")).toList())
-        FileTrees.delete(p);
-    }
+    // the working folders are a crash's only while no server on the database is rebuilding (else
+    // they may be its own): left for a later start then
+    store.exclusivelyIfFree(
+        LOCK,
+        () -> {
+          try (var entries = Files.list(datasets)) {
+            for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(".")).toList())
+              FileTrees.delete(p);
+          }
+          return null;
+        });
     for (Records.TaskData t : store.uploads().collected()) {
       List<String> wanted =
           store.uploads().episodes(t.taskName()).stream().map(Records.Episode::sha256).toList();

@@ -2,10 +2,13 @@ package dev.wam4j.fleet.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Properties;
 import java.util.function.LongSupplier;
@@ -173,6 +176,53 @@ public final class FleetStore implements AutoCloseable {
     if (password != null && !password.isEmpty()) p.setProperty("password", password);
     return DriverManager.getConnection(jdbcUrl, p);
   }
+
+  /** Work done under a lock of the database ({@link #exclusively}). */
+  @FunctionalInterface
+  public interface Locked<T> {
+    T run() throws IOException, SQLException;
+  }
+
+  /**
+   * Runs {@code work} while holding the database-wide lock {@code name}, waiting for it while
+   * another server on the database holds it: on PostgreSQL a session-level advisory lock on a
+   * connection of its own (released when that connection closes, so also when this process dies);
+   * on SQLite and H2, which one server uses at a time, it just runs.
+   */
+  public <T> T exclusively(String name, Locked<T> work) throws IOException, SQLException {
+    if (kind() != Kind.POSTGRESQL) return work.run();
+    try (Connection c = connect();
+        PreparedStatement s = c.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+      s.setInt(1, LOCK_SPACE);
+      s.setInt(2, name.hashCode());
+      s.execute();
+      return work.run();
+    }
+  }
+
+  /**
+   * Runs {@code work} under the lock {@code name} only if no other server holds it now; returns
+   * whether it ran.
+   */
+  public boolean exclusivelyIfFree(String name, Locked<?> work) throws IOException, SQLException {
+    if (kind() != Kind.POSTGRESQL) {
+      work.run();
+      return true;
+    }
+    try (Connection c = connect();
+        PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
+      s.setInt(1, LOCK_SPACE);
+      s.setInt(2, name.hashCode());
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next() || !r.getBoolean(1)) return false;
+      }
+      work.run();
+      return true;
+    }
+  }
+
+  /** The first key of wam4j's advisory locks ("wam4" in ASCII), apart from other applications'. */
+  private static final int LOCK_SPACE = 0x77616d34;
 
   /** The robots, their tokens, telemetry and alerts. */
   public Robots robots() {

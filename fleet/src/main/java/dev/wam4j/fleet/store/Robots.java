@@ -217,7 +217,10 @@ public final class Robots {
 
   /**
    * Robots silent for longer than {@code timeoutMs} go offline and their tasks are queued again;
-   * returns how many.
+   * returns how many. Each robot goes offline once even when several servers on the database look
+   * at once, and not at all when it spoke again since it was read: the update requires the state
+   * and last-seen time that were read (the loser's update matches no row, after the winner's commit
+   * on PostgreSQL), and only the winner queues the robot's task again.
    */
   public int expireSilent(long timeoutMs) throws SQLException {
     long now = clock.getAsLong();
@@ -226,13 +229,20 @@ public final class Robots {
       if (r.lastSeenMs() != null
           && now - r.lastSeenMs() > timeoutMs
           && r.state() != RobotState.OFFLINE) {
-        db.transaction(
-            tx -> {
-              tx.update("UPDATE robots SET state = ? WHERE id = ?", RobotState.OFFLINE, r.id());
-              TaskQueue.requeue(tx, r.id(), now);
-              return null;
-            });
-        n++;
+        boolean expired =
+            db.transaction(
+                tx -> {
+                  if (tx.update(
+                          "UPDATE robots SET state = ? WHERE id = ? AND state = ? AND last_seen_ms = ?",
+                          RobotState.OFFLINE,
+                          r.id(),
+                          r.state(),
+                          r.lastSeenMs())
+                      == 0) return false;
+                  TaskQueue.requeue(tx, r.id(), now);
+                  return true;
+                });
+        if (expired) n++;
       }
     }
     return n;

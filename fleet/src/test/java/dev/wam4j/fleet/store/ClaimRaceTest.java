@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -22,8 +23,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Two stores on one database, each with its own connection pool (as two server processes would
  * have), claim one job's tasks from many threads at once: every task goes out exactly once, a robot
- * asking through both at once gets one task, and a job whose last tasks finish through both at once
- * is done.
+ * asking through both at once gets one task, a job whose last tasks finish through both at once is
+ * done, and a silent robot is taken offline once when both look for silent robots at once.
  */
 class ClaimRaceTest {
   static final int TASKS = 200, ROBOTS_PER_STORE = 4;
@@ -156,6 +157,37 @@ class ClaimRaceTest {
         pool.shutdownNow();
       }
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void aSilentRobotGoesOfflineOnceWhenBothStoresLookAtOnce(Backend db) throws Exception {
+    String url = db.newDatabase(dir);
+    AtomicLong clock = new AtomicLong(1_000_000);
+    try (FleetStore a = Backend.open(url, clock::get);
+        FleetStore b = Backend.open(url, clock::get)) {
+      String robot = a.robots().enroll("r", "lab").robotId();
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        for (int round = 0; round < 20; round++) {
+          a.robots().register(robot, "robot", "{}"); // seen now, idle
+          clock.addAndGet(20_000);
+          CyclicBarrier start = new CyclicBarrier(2);
+          Future<Integer> viaA = pool.submit(() -> expireAfter(start, a)),
+              viaB = pool.submit(() -> expireAfter(start, b));
+          assertThat(viaA.get(30, TimeUnit.SECONDS) + viaB.get(30, TimeUnit.SECONDS))
+              .as("robots taken offline in round %d, by both servers together", round)
+              .isEqualTo(1);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private static int expireAfter(CyclicBarrier start, FleetStore s) throws Exception {
+    start.await();
+    return s.robots().expireSilent(10_000);
   }
 
   private static Void finishAfter(CyclicBarrier start, FleetStore s, String robot, long task)
