@@ -108,7 +108,7 @@ class FleetServersOnOnePostgresTest {
     JsonNode robot = post(a, "/api/v1/robots", operator, "{\"name\": \"r1\"}");
     String id = robot.get("robot_id").asText();
     String token = robot.get("token").asText();
-    // about 70,000 bytes in UTF-8, of one-, two- and four-byte characters: ten notifications
+    // 65,000 bytes in UTF-8, of one-, two- and four-byte characters: nine notifications
     String note = "plain é😀 ".repeat(5_000);
     String body =
         json.writeValueAsString(

@@ -1,6 +1,7 @@
 package dev.wam4j.fleet.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wam4j.fleet.job.JobDocumentParser;
 import java.nio.file.Path;
@@ -10,12 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -179,6 +183,44 @@ class ClaimRaceTest {
               .as("robots taken offline in round %d, by both servers together", round)
               .isEqualTo(1);
         }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void aDatabaseLockIsHeldByOneStoreAtATimeOnPostgres() throws Exception {
+    String url = Backend.POSTGRES.newDatabase(dir);
+    try (FleetStore a = Backend.open(url, System::currentTimeMillis);
+        FleetStore b = Backend.open(url, System::currentTimeMillis)) {
+      CountDownLatch held = new CountDownLatch(1), release = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        Future<String> first =
+            pool.submit(
+                () ->
+                    a.exclusively(
+                        "flywheel",
+                        () -> {
+                          held.countDown();
+                          try {
+                            release.await();
+                          } catch (InterruptedException e) {
+                            throw new java.io.IOException("interrupted", e);
+                          }
+                          return "a";
+                        }));
+        held.await(30, TimeUnit.SECONDS);
+        assertThat(b.exclusivelyIfFree("flywheel", () -> null)).as("while A holds it").isFalse();
+        assertThat(b.exclusivelyIfFree("another", () -> null)).as("another lock").isTrue();
+        Future<String> second = pool.submit(() -> b.exclusively("flywheel", () -> "b"));
+        assertThatThrownBy(() -> second.get(1, TimeUnit.SECONDS))
+            .as("B waits while A holds it")
+            .isInstanceOf(TimeoutException.class);
+        release.countDown();
+        assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("a");
+        assertThat(second.get(30, TimeUnit.SECONDS)).as("B's turn once A let go").isEqualTo("b");
       } finally {
         pool.shutdownNow();
       }
