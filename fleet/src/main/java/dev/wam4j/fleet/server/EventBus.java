@@ -42,9 +42,10 @@ final class EventBus implements AutoCloseable {
   /**
    * Streams events to a server-sent-events client, from {@code first} on, until it disconnects or
    * falls behind, or the streams are ended ({@link #endStreams}); returns then, and Javalin ends
-   * the response on this, the request's own thread. (Closing the client from the listener's thread
-   * instead ran the rest of Javalin's request handling there, which spun for ever in Javalin 7.2
-   * once a stream was ended while its client still read.)
+   * the response on this, the request's own thread. (The listener's thread used to end it with
+   * {@code SseClient.close()}, which runs the rest of Javalin's request handling on the calling
+   * thread; with two servers in one test such threads were seen spinning in Javalin 7.2's error
+   * handling after their stream had ended, holding both carrier threads.)
    */
   void stream(SseClient client, FleetEvent first) throws JacksonException {
     client.sendEvent(first.eventName(), JsonExchange.JSON.writeValueAsString(first));
