@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JacksonException;
 import dev.wam4j.fleet.api.FleetEvent;
 import dev.wam4j.fleet.store.FleetStore;
 import io.javalin.http.sse.SseClient;
-import java.io.IOException;
 import java.sql.SQLException;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * The fleet's live events: published as JSON to every listener of the event stream, never blocking
@@ -41,36 +41,50 @@ final class EventBus implements AutoCloseable {
 
   /**
    * Streams events to a server-sent-events client, from {@code first} on, until it disconnects or
-   * falls behind, or the streams are ended ({@link #endStreams}); returns then, and Javalin ends
-   * the response on this, the request's own thread. (The listener's thread used to end it with
-   * {@code SseClient.close()}, which runs the rest of Javalin's request handling on the calling
-   * thread; with two servers in one test such threads were seen spinning in Javalin 7.2's error
-   * handling after their stream had ended, holding both carrier threads.)
+   * falls behind, or the streams are ended ({@link #endStreams}); then returns, and Javalin ends
+   * the response.
+   *
+   * <p>Only this thread, the request's own, calls Javalin. The listener's thread hands each event
+   * over, one at a time (so a slow client still fills the listener's queue and is dropped), and it
+   * is the one interrupted when dropped. Before, the listener's thread called {@code SseClient}
+   * itself, and {@code SseClient} finishes the request on whichever thread sends or closes. In the
+   * two-server test two such listener threads then spun for ever in Javalin 7.2's error handling,
+   * whose failing error task puts another one in front of its queue, and so took both carrier
+   * threads: the next server could not start. An interrupted thread, whose writes fail, is the
+   * likely trigger, so this thread is never interrupted from here.
    */
   void stream(SseClient client, FleetEvent first) throws JacksonException {
     client.sendEvent(first.eventName(), JsonExchange.JSON.writeValueAsString(first));
-    CountDownLatch ended = new CountDownLatch(1);
+    BlockingQueue<String[]> handoff = new ArrayBlockingQueue<>(1);
     EventHub.Subscriber subscriber =
         new EventHub.Subscriber() {
           @Override
-          public void send(String event, String data) throws IOException {
-            client.sendEvent(event, data);
-            if (client.terminated()) throw new IOException("event stream closed");
+          public void send(String event, String data) throws InterruptedException {
+            handoff.put(new String[] {event, data});
           }
 
           @Override
-          public void close() {
-            ended.countDown();
+          public void close() { // on the listener's thread, after its last put
+            handoff.clear();
+            handoff.offer(END);
           }
         };
     hub.subscribe(subscriber);
     try {
-      ended.await();
-    } catch (InterruptedException e) { // the server stops
-      hub.unsubscribe(subscriber);
-      Thread.currentThread().interrupt();
+      for (String[] e = handoff.take(); e != END; e = handoff.take()) {
+        client.sendEvent(e[0], e[1]);
+        if (client.terminated()) break;
+      }
+    } catch (InterruptedException e) {
+      // Javalin or Jetty stopping the request. Not passed on: Javalin goes on handling the
+      // request on this thread, and on an interrupted thread its writes fail (see above).
+    } finally {
+      hub.unsubscribe(subscriber); // when the client went away: stops the listener
     }
   }
+
+  /** Handed over by a dropped listener: the stream ends. */
+  private static final String[] END = new String[0];
 
   /** Ends every event stream (their clients reconnect and start again from a fresh hello). */
   void endStreams() {

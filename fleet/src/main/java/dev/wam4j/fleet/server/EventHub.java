@@ -70,8 +70,10 @@ final class EventHub implements AutoCloseable {
   /** Adds a listener; it receives every event published from now on, in order. */
   void subscribe(Subscriber subscriber) {
     Listener l = new Listener(subscriber);
-    listeners.add(l);
+    // started before it can be dropped: an interrupt that reaches a thread not yet started may
+    // be lost, and the dropped listener's stream would then wait for ever
     l.thread.start();
+    listeners.add(l);
   }
 
   /** Removes the listener of {@code subscriber} (its stream has ended). */

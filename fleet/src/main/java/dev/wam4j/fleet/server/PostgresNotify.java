@@ -106,6 +106,8 @@ final class PostgresNotify implements EventRelay {
   private final Thread sender;
   private final Thread receiver;
   private long nextSeq = 1; // guarded by this
+  private long dropped; // guarded by this: events the full outbox refused since the last report
+  private long droppedReportedAt = System.nanoTime(); // guarded by this
   private Connection sending; // the sender thread's only
 
   // the receiver thread's only: per server, the event being joined and the last sequence number
@@ -144,8 +146,10 @@ final class PostgresNotify implements EventRelay {
       return;
     }
     // numbered as queued, under the lock, so that the numbers follow the outbox's order
-    if (!outbox.offer(new Outgoing(nextSeq, event, data)))
-      log("event " + event + " dropped: " + OUTBOX + " events wait to be sent to the database");
+    if (!outbox.offer(new Outgoing(nextSeq, event, data)) && dropped++ == 0)
+      // one line per overflow, not per event (a burst would flood the log): the sender reports
+      // the count once it has caught up
+      log("dropping live events: " + OUTBOX + " wait to be sent to the database");
     nextSeq++; // a dropped event leaves a gap, which the receivers log
   }
 
@@ -196,6 +200,7 @@ final class PostgresNotify implements EventRelay {
           chars += o.data().length();
         }
         if (!batch.isEmpty()) sendBatch(batch);
+        reportDropped();
         if (stop) return; // close() queued it after every event published before
       }
     } catch (InterruptedException e) {
@@ -203,6 +208,15 @@ final class PostgresNotify implements EventRelay {
     } finally {
       closeQuietly(sending);
     }
+  }
+
+  /** Logs how many events the full outbox refused: once caught up, or every 10 s until then. */
+  private synchronized void reportDropped() {
+    long now = System.nanoTime();
+    if (dropped == 0 || (!outbox.isEmpty() && now - droppedReportedAt < 10_000_000_000L)) return;
+    log("dropped " + dropped + " live events while " + OUTBOX + " waited to be sent");
+    dropped = 0;
+    droppedReportedAt = now;
   }
 
   private void sendBatch(List<Outgoing> batch) {

@@ -30,6 +30,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * clients of both, once each and in the same order, whatever their size, and after the LISTEN
  * connection was killed.
  */
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // a hang fails its test, not the whole build
 class FleetServersOnOnePostgresTest {
   @TempDir Path dataA;
   @TempDir Path dataB;
@@ -200,6 +202,7 @@ class FleetServersOnOnePostgresTest {
           HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/events"))
               .header("Authorization", "Bearer " + operator)
               .header("Accept", "text/event-stream")
+              .timeout(Duration.ofSeconds(20)) // until the headers arrive
               .build();
       HttpResponse<InputStream> res = http.send(r, HttpResponse.BodyHandlers.ofInputStream());
       assertThat(res.statusCode()).isEqualTo(200);
