@@ -246,9 +246,9 @@ final class PostgresNotify implements EventRelay {
         closeQuietly(sending);
         sending = null;
         log(
-            "lost "
-                + batch.size()
-                + " live events or not (the commit of their NOTIFY failed; not sent again): "
+            batch.size()
+                + " live events may be lost: the commit of their NOTIFY failed, and they are not"
+                + " sent again, lest they arrive twice: "
                 + e);
       }
       return;
