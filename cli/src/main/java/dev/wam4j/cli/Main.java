@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       TuringCommand.class,
       StudyCommand.class,
+      ResearchCommand.class,
       MonitorCommand.class,
       RlCommand.class,
       ServeCommand.class,

@@ -58,6 +58,25 @@ final class StudyRuns {
    */
   WamCheckpoint.Meta train(String name, WamConfig config, WamRun.Stage stage, Path dir)
       throws IOException {
+    return train(name, config, stage, dir, Long.MAX_VALUE);
+  }
+
+  /** Training stopped at a deadline; the run keeps its last checkpoint and resumes from it. */
+  static final class DeadlinePassed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    DeadlinePassed(String name, long step) {
+      super(name + ": stopped at step " + step + ", the deadline passed");
+    }
+  }
+
+  /**
+   * The same, stopped at {@code deadlineNanos} ({@link System#nanoTime()}) with {@link
+   * DeadlinePassed}.
+   */
+  WamCheckpoint.Meta train(
+      String name, WamConfig config, WamRun.Stage stage, Path dir, long deadlineNanos)
+      throws IOException {
     Files.createDirectories(dir);
     // The config names its init checkpoint by path; the weights behind a path can change (a run
     // continued,
@@ -118,6 +137,8 @@ final class StudyRuns {
 
           @Override
           public void step(long step, long total, WamTrainer.Losses l) {
+            if (step < total && System.nanoTime() - deadlineNanos > 0)
+              throw new DeadlinePassed(name, step);
             if (step % 500 == 0 || step == total) {
               log.accept(
                   String.format(

@@ -82,25 +82,33 @@ final class EpisodeFiles {
    */
   synchronized long append(String uploadId, long offset, byte[] chunk, long sizeBytes)
       throws IOException {
-    long have = received(uploadId);
-    if (offset != have)
-      throw new ApiException(
-          409, "offset " + offset + " but " + have + " bytes received; resume at " + have);
-    if (have + chunk.length > sizeBytes)
-      throw new ApiException(
-          400,
-          "chunk ends at " + (have + chunk.length) + ", past the declared " + sizeBytes + " bytes");
+    // the file lock keeps out another server sharing the data folder (a robot that failed over
+    // while its chunk to the first server was still being written); the lock of this object keeps
+    // out this server's other threads, which a file lock held by the same process would not
     try (FileChannel ch =
         FileChannel.open(
             part(uploadId),
             StandardOpenOption.CREATE,
             StandardOpenOption.WRITE,
             StandardOpenOption.APPEND)) {
+      ch.lock(); // released when the channel closes
+      long have = ch.size();
+      if (offset != have)
+        throw new ApiException(
+            409, "offset " + offset + " but " + have + " bytes received; resume at " + have);
+      if (have + chunk.length > sizeBytes)
+        throw new ApiException(
+            400,
+            "chunk ends at "
+                + (have + chunk.length)
+                + ", past the declared "
+                + sizeBytes
+                + " bytes");
       ByteBuffer b = ByteBuffer.wrap(chunk);
       while (b.hasRemaining()) ch.write(b);
       ch.force(true);
+      return have + chunk.length;
     }
-    return have + chunk.length;
   }
 
   /**

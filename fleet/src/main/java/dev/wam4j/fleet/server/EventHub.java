@@ -70,8 +70,10 @@ final class EventHub implements AutoCloseable {
   /** Adds a listener; it receives every event published from now on, in order. */
   void subscribe(Subscriber subscriber) {
     Listener l = new Listener(subscriber);
-    listeners.add(l);
+    // started before it can be dropped: an interrupt that reaches a thread not yet started may
+    // be lost, and the dropped listener's stream would then wait for ever
     l.thread.start();
+    listeners.add(l);
   }
 
   /** Removes the listener of {@code subscriber} (its stream has ended). */
@@ -102,8 +104,16 @@ final class EventHub implements AutoCloseable {
     if (listeners.remove(l)) l.thread.interrupt();
   }
 
+  /**
+   * Ends every listener's stream (a client reconnects and starts again from a fresh {@code hello}:
+   * after events were lost, say). Listeners may subscribe again at once.
+   */
+  void dropAll() {
+    for (Listener l : listeners) drop(l);
+  }
+
   @Override
   public void close() {
-    for (Listener l : listeners) drop(l);
+    dropAll();
   }
 }

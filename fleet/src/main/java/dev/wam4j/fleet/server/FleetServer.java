@@ -135,7 +135,7 @@ public final class FleetServer implements AutoCloseable {
   private final FleetStore store;
   private final Javalin app;
   private final Auth auth;
-  private final EventBus events = new EventBus();
+  private final EventBus events;
   private final Thread watchdog;
   private final String bootstrapToken;
   private final EpisodeFiles files;
@@ -146,10 +146,15 @@ public final class FleetServer implements AutoCloseable {
   private final Teleop teleop;
 
   private FleetServer(
-      Config config, FleetStore store, String bootstrapToken, Callable<HumanJudge> judge)
+      Config config,
+      FleetStore store,
+      EventBus events,
+      String bootstrapToken,
+      Callable<HumanJudge> judge)
       throws IOException {
     this.config = config;
     this.store = store;
+    this.events = events;
     this.bootstrapToken = bootstrapToken;
     this.files = new EpisodeFiles(config.dataDir());
     this.models = new ModelFiles(store, config.dataDir());
@@ -243,13 +248,15 @@ public final class FleetServer implements AutoCloseable {
         config.dbUrl() == null
             ? FleetStore.embedded(config.dataDir())
             : FleetStore.open(config.dbUrl(), "", "");
+    EventBus events = null;
     try {
       String token = null;
       if (!store.robots().hasOperators()) {
         token = store.robots().createOperatorToken("admin");
         AtomicFiles.writeSecret(config.dataDir().resolve(OPERATOR_TOKEN_FILE), token + "\n");
       }
-      FleetServer s = new FleetServer(config, store, token, judge);
+      events = new EventBus(store);
+      FleetServer s = new FleetServer(config, store, events, token, judge);
       s.flywheel.catchUp();
       try {
         s.app.start();
@@ -260,7 +267,8 @@ public final class FleetServer implements AutoCloseable {
       }
       s.watchdog.start();
       return s;
-    } catch (RuntimeException | IOException e) {
+    } catch (RuntimeException | IOException | SQLException e) {
+      if (events != null) events.close();
       store.close();
       throw e;
     }
@@ -298,6 +306,7 @@ public final class FleetServer implements AutoCloseable {
 
   @Override
   public void close() {
+    events.endStreams(); // their requests end, so that stopping need not wait for them
     app.stop(); // no new requests, then the background work ends, then the store closes: nothing
     // writes after close returns
     watchdog.interrupt();
@@ -308,8 +317,8 @@ public final class FleetServer implements AutoCloseable {
     }
     headerGuard.close();
     teleop.close();
-    events.close();
     flywheel.close();
+    events.close(); // after the flywheel, whose last rebuild may still publish (to other servers)
     store.close();
   }
 
@@ -386,6 +395,11 @@ public final class FleetServer implements AutoCloseable {
   /** Live-event listeners subscribed now (tests wait on it instead of sleeping). */
   int eventListeners() {
     return events.listeners();
+  }
+
+  /** The live events (tests look at their relay). */
+  EventBus eventBus() {
+    return events;
   }
 
   /**

@@ -8,10 +8,8 @@ import dev.wam4j.fleet.api.FleetEvent;
 import dev.wam4j.fleet.store.FleetStore;
 import dev.wam4j.fleet.store.Records;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +32,9 @@ final class Flywheel implements AutoCloseable {
    * it).
    */
   static final String HELD_FILE = "fleet_episodes.json";
+
+  /** The database lock a rebuild holds (servers sharing one database share the datasets). */
+  private static final String LOCK = "wam4j fleet flywheel";
 
   private final FleetStore store;
   private final Path datasets;
@@ -70,7 +71,14 @@ final class Flywheel implements AutoCloseable {
     worker.submit(
         () -> {
           try {
-            rebuild(taskName);
+            // one rebuild at a time among all servers on the database: they share the datasets
+            // folder, and two publishing one task's dataset at once would race
+            store.exclusively(
+                LOCK,
+                () -> {
+                  rebuild(taskName);
+                  return null;
+                });
           } catch (IOException | SQLException | RuntimeException e) {
             events.accept(new FleetEvent.FlywheelFailed(taskName, String.valueOf(e.getMessage())));
           }
@@ -86,30 +94,7 @@ final class Flywheel implements AutoCloseable {
     }
   }
 
-  /**
-   * Several servers on one data folder: a task's dataset is rebuilt (and its fine-tuning triggered)
-   * by one at a time, under a file lock beside it ({@code datasets/.<slug>.lock}, an OS lock that
-   * other processes see; within this process the single worker thread already serialises). Without
-   * it, a late rebuild could publish an older episode list over a newer one, and two servers could
-   * both trigger the same fine-tuning.
-   */
-  private FileChannel lockFile(String slug) throws IOException {
-    return FileChannel.open(
-        datasets.resolve("." + slug + LOCK_SUFFIX),
-        StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
-  }
-
-  private static final String LOCK_SUFFIX = ".lock";
-
   private void rebuild(String taskName) throws IOException, SQLException {
-    try (FileChannel lock = lockFile(slug(taskName))) {
-      lock.lock(); // waits for another server's rebuild; released when the channel closes
-      rebuildLocked(taskName);
-    }
-  }
-
-  private void rebuildLocked(String taskName) throws IOException, SQLException {
     List<Records.Episode> eps = store.uploads().episodes(taskName);
     Path target = dataset(taskName);
     if (eps.isEmpty()) { // the operator deleted its last episode
@@ -195,25 +180,21 @@ final class Flywheel implements AutoCloseable {
 
   /**
    * After a start: removes the working folders a crash left in {@code datasets/} (hidden, only the
-   * flywheel makes them; not one another server is working in: its task's lock is held) and queues
-   * the datasets that do not hold exactly their task's episodes (a rebuild queued but not run).
+   * flywheel makes them) and queues the datasets that do not hold exactly their task's episodes (a
+   * rebuild queued but not run).
    */
   void catchUp() throws SQLException, IOException {
-    try (var entries = Files.list(datasets)) {
-      for (Path p : entries.toList()) {
-        String name = p.getFileName().toString();
-        if (!name.startsWith(".") || name.endsWith(LOCK_SUFFIX)) continue;
-        // a rebuild's working folders: .<slug>.next-* (being built), .<slug>.old-* (being replaced)
-        int next = name.indexOf(".next-") >= 0 ? name.indexOf(".next-") : name.indexOf(".old-");
-        if (next < 0) { // not a rebuild's: nobody works in it
-          FileTrees.delete(p);
-          continue;
-        }
-        try (FileChannel lock = lockFile(name.substring(1, next))) {
-          if (lock.tryLock() != null) FileTrees.delete(p); // else another server's rebuild runs
-        }
-      }
-    }
+    // the working folders are a crash's only while no server on the database is rebuilding (else
+    // they may be its own): left for a later start then
+    store.exclusivelyIfFree(
+        LOCK,
+        () -> {
+          try (var entries = Files.list(datasets)) {
+            for (Path p : entries.filter(p -> p.getFileName().toString().startsWith(".")).toList())
+              FileTrees.delete(p);
+          }
+          return null;
+        });
     for (Records.TaskData t : store.uploads().collected()) {
       List<String> wanted =
           store.uploads().episodes(t.taskName()).stream().map(Records.Episode::sha256).toList();

@@ -36,7 +36,8 @@ final class ModelFiles {
     if (!Files.isDirectory(unpacked)) {
       Path tmp = Files.createTempDirectory(dir, "." + sha);
       try {
-        Path archiveTmp = dir.resolve("." + sha + ".upload");
+        // a name of its own: another server sharing the data folder may be adding the same model
+        Path archiveTmp = Files.createTempFile(dir, "." + sha, ".upload");
         Files.write(archiveTmp, zip);
         try {
           EpisodeFiles.unzip(archiveTmp, tmp);

@@ -2,9 +2,15 @@ package dev.wam4j.fleet.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Properties;
 import java.util.function.LongSupplier;
 import org.flywaydb.core.Flyway;
 
@@ -16,13 +22,39 @@ import org.flywaydb.core.Flyway;
  * on disk (acknowledged means stored). Thread-safe.
  */
 public final class FleetStore implements AutoCloseable {
+  /** Which database holds the store, told by its JDBC URL. */
+  public enum Kind {
+    /** {@code jdbc:sqlite:}, the embedded default: one server process per database file. */
+    SQLITE,
+    /** {@code jdbc:h2:}. */
+    H2,
+    /** {@code jdbc:postgresql:}: several server processes may share one database. */
+    POSTGRESQL,
+    /** Any other JDBC URL (migrated as H2 is; not tested). */
+    OTHER;
+
+    static Kind of(String jdbcUrl) {
+      if (jdbcUrl.startsWith("jdbc:sqlite:")) return SQLITE;
+      if (jdbcUrl.startsWith("jdbc:h2:")) return H2;
+      if (jdbcUrl.startsWith("jdbc:postgresql:")) return POSTGRESQL;
+      return OTHER;
+    }
+  }
+
+  private final String jdbcUrl;
+  private final String user;
+  private final String password;
   private final Db db;
   private final Robots robots;
   private final TaskQueue tasks;
   private final Uploads uploads;
   private final ModelRegistry models;
 
-  private FleetStore(HikariDataSource pool, LongSupplier clock) {
+  private FleetStore(
+      HikariDataSource pool, String jdbcUrl, String user, String password, LongSupplier clock) {
+    this.jdbcUrl = jdbcUrl;
+    this.user = user;
+    this.password = password;
     this.db = new Db(pool);
     this.robots = new Robots(db, clock);
     this.tasks = new TaskQueue(db, robots, clock);
@@ -93,7 +125,7 @@ public final class FleetStore implements AutoCloseable {
     // migrations never change);
     // later ones are written once, in db/common
     String dialect =
-        jdbcUrl.startsWith("jdbc:sqlite:") ? "classpath:db/sqlite" : "classpath:db/migration";
+        Kind.of(jdbcUrl) == Kind.SQLITE ? "classpath:db/sqlite" : "classpath:db/migration";
     try {
       Flyway.configure().dataSource(ds).locations(dialect, "classpath:db/common").load().migrate();
     } catch (RuntimeException e) {
@@ -101,7 +133,7 @@ public final class FleetStore implements AutoCloseable {
       throw new SQLException(
           "cannot migrate the fleet database " + jdbcUrl + ": " + e.getMessage(), e);
     }
-    return new FleetStore(ds, clock);
+    return new FleetStore(ds, jdbcUrl, user, password, clock);
   }
 
   /**
@@ -126,6 +158,71 @@ public final class FleetStore implements AutoCloseable {
       }
     }
   }
+
+  /** Which database holds the store. */
+  public Kind kind() {
+    return Kind.of(jdbcUrl);
+  }
+
+  /**
+   * A new connection to the store's database outside its pool, for a session that lives as long as
+   * the server (PostgreSQL's LISTEN): a pooled one would be taken from the requests for good, and
+   * the pool may replace it at any time. The caller closes it.
+   */
+  public Connection connect() throws SQLException {
+    Properties p = new Properties();
+    // as the pool does, but an empty user or password leaves the URL's own in force
+    if (user != null && !user.isEmpty()) p.setProperty("user", user);
+    if (password != null && !password.isEmpty()) p.setProperty("password", password);
+    return DriverManager.getConnection(jdbcUrl, p);
+  }
+
+  /** Work done under a lock of the database ({@link #exclusively}). */
+  @FunctionalInterface
+  public interface Locked<T> {
+    T run() throws IOException, SQLException;
+  }
+
+  /**
+   * Runs {@code work} while holding the database-wide lock {@code name}, waiting for it while
+   * another server on the database holds it: on PostgreSQL a session-level advisory lock on a
+   * connection of its own (released when that connection closes, so also when this process dies);
+   * on SQLite and H2, which one server uses at a time, it just runs.
+   */
+  public <T> T exclusively(String name, Locked<T> work) throws IOException, SQLException {
+    if (kind() != Kind.POSTGRESQL) return work.run();
+    try (Connection c = connect();
+        PreparedStatement s = c.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+      s.setInt(1, LOCK_SPACE);
+      s.setInt(2, name.hashCode());
+      s.execute();
+      return work.run();
+    }
+  }
+
+  /**
+   * Runs {@code work} under the lock {@code name} only if no other server holds it now; returns
+   * whether it ran.
+   */
+  public boolean exclusivelyIfFree(String name, Locked<?> work) throws IOException, SQLException {
+    if (kind() != Kind.POSTGRESQL) {
+      work.run();
+      return true;
+    }
+    try (Connection c = connect();
+        PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
+      s.setInt(1, LOCK_SPACE);
+      s.setInt(2, name.hashCode());
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next() || !r.getBoolean(1)) return false;
+      }
+      work.run();
+      return true;
+    }
+  }
+
+  /** The first key of wam4j's advisory locks ("wam4" in ASCII), apart from other applications'. */
+  private static final int LOCK_SPACE = 0x77616d34;
 
   /** The robots, their tokens, telemetry and alerts. */
   public Robots robots() {

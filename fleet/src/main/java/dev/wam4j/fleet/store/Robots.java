@@ -217,7 +217,10 @@ public final class Robots {
 
   /**
    * Robots silent for longer than {@code timeoutMs} go offline and their tasks are queued again;
-   * returns how many.
+   * returns how many. Each robot goes offline once even when several servers on the database look
+   * at once, and not at all when it spoke again since it was read: the update requires the state
+   * and last-seen time that were read (the loser's update matches no row, after the winner's commit
+   * on PostgreSQL), and only the winner queues the robot's task again.
    */
   public int expireSilent(long timeoutMs) throws SQLException {
     long now = clock.getAsLong();
@@ -226,17 +229,15 @@ public final class Robots {
       if (r.lastSeenMs() != null
           && now - r.lastSeenMs() > timeoutMs
           && r.state() != RobotState.OFFLINE) {
-        // decided again in the UPDATE: the robot may have spoken since the list was read (to this
-        // server or another; every server's watchdog runs this), and then keeps its task
         boolean expired =
             db.transaction(
                 tx -> {
                   if (tx.update(
-                          "UPDATE robots SET state = ? WHERE id = ? AND state <> ? AND last_seen_ms < ?",
+                          "UPDATE robots SET state = ? WHERE id = ? AND state = ? AND last_seen_ms = ?",
                           RobotState.OFFLINE,
                           r.id(),
-                          RobotState.OFFLINE,
-                          now - timeoutMs)
+                          r.state(),
+                          r.lastSeenMs())
                       == 0) return false;
                   TaskQueue.requeue(tx, r.id(), now);
                   return true;

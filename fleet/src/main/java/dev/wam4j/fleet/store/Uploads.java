@@ -116,9 +116,13 @@ public final class Uploads {
               r -> r.getString("id"),
               UploadStatus.OPEN,
               cutoff);
+      // only the rows this call deleted: another server on the database may have expired one, or
+      // completed it, since they were read (and its bytes are then not this call's to discard)
+      List<String> expired = new java.util.ArrayList<>();
       for (String id : ids)
-        db.update("DELETE FROM uploads WHERE id = ? AND status = ?", id, UploadStatus.OPEN);
-      return ids;
+        if (db.update("DELETE FROM uploads WHERE id = ? AND status = ?", id, UploadStatus.OPEN)
+            == 1) expired.add(id);
+      return expired;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.wam4j.fleet.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wam4j.fleet.job.JobDocumentParser;
 import java.nio.file.Path;
@@ -10,11 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -22,8 +27,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Two stores on one database, each with its own connection pool (as two server processes would
  * have), claim one job's tasks from many threads at once: every task goes out exactly once, a robot
- * asking through both at once gets one task, and a job whose last tasks finish through both at once
- * is done.
+ * asking through both at once gets one task, a job whose last tasks finish through both at once is
+ * done, and a silent robot is taken offline once when both look for silent robots at once.
  */
 class ClaimRaceTest {
   static final int TASKS = 200, ROBOTS_PER_STORE = 4;
@@ -156,6 +161,75 @@ class ClaimRaceTest {
         pool.shutdownNow();
       }
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void aSilentRobotGoesOfflineOnceWhenBothStoresLookAtOnce(Backend db) throws Exception {
+    String url = db.newDatabase(dir);
+    AtomicLong clock = new AtomicLong(1_000_000);
+    try (FleetStore a = Backend.open(url, clock::get);
+        FleetStore b = Backend.open(url, clock::get)) {
+      String robot = a.robots().enroll("r", "lab").robotId();
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        for (int round = 0; round < 20; round++) {
+          a.robots().register(robot, "robot", "{}"); // seen now, idle
+          clock.addAndGet(20_000);
+          CyclicBarrier start = new CyclicBarrier(2);
+          Future<Integer> viaA = pool.submit(() -> expireAfter(start, a)),
+              viaB = pool.submit(() -> expireAfter(start, b));
+          assertThat(viaA.get(30, TimeUnit.SECONDS) + viaB.get(30, TimeUnit.SECONDS))
+              .as("robots taken offline in round %d, by both servers together", round)
+              .isEqualTo(1);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void aDatabaseLockIsHeldByOneStoreAtATimeOnPostgres() throws Exception {
+    String url = Backend.POSTGRES.newDatabase(dir);
+    try (FleetStore a = Backend.open(url, System::currentTimeMillis);
+        FleetStore b = Backend.open(url, System::currentTimeMillis)) {
+      CountDownLatch held = new CountDownLatch(1), release = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        Future<String> first =
+            pool.submit(
+                () ->
+                    a.exclusively(
+                        "flywheel",
+                        () -> {
+                          held.countDown();
+                          try {
+                            release.await();
+                          } catch (InterruptedException e) {
+                            throw new java.io.IOException("interrupted", e);
+                          }
+                          return "a";
+                        }));
+        held.await(30, TimeUnit.SECONDS);
+        assertThat(b.exclusivelyIfFree("flywheel", () -> null)).as("while A holds it").isFalse();
+        assertThat(b.exclusivelyIfFree("another", () -> null)).as("another lock").isTrue();
+        Future<String> second = pool.submit(() -> b.exclusively("flywheel", () -> "b"));
+        assertThatThrownBy(() -> second.get(1, TimeUnit.SECONDS))
+            .as("B waits while A holds it")
+            .isInstanceOf(TimeoutException.class);
+        release.countDown();
+        assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("a");
+        assertThat(second.get(30, TimeUnit.SECONDS)).as("B's turn once A let go").isEqualTo("b");
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private static int expireAfter(CyclicBarrier start, FleetStore s) throws Exception {
+    start.await();
+    return s.robots().expireSilent(10_000);
   }
 
   private static Void finishAfter(CyclicBarrier start, FleetStore s, String robot, long task)
