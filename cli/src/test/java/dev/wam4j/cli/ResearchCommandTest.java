@@ -28,8 +28,16 @@ class ResearchCommandTest {
       CliRun c = new CliRun();
       assertThat(
               c.run(
-                  "sim", "collect", "--embodiment", "robot", "--episodes", "1", "--seed", "7",
-                  "--out", robot.toString()))
+                  "sim",
+                  "collect",
+                  "--embodiment",
+                  "robot",
+                  "--episodes",
+                  "1",
+                  "--seed",
+                  "7",
+                  "--out",
+                  robot.toString()))
           .as(c.err.toString())
           .isZero();
     }
@@ -53,8 +61,14 @@ class ResearchCommandTest {
     CliRun r = new CliRun();
     assertThat(
             r.run(
-                "research", "--space", space.toString(), "--budget", "0.6", "--out",
-                out.toString(), "--json"))
+                "research",
+                "--space",
+                space.toString(),
+                "--budget",
+                "0.6",
+                "--out",
+                out.toString(),
+                "--json"))
         .as(r.err.toString())
         .isZero();
     JsonNode b = new ObjectMapper().readTree(r.out.toString());
@@ -68,7 +82,12 @@ class ResearchCommandTest {
     CliRun again = new CliRun();
     assertThat(
             again.run(
-                "research", "--space", space.toString(), "--budget", "0.6", "--out",
+                "research",
+                "--space",
+                space.toString(),
+                "--budget",
+                "0.6",
+                "--out",
                 out.toString()))
         .isZero();
     assertThat(again.err.toString()).contains("is finished").doesNotContain("evaluating");
@@ -87,7 +106,12 @@ class ResearchCommandTest {
     CliRun small = new CliRun();
     assertThat(
             small.run(
-                "research", "--space", ok.toString(), "--budget", "0.001", "--out",
+                "research",
+                "--space",
+                ok.toString(),
+                "--budget",
+                "0.001",
+                "--out",
                 tmp.resolve("small").toString()))
         .isEqualTo(2);
     assertThat(small.err.toString()).contains("budget too small for one trial");
