@@ -1,0 +1,315 @@
+package dev.wam4j.fleet.autopilot;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wam4j.data.AtomicFiles;
+import dev.wam4j.eval.SeedRange;
+import dev.wam4j.eval.stats.RateComparison;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * The loop that improves a fleet with no person in it, one {@link #step} at a time: when a task's
+ * data has grown by {@code hoursPerCandidate}, fine-tune a candidate from the deployed model;
+ * evaluate both in simulation on validation seeds; only a candidate that wins there goes to a
+ * canary robot; compare the canary's live episodes with the rest of its group by a sequential test
+ * after every step, promote it when it is better, roll it back when it is worse (or undecided after
+ * {@code maxCanaryEpisodes}). Every decision, with its evidence, is appended to {@code
+ * decisions.jsonl}; the state is saved in {@code autopilot.json} (atomically) before and after
+ * every action that changes the fleet, so a killed autopilot resumes where it was and never deploys
+ * a candidate twice. An operator may pause and resume it (counted as interventions).
+ */
+public final class Autopilot {
+  static final String STATE_FILE = "autopilot.json", DECISIONS_FILE = "decisions.jsonl";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What the autopilot acts on: the fleet's data, training, simulation and model registry. */
+  public interface Fleet {
+    /** Hours of the task's episodes collected so far. */
+    double hours(String task) throws IOException;
+
+    /**
+     * Fine-tunes a candidate from the model deployed to the group on the task's episodes (only the
+     * successful ones when asked); {@code name} is stable for one candidate, so a run killed midway
+     * resumes.
+     */
+    Candidate train(String name, String task, String group, boolean successfulOnly)
+        throws IOException;
+
+    /** The closed-loop success rate in simulation of the group's deployed model, or a candidate. */
+    double simSuccess(Optional<Candidate> candidate, String group, SeedRange seeds)
+        throws IOException;
+
+    /** Registers the candidate as a model version; returns the version. */
+    int register(Candidate candidate) throws IOException;
+
+    /** The group's canary deployment of that version, if one exists (after a kill). */
+    Optional<Canary> canaryOf(int version, String group) throws IOException;
+
+    /** Deploys that version to one canary robot of the group. */
+    Canary deployCanary(int version, String group) throws IOException;
+
+    /** Live episodes since the canary went out: the canary robot's and the rest of the group's. */
+    Live live(Canary canary) throws IOException;
+
+    /** Rolls the canary out to the whole group. */
+    void promote(Canary canary) throws IOException;
+
+    /** Takes the canary back: the group keeps the model it had. */
+    void rollBack(Canary canary) throws IOException;
+  }
+
+  /** A trained candidate: where its checkpoint is, and what it trained on. */
+  public record Candidate(String name, String checkpoint, long episodes, double hours) {}
+
+  /** A canary deployment. */
+  public record Canary(long deploymentId, int version, String robotId, long sinceMs) {}
+
+  /** Live outcomes: successes and episodes of the canary and of the rest of its group. */
+  public record Live(
+      long canarySuccesses, long canaryEpisodes, long groupSuccesses, long groupEpisodes) {}
+
+  /** Where the loop is. */
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "phase")
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = Phase.Watching.class, name = "watching"),
+    @JsonSubTypes.Type(value = Phase.Deploying.class, name = "deploying"),
+    @JsonSubTypes.Type(value = Phase.OnCanary.class, name = "canary")
+  })
+  public sealed interface Phase {
+    /** Waiting for data; the last candidate was made at {@code hoursAtLastCandidate}. */
+    record Watching(double hoursAtLastCandidate) implements Phase {}
+
+    /** A candidate won in simulation and is registered; its canary may or may not be out yet. */
+    record Deploying(double hoursAtLastCandidate, int version, Candidate candidate)
+        implements Phase {}
+
+    /** A canary is out. */
+    record OnCanary(double hoursAtLastCandidate, Canary canary, Candidate candidate)
+        implements Phase {}
+  }
+
+  /** The saved state: the phase, whether an operator paused it, and the counts so far. */
+  public record State(
+      Phase phase,
+      boolean paused,
+      int candidates,
+      int promoted,
+      int rolledBack,
+      int interventions) {}
+
+  /** One decision and its evidence, as {@code decisions.jsonl} holds it. */
+  public record Decision(long atMs, String kind, String task, Map<String, Object> evidence) {}
+
+  private final AutopilotConfig config;
+  private final Fleet fleet;
+  private final Path dir;
+  private final LongSupplier clockMs;
+  private State state;
+
+  /** An autopilot keeping its state in {@code dir} (resumed from it when it holds one). */
+  public Autopilot(AutopilotConfig config, Fleet fleet, Path dir, LongSupplier clockMs)
+      throws IOException {
+    this.config = config;
+    this.fleet = fleet;
+    this.dir = Files.createDirectories(dir);
+    this.clockMs = clockMs;
+    Path f = dir.resolve(STATE_FILE);
+    this.state =
+        Files.isRegularFile(f)
+            ? JSON.readValue(f.toFile(), State.class)
+            : new State(new Phase.Watching(0), false, 0, 0, 0, 0);
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /** An operator pauses the loop: no step acts until {@link #resume}. */
+  public synchronized void pause(String operator) throws IOException {
+    state =
+        new State(
+            state.phase(),
+            true,
+            state.candidates(),
+            state.promoted(),
+            state.rolledBack(),
+            state.interventions() + 1);
+    save();
+    decide("paused", Map.of("by", operator));
+  }
+
+  /** An operator lets the loop go on. */
+  public synchronized void resume(String operator) throws IOException {
+    state =
+        new State(
+            state.phase(),
+            false,
+            state.candidates(),
+            state.promoted(),
+            state.rolledBack(),
+            state.interventions() + 1);
+    save();
+    decide("resumed", Map.of("by", operator));
+  }
+
+  /** Advances the loop by what is due now (nothing when paused or nothing is due). */
+  public synchronized void step() throws IOException {
+    if (state.paused()) return;
+    switch (state.phase()) {
+      case Phase.Watching w -> watch(w);
+      case Phase.Deploying d -> deploy(d);
+      case Phase.OnCanary c -> judge(c);
+    }
+  }
+
+  private void watch(Phase.Watching w) throws IOException {
+    double hours = fleet.hours(config.task());
+    if (hours - w.hoursAtLastCandidate() < config.hoursPerCandidate()) return;
+    String name = String.format(java.util.Locale.ROOT, "candidate-%.2fh", hours);
+    Candidate candidate;
+    try {
+      candidate = fleet.train(name, config.task(), config.group(), config.successfulOnly());
+    } catch (IOException | RuntimeException e) {
+      phase(new Phase.Watching(hours), 1, 0, 0);
+      decide(
+          "candidate_failed",
+          ordered("candidate", name, "hours", hours, "error", String.valueOf(e.getMessage())));
+      return;
+    }
+    double deployed = fleet.simSuccess(Optional.empty(), config.group(), config.validationSeeds());
+    double cand =
+        fleet.simSuccess(Optional.of(candidate), config.group(), config.validationSeeds());
+    Map<String, Object> evidence =
+        ordered(
+            "candidate", candidate.name(),
+            "trained_on_episodes", candidate.episodes(),
+            "hours", hours,
+            "successful_only", config.successfulOnly(),
+            "validation_seeds", config.validationSeeds().toString(),
+            "sim_success_candidate", cand,
+            "sim_success_deployed", deployed,
+            "min_gain", config.minSimGain());
+    if (!(cand > deployed + config.minSimGain())) {
+      phase(new Phase.Watching(hours), 1, 0, 0);
+      decide("not_better_in_simulation", evidence);
+      return;
+    }
+    int version = fleet.register(candidate);
+    evidence.put("version", version);
+    phase(new Phase.Deploying(hours, version, candidate), 1, 0, 0);
+    decide("better_in_simulation", evidence);
+    deploy((Phase.Deploying) state.phase());
+  }
+
+  private void deploy(Phase.Deploying d) throws IOException {
+    // after a kill between the deployment and the save, the canary already out is adopted
+    Optional<Canary> existing = fleet.canaryOf(d.version(), config.group());
+    Canary canary =
+        existing.isPresent() ? existing.get() : fleet.deployCanary(d.version(), config.group());
+    phase(new Phase.OnCanary(d.hoursAtLastCandidate(), canary, d.candidate()), 0, 0, 0);
+    decide(
+        "canary_deployed",
+        ordered(
+            "candidate", d.candidate().name(),
+            "version", d.version(),
+            "canary_robot", canary.robotId(),
+            "deployment", canary.deploymentId(),
+            "adopted_after_restart", existing.isPresent()));
+  }
+
+  private void judge(Phase.OnCanary c) throws IOException {
+    Live live = fleet.live(c.canary());
+    RateComparison.Outcome o =
+        RateComparison.compare(
+            config.canary(),
+            live.canarySuccesses(),
+            live.canaryEpisodes(),
+            live.groupSuccesses(),
+            live.groupEpisodes());
+    boolean giveUp =
+        o instanceof RateComparison.Outcome.Undecided
+            && live.canaryEpisodes() >= config.maxCanaryEpisodes();
+    if (o instanceof RateComparison.Outcome.Undecided && !giveUp) return;
+    Map<String, Object> evidence =
+        ordered(
+            "candidate", c.candidate().name(),
+            "version", c.canary().version(),
+            "canary_robot", c.canary().robotId(),
+            "canary", bounds(o.candidate()),
+            "group", bounds(o.reference()),
+            "alpha", config.canary().alpha(),
+            "test",
+                "anytime-valid confidence sequences (normal mixture), alpha/2 each; decided when"
+                    + " they separate");
+    if (o instanceof RateComparison.Outcome.Better) {
+      fleet.promote(c.canary());
+      phase(new Phase.Watching(c.hoursAtLastCandidate()), 0, 1, 0);
+      decide("promoted", evidence);
+    } else {
+      fleet.rollBack(c.canary());
+      phase(new Phase.Watching(c.hoursAtLastCandidate()), 0, 0, 1);
+      if (giveUp) evidence.put("undecided_after_episodes", live.canaryEpisodes());
+      decide(giveUp ? "rolled_back_undecided" : "rolled_back", evidence);
+    }
+  }
+
+  private static Map<String, Object> bounds(dev.wam4j.eval.stats.RateBounds b) {
+    return ordered(
+        "successes", b.successes(), "episodes", b.trials(), "lower", b.lower(), "upper", b.upper());
+  }
+
+  private static Map<String, Object> ordered(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+    return m;
+  }
+
+  private void phase(Phase next, int candidates, int promoted, int rolledBack) throws IOException {
+    state =
+        new State(
+            next,
+            state.paused(),
+            state.candidates() + candidates,
+            state.promoted() + promoted,
+            state.rolledBack() + rolledBack,
+            state.interventions());
+    save();
+  }
+
+  private void save() throws IOException {
+    AtomicFiles.writeString(dir.resolve(STATE_FILE), JSON.writeValueAsString(state));
+  }
+
+  private void decide(String kind, Map<String, Object> evidence) throws IOException {
+    Decision d = new Decision(clockMs.getAsLong(), kind, config.task(), evidence);
+    Files.writeString(
+        dir.resolve(DECISIONS_FILE),
+        JSON.writeValueAsString(d) + "\n",
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND,
+        java.nio.file.StandardOpenOption.SYNC);
+  }
+
+  /** Every decision so far, in order (a line torn by a kill is skipped). */
+  public List<Decision> decisions() throws IOException {
+    Path f = dir.resolve(DECISIONS_FILE);
+    if (!Files.isRegularFile(f)) return List.of();
+    List<Decision> out = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(f)) {
+      try {
+        out.add(JSON.readValue(line, Decision.class));
+      } catch (com.fasterxml.jackson.core.JacksonException torn) {
+        // the last line of a process killed while writing it
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,258 @@
+package dev.wam4j.fleet.autopilot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wam4j.eval.SeedRange;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The autopilot's decisions against a simulated fleet: nothing before the data threshold; a
+ * candidate that loses in simulation never reaches a robot; one that wins goes to a canary and is
+ * promoted when it is better live, rolled back when it is worse (the deliberately bad candidate); a
+ * kill between deployment and save does not deploy twice; a pause stops it; every decision keeps
+ * its evidence.
+ */
+class AutopilotTest {
+  @TempDir Path dir;
+
+  /**
+   * A fleet whose candidates have a true live success rate and a simulated one, both chosen here.
+   */
+  static final class FakeFleet implements Autopilot.Fleet {
+    double hours;
+    double deployedLive = 0.6, deployedSim = 0.6;
+    double candidateLive = 0.9, candidateSim = 0.8;
+    boolean failTraining;
+    final List<String> trained = new ArrayList<>(), actions = new ArrayList<>();
+    final List<Autopilot.Canary> canaries = new ArrayList<>();
+    long canaryS, canaryN, groupS, groupN;
+    final SplittableRandom rng = new SplittableRandom(3);
+    int versions;
+
+    /** Robots work: the canary runs one episode, the other four robots four. */
+    void work(int rounds) {
+      for (int i = 0; i < rounds; i++) {
+        if (!canaries.isEmpty()) {
+          canaryN++;
+          if (rng.nextDouble() < candidateLive) canaryS++;
+        }
+        for (int g = 0; g < 4; g++) {
+          groupN++;
+          if (rng.nextDouble() < deployedLive) groupS++;
+        }
+      }
+    }
+
+    @Override
+    public double hours(String task) {
+      return hours;
+    }
+
+    @Override
+    public Autopilot.Candidate train(String name, String task, String group, boolean successfulOnly)
+        throws IOException {
+      trained.add(name);
+      if (failTraining) throw new IOException("checkpoint " + name + " does not load");
+      return new Autopilot.Candidate(name, "/runs/" + name, 40, hours);
+    }
+
+    @Override
+    public double simSuccess(Optional<Autopilot.Candidate> c, String group, SeedRange seeds) {
+      return c.isPresent() ? candidateSim : deployedSim;
+    }
+
+    @Override
+    public int register(Autopilot.Candidate candidate) {
+      actions.add("register " + candidate.name());
+      return ++versions;
+    }
+
+    @Override
+    public Optional<Autopilot.Canary> canaryOf(int version, String group) {
+      return canaries.stream().filter(c -> c.version() == version).findFirst();
+    }
+
+    @Override
+    public Autopilot.Canary deployCanary(int version, String group) {
+      actions.add("canary v" + version);
+      Autopilot.Canary c = new Autopilot.Canary(100 + version, version, "arm-1", 0);
+      canaries.add(c);
+      canaryS = canaryN = groupS = groupN = 0;
+      return c;
+    }
+
+    @Override
+    public Autopilot.Live live(Autopilot.Canary canary) {
+      return new Autopilot.Live(canaryS, canaryN, groupS, groupN);
+    }
+
+    @Override
+    public void promote(Autopilot.Canary canary) {
+      actions.add("promote v" + canary.version());
+      canaries.clear();
+      deployedLive = candidateLive;
+      deployedSim = candidateSim;
+    }
+
+    @Override
+    public void rollBack(Autopilot.Canary canary) {
+      actions.add("roll back v" + canary.version());
+      canaries.clear();
+    }
+  }
+
+  private static AutopilotConfig config() {
+    return AutopilotConfig.of("push", "lab");
+  }
+
+  /** Steps until the canary is decided (or 200 rounds of work). */
+  private static void runCanary(Autopilot a, FakeFleet f) throws IOException {
+    for (int i = 0; i < 200 && a.state().phase() instanceof Autopilot.Phase.OnCanary; i++) {
+      f.work(5);
+      a.step();
+    }
+  }
+
+  @Test
+  void aBetterCandidateGoesThroughACanaryAndIsPromotedWithItsEvidence() throws Exception {
+    FakeFleet f = new FakeFleet();
+    Autopilot a = new Autopilot(config(), f, dir, () -> 42L);
+    f.hours = 0.5;
+    a.step();
+    assertThat(f.trained).as("below the threshold").isEmpty();
+    f.hours = 1.2;
+    a.step();
+    assertThat(f.actions).containsExactly("register candidate-1.20h", "canary v1");
+    runCanary(a, f);
+    assertThat(f.actions).endsWith("promote v1");
+    assertThat(a.state().promoted()).isEqualTo(1);
+    assertThat(a.state().interventions()).isZero();
+    List<Autopilot.Decision> d = a.decisions();
+    assertThat(d.stream().map(Autopilot.Decision::kind))
+        .containsExactly("better_in_simulation", "canary_deployed", "promoted");
+    assertThat(d.get(0).evidence())
+        .containsEntry("sim_success_candidate", 0.8)
+        .containsEntry("sim_success_deployed", 0.6);
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> canary =
+        (java.util.Map<String, Object>) d.get(2).evidence().get("canary");
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> group =
+        (java.util.Map<String, Object>) d.get(2).evidence().get("group");
+    assertThat(((Number) canary.get("lower")).doubleValue())
+        .isGreaterThan(((Number) group.get("upper")).doubleValue());
+  }
+
+  @Test
+  void aCandidateThatWinsInSimulationButLosesLiveIsRolledBack() throws Exception {
+    FakeFleet f = new FakeFleet();
+    f.candidateLive = 0.2; // trained on corrupted data: fine in simulation, poor on the robots
+    Autopilot a = new Autopilot(config(), f, dir, () -> 1L);
+    f.hours = 1.0;
+    a.step();
+    runCanary(a, f);
+    assertThat(f.actions).containsExactly("register candidate-1.00h", "canary v1", "roll back v1");
+    assertThat(a.state().rolledBack()).isEqualTo(1);
+    assertThat(f.deployedLive).as("the group keeps its model").isEqualTo(0.6);
+    assertThat(a.decisions().get(2).kind()).isEqualTo("rolled_back");
+  }
+
+  @Test
+  void aCandidateThatLosesInSimulationNeverReachesARobot() throws Exception {
+    FakeFleet f = new FakeFleet();
+    f.candidateSim = 0.6; // equal is not better
+    Autopilot a = new Autopilot(config(), f, dir, () -> 1L);
+    f.hours = 1.0;
+    a.step();
+    assertThat(f.actions).isEmpty();
+    assertThat(a.decisions().get(0).kind()).isEqualTo("not_better_in_simulation");
+    a.step();
+    assertThat(f.trained).as("the next candidate waits for another hour of data").hasSize(1);
+  }
+
+  @Test
+  void aCandidateThatFailsIsRecordedAndSkipped() throws Exception {
+    FakeFleet f = new FakeFleet();
+    f.failTraining = true;
+    Autopilot a = new Autopilot(config(), f, dir, () -> 1L);
+    f.hours = 1.0;
+    a.step();
+    assertThat(a.decisions().get(0).kind()).isEqualTo("candidate_failed");
+    assertThat(a.decisions().get(0).evidence().get("error").toString()).contains("does not load");
+    assertThat(a.state().phase()).isEqualTo(new Autopilot.Phase.Watching(1.0));
+  }
+
+  @Test
+  void aKilledAutopilotResumesWithoutDeployingTwice() throws Exception {
+    FakeFleet f = new FakeFleet();
+    Autopilot a = new Autopilot(config(), f, dir, () -> 1L);
+    f.hours = 1.0;
+    a.step();
+    assertThat(f.canaries).hasSize(1);
+    // a kill after the deployment, before its state was saved: the saved phase is still Deploying
+    Autopilot.Phase onCanary = a.state().phase();
+    Autopilot.Candidate c = ((Autopilot.Phase.OnCanary) onCanary).candidate();
+    java.nio.file.Files.writeString(
+        dir.resolve(Autopilot.STATE_FILE),
+        Autopilot.JSON.writeValueAsString(
+            new Autopilot.State(new Autopilot.Phase.Deploying(1.0, 1, c), false, 1, 0, 0, 0)));
+    Autopilot b = new Autopilot(config(), f, dir, () -> 2L);
+    b.step();
+    assertThat(f.canaries).as("the canary out is adopted, not deployed again").hasSize(1);
+    assertThat(f.actions).containsExactly("register candidate-1.00h", "canary v1");
+    assertThat(b.decisions().getLast().evidence()).containsEntry("adopted_after_restart", true);
+    runCanary(b, f);
+    assertThat(f.actions).endsWith("promote v1");
+  }
+
+  @Test
+  void aPausedAutopilotDoesNothingAndCountsTheIntervention() throws Exception {
+    FakeFleet f = new FakeFleet();
+    Autopilot a = new Autopilot(config(), f, dir, () -> 1L);
+    a.pause("ops");
+    f.hours = 5;
+    a.step();
+    assertThat(f.trained).isEmpty();
+    a.resume("ops");
+    a.step();
+    assertThat(f.trained).hasSize(1);
+    assertThat(new Autopilot(config(), f, dir, () -> 1L).state().interventions()).isEqualTo(2);
+  }
+
+  @Test
+  void badSettingsAreNamed() {
+    assertThatThrownBy(
+            () ->
+                new AutopilotConfig(
+                    "push",
+                    "lab",
+                    0,
+                    true,
+                    new SeedRange(1, 2),
+                    0,
+                    dev.wam4j.eval.stats.RateComparison.Config.defaults(),
+                    500))
+        .hasMessageContaining("hoursPerCandidate must be > 0, got 0.0");
+    assertThatThrownBy(
+            () ->
+                new AutopilotConfig(
+                    "push",
+                    "lab",
+                    1,
+                    true,
+                    new SeedRange(1, 2),
+                    0,
+                    dev.wam4j.eval.stats.RateComparison.Config.defaults(),
+                    5))
+        .hasMessageContaining(
+            "maxCanaryEpisodes (5) must be >= the canary test's minEpisodes (20)");
+  }
+}
