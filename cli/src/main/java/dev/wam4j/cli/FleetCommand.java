@@ -731,7 +731,7 @@ final class FleetCommand {
             + "given every server's URL and fails over. --kill-at then kills the first server for good: its robots carry on with the others.",
         "--tasks T: the robots also work through T tasks (claim, hold --task-seconds, report done); the report counts tasks run twice "
             + "(must be 0).",
-        "Exit code 1 when a message is lost or a task ran twice."
+        "Exit code 1 when a message is lost, a task ran twice, or nothing was acknowledged."
       })
   static final class LoadTestCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -860,7 +860,7 @@ final class FleetCommand {
               r.resultsRefused());
       }
       o.flush();
-      return r.lost() == 0 && r.duplicateTaskRuns() == 0 ? 0 : 1;
+      return r.lost() == 0 && r.duplicateTaskRuns() == 0 && r.acknowledged() > 0 ? 0 : 1;
     }
   }
 

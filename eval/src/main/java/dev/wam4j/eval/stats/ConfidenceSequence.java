@@ -11,8 +11,8 @@ package dev.wam4j.eval.stats;
  * bounded in [0, 1], so its centred sum S_t is sub-Gaussian with variance proxy v = t/4, and mixing
  * the exponential supermartingale over a normal prior of precision rho gives, by Ville's
  * inequality, |S_t| < sqrt((v + rho) (2 log(1/alpha) + log((v + rho) / rho))) for all t with
- * probability >= 1 - alpha. {@code rho = tunedForTrials / 4} makes the bounds tightest near that
- * many trials; they stay valid at every other.
+ * probability >= 1 - alpha. The precision rho is chosen to make the bound tightest at {@code
+ * tunedForTrials} ({@link #tunedRho}); it stays valid at every other number of trials.
  */
 public final class ConfidenceSequence {
   private ConfidenceSequence() {}
@@ -33,8 +33,24 @@ public final class ConfidenceSequence {
       throw new IllegalArgumentException("tunedForTrials must be >= 1, got " + tunedForTrials);
     if (trials == 0) return new RateBounds(0, 0, 0.0, 1.0);
     double rate = successes / (double) trials;
-    double r = radius(trials, alpha, tunedForTrials / 4.0) / trials;
+    double r = radius(trials, alpha, tunedRho(tunedForTrials, alpha)) / trials;
     return new RateBounds(successes, trials, Math.max(0.0, rate - r), Math.min(1.0, rate + r));
+  }
+
+  /**
+   * The rho that minimises the boundary at t trials: with v = t/4 and x = (v + rho) / rho, the
+   * derivative of (v + rho)(2 log(1/alpha) + log x) in rho vanishes where x - log x = 2
+   * log(1/alpha) + 1 (solved by Newton's method from x = 2L + 1 + log(2L + 1), which is close), rho
+   * = v / (x - 1).
+   */
+  static double tunedRho(double t, double alpha) {
+    double c = 2 * Math.log(1 / alpha) + 1, x = c + Math.log(c);
+    for (int i = 0; i < 50; i++) {
+      double step = (x - Math.log(x) - c) / (1 - 1 / x);
+      x -= step;
+      if (Math.abs(step) < 1e-12) break;
+    }
+    return t / 4.0 / (x - 1);
   }
 
   /** The boundary on |S_t| (variance proxy t/4, mixture precision rho). */

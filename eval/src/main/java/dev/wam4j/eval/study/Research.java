@@ -56,6 +56,7 @@ public final class Research {
    * The notebook: everything the search did.
    *
    * @param space the space file
+   * @param spaceSha256 the space file's SHA-256 (a search resumes only from the same file)
    * @param hypothesis the space's hypothesis
    * @param budgetMinutes the budget of the latest invocation
    * @param minutesUsed wall minutes spent on jobs so far (over every invocation)
@@ -66,6 +67,7 @@ public final class Research {
    */
   public record Notebook(
       String space,
+      String spaceSha256,
       String hypothesis,
       double budgetMinutes,
       double minutesUsed,
@@ -150,6 +152,7 @@ public final class Research {
       if (outcome == null && decision.startsWith("out of budget")) {
         entries.add(entry(entries.size(), job, space, why, null, score, decision, minutes));
         stopped = "budget of " + budgetMinutes + " minutes used (the last job did not finish)";
+        save(out, space, budgetMinutes, used, entries, asha, null, null);
         break;
       }
       asha.report(job, score);
@@ -159,20 +162,19 @@ public final class Research {
     }
     Optional<SuccessiveHalving.Trial> best = asha.best();
     if (best.isEmpty()) {
-      Notebook failed =
-          save(
-              out,
-              space,
-              budgetMinutes,
-              used,
-              entries,
-              asha,
-              null,
-              "budget too small for one trial: no trial finished its first rung in "
+      long failed = entries.stream().filter(e -> e.decision().startsWith("failed")).count();
+      String why =
+          failed > 0
+              ? "no trial succeeded: "
+                  + failed
+                  + " failed (see their decisions), none scored in "
                   + budgetMinutes
-                  + " minutes");
-      throw new IllegalArgumentException(
-          failed.stopped() + " (notebook: " + out.resolve(NOTEBOOK_MD) + ")");
+                  + " minutes"
+              : "budget too small for one trial: no trial finished its first rung in "
+                  + budgetMinutes
+                  + " minutes";
+      save(out, space, budgetMinutes, used, entries, asha, null, why);
+      throw new IllegalArgumentException(why + " (notebook: " + out.resolve(NOTEBOOK_MD) + ")");
     }
     Entry winner = winnerEntry(entries, best.get());
     log.accept(
@@ -260,7 +262,18 @@ public final class Research {
               + ", not of "
               + space.file()
               + "; choose another --out");
+    // an edited space draws other values for the same trials: their scores would not belong to them
+    if (!book.spaceSha256().equals(sha256(space)))
+      throw new IllegalArgumentException(
+          space.file()
+              + " changed since the search in "
+              + out
+              + " began; resume with the file as it was, or start a new search with another --out");
     return book;
+  }
+
+  private static String sha256(ResearchSpace space) throws IOException {
+    return dev.wam4j.data.Digests.sha256Hex(space.file());
   }
 
   private static Notebook save(
@@ -277,6 +290,7 @@ public final class Research {
     Notebook book =
         new Notebook(
             space.file().toAbsolutePath().normalize().toString(),
+            sha256(space),
             space.hypothesis(),
             budgetMinutes,
             used,

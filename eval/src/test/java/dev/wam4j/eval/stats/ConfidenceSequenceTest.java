@@ -2,6 +2,7 @@ package dev.wam4j.eval.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,19 @@ class ConfidenceSequenceTest {
     assertThat(many.upper()).isBetween(0.8, 0.9);
     assertThat(many.upper() - many.lower()).isLessThan(few.upper() - few.lower());
     assertThat(many.rate()).isEqualTo(0.8);
+  }
+
+  @Test
+  void theBoundaryIsRobbinsNormalMixtureAndTightestWhereItIsTuned() {
+    // t = 100, alpha = 0.05, rho = 25: sqrt((25 + 25) (2 ln 20 + ln 2)) = 18.2819 (by hand)
+    assertThat(ConfidenceSequence.radius(100, 0.05, 25)).isCloseTo(18.2819, within(1e-4));
+    for (double alpha : new double[] {0.025, 0.05, 0.1}) {
+      double rho = ConfidenceSequence.tunedRho(100, alpha),
+          at = ConfidenceSequence.radius(100, alpha, rho);
+      assertThat(at).isLessThan(ConfidenceSequence.radius(100, alpha, rho * 0.9));
+      assertThat(at).isLessThan(ConfidenceSequence.radius(100, alpha, rho * 1.1));
+      assertThat(at).isLessThan(ConfidenceSequence.radius(100, alpha, 25)); // rho = t/4: untuned
+    }
   }
 
   @Test

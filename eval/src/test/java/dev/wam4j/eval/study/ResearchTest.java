@@ -40,7 +40,7 @@ class ResearchTest {
   }
 
   /** A fake trainer on a fake clock: one step costs 0.01 s; success peaks at lr 3e-4. */
-  static final class Synthetic implements TrialRunner {
+  static class Synthetic implements TrialRunner {
     final AtomicLong clock = new AtomicLong();
     final List<String> trained = new ArrayList<>(), evaluated = new ArrayList<>();
     int failTrial = -1, killAtJob = -1;
@@ -97,6 +97,12 @@ class ResearchTest {
     // run again: finished, nothing trains or evaluates again
     Research.run(s, dir.resolve("out"), 5, runner, line -> {}, runner.clock::get);
     assertThat(runner.evaluated).hasSize(1);
+    // an edited space would give the saved trials other values: refused
+    ResearchSpace edited = ResearchSpace.load(space(SPACE.replace("\"seed\": 4", "\"seed\": 5")));
+    assertThatThrownBy(
+            () ->
+                Research.run(edited, dir.resolve("out"), 5, runner, line -> {}, runner.clock::get))
+        .hasMessageContaining("changed since the search in");
   }
 
   @Test
@@ -137,6 +143,31 @@ class ResearchTest {
     assertThat(two.get(0).decision()).isEqualTo("failed, skipped: loss became NaN");
     assertThat(two.get(0).score()).isNaN();
     assertThat(b.winner()).isNotNull();
+  }
+
+  @Test
+  void whenEveryTrialFailsTheErrorSaysSoNotThatTheBudgetWasSmall() throws Exception {
+    ResearchSpace s = ResearchSpace.load(space(SPACE));
+    TrialRunner failing =
+        new Synthetic() {
+          @Override
+          public RunOutcome train(
+              String name, WamConfig config, Path run, SeedRange seeds, long deadlineNanos)
+              throws IOException {
+            clock.addAndGet(60_000_000_000L);
+            throw new IOException("dataset missing");
+          }
+        };
+    assertThatThrownBy(
+            () ->
+                Research.run(
+                    s,
+                    dir.resolve("out"),
+                    3,
+                    failing,
+                    line -> {},
+                    ((Synthetic) failing).clock::get))
+        .hasMessageContaining("no trial succeeded: 3 failed");
   }
 
   @Test

@@ -20,11 +20,13 @@ import java.util.function.UnaryOperator;
  * {@link FleetClient.ApiError} carrying the server's message.
  *
  * <p>Several servers on one database: given {@code "http://a:7070,http://b:7070"}, a request the
- * current server cannot take (refused connection, reset, timeout: no reply at all) is sent again to
- * the next, which then stays current. Every write of the API can be sent twice (state messages
- * carry a sequence number, a claim returns the task the robot already holds, a result already
- * recorded is acknowledged again), so a request whose reply was lost with its server is safe to
- * repeat. A server's refusal (any HTTP status) is an answer, never a reason to fail over.
+ * current server never received (connection refused, or not made in time) goes to the next, which
+ * then stays current. A request whose reply was lost after it was sent (reset, timeout) may have
+ * been applied: it goes to the next server only when sending it twice does no harm ({@link
+ * #repeatable}: reads, uploads by offset, and the robot's state messages (by {@code seq}), claims
+ * (a claim returns the task already held) and task results (a result already recorded is
+ * acknowledged again)); any other write (a job, an enrolment, a model) is reported, not repeated. A
+ * server's refusal (any HTTP status) is an answer, never a reason to fail over.
  */
 public final class FleetClient {
   // replies may carry fields or statuses this client does not know yet (a newer server): fields are
@@ -219,8 +221,24 @@ public final class FleetClient {
   }
 
   /**
+   * Whether a request may be sent again, to another server, after its reply was lost: it does the
+   * same once as twice. POSTs outside the list (jobs, enrolments, models, deployments, alerts, a
+   * robot's connection, which gives its task in flight back) are not.
+   */
+  static boolean repeatable(String method, String path) {
+    return switch (method) {
+      case "GET", "PUT", "DELETE" -> true;
+      case "POST" ->
+          path.matches(".*/robots/[^/]+/(state|tasks/next|view)")
+              || path.matches(".*/tasks/[^/]+/result");
+      default -> false;
+    };
+  }
+
+  /**
    * Sends one request to the current server, and on to the next (each at most once) when a server
-   * gives no reply at all; the server that answered becomes current.
+   * never got it, or gave no reply to a {@link #repeatable} one; the server that answered becomes
+   * current.
    */
   private <T> HttpResponse<T> exchange(
       String path, UnaryOperator<HttpRequest.Builder> method, HttpResponse.BodyHandler<T> body)
@@ -231,13 +249,31 @@ public final class FleetClient {
       int k = (first + i) % servers.size();
       HttpRequest.Builder b = HttpRequest.newBuilder(uri(servers.get(k), path));
       if (token != null) b.header("Authorization", "Bearer " + token);
+      HttpRequest request = method.apply(b).build();
       try {
-        HttpResponse<T> r = HTTP.send(method.apply(b).build(), body);
+        HttpResponse<T> r = HTTP.send(request, body);
         current.set(k);
         return r;
-      } catch (IOException e) { // refused, reset or timed out: no answer from this server
+      } catch (IOException e) {
         if (failure == null) failure = e;
         else failure.addSuppressed(e);
+        boolean neverSent =
+            e instanceof java.net.ConnectException
+                || e instanceof java.net.http.HttpConnectTimeoutException;
+        if (!neverSent && !repeatable(request.method(), request.uri().getPath())) {
+          IOException uncertain =
+              new IOException(
+                  request.method()
+                      + " "
+                      + request.uri().getPath()
+                      + ": no reply from "
+                      + servers.get(k)
+                      + " ("
+                      + e.getMessage()
+                      + "); it may have been applied there: check before sending it again");
+          uncertain.initCause(e);
+          throw uncertain;
+        }
       }
     }
     String where =

@@ -23,7 +23,7 @@ final class LoadRobot {
   private final URI firstServer;
   private double[] latencyMs = new double[64];
   private int latencies;
-  long sent, ackedSeq, resends, unacked, resultsRefused;
+  long sent, acknowledged, resends, unacked, resultsRefused;
 
   /**
    * The longest time between two acknowledged messages (the server's view of this robot's silence:
@@ -70,7 +70,7 @@ final class LoadRobot {
         }
       }
       if (ok) {
-        ackedSeq = seq;
+        acknowledged++;
         long now = System.nanoTime();
         longestSilenceMs = Math.max(longestSilenceMs, (now - lastAckNs) / 1e6);
         lastAckNs = now;

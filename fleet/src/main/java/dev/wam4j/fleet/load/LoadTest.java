@@ -62,11 +62,12 @@ public final class LoadTest {
             "killAtSeconds must be < seconds (or negative: no kill)");
       if (servers < 1 || servers > 16)
         throw new IllegalArgumentException("servers must lie in 1..16, got " + servers);
-      if (servers > 1 && dbUrl == null)
+      if (servers > 1 && (dbUrl == null || !dbUrl.startsWith("jdbc:postgresql:")))
         throw new IllegalArgumentException(
             servers
-                + " servers need one database they share: give its JDBC URL (e.g."
-                + " jdbc:postgresql://localhost:5432/fleet?user=wam4j)");
+                + " servers need one PostgreSQL database they share: give its JDBC URL (e.g."
+                + " jdbc:postgresql://localhost:5432/fleet?user=wam4j)"
+                + (dbUrl == null ? "" : ", got " + dbUrl));
       if (tasks < 0 || tasks > 100_000)
         throw new IllegalArgumentException("tasks must lie in 0..100000, got " + tasks);
       if (!(taskSeconds > 0))
@@ -95,10 +96,10 @@ public final class LoadTest {
    * call: a fail-over to another server is inside it); {@code longestSilenceMs}: the longest time
    * any robot went between two acknowledgements; {@code scheduled}: messages the robots would send
    * at their rate (more than {@code sent} when the machine cannot keep the pace); CPU in percent of
-   * one core, the servers' summed, the generator's (this process: the robots) apart. {@code
-   * duplicateTaskRuns}: extra starts of tasks (by a second robot, or by one robot after it had
-   * reported it); {@code tasksClaimedAgain}: tasks the store gave out more than once (its attempts
-   * count).
+   * one core over the run, the servers' summed (a killed one's up to its kill), the generator's
+   * (this process: the robots) apart. {@code duplicateTaskRuns}: extra starts of tasks (by a second
+   * robot, or by one robot after it had reported it); {@code tasksClaimedAgain}: tasks the store
+   * gave out more than once (its attempts count).
    */
   public record Result(
       int robots,
@@ -136,9 +137,17 @@ public final class LoadTest {
   public static Result run(Config c, Consumer<String> log)
       throws IOException, InterruptedException {
     List<ServerProcess> servers = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
     try {
       for (int i = 0; i < c.servers(); i++) servers.add(ServerProcess.start(c, i, log));
-      String op = Files.readString(c.dataDir().resolve("operator.token")).strip();
+      Path tokenFile = c.dataDir().resolve("operator.token");
+      if (!Files.isRegularFile(tokenFile))
+        throw new IllegalArgumentException(
+            "the database "
+                + c.dbUrl()
+                + " already holds a fleet (its servers wrote no operator token here); the load test"
+                + " needs a fresh, empty database");
+      String op = Files.readString(tokenFile).strip();
       FleetClient operator = new FleetClient(c.urls(c.servers() - 1), op);
       List<LoadRobot> robots = new ArrayList<>();
       TaskLedger ledger = new TaskLedger();
@@ -159,7 +168,6 @@ public final class LoadTest {
               c.seconds(),
               c.tasks() > 0 ? "; " + c.tasks() + " tasks to work through" : ""));
       long t0 = System.nanoTime(), end = t0 + (long) (c.seconds() * 1e9), cpu0 = cpuNs();
-      List<Thread> threads = new ArrayList<>();
       for (int i = 0; i < robots.size(); i++) {
         LoadRobot r = robots.get(i);
         // spread the robots over one period
@@ -169,16 +177,22 @@ public final class LoadTest {
                 .name("load-robot-" + i)
                 .start(() -> r.run(c, first, end, c.tasks() > 0)));
       }
+      // every server's CPU over the whole run: a killed server's is taken just before the kill
+      List<ServerProcess.Sampler> samplers =
+          new ArrayList<>(servers.stream().map(ServerProcess::sampler).toList());
+      List<ServerProcess.Usage> usage = new ArrayList<>();
       boolean killed = false;
       double downtime = 0;
       if (c.killAtSeconds() >= 0) {
         sleepNs((long) (c.killAtSeconds() * 1e9) - (System.nanoTime() - t0));
         log.accept("killing server 0 (SIGKILL, pid " + servers.get(0).pid() + ")");
         long k0 = System.nanoTime();
+        usage.add(samplers.remove(0).stop()); // its CPU up to the kill
         servers.get(0).kill();
         killed = true;
         if (c.servers() == 1) {
           servers.set(0, ServerProcess.start(c, 0, log));
+          samplers.add(0, servers.get(0).sampler());
           downtime = (System.nanoTime() - k0) / 1e9;
           log.accept(String.format("server back after %.1f s", downtime));
         } else {
@@ -186,18 +200,17 @@ public final class LoadTest {
           log.accept("server 0 stays down; its robots fail over to the others");
         }
       }
-      List<ServerProcess.Sampler> samplers = servers.stream().map(ServerProcess::sampler).toList();
       for (Thread t : threads) t.join();
       double elapsed = (System.nanoTime() - t0) / 1e9,
           generatorCpu = 100 * (cpuNs() - cpu0) / 1e9 / elapsed;
-      List<ServerProcess.Usage> usage = samplers.stream().map(ServerProcess.Sampler::stop).toList();
+      for (ServerProcess.Sampler sampler : samplers) usage.add(sampler.stop());
       JsonNode stats = operator.get(ApiPaths.telemetryStats());
       long stored = 0, lost = 0;
       for (LoadRobot r : robots) {
         JsonNode s = stats.get(r.id);
         long have = s == null ? 0 : s.get("messages").asLong();
         stored += have;
-        lost += Math.max(0, r.ackedSeq - have); // each robot acknowledges seq 1..n in order
+        lost += Math.max(0, r.acknowledged - have); // each acknowledged message must be stored
       }
       long done = 0, claimedAgain = 0;
       for (long job : jobs) {
@@ -215,16 +228,16 @@ public final class LoadTest {
           c.servers(),
           Math.round(c.robots() * c.hz() * c.seconds()),
           robots.stream().mapToLong(r -> r.sent).sum(),
-          robots.stream().mapToLong(r -> r.ackedSeq).sum(),
+          robots.stream().mapToLong(r -> r.acknowledged).sum(),
           robots.stream().mapToLong(r -> r.resends).sum(),
           stored,
           lost,
-          robots.stream().mapToLong(r -> r.ackedSeq).sum() / elapsed,
+          robots.stream().mapToLong(r -> r.acknowledged).sum() / elapsed,
           rank(all, 0.5),
           rank(all, 0.99),
           all.length == 0 ? Double.NaN : all[all.length - 1],
           robots.stream().mapToDouble(r -> r.longestSilenceMs).max().orElse(0),
-          usage.stream().mapToDouble(ServerProcess.Usage::cpuPercent).sum(),
+          100 * usage.stream().mapToDouble(ServerProcess.Usage::cpuSeconds).sum() / elapsed,
           generatorCpu,
           usage.stream().mapToLong(ServerProcess.Usage::peakRssMb).max().orElse(0),
           usage.stream().mapToLong(ServerProcess.Usage::endRssMb).max().orElse(0),
@@ -239,7 +252,14 @@ public final class LoadTest {
           robots.stream().mapToLong(r -> r.resultsRefused).sum(),
           robots.stream().filter(r -> r.failedOver()).count());
     } finally {
-      for (ServerProcess s : servers) s.stop();
+      for (Thread t : threads) t.interrupt(); // robots still sending when the test failed
+      for (ServerProcess s : servers) {
+        try {
+          s.stop();
+        } catch (RuntimeException | InterruptedException e) {
+          s.kill(); // the next ones are still stopped
+        }
+      }
     }
   }
 

@@ -61,7 +61,12 @@ final class ServerProcess {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
             .start();
-    return await(p, port, logFile, log);
+    try {
+      return await(p, port, logFile, log);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      p.destroyForcibly(); // never leave a server behind that nobody will stop
+      throw e;
+    }
   }
 
   private static ServerProcess await(Process p, int port, Path logFile, Consumer<String> log)
@@ -107,12 +112,14 @@ final class ServerProcess {
     process.waitFor();
   }
 
+  /** SIGTERM, and SIGKILL if it has not ended 30 s later. */
   void stop() throws InterruptedException {
     process.destroy();
-    process.waitFor();
+    if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) kill();
   }
 
-  record Usage(double cpuPercent, long peakRssMb, long endRssMb) {}
+  /** CPU over the sampled time (seconds, and percent of one core), resident memory. */
+  record Usage(double cpuSeconds, double cpuPercent, long peakRssMb, long endRssMb) {}
 
   /** Samples CPU time and RSS every 500 ms until stopped. */
   Sampler sampler() {
@@ -149,7 +156,7 @@ final class ServerProcess {
       long rss = rssKb(pid);
       double seconds = (System.nanoTime() - t0) / 1e9,
           cpu = (cpuTicks(pid) - cpu0) / 100.0; // USER_HZ = 100
-      return new Usage(100 * cpu / seconds, Math.max(peak, rss) / 1024, rss / 1024);
+      return new Usage(cpu, 100 * cpu / seconds, Math.max(peak, rss) / 1024, rss / 1024);
     }
   }
 

@@ -81,6 +81,41 @@ class FleetClientFailoverTest {
   }
 
   @Test
+  void aWriteThatMayHaveBeenAppliedIsReportedNotSentToAnotherServer() throws Exception {
+    try (ServerSocket mute = new ServerSocket(0)) {
+      Thread dropper =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try (Socket s = mute.accept()) {
+                      s.getInputStream().read(); // takes the job, then dies without a reply
+                    } catch (java.io.IOException ignored) {
+                      // the test's end
+                    }
+                  });
+      String up = startLive(200);
+      FleetClient c = new FleetClient("http://127.0.0.1:" + mute.getLocalPort() + "," + up, "t");
+      assertThatThrownBy(() -> c.postMarkdown("/api/v1/jobs", "# A job\n## Push\n"))
+          .hasMessageContaining("POST /api/v1/jobs: no reply from")
+          .hasMessageContaining("may have been applied there");
+      assertThat(served).as("not sent to the other server").hasValue(0);
+      dropper.join();
+    }
+  }
+
+  @Test
+  void onlyWritesThatDoNoHarmTwiceAreRepeatable() {
+    assertThat(FleetClient.repeatable("POST", "/api/v1/robots/r-1/state")).isTrue();
+    assertThat(FleetClient.repeatable("POST", "/api/v1/robots/r-1/tasks/next")).isTrue();
+    assertThat(FleetClient.repeatable("POST", "/api/v1/tasks/7/result")).isTrue();
+    assertThat(FleetClient.repeatable("PUT", "/api/v1/uploads/u-1")).isTrue();
+    assertThat(FleetClient.repeatable("POST", "/api/v1/jobs")).isFalse();
+    assertThat(FleetClient.repeatable("POST", "/api/v1/robots")).isFalse();
+    assertThat(FleetClient.repeatable("POST", "/api/v1/robots/r-1/connection")).isFalse();
+    assertThat(FleetClient.repeatable("POST", "/api/v1/robots/r-1/alerts")).isFalse();
+  }
+
+  @Test
   void aServersRefusalIsAnAnswerNotAFailover() throws Exception {
     String refusing = startLive(500);
     HttpServer first = live;

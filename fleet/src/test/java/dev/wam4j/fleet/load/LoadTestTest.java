@@ -58,7 +58,22 @@ class LoadTestTest {
                 new LoadTest.Config(
                     2, 10, 5, -1, 2, 0, 1.0, 7390, tmp.resolve("x"), null, serverCommand()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("2 servers need one database they share");
+        .hasMessageContaining("2 servers need one PostgreSQL database they share");
+    assertThatThrownBy(
+            () ->
+                new LoadTest.Config(
+                    2,
+                    10,
+                    5,
+                    -1,
+                    2,
+                    0,
+                    1.0,
+                    7390,
+                    tmp.resolve("x"),
+                    "jdbc:sqlite:/tmp/fleet.db",
+                    serverCommand()))
+        .hasMessageContaining("got jdbc:sqlite:/tmp/fleet.db");
   }
 
   private static List<String> serverCommand() {
