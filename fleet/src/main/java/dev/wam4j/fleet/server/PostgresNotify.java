@@ -377,10 +377,22 @@ final class PostgresNotify implements EventRelay {
 
   private void deliver(String from, long seq, String event, String data) {
     Long last = lastSeq.put(from, seq);
-    if (last != null && seq != last + 1)
+    if (last != null && seq != last + 1) {
+      // dropped by a full outbox or a failed commit: the dashboards would keep a stale picture, so
+      // their streams end and they re-sync from a fresh hello (at most once per RESYNC_EVERY_NS)
       log("missed " + (seq - last - 1) + " live events of server " + from);
+      long now = System.nanoTime();
+      if (now - lastResyncNs > RESYNC_EVERY_NS) {
+        lastResyncNs = now;
+        log(hub.listeners() + " event streams closed to re-sync after missed events");
+        hub.dropAll();
+      }
+    }
     hub.publish(event, data);
   }
+
+  private static final long RESYNC_EVERY_NS = 5_000_000_000L;
+  private long lastResyncNs = System.nanoTime() - RESYNC_EVERY_NS; // the listener thread's
 
   // ---- connections
 
