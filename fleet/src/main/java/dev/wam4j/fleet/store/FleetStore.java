@@ -174,6 +174,12 @@ public final class FleetStore implements AutoCloseable {
     // as the pool does, but an empty user or password leaves the URL's own in force
     if (user != null && !user.isEmpty()) p.setProperty("user", user);
     if (password != null && !password.isEmpty()) p.setProperty("password", password);
+    if (kind() == Kind.POSTGRESQL) {
+      // a network path that died without a reset shows as an error, not a read blocked for ever:
+      // these sessions (events, locks) never wait that long for one reply
+      p.setProperty("tcpKeepAlive", "true");
+      p.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
+    }
     return DriverManager.getConnection(jdbcUrl, p);
   }
 
@@ -192,10 +198,22 @@ public final class FleetStore implements AutoCloseable {
   public <T> T exclusively(String name, Locked<T> work) throws IOException, SQLException {
     if (kind() != Kind.POSTGRESQL) return work.run();
     try (Connection c = connect();
-        PreparedStatement s = c.prepareStatement("SELECT pg_advisory_lock(?, ?)")) {
+        PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(?, ?)")) {
       s.setInt(1, LOCK_SPACE);
       s.setInt(2, name.hashCode());
-      s.execute();
+      // asked again and again rather than waited for in one call: no reply is outstanding for
+      // longer than the socket timeout, and a server shutting down (interrupted) stops waiting
+      while (true) {
+        try (ResultSet r = s.executeQuery()) {
+          if (r.next() && r.getBoolean(1)) break;
+        }
+        try {
+          Thread.sleep(LOCK_RETRY_MS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("stopped waiting for the database lock '" + name + "'", e);
+        }
+      }
       return work.run();
     }
   }
@@ -223,6 +241,9 @@ public final class FleetStore implements AutoCloseable {
 
   /** The first key of wam4j's advisory locks ("wam4" in ASCII), apart from other applications'. */
   private static final int LOCK_SPACE = 0x77616d34;
+
+  private static final int SOCKET_TIMEOUT_SECONDS = 60;
+  private static final long LOCK_RETRY_MS = 200;
 
   /** The robots, their tokens, telemetry and alerts. */
   public Robots robots() {

@@ -214,6 +214,10 @@ class ClaimRaceTest {
         held.await(30, TimeUnit.SECONDS);
         assertThat(b.exclusivelyIfFree("flywheel", () -> null)).as("while A holds it").isFalse();
         assertThat(b.exclusivelyIfFree("another", () -> null)).as("another lock").isTrue();
+        Future<String> stopped = pool.submit(() -> b.exclusively("flywheel", () -> "never"));
+        assertThatThrownBy(() -> stopped.get(1, TimeUnit.SECONDS))
+            .isInstanceOf(TimeoutException.class);
+        stopped.cancel(true); // a server shutting down stops waiting for the lock
         Future<String> second = pool.submit(() -> b.exclusively("flywheel", () -> "b"));
         assertThatThrownBy(() -> second.get(1, TimeUnit.SECONDS))
             .as("B waits while A holds it")
