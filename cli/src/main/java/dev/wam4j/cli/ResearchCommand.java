@@ -1,7 +1,5 @@
 package dev.wam4j.cli;
 
-import dev.wam4j.cluster.SparkEvaluation;
-import dev.wam4j.eval.CheckpointEvaluator;
 import dev.wam4j.eval.study.Research;
 import dev.wam4j.eval.study.ResearchSpace;
 import dev.wam4j.eval.study.StudyTrials;
@@ -65,17 +63,14 @@ final class ResearchCommand implements Callable<Integer> {
             ? out
             : Path.of(
                 "runs", "research-" + space.getFileName().toString().replaceFirst("\\.json$", ""));
-    PrintWriter err = spec.commandLine().getErr();
-    long t0 = System.nanoTime();
-    Consumer<String> log =
-        line -> {
-          err.printf("[%6.1f min] %s%n", (System.nanoTime() - t0) / 60e9, line);
-          err.flush();
-        };
-    CheckpointEvaluator evaluator =
-        spark == null ? CheckpointEvaluator.local() : SparkEvaluation.evaluator(spark, 1, null);
+    Consumer<String> log = StudyCommand.minuteLog(spec.commandLine().getErr());
     Research.Notebook b =
-        Research.run(s, dir, budgetMinutes, new StudyTrials(s.stage(), evaluator, log), log);
+        Research.run(
+            s,
+            dir,
+            budgetMinutes,
+            new StudyTrials(s.stage(), StudyCommand.evaluator(spark), log),
+            log);
     PrintWriter o = spec.commandLine().getOut();
     if (json) {
       o.println(Json.result(b, spec));

@@ -69,16 +69,8 @@ final class StudyCommand {
           out != null
               ? out
               : Path.of("runs", config.getFileName().toString().replaceFirst("\\.json$", ""));
-      PrintWriter err = spec.commandLine().getErr();
-      long t0 = System.nanoTime();
-      Consumer<String> log =
-          line -> {
-            err.printf("[%6.1f min] %s%n", (System.nanoTime() - t0) / 60e9, line);
-            err.flush();
-          };
-      CheckpointEvaluator evaluator =
-          spark == null ? CheckpointEvaluator.local() : SparkEvaluation.evaluator(spark, 1, null);
-      Object result = run(study, dir, Json.provenance(spec), log, evaluator);
+      Consumer<String> log = minuteLog(spec.commandLine().getErr());
+      Object result = run(study, dir, Json.provenance(spec), log, evaluator(spark));
       PrintWriter o = spec.commandLine().getOut();
       if (json) o.println(Json.result(result, spec));
       else summary(o, result, dir);
@@ -273,5 +265,21 @@ final class StudyCommand {
       o.flush();
       return 0;
     }
+  }
+
+  /** Progress lines on stderr, each stamped with the minutes since the command started. */
+  static Consumer<String> minuteLog(PrintWriter err) {
+    long t0 = System.nanoTime();
+    return line -> {
+      err.printf("[%6.1f min] %s%n", (System.nanoTime() - t0) / 60e9, line);
+      err.flush();
+    };
+  }
+
+  /** Where closed-loop evaluations run: here, or on Spark when a master is given. */
+  static CheckpointEvaluator evaluator(String sparkMaster) {
+    return sparkMaster == null
+        ? CheckpointEvaluator.local()
+        : SparkEvaluation.evaluator(sparkMaster, 1, null);
   }
 }

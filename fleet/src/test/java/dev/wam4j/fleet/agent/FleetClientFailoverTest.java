@@ -48,6 +48,19 @@ class FleetClientFailoverTest {
     }
   }
 
+  /** A server that accepts one connection, reads the request's first byte and dies silently. */
+  private static Thread takeOneRequestAndDie(ServerSocket mute) {
+    return Thread.ofVirtual()
+        .start(
+            () -> {
+              try (Socket s = mute.accept()) {
+                s.getInputStream().read();
+              } catch (java.io.IOException ignored) {
+                // the test's end
+              }
+            });
+  }
+
   @Test
   void aRefusedConnectionGoesToTheNextServerWhichStaysCurrent() throws Exception {
     String dead = deadServer(), up = startLive(200);
@@ -62,16 +75,7 @@ class FleetClientFailoverTest {
   @Test
   void aServerThatDropsTheConnectionWithoutAReplyIsFailedOver() throws Exception {
     try (ServerSocket mute = new ServerSocket(0)) {
-      Thread dropper =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    try (Socket s = mute.accept()) {
-                      s.getInputStream().read(); // takes the request, then dies without a reply
-                    } catch (java.io.IOException ignored) {
-                      // the test's end
-                    }
-                  });
+      Thread dropper = takeOneRequestAndDie(mute);
       String up = startLive(200);
       FleetClient c = new FleetClient("http://127.0.0.1:" + mute.getLocalPort() + "," + up, null);
       assertThat(c.post("/api/v1/tasks/1/result", "{}")).isNotNull();
@@ -83,16 +87,7 @@ class FleetClientFailoverTest {
   @Test
   void aWriteThatMayHaveBeenAppliedIsReportedNotSentToAnotherServer() throws Exception {
     try (ServerSocket mute = new ServerSocket(0)) {
-      Thread dropper =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    try (Socket s = mute.accept()) {
-                      s.getInputStream().read(); // takes the job, then dies without a reply
-                    } catch (java.io.IOException ignored) {
-                      // the test's end
-                    }
-                  });
+      Thread dropper = takeOneRequestAndDie(mute);
       String up = startLive(200);
       FleetClient c = new FleetClient("http://127.0.0.1:" + mute.getLocalPort() + "," + up, "t");
       assertThatThrownBy(() -> c.postMarkdown("/api/v1/jobs", "# A job\n## Push\n"))
