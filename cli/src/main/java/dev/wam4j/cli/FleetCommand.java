@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
       FleetCommand.Promote.class,
       FleetCommand.Rollback.class,
       FleetCommand.Deployments.class,
-      FleetCommand.LoadTestCommand.class
+      FleetCommand.LoadTestCommand.class,
+      AutopilotSimCommand.class
     })
 final class FleetCommand {
   /** Server and token options shared by the operator commands. */
@@ -965,18 +966,8 @@ final class FleetCommand {
    * port and data are appended.
    */
   static java.util.List<String> serveCommand(String heap, String db) {
-    String javaBin = ProcessHandle.current().info().command().orElse("java");
-    java.util.List<String> cmd =
-        new java.util.ArrayList<>(
-            java.util.List.of(
-                javaBin,
-                heap,
-                "--enable-native-access=ALL-UNNAMED",
-                "-Dai.djl.offline=true",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "serve"));
+    java.util.List<String> cmd = SelfCommand.of(heap);
+    cmd.add("serve");
     if (db != null) cmd.addAll(java.util.List.of("--db", db));
     return cmd;
   }

@@ -135,7 +135,8 @@ final class RobotCommand implements Callable<Integer> {
             maxTasks,
             idleExitMs,
             noRecord ? null : outbox,
-            modelCache);
+            modelCache,
+            null);
     PrintWriter err = spec.commandLine().getErr();
     try (ChunkPolicy policy = ChunkPolicies.load(checkpoint)) {
       RobotAgent agent =

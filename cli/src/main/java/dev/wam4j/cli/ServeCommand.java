@@ -1,5 +1,7 @@
 package dev.wam4j.cli;
 
+import dev.wam4j.eval.CheckpointEvaluator;
+import dev.wam4j.fleet.autopilot.AutopilotConfig;
 import dev.wam4j.fleet.server.FleetServer;
 import dev.wam4j.fleet.server.Limits;
 import dev.wam4j.fleet.server.TeleopServer;
@@ -193,9 +195,21 @@ final class ServeCommand implements Callable<Integer> {
               + " judgements.jsonl in --data).")
   Path judgements;
 
+  @Option(
+      names = "--autopilot",
+      paramLabel = "CONFIG",
+      description =
+          "Run the autopilot (docs/FLEET.md \"The autopilot\"): a JSON config naming the task and"
+              + " robot group; candidates fine-tuned from the group's deployed model on the task's"
+              + " episodes, gated in simulation, canaried, promoted or rolled back, every decision in"
+              + " autopilot/<task>/decisions.jsonl under --data. Pause it with POST"
+              + " /api/v1/autopilot/pause. Default: none.")
+  Path autopilot;
+
   @Override
   public Integer call() throws Exception {
     TeleopCommand.checkJudgeCheckpoint(judgeCheckpoint);
+    AutopilotConfig pilot = autopilot == null ? null : AutopilotConfig.load(autopilot);
     if ((tlsKeyStore == null) != (tlsPasswordFile == null))
       throw new IllegalArgumentException("--tls-keystore and --tls-password-file go together");
     Limits limits =
@@ -236,6 +250,20 @@ final class ServeCommand implements Callable<Integer> {
         data.toAbsolutePath());
     if (server.bootstrapToken() != null)
       err.printf("first start: operator token written to %s%n", data.resolve("operator.token"));
+    if (pilot != null) {
+      server.startAutopilot(
+          pilot,
+          CheckpointEvaluator.local(),
+          dev.wam4j.fleet.autopilot.CandidateTraining.process(SelfCommand.of("-Xmx3g")),
+          hands -> hands,
+          line -> {
+            err.println(line);
+            err.flush();
+          });
+      err.printf(
+          "autopilot on task '%s', group '%s': state and decisions in %s%n",
+          pilot.task(), pilot.group(), server.autopilotDir(pilot));
+    }
     err.flush();
     CountDownLatch done = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -5,6 +5,8 @@ import dev.wam4j.data.lerobot.ColumnBatchIterator;
 import dev.wam4j.data.lerobot.LeRobotDataset;
 import dev.wam4j.data.lerobot.write.LeRobotWriteConfig;
 import dev.wam4j.data.lerobot.write.LeRobotWriter;
+import dev.wam4j.data.lerobot.write.WriteFeature;
+import dev.wam4j.data.loader.TrainingLoader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,12 +29,35 @@ public final class PushTEpisodes {
   private PushTEpisodes() {}
 
   /**
+   * Gives each frame a block pose label, e.g. a perception's own estimate (pseudo-labels). Called
+   * for every frame in order, episode after episode; {@code t == 0} starts an episode.
+   */
+  @FunctionalInterface
+  public interface PoseLabeller {
+    /** The block pose (x, y workspace pixels; angle radians) of frame {@code t} of an episode. */
+    double[] label(int t, byte[] image, float agentX, float agentY);
+  }
+
+  /**
    * Writes every episode of {@code source} in PushT form to {@code out} (a new dataset, written
    * whole); returns the frames written.
    *
    * @throws IllegalArgumentException when the source's images are not square RGB frames
    */
   public static long rewrite(Path source, Path out, String task, String robotType)
+      throws IOException {
+    return rewrite(source, out, task, robotType, null);
+  }
+
+  /**
+   * The same, with a {@code teacher.block_pose} column from {@code labeller} (when not null): what
+   * head-only fine-tuning reads.
+   *
+   * @throws IllegalArgumentException when the source's images are not square RGB frames, or a label
+   *     is not three finite numbers
+   */
+  public static long rewrite(
+      Path source, Path out, String task, String robotType, PoseLabeller labeller)
       throws IOException {
     try (LeRobotDataset ds = LeRobotDataset.open(source)) {
       long frameBytes = ds.frameBytes(PushTSchema.IMAGE);
@@ -49,7 +74,16 @@ public final class PushTEpisodes {
       long frames = 0;
       try (LeRobotWriter w =
           LeRobotWriter.create(
-              out, LeRobotWriteConfig.of(PushTRate.FPS, robotType, PushTSchema.features(size)))) {
+              out,
+              LeRobotWriteConfig.of(
+                  PushTRate.FPS,
+                  robotType,
+                  labeller == null
+                      ? PushTSchema.features(size)
+                      : PushTSchema.features(
+                          size,
+                          new WriteFeature.Vector(
+                              TrainingLoader.TEACHER_BLOCK_POSE, List.of("x", "y", "angle")))))) {
         byte[] image = new byte[size * size * 3];
         // batches run over every frame, episode after episode, in order
         ColumnBatchIterator it = ds.batches(COLUMNS, 4096);
@@ -74,6 +108,25 @@ public final class PushTEpisodes {
                 .setFloat(PushTSchema.REWARD, r[i])
                 .setBool(PushTSchema.DONE, done[i] != 0)
                 .setBool(PushTSchema.SUCCESS, ok[i] != 0);
+            if (labeller != null) {
+              double[] p = labeller.label(t, image, s[2 * i], s[2 * i + 1]);
+              if (p == null
+                  || p.length != 3
+                  || !Double.isFinite(p[0])
+                  || !Double.isFinite(p[1])
+                  || !Double.isFinite(p[2]))
+                throw new IllegalArgumentException(
+                    source
+                        + ": episode "
+                        + e
+                        + " frame "
+                        + t
+                        + ": the pose label is not three finite numbers: "
+                        + java.util.Arrays.toString(p));
+              w.setVector(
+                  TrainingLoader.TEACHER_BLOCK_POSE,
+                  new float[] {(float) p[0], (float) p[1], (float) p[2]});
+            }
             w.endFrame();
             frames++;
           }

@@ -50,6 +50,8 @@ public final class RobotAgent {
    *     record nothing
    * @param modelCache folder for models the fleet deploys to this robot (downloaded, checked,
    *     unpacked)
+   * @param simulated how a simulated robot running faster than real time differs from a robot, or
+   *     null (a robot: every step reported, the live view sent, the dream decoded)
    */
   public record Config(
       String embodiment,
@@ -60,7 +62,8 @@ public final class RobotAgent {
       int maxTasks,
       long idleExitMs,
       java.nio.file.Path outbox,
-      java.nio.file.Path modelCache) {
+      java.nio.file.Path modelCache,
+      Simulated simulated) {
     public Config {
       if (!"robot".equals(embodiment) && !"hand".equals(embodiment))
         throw new IllegalArgumentException("embodiment must be robot or hand, got " + embodiment);
@@ -69,6 +72,24 @@ public final class RobotAgent {
       if (pollMs < 10) throw new IllegalArgumentException("pollMs must be >= 10, got " + pollMs);
       if (maxTasks < 0 || idleExitMs < 0)
         throw new IllegalArgumentException("maxTasks and idleExitMs must be >= 0");
+    }
+  }
+
+  /**
+   * A simulated robot of a simulated fleet day, which runs episodes many times faster than real
+   * time: its telemetry thinned so that the server is not its bottleneck.
+   *
+   * @param physics the physics of its world when it differs from its tasks' scene (a heavier block,
+   *     a slippery table: a world the fleet's simulator need not know), or null
+   * @param stateEverySteps report the state every this many control steps (and at the last)
+   * @param liveView send the live view (camera and dream) at every plan
+   * @param dream decode the dream at every plan (for the live view and the dream monitor)
+   */
+  public record Simulated(
+      dev.wam4j.sim.scene.Physics physics, int stateEverySteps, boolean liveView, boolean dream) {
+    public Simulated {
+      if (stateEverySteps < 1)
+        throw new IllegalArgumentException("stateEverySteps must be >= 1, got " + stateEverySteps);
     }
   }
 
@@ -257,8 +278,19 @@ public final class RobotAgent {
    * The task's scene (PushT unless the job names another), with the job's goal pose when it gives
    * one.
    */
-  static Scene scene(Records.Task task) {
+  static Scene scene(Records.Task task, dev.wam4j.sim.scene.Physics world) {
     Scene s = task.scene() == null ? Scene.pushT() : Scenes.builtin(task.scene());
+    if (world != null)
+      s =
+          new Scene(
+              s.name(),
+              s.width(),
+              s.height(),
+              s.walls(),
+              s.agentStart(),
+              s.objects(),
+              s.goal(),
+              world);
     if (task.goalX() == null) return s;
     Goal g = s.goal();
     return new Scene(
@@ -281,7 +313,7 @@ public final class RobotAgent {
     // one episode per task; its reset seed follows from the task, so a retried task meets a new
     // start
     long seed = 500_000L + taskId * 7919 + task.attempts();
-    Scene scene = scene(task);
+    Scene scene = scene(task, config.simulated() == null ? null : config.simulated().physics());
     dev.wam4j.eval.EpisodeRecorder recorder =
         new dev.wam4j.eval.EpisodeRecorder(policy.imageSize());
     DreamMonitor monitor =
@@ -307,6 +339,8 @@ public final class RobotAgent {
           @Override
           public boolean planned(int step, Plan plan) {
             recorder.planned(step, plan);
+            if (config.simulated() != null && !config.simulated().liveView())
+              return monitor.planned(step, plan);
             try { // the live view: what the camera shows and the first frame of the dream
               Base64.Encoder b64 = Base64.getEncoder();
               String dream =
@@ -342,6 +376,10 @@ public final class RobotAgent {
             recorder.stepped(step, frame, offset, agentX, agentY, reward);
             System.arraycopy(frame, offset, camera, 0, frameBytes);
             boolean go = monitor.stepped(step, frame, offset, agentX, agentY, reward);
+            if (config.simulated() != null
+                && step % config.simulated().stateEverySteps() != 0
+                && step < maxSteps
+                && go) return true; // thinned telemetry (the monitor still saw the step)
             try {
               double d = monitor.currentScore(config.alarmSignal(), config.alarmWindow());
               state(
@@ -369,7 +407,8 @@ public final class RobotAgent {
                 policy,
                 ClosedLoopEvaluation.Config.seeds(seed, seed)
                     .withMaxSteps(maxSteps)
-                    .withScene(scene),
+                    .withScene(scene)
+                    .withDream(config.simulated() == null || config.simulated().dream()),
                 streaming)
             .episode(seed);
     if (failure[0] != null) throw failure[0];

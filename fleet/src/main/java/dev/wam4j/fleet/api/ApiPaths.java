@@ -86,6 +86,11 @@ public final class ApiPaths {
     return model(name) + "/" + version + "/archive";
   }
 
+  /** The autopilot's state and decisions; {@code /pause} and {@code /resume} below it. */
+  public static String autopilot() {
+    return BASE + "/autopilot";
+  }
+
   public static String deployments() {
     return BASE + "/deployments";
   }

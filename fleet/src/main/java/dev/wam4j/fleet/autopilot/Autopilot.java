@@ -66,8 +66,15 @@ public final class Autopilot {
     void rollBack(Canary canary) throws IOException;
   }
 
-  /** A trained candidate: where its checkpoint is, and what it trained on. */
-  public record Candidate(String name, String checkpoint, long episodes, double hours) {}
+  /**
+   * A trained candidate: where its checkpoint is, and what it trained on.
+   *
+   * @param injected why this candidate skips the simulation gate, or null (every real candidate): a
+   *     test's deliberately bad candidate goes to a canary whatever simulation says, to test the
+   *     live check behind the gate; its simulation results are recorded all the same
+   */
+  public record Candidate(
+      String name, String checkpoint, long episodes, double hours, String injected) {}
 
   /** A canary deployment. */
   public record Canary(long deploymentId, int version, String robotId, long sinceMs) {}
@@ -112,7 +119,9 @@ public final class Autopilot {
   private final Fleet fleet;
   private final Path dir;
   private final LongSupplier clockMs;
-  private State state;
+  private volatile State state;
+  // guards the state file's read-modify-write: an operator's pause arrives while a step trains
+  private final Object fileLock = new Object();
 
   /** An autopilot keeping its state in {@code dir} (resumed from it when it holds one). */
   public Autopilot(AutopilotConfig config, Fleet fleet, Path dir, LongSupplier clockMs)
@@ -121,47 +130,71 @@ public final class Autopilot {
     this.fleet = fleet;
     this.dir = Files.createDirectories(dir);
     this.clockMs = clockMs;
-    Path f = dir.resolve(STATE_FILE);
-    this.state =
-        Files.isRegularFile(f)
-            ? JSON.readValue(f.toFile(), State.class)
-            : new State(new Phase.Watching(0), false, 0, 0, 0, 0);
+    this.state = read();
   }
 
+  /**
+   * The saved state: the file is the truth, since the autopilot may run in another server on the
+   * same database and data folder (the one holding the leader lock), and an operator's pause may
+   * have reached any of them.
+   */
+  private State read() throws IOException {
+    Path f = dir.resolve(STATE_FILE);
+    return Files.isRegularFile(f)
+        ? JSON.readValue(f.toFile(), State.class)
+        : new State(new Phase.Watching(0), false, 0, 0, 0, 0);
+  }
+
+  /** The state as last read or written. */
   public State state() {
     return state;
   }
 
-  /** An operator pauses the loop: no step acts until {@link #resume}. */
-  public synchronized void pause(String operator) throws IOException {
-    state =
-        new State(
-            state.phase(),
-            true,
-            state.candidates(),
-            state.promoted(),
-            state.rolledBack(),
-            state.interventions() + 1);
-    save();
-    decide("paused", Map.of("by", operator));
+  /** The config it runs. */
+  public AutopilotConfig config() {
+    return config;
+  }
+
+  /**
+   * An operator pauses the loop: no step acts until {@link #resume} (a step already training
+   * finishes its candidate; the next one waits).
+   */
+  public void pause(String operator) throws IOException {
+    synchronized (fileLock) {
+      state = read();
+      state =
+          new State(
+              state.phase(),
+              true,
+              state.candidates(),
+              state.promoted(),
+              state.rolledBack(),
+              state.interventions() + 1);
+      save();
+      decide("paused", Map.of("by", operator));
+    }
   }
 
   /** An operator lets the loop go on. */
-  public synchronized void resume(String operator) throws IOException {
-    state =
-        new State(
-            state.phase(),
-            false,
-            state.candidates(),
-            state.promoted(),
-            state.rolledBack(),
-            state.interventions() + 1);
-    save();
-    decide("resumed", Map.of("by", operator));
+  public void resume(String operator) throws IOException {
+    synchronized (fileLock) {
+      state = read();
+      state =
+          new State(
+              state.phase(),
+              false,
+              state.candidates(),
+              state.promoted(),
+              state.rolledBack(),
+              state.interventions() + 1);
+      save();
+      decide("resumed", Map.of("by", operator));
+    }
   }
 
   /** Advances the loop by what is due now (nothing when paused or nothing is due). */
   public synchronized void step() throws IOException {
+    state = read();
     if (state.paused()) return;
     switch (state.phase()) {
       case Phase.Watching w -> watch(w);
@@ -197,15 +230,19 @@ public final class Autopilot {
             "sim_success_candidate", cand,
             "sim_success_deployed", deployed,
             "min_gain", config.minSimGain());
-    if (!(cand > deployed + config.minSimGain())) {
+    boolean better = cand > deployed + config.minSimGain();
+    if (!better && candidate.injected() == null) {
       phase(new Phase.Watching(hours), 1, 0, 0);
       decide("not_better_in_simulation", evidence);
       return;
     }
     int version = fleet.register(candidate);
     evidence.put("version", version);
+    if (candidate.injected() != null) evidence.put("injected", candidate.injected());
     phase(new Phase.Deploying(hours, version, candidate), 1, 0, 0);
-    decide("better_in_simulation", evidence);
+    decide(
+        better ? "better_in_simulation" : "injected_past_simulation",
+        evidence); // the second only for a test's deliberately bad candidate
     deploy((Phase.Deploying) state.phase());
   }
 
@@ -273,15 +310,18 @@ public final class Autopilot {
   }
 
   private void phase(Phase next, int candidates, int promoted, int rolledBack) throws IOException {
-    state =
-        new State(
-            next,
-            state.paused(),
-            state.candidates() + candidates,
-            state.promoted() + promoted,
-            state.rolledBack() + rolledBack,
-            state.interventions());
-    save();
+    synchronized (fileLock) {
+      State operator = read(); // a pause that came in while this step trained stays
+      state =
+          new State(
+              next,
+              operator.paused(),
+              state.candidates() + candidates,
+              state.promoted() + promoted,
+              state.rolledBack() + rolledBack,
+              operator.interventions());
+      save();
+    }
   }
 
   private void save() throws IOException {

@@ -96,7 +96,8 @@ public final class FleetDemo {
                                 0,
                                 1500,
                                 own.resolve("outbox"),
-                                own.resolve("models"));
+                                own.resolve("models"),
+                                null);
                         summaries.add(new RobotAgent(client, policy, config, line -> {}).run());
                       } catch (Exception ex) {
                         failures.add(ex);

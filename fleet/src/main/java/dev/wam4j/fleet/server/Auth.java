@@ -37,6 +37,12 @@ final class Auth {
     }
   }
 
+  /** The calling operator's name; refuses anyone else. */
+  String operatorName(Context ctx) throws SQLException {
+    if (principal(ctx) instanceof Principal.Operator o) return o.name();
+    throw new ApiException(403, "operators only");
+  }
+
   /** Refuses anyone but an operator. */
   void operator(Context ctx) throws SQLException {
     if (!(principal(ctx) instanceof Principal.Operator))

@@ -144,6 +144,8 @@ public final class FleetServer implements AutoCloseable {
   private final RateLimiter limiter;
   private final SlowHeaderGuard headerGuard;
   private final Teleop teleop;
+  private final java.util.concurrent.atomic.AtomicReference<AutopilotService> autopilot =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   private FleetServer(
       Config config,
@@ -219,6 +221,7 @@ public final class FleetServer implements AutoCloseable {
               new ViewRoutes(store, auth, events).register(c.routes);
               new BuildRoutes(auth, events).register(c.routes);
               new TeleopRoutes(teleop, auth::operator).register(c.routes);
+              AutopilotService.register(c.routes, auth, autopilot);
               new JudgeRoutes(
                       judge != null
                           ? judge
@@ -294,6 +297,60 @@ public final class FleetServer implements AutoCloseable {
     return store;
   }
 
+  /**
+   * Starts the autopilot for one task and group (docs/FLEET.md "The autopilot"): its state and
+   * candidates under {@code autopilot/<task>/} in the data folder, resumed from there; {@code
+   * around} may wrap its hands on the fleet (a test's deliberately bad candidate), else identity.
+   *
+   * @throws IllegalStateException when this server already runs one
+   */
+  public dev.wam4j.fleet.autopilot.Autopilot startAutopilot(
+      dev.wam4j.fleet.autopilot.AutopilotConfig ap,
+      dev.wam4j.eval.CheckpointEvaluator evaluator,
+      dev.wam4j.fleet.autopilot.CandidateTraining training,
+      java.util.function.UnaryOperator<dev.wam4j.fleet.autopilot.Autopilot.Fleet> around,
+      java.util.function.Consumer<String> log)
+      throws IOException {
+    Path dir = autopilotDir(ap);
+    var hands = autopilotHands(ap, evaluator, training, "candidates", log);
+    var a =
+        new dev.wam4j.fleet.autopilot.Autopilot(
+            ap, around.apply(hands), dir, System::currentTimeMillis);
+    AutopilotService s = new AutopilotService(a, store, log);
+    if (!autopilot.compareAndSet(null, s))
+      throw new IllegalStateException("this server already runs an autopilot");
+    s.start();
+    return a;
+  }
+
+  /**
+   * The autopilot's hands on this server's fleet for {@code ap}, its candidates in {@code
+   * candidates} under the task's autopilot folder (a test builds a second pair to make a
+   * deliberately bad candidate with other fine-tuning settings).
+   */
+  public dev.wam4j.fleet.autopilot.Autopilot.Fleet autopilotHands(
+      dev.wam4j.fleet.autopilot.AutopilotConfig ap,
+      dev.wam4j.eval.CheckpointEvaluator evaluator,
+      dev.wam4j.fleet.autopilot.CandidateTraining training,
+      String candidates,
+      java.util.function.Consumer<String> log)
+      throws IOException {
+    return new AutopilotFleet(
+        ap,
+        store,
+        models,
+        autopilotDir(ap).resolve(candidates),
+        evaluator,
+        training,
+        events::publish,
+        log);
+  }
+
+  /** Where the autopilot of {@code ap}'s task keeps its state, decisions and candidates. */
+  public Path autopilotDir(dev.wam4j.fleet.autopilot.AutopilotConfig ap) {
+    return config.dataDir().resolve("autopilot").resolve(Flywheel.slug(ap.task()));
+  }
+
   /** Waits until the data flywheel has processed every episode kept so far. */
   public void awaitDatasets() throws InterruptedException {
     flywheel.drain();
@@ -310,6 +367,8 @@ public final class FleetServer implements AutoCloseable {
     app.stop(); // no new requests, then the background work ends, then the store closes: nothing
     // writes after close returns
     watchdog.interrupt();
+    AutopilotService ap = autopilot.get();
+    if (ap != null) ap.close();
     try {
       watchdog.join(10_000);
     } catch (InterruptedException e) {

@@ -125,6 +125,15 @@ public final class ModelRegistry {
     return db.query(DEPLOYMENT_COLUMNS + " ORDER BY id", ModelRegistry::deployment);
   }
 
+  /** The group's newest active deployment: what its robots other than a canary run. */
+  public Optional<Records.Deployment> active(String group) throws SQLException {
+    return db.one(
+        DEPLOYMENT_COLUMNS + " WHERE robot_group = ? AND status = ? ORDER BY id DESC",
+        ModelRegistry::deployment,
+        group,
+        DeploymentStatus.ACTIVE);
+  }
+
   /**
    * The model a robot should run: the newest of the canary deployments naming it and its group's
    * active deployments (a rolled-back one no longer counts, so the group returns to the one before;

@@ -89,7 +89,8 @@ class RobotAgentTest {
               0,
               300,
               dir.resolve("outbox"),
-              dir.resolve("models"));
+              dir.resolve("models"),
+              null);
       List<String> log = new ArrayList<>();
       RobotAgent.Summary s =
           new RobotAgent(new FleetClient(url, robot.token()), policy, config, log::add).run();

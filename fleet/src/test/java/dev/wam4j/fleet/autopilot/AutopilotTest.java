@@ -61,7 +61,7 @@ class AutopilotTest {
         throws IOException {
       trained.add(name);
       if (failTraining) throw new IOException("checkpoint " + name + " does not load");
-      return new Autopilot.Candidate(name, "/runs/" + name, 40, hours);
+      return new Autopilot.Candidate(name, "/runs/" + name, 40, hours, null);
     }
 
     @Override
@@ -239,7 +239,10 @@ class AutopilotTest {
                     new SeedRange(1, 2),
                     0,
                     dev.wam4j.eval.stats.RateComparison.Config.defaults(),
-                    500))
+                    500,
+                    "pusht",
+                    null,
+                    10))
         .hasMessageContaining("hoursPerCandidate must be > 0, got 0.0");
     assertThatThrownBy(
             () ->
@@ -251,7 +254,10 @@ class AutopilotTest {
                     new SeedRange(1, 2),
                     0,
                     dev.wam4j.eval.stats.RateComparison.Config.defaults(),
-                    5))
+                    5,
+                    "pusht",
+                    null,
+                    10))
         .hasMessageContaining(
             "maxCanaryEpisodes (5) must be >= the canary test's minEpisodes (20)");
   }

@@ -1,0 +1,23 @@
+package dev.wam4j.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The command line that starts this wam4j again in a child process (servers, trainings). */
+final class SelfCommand {
+  private SelfCommand() {}
+
+  /**
+   * This JVM's java, {@code heap} (e.g. {@code -Xmx2g}), wam4j's flags and class path, its main.
+   */
+  static List<String> of(String heap) {
+    String javaBin = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(javaBin, heap, "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"));
+    for (String p : List.of("wam4j.root", "wam4j.commit")) // where models/ is; what made the run
+    if (System.getProperty(p) != null) cmd.add("-D" + p + "=" + System.getProperty(p));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    return cmd;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.wam4j.fleet.autopilot;
+
+import dev.wam4j.data.AtomicFiles;
+import dev.wam4j.model.wam.WamConfig;
+import dev.wam4j.model.wam.WamRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * How a candidate's fine-tuning runs: in this JVM, or (what a server does) in a child process of
+ * its own ({@code wam4j train finetune}), so that training's native memory and threads stay out of
+ * the server beside robots' inference, and a crash in it is a failed candidate, not a dead server.
+ * Either resumes a run killed midway from its last checkpoint.
+ */
+@FunctionalInterface
+public interface CandidateTraining {
+  /** Trains {@code config} into {@code run} (resuming it), logging progress. */
+  void train(WamConfig config, Path run, Consumer<String> log) throws IOException;
+
+  /** In this JVM. */
+  static CandidateTraining inProcess() {
+    return (config, run, log) ->
+        WamRun.train(config, WamRun.Stage.FINETUNE, run, new WamRun.Listener() {});
+  }
+
+  /**
+   * In a child process: {@code wam4j} (the command that starts wam4j, e.g. java with its class path
+   * and main class) followed by {@code train finetune --config FILE --out RUN}; its output in
+   * {@code RUN.log} beside the run.
+   */
+  static CandidateTraining process(List<String> wam4j) {
+    List<String> prefix = List.copyOf(wam4j);
+    return (config, run, log) -> {
+      Files.createDirectories(run.getParent());
+      Path file = run.resolveSibling(run.getFileName() + "-config.json");
+      AtomicFiles.writeString(file, WamRun.toJson(config).toPrettyString());
+      Path out = run.resolveSibling(run.getFileName() + ".log");
+      List<String> cmd = new ArrayList<>(prefix);
+      cmd.addAll(
+          List.of("train", "finetune", "--config", file.toString(), "--out", run.toString()));
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+              .start();
+      log.accept("autopilot: training in process " + p.pid() + ", output in " + out);
+      int code;
+      try {
+        code = p.waitFor();
+      } catch (InterruptedException e) {
+        p.destroy(); // the run resumes from its last checkpoint at the next start
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while training " + run, e);
+      }
+      if (code != 0) {
+        List<String> lines = Files.readAllLines(out);
+        throw new IOException(
+            "training "
+                + run
+                + " exited with "
+                + code
+                + ": "
+                + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+      }
+    };
+  }
+}

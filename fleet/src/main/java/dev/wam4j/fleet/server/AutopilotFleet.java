@@ -1,0 +1,378 @@
+package dev.wam4j.fleet.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wam4j.data.AtomicFiles;
+import dev.wam4j.data.FileTrees;
+import dev.wam4j.data.Zips;
+import dev.wam4j.data.lerobot.write.LeRobotAggregate;
+import dev.wam4j.data.pusht.PushTEpisodes;
+import dev.wam4j.data.pusht.PushTRate;
+import dev.wam4j.eval.CheckpointEvaluator;
+import dev.wam4j.eval.ClosedLoopEvaluation;
+import dev.wam4j.eval.SeedRange;
+import dev.wam4j.fleet.api.FleetEvent;
+import dev.wam4j.fleet.autopilot.Autopilot;
+import dev.wam4j.fleet.autopilot.AutopilotConfig;
+import dev.wam4j.fleet.store.DeploymentStatus;
+import dev.wam4j.fleet.store.FleetStore;
+import dev.wam4j.fleet.store.Records;
+import dev.wam4j.model.wam.CheckpointExport;
+import dev.wam4j.model.wam.WamCheckpoint;
+import dev.wam4j.model.wam.WamConfig;
+import dev.wam4j.model.wam.WamPolicy;
+import dev.wam4j.model.wam.WamRun;
+import dev.wam4j.sim.scene.Scenes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * The autopilot's hands on a real fleet: hours and episodes from the store, candidates fine-tuned
+ * ({@link WamRun}) from the group's deployed model on the task's kept episodes, closed-loop
+ * evaluation in the config's scene, and the model registry for canaries. A candidate lives in
+ * {@code <work>/<name>/}: {@code data/} (its episodes, one LeRobot dataset, no video re-encoded),
+ * {@code train/} (the run, resumed after a kill) and {@code model/} (the exported checkpoint robots
+ * download).
+ */
+final class AutopilotFleet implements Autopilot.Fleet {
+  private final AutopilotConfig config;
+  private final FleetStore store;
+  private final ModelFiles models;
+  private final Path work;
+  private final CheckpointEvaluator evaluator;
+  private final dev.wam4j.fleet.autopilot.CandidateTraining training;
+  private final Consumer<FleetEvent> events;
+  private final Consumer<String> log;
+  // a deployed version's validation result does not change: evaluated once per version
+  private final Map<String, Double> deployedSuccess = new ConcurrentHashMap<>();
+
+  AutopilotFleet(
+      AutopilotConfig config,
+      FleetStore store,
+      ModelFiles models,
+      Path work,
+      CheckpointEvaluator evaluator,
+      dev.wam4j.fleet.autopilot.CandidateTraining training,
+      Consumer<FleetEvent> events,
+      Consumer<String> log)
+      throws IOException {
+    this.config = config;
+    this.store = store;
+    this.models = models;
+    this.work = Files.createDirectories(work);
+    this.evaluator = evaluator;
+    this.training = training;
+    this.events = events;
+    this.log = log;
+  }
+
+  @Override
+  public double hours(String task) throws IOException {
+    try {
+      return PushTRate.hours(
+          store.uploads().episodes(task).stream().mapToLong(Records.Episode::frames).sum());
+    } catch (SQLException e) {
+      throw new IOException("cannot read the episodes of task '" + task + "': " + e, e);
+    }
+  }
+
+  @Override
+  public Autopilot.Candidate train(String name, String task, String group, boolean successfulOnly)
+      throws IOException {
+    Records.Model deployed = deployed(group);
+    List<Records.Episode> episodes;
+    try {
+      episodes =
+          store.uploads().episodes(task).stream()
+              .filter(e -> !successfulOnly || e.success())
+              .toList();
+    } catch (SQLException e) {
+      throw new IOException("cannot read the episodes of task '" + task + "': " + e, e);
+    }
+    if (episodes.isEmpty())
+      throw new IOException(
+          "task '" + task + "' has no " + (successfulOnly ? "successful " : "") + "episodes yet");
+    Path dir = Files.createDirectories(work.resolve(name));
+    Path data = dir.resolve("data"), run = dir.resolve("train"), model = dir.resolve("model");
+    long frames = episodes.stream().mapToLong(Records.Episode::frames).sum();
+    Autopilot.Candidate candidate =
+        new Autopilot.Candidate(
+            name, model.toString(), episodes.size(), PushTRate.hours(frames), null);
+    if (Files.isRegularFile(model.resolve("checkpoint.json"))) return candidate; // done before
+    if (!Files.isDirectory(data)) { // published whole, so a folder there is complete
+      // each episode labelled once per deployed perception, then all in one dataset (no video
+      // re-encoded in that step)
+      List<Path> labelled =
+          label(
+              deployed,
+              episodes,
+              work.resolveSibling("labels").resolve(deployed.sha256().substring(0, 16)),
+              task);
+      Path fresh = AtomicFiles.hiddenDirectory(dir, ".data-");
+      boolean done = false;
+      try {
+        Files.delete(fresh); // the aggregate writes a folder of that name itself
+        LeRobotAggregate.append(null, labelled, fresh);
+        AtomicFiles.publishDirectory(fresh, data);
+        done = true;
+      } finally {
+        if (!done) FileTrees.deleteQuietly(fresh, null);
+      }
+    }
+    WamConfig wam = finetuneConfig(deployed, data);
+    log.accept(
+        "autopilot: training "
+            + name
+            + " from "
+            + deployed.name()
+            + " v"
+            + deployed.version()
+            + " on "
+            + episodes.size()
+            + " episodes ("
+            + wam.steps()
+            + " steps)");
+    training.train(wam, run, log);
+    Path tmp = AtomicFiles.hiddenDirectory(dir, ".model-");
+    boolean done = false;
+    try {
+      FileTrees.delete(tmp);
+      CheckpointExport.export(
+          run,
+          tmp,
+          "Fine-tuned by the autopilot from "
+              + deployed.name()
+              + " v"
+              + deployed.version()
+              + " on "
+              + episodes.size()
+              + (successfulOnly ? " successful" : "")
+              + " fleet episodes of task '"
+              + task
+              + "'.");
+      AtomicFiles.publishDirectory(tmp, model);
+      done = true;
+    } finally {
+      if (!done) FileTrees.deleteQuietly(tmp, null);
+    }
+    return candidate;
+  }
+
+  /**
+   * Each episode again with each frame's block pose as the deployed perception estimates it from
+   * the frames up to it (the first frame repeated before the episode's start): pseudo-labels for
+   * head-only fine-tuning, which reads a pose per frame. Kept in {@code cache} by the episode's
+   * digest (each published whole), so an episode is labelled once per deployed model.
+   */
+  private List<Path> label(
+      Records.Model deployed, List<Records.Episode> episodes, Path cache, String task)
+      throws IOException {
+    Files.createDirectories(cache);
+    List<Path> out = new java.util.ArrayList<>();
+    List<Records.Episode> missing = new java.util.ArrayList<>();
+    for (Records.Episode e : episodes) {
+      out.add(cache.resolve(e.sha256()));
+      if (!Files.isDirectory(cache.resolve(e.sha256()))) missing.add(e);
+    }
+    if (missing.isEmpty()) return out;
+    long t0 = System.nanoTime(), frames = 0;
+    try (WamPolicy perception = WamPolicy.load(WamCheckpoint.resolve(Path.of(deployed.path())))) {
+      int history = perception.config().historyFrames();
+      int frameBytes = perception.config().imageSize() * perception.config().imageSize() * 3;
+      byte[] images = new byte[history * frameBytes];
+      float[] positions = new float[2 * history];
+      PushTEpisodes.PoseLabeller labeller =
+          (t, image, x, y) -> {
+            // the history slides by one frame; at an episode's start it is that frame
+            for (int h = 0; h < history - 1; h++) {
+              System.arraycopy(
+                  t == 0 ? image : images,
+                  t == 0 ? 0 : (h + 1) * frameBytes,
+                  images,
+                  h * frameBytes,
+                  frameBytes);
+              positions[2 * h] = t == 0 ? x : positions[2 * h + 2];
+              positions[2 * h + 1] = t == 0 ? y : positions[2 * h + 3];
+            }
+            System.arraycopy(image, 0, images, (history - 1) * frameBytes, frameBytes);
+            positions[2 * history - 2] = x;
+            positions[2 * history - 1] = y;
+            return perception.estimatePose(images, positions);
+          };
+      for (Records.Episode e : missing) {
+        Path tmp = AtomicFiles.hiddenDirectory(cache, "." + e.sha256() + "-");
+        boolean done = false;
+        try {
+          FileTrees.delete(tmp);
+          frames +=
+              PushTEpisodes.rewrite(
+                  Path.of(e.path()), tmp, task, EpisodeFiles.ROBOT_TYPE, labeller);
+          AtomicFiles.publishDirectory(tmp, cache.resolve(e.sha256()));
+          done = true;
+        } finally {
+          if (!done) FileTrees.deleteQuietly(tmp, null);
+        }
+      }
+    }
+    log.accept(
+        String.format(
+            java.util.Locale.ROOT,
+            "autopilot: %d episodes (%d frames) labelled with the deployed perception's poses in"
+                + " %.0f s",
+            missing.size(),
+            frames,
+            (System.nanoTime() - t0) / 1e9));
+    return out;
+  }
+
+  /** The deployed model's own config with the autopilot's overrides, its weights as the start. */
+  private WamConfig finetuneConfig(Records.Model deployed, Path data) throws IOException {
+    Path from = Path.of(deployed.path());
+    WamConfig base = WamCheckpoint.readMeta(WamCheckpoint.resolve(from)).config();
+    ObjectNode tree = (ObjectNode) WamRun.toJson(base);
+    tree.setAll(config.finetune());
+    tree.put("dataset", data.toAbsolutePath().toString());
+    tree.put("init", from.toAbsolutePath().toString());
+    return WamRun.parseConfig(tree, data.getParent(), "the autopilot's fine-tuning config");
+  }
+
+  @Override
+  public double simSuccess(Optional<Autopilot.Candidate> candidate, String group, SeedRange seeds)
+      throws IOException {
+    Path checkpoint;
+    String key = null;
+    if (candidate.isPresent()) checkpoint = Path.of(candidate.get().checkpoint());
+    else {
+      Records.Model m = deployed(group);
+      checkpoint = Path.of(m.path());
+      key = m.name() + "/" + m.version() + "/" + seeds;
+      Double known = deployedSuccess.get(key);
+      if (known != null) return known;
+    }
+    ClosedLoopEvaluation.Config eval =
+        ClosedLoopEvaluation.Config.seeds(seeds.first(), seeds.last())
+            .withScene(Scenes.resolve(config.scene()).scene())
+            .withDream(false);
+    double rate = evaluator.evaluate(checkpoint, eval).successRate();
+    if (key != null) deployedSuccess.put(key, rate);
+    return rate;
+  }
+
+  @Override
+  public int register(Autopilot.Candidate candidate) throws IOException {
+    Records.Model deployed = deployed(config.group());
+    try {
+      return models.add(deployed.name(), Zips.zipTree(Path.of(candidate.checkpoint()))).version();
+    } catch (SQLException e) {
+      throw new IOException("cannot register " + candidate.name() + ": " + e, e);
+    }
+  }
+
+  @Override
+  public Optional<Autopilot.Canary> canaryOf(int version, String group) throws IOException {
+    String name = deployed(group).name();
+    try {
+      return store.models().deployments().stream()
+          .filter(
+              d ->
+                  d.status() == DeploymentStatus.CANARY
+                      && d.group().equals(group)
+                      && d.modelName().equals(name)
+                      && d.modelVersion() == version)
+          .reduce((a, b) -> b)
+          .map(AutopilotFleet::canary);
+    } catch (SQLException e) {
+      throw new IOException("cannot read the deployments: " + e, e);
+    }
+  }
+
+  @Override
+  public Autopilot.Canary deployCanary(int version, String group) throws IOException {
+    try {
+      Records.Deployment d = store.models().deploy(deployed(group).name(), version, group, true);
+      events.accept(new FleetEvent.DeploymentChanged(d));
+      return canary(d);
+    } catch (SQLException e) {
+      throw new IOException("cannot deploy version " + version + ": " + e, e);
+    }
+  }
+
+  @Override
+  public Autopilot.Live live(Autopilot.Canary canary) throws IOException {
+    try {
+      Set<String> group =
+          store.robots().all().stream()
+              .filter(r -> r.group().equals(config.group()))
+              .map(Records.Robot::id)
+              .collect(Collectors.toSet());
+      long cs = 0, cn = 0, gs = 0, gn = 0;
+      // episodes kept after the canary went out (a robot's task begun just before it may still
+      // have run the old model: a small dilution towards "no difference", never a false decision)
+      for (Records.Episode e : store.uploads().episodes(config.task())) {
+        if (e.createdMs() <= canary.sinceMs() || !group.contains(e.robotId())) continue;
+        if (e.robotId().equals(canary.robotId())) {
+          cn++;
+          if (e.success()) cs++;
+        } else {
+          gn++;
+          if (e.success()) gs++;
+        }
+      }
+      return new Autopilot.Live(cs, cn, gs, gn);
+    } catch (SQLException e) {
+      throw new IOException("cannot read the live episodes: " + e, e);
+    }
+  }
+
+  @Override
+  public void promote(Autopilot.Canary canary) throws IOException {
+    status(canary, DeploymentStatus.ACTIVE);
+  }
+
+  @Override
+  public void rollBack(Autopilot.Canary canary) throws IOException {
+    status(canary, DeploymentStatus.ROLLED_BACK);
+  }
+
+  private void status(Autopilot.Canary canary, DeploymentStatus status) throws IOException {
+    try {
+      Records.Deployment d = store.models().deployment(canary.deploymentId()).orElseThrow();
+      if (d.status() == status) return; // done before a kill
+      events.accept(
+          new FleetEvent.DeploymentChanged(
+              store.models().setStatus(canary.deploymentId(), status)));
+    } catch (SQLException e) {
+      throw new IOException("cannot set deployment " + canary.deploymentId() + ": " + e, e);
+    }
+  }
+
+  private Records.Model deployed(String group) throws IOException {
+    try {
+      Records.Deployment d =
+          store
+              .models()
+              .active(group)
+              .orElseThrow(
+                  () ->
+                      new IOException(
+                          "group '"
+                              + group
+                              + "' has no active deployment: deploy a model to it first"));
+      return store.models().find(d.modelName(), d.modelVersion()).orElseThrow();
+    } catch (SQLException e) {
+      throw new IOException("cannot read the deployments: " + e, e);
+    }
+  }
+
+  private static Autopilot.Canary canary(Records.Deployment d) {
+    return new Autopilot.Canary(d.id(), d.modelVersion(), d.canaryRobotId(), d.createdMs());
+  }
+}
