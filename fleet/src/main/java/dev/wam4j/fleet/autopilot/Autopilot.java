@@ -214,12 +214,36 @@ public final class Autopilot {
       phase(new Phase.Watching(hours), 1, 0, 0);
       decide(
           "candidate_failed",
-          ordered("candidate", name, "hours", hours, "error", String.valueOf(e.getMessage())));
+          ordered(
+              "candidate",
+              name,
+              "hours",
+              hours,
+              "stage",
+              "training",
+              "error",
+              String.valueOf(e.getMessage())));
       return;
     }
     double deployed = fleet.simSuccess(Optional.empty(), config.group(), config.validationSeeds());
-    double cand =
-        fleet.simSuccess(Optional.of(candidate), config.group(), config.validationSeeds());
+    double cand;
+    try {
+      cand = fleet.simSuccess(Optional.of(candidate), config.group(), config.validationSeeds());
+    } catch (IOException | RuntimeException e) { // e.g. its checkpoint does not load: skipped
+      phase(new Phase.Watching(hours), 1, 0, 0);
+      decide(
+          "candidate_failed",
+          ordered(
+              "candidate",
+              name,
+              "hours",
+              hours,
+              "stage",
+              "simulation",
+              "error",
+              String.valueOf(e.getMessage())));
+      return;
+    }
     Map<String, Object> evidence =
         ordered(
             "candidate", candidate.name(),

@@ -135,10 +135,12 @@ public final class AutopilotSim {
       Config c, dev.wam4j.fleet.autopilot.CandidateTraining training, Consumer<String> log)
       throws Exception {
     Files.createDirectories(c.out());
-    SceneFile world = Scenes.resolve(c.scene());
     boolean builtin = Scenes.names().contains(c.scene());
+    // a scene file by its absolute path: the autopilot's evaluations resolve it later
+    String scene = builtin ? c.scene() : Path.of(c.scene()).toAbsolutePath().normalize().toString();
+    SceneFile world = Scenes.resolve(scene);
     Physics physics = builtin ? null : world.scene().physics();
-    AutopilotConfig ap = c.autopilot().forFleet(TASK, GROUP, c.scene());
+    AutopilotConfig ap = c.autopilot().forFleet(TASK, GROUP, scene);
     FleetServer.Config sc = FleetServer.Config.of(0, c.out().resolve("server"), null);
     long started = System.currentTimeMillis();
     try (FleetServer server = FleetServer.start(sc)) {
@@ -264,10 +266,18 @@ public final class AutopilotSim {
               ApiPaths.robots(),
               new RobotApi.Enroll("sim-robot-" + i, GROUP),
               RobotApi.Enrolled.class));
-    int tasks = (int) Math.min(10_000, Math.ceil(c.robots() * c.hours() * 3600 / 5.0));
-    operator.postMarkdown(
-        ApiPaths.jobs(),
-        "# A simulated day\n\n## " + TASK + "\n- scene: " + scene + "\n- count: " + tasks + "\n");
+    // enough tasks for the day (an episode lasts at least a few seconds), in jobs of at most 1,000
+    int tasks = (int) Math.min(100_000, Math.ceil(c.robots() * c.hours() * 3600 / 5.0));
+    for (int posted = 0; posted < tasks; posted += 1000)
+      operator.postMarkdown(
+          ApiPaths.jobs(),
+          "# A simulated day\n\n## "
+              + TASK
+              + "\n- scene: "
+              + scene
+              + "\n- count: "
+              + Math.min(1000, tasks - posted)
+              + "\n");
     AtomicFiles.writeString(f, JSON.writeValueAsString(robots)); // last: a resume starts here
     return robots;
   }

@@ -30,7 +30,7 @@ class AutopilotTest {
     double hours;
     double deployedLive = 0.6, deployedSim = 0.6;
     double candidateLive = 0.9, candidateSim = 0.8;
-    boolean failTraining;
+    boolean failTraining, failToLoad;
     final List<String> trained = new ArrayList<>(), actions = new ArrayList<>();
     final List<Autopilot.Canary> canaries = new ArrayList<>();
     long canaryS, canaryN, groupS, groupN;
@@ -65,7 +65,11 @@ class AutopilotTest {
     }
 
     @Override
-    public double simSuccess(Optional<Autopilot.Candidate> c, String group, SeedRange seeds) {
+    public double simSuccess(Optional<Autopilot.Candidate> c, String group, SeedRange seeds)
+        throws IOException {
+      if (c.isPresent() && failToLoad)
+        throw new IOException(
+            "checkpoint " + c.get().checkpoint() + ": policy.ndlist is corrupted");
       return c.isPresent() ? candidateSim : deployedSim;
     }
 
@@ -225,6 +229,24 @@ class AutopilotTest {
     a.step();
     assertThat(f.trained).hasSize(1);
     assertThat(new Autopilot(config(), f, dir, () -> 1L).state().interventions()).isEqualTo(2);
+  }
+
+  @Test
+  void aCandidateThatFailsToLoadIsRecordedAndSkipped() throws Exception {
+    FakeFleet f = new FakeFleet();
+    f.failToLoad = true;
+    Autopilot a = new Autopilot(config(), f, dir, () -> 1L);
+    f.hours = 1.5;
+    a.step();
+    assertThat(a.decisions())
+        .extracting(Autopilot.Decision::kind)
+        .containsExactly("candidate_failed");
+    assertThat(a.decisions().get(0).evidence())
+        .containsEntry("stage", "simulation")
+        .containsEntry("error", "checkpoint /runs/candidate-1.50h: policy.ndlist is corrupted");
+    assertThat(f.actions).isEmpty(); // nothing registered, nothing deployed
+    assertThat(a.state().phase()).isEqualTo(new Autopilot.Phase.Watching(1.5));
+    assertThat(a.state().candidates()).isEqualTo(1);
   }
 
   @Test

@@ -1,0 +1,68 @@
+package dev.wam4j.fleet.autopilot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wam4j.eval.SeedRange;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The autopilot's config file: defaults, overrides, and bad input named by file and field. */
+class AutopilotConfigTest {
+  @TempDir Path dir;
+
+  private Path file(String json) throws Exception {
+    return Files.writeString(dir.resolve("autopilot.json"), json);
+  }
+
+  @Test
+  void aFileOverridesTheDefaultsAndResolvesASceneFileBesideIt() throws Exception {
+    AutopilotConfig c =
+        AutopilotConfig.load(
+            file(
+                "{\"task\": \"push\", \"group\": \"lab\", \"hoursPerCandidate\": 0.5,"
+                    + " \"validationSeeds\": \"200000..200099\", \"canary\": {\"alpha\": 0.01},"
+                    + " \"scene\": \"scenes/soft.json\", \"finetune\": {\"steps\": 300}}"));
+    assertThat(c.hoursPerCandidate()).isEqualTo(0.5);
+    assertThat(c.validationSeeds()).isEqualTo(new SeedRange(200000, 200099));
+    assertThat(c.canary().alpha()).isEqualTo(0.01);
+    assertThat(c.canary().minEpisodes()).isEqualTo(20); // the rest of the canary test's defaults
+    assertThat(c.scene()).isEqualTo(dir.resolve("scenes/soft.json").toString());
+    assertThat(c.finetune().get("steps").asInt()).isEqualTo(300);
+    assertThat(c.finetune().get("headOnly").asBoolean()).isTrue(); // the default fine-tune stays
+    assertThat(c.successfulOnly()).isTrue();
+    assertThat(c.maxCanaryEpisodes()).isEqualTo(500);
+  }
+
+  @Test
+  void unknownFieldsAndBadValuesAreNamed() throws Exception {
+    assertThatThrownBy(
+            () -> AutopilotConfig.load(file("{\"task\": \"t\", \"group\": \"g\", \"hours\": 1}")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("autopilot.json: unknown field 'hours' (known: [canary,");
+    assertThatThrownBy(
+            () ->
+                AutopilotConfig.load(
+                    file("{\"task\": \"t\", \"group\": \"g\", \"canary\": {\"beta\": 1}}")))
+        .hasMessageContaining("unknown field 'canary.beta'");
+    assertThatThrownBy(() -> AutopilotConfig.load(file("{\"group\": \"g\"}")))
+        .hasMessageContaining("field 'task' is required");
+    assertThatThrownBy(
+            () ->
+                AutopilotConfig.load(
+                    file("{\"task\": \"t\", \"group\": \"g\", \"hoursPerCandidate\": \"1\"}")))
+        .hasMessageContaining("field 'hoursPerCandidate' must be a number, got \"1\"");
+    assertThatThrownBy(
+            () ->
+                AutopilotConfig.load(
+                    file("{\"task\": \"t\", \"group\": \"g\", \"finetune\": {\"init\": \"x\"}}")))
+        .hasMessageContaining("field 'finetune.init' is set by the autopilot");
+    assertThatThrownBy(() -> AutopilotConfig.load(file("{\"task\": ")))
+        .hasMessageContaining("autopilot.json: not valid JSON");
+    assertThatThrownBy(() -> AutopilotConfig.load(dir.resolve("missing.json")))
+        .hasMessageContaining(
+            "autopilot config " + dir.resolve("missing.json") + " does not exist");
+  }
+}

@@ -1,0 +1,194 @@
+package dev.wam4j.fleet.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wam4j.data.Zips;
+import dev.wam4j.eval.CheckpointEvaluator;
+import dev.wam4j.eval.ClosedLoopEvaluation;
+import dev.wam4j.fleet.agent.FleetClient;
+import dev.wam4j.fleet.api.ApiPaths;
+import dev.wam4j.fleet.api.RobotApi;
+import dev.wam4j.fleet.autopilot.Autopilot;
+import dev.wam4j.fleet.autopilot.AutopilotConfig;
+import dev.wam4j.fleet.store.Records;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The autopilot's hands on a real server: hours and live episodes from the store, the registry's
+ * canary found again after a kill (no second deployment), promotion and rollback as robots see
+ * them, deployed models evaluated once, and the autopilot's API (404 without one, pause/resume).
+ */
+class AutopilotFleetTest {
+  @TempDir Path data;
+  @TempDir Path models;
+  private FleetServer server;
+  private FleetClient operator;
+  private final List<String> robots = new ArrayList<>();
+  private final List<Path> evaluated = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    server = FleetServer.start(FleetServer.Config.of(0, data, null));
+    operator = new FleetClient("http://localhost:" + server.port(), server.bootstrapToken());
+    operator.postBytes(ApiPaths.model("fleet"), Zips.zipTree(checkpoint("v1")), "application/zip");
+    operator.post(
+        ApiPaths.deployments(),
+        Map.of("model", "fleet", "version", 1, "group", "lab", "canary", false));
+    for (int i = 1; i <= 3; i++)
+      robots.add(
+          operator
+              .post(
+                  ApiPaths.robots(),
+                  new RobotApi.Enroll("arm-" + i, "lab"),
+                  RobotApi.Enrolled.class)
+              .robotId());
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  /** A folder the registry accepts as a checkpoint: the shipped model's metadata, made unique. */
+  private Path checkpoint(String name) throws Exception {
+    Path dir = Files.createDirectories(models.resolve(name));
+    Files.writeString(
+        dir.resolve("checkpoint.json"),
+        Files.readString(Path.of("../models/pusht-wam/checkpoint.json"))
+            + "\n".repeat(name.length()));
+    return dir;
+  }
+
+  private Autopilot.Fleet hands() throws Exception {
+    CheckpointEvaluator fake =
+        (checkpoint, config) -> {
+          evaluated.add(checkpoint);
+          return new ClosedLoopEvaluation.Result(
+              config, 2, 0.5, 0.9, List.of(), null, null, 0, null);
+        };
+    return server.autopilotHands(
+        AutopilotConfig.of("push", "lab"),
+        fake,
+        (config, run, log) -> {
+          throw new AssertionError("no training here");
+        },
+        "candidates",
+        line -> {});
+  }
+
+  private void episode(String robot, String sha, int frames, boolean success) throws Exception {
+    var u = server.store().uploads().open(robot, null, "push", sha, 1);
+    server.store().uploads().complete(u.id(), frames, success, "/nowhere/" + sha);
+  }
+
+  private String assigned(String robot) throws Exception {
+    return server.store().models().assigned(robot).map(m -> "v" + m.version()).orElse("none");
+  }
+
+  @Test
+  void aCanaryIsFoundAgainAfterAKillAndLiveEpisodesCountFromItsDeployment() throws Exception {
+    Autopilot.Fleet f = hands();
+    episode(robots.get(0), "a".repeat(64), 36_000, true); // before the canary: not live evidence
+    int version =
+        f.register(new Autopilot.Candidate("c1", checkpoint("c1").toString(), 1, 1, null));
+    assertThat(version).isEqualTo(2);
+    assertThat(f.canaryOf(version, "lab")).isEmpty();
+    Autopilot.Canary c = f.deployCanary(version, "lab");
+    // the autopilot killed before it saved the deployment asks again: the same one, not a second
+    assertThat(f.canaryOf(version, "lab")).contains(c);
+    assertThat(server.store().models().deployments()).hasSize(2);
+    assertThat(assigned(c.robotId())).isEqualTo("v2");
+    String other = robots.stream().filter(r -> !r.equals(c.robotId())).findFirst().orElseThrow();
+    assertThat(assigned(other)).isEqualTo("v1");
+
+    Thread.sleep(5); // the episodes below are kept after the deployment
+    episode(c.robotId(), "b".repeat(64), 100, true);
+    episode(c.robotId(), "c".repeat(64), 300, false);
+    episode(other, "d".repeat(64), 300, false);
+    episode(other, "e".repeat(64), 120, true);
+    episode(other, "f".repeat(64), 110, true);
+    assertThat(f.live(c)).isEqualTo(new Autopilot.Live(1, 2, 2, 3));
+    assertThat(f.hours("push")).isEqualTo((36_000 + 930) / 36_000.0);
+
+    f.promote(c);
+    f.promote(c); // again after a kill: nothing changes
+    assertThat(assigned(other)).isEqualTo("v2");
+  }
+
+  @Test
+  void aRolledBackCanaryReturnsItsRobotToTheGroupsModel() throws Exception {
+    Autopilot.Fleet f = hands();
+    Autopilot.Canary c =
+        f.deployCanary(
+            f.register(new Autopilot.Candidate("c1", checkpoint("c1").toString(), 1, 1, null)),
+            "lab");
+    f.rollBack(c);
+    f.rollBack(c);
+    assertThat(assigned(c.robotId())).isEqualTo("v1");
+    assertThat(server.store().models().active("lab").map(Records.Deployment::modelVersion))
+        .contains(1);
+  }
+
+  @Test
+  void theDeployedModelIsEvaluatedOncePerVersionACandidateEachTime() throws Exception {
+    Autopilot.Fleet f = hands();
+    var seeds = new dev.wam4j.eval.SeedRange(200000, 200001);
+    var cand = new Autopilot.Candidate("c1", checkpoint("c1").toString(), 1, 1, null);
+    assertThat(f.simSuccess(Optional.empty(), "lab", seeds)).isEqualTo(0.5);
+    f.simSuccess(Optional.empty(), "lab", seeds);
+    f.simSuccess(Optional.of(cand), "lab", seeds);
+    f.simSuccess(Optional.of(cand), "lab", seeds);
+    assertThat(evaluated).hasSize(3);
+    assertThat(evaluated.get(1)).isEqualTo(Path.of(cand.checkpoint()));
+  }
+
+  @Test
+  void noSuccessfulEpisodeYetIsAFailedCandidateNotACrash() throws Exception {
+    Autopilot.Fleet f = hands();
+    episode(robots.get(0), "a".repeat(64), 300, false);
+    assertThatThrownBy(() -> f.train("c1", "push", "lab", true))
+        .hasMessage("task 'push' has no successful episodes yet");
+    assertThatThrownBy(() -> hands().train("c1", "push", "other-group", true))
+        .hasMessageContaining("group 'other-group' has no active deployment");
+  }
+
+  @Test
+  void operatorsPauseAndResumeTheAutopilotThroughTheApi() throws Exception {
+    assertThatThrownBy(() -> operator.get(ApiPaths.autopilot()))
+        .hasMessageContaining("this server runs no autopilot");
+    server.startAutopilot(
+        AutopilotConfig.of("push", "lab"),
+        (checkpoint, config) -> {
+          throw new AssertionError("no data: nothing to evaluate");
+        },
+        (config, run, log) -> {
+          throw new AssertionError("no data: nothing to train");
+        },
+        hands -> hands,
+        line -> {});
+    JsonNode paused = operator.post(ApiPaths.autopilot() + "/pause", null);
+    assertThat(paused.get("paused").asBoolean()).isTrue();
+    assertThat(paused.get("interventions").asInt()).isEqualTo(1);
+    JsonNode resumed = operator.post(ApiPaths.autopilot() + "/resume", null);
+    assertThat(resumed.get("paused").asBoolean()).isFalse();
+    JsonNode all = operator.get(ApiPaths.autopilot());
+    assertThat(all.get("state").get("interventions").asInt()).isEqualTo(2);
+    assertThat(all.get("decisions").findValuesAsText("kind")).containsExactly("paused", "resumed");
+    assertThat(all.get("config").get("task").asText()).isEqualTo("push");
+    assertThat(
+            Files.exists(
+                server.autopilotDir(AutopilotConfig.of("push", "lab")).resolve("autopilot.json")))
+        .isTrue();
+  }
+}
