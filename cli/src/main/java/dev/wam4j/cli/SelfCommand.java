@@ -20,4 +20,15 @@ final class SelfCommand {
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     return cmd;
   }
+
+  /**
+   * {@code wam4j serve} in a JVM of its own (on {@code db} when not null; the load and crash tests
+   * start, kill and restart it); port and data are appended.
+   */
+  static List<String> serve(String heap, String db) {
+    List<String> cmd = of(heap);
+    cmd.add("serve");
+    if (db != null) cmd.addAll(List.of("--db", db));
+    return cmd;
+  }
 }

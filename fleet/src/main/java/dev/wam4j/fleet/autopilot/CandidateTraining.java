@@ -11,21 +11,16 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * How a candidate's fine-tuning runs: in this JVM, or (what a server does) in a child process of
- * its own ({@code wam4j train finetune}), so that training's native memory and threads stay out of
- * the server beside robots' inference, and a crash in it is a failed candidate, not a dead server.
- * Either resumes a run killed midway from its last checkpoint.
+ * How a candidate's fine-tuning runs. A server runs it in a child process of its own ({@link
+ * #process}: {@code wam4j train finetune}), so that training's native memory and threads stay out
+ * of the server beside the inference of simulated robots (training beside them in one JVM failed:
+ * libtorch refused an in-place update of a leaf tensor), and a crash in it is a failed candidate,
+ * not a dead server. A run killed midway resumes from its last checkpoint.
  */
 @FunctionalInterface
 public interface CandidateTraining {
   /** Trains {@code config} into {@code run} (resuming it), logging progress. */
   void train(WamConfig config, Path run, Consumer<String> log) throws IOException;
-
-  /** In this JVM. */
-  static CandidateTraining inProcess() {
-    return (config, run, log) ->
-        WamRun.train(config, WamRun.Stage.FINETUNE, run, new WamRun.Listener() {});
-  }
 
   /**
    * In a child process: {@code wam4j} (the command that starts wam4j, e.g. java with its class path
