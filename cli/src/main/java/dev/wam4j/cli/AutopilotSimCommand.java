@@ -148,12 +148,13 @@ final class AutopilotSimCommand implements Callable<Integer> {
       o.println(Json.result(r, spec));
     } else {
       o.printf(
-          "%.2f simulated hours x %d robots, %d episodes in %.1f min: success rate %s -> %s;"
-              + " %d candidates, %d promoted, %d rolled back, %d interventions%n",
+          "%.2f simulated hours x %d robots, %d episodes in %.1f min (stopped by %s): success"
+              + " rate %s -> %s; %d candidates, %d promoted, %d rolled back, %d interventions%n",
           r.simulatedHours(),
           robots,
           r.episodes(),
           r.wallMinutes(),
+          r.stoppedBy(),
           r.successRateStart(),
           r.successRateEnd(),
           r.candidates(),

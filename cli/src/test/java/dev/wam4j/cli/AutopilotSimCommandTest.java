@@ -64,6 +64,7 @@ class AutopilotSimCommandTest {
           "decisions"
         }) assertThat(j.has(f)).as(f).isTrue();
     assertThat(j.get("interventions").asInt()).isZero();
+    assertThat(j.get("stopped_by").asText()).isIn("hours", "wall-clock limit");
     assertThat(j.get("episodes").asLong()).isPositive();
     assertThat(j.get("candidates").asInt()).isGreaterThanOrEqualTo(1);
     JsonNode first = j.get("decisions").get(0);

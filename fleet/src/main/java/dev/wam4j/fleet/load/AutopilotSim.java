@@ -48,6 +48,9 @@ public final class AutopilotSim {
   /** The robot group of the simulated fleet. */
   public static final String GROUP = "sim";
 
+  /** A day in which no episode is kept for this long has stopped (and says so). */
+  static final long STALL_MS = 180_000;
+
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -109,6 +112,8 @@ public final class AutopilotSim {
    * @param successRateEnd the same in the last tenth
    * @param interventions operators' pauses and resumes (0: no person acted)
    * @param decisions every decision of the autopilot, with its evidence and simulated hour
+   * @param stoppedBy why the day ended: {@code hours} (all worked), {@code wall-clock limit}, or
+   *     what went wrong
    */
   public record Result(
       Map<String, Object> config,
@@ -124,7 +129,7 @@ public final class AutopilotSim {
       int interventions,
       List<Map<String, Object>> decisions,
       double wallMinutes,
-      boolean reachedHours,
+      String stoppedBy,
       String report,
       String chart) {}
 
@@ -199,9 +204,9 @@ public final class AutopilotSim {
       List<Point> timeline = new ArrayList<>(readTimeline(c.out()));
       double offset = timeline.isEmpty() ? 0 : timeline.getLast().wallSeconds();
       double target = c.robots() * c.hours();
-      boolean reached = false;
-      long lastLog = 0;
-      while (failures.isEmpty()) {
+      String stoppedBy = null;
+      long lastLog = 0, lastEpisodes = -1, lastEpisodeMs = System.currentTimeMillis();
+      while (stoppedBy == null) {
         Thread.sleep(5_000);
         Point p = sample(server, c, offset + (System.currentTimeMillis() - started) / 1000.0);
         timeline.add(p);
@@ -220,20 +225,26 @@ public final class AutopilotSim {
                   p.canaryVersion() > 0 ? ", canary v" + p.canaryVersion() : "",
                   autopilot.state().phase().getClass().getSimpleName().toLowerCase()));
         }
-        if (p.dataHours() >= target) {
-          reached = true;
-          break;
+        if (p.episodes() != lastEpisodes) {
+          lastEpisodes = p.episodes();
+          lastEpisodeMs = System.currentTimeMillis();
         }
-        if (c.maxWallMinutes() > 0
-            && System.currentTimeMillis() - started > c.maxWallMinutes() * 60_000) break;
+        if (!failures.isEmpty()) stoppedBy = "a robot failed: " + failures.get(0);
+        else if (p.dataHours() >= target) stoppedBy = "hours";
+        else if (c.maxWallMinutes() > 0
+            && System.currentTimeMillis() - started > c.maxWallMinutes() * 60_000)
+          stoppedBy = "wall-clock limit";
+        else if (System.currentTimeMillis() - lastEpisodeMs > STALL_MS)
+          stoppedBy = "no episode kept for " + STALL_MS / 1000 + " s: the fleet stopped working";
       }
+      log.accept("day: stopped by " + stoppedBy);
       for (RobotAgent a : agents) a.stop();
       for (Thread t : threads) t.join(120_000);
       if (!failures.isEmpty()) throw failures.get(0);
       server.awaitDatasets();
       double wall = offset / 60 + (System.currentTimeMillis() - started) / 60_000.0;
       return AutopilotSimReport.write(
-          c, server, autopilot, timeline, wall, reached, c.out(), GROUP, TASK);
+          c, server, autopilot, timeline, wall, stoppedBy, c.out(), GROUP, TASK);
     }
   }
 
@@ -266,7 +277,9 @@ public final class AutopilotSim {
               ApiPaths.robots(),
               new RobotApi.Enroll("sim-robot-" + i, GROUP),
               RobotApi.Enrolled.class));
-    // enough tasks for the day (an episode lasts at least a few seconds), in jobs of at most 1,000
+    // enough tasks for the day (an episode lasts at least a few seconds), in jobs of at most 1,000;
+    // any try counts as the task done (else a task failed three times fails its whole job and the
+    // fleet would stop working): the autopilot reads each episode's own success, coverage > 0.95
     int tasks = (int) Math.min(100_000, Math.ceil(c.robots() * c.hours() * 3600 / 5.0));
     for (int posted = 0; posted < tasks; posted += 1000)
       operator.postMarkdown(
@@ -277,7 +290,7 @@ public final class AutopilotSim {
               + scene
               + "\n- count: "
               + Math.min(1000, tasks - posted)
-              + "\n");
+              + "\n- success-score: 0.0001\n");
     AtomicFiles.writeString(f, JSON.writeValueAsString(robots)); // last: a resume starts here
     return robots;
   }

@@ -35,7 +35,7 @@ final class AutopilotSimReport {
       Autopilot autopilot,
       List<AutopilotSim.Point> timeline,
       double wallMinutes,
-      boolean reached,
+      String stoppedBy,
       Path out,
       String group,
       String task)
@@ -90,7 +90,7 @@ final class AutopilotSimReport {
             s.interventions(),
             decisions,
             round(wallMinutes),
-            reached,
+            stoppedBy,
             md.toString(),
             png.toString());
     AtomicFiles.writeString(md, markdown(r));
@@ -154,7 +154,7 @@ final class AutopilotSimReport {
             r.episodes(),
             r.successes(),
             r.wallMinutes(),
-            r.reachedHours() ? "" : " (stopped by the wall-clock limit before the day's hours)"));
+            r.stoppedBy().equals("hours") ? "" : " (stopped by " + r.stoppedBy() + ")"));
     b.append(
         String.format(
             Locale.ROOT,
