@@ -33,19 +33,24 @@ public final class Zips {
 
   /**
    * Writes every regular file under {@code dir} into a zip on {@code out} (which it finishes, not
-   * closes).
+   * closes), in path order with fixed entry times: the same tree always gives the same bytes.
    */
   public static void zipTree(Path dir, OutputStream out) throws IOException {
     ZipOutputStream zip = new ZipOutputStream(out);
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.filter(Files::isRegularFile).sorted().toList()) {
-        zip.putNextEntry(new ZipEntry(dir.relativize(p).toString().replace('\\', '/')));
+        ZipEntry e = new ZipEntry(dir.relativize(p).toString().replace('\\', '/'));
+        e.setTime(DOS_EPOCH_MS); // fixed times: the same tree zips to the same bytes (and digest)
+        zip.putNextEntry(e);
         Files.copy(p, zip);
         zip.closeEntry();
       }
     }
     zip.finish();
   }
+
+  /** 1980-01-02 00:00 UTC: a day after the earliest time a zip entry holds, in every time zone. */
+  private static final long DOS_EPOCH_MS = 315_619_200_000L;
 
   /** {@link #zipTree(Path, OutputStream)} into memory. */
   public static byte[] zipTree(Path dir) throws IOException {

@@ -47,7 +47,10 @@ public final class Autopilot {
     double simSuccess(Optional<Candidate> candidate, String group, SeedRange seeds)
         throws IOException;
 
-    /** Registers the candidate as a model version; returns the version. */
+    /**
+     * Registers the candidate as a model version; returns the version (the same one when it was
+     * registered before a kill).
+     */
     int register(Candidate candidate) throws IOException;
 
     /** The group's canary deployment of that version, if one exists (after a kill). */
@@ -55,6 +58,9 @@ public final class Autopilot {
 
     /** Deploys that version to one canary robot of the group. */
     Canary deployCanary(int version, String group) throws IOException;
+
+    /** Whether the canary is still out, or was promoted or rolled back. */
+    CanaryStatus status(Canary canary) throws IOException;
 
     /** Live episodes since the canary went out: the canary robot's and the rest of the group's. */
     Live live(Canary canary) throws IOException;
@@ -79,6 +85,16 @@ public final class Autopilot {
   /** A canary deployment. */
   public record Canary(long deploymentId, int version, String robotId, long sinceMs) {}
 
+  /** Where a canary deployment stands. */
+  public enum CanaryStatus {
+    /** On its canary robot, undecided. */
+    OUT,
+    /** Active for the whole group. */
+    PROMOTED,
+    /** Withdrawn. */
+    ROLLED_BACK
+  }
+
   /** Live outcomes: successes and episodes of the canary and of the rest of its group. */
   public record Live(
       long canarySuccesses, long canaryEpisodes, long groupSuccesses, long groupEpisodes) {}
@@ -87,12 +103,19 @@ public final class Autopilot {
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "phase")
   @JsonSubTypes({
     @JsonSubTypes.Type(value = Phase.Watching.class, name = "watching"),
+    @JsonSubTypes.Type(value = Phase.Training.class, name = "training"),
     @JsonSubTypes.Type(value = Phase.Deploying.class, name = "deploying"),
     @JsonSubTypes.Type(value = Phase.OnCanary.class, name = "canary")
   })
   public sealed interface Phase {
     /** Waiting for data; the last candidate was made at {@code hoursAtLastCandidate}. */
     record Watching(double hoursAtLastCandidate) implements Phase {}
+
+    /**
+     * A candidate named {@code name} is being trained from the data at {@code hours} (saved before
+     * training starts, so a killed run resumes the same candidate instead of starting another).
+     */
+    record Training(double hours, String name) implements Phase {}
 
     /** A candidate won in simulation and is registered; its canary may or may not be out yet. */
     record Deploying(double hoursAtLastCandidate, int version, Candidate candidate)
@@ -198,6 +221,7 @@ public final class Autopilot {
     if (state.paused()) return;
     switch (state.phase()) {
       case Phase.Watching w -> watch(w);
+      case Phase.Training t -> train(t);
       case Phase.Deploying d -> deploy(d);
       case Phase.OnCanary c -> judge(c);
     }
@@ -206,7 +230,15 @@ public final class Autopilot {
   private void watch(Phase.Watching w) throws IOException {
     double hours = fleet.hours(config.task());
     if (hours - w.hoursAtLastCandidate() < config.hoursPerCandidate()) return;
-    String name = String.format(java.util.Locale.ROOT, "candidate-%.2fh", hours);
+    Phase.Training t =
+        new Phase.Training(hours, String.format(java.util.Locale.ROOT, "candidate-%.2fh", hours));
+    phase(t, 0, 0, 0);
+    train(t);
+  }
+
+  private void train(Phase.Training t) throws IOException {
+    double hours = t.hours();
+    String name = t.name();
     Candidate candidate;
     try {
       candidate = fleet.train(name, config.task(), config.group(), config.successfulOnly());
@@ -225,6 +257,7 @@ public final class Autopilot {
               String.valueOf(e.getMessage())));
       return;
     }
+    if (read().paused()) return; // paused while it trained: the next step after resume goes on
     double deployed = fleet.simSuccess(Optional.empty(), config.group(), config.validationSeeds());
     double cand;
     try {
@@ -287,6 +320,20 @@ public final class Autopilot {
   }
 
   private void judge(Phase.OnCanary c) throws IOException {
+    // promoted or rolled back already: by this loop before a kill took it before its save, or by
+    // an operator; that decision stands
+    CanaryStatus now = fleet.status(c.canary());
+    if (now != CanaryStatus.OUT) {
+      boolean promoted = now == CanaryStatus.PROMOTED;
+      phase(new Phase.Watching(c.hoursAtLastCandidate()), 0, promoted ? 1 : 0, promoted ? 0 : 1);
+      decide(
+          promoted ? "promoted_already" : "rolled_back_already",
+          ordered(
+              "candidate", c.candidate().name(),
+              "version", c.canary().version(),
+              "deployment", c.canary().deploymentId()));
+      return;
+    }
     Live live = fleet.live(c.canary());
     RateComparison.Outcome o =
         RateComparison.compare(

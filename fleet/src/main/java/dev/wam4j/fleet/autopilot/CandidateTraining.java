@@ -34,6 +34,27 @@ public interface CandidateTraining {
       Path file = run.resolveSibling(run.getFileName() + "-config.json");
       AtomicFiles.writeString(file, WamRun.toJson(config).toPrettyString());
       Path out = run.resolveSibling(run.getFileName() + ".log");
+      // one trainer per run: one left by a server killed outright (its child lives on) is stopped
+      // first, else two processes would write one run's checkpoints
+      Path pidFile = run.resolveSibling(run.getFileName() + ".pid");
+      if (Files.isRegularFile(pidFile)) {
+        try {
+          long old = Long.parseLong(Files.readString(pidFile).strip());
+          java.util.Optional<ProcessHandle> h = ProcessHandle.of(old);
+          if (h.isPresent() && h.get().info().commandLine().orElse("").contains(run.toString())) {
+            log.accept("autopilot: stopping the trainer a previous server left, process " + old);
+            h.get().destroy();
+            h.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+          }
+        } catch (NumberFormatException
+            | java.util.concurrent.ExecutionException
+            | java.util.concurrent.TimeoutException e) {
+          // an unreadable pid file, or a process that would not stop: go on (the run resumes)
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while stopping a previous trainer of " + run, e);
+        }
+      }
       List<String> cmd = new ArrayList<>(prefix);
       cmd.addAll(
           List.of("train", "finetune", "--config", file.toString(), "--out", run.toString()));
@@ -42,12 +63,18 @@ public interface CandidateTraining {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
               .start();
+      AtomicFiles.writeString(pidFile, Long.toString(p.pid()));
       log.accept("autopilot: training in process " + p.pid() + ", output in " + out);
       int code;
       try {
         code = p.waitFor();
       } catch (InterruptedException e) {
         p.destroy(); // the run resumes from its last checkpoint at the next start
+        try {
+          p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException again) {
+          // stopping anyway
+        }
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while training " + run, e);
       }

@@ -37,7 +37,7 @@ import java.util.function.Consumer;
  * building the task's dataset), until the fleet has worked {@code hours} each (simulated time: an
  * episode lasts its steps at 10 Hz) or the wall-clock limit passes. Optionally one deliberately bad
  * candidate (the {@code badCandidate}-th, fine-tuned with corrupted settings) is sent to a canary
- * past the simulation gate, to test the live check behind it. Writes {@code timeline.csv}, {@code
+ * past the simulation gate, to test the live check behind it. Writes {@code timeline.json}, {@code
  * success.png}, {@code report.md} and {@code result.json} into {@code out}; a run killed midway
  * resumes from {@code out} (the server's database, the robots' tokens, the autopilot's state).
  */
@@ -163,7 +163,7 @@ public final class AutopilotSim {
               ap,
               evaluator,
               training,
-              hands -> bad == null ? hands : new BadCandidate(hands, bad, c, ap),
+              hands -> bad == null ? hands : new BadCandidate(hands, bad, c),
               log);
       List<RobotAgent> agents = Collections.synchronizedList(new ArrayList<>());
       List<Thread> threads = new ArrayList<>();
@@ -343,7 +343,7 @@ public final class AutopilotSim {
     private final Config config;
     private final Path chosen;
 
-    BadCandidate(Autopilot.Fleet fleet, Autopilot.Fleet bad, Config config, AutopilotConfig ap) {
+    BadCandidate(Autopilot.Fleet fleet, Autopilot.Fleet bad, Config config) {
       this.fleet = fleet;
       this.bad = bad;
       this.config = config;
@@ -402,6 +402,11 @@ public final class AutopilotSim {
     @Override
     public Autopilot.Canary deployCanary(int version, String group) throws IOException {
       return fleet.deployCanary(version, group);
+    }
+
+    @Override
+    public Autopilot.CanaryStatus status(Autopilot.Canary canary) throws IOException {
+      return fleet.status(canary);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.wam4j.fleet.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.data.FileTrees;
@@ -72,6 +73,33 @@ final class AutopilotFleet implements Autopilot.Fleet {
     this.training = training;
     this.events = events;
     this.log = log;
+  }
+
+  /**
+   * Refuses, before any candidate trains, a config whose scene does not load or whose fine-tuning
+   * overrides name no config field, or (when the group runs a model) do not make a valid config
+   * with the deployed model's.
+   */
+  void check() throws IOException {
+    try {
+      Scenes.resolve(config.scene());
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException(
+          "autopilot scene '" + config.scene() + "': " + e.getMessage(), e);
+    }
+    JsonNode fields = WamRun.toJson(WamConfig.defaults());
+    for (var it = config.finetune().fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!fields.has(f))
+        throw new IllegalArgumentException(
+            "autopilot finetune: unknown field '" + f + "' (not a training config field)");
+    }
+    try {
+      if (store.models().active(config.group()).isPresent())
+        finetuneConfig(deployed(config.group()), work.resolve("check"));
+    } catch (SQLException e) {
+      throw new IOException("cannot read the deployments: " + e, e);
+    }
   }
 
   @Override
@@ -191,6 +219,17 @@ final class AutopilotFleet implements Autopilot.Fleet {
       float[] positions = new float[2 * history];
       PushTEpisodes.PoseLabeller labeller =
           (t, image, x, y) -> {
+            if (image.length != frameBytes)
+              throw new IllegalArgumentException(
+                  "a frame of "
+                      + image.length
+                      + " bytes, the deployed model sees "
+                      + perception.config().imageSize()
+                      + "x"
+                      + perception.config().imageSize()
+                      + " RGB ("
+                      + frameBytes
+                      + " bytes)");
             // the history slides by one frame; at an episode's start it is that frame
             for (int h = 0; h < history - 1; h++) {
               System.arraycopy(
@@ -270,7 +309,12 @@ final class AutopilotFleet implements Autopilot.Fleet {
   public int register(Autopilot.Candidate candidate) throws IOException {
     Records.Model deployed = deployed(config.group());
     try {
-      return models.add(deployed.name(), Zips.zipTree(Path.of(candidate.checkpoint()))).version();
+      byte[] zip = Zips.zipTree(Path.of(candidate.checkpoint()));
+      String sha = dev.wam4j.data.Digests.sha256Hex(zip);
+      // registered before a kill took the autopilot before it saved: that version, not another
+      for (Records.Model m : store.models().all())
+        if (m.name().equals(deployed.name()) && m.sha256().equals(sha)) return m.version();
+      return models.add(deployed.name(), zip).version();
     } catch (SQLException e) {
       throw new IOException("cannot register " + candidate.name() + ": " + e, e);
     }
@@ -306,6 +350,25 @@ final class AutopilotFleet implements Autopilot.Fleet {
   }
 
   @Override
+  public Autopilot.CanaryStatus status(Autopilot.Canary canary) throws IOException {
+    try {
+      Records.Deployment d =
+          store
+              .models()
+              .deployment(canary.deploymentId())
+              .orElseThrow(
+                  () -> new IOException("deployment " + canary.deploymentId() + " is gone"));
+      return switch (d.status()) {
+        case CANARY -> Autopilot.CanaryStatus.OUT;
+        case ACTIVE -> Autopilot.CanaryStatus.PROMOTED;
+        case ROLLED_BACK -> Autopilot.CanaryStatus.ROLLED_BACK;
+      };
+    } catch (SQLException e) {
+      throw new IOException("cannot read deployment " + canary.deploymentId() + ": " + e, e);
+    }
+  }
+
+  @Override
   public Autopilot.Live live(Autopilot.Canary canary) throws IOException {
     try {
       Set<String> group =
@@ -314,14 +377,18 @@ final class AutopilotFleet implements Autopilot.Fleet {
               .map(Records.Robot::id)
               .collect(Collectors.toSet());
       long cs = 0, cn = 0, gs = 0, gn = 0;
-      // episodes kept after the canary went out (a robot's task begun just before it may still
-      // have run the old model: a small dilution towards "no difference", never a false decision)
-      for (Records.Episode e : store.uploads().episodes(config.task())) {
-        if (e.createdMs() <= canary.sinceMs() || !group.contains(e.robotId())) continue;
-        if (e.robotId().equals(canary.robotId())) {
+      String canaryModel = deployed(config.group()).name() + ":" + canary.version();
+      String groupModel =
+          deployed(config.group()).name() + ":" + deployed(config.group()).version();
+      // the episodes kept since the canary went out, each counted for the model its robot reports
+      // having run (a task begun before the deployment ran the old one; an upload may arrive late)
+      for (Records.Episode e : store.uploads().episodesSince(config.task(), canary.sinceMs())) {
+        if (!group.contains(e.robotId()) || e.taskId() == null) continue;
+        String ran = modelOf(e.taskId());
+        if (e.robotId().equals(canary.robotId()) && canaryModel.equals(ran)) {
           cn++;
           if (e.success()) cs++;
-        } else {
+        } else if (!e.robotId().equals(canary.robotId()) && groupModel.equals(ran)) {
           gn++;
           if (e.success()) gs++;
         }
@@ -329,6 +396,17 @@ final class AutopilotFleet implements Autopilot.Fleet {
       return new Autopilot.Live(cs, cn, gs, gn);
     } catch (SQLException e) {
       throw new IOException("cannot read the live episodes: " + e, e);
+    }
+  }
+
+  /** The model a task's robot reported running it ("name:version"), or null. */
+  private String modelOf(long taskId) throws SQLException {
+    Optional<Records.Task> t = store.tasks().task(taskId);
+    if (t.isEmpty() || t.get().result() == null) return null;
+    try {
+      return JsonExchange.JSON.readTree(t.get().result()).path("model").asText(null);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      return null; // not a result this code wrote: counted for neither
     }
   }
 

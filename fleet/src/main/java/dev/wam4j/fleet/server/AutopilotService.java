@@ -112,11 +112,18 @@ final class AutopilotService implements AutoCloseable {
   }
 
   /**
-   * Stops after the step in progress (a training runs to its end: it resumes at the next start).
+   * Stops the loop: a training in progress is stopped (its child process destroyed; it resumes from
+   * its last checkpoint at the next start), and the step ends before this returns (waiting at most
+   * a minute: an evaluation in progress runs to its end).
    */
   @Override
   public void close() {
     stopped = true;
     thread.interrupt();
+    try {
+      thread.join(60_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -303,6 +303,8 @@ public final class FleetServer implements AutoCloseable {
    * around} may wrap its hands on the fleet (a test's deliberately bad candidate), else identity.
    *
    * @throws IllegalStateException when this server already runs one
+   * @throws IllegalArgumentException naming a scene that does not load or a fine-tuning field that
+   *     is not one
    */
   public dev.wam4j.fleet.autopilot.Autopilot startAutopilot(
       dev.wam4j.fleet.autopilot.AutopilotConfig ap,
@@ -312,7 +314,17 @@ public final class FleetServer implements AutoCloseable {
       java.util.function.Consumer<String> log)
       throws IOException {
     Path dir = autopilotDir(ap);
-    var hands = autopilotHands(ap, evaluator, training, "candidates", log);
+    var hands =
+        new AutopilotFleet(
+            ap,
+            store,
+            models,
+            dir.resolve("candidates"),
+            evaluator,
+            training,
+            events::publish,
+            log);
+    hands.check(); // a bad scene or fine-tuning field now, not after the first candidate's data
     var a =
         new dev.wam4j.fleet.autopilot.Autopilot(
             ap, around.apply(hands), dir, System::currentTimeMillis);
@@ -368,7 +380,7 @@ public final class FleetServer implements AutoCloseable {
     // writes after close returns
     watchdog.interrupt();
     AutopilotService ap = autopilot.get();
-    if (ap != null) ap.close();
+    if (ap != null) ap.close(); // waits for its step to end: nothing writes after the store closes
     try {
       watchdog.join(10_000);
     } catch (InterruptedException e) {

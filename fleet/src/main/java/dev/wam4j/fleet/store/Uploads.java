@@ -231,6 +231,15 @@ public final class Uploads {
 
   // ---- episodes -----------------------------------------------------------------------------
 
+  /** The task's episodes kept after {@code sinceMs}, oldest first. */
+  public List<Records.Episode> episodesSince(String taskName, long sinceMs) throws SQLException {
+    return db.query(
+        EPISODE_COLUMNS + " WHERE task_name = ? AND created_ms > ? ORDER BY id",
+        Uploads::episode,
+        taskName,
+        sinceMs);
+  }
+
   /** Every kept episode (of one task, or all when {@code taskName} is null), oldest first. */
   public List<Records.Episode> episodes(String taskName) throws SQLException {
     return taskName == null

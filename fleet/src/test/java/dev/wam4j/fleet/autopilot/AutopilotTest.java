@@ -26,7 +26,7 @@ class AutopilotTest {
   /**
    * A fleet whose candidates have a true live success rate and a simulated one, both chosen here.
    */
-  static final class FakeFleet implements Autopilot.Fleet {
+  static class FakeFleet implements Autopilot.Fleet {
     double hours;
     double deployedLive = 0.6, deployedSim = 0.6;
     double candidateLive = 0.9, candidateSim = 0.8;
@@ -93,6 +93,13 @@ class AutopilotTest {
       return c;
     }
 
+    final java.util.Map<Long, Autopilot.CanaryStatus> statuses = new java.util.HashMap<>();
+
+    @Override
+    public Autopilot.CanaryStatus status(Autopilot.Canary canary) {
+      return statuses.getOrDefault(canary.deploymentId(), Autopilot.CanaryStatus.OUT);
+    }
+
     @Override
     public Autopilot.Live live(Autopilot.Canary canary) {
       return new Autopilot.Live(canaryS, canaryN, groupS, groupN);
@@ -101,6 +108,7 @@ class AutopilotTest {
     @Override
     public void promote(Autopilot.Canary canary) {
       actions.add("promote v" + canary.version());
+      statuses.put(canary.deploymentId(), Autopilot.CanaryStatus.PROMOTED);
       canaries.clear();
       deployedLive = candidateLive;
       deployedSim = candidateSim;
@@ -109,6 +117,7 @@ class AutopilotTest {
     @Override
     public void rollBack(Autopilot.Canary canary) {
       actions.add("roll back v" + canary.version());
+      statuses.put(canary.deploymentId(), Autopilot.CanaryStatus.ROLLED_BACK);
       canaries.clear();
     }
   }
@@ -229,6 +238,113 @@ class AutopilotTest {
     a.step();
     assertThat(f.trained).hasSize(1);
     assertThat(new Autopilot(config(), f, dir, () -> 1L).state().interventions()).isEqualTo(2);
+  }
+
+  @Test
+  void aKillDuringTrainingResumesTheSameCandidateNotANewOne() throws Exception {
+    FakeFleet f = new FakeFleet();
+    Autopilot a =
+        new Autopilot(
+            config(),
+            new Autopilot.Fleet() {
+              @Override
+              public double hours(String task) {
+                return f.hours;
+              }
+
+              @Override
+              public Autopilot.Candidate train(String n, String t, String g, boolean s) {
+                throw new Error("killed while training " + n); // not caught: a kill
+              }
+
+              @Override
+              public double simSuccess(Optional<Autopilot.Candidate> c, String g, SeedRange r) {
+                throw new AssertionError();
+              }
+
+              @Override
+              public int register(Autopilot.Candidate c) {
+                throw new AssertionError();
+              }
+
+              @Override
+              public Optional<Autopilot.Canary> canaryOf(int v, String g) {
+                throw new AssertionError();
+              }
+
+              @Override
+              public Autopilot.Canary deployCanary(int v, String g) {
+                throw new AssertionError();
+              }
+
+              @Override
+              public Autopilot.CanaryStatus status(Autopilot.Canary c) {
+                throw new AssertionError();
+              }
+
+              @Override
+              public Autopilot.Live live(Autopilot.Canary c) {
+                throw new AssertionError();
+              }
+
+              @Override
+              public void promote(Autopilot.Canary c) {}
+
+              @Override
+              public void rollBack(Autopilot.Canary c) {}
+            },
+            dir,
+            () -> 1L);
+    f.hours = 1.2;
+    assertThatThrownBy(a::step).hasMessage("killed while training candidate-1.20h");
+    f.hours = 1.7; // the fleet worked on while the autopilot was down
+    Autopilot b = new Autopilot(config(), f, dir, () -> 2L);
+    b.step();
+    assertThat(f.trained).containsExactly("candidate-1.20h"); // resumed, not candidate-1.70h
+    assertThat(b.state().phase()).isInstanceOf(Autopilot.Phase.OnCanary.class);
+  }
+
+  @Test
+  void aCanaryPromotedOrRolledBackElsewhereIsAdoptedNotDecidedAgain() throws Exception {
+    FakeFleet f = new FakeFleet();
+    Autopilot a = new Autopilot(config(), f, dir, () -> 1L);
+    f.hours = 1.5;
+    a.step();
+    Autopilot.Canary c = f.canaries.getFirst();
+    f.rollBack(c); // an operator took it back by hand (or this loop did, then was killed)
+    f.actions.clear();
+    a.step();
+    assertThat(f.actions).isEmpty(); // not promoted over the operator's decision
+    assertThat(a.decisions().getLast().kind()).isEqualTo("rolled_back_already");
+    assertThat(a.state().rolledBack()).isEqualTo(1);
+    assertThat(a.state().phase()).isEqualTo(new Autopilot.Phase.Watching(1.5));
+  }
+
+  @Test
+  void aPauseWhileACandidateTrainsHoldsItBackUntilResumed() throws Exception {
+    FakeFleet f =
+        new FakeFleet() {
+          @Override
+          public Autopilot.Candidate train(String n, String t, String g, boolean s)
+              throws IOException {
+            Autopilot.Candidate c = super.train(n, t, g, s);
+            // an operator pauses it meanwhile (here through another server's autopilot object)
+            if (trained.size() == 1) new Autopilot(config(), this, dir, () -> 2L).pause("ops");
+            return c;
+          }
+        };
+    Autopilot a = new Autopilot(config(), f, dir, () -> 1L);
+    f.hours = 1.5;
+    a.step();
+    assertThat(f.actions).isEmpty(); // trained, but nothing registered or deployed while paused
+    assertThat(a.state().phase()).isInstanceOf(Autopilot.Phase.Training.class);
+    a.step();
+    assertThat(f.actions).isEmpty();
+    a.resume("ops");
+    a.step();
+    // the same candidate taken up again (a real fleet finds it trained), registered once
+    assertThat(f.trained).containsExactly("candidate-1.50h", "candidate-1.50h");
+    assertThat(f.actions).containsExactly("register candidate-1.50h", "canary v1");
   }
 
   @Test

@@ -41,18 +41,22 @@ class AutopilotFleetTest {
   void start() throws Exception {
     server = FleetServer.start(FleetServer.Config.of(0, data, null));
     operator = new FleetClient("http://localhost:" + server.port(), server.bootstrapToken());
-    operator.postBytes(ApiPaths.model("fleet"), Zips.zipTree(checkpoint("v1")), "application/zip");
+    operator.postBytes(
+        ApiPaths.model("fleet"), Zips.zipTree(checkpoint("deployed-v1")), "application/zip");
     operator.post(
         ApiPaths.deployments(),
         Map.of("model", "fleet", "version", 1, "group", "lab", "canary", false));
-    for (int i = 1; i <= 3; i++)
-      robots.add(
+    for (int i = 1; i <= 3; i++) {
+      String id =
           operator
               .post(
                   ApiPaths.robots(),
                   new RobotApi.Enroll("arm-" + i, "lab"),
                   RobotApi.Enrolled.class)
-              .robotId());
+              .robotId();
+      server.store().robots().register(id, "robot", "{}"); // connected: it may claim tasks
+      robots.add(id);
+    }
   }
 
   @AfterEach
@@ -60,7 +64,10 @@ class AutopilotFleetTest {
     server.close();
   }
 
-  /** A folder the registry accepts as a checkpoint: the shipped model's metadata, made unique. */
+  /**
+   * A folder the registry accepts as a checkpoint: the shipped model's metadata, unique per name
+   * length.
+   */
   private Path checkpoint(String name) throws Exception {
     Path dir = Files.createDirectories(models.resolve(name));
     Files.writeString(
@@ -87,8 +94,17 @@ class AutopilotFleetTest {
         line -> {});
   }
 
-  private void episode(String robot, String sha, int frames, boolean success) throws Exception {
-    var u = server.store().uploads().open(robot, null, "push", sha, 1);
+  /** A task of step "push" that {@code robot} ran with {@code model}, and its kept episode. */
+  private void episode(String robot, String sha, int frames, boolean success, String model)
+      throws Exception {
+    operator.postMarkdown(ApiPaths.jobs(), "# j\n\n## push\n- count: 1\n");
+    Records.Task t = server.store().tasks().claim(robot).orElseThrow();
+    server
+        .store()
+        .tasks()
+        .finish(
+            robot, t.id(), true, "{\"success\": " + success + ", \"model\": \"" + model + "\"}");
+    var u = server.store().uploads().open(robot, t.id(), "push", sha, 1);
     server.store().uploads().complete(u.id(), frames, success, "/nowhere/" + sha);
   }
 
@@ -99,7 +115,7 @@ class AutopilotFleetTest {
   @Test
   void aCanaryIsFoundAgainAfterAKillAndLiveEpisodesCountFromItsDeployment() throws Exception {
     Autopilot.Fleet f = hands();
-    episode(robots.get(0), "a".repeat(64), 36_000, true); // before the canary: not live evidence
+    episode(robots.get(0), "a".repeat(64), 36_000, true, "fleet:1"); // before the canary
     int version =
         f.register(new Autopilot.Candidate("c1", checkpoint("c1").toString(), 1, 1, null));
     assertThat(version).isEqualTo(2);
@@ -113,17 +129,24 @@ class AutopilotFleetTest {
     assertThat(assigned(other)).isEqualTo("v1");
 
     Thread.sleep(5); // the episodes below are kept after the deployment
-    episode(c.robotId(), "b".repeat(64), 100, true);
-    episode(c.robotId(), "c".repeat(64), 300, false);
-    episode(other, "d".repeat(64), 300, false);
-    episode(other, "e".repeat(64), 120, true);
-    episode(other, "f".repeat(64), 110, true);
+    episode(c.robotId(), "b".repeat(64), 100, true, "fleet:2");
+    episode(c.robotId(), "c".repeat(64), 300, false, "fleet:2");
+    episode(c.robotId(), "9".repeat(64), 300, true, "fleet:1"); // begun before it had v2
+    episode(other, "d".repeat(64), 300, false, "fleet:1");
+    episode(other, "e".repeat(64), 120, true, "fleet:1");
+    episode(other, "f".repeat(64), 110, true, "fleet:1");
+    // each episode counted for the model that ran it: the canary's old-model one for neither
     assertThat(f.live(c)).isEqualTo(new Autopilot.Live(1, 2, 2, 3));
-    assertThat(f.hours("push")).isEqualTo((36_000 + 930) / 36_000.0);
+    assertThat(f.hours("push")).isEqualTo((36_000 + 1_230) / 36_000.0);
+    assertThat(f.status(c)).isEqualTo(Autopilot.CanaryStatus.OUT);
 
     f.promote(c);
     f.promote(c); // again after a kill: nothing changes
     assertThat(assigned(other)).isEqualTo("v2");
+    assertThat(f.status(c)).isEqualTo(Autopilot.CanaryStatus.PROMOTED);
+    // registered again after a kill before the autopilot saved: the same version
+    assertThat(f.register(new Autopilot.Candidate("c1", checkpoint("c1").toString(), 1, 1, null)))
+        .isEqualTo(2);
   }
 
   @Test
@@ -156,11 +179,48 @@ class AutopilotFleetTest {
   @Test
   void noSuccessfulEpisodeYetIsAFailedCandidateNotACrash() throws Exception {
     Autopilot.Fleet f = hands();
-    episode(robots.get(0), "a".repeat(64), 300, false);
+    episode(robots.get(0), "a".repeat(64), 300, false, "fleet:1");
     assertThatThrownBy(() -> f.train("c1", "push", "lab", true))
         .hasMessage("task 'push' has no successful episodes yet");
     assertThatThrownBy(() -> hands().train("c1", "push", "other-group", true))
         .hasMessageContaining("group 'other-group' has no active deployment");
+  }
+
+  @Test
+  void aBadSceneOrFineTuningFieldIsRefusedAtStartNotAfterTheFirstCandidate() {
+    var bogus = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("lr", 1);
+    assertThatThrownBy(
+            () ->
+                server.startAutopilot(
+                    AutopilotConfig.of("push", "lab").withFinetune(bogus),
+                    (c, e) -> null,
+                    (c, r, l) -> {},
+                    h -> h,
+                    l -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("autopilot finetune: unknown field 'lr'");
+    var wrongType =
+        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("steps", "many");
+    assertThatThrownBy(
+            () ->
+                server.startAutopilot(
+                    AutopilotConfig.of("push", "lab").withFinetune(wrongType),
+                    (c, e) -> null,
+                    (c, r, l) -> {},
+                    h -> h,
+                    l -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "field 'steps': Cannot deserialize value of type `int` from String \"many\"");
+    assertThatThrownBy(
+            () ->
+                server.startAutopilot(
+                    AutopilotConfig.of("push", "lab").forFleet("push", "lab", "nowhere.json"),
+                    (c, e) -> null,
+                    (c, r, l) -> {},
+                    h -> h,
+                    l -> {}))
+        .hasMessageContaining("autopilot scene 'nowhere.json'");
   }
 
   @Test

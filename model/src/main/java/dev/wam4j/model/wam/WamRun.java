@@ -173,12 +173,19 @@ public final class WamRun {
       c = WamCheckpoint.JSON.treeToValue(merged, WamConfig.class);
     } catch (JacksonException e) {
       Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+      // name the field whose value did not fit (Jackson's own message names only the type)
+      String field =
+          e instanceof com.fasterxml.jackson.databind.JsonMappingException m
+                  && !m.getPath().isEmpty()
+                  && m.getPath().getFirst().getFieldName() != null
+              ? "field '" + m.getPath().getFirst().getFieldName() + "': "
+              : "";
       throw new IllegalArgumentException(
           file
               + ": "
               + (cause instanceof IllegalArgumentException
                   ? cause.getMessage()
-                  : e.getOriginalMessage()),
+                  : field + e.getOriginalMessage()),
           e);
     }
     if (c.dataset() == null)
