@@ -379,6 +379,7 @@ public final class RobotAgent {
             if (config.simulated() != null
                 && step % config.simulated().stateEverySteps() != 0
                 && step < maxSteps
+                && reward < 1
                 && go) return true; // thinned telemetry (the monitor still saw the step)
             try {
               double d = monitor.currentScore(config.alarmSignal(), config.alarmWindow());

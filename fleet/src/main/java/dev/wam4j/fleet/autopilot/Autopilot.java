@@ -168,9 +168,9 @@ public final class Autopilot {
         : new State(new Phase.Watching(0), false, 0, 0, 0, 0);
   }
 
-  /** The state as last read or written. */
-  public State state() {
-    return state;
+  /** The saved state (read from its file: another server on the data folder may lead). */
+  public State state() throws IOException {
+    return read();
   }
 
   /** The config it runs. */
@@ -180,11 +180,12 @@ public final class Autopilot {
 
   /**
    * An operator pauses the loop: no step acts until {@link #resume} (a step already training
-   * finishes its candidate; the next one waits).
+   * finishes its candidate, then waits); returns the state it saved.
    */
-  public void pause(String operator) throws IOException {
+  public State pause(String operator) throws IOException {
     synchronized (fileLock) {
       state = read();
+      if (state.paused() == true) return state; // already so: no second intervention
       state =
           new State(
               state.phase(),
@@ -195,13 +196,15 @@ public final class Autopilot {
               state.interventions() + 1);
       save();
       decide("paused", Map.of("by", operator));
+      return state;
     }
   }
 
-  /** An operator lets the loop go on. */
-  public void resume(String operator) throws IOException {
+  /** An operator lets the loop go on; returns the state it saved. */
+  public State resume(String operator) throws IOException {
     synchronized (fileLock) {
       state = read();
+      if (state.paused() == false) return state; // already so: no second intervention
       state =
           new State(
               state.phase(),
@@ -212,6 +215,7 @@ public final class Autopilot {
               state.interventions() + 1);
       save();
       decide("resumed", Map.of("by", operator));
+      return state;
     }
   }
 

@@ -23,8 +23,8 @@ import java.util.TreeSet;
  * @param successfulOnly fine-tune on successful episodes only: self-imitation (true)
  * @param validationSeeds simulation seeds candidate and deployed model are compared on
  *     (200000..200049)
- * @param minSimGain the candidate's validation success rate must beat the deployed model's by this
- *     much to reach a canary (0.0: strictly better is not required, equal is not enough)
+ * @param minSimGain a candidate reaches a canary only when its validation success rate is above the
+ *     deployed model's plus this (0.0: any improvement; equal is not enough)
  * @param canary the sequential test of canary against group
  * @param maxCanaryEpisodes canary episodes after which an undecided canary is rolled back (500)
  * @param scene the simulation scene of the validation runs: a built-in name or a scene file
@@ -220,7 +220,7 @@ public record AutopilotConfig(
           new RateComparison.Config(
               number(c, "alpha", canary.alpha()),
               number(c, "tunedForEpisodes", canary.tunedForEpisodes()),
-              (long) number(c, "minEpisodes", canary.minEpisodes()));
+              integer(c, "canary.minEpisodes", "minEpisodes", canary.minEpisodes()));
     }
     String scene = text(tree, "scene", "pusht");
     if (scene.endsWith(".json") && base != null) scene = base.resolve(scene).normalize().toString();
@@ -244,7 +244,7 @@ public record AutopilotConfig(
                 : d.validationSeeds(),
             number(tree, "minSimGain", d.minSimGain()),
             canary,
-            (long) number(tree, "maxCanaryEpisodes", d.maxCanaryEpisodes()),
+            integer(tree, "maxCanaryEpisodes", "maxCanaryEpisodes", d.maxCanaryEpisodes()),
             scene,
             null,
             number(tree, "stepSeconds", d.stepSeconds()));
@@ -270,6 +270,14 @@ public record AutopilotConfig(
     return v.asDouble();
   }
 
+  private static long integer(JsonNode t, String name, String field, long dflt) {
+    JsonNode v = t.get(field);
+    if (v == null || v.isNull()) return dflt;
+    if (!v.isIntegralNumber())
+      throw new IllegalArgumentException("field '" + name + "' must be a whole number, got " + v);
+    return v.asLong();
+  }
+
   private static boolean bool(JsonNode t, String field, boolean dflt) {
     JsonNode v = t.get(field);
     if (v == null || v.isNull()) return dflt;
@@ -280,25 +288,22 @@ public record AutopilotConfig(
 
   /** The config as a config file spells it (echoed into the autopilot's outputs). */
   public Map<String, Object> describe() {
-    return Map.ofEntries(
-        Map.entry("task", task),
-        Map.entry("group", group),
-        Map.entry("hoursPerCandidate", hoursPerCandidate),
-        Map.entry("successfulOnly", successfulOnly),
-        Map.entry("validationSeeds", validationSeeds.toString()),
-        Map.entry("minSimGain", minSimGain),
-        Map.entry(
-            "canary",
-            Map.of(
-                "alpha",
-                canary.alpha(),
-                "tunedForEpisodes",
-                canary.tunedForEpisodes(),
-                "minEpisodes",
-                canary.minEpisodes())),
-        Map.entry("maxCanaryEpisodes", maxCanaryEpisodes),
-        Map.entry("scene", scene),
-        Map.entry("finetune", finetune),
-        Map.entry("stepSeconds", stepSeconds));
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("task", task);
+    m.put("group", group);
+    m.put("hoursPerCandidate", hoursPerCandidate);
+    m.put("successfulOnly", successfulOnly);
+    m.put("validationSeeds", validationSeeds.toString());
+    m.put("minSimGain", minSimGain);
+    Map<String, Object> c = new java.util.LinkedHashMap<>();
+    c.put("alpha", canary.alpha());
+    c.put("tunedForEpisodes", canary.tunedForEpisodes());
+    c.put("minEpisodes", canary.minEpisodes());
+    m.put("canary", c);
+    m.put("maxCanaryEpisodes", maxCanaryEpisodes);
+    m.put("scene", scene);
+    m.put("finetune", finetune);
+    m.put("stepSeconds", stepSeconds);
+    return m;
   }
 }

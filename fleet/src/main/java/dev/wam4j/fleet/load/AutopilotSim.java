@@ -202,49 +202,52 @@ public final class AutopilotSim {
                     }));
       }
       List<Point> timeline = new ArrayList<>(readTimeline(c.out()));
-      double offset = timeline.isEmpty() ? 0 : timeline.getLast().wallSeconds();
-      double target = c.robots() * c.hours();
       String stoppedBy = null;
-      long lastLog = 0, lastEpisodes = -1, lastEpisodeMs = System.currentTimeMillis();
-      while (stoppedBy == null) {
-        Thread.sleep(5_000);
-        Point p = sample(server, c, offset + (System.currentTimeMillis() - started) / 1000.0);
-        timeline.add(p);
-        writeTimeline(c.out(), timeline);
-        if (System.currentTimeMillis() - lastLog > 60_000) {
-          lastLog = System.currentTimeMillis();
-          log.accept(
-              String.format(
-                  java.util.Locale.ROOT,
-                  "day: %.2f of %.2f simulated h, %d episodes (%d successful), model v%d%s; %s",
-                  p.simulatedHours(),
-                  c.hours(),
-                  p.episodes(),
-                  p.successes(),
-                  p.deployedVersion(),
-                  p.canaryVersion() > 0 ? ", canary v" + p.canaryVersion() : "",
-                  autopilot.state().phase().getClass().getSimpleName().toLowerCase()));
+      double offset = timeline.isEmpty() ? 0 : timeline.getLast().wallSeconds();
+      try {
+        double target = c.robots() * c.hours();
+        long lastLog = 0, lastEpisodes = -1, lastEpisodeMs = System.currentTimeMillis();
+        while (stoppedBy == null) {
+          Thread.sleep(5_000);
+          Point p = sample(server, c, offset + (System.currentTimeMillis() - started) / 1000.0);
+          timeline.add(p);
+          writeTimeline(c.out(), timeline);
+          if (System.currentTimeMillis() - lastLog > 60_000) {
+            lastLog = System.currentTimeMillis();
+            log.accept(
+                String.format(
+                    java.util.Locale.ROOT,
+                    "day: %.2f of %.2f simulated h, %d episodes (%d successful), model v%d%s; %s",
+                    p.simulatedHours(),
+                    c.hours(),
+                    p.episodes(),
+                    p.successes(),
+                    p.deployedVersion(),
+                    p.canaryVersion() > 0 ? ", canary v" + p.canaryVersion() : "",
+                    autopilot.state().phase().getClass().getSimpleName().toLowerCase()));
+          }
+          if (p.episodes() != lastEpisodes) {
+            lastEpisodes = p.episodes();
+            lastEpisodeMs = System.currentTimeMillis();
+          }
+          if (!failures.isEmpty()) stoppedBy = "a robot failed: " + failures.get(0);
+          else if (p.dataHours() >= target) stoppedBy = "hours";
+          else if (c.maxWallMinutes() > 0
+              && System.currentTimeMillis() - started > c.maxWallMinutes() * 60_000)
+            stoppedBy = "wall-clock limit";
+          else if (System.currentTimeMillis() - lastEpisodeMs > STALL_MS)
+            stoppedBy = "no episode kept for " + STALL_MS / 1000 + " s: the fleet stopped working";
         }
-        if (p.episodes() != lastEpisodes) {
-          lastEpisodes = p.episodes();
-          lastEpisodeMs = System.currentTimeMillis();
-        }
-        if (!failures.isEmpty()) stoppedBy = "a robot failed: " + failures.get(0);
-        else if (p.dataHours() >= target) stoppedBy = "hours";
-        else if (c.maxWallMinutes() > 0
-            && System.currentTimeMillis() - started > c.maxWallMinutes() * 60_000)
-          stoppedBy = "wall-clock limit";
-        else if (System.currentTimeMillis() - lastEpisodeMs > STALL_MS)
-          stoppedBy = "no episode kept for " + STALL_MS / 1000 + " s: the fleet stopped working";
+        log.accept("day: stopped by " + stoppedBy);
+      } finally { // the robots stop also when sampling fails: their threads would keep the JVM
+        for (RobotAgent a : agents) a.stop();
+        for (Thread t : threads) t.join(120_000);
       }
-      log.accept("day: stopped by " + stoppedBy);
-      for (RobotAgent a : agents) a.stop();
-      for (Thread t : threads) t.join(120_000);
       if (!failures.isEmpty()) throw failures.get(0);
       server.awaitDatasets();
       double wall = offset / 60 + (System.currentTimeMillis() - started) / 60_000.0;
       return AutopilotSimReport.write(
-          c, server, autopilot, timeline, wall, stoppedBy, c.out(), GROUP, TASK);
+          c, server, autopilot, timeline, wall, stoppedBy, c.out(), TASK);
     }
   }
 

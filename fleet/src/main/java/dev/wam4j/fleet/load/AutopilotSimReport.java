@@ -37,7 +37,6 @@ final class AutopilotSimReport {
       double wallMinutes,
       String stoppedBy,
       Path out,
-      String group,
       String task)
       throws Exception {
     List<Records.Episode> eps = server.store().uploads().episodes(task);
@@ -159,10 +158,10 @@ final class AutopilotSimReport {
         String.format(
             Locale.ROOT,
             "| success rate, first tenth | last tenth | candidates | promoted | rolled back |"
-                + " interventions |\n|---|---|---|---|---|---|\n| %.3f | %.3f | %d | %d | %d | %d"
+                + " interventions |\n|---|---|---|---|---|---|\n| %s | %s | %d | %d | %d | %d"
                 + " |\n\n",
-            r.successRateStart(),
-            r.successRateEnd(),
+            rate(r.successRateStart()),
+            rate(r.successRateEnd()),
             r.candidates(),
             r.promoted(),
             r.rolledBack(),
@@ -182,6 +181,10 @@ final class AutopilotSimReport {
         .append(JSON.writeValueAsString(r.config()))
         .append("\n```\n");
     return b.toString();
+  }
+
+  private static String rate(Double r) {
+    return r == null ? "n/a (no episode)" : String.format(Locale.ROOT, "%.3f", r);
   }
 
   private static double round(double v) {

@@ -444,7 +444,19 @@ final class AutopilotFleet implements Autopilot.Fleet {
                           "group '"
                               + group
                               + "' has no active deployment: deploy a model to it first"));
-      return store.models().find(d.modelName(), d.modelVersion()).orElseThrow();
+      return store
+          .models()
+          .find(d.modelName(), d.modelVersion())
+          .orElseThrow(
+              () ->
+                  new IOException(
+                      "deployment "
+                          + d.id()
+                          + " names model "
+                          + d.modelName()
+                          + " version "
+                          + d.modelVersion()
+                          + ", which the registry does not hold"));
     } catch (SQLException e) {
       throw new IOException("cannot read the deployments: " + e, e);
     }

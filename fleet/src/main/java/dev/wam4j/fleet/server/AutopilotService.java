@@ -90,17 +90,13 @@ final class AutopilotService implements AutoCloseable {
         ApiPaths.autopilot() + "/pause",
         ctx -> {
           String who = auth.operatorName(ctx);
-          Autopilot a = of(service);
-          a.pause(who);
-          reply(ctx, 200, a.state());
+          reply(ctx, 200, of(service).pause(who));
         });
     r.post(
         ApiPaths.autopilot() + "/resume",
         ctx -> {
           String who = auth.operatorName(ctx);
-          Autopilot a = of(service);
-          a.resume(who);
-          reply(ctx, 200, a.state());
+          reply(ctx, 200, of(service).resume(who));
         });
   }
 
