@@ -244,6 +244,7 @@ public final class AutopilotSim {
         for (Thread t : threads) t.join(120_000);
       }
       if (!failures.isEmpty()) throw failures.get(0);
+      server.stopAutopilot(); // its last decision is in the report, none comes after it
       server.awaitDatasets();
       double wall = offset / 60 + (System.currentTimeMillis() - started) / 60_000.0;
       return AutopilotSimReport.write(

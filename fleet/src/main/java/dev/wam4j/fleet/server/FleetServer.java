@@ -335,6 +335,12 @@ public final class FleetServer implements AutoCloseable {
     return a;
   }
 
+  /** Stops the autopilot, if one runs, once its current step ends (see {@link #close}). */
+  public void stopAutopilot() {
+    AutopilotService ap = autopilot.getAndSet(null);
+    if (ap != null) ap.close();
+  }
+
   /**
    * The autopilot's hands on this server's fleet for {@code ap}, its candidates in {@code
    * candidates} under the task's autopilot folder (a test builds a second pair to make a
@@ -379,8 +385,7 @@ public final class FleetServer implements AutoCloseable {
     app.stop(); // no new requests, then the background work ends, then the store closes: nothing
     // writes after close returns
     watchdog.interrupt();
-    AutopilotService ap = autopilot.get();
-    if (ap != null) ap.close(); // waits for its step to end: nothing writes after the store closes
+    stopAutopilot(); // waits for its step to end: nothing writes after the store closes
     try {
       watchdog.join(10_000);
     } catch (InterruptedException e) {
