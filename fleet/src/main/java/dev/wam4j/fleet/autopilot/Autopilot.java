@@ -183,38 +183,28 @@ public final class Autopilot {
    * finishes its candidate, then waits); returns the state it saved.
    */
   public State pause(String operator) throws IOException {
-    synchronized (fileLock) {
-      state = read();
-      if (state.paused() == true) return state; // already so: no second intervention
-      state =
-          new State(
-              state.phase(),
-              true,
-              state.candidates(),
-              state.promoted(),
-              state.rolledBack(),
-              state.interventions() + 1);
-      save();
-      decide("paused", Map.of("by", operator));
-      return state;
-    }
+    return operatorSets(true, operator);
   }
 
   /** An operator lets the loop go on; returns the state it saved. */
   public State resume(String operator) throws IOException {
+    return operatorSets(false, operator);
+  }
+
+  private State operatorSets(boolean paused, String operator) throws IOException {
     synchronized (fileLock) {
       state = read();
-      if (state.paused() == false) return state; // already so: no second intervention
+      if (state.paused() == paused) return state; // already so: no second intervention
       state =
           new State(
               state.phase(),
-              false,
+              paused,
               state.candidates(),
               state.promoted(),
               state.rolledBack(),
               state.interventions() + 1);
       save();
-      decide("resumed", Map.of("by", operator));
+      decide(paused ? "paused" : "resumed", Map.of("by", operator));
       return state;
     }
   }
