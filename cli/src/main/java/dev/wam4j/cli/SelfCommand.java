@@ -15,8 +15,11 @@ final class SelfCommand {
     List<String> cmd =
         new ArrayList<>(
             List.of(javaBin, heap, "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"));
-    for (String p : List.of("wam4j.root", "wam4j.commit")) // where models/ is; what made the run
-    if (System.getProperty(p) != null) cmd.add("-D" + p + "=" + System.getProperty(p));
+    // where models/ is; what made the run; the native settings the parent chose (a child trainer
+    // runs oneDNN only when its parent opted in)
+    for (String p :
+        List.of("wam4j.root", "wam4j.commit", dev.wam4j.model.TorchNative.ONEDNN_PROPERTY))
+      if (System.getProperty(p) != null) cmd.add("-D" + p + "=" + System.getProperty(p));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     return cmd;
   }

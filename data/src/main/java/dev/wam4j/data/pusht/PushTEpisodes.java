@@ -39,6 +39,19 @@ public final class PushTEpisodes {
   }
 
   /**
+   * Gives each frame the action chunk a teacher would run from it, e.g. a scripted expert acting
+   * from the frame's pose label: DAgger's labels for a fleet's own episodes.
+   */
+  @FunctionalInterface
+  public interface ChunkLabeller {
+    /**
+     * Writes the chunk of frame's (x, y) targets, workspace pixels, into {@code out} (its whole
+     * length), from the agent's position and the frame's pose label (x, y, angle).
+     */
+    void label(float agentX, float agentY, double[] pose, float[] out);
+  }
+
+  /**
    * Writes every episode of {@code source} in PushT form to {@code out} (a new dataset, written
    * whole); returns the frames written.
    *
@@ -59,6 +72,30 @@ public final class PushTEpisodes {
   public static long rewrite(
       Path source, Path out, String task, String robotType, PoseLabeller labeller)
       throws IOException {
+    return rewrite(source, out, task, robotType, labeller, null, 0);
+  }
+
+  /**
+   * The same, with a {@code teacher.action_chunk} column of {@code chunkActions} actions from
+   * {@code chunks} (when not null; it reads the pose label, so {@code labeller} is then required):
+   * what fine-tuning takes as each frame's actions instead of those executed.
+   *
+   * @throws IllegalArgumentException as above, when {@code chunks} comes without a pose labeller or
+   *     {@code chunkActions < 1}, or when a label is not finite
+   */
+  public static long rewrite(
+      Path source,
+      Path out,
+      String task,
+      String robotType,
+      PoseLabeller labeller,
+      ChunkLabeller chunks,
+      int chunkActions)
+      throws IOException {
+    if (chunks != null && (labeller == null || chunkActions < 1))
+      throw new IllegalArgumentException(
+          "chunk labels need a pose labeller and at least one action per chunk, got "
+              + chunkActions);
     try (LeRobotDataset ds = LeRobotDataset.open(source)) {
       long frameBytes = ds.frameBytes(PushTSchema.IMAGE);
       int size = (int) Math.round(Math.sqrt(frameBytes / 3.0));
@@ -78,13 +115,9 @@ public final class PushTEpisodes {
               LeRobotWriteConfig.of(
                   PushTRate.FPS,
                   robotType,
-                  labeller == null
-                      ? PushTSchema.features(size)
-                      : PushTSchema.features(
-                          size,
-                          new WriteFeature.Vector(
-                              TrainingLoader.TEACHER_BLOCK_POSE, List.of("x", "y", "angle")))))) {
+                  features(size, labeller != null, chunks == null ? 0 : chunkActions)))) {
         byte[] image = new byte[size * size * 3];
+        float[] chunk = chunks == null ? null : new float[2 * chunkActions];
         // batches run over every frame, episode after episode, in order
         ColumnBatchIterator it = ds.batches(COLUMNS, 4096);
         int e = -1, t = 0, length = 0;
@@ -126,6 +159,20 @@ public final class PushTEpisodes {
               w.setVector(
                   TrainingLoader.TEACHER_BLOCK_POSE,
                   new float[] {(float) p[0], (float) p[1], (float) p[2]});
+              if (chunks != null) {
+                chunks.label(s[2 * i], s[2 * i + 1], p, chunk);
+                for (float v : chunk)
+                  if (!Float.isFinite(v))
+                    throw new IllegalArgumentException(
+                        source
+                            + ": episode "
+                            + e
+                            + " frame "
+                            + t
+                            + ": the action chunk label is not finite: "
+                            + java.util.Arrays.toString(chunk));
+                w.setVector(TrainingLoader.TEACHER_CHUNK, chunk);
+              }
             }
             w.endFrame();
             frames++;
@@ -136,5 +183,21 @@ public final class PushTEpisodes {
       }
       return frames;
     }
+  }
+
+  private static List<WriteFeature> features(int size, boolean poses, int chunkActions) {
+    List<WriteFeature> extra = new java.util.ArrayList<>();
+    if (poses)
+      extra.add(
+          new WriteFeature.Vector(TrainingLoader.TEACHER_BLOCK_POSE, List.of("x", "y", "angle")));
+    if (chunkActions > 0) {
+      List<String> names = new java.util.ArrayList<>();
+      for (int j = 0; j < chunkActions; j++) {
+        names.add("x" + j);
+        names.add("y" + j);
+      }
+      extra.add(new WriteFeature.Vector(TrainingLoader.TEACHER_CHUNK, names));
+    }
+    return PushTSchema.features(size, extra.toArray(WriteFeature[]::new));
   }
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,6 +22,10 @@ import java.util.TreeSet;
  * @param group the robot group candidates are deployed to
  * @param hoursPerCandidate hours of new data that start a candidate (1.0)
  * @param successfulOnly fine-tune on successful episodes only: self-imitation (true)
+ * @param labels the actions a candidate learns per frame: {@code "executed"} (what the robot did;
+ *     the default) or {@code "expert"} (DAgger on the fleet's own episodes: the task's scripted
+ *     expert, acting in {@code scene} from the agent's position and the deployed perception's pose
+ *     estimate, labels each frame with the chunk it would run)
  * @param validationSeeds simulation seeds candidate and deployed model are compared on
  *     (200000..200049)
  * @param minSimGain a candidate reaches a canary only when its validation success rate is above the
@@ -39,6 +44,7 @@ public record AutopilotConfig(
     String group,
     double hoursPerCandidate,
     boolean successfulOnly,
+    String labels,
     SeedRange validationSeeds,
     double minSimGain,
     RateComparison.Config canary,
@@ -62,12 +68,21 @@ public record AutopilotConfig(
           + " \"checkpointEverySteps\": 1500, \"threads\": 1, \"validationDataset\": null,"
           + " \"extraDatasets\": [], \"datasetEpisodes\": 0}";
 
+  /** Candidates learn the actions the robots executed. */
+  public static final String LABELS_EXECUTED = "executed";
+
+  /** Candidates learn the task's scripted expert's chunks from what the deployed model saw. */
+  public static final String LABELS_EXPERT = "expert";
+
+  private static final List<String> LABELS = List.of(LABELS_EXECUTED, LABELS_EXPERT);
+
   private static final Set<String> FIELDS =
       Set.of(
           "task",
           "group",
           "hoursPerCandidate",
           "successfulOnly",
+          "labels",
           "validationSeeds",
           "minSimGain",
           "canary",
@@ -81,6 +96,10 @@ public record AutopilotConfig(
     if (group == null || group.isBlank()) throw new IllegalArgumentException("group is required");
     if (!(hoursPerCandidate > 0))
       throw new IllegalArgumentException("hoursPerCandidate must be > 0, got " + hoursPerCandidate);
+    if (labels == null) labels = LABELS_EXECUTED;
+    if (!LABELS.contains(labels))
+      throw new IllegalArgumentException(
+          "labels must be one of " + LABELS + ", got '" + labels + "'");
     if (!(minSimGain >= 0 && minSimGain < 1))
       throw new IllegalArgumentException("minSimGain must lie in [0, 1), got " + minSimGain);
     if (maxCanaryEpisodes < canary.minEpisodes())
@@ -103,6 +122,7 @@ public record AutopilotConfig(
         group,
         1.0,
         true,
+        LABELS_EXECUTED,
         new SeedRange(200000, 200049),
         0.0,
         RateComparison.Config.defaults(),
@@ -121,6 +141,7 @@ public record AutopilotConfig(
         group,
         hoursPerCandidate,
         successfulOnly,
+        labels,
         validationSeeds,
         minSimGain,
         canary,
@@ -137,6 +158,7 @@ public record AutopilotConfig(
         group,
         hours,
         successfulOnly,
+        labels,
         validationSeeds,
         minSimGain,
         canary,
@@ -153,6 +175,7 @@ public record AutopilotConfig(
         group,
         hoursPerCandidate,
         successfulOnly,
+        labels,
         validationSeeds,
         minSimGain,
         canary,
@@ -173,8 +196,8 @@ public record AutopilotConfig(
   /**
    * Reads a config file: a JSON object with {@code task} and {@code group} and any other field of
    * this record (camelCase; {@code validationSeeds} as "A..B", {@code canary} as {@code {alpha,
-   * tunedForEpisodes, minEpisodes}}); a relative {@code scene} file resolves against the file's
-   * folder.
+   * tunedForEpisodes, minEpisodes}}); a relative {@code scene} file and relative {@code
+   * finetune.extraDatasets} folders resolve against the file's folder.
    *
    * @throws IllegalArgumentException naming the file and the field for unknown fields or bad values
    */
@@ -233,12 +256,28 @@ public record AutopilotConfig(
             "field 'finetune."
                 + set
                 + "' is set by the autopilot (the fleet's data, the deployed model)");
+    if (ft != null && ft.has("extraDatasets")) { // replayed data, e.g. what the head first saw
+      JsonNode extra = ft.get("extraDatasets");
+      if (!extra.isArray())
+        throw new IllegalArgumentException(
+            "field 'finetune.extraDatasets' must be an array of dataset folders, got " + extra);
+      com.fasterxml.jackson.databind.node.ArrayNode resolved = JSON.createArrayNode();
+      for (JsonNode folder : extra) {
+        if (!folder.isTextual())
+          throw new IllegalArgumentException(
+              "field 'finetune.extraDatasets' must hold folder names, got " + folder);
+        resolved.add(
+            base == null ? folder.asText() : base.resolve(folder.asText()).normalize().toString());
+      }
+      ft = ((ObjectNode) ft).deepCopy().set("extraDatasets", resolved);
+    }
     AutopilotConfig out =
         new AutopilotConfig(
             text(tree, "task", null),
             text(tree, "group", null),
             number(tree, "hoursPerCandidate", d.hoursPerCandidate()),
             bool(tree, "successfulOnly", d.successfulOnly()),
+            text(tree, "labels", d.labels()),
             tree.has("validationSeeds")
                 ? SeedRange.parse(text(tree, "validationSeeds", null), "validationSeeds")
                 : d.validationSeeds(),
@@ -293,6 +332,7 @@ public record AutopilotConfig(
     m.put("group", group);
     m.put("hoursPerCandidate", hoursPerCandidate);
     m.put("successfulOnly", successfulOnly);
+    m.put("labels", labels);
     m.put("validationSeeds", validationSeeds.toString());
     m.put("minSimGain", minSimGain);
     Map<String, Object> c = new java.util.LinkedHashMap<>();

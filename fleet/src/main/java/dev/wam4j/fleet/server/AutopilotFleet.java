@@ -6,7 +6,6 @@ import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.Zips;
 import dev.wam4j.data.lerobot.write.LeRobotAggregate;
-import dev.wam4j.data.pusht.PushTEpisodes;
 import dev.wam4j.data.pusht.PushTRate;
 import dev.wam4j.eval.CheckpointEvaluator;
 import dev.wam4j.eval.ClosedLoopEvaluation;
@@ -20,8 +19,8 @@ import dev.wam4j.fleet.store.Records;
 import dev.wam4j.model.wam.CheckpointExport;
 import dev.wam4j.model.wam.WamCheckpoint;
 import dev.wam4j.model.wam.WamConfig;
-import dev.wam4j.model.wam.WamPolicy;
 import dev.wam4j.model.wam.WamRun;
+import dev.wam4j.sim.scene.SceneFile;
 import dev.wam4j.sim.scene.Scenes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -138,12 +137,22 @@ final class AutopilotFleet implements Autopilot.Fleet {
     if (!Files.isDirectory(data)) { // published whole, so a folder there is complete
       // each episode labelled once per deployed perception, then all in one dataset (no video
       // re-encoded in that step)
+      boolean expert = AutopilotConfig.LABELS_EXPERT.equals(config.labels());
+      SceneFile scene = expert ? Scenes.resolve(config.scene()) : null;
+      // labels depend on the deployed perception, and expert chunks on the scene the expert acts in
+      String key =
+          deployed.sha256().substring(0, 16)
+              + (expert
+                  ? "-expert-" + scene.scene().name().replaceAll("[^A-Za-z0-9_.-]", "_")
+                  : "");
       List<Path> labelled =
-          label(
-              deployed,
+          EpisodeLabels.label(
+              Path.of(deployed.path()),
               episodes,
-              work.resolveSibling("labels").resolve(deployed.sha256().substring(0, 16)),
-              task);
+              work.resolveSibling("labels").resolve(key),
+              task,
+              scene,
+              log);
       Path fresh = AtomicFiles.hiddenDirectory(dir, ".data-");
       boolean done = false;
       try {
@@ -185,91 +194,17 @@ final class AutopilotFleet implements Autopilot.Fleet {
               + (successfulOnly ? " successful" : "")
               + " fleet episodes of task '"
               + task
-              + "'.");
+              + "'"
+              + (AutopilotConfig.LABELS_EXPERT.equals(config.labels())
+                  ? ", each frame labelled with the scripted expert's chunk from the perceived"
+                      + " state (DAgger)."
+                  : "."));
       AtomicFiles.publishDirectory(tmp, model);
       done = true;
     } finally {
       if (!done) FileTrees.deleteQuietly(tmp, null);
     }
     return candidate;
-  }
-
-  /**
-   * Each episode again with each frame's block pose as the deployed perception estimates it from
-   * the frames up to it (the first frame repeated before the episode's start): pseudo-labels for
-   * head-only fine-tuning, which reads a pose per frame. Kept in {@code cache} by the episode's
-   * digest (each published whole), so an episode is labelled once per deployed model.
-   */
-  private List<Path> label(
-      Records.Model deployed, List<Records.Episode> episodes, Path cache, String task)
-      throws IOException {
-    Files.createDirectories(cache);
-    List<Path> out = new java.util.ArrayList<>();
-    List<Records.Episode> missing = new java.util.ArrayList<>();
-    for (Records.Episode e : episodes) {
-      out.add(cache.resolve(e.sha256()));
-      if (!Files.isDirectory(cache.resolve(e.sha256()))) missing.add(e);
-    }
-    if (missing.isEmpty()) return out;
-    long t0 = System.nanoTime(), frames = 0;
-    try (WamPolicy perception = WamPolicy.load(WamCheckpoint.resolve(Path.of(deployed.path())))) {
-      int history = perception.config().historyFrames();
-      int frameBytes = perception.config().imageSize() * perception.config().imageSize() * 3;
-      byte[] images = new byte[history * frameBytes];
-      float[] positions = new float[2 * history];
-      PushTEpisodes.PoseLabeller labeller =
-          (t, image, x, y) -> {
-            if (image.length != frameBytes)
-              throw new IllegalArgumentException(
-                  "a frame of "
-                      + image.length
-                      + " bytes, the deployed model sees "
-                      + perception.config().imageSize()
-                      + "x"
-                      + perception.config().imageSize()
-                      + " RGB ("
-                      + frameBytes
-                      + " bytes)");
-            // the history slides by one frame; at an episode's start it is that frame
-            for (int h = 0; h < history - 1; h++) {
-              System.arraycopy(
-                  t == 0 ? image : images,
-                  t == 0 ? 0 : (h + 1) * frameBytes,
-                  images,
-                  h * frameBytes,
-                  frameBytes);
-              positions[2 * h] = t == 0 ? x : positions[2 * h + 2];
-              positions[2 * h + 1] = t == 0 ? y : positions[2 * h + 3];
-            }
-            System.arraycopy(image, 0, images, (history - 1) * frameBytes, frameBytes);
-            positions[2 * history - 2] = x;
-            positions[2 * history - 1] = y;
-            return perception.estimatePose(images, positions);
-          };
-      for (Records.Episode e : missing) {
-        Path tmp = AtomicFiles.hiddenDirectory(cache, "." + e.sha256() + "-");
-        boolean done = false;
-        try {
-          FileTrees.delete(tmp);
-          frames +=
-              PushTEpisodes.rewrite(
-                  Path.of(e.path()), tmp, task, EpisodeFiles.ROBOT_TYPE, labeller);
-          AtomicFiles.publishDirectory(tmp, cache.resolve(e.sha256()));
-          done = true;
-        } finally {
-          if (!done) FileTrees.deleteQuietly(tmp, null);
-        }
-      }
-    }
-    log.accept(
-        String.format(
-            java.util.Locale.ROOT,
-            "autopilot: %d episodes (%d frames) labelled with the deployed perception's poses in"
-                + " %.0f s",
-            missing.size(),
-            frames,
-            (System.nanoTime() - t0) / 1e9));
-    return out;
   }
 
   /** The deployed model's own config with the autopilot's overrides, its weights as the start. */

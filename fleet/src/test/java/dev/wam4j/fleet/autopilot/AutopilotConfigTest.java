@@ -34,6 +34,33 @@ class AutopilotConfigTest {
     assertThat(c.finetune().get("headOnly").asBoolean()).isTrue(); // the default fine-tune stays
     assertThat(c.successfulOnly()).isTrue();
     assertThat(c.maxCanaryEpisodes()).isEqualTo(500);
+    assertThat(c.labels()).isEqualTo(AutopilotConfig.LABELS_EXECUTED);
+  }
+
+  @Test
+  void expertLabelsAndReplayedDatasetsBesideTheFileAreRead() throws Exception {
+    AutopilotConfig c =
+        AutopilotConfig.load(
+            file(
+                "{\"task\": \"push\", \"group\": \"lab\", \"labels\": \"expert\","
+                    + " \"finetune\": {\"extraDatasets\": [\"data/demos\", \"/abs/more\"]}}"));
+    assertThat(c.labels()).isEqualTo(AutopilotConfig.LABELS_EXPERT);
+    assertThat(c.finetune().get("extraDatasets"))
+        .extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+        .containsExactly(dir.resolve("data/demos").toString(), "/abs/more");
+    assertThat(c.describe()).containsEntry("labels", "expert");
+    assertThatThrownBy(
+            () ->
+                AutopilotConfig.load(
+                    file("{\"task\": \"t\", \"group\": \"g\", \"labels\": \"teacher\"}")))
+        .hasMessageContaining("labels must be one of [executed, expert], got 'teacher'");
+    assertThatThrownBy(
+            () ->
+                AutopilotConfig.load(
+                    file(
+                        "{\"task\": \"t\", \"group\": \"g\","
+                            + " \"finetune\": {\"extraDatasets\": \"d\"}}")))
+        .hasMessageContaining("field 'finetune.extraDatasets' must be an array");
   }
 
   @Test

@@ -36,4 +36,35 @@ public final class ExpertTeacher {
       scratch.step(action[0], action[1]);
     }
   }
+
+  /**
+   * Writes the expert's next {@code horizon} actions from a state as a perception reports it: the
+   * agent's position and the block's pose (workspace units, radians), everything at rest, since a
+   * camera frame shows no velocities. What labels a fleet's own episodes, where no simulator state
+   * exists: the expert acts in this teacher's scene from what the deployed model saw.
+   *
+   * @throws IllegalArgumentException when a value is not finite or lies outside the workspace's
+   *     bounds
+   */
+  public void actionChunk(
+      double agentX,
+      double agentY,
+      double blockX,
+      double blockY,
+      double blockAngle,
+      int horizon,
+      float[] out,
+      int offset) {
+    scratch.setState(agentX, agentY, blockX, blockY, blockAngle);
+    // the legacy set-state turns the block about its centre of gravity, which moves its origin:
+    // put the origin back where the perception saw it
+    scratch.perturbBlock(blockX - scratch.blockX(), blockY - scratch.blockY(), 0);
+    expert.reset();
+    for (int j = 0; j < horizon; j++) {
+      expert.act(scratch, action);
+      out[offset + 2 * j] = (float) action[0];
+      out[offset + 2 * j + 1] = (float) action[1];
+      scratch.step(action[0], action[1]);
+    }
+  }
 }

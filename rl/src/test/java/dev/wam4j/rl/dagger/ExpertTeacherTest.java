@@ -32,4 +32,39 @@ class ExpertTeacherTest {
       }
     }
   }
+
+  @Test
+  void aPerceivedStateAtRestIsLabelledLikeTheSameStateInTheSimulator() {
+    for (long seed : new long[] {0, 7, 100_003}) {
+      PushTEnv env = new PushTEnv(Scene.pushT(), Embodiment.RobotPusher.reference());
+      env.reset(seed); // a reset leaves everything at rest
+      ExpertTeacher teacher = new ExpertTeacher(env);
+      float[] fromState = new float[32], fromPerception = new float[32];
+      teacher.actionChunk(env, 16, fromState, 0);
+      teacher.actionChunk(
+          env.agentX(),
+          env.agentY(),
+          env.blockX(),
+          env.blockY(),
+          env.blockAngle(),
+          16,
+          fromPerception,
+          0);
+      for (int i = 0; i < 32; i++)
+        assertThat((double) fromPerception[i])
+            .as("seed " + seed + " value " + i)
+            .isCloseTo(fromState[i], org.assertj.core.data.Offset.offset(1e-3));
+    }
+  }
+
+  @Test
+  void aPerceivedStateOutsideTheWorkspaceIsRefusedByName() {
+    PushTEnv env = new PushTEnv(Scene.pushT(), Embodiment.RobotPusher.reference());
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new ExpertTeacher(env)
+                    .actionChunk(100, 100, Double.NaN, 200, 0, 16, new float[32], 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("finite");
+  }
 }
