@@ -160,7 +160,25 @@ public final class PushTEpisodes {
                   TrainingLoader.TEACHER_BLOCK_POSE,
                   new float[] {(float) p[0], (float) p[1], (float) p[2]});
               if (chunks != null) {
-                chunks.label(s[2 * i], s[2 * i + 1], p, chunk);
+                try {
+                  chunks.label(s[2 * i], s[2 * i + 1], p, chunk);
+                } catch (IllegalArgumentException bad) {
+                  throw new IllegalArgumentException(
+                      source
+                          + ": episode "
+                          + e
+                          + " frame "
+                          + t
+                          + ": no action chunk label from agent ("
+                          + s[2 * i]
+                          + ", "
+                          + s[2 * i + 1]
+                          + ") and pose "
+                          + java.util.Arrays.toString(p)
+                          + ": "
+                          + bad.getMessage(),
+                      bad);
+                }
                 for (float v : chunk)
                   if (!Float.isFinite(v))
                     throw new IllegalArgumentException(

@@ -22,6 +22,9 @@ import java.util.TreeSet;
  * @param group the robot group candidates are deployed to
  * @param hoursPerCandidate hours of new data that start a candidate (1.0)
  * @param successfulOnly fine-tune on successful episodes only: self-imitation (true)
+ * @param recentHours a candidate trains on the newest episodes adding up to this many hours (0, the
+ *     default: every episode of the task); bounds the labelling a candidate waits for when a fleet
+ *     collects faster than its episodes can be labelled
  * @param labels the actions a candidate learns per frame: {@code "executed"} (what the robot did;
  *     the default) or {@code "expert"} (DAgger on the fleet's own episodes: the task's scripted
  *     expert, acting in {@code scene} from the agent's position and the deployed perception's pose
@@ -44,6 +47,7 @@ public record AutopilotConfig(
     String group,
     double hoursPerCandidate,
     boolean successfulOnly,
+    double recentHours,
     String labels,
     SeedRange validationSeeds,
     double minSimGain,
@@ -82,6 +86,7 @@ public record AutopilotConfig(
           "group",
           "hoursPerCandidate",
           "successfulOnly",
+          "recentHours",
           "labels",
           "validationSeeds",
           "minSimGain",
@@ -96,6 +101,8 @@ public record AutopilotConfig(
     if (group == null || group.isBlank()) throw new IllegalArgumentException("group is required");
     if (!(hoursPerCandidate > 0))
       throw new IllegalArgumentException("hoursPerCandidate must be > 0, got " + hoursPerCandidate);
+    if (!(recentHours >= 0))
+      throw new IllegalArgumentException("recentHours must be >= 0, got " + recentHours);
     if (labels == null) labels = LABELS_EXECUTED;
     if (!LABELS.contains(labels))
       throw new IllegalArgumentException(
@@ -122,6 +129,7 @@ public record AutopilotConfig(
         group,
         1.0,
         true,
+        0,
         LABELS_EXECUTED,
         new SeedRange(200000, 200049),
         0.0,
@@ -141,6 +149,7 @@ public record AutopilotConfig(
         group,
         hoursPerCandidate,
         successfulOnly,
+        recentHours,
         labels,
         validationSeeds,
         minSimGain,
@@ -158,6 +167,7 @@ public record AutopilotConfig(
         group,
         hours,
         successfulOnly,
+        recentHours,
         labels,
         validationSeeds,
         minSimGain,
@@ -175,6 +185,7 @@ public record AutopilotConfig(
         group,
         hoursPerCandidate,
         successfulOnly,
+        recentHours,
         labels,
         validationSeeds,
         minSimGain,
@@ -277,6 +288,7 @@ public record AutopilotConfig(
             text(tree, "group", null),
             number(tree, "hoursPerCandidate", d.hoursPerCandidate()),
             bool(tree, "successfulOnly", d.successfulOnly()),
+            number(tree, "recentHours", d.recentHours()),
             text(tree, "labels", d.labels()),
             tree.has("validationSeeds")
                 ? SeedRange.parse(text(tree, "validationSeeds", null), "validationSeeds")
@@ -332,6 +344,7 @@ public record AutopilotConfig(
     m.put("group", group);
     m.put("hoursPerCandidate", hoursPerCandidate);
     m.put("successfulOnly", successfulOnly);
+    m.put("recentHours", recentHours);
     m.put("labels", labels);
     m.put("validationSeeds", validationSeeds.toString());
     m.put("minSimGain", minSimGain);

@@ -127,6 +127,7 @@ final class AutopilotFleet implements Autopilot.Fleet {
     if (episodes.isEmpty())
       throw new IOException(
           "task '" + task + "' has no " + (successfulOnly ? "successful " : "") + "episodes yet");
+    if (config.recentHours() > 0) episodes = newest(episodes, config.recentHours());
     Path dir = Files.createDirectories(work.resolve(name));
     Path data = dir.resolve("data"), run = dir.resolve("train"), model = dir.resolve("model");
     long frames = episodes.stream().mapToLong(Records.Episode::frames).sum();
@@ -139,11 +140,18 @@ final class AutopilotFleet implements Autopilot.Fleet {
       // re-encoded in that step)
       boolean expert = AutopilotConfig.LABELS_EXPERT.equals(config.labels());
       SceneFile scene = expert ? Scenes.resolve(config.scene()) : null;
-      // labels depend on the deployed perception, and expert chunks on the scene the expert acts in
+      // labels depend on the deployed perception, and expert chunks on the scene the expert acts
+      // in (its contents: a scene file edited in place gets labels of its own) and the labels'
+      // version
       String key =
           deployed.sha256().substring(0, 16)
               + (expert
-                  ? "-expert-" + scene.scene().name().replaceAll("[^A-Za-z0-9_.-]", "_")
+                  ? "-expert"
+                      + EXPERT_LABELS_VERSION
+                      + "-"
+                      + dev.wam4j.data.Digests.sha256Hex(
+                              scene.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                          .substring(0, 12)
                   : "");
       List<Path> labelled =
           EpisodeLabels.label(
@@ -153,6 +161,13 @@ final class AutopilotFleet implements Autopilot.Fleet {
               task,
               scene,
               log);
+      if (labelled.isEmpty())
+        throw new IOException(
+            "none of the task's "
+                + episodes.size()
+                + " episodes could be labelled (each reason in a .skipped file under "
+                + work.resolveSibling("labels").resolve(key)
+                + ")");
       Path fresh = AtomicFiles.hiddenDirectory(dir, ".data-");
       boolean done = false;
       try {
@@ -206,6 +221,27 @@ final class AutopilotFleet implements Autopilot.Fleet {
     }
     return candidate;
   }
+
+  /** The newest episodes (by upload) that add up to {@code hours}, oldest first. */
+  static List<Records.Episode> newest(List<Records.Episode> episodes, double hours) {
+    List<Records.Episode> byUpload = new java.util.ArrayList<>(episodes);
+    byUpload.sort(java.util.Comparator.comparingLong(Records.Episode::id).reversed());
+    List<Records.Episode> kept = new java.util.ArrayList<>();
+    long frames = 0;
+    for (Records.Episode e : byUpload) {
+      if (PushTRate.hours(frames) >= hours) break;
+      kept.add(e);
+      frames += e.frames();
+    }
+    java.util.Collections.reverse(kept);
+    return kept;
+  }
+
+  /**
+   * Bumped when what the expert's labels are changes (its cache then labels afresh): 2 places the
+   * perceived pose with no physics step.
+   */
+  static final int EXPERT_LABELS_VERSION = 2;
 
   /** The deployed model's own config with the autopilot's overrides, its weights as the start. */
   private WamConfig finetuneConfig(Records.Model deployed, Path data) throws IOException {

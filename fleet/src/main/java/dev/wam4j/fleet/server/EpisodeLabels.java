@@ -2,7 +2,11 @@ package dev.wam4j.fleet.server;
 
 import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.data.FileTrees;
+import dev.wam4j.data.lerobot.ColumnBatch;
+import dev.wam4j.data.lerobot.ColumnBatchIterator;
+import dev.wam4j.data.lerobot.LeRobotDataset;
 import dev.wam4j.data.pusht.PushTEpisodes;
+import dev.wam4j.data.pusht.PushTSchema;
 import dev.wam4j.fleet.store.Records;
 import dev.wam4j.model.wam.WamCheckpoint;
 import dev.wam4j.model.wam.WamPolicy;
@@ -22,6 +26,9 @@ import java.util.function.Consumer;
  * actions. The autopilot's data step ({@link AutopilotFleet}).
  */
 final class EpisodeLabels {
+  /** Beside an episode's digest in the cache: it could not be labelled, and why. */
+  static final String SKIPPED = ".skipped";
+
   private EpisodeLabels() {}
 
   /**
@@ -34,7 +41,9 @@ final class EpisodeLabels {
    * deployed model saw rather than from a simulator's state.
    *
    * @param model the deployed model (its perception labels, its action horizon sizes the chunks)
-   * @return each episode's labelled copy, in {@code episodes}' order
+   * @return each episode's labelled copy, in {@code episodes}' order; an episode that cannot be
+   *     labelled (a frame of the wrong size, a label that is not finite) is set aside with its
+   *     reason beside the cache's copies ({@link #SKIPPED}) and left out, here and next time
    */
   static List<Path> label(
       Path model,
@@ -45,47 +54,22 @@ final class EpisodeLabels {
       Consumer<String> log)
       throws IOException {
     Files.createDirectories(cache);
-    List<Path> out = new java.util.ArrayList<>();
     List<Records.Episode> missing = new java.util.ArrayList<>();
-    for (Records.Episode e : episodes) {
-      out.add(cache.resolve(e.sha256()));
-      if (!Files.isDirectory(cache.resolve(e.sha256()))) missing.add(e);
-    }
-    if (missing.isEmpty()) return out;
+    for (Records.Episode e : episodes)
+      if (!Files.isDirectory(cache.resolve(e.sha256()))
+          && !Files.isRegularFile(cache.resolve(e.sha256() + SKIPPED))) missing.add(e);
+    if (missing.isEmpty()) return labelled(episodes, cache);
     long t0 = System.nanoTime(), frames = 0;
+    int skipped = 0;
     try (WamPolicy perception = WamPolicy.load(WamCheckpoint.resolve(model))) {
-      int history = perception.config().historyFrames();
-      int frameBytes = perception.config().imageSize() * perception.config().imageSize() * 3;
-      byte[] images = new byte[history * frameBytes];
-      float[] positions = new float[2 * history];
+      // each source's poses are estimated in batches first; the rewrite then reads them in order
+      double[][][] poses = {null};
+      int[] episode = {-1};
       PushTEpisodes.PoseLabeller labeller =
           (t, image, x, y) -> {
-            if (image.length != frameBytes)
-              throw new IllegalArgumentException(
-                  "a frame of "
-                      + image.length
-                      + " bytes, the deployed model sees "
-                      + perception.config().imageSize()
-                      + "x"
-                      + perception.config().imageSize()
-                      + " RGB ("
-                      + frameBytes
-                      + " bytes)");
-            // the history slides by one frame; at an episode's start it is that frame
-            for (int h = 0; h < history - 1; h++) {
-              System.arraycopy(
-                  t == 0 ? image : images,
-                  t == 0 ? 0 : (h + 1) * frameBytes,
-                  images,
-                  h * frameBytes,
-                  frameBytes);
-              positions[2 * h] = t == 0 ? x : positions[2 * h + 2];
-              positions[2 * h + 1] = t == 0 ? y : positions[2 * h + 3];
-            }
-            System.arraycopy(image, 0, images, (history - 1) * frameBytes, frameBytes);
-            positions[2 * history - 2] = x;
-            positions[2 * history - 1] = y;
-            return perception.estimatePose(images, positions);
+            if (t == 0) episode[0]++;
+            double[] p = poses[0][episode[0]];
+            return new double[] {p[3 * t], p[3 * t + 1], p[3 * t + 2]};
           };
       int horizon = perception.config().actionHorizon();
       PushTEpisodes.ChunkLabeller chunks = null;
@@ -104,11 +88,24 @@ final class EpisodeLabels {
         boolean done = false;
         try {
           FileTrees.delete(tmp);
+          poses[0] = poses(perception, Path.of(e.path()));
+          episode[0] = -1;
           frames +=
               PushTEpisodes.rewrite(
                   Path.of(e.path()), tmp, task, EpisodeFiles.ROBOT_TYPE, labeller, chunks, horizon);
           AtomicFiles.publishDirectory(tmp, cache.resolve(e.sha256()));
           done = true;
+        } catch (IllegalArgumentException bad) {
+          // one robot's bad upload must not fail every candidate after it: set aside, with why
+          AtomicFiles.writeString(
+              cache.resolve(e.sha256() + SKIPPED),
+              "episode " + e.id() + " of robot " + e.robotId() + ": " + bad.getMessage() + "\n");
+          log.accept(
+              "autopilot: episode "
+                  + e.id()
+                  + " skipped, it cannot be labelled: "
+                  + bad.getMessage());
+          skipped++;
         } finally {
           if (!done) FileTrees.deleteQuietly(tmp, null);
         }
@@ -119,10 +116,87 @@ final class EpisodeLabels {
             java.util.Locale.ROOT,
             "autopilot: %d episodes (%d frames) labelled with the deployed perception's poses%s"
                 + " in %.0f s",
-            missing.size(),
+            missing.size() - skipped,
             frames,
             expertScene == null ? "" : " and the expert's chunks",
             (System.nanoTime() - t0) / 1e9));
-    return out;
+    return labelled(episodes, cache);
+  }
+
+  /** The labelled copies in the cache, in {@code episodes}' order, without those set aside. */
+  private static List<Path> labelled(List<Records.Episode> episodes, Path cache) {
+    return episodes.stream()
+        .map(e -> cache.resolve(e.sha256()))
+        .filter(Files::isDirectory)
+        .toList();
+  }
+
+  /** Observations per pass of the perception when labelling (a few MB of frames). */
+  private static final int BATCH = 64;
+
+  /**
+   * Every frame's pose as {@code perception} estimates it from the frames up to it (the first frame
+   * repeated before the episode's start), per episode of {@code source}: {@code [episode][3 * t +
+   * (x, y, angle)]}.
+   *
+   * @throws IllegalArgumentException when the frames are not the size the perception sees
+   */
+  private static double[][] poses(WamPolicy perception, Path source) throws IOException {
+    int h = perception.config().historyFrames(), size = perception.config().imageSize();
+    int frameBytes = size * size * 3;
+    try (LeRobotDataset ds = LeRobotDataset.open(source)) {
+      if (ds.frameBytes(PushTSchema.IMAGE) != frameBytes)
+        throw new IllegalArgumentException(
+            source
+                + ": frames of "
+                + ds.frameBytes(PushTSchema.IMAGE)
+                + " bytes, the deployed model sees "
+                + size
+                + "x"
+                + size
+                + " RGB ("
+                + frameBytes
+                + " bytes)");
+      float[] states = new float[0];
+      int rows = 0;
+      ColumnBatchIterator it = ds.batches(List.of(PushTSchema.STATE), 4096);
+      for (ColumnBatch b = it.nextBatch(); b != null; b = it.nextBatch()) {
+        states = java.util.Arrays.copyOf(states, 2 * (rows + b.rows()));
+        System.arraycopy(b.floats(PushTSchema.STATE), 0, states, 2 * rows, 2 * b.rows());
+        rows += b.rows();
+      }
+      double[][] out = new double[ds.episodes().size()][];
+      byte[][] recent = new byte[h][frameBytes]; // the last h frames, frame f at f % h
+      byte[] images = new byte[BATCH * h * frameBytes];
+      float[] positions = new float[BATCH * h * 2];
+      int first = 0; // the episode's first row
+      for (int e = 0; e < out.length; e++) {
+        int length = ds.episodes().get(e).length();
+        out[e] = new double[3 * length];
+        int k = 0; // observations in the batch
+        for (int t = 0; t < length; t++) {
+          ds.readFrame(e, t, PushTSchema.IMAGE, recent[t % h], 0);
+          for (int j = 0; j < h; j++) {
+            int f = Math.max(0, t - (h - 1) + j);
+            System.arraycopy(recent[f % h], 0, images, (k * h + j) * frameBytes, frameBytes);
+            positions[2 * (k * h + j)] = states[2 * (first + f)];
+            positions[2 * (k * h + j) + 1] = states[2 * (first + f) + 1];
+          }
+          if (++k == BATCH || t == length - 1) {
+            double[] p =
+                k == BATCH
+                    ? perception.estimatePoses(images, positions, k)
+                    : perception.estimatePoses(
+                        java.util.Arrays.copyOf(images, k * h * frameBytes),
+                        java.util.Arrays.copyOf(positions, k * h * 2),
+                        k);
+            System.arraycopy(p, 0, out[e], 3 * (t + 1 - k), 3 * k);
+            k = 0;
+          }
+        }
+        first += length;
+      }
+      return out;
+    }
   }
 }

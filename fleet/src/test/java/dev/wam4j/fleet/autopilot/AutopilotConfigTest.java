@@ -49,6 +49,12 @@ class AutopilotConfigTest {
         .extracting(com.fasterxml.jackson.databind.JsonNode::asText)
         .containsExactly(dir.resolve("data/demos").toString(), "/abs/more");
     assertThat(c.describe()).containsEntry("labels", "expert");
+    assertThat(c.recentHours()).isZero();
+    assertThatThrownBy(
+            () ->
+                AutopilotConfig.load(
+                    file("{\"task\": \"t\", \"group\": \"g\", \"recentHours\": -1}")))
+        .hasMessageContaining("recentHours must be >= 0, got -1.0");
     assertThatThrownBy(
             () ->
                 AutopilotConfig.load(

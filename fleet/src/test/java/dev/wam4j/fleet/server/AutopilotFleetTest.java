@@ -251,4 +251,18 @@ class AutopilotFleetTest {
                 server.autopilotDir(AutopilotConfig.of("push", "lab")).resolve("autopilot.json")))
         .isTrue();
   }
+
+  @Test
+  void aCandidateOfRecentHoursTakesTheNewestEpisodesThatAddUpToThem() {
+    List<Records.Episode> all = new java.util.ArrayList<>();
+    for (int i = 1; i <= 5; i++)
+      all.add(new Records.Episode(i, "r", 1L, "push", "x", 1800, false, "p" + i, 0)); // 0.05 h each
+    assertThat(AutopilotFleet.newest(all, 0.1))
+        .extracting(Records.Episode::id)
+        .containsExactly(4L, 5L);
+    assertThat(AutopilotFleet.newest(all, 0.11))
+        .extracting(Records.Episode::id)
+        .containsExactly(3L, 4L, 5L);
+    assertThat(AutopilotFleet.newest(all, 9)).hasSize(5);
+  }
 }

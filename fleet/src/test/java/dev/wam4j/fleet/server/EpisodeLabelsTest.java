@@ -90,4 +90,48 @@ class EpisodeLabelsTest {
         .containsExactly(cache.resolve(sha));
     assertThat(log).isEmpty();
   }
+
+  @Test
+  void anEpisodeThatCannotBeLabelledIsSetAsideWithItsReasonNotRetried() throws Exception {
+    Path source = dir.resolve("small");
+    try (var w =
+        dev.wam4j.data.lerobot.write.LeRobotWriter.create(
+            source,
+            dev.wam4j.data.lerobot.write.LeRobotWriteConfig.of(
+                dev.wam4j.data.pusht.PushTRate.FPS,
+                "fleet",
+                dev.wam4j.data.pusht.PushTSchema.features(16)))) {
+      w.beginEpisode("push");
+      for (int t = 0; t < 3; t++) {
+        w.setImage(dev.wam4j.data.pusht.PushTSchema.IMAGE, new byte[16 * 16 * 3], 0)
+            .setVector(dev.wam4j.data.pusht.PushTSchema.STATE, new float[] {100, 100})
+            .setVector(dev.wam4j.data.pusht.PushTSchema.ACTION, new float[] {100, 100})
+            .setFloat(dev.wam4j.data.pusht.PushTSchema.REWARD, 0)
+            .setBool(dev.wam4j.data.pusht.PushTSchema.DONE, t == 2)
+            .setBool(dev.wam4j.data.pusht.PushTSchema.SUCCESS, false);
+        w.endFrame();
+      }
+      w.endEpisode();
+      w.finish();
+    }
+    String sha = "c".repeat(64);
+    Records.Episode small =
+        new Records.Episode(7, "robot-2", 1L, "push", sha, 3, false, source.toString(), 0);
+    List<String> log = new ArrayList<>();
+    Path cache = dir.resolve("cache");
+    assertThat(
+            EpisodeLabels.label(
+                Path.of("../models/pusht-wam"), List.of(small), cache, "push", null, log::add))
+        .isEmpty();
+    assertThat(java.nio.file.Files.readString(cache.resolve(sha + EpisodeLabels.SKIPPED)))
+        .contains("episode 7 of robot robot-2")
+        .contains("frames of 768 bytes, the deployed model sees 96x96 RGB");
+    assertThat(log).anyMatch(l -> l.contains("episode 7 skipped"));
+    log.clear();
+    assertThat(
+            EpisodeLabels.label(
+                Path.of("../models/pusht-wam"), List.of(small), cache, "push", null, log::add))
+        .isEmpty();
+    assertThat(log).as("not labelled again").isEmpty();
+  }
 }

@@ -504,6 +504,65 @@ public final class WamPolicy implements ChunkPolicy {
   }
 
   /**
+   * {@link #estimatePose} for {@code n} observations in one pass of the network: what labels a
+   * recorded episode's frames, several times faster than one call per frame. Each observation's
+   * result is the one {@link #estimatePose} gives it, up to the float rounding of a larger batch.
+   *
+   * @param images {@code n} observations one after another, each {@link WamConfig#historyFrames()}
+   *     frames oldest first (RGB, {@code imageSize x imageSize x 3})
+   * @param agentPositions the observations' agent positions, {@code n x historyFrames x 2}
+   *     workspace pixels
+   * @return {@code n x 3}: x, y (workspace pixels) and angle (radians, in (-pi, pi]) per
+   *     observation
+   * @throws IllegalStateException when the checkpoint has no pose head
+   * @throws IllegalArgumentException when the arrays do not hold {@code n >= 1} observations
+   */
+  public double[] estimatePoses(byte[] images, float[] agentPositions, int n) {
+    if (!config.hasPoseHead())
+      throw new IllegalStateException(
+          "estimatePoses: the checkpoint has no pose head (poseWeight 0)");
+    int h = config.historyFrames(), size = config.imageSize(), frameBytes = size * size * 3;
+    if (n < 1 || images.length != (long) n * h * frameBytes || agentPositions.length != n * h * 2)
+      throw new IllegalArgumentException(
+          "estimatePoses: expected "
+              + n
+              + " observations of "
+              + h
+              + " frames ("
+              + (long) n * h * frameBytes
+              + " image bytes, "
+              + n * h * 2
+              + " position values), got "
+              + images.length
+              + " and "
+              + agentPositions.length);
+    float[] normalised = new float[agentPositions.length];
+    WamTrainer.normalize(agentPositions, normalised, config.workspaceSize());
+    int z = config.latentChannels(), s = config.latentSize();
+    float[] pose;
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDManager m = model.getNDManager();
+      ParameterStore ps = new ParameterStore(m, false);
+      NDArray frames =
+          WamTrainer.frames(
+              m, java.nio.ByteBuffer.allocateDirect(images.length), images, n * h, size);
+      NDArray history = net.encode(ps, frames, false).reshape(n, (long) h * z, s, s);
+      NDList dyn =
+          net.dynamics(ps, history, m.create(normalised, new Shape(n, h * 2L)), frames, false);
+      pose = dyn.get(2).toFloatArray();
+    }
+    double half = config.workspaceSize() / 2;
+    double[] out = new double[3 * n];
+    for (int i = 0; i < n; i++) {
+      out[3 * i] = (pose[4 * i] + 1) * half;
+      out[3 * i + 1] = (pose[4 * i + 1] + 1) * half;
+      out[3 * i + 2] = Math.atan2(pose[4 * i + 3], pose[4 * i + 2]);
+    }
+    return out;
+  }
+
+  /**
    * The action head alone on a given block pose instead of the pose head's estimate: measures the
    * head apart from perception (with the simulator's pose, which the policy never has at run time).
    * Only for {@link WamConfig#actionFromPose} checkpoints.

@@ -43,8 +43,8 @@ public final class ExpertTeacher {
    * camera frame shows no velocities. What labels a fleet's own episodes, where no simulator state
    * exists: the expert acts in this teacher's scene from what the deployed model saw.
    *
-   * @throws IllegalArgumentException when a value is not finite or lies outside the workspace's
-   *     bounds
+   * @throws IllegalArgumentException when a value is not finite or absurdly far off (beyond {@link
+   *     PushTEnv#setPose}'s bounds, +-1e6); a pose merely outside the workspace is labelled
    */
   public void actionChunk(
       double agentX,
@@ -55,10 +55,7 @@ public final class ExpertTeacher {
       int horizon,
       float[] out,
       int offset) {
-    scratch.setState(agentX, agentY, blockX, blockY, blockAngle);
-    // the legacy set-state turns the block about its centre of gravity, which moves its origin:
-    // put the origin back where the perception saw it
-    scratch.perturbBlock(blockX - scratch.blockX(), blockY - scratch.blockY(), 0);
+    scratch.setPose(agentX, agentY, blockX, blockY, blockAngle);
     expert.reset();
     for (int j = 0; j < horizon; j++) {
       expert.act(scratch, action);

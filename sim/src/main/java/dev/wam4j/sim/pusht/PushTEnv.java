@@ -156,6 +156,17 @@ public final class PushTEnv implements Environment {
    */
   public void setState(
       double agentX, double agentY, double blockX, double blockY, double blockAngle) {
+    checkState(agentX, agentY, blockX, blockY, blockAngle);
+    build();
+    world.setPosition(agent, agentX, agentY);
+    world.setPosition(block, blockX, blockY);
+    world.setAngle(block, blockAngle);
+    world.step(dt);
+    lastCoverage = coverage.of(world.positionX(block), world.positionY(block), world.angle(block));
+  }
+
+  private static void checkState(
+      double agentX, double agentY, double blockX, double blockY, double blockAngle) {
     if (!(Double.isFinite(agentX)
             && Double.isFinite(agentY)
             && Double.isFinite(blockX)
@@ -181,11 +192,24 @@ public final class PushTEnv implements Environment {
               + blockAngle
               + "]");
     }
+  }
+
+  /**
+   * Places the agent at ({@code agentX}, {@code agentY}) and the block's origin at ({@code blockX},
+   * {@code blockY}) turned by {@code blockAngle}, exactly as {@link #blockX()}, {@link #blockY()}
+   * and {@link #blockAngle()} then report, everything at rest and no physics step taken (an overlap
+   * is resolved by the next step): a state as a perception reports it. Unlike {@link #setState},
+   * which reproduces the reference's legacy set-state.
+   *
+   * @throws IllegalArgumentException as {@link #setState} does, naming the values
+   */
+  public void setPose(
+      double agentX, double agentY, double blockX, double blockY, double blockAngle) {
+    checkState(agentX, agentY, blockX, blockY, blockAngle);
     build();
     world.setPosition(agent, agentX, agentY);
-    world.setPosition(block, blockX, blockY);
-    world.setAngle(block, blockAngle);
-    world.step(dt);
+    world.setAngle(block, blockAngle); // turns about the centre of gravity, moving the origin
+    world.setPosition(block, blockX, blockY); // so the origin is placed after the turn
     lastCoverage = coverage.of(world.positionX(block), world.positionY(block), world.angle(block));
   }
 

@@ -56,4 +56,24 @@ class CopyStateTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("embodiment");
   }
+
+  @Test
+  void aPerceivedPoseIsPlacedExactlyAndAtRestWithNoStepTaken() {
+    PushTEnv env = new PushTEnv(Scene.pushT(), Embodiment.RobotPusher.reference());
+    env.setPose(120.5, 333.25, 300.75, 210.5, 2.5);
+    assertThat(env.agentX()).isEqualTo(120.5);
+    assertThat(env.agentY()).isEqualTo(333.25);
+    // the block's origin where it was put, though the turn is about the centre of gravity
+    assertThat(env.blockX()).isCloseTo(300.75, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(env.blockY()).isCloseTo(210.5, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(env.blockAngle()).isEqualTo(2.5);
+    assertThat(env.stepCount()).isZero();
+    double[] s = env.state();
+    env.step(120.5, 333.25); // nothing moves a block at rest with the agent holding still, apart
+    assertThat(env.blockX()).isCloseTo(300.75, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(s).hasSize(5);
+    assertThatThrownBy(() -> env.setPose(0, 0, Double.NaN, 0, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("finite");
+  }
 }
