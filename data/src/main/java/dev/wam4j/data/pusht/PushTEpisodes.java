@@ -45,7 +45,7 @@ public final class PushTEpisodes {
   @FunctionalInterface
   public interface ChunkLabeller {
     /**
-     * Writes the chunk of frame's (x, y) targets, workspace pixels, into {@code out} (its whole
+     * Writes the frame's chunk of (x, y) targets, workspace pixels, into {@code out} (its whole
      * length), from the agent's position and the frame's pose label (x, y, angle).
      */
     void label(float agentX, float agentY, double[] pose, float[] out);

@@ -75,9 +75,10 @@ final class AutopilotFleet implements Autopilot.Fleet {
   }
 
   /**
-   * Refuses, before any candidate trains, a config whose scene does not load or whose fine-tuning
-   * overrides name no config field, or (when the group runs a model) do not make a valid config
-   * with the deployed model's.
+   * Refuses, before any candidate trains, a config whose scene does not load, whose fine-tuning
+   * overrides name no config field or a replayed dataset that is not there, or (when the group runs
+   * a model) do not make a valid config with the deployed model's, or whose model has no pose head
+   * to label episodes with.
    */
   void check() throws IOException {
     try {
@@ -93,9 +94,25 @@ final class AutopilotFleet implements Autopilot.Fleet {
         throw new IllegalArgumentException(
             "autopilot finetune: unknown field '" + f + "' (not a training config field)");
     }
+    for (JsonNode extra : config.finetune().path("extraDatasets"))
+      if (!Files.isDirectory(Path.of(extra.asText())))
+        throw new IllegalArgumentException(
+            "autopilot finetune.extraDatasets: " + extra.asText() + " is not a dataset folder");
     try {
-      if (store.models().active(config.group()).isPresent())
-        finetuneConfig(deployed(config.group()), work.resolve("check"));
+      if (store.models().active(config.group()).isPresent()) {
+        Records.Model deployed = deployed(config.group());
+        finetuneConfig(deployed, work.resolve("check"));
+        if (!WamCheckpoint.readMeta(WamCheckpoint.resolve(Path.of(deployed.path())))
+            .config()
+            .hasPoseHead())
+          throw new IllegalArgumentException(
+              "autopilot: the group's model "
+                  + deployed.name()
+                  + " v"
+                  + deployed.version()
+                  + " has no pose head, and fleet episodes are labelled with the deployed"
+                  + " perception's pose estimates");
+      }
     } catch (SQLException e) {
       throw new IOException("cannot read the deployments: " + e, e);
     }
@@ -136,7 +153,8 @@ final class AutopilotFleet implements Autopilot.Fleet {
             name, model.toString(), episodes.size(), PushTRate.hours(frames), null);
     if (Files.isRegularFile(model.resolve("checkpoint.json"))) return candidate; // done before
     if (!Files.isDirectory(data)) { // published whole, so a folder there is complete
-      // each episode labelled once per deployed perception, then all in one dataset (no video
+      // each episode labelled once per deployed model (and expert scene), then all in one dataset
+      // (no video
       // re-encoded in that step)
       boolean expert = AutopilotConfig.LABELS_EXPERT.equals(config.labels());
       SceneFile scene = expert ? Scenes.resolve(config.scene()) : null;

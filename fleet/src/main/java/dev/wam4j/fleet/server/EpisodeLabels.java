@@ -35,10 +35,11 @@ final class EpisodeLabels {
    * Each episode again with each frame's block pose as the deployed perception estimates it from
    * the frames up to it (the first frame repeated before the episode's start): pseudo-labels for
    * head-only fine-tuning, which reads a pose per frame. Kept in {@code cache} by the episode's
-   * digest (each published whole), so an episode is labelled once per deployed model. With {@code
-   * expertScene}, each frame also gets the scripted expert's action chunk from the agent's position
-   * and that pose ({@link ExpertTeacher}, acting in that scene): DAgger's labels, from what the
-   * deployed model saw rather than from a simulator's state.
+   * digest (each published whole), so an episode is labelled once per cache (the caller keys it by
+   * deployed model and expert scene). With {@code expertScene}, each frame also gets the scripted
+   * expert's action chunk from the agent's position and that pose ({@link ExpertTeacher}, acting in
+   * that scene): DAgger's labels, from what the deployed model saw rather than from a simulator's
+   * state.
    *
    * @param model the deployed model (its perception labels, its action horizon sizes the chunks)
    * @return each episode's labelled copy, in {@code episodes}' order; an episode that cannot be

@@ -221,6 +221,18 @@ class AutopilotFleetTest {
                     h -> h,
                     l -> {}))
         .hasMessageContaining("autopilot scene 'nowhere.json'");
+    var replay = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    replay.putArray("extraDatasets").add(models.resolve("no-such-data").toString());
+    assertThatThrownBy(
+            () ->
+                server.startAutopilot(
+                    AutopilotConfig.of("push", "lab").withFinetune(replay),
+                    (c, e) -> null,
+                    (c, r, l) -> {},
+                    h -> h,
+                    l -> {}))
+        .hasMessageContaining("autopilot finetune.extraDatasets: ")
+        .hasMessageContaining("no-such-data is not a dataset folder");
   }
 
   @Test
