@@ -33,7 +33,8 @@ public record JobDocument(String title, String description, List<Step> steps) {
    * @param embodiment who can do it: {@code robot} or {@code hand} (default {@code robot})
    * @param maxSteps control steps a task may take, 1..300 (default 300, PushT's limit)
    * @param successScore the best {@code min(coverage / 0.95, 1)} a task must reach to be done, in
-   *     (0, 1] (default 1: the protocol's success, coverage above 0.95)
+   *     [0, 1] (default 1: the protocol's success, coverage above 0.95; 0: every try is done, a job
+   *     that collects episodes whatever their outcome)
    */
   public record Step(
       String name,

@@ -19,7 +19,7 @@ import java.util.Set;
  * - count: 3                             &lt;- tasks of this step (default 1)
  * - embodiment: robot                    &lt;- robot or hand (default robot)
  * - max-steps: 300                       &lt;- control steps per task, 1..300 (default 300)
- * - success-score: 0.5                   &lt;- best min(coverage/0.95, 1) that counts as done (default 1: coverage &gt; 0.95)
+ * - success-score: 0.5                   &lt;- best min(coverage/0.95, 1) that counts as done (default 1: coverage &gt; 0.95; 0: every try)
  * </pre>
  *
  * Other text under a step is a comment, and so is {@code # ...} after a value. Every problem is
@@ -161,10 +161,10 @@ public final class JobDocumentParser {
             successScore = Double.parseDouble(value);
           } catch (NumberFormatException e) {
             throw new JobDocumentException(
-                n, "success-score must be a number in (0, 1], got '" + value + "'");
+                n, "success-score must be a number in [0, 1], got '" + value + "'");
           }
-          if (!(successScore > 0 && successScore <= 1))
-            throw new JobDocumentException(n, "success-score must lie in (0, 1], got " + value);
+          if (!(successScore >= 0 && successScore <= 1)) // 0: a data-collection job, any try counts
+          throw new JobDocumentException(n, "success-score must lie in [0, 1], got " + value);
         }
         default -> throw new IllegalStateException(key);
       }

@@ -193,7 +193,7 @@ public final class AutopilotSim {
                                     own.resolve("models"),
                                     new RobotAgent.Simulated(
                                         physics, c.stateEverySteps(), false, false)),
-                                line -> {});
+                                robotLog(own));
                         agents.add(agent);
                         agent.run();
                       } catch (Exception e) {
@@ -294,9 +294,28 @@ public final class AutopilotSim {
               + scene
               + "\n- count: "
               + Math.min(1000, tasks - posted)
-              + "\n- success-score: 0.0001\n");
+              + "\n- success-score: 0\n");
     AtomicFiles.writeString(f, JSON.writeValueAsString(robots)); // last: a resume starts here
     return robots;
+  }
+
+  /**
+   * A robot's log lines, time-stamped, appended to {@code robot.log} in its folder (a robot that
+   * stops working says why there); a line that cannot be written is dropped, not the robot.
+   */
+  private static Consumer<String> robotLog(Path own) {
+    Path file = own.resolve("robot.log");
+    return line -> {
+      try {
+        Files.writeString(
+            file,
+            java.time.Instant.now() + " " + line + "\n",
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
+      } catch (java.io.IOException e) {
+        // the day goes on without this line
+      }
+    };
   }
 
   private static Point sample(FleetServer server, Config c, double wallSeconds) throws Exception {

@@ -69,6 +69,14 @@ class JobDocumentParserTest {
         .hasMessageStartingWith("line 2: '### Deep' is not");
     assertThatThrownBy(() -> JobDocumentParser.parse("# Job\n## Step\n- embodiment: dog\n"))
         .hasMessage("line 3: embodiment must be robot or hand, got 'dog'");
+    assertThatThrownBy(() -> JobDocumentParser.parse("# Job\n## Step\n- success-score: -0.1\n"))
+        .hasMessage("line 3: success-score must lie in [0, 1], got -0.1");
+  }
+
+  @Test
+  void aSuccessScoreOfZeroMakesEveryTryCount() throws Exception {
+    JobDocument job = JobDocumentParser.parse("# Collect\n## Push\n- success-score: 0\n");
+    assertThat(job.steps().get(0).successScore()).isZero();
   }
 
   @Test
