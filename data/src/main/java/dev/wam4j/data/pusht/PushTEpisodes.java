@@ -149,12 +149,8 @@ public final class PushTEpisodes {
                   || !Double.isFinite(p[1])
                   || !Double.isFinite(p[2]))
                 throw new IllegalArgumentException(
-                    source
-                        + ": episode "
-                        + e
-                        + " frame "
-                        + t
-                        + ": the pose label is not three finite numbers: "
+                    at(source, e, t)
+                        + "the pose label is not three finite numbers: "
                         + java.util.Arrays.toString(p));
               w.setVector(
                   TrainingLoader.TEACHER_BLOCK_POSE,
@@ -164,12 +160,8 @@ public final class PushTEpisodes {
                   chunks.label(s[2 * i], s[2 * i + 1], p, chunk);
                 } catch (IllegalArgumentException bad) {
                   throw new IllegalArgumentException(
-                      source
-                          + ": episode "
-                          + e
-                          + " frame "
-                          + t
-                          + ": no action chunk label from agent ("
+                      at(source, e, t)
+                          + "no action chunk label from agent ("
                           + s[2 * i]
                           + ", "
                           + s[2 * i + 1]
@@ -182,12 +174,8 @@ public final class PushTEpisodes {
                 for (float v : chunk)
                   if (!Float.isFinite(v))
                     throw new IllegalArgumentException(
-                        source
-                            + ": episode "
-                            + e
-                            + " frame "
-                            + t
-                            + ": the action chunk label is not finite: "
+                        at(source, e, t)
+                            + "the action chunk label is not finite: "
                             + java.util.Arrays.toString(chunk));
                 w.setVector(TrainingLoader.TEACHER_CHUNK, chunk);
               }
@@ -217,5 +205,10 @@ public final class PushTEpisodes {
       extra.add(new WriteFeature.Vector(TrainingLoader.TEACHER_CHUNK, names));
     }
     return PushTSchema.features(size, extra.toArray(WriteFeature[]::new));
+  }
+
+  /** Where a bad label is: the source, episode and frame. */
+  private static String at(Path source, int episode, int frame) {
+    return source + ": episode " + episode + " frame " + frame + ": ";
   }
 }

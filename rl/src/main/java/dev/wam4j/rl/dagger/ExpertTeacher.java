@@ -28,13 +28,7 @@ public final class ExpertTeacher {
    */
   public void actionChunk(PushTEnv env, int horizon, float[] out, int offset) {
     scratch.copyStateFrom(env);
-    expert.reset();
-    for (int j = 0; j < horizon; j++) {
-      expert.act(scratch, action);
-      out[offset + 2 * j] = (float) action[0];
-      out[offset + 2 * j + 1] = (float) action[1];
-      scratch.step(action[0], action[1]);
-    }
+    expertChunk(horizon, out, offset);
   }
 
   /**
@@ -56,6 +50,13 @@ public final class ExpertTeacher {
       float[] out,
       int offset) {
     scratch.setPose(agentX, agentY, blockX, blockY, blockAngle);
+    expertChunk(horizon, out, offset);
+  }
+
+  /**
+   * A fresh expert acting in the scratch environment for {@code horizon} steps, its targets out.
+   */
+  private void expertChunk(int horizon, float[] out, int offset) {
     expert.reset();
     for (int j = 0; j < horizon; j++) {
       expert.act(scratch, action);
