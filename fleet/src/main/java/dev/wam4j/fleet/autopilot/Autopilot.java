@@ -142,6 +142,7 @@ public final class Autopilot {
   private final Fleet fleet;
   private final Path dir;
   private final LongSupplier clockMs;
+  // the stepping thread's copy; operators work on their own read of the file
   private volatile State state;
   // guards the state file's read-modify-write: an operator's pause arrives while a step trains
   private final Object fileLock = new Object();
@@ -192,20 +193,22 @@ public final class Autopilot {
   }
 
   private State operatorSets(boolean paused, String operator) throws IOException {
+    // locals only: the field belongs to the stepping thread, which may assign it meanwhile (an
+    // operator's reply once showed the step's stale read: paused=false right after a pause)
     synchronized (fileLock) {
-      state = read();
-      if (state.paused() == paused) return state; // already so: no second intervention
-      state =
+      State now = read();
+      if (now.paused() == paused) return now; // already so: no second intervention
+      State next =
           new State(
-              state.phase(),
+              now.phase(),
               paused,
-              state.candidates(),
-              state.promoted(),
-              state.rolledBack(),
-              state.interventions() + 1);
-      save();
+              now.candidates(),
+              now.promoted(),
+              now.rolledBack(),
+              now.interventions() + 1);
+      save(next);
       decide(paused ? "paused" : "resumed", Map.of("by", operator));
-      return state;
+      return next;
     }
   }
 
@@ -385,12 +388,12 @@ public final class Autopilot {
               state.promoted() + promoted,
               state.rolledBack() + rolledBack,
               operator.interventions());
-      save();
+      save(state);
     }
   }
 
-  private void save() throws IOException {
-    AtomicFiles.writeString(dir.resolve(STATE_FILE), JSON.writeValueAsString(state));
+  private void save(State s) throws IOException {
+    AtomicFiles.writeString(dir.resolve(STATE_FILE), JSON.writeValueAsString(s));
   }
 
   private void decide(String kind, Map<String, Object> evidence) throws IOException {

@@ -241,6 +241,38 @@ class AutopilotTest {
   }
 
   @Test
+  void anOperatorsReplyShowsWhatTheOperatorSetWhileTheLoopSteps() throws Exception {
+    // the loop steps as fast as it can (nothing due) while an operator pauses and resumes: every
+    // reply must show what was set, never the loop's read from just before (a flaky API test)
+    FakeFleet f = new FakeFleet();
+    Autopilot a = new Autopilot(config(), f, dir, () -> 1L);
+    var stop = new java.util.concurrent.atomic.AtomicBoolean();
+    var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+    Thread loop =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    while (!stop.get()) a.step();
+                  } catch (Throwable t) {
+                    failure.set(t);
+                  }
+                });
+    try {
+      for (int i = 0; i < 300; i++) {
+        assertThat(a.pause("ops").paused()).as("pause %d", i).isTrue();
+        assertThat(a.resume("ops").paused()).as("resume %d", i).isFalse();
+      }
+    } finally {
+      stop.set(true);
+      loop.join();
+    }
+    assertThat(failure.get()).isNull();
+    assertThat(a.state().interventions()).isEqualTo(600);
+    assertThat(f.trained).isEmpty();
+  }
+
+  @Test
   void aKillDuringTrainingResumesTheSameCandidateNotANewOne() throws Exception {
     FakeFleet f = new FakeFleet();
     Autopilot a =
