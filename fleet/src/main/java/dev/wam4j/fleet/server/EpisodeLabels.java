@@ -85,6 +85,13 @@ final class EpisodeLabels {
                 teacher.actionChunk(x, y, pose[0], pose[1], pose[2], horizon, chunk, 0);
       }
       for (Records.Episode e : missing) {
+        // a day's end or a server's stop interrupts the step: labelled episodes stay cached, the
+        // rest waits for the next start instead of holding the stop for many minutes
+        if (Thread.currentThread().isInterrupted())
+          throw new java.io.InterruptedIOException(
+              "labelling stopped after "
+                  + frames
+                  + " frames: the autopilot is stopping (the labels so far are kept)");
         Path tmp = AtomicFiles.hiddenDirectory(cache, "." + e.sha256() + "-");
         boolean done = false;
         try {

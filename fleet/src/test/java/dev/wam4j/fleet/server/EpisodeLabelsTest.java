@@ -1,6 +1,7 @@
 package dev.wam4j.fleet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wam4j.data.collect.SimCollect;
 import dev.wam4j.data.lerobot.LeRobotDataset;
@@ -93,6 +94,30 @@ class EpisodeLabelsTest {
 
   @Test
   void anEpisodeThatCannotBeLabelledIsSetAsideWithItsReasonNotRetried() throws Exception {
+    Path source = smallEpisode();
+    String sha = "c".repeat(64);
+    Records.Episode small =
+        new Records.Episode(7, "robot-2", 1L, "push", sha, 3, false, source.toString(), 0);
+    List<String> log = new ArrayList<>();
+    Path cache = dir.resolve("cache");
+    assertThat(
+            EpisodeLabels.label(
+                Path.of("../models/pusht-wam"), List.of(small), cache, "push", null, log::add))
+        .isEmpty();
+    assertThat(java.nio.file.Files.readString(cache.resolve(sha + EpisodeLabels.SKIPPED)))
+        .contains("episode 7 of robot robot-2")
+        .contains("frames of 768 bytes, the deployed model sees 96x96 RGB");
+    assertThat(log).anyMatch(l -> l.contains("episode 7 skipped"));
+    log.clear();
+    assertThat(
+            EpisodeLabels.label(
+                Path.of("../models/pusht-wam"), List.of(small), cache, "push", null, log::add))
+        .isEmpty();
+    assertThat(log).as("not labelled again").isEmpty();
+  }
+
+  /** A 3-frame episode of 16x16 frames: the deployed model sees 96x96, so it cannot be labelled. */
+  private Path smallEpisode() throws Exception {
     Path source = dir.resolve("small");
     try (var w =
         dev.wam4j.data.lerobot.write.LeRobotWriter.create(
@@ -114,24 +139,29 @@ class EpisodeLabelsTest {
       w.endEpisode();
       w.finish();
     }
-    String sha = "c".repeat(64);
-    Records.Episode small =
-        new Records.Episode(7, "robot-2", 1L, "push", sha, 3, false, source.toString(), 0);
-    List<String> log = new ArrayList<>();
+    return source;
+  }
+
+  @Test
+  void aStoppingAutopilotInterruptsLabellingAndCachesNothingHalfDone() throws Exception {
+    Path source = smallEpisode();
+    Records.Episode e =
+        new Records.Episode(
+            8, "robot-2", 1L, "push", "d".repeat(64), 3, false, source.toString(), 0);
     Path cache = dir.resolve("cache");
-    assertThat(
-            EpisodeLabels.label(
-                Path.of("../models/pusht-wam"), List.of(small), cache, "push", null, log::add))
-        .isEmpty();
-    assertThat(java.nio.file.Files.readString(cache.resolve(sha + EpisodeLabels.SKIPPED)))
-        .contains("episode 7 of robot robot-2")
-        .contains("frames of 768 bytes, the deployed model sees 96x96 RGB");
-    assertThat(log).anyMatch(l -> l.contains("episode 7 skipped"));
-    log.clear();
-    assertThat(
-            EpisodeLabels.label(
-                Path.of("../models/pusht-wam"), List.of(small), cache, "push", null, log::add))
-        .isEmpty();
-    assertThat(log).as("not labelled again").isEmpty();
+    Thread.currentThread().interrupt(); // what AutopilotService.close does to the stepping thread
+    try {
+      assertThatThrownBy(
+              () ->
+                  EpisodeLabels.label(
+                      Path.of("../models/pusht-wam"), List.of(e), cache, "push", null, l -> {}))
+          .isInstanceOf(java.io.InterruptedIOException.class)
+          .hasMessageContaining("the autopilot is stopping");
+    } finally {
+      Thread.interrupted();
+    }
+    try (var files = java.nio.file.Files.list(cache)) {
+      assertThat(files.filter(f -> !f.getFileName().toString().startsWith("."))).isEmpty();
+    }
   }
 }
