@@ -174,31 +174,38 @@ final class EpisodeLabels {
         rows += b.rows();
       }
       double[][] out = new double[ds.episodes().size()][];
-      byte[][] recent = new byte[h][frameBytes]; // the last h frames, frame f at f % h
-      byte[] images = new byte[BATCH * h * frameBytes];
-      float[] positions = new float[BATCH * h * 2];
+      // a batch: the h - 1 frames before its first observation, then one frame per observation;
+      // each frame is seen by the perception once (WamPolicy.estimatePosesAlong)
+      int context = h - 1;
+      byte[] frames = new byte[(BATCH + context) * frameBytes];
+      float[] positions = new float[(BATCH + context) * 2];
       int first = 0; // the episode's first row
       for (int e = 0; e < out.length; e++) {
         int length = ds.episodes().get(e).length();
         out[e] = new double[3 * length];
         int k = 0; // observations in the batch
         for (int t = 0; t < length; t++) {
-          ds.readFrame(e, t, PushTSchema.IMAGE, recent[t % h], 0);
-          for (int j = 0; j < h; j++) {
-            int f = Math.max(0, t - (h - 1) + j);
-            System.arraycopy(recent[f % h], 0, images, (k * h + j) * frameBytes, frameBytes);
-            positions[2 * (k * h + j)] = states[2 * (first + f)];
-            positions[2 * (k * h + j) + 1] = states[2 * (first + f) + 1];
-          }
+          int slot = k + context;
+          ds.readFrame(e, t, PushTSchema.IMAGE, frames, slot * frameBytes);
+          positions[2 * slot] = states[2 * (first + t)];
+          positions[2 * slot + 1] = states[2 * (first + t) + 1];
+          if (t == 0) // before the episode's start: its first frame repeated
+          for (int j = 0; j < context; j++) {
+              System.arraycopy(frames, slot * frameBytes, frames, j * frameBytes, frameBytes);
+              System.arraycopy(positions, 2 * slot, positions, 2 * j, 2);
+            }
           if (++k == BATCH || t == length - 1) {
             double[] p =
                 k == BATCH
-                    ? perception.estimatePoses(images, positions, k)
-                    : perception.estimatePoses(
-                        java.util.Arrays.copyOf(images, k * h * frameBytes),
-                        java.util.Arrays.copyOf(positions, k * h * 2),
+                    ? perception.estimatePosesAlong(frames, positions, k)
+                    : perception.estimatePosesAlong(
+                        java.util.Arrays.copyOf(frames, (k + context) * frameBytes),
+                        java.util.Arrays.copyOf(positions, (k + context) * 2),
                         k);
             System.arraycopy(p, 0, out[e], 3 * (t + 1 - k), 3 * k);
+            // the batch's last h - 1 frames are the next one's context
+            System.arraycopy(frames, k * frameBytes, frames, 0, context * frameBytes);
+            System.arraycopy(positions, 2 * k, positions, 0, 2 * context);
             k = 0;
           }
         }

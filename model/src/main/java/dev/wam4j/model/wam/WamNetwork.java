@@ -282,6 +282,25 @@ final class WamNetwork extends AbstractBlock {
    */
   NDList dynamics(
       ParameterStore ps, NDArray history, NDArray positions, NDArray frames, boolean training) {
+    NDArray points =
+        keypointNet == null ? null : keypoints(ps, frames, history.getShape().get(0), training);
+    return dynamicsWithKeypoints(ps, history, positions, points, training);
+  }
+
+  /** Whether {@link #dynamics} reads keypoints from the frames (keypoints > 0). */
+  boolean hasKeypoints() {
+    return keypointNet != null;
+  }
+
+  /**
+   * {@link #dynamics} with the history's keypoints already found: what lets a recorded episode's
+   * frames be seen once each, not once per history they belong to.
+   *
+   * @param points the history's keypoints (B, H*2*K), frame after frame as {@link #keypoints} gives
+   *     them; null when the network has none
+   */
+  NDList dynamicsWithKeypoints(
+      ParameterStore ps, NDArray history, NDArray positions, NDArray points, boolean training) {
     long b = history.getShape().get(0);
     int s = c.latentSize(), z = c.latentChannels();
     NDArray planes =
@@ -297,11 +316,7 @@ final class WamNetwork extends AbstractBlock {
         plusCurrent(history, futureOut.forward(ps, new NDList(h), training).singletonOrThrow());
     NDArray feature = featureOut.forward(ps, new NDList(h), training).singletonOrThrow();
     NDArray condition = feature.concat(positions, 1);
-    NDArray points = null;
-    if (keypointNet != null) {
-      points = keypoints(ps, frames, b, training);
-      condition = condition.concat(points, 1);
-    }
+    if (points != null) condition = condition.concat(points, 1);
     if (poseHead != null) {
       NDArray in =
           points == null

@@ -2,6 +2,7 @@ package dev.wam4j.model.wam;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -550,6 +551,79 @@ public final class WamPolicy implements ChunkPolicy {
       NDArray history = net.encode(ps, frames, false).reshape(n, (long) h * z, s, s);
       NDList dyn =
           net.dynamics(ps, history, m.create(normalised, new Shape(n, h * 2L)), frames, false);
+      pose = dyn.get(2).toFloatArray();
+    }
+    double half = config.workspaceSize() / 2;
+    double[] out = new double[3 * n];
+    for (int i = 0; i < n; i++) {
+      out[3 * i] = (pose[4 * i] + 1) * half;
+      out[3 * i + 1] = (pose[4 * i + 1] + 1) * half;
+      out[3 * i + 2] = Math.atan2(pose[4 * i + 3], pose[4 * i + 2]);
+    }
+    return out;
+  }
+
+  /**
+   * {@link #estimatePoses} for consecutive frames of one recorded episode, each frame seen once
+   * (not once per history it belongs to, as separate observations would be): what labels a fleet's
+   * episodes. The result for frame {@code i} is the one {@link #estimatePoses} gives the
+   * observation of frames {@code i .. i + historyFrames - 1}, up to float rounding.
+   *
+   * @param frames {@code n + historyFrames - 1} consecutive frames, oldest first (RGB, {@code
+   *     imageSize x imageSize x 3}): the first observation's history, then one new frame per
+   *     observation (at an episode's start, its first frame repeated)
+   * @param agentPositions the frames' agent positions, {@code (n + historyFrames - 1) x 2}
+   *     workspace pixels
+   * @return {@code n x 3}: x, y (workspace pixels) and angle (radians) per observation
+   * @throws IllegalStateException when the checkpoint has no pose head
+   * @throws IllegalArgumentException when the arrays do not hold {@code n >= 1} observations
+   */
+  public double[] estimatePosesAlong(byte[] frames, float[] agentPositions, int n) {
+    if (!config.hasPoseHead())
+      throw new IllegalStateException(
+          "estimatePosesAlong: the checkpoint has no pose head (poseWeight 0)");
+    int h = config.historyFrames(), size = config.imageSize(), frameBytes = size * size * 3;
+    int m = n + h - 1;
+    if (n < 1 || frames.length != (long) m * frameBytes || agentPositions.length != m * 2)
+      throw new IllegalArgumentException(
+          "estimatePosesAlong: expected "
+              + m
+              + " frames for "
+              + n
+              + " observations ("
+              + (long) m * frameBytes
+              + " image bytes, "
+              + m * 2
+              + " position values), got "
+              + frames.length
+              + " and "
+              + agentPositions.length);
+    float[] normalised = new float[agentPositions.length];
+    WamTrainer.normalize(agentPositions, normalised, config.workspaceSize());
+    float[] histories = new float[n * h * 2]; // observation i: the positions of frames i..i+h-1
+    for (int i = 0; i < n; i++) System.arraycopy(normalised, 2 * i, histories, 2 * i * h, 2 * h);
+    float[] pose;
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDManager mgr = model.getNDManager();
+      ParameterStore ps = new ParameterStore(mgr, false);
+      NDArray x =
+          WamTrainer.frames(
+              mgr, java.nio.ByteBuffer.allocateDirect(frames.length), frames, m, size);
+      NDArray latents = net.encode(ps, x, false); // (m, Z, s, s), each frame once
+      NDArray points = net.hasKeypoints() ? net.keypoints(ps, x, m, false) : null; // (m, 2K)
+      NDList history = new NDList(), historyPoints = new NDList();
+      for (int j = 0; j < h; j++) { // observation i's j-th frame is frame i + j
+        history.add(latents.get("{}:{}", j, j + n));
+        if (points != null) historyPoints.add(points.get("{}:{}", j, j + n));
+      }
+      NDList dyn =
+          net.dynamicsWithKeypoints(
+              ps,
+              NDArrays.concat(history, 1),
+              mgr.create(histories, new Shape(n, h * 2L)),
+              points == null ? null : NDArrays.concat(historyPoints, 1),
+              false);
       pose = dyn.get(2).toFloatArray();
     }
     double half = config.workspaceSize() / 2;
