@@ -96,7 +96,7 @@ final class EpisodeLabels {
         boolean done = false;
         try {
           FileTrees.delete(tmp);
-          poses[0] = poses(perception, Path.of(e.path()));
+          poses[0] = poses(perception, Path.of(e.path()), log);
           episode[0] = -1;
           frames +=
               PushTEpisodes.rewrite(
@@ -139,6 +139,46 @@ final class EpisodeLabels {
         .toList();
   }
 
+  /**
+   * One pass of a perception over a batch of an episode's frames ({@link
+   * WamPolicy#estimatePosesAlong}).
+   */
+  @FunctionalInterface
+  interface PoseBatch {
+    double[] estimate(byte[] frames, float[] agentPositions, int n);
+  }
+
+  /** Passes of the perception over one batch before its non-finite estimates are kept. */
+  static final int TRIES = 3;
+
+  /**
+   * The batch's estimates, estimated again when one is not finite, at most {@link #TRIES} passes in
+   * all: libtorch with its oneDNN opt-in was seen to return whole batches of NaN now and then, and
+   * the same batch finite the next time (RESULTS 48). Still not finite after that, the episode is
+   * set aside by the rewrite that reads them.
+   */
+  static double[] finitePoses(
+      PoseBatch perception, byte[] frames, float[] positions, int n, Consumer<String> log) {
+    double[] p = perception.estimate(frames, positions, n);
+    for (int tried = 1; tried < TRIES && !allFinite(p); tried++) {
+      log.accept(
+          "autopilot: the perception gave non-finite poses for a batch of "
+              + n
+              + " frames; estimating it again ("
+              + (tried + 1)
+              + " of "
+              + TRIES
+              + ")");
+      p = perception.estimate(frames, positions, n);
+    }
+    return p;
+  }
+
+  private static boolean allFinite(double[] values) {
+    for (double v : values) if (!Double.isFinite(v)) return false;
+    return true;
+  }
+
   /** Observations per pass of the perception when labelling (a few MB of frames). */
   private static final int BATCH = 64;
 
@@ -149,7 +189,8 @@ final class EpisodeLabels {
    *
    * @throws IllegalArgumentException when the frames are not the size the perception sees
    */
-  private static double[][] poses(WamPolicy perception, Path source) throws IOException {
+  private static double[][] poses(WamPolicy perception, Path source, Consumer<String> log)
+      throws IOException {
     int h = perception.config().historyFrames(), size = perception.config().imageSize();
     int frameBytes = size * size * 3;
     try (LeRobotDataset ds = LeRobotDataset.open(source)) {
@@ -197,11 +238,13 @@ final class EpisodeLabels {
           if (++k == BATCH || t == length - 1) {
             double[] p =
                 k == BATCH
-                    ? perception.estimatePosesAlong(frames, positions, k)
-                    : perception.estimatePosesAlong(
+                    ? finitePoses(perception::estimatePosesAlong, frames, positions, k, log)
+                    : finitePoses(
+                        perception::estimatePosesAlong,
                         java.util.Arrays.copyOf(frames, (k + context) * frameBytes),
                         java.util.Arrays.copyOf(positions, (k + context) * 2),
-                        k);
+                        k,
+                        log);
             System.arraycopy(p, 0, out[e], 3 * (t + 1 - k), 3 * k);
             // the batch's last h - 1 frames are the next one's context
             System.arraycopy(frames, k * frameBytes, frames, 0, context * frameBytes);

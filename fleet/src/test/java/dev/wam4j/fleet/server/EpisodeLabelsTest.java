@@ -164,4 +164,26 @@ class EpisodeLabelsTest {
       assertThat(files.filter(f -> !f.getFileName().toString().startsWith("."))).isEmpty();
     }
   }
+
+  @Test
+  void aBatchOfNonFinitePosesIsEstimatedAgainAndKeptOnlyWhenItStaysSo() {
+    List<String> log = new ArrayList<>();
+    int[] passes = {0};
+    // NaN on the first pass, finite on the second: what libtorch's oneDNN opt-in did now and then
+    EpisodeLabels.PoseBatch flaky =
+        (frames, positions, n) -> {
+          double[] p = new double[3 * n];
+          Arrays.fill(p, passes[0]++ == 0 ? Double.NaN : 1.0);
+          return p;
+        };
+    assertThat(EpisodeLabels.finitePoses(flaky, new byte[0], new float[0], 2, log::add))
+        .containsOnly(1.0);
+    assertThat(passes[0]).isEqualTo(2);
+    assertThat(log).singleElement().asString().contains("estimating it again (2 of 3)");
+
+    EpisodeLabels.PoseBatch broken = (frames, positions, n) -> new double[] {0, Double.NaN, 0};
+    assertThat(EpisodeLabels.finitePoses(broken, new byte[0], new float[0], 1, l -> {}))
+        .as("kept non-finite after the last pass: the rewrite sets the episode aside")
+        .contains(Double.NaN);
+  }
 }
