@@ -240,6 +240,9 @@ public final class Autopilot {
     try {
       candidate = fleet.train(name, config.task(), config.group(), config.successfulOnly());
     } catch (IOException | RuntimeException e) {
+      // stopped (the server closing), not failed: the state stays Training, the next start resumes
+      if (e instanceof java.io.InterruptedIOException || Thread.currentThread().isInterrupted())
+        throw e;
       phase(new Phase.Watching(hours), 1, 0, 0);
       decide(
           "candidate_failed",

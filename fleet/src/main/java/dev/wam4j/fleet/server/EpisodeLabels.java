@@ -189,7 +189,7 @@ final class EpisodeLabels {
    *
    * @throws IllegalArgumentException when the frames are not the size the perception sees
    */
-  private static double[][] poses(WamPolicy perception, Path source, Consumer<String> log)
+  static double[][] poses(WamPolicy perception, Path source, Consumer<String> log)
       throws IOException {
     int h = perception.config().historyFrames(), size = perception.config().imageSize();
     int frameBytes = size * size * 3;

@@ -30,7 +30,7 @@ class AutopilotTest {
     double hours;
     double deployedLive = 0.6, deployedSim = 0.6;
     double candidateLive = 0.9, candidateSim = 0.8;
-    boolean failTraining, failToLoad;
+    boolean failTraining, failToLoad, stopTraining;
     final List<String> trained = new ArrayList<>(), actions = new ArrayList<>();
     final List<Autopilot.Canary> canaries = new ArrayList<>();
     long canaryS, canaryN, groupS, groupN;
@@ -61,6 +61,7 @@ class AutopilotTest {
         throws IOException {
       trained.add(name);
       if (failTraining) throw new IOException("checkpoint " + name + " does not load");
+      if (stopTraining) throw new java.io.InterruptedIOException("labelling stopped");
       return new Autopilot.Candidate(name, "/runs/" + name, 40, hours, null);
     }
 
@@ -189,6 +190,20 @@ class AutopilotTest {
     assertThat(a.decisions().get(0).kind()).isEqualTo("not_better_in_simulation");
     a.step();
     assertThat(f.trained).as("the next candidate waits for another hour of data").hasSize(1);
+  }
+
+  @Test
+  void aStopWhileACandidateIsPreparedIsNotItsFailure() throws Exception {
+    FakeFleet f = new FakeFleet();
+    f.stopTraining = true; // the server closes while the candidate's episodes are labelled
+    Autopilot a = new Autopilot(config(), f, dir, () -> 1L);
+    f.hours = 1.0;
+    assertThatThrownBy(a::step).isInstanceOf(java.io.InterruptedIOException.class);
+    assertThat(a.decisions()).isEmpty();
+    assertThat(a.state().phase()).isInstanceOf(Autopilot.Phase.Training.class);
+    f.stopTraining = false; // the next start resumes the same candidate
+    a.step();
+    assertThat(f.trained).containsExactly("candidate-1.00h", "candidate-1.00h");
   }
 
   @Test

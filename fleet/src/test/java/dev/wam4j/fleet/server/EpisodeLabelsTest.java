@@ -186,4 +186,49 @@ class EpisodeLabelsTest {
         .as("kept non-finite after the last pass: the rewrite sets the episode aside")
         .contains(Double.NaN);
   }
+
+  @Test
+  void eachFramesPoseAcrossBatchesAndEpisodesIsTheOneItsObservationGetsAlone() throws Exception {
+    // two episodes of more than one 64-frame batch each: the history carried from batch to batch
+    // and restarted at an episode's start must give what one observation at a time gives
+    SimCollect.Result r =
+        SimCollect.run(
+            new SimCollect.Config(
+                Embodiment.RobotPusher.reference(), null, 2, 5, VideoEncoding.AV1_LEROBOT),
+            dir.resolve("episodes"),
+            e -> {});
+    try (dev.wam4j.model.wam.WamPolicy perception =
+            dev.wam4j.model.wam.WamPolicy.load(Path.of("../models/pusht-wam"));
+        LeRobotDataset ds = LeRobotDataset.open(r.dataset())) {
+      double[][] batched = EpisodeLabels.poses(perception, r.dataset(), l -> {});
+      int h = perception.config().historyFrames(), frameBytes = 96 * 96 * 3;
+      assertThat(batched.length).isEqualTo(2);
+      for (int e = 0; e < 2; e++) {
+        int length = ds.episodes().get(e).length();
+        assertThat(length).as("episode %d spans batches", e).isGreaterThan(64);
+        assertThat(batched[e]).hasSize(3 * length);
+        for (int t = 0; t < length; t += 7) {
+          byte[] images = new byte[h * frameBytes];
+          float[] positions = new float[h * 2];
+          for (int j = 0; j < h; j++) {
+            int f = Math.max(0, t - (h - 1) + j);
+            ds.readFrame(e, f, dev.wam4j.data.pusht.PushTSchema.IMAGE, images, j * frameBytes);
+            float[] state = ds.row(e, f).floats(dev.wam4j.data.pusht.PushTSchema.STATE);
+            positions[2 * j] = state[0];
+            positions[2 * j + 1] = state[1];
+          }
+          double[] alone = perception.estimatePose(images, positions);
+          assertThat(batched[e][3 * t])
+              .as("x, episode %d frame %d", e, t)
+              .isCloseTo(alone[0], org.assertj.core.data.Offset.offset(0.05));
+          assertThat(batched[e][3 * t + 1])
+              .as("y, episode %d frame %d", e, t)
+              .isCloseTo(alone[1], org.assertj.core.data.Offset.offset(0.05));
+          assertThat(Math.IEEEremainder(batched[e][3 * t + 2] - alone[2], 2 * Math.PI))
+              .as("angle, episode %d frame %d", e, t)
+              .isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-3));
+        }
+      }
+    }
+  }
 }

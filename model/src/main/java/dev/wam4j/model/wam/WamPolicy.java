@@ -566,8 +566,9 @@ public final class WamPolicy implements ChunkPolicy {
   /**
    * {@link #estimatePoses} for consecutive frames of one recorded episode, each frame seen once
    * (not once per history it belongs to, as separate observations would be): what labels a fleet's
-   * episodes. The result for frame {@code i} is the one {@link #estimatePoses} gives the
-   * observation of frames {@code i .. i + historyFrames - 1}, up to float rounding.
+   * episodes. Result {@code i} is the one {@link #estimatePoses} gives the observation of frames
+   * {@code i .. i + historyFrames - 1} (its newest frame {@code i + historyFrames - 1}), up to
+   * float rounding.
    *
    * @param frames {@code n + historyFrames - 1} consecutive frames, oldest first (RGB, {@code
    *     imageSize x imageSize x 3}): the first observation's history, then one new frame per
