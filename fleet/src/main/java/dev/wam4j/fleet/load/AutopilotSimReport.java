@@ -135,7 +135,7 @@ final class AutopilotSimReport {
         y[2 * i] = kind.equals("promoted") ? 1.0 : kind.equals("rolled_back") ? 0.0 : 0.5;
         y[2 * i + 1] = y[2 * i] + (kind.equals("promoted") ? -0.05 : 0.05);
       }
-      chart.series(kind.replace('_', ' '), x, y);
+      chart.marks(kind.replace('_', ' '), x, y); // one tick per decision, not a line between them
     }
     return chart;
   }

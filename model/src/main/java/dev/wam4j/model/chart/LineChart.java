@@ -44,7 +44,9 @@ public final class LineChart {
     /** A dashed line without dots: a fit, a threshold. */
     DASHED,
     /** A faint raw line under its trailing moving average: a noisy training loss. */
-    SMOOTHED
+    SMOOTHED,
+    /** Points taken in pairs, each pair its own short line with dots: marks at events. */
+    MARKS
   }
 
   private record Series(String name, double[] x, double[] y, Style style, int window) {}
@@ -104,6 +106,20 @@ public final class LineChart {
   /** Adds a series drawn as a solid line (dots while it has few points). */
   public LineChart series(String name, double[] x, double[] y) {
     return add(name, x, y, Style.LINE, 1);
+  }
+
+  /**
+   * Adds marks at events: points 0-1, 2-3, ... each drawn as its own short line with dots, never
+   * joined to the next pair.
+   */
+  public LineChart marks(String name, double[] x, double[] y) {
+    if (x.length % 2 != 0)
+      throw new IllegalArgumentException("chart: marks come in pairs of points, got " + x.length);
+    for (int i = 0; i < x.length; i++)
+      if (!Double.isFinite(x[i]) || i < y.length && !Double.isFinite(y[i]))
+        throw new IllegalArgumentException(
+            "chart: mark " + name + " at point " + i + " is not finite");
+    return add(name, x, y, Style.MARKS, 1);
   }
 
   /** Adds a series drawn dashed, without dots (a fit, a threshold). */
@@ -265,6 +281,16 @@ public final class LineChart {
               colour,
               new BasicStroke(
                   2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+      case MARKS -> {
+        for (int i = 0; i + 1 < xs.length; i += 2)
+          polyline(
+              g,
+              f,
+              new double[] {xs[i], xs[i + 1]},
+              new double[] {ys[i], ys[i + 1]},
+              colour,
+              new BasicStroke(1.6f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+      }
       case LINE ->
           polyline(
               g,

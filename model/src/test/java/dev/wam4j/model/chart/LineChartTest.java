@@ -46,4 +46,31 @@ class LineChartTest {
     assertThatThrownBy(() -> chart.series("bad", new double[2], new double[3]))
         .hasMessageContaining("series bad: 2 x values, 3 y values");
   }
+
+  @Test
+  void marksAreTicksAtTheirEventsNotALineBetweenThem() throws Exception {
+    double[] x = {0, 0, 10, 10}, y = {0, 1, 0, 1};
+    long between = colouredPixelsBetween(new LineChart("t", "x", "y").marks("events", x, y));
+    long joined = colouredPixelsBetween(new LineChart("t", "x", "y").series("events", x, y));
+    assertThat(between).isZero();
+    assertThat(joined).as("the same points as one line cross the middle").isGreaterThan(20);
+    assertThatThrownBy(
+            () -> new LineChart("t", "x", "y").marks("odd", new double[3], new double[3]))
+        .hasMessageContaining("pairs");
+  }
+
+  /**
+   * Strongly coloured pixels in the middle fifth of the image's width (series, not grid or text).
+   */
+  private static long colouredPixelsBetween(LineChart chart) throws Exception {
+    BufferedImage image = ImageIO.read(new ByteArrayInputStream(chart.png()));
+    long n = 0;
+    for (int y = 0; y < image.getHeight(); y++) {
+      for (int x = image.getWidth() * 2 / 5; x < image.getWidth() * 3 / 5; x++) {
+        int rgb = image.getRGB(x, y), r = rgb >> 16 & 0xff, g = rgb >> 8 & 0xff, b = rgb & 0xff;
+        if (Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 80) n++;
+      }
+    }
+    return n;
+  }
 }
