@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wam4j.data.AtomicFiles;
 import dev.wam4j.data.FileTrees;
 import dev.wam4j.data.Zips;
+import dev.wam4j.data.lerobot.LeRobotDataset;
 import dev.wam4j.data.lerobot.write.LeRobotAggregate;
 import dev.wam4j.data.pusht.PushTRate;
 import dev.wam4j.eval.CheckpointEvaluator;
@@ -147,11 +148,8 @@ final class AutopilotFleet implements Autopilot.Fleet {
     if (config.recentHours() > 0) episodes = newest(episodes, config.recentHours());
     Path dir = Files.createDirectories(work.resolve(name));
     Path data = dir.resolve("data"), run = dir.resolve("train"), model = dir.resolve("model");
-    long frames = episodes.stream().mapToLong(Records.Episode::frames).sum();
-    Autopilot.Candidate candidate =
-        new Autopilot.Candidate(
-            name, model.toString(), episodes.size(), PushTRate.hours(frames), null);
-    if (Files.isRegularFile(model.resolve("checkpoint.json"))) return candidate; // done before
+    if (Files.isRegularFile(model.resolve("checkpoint.json")))
+      return candidate(name, model, data); // done before
     if (!Files.isDirectory(data)) { // published whole, so a folder there is complete
       // each episode labelled once per deployed model (and expert scene), then all in one dataset
       // (no video
@@ -206,7 +204,7 @@ final class AutopilotFleet implements Autopilot.Fleet {
             + " v"
             + deployed.version()
             + " on "
-            + episodes.size()
+            + trainedOn(data).episodes()
             + " episodes ("
             + wam.steps()
             + " steps)");
@@ -223,7 +221,7 @@ final class AutopilotFleet implements Autopilot.Fleet {
               + " v"
               + deployed.version()
               + " on "
-              + episodes.size()
+              + trainedOn(data).episodes()
               + (successfulOnly ? " successful" : "")
               + " fleet episodes of task '"
               + task
@@ -237,7 +235,29 @@ final class AutopilotFleet implements Autopilot.Fleet {
     } finally {
       if (!done) FileTrees.deleteQuietly(tmp, null);
     }
-    return candidate;
+    return candidate(name, model, data);
+  }
+
+  /** Episodes and frames of a candidate's training data. */
+  private record TrainedOn(int episodes, long frames) {}
+
+  /**
+   * What the candidate's data holds: the episodes that were labelled, not those asked for (an
+   * episode that cannot be labelled is set aside), so the decision's evidence says what it learned
+   * from.
+   */
+  private static TrainedOn trainedOn(Path data) throws IOException {
+    try (LeRobotDataset ds = LeRobotDataset.open(data)) {
+      return new TrainedOn(
+          ds.episodes().size(), ds.episodes().stream().mapToLong(e -> e.length()).sum());
+    }
+  }
+
+  private static Autopilot.Candidate candidate(String name, Path model, Path data)
+      throws IOException {
+    TrainedOn t = trainedOn(data);
+    return new Autopilot.Candidate(
+        name, model.toString(), t.episodes(), PushTRate.hours(t.frames()), null);
   }
 
   /** The newest episodes (by upload) that add up to {@code hours}, oldest first. */
