@@ -60,6 +60,7 @@ final class EpisodeLabels {
       if (!Files.isDirectory(cache.resolve(e.sha256()))
           && !Files.isRegularFile(cache.resolve(e.sha256() + SKIPPED))) missing.add(e);
     if (missing.isEmpty()) return labelled(episodes, cache);
+    stopIfInterrupted(0);
     long t0 = System.nanoTime(), frames = 0;
     int skipped = 0;
     try (WamPolicy perception = WamPolicy.load(WamCheckpoint.resolve(model))) {
@@ -87,11 +88,7 @@ final class EpisodeLabels {
       for (Records.Episode e : missing) {
         // a day's end or a server's stop interrupts the step: labelled episodes stay cached, the
         // rest waits for the next start instead of holding the stop for many minutes
-        if (Thread.currentThread().isInterrupted())
-          throw new java.io.InterruptedIOException(
-              "labelling stopped after "
-                  + frames
-                  + " frames: the autopilot is stopping (the labels so far are kept)");
+        stopIfInterrupted(frames);
         Path tmp = AtomicFiles.hiddenDirectory(cache, "." + e.sha256() + "-");
         boolean done = false;
         try {
@@ -129,6 +126,18 @@ final class EpisodeLabels {
             expertScene == null ? "" : " and the expert's chunks",
             (System.nanoTime() - t0) / 1e9));
     return labelled(episodes, cache);
+  }
+
+  /**
+   * Throws when the thread was interrupted (checked before the model loads as well: loading may
+   * clear the flag).
+   */
+  private static void stopIfInterrupted(long frames) throws java.io.InterruptedIOException {
+    if (Thread.currentThread().isInterrupted())
+      throw new java.io.InterruptedIOException(
+          "labelling stopped after "
+              + frames
+              + " frames: the autopilot is stopping (the labels so far are kept)");
   }
 
   /** The labelled copies in the cache, in {@code episodes}' order, without those set aside. */
