@@ -500,8 +500,22 @@ public final class WamPolicy implements ChunkPolicy {
       NDManager m = model.getNDManager();
       pose = observe(m, new ParameterStore(m, false), images, agentPositions).pose().toFloatArray();
     }
+    return workspacePoses(pose, 1);
+  }
+
+  /**
+   * The pose head's raw output ({@code n x} x, y in [-1, 1], cos, sin) as {@code n x} x, y in
+   * workspace pixels and the angle in radians.
+   */
+  private double[] workspacePoses(float[] raw, int n) {
     double half = config.workspaceSize() / 2;
-    return new double[] {(pose[0] + 1) * half, (pose[1] + 1) * half, Math.atan2(pose[3], pose[2])};
+    double[] out = new double[3 * n];
+    for (int i = 0; i < n; i++) {
+      out[3 * i] = (raw[4 * i] + 1) * half;
+      out[3 * i + 1] = (raw[4 * i + 1] + 1) * half;
+      out[3 * i + 2] = Math.atan2(raw[4 * i + 3], raw[4 * i + 2]);
+    }
+    return out;
   }
 
   /**
@@ -553,14 +567,7 @@ public final class WamPolicy implements ChunkPolicy {
           net.dynamics(ps, history, m.create(normalised, new Shape(n, h * 2L)), frames, false);
       pose = dyn.get(2).toFloatArray();
     }
-    double half = config.workspaceSize() / 2;
-    double[] out = new double[3 * n];
-    for (int i = 0; i < n; i++) {
-      out[3 * i] = (pose[4 * i] + 1) * half;
-      out[3 * i + 1] = (pose[4 * i + 1] + 1) * half;
-      out[3 * i + 2] = Math.atan2(pose[4 * i + 3], pose[4 * i + 2]);
-    }
-    return out;
+    return workspacePoses(pose, n);
   }
 
   /**
@@ -627,14 +634,7 @@ public final class WamPolicy implements ChunkPolicy {
               false);
       pose = dyn.get(2).toFloatArray();
     }
-    double half = config.workspaceSize() / 2;
-    double[] out = new double[3 * n];
-    for (int i = 0; i < n; i++) {
-      out[3 * i] = (pose[4 * i] + 1) * half;
-      out[3 * i + 1] = (pose[4 * i + 1] + 1) * half;
-      out[3 * i + 2] = Math.atan2(pose[4 * i + 3], pose[4 * i + 2]);
-    }
-    return out;
+    return workspacePoses(pose, n);
   }
 
   /**
