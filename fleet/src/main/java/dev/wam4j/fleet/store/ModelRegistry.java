@@ -70,10 +70,14 @@ public final class ModelRegistry {
     synchronized (lock) {
       String canaryRobot = null;
       if (canary) {
-        // an online robot if there is one, the longest enrolled first
+        // an online robot if there is one; of those, the one whose last canary is oldest (never
+        // first), so successive canaries do not all measure the same robot; then the longest
+        // enrolled
         canaryRobot =
             db.one(
-                    "SELECT id FROM robots WHERE robot_group = ? ORDER BY CASE WHEN state IN (?, ?) THEN 0 ELSE 1 END, created_ms, id",
+                    "SELECT id FROM robots WHERE robot_group = ? ORDER BY CASE WHEN state IN (?, ?) THEN 0 ELSE 1 END,"
+                        + " COALESCE((SELECT MAX(d.id) FROM deployments d WHERE d.canary_robot_id = robots.id), 0),"
+                        + " created_ms, id",
                     r -> r.getString("id"),
                     group,
                     RobotState.IDLE,

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -344,6 +346,34 @@ class FleetStoreTest {
           .hasMessageContaining("no robot to be the canary");
       assertThatThrownBy(() -> s.models().setStatus(canary.id(), DeploymentStatus.ACTIVE))
           .hasMessageContaining("was rolled back");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void successiveCanariesGoToTheOnlineRobotThatWasACanaryLongestAgo(Backend db) throws Exception {
+    try (FleetStore s = db.open(dir)) {
+      String a = s.robots().enroll("a", "lab").robotId(),
+          b = s.robots().enroll("b", "lab").robotId(),
+          c = s.robots().enroll("c", "lab").robotId();
+      for (String r : List.of(a, b, c)) s.robots().register(r, "robot", "{}");
+      for (int v = 1; v <= 6; v++) s.models().add("pusht", ("" + v).repeat(64), "/m/" + v, null);
+      s.models().deploy("pusht", 1, "lab", false);
+      List<String> canaries = new ArrayList<>();
+      for (int v = 2; v <= 5; v++) {
+        Records.Deployment d = s.models().deploy("pusht", v, "lab", true);
+        canaries.add(d.canaryRobotId());
+        s.models().setStatus(d.id(), DeploymentStatus.ROLLED_BACK);
+      }
+      // robots enrolled in the same millisecond are ordered by id: which comes first is not pinned
+      assertThat(canaries.subList(0, 3))
+          .as("each robot once before any twice")
+          .containsExactlyInAnyOrder(a, b, c);
+      assertThat(canaries.get(3)).as("then the longest ago").isEqualTo(canaries.get(0));
+      s.robots().telemetry(canaries.get(1), 1, RobotState.OFFLINE, "{}");
+      assertThat(s.models().deploy("pusht", 6, "lab", true).canaryRobotId())
+          .as("the robot that was a canary longest ago is offline: the next one")
+          .isEqualTo(canaries.get(2));
     }
   }
 
