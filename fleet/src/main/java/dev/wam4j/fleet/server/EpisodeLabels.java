@@ -44,7 +44,8 @@ final class EpisodeLabels {
    * @param model the deployed model (its perception labels, its action horizon sizes the chunks)
    * @return each episode's labelled copy, in {@code episodes}' order; an episode that cannot be
    *     labelled (a frame of the wrong size, a label that is not finite) is set aside with its
-   *     reason beside the cache's copies ({@link #SKIPPED}) and left out, here and next time
+   *     reason beside the cache's copies ({@link #SKIPPED}) and left out, here and next time; one
+   *     whose poses the perception keeps estimating non-finite is left out this time only
    */
   static List<Path> label(
       Path model,
@@ -62,7 +63,7 @@ final class EpisodeLabels {
     if (missing.isEmpty()) return labelled(episodes, cache);
     stopIfInterrupted(0);
     long t0 = System.nanoTime(), frames = 0;
-    int skipped = 0;
+    int leftOut = 0;
     try (WamPolicy perception = WamPolicy.load(WamCheckpoint.resolve(model))) {
       // each source's poses are estimated in batches first; the rewrite then reads them in order
       double[][][] poses = {null};
@@ -100,6 +101,14 @@ final class EpisodeLabels {
                   Path.of(e.path()), tmp, task, EpisodeFiles.ROBOT_TYPE, labeller, chunks, horizon);
           AtomicFiles.publishDirectory(tmp, cache.resolve(e.sha256()));
           done = true;
+        } catch (NonFinitePoses flaky) {
+          log.accept(
+              "autopilot: episode "
+                  + e.id()
+                  + " left out of this candidate ("
+                  + flaky.getMessage()
+                  + "); it is labelled again next time");
+          leftOut++;
         } catch (IllegalArgumentException bad) {
           // one robot's bad upload must not fail every candidate after it: set aside, with why
           AtomicFiles.writeString(
@@ -110,7 +119,7 @@ final class EpisodeLabels {
                   + e.id()
                   + " skipped, it cannot be labelled: "
                   + bad.getMessage());
-          skipped++;
+          leftOut++;
         } finally {
           if (!done) FileTrees.deleteQuietly(tmp, null);
         }
@@ -121,7 +130,7 @@ final class EpisodeLabels {
             java.util.Locale.ROOT,
             "autopilot: %d episodes (%d frames) labelled with the deployed perception's poses%s"
                 + " in %.0f s",
-            missing.size() - skipped,
+            missing.size() - leftOut,
             frames,
             expertScene == null ? "" : " and the expert's chunks",
             (System.nanoTime() - t0) / 1e9));
@@ -163,8 +172,10 @@ final class EpisodeLabels {
   /**
    * The batch's estimates, estimated again when one is not finite, at most {@link #TRIES} passes in
    * all: libtorch with its oneDNN opt-in was seen to return whole batches of NaN now and then, and
-   * the same batch finite the next time (RESULTS 48). Still not finite after that, the episode is
-   * set aside by the rewrite that reads them.
+   * the same batch finite the next time (RESULTS 48).
+   *
+   * @throws NonFinitePoses when they are still not finite after that: the episode is left out of
+   *     this candidate, not set aside for good (the fault is the perception's, not the episode's)
    */
   static double[] finitePoses(
       PoseBatch perception, byte[] frames, float[] positions, int n, Consumer<String> log) {
@@ -180,7 +191,21 @@ final class EpisodeLabels {
               + ")");
       p = perception.estimate(frames, positions, n);
     }
+    if (!allFinite(p))
+      throw new NonFinitePoses(
+          "the perception gave non-finite poses for a batch of "
+              + n
+              + " frames in "
+              + TRIES
+              + " passes");
     return p;
+  }
+
+  /** The perception's estimates stayed non-finite: this time's labelling leaves the episode out. */
+  static final class NonFinitePoses extends RuntimeException {
+    NonFinitePoses(String message) {
+      super(message);
+    }
   }
 
   private static boolean allFinite(double[] values) {

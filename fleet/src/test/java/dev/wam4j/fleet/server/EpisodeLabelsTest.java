@@ -166,7 +166,7 @@ class EpisodeLabelsTest {
   }
 
   @Test
-  void aBatchOfNonFinitePosesIsEstimatedAgainAndKeptOnlyWhenItStaysSo() {
+  void aBatchOfNonFinitePosesIsEstimatedAgainAndItsEpisodeLeftOutThisTimeOnlyWhenItStaysSo() {
     List<String> log = new ArrayList<>();
     int[] passes = {0};
     // NaN on the first pass, finite on the second: what libtorch's oneDNN opt-in did now and then
@@ -182,9 +182,11 @@ class EpisodeLabelsTest {
     assertThat(log).singleElement().asString().contains("estimating it again (2 of 3)");
 
     EpisodeLabels.PoseBatch broken = (frames, positions, n) -> new double[] {0, Double.NaN, 0};
-    assertThat(EpisodeLabels.finitePoses(broken, new byte[0], new float[0], 1, l -> {}))
-        .as("kept non-finite after the last pass: the rewrite sets the episode aside")
-        .contains(Double.NaN);
+    assertThatThrownBy(
+            () -> EpisodeLabels.finitePoses(broken, new byte[0], new float[0], 1, l -> {}))
+        .as("still non-finite after the last pass: left out this time, not set aside for good")
+        .isInstanceOf(EpisodeLabels.NonFinitePoses.class)
+        .hasMessageContaining("non-finite poses for a batch of 1 frames in 3 passes");
   }
 
   @Test
