@@ -150,25 +150,25 @@ final class AutopilotFleet implements Autopilot.Fleet {
     Path data = dir.resolve("data"), run = dir.resolve("train"), model = dir.resolve("model");
     if (Files.isRegularFile(model.resolve("checkpoint.json")))
       return candidate(name, model, data); // done before
-    if (!Files.isDirectory(data)) { // published whole, so a folder there is complete
-      // each episode labelled once per deployed model (and expert scene), then all in one dataset
-      // (no video
-      // re-encoded in that step)
-      boolean expert = AutopilotConfig.LABELS_EXPERT.equals(config.labels());
-      SceneFile scene = expert ? Scenes.resolve(config.scene()) : null;
-      // labels depend on the deployed perception, and expert chunks on the scene the expert acts
-      // in (its contents: a scene file edited in place gets labels of its own) and the labels'
-      // version
-      String key =
-          deployed.sha256().substring(0, 16)
-              + (expert
-                  ? "-expert"
-                      + EXPERT_LABELS_VERSION
-                      + "-"
-                      + dev.wam4j.data.Digests.sha256Hex(
-                              scene.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                          .substring(0, 12)
-                  : "");
+    // each episode labelled once per deployed model (and expert scene), then all in one dataset
+    // (no video re-encoded in that step)
+    boolean expert = AutopilotConfig.LABELS_EXPERT.equals(config.labels());
+    SceneFile scene = expert ? Scenes.resolve(config.scene()) : null;
+    // labels depend on the deployed perception, and expert chunks on the scene the expert acts
+    // in (its contents: a scene file edited in place gets labels of its own) and the labels'
+    // version
+    String key =
+        deployed.sha256().substring(0, 16)
+            + (expert
+                ? "-expert"
+                    + EXPERT_LABELS_VERSION
+                    + "-"
+                    + dev.wam4j.data.Digests.sha256Hex(
+                            scene.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .substring(0, 12)
+                : "");
+    if (!sameLabels(dir, key, log)) {
+      AtomicFiles.writeString(dir.resolve(DATA_LABELS), key + "\n");
       List<Path> labelled =
           EpisodeLabels.label(
               Path.of(deployed.path()),
@@ -327,6 +327,35 @@ final class AutopilotFleet implements Autopilot.Fleet {
     } catch (SQLException e) {
       throw new IOException("cannot register " + candidate.name() + ": " + e, e);
     }
+  }
+
+  /** Beside a candidate's data folder: the key of the labels it was built from. */
+  static final String DATA_LABELS = "data-labels.txt";
+
+  /**
+   * Whether the candidate in {@code dir} holds data built from labels of {@code key}. When it holds
+   * data of other labels (the config's {@code labels} changed while the candidate was prepared, or
+   * a folder from before the key was kept), that data and the training begun on it are removed:
+   * resumed, they would give the new mode's candidate the old mode's labels.
+   */
+  static boolean sameLabels(Path dir, String key, Consumer<String> log) throws IOException {
+    Path data = dir.resolve("data"), keyFile = dir.resolve(DATA_LABELS);
+    if (!Files.isDirectory(data)) return false; // published whole: a folder there is complete
+    String was = Files.isRegularFile(keyFile) ? Files.readString(keyFile).strip() : "unknown";
+    if (was.equals(key)) return true;
+    log.accept(
+        "autopilot: "
+            + dir.getFileName()
+            + "'s data were labelled for "
+            + was
+            + ", the config now asks for "
+            + key
+            + ": labelled again and trained from the start");
+    // the key first: a kill midway leaves a folder of unknown labels, never one that looks valid
+    Files.deleteIfExists(keyFile);
+    FileTrees.delete(dir.resolve("train"));
+    FileTrees.delete(data);
+    return false;
   }
 
   @Override

@@ -265,6 +265,33 @@ class AutopilotFleetTest {
   }
 
   @Test
+  void aCandidateResumedUnderOtherLabelsIsLabelledAndTrainedAgainNotGivenTheOldLabels()
+      throws Exception {
+    Path cand = Files.createDirectories(data.resolve("cand"));
+    List<String> log = new ArrayList<>();
+    assertThat(AutopilotFleet.sameLabels(cand, "k-expert", log::add)).as("no data yet").isFalse();
+    Files.createDirectories(cand.resolve("data/meta"));
+    Files.createDirectories(cand.resolve("train/step-0000500"));
+    Files.writeString(cand.resolve(AutopilotFleet.DATA_LABELS), "k-expert\n");
+    assertThat(AutopilotFleet.sameLabels(cand, "k-expert", log::add)).isTrue();
+    assertThat(cand.resolve("train/step-0000500")).as("its training resumes").isDirectory();
+    assertThat(log).isEmpty();
+
+    assertThat(AutopilotFleet.sameLabels(cand, "k", log::add)).as("labels switched").isFalse();
+    assertThat(cand.resolve("data")).doesNotExist();
+    assertThat(cand.resolve("train")).as("trained on the old labels").doesNotExist();
+    assertThat(cand.resolve(AutopilotFleet.DATA_LABELS)).doesNotExist();
+    assertThat(log)
+        .singleElement()
+        .asString()
+        .contains("labelled for k-expert, the config now asks for k");
+
+    Files.createDirectories(cand.resolve("data/meta")); // from before the key was kept
+    assertThat(AutopilotFleet.sameLabels(cand, "k", log::add)).isFalse();
+    assertThat(log.get(1)).contains("labelled for unknown");
+  }
+
+  @Test
   void aCandidateOfRecentHoursTakesTheNewestEpisodesThatAddUpToThem() {
     List<Records.Episode> all = new java.util.ArrayList<>();
     for (int i = 1; i <= 5; i++)
