@@ -77,10 +77,14 @@ final class EpisodeLabels {
       int horizon = perception.config().actionHorizon();
       PushTEpisodes.ChunkLabeller chunks = null;
       if (expertScene != null) {
-        Embodiment body =
-            expertScene.embodiment() instanceof Embodiment.RobotPusher
-                ? expertScene.embodiment()
-                : Embodiment.RobotPusher.reference();
+        Embodiment body = expertScene.embodiment();
+        if (!(body instanceof Embodiment.RobotPusher)) {
+          // the scripted expert drives a pusher; the simulation gate does the same
+          log.accept(
+              "autopilot: the expert labels with the reference robot pusher, not the scene's "
+                  + body.getClass().getSimpleName());
+          body = Embodiment.RobotPusher.reference();
+        }
         ExpertTeacher teacher = new ExpertTeacher(new PushTEnv(expertScene.scene(), body));
         chunks =
             (x, y, pose, chunk) ->
