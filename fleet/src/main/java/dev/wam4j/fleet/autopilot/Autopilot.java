@@ -21,10 +21,11 @@ import java.util.function.LongSupplier;
  * evaluate both in simulation on validation seeds; only a candidate that wins there goes to a
  * canary robot; compare the canary's live episodes with the rest of its group by a sequential test
  * after every step, promote it when it is better, roll it back when it is worse (or undecided after
- * {@code maxCanaryEpisodes}). Every decision, with its evidence, is appended to {@code
- * decisions.jsonl}; the state is saved in {@code autopilot.json} (atomically) before and after
- * every action that changes the fleet, so a killed autopilot resumes where it was and never deploys
- * a candidate twice. An operator may pause and resume it (counted as interventions).
+ * {@code maxCanaryEpisodes} or {@code maxCanaryHours}). Every decision, with its evidence, is
+ * appended to {@code decisions.jsonl}; the state is saved in {@code autopilot.json} (atomically)
+ * before and after every action that changes the fleet, so a killed autopilot resumes where it was
+ * and never deploys a candidate twice. An operator may pause and resume it (counted as
+ * interventions).
  */
 public final class Autopilot {
   static final String STATE_FILE = "autopilot.json", DECISIONS_FILE = "decisions.jsonl";
@@ -342,9 +343,11 @@ public final class Autopilot {
             live.canaryEpisodes(),
             live.groupSuccesses(),
             live.groupEpisodes());
+    double hoursOut = (clockMs.getAsLong() - c.canary().sinceMs()) / 3.6e6;
     boolean giveUp =
         o instanceof RateComparison.Outcome.Undecided
-            && live.canaryEpisodes() >= config.maxCanaryEpisodes();
+            && (live.canaryEpisodes() >= config.maxCanaryEpisodes()
+                || hoursOut >= config.maxCanaryHours());
     if (o instanceof RateComparison.Outcome.Undecided && !giveUp) return;
     Map<String, Object> evidence =
         ordered(
@@ -364,7 +367,10 @@ public final class Autopilot {
     } else {
       fleet.rollBack(c.canary());
       phase(new Phase.Watching(c.hoursAtLastCandidate()), 0, 0, 1);
-      if (giveUp) evidence.put("undecided_after_episodes", live.canaryEpisodes());
+      if (giveUp) {
+        evidence.put("undecided_after_episodes", live.canaryEpisodes());
+        evidence.put("undecided_after_hours", hoursOut);
+      }
       decide(giveUp ? "rolled_back_undecided" : "rolled_back", evidence);
     }
   }

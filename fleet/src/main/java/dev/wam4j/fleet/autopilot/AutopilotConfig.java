@@ -35,6 +35,9 @@ import java.util.TreeSet;
  *     deployed model's plus this (0.0: any improvement; equal is not enough)
  * @param canary the sequential test of canary against group
  * @param maxCanaryEpisodes canary episodes after which an undecided canary is rolled back (500)
+ * @param maxCanaryHours wall hours after which an undecided canary is rolled back (24): a canary
+ *     robot that went offline, or whose group stopped working, gives no evidence, and the loop must
+ *     not wait on it for ever
  * @param scene the simulation scene of the validation runs: a built-in name or a scene file
  *     ("pusht")
  * @param finetune fields of the fine-tuning config that override the deployed model's own (its
@@ -53,6 +56,7 @@ public record AutopilotConfig(
     double minSimGain,
     RateComparison.Config canary,
     long maxCanaryEpisodes,
+    double maxCanaryHours,
     String scene,
     ObjectNode finetune,
     double stepSeconds) {
@@ -92,6 +96,7 @@ public record AutopilotConfig(
           "minSimGain",
           "canary",
           "maxCanaryEpisodes",
+          "maxCanaryHours",
           "scene",
           "finetune",
           "stepSeconds");
@@ -116,6 +121,8 @@ public record AutopilotConfig(
               + ") must be >= the canary test's minEpisodes ("
               + canary.minEpisodes()
               + ")");
+    if (!(maxCanaryHours > 0))
+      throw new IllegalArgumentException("maxCanaryHours must be > 0, got " + maxCanaryHours);
     if (scene == null || scene.isBlank()) scene = "pusht";
     if (finetune == null) finetune = defaultFinetune();
     if (!(stepSeconds > 0))
@@ -135,6 +142,7 @@ public record AutopilotConfig(
         0.0,
         RateComparison.Config.defaults(),
         500,
+        24,
         "pusht",
         null,
         10);
@@ -155,6 +163,7 @@ public record AutopilotConfig(
         minSimGain,
         canary,
         maxCanaryEpisodes,
+        maxCanaryHours,
         scene,
         merged,
         stepSeconds);
@@ -173,6 +182,7 @@ public record AutopilotConfig(
         minSimGain,
         canary,
         maxCanaryEpisodes,
+        maxCanaryHours,
         scene,
         finetune,
         stepSeconds);
@@ -191,6 +201,7 @@ public record AutopilotConfig(
         minSimGain,
         canary,
         maxCanaryEpisodes,
+        maxCanaryHours,
         scene,
         finetune,
         stepSeconds);
@@ -296,6 +307,7 @@ public record AutopilotConfig(
             number(tree, "minSimGain", d.minSimGain()),
             canary,
             integer(tree, "maxCanaryEpisodes", "maxCanaryEpisodes", d.maxCanaryEpisodes()),
+            number(tree, "maxCanaryHours", d.maxCanaryHours()),
             scene,
             null,
             number(tree, "stepSeconds", d.stepSeconds()));
@@ -354,6 +366,7 @@ public record AutopilotConfig(
     c.put("minEpisodes", canary.minEpisodes());
     m.put("canary", c);
     m.put("maxCanaryEpisodes", maxCanaryEpisodes);
+    m.put("maxCanaryHours", maxCanaryHours);
     m.put("scene", scene);
     m.put("finetune", finetune);
     m.put("stepSeconds", stepSeconds);

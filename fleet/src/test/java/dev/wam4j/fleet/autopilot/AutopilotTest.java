@@ -180,6 +180,31 @@ class AutopilotTest {
   }
 
   @Test
+  void aCanaryWhoseRobotGivesNoEpisodesIsRolledBackAfterMaxCanaryHoursNotWaitedOnForEver()
+      throws Exception {
+    FakeFleet f = new FakeFleet();
+    long[] nowMs = {0};
+    Autopilot a = new Autopilot(config(), f, dir, () -> nowMs[0]);
+    f.hours = 1.0;
+    a.step();
+    assertThat(f.actions).containsExactly("register candidate-1.00h", "canary v1");
+    // the canary robot went offline: no episode comes from it; the rest of the group works on
+    for (int i = 0; i < 30; i++) {
+      nowMs[0] += 3_600_000; // an hour between steps
+      f.groupN += 20;
+      f.groupS += 12;
+      a.step();
+      if (!(a.state().phase() instanceof Autopilot.Phase.OnCanary)) break;
+    }
+    assertThat(f.actions).containsExactly("register candidate-1.00h", "canary v1", "roll back v1");
+    Autopilot.Decision d = a.decisions().get(2);
+    assertThat(d.kind()).isEqualTo("rolled_back_undecided");
+    assertThat(d.evidence())
+        .containsEntry("undecided_after_episodes", 0)
+        .containsEntry("undecided_after_hours", 24.0);
+  }
+
+  @Test
   void aCandidateThatLosesInSimulationNeverReachesARobot() throws Exception {
     FakeFleet f = new FakeFleet();
     f.candidateSim = 0.6; // equal is not better
@@ -427,6 +452,7 @@ class AutopilotTest {
                     0,
                     dev.wam4j.eval.stats.RateComparison.Config.defaults(),
                     500,
+                    24,
                     "pusht",
                     null,
                     10))
@@ -444,10 +470,29 @@ class AutopilotTest {
                     0,
                     dev.wam4j.eval.stats.RateComparison.Config.defaults(),
                     5,
+                    24,
                     "pusht",
                     null,
                     10))
         .hasMessageContaining(
             "maxCanaryEpisodes (5) must be >= the canary test's minEpisodes (20)");
+    assertThatThrownBy(
+            () ->
+                new AutopilotConfig(
+                    "push",
+                    "lab",
+                    1,
+                    true,
+                    0,
+                    null,
+                    new SeedRange(1, 2),
+                    0,
+                    dev.wam4j.eval.stats.RateComparison.Config.defaults(),
+                    500,
+                    0,
+                    "pusht",
+                    null,
+                    10))
+        .hasMessageContaining("maxCanaryHours must be > 0, got 0.0");
   }
 }
