@@ -145,8 +145,12 @@ public final class Autopilot {
   private final LongSupplier clockMs;
   // the stepping thread's copy; operators work on their own read of the file
   private volatile State state;
-  // guards the state file's read-modify-write: an operator's pause arrives while a step trains
-  private final Object fileLock = new Object();
+  // guards the state file's read-modify-write: an operator's pause arrives while a step trains,
+  // maybe at another server on the same data folder (its own instance, in this process or another)
+  private final Object fileLock;
+  private static final java.util.concurrent.ConcurrentHashMap<Path, Object> DIR_LOCKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  static final String LOCK_FILE = "autopilot.lock";
 
   /** An autopilot keeping its state in {@code dir} (resumed from it when it holds one). */
   public Autopilot(AutopilotConfig config, Fleet fleet, Path dir, LongSupplier clockMs)
@@ -154,6 +158,7 @@ public final class Autopilot {
     this.config = config;
     this.fleet = fleet;
     this.dir = Files.createDirectories(dir);
+    this.fileLock = DIR_LOCKS.computeIfAbsent(this.dir.toRealPath(), d -> new Object());
     this.clockMs = clockMs;
     this.state = read();
   }
@@ -196,20 +201,45 @@ public final class Autopilot {
   private State operatorSets(boolean paused, String operator) throws IOException {
     // locals only: the field belongs to the stepping thread, which may assign it meanwhile (an
     // operator's reply once showed the step's stale read: paused=false right after a pause)
+    return underStateLock(
+        () -> {
+          State now = read();
+          if (now.paused() == paused) return now; // already so: no second intervention
+          State next =
+              new State(
+                  now.phase(),
+                  paused,
+                  now.candidates(),
+                  now.promoted(),
+                  now.rolledBack(),
+                  now.interventions() + 1);
+          save(next);
+          decide(paused ? "paused" : "resumed", Map.of("by", operator));
+          return next;
+        });
+  }
+
+  /** What a body returns, computed under the state file's lock. */
+  @FunctionalInterface
+  private interface Locked<T> {
+    T call() throws IOException;
+  }
+
+  /**
+   * Runs {@code body} holding the state file's lock: this process's for the folder, then an OS file
+   * lock for other processes (servers on one data folder); a read-modify-write of the state under
+   * it loses no other server's pause.
+   */
+  private <T> T underStateLock(Locked<T> body) throws IOException {
     synchronized (fileLock) {
-      State now = read();
-      if (now.paused() == paused) return now; // already so: no second intervention
-      State next =
-          new State(
-              now.phase(),
-              paused,
-              now.candidates(),
-              now.promoted(),
-              now.rolledBack(),
-              now.interventions() + 1);
-      save(next);
-      decide(paused ? "paused" : "resumed", Map.of("by", operator));
-      return next;
+      try (java.nio.channels.FileChannel ch =
+          java.nio.channels.FileChannel.open(
+              dir.resolve(LOCK_FILE),
+              java.nio.file.StandardOpenOption.CREATE,
+              java.nio.file.StandardOpenOption.WRITE)) {
+        ch.lock(); // released when the channel closes
+        return body.call();
+      }
     }
   }
 
@@ -387,18 +417,20 @@ public final class Autopilot {
   }
 
   private void phase(Phase next, int candidates, int promoted, int rolledBack) throws IOException {
-    synchronized (fileLock) {
-      State operator = read(); // a pause that came in while this step trained stays
-      state =
-          new State(
-              next,
-              operator.paused(),
-              state.candidates() + candidates,
-              state.promoted() + promoted,
-              state.rolledBack() + rolledBack,
-              operator.interventions());
-      save(state);
-    }
+    underStateLock(
+        () -> {
+          State operator = read(); // a pause that came in while this step trained stays
+          state =
+              new State(
+                  next,
+                  operator.paused(),
+                  state.candidates() + candidates,
+                  state.promoted() + promoted,
+                  state.rolledBack() + rolledBack,
+                  operator.interventions());
+          save(state);
+          return state;
+        });
   }
 
   private void save(State s) throws IOException {

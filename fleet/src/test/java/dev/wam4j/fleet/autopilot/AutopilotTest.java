@@ -313,6 +313,44 @@ class AutopilotTest {
   }
 
   @Test
+  void aPauseSentToAnotherServerOnTheSameDataFolderIsNeverOverwrittenByTheLeadersStep()
+      throws Exception {
+    // two servers on one data folder: the leader's loop steps (each step saves a new phase: a
+    // candidate that loses in simulation every hour), an operator's calls reach the other server
+    FakeFleet f = new FakeFleet();
+    f.candidateSim = 0.5;
+    Autopilot leader = new Autopilot(config(), f, dir, () -> 1L);
+    Autopilot other = new Autopilot(config(), new FakeFleet(), dir, () -> 1L);
+    var stop = new java.util.concurrent.atomic.AtomicBoolean();
+    var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+    Thread loop =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    while (!stop.get()) {
+                      f.hours += 1;
+                      leader.step();
+                    }
+                  } catch (Throwable t) {
+                    failure.set(t);
+                  }
+                });
+    try {
+      for (int i = 0; i < 300; i++) {
+        assertThat(other.pause("ops").paused()).as("pause %d", i).isTrue();
+        assertThat(leader.state().paused()).as("still paused after pause %d", i).isTrue();
+        assertThat(other.resume("ops").paused()).as("resume %d", i).isFalse();
+      }
+    } finally {
+      stop.set(true);
+      loop.join();
+    }
+    assertThat(failure.get()).isNull();
+    assertThat(leader.state().interventions()).isEqualTo(600);
+  }
+
+  @Test
   void aKillDuringTrainingResumesTheSameCandidateNotANewOne() throws Exception {
     FakeFleet f = new FakeFleet();
     Autopilot a =
