@@ -331,6 +331,7 @@ public final class Autopilot {
     decide(
         better ? "better_in_simulation" : "injected_past_simulation",
         evidence); // the second only for a test's deliberately bad candidate
+    if (state.paused()) return; // paused while it was evaluated: deployed after the resume
     deploy((Phase.Deploying) state.phase());
   }
 

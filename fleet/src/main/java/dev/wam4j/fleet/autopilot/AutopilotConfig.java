@@ -35,9 +35,10 @@ import java.util.TreeSet;
  *     deployed model's plus this (0.0: any improvement; equal is not enough)
  * @param canary the sequential test of canary against group
  * @param maxCanaryEpisodes canary episodes after which an undecided canary is rolled back (500)
- * @param maxCanaryHours wall hours after which an undecided canary is rolled back (24): a canary
- *     robot that went offline, or whose group stopped working, gives no evidence, and the loop must
- *     not wait on it for ever
+ * @param maxCanaryHours wall hours after which an undecided canary is rolled back (24), counted
+ *     from its deployment (a server's downtime and pauses included): a canary robot that went
+ *     offline, or whose group stopped working, gives no evidence, and the loop must not wait on it
+ *     for ever
  * @param scene the simulation scene of the validation runs: a built-in name or a scene file
  *     ("pusht")
  * @param finetune fields of the fine-tuning config that override the deployed model's own (its

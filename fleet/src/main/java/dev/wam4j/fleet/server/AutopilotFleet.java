@@ -148,8 +148,6 @@ final class AutopilotFleet implements Autopilot.Fleet {
     if (config.recentHours() > 0) episodes = newest(episodes, config.recentHours());
     Path dir = Files.createDirectories(work.resolve(name));
     Path data = dir.resolve("data"), run = dir.resolve("train"), model = dir.resolve("model");
-    if (Files.isRegularFile(model.resolve("checkpoint.json")))
-      return candidate(name, model, data); // done before
     // each episode labelled once per deployed model (and expert scene), then all in one dataset
     // (no video re-encoded in that step)
     boolean expert = AutopilotConfig.LABELS_EXPERT.equals(config.labels());
@@ -167,8 +165,16 @@ final class AutopilotFleet implements Autopilot.Fleet {
                             scene.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8))
                         .substring(0, 12)
                 : "");
-    if (!sameLabels(dir, key, log)) {
-      AtomicFiles.writeString(dir.resolve(DATA_LABELS), key + "\n");
+    // what the candidate's data hold: those labels, of which episodes
+    String dataKey =
+        key
+            + (successfulOnly ? "-successful" : "-all")
+            + (config.recentHours() > 0 ? "-newest-" + config.recentHours() + "h" : "");
+    boolean same = sameData(dir, dataKey, log);
+    if (same && Files.isRegularFile(model.resolve("checkpoint.json")))
+      return candidate(name, model, data); // done before
+    if (!same) {
+      AtomicFiles.writeString(dir.resolve(DATA_LABELS), dataKey + "\n");
       List<Path> labelled =
           EpisodeLabels.label(
               Path.of(deployed.path()),
@@ -181,7 +187,8 @@ final class AutopilotFleet implements Autopilot.Fleet {
         throw new IOException(
             "none of the task's "
                 + episodes.size()
-                + " episodes could be labelled (each reason in a .skipped file under "
+                + " episodes could be labelled (the reasons in the log, and in .skipped files"
+                + " under "
                 + work.resolveSibling("labels").resolve(key)
                 + ")");
       Path fresh = AtomicFiles.hiddenDirectory(dir, ".data-");
@@ -329,16 +336,17 @@ final class AutopilotFleet implements Autopilot.Fleet {
     }
   }
 
-  /** Beside a candidate's data folder: the key of the labels it was built from. */
+  /** Beside a candidate's data folder: the key of what it holds (labels, episodes chosen). */
   static final String DATA_LABELS = "data-labels.txt";
 
   /**
-   * Whether the candidate in {@code dir} holds data built from labels of {@code key}. When it holds
-   * data of other labels (the config's {@code labels} changed while the candidate was prepared, or
-   * a folder from before the key was kept), that data and the training begun on it are removed:
-   * resumed, they would give the new mode's candidate the old mode's labels.
+   * Whether the candidate in {@code dir} holds data of {@code key} (the deployed perception, the
+   * labels, which episodes). When it holds other data (the config's {@code labels}, {@code
+   * successfulOnly} or {@code recentHours} changed while the candidate was prepared, or a folder
+   * from before the key was kept), that data, the training begun on it and a model exported from it
+   * are removed: resumed, they would give the candidate another config's data.
    */
-  static boolean sameLabels(Path dir, String key, Consumer<String> log) throws IOException {
+  static boolean sameData(Path dir, String key, Consumer<String> log) throws IOException {
     Path data = dir.resolve("data"), keyFile = dir.resolve(DATA_LABELS);
     if (!Files.isDirectory(data)) return false; // published whole: a folder there is complete
     String was = Files.isRegularFile(keyFile) ? Files.readString(keyFile).strip() : "unknown";
@@ -346,13 +354,14 @@ final class AutopilotFleet implements Autopilot.Fleet {
     log.accept(
         "autopilot: "
             + dir.getFileName()
-            + "'s data were labelled for "
+            + "'s data are "
             + was
-            + ", the config now asks for "
+            + ", now wanted: "
             + key
-            + ": labelled again and trained from the start");
-    // the key first: a kill midway leaves a folder of unknown labels, never one that looks valid
+            + "; labelled again and trained from the start");
+    // the key first: a kill midway leaves a folder of unknown data, never one that looks valid
     Files.deleteIfExists(keyFile);
+    FileTrees.delete(dir.resolve("model"));
     FileTrees.delete(dir.resolve("train"));
     FileTrees.delete(data);
     return false;

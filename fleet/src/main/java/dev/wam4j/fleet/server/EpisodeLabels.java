@@ -170,7 +170,7 @@ final class EpisodeLabels {
     double[] estimate(byte[] frames, float[] agentPositions, int n);
   }
 
-  /** Passes of the perception over one batch before its non-finite estimates are kept. */
+  /** Passes of the perception over one batch before its episode is left out this time. */
   static final int TRIES = 3;
 
   /**

@@ -34,7 +34,12 @@ class AutopilotConfigTest {
     assertThat(c.finetune().get("headOnly").asBoolean()).isTrue(); // the default fine-tune stays
     assertThat(c.successfulOnly()).isTrue();
     assertThat(c.maxCanaryEpisodes()).isEqualTo(500);
+    assertThat(c.maxCanaryHours()).isEqualTo(24.0);
     assertThat(c.labels()).isEqualTo(AutopilotConfig.LABELS_EXECUTED);
+    AutopilotConfig shorter =
+        AutopilotConfig.load(file("{\"task\": \"t\", \"group\": \"g\", \"maxCanaryHours\": 2.5}"));
+    assertThat(shorter.maxCanaryHours()).isEqualTo(2.5);
+    assertThat(shorter.describe()).containsEntry("maxCanaryHours", 2.5);
   }
 
   @Test

@@ -351,6 +351,34 @@ class AutopilotTest {
   }
 
   @Test
+  void aPauseWhileACandidateIsEvaluatedInSimulationHoldsItsCanaryBackUntilResumed()
+      throws Exception {
+    Autopilot[] a = {null};
+    FakeFleet f =
+        new FakeFleet() {
+          @Override
+          public double simSuccess(Optional<Autopilot.Candidate> c, String group, SeedRange seeds)
+              throws IOException {
+            if (c.isPresent()) a[0].pause("ops"); // the operator acts during the evaluation
+            return super.simSuccess(c, group, seeds);
+          }
+        };
+    a[0] = new Autopilot(config(), f, dir, () -> 1L);
+    f.hours = 1.0;
+    a[0].step();
+    assertThat(f.actions)
+        .as("registered, not deployed")
+        .containsExactly("register candidate-1.00h");
+    a[0].step();
+    assertThat(f.actions).hasSize(1);
+    a[0].resume("ops");
+    a[0].step();
+    assertThat(f.actions).containsExactly("register candidate-1.00h", "canary v1");
+    assertThat(a[0].decisions().stream().map(Autopilot.Decision::kind))
+        .containsExactly("paused", "better_in_simulation", "resumed", "canary_deployed");
+  }
+
+  @Test
   void aKillDuringTrainingResumesTheSameCandidateNotANewOne() throws Exception {
     FakeFleet f = new FakeFleet();
     Autopilot a =

@@ -265,30 +265,34 @@ class AutopilotFleetTest {
   }
 
   @Test
-  void aCandidateResumedUnderOtherLabelsIsLabelledAndTrainedAgainNotGivenTheOldLabels()
+  void aCandidateResumedUnderOtherDataIsLabelledAndTrainedAgainNotGivenTheOldData()
       throws Exception {
     Path cand = Files.createDirectories(data.resolve("cand"));
     List<String> log = new ArrayList<>();
-    assertThat(AutopilotFleet.sameLabels(cand, "k-expert", log::add)).as("no data yet").isFalse();
+    assertThat(AutopilotFleet.sameData(cand, "k-expert-all", log::add)).as("no data yet").isFalse();
     Files.createDirectories(cand.resolve("data/meta"));
     Files.createDirectories(cand.resolve("train/step-0000500"));
-    Files.writeString(cand.resolve(AutopilotFleet.DATA_LABELS), "k-expert\n");
-    assertThat(AutopilotFleet.sameLabels(cand, "k-expert", log::add)).isTrue();
+    Files.createDirectories(cand.resolve("model"));
+    Files.writeString(cand.resolve(AutopilotFleet.DATA_LABELS), "k-expert-all\n");
+    assertThat(AutopilotFleet.sameData(cand, "k-expert-all", log::add)).isTrue();
     assertThat(cand.resolve("train/step-0000500")).as("its training resumes").isDirectory();
     assertThat(log).isEmpty();
 
-    assertThat(AutopilotFleet.sameLabels(cand, "k", log::add)).as("labels switched").isFalse();
+    assertThat(AutopilotFleet.sameData(cand, "k-successful", log::add))
+        .as("labels and episodes switched")
+        .isFalse();
     assertThat(cand.resolve("data")).doesNotExist();
-    assertThat(cand.resolve("train")).as("trained on the old labels").doesNotExist();
+    assertThat(cand.resolve("train")).as("trained on the old data").doesNotExist();
+    assertThat(cand.resolve("model")).as("exported from the old data").doesNotExist();
     assertThat(cand.resolve(AutopilotFleet.DATA_LABELS)).doesNotExist();
     assertThat(log)
         .singleElement()
         .asString()
-        .contains("labelled for k-expert, the config now asks for k");
+        .contains("data are k-expert-all, now wanted: k-successful");
 
     Files.createDirectories(cand.resolve("data/meta")); // from before the key was kept
-    assertThat(AutopilotFleet.sameLabels(cand, "k", log::add)).isFalse();
-    assertThat(log.get(1)).contains("labelled for unknown");
+    assertThat(AutopilotFleet.sameData(cand, "k-successful", log::add)).isFalse();
+    assertThat(log.get(1)).contains("data are unknown");
   }
 
   @Test
