@@ -82,6 +82,7 @@ final class ResearchCommand implements Callable<Integer> {
           b.winner().rung(),
           b.winner().drawn(),
           b.winner().outcome().successRate());
+      if (b.verdict() != null) o.println("against the hand-tuned baseline: " + b.verdict());
       o.printf(
           "protocol seeds %s, once: success %.3f, mean max coverage %.4f%n",
           b.protocol().seeds(), b.protocol().successRate(), b.protocol().meanMaxCoverage());

@@ -64,6 +64,9 @@ public final class Research {
    * @param winner the best trial's last entry, or null
    * @param protocol the winner's one evaluation on the protocol seeds, or null
    * @param stopped why the search stopped, or null while it runs
+   * @param baseline the space's hand-tuned baseline, run once on the largest budget (trial -1), or
+   *     null (none given, or not finished yet)
+   * @param verdict the winner's validation score against the baseline's, or null
    */
   public record Notebook(
       String space,
@@ -74,7 +77,9 @@ public final class Research {
       List<Entry> entries,
       Entry winner,
       RunOutcome protocol,
-      String stopped) {
+      String stopped,
+      Entry baseline,
+      String verdict) {
     public Notebook {
       entries = List.copyOf(entries);
     }
@@ -113,7 +118,50 @@ public final class Research {
     long start = clock.getAsLong();
     double usedBefore = used;
     String stopped = null;
-    while (true) {
+    Entry baseline = book == null ? null : book.baseline();
+    if (space.baseline() != null && baseline == null && budgetMinutes - used > 0) {
+      // the control first: what the hand-tuned values score on the same seeds and largest budget
+      log.accept(
+          String.format(
+              "baseline: the hand-tuned %s on the largest budget (%.1f of %.1f minutes left)",
+              space.baseline(), budgetMinutes - used, budgetMinutes));
+      long t0 = clock.getAsLong();
+      RunOutcome outcome = null;
+      String decision;
+      double score = Double.NaN;
+      try {
+        outcome =
+            runner.train(
+                "baseline",
+                space.baselineConfig(),
+                out.resolve("baseline"),
+                space.validationSeeds(),
+                start + (long) ((budgetMinutes - usedBefore) * 60e9));
+        decision = outcome == null ? null : String.format("scored %.4f", score = score(outcome));
+      } catch (IOException | RuntimeException e) {
+        decision = "failed: " + e.getMessage();
+      }
+      used = usedBefore + (clock.getAsLong() - start) / 60e9;
+      if (decision == null) {
+        stopped = "budget of " + budgetMinutes + " minutes used (the baseline did not finish)";
+      } else {
+        baseline =
+            new Entry(
+                -1,
+                -1,
+                space.schedule().rungs() - 1,
+                space.maxBudget(),
+                space.baseline(),
+                "the hand-tuned baseline, on the largest budget",
+                outcome,
+                score,
+                decision,
+                (clock.getAsLong() - t0) / 60e9);
+        log.accept("baseline: " + decision);
+      }
+      save(out, space, budgetMinutes, used, entries, asha, null, null, baseline);
+    }
+    while (stopped == null) {
       double left = budgetMinutes - used;
       if (left <= 0) {
         stopped = "budget of " + budgetMinutes + " minutes used";
@@ -140,7 +188,7 @@ public final class Research {
           decision = "out of budget before it finished: not scored (its run keeps its checkpoint)";
           score = Double.NaN;
         } else {
-          score = outcome.successRate() + 1e-3 * outcome.meanMaxCoverage();
+          score = score(outcome);
           decision = String.format("scored %.4f on rung %d", score, job.rung());
         }
       } catch (IOException | RuntimeException e) {
@@ -152,13 +200,13 @@ public final class Research {
       if (outcome == null && decision.startsWith("out of budget")) {
         entries.add(entry(entries.size(), job, space, why, null, score, decision, minutes));
         stopped = "budget of " + budgetMinutes + " minutes used (the last job did not finish)";
-        save(out, space, budgetMinutes, used, entries, asha, null, null);
+        save(out, space, budgetMinutes, used, entries, asha, null, null, baseline);
         break;
       }
       asha.report(job, score);
       entries.add(entry(entries.size(), job, space, why, outcome, score, decision, minutes));
       log.accept(name + ": " + decision);
-      save(out, space, budgetMinutes, used, entries, asha, null, null);
+      save(out, space, budgetMinutes, used, entries, asha, null, null, baseline);
     }
     Optional<SuccessiveHalving.Trial> best = asha.best();
     if (best.isEmpty()) {
@@ -170,10 +218,18 @@ public final class Research {
                   + " failed (see their decisions), none scored in "
                   + budgetMinutes
                   + " minutes"
-              : "budget too small for one trial: no trial finished its first rung in "
-                  + budgetMinutes
-                  + " minutes";
-      save(out, space, budgetMinutes, used, entries, asha, null, why);
+              : space.baseline() != null && baseline == null
+                  ? "budget too small for the baseline: it did not finish the largest budget ("
+                      + Math.round(space.maxBudget())
+                      + " "
+                      + space.budgetField()
+                      + ") in "
+                      + budgetMinutes
+                      + " minutes"
+                  : "budget too small for one trial: no trial finished its first rung in "
+                      + budgetMinutes
+                      + " minutes";
+      save(out, space, budgetMinutes, used, entries, asha, null, why, baseline);
       throw new IllegalArgumentException(why + " (notebook: " + out.resolve(NOTEBOOK_MD) + ")");
     }
     Entry winner = winnerEntry(entries, best.get());
@@ -186,7 +242,29 @@ public final class Research {
             "winner trial-" + winner.trial(),
             out.resolve("trial-" + winner.trial()).resolve("rung-" + winner.rung()),
             space.protocolSeeds());
-    return save(out, space, budgetMinutes, used, entries, asha, protocol, stopped);
+    return save(out, space, budgetMinutes, used, entries, asha, protocol, stopped, baseline);
+  }
+
+  /** A run's score: its validation success rate, ties broken by mean max coverage. */
+  private static double score(RunOutcome outcome) {
+    return outcome.successRate() + 1e-3 * outcome.meanMaxCoverage();
+  }
+
+  /** The winner's validation score against the baseline's, in words; null without both. */
+  static String verdict(Entry winner, Entry baseline) {
+    if (winner == null || baseline == null) return null;
+    if (Double.isNaN(baseline.score())) return "the baseline failed: " + baseline.decision();
+    return String.format(
+        java.util.Locale.ROOT,
+        "winner trial %d (rung %d) %.3f success, %.4f coverage; hand-tuned baseline %.3f, %.4f:"
+            + " %s",
+        winner.trial(),
+        winner.rung(),
+        winner.outcome().successRate(),
+        winner.outcome().meanMaxCoverage(),
+        baseline.outcome().successRate(),
+        baseline.outcome().meanMaxCoverage(),
+        winner.score() >= baseline.score() ? "at least as good" : "worse than the baseline");
   }
 
   private static String why(SuccessiveHalving asha, SuccessiveHalving.Job job) {
@@ -284,7 +362,8 @@ public final class Research {
       List<Entry> entries,
       SuccessiveHalving asha,
       RunOutcome protocol,
-      String stopped)
+      String stopped,
+      Entry baseline)
       throws IOException {
     Entry winner = asha.best().map(b -> winnerEntry(entries, b)).orElse(null);
     Notebook book =
@@ -297,7 +376,9 @@ public final class Research {
             entries,
             winner,
             protocol,
-            stopped);
+            stopped,
+            baseline,
+            verdict(winner, baseline));
     ReportFiles.write(out.resolve(NOTEBOOK_JSON), JSON.writeValueAsString(book));
     ReportFiles.write(out.resolve(NOTEBOOK_MD), ResearchNotebook.markdown(book, space));
     return book;

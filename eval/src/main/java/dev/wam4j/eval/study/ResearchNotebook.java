@@ -58,6 +58,27 @@ final class ResearchNotebook {
               e.decision().replace("|", "/"),
               e.minutes()));
     }
+    if (b.baseline() != null) {
+      Research.Entry e = b.baseline();
+      md.append("\n## Baseline\n\n");
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "The hand-tuned `%s` on the largest budget (%d %s), run before the trials: %s%s (%.1f"
+                  + " minutes).%n",
+              e.drawn(),
+              Math.round(e.budget()),
+              space.budgetField(),
+              e.outcome() == null
+                  ? ""
+                  : String.format(
+                      Locale.ROOT,
+                      "validation success %.3f, mean max coverage %.4f; ",
+                      e.outcome().successRate(),
+                      e.outcome().meanMaxCoverage()),
+              e.decision(),
+              e.minutes()));
+    }
     if (b.winner() != null) {
       md.append("\n## Winner\n\n");
       md.append(
@@ -68,6 +89,8 @@ final class ResearchNotebook {
               b.winner().rung(),
               b.winner().drawn(),
               b.winner().outcome() == null ? Double.NaN : b.winner().outcome().successRate()));
+      if (b.verdict() != null)
+        md.append("\nAgainst the baseline: ").append(b.verdict()).append(".\n");
     }
     if (b.protocol() != null) {
       md.append(

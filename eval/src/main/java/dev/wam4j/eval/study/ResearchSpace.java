@@ -34,6 +34,9 @@ import java.util.SplittableRandom;
  * @param protocolSeeds the seeds the winner is evaluated on, once
  * @param seed the search's seed (draws)
  * @param hypothesis what the search is expected to find (the notebook's first line)
+ * @param baseline the hand-tuned values of the searched fields (every one of them), or null: run
+ *     once on the largest budget and scored on the validation seeds beside the search's trials, so
+ *     the notebook says whether the winner is at least as good
  */
 public record ResearchSpace(
     Path file,
@@ -45,7 +48,8 @@ public record ResearchSpace(
     SeedRange validationSeeds,
     SeedRange protocolSeeds,
     long seed,
-    String hypothesis) {
+    String hypothesis,
+    ObjectNode baseline) {
   private static final Set<String> FIELDS =
       Set.of(
           "stage",
@@ -56,6 +60,7 @@ public record ResearchSpace(
           "protocolSeeds",
           "seed",
           "hypothesis",
+          "baseline",
           "comment");
   private static final Set<String> BUDGET_FIELDS = Set.of("field", "min", "max", "eta");
 
@@ -187,7 +192,8 @@ public record ResearchSpace(
             validation,
             protocol,
             seedNode == null ? 0 : seedNode.asLong(),
-            text(tree, "hypothesis", file, ""));
+            text(tree, "hypothesis", file, ""),
+            baseline(tree.get("baseline"), search.keySet(), file));
     // fail now, not an hour in: every searched field and the budget field must be config fields,
     // and the extremes of every dimension must make a valid config
     for (String field : search.keySet()) {
@@ -200,7 +206,45 @@ public record ResearchSpace(
       }
     }
     space.config(0, schedule.budget(0));
+    if (space.baseline() != null) space.baselineConfig();
     return space;
+  }
+
+  private static ObjectNode baseline(JsonNode node, Set<String> searched, Path file) {
+    if (node == null || node.isNull()) return null;
+    if (!(node instanceof ObjectNode o))
+      throw new IllegalArgumentException(
+          file
+              + ": field 'baseline' must be an object of the searched fields' hand-tuned values,"
+              + " got "
+              + node);
+    Set<String> given = new java.util.TreeSet<>();
+    o.fieldNames().forEachRemaining(given::add);
+    Set<String> missing = new java.util.TreeSet<>(searched), extra = new java.util.TreeSet<>(given);
+    missing.removeAll(given);
+    extra.removeAll(searched);
+    if (!missing.isEmpty() || !extra.isEmpty())
+      throw new IllegalArgumentException(
+          file
+              + ": field 'baseline' must give a value for every searched field and no other"
+              + (missing.isEmpty() ? "" : "; missing " + missing)
+              + (extra.isEmpty() ? "" : "; not searched " + extra));
+    return o;
+  }
+
+  /** The largest budget: the top rung's. */
+  public double maxBudget() {
+    return schedule.budget(schedule.rungs() - 1);
+  }
+
+  /** The baseline's training config on the largest budget. */
+  public WamConfig baselineConfig() {
+    if (baseline == null) throw new IllegalStateException(file + " has no 'baseline'");
+    ObjectNode o = base.deepCopy();
+    o.setAll(baseline);
+    o.put(budgetField, Math.round(maxBudget()));
+    return WamRun.parseConfig(
+        o, file.toAbsolutePath().getParent(), file + ": field 'baseline' " + baseline);
   }
 
   /** The values trial {@code trial} tries (drawn from the search seed and the trial alone). */

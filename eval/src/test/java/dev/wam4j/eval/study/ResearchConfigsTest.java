@@ -16,5 +16,12 @@ class ResearchConfigsTest {
     assertThat(s.config(0, 15000).headOnly()).isTrue();
     assertThat(s.search().keySet())
         .containsExactly("learningRate", "poseNoisePixels", "angleHarmonics");
+    // the baseline is the hand-tuned recipe's last stage itself (checkpoints kept more often)
+    assertThat(s.baselineConfig())
+        .usingRecursiveComparison()
+        .ignoringFields("checkpointEverySteps")
+        .isEqualTo(
+            dev.wam4j.model.wam.WamRun.loadConfig(
+                Path.of("..", "configs", "pusht-wam-head-final.json")));
   }
 }

@@ -105,6 +105,75 @@ class ResearchTest {
         .hasMessageContaining("changed since the search in");
   }
 
+  static final String WITH_BASELINE =
+      SPACE.replace(
+          "\"seed\": 4}",
+          "\"seed\": 4, \"baseline\": {\"learningRate\": 1e-3, \"headWidth\": 64}}");
+
+  @Test
+  void aBaselineRunsOnceOnTheLargestBudgetBeforeTheTrialsAndTheNotebookJudgesTheWinnerAgainstIt()
+      throws Exception {
+    ResearchSpace s = ResearchSpace.load(space(WITH_BASELINE));
+    Synthetic runner = new Synthetic();
+    Research.Notebook b =
+        Research.run(s, dir.resolve("out"), 5, runner, line -> {}, runner.clock::get);
+    assertThat(runner.trained.get(0)).isEqualTo("baseline");
+    assertThat(runner.trained.stream().filter("baseline"::equals)).hasSize(1);
+    Research.Entry base = b.baseline();
+    assertThat(base.budget()).as("the largest budget").isEqualTo(900);
+    assertThat(base.drawn().get("learningRate").asDouble()).isEqualTo(1e-3);
+    assertThat(b.entries()).noneMatch(e -> e.trial() < 0); // not one of the search's trials
+    // the synthetic success at lr 1e-3 on 900 steps is 1 - 0.52/2 = 0.74; the winner is nearer 3e-4
+    assertThat(base.outcome().successRate())
+        .isCloseTo(0.739, org.assertj.core.data.Offset.offset(1e-3));
+    assertThat(b.verdict())
+        .startsWith("winner trial " + b.winner().trial())
+        .contains("hand-tuned baseline 0.739")
+        .endsWith("at least as good");
+    assertThat(Files.readString(dir.resolve("out").resolve(Research.NOTEBOOK_MD)))
+        .contains("## Baseline")
+        .contains("Against the baseline: winner trial");
+    // resumed: the baseline is not run again
+    Research.run(s, dir.resolve("out"), 5, runner, line -> {}, runner.clock::get);
+    assertThat(runner.trained.stream().filter("baseline"::equals)).hasSize(1);
+    // a budget too small for the baseline says so
+    Synthetic small = new Synthetic();
+    assertThatThrownBy(
+            () -> Research.run(s, dir.resolve("small"), 0.1, small, line -> {}, small.clock::get))
+        .hasMessageContaining("budget too small for the baseline")
+        .hasMessageContaining("900 steps");
+  }
+
+  @Test
+  void aWinnerWorseThanTheBaselineIsSaid() {
+    Research.Entry winner =
+        new Research.Entry(
+            0,
+            3,
+            1,
+            300,
+            null,
+            "",
+            new RunOutcome("r", 300, 1, 1, "s", 10, 0.5, 0.9),
+            0.5009,
+            "",
+            1);
+    Research.Entry base =
+        new Research.Entry(
+            -1,
+            -1,
+            2,
+            900,
+            null,
+            "",
+            new RunOutcome("b", 900, 1, 1, "s", 10, 0.6, 0.9),
+            0.6009,
+            "",
+            3);
+    assertThat(Research.verdict(winner, base)).endsWith("worse than the baseline");
+    assertThat(Research.verdict(winner, null)).isNull();
+  }
+
   @Test
   void aKilledSearchResumesWithoutRunningAJobTwice() throws Exception {
     ResearchSpace s = ResearchSpace.load(space(SPACE));
@@ -203,6 +272,18 @@ class ResearchTest {
     assertThatThrownBy(
             () -> ResearchSpace.load(space(SPACE.replace("\"max\": 900", "\"max\": 50"))))
         .hasMessageContaining("field 'budget': maxBudget must be >= minBudget");
+    assertThatThrownBy(
+            () ->
+                ResearchSpace.load(
+                    space(WITH_BASELINE.replace(", \"headWidth\": 64}", ", \"batchSize\": 4}"))))
+        .hasMessageContaining("field 'baseline' must give a value for every searched field")
+        .hasMessageContaining("missing [headWidth]")
+        .hasMessageContaining("not searched [batchSize]");
+    assertThatThrownBy(
+            () ->
+                ResearchSpace.load(
+                    space(WITH_BASELINE.replace("\"headWidth\": 64", "\"headWidth\": -5"))))
+        .hasMessageContaining("field 'baseline'");
     assertThatThrownBy(() -> ResearchSpace.load(dir.resolve("missing.json")))
         .hasMessageContaining("does not exist");
   }
