@@ -75,17 +75,22 @@ final class ResearchCommand implements Callable<Integer> {
     if (json) {
       o.println(Json.result(b, spec));
     } else {
-      o.printf("%d jobs in %.1f minutes (%s)%n", b.entries().size(), b.minutesUsed(), b.stopped());
+      o.printf(
+          "%d jobs%s in %.1f minutes (%s)%n",
+          b.entries().size(),
+          b.baseline() == null ? "" : " and the baseline",
+          b.minutesUsed(),
+          b.stopped());
       o.printf(
           "winner: trial %d on rung %d, %s: validation success %.3f%n",
           b.winner().trial(),
           b.winner().rung(),
           b.winner().drawn(),
           b.winner().outcome().successRate());
-      if (b.verdict() != null) o.println("against the hand-tuned baseline: " + b.verdict());
       o.printf(
           "protocol seeds %s, once: success %.3f, mean max coverage %.4f%n",
           b.protocol().seeds(), b.protocol().successRate(), b.protocol().meanMaxCoverage());
+      if (b.verdict() != null) o.println("against the hand-tuned baseline: " + b.verdict());
       o.println("notebook: " + dir.resolve("notebook.md"));
     }
     o.flush();

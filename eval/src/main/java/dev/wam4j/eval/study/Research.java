@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wam4j.eval.report.ReportFiles;
+import dev.wam4j.eval.stats.RateBounds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,9 +65,12 @@ public final class Research {
    * @param winner the best trial's last entry, or null
    * @param protocol the winner's one evaluation on the protocol seeds, or null
    * @param stopped why the search stopped, or null while it runs
-   * @param baseline the space's hand-tuned baseline, run once on the largest budget (trial -1), or
-   *     null (none given, or not finished yet)
-   * @param verdict the winner's validation score against the baseline's, or null
+   * @param baseline the space's hand-tuned baseline, run on the largest budget before the trials
+   *     (trial -1), or null (none given, or not finished yet)
+   * @param baselineProtocol the baseline's one evaluation on the protocol seeds (after the winner
+   *     was chosen: it chooses nothing), or null
+   * @param verdict the winner against the baseline on the protocol seeds, or null until both are
+   *     evaluated there
    */
   public record Notebook(
       String space,
@@ -79,6 +83,7 @@ public final class Research {
       RunOutcome protocol,
       String stopped,
       Entry baseline,
+      RunOutcome baselineProtocol,
       String verdict) {
     public Notebook {
       entries = List.copyOf(entries);
@@ -119,12 +124,16 @@ public final class Research {
     double usedBefore = used;
     String stopped = null;
     Entry baseline = book == null ? null : book.baseline();
-    if (space.baseline() != null && baseline == null && budgetMinutes - used > 0) {
+    boolean baselineDue = baseline == null || Double.isNaN(baseline.score()); // failed: again
+    if (space.baseline() != null && baselineDue && budgetMinutes - used > 0) {
       // the control first: what the hand-tuned values score on the same seeds and largest budget
       log.accept(
           String.format(
+              java.util.Locale.ROOT,
               "baseline: the hand-tuned %s on the largest budget (%.1f of %.1f minutes left)",
-              space.baseline(), budgetMinutes - used, budgetMinutes));
+              space.baseline(),
+              budgetMinutes - used,
+              budgetMinutes));
       long t0 = clock.getAsLong();
       RunOutcome outcome = null;
       String decision;
@@ -137,13 +146,20 @@ public final class Research {
                 out.resolve("baseline"),
                 space.validationSeeds(),
                 start + (long) ((budgetMinutes - usedBefore) * 60e9));
-        decision = outcome == null ? null : String.format("scored %.4f", score = score(outcome));
+        decision =
+            outcome == null
+                ? null
+                : String.format(java.util.Locale.ROOT, "scored %.4f", score = score(outcome));
       } catch (IOException | RuntimeException e) {
         decision = "failed: " + e.getMessage();
       }
       used = usedBefore + (clock.getAsLong() - start) / 60e9;
       if (decision == null) {
-        stopped = "budget of " + budgetMinutes + " minutes used (the baseline did not finish)";
+        stopped =
+            "budget of "
+                + budgetMinutes
+                + " minutes used (the baseline did not finish; its run keeps its checkpoint: rerun"
+                + " with a larger --budget to continue)";
       } else {
         baseline =
             new Entry(
@@ -159,7 +175,7 @@ public final class Research {
                 (clock.getAsLong() - t0) / 60e9);
         log.accept("baseline: " + decision);
       }
-      save(out, space, budgetMinutes, used, entries, asha, null, null, baseline);
+      save(out, space, budgetMinutes, used, entries, asha, null, null, baseline, null);
     }
     while (stopped == null) {
       double left = budgetMinutes - used;
@@ -189,7 +205,8 @@ public final class Research {
           score = Double.NaN;
         } else {
           score = score(outcome);
-          decision = String.format("scored %.4f on rung %d", score, job.rung());
+          decision =
+              String.format(java.util.Locale.ROOT, "scored %.4f on rung %d", score, job.rung());
         }
       } catch (IOException | RuntimeException e) {
         score = Double.NaN;
@@ -200,13 +217,13 @@ public final class Research {
       if (outcome == null && decision.startsWith("out of budget")) {
         entries.add(entry(entries.size(), job, space, why, null, score, decision, minutes));
         stopped = "budget of " + budgetMinutes + " minutes used (the last job did not finish)";
-        save(out, space, budgetMinutes, used, entries, asha, null, null, baseline);
+        save(out, space, budgetMinutes, used, entries, asha, null, null, baseline, null);
         break;
       }
       asha.report(job, score);
       entries.add(entry(entries.size(), job, space, why, outcome, score, decision, minutes));
       log.accept(name + ": " + decision);
-      save(out, space, budgetMinutes, used, entries, asha, null, null, baseline);
+      save(out, space, budgetMinutes, used, entries, asha, null, null, baseline, null);
     }
     Optional<SuccessiveHalving.Trial> best = asha.best();
     if (best.isEmpty()) {
@@ -229,20 +246,41 @@ public final class Research {
                   : "budget too small for one trial: no trial finished its first rung in "
                       + budgetMinutes
                       + " minutes";
-      save(out, space, budgetMinutes, used, entries, asha, null, why, baseline);
+      save(out, space, budgetMinutes, used, entries, asha, null, why, baseline, null);
       throw new IllegalArgumentException(why + " (notebook: " + out.resolve(NOTEBOOK_MD) + ")");
     }
     Entry winner = winnerEntry(entries, best.get());
     log.accept(
         String.format(
+            java.util.Locale.ROOT,
             "%s; winner trial %d (rung %d, %s); evaluating it once on the protocol seeds %s",
-            stopped, winner.trial(), winner.rung(), winner.drawn(), space.protocolSeeds()));
+            stopped,
+            winner.trial(),
+            winner.rung(),
+            winner.drawn(),
+            space.protocolSeeds()));
     RunOutcome protocol =
         runner.evaluate(
             "winner trial-" + winner.trial(),
             out.resolve("trial-" + winner.trial()).resolve("rung-" + winner.rung()),
             space.protocolSeeds());
-    return save(out, space, budgetMinutes, used, entries, asha, protocol, stopped, baseline);
+    RunOutcome baselineProtocol = null;
+    if (baseline != null && !Double.isNaN(baseline.score())) {
+      log.accept("evaluating the baseline once on the protocol seeds " + space.protocolSeeds());
+      baselineProtocol =
+          runner.evaluate("baseline", out.resolve("baseline"), space.protocolSeeds());
+    }
+    return save(
+        out,
+        space,
+        budgetMinutes,
+        used,
+        entries,
+        asha,
+        protocol,
+        stopped,
+        baseline,
+        baselineProtocol);
   }
 
   /** A run's score: its validation success rate, ties broken by mean max coverage. */
@@ -250,21 +288,48 @@ public final class Research {
     return outcome.successRate() + 1e-3 * outcome.meanMaxCoverage();
   }
 
-  /** The winner's validation score against the baseline's, in words; null without both. */
-  static String verdict(Entry winner, Entry baseline) {
-    if (winner == null || baseline == null) return null;
-    if (Double.isNaN(baseline.score())) return "the baseline failed: " + baseline.decision();
+  /**
+   * The winner against the baseline, in words: on the protocol seeds, where each was evaluated once
+   * after the choice (successes, Wilson 95 % intervals, whether they overlap), then on the
+   * validation seeds the winner was chosen on (which favour it). Null until both are evaluated on
+   * the protocol seeds.
+   */
+  static String verdict(
+      Entry winner, RunOutcome winnerProtocol, Entry baseline, RunOutcome baselineProtocol) {
+    if (baseline == null) return null;
+    if (Double.isNaN(baseline.score())) return "no comparison, the baseline " + baseline.decision();
+    if (winner == null || winnerProtocol == null || baselineProtocol == null) return null;
+    RateBounds w = bounds(winnerProtocol), b = bounds(baselineProtocol);
+    boolean overlap = w.lower() <= b.upper() && b.lower() <= w.upper();
     return String.format(
         java.util.Locale.ROOT,
-        "winner trial %d (rung %d) %.3f success, %.4f coverage; hand-tuned baseline %.3f, %.4f:"
-            + " %s",
+        "on the protocol seeds %s (each evaluated once, after the choice): winner trial %d (rung %d,"
+            + " %d) %d/%d [%.2f, %.2f], hand-tuned baseline (%d) %d/%d [%.2f, %.2f]: %s (95%%"
+            + " intervals %s); on the validation seeds the winner was chosen on (in its favour):"
+            + " %.3f against %.3f",
+        winnerProtocol.seeds(),
         winner.trial(),
         winner.rung(),
+        Math.round(winner.budget()),
+        w.successes(),
+        w.trials(),
+        w.lower(),
+        w.upper(),
+        Math.round(baseline.budget()),
+        b.successes(),
+        b.trials(),
+        b.lower(),
+        b.upper(),
+        w.successes() * b.trials() >= b.successes() * w.trials()
+            ? "at least as good"
+            : "worse than the baseline",
+        overlap ? "overlap: a difference within noise" : "separate",
         winner.outcome().successRate(),
-        winner.outcome().meanMaxCoverage(),
-        baseline.outcome().successRate(),
-        baseline.outcome().meanMaxCoverage(),
-        winner.score() >= baseline.score() ? "at least as good" : "worse than the baseline");
+        baseline.outcome().successRate());
+  }
+
+  private static RateBounds bounds(RunOutcome o) {
+    return RateBounds.wilson95(Math.round(o.successRate() * o.episodes()), o.episodes());
   }
 
   private static String why(SuccessiveHalving asha, SuccessiveHalving.Job job) {
@@ -341,17 +406,13 @@ public final class Research {
               + space.file()
               + "; choose another --out");
     // an edited space draws other values for the same trials: their scores would not belong to them
-    if (!book.spaceSha256().equals(sha256(space)))
+    if (!book.spaceSha256().equals(space.sha256()))
       throw new IllegalArgumentException(
           space.file()
               + " changed since the search in "
               + out
               + " began; resume with the file as it was, or start a new search with another --out");
     return book;
-  }
-
-  private static String sha256(ResearchSpace space) throws IOException {
-    return dev.wam4j.data.Digests.sha256Hex(space.file());
   }
 
   private static Notebook save(
@@ -363,13 +424,14 @@ public final class Research {
       SuccessiveHalving asha,
       RunOutcome protocol,
       String stopped,
-      Entry baseline)
+      Entry baseline,
+      RunOutcome baselineProtocol)
       throws IOException {
     Entry winner = asha.best().map(b -> winnerEntry(entries, b)).orElse(null);
     Notebook book =
         new Notebook(
             space.file().toAbsolutePath().normalize().toString(),
-            sha256(space),
+            space.sha256(),
             space.hypothesis(),
             budgetMinutes,
             used,
@@ -378,7 +440,8 @@ public final class Research {
             protocol,
             stopped,
             baseline,
-            verdict(winner, baseline));
+            baselineProtocol,
+            verdict(winner, protocol, baseline, baselineProtocol));
     ReportFiles.write(out.resolve(NOTEBOOK_JSON), JSON.writeValueAsString(book));
     ReportFiles.write(out.resolve(NOTEBOOK_MD), ResearchNotebook.markdown(book, space));
     return book;

@@ -89,8 +89,6 @@ final class ResearchNotebook {
               b.winner().rung(),
               b.winner().drawn(),
               b.winner().outcome() == null ? Double.NaN : b.winner().outcome().successRate()));
-      if (b.verdict() != null)
-        md.append("\nAgainst the baseline: ").append(b.verdict()).append(".\n");
     }
     if (b.protocol() != null) {
       md.append(
@@ -102,6 +100,19 @@ final class ResearchNotebook {
               b.protocol().episodes(),
               b.protocol().meanMaxCoverage()));
     }
+    if (b.baselineProtocol() != null) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "%nThe baseline, once on the protocol seeds %s: success %.3f (%d episodes), mean max"
+                  + " coverage %.4f.%n",
+              b.baselineProtocol().seeds(),
+              b.baselineProtocol().successRate(),
+              b.baselineProtocol().episodes(),
+              b.baselineProtocol().meanMaxCoverage()));
+    }
+    if (b.verdict() != null)
+      md.append("\n**Against the baseline**: ").append(b.verdict()).append(".\n");
     return md.toString();
   }
 }

@@ -35,8 +35,9 @@ import java.util.SplittableRandom;
  * @param seed the search's seed (draws)
  * @param hypothesis what the search is expected to find (the notebook's first line)
  * @param baseline the hand-tuned values of the searched fields (every one of them), or null: run
- *     once on the largest budget and scored on the validation seeds beside the search's trials, so
- *     the notebook says whether the winner is at least as good
+ *     once on the largest budget, scored on the validation seeds beside the search's trials and,
+ *     after the winner is chosen, evaluated once on the protocol seeds beside it
+ * @param sha256 the space file's SHA-256 as loaded (a search resumes only from the same file)
  */
 public record ResearchSpace(
     Path file,
@@ -49,7 +50,8 @@ public record ResearchSpace(
     SeedRange protocolSeeds,
     long seed,
     String hypothesis,
-    ObjectNode baseline) {
+    ObjectNode baseline,
+    String sha256) {
   private static final Set<String> FIELDS =
       Set.of(
           "stage",
@@ -66,6 +68,13 @@ public record ResearchSpace(
 
   public ResearchSpace {
     search = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(search));
+    baseline = baseline == null ? null : baseline.deepCopy();
+  }
+
+  /** The baseline's values (a copy), or null. */
+  @Override
+  public ObjectNode baseline() {
+    return baseline == null ? null : baseline.deepCopy();
   }
 
   /** How one field is drawn. */
@@ -193,7 +202,8 @@ public record ResearchSpace(
             protocol,
             seedNode == null ? 0 : seedNode.asLong(),
             text(tree, "hypothesis", file, ""),
-            baseline(tree.get("baseline"), search.keySet(), file));
+            baseline(tree.get("baseline"), search.keySet(), file),
+            dev.wam4j.data.Digests.sha256Hex(file));
     // fail now, not an hour in: every searched field and the budget field must be config fields,
     // and the extremes of every dimension must make a valid config
     for (String field : search.keySet()) {

@@ -44,11 +44,13 @@ class ResearchTest {
     final AtomicLong clock = new AtomicLong();
     final List<String> trained = new ArrayList<>(), evaluated = new ArrayList<>();
     int failTrial = -1, killAtJob = -1;
+    boolean failBaseline;
 
     @Override
     public RunOutcome train(
         String name, WamConfig config, Path run, SeedRange seeds, long deadlineNanos)
         throws IOException {
+      if (failBaseline && name.equals("baseline")) throw new IOException("disk full");
       if (trained.size() == killAtJob) throw new Killed();
       trained.add(name);
       clock.addAndGet(config.steps() * 10_000_000L);
@@ -111,8 +113,9 @@ class ResearchTest {
           "\"seed\": 4, \"baseline\": {\"learningRate\": 1e-3, \"headWidth\": 64}}");
 
   @Test
-  void aBaselineRunsOnceOnTheLargestBudgetBeforeTheTrialsAndTheNotebookJudgesTheWinnerAgainstIt()
-      throws Exception {
+  void
+      aBaselineRunsOnceOnTheLargestBudgetBeforeTheTrialsAndIsJudgedAgainstTheWinnerOnProtocolSeeds()
+          throws Exception {
     ResearchSpace s = ResearchSpace.load(space(WITH_BASELINE));
     Synthetic runner = new Synthetic();
     Research.Notebook b =
@@ -123,19 +126,29 @@ class ResearchTest {
     assertThat(base.budget()).as("the largest budget").isEqualTo(900);
     assertThat(base.drawn().get("learningRate").asDouble()).isEqualTo(1e-3);
     assertThat(b.entries()).noneMatch(e -> e.trial() < 0); // not one of the search's trials
-    // the synthetic success at lr 1e-3 on 900 steps is 1 - 0.52/2 = 0.74; the winner is nearer 3e-4
+    // the synthetic success at lr 1e-3 on 900 steps is 1 - 0.52/2 = 0.74
     assertThat(base.outcome().successRate())
         .isCloseTo(0.739, org.assertj.core.data.Offset.offset(1e-3));
+    // the protocol seeds: the winner, then the baseline, once each, after the choice
+    assertThat(runner.evaluated)
+        .containsExactly(
+            "winner trial-" + b.winner().trial() + " 100000..100049", "baseline 100000..100049");
+    assertThat(b.baselineProtocol().successRate()).isEqualTo(0.9);
     assertThat(b.verdict())
-        .startsWith("winner trial " + b.winner().trial())
-        .contains("hand-tuned baseline 0.739")
-        .endsWith("at least as good");
+        .startsWith("on the protocol seeds 100000..100049 (each evaluated once, after the choice)")
+        .contains("winner trial " + b.winner().trial())
+        .contains("45/50 [0.79, 0.96], hand-tuned baseline (900) 45/50 [0.79, 0.96]")
+        .contains("at least as good (95% intervals overlap: a difference within noise)")
+        .contains("(in its favour): ")
+        .endsWith(" against 0.739");
     assertThat(Files.readString(dir.resolve("out").resolve(Research.NOTEBOOK_MD)))
         .contains("## Baseline")
-        .contains("Against the baseline: winner trial");
-    // resumed: the baseline is not run again
+        .contains("The baseline, once on the protocol seeds 100000..100049")
+        .contains("**Against the baseline**: on the protocol seeds");
+    // finished: a rerun trains and evaluates nothing again
     Research.run(s, dir.resolve("out"), 5, runner, line -> {}, runner.clock::get);
     assertThat(runner.trained.stream().filter("baseline"::equals)).hasSize(1);
+    assertThat(runner.evaluated).hasSize(2);
     // a budget too small for the baseline says so
     Synthetic small = new Synthetic();
     assertThatThrownBy(
@@ -145,7 +158,55 @@ class ResearchTest {
   }
 
   @Test
-  void aWinnerWorseThanTheBaselineIsSaid() {
+  void aSearchKilledDuringOrJustAfterItsBaselineResumesRunningItExactlyOnce() throws Exception {
+    ResearchSpace s = ResearchSpace.load(space(WITH_BASELINE));
+    for (int killAt : new int[] {0, 1}) {
+      Path out = dir.resolve("out-" + killAt);
+      Synthetic first = new Synthetic();
+      first.killAtJob = killAt; // 0: in the baseline; 1: in the first trial, the baseline saved
+      assertThatThrownBy(() -> Research.run(s, out, 5, first, line -> {}, first.clock::get))
+          .isInstanceOf(Killed.class);
+      Synthetic second = new Synthetic();
+      second.clock.set(first.clock.get());
+      Research.Notebook b = Research.run(s, out, 5, second, line -> {}, second.clock::get);
+      long baselines =
+          java.util.stream.Stream.concat(first.trained.stream(), second.trained.stream())
+              .filter("baseline"::equals)
+              .count();
+      assertThat(baselines).as("killed at job %d", killAt).isEqualTo(1);
+      assertThat(b.baseline().budget()).isEqualTo(900);
+      assertThat(b.verdict()).contains("hand-tuned baseline (900)");
+    }
+  }
+
+  @Test
+  void aFailedBaselineIsRecordedAndRunAgainWhenTheSearchContinues() throws Exception {
+    ResearchSpace s = ResearchSpace.load(space(WITH_BASELINE));
+    Synthetic first = new Synthetic();
+    first.failBaseline = true;
+    first.killAtJob =
+        2; // the failed baseline is not among the jobs trained: two trials, then killed
+    assertThatThrownBy(
+            () -> Research.run(s, dir.resolve("out"), 5, first, line -> {}, first.clock::get))
+        .isInstanceOf(Killed.class);
+    Research.Notebook saved =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readValue(
+                dir.resolve("out").resolve(Research.NOTEBOOK_JSON).toFile(),
+                Research.Notebook.class);
+    assertThat(saved.baseline().decision()).isEqualTo("failed: disk full");
+    assertThat(saved.verdict()).isEqualTo("no comparison, the baseline failed: disk full");
+    Synthetic second = new Synthetic();
+    second.clock.set(first.clock.get());
+    Research.Notebook b =
+        Research.run(s, dir.resolve("out"), 5, second, line -> {}, second.clock::get);
+    assertThat(second.trained.get(0)).isEqualTo("baseline");
+    assertThat(b.baseline().decision()).startsWith("scored");
+    assertThat(b.verdict()).startsWith("on the protocol seeds");
+  }
+
+  @Test
+  void aWinnerWithFewerProtocolSuccessesIsWorseAndSeparateIntervalsAreSaid() {
     Research.Entry winner =
         new Research.Entry(
             0,
@@ -154,8 +215,8 @@ class ResearchTest {
             300,
             null,
             "",
-            new RunOutcome("r", 300, 1, 1, "s", 10, 0.5, 0.9),
-            0.5009,
+            new RunOutcome("r", 300, 1, 1, "v", 50, 0.9, 0.9),
+            0.9009,
             "",
             1);
     Research.Entry base =
@@ -166,12 +227,18 @@ class ResearchTest {
             900,
             null,
             "",
-            new RunOutcome("b", 900, 1, 1, "s", 10, 0.6, 0.9),
-            0.6009,
+            new RunOutcome("b", 900, 1, 1, "v", 50, 0.8, 0.9),
+            0.8009,
             "",
             3);
-    assertThat(Research.verdict(winner, base)).endsWith("worse than the baseline");
-    assertThat(Research.verdict(winner, null)).isNull();
+    RunOutcome worse = new RunOutcome("r", 300, 1, 1, "p", 50, 0.2, 0.5);
+    RunOutcome better = new RunOutcome("b", 900, 1, 1, "p", 50, 0.9, 0.99);
+    assertThat(Research.verdict(winner, worse, base, better))
+        .contains("winner trial 3 (rung 1, 300) 10/50")
+        .contains("worse than the baseline (95% intervals separate)")
+        .endsWith("0.900 against 0.800");
+    assertThat(Research.verdict(winner, null, base, better)).as("not yet evaluated").isNull();
+    assertThat(Research.verdict(winner, worse, null, null)).as("no baseline").isNull();
   }
 
   @Test

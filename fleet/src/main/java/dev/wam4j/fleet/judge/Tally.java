@@ -34,9 +34,6 @@ public record Tally(
       DISTINGUISHABLE = "distinguishable",
       NOT_ENOUGH = "not enough judgements";
 
-  /** The standard normal quantile of 0.975, for a two-sided 95 % interval. */
-  static final double Z95 = 1.959963984540054;
-
   /** Validates the counts. */
   public Tally {
     if (humanJudgements < 0 || humanCorrect < 0 || humanCorrect > humanJudgements)
@@ -62,13 +59,7 @@ public record Tally(
    * [0, 1] when {@code n == 0}.
    */
   public static double[] wilson(int k, int n) {
-    if (n < 0 || k < 0 || k > n)
-      throw new IllegalArgumentException("wilson: " + k + " successes of " + n + " trials");
-    if (n == 0) return new double[] {0, 1};
-    double p = k / (double) n, z2 = Z95 * Z95;
-    double denominator = 1 + z2 / n;
-    double centre = (p + z2 / (2.0 * n)) / denominator;
-    double half = Z95 / denominator * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
-    return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+    dev.wam4j.eval.stats.RateBounds b = dev.wam4j.eval.stats.RateBounds.wilson95(k, n);
+    return new double[] {b.lower(), b.upper()};
   }
 }
