@@ -188,17 +188,26 @@ public final class FleetServer implements AutoCloseable {
               c.concurrency.useVirtualThreads = true;
               c.startup.showJavalinBanner = false;
               c.routes.exception(
-                  ApiException.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+                  ApiException.class,
+                  JsonExchange.neverThrowing(
+                      "fleet", (e, ctx) -> error(ctx, e.status, e.getMessage())));
               c.routes.exception(
                   JacksonException.class,
-                  (e, ctx) -> error(ctx, 400, "malformed JSON: " + e.getOriginalMessage()));
+                  JsonExchange.neverThrowing(
+                      "fleet",
+                      (e, ctx) -> error(ctx, 400, "malformed JSON: " + e.getOriginalMessage())));
               c.routes.exception(
                   JobDocumentException.class,
-                  (e, ctx) -> error(ctx, 400, "job document " + e.getMessage()));
+                  JsonExchange.neverThrowing(
+                      "fleet", (e, ctx) -> error(ctx, 400, "job document " + e.getMessage())));
               c.routes.exception(
-                  IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
-              c.routes.exception(SQLException.class, FleetServer::sqlError);
-              c.routes.exception(Exception.class, (e, ctx) -> internal(ctx, e));
+                  IllegalArgumentException.class,
+                  JsonExchange.neverThrowing("fleet", (e, ctx) -> error(ctx, 400, e.getMessage())));
+              c.routes.exception(
+                  SQLException.class, JsonExchange.neverThrowing("fleet", FleetServer::sqlError));
+              c.routes.exception(
+                  Exception.class,
+                  JsonExchange.neverThrowing("fleet", (e, ctx) -> internal(ctx, e)));
               c.routes.error(
                   404,
                   ctx -> { // Javalin's own 404 is plain text; ours are JSON already

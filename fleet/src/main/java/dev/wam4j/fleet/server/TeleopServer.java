@@ -36,24 +36,32 @@ public final class TeleopServer implements AutoCloseable {
               c.concurrency.useVirtualThreads = true;
               c.startup.showJavalinBanner = false;
               c.routes.exception(
-                  ApiException.class, (e, ctx) -> error(ctx, e.status, e.getMessage()));
+                  ApiException.class,
+                  JsonExchange.neverThrowing(
+                      "teleop", (e, ctx) -> error(ctx, e.status, e.getMessage())));
               c.routes.exception(
                   JacksonException.class,
-                  (e, ctx) -> error(ctx, 400, "malformed JSON: " + e.getOriginalMessage()));
+                  JsonExchange.neverThrowing(
+                      "teleop",
+                      (e, ctx) -> error(ctx, 400, "malformed JSON: " + e.getOriginalMessage())));
               c.routes.exception(
-                  IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+                  IllegalArgumentException.class,
+                  JsonExchange.neverThrowing(
+                      "teleop", (e, ctx) -> error(ctx, 400, e.getMessage())));
               c.routes.exception(
                   Exception.class,
-                  (e, ctx) -> {
-                    System.err.println(
-                        "wam4j teleop: internal error on "
-                            + ctx.method()
-                            + " "
-                            + ctx.path()
-                            + ": "
-                            + e);
-                    error(ctx, 500, "internal error (" + e + ")");
-                  });
+                  JsonExchange.neverThrowing(
+                      "teleop",
+                      (e, ctx) -> {
+                        System.err.println(
+                            "wam4j teleop: internal error on "
+                                + ctx.method()
+                                + " "
+                                + ctx.path()
+                                + ": "
+                                + e);
+                        error(ctx, 500, "internal error (" + e + ")");
+                      }));
               c.routes.error(
                   404,
                   ctx -> {
