@@ -503,62 +503,34 @@ class AutopilotTest {
     assertThat(a.state().candidates()).isEqualTo(1);
   }
 
+  /** A config with the defaults but for the three settings these checks vary. */
+  private static AutopilotConfig with(
+      double hoursPerCandidate, long maxCanaryEpisodes, double maxCanaryHours) {
+    return new AutopilotConfig(
+        "push",
+        "lab",
+        hoursPerCandidate,
+        true,
+        0,
+        null,
+        new SeedRange(1, 2),
+        0,
+        dev.wam4j.eval.stats.RateComparison.Config.defaults(),
+        maxCanaryEpisodes,
+        maxCanaryHours,
+        "pusht",
+        null,
+        10);
+  }
+
   @Test
   void badSettingsAreNamed() {
-    assertThatThrownBy(
-            () ->
-                new AutopilotConfig(
-                    "push",
-                    "lab",
-                    0,
-                    true,
-                    0,
-                    null,
-                    new SeedRange(1, 2),
-                    0,
-                    dev.wam4j.eval.stats.RateComparison.Config.defaults(),
-                    500,
-                    24,
-                    "pusht",
-                    null,
-                    10))
+    assertThatThrownBy(() -> with(0, 500, 24))
         .hasMessageContaining("hoursPerCandidate must be > 0, got 0.0");
-    assertThatThrownBy(
-            () ->
-                new AutopilotConfig(
-                    "push",
-                    "lab",
-                    1,
-                    true,
-                    0,
-                    null,
-                    new SeedRange(1, 2),
-                    0,
-                    dev.wam4j.eval.stats.RateComparison.Config.defaults(),
-                    5,
-                    24,
-                    "pusht",
-                    null,
-                    10))
+    assertThatThrownBy(() -> with(1, 5, 24))
         .hasMessageContaining(
             "maxCanaryEpisodes (5) must be >= the canary test's minEpisodes (20)");
-    assertThatThrownBy(
-            () ->
-                new AutopilotConfig(
-                    "push",
-                    "lab",
-                    1,
-                    true,
-                    0,
-                    null,
-                    new SeedRange(1, 2),
-                    0,
-                    dev.wam4j.eval.stats.RateComparison.Config.defaults(),
-                    500,
-                    0,
-                    "pusht",
-                    null,
-                    10))
+    assertThatThrownBy(() -> with(1, 500, 0))
         .hasMessageContaining("maxCanaryHours must be > 0, got 0.0");
   }
 }
