@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wam4j.eval.report.ReportFiles;
-import dev.wam4j.eval.stats.RateBounds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,7 +125,6 @@ public final class Research {
     Entry baseline = book == null ? null : book.baseline();
     boolean baselineDue = baseline == null || Double.isNaN(baseline.score()); // failed: again
     if (space.baseline() != null && baselineDue && budgetMinutes - used > 0) {
-      // the control first: what the hand-tuned values score on the same seeds and largest budget
       log.accept(
           String.format(
               java.util.Locale.ROOT,
@@ -134,47 +132,16 @@ public final class Research {
               space.baseline(),
               budgetMinutes - used,
               budgetMinutes));
-      long t0 = clock.getAsLong();
-      RunOutcome outcome = null;
-      String decision;
-      double score = Double.NaN;
-      try {
-        outcome =
-            runner.train(
-                "baseline",
-                space.baselineConfig(),
-                out.resolve("baseline"),
-                space.validationSeeds(),
-                start + (long) ((budgetMinutes - usedBefore) * 60e9));
-        decision =
-            outcome == null
-                ? null
-                : String.format(java.util.Locale.ROOT, "scored %.4f", score = score(outcome));
-      } catch (IOException | RuntimeException e) {
-        decision = "failed: " + e.getMessage();
-      }
+      long deadline = start + (long) ((budgetMinutes - usedBefore) * 60e9);
+      baseline = runBaseline(space, out, runner, deadline, clock);
       used = usedBefore + (clock.getAsLong() - start) / 60e9;
-      if (decision == null) {
+      if (baseline == null)
         stopped =
             "budget of "
                 + budgetMinutes
                 + " minutes used (the baseline did not finish; its run keeps its checkpoint: rerun"
                 + " with a larger --budget to continue)";
-      } else {
-        baseline =
-            new Entry(
-                -1,
-                -1,
-                space.schedule().rungs() - 1,
-                space.maxBudget(),
-                space.baseline(),
-                "the hand-tuned baseline, on the largest budget",
-                outcome,
-                score,
-                decision,
-                (clock.getAsLong() - t0) / 60e9);
-        log.accept("baseline: " + decision);
-      }
+      else log.accept("baseline: " + baseline.decision());
       save(out, space, budgetMinutes, used, entries, asha, null, null, baseline, null);
     }
     while (stopped == null) {
@@ -283,53 +250,51 @@ public final class Research {
         baselineProtocol);
   }
 
+  /**
+   * The control: the space's hand-tuned values trained on the largest budget and scored on the
+   * validation seeds like a trial, before the trials (it never competes). Null when the deadline
+   * came first; a failure is kept as an entry with a NaN score (run again on the next invocation).
+   */
+  private static Entry runBaseline(
+      ResearchSpace space,
+      Path out,
+      TrialRunner runner,
+      long deadlineNanos,
+      java.util.function.LongSupplier clock) {
+    long t0 = clock.getAsLong();
+    RunOutcome outcome = null;
+    double score = Double.NaN;
+    String decision;
+    try {
+      outcome =
+          runner.train(
+              "baseline",
+              space.baselineConfig(),
+              out.resolve("baseline"),
+              space.validationSeeds(),
+              deadlineNanos);
+      if (outcome == null) return null;
+      score = score(outcome);
+      decision = String.format(java.util.Locale.ROOT, "scored %.4f", score);
+    } catch (IOException | RuntimeException e) {
+      decision = "failed: " + e.getMessage();
+    }
+    return new Entry(
+        -1,
+        -1,
+        space.schedule().rungs() - 1,
+        space.maxBudget(),
+        space.baseline(),
+        "the hand-tuned baseline, on the largest budget",
+        outcome,
+        score,
+        decision,
+        (clock.getAsLong() - t0) / 60e9);
+  }
+
   /** A run's score: its validation success rate, ties broken by mean max coverage. */
   private static double score(RunOutcome outcome) {
     return outcome.successRate() + 1e-3 * outcome.meanMaxCoverage();
-  }
-
-  /**
-   * The winner against the baseline, in words: on the protocol seeds, where each was evaluated once
-   * after the choice (successes, Wilson 95 % intervals, whether they overlap), then on the
-   * validation seeds the winner was chosen on (which favour it). Null until both are evaluated on
-   * the protocol seeds.
-   */
-  static String verdict(
-      Entry winner, RunOutcome winnerProtocol, Entry baseline, RunOutcome baselineProtocol) {
-    if (baseline == null) return null;
-    if (Double.isNaN(baseline.score())) return "no comparison, the baseline " + baseline.decision();
-    if (winner == null || winnerProtocol == null || baselineProtocol == null) return null;
-    RateBounds w = bounds(winnerProtocol), b = bounds(baselineProtocol);
-    boolean overlap = w.lower() <= b.upper() && b.lower() <= w.upper();
-    return String.format(
-        java.util.Locale.ROOT,
-        "on the protocol seeds %s (each evaluated once, after the choice): winner trial %d (rung %d,"
-            + " %d) %d/%d [%.2f, %.2f], hand-tuned baseline (%d) %d/%d [%.2f, %.2f]: %s (95%%"
-            + " intervals %s); on the validation seeds the winner was chosen on (in its favour):"
-            + " %.3f against %.3f",
-        winnerProtocol.seeds(),
-        winner.trial(),
-        winner.rung(),
-        Math.round(winner.budget()),
-        w.successes(),
-        w.trials(),
-        w.lower(),
-        w.upper(),
-        Math.round(baseline.budget()),
-        b.successes(),
-        b.trials(),
-        b.lower(),
-        b.upper(),
-        w.successes() * b.trials() >= b.successes() * w.trials()
-            ? "at least as good"
-            : "worse than the baseline",
-        overlap ? "overlap: a difference within noise" : "separate",
-        winner.outcome().successRate(),
-        baseline.outcome().successRate());
-  }
-
-  private static RateBounds bounds(RunOutcome o) {
-    return RateBounds.wilson95(Math.round(o.successRate() * o.episodes()), o.episodes());
   }
 
   private static String why(SuccessiveHalving asha, SuccessiveHalving.Job job) {
@@ -441,7 +406,7 @@ public final class Research {
             stopped,
             baseline,
             baselineProtocol,
-            verdict(winner, protocol, baseline, baselineProtocol));
+            ResearchNotebook.verdict(winner, protocol, baseline, baselineProtocol));
     ReportFiles.write(out.resolve(NOTEBOOK_JSON), JSON.writeValueAsString(book));
     ReportFiles.write(out.resolve(NOTEBOOK_MD), ResearchNotebook.markdown(book, space));
     return book;

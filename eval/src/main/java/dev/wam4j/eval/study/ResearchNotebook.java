@@ -1,5 +1,6 @@
 package dev.wam4j.eval.study;
 
+import dev.wam4j.eval.stats.RateBounds;
 import java.util.Locale;
 
 /**
@@ -114,5 +115,52 @@ final class ResearchNotebook {
     if (b.verdict() != null)
       md.append("\n**Against the baseline**: ").append(b.verdict()).append(".\n");
     return md.toString();
+  }
+
+  /**
+   * The winner against the baseline, in words: on the protocol seeds, where each was evaluated once
+   * after the choice (successes, Wilson 95 % intervals, whether they overlap), then on the
+   * validation seeds the winner was chosen on (which favour it). Null until both are evaluated on
+   * the protocol seeds.
+   */
+  static String verdict(
+      Research.Entry winner,
+      RunOutcome winnerProtocol,
+      Research.Entry baseline,
+      RunOutcome baselineProtocol) {
+    if (baseline == null) return null;
+    if (Double.isNaN(baseline.score())) return "no comparison, the baseline " + baseline.decision();
+    if (winner == null || winnerProtocol == null || baselineProtocol == null) return null;
+    RateBounds w = bounds(winnerProtocol), b = bounds(baselineProtocol);
+    boolean overlap = w.lower() <= b.upper() && b.lower() <= w.upper();
+    return String.format(
+        Locale.ROOT,
+        "on the protocol seeds %s (each evaluated once, after the choice): winner trial %d (rung %d,"
+            + " %d) %d/%d [%.2f, %.2f], hand-tuned baseline (%d) %d/%d [%.2f, %.2f]: %s (95%%"
+            + " intervals %s); on the validation seeds the winner was chosen on (in its favour):"
+            + " %.3f against %.3f",
+        winnerProtocol.seeds(),
+        winner.trial(),
+        winner.rung(),
+        Math.round(winner.budget()),
+        w.successes(),
+        w.trials(),
+        w.lower(),
+        w.upper(),
+        Math.round(baseline.budget()),
+        b.successes(),
+        b.trials(),
+        b.lower(),
+        b.upper(),
+        w.successes() * b.trials() >= b.successes() * w.trials()
+            ? "at least as good"
+            : "worse than the baseline",
+        overlap ? "overlap: a difference within noise" : "separate",
+        winner.outcome().successRate(),
+        baseline.outcome().successRate());
+  }
+
+  private static RateBounds bounds(RunOutcome o) {
+    return RateBounds.wilson95(Math.round(o.successRate() * o.episodes()), o.episodes());
   }
 }

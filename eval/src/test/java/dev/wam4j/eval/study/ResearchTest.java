@@ -233,12 +233,14 @@ class ResearchTest {
             3);
     RunOutcome worse = new RunOutcome("r", 300, 1, 1, "p", 50, 0.2, 0.5);
     RunOutcome better = new RunOutcome("b", 900, 1, 1, "p", 50, 0.9, 0.99);
-    assertThat(Research.verdict(winner, worse, base, better))
+    assertThat(ResearchNotebook.verdict(winner, worse, base, better))
         .contains("winner trial 3 (rung 1, 300) 10/50")
         .contains("worse than the baseline (95% intervals separate)")
         .endsWith("0.900 against 0.800");
-    assertThat(Research.verdict(winner, null, base, better)).as("not yet evaluated").isNull();
-    assertThat(Research.verdict(winner, worse, null, null)).as("no baseline").isNull();
+    assertThat(ResearchNotebook.verdict(winner, null, base, better))
+        .as("not yet evaluated")
+        .isNull();
+    assertThat(ResearchNotebook.verdict(winner, worse, null, null)).as("no baseline").isNull();
   }
 
   @Test
