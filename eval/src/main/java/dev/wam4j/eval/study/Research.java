@@ -132,16 +132,20 @@ public final class Research {
               space.baseline(),
               budgetMinutes - used,
               budgetMinutes));
+      // the control first: what the hand-tuned values score on the same seeds and largest budget
       long deadline = start + (long) ((budgetMinutes - usedBefore) * 60e9);
-      baseline = runBaseline(space, out, runner, deadline, clock);
+      Entry ran = runBaseline(space, out, runner, deadline, clock);
       used = usedBefore + (clock.getAsLong() - start) / 60e9;
-      if (baseline == null)
-        stopped =
+      if (ran == null) // out of time: an earlier failure stays on record
+      stopped =
             "budget of "
                 + budgetMinutes
                 + " minutes used (the baseline did not finish; its run keeps its checkpoint: rerun"
                 + " with a larger --budget to continue)";
-      else log.accept("baseline: " + baseline.decision());
+      else {
+        baseline = ran;
+        log.accept("baseline: " + baseline.decision());
+      }
       save(out, space, budgetMinutes, used, entries, asha, null, null, baseline, null);
     }
     while (stopped == null) {
@@ -253,7 +257,8 @@ public final class Research {
   /**
    * The control: the space's hand-tuned values trained on the largest budget and scored on the
    * validation seeds like a trial, before the trials (it never competes). Null when the deadline
-   * came first; a failure is kept as an entry with a NaN score (run again on the next invocation).
+   * came first (the caller keeps any earlier entry); a failure is an entry with a NaN score (run
+   * again on the next invocation).
    */
   private static Entry runBaseline(
       ResearchSpace space,

@@ -4,7 +4,8 @@ import dev.wam4j.eval.stats.RateBounds;
 import java.util.Locale;
 
 /**
- * The lab notebook of a {@link Research} search as markdown: what was tried, why, what came of it.
+ * The lab notebook of a {@link Research} search in words: the markdown of what was tried, why and
+ * what came of it, and the verdict of the winner against the baseline.
  */
 final class ResearchNotebook {
   private ResearchNotebook() {}
@@ -120,8 +121,8 @@ final class ResearchNotebook {
   /**
    * The winner against the baseline, in words: on the protocol seeds, where each was evaluated once
    * after the choice (successes, Wilson 95 % intervals, whether they overlap), then on the
-   * validation seeds the winner was chosen on (which favour it). Null until both are evaluated on
-   * the protocol seeds.
+   * validation seeds the winner was chosen on (which favour it). "No comparison" when the baseline
+   * failed; null until both are evaluated on the protocol seeds.
    */
   static String verdict(
       Research.Entry winner,

@@ -206,6 +206,25 @@ class ResearchTest {
   }
 
   @Test
+  void aFailedBaselineStaysOnRecordWhenItsRetryRunsOutOfBudget() throws Exception {
+    ResearchSpace s = ResearchSpace.load(space(WITH_BASELINE));
+    Synthetic first = new Synthetic();
+    first.failBaseline = true;
+    first.killAtJob = 2;
+    assertThatThrownBy(
+            () -> Research.run(s, dir.resolve("out"), 5, first, line -> {}, first.clock::get))
+        .isInstanceOf(Killed.class);
+    Synthetic second = new Synthetic();
+    second.clock.set(first.clock.get());
+    // 0.1 minutes in all: the two trials used ~0.03, the baseline's 900 steps need 0.15
+    Research.Notebook b =
+        Research.run(s, dir.resolve("out"), 0.1, second, line -> {}, second.clock::get);
+    assertThat(second.trained).as("the retry was tried").containsExactly("baseline");
+    assertThat(b.baseline().decision()).isEqualTo("failed: disk full");
+    assertThat(b.verdict()).isEqualTo("no comparison, the baseline failed: disk full");
+  }
+
+  @Test
   void aWinnerWithFewerProtocolSuccessesIsWorseAndSeparateIntervalsAreSaid() {
     Research.Entry winner =
         new Research.Entry(
