@@ -118,6 +118,7 @@ public final class Research {
           "the search in " + out + " is finished; its notebook is " + out.resolve(NOTEBOOK_MD));
       return book;
     }
+    checkExtremes(space, runner);
     SuccessiveHalving asha = restore(space, entries);
     long start = clock.getAsLong();
     double usedBefore = used;
@@ -295,6 +296,29 @@ public final class Research {
         score,
         decision,
         (clock.getAsLong() - t0) / 60e9);
+  }
+
+  /**
+   * Fails before any job when a searched value could not train (e.g. fewer angle harmonics than the
+   * init checkpoint's: its head cannot shrink), naming the field and the value.
+   */
+  private static void checkExtremes(ResearchSpace space, TrialRunner runner) throws IOException {
+    for (ResearchSpace.Extreme e : space.extremes()) {
+      try {
+        runner.check(e.config());
+      } catch (IOException | RuntimeException ex) {
+        throw new IllegalArgumentException(
+            space.file()
+                + ": search."
+                + e.field()
+                + " = "
+                + e.value()
+                + " could not train: "
+                + ex.getMessage(),
+            ex);
+      }
+    }
+    if (space.baseline() != null) runner.check(space.baselineConfig());
   }
 
   /** A run's score: its validation success rate, ties broken by mean max coverage. */

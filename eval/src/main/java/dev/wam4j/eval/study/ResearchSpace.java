@@ -206,15 +206,7 @@ public record ResearchSpace(
             dev.wam4j.data.Digests.sha256Hex(file));
     // fail now, not an hour in: every searched field and the budget field must be config fields,
     // and the extremes of every dimension must make a valid config
-    for (String field : search.keySet()) {
-      for (JsonNode v : space.extremes(field)) {
-        ObjectNode o = space.base.deepCopy();
-        o.set(field, v);
-        o.put(budgetField, (long) schedule.budget(0));
-        WamRun.parseConfig(
-            o, file.toAbsolutePath().getParent(), file + ": field 'search." + field + "'");
-      }
-    }
+    space.extremes();
     space.config(0, schedule.budget(0));
     if (space.baseline() != null) space.baselineConfig();
     return space;
@@ -273,6 +265,36 @@ public record ResearchSpace(
     o.put(budgetField, Math.round(budget));
     return WamRun.parseConfig(
         o, file.toAbsolutePath().getParent(), file + ": trial " + trial + " " + drawn(trial));
+  }
+
+  /**
+   * A searched field at one of its choices or one end of its range, every other field the base's.
+   *
+   * @param field the searched field
+   * @param value its value
+   * @param config the config on the first rung's budget
+   */
+  public record Extreme(String field, JsonNode value, WamConfig config) {}
+
+  /** Every searched field at each of its choices and both ends of its range. */
+  public List<Extreme> extremes() {
+    List<Extreme> out = new java.util.ArrayList<>();
+    for (String field : search.keySet()) {
+      for (JsonNode v : extremes(field)) {
+        ObjectNode o = base.deepCopy();
+        o.set(field, v);
+        o.put(budgetField, (long) schedule.budget(0));
+        out.add(
+            new Extreme(
+                field,
+                v,
+                WamRun.parseConfig(
+                    o,
+                    file.toAbsolutePath().getParent(),
+                    file + ": field 'search." + field + "'")));
+      }
+    }
+    return out;
   }
 
   private List<JsonNode> extremes(String field) {

@@ -39,6 +39,11 @@ public final class StudyTrials implements TrialRunner {
   }
 
   @Override
+  public void check(WamConfig config) throws IOException {
+    WamRun.checkInit(config);
+  }
+
+  @Override
   public RunOutcome evaluate(String name, Path dir, SeedRange seeds) throws IOException {
     return runs.evaluate(name, dir, seeds);
   }

@@ -19,6 +19,15 @@ public interface TrialRunner {
   RunOutcome train(String name, WamConfig config, Path dir, SeedRange seeds, long deadlineNanos)
       throws IOException;
 
+  /**
+   * Checks before the search that a trial of {@code config} could start training (e.g. that its
+   * init checkpoint can seed that architecture), so a space that cannot work fails at once rather
+   * than one failed trial at a time.
+   *
+   * @throws IOException or a runtime exception naming what is wrong
+   */
+  default void check(WamConfig config) throws IOException {}
+
   /** Evaluates the run in {@code dir} on {@code seeds} (the winner, on the protocol seeds). */
   RunOutcome evaluate(String name, Path dir, SeedRange seeds) throws IOException;
 }

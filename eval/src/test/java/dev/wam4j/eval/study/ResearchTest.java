@@ -225,6 +225,26 @@ class ResearchTest {
   }
 
   @Test
+  void aSearchedValueThatCouldNotTrainFailsBeforeAnyJobNamingTheFieldAndValue() throws Exception {
+    ResearchSpace s = ResearchSpace.load(space(WITH_BASELINE));
+    Synthetic runner =
+        new Synthetic() {
+          @Override
+          public void check(WamConfig config) throws IOException {
+            if (config.headWidth() == 128)
+              throw new IOException("init checkpoint has another architecture: headWidth");
+          }
+        };
+    assertThatThrownBy(
+            () -> Research.run(s, dir.resolve("out"), 5, runner, line -> {}, runner.clock::get))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("search.headWidth = 128 could not train")
+        .hasMessageContaining("another architecture: headWidth");
+    assertThat(runner.trained).as("no job ran").isEmpty();
+    assertThat(dir.resolve("out").resolve(Research.NOTEBOOK_JSON)).doesNotExist();
+  }
+
+  @Test
   void aWinnerWithFewerProtocolSuccessesIsWorseAndSeparateIntervalsAreSaid() {
     Research.Entry winner =
         new Research.Entry(

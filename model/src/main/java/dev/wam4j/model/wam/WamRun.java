@@ -356,7 +356,7 @@ public final class WamRun {
         priorSeconds = resumeFrom.trainSeconds();
         listener.resumed(resumeDir, start);
       } else if (config.init() != null) {
-        initialise(trainer, Path.of(config.init()));
+        InitCheckpoint.initialise(trainer, Path.of(config.init()));
       }
       long t0 = System.nanoTime(), windowStart = t0, windowSteps = 0;
       Path published = resumeDir;
@@ -480,65 +480,17 @@ public final class WamRun {
     return log;
   }
 
-  /** Starts from another checkpoint's weights (raw and averaged), e.g. stage 2 from stage 1. */
-  static void initialise(WamTrainer trainer, Path init) throws IOException {
-    Path dir = WamCheckpoint.resolve(init);
-    WamCheckpoint.Meta meta = WamCheckpoint.readMeta(dir);
-    List<String> diffs = ConfigDifferences.architecture(meta.config(), trainer.config());
-    // the same network plus inputs appended to its action head's condition: keypoints (where it had
-    // none) and/or a pose head
-    boolean addsKeypoints =
-        !diffs.isEmpty()
-            && diffs.stream().allMatch(d -> d.startsWith("keypoints:") || d.startsWith("poseHead"))
-            && (meta.config().keypoints() == 0
-                || meta.config().keypoints() == trainer.config().keypoints())
-            && !meta.config().hasPoseHead();
-    // the same perception, its action head reading the state another way or of another size: the
-    // head starts fresh
-    // the same network, its action head reading more harmonics of the angle (appended last):
-    // widened with zeros
-    boolean addsHarmonics =
-        !diffs.isEmpty()
-            && diffs.stream().allMatch(d -> d.startsWith("angleHarmonics:"))
-            && meta.config().angleHarmonics() < trainer.config().angleHarmonics();
-    boolean freshHead =
-        !diffs.isEmpty()
-            && !addsHarmonics
-            && trainer.config().actionFromPose()
-            && diffs.stream()
-                .allMatch(
-                    d ->
-                        d.startsWith("poseFeatures:")
-                            || d.startsWith("headWidth:")
-                            || d.startsWith("headLayers:")
-                            || d.startsWith("angleHarmonics:"))
-            && diffs.stream().anyMatch(d -> !d.startsWith("angleHarmonics:"));
-    // the same network plus a dream branch: every weight copied, the branch fresh (it predicts no
-    // change at first)
-    boolean addsDreamBranch =
-        diffs.size() == 1
-            && !meta.config().dreamFromActions()
-            && trainer.config().dreamFromActions();
-    if (freshHead || addsDreamBranch) {
-      if (freshHead)
-        PolicyWeights.loadWithFreshActionHead(
-            dir, meta, trainer.network(), trainer.model().getNDManager());
-      else
-        PolicyWeights.loadWithFreshDreamBranch(
-            dir, meta, trainer.network(), trainer.model().getNDManager());
-      trainer.optimizer().resetAverage();
-      return;
-    }
-    if (!diffs.isEmpty() && !addsKeypoints && !addsHarmonics) {
-      throw new CheckpointException(
-          "init checkpoint " + dir + " has another architecture: " + String.join(", ", diffs));
-    }
-    if (addsKeypoints || addsHarmonics) { // it starts out computing what the checkpoint did
-      PolicyWeights.loadWideningHead(dir, meta, trainer.network(), trainer.model().getNDManager());
-    } else {
-      PolicyWeights.load(dir, meta, trainer.network(), trainer.model().getNDManager());
-    }
-    trainer.optimizer().resetAverage();
+  /**
+   * Checks, without loading weights, that a run of {@code config} can start from its {@code init}
+   * checkpoint (the same architecture, or one of the changes a run may make: keypoints or a pose
+   * head added, more angle harmonics, a fresh action head, a dream branch added); nothing to check
+   * without an init.
+   *
+   * @throws CheckpointException naming the checkpoint and the differences when it cannot
+   * @throws IOException when the checkpoint cannot be read
+   */
+  public static void checkInit(WamConfig config) throws IOException {
+    if (config.init() != null) InitCheckpoint.check(config, Path.of(config.init()));
   }
 
   /**

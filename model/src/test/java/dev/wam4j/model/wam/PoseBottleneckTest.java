@@ -144,7 +144,7 @@ class PoseBottleneckTest {
     TrainingLoader states = WamRun.load(head, head.dataset(), 0, 0, null);
     assertThat(states.newBatch().images).as("a head-only run loads no frames").isEmpty();
     try (WamTrainer trainer = WamTrainer.create(head, states)) {
-      WamRun.initialise(trainer, ckpt);
+      InitCheckpoint.initialise(trainer, ckpt);
       Map<String, float[]> before = weights(trainer);
       double first = 0, last = 0;
       for (int i = 0; i < 60; i++) {
@@ -263,7 +263,7 @@ class PoseBottleneckTest {
     WamConfig rich = config("poseFeatures", "4", "headOnly", "true", "init", ckpt.toString());
     try (WamTrainer trainer =
         WamTrainer.create(rich, WamRun.load(rich, rich.dataset(), 0, 0, null))) {
-      WamRun.initialise(trainer, ckpt);
+      InitCheckpoint.initialise(trainer, ckpt);
       assertThat(trainer.network().conditionSize()).isEqualTo(8 + 4 + 10 * 2 * 4);
       Map<String, float[]> loaded = weights(trainer);
       for (String name : loaded.keySet()) {
@@ -275,7 +275,7 @@ class PoseBottleneckTest {
     WamConfig wider = config("headWidth", "96", "headOnly", "true", "init", ckpt.toString());
     try (WamTrainer trainer =
         WamTrainer.create(wider, WamRun.load(wider, wider.dataset(), 0, 0, null))) {
-      WamRun.initialise(trainer, ckpt); // a wider head starts fresh on the same perception
+      InitCheckpoint.initialise(trainer, ckpt); // a wider head starts fresh on the same perception
       Map<String, float[]> loaded = weights(trainer);
       for (String name : loaded.keySet()) {
         if (!WamNetwork.isActionHead(name))
@@ -330,7 +330,7 @@ class PoseBottleneckTest {
     WamConfig fourier = config("poseFeatures", "2", "headOnly", "true", "init", base.toString());
     try (WamTrainer trainer =
         WamTrainer.create(fourier, WamRun.load(fourier, fourier.dataset(), 0, 0, null))) {
-      WamRun.initialise(trainer, base);
+      InitCheckpoint.initialise(trainer, base);
       trainer.step();
       TrainingState.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
     }
@@ -351,7 +351,7 @@ class PoseBottleneckTest {
             ckpt.toString());
     try (WamTrainer trainer =
         WamTrainer.create(wider, WamRun.load(wider, wider.dataset(), 0, 0, null))) {
-      WamRun.initialise(trainer, ckpt);
+      InitCheckpoint.initialise(trainer, ckpt);
       int widened = 0;
       for (Pair<String, Parameter> p : trainer.network().getParameters()) {
         float[] now = p.getValue().getArray().toFloatArray(), before = saved.get(p.getKey());
@@ -377,7 +377,7 @@ class PoseBottleneckTest {
     Path four = tmp.resolve("four");
     try (WamTrainer trainer =
         WamTrainer.create(wider, WamRun.load(wider, wider.dataset(), 0, 0, null))) {
-      WamRun.initialise(trainer, ckpt);
+      InitCheckpoint.initialise(trainer, ckpt);
       TrainingState.save(trainer, four, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     WamConfig otherFeatures =
@@ -393,7 +393,7 @@ class PoseBottleneckTest {
     try (WamTrainer trainer =
         WamTrainer.create(
             otherFeatures, WamRun.load(otherFeatures, otherFeatures.dataset(), 0, 0, null))) {
-      WamRun.initialise(
+      InitCheckpoint.initialise(
           trainer, ckpt); // other octaves as well: the head starts fresh on the same perception
       Map<String, float[]> loaded = weights(trainer);
       for (String name : loaded.keySet()) {
@@ -404,9 +404,15 @@ class PoseBottleneckTest {
     WamConfig narrower = config("poseFeatures", "2", "headOnly", "true", "init", four.toString());
     try (WamTrainer trainer =
         WamTrainer.create(narrower, WamRun.load(narrower, narrower.dataset(), 0, 0, null))) {
-      assertThatThrownBy(() -> WamRun.initialise(trainer, four))
+      assertThatThrownBy(() -> InitCheckpoint.initialise(trainer, four))
           .hasMessageContaining("angleHarmonics: checkpoint 4, config 0");
     }
+    // the same verdicts from the configs alone, before any network is built (research checks its
+    // space this way)
+    WamRun.checkInit(wider);
+    WamRun.checkInit(otherFeatures);
+    assertThatThrownBy(() -> WamRun.checkInit(narrower))
+        .hasMessageContaining("angleHarmonics: checkpoint 4, config 0");
   }
 
   @Test

@@ -150,7 +150,7 @@ class WamDreamBranchTest {
     WamConfig c = dreaming("dreamOnly", "true", "init", old.toString(), "movingPixelWeight", "4");
     Path ckpt = tmp.resolve(name);
     try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
-      WamRun.initialise(trainer, old);
+      InitCheckpoint.initialise(trainer, old);
       for (int i = 0; i < steps; i++) trainer.step();
       TrainingState.save(trainer, ckpt, "finetune", Map.of(), Map.of(), 1.0, false);
     }
@@ -176,7 +176,7 @@ class WamDreamBranchTest {
     WamConfig c = dreaming("init", old.toString());
     Path grown = tmp.resolve("grown");
     try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
-      WamRun.initialise(trainer, old);
+      InitCheckpoint.initialise(trainer, old);
       TrainingState.save(trainer, grown, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     Map<String, float[]> before = policyWeights(old), after = policyWeights(grown);
@@ -206,7 +206,7 @@ class WamDreamBranchTest {
     }
     WamConfig otherTrunk = dreaming("dynamicsChannels", "32", "init", old.toString());
     try (WamTrainer trainer = WamTrainer.create(otherTrunk, loader(otherTrunk))) {
-      assertThatThrownBy(() -> WamRun.initialise(trainer, old))
+      assertThatThrownBy(() -> InitCheckpoint.initialise(trainer, old))
           .hasMessageContaining("dynamicsChannels: checkpoint 16, config 32")
           .hasMessageContaining("dreamFromActions: checkpoint false, config true");
     }
@@ -219,7 +219,7 @@ class WamDreamBranchTest {
     Map<String, float[]> initial = policyWeights(old);
     Path trained = tmp.resolve("dream-only");
     try (WamTrainer trainer = WamTrainer.create(c, loader(c))) {
-      WamRun.initialise(trainer, old);
+      InitCheckpoint.initialise(trainer, old);
       Map<String, float[]> fresh = weights(trainer);
       for (int i = 0; i < 4; i++) {
         WamTrainer.Losses l = trainer.step();

@@ -275,7 +275,7 @@ class WamTrainerTest {
       TrainingState.save(trainer, plain, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     try (WamTrainer trainer = WamTrainer.create(k, loader(k))) {
-      WamRun.initialise(trainer, plain);
+      InitCheckpoint.initialise(trainer, plain);
       TrainingState.save(trainer, widened, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     byte[] images = new byte[2 * 96 * 96 * 3];
@@ -534,7 +534,7 @@ class WamTrainerTest {
       TrainingState.save(trainer, plain, "finetune", Map.of(), Map.of(), 1.0, false);
     }
     try (WamTrainer trainer = WamTrainer.create(c, loader)) {
-      WamRun.initialise(trainer, plain);
+      InitCheckpoint.initialise(trainer, plain);
       assertThat(trainer.step().pose()).isPositive();
     }
     // and a checkpoint with the same keypoints gains a pose head
@@ -591,7 +591,7 @@ class WamTrainerTest {
     }
     Path widened = tmp.resolve("pose/widened");
     try (WamTrainer trainer = WamTrainer.create(c, loader)) {
-      WamRun.initialise(trainer, keyed);
+      InitCheckpoint.initialise(trainer, keyed);
       TrainingState.save(trainer, widened, "finetune", Map.of(), Map.of(), 1.0, false);
       assertThat(trainer.step().pose()).isPositive();
     }
