@@ -206,9 +206,18 @@ public record ResearchSpace(
             dev.wam4j.data.Digests.sha256Hex(file));
     // fail now, not an hour in: every searched field and the budget field must be config fields,
     // and the extremes of every dimension must make a valid config
-    space.extremes();
+    for (String field : search.keySet()) { // each alone first: an error names its field
+      for (JsonNode v : space.extremes(field)) {
+        ObjectNode o = space.base.deepCopy();
+        o.set(field, v);
+        o.put(budgetField, (long) schedule.budget(0));
+        WamRun.parseConfig(
+            o, file.toAbsolutePath().getParent(), file + ": field 'search." + field + "'");
+      }
+    }
     space.config(0, schedule.budget(0));
     if (space.baseline() != null) space.baselineConfig();
+    space.extremes(); // and with the other searched fields at the baseline's values
     return space;
   }
 
@@ -268,7 +277,8 @@ public record ResearchSpace(
   }
 
   /**
-   * A searched field at one of its choices or one end of its range, every other field the base's.
+   * A searched field at one of its choices or one end of its range, every other searched field at
+   * the baseline's value (trial 0's without a baseline), the rest the base's.
    *
    * @param field the searched field
    * @param value its value
@@ -282,6 +292,7 @@ public record ResearchSpace(
     for (String field : search.keySet()) {
       for (JsonNode v : extremes(field)) {
         ObjectNode o = base.deepCopy();
+        o.setAll(baseline != null ? baseline : drawn(0));
         o.set(field, v);
         o.put(budgetField, (long) schedule.budget(0));
         out.add(

@@ -245,6 +245,26 @@ class ResearchTest {
   }
 
   @Test
+  void theCheckSetsTheOtherSearchedFieldsToTheBaselineNotTheBasesDefaults() throws Exception {
+    // the base leaves headWidth to its default (512), which this runner's init could not seed
+    ResearchSpace s = ResearchSpace.load(space(WITH_BASELINE));
+    List<Integer> checked = new ArrayList<>();
+    Synthetic runner =
+        new Synthetic() {
+          @Override
+          public void check(WamConfig config) throws IOException {
+            checked.add(config.headWidth());
+            if (config.headWidth() != 64 && config.headWidth() != 128)
+              throw new IOException("another architecture: headWidth " + config.headWidth());
+          }
+        };
+    Research.Notebook b =
+        Research.run(s, dir.resolve("out"), 5, runner, line -> {}, runner.clock::get);
+    assertThat(b.protocol()).isNotNull();
+    assertThat(checked).contains(64, 128).doesNotContain(512);
+  }
+
+  @Test
   void aWinnerWithFewerProtocolSuccessesIsWorseAndSeparateIntervalsAreSaid() {
     Research.Entry winner =
         new Research.Entry(
