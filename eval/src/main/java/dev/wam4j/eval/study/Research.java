@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wam4j.eval.report.ReportFiles;
+import dev.wam4j.model.wam.WamConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,13 +138,13 @@ public final class Research {
       long deadline = start + (long) ((budgetMinutes - usedBefore) * 60e9);
       Entry ran = runBaseline(space, out, runner, deadline, clock);
       used = usedBefore + (clock.getAsLong() - start) / 60e9;
-      if (ran == null) // out of time: an earlier failure stays on record
-      stopped =
+      if (ran == null) { // out of time: an earlier failure stays on record
+        stopped =
             "budget of "
                 + budgetMinutes
                 + " minutes used (the baseline did not finish; its run keeps its checkpoint: rerun"
                 + " with a larger --budget to continue)";
-      else {
+      } else {
         baseline = ran;
         log.accept("baseline: " + baseline.decision());
       }
@@ -300,25 +301,22 @@ public final class Research {
 
   /**
    * Fails before any job when a searched value could not train (e.g. fewer angle harmonics than the
-   * init checkpoint's: its head cannot shrink), naming the field and the value.
+   * init checkpoint's: its head cannot shrink), naming the field and the value, or when the
+   * baseline could not. One field varies at a time: combinations of values are not checked.
    */
-  private static void checkExtremes(ResearchSpace space, TrialRunner runner) throws IOException {
-    for (ResearchSpace.Extreme e : space.extremes()) {
-      try {
-        runner.check(e.config());
-      } catch (IOException | RuntimeException ex) {
-        throw new IllegalArgumentException(
-            space.file()
-                + ": search."
-                + e.field()
-                + " = "
-                + e.value()
-                + " could not train: "
-                + ex.getMessage(),
-            ex);
-      }
+  private static void checkExtremes(ResearchSpace space, TrialRunner runner) {
+    for (ResearchSpace.Extreme e : space.extremes())
+      check(runner, e.config(), space.file() + ": search." + e.field() + " = " + e.value());
+    if (space.baseline() != null)
+      check(runner, space.baselineConfig(), space.file() + ": baseline " + space.baseline());
+  }
+
+  private static void check(TrialRunner runner, WamConfig config, String what) {
+    try {
+      runner.check(config);
+    } catch (IOException | RuntimeException ex) {
+      throw new IllegalArgumentException(what + " could not train: " + ex.getMessage(), ex);
     }
-    if (space.baseline() != null) runner.check(space.baselineConfig());
   }
 
   /** A run's score: its validation success rate, ties broken by mean max coverage. */

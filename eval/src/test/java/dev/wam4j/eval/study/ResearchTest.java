@@ -242,6 +242,20 @@ class ResearchTest {
         .hasMessageContaining("another architecture: headWidth");
     assertThat(runner.trained).as("no job ran").isEmpty();
     assertThat(dir.resolve("out").resolve(Research.NOTEBOOK_JSON)).doesNotExist();
+    Synthetic baselineOnly =
+        new Synthetic() {
+          @Override
+          public void check(WamConfig config) throws IOException {
+            if (config.steps() == 900) throw new IOException("no room for the largest budget");
+          }
+        };
+    assertThatThrownBy(
+            () ->
+                Research.run(
+                    s, dir.resolve("out"), 5, baselineOnly, line -> {}, baselineOnly.clock::get))
+        .hasMessageContaining(": baseline {")
+        .hasMessageContaining("could not train: no room for the largest budget");
+    assertThat(baselineOnly.trained).as("no job ran").isEmpty();
   }
 
   @Test
