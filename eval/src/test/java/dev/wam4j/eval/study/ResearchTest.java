@@ -74,6 +74,16 @@ class ResearchTest {
     private static final long serialVersionUID = 1L;
   }
 
+  /** Runs the search in out/ until {@code first} kills it; returns a runner that continues it. */
+  private Synthetic runUntilKilled(ResearchSpace s, Synthetic first) {
+    assertThatThrownBy(
+            () -> Research.run(s, dir.resolve("out"), 5, first, line -> {}, first.clock::get))
+        .isInstanceOf(Killed.class);
+    Synthetic second = new Synthetic();
+    second.clock.set(first.clock.get());
+    return second;
+  }
+
   @Test
   void theSearchFindsTheGoodRegionWritesItsNotebookAndEvaluatesTheWinnerOnce() throws Exception {
     ResearchSpace s = ResearchSpace.load(space(SPACE));
@@ -211,11 +221,7 @@ class ResearchTest {
     Synthetic first = new Synthetic();
     first.failBaseline = true;
     first.killAtJob = 2;
-    assertThatThrownBy(
-            () -> Research.run(s, dir.resolve("out"), 5, first, line -> {}, first.clock::get))
-        .isInstanceOf(Killed.class);
-    Synthetic second = new Synthetic();
-    second.clock.set(first.clock.get());
+    Synthetic second = runUntilKilled(s, first);
     // 0.1 minutes in all: the two trials used ~0.03, the baseline's 900 steps need 0.15
     Research.Notebook b =
         Research.run(s, dir.resolve("out"), 0.1, second, line -> {}, second.clock::get);
@@ -321,11 +327,7 @@ class ResearchTest {
     ResearchSpace s = ResearchSpace.load(space(SPACE));
     Synthetic first = new Synthetic();
     first.killAtJob = 7;
-    assertThatThrownBy(
-            () -> Research.run(s, dir.resolve("out"), 5, first, line -> {}, first.clock::get))
-        .isInstanceOf(Killed.class);
-    Synthetic second = new Synthetic();
-    second.clock.set(first.clock.get());
+    Synthetic second = runUntilKilled(s, first);
     Research.Notebook b =
         Research.run(s, dir.resolve("out"), 5, second, line -> {}, second.clock::get);
     assertThat(b.entries().subList(0, 7).stream().map(e -> e.trial() + "/" + e.rung()).toList())
